@@ -1,0 +1,1 @@
+namespace Tandem.Matching; internal static class Placeholder {}

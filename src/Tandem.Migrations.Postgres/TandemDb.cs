@@ -1,0 +1,1 @@
+namespace Tandem.Data; internal sealed class TandemDb {}
