@@ -1,1 +1,0 @@
-namespace Tandem.Matching; internal static class Placeholder {}

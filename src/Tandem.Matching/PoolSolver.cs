@@ -1,0 +1,313 @@
+using System.Numerics;
+
+namespace Tandem.Matching;
+
+/// <summary>
+/// Candidate pruning around the exact sparse solver: one parallel pass scores every pair, keeping
+/// each mentee's best mentors, each mentor's best mentees, and per mentee an upper bound on the
+/// scores left out. After the exact solve, a mentee is certified at once when
+/// <c>u + min(v) &gt;= bound + K</c>; otherwise its row is scored again and compared pair by pair.
+/// Violating pairs join the working graph and the graph is solved again.
+/// </summary>
+internal sealed class PoolSolver
+{
+    private readonly PoolProblem _p;
+    private readonly PoolSolveOptions _o;
+    private readonly IPairScoreSource _src;
+    private readonly int _n;
+    private readonly int _m;
+    private readonly int[] _forbidStart;
+    private readonly int[] _forbidMentor;
+
+    public PoolSolver(PoolProblem problem, PoolSolveOptions options)
+    {
+        _p = problem;
+        _o = options;
+        _src = problem.Scores ?? throw new ArgumentException("A score source is required.");
+        _n = _src.MenteeCount;
+        _m = _src.MentorCount;
+        var caps = problem.MentorCapacities ?? throw new ArgumentException("Mentor capacities are required.");
+        if (caps.Length != _m) throw new ArgumentException($"There are {_m} mentors but {caps.Length} capacities.");
+        foreach (var c in caps) if (c < 0) throw new ArgumentException("A mentor capacity cannot be negative.");
+        if (options.CandidatesPerMentee < 1) throw new ArgumentException("CandidatesPerMentee must be at least 1.");
+
+        _forbidStart = new int[_n + 1];
+        var forbidden = problem.ForbiddenPairs ?? [];
+        foreach (var f in forbidden)
+        {
+            if ((uint)f.Mentee >= (uint)_n || (uint)f.Mentor >= (uint)_m)
+                throw new ArgumentException($"Forbidden pair ({f.Mentee}, {f.Mentor}): index out of range.");
+            _forbidStart[f.Mentee + 1]++;
+        }
+        for (var i = 0; i < _n; i++) _forbidStart[i + 1] += _forbidStart[i];
+        _forbidMentor = new int[forbidden.Count];
+        var fill = (int[])_forbidStart.Clone();
+        foreach (var f in forbidden) _forbidMentor[fill[f.Mentee]++] = f.Mentor;
+    }
+
+    private void Row(int i, Span<int> row)
+    {
+        _src.ScoreRow(i, row);
+        for (var e = _forbidStart[i]; e < _forbidStart[i + 1]; e++) row[_forbidMentor[e]] = PairScores.Forbidden;
+    }
+
+    private static uint Mix(int i, int j)
+    {
+        var x = (((ulong)(uint)i << 32) | (uint)j) * 0x9E3779B97F4A7C15UL;
+        return (uint)(x >> 29);
+    }
+
+    private static long Key(int score, int i, int j) => ((long)score << 32) | Mix(i, j);
+
+    public AssignmentResult Run()
+    {
+        var n = _n;
+        var m = _m;
+        var caps = _p.MentorCapacities;
+
+        var lockedRows = new Dictionary<int, int[]>();
+        var locks = OptimalAssignment.ApplyLocks(n, caps, _p.LockedPairs, (i, j) =>
+        {
+            if (!lockedRows.TryGetValue(i, out var r)) { r = new int[m]; Row(i, r); lockedRows[i] = r; }
+            return r[j] != PairScores.Forbidden;
+        });
+
+        var k = _o.CandidatesPerMentee;
+        var maxResidual = 0;
+        foreach (var c in locks.Residual) maxResidual = Math.Max(maxResidual, c);
+        var kk = _o.CandidatesPerMentor > 0 ? _o.CandidatesPerMentor : Math.Min(64, 2 * maxResidual + 4);
+        var threads = _o.MaxDegreeOfParallelism > 0 ? _o.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        threads = Math.Max(1, Math.Min(threads, Math.Max(1, n / 64)));
+
+        var topMentor = new int[(long)n * k];
+        var topScore = new int[(long)n * k];
+        var topCount = new int[n];
+        var bound = new int[n]; // best score left out of the mentee's own list (Forbidden: none)
+        var chunkMin = new long[threads];
+        var chunkMax = new long[threads];
+        var chunkAllowed = new long[threads];
+        var mentorKeys = new long[threads][];
+        var mentorMentees = new int[threads][];
+        var mentorFill = new int[threads][];
+
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            var row = new int[m];
+            var keys = new long[k];
+            var js = new int[k];
+            var mk = new long[(long)m * kk];
+            var mm = new int[(long)m * kk];
+            var mf = new int[m];
+            var mThr = new int[m];
+            var mMinKey = new long[m];
+            var mMinPos = new int[m];
+            Array.Fill(mThr, int.MinValue + 1);
+            Array.Fill(mMinKey, long.MinValue);
+            long smin = long.MaxValue, smax = long.MinValue, allowed = 0;
+            var from = (int)((long)n * t / threads);
+            var to = (int)((long)n * (t + 1) / threads);
+            for (var i = from; i < to; i++)
+            {
+                if (locks.MentorOf[i] >= 0) { bound[i] = PairScores.Forbidden; continue; }
+                Row(i, row);
+                var cnt = 0;
+                var thr = int.MinValue + 1;
+                long minKey = long.MinValue;
+                var minPos = 0;
+                for (var j = 0; j < m; j++)
+                {
+                    var s = row[j];
+                    if (s < thr) continue; // also rejects Forbidden
+                    var key = Key(s, i, j);
+                    if (cnt < k)
+                    {
+                        keys[cnt] = key; js[cnt] = j; cnt++;
+                        if (cnt == k) { minPos = MinPos(keys, k); minKey = keys[minPos]; thr = (int)(minKey >> 32); }
+                    }
+                    else if (key > minKey)
+                    {
+                        keys[minPos] = key; js[minPos] = j;
+                        minPos = MinPos(keys, k); minKey = keys[minPos]; thr = (int)(minKey >> 32);
+                    }
+                }
+                // Mentor-side lists, min/max and count of allowed pairs.
+                for (var j = 0; j < m; j++)
+                {
+                    var s = row[j];
+                    if (s == PairScores.Forbidden) continue;
+                    allowed++;
+                    if (s < smin) smin = s;
+                    if (s > smax) smax = s;
+                    if (s < mThr[j]) continue;
+                    var key = Key(s, i, j);
+                    var baseAt = (long)j * kk;
+                    if (mf[j] < kk)
+                    {
+                        mk[baseAt + mf[j]] = key; mm[baseAt + mf[j]] = i; mf[j]++;
+                        if (mf[j] == kk) UpdateMentorMin(mk, baseAt, kk, j, mThr, mMinKey, mMinPos);
+                    }
+                    else if (key > mMinKey[j])
+                    {
+                        mk[baseAt + mMinPos[j]] = key; mm[baseAt + mMinPos[j]] = i;
+                        UpdateMentorMin(mk, baseAt, kk, j, mThr, mMinKey, mMinPos);
+                    }
+                }
+                var at = (long)i * k;
+                for (var c = 0; c < cnt; c++)
+                {
+                    topMentor[at + c] = js[c];
+                    topScore[at + c] = (int)(keys[c] >> 32);
+                    row[js[c]] = PairScores.Forbidden;
+                }
+                topCount[i] = cnt;
+                bound[i] = RowMax(row);
+            }
+            chunkMin[t] = smin; chunkMax[t] = smax; chunkAllowed[t] = allowed;
+            mentorKeys[t] = mk; mentorMentees[t] = mm; mentorFill[t] = mf;
+        });
+
+        long sMin = long.MaxValue, sMax = long.MinValue, pairsConsidered = 0;
+        for (var t = 0; t < threads; t++) { sMin = Math.Min(sMin, chunkMin[t]); sMax = Math.Max(sMax, chunkMax[t]); pairsConsidered += chunkAllowed[t]; }
+        foreach (var (i, r) in lockedRows)
+            foreach (var s in r) if (s != PairScores.Forbidden) pairsConsidered++;
+        var bonus = OptimalAssignment.CardinalityBonus(_p.Objective, sMin, sMax, n, locks.Residual);
+
+        // Edge list of the working graph: mentee lists, then mentor lists.
+        var edges = new List<(int I, int J, int S)>(n * k + m * kk * threads);
+        for (var i = 0; i < n; i++)
+            for (var c = 0; c < topCount[i]; c++) edges.Add((i, topMentor[(long)i * k + c], topScore[(long)i * k + c]));
+        for (var t = 0; t < threads; t++)
+            for (var j = 0; j < m; j++)
+                for (var c = 0; c < mentorFill[t][j]; c++)
+                {
+                    var at = (long)j * kk + c;
+                    edges.Add((mentorMentees[t][at], j, (int)(mentorKeys[t][at] >> 32)));
+                }
+        mentorKeys = null!; mentorMentees = null!;
+
+        var rounds = 0;
+        long rechecked = 0;
+        while (true)
+        {
+            rounds++;
+            var (start, adj, w) = BuildGraph(edges, bonus);
+            var solver = new SparseAssignmentSolver(n, locks.Residual, start, adj, w);
+            solver.Run();
+            if (!OptimalAssignment.CheckStructure(solver, locks, n, m, out var vmin))
+                throw new InvalidOperationException("Internal error: the certificate's structure does not hold.");
+
+            var u = solver.MenteeDuals;
+            var v = solver.MentorDuals;
+            var extra = new List<(int I, int J, int S)>[threads];
+            var checkedPairs = new long[threads];
+            var solverMentorOf = solver.MentorOf;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                var row = new int[m];
+                var inGraph = new int[m];
+                var found = new List<(int, int, int)>();
+                long count = 0;
+                var from = (int)((long)n * t / threads);
+                var to = (int)((long)n * (t + 1) / threads);
+                for (var i = from; i < to; i++)
+                {
+                    if (locks.MentorOf[i] >= 0) continue;
+                    if (!_o.ExhaustiveCheck && (bound[i] == PairScores.Forbidden || u[i] + vmin >= bound[i] + bonus)) continue;
+                    Row(i, row);
+                    for (var e = start[i]; e < start[i + 1]; e++) inGraph[adj[e]] = i + 1;
+                    var ui = u[i];
+                    for (var j = 0; j < m; j++)
+                    {
+                        var s = row[j];
+                        if (s == PairScores.Forbidden) continue;
+                        count++;
+                        if (ui + v[j] >= s + bonus) continue;
+                        if (inGraph[j] == i + 1) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
+                        found.Add((i, j, s));
+                    }
+                }
+                extra[t] = found;
+                checkedPairs[t] = count;
+            });
+            rechecked += checkedPairs.Sum();
+            var added = 0;
+            foreach (var list in extra) { edges.AddRange(list); added += list.Count; }
+            if (added == 0)
+            {
+                int ScoreOfInt(int i, int j)
+                {
+                    if (lockedRows.TryGetValue(i, out var r)) return r[j];
+                    for (var e = start[i]; e < start[i + 1]; e++) if (adj[e] == j) return (int)(w[e] - bonus);
+                    throw new InvalidOperationException("Internal error: assigned pair missing from the working graph.");
+                }
+                return OptimalAssignment.Assemble(solver, locks, bonus, n, (i, j) => ScoreOfInt(i, j),
+                    new SolveStatistics(pairsConsidered, adj.Length, rounds, rechecked));
+            }
+        }
+    }
+
+    private (int[] Start, int[] Adj, long[] W) BuildGraph(List<(int I, int J, int S)> edges, long bonus)
+    {
+        var n = _n;
+        var start = new int[n + 1];
+        foreach (var e in edges) start[e.I + 1]++;
+        for (var i = 0; i < n; i++) start[i + 1] += start[i];
+        var fill = (int[])start.Clone();
+        var adj = new int[edges.Count];
+        var w = new long[edges.Count];
+        foreach (var e in edges)
+        {
+            var at = fill[e.I]++;
+            adj[at] = e.J;
+            w[at] = e.S + bonus;
+        }
+        // Remove duplicates (a pair can be in both lists) and pairs that cannot help under max-score.
+        var seen = new int[_m];
+        var outAt = 0;
+        var newStart = new int[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            for (var e = start[i]; e < start[i + 1]; e++)
+            {
+                var j = adj[e];
+                if (seen[j] == i + 1 || w[e] <= 0) continue;
+                seen[j] = i + 1;
+                adj[outAt] = j;
+                w[outAt] = w[e];
+                outAt++;
+            }
+            newStart[i + 1] = outAt;
+        }
+        Array.Resize(ref adj, outAt);
+        Array.Resize(ref w, outAt);
+        return (newStart, adj, w);
+    }
+
+    private static int MinPos(long[] keys, int k)
+    {
+        var p = 0;
+        for (var c = 1; c < k; c++) if (keys[c] < keys[p]) p = c;
+        return p;
+    }
+
+    private static void UpdateMentorMin(long[] mk, long baseAt, int kk, int j, int[] thr, long[] minKey, int[] minPos)
+    {
+        var p = 0;
+        for (var c = 1; c < kk; c++) if (mk[baseAt + c] < mk[baseAt + p]) p = c;
+        minPos[j] = p;
+        minKey[j] = mk[baseAt + p];
+        thr[j] = (int)(minKey[j] >> 32);
+    }
+
+    private static int RowMax(int[] row)
+    {
+        var best = new Vector<int>(int.MinValue);
+        var j = 0;
+        var width = Vector<int>.Count;
+        for (; j + width <= row.Length; j += width) best = Vector.Max(best, new Vector<int>(row, j));
+        var max = int.MinValue;
+        for (var c = 0; c < width; c++) max = Math.Max(max, best[c]);
+        for (; j < row.Length; j++) max = Math.Max(max, row[j]);
+        return max;
+    }
+}

@@ -1,0 +1,281 @@
+namespace Tandem.Matching;
+
+/// <summary>
+/// Exact maximum-weight b-matching on a sparse bipartite graph (mentees take one mentor, mentors
+/// take up to their capacity, anyone may stay unmatched), by successive shortest augmenting
+/// paths with dual potentials: a Hungarian method with capacities.
+/// </summary>
+/// <remarks>
+/// Invariants, which together are the optimality certificate: <c>u, v &gt;= 0</c>;
+/// <c>u[i] + v[j] &gt;= w(i, j)</c> on every edge; equality on assigned edges; <c>v[j] = 0</c> while
+/// mentor j has free capacity; a processed unmatched mentee has <c>u[i] = 0</c>. Each augmentation
+/// is a Dijkstra search on reduced costs from one new mentee, ending at the nearest mentor with a
+/// free place or at the nearest tree mentee whose <c>u</c> reaches 0 (it is then dropped). Mentor
+/// loads never decrease, so a full mentor stays full and its positive <c>v</c> stays legitimate.
+/// Weights are integers, so every comparison is exact.
+/// </remarks>
+internal sealed class SparseAssignmentSolver
+{
+    private const long Infinity = long.MaxValue / 4;
+
+    private readonly int _n;
+    private readonly int _m;
+    private readonly int[] _start;
+    private readonly int[] _adj;
+    private readonly long[] _w;
+    private readonly int[] _cap;
+
+    private readonly int[] _mentorOf;
+    private readonly long[] _u;
+    private readonly long[] _v;
+    private readonly int[] _count;
+    private readonly int[] _slotStart;
+    private readonly int[] _slots;
+    private readonly int[] _slotOf;
+
+    // Dijkstra state, reset lazily by generation stamps.
+    private readonly long[] _dist;
+    private readonly int[] _pred;
+    private readonly int[] _seen;
+    private readonly int[] _settled;
+    private int _generation;
+    private readonly List<int> _treeMentees = new();
+    private readonly List<long> _treeDist = new();
+    private readonly List<int> _settledMentors = new();
+    private readonly MinHeap _heap;
+
+    /// <summary>Number of Dijkstra searches run (diagnostics).</summary>
+    public int Searches { get; private set; }
+
+    public SparseAssignmentSolver(int menteeCount, int[] capacities, int[] start, int[] adj, long[] weights)
+    {
+        _n = menteeCount;
+        _m = capacities.Length;
+        _start = start;
+        _adj = adj;
+        _w = weights;
+        _cap = capacities;
+        _mentorOf = new int[_n];
+        Array.Fill(_mentorOf, -1);
+        _u = new long[_n];
+        _v = new long[_m];
+        _count = new int[_m];
+        _slotStart = new int[_m + 1];
+        for (var j = 0; j < _m; j++) _slotStart[j + 1] = _slotStart[j] + Math.Min(capacities[j], _n);
+        _slots = new int[_slotStart[_m]];
+        _slotOf = new int[_n];
+        _dist = new long[_m];
+        _pred = new int[_m];
+        _seen = new int[_m];
+        _settled = new int[_m];
+        _heap = new MinHeap(Math.Max(16, Math.Min(adj.Length + 1, 1 << 20)));
+    }
+
+    public int[] MentorOf => _mentorOf;
+    public long[] MenteeDuals => _u;
+    public long[] MentorDuals => _v;
+    public int[] Load => _count;
+
+    public void Run()
+    {
+        var pending = new List<int>();
+        // Greedy start with v = 0: each mentee takes a best edge if that mentor still has room.
+        for (var i = 0; i < _n; i++)
+        {
+            long best = 0;
+            for (var e = _start[i]; e < _start[i + 1]; e++) if (_w[e] > best) best = _w[e];
+            _u[i] = best;
+            if (best == 0) continue; // nothing positive: stays unmatched with u = 0
+            var placed = false;
+            for (var e = _start[i]; e < _start[i + 1]; e++)
+            {
+                var j = _adj[e];
+                if (_w[e] == best && _count[j] < _cap[j]) { Assign(i, j); placed = true; break; }
+            }
+            if (!placed) pending.Add(i);
+        }
+
+        foreach (var r in pending)
+        {
+            // Tighten u[r] to the smallest feasible value under the current mentor prices.
+            long best = 0;
+            for (var e = _start[r]; e < _start[r + 1]; e++)
+            {
+                var x = _w[e] - _v[_adj[e]];
+                if (x > best) best = x;
+            }
+            _u[r] = best;
+            if (best == 0) continue;
+            Augment(r);
+        }
+    }
+
+    private void Assign(int i, int j)
+    {
+        var slot = _slotStart[j] + _count[j]++;
+        _slots[slot] = i;
+        _slotOf[i] = slot;
+        _mentorOf[i] = j;
+    }
+
+    private void Augment(int root)
+    {
+        Searches++;
+        var gen = ++_generation;
+        _treeMentees.Clear();
+        _treeDist.Clear();
+        _settledMentors.Clear();
+        _heap.Clear();
+
+        var bestNull = _u[root];
+        var nullMentee = root;
+        var terminalMentor = -1;
+        long dStar;
+
+        _treeMentees.Add(root);
+        _treeDist.Add(0);
+        dStar = Scan(root, 0, gen, ref terminalMentor);
+        if (terminalMentor < 0)
+        {
+            while (true)
+            {
+                long dmin = Infinity;
+                var top = -1;
+                while (_heap.Count > 0)
+                {
+                    var (key, j) = _heap.Peek();
+                    if (_settled[j] == gen || key > _dist[j]) { _heap.Pop(); continue; }
+                    dmin = key; top = j; break;
+                }
+                if (bestNull < dmin) { dStar = bestNull; break; }
+                _heap.Pop();
+                _settled[top] = gen;
+                _settledMentors.Add(top);
+                if (_count[top] < _cap[top]) { terminalMentor = top; dStar = dmin; break; }
+                var found = false;
+                for (var s = _slotStart[top]; s < _slotStart[top] + _count[top]; s++)
+                {
+                    var i = _slots[s];
+                    _treeMentees.Add(i);
+                    _treeDist.Add(dmin);
+                    if (dmin + _u[i] < bestNull) { bestNull = dmin + _u[i]; nullMentee = i; }
+                    var d = Scan(i, dmin, gen, ref terminalMentor);
+                    if (terminalMentor >= 0) { dStar = d; found = true; break; }
+                }
+                if (found) break;
+            }
+        }
+
+        // Dual update: everything reached moves by how much closer it was than the terminal.
+        for (var k = 0; k < _treeMentees.Count; k++) _u[_treeMentees[k]] -= dStar - _treeDist[k];
+        foreach (var j in _settledMentors) _v[j] += dStar - _dist[j];
+
+        int mentor, freeSlot;
+        if (terminalMentor >= 0)
+        {
+            mentor = terminalMentor;
+            freeSlot = _slotStart[mentor] + _count[mentor]++;
+        }
+        else
+        {
+            if (nullMentee == root) return; // root stays unmatched, u[root] is now 0
+            mentor = _mentorOf[nullMentee];
+            freeSlot = _slotOf[nullMentee];
+            _mentorOf[nullMentee] = -1;
+        }
+        while (true)
+        {
+            var i = _pred[mentor];
+            var oldMentor = _mentorOf[i];
+            var oldSlot = _slotOf[i];
+            _slots[freeSlot] = i;
+            _slotOf[i] = freeSlot;
+            _mentorOf[i] = mentor;
+            if (i == root) break;
+            mentor = oldMentor;
+            freeSlot = oldSlot;
+        }
+    }
+
+    /// <summary>Relaxes the edges of tree mentee <paramref name="i"/>; stops early on a tight edge to a mentor with room.</summary>
+    private long Scan(int i, long di, int gen, ref int terminalMentor)
+    {
+        var baseCost = di + _u[i];
+        var end = _start[i + 1];
+        for (var e = _start[i]; e < end; e++)
+        {
+            var j = _adj[e];
+            if (_settled[j] == gen) continue;
+            var nd = baseCost + _v[j] - _w[e];
+            if (_seen[j] != gen || nd < _dist[j])
+            {
+                _seen[j] = gen;
+                _dist[j] = nd;
+                _pred[j] = i;
+                if (nd == di && _count[j] < _cap[j])
+                {
+                    // Nothing can be closer than the current distance: this is a shortest terminal.
+                    _settled[j] = gen;
+                    _settledMentors.Add(j);
+                    terminalMentor = j;
+                    return nd;
+                }
+                _heap.Push(nd, j);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Binary min-heap of (key, node) with lazy deletion.</summary>
+    private sealed class MinHeap(int capacity)
+    {
+        private long[] _keys = new long[capacity];
+        private int[] _nodes = new int[capacity];
+        public int Count { get; private set; }
+
+        public void Clear() => Count = 0;
+
+        public (long Key, int Node) Peek() => (_keys[0], _nodes[0]);
+
+        public void Push(long key, int node)
+        {
+            if (Count == _keys.Length)
+            {
+                Array.Resize(ref _keys, Count * 2);
+                Array.Resize(ref _nodes, Count * 2);
+            }
+            var k = Count++;
+            while (k > 0)
+            {
+                var p = (k - 1) >> 1;
+                if (_keys[p] <= key) break;
+                _keys[k] = _keys[p];
+                _nodes[k] = _nodes[p];
+                k = p;
+            }
+            _keys[k] = key;
+            _nodes[k] = node;
+        }
+
+        public void Pop()
+        {
+            var last = --Count;
+            if (last == 0) return;
+            var key = _keys[last];
+            var node = _nodes[last];
+            var k = 0;
+            while (true)
+            {
+                var c = 2 * k + 1;
+                if (c >= last) break;
+                if (c + 1 < last && _keys[c + 1] < _keys[c]) c++;
+                if (_keys[c] >= key) break;
+                _keys[k] = _keys[c];
+                _nodes[k] = _nodes[c];
+                k = c;
+            }
+            _keys[k] = key;
+            _nodes[k] = node;
+        }
+    }
+}
