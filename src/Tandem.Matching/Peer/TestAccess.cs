@@ -1,0 +1,5 @@
+using System.Runtime.CompilerServices;
+
+// The group-formation tests drive the heuristic on pools small enough to brute-force, which the public
+// entry point would solve exactly instead.
+[assembly: InternalsVisibleTo("Tandem.Matching.Tests")]
