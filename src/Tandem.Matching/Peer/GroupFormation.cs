@@ -12,7 +12,7 @@ namespace Tandem.Matching;
 /// </para>
 /// <para>
 /// Method: the problem is NP-hard for g ≥ 3, so the solver is exact only where that is cheap: pools of at most
-/// 12 people (exhaustive search), a single group, and pairs (g = 2, up to 1,500 people, solved exactly as a
+/// 12 people (exhaustive search), a single group, and pairs (g = 2, up to 1,000 people, solved exactly as a
 /// maximum-weight matching with a blossom algorithm). Everything else gets a deterministic heuristic: greedy
 /// seeding (strongest connectors first, each group filled with whoever adds most to it), then local search over
 /// swaps of two people between groups and moves between a full and a short group, then a fixed number of
@@ -35,7 +35,7 @@ public static class GroupFormation
     internal const int ExhaustiveLimit = 12;
 
     /// <summary>Pairing (g = 2) pools up to this size are solved exactly by weighted blossom matching.</summary>
-    internal const int PairMatchingLimit = 1_500;
+    internal const int PairMatchingLimit = 1_000;
 
     /// <summary>Perturb-and-improve rounds after the first local optimum.</summary>
     private const int PerturbationRounds = 40;
