@@ -55,4 +55,8 @@ public sealed record AssignmentResult(
 /// <param name="WorkingPairs">Pairs in the working graph the exact solver saw in its last round.</param>
 /// <param name="Rounds">Number of exact solves (more than one when pruned pairs violated the duals).</param>
 /// <param name="PairsRecheckedExactly">Pruned pairs compared one by one against the duals (the rest were covered by a per-mentee bound).</param>
-public sealed record SolveStatistics(long PairsConsidered, long WorkingPairs, int Rounds, long PairsRecheckedExactly);
+/// <param name="ScoringTime">Time spent scoring every pair and choosing candidates.</param>
+/// <param name="SolvingTime">Time spent in the exact solver, over all rounds.</param>
+/// <param name="CertifyingTime">Time spent checking the certificate, over all rounds.</param>
+public sealed record SolveStatistics(long PairsConsidered, long WorkingPairs, int Rounds, long PairsRecheckedExactly,
+    TimeSpan ScoringTime = default, TimeSpan SolvingTime = default, TimeSpan CertifyingTime = default);

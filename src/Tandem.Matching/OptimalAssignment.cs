@@ -147,6 +147,20 @@ public static class OptimalAssignment
         return new PoolSolver(problem, options ?? new PoolSolveOptions()).Run();
     }
 
+    /// <summary>
+    /// The working graph the pool solver starts from (each mentee's best mentors and each mentor's best
+    /// mentees, plus locked pairs), as an explicit problem. Solving it alone gives an optimum of the
+    /// pruned graph only; <see cref="Solve(PoolProblem, PoolSolveOptions?)"/> goes on to certify against all pairs.
+    /// </summary>
+    /// <param name="problem">The pool.</param>
+    /// <param name="options">Tuning, as for solving.</param>
+    /// <returns>The candidate pairs with their scores.</returns>
+    public static AssignmentProblem CandidatePairs(PoolProblem problem, PoolSolveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new PoolSolver(problem, options ?? new PoolSolveOptions()).CandidateProblem();
+    }
+
     internal readonly record struct Locks(int[] MentorOf, int[] Residual);
 
     internal static Locks ApplyLocks(int n, int[] caps, IReadOnlyList<MenteeMentor>? locked, Func<int, int, bool> allowed)

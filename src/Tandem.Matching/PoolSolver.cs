@@ -51,6 +51,9 @@ internal sealed class PoolSolver
         for (var e = _forbidStart[i]; e < _forbidStart[i + 1]; e++) row[_forbidMentor[e]] = PairScores.Forbidden;
     }
 
+    /// <summary>Pairs within this much of violating the duals are added along with a violator.</summary>
+    private const long NearMargin = 2;
+
     private static uint Mix(int i, int j)
     {
         var x = (((ulong)(uint)i << 32) | (uint)j) * 0x9E3779B97F4A7C15UL;
@@ -59,7 +62,21 @@ internal sealed class PoolSolver
 
     private static long Key(int score, int i, int j) => ((long)score << 32) | Mix(i, j);
 
-    public AssignmentResult Run()
+    private sealed record Candidates(OptimalAssignment.Locks Locks, Dictionary<int, int[]> LockedRows, List<(int I, int J, int S)> Edges, int[] Bound, long Bonus, long PairsConsidered, int Threads);
+
+    /// <summary>The first working graph, as an explicit problem (for benchmarks and inspection).</summary>
+    public AssignmentProblem CandidateProblem()
+    {
+        var c = BuildCandidates();
+        var pairs = new HashSet<(int, int)>();
+        var list = new List<ScoredPair>();
+        foreach (var (i, j, s) in c.Edges) if (pairs.Add((i, j))) list.Add(new ScoredPair(i, j, s));
+        foreach (var (i, r) in c.LockedRows)
+            foreach (var l in _p.LockedPairs ?? []) if (l.Mentee == i && pairs.Add((i, l.Mentor))) list.Add(new ScoredPair(i, l.Mentor, r[l.Mentor]));
+        return new AssignmentProblem(_n, _p.MentorCapacities, list, _p.Objective, _p.LockedPairs);
+    }
+
+    private Candidates BuildCandidates()
     {
         var n = _n;
         var m = _m;
@@ -185,6 +202,18 @@ internal sealed class PoolSolver
                 }
         mentorKeys = null!; mentorMentees = null!;
 
+        return new Candidates(locks, lockedRows, edges, bound, bonus, pairsConsidered, threads);
+    }
+
+    public AssignmentResult Run()
+    {
+        var n = _n;
+        var m = _m;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (locks, lockedRows, edges, bound, bonus, pairsConsidered, threads) = BuildCandidates();
+        var k = _o.CandidatesPerMentee;
+        var scoringTime = clock.Elapsed;
+        TimeSpan solvingTime = default, certifyingTime = default;
         var rounds = 0;
         long rechecked = 0;
         while (true)
@@ -192,7 +221,10 @@ internal sealed class PoolSolver
             rounds++;
             var (start, adj, w) = BuildGraph(edges, bonus);
             var solver = new SparseAssignmentSolver(n, locks.Residual, start, adj, w);
+            clock.Restart();
             solver.Run();
+            solvingTime += clock.Elapsed;
+            clock.Restart();
             if (!OptimalAssignment.CheckStructure(solver, locks, n, m, out var vmin))
                 throw new InvalidOperationException("Internal error: the certificate's structure does not hold.");
 
@@ -206,6 +238,11 @@ internal sealed class PoolSolver
                 var row = new int[m];
                 var inGraph = new int[m];
                 var found = new List<(int, int, int)>();
+                var addK = Math.Max(2, k);
+                var keys = new long[addK];
+                var js = new int[addK];
+                var ss = new int[addK];
+                long ui0(int x) => u[x];
                 long count = 0;
                 var from = (int)((long)n * t / threads);
                 var to = (int)((long)n * (t + 1) / threads);
@@ -215,21 +252,40 @@ internal sealed class PoolSolver
                     if (!_o.ExhaustiveCheck && (bound[i] == PairScores.Forbidden || u[i] + vmin >= bound[i] + bonus)) continue;
                     Row(i, row);
                     for (var e = start[i]; e < start[i + 1]; e++) inGraph[adj[e]] = i + 1;
-                    var ui = u[i];
+                    // Violation of pair (i, j): s + K - v[j] > u[i]. Keep the worst few violators (by s - v[j]):
+                    // they are the mentee's best options at the current prices.
+                    var slack = ui0(i);
+                    var violated = false;
+                    var cnt = 0;
+                    var minPos = 0;
                     for (var j = 0; j < m; j++)
                     {
                         var s = row[j];
                         if (s == PairScores.Forbidden) continue;
                         count++;
-                        if (ui + v[j] >= s + bonus) continue;
-                        if (inGraph[j] == i + 1) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
-                        found.Add((i, j, s));
+                        var excess = s + bonus - v[j] - slack;
+                        if (excess <= -NearMargin) continue;
+                        if (inGraph[j] == i + 1)
+                        {
+                            if (excess > 0) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
+                            continue;
+                        }
+                        if (excess > 0) violated = true;
+                        excess += NearMargin;
+                        var key = (excess << 32) | Mix(i, j);
+                        if (cnt < addK) { keys[cnt] = key; js[cnt] = j; ss[cnt] = s; cnt++; if (cnt == addK) minPos = MinPos(keys, addK); }
+                        else if (key > keys[minPos]) { keys[minPos] = key; js[minPos] = j; ss[minPos] = s; minPos = MinPos(keys, addK); }
                     }
+                    // A mentee with a violation also brings its near-violators: the prices of the next round are
+                    // close to these, so they are its likely best options then.
+                    if (violated)
+                        for (var c = 0; c < cnt; c++) found.Add((i, js[c], ss[c]));
                 }
                 extra[t] = found;
                 checkedPairs[t] = count;
             });
             rechecked += checkedPairs.Sum();
+            certifyingTime += clock.Elapsed;
             var added = 0;
             foreach (var list in extra) { edges.AddRange(list); added += list.Count; }
             if (added == 0)
@@ -241,7 +297,7 @@ internal sealed class PoolSolver
                     throw new InvalidOperationException("Internal error: assigned pair missing from the working graph.");
                 }
                 return OptimalAssignment.Assemble(solver, locks, bonus, n, (i, j) => ScoreOfInt(i, j),
-                    new SolveStatistics(pairsConsidered, adj.Length, rounds, rechecked));
+                    new SolveStatistics(pairsConsidered, adj.Length, rounds, rechecked, scoringTime, solvingTime, certifyingTime));
             }
         }
     }

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Tandem.Bench;
+using Tandem.Matching;
+
+// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive]
+// dotnet run -c Release --project bench/Tandem.Bench -- [BenchmarkDotNet arguments, e.g. --filter *]
+if (args.Length >= 2 && args[0] == "whole")
+{
+    var ortools = args.Contains("--ortools");
+    var exhaustive = args.Contains("--exhaustive");
+    return WholeRun.Run(args[1].ToUpperInvariant(), ortools, exhaustive);
+}
+BenchmarkSwitcher.FromAssembly(typeof(WholeRun).Assembly).Run(args);
+return 0;
+
+/// <summary>One timed run of a whole benchmark, with peak working set, as a separate process per figure.</summary>
+internal static class WholeRun
+{
+    public static int Run(string which, bool ortools, bool exhaustive)
+    {
+        Console.WriteLine($"{which}: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(ortools ? "with" : "without")} OR-Tools");
+        switch (which)
+        {
+            case "A":
+            case "E":
+            {
+                var (mentees, mentors, cap) = which == "A" ? (20_000, 5_000, 4) : (100_000, 20_000, 5);
+                var sw = Stopwatch.StartNew();
+                var (scorer, caps) = Workloads.FeaturePool(mentees, mentors, cap);
+                Console.WriteLine($"  pool generated and compiled to bitsets: {sw.ElapsedMilliseconds} ms (participants' features; not in the figure below)");
+                Report("before solve");
+                sw.Restart();
+                var r = OptimalAssignment.Solve(new PoolProblem(scorer, caps), new PoolSolveOptions(ExhaustiveCheck: exhaustive));
+                var ms = sw.Elapsed.TotalMilliseconds;
+                Console.WriteLine($"  ours: certified optimum in {ms:F0} ms wall (scoring {(long)mentees * mentors:N0} pairs included): matched {r.Matched:N0}, total score {r.TotalScore:N0}, optimal {r.Optimal}");
+                Console.WriteLine($"        allowed pairs {r.Statistics.PairsConsidered:N0}, working graph {r.Statistics.WorkingPairs:N0}, rounds {r.Statistics.Rounds}, pairs re-checked one by one {r.Statistics.PairsRecheckedExactly:N0}, exhaustive={exhaustive}");
+                Console.WriteLine($"        scoring + candidates {r.Statistics.ScoringTime.TotalMilliseconds:F0} ms, exact solves {r.Statistics.SolvingTime.TotalMilliseconds:F0} ms, certificate checks {r.Statistics.CertifyingTime.TotalMilliseconds:F0} ms");
+                Report("after solve");
+                if (ortools)
+                {
+                    Console.WriteLine("  OR-Tools on the full graph: building all allowed pairs...");
+                    var all = new List<ScoredPair>();
+                    var row = new int[scorer.MentorCount];
+                    for (var i = 0; i < scorer.MenteeCount; i++)
+                    {
+                        scorer.ScoreRow(i, row);
+                        for (var j = 0; j < row.Length; j++) if (row[j] != PairScores.Forbidden) all.Add(new ScoredPair(i, j, row[j]));
+                    }
+                    sw.Restart();
+                    var weight = Workloads.OrToolsMinCostFlow(new AssignmentProblem(mentees, caps, all), r.Certificate.CardinalityBonus);
+                    Console.WriteLine($"  OR-Tools MinCostFlow, full graph: {sw.ElapsedMilliseconds} ms, optimal weight {weight:N0} (ours {r.Certificate.PrimalWeight:N0}, equal: {weight == r.Certificate.PrimalWeight})");
+                    Report("after OR-Tools");
+                }
+                break;
+            }
+            case "B":
+            {
+                var (scorer, caps) = Workloads.FeaturePool(20_000, 5_000, 4);
+                var pool = new PoolProblem(scorer, caps);
+                var pruned = OptimalAssignment.CandidatePairs(pool);
+                Console.WriteLine($"  pruned graph of A: {pruned.Pairs.Count:N0} pairs");
+                for (var rep = 0; rep < 3; rep++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    var ours = OptimalAssignment.Solve(pruned);
+                    var oursMs = sw.Elapsed.TotalMilliseconds;
+                    Console.Write($"  run {rep + 1}: ours {oursMs:F1} ms (certificate checked on every pair), weight {ours.Certificate.PrimalWeight:N0}");
+                    if (ortools)
+                    {
+                        sw.Restart();
+                        var weight = Workloads.OrToolsMinCostFlow(pruned, ours.Certificate.CardinalityBonus);
+                        var orMs = sw.Elapsed.TotalMilliseconds;
+                        Console.Write($"; OR-Tools MinCostFlow {orMs:F1} ms (graph build included), weight {weight:N0}, same optimum: {weight == ours.Certificate.PrimalWeight}, ratio {orMs / oursMs:F1}x");
+                    }
+                    Console.WriteLine();
+                }
+                break;
+            }
+            case "C":
+            {
+                var n = 4000;
+                var matrix = Workloads.Dense(n);
+                Report("matrix built");
+                for (var rep = 0; rep < 2; rep++)
+                {
+                    var sw = Stopwatch.StartNew();
+                    var ours = OptimalAssignment.Solve(new PoolProblem(matrix, Enumerable.Repeat(1, n).ToArray()));
+                    var oursMs = sw.Elapsed.TotalMilliseconds;
+                    Console.Write($"  run {rep + 1}: ours {oursMs:F0} ms, total {ours.TotalScore:N0}, matched {ours.Matched}, rounds {ours.Statistics.Rounds}, re-checked {ours.Statistics.PairsRecheckedExactly:N0}");
+                    if (ortools)
+                    {
+                        sw.Restart();
+                        var best = Workloads.OrToolsLinearSumAssignment(matrix);
+                        var orMs = sw.Elapsed.TotalMilliseconds;
+                        Console.Write($"; OR-Tools LinearSumAssignment {orMs:F0} ms (arc building included), total {best:N0}, same optimum: {best == ours.TotalScore}, ratio {orMs / oursMs:F1}x");
+                    }
+                    Console.WriteLine();
+                }
+                Report("end");
+                break;
+            }
+            default:
+                Console.Error.WriteLine("unknown benchmark; use A, B, C or E");
+                return 2;
+        }
+        return 0;
+    }
+
+    private static void Report(string when)
+    {
+        using var p = Process.GetCurrentProcess();
+        Console.WriteLine($"  [{when}] peak working set {p.PeakWorkingSet64 / (1024 * 1024):N0} MB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024):N0} MB");
+    }
+}
