@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Tandem.Data;
+using Tandem.Features.Demo;
 using Tandem.Features.Matching;
 
 namespace Tandem.Infrastructure.Cli;
@@ -6,12 +8,93 @@ namespace Tandem.Infrastructure.Cli;
 /// <summary>The `tandem` command line: serve (default) and the admin commands.</summary>
 public static class TandemCli
 {
+    private static readonly string[] Commands = ["serve", "migrate", "seed", "solve", "--help", "-h", "-?", "--version"];
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
+        // No command (or only host options such as --urls): serve the web app.
+        if (args.Length == 0 || !Commands.Contains(args[0]))
+        {
+            return await ServeAsync(args, output);
+        }
+
         var root = new RootCommand("Tandem: peer mentorship programs, end to end. Without a command, serves the web app.");
+        root.Subcommands.Add(ServeCommand());
+        root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(SeedCommand());
         root.Subcommands.Add(SolveCommand.Create());
 
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(config, ct);
+    }
+
+    private static async Task<int> ServeAsync(string[] hostArgs, TextWriter output)
+    {
+        var app = TandemApp.Build(hostArgs);
+        await TandemApp.PrepareAsync(app, output);
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static Command ServeCommand()
+    {
+        var command = new Command("serve", "Serve the web app and API (the default). ASP.NET Core options such as --urls pass through.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction((parse, ct) => ServeAsync(parse.UnmatchedTokens.ToArray(), parse.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Apply pending database migrations of the configured provider (Database__Provider, ConnectionStrings__Tandem).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var app = TandemApp.CreateBuilder(parse.UnmatchedTokens.ToArray()).Build();
+            var options = app.Services.GetRequiredService<DatabaseOptions>();
+            await DatabaseSetup.MigrateAsync(app.Services, ct);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"Database ({options.Provider}) is up to date.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SeedCommand()
+    {
+        var reset = new Option<bool>("--reset-passwords") { Description = "Give the demo accounts new passwords and print them." };
+        var demo = new Command("demo", "Create the demo organisation, a running program and about 40 synthetic participants, and print the logins.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        demo.Options.Add(reset);
+        demo.SetAction(async (parse, ct) =>
+        {
+            var app = TandemApp.CreateBuilder(parse.UnmatchedTokens.ToArray()).Build();
+            var options = app.Services.GetRequiredService<DatabaseOptions>();
+            if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
+            {
+                await DatabaseSetup.MigrateAsync(app.Services, ct);
+            }
+            await using var scope = app.Services.CreateAsyncScope();
+            var seed = scope.ServiceProvider.GetRequiredService<SeedDemo>();
+            var output = parse.InvocationConfiguration.Output;
+            var result = parse.GetValue(reset)
+                ? await seed.ResetPasswordsAsync(ct)
+                : await seed.RunAsync(onlyWhenEmpty: false, ct);
+            if (result is null)
+            {
+                await output.WriteLineAsync("The demo organisation already exists. Use --reset-passwords to print new logins.");
+                return 1;
+            }
+            result.Print(output);
+            return 0;
+        });
+        var command = new Command("seed", "Fill the database with data.");
+        command.Subcommands.Add(demo);
+        return command;
     }
 }

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Tandem.Data;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>Database settings (section "Database" plus ConnectionStrings:Tandem).</summary>
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Apply pending migrations when the web app starts (default for the embedded SQLite database).</summary>
+    public bool? MigrateOnStartup { get; set; }
+}
+
+public static class DatabaseSetup
+{
+    public const string SqliteMigrationsAssembly = "Tandem.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Tandem.Migrations.Postgres";
+
+    public static IServiceCollection AddTandemData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(options);
+        var connectionString = configuration.GetConnectionString("Tandem");
+
+        if (options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
+        {
+            var dataDirectory = Path.Combine(environment.ContentRootPath, "data");
+            Directory.CreateDirectory(dataDirectory);
+            connectionString = $"Data Source={Path.Combine(dataDirectory, "tandem.db")}";
+        }
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Tandem must be set when Database:Provider is Postgres.");
+        }
+
+        services.AddDbContext<TandemDb>(db => Configure(db, options.Provider, connectionString));
+        return services;
+    }
+
+    public static void Configure(DbContextOptionsBuilder db, DatabaseProvider provider, string connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                db.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+                db.AddInterceptors(new SqliteWalInterceptor());
+                break;
+            case DatabaseProvider.Postgres:
+                db.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+        }
+        db.ReplaceService<IMigrationsAssembly, NameMatchedMigrationsAssembly>();
+    }
+
+    /// <summary>Applies pending migrations of the configured provider.</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        await db.Database.MigrateAsync(ct);
+    }
+}

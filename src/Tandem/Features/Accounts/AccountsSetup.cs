@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+
+namespace Tandem.Features.Accounts;
+
+public static class AccountsSetup
+{
+    public const string AdministratorPolicy = "Administrator";
+
+    public static IServiceCollection AddTandemAccounts(this IServiceCollection services)
+    {
+        services.AddIdentity<TandemUser, IdentityRole<Guid>>(o =>
+            {
+                // Length over composition rules (NIST SP 800-63B).
+                o.Password.RequiredLength = 10;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 4;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<TandemDb>()
+            .AddDefaultTokenProviders();
+
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "tandem.auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/account/sign-in";
+            cookie.LogoutPath = "/account/sign-out";
+            cookie.AccessDeniedPath = "/account/access-denied";
+            cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            cookie.SlidingExpiration = true;
+            cookie.Events = new CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync,
+                // The API answers with status codes; pages redirect to the sign-in form.
+                OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized),
+                OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden),
+            };
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdministratorPolicy, p => p.RequireAuthenticatedUser().RequireRole(Actor.AdministratorRole));
+        services.AddCascadingAuthenticationState();
+
+        services.AddScoped<SignInUser>();
+        services.AddScoped<SignOutUser>();
+        services.AddScoped<ChangePassword>();
+        services.AddScoped<CreateUser>();
+        services.AddScoped<DisableUser>();
+        return services;
+    }
+
+    private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Accounts;
+
+public sealed class ChangePasswordRequest
+{
+    [Required, StringLength(200)]
+    public string CurrentPassword { get; set; } = "";
+
+    [Required, StringLength(200, MinimumLength = 10)]
+    public string NewPassword { get; set; } = "";
+}
+
+/// <summary>Changes the password and closes every other session of the user; this one continues.</summary>
+public sealed class ChangePassword(UserManager<TandemUser> users, SignInUser signIn, TandemDb db, TimeProvider clock)
+{
+    public async Task<Outcome<bool>> RunAsync(Actor actor, ChangePasswordRequest request, string? userAgent)
+    {
+        var user = await users.FindByIdAsync(actor.UserId.ToString());
+        if (user is null)
+        {
+            return new NotFound("The account no longer exists.");
+        }
+        var result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
+        if (!result.Succeeded)
+        {
+            var field = result.Errors.Any(e => e.Code == "PasswordMismatch") ? nameof(request.CurrentPassword) : nameof(request.NewPassword);
+            return new Invalid(new Dictionary<string, string[]> { [field] = result.Errors.Select(e => e.Description).ToArray() });
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+        await signIn.StartSessionAsync(user, persistent: false, userAgent);
+        return true;
+    }
+}

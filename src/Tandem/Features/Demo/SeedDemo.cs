@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using Bogus;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+
+namespace Tandem.Features.Demo;
+
+public sealed record DemoLogin(string Role, string Email, string Password);
+
+public sealed record DemoLogins(IReadOnlyList<DemoLogin> Logins, Guid OrganisationId, Guid ProgramId)
+{
+    public DemoLogin For(string role) => Logins.Single(l => l.Role == role);
+
+    public void Print(TextWriter output)
+    {
+        output.WriteLine("Tandem demo data is ready. Sign in with:");
+        foreach (var login in Logins)
+        {
+            output.WriteLine($"  {login.Role,-13} {login.Email,-34} {login.Password}");
+        }
+        output.WriteLine("(These passwords are shown once; `tandem seed demo --reset-passwords` prints new ones.)");
+    }
+}
+
+/// <summary>
+/// A demo organisation with a running program and 40 synthetic participants (Bogus, fixed seed so
+/// the names are the same on every machine). Login passwords are random per installation.
+/// </summary>
+public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleManager<IdentityRole<Guid>> roles, TimeProvider clock)
+{
+    public const string OrganisationName = "Riverside College";
+    public const string AdministratorEmail = "admin@tandem.example";
+    public const string CoordinatorEmail = "coordinator@riverside.example";
+    public const string MentorEmail = "mentor@riverside.example";
+    public const string MenteeEmail = "mentee@riverside.example";
+
+    private static readonly string[] Zones = ["Europe/London", "Europe/London", "Europe/London", "Europe/Dublin", "Europe/Paris"];
+
+    /// <returns>The logins, or null when nothing was created (data already there).</returns>
+    public async Task<DemoLogins?> RunAsync(bool onlyWhenEmpty, CancellationToken ct = default)
+    {
+        if (onlyWhenEmpty ? await db.Users.AnyAsync(ct) : await db.Organisations.AnyAsync(o => o.Name == OrganisationName, ct))
+        {
+            return null;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        await EnsureRoleAsync(Actor.AdministratorRole);
+
+        var logins = new List<DemoLogin>();
+        var adminPassword = NewPassword();
+        var admin = await users.FindByEmailAsync(AdministratorEmail);
+        if (admin is null)
+        {
+            admin = await CreateAsync(AdministratorEmail, "Alex Admin", "Europe/London", adminPassword, now);
+            await users.AddToRoleAsync(admin, Actor.AdministratorRole);
+            logins.Add(new DemoLogin("Administrator", AdministratorEmail, adminPassword));
+        }
+
+        var organisation = new Organisation(OrganisationName, OrganisationKind.University, includesMinors: false, now);
+        db.Organisations.Add(organisation);
+
+        var coordinatorPassword = NewPassword();
+        var coordinator = await CreateAsync(CoordinatorEmail, "Casey Coordinator", "Europe/London", coordinatorPassword, now);
+        logins.Add(new DemoLogin("Coordinator", CoordinatorEmail, coordinatorPassword));
+        var mentorPassword = NewPassword();
+        var mentor = await CreateAsync(MentorEmail, "Morgan Mentor", "Europe/London", mentorPassword, now);
+        logins.Add(new DemoLogin("Mentor", MentorEmail, mentorPassword));
+        var menteePassword = NewPassword();
+        var mentee = await CreateAsync(MenteeEmail, "Jamie Mentee", "Europe/London", menteePassword, now);
+        logins.Add(new DemoLogin("Mentee", MenteeEmail, menteePassword));
+
+        var program = new MentorshipProgram(organisation.Id, now);
+        program.Describe(new ProgramDesign(
+            "First-Year Peer Mentoring",
+            "Second- and third-year students mentor first-years through their first two terms: settling in, study habits and finding their people.",
+            "First-year undergraduates (mentees); second- and third-year undergraduates (mentors)",
+            PairingModel.MentorMentee,
+            "Meet at least every two weeks. Keep what your partner shares confidential unless someone is at risk of harm. Be on time, be kind, and tell the coordinator early if the pairing is not working.",
+            MeetingFormats.OneToOne | MeetingFormats.Online | MeetingFormats.InPerson,
+            Cadence.Fortnightly,
+            today.AddDays(-30),
+            today.AddDays(150),
+            [
+                ("Pairs meet regularly", "80% of mentees meet their mentor twice a month"),
+                ("First-years stay", "Retention of mentees into the second year at 95% or more"),
+                ("Participants value it", "Average satisfaction of 4 out of 5 or higher"),
+            ]), now);
+        program.MoveTo(ProgramStatus.Recruiting, now);
+        program.MoveTo(ProgramStatus.Matching, now);
+        program.MoveTo(ProgramStatus.Running, now);
+        db.Programs.Add(program);
+
+        var recruiting = new MentorshipProgram(organisation.Id, now);
+        recruiting.Describe(new ProgramDesign(
+            "Study Buddies (peer-to-peer)",
+            "Peers in the same module help each other: everyone offers one subject and asks for help in another.",
+            "All undergraduates",
+            PairingModel.PeerToPeer,
+            "Show up for your study partner and share notes generously.",
+            MeetingFormats.Group | MeetingFormats.InPerson,
+            Cadence.Weekly,
+            today.AddDays(21),
+            today.AddDays(120),
+            [("Study groups keep going", "70% of groups still meeting after 8 weeks")]), now);
+        recruiting.MoveTo(ProgramStatus.Recruiting, now);
+        db.Programs.Add(recruiting);
+
+        db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, coordinator.Id, OrganisationRole.Coordinator, now));
+        db.Enrolments.Add(new Enrolment(program.Id, coordinator.Id, ProgramRole.Coordinator, now));
+        db.Enrolments.Add(new Enrolment(recruiting.Id, coordinator.Id, ProgramRole.Coordinator, now));
+
+        var faker = new Faker("en") { Random = new Randomizer(2026) };
+        var participants = new List<(TandemUser User, ProgramRole Role)> { (mentor, ProgramRole.Mentor), (mentee, ProgramRole.Mentee) };
+        for (var i = 0; i < 38; i++)
+        {
+            var first = faker.Name.FirstName();
+            var last = faker.Name.LastName();
+            var email = $"{first}.{last}.{i}@students.riverside.example".ToLowerInvariant().Replace("'", "");
+            var user = await CreateAsync(email, $"{first} {last}", faker.PickRandom(Zones), password: null, now);
+            participants.Add((user, i < 16 ? ProgramRole.Mentor : ProgramRole.Mentee));
+        }
+        var staff = await CreateAsync("s.okafor@riverside.example", "Dr Sam Okafor", "Europe/London", password: null, now);
+        participants.Add((staff, ProgramRole.Staff));
+
+        foreach (var (user, role) in participants)
+        {
+            db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, user.Id, OrganisationRole.Member, now));
+            db.Enrolments.Add(new Enrolment(program.Id, user.Id, role, now));
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new DemoLogins(logins, organisation.Id, program.Id);
+    }
+
+    /// <summary>New passwords for the demo logins; their open sessions are closed.</summary>
+    public async Task<DemoLogins?> ResetPasswordsAsync(CancellationToken ct = default)
+    {
+        var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Name == OrganisationName, ct);
+        if (organisation is null)
+        {
+            return null;
+        }
+        var logins = new List<DemoLogin>();
+        foreach (var (role, email) in new[] { ("Administrator", AdministratorEmail), ("Coordinator", CoordinatorEmail), ("Mentor", MentorEmail), ("Mentee", MenteeEmail) })
+        {
+            var user = await users.FindByEmailAsync(email);
+            if (user is null)
+            {
+                continue;
+            }
+            var password = NewPassword();
+            var token = await users.GeneratePasswordResetTokenAsync(user);
+            var reset = await users.ResetPasswordAsync(user, token, password);
+            if (!reset.Succeeded)
+            {
+                throw new InvalidOperationException(string.Join(" ", reset.Errors.Select(e => e.Description)));
+            }
+            await users.SetLockoutEndDateAsync(user, null);
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
+            logins.Add(new DemoLogin(role, email, password));
+        }
+        var programId = await db.Programs.Where(p => p.OrganisationId == organisation.Id).OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync(ct);
+        return new DemoLogins(logins, organisation.Id, programId);
+    }
+
+    private async Task EnsureRoleAsync(string role)
+    {
+        if (!await roles.RoleExistsAsync(role))
+        {
+            await roles.CreateAsync(new IdentityRole<Guid>(role) { Id = Guid.CreateVersion7() });
+        }
+    }
+
+    private async Task<TandemUser> CreateAsync(string email, string name, string zone, string? password, DateTime now)
+    {
+        var user = new TandemUser
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = name,
+            TimeZoneId = zone,
+            CreatedAt = now,
+        };
+        var result = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not create demo user {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+        return user;
+    }
+
+    /// <summary>A random, readable password: 4 groups of 4 lowercase letters and digits.</summary>
+    private static string NewPassword()
+    {
+        const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        var chars = RandomNumberGenerator.GetItems<char>(alphabet, 16);
+        return string.Join('-', Enumerable.Range(0, 4).Select(i => new string(chars, i * 4, 4)));
+    }
+}
+
+public static class DemoSetup
+{
+    public static IServiceCollection AddTandemDemo(this IServiceCollection services) => services.AddScoped<SeedDemo>();
+}

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Features.Accounts;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Organisations;
+
+public static class OrganisationEndpoints
+{
+    public static IServiceCollection AddTandemOrganisations(this IServiceCollection services) => services
+        .AddScoped<ListOrganisations>()
+        .AddScoped<CreateOrganisation>()
+        .AddScoped<AddOrganisationMember>()
+        .AddScoped<ListOrganisationMembers>();
+
+    public static IEndpointRouteBuilder MapOrganisations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/organisations").WithTags("Organisations").RequireAuthorization();
+        group.MapGet("/", List).WithName("ListOrganisations");
+        group.MapPost("/", Create).WithName("CreateOrganisation").RequireAuthorization(AccountsSetup.AdministratorPolicy);
+        group.MapGet("/{organisationId:guid}/members", Members).WithName("ListOrganisationMembers");
+        group.MapPost("/{organisationId:guid}/members", AddMember).WithName("AddOrganisationMember");
+        return app;
+    }
+
+    private static async Task<Ok<Paged<OrganisationView>>> List(ClaimsPrincipal user, ListOrganisations useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
+        TypedResults.Ok(await useCase.RunAsync(Actor.From(user), page, pageSize, ct));
+
+    private static async Task<Results<Created<OrganisationView>, ProblemHttpResult>> Create(CreateOrganisationRequest request, CreateOrganisation useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(request, ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : TypedResults.Created($"/api/v1/organisations/{outcome.Value!.Id}", outcome.Value);
+    }
+
+    private static async Task<Results<Ok<Paged<MemberView>>, ProblemHttpResult>> Members(Guid organisationId, ClaimsPrincipal user, ListOrganisationMembers useCase, CancellationToken ct, int page = 1, int pageSize = 20)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), organisationId, page, pageSize, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value!);
+    }
+
+    private static async Task<Results<Ok<MemberView>, ProblemHttpResult>> AddMember(Guid organisationId, AddMemberRequest request, ClaimsPrincipal user, AddOrganisationMember useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), organisationId, request, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value!);
+    }
+}

@@ -1,0 +1,120 @@
+namespace Tandem.Features.Programs;
+
+public enum ProgramStatus { Draft, Recruiting, Matching, Running, Closed }
+
+/// <summary>How people are paired: mentors with mentees, or peers who all offer and seek help.</summary>
+public enum PairingModel { MentorMentee, PeerToPeer }
+
+public enum Cadence { Weekly, Fortnightly, Monthly }
+
+[Flags]
+public enum MeetingFormats
+{
+    None = 0,
+    OneToOne = 1,
+    Group = 2,
+    Online = 4,
+    InPerson = 8,
+}
+
+/// <summary>An objective with a measurable target, e.g. "Mentees meet regularly" / "80% meet twice a month".</summary>
+public sealed class ProgramObjective
+{
+    private ProgramObjective() { }
+
+    public ProgramObjective(int position, string description, string target)
+    {
+        Position = position;
+        Description = description;
+        Target = target;
+    }
+
+    public int Id { get; private set; }
+    public int Position { get; private set; }
+    public string Description { get; private set; } = "";
+    public string Target { get; private set; } = "";
+}
+
+/// <summary>A mentorship program run by an organisation, from design to evaluation.</summary>
+public sealed class MentorshipProgram
+{
+    private static readonly Dictionary<ProgramStatus, ProgramStatus[]> Transitions = new()
+    {
+        [ProgramStatus.Draft] = [ProgramStatus.Recruiting, ProgramStatus.Closed],
+        [ProgramStatus.Recruiting] = [ProgramStatus.Draft, ProgramStatus.Matching, ProgramStatus.Closed],
+        [ProgramStatus.Matching] = [ProgramStatus.Recruiting, ProgramStatus.Running, ProgramStatus.Closed],
+        [ProgramStatus.Running] = [ProgramStatus.Closed],
+        [ProgramStatus.Closed] = [],
+    };
+
+    private MentorshipProgram() { }
+
+    public MentorshipProgram(Guid organisationId, DateTime createdAt)
+    {
+        Id = Guid.CreateVersion7();
+        OrganisationId = organisationId;
+        Status = ProgramStatus.Draft;
+        CreatedAt = createdAt;
+        UpdatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganisationId { get; private set; }
+    public string Name { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public string TargetAudience { get; private set; } = "";
+    public PairingModel Pairing { get; private set; }
+    public string Guidelines { get; private set; } = "";
+    public MeetingFormats MeetingFormats { get; private set; }
+    public Cadence Cadence { get; private set; }
+    public DateOnly? StartsOn { get; private set; }
+    public DateOnly? EndsOn { get; private set; }
+    public ProgramStatus Status { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public List<ProgramObjective> Objectives { get; private set; } = [];
+    public List<Enrolment> Enrolments { get; private set; } = [];
+
+    public static IReadOnlyList<ProgramStatus> AllowedNext(ProgramStatus from) => Transitions[from];
+
+    public void Describe(ProgramDesign design, DateTime at)
+    {
+        Name = design.Name;
+        Description = design.Description;
+        TargetAudience = design.TargetAudience;
+        Pairing = design.Pairing;
+        Guidelines = design.Guidelines;
+        MeetingFormats = design.MeetingFormats;
+        Cadence = design.Cadence;
+        StartsOn = design.StartsOn;
+        EndsOn = design.EndsOn;
+        Objectives.Clear();
+        Objectives.AddRange(design.Objectives.Select((o, i) => new ProgramObjective(i, o.Description, o.Target)));
+        UpdatedAt = at;
+    }
+
+    /// <returns>False when the transition is not allowed from the current status.</returns>
+    public bool MoveTo(ProgramStatus next, DateTime at)
+    {
+        if (!Transitions[Status].Contains(next))
+        {
+            return false;
+        }
+        Status = next;
+        UpdatedAt = at;
+        return true;
+    }
+}
+
+/// <summary>The designable part of a program, already validated.</summary>
+public sealed record ProgramDesign(
+    string Name,
+    string Description,
+    string TargetAudience,
+    PairingModel Pairing,
+    string Guidelines,
+    MeetingFormats MeetingFormats,
+    Cadence Cadence,
+    DateOnly? StartsOn,
+    DateOnly? EndsOn,
+    IReadOnlyList<(string Description, string Target)> Objectives);

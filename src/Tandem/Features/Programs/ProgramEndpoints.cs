@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Programs;
+
+public static class ProgramEndpoints
+{
+    public static IServiceCollection AddTandemPrograms(this IServiceCollection services) => services
+        .AddScoped<ProgramAccess>()
+        .AddScoped<ListPrograms>()
+        .AddScoped<GetProgram>()
+        .AddScoped<CreateProgram>()
+        .AddScoped<UpdateProgram>()
+        .AddScoped<ChangeProgramStatus>()
+        .AddScoped<EnrolParticipant>()
+        .AddScoped<ListEnrolments>();
+
+    public static IEndpointRouteBuilder MapPrograms(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/programs").WithTags("Programs").RequireAuthorization();
+        group.MapGet("/", List).WithName("ListPrograms");
+        group.MapGet("/{programId:guid}", Get).WithName("GetProgram");
+        group.MapPost("/", Create).WithName("CreateProgram");
+        group.MapPut("/{programId:guid}", Update).WithName("UpdateProgram");
+        group.MapPost("/{programId:guid}/status", ChangeStatus).WithName("ChangeProgramStatus");
+        group.MapGet("/{programId:guid}/enrolments", Enrolments).WithName("ListEnrolments");
+        group.MapPost("/{programId:guid}/enrolments", Enrol).WithName("EnrolParticipant");
+        return app;
+    }
+
+    private static async Task<Results<Ok<Paged<ProgramSummary>>, ProblemHttpResult>> List(
+        ClaimsPrincipal user, ListPrograms useCase, CancellationToken ct,
+        int page = 1, int pageSize = 20, ProgramStatus? status = null, string? search = null)
+    {
+        if (page < 1 || pageSize < 1 || pageSize > ProgramListQuery.MaxPageSize)
+        {
+            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
+                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ProgramListQuery.MaxPageSize}.").ToProblem();
+        }
+        return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new ProgramListQuery(page, pageSize, status, search), ct));
+    }
+
+    private static async Task<Results<Ok<ProgramDetails>, ProblemHttpResult>> Get(Guid programId, ClaimsPrincipal user, GetProgram useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
+
+    private static async Task<Results<Created<ProgramDetails>, ProblemHttpResult>> Create(CreateProgramRequest request, ClaimsPrincipal user, CreateProgram useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), request, ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : TypedResults.Created($"/api/v1/programs/{outcome.Value!.Id}", outcome.Value);
+    }
+
+    private static async Task<Results<Ok<ProgramDetails>, ProblemHttpResult>> Update(Guid programId, ProgramInput request, ClaimsPrincipal user, UpdateProgram useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<ProgramDetails>, ProblemHttpResult>> ChangeStatus(Guid programId, ChangeStatusRequest request, ClaimsPrincipal user, ChangeProgramStatus useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request.Status!.Value, ct)).ToOk();
+
+    private static async Task<Results<Ok<Paged<EnrolmentView>>, ProblemHttpResult>> Enrolments(
+        Guid programId, ClaimsPrincipal user, ListEnrolments useCase, CancellationToken ct, int page = 1, int pageSize = 50, ProgramRole? role = null) =>
+        (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, role, ct)).ToOk();
+
+    private static async Task<Results<Ok<EnrolmentView>, ProblemHttpResult>> Enrol(Guid programId, EnrolRequest request, ClaimsPrincipal user, EnrolParticipant useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+}

@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tandem.Features.Programs;
+
+/// <summary>The program editor's form: checkboxes and fixed objective rows, mapped to <see cref="ProgramInput"/>.</summary>
+public sealed class ProgramForm : IValidatableObject
+{
+    public const int ObjectiveRows = 5;
+
+    public Guid? OrganisationId { get; set; }
+
+    [Required(ErrorMessage = "Give the program a name."), StringLength(120, MinimumLength = 3, ErrorMessage = "The name needs 3 to 120 characters.")]
+    public string Name { get; set; } = "";
+
+    [StringLength(4000)]
+    public string? Description { get; set; }
+
+    [StringLength(500)]
+    public string? TargetAudience { get; set; }
+
+    public PairingModel Pairing { get; set; } = PairingModel.MentorMentee;
+
+    [StringLength(10000)]
+    public string? Guidelines { get; set; }
+
+    public bool OneToOne { get; set; } = true;
+    public bool Group { get; set; }
+    public bool Online { get; set; }
+    public bool InPerson { get; set; } = true;
+
+    public Cadence Cadence { get; set; } = Cadence.Fortnightly;
+    public DateOnly? StartsOn { get; set; }
+    public DateOnly? EndsOn { get; set; }
+
+    public List<ObjectiveInput> Objectives { get; set; } = NewRows([]);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!(OneToOne || Group || Online || InPerson))
+        {
+            yield return new ValidationResult("Choose at least one meeting format.", [nameof(OneToOne)]);
+        }
+        if (StartsOn is { } start && EndsOn is { } end && end < start)
+        {
+            yield return new ValidationResult("The end date must be on or after the start date.", [nameof(EndsOn)]);
+        }
+        for (var i = 0; i < Objectives.Count; i++)
+        {
+            var row = Objectives[i];
+            var hasDescription = !string.IsNullOrWhiteSpace(row.Description);
+            var hasTarget = !string.IsNullOrWhiteSpace(row.Target);
+            if (hasDescription != hasTarget)
+            {
+                yield return new ValidationResult($"Objective {i + 1} needs both a description and a measurable target.", [nameof(Objectives)]);
+            }
+            else if (hasDescription && (row.Description.Trim().Length > 300 || row.Target.Trim().Length > 300))
+            {
+                yield return new ValidationResult($"Objective {i + 1} is longer than 300 characters.", [nameof(Objectives)]);
+            }
+        }
+    }
+
+    public CreateProgramRequest ToRequest()
+    {
+        var request = new CreateProgramRequest
+        {
+            OrganisationId = OrganisationId,
+            Name = Name,
+            Description = Description,
+            TargetAudience = TargetAudience,
+            Pairing = Pairing,
+            Guidelines = Guidelines,
+            Cadence = Cadence,
+            StartsOn = StartsOn,
+            EndsOn = EndsOn,
+            Objectives = Objectives.Where(o => !string.IsNullOrWhiteSpace(o.Description))
+                .Select(o => new ObjectiveInput { Description = o.Description.Trim(), Target = o.Target.Trim() }).ToList(),
+        };
+        if (OneToOne) request.MeetingFormats.Add(MeetingFormat.OneToOne);
+        if (Group) request.MeetingFormats.Add(MeetingFormat.Group);
+        if (Online) request.MeetingFormats.Add(MeetingFormat.Online);
+        if (InPerson) request.MeetingFormats.Add(MeetingFormat.InPerson);
+        return request;
+    }
+
+    public static ProgramForm From(ProgramDetails program) => new()
+    {
+        OrganisationId = program.OrganisationId,
+        Name = program.Name,
+        Description = program.Description,
+        TargetAudience = program.TargetAudience,
+        Pairing = program.Pairing,
+        Guidelines = program.Guidelines,
+        OneToOne = program.MeetingFormats.Contains(MeetingFormat.OneToOne),
+        Group = program.MeetingFormats.Contains(MeetingFormat.Group),
+        Online = program.MeetingFormats.Contains(MeetingFormat.Online),
+        InPerson = program.MeetingFormats.Contains(MeetingFormat.InPerson),
+        Cadence = program.Cadence,
+        StartsOn = program.StartsOn,
+        EndsOn = program.EndsOn,
+        Objectives = NewRows(program.Objectives.Select(o => new ObjectiveInput { Description = o.Description, Target = o.Target })),
+    };
+
+    private static List<ObjectiveInput> NewRows(IEnumerable<ObjectiveInput> existing)
+    {
+        var rows = existing.Take(ObjectiveRows).ToList();
+        while (rows.Count < ObjectiveRows)
+        {
+            rows.Add(new ObjectiveInput());
+        }
+        return rows;
+    }
+}

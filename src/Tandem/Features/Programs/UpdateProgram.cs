@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Programs;
+
+/// <summary>Edits a program's design. Closed programs are read-only.</summary>
+public sealed class UpdateProgram(TandemDb db, ProgramAccess access, GetProgram getProgram, TimeProvider clock)
+{
+    public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, ProgramInput input, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(db, access, actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var program = found.Value!;
+        if (program.Status == ProgramStatus.Closed)
+        {
+            return new Conflict("A closed program can no longer be edited.");
+        }
+        program.Describe(input.ToDesign(), clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return await getProgram.RunAsync(actor, programId, ct);
+    }
+
+    /// <summary>404 when the actor cannot see the program, 403 when they see it but may not manage it.</summary>
+    internal static async Task<Outcome<MentorshipProgram>> FindManageableAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct)
+    {
+        var visible = access.Visible(actor).Where(p => p.Id == programId);
+        var program = await visible.Where(access.Manageable(actor)).Include(p => p.Objectives).SingleOrDefaultAsync(ct);
+        if (program is not null)
+        {
+            return program;
+        }
+        return await visible.AnyAsync(ct)
+            ? new Forbidden("You can see this program but only its coordinators can change it.")
+            : new NotFound("No program with this id is visible to you.");
+    }
+}

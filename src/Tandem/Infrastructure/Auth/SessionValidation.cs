@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+
+namespace Tandem.Infrastructure.Auth;
+
+/// <summary>
+/// Checks on every request that the cookie's session is still open, its user not disabled and its
+/// security stamp current (the stamp changes with the password). One indexed query per request.
+/// </summary>
+public static class SessionValidation
+{
+    public const string SessionClaim = "tandem:sid";
+
+    public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal;
+        var identityOptions = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
+        var valid = principal is not null
+            && Guid.TryParse(principal.FindFirstValue(SessionClaim), out var sessionId)
+            && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+            && principal.FindFirstValue(identityOptions.ClaimsIdentity.SecurityStampClaimType) is { } stamp
+            && await context.HttpContext.RequestServices.GetRequiredService<TandemDb>().UserSessions
+                .AnyAsync(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null
+                    && !s.User!.IsDisabled && s.User.SecurityStamp == stamp, context.HttpContext.RequestAborted);
+        if (!valid)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+        }
+    }
+}

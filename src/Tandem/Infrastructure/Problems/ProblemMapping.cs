@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Tandem.Infrastructure.Problems;
+
+public static class ProblemMapping
+{
+    public static int StatusCode(this Failure failure) => failure switch
+    {
+        NotFound => StatusCodes.Status404NotFound,
+        Forbidden => StatusCodes.Status403Forbidden,
+        Conflict => StatusCodes.Status409Conflict,
+        Invalid => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static ProblemHttpResult ToProblem(this Failure failure)
+    {
+        ProblemDetails problem = failure is Invalid invalid
+            ? new HttpValidationProblemDetails(invalid.Errors.ToDictionary(e => e.Key, e => e.Value))
+            : new ProblemDetails();
+        problem.Status = failure.StatusCode();
+        problem.Title = failure.Title;
+        problem.Detail = failure.Detail;
+        return TypedResults.Problem(problem);
+    }
+}
+
+public static class OutcomeResults
+{
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome) =>
+        outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value!);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+using Tandem.Components;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Demo;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+
+namespace Tandem.Infrastructure;
+
+/// <summary>Builds the web application: services, then the request pipeline. One line per feature.</summary>
+public static class TandemApp
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var services = builder.Services;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddTandemData(builder.Configuration, builder.Environment);
+        services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
+        services.AddProblemDetails();
+        services.AddValidation();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Tandem API";
+            document.Info.Description = "Peer mentorship programs, end to end. Errors are RFC 9457 ProblemDetails.";
+            return Task.CompletedTask;
+        }));
+        services.AddRazorComponents();
+        services.AddHttpContextAccessor();
+
+        services.AddTandemAccounts();
+        services.AddTandemOrganisations();
+        services.AddTandemPrograms();
+        services.AddTandemDemo();
+        return builder;
+    }
+
+    public static WebApplication Build(string[] args)
+    {
+        var app = CreateBuilder(args).Build();
+
+        app.UseExceptionHandler();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health"),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API")).AllowAnonymous();
+
+        app.MapAccounts();
+        app.MapAccountPages();
+        app.MapOrganisations();
+        app.MapPrograms();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    /// <summary>Migrates (when configured) and seeds the demo data (when configured and empty) before serving.</summary>
+    public static async Task PrepareAsync(WebApplication app, TextWriter output)
+    {
+        var options = app.Services.GetRequiredService<DatabaseOptions>();
+        if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
+        {
+            await DatabaseSetup.MigrateAsync(app.Services);
+        }
+        if (app.Configuration.GetValue<bool>("Demo:SeedWhenEmpty"))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var seed = scope.ServiceProvider.GetRequiredService<SeedDemo>();
+            var result = await seed.RunAsync(onlyWhenEmpty: true);
+            if (result is not null)
+            {
+                result.Print(output);
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+
+namespace Tandem.Tests.Infrastructure;
+
+/// <summary>The real app over HTTP, on its own real database (SQLite file or PostgreSQL database).</summary>
+public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Password = "correct horse battery";
+
+    public string ConnectionString { get; } = TestDatabase.NewConnectionString();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", TestDatabase.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Tandem", ConnectionString);
+        builder.UseSetting("Demo:SeedWhenEmpty", "false");
+    }
+
+    public async Task InitializeAsync()
+    {
+        await DatabaseSetup.MigrateAsync(Services);
+        await using var scope = Services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole<Guid>>>();
+        if (!await roles.RoleExistsAsync(Actor.AdministratorRole))
+        {
+            await roles.CreateAsync(new(Actor.AdministratorRole) { Id = Guid.CreateVersion7() });
+        }
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (TestDatabase.Provider == DatabaseProvider.Postgres)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TandemDb>().Database.EnsureDeletedAsync();
+        }
+        await DisposeAsync();
+    }
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    public Task<UserSummary> CreateUserAsync(string name, bool administrator = false, string password = Password) =>
+        WithScopeAsync(async s =>
+        {
+            var outcome = await s.GetRequiredService<CreateUser>().RunAsync(new CreateUserRequest
+            {
+                Email = $"{name.Replace(' ', '.').ToLowerInvariant()}.{Guid.NewGuid():N}@test.example",
+                DisplayName = name,
+                Password = password,
+                IsAdministrator = administrator,
+                TimeZoneId = "Europe/London",
+            });
+            return outcome.Value ?? throw new InvalidOperationException(outcome.Failure!.Detail);
+        });
+
+    public Task<OrganisationView> CreateOrganisationAsync(string name) =>
+        WithScopeAsync(async s =>
+        {
+            var outcome = await s.GetRequiredService<CreateOrganisation>().RunAsync(new CreateOrganisationRequest
+            {
+                Name = $"{name} {Guid.NewGuid():N}",
+                Kind = OrganisationKind.School,
+            });
+            return outcome.Value ?? throw new InvalidOperationException(outcome.Failure!.Detail);
+        });
+
+    public Task AddMemberAsync(Guid organisationId, UserSummary user, OrganisationRole role) =>
+        WithScopeAsync(async s =>
+        {
+            var outcome = await s.GetRequiredService<AddOrganisationMember>().RunAsync(
+                new Actor(Guid.Empty, IsAdministrator: true), organisationId, new AddMemberRequest { Email = user.Email, Role = role });
+            return outcome.Value ?? throw new InvalidOperationException(outcome.Failure!.Detail);
+        });
+
+    /// <summary>A client that keeps cookies, signed in through the real sign-in endpoint.</summary>
+    public async Task<HttpClient> SignedInClientAsync(UserSummary user, string password = Password)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = password });
+        if (response.StatusCode != HttpStatusCode.NoContent)
+        {
+            throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        return client;
+    }
+
+    public HttpClient AnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+}
+
+/// <summary>A small organisation with a coordinator, a mentee and a program, made fresh for one test.</summary>
+public sealed record School(
+    TandemFactory Factory, OrganisationView Organisation, UserSummary Coordinator, UserSummary Mentee, UserSummary Outsider)
+{
+    public static async Task<School> CreateAsync(TandemFactory factory)
+    {
+        var organisation = await factory.CreateOrganisationAsync("Hillside School");
+        var coordinator = await factory.CreateUserAsync("Cora Ordinator");
+        var mentee = await factory.CreateUserAsync("Menna Tee");
+        var outsider = await factory.CreateUserAsync("Otto Sider");
+        await factory.AddMemberAsync(organisation.Id, coordinator, OrganisationRole.Coordinator);
+        await factory.AddMemberAsync(organisation.Id, mentee, OrganisationRole.Member);
+        return new School(factory, organisation, coordinator, mentee, outsider);
+    }
+
+    public static object ValidProgram(Guid organisationId, string name = "Reading Buddies") => new
+    {
+        organisationId,
+        name,
+        description = "Year 10 students help Year 7 students read for pleasure.",
+        targetAudience = "Year 7 (mentees) and Year 10 (mentors)",
+        pairing = "MentorMentee",
+        guidelines = "Be kind. Be on time.",
+        meetingFormats = new[] { "OneToOne", "InPerson" },
+        cadence = "Weekly",
+        startsOn = "2027-01-10",
+        endsOn = "2027-06-30",
+        objectives = new[] { new { description = "Pairs read together", target = "80% of pairs meet weekly" } },
+    };
+
+    public async Task<ProgramDetails> CreateProgramAsync(HttpClient coordinatorClient, string name = "Reading Buddies")
+    {
+        var response = await coordinatorClient.PostAsJsonAsync("/api/v1/programs", ValidProgram(Organisation.Id, name));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!;
+    }
+}
