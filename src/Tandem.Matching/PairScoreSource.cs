@@ -21,6 +21,23 @@ public interface IPairScoreSource
     /// <param name="mentee">Index of the mentee.</param>
     /// <param name="scores">Destination, one entry per mentor.</param>
     void ScoreRow(int mentee, Span<int> scores);
+
+    /// <summary>
+    /// Writes the score of every mentee with <paramref name="mentor"/> into <paramref name="scores"/>
+    /// (length <see cref="MenteeCount"/>), as <see cref="ScoreRow"/> would. The default scores every row,
+    /// so sources should override it when they can do better.
+    /// </summary>
+    /// <param name="mentor">Index of the mentor.</param>
+    /// <param name="scores">Destination, one entry per mentee.</param>
+    void ScoreColumn(int mentor, Span<int> scores)
+    {
+        var row = new int[MentorCount];
+        for (var i = 0; i < MenteeCount; i++)
+        {
+            ScoreRow(i, row);
+            scores[i] = row[mentor];
+        }
+    }
 }
 
 /// <summary>Constants shared by score sources.</summary>
@@ -65,4 +82,10 @@ public sealed class DenseScoreMatrix : IPairScoreSource
     /// <inheritdoc />
     public void ScoreRow(int mentee, Span<int> scores) =>
         _scores.AsSpan((int)((long)mentee * MentorCount), MentorCount).CopyTo(scores);
+
+    /// <inheritdoc />
+    public void ScoreColumn(int mentor, Span<int> scores)
+    {
+        for (var i = 0; i < MenteeCount; i++) scores[i] = _scores[(long)i * MentorCount + mentor];
+    }
 }

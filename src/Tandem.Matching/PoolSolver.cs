@@ -205,6 +205,9 @@ internal sealed class PoolSolver
         return new Candidates(locks, lockedRows, edges, bound, bonus, pairsConsidered, threads);
     }
 
+    /// <summary>Best pruned pairs remembered per mentee from its last scan, by score minus mentor dual.</summary>
+    private const int Remembered = 8;
+
     public AssignmentResult Run()
     {
         var n = _n;
@@ -216,79 +219,133 @@ internal sealed class PoolSolver
         TimeSpan solvingTime = default, certifyingTime = default;
         var rounds = 0;
         long rechecked = 0;
+
+        // Per mentee: the remembered pairs of its last scan and beta = the best (score - v_then) among
+        // the other pruned pairs. Until a mentee is scanned, beta is its pass-one bound under prices 0.
+        var memJ = new int[n * Remembered];
+        var memS = new int[n * Remembered];
+        var memCount = new int[n];
+        var beta = new long[n];
+        var scannedAt = new int[n]; // index into priceSnapshots
+        for (var i = 0; i < n; i++) beta[i] = bound[i] == PairScores.Forbidden ? long.MinValue : bound[i];
+        var priceSnapshots = new List<long[]> { new long[m] };
+
+        SparseAssignmentSolver? previous = null;
         while (true)
         {
             rounds++;
             var (start, adj, w) = BuildGraph(edges, bonus);
             var solver = new SparseAssignmentSolver(n, locks.Residual, start, adj, w);
             clock.Restart();
-            solver.Run();
+            if (previous is null) solver.Run();
+            else solver.WarmStart(previous.MentorOf, previous.MenteeDuals, previous.MentorDuals);
             solvingTime += clock.Elapsed;
             clock.Restart();
-            if (!OptimalAssignment.CheckStructure(solver, locks, n, m, out var vmin))
+            if (!OptimalAssignment.CheckStructure(solver, locks, n, m, out _))
                 throw new InvalidOperationException("Internal error: the certificate's structure does not hold.");
-
             var u = solver.MenteeDuals;
             var v = solver.MentorDuals;
+            for (var i = 0; i < n; i++)
+                for (var e = start[i]; e < start[i + 1]; e++)
+                    if (u[i] + v[adj[e]] < w[e]) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
+
+            // How far any mentor's dual has fallen since each snapshot: a pruned pair's (score - v) can
+            // have grown by at most that much since its mentee was scanned.
+            var drop = new long[priceSnapshots.Count];
+            for (var r = 0; r < priceSnapshots.Count; r++)
+            {
+                var snap = priceSnapshots[r];
+                long d = 0;
+                for (var j = 0; j < m; j++) d = Math.Max(d, snap[j] - v[j]);
+                drop[r] = d;
+            }
+            var snapshotIndex = priceSnapshots.Count;
+            var snapshotUsed = false;
+
             var extra = new List<(int I, int J, int S)>[threads];
-            var checkedPairs = new long[threads];
-            var solverMentorOf = solver.MentorOf;
+            var counts = new long[threads];
+            var scannedAny = new bool[threads];
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 var row = new int[m];
                 var inGraph = new int[m];
                 var found = new List<(int, int, int)>();
                 var addK = Math.Max(2, k);
-                var keys = new long[addK];
-                var js = new int[addK];
-                var ss = new int[addK];
-                long ui0(int x) => u[x];
+                var topNet = new long[Remembered];
+                var topJ = new int[Remembered];
+                var topS = new int[Remembered];
                 long count = 0;
                 var from = (int)((long)n * t / threads);
                 var to = (int)((long)n * (t + 1) / threads);
                 for (var i = from; i < to; i++)
                 {
                     if (locks.MentorOf[i] >= 0) continue;
-                    if (!_o.ExhaustiveCheck && (bound[i] == PairScores.Forbidden || u[i] + vmin >= bound[i] + bonus)) continue;
+                    var ui = u[i];
+                    if (!_o.ExhaustiveCheck)
+                    {
+                        // Certified without scoring the row: remembered pairs exactly, the rest by the bound.
+                        var ok = beta[i] == long.MinValue || beta[i] + drop[scannedAt[i]] + bonus <= ui;
+                        for (var c = 0; ok && c < memCount[i]; c++)
+                        {
+                            var at = i * Remembered + c;
+                            if (memS[at] + bonus - v[memJ[at]] > ui) ok = false;
+                        }
+                        if (ok) continue;
+                    }
+                    scannedAny[t] = true;
                     Row(i, row);
                     for (var e = start[i]; e < start[i + 1]; e++) inGraph[adj[e]] = i + 1;
-                    // Violation of pair (i, j): s + K - v[j] > u[i]. Keep the worst few violators (by s - v[j]):
-                    // they are the mentee's best options at the current prices.
-                    var slack = ui0(i);
-                    var violated = false;
                     var cnt = 0;
                     var minPos = 0;
+                    var best = long.MinValue; // best net value not remembered
+                    var violated = false;
                     for (var j = 0; j < m; j++)
                     {
                         var s = row[j];
                         if (s == PairScores.Forbidden) continue;
                         count++;
-                        var excess = s + bonus - v[j] - slack;
-                        if (excess <= -NearMargin) continue;
-                        if (inGraph[j] == i + 1)
+                        if (inGraph[j] == i + 1) continue;
+                        var net = s - v[j];
+                        if (net + bonus > ui) violated = true;
+                        if (cnt < Remembered)
                         {
-                            if (excess > 0) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
-                            continue;
+                            topNet[cnt] = net; topJ[cnt] = j; topS[cnt] = s; cnt++;
+                            if (cnt == Remembered) minPos = MinPos(topNet, Remembered);
                         }
-                        if (excess > 0) violated = true;
-                        excess += NearMargin;
-                        var key = (excess << 32) | Mix(i, j);
-                        if (cnt < addK) { keys[cnt] = key; js[cnt] = j; ss[cnt] = s; cnt++; if (cnt == addK) minPos = MinPos(keys, addK); }
-                        else if (key > keys[minPos]) { keys[minPos] = key; js[minPos] = j; ss[minPos] = s; minPos = MinPos(keys, addK); }
+                        else if (net > topNet[minPos])
+                        {
+                            best = Math.Max(best, topNet[minPos]);
+                            topNet[minPos] = net; topJ[minPos] = j; topS[minPos] = s;
+                            minPos = MinPos(topNet, Remembered);
+                        }
+                        else if (net > best) best = net;
                     }
-                    // A mentee with a violation also brings its near-violators: the prices of the next round are
-                    // close to these, so they are its likely best options then.
+                    memCount[i] = cnt;
+                    for (var c = 0; c < cnt; c++)
+                    {
+                        memJ[i * Remembered + c] = topJ[c];
+                        memS[i * Remembered + c] = topS[c];
+                    }
+                    beta[i] = best;
+                    scannedAt[i] = snapshotIndex;
                     if (violated)
-                        for (var c = 0; c < cnt; c++) found.Add((i, js[c], ss[c]));
+                    {
+                        // Add the mentee's best pruned options at these prices: every violator among them and
+                        // its near-violators, which are likely to matter once the prices move.
+                        var order = Enumerable.Range(0, cnt).OrderByDescending(c => topNet[c]).Take(addK);
+                        foreach (var c in order)
+                            if (topNet[c] + bonus > ui - NearMargin) found.Add((i, topJ[c], topS[c]));
+                    }
                 }
                 extra[t] = found;
-                checkedPairs[t] = count;
+                counts[t] = count;
             });
-            rechecked += checkedPairs.Sum();
+            if (scannedAny.Any(x => x)) { priceSnapshots.Add((long[])v.Clone()); snapshotUsed = true; }
+            _ = snapshotUsed;
+            rechecked += counts.Sum();
             certifyingTime += clock.Elapsed;
-            var added = 0;
-            foreach (var list in extra) { edges.AddRange(list); added += list.Count; }
-            if (added == 0)
+            var found = extra.SelectMany(x => x).ToList();
+            if (found.Count == 0)
             {
                 int ScoreOfInt(int i, int j)
                 {
@@ -299,7 +356,15 @@ internal sealed class PoolSolver
                 return OptimalAssignment.Assemble(solver, locks, bonus, n, (i, j) => ScoreOfInt(i, j),
                     new SolveStatistics(pairsConsidered, adj.Length, rounds, rechecked, scoringTime, solvingTime, certifyingTime));
             }
+            edges.AddRange(found);
+            previous = solver;
         }
+    }
+
+    private bool IsForbidden(int i, int j)
+    {
+        for (var e = _forbidStart[i]; e < _forbidStart[i + 1]; e++) if (_forbidMentor[e] == j) return true;
+        return false;
     }
 
     private (int[] Start, int[] Adj, long[] W) BuildGraph(List<(int I, int J, int S)> edges, long bonus)

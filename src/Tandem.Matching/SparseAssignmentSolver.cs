@@ -44,8 +44,27 @@ internal sealed class SparseAssignmentSolver
     private readonly List<int> _settledMentors = new();
     private readonly MinHeap _heap;
 
+    // Mentor-side adjacency (built on demand for warm starts): mentee and edge index per mentor.
+    private int[]? _colStart;
+    private int[]? _colMentee;
+    private int[]? _colEdge;
+    private long[]? _menteeDist;
+    private int[]? _menteeSeen;
+    private int[]? _menteeSettled;
+    private int[]? _predMentor;
+    private int[]? _entryMentee;
+    private int[]? _mentorInTree;
+
     /// <summary>Number of Dijkstra searches run (diagnostics).</summary>
     public int Searches { get; private set; }
+
+    /// <summary>After a warm start: mentees whose dual decreased (their pairs must be checked again).</summary>
+    public HashSet<int> MenteesLowered { get; } = new();
+
+    /// <summary>After a warm start: mentors whose dual decreased (their pairs must be checked again).</summary>
+    public HashSet<int> MentorsLowered { get; } = new();
+
+    private bool _tracking;
 
     public SparseAssignmentSolver(int menteeCount, int[] capacities, int[] start, int[] adj, long[] weights)
     {
@@ -110,6 +129,197 @@ internal sealed class SparseAssignmentSolver
         }
     }
 
+    /// <summary>
+    /// Continues from a previous optimum on a subgraph of this graph (same mentees and mentors, more
+    /// edges): keeps its assignment and duals, releases mentees that a new edge shows to be under-priced,
+    /// re-augments them, then lowers the price of any mentor left with a free place and a positive dual.
+    /// Records whose duals went down, so only their pairs need checking again.
+    /// </summary>
+    public void WarmStart(int[] mentorOf, long[] u, long[] v)
+    {
+        _tracking = true;
+        Array.Copy(u, _u, _n);
+        Array.Copy(v, _v, _m);
+        for (var i = 0; i < _n; i++) if (mentorOf[i] >= 0) Assign(i, mentorOf[i]);
+        var pending = new List<int>();
+        var dirty = new List<int>();
+        for (var i = 0; i < _n; i++)
+        {
+            long best = 0;
+            for (var e = _start[i]; e < _start[i + 1]; e++)
+            {
+                var x = _w[e] - _v[_adj[e]];
+                if (x > best) best = x;
+            }
+            if (best <= _u[i]) continue;
+            _u[i] = best; // raising u keeps every pair feasible; the assigned pair may stop being tight
+            var j = _mentorOf[i];
+            if (j >= 0)
+            {
+                var tight = false;
+                for (var e = _start[i]; e < _start[i + 1]; e++) if (_adj[e] == j) { tight = _u[i] + _v[j] == _w[e]; break; }
+                if (tight) continue;
+                Unassign(i);
+                if (_v[j] > 0) dirty.Add(j);
+            }
+            pending.Add(i);
+        }
+        foreach (var r in pending)
+        {
+            long best = 0;
+            for (var e = _start[r]; e < _start[r + 1]; e++)
+            {
+                var x = _w[e] - _v[_adj[e]];
+                if (x > best) best = x;
+            }
+            if (best < _u[r]) MenteesLowered.Add(r);
+            _u[r] = best;
+            if (best == 0) continue;
+            Augment(r);
+        }
+        foreach (var j in dirty)
+            while (_count[j] < _cap[j] && _v[j] > 0) LowerPrice(j);
+    }
+
+    private void Unassign(int i)
+    {
+        var j = _mentorOf[i];
+        var slot = _slotOf[i];
+        var last = _slotStart[j] + --_count[j];
+        var moved = _slots[last];
+        _slots[slot] = moved;
+        _slotOf[moved] = slot;
+        _mentorOf[i] = -1;
+    }
+
+    private void BuildColumns()
+    {
+        if (_colStart is not null) return;
+        _colStart = new int[_m + 1];
+        foreach (var j in _adj) _colStart[j + 1]++;
+        for (var j = 0; j < _m; j++) _colStart[j + 1] += _colStart[j];
+        var fill = (int[])_colStart.Clone();
+        _colMentee = new int[_adj.Length];
+        _colEdge = new int[_adj.Length];
+        for (var i = 0; i < _n; i++)
+            for (var e = _start[i]; e < _start[i + 1]; e++)
+            {
+                var at = fill[_adj[e]]++;
+                _colMentee[at] = i;
+                _colEdge[at] = e;
+            }
+        _menteeDist = new long[_n];
+        _menteeSeen = new int[_n];
+        _menteeSettled = new int[_n];
+        _predMentor = new int[_n];
+        _entryMentee = new int[_m];
+        _mentorInTree = new int[_m];
+    }
+
+    /// <summary>
+    /// Mentor-rooted search for a mentor with a free place and a positive dual: lowers the duals of a
+    /// tree of mentors (raising those of their mentees) until an unmatched mentee can take a place, or
+    /// some tree mentor's dual reaches 0 and the free place moves there.
+    /// </summary>
+    private void LowerPrice(int root)
+    {
+        BuildColumns();
+        Searches++;
+        var gen = ++_generation;
+        var treeMentors = new List<(int Mentor, long D)>();
+        var treeMentees = new List<(int Mentee, long D)>();
+        _heap.Clear();
+        long bestZero = _v[root];
+        var zeroMentor = root;
+        var terminalMentee = -1;
+        long dStar;
+
+        void AddMentor(int j, long d)
+        {
+            _mentorInTree![j] = gen;
+            treeMentors.Add((j, d));
+            if (d + _v[j] < bestZero) { bestZero = d + _v[j]; zeroMentor = j; }
+            // Its own mentees move with it (their pairs with it stay tight).
+            for (var s = _slotStart[j]; s < _slotStart[j] + _count[j]; s++)
+            {
+                var i = _slots[s];
+                if (_menteeSettled![i] == gen) continue;
+                _menteeSettled[i] = gen;
+                treeMentees.Add((i, d));
+            }
+            for (var c = _colStart![j]; c < _colStart[j + 1]; c++)
+            {
+                var i = _colMentee![c];
+                if (_menteeSettled![i] == gen) continue;
+                var nd = d + _u[i] + _v[j] - _w[_colEdge![c]];
+                if (_menteeSeen![i] != gen || nd < _menteeDist![i])
+                {
+                    _menteeSeen[i] = gen;
+                    _menteeDist![i] = nd;
+                    _predMentor![i] = j;
+                    _heap.Push(nd, i);
+                }
+            }
+        }
+
+        AddMentor(root, 0);
+        while (true)
+        {
+            long dmin = Infinity;
+            var top = -1;
+            while (_heap.Count > 0)
+            {
+                var (key, i) = _heap.Peek();
+                if (_menteeSettled![i] == gen || key > _menteeDist![i]) { _heap.Pop(); continue; }
+                dmin = key; top = i; break;
+            }
+            if (bestZero <= dmin) { dStar = bestZero; break; }
+            _heap.Pop();
+            _menteeSettled![top] = gen;
+            treeMentees.Add((top, dmin));
+            var owner = _mentorOf[top];
+            if (owner < 0) { terminalMentee = top; dStar = dmin; break; }
+            if (_mentorInTree![owner] != gen)
+            {
+                _entryMentee![owner] = top;
+                AddMentor(owner, dmin);
+            }
+        }
+
+        foreach (var (i, d) in treeMentees) _u[i] += dStar - d;
+        foreach (var (j, d) in treeMentors)
+        {
+            _v[j] -= dStar - d;
+            if (dStar > d) MentorsLowered.Add(j);
+        }
+
+        // Shift mentees one step towards the root along the tree path.
+        int cur;
+        if (terminalMentee >= 0) cur = terminalMentee;
+        else
+        {
+            if (zeroMentor == root) return;
+            cur = _entryMentee![zeroMentor];
+            Unassign(cur);
+        }
+        while (true)
+        {
+            var j = _predMentor![cur];
+            if (j == root)
+            {
+                if (_mentorOf[cur] >= 0) Unassign(cur);
+                Assign(cur, j);
+                return;
+            }
+            var next = _entryMentee![j];
+            if (_mentorOf[cur] >= 0) Unassign(cur);
+            // next leaves j for its own predecessor; cur takes its place at j.
+            Unassign(next);
+            Assign(cur, j);
+            cur = next;
+        }
+    }
+
     private void Assign(int i, int j)
     {
         var slot = _slotStart[j] + _count[j]++;
@@ -167,7 +377,12 @@ internal sealed class SparseAssignmentSolver
         }
 
         // Dual update: everything reached moves by how much closer it was than the terminal.
-        for (var k = 0; k < _treeMentees.Count; k++) _u[_treeMentees[k]] -= dStar - _treeDist[k];
+        for (var k = 0; k < _treeMentees.Count; k++)
+        {
+            var delta = dStar - _treeDist[k];
+            _u[_treeMentees[k]] -= delta;
+            if (_tracking && delta > 0) MenteesLowered.Add(_treeMentees[k]);
+        }
         foreach (var j in _settledMentors) _v[j] += dStar - _dist[j];
 
         int mentor, freeSlot;

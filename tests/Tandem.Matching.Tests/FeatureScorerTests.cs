@@ -119,6 +119,12 @@ public class FeatureScorerTests
                     Assert.Equal(3L * common, e.Criteria[0].Points);
                 }
             }
+            var col = new int[t.mentees.Length];
+            for (var j = 0; j < t.mentors.Length; j++)
+            {
+                scorer.ScoreColumn(j, col);
+                for (var i = 0; i < t.mentees.Length; i++) Assert.Equal(scorer.Score(i, j), col[i]);
+            }
         }, iter: 500);
     }
 

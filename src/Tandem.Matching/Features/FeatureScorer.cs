@@ -252,6 +252,50 @@ public sealed class FeatureScorer : IPairScoreSource
         for (var j = 0; j < row.Length; j++) if (row[j] < ViolatedBelow) row[j] = PairScores.Forbidden;
     }
 
+    /// <inheritdoc />
+    public void ScoreColumn(int mentor, Span<int> scores)
+    {
+        if (scores.Length < _mentees.Count) throw new ArgumentException("The column is shorter than the number of mentees.", nameof(scores));
+        for (var i = 0; i < _mentees.Count; i++) scores[i] = PairScore(i, mentor);
+    }
+
+    /// <summary>The same arithmetic as <see cref="ScoreRow"/>, for one pair.</summary>
+    private int PairScore(int i, int j)
+    {
+        var total = 0;
+        foreach (var c in _criteria)
+        {
+            var w = c.Criterion.Weight;
+            var req = c.Criterion.Required;
+            bool met;
+            switch (c.Mode)
+            {
+                case Mode.Count:
+                {
+                    var cnt = Common(c, i, j);
+                    if (cnt < c.HardMinimum) return PairScores.Forbidden;
+                    total += w * cnt;
+                    continue;
+                }
+                case Mode.Same:
+                    met = Common(c, i, j) > 0;
+                    break;
+                case Mode.Different:
+                    met = c.MenteeAny[i] && c.MentorAny[j] && Common(c, i, j) == 0;
+                    break;
+                default:
+                {
+                    var d = c.MentorNumber[j] - c.MenteeNumber[i];
+                    met = d >= c.Low && d <= c.High;
+                    break;
+                }
+            }
+            if (req && !met) return PairScores.Forbidden;
+            if (met) total += w;
+        }
+        return total;
+    }
+
     private static void CountRow(Compiled c, int mentee, Span<int> row, int w)
     {
         var min = c.HardMinimum;
