@@ -131,42 +131,78 @@ internal sealed class PoolSolver
                 var thr = int.MinValue + 1;
                 long minKey = long.MinValue;
                 var minPos = 0;
-                for (var j = 0; j < m; j++)
+                // One pass: vector compares find the rare entries that enter the mentee's list or a
+                // mentor's list; counting, minimum and maximum are vector operations too.
+                var width = Vector<int>.Count;
+                var forbidden = new Vector<int>(PairScores.Forbidden);
+                var vMin = new Vector<int>(int.MaxValue);
+                var vMax = new Vector<int>(int.MinValue);
+                var vAllowed = Vector<int>.Zero;
+                var vThr = new Vector<int>(thr);
+                var j0 = 0;
+                for (; j0 <= m - width; j0 += width)
                 {
-                    var s = row[j];
-                    if (s < thr) continue; // also rejects Forbidden
-                    var key = Key(s, i, j);
-                    if (cnt < k)
+                    var r = new Vector<int>(row, j0);
+                    var ok = ~Vector.Equals(r, forbidden);
+                    vAllowed -= ok;
+                    vMin = Vector.Min(vMin, Vector.ConditionalSelect(ok, r, new Vector<int>(int.MaxValue)));
+                    vMax = Vector.Max(vMax, r);
+                    var hit = Vector.GreaterThanOrEqual(r, vThr) | Vector.GreaterThanOrEqual(r, new Vector<int>(mThr, j0));
+                    if (hit == Vector<int>.Zero) continue;
+                    for (var j = j0; j < j0 + width; j++)
                     {
-                        keys[cnt] = key; js[cnt] = j; cnt++;
-                        if (cnt == k) { minPos = MinPos(keys, k); minKey = keys[minPos]; thr = (int)(minKey >> 32); }
-                    }
-                    else if (key > minKey)
-                    {
-                        keys[minPos] = key; js[minPos] = j;
-                        minPos = MinPos(keys, k); minKey = keys[minPos]; thr = (int)(minKey >> 32);
+                        Consider(j);
+                        vThr = new Vector<int>(thr);
                     }
                 }
-                // Mentor-side lists, min/max and count of allowed pairs.
-                for (var j = 0; j < m; j++)
+                for (var j = j0; j < m; j++)
                 {
                     var s = row[j];
                     if (s == PairScores.Forbidden) continue;
                     allowed++;
                     if (s < smin) smin = s;
                     if (s > smax) smax = s;
-                    if (s < mThr[j]) continue;
-                    var key = Key(s, i, j);
-                    var baseAt = (long)j * kk;
-                    if (mf[j] < kk)
+                    Consider(j);
+                }
+                for (var c = 0; c < width; c++)
+                {
+                    allowed += vAllowed[c];
+                    if (vMin[c] != int.MaxValue) smin = Math.Min(smin, vMin[c]);
+                    if (vMax[c] != PairScores.Forbidden) smax = Math.Max(smax, vMax[c]);
+                }
+
+                void Consider(int j)
+                {
+                    var s = row[j];
+                    if (s == PairScores.Forbidden) return;
+                    if (s >= thr)
                     {
-                        mk[baseAt + mf[j]] = key; mm[baseAt + mf[j]] = i; mf[j]++;
-                        if (mf[j] == kk) UpdateMentorMin(mk, baseAt, kk, j, mThr, mMinKey, mMinPos);
+                        var key = Key(s, i, j);
+                        if (cnt < k)
+                        {
+                            keys[cnt] = key; js[cnt] = j; cnt++;
+                            if (cnt == k) { minPos = MinPos(keys, k); minKey = keys[minPos]; thr = (int)(minKey >> 32); }
+                        }
+                        else if (key > minKey)
+                        {
+                            keys[minPos] = key; js[minPos] = j;
+                            minPos = MinPos(keys, k); minKey = keys[minPos]; thr = (int)(minKey >> 32);
+                        }
                     }
-                    else if (key > mMinKey[j])
+                    if (s >= mThr[j])
                     {
-                        mk[baseAt + mMinPos[j]] = key; mm[baseAt + mMinPos[j]] = i;
-                        UpdateMentorMin(mk, baseAt, kk, j, mThr, mMinKey, mMinPos);
+                        var key = Key(s, i, j);
+                        var baseAt = (long)j * kk;
+                        if (mf[j] < kk)
+                        {
+                            mk[baseAt + mf[j]] = key; mm[baseAt + mf[j]] = i; mf[j]++;
+                            if (mf[j] == kk) UpdateMentorMin(mk, baseAt, kk, j, mThr, mMinKey, mMinPos);
+                        }
+                        else if (key > mMinKey[j])
+                        {
+                            mk[baseAt + mMinPos[j]] = key; mm[baseAt + mMinPos[j]] = i;
+                            UpdateMentorMin(mk, baseAt, kk, j, mThr, mMinKey, mMinPos);
+                        }
                     }
                 }
                 var at = (long)i * k;

@@ -89,7 +89,7 @@ public class FeatureScorerTests
             from year in Gen.Int[6, 13]
             from lang in Gen.Int[0, 2]
             select (interests, slots, year, lang);
-        var gen = from mentees in genPerson.Array[1, 6] from mentors in genPerson.Array[1, 6] select (mentees, mentors);
+        var gen = from mentees in genPerson.Array[1, 6] from mentors in genPerson.Array[1, 21] select (mentees, mentors);
         Criterion[] criteria =
         [
             new("interests", CriterionKind.SharedValues, 3, MenteeField: "interests", MentorField: "interests"),
@@ -97,6 +97,7 @@ public class FeatureScorerTests
             new("year", CriterionKind.NumericGap, 4, MenteeField: "year", MentorField: "year", Minimum: 1),
             new("language", CriterionKind.SameValue, 2, Required: true, MenteeField: "language", MentorField: "language"),
             new("lang-diversity", CriterionKind.DifferentValue, -1, MenteeField: "language", MentorField: "language"),
+            new("year-band", CriterionKind.NumericGap, -2, Required: false, MenteeField: "year", MentorField: "year", Minimum: -1, Maximum: 1),
         ];
         Participant ToParticipant((int[] interests, int[] slots, int year, int lang) p, int k) => new(
             $"p{k}",
@@ -118,6 +119,16 @@ public class FeatureScorerTests
                     var common = t.mentees[i].interests.Distinct().Intersect(t.mentors[j].interests).Count();
                     Assert.Equal(3L * common, e.Criteria[0].Points);
                 }
+            }
+            // The vector kernel and the scalar loop agree.
+            var scalar = new int[t.mentors.Length];
+            for (var i = 0; i < t.mentees.Length; i++)
+            {
+                scorer.ScoreRow(i, row);
+                scorer.UseKernel = false;
+                scorer.ScoreRow(i, scalar);
+                scorer.UseKernel = true;
+                Assert.Equal(scalar, row);
             }
             var col = new int[t.mentees.Length];
             for (var j = 0; j < t.mentors.Length; j++)

@@ -19,6 +19,10 @@ public sealed class FeatureScorer : IPairScoreSource
     private readonly Compiled[] _criteria;
     private readonly IReadOnlyList<Participant> _mentees;
     private readonly IReadOnlyList<Participant> _mentors;
+    private readonly FeatureKernel? _kernel;
+
+    /// <summary>Whether <see cref="ScoreRow"/> uses the vectorised kernel (tests turn it off to compare).</summary>
+    internal bool UseKernel { get; set; }
 
     private enum Mode { Count, Same, Different, Gap }
 
@@ -63,6 +67,50 @@ public sealed class FeatureScorer : IPairScoreSource
             if (magnitude > MaxScoreMagnitude)
                 throw new ArgumentException($"Criterion '{cr.Name}': weights times possible counts exceed {MaxScoreMagnitude} in total.");
         }
+        // Byte-wise popcount sums must not overflow: at most 31 words (1,984 values) per criterion.
+        if (FeatureKernel.IsSupported && _criteria.All(c => c.Mode == Mode.Gap || c.Words <= 31))
+        {
+            _kernel = new FeatureKernel(_criteria.Select(KernelTerm).ToArray(), _mentors.Count);
+            UseKernel = true;
+        }
+    }
+
+    private FeatureKernel.Term KernelTerm(Compiled c)
+    {
+        var m = _mentors.Count;
+        var padded = FeatureKernel.Padded(m);
+        var t = new FeatureKernel.Term
+        {
+            Op = c.Mode switch { Mode.Count => FeatureKernel.Op.Count, Mode.Same => FeatureKernel.Op.Same, Mode.Different => FeatureKernel.Op.Different, _ => FeatureKernel.Op.Gap },
+            Weight = c.Criterion.Weight,
+            Required = c.Criterion.Required,
+            HardMinimum = c.HardMinimum,
+            Words = c.Words,
+            MenteeWords = c.MenteeBits,
+            MenteeAny = c.MenteeAny,
+            MenteeNumber = c.MenteeNumber,
+            Low = c.Low,
+            High = c.High,
+        };
+        if (c.Mode == Mode.Gap)
+        {
+            t.MentorNumber = new double[padded];
+            Array.Fill(t.MentorNumber, double.NaN);
+            Array.Copy(c.MentorNumber, t.MentorNumber, m);
+        }
+        else
+        {
+            t.MentorWords = new ulong[c.Words][];
+            for (var k = 0; k < c.Words; k++)
+            {
+                var col = new ulong[padded];
+                for (var j = 0; j < m; j++) col[j] = c.MentorBits[j * c.Words + k];
+                t.MentorWords[k] = col;
+            }
+            t.MentorAnyMask = new ulong[padded];
+            for (var j = 0; j < m; j++) t.MentorAnyMask[j] = c.MentorAny[j] ? ulong.MaxValue : 0;
+        }
+        return t;
     }
 
     /// <inheritdoc />
@@ -191,6 +239,11 @@ public sealed class FeatureScorer : IPairScoreSource
         var m = _mentors.Count;
         if (row.Length < m) throw new ArgumentException("The row is shorter than the number of mentors.", nameof(row));
         row = row[..m];
+        if (UseKernel && _kernel is not null)
+        {
+            _kernel.ScoreRow(mentee, row);
+            return;
+        }
         row.Clear();
         foreach (var c in _criteria)
         {
