@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The whole test suite: every test project on SQLite, the database-backed ones again on a real
+# PostgreSQL 15 (a throwaway cluster on a free loopback port), then one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+results="$root/TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log() { echo "test.sh: $*" >&2; }
+
+# --- what the tests need -------------------------------------------------------------------
+pgbin=/usr/lib/postgresql/15/bin
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x "$pgbin/initdb" ] || need+=(postgresql-15)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+    || { log "could not install ${need[*]}"; exit 1; }
+fi
+
+# --- a throwaway PostgreSQL cluster ------------------------------------------------------------
+pgdir=$(mktemp -d /tmp/tandem-pg.XXXXXX)
+chown postgres:postgres "$pgdir"
+port=""
+for candidate in $(shuf -i 20000-60000 -n 50); do
+  if ! (exec 3<>/dev/tcp/127.0.0.1/$candidate) 2>/dev/null; then port=$candidate; break; fi
+done
+[ -n "$port" ] || { log "no free port for PostgreSQL"; exit 1; }
+
+stop_postgres() {
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$pgdir"
+}
+trap stop_postgres EXIT
+
+runuser -u postgres -- "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres -E UTF8 >/dev/null \
+  || { log "initdb failed"; exit 1; }
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w \
+  -o "-p $port -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+  start >/dev/null || { log "PostgreSQL did not start"; cat "$pgdir/server.log" >&2; exit 1; }
+log "PostgreSQL 15 on 127.0.0.1:$port"
+
+# --- build once, then run each project -------------------------------------------------------
+dotnet build Tandem.slnx -c Debug -nologo -clp:ErrorsOnly -v:q || { log "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+status=0
+run() { # name project [env...]
+  local name=$1 project=$2; shift 2
+  log "running $project ($name)"
+  env "$@" dotnet test "$project" --no-build -nologo -v:q \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+}
+
+pg="Host=127.0.0.1;Port=$port;Username=postgres;Include Error Detail=true"
+run matching tests/Tandem.Matching.Tests
+run app-sqlite tests/Tandem.Tests TANDEM_TEST_PROVIDER=sqlite
+run app-postgres tests/Tandem.Tests TANDEM_TEST_PROVIDER=postgres "TANDEM_TEST_POSTGRES=$pg"
+run browser-sqlite tests/Tandem.Browser.Tests TANDEM_TEST_PROVIDER=sqlite
+run browser-postgres tests/Tandem.Browser.Tests TANDEM_TEST_PROVIDER=postgres "TANDEM_TEST_POSTGRES=$pg"
+
+# --- one line CI can count ---------------------------------------------------------------------
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(echo "$counters" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
+  f=$(echo "$counters" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ $status -eq 0 ] && [ $failed -eq 0 ]

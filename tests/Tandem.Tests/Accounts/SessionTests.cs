@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Mvc;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Accounts;
+
+public sealed class SessionTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    [Fact]
+    public async Task ACookieReplayedAfterSignOutIsRejected()
+    {
+        var user = await factory.CreateUserAsync("Sid Session");
+        var (cookie, client) = await SignInCapturingCookieAsync(user.Email);
+        Assert.Equal(HttpStatusCode.OK, (await Replay(cookie, "/api/v1/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/v1/auth/sign-out", null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Replay(cookie, "/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await Replay(cookie, "/programs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ACookieReplayedAfterAPasswordChangeIsRejectedButTheChangingSessionContinues()
+    {
+        var user = await factory.CreateUserAsync("Pat Word");
+        var (oldCookie, _) = await SignInCapturingCookieAsync(user.Email);
+        var (_, changer) = await SignInCapturingCookieAsync(user.Email);
+
+        var change = await changer.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = TandemFactory.Password, newPassword = "a much newer passphrase" });
+
+        Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Replay(oldCookie, "/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await changer.GetAsync("/api/v1/me")).StatusCode);
+        var oldPassword = await factory.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.BadRequest, oldPassword.StatusCode);
+    }
+
+    [Fact]
+    public async Task AWrongCurrentPasswordDoesNotChangeThePassword()
+    {
+        var user = await factory.CreateUserAsync("Wren Gpass");
+        var client = await factory.SignedInClientAsync(user);
+
+        var change = await client.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "not my password", newPassword = "a much newer passphrase" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, change.StatusCode);
+        var problem = (await change.Content.ReadFromJsonAsync<HttpValidationProblemDetails>())!;
+        Assert.Contains("CurrentPassword", problem.Errors.Keys);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ADisabledAccountsCookieIsRejectedAndItCannotSignInAgain()
+    {
+        var admin = await factory.CreateUserAsync("Ada Min", administrator: true);
+        var user = await factory.CreateUserAsync("Dee Sabled");
+        var (cookie, _) = await SignInCapturingCookieAsync(user.Email);
+        var adminClient = await factory.SignedInClientAsync(admin);
+
+        Assert.Equal(HttpStatusCode.OK, (await adminClient.PostAsync($"/api/v1/users/{user.Id}/disable", null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Replay(cookie, "/api/v1/me")).StatusCode);
+        var again = await factory.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task FiveWrongPasswordsLockTheAccountEvenAgainstTheRightOne()
+    {
+        var user = await factory.CreateUserAsync("Lou Kout");
+        var client = factory.AnonymousClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = $"wrong password {i}" });
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        }
+
+        var right = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });
+
+        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
+        var problem = (await right.Content.ReadFromJsonAsync<ProblemDetails>())!;
+        Assert.Contains("locked", problem.Detail);
+    }
+
+    [Fact]
+    public async Task AdministratorCreatesAccountsWithPasswordRulesAndOthersCannot()
+    {
+        var admin = await factory.SignedInClientAsync(await factory.CreateUserAsync("Ada Min", administrator: true));
+        var member = await factory.SignedInClientAsync(await factory.CreateUserAsync("Mem Ber"));
+        var email = $"new.{Guid.NewGuid():N}@test.example";
+
+        var weak = await admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "New Person", password = "short" });
+        var badZone = await admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "New Person", password = "long enough password", timeZoneId = "Mars/Olympus" });
+        var byMember = await member.PostAsJsonAsync("/api/v1/users", new { email, displayName = "New Person", password = "long enough password" });
+        var created = await admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "New Person", password = "long enough password", timeZoneId = "America/New_York" });
+        var duplicate = await admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "Twin", password = "long enough password" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, badZone.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byMember.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        var signIn = await factory.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { email, password = "long enough password" });
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+    }
+
+    private async Task<(string Cookie, HttpClient Client)> SignInCapturingCookieAsync(string email)
+    {
+        var client = factory.AnonymousClient();
+        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { email, password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var setCookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("tandem.auth="));
+        return (setCookie.Split(';')[0], client);
+    }
+
+    /// <summary>Sends a request carrying only the captured cookie, as an attacker holding a copy would.</summary>
+    private async Task<HttpResponseMessage> Replay(string cookie, string path)
+    {
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return await client.SendAsync(request);
+    }
+}

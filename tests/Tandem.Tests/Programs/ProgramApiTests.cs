@@ -1,0 +1,320 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Programs;
+
+public sealed class ProgramApiTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    [Fact]
+    public async Task CoordinatorCreatesAProgramAndReadsItBack()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+
+        var response = await client.PostAsJsonAsync("/api/v1/programs", School.ValidProgram(school.Organisation.Id));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = (await response.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!;
+        Assert.Equal($"/api/v1/programs/{created.Id}", response.Headers.Location?.OriginalString);
+        var read = (await client.GetFromJsonAsync<ProgramDetails>(response.Headers.Location, Json.Options))!;
+        Assert.Equal("Reading Buddies", read.Name);
+        Assert.Equal(ProgramStatus.Draft, read.Status);
+        Assert.Equal(Cadence.Weekly, read.Cadence);
+        Assert.Equal([MeetingFormat.OneToOne, MeetingFormat.InPerson], read.MeetingFormats);
+        Assert.Equal(new DateOnly(2027, 1, 10), read.StartsOn);
+        Assert.Equal("80% of pairs meet weekly", Assert.Single(read.Objectives).Target);
+        Assert.Equal([ProgramRole.Coordinator], read.MyRoles);
+        Assert.True(read.CanManage);
+        Assert.Equal([ProgramStatus.Recruiting, ProgramStatus.Closed], read.AllowedTransitions);
+    }
+
+    [Fact]
+    public async Task CoordinatorEditsAProgramAndTheChangesAreKept()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+
+        var response = await client.PutAsJsonAsync($"/api/v1/programs/{program.Id}", new
+        {
+            name = "Reading Buddies 2027",
+            pairing = "PeerToPeer",
+            meetingFormats = new[] { "Group", "Online" },
+            cadence = "Monthly",
+            guidelines = "New code of conduct.",
+            objectives = new[]
+            {
+                new { description = "Everyone reads", target = "90% read a book a month" },
+                new { description = "Groups last", target = "75% of groups meet all term" },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var read = (await client.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{program.Id}", Json.Options))!;
+        Assert.Equal("Reading Buddies 2027", read.Name);
+        Assert.Equal(PairingModel.PeerToPeer, read.Pairing);
+        Assert.Equal(Cadence.Monthly, read.Cadence);
+        Assert.Equal([MeetingFormat.Group, MeetingFormat.Online], read.MeetingFormats);
+        Assert.Equal(["Everyone reads", "Groups last"], read.Objectives.Select(o => o.Description));
+        Assert.Null(read.StartsOn);
+    }
+
+    [Fact]
+    public async Task ProgramListIsPagedNewestFirstWithoutGapsOrRepeats()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var names = new List<string>();
+        for (var i = 1; i <= 5; i++)
+        {
+            names.Add((await school.CreateProgramAsync(client, $"Program {i}")).Name);
+        }
+
+        var seen = new List<string>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var result = (await client.GetFromJsonAsync<Paged<ProgramSummary>>($"/api/v1/programs?page={page}&pageSize=2", Json.Options))!;
+            Assert.Equal(5, result.TotalCount);
+            Assert.Equal(3, result.TotalPages);
+            Assert.Equal(page < 3 ? 2 : 1, result.Items.Count);
+            seen.AddRange(result.Items.Select(p => p.Name));
+        }
+        Assert.Equal(Enumerable.Reverse(names), seen);
+
+        var filtered = (await client.GetFromJsonAsync<Paged<ProgramSummary>>("/api/v1/programs?search=program 3", Json.Options))!;
+        Assert.Equal("Program 3", Assert.Single(filtered.Items).Name);
+    }
+
+    [Fact]
+    public async Task PageSizeOutOfRangeIsA400Problem()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+
+        var response = await client.GetAsync("/api/v1/programs?pageSize=1000");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>();
+        Assert.Contains("pageSize", problem!.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task InvalidProgramGives400ProblemNamingEachFieldAndWritesNothing()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+
+        var response = await client.PostAsJsonAsync("/api/v1/programs", new
+        {
+            organisationId = school.Organisation.Id,
+            name = "",
+            pairing = "MentorMentee",
+            meetingFormats = Array.Empty<string>(),
+            cadence = "Weekly",
+            startsOn = "2027-06-01",
+            endsOn = "2027-01-01",
+            objectives = new[] { new { description = "No target", target = "" } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>())!;
+        Assert.Contains(problem.Errors.Keys, k => k.EndsWith("Name", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(problem.Errors.Keys, k => k.EndsWith("MeetingFormats", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(problem.Errors.Keys, k => k.Contains("Target", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(0, await CountProgramsAsync(school.Organisation.Id));
+    }
+
+    [Fact]
+    public async Task EndDateBeforeStartDateIsRefused()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+
+        var response = await client.PostAsJsonAsync("/api/v1/programs", new
+        {
+            organisationId = school.Organisation.Id,
+            name = "Backwards",
+            pairing = "MentorMentee",
+            meetingFormats = new[] { "Online" },
+            cadence = "Weekly",
+            startsOn = "2027-06-01",
+            endsOn = "2027-01-01",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>())!;
+        Assert.Contains(problem.Errors, e => e.Key.EndsWith("EndsOn", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(0, await CountProgramsAsync(school.Organisation.Id));
+    }
+
+    [Theory]
+    [InlineData("{\"name\": ")]
+    [InlineData("{\"name\": \"Valid name\", \"cadence\": \"Hourly\", \"pairing\": \"MentorMentee\", \"meetingFormats\": [\"Online\"]}")]
+    [InlineData("[1, 2, 3]")]
+    public async Task MalformedJsonIsA400ProblemNotAServerError(string body)
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+
+        var response = await client.PostAsync("/api/v1/programs", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await CountProgramsAsync(school.Organisation.Id));
+    }
+
+    [Fact]
+    public async Task AnonymousCallerGets401Problem()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        var anonymous = factory.AnonymousClient();
+
+        foreach (var response in new[]
+        {
+            await anonymous.GetAsync("/api/v1/programs"),
+            await anonymous.GetAsync($"/api/v1/programs/{program.Id}"),
+            await anonymous.PostAsJsonAsync("/api/v1/programs", School.ValidProgram(school.Organisation.Id)),
+        })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Equal(1, await CountProgramsAsync(school.Organisation.Id));
+    }
+
+    [Fact]
+    public async Task AnonymousVisitorToAProgramPageIsSentToSignIn()
+    {
+        var response = await factory.AnonymousClient().GetAsync("/programs");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/sign-in?ReturnUrl=%2Fprograms", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task MenteeCanReadTheirProgramButCannotEditIt()
+    {
+        var school = await School.CreateAsync(factory);
+        var coordinator = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(coordinator);
+        var enrol = await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/enrolments", new { school.Mentee.Email, role = "Mentee" });
+        Assert.Equal(HttpStatusCode.OK, enrol.StatusCode);
+        var mentee = await factory.SignedInClientAsync(school.Mentee);
+
+        var read = (await mentee.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{program.Id}", Json.Options))!;
+        var edit = await mentee.PutAsJsonAsync($"/api/v1/programs/{program.Id}", School.ValidProgram(school.Organisation.Id, "Hijacked"));
+        var status = await mentee.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Closed" });
+        var roster = await mentee.GetAsync($"/api/v1/programs/{program.Id}/enrolments");
+
+        Assert.False(read.CanManage);
+        Assert.Equal([ProgramRole.Mentee], read.MyRoles);
+        Assert.Equal(HttpStatusCode.Forbidden, edit.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, status.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, roster.StatusCode);
+        var after = (await coordinator.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{program.Id}", Json.Options))!;
+        Assert.Equal("Reading Buddies", after.Name);
+        Assert.Equal(ProgramStatus.Draft, after.Status);
+    }
+
+    [Fact]
+    public async Task CoordinatorOfAnotherOrganisationCannotSeeTheProgram()
+    {
+        var school = await School.CreateAsync(factory);
+        var other = await School.CreateAsync(factory);
+        var program = await school.CreateProgramAsync(await factory.SignedInClientAsync(school.Coordinator));
+        var stranger = await factory.SignedInClientAsync(other.Coordinator);
+
+        var get = await stranger.GetAsync($"/api/v1/programs/{program.Id}");
+        var put = await stranger.PutAsJsonAsync($"/api/v1/programs/{program.Id}", School.ValidProgram(school.Organisation.Id, "Taken"));
+        var status = await stranger.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" });
+        var list = (await stranger.GetFromJsonAsync<Paged<ProgramSummary>>("/api/v1/programs", Json.Options))!;
+        var create = await stranger.PostAsJsonAsync("/api/v1/programs", School.ValidProgram(school.Organisation.Id, "Planted"));
+
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+        Assert.DoesNotContain(list.Items, p => p.Id == program.Id);
+        Assert.Equal(HttpStatusCode.BadRequest, create.StatusCode);
+        Assert.Equal(1, await CountProgramsAsync(school.Organisation.Id));
+    }
+
+    [Fact]
+    public async Task MemberWhoIsNotACoordinatorCannotCreateAProgram()
+    {
+        var school = await School.CreateAsync(factory);
+        var mentee = await factory.SignedInClientAsync(school.Mentee);
+
+        var response = await mentee.PostAsJsonAsync("/api/v1/programs", School.ValidProgram(school.Organisation.Id));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0, await CountProgramsAsync(school.Organisation.Id));
+    }
+
+    [Fact]
+    public async Task StatusMovesOnlyAlongValidTransitions()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        var url = $"/api/v1/programs/{program.Id}/status";
+
+        var skip = await client.PostAsJsonAsync(url, new { status = "Running" });
+        Assert.Equal(HttpStatusCode.Conflict, skip.StatusCode);
+        var problem = (await skip.Content.ReadFromJsonAsync<ProblemDetails>())!;
+        Assert.Contains("Recruiting", problem.Detail);
+
+        foreach (var next in new[] { "Recruiting", "Matching", "Running", "Closed" })
+        {
+            var moved = await client.PostAsJsonAsync(url, new { status = next });
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+            Assert.Equal(next, (await moved.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!.Status.ToString());
+        }
+
+        var reopen = await client.PostAsJsonAsync(url, new { status = "Running" });
+        var edit = await client.PutAsJsonAsync($"/api/v1/programs/{program.Id}", School.ValidProgram(school.Organisation.Id, "After close"));
+        var missing = await client.PostAsJsonAsync(url, new { });
+        Assert.Equal(HttpStatusCode.Conflict, reopen.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, edit.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var final = (await client.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{program.Id}", Json.Options))!;
+        Assert.Equal(ProgramStatus.Closed, final.Status);
+        Assert.Equal("Reading Buddies", final.Name);
+    }
+
+    [Fact]
+    public async Task EnrolmentRolesFollowTheProgramsPairingModelAndAreNotDuplicated()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        var url = $"/api/v1/programs/{program.Id}/enrolments";
+
+        var peer = await client.PostAsJsonAsync(url, new { school.Outsider.Email, role = "Peer" });
+        var first = await client.PostAsJsonAsync(url, new { school.Outsider.Email, role = "Mentor" });
+        var again = await client.PostAsJsonAsync(url, new { school.Outsider.Email, role = "Mentor" });
+        var unknown = await client.PostAsJsonAsync(url, new { email = "nobody@test.example", role = "Mentee" });
+        var roster = (await client.GetFromJsonAsync<Paged<EnrolmentView>>(url + "?role=Mentor", Json.Options))!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, peer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(school.Outsider.Id, Assert.Single(roster.Items).UserId);
+        var outsider = await factory.SignedInClientAsync(school.Outsider);
+        var seen = (await outsider.GetFromJsonAsync<Paged<ProgramSummary>>("/api/v1/programs", Json.Options))!;
+        Assert.Equal(program.Id, Assert.Single(seen.Items).Id);
+    }
+
+    private Task<int> CountProgramsAsync(Guid organisationId) =>
+        factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.CountAsync(p => p.OrganisationId == organisationId));
+}
