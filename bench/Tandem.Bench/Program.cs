@@ -3,12 +3,14 @@ using BenchmarkDotNet.Running;
 using Tandem.Bench;
 using Tandem.Matching;
 
-// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive]
+// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive] [--k 6] [--kk 0]
 // dotnet run -c Release --project bench/Tandem.Bench -- [BenchmarkDotNet arguments, e.g. --filter *]
 if (args.Length >= 2 && args[0] == "whole")
 {
     var ortools = args.Contains("--ortools");
     var exhaustive = args.Contains("--exhaustive");
+    int Arg(string name, int fallback) => Array.IndexOf(args, name) is var at && at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
+    WholeRun.Options = new PoolSolveOptions(Arg("--k", 6), Arg("--kk", 0), exhaustive);
     return WholeRun.Run(args[1].ToUpperInvariant(), ortools, exhaustive);
 }
 BenchmarkSwitcher.FromAssembly(typeof(WholeRun).Assembly).Run(args);
@@ -17,6 +19,8 @@ return 0;
 /// <summary>One timed run of a whole benchmark, with peak working set, as a separate process per figure.</summary>
 internal static class WholeRun
 {
+    public static PoolSolveOptions Options { get; set; } = new();
+
     public static int Run(string which, bool ortools, bool exhaustive)
     {
         Console.WriteLine($"{which}: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(ortools ? "with" : "without")} OR-Tools");
@@ -31,7 +35,7 @@ internal static class WholeRun
                 Console.WriteLine($"  pool generated and compiled to bitsets: {sw.ElapsedMilliseconds} ms (participants' features; not in the figure below)");
                 Report("before solve");
                 sw.Restart();
-                var r = OptimalAssignment.Solve(new PoolProblem(scorer, caps), new PoolSolveOptions(ExhaustiveCheck: exhaustive));
+                var r = OptimalAssignment.Solve(new PoolProblem(scorer, caps), Options);
                 var ms = sw.Elapsed.TotalMilliseconds;
                 Console.WriteLine($"  ours: certified optimum in {ms:F0} ms wall (scoring {(long)mentees * mentors:N0} pairs included): matched {r.Matched:N0}, total score {r.TotalScore:N0}, optimal {r.Optimal}");
                 Console.WriteLine($"        allowed pairs {r.Statistics.PairsConsidered:N0}, working graph {r.Statistics.WorkingPairs:N0}, rounds {r.Statistics.Rounds}, pairs re-checked one by one {r.Statistics.PairsRecheckedExactly:N0}, exhaustive={exhaustive}");
