@@ -23,8 +23,8 @@ public static class AccountEndpoints
         var users = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(AccountsSetup.AdministratorPolicy);
         users.MapGet("/", ListUsers).WithName("ListUsers");
         users.MapPost("/", CreateUser).WithName("CreateUser");
-        users.MapPost("/{userId:guid}/disable", (Guid userId, DisableUser useCase) => SetDisabled(userId, true, useCase)).WithName("DisableUser");
-        users.MapPost("/{userId:guid}/enable", (Guid userId, DisableUser useCase) => SetDisabled(userId, false, useCase)).WithName("EnableUser");
+        users.MapPost("/{userId:guid}/disable", (Guid userId, ClaimsPrincipal user, DisableUser useCase) => SetDisabled(Actor.From(user), userId, true, useCase)).WithName("DisableUser");
+        users.MapPost("/{userId:guid}/enable", (Guid userId, ClaimsPrincipal user, DisableUser useCase) => SetDisabled(Actor.From(user), userId, false, useCase)).WithName("EnableUser");
         return app;
     }
 
@@ -77,8 +77,8 @@ public static class AccountEndpoints
         return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Created($"/api/v1/users/{outcome.Value!.Id}", outcome.Value);
     }
 
-    private static async Task<Results<Ok<UserSummary>, ProblemHttpResult>> SetDisabled(Guid userId, bool disabled, DisableUser useCase) =>
-        (await useCase.RunAsync(userId, disabled)).ToOk();
+    private static async Task<Results<Ok<UserSummary>, ProblemHttpResult>> SetDisabled(Actor actor, Guid userId, bool disabled, DisableUser useCase) =>
+        (await useCase.RunAsync(actor, userId, disabled)).ToOk();
 }
 
 public static class AccountPageEndpoints

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Accounts;
@@ -8,8 +9,12 @@ namespace Tandem.Features.Accounts;
 /// <summary>Disables an account: it cannot sign in and its open sessions stop working at once.</summary>
 public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, TimeProvider clock)
 {
-    public async Task<Outcome<UserSummary>> RunAsync(Guid userId, bool disabled)
+    public async Task<Outcome<UserSummary>> RunAsync(Actor actor, Guid userId, bool disabled)
     {
+        if (disabled && actor.UserId == userId)
+        {
+            return new Conflict("You cannot disable your own account.");
+        }
         var user = await users.FindByIdAsync(userId.ToString());
         if (user is null)
         {

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticAssets;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Operations;
+
+/// <summary>Who may call an endpoint at all. Program-level rules (per role, per program) are tested per feature.</summary>
+public enum Access
+{
+    /// <summary>Anyone, signed in or not.</summary>
+    Anonymous,
+    /// <summary>Any signed-in account; the use case then checks the program or organisation.</summary>
+    SignedIn,
+    /// <summary>Installation administrators only.</summary>
+    Administrator,
+}
+
+/// <summary>
+/// Every endpoint the app maps must be classified here. A new endpoint fails
+/// <see cref="EveryEndpointIsClassified"/> until someone decides who may call it, and then the
+/// anonymous and non-administrator checks below cover it automatically.
+/// </summary>
+public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    public static readonly IReadOnlyDictionary<string, Access> Matrix = new Dictionary<string, Access>
+    {
+        // Operations and documentation
+        ["* /health/live"] = Access.Anonymous,
+        ["* /health/ready"] = Access.Anonymous,
+        ["GET /openapi/{documentName}.json"] = Access.Anonymous,
+        ["GET /api/reference/{documentName?}"] = Access.Anonymous,
+        ["GET /api/reference/scalar.js"] = Access.Anonymous,
+        ["GET /api/reference/scalar.aspnetcore.js"] = Access.Anonymous,
+        ["GET /api/reference/favicon.svg"] = Access.Anonymous,
+        // Static web assets fallback (files under wwwroot not known at build time).
+        ["GET /{**path:file}"] = Access.Anonymous,
+        ["HEAD /{**path:file}"] = Access.Anonymous,
+
+        // Accounts
+        ["POST /api/v1/auth/sign-in"] = Access.Anonymous,
+        ["POST /api/v1/auth/sign-out"] = Access.SignedIn,
+        ["POST /api/v1/auth/password"] = Access.SignedIn,
+        ["GET /api/v1/me"] = Access.SignedIn,
+        ["GET /api/v1/users/"] = Access.Administrator,
+        ["POST /api/v1/users/"] = Access.Administrator,
+        ["POST /api/v1/users/{userId:guid}/disable"] = Access.Administrator,
+        ["POST /api/v1/users/{userId:guid}/enable"] = Access.Administrator,
+        ["POST /account/sign-out"] = Access.SignedIn,
+
+        // Organisations
+        ["GET /api/v1/organisations/"] = Access.SignedIn,
+        ["POST /api/v1/organisations/"] = Access.Administrator,
+        ["GET /api/v1/organisations/{organisationId:guid}/members"] = Access.SignedIn,
+        ["POST /api/v1/organisations/{organisationId:guid}/members"] = Access.SignedIn,
+
+        // Programs
+        ["GET /api/v1/programs/"] = Access.SignedIn,
+        ["POST /api/v1/programs/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/status"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/enrolments"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/enrolments"] = Access.SignedIn,
+
+        // Pages (GET renders, POST submits a form)
+        ["GET /"] = Access.Anonymous,
+        ["POST /"] = Access.Anonymous,
+        ["GET /not-found"] = Access.Anonymous,
+        ["POST /not-found"] = Access.Anonymous,
+        ["GET /account/sign-in"] = Access.Anonymous,
+        ["POST /account/sign-in"] = Access.Anonymous,
+        ["GET /account/access-denied"] = Access.Anonymous,
+        ["POST /account/access-denied"] = Access.Anonymous,
+        ["GET /account/password"] = Access.SignedIn,
+        ["POST /account/password"] = Access.SignedIn,
+        ["GET /admin/users"] = Access.Administrator,
+        ["POST /admin/users"] = Access.Administrator,
+        ["GET /organisations"] = Access.SignedIn,
+        ["POST /organisations"] = Access.SignedIn,
+        ["GET /programs"] = Access.SignedIn,
+        ["POST /programs"] = Access.SignedIn,
+        ["GET /programs/new"] = Access.SignedIn,
+        ["POST /programs/new"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/edit"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/edit"] = Access.SignedIn,
+    };
+
+    /// <summary>Endpoints the framework maps for itself (Blazor's script, static files): public by nature.</summary>
+    private static bool IsFrameworkAsset(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null
+        || endpoint.RoutePattern.RawText!.StartsWith("/_framework/", StringComparison.Ordinal)
+        || endpoint.RoutePattern.RawText!.StartsWith("_framework/", StringComparison.Ordinal);
+
+    private IReadOnlyList<(string Key, RouteEndpoint Endpoint)> Endpoints()
+    {
+        var sources = factory.Services.GetRequiredService<EndpointDataSource>();
+        return sources.Endpoints.OfType<RouteEndpoint>()
+            .Where(e => !IsFrameworkAsset(e))
+            .SelectMany(e =>
+            {
+                var pattern = "/" + e.RoutePattern.RawText!.TrimStart('/');
+                var methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"];
+                return methods.Select(m => ($"{m} {pattern}", e));
+            })
+            .DistinctBy(e => e.Item1)
+            .ToList();
+    }
+
+    [Fact]
+    public void EveryEndpointIsClassified()
+    {
+        var keys = Endpoints().Select(e => e.Key).ToHashSet();
+        var unclassified = keys.Where(k => !Matrix.ContainsKey(k)).Order().ToList();
+        var stale = Matrix.Keys.Where(k => !keys.Contains(k)).Order().ToList();
+
+        Assert.True(unclassified.Count == 0, "Classify these endpoints in AccessMatrixTests.Matrix: " + string.Join(", ", unclassified));
+        Assert.True(stale.Count == 0, "These matrix entries no longer exist: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task AnonymousCallersGetOnlyWhatIsPublic()
+    {
+        var client = factory.AnonymousClient();
+        var wrong = new StringBuilder();
+        foreach (var (key, _) in Endpoints())
+        {
+            var (method, path) = Request(key);
+            var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(method, path) });
+            var challenged = path.StartsWith("/api/")
+                ? response.StatusCode == HttpStatusCode.Unauthorized
+                : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/account/sign-in");
+            var expected = Matrix[key] != Access.Anonymous;
+            if (challenged != expected)
+            {
+                wrong.AppendLine($"{key}: {(int)response.StatusCode} (expected {(expected ? "a sign-in challenge" : "no challenge")})");
+            }
+            Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        }
+        Assert.True(wrong.Length == 0, wrong.ToString());
+    }
+
+    [Fact]
+    public async Task SignedInNonAdministratorsAreRefusedAdministratorEndpoints()
+    {
+        var client = await factory.SignedInClientAsync(await factory.CreateUserAsync("Nora Dmin"));
+        var wrong = new StringBuilder();
+        foreach (var (key, _) in Endpoints().Where(e => Matrix.GetValueOrDefault(e.Key) == Access.Administrator))
+        {
+            var (method, path) = Request(key);
+            var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(method, path) });
+            var refused = path.StartsWith("/api/")
+                ? response.StatusCode == HttpStatusCode.Forbidden
+                : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/account/access-denied");
+            if (!refused)
+            {
+                wrong.AppendLine($"{key}: {(int)response.StatusCode}");
+            }
+        }
+        Assert.True(wrong.Length == 0, wrong.ToString());
+    }
+
+    private static (string Method, string Path) Request(string key)
+    {
+        var space = key.IndexOf(' ');
+        var path = key[(space + 1)..]
+            .Replace("{documentName}.json", "v1.json")
+            .Replace("{documentName?}", "v1")
+            .Replace("{**path}", "v1");
+        path = System.Text.RegularExpressions.Regex.Replace(path, @"\{[A-Za-z]+:guid\}", Guid.NewGuid().ToString());
+        path = path.Replace("{**path:file}", "no-such-file.txt");
+        var method = key[..space];
+        return (method == "*" ? "GET" : method, path);
+    }
+
+    /// <summary>The API takes JSON; pages take forms.</summary>
+    private static HttpContent? Body(string method, string path) => method is not ("POST" or "PUT")
+        ? null
+        : path.StartsWith("/api/")
+            ? new StringContent("{}", Encoding.UTF8, "application/json")
+            : new FormUrlEncodedContent([]);
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Demo;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Cli;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Operations;
+
+public sealed class OperationsTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    [Fact]
+    public async Task LivenessAndReadinessAnswerHealthyWithTheDatabaseUp()
+    {
+        var client = factory.AnonymousClient();
+
+        var live = await client.GetAsync("/health/live");
+        var ready = await client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ReadinessFailsWhenTheDatabaseIsUnreachable()
+    {
+        var broken = factory.WithWebHostBuilder(b => b.UseSetting("Database:MigrateOnStartup", "false").UseSetting("ConnectionStrings:Tandem", TestDatabase.Provider == DatabaseProvider.Sqlite
+            ? "Data Source=/nonexistent-dir/none.db;Mode=ReadOnly"
+            : "Host=127.0.0.1;Port=1;Username=postgres;Timeout=2"));
+
+        var ready = await broken.CreateClient().GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheProgramsApi()
+    {
+        var document = await factory.AnonymousClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/programs", out var programs));
+        Assert.True(programs.TryGetProperty("get", out _));
+        Assert.True(programs.TryGetProperty("post", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/programs/{programId}/status", out _));
+        Assert.Equal("Tandem API", document.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task TheApiReferencePageIsBrowsable()
+    {
+        var response = await factory.AnonymousClient().GetAsync("/api/reference/v1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Tandem API", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheMigrationsMatchTheModel()
+    {
+        await factory.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.False(db.Database.HasPendingModelChanges(), "The model changed without a migration: run dotnet ef migrations add for both providers (docs/operations.md).");
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task HelpListsEveryCommand()
+    {
+        var output = new StringWriter();
+
+        var exit = await TandemCli.RunAsync(["--help"], output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        foreach (var command in new[] { "serve", "migrate", "seed", "solve" })
+        {
+            Assert.Contains(command, output.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task DemoSeedMakesARunningProgramWithAboutFortyParticipantsAndWorkingLogins()
+    {
+        var logins = await factory.WithScopeAsync(s => s.GetRequiredService<SeedDemo>().RunAsync(onlyWhenEmpty: false));
+        Assert.NotNull(logins);
+        var again = await factory.WithScopeAsync(s => s.GetRequiredService<SeedDemo>().RunAsync(onlyWhenEmpty: false));
+        Assert.Null(again);
+
+        var coordinator = factory.AnonymousClient();
+        var signIn = await coordinator.PostAsJsonAsync("/api/v1/auth/sign-in", new { logins.For("Coordinator").Email, logins.For("Coordinator").Password });
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+        var program = (await coordinator.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{logins.ProgramId}", Json.Options))!;
+        Assert.Equal(ProgramStatus.Running, program.Status);
+        var participants = program.Participants.GetValueOrDefault(ProgramRole.Mentor) + program.Participants.GetValueOrDefault(ProgramRole.Mentee);
+        Assert.InRange(participants, 35, 45);
+        Assert.True(program.Objectives.Count >= 2);
+
+        var mentee = factory.AnonymousClient();
+        await mentee.PostAsJsonAsync("/api/v1/auth/sign-in", new { logins.For("Mentee").Email, logins.For("Mentee").Password });
+        var seen = (await mentee.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{logins.ProgramId}", Json.Options))!;
+        Assert.Equal([ProgramRole.Mentee], seen.MyRoles);
+
+        var reset = await factory.WithScopeAsync(s => s.GetRequiredService<SeedDemo>().ResetPasswordsAsync());
+        Assert.NotEqual(logins.For("Mentee").Password, reset!.For("Mentee").Password);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await mentee.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task MigrateCommandBringsAnEmptyDatabaseUpToDate()
+    {
+        var connection = TestDatabase.NewConnectionString();
+        var output = new StringWriter();
+
+        var exit = await TandemCli.RunAsync(
+            ["migrate", $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={connection}"], output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("up to date", output.ToString());
+        var options = new DbContextOptionsBuilder<TandemDb>();
+        DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
+        await using var db = new TandemDb(options.Options);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(0, await db.Programs.CountAsync());
+        await db.Database.EnsureDeletedAsync();
+    }
+}
