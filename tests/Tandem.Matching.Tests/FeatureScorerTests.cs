@@ -73,7 +73,7 @@ public class FeatureScorerTests
         var mentor = Person("m1", offered: ["python", "algebra", "essays"], language: ["es"], background: ["urban"]);
         var other = Person("m2", offered: ["python"], language: ["fr"], background: ["rural"]);
         var scorer = new FeatureScorer(criteria, [mentee], [mentor, other]);
-        Assert.Equal("mentor's skillsOffered meet mentee's skillsSought: python, algebra; same language: es; different background", scorer.Explain(0, 0).Summary);
+        Assert.Equal("mentor offers what mentee seeks: python, algebra; same language: es; different background", scorer.Explain(0, 0).Summary);
         Assert.Equal(12, scorer.Score(0, 0));
         Assert.Equal(PairScores.Forbidden, scorer.Score(0, 1));
         Assert.Contains("same background: rural", scorer.Explain(0, 1).Summary);

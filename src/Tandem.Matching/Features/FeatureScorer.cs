@@ -488,7 +488,7 @@ public sealed class FeatureScorer : IPairScoreSource
     private static string SharedText(Criterion cr, List<string> common, int hardMinimum)
     {
         var sameField = string.Equals(cr.MenteeField, cr.MentorField, StringComparison.Ordinal);
-        var prefix = sameField ? "both" : $"mentor's {cr.MentorField} meet mentee's {cr.MenteeField}";
+        var prefix = sameField ? "both" : "mentor offers what mentee seeks";
         var text = common.Count == 0 ? $"no {cr.Name} in common" : $"{prefix}: {string.Join(", ", common)}";
         if (common.Count < hardMinimum) text += $" (at least {hardMinimum} required)";
         return text;
