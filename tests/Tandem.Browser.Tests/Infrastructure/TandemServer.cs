@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using Tandem.Data;
+using Tandem.Features.Demo;
+
+namespace Tandem.Browser.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on Kestrel (a free loopback port, so static assets and blazor.web.js are served as in
+/// production), on its own real database seeded with the demo data, plus one headless Chromium.
+/// </summary>
+public sealed class TandemServer : IAsyncLifetime
+{
+    private sealed class Factory(string connectionString, ServerLog log) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            // Outside Development the host only serves published output; the test runs from the build
+            // output, so point it at the static web assets manifest (wwwroot and _framework/blazor.web.js).
+            builder.UseStaticWebAssets();
+            builder.UseSetting("Database:Provider", TestDatabase.Provider.ToString());
+            builder.UseSetting("ConnectionStrings:Tandem", connectionString);
+            builder.UseSetting("Demo:SeedWhenEmpty", "false");
+            builder.ConfigureLogging(logging => logging.AddProvider(log));
+        }
+    }
+
+    private readonly ServerLog log = new();
+    private readonly Factory factory;
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    public TandemServer() => factory = new Factory(TestDatabase.NewConnectionString(), log);
+
+    public Uri BaseAddress { get; private set; } = default!;
+    public DemoLogins Demo { get; private set; } = default!;
+
+    /// <summary>The app's warnings and errors so far (all tests of the class share one server).</summary>
+    public IEnumerable<string> ServerErrors => log.Entries;
+
+    public async Task InitializeAsync()
+    {
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("Kestrel reported no address.");
+        BaseAddress = new Uri(address);
+
+        await DatabaseSetup.MigrateAsync(factory.Services);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Demo = await scope.ServiceProvider.GetRequiredService<SeedDemo>().RunAsync(onlyWhenEmpty: true)
+                ?? throw new InvalidOperationException("The demo seed found data in a database that should be new.");
+        }
+
+        playwright = await Playwright.CreateAsync();
+        // The distribution's Chromium, never a downloaded browser (test.sh installs it).
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies) with a page whose relative URLs go to the app.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        // Fail within seconds rather than half a minute: every step here is a local round trip.
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+        playwright?.Dispose();
+        if (TestDatabase.Provider == DatabaseProvider.Postgres)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<TandemDb>().Database.EnsureDeletedAsync();
+        }
+        await factory.DisposeAsync();
+    }
+}
+
+/// <summary>Keeps the app's warnings and errors so a failing browser test can show what the server saw.</summary>
+internal sealed class ServerLog : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> entries = new();
+
+    public IEnumerable<string> Entries => entries;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
+
+    public void Dispose() { }
+
+    private sealed class Logger(string category, ConcurrentQueue<string> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : Environment.NewLine + exception)}");
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Tandem.Browser.Tests.Infrastructure;
+using Tandem.Features.Demo;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tandem.Browser.Tests;
+
+public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
+{
+    [Fact]
+    public Task DemoCoordinatorCreatesAProgramAndSeesItInTheList() => InBrowserAsync(async page =>
+    {
+        var name = $"Chess Club Mentoring {Guid.NewGuid().ToString("N")[..6]}";
+        await SignInAsync(page, "Coordinator");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "New program" }).ClickAsync();
+        await page.WaitForURLAsync("**/programs/new");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New program", Level = 1 })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
+        await page.GetByLabel("Description").FillAsync("Experienced players coach beginners through their first tournament.");
+        await page.GetByLabel("Target audience").FillAsync("Beginners (mentees) and club players rated 1600+ (mentors)");
+        await page.GetByLabel("Objective 1").FillAsync("Beginners play a rated game");
+        await page.GetByLabel("Target 1").FillAsync("75% of mentees finish a rated game by the end");
+        await page.GetByLabel("Mentors and mentees").CheckAsync();
+        await page.GetByLabel("Online").CheckAsync();
+        await page.GetByLabel("Cadence").SelectOptionAsync("Weekly");
+        await page.GetByLabel("Starts on").FillAsync("2027-01-10");
+        await page.GetByLabel("Ends on").FillAsync("2027-06-30");
+        await page.GetByLabel("Guidelines and code of conduct").FillAsync("Be patient with beginners; explain, don't lecture.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create program" }).ClickAsync();
+
+        await page.WaitForURLAsync(ProgramHome());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
+        await Expect(page.GetByText("Weekly meetings")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/programs");
+        var table = page.GetByRole(AriaRole.Table, new() { Name = "Programs you can see" });
+        var row = table.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }) });
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync(SeedDemo.OrganisationName);
+        await Expect(row).ToContainTextAsync("Draft");
+
+        var screenshot = await ScreenshotAsync(page, "program-list");
+        Assert.True(new FileInfo(screenshot).Length > 0, $"The screenshot {screenshot} is empty.");
+    });
+
+    [Fact]
+    public Task MenteeOpeningTheEditorSeesThatOnlyCoordinatorsCanChangeTheProgram() => InBrowserAsync(async page =>
+    {
+        await SignInAsync(page, "Mentee");
+
+        var response = await page.GotoAsync($"/programs/{server.Demo.ProgramId}/edit");
+
+        Assert.Equal(403, response!.Status);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("only its coordinators can change it");
+        await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save changes" })).ToHaveCountAsync(0);
+    });
+
+    private async Task SignInAsync(IPage page, string role)
+    {
+        var login = server.Demo.For(role);
+        await page.GotoAsync("/account/sign-in");
+        await page.GetByLabel("E-mail").FillAsync(login.Email);
+        await page.GetByLabel("Password").FillAsync(login.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/programs");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Programs", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Runs a test in its own browser context; when it fails, keeps a screenshot and shows the server's errors.</summary>
+    private async Task InBrowserAsync(Func<IPage, Task> test)
+    {
+        var page = await server.NewPageAsync();
+        try
+        {
+            await test(page);
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "failed");
+            foreach (var entry in server.ServerErrors)
+            {
+                output.WriteLine(entry);
+            }
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    private async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{name}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        output.WriteLine($"Screenshot of {page.Url}: {path}");
+        return path;
+    }
+
+    [GeneratedRegex(@"/programs/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+    private static partial Regex ProgramHome();
+}
