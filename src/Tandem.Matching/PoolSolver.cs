@@ -285,18 +285,24 @@ internal sealed class PoolSolver
                 for (var e = start[i]; e < start[i + 1]; e++)
                     if (u[i] + v[adj[e]] < w[e]) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
 
-            // How far any mentor's dual has fallen since each snapshot: a pruned pair's (score - v) can
-            // have grown by at most that much since its mentee was scanned.
+            // How far mentors' duals have fallen since each snapshot. A pruned pair's (score - v) can have
+            // grown by at most its mentor's fall; the few mentors that fell most are checked column by
+            // column, and the rows are bounded with the largest fall among the rest.
             var drop = new long[priceSnapshots.Count];
+            var worstFall = new long[m];
+            foreach (var snap in priceSnapshots)
+                for (var j = 0; j < m; j++) worstFall[j] = Math.Max(worstFall[j], snap[j] - v[j]);
+            var columns = new HashSet<int>(Enumerable.Range(0, m).Where(j => worstFall[j] > 0)
+                .OrderByDescending(j => worstFall[j]).Take(ColumnBudget));
             for (var r = 0; r < priceSnapshots.Count; r++)
             {
                 var snap = priceSnapshots[r];
                 long d = 0;
-                for (var j = 0; j < m; j++) d = Math.Max(d, snap[j] - v[j]);
+                for (var j = 0; j < m; j++) if (!columns.Contains(j)) d = Math.Max(d, snap[j] - v[j]);
                 drop[r] = d;
             }
+            var columnFound = CheckColumns(columns.ToArray(), locks, u, v, bonus, threads, out var columnCount);
             var snapshotIndex = priceSnapshots.Count;
-            var snapshotUsed = false;
 
             var extra = new List<(int I, int J, int S)>[threads];
             var counts = new long[threads];
@@ -376,11 +382,12 @@ internal sealed class PoolSolver
                 extra[t] = found;
                 counts[t] = count;
             });
-            if (scannedAny.Any(x => x)) { priceSnapshots.Add((long[])v.Clone()); snapshotUsed = true; }
-            _ = snapshotUsed;
-            rechecked += counts.Sum();
+            if (scannedAny.Any(x => x)) priceSnapshots.Add((long[])v.Clone());
+            rechecked += counts.Sum() + columnCount;
             certifyingTime += clock.Elapsed;
             var found = extra.SelectMany(x => x).ToList();
+            var inFound = found.Select(f => ((long)f.I << 32) | (uint)f.J).ToHashSet();
+            foreach (var f in columnFound) if (inFound.Add(((long)f.I << 32) | (uint)f.J)) found.Add(f);
             if (found.Count == 0)
             {
                 int ScoreOfInt(int i, int j)
@@ -395,6 +402,35 @@ internal sealed class PoolSolver
             edges.AddRange(found);
             previous = solver;
         }
+    }
+
+    /// <summary>Mentors whose dual fell the most are checked by column, at most this many per round.</summary>
+    private const int ColumnBudget = 64;
+
+    /// <summary>Compares every allowed pair of the given mentors with the duals; returns violators.</summary>
+    private List<(int I, int J, int S)> CheckColumns(int[] columns, OptimalAssignment.Locks locks, long[] u, long[] v, long bonus, int threads, out long checkedCount)
+    {
+        var results = new List<(int I, int J, int S)>[columns.Length];
+        var counts = new long[columns.Length];
+        Parallel.For(0, columns.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => new int[_n], (c, _, col) =>
+        {
+            var j = columns[c];
+            _src.ScoreColumn(j, col);
+            var found = new List<(int, int, int)>();
+            long count = 0;
+            for (var i = 0; i < _n; i++)
+            {
+                var s = col[i];
+                if (s == PairScores.Forbidden || locks.MentorOf[i] >= 0 || IsForbidden(i, j)) continue;
+                count++;
+                if (u[i] + v[j] < s + bonus) found.Add((i, j, s));
+            }
+            results[c] = found;
+            counts[c] = count;
+            return col;
+        }, _ => { });
+        checkedCount = counts.Sum();
+        return results.SelectMany(x => x).ToList();
     }
 
     private bool IsForbidden(int i, int j)
