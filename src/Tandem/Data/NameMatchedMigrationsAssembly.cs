@@ -25,9 +25,9 @@ internal sealed class NameMatchedMigrationsAssembly : IMigrationsAssembly
         var assemblyName = RelationalOptionsExtension.Extract(options).MigrationsAssembly
             ?? throw new InvalidOperationException("No migrations assembly is configured.");
         Assembly = System.Reflection.Assembly.Load(new AssemblyName(assemblyName));
-        var contextName = context.Context.GetType().FullName;
+        var contextName = context.Context.GetType().Name;
 
-        bool ForThisContext(TypeInfo t) => t.GetCustomAttribute<DbContextAttribute>()?.ContextType.FullName == contextName;
+        bool ForThisContext(TypeInfo t) => t.GetCustomAttribute<DbContextAttribute>()?.ContextType.Name == contextName;
 
         _migrations = new(() => Assembly.DefinedTypes
             .Where(t => t.IsSubclassOf(typeof(Migration)) && !t.IsAbstract && ForThisContext(t))

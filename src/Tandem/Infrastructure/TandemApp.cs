@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using Tandem.Components;
 using Tandem.Data;
 using Tandem.Features.Accounts;
+using Tandem.Features.Applications;
 using Tandem.Features.Demo;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
@@ -36,6 +37,7 @@ public static class TandemApp
         services.AddTandemAccounts();
         services.AddTandemOrganisations();
         services.AddTandemPrograms();
+        services.AddTandemApplications();
         services.AddTandemDemo();
         return builder;
     }
@@ -44,7 +46,9 @@ public static class TandemApp
     {
         var app = CreateBuilder(args).Build();
 
-        app.UseExceptionHandler();
+        var isApi = (HttpContext c) => c.Request.Path.StartsWithSegments("/api") || c.Request.Path.StartsWithSegments("/health");
+        app.UseWhen(isApi, api => api.UseExceptionHandler());
+        app.UseWhen(c => !isApi(c), pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health"),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
@@ -62,6 +66,7 @@ public static class TandemApp
         app.MapAccountPages();
         app.MapOrganisations();
         app.MapPrograms();
+        app.MapApplications();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -68,6 +68,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         // Pages (GET renders, POST submits a form)
         ["GET /"] = Access.Anonymous,
         ["POST /"] = Access.Anonymous,
+        ["GET /error"] = Access.Anonymous,
+        ["POST /error"] = Access.Anonymous,
         ["GET /not-found"] = Access.Anonymous,
         ["POST /not-found"] = Access.Anonymous,
         ["GET /account/sign-in"] = Access.Anonymous,

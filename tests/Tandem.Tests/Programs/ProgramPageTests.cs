@@ -1,0 +1,143 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Programs;
+
+public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    private static List<KeyValuePair<string, string>> Form(Guid organisationId, string name) =>
+    [
+        new("Form.OrganisationId", organisationId.ToString()),
+        new("Form.Name", name),
+        new("Form.Description", "Sixth-formers mentor Year 9 in maths."),
+        new("Form.Pairing", "MentorMentee"),
+        new("Form.OneToOne", "true"),
+        new("Form.Cadence", "Fortnightly"),
+        new("Form.StartsOn", "2027-02-01"),
+        new("Form.EndsOn", "2027-07-01"),
+        new("Form.Objectives[0].Description", "Confidence in maths"),
+        new("Form.Objectives[0].Target", "70% of mentees report more confidence"),
+    ];
+
+    [Fact]
+    public async Task TheSignInFormRejectsAWrongPasswordWithAMessage()
+    {
+        var user = await factory.CreateUserAsync("Form Filler");
+        var page = new PageClient(factory.AnonymousClient());
+
+        var response = await page.SubmitAsync("/account/sign-in", "sign-in", [new("Input.Email", user.Email), new("Input.Password", "not it at all")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The e-mail or password is not right.", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ACoordinatorCreatesAProgramThroughTheForm()
+    {
+        var school = await School.CreateAsync(factory);
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+
+        var response = await page.SubmitAsync("/programs/new", "program", Form(school.Organisation.Id, "Maths Mentors"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var home = await page.Http.GetStringAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("<h1>Maths Mentors</h1>", home);
+        Assert.Contains("70% of mentees report more confidence", home);
+        var list = await page.Http.GetStringAsync("/programs");
+        Assert.Contains("Maths Mentors", list);
+    }
+
+    [Fact]
+    public async Task TheProgramFormShowsEachProblemAndSavesNothing()
+    {
+        var school = await School.CreateAsync(factory);
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+        var nameless = await page.SubmitAsync("/programs/new", "program", Form(school.Organisation.Id, ""));
+        Assert.Contains("Give the program a name.", await nameless.Content.ReadAsStringAsync());
+        var fields = Form(school.Organisation.Id, "Half-finished");
+        fields.RemoveAll(f => f.Key == "Form.OneToOne");
+        fields.RemoveAll(f => f.Key == "Form.EndsOn");
+        fields.Add(new("Form.EndsOn", "2026-01-01"));
+        fields.RemoveAll(f => f.Key == "Form.Objectives[0].Target");
+
+        var response = await page.SubmitAsync("/programs/new", "program", fields);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Choose at least one meeting format.", html);
+        Assert.Contains("The end date must be on or after the start date.", html);
+        Assert.Contains("Objective 1 needs both a description and a measurable target.", html);
+        Assert.Contains("Sixth-formers mentor Year 9 in maths.", html);
+        Assert.Equal(0, await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.CountAsync(p => p.OrganisationId == school.Organisation.Id)));
+    }
+
+    [Fact]
+    public async Task AMenteeOpeningTheEditorIsToldOnlyCoordinatorsCanChangeIt()
+    {
+        var school = await School.CreateAsync(factory);
+        var coordinator = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(coordinator);
+        await coordinator.PostAsync($"/api/v1/programs/{program.Id}/enrolments",
+            System.Net.Http.Json.JsonContent.Create(new { school.Mentee.Email, role = "Mentee" }));
+        var mentee = await PageClient.SignInAsync(factory, school.Mentee.Email);
+
+        var home = await mentee.Http.GetAsync($"/programs/{program.Id}");
+        var edit = await mentee.Http.GetAsync($"/programs/{program.Id}/edit");
+
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        Assert.DoesNotContain("Edit program", await home.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, edit.StatusCode);
+        var html = await edit.Content.ReadAsStringAsync();
+        Assert.Contains("only its coordinators can change it", html);
+        Assert.DoesNotContain("Save changes", html);
+    }
+
+    [Fact]
+    public async Task AnotherOrganisationsProgramPageIsNotFound()
+    {
+        var school = await School.CreateAsync(factory);
+        var other = await School.CreateAsync(factory);
+        var program = await school.CreateProgramAsync(await factory.SignedInClientAsync(school.Coordinator));
+        var stranger = await PageClient.SignInAsync(factory, other.Coordinator.Email);
+
+        var response = await stranger.Http.GetAsync($"/programs/{program.Id}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain(program.Name, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheStatusButtonsMoveTheProgramOn()
+    {
+        var school = await School.CreateAsync(factory);
+        var program = await school.CreateProgramAsync(await factory.SignedInClientAsync(school.Coordinator));
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+
+        var response = await page.SubmitAsync($"/programs/{program.Id}", "status", [new("Next", "Recruiting")]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The program is now Recruiting.", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheEmbeddedDatabaseRunsInWriteAheadLogMode()
+    {
+        var mode = await factory.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            if (TestDatabase.Provider != DatabaseProvider.Sqlite)
+            {
+                return db.Database.ProviderName;
+            }
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA journal_mode";
+            return (string?)await command.ExecuteScalarAsync();
+        });
+
+        Assert.Equal(TestDatabase.Provider == DatabaseProvider.Sqlite ? "wal" : "Npgsql.EntityFrameworkCore.PostgreSQL", mode);
+    }
+}
