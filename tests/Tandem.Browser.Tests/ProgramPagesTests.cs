@@ -60,6 +60,23 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save changes" })).ToHaveCountAsync(0);
     });
 
+    [Fact]
+    public Task OnAPhoneTheMenuFoldsAndTheProgramListFitsTheScreen() => InBrowserAsync(async page =>
+    {
+        await page.SetViewportSizeAsync(390, 844);
+        await SignInAsync(page, "Coordinator");
+
+        var organisations = page.GetByRole(AriaRole.Link, new() { Name = "Organisations" });
+        await Expect(organisations).ToBeHiddenAsync();
+        await page.GetByText("Menu", new() { Exact = true }).ClickAsync();
+        await Expect(organisations).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "First-Year Peer Mentoring" })).ToBeVisibleAsync();
+
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"The page is {width}px wide on a 390px phone screen: it scrolls sideways.");
+        await ScreenshotAsync(page, "program-list-phone");
+    });
+
     private async Task SignInAsync(IPage page, string role)
     {
         var login = server.Demo.For(role);
