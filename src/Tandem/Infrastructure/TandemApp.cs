@@ -8,6 +8,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.Demo;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
 
 namespace Tandem.Infrastructure;
 
@@ -39,6 +40,7 @@ public static class TandemApp
         services.AddTandemPrograms();
         services.AddTandemApplications();
         services.AddTandemDemo();
+        services.AddTandemRecruitment();
         return builder;
     }
 
@@ -66,6 +68,7 @@ public static class TandemApp
         app.MapAccountPages();
         app.MapOrganisations();
         app.MapPrograms();
+        app.MapRecruitment();
         app.MapApplications();
         app.MapRazorComponents<App>();
         return app;

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Text;
+using Tandem.Features.Programs;
+
+namespace Tandem.Features.Recruitment;
+
+public enum InvitationStatus { NotSent, Sent, Accepted, Expired, Revoked }
+
+/// <summary>How the invitation came about.</summary>
+public enum InvitationSource { Direct, Roster, Nomination }
+
+/// <summary>
+/// An invitation to apply for a role in a program, sent by e-mail with a single-use link. Only a
+/// SHA-256 hash of the token is stored: a database leak does not leak usable links. Accepting it
+/// (signed in with the invited e-mail) marks it used and lets the invitee apply; the application
+/// then goes through screening like any other.
+/// </summary>
+public sealed class Invitation
+{
+    private Invitation() { }
+
+    public Invitation(Guid programId, string email, ProgramRole role, InvitationSource source, Guid? invitedByUserId,
+        string tokenHash, DateTime createdAt, DateTime expiresAt, InviteeDetails? details = null)
+    {
+        Id = Guid.CreateVersion7();
+        ProgramId = programId;
+        Email = email.Trim();
+        NormalizedEmail = Normalize(email);
+        Role = role;
+        Source = source;
+        InvitedByUserId = invitedByUserId;
+        TokenHash = tokenHash;
+        CreatedAt = createdAt;
+        ExpiresAt = expiresAt;
+        FirstName = details?.FirstName ?? "";
+        LastName = details?.LastName ?? "";
+        TimeZoneId = details?.TimeZoneId;
+        Group = details?.Group;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ProgramId { get; private set; }
+    public string Email { get; private set; } = "";
+    public string NormalizedEmail { get; private set; } = "";
+    public ProgramRole Role { get; private set; }
+    public InvitationSource Source { get; private set; }
+    public Guid? InvitedByUserId { get; private set; }
+    public string TokenHash { get; private set; } = "";
+    public string FirstName { get; private set; } = "";
+    public string LastName { get; private set; } = "";
+    public string? TimeZoneId { get; private set; }
+    public string? Group { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime ExpiresAt { get; private set; }
+    public DateTime? SentAt { get; private set; }
+    public int SendCount { get; private set; }
+    public DateTime? AcceptedAt { get; private set; }
+    public Guid? AcceptedByUserId { get; private set; }
+    public DateTime? RevokedAt { get; private set; }
+
+    public InvitationStatus StatusAt(DateTime now) =>
+        RevokedAt is not null ? InvitationStatus.Revoked
+        : AcceptedAt is not null ? InvitationStatus.Accepted
+        : ExpiresAt <= now ? InvitationStatus.Expired
+        : SentAt is null ? InvitationStatus.NotSent
+        : InvitationStatus.Sent;
+
+    /// <summary>Still open: neither used, revoked nor expired (sent or not).</summary>
+    public bool IsOpenAt(DateTime now) => StatusAt(now) is InvitationStatus.Sent or InvitationStatus.NotSent;
+
+    public void MarkSent(DateTime at)
+    {
+        SentAt = at;
+        SendCount++;
+    }
+
+    /// <summary>A fresh link (the old one stops working) and a fresh expiry, for resending.</summary>
+    public bool Renew(string tokenHash, DateTime at, DateTime expiresAt)
+    {
+        if (RevokedAt is not null || AcceptedAt is not null)
+        {
+            return false;
+        }
+        TokenHash = tokenHash;
+        ExpiresAt = expiresAt;
+        SentAt = null;
+        return true;
+    }
+
+    public bool Revoke(DateTime at)
+    {
+        if (RevokedAt is not null || AcceptedAt is not null)
+        {
+            return false;
+        }
+        RevokedAt = at;
+        return true;
+    }
+
+    public bool Accept(Guid userId, DateTime at)
+    {
+        if (!IsOpenAt(at))
+        {
+            return false;
+        }
+        AcceptedAt = at;
+        AcceptedByUserId = userId;
+        return true;
+    }
+
+    public static string Normalize(string email) => email.Trim().ToUpperInvariant();
+
+    /// <summary>A new random token (256 bits, URL-safe) and the hash to store.</summary>
+    public static (string Token, string Hash) NewToken()
+    {
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return (token, Hash(token));
+    }
+
+    public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim())));
+}
+
+/// <summary>What a roster row knows about the invitee (shown to coordinators, available to prefill the application).</summary>
+public sealed record InviteeDetails(string FirstName, string LastName, string? TimeZoneId, string? Group);

@@ -1,0 +1,78 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Email;
+
+namespace Tandem.Features.Recruitment;
+
+/// <summary>
+/// Sends invitation e-mails after the invitations are committed, and marks the ones that went out.
+/// A failed delivery leaves the invitation "NotSent" for the coordinator to resend: the write is
+/// never rolled back because a mail server was down.
+/// </summary>
+public sealed class InvitationMailer(TandemDb db, IMailSender sender, IOptions<EmailOptions> options, TimeProvider clock)
+{
+    public async Task<int> SendAsync(MentorshipProgram program, IReadOnlyList<(Invitation Invitation, string Token)> batch, CancellationToken ct = default)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+        var messages = batch.Select(b => (b.Invitation, Message: Compose(program, b.Invitation, b.Token))).ToList();
+        var sent = await sender.SendAsync(messages.Select(m => m.Message).ToList(), ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var count = 0;
+        foreach (var (invitation, message) in messages.Where(m => sent.Contains(m.Message)))
+        {
+            invitation.MarkSent(now);
+            count++;
+        }
+        if (count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        return count;
+    }
+
+    public static string ApplyPath(Guid programId, ProgramRole role, string token) =>
+        $"/apply/{programId}/{role.Slug()}?invitation={Uri.EscapeDataString(token)}";
+
+    public MimeMessage Compose(MentorshipProgram program, Invitation invitation, string token)
+    {
+        var email = options.Value;
+        var apply = email.Link(ApplyPath(program.Id, invitation.Role, token));
+        var about = email.Link($"/join/{program.Id}");
+        var greeting = string.IsNullOrWhiteSpace(invitation.FirstName) ? "Hello" : $"Hello {invitation.FirstName}";
+        var role = invitation.Role.ToString().ToLowerInvariant();
+        var expires = invitation.ExpiresAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+        var message = new MimeMessage();
+        message.From.Add(email.Sender());
+        message.To.Add(new MailboxAddress($"{invitation.FirstName} {invitation.LastName}".Trim(), invitation.Email));
+        message.Subject = $"You are invited to join {program.Name} as a {role}";
+        var text = $"""
+            {greeting},
+
+            You are invited to take part in {program.Name} as a {role}.
+
+            Apply here (this link is personal, works once and expires on {expires} UTC):
+            {apply}
+
+            Read about the program first:
+            {about}
+
+            If you were not expecting this, you can ignore this message.
+            """;
+        var html = $"""
+            <p>{WebUtility.HtmlEncode(greeting)},</p>
+            <p>You are invited to take part in <strong>{WebUtility.HtmlEncode(program.Name)}</strong> as a {role}.</p>
+            <p><a href="{WebUtility.HtmlEncode(apply)}">Apply now</a> (this link is personal, works once and expires on {expires} UTC).</p>
+            <p><a href="{WebUtility.HtmlEncode(about)}">Read about the program</a> first.</p>
+            <p>If you were not expecting this, you can ignore this message.</p>
+            """;
+        message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
+        return message;
+    }
+}

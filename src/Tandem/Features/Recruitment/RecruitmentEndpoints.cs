@@ -1,0 +1,216 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Email;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Recruitment;
+
+public sealed class AcceptInvitationRequest
+{
+    [System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.StringLength(200)]
+    public string Token { get; set; } = "";
+}
+
+public static class RecruitmentEndpoints
+{
+    public static IServiceCollection AddTandemRecruitment(this IServiceCollection services)
+    {
+        services.AddOptions<RecruitmentOptions>().BindConfiguration("Recruitment");
+        services.AddTandemEmail();
+        return services
+            .AddScoped<InvitationMailer>()
+            .AddScoped<InviteParticipant>()
+            .AddScoped<ListInvitations>()
+            .AddScoped<ResendInvitation>()
+            .AddScoped<RevokeInvitation>()
+            .AddScoped<FindInvitation>()
+            .AddScoped<AcceptInvitation>()
+            .AddScoped<PreviewRoster>()
+            .AddScoped<ImportRoster>()
+            .AddScoped<NominateCandidate>()
+            .AddScoped<ListNominations>()
+            .AddScoped<ScheduleInformationSession>()
+            .AddScoped<ListInformationSessions>()
+            .AddScoped<SignUpForInformationSession>()
+            .AddScoped<CancelInformationSessionSignUp>()
+            .AddScoped<ListSessionSignUps>()
+            .AddScoped<CreateRecruitmentChannel>()
+            .AddScoped<ListRecruitmentChannels>()
+            .AddScoped<RecordRecruitmentStep>();
+    }
+
+    public static IEndpointRouteBuilder MapRecruitment(this IEndpointRouteBuilder app)
+    {
+        var programs = app.MapGroup("/api/v1/programs/{programId:guid}").WithTags("Recruitment").RequireAuthorization();
+        programs.MapPost("/invitations", Invite).WithName("InviteParticipant");
+        programs.MapGet("/invitations", Invitations).WithName("ListInvitations");
+        programs.MapPost("/roster/preview", PreviewRosterFile).WithName("PreviewRoster").DisableAntiforgery()
+            .Accepts<string>("text/csv").Accepts<IFormFile>("multipart/form-data");
+        programs.MapPost("/roster/import", ImportRosterFile).WithName("ImportRoster").DisableAntiforgery()
+            .Accepts<string>("text/csv").Accepts<IFormFile>("multipart/form-data");
+        programs.MapPost("/nominations", Nominate).WithName("NominateCandidate");
+        programs.MapGet("/nominations", Nominations).WithName("ListNominations");
+        programs.MapPost("/information-sessions", Schedule).WithName("ScheduleInformationSession");
+        programs.MapGet("/information-sessions", Sessions).WithName("ListInformationSessions");
+        programs.MapPost("/recruitment-links", CreateChannel).WithName("CreateRecruitmentLink");
+        programs.MapGet("/recruitment-links", Channels).WithName("ListRecruitmentLinks");
+
+        var invitations = app.MapGroup("/api/v1/invitations").WithTags("Recruitment").RequireAuthorization();
+        invitations.MapPost("/{invitationId:guid}/resend", Resend).WithName("ResendInvitation");
+        invitations.MapPost("/{invitationId:guid}/revoke", Revoke).WithName("RevokeInvitation");
+        invitations.MapPost("/accept", Accept).WithName("AcceptInvitation");
+
+        var sessions = app.MapGroup("/api/v1/information-sessions/{sessionId:guid}").WithTags("Recruitment").RequireAuthorization();
+        sessions.MapPost("/sign-up", SignUp).WithName("SignUpForInformationSession");
+        sessions.MapDelete("/sign-up", CancelSignUp).WithName("CancelInformationSessionSignUp");
+        sessions.MapGet("/sign-ups", SignUps).WithName("ListInformationSessionSignUps");
+
+        app.MapGet("/r/{code}", FollowLink).WithName("FollowRecruitmentLink").AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>ProblemDetails for the recruitment failures the shared mapping does not know (410, 413, 422 with rows).</summary>
+    public static ProblemHttpResult ToRecruitmentProblem(this Failure failure) => failure switch
+    {
+        Gone => TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status410Gone, Title = failure.Title, Detail = failure.Detail }),
+        TooLarge => TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status413PayloadTooLarge, Title = failure.Title, Detail = failure.Detail }),
+        RosterInvalid invalid => TypedResults.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = failure.Title,
+            Detail = failure.Detail,
+            Extensions = { ["rows"] = invalid.Errors },
+        }),
+        _ => failure.ToProblem(),
+    };
+
+    public static int RecruitmentStatusCode(this Failure failure) => failure switch
+    {
+        Gone => StatusCodes.Status410Gone,
+        TooLarge => StatusCodes.Status413PayloadTooLarge,
+        RosterInvalid => StatusCodes.Status422UnprocessableEntity,
+        _ => failure.StatusCode(),
+    };
+
+    private static Results<Ok<T>, ProblemHttpResult> Ok<T>(Outcome<T> outcome) =>
+        outcome.Failure is { } failure ? failure.ToRecruitmentProblem() : TypedResults.Ok(outcome.Value!);
+
+    private static async Task<Results<Ok<InvitationView>, ProblemHttpResult>> Invite(Guid programId, InviteRequest request, ClaimsPrincipal user, InviteParticipant useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, request, ct));
+
+    private static async Task<Results<Ok<Paged<InvitationView>>, ProblemHttpResult>> Invitations(
+        Guid programId, ClaimsPrincipal user, ListInvitations useCase, CancellationToken ct, int page = 1, int pageSize = 50, InvitationStatus? status = null) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, page, pageSize, status, ct));
+
+    private static async Task<Results<Ok<InvitationView>, ProblemHttpResult>> Resend(Guid invitationId, ClaimsPrincipal user, ResendInvitation useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), invitationId, ct));
+
+    private static async Task<Results<Ok<InvitationView>, ProblemHttpResult>> Revoke(Guid invitationId, ClaimsPrincipal user, RevokeInvitation useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), invitationId, ct));
+
+    private static async Task<Results<Ok<InvitationAcceptance>, ProblemHttpResult>> Accept(AcceptInvitationRequest request, ClaimsPrincipal user, AcceptInvitation useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), request.Token, ct));
+
+    private static async Task<Results<Ok<RosterPreview>, ProblemHttpResult>> PreviewRosterFile(
+        Guid programId, HttpRequest http, ClaimsPrincipal user, PreviewRoster useCase, IOptions<RecruitmentOptions> options, CancellationToken ct)
+    {
+        var csv = await ReadRosterAsync(http, options.Value.MaxRosterBytes, ct);
+        return csv.Failure is { } failure ? failure.ToRecruitmentProblem() : Ok(await useCase.RunAsync(Actor.From(user), programId, csv.Value!, ct));
+    }
+
+    private static async Task<Results<Ok<RosterImportResult>, ProblemHttpResult>> ImportRosterFile(
+        Guid programId, HttpRequest http, ClaimsPrincipal user, ImportRoster useCase, IOptions<RecruitmentOptions> options, CancellationToken ct)
+    {
+        var csv = await ReadRosterAsync(http, options.Value.MaxRosterBytes, ct);
+        return csv.Failure is { } failure ? failure.ToRecruitmentProblem() : Ok(await useCase.RunAsync(Actor.From(user), programId, csv.Value!, ct));
+    }
+
+    /// <summary>The CSV from a text/csv body or the first file of a multipart form, refused with 413 beyond the limit.</summary>
+    internal static async Task<Outcome<string>> ReadRosterAsync(HttpRequest http, long limit, CancellationToken ct)
+    {
+        var tooLarge = new TooLarge($"A roster file may be at most {limit / 1024} KB.");
+        if (http.ContentLength > limit + 64 * 1024)
+        {
+            return tooLarge;
+        }
+        Stream body;
+        if (http.HasFormContentType)
+        {
+            var form = await http.ReadFormAsync(ct);
+            var file = form.Files.FirstOrDefault();
+            if (file is null)
+            {
+                return Invalid.Field("file", "Attach the roster as a CSV file.");
+            }
+            if (file.Length > limit)
+            {
+                return tooLarge;
+            }
+            body = file.OpenReadStream();
+        }
+        else
+        {
+            body = http.Body;
+        }
+        await using (body)
+        {
+            var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await body.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                {
+                    return tooLarge;
+                }
+            }
+            return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+    }
+
+    private static async Task<Results<Ok<NominationView>, ProblemHttpResult>> Nominate(Guid programId, NominateRequest request, ClaimsPrincipal user, NominateCandidate useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, request, ct));
+
+    private static async Task<Results<Ok<Paged<NominationView>>, ProblemHttpResult>> Nominations(
+        Guid programId, ClaimsPrincipal user, ListNominations useCase, CancellationToken ct, int page = 1, int pageSize = 50) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, page, pageSize, ct));
+
+    private static async Task<Results<Ok<InformationSessionView>, ProblemHttpResult>> Schedule(Guid programId, ScheduleSessionRequest request, ClaimsPrincipal user, ScheduleInformationSession useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, request, ct));
+
+    private static async Task<Results<Ok<Paged<InformationSessionView>>, ProblemHttpResult>> Sessions(
+        Guid programId, ClaimsPrincipal user, ListInformationSessions useCase, CancellationToken ct, int page = 1, int pageSize = 20, bool includePast = false) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, page, pageSize, includePast, ct));
+
+    private static async Task<Results<Ok<InformationSessionView>, ProblemHttpResult>> SignUp(Guid sessionId, ClaimsPrincipal user, SignUpForInformationSession useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), sessionId, ct));
+
+    private static async Task<Results<Ok<InformationSessionView>, ProblemHttpResult>> CancelSignUp(Guid sessionId, ClaimsPrincipal user, CancelInformationSessionSignUp useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), sessionId, ct));
+
+    private static async Task<Results<Ok<Paged<SessionSignUpView>>, ProblemHttpResult>> SignUps(
+        Guid sessionId, ClaimsPrincipal user, ListSessionSignUps useCase, CancellationToken ct, int page = 1, int pageSize = 50) =>
+        Ok(await useCase.RunAsync(Actor.From(user), sessionId, page, pageSize, ct));
+
+    private static async Task<Results<Ok<RecruitmentChannelView>, ProblemHttpResult>> CreateChannel(Guid programId, CreateChannelRequest request, ClaimsPrincipal user, CreateRecruitmentChannel useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, request, ct));
+
+    private static async Task<Results<Ok<Paged<RecruitmentChannelView>>, ProblemHttpResult>> Channels(
+        Guid programId, ClaimsPrincipal user, ListRecruitmentChannels useCase, CancellationToken ct, int page = 1, int pageSize = 50) =>
+        Ok(await useCase.RunAsync(Actor.From(user), programId, page, pageSize, ct));
+
+    /// <summary>A recruitment link: count the view, then on to the public program page with the channel for the apply flow.</summary>
+    private static async Task<Results<RedirectHttpResult, Microsoft.AspNetCore.Http.HttpResults.NotFound>> FollowLink(string code, RecordRecruitmentStep record, CancellationToken ct)
+    {
+        var programId = await record.RunAsync(code, RecruitmentStep.View, ct);
+        return programId is { } id
+            ? TypedResults.Redirect($"/join/{id}?channel={Uri.EscapeDataString(code.Trim().ToLowerInvariant())}")
+            : TypedResults.NotFound();
+    }
+}

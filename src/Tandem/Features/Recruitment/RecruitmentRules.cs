@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Recruitment;
+
+/// <summary>The link is no longer usable (expired or revoked): 410 Gone.</summary>
+public sealed record Gone(string Detail) : Failure("Gone", Detail);
+
+/// <summary>An uploaded file is over the size limit: 413.</summary>
+public sealed record TooLarge(string Detail) : Failure("Payload too large", Detail);
+
+public sealed class RecruitmentOptions
+{
+    /// <summary>Days an invitation link stays usable ("Recruitment:InvitationLifetimeDays").</summary>
+    public int InvitationLifetimeDays { get; set; } = 14;
+
+    /// <summary>Largest roster upload in bytes ("Recruitment:MaxRosterBytes").</summary>
+    public long MaxRosterBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most rows in one roster file ("Recruitment:MaxRosterRows").</summary>
+    public int MaxRosterRows { get; set; } = 5000;
+}
+
+internal static class RecruitmentRules
+{
+    private static readonly EmailAddressAttribute EmailFormat = new();
+
+    /// <summary>The participant roles one can be invited to; staff and coordinators are enrolled directly.</summary>
+    public static string? RoleProblem(MentorshipProgram program, ProgramRole role) => role switch
+    {
+        ProgramRole.Coordinator or ProgramRole.Staff => "Invite people as Mentor, Mentee or Peer; staff and coordinators are enrolled directly.",
+        ProgramRole.Peer when program.Pairing == PairingModel.MentorMentee => "A mentor-mentee program takes Mentor or Mentee, not Peer.",
+        ProgramRole.Mentor or ProgramRole.Mentee when program.Pairing == PairingModel.PeerToPeer => "A peer-to-peer program takes Peer only.",
+        _ => null,
+    };
+
+    public static bool IsEmail(string value) =>
+        value.Length <= 256 && EmailFormat.IsValid(value) && !value.Any(char.IsWhiteSpace) && value.IndexOf('@') > 0 && value.LastIndexOf('.') > value.IndexOf('@');
+
+    /// <summary>The lower-case role name used in apply links (/apply/{programId}/mentee).</summary>
+    public static string Slug(this ProgramRole role) => role.ToString().ToLowerInvariant();
+
+    public static Conflict? ClosedProblem(MentorshipProgram program) =>
+        program.Status == ProgramStatus.Closed ? new Conflict("This program is closed; it no longer recruits.") : null;
+
+    /// <summary>404 when not visible; the program when the actor is allowed by <paramref name="allowed"/>, else 403.</summary>
+    public static async Task<Outcome<MentorshipProgram>> FindManageableAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct)
+    {
+        var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
+        return found.Failure is Forbidden
+            ? new Forbidden("Only the program's coordinators manage its recruitment.")
+            : found;
+    }
+
+    public static int Page(int page) => Math.Max(1, page);
+    public static int PageSize(int size) => Math.Clamp(size, 1, ProgramListQuery.MaxPageSize);
+
+    /// <summary>E-mails (normalised) already enrolled in the program in a role, or holding an open invitation to it.</summary>
+    public static async Task<(HashSet<string> Enrolled, HashSet<string> Invited)> TakenAsync(
+        TandemDb db, Guid programId, IReadOnlyCollection<string> normalizedEmails, DateTime now, CancellationToken ct)
+    {
+        var enrolled = await db.Enrolments
+            .Where(e => e.ProgramId == programId && e.Role != ProgramRole.Coordinator && e.Role != ProgramRole.Staff && normalizedEmails.Contains(e.User!.NormalizedEmail!))
+            .Select(e => e.User!.NormalizedEmail!)
+            .ToListAsync(ct);
+        var invited = await db.Set<Invitation>()
+            .Where(i => i.ProgramId == programId && normalizedEmails.Contains(i.NormalizedEmail)
+                && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+            .Select(i => i.NormalizedEmail)
+            .ToListAsync(ct);
+        return (enrolled.ToHashSet(), invited.ToHashSet());
+    }
+}
