@@ -1,0 +1,212 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Applications;
+
+public sealed class QuestionInput
+{
+    /// <summary>Stable key; keep it when editing so answers carry over to the next version. Generated when empty.</summary>
+    [StringLength(40), RegularExpression("^[a-z0-9][a-z0-9_-]*$", ErrorMessage = "A question id uses lowercase letters, digits, '-' and '_'.")]
+    public string? Id { get; set; }
+
+    [Required]
+    public QuestionType? Type { get; set; }
+
+    [Required, StringLength(500, MinimumLength = 2)]
+    public string Prompt { get; set; } = "";
+
+    [StringLength(1000)]
+    public string? Help { get; set; }
+
+    [MaxLength(20)]
+    public List<string> Options { get; set; } = [];
+
+    public bool Required { get; set; }
+    public bool Private { get; set; }
+    public CriterionKind? Criterion { get; set; }
+}
+
+public sealed class SaveQuestionnaireRequest
+{
+    [Required, MaxLength(100, ErrorMessage = "A form has at most 100 questions.")]
+    public List<QuestionInput> Questions { get; set; } = [];
+}
+
+public sealed record QuestionnaireView(
+    Guid Id, Guid ProgramId, ProgramRole Role, int Version, IReadOnlyList<Question> Questions,
+    int ApplicationCount, DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed record QuestionnaireSummary(Guid Id, ProgramRole Role, int Version, int QuestionCount, DateTime UpdatedAt);
+
+/// <summary>
+/// A coordinator saves the form of a role. While nobody has answered the current version it is edited in place;
+/// once someone has (even a draft), the edit becomes the next version and the answered one stays as it was.
+/// </summary>
+public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<QuestionnaireView>> RunAsync(Actor actor, Guid programId, string role, SaveQuestionnaireRequest request, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, coordinatorOnly: true, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        if (ScreeningAccess.CheckRole(found.Value.Program, role, out var programRole) is { } wrongRole)
+        {
+            return wrongRole;
+        }
+        var checkedQuestions = Check(request.Questions);
+        if (checkedQuestions.Failure is { } invalid)
+        {
+            return invalid;
+        }
+        var questions = checkedQuestions.Value!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var current = await db.Set<Questionnaire>()
+            .Where(q => q.ProgramId == programId && q.Role == programRole)
+            .OrderByDescending(q => q.Version).FirstOrDefaultAsync(ct);
+        var answered = current is not null && await db.Set<Application>().AnyAsync(a => a.QuestionnaireId == current.Id, ct);
+        Questionnaire saved;
+        if (current is not null && !answered)
+        {
+            current.Replace(questions, actor.UserId, now);
+            saved = current;
+        }
+        else
+        {
+            saved = new Questionnaire(programId, programRole, (current?.Version ?? 0) + 1, questions, actor.UserId, now);
+            db.Add(saved);
+        }
+        await db.SaveChangesAsync(ct);
+        return new QuestionnaireView(saved.Id, programId, programRole, saved.Version, questions, 0, saved.CreatedAt, saved.UpdatedAt);
+    }
+
+    internal static Outcome<List<Question>> Check(IReadOnlyList<QuestionInput> inputs)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var questions = new List<Question>();
+        var used = inputs.Where(i => !string.IsNullOrWhiteSpace(i.Id)).Select(i => i.Id!.Trim()).ToList();
+        foreach (var duplicate in used.GroupBy(i => i).Where(g => g.Count() > 1))
+        {
+            errors["questions"] = [$"The question id '{duplicate.Key}' is used twice."];
+        }
+        var next = 1;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            var key = $"questions[{i}]";
+            var type = input.Type ?? QuestionType.ShortText;
+            var options = input.Options.Select(o => o.Trim()).Where(o => o.Length > 0).ToList();
+            var problem = Problem(type, options, input.Criterion);
+            if (string.IsNullOrWhiteSpace(input.Prompt) || input.Prompt.Trim().Length > 500)
+            {
+                problem ??= "A question needs a prompt of up to 500 characters.";
+            }
+            if (problem is not null)
+            {
+                errors[key] = [problem];
+                continue;
+            }
+            var id = input.Id?.Trim();
+            if (string.IsNullOrEmpty(id))
+            {
+                while (used.Contains($"q{next}"))
+                {
+                    next++;
+                }
+                id = $"q{next}";
+                used.Add(id);
+            }
+            questions.Add(new Question(id, type, input.Prompt.Trim(), string.IsNullOrWhiteSpace(input.Help) ? null : input.Help.Trim(),
+                options, input.Required, input.Private, input.Criterion));
+        }
+        return errors.Count > 0 ? new Invalid(errors) : questions;
+    }
+
+    private static string? Problem(QuestionType type, List<string> options, CriterionKind? criterion)
+    {
+        var hasOptions = type is QuestionType.SingleChoice or QuestionType.MultipleChoice or QuestionType.RankedChoice;
+        if (hasOptions && options.Count < 2)
+        {
+            return "A choice question needs at least two options.";
+        }
+        if (!hasOptions && options.Count > 0)
+        {
+            return $"A {type} question has no options.";
+        }
+        if (options.Any(o => o.Length > 200))
+        {
+            return "An option has at most 200 characters.";
+        }
+        if (options.Distinct(StringComparer.OrdinalIgnoreCase).Count() != options.Count)
+        {
+            return "Each option must be different.";
+        }
+        var fits = criterion switch
+        {
+            null => true,
+            CriterionKind.SharedValues => type is QuestionType.MultipleChoice or QuestionType.RankedChoice or QuestionType.SingleChoice,
+            CriterionKind.AvailabilityOverlap => type is QuestionType.Availability,
+            CriterionKind.SameValue or CriterionKind.DifferentValue => type is QuestionType.SingleChoice or QuestionType.Scale or QuestionType.Consent,
+            CriterionKind.NumericGap => type is QuestionType.Scale,
+            _ => false,
+        };
+        return fits ? null : $"A {type} question cannot be a {criterion} matching criterion.";
+    }
+}
+
+/// <summary>The current form of a role, or one version of it: coordinators see every question, staff the non-private ones.</summary>
+public sealed class GetQuestionnaire(TandemDb db, ScreeningAccess access)
+{
+    public async Task<Outcome<QuestionnaireView>> RunAsync(Actor actor, Guid programId, string role, int? version, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, coordinatorOnly: false, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        if (ScreeningAccess.CheckRole(found.Value.Program, role, out var programRole) is { } wrongRole)
+        {
+            return wrongRole;
+        }
+        var versions = db.Set<Questionnaire>().Where(q => q.ProgramId == programId && q.Role == programRole);
+        var questionnaire = version is { } v
+            ? await versions.Where(q => q.Version == v).AsNoTracking().SingleOrDefaultAsync(ct)
+            : await versions.OrderByDescending(q => q.Version).AsNoTracking().FirstOrDefaultAsync(ct);
+        if (questionnaire is null)
+        {
+            return new NotFound(version is null ? $"The {programRole} role has no application form yet." : $"The {programRole} form has no version {version}.");
+        }
+        var count = await db.Set<Application>().CountAsync(a => a.QuestionnaireId == questionnaire.Id, ct);
+        var questions = questionnaire.Questions();
+        if (found.Value.Role != ScreeningRole.Coordinator)
+        {
+            questions = questions.Where(q => !q.Private).ToList();
+        }
+        return new QuestionnaireView(questionnaire.Id, programId, programRole, questionnaire.Version, questions, count, questionnaire.CreatedAt, questionnaire.UpdatedAt);
+    }
+}
+
+/// <summary>The current version of each role's form.</summary>
+public sealed class ListQuestionnaires(TandemDb db, ScreeningAccess access)
+{
+    public async Task<Outcome<List<QuestionnaireSummary>>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, coordinatorOnly: false, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var all = await db.Set<Questionnaire>().Where(q => q.ProgramId == programId).AsNoTracking().ToListAsync(ct);
+        var coordinator = found.Value.Role == ScreeningRole.Coordinator;
+        return all.GroupBy(q => q.Role)
+            .Select(g => g.MaxBy(q => q.Version)!)
+            .OrderBy(q => q.Role)
+            .Select(q => new QuestionnaireSummary(q.Id, q.Role, q.Version, q.Questions().Count(x => coordinator || !x.Private), q.UpdatedAt))
+            .ToList();
+    }
+}
