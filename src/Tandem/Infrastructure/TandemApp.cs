@@ -5,7 +5,6 @@ using Tandem.Components;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
-using Tandem.Features.Applications;
 using Tandem.Features.Demo;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
@@ -40,7 +39,6 @@ public static class TandemApp
         services.AddTandemOrganisations();
         services.AddTandemPrograms();
         services.AddTandemApplications();
-        services.AddTandemApplications();
         services.AddTandemDemo();
         services.AddTandemRecruitment();
         return builder;
@@ -70,7 +68,6 @@ public static class TandemApp
         app.MapAccountPages();
         app.MapOrganisations();
         app.MapPrograms();
-        app.MapApplications();
         app.MapRecruitment();
         app.MapApplications();
         app.MapRazorComponents<App>();
