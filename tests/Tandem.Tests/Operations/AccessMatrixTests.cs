@@ -65,6 +65,23 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /api/v1/programs/{programId:guid}/enrolments"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/enrolments"] = Access.SignedIn,
 
+        // Applications: questionnaires, applying and screening (program rules tested in Applications/)
+        ["GET /api/v1/programs/{programId:guid}/questionnaires/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/questionnaires/{role}"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/questionnaires/{role}/versions/{version}"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}/questionnaires/{role}"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/applications/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/applications/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/applications/{applicationId:guid}"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}/applications/{applicationId:guid}/ratings"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/applications/{applicationId:guid}/decision"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/applications/decisions"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/applications/criteria"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/applications/criteria"] = Access.SignedIn,
+        ["GET /api/v1/me/applications/"] = Access.SignedIn,
+        ["GET /api/v1/me/applications/{applicationId:guid}"] = Access.SignedIn,
+        ["PUT /api/v1/me/applications/{applicationId:guid}"] = Access.SignedIn,
+
         // Pages (GET renders, POST submits a form)
         ["GET /"] = Access.Anonymous,
         ["POST /"] = Access.Anonymous,
@@ -90,6 +107,18 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /programs/{ProgramId:guid}"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/edit"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/edit"] = Access.SignedIn,
+        ["GET /join/{ProgramId:guid}"] = Access.Anonymous,
+        ["POST /join/{ProgramId:guid}"] = Access.Anonymous,
+        ["GET /apply/{ProgramId:guid}/{Role}"] = Access.Anonymous,
+        ["POST /apply/{ProgramId:guid}/{Role}"] = Access.Anonymous,
+        ["GET /my/applications"] = Access.SignedIn,
+        ["POST /my/applications"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/applications"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/applications"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/applications/{ApplicationId:guid}"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/applications/{ApplicationId:guid}"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/questionnaires/{Role}"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/questionnaires/{Role}"] = Access.SignedIn,
     };
 
     /// <summary>Endpoints the framework maps for itself (Blazor's script, static files): public by nature.</summary>

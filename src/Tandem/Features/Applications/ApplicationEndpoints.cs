@@ -31,7 +31,7 @@ public static class ApplicationEndpoints
         var forms = app.MapGroup("/api/v1/programs/{programId:guid}/questionnaires").WithTags("Questionnaires").RequireAuthorization();
         forms.MapGet("/", ListForms).WithName("ListQuestionnaires");
         forms.MapGet("/{role}", GetForm).WithName("GetQuestionnaire");
-        forms.MapGet("/{role}/versions/{version:int}", GetFormVersion).WithName("GetQuestionnaireVersion");
+        forms.MapGet("/{role}/versions/{version}", GetFormVersion).WithName("GetQuestionnaireVersion");
         forms.MapPut("/{role}", SaveForm).WithName("SaveQuestionnaire");
 
         var screening = app.MapGroup("/api/v1/programs/{programId:guid}/applications").WithTags("Applications").RequireAuthorization();

@@ -53,7 +53,7 @@ public sealed record MyApplicationSummary(
     DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DecidedAt, string? DecisionMessage);
 
 /// <summary>The form someone is about to fill in: the program, the current questions and their own application if any.</summary>
-public sealed record ApplicationForm(PublicProgramView Program, ProgramRole Role, int? FormVersion, IReadOnlyList<Question> Questions, MyApplicationView? Mine);
+public sealed record ApplicationForm(PublicProgramView Program, ProgramRole Role, int? FormVersion, IReadOnlyList<Question> Questions, MyApplicationView? Mine, string TimeZoneId);
 
 /// <summary>A program's public face (anyone, signed in or not). Not found only when the program does not exist.</summary>
 public sealed class GetPublicProgram(TandemDb db)
@@ -97,9 +97,10 @@ public sealed class GetApplicationForm(TandemDb db, GetPublicProgram getProgram,
             mine = (await getMine.RunAsync(actor, id, ct)).Value;
         }
         var current = await ApplicationRules.CurrentFormAsync(db, programId, programRole.Value, ct);
+        var zone = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(ct) ?? "UTC";
         if (mine is not null && (mine.Status != ApplicationStatus.Draft || current is null || current.Version == mine.FormVersion))
         {
-            return new ApplicationForm(program.Value!, programRole.Value, mine.FormVersion, mine.Questions, mine);
+            return new ApplicationForm(program.Value!, programRole.Value, mine.FormVersion, mine.Questions, mine, zone);
         }
         // A draft on an older version is shown on the current one with the answers that still apply.
         var questions = current?.Questions() ?? [];
@@ -107,7 +108,7 @@ public sealed class GetApplicationForm(TandemDb db, GetPublicProgram getProgram,
         {
             mine = mine with { Answers = AnswerSheet.CarryOver(questions, mine.Answers.ToDictionary()), Questions = questions, FormVersion = current?.Version };
         }
-        return new ApplicationForm(program.Value!, programRole.Value, current?.Version, questions, mine);
+        return new ApplicationForm(program.Value!, programRole.Value, current?.Version, questions, mine, zone);
     }
 }
 
@@ -148,6 +149,18 @@ public sealed class SaveApplication(TandemDb db, GetMyApplication getMine, TimeP
         var minor = age is < 18;
         var guardianName = minor ? Trimmed(request.GuardianName) : null;
         var guardianEmail = minor ? Trimmed(request.GuardianEmail) : null;
+        if (age is not (null or (>= 5 and <= 120)))
+        {
+            errors[nameof(request.Age)] = ["Give an age between 5 and 120."];
+        }
+        if (guardianName?.Length > 120)
+        {
+            errors[nameof(request.GuardianName)] = ["Keep the name to 120 characters or fewer."];
+        }
+        if (guardianEmail is not null && (guardianEmail.Length > 256 || !System.Net.Mail.MailAddress.TryCreate(guardianEmail, out _)))
+        {
+            errors[nameof(request.GuardianEmail)] = ["Give a valid e-mail address for the parent or guardian."];
+        }
         if (request.Submit)
         {
             if (!request.AcceptsCodeOfConduct)

@@ -452,6 +452,14 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Time
         {
             return Invalid.Field(nameof(request.ApplicationIds), $"Choose between 1 and {BulkDecideRequest.MaxApplications} applications.");
         }
+        if (request.Message?.Trim().Length > 2000)
+        {
+            return Invalid.Field(nameof(request.Message), "Keep the message to 2000 characters or fewer.");
+        }
+        if (request.MentorCapacity is < 1 or > 20)
+        {
+            return Invalid.Field(nameof(request.MentorCapacity), "A mentor takes between 1 and 20 mentees.");
+        }
         var decision = request.Decision ?? Decision.Waitlist;
         var applications = await db.Set<Application>()
             .Where(a => a.ProgramId == programId && ids.Contains(a.Id) && a.Status != ApplicationStatus.Draft)
