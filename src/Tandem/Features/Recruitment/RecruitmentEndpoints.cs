@@ -18,6 +18,9 @@ public sealed class AcceptInvitationRequest
 
 public static class RecruitmentEndpoints
 {
+    // Not declared with Accepts(): the content-type matcher would answer 415 before authentication does.
+    private const string RosterBody = "Body: the roster CSV as text/csv, or a multipart/form-data upload with one file (see docs/formats.md, Roster CSV). 413 beyond the size limit.";
+
     public static IServiceCollection AddTandemRecruitment(this IServiceCollection services)
     {
         services.AddOptions<RecruitmentOptions>().BindConfiguration("Recruitment");
@@ -50,9 +53,9 @@ public static class RecruitmentEndpoints
         programs.MapPost("/invitations", Invite).WithName("InviteParticipant");
         programs.MapGet("/invitations", Invitations).WithName("ListInvitations");
         programs.MapPost("/roster/preview", PreviewRosterFile).WithName("PreviewRoster").DisableAntiforgery()
-            .Accepts<string>("text/csv").Accepts<IFormFile>("multipart/form-data");
+            .WithDescription(RosterBody);
         programs.MapPost("/roster/import", ImportRosterFile).WithName("ImportRoster").DisableAntiforgery()
-            .Accepts<string>("text/csv").Accepts<IFormFile>("multipart/form-data");
+            .WithDescription(RosterBody + " All or nothing: 422 with every row error (`rows`) and nothing written when any row is invalid.");
         programs.MapPost("/nominations", Nominate).WithName("NominateCandidate");
         programs.MapGet("/nominations", Nominations).WithName("ListNominations");
         programs.MapPost("/information-sessions", Schedule).WithName("ScheduleInformationSession");

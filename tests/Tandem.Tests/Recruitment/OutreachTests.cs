@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Recruitment;
+
+public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<RecruitmentFixture>
+{
+    private async Task<InformationSessionView> ScheduleAsync(HttpClient coordinator, Guid programId, int capacity)
+    {
+        var response = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/information-sessions", new
+        {
+            title = "Lunchtime taster",
+            startsAt = fixture.Clock.GetUtcNow().AddDays(7),
+            timeZoneId = "Europe/London",
+            place = "Library, room 2",
+            onlineLink = "https://meet.example/taster",
+            capacity,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!;
+    }
+
+    [Fact]
+    public async Task AnInformationSessionTakesNoMoreSignUpsThanItsCapacity()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync();
+        var session = await ScheduleAsync(coordinator, program.Id, capacity: 2);
+        var people = new List<HttpClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            people.Add(await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync($"Visitor {i}")));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await people[0].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await people[0].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+        var second = await people[1].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null);
+        Assert.Equal(0, (await second.Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!.PlacesLeft);
+        var third = await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
+        Assert.Contains("full", await third.Content.ReadAsStringAsync());
+        var signUps = (await coordinator.GetFromJsonAsync<Paged<SessionSignUpView>>($"/api/v1/information-sessions/{session.Id}/sign-ups", Json.Options))!;
+        Assert.Equal(2, signUps.TotalCount);
+        Assert.Equal(HttpStatusCode.NotFound, (await people[0].GetAsync($"/api/v1/information-sessions/{session.Id}/sign-ups")).StatusCode);
+
+        // Giving a place back lets the third person in.
+        Assert.Equal(HttpStatusCode.OK, (await people[0].DeleteAsync($"/api/v1/information-sessions/{session.Id}/sign-up")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConcurrentSignUpsNeverOverfillASession()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync();
+        var session = await ScheduleAsync(coordinator, program.Id, capacity: 3);
+        var people = new List<HttpClient>();
+        for (var i = 0; i < 8; i++)
+        {
+            people.Add(await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync($"Rush {i}")));
+        }
+
+        var responses = await Task.WhenAll(people.Select(p => p.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)));
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        var signUps = (await coordinator.GetFromJsonAsync<Paged<SessionSignUpView>>($"/api/v1/information-sessions/{session.Id}/sign-ups", Json.Options))!;
+        Assert.Equal(3, signUps.TotalCount);
+    }
+
+    [Fact]
+    public async Task SessionsOfAProgramThatIsNotRecruitingAreHiddenFromOutsiders()
+    {
+        var (school, coordinator, program) = await fixture.ProgramAsync(recruiting: false);
+        var session = await ScheduleAsync(coordinator, program.Id, capacity: 5);
+        var outsider = await fixture.SignInAsync(school.Outsider);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/programs/{program.Id}/information-sessions")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+
+        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        var listed = (await outsider.GetFromJsonAsync<Paged<InformationSessionView>>($"/api/v1/programs/{program.Id}/information-sessions", Json.Options))!;
+        Assert.Equal("Lunchtime taster", Assert.Single(listed.Items).Title);
+        Assert.Equal(HttpStatusCode.OK, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RecruitmentLinksCountViewsStartsAndSubmissionsPerChannel()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync();
+        var newsletter = (await (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/recruitment-links", new { name = "Newsletter" }))
+            .Content.ReadFromJsonAsync<RecruitmentChannelView>(Json.Options))!;
+        var poster = (await (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/recruitment-links", new { name = "Poster QR code" }))
+            .Content.ReadFromJsonAsync<RecruitmentChannelView>(Json.Options))!;
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/recruitment-links", new { name = "Newsletter" })).StatusCode);
+
+        var visitor = fixture.Anonymous();
+        for (var i = 0; i < 3; i++)
+        {
+            var followed = await visitor.GetAsync(poster.Path);
+            Assert.Equal(HttpStatusCode.Redirect, followed.StatusCode);
+            Assert.Equal($"/join/{program.Id}?channel={poster.Code}", followed.Headers.Location!.OriginalString);
+        }
+        await visitor.GetAsync(newsletter.Path);
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("/r/nosuchcode")).StatusCode);
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var record = scope.ServiceProvider.GetRequiredService<RecordRecruitmentStep>();
+            Assert.Equal(program.Id, await record.RunAsync(poster.Code, RecruitmentStep.Start));
+            await record.RunAsync(poster.Code.ToUpperInvariant(), RecruitmentStep.Start);
+            await record.RunAsync(poster.Code, RecruitmentStep.Submission);
+            Assert.Null(await record.RunAsync("nosuchcode", RecruitmentStep.Start));
+        }
+
+        var channels = (await coordinator.GetFromJsonAsync<Paged<RecruitmentChannelView>>($"/api/v1/programs/{program.Id}/recruitment-links", Json.Options))!;
+        var counts = channels.Items.ToDictionary(c => c.Name, c => (c.Views, c.Starts, c.Submissions));
+        Assert.Equal((3L, 2L, 1L), counts["Poster QR code"]);
+        Assert.Equal((1L, 0L, 0L), counts["Newsletter"]);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+using Tandem.Features.Accounts;
+using Tandem.Features.Programs;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Recruitment;
+
+/// <summary>
+/// The app on its own real database, sending e-mail over SMTP to an in-process SMTP server, with a
+/// clock the tests can move forward (invitation expiry).
+/// </summary>
+public sealed partial class RecruitmentFixture : IAsyncLifetime
+{
+    public TandemFactory Tandem { get; } = new();
+    public SmtpCapture Smtp { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public WebApplicationFactory<Program> App { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)Tandem).InitializeAsync();
+        App = Tandem.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Email:Smtp:Host", "127.0.0.1");
+            b.UseSetting("Email:Smtp:Port", Smtp.Port.ToString());
+            b.UseSetting("Email:Smtp:Security", "None");
+            b.UseSetting("Email:PublicBaseUrl", "https://tandem.test");
+            b.UseSetting("Recruitment:MaxRosterBytes", "20000");
+            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await ((IAsyncLifetime)Tandem).DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+
+    public async Task<HttpClient> SignInAsync(UserSummary user)
+    {
+        var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        return client;
+    }
+
+    public HttpClient Anonymous() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    /// <summary>A school with a program (mentor-mentee) its coordinator manages, optionally recruiting.</summary>
+    public async Task<(School School, HttpClient Coordinator, ProgramDetails Program)> ProgramAsync(bool recruiting = true)
+    {
+        var school = await School.CreateAsync(Tandem);
+        var coordinator = await SignInAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(coordinator);
+        if (recruiting)
+        {
+            (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        }
+        return (school, coordinator, program);
+    }
+
+    public static string Email(string name) => $"{name}.{Guid.NewGuid():N}@students.test";
+
+    /// <summary>The invitation token in a message's apply link.</summary>
+    public static string TokenIn(MimeMessage message, Guid programId, string role = "mentee")
+    {
+        var match = Regex.Match(message.TextBody ?? "", $@"https://tandem\.test/apply/{programId}/{role}\?invitation=([A-Za-z0-9_\-%]+)");
+        Assert.True(match.Success, "No apply link in: " + message.TextBody);
+        return Uri.UnescapeDataString(match.Groups[1].Value);
+    }
+}
