@@ -39,6 +39,7 @@ public static class RecruitmentEndpoints
             .AddScoped<ListNominations>()
             .AddScoped<ScheduleInformationSession>()
             .AddScoped<ListInformationSessions>()
+            .AddScoped<GetInformationSession>()
             .AddScoped<SignUpForInformationSession>()
             .AddScoped<CancelInformationSessionSignUp>()
             .AddScoped<ListSessionSignUps>()
