@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Tandem.Browser.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tandem.Browser.Tests;
+
+public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
+{
+    [Fact]
+    public async Task ANewApplicantGoesFromThePublicPageThroughASavedDraftToASubmissionThatTheCoordinatorApproves()
+    {
+        var coordinator = await server.NewPageAsync();
+        var applicant = await server.NewPageAsync();
+        try
+        {
+            await SignInAsync(coordinator, "Coordinator");
+            var programId = await CreateRecruitingProgramAsync(coordinator);
+
+            // The applicant finds the public page and creates an account on the way.
+            await applicant.GotoAsync($"/join/{programId}");
+            await Expect(applicant.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Homework Buddies");
+            await applicant.GetByRole(AriaRole.Link, new() { Name = "Apply as mentee" }).ClickAsync();
+            await applicant.WaitForURLAsync($"**/apply/{programId}/mentee");
+            await applicant.GetByLabel("Your name").FillAsync("Nia Newcomer");
+            await applicant.GetByLabel("E-mail").FillAsync($"nia.{Guid.NewGuid():N}@example.org");
+            await applicant.GetByLabel("Password (at least 10 characters)").FillAsync("a long enough password");
+            await applicant.GetByLabel("Time zone").SelectOptionAsync("Europe/Berlin");
+            await applicant.GetByRole(AriaRole.Button, new() { Name = "Create account and continue" }).ClickAsync();
+
+            // A first answer, saved as a draft.
+            await Expect(applicant.GetByRole(AriaRole.Group, new() { Name = "Which subject do you need help with? (required)" })).ToBeVisibleAsync();
+            await applicant.GetByLabel("History").CheckAsync();
+            await applicant.GetByLabel("Tuesday 17:00").CheckAsync();
+            await applicant.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+            await Expect(applicant.GetByRole(AriaRole.Status)).ToContainTextAsync("Draft saved");
+
+            // Coming back later from the list of applications.
+            await applicant.GotoAsync("/my/applications");
+            await Expect(applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" })).ToContainTextAsync("Draft (not submitted)");
+            await applicant.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+            await Expect(applicant.GetByLabel("History")).ToBeCheckedAsync();
+            await Expect(applicant.GetByLabel("Tuesday 17:00")).ToBeCheckedAsync();
+
+            // Submitting without the consent shows the problem at the question.
+            await applicant.GetByRole(AriaRole.Button, new() { Name = "Submit application" }).ClickAsync();
+            await Expect(applicant.GetByRole(AriaRole.Group, new() { Name = "My parents know I am applying (required)" })).ToContainTextAsync("Your consent is needed to apply.");
+            await applicant.GetByLabel("Yes").CheckAsync();
+            await applicant.GetByLabel("I accept the program's guidelines and code of conduct").CheckAsync();
+            await applicant.GetByRole(AriaRole.Button, new() { Name = "Submit application" }).ClickAsync();
+            await applicant.WaitForURLAsync("**/my/applications?submitted=*");
+            await Expect(applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" })).ToContainTextAsync("Submitted, under review");
+
+            // The coordinator approves it from the review queue.
+            await coordinator.GotoAsync($"/programs/{programId}/applications");
+            await coordinator.GetByRole(AriaRole.Link, new() { Name = "Nia Newcomer" }).ClickAsync();
+            await Expect(coordinator.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nia Newcomer");
+            await Expect(coordinator.GetByText("Tue 17h (Europe/Berlin)")).ToBeVisibleAsync();
+            await coordinator.GetByLabel("Message to the applicant (optional)").FillAsync("Welcome to Homework Buddies!");
+            await coordinator.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await Expect(coordinator.GetByRole(AriaRole.Status)).ToContainTextAsync("The application is approved.");
+
+            await applicant.GotoAsync("/my/applications");
+            var row = applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" });
+            await Expect(row).ToContainTextAsync("Approved");
+            await Expect(row).ToContainTextAsync("Welcome to Homework Buddies!");
+        }
+        catch
+        {
+            await ScreenshotAsync(applicant, "application-applicant-failed");
+            await ScreenshotAsync(coordinator, "application-coordinator-failed");
+            foreach (var entry in server.ServerErrors)
+            {
+                output.WriteLine(entry);
+            }
+            throw;
+        }
+        finally
+        {
+            await applicant.Context.CloseAsync();
+            await coordinator.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>The coordinator's browser session sets the program up through the API (same cookies).</summary>
+    private async Task<string> CreateRecruitingProgramAsync(IPage page)
+    {
+        var api = page.Context.APIRequest;
+        var created = await api.PostAsync("/api/v1/programs", new()
+        {
+            DataObject = new
+            {
+                organisationId = server.Demo.OrganisationId,
+                name = "Homework Buddies",
+                description = "Older students help younger ones with homework after school.",
+                pairing = "MentorMentee",
+                guidelines = "Be on time. Be kind. Keep what you hear to yourself.",
+                meetingFormats = new[] { "OneToOne" },
+                cadence = "Weekly",
+                objectives = new[] { new { description = "Homework handed in", target = "90% of mentees hand in every assignment" } },
+            },
+        });
+        Assert.True(created.Ok, $"Creating the program answered {created.Status}: {await created.TextAsync()}");
+        var programId = (await created.JsonAsync())!.Value.GetProperty("id").GetString()!;
+        var form = await api.PutAsync($"/api/v1/programs/{programId}/questionnaires/mentee", new()
+        {
+            DataObject = new
+            {
+                questions = new object[]
+                {
+                    new { id = "subject", type = "SingleChoice", prompt = "Which subject do you need help with?", options = new[] { "Maths", "History" }, required = true, criterion = "SameValue" },
+                    new { id = "free", type = "Availability", prompt = "When are you free after school?", required = false, criterion = "AvailabilityOverlap" },
+                    new { id = "parents", type = "Consent", prompt = "My parents know I am applying", required = true },
+                },
+            },
+        });
+        Assert.True(form.Ok, $"Saving the form answered {form.Status}: {await form.TextAsync()}");
+        var status = await api.PostAsync($"/api/v1/programs/{programId}/status", new() { DataObject = new { status = "Recruiting" } });
+        Assert.True(status.Ok, $"Opening recruitment answered {status.Status}: {await status.TextAsync()}");
+        return programId;
+    }
+
+    private async Task SignInAsync(IPage page, string role)
+    {
+        var login = server.Demo.For(role);
+        await page.GotoAsync("/account/sign-in");
+        await page.GetByLabel("E-mail").FillAsync(login.Email);
+        await page.GetByLabel("Password").FillAsync(login.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/programs");
+    }
+
+    private async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{name}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        output.WriteLine($"Screenshot of {page.Url}: {path}");
+    }
+}
