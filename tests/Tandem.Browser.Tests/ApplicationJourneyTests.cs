@@ -35,6 +35,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await applicant.GetByLabel("Tuesday 17:00").CheckAsync();
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
             await Expect(applicant.GetByRole(AriaRole.Status)).ToContainTextAsync("Draft saved");
+            await ScreenshotAsync(applicant, "application-draft");
 
             // Coming back later from the list of applications.
             await applicant.GotoAsync("/my/applications");
@@ -54,12 +55,14 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
 
             // The coordinator approves it from the review queue.
             await coordinator.GotoAsync($"/programs/{programId}/applications");
+            await ScreenshotAsync(coordinator, "application-queue");
             await coordinator.GetByRole(AriaRole.Link, new() { Name = "Nia Newcomer" }).ClickAsync();
             await Expect(coordinator.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nia Newcomer");
             await Expect(coordinator.GetByText("Tue 17h (Europe/Berlin)")).ToBeVisibleAsync();
             await coordinator.GetByLabel("Message to the applicant (optional)").FillAsync("Welcome to Homework Buddies!");
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
             await Expect(coordinator.GetByRole(AriaRole.Status)).ToContainTextAsync("The application is approved.");
+            await ScreenshotAsync(coordinator, "application-approved");
 
             await applicant.GotoAsync("/my/applications");
             var row = applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" });

@@ -155,4 +155,23 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         Assert.DoesNotContain("Asthma", await detail.Content.ReadAsStringAsync());
         Assert.DoesNotContain("Hidden Answers", await queue.Content.ReadAsStringAsync());
     }
+    [Fact]
+    public async Task AnApplicantSeesTheirSubmittedAnswersAndStatusEvenAfterRecruitmentEnds()
+    {
+        var recruiting = await RecruitingProgram.CreateAsync(factory);
+        var applicantUser = await factory.CreateUserAsync("Vera View");
+        var api = await factory.SignedInClientAsync(applicantUser);
+        (await api.PostAsJsonAsync(recruiting.Applications, new { role = "mentor", answers = RecruitingProgram.CompleteAnswers(), acceptsCodeOfConduct = true, submit = true })).EnsureSuccessStatusCode();
+        (await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{recruiting.Program.Id}/status", new { status = "Matching" })).EnsureSuccessStatusCode();
+        var page = await PageClient.SignInAsync(factory, applicantUser.Email);
+
+        var mine = await page.Http.GetStringAsync($"/apply/{recruiting.Program.Id}/mentor");
+        var anonymous = await factory.AnonymousClient().GetStringAsync($"/apply/{recruiting.Program.Id}/mentor");
+
+        Assert.Contains("Your application is submitted, under review.", mine);
+        Assert.Contains("I struggled with maths and want to help.", mine);
+        Assert.Contains("Asthma", mine);
+        Assert.Contains("not taking applications right now", anonymous);
+        Assert.DoesNotContain("Reading Buddies", anonymous);
+    }
 }
