@@ -6,6 +6,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.Demo;
+using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
@@ -41,6 +42,7 @@ public static class TandemApp
         services.AddTandemApplications();
         services.AddTandemDemo();
         services.AddTandemRecruitment();
+        services.AddTandemNotifications();
         return builder;
     }
 
@@ -70,6 +72,7 @@ public static class TandemApp
         app.MapPrograms();
         app.MapRecruitment();
         app.MapApplications();
+        app.MapNotifications();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -111,6 +111,15 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /information-sessions/{SessionId:guid}"] = Access.SignedIn,
         ["POST /information-sessions/{SessionId:guid}"] = Access.SignedIn,
 
+        // Notifications (always the caller's own)
+        ["GET /api/v1/me/notifications"] = Access.SignedIn,
+        ["POST /api/v1/me/notifications/{notificationId:guid}/read"] = Access.SignedIn,
+        ["POST /api/v1/me/notifications/read"] = Access.SignedIn,
+        ["GET /api/v1/me/notification-preferences"] = Access.SignedIn,
+        ["PUT /api/v1/me/notification-preferences"] = Access.SignedIn,
+        ["GET /notifications"] = Access.SignedIn,
+        ["POST /notifications"] = Access.SignedIn,
+
         // Pages (GET renders, POST submits a form)
         ["GET /"] = Access.Anonymous,
         ["POST /"] = Access.Anonymous,

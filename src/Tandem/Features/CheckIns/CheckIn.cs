@@ -1,0 +1,66 @@
+namespace Tandem.Features.CheckIns;
+
+/// <summary>
+/// One person's record of a meeting (or of an unscheduled contact, when <see cref="MeetingId"/> is null):
+/// whether it happened and a short structured log. Private to the pair and the program's coordinators.
+/// </summary>
+public sealed class CheckIn
+{
+    public const int TopicsMax = 2000;
+    public const int TextMax = 2000;
+
+    private CheckIn() { }
+
+    public CheckIn(Guid relationshipId, Guid? meetingId, Guid authorUserId, bool happened, CheckInLog log, DateTime occurredAt, DateTime createdAt)
+    {
+        Id = Guid.CreateVersion7();
+        RelationshipId = relationshipId;
+        MeetingId = meetingId;
+        AuthorUserId = authorUserId;
+        OccurredAt = occurredAt;
+        CreatedAt = createdAt;
+        Record(happened, log, createdAt);
+    }
+
+    public Guid Id { get; private set; }
+    public Guid RelationshipId { get; private set; }
+
+    /// <summary>The scheduled meeting this is about; null for an unscheduled contact a mentor logs.</summary>
+    public Guid? MeetingId { get; private set; }
+    public Guid AuthorUserId { get; private set; }
+    public bool Happened { get; private set; }
+    public string Topics { get; private set; } = "";
+    public string? Progress { get; private set; }
+    public string? Challenges { get; private set; }
+    public string? NextSteps { get; private set; }
+
+    /// <summary>How it went, 1 (badly) to 5 (very well); null when it did not happen or was not rated.</summary>
+    public int? Rating { get; private set; }
+    public DateTime OccurredAt { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? UpdatedAt { get; private set; }
+
+    /// <summary>The author corrects their own check-in.</summary>
+    public void Record(bool happened, CheckInLog log, DateTime at)
+    {
+        if (log.Rating is < 1 or > 5)
+        {
+            throw new ArgumentOutOfRangeException(nameof(log), "A rating is between 1 and 5.");
+        }
+        Happened = happened;
+        Topics = (log.Topics ?? "").Trim();
+        Progress = Blank(log.Progress);
+        Challenges = Blank(log.Challenges);
+        NextSteps = Blank(log.NextSteps);
+        Rating = happened ? log.Rating : null;
+        if (at != CreatedAt)
+        {
+            UpdatedAt = at;
+        }
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>The structured part of a check-in, already validated.</summary>
+public sealed record CheckInLog(string? Topics, string? Progress, string? Challenges, string? NextSteps, int? Rating);

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tandem.Features.Accounts;
+
+namespace Tandem.Features.CheckIns;
+
+internal sealed class CheckInConfiguration : IEntityTypeConfiguration<CheckIn>
+{
+    public void Configure(EntityTypeBuilder<CheckIn> checkIn)
+    {
+        checkIn.ToTable("CheckIns");
+        checkIn.HasKey(c => c.Id);
+        checkIn.Property(c => c.Topics).HasMaxLength(CheckIn.TopicsMax).IsRequired();
+        checkIn.Property(c => c.Progress).HasMaxLength(CheckIn.TextMax);
+        checkIn.Property(c => c.Challenges).HasMaxLength(CheckIn.TextMax);
+        checkIn.Property(c => c.NextSteps).HasMaxLength(CheckIn.TextMax);
+        checkIn.HasOne<TandemUser>().WithMany().HasForeignKey(c => c.AuthorUserId).OnDelete(DeleteBehavior.Cascade);
+        // One check-in per person per meeting (NULL meeting ids, i.e. unscheduled contacts, never collide).
+        checkIn.HasIndex(c => new { c.MeetingId, c.AuthorUserId }).IsUnique();
+        checkIn.HasIndex(c => new { c.RelationshipId, c.OccurredAt });
+    }
+}

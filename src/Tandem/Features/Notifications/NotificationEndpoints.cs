@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Email;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Notifications;
+
+public static class NotificationEndpoints
+{
+    public static IServiceCollection AddTandemNotifications(this IServiceCollection services)
+    {
+        services.AddTandemEmail();
+        return services
+            .AddScoped<Notify>()
+            .AddScoped<ListMyNotifications>()
+            .AddScoped<MarkNotificationRead>()
+            .AddScoped<NotificationPreferences>();
+    }
+
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
+    {
+        var me = app.MapGroup("/api/v1/me").WithTags("Notifications").RequireAuthorization();
+        me.MapGet("/notifications", List).WithName("ListMyNotifications");
+        me.MapPost("/notifications/{notificationId:guid}/read", Read).WithName("MarkNotificationRead");
+        me.MapPost("/notifications/read", ReadAll).WithName("MarkAllNotificationsRead");
+        me.MapGet("/notification-preferences", Preferences).WithName("GetNotificationPreferences");
+        me.MapPut("/notification-preferences", ChangePreferences).WithName("ChangeNotificationPreferences");
+        return app;
+    }
+
+    private static async Task<Results<Ok<Paged<NotificationView>>, ProblemHttpResult>> List(
+        ClaimsPrincipal user, ListMyNotifications useCase, CancellationToken ct, int page = 1, int pageSize = 20, bool unread = false)
+    {
+        if (page < 1 || pageSize < 1 || pageSize > ListMyNotifications.MaxPageSize)
+        {
+            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
+                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ListMyNotifications.MaxPageSize}.").ToProblem();
+        }
+        return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), page, pageSize, unread, ct));
+    }
+
+    private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Read(Guid notificationId, ClaimsPrincipal user, MarkNotificationRead useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), notificationId, ct)).ToOk();
+
+    private static async Task<Ok<MarkedRead>> ReadAll(ClaimsPrincipal user, MarkNotificationRead useCase, CancellationToken ct) =>
+        TypedResults.Ok(new MarkedRead(await useCase.AllAsync(Actor.From(user), ct)));
+
+    private static async Task<Ok<NotificationPreferenceView>> Preferences(ClaimsPrincipal user, NotificationPreferences useCase, CancellationToken ct) =>
+        TypedResults.Ok(await useCase.GetAsync(Actor.From(user), ct));
+
+    private static async Task<Ok<NotificationPreferenceView>> ChangePreferences(NotificationPreferenceRequest request, ClaimsPrincipal user, NotificationPreferences useCase, CancellationToken ct) =>
+        TypedResults.Ok(await useCase.ChangeAsync(Actor.From(user), request, ct));
+
+    public sealed record MarkedRead(int Count);
+}
