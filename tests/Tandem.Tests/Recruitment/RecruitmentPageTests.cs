@@ -59,6 +59,23 @@ public sealed partial class RecruitmentPageTests(RecruitmentFixture fixture) : I
     }
 
     [Fact]
+    public async Task AConfirmationThatNoLongerPassesShowsTheRowsAndWritesNothing()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync();
+        var path = $"/programs/{program.Id}/roster";
+        var a = RecruitmentFixture.Email("late-a");
+        var csv = $"email,first_name,last_name,role\n{a},Al,Pha,mentee\n{RecruitmentFixture.Email("late-b")},Bea,Ta,mentor\n";
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(coordinator, path, csv)).StatusCode);
+        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/invitations", new { email = a, role = "Mentee" })).EnsureSuccessStatusCode();
+
+        var confirmed = await new PageClient(coordinator).SubmitAsync(path, "confirm", [new("Csv", csv)]);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, confirmed.StatusCode);
+        Assert.Contains($"{a} already has an open invitation to this program.", WebUtility.HtmlDecode(await confirmed.Content.ReadAsStringAsync()));
+        Assert.Equal(1, await InvitationCountAsync(program.Id));
+    }
+
+    [Fact]
     public async Task TheInvitationsPageInvitesListsStatusesAndRevokes()
     {
         var (_, coordinator, program) = await fixture.ProgramAsync();
