@@ -10,6 +10,7 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
+using Tandem.Features.Relationships;
 
 namespace Tandem.Infrastructure;
 
@@ -42,6 +43,7 @@ public static class TandemApp
         services.AddTandemApplications();
         services.AddTandemDemo();
         services.AddTandemRecruitment();
+        services.AddTandemRelationships();
         services.AddTandemNotifications();
         return builder;
     }
@@ -72,6 +74,7 @@ public static class TandemApp
         app.MapPrograms();
         app.MapRecruitment();
         app.MapApplications();
+        app.MapRelationships();
         app.MapNotifications();
         app.MapRazorComponents<App>();
         return app;

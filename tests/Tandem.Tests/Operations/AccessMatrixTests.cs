@@ -120,6 +120,11 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /notifications"] = Access.SignedIn,
         ["POST /notifications"] = Access.SignedIn,
 
+        // Relationships (members, coordinators and administrators; rules tested in Relationships/)
+        ["GET /api/v1/relationships/mine"] = Access.SignedIn,
+        ["GET /api/v1/relationships/{relationshipId:guid}"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/relationships/"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/relationships/"] = Access.SignedIn,
         // Pages (GET renders, POST submits a form)
         ["GET /"] = Access.Anonymous,
         ["POST /"] = Access.Anonymous,

@@ -1,0 +1,147 @@
+using Tandem.Features.Programs;
+
+namespace Tandem.Features.Relationships;
+
+public enum RelationshipKind { Pair, Group }
+
+public enum RelationshipStatus { Active, Paused, Completed, EndedEarly }
+
+public enum RelationshipSource { PoolMatch, SelfMatch, Manual, Rematch, LateJoin }
+
+/// <summary>
+/// A mentoring pair or group in one program, from its start to its end. Active and paused relationships hold
+/// their members' capacity (see <see cref="RelationshipSeat"/>); completed and ended ones are kept as history.
+/// </summary>
+public sealed class Relationship
+{
+    private Relationship() { }
+
+    public Relationship(Guid programId, RelationshipKind kind, DateOnly startsOn, RelationshipSource source,
+        string? matchExplanation, int? matchScore, Guid? createdByUserId, DateTime createdAt, Guid? previousRelationshipId = null)
+    {
+        Id = Guid.CreateVersion7();
+        ProgramId = programId;
+        Kind = kind;
+        Status = RelationshipStatus.Active;
+        StartsOn = startsOn;
+        Source = source;
+        MatchExplanation = matchExplanation;
+        MatchScore = matchScore;
+        CreatedByUserId = createdByUserId;
+        CreatedAt = createdAt;
+        StatusChangedAt = createdAt;
+        StatusChangedByUserId = createdByUserId;
+        PreviousRelationshipId = previousRelationshipId;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ProgramId { get; private set; }
+    public RelationshipKind Kind { get; private set; }
+    public RelationshipStatus Status { get; private set; }
+    public DateOnly StartsOn { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public Guid? CreatedByUserId { get; private set; }
+    public DateTime? EndedAt { get; private set; }
+    public string? EndReason { get; private set; }
+    public RelationshipSource Source { get; private set; }
+
+    /// <summary>Why the members were matched, in words participants may read (never private answers).</summary>
+    public string? MatchExplanation { get; private set; }
+    public int? MatchScore { get; private set; }
+
+    /// <summary>Who made the last status change, and when.</summary>
+    public DateTime StatusChangedAt { get; private set; }
+    public Guid? StatusChangedByUserId { get; private set; }
+
+    /// <summary>The relationship this one replaced when a person was re-matched.</summary>
+    public Guid? PreviousRelationshipId { get; private set; }
+
+    /// <summary>Set when a member answered "no" to the early fit check.</summary>
+    public DateTime? PoorFitFlaggedAt { get; private set; }
+
+    public List<RelationshipMember> Members { get; private set; } = [];
+
+    public bool IsOpen => Status is RelationshipStatus.Active or RelationshipStatus.Paused;
+
+    public static IReadOnlyList<RelationshipStatus> AllowedNext(RelationshipStatus from) => from switch
+    {
+        RelationshipStatus.Active => [RelationshipStatus.Paused, RelationshipStatus.Completed, RelationshipStatus.EndedEarly],
+        RelationshipStatus.Paused => [RelationshipStatus.Active, RelationshipStatus.Completed, RelationshipStatus.EndedEarly],
+        _ => [],
+    };
+
+    public bool Pause(Guid by, DateTime at) => Move(RelationshipStatus.Paused, by, at, null);
+
+    public bool Resume(Guid by, DateTime at) => Status == RelationshipStatus.Paused && Move(RelationshipStatus.Active, by, at, null);
+
+    public bool Complete(Guid by, DateTime at) => Move(RelationshipStatus.Completed, by, at, null);
+
+    public bool EndEarly(Guid by, DateTime at, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("Ending early needs a reason.", nameof(reason));
+        }
+        return Move(RelationshipStatus.EndedEarly, by, at, reason.Trim());
+    }
+
+    public void FlagPoorFit(DateTime at) => PoorFitFlaggedAt ??= at;
+
+    private bool Move(RelationshipStatus next, Guid by, DateTime at, string? reason)
+    {
+        if (!AllowedNext(Status).Contains(next))
+        {
+            return false;
+        }
+        Status = next;
+        StatusChangedAt = at;
+        StatusChangedByUserId = by;
+        if (next is RelationshipStatus.Completed or RelationshipStatus.EndedEarly)
+        {
+            EndedAt = at;
+            EndReason = reason;
+        }
+        return true;
+    }
+}
+
+/// <summary>A person in a relationship, through their enrolment (and so their role) in the program.</summary>
+public sealed class RelationshipMember
+{
+    private RelationshipMember() { }
+
+    public RelationshipMember(Guid relationshipId, Guid userId, Guid enrolmentId, ProgramRole role)
+    {
+        RelationshipId = relationshipId;
+        UserId = userId;
+        EnrolmentId = enrolmentId;
+        Role = role;
+    }
+
+    public Guid RelationshipId { get; private set; }
+    public Guid UserId { get; private set; }
+    public Guid EnrolmentId { get; private set; }
+    public ProgramRole Role { get; private set; }
+}
+
+/// <summary>
+/// One unit of capacity held by an open relationship: a mentor has as many seats as their capacity (numbered
+/// 0..capacity-1), a mentee or peer has one. The unique (EnrolmentId, Seat) index makes capacity hold even when
+/// two relationships are started at the same moment for the last seat: one insert fails.
+/// Seats are deleted when the relationship completes or ends.
+/// </summary>
+public sealed class RelationshipSeat
+{
+    private RelationshipSeat() { }
+
+    public RelationshipSeat(Guid relationshipId, Guid enrolmentId, int seat)
+    {
+        RelationshipId = relationshipId;
+        EnrolmentId = enrolmentId;
+        Seat = seat;
+    }
+
+    public Guid RelationshipId { get; private set; }
+    public Guid EnrolmentId { get; private set; }
+    public int Seat { get; private set; }
+}

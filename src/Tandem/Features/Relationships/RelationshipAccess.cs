@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+
+namespace Tandem.Features.Relationships;
+
+/// <summary>
+/// Who may read a relationship: its members, the program's coordinators (also organisation coordinators) and
+/// administrators. Expressed as query filters so that everyone else simply does not find it (404).
+/// </summary>
+public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs)
+{
+    public IQueryable<Guid> ManagedProgramIds(Actor actor) =>
+        programs.Visible(actor).Where(programs.Manageable(actor)).Select(p => p.Id);
+
+    public IQueryable<Relationship> Readable(Actor actor)
+    {
+        if (actor.IsAdministrator)
+        {
+            return db.Set<Relationship>();
+        }
+        var managed = ManagedProgramIds(actor);
+        return db.Set<Relationship>().Where(r => r.Members.Any(m => m.UserId == actor.UserId) || managed.Contains(r.ProgramId));
+    }
+
+    public IQueryable<Relationship> Manageable(Actor actor)
+    {
+        if (actor.IsAdministrator)
+        {
+            return db.Set<Relationship>();
+        }
+        var managed = ManagedProgramIds(actor);
+        return db.Set<Relationship>().Where(r => managed.Contains(r.ProgramId));
+    }
+
+    /// <summary>Projects a page of relationships (already filtered, ordered and paged) to views: three queries, no N+1.</summary>
+    public async Task<List<RelationshipView>> ToViewsAsync(IQueryable<Relationship> page, CancellationToken ct)
+    {
+        var rows = await page.Select(r => new
+        {
+            r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.Source, r.CreatedAt, r.EndedAt, r.EndReason,
+            r.StatusChangedAt, r.StatusChangedByUserId, r.MatchExplanation, r.MatchScore, r.PreviousRelationshipId, r.PoorFitFlaggedAt,
+            ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
+        }).ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var members = await db.Set<RelationshipMember>()
+            .Where(m => ids.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName })
+            .ToListAsync(ct);
+        var changerIds = rows.Where(r => r.StatusChangedByUserId is not null).Select(r => r.StatusChangedByUserId!.Value).Distinct().ToList();
+        var changers = await db.Users.Where(u => changerIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return rows.Select(r => new RelationshipView(
+            r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn,
+            members.Where(m => m.RelationshipId == r.Id)
+                .OrderBy(m => m.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(m => m.DisplayName)
+                .Select(m => new RelationshipMemberView(m.UserId, m.DisplayName, m.Role) { EnrolmentId = m.EnrolmentId })
+                .ToList())
+        {
+            ProgramName = r.ProgramName,
+            Source = r.Source,
+            CreatedAt = r.CreatedAt,
+            EndedAt = r.EndedAt,
+            EndReason = r.EndReason,
+            StatusChangedAt = r.StatusChangedAt,
+            StatusChangedBy = r.StatusChangedByUserId is { } by && changers.TryGetValue(by, out var name) ? name : null,
+            MatchExplanation = r.MatchExplanation,
+            MatchScore = r.MatchScore,
+            PreviousRelationshipId = r.PreviousRelationshipId,
+            PoorFit = r.PoorFitFlaggedAt is not null,
+            AllowedTransitions = Relationship.AllowedNext(r.Status),
+        }).ToList();
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+/// <summary>One relationship, for its members, the program's coordinators and administrators; 404 for anyone else.</summary>
+public sealed class GetRelationship(RelationshipAccess access)
+{
+    public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
+    {
+        var views = await access.ToViewsAsync(access.Readable(actor).Where(r => r.Id == relationshipId), ct);
+        return views.Count == 1 ? views[0] : new NotFound("No relationship with this id is visible to you.");
+    }
+}
+
+/// <summary>The actor's own relationships across programs: open ones first, then history, newest first.</summary>
+public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
+{
+    public async Task<Paged<RelationshipView>> RunAsync(Actor actor, RelationshipListQuery query, CancellationToken ct = default)
+    {
+        var page = Math.Max(1, query.Page);
+        var size = Math.Clamp(query.PageSize, 1, RelationshipListQuery.MaxPageSize);
+        var mine = db.Set<Relationship>().Where(r => r.Members.Any(m => m.UserId == actor.UserId));
+        if (query.Status is { } status)
+        {
+            mine = mine.Where(r => r.Status == status);
+        }
+        var total = await mine.CountAsync(ct);
+        var items = await access.ToViewsAsync(mine
+            .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
+            .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Skip((page - 1) * size).Take(size), ct);
+        return new Paged<RelationshipView>(items, page, size, total);
+    }
+}
+
+/// <summary>A program's relationships for its coordinators, filtered by status or poor fit, one page at a time.</summary>
+public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access)
+{
+    public async Task<Outcome<Paged<RelationshipView>>> RunAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
+    {
+        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var page = Math.Max(1, query.Page);
+        var size = Math.Clamp(query.PageSize, 1, RelationshipListQuery.MaxPageSize);
+        var relationships = db.Set<Relationship>().Where(r => r.ProgramId == programId);
+        if (query.Status is { } status)
+        {
+            relationships = relationships.Where(r => r.Status == status);
+        }
+        if (query.PoorFitOnly)
+        {
+            relationships = relationships.Where(r => r.PoorFitFlaggedAt != null);
+        }
+        var total = await relationships.CountAsync(ct);
+        var items = await access.ToViewsAsync(relationships
+            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Skip((page - 1) * size).Take(size), ct);
+        return new Paged<RelationshipView>(items, page, size, total);
+    }
+}

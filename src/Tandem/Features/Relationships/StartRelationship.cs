@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+/// <summary>
+/// Starts a pair or group from enrolments of one program. The caller manages the program (or is trusted code
+/// with an administrator actor). Capacity is enforced by seats: a mentor holds one seat per mentee up to the
+/// capacity of their approved application (default 1), a mentee or peer holds one; a race for the last seat
+/// is decided by the database's unique key, so exactly one wins.
+/// </summary>
+public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, StartRelationshipRequest request, CancellationToken ct = default)
+    {
+        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, request.ProgramId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var started = await SeatTransaction.RunAsync(db, () => StartAsync(request, actor.UserId, null, ct), ct);
+        if (started.Failure is { } notStarted)
+        {
+            return notStarted;
+        }
+        return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == started.Value!.Id), ct)).Single();
+    }
+
+    /// <summary>
+    /// Adds the relationship, its members and seats and saves, inside the caller's transaction (see
+    /// <see cref="SeatTransaction"/>). No access check: callers check first.
+    /// </summary>
+    internal async Task<Outcome<Relationship>> StartAsync(StartRelationshipRequest request, Guid? createdBy, Guid? previousRelationshipId, CancellationToken ct)
+    {
+        var ids = request.MemberEnrolmentIds.Distinct().ToList();
+        if (ids.Count != request.MemberEnrolmentIds.Count)
+        {
+            return Invalid.Field(nameof(request.MemberEnrolmentIds), "A person appears twice.");
+        }
+        if (ids.Count < 2 || (request.Kind == RelationshipKind.Pair && ids.Count != 2))
+        {
+            return Invalid.Field(nameof(request.MemberEnrolmentIds), request.Kind == RelationshipKind.Pair
+                ? "A pair has exactly two members."
+                : "A group has at least two members.");
+        }
+        if (request.MatchScore is < 0 or > 100)
+        {
+            return Invalid.Field(nameof(request.MatchScore), "A match score is between 0 and 100.");
+        }
+        var enrolments = await db.Enrolments
+            .Where(e => ids.Contains(e.Id) && e.ProgramId == request.ProgramId)
+            .Select(e => new { e.Id, e.UserId, e.Role, e.User!.DisplayName })
+            .ToListAsync(ct);
+        if (enrolments.Count != ids.Count)
+        {
+            return Invalid.Field(nameof(request.MemberEnrolmentIds), "Every member must be enrolled in this program.");
+        }
+        if (enrolments.Select(e => e.UserId).Distinct().Count() != enrolments.Count)
+        {
+            return Invalid.Field(nameof(request.MemberEnrolmentIds), "A person cannot be matched with themselves.");
+        }
+        var mentors = enrolments.Where(e => e.Role == ProgramRole.Mentor).ToList();
+        var mentees = enrolments.Where(e => e.Role == ProgramRole.Mentee).ToList();
+        var peers = enrolments.Where(e => e.Role == ProgramRole.Peer).ToList();
+        var shapeIsValid = (mentors.Count == 1 && mentees.Count == enrolments.Count - 1) || peers.Count == enrolments.Count;
+        if (!shapeIsValid)
+        {
+            return Invalid.Field(nameof(request.MemberEnrolmentIds),
+                "A relationship is one mentor with their mentee(s), or peers only; coordinators and staff are not matched.");
+        }
+
+        var taken = await db.Set<RelationshipSeat>().Where(s => ids.Contains(s.EnrolmentId))
+            .Select(s => new { s.EnrolmentId, s.Seat }).ToListAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var relationship = new Relationship(request.ProgramId, request.Kind, request.StartsOn, request.Source,
+            request.MatchExplanation?.Trim() is { Length: > 0 } why ? why : null, request.MatchScore, createdBy, now, previousRelationshipId);
+        var seats = new List<RelationshipSeat>();
+        foreach (var single in mentees.Concat(peers))
+        {
+            if (taken.Any(t => t.EnrolmentId == single.Id))
+            {
+                return new Conflict($"{single.DisplayName} is already in an active or paused relationship in this program.");
+            }
+            seats.Add(new RelationshipSeat(relationship.Id, single.Id, 0));
+        }
+        if (mentors.SingleOrDefault() is { } mentor)
+        {
+            var capacity = await MentorCapacityAsync(db, request.ProgramId, mentor.UserId, ct);
+            var free = Enumerable.Range(0, capacity).Except(taken.Where(t => t.EnrolmentId == mentor.Id).Select(t => t.Seat)).ToList();
+            if (free.Count < mentees.Count)
+            {
+                return new Conflict($"{mentor.DisplayName} has no capacity left (capacity {capacity}, {capacity - free.Count} taken).");
+            }
+            seats.AddRange(free.Take(mentees.Count).Select(seat => new RelationshipSeat(relationship.Id, mentor.Id, seat)));
+        }
+        relationship.Members.AddRange(enrolments.Select(e => new RelationshipMember(relationship.Id, e.UserId, e.Id, e.Role)));
+        db.Add(relationship);
+        db.AddRange(seats);
+        await db.SaveChangesAsync(ct);
+        return relationship;
+    }
+
+    /// <summary>The capacity of the mentor's approved application in the program; 1 when none says otherwise.</summary>
+    internal static async Task<int> MentorCapacityAsync(TandemDb db, Guid programId, Guid userId, CancellationToken ct) =>
+        await db.Set<Application>()
+            .Where(a => a.ProgramId == programId && a.UserId == userId && a.Role == ProgramRole.Mentor && a.Status == ApplicationStatus.Approved)
+            .OrderByDescending(a => a.DecidedAt)
+            .Select(a => a.MentorCapacity)
+            .FirstOrDefaultAsync(ct) ?? 1;
+}
+
+/// <summary>
+/// Runs a write that takes seats in one transaction, and retries when another transaction took the same seat at
+/// the same moment (a unique-key violation on SQLite or PostgreSQL). After the retries the loser gets a 409.
+/// </summary>
+internal static class SeatTransaction
+{
+    private const int Attempts = 4;
+
+    public static async Task<Outcome<T>> RunAsync<T>(TandemDb db, Func<Task<Outcome<T>>> write, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var outcome = await write();
+                if (outcome.Failure is null)
+                {
+                    await transaction.CommitAsync(ct);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                }
+                return outcome;
+            }
+            catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                if (attempt == Attempts)
+                {
+                    return new Conflict("Someone else took the same place at the same moment. Please try again.");
+                }
+            }
+        }
+    }
+
+    public static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    {
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
+        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+}
