@@ -305,6 +305,10 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<Guid?>("QuestionnaireId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)

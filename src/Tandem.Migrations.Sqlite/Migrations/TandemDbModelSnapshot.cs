@@ -296,6 +296,10 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("QuestionnaireId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)
