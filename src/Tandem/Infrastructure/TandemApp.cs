@@ -6,6 +6,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.Demo;
+using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
@@ -45,6 +46,7 @@ public static class TandemApp
         services.AddTandemRecruitment();
         services.AddTandemRelationships();
         services.AddTandemNotifications();
+        services.AddTandemMeetings();
         return builder;
     }
 
@@ -76,6 +78,7 @@ public static class TandemApp
         app.MapApplications();
         app.MapRelationships();
         app.MapNotifications();
+        app.MapMeetings();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Meetings;
+
+/// <summary>A relationship's meetings between two instants (UTC, either open), earliest first, paged.</summary>
+public sealed class ListMeetings(TandemDb db, MeetingAccess access)
+{
+    public const int MaxPageSize = 200;
+
+    public Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, CancellationToken ct = default) =>
+        RunAsync(actor, relationshipId, from, to, 1, MaxPageSize, ct);
+
+    public async Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, int page, int pageSize, CancellationToken ct = default)
+    {
+        if (page < 1 || pageSize < 1 || pageSize > MaxPageSize)
+        {
+            return Invalid.Field(page < 1 ? "page" : "pageSize", page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {MaxPageSize}.");
+        }
+        if (!await access.Relationships(actor).AnyAsync(r => r.Id == relationshipId, ct))
+        {
+            return new NotFound("No relationship with this id is visible to you.");
+        }
+        var query = db.Set<Meeting>().Where(m => m.RelationshipId == relationshipId);
+        if (from is { } f)
+        {
+            var start = DateTime.SpecifyKind(f, DateTimeKind.Utc);
+            query = query.Where(m => m.StartsAt >= start);
+        }
+        if (to is { } t)
+        {
+            var end = DateTime.SpecifyKind(t, DateTimeKind.Utc);
+            query = query.Where(m => m.StartsAt < end);
+        }
+        var total = await query.CountAsync(ct);
+        var meetings = await query.OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).AsNoTracking().ToListAsync(ct);
+        var views = await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
+        return new Paged<MeetingView>(views, page, pageSize, total);
+    }
+}
+
+internal static class MeetingViews
+{
+    /// <summary>Two small queries for any number of meetings: the reader's zone and membership, and the proposers' names.</summary>
+    public static async Task<List<MeetingView>> ToViewsAsync(TandemDb db, Actor actor, IReadOnlyList<Meeting> meetings, CancellationToken ct)
+    {
+        var zone = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(ct) ?? "UTC";
+        var relationshipIds = meetings.Select(m => m.RelationshipId).Distinct().ToList();
+        var mine = await db.Set<Relationships.RelationshipMember>()
+            .Where(m => relationshipIds.Contains(m.RelationshipId) && m.UserId == actor.UserId)
+            .Select(m => m.RelationshipId).ToListAsync(ct);
+        var proposerIds = meetings.Select(m => m.ProposedByUserId).Distinct().ToList();
+        var names = await db.Users.Where(u => proposerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return meetings.Select(m => ToView(m, zone, names.GetValueOrDefault(m.ProposedByUserId, ""),
+            isMember: mine.Contains(m.RelationshipId), isProposer: m.ProposedByUserId == actor.UserId)).ToList();
+    }
+
+    public static MeetingView ToView(Meeting m, string zone, string proposedBy, bool isMember, bool isProposer) =>
+        new(m.Id, m.RelationshipId, m.ProgramId, DateTime.SpecifyKind(m.StartsAt, DateTimeKind.Utc), m.DurationMinutes, m.Mode, m.Place,
+            m.VideoLink, m.Status, m.ProposedByUserId, m.SeriesId, DateTime.SpecifyKind(m.CreatedAt, DateTimeKind.Utc))
+        {
+            Title = m.Title,
+            ProposedBy = proposedBy,
+            TimeZoneId = zone,
+            LocalStartsAt = Zones.ToLocal(m.StartsAt, zone),
+            ResponseNote = m.ResponseNote,
+            Sequence = m.Sequence,
+            CanRespond = isMember && !isProposer && m.Status == MeetingStatus.Proposed,
+            CanCancel = m.Status is MeetingStatus.Proposed or MeetingStatus.Accepted,
+        };
+}

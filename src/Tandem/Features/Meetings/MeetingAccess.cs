@@ -1,0 +1,22 @@
+using Tandem.Data;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+
+namespace Tandem.Features.Meetings;
+
+/// <summary>
+/// A meeting is visible to the members of its relationship, the program's coordinators and administrators;
+/// to everyone else it does not exist (404). Built on <see cref="RelationshipAccess"/> so both agree.
+/// </summary>
+public sealed class MeetingAccess(TandemDb db, RelationshipAccess relationships)
+{
+    public IQueryable<Meeting> Visible(Actor actor)
+    {
+        var readable = relationships.Readable(actor).Select(r => r.Id);
+        return db.Set<Meeting>().Where(m => readable.Contains(m.RelationshipId));
+    }
+
+    public IQueryable<Relationship> Relationships(Actor actor) => relationships.Readable(actor);
+
+    public IQueryable<Guid> ManagedProgramIds(Actor actor) => relationships.ManagedProgramIds(actor);
+}
