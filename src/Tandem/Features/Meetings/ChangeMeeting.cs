@@ -1,0 +1,194 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Meetings;
+
+public enum MeetingResponse { Accept, Decline, ProposeAnotherTime }
+
+public sealed class RespondToMeetingRequest
+{
+    [Required]
+    public MeetingResponse? Response { get; set; }
+
+    /// <summary>For <see cref="MeetingResponse.ProposeAnotherTime"/>: the new start.</summary>
+    public DateTimeOffset? StartsAt { get; set; }
+
+    [StringLength(1000)]
+    public string? Note { get; set; }
+
+    /// <summary>For an occurrence of a series: also answer the series' other pending occurrences from the same proposer.</summary>
+    public bool WholeSeries { get; set; } = true;
+}
+
+public sealed class MoveMeetingRequest
+{
+    [Required]
+    public DateTimeOffset? StartsAt { get; set; }
+
+    [Range(15, 480)]
+    public int? DurationMinutes { get; set; }
+}
+
+public sealed class CancelMeetingRequest
+{
+    [StringLength(1000)]
+    public string? Note { get; set; }
+
+    /// <summary>Cancel this and every later occurrence of its series.</summary>
+    public bool WholeSeries { get; set; }
+}
+
+/// <summary>One meeting as the actor may see it.</summary>
+public sealed class GetMeeting(TandemDb db, MeetingAccess access)
+{
+    public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, CancellationToken ct = default)
+    {
+        var meeting = await access.Visible(actor).AsNoTracking().SingleOrDefaultAsync(m => m.Id == meetingId, ct);
+        if (meeting is null)
+        {
+            return new NotFound("No meeting with this id is visible to you.");
+        }
+        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+    }
+}
+
+/// <summary>
+/// Accept, decline or propose another time (the other side of the proposal), move one occurrence, or cancel.
+/// Every change bumps the iCalendar SEQUENCE and goes out by e-mail with an .ics (REQUEST or CANCEL).
+/// </summary>
+public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMailer mailer, MeetingNotices notices, TimeProvider clock)
+{
+    public async Task<Outcome<MeetingView>> RespondAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
+    {
+        var (meeting, failure, isMember) = await FindAsync(actor, meetingId, ct);
+        if (failure is not null)
+        {
+            return failure;
+        }
+        if (!isMember)
+        {
+            return new Forbidden("Only the people in the relationship answer its meeting proposals.");
+        }
+        if (meeting!.ProposedByUserId == actor.UserId)
+        {
+            return new Conflict("You proposed this time; the other side answers it.");
+        }
+        if (meeting.Status != MeetingStatus.Proposed)
+        {
+            return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var affected = new List<Meeting> { meeting };
+        if (request.Response != MeetingResponse.ProposeAnotherTime && request.WholeSeries && meeting.SeriesId is { } seriesId)
+        {
+            affected.AddRange(await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id
+                && m.Status == MeetingStatus.Proposed && m.ProposedByUserId == meeting.ProposedByUserId && m.StartsAt > now).ToListAsync(ct));
+        }
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        MeetingChange change;
+        string title;
+        switch (request.Response)
+        {
+            case MeetingResponse.Accept:
+                affected.ForEach(m => m.Accept(actor.UserId, now));
+                change = MeetingChange.Accepted;
+                title = "Meeting accepted";
+                break;
+            case MeetingResponse.Decline:
+                affected.ForEach(m => m.Decline(actor.UserId, now, note));
+                change = MeetingChange.Cancelled;
+                title = "Meeting declined";
+                break;
+            default:
+                if (request.StartsAt is not { } other || other.UtcDateTime <= now)
+                {
+                    return Invalid.Field(nameof(request.StartsAt), "Give another start in the future.");
+                }
+                meeting.Reschedule(other.UtcDateTime, meeting.DurationMinutes, actor.UserId, now);
+                change = MeetingChange.Proposed;
+                title = "Another time proposed";
+                break;
+        }
+        await db.SaveChangesAsync(ct);
+        await mailer.SendAsync(affected, change, actor.UserId, ct);
+        await notices.TellOthersAsync(meeting, actor.UserId, title, ct);
+        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+    }
+
+    /// <summary>Moves one meeting or one occurrence of a series; the others in the relationship accept the new time.</summary>
+    public async Task<Outcome<MeetingView>> MoveAsync(Actor actor, Guid meetingId, MoveMeetingRequest request, CancellationToken ct = default)
+    {
+        var (meeting, failure, isMember) = await FindAsync(actor, meetingId, ct);
+        if (failure is not null)
+        {
+            return failure;
+        }
+        if (!isMember && !await CoordinatesGroupAsync(actor, meeting!, ct))
+        {
+            return new Forbidden("Only the people in a pair move its meetings.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (request.StartsAt!.Value.UtcDateTime <= now)
+        {
+            return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
+        }
+        if (!meeting!.Reschedule(request.StartsAt.Value.UtcDateTime, request.DurationMinutes ?? meeting.DurationMinutes, actor.UserId, now))
+        {
+            return new Conflict($"A {meeting.Status.ToString().ToLowerInvariant()} meeting cannot be moved.");
+        }
+        await db.SaveChangesAsync(ct);
+        await mailer.SendAsync([meeting], MeetingChange.Proposed, actor.UserId, ct);
+        await notices.TellOthersAsync(meeting, actor.UserId, "Meeting moved", ct);
+        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+    }
+
+    public async Task<Outcome<MeetingView>> CancelAsync(Actor actor, Guid meetingId, CancelMeetingRequest request, CancellationToken ct = default)
+    {
+        var (meeting, failure, isMember) = await FindAsync(actor, meetingId, ct);
+        if (failure is not null)
+        {
+            return failure;
+        }
+        if (!isMember && !await CoordinatesGroupAsync(actor, meeting!, ct))
+        {
+            return new Forbidden("Only the people in a pair cancel its meetings.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        if (!meeting!.Cancel(actor.UserId, now, note))
+        {
+            return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
+        }
+        var affected = new List<Meeting> { meeting };
+        if (request.WholeSeries && meeting.SeriesId is { } seriesId)
+        {
+            var later = await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id && m.StartsAt > meeting.StartsAt
+                && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)).ToListAsync(ct);
+            later.ForEach(m => m.Cancel(actor.UserId, now, note));
+            affected.AddRange(later);
+        }
+        await db.SaveChangesAsync(ct);
+        await mailer.SendAsync(affected, MeetingChange.Cancelled, actor.UserId, ct);
+        await notices.TellOthersAsync(meeting, actor.UserId, affected.Count == 1 ? "Meeting cancelled" : "Meetings cancelled", ct);
+        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+    }
+
+    private async Task<(Meeting? Meeting, Failure? Failure, bool IsMember)> FindAsync(Actor actor, Guid meetingId, CancellationToken ct)
+    {
+        var meeting = await access.Visible(actor).SingleOrDefaultAsync(m => m.Id == meetingId, ct);
+        if (meeting is null)
+        {
+            return (null, new NotFound("No meeting with this id is visible to you."), false);
+        }
+        var isMember = await db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == meeting.RelationshipId && m.UserId == actor.UserId, ct);
+        return (meeting, null, isMember);
+    }
+
+    private async Task<bool> CoordinatesGroupAsync(Actor actor, Meeting meeting, CancellationToken ct) =>
+        await access.ManagedProgramIds(actor).ContainsAsync(meeting.ProgramId, ct)
+        && await db.Set<Relationship>().AnyAsync(r => r.Id == meeting.RelationshipId && r.Kind == RelationshipKind.Group, ct);
+}

@@ -1,0 +1,177 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using MimeKit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Email;
+using Calendar = Ical.Net.Calendar;
+
+namespace Tandem.Features.Meetings;
+
+public enum MeetingChange { Proposed, Accepted, Cancelled }
+
+/// <summary>A person on a meeting's invitation.</summary>
+public sealed record MeetingPerson(Guid UserId, string DisplayName, string Email);
+
+/// <summary>
+/// iCalendar (RFC 5545) for meetings, written with Ical.Net. Every meeting (each occurrence of a series too) is
+/// one VEVENT with a stable UID, times in UTC and a SEQUENCE, so a feed refresh or an e-mailed update replaces
+/// the same event in Google Calendar, Outlook or Apple Calendar, and a CANCEL removes it.
+/// </summary>
+public static class MeetingCalendar
+{
+    public const string ProductId = "-//Tandem//Meetings//EN";
+
+    public static string Uid(Guid meetingId) => $"meeting-{meetingId}@tandem";
+
+    public static string Write(IEnumerable<(Meeting Meeting, IReadOnlyList<MeetingPerson> People)> meetings, string? method, DateTime now, Func<Meeting, string> link, string? calendarName = null)
+    {
+        var calendar = new Calendar { ProductId = ProductId };
+        if (method is not null)
+        {
+            calendar.Method = method;
+        }
+        if (calendarName is not null)
+        {
+            calendar.AddProperty("X-WR-CALNAME", calendarName);
+        }
+        foreach (var (meeting, people) in meetings)
+        {
+            calendar.Events.Add(Event(meeting, people, method == "CANCEL" ? MeetingStatus.Cancelled : meeting.Status, now, link(meeting)));
+        }
+        return new CalendarSerializer().SerializeToString(calendar) ?? "";
+    }
+
+    private static CalendarEvent Event(Meeting meeting, IReadOnlyList<MeetingPerson> people, MeetingStatus status, DateTime now, string link)
+    {
+        var organiser = people.FirstOrDefault(p => p.UserId == meeting.ProposedByUserId);
+        var where = meeting.Mode == MeetingMode.Online ? meeting.VideoLink : meeting.Place;
+        var evt = new CalendarEvent
+        {
+            Uid = Uid(meeting.Id),
+            Start = new CalDateTime(DateTime.SpecifyKind(meeting.StartsAt, DateTimeKind.Utc), "UTC"),
+            End = new CalDateTime(DateTime.SpecifyKind(meeting.EndsAt, DateTimeKind.Utc), "UTC"),
+            DtStamp = new CalDateTime(DateTime.SpecifyKind(now, DateTimeKind.Utc), "UTC"),
+            Summary = meeting.Title ?? "Mentoring meeting: " + string.Join(", ", people.Select(p => p.DisplayName)),
+            Location = where,
+            Description = (meeting.Mode == MeetingMode.Online ? $"Join: {meeting.VideoLink}\n" : "") + $"In Tandem: {link}",
+            Sequence = meeting.Sequence,
+            Status = status switch
+            {
+                MeetingStatus.Accepted => EventStatus.Confirmed,
+                MeetingStatus.Proposed => EventStatus.Tentative,
+                _ => EventStatus.Cancelled,
+            },
+            Url = Uri.TryCreate(link, UriKind.Absolute, out var uri) ? uri : null,
+        };
+        if (organiser is not null)
+        {
+            evt.Organizer = new Organizer("mailto:" + organiser.Email) { CommonName = organiser.DisplayName };
+        }
+        foreach (var person in people)
+        {
+            evt.Attendees.Add(new Attendee("mailto:" + person.Email)
+            {
+                CommonName = person.DisplayName,
+                Role = "REQ-PARTICIPANT",
+                ParticipationStatus = person.UserId == meeting.ProposedByUserId || status == MeetingStatus.Accepted ? "ACCEPTED" : "NEEDS-ACTION",
+            });
+        }
+        return evt;
+    }
+
+    /// <summary>Feed tokens: 32 random bytes, base64url; only the SHA-256 (hex) is stored.</summary>
+    public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    internal static bool IsEmail(string value) => MailAddress.TryCreate(value, out _);
+}
+
+/// <summary>
+/// E-mails meeting changes with an .ics attachment (METHOD:REQUEST for proposals and acceptances, METHOD:CANCEL for
+/// declines and cancellations) to everyone in the relationship except the person who made the change.
+/// Sent after the change is committed; a mail server that is down never undoes it.
+/// </summary>
+public sealed class MeetingMailer(TandemDb db, IMailSender sender, IOptions<EmailOptions> options, TimeProvider clock)
+{
+    public async Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, CancellationToken ct = default)
+    {
+        if (meetings.Count == 0)
+        {
+            return 0;
+        }
+        var relationshipId = meetings[0].RelationshipId;
+        var people = await PeopleAsync(db, [relationshipId], ct);
+        var members = people.GetValueOrDefault(relationshipId, []);
+        var method = change == MeetingChange.Cancelled ? "CANCEL" : "REQUEST";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var email = options.Value;
+        var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)));
+        var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
+            ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
+        var first = meetings.OrderBy(m => m.StartsAt).First();
+        var messages = new List<MimeMessage>();
+        foreach (var person in members.Where(p => p.UserId != actorId && MeetingCalendar.IsEmail(p.Email)))
+        {
+            var zone = await db.Users.Where(u => u.Id == person.UserId).Select(u => u.TimeZoneId).SingleAsync(ct);
+            var message = Compose(person, actor, change, meetings.Count, first, zone, ics, method, email.Link(MeetingPath(first)));
+            message.From.Add(email.Sender());
+            messages.Add(message);
+        }
+        var sent = await sender.SendAsync(messages, ct);
+        return sent.Count;
+    }
+
+    public static string MeetingPath(Meeting meeting) => $"/relationships/{meeting.RelationshipId}/meetings";
+
+    private static MimeMessage Compose(MeetingPerson to, string actor, MeetingChange change, int count, Meeting first, string zone, string ics, string method, string link)
+    {
+        var email = new MimeMessage();
+        email.To.Add(new MailboxAddress(to.DisplayName, to.Email));
+        var local = Zones.ToLocal(first.StartsAt, zone);
+        var when = $"{local:dddd d MMMM yyyy, HH:mm} ({zone})" + (count > 1 ? $", the first of {count}" : "");
+        var verb = change switch
+        {
+            MeetingChange.Proposed => first.Sequence == 0 ? "proposed a meeting" : "proposed a new time",
+            MeetingChange.Accepted => "accepted the meeting",
+            _ => first.Status == MeetingStatus.Declined ? "declined the meeting" : "cancelled the meeting",
+        };
+        email.Subject = $"{actor} {verb}: {when}";
+        var where = first.Mode == MeetingMode.Online ? $"Online: {first.VideoLink}" : $"Where: {first.Place}";
+        var text = $"""
+            Hello {to.DisplayName},
+
+            {actor} {verb}.
+            When: {when}, {first.DurationMinutes} minutes
+            {where}
+
+            Answer or see all meetings in Tandem: {link}
+            The attached invitation (invite.ics) adds it to your calendar.
+            """;
+        var body = new BodyBuilder { TextBody = text };
+        var attachment = body.Attachments.Add("invite.ics", Encoding.UTF8.GetBytes(ics), ContentType.Parse($"text/calendar; method={method}; charset=utf-8"));
+        attachment.ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = "invite.ics" };
+        email.Body = body.ToMessageBody();
+        return email;
+    }
+
+    /// <summary>The members of each relationship with their e-mail addresses: one query for any number.</summary>
+    internal static async Task<Dictionary<Guid, IReadOnlyList<MeetingPerson>>> PeopleAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct)
+    {
+        var rows = await db.Set<RelationshipMember>().Where(m => relationshipIds.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, u.Id, u.DisplayName, u.Email })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.RelationshipId).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<MeetingPerson>)g.OrderBy(r => r.DisplayName).Select(r => new MeetingPerson(r.Id, r.DisplayName, r.Email ?? "")).ToList());
+    }
+}

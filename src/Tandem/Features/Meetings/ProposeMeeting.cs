@@ -1,0 +1,216 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Meetings;
+
+/// <summary>A proposal: one meeting, or (with <see cref="Occurrences"/> above 1) a series at the program cadence.</summary>
+public sealed class ProposeMeetingRequest
+{
+    /// <summary>The first start, an instant with its offset (e.g. 2027-03-01T18:00:00+00:00).</summary>
+    [Required]
+    public DateTimeOffset? StartsAt { get; set; }
+
+    [Range(15, 480)]
+    public int DurationMinutes { get; set; } = 60;
+
+    public MeetingMode Mode { get; set; } = MeetingMode.InPerson;
+
+    [StringLength(300)]
+    public string? Place { get; set; }
+
+    /// <summary>A pasted Zoom, Teams or Google Meet link (organisations that paste links); ignored when links are generated.</summary>
+    [StringLength(500)]
+    public string? VideoLink { get; set; }
+
+    [StringLength(200)]
+    public string? Title { get; set; }
+
+    /// <summary>1 = a single meeting; more = a series of this many occurrences.</summary>
+    [Range(1, MeetingRecurrence.MaxOccurrences)]
+    public int Occurrences { get; set; } = 1;
+
+    /// <summary>The series' cadence; defaults to the program's.</summary>
+    public Cadence? Cadence { get; set; }
+}
+
+/// <summary>
+/// Either member of a pair (or a member or coordinator of a group) proposes a meeting; the other side
+/// is told in-app and by e-mail with an .ics invitation, then accepts, declines or proposes another time.
+/// </summary>
+public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLinks links, MeetingMailer mailer, MeetingNotices notices, TimeProvider clock)
+{
+    public async Task<Outcome<IReadOnlyList<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, ProposeMeetingRequest request, CancellationToken ct = default)
+    {
+        var relationship = await access.Relationships(actor).Where(r => r.Id == relationshipId)
+            .Select(r => new { r.Id, r.ProgramId, r.Kind, r.Status }).SingleOrDefaultAsync(ct);
+        if (relationship is null)
+        {
+            return new NotFound("No relationship with this id is visible to you.");
+        }
+        var isMember = await db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == relationshipId && m.UserId == actor.UserId, ct);
+        if (!isMember && relationship.Kind == RelationshipKind.Pair)
+        {
+            return new Forbidden("Only the two people in a pair propose its meetings.");
+        }
+        if (relationship.Status != RelationshipStatus.Active)
+        {
+            return new Conflict($"The relationship is {relationship.Status.ToString().ToLowerInvariant()}; meetings are scheduled only while it is active.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var start = request.StartsAt!.Value.UtcDateTime;
+        if (start <= now)
+        {
+            return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
+        }
+        var program = await db.Programs.Where(p => p.Id == relationship.ProgramId)
+            .Select(p => new { p.OrganisationId, p.Cadence, p.MeetingFormats }).SingleAsync(ct);
+        var modeFlag = request.Mode == MeetingMode.Online ? MeetingFormats.Online : MeetingFormats.InPerson;
+        if ((program.MeetingFormats & (MeetingFormats.Online | MeetingFormats.InPerson)) != 0 && !program.MeetingFormats.HasFlag(modeFlag))
+        {
+            return Invalid.Field(nameof(request.Mode), $"This program does not hold {(request.Mode == MeetingMode.Online ? "online" : "in-person")} meetings.");
+        }
+        string? place = string.IsNullOrWhiteSpace(request.Place) ? null : request.Place.Trim();
+        string? videoLink = null;
+        if (request.Mode == MeetingMode.InPerson && place is null)
+        {
+            return Invalid.Field(nameof(request.Place), "Say where you will meet.");
+        }
+        if (request.Mode == MeetingMode.Online)
+        {
+            var link = await links.LinkForAsync(program.OrganisationId, request.VideoLink, ct);
+            if (link.Failure is { } failure)
+            {
+                return failure;
+            }
+            videoLink = link.Value;
+        }
+
+        var organiserZone = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.TimeZoneId).SingleAsync(ct);
+        var meetings = new List<Meeting>();
+        if (request.Occurrences == 1)
+        {
+            meetings.Add(new Meeting(relationshipId, relationship.ProgramId, actor.UserId, start, request.DurationMinutes,
+                request.Mode, place, videoLink, request.Title?.Trim(), null, now));
+        }
+        else
+        {
+            var cadence = request.Cadence ?? program.Cadence;
+            var localStart = Zones.ToLocal(start, organiserZone);
+            var series = new MeetingSeries(relationshipId, relationship.ProgramId, actor.UserId, localStart, organiserZone,
+                cadence, request.Occurrences, request.DurationMinutes, now);
+            db.Add(series);
+            meetings.AddRange(MeetingRecurrence.Occurrences(localStart, organiserZone, cadence, request.Occurrences)
+                .Select(at => new Meeting(relationshipId, relationship.ProgramId, actor.UserId, at, request.DurationMinutes,
+                    request.Mode, place, videoLink, request.Title?.Trim(), series.Id, now)));
+        }
+        db.Set<Meeting>().AddRange(meetings);
+        await db.SaveChangesAsync(ct);
+
+        await mailer.SendAsync(meetings, MeetingChange.Proposed, actor.UserId, ct);
+        await notices.TellOthersAsync(meetings[0], actor.UserId, meetings.Count == 1
+            ? "New meeting proposed"
+            : $"New meeting series proposed ({meetings.Count} meetings)", ct);
+        return await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
+    }
+}
+
+/// <summary>Video links by the organisation's policy: a generated Jitsi Meet room, or a pasted Zoom/Teams/Meet link.</summary>
+public sealed class MeetingLinks(TandemDb db)
+{
+    public const string JitsiBase = "https://meet.jit.si/";
+
+    private static readonly string[] AllowedHosts = ["zoom.us", "teams.microsoft.com", "teams.live.com", "meet.google.com"];
+
+    public async Task<VideoLinkPolicy> PolicyAsync(Guid organisationId, CancellationToken ct) =>
+        await db.Set<MeetingSettings>().Where(s => s.OrganisationId == organisationId).Select(s => (VideoLinkPolicy?)s.Policy).SingleOrDefaultAsync(ct)
+        ?? VideoLinkPolicy.GeneratedJitsi;
+
+    public async Task<Outcome<string>> LinkForAsync(Guid organisationId, string? pasted, CancellationToken ct)
+    {
+        if (await PolicyAsync(organisationId, ct) == VideoLinkPolicy.GeneratedJitsi)
+        {
+            return GenerateJitsi();
+        }
+        return CheckPasted(pasted);
+    }
+
+    /// <summary>An unguessable room name: anyone with the link can join, so it must not be enumerable.</summary>
+    public static string GenerateJitsi() =>
+        JitsiBase + "Tandem-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    public static Outcome<string> CheckPasted(string? pasted)
+    {
+        if (string.IsNullOrWhiteSpace(pasted))
+        {
+            return Invalid.Field("VideoLink", "Paste the Zoom, Microsoft Teams or Google Meet link for this meeting.");
+        }
+        if (!Uri.TryCreate(pasted.Trim(), UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return Invalid.Field("VideoLink", "The video link must be an https:// address.");
+        }
+        var host = uri.IdnHost.ToLowerInvariant();
+        if (!AllowedHosts.Any(h => host == h || host.EndsWith("." + h, StringComparison.Ordinal)))
+        {
+            return Invalid.Field("VideoLink", "Only Zoom (zoom.us), Microsoft Teams (teams.microsoft.com, teams.live.com) and Google Meet (meet.google.com) links are accepted.");
+        }
+        return uri.AbsoluteUri;
+    }
+}
+
+/// <summary>Sets how an organisation's online meetings get links (organisation coordinators and administrators).</summary>
+public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
+{
+    public async Task<Outcome<MeetingSettingsView>> RunAsync(Actor actor, Guid organisationId, VideoLinkPolicy policy, CancellationToken ct = default)
+    {
+        var visible = actor.IsAdministrator
+            ? await db.Organisations.AnyAsync(o => o.Id == organisationId, ct)
+            : await db.OrganisationMemberships.AnyAsync(m => m.OrganisationId == organisationId && m.UserId == actor.UserId, ct);
+        if (!visible)
+        {
+            return new NotFound("No organisation with this id is visible to you.");
+        }
+        var manages = actor.IsAdministrator || await db.OrganisationMemberships.AnyAsync(m => m.OrganisationId == organisationId
+            && m.UserId == actor.UserId && m.Role == Organisations.OrganisationRole.Coordinator, ct);
+        if (!manages)
+        {
+            return new Forbidden("Only the organisation's coordinators choose how video links are made.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var settings = await db.Set<MeetingSettings>().SingleOrDefaultAsync(s => s.OrganisationId == organisationId, ct);
+        if (settings is null)
+        {
+            db.Add(new MeetingSettings(organisationId, policy, now));
+        }
+        else
+        {
+            settings.Change(policy, now);
+        }
+        await db.SaveChangesAsync(ct);
+        return new MeetingSettingsView(organisationId, policy);
+    }
+}
+
+public sealed record MeetingSettingsView(Guid OrganisationId, VideoLinkPolicy VideoLinks);
+
+public sealed record MeetingSettingsRequest(VideoLinkPolicy VideoLinks);
+
+/// <summary>In-app notices (and e-mail copies by each person's preference) through <see cref="Notify"/>.</summary>
+public sealed class MeetingNotices(TandemDb db, Notify notify)
+{
+    public async Task TellOthersAsync(Meeting meeting, Guid actorId, string title, CancellationToken ct)
+    {
+        var others = await db.Set<RelationshipMember>()
+            .Where(m => m.RelationshipId == meeting.RelationshipId && m.UserId != actorId).Select(m => m.UserId).ToListAsync(ct);
+        var actorName = await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Someone";
+        var body = $"{actorName}: {meeting.Title ?? "meeting"} on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
+        var link = $"/relationships/{meeting.RelationshipId}/meetings";
+        await notify.RunAsync(others.Select(u => new NotificationMessage(u, title, body, link)).ToList(), ct);
+    }
+}
