@@ -145,6 +145,24 @@ public sealed class InvitationTests(RecruitmentFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task NobodyIsInvitedToAProgramThatIsNotRecruiting()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync(recruiting: false);
+        var email = RecruitmentFixture.Email("early");
+
+        var invite = await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/invitations", new { email, role = "Mentee" });
+        var import = await coordinator.PostAsync($"/api/v1/programs/{program.Id}/roster/import",
+            new StringContent($"email,first_name,last_name,role\n{email},Ea,Rly,mentee\n", System.Text.Encoding.UTF8, "text/csv"));
+        var nominate = await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/nominations", new { email, role = "Mentee", statement = "Keen and kind to younger pupils." });
+
+        Assert.Equal(HttpStatusCode.Conflict, invite.StatusCode);
+        Assert.Contains("recruiting", (await invite.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, import.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, nominate.StatusCode);
+        Assert.Equal(0, fixture.Smtp.CountFor(email));
+    }
+
+    [Fact]
     public async Task OnlyCoordinatorsManageInvitations()
     {
         var (school, _, program) = await fixture.ProgramAsync();

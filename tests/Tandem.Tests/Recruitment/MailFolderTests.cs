@@ -22,6 +22,7 @@ public sealed class MailFolderTests(TandemFactory factory) : IClassFixture<Tande
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         (await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { school.Coordinator.Email, Password = TandemFactory.Password })).EnsureSuccessStatusCode();
         var program = await school.CreateProgramAsync(client);
+        (await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
         var email = RecruitmentFixture.Email("folder");
 
         var response = await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/invitations", new { email, role = "Mentee" });

@@ -44,9 +44,9 @@ public sealed class InviteParticipant(TandemDb db, ProgramAccess access, Invitat
             return failure;
         }
         var program = found.Value!;
-        if (RecruitmentRules.ClosedProblem(program) is { } closed)
+        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
         {
-            return closed;
+            return notRecruiting;
         }
         var role = request.Role ?? ProgramRole.Mentee;
         if (RecruitmentRules.RoleProblem(program, role) is { } roleProblem)
@@ -121,9 +121,9 @@ public sealed class ResendInvitation(TandemDb db, ProgramAccess access, Invitati
             return failure;
         }
         var (invitation, program) = found.Value;
-        if (RecruitmentRules.ClosedProblem(program) is { } closed)
+        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
         {
-            return closed;
+            return notRecruiting;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var (token, hash) = Invitation.NewToken();

@@ -50,9 +50,9 @@ public sealed class NominateCandidate(TandemDb db, ProgramAccess access, Invitat
                 ? new Forbidden("Only the program's staff and coordinators nominate candidates.")
                 : new NotFound("No program with this id is visible to you.");
         }
-        if (RecruitmentRules.ClosedProblem(program) is { } closed)
+        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
         {
-            return closed;
+            return notRecruiting;
         }
         var role = request.Role ?? ProgramRole.Mentee;
         if (RecruitmentRules.RoleProblem(program, role) is { } roleProblem)

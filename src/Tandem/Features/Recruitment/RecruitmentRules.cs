@@ -47,6 +47,11 @@ internal static class RecruitmentRules
     public static Conflict? ClosedProblem(MentorshipProgram program) =>
         program.Status == ProgramStatus.Closed ? new Conflict("This program is closed; it no longer recruits.") : null;
 
+    /// <summary>Invitation links lead to the application form, which is open only while the program recruits.</summary>
+    public static Conflict? NotRecruitingProblem(MentorshipProgram program) =>
+        program.Status == ProgramStatus.Recruiting ? null
+        : new Conflict($"This program is {program.Status.ToString().ToLowerInvariant()}. Invitations lead to its application form, which is open only while it is recruiting: move it to recruiting first.");
+
     /// <summary>404 when not visible; the program when the actor is allowed by <paramref name="allowed"/>, else 403.</summary>
     public static async Task<Outcome<MentorshipProgram>> FindManageableAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct)
     {

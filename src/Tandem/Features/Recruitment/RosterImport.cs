@@ -199,9 +199,9 @@ public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<Re
             return failure;
         }
         var program = found.Value!;
-        if (RecruitmentRules.ClosedProblem(program) is { } closed)
+        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
         {
-            return closed;
+            return notRecruiting;
         }
         return await CheckAsync(program, csv, ct);
     }
@@ -248,9 +248,9 @@ public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoste
             return failure;
         }
         var program = found.Value!;
-        if (RecruitmentRules.ClosedProblem(program) is { } closed)
+        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
         {
-            return closed;
+            return notRecruiting;
         }
         var checkedRoster = await preview.CheckAsync(program, csv, ct);
         if (!checkedRoster.IsValid)
