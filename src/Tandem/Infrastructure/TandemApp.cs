@@ -5,7 +5,9 @@ using Tandem.Components;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
 using Tandem.Features.Demo;
+using Tandem.Features.Engagement;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
@@ -46,6 +48,8 @@ public static class TandemApp
         services.AddTandemRecruitment();
         services.AddTandemRelationships();
         services.AddTandemNotifications();
+        services.AddTandemCheckIns();
+        services.AddTandemEngagement();
         services.AddTandemMeetings();
         return builder;
     }
@@ -78,6 +82,8 @@ public static class TandemApp
         app.MapApplications();
         app.MapRelationships();
         app.MapNotifications();
+        app.MapCheckIns();
+        app.MapEngagement();
         app.MapMeetings();
         app.MapRazorComponents<App>();
         return app;

@@ -120,6 +120,13 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /notifications"] = Access.SignedIn,
         ["POST /notifications"] = Access.SignedIn,
 
+        // Check-ins and engagement health (pair and coordinator rules tested in CheckIns/ and Engagement/)
+        ["GET /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,
+        ["POST /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,
+        ["GET /api/v1/relationships/{relationshipId:guid}/health"] = Access.SignedIn,
+        ["POST /api/v1/relationships/{relationshipId:guid}/messages"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/health/"] = Access.SignedIn,
+
         // Relationships (members, coordinators and administrators; rules tested in Relationships/)
         ["GET /api/v1/relationships/mine"] = Access.SignedIn,
         ["GET /api/v1/relationships/{relationshipId:guid}"] = Access.SignedIn,

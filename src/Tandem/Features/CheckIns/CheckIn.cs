@@ -19,7 +19,7 @@ public sealed class CheckIn
         AuthorUserId = authorUserId;
         OccurredAt = occurredAt;
         CreatedAt = createdAt;
-        Record(happened, log, createdAt);
+        Apply(happened, log);
     }
 
     public Guid Id { get; private set; }
@@ -43,6 +43,12 @@ public sealed class CheckIn
     /// <summary>The author corrects their own check-in.</summary>
     public void Record(bool happened, CheckInLog log, DateTime at)
     {
+        Apply(happened, log);
+        UpdatedAt = at;
+    }
+
+    private void Apply(bool happened, CheckInLog log)
+    {
         if (log.Rating is < 1 or > 5)
         {
             throw new ArgumentOutOfRangeException(nameof(log), "A rating is between 1 and 5.");
@@ -53,10 +59,6 @@ public sealed class CheckIn
         Challenges = Blank(log.Challenges);
         NextSteps = Blank(log.NextSteps);
         Rating = happened ? log.Rating : null;
-        if (at != CreatedAt)
-        {
-            UpdatedAt = at;
-        }
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.CheckIns;
+
+public static class CheckInEndpoints
+{
+    public static IServiceCollection AddTandemCheckIns(this IServiceCollection services) => services
+        .AddScoped<RecordCheckIn>()
+        .AddScoped<ListCheckIns>();
+
+    public static IEndpointRouteBuilder MapCheckIns(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/relationships/{relationshipId:guid}/check-ins").WithTags("Check-ins").RequireAuthorization();
+        group.MapGet("/", List).WithName("ListCheckIns");
+        group.MapPost("/", Record).WithName("RecordCheckIn")
+            .WithDescription("With meetingId: whether that meeting happened and how it went (again: corrects your own). Without: a mentor's unscheduled contact (occurredAt required).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<Paged<CheckInView>>, ProblemHttpResult>> List(
+        Guid relationshipId, ClaimsPrincipal user, ListCheckIns useCase, CancellationToken ct, int page = 1, int pageSize = 20)
+    {
+        if (page < 1 || pageSize < 1 || pageSize > ListCheckIns.MaxPageSize)
+        {
+            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
+                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ListCheckIns.MaxPageSize}.").ToProblem();
+        }
+        return (await useCase.RunAsync(Actor.From(user), relationshipId, page, pageSize, ct)).ToOk();
+    }
+
+    private static async Task<Results<Ok<CheckInView>, ProblemHttpResult>> Record(
+        Guid relationshipId, CheckInRequest request, ClaimsPrincipal user, RecordCheckIn useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), relationshipId, request, ct)).ToOk();
+}

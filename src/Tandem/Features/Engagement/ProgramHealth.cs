@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Engagement;
+
+public sealed record HealthSummary(int AtRisk, int Drifting, int OnTrack);
+
+public sealed record ProgramHealthView(Guid ProgramId, string ProgramName, Cadence Cadence, HealthSummary Summary, Paged<RelationshipHealth> Relationships);
+
+/// <summary>The coordinator's view of a program's open relationships: at risk first, then drifting, then on track.</summary>
+public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health)
+{
+    public const int MaxPageSize = 100;
+
+    public async Task<Outcome<ProgramHealthView>> RunAsync(Actor actor, Guid programId, int page, int pageSize, HealthStatus? status, CancellationToken ct = default)
+    {
+        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var program = found.Value!;
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        // Status depends on every relationship's aggregates, so the program is assessed as a whole (grouped
+        // queries) and then ordered and paged.
+        var all = await health.ForAsync(db.Set<Relationship>().Where(r => r.ProgramId == programId), ct);
+        var summary = new HealthSummary(all.Count(h => h.Status == HealthStatus.AtRisk), all.Count(h => h.Status == HealthStatus.Drifting), all.Count(h => h.Status == HealthStatus.OnTrack));
+        var filtered = status is { } s ? all.Where(h => h.Status == s).ToList() : all;
+        var items = filtered
+            .OrderBy(h => h.Status).ThenByDescending(h => h.DaysWithoutContact).ThenBy(h => h.RelationshipId)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToList();
+        return new ProgramHealthView(program.Id, program.Name, program.Cadence, summary, new Paged<RelationshipHealth>(items, page, pageSize, filtered.Count));
+    }
+}
+
+/// <summary>One relationship's health, for its members and the program's coordinators.</summary>
+public sealed class GetRelationshipHealth(RelationshipAccess relationships, EngagementHealth health)
+{
+    public async Task<Outcome<RelationshipHealth>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
+    {
+        var readable = relationships.Readable(actor).Where(r => r.Id == relationshipId);
+        var found = await health.ForAsync(readable, ct);
+        if (found.Count == 1)
+        {
+            return found[0];
+        }
+        return await readable.AnyAsync(ct)
+            ? new Conflict("This relationship has ended; it no longer has a health status.")
+            : new NotFound("No relationship with this id is visible to you.");
+    }
+}
+
+public sealed class MessagePairRequest
+{
+    [Required, StringLength(200, MinimumLength = 1)]
+    public string Title { get; set; } = "";
+
+    [Required, StringLength(Notification.BodyMax, MinimumLength = 1)]
+    public string Body { get; set; } = "";
+}
+
+public sealed record MessagePairResult(int Notified);
+
+/// <summary>A coordinator writes to every member of a pair or group (in-app, and by e-mail per each person's choice).</summary>
+public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, Notify notify)
+{
+    public async Task<Outcome<MessagePairResult>> RunAsync(Actor actor, Guid relationshipId, MessagePairRequest request, CancellationToken ct = default)
+    {
+        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
+            .Select(r => new { r.Id, r.ProgramId }).SingleOrDefaultAsync(ct);
+        if (relationship is null)
+        {
+            return new NotFound("No relationship with this id is visible to you.");
+        }
+        if (!await relationships.Manageable(actor).AnyAsync(r => r.Id == relationshipId, ct))
+        {
+            return new Forbidden("Only the program's coordinators message a pair from here.");
+        }
+        var memberIds = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == relationshipId).Select(m => m.UserId).ToListAsync(ct);
+        var sender = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Your coordinator";
+        await notify.RunAsync(memberIds.Select(id => new NotificationMessage(id, request.Title, $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
+        return new MessagePairResult(memberIds.Count);
+    }
+}

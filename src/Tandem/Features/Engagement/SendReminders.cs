@@ -1,0 +1,233 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Meetings;
+using Tandem.Features.Notifications;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+
+namespace Tandem.Features.Engagement;
+
+public sealed record ReminderRun(int Due, int Sent);
+
+/// <summary>
+/// One pass of the reminder job: works out which reminders are due from the meetings, check-ins and health
+/// (so a restart recomputes them and loses none), claims each by inserting its unique key, sends the ones it
+/// claimed through <see cref="Notify"/> (each person's channel choice), then marks them sent.
+/// Reminders: before a meeting; after it, to log the check-in; when a pair drifts past its cadence (the pair),
+/// and when it turns at risk (the program's coordinators too).
+/// </summary>
+public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify notify, IOptions<EngagementOptions> options, TimeProvider clock)
+{
+    public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    private sealed record Due(string Key, NotificationMessage Message);
+
+    public async Task<ReminderRun> RunAsync(CancellationToken ct = default)
+    {
+        var due = new List<Due>();
+        due.AddRange(await MeetingsSoonAsync(ct));
+        due.AddRange(await CheckInsDueAsync(ct));
+        due.AddRange(await OverdueAsync(ct));
+        if (due.Count == 0)
+        {
+            return new ReminderRun(0, 0);
+        }
+
+        var keys = due.Select(d => d.Key).ToList();
+        var done = (await db.Set<ReminderDispatch>().Where(d => keys.Contains(d.Key) && d.SentAt != null).Select(d => d.Key).ToListAsync(ct)).ToHashSet();
+        var claimed = new List<(Guid DispatchId, Due Due)>();
+        foreach (var reminder in due.Where(d => !done.Contains(d.Key)))
+        {
+            if (await ClaimAsync(reminder, ct) is { } id)
+            {
+                claimed.Add((id, reminder));
+            }
+        }
+        if (claimed.Count == 0)
+        {
+            return new ReminderRun(due.Count, 0);
+        }
+        await notify.RunAsync(claimed.Select(c => c.Due.Message).ToList(), ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = claimed.Select(c => c.DispatchId).ToList();
+        await db.Set<ReminderDispatch>().Where(d => ids.Contains(d.Id)).ExecuteUpdateAsync(s => s.SetProperty(d => d.SentAt, now), CancellationToken.None);
+        return new ReminderRun(due.Count, claimed.Count);
+    }
+
+    /// <returns>The claim's id when this call owns the reminder, null when another node has (or had) it.</returns>
+    private async Task<Guid?> ClaimAsync(Due reminder, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claim = new ReminderDispatch(reminder.Key, reminder.Message.UserId, Node, now);
+        db.Set<ReminderDispatch>().Add(claim);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return claim.Id;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(claim).State = EntityState.Detached;
+        }
+        // Someone holds the key. Take it over only if it was never sent and its lease ran out.
+        var stale = now - options.Value.ClaimLease;
+        var existing = await db.Set<ReminderDispatch>().AsNoTracking()
+            .Where(d => d.Key == reminder.Key && d.SentAt == null && d.ClaimedAt < stale)
+            .Select(d => new { d.Id, d.ClaimedAt }).SingleOrDefaultAsync(ct);
+        if (existing is null)
+        {
+            return null;
+        }
+        var taken = await db.Set<ReminderDispatch>()
+            .Where(d => d.Id == existing.Id && d.SentAt == null && d.ClaimedAt == existing.ClaimedAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedAt, now).SetProperty(d => d.ClaimedBy, Node), ct);
+        return taken == 1 ? existing.Id : null;
+    }
+
+    private async Task<List<Due>> MeetingsSoonAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now + options.Value.MeetingReminderLead;
+        var rows = await db.Set<Meeting>()
+            .Where(m => m.Status == MeetingStatus.Accepted && m.StartsAt > now && m.StartsAt <= until)
+            .Join(db.Set<RelationshipMember>(), m => m.RelationshipId, r => r.RelationshipId, (m, r) => new { m.Id, m.StartsAt, m.Mode, m.Place, m.VideoLink, m.RelationshipId, r.UserId })
+            .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new { x.Id, x.StartsAt, x.Mode, x.Place, x.VideoLink, x.RelationshipId, x.UserId, u.TimeZoneId })
+            .ToListAsync(ct);
+        return rows.Select(r =>
+        {
+            var where = r.Mode == MeetingMode.Online ? $"Online: {r.VideoLink}" : $"Where: {r.Place}";
+            return new Due($"meeting-soon:{r.Id}:{r.StartsAt:yyyyMMddTHHmm}:{r.UserId}", new NotificationMessage(r.UserId,
+                $"Meeting on {Local(r.StartsAt, r.TimeZoneId)}",
+                $"A reminder: your mentoring meeting starts {Local(r.StartsAt, r.TimeZoneId)}.\n{where}",
+                $"/relationships/{r.RelationshipId}/check-ins"));
+        }).ToList();
+    }
+
+    private async Task<List<Due>> CheckInsDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var settings = options.Value;
+        var earliest = now - settings.CheckInReminderWindow;
+        var latest = now - settings.CheckInReminderDelay;
+        var rows = await db.Set<Meeting>()
+            .Where(m => m.Status == MeetingStatus.Accepted && m.StartsAt >= earliest && m.StartsAt <= latest)
+            .Join(db.Set<RelationshipMember>(), m => m.RelationshipId, r => r.RelationshipId, (m, r) => new { m.Id, m.StartsAt, m.DurationMinutes, m.RelationshipId, r.UserId })
+            .Where(x => !db.Set<CheckIn>().Any(c => c.MeetingId == x.Id && c.AuthorUserId == x.UserId))
+            .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new { x.Id, x.StartsAt, x.DurationMinutes, x.RelationshipId, x.UserId, u.TimeZoneId })
+            .ToListAsync(ct);
+        return rows
+            .Where(r => r.StartsAt.AddMinutes(r.DurationMinutes) + settings.CheckInReminderDelay <= now)
+            .Select(r => new Due($"check-in:{r.Id}:{r.UserId}", new NotificationMessage(r.UserId,
+                "How did your meeting go?",
+                $"Your meeting on {Local(r.StartsAt, r.TimeZoneId)} is over. Record whether it happened and a short check-in: topics, progress, challenges, next steps.",
+                $"/relationships/{r.RelationshipId}/check-ins?meeting={r.Id}")))
+            .ToList();
+    }
+
+    private async Task<List<Due>> OverdueAsync(CancellationToken ct)
+    {
+        var active = db.Set<Relationship>().Where(r => r.Status == RelationshipStatus.Active);
+        var assessed = (await health.ForAsync(active, ct)).Where(h => h.Status != HealthStatus.OnTrack).ToList();
+        if (assessed.Count == 0)
+        {
+            return [];
+        }
+        var due = new List<Due>();
+        foreach (var h in assessed)
+        {
+            // One nudge per drift episode: a new contact moves the occasion, so the next drift nudges again.
+            var occasion = (h.LastContactAt ?? DateTime.MinValue).ToString("yyyyMMddTHHmm");
+            foreach (var member in h.Members)
+            {
+                due.Add(new Due($"overdue-pair:{h.RelationshipId}:{occasion}:{member.UserId}", new NotificationMessage(member.UserId,
+                    "Time to meet again",
+                    $"Your mentoring {(h.Members.Count > 2 ? "group" : "pair")} has not met for a while. {h.Reason} Propose a time that suits you both.",
+                    $"/relationships/{h.RelationshipId}/check-ins")));
+            }
+        }
+        var atRisk = assessed.Where(h => h.Status == HealthStatus.AtRisk).ToList();
+        if (atRisk.Count > 0)
+        {
+            var programIds = atRisk.Select(h => h.ProgramId).Distinct().ToList();
+            var coordinators = await CoordinatorsAsync(programIds, ct);
+            foreach (var h in atRisk)
+            {
+                var occasion = (h.LastContactAt ?? DateTime.MinValue).ToString("yyyyMMddTHHmm");
+                var names = string.Join(" and ", h.Members.Select(m => m.DisplayName));
+                foreach (var coordinator in coordinators.Where(c => c.ProgramId == h.ProgramId))
+                {
+                    due.Add(new Due($"overdue-coordinator:{h.RelationshipId}:{occasion}:{coordinator.UserId}", new NotificationMessage(coordinator.UserId,
+                        $"At risk: {names}",
+                        $"{names} in {coordinator.ProgramName} {(h.Members.Count > 2 ? "are" : "are")} at risk. {h.Reason} They were reminded already.",
+                        $"/programs/{h.ProgramId}/health")));
+                }
+            }
+        }
+        return due;
+    }
+
+    /// <summary>The program's own coordinators; when it has none, its organisation's coordinators.</summary>
+    private async Task<List<(Guid ProgramId, string ProgramName, Guid UserId)>> CoordinatorsAsync(List<Guid> programIds, CancellationToken ct)
+    {
+        var own = await db.Enrolments.Where(e => programIds.Contains(e.ProgramId) && e.Role == ProgramRole.Coordinator)
+            .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { e.ProgramId, p.Name, e.UserId }).ToListAsync(ct);
+        var organisation = await db.Programs.Where(p => programIds.Contains(p.Id))
+            .Join(db.OrganisationMemberships.Where(m => m.Role == OrganisationRole.Coordinator), p => p.OrganisationId, m => m.OrganisationId, (p, m) => new { ProgramId = p.Id, p.Name, m.UserId })
+            .ToListAsync(ct);
+        return programIds.SelectMany(id =>
+        {
+            var list = own.Where(o => o.ProgramId == id).Select(o => (o.ProgramId, o.Name, o.UserId)).ToList();
+            return list.Count > 0 ? list : organisation.Where(o => o.ProgramId == id).Select(o => (o.ProgramId, o.Name, o.UserId)).ToList();
+        }).Distinct().ToList();
+    }
+
+    private static string Local(DateTime utc, string zone)
+    {
+        try
+        {
+            var local = TimeZoneInfo.ConvertTimeFromUtc(utc, TimeZoneInfo.FindSystemTimeZoneById(zone));
+            return $"{local:ddd d MMM yyyy, HH:mm} ({zone})";
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return $"{utc:ddd d MMM yyyy, HH:mm} UTC";
+        }
+    }
+}
+
+/// <summary>Runs <see cref="SendReminders"/> on every node at the configured interval, in a fresh scope per tick.</summary>
+public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, ILogger<ReminderWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RemindersEnabled)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.ReminderInterval, clock, stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                var run = await scope.ServiceProvider.GetRequiredService<SendReminders>().RunAsync(stoppingToken);
+                if (run.Sent > 0)
+                {
+                    logger.LogInformation("Sent {Sent} of {Due} due reminders", run.Sent, run.Due);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The next tick recomputes what is due, so nothing is lost by carrying on.
+                logger.LogError(e, "The reminder job failed; retrying at the next tick");
+            }
+        }
+    }
+}
