@@ -307,6 +307,7 @@ internal sealed class PoolSolver
             var extra = new List<(int I, int J, int S)>[threads];
             var counts = new long[threads];
             var scannedAny = new bool[threads];
+            var violations = new long[threads];
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 var row = new int[m];
@@ -374,7 +375,11 @@ internal sealed class PoolSolver
                         // halves the number of rounds on tight pools).
                         var order = Enumerable.Range(0, cnt).OrderByDescending(c => topNet[c]).Take(addK);
                         foreach (var c in order)
-                            if (topNet[c] + bonus > ui - NearMargin) found.Add((i, topJ[c], topS[c]));
+                        {
+                            if (topNet[c] + bonus > ui) violations[t]++;
+                            // A pair of weight 0 or less never enters the working graph (max-score).
+                            if (topNet[c] + bonus > ui - NearMargin && topS[c] + bonus > 0) found.Add((i, topJ[c], topS[c]));
+                        }
                     }
                 }
                 extra[t] = found;
@@ -386,7 +391,8 @@ internal sealed class PoolSolver
             var found = extra.SelectMany(x => x).ToList();
             var inFound = found.Select(f => ((long)f.I << 32) | (uint)f.J).ToHashSet();
             foreach (var f in columnFound) if (inFound.Add(((long)f.I << 32) | (uint)f.J)) found.Add(f);
-            if (found.Count == 0)
+            // Done when nothing violates the duals; near-violators only ride along with a further round.
+            if (violations.Sum() == 0 && columnFound.Count == 0)
             {
                 int ScoreOfInt(int i, int j)
                 {

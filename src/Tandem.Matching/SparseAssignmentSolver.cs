@@ -43,6 +43,7 @@ internal sealed class SparseAssignmentSolver
     private readonly List<long> _treeDist = new();
     private readonly List<int> _settledMentors = new();
     private readonly MinHeap _heap;
+    private readonly BucketQueue _queue = new();
 
     // Mentor-side adjacency (built on demand for warm starts): mentee and edge index per mentor.
     private int[]? _colStart;
@@ -335,7 +336,7 @@ internal sealed class SparseAssignmentSolver
         _treeMentees.Clear();
         _treeDist.Clear();
         _settledMentors.Clear();
-        _heap.Clear();
+        _queue.Clear();
 
         var bestNull = _u[root];
         var nullMentee = root;
@@ -351,14 +352,13 @@ internal sealed class SparseAssignmentSolver
             {
                 long dmin = Infinity;
                 var top = -1;
-                while (_heap.Count > 0)
+                while (_queue.TryPeek(out var key, out var j))
                 {
-                    var (key, j) = _heap.Peek();
-                    if (_settled[j] == gen || key > _dist[j]) { _heap.Pop(); continue; }
+                    if (_settled[j] == gen || key > _dist[j]) { _queue.Pop(); continue; }
                     dmin = key; top = j; break;
                 }
                 if (bestNull < dmin) { dStar = bestNull; break; }
-                _heap.Pop();
+                _queue.Pop();
                 _settled[top] = gen;
                 _settledMentors.Add(top);
                 if (_count[top] < _cap[top]) { terminalMentor = top; dStar = dmin; break; }
@@ -435,10 +435,99 @@ internal sealed class SparseAssignmentSolver
                     terminalMentor = j;
                     return nd;
                 }
-                _heap.Push(nd, j);
+                _queue.Push(nd, j);
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Dial's bucket queue for the Dijkstra searches: keys are integers that never go below the last
+    /// key taken, and almost all fall within a short window of it, so a ring of buckets gives O(1)
+    /// push and pop; keys beyond the window wait in a binary heap.
+    /// </summary>
+    private sealed class BucketQueue
+    {
+        private const int Ring = 1024;
+        private const int Mask = Ring - 1;
+        private readonly int[] _head = new int[Ring];
+        private readonly int[] _headGen = new int[Ring];
+        private int _gen = 1;
+        private long[] _key = new long[256];
+        private int[] _node = new int[256];
+        private int[] _next = new int[256];
+        private int _entries;
+        private int _inBuckets;
+        private long _cur;
+        private readonly MinHeap _far = new(64);
+        private bool _peekFromFar;
+
+        public void Clear()
+        {
+            _gen++;
+            _entries = 0;
+            _inBuckets = 0;
+            _cur = 0;
+            _far.Clear();
+        }
+
+        public void Push(long key, int node)
+        {
+            if (key < _cur) key = _cur; // cannot happen with consistent reduced costs; keeps the ring sound
+            if (key - _cur >= Ring) { _far.Push(key, node); return; }
+            if (_entries == _key.Length)
+            {
+                Array.Resize(ref _key, _entries * 2);
+                Array.Resize(ref _node, _entries * 2);
+                Array.Resize(ref _next, _entries * 2);
+            }
+            var e = _entries++;
+            var b = (int)(key & Mask);
+            _key[e] = key;
+            _node[e] = node;
+            _next[e] = _headGen[b] == _gen ? _head[b] : -1;
+            _head[b] = e;
+            _headGen[b] = _gen;
+            _inBuckets++;
+        }
+
+        public bool TryPeek(out long key, out int node)
+        {
+            while (true)
+            {
+                if (_far.Count > 0 && _far.Peek().Key <= _cur)
+                {
+                    (key, node) = _far.Peek();
+                    _peekFromFar = true;
+                    return true;
+                }
+                if (_inBuckets == 0)
+                {
+                    if (_far.Count == 0) { key = 0; node = -1; return false; }
+                    _cur = _far.Peek().Key;
+                    continue;
+                }
+                var b = (int)(_cur & Mask);
+                if (_headGen[b] == _gen && _head[b] >= 0)
+                {
+                    var e = _head[b];
+                    key = _key[e];
+                    node = _node[e];
+                    _peekFromFar = false;
+                    return true;
+                }
+                _cur++;
+            }
+        }
+
+        /// <summary>Removes the entry last returned by <see cref="TryPeek"/>.</summary>
+        public void Pop()
+        {
+            if (_peekFromFar) { _far.Pop(); return; }
+            var b = (int)(_cur & Mask);
+            _head[b] = _next[_head[b]];
+            _inBuckets--;
+        }
     }
 
     /// <summary>Binary min-heap of (key, node) with lazy deletion.</summary>
