@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Json;
+using Ical.Net;
+using Tandem.Features.Meetings;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Problems;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Meetings;
+
+public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<MeetingFixture>
+{
+    private static readonly DateTimeOffset NextSpring = new(2027, 4, 20, 16, 0, 0, TimeSpan.Zero);
+
+    private static object InPerson(DateTimeOffset? at = null, int occurrences = 1) =>
+        new { startsAt = at ?? NextSpring, durationMinutes = 60, mode = "InPerson", place = "Room 12", title = "Reading together", occurrences };
+
+    [Fact]
+    public async Task TheMenteeProposesTheMentorGetsAnIcsInvitationAndAcceptsAndTheMenteeHearsBack()
+    {
+        var pair = await fixture.PairAsync();
+        var meeting = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        Assert.Equal(MeetingStatus.Proposed, meeting.Status);
+        Assert.False(meeting.CanRespond);
+
+        var (message, calendar) = (await fixture.InvitationsAsync(pair.Mentor.User.Email)).Single();
+        Assert.Contains("Mia Mentee proposed a meeting", message.Subject);
+        Assert.Equal("REQUEST", calendar.Method);
+        var invitation = Assert.Single(calendar.Events);
+        Assert.Equal(MeetingCalendar.Uid(meeting.Id), invitation.Uid);
+        Assert.Equal(NextSpring.UtcDateTime, invitation.Start!.AsUtc);
+        Assert.Equal("Room 12", invitation.Location);
+        Assert.Equal(2, invitation.Attendees.Count);
+
+        var forMentor = await (await pair.Mentor.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
+        Assert.True(forMentor.CanRespond);
+        var ownAnswer = await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" });
+        Assert.Equal(HttpStatusCode.Conflict, ownAnswer.StatusCode);
+
+        var accepted = await (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Accepted, accepted.Status);
+        var (_, back) = (await fixture.InvitationsAsync(pair.Mentee.User.Email)).Single();
+        Assert.Equal(EventStatus.Confirmed, Assert.Single(back.Events).Status);
+
+        var again = await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Decline" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOtherSideCanProposeAnotherTimeWhichTheProposerThenAnswers()
+    {
+        var pair = await fixture.PairAsync();
+        var meeting = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        var later = NextSpring.AddDays(1);
+        var countered = await (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response",
+            new { response = "ProposeAnotherTime", startsAt = later, note = "Tuesday is football" })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Proposed, countered.Status);
+        Assert.Equal(later.UtcDateTime, countered.StartsAt);
+        Assert.Equal(pair.Mentor.User.Id, countered.ProposedByUserId);
+        Assert.Equal(1, countered.Sequence);
+
+        var (_, update) = (await fixture.InvitationsAsync(pair.Mentee.User.Email)).Single();
+        Assert.Equal(1, Assert.Single(update.Events).Sequence);
+        var accepted = await (await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Accepted, accepted.Status);
+    }
+
+    [Fact]
+    public async Task DecliningOrCancellingSendsAnIcsCancel()
+    {
+        var pair = await fixture.PairAsync();
+        var declined = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        var answer = await (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{declined.Id}/response", new { response = "Decline", note = "Away" })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Declined, answer.Status);
+        Assert.Equal("Away", answer.ResponseNote);
+        var (_, cancel) = (await fixture.InvitationsAsync(pair.Mentee.User.Email)).Single();
+        Assert.Equal("CANCEL", cancel.Method);
+
+        var second = (await (await pair.Mentor.Client.PostAsJsonAsync(pair.Meetings, InPerson(NextSpring.AddDays(2)))).ReadAsync<List<MeetingView>>()).Single();
+        var cancelled = await (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{second.Id}/cancel", new { note = "Ill" })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Cancelled, cancelled.Status);
+        var mails = await fixture.InvitationsAsync(pair.Mentee.User.Email, expected: 3);
+        var last = mails.Single(m => m.Calendar.Events.Single().Uid == MeetingCalendar.Uid(second.Id) && m.Calendar.Method == "CANCEL");
+        Assert.Equal(EventStatus.Cancelled, last.Calendar.Events.Single().Status);
+    }
+
+    [Fact]
+    public async Task OneOccurrenceOfASeriesIsMovedOrCancelledWithoutTouchingTheOthers()
+    {
+        var pair = await fixture.PairAsync();
+        var series = await (await pair.Mentor.Client.PostAsJsonAsync(pair.Meetings, InPerson(occurrences: 4))).ReadAsync<List<MeetingView>>();
+        Assert.Equal(4, series.Count);
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => NextSpring.UtcDateTime.AddDays(7 * i)), series.Select(m => m.StartsAt));
+
+        // The mentee accepts the series in one answer.
+        await (await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{series[0].Id}/response", new { response = "Accept" })).ReadAsync<MeetingView>();
+        var moved = await (await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{series[1].Id}/move",
+            new { startsAt = series[1].StartsAt.AddHours(2) })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Proposed, moved.Status);
+        await (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{series[2].Id}/cancel", new { })).ReadAsync<MeetingView>();
+
+        var all = await (await pair.Mentor.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>();
+        Assert.Equal([MeetingStatus.Accepted, MeetingStatus.Proposed, MeetingStatus.Cancelled, MeetingStatus.Accepted], all.Items.Select(m => m.Status));
+        Assert.Equal(series[1].StartsAt.AddHours(2), all.Items[1].StartsAt);
+        Assert.Equal(series[3].StartsAt, all.Items[3].StartsAt);
+
+        // The rest of the series can go in one step.
+        await (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{series[1].Id}/cancel", new { wholeSeries = true })).ReadAsync<MeetingView>();
+        var after = await (await pair.Mentor.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>();
+        Assert.Equal([MeetingStatus.Accepted, MeetingStatus.Cancelled, MeetingStatus.Cancelled, MeetingStatus.Cancelled], after.Items.Select(m => m.Status));
+    }
+
+    [Fact]
+    public async Task OnlyThePairAndTheProgramsCoordinatorsSeeItsMeetingsAndOthersGet404()
+    {
+        var pair = await fixture.PairAsync();
+        var meeting = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        var other = await fixture.PairAsync();
+        var outsider = await fixture.SignInAsync(pair.School.Outsider);
+
+        foreach (var client in new[] { outsider, other.Mentee.Client, other.Coordinator })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(pair.Meetings)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/meetings/{meeting.Id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync(pair.Meetings, InPerson())).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/cancel", new { })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/relationships/{pair.Relationship.Id}/meeting-suggestions")).StatusCode);
+        }
+
+        var seen = await (await pair.Coordinator.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>();
+        Assert.Equal(meeting.Id, Assert.Single(seen.Items).Id);
+        Assert.False(seen.Items[0].CanRespond);
+        // A coordinator proposes for groups, not for a pair, and never answers for them.
+        Assert.Equal(HttpStatusCode.Forbidden, (await pair.Coordinator.PostAsJsonAsync(pair.Meetings, InPerson())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task BadProposalsAreRefusedWithProblemDetails()
+    {
+        var pair = await fixture.PairAsync();
+        var past = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(DateTimeOffset.UtcNow.AddHours(-1)));
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        var nowhere = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = NextSpring, mode = "InPerson" });
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+        var tooMany = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(occurrences: 100));
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        var garbage = await pair.Mentee.Client.PostAsync(pair.Meetings, new StringContent("{\"startsAt\": \"soon\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        var page = await pair.Mentee.Client.GetAsync(pair.Meetings + "?pageSize=1000");
+        Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
+    }
+
+    [Fact]
+    public async Task OnlineMeetingsGetAJitsiRoomOrAPastedZoomTeamsOrMeetLinkByTheOrganisationsSetting()
+    {
+        var pair = await fixture.PairAsync();
+        var online = new { startsAt = NextSpring, mode = "Online", videoLink = "https://evil.example/x" };
+        var generated = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, online)).ReadAsync<List<MeetingView>>()).Single();
+        Assert.StartsWith("https://meet.jit.si/Tandem-", generated.VideoLink);
+        var another = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, online)).ReadAsync<List<MeetingView>>()).Single();
+        Assert.NotEqual(generated.VideoLink, another.VideoLink);
+
+        var settings = $"/api/v1/organisations/{pair.School.Organisation.Id}/meeting-settings";
+        Assert.Equal(HttpStatusCode.Forbidden, (await pair.Mentee.Client.PutAsJsonAsync(settings, new { videoLinks = "Pasted" })).StatusCode);
+        (await pair.Coordinator.PutAsJsonAsync(settings, new { videoLinks = "Pasted" })).EnsureSuccessStatusCode();
+
+        var wrongHost = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, online);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongHost.StatusCode);
+        Assert.Contains("zoom.us", await wrongHost.Content.ReadAsStringAsync());
+        var plainHttp = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = NextSpring, mode = "Online", videoLink = "http://zoom.us/j/1" });
+        Assert.Equal(HttpStatusCode.BadRequest, plainHttp.StatusCode);
+        var lookalike = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = NextSpring, mode = "Online", videoLink = "https://zoom.us.evil.example/j/1" });
+        Assert.Equal(HttpStatusCode.BadRequest, lookalike.StatusCode);
+        foreach (var link in new[] { "https://us02web.zoom.us/j/123456789?pwd=abc", "https://teams.microsoft.com/l/meetup-join/19%3ameeting", "https://meet.google.com/abc-defg-hij" })
+        {
+            var pasted = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = NextSpring, mode = "Online", videoLink = link })).ReadAsync<List<MeetingView>>()).Single();
+            Assert.Equal(new Uri(link).AbsoluteUri, pasted.VideoLink);
+        }
+    }
+
+    [Fact]
+    public async Task SuggestedTimesComeFromBothGridsInEachPersonsZoneOrSayWhoHasNoGrid()
+    {
+        // Tuesday 17:00 and 18:00 UTC (slots 41, 42) for both; the mentor also Monday 10:00 (slot 10).
+        var pair = await fixture.PairAsync(mentorFree: [10, 41, 42], menteeFree: [41, 42, 100], menteeZone: "America/New_York");
+        var suggestions = await (await pair.Mentee.Client.GetAsync($"/api/v1/relationships/{pair.Relationship.Id}/meeting-suggestions")).ReadAsync<TimeSuggestions>();
+        Assert.Empty(suggestions.WithoutAvailability);
+        Assert.InRange(suggestions.Times.Count, 1, 2);
+        foreach (var time in suggestions.Times)
+        {
+            Assert.Equal(DayOfWeek.Tuesday, time.StartsAt.DayOfWeek);
+            Assert.Equal(17, time.StartsAt.Hour);
+            var mentee = time.ForEachPerson.Single(p => p.UserId == pair.Mentee.User.Id);
+            Assert.Equal("America/New_York", mentee.TimeZoneId);
+            Assert.Equal(Zones.ToLocal(time.StartsAt, "America/New_York"), mentee.LocalStartsAt);
+        }
+
+        var without = await fixture.PairAsync(mentorFree: [10], menteeFree: null);
+        var none = await (await without.Mentor.Client.GetAsync($"/api/v1/relationships/{without.Relationship.Id}/meeting-suggestions")).ReadAsync<TimeSuggestions>();
+        Assert.Empty(none.Times);
+        Assert.Equal(["Mia Mentee"], none.WithoutAvailability);
+    }
+}
