@@ -7,6 +7,7 @@ using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Demo;
+using Tandem.Features.Matching;
 using Tandem.Features.Engagement;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
@@ -46,6 +47,7 @@ public static class TandemApp
         services.AddTandemApplications();
         services.AddTandemDemo();
         services.AddTandemRecruitment();
+        services.AddTandemMatching();
         services.AddTandemRelationships();
         services.AddTandemNotifications();
         services.AddTandemCheckIns();
@@ -80,6 +82,7 @@ public static class TandemApp
         app.MapPrograms();
         app.MapRecruitment();
         app.MapApplications();
+        app.MapMatching();
         app.MapRelationships();
         app.MapNotifications();
         app.MapCheckIns();

@@ -111,6 +111,23 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /information-sessions/{SessionId:guid}"] = Access.SignedIn,
         ["POST /information-sessions/{SessionId:guid}"] = Access.SignedIn,
 
+        // Matching: setup, drafts, adjustments, publishing (coordinators only; tested in Matching/)
+        ["GET /api/v1/programs/{programId:guid}/matching/setup"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}/matching/setup"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/matching/setup/preview"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/matching/drafts"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/matching/drafts/latest"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/matching/drafts/{draftId:guid}"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/matching/drafts/{draftId:guid}/publish"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/matching/rules"] = Access.SignedIn,
+        ["DELETE /api/v1/programs/{programId:guid}/matching/rules/{ruleId:guid}"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/matching/assignments"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/matching/candidates/{enrolmentId:guid}"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/matching"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/matching"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/matching/setup"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/matching/setup"] = Access.SignedIn,
+
         // Notifications (always the caller's own)
         ["GET /api/v1/me/notifications"] = Access.SignedIn,
         ["POST /api/v1/me/notifications/{notificationId:guid}/read"] = Access.SignedIn,

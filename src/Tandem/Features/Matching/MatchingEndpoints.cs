@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Matching;
+
+public static class MatchingEndpoints
+{
+    public static IServiceCollection AddTandemMatching(this IServiceCollection services) => services
+        .AddScoped<MatchingAccess>()
+        .AddScoped<MatchingPool>()
+        .AddScoped<GetMatchingSetup>()
+        .AddScoped<PreviewMatchingSetup>()
+        .AddScoped<SaveMatchingSetup>()
+        .AddScoped<RunPoolMatching>()
+        .AddScoped<GetMatchDraft>()
+        .AddScoped<AddMatchRule>()
+        .AddScoped<RemoveMatchRule>()
+        .AddScoped<AssignByHand>()
+        .AddScoped<ListCandidates>()
+        .AddScoped<PublishMatchDraft>();
+
+    public static IEndpointRouteBuilder MapMatching(this IEndpointRouteBuilder app)
+    {
+        var matching = app.MapGroup("/api/v1/programs/{programId:guid}/matching").WithTags("Matching").RequireAuthorization();
+        matching.MapGet("/setup", GetSetup).WithName("GetMatchingSetup");
+        matching.MapPut("/setup", SaveSetup).WithName("SaveMatchingSetup");
+        matching.MapPost("/setup/preview", PreviewSetup).WithName("PreviewMatchingSetup");
+        matching.MapPost("/drafts", Run).WithName("RunPoolMatching");
+        matching.MapGet("/drafts/latest", Latest).WithName("GetLatestMatchDraft");
+        matching.MapGet("/drafts/{draftId:guid}", Draft).WithName("GetMatchDraft");
+        matching.MapPost("/drafts/{draftId:guid}/publish", Publish).WithName("PublishMatchDraft");
+        matching.MapPost("/rules", AddRule).WithName("AddMatchRule");
+        matching.MapDelete("/rules/{ruleId:guid}", RemoveRule).WithName("RemoveMatchRule");
+        matching.MapPost("/assignments", Assign).WithName("AssignByHand");
+        matching.MapGet("/candidates/{enrolmentId:guid}", Candidates).WithName("ListMatchCandidates");
+        return app;
+    }
+
+    private static async Task<Results<Ok<MatchingSetupView>, ProblemHttpResult>> GetSetup(Guid programId, ClaimsPrincipal user, GetMatchingSetup useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchingSetupView>, ProblemHttpResult>> SaveSetup(Guid programId, SaveMatchingSetupRequest request, ClaimsPrincipal user, SaveMatchingSetup useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchingSetupView>, ProblemHttpResult>> PreviewSetup(Guid programId, SaveMatchingSetupRequest request, ClaimsPrincipal user, PreviewMatchingSetup useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Run(Guid programId, ClaimsPrincipal user, RunPoolMatching run, GetMatchDraft get, CancellationToken ct)
+    {
+        var actor = Actor.From(user);
+        var draft = await run.RunAsync(actor, programId, ct);
+        if (draft.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+        return (await get.RunAsync(actor, programId, draft.Value!.Id, ct: ct)).ToOk();
+    }
+
+    private static Failure? CheckPage(int page, int pageSize) => page < 1 || pageSize < 1 || pageSize > GetMatchDraft.MaxPageSize
+        ? Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize), page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {GetMatchDraft.MaxPageSize}.")
+        : null;
+
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Latest(Guid programId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, int pageSize = 50) =>
+        CheckPage(page, pageSize) is { } invalid ? invalid.ToProblem() : (await useCase.RunAsync(Actor.From(user), programId, null, page, pageSize, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Draft(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, int pageSize = 50) =>
+        CheckPage(page, pageSize) is { } invalid ? invalid.ToProblem() : (await useCase.RunAsync(Actor.From(user), programId, draftId, page, pageSize, ct)).ToOk();
+
+    private static async Task<Results<Ok<PublishResult>, ProblemHttpResult>> Publish(Guid programId, Guid draftId, PublishRequest request, ClaimsPrincipal user, PublishMatchDraft useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, draftId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchRuleView>, ProblemHttpResult>> AddRule(Guid programId, MatchRuleRequest request, ClaimsPrincipal user, AddMatchRule useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveRule(Guid programId, Guid ruleId, ClaimsPrincipal user, RemoveMatchRule useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), programId, ruleId, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Assign(Guid programId, AssignRequest request, ClaimsPrincipal user, AssignByHand assign, GetMatchDraft get, CancellationToken ct)
+    {
+        var actor = Actor.From(user);
+        var draft = await assign.RunAsync(actor, programId, request, ct);
+        if (draft.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+        return (await get.RunAsync(actor, programId, draft.Value!.Id, ct: ct)).ToOk();
+    }
+
+    private static async Task<Results<Ok<CandidatesView>, ProblemHttpResult>> Candidates(Guid programId, Guid enrolmentId, ClaimsPrincipal user, ListCandidates useCase, CancellationToken ct, int limit = 10) =>
+        limit is < 1 or > ListCandidates.MaxLimit
+            ? Invalid.Field(nameof(limit), $"limit must be between 1 and {ListCandidates.MaxLimit}.").ToProblem()
+            : (await useCase.RunAsync(Actor.From(user), programId, enrolmentId, limit, ct)).ToOk();
+}

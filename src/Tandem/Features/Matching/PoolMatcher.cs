@@ -1,0 +1,335 @@
+using Tandem.Matching;
+
+namespace Tandem.Features.Matching;
+
+/// <summary>A proposed pair by pool index: <see cref="First"/> indexes the mentors (or peers), <see cref="Second"/> the mentees (or peers).</summary>
+public sealed record IndexedPair(int Group, int First, int Second, bool Locked);
+
+public sealed record PoolMatch(IReadOnlyList<IndexedPair> Pairs, IReadOnlyList<(PoolMember Person, string Reason)> Unmatched, int MatchedSeekers);
+
+/// <summary>
+/// Runs the engine over a scored pool, honouring the coordinator's locks and prohibitions: exact assignment for
+/// mentor–mentee (capacity above one gives a group), weighted matching for peer pairs, group formation for
+/// study groups. Says why each person left over could not be matched.
+/// </summary>
+public static class PoolMatcher
+{
+    public static PoolMatch Run(PoolScoring scoring)
+    {
+        var pool = scoring.Pool;
+        if (!pool.IsPeer)
+        {
+            return MentorMentee(scoring);
+        }
+        return pool.GroupSize > 2 ? StudyGroups(scoring) : PeerPairs(scoring);
+    }
+
+    private static PoolMatch MentorMentee(PoolScoring scoring)
+    {
+        var pool = scoring.Pool;
+        var menteeIndex = pool.Mentees.Select((m, i) => (m.EnrolmentId, i)).ToDictionary(x => x.EnrolmentId, x => x.i);
+        var mentorIndex = pool.Mentors.Select((m, i) => (m.EnrolmentId, i)).ToDictionary(x => x.EnrolmentId, x => x.i);
+        var caps = pool.Mentors.Select(m => m.Capacity).ToArray();
+        var forbidden = pool.Rules
+            .Where(r => r.Kind == MatchRuleKind.Forbid && mentorIndex.ContainsKey(r.FirstEnrolmentId) && menteeIndex.ContainsKey(r.SecondEnrolmentId))
+            .Select(r => new MenteeMentor(menteeIndex[r.SecondEnrolmentId], mentorIndex[r.FirstEnrolmentId]))
+            .ToHashSet();
+        var locks = new List<MenteeMentor>();
+        var used = new int[caps.Length];
+        foreach (var r in pool.Rules.Where(r => r.Kind == MatchRuleKind.Lock))
+        {
+            if (mentorIndex.TryGetValue(r.FirstEnrolmentId, out var j) && menteeIndex.TryGetValue(r.SecondEnrolmentId, out var i)
+                && locks.All(l => l.Mentee != i) && used[j] < caps[j])
+            {
+                locks.Add(new MenteeMentor(i, j));
+                used[j]++;
+            }
+        }
+        var source = new CoordinatorScores(scoring, locks);
+        var result = OptimalAssignment.Solve(new PoolProblem(source, caps, MatchingObjective.MaxMatchedThenScore, locks, forbidden.ToList()));
+        var lockSet = locks.ToHashSet();
+        var pairs = new List<IndexedPair>();
+        var groupOf = new Dictionary<int, int>();
+        for (var i = 0; i < result.MentorOfMentee.Length; i++)
+        {
+            var j = result.MentorOfMentee[i];
+            if (j < 0)
+            {
+                continue;
+            }
+            if (!groupOf.TryGetValue(j, out var g))
+            {
+                g = groupOf[j] = groupOf.Count + 1;
+            }
+            pairs.Add(new IndexedPair(g, j, i, lockSet.Contains(new MenteeMentor(i, j))));
+        }
+        var unmatched = new List<(PoolMember, string)>();
+        var row = new int[pool.Mentors.Count];
+        for (var i = 0; i < pool.Mentees.Count; i++)
+        {
+            if (result.MentorOfMentee[i] >= 0)
+            {
+                continue;
+            }
+            unmatched.Add((pool.Mentees[i], MenteeReason(scoring, i, forbidden, row)));
+        }
+        for (var j = 0; j < pool.Mentors.Count; j++)
+        {
+            if (groupOf.ContainsKey(j))
+            {
+                continue;
+            }
+            var anyAllowed = Enumerable.Range(0, pool.Mentees.Count).Any(i => scoring.Score(i, j) != PairScores.Forbidden && !forbidden.Contains(new MenteeMentor(i, j)));
+            unmatched.Add((pool.Mentors[j], pool.Mentees.Count == 0 ? "there are no mentees waiting"
+                : anyAllowed ? "every mentee who fits this mentor is matched with someone who fits them better"
+                : "the hard rules rule out every mentee waiting"));
+        }
+        return new PoolMatch(pairs, unmatched, pairs.Count);
+    }
+
+    private static string MenteeReason(PoolScoring scoring, int mentee, HashSet<MenteeMentor> forbidden, int[] row)
+    {
+        var pool = scoring.Pool;
+        if (pool.Mentors.Count == 0)
+        {
+            return "there are no mentors with free capacity";
+        }
+        scoring.Scorer.ScoreRow(mentee, row);
+        var fitting = 0;
+        var failures = new Dictionary<string, int>();
+        var byCoordinator = 0;
+        for (var j = 0; j < pool.Mentors.Count; j++)
+        {
+            if (forbidden.Contains(new MenteeMentor(mentee, j)))
+            {
+                byCoordinator++;
+            }
+            else if (row[j] != PairScores.Forbidden)
+            {
+                fitting++;
+            }
+            else
+            {
+                foreach (var c in scoring.Explain(mentee, j, out _, out _).Where(c => c.Required && !c.Met))
+                {
+                    failures[c.Criterion] = failures.GetValueOrDefault(c.Criterion) + 1;
+                }
+            }
+        }
+        if (fitting > 0)
+        {
+            return $"the {fitting} mentor(s) who fit are full with other mentees";
+        }
+        return RuledOut(failures, byCoordinator, "mentor");
+    }
+
+    private static string RuledOut(Dictionary<string, int> failures, int byCoordinator, string partner)
+    {
+        var parts = failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} rules out {f.Value}").ToList();
+        if (byCoordinator > 0)
+        {
+            parts.Add($"the coordinator forbade {byCoordinator}");
+        }
+        return $"no {partner} meets the hard rules ({string.Join("; ", parts)})";
+    }
+
+    private static PoolMatch PeerPairs(PoolScoring scoring)
+    {
+        var pool = scoring.Pool;
+        var n = pool.Mentees.Count;
+        var (allowed, scores, taken, locked) = PeerGraph(scoring);
+        var pairs = new List<IndexedPair>();
+        foreach (var (a, b) in locked)
+        {
+            pairs.Add(new IndexedPair(pairs.Count + 1, a, b, true));
+        }
+        var edges = new List<PeerEdge>();
+        long maxAbs = 0;
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = a + 1; b < n; b++)
+            {
+                if (!taken[a] && !taken[b] && allowed[a, b])
+                {
+                    maxAbs = Math.Max(maxAbs, Math.Abs((long)scores[a, b]));
+                }
+            }
+        }
+        // Pair as many people as possible first, then maximise the score: every edge carries a bonus larger
+        // than any difference in total score.
+        var bonus = (maxAbs + 1) * (n + 1);
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = a + 1; b < n; b++)
+            {
+                if (!taken[a] && !taken[b] && allowed[a, b])
+                {
+                    edges.Add(new PeerEdge(a, b, scores[a, b] + bonus));
+                }
+            }
+        }
+        var result = PeerPairing.Solve(new PeerPairProblem(n, edges));
+        foreach (var e in result.Pairs)
+        {
+            pairs.Add(new IndexedPair(pairs.Count + 1, e.A, e.B, false));
+        }
+        return PeerOutcome(scoring, pairs, allowed);
+    }
+
+    private static PoolMatch StudyGroups(PoolScoring scoring)
+    {
+        var pool = scoring.Pool;
+        var n = pool.Mentees.Count;
+        var (allowed, scores, _, locked) = PeerGraph(scoring);
+        const long Penalty = 1L << 30;
+        var matrix = new long[n, n];
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = 0; b < n; b++)
+            {
+                matrix[a, b] = a == b ? 0 : allowed[Math.Min(a, b), Math.Max(a, b)] ? scores[Math.Min(a, b), Math.Max(a, b)] : -Penalty;
+            }
+        }
+        foreach (var (a, b) in locked)
+        {
+            matrix[a, b] = matrix[b, a] = Penalty;
+        }
+        var pairs = new List<IndexedPair>();
+        if (n >= 2)
+        {
+            var result = GroupFormation.Solve(new GroupProblem(n, pool.GroupSize, matrix));
+            var g = 0;
+            var lockedSet = locked.ToHashSet();
+            foreach (var group in result.Groups.Where(x => x.Length >= 2))
+            {
+                g++;
+                for (var x = 0; x < group.Length; x++)
+                {
+                    for (var y = x + 1; y < group.Length; y++)
+                    {
+                        pairs.Add(new IndexedPair(g, group[x], group[y], lockedSet.Contains((group[x], group[y])) || lockedSet.Contains((group[y], group[x]))));
+                    }
+                }
+            }
+        }
+        return PeerOutcome(scoring, pairs, allowed);
+    }
+
+    private static PoolMatch PeerOutcome(PoolScoring scoring, List<IndexedPair> pairs, bool[,] allowed)
+    {
+        var pool = scoring.Pool;
+        var n = pool.Mentees.Count;
+        var matched = pairs.SelectMany(p => new[] { p.First, p.Second }).ToHashSet();
+        var unmatched = new List<(PoolMember, string)>();
+        for (var a = 0; a < n; a++)
+        {
+            if (matched.Contains(a))
+            {
+                continue;
+            }
+            var fits = Enumerable.Range(0, n).Count(b => b != a && allowed[Math.Min(a, b), Math.Max(a, b)]);
+            string reason;
+            if (n == 1)
+            {
+                reason = "nobody else is waiting";
+            }
+            else if (fits > 0)
+            {
+                reason = $"the {fits} peer(s) who fit are paired with others (an odd one out)";
+            }
+            else
+            {
+                var failures = new Dictionary<string, int>();
+                for (var b = 0; b < n; b++)
+                {
+                    if (b != a)
+                    {
+                        foreach (var c in scoring.Explain(a, b, out _, out _).Where(c => c.Required && !c.Met))
+                        {
+                            failures[c.Criterion] = failures.GetValueOrDefault(c.Criterion) + 1;
+                        }
+                    }
+                }
+                reason = RuledOut(failures, 0, "peer");
+            }
+            unmatched.Add((pool.Mentees[a], reason));
+        }
+        return new PoolMatch(pairs, unmatched, matched.Count);
+    }
+
+    /// <summary>Peers: a pair is allowed when either way round passes the hard rules and the coordinator has not forbidden it.</summary>
+    private static (bool[,] Allowed, int[,] Scores, bool[] Taken, List<(int, int)> Locked) PeerGraph(PoolScoring scoring)
+    {
+        var pool = scoring.Pool;
+        var n = pool.Mentees.Count;
+        var index = pool.Mentees.Select((m, i) => (m.EnrolmentId, i)).ToDictionary(x => x.EnrolmentId, x => x.i);
+        var rows = new int[n][];
+        for (var a = 0; a < n; a++)
+        {
+            rows[a] = new int[n];
+            scoring.Scorer.ScoreRow(a, rows[a]);
+        }
+        var allowed = new bool[n, n];
+        var scores = new int[n, n];
+        for (var a = 0; a < n; a++)
+        {
+            for (var b = a + 1; b < n; b++)
+            {
+                var ab = rows[a][b];
+                var ba = rows[b][a];
+                allowed[a, b] = ab != PairScores.Forbidden || ba != PairScores.Forbidden;
+                scores[a, b] = ab == PairScores.Forbidden ? ba : ba == PairScores.Forbidden ? ab : Math.Max(ab, ba);
+            }
+        }
+        bool Known(MatchRule r) => index.ContainsKey(r.FirstEnrolmentId) && index.ContainsKey(r.SecondEnrolmentId) && r.FirstEnrolmentId != r.SecondEnrolmentId;
+        foreach (var r in pool.Rules.Where(r => r.Kind == MatchRuleKind.Forbid && Known(r)))
+        {
+            var (a, b) = (index[r.FirstEnrolmentId], index[r.SecondEnrolmentId]);
+            allowed[Math.Min(a, b), Math.Max(a, b)] = false;
+        }
+        var taken = new bool[n];
+        var locked = new List<(int, int)>();
+        foreach (var r in pool.Rules.Where(r => r.Kind == MatchRuleKind.Lock && Known(r)))
+        {
+            var (a, b) = (index[r.FirstEnrolmentId], index[r.SecondEnrolmentId]);
+            if (pool.GroupSize > 2 || (!taken[a] && !taken[b]))
+            {
+                taken[a] = taken[b] = true;
+                locked.Add((a, b));
+            }
+        }
+        return (allowed, scores, taken, locked);
+    }
+
+    /// <summary>The feature scores, with the coordinator's locked pairs allowed even where a hard rule would forbid them.</summary>
+    private sealed class CoordinatorScores(PoolScoring scoring, IReadOnlyList<MenteeMentor> locks) : IPairScoreSource
+    {
+        private readonly Dictionary<int, (int Mentor, int Score)> _locked = locks.ToDictionary(
+            l => l.Mentee,
+            l => (l.Mentor, Math.Clamp((int)scoring.Scorer.Explain(l.Mentee, l.Mentor).Score, -PairScores.MaxMagnitude, PairScores.MaxMagnitude)));
+
+        public int MenteeCount => scoring.Scorer.MenteeCount;
+        public int MentorCount => scoring.Scorer.MentorCount;
+
+        public void ScoreRow(int mentee, Span<int> scores)
+        {
+            scoring.Scorer.ScoreRow(mentee, scores);
+            if (_locked.TryGetValue(mentee, out var l))
+            {
+                scores[l.Mentor] = l.Score;
+            }
+        }
+
+        public void ScoreColumn(int mentor, Span<int> scores)
+        {
+            scoring.Scorer.ScoreColumn(mentor, scores);
+            foreach (var (mentee, l) in _locked)
+            {
+                if (l.Mentor == mentor)
+                {
+                    scores[mentee] = l.Score;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Matching;
+
+public sealed class PublishRequest
+{
+    [Required]
+    public DateOnly? StartsOn { get; set; }
+}
+
+public sealed record PublishResult(Guid DraftId, int Relationships, int PeopleNotified, DateOnly StartsOn);
+
+/// <summary>
+/// What a participant is told about why they were matched: only criteria that read no private answer.
+/// </summary>
+public static class ParticipantExplanation
+{
+    public static string For(IEnumerable<ProposalCriterion> criteria)
+    {
+        var visible = criteria.Where(c => !c.Private && (c.Met || c.Points != 0)).Select(c => c.Text).ToList();
+        return visible.Count == 0 ? "you fit the program's matching rules" : string.Join("; ", visible);
+    }
+
+    /// <summary>Share of the visible criteria met, 0–100 (the score participants and relationship pages show).</summary>
+    public static int Percent(IReadOnlyList<ProposalCriterion> criteria) => criteria.Count == 0
+        ? 100
+        : (int)Math.Round(100.0 * criteria.Count(c => c.Met) / criteria.Count);
+}
+
+/// <summary>
+/// Turns the newest draft into relationships (a mentor with one mentee is a pair, with several a group; peers by
+/// their group number) in one transaction, then tells everybody in the app and by e-mail who their partner is,
+/// their partner's introduction and why they were matched; never a private answer.
+/// </summary>
+public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartRelationship start, Notify notify, TimeProvider clock)
+{
+    public async Task<Outcome<PublishResult>> RunAsync(Actor actor, Guid programId, Guid draftId, PublishRequest request, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var program = found.Value!;
+        var draft = await db.Set<MatchDraft>().Include(d => d.Proposals).SingleOrDefaultAsync(d => d.Id == draftId && d.ProgramId == programId, ct);
+        if (draft is null)
+        {
+            return new NotFound("No such draft in this program.");
+        }
+        if (draft.Status != MatchDraftStatus.Draft)
+        {
+            return new Conflict($"This draft is {draft.Status.ToString().ToLowerInvariant()}; only the newest draft can be published.");
+        }
+        if (draft.Proposals.Count == 0)
+        {
+            return new Conflict("This draft proposes no matches.");
+        }
+        var startsOn = request.StartsOn!.Value;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (startsOn < today.AddYears(-1) || startsOn > today.AddYears(2))
+        {
+            return Invalid.Field("startsOn", "Choose a start date within a year before and two years after today.");
+        }
+
+        var groups = draft.Proposals.GroupBy(p => p.GroupNumber).OrderBy(g => g.Key).ToList();
+        var peer = program.Pairing == PairingModel.PeerToPeer;
+        var started = new List<(Relationship Relationship, List<MatchProposal> Proposals)>();
+        var outcome = await SeatTransaction.RunAsync(db, async () =>
+        {
+            started.Clear();
+            foreach (var group in groups)
+            {
+                var proposals = group.ToList();
+                var members = proposals.SelectMany(p => new[] { p.FirstEnrolmentId, p.SecondEnrolmentId }).Distinct().ToList();
+                var explanations = proposals.Select(p => p.Explanation()).ToList();
+                var why = proposals.Count == 1
+                    ? ParticipantExplanation.For(explanations[0])
+                    : string.Join("\n", proposals.Select((p, i) => ParticipantExplanation.For(explanations[i])));
+                var score = (int)Math.Round(explanations.Average(ParticipantExplanation.Percent));
+                var result = await start.StartAsync(new StartRelationshipRequest(programId, members,
+                    members.Count == 2 ? RelationshipKind.Pair : RelationshipKind.Group, startsOn, RelationshipSource.PoolMatch,
+                    why.Length > 4000 ? why[..4000] : why, score), actor.UserId, null, ct);
+                if (result.Failure is { } notStarted)
+                {
+                    return notStarted;
+                }
+                started.Add((result.Value!, proposals));
+            }
+            var tracked = await db.Set<MatchDraft>().SingleAsync(d => d.Id == draftId, ct);
+            tracked.Publish(startsOn, clock.GetUtcNow().UtcDateTime);
+            // Locks served this round; prohibitions stay for later rounds (late joiners).
+            db.RemoveRange(await db.Set<MatchRule>().Where(r => r.ProgramId == programId && r.Kind == MatchRuleKind.Lock).ToListAsync(ct));
+            await db.SaveChangesAsync(ct);
+            return Outcome(true);
+        }, ct);
+        if (outcome.Failure is { } conflict)
+        {
+            return conflict;
+        }
+
+        var messages = await MessagesAsync(program, started, peer, startsOn, ct);
+        await notify.RunAsync(messages, ct);
+        return new PublishResult(draftId, started.Count, messages.Count, startsOn);
+    }
+
+    private static Outcome<bool> Outcome(bool value) => value;
+
+    private async Task<List<NotificationMessage>> MessagesAsync(
+        MentorshipProgram program, List<(Relationship Relationship, List<MatchProposal> Proposals)> started, bool peer, DateOnly startsOn, CancellationToken ct)
+    {
+        var enrolmentIds = started.SelectMany(s => s.Relationship.Members.Select(m => m.EnrolmentId)).ToHashSet();
+        var people = await People.LoadAsync(db, enrolmentIds, ct);
+        var introductions = await IntroductionsAsync(program.Id, people.Values.ToList(), ct);
+        var messages = new List<NotificationMessage>();
+        foreach (var (relationship, proposals) in started)
+        {
+            foreach (var member in relationship.Members)
+            {
+                var me = people[member.EnrolmentId];
+                // Each person hears about the partners they were matched with directly (a mentee: the mentor; a mentor: each mentee).
+                var mine = proposals.Where(p => p.FirstEnrolmentId == me.EnrolmentId || p.SecondEnrolmentId == me.EnrolmentId).ToList();
+                var body = new StringBuilder();
+                body.Append($"{program.Name}: from {startsOn:d MMMM yyyy} you are matched with ");
+                body.Append(string.Join(", ", relationship.Members.Where(m => m.EnrolmentId != me.EnrolmentId).Select(m => people[m.EnrolmentId].Name)));
+                body.Append(".\n");
+                foreach (var p in mine)
+                {
+                    var partner = people[p.FirstEnrolmentId == me.EnrolmentId ? p.SecondEnrolmentId : p.FirstEnrolmentId];
+                    body.Append($"\nAbout {partner.Name} ({RoleName(partner.Role)}):\n");
+                    body.Append(introductions.GetValueOrDefault(partner.EnrolmentId) is { Length: > 0 } intro ? intro : "(no introduction yet)\n");
+                    body.Append($"Why you were matched: {ParticipantExplanation.For(p.Explanation())}.\n");
+                }
+                var title = peer ? (relationship.Members.Count > 2 ? "Your study group" : "Your study partner")
+                    : me.Role == ProgramRole.Mentee ? "Your mentor" : relationship.Members.Count > 2 ? "Your mentees" : "Your mentee";
+                messages.Add(new NotificationMessage(me.UserId, $"{title} in {program.Name}", body.ToString(), $"/relationships/{relationship.Id}"));
+            }
+        }
+        return messages;
+    }
+
+    private static string RoleName(ProgramRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// A person's introduction: their answers to the non-private text questions of their form. Private questions
+    /// (and everything else) stay with the coordinators.
+    /// </summary>
+    private async Task<Dictionary<Guid, string>> IntroductionsAsync(Guid programId, IReadOnlyList<PersonRef> people, CancellationToken ct)
+    {
+        var userIds = people.Select(p => p.UserId).ToList();
+        var applications = await db.Set<Application>().AsNoTracking()
+            .Where(a => a.ProgramId == programId && userIds.Contains(a.UserId) && a.Status == ApplicationStatus.Approved && a.QuestionnaireId != null)
+            .Select(a => new { a.UserId, a.Role, a.AnswersJson, Questions = a.Questionnaire!.QuestionsJson })
+            .ToListAsync(ct);
+        var result = new Dictionary<Guid, string>();
+        foreach (var person in people)
+        {
+            var application = applications.FirstOrDefault(a => a.UserId == person.UserId && a.Role == person.Role);
+            if (application is null)
+            {
+                continue;
+            }
+            var answers = AnswerSheet.Parse(application.AnswersJson);
+            var text = new StringBuilder();
+            foreach (var q in Questionnaire.Parse(application.Questions).Where(q => !q.Private && q.Type is QuestionType.ShortText or QuestionType.LongText))
+            {
+                if (answers.TryGetValue(q.Id, out var value))
+                {
+                    text.Append($"  {q.Prompt} {AnswerSheet.Display(q, value)}\n");
+                }
+            }
+            result[person.EnrolmentId] = text.ToString();
+        }
+        return result;
+    }
+}
