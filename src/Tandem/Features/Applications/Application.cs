@@ -54,6 +54,9 @@ public sealed class Application
     /// <summary>How many mentees an approved mentor takes (set at approval; read by matching).</summary>
     public int? MentorCapacity { get; private set; }
 
+    /// <summary>Bumped by every change; a concurrency token, so two coordinators deciding at once cannot both win.</summary>
+    public int Revision { get; private set; }
+
     public bool IsDecidable => Status is ApplicationStatus.Submitted or ApplicationStatus.Waitlisted;
 
     /// <summary>Only drafts change; a draft moves to a newer form version when the applicant saves it.</summary>
@@ -70,6 +73,7 @@ public sealed class Application
         GuardianName = guardianName;
         GuardianEmail = guardianEmail;
         UpdatedAt = at;
+        Revision++;
     }
 
     public void Submit(DateTime at)
@@ -81,6 +85,7 @@ public sealed class Application
         Status = ApplicationStatus.Submitted;
         SubmittedAt = at;
         UpdatedAt = at;
+        Revision++;
     }
 
     public void Decide(Decision decision, Guid by, DateTime at, string? message, int? capacity)
@@ -100,6 +105,7 @@ public sealed class Application
         DecisionMessage = message;
         MentorCapacity = decision == Decision.Approve ? capacity : null;
         UpdatedAt = at;
+        Revision++;
     }
 }
 
