@@ -199,6 +199,10 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /programs/{ProgramId:guid}/applications/{ApplicationId:guid}"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/questionnaires/{Role}"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/questionnaires/{Role}"] = Access.SignedIn,
+        ["GET /relationships/{RelationshipId:guid}/meetings"] = Access.SignedIn,
+        ["POST /relationships/{RelationshipId:guid}/meetings"] = Access.SignedIn,
+        ["GET /my/calendar"] = Access.SignedIn,
+        ["POST /my/calendar"] = Access.SignedIn,
     };
 
     /// <summary>Endpoints the framework maps for itself (Blazor's script, static files): public by nature.</summary>

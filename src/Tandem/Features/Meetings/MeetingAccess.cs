@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
@@ -17,6 +18,10 @@ public sealed class MeetingAccess(TandemDb db, RelationshipAccess relationships)
     }
 
     public IQueryable<Relationship> Relationships(Actor actor) => relationships.Readable(actor);
+
+    /// <summary>The person's IANA zone ("UTC" when unknown).</summary>
+    public async Task<string> ZoneOfAsync(Guid userId, CancellationToken ct = default) =>
+        await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(ct) ?? "UTC";
 
     public IQueryable<Guid> ManagedProgramIds(Actor actor) => relationships.ManagedProgramIds(actor);
 }

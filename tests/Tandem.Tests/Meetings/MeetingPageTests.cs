@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Tandem.Features.Meetings;
+using Tandem.Features.Programs;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Meetings;
+
+public sealed partial class MeetingPageTests(MeetingFixture fixture) : IClassFixture<MeetingFixture>
+{
+    private async Task<PageClient> PagesAsync(Tandem.Features.Accounts.UserSummary user)
+    {
+        var page = new PageClient(fixture.Anonymous());
+        var response = await page.SubmitAsync("/account/sign-in", "sign-in", [new("Input.Email", user.Email), new("Input.Password", TandemFactory.Password)]);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return page;
+    }
+
+    [Fact]
+    public async Task TheMenteeProposesASuggestedTimeOnThePageAndTheMentorAcceptsIt()
+    {
+        var pair = await fixture.PairAsync(mentorFree: [.. Enumerable.Range(0, 168)], menteeFree: [.. Enumerable.Range(0, 168)], menteeZone: "America/New_York");
+        var path = $"/relationships/{pair.Relationship.Id}/meetings";
+        var mentee = await PagesAsync(pair.Mentee.User);
+        var html = await mentee.Http.GetStringAsync(path);
+        Assert.Contains("Suggested times", html);
+        Assert.Contains("(America/New_York)", html);
+        var suggested = SuggestedValue().Match(html).Groups[1].Value;
+        var proposed = await mentee.SubmitAsync(path, "propose", [new("Suggested", suggested), new("Mode", "InPerson"), new("Place", "Library"), new("Duration", "45"), new("Occurrences", "1")]);
+        Assert.Equal(HttpStatusCode.OK, proposed.StatusCode);
+        Assert.Contains("Meeting proposed.", await proposed.Content.ReadAsStringAsync());
+
+        var meeting = Assert.Single((await (await pair.Mentor.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>()).Items);
+        Assert.Equal(DateTimeOffset.Parse(suggested).UtcDateTime, meeting.StartsAt);
+        var mentor = await PagesAsync(pair.Mentor.User);
+        var accepted = await mentor.SubmitAsync(path, "answer", [new("Answer", $"accept:{meeting.Id}")]);
+        Assert.Contains("Meeting accepted.", await accepted.Content.ReadAsStringAsync());
+        Assert.Equal(MeetingStatus.Accepted, (await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>()).Status);
+
+        var typed = await mentee.SubmitAsync(path, "propose", [new("Date", "2027-05-04"), new("Time", "16:30"), new("Mode", "InPerson"), new("Place", "Café"), new("Occurrences", "3")]);
+        Assert.Contains("3 meetings proposed.", await typed.Content.ReadAsStringAsync());
+        var all = await (await pair.Mentee.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>();
+        Assert.Equal(new DateTime(2027, 5, 4, 20, 30, 0), all.Items.Single(m => m.SeriesId is not null && m.StartsAt.Day == 4).StartsAt);
+
+        var nowhere = await mentee.SubmitAsync(path, "propose", [new("Mode", "InPerson"), new("Place", "Café")]);
+        Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task OutsidersGetNotFoundAndEveryoneCanMakeAndTurnOffTheirFeed()
+    {
+        var pair = await fixture.PairAsync();
+        var outsider = await PagesAsync(pair.School.Outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync($"/relationships/{pair.Relationship.Id}/meetings")).StatusCode);
+
+        var mentor = await PagesAsync(pair.Mentor.User);
+        var made = await mentor.SubmitAsync("/my/calendar", "feed", [new("Action", "new")]);
+        var url = FeedUrl().Match(await made.Content.ReadAsStringAsync());
+        Assert.True(url.Success);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Anonymous().GetAsync(new Uri(url.Groups[1].Value).AbsolutePath)).StatusCode);
+        await mentor.SubmitAsync("/my/calendar", "feed", [new("Action", "revoke")]);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Anonymous().GetAsync(new Uri(url.Groups[1].Value).AbsolutePath)).StatusCode);
+    }
+
+    [GeneratedRegex("name=\"Suggested\" value=\"([^\"]+)\"")]
+    private static partial Regex SuggestedValue();
+
+    [GeneratedRegex("<code id=\"feed-url\">([^<]+)</code>")]
+    private static partial Regex FeedUrl();
+}
