@@ -39,6 +39,10 @@ public sealed record RelationshipView(
     public Guid? PreviousRelationshipId { get; init; }
     public bool PoorFit { get; init; }
     public IReadOnlyList<RelationshipStatus> AllowedTransitions { get; init; } = [];
+
+    /// <summary>In the actor's own list: when the early fit check opens, and their answer if given.</summary>
+    public DateOnly? FitCheckOpensOn { get; init; }
+    public FitAnswer? MyFitAnswer { get; init; }
 }
 
 /// <summary>The HTTP body of "start a relationship" (the program comes from the route).</summary>

@@ -13,17 +13,31 @@ public static class RelationshipEndpoints
         .AddScoped<StartRelationship>()
         .AddScoped<GetRelationship>()
         .AddScoped<ListMyRelationships>()
-        .AddScoped<ListProgramRelationships>();
+        .AddScoped<ListProgramRelationships>()
+        .AddScoped<ChangeRelationshipStatus>()
+        .AddScoped<Rematch>()
+        .AddScoped<GetFitCheck>()
+        .AddScoped<AnswerFitCheck>()
+        .AddScoped<GetRelationshipSettings>()
+        .AddScoped<ChangeRelationshipSettings>();
 
     public static IEndpointRouteBuilder MapRelationships(this IEndpointRouteBuilder app)
     {
         var relationships = app.MapGroup("/api/v1/relationships").WithTags("Relationships").RequireAuthorization();
         relationships.MapGet("/mine", Mine).WithName("ListMyRelationships");
         relationships.MapGet("/{relationshipId:guid}", Get).WithName("GetRelationship");
+        relationships.MapPost("/{relationshipId:guid}/status", ChangeStatus).WithName("ChangeRelationshipStatus");
+        relationships.MapPost("/{relationshipId:guid}/rematch", RematchPerson).WithName("Rematch");
+        relationships.MapGet("/{relationshipId:guid}/fit-check", FitCheck).WithName("GetFitCheck");
+        relationships.MapPost("/{relationshipId:guid}/fit-check", AnswerFit).WithName("AnswerFitCheck");
 
         var programs = app.MapGroup("/api/v1/programs/{programId:guid}/relationships").WithTags("Relationships").RequireAuthorization();
         programs.MapGet("/", List).WithName("ListProgramRelationships");
         programs.MapPost("/", Start).WithName("StartRelationship");
+
+        var settings = app.MapGroup("/api/v1/programs/{programId:guid}/relationship-settings").WithTags("Relationships").RequireAuthorization();
+        settings.MapGet("/", GetSettings).WithName("GetRelationshipSettings");
+        settings.MapPut("/", ChangeSettings).WithName("ChangeRelationshipSettings");
         return app;
     }
 
@@ -65,4 +79,32 @@ public static class RelationshipEndpoints
             ? failure.ToProblem()
             : TypedResults.Created($"/api/v1/relationships/{outcome.Value!.Id}", outcome.Value);
     }
+
+    private static async Task<Results<Ok<RelationshipView>, ProblemHttpResult>> ChangeStatus(
+        Guid relationshipId, ChangeRelationshipStatusRequest request, ClaimsPrincipal user, ChangeRelationshipStatus useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), relationshipId, request, ct)).ToOk();
+
+    private static async Task<Results<Created<RelationshipView>, ProblemHttpResult>> RematchPerson(
+        Guid relationshipId, RematchRequest request, ClaimsPrincipal user, Rematch useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), relationshipId, request, ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : TypedResults.Created($"/api/v1/relationships/{outcome.Value!.Id}", outcome.Value);
+    }
+
+    private static async Task<Results<Ok<FitCheckView>, ProblemHttpResult>> FitCheck(Guid relationshipId, ClaimsPrincipal user, GetFitCheck useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), relationshipId, ct)).ToOk();
+
+    private static async Task<Results<Ok<FitCheckView>, ProblemHttpResult>> AnswerFit(
+        Guid relationshipId, FitCheckRequest request, ClaimsPrincipal user, AnswerFitCheck useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), relationshipId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<RelationshipSettingsView>, ProblemHttpResult>> GetSettings(
+        Guid programId, ClaimsPrincipal user, GetRelationshipSettings useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
+
+    private static async Task<Results<Ok<RelationshipSettingsView>, ProblemHttpResult>> ChangeSettings(
+        Guid programId, RelationshipSettingsRequest request, ClaimsPrincipal user, ChangeRelationshipSettings useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
 }

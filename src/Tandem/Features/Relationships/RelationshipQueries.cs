@@ -33,6 +33,17 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
             .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
             .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
             .Skip((page - 1) * size).Take(size), ct);
+        var ids = items.Select(r => r.Id).ToList();
+        var programIds = items.Select(r => r.ProgramId).Distinct().ToList();
+        var answers = await db.Set<FitCheckAnswer>().Where(a => ids.Contains(a.RelationshipId) && a.UserId == actor.UserId)
+            .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
+        var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
+            .ToDictionaryAsync(s => s.ProgramId, s => s.FitCheckAfterDays, ct);
+        items = items.Select(r => r with
+        {
+            FitCheckOpensOn = r.StartsOn.AddDays(delays.GetValueOrDefault(r.ProgramId, ProgramSelfMatchSettings.DefaultFitCheckAfterDays)),
+            MyFitAnswer = answers.TryGetValue(r.Id, out var a) ? a : null,
+        }).ToList();
         return new Paged<RelationshipView>(items, page, size, total);
     }
 }

@@ -1,0 +1,158 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+public sealed class ChangeRelationshipStatusRequest
+{
+    [Required]
+    public RelationshipStatus? Status { get; set; }
+
+    /// <summary>Required when ending early; kept with the relationship's history.</summary>
+    [StringLength(1000)]
+    public string? Reason { get; set; }
+}
+
+/// <summary>
+/// A coordinator pauses, resumes, completes or ends a relationship early (with a reason). Completing or ending
+/// frees the members' seats, so the mentor's capacity and the mentee become available again.
+/// </summary>
+public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, ChangeRelationshipStatusRequest request, CancellationToken ct = default)
+    {
+        var found = await FindManageableAsync(db, access, actor, relationshipId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var relationship = found.Value!;
+        var next = request.Status ?? relationship.Status;
+        var reason = request.Reason?.Trim();
+        if (next == RelationshipStatus.EndedEarly && string.IsNullOrEmpty(reason))
+        {
+            return Invalid.Field(nameof(request.Reason), "Say why the relationship ends early.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var from = relationship.Status;
+        var moved = next switch
+        {
+            RelationshipStatus.Paused => relationship.Pause(actor.UserId, now),
+            RelationshipStatus.Active => relationship.Resume(actor.UserId, now),
+            RelationshipStatus.Completed => relationship.Complete(actor.UserId, now),
+            RelationshipStatus.EndedEarly => relationship.EndEarly(actor.UserId, now, reason!),
+            _ => false,
+        };
+        if (!moved)
+        {
+            var allowed = Relationship.AllowedNext(from);
+            return new Conflict(allowed.Count == 0
+                ? $"A {from} relationship cannot change status."
+                : $"A {from} relationship can move to {string.Join(" or ", allowed)}, not {next}.");
+        }
+        await ReleaseSeatsIfClosedAsync(db, relationship, ct);
+        await db.SaveChangesAsync(ct);
+        return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == relationshipId), ct)).Single();
+    }
+
+    /// <summary>Marks the seats of a relationship that just closed for deletion (saved with the caller's changes).</summary>
+    internal static async Task ReleaseSeatsIfClosedAsync(TandemDb db, Relationship relationship, CancellationToken ct)
+    {
+        if (!relationship.IsOpen)
+        {
+            db.RemoveRange(await db.Set<RelationshipSeat>().Where(s => s.RelationshipId == relationship.Id).ToListAsync(ct));
+        }
+    }
+
+    /// <summary>404 when the actor cannot read the relationship, 403 when they can (as a member) but do not manage the program.</summary>
+    internal static async Task<Outcome<Relationship>> FindManageableAsync(TandemDb db, RelationshipAccess access, Actor actor, Guid relationshipId, CancellationToken ct)
+    {
+        var relationship = await access.Manageable(actor).Where(r => r.Id == relationshipId).Include(r => r.Members).SingleOrDefaultAsync(ct);
+        if (relationship is not null)
+        {
+            return relationship;
+        }
+        return await access.Readable(actor).AnyAsync(r => r.Id == relationshipId, ct)
+            ? new Forbidden("Only the program's coordinators can change this relationship.")
+            : new NotFound("No relationship with this id is visible to you.");
+    }
+}
+
+public sealed class RematchRequest
+{
+    /// <summary>The person who stays in the program and gets a new partner (their enrolment).</summary>
+    [Required]
+    public Guid? EnrolmentId { get; set; }
+
+    /// <summary>The new partner(s); for a mentee, their new mentor.</summary>
+    [Required, MinLength(1), MaxLength(29)]
+    public List<Guid> NewPartnerEnrolmentIds { get; set; } = [];
+
+    [Required, StringLength(1000, MinimumLength = 3)]
+    public string Reason { get; set; } = "";
+
+    /// <summary>When the new relationship starts; today when omitted.</summary>
+    public DateOnly? StartsOn { get; set; }
+
+    [StringLength(4000)]
+    public string? MatchExplanation { get; set; }
+}
+
+/// <summary>
+/// Re-matches a person: the old relationship ends early with the reason (and stays in the history), and a new
+/// one starts with the new partner(s), Source = Rematch, pointing back to the old one. One transaction.
+/// </summary>
+public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, TimeProvider clock)
+{
+    public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, RematchRequest request, CancellationToken ct = default)
+    {
+        var reason = request.Reason.Trim();
+        if (reason.Length < 3)
+        {
+            return Invalid.Field(nameof(request.Reason), "Say why the person is re-matched.");
+        }
+        var outcome = await SeatTransaction.RunAsync(db, async () =>
+        {
+            var found = await ChangeRelationshipStatus.FindManageableAsync(db, access, actor, relationshipId, ct);
+            if (found.Failure is { } failure)
+            {
+                return failure;
+            }
+            var old = found.Value!;
+            if (!old.IsOpen)
+            {
+                return new Conflict($"A {old.Status} relationship cannot be re-matched; only active or paused ones.");
+            }
+            if (old.Members.SingleOrDefault(m => m.EnrolmentId == request.EnrolmentId) is not { } person)
+            {
+                return Invalid.Field(nameof(request.EnrolmentId), "The person to re-match must be a member of this relationship.");
+            }
+            if (request.NewPartnerEnrolmentIds.Any(id => old.Members.Any(m => m.EnrolmentId == id)))
+            {
+                return Invalid.Field(nameof(request.NewPartnerEnrolmentIds), "The new partner must not be in the relationship being ended.");
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (!old.EndEarly(actor.UserId, now, $"Re-matched: {reason}"))
+            {
+                return new Conflict($"A {old.Status} relationship cannot be re-matched; only active or paused ones.");
+            }
+            await ChangeRelationshipStatus.ReleaseSeatsIfClosedAsync(db, old, ct);
+            await db.SaveChangesAsync(ct);
+            var members = new List<Guid> { person.EnrolmentId };
+            members.AddRange(request.NewPartnerEnrolmentIds);
+            var kind = members.Count == 2 ? RelationshipKind.Pair : RelationshipKind.Group;
+            var today = DateOnly.FromDateTime(now);
+            return await start.StartAsync(
+                new StartRelationshipRequest(old.ProgramId, members, kind, request.StartsOn ?? today, RelationshipSource.Rematch, request.MatchExplanation, null),
+                actor.UserId, old.Id, ct);
+        }, ct);
+        if (outcome.Failure is { } notDone)
+        {
+            return notDone;
+        }
+        return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == outcome.Value!.Id), ct)).Single();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.Matching;
+using Tandem.Features.Programs;
+using Tandem.Matching;
+using EngineCriterion = Tandem.Matching.Criterion;
+using EngineKind = Tandem.Matching.CriterionKind;
+
+namespace Tandem.Features.Relationships;
+
+/// <summary>A mentor with room left, scored for one mentee; <see cref="Reasons"/> never draw on private answers.</summary>
+public sealed record RankedMentor(Guid EnrolmentId, Guid UserId, string DisplayName, int Capacity, int RemainingCapacity, long Score, IReadOnlyList<string> Reasons)
+{
+    public string Explanation => Reasons.Count == 0 ? "No shared answers to compare yet." : string.Join("; ", Reasons);
+}
+
+/// <summary>
+/// Ranks a program's approved mentors who still have capacity for given mentees with the matching engine's
+/// feature scoring, under the program's matching setup (or, without one, every question flagged as a criterion).
+/// Pairs a hard rule or a coordinator's prohibition forbids are left out. Criteria fed by a private question
+/// count in the score but never appear in the reasons.
+/// </summary>
+public sealed class MentorRanking(TandemDb db)
+{
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<RankedMentor>>> RankAsync(Guid programId, IReadOnlyList<Guid> menteeEnrolmentIds, CancellationToken ct)
+    {
+        var people = await (
+            from e in db.Enrolments
+            where e.ProgramId == programId && (e.Role == ProgramRole.Mentor || menteeEnrolmentIds.Contains(e.Id))
+            join a in db.Set<Application>().Where(a => a.Status == ApplicationStatus.Approved)
+                on new { e.ProgramId, e.UserId, e.Role } equals new { a.ProgramId, a.UserId, a.Role } into apps
+            from a in apps.DefaultIfEmpty()
+            select new { e.Id, e.UserId, e.User!.DisplayName, e.Role, Approved = a != null, Capacity = a != null ? a.MentorCapacity : null, Answers = a != null ? a.AnswersJson : "{}" })
+            .ToListAsync(ct);
+        var seats = await db.Set<RelationshipSeat>()
+            .Where(s => db.Enrolments.Any(e => e.Id == s.EnrolmentId && e.ProgramId == programId && e.Role == ProgramRole.Mentor))
+            .GroupBy(s => s.EnrolmentId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var mentors = people.Where(p => p.Role == ProgramRole.Mentor && p.Approved)
+            .Select(p => new { p.Id, p.UserId, p.DisplayName, Capacity = p.Capacity ?? 1, Remaining = (p.Capacity ?? 1) - seats.GetValueOrDefault(p.Id), Answers = AnswerSheet.Parse(p.Answers) })
+            .Where(m => m.Remaining > 0)
+            .OrderBy(m => m.DisplayName).ThenBy(m => m.Id)
+            .ToList();
+        var mentees = menteeEnrolmentIds.Select(id => people.FirstOrDefault(p => p.Id == id && p.Role != ProgramRole.Mentor))
+            .Select(p => p is null ? new Dictionary<string, JsonElement>() : AnswerSheet.Parse(p.Answers)).ToList();
+
+        var forms = await db.Set<Questionnaire>().AsNoTracking().Where(q => q.ProgramId == programId).ToListAsync(ct);
+        var privateIds = forms.SelectMany(f => f.Questions()).Where(q => q.Private).Select(q => q.Id).ToHashSet();
+        var setup = await db.Set<MatchSetup>().AsNoTracking().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
+        var criteria = setup?.Criteria() ?? DefaultCriteria(forms);
+        var forbidden = (await db.Set<MatchRule>().AsNoTracking()
+                .Where(r => r.ProgramId == programId && r.Kind == MatchRuleKind.Forbid)
+                .Select(r => new { r.FirstEnrolmentId, r.SecondEnrolmentId }).ToListAsync(ct))
+            .Select(r => (r.FirstEnrolmentId, r.SecondEnrolmentId)).ToHashSet();
+
+        var engineCriteria = criteria.Select((c, i) => new EngineCriterion(c.Name, (EngineKind)(int)c.Kind, c.Weight, c.Required, $"c{i}", $"c{i}", c.Minimum, c.Maximum)).ToList();
+        var isPrivate = criteria.Select(c => privateIds.Contains(c.MenteeQuestionId) || privateIds.Contains(c.MentorQuestionId)).ToArray();
+        var scorer = new FeatureScorer(engineCriteria,
+            mentees.Select((answers, i) => ToParticipant($"mentee{i}", answers, criteria, mentee: true)).ToList(),
+            mentors.Select(m => ToParticipant(m.Id.ToString(), m.Answers, criteria, mentee: false)).ToList());
+
+        var result = new Dictionary<Guid, IReadOnlyList<RankedMentor>>();
+        for (var i = 0; i < menteeEnrolmentIds.Count; i++)
+        {
+            var ranked = new List<RankedMentor>();
+            for (var j = 0; j < mentors.Count; j++)
+            {
+                var mentor = mentors[j];
+                if (forbidden.Contains((mentor.Id, menteeEnrolmentIds[i])))
+                {
+                    continue;
+                }
+                var explained = scorer.Explain(i, j);
+                if (!explained.Allowed)
+                {
+                    continue;
+                }
+                var reasons = explained.Criteria
+                    .Where((c, k) => !isPrivate[k] && c.Met && c.Points != 0 && !string.IsNullOrWhiteSpace(c.Text))
+                    .Select(c => c.Text).ToList();
+                ranked.Add(new RankedMentor(mentor.Id, mentor.UserId, mentor.DisplayName, mentor.Capacity, mentor.Remaining, explained.Score, reasons));
+            }
+            result[menteeEnrolmentIds[i]] = ranked.OrderByDescending(r => r.Score).ThenByDescending(r => r.RemainingCapacity).ThenBy(r => r.DisplayName).ToList();
+        }
+        return result;
+    }
+
+    private static IReadOnlyList<SetupCriterion> DefaultCriteria(IReadOnlyList<Questionnaire> forms)
+    {
+        var flagged = forms.Where(f => f.Role is ProgramRole.Mentor or ProgramRole.Mentee)
+            .GroupBy(f => f.Role).Select(g => g.MaxBy(f => f.Version)!)
+            .SelectMany(f => f.Questions()).Where(q => q.Criterion is not null).DistinctBy(q => q.Id).ToList();
+        var result = new List<SetupCriterion>();
+        foreach (var q in flagged)
+        {
+            if (q.Criterion == Applications.CriterionKind.AvailabilityOverlap && result.Any(c => c.Kind == Applications.CriterionKind.AvailabilityOverlap))
+            {
+                continue;
+            }
+            result.Add(new SetupCriterion(q.Id, q.Criterion!.Value, q.Id, q.Id, 1, false, null, null));
+        }
+        return result;
+    }
+
+    private static Participant ToParticipant(string id, IReadOnlyDictionary<string, JsonElement> answers, IReadOnlyList<SetupCriterion> criteria, bool mentee)
+    {
+        var values = new Dictionary<string, IReadOnlyList<string>>();
+        var numbers = new Dictionary<string, double>();
+        IReadOnlyList<int>? availability = null;
+        for (var i = 0; i < criteria.Count; i++)
+        {
+            var c = criteria[i];
+            if (!answers.TryGetValue(mentee ? c.MenteeQuestionId : c.MentorQuestionId, out var answer))
+            {
+                continue;
+            }
+            switch (c.Kind)
+            {
+                case Applications.CriterionKind.AvailabilityOverlap:
+                    availability ??= answer.ValueKind == JsonValueKind.Array
+                        ? answer.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s is >= 0 and < WeeklySlots.Count).Select(e => e.GetInt32()).ToList()
+                        : [];
+                    break;
+                case Applications.CriterionKind.NumericGap:
+                    if (Number(answer) is { } n)
+                    {
+                        numbers[$"c{i}"] = n;
+                    }
+                    break;
+                default:
+                    values[$"c{i}"] = answer.ValueKind switch
+                    {
+                        JsonValueKind.Array => answer.EnumerateArray().Select(e => e.ToString()).Where(s => s.Length > 0).ToList(),
+                        JsonValueKind.True => ["Yes"],
+                        JsonValueKind.False => ["No"],
+                        JsonValueKind.String when answer.GetString() is { Length: > 0 } s => [s.Trim()],
+                        JsonValueKind.Number => [answer.ToString()],
+                        _ => [],
+                    };
+                    break;
+            }
+        }
+        return new Participant(id, values, availability, numbers);
+    }
+
+    private static double? Number(JsonElement answer)
+    {
+        if (answer.ValueKind == JsonValueKind.Number)
+        {
+            return answer.GetDouble();
+        }
+        if (answer.ValueKind == JsonValueKind.String && Regex.Match(answer.GetString()!, @"-?\d+(\.\d+)?") is { Success: true } match)
+        {
+            return double.Parse(match.Value, CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net.Http.Json;
+using Tandem.Features.Accounts;
+using Tandem.Features.Applications;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Relationships;
+
+public sealed record Participant(UserSummary User, HttpClient Client, Guid EnrolmentId);
+
+/// <summary>A recruiting mentor–mentee program whose mentors and mentees are approved through the real screening API.</summary>
+public sealed record PairingProgram(TandemFactory Factory, School School, ProgramDetails Program, HttpClient Coordinator)
+{
+    public static readonly object[] Questions =
+    [
+        new { id = "subject", type = "SingleChoice", prompt = "Which subject?", options = new[] { "Maths", "English", "Science" }, required = true, criterion = "SameValue" },
+        new { id = "free", type = "Availability", prompt = "When are you free?", required = false, criterion = "AvailabilityOverlap" },
+        new { id = "secret", type = "SingleChoice", prompt = "Do you have a learning difficulty?", options = new[] { "Dyslexia", "None" }, required = false, @private = true, criterion = "SameValue" },
+    ];
+
+    public static async Task<PairingProgram> CreateAsync(TandemFactory factory)
+    {
+        var school = await School.CreateAsync(factory);
+        var coordinator = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(coordinator);
+        foreach (var role in new[] { "mentor", "mentee" })
+        {
+            (await coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Id}/questionnaires/{role}", new { questions = Questions })).EnsureSuccessStatusCode();
+        }
+        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        return new PairingProgram(factory, school, program, coordinator);
+    }
+
+    public string Relationships => $"/api/v1/programs/{Program.Id}/relationships";
+
+    /// <summary>A new person applies for the role with the answers and is approved (mentors with the capacity).</summary>
+    public async Task<Participant> ApproveAsync(string name, string role, string subject = "Maths", int[]? free = null, string secret = "None", int capacity = 1)
+    {
+        var user = await Factory.CreateUserAsync(name);
+        var client = await Factory.SignedInClientAsync(user);
+        var applied = await client.PostAsJsonAsync($"/api/v1/programs/{Program.Id}/applications", new
+        {
+            role,
+            answers = new Dictionary<string, object> { ["subject"] = subject, ["free"] = free ?? [10, 11], ["secret"] = secret },
+            acceptsCodeOfConduct = true,
+            submit = true,
+        });
+        if (!applied.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Applying failed: {await applied.Content.ReadAsStringAsync()}");
+        }
+        var application = (await applied.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!;
+        var decided = await Coordinator.PostAsJsonAsync($"/api/v1/programs/{Program.Id}/applications/{application.Id}/decision",
+            new { decision = "Approve", mentorCapacity = role == "mentor" ? capacity : (int?)null });
+        if (!decided.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Approving failed: {await decided.Content.ReadAsStringAsync()}");
+        }
+        var result = (await decided.Content.ReadFromJsonAsync<DecisionResult>(Json.Options))!;
+        return new Participant(user, client, result.EnrolmentId!.Value);
+    }
+
+    public Task<HttpResponseMessage> TryStartAsync(DateOnly? startsOn = null, params Participant[] members) =>
+        Coordinator.PostAsJsonAsync(Relationships, new
+        {
+            memberEnrolmentIds = members.Select(m => m.EnrolmentId).ToArray(),
+            kind = members.Length == 2 ? "Pair" : "Group",
+            startsOn = (startsOn ?? DateOnly.FromDateTime(DateTime.UtcNow)).ToString("yyyy-MM-dd"),
+            source = "Manual",
+            matchExplanation = "Both chose Maths",
+            matchScore = 80,
+        });
+
+    public async Task<RelationshipView> StartAsync(params Participant[] members) => await StartOnAsync(null, members);
+
+    public async Task<RelationshipView> StartOnAsync(DateOnly? startsOn, params Participant[] members)
+    {
+        var response = await TryStartAsync(startsOn, members);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Starting failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        return (await response.Content.ReadFromJsonAsync<RelationshipView>(Json.Options))!;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Relationships;
+
+public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    private static async Task<T> Read<T>(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<T>(Json.Options))!;
+    }
+
+    [Fact]
+    public async Task MembersAndCoordinatorsReadARelationshipAndEveryoneElseGets404()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var otherMentor = await program.ApproveAsync("Olga Mentor", "mentor");
+        var otherMentee = await program.ApproveAsync("Oscar Mentee", "mentee");
+        var pair = await program.StartAsync(mentor, mentee);
+        await program.StartAsync(otherMentor, otherMentee);
+
+        Assert.Equal(RelationshipStatus.Active, pair.Status);
+        Assert.Equal(["Mia Mentor", "Max Mentee"], pair.Members.Select(m => m.DisplayName));
+        Assert.Equal([ProgramRole.Mentor, ProgramRole.Mentee], pair.Members.Select(m => m.Role));
+
+        var mine = await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
+        var only = Assert.Single(mine.Items);
+        Assert.Equal(pair.Id, only.Id);
+        Assert.Equal("Both chose Maths", only.MatchExplanation);
+        Assert.Equal(HttpStatusCode.OK, (await mentor.Client.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherMentee.Client.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
+        var outsider = await factory.SignedInClientAsync(program.School.Outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync(program.Relationships)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.GetAsync(program.Relationships)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.PostAsJsonAsync(program.Relationships, new
+        {
+            memberEnrolmentIds = new[] { mentor.EnrolmentId, mentee.EnrolmentId }, startsOn = "2027-01-10",
+        })).StatusCode);
+
+        var list = await Read<Paged<RelationshipView>>(await program.Coordinator.GetAsync($"{program.Relationships}?status=Active&pageSize=1"));
+        Assert.Equal(2, list.TotalCount);
+        Assert.Single(list.Items);
+        Assert.Equal(HttpStatusCode.BadRequest, (await program.Coordinator.GetAsync($"{program.Relationships}?pageSize=1000")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CapacityAndOneOpenRelationshipPerMenteeAreEnforced()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor", capacity: 2);
+        var first = await program.ApproveAsync("Ann Mentee", "mentee");
+        var second = await program.ApproveAsync("Ben Mentee", "mentee");
+        var third = await program.ApproveAsync("Cat Mentee", "mentee");
+        var busyMentor = await program.ApproveAsync("Bo Mentor", "mentor");
+
+        await program.StartAsync(mentor, first);
+        await program.StartAsync(mentor, second);
+        var full = await program.TryStartAsync(null, mentor, third);
+        Assert.Equal(HttpStatusCode.Conflict, full.StatusCode);
+        Assert.Contains("no capacity left", await full.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await program.TryStartAsync(null, busyMentor, first)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await program.TryStartAsync(null, first, third)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await program.TryStartAsync(null, mentor, busyMentor)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TwoStartsAtOnceForTheLastSeatLetExactlyOneThrough()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentees = new[] { await program.ApproveAsync("Ann Mentee", "mentee"), await program.ApproveAsync("Ben Mentee", "mentee") };
+
+        using var go = new SemaphoreSlim(0);
+        var attempts = mentees.Select(m => Task.Run(async () => { await go.WaitAsync(); return await program.TryStartAsync(null, mentor, m); })).ToList();
+        go.Release(2);
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var list = await Read<Paged<RelationshipView>>(await program.Coordinator.GetAsync(program.Relationships));
+        Assert.Equal(1, list.TotalCount);
+    }
+
+    [Fact]
+    public async Task StatusChangesAreGuardedAndRecordWhoAndWhen()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var next = await program.ApproveAsync("Nia Mentee", "mentee");
+        var pair = await program.StartAsync(mentor, mentee);
+        var status = $"/api/v1/relationships/{pair.Id}/status";
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.PostAsJsonAsync(status, new { status = "Paused" })).StatusCode);
+        var outsider = await factory.SignedInClientAsync(program.School.Outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync(status, new { status = "Paused" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await program.Coordinator.PostAsJsonAsync(status, new { status = "Active" })).StatusCode);
+
+        var paused = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "Paused" }));
+        Assert.Equal(RelationshipStatus.Paused, paused.Status);
+        Assert.Equal("Cora Ordinator", paused.StatusChangedBy);
+        Assert.Equal(HttpStatusCode.Conflict, (await program.TryStartAsync(null, mentor, next)).StatusCode);
+        var resumed = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "Active" }));
+        Assert.Equal(RelationshipStatus.Active, resumed.Status);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await program.Coordinator.PostAsJsonAsync(status, new { status = "EndedEarly" })).StatusCode);
+        var ended = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "EndedEarly", reason = "Moved school" }));
+        Assert.Equal(RelationshipStatus.EndedEarly, ended.Status);
+        Assert.Equal("Moved school", ended.EndReason);
+        Assert.NotNull(ended.EndedAt);
+        Assert.Empty(ended.AllowedTransitions);
+        Assert.Equal(HttpStatusCode.Conflict, (await program.Coordinator.PostAsJsonAsync(status, new { status = "Completed" })).StatusCode);
+
+        // Ending freed the mentor's seat.
+        var again = await program.StartAsync(mentor, next);
+        var completed = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{again.Id}/status", new { status = "Completed" }));
+        Assert.Equal(RelationshipStatus.Completed, completed.Status);
+    }
+
+    [Fact]
+    public async Task RematchEndsTheOldRelationshipAndKeepsItInTheHistory()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var oldMentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var newMentor = await program.ApproveAsync("Ned Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var pair = await program.StartAsync(oldMentor, mentee);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/rematch",
+            new { enrolmentId = mentee.EnrolmentId, newPartnerEnrolmentIds = new[] { newMentor.EnrolmentId }, reason = "Not a fit" })).StatusCode);
+        var rematched = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/rematch",
+            new { enrolmentId = mentee.EnrolmentId, newPartnerEnrolmentIds = new[] { newMentor.EnrolmentId }, reason = "Not a fit" }));
+
+        Assert.Equal(RelationshipSource.Rematch, rematched.Source);
+        Assert.Equal(pair.Id, rematched.PreviousRelationshipId);
+        Assert.Equal(["Ned Mentor", "Max Mentee"], rematched.Members.Select(m => m.DisplayName));
+        var old = await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}"));
+        Assert.Equal(RelationshipStatus.EndedEarly, old.Status);
+        Assert.Contains("Not a fit", old.EndReason);
+        var history = await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
+        Assert.Equal([rematched.Id, pair.Id], history.Items.Select(r => r.Id));
+        Assert.Equal(HttpStatusCode.Conflict, (await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/rematch",
+            new { enrolmentId = mentee.EnrolmentId, newPartnerEnrolmentIds = new[] { oldMentor.EnrolmentId }, reason = "Again" })).StatusCode);
+        // The old mentor is free again.
+        var another = await program.ApproveAsync("Ann Mentee", "mentee");
+        await program.StartAsync(oldMentor, another);
+    }
+
+    [Fact]
+    public async Task TheFitCheckOpensAfterTheConfiguredDaysAndANoFlagsAPoorFit()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var newMentor = await program.ApproveAsync("Ned Mentor", "mentor");
+        var newMentee = await program.ApproveAsync("Nia Mentee", "mentee");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var old = await program.StartOnAsync(today.AddDays(-20), mentor, mentee);
+        var fresh = await program.StartOnAsync(today, newMentor, newMentee);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await newMentee.Client.PostAsJsonAsync($"/api/v1/relationships/{fresh.Id}/fit-check", new { answer = "Yes" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await newMentee.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" })).StatusCode);
+
+        var mine = await Read<FitCheckView>(await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" }));
+        Assert.Equal(FitAnswer.Yes, mine.MyAnswer!.Answer);
+        Assert.Empty(mine.Answers);
+        await Read<FitCheckView>(await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "No", note = "We never find a time" }));
+        Assert.Equal(HttpStatusCode.Conflict, (await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" })).StatusCode);
+
+        var forMentor = await Read<FitCheckView>(await mentor.Client.GetAsync($"/api/v1/relationships/{old.Id}/fit-check"));
+        Assert.Empty(forMentor.Answers);
+        Assert.False(forMentor.PoorFit);
+        var forCoordinator = await Read<FitCheckView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{old.Id}/fit-check"));
+        Assert.True(forCoordinator.PoorFit);
+        Assert.Equal(2, forCoordinator.Answers.Count);
+        Assert.Contains(forCoordinator.Answers, a => a.Answer == FitAnswer.No && a.Note == "We never find a time");
+        var flagged = await Read<Paged<RelationshipView>>(await program.Coordinator.GetAsync($"{program.Relationships}?poorFit=true"));
+        Assert.Equal(old.Id, Assert.Single(flagged.Items).Id);
+
+        (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}/relationship-settings", new { fitCheckAfterDays = 1, requestTimeoutDays = 7 })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Conflict, (await newMentee.Client.PostAsJsonAsync($"/api/v1/relationships/{fresh.Id}/fit-check", new { answer = "Yes" })).StatusCode);
+    }
+}
