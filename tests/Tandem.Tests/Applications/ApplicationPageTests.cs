@@ -131,6 +131,11 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         var rated = await coordinator.SubmitAsync($"{queue}/{a.Id}", "rate", [new($"score.{criterion.Id}", "4")]);
         Assert.Contains("Your rating is saved.", await rated.Content.ReadAsStringAsync());
 
+        var filtered = await coordinator.Http.GetStringAsync($"{queue}?question=q1&value=poetry&sort=-answer:q1");
+        Assert.Contains("Page One", filtered);
+        Assert.DoesNotContain("Page Two", filtered);
+        Assert.Contains("<option value=\"-answer:q1\" selected", filtered);
+
         var bulk = await coordinator.SubmitAsync(queue, "bulk", [new("ids", a.Id.ToString()), new("ids", b.Id.ToString()), new("decision", "Waitlist")]);
         Assert.Contains("2 applications waitlisted.", await bulk.Content.ReadAsStringAsync());
         var items = (await recruiting.Coordinator.GetFromJsonAsync<Paged<ReviewQueueItem>>($"{recruiting.Applications}?sort=rating", Json.Options))!.Items;
