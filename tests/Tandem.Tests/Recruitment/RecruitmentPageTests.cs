@@ -136,6 +136,9 @@ public sealed partial class RecruitmentPageTests(RecruitmentFixture fixture) : I
         Assert.NotEmpty(sessionId);
 
         var visitor = new PageClient(await fixture.SignInAsync(school.Outsider));
+        var listed = await visitor.Http.GetStringAsync($"/programs/{program.Id}/information-sessions");
+        Assert.Contains("After-school taster", listed);
+        Assert.Contains($"/information-sessions/{sessionId}", listed);
         var signedUp = await visitor.SubmitAsync($"/information-sessions/{sessionId}", "sign-up", [new("Choice", "sign-up")]);
         Assert.Contains("You are signed up.", await signedUp.Content.ReadAsStringAsync());
         var late = new PageClient(await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Late Comer")));
