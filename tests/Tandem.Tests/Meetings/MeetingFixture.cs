@@ -113,6 +113,23 @@ public sealed class MeetingFixture : IAsyncLifetime
         return new Pair(school, program, coordinator, mentor, mentee, relationship);
     }
 
+    /// <summary>A group: one mentor and two mentees, started by the coordinator.</summary>
+    public async Task<(Pair Pair, Person Second)> GroupAsync()
+    {
+        var pair = await PairAsync();
+        var second = await ApproveAsync(pair.Coordinator, pair.Program, "Moe Mentee", "mentee", null);
+        var started = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.Program.Id}/relationships", new
+        {
+            memberEnrolmentIds = new[] { pair.Mentor.EnrolmentId, second.EnrolmentId, (await ApproveAsync(pair.Coordinator, pair.Program, "Mo Third", "mentee", null)).EnrolmentId },
+            kind = "Group",
+            startsOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"),
+            source = "Manual",
+        });
+        Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
+        var group = (await started.Content.ReadFromJsonAsync<RelationshipView>(Json.Options))!;
+        return (pair with { Relationship = group }, second);
+    }
+
     private async Task<Person> ApproveAsync(HttpClient coordinator, ProgramDetails program, string name, string role, int[]? free)
     {
         var user = await Tandem.CreateUserAsync(name);

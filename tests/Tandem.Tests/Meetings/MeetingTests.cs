@@ -34,6 +34,7 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
 
         var forMentor = await (await pair.Mentor.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
         Assert.True(forMentor.CanRespond);
+        Assert.Contains("New meeting proposed", await pair.Mentor.Client.GetStringAsync("/api/v1/me/notifications"));
         var ownAnswer = await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" });
         Assert.Equal(HttpStatusCode.Conflict, ownAnswer.StatusCode);
 
@@ -201,5 +202,22 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         var none = await (await without.Mentor.Client.GetAsync($"/api/v1/relationships/{without.Relationship.Id}/meeting-suggestions")).ReadAsync<TimeSuggestions>();
         Assert.Empty(none.Times);
         Assert.Equal(["Mia Mentee"], none.WithoutAvailability);
+    }
+
+    [Fact]
+    public async Task ACoordinatorProposesAGroupMeetingAndEveryMemberIsInvited()
+    {
+        var (group, second) = await fixture.GroupAsync();
+        var meetings = $"/api/v1/relationships/{group.Relationship.Id}/meetings";
+        var meeting = (await (await group.Coordinator.PostAsJsonAsync(meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        Assert.Equal(group.School.Coordinator.Id, meeting.ProposedByUserId);
+        var (_, calendar) = (await fixture.InvitationsAsync(second.User.Email)).Single();
+        Assert.Equal(3, Assert.Single(calendar.Events).Attendees.Count(a => a.ParticipationStatus == "NEEDS-ACTION"));
+        Assert.Single(await fixture.InvitationsAsync(group.Mentor.User.Email));
+
+        var accepted = await (await second.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Accepted, accepted.Status);
+        var cancelled = await (await group.Coordinator.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/cancel", new { })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Cancelled, cancelled.Status);
     }
 }

@@ -37,6 +37,10 @@ internal sealed class MeetingSeriesConfiguration : IEntityTypeConfiguration<Meet
         series.ToTable("MeetingSeries");
         series.HasKey(s => s.Id);
         series.Property(s => s.TimeZoneId).HasMaxLength(64);
+        // A wall-clock time, not an instant: stored as-is, marked UTC only because PostgreSQL's timestamptz insists.
+        series.Property(s => s.LocalStart).HasConversion(
+            v => DateTime.SpecifyKind(v, DateTimeKind.Utc),
+            v => DateTime.SpecifyKind(v, DateTimeKind.Unspecified));
         series.Property(s => s.Cadence).HasConversion<string>().HasMaxLength(20);
         series.Ignore(s => s.RecurrenceRule);
         series.HasOne<MentorshipProgram>().WithMany().HasForeignKey(s => s.ProgramId).OnDelete(DeleteBehavior.Restrict);
