@@ -10,7 +10,8 @@ public static class CheckInEndpoints
 {
     public static IServiceCollection AddTandemCheckIns(this IServiceCollection services) => services
         .AddScoped<RecordCheckIn>()
-        .AddScoped<ListCheckIns>();
+        .AddScoped<ListCheckIns>()
+        .AddScoped<GetCheckInContext>();
 
     public static IEndpointRouteBuilder MapCheckIns(this IEndpointRouteBuilder app)
     {

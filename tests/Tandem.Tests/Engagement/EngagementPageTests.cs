@@ -1,0 +1,72 @@
+using System.Net;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Engagement;
+
+public sealed class EngagementPageTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
+
+    [Fact]
+    public async Task BothMembersRecordTheirCheckInOnThePageAndTheCoordinatorReadsIt()
+    {
+        var pair = await fixture.PairAsync();
+        var meeting = await pair.MeetingAsync(Now.AddHours(-2));
+        var path = $"/relationships/{pair.RelationshipId}/check-ins";
+
+        foreach (var (member, topics) in new[] { (pair.Mentor, "Chose the next book"), (pair.Mentee, "Talked about the exam") })
+        {
+            var pages = await fixture.SignInPagesAsync(member);
+            var saved = await pages.SubmitAsync(path, "check-in", [
+                new("Input.Meeting", meeting.ToString()), new("Input.Happened", "true"), new("Input.Topics", topics),
+                new("Input.Progress", "Read 40 pages"), new("Input.NextSteps", "Chapter 4"), new("Input.Rating", "5")]);
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+            var html = await saved.Content.ReadAsStringAsync();
+            Assert.Contains("Check-in saved.", html);
+            Assert.Contains(topics, html);
+        }
+
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var seen = await coordinator.Http.GetStringAsync(path);
+        Assert.Contains("Chose the next book", seen);
+        Assert.Contains("Talked about the exam", seen);
+        Assert.Contains("1 of 0 expected", seen.Replace("Meetings held: ", ""));
+        Assert.DoesNotContain("Record a check-in", seen);
+
+        var outsider = await fixture.SignInPagesAsync(pair.School.Outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync(path)).StatusCode);
+        var otherMentee = await fixture.SignInPagesAsync(pair.OtherMentee);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherMentee.Http.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheCoordinatorSeesAtRiskPairsFirstAndMessagesOne()
+    {
+        var pair = await fixture.PairAsync();
+        var second = await pair.SecondPairAsync();
+        fixture.Clock.Advance(TimeSpan.FromDays(25));
+        var meeting = await pair.MeetingAsync(Now.AddHours(-3));
+        var mentor = await fixture.SignInPagesAsync(pair.Mentor);
+        var saved = await mentor.SubmitAsync($"/relationships/{pair.RelationshipId}/check-ins", "check-in", [
+            new("Input.Meeting", meeting.ToString()), new("Input.Happened", "true"), new("Input.Topics", "Back on track"), new("Input.Rating", "4")]);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var path = $"/programs/{pair.ProgramId}/health";
+        var html = await coordinator.Http.GetStringAsync(path);
+        Assert.Contains("1 at risk", html);
+        Assert.True(html.IndexOf("Max Second", StringComparison.Ordinal) < html.IndexOf("Mona Tor", StringComparison.Ordinal), "the at-risk pair comes first");
+        Assert.Contains($"/relationships/{second}/meetings", html);
+
+        var sent = await coordinator.SubmitAsync($"{path}?message={second}", "message", [
+            new("Message.RelationshipId", second.ToString()), new("Message.Title", "Shall we talk?"), new("Message.Body", "You have not met for a while.")]);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        Assert.Contains("Message sent to 2 people.", await sent.Content.ReadAsStringAsync());
+        Assert.Single(await fixture.Smtp.ForAsync(pair.OtherMentee.Email), m => m.Subject == "Shall we talk?");
+
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Http.GetAsync(path)).StatusCode);
+        var outsider = await fixture.SignInPagesAsync(pair.School.Outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync(path)).StatusCode);
+    }
+}
