@@ -45,21 +45,27 @@ public sealed class MatchingPool(TandemDb db)
     {
         var programId = program.Id;
         var roles = new[] { ProgramRole.Mentor, ProgramRole.Mentee, ProgramRole.Peer };
-        var members = await (
-            from e in db.Enrolments
-            where e.ProgramId == programId && roles.Contains(e.Role)
-            join a in db.Set<Application>() on new { e.ProgramId, e.UserId, e.Role } equals new { a.ProgramId, a.UserId, a.Role }
-            where a.Status == ApplicationStatus.Approved
-            orderby e.EnrolledAt, e.Id
-            select new { e.Id, e.UserId, e.User!.DisplayName, e.Role, a.MentorCapacity, a.AnswersJson })
+        // Everyone enrolled as mentor, mentee or peer (approval enrols; a coordinator may also enrol by hand), with the
+        // answers and capacity of their approved application when there is one.
+        var enrolled = await db.Enrolments.AsNoTracking()
+            .Where(e => e.ProgramId == programId && roles.Contains(e.Role))
+            .OrderBy(e => e.EnrolledAt).ThenBy(e => e.Id)
             .Take(MaxPoolSize + 1)
+            .Select(e => new { e.Id, e.UserId, e.User!.DisplayName, e.Role })
             .ToListAsync(ct);
+        var approved = (await db.Set<Application>().AsNoTracking()
+            .Where(a => a.ProgramId == programId && a.Status == ApplicationStatus.Approved && roles.Contains(a.Role))
+            .Select(a => new { a.UserId, a.Role, a.MentorCapacity, a.AnswersJson })
+            .ToListAsync(ct))
+            .DistinctBy(a => (a.UserId, a.Role))
+            .ToDictionary(a => (a.UserId, a.Role));
 
         var load = await ActiveMembers.LoadAsync(db, programId, ct);
-        var pool = members
-            .Select(m => new PoolMember(m.Id, m.UserId, m.DisplayName, m.Role,
-                Math.Max(0, (m.Role == ProgramRole.Mentor ? m.MentorCapacity ?? 1 : 1) - load.GetValueOrDefault(m.Id)),
-                AnswerSheet.Parse(m.AnswersJson)))
+        var pool = enrolled
+            .Select(m => (Member: m, Application: approved.GetValueOrDefault((m.UserId, m.Role))))
+            .Select(x => new PoolMember(x.Member.Id, x.Member.UserId, x.Member.DisplayName, x.Member.Role,
+                Math.Max(0, (x.Member.Role == ProgramRole.Mentor ? x.Application?.MentorCapacity ?? 1 : 1) - load.GetValueOrDefault(x.Member.Id)),
+                x.Application is null ? new Dictionary<string, JsonElement>() : AnswerSheet.Parse(x.Application.AnswersJson)))
             .Where(m => m.Capacity > 0)
             .ToList();
 
