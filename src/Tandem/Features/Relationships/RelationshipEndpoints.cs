@@ -19,7 +19,16 @@ public static class RelationshipEndpoints
         .AddScoped<GetFitCheck>()
         .AddScoped<AnswerFitCheck>()
         .AddScoped<GetRelationshipSettings>()
-        .AddScoped<ChangeRelationshipSettings>();
+        .AddScoped<ChangeRelationshipSettings>()
+        .AddScoped<MentorRanking>()
+        .AddScoped<ListAvailableMentors>()
+        .AddScoped<RequestMentor>()
+        .AddScoped<MentorRequests>()
+        .AddScoped<DecideMentorRequest>()
+        .AddScoped<WithdrawMentorRequest>()
+        .AddScoped<ExpireMentorRequests>()
+        .AddScoped<MatchLateJoiners>()
+        .AddHostedService<MentorRequestTimeoutWorker>();
 
     public static IEndpointRouteBuilder MapRelationships(this IEndpointRouteBuilder app)
     {
@@ -38,6 +47,16 @@ public static class RelationshipEndpoints
         var settings = app.MapGroup("/api/v1/programs/{programId:guid}/relationship-settings").WithTags("Relationships").RequireAuthorization();
         settings.MapGet("/", GetSettings).WithName("GetRelationshipSettings");
         settings.MapPut("/", ChangeSettings).WithName("ChangeRelationshipSettings");
+
+        var selfMatch = app.MapGroup("/api/v1/programs/{programId:guid}/self-match").WithTags("Relationships").RequireAuthorization();
+        selfMatch.MapGet("/mentors", AvailableMentors).WithName("ListAvailableMentors");
+        selfMatch.MapPost("/requests", RequestMentorEndpoint).WithName("RequestMentor");
+        programs.MapPost("/late-joiners", LateJoiners).WithName("MatchLateJoiners");
+
+        var requests = app.MapGroup("/api/v1/mentor-requests").WithTags("Relationships").RequireAuthorization();
+        requests.MapGet("/mine", MyRequests).WithName("ListMyMentorRequests");
+        requests.MapPost("/{requestId:guid}/decision", DecideRequest).WithName("DecideMentorRequest");
+        requests.MapPost("/{requestId:guid}/withdraw", WithdrawRequest).WithName("WithdrawMentorRequest");
         return app;
     }
 
@@ -107,4 +126,46 @@ public static class RelationshipEndpoints
     private static async Task<Results<Ok<RelationshipSettingsView>, ProblemHttpResult>> ChangeSettings(
         Guid programId, RelationshipSettingsRequest request, ClaimsPrincipal user, ChangeRelationshipSettings useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<Paged<AvailableMentorView>>, ProblemHttpResult>> AvailableMentors(
+        Guid programId, ClaimsPrincipal user, ListAvailableMentors useCase, CancellationToken ct, int page = 1, int pageSize = 20)
+    {
+        if (page < 1 || pageSize < 1 || pageSize > ListAvailableMentors.MaxPageSize)
+        {
+            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
+                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ListAvailableMentors.MaxPageSize}.").ToProblem();
+        }
+        return (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, ct)).ToOk();
+    }
+
+    private static async Task<Results<Created<MentorRequestView>, ProblemHttpResult>> RequestMentorEndpoint(
+        Guid programId, MentorRequestBody body, ClaimsPrincipal user, RequestMentor useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), programId, body, ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : TypedResults.Created($"/api/v1/mentor-requests/{outcome.Value!.Id}", outcome.Value);
+    }
+
+    private static async Task<Results<Ok<LateJoinResult>, ProblemHttpResult>> LateJoiners(
+        Guid programId, ClaimsPrincipal user, MatchLateJoiners useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
+
+    private static async Task<Results<Ok<Paged<MentorRequestView>>, ProblemHttpResult>> MyRequests(
+        ClaimsPrincipal user, MentorRequests useCase, CancellationToken ct, int page = 1, int pageSize = 20, bool pending = false)
+    {
+        if (CheckPaging(page, pageSize) is { } bad)
+        {
+            return bad;
+        }
+        return TypedResults.Ok(await useCase.MineAsync(Actor.From(user), page, pageSize, pending, ct));
+    }
+
+    private static async Task<Results<Ok<MentorRequestView>, ProblemHttpResult>> DecideRequest(
+        Guid requestId, MentorRequestDecision decision, ClaimsPrincipal user, DecideMentorRequest useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), requestId, decision, ct)).ToOk();
+
+    private static async Task<Results<Ok<MentorRequestView>, ProblemHttpResult>> WithdrawRequest(
+        Guid requestId, ClaimsPrincipal user, WithdrawMentorRequest useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), requestId, ct)).ToOk();
 }
