@@ -89,6 +89,7 @@ public sealed class NotificationTests(PairFixture fixture) : IClassFixture<PairF
         var html = await pages.Http.GetStringAsync("/notifications");
         Assert.Contains("Meeting tomorrow", html);
         Assert.Contains("Library, 16:00.", html);
+        Assert.Contains("Notifications (1)", html); // the unread count in the menu
 
         var marked = await pages.SubmitAsync("/notifications", "read", [new("Action", "all")]);
         Assert.Equal(HttpStatusCode.OK, marked.StatusCode);

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Features.Accounts;
+using Tandem.Features.Meetings;
+using Tandem.Features.Relationships;
 
 namespace Tandem.Features.CheckIns;
 
@@ -14,6 +16,9 @@ internal sealed class CheckInConfiguration : IEntityTypeConfiguration<CheckIn>
         checkIn.Property(c => c.Progress).HasMaxLength(CheckIn.TextMax);
         checkIn.Property(c => c.Challenges).HasMaxLength(CheckIn.TextMax);
         checkIn.Property(c => c.NextSteps).HasMaxLength(CheckIn.TextMax);
+        checkIn.HasOne<Relationship>().WithMany().HasForeignKey(c => c.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+        // A meeting is cancelled rather than deleted; should one ever be deleted, its check-ins stay as contacts.
+        checkIn.HasOne<Meeting>().WithMany().HasForeignKey(c => c.MeetingId).OnDelete(DeleteBehavior.SetNull);
         checkIn.HasOne<TandemUser>().WithMany().HasForeignKey(c => c.AuthorUserId).OnDelete(DeleteBehavior.Cascade);
         // One check-in per person per meeting (NULL meeting ids, i.e. unscheduled contacts, never collide).
         checkIn.HasIndex(c => new { c.MeetingId, c.AuthorUserId }).IsUnique();
