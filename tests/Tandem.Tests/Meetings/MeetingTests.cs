@@ -149,6 +149,11 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         var garbage = await pair.Mentee.Client.PostAsync(pair.Meetings, new StringContent("{\"startsAt\": \"soon\"}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        // The program ends on 30 June 2027: a weekly series from 16 June has three meetings, not ten.
+        var capped = await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(new DateTimeOffset(2027, 6, 16, 16, 0, 0, TimeSpan.Zero), 10))).ReadAsync<List<MeetingView>>();
+        Assert.Equal(3, capped.Count);
+        var afterTheEnd = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(new DateTimeOffset(2027, 7, 16, 16, 0, 0, TimeSpan.Zero), 2));
+        Assert.Equal(HttpStatusCode.BadRequest, afterTheEnd.StatusCode);
         var page = await pair.Mentee.Client.GetAsync(pair.Meetings + "?pageSize=1000");
         Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
     }
@@ -219,5 +224,25 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         Assert.Equal(MeetingStatus.Accepted, accepted.Status);
         var cancelled = await (await group.Coordinator.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/cancel", new { })).ReadAsync<MeetingView>();
         Assert.Equal(MeetingStatus.Cancelled, cancelled.Status);
+    }
+
+    [Fact]
+    public async Task AnAcceptAndADeclineSentAtTheSameMomentCannotBothWin()
+    {
+        var pair = await fixture.PairAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            var meeting = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(NextSpring.AddDays(round)))).ReadAsync<List<MeetingView>>()).Single();
+            var mentorAgain = await fixture.SignInAsync(pair.Mentor.User);
+            var answers = await Task.WhenAll(
+                pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" }),
+                mentorAgain.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Decline" }),
+                pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/cancel", new { }));
+            Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+            Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+            var winner = await answers.Single(a => a.StatusCode == HttpStatusCode.OK).ReadAsync<MeetingView>();
+            var stored = await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
+            Assert.Equal(winner.Status, stored.Status);
+        }
     }
 }

@@ -82,6 +82,11 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
             return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await ClaimAsync(meeting, now, ct))
+        {
+            return Raced();
+        }
         var affected = new List<Meeting> { meeting };
         if (request.Response != MeetingResponse.ProposeAnotherTime && request.WholeSeries && meeting.SeriesId is { } seriesId)
         {
@@ -114,6 +119,7 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
                 break;
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await mailer.SendAsync(affected, change, actor.UserId, ct);
         await notices.TellOthersAsync(meeting, actor.UserId, title, ct);
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
@@ -136,11 +142,17 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         {
             return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await ClaimAsync(meeting!, now, ct))
+        {
+            return Raced();
+        }
         if (!meeting!.Reschedule(request.StartsAt.Value.UtcDateTime, request.DurationMinutes ?? meeting.DurationMinutes, actor.UserId, now))
         {
             return new Conflict($"A {meeting.Status.ToString().ToLowerInvariant()} meeting cannot be moved.");
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await mailer.SendAsync([meeting], MeetingChange.Proposed, actor.UserId, ct);
         await notices.TellOthersAsync(meeting, actor.UserId, "Meeting moved", ct);
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
@@ -159,6 +171,11 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await ClaimAsync(meeting!, now, ct))
+        {
+            return Raced();
+        }
         if (!meeting!.Cancel(actor.UserId, now, note))
         {
             return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
@@ -172,10 +189,26 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
             affected.AddRange(later);
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         await mailer.SendAsync(affected, MeetingChange.Cancelled, actor.UserId, ct);
         await notices.TellOthersAsync(meeting, actor.UserId, affected.Count == 1 ? "Meeting cancelled" : "Meetings cancelled", ct);
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
+
+    /// <summary>
+    /// Locks the meeting row only if nobody changed it since it was read (same status and sequence), so that an
+    /// accept and a decline sent at the same moment cannot both win: the second finds no row and gets 409.
+    /// </summary>
+    private async Task<bool> ClaimAsync(Meeting meeting, DateTime now, CancellationToken ct)
+    {
+        var status = meeting.Status;
+        var sequence = meeting.Sequence;
+        return await db.Set<Meeting>()
+            .Where(m => m.Id == meeting.Id && m.Status == status && m.Sequence == sequence)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct) == 1;
+    }
+
+    private static Conflict Raced() => new("Someone changed this meeting at the same moment. Reload and try again.");
 
     private async Task<(Meeting? Meeting, Failure? Failure, bool IsMember)> FindAsync(Actor actor, Guid meetingId, CancellationToken ct)
     {

@@ -70,7 +70,7 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
             return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
         }
         var program = await db.Programs.Where(p => p.Id == relationship.ProgramId)
-            .Select(p => new { p.OrganisationId, p.Cadence, p.MeetingFormats }).SingleAsync(ct);
+            .Select(p => new { p.OrganisationId, p.Cadence, p.MeetingFormats, p.EndsOn }).SingleAsync(ct);
         var modeFlag = request.Mode == MeetingMode.Online ? MeetingFormats.Online : MeetingFormats.InPerson;
         if ((program.MeetingFormats & (MeetingFormats.Online | MeetingFormats.InPerson)) != 0 && !program.MeetingFormats.HasFlag(modeFlag))
         {
@@ -106,7 +106,14 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
             var series = new MeetingSeries(relationshipId, relationship.ProgramId, actor.UserId, localStart, organiserZone,
                 cadence, request.Occurrences, request.DurationMinutes, now);
             db.Add(series);
-            meetings.AddRange(MeetingRecurrence.Occurrences(localStart, organiserZone, cadence, request.Occurrences)
+            // A series stops at the program's last day (in the organiser's zone).
+            var starts = MeetingRecurrence.Occurrences(localStart, organiserZone, cadence, request.Occurrences)
+                .Where(at => program.EndsOn is not { } last || DateOnly.FromDateTime(Zones.ToLocal(at, organiserZone)) <= last).ToList();
+            if (starts.Count == 0)
+            {
+                return Invalid.Field(nameof(request.StartsAt), $"The program ends on {program.EndsOn:d MMM yyyy}, before this series would start.");
+            }
+            meetings.AddRange(starts
                 .Select(at => new Meeting(relationshipId, relationship.ProgramId, actor.UserId, at, request.DurationMinutes,
                     request.Mode, place, videoLink, request.Title?.Trim(), series.Id, now)));
         }
