@@ -163,6 +163,27 @@ public sealed class PoolMatchingTests(TandemFactory factory) : IClassFixture<Tan
     }
 
     [Fact]
+    public async Task SwappingTwoProposalsLocksBothNewPairsAndReruns()
+    {
+        var program = await MatchingProgram.CreateAsync(factory);
+        await program.AddSmallPoolAsync();
+        await program.SaveSetupAsync(MatchingProgram.SmallPoolSetup());
+        var draft = await program.RunAsync();
+        var ella = draft.Proposals.Items.Single(p => p.Second.Name == "Ella Mentee");
+        var finn = draft.Proposals.Items.Single(p => p.Second.Name == "Finn Mentee");
+
+        var swapped = await program.Coordinator.PostAsJsonAsync($"{program.Api}/swaps", new { firstProposalId = ella.Id, secondProposalId = finn.Id });
+        Assert.Equal(HttpStatusCode.OK, swapped.StatusCode);
+        var after = (await swapped.Content.ReadFromJsonAsync<MatchDraftView>(Json.Options))!;
+        Assert.Equal(["Maya Mentor–Finn Mentee", "Ned Mentor–Ella Mentee"], after.Pairs());
+        Assert.All(after.Proposals.Items, p => Assert.True(p.Locked));
+        Assert.Equal(2, after.Comparison!.Changed);
+
+        var stale = await program.Coordinator.PostAsJsonAsync($"{program.Api}/swaps", new { firstProposalId = ella.Id, secondProposalId = finn.Id });
+        Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
+    }
+
+    [Fact]
     public async Task AMentorWithCapacityTwoTakesAGroupOfMentees()
     {
         var program = await MatchingProgram.CreateAsync(factory);

@@ -124,6 +124,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/programs/{programId:guid}/matching/rules"] = Access.SignedIn,
         ["DELETE /api/v1/programs/{programId:guid}/matching/rules/{ruleId:guid}"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/matching/assignments"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/matching/swaps"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/matching/candidates/{enrolmentId:guid}"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/matching"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/matching"] = Access.SignedIn,

@@ -18,6 +18,7 @@ public static class MatchingEndpoints
         .AddScoped<AddMatchRule>()
         .AddScoped<RemoveMatchRule>()
         .AddScoped<AssignByHand>()
+        .AddScoped<SwapPartners>()
         .AddScoped<ListCandidates>()
         .AddScoped<PublishMatchDraft>();
 
@@ -34,6 +35,7 @@ public static class MatchingEndpoints
         matching.MapPost("/rules", AddRule).WithName("AddMatchRule");
         matching.MapDelete("/rules/{ruleId:guid}", RemoveRule).WithName("RemoveMatchRule");
         matching.MapPost("/assignments", Assign).WithName("AssignByHand");
+        matching.MapPost("/swaps", Swap).WithName("SwapPartners");
         matching.MapGet("/candidates/{enrolmentId:guid}", Candidates).WithName("ListMatchCandidates");
         return app;
     }
@@ -84,6 +86,17 @@ public static class MatchingEndpoints
     {
         var actor = Actor.From(user);
         var draft = await assign.RunAsync(actor, programId, request, ct);
+        if (draft.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+        return (await get.RunAsync(actor, programId, draft.Value!.Id, ct: ct)).ToOk();
+    }
+
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Swap(Guid programId, SwapRequest request, ClaimsPrincipal user, SwapPartners swap, GetMatchDraft get, CancellationToken ct)
+    {
+        var actor = Actor.From(user);
+        var draft = await swap.RunAsync(actor, programId, request, ct);
         if (draft.Failure is { } failure)
         {
             return failure.ToProblem();
