@@ -176,6 +176,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /my/relationships"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/relationships"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/relationships"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/find-a-mentor"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/find-a-mentor"] = Access.SignedIn,
         // Meetings (members of the relationship and the program's coordinators; rules tested in Meetings/)
         ["GET /api/v1/relationships/{relationshipId:guid}/meetings"] = Access.SignedIn,
         ["POST /api/v1/relationships/{relationshipId:guid}/meetings"] = Access.SignedIn,
