@@ -179,4 +179,26 @@ public sealed class ScreeningTests(TandemFactory factory) : IClassFixture<Tandem
         Assert.Equal(("Cora Ordinator", "Sam explains fractions better than I do."), (recommendation.NominatedBy, recommendation.Statement));
         Assert.Equal(HttpStatusCode.NotFound, (await recruiting.Coordinator.GetAsync($"{recruiting.Applications}/{mentee.Id}x")).StatusCode);
     }
+    [Fact]
+    public async Task TwoCoordinatorsDecidingAtOnceLeaveOneConsistentDecision()
+    {
+        var recruiting = await RecruitingProgram.CreateAsync(factory);
+        var second = await factory.SignedInClientAsync(recruiting.School.Coordinator);
+        for (var i = 0; i < 3; i++)
+        {
+            var (_, application) = await recruiting.ApplyAsync(factory, $"Race {i}");
+            var url = $"{recruiting.Applications}/{application.Id}/decision";
+
+            var answers = await Task.WhenAll(
+                recruiting.Coordinator.PostAsJsonAsync(url, new { decision = "Approve" }),
+                second.PostAsJsonAsync(url, new { decision = "Decline" }));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            var view = (await recruiting.Coordinator.GetFromJsonAsync<ReviewApplicationView>($"{recruiting.Applications}/{application.Id}", Json.Options))!;
+            Assert.Single(view.Decisions);
+            var enrolled = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments
+                .AnyAsync(e => e.ProgramId == recruiting.Program.Id && e.UserId == view.UserId));
+            Assert.Equal(view.Status == ApplicationStatus.Approved, enrolled);
+        }
+    }
 }
