@@ -237,7 +237,7 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
             var answers = await Task.WhenAll(
                 pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" }),
                 mentorAgain.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Decline" }),
-                pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/cancel", new { }));
+                mentorAgain.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "ProposeAnotherTime", startsAt = NextSpring.AddDays(30) }));
             Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
             Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
             var winner = await answers.Single(a => a.StatusCode == HttpStatusCode.OK).ReadAsync<MeetingView>();
