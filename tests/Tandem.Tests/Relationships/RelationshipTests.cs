@@ -189,4 +189,30 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}/relationship-settings", new { fitCheckAfterDays = 1, requestTimeoutDays = 7 })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Conflict, (await newMentee.Client.PostAsJsonAsync($"/api/v1/relationships/{fresh.Id}/fit-check", new { answer = "Yes" })).StatusCode);
     }
+
+    [Fact]
+    public async Task RematchWithoutANamedMentorPicksTheBestOtherMentorWithRoom()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var oldMentor = await program.ApproveAsync("Mia Mentor", "mentor", subject: "Maths");
+        var english = await program.ApproveAsync("Eli Mentor", "mentor", subject: "English");
+        var maths = await program.ApproveAsync("Mo Mentor", "mentor", subject: "Maths");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee", subject: "Maths");
+        var pair = await program.StartAsync(oldMentor, mentee);
+
+        var rematched = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/rematch",
+            new { enrolmentId = mentee.EnrolmentId, reason = "Timetables clash" }));
+        Assert.Equal(["Mo Mentor", "Max Mentee"], rematched.Members.Select(m => m.DisplayName));
+        Assert.Contains("Maths", rematched.MatchExplanation);
+
+        // With nobody else free, nothing changes.
+        var third = await program.StartAsync(english, await program.ApproveAsync("Ann Mentee", "mentee"));
+        await program.StartAsync(oldMentor, await program.ApproveAsync("Bea Mentee", "mentee"));
+        var refused = await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{rematched.Id}/rematch",
+            new { enrolmentId = mentee.EnrolmentId, reason = "Again" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var still = await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{rematched.Id}"));
+        Assert.Equal(RelationshipStatus.Active, still.Status);
+        Assert.NotEqual(third.Id, still.Id);
+    }
 }

@@ -87,8 +87,11 @@ public sealed class RematchRequest
     [Required]
     public Guid? EnrolmentId { get; set; }
 
-    /// <summary>The new partner(s); for a mentee, their new mentor.</summary>
-    [Required, MinLength(1), MaxLength(29)]
+    /// <summary>
+    /// The new partner(s); for a mentee, their new mentor. Empty for a mentee: the best-ranked mentor with
+    /// room (other than the old one) is chosen, with the engine's explanation.
+    /// </summary>
+    [MaxLength(29)]
     public List<Guid> NewPartnerEnrolmentIds { get; set; } = [];
 
     [Required, StringLength(1000, MinimumLength = 3)]
@@ -105,7 +108,7 @@ public sealed class RematchRequest
 /// Re-matches a person: the old relationship ends early with the reason (and stays in the history), and a new
 /// one starts with the new partner(s), Source = Rematch, pointing back to the old one. One transaction.
 /// </summary>
-public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, TimeProvider clock)
+public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, RematchRequest request, CancellationToken ct = default)
     {
@@ -142,11 +145,30 @@ public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelatio
             await ChangeRelationshipStatus.ReleaseSeatsIfClosedAsync(db, old, ct);
             await db.SaveChangesAsync(ct);
             var members = new List<Guid> { person.EnrolmentId };
+            var explanation = request.MatchExplanation;
+            int? score = null;
+            if (request.NewPartnerEnrolmentIds.Count == 0)
+            {
+                if (person.Role != Programs.ProgramRole.Mentee)
+                {
+                    return Invalid.Field(nameof(request.NewPartnerEnrolmentIds), "Name the new partner(s); only a mentee's new mentor is chosen automatically.");
+                }
+                // Ranked after the old relationship released its seats (same transaction), never the old mentor again.
+                var best = (await ranking.RankAsync(old.ProgramId, [person.EnrolmentId], ct))[person.EnrolmentId]
+                    .FirstOrDefault(m => old.Members.All(o => o.EnrolmentId != m.EnrolmentId));
+                if (best is null)
+                {
+                    return new Conflict("No other mentor with room passes the hard rules for this mentee; nothing was changed.");
+                }
+                members.Add(best.EnrolmentId);
+                explanation ??= best.Explanation;
+                score = (int)Math.Clamp(best.Score, 0, 100);
+            }
             members.AddRange(request.NewPartnerEnrolmentIds);
             var kind = members.Count == 2 ? RelationshipKind.Pair : RelationshipKind.Group;
             var today = DateOnly.FromDateTime(now);
             return await start.StartAsync(
-                new StartRelationshipRequest(old.ProgramId, members, kind, request.StartsOn ?? today, RelationshipSource.Rematch, request.MatchExplanation, null),
+                new StartRelationshipRequest(old.ProgramId, members, kind, request.StartsOn ?? today, RelationshipSource.Rematch, explanation, score),
                 actor.UserId, old.Id, ct);
         }, ct);
         if (outcome.Failure is { } notDone)
