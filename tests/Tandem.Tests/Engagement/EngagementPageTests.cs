@@ -53,6 +53,7 @@ public sealed class EngagementPageTests(PairFixture fixture) : IClassFixture<Pai
 
         var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
         var path = $"/programs/{pair.ProgramId}/health";
+        Assert.Contains($"href=\"{path}\"", await coordinator.Http.GetStringAsync($"/programs/{pair.ProgramId}"));
         var html = await coordinator.Http.GetStringAsync(path);
         Assert.Contains("1 at risk", html);
         Assert.True(html.IndexOf("Max Second", StringComparison.Ordinal) < html.IndexOf("Mona Tor", StringComparison.Ordinal), "the at-risk pair comes first");
