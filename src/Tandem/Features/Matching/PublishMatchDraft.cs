@@ -141,7 +141,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
                 }
                 var title = peer ? (relationship.Members.Count > 2 ? "Your study group" : "Your study partner")
                     : me.Role == ProgramRole.Mentee ? "Your mentor" : relationship.Members.Count > 2 ? "Your mentees" : "Your mentee";
-                messages.Add(new NotificationMessage(me.UserId, $"{title} in {program.Name}", body.ToString(), $"/relationships/{relationship.Id}"));
+                messages.Add(new NotificationMessage(me.UserId, $"{title} in {program.Name}", body.ToString(), "/my/relationships"));
             }
         }
         return messages;
