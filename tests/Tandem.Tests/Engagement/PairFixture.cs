@@ -20,12 +20,15 @@ namespace Tandem.Tests.Engagement;
 /// The app on its own real database, e-mailing over SMTP to an in-process SMTP server, with a clock the tests
 /// move forward. The reminder job's timer is off: tests call the use case directly (also concurrently).
 /// </summary>
-public sealed class PairFixture : IAsyncLifetime
+public class PairFixture : IAsyncLifetime
 {
     public TandemFactory Tandem { get; } = new();
     public SmtpCapture Smtp { get; } = new();
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero));
     public WebApplicationFactory<Program> App { get; private set; } = default!;
+
+    /// <summary>Whether the app's own reminder worker runs (ticking on <see cref="Clock"/>).</summary>
+    protected virtual bool RemindersRunning => false;
 
     public async Task InitializeAsync()
     {
@@ -36,7 +39,7 @@ public sealed class PairFixture : IAsyncLifetime
             b.UseSetting("Email:Smtp:Port", Smtp.Port.ToString());
             b.UseSetting("Email:Smtp:Security", "None");
             b.UseSetting("Email:PublicBaseUrl", "https://tandem.test");
-            b.UseSetting("Engagement:RemindersEnabled", "false");
+            b.UseSetting("Engagement:RemindersEnabled", RemindersRunning ? "true" : "false");
             b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
         });
     }
@@ -149,4 +152,10 @@ public sealed record Pair(PairFixture Fixture, School School, Guid ProgramId, Gu
         await db.SaveChangesAsync();
         return meeting.Id;
     });
+}
+
+/// <summary>The same, with the reminder worker running on the fake clock.</summary>
+public sealed class RunningRemindersFixture : PairFixture
+{
+    protected override bool RemindersRunning => true;
 }

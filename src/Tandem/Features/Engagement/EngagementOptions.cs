@@ -28,7 +28,8 @@ public sealed class EngagementOptions
     /// <summary>How often the reminder job runs on each node.</summary>
     public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    public bool RemindersEnabled { get; set; } = true;
+    /// <summary>Run the reminder job on this node. Unset: on, except in the "Testing" environment (test hosts of other features stay quiet).</summary>
+    public bool? RemindersEnabled { get; set; }
 
     public static int CadenceDays(Cadence cadence) => cadence switch
     {
