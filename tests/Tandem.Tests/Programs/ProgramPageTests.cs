@@ -48,6 +48,12 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
         Assert.Contains("70% of mentees report more confidence", home);
         var list = await page.Http.GetStringAsync("/programs");
         Assert.Contains("Maths Mentors", list);
+        var location = response.Headers.Location!;
+        var programPath = location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString;
+        foreach (var tool in new[] { "applications", "invitations", "matching", "relationships", "health" })
+        {
+            Assert.Contains($"href=\"{programPath}/{tool}\"", home);
+        }
     }
 
     [Fact]
