@@ -35,7 +35,13 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
     public async Task ANewApplicantSignsUpSavesADraftComesBackAndSubmitsThroughThePages()
     {
         var recruiting = await RecruitingProgram.CreateAsync(factory);
-        var apply = $"/apply/{recruiting.Program.Id}/mentor";
+        var coordinatorApi = await factory.SignedInClientAsync(recruiting.School.Coordinator);
+        var links = $"/api/v1/programs/{recruiting.Program.Id}/recruitment-links";
+        var poster = (await (await coordinatorApi.PostAsJsonAsync(links, new { name = "Poster QR code" }))
+            .Content.ReadFromJsonAsync<Tandem.Features.Recruitment.RecruitmentChannelView>(Json.Options))!;
+        var join = await factory.AnonymousClient().GetStringAsync($"/join/{recruiting.Program.Id}?channel={poster.Code}");
+        Assert.Contains($"/apply/{recruiting.Program.Id}/mentor?channel={poster.Code}", join);
+        var apply = $"/apply/{recruiting.Program.Id}/mentor?channel={poster.Code}";
         var page = new PageClient(factory.AnonymousClient());
         Assert.Contains("Create your account", await page.Http.GetStringAsync(apply));
 
@@ -86,6 +92,8 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
         Assert.Contains("/my/applications?submitted=", submitted.Headers.Location!.OriginalString);
         Assert.Contains("Submitted, under review", await page.Http.GetStringAsync("/my/applications"));
+        var channel = (await coordinatorApi.GetFromJsonAsync<Paged<Tandem.Features.Recruitment.RecruitmentChannelView>>(links, Json.Options))!.Items.Single();
+        Assert.Equal((1L, 1L), (channel.Starts, channel.Submissions));
 
         // The coordinator approves it from the review page.
         var coordinator = await PageClient.SignInAsync(factory, recruiting.School.Coordinator.Email);
