@@ -150,10 +150,6 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /relationships/{RelationshipId:guid}/check-ins"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/health"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/health"] = Access.SignedIn,
-        ["GET /relationships/{RelationshipId:guid}/check-ins"] = Access.SignedIn,
-        ["POST /relationships/{RelationshipId:guid}/check-ins"] = Access.SignedIn,
-        ["GET /programs/{ProgramId:guid}/health"] = Access.SignedIn,
-        ["POST /programs/{ProgramId:guid}/health"] = Access.SignedIn,
 
         // Relationships (members, coordinators and administrators; rules tested in Relationships/)
         ["GET /api/v1/relationships/mine"] = Access.SignedIn,
