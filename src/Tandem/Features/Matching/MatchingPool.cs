@@ -83,9 +83,13 @@ public sealed class MatchingPool(TandemDb db)
     }
 
     /// <summary>Every question flagged as a matching criterion, with its kind, weight 1, no hard rule.</summary>
-    public static IReadOnlyList<SetupCriterion> DefaultCriteria(MentorshipProgram program, IReadOnlyDictionary<ProgramRole, IReadOnlyList<Question>> questions)
+    public static IReadOnlyList<SetupCriterion> DefaultCriteria(MentorshipProgram program, IReadOnlyDictionary<ProgramRole, IReadOnlyList<Question>> questions) =>
+        DefaultCriteria(program.Pairing, questions);
+
+    /// <inheritdoc cref="DefaultCriteria(MentorshipProgram, IReadOnlyDictionary{ProgramRole, IReadOnlyList{Question}})"/>
+    public static IReadOnlyList<SetupCriterion> DefaultCriteria(PairingModel pairing, IReadOnlyDictionary<ProgramRole, IReadOnlyList<Question>> questions)
     {
-        var roles = program.Pairing == PairingModel.PeerToPeer ? new[] { ProgramRole.Peer } : [ProgramRole.Mentee, ProgramRole.Mentor];
+        var roles = pairing == PairingModel.PeerToPeer ? new[] { ProgramRole.Peer } : [ProgramRole.Mentee, ProgramRole.Mentor];
         var flagged = roles
             .SelectMany(r => questions.TryGetValue(r, out var qs) ? qs : [])
             .Where(q => q.Criterion is not null)
@@ -114,10 +118,10 @@ public sealed class PoolScoring
     {
         Pool = pool;
         Criteria = criteria;
-        var engineCriteria = criteria.Select((c, i) => new EngineCriterion(c.Name, (EngineKind)(int)c.Kind, c.Weight, c.Required, Field(i), Field(i), c.Minimum, c.Maximum)).ToList();
+        var engineCriteria = EngineCriteria(criteria);
         _private = criteria.Select(c => pool.PrivateQuestionIds.Contains(c.MenteeQuestionId) || pool.PrivateQuestionIds.Contains(c.MentorQuestionId)).ToArray();
-        var mentees = pool.Mentees.Select(m => Participant(m, criteria, mentee: true)).ToList();
-        var mentors = pool.Mentors.Select(m => Participant(m, criteria, mentee: false)).ToList();
+        var mentees = pool.Mentees.Select(m => Participant(m.EnrolmentId.ToString(), m.Answers, criteria, mentee: true)).ToList();
+        var mentors = pool.Mentors.Select(m => Participant(m.EnrolmentId.ToString(), m.Answers, criteria, mentee: false)).ToList();
         _scorer = new FeatureScorer(engineCriteria, mentees, mentors);
         FreeTimeMentee = FreeTime(pool, pool.IsPeer ? ProgramRole.Peer : ProgramRole.Mentee, pool.Mentees);
         FreeTimeMentor = pool.IsPeer ? FreeTimeMentee : FreeTime(pool, ProgramRole.Mentor, pool.Mentors);
@@ -143,7 +147,12 @@ public sealed class PoolScoring
 
     private static string Field(int index) => $"c{index}";
 
-    private static Participant Participant(PoolMember member, IReadOnlyList<SetupCriterion> criteria, bool mentee)
+    /// <summary>The engine's criteria for a setup; criterion i reads the participants' field "c{i}".</summary>
+    public static IReadOnlyList<EngineCriterion> EngineCriteria(IReadOnlyList<SetupCriterion> criteria) =>
+        criteria.Select((c, i) => new EngineCriterion(c.Name, (EngineKind)(int)c.Kind, c.Weight, c.Required, Field(i), Field(i), c.Minimum, c.Maximum)).ToList();
+
+    /// <summary>One person's application answers as the engine's features under a setup's criteria.</summary>
+    public static Participant Participant(string id, IReadOnlyDictionary<string, JsonElement> answers, IReadOnlyList<SetupCriterion> criteria, bool mentee)
     {
         var values = new Dictionary<string, IReadOnlyList<string>>();
         var numbers = new Dictionary<string, double>();
@@ -151,7 +160,7 @@ public sealed class PoolScoring
         for (var i = 0; i < criteria.Count; i++)
         {
             var c = criteria[i];
-            if (!member.Answers.TryGetValue(mentee ? c.MenteeQuestionId : c.MentorQuestionId, out var answer))
+            if (!answers.TryGetValue(mentee ? c.MenteeQuestionId : c.MentorQuestionId, out var answer))
             {
                 continue;
             }
@@ -171,7 +180,7 @@ public sealed class PoolScoring
                     break;
             }
         }
-        return new Participant(member.EnrolmentId.ToString(), values, availability, numbers);
+        return new Participant(id, values, availability, numbers);
     }
 
     private static int[][] FreeTime(PoolData pool, ProgramRole role, IReadOnlyList<PoolMember> members)

@@ -44,19 +44,11 @@ public sealed class InviteParticipant(TandemDb db, ProgramAccess access, Invitat
             return failure;
         }
         var program = found.Value!;
-        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
-        {
-            return notRecruiting;
-        }
         var role = request.Role ?? ProgramRole.Mentee;
-        if (RecruitmentRules.RoleProblem(program, role) is { } roleProblem)
-        {
-            return Invalid.Field(nameof(request.Role), roleProblem);
-        }
         var email = request.Email.Trim();
-        if (!RecruitmentRules.IsEmail(email))
+        if (RecruitmentRules.CandidateProblem(program, role, email) is { } candidateProblem)
         {
-            return Invalid.Field(nameof(request.Email), "This is not a valid e-mail address.");
+            return candidateProblem;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var normalized = Invitation.Normalize(email);

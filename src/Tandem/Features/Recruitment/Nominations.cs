@@ -50,19 +50,11 @@ public sealed class NominateCandidate(TandemDb db, ProgramAccess access, Invitat
                 ? new Forbidden("Only the program's staff and coordinators nominate candidates.")
                 : new NotFound("No program with this id is visible to you.");
         }
-        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
-        {
-            return notRecruiting;
-        }
         var role = request.Role ?? ProgramRole.Mentee;
-        if (RecruitmentRules.RoleProblem(program, role) is { } roleProblem)
-        {
-            return Invalid.Field(nameof(request.Role), roleProblem);
-        }
         var email = request.Email.Trim();
-        if (!RecruitmentRules.IsEmail(email))
+        if (RecruitmentRules.CandidateProblem(program, role, email) is { } candidateProblem)
         {
-            return Invalid.Field(nameof(request.Email), "This is not a valid e-mail address.");
+            return candidateProblem;
         }
         var statement = request.Statement.Trim();
         if (statement.Length < 10)

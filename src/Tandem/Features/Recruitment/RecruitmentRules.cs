@@ -48,6 +48,20 @@ internal static class RecruitmentRules
         program.Status == ProgramStatus.Closed ? new Conflict("This program is closed; it no longer recruits.") : null;
 
     /// <summary>Invitation links lead to the application form, which is open only while the program recruits.</summary>
+    /// <summary>What every way of bringing someone in checks first: the program recruits, takes the role, and the address is real.</summary>
+    public static Failure? CandidateProblem(MentorshipProgram program, ProgramRole role, string email)
+    {
+        if (NotRecruitingProblem(program) is { } notRecruiting)
+        {
+            return notRecruiting;
+        }
+        if (RoleProblem(program, role) is { } roleProblem)
+        {
+            return Invalid.Field("Role", roleProblem);
+        }
+        return IsEmail(email) ? null : Invalid.Field("Email", "This is not a valid e-mail address.");
+    }
+
     public static Conflict? NotRecruitingProblem(MentorshipProgram program) =>
         program.Status == ProgramStatus.Recruiting ? null
         : new Conflict($"This program is {program.Status.ToString().ToLowerInvariant()}. Invitations lead to its application form, which is open only while it is recruiting: move it to recruiting first.");

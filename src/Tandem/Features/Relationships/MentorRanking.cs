@@ -1,14 +1,10 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Applications;
 using Tandem.Features.Matching;
 using Tandem.Features.Programs;
 using Tandem.Matching;
-using EngineCriterion = Tandem.Matching.Criterion;
-using EngineKind = Tandem.Matching.CriterionKind;
 
 namespace Tandem.Features.Relationships;
 
@@ -57,11 +53,11 @@ public sealed class MentorRanking(TandemDb db)
                 .Select(r => new { r.FirstEnrolmentId, r.SecondEnrolmentId }).ToListAsync(ct))
             .Select(r => (r.FirstEnrolmentId, r.SecondEnrolmentId)).ToHashSet();
 
-        var engineCriteria = criteria.Select((c, i) => new EngineCriterion(c.Name, (EngineKind)(int)c.Kind, c.Weight, c.Required, $"c{i}", $"c{i}", c.Minimum, c.Maximum)).ToList();
+        var engineCriteria = PoolScoring.EngineCriteria(criteria);
         var isPrivate = criteria.Select(c => privateIds.Contains(c.MenteeQuestionId) || privateIds.Contains(c.MentorQuestionId)).ToArray();
         var scorer = new FeatureScorer(engineCriteria,
-            mentees.Select((answers, i) => ToParticipant($"mentee{i}", answers, criteria, mentee: true)).ToList(),
-            mentors.Select(m => ToParticipant(m.Id.ToString(), m.Answers, criteria, mentee: false)).ToList());
+            mentees.Select((answers, i) => PoolScoring.Participant($"mentee{i}", answers, criteria, mentee: true)).ToList(),
+            mentors.Select(m => PoolScoring.Participant(m.Id.ToString(), m.Answers, criteria, mentee: false)).ToList());
 
         var result = new Dictionary<Guid, IReadOnlyList<RankedMentor>>();
         for (var i = 0; i < menteeEnrolmentIds.Count; i++)
@@ -89,74 +85,10 @@ public sealed class MentorRanking(TandemDb db)
         return result;
     }
 
-    private static IReadOnlyList<SetupCriterion> DefaultCriteria(IReadOnlyList<Questionnaire> forms)
-    {
-        var flagged = forms.Where(f => f.Role is ProgramRole.Mentor or ProgramRole.Mentee)
-            .GroupBy(f => f.Role).Select(g => g.MaxBy(f => f.Version)!)
-            .SelectMany(f => f.Questions()).Where(q => q.Criterion is not null).DistinctBy(q => q.Id).ToList();
-        var result = new List<SetupCriterion>();
-        foreach (var q in flagged)
-        {
-            if (q.Criterion == Applications.CriterionKind.AvailabilityOverlap && result.Any(c => c.Kind == Applications.CriterionKind.AvailabilityOverlap))
-            {
-                continue;
-            }
-            result.Add(new SetupCriterion(q.Id, q.Criterion!.Value, q.Id, q.Id, 1, false, null, null));
-        }
-        return result;
-    }
-
-    private static Participant ToParticipant(string id, IReadOnlyDictionary<string, JsonElement> answers, IReadOnlyList<SetupCriterion> criteria, bool mentee)
-    {
-        var values = new Dictionary<string, IReadOnlyList<string>>();
-        var numbers = new Dictionary<string, double>();
-        IReadOnlyList<int>? availability = null;
-        for (var i = 0; i < criteria.Count; i++)
-        {
-            var c = criteria[i];
-            if (!answers.TryGetValue(mentee ? c.MenteeQuestionId : c.MentorQuestionId, out var answer))
-            {
-                continue;
-            }
-            switch (c.Kind)
-            {
-                case Applications.CriterionKind.AvailabilityOverlap:
-                    availability ??= answer.ValueKind == JsonValueKind.Array
-                        ? answer.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s is >= 0 and < WeeklySlots.Count).Select(e => e.GetInt32()).ToList()
-                        : [];
-                    break;
-                case Applications.CriterionKind.NumericGap:
-                    if (Number(answer) is { } n)
-                    {
-                        numbers[$"c{i}"] = n;
-                    }
-                    break;
-                default:
-                    values[$"c{i}"] = answer.ValueKind switch
-                    {
-                        JsonValueKind.Array => answer.EnumerateArray().Select(e => e.ToString()).Where(s => s.Length > 0).ToList(),
-                        JsonValueKind.True => ["Yes"],
-                        JsonValueKind.False => ["No"],
-                        JsonValueKind.String when answer.GetString() is { Length: > 0 } s => [s.Trim()],
-                        JsonValueKind.Number => [answer.ToString()],
-                        _ => [],
-                    };
-                    break;
-            }
-        }
-        return new Participant(id, values, availability, numbers);
-    }
-
-    private static double? Number(JsonElement answer)
-    {
-        if (answer.ValueKind == JsonValueKind.Number)
-        {
-            return answer.GetDouble();
-        }
-        if (answer.ValueKind == JsonValueKind.String && Regex.Match(answer.GetString()!, @"-?\d+(\.\d+)?") is { Success: true } match)
-        {
-            return double.Parse(match.Value, CultureInfo.InvariantCulture);
-        }
-        return null;
-    }
+    /// <summary>The newest mentor and mentee forms' flagged questions, as pool matching uses them by default.</summary>
+    private static IReadOnlyList<SetupCriterion> DefaultCriteria(IReadOnlyList<Questionnaire> forms) =>
+        MatchingPool.DefaultCriteria(PairingModel.MentorMentee, forms
+            .Where(f => f.Role is ProgramRole.Mentor or ProgramRole.Mentee)
+            .GroupBy(f => f.Role)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<Question>)g.MaxBy(f => f.Version)!.Questions().ToList()));
 }
