@@ -72,5 +72,11 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
+# Name each failed test with the start of its message, so a red CI log says why.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  perl -0777 -ne 'while (/<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?<Message>(.*?)<\/Message>/sg) {
+      my ($n, $m) = ($1, substr($2, 0, 1500)); print STDERR "test.sh: FAILED $n\n$m\n\n" }' "$trx"
+done
 echo "$passed passed, $failed failed"
 [ $status -eq 0 ] && [ $failed -eq 0 ]

@@ -82,8 +82,11 @@ public sealed class TandemServer : IAsyncLifetime
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
-        // Fail within seconds rather than half a minute: every step here is a local round trip.
+        // Every step here is a local round trip, but the suite shares two cores with the server, the
+        // database and other test classes, so a page can take a few seconds under load: allow 15 s for
+        // actions and for assertions alike (Playwright's 5 s assertion default failed a loaded CI run).
         context.SetDefaultTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
         return await context.NewPageAsync();
     }
 
