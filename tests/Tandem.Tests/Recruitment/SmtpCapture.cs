@@ -16,9 +16,14 @@ public sealed class SmtpCapture : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    public SmtpCapture()
+    public SmtpCapture() : this(FreePort())
     {
-        Port = FreePort();
+    }
+
+    /// <summary>A server on a given port (e.g. one an app was already told about while nothing listened there).</summary>
+    public SmtpCapture(int port)
+    {
+        Port = port;
         var options = new SmtpServerOptionsBuilder().ServerName("tests.localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(this));
@@ -59,7 +64,7 @@ public sealed class SmtpCapture : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

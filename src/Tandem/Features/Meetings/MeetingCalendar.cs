@@ -9,6 +9,7 @@ using MimeKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Email;
 using Calendar = Ical.Net.Calendar;
@@ -98,12 +99,16 @@ public static class MeetingCalendar
 }
 
 /// <summary>
-/// E-mails meeting changes with an .ics attachment (METHOD:REQUEST for proposals and acceptances, METHOD:CANCEL for
-/// declines and cancellations) to everyone in the relationship except the person who made the change.
-/// Sent after the change is committed; a mail server that is down never undoes it.
+/// Tells the others in the relationship about a meeting change: an in-app notification for everyone except the
+/// person who made the change, and for those whose notification preference allows e-mail exactly one e-mail,
+/// with an .ics attachment (METHOD:REQUEST for proposals and acceptances, METHOD:CANCEL for declines and
+/// cancellations), through the outbox; the notification is marked e-mailed when it goes out. Called after the
+/// change is committed; a mail server that is down never undoes it (the outbox retries).
 /// </summary>
-public sealed class MeetingMailer(TandemDb db, IMailSender sender, IOptions<EmailOptions> options, TimeProvider clock)
+public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify, IOptions<EmailOptions> options, TimeProvider clock)
 {
+    private readonly Dictionary<Guid, IReadOnlyList<Notification>> _told = [];
+
     public async Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, CancellationToken ct = default)
     {
         if (meetings.Count == 0)
@@ -113,24 +118,54 @@ public sealed class MeetingMailer(TandemDb db, IMailSender sender, IOptions<Emai
         var relationshipId = meetings[0].RelationshipId;
         var people = await PeopleAsync(db, [relationshipId], ct);
         var members = people.GetValueOrDefault(relationshipId, []);
+        var others = members.Where(p => p.UserId != actorId).ToList();
+        var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
+            ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
+
+        var notifications = await notify.StoreAsync(others.Select(p => new NotificationMessage(p.UserId,
+            MeetingNotices.DefaultTitle(change, meetings), MeetingNotices.Body(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(), ct);
+        foreach (var meeting in meetings)
+        {
+            _told[meeting.Id] = notifications;
+        }
+
+        var wanting = await notify.EmailRecipientsAsync(others.Select(p => p.UserId).ToList(), ct);
+        var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && MeetingCalendar.IsEmail(p.Email)).ToList();
+        if (recipients.Count == 0)
+        {
+            return 0;
+        }
         var method = change == MeetingChange.Cancelled ? "CANCEL" : "REQUEST";
         var now = clock.GetUtcNow().UtcDateTime;
         var email = options.Value;
         var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)));
-        var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
-            ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
         var first = meetings.OrderBy(m => m.StartsAt).First();
-        var messages = new List<MimeMessage>();
-        foreach (var person in members.Where(p => p.UserId != actorId && MeetingCalendar.IsEmail(p.Email)))
+        var ids = recipients.Select(p => p.UserId).ToList();
+        var zones = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.TimeZoneId }).ToDictionaryAsync(u => u.Id, u => u.TimeZoneId, ct);
+        var byUser = notifications.ToDictionary(n => n.UserId);
+        var outgoing = new List<(Notification Notification, OutgoingMessage Message)>();
+        foreach (var person in recipients)
         {
-            var zone = await db.Users.Where(u => u.Id == person.UserId).Select(u => u.TimeZoneId).SingleAsync(ct);
-            var message = Compose(person, actor, change, meetings.Count, first, zone, ics, method, email.Link(MeetingPath(first)));
+            var message = Compose(person, actor, change, meetings.Count, first, zones[person.UserId], ics, method, email.Link(MeetingPath(first)));
             message.From.Add(email.Sender());
-            messages.Add(message);
+            var notification = byUser[person.UserId];
+            outgoing.Add((notification, new OutgoingMessage(message, Notify.MailReference, notification.Id)));
         }
-        var sent = await sender.SendAsync(messages, ct);
+        var sent = await outbox.SendAsync(outgoing.Select(o => o.Message).ToList(), ct: ct);
+        var at = clock.GetUtcNow().UtcDateTime;
+        foreach (var (notification, _) in outgoing.Where(o => sent.Contains(o.Message.Message)))
+        {
+            notification.MarkEmailed(at);
+        }
+        if (sent.Count > 0)
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
         return sent.Count;
     }
+
+    /// <summary>The in-app notifications this scope just stored for a change of this meeting (for <see cref="MeetingNotices"/> to word).</summary>
+    internal IReadOnlyList<Notification>? TakeNotices(Guid meetingId) => _told.Remove(meetingId, out var told) ? told : null;
 
     public static string MeetingPath(Meeting meeting) => $"/relationships/{meeting.RelationshipId}/meetings";
 

@@ -208,16 +208,40 @@ public sealed record MeetingSettingsView(Guid OrganisationId, VideoLinkPolicy Vi
 
 public sealed record MeetingSettingsRequest(VideoLinkPolicy VideoLinks);
 
-/// <summary>In-app notices (and e-mail copies by each person's preference) through <see cref="Notify"/>.</summary>
-public sealed class MeetingNotices(TandemDb db, Notify notify)
+/// <summary>
+/// The in-app side of a meeting change. <see cref="MeetingMailer"/> already stored a notification for each of the
+/// others (and e-mailed those who want e-mail, once, with the .ics); this gives them the caller's wording. Called
+/// without the mailer, it stores in-app notifications only: meeting e-mails are the mailer's, never a second copy.
+/// </summary>
+public sealed class MeetingNotices(TandemDb db, Notify notify, MeetingMailer mailer)
 {
     public async Task TellOthersAsync(Meeting meeting, Guid actorId, string title, CancellationToken ct)
     {
+        if (mailer.TakeNotices(meeting.Id) is { } told)
+        {
+            foreach (var notification in told)
+            {
+                notification.Retitle(title);
+            }
+            await db.SaveChangesAsync(ct);
+            return;
+        }
         var others = await db.Set<RelationshipMember>()
             .Where(m => m.RelationshipId == meeting.RelationshipId && m.UserId != actorId).Select(m => m.UserId).ToListAsync(ct);
         var actorName = await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Someone";
-        var body = $"{actorName}: {meeting.Title ?? "meeting"} on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
-        var link = $"/relationships/{meeting.RelationshipId}/meetings";
-        await notify.RunAsync(others.Select(u => new NotificationMessage(u, title, body, link)).ToList(), ct);
+        await notify.StoreAsync(others.Select(u => new NotificationMessage(u, title, Body(actorName, meeting), MeetingMailer.MeetingPath(meeting))).ToList(), ct);
     }
+
+    public static string Body(string actorName, Meeting meeting) =>
+        $"{actorName}: {meeting.Title ?? "meeting"} on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
+
+    /// <summary>The title when no caller words it (the callers' own titles replace it).</summary>
+    public static string DefaultTitle(MeetingChange change, IReadOnlyList<Meeting> meetings) => change switch
+    {
+        MeetingChange.Proposed when meetings[0].Sequence == 0 => meetings.Count == 1 ? "New meeting proposed" : $"New meeting series proposed ({meetings.Count} meetings)",
+        MeetingChange.Proposed => "Another time proposed",
+        MeetingChange.Accepted => "Meeting accepted",
+        _ when meetings[0].Status == MeetingStatus.Declined => "Meeting declined",
+        _ => meetings.Count == 1 ? "Meeting cancelled" : "Meetings cancelled",
+    };
 }

@@ -29,12 +29,15 @@ public sealed class Notification
     public DateTime CreatedAt { get; private set; }
     public DateTime? ReadAt { get; private set; }
 
-    /// <summary>When the e-mail copy was handed to the mail server; null when not e-mailed (preference off or delivery failed).</summary>
+    /// <summary>When the e-mail copy was handed to the mail server; null when not e-mailed (preference off, or still queued for a retry).</summary>
     public DateTime? EmailedAt { get; private set; }
 
     public void MarkRead(DateTime at) => ReadAt ??= at;
 
     public void MarkEmailed(DateTime at) => EmailedAt ??= at;
+
+    /// <summary>For a sender that stores the notification first and knows its final wording a moment later (meeting changes).</summary>
+    public void Retitle(string title) => Title = Clip(title.Trim(), TitleMax);
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }

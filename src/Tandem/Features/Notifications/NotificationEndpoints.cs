@@ -14,6 +14,7 @@ public static class NotificationEndpoints
         services.AddTandemEmail();
         return services
             .AddScoped<Notify>()
+            .AddScoped<IMailDeliveryListener, NotificationEmailed>()
             .AddScoped<ListMyNotifications>()
             .AddScoped<MarkNotificationRead>()
             .AddScoped<NotificationPreferences>();

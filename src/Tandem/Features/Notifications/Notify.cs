@@ -10,14 +10,21 @@ namespace Tandem.Features.Notifications;
 /// <summary>One notification to send: who, what, and an optional path inside Tandem.</summary>
 public sealed record NotificationMessage(Guid UserId, string Title, string Body, string? Link = null);
 
+/// <summary>Someone who wants e-mail and can get it (an address, an account that is not disabled).</summary>
+public sealed record EmailRecipient(Guid UserId, string DisplayName, string Email);
+
 /// <summary>
 /// Tells people something: stores the in-app notification (always) and e-mails a copy to those whose
-/// preference allows it. The notifications are committed before any e-mail goes out, so a mail server
-/// that is down never loses one; a failed e-mail leaves <see cref="Notification.EmailedAt"/> empty.
+/// preference allows it, through the <see cref="MailOutbox"/>. The notifications are committed before any
+/// e-mail goes out; an e-mail that fails stays queued and is retried, and <see cref="Notification.EmailedAt"/>
+/// is set when it actually went out (at once, or when the outbox worker delivers it).
 /// Call it after your own SaveChanges: it saves the same DbContext.
 /// </summary>
-public sealed class Notify(TandemDb db, IMailSender sender, IOptions<EmailOptions> options, TimeProvider clock)
+public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions> options, TimeProvider clock)
 {
+    /// <summary>The outbox reference kind of notification e-mails (the reference id is the notification's).</summary>
+    public const string MailReference = "notification";
+
     public Task RunAsync(Guid userId, string title, string body, string? link, CancellationToken ct = default) =>
         RunAsync([new NotificationMessage(userId, title, body, link)], ct);
 
@@ -28,20 +35,31 @@ public sealed class Notify(TandemDb db, IMailSender sender, IOptions<EmailOption
         {
             return [];
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var notifications = messages.Select(m => new Notification(m.UserId, m.Title, m.Body, m.Link, now)).ToList();
-        db.Set<Notification>().AddRange(notifications);
-        await db.SaveChangesAsync(ct);
+        var notifications = await StoreAsync(messages, ct);
         await EmailAsync(notifications, ct);
         return notifications;
     }
 
-    /// <summary>E-mails the copies of already stored notifications to those who want e-mail; returns how many went out.</summary>
-    public async Task<int> EmailAsync(IReadOnlyList<Notification> notifications, CancellationToken ct = default)
+    /// <summary>Stores in-app notifications only, with no e-mail copy (for senders that e-mail in their own way).</summary>
+    public async Task<IReadOnlyList<Notification>> StoreAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
     {
-        var userIds = notifications.Select(n => n.UserId).Distinct().ToList();
-        var recipients = await db.Users
-            .Where(u => userIds.Contains(u.Id) && !u.IsDisabled && u.Email != null)
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var notifications = messages.Select(m => new Notification(m.UserId, m.Title, m.Body, m.Link, now)).ToList();
+        db.Set<Notification>().AddRange(notifications);
+        await db.SaveChangesAsync(ct);
+        return notifications;
+    }
+
+    /// <summary>Of these people, the ones who want notifications by e-mail (their preference, or the default) and can get it.</summary>
+    public async Task<IReadOnlyDictionary<Guid, EmailRecipient>> EmailRecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct = default)
+    {
+        var ids = userIds.Distinct().ToList();
+        var rows = await db.Users
+            .Where(u => ids.Contains(u.Id) && !u.IsDisabled && u.Email != null)
             .Select(u => new
             {
                 u.Id,
@@ -50,7 +68,14 @@ public sealed class Notify(TandemDb db, IMailSender sender, IOptions<EmailOption
                 Wants = db.Set<NotificationPreference>().Where(p => p.UserId == u.Id).Select(p => (bool?)p.Email).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        var wanting = recipients.Where(r => r.Wants ?? NotificationPreference.EmailByDefault).ToDictionary(r => r.Id);
+        return rows.Where(r => r.Wants ?? NotificationPreference.EmailByDefault)
+            .ToDictionary(r => r.Id, r => new EmailRecipient(r.Id, r.DisplayName, r.Email!));
+    }
+
+    /// <summary>E-mails the copies of already stored notifications to those who want e-mail; returns how many went out.</summary>
+    public async Task<int> EmailAsync(IReadOnlyList<Notification> notifications, CancellationToken ct = default)
+    {
+        var wanting = await EmailRecipientsAsync(notifications.Select(n => n.UserId).ToList(), ct);
         var outgoing = notifications
             .Where(n => wanting.ContainsKey(n.UserId))
             .Select(n => (Notification: n, Message: Compose(n, wanting[n.UserId].DisplayName, wanting[n.UserId].Email!)))
@@ -59,7 +84,7 @@ public sealed class Notify(TandemDb db, IMailSender sender, IOptions<EmailOption
         {
             return 0;
         }
-        var sent = await sender.SendAsync(outgoing.Select(o => o.Message).ToList(), ct);
+        var sent = await outbox.SendAsync(outgoing.Select(o => new OutgoingMessage(o.Message, MailReference, o.Notification.Id)).ToList(), ct: ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var count = 0;
         foreach (var (notification, _) in outgoing.Where(o => sent.Contains(o.Message)))
@@ -97,4 +122,14 @@ public sealed class Notify(TandemDb db, IMailSender sender, IOptions<EmailOption
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return message;
     }
+}
+
+/// <summary>Records the e-mail copy of a notification that the outbox delivered on a later attempt.</summary>
+public sealed class NotificationEmailed(TandemDb db) : IMailDeliveryListener
+{
+    public string ReferenceKind => Notify.MailReference;
+
+    public Task DeliveredAsync(IReadOnlyCollection<Guid> referenceIds, DateTime at, CancellationToken ct) =>
+        db.Set<Notification>().Where(n => referenceIds.Contains(n.Id) && n.EmailedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.EmailedAt, at), ct);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Tandem.Data;
@@ -8,12 +9,16 @@ using Tandem.Infrastructure.Email;
 namespace Tandem.Features.Recruitment;
 
 /// <summary>
-/// Sends invitation e-mails after the invitations are committed, and marks the ones that went out.
-/// A failed delivery leaves the invitation "NotSent" for the coordinator to resend: the write is
-/// never rolled back because a mail server was down.
+/// Sends invitation e-mails through the outbox after the invitations are committed, and marks the ones that went
+/// out. A failed delivery leaves the invitation "NotSent" while the outbox retries it (marked sent when it goes
+/// out); the coordinator may also resend it, which replaces the queued message (its link no longer works).
+/// The write is never rolled back because a mail server was down.
 /// </summary>
-public sealed class InvitationMailer(TandemDb db, IMailSender sender, IOptions<EmailOptions> options, TimeProvider clock)
+public sealed class InvitationMailer(TandemDb db, MailOutbox outbox, IOptions<EmailOptions> options, TimeProvider clock)
 {
+    /// <summary>The outbox reference kind of invitation e-mails (the reference id is the invitation's).</summary>
+    public const string MailReference = "invitation";
+
     public async Task<int> SendAsync(MentorshipProgram program, IReadOnlyList<(Invitation Invitation, string Token)> batch, CancellationToken ct = default)
     {
         if (batch.Count == 0)
@@ -21,7 +26,7 @@ public sealed class InvitationMailer(TandemDb db, IMailSender sender, IOptions<E
             return 0;
         }
         var messages = batch.Select(b => (b.Invitation, Message: Compose(program, b.Invitation, b.Token))).ToList();
-        var sent = await sender.SendAsync(messages.Select(m => m.Message).ToList(), ct);
+        var sent = await outbox.SendAsync(messages.Select(m => new OutgoingMessage(m.Message, MailReference, m.Invitation.Id)).ToList(), supersedePending: true, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var count = 0;
         foreach (var (invitation, message) in messages.Where(m => sent.Contains(m.Message)))
@@ -75,4 +80,14 @@ public sealed class InvitationMailer(TandemDb db, IMailSender sender, IOptions<E
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return message;
     }
+}
+
+/// <summary>Records an invitation e-mail that the outbox delivered on a later attempt.</summary>
+public sealed class InvitationEmailed(TandemDb db) : IMailDeliveryListener
+{
+    public string ReferenceKind => InvitationMailer.MailReference;
+
+    public Task DeliveredAsync(IReadOnlyCollection<Guid> referenceIds, DateTime at, CancellationToken ct) =>
+        db.Set<Invitation>().Where(i => referenceIds.Contains(i.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.SentAt, at).SetProperty(i => i.SendCount, i => i.SendCount + 1), ct);
 }

@@ -27,6 +27,7 @@ public static class RecruitmentEndpoints
         services.AddTandemEmail();
         return services
             .AddScoped<InvitationMailer>()
+            .AddScoped<Tandem.Infrastructure.Email.IMailDeliveryListener, InvitationEmailed>()
             .AddScoped<InviteParticipant>()
             .AddScoped<ListInvitations>()
             .AddScoped<ResendInvitation>()

@@ -5,11 +5,20 @@ using MimeKit;
 
 namespace Tandem.Infrastructure.Email;
 
-/// <summary>Delivers messages: by SMTP in production, to a folder of .eml files in development.</summary>
+/// <summary>
+/// The transport: hands messages to SMTP in production, to a folder of .eml files in development. Features do not
+/// call it directly: they go through <see cref="MailOutbox"/>, which keeps every message until it went out.
+/// </summary>
 public interface IMailSender
 {
-    /// <summary>Sends each message; returns the ones that were handed over successfully. Never throws for a delivery failure.</summary>
-    Task<IReadOnlySet<MimeMessage>> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken ct = default);
+    /// <summary>Sends each message; returns the ones that were handed over, and why the others were not. Never throws for a delivery failure.</summary>
+    Task<MailDelivery> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken ct = default);
+}
+
+/// <summary>What a transport did with a batch: the messages handed over, and an error for each one that was not.</summary>
+public sealed record MailDelivery(IReadOnlySet<MimeMessage> Sent, IReadOnlyDictionary<MimeMessage, string> Errors)
+{
+    public string ErrorFor(MimeMessage message) => Errors.GetValueOrDefault(message) ?? "Not handed to the mail server.";
 }
 
 public static class EmailSetup
@@ -17,6 +26,8 @@ public static class EmailSetup
     public static IServiceCollection AddTandemEmail(this IServiceCollection services)
     {
         services.AddOptions<EmailOptions>().BindConfiguration("Email");
+        services.AddScoped<MailOutbox>();
+        services.AddHostedService<MailOutboxWorker>();
         services.AddSingleton<IMailSender>(s =>
         {
             var options = s.GetRequiredService<IOptions<EmailOptions>>();
@@ -33,12 +44,13 @@ public static class EmailSetup
 /// <summary>One SMTP connection per batch (MailKit), so a roster of 500 invitations is not 500 handshakes.</summary>
 public sealed class SmtpMailSender(IOptions<EmailOptions> options, ILogger<SmtpMailSender> logger) : IMailSender
 {
-    public async Task<IReadOnlySet<MimeMessage>> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken ct = default)
+    public async Task<MailDelivery> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken ct = default)
     {
         var sent = new HashSet<MimeMessage>();
+        var errors = new Dictionary<MimeMessage, string>();
         if (messages.Count == 0)
         {
-            return sent;
+            return new MailDelivery(sent, errors);
         }
         var smtp = options.Value.Smtp;
         using var client = new SmtpClient();
@@ -53,7 +65,12 @@ public sealed class SmtpMailSender(IOptions<EmailOptions> options, ILogger<SmtpM
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogError(e, "Could not connect to the SMTP server {Host}:{Port}; {Count} messages not sent", smtp.Host, smtp.Port, messages.Count);
-            return sent;
+            var error = $"Could not connect to {smtp.Host}:{smtp.Port}: {e.Message}";
+            foreach (var message in messages)
+            {
+                errors[message] = error;
+            }
+            return new MailDelivery(sent, errors);
         }
         foreach (var message in messages)
         {
@@ -65,14 +82,30 @@ public sealed class SmtpMailSender(IOptions<EmailOptions> options, ILogger<SmtpM
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "SMTP refused the message {Subject} to {To}", message.Subject, message.To);
+                errors[message] = "The SMTP server refused it: " + e.Message;
                 if (!client.IsConnected)
                 {
                     break;
                 }
             }
         }
-        await client.DisconnectAsync(quit: true, CancellationToken.None);
-        return sent;
+        foreach (var message in messages.Where(m => !sent.Contains(m) && !errors.ContainsKey(m)))
+        {
+            errors[message] = "The SMTP connection was lost before this message.";
+        }
+        if (client.IsConnected)
+        {
+            try
+            {
+                await client.DisconnectAsync(quit: true, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The messages were handed over; a failed QUIT changes nothing.
+                logger.LogDebug(e, "SMTP QUIT failed");
+            }
+        }
+        return new MailDelivery(sent, errors);
     }
 
     private static SecureSocketOptions Security(string value) => value.ToLowerInvariant() switch
@@ -89,7 +122,7 @@ public sealed class FolderMailSender(IOptions<EmailOptions> options, IHostEnviro
 {
     public string Directory => Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.PickupDirectory));
 
-    public async Task<IReadOnlySet<MimeMessage>> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken ct = default)
+    public async Task<MailDelivery> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken ct = default)
     {
         var sent = new HashSet<MimeMessage>();
         System.IO.Directory.CreateDirectory(Directory);
@@ -103,6 +136,6 @@ public sealed class FolderMailSender(IOptions<EmailOptions> options, IHostEnviro
         {
             logger.LogInformation("Wrote {Count} e-mail messages to {Directory} (no SMTP host configured)", messages.Count, Directory);
         }
-        return sent;
+        return new MailDelivery(sent, new Dictionary<MimeMessage, string>());
     }
 }

@@ -1,0 +1,274 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Utils;
+using Tandem.Data;
+
+namespace Tandem.Infrastructure.Email;
+
+/// <summary>A message for the outbox, optionally about something (e.g. ("notification", id)) that is told when a retry delivers it.</summary>
+public sealed record OutgoingMessage(MimeMessage Message, string? ReferenceKind = null, Guid? ReferenceId = null);
+
+/// <summary>
+/// Told when the outbox worker delivers a message on a later attempt, so a feature can record it (a notification's
+/// EmailedAt, an invitation's SentAt). Messages that go out on the first attempt are recorded by their caller.
+/// </summary>
+public interface IMailDeliveryListener
+{
+    string ReferenceKind { get; }
+
+    Task DeliveredAsync(IReadOnlyCollection<Guid> referenceIds, DateTime at, CancellationToken ct);
+}
+
+public sealed record OutboxRun(int Claimed, int Sent, int Failed, int GaveUp);
+
+/// <summary>An unsent message, for the operator.</summary>
+public sealed record QueuedEmailView(Guid Id, string Recipient, string Subject, DateTime CreatedAt, int Attempts, DateTime NextAttemptAt, DateTime? GaveUpAt, string? LastError);
+
+/// <summary>What is stuck: messages waiting for another attempt, messages given up, and the oldest of them.</summary>
+public sealed record OutboxStatus(int Waiting, int GivenUp, IReadOnlyList<QueuedEmailView> Oldest);
+
+/// <summary>
+/// Every e-mail goes through here: the message is written to <see cref="OutgoingEmail"/> (committed), then sent
+/// at once while this call holds the claim; what fails is retried by <see cref="MailOutboxWorker"/> with backoff.
+/// Claims are conditional updates with a lease, so two nodes never send the same row and a restart loses nothing.
+/// </summary>
+public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<EmailOptions> options, IEnumerable<IMailDeliveryListener> listeners,
+    TimeProvider clock, ILogger<MailOutbox> logger)
+{
+    public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    private OutboxOptions Settings => options.Value.Outbox;
+
+    /// <summary>
+    /// Queues the messages (one commit) and tries to send them now. Returns the ones that went out now; the others
+    /// stay queued for the worker. Call it after committing your own change: it saves the same DbContext.
+    /// </summary>
+    /// <param name="supersedePending">Give up unsent queued messages about the same references (e.g. an invitation whose link was renewed).</param>
+    public async Task<IReadOnlySet<MimeMessage>> SendAsync(IReadOnlyList<OutgoingMessage> messages, bool supersedePending = false, CancellationToken ct = default)
+    {
+        if (messages.Count == 0)
+        {
+            return new HashSet<MimeMessage>();
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claim = NewClaim();
+        if (supersedePending)
+        {
+            await SupersedeAsync(messages, now, ct);
+        }
+        var rows = messages.Select(m => (m.Message, Row: new OutgoingEmail(Recipients(m.Message), m.Message.Subject ?? "", Serialize(m.Message),
+            m.ReferenceKind, m.ReferenceId, now, claim, now + Settings.ClaimLease))).ToList();
+        db.Set<OutgoingEmail>().AddRange(rows.Select(r => r.Row));
+        await db.SaveChangesAsync(ct);
+        foreach (var (_, row) in rows)
+        {
+            db.Entry(row).State = EntityState.Detached;
+        }
+        var delivery = await transport.SendAsync(rows.Select(r => r.Message).ToList(), ct);
+        await RecordAsync(rows, delivery, claim, CancellationToken.None);
+        return delivery.Sent;
+    }
+
+    /// <summary>One pass of the worker: claims due messages, sends them over one connection, records the outcome.</summary>
+    public async Task<OutboxRun> DeliverDueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outbox = db.Set<OutgoingEmail>();
+        var candidates = await outbox
+            .Where(e => e.SentAt == null && e.GaveUpAt == null && e.NextAttemptAt <= now && (e.ClaimedUntil == null || e.ClaimedUntil < now))
+            .OrderBy(e => e.NextAttemptAt).Select(e => e.Id).Take(Math.Max(1, Settings.BatchSize)).ToListAsync(ct);
+        if (candidates.Count == 0)
+        {
+            return new OutboxRun(0, 0, 0, 0);
+        }
+        var claim = NewClaim();
+        var until = now + Settings.ClaimLease;
+        // The condition is checked again by the update itself: of two nodes claiming the same row, one updates it.
+        await outbox
+            .Where(e => candidates.Contains(e.Id) && e.SentAt == null && e.GaveUpAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.ClaimedBy, claim).SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
+        var claimed = await outbox.AsNoTracking().Where(e => e.ClaimedBy == claim).ToListAsync(ct);
+        if (claimed.Count == 0)
+        {
+            return new OutboxRun(0, 0, 0, 0);
+        }
+        var rows = new List<(MimeMessage Message, OutgoingEmail Row)>();
+        var unreadable = new List<OutgoingEmail>();
+        foreach (var row in claimed)
+        {
+            try
+            {
+                rows.Add((await MimeMessage.LoadAsync(new MemoryStream(row.Mime), ct), row));
+            }
+            catch (FormatException)
+            {
+                unreadable.Add(row);
+            }
+        }
+        if (unreadable.Count > 0)
+        {
+            var ids = unreadable.Select(r => r.Id).ToList();
+            await outbox.Where(e => ids.Contains(e.Id) && e.ClaimedBy == claim).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.GaveUpAt, now).SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null)
+                .SetProperty(e => e.LastError, "The stored message could not be read."), CancellationToken.None);
+            logger.LogError("Gave up {Count} queued e-mails whose stored MIME could not be read", ids.Count);
+        }
+        var delivery = await transport.SendAsync(rows.Select(r => r.Message).ToList(), ct);
+        var (failed, gaveUp) = await RecordAsync(rows, delivery, claim, CancellationToken.None);
+
+        var delivered = rows.Where(r => delivery.Sent.Contains(r.Message)).Select(r => r.Row).ToList();
+        foreach (var group in delivered.Where(r => r.ReferenceKind is not null && r.ReferenceId is not null).GroupBy(r => r.ReferenceKind!))
+        {
+            foreach (var listener in listeners.Where(l => l.ReferenceKind == group.Key))
+            {
+                await listener.DeliveredAsync(group.Select(r => r.ReferenceId!.Value).Distinct().ToList(), now, CancellationToken.None);
+            }
+        }
+        return new OutboxRun(claimed.Count, delivered.Count, failed, gaveUp + unreadable.Count);
+    }
+
+    /// <summary>The unsent messages (waiting or given up), oldest first, at most <paramref name="max"/>.</summary>
+    public async Task<OutboxStatus> StatusAsync(int max, CancellationToken ct = default)
+    {
+        var unsent = db.Set<OutgoingEmail>().Where(e => e.SentAt == null);
+        var waiting = await unsent.CountAsync(e => e.GaveUpAt == null, ct);
+        var givenUp = await unsent.CountAsync(e => e.GaveUpAt != null, ct);
+        var oldest = await unsent.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).Take(Math.Clamp(max, 1, 1000))
+            .Select(e => new QueuedEmailView(e.Id, e.Recipient, e.Subject, e.CreatedAt, e.Attempts, e.NextAttemptAt, e.GaveUpAt, e.LastError))
+            .ToListAsync(ct);
+        return new OutboxStatus(waiting, givenUp, oldest);
+    }
+
+    /// <summary>
+    /// Makes unsent messages (one, or all) due now with a fresh set of attempts, given-up ones included; messages a
+    /// node is sending right now are left alone. Returns how many.
+    /// </summary>
+    public Task<int> RetryAsync(Guid? id = null, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var unsent = db.Set<OutgoingEmail>().Where(e => e.SentAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now));
+        if (id is { } one)
+        {
+            unsent = unsent.Where(e => e.Id == one);
+        }
+        return unsent.ExecuteUpdateAsync(s => s
+            .SetProperty(e => e.GaveUpAt, (DateTime?)null).SetProperty(e => e.Attempts, 0).SetProperty(e => e.NextAttemptAt, now)
+            .SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null), ct);
+    }
+
+    /// <summary>Marks the sent ones sent; schedules the next attempt (or gives up) for the others. Only rows this claim still holds.</summary>
+    private async Task<(int Failed, int GaveUp)> RecordAsync(IReadOnlyList<(MimeMessage Message, OutgoingEmail Row)> rows, MailDelivery delivery, string claim, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outbox = db.Set<OutgoingEmail>();
+        var sentIds = rows.Where(r => delivery.Sent.Contains(r.Message)).Select(r => r.Row.Id).ToList();
+        if (sentIds.Count > 0)
+        {
+            await outbox.Where(e => sentIds.Contains(e.Id) && e.ClaimedBy == claim).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.SentAt, now).SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null)
+                .SetProperty(e => e.LastError, (string?)null), ct);
+        }
+        var failures = rows.Where(r => !delivery.Sent.Contains(r.Message))
+            .Select(r => (r.Row, Error: OutgoingEmail.Clip(delivery.ErrorFor(r.Message), OutgoingEmail.ErrorMax)))
+            .GroupBy(f => (f.Row.Attempts, f.Error));
+        int failed = 0, gaveUp = 0;
+        foreach (var group in failures)
+        {
+            var ids = group.Select(f => f.Row.Id).ToList();
+            var (attempts, error) = group.Key;
+            if (attempts >= Settings.MaxAttempts)
+            {
+                await outbox.Where(e => ids.Contains(e.Id) && e.ClaimedBy == claim).ExecuteUpdateAsync(s => s
+                    .SetProperty(e => e.GaveUpAt, now).SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null)
+                    .SetProperty(e => e.LastError, error), ct);
+                gaveUp += ids.Count;
+                foreach (var (row, _) in group)
+                {
+                    logger.LogError("Gave up the e-mail {OutgoingEmailId} \"{Subject}\" to {Recipient} after {Attempts} attempts: {Error}",
+                        row.Id, row.Subject, row.Recipient, attempts, error);
+                }
+            }
+            else
+            {
+                var next = now + Settings.DelayAfter(attempts);
+                await outbox.Where(e => ids.Contains(e.Id) && e.ClaimedBy == claim).ExecuteUpdateAsync(s => s
+                    .SetProperty(e => e.NextAttemptAt, next).SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null)
+                    .SetProperty(e => e.LastError, error), ct);
+                failed += ids.Count;
+                logger.LogWarning("{Count} e-mails not sent (attempt {Attempts}); next attempt at {Next:u}: {Error}", ids.Count, attempts, next, error);
+            }
+        }
+        return (failed, gaveUp);
+    }
+
+    private async Task SupersedeAsync(IReadOnlyList<OutgoingMessage> messages, DateTime now, CancellationToken ct)
+    {
+        foreach (var group in messages.Where(m => m.ReferenceKind is not null && m.ReferenceId is not null).GroupBy(m => m.ReferenceKind!))
+        {
+            var kind = group.Key;
+            var ids = group.Select(m => m.ReferenceId).Distinct().ToList();
+            await db.Set<OutgoingEmail>()
+                .Where(e => e.ReferenceKind == kind && ids.Contains(e.ReferenceId) && e.SentAt == null && e.GaveUpAt == null
+                    && (e.ClaimedUntil == null || e.ClaimedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.GaveUpAt, now).SetProperty(e => e.LastError, "Replaced by a newer message."), ct);
+        }
+    }
+
+    /// <summary>A claim names the node and this one pass, so two passes in one process are told apart too.</summary>
+    private static string NewClaim() => $"{Node}/{Guid.NewGuid():N}";
+
+    private static string Recipients(MimeMessage message) =>
+        string.Join(", ", message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => m.Address));
+
+    /// <summary>The Message-Id and Date are fixed before storing, so every attempt sends the very same message.</summary>
+    private byte[] Serialize(MimeMessage message)
+    {
+        if (string.IsNullOrEmpty(message.MessageId))
+        {
+            var domain = options.Value.Sender().Domain;
+            message.MessageId = MimeUtils.GenerateMessageId(string.IsNullOrEmpty(domain) ? "tandem.localhost" : domain);
+        }
+        if (message.Date == DateTimeOffset.MinValue)
+        {
+            message.Date = clock.GetUtcNow();
+        }
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return stream.ToArray();
+    }
+}
+
+/// <summary>Retries queued e-mails on every node, ticking on the injected <see cref="TimeProvider"/>.</summary>
+public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, IHostEnvironment environment, ILogger<MailOutboxWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!(options.Value.Outbox.WorkerEnabled ?? !environment.IsEnvironment("Testing")))
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.Outbox.Interval, clock, stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                var run = await scope.ServiceProvider.GetRequiredService<MailOutbox>().DeliverDueAsync(stoppingToken);
+                if (run.Claimed > 0)
+                {
+                    logger.LogInformation("Outbox: {Sent} of {Claimed} queued e-mails sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Claims run out after the lease, so whatever this pass held is taken again later.
+                logger.LogError(e, "The outbox pass failed; retrying at the next tick");
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tandem.Features.Meetings;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Meetings;
+
+/// <summary>One e-mail per meeting change, with the .ics, only for people who want e-mail; the in-app notice for everyone.</summary>
+public sealed class MeetingMailTests(MeetingFixture fixture) : IClassFixture<MeetingFixture>
+{
+    private static object InPerson(int day) =>
+        new { startsAt = new DateTimeOffset(2027, 5, day, 16, 0, 0, TimeSpan.Zero), durationMinutes = 60, mode = "InPerson", place = "Room 12", title = "Reading together" };
+
+    private static async Task<List<NotificationView>> NotificationsAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications", Json.Options))!.Items.ToList();
+
+    [Fact]
+    public async Task AProposalGivesTheOtherMemberExactlyOneEmailWithTheIcsAttached()
+    {
+        var pair = await fixture.PairAsync();
+        await Task.Delay(300);
+        var (mentorBefore, menteeBefore) = (fixture.Smtp.CountFor(pair.Mentor.User.Email), fixture.Smtp.CountFor(pair.Mentee.User.Email));
+        var noticesBefore = (await NotificationsAsync(pair.Mentor.Client)).Count;
+
+        var proposed = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(4));
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+
+        var (message, calendar) = Assert.Single(await fixture.InvitationsAsync(pair.Mentor.User.Email));
+        Assert.Equal("REQUEST", calendar.Method);
+        Assert.Contains("Mia Mentee proposed a meeting", message.Subject);
+        await Task.Delay(500); // anything else would have arrived by now
+        Assert.Equal(mentorBefore + 1, fixture.Smtp.CountFor(pair.Mentor.User.Email));
+        Assert.Equal(menteeBefore, fixture.Smtp.CountFor(pair.Mentee.User.Email)); // not the proposer
+        var notices = await NotificationsAsync(pair.Mentor.Client);
+        Assert.Equal(noticesBefore + 1, notices.Count);
+        var notice = notices[0];
+        Assert.Equal("New meeting proposed", notice.Title);
+        Assert.True(notice.Emailed);
+
+        // The answer: again one e-mail (with the .ics) to the other side, and nothing more to the mentor.
+        var meeting = (await proposed.ReadAsync<List<MeetingView>>()).Single();
+        (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" })).EnsureSuccessStatusCode();
+        Assert.Single(await fixture.InvitationsAsync(pair.Mentee.User.Email));
+        await Task.Delay(500);
+        Assert.Equal(menteeBefore + 1, fixture.Smtp.CountFor(pair.Mentee.User.Email));
+        Assert.Equal(mentorBefore + 1, fixture.Smtp.CountFor(pair.Mentor.User.Email));
+        Assert.Equal("Meeting accepted", (await NotificationsAsync(pair.Mentee.Client))[0].Title);
+    }
+
+    [Fact]
+    public async Task SomeoneWhoTurnedEmailOffGetsNoMeetingEmailButSeesTheNotification()
+    {
+        var pair = await fixture.PairAsync();
+        (await pair.Mentor.Client.PutAsJsonAsync("/api/v1/me/notification-preferences", new { email = false })).EnsureSuccessStatusCode();
+        await Task.Delay(300);
+        var before = fixture.Smtp.CountFor(pair.Mentor.User.Email);
+
+        var proposed = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(5));
+
+        Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+        var notice = (await NotificationsAsync(pair.Mentor.Client))[0];
+        Assert.Equal("New meeting proposed", notice.Title);
+        Assert.False(notice.Emailed);
+        await Task.Delay(500);
+        Assert.Equal(before, fixture.Smtp.CountFor(pair.Mentor.User.Email));
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Email;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Recruitment;
+
+namespace Tandem.Tests.Notifications;
+
+/// <summary>
+/// The outbox against a real SMTP server that is down at first: each test runs its own app nodes on the shared
+/// database, told about an SMTP port where the server is started only later, with their own fake clock.
+/// </summary>
+public sealed class MailOutboxTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private WebApplicationFactory<Program> Node(int smtpPort, FakeTimeProvider clock, bool worker) => fixture.Tandem.WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Email:Smtp:Host", "127.0.0.1");
+        b.UseSetting("Email:Smtp:Port", smtpPort.ToString());
+        b.UseSetting("Email:Smtp:Security", "None");
+        b.UseSetting("Email:PublicBaseUrl", "https://tandem.test");
+        b.UseSetting("Email:Outbox:WorkerEnabled", worker ? "true" : "false");
+        b.UseSetting("Email:Outbox:Interval", "00:00:30");
+        b.UseSetting("Engagement:RemindersEnabled", "false");
+        b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
+    });
+
+    private static async Task<HttpClient> SignInAsync(WebApplicationFactory<Program> node, UserSummary user)
+    {
+        var client = node.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        return client;
+    }
+
+    private static async Task ProposeAsync(HttpClient client, Guid relationshipId, DateTimeOffset at)
+    {
+        var response = await client.PostAsJsonAsync($"/api/v1/relationships/{relationshipId}/meetings",
+            new { startsAt = at, durationMinutes = 60, mode = "InPerson", place = "Library", title = "Reading together" });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    private Task<List<OutgoingEmail>> QueuedForAsync(string email) => fixture.WithScopeAsync(s =>
+        s.GetRequiredService<TandemDb>().Set<OutgoingEmail>().AsNoTracking().Where(e => e.Recipient == email).ToListAsync());
+
+    private static async Task<NotificationView> LatestNotificationAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications", Json.Options))!.Items[0];
+
+    private static bool HasIcs(MimeMessage message) => message.Attachments.OfType<MimePart>().Any(a => a.FileName == "invite.ics");
+
+    [Fact]
+    public async Task WhenTheSmtpServerIsDownAMeetingEmailStaysQueuedAndArrivesOnceAfterTheServerIsBackAndTheBackoffPassed()
+    {
+        var pair = await fixture.PairAsync();
+        var port = SmtpCapture.FreePort();
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
+        await using var node = Node(port, clock, worker: true);
+        var mentee = await SignInAsync(node, pair.Mentee);
+        var mentor = await SignInAsync(node, pair.Mentor);
+
+        await ProposeAsync(mentee, pair.RelationshipId, clock.GetUtcNow().AddDays(3));
+
+        var queued = Assert.Single(await QueuedForAsync(pair.Mentor.Email));
+        Assert.Null(queued.SentAt);
+        Assert.Equal(1, queued.Attempts);
+        Assert.NotNull(queued.LastError);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime.AddMinutes(1), queued.NextAttemptAt);
+        var notice = await LatestNotificationAsync(mentor);
+        Assert.Equal("New meeting proposed", notice.Title);
+        Assert.False(notice.Emailed);
+
+        await using var smtp = new SmtpCapture(port);
+        // The server is back, but the next attempt is not due yet: a worker tick before the backoff sends nothing.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await Task.Delay(1000);
+        Assert.Equal(0, smtp.CountFor(pair.Mentor.Email));
+
+        IReadOnlyList<MimeMessage> received = [];
+        for (var tick = 0; tick < 10 && received.Count == 0; tick++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(30));
+            received = await smtp.ForAsync(pair.Mentor.Email, timeout: TimeSpan.FromSeconds(2));
+        }
+        var message = Assert.Single(received);
+        Assert.True(HasIcs(message));
+        Assert.Contains("proposed a meeting", message.Subject);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await Task.Delay(1000);
+        Assert.Equal(1, smtp.CountFor(pair.Mentor.Email));
+        var sent = Assert.Single(await QueuedForAsync(pair.Mentor.Email));
+        Assert.NotNull(sent.SentAt);
+        Assert.Equal(2, sent.Attempts);
+        Assert.True((await LatestNotificationAsync(mentor)).Emailed); // marked when the outbox delivered it
+    }
+
+    [Fact]
+    public async Task TwoWorkersRunningAtOnceDeliverAQueuedEmailOnce()
+    {
+        var pair = await fixture.PairAsync();
+        var port = SmtpCapture.FreePort();
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
+        await using var first = Node(port, clock, worker: false);
+        await using var second = Node(port, clock, worker: false);
+        await ProposeAsync(await SignInAsync(first, pair.Mentor), pair.RelationshipId, clock.GetUtcNow().AddDays(4));
+        Assert.Null(Assert.Single(await QueuedForAsync(pair.Mentee.Email)).SentAt);
+
+        await using var smtp = new SmtpCapture(port);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        static async Task<OutboxRun> PassAsync(WebApplicationFactory<Program> node)
+        {
+            await using var scope = node.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<MailOutbox>().DeliverDueAsync();
+        }
+        var runs = await Task.WhenAll(PassAsync(first), PassAsync(second), PassAsync(first), PassAsync(second));
+
+        Assert.Equal(1, runs.Sum(r => r.Sent));
+        Assert.True(HasIcs(Assert.Single(await smtp.ForAsync(pair.Mentee.Email))));
+        await Task.WhenAll(PassAsync(first), PassAsync(second));
+        await Task.Delay(500);
+        Assert.Equal(1, smtp.CountFor(pair.Mentee.Email));
+    }
+
+    [Fact]
+    public async Task AMessageThatKeepsFailingIsGivenUpAfterTheLastAttemptAndTheOperatorListsAndRetriesIt()
+    {
+        var person = await fixture.Tandem.CreateUserAsync("Gina Veup");
+        var port = SmtpCapture.FreePort();
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
+        await using var node = Node(port, clock, worker: false);
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Notify>().RunAsync(person.Id, "Hello", "Anyone there?", null);
+        }
+
+        var options = node.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>().Value.Outbox;
+        for (var attempt = 1; attempt < options.MaxAttempts; attempt++)
+        {
+            clock.Advance(options.DelayAfter(attempt));
+            await using var scope = node.Services.CreateAsyncScope();
+            Assert.Equal(1, (await scope.ServiceProvider.GetRequiredService<MailOutbox>().DeliverDueAsync()).Claimed);
+        }
+
+        var given = Assert.Single(await QueuedForAsync(person.Email));
+        Assert.NotNull(given.GaveUpAt);
+        Assert.Null(given.SentAt);
+        Assert.Equal(options.MaxAttempts, given.Attempts);
+        clock.Advance(TimeSpan.FromDays(1));
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, (await scope.ServiceProvider.GetRequiredService<MailOutbox>().DeliverDueAsync()).Claimed);
+        }
+
+        // The operator sees it with its error, starts the server and retries it from the command line.
+        var (code, listed) = await CliAsync(port, "mail", "queue");
+        Assert.Equal(0, code);
+        Assert.Contains($"{given.Id}", listed);
+        Assert.Contains($"to {person.Email}", listed);
+        Assert.Contains("given up", listed);
+        await using var smtp = new SmtpCapture(port);
+        var (retried, output) = await CliAsync(port, "mail", "retry", "--id", given.Id.ToString());
+        Assert.True(retried == 0, output);
+        Assert.Contains("1 e-mails made due again: 1 sent now", output);
+        Assert.Equal("Hello", Assert.Single(await smtp.ForAsync(person.Email)).Subject);
+        Assert.NotNull(Assert.Single(await QueuedForAsync(person.Email)).SentAt);
+    }
+
+    private async Task<(int Code, string Out)> CliAsync(int smtpPort, params string[] command)
+    {
+        var stdout = new StringWriter();
+        var code = await Tandem.Infrastructure.Cli.TandemCli.RunAsync(
+        [
+            .. command,
+            $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}",
+            "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={smtpPort}", "--Email:Smtp:Security=None", "--Logging:LogLevel:Default=Warning",
+        ], stdout, stdout);
+        return (code, stdout.ToString());
+    }
+}
