@@ -185,6 +185,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /api/v1/me/calendar-feed"] = Access.SignedIn,
         ["POST /api/v1/me/calendar-feed"] = Access.SignedIn,
         ["DELETE /api/v1/me/calendar-feed"] = Access.SignedIn,
+        ["GET /api/v1/organisations/{organisationId:guid}/meeting-settings"] = Access.SignedIn,
         ["PUT /api/v1/organisations/{organisationId:guid}/meeting-settings"] = Access.SignedIn,
         ["GET /calendar/{token}.ics"] = Access.Anonymous,
         // Pages (GET renders, POST submits a form)
@@ -202,6 +203,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /account/password"] = Access.SignedIn,
         ["GET /admin/users"] = Access.Administrator,
         ["POST /admin/users"] = Access.Administrator,
+        ["GET /organisations/{OrganisationId:guid}/meeting-settings"] = Access.SignedIn,
+        ["POST /organisations/{OrganisationId:guid}/meeting-settings"] = Access.SignedIn,
         ["GET /organisations"] = Access.SignedIn,
         ["POST /organisations"] = Access.SignedIn,
         ["GET /programs"] = Access.SignedIn,

@@ -17,6 +17,7 @@ public static class MeetingEndpoints
         .AddScoped<SuggestTimes>()
         .AddScoped<MeetingLinks>()
         .AddScoped<ChangeMeetingSettings>()
+        .AddScoped<GetMeetingSettings>()
         .AddScoped<MeetingMailer>()
         .AddScoped<MeetingNotices>()
         .AddScoped<CalendarFeeds>();
@@ -39,6 +40,8 @@ public static class MeetingEndpoints
         me.MapPost("/calendar-feed", RotateFeed).WithName("CreateCalendarFeed");
         me.MapDelete("/calendar-feed", RevokeFeed).WithName("RevokeCalendarFeed");
 
+        app.MapGet("/api/v1/organisations/{organisationId:guid}/meeting-settings", GetSettings)
+            .WithTags("Meetings").RequireAuthorization().WithName("GetMeetingSettings");
         app.MapPut("/api/v1/organisations/{organisationId:guid}/meeting-settings", ChangeSettings)
             .WithTags("Meetings").RequireAuthorization().WithName("ChangeMeetingSettings");
 
@@ -86,6 +89,13 @@ public static class MeetingEndpoints
     {
         await feeds.RevokeAsync(Actor.From(user), ct);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<MeetingSettingsView>, ProblemHttpResult>> GetSettings(
+        Guid organisationId, ClaimsPrincipal user, GetMeetingSettings useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), organisationId, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(new MeetingSettingsView(organisationId, outcome.Value!.VideoLinks));
     }
 
     private static async Task<Results<Ok<MeetingSettingsView>, ProblemHttpResult>> ChangeSettings(

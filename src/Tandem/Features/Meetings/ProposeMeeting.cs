@@ -176,18 +176,9 @@ public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<MeetingSettingsView>> RunAsync(Actor actor, Guid organisationId, VideoLinkPolicy policy, CancellationToken ct = default)
     {
-        var visible = actor.IsAdministrator
-            ? await db.Organisations.AnyAsync(o => o.Id == organisationId, ct)
-            : await db.OrganisationMemberships.AnyAsync(m => m.OrganisationId == organisationId && m.UserId == actor.UserId, ct);
-        if (!visible)
+        if (await MeetingSettingsAccess.CheckAsync(db, actor, organisationId, ct) is { } failure)
         {
-            return new NotFound("No organisation with this id is visible to you.");
-        }
-        var manages = actor.IsAdministrator || await db.OrganisationMemberships.AnyAsync(m => m.OrganisationId == organisationId
-            && m.UserId == actor.UserId && m.Role == Organisations.OrganisationRole.Coordinator, ct);
-        if (!manages)
-        {
-            return new Forbidden("Only the organisation's coordinators choose how video links are made.");
+            return failure;
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var settings = await db.Set<MeetingSettings>().SingleOrDefaultAsync(s => s.OrganisationId == organisationId, ct);
@@ -199,7 +190,17 @@ public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
         {
             settings.Change(policy, now);
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two first saves at once: the other one inserted the row; apply ours over it.
+            db.ChangeTracker.Clear();
+            await db.Set<MeetingSettings>().Where(s => s.OrganisationId == organisationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Policy, policy).SetProperty(m => m.UpdatedAt, now), ct);
+        }
         return new MeetingSettingsView(organisationId, policy);
     }
 }
