@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Tandem.Data;
@@ -15,9 +17,9 @@ namespace Tandem.Browser.Tests.Infrastructure;
 /// The real app on Kestrel (a free loopback port, so static assets and blazor.web.js are served as in
 /// production), on its own real database seeded with the demo data, plus one headless Chromium.
 /// </summary>
-public sealed class TandemServer : IAsyncLifetime
+public class TandemServer : IAsyncLifetime
 {
-    private sealed class Factory(string connectionString, ServerLog log) : WebApplicationFactory<Program>
+    private sealed class Factory(string connectionString, ServerLog log, TimeProvider? clock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -29,6 +31,14 @@ public sealed class TandemServer : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Tandem", connectionString);
             builder.UseSetting("Demo:SeedWhenEmpty", "false");
             builder.ConfigureLogging(logging => logging.AddProvider(log));
+            if (clock is not null)
+            {
+                builder.ConfigureServices(services =>
+                {
+                    services.RemoveAll<TimeProvider>();
+                    services.AddSingleton(clock);
+                });
+            }
         }
     }
 
@@ -37,7 +47,13 @@ public sealed class TandemServer : IAsyncLifetime
     private IPlaywright? playwright;
     private IBrowser? browser;
 
-    public TandemServer() => factory = new Factory(TestDatabase.NewConnectionString(), log);
+    public TandemServer() : this(null) { }
+
+    /// <param name="clock">The app's clock (a fake one lets a journey move on to "after the meeting"), or the system clock.</param>
+    protected TandemServer(TimeProvider? clock) => factory = new Factory(TestDatabase.NewConnectionString(), log, clock);
+
+    /// <summary>The app's services, for a test's "given" steps that are not what the test is about.</summary>
+    public IServiceProvider Services => factory.Services;
 
     public Uri BaseAddress { get; private set; } = default!;
     public DemoLogins Demo { get; private set; } = default!;
@@ -104,6 +120,16 @@ public sealed class TandemServer : IAsyncLifetime
         }
         await factory.DisposeAsync();
     }
+}
+
+/// <summary>The app with a clock the test moves forward (starting at the real time, so seeded dates look current).</summary>
+public sealed class ClockedTandemServer : TandemServer
+{
+    public ClockedTandemServer() : this(new FakeTimeProvider(DateTimeOffset.UtcNow)) { }
+
+    private ClockedTandemServer(FakeTimeProvider clock) : base(clock) => Clock = clock;
+
+    public FakeTimeProvider Clock { get; }
 }
 
 /// <summary>Keeps the app's warnings and errors so a failing browser test can show what the server saw.</summary>

@@ -47,6 +47,46 @@ public sealed partial class MeetingPageTests(MeetingFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task TheMentorAnswersAProposalWithAnotherTimeWhichTheMenteeAcceptsThenTheMenteeCancelsTheRestOfASeries()
+    {
+        var pair = await fixture.PairAsync(mentorZone: "Europe/London", menteeZone: "Europe/London");
+        var path = $"/relationships/{pair.Relationship.Id}/meetings";
+        var mentee = await PagesAsync(pair.Mentee.User);
+        var mentor = await PagesAsync(pair.Mentor.User);
+        Assert.Contains("3 meetings proposed.", await (await mentee.SubmitAsync(path, "propose",
+            [new("Date", "2027-03-02"), new("Time", "17:00"), new("Mode", "InPerson"), new("Place", "Library"), new("Occurrences", "3")])).Content.ReadAsStringAsync());
+        var first = (await (await pair.Mentor.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>()).Items.OrderBy(m => m.StartsAt).First();
+
+        // The mentor cannot make it and suggests the Wednesday instead (London: UTC+0 in March before the change).
+        Assert.Contains("Another time", await mentor.Http.GetStringAsync(path));
+        var countered = await mentor.SubmitAsync(path, "reschedule", [new("Which", first.Id.ToString()), new("NewDate", "2027-03-03"), new("NewTime", "18:30"), new("NewNote", "Tuesday is my lab")]);
+        Assert.Equal(HttpStatusCode.OK, countered.StatusCode);
+        Assert.Contains("New time proposed: Wed 3 Mar 2027 18:30 (Europe/London)", await countered.Content.ReadAsStringAsync());
+        var moved = await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{first.Id}")).ReadAsync<MeetingView>();
+        Assert.Equal(new DateTime(2027, 3, 3, 18, 30, 0), moved.StartsAt);
+        Assert.Equal(MeetingStatus.Proposed, moved.Status);
+        Assert.Equal("Tuesday is my lab", moved.ResponseNote);
+        // Now the mentee answers the mentor's time.
+        Assert.Contains("Meeting accepted.", await (await mentee.SubmitAsync(path, "answer", [new("Answer", $"accept:{first.Id}")])).Content.ReadAsStringAsync());
+        Assert.Equal(MeetingStatus.Accepted, (await (await pair.Mentor.Client.GetAsync($"/api/v1/meetings/{first.Id}")).ReadAsync<MeetingView>()).Status);
+
+        // A time in the past or a missing day is refused on the page, and nothing changes.
+        var second = (await (await pair.Mentor.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>()).Items.OrderBy(m => m.StartsAt).Skip(1).First();
+        var past = await mentor.SubmitAsync(path, "reschedule", [new("Which", second.Id.ToString()), new("NewDate", "2020-01-01"), new("NewTime", "10:00")]);
+        Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+        Assert.Contains("future", await past.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await mentor.SubmitAsync(path, "reschedule", [new("Which", second.Id.ToString()), new("NewTime", "10:00")])).StatusCode);
+        Assert.Equal(second.StartsAt, (await (await pair.Mentor.Client.GetAsync($"/api/v1/meetings/{second.Id}")).ReadAsync<MeetingView>()).StartsAt);
+
+        // Cancelling "this and later ones" from the second occurrence leaves the accepted first one alone.
+        var cancelled = await mentee.SubmitAsync(path, "answer", [new("Answer", $"cancel-series:{second.Id}"), new("AnswerNote", "Exams")]);
+        Assert.Contains("This meeting and the later ones in its series are cancelled.", await cancelled.Content.ReadAsStringAsync());
+        var after = (await (await pair.Mentor.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>()).Items.OrderBy(m => m.StartsAt).ToList();
+        Assert.Equal([MeetingStatus.Accepted, MeetingStatus.Cancelled, MeetingStatus.Cancelled], after.Select(m => m.Status));
+        Assert.Equal("Exams", after[1].ResponseNote);
+    }
+
+    [Fact]
     public async Task OutsidersGetNotFoundAndEveryoneCanMakeAndTurnOffTheirFeed()
     {
         var pair = await fixture.PairAsync();

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Bogus;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Accounts;
+using Tandem.Features.Applications;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
@@ -40,6 +42,19 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
     public const string MenteeEmail = "mentee@riverside.example";
 
     private static readonly string[] Zones = ["Europe/London", "Europe/London", "Europe/London", "Europe/Dublin", "Europe/Paris"];
+
+    private static readonly string[] Interests =
+        ["Study skills", "Music", "Sport", "Coding", "Languages", "Volunteering", "Gaming", "Art", "Careers", "Wellbeing"];
+
+    private static readonly IReadOnlyList<Question> DemoQuestions =
+    [
+        new("interests", QuestionType.MultipleChoice, "What would you like to talk about?", null, Interests, Required: true, Private: false, CriterionKind.SharedValues),
+        new("free", QuestionType.Availability, "When are you usually free? (your time zone)", null, [], Required: true, Private: false, CriterionKind.AvailabilityOverlap),
+    ];
+
+    /// <summary>Monday to Thursday, 17:00–20:00 local time (weekly grid slots, Monday 00:00 = 0).</summary>
+    private static readonly int[] EveningsMondayToThursday =
+        Enumerable.Range(0, 4).SelectMany(day => Enumerable.Range(day * 24 + 17, 3)).ToArray();
 
     /// <returns>The logins, or null when nothing was created (data already there).</returns>
     public async Task<DemoLogins?> RunAsync(bool onlyWhenEmpty, CancellationToken ct = default)
@@ -129,10 +144,30 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
         var staff = await CreateAsync("s.okafor@riverside.example", "Dr Sam Okafor", "Europe/London", password: null, now);
         participants.Add((staff, ProgramRole.Staff));
 
+        var forms = new Dictionary<ProgramRole, Questionnaire>();
+        foreach (var role in new[] { ProgramRole.Mentor, ProgramRole.Mentee })
+        {
+            forms[role] = new Questionnaire(program.Id, role, 1, DemoQuestions, coordinator.Id, now);
+            db.Set<Questionnaire>().Add(forms[role]);
+        }
         foreach (var (user, role) in participants)
         {
             db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, user.Id, OrganisationRole.Member, now));
             db.Enrolments.Add(new Enrolment(program.Id, user.Id, role, now));
+            if (forms.TryGetValue(role, out var form))
+            {
+                // Approved applications, so matching has interests to explain and meetings have free hours to suggest.
+                var answers = user.Id == mentor.Id || user.Id == mentee.Id
+                    ? DemoAnswers(["Study skills", "Music", "Sport"], EveningsMondayToThursday, user.TimeZoneId, now)
+                    : DemoAnswers(faker.PickRandom(Interests, faker.Random.Int(2, 4)), RandomFreeHours(faker), user.TimeZoneId, now);
+                var application = new Application(program.Id, user.Id, role, form.Id, now);
+                application.SaveDraft(form.Id, answers, acceptsCode: true, age: null, guardianName: null, guardianEmail: null, now);
+                application.Submit(now);
+                var capacity = role == ProgramRole.Mentor ? 2 : (int?)null;
+                application.Decide(Decision.Approve, coordinator.Id, now, null, capacity);
+                db.Set<Application>().Add(application);
+                db.Set<ApplicationDecision>().Add(new ApplicationDecision(application.Id, Decision.Approve, coordinator.Id, now, null, capacity));
+            }
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -170,6 +205,23 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
         }
         var programId = await db.Programs.Where(p => p.OrganisationId == organisation.Id).OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync(ct);
         return new DemoLogins(logins, organisation.Id, programId);
+    }
+
+    /// <summary>A few two- or three-hour blocks on weekday afternoons and evenings, local time.</summary>
+    private static int[] RandomFreeHours(Faker faker) =>
+        faker.PickRandom(Enumerable.Range(0, 5), faker.Random.Int(2, 4))
+            .SelectMany(day => Enumerable.Range(day * 24 + faker.Random.Int(14, 18), faker.Random.Int(2, 3)))
+            .ToArray();
+
+    /// <summary>Answers as the apply form stores them: availability in UTC slots (this week's offset of the person's zone).</summary>
+    private static string DemoAnswers(IEnumerable<string> interests, int[] localFree, string zone, DateTime now)
+    {
+        var offset = WeeklyGrid.OffsetHours(zone, now);
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["interests"] = interests.OrderBy(i => Array.IndexOf(Interests, i)).ToArray(),
+            ["free"] = localFree.Select(slot => WeeklyGrid.ToUtc(slot, offset)).Distinct().Order().ToArray(),
+        });
     }
 
     private async Task EnsureRoleAsync(string role)

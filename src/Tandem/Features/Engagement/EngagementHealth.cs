@@ -134,9 +134,15 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
         {
             verdict = (HealthStatus.OnTrack, lastContact is null
                 ? $"Started {days} days ago; first meeting due within {drifting.TotalDays:0.#} days."
-                : $"{held} of {expected} expected meetings held; last contact {days} days ago.");
+                : expected == 0
+                    ? $"{Meetings(held)} held, the first cadence period is still running; last contact {Ago(days)}."
+                    : $"{held} of {expected} expected meetings held; last contact {Ago(days)}.");
         }
         return new RelationshipHealth(id, programId, relationshipStatus, members, cadence, held, expected, logged,
             lastContact, nextMeeting, days, verdict.Item1, verdict.Item2);
     }
+
+    private static string Meetings(int held) => held == 1 ? "1 meeting" : $"{held} meetings";
+
+    private static string Ago(int days) => days switch { 0 => "today", 1 => "yesterday", _ => $"{days} days ago" };
 }

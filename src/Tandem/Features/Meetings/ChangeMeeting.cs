@@ -113,7 +113,7 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
                 {
                     return Invalid.Field(nameof(request.StartsAt), "Give another start in the future.");
                 }
-                meeting.Reschedule(other.UtcDateTime, meeting.DurationMinutes, actor.UserId, now);
+                meeting.Reschedule(other.UtcDateTime, meeting.DurationMinutes, actor.UserId, now, note);
                 change = MeetingChange.Proposed;
                 title = "Another time proposed";
                 break;

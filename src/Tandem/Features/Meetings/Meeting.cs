@@ -79,7 +79,7 @@ public sealed class Meeting
     public bool Cancel(Guid by, DateTime at, string? note) => Respond(MeetingStatus.Cancelled, by, at, note);
 
     /// <summary>Moves this meeting (or one occurrence); a moved meeting needs accepting again unless the mover is the only other party.</summary>
-    public bool Reschedule(DateTime startsAt, int durationMinutes, Guid by, DateTime at)
+    public bool Reschedule(DateTime startsAt, int durationMinutes, Guid by, DateTime at, string? note = null)
     {
         if (Status is MeetingStatus.Declined or MeetingStatus.Cancelled)
         {
@@ -91,6 +91,7 @@ public sealed class Meeting
         ProposedByUserId = by;
         RespondedByUserId = null;
         RespondedAt = null;
+        ResponseNote = note;
         Sequence++;
         UpdatedAt = at;
         return true;
