@@ -157,13 +157,14 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
     [Fact]
     public async Task TheFitCheckOpensAfterTheConfiguredDaysAndANoFlagsAPoorFit()
     {
+        // Without meetings the fit check opens 28 days after the start (the program's default).
         var program = await PairingProgram.CreateAsync(factory);
         var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
         var mentee = await program.ApproveAsync("Max Mentee", "mentee");
         var newMentor = await program.ApproveAsync("Ned Mentor", "mentor");
         var newMentee = await program.ApproveAsync("Nia Mentee", "mentee");
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var old = await program.StartOnAsync(today.AddDays(-20), mentor, mentee);
+        var old = await program.StartOnAsync(today.AddDays(-30), mentor, mentee);
         var fresh = await program.StartOnAsync(today, newMentor, newMentee);
 
         Assert.Equal(HttpStatusCode.Conflict, (await newMentee.Client.PostAsJsonAsync($"/api/v1/relationships/{fresh.Id}/fit-check", new { answer = "Yes" })).StatusCode);
@@ -188,6 +189,32 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
 
         (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}/relationship-settings", new { fitCheckAfterDays = 1, requestTimeoutDays = 7 })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.Conflict, (await newMentee.Client.PostAsJsonAsync($"/api/v1/relationships/{fresh.Id}/fit-check", new { answer = "Yes" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheFitCheckOpensAfterThePairsFirstTwoMeetingsEvenBeforeTheConfiguredDays()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mo Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Mel Mentee", "mentee");
+        var pair = await program.StartOnAsync(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), mentor, mentee);
+        var fitCheck = $"/api/v1/relationships/{pair.Id}/fit-check";
+        var contact = new { happened = true, topics = "Coffee and timetables", occurredAt = DateTime.UtcNow.AddDays(-2) };
+
+        (await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins", contact)).EnsureSuccessStatusCode();
+        var afterOne = await Read<FitCheckView>(await mentee.Client.GetAsync(fitCheck));
+        Assert.False(afterOne.IsOpen);
+        var refused = await mentee.Client.PostAsJsonAsync(fitCheck, new { answer = "Yes" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("after your first 2 meetings", await refused.Content.ReadAsStringAsync());
+
+        (await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins", contact with { occurredAt = DateTime.UtcNow.AddDays(-1) })).EnsureSuccessStatusCode();
+        var afterTwo = await Read<FitCheckView>(await mentee.Client.GetAsync(fitCheck));
+        Assert.True(afterTwo.IsOpen);
+        Assert.True(afterTwo.CanAnswer);
+        var mine = Assert.Single((await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"))).Items);
+        Assert.True(mine.FitCheckOpen);
+        Assert.Equal(FitAnswer.No, (await Read<FitCheckView>(await mentee.Client.PostAsJsonAsync(fitCheck, new { answer = "No" }))).MyAnswer!.Answer);
     }
 
     [Fact]

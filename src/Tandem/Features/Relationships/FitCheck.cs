@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Data;
 using Tandem.Features.Accounts;
+using Tandem.Features.CheckIns;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -64,6 +65,26 @@ public sealed record FitCheckAnswerView(Guid UserId, string DisplayName, FitAnsw
 /// </summary>
 public sealed record FitCheckView(Guid RelationshipId, DateOnly OpensOn, bool IsOpen, bool CanAnswer, bool PoorFit, FitCheckAnswerView? MyAnswer, IReadOnlyList<FitCheckAnswerView> Answers);
 
+/// <summary>
+/// When the early fit check opens: after the pair's first meetings (<see cref="AfterMeetings"/> held, counted as
+/// engagement health counts them: meetings someone checked in as having happened, and logged contacts), or at the
+/// latest the program's <see cref="ProgramSelfMatchSettings.FitCheckAfterDays"/> after the start, so a pair that
+/// never meets is asked too.
+/// </summary>
+public static class FitCheckOpening
+{
+    public const int AfterMeetings = 2;
+
+    public static bool IsOpen(DateOnly opensOn, DateOnly today, int held) => today >= opensOn || held >= AfterMeetings;
+
+    /// <summary>Meetings held per relationship, in one grouped query.</summary>
+    public static async Task<Dictionary<Guid, int>> HeldAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct) =>
+        await db.Set<CheckIn>().Where(c => relationshipIds.Contains(c.RelationshipId) && c.Happened)
+            .Select(c => new { c.RelationshipId, Meeting = c.MeetingId ?? c.Id }).Distinct()
+            .GroupBy(x => x.RelationshipId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+}
+
 /// <summary>Reads the fit check of a relationship (members and coordinators).</summary>
 public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, TimeProvider clock)
 {
@@ -84,15 +105,15 @@ public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, TimeProv
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new FitCheckAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note, a.AnsweredAt))
             .ToListAsync(ct);
         var mine = answers.SingleOrDefault(a => a.UserId == actor.UserId);
-        var isOpen = today >= opensOn && relationship.Status is RelationshipStatus.Active or RelationshipStatus.Paused;
+        var held = (await FitCheckOpening.HeldAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
+        var isOpen = FitCheckOpening.IsOpen(opensOn, today, held) && relationship.Status is RelationshipStatus.Active or RelationshipStatus.Paused;
         return new FitCheckView(relationshipId, opensOn, isOpen, isOpen && relationship.IsMember && mine is null,
             manages && relationship.PoorFitFlaggedAt is not null, mine, manages ? answers.OrderBy(a => a.AnsweredAt).ToList() : []);
     }
 }
 
 /// <summary>
-/// A member answers the early fit check once it is open (a configurable number of days after the start, 14 by
-/// default). A "no" from either side flags the relationship as a poor fit for the coordinators.
+/// A member answers the early fit check once it is open (see <see cref="FitCheckOpening"/>). A "no" from either side flags the relationship as a poor fit for the coordinators.
 /// </summary>
 public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFitCheck getFitCheck, TimeProvider clock)
 {
@@ -114,9 +135,10 @@ public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFi
         var settings = await ProgramSelfMatchSettings.LoadAsync(db, relationship.ProgramId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var opensOn = relationship.StartsOn.AddDays(settings.FitCheckAfterDays);
-        if (DateOnly.FromDateTime(now) < opensOn)
+        var held = (await FitCheckOpening.HeldAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
+        if (!FitCheckOpening.IsOpen(opensOn, DateOnly.FromDateTime(now), held))
         {
-            return new Conflict($"The fit check opens on {opensOn:d MMM yyyy}, after your first meetings.");
+            return new Conflict($"The fit check opens after your first {FitCheckOpening.AfterMeetings} meetings, or on {opensOn:d MMM yyyy} at the latest.");
         }
         if (await db.Set<FitCheckAnswer>().AnyAsync(a => a.RelationshipId == relationshipId && a.UserId == actor.UserId, ct))
         {

@@ -40,8 +40,9 @@ public sealed record RelationshipView(
     public bool PoorFit { get; init; }
     public IReadOnlyList<RelationshipStatus> AllowedTransitions { get; init; } = [];
 
-    /// <summary>In the actor's own list: when the early fit check opens, and their answer if given.</summary>
+    /// <summary>In the actor's own list: when the early fit check opens at the latest, whether it is open, and their answer if given.</summary>
     public DateOnly? FitCheckOpensOn { get; init; }
+    public bool FitCheckOpen { get; init; }
     public FitAnswer? MyFitAnswer { get; init; }
 }
 

@@ -17,7 +17,7 @@ public sealed class GetRelationship(RelationshipAccess access)
 }
 
 /// <summary>The actor's own relationships across programs: open ones first, then history, newest first.</summary>
-public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
+public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access, TimeProvider clock)
 {
     public async Task<Paged<RelationshipView>> RunAsync(Actor actor, RelationshipListQuery query, CancellationToken ct = default)
     {
@@ -39,10 +39,17 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
             .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
         var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
             .ToDictionaryAsync(s => s.ProgramId, s => s.FitCheckAfterDays, ct);
-        items = items.Select(r => r with
+        var held = await FitCheckOpening.HeldAsync(db, ids, ct);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        items = items.Select(r =>
         {
-            FitCheckOpensOn = r.StartsOn.AddDays(delays.GetValueOrDefault(r.ProgramId, ProgramSelfMatchSettings.DefaultFitCheckAfterDays)),
-            MyFitAnswer = answers.TryGetValue(r.Id, out var a) ? a : null,
+            var opensOn = r.StartsOn.AddDays(delays.GetValueOrDefault(r.ProgramId, ProgramSelfMatchSettings.DefaultFitCheckAfterDays));
+            return r with
+            {
+                FitCheckOpensOn = opensOn,
+                FitCheckOpen = FitCheckOpening.IsOpen(opensOn, today, held.GetValueOrDefault(r.Id)),
+                MyFitAnswer = answers.TryGetValue(r.Id, out var a) ? a : null,
+            };
         }).ToList();
         return new Paged<RelationshipView>(items, page, size, total);
     }

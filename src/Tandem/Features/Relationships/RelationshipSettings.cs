@@ -15,7 +15,7 @@ namespace Tandem.Features.Relationships;
 public sealed class ProgramSelfMatchSettings
 {
     public const int DefaultRequestTimeoutDays = 7;
-    public const int DefaultFitCheckAfterDays = 14;
+    public const int DefaultFitCheckAfterDays = 28;
 
     private ProgramSelfMatchSettings() { }
 
