@@ -304,6 +304,7 @@ internal sealed class PoolSolver
             var columnFound = CheckColumns(columns.ToArray(), locks, u, v, bonus, threads, out var columnCount);
             var snapshotIndex = priceSnapshots.Count;
 
+            var prices = RowPrices.Of(v);
             var extra = new List<(int I, int J, int S)>[threads];
             var counts = new long[threads];
             var scannedAny = new bool[threads];
@@ -311,9 +312,8 @@ internal sealed class PoolSolver
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 var row = new int[m];
-                var inGraph = new int[m];
                 var found = new List<(int, int, int)>();
-                var addK = Remembered; // all remembered near-violators: 3 rounds instead of 4 on benchmark A
+                // All remembered near-violators ride along: 3 rounds instead of 4 on benchmark A.
                 var topNet = new long[Remembered];
                 var topJ = new int[Remembered];
                 var topS = new int[Remembered];
@@ -337,30 +337,10 @@ internal sealed class PoolSolver
                     }
                     scannedAny[t] = true;
                     Row(i, row);
-                    for (var e = start[i]; e < start[i + 1]; e++) inGraph[adj[e]] = i + 1;
-                    var cnt = 0;
-                    var minPos = 0;
-                    var best = long.MinValue; // best net value not remembered
-                    for (var j = 0; j < m; j++)
-                    {
-                        var s = row[j];
-                        if (s == PairScores.Forbidden) continue;
-                        count++;
-                        if (inGraph[j] == i + 1) continue;
-                        var net = s - v[j];
-                        if (cnt < Remembered)
-                        {
-                            topNet[cnt] = net; topJ[cnt] = j; topS[cnt] = s; cnt++;
-                            if (cnt == Remembered) minPos = MinPos(topNet, Remembered);
-                        }
-                        else if (net > topNet[minPos])
-                        {
-                            best = Math.Max(best, topNet[minPos]);
-                            topNet[minPos] = net; topJ[minPos] = j; topS[minPos] = s;
-                            minPos = MinPos(topNet, Remembered);
-                        }
-                        else if (net > best) best = net;
-                    }
+                    // Pairs already in the working graph were checked exactly; mask them out of the scan.
+                    for (var e = start[i]; e < start[i + 1]; e++)
+                        if (row[adj[e]] != PairScores.Forbidden) { row[adj[e]] = PairScores.Forbidden; count++; }
+                    count += ScanRow(row, v, prices, topNet, topJ, topS, out var cnt, out var best);
                     memCount[i] = cnt;
                     for (var c = 0; c < cnt; c++)
                     {
@@ -373,8 +353,7 @@ internal sealed class PoolSolver
                         // Add the mentee's best pruned options at these prices: violators and near-violators,
                         // which are likely to matter once the prices move (for every scanned mentee: this
                         // halves the number of rounds on tight pools).
-                        var order = Enumerable.Range(0, cnt).OrderByDescending(c => topNet[c]).Take(addK);
-                        foreach (var c in order)
+                        for (var c = 0; c < cnt; c++)
                         {
                             if (topNet[c] + bonus > ui) violations[t]++;
                             // A pair of weight 0 or less never enters the working graph (max-score).
@@ -406,6 +385,92 @@ internal sealed class PoolSolver
             edges.AddRange(found);
             previous = solver;
         }
+    }
+
+    /// <summary>Mentor duals as 32-bit offsets from their minimum, for vector compares (null when they spread too far).</summary>
+    private sealed record RowPrices(int[] Offsets, long Base)
+    {
+        public static RowPrices? Of(long[] v)
+        {
+            if (v.Length == 0) return null;
+            long lo = long.MaxValue, hi = long.MinValue;
+            foreach (var x in v) { lo = Math.Min(lo, x); hi = Math.Max(hi, x); }
+            // Scores are below 2^30 in magnitude, so score - offset stays above int.MinValue.
+            if (hi - lo >= 1 << 30) return null;
+            var offsets = new int[v.Length];
+            for (var j = 0; j < v.Length; j++) offsets[j] = (int)(v[j] - lo);
+            return new RowPrices(offsets, lo);
+        }
+    }
+
+    /// <summary>
+    /// Scans a score row at the current prices: keeps the <see cref="Remembered"/> best allowed pairs by
+    /// <c>score - v</c> and the best value among the rest; returns the number of allowed pairs. With
+    /// <paramref name="prices"/> the row is compared a vector at a time and only the rare entries that
+    /// enter the kept list are handled one by one.
+    /// </summary>
+    private static long ScanRow(int[] row, long[] v, RowPrices? prices, long[] topNet, int[] topJ, int[] topS, out int cnt, out long best)
+    {
+        var m = row.Length;
+        long count = 0;
+        var kept = 0;
+        var minPos = 0;
+        var rest = long.MinValue;
+
+        void Consider(int j, int s, long net)
+        {
+            if (kept < Remembered)
+            {
+                topNet[kept] = net; topJ[kept] = j; topS[kept] = s; kept++;
+                if (kept == Remembered) minPos = MinPos(topNet, Remembered);
+            }
+            else if (net > topNet[minPos])
+            {
+                rest = Math.Max(rest, topNet[minPos]);
+                topNet[minPos] = net; topJ[minPos] = j; topS[minPos] = s;
+                minPos = MinPos(topNet, Remembered);
+            }
+            else if (net > rest) rest = net;
+        }
+
+        var j0 = 0;
+        if (prices is not null && Vector.IsHardwareAccelerated)
+        {
+            var width = Vector<int>.Count;
+            var offsets = prices.Offsets;
+            var lowest = prices.Base;
+            var forbidden = new Vector<int>(PairScores.Forbidden);
+            var vAllowed = Vector<int>.Zero;
+            var vRest = new Vector<int>(int.MinValue);
+            for (; j0 <= m - width; j0 += width)
+            {
+                var r = new Vector<int>(row, j0);
+                var ok = ~Vector.Equals(r, forbidden);
+                vAllowed -= ok;
+                // score - v as an offset from -lowest; forbidden entries become int.MinValue.
+                var net = Vector.ConditionalSelect(ok, r - new Vector<int>(offsets, j0), forbidden);
+                var threshold = kept < Remembered ? int.MinValue : (int)Math.Clamp(topNet[minPos] + lowest, int.MinValue, int.MaxValue);
+                var hit = Vector.GreaterThan(net, new Vector<int>(threshold));
+                if (hit == Vector<int>.Zero) { vRest = Vector.Max(vRest, net); continue; }
+                for (var j = j0; j < j0 + width; j++)
+                    if (row[j] != PairScores.Forbidden) Consider(j, row[j], (long)row[j] - offsets[j] - lowest);
+            }
+            for (var c = 0; c < width; c++)
+            {
+                count += vAllowed[c];
+                if (vRest[c] != int.MinValue) rest = Math.Max(rest, vRest[c] - lowest);
+            }
+        }
+        for (var j = j0; j < m; j++)
+        {
+            var s = row[j];
+            if (s == PairScores.Forbidden) continue;
+            count++;
+            Consider(j, s, s - v[j]);
+        }
+        cnt = kept;
+        best = rest;
+        return count;
     }
 
     /// <summary>Mentors whose dual fell the most are checked by column, at most this many per round.</summary>
