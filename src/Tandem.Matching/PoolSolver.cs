@@ -18,6 +18,7 @@ internal sealed class PoolSolver
     private readonly int _m;
     private readonly int[] _forbidStart;
     private readonly int[] _forbidMentor;
+    private ScoreRowCache? _rowCache;
 
     public PoolSolver(PoolProblem problem, PoolSolveOptions options)
     {
@@ -205,6 +206,7 @@ internal sealed class PoolSolver
                         }
                     }
                 }
+                _rowCache?.Store(i, row);
                 var at = (long)i * k;
                 for (var c = 0; c < cnt; c++)
                 {
@@ -249,6 +251,7 @@ internal sealed class PoolSolver
         var n = _n;
         var m = _m;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        _rowCache = ScoreRowCache.TryCreate(n, m);
         var (locks, lockedRows, edges, bound, bonus, pairsConsidered, threads) = BuildCandidates();
         var k = _o.CandidatesPerMentee;
         var scoringTime = clock.Elapsed;
@@ -336,7 +339,7 @@ internal sealed class PoolSolver
                         if (ok) continue;
                     }
                     scannedAny[t] = true;
-                    Row(i, row);
+                    if (_rowCache is null || !_rowCache.TryLoad(i, row)) Row(i, row);
                     // Pairs already in the working graph were checked exactly; mask them out of the scan.
                     for (var e = start[i]; e < start[i + 1]; e++)
                         if (row[adj[e]] != PairScores.Forbidden) { row[adj[e]] = PairScores.Forbidden; count++; }
@@ -379,11 +382,124 @@ internal sealed class PoolSolver
                     for (var e = start[i]; e < start[i + 1]; e++) if (adj[e] == j) return (int)(w[e] - bonus);
                     throw new InvalidOperationException("Internal error: assigned pair missing from the working graph.");
                 }
+                _rowCache = null;
                 return OptimalAssignment.Assemble(solver, locks, bonus, n, (i, j) => ScoreOfInt(i, j),
                     new SolveStatistics(pairsConsidered, adj.Length, rounds, rechecked, scoringTime, solvingTime, certifyingTime));
             }
             edges.AddRange(found);
             previous = solver;
+        }
+    }
+
+    /// <summary>
+    /// The first pass's score rows kept as one byte per pair (offset from the row's lowest score; 255:
+    /// forbidden), so that the first certificate check, which looks at nearly every row, reads them back
+    /// instead of scoring 10^8 pairs again. Only for pools up to <see cref="Budget"/> pairs; a row whose
+    /// scores spread over more than 254 is not kept and is scored again.
+    /// </summary>
+    private sealed class ScoreRowCache
+    {
+        /// <summary>Largest cache, in bytes (one per pair): benchmark A's 10^8 pairs fit.</summary>
+        public const long Budget = 1L << 27;
+
+        private const byte ForbiddenByte = 255;
+        private const int NotKept = int.MinValue;
+        private readonly byte[] _bytes;
+        private readonly int[] _lowest;
+        private readonly int _m;
+
+        private ScoreRowCache(int n, int m)
+        {
+            _m = m;
+            _bytes = GC.AllocateUninitializedArray<byte>(n * m);
+            _lowest = new int[n];
+        }
+
+        public static ScoreRowCache? TryCreate(int n, int m) =>
+            n > 0 && m > 0 && (long)n * m <= Budget ? new ScoreRowCache(n, m) : null;
+
+        public void Store(int i, int[] row)
+        {
+            var m = _m;
+            int lo = int.MaxValue, hi = int.MinValue;
+            var k = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var forbidden = new Vector<int>(PairScores.Forbidden);
+                var vLo = new Vector<int>(int.MaxValue);
+                var vHi = new Vector<int>(int.MinValue);
+                for (; k <= m - Vector<int>.Count; k += Vector<int>.Count)
+                {
+                    var r = new Vector<int>(row, k);
+                    vLo = Vector.Min(vLo, Vector.ConditionalSelect(Vector.Equals(r, forbidden), new Vector<int>(int.MaxValue), r));
+                    vHi = Vector.Max(vHi, r); // forbidden is int.MinValue: never the maximum of anything allowed
+                }
+                for (var c = 0; c < Vector<int>.Count; c++) { lo = Math.Min(lo, vLo[c]); hi = Math.Max(hi, vHi[c]); }
+            }
+            for (; k < m; k++)
+            {
+                var s = row[k];
+                if (s == PairScores.Forbidden) continue;
+                if (s < lo) lo = s;
+                if (s > hi) hi = s;
+            }
+            if (lo == int.MaxValue) lo = hi = 0;
+            if ((long)hi - lo >= ForbiddenByte) { _lowest[i] = NotKept; return; }
+            _lowest[i] = lo;
+            var dest = _bytes.AsSpan(i * m, m);
+            var j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var width = Vector<int>.Count;
+                var forbidden = new Vector<int>(PairScores.Forbidden);
+                var low = new Vector<int>(lo);
+                var marker = new Vector<int>(ForbiddenByte);
+                for (; j <= m - 4 * width; j += 4 * width)
+                {
+                    Vector<uint> Offsets(int at)
+                    {
+                        var r = new Vector<int>(row, at);
+                        return Vector.AsVectorUInt32(Vector.ConditionalSelect(Vector.Equals(r, forbidden), marker, r - low));
+                    }
+                    var a = Vector.Narrow(Offsets(j), Offsets(j + width));
+                    var b = Vector.Narrow(Offsets(j + 2 * width), Offsets(j + 3 * width));
+                    Vector.Narrow(a, b).CopyTo(dest[j..]);
+                }
+            }
+            for (; j < m; j++) dest[j] = row[j] == PairScores.Forbidden ? ForbiddenByte : (byte)(row[j] - lo);
+        }
+
+        public bool TryLoad(int i, int[] row)
+        {
+            var lo = _lowest[i];
+            if (lo == NotKept) return false;
+            var m = _m;
+            var src = _bytes.AsSpan(i * m, m);
+            var j = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var width = Vector<int>.Count;
+                var forbidden = new Vector<int>(PairScores.Forbidden);
+                var low = new Vector<int>(lo);
+                var marker = new Vector<int>(ForbiddenByte);
+                for (; j <= m - 4 * width; j += 4 * width)
+                {
+                    Vector.Widen(new Vector<byte>(src[j..]), out var a, out var b);
+                    Vector.Widen(a, out var a0, out var a1);
+                    Vector.Widen(b, out var b0, out var b1);
+                    void Put(Vector<uint> x, int at)
+                    {
+                        var offset = Vector.AsVectorInt32(x);
+                        Vector.ConditionalSelect(Vector.Equals(offset, marker), forbidden, offset + low).CopyTo(row, at);
+                    }
+                    Put(a0, j);
+                    Put(a1, j + width);
+                    Put(b0, j + 2 * width);
+                    Put(b1, j + 3 * width);
+                }
+            }
+            for (; j < m; j++) row[j] = src[j] == ForbiddenByte ? PairScores.Forbidden : lo + src[j];
+            return true;
         }
     }
 
