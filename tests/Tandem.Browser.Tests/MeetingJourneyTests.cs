@@ -63,7 +63,7 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
             await AsAsync(role, async page =>
             {
                 await page.GotoAsync(checkIns);
-                await Expect(page.GetByLabel("Meeting")).ToContainTextAsync("UTC");
+                await Expect(page.GetByLabel("Meeting")).ToContainTextAsync("(Europe/London)");
                 await page.GetByLabel("Topics").FillAsync(topics);
                 await page.GetByLabel("Next steps").FillAsync("Meet again in two weeks");
                 await page.GetByLabel("How did it go?").SelectOptionAsync("5");

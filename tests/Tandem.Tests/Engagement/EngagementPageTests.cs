@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.CheckIns;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Engagement;
@@ -37,6 +41,34 @@ public sealed class EngagementPageTests(PairFixture fixture) : IClassFixture<Pai
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync(path)).StatusCode);
         var otherMentee = await fixture.SignInPagesAsync(pair.OtherMentee);
         Assert.Equal(HttpStatusCode.NotFound, (await otherMentee.Http.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheCheckInPageShowsMeetingsAndTakesContactTimesOnTheReadersOwnClock()
+    {
+        var pair = await fixture.PairAsync();
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            (await db.Users.FindAsync(pair.Mentor.Id))!.TimeZoneId = "America/New_York";
+            return await db.SaveChangesAsync();
+        });
+        // The fixture's clock is in February: New York is UTC-5.
+        var startsAt = Now.AddHours(-2);
+        await pair.MeetingAsync(startsAt);
+        var path = $"/relationships/{pair.RelationshipId}/check-ins";
+        var mentor = await fixture.SignInPagesAsync(pair.Mentor);
+        var html = await mentor.Http.GetStringAsync(path);
+        Assert.Contains($"{startsAt.AddHours(-5).ToString("ddd d MMM yyyy, HH:mm", System.Globalization.CultureInfo.InvariantCulture)} (America/New_York)", html);
+        Assert.Contains("your zone, America/New_York", html);
+
+        var saved = await mentor.SubmitAsync(path, "check-in", [
+            new("Input.Meeting", "unscheduled"), new("Input.Happened", "true"), new("Input.Topics", "A call about the reading list"),
+            new("Input.OccurredAt", "2027-01-31T19:30")]);
+        Assert.Contains("Check-in saved.", await saved.Content.ReadAsStringAsync());
+        var contact = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<CheckIn>()
+            .SingleAsync(c => c.RelationshipId == pair.RelationshipId && c.MeetingId == null));
+        Assert.Equal(new DateTime(2027, 2, 1, 0, 30, 0), contact.OccurredAt);
     }
 
     [Fact]
