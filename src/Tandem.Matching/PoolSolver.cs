@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Tandem.Matching;
 
@@ -108,7 +109,7 @@ internal sealed class PoolSolver
         var mentorMentees = new int[threads][];
         var mentorFill = new int[threads][];
 
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
         {
             var row = new int[m];
             var keys = new long[k];
@@ -312,7 +313,7 @@ internal sealed class PoolSolver
             var counts = new long[threads];
             var scannedAny = new bool[threads];
             var violations = new long[threads];
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
             {
                 var row = new int[m];
                 var found = new List<(int, int, int)>();
@@ -418,6 +419,7 @@ internal sealed class PoolSolver
         public static ScoreRowCache? TryCreate(int n, int m) =>
             n > 0 && m > 0 && (long)n * m <= Budget ? new ScoreRowCache(n, m) : null;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Store(int i, int[] row)
         {
             var m = _m;
@@ -469,6 +471,7 @@ internal sealed class PoolSolver
             for (; j < m; j++) dest[j] = row[j] == PairScores.Forbidden ? ForbiddenByte : (byte)(row[j] - lo);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryLoad(int i, int[] row)
         {
             var lo = _lowest[i];
@@ -525,6 +528,7 @@ internal sealed class PoolSolver
     /// <paramref name="prices"/> the row is compared a vector at a time and only the rare entries that
     /// enter the kept list are handled one by one.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long ScanRow(int[] row, long[] v, RowPrices? prices, long[] topNet, int[] topJ, int[] topS, out int cnt, out long best)
     {
         var m = row.Length;
@@ -624,6 +628,7 @@ internal sealed class PoolSolver
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (int[] Start, int[] Adj, long[] W) BuildGraph(List<(int I, int J, int S)> edges, long bonus)
     {
         var n = _n;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tandem.Matching;
 
 /// <summary>
@@ -118,6 +120,7 @@ internal sealed class SparseAssignmentSolver
     public long[] MentorDuals => _v;
     public int[] Load => _count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()
     {
         var pending = new List<int>();
@@ -166,6 +169,7 @@ internal sealed class SparseAssignmentSolver
     /// re-augments them, then lowers the price of any mentor left with a free place and a positive dual.
     /// Records whose duals went down, so only their pairs need checking again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WarmStart(int[] mentorOf, long[] u, long[] v)
     {
         _tracking = true;
@@ -253,6 +257,7 @@ internal sealed class SparseAssignmentSolver
     /// tree of mentors (raising those of their mentees) until an unmatched mentee can take a place, or
     /// some tree mentor's dual reaches 0 and the free place moves there.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LowerPrice(int root)
     {
         BuildColumns();
@@ -365,6 +370,7 @@ internal sealed class SparseAssignmentSolver
     /// terminal at distance D, a dual update that makes shortest paths tight, then augmentations along
     /// tight paths found by depth-first search, until no mentee waits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunPhases(List<int> roots)
     {
         _visit ??= new int[_n];
@@ -431,6 +437,7 @@ internal sealed class SparseAssignmentSolver
     }
 
     /// <summary>Relaxes the edges of tree mentee <paramref name="i"/> for a phase; a mentor with room is a terminal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ScanForPhase(int i, long di, int gen, ref long dStar)
     {
         var baseCost = di + _u[i];
@@ -457,6 +464,7 @@ internal sealed class SparseAssignmentSolver
     /// assigned mentee whose u is 0 (who then leaves); applies the path. Mentees are visited once per
     /// phase, except that the mentees of an applied path may be visited again (their edges changed).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool AugmentTight(int root, int gen)
     {
         var visit = _visit!;
@@ -535,6 +543,7 @@ internal sealed class SparseAssignmentSolver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Augment(int root)
     {
         Searches++;
@@ -619,6 +628,7 @@ internal sealed class SparseAssignmentSolver
     }
 
     /// <summary>Relaxes the edges of tree mentee <paramref name="i"/>; stops early on a tight edge to a mentor with room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long Scan(int i, long di, int gen, ref int terminalMentor)
     {
         var baseCost = di + _u[i];
