@@ -244,6 +244,9 @@ internal sealed class PoolSolver
         return new Candidates(locks, lockedRows, edges, bound, bonus, pairsConsidered, threads);
     }
 
+    /// <summary>Per-round diagnostics for benchmarks and profiling (null: none).</summary>
+    internal static Action<string>? Trace { get; set; }
+
     /// <summary>Best pruned pairs remembered per mentee from its last scan, by score minus mentor dual.</summary>
     private const int Remembered = 8;
 
@@ -280,6 +283,7 @@ internal sealed class PoolSolver
             if (previous is null) solver.Run();
             else solver.WarmStart(previous.MentorOf, previous.MenteeDuals, previous.MentorDuals);
             solvingTime += clock.Elapsed;
+            Trace?.Invoke($"round {rounds}: solve {clock.Elapsed.TotalMilliseconds:F0} ms, {adj.Length} pairs, {solver.Searches} searches in {solver.Phases} phases");
             clock.Restart();
             if (!OptimalAssignment.CheckStructure(solver, locks, n, m, out _))
                 throw new InvalidOperationException("Internal error: the certificate's structure does not hold.");
@@ -371,6 +375,7 @@ internal sealed class PoolSolver
             if (scannedAny.Any(x => x)) priceSnapshots.Add((long[])v.Clone());
             rechecked += counts.Sum() + columnCount;
             certifyingTime += clock.Elapsed;
+            Trace?.Invoke($"round {rounds}: check {clock.Elapsed.TotalMilliseconds:F0} ms, {counts.Sum():N0} pairs rescored, {columnCount:N0} by column, {violations.Sum() + columnFound.Count} violations");
             var found = extra.SelectMany(x => x).ToList();
             var inFound = found.Select(f => ((long)f.I << 32) | (uint)f.J).ToHashSet();
             foreach (var f in columnFound) if (inFound.Add(((long)f.I << 32) | (uint)f.J)) found.Add(f);

@@ -213,8 +213,12 @@ internal sealed class SparseAssignmentSolver
             if (best > 0) roots.Add(r);
         }
         Place(roots);
-        foreach (var j in dirty)
-            while (_count[j] < _cap[j] && _v[j] > 0) LowerPrice(j);
+        if (SingleSearches)
+        {
+            foreach (var j in dirty)
+                while (_count[j] < _cap[j] && _v[j] > 0) LowerPrice(j);
+        }
+        else RunPricePhases(dirty);
     }
 
     private void Unassign(int i)
@@ -434,6 +438,156 @@ internal sealed class SparseAssignmentSolver
                 if (_u[r] > 0 && !AugmentTight(r, gen)) next.Add(r);
             (roots, next) = (next, roots);
         }
+    }
+
+    /// <summary>
+    /// The mirror of <see cref="RunPhases"/> for mentors left with a free place and a positive dual after
+    /// a warm start: a multi-source search from all of them (as <see cref="LowerPrice"/> does from one)
+    /// to the nearest terminal at distance D (an unmatched mentee who can take a place, or a tree
+    /// mentor whose dual reaches 0), a dual update that makes shortest paths tight, then depth-first
+    /// searches from each such mentor along tight edges, each path shifting mentees one mentor towards it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunPricePhases(List<int> dirty)
+    {
+        BuildColumns();
+        var roots = new List<int>();
+        // A mentor that lost several mentees is listed once per mentee.
+        foreach (var j in new HashSet<int>(dirty)) if (_count[j] < _cap[j] && _v[j] > 0) roots.Add(j);
+        if (roots.Count == 0) return;
+        var treeMentors = new List<(int Mentor, long D)>();
+        var treeMentees = new List<(int Mentee, long D)>();
+        var next = new List<int>(roots.Count);
+        var mentorVisit = new int[_m];
+        var menteeVisit = new int[_n];
+        var stMentor = new int[_m + 1];
+        var stCursor = new int[_m + 1];
+        var stMentee = new int[_m + 1];
+        while (roots.Count > 0)
+        {
+            Phases++;
+            Searches++;
+            var gen = ++_generation;
+            treeMentors.Clear();
+            treeMentees.Clear();
+            _queue.Clear();
+            var dStar = Infinity;
+
+            void AddMentor(int j, long d, ref long dStar)
+            {
+                _mentorInTree![j] = gen;
+                treeMentors.Add((j, d));
+                if (d + _v[j] < dStar) dStar = d + _v[j];
+                // Its own mentees move with it (their pairs with it stay tight).
+                for (var s = _slotStart[j]; s < _slotStart[j] + _count[j]; s++)
+                {
+                    var i = _slots[s];
+                    if (_menteeSettled![i] == gen) continue;
+                    _menteeSettled[i] = gen;
+                    treeMentees.Add((i, d));
+                }
+                for (var c = _colStart![j]; c < _colStart[j + 1]; c++)
+                {
+                    var i = _colMentee![c];
+                    if (_menteeSettled![i] == gen || _mentorOf[i] == j) continue;
+                    var nd = d + _u[i] + _v[j] - _w[_colEdge![c]];
+                    if (nd >= dStar) continue;
+                    if (_mentorOf[i] < 0) { dStar = nd; continue; }
+                    if (_menteeSeen![i] != gen || nd < _menteeDist![i])
+                    {
+                        _menteeSeen[i] = gen;
+                        _menteeDist![i] = nd;
+                        _queue.Push(nd, i);
+                    }
+                }
+            }
+
+            foreach (var r in roots) AddMentor(r, 0, ref dStar);
+            while (true)
+            {
+                long dmin = Infinity;
+                var top = -1;
+                while (_queue.TryPeek(out var key, out var i))
+                {
+                    if (_menteeSettled![i] == gen || key > _menteeDist![i]) { _queue.Pop(); continue; }
+                    dmin = key; top = i; break;
+                }
+                if (dmin >= dStar) break;
+                _queue.Pop();
+                _menteeSettled![top] = gen;
+                treeMentees.Add((top, dmin));
+                var owner = _mentorOf[top];
+                if (_mentorInTree![owner] != gen) AddMentor(owner, dmin, ref dStar);
+            }
+
+            foreach (var (i, d) in treeMentees) _u[i] += dStar - d;
+            foreach (var (j, d) in treeMentors)
+            {
+                _v[j] -= dStar - d;
+                if (_tracking && dStar > d) MentorsLowered.Add(j);
+            }
+
+            next.Clear();
+            foreach (var r in roots)
+            {
+                while (_count[r] < _cap[r] && _v[r] > 0 && FillTight(r, gen, mentorVisit, menteeVisit, stMentor, stCursor, stMentee)) { }
+                if (_count[r] < _cap[r] && _v[r] > 0) next.Add(r);
+            }
+            (roots, next) = (next, roots);
+        }
+    }
+
+    /// <summary>
+    /// Depth-first search from mentor <paramref name="root"/> (a free place, positive dual) along tight
+    /// edges: a mentee not its own, then that mentee's mentor, until an unmatched mentee or a mentor whose
+    /// dual is 0; applies the path (each mentee on it moves one mentor towards the root).
+    /// </summary>
+    private bool FillTight(int root, int gen, int[] mentorVisit, int[] menteeVisit, int[] stMentor, int[] stCursor, int[] stMentee)
+    {
+        if (mentorVisit[root] == gen) return false;
+        mentorVisit[root] = gen;
+        var depth = 0;
+        stMentor[0] = root;
+        stCursor[0] = _colStart![root];
+        while (depth >= 0)
+        {
+            var j = stMentor[depth];
+            var end = _colStart[j + 1];
+            var c = stCursor[depth];
+            var pushed = false;
+            for (; c < end; c++)
+            {
+                var i = _colMentee![c];
+                if (menteeVisit[i] == gen || _mentorOf[i] == j || _u[i] + _v[j] != _w[_colEdge![c]]) continue;
+                var k = _mentorOf[i];
+                if (k < 0 || _v[k] == 0)
+                {
+                    stMentee[depth] = i;
+                    // Top down, so that each mentor has a free slot when its new mentee arrives.
+                    for (var d = 0; d <= depth; d++)
+                    {
+                        var x = stMentee[d];
+                        menteeVisit[x] = gen - 1;
+                        mentorVisit[stMentor[d]] = gen - 1;
+                        if (_mentorOf[x] >= 0) Unassign(x);
+                        Assign(x, stMentor[d]);
+                    }
+                    return true;
+                }
+                if (mentorVisit[k] == gen) continue;
+                menteeVisit[i] = gen;
+                mentorVisit[k] = gen;
+                stMentee[depth] = i;
+                stCursor[depth] = c + 1;
+                depth++;
+                stMentor[depth] = k;
+                stCursor[depth] = _colStart[k];
+                pushed = true;
+                break;
+            }
+            if (!pushed) depth--;
+        }
+        return false;
     }
 
     /// <summary>Relaxes the edges of tree mentee <paramref name="i"/> for a phase; a mentor with room is a terminal.</summary>
