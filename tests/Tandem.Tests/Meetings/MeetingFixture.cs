@@ -116,18 +116,26 @@ public sealed class MeetingFixture : IAsyncLifetime
     /// <summary>A group: one mentor and two mentees, started by the coordinator.</summary>
     public async Task<(Pair Pair, Person Second)> GroupAsync()
     {
+        var (pair, second, _) = await GroupOfThreeAsync();
+        return (pair, second);
+    }
+
+    /// <summary>A group: one mentor and two mentees (Moe Mentee, Mo Third), started by the coordinator.</summary>
+    public async Task<(Pair Pair, Person Second, Person Third)> GroupOfThreeAsync()
+    {
         var pair = await PairAsync();
         var second = await ApproveAsync(pair.Coordinator, pair.Program, "Moe Mentee", "mentee", null);
+        var third = await ApproveAsync(pair.Coordinator, pair.Program, "Mo Third", "mentee", null);
         var started = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.Program.Id}/relationships", new
         {
-            memberEnrolmentIds = new[] { pair.Mentor.EnrolmentId, second.EnrolmentId, (await ApproveAsync(pair.Coordinator, pair.Program, "Mo Third", "mentee", null)).EnrolmentId },
+            memberEnrolmentIds = new[] { pair.Mentor.EnrolmentId, second.EnrolmentId, third.EnrolmentId },
             kind = "Group",
             startsOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"),
             source = "Manual",
         });
         Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
         var group = (await started.Content.ReadFromJsonAsync<RelationshipView>(Json.Options))!;
-        return (pair with { Relationship = group }, second);
+        return (pair with { Relationship = group }, second, third);
     }
 
     private async Task<Person> ApproveAsync(HttpClient coordinator, ProgramDetails program, string name, string role, int[]? free)

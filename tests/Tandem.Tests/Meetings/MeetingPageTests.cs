@@ -87,6 +87,31 @@ public sealed partial class MeetingPageTests(MeetingFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task GroupMembersSayOnThePageWhetherTheyAreComingAndSeeWhoElseIs()
+    {
+        var (group, second, third) = await fixture.GroupOfThreeAsync();
+        var path = $"/relationships/{group.Relationship.Id}/meetings";
+        var coordinator = await PagesAsync(group.School.Coordinator);
+        Assert.Contains("Meeting proposed.", await (await coordinator.SubmitAsync(path, "propose",
+            [new("Date", "2027-05-04"), new("Time", "16:30"), new("Mode", "InPerson"), new("Place", "Hall"), new("Occurrences", "1")])).Content.ReadAsStringAsync());
+        var meeting = Assert.Single((await (await second.Client.GetAsync(group.Meetings)).ReadAsync<Paged<MeetingView>>()).Items);
+
+        var moe = await PagesAsync(second.User);
+        Assert.Contains("I&#x27;m coming", await moe.Http.GetStringAsync(path));
+        var coming = await (await moe.SubmitAsync(path, "answer", [new("Answer", $"accept:{meeting.Id}")])).Content.ReadAsStringAsync();
+        Assert.Contains("You are coming.", coming);
+        Assert.Contains("Moe Mentee: coming", coming);
+        Assert.DoesNotContain("I&#x27;m coming", coming);
+
+        var mo = await PagesAsync(third.User);
+        var cannot = await (await mo.SubmitAsync(path, "answer", [new("Answer", $"decline:{meeting.Id}"), new("AnswerNote", "Dentist")])).Content.ReadAsStringAsync();
+        Assert.Contains("You are not coming.", cannot);
+        Assert.Contains("Mo Third: not coming (Dentist)", cannot);
+        Assert.Contains("Moe Mentee: coming", await coordinator.Http.GetStringAsync(path));
+        Assert.Equal(MeetingStatus.Accepted, (await (await group.Coordinator.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>()).Status);
+    }
+
+    [Fact]
     public async Task OutsidersGetNotFoundAndEveryoneCanMakeAndTurnOffTheirFeed()
     {
         var pair = await fixture.PairAsync();

@@ -227,6 +227,54 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
     }
 
     [Fact]
+    public async Task EachGroupMemberAnswersForThemselvesAndTheMeetingGoesAheadOnceSomeoneIsComing()
+    {
+        var (group, second, third) = await fixture.GroupOfThreeAsync();
+        var meetings = $"/api/v1/relationships/{group.Relationship.Id}/meetings";
+        var meeting = (await (await group.Coordinator.PostAsJsonAsync(meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        string Answer(Guid id) => $"/api/v1/meetings/{id}/response";
+
+        // One "no" does not call it off for everyone: the others have not answered yet.
+        var declined = await (await second.Client.PostAsJsonAsync(Answer(meeting.Id), new { response = "Decline", note = "Football practice" })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Proposed, declined.Status);
+        Assert.Equal(AttendanceAnswer.NotComing, declined.MyAnswer);
+        var answer = Assert.Single(declined.Answers);
+        Assert.Equal(("Moe Mentee", AttendanceAnswer.NotComing, "Football practice"), (answer.DisplayName, answer.Answer, answer.Note));
+
+        // The mentor and the third member answer at the same moment: both answers count, and the meeting goes ahead.
+        var both = await Task.WhenAll(
+            group.Mentor.Client.PostAsJsonAsync(Answer(meeting.Id), new { response = "Accept" }),
+            third.Client.PostAsJsonAsync(Answer(meeting.Id), new { response = "Accept" }));
+        Assert.All(both, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var seen = await (await group.Coordinator.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Accepted, seen.Status);
+        Assert.Equal(["Max Mentor: Coming", "Mo Third: Coming", "Moe Mentee: NotComing"], seen.Answers.Select(a => $"{a.DisplayName}: {a.Answer}"));
+
+        // Someone can still change their mind on an accepted group meeting; the status follows the answers.
+        var changed = await (await second.Client.PostAsJsonAsync(Answer(meeting.Id), new { response = "Accept" })).ReadAsync<MeetingView>();
+        Assert.Equal(AttendanceAnswer.Coming, changed.MyAnswer);
+        Assert.Equal(3, changed.Answers.Count(a => a.Answer == AttendanceAnswer.Coming));
+        // The coordinator, not a member, cannot answer for the group.
+        Assert.Equal(HttpStatusCode.Forbidden, (await group.Coordinator.PostAsJsonAsync(Answer(meeting.Id), new { response = "Accept" })).StatusCode);
+
+        // When every member says no, the proposal is declined; the proposer hears each answer in the app.
+        var other = (await (await group.Coordinator.PostAsJsonAsync(meetings, InPerson(NextSpring.AddDays(7)))).ReadAsync<List<MeetingView>>()).Single();
+        foreach (var person in new[] { group.Mentor, second, third })
+        {
+            var status = (await (await person.Client.PostAsJsonAsync(Answer(other.Id), new { response = "Decline", note = "Exams" })).ReadAsync<MeetingView>()).Status;
+            Assert.Equal(person == third ? MeetingStatus.Declined : MeetingStatus.Proposed, status);
+        }
+        var notices = await (await group.Coordinator.GetAsync("/api/v1/me/notifications")).ReadAsync<Paged<Tandem.Features.Notifications.NotificationView>>();
+        Assert.Contains(notices.Items, n => n.Title == "Moe Mentee is not coming");
+        Assert.Contains(notices.Items, n => n.Title == "Nobody can come: meeting declined");
+
+        // A moved meeting needs new answers: the old ones answered another time.
+        var moved = await (await group.Coordinator.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/move", new { startsAt = NextSpring.AddDays(3) })).ReadAsync<MeetingView>();
+        Assert.Equal(MeetingStatus.Proposed, moved.Status);
+        Assert.Empty(moved.Answers);
+    }
+
+    [Fact]
     public async Task AnAcceptAndADeclineSentAtTheSameMomentCannotBothWin()
     {
         var pair = await fixture.PairAsync();

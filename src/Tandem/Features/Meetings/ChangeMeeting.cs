@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -60,7 +61,7 @@ public sealed class GetMeeting(TandemDb db, MeetingAccess access)
 /// Accept, decline or propose another time (the other side of the proposal), move one occurrence, or cancel.
 /// Every change bumps the iCalendar SEQUENCE and goes out by e-mail with an .ics (REQUEST or CANCEL).
 /// </summary>
-public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMailer mailer, MeetingNotices notices, TimeProvider clock)
+public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMailer mailer, MeetingNotices notices, Notify notify, TimeProvider clock)
 {
     public async Task<Outcome<MeetingView>> RespondAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
     {
@@ -76,6 +77,11 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         if (meeting!.ProposedByUserId == actor.UserId)
         {
             return new Conflict("You proposed this time; the other side answers it.");
+        }
+        if (request.Response is MeetingResponse.Accept or MeetingResponse.Decline
+            && await db.Set<Relationship>().AnyAsync(r => r.Id == meeting.RelationshipId && r.Kind == RelationshipKind.Group, ct))
+        {
+            return await AnswerForGroupAsync(actor, meeting, request, ct);
         }
         if (meeting.Status != MeetingStatus.Proposed)
         {
@@ -122,6 +128,92 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         await transaction.CommitAsync(ct);
         await mailer.SendAsync(affected, change, actor.UserId, ct);
         await notices.TellOthersAsync(meeting, actor.UserId, title, ct);
+        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+    }
+
+    /// <summary>
+    /// A group member says whether they are coming (ADR 11): their own answer, kept per meeting and person, and the
+    /// meeting's status settled from all answers. Answers to the same meeting are serialised by a claim on its row
+    /// (same time, still open) so that two members answering at the same moment both count; a move in between
+    /// makes the later answer a 409. Everyone hears by e-mail only when the status changes; otherwise the
+    /// proposer gets an in-app notice.
+    /// </summary>
+    private async Task<Outcome<MeetingView>> AnswerForGroupAsync(Actor actor, Meeting meeting, RespondToMeetingRequest request, CancellationToken ct)
+    {
+        if (meeting.Status is not (MeetingStatus.Proposed or MeetingStatus.Accepted))
+        {
+            return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var answer = request.Response == MeetingResponse.Accept ? AttendanceAnswer.Coming : AttendanceAnswer.NotComing;
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var sequence = meeting.Sequence;
+        var claimed = await db.Set<Meeting>()
+            .Where(m => m.Id == meeting.Id && m.Sequence == sequence && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct);
+        if (claimed != 1)
+        {
+            return Raced();
+        }
+        // Re-read under the claim: another member's answer may have settled the status meanwhile.
+        await db.Entry(meeting).ReloadAsync(ct);
+        var affected = new List<Meeting> { meeting };
+        if (request.WholeSeries && meeting.SeriesId is { } seriesId)
+        {
+            affected.AddRange(await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id && m.StartsAt > now
+                && m.ProposedByUserId != actor.UserId && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)).ToListAsync(ct));
+        }
+        var ids = affected.Select(m => m.Id).ToList();
+        var mine = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId) && a.UserId == actor.UserId).ToDictionaryAsync(a => a.MeetingId, ct);
+        foreach (var m in affected)
+        {
+            if (mine.TryGetValue(m.Id, out var existing))
+            {
+                existing.Change(answer, note, m.Sequence, now);
+            }
+            else
+            {
+                db.Add(new MeetingAnswer(m.Id, actor.UserId, answer, note, m.Sequence, now));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+
+        var members = await db.Set<RelationshipMember>().Where(r => r.RelationshipId == meeting.RelationshipId).Select(r => r.UserId).ToListAsync(ct);
+        var answers = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId)).AsNoTracking().ToListAsync(ct);
+        var before = affected.ToDictionary(m => m.Id, m => m.Status);
+        foreach (var m in affected)
+        {
+            var current = answers.Where(a => a.MeetingId == m.Id && a.Sequence == m.Sequence && a.UserId != m.ProposedByUserId && members.Contains(a.UserId)).ToList();
+            m.Settle(current.Count(a => a.Answer == AttendanceAnswer.Coming), current.Count(a => a.Answer == AttendanceAnswer.NotComing),
+                members.Count(u => u != m.ProposedByUserId), actor.UserId, now, note);
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        var goingAhead = affected.Where(m => before[m.Id] != MeetingStatus.Accepted && m.Status == MeetingStatus.Accepted).ToList();
+        var calledOff = affected.Where(m => m.Status == MeetingStatus.Declined).ToList();
+        var name = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+        var title = answer == AttendanceAnswer.Coming ? $"{name} is coming" : $"{name} is not coming";
+        var settled = goingAhead.Count > 0 || calledOff.Count > 0;
+        if (settled)
+        {
+            if (goingAhead.Count > 0)
+            {
+                await mailer.SendAsync(goingAhead, MeetingChange.Accepted, actor.UserId, ct);
+            }
+            if (calledOff.Count > 0)
+            {
+                await mailer.SendAsync(calledOff, MeetingChange.Cancelled, actor.UserId, ct);
+            }
+            await notices.TellOthersAsync(meeting, actor.UserId, calledOff.Count > 0 ? "Nobody can come: meeting declined" : title, ct);
+        }
+        // The proposer hears every answer; a coordinator who proposed is not a member, so is not among the others above.
+        if (!settled || !members.Contains(meeting.ProposedByUserId))
+        {
+            await notify.StoreAsync([new NotificationMessage(meeting.ProposedByUserId, calledOff.Count > 0 ? "Nobody can come: meeting declined" : title,
+                MeetingNotices.Body(name, meeting) + (note is null ? "" : "\n" + note), MeetingMailer.MeetingPath(meeting))], ct);
+        }
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
 

@@ -55,21 +55,37 @@ internal static class MeetingViews
             .Select(m => m.RelationshipId).ToListAsync(ct);
         var proposerIds = meetings.Select(m => m.ProposedByUserId).Distinct().ToList();
         var names = await db.Users.Where(u => proposerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        return meetings.Select(m => ToView(m, zone, names.GetValueOrDefault(m.ProposedByUserId, ""),
-            isMember: mine.Contains(m.RelationshipId), isProposer: m.ProposedByUserId == actor.UserId)).ToList();
+        var groups = await db.Set<Relationships.Relationship>()
+            .Where(r => relationshipIds.Contains(r.Id) && r.Kind == Relationships.RelationshipKind.Group).Select(r => r.Id).ToListAsync(ct);
+        var groupMeetingIds = meetings.Where(m => groups.Contains(m.RelationshipId)).Select(m => m.Id).ToList();
+        var answers = groupMeetingIds.Count == 0 ? [] : await db.Set<MeetingAnswer>().Where(a => groupMeetingIds.Contains(a.MeetingId))
+            .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.MeetingId, a.Sequence, View = new MeetingAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note) })
+            .ToListAsync(ct);
+        return meetings.Select(m =>
+        {
+            var isGroup = groups.Contains(m.RelationshipId);
+            var current = answers.Where(a => a.MeetingId == m.Id && a.Sequence == m.Sequence).Select(a => a.View).OrderBy(a => a.DisplayName).ToList();
+            return ToView(m, zone, names.GetValueOrDefault(m.ProposedByUserId, ""),
+                isMember: mine.Contains(m.RelationshipId), isProposer: m.ProposedByUserId == actor.UserId, isGroup) with
+            {
+                Answers = current,
+                MyAnswer = current.FirstOrDefault(a => a.UserId == actor.UserId)?.Answer,
+            };
+        }).ToList();
     }
 
-    public static MeetingView ToView(Meeting m, string zone, string proposedBy, bool isMember, bool isProposer) =>
+    public static MeetingView ToView(Meeting m, string zone, string proposedBy, bool isMember, bool isProposer, bool isGroup = false) =>
         new(m.Id, m.RelationshipId, m.ProgramId, DateTime.SpecifyKind(m.StartsAt, DateTimeKind.Utc), m.DurationMinutes, m.Mode, m.Place,
             m.VideoLink, m.Status, m.ProposedByUserId, m.SeriesId, DateTime.SpecifyKind(m.CreatedAt, DateTimeKind.Utc))
         {
+            IsGroup = isGroup,
             Title = m.Title,
             ProposedBy = proposedBy,
             TimeZoneId = zone,
             LocalStartsAt = Zones.ToLocal(m.StartsAt, zone),
             ResponseNote = m.ResponseNote,
             Sequence = m.Sequence,
-            CanRespond = isMember && !isProposer && m.Status == MeetingStatus.Proposed,
+            CanRespond = isMember && !isProposer && (m.Status == MeetingStatus.Proposed || (isGroup && m.Status == MeetingStatus.Accepted)),
             CanCancel = m.Status is MeetingStatus.Proposed or MeetingStatus.Accepted,
         };
 }

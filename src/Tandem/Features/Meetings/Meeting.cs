@@ -97,6 +97,33 @@ public sealed class Meeting
         return true;
     }
 
+    /// <summary>
+    /// For a group meeting, from its members' answers: it goes ahead (accepted) once one member other than the
+    /// proposer is coming, is declined when every one of them said no, and otherwise waits for answers (also
+    /// when the only member coming changes their mind).
+    /// </summary>
+    public bool Settle(int coming, int notComing, int others, Guid by, DateTime at, string? note)
+    {
+        if (Status is not (MeetingStatus.Proposed or MeetingStatus.Accepted))
+        {
+            return false;
+        }
+        var next = coming > 0 ? MeetingStatus.Accepted : notComing >= others ? MeetingStatus.Declined : MeetingStatus.Proposed;
+        if (next == Status)
+        {
+            return false;
+        }
+        Status = next;
+        RespondedByUserId = by;
+        RespondedAt = at;
+        if (next == MeetingStatus.Declined)
+        {
+            ResponseNote = note;
+        }
+        UpdatedAt = at;
+        return true;
+    }
+
     private bool Respond(MeetingStatus next, Guid by, DateTime at, string? note)
     {
         if (!CanMoveTo(next))

@@ -25,6 +25,11 @@ public sealed record MeetingView(
     public string? ResponseNote { get; init; }
     public int Sequence { get; init; }
 
+    /// <summary>A group's meeting: each member answers for themselves (ADR 11); <see cref="Answers"/> to its current time.</summary>
+    public bool IsGroup { get; init; }
+    public IReadOnlyList<MeetingAnswerView> Answers { get; init; } = [];
+    public AttendanceAnswer? MyAnswer { get; init; }
+
     /// <summary>What the reader may do now.</summary>
     public bool CanRespond { get; init; }
     public bool CanCancel { get; init; }

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tandem.Features.Accounts;
+
+namespace Tandem.Features.Meetings;
+
+public enum AttendanceAnswer { Coming, NotComing }
+
+/// <summary>
+/// One group member's answer to a group meeting: coming or not, with an optional note. It answers the time the
+/// meeting had then (<see cref="Sequence"/>): once the meeting is moved, older answers no longer count.
+/// </summary>
+public sealed class MeetingAnswer
+{
+    private MeetingAnswer() { }
+
+    public MeetingAnswer(Guid meetingId, Guid userId, AttendanceAnswer answer, string? note, int sequence, DateTime at)
+    {
+        Id = Guid.CreateVersion7();
+        MeetingId = meetingId;
+        UserId = userId;
+        Change(answer, note, sequence, at);
+    }
+
+    public Guid Id { get; private set; }
+    public Guid MeetingId { get; private set; }
+    public Guid UserId { get; private set; }
+    public AttendanceAnswer Answer { get; private set; }
+    public string? Note { get; private set; }
+    public int Sequence { get; private set; }
+    public DateTime AnsweredAt { get; private set; }
+
+    public void Change(AttendanceAnswer answer, string? note, int sequence, DateTime at)
+    {
+        Answer = answer;
+        Note = note;
+        Sequence = sequence;
+        AnsweredAt = at;
+    }
+}
+
+public sealed record MeetingAnswerView(Guid UserId, string DisplayName, AttendanceAnswer Answer, string? Note);
+
+internal sealed class MeetingAnswerConfiguration : IEntityTypeConfiguration<MeetingAnswer>
+{
+    public void Configure(EntityTypeBuilder<MeetingAnswer> answer)
+    {
+        answer.ToTable("MeetingAnswers");
+        answer.HasKey(a => a.Id);
+        answer.Property(a => a.Answer).HasConversion<string>().HasMaxLength(20);
+        answer.Property(a => a.Note).HasMaxLength(1000);
+        answer.HasOne<Meeting>().WithMany().HasForeignKey(a => a.MeetingId).OnDelete(DeleteBehavior.Cascade);
+        answer.HasOne<TandemUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+        answer.HasIndex(a => new { a.MeetingId, a.UserId }).IsUnique();
+    }
+}
