@@ -107,6 +107,9 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var paused = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "Paused" }));
         Assert.Equal(RelationshipStatus.Paused, paused.Status);
         Assert.Equal("Cora Ordinator", paused.StatusChangedBy);
+        var told = await NoticesAsync(mentee.Client);
+        Assert.Contains(told, n => n.Title == $"Your mentoring in {program.Program.Name} is paused" && n.Body.Contains("with Mia Mentor"));
+        Assert.Contains(await NoticesAsync(mentor.Client), n => n.Title.EndsWith("is paused") && n.Body.Contains("with Max Mentee"));
         Assert.Equal(HttpStatusCode.Conflict, (await program.TryStartAsync(null, mentor, next)).StatusCode);
         var resumed = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "Active" }));
         Assert.Equal(RelationshipStatus.Active, resumed.Status);
@@ -115,6 +118,9 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var ended = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "EndedEarly", reason = "Moved school" }));
         Assert.Equal(RelationshipStatus.EndedEarly, ended.Status);
         Assert.Equal("Moved school", ended.EndReason);
+        // Members hear that it ended, but not the coordinator's reason (it may be about one of them).
+        var endedNotice = Assert.Single(await NoticesAsync(mentor.Client), n => n.Title.EndsWith("has ended"));
+        Assert.DoesNotContain("Moved school", endedNotice.Body);
         Assert.NotNull(ended.EndedAt);
         Assert.Empty(ended.AllowedTransitions);
         Assert.Equal(HttpStatusCode.Conflict, (await program.Coordinator.PostAsJsonAsync(status, new { status = "Completed" })).StatusCode);
@@ -145,6 +151,10 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var old = await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}"));
         Assert.Equal(RelationshipStatus.EndedEarly, old.Status);
         Assert.Contains("Not a fit", old.EndReason);
+        Assert.Contains(await NoticesAsync(mentee.Client), n => n.Title == $"Your new mentor in {program.Program.Name}" && n.Body.Contains("you are matched with Ned Mentor"));
+        Assert.Contains(await NoticesAsync(newMentor.Client), n => n.Title == $"Your new mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));
+        var oldMentorNotice = Assert.Single(await NoticesAsync(oldMentor.Client), n => n.Title.EndsWith("has ended"));
+        Assert.DoesNotContain("Not a fit", oldMentorNotice.Body);
         var history = await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
         Assert.Equal([rematched.Id, pair.Id], history.Items.Select(r => r.Id));
         Assert.Equal(HttpStatusCode.Conflict, (await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/rematch",
@@ -216,6 +226,9 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         Assert.True(mine.FitCheckOpen);
         Assert.Equal(FitAnswer.No, (await Read<FitCheckView>(await mentee.Client.PostAsJsonAsync(fitCheck, new { answer = "No" }))).MyAnswer!.Answer);
     }
+
+    private static async Task<IReadOnlyList<Tandem.Features.Notifications.NotificationView>> NoticesAsync(HttpClient client) =>
+        (await Read<Paged<Tandem.Features.Notifications.NotificationView>>(await client.GetAsync("/api/v1/me/notifications"))).Items;
 
     [Fact]
     public async Task RematchWithoutANamedMentorPicksTheBestOtherMentorWithRoom()

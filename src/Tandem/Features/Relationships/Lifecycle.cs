@@ -20,7 +20,7 @@ public sealed class ChangeRelationshipStatusRequest
 /// A coordinator pauses, resumes, completes or ends a relationship early (with a reason). Completing or ending
 /// frees the members' seats, so the mentor's capacity and the mentee become available again.
 /// </summary>
-public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess access, TimeProvider clock)
+public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess access, RelationshipNotices notices, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, ChangeRelationshipStatusRequest request, CancellationToken ct = default)
     {
@@ -55,6 +55,7 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
         }
         await ReleaseSeatsIfClosedAsync(db, relationship, ct);
         await db.SaveChangesAsync(ct);
+        await notices.StatusChangedAsync(relationshipId, next, ct);
         return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == relationshipId), ct)).Single();
     }
 
@@ -108,7 +109,7 @@ public sealed class RematchRequest
 /// Re-matches a person: the old relationship ends early with the reason (and stays in the history), and a new
 /// one starts with the new partner(s), Source = Rematch, pointing back to the old one. One transaction.
 /// </summary>
-public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, TimeProvider clock)
+public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, RelationshipNotices notices, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, RematchRequest request, CancellationToken ct = default)
     {
@@ -175,6 +176,7 @@ public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelatio
         {
             return notDone;
         }
+        await notices.RematchedAsync(relationshipId, outcome.Value!.Id, ct);
         return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == outcome.Value!.Id), ct)).Single();
     }
 }

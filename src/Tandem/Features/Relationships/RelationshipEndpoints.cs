@@ -16,6 +16,7 @@ public static class RelationshipEndpoints
         .AddScoped<ListProgramRelationships>()
         .AddScoped<ChangeRelationshipStatus>()
         .AddScoped<Rematch>()
+        .AddScoped<RelationshipNotices>()
         .AddScoped<GetFitCheck>()
         .AddScoped<AnswerFitCheck>()
         .AddScoped<GetRelationshipSettings>()
