@@ -184,6 +184,30 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         Assert.Equal(["Mia Mentor", "Ann Mentee"], still.Members.Select(m => m.DisplayName));
         var mine = await Read<Paged<RelationshipView>>(await lateMaths.Client.GetAsync("/api/v1/relationships/mine"));
         Assert.Equal(RelationshipSource.LateJoin, Assert.Single(mine.Items).Source);
-        Assert.Empty(tooLate.EnrolmentId == Guid.Empty ? [1] : Array.Empty<int>());
+        Assert.Empty((await Read<Paged<RelationshipView>>(await tooLate.Client.GetAsync("/api/v1/relationships/mine"))).Items);
+        // Both sides are told who and why.
+        Assert.Contains(await NoticesAsync(lateMaths.Client), n => n.Title == $"Your mentor in {program.Program.Name}" && n.Body.Contains("you are matched with Mia Mentor"));
+        Assert.Contains(await NoticesAsync(maths.Client), n => n.Title == $"Your mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));
     }
+
+    [Fact]
+    public async Task LateJoinersAreMatchedByTheEngineSoThatAsManyAsPossibleGetAMentor()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var maths = await program.ApproveAsync("Mia Mentor", "mentor", subject: "Maths");
+        var english = await program.ApproveAsync("Eli Mentor", "mentor", subject: "English");
+        var first = await program.ApproveAsync("Max Mentee", "mentee", subject: "Maths");
+        var second = await program.ApproveAsync("Zed Mentee", "mentee", subject: "Maths");
+        // Zed may not be matched with Eli: first come, first served would give Mia to Max and leave Zed without a mentor.
+        (await program.Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/matching/rules",
+            new { kind = "Forbid", firstEnrolmentId = english.EnrolmentId, secondEnrolmentId = second.EnrolmentId })).EnsureSuccessStatusCode();
+
+        var result = await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", null));
+        Assert.Empty(result.Unmatched);
+        Assert.Equal([("Max Mentee", "Eli Mentor"), ("Zed Mentee", "Mia Mentor")], result.Matched.Select(m => (m.MenteeName, m.MentorName)));
+        Assert.Empty((await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", null))).Matched);
+    }
+
+    private static async Task<IReadOnlyList<Tandem.Features.Notifications.NotificationView>> NoticesAsync(HttpClient client) =>
+        (await Read<Paged<Tandem.Features.Notifications.NotificationView>>(await client.GetAsync("/api/v1/me/notifications"))).Items;
 }

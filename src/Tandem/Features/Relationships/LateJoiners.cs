@@ -4,6 +4,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Matching;
 
 namespace Tandem.Features.Relationships;
 
@@ -14,11 +15,13 @@ public sealed record LateJoinUnmatched(Guid EnrolmentId, string Name, string Rea
 public sealed record LateJoinResult(IReadOnlyList<LateJoinMatch> Matched, IReadOnlyList<LateJoinUnmatched> Unmatched);
 
 /// <summary>
-/// Matches approved mentees who have no mentor yet (late joiners) with mentors who still have capacity, best
-/// score first, one relationship at a time (Source = LateJoin). Existing relationships are never touched: only
-/// free seats are used, and each start takes its seats under the same unique key as every other start.
+/// Matches approved mentees who have no mentor yet (late joiners) with mentors who still have capacity, with the
+/// matching engine: the most joiners matched, then the greatest total score, certified optimal over every allowed
+/// joiner–mentor pair (the engine's answer, not first-come-first-served). Existing relationships are never touched:
+/// mentors offer only their free places, and each start takes its seats under the same unique key as every other
+/// start (a seat taken meanwhile leaves that joiner unmatched with the reason). Both sides are told who and why.
 /// </summary>
-public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, MentorRanking ranking, StartRelationship start, TimeProvider clock)
+public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, MentorRanking ranking, StartRelationship start, RelationshipNotices notices, TimeProvider clock)
 {
     public const int MaxJoiners = 200;
 
@@ -42,21 +45,31 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
             select new { e.Id, e.User!.DisplayName })
             .Take(MaxJoiners).ToListAsync(ct);
         var ranked = await ranking.RankAsync(programId, joiners.Select(j => j.Id).ToList(), ct);
-        var used = new Dictionary<Guid, int>();
+
+        // Mentors with free places, indexed for the engine; pairs are what the ranking allows (hard rules, prohibitions).
+        var mentors = ranked.Values.SelectMany(r => r).DistinctBy(m => m.EnrolmentId).OrderBy(m => m.EnrolmentId).ToList();
+        var mentorIndex = mentors.Select((m, i) => (m.EnrolmentId, i)).ToDictionary(x => x.EnrolmentId, x => x.i);
+        // Among equally good answers, earlier joiners come first: the score is scaled so that the joining-order bonus
+        // (at most joiners² in total) can never outweigh one point of score.
+        var scale = (long)joiners.Count * joiners.Count + 1;
+        var pairs = joiners.SelectMany((j, i) => ranked[j.Id].Select(m =>
+            new ScoredPair(i, mentorIndex[m.EnrolmentId], Math.Max(0, m.Score) * scale + (joiners.Count - i)))).ToList();
+        var solved = OptimalAssignment.Solve(new AssignmentProblem(joiners.Count, mentors.Select(m => Math.Max(0, m.RemainingCapacity)).ToArray(), pairs));
+
         var matched = new List<LateJoinMatch>();
         var unmatched = new List<LateJoinUnmatched>();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        foreach (var joiner in joiners)
+        for (var i = 0; i < joiners.Count; i++)
         {
-            var candidates = ranked[joiner.Id].Where(m => m.RemainingCapacity - used.GetValueOrDefault(m.EnrolmentId) > 0).ToList();
-            if (candidates.Count == 0)
+            var joiner = joiners[i];
+            if (solved.MentorOfMentee[i] < 0)
             {
                 unmatched.Add(new LateJoinUnmatched(joiner.Id, joiner.DisplayName, ranked[joiner.Id].Count == 0
                     ? "No mentor with capacity left passes the hard rules for this mentee."
-                    : "Every suitable mentor was filled by earlier joiners."));
+                    : "Every suitable mentor's free places went to other joiners (the engine matches as many joiners as possible)."));
                 continue;
             }
-            var best = candidates[0];
+            var best = ranked[joiner.Id].Single(m => m.EnrolmentId == mentors[solved.MentorOfMentee[i]].EnrolmentId);
             var started = await SeatTransaction.RunAsync(db, () => start.StartAsync(
                 new StartRelationshipRequest(programId, [best.EnrolmentId, joiner.Id], RelationshipKind.Pair, today, RelationshipSource.LateJoin,
                     best.Explanation, (int)Math.Clamp(best.Score, 0, 100)), actor.UserId, null, ct), ct);
@@ -65,8 +78,8 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
                 unmatched.Add(new LateJoinUnmatched(joiner.Id, joiner.DisplayName, notStarted.Detail));
                 continue;
             }
-            used[best.EnrolmentId] = used.GetValueOrDefault(best.EnrolmentId) + 1;
             matched.Add(new LateJoinMatch(started.Value!.Id, joiner.Id, joiner.DisplayName, best.EnrolmentId, best.DisplayName, best.Score, best.Explanation));
+            await notices.StartedAsync(started.Value.Id, ct);
         }
         return new LateJoinResult(matched, unmatched);
     }

@@ -36,18 +36,29 @@ public sealed class RelationshipNotices(TandemDb db, Notify notify)
                 $"Your coordinator ended your relationship with {Others(before, m.UserId)} and matched them with someone else. If you have questions, please contact your coordinator.",
                 "/my/relationships"))
             .ToList();
-        foreach (var member in after)
-        {
-            var others = after.Where(m => m.UserId != member.UserId).ToList();
-            var title = member.Role == ProgramRole.Mentee && others.Any(o => o.Role == ProgramRole.Mentor) ? "Your new mentor"
-                : member.Role == ProgramRole.Mentor ? (others.Count > 1 ? "Your new mentees" : "Your new mentee")
-                : "Your new partner";
-            var why = string.IsNullOrWhiteSpace(relationship.MatchExplanation) ? "" : $"\nWhy you were matched: {relationship.MatchExplanation}";
-            messages.Add(new NotificationMessage(member.UserId, $"{title} in {program}",
-                $"{program}: from {relationship.StartsOn:d MMMM yyyy} you are matched with {Others(after, member.UserId)}.{why}", "/my/relationships"));
-        }
+        messages.AddRange(Introductions(program, after, relationship.StartsOn, relationship.MatchExplanation, "new "));
         await notify.RunAsync(messages, ct);
     }
+
+    /// <summary>A relationship started outside a published draft (late joiners): each member hears who and why.</summary>
+    public async Task StartedAsync(Guid relationshipId, CancellationToken ct)
+    {
+        var (program, members) = await LoadAsync(relationshipId, ct);
+        var relationship = await db.Set<Relationship>().Where(r => r.Id == relationshipId).Select(r => new { r.StartsOn, r.MatchExplanation }).SingleAsync(ct);
+        await notify.RunAsync(Introductions(program, members, relationship.StartsOn, relationship.MatchExplanation, "").ToList(), ct);
+    }
+
+    private static IEnumerable<NotificationMessage> Introductions(string program, List<Member> members, DateOnly startsOn, string? explanation, string adjective) =>
+        members.Select(member =>
+        {
+            var others = members.Where(m => m.UserId != member.UserId).ToList();
+            var title = member.Role == ProgramRole.Mentee && others.Any(o => o.Role == ProgramRole.Mentor) ? $"Your {adjective}mentor"
+                : member.Role == ProgramRole.Mentor ? (others.Count > 1 ? $"Your {adjective}mentees" : $"Your {adjective}mentee")
+                : $"Your {adjective}partner";
+            var why = string.IsNullOrWhiteSpace(explanation) ? "" : $"\nWhy you were matched: {explanation}";
+            return new NotificationMessage(member.UserId, $"{title} in {program}",
+                $"{program}: from {startsOn:d MMMM yyyy} you are matched with {Others(members, member.UserId)}.{why}", "/my/relationships");
+        });
 
     private sealed record Member(Guid UserId, string Name, ProgramRole Role);
 
