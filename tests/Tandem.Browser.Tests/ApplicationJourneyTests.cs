@@ -124,21 +124,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
         return programId;
     }
 
-    private async Task SignInAsync(IPage page, string role)
-    {
-        var login = server.Demo.For(role);
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("E-mail").FillAsync(login.Email);
-        await page.GetByLabel("Password").FillAsync(login.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/programs");
-    }
+    private Task SignInAsync(IPage page, string role) => server.SignInAsync(page, role);
 
-    private async Task ScreenshotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{name}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"Screenshot of {page.Url}: {path}");
-    }
+    private Task ScreenshotAsync(IPage page, string name) => TandemServer.ScreenshotAsync(page, name, output);
 }

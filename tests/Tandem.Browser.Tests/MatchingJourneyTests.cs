@@ -15,7 +15,7 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
         string mentor;
         try
         {
-            await SignInAsync(coordinator, "Coordinator");
+            await server.SignInAsync(coordinator, "Coordinator");
             await coordinator.GotoAsync($"/programs/{server.Demo.ProgramId}/matching");
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Run matching" }).ClickAsync();
             await Expect(coordinator.Locator(".notice")).ToContainTextAsync("Draft 1 is ready");
@@ -39,7 +39,7 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
         }
         catch
         {
-            await FailedAsync(coordinator);
+            await server.ReportFailureAsync(coordinator, "matching-coordinator", output);
             throw;
         }
         finally
@@ -50,7 +50,7 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
         var mentee = await server.NewPageAsync();
         try
         {
-            await SignInAsync(mentee, "Mentee");
+            await server.SignInAsync(mentee, "Mentee");
             await mentee.GotoAsync("/notifications");
             await Expect(mentee.GetByText("Your mentor in First-Year Peer Mentoring").First).ToBeVisibleAsync();
             await Expect(mentee.GetByText($"you are matched with {mentor}").First).ToBeVisibleAsync();
@@ -61,34 +61,12 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
         }
         catch
         {
-            await FailedAsync(mentee);
+            await server.ReportFailureAsync(mentee, "matching-mentee", output);
             throw;
         }
         finally
         {
             await mentee.Context.CloseAsync();
-        }
-    }
-
-    private async Task SignInAsync(IPage page, string role)
-    {
-        var login = server.Demo.For(role);
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("E-mail").FillAsync(login.Email);
-        await page.GetByLabel("Password").FillAsync(login.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/programs");
-    }
-
-    private async Task FailedAsync(IPage page)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"matching-failed-{Guid.NewGuid():N}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"Screenshot of {page.Url}: {path}");
-        foreach (var entry in server.ServerErrors)
-        {
-            output.WriteLine(entry);
         }
     }
 

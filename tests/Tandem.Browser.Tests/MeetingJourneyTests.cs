@@ -120,24 +120,12 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
         var page = await server.NewPageAsync();
         try
         {
-            var login = server.Demo.For(role);
-            await page.GotoAsync("/account/sign-in");
-            await page.GetByLabel("E-mail").FillAsync(login.Email);
-            await page.GetByLabel("Password").FillAsync(login.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync("**/programs");
+            await server.SignInAsync(page, role);
             await steps(page);
         }
         catch
         {
-            var path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"meeting-{role}-failed-{Guid.NewGuid():N}.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-            output.WriteLine($"Screenshot of {page.Url}: {path}");
-            foreach (var entry in server.ServerErrors)
-            {
-                output.WriteLine(entry);
-            }
+            await server.ReportFailureAsync(page, $"meeting-{role}", output);
             throw;
         }
         finally

@@ -79,12 +79,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
 
     private async Task SignInAsync(IPage page, string role)
     {
-        var login = server.Demo.For(role);
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("E-mail").FillAsync(login.Email);
-        await page.GetByLabel("Password").FillAsync(login.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/programs");
+        await server.SignInAsync(page, role);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Programs", Level = 1 })).ToBeVisibleAsync();
     }
 
@@ -98,11 +93,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         }
         catch
         {
-            await ScreenshotAsync(page, "failed");
-            foreach (var entry in server.ServerErrors)
-            {
-                output.WriteLine(entry);
-            }
+            await server.ReportFailureAsync(page, "program-pages", output);
             throw;
         }
         finally
@@ -111,14 +102,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         }
     }
 
-    private async Task<string> ScreenshotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{name}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-        output.WriteLine($"Screenshot of {page.Url}: {path}");
-        return path;
-    }
+    private Task<string> ScreenshotAsync(IPage page, string name) => TandemServer.ScreenshotAsync(page, name, output);
 
     [GeneratedRegex(@"/programs/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex ProgramHome();

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Tandem.Data;
 using Tandem.Features.Demo;
+using Xunit.Abstractions;
 
 namespace Tandem.Browser.Tests.Infrastructure;
 
@@ -104,6 +105,37 @@ public class TandemServer : IAsyncLifetime
         context.SetDefaultTimeout(15_000);
         Assertions.SetDefaultExpectTimeout(15_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs the page in as one of the demo logins ("Coordinator", "Mentor", "Mentee", …) and waits for the program list.</summary>
+    public async Task SignInAsync(IPage page, string role)
+    {
+        var login = Demo.For(role);
+        await page.GotoAsync("/account/sign-in");
+        await page.GetByLabel("E-mail").FillAsync(login.Email);
+        await page.GetByLabel("Password").FillAsync(login.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/programs");
+    }
+
+    /// <summary>Keeps a full-page screenshot (bin/…/screenshots/NAME.png) and says where in the test output.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name, ITestOutputHelper output)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{name}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        output.WriteLine($"Screenshot of {page.Url}: {path}");
+        return path;
+    }
+
+    /// <summary>When a step fails: a screenshot of the page and the server's warnings and errors in the test output.</summary>
+    public async Task ReportFailureAsync(IPage page, string name, ITestOutputHelper output)
+    {
+        await ScreenshotAsync(page, $"{name}-failed-{Guid.NewGuid():N}", output);
+        foreach (var entry in ServerErrors)
+        {
+            output.WriteLine(entry);
+        }
     }
 
     public async Task DisposeAsync()

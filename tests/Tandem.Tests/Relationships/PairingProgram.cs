@@ -34,6 +34,14 @@ public sealed record PairingProgram(TandemFactory Factory, School School, Progra
 
     public string Relationships => $"/api/v1/programs/{Program.Id}/relationships";
 
+    /// <summary>The in-app notifications of whoever the client is signed in as, newest first.</summary>
+    public static async Task<IReadOnlyList<Tandem.Features.Notifications.NotificationView>> NoticesAsync(HttpClient client)
+    {
+        var response = await client.GetAsync("/api/v1/me/notifications");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<Paged<Tandem.Features.Notifications.NotificationView>>(Json.Options))!.Items;
+    }
+
     /// <summary>A new person applies for the role with the answers and is approved (mentors with the capacity).</summary>
     public async Task<Participant> ApproveAsync(string name, string role, string subject = "Maths", int[]? free = null, string secret = "None", int capacity = 1)
     {

@@ -107,9 +107,9 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var paused = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "Paused" }));
         Assert.Equal(RelationshipStatus.Paused, paused.Status);
         Assert.Equal("Cora Ordinator", paused.StatusChangedBy);
-        var told = await NoticesAsync(mentee.Client);
+        var told = await PairingProgram.NoticesAsync(mentee.Client);
         Assert.Contains(told, n => n.Title == $"Your mentoring in {program.Program.Name} is paused" && n.Body.Contains("with Mia Mentor"));
-        Assert.Contains(await NoticesAsync(mentor.Client), n => n.Title.EndsWith("is paused") && n.Body.Contains("with Max Mentee"));
+        Assert.Contains(await PairingProgram.NoticesAsync(mentor.Client), n => n.Title.EndsWith("is paused") && n.Body.Contains("with Max Mentee"));
         Assert.Equal(HttpStatusCode.Conflict, (await program.TryStartAsync(null, mentor, next)).StatusCode);
         var resumed = await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync(status, new { status = "Active" }));
         Assert.Equal(RelationshipStatus.Active, resumed.Status);
@@ -119,7 +119,7 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Equal(RelationshipStatus.EndedEarly, ended.Status);
         Assert.Equal("Moved school", ended.EndReason);
         // Members hear that it ended, but not the coordinator's reason (it may be about one of them).
-        var endedNotice = Assert.Single(await NoticesAsync(mentor.Client), n => n.Title.EndsWith("has ended"));
+        var endedNotice = Assert.Single(await PairingProgram.NoticesAsync(mentor.Client), n => n.Title.EndsWith("has ended"));
         Assert.DoesNotContain("Moved school", endedNotice.Body);
         Assert.NotNull(ended.EndedAt);
         Assert.Empty(ended.AllowedTransitions);
@@ -151,9 +151,9 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var old = await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}"));
         Assert.Equal(RelationshipStatus.EndedEarly, old.Status);
         Assert.Contains("Not a fit", old.EndReason);
-        Assert.Contains(await NoticesAsync(mentee.Client), n => n.Title == $"Your new mentor in {program.Program.Name}" && n.Body.Contains("you are matched with Ned Mentor"));
-        Assert.Contains(await NoticesAsync(newMentor.Client), n => n.Title == $"Your new mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));
-        var oldMentorNotice = Assert.Single(await NoticesAsync(oldMentor.Client), n => n.Title.EndsWith("has ended"));
+        Assert.Contains(await PairingProgram.NoticesAsync(mentee.Client), n => n.Title == $"Your new mentor in {program.Program.Name}" && n.Body.Contains("you are matched with Ned Mentor"));
+        Assert.Contains(await PairingProgram.NoticesAsync(newMentor.Client), n => n.Title == $"Your new mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));
+        var oldMentorNotice = Assert.Single(await PairingProgram.NoticesAsync(oldMentor.Client), n => n.Title.EndsWith("has ended"));
         Assert.DoesNotContain("Not a fit", oldMentorNotice.Body);
         var history = await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
         Assert.Equal([rematched.Id, pair.Id], history.Items.Select(r => r.Id));
@@ -226,9 +226,6 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         Assert.True(mine.FitCheckOpen);
         Assert.Equal(FitAnswer.No, (await Read<FitCheckView>(await mentee.Client.PostAsJsonAsync(fitCheck, new { answer = "No" }))).MyAnswer!.Answer);
     }
-
-    private static async Task<IReadOnlyList<Tandem.Features.Notifications.NotificationView>> NoticesAsync(HttpClient client) =>
-        (await Read<Paged<Tandem.Features.Notifications.NotificationView>>(await client.GetAsync("/api/v1/me/notifications"))).Items;
 
     [Fact]
     public async Task RematchWithoutANamedMentorPicksTheBestOtherMentorWithRoom()

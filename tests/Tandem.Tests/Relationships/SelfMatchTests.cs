@@ -186,8 +186,8 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         Assert.Equal(RelationshipSource.LateJoin, Assert.Single(mine.Items).Source);
         Assert.Empty((await Read<Paged<RelationshipView>>(await tooLate.Client.GetAsync("/api/v1/relationships/mine"))).Items);
         // Both sides are told who and why.
-        Assert.Contains(await NoticesAsync(lateMaths.Client), n => n.Title == $"Your mentor in {program.Program.Name}" && n.Body.Contains("you are matched with Mia Mentor"));
-        Assert.Contains(await NoticesAsync(maths.Client), n => n.Title == $"Your mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));
+        Assert.Contains(await PairingProgram.NoticesAsync(lateMaths.Client), n => n.Title == $"Your mentor in {program.Program.Name}" && n.Body.Contains("you are matched with Mia Mentor"));
+        Assert.Contains(await PairingProgram.NoticesAsync(maths.Client), n => n.Title == $"Your mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));
     }
 
     [Fact]
@@ -207,7 +207,4 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         Assert.Equal([("Max Mentee", "Eli Mentor"), ("Zed Mentee", "Mia Mentor")], result.Matched.Select(m => (m.MenteeName, m.MentorName)));
         Assert.Empty((await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", null))).Matched);
     }
-
-    private static async Task<IReadOnlyList<Tandem.Features.Notifications.NotificationView>> NoticesAsync(HttpClient client) =>
-        (await Read<Paged<Tandem.Features.Notifications.NotificationView>>(await client.GetAsync("/api/v1/me/notifications"))).Items;
 }
