@@ -250,6 +250,12 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         Assert.Equal(MeetingStatus.Accepted, seen.Status);
         Assert.Equal(["Max Mentor: Coming", "Mo Third: Coming", "Moe Mentee: NotComing"], seen.Answers.Select(a => $"{a.DisplayName}: {a.Answer}"));
 
+        // Calendars carry each member's own answer; whoever has not answered still needs to.
+        var feed = await (await third.Client.PostAsync("/api/v1/me/calendar-feed", null)).ReadAsync<CalendarFeedView>();
+        var calendar = Ical.Net.Calendar.Load(await fixture.Anonymous().GetStringAsync(new Uri(feed.Url!).AbsolutePath))!;
+        var attendees = Assert.Single(calendar.Events).Attendees.ToDictionary(a => a.CommonName!, a => a.ParticipationStatus);
+        Assert.Equal(("ACCEPTED", "ACCEPTED", "DECLINED"), (attendees["Max Mentor"], attendees["Mo Third"], attendees["Moe Mentee"]));
+
         // Someone can still change their mind on an accepted group meeting; the status follows the answers.
         var changed = await (await second.Client.PostAsJsonAsync(Answer(meeting.Id), new { response = "Accept" })).ReadAsync<MeetingView>();
         Assert.Equal(AttendanceAnswer.Coming, changed.MyAnswer);

@@ -69,6 +69,6 @@ public sealed class CalendarFeeds(TandemDb db, IOptions<EmailOptions> options, T
         var people = await MeetingMailer.PeopleAsync(db, meetings.Select(m => m.RelationshipId).Distinct().ToList(), ct);
         var email = options.Value;
         return MeetingCalendar.Write(meetings.Select(m => (m, people.GetValueOrDefault(m.RelationshipId, []))), "PUBLISH", now,
-            m => email.Link(MeetingMailer.MeetingPath(m)), "Tandem meetings");
+            m => email.Link(MeetingMailer.MeetingPath(m)), "Tandem meetings", await GroupAnswers.ForAsync(db, meetings, ct));
     }
 }

@@ -41,6 +41,28 @@ public sealed class MeetingAnswer
 
 public sealed record MeetingAnswerView(Guid UserId, string DisplayName, AttendanceAnswer Answer, string? Note);
 
+internal static class GroupAnswers
+{
+    /// <summary>
+    /// For the meetings of groups among these: each member's answer to the meeting's current time (a meeting of a
+    /// group is in the result even with no answers yet; a pair's meeting is not).
+    /// </summary>
+    public static async Task<Dictionary<Guid, Dictionary<Guid, AttendanceAnswer>>> ForAsync(Data.TandemDb db, IReadOnlyCollection<Meeting> meetings, CancellationToken ct)
+    {
+        var relationshipIds = meetings.Select(m => m.RelationshipId).Distinct().ToList();
+        var groups = await db.Set<Relationships.Relationship>()
+            .Where(r => relationshipIds.Contains(r.Id) && r.Kind == Relationships.RelationshipKind.Group).Select(r => r.Id).ToListAsync(ct);
+        var groupMeetings = meetings.Where(m => groups.Contains(m.RelationshipId)).ToList();
+        if (groupMeetings.Count == 0)
+        {
+            return [];
+        }
+        var ids = groupMeetings.Select(m => m.Id).ToList();
+        var answers = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId)).AsNoTracking().ToListAsync(ct);
+        return groupMeetings.ToDictionary(m => m.Id, m => answers.Where(a => a.MeetingId == m.Id && a.Sequence == m.Sequence).ToDictionary(a => a.UserId, a => a.Answer));
+    }
+}
+
 internal sealed class MeetingAnswerConfiguration : IEntityTypeConfiguration<MeetingAnswer>
 {
     public void Configure(EntityTypeBuilder<MeetingAnswer> answer)

@@ -32,7 +32,9 @@ public static class MeetingCalendar
 
     public static string Uid(Guid meetingId) => $"meeting-{meetingId}@tandem";
 
-    public static string Write(IEnumerable<(Meeting Meeting, IReadOnlyList<MeetingPerson> People)> meetings, string? method, DateTime now, Func<Meeting, string> link, string? calendarName = null)
+    /// <param name="groupAnswers">For group meetings: each member's own answer (PARTSTAT ACCEPTED / DECLINED, NEEDS-ACTION until they answer).</param>
+    public static string Write(IEnumerable<(Meeting Meeting, IReadOnlyList<MeetingPerson> People)> meetings, string? method, DateTime now, Func<Meeting, string> link,
+        string? calendarName = null, IReadOnlyDictionary<Guid, Dictionary<Guid, AttendanceAnswer>>? groupAnswers = null)
     {
         var calendar = new Calendar { ProductId = ProductId };
         if (method is not null)
@@ -45,12 +47,14 @@ public static class MeetingCalendar
         }
         foreach (var (meeting, people) in meetings)
         {
-            calendar.Events.Add(Event(meeting, people, method == "CANCEL" ? MeetingStatus.Cancelled : meeting.Status, now, link(meeting)));
+            calendar.Events.Add(Event(meeting, people, method == "CANCEL" ? MeetingStatus.Cancelled : meeting.Status, now, link(meeting),
+                groupAnswers?.GetValueOrDefault(meeting.Id)));
         }
         return new CalendarSerializer().SerializeToString(calendar) ?? "";
     }
 
-    private static CalendarEvent Event(Meeting meeting, IReadOnlyList<MeetingPerson> people, MeetingStatus status, DateTime now, string link)
+    private static CalendarEvent Event(Meeting meeting, IReadOnlyList<MeetingPerson> people, MeetingStatus status, DateTime now, string link,
+        Dictionary<Guid, AttendanceAnswer>? answers)
     {
         var organiser = people.FirstOrDefault(p => p.UserId == meeting.ProposedByUserId);
         var where = meeting.Mode == MeetingMode.Online ? meeting.VideoLink : meeting.Place;
@@ -82,7 +86,9 @@ public static class MeetingCalendar
             {
                 CommonName = person.DisplayName,
                 Role = "REQ-PARTICIPANT",
-                ParticipationStatus = person.UserId == meeting.ProposedByUserId || status == MeetingStatus.Accepted ? "ACCEPTED" : "NEEDS-ACTION",
+                ParticipationStatus = person.UserId == meeting.ProposedByUserId ? "ACCEPTED"
+                    : answers is not null ? answers.TryGetValue(person.UserId, out var answer) ? answer == AttendanceAnswer.Coming ? "ACCEPTED" : "DECLINED" : "NEEDS-ACTION"
+                    : status == MeetingStatus.Accepted ? "ACCEPTED" : "NEEDS-ACTION",
             });
         }
         return evt;
@@ -138,7 +144,8 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var method = change == MeetingChange.Cancelled ? "CANCEL" : "REQUEST";
         var now = clock.GetUtcNow().UtcDateTime;
         var email = options.Value;
-        var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)));
+        var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)),
+            groupAnswers: await GroupAnswers.ForAsync(db, meetings.ToList(), ct));
         var first = meetings.OrderBy(m => m.StartsAt).First();
         var ids = recipients.Select(p => p.UserId).ToList();
         var zones = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.TimeZoneId }).ToDictionaryAsync(u => u.Id, u => u.TimeZoneId, ct);
