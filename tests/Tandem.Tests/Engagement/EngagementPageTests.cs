@@ -97,6 +97,12 @@ public sealed class EngagementPageTests(PairFixture fixture) : IClassFixture<Pai
         Assert.Contains("Message sent to 2 people.", await sent.Content.ReadAsStringAsync());
         Assert.Single(await fixture.Smtp.ForAsync(pair.OtherMentee.Email), m => m.Subject == "Shall we talk?");
 
+        // "Ask to schedule" nudges the at-risk pair to propose a meeting (they gave no free hours, so no times are suggested).
+        var asked = await coordinator.SubmitAsync(path, "schedule", [new("ScheduleFor", second.ToString())]);
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Contains("Asked Max Second and Pat Other to schedule (they have no shared free times on their applications).", await asked.Content.ReadAsStringAsync());
+        Assert.Single(await fixture.Smtp.ForAsync(pair.OtherMentee.Email), m => m.Subject == "Time to schedule your next meeting");
+
         var mentee = await fixture.SignInPagesAsync(pair.Mentee);
         Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Http.GetAsync(path)).StatusCode);
         var outsider = await fixture.SignInPagesAsync(pair.School.Outsider);

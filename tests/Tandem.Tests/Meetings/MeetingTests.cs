@@ -281,6 +281,28 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
     }
 
     [Fact]
+    public async Task ACoordinatorAsksAPairToScheduleAndEachGetsTheirSharedFreeTimesOnTheirOwnClock()
+    {
+        var pair = await fixture.PairAsync(mentorFree: [.. Enumerable.Range(0, 168)], menteeFree: [.. Enumerable.Range(0, 168)], menteeZone: "America/New_York");
+        var ask = $"/api/v1/relationships/{pair.Relationship.Id}/schedule-request";
+        Assert.Equal(HttpStatusCode.Forbidden, (await pair.Mentee.Client.PostAsync(ask, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.SignInAsync(pair.School.Outsider)).PostAsync(ask, null)).StatusCode);
+
+        var asked = await (await pair.Coordinator.PostAsync(ask, null)).ReadAsync<Tandem.Features.Engagement.AskToScheduleResult>();
+        Assert.Equal((2, 3), (asked.Notified, asked.SuggestedTimes));
+        var suggestions = await (await pair.Mentee.Client.GetAsync($"/api/v1/relationships/{pair.Relationship.Id}/meeting-suggestions")).ReadAsync<TimeSuggestions>();
+        var first = suggestions.Times[0].ForEachPerson.Single(p => p.UserId == pair.Mentee.User.Id).LocalStartsAt;
+        var notices = await (await pair.Mentee.Client.GetAsync("/api/v1/me/notifications")).ReadAsync<Paged<Tandem.Features.Notifications.NotificationView>>();
+        var notice = Assert.Single(notices.Items, n => n.Title == "Time to schedule your next meeting");
+        Assert.Contains("asks you to schedule your next meeting with Max Mentor", notice.Body);
+        Assert.Contains($"- {first.ToString("dddd d MMMM, HH:mm", System.Globalization.CultureInfo.InvariantCulture)}", notice.Body);
+        Assert.Equal($"/relationships/{pair.Relationship.Id}/meetings", notice.Link);
+
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Relationship.Id}/status", new { status = "Paused" })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Conflict, (await pair.Coordinator.PostAsync(ask, null)).StatusCode);
+    }
+
+    [Fact]
     public async Task AnAcceptAndADeclineSentAtTheSameMomentCannotBothWin()
     {
         var pair = await fixture.PairAsync();

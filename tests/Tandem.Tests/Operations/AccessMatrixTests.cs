@@ -145,6 +145,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,
         ["GET /api/v1/relationships/{relationshipId:guid}/health"] = Access.SignedIn,
         ["POST /api/v1/relationships/{relationshipId:guid}/messages"] = Access.SignedIn,
+        ["POST /api/v1/relationships/{relationshipId:guid}/schedule-request"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/health/"] = Access.SignedIn,
         ["GET /relationships/{RelationshipId:guid}/check-ins"] = Access.SignedIn,
         ["POST /relationships/{RelationshipId:guid}/check-ins"] = Access.SignedIn,

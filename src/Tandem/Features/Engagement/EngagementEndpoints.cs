@@ -17,6 +17,7 @@ public static class EngagementEndpoints
             .AddScoped<GetProgramHealth>()
             .AddScoped<GetRelationshipHealth>()
             .AddScoped<MessagePair>()
+            .AddScoped<AskToSchedule>()
             .AddScoped<SendReminders>();
     }
 
@@ -29,6 +30,8 @@ public static class EngagementEndpoints
         relationships.MapGet("/health", RelationshipHealth).WithName("GetRelationshipHealth");
         relationships.MapPost("/messages", Message).WithName("MessagePair")
             .WithDescription("A coordinator notifies every member (in-app, and by e-mail per each person's preference).");
+        relationships.MapPost("/schedule-request", AskToSchedule).WithName("AskToSchedule")
+            .WithDescription("A coordinator asks the members to schedule their next meeting; each gets the next times they are all free, on their own clock.");
         return app;
     }
 
@@ -48,4 +51,7 @@ public static class EngagementEndpoints
 
     private static async Task<Results<Ok<MessagePairResult>, ProblemHttpResult>> Message(Guid relationshipId, MessagePairRequest request, ClaimsPrincipal user, MessagePair useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<AskToScheduleResult>, ProblemHttpResult>> AskToSchedule(Guid relationshipId, ClaimsPrincipal user, AskToSchedule useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), relationshipId, ct)).ToOk();
 }

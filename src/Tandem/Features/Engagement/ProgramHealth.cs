@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
@@ -87,5 +90,57 @@ public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, N
         var sender = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Your coordinator";
         await notify.RunAsync(memberIds.Select(id => new NotificationMessage(id, request.Title, $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
         return new MessagePairResult(memberIds.Count);
+    }
+}
+
+public sealed record AskToScheduleResult(int Notified, int SuggestedTimes);
+
+/// <summary>
+/// A coordinator asks a pair or group to schedule their next meeting (the "schedule" action of engagement health:
+/// in a pair only the members propose times). Each member is notified, by their own channel choice, with the next
+/// times they are all free on their own clock and a link to their meetings page.
+/// </summary>
+public sealed class AskToSchedule(TandemDb db, RelationshipAccess relationships, SuggestTimes suggestTimes, Notify notify)
+{
+    public const int TimesInMessage = 3;
+
+    public async Task<Outcome<AskToScheduleResult>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
+    {
+        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
+            .Select(r => new { r.Id, r.Status }).SingleOrDefaultAsync(ct);
+        if (relationship is null)
+        {
+            return new NotFound("No relationship with this id is visible to you.");
+        }
+        if (!await relationships.Manageable(actor).AnyAsync(r => r.Id == relationshipId, ct))
+        {
+            return new Forbidden("Only the program's coordinators ask a pair to schedule.");
+        }
+        if (relationship.Status != RelationshipStatus.Active)
+        {
+            return new Conflict($"The relationship is {relationship.Status.ToString().ToLowerInvariant()}; only an active one schedules meetings.");
+        }
+        var members = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == relationshipId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Id, u.DisplayName }).ToListAsync(ct);
+        var sender = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Your coordinator";
+        var times = (await suggestTimes.RunAsync(actor, relationshipId, ct)).Value?.Times.Take(TimesInMessage).ToList() ?? [];
+        var messages = members.Select(member =>
+        {
+            var others = string.Join(", ", members.Where(m => m.Id != member.Id).Select(m => m.DisplayName));
+            var body = new StringBuilder($"{sender} asks you to schedule your next meeting with {others}.");
+            if (times.Count > 0)
+            {
+                body.Append("\nYou are all free at these times (your time zone):");
+                foreach (var t in times)
+                {
+                    var mine = t.ForEachPerson.Single(p => p.UserId == member.Id);
+                    body.Append(CultureInfo.InvariantCulture, $"\n- {mine.LocalStartsAt:dddd d MMMM, HH:mm}");
+                }
+            }
+            body.Append("\nPropose one on your meetings page.");
+            return new NotificationMessage(member.Id, "Time to schedule your next meeting", body.ToString(), $"/relationships/{relationshipId}/meetings");
+        }).ToList();
+        await notify.RunAsync(messages, ct);
+        return new AskToScheduleResult(messages.Count, times.Count);
     }
 }
