@@ -102,6 +102,12 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
         var participants = program.Participants.GetValueOrDefault(ProgramRole.Mentor) + program.Participants.GetValueOrDefault(ProgramRole.Mentee);
         Assert.InRange(participants, 35, 45);
         Assert.True(program.Objectives.Count >= 2);
+        // Running pairs with a history give the coordinator's engagement page one pair of each kind.
+        var health = (await coordinator.GetFromJsonAsync<Tandem.Features.Engagement.ProgramHealthView>($"/api/v1/programs/{logins.ProgramId}/health/", Json.Options))!;
+        Assert.Equal(
+            [Tandem.Features.Engagement.HealthStatus.AtRisk, Tandem.Features.Engagement.HealthStatus.Drifting, Tandem.Features.Engagement.HealthStatus.OnTrack, Tandem.Features.Engagement.HealthStatus.OnTrack],
+            health.Relationships.Items.Select(h => h.Status));
+        Assert.Contains(health.Relationships.Items, h => h.MeetingsHeld == 2 && h.CheckInsLogged == 4 && h.NextMeetingAt is not null);
 
         var mentee = factory.AnonymousClient();
         await mentee.PostAsJsonAsync("/api/v1/auth/sign-in", new { logins.For("Mentee").Email, logins.For("Mentee").Password });

@@ -6,8 +6,11 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Meetings;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 
 namespace Tandem.Features.Demo;
@@ -33,7 +36,7 @@ public sealed record DemoLogins(IReadOnlyList<DemoLogin> Logins, Guid Organisati
 /// A demo organisation with a running program and 40 synthetic participants (Bogus, fixed seed so
 /// the names are the same on every machine). Login passwords are random per installation.
 /// </summary>
-public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleManager<IdentityRole<Guid>> roles, TimeProvider clock)
+public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleManager<IdentityRole<Guid>> roles, StartRelationship start, TimeProvider clock)
 {
     public const string OrganisationName = "Riverside College";
     public const string AdministratorEmail = "admin@tandem.example";
@@ -100,7 +103,7 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
             "Meet at least every two weeks. Keep what your partner shares confidential unless someone is at risk of harm. Be on time, be kind, and tell the coordinator early if the pairing is not working.",
             MeetingFormats.OneToOne | MeetingFormats.Online | MeetingFormats.InPerson,
             Cadence.Fortnightly,
-            today.AddDays(-30),
+            today.AddDays(-60),
             today.AddDays(150),
             [
                 ("Pairs meet regularly", "80% of mentees meet their mentor twice a month"),
@@ -170,8 +173,59 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
             }
         }
         await db.SaveChangesAsync(ct);
+        await SeedPairsAsync(program.Id, coordinator.Id, participants, now, ct);
         await transaction.CommitAsync(ct);
         return new DemoLogins(logins, organisation.Id, program.Id);
+    }
+
+    /// <summary>
+    /// A few running pairs among the synthetic participants (never the demo mentor and mentee, who are left for
+    /// matching), with a history that gives engagement health one pair of each kind: on track (met twice, a
+    /// meeting coming up), drifting (last met 25 days ago), at risk (no meeting in 45 days) and new.
+    /// </summary>
+    private async Task SeedPairsAsync(Guid programId, Guid coordinatorId, List<(TandemUser User, ProgramRole Role)> participants, DateTime now, CancellationToken ct)
+    {
+        var enrolments = await db.Enrolments.Where(e => e.ProgramId == programId).ToDictionaryAsync(e => e.UserId, e => e.Id, ct);
+        var mentors = participants.Skip(2).Where(p => p.Role == ProgramRole.Mentor).Take(4).Select(p => p.User).ToList();
+        var mentees = participants.Skip(2).Where(p => p.Role == ProgramRole.Mentee).Take(4).Select(p => p.User).ToList();
+        var today = DateOnly.FromDateTime(now);
+        var histories = new (int StartedDaysAgo, int[] MetDaysAgo, int? NextInDays, bool NextAccepted)[]
+        {
+            (28, [24, 10], 4, true),
+            (40, [25], null, false),
+            (45, [], null, false),
+            (2, [], 3, false),
+        };
+        for (var i = 0; i < histories.Length; i++)
+        {
+            var (startedDaysAgo, met, next, accepted) = histories[i];
+            var (mentor, mentee) = (mentors[i], mentees[i]);
+            var started = await start.StartAsync(new StartRelationshipRequest(programId, [enrolments[mentor.Id], enrolments[mentee.Id]], RelationshipKind.Pair,
+                today.AddDays(-startedDaysAgo), RelationshipSource.Manual, "Both: shared interests and free hours in common (demo pair).", 70), coordinatorId, null, ct);
+            var relationship = started.Value ?? throw new InvalidOperationException($"Demo pair not started: {started.Failure!.Detail}");
+            foreach (var daysAgo in met)
+            {
+                var at = now.Date.AddDays(-daysAgo).AddHours(17);
+                var meeting = new Meeting(relationship.Id, programId, mentee.Id, at, 60, MeetingMode.InPerson, "Library café", null, null, null, at.AddDays(-3));
+                meeting.Accept(mentor.Id, at.AddDays(-2));
+                db.Add(meeting);
+                db.Add(new CheckIn(relationship.Id, meeting.Id, mentee.Id, true,
+                    new CheckInLog("Settling in, timetable, societies", "Joined a study group", null, "Plan for the first essay", 4), at, at.AddHours(2)));
+                db.Add(new CheckIn(relationship.Id, meeting.Id, mentor.Id, true,
+                    new CheckInLog("Study habits and where to find help", "Made a weekly plan", "Homesick at weekends", "Check in on the essay", 5), at, at.AddHours(3)));
+            }
+            if (next is { } inDays)
+            {
+                var at = now.Date.AddDays(inDays).AddHours(17);
+                var upcoming = new Meeting(relationship.Id, programId, mentee.Id, at, 60, MeetingMode.Online, null, MeetingLinks.GenerateJitsi(), null, null, now);
+                if (accepted)
+                {
+                    upcoming.Accept(mentor.Id, now);
+                }
+                db.Add(upcoming);
+            }
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>New passwords for the demo logins; their open sessions are closed.</summary>
