@@ -202,6 +202,11 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
             Assert.Equal("America/New_York", mentee.TimeZoneId);
             Assert.Equal(Zones.ToLocal(time.StartsAt, "America/New_York"), mentee.LocalStartsAt);
         }
+        // Once a meeting is proposed on the first suggested Tuesday, that day is not suggested again.
+        (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(suggestions.Times[0].StartsAt))).EnsureSuccessStatusCode();
+        var after = await (await pair.Mentor.Client.GetAsync($"/api/v1/relationships/{pair.Relationship.Id}/meeting-suggestions")).ReadAsync<TimeSuggestions>();
+        Assert.DoesNotContain(after.Times, t => t.StartsAt.Date == suggestions.Times[0].StartsAt.Date);
+        Assert.Equal(suggestions.Times.Count - 1, after.Times.Count);
 
         var without = await fixture.PairAsync(mentorFree: [10], menteeFree: null);
         var none = await (await without.Mentor.Client.GetAsync($"/api/v1/relationships/{without.Relationship.Id}/meeting-suggestions")).ReadAsync<TimeSuggestions>();

@@ -17,7 +17,8 @@ public sealed record TimeSuggestions(IReadOnlyList<SuggestedTime> Times, IReadOn
 
 /// <summary>
 /// Suggests starts in the hours every member marked free on their application's weekly availability grid
-/// (stored in UTC hour slots, see <see cref="WeeklyGrid"/>), over the next two weeks, at most one a day.
+/// (stored in UTC hour slots, see <see cref="WeeklyGrid"/>), over the next two weeks, at most one a day and none on a day
+/// that already has a proposed or accepted meeting of the relationship.
 /// Members without a grid are named so the proposer knows why there are no suggestions.
 /// </summary>
 public sealed class SuggestTimes(TandemDb db, MeetingAccess access, TimeProvider clock)
@@ -58,7 +59,12 @@ public sealed class SuggestTimes(TandemDb db, MeetingAccess access, TimeProvider
         var now = clock.GetUtcNow().UtcDateTime;
         var next = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc).AddHours(2);
         var times = new List<SuggestedTime>();
-        var days = new HashSet<DateOnly>();
+        // Days that already have a planned meeting of this relationship are not suggested again.
+        var planned = await db.Set<Meeting>()
+            .Where(m => m.RelationshipId == relationshipId && m.StartsAt >= next && m.StartsAt < next.AddDays(Days)
+                && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted))
+            .Select(m => m.StartsAt).ToListAsync(ct);
+        var days = planned.Select(DateOnly.FromDateTime).ToHashSet();
         for (var at = next; at < next.AddDays(Days) && times.Count < MaxSuggestions; at = at.AddHours(1))
         {
             if (shared.Contains(Slot(at)) && days.Add(DateOnly.FromDateTime(at)))
