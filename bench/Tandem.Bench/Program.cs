@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using Tandem.Bench;
 using Tandem.Matching;
 
-// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive] [--k 6] [--kk 0]
+// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive] [--k 6] [--kk 0] [--trace]
 // dotnet run -c Release --project bench/Tandem.Bench -- [BenchmarkDotNet arguments, e.g. --filter *]
 if (args.Length >= 2 && args[0] == "whole")
 {
@@ -11,6 +11,12 @@ if (args.Length >= 2 && args[0] == "whole")
     var exhaustive = args.Contains("--exhaustive");
     int Arg(string name, int fallback) => Array.IndexOf(args, name) is var at && at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
     WholeRun.Options = new PoolSolveOptions(Arg("--k", 6), Arg("--kk", 0), exhaustive);
+    if (args.Contains("--trace"))
+    {
+        // Per-round diagnostics of the pool solver (solve and check times, phases, pairs rescored).
+        var since = Stopwatch.StartNew();
+        PoolSolver.Trace = line => Console.WriteLine($"        [{since.ElapsedMilliseconds,6} ms] {line}");
+    }
     return WholeRun.Run(args[1].ToUpperInvariant(), ortools, exhaustive);
 }
 BenchmarkSwitcher.FromAssembly(typeof(WholeRun).Assembly).Run(args);
