@@ -77,6 +77,9 @@ internal sealed class SparseAssignmentSolver
     /// <summary>Number of Dijkstra searches run, phases included (diagnostics).</summary>
     public int Searches { get; private set; }
 
+    /// <summary>Edges and nodes looked at by the searches, the unit in which phases and single searches are compared.</summary>
+    private long _work;
+
     /// <summary>Number of phases run (diagnostics).</summary>
     public int Phases { get; private set; }
 
@@ -288,6 +291,7 @@ internal sealed class SparseAssignmentSolver
                 _menteeSettled[i] = gen;
                 treeMentees.Add((i, d));
             }
+            _work += _colStart![j + 1] - _colStart[j] + 1;
             for (var c = _colStart![j]; c < _colStart[j + 1]; c++)
             {
                 var i = _colMentee![c];
@@ -383,10 +387,12 @@ internal sealed class SparseAssignmentSolver
         _stackMentor ??= new int[_n + 1];
         _stackSlot ??= new int[_n + 1];
         var next = new List<int>(roots.Count);
+        var poorPhases = 0;
         while (roots.Count > 0)
         {
             Phases++;
             Searches++;
+            var workBefore = _work;
             var gen = ++_generation;
             _treeMentees.Clear();
             _treeDist.Clear();
@@ -436,9 +442,47 @@ internal sealed class SparseAssignmentSolver
             next.Clear();
             foreach (var r in roots)
                 if (_u[r] > 0 && !AugmentTight(r, gen)) next.Add(r);
+            var placed = roots.Count - next.Count;
             (roots, next) = (next, roots);
+
+            // A phase rescans every waiting mentee's edges. When it places few of them (scores spread
+            // widely, so that distances rarely tie), one search per mentee is far cheaper: run them in
+            // batches while they cost less per mentee than the last phase did, and until they have
+            // spent as much as that phase, so that neither way can cost much more than the other.
+            poorPhases = placed * PoorPhaseShare < roots.Count + placed ? poorPhases + 1 : 0;
+            if (poorPhases < PoorPhasesBeforeSearches) continue;
+            var phaseWork = _work - workBefore;
+            var perPlacement = phaseWork / Math.Max(1, placed);
+            var singleStart = _work;
+            while (roots.Count > 0 && _work - singleStart < phaseWork && SearchBatchIsCheaper(roots, perPlacement)) { }
         }
     }
+
+    /// <summary>Places up to <see cref="SingleSearchBatch"/> waiting mentees one search each; true when that cost less per mentee than <paramref name="perPlacement"/>.</summary>
+    private bool SearchBatchIsCheaper(List<int> roots, long perPlacement)
+    {
+        var workBefore = _work;
+        var count = Math.Min(SingleSearchBatch, roots.Count);
+        for (var k = 0; k < count; k++)
+        {
+            var r = roots[^1];
+            roots.RemoveAt(roots.Count - 1);
+            if (_u[r] > 0) Augment(r);
+        }
+        return (_work - workBefore) / count < perPlacement;
+    }
+
+    /// <summary>A phase is poor when it places fewer than one in this many of the mentees (or mentors) waiting.</summary>
+    public int PoorPhaseShare { get; init; } = 100;
+
+    /// <summary>
+    /// Consecutive poor phases before one search each is tried (3: benchmark A never gets there; graphs
+    /// whose scores spread widely do at once, where each phase places about one mentee).
+    /// </summary>
+    public int PoorPhasesBeforeSearches { get; init; } = 3;
+
+    /// <summary>Mentees placed one search each between two checks of the cost against a phase's.</summary>
+    private const int SingleSearchBatch = 32;
 
     /// <summary>
     /// The mirror of <see cref="RunPhases"/> for mentors left with a free place and a positive dual after
@@ -463,10 +507,12 @@ internal sealed class SparseAssignmentSolver
         var stMentor = new int[_m + 1];
         var stCursor = new int[_m + 1];
         var stMentee = new int[_m + 1];
+        var poorPhases = 0;
         while (roots.Count > 0)
         {
             Phases++;
             Searches++;
+            var workBefore = _work;
             var gen = ++_generation;
             treeMentors.Clear();
             treeMentees.Clear();
@@ -486,6 +532,7 @@ internal sealed class SparseAssignmentSolver
                     _menteeSettled[i] = gen;
                     treeMentees.Add((i, d));
                 }
+                _work += _colStart![j + 1] - _colStart[j] + 1;
                 for (var c = _colStart![j]; c < _colStart[j + 1]; c++)
                 {
                     var i = _colMentee![c];
@@ -533,7 +580,28 @@ internal sealed class SparseAssignmentSolver
                 while (_count[r] < _cap[r] && _v[r] > 0 && FillTight(r, gen, mentorVisit, menteeVisit, stMentor, stCursor, stMentee)) { }
                 if (_count[r] < _cap[r] && _v[r] > 0) next.Add(r);
             }
+            var done = roots.Count - next.Count;
             (roots, next) = (next, roots);
+
+            // As in RunPhases: after a few phases that settle almost none of the mentors waiting, one
+            // search each, in batches, while cheaper and for no more work than the last phase took.
+            poorPhases = done * PoorPhaseShare < roots.Count + done ? poorPhases + 1 : 0;
+            if (poorPhases < PoorPhasesBeforeSearches) continue;
+            var phaseWork = _work - workBefore;
+            var perMentor = phaseWork / Math.Max(1, done);
+            var singleStart = _work;
+            while (roots.Count > 0 && _work - singleStart < phaseWork)
+            {
+                var batchStart = _work;
+                var count = Math.Min(SingleSearchBatch, roots.Count);
+                for (var k = 0; k < count; k++)
+                {
+                    var r = roots[^1];
+                    roots.RemoveAt(roots.Count - 1);
+                    while (_count[r] < _cap[r] && _v[r] > 0) LowerPrice(r);
+                }
+                if ((_work - batchStart) / count >= perMentor) break;
+            }
         }
     }
 
@@ -555,9 +623,11 @@ internal sealed class SparseAssignmentSolver
             var end = _colStart[j + 1];
             var c = stCursor[depth];
             var pushed = false;
+            _work++;
             for (; c < end; c++)
             {
                 var i = _colMentee![c];
+                _work++;
                 if (menteeVisit[i] == gen || _mentorOf[i] == j || _u[i] + _v[j] != _w[_colEdge![c]]) continue;
                 var k = _mentorOf[i];
                 if (k < 0 || _v[k] == 0)
@@ -596,6 +666,7 @@ internal sealed class SparseAssignmentSolver
     {
         var baseCost = di + _u[i];
         var end = _start[i + 1];
+        _work += end - _start[i] + 1;
         for (var e = _start[i]; e < end; e++)
         {
             var j = _adj[e];
@@ -666,9 +737,11 @@ internal sealed class SparseAssignmentSolver
             var eEnd = _start[i + 1];
             var own = _mentorOf[i];
             var ui = _u[i];
+            _work++;
             for (; e < eEnd; e++)
             {
                 var k = _adj[e];
+                _work++;
                 if (k == own || ui + _v[k] != _w[e]) continue;
                 if (_count[k] < _cap[k]) { ApplyPath(depth, k, gen); return true; }
                 stEdge[depth] = e + 1;
@@ -787,6 +860,7 @@ internal sealed class SparseAssignmentSolver
     {
         var baseCost = di + _u[i];
         var end = _start[i + 1];
+        _work += end - _start[i] + 1;
         for (var e = _start[i]; e < end; e++)
         {
             var j = _adj[e];

@@ -28,6 +28,77 @@ public class PhasedSolverTests
         from maxMatched in Gen.Bool
         select Build(n, caps, degree, picks, scores, keep, maxMatched);
 
+    /// <summary>Scores spread widely, so that distances rarely tie and each phase places about one mentee.</summary>
+    private static readonly Gen<(Graph Full, bool[] Keep)> WideGraphs =
+        from n in Gen.Int[1, 80]
+        from m in Gen.Int[1, 25]
+        from caps in Gen.Int[0, 3].Array[m]
+        from degree in Gen.Int[1, 6]
+        from picks in Gen.Int[0, m - 1].Array[n * degree]
+        from scores in Gen.Int[-1_000, 1_000_000].Array[n * degree]
+        from keep in Gen.Int[0, 2].Array[n * degree]
+        from maxMatched in Gen.Bool
+        select Build(n, caps, degree, picks, scores, keep, maxMatched);
+
+    [Fact]
+    public void PhasesFallingBackToOneSearchEachReachTheSameOptimum()
+    {
+        // Every phase counts as poor here, so phases and batches of single searches alternate.
+        WideGraphs.Sample(t =>
+        {
+            var g = t.Full;
+            var sub = Subgraph(g, t.Keep);
+            var cold = Solver(g, single: false, hybrid: true);
+            cold.Run();
+            var reference = Solver(g, single: true);
+            reference.Run();
+            Assert.Equal(CheckInvariants(g, reference), CheckInvariants(g, cold));
+
+            var before = Solver(sub, single: false, hybrid: true);
+            before.Run();
+            CheckInvariants(sub, before);
+            var warm = Solver(g, single: false, hybrid: true);
+            warm.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
+            var warmReference = Solver(g, single: true);
+            warmReference.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
+            Assert.Equal(CheckInvariants(g, warmReference), CheckInvariants(g, warm));
+            for (var i = 0; i < g.N; i++)
+                if (warm.MenteeDuals[i] < before.MenteeDuals[i]) Assert.Contains(i, warm.MenteesLowered);
+            for (var j = 0; j < g.Caps.Length; j++)
+                if (warm.MentorDuals[j] < before.MentorDuals[j]) Assert.Contains(j, warm.MentorsLowered);
+        }, iter: 3000, print: t => t.Full.ToString());
+    }
+
+    [Fact]
+    public void WideScoresDoNotMakeThePhasesQuadratic()
+    {
+        // 20,000 mentees with ten random pairs each and widely spread scores, 1,000 places: each phase
+        // would place about one mentee after rescanning all the others (seconds); one search each takes
+        // milliseconds, and the phases must hand over to them.
+        var rng = new Random(5);
+        var n = 20_000;
+        var caps = Enumerable.Repeat(1, 1_000).ToArray();
+        var start = new int[n + 1];
+        var adj = new List<int>();
+        var w = new List<long>();
+        for (var i = 0; i < n; i++)
+        {
+            foreach (var j in Enumerable.Range(0, 10).Select(_ => rng.Next(1_000)).Distinct())
+            {
+                adj.Add(j);
+                w.Add(1 + rng.Next(1_000_000));
+            }
+            start[i + 1] = adj.Count;
+        }
+        var g = new Graph(n, caps, start, adj.ToArray(), w.ToArray());
+        var phased = Solver(g, single: false);
+        phased.Run();
+        var reference = Solver(g, single: true);
+        reference.Run();
+        Assert.Equal(CheckInvariants(g, reference), CheckInvariants(g, phased));
+        Assert.True(phased.Phases < 100, $"{phased.Phases} phases");
+    }
+
     private static (Graph, bool[]) Build(int n, int[] caps, int degree, int[] picks, int[] scores, int[] keep, bool maxMatched)
     {
         var bonus = maxMatched ? 1000L : 0L;
@@ -120,8 +191,10 @@ public class PhasedSolverTests
         Assert.True(phased.Searches < reference.Searches, $"{phased.Searches} phased searches, {reference.Searches} single");
     }
 
-    private static SparseAssignmentSolver Solver(Graph g, bool single) =>
-        new(g.N, g.Caps, g.Start, g.Adj, g.W) { SingleSearches = single };
+    private static SparseAssignmentSolver Solver(Graph g, bool single, bool hybrid = false) =>
+        hybrid
+            ? new(g.N, g.Caps, g.Start, g.Adj, g.W) { PoorPhaseShare = 1, PoorPhasesBeforeSearches = 1 }
+            : new(g.N, g.Caps, g.Start, g.Adj, g.W) { SingleSearches = single };
 
     private static Graph Subgraph(Graph g, bool[] keep)
     {
