@@ -419,6 +419,7 @@ internal sealed class PoolSolver
             _m = m;
             _bytes = GC.AllocateUninitializedArray<byte>(n * m);
             _lowest = new int[n];
+            Array.Fill(_lowest, NotKept); // rows never stored (locked mentees) are scored again if ever asked for
         }
 
         public static ScoreRowCache? TryCreate(int n, int m) =>
