@@ -446,43 +446,36 @@ internal sealed class SparseAssignmentSolver
             (roots, next) = (next, roots);
 
             // A phase rescans every waiting mentee's edges. When it places few of them (scores spread
-            // widely, so that distances rarely tie), one search per mentee is far cheaper: run them in
-            // batches while they cost less per mentee than the last phase did, and until they have
-            // spent as much as that phase, so that neither way can cost much more than the other.
+            // widely, so that distances rarely tie), one search per mentee is far cheaper: after a few
+            // such phases, run single searches while they cost less per mentee than the last phase did
+            // and until they have spent as much as that phase, so neither way costs much more than the other.
             poorPhases = placed * PoorPhaseShare < roots.Count + placed ? poorPhases + 1 : 0;
             if (poorPhases < PoorPhasesBeforeSearches) continue;
             var phaseWork = _work - workBefore;
             var perPlacement = phaseWork / Math.Max(1, placed);
             var singleStart = _work;
-            while (roots.Count > 0 && _work - singleStart < phaseWork && SearchBatchIsCheaper(roots, perPlacement)) { }
+            for (var count = 1; roots.Count > 0; count++)
+            {
+                var r = roots[^1];
+                roots.RemoveAt(roots.Count - 1);
+                if (_u[r] > 0) Augment(r);
+                var spent = _work - singleStart;
+                if (spent >= phaseWork || (count >= SingleSearchTrial && spent / count >= perPlacement)) break;
+            }
         }
     }
 
-    /// <summary>Places up to <see cref="SingleSearchBatch"/> waiting mentees one search each; true when that cost less per mentee than <paramref name="perPlacement"/>.</summary>
-    private bool SearchBatchIsCheaper(List<int> roots, long perPlacement)
-    {
-        var workBefore = _work;
-        var count = Math.Min(SingleSearchBatch, roots.Count);
-        for (var k = 0; k < count; k++)
-        {
-            var r = roots[^1];
-            roots.RemoveAt(roots.Count - 1);
-            if (_u[r] > 0) Augment(r);
-        }
-        return (_work - workBefore) / count < perPlacement;
-    }
+    /// <summary>Single searches run before their cost per mentee is compared with the last phase's.</summary>
+    private const int SingleSearchTrial = 8;
 
     /// <summary>A phase is poor when it places fewer than one in this many of the mentees (or mentors) waiting.</summary>
-    public int PoorPhaseShare { get; init; } = 100;
+    public int PoorPhaseShare { get; init; } = 50;
 
     /// <summary>
-    /// Consecutive poor phases before one search each is tried (3: benchmark A never gets there; graphs
-    /// whose scores spread widely do at once, where each phase places about one mentee).
+    /// Consecutive poor phases before one search each is tried (3, with a share of 50: benchmark A never
+    /// gets there; graphs whose scores spread widely do at once, where each phase places about one mentee).
     /// </summary>
     public int PoorPhasesBeforeSearches { get; init; } = 3;
-
-    /// <summary>Mentees placed one search each between two checks of the cost against a phase's.</summary>
-    private const int SingleSearchBatch = 32;
 
     /// <summary>
     /// The mirror of <see cref="RunPhases"/> for mentors left with a free place and a positive dual after
@@ -584,23 +577,19 @@ internal sealed class SparseAssignmentSolver
             (roots, next) = (next, roots);
 
             // As in RunPhases: after a few phases that settle almost none of the mentors waiting, one
-            // search each, in batches, while cheaper and for no more work than the last phase took.
+            // search each while cheaper and for no more work than the last phase took.
             poorPhases = done * PoorPhaseShare < roots.Count + done ? poorPhases + 1 : 0;
             if (poorPhases < PoorPhasesBeforeSearches) continue;
             var phaseWork = _work - workBefore;
             var perMentor = phaseWork / Math.Max(1, done);
             var singleStart = _work;
-            while (roots.Count > 0 && _work - singleStart < phaseWork)
+            for (var count = 1; roots.Count > 0; count++)
             {
-                var batchStart = _work;
-                var count = Math.Min(SingleSearchBatch, roots.Count);
-                for (var k = 0; k < count; k++)
-                {
-                    var r = roots[^1];
-                    roots.RemoveAt(roots.Count - 1);
-                    while (_count[r] < _cap[r] && _v[r] > 0) LowerPrice(r);
-                }
-                if ((_work - batchStart) / count >= perMentor) break;
+                var r = roots[^1];
+                roots.RemoveAt(roots.Count - 1);
+                while (_count[r] < _cap[r] && _v[r] > 0) LowerPrice(r);
+                var spent = _work - singleStart;
+                if (spent >= phaseWork || (count >= SingleSearchTrial && spent / count >= perMentor)) break;
             }
         }
     }
