@@ -174,6 +174,22 @@ public sealed class MailOutboxTests(PairFixture fixture) : IClassFixture<PairFix
         Assert.Contains("1 e-mails made due again: 1 sent now", output);
         Assert.Equal("Hello", Assert.Single(await smtp.ForAsync(person.Email)).Subject);
         Assert.NotNull(Assert.Single(await QueuedForAsync(person.Email)).SentAt);
+
+        // The outbox is not an archive: a sent message is deleted once it is older than KeepFor, not before.
+        // (The command line sent it on the real clock, so a node whose clock starts from that moment purges.)
+        var sentAt = Assert.Single(await QueuedForAsync(person.Email)).SentAt!.Value;
+        var later = new FakeTimeProvider(new DateTimeOffset(sentAt, TimeSpan.Zero) + options.KeepFor - TimeSpan.FromDays(1));
+        await using var purging = Node(port, later, worker: false);
+        async Task PurgeAsync()
+        {
+            await using var scope = purging.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<MailOutbox>().PurgeAsync();
+        }
+        await PurgeAsync();
+        Assert.Single(await QueuedForAsync(person.Email));
+        later.Advance(TimeSpan.FromDays(2));
+        await PurgeAsync();
+        Assert.Empty(await QueuedForAsync(person.Email));
     }
 
     private async Task<(int Code, string Out)> CliAsync(int smtpPort, params string[] command)

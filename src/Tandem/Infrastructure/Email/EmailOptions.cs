@@ -47,6 +47,9 @@ public sealed class OutboxOptions
     /// <summary>Messages one worker pass claims at most (one SMTP connection).</summary>
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>Sent and given-up messages are deleted this long after they were sent or given up (they hold e-mail bodies).</summary>
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Run the outbox worker on this node. Unset: on, except in the "Testing" environment.</summary>
     public bool? WorkerEnabled { get; set; }
 

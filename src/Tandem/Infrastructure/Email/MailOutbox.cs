@@ -70,6 +70,18 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
         return delivery.Sent;
     }
 
+    /// <summary>
+    /// Deletes messages sent or given up longer ago than <see cref="OutboxOptions.KeepFor"/>: the outbox is a queue,
+    /// not an archive of people's e-mail. Any node may run it; deleting the same rows twice is harmless.
+    /// </summary>
+    public async Task<int> PurgeAsync(CancellationToken ct = default)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - Settings.KeepFor;
+        return await db.Set<OutgoingEmail>()
+            .Where(e => (e.SentAt != null && e.SentAt < before) || (e.GaveUpAt != null && e.GaveUpAt < before))
+            .ExecuteDeleteAsync(ct);
+    }
+
     /// <summary>One pass of the worker: claims due messages, sends them over one connection, records the outcome.</summary>
     public async Task<OutboxRun> DeliverDueAsync(CancellationToken ct = default)
     {
@@ -254,10 +266,15 @@ public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<Email
             {
                 await Task.Delay(options.Value.Outbox.Interval, clock, stoppingToken);
                 await using var scope = scopes.CreateAsyncScope();
-                var run = await scope.ServiceProvider.GetRequiredService<MailOutbox>().DeliverDueAsync(stoppingToken);
+                var outbox = scope.ServiceProvider.GetRequiredService<MailOutbox>();
+                var run = await outbox.DeliverDueAsync(stoppingToken);
                 if (run.Claimed > 0)
                 {
                     logger.LogInformation("Outbox: {Sent} of {Claimed} queued e-mails sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
+                }
+                if (await outbox.PurgeAsync(stoppingToken) is > 0 and var purged)
+                {
+                    logger.LogInformation("Outbox: {Purged} old sent or given-up e-mails deleted", purged);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
