@@ -76,17 +76,12 @@ public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, N
 {
     public async Task<Outcome<MessagePairResult>> RunAsync(Actor actor, Guid relationshipId, MessagePairRequest request, CancellationToken ct = default)
     {
-        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.Id, r.ProgramId }).SingleOrDefaultAsync(ct);
-        if (relationship is null)
+        var found = await relationships.FindManageableAsync(actor, relationshipId, ct, "Only the program's coordinators message a pair from here.");
+        if (found.Failure is { } failure)
         {
-            return new NotFound("No relationship with this id is visible to you.");
+            return failure;
         }
-        if (!await relationships.Manageable(actor).AnyAsync(r => r.Id == relationshipId, ct))
-        {
-            return new Forbidden("Only the program's coordinators message a pair from here.");
-        }
-        var memberIds = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == relationshipId).Select(m => m.UserId).ToListAsync(ct);
+        var memberIds = found.Value!.Members.Select(m => m.UserId).ToList();
         var sender = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Your coordinator";
         await notify.RunAsync(memberIds.Select(id => new NotificationMessage(id, request.Title, $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
         return new MessagePairResult(memberIds.Count);
@@ -106,16 +101,12 @@ public sealed class AskToSchedule(TandemDb db, RelationshipAccess relationships,
 
     public async Task<Outcome<AskToScheduleResult>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
-        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.Id, r.Status }).SingleOrDefaultAsync(ct);
-        if (relationship is null)
+        var found = await relationships.FindManageableAsync(actor, relationshipId, ct, "Only the program's coordinators ask a pair to schedule.");
+        if (found.Failure is { } failure)
         {
-            return new NotFound("No relationship with this id is visible to you.");
+            return failure;
         }
-        if (!await relationships.Manageable(actor).AnyAsync(r => r.Id == relationshipId, ct))
-        {
-            return new Forbidden("Only the program's coordinators ask a pair to schedule.");
-        }
+        var relationship = found.Value!;
         if (relationship.Status != RelationshipStatus.Active)
         {
             return new Conflict($"The relationship is {relationship.Status.ToString().ToLowerInvariant()}; only an active one schedules meetings.");

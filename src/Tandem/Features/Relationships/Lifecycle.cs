@@ -24,7 +24,7 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, ChangeRelationshipStatusRequest request, CancellationToken ct = default)
     {
-        var found = await FindManageableAsync(db, access, actor, relationshipId, ct);
+        var found = await access.FindManageableAsync(actor, relationshipId, ct);
         if (found.Failure is { } failure)
         {
             return failure;
@@ -67,19 +67,6 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
             db.RemoveRange(await db.Set<RelationshipSeat>().Where(s => s.RelationshipId == relationship.Id).ToListAsync(ct));
         }
     }
-
-    /// <summary>404 when the actor cannot read the relationship, 403 when they can (as a member) but do not manage the program.</summary>
-    internal static async Task<Outcome<Relationship>> FindManageableAsync(TandemDb db, RelationshipAccess access, Actor actor, Guid relationshipId, CancellationToken ct)
-    {
-        var relationship = await access.Manageable(actor).Where(r => r.Id == relationshipId).Include(r => r.Members).SingleOrDefaultAsync(ct);
-        if (relationship is not null)
-        {
-            return relationship;
-        }
-        return await access.Readable(actor).AnyAsync(r => r.Id == relationshipId, ct)
-            ? new Forbidden("Only the program's coordinators can change this relationship.")
-            : new NotFound("No relationship with this id is visible to you.");
-    }
 }
 
 public sealed class RematchRequest
@@ -120,7 +107,7 @@ public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelatio
         }
         var outcome = await SeatTransaction.RunAsync(db, async () =>
         {
-            var found = await ChangeRelationshipStatus.FindManageableAsync(db, access, actor, relationshipId, ct);
+            var found = await access.FindManageableAsync(actor, relationshipId, ct);
             if (found.Failure is { } failure)
             {
                 return failure;

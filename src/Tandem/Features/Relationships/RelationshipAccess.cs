@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
 
@@ -32,6 +33,23 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs)
         }
         var managed = ManagedProgramIds(actor);
         return db.Set<Relationship>().Where(r => managed.Contains(r.ProgramId));
+    }
+
+    /// <summary>
+    /// The relationship, with its members, when the actor manages its program: 404 when they cannot read it, 403 when
+    /// they can (as a member) but do not manage it (<paramref name="forbidden"/> says what only coordinators do).
+    /// </summary>
+    public async Task<Outcome<Relationship>> FindManageableAsync(Actor actor, Guid relationshipId, CancellationToken ct,
+        string forbidden = "Only the program's coordinators can change this relationship.")
+    {
+        var relationship = await Manageable(actor).Where(r => r.Id == relationshipId).Include(r => r.Members).SingleOrDefaultAsync(ct);
+        if (relationship is not null)
+        {
+            return relationship;
+        }
+        return await Readable(actor).AnyAsync(r => r.Id == relationshipId, ct)
+            ? new Forbidden(forbidden)
+            : new NotFound("No relationship with this id is visible to you.");
     }
 
     /// <summary>Projects a page of relationships (already filtered, ordered and paged) to views: three queries, no N+1.</summary>
