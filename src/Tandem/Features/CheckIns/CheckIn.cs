@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+
 namespace Tandem.Features.CheckIns;
 
 /// <summary>
@@ -66,3 +69,17 @@ public sealed class CheckIn
 
 /// <summary>The structured part of a check-in, already validated.</summary>
 public sealed record CheckInLog(string? Topics, string? Progress, string? Challenges, string? NextSteps, int? Rating);
+
+/// <summary>
+/// Meetings held, the one count that engagement health and the fit check share: distinct meetings someone checked
+/// in as having happened, plus every logged unscheduled contact.
+/// </summary>
+public static class MeetingsHeld
+{
+    /// <summary>Per relationship (absent when none), in one grouped query.</summary>
+    public static async Task<Dictionary<Guid, int>> CountAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct) =>
+        await db.Set<CheckIn>().Where(c => relationshipIds.Contains(c.RelationshipId) && c.Happened)
+            .Select(c => new { c.RelationshipId, Meeting = c.MeetingId ?? c.Id }).Distinct()
+            .GroupBy(x => x.RelationshipId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+}

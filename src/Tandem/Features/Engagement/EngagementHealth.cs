@@ -58,14 +58,7 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
                 LastContact = g.Where(c => c.Happened).Max(c => (DateTime?)c.OccurredAt),
             })
             .ToDictionaryAsync(g => g.RelationshipId, ct);
-        // Meetings held: distinct meetings someone said happened, plus every logged unscheduled contact.
-        var heldMeetings = await db.Set<CheckIn>().Where(c => ids.Contains(c.RelationshipId) && c.Happened)
-            .Select(c => new { c.RelationshipId, c.MeetingId }).Distinct()
-            .GroupBy(c => c.RelationshipId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var unscheduled = await db.Set<CheckIn>().Where(c => ids.Contains(c.RelationshipId) && c.Happened && c.MeetingId == null)
-            .GroupBy(c => c.RelationshipId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var heldMeetings = await MeetingsHeld.CountAsync(db, rows.Select(r => r.Id).ToList(), ct);
         var next = await db.Set<Meeting>().Where(m => ids.Contains(m.RelationshipId) && m.Status == MeetingStatus.Accepted && m.StartsAt > now)
             .GroupBy(m => m.RelationshipId).Select(g => new { g.Key, Next = g.Min(m => m.StartsAt) })
             .ToDictionaryAsync(g => g.Key, g => (DateTime?)g.Next, ct);
@@ -73,13 +66,7 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
         return rows.Select(r =>
         {
             var logged = checkIns.GetValueOrDefault(r.Id);
-            // The distinct (relationship, meeting) pairs count all unscheduled contacts as one (MeetingId null).
             var held = heldMeetings.GetValueOrDefault(r.Id);
-            var contacts = unscheduled.GetValueOrDefault(r.Id);
-            if (contacts > 0)
-            {
-                held += contacts - 1;
-            }
             var m = members.Where(x => x.RelationshipId == r.Id)
                 .OrderBy(x => x.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(x => x.DisplayName)
                 .Select(x => new HealthMember(x.UserId, x.DisplayName, x.Role)).ToList();

@@ -76,13 +76,6 @@ public static class FitCheckOpening
     public const int AfterMeetings = 2;
 
     public static bool IsOpen(DateOnly opensOn, DateOnly today, int held) => today >= opensOn || held >= AfterMeetings;
-
-    /// <summary>Meetings held per relationship, in one grouped query.</summary>
-    public static async Task<Dictionary<Guid, int>> HeldAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct) =>
-        await db.Set<CheckIn>().Where(c => relationshipIds.Contains(c.RelationshipId) && c.Happened)
-            .Select(c => new { c.RelationshipId, Meeting = c.MeetingId ?? c.Id }).Distinct()
-            .GroupBy(x => x.RelationshipId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 }
 
 /// <summary>Reads the fit check of a relationship (members and coordinators).</summary>
@@ -105,7 +98,7 @@ public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, TimeProv
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new FitCheckAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note, a.AnsweredAt))
             .ToListAsync(ct);
         var mine = answers.SingleOrDefault(a => a.UserId == actor.UserId);
-        var held = (await FitCheckOpening.HeldAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
+        var held = (await MeetingsHeld.CountAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
         var isOpen = FitCheckOpening.IsOpen(opensOn, today, held) && relationship.Status is RelationshipStatus.Active or RelationshipStatus.Paused;
         return new FitCheckView(relationshipId, opensOn, isOpen, isOpen && relationship.IsMember && mine is null,
             manages && relationship.PoorFitFlaggedAt is not null, mine, manages ? answers.OrderBy(a => a.AnsweredAt).ToList() : []);
@@ -135,7 +128,7 @@ public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFi
         var settings = await ProgramSelfMatchSettings.LoadAsync(db, relationship.ProgramId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var opensOn = relationship.StartsOn.AddDays(settings.FitCheckAfterDays);
-        var held = (await FitCheckOpening.HeldAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
+        var held = (await MeetingsHeld.CountAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
         if (!FitCheckOpening.IsOpen(opensOn, DateOnly.FromDateTime(now), held))
         {
             return new Conflict($"The fit check opens after your first {FitCheckOpening.AfterMeetings} meetings, or on {opensOn:d MMM yyyy} at the latest.");

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.CheckIns;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -39,7 +40,7 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access, 
             .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
         var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
             .ToDictionaryAsync(s => s.ProgramId, s => s.FitCheckAfterDays, ct);
-        var held = await FitCheckOpening.HeldAsync(db, ids, ct);
+        var held = await MeetingsHeld.CountAsync(db, ids, ct);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         items = items.Select(r =>
         {
