@@ -180,11 +180,11 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         await db.SaveChangesAsync(ct);
 
         var members = await db.Set<RelationshipMember>().Where(r => r.RelationshipId == meeting.RelationshipId).Select(r => r.UserId).ToListAsync(ct);
-        var answers = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId)).AsNoTracking().ToListAsync(ct);
+        var answers = await GroupAnswers.ForAsync(db, affected, ct);
         var before = affected.ToDictionary(m => m.Id, m => m.Status);
         foreach (var m in affected)
         {
-            var current = answers.Where(a => a.MeetingId == m.Id && a.Sequence == m.Sequence && a.UserId != m.ProposedByUserId && members.Contains(a.UserId)).ToList();
+            var current = answers[m.Id].Where(a => a.UserId != m.ProposedByUserId && members.Contains(a.UserId)).ToList();
             m.Settle(current.Count(a => a.Answer == AttendanceAnswer.Coming), current.Count(a => a.Answer == AttendanceAnswer.NotComing),
                 members.Count(u => u != m.ProposedByUserId), actor.UserId, now, note);
         }

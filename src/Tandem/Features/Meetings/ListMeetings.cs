@@ -55,21 +55,15 @@ internal static class MeetingViews
             .Select(m => m.RelationshipId).ToListAsync(ct);
         var proposerIds = meetings.Select(m => m.ProposedByUserId).Distinct().ToList();
         var names = await db.Users.Where(u => proposerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        var groups = await db.Set<Relationships.Relationship>()
-            .Where(r => relationshipIds.Contains(r.Id) && r.Kind == Relationships.RelationshipKind.Group).Select(r => r.Id).ToListAsync(ct);
-        var groupMeetingIds = meetings.Where(m => groups.Contains(m.RelationshipId)).Select(m => m.Id).ToList();
-        var answers = groupMeetingIds.Count == 0 ? [] : await db.Set<MeetingAnswer>().Where(a => groupMeetingIds.Contains(a.MeetingId))
-            .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.MeetingId, a.Sequence, View = new MeetingAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note) })
-            .ToListAsync(ct);
+        var groupAnswers = await GroupAnswers.ForAsync(db, meetings, ct);
         return meetings.Select(m =>
         {
-            var isGroup = groups.Contains(m.RelationshipId);
-            var current = answers.Where(a => a.MeetingId == m.Id && a.Sequence == m.Sequence).Select(a => a.View).OrderBy(a => a.DisplayName).ToList();
+            var current = groupAnswers.GetValueOrDefault(m.Id);
             return ToView(m, zone, names.GetValueOrDefault(m.ProposedByUserId, ""),
-                isMember: mine.Contains(m.RelationshipId), isProposer: m.ProposedByUserId == actor.UserId, isGroup) with
+                isMember: mine.Contains(m.RelationshipId), isProposer: m.ProposedByUserId == actor.UserId, isGroup: current is not null) with
             {
-                Answers = current,
-                MyAnswer = current.FirstOrDefault(a => a.UserId == actor.UserId)?.Answer,
+                Answers = current ?? [],
+                MyAnswer = current?.FirstOrDefault(a => a.UserId == actor.UserId)?.Answer,
             };
         }).ToList();
     }

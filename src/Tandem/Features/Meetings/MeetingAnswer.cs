@@ -44,10 +44,10 @@ public sealed record MeetingAnswerView(Guid UserId, string DisplayName, Attendan
 internal static class GroupAnswers
 {
     /// <summary>
-    /// For the meetings of groups among these: each member's answer to the meeting's current time (a meeting of a
-    /// group is in the result even with no answers yet; a pair's meeting is not).
+    /// For the meetings of groups among these: each member's answer to the meeting's current time, by name (a
+    /// meeting of a group is in the result even with no answers yet; a pair's meeting is not). Two queries.
     /// </summary>
-    public static async Task<Dictionary<Guid, Dictionary<Guid, AttendanceAnswer>>> ForAsync(Data.TandemDb db, IReadOnlyCollection<Meeting> meetings, CancellationToken ct)
+    public static async Task<Dictionary<Guid, List<MeetingAnswerView>>> ForAsync(Data.TandemDb db, IReadOnlyCollection<Meeting> meetings, CancellationToken ct)
     {
         var relationshipIds = meetings.Select(m => m.RelationshipId).Distinct().ToList();
         var groups = await db.Set<Relationships.Relationship>()
@@ -58,8 +58,11 @@ internal static class GroupAnswers
             return [];
         }
         var ids = groupMeetings.Select(m => m.Id).ToList();
-        var answers = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId)).AsNoTracking().ToListAsync(ct);
-        return groupMeetings.ToDictionary(m => m.Id, m => answers.Where(a => a.MeetingId == m.Id && a.Sequence == m.Sequence).ToDictionary(a => a.UserId, a => a.Answer));
+        var answers = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId))
+            .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { a.MeetingId, a.Sequence, View = new MeetingAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note) })
+            .ToListAsync(ct);
+        return groupMeetings.ToDictionary(m => m.Id, m => answers.Where(a => a.MeetingId == m.Id && a.Sequence == m.Sequence)
+            .Select(a => a.View).OrderBy(a => a.DisplayName).ToList());
     }
 }
 

@@ -34,7 +34,7 @@ public static class MeetingCalendar
 
     /// <param name="groupAnswers">For group meetings: each member's own answer (PARTSTAT ACCEPTED / DECLINED, NEEDS-ACTION until they answer).</param>
     public static string Write(IEnumerable<(Meeting Meeting, IReadOnlyList<MeetingPerson> People)> meetings, string? method, DateTime now, Func<Meeting, string> link,
-        string? calendarName = null, IReadOnlyDictionary<Guid, Dictionary<Guid, AttendanceAnswer>>? groupAnswers = null)
+        string? calendarName = null, IReadOnlyDictionary<Guid, List<MeetingAnswerView>>? groupAnswers = null)
     {
         var calendar = new Calendar { ProductId = ProductId };
         if (method is not null)
@@ -54,7 +54,7 @@ public static class MeetingCalendar
     }
 
     private static CalendarEvent Event(Meeting meeting, IReadOnlyList<MeetingPerson> people, MeetingStatus status, DateTime now, string link,
-        Dictionary<Guid, AttendanceAnswer>? answers)
+        List<MeetingAnswerView>? answers)
     {
         var organiser = people.FirstOrDefault(p => p.UserId == meeting.ProposedByUserId);
         var where = meeting.Mode == MeetingMode.Online ? meeting.VideoLink : meeting.Place;
@@ -87,7 +87,12 @@ public static class MeetingCalendar
                 CommonName = person.DisplayName,
                 Role = "REQ-PARTICIPANT",
                 ParticipationStatus = person.UserId == meeting.ProposedByUserId ? "ACCEPTED"
-                    : answers is not null ? answers.TryGetValue(person.UserId, out var answer) ? answer == AttendanceAnswer.Coming ? "ACCEPTED" : "DECLINED" : "NEEDS-ACTION"
+                    : answers is not null ? answers.FirstOrDefault(a => a.UserId == person.UserId)?.Answer switch
+                    {
+                        AttendanceAnswer.Coming => "ACCEPTED",
+                        AttendanceAnswer.NotComing => "DECLINED",
+                        _ => "NEEDS-ACTION",
+                    }
                     : status == MeetingStatus.Accepted ? "ACCEPTED" : "NEEDS-ACTION",
             });
         }
