@@ -79,8 +79,8 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
                 continue;
             }
             matched.Add(new LateJoinMatch(started.Value!.Id, joiner.Id, joiner.DisplayName, best.EnrolmentId, best.DisplayName, best.Score, best.Explanation));
-            await notices.StartedAsync(started.Value.Id, ct);
         }
+        await notices.StartedAsync(matched.Select(m => m.RelationshipId).ToList(), ct);
         return new LateJoinResult(matched, unmatched);
     }
 }

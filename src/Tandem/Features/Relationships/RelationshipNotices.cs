@@ -14,7 +14,7 @@ public sealed class RelationshipNotices(TandemDb db, Notify notify)
 {
     public async Task StatusChangedAsync(Guid relationshipId, RelationshipStatus status, CancellationToken ct)
     {
-        var (program, members) = await LoadAsync(relationshipId, ct);
+        var told = (await LoadAsync([relationshipId], ct))[relationshipId];
         var (title, text) = status switch
         {
             RelationshipStatus.Paused => ("is paused", "Your coordinator paused your relationship with {0}. No meetings are expected while it is paused; you will hear when it starts again."),
@@ -22,54 +22,62 @@ public sealed class RelationshipNotices(TandemDb db, Notify notify)
             RelationshipStatus.Completed => ("is complete", "Your relationship with {0} is marked complete. Thank you for taking part."),
             _ => ("has ended", "Your coordinator ended your relationship with {0}. If you have questions, please contact your coordinator."),
         };
-        await notify.RunAsync(members.Select(m => new NotificationMessage(m.UserId, $"Your mentoring in {program} {title}",
-            string.Format(text, Others(members, m.UserId)), "/my/relationships")).ToList(), ct);
+        await notify.RunAsync(told.Members.Select(m => new NotificationMessage(m.UserId, $"Your mentoring in {told.Program} {title}",
+            string.Format(text, Others(told.Members, m.UserId)), "/my/relationships")).ToList(), ct);
     }
 
     public async Task RematchedAsync(Guid oldRelationshipId, Guid newRelationshipId, CancellationToken ct)
     {
-        var (program, before) = await LoadAsync(oldRelationshipId, ct);
-        var (_, after) = await LoadAsync(newRelationshipId, ct);
-        var relationship = await db.Set<Relationship>().Where(r => r.Id == newRelationshipId).Select(r => new { r.StartsOn, r.MatchExplanation }).SingleAsync(ct);
-        var messages = before.Where(m => after.All(a => a.UserId != m.UserId))
-            .Select(m => new NotificationMessage(m.UserId, $"Your mentoring in {program} has ended",
-                $"Your coordinator ended your relationship with {Others(before, m.UserId)} and matched them with someone else. If you have questions, please contact your coordinator.",
+        var loaded = await LoadAsync([oldRelationshipId, newRelationshipId], ct);
+        var (before, after) = (loaded[oldRelationshipId], loaded[newRelationshipId]);
+        var messages = before.Members.Where(m => after.Members.All(a => a.UserId != m.UserId))
+            .Select(m => new NotificationMessage(m.UserId, $"Your mentoring in {before.Program} has ended",
+                $"Your coordinator ended your relationship with {Others(before.Members, m.UserId)} and matched them with someone else. If you have questions, please contact your coordinator.",
                 "/my/relationships"))
             .ToList();
-        messages.AddRange(Introductions(program, after, relationship.StartsOn, relationship.MatchExplanation, "new "));
+        messages.AddRange(Introductions(after, "new "));
         await notify.RunAsync(messages, ct);
     }
 
-    /// <summary>A relationship started outside a published draft (late joiners): each member hears who and why.</summary>
-    public async Task StartedAsync(Guid relationshipId, CancellationToken ct)
+    /// <summary>Relationships started outside a published draft (late joiners): each member hears who and why, all in one go.</summary>
+    public async Task StartedAsync(IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct)
     {
-        var (program, members) = await LoadAsync(relationshipId, ct);
-        var relationship = await db.Set<Relationship>().Where(r => r.Id == relationshipId).Select(r => new { r.StartsOn, r.MatchExplanation }).SingleAsync(ct);
-        await notify.RunAsync(Introductions(program, members, relationship.StartsOn, relationship.MatchExplanation, "").ToList(), ct);
+        if (relationshipIds.Count == 0)
+        {
+            return;
+        }
+        var loaded = await LoadAsync(relationshipIds, ct);
+        await notify.RunAsync(loaded.Values.SelectMany(r => Introductions(r, "")).ToList(), ct);
     }
 
-    private static IEnumerable<NotificationMessage> Introductions(string program, List<Member> members, DateOnly startsOn, string? explanation, string adjective) =>
-        members.Select(member =>
+    private static IEnumerable<NotificationMessage> Introductions(Started relationship, string adjective) =>
+        relationship.Members.Select(member =>
         {
-            var others = members.Where(m => m.UserId != member.UserId).ToList();
+            var others = relationship.Members.Where(m => m.UserId != member.UserId).ToList();
             var title = member.Role == ProgramRole.Mentee && others.Any(o => o.Role == ProgramRole.Mentor) ? $"Your {adjective}mentor"
                 : member.Role == ProgramRole.Mentor ? (others.Count > 1 ? $"Your {adjective}mentees" : $"Your {adjective}mentee")
                 : $"Your {adjective}partner";
-            var why = string.IsNullOrWhiteSpace(explanation) ? "" : $"\nWhy you were matched: {explanation}";
-            return new NotificationMessage(member.UserId, $"{title} in {program}",
-                $"{program}: from {startsOn:d MMMM yyyy} you are matched with {Others(members, member.UserId)}.{why}", "/my/relationships");
+            var why = string.IsNullOrWhiteSpace(relationship.Explanation) ? "" : $"\nWhy you were matched: {relationship.Explanation}";
+            return new NotificationMessage(member.UserId, $"{title} in {relationship.Program}",
+                $"{relationship.Program}: from {relationship.StartsOn:d MMMM yyyy} you are matched with {Others(relationship.Members, member.UserId)}.{why}",
+                "/my/relationships");
         });
 
     private sealed record Member(Guid UserId, string Name, ProgramRole Role);
 
-    private async Task<(string Program, List<Member> Members)> LoadAsync(Guid relationshipId, CancellationToken ct)
+    private sealed record Started(string Program, DateOnly StartsOn, string? Explanation, List<Member> Members);
+
+    /// <summary>Each relationship with its program's name and members: two queries for any number.</summary>
+    private async Task<Dictionary<Guid, Started>> LoadAsync(IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct)
     {
-        var program = await db.Set<Relationship>().Where(r => r.Id == relationshipId)
-            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => p.Name).SingleAsync(ct);
-        var members = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == relationshipId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new Member(u.Id, u.DisplayName, m.Role))
+        var relationships = await db.Set<Relationship>().Where(r => relationshipIds.Contains(r.Id))
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new { r.Id, Program = p.Name, r.StartsOn, r.MatchExplanation })
             .ToListAsync(ct);
-        return (program, members.OrderBy(m => m.Name).ToList());
+        var members = await db.Set<RelationshipMember>().Where(m => relationshipIds.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, Member = new Member(u.Id, u.DisplayName, m.Role) })
+            .ToListAsync(ct);
+        return relationships.ToDictionary(r => r.Id, r => new Started(r.Program, r.StartsOn, r.MatchExplanation,
+            members.Where(m => m.RelationshipId == r.Id).Select(m => m.Member).OrderBy(m => m.Name).ToList()));
     }
 
     private static string Others(IEnumerable<Member> members, Guid me) =>
