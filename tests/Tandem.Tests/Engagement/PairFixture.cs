@@ -35,10 +35,7 @@ public class PairFixture : IAsyncLifetime
         await ((IAsyncLifetime)Tandem).InitializeAsync();
         App = Tandem.WithWebHostBuilder(b =>
         {
-            b.UseSetting("Email:Smtp:Host", "127.0.0.1");
-            b.UseSetting("Email:Smtp:Port", Smtp.Port.ToString());
-            b.UseSetting("Email:Smtp:Security", "None");
-            b.UseSetting("Email:PublicBaseUrl", "https://tandem.test");
+            b.UseTestSmtp(Smtp.Port);
             b.UseSetting("Engagement:RemindersEnabled", RemindersRunning ? "true" : "false");
             b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
         });
@@ -57,13 +54,7 @@ public class PairFixture : IAsyncLifetime
         return await work(scope.ServiceProvider);
     }
 
-    public async Task<HttpClient> SignInAsync(UserSummary user)
-    {
-        var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = TandemFactory.Password });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        return client;
-    }
+    public Task<HttpClient> SignInAsync(UserSummary user) => App.SignedInClientAsync(user);
 
     public async Task<PageClient> SignInPagesAsync(UserSummary user)
     {

@@ -86,19 +86,9 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
             return outcome.Value ?? throw new InvalidOperationException(outcome.Failure!.Detail);
         });
 
-    /// <summary>A client that keeps cookies, signed in through the real sign-in endpoint.</summary>
-    public async Task<HttpClient> SignedInClientAsync(UserSummary user, string password = Password)
-    {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = password });
-        if (response.StatusCode != HttpStatusCode.NoContent)
-        {
-            throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-        return client;
-    }
+    public Task<HttpClient> SignedInClientAsync(UserSummary user, string password = Password) => AppClients.SignedInClientAsync(this, user, password);
 
-    public HttpClient AnonymousClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient AnonymousClient() => AppClients.AnonymousClient(this);
 }
 
 /// <summary>A small organisation with a coordinator, a mentee and a program, made fresh for one test.</summary>

@@ -72,35 +72,17 @@ public sealed class MatchingProgram
     {
         var user = await _factory.CreateUserAsync(name);
         var client = await _signIn(user);
-        var applied = await client.PostAsJsonAsync($"/api/v1/programs/{Program.Id}/applications", new
+        var enrolmentId = await Approvals.ApplyAndApproveAsync(client, Coordinator, Program.Id, role, new Dictionary<string, object>
         {
-            role,
-            answers = new Dictionary<string, object>
-            {
-                ["subject"] = subject,
-                ["interests"] = interests,
-                ["year"] = year,
-                ["free"] = free,
-                ["background"] = background,
-                ["intro"] = intro,
-                ["health"] = health,
-            },
-            acceptsCodeOfConduct = true,
-            submit = true,
-        });
-        if (!applied.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Applying failed: {await applied.Content.ReadAsStringAsync()}");
-        }
-        var application = (await applied.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!;
-        var decided = await Coordinator.PostAsJsonAsync($"/api/v1/programs/{Program.Id}/applications/{application.Id}/decision",
-            new { decision = "Approve", mentorCapacity = role == "mentor" ? capacity : (int?)null });
-        if (!decided.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Approving failed: {await decided.Content.ReadAsStringAsync()}");
-        }
-        var result = (await decided.Content.ReadFromJsonAsync<DecisionResult>(Json.Options))!;
-        var member = new Member(name, user, result.EnrolmentId!.Value, Enum.Parse<ProgramRole>(role, ignoreCase: true));
+            ["subject"] = subject,
+            ["interests"] = interests,
+            ["year"] = year,
+            ["free"] = free,
+            ["background"] = background,
+            ["intro"] = intro,
+            ["health"] = health,
+        }, capacity);
+        var member = new Member(name, user, enrolmentId, Enum.Parse<ProgramRole>(role, ignoreCase: true));
         People[name] = member;
         return member;
     }

@@ -41,10 +41,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         await ((IAsyncLifetime)Tandem).InitializeAsync();
         App = Tandem.WithWebHostBuilder(b =>
         {
-            b.UseSetting("Email:Smtp:Host", "127.0.0.1");
-            b.UseSetting("Email:Smtp:Port", Smtp.Port.ToString());
-            b.UseSetting("Email:Smtp:Security", "None");
-            b.UseSetting("Email:PublicBaseUrl", "https://tandem.test");
+            b.UseTestSmtp(Smtp.Port);
         });
     }
 
@@ -55,15 +52,9 @@ public sealed class MeetingFixture : IAsyncLifetime
         await Smtp.DisposeAsync();
     }
 
-    public async Task<HttpClient> SignInAsync(UserSummary user)
-    {
-        var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = TandemFactory.Password });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        return client;
-    }
+    public Task<HttpClient> SignInAsync(UserSummary user) => App.SignedInClientAsync(user);
 
-    public HttpClient Anonymous() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous() => App.AnonymousClient();
 
     public Task SetZoneAsync(UserSummary user, string zone) => Tandem.WithScopeAsync(async s =>
     {
@@ -147,14 +138,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         {
             answers["free"] = free;
         }
-        var applied = await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/applications", new { role, answers, acceptsCodeOfConduct = true, submit = true });
-        Assert.True(applied.IsSuccessStatusCode, await applied.Content.ReadAsStringAsync());
-        var application = (await applied.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!;
-        var decided = await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/applications/{application.Id}/decision",
-            new { decision = "Approve", mentorCapacity = role == "mentor" ? 3 : (int?)null });
-        Assert.True(decided.IsSuccessStatusCode, await decided.Content.ReadAsStringAsync());
-        var result = (await decided.Content.ReadFromJsonAsync<DecisionResult>(Json.Options))!;
-        return new Person(user, client, result.EnrolmentId!.Value);
+        return new Person(user, client, await Approvals.ApplyAndApproveAsync(client, coordinator, program.Id, role, answers, capacity: 3));
     }
 
     /// <summary>The calendar e-mails (with an invite.ics) sent to this address, waiting for at least <paramref name="expected"/>.</summary>

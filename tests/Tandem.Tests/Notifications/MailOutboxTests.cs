@@ -26,23 +26,14 @@ public sealed class MailOutboxTests(PairFixture fixture) : IClassFixture<PairFix
 {
     private WebApplicationFactory<Program> Node(int smtpPort, FakeTimeProvider clock, bool worker) => fixture.Tandem.WithWebHostBuilder(b =>
     {
-        b.UseSetting("Email:Smtp:Host", "127.0.0.1");
-        b.UseSetting("Email:Smtp:Port", smtpPort.ToString());
-        b.UseSetting("Email:Smtp:Security", "None");
-        b.UseSetting("Email:PublicBaseUrl", "https://tandem.test");
+        b.UseTestSmtp(smtpPort);
         b.UseSetting("Email:Outbox:WorkerEnabled", worker ? "true" : "false");
         b.UseSetting("Email:Outbox:Interval", "00:00:30");
         b.UseSetting("Engagement:RemindersEnabled", "false");
         b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
     });
 
-    private static async Task<HttpClient> SignInAsync(WebApplicationFactory<Program> node, UserSummary user)
-    {
-        var client = node.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = TandemFactory.Password });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        return client;
-    }
+    private static Task<HttpClient> SignInAsync(WebApplicationFactory<Program> node, UserSummary user) => node.SignedInClientAsync(user);
 
     private static async Task ProposeAsync(HttpClient client, Guid relationshipId, DateTimeOffset at)
     {

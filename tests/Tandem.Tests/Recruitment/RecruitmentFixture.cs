@@ -29,10 +29,7 @@ public sealed partial class RecruitmentFixture : IAsyncLifetime
         await ((IAsyncLifetime)Tandem).InitializeAsync();
         App = Tandem.WithWebHostBuilder(b =>
         {
-            b.UseSetting("Email:Smtp:Host", "127.0.0.1");
-            b.UseSetting("Email:Smtp:Port", Smtp.Port.ToString());
-            b.UseSetting("Email:Smtp:Security", "None");
-            b.UseSetting("Email:PublicBaseUrl", "https://tandem.test");
+            b.UseTestSmtp(Smtp.Port);
             b.UseSetting("Recruitment:MaxRosterBytes", "20000");
             b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
         });
@@ -45,15 +42,9 @@ public sealed partial class RecruitmentFixture : IAsyncLifetime
         await Smtp.DisposeAsync();
     }
 
-    public async Task<HttpClient> SignInAsync(UserSummary user)
-    {
-        var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, Password = TandemFactory.Password });
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        return client;
-    }
+    public Task<HttpClient> SignInAsync(UserSummary user) => App.SignedInClientAsync(user);
 
-    public HttpClient Anonymous() => App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous() => App.AnonymousClient();
 
     /// <summary>A school with a program (mentor-mentee) its coordinator manages, optionally recruiting.</summary>
     public async Task<(School School, HttpClient Coordinator, ProgramDetails Program)> ProgramAsync(bool recruiting = true)

@@ -47,26 +47,9 @@ public sealed record PairingProgram(TandemFactory Factory, School School, Progra
     {
         var user = await Factory.CreateUserAsync(name);
         var client = await Factory.SignedInClientAsync(user);
-        var applied = await client.PostAsJsonAsync($"/api/v1/programs/{Program.Id}/applications", new
-        {
-            role,
-            answers = new Dictionary<string, object> { ["subject"] = subject, ["free"] = free ?? [10, 11], ["secret"] = secret },
-            acceptsCodeOfConduct = true,
-            submit = true,
-        });
-        if (!applied.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Applying failed: {await applied.Content.ReadAsStringAsync()}");
-        }
-        var application = (await applied.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!;
-        var decided = await Coordinator.PostAsJsonAsync($"/api/v1/programs/{Program.Id}/applications/{application.Id}/decision",
-            new { decision = "Approve", mentorCapacity = role == "mentor" ? capacity : (int?)null });
-        if (!decided.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"Approving failed: {await decided.Content.ReadAsStringAsync()}");
-        }
-        var result = (await decided.Content.ReadFromJsonAsync<DecisionResult>(Json.Options))!;
-        return new Participant(user, client, result.EnrolmentId!.Value);
+        var enrolmentId = await Approvals.ApplyAndApproveAsync(client, Coordinator, Program.Id, role,
+            new Dictionary<string, object> { ["subject"] = subject, ["free"] = free ?? [10, 11], ["secret"] = secret }, capacity);
+        return new Participant(user, client, enrolmentId);
     }
 
     public Task<HttpResponseMessage> TryStartAsync(DateOnly? startsOn = null, params Participant[] members) =>
