@@ -445,23 +445,38 @@ internal sealed class SparseAssignmentSolver
             var placed = roots.Count - next.Count;
             (roots, next) = (next, roots);
 
-            // A phase rescans every waiting mentee's edges. When it places few of them (scores spread
-            // widely, so that distances rarely tie), one search per mentee is far cheaper: after a few
-            // such phases, run single searches while they cost less per mentee than the last phase did
-            // and until they have spent as much as that phase, so neither way costs much more than the other.
-            poorPhases = placed * PoorPhaseShare < roots.Count + placed ? poorPhases + 1 : 0;
-            if (poorPhases < PoorPhasesBeforeSearches) continue;
-            var phaseWork = _work - workBefore;
-            var perPlacement = phaseWork / Math.Max(1, placed);
-            var singleStart = _work;
-            for (var count = 1; roots.Count > 0; count++)
+            HandOver(roots, placed, workBefore, ref poorPhases, menteeSide: true);
+        }
+    }
+
+    /// <summary>
+    /// After a phase. A phase rescans every waiting root's edges; when it settles few of them (scores spread widely,
+    /// so that distances rarely tie), one search per root is far cheaper. After <see cref="PoorPhasesBeforeSearches"/>
+    /// such phases in a row, runs single searches (mentee side: <see cref="Augment"/>; mentor side:
+    /// <see cref="LowerPrice"/>) on the waiting roots while they cost less per root than the last phase did and until
+    /// they have spent as much as that phase, so neither way costs much more than the other.
+    /// </summary>
+    private void HandOver(List<int> roots, int settled, long workBefore, ref int poorPhases, bool menteeSide)
+    {
+        poorPhases = settled * PoorPhaseShare < roots.Count + settled ? poorPhases + 1 : 0;
+        if (poorPhases < PoorPhasesBeforeSearches) return;
+        var phaseWork = _work - workBefore;
+        var perRoot = phaseWork / Math.Max(1, settled);
+        var singleStart = _work;
+        for (var count = 1; roots.Count > 0; count++)
+        {
+            var r = roots[^1];
+            roots.RemoveAt(roots.Count - 1);
+            if (menteeSide)
             {
-                var r = roots[^1];
-                roots.RemoveAt(roots.Count - 1);
                 if (_u[r] > 0) Augment(r);
-                var spent = _work - singleStart;
-                if (spent >= phaseWork || (count >= SingleSearchTrial && spent / count >= perPlacement)) break;
             }
+            else
+            {
+                while (_count[r] < _cap[r] && _v[r] > 0) LowerPrice(r);
+            }
+            var spent = _work - singleStart;
+            if (spent >= phaseWork || (count >= SingleSearchTrial && spent / count >= perRoot)) break;
         }
     }
 
@@ -576,21 +591,7 @@ internal sealed class SparseAssignmentSolver
             var done = roots.Count - next.Count;
             (roots, next) = (next, roots);
 
-            // As in RunPhases: after a few phases that settle almost none of the mentors waiting, one
-            // search each while cheaper and for no more work than the last phase took.
-            poorPhases = done * PoorPhaseShare < roots.Count + done ? poorPhases + 1 : 0;
-            if (poorPhases < PoorPhasesBeforeSearches) continue;
-            var phaseWork = _work - workBefore;
-            var perMentor = phaseWork / Math.Max(1, done);
-            var singleStart = _work;
-            for (var count = 1; roots.Count > 0; count++)
-            {
-                var r = roots[^1];
-                roots.RemoveAt(roots.Count - 1);
-                while (_count[r] < _cap[r] && _v[r] > 0) LowerPrice(r);
-                var spent = _work - singleStart;
-                if (spent >= phaseWork || (count >= SingleSearchTrial && spent / count >= perMentor)) break;
-            }
+            HandOver(roots, done, workBefore, ref poorPhases, menteeSide: false);
         }
     }
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Tandem.Data;
 using Tandem.Features.Demo;
+using Tandem.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Tandem.Browser.Tests.Infrastructure;

@@ -6,7 +6,7 @@ namespace Tandem.Tests.Infrastructure;
 /// <summary>
 /// Which real database the suite runs on: TANDEM_TEST_PROVIDER=sqlite (default) or postgres, with
 /// TANDEM_TEST_POSTGRES naming a server (test.sh starts a throwaway PostgreSQL 15 cluster).
-/// Every factory gets a database of its own.
+/// Every factory gets a database of its own. Also compiled into the browser tests (linked in their project file).
 /// </summary>
 public static class TestDatabase
 {
