@@ -61,7 +61,7 @@ public sealed class GetMeeting(TandemDb db, MeetingAccess access)
 /// Accept, decline or propose another time (the other side of the proposal), move one occurrence, or cancel.
 /// Every change bumps the iCalendar SEQUENCE and goes out by e-mail with an .ics (REQUEST or CANCEL).
 /// </summary>
-public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMailer mailer, MeetingNotices notices, Notify notify, TimeProvider clock)
+public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMailer mailer, Notify notify, TimeProvider clock)
 {
     public async Task<Outcome<MeetingView>> RespondAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
     {
@@ -126,10 +126,11 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await mailer.SendAsync(affected, change, actor.UserId, ct);
-        await notices.TellOthersAsync(meeting, actor.UserId, title, ct);
+        await mailer.SendAsync(affected, change, actor.UserId, title, ct);
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
+
+    private const string NobodyCanCome = "Nobody can come: meeting declined";
 
     /// <summary>
     /// A group member says whether they are coming (ADR 11): their own answer, kept per meeting and person, and the
@@ -200,19 +201,18 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         {
             if (goingAhead.Count > 0)
             {
-                await mailer.SendAsync(goingAhead, MeetingChange.Accepted, actor.UserId, ct);
+                await mailer.SendAsync(goingAhead, MeetingChange.Accepted, actor.UserId, title, ct);
             }
             if (calledOff.Count > 0)
             {
-                await mailer.SendAsync(calledOff, MeetingChange.Cancelled, actor.UserId, ct);
+                await mailer.SendAsync(calledOff, MeetingChange.Cancelled, actor.UserId, NobodyCanCome, ct);
             }
-            await notices.TellOthersAsync(meeting, actor.UserId, calledOff.Count > 0 ? "Nobody can come: meeting declined" : title, ct);
         }
         // The proposer hears every answer; a coordinator who proposed is not a member, so is not among the others above.
         if (!settled || !members.Contains(meeting.ProposedByUserId))
         {
-            await notify.StoreAsync([new NotificationMessage(meeting.ProposedByUserId, calledOff.Count > 0 ? "Nobody can come: meeting declined" : title,
-                MeetingNotices.Body(name, meeting) + (note is null ? "" : "\n" + note), MeetingMailer.MeetingPath(meeting))], ct);
+            await notify.StoreAsync([new NotificationMessage(meeting.ProposedByUserId, calledOff.Count > 0 ? NobodyCanCome : title,
+                MeetingMailer.NoticeBody(name, meeting) + (note is null ? "" : "\n" + note), MeetingMailer.MeetingPath(meeting))], ct);
         }
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
@@ -245,8 +245,7 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await mailer.SendAsync([meeting], MeetingChange.Proposed, actor.UserId, ct);
-        await notices.TellOthersAsync(meeting, actor.UserId, "Meeting moved", ct);
+        await mailer.SendAsync([meeting], MeetingChange.Proposed, actor.UserId, "Meeting moved", ct);
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
 
@@ -282,8 +281,7 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        await mailer.SendAsync(affected, MeetingChange.Cancelled, actor.UserId, ct);
-        await notices.TellOthersAsync(meeting, actor.UserId, affected.Count == 1 ? "Meeting cancelled" : "Meetings cancelled", ct);
+        await mailer.SendAsync(affected, MeetingChange.Cancelled, actor.UserId, affected.Count == 1 ? "Meeting cancelled" : "Meetings cancelled", ct);
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
 

@@ -118,9 +118,8 @@ public static class MeetingCalendar
 /// </summary>
 public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify, IOptions<EmailOptions> options, TimeProvider clock)
 {
-    private readonly Dictionary<Guid, IReadOnlyList<Notification>> _told = [];
-
-    public async Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, CancellationToken ct = default)
+    /// <param name="title">The in-app notification's title, worded by the caller ("Meeting moved", "Ann is coming").</param>
+    public async Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, string title, CancellationToken ct = default)
     {
         if (meetings.Count == 0)
         {
@@ -134,11 +133,7 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
             ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
 
         var notifications = await notify.StoreAsync(others.Select(p => new NotificationMessage(p.UserId,
-            MeetingNotices.DefaultTitle(change, meetings), MeetingNotices.Body(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(), ct);
-        foreach (var meeting in meetings)
-        {
-            _told[meeting.Id] = notifications;
-        }
+            title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(), ct);
 
         var wanting = await notify.EmailRecipientsAsync(others.Select(p => p.UserId).ToList(), ct);
         var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && MeetingCalendar.IsEmail(p.Email)).ToList();
@@ -176,8 +171,9 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         return sent.Count;
     }
 
-    /// <summary>The in-app notifications this scope just stored for a change of this meeting (for <see cref="MeetingNotices"/> to word).</summary>
-    internal IReadOnlyList<Notification>? TakeNotices(Guid meetingId) => _told.Remove(meetingId, out var told) ? told : null;
+    /// <summary>The in-app notification's text: who, which meeting, when, and its status now.</summary>
+    internal static string NoticeBody(string actorName, Meeting meeting) =>
+        $"{actorName}: {meeting.Title ?? "meeting"} on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
 
     public static string MeetingPath(Meeting meeting) => $"/relationships/{meeting.RelationshipId}/meetings";
 

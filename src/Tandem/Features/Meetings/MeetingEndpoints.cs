@@ -19,7 +19,6 @@ public static class MeetingEndpoints
         .AddScoped<ChangeMeetingSettings>()
         .AddScoped<GetMeetingSettings>()
         .AddScoped<MeetingMailer>()
-        .AddScoped<MeetingNotices>()
         .AddScoped<CalendarFeeds>();
 
     public static IEndpointRouteBuilder MapMeetings(this IEndpointRouteBuilder app)

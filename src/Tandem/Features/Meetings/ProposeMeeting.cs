@@ -44,7 +44,7 @@ public sealed class ProposeMeetingRequest
 /// Either member of a pair (or a member or coordinator of a group) proposes a meeting; the other side
 /// is told in-app and by e-mail with an .ics invitation, then accepts, declines or proposes another time.
 /// </summary>
-public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLinks links, MeetingMailer mailer, MeetingNotices notices, TimeProvider clock)
+public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLinks links, MeetingMailer mailer, TimeProvider clock)
 {
     public async Task<Outcome<IReadOnlyList<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, ProposeMeetingRequest request, CancellationToken ct = default)
     {
@@ -120,8 +120,7 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         db.Set<Meeting>().AddRange(meetings);
         await db.SaveChangesAsync(ct);
 
-        await mailer.SendAsync(meetings, MeetingChange.Proposed, actor.UserId, ct);
-        await notices.TellOthersAsync(meetings[0], actor.UserId, meetings.Count == 1
+        await mailer.SendAsync(meetings, MeetingChange.Proposed, actor.UserId, meetings.Count == 1
             ? "New meeting proposed"
             : $"New meeting series proposed ({meetings.Count} meetings)", ct);
         return await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
@@ -208,41 +207,3 @@ public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
 public sealed record MeetingSettingsView(Guid OrganisationId, VideoLinkPolicy VideoLinks);
 
 public sealed record MeetingSettingsRequest(VideoLinkPolicy VideoLinks);
-
-/// <summary>
-/// The in-app side of a meeting change. <see cref="MeetingMailer"/> already stored a notification for each of the
-/// others (and e-mailed those who want e-mail, once, with the .ics); this gives them the caller's wording. Called
-/// without the mailer, it stores in-app notifications only: meeting e-mails are the mailer's, never a second copy.
-/// </summary>
-public sealed class MeetingNotices(TandemDb db, Notify notify, MeetingMailer mailer)
-{
-    public async Task TellOthersAsync(Meeting meeting, Guid actorId, string title, CancellationToken ct)
-    {
-        if (mailer.TakeNotices(meeting.Id) is { } told)
-        {
-            foreach (var notification in told)
-            {
-                notification.Retitle(title);
-            }
-            await db.SaveChangesAsync(ct);
-            return;
-        }
-        var others = await db.Set<RelationshipMember>()
-            .Where(m => m.RelationshipId == meeting.RelationshipId && m.UserId != actorId).Select(m => m.UserId).ToListAsync(ct);
-        var actorName = await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Someone";
-        await notify.StoreAsync(others.Select(u => new NotificationMessage(u, title, Body(actorName, meeting), MeetingMailer.MeetingPath(meeting))).ToList(), ct);
-    }
-
-    public static string Body(string actorName, Meeting meeting) =>
-        $"{actorName}: {meeting.Title ?? "meeting"} on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
-
-    /// <summary>The title when no caller words it (the callers' own titles replace it).</summary>
-    public static string DefaultTitle(MeetingChange change, IReadOnlyList<Meeting> meetings) => change switch
-    {
-        MeetingChange.Proposed when meetings[0].Sequence == 0 => meetings.Count == 1 ? "New meeting proposed" : $"New meeting series proposed ({meetings.Count} meetings)",
-        MeetingChange.Proposed => "Another time proposed",
-        MeetingChange.Accepted => "Meeting accepted",
-        _ when meetings[0].Status == MeetingStatus.Declined => "Meeting declined",
-        _ => meetings.Count == 1 ? "Meeting cancelled" : "Meetings cancelled",
-    };
-}

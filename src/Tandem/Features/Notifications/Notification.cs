@@ -36,9 +36,6 @@ public sealed class Notification
 
     public void MarkEmailed(DateTime at) => EmailedAt ??= at;
 
-    /// <summary>For a sender that stores the notification first and knows its final wording a moment later (meeting changes).</summary>
-    public void Retitle(string title) => Title = Clip(title.Trim(), TitleMax);
-
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }
 
