@@ -54,18 +54,7 @@ public class PhasedSolverTests
             reference.Run();
             Assert.Equal(CheckInvariants(g, reference), CheckInvariants(g, cold));
 
-            var before = Solver(sub, single: false, hybrid: true);
-            before.Run();
-            CheckInvariants(sub, before);
-            var warm = Solver(g, single: false, hybrid: true);
-            warm.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
-            var warmReference = Solver(g, single: true);
-            warmReference.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
-            Assert.Equal(CheckInvariants(g, warmReference), CheckInvariants(g, warm));
-            for (var i = 0; i < g.N; i++)
-                if (warm.MenteeDuals[i] < before.MenteeDuals[i]) Assert.Contains(i, warm.MenteesLowered);
-            for (var j = 0; j < g.Caps.Length; j++)
-                if (warm.MentorDuals[j] < before.MentorDuals[j]) Assert.Contains(j, warm.MentorsLowered);
+            AssertWarmStartAgrees(g, sub, hybrid: true);
         }, iter: 3000, print: t => t.Full.ToString());
     }
 
@@ -78,19 +67,7 @@ public class PhasedSolverTests
         var rng = new Random(5);
         var n = 20_000;
         var caps = Enumerable.Repeat(1, 1_000).ToArray();
-        var start = new int[n + 1];
-        var adj = new List<int>();
-        var w = new List<long>();
-        for (var i = 0; i < n; i++)
-        {
-            foreach (var j in Enumerable.Range(0, 10).Select(_ => rng.Next(1_000)).Distinct())
-            {
-                adj.Add(j);
-                w.Add(1 + rng.Next(1_000_000));
-            }
-            start[i + 1] = adj.Count;
-        }
-        var g = new Graph(n, caps, start, adj.ToArray(), w.ToArray());
+        var g = RandomGraph(n, caps, () => Enumerable.Range(0, 10).Select(_ => rng.Next(1_000)), () => 1 + rng.Next(1_000_000));
         var phased = Solver(g, single: false);
         phased.Run();
         var reference = Solver(g, single: true);
@@ -143,23 +120,7 @@ public class PhasedSolverTests
     {
         Graphs.Sample(t =>
         {
-            // Solve the kept edges, then continue on all edges, both ways.
-            var g = t.Full;
-            var sub = Subgraph(g, t.Keep);
-            var before = Solver(sub, single: false);
-            before.Run();
-            CheckInvariants(sub, before);
-            var phased = Solver(g, single: false);
-            phased.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
-            var reference = Solver(g, single: true);
-            reference.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
-            Assert.Equal(CheckInvariants(g, reference), CheckInvariants(g, phased));
-
-            // Only mentees and mentors recorded as lowered may have gone down.
-            for (var i = 0; i < g.N; i++)
-                if (phased.MenteeDuals[i] < before.MenteeDuals[i]) Assert.Contains(i, phased.MenteesLowered);
-            for (var j = 0; j < g.Caps.Length; j++)
-                if (phased.MentorDuals[j] < before.MentorDuals[j]) Assert.Contains(j, phased.MentorsLowered);
+            AssertWarmStartAgrees(t.Full, Subgraph(t.Full, t.Keep), hybrid: false);
         }, iter: 3000, print: t => t.Full.ToString());
     }
 
@@ -170,25 +131,51 @@ public class PhasedSolverTests
         var rng = new Random(11);
         var n = 600;
         var caps = Enumerable.Repeat(4, 150).ToArray();
-        var start = new int[n + 1];
-        var adj = new List<int>();
-        var w = new List<long>();
-        for (var i = 0; i < n; i++)
-        {
-            foreach (var j in Enumerable.Range(0, 150).OrderBy(_ => rng.Next()).Take(6))
-            {
-                adj.Add(j);
-                w.Add(10_000 + rng.Next(0, 4));
-            }
-            start[i + 1] = adj.Count;
-        }
-        var g = new Graph(n, caps, start, adj.ToArray(), w.ToArray());
+        var g = RandomGraph(n, caps, () => Enumerable.Range(0, 150).OrderBy(_ => rng.Next()).Take(6), () => 10_000 + rng.Next(0, 4));
         var phased = Solver(g, single: false);
         phased.Run();
         var reference = Solver(g, single: true);
         reference.Run();
         Assert.Equal(CheckInvariants(g, reference), CheckInvariants(g, phased));
         Assert.True(phased.Searches < reference.Searches, $"{phased.Searches} phased searches, {reference.Searches} single");
+    }
+
+    /// <summary>
+    /// Solves the kept edges, then continues on all edges in phases and with one search per mentee: the same optimum,
+    /// and only mentees and mentors recorded as lowered may have gone down.
+    /// </summary>
+    private static void AssertWarmStartAgrees(Graph g, Graph sub, bool hybrid)
+    {
+        var before = Solver(sub, single: false, hybrid);
+        before.Run();
+        CheckInvariants(sub, before);
+        var warm = Solver(g, single: false, hybrid);
+        warm.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
+        var reference = Solver(g, single: true);
+        reference.WarmStart(before.MentorOf, before.MenteeDuals, before.MentorDuals);
+        Assert.Equal(CheckInvariants(g, reference), CheckInvariants(g, warm));
+        for (var i = 0; i < g.N; i++)
+            if (warm.MenteeDuals[i] < before.MenteeDuals[i]) Assert.Contains(i, warm.MenteesLowered);
+        for (var j = 0; j < g.Caps.Length; j++)
+            if (warm.MentorDuals[j] < before.MentorDuals[j]) Assert.Contains(j, warm.MentorsLowered);
+    }
+
+    /// <summary>A random graph: each mentee's mentors (duplicates dropped) and a weight for each edge.</summary>
+    private static Graph RandomGraph(int n, int[] caps, Func<IEnumerable<int>> mentors, Func<long> weight)
+    {
+        var start = new int[n + 1];
+        var adj = new List<int>();
+        var w = new List<long>();
+        for (var i = 0; i < n; i++)
+        {
+            foreach (var j in mentors().Distinct())
+            {
+                adj.Add(j);
+                w.Add(weight());
+            }
+            start[i + 1] = adj.Count;
+        }
+        return new Graph(n, caps, start, adj.ToArray(), w.ToArray());
     }
 
     private static SparseAssignmentSolver Solver(Graph g, bool single, bool hybrid = false) =>
