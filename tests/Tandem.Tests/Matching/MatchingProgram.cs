@@ -46,7 +46,9 @@ public sealed class MatchingProgram
         new { id = "health", type = "ShortText", prompt = "Anything about your health we should know?", required = false, @private = true },
     ];
 
-    public static async Task<MatchingProgram> CreateAsync(TandemFactory factory, Func<UserSummary, Task<HttpClient>>? signIn = null, string pairing = "MentorMentee")
+    /// <param name="formats">The program's meeting formats; one-to-one in person when omitted.</param>
+    public static async Task<MatchingProgram> CreateAsync(TandemFactory factory, Func<UserSummary, Task<HttpClient>>? signIn = null, string pairing = "MentorMentee",
+        string[]? formats = null)
     {
         signIn ??= user => factory.SignedInClientAsync(user);
         var school = await School.CreateAsync(factory);
@@ -54,6 +56,10 @@ public sealed class MatchingProgram
         var body = School.ValidProgram(school.Organisation.Id);
         var json = System.Text.Json.JsonSerializer.SerializeToNode(body)!.AsObject();
         json["pairing"] = pairing;
+        if (formats is not null)
+        {
+            json["meetingFormats"] = new System.Text.Json.Nodes.JsonArray(formats.Select(f => (System.Text.Json.Nodes.JsonNode?)f).ToArray());
+        }
         var created = await coordinator.PostAsJsonAsync("/api/v1/programs", json);
         created.EnsureSuccessStatusCode();
         var program = (await created.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!;

@@ -183,10 +183,12 @@ public sealed class PoolMatchingTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
     }
 
-    [Fact]
-    public async Task AMentorWithCapacityTwoTakesAGroupOfMentees()
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 1)]
+    public async Task AMentorWithCapacityTwoTakesTwoMenteesAsSeparatePairsOrInGroupMentoringAsOneGroup(bool groupMentoring, int relationships)
     {
-        var program = await MatchingProgram.CreateAsync(factory);
+        var program = await MatchingProgram.CreateAsync(factory, formats: groupMentoring ? ["Group", "Online"] : null);
         await program.ApproveAsync("Maya Mentor", "mentor", "Maths", ["Music"], 5, [10], capacity: 2);
         await program.ApproveAsync("Ella Mentee", "mentee", "Maths", ["Music"], 2, [10]);
         await program.ApproveAsync("Finn Mentee", "mentee", "Maths", ["Games"], 3, [10]);
@@ -194,7 +196,7 @@ public sealed class PoolMatchingTests(TandemFactory factory) : IClassFixture<Tan
         var draft = await program.RunAsync();
 
         Assert.Equal(["Maya Mentor–Ella Mentee", "Maya Mentor–Finn Mentee"], draft.Pairs());
-        Assert.Single(draft.Proposals.Items.Select(p => p.GroupNumber).Distinct());
+        Assert.Equal(relationships, draft.Proposals.Items.Select(p => p.GroupNumber).Distinct().Count());
         Assert.Empty(draft.UnmatchedPeople);
     }
 

@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Tandem.Features.Programs;
 using Tandem.Features.Matching;
 using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Meetings;
 using Tandem.Tests.Recruitment;
+using Tandem.Tests.Relationships;
 
 namespace Tandem.Tests.Matching;
 
@@ -65,9 +69,64 @@ public sealed class PublishingTests(RecruitmentFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task AMentorWithSeveralMenteesIsPublishedAsOneGroup()
+    public async Task AOneToOneMentorApprovedForThreeGetsThreeSeparatePairsAndNoMenteeReadsAnothersPair()
     {
         var program = await ProgramAsync();
+        await program.ApproveAsync("Maya Mentor", "mentor", "Maths", ["Music"], 5, [10], capacity: 3);
+        await program.ApproveAsync("Ella Mentee", "mentee", "Maths", ["Music"], 2, [10], intro: "Ella's own hello.");
+        await program.ApproveAsync("Finn Mentee", "mentee", "Maths", ["Games"], 3, [10], intro: "Finn's own hello.");
+        await program.ApproveAsync("Gus Mentee", "mentee", "Maths", ["Sport"], 4, [10], intro: "Gus's own hello.");
+        var draft = await program.RunAsync();
+        // The draft already shows three relationships, not one group of four.
+        Assert.Equal(3, draft.Proposals.Items.Select(p => p.GroupNumber).Distinct().Count());
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+        var published = await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn = today });
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal(3, (await published.Content.ReadFromJsonAsync<PublishResult>(Json.Options))!.Relationships);
+
+        var maya = await program.SignInAsync("Maya Mentor");
+        var mayasPairs = (await (await maya.GetAsync("/api/v1/relationships/mine")).ReadAsync<Paged<JsonElement>>()).Items;
+        Assert.Equal(3, mayasPairs.Count);
+        Assert.All(mayasPairs, r => Assert.Equal("Pair", r.GetProperty("kind").GetString()));
+        Assert.All(mayasPairs, r => Assert.Equal(2, r.GetProperty("members").GetArrayLength()));
+        var pairOf = mayasPairs.ToDictionary(
+            r => r.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("displayName").GetString()!).Single(n => n != "Maya Mentor"),
+            r => r.GetProperty("id").GetGuid());
+        // The mentor hears once, about all three, and that they are separate pairs.
+        var mayasNotice = Assert.Single(await PairingProgram.NoticesAsync(maya), n => n.Title.StartsWith("Your mentee"));
+        Assert.StartsWith("Your mentees", mayasNotice.Title);
+        Assert.Contains("Ella Mentee", mayasNotice.Body);
+        Assert.Contains("Gus Mentee", mayasNotice.Body);
+        Assert.Contains("separate one-to-one pair", mayasNotice.Body);
+
+        // Something private to Ella's pair: a contact the mentor logs there.
+        var logged = await maya.PostAsJsonAsync($"/api/v1/relationships/{pairOf["Ella Mentee"]}/check-ins",
+            new { happened = true, topics = "Ella's fractions worry", occurredAt = DateTime.UtcNow.AddHours(-1) });
+        Assert.True(logged.IsSuccessStatusCode, await logged.Content.ReadAsStringAsync());
+
+        var finn = await program.SignInAsync("Finn Mentee");
+        var finnsText = await finn.GetStringAsync("/api/v1/relationships/mine") + await finn.GetStringAsync("/api/v1/me/notifications")
+            + await finn.GetStringAsync("/my/relationships");
+        Assert.Contains("Maya Mentor", finnsText);
+        foreach (var other in new[] { "Ella Mentee", "Gus Mentee", "Ella's own hello.", "Gus's own hello.", "Ella's fractions worry" })
+        {
+            Assert.DoesNotContain(other, finnsText);
+        }
+        // Another pair's relationship, meetings, check-ins and fit check do not exist for Finn.
+        foreach (var path in new[] { "", "/meetings", "/check-ins", "/fit-check", "/health" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await finn.GetAsync($"/api/v1/relationships/{pairOf["Ella Mentee"]}{path}")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await finn.GetAsync($"/relationships/{pairOf["Ella Mentee"]}/check-ins")).StatusCode);
+        var finnsPair = (await (await finn.GetAsync($"/api/v1/relationships/{pairOf["Finn Mentee"]}/check-ins")).ReadAsync<Paged<JsonElement>>()).Items;
+        Assert.Empty(finnsPair);
+    }
+
+    [Fact]
+    public async Task AGroupMentoringProgramPublishesAMentorsMenteesAsOneGroup()
+    {
+        var program = await MatchingProgram.CreateAsync(fixture.Tandem, fixture.SignInAsync, formats: ["Group", "InPerson"]);
         await program.ApproveAsync("Maya Mentor", "mentor", "Maths", ["Music"], 5, [10], capacity: 2);
         await program.ApproveAsync("Ella Mentee", "mentee", "Maths", ["Music"], 2, [10]);
         await program.ApproveAsync("Finn Mentee", "mentee", "Maths", ["Games"], 3, [10]);
@@ -76,11 +135,11 @@ public sealed class PublishingTests(RecruitmentFixture fixture) : IClassFixture<
         var published = await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn = "2027-02-01" });
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
         Assert.Equal(1, (await published.Content.ReadFromJsonAsync<PublishResult>(Json.Options))!.Relationships);
-        var maya = await program.SignInAsync("Maya Mentor");
-        var relationships = await maya.GetStringAsync("/api/v1/relationships/mine");
-        Assert.Contains("Group", relationships);
-        Assert.Contains("Finn Mentee", relationships);
-        Assert.Contains("Ella Mentee", relationships);
+        var ella = await program.SignInAsync("Ella Mentee");
+        var relationship = Assert.Single((await (await ella.GetAsync("/api/v1/relationships/mine")).ReadAsync<Paged<JsonElement>>()).Items);
+        Assert.Equal("Group", relationship.GetProperty("kind").GetString());
+        Assert.Equal(["Finn Mentee", "Maya Mentor"],
+            relationship.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("displayName").GetString()!).Where(n => n != "Ella Mentee").Order());
     }
 
     [Fact]

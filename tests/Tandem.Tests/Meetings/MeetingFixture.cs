@@ -65,7 +65,7 @@ public sealed class MeetingFixture : IAsyncLifetime
     });
 
     /// <summary>
-    /// A program (all meeting formats) with a mentor and a mentee approved through screening (availability in UTC
+    /// A group-mentoring program (Group without One-to-one, so groups may form; ADR 13) with a mentor and a mentee approved through screening (availability in UTC
     /// hour slots, or none), started as a pair by the coordinator.
     /// </summary>
     public async Task<Pair> PairAsync(int[]? mentorFree = null, int[]? menteeFree = null, string mentorZone = "Europe/London", string menteeZone = "Europe/London")
@@ -76,7 +76,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         {
             ["organisationId"] = school.Organisation.Id, ["name"] = "Study Buddies", ["description"] = "Pairs meet to study.",
             ["targetAudience"] = "Everyone", ["pairing"] = "MentorMentee", ["guidelines"] = "Be kind.",
-            ["meetingFormats"] = new[] { "OneToOne", "Group", "Online", "InPerson" }, ["cadence"] = "Weekly",
+            ["meetingFormats"] = new[] { "Group", "Online", "InPerson" }, ["cadence"] = "Weekly",
             ["startsOn"] = "2027-01-10", ["endsOn"] = "2027-06-30",
             ["objectives"] = new[] { new { description = "Pairs meet", target = "weekly" } },
         };

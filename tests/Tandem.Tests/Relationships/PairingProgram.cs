@@ -19,11 +19,19 @@ public sealed record PairingProgram(TandemFactory Factory, School School, Progra
         new { id = "secret", type = "SingleChoice", prompt = "Do you have a learning difficulty?", options = new[] { "Dyslexia", "None" }, required = false, @private = true, criterion = "SameValue" },
     ];
 
-    public static async Task<PairingProgram> CreateAsync(TandemFactory factory)
+    /// <param name="formats">The meeting formats; one-to-one in person when omitted.</param>
+    public static async Task<PairingProgram> CreateAsync(TandemFactory factory, string[]? formats = null)
     {
         var school = await School.CreateAsync(factory);
         var coordinator = await factory.SignedInClientAsync(school.Coordinator);
-        var program = await school.CreateProgramAsync(coordinator);
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(School.ValidProgram(school.Organisation.Id))!.AsObject();
+        if (formats is not null)
+        {
+            body["meetingFormats"] = new System.Text.Json.Nodes.JsonArray(formats.Select(f => (System.Text.Json.Nodes.JsonNode?)f).ToArray());
+        }
+        var created = await coordinator.PostAsJsonAsync("/api/v1/programs", body);
+        created.EnsureSuccessStatusCode();
+        var program = (await created.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!;
         foreach (var role in new[] { "mentor", "mentee" })
         {
             (await coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Id}/questionnaires/{role}", new { questions = Questions })).EnsureSuccessStatusCode();

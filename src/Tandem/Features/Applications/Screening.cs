@@ -35,7 +35,11 @@ public sealed record ReviewApplicationView(
     IReadOnlyDictionary<string, JsonElement> Answers, bool AcceptsCodeOfConduct, int? Age, string? GuardianName, string? GuardianEmail,
     DateTime? SubmittedAt, DateTime? DecidedAt, string? DecisionMessage, int? MentorCapacity, double? AverageRating,
     IReadOnlyList<RatingView> Ratings, IReadOnlyList<DecisionView> Decisions, IReadOnlyList<RecommendationView> Recommendations,
-    IReadOnlyList<CriterionView> Criteria, bool CanDecide);
+    IReadOnlyList<CriterionView> Criteria, bool CanDecide)
+{
+    /// <summary>Whether approving a mentor's capacity of N means one group of N mentees rather than N separate pairs (ADR 13).</summary>
+    public bool MentorsLeadGroups { get; init; }
+}
 
 public sealed class AddCriterionRequest
 {
@@ -315,7 +319,10 @@ public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access)
             a.Age, coordinator ? a.GuardianName : null, coordinator ? a.GuardianEmail : null,
             a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
             ratings.Count == 0 ? null : ratings.Average(r => r.Score),
-            ratings, decisions, recommendations, criteria, coordinator && a.IsDecidable);
+            ratings, decisions, recommendations, criteria, coordinator && a.IsDecidable)
+        {
+            MentorsLeadGroups = MentoringFormat.MentorsLeadGroups(found.Value.Program),
+        };
     }
 }
 

@@ -9,7 +9,7 @@ public sealed record PoolMatch(IReadOnlyList<IndexedPair> Pairs, IReadOnlyList<(
 
 /// <summary>
 /// Runs the engine over a scored pool, honouring the coordinator's locks and prohibitions: exact assignment for
-/// mentor–mentee (capacity above one gives a group), weighted matching for peer pairs, group formation for
+/// mentor–mentee (capacity above one gives a group only in group mentoring), weighted matching for peer pairs, group formation for
 /// study groups. Says why each person left over could not be matched.
 /// </summary>
 public static class PoolMatcher
@@ -48,6 +48,7 @@ public static class PoolMatcher
         var source = new CoordinatorScores(scoring, locks);
         var result = OptimalAssignment.Solve(new PoolProblem(source, caps, MatchingObjective.MaxMatchedThenScore, locks, forbidden.ToList()));
         var lockSet = locks.ToHashSet();
+        var groups = Programs.MentoringFormat.MentorsLeadGroups(pool.Program);
         var pairs = new List<IndexedPair>();
         var groupOf = new Dictionary<int, int>();
         for (var i = 0; i < result.MentorOfMentee.Length; i++)
@@ -61,7 +62,8 @@ public static class PoolMatcher
             {
                 g = groupOf[j] = groupOf.Count + 1;
             }
-            pairs.Add(new IndexedPair(g, j, i, lockSet.Contains(new MenteeMentor(i, j))));
+            // A mentor's mentees share a number (one relationship) only in group mentoring; otherwise each pair has its own.
+            pairs.Add(new IndexedPair(groups ? g : pairs.Count + 1, j, i, lockSet.Contains(new MenteeMentor(i, j))));
         }
         var unmatched = new List<(PoolMember, string)>();
         var row = new int[pool.Mentors.Count];

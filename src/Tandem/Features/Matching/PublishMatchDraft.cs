@@ -37,8 +37,8 @@ public static class ParticipantExplanation
 }
 
 /// <summary>
-/// Turns the newest draft into relationships (a mentor with one mentee is a pair, with several a group; peers by
-/// their group number) in one transaction, then tells everybody in the app and by e-mail who their partner is,
+/// Turns the newest draft into relationships in one transaction (one pair per proposal; a group per group number
+/// only where the program forms groups, see <see cref="RelationshipShape"/>), then tells everybody in the app and by e-mail who their partner is,
 /// their partner's introduction and why they were matched; never a private answer.
 /// </summary>
 public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartRelationship start, Notify notify, TimeProvider clock)
@@ -71,15 +71,20 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
             return Invalid.Field("startsOn", "Choose a start date within a year before and two years after today.");
         }
 
-        var groups = draft.Proposals.GroupBy(p => p.GroupNumber).OrderBy(g => g.Key).ToList();
+        // One relationship per proposal, unless the program forms groups (ADR 13): then proposals sharing a group
+        // number (a mentor's mentees, or a study group) become one relationship. A draft made before a program
+        // switched to one-to-one is published as pairs too: the rule is read now, not from the stored numbers.
+        var shape = await RelationshipShape.LoadAsync(db, programId, ct);
+        var units = shape.FormsGroups
+            ? draft.Proposals.GroupBy(p => p.GroupNumber).OrderBy(g => g.Key).Select(g => g.OrderBy(p => p.Id).ToList()).ToList()
+            : draft.Proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Select(p => new List<MatchProposal> { p }).ToList();
         var peer = program.Pairing == PairingModel.PeerToPeer;
         var started = new List<(Relationship Relationship, List<MatchProposal> Proposals)>();
         var outcome = await SeatTransaction.RunAsync(db, async () =>
         {
             started.Clear();
-            foreach (var group in groups)
+            foreach (var proposals in units)
             {
-                var proposals = group.ToList();
                 var members = proposals.SelectMany(p => new[] { p.FirstEnrolmentId, p.SecondEnrolmentId }).Distinct().ToList();
                 var explanations = proposals.Select(p => p.Explanation()).ToList();
                 var why = proposals.Count == 1
@@ -121,28 +126,36 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
         var people = await People.LoadAsync(db, enrolmentIds, ct);
         var introductions = await IntroductionsAsync(program.Id, people.Values.ToList(), ct);
         var messages = new List<NotificationMessage>();
-        foreach (var (relationship, proposals) in started)
+        // One message per person: a one-to-one mentor with three mentees hears about all three at once, and is told
+        // that they are three separate pairs.
+        var byPerson = started
+            .SelectMany(s => s.Relationship.Members.Select(m => (m.EnrolmentId, s.Relationship, s.Proposals)))
+            .GroupBy(x => x.EnrolmentId);
+        foreach (var mine in byPerson)
         {
-            foreach (var member in relationship.Members)
+            var me = people[mine.Key];
+            var relationships = mine.Select(x => x.Relationship).ToList();
+            var body = new StringBuilder();
+            body.Append($"{program.Name}: from {startsOn:d MMMM yyyy} you are matched with ");
+            body.Append(string.Join(relationships.Count > 1 ? "; " : ", ", relationships.Select(r =>
+                string.Join(", ", r.Members.Where(m => m.EnrolmentId != me.EnrolmentId).Select(m => people[m.EnrolmentId].Name)))));
+            body.Append(".\n");
+            if (relationships.Count > 1)
             {
-                var me = people[member.EnrolmentId];
-                // Each person hears about the partners they were matched with directly (a mentee: the mentor; a mentor: each mentee).
-                var mine = proposals.Where(p => p.FirstEnrolmentId == me.EnrolmentId || p.SecondEnrolmentId == me.EnrolmentId).ToList();
-                var body = new StringBuilder();
-                body.Append($"{program.Name}: from {startsOn:d MMMM yyyy} you are matched with ");
-                body.Append(string.Join(", ", relationship.Members.Where(m => m.EnrolmentId != me.EnrolmentId).Select(m => people[m.EnrolmentId].Name)));
-                body.Append(".\n");
-                foreach (var p in mine)
-                {
-                    var partner = people[p.FirstEnrolmentId == me.EnrolmentId ? p.SecondEnrolmentId : p.FirstEnrolmentId];
-                    body.Append($"\nAbout {partner.Name} ({RoleName(partner.Role)}):\n");
-                    body.Append(introductions.GetValueOrDefault(partner.EnrolmentId) is { Length: > 0 } intro ? intro : "(no introduction yet)\n");
-                    body.Append($"Why you were matched: {ParticipantExplanation.For(p.Explanation())}.\n");
-                }
-                var title = peer ? (relationship.Members.Count > 2 ? "Your study group" : "Your study partner")
-                    : me.Role == ProgramRole.Mentee ? "Your mentor" : relationship.Members.Count > 2 ? "Your mentees" : "Your mentee";
-                messages.Add(new NotificationMessage(me.UserId, $"{title} in {program.Name}", body.ToString(), "/my/relationships"));
+                body.Append("Each is a separate one-to-one pair: your mentees do not see each other, nor each other's meetings and check-ins.\n");
             }
+            // Each person hears about the partners they were matched with directly (a mentee: the mentor; a mentor: each mentee).
+            foreach (var p in mine.SelectMany(x => x.Proposals).Where(p => p.FirstEnrolmentId == me.EnrolmentId || p.SecondEnrolmentId == me.EnrolmentId))
+            {
+                var partner = people[p.FirstEnrolmentId == me.EnrolmentId ? p.SecondEnrolmentId : p.FirstEnrolmentId];
+                body.Append($"\nAbout {partner.Name} ({RoleName(partner.Role)}):\n");
+                body.Append(introductions.GetValueOrDefault(partner.EnrolmentId) is { Length: > 0 } intro ? intro : "(no introduction yet)\n");
+                body.Append($"Why you were matched: {ParticipantExplanation.For(p.Explanation())}.\n");
+            }
+            var partners = relationships.Sum(r => r.Members.Count - 1);
+            var title = peer ? (partners > 1 ? "Your study group" : "Your study partner")
+                : me.Role == ProgramRole.Mentee ? "Your mentor" : partners > 1 ? "Your mentees" : "Your mentee";
+            messages.Add(new NotificationMessage(me.UserId, $"{title} in {program.Name}", body.ToString(), "/my/relationships"));
         }
         return messages;
     }

@@ -9,7 +9,7 @@ namespace Tandem.Features.Relationships;
 
 /// <summary>
 /// Starts a pair or group from enrolments of one program. The caller manages the program (or is trusted code
-/// with an administrator actor). Capacity is enforced by seats: a mentor holds one seat per mentee up to the
+/// with an administrator actor). A group only where the program forms groups (<see cref="RelationshipShape"/>). Capacity is enforced by seats: a mentor holds one seat per mentee up to the
 /// capacity of their approved application (default 1), a mentee or peer holds one; a race for the last seat
 /// is decided by the database's unique key, so exactly one wins.
 /// </summary>
@@ -71,6 +71,11 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
         {
             return Invalid.Field(nameof(request.MemberEnrolmentIds),
                 "A relationship is one mentor with their mentee(s), or peers only; coordinators and staff are not matched.");
+        }
+
+        if ((await RelationshipShape.LoadAsync(db, request.ProgramId, ct)).Refuses(request.Kind, ids.Count) is { } refused)
+        {
+            return Invalid.Field(nameof(request.MemberEnrolmentIds), refused);
         }
 
         var taken = await db.Set<RelationshipSeat>().Where(s => ids.Contains(s.EnrolmentId))
