@@ -68,6 +68,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             var row = applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" });
             await Expect(row).ToContainTextAsync("Approved");
             await Expect(row).ToContainTextAsync("Welcome to Homework Buddies!");
+            server.AssertNoContentSecurityViolations();
         }
         catch
         {

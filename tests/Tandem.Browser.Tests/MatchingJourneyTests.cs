@@ -36,6 +36,7 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
             await coordinator.GetByLabel("Start date").FillAsync("2027-03-01");
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Publish draft 2" }).ClickAsync();
             await Expect(coordinator.Locator(".notice")).ToContainTextAsync("Published");
+            server.AssertNoContentSecurityViolations();
         }
         catch
         {
@@ -58,6 +59,7 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
             await mentee.GotoAsync("/my/relationships");
             await Expect(mentee.GetByText(mentor).First).ToBeVisibleAsync();
             await Expect(mentee.GetByText("Why you were matched").First).ToBeVisibleAsync();
+            server.AssertNoContentSecurityViolations();
         }
         catch
         {

@@ -125,6 +125,7 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
         {
             await server.SignInAsync(page, role);
             await steps(page);
+            server.AssertNoContentSecurityViolations();
         }
         catch
         {

@@ -90,6 +90,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         try
         {
             await test(page);
+            server.AssertNoContentSecurityViolations();
         }
         catch
         {

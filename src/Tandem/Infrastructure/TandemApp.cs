@@ -15,6 +15,7 @@ using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Security;
 
 namespace Tandem.Infrastructure;
 
@@ -25,6 +26,8 @@ public static class TandemApp
     {
         var builder = WebApplication.CreateBuilder(args);
         var services = builder.Services;
+        // No "Server: Kestrel" telling a scanner what to try (docs/security.md, "Browser defences").
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         services.AddSingleton(TimeProvider.System);
         services.AddTandemData(builder.Configuration, builder.Environment);
@@ -40,6 +43,7 @@ public static class TandemApp
         }));
         services.AddRazorComponents();
         services.AddHttpContextAccessor();
+        services.AddTandemForwardedHeaders(builder.Configuration);
 
         services.AddTandemAccounts();
         services.AddTandemOrganisations();
@@ -60,6 +64,8 @@ public static class TandemApp
     {
         var app = CreateBuilder(args).Build();
 
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders(hsts: !app.Environment.IsDevelopment());
         var isApi = (HttpContext c) => c.Request.Path.StartsWithSegments("/api") || c.Request.Path.StartsWithSegments("/health");
         app.UseWhen(isApi, api => api.UseExceptionHandler());
         app.UseWhen(c => !isApi(c), pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
@@ -67,6 +73,7 @@ public static class TandemApp
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health"),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseAuthentication();
+        app.UseApiCsrfGuard();
         app.UseAuthorization();
         app.UseAntiforgery();
 
@@ -74,7 +81,7 @@ public static class TandemApp
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API")).AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API").WithNonce().DisableDefaultFonts()).AllowAnonymous();
 
         app.MapAccounts();
         app.MapAccountPages();

@@ -45,6 +45,7 @@ public class TandemServer : IAsyncLifetime
     }
 
     private readonly ServerLog log = new();
+    private readonly ConcurrentQueue<string> contentSecurityViolations = new();
     private readonly Factory factory;
     private IPlaywright? playwright;
     private IBrowser? browser;
@@ -105,7 +106,38 @@ public class TandemServer : IAsyncLifetime
         // actions and for assertions alike (Playwright's 5 s assertion default failed a loaded CI run).
         context.SetDefaultTimeout(15_000);
         Assertions.SetDefaultExpectTimeout(15_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // Chromium reports every script, style or frame the Content-Security-Policy blocked on the console.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                contentSecurityViolations.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
+        return page;
+    }
+
+    /// <summary>Fails when a page opened since the last call had something blocked by the Content-Security-Policy (so a page would be broken).</summary>
+    public void AssertNoContentSecurityViolations()
+    {
+        var seen = new List<string>();
+        while (contentSecurityViolations.TryDequeue(out var violation))
+        {
+            seen.Add(violation);
+        }
+        Assert.True(seen.Count == 0, "The Content-Security-Policy blocked:\n" + string.Join("\n", seen));
+    }
+
+    /// <summary>Forgets the violations so far (for a test that provokes one on purpose).</summary>
+    public IReadOnlyList<string> TakeContentSecurityViolations()
+    {
+        var seen = new List<string>();
+        while (contentSecurityViolations.TryDequeue(out var violation))
+        {
+            seen.Add(violation);
+        }
+        return seen;
     }
 
     /// <summary>Signs the page in as one of the demo logins ("Coordinator", "Mentor", "Mentee", …) and waits for the program list.</summary>

@@ -14,7 +14,7 @@ public sealed class SessionTests(TandemFactory factory) : IClassFixture<TandemFa
         var (cookie, client) = await SignInCapturingCookieAsync(user.Email);
         Assert.Equal(HttpStatusCode.OK, (await Replay(cookie, "/api/v1/me")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/v1/auth/sign-out", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/v1/auth/sign-out", Json.Empty())).StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Replay(cookie, "/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await Replay(cookie, "/programs")).StatusCode);
@@ -58,7 +58,7 @@ public sealed class SessionTests(TandemFactory factory) : IClassFixture<TandemFa
         var (cookie, _) = await SignInCapturingCookieAsync(user.Email);
         var adminClient = await factory.SignedInClientAsync(admin);
 
-        Assert.Equal(HttpStatusCode.OK, (await adminClient.PostAsync($"/api/v1/users/{user.Id}/disable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await adminClient.PostAsync($"/api/v1/users/{user.Id}/disable", Json.Empty())).StatusCode);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Replay(cookie, "/api/v1/me")).StatusCode);
         var again = await factory.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -9,4 +10,10 @@ public static class Json
     {
         Converters = { new JsonStringEnumConverter() },
     };
+
+    /// <summary>
+    /// The body of a POST that needs none: the API refuses a signed-in POST without a JSON (or other
+    /// non-form) body unless it carries an antiforgery token (docs/security.md, "Browser defences").
+    /// </summary>
+    public static HttpContent Empty() => new StringContent("{}", Encoding.UTF8, "application/json");
 }

@@ -10,18 +10,24 @@ public sealed partial class PageClient(HttpClient client)
 
     public async Task<HttpResponseMessage> SubmitAsync(string path, string handler, IEnumerable<KeyValuePair<string, string>> fields)
     {
+        var form = new List<KeyValuePair<string, string>>(fields)
+        {
+            new("__RequestVerificationToken", await AntiforgeryTokenAsync(client, path)),
+            new("_handler", handler),
+        };
+        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>The antiforgery token of a form on the page (and its cookie, kept by the client), as a script of the app would read it.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
+    {
         var page = await client.GetStringAsync(path);
         var token = AntiforgeryToken().Match(page);
         if (!token.Success)
         {
             throw new InvalidOperationException($"No antiforgery token on {path}");
         }
-        var form = new List<KeyValuePair<string, string>>(fields)
-        {
-            new("__RequestVerificationToken", WebUtility.HtmlDecode(token.Groups[1].Value)),
-            new("_handler", handler),
-        };
-        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
     }
 
     public static async Task<PageClient> SignInAsync(TandemFactory factory, string email, string password = TandemFactory.Password)

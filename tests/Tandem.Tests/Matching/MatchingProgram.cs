@@ -134,7 +134,7 @@ public sealed class MatchingProgram
 
     public async Task<MatchDraftView> RunAsync()
     {
-        var response = await Coordinator.PostAsync($"{Api}/drafts", null);
+        var response = await Coordinator.PostAsync($"{Api}/drafts", Json.Empty());
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"Running failed: {await response.Content.ReadAsStringAsync()}");

@@ -239,7 +239,7 @@ public sealed class PoolMatchingTests(TandemFactory factory) : IClassFixture<Tan
             var expected = client == mentee ? HttpStatusCode.Forbidden : HttpStatusCode.NotFound;
             Assert.Equal(expected, (await client.GetAsync($"{program.Api}/setup")).StatusCode);
             Assert.Equal(expected, (await client.PutAsJsonAsync($"{program.Api}/setup", MatchingProgram.SmallPoolSetup())).StatusCode);
-            Assert.Equal(expected, (await client.PostAsync($"{program.Api}/drafts", null)).StatusCode);
+            Assert.Equal(expected, (await client.PostAsync($"{program.Api}/drafts", Json.Empty())).StatusCode);
             Assert.Equal(expected, (await client.GetAsync($"{program.Api}/drafts/latest")).StatusCode);
             Assert.Equal(expected, (await client.PostAsJsonAsync($"{program.Api}/rules", new { kind = "Forbid", firstEnrolmentId = program.People["Maya Mentor"].EnrolmentId, secondEnrolmentId = program.People["Ella Mentee"].EnrolmentId })).StatusCode);
             Assert.Equal(expected, (await client.GetAsync($"{program.Api}/candidates/{program.People["Ella Mentee"].EnrolmentId}")).StatusCode);

@@ -4,6 +4,7 @@ using Ical.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Features.Meetings;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Meetings;
 
@@ -19,7 +20,7 @@ public sealed class CalendarFeedTests(MeetingFixture fixture) : IClassFixture<Me
         var single = await (await pair.Mentor.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = at.AddHours(3), mode = "Online" })).ReadAsync<List<MeetingView>>();
         await (await other.Mentee.Client.PostAsJsonAsync(other.Meetings, new { startsAt = at, mode = "InPerson", place = "Gym", occurrences = 2 })).ReadAsync<List<MeetingView>>();
 
-        var feed = await (await pair.Mentee.Client.PostAsync("/api/v1/me/calendar-feed", null)).ReadAsync<CalendarFeedView>();
+        var feed = await (await pair.Mentee.Client.PostAsync("/api/v1/me/calendar-feed", Json.Empty())).ReadAsync<CalendarFeedView>();
         Assert.StartsWith("https://tandem.test/calendar/", feed.Url);
         var path = new Uri(feed.Url!).AbsolutePath;
 
@@ -48,8 +49,8 @@ public sealed class CalendarFeedTests(MeetingFixture fixture) : IClassFixture<Me
     public async Task ANewUrlRevokesTheOldOneAndRevokingLeavesNone()
     {
         var pair = await fixture.PairAsync();
-        var first = await (await pair.Mentor.Client.PostAsync("/api/v1/me/calendar-feed", null)).ReadAsync<CalendarFeedView>();
-        var second = await (await pair.Mentor.Client.PostAsync("/api/v1/me/calendar-feed", null)).ReadAsync<CalendarFeedView>();
+        var first = await (await pair.Mentor.Client.PostAsync("/api/v1/me/calendar-feed", Json.Empty())).ReadAsync<CalendarFeedView>();
+        var second = await (await pair.Mentor.Client.PostAsync("/api/v1/me/calendar-feed", Json.Empty())).ReadAsync<CalendarFeedView>();
         var anonymous = fixture.Anonymous();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(new Uri(first.Url!).AbsolutePath)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(second.Url!).AbsolutePath)).StatusCode);

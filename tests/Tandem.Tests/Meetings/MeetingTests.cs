@@ -256,7 +256,7 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         Assert.Equal(["Max Mentor: Coming", "Mo Third: Coming", "Moe Mentee: NotComing"], seen.Answers.Select(a => $"{a.DisplayName}: {a.Answer}"));
 
         // Calendars carry each member's own answer; whoever has not answered still needs to.
-        var feed = await (await third.Client.PostAsync("/api/v1/me/calendar-feed", null)).ReadAsync<CalendarFeedView>();
+        var feed = await (await third.Client.PostAsync("/api/v1/me/calendar-feed", Json.Empty())).ReadAsync<CalendarFeedView>();
         var calendar = Ical.Net.Calendar.Load(await fixture.Anonymous().GetStringAsync(new Uri(feed.Url!).AbsolutePath))!;
         var attendees = Assert.Single(calendar.Events).Attendees.ToDictionary(a => a.CommonName!, a => a.ParticipationStatus);
         Assert.Equal(("ACCEPTED", "ACCEPTED", "DECLINED"), (attendees["Max Mentor"], attendees["Mo Third"], attendees["Moe Mentee"]));
@@ -290,10 +290,10 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
     {
         var pair = await fixture.PairAsync(mentorFree: [.. Enumerable.Range(0, 168)], menteeFree: [.. Enumerable.Range(0, 168)], menteeZone: "America/New_York");
         var ask = $"/api/v1/relationships/{pair.Relationship.Id}/schedule-request";
-        Assert.Equal(HttpStatusCode.Forbidden, (await pair.Mentee.Client.PostAsync(ask, null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.SignInAsync(pair.School.Outsider)).PostAsync(ask, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await pair.Mentee.Client.PostAsync(ask, Json.Empty())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.SignInAsync(pair.School.Outsider)).PostAsync(ask, Json.Empty())).StatusCode);
 
-        var asked = await (await pair.Coordinator.PostAsync(ask, null)).ReadAsync<Tandem.Features.Engagement.AskToScheduleResult>();
+        var asked = await (await pair.Coordinator.PostAsync(ask, Json.Empty())).ReadAsync<Tandem.Features.Engagement.AskToScheduleResult>();
         Assert.Equal((2, 3), (asked.Notified, asked.SuggestedTimes));
         var suggestions = await (await pair.Mentee.Client.GetAsync($"/api/v1/relationships/{pair.Relationship.Id}/meeting-suggestions")).ReadAsync<TimeSuggestions>();
         var first = suggestions.Times[0].ForEachPerson.Single(p => p.UserId == pair.Mentee.User.Id).LocalStartsAt;
@@ -304,7 +304,7 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         Assert.Equal($"/relationships/{pair.Relationship.Id}/meetings", notice.Link);
 
         (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Relationship.Id}/status", new { status = "Paused" })).EnsureSuccessStatusCode();
-        Assert.Equal(HttpStatusCode.Conflict, (await pair.Coordinator.PostAsync(ask, null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await pair.Coordinator.PostAsync(ask, Json.Empty())).StatusCode);
     }
 
     [Fact]

@@ -67,14 +67,14 @@ public sealed class NotificationTests(PairFixture fixture) : IClassFixture<PairF
         var mine = (await ownerClient.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications", Json.Options))!;
 
         Assert.Empty((await otherClient.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications", Json.Options))!.Items);
-        Assert.Equal(HttpStatusCode.NotFound, (await otherClient.PostAsync($"/api/v1/me/notifications/{mine.Items[0].Id}/read", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await otherClient.PostAsync($"/api/v1/me/notifications/{mine.Items[0].Id}/read", Json.Empty())).StatusCode);
 
-        var read = await ownerClient.PostAsync($"/api/v1/me/notifications/{mine.Items[0].Id}/read", null);
+        var read = await ownerClient.PostAsync($"/api/v1/me/notifications/{mine.Items[0].Id}/read", Json.Empty());
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         var unread = (await ownerClient.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications?unread=true", Json.Options))!;
         Assert.Equal("First", Assert.Single(unread.Items).Title);
 
-        Assert.Equal(HttpStatusCode.OK, (await ownerClient.PostAsync("/api/v1/me/notifications/read", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ownerClient.PostAsync("/api/v1/me/notifications/read", Json.Empty())).StatusCode);
         Assert.Empty((await ownerClient.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications?unread=true", Json.Options))!.Items);
         Assert.Equal(HttpStatusCode.BadRequest, (await ownerClient.GetAsync("/api/v1/me/notifications?pageSize=1000")).StatusCode);
     }

@@ -106,7 +106,7 @@ public sealed class InvitationTests(RecruitmentFixture fixture) : IClassFixture<
         var (programId, coordinator, invitee, oldToken) = await InvitedAsync();
         var list = (await coordinator.GetFromJsonAsync<Paged<InvitationView>>($"/api/v1/programs/{programId}/invitations", Json.Options))!;
 
-        var resent = await coordinator.PostAsync($"/api/v1/invitations/{list.Items[0].Id}/resend", null);
+        var resent = await coordinator.PostAsync($"/api/v1/invitations/{list.Items[0].Id}/resend", Json.Empty());
 
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
         Assert.Equal(2, (await resent.Content.ReadFromJsonAsync<InvitationView>(Json.Options))!.SendCount);
@@ -125,11 +125,11 @@ public sealed class InvitationTests(RecruitmentFixture fixture) : IClassFixture<
         var (programId, coordinator, invitee, token) = await InvitedAsync();
         var list = (await coordinator.GetFromJsonAsync<Paged<InvitationView>>($"/api/v1/programs/{programId}/invitations", Json.Options))!;
 
-        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/invitations/{list.Items[0].Id}/revoke", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/invitations/{list.Items[0].Id}/revoke", Json.Empty())).StatusCode);
 
         var client = await fixture.SignInAsync(invitee);
         Assert.Equal(HttpStatusCode.Gone, (await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsync($"/api/v1/invitations/{list.Items[0].Id}/revoke", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsync($"/api/v1/invitations/{list.Items[0].Id}/revoke", Json.Empty())).StatusCode);
     }
 
     [Fact]

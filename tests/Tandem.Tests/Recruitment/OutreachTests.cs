@@ -35,11 +35,11 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
             people.Add(await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync($"Visitor {i}")));
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await people[0].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await people[0].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
-        var second = await people[1].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null);
+        Assert.Equal(HttpStatusCode.OK, (await people[0].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await people[0].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
+        var second = await people[1].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty());
         Assert.Equal(0, (await second.Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!.PlacesLeft);
-        var third = await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null);
+        var third = await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty());
 
         Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
         Assert.Contains("full", await third.Content.ReadAsStringAsync());
@@ -49,7 +49,7 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
 
         // Giving a place back lets the third person in.
         Assert.Equal(HttpStatusCode.OK, (await people[0].DeleteAsync($"/api/v1/information-sessions/{session.Id}/sign-up")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
             people.Add(await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync($"Rush {i}")));
         }
 
-        var responses = await Task.WhenAll(people.Select(p => p.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)));
+        var responses = await Task.WhenAll(people.Select(p => p.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())));
 
         Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
@@ -79,13 +79,13 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
         var outsider = await fixture.SignInAsync(school.Outsider);
 
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/programs/{program.Id}/information-sessions")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
 
         (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
         var listed = (await outsider.GetFromJsonAsync<Paged<InformationSessionView>>($"/api/v1/programs/{program.Id}/information-sessions", Json.Options))!;
         Assert.Equal("Lunchtime taster", Assert.Single(listed.Items).Title);
-        Assert.Equal(HttpStatusCode.OK, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
     }
 
     [Fact]

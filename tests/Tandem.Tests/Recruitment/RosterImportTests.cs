@@ -101,7 +101,10 @@ public sealed class RosterImportTests(RecruitmentFixture fixture) : IClassFixtur
             + $"{emails[0]},\"Smith, Jr.\",Ann,Mentor,Europe/Paris,Year 10\n{emails[1]},Bo,Bee,mentee,,Year 7\n{emails[2]},Cy,Sea,MENTEE,,\n";
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } }, "file", "roster.csv" } };
 
-        var response = await coordinator.PostAsync($"/api/v1/programs/{program.Id}/roster/import", form);
+        // A file upload is a form, which another site could post too: the app's own page supplies the antiforgery token.
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/programs/{program.Id}/roster/import") { Content = form };
+        upload.Headers.Add("RequestVerificationToken", await PageClient.AntiforgeryTokenAsync(coordinator, "/account/password"));
+        var response = await coordinator.SendAsync(upload);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(new RosterImportResult(3, 3), await response.Content.ReadFromJsonAsync<RosterImportResult>(Json.Options));

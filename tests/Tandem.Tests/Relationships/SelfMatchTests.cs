@@ -93,7 +93,7 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         var notifications = await second.Client.GetStringAsync("/api/v1/me/notifications");
         Assert.Contains("declined", notifications);
         var withdrawn = await Read<MentorRequestView>(await second.Client.PostAsync(
-            $"/api/v1/mentor-requests/{(await Read<MentorRequestView>(await AskAsync(program, second, mentor))).Id}/withdraw", null));
+            $"/api/v1/mentor-requests/{(await Read<MentorRequestView>(await AskAsync(program, second, mentor))).Id}/withdraw", Json.Empty()));
         Assert.Equal(MentorRequestStatus.Withdrawn, withdrawn.Status);
     }
 
@@ -174,8 +174,8 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         var lateEnglish = await program.ApproveAsync("Eve Mentee", "mentee", subject: "English");
         var tooLate = await program.ApproveAsync("Zed Mentee", "mentee", subject: "Maths");
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await lateMaths.Client.PostAsync($"{program.Relationships}/late-joiners", null)).StatusCode);
-        var result = await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", null));
+        Assert.Equal(HttpStatusCode.Forbidden, (await lateMaths.Client.PostAsync($"{program.Relationships}/late-joiners", Json.Empty())).StatusCode);
+        var result = await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", Json.Empty()));
 
         Assert.Equal([("Max Mentee", "Mia Mentor"), ("Eve Mentee", "Eli Mentor")], result.Matched.Select(m => (m.MenteeName, m.MentorName)));
         Assert.Equal("Zed Mentee", Assert.Single(result.Unmatched).Name);
@@ -202,9 +202,9 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         (await program.Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/matching/rules",
             new { kind = "Forbid", firstEnrolmentId = english.EnrolmentId, secondEnrolmentId = second.EnrolmentId })).EnsureSuccessStatusCode();
 
-        var result = await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", null));
+        var result = await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", Json.Empty()));
         Assert.Empty(result.Unmatched);
         Assert.Equal([("Max Mentee", "Eli Mentor"), ("Zed Mentee", "Mia Mentor")], result.Matched.Select(m => (m.MenteeName, m.MentorName)));
-        Assert.Empty((await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", null))).Matched);
+        Assert.Empty((await Read<LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", Json.Empty()))).Matched);
     }
 }
