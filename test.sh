@@ -16,6 +16,7 @@ pgbin=/usr/lib/postgresql/15/bin
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x "$pgbin/initdb" ] || need+=(postgresql-15)
+/usr/bin/python3 -c "import scipy" 2>/dev/null || need+=(python3-scipy)   # reference figures for the outcome statistics
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \

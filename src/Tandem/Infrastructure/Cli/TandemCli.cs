@@ -8,7 +8,7 @@ namespace Tandem.Infrastructure.Cli;
 /// <summary>The `tandem` command line: serve (default) and the admin commands.</summary>
 public static class TandemCli
 {
-    private static readonly string[] Commands = ["serve", "migrate", "seed", "solve", "match", "import", "mail", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["serve", "migrate", "seed", "solve", "match", "evaluate", "import", "mail", "--help", "-h", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
@@ -24,6 +24,7 @@ public static class TandemCli
         root.Subcommands.Add(SeedCommand());
         root.Subcommands.Add(SolveCommand.Create());
         root.Subcommands.Add(MatchCommand.Create());
+        root.Subcommands.Add(Tandem.Features.Outcomes.EvaluateCommand.Create());
         root.Subcommands.Add(Tandem.Features.Recruitment.ImportCommand.Create());
         root.Subcommands.Add(Email.OutboxCommand.Create());
 
