@@ -33,6 +33,7 @@ public static class TandemApp
         services.AddTandemData(builder.Configuration, builder.Environment);
         services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
         services.AddProblemDetails();
+        services.AddExceptionHandler<Problems.DatabaseUnavailableHandler>();
         services.AddValidation();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -44,6 +45,7 @@ public static class TandemApp
         services.AddRazorComponents();
         services.AddHttpContextAccessor();
         services.AddTandemForwardedHeaders(builder.Configuration);
+        services.AddTandemDataProtection();
 
         services.AddTandemAccounts();
         services.AddTandemOrganisations();
@@ -73,6 +75,7 @@ public static class TandemApp
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health"),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseApiCsrfGuard();
         app.UseAuthorization();
         app.UseAntiforgery();

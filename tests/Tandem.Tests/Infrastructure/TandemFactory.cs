@@ -24,6 +24,9 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Database:Provider", TestDatabase.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Tandem", ConnectionString);
         builder.UseSetting("Demo:SeedWhenEmpty", "false");
+        // Tests sign in far more often than people do, all from one address; the sign-in limit tests set their own.
+        builder.UseSetting("SignIn:Limits:PerIpPermitLimit", "1000000");
+        builder.UseSetting("SignIn:Limits:PerAccountPermitLimit", "1000000");
     }
 
     public async Task InitializeAsync()

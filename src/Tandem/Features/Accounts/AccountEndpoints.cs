@@ -14,9 +14,9 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Accounts");
-        auth.MapPost("/sign-in", SignIn).AllowAnonymous().WithName("SignIn");
+        auth.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("SignIn");
         auth.MapPost("/sign-out", SignOut).RequireAuthorization().WithName("SignOut");
-        auth.MapPost("/password", ChangePassword).RequireAuthorization().WithName("ChangePassword");
+        auth.MapPost("/password", ChangePassword).RequireAuthorization().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("ChangePassword");
 
         app.MapGet("/api/v1/me", Me).WithTags("Accounts").RequireAuthorization().WithName("Me");
 
@@ -31,7 +31,7 @@ public static class AccountEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInRequest request, SignInUser useCase, HttpContext http)
     {
         var outcome = await useCase.RunAsync(request, http.Request.Headers.UserAgent.ToString());
-        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return outcome.Failure is { } failure ? failure.ToProblem(http.Response) : TypedResults.NoContent();
     }
 
     private static async Task<NoContent> SignOut(ClaimsPrincipal user, SignOutUser useCase)
@@ -43,7 +43,7 @@ public static class AccountEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(ChangePasswordRequest request, ClaimsPrincipal user, ChangePassword useCase, HttpContext http)
     {
         var outcome = await useCase.RunAsync(Actor.From(user), request, http.Request.Headers.UserAgent.ToString());
-        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+        return outcome.Failure is { } failure ? failure.ToProblem(http.Response) : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<MeView>, Microsoft.AspNetCore.Http.HttpResults.NotFound>> Me(ClaimsPrincipal principal, TandemDb db, CancellationToken ct)

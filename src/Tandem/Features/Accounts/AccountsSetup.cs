@@ -20,6 +20,8 @@ public static class AccountsSetup
                 o.Password.RequireUppercase = false;
                 o.Password.RequireNonAlphanumeric = false;
                 o.Password.RequiredUniqueChars = 4;
+                // Applies only to devices that never signed in to the account (SignInUser, ADR 15); the
+                // message in SignInUser.WrongCredentials names these numbers.
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
@@ -53,6 +55,8 @@ public static class AccountsSetup
             .AddPolicy(AdministratorPolicy, p => p.RequireAuthenticatedUser().RequireRole(Actor.AdministratorRole));
         services.AddCascadingAuthenticationState();
 
+        SignInLimits.AddSignInLimits(services);
+        services.AddScoped<KnownDevices>();
         services.AddScoped<SignInUser>();
         services.AddScoped<SignOutUser>();
         services.AddScoped<ChangePassword>();

@@ -17,10 +17,15 @@ public sealed class ChangePasswordRequest
 }
 
 /// <summary>Changes the password and closes every other session of the user; this one continues.</summary>
-public sealed class ChangePassword(UserManager<TandemUser> users, SignInUser signIn, TandemDb db, TimeProvider clock)
+public sealed class ChangePassword(UserManager<TandemUser> users, SignInUser signIn, SignInLimits limits, TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<bool>> RunAsync(Actor actor, ChangePasswordRequest request, string? userAgent)
     {
+        // Someone holding a stolen session cannot guess the current password at leisure.
+        if (limits.TryAttempt("user:" + actor.UserId) is { } limited)
+        {
+            return limited;
+        }
         var user = await users.FindByIdAsync(actor.UserId.ToString());
         if (user is null)
         {

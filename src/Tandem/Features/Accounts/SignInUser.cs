@@ -18,30 +18,50 @@ public sealed class SignInRequest
     public bool RememberMe { get; set; }
 }
 
-/// <summary>Checks the password (with lockout), opens a server-side session and issues the cookie.</summary>
-public sealed class SignInUser(UserManager<TandemUser> users, SignInManager<TandemUser> signIn, TandemDb db, TimeProvider clock)
+/// <summary>
+/// Checks the password, opens a server-side session and issues the cookie. Whatever went wrong (no
+/// such address, a disabled account, a wrong password, a locked account) the answer is the same text
+/// after the same work (one password hash check), so the answer does not tell whether an address has
+/// an account. Lockout and the per-account limit apply only to devices that never signed in to the
+/// account (ADR 15).
+/// </summary>
+public sealed class SignInUser(
+    UserManager<TandemUser> users, SignInManager<TandemUser> signIn, IPasswordHasher<TandemUser> hasher,
+    KnownDevices devices, SignInLimits limits, TandemDb db, TimeProvider clock)
 {
-    public const string WrongCredentials = "The e-mail or password is not right.";
+    public const string WrongCredentials =
+        "The e-mail or password is not right. After 5 wrong passwords an account opens for 15 minutes only on devices it has signed in on before.";
+
+    // A real hash of a random password: checking against it costs what checking a real account costs.
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<TandemUser>().HashPassword(new TandemUser(), Guid.NewGuid().ToString()));
 
     public async Task<Outcome<Guid>> RunAsync(SignInRequest request, string? userAgent)
     {
-        var user = await users.FindByEmailAsync(request.Email.Trim());
-        if (user is null || user.IsDisabled)
+        var email = request.Email.Trim();
+        var user = await users.FindByEmailAsync(email);
+        var knownDevice = user is not null && devices.Knows(user.Id);
+        if (!knownDevice && limits.TryAttempt("email:" + users.NormalizeEmail(email)) is { } limited)
         {
-            return Invalid.Field(nameof(request.Password), WrongCredentials);
+            return limited;
         }
-        var check = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (check.IsLockedOut)
+        if (user is null || user.IsDisabled || (!knownDevice && await users.IsLockedOutAsync(user)))
         {
-            return Invalid.Field(nameof(request.Password), "Too many failed attempts: this account is locked for 15 minutes.");
+            hasher.VerifyHashedPassword(new TandemUser(), DummyHash.Value, request.Password);
+            return Wrong();
         }
-        if (!check.Succeeded)
+        if (!await users.CheckPasswordAsync(user, request.Password))
         {
-            return Invalid.Field(nameof(request.Password), WrongCredentials);
+            await users.AccessFailedAsync(user); // the fifth in a row locks the account (AccountsSetup)
+            return Wrong();
         }
+        // The owner got in: their count starts again. A lock set by strangers stays for other devices.
+        await users.ResetAccessFailedCountAsync(user);
+        devices.Remember(user.Id);
         await StartSessionAsync(user, request.RememberMe, userAgent);
         return user.Id;
     }
+
+    private static Invalid Wrong() => Invalid.Field(nameof(SignInRequest.Password), WrongCredentials);
 
     /// <summary>Opens a session row and signs the user in with a cookie that names it.</summary>
     internal async Task StartSessionAsync(TandemUser user, bool persistent, string? userAgent)

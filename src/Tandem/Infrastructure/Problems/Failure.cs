@@ -12,6 +12,12 @@ public sealed record Forbidden(string Detail) : Failure("Forbidden", Detail);
 /// <summary>The request clashes with the object's current state (a transition not allowed, a duplicate).</summary>
 public sealed record Conflict(string Detail) : Failure("Conflict", Detail);
 
+/// <summary>Too many attempts (a rate limit); the caller may try again after <paramref name="RetryAfter"/>.</summary>
+public sealed record TooManyRequests(string Detail, TimeSpan RetryAfter) : Failure("Too many requests", Detail)
+{
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
+}
+
 /// <summary>The request is well-formed but its values break a rule; errors are keyed by field.</summary>
 public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors)
     : Failure("One or more validation errors occurred.", string.Join(" ", Errors.SelectMany(e => e.Value)))

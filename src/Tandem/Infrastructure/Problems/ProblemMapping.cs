@@ -11,8 +11,19 @@ public static class ProblemMapping
         Forbidden => StatusCodes.Status403Forbidden,
         Conflict => StatusCodes.Status409Conflict,
         Invalid => StatusCodes.Status400BadRequest,
+        TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
+
+    /// <summary>The problem, and for a rate limit the Retry-After header it needs on the response.</summary>
+    public static ProblemHttpResult ToProblem(this Failure failure, HttpResponse response)
+    {
+        if (failure is TooManyRequests limited)
+        {
+            response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString();
+        }
+        return failure.ToProblem();
+    }
 
     public static ProblemHttpResult ToProblem(this Failure failure)
     {
