@@ -55,11 +55,15 @@ public static class DatabaseSetup
         db.ReplaceService<IMigrationsAssembly, NameMatchedMigrationsAssembly>();
     }
 
-    /// <summary>Applies pending migrations of the configured provider.</summary>
+    /// <summary>
+    /// Applies pending migrations of the configured provider, then the data repairs that SQL migrations cannot
+    /// express on both providers (idempotent, so they run every time: ADR 13).
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
         await db.Database.MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<Features.Relationships.SplitMergedRelationships>().RunAsync(ct);
     }
 }

@@ -87,6 +87,39 @@ public sealed class Relationship
 
     public void FlagPoorFit(DateTime at) => PoorFitFlaggedAt ??= at;
 
+    /// <summary>
+    /// Splitting a group that should have been pairs (ADR 13): this relationship becomes the pair of one of its
+    /// mentees, with that mentee's own match reasons and the poor-fit flag of the answers given in the pair.
+    /// </summary>
+    public void NarrowToPair(string? matchExplanation, int? matchScore, DateTime? poorFitFlaggedAt)
+    {
+        Kind = RelationshipKind.Pair;
+        MatchExplanation = matchExplanation;
+        MatchScore = matchScore;
+        PoorFitFlaggedAt = poorFitFlaggedAt;
+    }
+
+    /// <summary>The pair split off a group for another of its mentees: the same history (status, dates, who changed it), a new id.</summary>
+    public Relationship SplitOffPair(string? matchExplanation, int? matchScore, DateTime? poorFitFlaggedAt) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        ProgramId = ProgramId,
+        Kind = RelationshipKind.Pair,
+        Status = Status,
+        StartsOn = StartsOn,
+        CreatedAt = CreatedAt,
+        CreatedByUserId = CreatedByUserId,
+        EndedAt = EndedAt,
+        EndReason = EndReason,
+        Source = Source,
+        MatchExplanation = matchExplanation,
+        MatchScore = matchScore,
+        StatusChangedAt = StatusChangedAt,
+        StatusChangedByUserId = StatusChangedByUserId,
+        PreviousRelationshipId = PreviousRelationshipId,
+        PoorFitFlaggedAt = poorFitFlaggedAt,
+    };
+
     private bool Move(RelationshipStatus next, Guid by, DateTime at, string? reason)
     {
         if (!AllowedNext(Status).Contains(next))

@@ -29,6 +29,7 @@ public static class RelationshipEndpoints
         .AddScoped<WithdrawMentorRequest>()
         .AddScoped<ExpireMentorRequests>()
         .AddScoped<MatchLateJoiners>()
+        .AddScoped<SplitMergedRelationships>()
         .AddHostedService<MentorRequestTimeoutWorker>();
 
     public static IEndpointRouteBuilder MapRelationships(this IEndpointRouteBuilder app)
