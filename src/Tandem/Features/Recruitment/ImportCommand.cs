@@ -17,6 +17,10 @@ public static class ImportCommand
         var file = new Argument<FileInfo>("file") { Description = "The roster CSV (columns: email, first_name, last_name, role; optional time_zone, group)." };
         var program = new Option<Guid>("--program") { Description = "The id of the program to invite the roster to.", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check the file and print what would be imported; write and send nothing." };
+        var encoding = new Option<string?>("--encoding")
+        {
+            Description = "The file's encoding when it has no byte-order mark: utf-8 (the default), utf-16le, utf-16be or windows-1252.",
+        };
         var roster = new Command("roster", "Invite a roster of participants from a CSV file. All rows are checked first; nothing is written if any row is invalid.")
         {
             TreatUnmatchedTokensAsErrors = false,
@@ -24,6 +28,7 @@ public static class ImportCommand
         roster.Arguments.Add(file);
         roster.Options.Add(program);
         roster.Options.Add(dryRun);
+        roster.Options.Add(encoding);
         roster.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -46,7 +51,7 @@ public static class ImportCommand
                 await error.WriteLineAsync($"The file is larger than {limit / 1024} KB.");
                 return 2;
             }
-            var csv = await File.ReadAllTextAsync(path.FullName, ct);
+            var csv = new RosterFile(await File.ReadAllBytesAsync(path.FullName, ct), parse.GetValue(encoding));
             await using var scope = app.Services.CreateAsyncScope();
             var operatorActor = new Actor(Guid.Empty, IsAdministrator: true);
             var programId = parse.GetValue(program);
@@ -60,6 +65,10 @@ public static class ImportCommand
             if (!preview.Value!.IsValid)
             {
                 return await ReportAsync(error, preview.Value.Errors);
+            }
+            if (preview.Value.Encoding == RosterEncoding.Windows1252)
+            {
+                await error.WriteLineAsync("The file is not UTF-8; it was read as Windows-1252.");
             }
             if (parse.GetValue(dryRun))
             {

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -19,7 +18,8 @@ public sealed class AcceptInvitationRequest
 public static class RecruitmentEndpoints
 {
     // Not declared with Accepts(): the content-type matcher would answer 415 before authentication does.
-    private const string RosterBody = "Body: the roster CSV as text/csv, or a multipart/form-data upload with one file (see docs/formats.md, Roster CSV). 413 beyond the size limit.";
+    private const string RosterBody = "Body: the roster CSV as text/csv, or a multipart/form-data upload with one file (see docs/formats.md, Roster CSV); "
+        + "UTF-8 unless a byte-order mark or a charset parameter (utf-16, windows-1252) says otherwise. 413 beyond the size limit; the caller's access is checked before the body is read.";
 
     public static IServiceCollection AddTandemRecruitment(this IServiceCollection services)
     {
@@ -124,19 +124,32 @@ public static class RecruitmentEndpoints
     private static async Task<Results<Ok<RosterPreview>, ProblemHttpResult>> PreviewRosterFile(
         Guid programId, HttpRequest http, ClaimsPrincipal user, PreviewRoster useCase, IOptions<RecruitmentOptions> options, CancellationToken ct)
     {
-        var csv = await ReadRosterAsync(http, options.Value.MaxRosterBytes, ct);
-        return csv.Failure is { } failure ? failure.ToRecruitmentProblem() : Ok(await useCase.RunAsync(Actor.From(user), programId, csv.Value!, ct));
+        var actor = Actor.From(user);
+        if (await useCase.RefusalAsync(actor, programId, ct) is { } refused)
+        {
+            return refused.ToRecruitmentProblem();
+        }
+        var file = await ReadRosterAsync(http, options.Value.MaxRosterBytes, ct);
+        return file.Failure is { } failure ? failure.ToRecruitmentProblem() : Ok(await useCase.RunAsync(actor, programId, file.Value!, ct));
     }
 
     private static async Task<Results<Ok<RosterImportResult>, ProblemHttpResult>> ImportRosterFile(
-        Guid programId, HttpRequest http, ClaimsPrincipal user, ImportRoster useCase, IOptions<RecruitmentOptions> options, CancellationToken ct)
+        Guid programId, HttpRequest http, ClaimsPrincipal user, PreviewRoster access, ImportRoster useCase, IOptions<RecruitmentOptions> options, CancellationToken ct)
     {
-        var csv = await ReadRosterAsync(http, options.Value.MaxRosterBytes, ct);
-        return csv.Failure is { } failure ? failure.ToRecruitmentProblem() : Ok(await useCase.RunAsync(Actor.From(user), programId, csv.Value!, ct));
+        var actor = Actor.From(user);
+        if (await access.RefusalAsync(actor, programId, ct) is { } refused)
+        {
+            return refused.ToRecruitmentProblem();
+        }
+        var file = await ReadRosterAsync(http, options.Value.MaxRosterBytes, ct);
+        return file.Failure is { } failure ? failure.ToRecruitmentProblem() : Ok(await useCase.RunAsync(actor, programId, file.Value!, ct));
     }
 
-    /// <summary>The CSV from a text/csv body or the first file of a multipart form, refused with 413 beyond the limit.</summary>
-    internal static async Task<Outcome<string>> ReadRosterAsync(HttpRequest http, long limit, CancellationToken ct)
+    /// <summary>
+    /// The roster's bytes and declared charset, from a text/csv body or the first file of a multipart form, refused
+    /// with 413 beyond the limit. Called only once the caller is known to be allowed: nothing is read for a stranger.
+    /// </summary>
+    internal static async Task<Outcome<RosterFile>> ReadRosterAsync(HttpRequest http, long limit, CancellationToken ct)
     {
         var tooLarge = new TooLarge($"A roster file may be at most {limit / 1024} KB.");
         if (http.ContentLength > limit + 64 * 1024)
@@ -144,9 +157,21 @@ public static class RecruitmentEndpoints
             return tooLarge;
         }
         Stream body;
+        string? charset;
         if (http.HasFormContentType)
         {
-            var form = await http.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await http.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = limit + 64 * 1024 }, ct);
+            }
+            catch (InvalidDataException e)
+            {
+                // Over the multipart limit (a chunked body has no Content-Length to check first), or a broken form.
+                return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                    ? tooLarge
+                    : Invalid.Field("file", "The upload is not a readable multipart form.");
+            }
             var file = form.Files.FirstOrDefault();
             if (file is null)
             {
@@ -157,10 +182,12 @@ public static class RecruitmentEndpoints
                 return tooLarge;
             }
             body = file.OpenReadStream();
+            charset = CharsetOf(file.ContentType) ?? form["charset"].FirstOrDefault();
         }
         else
         {
             body = http.Body;
+            charset = CharsetOf(http.ContentType);
         }
         await using (body)
         {
@@ -175,9 +202,12 @@ public static class RecruitmentEndpoints
                     return tooLarge;
                 }
             }
-            return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            return new RosterFile(buffer.ToArray(), charset);
         }
     }
+
+    private static string? CharsetOf(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media) && media.Charset.HasValue ? media.Charset.Value : null;
 
     private static async Task<Results<Ok<NominationView>, ProblemHttpResult>> Nominate(Guid programId, NominateRequest request, ClaimsPrincipal user, NominateCandidate useCase, CancellationToken ct) =>
         Ok(await useCase.RunAsync(Actor.From(user), programId, request, ct));

@@ -17,7 +17,8 @@ public sealed record RosterError(int Row, string? Column, string Message)
 
 public sealed record RosterRow(int Row, string Email, string FirstName, string LastName, ProgramRole Role, string? TimeZoneId, string? Group);
 
-public sealed record RosterPreview(int RowCount, IReadOnlyList<RosterRow> Rows, IReadOnlyList<RosterError> Errors)
+/// <summary>What a roster upload would do. <paramref name="Encoding"/> is how the file's bytes were read (utf-8, utf-16le, utf-16be, windows-1252).</summary>
+public sealed record RosterPreview(int RowCount, IReadOnlyList<RosterRow> Rows, IReadOnlyList<RosterError> Errors, string? Encoding = null)
 {
     public bool IsValid => Errors.Count == 0;
 }
@@ -72,7 +73,11 @@ public static class RosterCsv
         for (var i = 0; i < header.Length; i++)
         {
             var name = Canonical(header[i]);
-            if (name.Length == 0)
+            if (name.Contains('\0'))
+            {
+                errors.Add(new RosterError(1, $"column {i + 1}", "This column's name holds a NUL character (byte 0). The file may be damaged, or UTF-16 without a byte-order mark."));
+            }
+            else if (name.Length == 0)
             {
                 errors.Add(new RosterError(1, $"column {i + 1}", "This column has no name."));
             }
@@ -104,6 +109,15 @@ public static class RosterCsv
             string Field(string column) =>
                 columns.TryGetValue(column, out var index) && index < csv.FieldCount ? csv.GetString(index).Trim() : "";
             var rowErrors = errors.Count;
+            for (var i = 0; i < csv.FieldCount; i++)
+            {
+                if (csv.GetString(i).Contains('\0'))
+                {
+                    // PostgreSQL cannot store it, and no name holds one: a damaged file or UTF-16 without a byte-order mark.
+                    errors.Add(new RosterError(row, i < header.Length ? Canonical(header[i]).Replace("\0", "") : $"column {i + 1}",
+                        "This value holds a NUL character (byte 0), which no name or address can contain. The file may be damaged, or UTF-16 without a byte-order mark."));
+                }
+            }
             if (csv.FieldCount > header.Length && Enumerable.Range(header.Length, csv.FieldCount - header.Length).Any(i => !csv.IsEmpty(i)))
             {
                 errors.Add(new RosterError(row, null, $"This row has {csv.FieldCount} values but the header names {header.Length} columns."));
@@ -191,26 +205,50 @@ public static class RosterCsv
 /// </summary>
 public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<RecruitmentOptions> options, TimeProvider clock)
 {
-    public async Task<Outcome<RosterPreview>> RunAsync(Actor actor, Guid programId, string csv, CancellationToken ct = default)
+    /// <summary>Checks an uploaded file: its bytes are decoded first (RosterEncoding), and an undecodable file is reported like a bad row.</summary>
+    public Task<Outcome<RosterPreview>> RunAsync(Actor actor, Guid programId, RosterFile file, CancellationToken ct = default) =>
+        RunAsync(actor, programId, () => RosterEncoding.Decode(file), ct);
+
+    /// <summary>Checks roster text (a confirmation posts back the text it previewed).</summary>
+    public Task<Outcome<RosterPreview>> RunAsync(Actor actor, Guid programId, string csv, CancellationToken ct = default) =>
+        RunAsync(actor, programId, () => new RosterText(csv, null), ct);
+
+    private async Task<Outcome<RosterPreview>> RunAsync(Actor actor, Guid programId, Func<Outcome<RosterText>> read, CancellationToken ct)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await FindRecruitingAsync(db, access, actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;
         }
-        var program = found.Value!;
-        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
-        {
-            return notRecruiting;
-        }
-        return await CheckAsync(program, csv, ct);
+        var text = read();
+        return text.Failure is RosterInvalid undecodable
+            ? new RosterPreview(0, [], undecodable.Errors)
+            : await CheckAsync(found.Value!, text.Value!, ct);
     }
 
-    internal async Task<RosterPreview> CheckAsync(MentorshipProgram program, string csv, CancellationToken ct)
+    /// <summary>
+    /// Whether the actor may upload a roster to the program now: the endpoints ask this before they read a byte of
+    /// the body, so that a stranger's upload is 404 (not 413) whatever its size.
+    /// </summary>
+    public async Task<Failure?> RefusalAsync(Actor actor, Guid programId, CancellationToken ct = default) =>
+        (await FindRecruitingAsync(db, access, actor, programId, ct)).Failure;
+
+    internal static async Task<Outcome<MentorshipProgram>> FindRecruitingAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct)
     {
+        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        if (found.Failure is not null)
+        {
+            return found;
+        }
+        return RecruitmentRules.NotRecruitingProblem(found.Value!) is { } notRecruiting ? notRecruiting : found;
+    }
+
+    internal async Task<RosterPreview> CheckAsync(MentorshipProgram program, RosterText roster, CancellationToken ct)
+    {
+        var csv = roster.Text;
         if (Encoding.UTF8.GetByteCount(csv) > options.Value.MaxRosterBytes)
         {
-            return new RosterPreview(0, [], [new RosterError(0, null, $"The file is larger than {options.Value.MaxRosterBytes / 1024} KB.")]);
+            return new RosterPreview(0, [], [new RosterError(0, null, $"The file is larger than {options.Value.MaxRosterBytes / 1024} KB.")], roster.Encoding);
         }
         var (rows, errors, count) = RosterCsv.Read(new StringReader(csv), program, options.Value.MaxRosterRows);
         var emails = rows.Select(r => Invitation.Normalize(r.Email)).ToList();
@@ -230,7 +268,7 @@ public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<Re
                 }
             }
         }
-        return new RosterPreview(count, rows, errors.OrderBy(e => e.Row).ToList());
+        return new RosterPreview(count, rows, errors.OrderBy(e => e.Row).ToList(), roster.Encoding);
     }
 }
 
@@ -240,19 +278,26 @@ public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<Re
 /// </summary>
 public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoster preview, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
 {
-    public async Task<Outcome<RosterImportResult>> RunAsync(Actor actor, Guid programId, string csv, CancellationToken ct = default)
+    public Task<Outcome<RosterImportResult>> RunAsync(Actor actor, Guid programId, RosterFile file, CancellationToken ct = default) =>
+        RunAsync(actor, programId, () => RosterEncoding.Decode(file), ct);
+
+    public Task<Outcome<RosterImportResult>> RunAsync(Actor actor, Guid programId, string csv, CancellationToken ct = default) =>
+        RunAsync(actor, programId, () => new RosterText(csv, null), ct);
+
+    private async Task<Outcome<RosterImportResult>> RunAsync(Actor actor, Guid programId, Func<Outcome<RosterText>> read, CancellationToken ct)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await PreviewRoster.FindRecruitingAsync(db, access, actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;
         }
         var program = found.Value!;
-        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
+        var text = read();
+        if (text.Failure is { } undecodable)
         {
-            return notRecruiting;
+            return undecodable;
         }
-        var checkedRoster = await preview.CheckAsync(program, csv, ct);
+        var checkedRoster = await preview.CheckAsync(program, text.Value!, ct);
         if (!checkedRoster.IsValid)
         {
             return new RosterInvalid(checkedRoster.Errors);
