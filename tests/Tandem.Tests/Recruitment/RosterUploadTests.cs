@@ -57,9 +57,13 @@ public sealed partial class RosterUploadTests(RecruitmentFixture fixture) : ICla
         var text = $"{Header}{email},Zoë,Ødegård,mentee\n";
         var encoding = bigEndian ? Encoding.BigEndianUnicode : Encoding.Unicode;
         byte[] file = [.. encoding.GetPreamble(), .. encoding.GetBytes(text)];
-        var form = new MultipartFormDataContent { { Bytes(file, "text/csv"), "file", "roster.csv" } };
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/programs/{program.Id}/roster/import")
+        {
+            Content = new MultipartFormDataContent { { Bytes(file, "text/csv"), "file", "roster.csv" } },
+        };
+        upload.Headers.Add("RequestVerificationToken", await PageClient.AntiforgeryTokenAsync(coordinator, "/account/password"));
 
-        var response = await coordinator.PostAsync($"/api/v1/programs/{program.Id}/roster/import", form);
+        var response = await coordinator.SendAsync(upload);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var invitation = Assert.Single(await InvitationsAsync(program.Id));
