@@ -4,7 +4,17 @@ using Tandem.Bench;
 using Tandem.Matching;
 
 // dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive] [--k 6] [--kk 0] [--trace]
+// dotnet run -c Release --project bench/Tandem.Bench -- explicit-gen F.json F.txt     (instance F, issue 14)
+// dotnet run -c Release --project bench/Tandem.Bench -- ortools-solve F.json [OUT.json]
 // dotnet run -c Release --project bench/Tandem.Bench -- [BenchmarkDotNet arguments, e.g. --filter *]
+if (args.Length == 3 && args[0] == "explicit-gen")
+{
+    ExplicitInstance.Write(args[1], args[2]);
+    return 0;
+}
+if (args.Length == 2 && args[0] == "explicit-json") return ExplicitInstance.JsonPhases(args[1]);
+if (args.Length == 2 && args[0] == "explicit-core") return ExplicitInstance.SolveCore(args[1]);
+if (args.Length is 2 or 3 && args[0] == "ortools-solve") return OrToolsFileSolve.Run(args[1], args.Length == 3 ? args[2] : null);
 if (args.Length >= 2 && args[0] == "whole")
 {
     var ortools = args.Contains("--ortools");

@@ -48,87 +48,10 @@ public static class OptimalAssignment
         for (var j = 0; j < m; j++)
             if (caps[j] < 0) throw new ArgumentException($"Mentor {j} has a negative capacity.", nameof(problem));
 
-        var pairs = problem.Pairs ?? [];
-        var rowCount = new int[n + 1];
-        foreach (var p in pairs)
-        {
-            if ((uint)p.Mentee >= (uint)n) throw new ArgumentException($"Pair ({p.Mentee}, {p.Mentor}): mentee index out of range.", nameof(problem));
-            if ((uint)p.Mentor >= (uint)m) throw new ArgumentException($"Pair ({p.Mentee}, {p.Mentor}): mentor index out of range.", nameof(problem));
-            if (p.Score > MaxExplicitScore || p.Score < -MaxExplicitScore) throw new ArgumentException($"Pair ({p.Mentee}, {p.Mentor}): score magnitude above 2^40.", nameof(problem));
-            rowCount[p.Mentee + 1]++;
-        }
-        for (var i = 0; i < n; i++) rowCount[i + 1] += rowCount[i];
-        var rowStart = (int[])rowCount.Clone();
-        var allMentor = new int[pairs.Count];
-        var allScore = new long[pairs.Count];
-        var fill = (int[])rowCount.Clone();
-        foreach (var p in pairs)
-        {
-            var at = fill[p.Mentee]++;
-            allMentor[at] = p.Mentor;
-            allScore[at] = p.Score;
-        }
-        var stamp = new int[m];
-        for (var i = 0; i < n; i++)
-            for (var e = rowStart[i]; e < rowStart[i + 1]; e++)
-            {
-                if (stamp[allMentor[e]] == i + 1) throw new ArgumentException($"Pair ({i}, {allMentor[e]}) is listed twice.", nameof(problem));
-                stamp[allMentor[e]] = i + 1;
-            }
-
-        long ScoreOf(int i, int j)
-        {
-            for (var e = rowStart[i]; e < rowStart[i + 1]; e++) if (allMentor[e] == j) return allScore[e];
-            return long.MinValue;
-        }
-
-        var locks = ApplyLocks(n, caps, problem.LockedPairs, (i, j) => ScoreOf(i, j) != long.MinValue);
-
-        long smin = long.MaxValue, smax = long.MinValue;
-        for (var i = 0; i < n; i++)
-        {
-            if (locks.MentorOf[i] >= 0) continue;
-            for (var e = rowStart[i]; e < rowStart[i + 1]; e++)
-            {
-                smin = Math.Min(smin, allScore[e]);
-                smax = Math.Max(smax, allScore[e]);
-            }
-        }
-        var bonus = CardinalityBonus(problem.Objective, smin, smax, n, locks.Residual);
-
-        // Working graph: all pairs of free mentees (max-score drops pairs that cannot help).
-        var start = new int[n + 1];
-        var adj = new List<int>(pairs.Count);
-        var w = new List<long>(pairs.Count);
-        for (var i = 0; i < n; i++)
-        {
-            if (locks.MentorOf[i] < 0)
-                for (var e = rowStart[i]; e < rowStart[i + 1]; e++)
-                {
-                    var weight = allScore[e] + bonus;
-                    if (weight <= 0) continue;
-                    adj.Add(allMentor[e]);
-                    w.Add(weight);
-                }
-            start[i + 1] = adj.Count;
-        }
-
-        var solver = new SparseAssignmentSolver(n, locks.Residual, start, adj.ToArray(), w.ToArray());
-        solver.Run();
-        var u = solver.MenteeDuals;
-        var v = solver.MentorDuals;
-
-        // Certificate: every listed pair of a free mentee, one by one.
-        var feasible = CheckStructure(solver, locks, n, m, out var _);
-        for (var i = 0; i < n && feasible; i++)
-        {
-            if (locks.MentorOf[i] >= 0) continue;
-            for (var e = rowStart[i]; e < rowStart[i + 1]; e++)
-                if (u[i] + v[allMentor[e]] < allScore[e] + bonus) { feasible = false; break; }
-        }
-        if (!feasible) throw new InvalidOperationException("Internal error: the assignment's optimality certificate does not hold.");
-
-        return Assemble(solver, locks, bonus, n, ScoreOf, new SolveStatistics(pairs.Count, adj.Count, 1, pairs.Count));
+        var rows = ExplicitRows.FromPairs(n, caps, problem.Pairs ?? []);
+        var (mentee, mentor) = rows.FirstRepeatedPair();
+        if (mentee >= 0) throw new ArgumentException($"Pair ({mentee}, {mentor}) is listed twice.", nameof(problem));
+        return rows.Solve(problem.Objective, problem.LockedPairs);
     }
 
     /// <summary>

@@ -115,7 +115,7 @@ internal sealed class SparseAssignmentSolver
         _pred = new int[_m];
         _seen = new int[_m];
         _settled = new int[_m];
-        _heap = new MinHeap(Math.Max(16, Math.Min(adj.Length + 1, 1 << 20)));
+        _heap = new MinHeap(Math.Max(16, Math.Min(adj.Length + 1, 4096))); // grows on demand: untouched memory costs page faults in a fresh process
     }
 
     public int[] MentorOf => _mentorOf;

@@ -18,9 +18,16 @@ internal static class JsonRead
                 throw new MatchingProblemException(Join(path, p.Name), $"unknown property (expected one of: {string.Join(", ", known)})");
     }
 
+    public static void NoUnknownProperties(ProblemDocument doc, string[] known)
+    {
+        foreach (var name in doc.Names)
+            if (!known.Contains(name))
+                throw new MatchingProblemException(name, $"unknown property (expected one of: {string.Join(", ", known)})");
+    }
+
     private static string Join(string path, string name) => string.IsNullOrEmpty(path) ? name : $"{path}.{name}";
 
-    public static JsonElement Array(JsonElement root, string name, bool required)
+    public static JsonElement Array(ProblemDocument root, string name, bool required)
     {
         if (!root.TryGetProperty(name, out var el))
         {
@@ -31,7 +38,7 @@ internal static class JsonRead
         return el;
     }
 
-    public static List<ParsedParticipant> Participants(JsonElement root, string name, bool withCapacity, bool withPreferences)
+    public static List<ParsedParticipant> Participants(ProblemDocument root, string name, bool withCapacity, bool withPreferences)
     {
         var arr = Array(root, name, required: true);
         var list = new List<ParsedParticipant>();
@@ -138,27 +145,7 @@ internal static class JsonRead
         return x;
     }
 
-    public static List<ScoredPair> ScoredPairs(JsonElement arr, Dictionary<string, int> mentees, Dictionary<string, int> mentors)
-    {
-        if (arr.ValueKind != JsonValueKind.Array) throw new MatchingProblemException("pairs", "must be an array");
-        var list = new List<ScoredPair>();
-        var seen = new HashSet<(int, int)>();
-        var k = 0;
-        foreach (var el in arr.EnumerateArray())
-        {
-            var path = $"pairs[{k++}]";
-            if (el.ValueKind != JsonValueKind.Object) throw new MatchingProblemException(path, "must be an object {\"mentee\", \"mentor\", \"score\"}");
-            NoUnknownProperties(el, path, ["mentee", "mentor", "score"]);
-            var i = Ref(el, path, "mentee", mentees, "mentee");
-            var j = Ref(el, path, "mentor", mentors, "mentor");
-            var s = Integer(el, path, "score", -OptimalAssignment.MaxExplicitScore, OptimalAssignment.MaxExplicitScore);
-            if (!seen.Add((i, j))) throw new MatchingProblemException(path, "this mentee–mentor pair is listed twice");
-            list.Add(new ScoredPair(i, j, s));
-        }
-        return list;
-    }
-
-    public static List<MenteeMentor> PairRefs(JsonElement root, string name, Dictionary<string, int> mentees, Dictionary<string, int> mentors)
+    public static List<MenteeMentor> PairRefs(ProblemDocument root, string name, Dictionary<string, int> mentees, Dictionary<string, int> mentors)
     {
         var list = new List<MenteeMentor>();
         var arr = Array(root, name, required: false);

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Tandem.Matching;
@@ -19,56 +20,72 @@ public static class MatchingProblemJson
     public static string Solve(string json, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument doc;
-        try
+        using var output = new MemoryStream();
+        Solve(Encoding.UTF8.GetBytes(json), output, indented);
+        return Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
+    }
+
+    /// <summary>Solves a problem file and writes the result document to a stream.</summary>
+    /// <param name="path">The problem file (UTF-8 JSON). It is mapped into memory, not copied.</param>
+    /// <param name="output">Where the result goes; written as it is produced, not flushed or closed.</param>
+    /// <param name="indented">Whether to indent the output.</param>
+    /// <exception cref="MatchingProblemException">The document is malformed.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
+    public static void SolveFile(string path, Stream output, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var file = MappedFile.Open(path);
+        Solve(file.Memory, output, indented);
+    }
+
+    /// <summary>
+    /// Solves a problem document given as UTF-8 bytes and writes the result document to a stream. The
+    /// document is read in one pass with <see cref="Utf8JsonReader"/>; an explicit <c>pairs</c> list is
+    /// streamed into the solver's arrays without building a document, and errors in it carry their
+    /// line and column.
+    /// </summary>
+    /// <param name="utf8Json">The problem, as UTF-8 JSON.</param>
+    /// <param name="output">Where the result goes; written as it is produced, not flushed or closed.</param>
+    /// <param name="indented">Whether to indent the output.</param>
+    /// <exception cref="MatchingProblemException">The document is malformed.</exception>
+    public static void Solve(ReadOnlyMemory<byte> utf8Json, Stream output, bool indented = true)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var doc = ProblemDocument.Read(utf8Json);
+        var objective = "max-matched-then-score";
+        if (doc.TryGetProperty("objective", out var o))
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 32 });
+            if (o.ValueKind != JsonValueKind.String || !Objectives.Contains(o.GetString()))
+                throw new MatchingProblemException("objective", $"must be one of {string.Join(", ", Objectives.Select(x => $"\"{x}\""))}");
+            objective = o.GetString()!;
         }
-        catch (JsonException e)
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        switch (objective)
         {
-            throw new MatchingProblemException("", $"not valid JSON ({e.Message})");
+            case "peer-pairs":
+            case "peer-groups":
+                PeerJson.Solve(doc, objective, writer);
+                break;
+            default:
+                SolveBipartite(doc, objective, writer);
+                break;
         }
-        using (doc)
-        {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw new MatchingProblemException("", "the problem must be a JSON object");
-            var objective = "max-matched-then-score";
-            if (root.TryGetProperty("objective", out var o))
-            {
-                if (o.ValueKind != JsonValueKind.String || !Objectives.Contains(o.GetString()))
-                    throw new MatchingProblemException("objective", $"must be one of {string.Join(", ", Objectives.Select(x => $"\"{x}\""))}");
-                objective = o.GetString()!;
-            }
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                switch (objective)
-                {
-                    case "peer-pairs":
-                    case "peer-groups":
-                        PeerJson.Solve(root, objective, writer);
-                        break;
-                    default:
-                        SolveBipartite(root, objective, writer);
-                        break;
-                }
-            }
-            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-        }
+        writer.Flush();
     }
 
     private static readonly string[] BipartiteProperties = ["objective", "mentors", "mentees", "pairs", "criteria", "locked", "forbidden", "explain"];
 
-    private static void SolveBipartite(JsonElement root, string objective, Utf8JsonWriter writer)
+    private static void SolveBipartite(ProblemDocument root, string objective, Utf8JsonWriter writer)
     {
-        JsonRead.NoUnknownProperties(root, "", BipartiteProperties);
+        JsonRead.NoUnknownProperties(root, BipartiteProperties);
         var stable = objective == "stable";
         var mentors = JsonRead.Participants(root, "mentors", withCapacity: true, withPreferences: stable);
         var mentees = JsonRead.Participants(root, "mentees", withCapacity: false, withPreferences: stable);
         var mentorIndex = JsonRead.IndexById(mentors, "mentors");
         var menteeIndex = JsonRead.IndexById(mentees, "mentees");
         var caps = mentors.Select(p => p.Capacity).ToArray();
-        var hasPairs = root.TryGetProperty("pairs", out var pairsEl);
+        var hasPairs = root.HasPairs;
         var hasCriteria = root.TryGetProperty("criteria", out var criteriaEl);
         if (hasPairs && hasCriteria) throw new MatchingProblemException("criteria", "give either \"pairs\" or \"criteria\", not both");
         var hasPreferences = stable && (mentees.Any(p => p.Preferences is not null) || mentors.Any(p => p.Preferences is not null));
@@ -88,12 +105,16 @@ public static class MatchingProblemJson
         }
 
         FeatureScorer? scorer = null;
-        List<ScoredPair>? pairs = null;
+        PairColumns? pairs = null;
+        ExplicitRows? rows = null;
+        HashSet<long>? forbiddenSet = forbidden.Count == 0 ? null : forbidden.Select(f => PairColumns.Key(f.Mentee, f.Mentor)).ToHashSet();
         if (hasPairs)
         {
-            pairs = JsonRead.ScoredPairs(pairsEl, menteeIndex, mentorIndex);
-            var forbiddenSet = forbidden.Select(f => ((long)f.Mentee << 32) | (uint)f.Mentor).ToHashSet();
-            pairs.RemoveAll(p => forbiddenSet.Contains(((long)p.Mentee << 32) | (uint)p.Mentor));
+            pairs = root.BipartitePairs(new IdIndex(mentees.Select(p => p.Id).ToList()), new IdIndex(mentors.Select(p => p.Id).ToList()));
+            rows = pairs.ToRows(mentees.Count, caps, null);
+            var (i, j) = rows.FirstRepeatedPair();
+            if (i >= 0) throw new MatchingProblemException($"pairs[{pairs.SecondListing(i, j)}]", "this mentee–mentor pair is listed twice");
+            if (forbiddenSet is not null) rows = pairs.ToRows(mentees.Count, caps, forbiddenSet);
         }
         else if (hasCriteria)
         {
@@ -102,8 +123,6 @@ public static class MatchingProblemJson
         }
 
         // Locks must be allowed pairs.
-        var forbidSet = forbidden.Select(f => (f.Mentee, f.Mentor)).ToHashSet();
-        var pairLookup = pairs?.ToDictionary(p => (p.Mentee, p.Mentor), p => p.Score);
         var lockedMentees = new HashSet<int>();
         var lockedLoad = new int[mentors.Count];
         for (var k = 0; k < locked.Count; k++)
@@ -112,13 +131,14 @@ public static class MatchingProblemJson
             var field = $"locked[{k}]";
             if (!lockedMentees.Add(i)) throw new MatchingProblemException(field, $"mentee '{mentees[i].Id}' is locked more than once");
             if (++lockedLoad[j] > caps[j]) throw new MatchingProblemException(field, $"mentor '{mentors[j].Id}' has more locked mentees than its capacity {caps[j]}");
-            var allowed = !forbidSet.Contains((i, j)) && (pairLookup is not null ? pairLookup.ContainsKey((i, j)) : scorer!.Score(i, j) != PairScores.Forbidden);
+            var allowed = forbiddenSet?.Contains(PairColumns.Key(i, j)) != true
+                && (rows is not null ? rows.ScoreOf(i, j) != long.MinValue : scorer!.Score(i, j) != PairScores.Forbidden);
             if (!allowed) throw new MatchingProblemException(field, $"pair '{mentees[i].Id}'–'{mentors[j].Id}' is not allowed (not listed, forbidden, or failing a required criterion)");
         }
 
         if (stable)
         {
-            StableJson.Solve(mentees, mentors, caps, pairs, scorer, forbidSet, menteeIndex, mentorIndex, hasPreferences, writer);
+            StableJson.Solve(mentees, mentors, caps, pairs?.ToList(forbiddenSet), scorer, forbidden.Select(f => (f.Mentee, f.Mentor)).ToHashSet(), menteeIndex, mentorIndex, hasPreferences, writer);
             return;
         }
 
@@ -126,8 +146,8 @@ public static class MatchingProblemJson
         AssignmentResult result;
         try
         {
-            result = pairs is not null
-                ? OptimalAssignment.Solve(new AssignmentProblem(mentees.Count, caps, pairs, mode, locked))
+            result = rows is not null
+                ? rows.Solve(mode, locked)
                 : OptimalAssignment.Solve(new PoolProblem(scorer!, caps, mode, locked, forbidden));
         }
         catch (ArgumentException e)
@@ -153,6 +173,7 @@ public static class MatchingProblemJson
             if (lockedSet.Contains(i)) writer.WriteBoolean("locked", true);
             if (scorer is not null && explain) WriteExplanation(writer, scorer.Explain(i, j));
             writer.WriteEndObject();
+            if (writer.BytesPending > 1 << 16) writer.Flush();
         }
         writer.WriteEndArray();
         writer.WriteStartArray("unmatched");

@@ -5,7 +5,7 @@ namespace Tandem.Matching;
 /// <summary>The "peer-groups" objective: study groups of a given size with high within-group compatibility.</summary>
 internal static class PeerGroupsJson
 {
-    public static void Solve(JsonElement root, List<ParsedParticipant> people, List<PeerEdge> edges, Utf8JsonWriter writer)
+    public static void Solve(ProblemDocument root, List<ParsedParticipant> people, List<PeerEdge> edges, Utf8JsonWriter writer)
     {
         if (!root.TryGetProperty("groupSize", out var gs)) throw new MatchingProblemException("groupSize", "required with the \"peer-groups\" objective");
         if (gs.ValueKind != JsonValueKind.Number || !gs.TryGetInt32(out var size) || size < 2 || size > Math.Max(2, people.Count))

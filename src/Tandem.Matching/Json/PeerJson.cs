@@ -7,9 +7,9 @@ internal static class PeerJson
 {
     private static readonly string[] Properties = ["objective", "people", "pairs", "criteria", "groupSize", "explain"];
 
-    public static void Solve(JsonElement root, string objective, Utf8JsonWriter writer)
+    public static void Solve(ProblemDocument root, string objective, Utf8JsonWriter writer)
     {
-        JsonRead.NoUnknownProperties(root, "", Properties);
+        JsonRead.NoUnknownProperties(root, Properties);
         var people = JsonRead.Participants(root, "people", withCapacity: false, withPreferences: false);
         var index = JsonRead.IndexById(people, "people");
         var hasPairs = root.TryGetProperty("pairs", out var pairsEl);

@@ -87,4 +87,38 @@ public sealed class SolveCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("cannot read", stderr.ToString());
     }
+
+    [Fact]
+    public async Task ABadPairInALargeFileIsReportedWithItsLineAndColumn()
+    {
+        var pairs = string.Join(",\n", Enumerable.Range(0, 500).Select(i => $"{{\"mentee\": \"e{i % 50}\", \"mentor\": \"m{i / 50}\", \"score\": {i % 7}}}"));
+        var mentees = string.Join(", ", Enumerable.Range(0, 50).Select(i => $"{{\"id\": \"e{i}\"}}"));
+        var mentors = string.Join(", ", Enumerable.Range(0, 10).Select(j => $"{{\"id\": \"m{j}\", \"capacity\": 5}}"));
+        var (code, stdout, stderr) = await Solve($"{{\"mentors\": [{mentors}],\n\"mentees\": [{mentees}],\n\"pairs\": [\n{pairs},\n{{\"mentee\": \"e1\", \"mentor\": \"m99\", \"score\": 1}}]}}");
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("malformed problem: pairs[500].mentor: unknown mentor 'm99' (line 504, column 28)", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task CompactMayComeBeforeTheFile()
+    {
+        var path = Path.Combine(_dir, "small.json");
+        await File.WriteAllTextAsync(path, """{"mentors": [{"id": "m1"}], "mentees": [{"id": "e1"}], "pairs": [{"mentee": "e1", "mentor": "m1", "score": 5}]}""");
+        var stdout = new StringWriter();
+        var code = await TandemCli.RunAsync(["solve", "--compact", path], stdout, new StringWriter());
+        Assert.Equal(0, code);
+        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Equal(5, JsonDocument.Parse(lines[0]).RootElement.GetProperty("totalScore").GetInt64());
+    }
+
+    [Fact]
+    public async Task SolveHelpStillDescribesTheCommand()
+    {
+        var stdout = new StringWriter();
+        var code = await TandemCli.RunAsync(["solve", "--help"], stdout, new StringWriter());
+        Assert.Equal(0, code);
+        Assert.Contains("--compact", stdout.ToString());
+    }
 }

@@ -12,6 +12,8 @@ public static class TandemCli
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
+        if (SolveCommand.TryRunDirect(args, output, error) is { } solved) return solved;
+
         // No command (or only host options such as --urls): serve the web app.
         if (args.Length == 0 || !Commands.Contains(args[0]))
         {
