@@ -17,7 +17,7 @@ internal static class PeerJson
         if (hasPairs && hasCriteria) throw new MatchingProblemException("criteria", "give either \"pairs\" or \"criteria\", not both");
         if (!hasPairs && !hasCriteria) throw new MatchingProblemException("pairs", "required: give \"pairs\" ({\"a\", \"b\", \"score\"}) or \"criteria\"");
 
-        // Symmetric score: in a peer pool each person seeks from the other what the other offers, both ways.
+        // Each person seeks from the other what the other offers: both directions, combined by PeerScoring.
         FeatureScorer? scorer = null;
         var edges = new List<PeerEdge>();
         if (hasPairs)
@@ -50,8 +50,8 @@ internal static class PeerJson
             }
             for (var a = 0; a < people.Count; a++)
                 for (var b = a + 1; b < people.Count; b++)
-                    if (rows[a][b] != PairScores.Forbidden && rows[b][a] != PairScores.Forbidden)
-                        edges.Add(new PeerEdge(a, b, (long)rows[a][b] + rows[b][a]));
+                    if (PeerScoring.Combine(rows[a][b], rows[b][a]) is var score && score != PairScores.Forbidden)
+                        edges.Add(new PeerEdge(a, b, score));
         }
 
         if (objective == "peer-groups")

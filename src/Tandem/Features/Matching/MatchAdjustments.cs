@@ -159,7 +159,7 @@ public sealed class ListCandidates(MatchingAccess access, MatchingPool pools)
                 {
                     continue;
                 }
-                var explanation = scoring.Explain(menteeIndex, j, out var score, out var allowed);
+                var explanation = scoring.ExplainPair(menteeIndex, j, out var score, out var allowed);
                 candidates.Add(Candidate(pool.Mentors[j], score, allowed, forbidden.Contains((pool.Mentors[j].EnrolmentId, me.EnrolmentId)), explanation));
             }
         }
@@ -168,7 +168,7 @@ public sealed class ListCandidates(MatchingAccess access, MatchingPool pools)
             var me = pool.Mentors[mentorIndex];
             for (var i = 0; i < pool.Mentees.Count; i++)
             {
-                var explanation = scoring.Explain(i, mentorIndex, out var score, out var allowed);
+                var explanation = scoring.ExplainPair(i, mentorIndex, out var score, out var allowed);
                 candidates.Add(Candidate(pool.Mentees[i], score, allowed, forbidden.Contains((me.EnrolmentId, pool.Mentees[i].EnrolmentId)), explanation));
             }
         }

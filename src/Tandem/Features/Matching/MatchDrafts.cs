@@ -98,16 +98,8 @@ public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, Matching
         var sharing = 0;
         foreach (var p in match.Pairs)
         {
-            // Mentor–mentee: First is the mentor, Second the mentee. Peers: explain the better way round.
-            var explanation = scoring.Explain(p.Second, p.First, out var score, out var allowed);
-            if (pool.IsPeer)
-            {
-                var other = scoring.Explain(p.First, p.Second, out var otherScore, out var otherAllowed);
-                if ((otherAllowed && !allowed) || (otherAllowed == allowed && otherScore > score))
-                {
-                    (explanation, score) = (other, otherScore);
-                }
-            }
+            // Mentor–mentee: First is the mentor, Second the mentee. Peers: both ways round, by the one peer rule.
+            var explanation = scoring.ExplainPair(p.Second, p.First, out var score, out _);
             scores.Add(score);
             if (scoring.SharesFreeTime(p.Second, p.First))
             {

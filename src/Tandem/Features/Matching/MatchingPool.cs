@@ -145,6 +145,38 @@ public sealed class PoolScoring
         return e.Criteria.Select((c, i) => new ProposalCriterion(c.Criterion, c.Points, c.Met, c.Required, _private[i], c.Text)).ToList();
     }
 
+    /// <summary>
+    /// A proposed pair's score and explanation. Mentor and mentee: the mentee seeking from the mentor. Peers: both
+    /// directions, combined by the engine's one peer rule (<see cref="PeerScoring"/>, the same as `tandem solve`):
+    /// allowed when either direction passes the hard rules, scored and explained as the sum of those that pass.
+    /// </summary>
+    public IReadOnlyList<ProposalCriterion> ExplainPair(int seeker, int other, out long score, out bool allowed)
+    {
+        var one = Explain(seeker, other, out var oneScore, out var oneAllowed);
+        if (!Pool.IsPeer)
+        {
+            (score, allowed) = (oneScore, oneAllowed);
+            return one;
+        }
+        var two = Explain(other, seeker, out var twoScore, out var twoAllowed);
+        var combined = PeerScoring.Combine(oneAllowed ? (int)oneScore : PairScores.Forbidden, twoAllowed ? (int)twoScore : PairScores.Forbidden);
+        allowed = combined != PairScores.Forbidden;
+        if (!(oneAllowed && twoAllowed))
+        {
+            // One direction passes (its explanation is the pair's), or neither does (show the closer one).
+            var useOne = oneAllowed || (!twoAllowed && oneScore >= twoScore);
+            score = allowed ? combined : Math.Max(oneScore, twoScore);
+            return useOne ? one : two;
+        }
+        score = combined;
+        return one.Select((c, i) => c with
+        {
+            Points = c.Points + two[i].Points,
+            Met = c.Met || two[i].Met,
+            Text = c.Text == two[i].Text ? c.Text : $"{c.Text} / {two[i].Text}",
+        }).ToList();
+    }
+
     private static string Field(int index) => $"c{index}";
 
     /// <summary>The engine's criteria for a setup; criterion i reads the participants' field "c{i}".</summary>

@@ -259,7 +259,7 @@ public static class PoolMatcher
         return new PoolMatch(pairs, unmatched, matched.Count);
     }
 
-    /// <summary>Peers: a pair is allowed when either way round passes the hard rules and the coordinator has not forbidden it.</summary>
+    /// <summary>Peers: scored by the engine's one peer rule (<see cref="PeerScoring"/>), minus the coordinator's prohibitions.</summary>
     private static (bool[,] Allowed, int[,] Scores, bool[] Taken, List<(int, int)> Locked) PeerGraph(PoolScoring scoring)
     {
         var pool = scoring.Pool;
@@ -279,8 +279,9 @@ public static class PoolMatcher
             {
                 var ab = rows[a][b];
                 var ba = rows[b][a];
-                allowed[a, b] = ab != PairScores.Forbidden || ba != PairScores.Forbidden;
-                scores[a, b] = ab == PairScores.Forbidden ? ba : ba == PairScores.Forbidden ? ab : Math.Max(ab, ba);
+                var combined = PeerScoring.Combine(ab, ba);
+                allowed[a, b] = combined != PairScores.Forbidden;
+                scores[a, b] = allowed[a, b] ? combined : 0;
             }
         }
         bool Known(MatchRule r) => index.ContainsKey(r.FirstEnrolmentId) && index.ContainsKey(r.SecondEnrolmentId) && r.FirstEnrolmentId != r.SecondEnrolmentId;
