@@ -84,6 +84,19 @@ public class StreamingReaderTests
     }
 
     [Fact]
+    public void CommentsAndTrailingCommasAreStillAccepted()
+    {
+        var r = JsonDocument.Parse(MatchingProblemJson.Solve("""
+            // a hand-edited file
+            {"mentors": [{"id": "m1", "capacity": 2},], /* both */ "mentees": [{"id": "e1"}, {"id": "e2"},],
+             "pairs": [{"mentee": "e1", /* first */ "mentor": "m1", "score": 4,},
+                       {"mentee": "e2", "mentor": "m1", "score": 5}, // second
+                      ],}
+            """)).RootElement;
+        Assert.Equal(9, r.GetProperty("totalScore").GetInt64());
+    }
+
+    [Fact]
     public void AnEmptyDocumentIsNotValidJson()
     {
         Assert.StartsWith("not valid JSON", Malformed("").Reason);
@@ -105,6 +118,27 @@ public class StreamingReaderTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task APipeIsReadWholeInsteadOfMapped()
+    {
+        var dir = Directory.CreateTempSubdirectory("tandem-pipe-").FullName;
+        try
+        {
+            var fifo = Path.Combine(dir, "problem.json");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+            var json = Document(Random(7, 30, 8), PropertyOrder.Documented, shuffled: false);
+            var writer = Task.Run(() => File.WriteAllText(fifo, json));
+            using var output = new MemoryStream();
+            MatchingProblemJson.SolveFile(fifo, output, indented: false);
+            await writer;
+            Assert.Equal(MatchingProblemJson.Solve(json, indented: false), Encoding.UTF8.GetString(output.ToArray()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 

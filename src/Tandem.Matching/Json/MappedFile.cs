@@ -10,12 +10,12 @@ namespace Tandem.Matching;
 /// </summary>
 internal sealed unsafe class MappedFile : MemoryManager<byte>
 {
-    private readonly MemoryMappedFile? _map;
-    private readonly MemoryMappedViewAccessor? _view;
+    private readonly MemoryMappedFile _map;
+    private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _pointer;
     private readonly int _length;
 
-    private MappedFile(MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* pointer, int length)
+    private MappedFile(MemoryMappedFile map, MemoryMappedViewAccessor view, byte* pointer, int length)
     {
         _map = map;
         _view = view;
@@ -23,13 +23,12 @@ internal sealed unsafe class MappedFile : MemoryManager<byte>
         _length = length;
     }
 
-    public static MappedFile Open(string path)
+    /// <summary>Maps a seekable, non-empty file; see <see cref="MatchingProblemJson.SolveFile"/> for the others.</summary>
+    public static MappedFile Open(FileStream stream)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         var length = stream.Length;
-        if (length > int.MaxValue) throw new IOException($"'{path}' is larger than 2 GB.");
-        if (length == 0) return new MappedFile(null, null, null, 0);
-        var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+        if (length > int.MaxValue) throw new IOException($"'{stream.Name}' is larger than 2 GB.");
+        var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
@@ -46,9 +45,9 @@ internal sealed unsafe class MappedFile : MemoryManager<byte>
 
     protected override void Dispose(bool disposing)
     {
-        if (!disposing || _view is null) return;
+        if (!disposing) return;
         _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
-        _map!.Dispose();
+        _map.Dispose();
     }
 }

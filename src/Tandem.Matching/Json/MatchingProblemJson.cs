@@ -26,7 +26,7 @@ public static class MatchingProblemJson
     }
 
     /// <summary>Solves a problem file and writes the result document to a stream.</summary>
-    /// <param name="path">The problem file (UTF-8 JSON). It is mapped into memory, not copied.</param>
+    /// <param name="path">The problem file (UTF-8 JSON). A regular file is mapped into memory, not copied; a pipe is read whole.</param>
     /// <param name="output">Where the result goes; written as it is produced, not flushed or closed.</param>
     /// <param name="indented">Whether to indent the output.</param>
     /// <exception cref="MatchingProblemException">The document is malformed.</exception>
@@ -35,8 +35,17 @@ public static class MatchingProblemJson
     public static void SolveFile(string path, Stream output, bool indented = true)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var file = MappedFile.Open(path);
-        Solve(file.Memory, output, indented);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        if (stream.CanSeek && stream.Length > 0)
+        {
+            using var file = MappedFile.Open(stream);
+            Solve(file.Memory, output, indented);
+            return;
+        }
+        // A pipe or a device (`tandem solve /dev/stdin`) cannot be mapped: read it whole.
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        Solve(copy.GetBuffer().AsMemory(0, (int)copy.Length), output, indented);
     }
 
     /// <summary>
