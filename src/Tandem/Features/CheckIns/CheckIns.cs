@@ -125,7 +125,7 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return new Conflict("You recorded this meeting's check-in at the same moment elsewhere; reload and try again.");
         }

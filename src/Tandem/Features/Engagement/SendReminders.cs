@@ -7,6 +7,7 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Engagement;
 
@@ -68,7 +69,7 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
             await db.SaveChangesAsync(ct);
             return claim.Id;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             db.Entry(claim).State = EntityState.Detached;
         }

@@ -1,13 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Applications;
 using Tandem.Features.Programs;
-using Tandem.Matching;
-using EngineCriterion = Tandem.Matching.Criterion;
-using EngineKind = Tandem.Matching.CriterionKind;
 
 namespace Tandem.Features.Matching;
 
@@ -98,158 +93,12 @@ public sealed class MatchingPool(TandemDb db)
         var result = new List<SetupCriterion>();
         foreach (var q in flagged)
         {
-            if (q.Criterion == Applications.CriterionKind.AvailabilityOverlap && result.Any(c => c.Kind == Applications.CriterionKind.AvailabilityOverlap))
+            if (q.Criterion == CriterionKind.AvailabilityOverlap && result.Any(c => c.Kind == CriterionKind.AvailabilityOverlap))
             {
                 continue;
             }
             result.Add(new SetupCriterion(q.Id, q.Criterion!.Value, q.Id, q.Id, 1, false, null, null));
         }
         return result;
-    }
-}
-
-/// <summary>The engine's view of a pool under a list of criteria: scores, explanations, hard-rule checks.</summary>
-public sealed class PoolScoring
-{
-    private readonly FeatureScorer _scorer;
-    private readonly bool[] _private;
-
-    public PoolScoring(PoolData pool, IReadOnlyList<SetupCriterion> criteria)
-    {
-        Pool = pool;
-        Criteria = criteria;
-        var engineCriteria = EngineCriteria(criteria);
-        _private = criteria.Select(c => pool.PrivateQuestionIds.Contains(c.MenteeQuestionId) || pool.PrivateQuestionIds.Contains(c.MentorQuestionId)).ToArray();
-        var mentees = pool.Mentees.Select(m => Participant(m.EnrolmentId.ToString(), m.Answers, criteria, mentee: true)).ToList();
-        var mentors = pool.Mentors.Select(m => Participant(m.EnrolmentId.ToString(), m.Answers, criteria, mentee: false)).ToList();
-        _scorer = new FeatureScorer(engineCriteria, mentees, mentors);
-        FreeTimeMentee = FreeTime(pool, pool.IsPeer ? ProgramRole.Peer : ProgramRole.Mentee, pool.Mentees);
-        FreeTimeMentor = pool.IsPeer ? FreeTimeMentee : FreeTime(pool, ProgramRole.Mentor, pool.Mentors);
-    }
-
-    public PoolData Pool { get; }
-    public IReadOnlyList<SetupCriterion> Criteria { get; }
-    public FeatureScorer Scorer => _scorer;
-    private int[][] FreeTimeMentee { get; }
-    private int[][] FreeTimeMentor { get; }
-
-    public int Score(int mentee, int mentor) => _scorer.Score(mentee, mentor);
-
-    public bool SharesFreeTime(int mentee, int mentor) => FreeTimeMentee[mentee].Intersect(FreeTimeMentor[mentor]).Any();
-
-    public IReadOnlyList<ProposalCriterion> Explain(int mentee, int mentor, out long score, out bool allowed)
-    {
-        var e = _scorer.Explain(mentee, mentor);
-        score = e.Score;
-        allowed = e.Allowed;
-        return e.Criteria.Select((c, i) => new ProposalCriterion(c.Criterion, c.Points, c.Met, c.Required, _private[i], c.Text)).ToList();
-    }
-
-    /// <summary>
-    /// A proposed pair's score and explanation. Mentor and mentee: the mentee seeking from the mentor. Peers: both
-    /// directions, combined by the engine's one peer rule (<see cref="PeerScoring"/>, the same as `tandem solve`):
-    /// allowed when either direction passes the hard rules, scored and explained as the sum of those that pass.
-    /// </summary>
-    public IReadOnlyList<ProposalCriterion> ExplainPair(int seeker, int other, out long score, out bool allowed)
-    {
-        var one = Explain(seeker, other, out var oneScore, out var oneAllowed);
-        if (!Pool.IsPeer)
-        {
-            (score, allowed) = (oneScore, oneAllowed);
-            return one;
-        }
-        var two = Explain(other, seeker, out var twoScore, out var twoAllowed);
-        var combined = PeerScoring.Combine(oneAllowed ? (int)oneScore : PairScores.Forbidden, twoAllowed ? (int)twoScore : PairScores.Forbidden);
-        allowed = combined != PairScores.Forbidden;
-        if (!(oneAllowed && twoAllowed))
-        {
-            // One direction passes (its explanation is the pair's), or neither does (show the closer one).
-            var useOne = oneAllowed || (!twoAllowed && oneScore >= twoScore);
-            score = allowed ? combined : Math.Max(oneScore, twoScore);
-            return useOne ? one : two;
-        }
-        score = combined;
-        return one.Select((c, i) => c with
-        {
-            Points = c.Points + two[i].Points,
-            Met = c.Met || two[i].Met,
-            Text = c.Text == two[i].Text ? c.Text : $"{c.Text} / {two[i].Text}",
-        }).ToList();
-    }
-
-    private static string Field(int index) => $"c{index}";
-
-    /// <summary>The engine's criteria for a setup; criterion i reads the participants' field "c{i}".</summary>
-    public static IReadOnlyList<EngineCriterion> EngineCriteria(IReadOnlyList<SetupCriterion> criteria) =>
-        criteria.Select((c, i) => new EngineCriterion(c.Name, (EngineKind)(int)c.Kind, c.Weight, c.Required, Field(i), Field(i), c.Minimum, c.Maximum)).ToList();
-
-    /// <summary>One person's application answers as the engine's features under a setup's criteria.</summary>
-    public static Participant Participant(string id, IReadOnlyDictionary<string, JsonElement> answers, IReadOnlyList<SetupCriterion> criteria, bool mentee)
-    {
-        var values = new Dictionary<string, IReadOnlyList<string>>();
-        var numbers = new Dictionary<string, double>();
-        IReadOnlyList<int>? availability = null;
-        for (var i = 0; i < criteria.Count; i++)
-        {
-            var c = criteria[i];
-            if (!answers.TryGetValue(mentee ? c.MenteeQuestionId : c.MentorQuestionId, out var answer))
-            {
-                continue;
-            }
-            switch (c.Kind)
-            {
-                case Applications.CriterionKind.AvailabilityOverlap:
-                    availability ??= Slots(answer);
-                    break;
-                case Applications.CriterionKind.NumericGap:
-                    if (Number(answer) is { } n)
-                    {
-                        numbers[Field(i)] = n;
-                    }
-                    break;
-                default:
-                    values[Field(i)] = Values(answer);
-                    break;
-            }
-        }
-        return new Participant(id, values, availability, numbers);
-    }
-
-    private static int[][] FreeTime(PoolData pool, ProgramRole role, IReadOnlyList<PoolMember> members)
-    {
-        var question = pool.Questions.TryGetValue(role, out var qs) ? qs.FirstOrDefault(q => q.Type == QuestionType.Availability) : null;
-        return members.Select(m => question is not null && m.Answers.TryGetValue(question.Id, out var a) ? Slots(a).ToArray() : []).ToArray();
-    }
-
-    private static IReadOnlyList<int> Slots(JsonElement answer) => answer.ValueKind == JsonValueKind.Array
-        ? answer.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s is >= 0 and < WeeklySlots.Count).Select(e => e.GetInt32()).ToList()
-        : [];
-
-    private static IReadOnlyList<string> Values(JsonElement answer) => answer.ValueKind switch
-    {
-        JsonValueKind.Array => answer.EnumerateArray().Select(e => e.ToString()).Where(s => s.Length > 0).ToList(),
-        JsonValueKind.True => ["Yes"],
-        JsonValueKind.False => ["No"],
-        JsonValueKind.String when answer.GetString() is { Length: > 0 } s => [s.Trim()],
-        JsonValueKind.Number => [answer.ToString()],
-        _ => [],
-    };
-
-    /// <summary>A number answer, or the first number in a text answer ("Year 9" → 9).</summary>
-    private static double? Number(JsonElement answer)
-    {
-        if (answer.ValueKind == JsonValueKind.Number)
-        {
-            return answer.GetDouble();
-        }
-        if (answer.ValueKind == JsonValueKind.String)
-        {
-            var match = Regex.Match(answer.GetString()!, @"-?\d+(\.\d+)?");
-            if (match.Success)
-            {
-                return double.Parse(match.Value, CultureInfo.InvariantCulture);
-            }
-        }
-        return null;
     }
 }

@@ -193,7 +193,7 @@ public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Two first saves at once: the other one inserted the row; apply ours over it.
             db.ChangeTracker.Clear();

@@ -147,7 +147,7 @@ public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (SeatTransaction.IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             return new Conflict("You have already answered the fit check.");
         }

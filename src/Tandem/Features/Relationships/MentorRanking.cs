@@ -53,11 +53,11 @@ public sealed class MentorRanking(TandemDb db)
                 .Select(r => new { r.FirstEnrolmentId, r.SecondEnrolmentId }).ToListAsync(ct))
             .Select(r => (r.FirstEnrolmentId, r.SecondEnrolmentId)).ToHashSet();
 
-        var engineCriteria = PoolScoring.EngineCriteria(criteria);
+        var engineCriteria = EngineAdapter.Criteria(criteria);
         var isPrivate = criteria.Select(c => privateIds.Contains(c.MenteeQuestionId) || privateIds.Contains(c.MentorQuestionId)).ToArray();
         var scorer = new FeatureScorer(engineCriteria,
-            mentees.Select((answers, i) => PoolScoring.Participant($"mentee{i}", answers, criteria, mentee: true)).ToList(),
-            mentors.Select(m => PoolScoring.Participant(m.Id.ToString(), m.Answers, criteria, mentee: false)).ToList());
+            mentees.Select((answers, i) => EngineAdapter.Participant($"mentee{i}", answers, criteria, mentee: true)).ToList(),
+            mentors.Select(m => EngineAdapter.Participant(m.Id.ToString(), m.Answers, criteria, mentee: false)).ToList());
 
         var result = new Dictionary<Guid, IReadOnlyList<RankedMentor>>();
         for (var i = 0; i < menteeEnrolmentIds.Count; i++)

@@ -115,7 +115,7 @@ public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRan
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (SeatTransaction.IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             return new Conflict("You already have a request waiting for an answer; withdraw it first.");
         }

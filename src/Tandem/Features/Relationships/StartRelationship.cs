@@ -119,48 +119,34 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
 }
 
 /// <summary>
-/// Runs a write that takes seats in one transaction, and retries when another transaction took the same seat at
-/// the same moment (a unique-key violation on SQLite or PostgreSQL). After the retries the loser gets a 409.
+/// Runs a write that takes seats in one transaction: committed when the write succeeds, rolled back when it returns
+/// a failure. When another transaction took the same seat at the same moment, the database's unique key refuses
+/// this one and the caller gets a 409; nothing is retried (the person tries again and sees the seats as they are).
 /// </summary>
 internal static class SeatTransaction
 {
-    private const int Attempts = 4;
-
     public static async Task<Outcome<T>> RunAsync<T>(TandemDb db, Func<Task<Outcome<T>>> write, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            try
+            var outcome = await write();
+            if (outcome.Failure is null)
             {
-                var outcome = await write();
-                if (outcome.Failure is null)
-                {
-                    await transaction.CommitAsync(ct);
-                }
-                else
-                {
-                    await transaction.RollbackAsync(ct);
-                    db.ChangeTracker.Clear();
-                }
-                return outcome;
+                await transaction.CommitAsync(ct);
             }
-            catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+            else
             {
                 await transaction.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
-                if (attempt == Attempts)
-                {
-                    return new Conflict("Someone else took the same place at the same moment. Please try again.");
-                }
             }
+            return outcome;
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return new Conflict("Someone else took the same place at the same moment. Please try again.");
         }
     }
-
-    public static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT
-        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 }

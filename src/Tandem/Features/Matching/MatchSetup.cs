@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tandem.Features.Applications;
+
+namespace Tandem.Features.Matching;
+
+/// <summary>
+/// One criterion of a program's matching setup: which question (on each side) feeds it, how it compares,
+/// how much it weighs, and whether it is a hard rule.
+/// </summary>
+public sealed record SetupCriterion(
+    string Name,
+    CriterionKind Kind,
+    string MenteeQuestionId,
+    string MentorQuestionId,
+    int Weight,
+    bool Required,
+    double? Minimum,
+    double? Maximum);
+
+/// <summary>
+/// How a program's pool is matched. Absent until a coordinator saves one; until then the default is every
+/// question flagged as a criterion, with its kind, weight 1 and no hard rule.
+/// </summary>
+public sealed class MatchSetup
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private MatchSetup() { }
+
+    public MatchSetup(Guid programId)
+    {
+        Id = Guid.CreateVersion7();
+        ProgramId = programId;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid ProgramId { get; private set; }
+    public string CriteriaJson { get; private set; } = "[]";
+
+    /// <summary>In a peer program: 2 forms pairs, more forms study groups of that size.</summary>
+    public int GroupSize { get; private set; } = 2;
+    public Guid UpdatedByUserId { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public IReadOnlyList<SetupCriterion> Criteria() => ParseCriteria(CriteriaJson);
+
+    public void Change(IReadOnlyList<SetupCriterion> criteria, int groupSize, Guid by, DateTime at)
+    {
+        CriteriaJson = JsonSerializer.Serialize(criteria, Json);
+        GroupSize = groupSize;
+        UpdatedByUserId = by;
+        UpdatedAt = at;
+    }
+
+    public static IReadOnlyList<SetupCriterion> ParseCriteria(string json) =>
+        JsonSerializer.Deserialize<List<SetupCriterion>>(json, Json) ?? [];
+}

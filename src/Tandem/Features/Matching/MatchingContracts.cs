@@ -1,0 +1,128 @@
+using System.ComponentModel.DataAnnotations;
+using Tandem.Features.Applications;
+using Tandem.Features.Programs;
+
+namespace Tandem.Features.Matching;
+
+public sealed record PersonRef(Guid EnrolmentId, Guid UserId, string Name, ProgramRole Role);
+
+public sealed record DraftFigures(int Matched, int Unmatched, double AverageScore, int PairsSharingFreeTime, int Proposals);
+
+public sealed record ProposalView(
+    Guid Id, int GroupNumber, PersonRef First, PersonRef Second, long Score, bool Locked, IReadOnlyList<ProposalCriterion> Explanation)
+{
+    public string Summary => string.Join("; ", Explanation.Select(c => c.Text));
+}
+
+public sealed record MatchRuleView(Guid Id, MatchRuleKind Kind, PersonRef First, PersonRef Second, DateTime CreatedAt);
+
+public enum DraftChange { Kept, Changed, New, Dropped }
+
+/// <summary>One person whose match differs from the previous draft (or stayed, for <see cref="DraftChange.Kept"/> counts).</summary>
+public sealed record DraftChangeView(PersonRef Person, DraftChange Change, IReadOnlyList<string> Before, IReadOnlyList<string> After);
+
+public sealed record DraftComparison(int PreviousNumber, int Kept, int Changed, int New, int Dropped, IReadOnlyList<DraftChangeView> Changes);
+
+public sealed record MatchDraftView(
+    Guid Id, Guid ProgramId, string ProgramName, PairingModel Pairing, int Number, MatchDraftStatus Status,
+    DateTime CreatedAt, DateOnly? StartsOn, DateTime? PublishedAt, IReadOnlyList<SetupCriterion> Criteria, DraftFigures Figures,
+    Paged<ProposalView> Proposals, IReadOnlyList<UnmatchedPerson> UnmatchedPeople, IReadOnlyList<MatchRuleView> Rules, DraftComparison? Comparison);
+
+public sealed record CandidateView(PersonRef Person, long Score, bool Allowed, bool ForbiddenByCoordinator, IReadOnlyList<ProposalCriterion> Explanation)
+{
+    public string Summary => string.Join("; ", Explanation.Select(c => c.Text));
+}
+
+public sealed record CandidatesView(PersonRef Person, IReadOnlyList<CandidateView> Candidates);
+
+public sealed class MatchRuleRequest
+{
+    [Required]
+    public MatchRuleKind? Kind { get; set; }
+
+    /// <summary>The mentor's enrolment (or the first peer's).</summary>
+    [Required]
+    public Guid? FirstEnrolmentId { get; set; }
+
+    /// <summary>The mentee's enrolment (or the second peer's).</summary>
+    [Required]
+    public Guid? SecondEnrolmentId { get; set; }
+}
+
+public sealed class AssignRequest
+{
+    [Required]
+    public Guid? FirstEnrolmentId { get; set; }
+
+    [Required]
+    public Guid? SecondEnrolmentId { get; set; }
+}
+
+public sealed class SwapRequest
+{
+    [Required]
+    public Guid? FirstProposalId { get; set; }
+
+    [Required]
+    public Guid? SecondProposalId { get; set; }
+}
+
+public sealed class PublishRequest
+{
+    [Required]
+    public DateOnly? StartsOn { get; set; }
+}
+
+public sealed record PublishResult(Guid DraftId, int Relationships, int PeopleNotified, DateOnly StartsOn);
+
+public sealed class CriterionInput
+{
+    [Required, StringLength(60, MinimumLength = 1)]
+    public string Name { get; set; } = "";
+
+    [Required]
+    public CriterionKind? Kind { get; set; }
+
+    /// <summary>The question read on the mentee's (or peer's) form.</summary>
+    [Required, StringLength(40, MinimumLength = 1)]
+    public string QuestionId { get; set; } = "";
+
+    /// <summary>The question read on the mentor's form when it differs (e.g. skills offered against skills sought).</summary>
+    [StringLength(40)]
+    public string? MentorQuestionId { get; set; }
+
+    [Range(-1000, 1000)]
+    public int Weight { get; set; } = 1;
+
+    /// <summary>A hard rule: pairs that fail it are never proposed.</summary>
+    public bool Required { get; set; }
+
+    /// <summary>Least count (shared values, common free hours: a hard rule when set) or least gap (numeric gap).</summary>
+    [Range(-1000, 1000)]
+    public double? Minimum { get; set; }
+
+    /// <summary>Greatest gap (numeric gap).</summary>
+    [Range(-1000, 1000)]
+    public double? Maximum { get; set; }
+}
+
+public sealed class SaveMatchingSetupRequest
+{
+    [Required, MaxLength(30, ErrorMessage = "A setup has at most 30 criteria.")]
+    public List<CriterionInput> Criteria { get; set; } = [];
+
+    /// <summary>Peer programs: 2 forms pairs, more forms study groups of that size.</summary>
+    [Range(2, 12)]
+    public int GroupSize { get; set; } = 2;
+}
+
+public sealed record SetupQuestionView(string Id, ProgramRole Role, string Prompt, QuestionType Type, bool Private, CriterionKind? Criterion);
+
+/// <summary>How many pairs of the current pool one hard rule forbids on its own.</summary>
+public sealed record HardRulePreview(string Criterion, string Rule, long ForbiddenPairs);
+
+public sealed record MatchingPreview(int Mentees, int Mentors, long Pairs, IReadOnlyList<HardRulePreview> HardRules, long ForbiddenByAllRules);
+
+public sealed record MatchingSetupView(
+    Guid ProgramId, string ProgramName, PairingModel Pairing, bool IsDefault, int GroupSize,
+    IReadOnlyList<SetupCriterion> Criteria, IReadOnlyList<SetupQuestionView> Questions, MatchingPreview Preview);
