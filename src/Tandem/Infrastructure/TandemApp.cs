@@ -15,6 +15,7 @@ using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Security;
 
 namespace Tandem.Infrastructure;
@@ -86,18 +87,20 @@ public static class TandemApp
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API").WithNonce().DisableDefaultFonts()).AllowAnonymous();
 
-        app.MapAccounts();
-        app.MapAccountPages();
-        app.MapOrganisations();
-        app.MapPrograms();
-        app.MapRecruitment();
-        app.MapApplications();
-        app.MapMatching();
-        app.MapRelationships();
-        app.MapNotifications();
-        app.MapCheckIns();
-        app.MapEngagement();
-        app.MapMeetings();
+        // Every feature maps into one group, so checks that hold for all endpoints are set once, here.
+        var features = app.MapGroup("").CheckPageRequests();
+        features.MapAccounts();
+        features.MapAccountPages();
+        features.MapOrganisations();
+        features.MapPrograms();
+        features.MapRecruitment();
+        features.MapApplications();
+        features.MapMatching();
+        features.MapRelationships();
+        features.MapNotifications();
+        features.MapCheckIns();
+        features.MapEngagement();
+        features.MapMeetings();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -61,7 +61,7 @@ public sealed class MailDeliveryTests(TandemFactory factory) : IClassFixture<Tan
         var invitation = (await response.Content.ReadFromJsonAsync<Features.Recruitment.InvitationView>(Json.Options))!;
         Assert.Equal(Features.Recruitment.InvitationStatus.NotSent, invitation.Status);
         Assert.Equal(0, invitation.SendCount);
-        var notSent = await client.GetFromJsonAsync<Features.Programs.Paged<Features.Recruitment.InvitationView>>(
+        var notSent = await client.GetFromJsonAsync<Paged<Features.Recruitment.InvitationView>>(
             $"/api/v1/programs/{program.Id}/invitations?status=NotSent", Json.Options);
         Assert.Equal(invitation.Id, Assert.Single(notSent!.Items).Id);
     }

@@ -113,7 +113,7 @@ public sealed class RosterImportTests(RecruitmentFixture fixture) : IClassFixtur
             var message = Assert.Single(await fixture.Smtp.ForAsync(email));
             RecruitmentFixture.TokenIn(message, program.Id, email == emails[0] ? "mentor" : "mentee");
         }
-        var list = (await coordinator.GetFromJsonAsync<Features.Programs.Paged<InvitationView>>($"/api/v1/programs/{program.Id}/invitations", Json.Options))!;
+        var list = (await coordinator.GetFromJsonAsync<Paged<InvitationView>>($"/api/v1/programs/{program.Id}/invitations", Json.Options))!;
         Assert.Equal(3, list.TotalCount);
         Assert.All(list.Items, i => Assert.Equal(InvitationSource.Roster, i.Source));
         Assert.Contains(list.Items, i => i.FirstName == "Smith, Jr.");

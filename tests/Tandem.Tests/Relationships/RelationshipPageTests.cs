@@ -25,7 +25,7 @@ public sealed class RelationshipPageTests(TandemFactory factory) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         Assert.Contains("Your request was sent to Mia Mentor", await sent.Content.ReadAsStringAsync());
 
-        var requests = await mentor.Client.GetFromJsonAsync<Tandem.Features.Programs.Paged<MentorRequestView>>("/api/v1/mentor-requests/mine", Json.Options);
+        var requests = await mentor.Client.GetFromJsonAsync<Paged<MentorRequestView>>("/api/v1/mentor-requests/mine", Json.Options);
         var accepted = await new PageClient(mentor.Client).SubmitAsync("/my/relationships", "decide",
             [new("request", requests!.Items[0].Id.ToString()), new("accept", "true")]);
         var html = await accepted.Content.ReadAsStringAsync();

@@ -120,7 +120,7 @@ public sealed partial class BrowserDefenceTests(TandemFactory factory) : IClassF
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
 
-        var users = await admin.GetFromJsonAsync<Tandem.Features.Programs.Paged<UserSummary>>($"/api/v1/users?search={target.Email}", Json.Options);
+        var users = await admin.GetFromJsonAsync<Paged<UserSummary>>($"/api/v1/users?search={target.Email}", Json.Options);
         Assert.False(Assert.Single(users!.Items).IsDisabled);
         await factory.SignedInClientAsync(target);
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Accounts;
@@ -55,10 +56,9 @@ public static class AccountEndpoints
         return me is null ? TypedResults.NotFound() : TypedResults.Ok(me);
     }
 
-    private static async Task<Ok<Programs.Paged<UserSummary>>> ListUsers(TandemDb db, CancellationToken ct, int page = 1, int pageSize = 20, string? search = null)
+    private static async Task<Results<Ok<Paged<UserSummary>>, ProblemHttpResult>> ListUsers(TandemDb db, CancellationToken ct, int page = 1, int pageSize = 20, string? search = null)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, Programs.ProgramListQuery.MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var users = db.Users.AsQueryable();
         if (!string.IsNullOrWhiteSpace(search))
         {
@@ -66,9 +66,9 @@ public static class AccountEndpoints
             users = users.Where(u => u.NormalizedEmail!.Contains(term) || u.DisplayName.ToUpper().Contains(term));
         }
         var total = await users.CountAsync(ct);
-        var items = await users.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var items = await users.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Page(paging)
             .Select(u => new UserSummary(u.Id, u.Email ?? "", u.DisplayName, u.TimeZoneId, u.IsDisabled)).ToListAsync(ct);
-        return TypedResults.Ok(new Programs.Paged<UserSummary>(items, page, pageSize, total));
+        return TypedResults.Ok(paging.Of(items, total));
     }
 
     private static async Task<Results<Created<UserSummary>, ProblemHttpResult>> CreateUser(CreateUserRequest request, CreateUser useCase)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
@@ -77,11 +78,6 @@ public static class ApplicationEndpoints
         ApplicationStatus? status = null, ProgramRole? role = null, string? sort = null, string? answer = null, bool? recommended = null,
         int page = 1, int pageSize = 25)
     {
-        if (page < 1 || pageSize < 1 || pageSize > ReviewQueueQuery.MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ReviewQueueQuery.MaxPageSize}.").ToProblem();
-        }
         return (await useCase.RunAsync(Actor.From(user), programId, new ReviewQueueQuery(status, role, sort, answer, recommended, page, pageSize), ct)).ToOk();
     }
 
@@ -114,11 +110,6 @@ public static class ApplicationEndpoints
 
     private static async Task<Results<Ok<Paged<MyApplicationSummary>>, ProblemHttpResult>> MyApplications(ClaimsPrincipal user, ListMyApplications useCase, CancellationToken ct, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize < 1 || pageSize > ListMyApplications.MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ListMyApplications.MaxPageSize}.").ToProblem();
-        }
         return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), page, pageSize, ct));
     }
 

@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
@@ -240,22 +241,19 @@ public sealed class GetMyApplication(TandemDb db)
 /// <summary>The actor's applications across programs, newest first, with their status.</summary>
 public sealed class ListMyApplications(TandemDb db)
 {
-    public const int MaxPageSize = 100;
-
     public async Task<Paged<MyApplicationSummary>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var mine = db.Set<Application>().Where(a => a.UserId == actor.UserId);
         var total = await mine.CountAsync(ct);
         var items = await mine
             .OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Page(paging)
             .Select(a => new MyApplicationSummary(a.Id, a.ProgramId,
                 db.Programs.Where(p => p.Id == a.ProgramId).Select(p => p.Name).Single(),
                 a.Role, a.Status, a.UpdatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage))
             .ToListAsync(ct);
-        return new Paged<MyApplicationSummary>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 }
 

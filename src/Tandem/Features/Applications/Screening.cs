@@ -6,6 +6,7 @@ using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
@@ -14,8 +15,6 @@ public sealed record ReviewQueueQuery(
     ApplicationStatus? Status = null, ProgramRole? Role = null, string? Sort = null, string? Answer = null,
     bool? Recommended = null, int Page = 1, int PageSize = 25)
 {
-    public const int MaxPageSize = 100;
-
     /// <summary>Sorting or filtering by an answer happens in memory over the filtered queue, up to this many applications.</summary>
     public const int MaxInMemory = 20_000;
 }
@@ -128,8 +127,7 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access)
         {
             return Invalid.Field("status", "Drafts belong to their applicants until they submit them.");
         }
-        var page = Math.Max(1, query.Page);
-        var size = Math.Clamp(query.PageSize, 1, ReviewQueueQuery.MaxPageSize);
+        var page = PageRequest.Clamp(query.Page, query.PageSize);
         var sort = (query.Sort ?? "submitted").Trim();
         var descending = sort.StartsWith('-');
         var sortKey = sort.TrimStart('-');
@@ -216,10 +214,10 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access)
             };
             var total = await rows.CountAsync(ct);
             var items = await ordered.ThenBy(r => r.SubmittedAt).ThenBy(r => r.Id)
-                .Skip((page - 1) * size).Take(size)
+                .Page(page)
                 .Select(r => new ReviewQueueItem(r.Id, r.UserId, r.Name, r.Email ?? "", r.Role, r.Status, r.SubmittedAt, r.Average, r.RatingCount, r.Recommendations, r.DecidedAt, null))
                 .ToListAsync(ct);
-            return new Paged<ReviewQueueItem>(items, page, size, total);
+            return page.Of(items, total);
         }
 
         // Answers live in one JSON column per application: filter and sort them here, then load one page.
@@ -241,7 +239,7 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access)
             var comparer = Comparer<IComparable?>.Create((x, y) => x is null ? (y is null ? 0 : 1) : y is null ? -1 : (descending ? -x.CompareTo(y) : x.CompareTo(y)));
             sorted = parsed.OrderBy(Key, comparer).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id);
         }
-        var pageRows = sorted.Skip((page - 1) * size).Take(size).ToList();
+        var pageRows = sorted.Page(page).ToList();
         var pageIds = pageRows.Select(p => p.Id).ToList();
         var loaded = await rows.Where(r => pageIds.Contains(r.Id))
             .Select(r => new ReviewQueueItem(r.Id, r.UserId, r.Name, r.Email ?? "", r.Role, r.Status, r.SubmittedAt, r.Average, r.RatingCount, r.Recommendations, r.DecidedAt, null))
@@ -251,7 +249,7 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access)
         {
             SortAnswer = answerSort is not null && p.Answers.TryGetValue(answerSort, out var v) ? v.ToString() : null,
         }).ToList();
-        return new Paged<ReviewQueueItem>(result, page, size, parsed.Count);
+        return page.Of(result, parsed.Count);
     }
 
     internal static async Task<HashSet<string>> PrivateQuestionIdsAsync(TandemDb db, Guid programId, CancellationToken ct)

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.CheckIns;
@@ -25,11 +25,6 @@ public static class CheckInEndpoints
     private static async Task<Results<Ok<Paged<CheckInView>>, ProblemHttpResult>> List(
         Guid relationshipId, ClaimsPrincipal user, ListCheckIns useCase, CancellationToken ct, int page = 1, int pageSize = 20)
     {
-        if (page < 1 || pageSize < 1 || pageSize > ListCheckIns.MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ListCheckIns.MaxPageSize}.").ToProblem();
-        }
         return (await useCase.RunAsync(Actor.From(user), relationshipId, page, pageSize, ct)).ToOk();
     }
 

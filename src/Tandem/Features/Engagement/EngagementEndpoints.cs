@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -38,11 +37,6 @@ public static class EngagementEndpoints
     private static async Task<Results<Ok<ProgramHealthView>, ProblemHttpResult>> ProgramHealth(
         Guid programId, ClaimsPrincipal user, GetProgramHealth useCase, CancellationToken ct, int page = 1, int pageSize = 50, HealthStatus? status = null)
     {
-        if (page < 1 || pageSize < 1 || pageSize > GetProgramHealth.MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {GetProgramHealth.MaxPageSize}.").ToProblem();
-        }
         return (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, status, ct)).ToOk();
     }
 

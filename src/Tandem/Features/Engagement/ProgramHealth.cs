@@ -8,6 +8,7 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Engagement;
@@ -19,8 +20,6 @@ public sealed record ProgramHealthView(Guid ProgramId, string ProgramName, Caden
 /// <summary>The coordinator's view of a program's open relationships: at risk first, then drifting, then on track.</summary>
 public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health)
 {
-    public const int MaxPageSize = 100;
-
     public async Task<Outcome<ProgramHealthView>> RunAsync(Actor actor, Guid programId, int page, int pageSize, HealthStatus? status, CancellationToken ct = default)
     {
         var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
@@ -29,8 +28,7 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
             return failure;
         }
         var program = found.Value!;
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         // Status depends on every relationship's aggregates, so the program is assessed as a whole (grouped
         // queries) and then ordered and paged.
         var all = await health.ForAsync(db.Set<Relationship>().Where(r => r.ProgramId == programId), ct);
@@ -38,8 +36,8 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
         var filtered = status is { } s ? all.Where(h => h.Status == s).ToList() : all;
         var items = filtered
             .OrderBy(h => h.Status).ThenByDescending(h => h.DaysWithoutContact).ThenBy(h => h.RelationshipId)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToList();
-        return new ProgramHealthView(program.Id, program.Name, program.Cadence, summary, new Paged<RelationshipHealth>(items, page, pageSize, filtered.Count));
+            .Page(paging).ToList();
+        return new ProgramHealthView(program.Id, program.Name, program.Cadence, summary, paging.Of(items, filtered.Count));
     }
 }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Matching;
@@ -27,9 +28,10 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         {
             return new NotFound(draftId is null ? "This program has no matching draft yet; run matching first." : "No such draft in this program.");
         }
+        var paging = PageRequest.Clamp(page, pageSize, MaxPageSize);
         var proposals = db.Set<MatchProposal>().AsNoTracking().Where(p => p.DraftId == draft.Id);
         var total = await proposals.CountAsync(ct);
-        var pageRows = await proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var pageRows = await proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Page(paging).ToListAsync(ct);
         var rules = await db.Set<MatchRule>().AsNoTracking().Where(r => r.ProgramId == programId).OrderBy(r => r.CreatedAt).ToListAsync(ct);
         var comparison = draft.PreviousDraftId is { } previousId ? await CompareAsync(db, draft, previousId, found.Value!.Pairing == PairingModel.PeerToPeer, ct) : null;
 
@@ -44,7 +46,7 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         return new MatchDraftView(draft.Id, programId, found.Value!.Name, found.Value.Pairing, draft.Number, draft.Status, draft.CreatedAt,
             draft.StartsOn, draft.PublishedAt, draft.Criteria(),
             new DraftFigures(draft.Matched, draft.Unmatched, draft.AverageScore, draft.PairsSharingFreeTime, total),
-            new Paged<ProposalView>(view, page, pageSize, total), draft.UnmatchedPeople(), ruleViews, comparison);
+            paging.Of(view, total), draft.UnmatchedPeople(), ruleViews, comparison);
     }
 
     /// <summary>Per person: the same partners (kept), other partners (changed), matched only now (new), matched only before (dropped).</summary>

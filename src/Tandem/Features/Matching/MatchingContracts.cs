@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Tandem.Features.Applications;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure.Paging;
 
 namespace Tandem.Features.Matching;
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Matching;
@@ -60,15 +61,11 @@ public static class MatchingEndpoints
         return (await get.RunAsync(actor, programId, draft.Value!.Id, ct: ct)).ToOk();
     }
 
-    private static Failure? CheckPage(int page, int pageSize) => page < 1 || pageSize < 1 || pageSize > GetMatchDraft.MaxPageSize
-        ? Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize), page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {GetMatchDraft.MaxPageSize}.")
-        : null;
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Latest(Guid programId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = 50) =>
+        (await useCase.RunAsync(Actor.From(user), programId, null, page, pageSize, ct)).ToOk();
 
-    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Latest(Guid programId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, int pageSize = 50) =>
-        CheckPage(page, pageSize) is { } invalid ? invalid.ToProblem() : (await useCase.RunAsync(Actor.From(user), programId, null, page, pageSize, ct)).ToOk();
-
-    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Draft(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, int pageSize = 50) =>
-        CheckPage(page, pageSize) is { } invalid ? invalid.ToProblem() : (await useCase.RunAsync(Actor.From(user), programId, draftId, page, pageSize, ct)).ToOk();
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Draft(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = 50) =>
+        (await useCase.RunAsync(Actor.From(user), programId, draftId, page, pageSize, ct)).ToOk();
 
     private static async Task<Results<Ok<PublishResult>, ProblemHttpResult>> Publish(Guid programId, Guid draftId, PublishRequest request, ClaimsPrincipal user, PublishMatchDraft useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, draftId, request, ct)).ToOk();

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Meetings;
@@ -16,14 +17,11 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
 
     public async Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, int page, int pageSize, CancellationToken ct = default)
     {
-        if (page < 1 || pageSize < 1 || pageSize > MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? "page" : "pageSize", page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {MaxPageSize}.");
-        }
         if (!await access.Relationships(actor).AnyAsync(r => r.Id == relationshipId, ct))
         {
             return new NotFound("No relationship with this id is visible to you.");
         }
+        var paging = PageRequest.Clamp(page, pageSize, MaxPageSize);
         var query = db.Set<Meeting>().Where(m => m.RelationshipId == relationshipId);
         if (from is { } f)
         {
@@ -37,9 +35,9 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
         }
         var total = await query.CountAsync(ct);
         var meetings = await query.OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).AsNoTracking().ToListAsync(ct);
+            .Page(paging).AsNoTracking().ToListAsync(ct);
         var views = await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
-        return new Paged<MeetingView>(views, page, pageSize, total);
+        return paging.Of(views, total);
     }
 }
 

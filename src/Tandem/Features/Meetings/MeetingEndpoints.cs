@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Meetings;
@@ -51,7 +51,7 @@ public static class MeetingEndpoints
 
     private static async Task<Results<Ok<Paged<MeetingView>>, ProblemHttpResult>> List(
         Guid relationshipId, ClaimsPrincipal user, ListMeetings useCase, CancellationToken ct,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50) =>
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, [MaxPageSize(ListMeetings.MaxPageSize)] int pageSize = 50) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, from?.UtcDateTime, to?.UtcDateTime, page, pageSize, ct)).ToOk();
 
     private static async Task<Results<Created<IReadOnlyList<MeetingView>>, ProblemHttpResult>> Propose(

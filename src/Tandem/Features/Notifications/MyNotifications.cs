@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Notifications;
@@ -19,12 +19,9 @@ public sealed class NotificationPreferenceRequest
 /// <summary>The actor's own notifications, newest first (only ever their own).</summary>
 public sealed class ListMyNotifications(TandemDb db)
 {
-    public const int MaxPageSize = 100;
-
     public async Task<Paged<NotificationView>> RunAsync(Actor actor, int page, int pageSize, bool unreadOnly, CancellationToken ct = default)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var mine = db.Set<Notification>().Where(n => n.UserId == actor.UserId);
         if (unreadOnly)
         {
@@ -33,10 +30,10 @@ public sealed class ListMyNotifications(TandemDb db)
         var total = await mine.CountAsync(ct);
         var items = await mine
             .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Page(paging)
             .Select(n => new NotificationView(n.Id, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt != null))
             .ToListAsync(ct);
-        return new Paged<NotificationView>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 
     public Task<int> UnreadCountAsync(Actor actor, CancellationToken ct = default) =>

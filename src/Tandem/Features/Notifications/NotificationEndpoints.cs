@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Notifications;
@@ -34,11 +34,6 @@ public static class NotificationEndpoints
     private static async Task<Results<Ok<Paged<NotificationView>>, ProblemHttpResult>> List(
         ClaimsPrincipal user, ListMyNotifications useCase, CancellationToken ct, int page = 1, int pageSize = 20, bool unread = false)
     {
-        if (page < 1 || pageSize < 1 || pageSize > ListMyNotifications.MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ListMyNotifications.MaxPageSize}.").ToProblem();
-        }
         return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), page, pageSize, unread, ct));
     }
 

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Features.Accounts;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Organisations;
@@ -25,7 +25,7 @@ public static class OrganisationEndpoints
         return app;
     }
 
-    private static async Task<Ok<Paged<OrganisationView>>> List(ClaimsPrincipal user, ListOrganisations useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
+    private static async Task<Results<Ok<Paged<OrganisationView>>, ProblemHttpResult>> List(ClaimsPrincipal user, ListOrganisations useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
         TypedResults.Ok(await useCase.RunAsync(Actor.From(user), page, pageSize, ct));
 
     private static async Task<Results<Created<OrganisationView>, ProblemHttpResult>> Create(CreateOrganisationRequest request, CreateOrganisation useCase, CancellationToken ct)

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Organisations;
@@ -37,18 +37,17 @@ public sealed class ListOrganisations(TandemDb db)
 {
     public async Task<Paged<OrganisationView>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, ProgramListQuery.MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var organisations = actor.IsAdministrator
             ? db.Organisations
             : db.Organisations.Where(o => o.Members.Any(m => m.UserId == actor.UserId));
         var total = await organisations.CountAsync(ct);
         var items = await organisations.OrderBy(o => o.Name).ThenBy(o => o.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Page(paging)
             .Select(o => new OrganisationView(o.Id, o.Name, o.Kind, o.IncludesMinors, o.Members.Count,
                 o.Members.Where(m => m.UserId == actor.UserId).Select(m => (OrganisationRole?)m.Role).FirstOrDefault()))
             .ToListAsync(ct);
-        return new Paged<OrganisationView>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 }
 
@@ -128,14 +127,13 @@ public sealed class ListOrganisationMembers(TandemDb db)
         {
             return check;
         }
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, ProgramListQuery.MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var members = db.OrganisationMemberships.Where(m => m.OrganisationId == organisationId);
         var total = await members.CountAsync(ct);
         var items = await members.OrderBy(m => m.User!.DisplayName).ThenBy(m => m.UserId)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Page(paging)
             .Select(m => new MemberView(m.UserId, m.User!.DisplayName, m.User.Email ?? "", m.Role, m.JoinedAt))
             .ToListAsync(ct);
-        return new Paged<MemberView>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 }

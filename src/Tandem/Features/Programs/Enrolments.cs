@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Accounts;
 using Tandem.Features.Organisations;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
@@ -71,8 +71,7 @@ public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
         {
             return failure;
         }
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, ProgramListQuery.MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var enrolments = db.Enrolments.Where(e => e.ProgramId == programId);
         if (role is { } r)
         {
@@ -81,9 +80,9 @@ public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
         var total = await enrolments.CountAsync(ct);
         var items = await enrolments
             .OrderBy(e => e.Role).ThenBy(e => e.User!.DisplayName).ThenBy(e => e.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Page(paging)
             .Select(e => new EnrolmentView(e.Id, e.UserId, e.User!.DisplayName, e.User.Email ?? "", e.Role, e.EnrolledAt))
             .ToListAsync(ct);
-        return new Paged<EnrolmentView>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 }

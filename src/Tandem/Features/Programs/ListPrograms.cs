@@ -1,21 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 
 namespace Tandem.Features.Programs;
 
-public sealed record ProgramListQuery(int Page = 1, int PageSize = 20, ProgramStatus? Status = null, string? Search = null)
-{
-    public const int MaxPageSize = 100;
-}
+public sealed record ProgramListQuery(int Page = 1, int PageSize = 20, ProgramStatus? Status = null, string? Search = null);
 
 /// <summary>The programs the actor can see, newest first, one page at a time.</summary>
 public sealed class ListPrograms(TandemDb db, ProgramAccess access)
 {
     public async Task<Paged<ProgramSummary>> RunAsync(Actor actor, ProgramListQuery query, CancellationToken ct = default)
     {
-        var page = Math.Max(1, query.Page);
-        var size = Math.Clamp(query.PageSize, 1, ProgramListQuery.MaxPageSize);
+        var page = PageRequest.Clamp(query.Page, query.PageSize);
         var programs = access.Visible(actor);
         if (query.Status is { } status)
         {
@@ -29,13 +26,13 @@ public sealed class ListPrograms(TandemDb db, ProgramAccess access)
         var total = await programs.CountAsync(ct);
         var items = await programs
             .OrderByDescending(p => p.CreatedAt).ThenBy(p => p.Id)
-            .Skip((page - 1) * size).Take(size)
+            .Page(page)
             .Select(p => new ProgramSummary(
                 p.Id, p.Name, p.OrganisationId,
                 db.Organisations.Where(o => o.Id == p.OrganisationId).Select(o => o.Name).First(),
                 p.Status, p.Pairing, p.StartsOn, p.EndsOn,
                 p.Enrolments.Count(e => e.Role != ProgramRole.Coordinator && e.Role != ProgramRole.Staff)))
             .ToListAsync(ct);
-        return new Paged<ProgramSummary>(items, page, size, total);
+        return page.Of(items, total);
     }
 }

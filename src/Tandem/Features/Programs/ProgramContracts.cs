@@ -106,11 +106,6 @@ public sealed record ProgramDetails(
     DateTime CreatedAt,
     DateTime UpdatedAt);
 
-public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount)
-{
-    public int TotalPages => PageSize == 0 ? 0 : (TotalCount + PageSize - 1) / PageSize;
-}
-
 public static class MeetingFormatMapping
 {
     public static MeetingFormats ToFlag(this MeetingFormat format) => format switch

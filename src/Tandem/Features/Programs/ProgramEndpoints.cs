@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
@@ -33,14 +34,7 @@ public static class ProgramEndpoints
     private static async Task<Results<Ok<Paged<ProgramSummary>>, ProblemHttpResult>> List(
         ClaimsPrincipal user, ListPrograms useCase, CancellationToken ct,
         int page = 1, int pageSize = 20, ProgramStatus? status = null, string? search = null)
-    {
-        if (page < 1 || pageSize < 1 || pageSize > ProgramListQuery.MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ProgramListQuery.MaxPageSize}.").ToProblem();
-        }
-        return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new ProgramListQuery(page, pageSize, status, search), ct));
-    }
+        => TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new ProgramListQuery(page, pageSize, status, search), ct));
 
     private static async Task<Results<Ok<ProgramDetails>, ProblemHttpResult>> Get(Guid programId, ClaimsPrincipal user, GetProgram useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
@@ -108,8 +109,7 @@ public sealed class ListInformationSessions(TandemDb db, ProgramAccess access, T
         {
             return new NotFound("No program with this id is visible to you.");
         }
-        page = RecruitmentRules.Page(page);
-        pageSize = RecruitmentRules.PageSize(pageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var now = clock.GetUtcNow().UtcDateTime;
         var sessions = db.Set<InformationSession>().Where(s => s.ProgramId == programId);
         if (!includePast)
@@ -117,11 +117,11 @@ public sealed class ListInformationSessions(TandemDb db, ProgramAccess access, T
             sessions = sessions.Where(s => s.StartsAt > now);
         }
         var total = await sessions.CountAsync(ct);
-        var rows = await sessions.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var rows = await sessions.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Page(paging)
             .Select(s => new { Session = s, Mine = db.Set<InformationSessionSignUp>().Any(u => u.SessionId == s.Id && u.UserId == actor.UserId) })
             .AsNoTracking().ToListAsync(ct);
         var items = rows.Select(r => View(r.Session, r.Mine)).ToList();
-        return new Paged<InformationSessionView>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 
     internal static InformationSessionView View(InformationSession s, bool mine) => new(
@@ -220,14 +220,13 @@ public sealed class ListSessionSignUps(TandemDb db, ProgramAccess access)
         {
             return failure is NotFound ? new NotFound("No information session with this id.") : failure;
         }
-        page = RecruitmentRules.Page(page);
-        pageSize = RecruitmentRules.PageSize(pageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var signUps = db.Set<InformationSessionSignUp>().Where(u => u.SessionId == sessionId);
         var total = await signUps.CountAsync(ct);
-        var items = await signUps.OrderBy(u => u.SignedUpAt).ThenBy(u => u.Id).Skip((page - 1) * pageSize).Take(pageSize)
+        var items = await signUps.OrderBy(u => u.SignedUpAt).ThenBy(u => u.Id).Page(paging)
             .Join(db.Users, u => u.UserId, x => x.Id, (u, x) => new SessionSignUpView(x.Id, x.DisplayName, x.Email ?? "", u.SignedUpAt))
             .ToListAsync(ct);
-        return new Paged<SessionSignUpView>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 }
 

@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
@@ -82,8 +83,7 @@ public sealed class ListInvitations(TandemDb db, ProgramAccess access, TimeProvi
         {
             return failure;
         }
-        page = RecruitmentRules.Page(page);
-        pageSize = RecruitmentRules.PageSize(pageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var now = clock.GetUtcNow().UtcDateTime;
         var invitations = db.Set<Invitation>().Where(i => i.ProgramId == programId);
         invitations = status switch
@@ -97,8 +97,8 @@ public sealed class ListInvitations(TandemDb db, ProgramAccess access, TimeProvi
         };
         var total = await invitations.CountAsync(ct);
         var rows = await invitations.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).AsNoTracking().ToListAsync(ct);
-        return new Paged<InvitationView>(rows.Select(i => InvitationView.From(i, now)).ToList(), page, pageSize, total);
+            .Page(paging).AsNoTracking().ToListAsync(ct);
+        return paging.Of(rows.Select(i => InvitationView.From(i, now)).ToList(), total);
     }
 }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
@@ -101,16 +102,15 @@ public sealed class ListNominations(TandemDb db, ProgramAccess access)
         {
             return failure;
         }
-        page = RecruitmentRules.Page(page);
-        pageSize = RecruitmentRules.PageSize(pageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var nominations = db.Set<Nomination>().Where(n => n.ProgramId == programId);
         var total = await nominations.CountAsync(ct);
         var items = await nominations.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Page(paging)
             .Select(n => new NominationView(n.Id, n.ProgramId, n.NomineeEmail, n.NomineeUserId, n.Role, n.Statement, n.NominatedByUserId,
                 db.Users.Where(u => u.Id == n.NominatedByUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", n.CreatedAt,
                 db.Set<Invitation>().Any(i => i.ProgramId == n.ProgramId && i.Source == InvitationSource.Nomination && i.NormalizedEmail == n.NomineeEmail.ToUpper())))
             .ToListAsync(ct);
-        return new Paged<NominationView>(items, page, pageSize, total);
+        return paging.Of(items, total);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
@@ -56,12 +57,11 @@ public sealed class ListRecruitmentChannels(TandemDb db, ProgramAccess access)
         {
             return failure;
         }
-        page = RecruitmentRules.Page(page);
-        pageSize = RecruitmentRules.PageSize(pageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var channels = db.Set<RecruitmentChannel>().Where(c => c.ProgramId == programId);
         var total = await channels.CountAsync(ct);
-        var rows = await channels.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip((page - 1) * pageSize).Take(pageSize).AsNoTracking().ToListAsync(ct);
-        return new Paged<RecruitmentChannelView>(rows.Select(View).ToList(), page, pageSize, total);
+        var rows = await channels.OrderBy(c => c.Name).ThenBy(c => c.Id).Page(paging).AsNoTracking().ToListAsync(ct);
+        return paging.Of(rows.Select(View).ToList(), total);
     }
 
     internal static RecruitmentChannelView View(RecruitmentChannel c) =>

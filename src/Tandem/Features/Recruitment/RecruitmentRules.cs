@@ -75,9 +75,6 @@ internal static class RecruitmentRules
             : found;
     }
 
-    public static int Page(int page) => Math.Max(1, page);
-    public static int PageSize(int size) => Math.Clamp(size, 1, ProgramListQuery.MaxPageSize);
-
     /// <summary>E-mails (normalised) already enrolled in the program in a role, or holding an open invitation to it.</summary>
     public static async Task<(HashSet<string> Enrolled, HashSet<string> Invited)> TakenAsync(
         TandemDb db, Guid programId, IReadOnlyCollection<string> normalizedEmails, DateTime now, CancellationToken ct)

@@ -69,7 +69,4 @@ public sealed class StartRelationshipBody
         new(programId, MemberEnrolmentIds, Kind, StartsOn!.Value, Source, MatchExplanation, MatchScore);
 }
 
-public sealed record RelationshipListQuery(int Page = 1, int PageSize = 20, RelationshipStatus? Status = null, bool PoorFitOnly = false)
-{
-    public const int MaxPageSize = 100;
-}
+public sealed record RelationshipListQuery(int Page = 1, int PageSize = 20, RelationshipStatus? Status = null, bool PoorFitOnly = false);

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
@@ -62,19 +62,9 @@ public static class RelationshipEndpoints
         return app;
     }
 
-    private static ProblemHttpResult? CheckPaging(int page, int pageSize) =>
-        page < 1 || pageSize < 1 || pageSize > RelationshipListQuery.MaxPageSize
-            ? Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {RelationshipListQuery.MaxPageSize}.").ToProblem()
-            : null;
-
     private static async Task<Results<Ok<Paged<RelationshipView>>, ProblemHttpResult>> Mine(
         ClaimsPrincipal user, ListMyRelationships useCase, CancellationToken ct, int page = 1, int pageSize = 20, RelationshipStatus? status = null)
     {
-        if (CheckPaging(page, pageSize) is { } bad)
-        {
-            return bad;
-        }
         return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new RelationshipListQuery(page, pageSize, status), ct));
     }
 
@@ -85,10 +75,6 @@ public static class RelationshipEndpoints
         Guid programId, ClaimsPrincipal user, ListProgramRelationships useCase, CancellationToken ct,
         int page = 1, int pageSize = 20, RelationshipStatus? status = null, bool poorFit = false)
     {
-        if (CheckPaging(page, pageSize) is { } bad)
-        {
-            return bad;
-        }
         return (await useCase.RunAsync(Actor.From(user), programId, new RelationshipListQuery(page, pageSize, status, poorFit), ct)).ToOk();
     }
 
@@ -130,13 +116,8 @@ public static class RelationshipEndpoints
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
 
     private static async Task<Results<Ok<Paged<AvailableMentorView>>, ProblemHttpResult>> AvailableMentors(
-        Guid programId, ClaimsPrincipal user, ListAvailableMentors useCase, CancellationToken ct, int page = 1, int pageSize = 20)
+        Guid programId, ClaimsPrincipal user, ListAvailableMentors useCase, CancellationToken ct, int page = 1, [MaxPageSize(ListAvailableMentors.MaxPageSize)] int pageSize = 20)
     {
-        if (page < 1 || pageSize < 1 || pageSize > ListAvailableMentors.MaxPageSize)
-        {
-            return Invalid.Field(page < 1 ? nameof(page) : nameof(pageSize),
-                page < 1 ? "page starts at 1." : $"pageSize must be between 1 and {ListAvailableMentors.MaxPageSize}.").ToProblem();
-        }
         return (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, ct)).ToOk();
     }
 
@@ -156,10 +137,6 @@ public static class RelationshipEndpoints
     private static async Task<Results<Ok<Paged<MentorRequestView>>, ProblemHttpResult>> MyRequests(
         ClaimsPrincipal user, MentorRequests useCase, CancellationToken ct, int page = 1, int pageSize = 20, bool pending = false)
     {
-        if (CheckPaging(page, pageSize) is { } bad)
-        {
-            return bad;
-        }
         return TypedResults.Ok(await useCase.MineAsync(Actor.From(user), page, pageSize, pending, ct));
     }
 

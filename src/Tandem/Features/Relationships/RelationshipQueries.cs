@@ -3,6 +3,7 @@ using Tandem.Data;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
@@ -22,8 +23,7 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access, 
 {
     public async Task<Paged<RelationshipView>> RunAsync(Actor actor, RelationshipListQuery query, CancellationToken ct = default)
     {
-        var page = Math.Max(1, query.Page);
-        var size = Math.Clamp(query.PageSize, 1, RelationshipListQuery.MaxPageSize);
+        var page = PageRequest.Clamp(query.Page, query.PageSize);
         var mine = db.Set<Relationship>().Where(r => r.Members.Any(m => m.UserId == actor.UserId));
         if (query.Status is { } status)
         {
@@ -33,7 +33,7 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access, 
         var items = await access.ToViewsAsync(mine
             .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
             .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Skip((page - 1) * size).Take(size), ct);
+            .Page(page), ct);
         var ids = items.Select(r => r.Id).ToList();
         var programIds = items.Select(r => r.ProgramId).Distinct().ToList();
         var answers = await db.Set<FitCheckAnswer>().Where(a => ids.Contains(a.RelationshipId) && a.UserId == actor.UserId)
@@ -52,7 +52,7 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access, 
                 MyFitAnswer = answers.TryGetValue(r.Id, out var a) ? a : null,
             };
         }).ToList();
-        return new Paged<RelationshipView>(items, page, size, total);
+        return page.Of(items, total);
     }
 }
 
@@ -66,8 +66,7 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
         {
             return failure;
         }
-        var page = Math.Max(1, query.Page);
-        var size = Math.Clamp(query.PageSize, 1, RelationshipListQuery.MaxPageSize);
+        var page = PageRequest.Clamp(query.Page, query.PageSize);
         var relationships = db.Set<Relationship>().Where(r => r.ProgramId == programId);
         if (query.Status is { } status)
         {
@@ -80,7 +79,7 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
         var total = await relationships.CountAsync(ct);
         var items = await access.ToViewsAsync(relationships
             .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Skip((page - 1) * size).Take(size), ct);
-        return new Paged<RelationshipView>(items, page, size, total);
+            .Page(page), ct);
+        return page.Of(items, total);
     }
 }

@@ -4,6 +4,7 @@ using Tandem.Data;
 using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
@@ -72,13 +73,12 @@ public sealed class ListAvailableMentors(TandemDb db, ProgramAccess programs, Me
         {
             return failure;
         }
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize, MaxPageSize);
         var menteeId = found.Value.Enrolment.Id;
         var ranked = (await ranking.RankAsync(programId, [menteeId], ct))[menteeId];
-        var items = ranked.Skip((page - 1) * pageSize).Take(pageSize)
+        var items = ranked.Page(paging)
             .Select(r => new AvailableMentorView(r.EnrolmentId, r.DisplayName, r.RemainingCapacity, r.Score, r.Reasons)).ToList();
-        return new Paged<AvailableMentorView>(items, page, pageSize, ranked.Count);
+        return paging.Of(items, ranked.Count);
     }
 }
 
@@ -131,16 +131,15 @@ public sealed class MentorRequests(TandemDb db)
 {
     public async Task<Paged<MentorRequestView>> MineAsync(Actor actor, int page, int pageSize, bool pendingOnly, CancellationToken ct = default)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, RelationshipListQuery.MaxPageSize);
+        var paging = PageRequest.Clamp(page, pageSize);
         var mine = db.Set<MentorRequest>().Where(r => r.MenteeUserId == actor.UserId || r.MentorUserId == actor.UserId);
         if (pendingOnly)
         {
             mine = mine.Where(r => r.Status == MentorRequestStatus.Pending);
         }
         var total = await mine.CountAsync(ct);
-        var items = await ViewsAsync(actor, mine.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize), ct);
-        return new Paged<MentorRequestView>(items, page, pageSize, total);
+        var items = await ViewsAsync(actor, mine.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Page(paging), ct);
+        return paging.Of(items, total);
     }
 
     internal async Task<List<MentorRequestView>> ViewsAsync(Actor actor, IQueryable<MentorRequest> requests, CancellationToken ct) =>
