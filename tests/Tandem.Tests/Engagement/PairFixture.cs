@@ -8,6 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Meetings;
+using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
@@ -75,6 +76,8 @@ public class PairFixture : IAsyncLifetime
         var programId = (await created.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!.Id;
         var mentor = await Tandem.CreateUserAsync("Mona Tor");
         var otherMentee = await Tandem.CreateUserAsync("Pat Other");
+        await Tandem.AddMemberAsync(school.Organisation.Id, mentor, OrganisationRole.Member);
+        await Tandem.AddMemberAsync(school.Organisation.Id, otherMentee, OrganisationRole.Member);
         var mentorEnrolment = await EnrolAsync(coordinator, programId, mentor, "Mentor");
         var menteeEnrolment = await EnrolAsync(coordinator, programId, school.Mentee, "Mentee");
         var otherEnrolment = await EnrolAsync(coordinator, programId, otherMentee, "Mentee");
@@ -91,7 +94,7 @@ public class PairFixture : IAsyncLifetime
     internal static async Task<Guid> EnrolAsync(HttpClient coordinator, Guid programId, UserSummary user, string role)
     {
         var response = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/enrolments", new { email = user.Email, role });
-        response.EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<EnrolmentView>(Json.Options))!.Id;
     }
 
@@ -121,6 +124,7 @@ public sealed record Pair(PairFixture Fixture, School School, Guid ProgramId, Gu
     public async Task<Guid> SecondPairAsync()
     {
         var mentor = await Fixture.Tandem.CreateUserAsync("Max Second");
+        await Fixture.Tandem.AddMemberAsync(School.Organisation.Id, mentor, OrganisationRole.Member);
         var coordinator = await Fixture.SignInAsync(School.Coordinator);
         var mentorEnrolment = await PairFixture.EnrolAsync(coordinator, ProgramId, mentor, "Mentor");
         var today = DateOnly.FromDateTime(Fixture.Clock.GetUtcNow().UtcDateTime);

@@ -55,6 +55,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/organisations/"] = Access.Administrator,
         ["GET /api/v1/organisations/{organisationId:guid}/members"] = Access.SignedIn,
         ["POST /api/v1/organisations/{organisationId:guid}/members"] = Access.SignedIn,
+        ["GET /api/v1/organisations/{organisationId:guid}/invitations"] = Access.SignedIn,
 
         // Programs
         ["GET /api/v1/programs/"] = Access.SignedIn,
@@ -96,6 +97,9 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/invitations/{invitationId:guid}/resend"] = Access.SignedIn,
         ["POST /api/v1/invitations/{invitationId:guid}/revoke"] = Access.SignedIn,
         ["POST /api/v1/invitations/accept"] = Access.SignedIn,
+        ["POST /api/v1/invitations/sign-up"] = Access.Anonymous,
+        ["GET /invitations/accept"] = Access.Anonymous,
+        ["POST /invitations/accept"] = Access.Anonymous,
         ["POST /api/v1/information-sessions/{sessionId:guid}/sign-up"] = Access.SignedIn,
         ["DELETE /api/v1/information-sessions/{sessionId:guid}/sign-up"] = Access.SignedIn,
         ["GET /api/v1/information-sessions/{sessionId:guid}/sign-ups"] = Access.SignedIn,
@@ -206,6 +210,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /admin/users"] = Access.Administrator,
         ["GET /organisations/{OrganisationId:guid}/meeting-settings"] = Access.SignedIn,
         ["POST /organisations/{OrganisationId:guid}/meeting-settings"] = Access.SignedIn,
+        ["GET /organisations/{OrganisationId:guid}/members"] = Access.SignedIn,
+        ["POST /organisations/{OrganisationId:guid}/members"] = Access.SignedIn,
         ["GET /organisations"] = Access.SignedIn,
         ["POST /organisations"] = Access.SignedIn,
         ["GET /programs"] = Access.SignedIn,

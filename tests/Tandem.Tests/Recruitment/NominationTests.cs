@@ -13,6 +13,7 @@ public sealed class NominationTests(RecruitmentFixture fixture) : IClassFixture<
     {
         var (school, coordinator, program) = await fixture.ProgramAsync();
         var teacher = await fixture.Tandem.CreateUserAsync("Tess Teacher");
+        await fixture.Tandem.AddMemberAsync(school.Organisation.Id, teacher, Features.Organisations.OrganisationRole.Member);
         (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/enrolments", new { email = teacher.Email, role = "Staff" })).EnsureSuccessStatusCode();
         var staff = await fixture.SignInAsync(teacher);
         var student = RecruitmentFixture.Email("star");

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -68,35 +69,44 @@ public sealed class CreateOrganisation(TandemDb db, TimeProvider clock)
     }
 }
 
-/// <summary>An administrator or a coordinator of the organisation adds an account as member or coordinator.</summary>
-public sealed class AddOrganisationMember(TandemDb db, TimeProvider clock)
+/// <summary>Either the member added (or whose role changed) or, for an address outside the organisation, the invitation sent.</summary>
+public sealed record MemberAddition(MemberView? Member, InvitationView? Invitation);
+
+/// <summary>
+/// A coordinator of the organisation (or an administrator) adds someone as member or coordinator. An address that
+/// belongs to a member already changes their role; any other address is invited by e-mail and joins when its owner
+/// accepts, with the same answer whether or not it has an account elsewhere in the installation, so that the
+/// organisation is a wall both ways: no one is attached without agreeing, and no one learns who has an account.
+/// Administrators, who manage every account, attach an existing account directly.
+/// </summary>
+public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, TimeProvider clock)
 {
-    public async Task<Outcome<MemberView>> RunAsync(Actor actor, Guid organisationId, AddMemberRequest request, CancellationToken ct = default)
+    public async Task<Outcome<MemberAddition>> RunAsync(Actor actor, Guid organisationId, AddMemberRequest request, CancellationToken ct = default)
     {
         var check = await CheckManagerAsync(db, actor, organisationId, ct);
         if (check is not null)
         {
             return check;
         }
-        var email = request.Email.Trim().ToUpperInvariant();
-        var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email, ct);
-        if (user is null)
-        {
-            return Invalid.Field(nameof(request.Email), "No account has this e-mail address.");
-        }
         var role = request.Role ?? OrganisationRole.Member;
-        var membership = await db.OrganisationMemberships.SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.UserId == user.Id, ct);
-        if (membership is null)
+        var email = request.Email.Trim().ToUpperInvariant();
+        var membership = await db.OrganisationMemberships.Include(m => m.User)
+            .SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.User!.NormalizedEmail == email, ct);
+        if (membership is null && actor.IsAdministrator
+            && await db.Users.Where(u => u.NormalizedEmail == email).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct) is { } userId)
         {
-            membership = new OrganisationMembership(organisationId, user.Id, role, clock.GetUtcNow().UtcDateTime);
+            membership = new OrganisationMembership(organisationId, userId, role, clock.GetUtcNow().UtcDateTime);
             db.OrganisationMemberships.Add(membership);
         }
-        else
+        if (membership is null)
         {
-            membership.ChangeRole(role);
+            var invited = await invite.RunAsync(actor, new InvitationOrder(organisationId, null, request.Email, null, role, null, null), ct);
+            return invited.Failure is { } failure ? failure : new MemberAddition(null, invited.Value);
         }
+        membership.ChangeRole(role);
         await db.SaveChangesAsync(ct);
-        return new MemberView(user.Id, user.DisplayName, user.Email ?? "", membership.Role, membership.JoinedAt);
+        var user = membership.User ?? await db.Users.SingleAsync(u => u.Id == membership.UserId, ct);
+        return new MemberAddition(new MemberView(user.Id, user.DisplayName, user.Email ?? "", membership.Role, membership.JoinedAt), null);
     }
 
     internal static async Task<Failure?> CheckManagerAsync(TandemDb db, Actor actor, Guid organisationId, CancellationToken ct)

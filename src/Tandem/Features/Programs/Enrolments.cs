@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Organisations;
+using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -19,10 +20,18 @@ public sealed class EnrolRequest
 
 public sealed record EnrolmentView(Guid Id, Guid UserId, string DisplayName, string Email, ProgramRole Role, DateTime EnrolledAt);
 
-/// <summary>A coordinator gives an existing account a role in the program (it joins the organisation as a member).</summary>
-public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, TimeProvider clock)
+/// <summary>Either the enrolment made or, for an address outside the program's organisation, the invitation sent.</summary>
+public sealed record EnrolmentAddition(EnrolmentView? Enrolment, InvitationView? Invitation);
+
+/// <summary>
+/// A coordinator gives someone a role in the program (participant, staff or coordinator). A member of the program's
+/// organisation is enrolled at once; any other address is invited by e-mail and enrolled when its owner accepts,
+/// with the same answer whether or not it has an account elsewhere in the installation. Administrators, who manage
+/// every account, enrol an existing account directly (it joins the organisation as a member).
+/// </summary>
+public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInvitation invite, TimeProvider clock)
 {
-    public async Task<Outcome<EnrolmentView>> RunAsync(Actor actor, Guid programId, EnrolRequest request, CancellationToken ct = default)
+    public async Task<Outcome<EnrolmentAddition>> RunAsync(Actor actor, Guid programId, EnrolRequest request, CancellationToken ct = default)
     {
         var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
         if (found.Failure is { } failure)
@@ -40,24 +49,28 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, TimeProv
             return Invalid.Field(nameof(request.Role), "A mentor-mentee program enrols participants as Mentor or Mentee.");
         }
         var email = request.Email.Trim().ToUpperInvariant();
-        var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email, ct);
-        if (user is null)
-        {
-            return Invalid.Field(nameof(request.Email), "No account has this e-mail address.");
-        }
-        if (await db.Enrolments.AnyAsync(e => e.ProgramId == programId && e.UserId == user.Id && e.Role == role, ct))
-        {
-            return new Conflict($"{user.DisplayName} is already enrolled as {role}.");
-        }
+        var member = await db.OrganisationMemberships
+            .Where(m => m.OrganisationId == program.OrganisationId && m.User!.NormalizedEmail == email)
+            .Select(m => m.User!).SingleOrDefaultAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!await db.OrganisationMemberships.AnyAsync(m => m.OrganisationId == program.OrganisationId && m.UserId == user.Id, ct))
+        if (member is null && actor.IsAdministrator && await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email, ct) is { } account)
         {
-            db.OrganisationMemberships.Add(new OrganisationMembership(program.OrganisationId, user.Id, OrganisationRole.Member, now));
+            member = account;
+            db.OrganisationMemberships.Add(new OrganisationMembership(program.OrganisationId, account.Id, OrganisationRole.Member, now));
         }
-        var enrolment = new Enrolment(programId, user.Id, role, now);
+        if (member is null)
+        {
+            var invited = await invite.RunAsync(actor, new InvitationOrder(program.OrganisationId, program, request.Email, role, null, null, null), ct);
+            return invited.Failure is { } refused ? refused : new EnrolmentAddition(null, invited.Value);
+        }
+        if (await db.Enrolments.AnyAsync(e => e.ProgramId == programId && e.UserId == member.Id && e.Role == role, ct))
+        {
+            return new Conflict($"{member.DisplayName} is already enrolled as {role}.");
+        }
+        var enrolment = new Enrolment(programId, member.Id, role, now);
         db.Enrolments.Add(enrolment);
         await db.SaveChangesAsync(ct);
-        return new EnrolmentView(enrolment.Id, user.Id, user.DisplayName, user.Email ?? "", role, now);
+        return new EnrolmentAddition(new EnrolmentView(enrolment.Id, member.Id, member.DisplayName, member.Email ?? "", role, now), null);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 
 namespace Tandem.Features.Recruitment;
@@ -9,24 +10,39 @@ public enum InvitationStatus { NotSent, Sent, Accepted, Expired, Revoked }
 /// <summary>How the invitation came about.</summary>
 public enum InvitationSource { Direct, Roster, Nomination }
 
+/// <summary>What accepting the invitation does.</summary>
+public enum InvitationPurpose
+{
+    /// <summary>The invitee joins the organisation as a member and may apply for the role; screening decides.</summary>
+    Apply,
+    /// <summary>The invitee is enrolled in the program with the role (and joins the organisation as a member).</summary>
+    Enrol,
+    /// <summary>The invitee joins the organisation with the organisation role.</summary>
+    JoinOrganisation,
+}
+
 /// <summary>
-/// An invitation to apply for a role in a program, sent by e-mail with a single-use link. Only a
-/// SHA-256 hash of the token is stored: a database leak does not leak usable links. Accepting it
-/// (signed in with the invited e-mail) marks it used and lets the invitee apply; the application
-/// then goes through screening like any other.
+/// An invitation sent by e-mail with a single-use link: to apply for a role in a program, to be enrolled in
+/// a program, or to join an organisation. It is the only way a coordinator brings in someone who is not
+/// yet in their organisation: nothing is attached to any account until the invitee, signed in as the
+/// invited address (or signing up with it), accepts. Only a SHA-256 hash of the token is stored: a
+/// database leak does not leak usable links.
 /// </summary>
 public sealed class Invitation
 {
     private Invitation() { }
 
-    public Invitation(Guid programId, string email, ProgramRole role, InvitationSource source, Guid? invitedByUserId,
-        string tokenHash, DateTime createdAt, DateTime expiresAt, InviteeDetails? details = null)
+    private Invitation(InvitationPurpose purpose, Guid organisationId, Guid? programId, string email, ProgramRole? role, OrganisationRole? organisationRole,
+        InvitationSource source, Guid? invitedByUserId, string tokenHash, DateTime createdAt, DateTime expiresAt, InviteeDetails? details)
     {
         Id = Guid.CreateVersion7();
+        Purpose = purpose;
+        OrganisationId = organisationId;
         ProgramId = programId;
         Email = email.Trim();
         NormalizedEmail = Normalize(email);
         Role = role;
+        OrganisationRole = organisationRole;
         Source = source;
         InvitedByUserId = invitedByUserId;
         TokenHash = tokenHash;
@@ -38,11 +54,35 @@ public sealed class Invitation
         Group = details?.Group;
     }
 
+    /// <summary>An invitation to apply for a participant role in the program (direct, roster or nomination).</summary>
+    public static Invitation ToApply(MentorshipProgram program, string email, ProgramRole role, InvitationSource source, Guid? invitedByUserId,
+        string tokenHash, DateTime createdAt, DateTime expiresAt, InviteeDetails? details = null) =>
+        new(InvitationPurpose.Apply, program.OrganisationId, program.Id, email, role, null, source, invitedByUserId, tokenHash, createdAt, expiresAt, details);
+
+    /// <summary>An invitation to be enrolled in the program with any role (staff and coordinators included).</summary>
+    public static Invitation ToEnrol(MentorshipProgram program, string email, ProgramRole role, Guid? invitedByUserId,
+        string tokenHash, DateTime createdAt, DateTime expiresAt, InviteeDetails? details = null) =>
+        new(InvitationPurpose.Enrol, program.OrganisationId, program.Id, email, role, null, InvitationSource.Direct, invitedByUserId, tokenHash, createdAt, expiresAt, details);
+
+    /// <summary>An invitation to join the organisation with the role.</summary>
+    public static Invitation ToJoin(Guid organisationId, string email, OrganisationRole role, Guid? invitedByUserId,
+        string tokenHash, DateTime createdAt, DateTime expiresAt, InviteeDetails? details = null) =>
+        new(InvitationPurpose.JoinOrganisation, organisationId, null, email, null, role, InvitationSource.Direct, invitedByUserId, tokenHash, createdAt, expiresAt, details);
+
     public Guid Id { get; private set; }
-    public Guid ProgramId { get; private set; }
+    public InvitationPurpose Purpose { get; private set; }
+    public Guid OrganisationId { get; private set; }
+
+    /// <summary>The program, for <see cref="InvitationPurpose.Apply"/> and <see cref="InvitationPurpose.Enrol"/>.</summary>
+    public Guid? ProgramId { get; private set; }
     public string Email { get; private set; } = "";
     public string NormalizedEmail { get; private set; } = "";
-    public ProgramRole Role { get; private set; }
+
+    /// <summary>The program role, for <see cref="InvitationPurpose.Apply"/> and <see cref="InvitationPurpose.Enrol"/>.</summary>
+    public ProgramRole? Role { get; private set; }
+
+    /// <summary>The organisation role, for <see cref="InvitationPurpose.JoinOrganisation"/>.</summary>
+    public OrganisationRole? OrganisationRole { get; private set; }
     public InvitationSource Source { get; private set; }
     public Guid? InvitedByUserId { get; private set; }
     public string TokenHash { get; private set; } = "";

@@ -69,14 +69,18 @@ public sealed class NominateCandidate(TandemDb db, ProgramAccess access, Invitat
         {
             return new Conflict($"{email} already takes part in this program.");
         }
-        var nomineeId = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
+        // Linked now only to a member of the program's organisation; anyone else is linked when they accept the
+        // invitation. Looking the address up in the whole installation would tell the nominator who has an account.
+        var nomineeId = await db.OrganisationMemberships
+            .Where(m => m.OrganisationId == program.OrganisationId && m.User!.NormalizedEmail == normalized)
+            .Select(m => (Guid?)m.UserId).SingleOrDefaultAsync(ct);
         var nomination = new Nomination(programId, email, nomineeId, role, statement, actor.UserId, now);
         db.Add(nomination);
         (Invitation, string)? invitation = null;
         if (invited.Count == 0)
         {
             var (token, hash) = Invitation.NewToken();
-            var created = new Invitation(programId, email, role, InvitationSource.Nomination, actor.UserId, hash, now,
+            var created = Invitation.ToApply(program, email, role, InvitationSource.Nomination, actor.UserId, hash, now,
                 now.AddDays(options.Value.InvitationLifetimeDays),
                 new InviteeDetails(request.FirstName?.Trim() ?? "", request.LastName?.Trim() ?? "", null, null));
             db.Add(created);
@@ -85,7 +89,7 @@ public sealed class NominateCandidate(TandemDb db, ProgramAccess access, Invitat
         await db.SaveChangesAsync(ct);
         if (invitation is { } sent)
         {
-            await mailer.SendAsync(program, [sent], ct);
+            await mailer.SendAsync([sent], ct);
         }
         var by = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "";
         return new NominationView(nomination.Id, programId, email, nomineeId, role, statement, actor.UserId, by, now, invitation is not null);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Features.Accounts;
+using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 
 namespace Tandem.Features.Recruitment;
@@ -13,19 +14,23 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         invitation.HasKey(i => i.Id);
         invitation.Property(i => i.Email).HasMaxLength(256).IsRequired();
         invitation.Property(i => i.NormalizedEmail).HasMaxLength(256).IsRequired();
+        invitation.Property(i => i.Purpose).HasConversion<string>().HasMaxLength(20);
         invitation.Property(i => i.Role).HasConversion<string>().HasMaxLength(20);
+        invitation.Property(i => i.OrganisationRole).HasConversion<string>().HasMaxLength(20);
         invitation.Property(i => i.Source).HasConversion<string>().HasMaxLength(20);
         invitation.Property(i => i.TokenHash).HasMaxLength(64).IsRequired();
         invitation.Property(i => i.FirstName).HasMaxLength(100);
         invitation.Property(i => i.LastName).HasMaxLength(100);
         invitation.Property(i => i.TimeZoneId).HasMaxLength(64);
         invitation.Property(i => i.Group).HasMaxLength(100);
+        invitation.HasOne<Organisation>().WithMany().HasForeignKey(i => i.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         invitation.HasOne<MentorshipProgram>().WithMany().HasForeignKey(i => i.ProgramId).OnDelete(DeleteBehavior.Cascade);
         invitation.HasOne<TandemUser>().WithMany().HasForeignKey(i => i.InvitedByUserId).OnDelete(DeleteBehavior.SetNull);
         invitation.HasOne<TandemUser>().WithMany().HasForeignKey(i => i.AcceptedByUserId).OnDelete(DeleteBehavior.SetNull);
         invitation.HasIndex(i => i.TokenHash).IsUnique();
         invitation.HasIndex(i => new { i.ProgramId, i.NormalizedEmail });
         invitation.HasIndex(i => new { i.ProgramId, i.CreatedAt });
+        invitation.HasIndex(i => new { i.OrganisationId, i.NormalizedEmail });
     }
 }
 

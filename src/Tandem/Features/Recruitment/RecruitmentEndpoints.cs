@@ -34,6 +34,8 @@ public static class RecruitmentEndpoints
             .AddScoped<RevokeInvitation>()
             .AddScoped<FindInvitation>()
             .AddScoped<AcceptInvitation>()
+            .AddScoped<IssueInvitation>()
+            .AddScoped<SignUpByInvitation>()
             .AddScoped<PreviewRoster>()
             .AddScoped<ImportRoster>()
             .AddScoped<NominateCandidate>()
@@ -69,6 +71,9 @@ public static class RecruitmentEndpoints
         invitations.MapPost("/{invitationId:guid}/resend", Resend).WithName("ResendInvitation");
         invitations.MapPost("/{invitationId:guid}/revoke", Revoke).WithName("RevokeInvitation");
         invitations.MapPost("/accept", Accept).WithName("AcceptInvitation");
+        invitations.MapPost("/sign-up", SignUpWithInvitation).WithName("SignUpByInvitation").AllowAnonymous()
+            .WithDescription("Creates an account with the invited address (the link shows its owner receives the mail), signs it in and accepts the invitation. "
+                + "409 when the address has an account already: sign in and accept instead.");
 
         var sessions = app.MapGroup("/api/v1/information-sessions/{sessionId:guid}").WithTags("Recruitment").RequireAuthorization();
         sessions.MapPost("/sign-up", SignUp).WithName("SignUpForInformationSession");
@@ -120,6 +125,10 @@ public static class RecruitmentEndpoints
 
     private static async Task<Results<Ok<InvitationAcceptance>, ProblemHttpResult>> Accept(AcceptInvitationRequest request, ClaimsPrincipal user, AcceptInvitation useCase, CancellationToken ct) =>
         Ok(await useCase.RunAsync(Actor.From(user), request.Token, ct));
+
+    private static async Task<Results<Ok<InvitationAcceptance>, ProblemHttpResult>> SignUpWithInvitation(
+        InvitationSignUpRequest request, HttpRequest http, SignUpByInvitation useCase, CancellationToken ct) =>
+        Ok(await useCase.RunAsync(request, http.Headers.UserAgent.ToString(), ct));
 
     private static async Task<Results<Ok<RosterPreview>, ProblemHttpResult>> PreviewRosterFile(
         Guid programId, HttpRequest http, ClaimsPrincipal user, PreviewRoster useCase, IOptions<RecruitmentOptions> options, CancellationToken ct)

@@ -75,7 +75,7 @@ internal static class RecruitmentRules
             : found;
     }
 
-    /// <summary>E-mails (normalised) already enrolled in the program in a role, or holding an open invitation to it.</summary>
+    /// <summary>E-mails (normalised) already enrolled in the program in a role, or holding an open invitation to apply to it.</summary>
     public static async Task<(HashSet<string> Enrolled, HashSet<string> Invited)> TakenAsync(
         TandemDb db, Guid programId, IReadOnlyCollection<string> normalizedEmails, DateTime now, CancellationToken ct)
     {
@@ -84,7 +84,7 @@ internal static class RecruitmentRules
             .Select(e => e.User!.NormalizedEmail!)
             .ToListAsync(ct);
         var invited = await db.Set<Invitation>()
-            .Where(i => i.ProgramId == programId && normalizedEmails.Contains(i.NormalizedEmail)
+            .Where(i => i.ProgramId == programId && i.Purpose == InvitationPurpose.Apply && normalizedEmails.Contains(i.NormalizedEmail)
                 && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
             .Select(i => i.NormalizedEmail)
             .ToListAsync(ct);

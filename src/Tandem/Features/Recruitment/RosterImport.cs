@@ -308,7 +308,7 @@ public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoste
         foreach (var row in checkedRoster.Rows)
         {
             var (token, hash) = Invitation.NewToken();
-            var invitation = new Invitation(programId, row.Email, row.Role, InvitationSource.Roster, actor.UserId == Guid.Empty ? null : actor.UserId,
+            var invitation = Invitation.ToApply(program, row.Email, row.Role, InvitationSource.Roster, actor.UserId == Guid.Empty ? null : actor.UserId,
                 hash, now, expires, new InviteeDetails(row.FirstName, row.LastName, row.TimeZoneId, row.Group));
             db.Add(invitation);
             batch.Add((invitation, token));
@@ -318,7 +318,7 @@ public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoste
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
-        var sent = await mailer.SendAsync(program, batch, ct);
+        var sent = await mailer.SendAsync(batch, ct);
         return new RosterImportResult(batch.Count, sent);
     }
 }
