@@ -63,6 +63,18 @@ public static class TandemApp
         return builder;
     }
 
+    /// <summary>
+    /// The app's services for a command-line command (no web server). A command prints its result: EF Core's SQL and
+    /// migration notes stay out of its output (warnings and errors only), whatever the logging configuration says.
+    /// </summary>
+    public static WebApplication BuildForCommand(string[] args)
+    {
+        var builder = CreateBuilder(args);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        return builder.Build();
+    }
+
     public static WebApplication Build(string[] args)
     {
         var app = CreateBuilder(args).Build();

@@ -35,6 +35,10 @@ public class TandemServer : IAsyncLifetime
             // Every test signs the same demo logins in again from a fresh browser, far more often than people do.
             builder.UseSetting("SignIn:Limits:PerIpPermitLimit", "1000000");
             builder.UseSetting("SignIn:Limits:PerAccountPermitLimit", "1000000");
+            // No background workers: the journeys do not wait for retries or reminders.
+            builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
+            builder.UseSetting("Engagement:RemindersEnabled", "false");
+            builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
             builder.ConfigureLogging(logging => logging.AddProvider(log));
             if (clock is not null)
             {

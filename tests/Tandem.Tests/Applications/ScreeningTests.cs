@@ -59,7 +59,7 @@ public sealed class ScreeningTests(TandemFactory factory) : IClassFixture<Tandem
         var communication = await recruiting.AddCriterionAsync("Communication");
         var knowledge = await recruiting.AddCriterionAsync("Subject knowledge");
         var (applicantClient, application) = await recruiting.ApplyAsync(factory, "Rita Rated");
-        var before = DateTime.UtcNow.AddSeconds(-1);
+        var before = factory.Clock.GetUtcNow().UtcDateTime.AddSeconds(-1);
 
         var rated = await recruiting.Coordinator.PutAsJsonAsync($"{recruiting.Applications}/{application.Id}/ratings", new
         {
@@ -71,7 +71,7 @@ public sealed class ScreeningTests(TandemFactory factory) : IClassFixture<Tandem
         });
         var decided = await recruiting.Coordinator.PostAsJsonAsync($"{recruiting.Applications}/{application.Id}/decision",
             new { decision = "Approve", message = "Welcome aboard", mentorCapacity = 2 });
-        var after = DateTime.UtcNow.AddSeconds(1);
+        var after = factory.Clock.GetUtcNow().UtcDateTime.AddSeconds(1);
 
         Assert.Equal(HttpStatusCode.OK, rated.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badScore.StatusCode);
@@ -152,7 +152,7 @@ public sealed class ScreeningTests(TandemFactory factory) : IClassFixture<Tandem
         {
             var db = s.GetRequiredService<TandemDb>();
             db.Add(new Nomination(recruiting.Program.Id, "someone@else.example", secondUserId, ProgramRole.Mentor,
-                "Sam explains fractions better than I do.", recruiting.School.Coordinator.Id, DateTime.UtcNow));
+                "Sam explains fractions better than I do.", recruiting.School.Coordinator.Id, factory.Clock.GetUtcNow().UtcDateTime));
             return await db.SaveChangesAsync();
         });
 

@@ -7,8 +7,15 @@ using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Engagement;
 
-public sealed class EngagementPageTests(PairFixture fixture) : IClassFixture<PairFixture>
+/// <summary>Tests here move the clock, so each has an app with a clock of its own on the class's database.</summary>
+public sealed class EngagementPageTests(PairFixture shared) : IClassFixture<PairFixture>, IAsyncLifetime
 {
+    private PairFixture fixture = default!;
+
+    public async Task InitializeAsync() => fixture = await shared.WithOwnClockAsync();
+
+    public Task DisposeAsync() => fixture.DisposeAsync();
+
     private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
 
     [Fact]

@@ -12,6 +12,7 @@ using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Email;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Recruitment;
 
@@ -20,34 +21,71 @@ namespace Tandem.Tests.Engagement;
 /// <summary>
 /// The app on its own real database, e-mailing over SMTP to an in-process SMTP server, with a clock the tests
 /// move forward. The reminder job's timer is off: tests call the use case directly (also concurrently).
+/// A test that moves the clock takes an app with a clock of its own (<see cref="WithOwnClockAsync"/>).
 /// </summary>
 public class PairFixture : IAsyncLifetime
 {
-    public TandemFactory Tandem { get; } = new();
-    public SmtpCapture Smtp { get; } = new();
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2027, 2, 1, 9, 0, 0, TimeSpan.Zero));
-    public WebApplicationFactory<Program> App { get; private set; } = default!;
+    private readonly bool remindersRunning;
+    private readonly bool ownsDatabase;
 
-    /// <summary>Whether the app's own reminder worker runs (ticking on <see cref="Clock"/>).</summary>
-    protected virtual bool RemindersRunning => false;
+    public PairFixture() : this(remindersRunning: false)
+    {
+    }
+
+    protected PairFixture(bool remindersRunning) : this(new TandemFactory(), new SmtpCapture(), remindersRunning, ownsDatabase: true)
+    {
+    }
+
+    private PairFixture(TandemFactory tandem, SmtpCapture smtp, bool remindersRunning, bool ownsDatabase)
+    {
+        Tandem = tandem;
+        Smtp = smtp;
+        this.remindersRunning = remindersRunning;
+        this.ownsDatabase = ownsDatabase;
+    }
+
+    public TandemFactory Tandem { get; }
+    public SmtpCapture Smtp { get; }
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
+    public WebApplicationFactory<Program> App { get; private set; } = default!;
 
     public async Task InitializeAsync()
     {
-        await ((IAsyncLifetime)Tandem).InitializeAsync();
-        App = Tandem.WithWebHostBuilder(b =>
+        if (ownsDatabase)
+        {
+            await ((IAsyncLifetime)Tandem).InitializeAsync();
+        }
+        // The app's own reminder worker runs (ticking on Clock) only when asked for.
+        App = Tandem.WithClock(Clock, b =>
         {
             b.UseTestSmtp(Smtp.Port);
-            b.UseSetting("Engagement:RemindersEnabled", RemindersRunning ? "true" : "false");
-            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+            b.UseSetting("Engagement:RemindersEnabled", remindersRunning ? "true" : "false");
         });
     }
 
     public async Task DisposeAsync()
     {
         await App.DisposeAsync();
-        await ((IAsyncLifetime)Tandem).DisposeAsync();
-        await Smtp.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await ((IAsyncLifetime)Tandem).DisposeAsync();
+            await Smtp.DisposeAsync();
+        }
     }
+
+    /// <summary>
+    /// The same database and SMTP server with an app and a clock of its own (starting at <see cref="TestClock.Start"/>),
+    /// for one test that moves the clock: no test moves another's time. Dispose it at the end of the test.
+    /// </summary>
+    public async Task<PairFixture> WithOwnClockAsync()
+    {
+        var own = new PairFixture(Tandem, Smtp, remindersRunning, ownsDatabase: false);
+        await own.InitializeAsync();
+        return own;
+    }
+
+    /// <summary>Every e-mail the app queued for this address, sent or not (all e-mail goes through the outbox).</summary>
+    public Task<List<OutgoingEmail>> OutboxForAsync(string email) => Tandem.OutboxForAsync(email);
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
     {
@@ -150,7 +188,4 @@ public sealed record Pair(PairFixture Fixture, School School, Guid ProgramId, Gu
 }
 
 /// <summary>The same, with the reminder worker running on the fake clock.</summary>
-public sealed class RunningRemindersFixture : PairFixture
-{
-    protected override bool RemindersRunning => true;
-}
+public sealed class RunningRemindersFixture() : PairFixture(remindersRunning: true);

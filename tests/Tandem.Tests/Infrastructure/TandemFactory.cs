@@ -2,21 +2,41 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Email;
 
 namespace Tandem.Tests.Infrastructure;
 
-/// <summary>The real app over HTTP, on its own real database (SQLite file or PostgreSQL database).</summary>
+/// <summary>
+/// The real app over HTTP, on its own real database (SQLite file or PostgreSQL database), with a fake clock that
+/// starts at <see cref="TestClock.Start"/> and moves only when a test moves it.
+/// </summary>
 public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "correct horse battery";
 
     public string ConnectionString { get; } = TestDatabase.NewConnectionString();
+
+    /// <summary>The app's clock. A test that moves it gets an app of its own (<see cref="WithClock"/>), so tests never move each other's time.</summary>
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
+
+    /// <summary>The clock's "today".</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>The same app and database with another clock, and optional extra settings.</summary>
+    public WebApplicationFactory<Program> WithClock(FakeTimeProvider clock, Action<IWebHostBuilder>? configure = null) => WithWebHostBuilder(b =>
+    {
+        configure?.Invoke(b);
+        b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
+    });
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -27,6 +47,11 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         // Tests sign in far more often than people do, all from one address; the sign-in limit tests set their own.
         builder.UseSetting("SignIn:Limits:PerIpPermitLimit", "1000000");
         builder.UseSetting("SignIn:Limits:PerAccountPermitLimit", "1000000");
+        // No background workers: tests run the outbox, the reminder job and request time-outs themselves (or turn one on).
+        builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
+        builder.UseSetting("Engagement:RemindersEnabled", "false");
+        builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
+        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     public async Task InitializeAsync()
@@ -55,6 +80,13 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider);
     }
+
+    /// <summary>
+    /// Every e-mail the app queued for this address, sent or not. All e-mail goes through the outbox and is sent
+    /// before the request or job that queued it returns, so "nothing more was sent" is a count here, not a wait.
+    /// </summary>
+    public Task<List<OutgoingEmail>> OutboxForAsync(string email) => WithScopeAsync(s =>
+        s.GetRequiredService<TandemDb>().Set<OutgoingEmail>().AsNoTracking().Where(e => e.Recipient.Contains(email)).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync());
 
     public Task<UserSummary> CreateUserAsync(string name, bool administrator = false, string password = Password) =>
         WithScopeAsync(async s =>

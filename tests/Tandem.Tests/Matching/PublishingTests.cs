@@ -80,7 +80,7 @@ public sealed class PublishingTests(RecruitmentFixture fixture) : IClassFixture<
         // The draft already shows three relationships, not one group of four.
         Assert.Equal(3, draft.Proposals.Items.Select(p => p.GroupNumber).Distinct().Count());
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+        var today = DateOnly.FromDateTime(fixture.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd");
         var published = await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn = today });
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
         Assert.Equal(3, (await published.Content.ReadFromJsonAsync<PublishResult>(Json.Options))!.Relationships);
@@ -102,7 +102,7 @@ public sealed class PublishingTests(RecruitmentFixture fixture) : IClassFixture<
 
         // Something private to Ella's pair: a contact the mentor logs there.
         var logged = await maya.PostAsJsonAsync($"/api/v1/relationships/{pairOf["Ella Mentee"]}/check-ins",
-            new { happened = true, topics = "Ella's fractions worry", occurredAt = DateTime.UtcNow.AddHours(-1) });
+            new { happened = true, topics = "Ella's fractions worry", occurredAt = fixture.Clock.GetUtcNow().AddHours(-1) });
         Assert.True(logged.IsSuccessStatusCode, await logged.Content.ReadAsStringAsync());
 
         var finn = await program.SignInAsync("Finn Mentee");

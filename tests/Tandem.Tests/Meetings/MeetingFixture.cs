@@ -96,7 +96,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         {
             memberEnrolmentIds = new[] { mentor.EnrolmentId, mentee.EnrolmentId },
             kind = "Pair",
-            startsOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"),
+            startsOn = Tandem.Today.ToString("yyyy-MM-dd"),
             source = "Manual",
         });
         Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
@@ -121,7 +121,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         {
             memberEnrolmentIds = new[] { pair.Mentor.EnrolmentId, second.EnrolmentId, third.EnrolmentId },
             kind = "Group",
-            startsOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd"),
+            startsOn = Tandem.Today.ToString("yyyy-MM-dd"),
             source = "Manual",
         });
         Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());

@@ -141,7 +141,7 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
     public async Task BadProposalsAreRefusedWithProblemDetails()
     {
         var pair = await fixture.PairAsync();
-        var past = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(DateTimeOffset.UtcNow.AddHours(-1)));
+        var past = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(fixture.Tandem.Clock.GetUtcNow().AddHours(-1)));
         Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
         var nowhere = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = NextSpring, mode = "InPerson" });
         Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);

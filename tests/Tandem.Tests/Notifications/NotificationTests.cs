@@ -51,7 +51,7 @@ public sealed class NotificationTests(PairFixture fixture) : IClassFixture<PairF
         var list = (await client.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications", Json.Options))!;
         Assert.Equal(["Still quiet", "Quiet please"], list.Items.Select(n => n.Title));
         Assert.All(list.Items, n => Assert.False(n.Emailed));
-        await Task.Delay(300);
+        Assert.Empty(await fixture.OutboxForAsync(person.Email));
         Assert.Equal(0, fixture.Smtp.CountFor(person.Email));
     }
 

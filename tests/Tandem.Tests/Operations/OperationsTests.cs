@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Demo;
 using Tandem.Features.Programs;
+using Microsoft.Extensions.Logging;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Cli;
 using Tandem.Tests.Infrastructure;
 
@@ -72,6 +75,22 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
         });
     }
 
+    [Theory]
+    [InlineData("Email:Outbox:MaxAttempts", "0")]
+    [InlineData("Email:Smtp:Security", "Tls")]
+    [InlineData("Email:PublicBaseUrl", "tandem.example")]
+    [InlineData("Engagement:MinimumMeetingShare", "2")]
+    [InlineData("Recruitment:InvitationLifetimeDays", "0")]
+    [InlineData("SignIn:Limits:PerAccountPermitLimit", "0")]
+    public void ASettingOutOfRangeStopsTheStartWithAnErrorNamingIt(string key, string value)
+    {
+        using var misconfigured = factory.WithWebHostBuilder(b => b.UseSetting(key, value));
+
+        var error = Assert.ThrowsAny<Exception>(() => misconfigured.CreateClient());
+
+        Assert.Contains(key.Split(':')[^1], error.Message);
+    }
+
     [Fact]
     public async Task HelpListsEveryCommand()
     {
@@ -117,6 +136,48 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
         var reset = await factory.WithScopeAsync(s => s.GetRequiredService<SeedDemo>().ResetPasswordsAsync());
         Assert.NotEqual(logins.For("Mentee").Password, reset!.For("Mentee").Password);
         Assert.Equal(HttpStatusCode.Unauthorized, (await mentee.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SeedDemoWithResetPasswordsOnAnEmptyDatabaseCreatesTheDemoAndPrintsItsLogins()
+    {
+        var connection = TestDatabase.NewConnectionString();
+        var output = new StringWriter();
+        try
+        {
+            var exit = await TandemCli.RunAsync(
+                ["seed", "demo", "--reset-passwords", $"--Database:Provider={TestDatabase.Provider}", "--Database:MigrateOnStartup=true",
+                    $"--ConnectionStrings:Tandem={connection}", "--Logging:LogLevel:Default=Warning"], output, output);
+
+            Assert.True(exit == 0, output.ToString());
+            Assert.Contains("Tandem demo data is ready. Sign in with:", output.ToString());
+            Assert.Matches(@"Coordinator\s+coordinator@riverside\.example\s+\S{8,}", output.ToString());
+            Assert.DoesNotContain("already exists", output.ToString());
+        }
+        finally
+        {
+            var options = new DbContextOptionsBuilder<TandemDb>();
+            DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
+            await using var db = new TandemDb(options.Options);
+            await db.Database.EnsureDeletedAsync();
+        }
+    }
+
+    [Fact]
+    public async Task CommandsKeepTheDatabasesSqlOutOfTheirOutputWhateverTheLoggingSettings()
+    {
+        // Settings that would print every SQL command (as the issue saw `seed demo` do).
+        await using var command = TandemApp.BuildForCommand(
+        [
+            $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={TestDatabase.NewConnectionString()}",
+            "--Logging:LogLevel:Default=Information", "--Logging:LogLevel:Microsoft.EntityFrameworkCore=Information",
+        ]);
+        var logs = command.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.False(logs.CreateLogger("Microsoft.EntityFrameworkCore.Database.Command").IsEnabled(LogLevel.Information));
+        Assert.False(logs.CreateLogger("Microsoft.EntityFrameworkCore.Migrations").IsEnabled(LogLevel.Information));
+        Assert.True(logs.CreateLogger("Microsoft.EntityFrameworkCore.Database.Command").IsEnabled(LogLevel.Warning));
+        Assert.True(logs.CreateLogger("Tandem.Features.Demo.SeedDemo").IsEnabled(LogLevel.Information));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
@@ -71,11 +72,15 @@ public sealed class ProgramApiTests(TandemFactory factory) : IClassFixture<Tande
     public async Task ProgramListIsPagedNewestFirstWithoutGapsOrRepeats()
     {
         var school = await School.CreateAsync(factory);
-        var client = await factory.SignedInClientAsync(school.Coordinator);
+        // The programs are made a minute apart, on a clock of this test's own.
+        var clock = new FakeTimeProvider(TestClock.Start);
+        await using var app = factory.WithClock(clock);
+        var client = await app.SignedInClientAsync(school.Coordinator);
         var names = new List<string>();
         for (var i = 1; i <= 5; i++)
         {
             names.Add((await school.CreateProgramAsync(client, $"Program {i}")).Name);
+            clock.Advance(TimeSpan.FromMinutes(1));
         }
 
         var seen = new List<string>();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
@@ -77,14 +78,16 @@ public sealed class InvitationTests(RecruitmentFixture fixture) : IClassFixture<
     {
         var (programId, coordinator, invitee, token) = await InvitedAsync();
 
-        fixture.Clock.Advance(TimeSpan.FromDays(15));
-        var client = await fixture.SignInAsync(invitee);
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
+        await using var later = fixture.WithClock(clock);
+        clock.Advance(TimeSpan.FromDays(15));
+        var client = await later.SignedInClientAsync(invitee);
         var response = await client.PostAsJsonAsync("/api/v1/invitations/accept", new { token });
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("expired", problem.GetProperty("detail").GetString());
-        var coordinatorAgain = await fixture.SignInAsync(await CoordinatorOf(programId));
+        var coordinatorAgain = await later.SignedInClientAsync(await CoordinatorOf(programId));
         var expired = (await coordinatorAgain.GetFromJsonAsync<Paged<InvitationView>>($"/api/v1/programs/{programId}/invitations?status=Expired", Json.Options))!;
         Assert.Single(expired.Items);
     }

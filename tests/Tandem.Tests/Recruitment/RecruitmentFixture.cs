@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
@@ -21,19 +20,21 @@ public sealed partial class RecruitmentFixture : IAsyncLifetime
 {
     public TandemFactory Tandem { get; } = new();
     public SmtpCapture Smtp { get; } = new();
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Clock { get; } = new(TestClock.Start);
     public WebApplicationFactory<Program> App { get; private set; } = default!;
 
     public async Task InitializeAsync()
     {
         await ((IAsyncLifetime)Tandem).InitializeAsync();
-        App = Tandem.WithWebHostBuilder(b =>
-        {
-            b.UseTestSmtp(Smtp.Port);
-            b.UseSetting("Recruitment:MaxRosterBytes", "20000");
-            b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
-        });
+        App = WithClock(Clock);
     }
+
+    /// <summary>The same app and database on another clock: a test that moves the clock uses one of its own.</summary>
+    public WebApplicationFactory<Program> WithClock(FakeTimeProvider clock) => Tandem.WithClock(clock, b =>
+    {
+        b.UseTestSmtp(Smtp.Port);
+        b.UseSetting("Recruitment:MaxRosterBytes", "20000");
+    });
 
     public async Task DisposeAsync()
     {

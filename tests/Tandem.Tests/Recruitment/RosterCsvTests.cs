@@ -1,5 +1,6 @@
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Recruitment;
 
@@ -8,8 +9,8 @@ public sealed class RosterCsvTests
 {
     private static MentorshipProgram Program(PairingModel pairing = PairingModel.MentorMentee)
     {
-        var program = new MentorshipProgram(Guid.NewGuid(), DateTime.UtcNow);
-        program.Describe(new ProgramDesign("P", "", "", pairing, "", MeetingFormats.OneToOne, Cadence.Weekly, null, null, []), DateTime.UtcNow);
+        var program = new MentorshipProgram(Guid.NewGuid(), TestClock.Start.UtcDateTime);
+        program.Describe(new ProgramDesign("P", "", "", pairing, "", MeetingFormats.OneToOne, Cadence.Weekly, null, null, []), TestClock.Start.UtcDateTime);
         return program;
     }
 

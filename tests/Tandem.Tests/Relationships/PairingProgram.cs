@@ -65,7 +65,7 @@ public sealed record PairingProgram(TandemFactory Factory, School School, Progra
         {
             memberEnrolmentIds = members.Select(m => m.EnrolmentId).ToArray(),
             kind = members.Length == 2 ? "Pair" : "Group",
-            startsOn = (startsOn ?? DateOnly.FromDateTime(DateTime.UtcNow)).ToString("yyyy-MM-dd"),
+            startsOn = (startsOn ?? Factory.Today).ToString("yyyy-MM-dd"),
             source = "Manual",
             matchExplanation = "Both chose Maths",
             matchScore = 80,

@@ -173,7 +173,7 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var mentee = await program.ApproveAsync("Max Mentee", "mentee");
         var newMentor = await program.ApproveAsync("Ned Mentor", "mentor");
         var newMentee = await program.ApproveAsync("Nia Mentee", "mentee");
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = factory.Today;
         var old = await program.StartOnAsync(today.AddDays(-30), mentor, mentee);
         var fresh = await program.StartOnAsync(today, newMentor, newMentee);
 
@@ -207,9 +207,9 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var program = await PairingProgram.CreateAsync(factory);
         var mentor = await program.ApproveAsync("Mo Mentor", "mentor");
         var mentee = await program.ApproveAsync("Mel Mentee", "mentee");
-        var pair = await program.StartOnAsync(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-3), mentor, mentee);
+        var pair = await program.StartOnAsync(factory.Today.AddDays(-3), mentor, mentee);
         var fitCheck = $"/api/v1/relationships/{pair.Id}/fit-check";
-        var contact = new { happened = true, topics = "Coffee and timetables", occurredAt = DateTime.UtcNow.AddDays(-2) };
+        var contact = new { happened = true, topics = "Coffee and timetables", occurredAt = factory.Clock.GetUtcNow().UtcDateTime.AddDays(-2) };
 
         (await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins", contact)).EnsureSuccessStatusCode();
         var afterOne = await Read<FitCheckView>(await mentee.Client.GetAsync(fitCheck));
@@ -218,7 +218,7 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("after your first 2 meetings", await refused.Content.ReadAsStringAsync());
 
-        (await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins", contact with { occurredAt = DateTime.UtcNow.AddDays(-1) })).EnsureSuccessStatusCode();
+        (await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins", contact with { occurredAt = factory.Clock.GetUtcNow().UtcDateTime.AddDays(-1) })).EnsureSuccessStatusCode();
         var afterTwo = await Read<FitCheckView>(await mentee.Client.GetAsync(fitCheck));
         Assert.True(afterTwo.IsOpen);
         Assert.True(afterTwo.CanAnswer);

@@ -146,7 +146,7 @@ public sealed class SplitMergedRelationshipsTests(TandemFactory factory) : IClas
         var ben = await program.ApproveAsync("Ben Mentee", "mentee", "Maths", ["Games"], 2, [10]);
         var cat = await program.ApproveAsync("Cat Mentee", "mentee", "Maths", ["Sport"], 2, [10]);
         var draft = await program.RunAsync();
-        var startsOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-60)).ToString("yyyy-MM-dd");
+        var startsOn = factory.Today.AddDays(-60).ToString("yyyy-MM-dd");
         (await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn })).EnsureSuccessStatusCode();
 
         var planted = await factory.WithScopeAsync(async s =>
@@ -154,7 +154,7 @@ public sealed class SplitMergedRelationshipsTests(TandemFactory factory) : IClas
             var db = s.GetRequiredService<TandemDb>();
             var group = await db.Set<Relationship>().SingleAsync(r => r.ProgramId == program.Program.Id);
             Assert.Equal(RelationshipKind.Group, group.Kind);
-            var now = DateTime.UtcNow;
+            var now = factory.Clock.GetUtcNow().UtcDateTime;
             var (programId, mentor, coordinator) = (program.Program.Id, maya.User.Id, program.School.Coordinator.Id);
             Meeting Meeting(Guid by, DateTime at, Guid? seriesId, bool accept)
             {

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Accounts;
@@ -9,11 +11,15 @@ namespace Tandem.Features.Accounts;
 public sealed class SignInLimitOptions
 {
     /// <summary>Attempts from one client address per window: generous, as a whole school can sit behind one address.</summary>
+    [Range(1, int.MaxValue)]
     public int PerIpPermitLimit { get; set; } = 300;
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PerIpWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Attempts on one account (one e-mail address, known or not) per window, from devices it has not signed in on.</summary>
+    [Range(1, int.MaxValue)]
     public int PerAccountPermitLimit { get; set; } = 10;
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PerAccountWindow { get; set; } = TimeSpan.FromMinutes(5);
 }
 
@@ -52,7 +58,7 @@ public sealed class SignInLimits : IDisposable
 
     public static IServiceCollection AddSignInLimits(IServiceCollection services)
     {
-        services.AddOptions<SignInLimitOptions>().BindConfiguration("SignIn:Limits");
+        services.AddCheckedOptions<SignInLimitOptions>("SignIn:Limits");
         services.AddSingleton<SignInLimits>();
         services.AddRateLimiter(limiter =>
         {

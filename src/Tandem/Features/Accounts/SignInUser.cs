@@ -27,7 +27,7 @@ public sealed class SignInRequest
 /// </summary>
 public sealed class SignInUser(
     UserManager<TandemUser> users, SignInManager<TandemUser> signIn, IPasswordHasher<TandemUser> hasher,
-    KnownDevices devices, SignInLimits limits, TandemDb db, TimeProvider clock)
+    KnownDevices devices, SignInLimits limits, TandemDb db, TimeProvider clock, ILogger<SignInUser> logger)
 {
     public const string WrongCredentials =
         "The e-mail or password is not right. After 5 wrong passwords an account opens for 15 minutes only on devices it has signed in on before.";
@@ -40,18 +40,22 @@ public sealed class SignInUser(
         var email = request.Email.Trim();
         var user = await users.FindByEmailAsync(email);
         var knownDevice = user is not null && devices.Knows(user.Id);
+        // Operators see failures by account id (never the address typed, which may be someone's password).
         if (!knownDevice && limits.TryAttempt("email:" + users.NormalizeEmail(email)) is { } limited)
         {
+            logger.LogWarning("Sign-in refused: too many attempts for account {UserId} (null: no such account)", user?.Id);
             return limited;
         }
         if (user is null || user.IsDisabled || (!knownDevice && await users.IsLockedOutAsync(user)))
         {
             hasher.VerifyHashedPassword(new TandemUser(), DummyHash.Value, request.Password);
+            logger.LogWarning("Sign-in failed: {Reason} {UserId}", user is null ? "no such account" : user.IsDisabled ? "disabled account" : "locked account", user?.Id);
             return Wrong();
         }
         if (!await users.CheckPasswordAsync(user, request.Password))
         {
             await users.AccessFailedAsync(user); // the fifth in a row locks the account (AccountsSetup)
+            logger.LogWarning("Sign-in failed: wrong password for account {UserId} from a {Device} device", user.Id, knownDevice ? "known" : "new");
             return Wrong();
         }
         // The owner got in: their count starts again. A lock set by strangers stays for other devices.

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -9,7 +10,7 @@ public static class EngagementEndpoints
 {
     public static IServiceCollection AddTandemEngagement(this IServiceCollection services)
     {
-        services.AddOptions<EngagementOptions>().BindConfiguration("Engagement");
+        services.AddCheckedOptions<EngagementOptions>("Engagement");
         services.AddHostedService<ReminderWorker>();
         return services
             .AddScoped<EngagementHealth>()

@@ -200,11 +200,11 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
 }
 
 /// <summary>Runs <see cref="SendReminders"/> on every node at the configured interval, in a fresh scope per tick.</summary>
-public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, IHostEnvironment environment, ILogger<ReminderWorker> logger) : BackgroundService
+public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, ILogger<ReminderWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!(options.Value.RemindersEnabled ?? !environment.IsEnvironment("Testing")))
+        if (!options.Value.RemindersEnabled)
         {
             return;
         }

@@ -25,7 +25,7 @@ public static class MatchCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var app = TandemApp.CreateBuilder(parse.UnmatchedTokens.ToArray()).Build();
+            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
             var database = app.Services.GetRequiredService<DatabaseOptions>();
             if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
             {

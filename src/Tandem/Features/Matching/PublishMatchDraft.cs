@@ -15,7 +15,7 @@ namespace Tandem.Features.Matching;
 /// only where the program forms groups, see <see cref="RelationshipShape"/>), then tells everybody in the app and by e-mail who their partner is,
 /// their partner's introduction and why they were matched; never a private answer.
 /// </summary>
-public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartRelationship start, Notify notify, TimeProvider clock)
+public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartRelationship start, Notify notify, TimeProvider clock, ILogger<PublishMatchDraft> logger)
 {
     public async Task<Outcome<PublishResult>> RunAsync(Actor actor, Guid programId, Guid draftId, PublishRequest request, CancellationToken ct = default)
     {
@@ -88,6 +88,8 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
 
         var messages = await MessagesAsync(program, started, peer, startsOn, ct);
         await notify.RunAsync(messages, ct);
+        logger.LogInformation("Published draft {DraftId} of program {ProgramId} by {UserId}: {Relationships} relationships starting {StartsOn}, {Notified} people notified",
+            draftId, programId, actor.UserId, started.Count, startsOn, messages.Count);
         return new PublishResult(draftId, started.Count, messages.Count, startsOn);
     }
 

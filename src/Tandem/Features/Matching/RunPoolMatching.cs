@@ -9,7 +9,7 @@ namespace Tandem.Features.Matching;
 /// One click: runs the engine over the approved, unmatched pool with the program's setup, locks and prohibitions,
 /// and stores the result as a new draft (the previous open draft is superseded and kept for comparison).
 /// </summary>
-public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, MatchingPool pools, TimeProvider clock)
+public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, MatchingPool pools, TimeProvider clock, ILogger<RunPoolMatching> logger)
 {
     public async Task<Outcome<MatchDraft>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -18,6 +18,7 @@ public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, Matching
         {
             return failure;
         }
+        var started = clock.GetTimestamp();
         var pool = await pools.LoadAsync(found.Value!, ct);
         if (pool.Mentees.Count + pool.Mentors.Count > MatchingPool.MaxPoolSize)
         {
@@ -32,6 +33,7 @@ public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, Matching
         }
         catch (ArgumentException e)
         {
+            logger.LogWarning("Matching for program {ProgramId} refused: the setup cannot be used ({Problem})", programId, e.Message);
             return Invalid.Field("criteria", $"The matching setup cannot be used: {e.Message}");
         }
 
@@ -66,6 +68,10 @@ public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, Matching
         {
             return new Conflict("Matching ran for this program at the same moment; reload to see the newest draft.");
         }
+        logger.LogInformation(
+            "Matching for program {ProgramId} by {UserId}: draft {DraftNumber} ({DraftId}) of {Mentors} mentors and {Mentees} mentees, {Proposals} proposals, {Unmatched} unmatched, in {ElapsedMs:F0} ms",
+            programId, actor.UserId, draft.Number, draft.Id, pool.Mentors.Count, pool.Mentees.Count, draft.Proposals.Count, match.Unmatched.Count,
+            clock.GetElapsedTime(started).TotalMilliseconds);
         return draft;
     }
 }

@@ -39,7 +39,7 @@ public static class ImportCommand
                 await error.WriteLineAsync($"No such file: {path.FullName}");
                 return 2;
             }
-            var app = TandemApp.CreateBuilder(parse.UnmatchedTokens.ToArray()).Build();
+            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
             var database = app.Services.GetRequiredService<DatabaseOptions>();
             if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
             {

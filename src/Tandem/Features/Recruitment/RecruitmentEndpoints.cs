@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
 using Tandem.Infrastructure.Paging;
@@ -23,7 +24,7 @@ public static class RecruitmentEndpoints
 
     public static IServiceCollection AddTandemRecruitment(this IServiceCollection services)
     {
-        services.AddOptions<RecruitmentOptions>().BindConfiguration("Recruitment");
+        services.AddCheckedOptions<RecruitmentOptions>("Recruitment");
         services.AddTandemEmail();
         return services
             .AddScoped<InvitationMailer>()

@@ -16,12 +16,15 @@ public sealed record TooLarge(string Detail) : Failure("Payload too large", Deta
 public sealed class RecruitmentOptions
 {
     /// <summary>Days an invitation link stays usable ("Recruitment:InvitationLifetimeDays").</summary>
+    [Range(1, 365)]
     public int InvitationLifetimeDays { get; set; } = 14;
 
     /// <summary>Largest roster upload in bytes ("Recruitment:MaxRosterBytes").</summary>
+    [Range(1L, 1L << 30)]
     public long MaxRosterBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Most rows in one roster file ("Recruitment:MaxRosterRows").</summary>
+    [Range(1, 1_000_000)]
     public int MaxRosterRows { get; set; } = 5000;
 }
 

@@ -276,7 +276,8 @@ public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<Re
 /// Imports a roster: the same checks as the preview, then every row becomes an invitation in one
 /// transaction (all or nothing), then the e-mails go out.
 /// </summary>
-public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoster preview, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
+public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoster preview, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock,
+    ILogger<ImportRoster> logger)
 {
     public Task<Outcome<RosterImportResult>> RunAsync(Actor actor, Guid programId, RosterFile file, CancellationToken ct = default) =>
         RunAsync(actor, programId, () => RosterEncoding.Decode(file), ct);
@@ -300,6 +301,7 @@ public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoste
         var checkedRoster = await preview.CheckAsync(program, text.Value!, ct);
         if (!checkedRoster.IsValid)
         {
+            logger.LogInformation("Roster for program {ProgramId} refused: {Errors} row errors", programId, checkedRoster.Errors.Count);
             return new RosterInvalid(checkedRoster.Errors);
         }
         var now = clock.GetUtcNow().UtcDateTime;
@@ -319,6 +321,8 @@ public sealed class ImportRoster(TandemDb db, ProgramAccess access, PreviewRoste
             await transaction.CommitAsync(ct);
         }
         var sent = await mailer.SendAsync(batch, ct);
+        logger.LogInformation("Roster imported into program {ProgramId} by {UserId}: {Invited} invitations, {Sent} e-mailed now (the rest queued)",
+            programId, actor.UserId, batch.Count, sent);
         return new RosterImportResult(batch.Count, sent);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -9,6 +10,7 @@ namespace Tandem.Features.Relationships;
 public static class RelationshipEndpoints
 {
     public static IServiceCollection AddTandemRelationships(this IServiceCollection services) => services
+        .AddCheckedOptions<MentorRequestOptions>("MentorRequests").Services
         .AddScoped<RelationshipAccess>()
         .AddScoped<StartRelationship>()
         .AddScoped<GetRelationship>()

@@ -270,13 +270,17 @@ public sealed class ExpireMentorRequests(TandemDb db, Notify notify, TimeProvide
 }
 
 /// <summary>Runs <see cref="ExpireMentorRequests"/> every few minutes in a fresh scope.</summary>
-public sealed class MentorRequestTimeoutWorker(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MentorRequestTimeoutWorker> logger) : BackgroundService
+public sealed class MentorRequestTimeoutWorker(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<MentorRequestOptions> options, TimeProvider clock, ILogger<MentorRequestTimeoutWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.TimeoutWorkerEnabled)
+        {
+            return;
+        }
         using var timer = new PeriodicTimer(Interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -60,7 +60,7 @@ public static class TandemCli
         };
         command.SetAction(async (parse, ct) =>
         {
-            var app = TandemApp.CreateBuilder(parse.UnmatchedTokens.ToArray()).Build();
+            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
             var options = app.Services.GetRequiredService<DatabaseOptions>();
             await DatabaseSetup.MigrateAsync(app.Services, ct);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"Database ({options.Provider}) is up to date.");
@@ -71,7 +71,7 @@ public static class TandemCli
 
     private static Command SeedCommand()
     {
-        var reset = new Option<bool>("--reset-passwords") { Description = "Give the demo accounts new passwords and print them." };
+        var reset = new Option<bool>("--reset-passwords") { Description = "Give the demo accounts new passwords and print them (creating the demo when there is none)." };
         var demo = new Command("demo", "Create the demo organisation, a running program and about 40 synthetic participants, and print the logins.")
         {
             TreatUnmatchedTokensAsErrors = false,
@@ -79,7 +79,7 @@ public static class TandemCli
         demo.Options.Add(reset);
         demo.SetAction(async (parse, ct) =>
         {
-            var app = TandemApp.CreateBuilder(parse.UnmatchedTokens.ToArray()).Build();
+            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
             var options = app.Services.GetRequiredService<DatabaseOptions>();
             if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
             {
@@ -88,8 +88,9 @@ public static class TandemCli
             await using var scope = app.Services.CreateAsyncScope();
             var seed = scope.ServiceProvider.GetRequiredService<SeedDemo>();
             var output = parse.InvocationConfiguration.Output;
+            // New passwords for a demo that is not there yet: create it (its logins are new passwords too).
             var result = parse.GetValue(reset)
-                ? await seed.ResetPasswordsAsync(ct)
+                ? await seed.ResetPasswordsAsync(ct) ?? await seed.RunAsync(onlyWhenEmpty: false, ct)
                 : await seed.RunAsync(onlyWhenEmpty: false, ct);
             if (result is null)
             {

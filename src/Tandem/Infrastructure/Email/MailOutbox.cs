@@ -197,8 +197,8 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
                 gaveUp += ids.Count;
                 foreach (var (row, _) in group)
                 {
-                    logger.LogError("Gave up the e-mail {OutgoingEmailId} \"{Subject}\" to {Recipient} after {Attempts} attempts: {Error}",
-                        row.Id, row.Subject, row.Recipient, attempts, error);
+                    // The id, not the address or subject: `tandem mail queue` shows the operator those.
+                    logger.LogError("Gave up the e-mail {OutgoingEmailId} after {Attempts} attempts: {Error}", row.Id, attempts, error);
                 }
             }
             else
@@ -252,11 +252,11 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
 }
 
 /// <summary>Retries queued e-mails on every node, ticking on the injected <see cref="TimeProvider"/>.</summary>
-public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, IHostEnvironment environment, ILogger<MailOutboxWorker> logger) : BackgroundService
+public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger<MailOutboxWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!(options.Value.Outbox.WorkerEnabled ?? !environment.IsEnvironment("Testing")))
+        if (!options.Value.Outbox.WorkerEnabled)
         {
             return;
         }

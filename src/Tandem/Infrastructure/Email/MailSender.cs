@@ -25,14 +25,14 @@ public static class EmailSetup
 {
     public static IServiceCollection AddTandemEmail(this IServiceCollection services)
     {
-        services.AddOptions<EmailOptions>().BindConfiguration("Email");
+        services.AddCheckedOptions<EmailOptions>("Email");
         services.AddScoped<MailOutbox>();
         services.AddHostedService<MailOutboxWorker>();
         services.AddSingleton<IMailSender>(s =>
         {
             var options = s.GetRequiredService<IOptions<EmailOptions>>();
             return string.IsNullOrWhiteSpace(options.Value.Smtp.Host)
-                ? new FolderMailSender(options, s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<ILogger<FolderMailSender>>())
+                ? new FolderMailSender(options, s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<TimeProvider>(), s.GetRequiredService<ILogger<FolderMailSender>>())
                 : new SmtpMailSender(options, s.GetRequiredService<ILogger<SmtpMailSender>>());
         });
         return services;
@@ -118,7 +118,7 @@ public sealed class SmtpMailSender(IOptions<EmailOptions> options, ILogger<SmtpM
 }
 
 /// <summary>Development default: each message becomes an .eml file (open it in any mail client).</summary>
-public sealed class FolderMailSender(IOptions<EmailOptions> options, IHostEnvironment environment, ILogger<FolderMailSender> logger) : IMailSender
+public sealed class FolderMailSender(IOptions<EmailOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<FolderMailSender> logger) : IMailSender
 {
     public string Directory => Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.PickupDirectory));
 
@@ -128,7 +128,7 @@ public sealed class FolderMailSender(IOptions<EmailOptions> options, IHostEnviro
         System.IO.Directory.CreateDirectory(Directory);
         foreach (var message in messages)
         {
-            var path = Path.Combine(Directory, $"{DateTime.UtcNow:yyyyMMddTHHmmss}-{Guid.NewGuid():N}.eml");
+            var path = Path.Combine(Directory, $"{clock.GetUtcNow():yyyyMMddTHHmmss}-{Guid.NewGuid():N}.eml");
             await message.WriteToAsync(path, ct);
             sent.Add(message);
         }

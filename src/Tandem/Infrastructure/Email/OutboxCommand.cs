@@ -71,7 +71,7 @@ public static class OutboxCommand
 
     private static async Task<IServiceProvider> StartAsync(ParseResult parse, CancellationToken ct)
     {
-        var app = TandemApp.CreateBuilder(parse.UnmatchedTokens.ToArray()).Build();
+        var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
         var database = app.Services.GetRequiredService<DatabaseOptions>();
         if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
         {
