@@ -52,7 +52,7 @@ status=0
 # Test projects run side by side: each waits on its databases, SMTP server and browser more than on the CPU,
 # so two at once keep both cores busy (docs/benchmarks.md, "Test suite"). Each run's output goes to
 # TestResults/NAME.log and is shown, in order, when the group is done.
-group=(); group_started=$SECONDS
+runs=(); group=(); group_started=$SECONDS
 start() { # name project [env...]
   local name=$1 project=$2; shift 2
   log "running $project ($name)"
@@ -66,6 +66,7 @@ finish() { # waits for the runs started since the last finish
   local name
   for name in "${group[@]}"; do
     cat "$results/$name.log"
+    runs+=("$name")
     [ "$(cat "$results/$name.rc" 2>/dev/null)" = 0 ] || status=1
   done
   log "${group[*]}: $((SECONDS - group_started)) s"
@@ -85,20 +86,29 @@ finish
 log "all tests: $((SECONDS - suite_started)) s"
 
 # --- one line CI can count ---------------------------------------------------------------------
+# Each failed test counts once and is named with the start of its message, so a red CI log says why. A run that
+# failed without a failed test in its results (the test host crashed, or no results file) counts as one failure
+# and is named too.
 passed=0; failed=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
-  p=$(echo "$counters" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
-  f=$(echo "$counters" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-done
-if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
-# Name each failed test with the start of its message, so a red CI log says why.
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  perl -0777 -ne 'while (/<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?<Message>(.*?)<\/Message>/sg) {
-      my ($n, $m) = ($1, substr($2, 0, 1500)); print STDERR "test.sh: FAILED $n\n$m\n\n" }' "$trx"
+for name in "${runs[@]}"; do
+  trx="$results/$name.trx"; rc=$(cat "$results/$name.rc" 2>/dev/null || echo "?")
+  p=0; f=0
+  if [ -f "$trx" ]; then
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    p=$(echo "$counters" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*'); p=${p:-0}
+    f=$(echo "$counters" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*'); f=${f:-0}
+    RUN=$name perl -0777 -ne 'sub plain { my $t = shift // ""; $t =~ s/&quot;/"/g; $t =~ s/&apos;/\x27/g; $t =~ s/&lt;/</g; $t =~ s/&gt;/>/g; $t =~ s/&amp;/&/g; $t }
+      while (/<UnitTestResult\b([^>]*?)(?:\/>|>(.*?)<\/UnitTestResult>)/sg) {
+        my ($attributes, $body) = ($1, $2 // "");
+        next unless $attributes =~ /\boutcome="Failed"/;
+        my ($test) = $attributes =~ /\btestName="([^"]*)"/;
+        my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+        print STDERR "test.sh: FAILED ($ENV{RUN}) ", plain($test), "\n", substr(plain($message), 0, 1500), "\n\n" }' "$trx"
+  fi
+  if [ "$rc" != 0 ] && [ "$f" -eq 0 ]; then
+    f=1; log "FAILED ($name) the run ended with exit code $rc and no failed test in its results: see TestResults/$name.log"
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
 done
 echo "$passed passed, $failed failed"
 [ $status -eq 0 ] && [ $failed -eq 0 ]
