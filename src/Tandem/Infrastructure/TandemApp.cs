@@ -66,13 +66,17 @@ public static class TandemApp
     /// <summary>
     /// The app's services for a command-line command (no web server). A command prints its result: EF Core's SQL and
     /// migration notes stay out of its output (warnings and errors only), whatever the logging configuration says.
+    /// The settings are checked here, before the command does anything, as starting the server checks them.
     /// </summary>
     public static WebApplication BuildForCommand(string[] args)
     {
         var builder = CreateBuilder(args);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
-        return builder.Build();
+        var app = builder.Build();
+        // A command never starts the host, so ValidateOnStart alone would not run (OptionsSetup.AddCheckedOptions).
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        return app;
     }
 
     public static WebApplication Build(string[] args)

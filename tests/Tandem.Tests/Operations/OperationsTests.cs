@@ -92,6 +92,20 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
     }
 
     [Fact]
+    public async Task ACommandWithASettingOutOfRangeStopsBeforeTouchingTheDatabaseWithAnErrorNamingIt()
+    {
+        var output = new StringWriter();
+
+        var exit = await TandemCli.RunAsync(
+            ["migrate", $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={TestDatabase.NewConnectionString()}",
+                "--Email:Outbox:MaxAttempts=0"], output, output);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("MaxAttempts", output.ToString());
+        Assert.DoesNotContain("is up to date", output.ToString());
+    }
+
+    [Fact]
     public async Task HelpListsEveryCommand()
     {
         var output = new StringWriter();
