@@ -32,7 +32,9 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await page.GetByLabel("Guidelines and code of conduct").FillAsync("Be patient with beginners; explain, don't lecture.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create program" }).ClickAsync();
 
-        await page.WaitForURLAsync(ProgramHome());
+        // The address is enough: the heading check below waits for the page itself (waiting for the load event
+        // as well timed out once with two browser suites side by side on a busy machine, the page already there).
+        await page.WaitForURLAsync(ProgramHome(), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
         await Expect(page.GetByText("Weekly meetings")).ToBeVisibleAsync();
 
