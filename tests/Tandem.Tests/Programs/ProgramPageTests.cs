@@ -81,6 +81,20 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
     }
 
     [Fact]
+    public async Task AFormPostedWithoutObjectiveRowsCreatesAProgramWithoutObjectives()
+    {
+        var school = await School.CreateAsync(factory);
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+        var fields = Form(school.Organisation.Id, "Rowless Mentors");
+        fields.RemoveAll(f => f.Key.StartsWith("Form.Objectives", StringComparison.Ordinal));
+
+        var response = await page.SubmitAsync("/programs/new", "program", fields);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("<h1>Rowless Mentors</h1>", await page.Http.GetStringAsync(response.Headers.Location!.OriginalString));
+    }
+
+    [Fact]
     public async Task AMenteeOpeningTheEditorIsToldOnlyCoordinatorsCanChangeIt()
     {
         var school = await School.CreateAsync(factory);

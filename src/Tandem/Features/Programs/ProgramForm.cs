@@ -32,7 +32,8 @@ public sealed class ProgramForm : IValidatableObject
     public DateOnly? StartsOn { get; set; }
     public DateOnly? EndsOn { get; set; }
 
-    public List<ObjectiveInput> Objectives { get; set; } = NewRows([]);
+    /// <summary>A post without objective rows (no browser sends one; a script may) binds null here: it means no objectives.</summary>
+    public List<ObjectiveInput> Objectives { get; set => field = value ?? NewRows([]); } = NewRows([]);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
