@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using Tandem.Components;
@@ -15,6 +14,7 @@ using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Security;
 
@@ -36,7 +36,7 @@ public static class TandemApp
         services.AddProblemDetails();
         services.AddExceptionHandler<Problems.DatabaseUnavailableHandler>();
         services.AddValidation();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddTandemInput();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Tandem API";
@@ -96,6 +96,7 @@ public static class TandemApp
         app.UseApiCsrfGuard();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseNulCharacterGuard();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

@@ -8,14 +8,24 @@ public sealed partial class PageClient(HttpClient client)
 {
     public HttpClient Http => client;
 
-    public async Task<HttpResponseMessage> SubmitAsync(string path, string handler, IEnumerable<KeyValuePair<string, string>> fields)
+    public async Task<HttpResponseMessage> SubmitAsync(string path, string handler, IEnumerable<KeyValuePair<string, string>> fields, bool multipart = false)
     {
         var form = new List<KeyValuePair<string, string>>(fields)
         {
             new("__RequestVerificationToken", await AntiforgeryTokenAsync(client, path)),
             new("_handler", handler),
         };
-        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+        if (!multipart)
+        {
+            return await client.PostAsync(path, new FormUrlEncodedContent(form));
+        }
+        // As a browser sends a form with enctype="multipart/form-data": the values travel raw, not URL-encoded.
+        var parts = new MultipartFormDataContent();
+        foreach (var (name, value) in form)
+        {
+            parts.Add(new StringContent(value), name);
+        }
+        return await client.PostAsync(path, parts);
     }
 
     /// <summary>The antiforgery token of a form on the page (and its cookie, kept by the client), as a script of the app would read it.</summary>
