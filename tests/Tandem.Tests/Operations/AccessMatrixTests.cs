@@ -158,6 +158,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
 
         // Relationships (members, coordinators and administrators; rules tested in Relationships/)
         ["GET /api/v1/relationships/mine"] = Access.SignedIn,
+        ["GET /api/v1/relationships/mine/{relationshipId:guid}"] = Access.SignedIn,
         ["GET /api/v1/relationships/{relationshipId:guid}"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/relationships/"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/relationships/"] = Access.SignedIn,
@@ -165,6 +166,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/relationships/{relationshipId:guid}/rematch"] = Access.SignedIn,
         ["GET /api/v1/relationships/{relationshipId:guid}/fit-check"] = Access.SignedIn,
         ["POST /api/v1/relationships/{relationshipId:guid}/fit-check"] = Access.SignedIn,
+        ["GET /api/v1/relationships/{relationshipId:guid}/fit-check/answers"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/relationship-settings/"] = Access.SignedIn,
         ["PUT /api/v1/programs/{programId:guid}/relationship-settings/"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/self-match/mentors"] = Access.SignedIn,

@@ -29,11 +29,13 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Equal(["Mia Mentor", "Max Mentee"], pair.Members.Select(m => m.DisplayName));
         Assert.Equal([ProgramRole.Mentor, ProgramRole.Mentee], pair.Members.Select(m => m.Role));
 
-        var mine = await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
+        var mine = await Read<Paged<MyRelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
         var only = Assert.Single(mine.Items);
         Assert.Equal(pair.Id, only.Id);
         Assert.Equal("Both chose Maths", only.MatchExplanation);
-        Assert.Equal(HttpStatusCode.OK, (await mentor.Client.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mentor.Client.GetAsync($"/api/v1/relationships/mine/{pair.Id}")).StatusCode);
+        // The coordinators' view (with its coordinator-only fields) is not the members'.
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentor.Client.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await otherMentee.Client.GetAsync($"/api/v1/relationships/{pair.Id}")).StatusCode);
         var outsider = await factory.SignedInClientAsync(program.School.Outsider);
@@ -155,7 +157,7 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Contains(await PairingProgram.NoticesAsync(newMentor.Client), n => n.Title == $"Your new mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));
         var oldMentorNotice = Assert.Single(await PairingProgram.NoticesAsync(oldMentor.Client), n => n.Title.EndsWith("has ended"));
         Assert.DoesNotContain("Not a fit", oldMentorNotice.Body);
-        var history = await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
+        var history = await Read<Paged<MyRelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"));
         Assert.Equal([rematched.Id, pair.Id], history.Items.Select(r => r.Id));
         Assert.Equal(HttpStatusCode.Conflict, (await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/rematch",
             new { enrolmentId = mentee.EnrolmentId, newPartnerEnrolmentIds = new[] { oldMentor.EnrolmentId }, reason = "Again" })).StatusCode);
@@ -181,16 +183,17 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Equal(HttpStatusCode.Forbidden, (await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await newMentee.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" })).StatusCode);
 
-        var mine = await Read<FitCheckView>(await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" }));
+        var mine = await Read<MyFitCheckView>(await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" }));
         Assert.Equal(FitAnswer.Yes, mine.MyAnswer!.Answer);
-        Assert.Empty(mine.Answers);
-        await Read<FitCheckView>(await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "No", note = "We never find a time" }));
+        Assert.False(mine.CanAnswer);
+        await Read<MyFitCheckView>(await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "No", note = "We never find a time" }));
         Assert.Equal(HttpStatusCode.Conflict, (await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{old.Id}/fit-check", new { answer = "Yes" })).StatusCode);
 
-        var forMentor = await Read<FitCheckView>(await mentor.Client.GetAsync($"/api/v1/relationships/{old.Id}/fit-check"));
-        Assert.Empty(forMentor.Answers);
-        Assert.False(forMentor.PoorFit);
-        var forCoordinator = await Read<FitCheckView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{old.Id}/fit-check"));
+        // The mentor reads only their own answer (the mentee's "No" and the poor-fit flag it raised are not in their view).
+        var forMentor = await Read<MyFitCheckView>(await mentor.Client.GetAsync($"/api/v1/relationships/{old.Id}/fit-check"));
+        Assert.Equal(FitAnswer.Yes, forMentor.MyAnswer!.Answer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentor.Client.GetAsync($"/api/v1/relationships/{old.Id}/fit-check/answers")).StatusCode);
+        var forCoordinator = await Read<FitCheckView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{old.Id}/fit-check/answers"));
         Assert.True(forCoordinator.PoorFit);
         Assert.Equal(2, forCoordinator.Answers.Count);
         Assert.Contains(forCoordinator.Answers, a => a.Answer == FitAnswer.No && a.Note == "We never find a time");
@@ -212,19 +215,19 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var contact = new { happened = true, topics = "Coffee and timetables", occurredAt = factory.Clock.GetUtcNow().UtcDateTime.AddDays(-2) };
 
         (await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins", contact)).EnsureSuccessStatusCode();
-        var afterOne = await Read<FitCheckView>(await mentee.Client.GetAsync(fitCheck));
+        var afterOne = await Read<MyFitCheckView>(await mentee.Client.GetAsync(fitCheck));
         Assert.False(afterOne.IsOpen);
         var refused = await mentee.Client.PostAsJsonAsync(fitCheck, new { answer = "Yes" });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains("after your first 2 meetings", await refused.Content.ReadAsStringAsync());
 
         (await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins", contact with { occurredAt = factory.Clock.GetUtcNow().UtcDateTime.AddDays(-1) })).EnsureSuccessStatusCode();
-        var afterTwo = await Read<FitCheckView>(await mentee.Client.GetAsync(fitCheck));
+        var afterTwo = await Read<MyFitCheckView>(await mentee.Client.GetAsync(fitCheck));
         Assert.True(afterTwo.IsOpen);
         Assert.True(afterTwo.CanAnswer);
-        var mine = Assert.Single((await Read<Paged<RelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"))).Items);
+        var mine = Assert.Single((await Read<Paged<MyRelationshipView>>(await mentee.Client.GetAsync("/api/v1/relationships/mine"))).Items);
         Assert.True(mine.FitCheckOpen);
-        Assert.Equal(FitAnswer.No, (await Read<FitCheckView>(await mentee.Client.PostAsJsonAsync(fitCheck, new { answer = "No" }))).MyAnswer!.Answer);
+        Assert.Equal(FitAnswer.No, (await Read<MyFitCheckView>(await mentee.Client.PostAsJsonAsync(fitCheck, new { answer = "No" }))).MyAnswer!.Answer);
     }
 
     [Fact]

@@ -82,8 +82,9 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
 
         var accepted = await Read<MentorRequestView>(await mentor.Client.PostAsJsonAsync(decision, new { accept = true }));
         Assert.Equal(MentorRequestStatus.Accepted, accepted.Status);
-        var relationship = await Read<RelationshipView>(await mentee.Client.GetAsync($"/api/v1/relationships/{accepted.RelationshipId}"));
-        Assert.Equal(RelationshipSource.SelfMatch, relationship.Source);
+        var relationship = await Read<MyRelationshipView>(await mentee.Client.GetAsync($"/api/v1/relationships/mine/{accepted.RelationshipId}"));
+        Assert.Equal(["Mia Mentor", "Max Mentee"], relationship.Members.Select(m => m.DisplayName));
+        Assert.Equal(RelationshipSource.SelfMatch, (await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{accepted.RelationshipId}"))).Source);
         Assert.Equal(HttpStatusCode.Conflict, (await mentor.Client.PostAsJsonAsync(decision, new { accept = true })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await AskAsync(program, mentee, otherMentor)).StatusCode);
 
@@ -182,9 +183,9 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         var still = await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{existing.Id}"));
         Assert.Equal(RelationshipStatus.Active, still.Status);
         Assert.Equal(["Mia Mentor", "Ann Mentee"], still.Members.Select(m => m.DisplayName));
-        var mine = await Read<Paged<RelationshipView>>(await lateMaths.Client.GetAsync("/api/v1/relationships/mine"));
-        Assert.Equal(RelationshipSource.LateJoin, Assert.Single(mine.Items).Source);
-        Assert.Empty((await Read<Paged<RelationshipView>>(await tooLate.Client.GetAsync("/api/v1/relationships/mine"))).Items);
+        var mine = await Read<Paged<MyRelationshipView>>(await lateMaths.Client.GetAsync("/api/v1/relationships/mine"));
+        Assert.Equal(RelationshipSource.LateJoin, (await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{Assert.Single(mine.Items).Id}"))).Source);
+        Assert.Empty((await Read<Paged<MyRelationshipView>>(await tooLate.Client.GetAsync("/api/v1/relationships/mine"))).Items);
         // Both sides are told who and why.
         Assert.Contains(await PairingProgram.NoticesAsync(lateMaths.Client), n => n.Title == $"Your mentor in {program.Program.Name}" && n.Body.Contains("you are matched with Mia Mentor"));
         Assert.Contains(await PairingProgram.NoticesAsync(maths.Client), n => n.Title == $"Your mentee in {program.Program.Name}" && n.Body.Contains("you are matched with Max Mentee"));

@@ -59,11 +59,17 @@ public sealed class FitCheckRequest
 
 public sealed record FitCheckAnswerView(Guid UserId, string DisplayName, FitAnswer Answer, string? Note, DateTime AnsweredAt);
 
+/// <summary>Every member's answer to the fit check of one relationship, for its coordinators (members never read each other's).</summary>
+public sealed record FitCheckView(Guid RelationshipId, DateOnly OpensOn, bool IsOpen, bool PoorFit, IReadOnlyList<FitCheckAnswerView> Answers);
+
+/// <summary>The reader's own answer to the fit check.</summary>
+public sealed record MyFitAnswerView(FitAnswer Answer, string? Note, DateTime AnsweredAt);
+
 /// <summary>
-/// The fit check of one relationship. Members see when it opens and their own answer; coordinators see every
-/// answer (a member never sees their partner's answer, so they can answer honestly).
+/// The fit check as a member reads it: when it opens, whether they can answer, and their own answer. A partner's
+/// answer and the poor-fit flag (which a partner's "No" sets) are not in it, so that each answers honestly (ADR 20).
 /// </summary>
-public sealed record FitCheckView(Guid RelationshipId, DateOnly OpensOn, bool IsOpen, bool CanAnswer, bool PoorFit, FitCheckAnswerView? MyAnswer, IReadOnlyList<FitCheckAnswerView> Answers);
+public sealed record MyFitCheckView(Guid RelationshipId, DateOnly OpensOn, bool IsOpen, bool CanAnswer, MyFitAnswerView? MyAnswer);
 
 /// <summary>
 /// When the early fit check opens: after the pair's first meetings (<see cref="AfterMeetings"/> held, counted as
@@ -78,30 +84,65 @@ public static class FitCheckOpening
     public static bool IsOpen(DateOnly opensOn, DateOnly today, int held) => today >= opensOn || held >= AfterMeetings;
 }
 
-/// <summary>Reads the fit check of a relationship (members and coordinators).</summary>
+/// <summary>When a relationship's fit check opens and whether it is open now (members and coordinators read the same).</summary>
+internal static class FitCheckWindow
+{
+    public static async Task<(DateOnly OpensOn, bool IsOpen)> ReadAsync(TandemDb db, Guid relationshipId, Guid programId, DateOnly startsOn,
+        RelationshipStatus status, DateOnly today, CancellationToken ct)
+    {
+        var settings = await ProgramSelfMatchSettings.LoadAsync(db, programId, ct);
+        var opensOn = startsOn.AddDays(settings.FitCheckAfterDays);
+        var held = (await MeetingsHeld.CountAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
+        return (opensOn, FitCheckOpening.IsOpen(opensOn, today, held) && status is RelationshipStatus.Active or RelationshipStatus.Paused);
+    }
+}
+
+/// <summary>
+/// A member reads the fit check of their relationship; a coordinator who is not a member is sent to
+/// <see cref="GetFitCheckAnswers"/> (403), anyone else finds nothing (404).
+/// </summary>
 public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, TimeProvider clock)
 {
-    public async Task<Outcome<FitCheckView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
+    public async Task<Outcome<MyFitCheckView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
         var relationship = await access.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.Id, r.ProgramId, r.StartsOn, r.Status, r.PoorFitFlaggedAt, IsMember = r.Members.Any(m => m.UserId == actor.UserId) })
+            .Select(r => new { r.Id, r.ProgramId, r.StartsOn, r.Status, IsMember = r.Members.Any(m => m.UserId == actor.UserId) })
             .SingleOrDefaultAsync(ct);
         if (relationship is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
         }
-        var manages = await access.Manageable(actor).AnyAsync(r => r.Id == relationshipId, ct);
-        var settings = await ProgramSelfMatchSettings.LoadAsync(db, relationship.ProgramId, ct);
-        var opensOn = relationship.StartsOn.AddDays(settings.FitCheckAfterDays);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (!relationship.IsMember)
+        {
+            return new Forbidden($"Only members have a fit check to answer; coordinators read the answers at /api/v1/relationships/{relationshipId}/fit-check/answers.");
+        }
+        var (opensOn, isOpen) = await FitCheckWindow.ReadAsync(db, relationshipId, relationship.ProgramId, relationship.StartsOn, relationship.Status,
+            DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
+        var mine = await db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == relationshipId && a.UserId == actor.UserId)
+            .Select(a => new MyFitAnswerView(a.Answer, a.Note, a.AnsweredAt))
+            .SingleOrDefaultAsync(ct);
+        return new MyFitCheckView(relationshipId, opensOn, isOpen, isOpen && mine is null, mine);
+    }
+}
+
+/// <summary>Every member's fit-check answer and the poor-fit flag, for the program's coordinators and administrators.</summary>
+public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<FitCheckView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
+    {
+        var found = await access.FindManageableAsync(actor, relationshipId, ct,
+            forbidden: "Only the program's coordinators read the members' fit-check answers.");
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var relationship = found.Value!;
+        var (opensOn, isOpen) = await FitCheckWindow.ReadAsync(db, relationshipId, relationship.ProgramId, relationship.StartsOn, relationship.Status,
+            DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
         var answers = await db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == relationshipId)
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new FitCheckAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note, a.AnsweredAt))
             .ToListAsync(ct);
-        var mine = answers.SingleOrDefault(a => a.UserId == actor.UserId);
-        var held = (await MeetingsHeld.CountAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
-        var isOpen = FitCheckOpening.IsOpen(opensOn, today, held) && relationship.Status is RelationshipStatus.Active or RelationshipStatus.Paused;
-        return new FitCheckView(relationshipId, opensOn, isOpen, isOpen && relationship.IsMember && mine is null,
-            manages && relationship.PoorFitFlaggedAt is not null, mine, manages ? answers.OrderBy(a => a.AnsweredAt).ToList() : []);
+        return new FitCheckView(relationshipId, opensOn, isOpen, relationship.PoorFitFlaggedAt is not null, answers.OrderBy(a => a.AnsweredAt).ToList());
     }
 }
 
@@ -110,7 +151,7 @@ public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, TimeProv
 /// </summary>
 public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFitCheck getFitCheck, TimeProvider clock)
 {
-    public async Task<Outcome<FitCheckView>> RunAsync(Actor actor, Guid relationshipId, FitCheckRequest request, CancellationToken ct = default)
+    public async Task<Outcome<MyFitCheckView>> RunAsync(Actor actor, Guid relationshipId, FitCheckRequest request, CancellationToken ct = default)
     {
         var relationship = await access.Readable(actor).Where(r => r.Id == relationshipId).Include(r => r.Members).SingleOrDefaultAsync(ct);
         if (relationship is null)

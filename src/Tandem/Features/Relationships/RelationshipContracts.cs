@@ -17,6 +17,7 @@ public sealed record RelationshipMemberView(Guid UserId, string DisplayName, Pro
     public Guid EnrolmentId { get; init; }
 }
 
+/// <summary>A relationship as its program's coordinators and administrators read it, with the coordinator-only fields.</summary>
 public sealed record RelationshipView(
     Guid Id,
     Guid ProgramId,
@@ -33,18 +34,37 @@ public sealed record RelationshipView(
     public DateTime StatusChangedAt { get; init; }
     public string? StatusChangedBy { get; init; }
 
-    /// <summary>Why the members were matched (fields participants may see only).</summary>
+    /// <summary>Why the members were matched (the words members also read in <see cref="MyRelationshipView"/>).</summary>
     public string? MatchExplanation { get; init; }
     public int? MatchScore { get; init; }
     public Guid? PreviousRelationshipId { get; init; }
     public bool PoorFit { get; init; }
     public IReadOnlyList<RelationshipStatus> AllowedTransitions { get; init; } = [];
-
-    /// <summary>In the actor's own list: when the early fit check opens at the latest, whether it is open, and their answer if given.</summary>
-    public DateOnly? FitCheckOpensOn { get; init; }
-    public bool FitCheckOpen { get; init; }
-    public FitAnswer? MyFitAnswer { get; init; }
 }
+
+/// <summary>One person in a relationship, as the other members see them.</summary>
+public sealed record PartnerView(Guid UserId, string DisplayName, ProgramRole Role);
+
+/// <summary>
+/// A relationship as one of its members reads it: who is in it, why they were matched, its status and the
+/// early fit check's state with the reader's own answer. It is a list of what a participant may see
+/// (docs/decisions/0020): why the relationship ended or was re-matched, the poor-fit flag (which would
+/// reveal a partner's private "No"), who changed its status, the score and the enrolment ids are not in
+/// it, and a field added here is reviewed by Security/ParticipantFieldTests.
+/// </summary>
+public sealed record MyRelationshipView(
+    Guid Id,
+    Guid ProgramId,
+    string ProgramName,
+    RelationshipKind Kind,
+    RelationshipStatus Status,
+    DateOnly StartsOn,
+    DateTime? EndedAt,
+    IReadOnlyList<PartnerView> Members,
+    string? MatchExplanation,
+    DateOnly FitCheckOpensOn,
+    bool FitCheckOpen,
+    FitAnswer? MyFitAnswer);
 
 /// <summary>The HTTP body of "start a relationship" (the program comes from the route).</summary>
 public sealed class StartRelationshipBody

@@ -14,12 +14,14 @@ public static class RelationshipEndpoints
         .AddScoped<RelationshipAccess>()
         .AddScoped<StartRelationship>()
         .AddScoped<GetRelationship>()
+        .AddScoped<GetMyRelationship>()
         .AddScoped<ListMyRelationships>()
         .AddScoped<ListProgramRelationships>()
         .AddScoped<ChangeRelationshipStatus>()
         .AddScoped<Rematch>()
         .AddScoped<RelationshipNotices>()
         .AddScoped<GetFitCheck>()
+        .AddScoped<GetFitCheckAnswers>()
         .AddScoped<AnswerFitCheck>()
         .AddScoped<GetRelationshipSettings>()
         .AddScoped<ChangeRelationshipSettings>()
@@ -38,11 +40,13 @@ public static class RelationshipEndpoints
     {
         var relationships = app.MapGroup("/api/v1/relationships").WithTags("Relationships").RequireAuthorization();
         relationships.MapGet("/mine", Mine).WithName("ListMyRelationships");
+        relationships.MapGet("/mine/{relationshipId:guid}", GetMine).WithName("GetMyRelationship");
         relationships.MapGet("/{relationshipId:guid}", Get).WithName("GetRelationship");
         relationships.MapPost("/{relationshipId:guid}/status", ChangeStatus).WithName("ChangeRelationshipStatus");
         relationships.MapPost("/{relationshipId:guid}/rematch", RematchPerson).WithName("Rematch");
         relationships.MapGet("/{relationshipId:guid}/fit-check", FitCheck).WithName("GetFitCheck");
         relationships.MapPost("/{relationshipId:guid}/fit-check", AnswerFit).WithName("AnswerFitCheck");
+        relationships.MapGet("/{relationshipId:guid}/fit-check/answers", FitCheckAnswers).WithName("GetFitCheckAnswers");
 
         var programs = app.MapGroup("/api/v1/programs/{programId:guid}/relationships").WithTags("Relationships").RequireAuthorization();
         programs.MapGet("/", List).WithName("ListProgramRelationships");
@@ -64,11 +68,14 @@ public static class RelationshipEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<Paged<RelationshipView>>, ProblemHttpResult>> Mine(
+    private static async Task<Results<Ok<Paged<MyRelationshipView>>, ProblemHttpResult>> Mine(
         ClaimsPrincipal user, ListMyRelationships useCase, CancellationToken ct, int page = 1, int pageSize = 20, RelationshipStatus? status = null)
     {
         return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new RelationshipListQuery(page, pageSize, status), ct));
     }
+
+    private static async Task<Results<Ok<MyRelationshipView>, ProblemHttpResult>> GetMine(Guid relationshipId, ClaimsPrincipal user, GetMyRelationship useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), relationshipId, ct)).ToOk();
 
     private static async Task<Results<Ok<RelationshipView>, ProblemHttpResult>> Get(Guid relationshipId, ClaimsPrincipal user, GetRelationship useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, ct)).ToOk();
@@ -102,10 +109,13 @@ public static class RelationshipEndpoints
             : TypedResults.Created($"/api/v1/relationships/{outcome.Value!.Id}", outcome.Value);
     }
 
-    private static async Task<Results<Ok<FitCheckView>, ProblemHttpResult>> FitCheck(Guid relationshipId, ClaimsPrincipal user, GetFitCheck useCase, CancellationToken ct) =>
+    private static async Task<Results<Ok<MyFitCheckView>, ProblemHttpResult>> FitCheck(Guid relationshipId, ClaimsPrincipal user, GetFitCheck useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, ct)).ToOk();
 
-    private static async Task<Results<Ok<FitCheckView>, ProblemHttpResult>> AnswerFit(
+    private static async Task<Results<Ok<FitCheckView>, ProblemHttpResult>> FitCheckAnswers(Guid relationshipId, ClaimsPrincipal user, GetFitCheckAnswers useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), relationshipId, ct)).ToOk();
+
+    private static async Task<Results<Ok<MyFitCheckView>, ProblemHttpResult>> AnswerFit(
         Guid relationshipId, FitCheckRequest request, ClaimsPrincipal user, AnswerFitCheck useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, request, ct)).ToOk();
 

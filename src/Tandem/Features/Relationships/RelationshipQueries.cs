@@ -8,20 +8,39 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
 
-/// <summary>One relationship, for its members, the program's coordinators and administrators; 404 for anyone else.</summary>
+/// <summary>
+/// One relationship with its coordinator-only fields, for the program's coordinators and administrators; a
+/// member who does not manage it is sent to <see cref="GetMyRelationship"/> (403), anyone else finds nothing (404).
+/// </summary>
 public sealed class GetRelationship(RelationshipAccess access)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
-        var views = await access.ToViewsAsync(access.Readable(actor).Where(r => r.Id == relationshipId), ct);
-        return views.Count == 1 ? views[0] : new NotFound("No relationship with this id is visible to you.");
+        var found = await access.FindManageableAsync(actor, relationshipId, ct,
+            forbidden: $"Members read their relationship at /api/v1/relationships/mine/{relationshipId}.");
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        return (await access.ToViewsAsync(access.Manageable(actor).Where(r => r.Id == relationshipId), ct)).Single();
+    }
+}
+
+/// <summary>One of the actor's own relationships, as a member reads it; 404 for a relationship they are not in.</summary>
+public sealed class GetMyRelationship(TandemDb db, RelationshipAccess access)
+{
+    public async Task<Outcome<MyRelationshipView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
+    {
+        var views = await access.ToMyViewsAsync(actor, db.Set<Relationship>()
+            .Where(r => r.Id == relationshipId && r.Members.Any(m => m.UserId == actor.UserId)), ct);
+        return views.Count == 1 ? views[0] : new NotFound("You are not a member of a relationship with this id.");
     }
 }
 
 /// <summary>The actor's own relationships across programs: open ones first, then history, newest first.</summary>
-public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access, TimeProvider clock)
+public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
 {
-    public async Task<Paged<RelationshipView>> RunAsync(Actor actor, RelationshipListQuery query, CancellationToken ct = default)
+    public async Task<Paged<MyRelationshipView>> RunAsync(Actor actor, RelationshipListQuery query, CancellationToken ct = default)
     {
         var page = PageRequest.Clamp(query.Page, query.PageSize);
         var mine = db.Set<Relationship>().Where(r => r.Members.Any(m => m.UserId == actor.UserId));
@@ -30,28 +49,10 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access, 
             mine = mine.Where(r => r.Status == status);
         }
         var total = await mine.CountAsync(ct);
-        var items = await access.ToViewsAsync(mine
+        var items = await access.ToMyViewsAsync(actor, mine
             .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
             .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
             .Page(page), ct);
-        var ids = items.Select(r => r.Id).ToList();
-        var programIds = items.Select(r => r.ProgramId).Distinct().ToList();
-        var answers = await db.Set<FitCheckAnswer>().Where(a => ids.Contains(a.RelationshipId) && a.UserId == actor.UserId)
-            .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
-        var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
-            .ToDictionaryAsync(s => s.ProgramId, s => s.FitCheckAfterDays, ct);
-        var held = await MeetingsHeld.CountAsync(db, ids, ct);
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        items = items.Select(r =>
-        {
-            var opensOn = r.StartsOn.AddDays(delays.GetValueOrDefault(r.ProgramId, ProgramSelfMatchSettings.DefaultFitCheckAfterDays));
-            return r with
-            {
-                FitCheckOpensOn = opensOn,
-                FitCheckOpen = FitCheckOpening.IsOpen(opensOn, today, held.GetValueOrDefault(r.Id)),
-                MyFitAnswer = answers.TryGetValue(r.Id, out var a) ? a : null,
-            };
-        }).ToList();
         return page.Of(items, total);
     }
 }

@@ -1,0 +1,462 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Tandem.Features.Relationships;
+using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Relationships;
+
+namespace Tandem.Tests.Security;
+
+/// <summary>
+/// A mentee with a history: a relationship the coordinator ended early with a reason, one the coordinator
+/// re-matched with a reason, and the current pair, whose mentor answered the fit check "No" with a private
+/// note. The mentor also mentors another mentee. Made once for all of <see cref="ParticipantFieldTests"/>.
+/// </summary>
+public sealed class ParticipantWorld : IAsyncLifetime
+{
+    public const string EndReason = "Coordinator only: the family asked us to stop";
+    public const string RematchReason = "Coordinator only: the mentor asked for a swap";
+    public const string PrivateFitNote = "Private: she never turns up";
+
+    public TandemFactory Factory { get; } = new();
+    public JsonObject Document { get; private set; } = default!;
+    public Dictionary<string, string> RouteValues { get; } = new();
+    public HttpClient Coordinator { get; private set; } = default!;
+    public Participant Mentee { get; private set; } = default!;
+    public Participant Mentor { get; private set; } = default!;
+    /// <summary>An approved mentee not matched yet, who may choose a mentor (self-match is on).</summary>
+    public Participant Waiting { get; private set; } = default!;
+    public Guid Ended { get; private set; }
+    public Guid Rematched { get; private set; }
+    public Guid Current { get; private set; }
+    public Guid OtherPair { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)Factory).InitializeAsync();
+        var program = await PairingProgram.CreateAsync(Factory);
+        Coordinator = program.Coordinator;
+        Mentor = await program.ApproveAsync("Mira Mentor", "mentor", capacity: 2);
+        var first = await program.ApproveAsync("Fred First", "mentor");
+        var second = await program.ApproveAsync("Sid Second", "mentor");
+        Mentee = await program.ApproveAsync("Pia Mentee", "mentee");
+        var other = await program.ApproveAsync("Oli Other", "mentee");
+        Waiting = await program.ApproveAsync("Wes Waiting", "mentee");
+        var today = Factory.Today;
+
+        Ended = (await program.StartOnAsync(today.AddDays(-90), first, Mentee)).Id;
+        (await Coordinator.PostAsJsonAsync($"/api/v1/relationships/{Ended}/status", new { status = "EndedEarly", reason = EndReason })).EnsureSuccessStatusCode();
+        Rematched = (await program.StartOnAsync(today.AddDays(-60), second, Mentee)).Id;
+        var rematch = await Coordinator.PostAsJsonAsync($"/api/v1/relationships/{Rematched}/rematch", new
+        {
+            enrolmentId = Mentee.EnrolmentId, newPartnerEnrolmentIds = new[] { Mentor.EnrolmentId }, reason = RematchReason,
+            startsOn = today.AddDays(-30).ToString("yyyy-MM-dd"),
+        });
+        rematch.EnsureSuccessStatusCode();
+        Current = (await rematch.Content.ReadFromJsonAsync<RelationshipView>(Json.Options))!.Id;
+        OtherPair = (await program.StartAsync(Mentor, other)).Id;
+        (await Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}/relationship-settings",
+            new { selfMatchEnabled = true, requestTimeoutDays = 7, fitCheckAfterDays = 28 })).EnsureSuccessStatusCode();
+        (await Mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/fit-check", new { answer = "No", note = PrivateFitNote })).EnsureSuccessStatusCode();
+
+        var meeting = await FirstIdAsync(await Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/meetings",
+            new { startsAt = Factory.Clock.GetUtcNow().AddDays(10).ToString("yyyy-MM-ddT10:00:00Z"), durationMinutes = 60, mode = "InPerson", place = "Library" }));
+        (await Mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/check-ins",
+            new { happened = true, topics = "Fractions", occurredAt = Factory.Clock.GetUtcNow().UtcDateTime.AddDays(-2) })).EnsureSuccessStatusCode();
+        var session = await FirstIdAsync(await Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/information-sessions",
+            new { title = "Meet the mentors", startsAt = Factory.Clock.GetUtcNow().AddDays(5).ToString("yyyy-MM-ddT17:00:00Z"), timeZoneId = "Europe/London", place = "Hall" }));
+        var draft = await FirstIdAsync(await Coordinator.PostAsync($"/api/v1/programs/{program.Program.Id}/matching/drafts", Json.Empty()));
+        var invitation = await FirstIdAsync(await Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/invitations",
+            new { email = "invited.fields@test.example", role = "Mentee" }));
+
+        RouteValues["programId"] = program.Program.Id.ToString();
+        RouteValues["organisationId"] = program.School.Organisation.Id.ToString();
+        RouteValues["relationshipId"] = Current.ToString();
+        RouteValues["meetingId"] = meeting.ToString();
+        RouteValues["applicationId"] = (await FirstIdAsync(await Mentee.Client.GetAsync("/api/v1/me/applications"))).ToString();
+        RouteValues["notificationId"] = (await FirstIdAsync(await Mentee.Client.GetAsync("/api/v1/me/notifications"))).ToString();
+        RouteValues["sessionId"] = session.ToString();
+        RouteValues["draftId"] = draft.ToString();
+        RouteValues["invitationId"] = invitation.ToString();
+        RouteValues["enrolmentId"] = other.EnrolmentId.ToString();
+        RouteValues["userId"] = other.User.Id.ToString();
+        RouteValues["requestId"] = Guid.NewGuid().ToString();
+        RouteValues["ruleId"] = Guid.NewGuid().ToString();
+        RouteValues["role"] = "mentee";
+        RouteValues["version"] = "1";
+        Document = (await Factory.AnonymousClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+    }
+
+    private static async Task<Guid> FirstIdAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"Setting up the world failed: {(int)response.StatusCode} {body}");
+        var node = JsonNode.Parse(body);
+        var item = node switch
+        {
+            JsonArray array => array[0],
+            JsonObject obj when obj["items"] is JsonArray items => items[0],
+            _ => node,
+        };
+        return Guid.Parse(item!["id"]!.GetValue<string>());
+    }
+
+    public string Path(string template) =>
+        RouteValues.Aggregate(template, (path, value) => path.Replace("{" + value.Key + "}", value.Value));
+
+    public async Task DisposeAsync() => await ((IAsyncLifetime)Factory).DisposeAsync();
+}
+
+/// <summary>
+/// Coordinator-only fields stay coordinator-only (docs/security.md; ADR 20). Every operation of the API is
+/// either one a participant may call, whose response types are listed below field by field, or one for staff,
+/// which a participant is refused. A new operation, response type or field fails these tests until someone
+/// reviews it and adds it to the right list.
+/// </summary>
+public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixture<ParticipantWorld>
+{
+    /// <summary>What a participant (mentor, mentee, peer, applicant) may call for themselves.</summary>
+    private static readonly HashSet<string> ParticipantOperations =
+    [
+        "SignIn", "SignOut", "ChangePassword", "Me", "ListOrganisations", "ListPrograms", "GetProgram",
+        "ListInformationSessions", "SignUpForInformationSession", "CancelInformationSessionSignUp",
+        "AcceptInvitation", "SignUpByInvitation",
+        "SaveMyApplicationForProgram", "ListMyApplications", "GetMyApplication", "SaveMyApplication",
+        "ListMyRelationships", "GetMyRelationship", "GetFitCheck", "AnswerFitCheck", "GetRelationshipSettings",
+        "ListAvailableMentors", "RequestMentor", "ListMyMentorRequests", "DecideMentorRequest", "WithdrawMentorRequest",
+        "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
+        "ListCheckIns", "RecordCheckIn", "GetRelationshipHealth",
+        "ListMeetings", "ProposeMeeting", "SuggestMeetingTimes", "GetMeeting", "RespondToMeeting", "MoveMeeting", "CancelMeeting",
+        "GetCalendarFeed", "CreateCalendarFeed", "RevokeCalendarFeed",
+    ];
+
+    /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
+    private static readonly HashSet<string> StaffOperations =
+    [
+        "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
+        "ListOrganisationMembers", "AddOrganisationMember", "ListOrganisationInvitations",
+        "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "InviteParticipant", "ListInvitations",
+        "PreviewRoster", "ImportRoster", "NominateCandidate", "ListNominations", "ScheduleInformationSession",
+        "CreateRecruitmentLink", "ListRecruitmentLinks", "ResendInvitation", "RevokeInvitation", "ListInformationSessionSignUps",
+        "ListQuestionnaires", "GetQuestionnaire", "GetQuestionnaireVersion", "SaveQuestionnaire", "ListReviewQueue", "GetApplicationForReview", "RateApplication", "DecideApplication", "DecideApplications",
+        "ListReviewCriteria", "AddReviewCriterion",
+        "GetMatchingSetup", "SaveMatchingSetup", "PreviewMatchingSetup", "RunPoolMatching", "GetLatestMatchDraft", "GetMatchDraft",
+        "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
+        "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
+        "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
+    ];
+
+    /// <summary>
+    /// Every response type a participant can read, with every field they see, reviewed. Enums carry no fields;
+    /// a page of a reviewed type (<c>PagedOfX</c>) is reviewed with it.
+    /// </summary>
+    private static readonly Dictionary<string, string> ParticipantFields = new()
+    {
+        ["MeView"] = "id email displayName timeZoneId isAdministrator",
+        // The reader's own organisations; memberCount is a head count, myRole their own role.
+        ["OrganisationView"] = "id name kind includesMinors memberCount myRole",
+        ["ProgramSummary"] = "id name organisationId organisationName status pairing startsOn endsOn participantCount",
+        // allowedTransitions and canManage say what the reader could do (nothing, for a participant); participants is a head count.
+        ["ProgramDetails"] = "id organisationId organisationName name description targetAudience pairing guidelines meetingFormats cadence startsOn endsOn status allowedTransitions objectives participants myRoles canManage createdAt updatedAt",
+        ["ObjectiveView"] = "description target",
+        ["InformationSessionView"] = "id programId title startsAt timeZoneId startsAtLocal durationMinutes place onlineLink capacity signedUp placesLeft isSignedUp",
+        ["InvitationAcceptance"] = "invitationId programId programName role applyPath purpose organisationId organisationName organisationRole nextPath",
+        // The form an applicant fills in: which questions are private (only coordinators read the answers) is shown to them on purpose.
+        ["Question"] = "id type prompt help options required private criterion",
+        // The applicant's own application; the decision message is written to them. Reviewers' ratings and notes are not here.
+        ["MyApplicationSummary"] = "id programId programName role status updatedAt submittedAt decidedAt decisionMessage",
+        ["MyApplicationView"] = "id programId programName role status formVersion questions answers acceptsCodeOfConduct age guardianName guardianEmail createdAt updatedAt submittedAt decidedAt decisionMessage",
+        // No end or re-match reason, no poor-fit flag, no score, no enrolment ids, no who-changed-the-status.
+        ["MyRelationshipView"] = "id programId programName kind status startsOn endedAt members matchExplanation fitCheckOpensOn fitCheckOpen myFitAnswer",
+        ["PartnerView"] = "userId displayName role",
+        // The reader's own answer only: a partner's answer and the poor-fit flag a "No" raises are for coordinators.
+        ["MyFitCheckView"] = "relationshipId opensOn isOpen canAnswer myAnswer",
+        ["MyFitAnswerView"] = "answer note answeredAt",
+        ["RelationshipSettingsView"] = "programId selfMatchEnabled requestTimeoutDays fitCheckAfterDays",
+        // Reasons are the engine's explanation in words, never a private answer (Matching tests).
+        ["AvailableMentorView"] = "enrolmentId displayName remainingCapacity score reasons",
+        // Between the mentee and the mentor asked: the message, the mentor's note back.
+        ["MentorRequestView"] = "id programId programName menteeEnrolmentId menteeName mentorEnrolmentId mentorName message matchExplanation status createdAt expiresAt decidedAt decisionNote relationshipId iAmTheMentor",
+        ["NotificationView"] = "id title body link createdAt readAt emailed",
+        ["MarkedRead"] = "count",
+        ["NotificationPreferenceView"] = "email inApp",
+        // Check-ins are the pair's shared log of their meetings (the form says both members and the coordinator read them).
+        ["CheckInView"] = "id relationshipId meetingId authorUserId authorName happened topics progress challenges nextSteps rating occurredAt createdAt updatedAt",
+        // The members' own engagement: the reason is the one the reminders send them ("has not met for 3 weeks").
+        ["RelationshipHealth"] = "relationshipId programId relationshipStatus members cadence meetingsHeld meetingsExpected checkInsLogged lastContactAt nextMeetingAt daysWithoutContact status reason",
+        ["HealthMember"] = "userId displayName role",
+        // A group's members see each other's answers to a meeting (ADR 11).
+        ["MeetingView"] = "id relationshipId programId startsAt durationMinutes mode place videoLink status proposedByUserId seriesId createdAt title proposedBy endsAt timeZoneId localStartsAt responseNote sequence isGroup answers myAnswer canRespond canCancel",
+        ["MeetingAnswerView"] = "userId displayName answer note",
+        ["TimeSuggestions"] = "times withoutAvailability",
+        ["SuggestedTime"] = "startsAt forEachPerson",
+        ["LocalTime"] = "userId displayName timeZoneId localStartsAt",
+        ["CalendarFeedView"] = "exists url createdAt",
+    };
+
+    private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];
+
+    private JsonObject Schemas => world.Document["components"]!["schemas"]!.AsObject();
+
+    private sealed record Operation(string Id, string Method, string Template, JsonObject? Response);
+
+    private IEnumerable<Operation> Operations() =>
+        from path in world.Document["paths"]!.AsObject()
+        from method in path.Value!.AsObject()
+        let responses = method.Value!["responses"]?.AsObject() ?? []
+        let ok = responses.Where(r => r.Key.StartsWith('2')).Select(r => r.Value?["content"]?["application/json"]?["schema"]?.AsObject()).FirstOrDefault(s => s is not null)
+        select new Operation(method.Value!["operationId"]!.GetValue<string>(), method.Key.ToUpperInvariant(), path.Key, ok);
+
+    [Fact]
+    public void EveryOperationIsReviewedAsAParticipantsOrAsStaffOnly()
+    {
+        var operations = Operations().ToList();
+        var unreviewed = operations.Where(o => !ParticipantOperations.Contains(o.Id) && !StaffOperations.Contains(o.Id)).Select(o => $"{o.Id} ({o.Method} {o.Template})");
+        var both = ParticipantOperations.Intersect(StaffOperations);
+        var gone = ParticipantOperations.Concat(StaffOperations).Except(operations.Select(o => o.Id));
+
+        Assert.True(!unreviewed.Any(), "Operations nobody has reviewed for participants (add each to ParticipantOperations or StaffOperations):\n" + string.Join("\n", unreviewed));
+        Assert.Empty(both);
+        Assert.Empty(gone);
+    }
+
+    [Fact]
+    public void EveryResponseTypeAParticipantReadsListsExactlyItsReviewedFields()
+    {
+        var reached = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var operation in Operations().Where(o => ParticipantOperations.Contains(o.Id) && o.Response is not null))
+        {
+            Reach(operation.Response!, reached);
+        }
+        var problems = new List<string>();
+        foreach (var name in reached)
+        {
+            var properties = Schemas[name]!["properties"]?.AsObject().Select(p => p.Key).ToList();
+            if (properties is null)
+            {
+                continue; // an enum: values, not fields
+            }
+            if (name.StartsWith("PagedOf", StringComparison.Ordinal) && ParticipantFields.ContainsKey(name["PagedOf".Length..]))
+            {
+                if (!properties.Order().SequenceEqual(PageFields.Order()))
+                {
+                    problems.Add($"{name}: a page has {string.Join(" ", PageFields)}, not {string.Join(" ", properties)}");
+                }
+                continue;
+            }
+            if (!ParticipantFields.TryGetValue(name, out var reviewed))
+            {
+                problems.Add($"{name}: a participant reads this type, but nobody reviewed its fields: {string.Join(" ", properties)}");
+                continue;
+            }
+            var allowed = reviewed.Split(' ');
+            foreach (var field in properties.Except(allowed))
+            {
+                problems.Add($"{name}.{field}: a new field in what a participant reads; review it (is it coordinator-only?) and list it, or give staff their own type");
+            }
+            foreach (var field in allowed.Except(properties))
+            {
+                problems.Add($"{name}.{field}: listed as reviewed but no longer in the type; take it off the list");
+            }
+        }
+        foreach (var stale in ParticipantFields.Keys.Except(reached))
+        {
+            problems.Add($"{stale}: reviewed, but no participant operation returns it any more; take it off the list");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Contains("MyRelationshipView", reached);
+        Assert.DoesNotContain("RelationshipView", reached);
+        Assert.DoesNotContain("FitCheckView", reached);
+    }
+
+    [Fact]
+    public async Task WhatAParticipantReadsHoldsNoFieldBeyondItsDocumentedType()
+    {
+        var problems = new List<string>();
+        var answered = new HashSet<string>();
+        var refused = new List<string>();
+        foreach (var client in new[] { world.Mentee.Client, world.Mentor.Client, world.Waiting.Client })
+        {
+            foreach (var operation in Operations().Where(o => o.Method == "GET" && o.Response is not null))
+            {
+                using var response = await client.GetAsync(world.Path(operation.Template));
+                if (StaffOperations.Contains(operation.Id))
+                {
+                    if (response.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
+                    {
+                        problems.Add($"{operation.Id}: staff only, but a participant got {(int)response.StatusCode}");
+                    }
+                    continue;
+                }
+                if (!response.IsSuccessStatusCode)
+                {
+                    // Some reads are for one side only (a mentee lists mentors, an applicant reads their own application).
+                    refused.Add($"{operation.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    continue;
+                }
+                answered.Add(operation.Id);
+                Compare(JsonNode.Parse(await response.Content.ReadAsStringAsync()), operation.Response!, operation.Id, problems);
+            }
+        }
+        // Every participant read was read by one of them, so every field check above ran.
+        problems.AddRange(refused.Where(r => !answered.Contains(r[..r.IndexOf(':')])));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task NoParticipantReadsWhyARelationshipEndedOrWasRematchedOrAPartnersPrivateAnswer()
+    {
+        // The coordinator reads all three, so the search below looks for text that is there to find.
+        var forCoordinator = await Body(world.Coordinator, $"/api/v1/relationships/{world.Ended}")
+            + await Body(world.Coordinator, $"/api/v1/relationships/{world.Rematched}")
+            + await Body(world.Coordinator, $"/api/v1/relationships/{world.Current}/fit-check/answers");
+        Assert.Contains(ParticipantWorld.EndReason, forCoordinator);
+        Assert.Contains(ParticipantWorld.RematchReason, forCoordinator);
+        Assert.Contains(ParticipantWorld.PrivateFitNote, forCoordinator);
+        Assert.Contains("\"poorFit\":true", forCoordinator);
+
+        var seen = new List<string>();
+        foreach (var operation in Operations().Where(o => o.Method == "GET" && ParticipantOperations.Contains(o.Id)))
+        {
+            foreach (var relationship in new[] { world.Ended, world.Rematched, world.Current })
+            {
+                seen.Add(await Body(world.Mentee.Client, world.Path(operation.Template).Replace(world.Current.ToString(), relationship.ToString())));
+            }
+        }
+        foreach (var page in new[] { "/my/relationships", $"/relationships/{world.Current}/meetings", $"/relationships/{world.Current}/check-ins" })
+        {
+            var html = await Body(world.Mentee.Client, page);
+            Assert.Contains("Mira Mentor", html);
+            seen.Add(html);
+        }
+        seen.Add(await Body(world.Mentee.Client, "/notifications"));
+        var mine = await world.Mentee.Client.GetFromJsonAsync<Paged<MyRelationshipView>>("/api/v1/relationships/mine", Json.Options);
+        var all = string.Join("\n", seen);
+
+        Assert.Equal(world.Current, mine!.Items[0].Id);
+        Assert.Equal(new[] { world.Ended, world.Rematched }.Order(), mine.Items.Skip(1).Select(r => r.Id).Order());
+        Assert.All(mine.Items.Skip(1), r => Assert.Equal(RelationshipStatus.EndedEarly, r.Status));
+        Assert.DoesNotContain(ParticipantWorld.EndReason, all);
+        Assert.DoesNotContain(ParticipantWorld.RematchReason, all);
+        Assert.DoesNotContain("Re-matched", all);
+        Assert.DoesNotContain(ParticipantWorld.PrivateFitNote, all);
+        Assert.DoesNotContain("poorFit", all, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Oli Other", all);
+    }
+
+    [Fact]
+    public async Task AMemberReadsTheirOwnFitCheckAnswerAndTheCoordinatorReadsEveryAnswer()
+    {
+        var mentor = await world.Mentor.Client.GetFromJsonAsync<MyFitCheckView>($"/api/v1/relationships/{world.Current}/fit-check", Json.Options);
+        var mentee = await world.Mentee.Client.GetFromJsonAsync<MyFitCheckView>($"/api/v1/relationships/{world.Current}/fit-check", Json.Options);
+        var coordinator = await world.Coordinator.GetFromJsonAsync<FitCheckView>($"/api/v1/relationships/{world.Current}/fit-check/answers", Json.Options);
+
+        Assert.Equal(FitAnswer.No, mentor!.MyAnswer!.Answer);
+        Assert.Equal(ParticipantWorld.PrivateFitNote, mentor.MyAnswer.Note);
+        Assert.Null(mentee!.MyAnswer);
+        Assert.True(mentee.CanAnswer);
+        Assert.True(coordinator!.PoorFit);
+        Assert.Equal("Mira Mentor", Assert.Single(coordinator.Answers).DisplayName);
+        Assert.Equal(HttpStatusCode.Forbidden, (await world.Mentee.Client.GetAsync($"/api/v1/relationships/{world.Current}/fit-check/answers")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await world.Coordinator.GetAsync($"/api/v1/relationships/{world.Current}/fit-check")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await world.Mentee.Client.GetAsync($"/api/v1/relationships/{world.OtherPair}/fit-check")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AMemberReadsTheirRelationshipAtMineAndIsSentThereFromTheCoordinatorsAddress()
+    {
+        var own = await world.Mentee.Client.GetFromJsonAsync<MyRelationshipView>($"/api/v1/relationships/mine/{world.Current}", Json.Options);
+        var refused = await world.Mentee.Client.GetAsync($"/api/v1/relationships/{world.Current}");
+        var otherPair = await world.Mentee.Client.GetAsync($"/api/v1/relationships/mine/{world.OtherPair}");
+        var coordinatorAtMine = await world.Coordinator.GetAsync($"/api/v1/relationships/mine/{world.Current}");
+
+        Assert.Equal(["Mira Mentor", "Pia Mentee"], own!.Members.Select(m => m.DisplayName));
+        Assert.Equal(RelationshipStatus.Active, own.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains($"/api/v1/relationships/mine/{world.Current}", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, otherPair.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, coordinatorAtMine.StatusCode);
+    }
+
+    private static async Task<string> Body(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Adds every named schema the schema reaches (through references, items, unions and dictionaries).</summary>
+    private void Reach(JsonNode? schema, ISet<string> reached)
+    {
+        if (schema is not JsonObject s)
+        {
+            return;
+        }
+        if (s["$ref"]?.GetValue<string>() is { } reference)
+        {
+            var name = reference[(reference.LastIndexOf('/') + 1)..];
+            if (reached.Add(name))
+            {
+                Reach(Schemas[name], reached);
+            }
+            return;
+        }
+        foreach (var union in new[] { "oneOf", "anyOf", "allOf" })
+        {
+            foreach (var option in s[union]?.AsArray() ?? [])
+            {
+                Reach(option, reached);
+            }
+        }
+        Reach(s["items"], reached);
+        Reach(s["additionalProperties"], reached);
+        foreach (var property in s["properties"]?.AsObject() ?? [])
+        {
+            Reach(property.Value, reached);
+        }
+    }
+
+    /// <summary>Every object in the JSON has only the fields its schema documents (so nothing reaches a participant outside the reviewed types).</summary>
+    private void Compare(JsonNode? json, JsonNode? schema, string path, List<string> problems)
+    {
+        if (json is null || schema is not JsonObject s)
+        {
+            return;
+        }
+        if (s["$ref"]?.GetValue<string>() is { } reference)
+        {
+            Compare(json, Schemas[reference[(reference.LastIndexOf('/') + 1)..]], path, problems);
+            return;
+        }
+        foreach (var union in new[] { "oneOf", "anyOf", "allOf" })
+        {
+            if (s[union] is JsonArray options)
+            {
+                var named = options.OfType<JsonObject>().FirstOrDefault(o => o["$ref"] is not null || o["properties"] is not null || o["items"] is not null);
+                Compare(json, named, path, problems);
+                return;
+            }
+        }
+        switch (json)
+        {
+            case JsonArray array when s["items"] is { } items:
+                foreach (var item in array)
+                {
+                    Compare(item, items, path + "[]", problems);
+                }
+                break;
+            case JsonObject obj when s["properties"] is JsonObject properties:
+                foreach (var (field, value) in obj)
+                {
+                    if (properties[field] is { } documented)
+                    {
+                        Compare(value, documented, $"{path}.{field}", problems);
+                    }
+                    else
+                    {
+                        problems.Add($"{path}.{field}: in the response but not in its documented type");
+                    }
+                }
+                break;
+        }
+    }
+}
