@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Tandem.Features.Matching;
-using Tandem.Infrastructure.Cli;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Matching;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Tandem.Infrastructure.Cli;
 
 namespace Tandem.Tests.Matching;
 

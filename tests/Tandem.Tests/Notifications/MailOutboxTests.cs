@@ -199,7 +199,7 @@ public sealed class MailOutboxTests(PairFixture fixture) : IClassFixture<PairFix
     private async Task<(int Code, string Out)> CliAsync(int smtpPort, params string[] command)
     {
         var stdout = new StringWriter();
-        var code = await Tandem.Infrastructure.Cli.TandemCli.RunAsync(
+        var code = await TandemCli.RunAsync(
         [
             .. command,
             $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}",

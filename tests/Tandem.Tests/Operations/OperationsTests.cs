@@ -9,7 +9,6 @@ using Tandem.Features.Demo;
 using Tandem.Features.Programs;
 using Microsoft.Extensions.Logging;
 using Tandem.Infrastructure;
-using Tandem.Infrastructure.Cli;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Operations;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Tandem.Infrastructure.Cli;
 
 namespace Tandem.Tests.Outcomes;
 

@@ -8,7 +8,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Recruitment;
-using Tandem.Infrastructure.Cli;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Recruitment;

@@ -3,7 +3,7 @@ using Tandem.Data;
 using Tandem.Features.Demo;
 using Tandem.Features.Matching;
 
-namespace Tandem.Infrastructure.Cli;
+namespace Tandem;
 
 /// <summary>The `tandem` command line: serve (default) and the admin commands.</summary>
 public static class TandemCli
@@ -28,7 +28,7 @@ public static class TandemCli
         root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(Tandem.Features.Outcomes.EvaluateCommand.Create());
         root.Subcommands.Add(Tandem.Features.Recruitment.ImportCommand.Create());
-        root.Subcommands.Add(Email.OutboxCommand.Create());
+        root.Subcommands.Add(Infrastructure.Email.OutboxCommand.Create());
 
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(config, ct);

@@ -18,9 +18,13 @@ using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Security;
 
-namespace Tandem.Infrastructure;
+namespace Tandem;
 
-/// <summary>Builds the web application: services, then the request pipeline. One line per feature.</summary>
+/// <summary>
+/// The composition root: builds the web application, services then the request pipeline, with one line per
+/// feature in each list, so Infrastructure never needs to know the features (docs/architecture.md). Commands
+/// build the same app without a web server through <see cref="BuildForCommand"/>.
+/// </summary>
 public static class TandemApp
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
@@ -34,7 +38,7 @@ public static class TandemApp
         services.AddTandemData(builder.Configuration, builder.Environment);
         services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
         services.AddProblemDetails();
-        services.AddExceptionHandler<Problems.DatabaseUnavailableHandler>();
+        services.AddExceptionHandler<Infrastructure.Problems.DatabaseUnavailableHandler>();
         services.AddValidation();
         services.AddTandemInput();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

@@ -1,0 +1,199 @@
+using System.Text.RegularExpressions;
+
+namespace Tandem.Tests.Architecture;
+
+/// <summary>
+/// Which feature may use which (docs/architecture.md, "Features and their references"). The source of every
+/// feature folder is read for references to another feature's namespace: a using directive,
+/// <c>Tandem.Features.X.Type</c>, or <c>X.Type</c> from inside <c>Tandem.Features</c>. A new reference fails
+/// until it is added to <see cref="Allowed"/> with what it uses; a new cycle between features fails too.
+/// </summary>
+public sealed class FeatureReferenceTests
+{
+    /// <summary>Every reference from one feature to another, with the types it is for.</summary>
+    private static readonly Dictionary<string, string[]> Allowed = new()
+    {
+        ["Accounts"] = [],
+        ["Outcomes"] = [],
+        // The account a notice goes to, and the reader's role in a program.
+        ["Notifications"] = ["Accounts", "Programs"],
+        // Members are accounts; organisation invitations are Recruitment's one invitation mechanism (ADR 19).
+        ["Organisations"] = ["Accounts", "Programs", "Recruitment"],
+        // A program belongs to an organisation; enrolling a non-member invites them (ADR 19).
+        ["Programs"] = ["Accounts", "Organisations", "Recruitment"],
+        // Invitations and rosters create accounts, memberships and enrolments in programs.
+        ["Recruitment"] = ["Accounts", "Organisations", "Programs"],
+        // Applying creates an account when needed, accepts an invitation, and an approval enrols.
+        ["Applications"] = ["Accounts", "Organisations", "Programs", "Recruitment"],
+        // The engine adapter reads approved applications' answers; publishing starts relationships and notifies.
+        ["Matching"] = ["Applications", "Notifications", "Programs", "Relationships"],
+        // Ranking mentors, late joiners and re-matching use the matching engine (the cycle below); seats, meetings held.
+        ["Relationships"] = ["Accounts", "Applications", "CheckIns", "Engagement", "Matching", "Meetings", "Notifications", "Programs"],
+        // Meetings belong to relationships; suggested times read the members' weekly availability from their applications.
+        ["Meetings"] = ["Accounts", "Applications", "Notifications", "Organisations", "Programs", "Relationships"],
+        // A check-in is about a relationship's meeting; the check-ins page shows the pair's health.
+        ["CheckIns"] = ["Accounts", "Engagement", "Meetings", "Programs", "Relationships"],
+        // Health reads meetings and check-ins of relationships against the program's cadence; reminders notify.
+        ["Engagement"] = ["CheckIns", "Meetings", "Notifications", "Organisations", "Programs", "Relationships"],
+        // The demo seeds every feature's data.
+        ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
+    };
+
+    /// <summary>
+    /// The cycles that exist today (issue 15, item 3 is to remove them): each is listed by its features in
+    /// alphabetical order. A new cycle fails; a removed one must be taken off this list.
+    /// </summary>
+    private static readonly string[] KnownCycles =
+    [
+        "CheckIns Engagement Matching Meetings Relationships",
+        "Organisations Programs Recruitment",
+    ];
+
+    private static string SourceRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Tandem.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        Assert.NotNull(directory);
+        return Path.Combine(directory!.FullName, "src", "Tandem");
+    }
+
+    private static IEnumerable<string> SourceFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
+    private static string[] Features() =>
+        Directory.GetDirectories(Path.Combine(SourceRoot(), "Features")).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The features whose namespace the text refers to (fully qualified, or relative from inside Tandem.Features).</summary>
+    private static IEnumerable<string> ReferencedFeatures(string text, IEnumerable<string> features) =>
+        features.Where(f => text.Contains($"Tandem.Features.{f}", StringComparison.Ordinal)
+            || Regex.IsMatch(text, $@"(?<![\w.]){f}\.[A-Z]\w*"));
+
+    /// <summary>What each feature refers to, with one file that does for each reference.</summary>
+    private static Dictionary<string, Dictionary<string, string>> Graph()
+    {
+        var features = Features();
+        var graph = features.ToDictionary(f => f, _ => new Dictionary<string, string>());
+        foreach (var feature in features)
+        {
+            foreach (var file in SourceFiles(Path.Combine(SourceRoot(), "Features", feature)))
+            {
+                foreach (var other in ReferencedFeatures(File.ReadAllText(file), features.Where(f => f != feature)))
+                {
+                    graph[feature].TryAdd(other, Path.GetRelativePath(SourceRoot(), file));
+                }
+            }
+        }
+        return graph;
+    }
+
+    [Fact]
+    public void InfrastructureNeverReferencesAFeature()
+    {
+        var features = Features();
+        var offenders = SourceFiles(Path.Combine(SourceRoot(), "Infrastructure"))
+            .SelectMany(file => ReferencedFeatures(File.ReadAllText(file), features).Select(f => $"{Path.GetRelativePath(SourceRoot(), file)} uses {f}"))
+            .ToList();
+
+        Assert.True(offenders.Count == 0, "Infrastructure must not know the features (register them in TandemApp.cs):\n" + string.Join("\n", offenders));
+    }
+
+    [Fact]
+    public void AFeatureReferencesOnlyTheFeaturesItIsAllowedTo()
+    {
+        var graph = Graph();
+        var problems = new List<string>();
+        foreach (var (feature, references) in graph)
+        {
+            if (!Allowed.TryGetValue(feature, out var allowed))
+            {
+                problems.Add($"{feature}: a new feature; list what it may reference in Allowed (today: {string.Join(", ", references.Keys.Order())})");
+                continue;
+            }
+            problems.AddRange(references.Where(r => !allowed.Contains(r.Key))
+                .Select(r => $"{feature} -> {r.Key} (in {r.Value}): not allowed; use an allowed feature, move the code, or add it to Allowed with the reason"));
+            problems.AddRange(allowed.Where(a => !references.ContainsKey(a))
+                .Select(a => $"{feature} -> {a}: allowed but no longer used; take it off Allowed"));
+        }
+        problems.AddRange(Allowed.Keys.Except(graph.Keys).Select(f => $"{f}: in Allowed but no such feature folder"));
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void NoCycleBetweenFeaturesBeyondTheKnownOnes()
+    {
+        var graph = Graph();
+        var cycles = StronglyConnected(graph.ToDictionary(g => g.Key, g => g.Value.Keys.ToArray()))
+            .Where(c => c.Count > 1)
+            .Select(c => string.Join(" ", c.Order(StringComparer.Ordinal)))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+        Assert.Equal(KnownCycles.Order(StringComparer.Ordinal), cycles);
+    }
+
+    [Fact]
+    public void TheReferenceScanFindsQualifiedAndRelativeReferencesButNotPropertiesOfTheSameName()
+    {
+        string[] features = ["Programs", "Matching"];
+
+        Assert.Equal(["Programs"], ReferencedFeatures("using Tandem.Features.Programs;", features));
+        Assert.Equal(["Programs"], ReferencedFeatures("if (role == Programs.ProgramRole.Mentee)", features));
+        Assert.Empty(ReferencedFeatures("var name = db.Programs.Where(p => p.Id == id);", features));
+    }
+
+    /// <summary>Tarjan's strongly connected components: each cycle of features is one component of two or more.</summary>
+    private static List<List<string>> StronglyConnected(Dictionary<string, string[]> graph)
+    {
+        var index = new Dictionary<string, int>();
+        var low = new Dictionary<string, int>();
+        var stack = new Stack<string>();
+        var onStack = new HashSet<string>();
+        var components = new List<List<string>>();
+        void Visit(string node)
+        {
+            index[node] = low[node] = index.Count;
+            stack.Push(node);
+            onStack.Add(node);
+            foreach (var next in graph.GetValueOrDefault(node, []))
+            {
+                if (!index.ContainsKey(next))
+                {
+                    Visit(next);
+                    low[node] = Math.Min(low[node], low[next]);
+                }
+                else if (onStack.Contains(next))
+                {
+                    low[node] = Math.Min(low[node], index[next]);
+                }
+            }
+            if (low[node] == index[node])
+            {
+                var component = new List<string>();
+                string member;
+                do
+                {
+                    member = stack.Pop();
+                    onStack.Remove(member);
+                    component.Add(member);
+                }
+                while (member != node);
+                components.Add(component);
+            }
+        }
+        foreach (var node in graph.Keys)
+        {
+            if (!index.ContainsKey(node))
+            {
+                Visit(node);
+            }
+        }
+        return components;
+    }
+}
