@@ -16,6 +16,7 @@ using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
 using Tandem.Infrastructure.Security;
 
 namespace Tandem;
@@ -109,7 +110,7 @@ public static class TandemApp
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API").WithNonce().DisableDefaultFonts()).AllowAnonymous();
 
         // Every feature maps into one group, so checks that hold for all endpoints are set once, here.
-        var features = app.MapGroup("").CheckPageRequests();
+        var features = app.MapGroup("").CheckPageRequests().DescribeOperations();
         features.MapAccounts();
         features.MapAccountPages();
         features.MapOrganisations();

@@ -54,6 +54,50 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
     }
 
     [Fact]
+    public async Task EveryApiOperationHasASummaryAndListsItsProblemAnswers()
+    {
+        var document = await factory.AnonymousClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var problems = new List<string>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var name = $"{operation.Name.ToUpperInvariant()} {path.Name}";
+                if (!operation.Value.TryGetProperty("summary", out var summary) || string.IsNullOrWhiteSpace(summary.GetString()))
+                {
+                    problems.Add($"{name}: no summary");
+                }
+                var responses = operation.Value.GetProperty("responses");
+                var expected = new List<string> { "400", "503" };
+                if (path.Name.Contains('{'))
+                {
+                    expected.Add("404");
+                }
+                if (operation.Name is "post" or "put" or "delete")
+                {
+                    expected.Add("409");
+                }
+                foreach (var status in expected)
+                {
+                    if (!responses.TryGetProperty(status, out var response)
+                        || !response.TryGetProperty("content", out var content) || !content.TryGetProperty("application/problem+json", out _))
+                    {
+                        problems.Add($"{name}: no {status} ProblemDetails answer");
+                    }
+                }
+            }
+        }
+        var programs = document.GetProperty("paths").GetProperty("/api/v1/relationships/mine").GetProperty("get");
+        var signIn = document.GetProperty("paths").GetProperty("/api/v1/auth/sign-in").GetProperty("post");
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal("List my relationships", programs.GetProperty("summary").GetString());
+        Assert.True(programs.GetProperty("responses").TryGetProperty("401", out _));
+        Assert.True(signIn.GetProperty("responses").TryGetProperty("429", out _));
+        Assert.False(signIn.GetProperty("responses").TryGetProperty("401", out _));
+    }
+
+    [Fact]
     public async Task TheApiReferencePageIsBrowsable()
     {
         var response = await factory.AnonymousClient().GetAsync("/api/reference/v1");
