@@ -63,6 +63,15 @@ public static class DatabaseSetup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Except(db.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+        {
+            // The migrations of the first weeks were folded into one before the first release (ADR 22).
+            throw new InvalidOperationException(
+                $"This database was migrated by an earlier build of Tandem ({unknown.Count} migrations this build does not have, such as {unknown[0]}). " +
+                "Migrations before the first release were folded into one (docs/decisions/0022-migrations-folded-before-release.md): " +
+                "make a new database (for the SQLite demo, delete src/Tandem/data/tandem.db) and run `tandem migrate` again.");
+        }
         await db.Database.MigrateAsync(ct);
         await scope.ServiceProvider.GetRequiredService<Features.Relationships.SplitMergedRelationships>().RunAsync(ct);
     }

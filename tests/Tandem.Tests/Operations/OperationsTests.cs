@@ -255,4 +255,26 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
         Assert.Equal(0, await db.Programs.CountAsync());
         await db.Database.EnsureDeletedAsync();
     }
+
+    [Fact]
+    public async Task MigrateRefusesADatabaseMadeByTheMigrationsFoldedBeforeTheFirstReleaseAndSaysWhatToDo()
+    {
+        var connection = TestDatabase.NewConnectionString();
+        string[] migrate = ["migrate", $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={connection}"];
+        Assert.Equal(0, await TandemCli.RunAsync(migrate, new StringWriter(), new StringWriter()));
+        var options = new DbContextOptionsBuilder<TandemDb>();
+        DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
+        await using var db = new TandemDb(options.Options);
+        // A database of an earlier build remembers a migration this build no longer has.
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('20261125143658_Matching', '10.0.0')");
+        var output = new StringWriter();
+
+        var exit = await TandemCli.RunAsync(migrate, output, output);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("20261125143658_Matching", output.ToString());
+        Assert.Contains("make a new database", output.ToString());
+        Assert.DoesNotContain("up to date", output.ToString());
+        await db.Database.EnsureDeletedAsync();
+    }
 }
