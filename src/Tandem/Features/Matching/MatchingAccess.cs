@@ -1,22 +1,12 @@
-using Microsoft.EntityFrameworkCore;
-using Tandem.Data;
-using Tandem.Features.Applications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Matching;
 
-/// <summary>Coordinators only: 404 when the program is not visible, 403 when visible but not managed.</summary>
-public sealed class MatchingAccess(ScreeningAccess screening, TandemDb db)
+/// <summary>Coordinators only: 404 when the program is not visible, 403 when visible but not managed (the check is ProgramAccess's).</summary>
+public sealed class MatchingAccess(ProgramAccess programs)
 {
-    public async Task<Outcome<MentorshipProgram>> FindAsync(Actor actor, Guid programId, CancellationToken ct)
-    {
-        var found = await screening.FindAsync(actor, programId, coordinatorOnly: true, ct);
-        if (found.Failure is { } failure)
-        {
-            return failure;
-        }
-        return await db.Programs.AsNoTracking().SingleAsync(p => p.Id == programId, ct);
-    }
+    public Task<Outcome<MentorshipProgram>> FindAsync(Actor actor, Guid programId, CancellationToken ct) =>
+        programs.FindManagedAsync(actor, programId, ct, forbidden: "Only the program's coordinators can do this.", tracked: false);
 }

@@ -1,7 +1,9 @@
 using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Organisations;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
 
@@ -27,5 +29,30 @@ public sealed class ProgramAccess(TandemDb db)
         }
         return p => p.Enrolments.Any(e => e.UserId == actor.UserId && e.Role == ProgramRole.Coordinator)
             || db.OrganisationMemberships.Any(m => m.UserId == actor.UserId && m.OrganisationId == p.OrganisationId && m.Role == OrganisationRole.Coordinator);
+    }
+
+    public const string OnlyCoordinatorsChange = "You can see this program but only its coordinators can change it.";
+
+    /// <summary>
+    /// The program when the actor manages it; 404 when they cannot see it, 403 (with <paramref name="forbidden"/>)
+    /// when they can but do not manage it. Every feature's coordinator-only use case starts here.
+    /// </summary>
+    public async Task<Outcome<MentorshipProgram>> FindManagedAsync(Actor actor, Guid programId, CancellationToken ct,
+        string forbidden = OnlyCoordinatorsChange, bool withObjectives = false, bool tracked = true)
+    {
+        var visible = Visible(actor).Where(p => p.Id == programId);
+        var managed = visible.Where(Manageable(actor));
+        if (withObjectives)
+        {
+            managed = managed.Include(p => p.Objectives);
+        }
+        var program = await (tracked ? managed : managed.AsNoTracking()).SingleOrDefaultAsync(ct);
+        if (program is not null)
+        {
+            return program;
+        }
+        return await visible.AnyAsync(ct)
+            ? new Forbidden(forbidden)
+            : new NotFound("No program with this id is visible to you.");
     }
 }

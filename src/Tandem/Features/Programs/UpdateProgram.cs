@@ -25,17 +25,7 @@ public sealed class UpdateProgram(TandemDb db, ProgramAccess access, GetProgram 
         return await getProgram.RunAsync(actor, programId, ct);
     }
 
-    /// <summary>404 when the actor cannot see the program, 403 when they see it but may not manage it.</summary>
-    internal static async Task<Outcome<MentorshipProgram>> FindManageableAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct)
-    {
-        var visible = access.Visible(actor).Where(p => p.Id == programId);
-        var program = await visible.Where(access.Manageable(actor)).Include(p => p.Objectives).SingleOrDefaultAsync(ct);
-        if (program is not null)
-        {
-            return program;
-        }
-        return await visible.AnyAsync(ct)
-            ? new Forbidden("You can see this program but only its coordinators can change it.")
-            : new NotFound("No program with this id is visible to you.");
-    }
+    /// <summary>404 when the actor cannot see the program, 403 when they see it but may not manage it (with its objectives).</summary>
+    internal static Task<Outcome<MentorshipProgram>> FindManageableAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct) =>
+        access.FindManagedAsync(actor, programId, ct, withObjectives: true);
 }
