@@ -22,4 +22,10 @@ public static class DbUpdateExceptionExtensions
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
+
+    /// <summary>
+    /// A concurrency token no longer matched (another request changed the row since it was read), so this save
+    /// would have overwritten that change.
+    /// </summary>
+    public static bool IsLostUpdate(this DbUpdateException exception) => exception is DbUpdateConcurrencyException;
 }
