@@ -129,3 +129,5 @@ public static class MeetingFormatMapping
         _ => format.ToString(),
     };
 }
+
+public sealed record EnrolmentView(Guid Id, Guid UserId, string DisplayName, string Email, ProgramRole Role, DateTime EnrolledAt);

@@ -124,13 +124,3 @@ public sealed class InvitationMailer(TandemDb db, MailOutbox outbox, IOptions<Em
 
     private static string Article(string noun) => noun == "staff" ? "a member of staff" : ("aeiou".Contains(noun[0]) ? "an " : "a ") + noun;
 }
-
-/// <summary>Records an invitation e-mail that the outbox delivered on a later attempt.</summary>
-public sealed class InvitationEmailed(TandemDb db) : IMailDeliveryListener
-{
-    public string ReferenceKind => InvitationMailer.MailReference;
-
-    public Task DeliveredAsync(IReadOnlyCollection<Guid> referenceIds, DateTime at, CancellationToken ct) =>
-        db.Set<Invitation>().Where(i => referenceIds.Contains(i.Id))
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.SentAt, at).SetProperty(i => i.SendCount, i => i.SendCount + 1), ct);
-}

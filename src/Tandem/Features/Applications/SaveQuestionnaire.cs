@@ -36,12 +36,6 @@ public sealed class SaveQuestionnaireRequest
     public List<QuestionInput> Questions { get; set; } = [];
 }
 
-public sealed record QuestionnaireView(
-    Guid Id, Guid ProgramId, ProgramRole Role, int Version, IReadOnlyList<Question> Questions,
-    int ApplicationCount, DateTime CreatedAt, DateTime UpdatedAt);
-
-public sealed record QuestionnaireSummary(Guid Id, ProgramRole Role, int Version, int QuestionCount, DateTime UpdatedAt);
-
 /// <summary>
 /// A coordinator saves the form of a role. While nobody has answered the current version it is edited in place;
 /// once someone has (even a draft), the edit becomes the next version and the answered one stays as it was.
@@ -156,57 +150,5 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
             _ => false,
         };
         return fits ? null : $"A {type} question cannot be a {criterion} matching criterion.";
-    }
-}
-
-/// <summary>The current form of a role, or one version of it: coordinators see every question, staff the non-private ones.</summary>
-public sealed class GetQuestionnaire(TandemDb db, ScreeningAccess access)
-{
-    public async Task<Outcome<QuestionnaireView>> RunAsync(Actor actor, Guid programId, string role, int? version, CancellationToken ct = default)
-    {
-        var found = await access.FindAsync(actor, programId, coordinatorOnly: false, ct);
-        if (found.Failure is { } failure)
-        {
-            return failure;
-        }
-        if (ScreeningAccess.CheckRole(found.Value.Program, role, out var programRole) is { } wrongRole)
-        {
-            return wrongRole;
-        }
-        var versions = db.Set<Questionnaire>().Where(q => q.ProgramId == programId && q.Role == programRole);
-        var questionnaire = version is { } v
-            ? await versions.Where(q => q.Version == v).AsNoTracking().SingleOrDefaultAsync(ct)
-            : await versions.OrderByDescending(q => q.Version).AsNoTracking().FirstOrDefaultAsync(ct);
-        if (questionnaire is null)
-        {
-            return new NotFound(version is null ? $"The {programRole} role has no application form yet." : $"The {programRole} form has no version {version}.");
-        }
-        var count = await db.Set<Application>().CountAsync(a => a.QuestionnaireId == questionnaire.Id, ct);
-        var questions = questionnaire.Questions();
-        if (found.Value.Role != ScreeningRole.Coordinator)
-        {
-            questions = questions.Where(q => !q.Private).ToList();
-        }
-        return new QuestionnaireView(questionnaire.Id, programId, programRole, questionnaire.Version, questions, count, questionnaire.CreatedAt, questionnaire.UpdatedAt);
-    }
-}
-
-/// <summary>The current version of each role's form.</summary>
-public sealed class ListQuestionnaires(TandemDb db, ScreeningAccess access)
-{
-    public async Task<Outcome<List<QuestionnaireSummary>>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
-    {
-        var found = await access.FindAsync(actor, programId, coordinatorOnly: false, ct);
-        if (found.Failure is { } failure)
-        {
-            return failure;
-        }
-        var all = await db.Set<Questionnaire>().Where(q => q.ProgramId == programId).AsNoTracking().ToListAsync(ct);
-        var coordinator = found.Value.Role == ScreeningRole.Coordinator;
-        return all.GroupBy(q => q.Role)
-            .Select(g => g.MaxBy(q => q.Version)!)
-            .OrderBy(q => q.Role)
-            .Select(q => new QuestionnaireSummary(q.Id, q.Role, q.Version, q.Questions().Count(x => coordinator || !x.Private), q.UpdatedAt))
-            .ToList();
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
-using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
@@ -26,10 +25,6 @@ public sealed class NominateRequest
     [StringLength(100)]
     public string? LastName { get; set; }
 }
-
-public sealed record NominationView(
-    Guid Id, Guid ProgramId, string NomineeEmail, Guid? NomineeUserId, ProgramRole Role, string Statement,
-    Guid NominatedByUserId, string NominatedBy, DateTime CreatedAt, bool Invited);
 
 /// <summary>
 /// Staff (or a coordinator) of the program recommend a student for a role with a short statement.
@@ -93,28 +88,5 @@ public sealed class NominateCandidate(TandemDb db, ProgramAccess access, Invitat
         }
         var by = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "";
         return new NominationView(nomination.Id, programId, email, nomineeId, role, statement, actor.UserId, by, now, invitation is not null);
-    }
-}
-
-/// <summary>The program's nominations, newest first, for its coordinators.</summary>
-public sealed class ListNominations(TandemDb db, ProgramAccess access)
-{
-    public async Task<Outcome<Paged<NominationView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default)
-    {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
-        if (found.Failure is { } failure)
-        {
-            return failure;
-        }
-        var paging = PageRequest.Clamp(page, pageSize);
-        var nominations = db.Set<Nomination>().Where(n => n.ProgramId == programId);
-        var total = await nominations.CountAsync(ct);
-        var items = await nominations.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-            .Page(paging)
-            .Select(n => new NominationView(n.Id, n.ProgramId, n.NomineeEmail, n.NomineeUserId, n.Role, n.Statement, n.NominatedByUserId,
-                db.Users.Where(u => u.Id == n.NominatedByUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", n.CreatedAt,
-                db.Set<Invitation>().Any(i => i.ProgramId == n.ProgramId && i.Source == InvitationSource.Nomination && i.NormalizedEmail == n.NomineeEmail.ToUpper())))
-            .ToListAsync(ct);
-        return paging.Of(items, total);
     }
 }

@@ -4,7 +4,6 @@ using Tandem.Data;
 using Tandem.Features.Organisations;
 using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
-using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
@@ -17,8 +16,6 @@ public sealed class EnrolRequest
     [Required]
     public ProgramRole? Role { get; set; }
 }
-
-public sealed record EnrolmentView(Guid Id, Guid UserId, string DisplayName, string Email, ProgramRole Role, DateTime EnrolledAt);
 
 /// <summary>Either the enrolment made or, for an address outside the program's organisation, the invitation sent.</summary>
 public sealed record EnrolmentAddition(EnrolmentView? Enrolment, InvitationView? Invitation);
@@ -71,31 +68,5 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         db.Enrolments.Add(enrolment);
         await db.SaveChangesAsync(ct);
         return new EnrolmentAddition(new EnrolmentView(enrolment.Id, member.Id, member.DisplayName, member.Email ?? "", role, now), null);
-    }
-}
-
-/// <summary>The program's roster, for its coordinators.</summary>
-public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
-{
-    public async Task<Outcome<Paged<EnrolmentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, ProgramRole? role, CancellationToken ct = default)
-    {
-        var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
-        if (found.Failure is { } failure)
-        {
-            return failure;
-        }
-        var paging = PageRequest.Clamp(page, pageSize);
-        var enrolments = db.Enrolments.Where(e => e.ProgramId == programId);
-        if (role is { } r)
-        {
-            enrolments = enrolments.Where(e => e.Role == r);
-        }
-        var total = await enrolments.CountAsync(ct);
-        var items = await enrolments
-            .OrderBy(e => e.Role).ThenBy(e => e.User!.DisplayName).ThenBy(e => e.Id)
-            .Page(paging)
-            .Select(e => new EnrolmentView(e.Id, e.UserId, e.User!.DisplayName, e.User.Email ?? "", e.Role, e.EnrolledAt))
-            .ToListAsync(ct);
-        return paging.Of(items, total);
     }
 }

@@ -1,0 +1,12 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+
+namespace Tandem.Features.Applications;
+
+internal static class ApplicationRules
+{
+    public static Task<Questionnaire?> CurrentFormAsync(TandemDb db, Guid programId, ProgramRole role, CancellationToken ct) =>
+        db.Set<Questionnaire>().Where(q => q.ProgramId == programId && q.Role == role)
+            .OrderByDescending(q => q.Version).AsNoTracking().FirstOrDefaultAsync(ct);
+}

@@ -1,0 +1,131 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Applications;
+
+public sealed class DecideRequest
+{
+    [Required]
+    public Decision? Decision { get; set; }
+
+    [StringLength(2000)]
+    public string? Message { get; set; }
+
+    /// <summary>Mentees a mentor takes; set when approving a mentor (default 1).</summary>
+    [Range(1, 20)]
+    public int? MentorCapacity { get; set; }
+}
+
+public sealed class BulkDecideRequest
+{
+    [Required, MinLength(1), MaxLength(BulkDecideRequest.MaxApplications)]
+    public List<Guid> ApplicationIds { get; set; } = [];
+
+    [Required]
+    public Decision? Decision { get; set; }
+
+    [StringLength(2000)]
+    public string? Message { get; set; }
+
+    [Range(1, 20)]
+    public int? MentorCapacity { get; set; }
+
+    public const int MaxApplications = 500;
+}
+
+public sealed record DecisionResult(Guid ApplicationId, ApplicationStatus Status, Guid? EnrolmentId);
+
+/// <summary>
+/// A coordinator approves, declines (with an optional message) or waitlists one or many submitted applications,
+/// all or nothing. Approval enrols the applicant in the program with the role applied for (a mentor with a capacity).
+/// </summary>
+public sealed class DecideApplications(TandemDb db, ScreeningAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<List<DecisionResult>>> RunAsync(Actor actor, Guid programId, BulkDecideRequest request, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, coordinatorOnly: true, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var program = found.Value.Program;
+        if (program.Status == ProgramStatus.Closed)
+        {
+            return new Conflict("A closed program takes no more decisions.");
+        }
+        var ids = request.ApplicationIds.Distinct().ToList();
+        if (ids.Count == 0 || ids.Count > BulkDecideRequest.MaxApplications)
+        {
+            return Invalid.Field(nameof(request.ApplicationIds), $"Choose between 1 and {BulkDecideRequest.MaxApplications} applications.");
+        }
+        if (request.Message?.Trim().Length > 2000)
+        {
+            return Invalid.Field(nameof(request.Message), "Keep the message to 2000 characters or fewer.");
+        }
+        if (request.MentorCapacity is < 1 or > 20)
+        {
+            return Invalid.Field(nameof(request.MentorCapacity), "A mentor takes between 1 and 20 mentees.");
+        }
+        var decision = request.Decision ?? Decision.Waitlist;
+        var applications = await db.Set<Application>()
+            .Where(a => a.ProgramId == programId && ids.Contains(a.Id) && a.Status != ApplicationStatus.Draft)
+            .ToListAsync(ct);
+        var missing = ids.Except(applications.Select(a => a.Id)).ToList();
+        if (missing.Count > 0)
+        {
+            return new NotFound($"No submitted application in this program with the id {string.Join(", ", missing)}.");
+        }
+        var settled = applications.Where(a => !a.IsDecidable).ToList();
+        if (settled.Count > 0)
+        {
+            return new Conflict("Already decided (approved or declined), nothing was changed: "
+                + string.Join(", ", settled.Select(a => $"{a.Id} ({a.Status})")) + ".");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var message = string.IsNullOrWhiteSpace(request.Message) ? null : request.Message.Trim();
+        var userIds = applications.Select(a => a.UserId).Distinct().ToList();
+        var enrolments = await db.Enrolments.Where(e => e.ProgramId == programId && userIds.Contains(e.UserId)).ToListAsync(ct);
+        var members = await db.OrganisationMemberships.Where(m => m.OrganisationId == program.OrganisationId && userIds.Contains(m.UserId))
+            .Select(m => m.UserId).ToListAsync(ct);
+        var results = new List<DecisionResult>();
+        foreach (var application in applications)
+        {
+            int? capacity = decision == Decision.Approve && application.Role == ProgramRole.Mentor ? request.MentorCapacity ?? 1 : null;
+            application.Decide(decision, actor.UserId, now, message, capacity);
+            db.Add(new ApplicationDecision(application.Id, decision, actor.UserId, now, message, capacity));
+            Guid? enrolmentId = null;
+            if (decision == Decision.Approve)
+            {
+                var enrolment = enrolments.FirstOrDefault(e => e.UserId == application.UserId && e.Role == application.Role);
+                if (enrolment is null)
+                {
+                    enrolment = new Enrolment(programId, application.UserId, application.Role, now);
+                    enrolments.Add(enrolment);
+                    db.Enrolments.Add(enrolment);
+                }
+                enrolmentId = enrolment.Id;
+                if (!members.Contains(application.UserId))
+                {
+                    members.Add(application.UserId);
+                    db.OrganisationMemberships.Add(new OrganisationMembership(program.OrganisationId, application.UserId, OrganisationRole.Member, now));
+                }
+            }
+            results.Add(new DecisionResult(application.Id, application.Status, enrolmentId));
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return new Conflict("Someone decided some of these applications at the same moment; nothing was changed. Reload and try again.");
+        }
+        return results.OrderBy(r => ids.IndexOf(r.ApplicationId)).ToList();
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Applications;
+
+/// <summary>One submitted application for review: answers (private ones for coordinators only), ratings, decisions, recommendations.</summary>
+public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access)
+{
+    public async Task<Outcome<ReviewApplicationView>> RunAsync(Actor actor, Guid programId, Guid applicationId, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, coordinatorOnly: false, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var coordinator = found.Value.Role == ScreeningRole.Coordinator;
+        var row = await db.Set<Application>()
+            .Where(a => a.Id == applicationId && a.ProgramId == programId && a.Status != ApplicationStatus.Draft)
+            .Select(a => new
+            {
+                Application = a,
+                a.User!.DisplayName,
+                a.User.Email,
+                a.User.NormalizedEmail,
+                a.User.TimeZoneId,
+                Version = a.Questionnaire != null ? (int?)a.Questionnaire.Version : null,
+                QuestionsJson = a.Questionnaire != null ? a.Questionnaire.QuestionsJson : null,
+            })
+            .AsNoTracking().SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return new NotFound("No submitted application with this id in this program.");
+        }
+        var a = row.Application;
+        var ratings = await db.Set<Rating>().Where(r => r.ApplicationId == applicationId)
+            .OrderBy(r => r.Criterion!.Position).ThenBy(r => r.RatedAt)
+            .Select(r => new RatingView(r.CriterionId, r.Criterion!.Name, r.ReviewerUserId, r.Reviewer!.DisplayName, r.Score, r.RatedAt))
+            .ToListAsync(ct);
+        var decisions = await db.Set<ApplicationDecision>().Where(d => d.ApplicationId == applicationId)
+            .OrderBy(d => d.DecidedAt).ThenBy(d => d.Id)
+            .Select(d => new DecisionView(d.Decision, d.DecidedByUserId, d.DecidedBy!.DisplayName, d.DecidedAt, d.Message, d.MentorCapacity))
+            .ToListAsync(ct);
+        var recommendations = await db.Set<Nomination>()
+            .Where(n => n.ProgramId == programId && (n.NomineeUserId == a.UserId || n.NomineeEmail.ToUpper() == row.NormalizedEmail))
+            .OrderBy(n => n.CreatedAt)
+            .Select(n => new RecommendationView(n.Id, n.NominatedByUserId,
+                db.Users.Where(u => u.Id == n.NominatedByUserId).Select(u => u.DisplayName).Single(), n.Statement, n.CreatedAt))
+            .ToListAsync(ct);
+        var criteria = await ListReviewCriteria.QueryAsync(db, programId, ct);
+
+        var questions = row.QuestionsJson is null ? [] : Questionnaire.Parse(row.QuestionsJson);
+        var answers = AnswerSheet.Parse(a.AnswersJson);
+        if (!coordinator)
+        {
+            var hidden = questions.Where(q => q.Private).Select(q => q.Id).ToHashSet();
+            questions = questions.Where(q => !q.Private).ToList();
+            answers = answers.Where(x => !hidden.Contains(x.Key)).ToDictionary();
+        }
+        return new ReviewApplicationView(a.Id, a.ProgramId, a.UserId, row.DisplayName, row.Email ?? "", row.TimeZoneId,
+            a.Role, a.Status, row.Version, questions, answers, a.CodeOfConductAcceptedAt is not null,
+            a.Age, coordinator ? a.GuardianName : null, coordinator ? a.GuardianEmail : null,
+            a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
+            ratings.Count == 0 ? null : ratings.Average(r => r.Score),
+            ratings, decisions, recommendations, criteria, coordinator && a.IsDecidable)
+        {
+            MentorsLeadGroups = MentoringFormat.MentorsLeadGroups(found.Value.Program),
+        };
+    }
+}

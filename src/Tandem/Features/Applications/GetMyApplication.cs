@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Applications;
+
+/// <summary>One of the actor's own applications; anybody else's is simply not found.</summary>
+public sealed class GetMyApplication(TandemDb db)
+{
+    public async Task<Outcome<MyApplicationView>> RunAsync(Actor actor, Guid applicationId, CancellationToken ct = default)
+    {
+        var row = await db.Set<Application>()
+            .Where(a => a.Id == applicationId && a.UserId == actor.UserId)
+            .Select(a => new
+            {
+                Application = a,
+                ProgramName = db.Programs.Where(p => p.Id == a.ProgramId).Select(p => p.Name).Single(),
+                Version = a.Questionnaire != null ? (int?)a.Questionnaire.Version : null,
+                QuestionsJson = a.Questionnaire != null ? a.Questionnaire.QuestionsJson : null,
+            })
+            .AsNoTracking().SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return new NotFound("No application of yours has this id.");
+        }
+        var a = row.Application;
+        return new MyApplicationView(a.Id, a.ProgramId, row.ProgramName, a.Role, a.Status, row.Version,
+            row.QuestionsJson is null ? [] : Questionnaire.Parse(row.QuestionsJson), AnswerSheet.Parse(a.AnswersJson),
+            a.CodeOfConductAcceptedAt is not null, a.Age, a.GuardianName, a.GuardianEmail,
+            a.CreatedAt, a.UpdatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage);
+    }
+}

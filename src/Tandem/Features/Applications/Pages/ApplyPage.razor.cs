@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Components;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Applications.Pages;
+
+public partial class ApplyPage
+{
+    private static readonly IReadOnlyList<string> Zones = TimeZoneInfo.GetSystemTimeZones()
+        .Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order().ToList();
+
+    private PublicProgramView? program;
+    private ApplicationForm? form;
+    private bool signedIn;
+    private Dictionary<string, JsonElement> answers = [];
+    private bool acceptsCode;
+    private string? age, guardianName, guardianEmail;
+    private IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
+    private Failure? failure;
+    private bool saved;
+    private int offset;
+    private Failure? invitationProblem;
+
+    [Parameter] public Guid ProgramId { get; set; }
+    [Parameter] public string Role { get; set; } = "";
+    [CascadingParameter] private HttpContext HttpContext { get; set; } = default!;
+    [SupplyParameterFromForm(FormName = "sign-up")] private SignUpRequest SignUp { get; set; } = default!;
+    [SupplyParameterFromQuery(Name = "invitation")] private string? InvitationToken { get; set; }
+    [SupplyParameterFromQuery(Name = "channel")] private string? Channel { get; set; }
+
+    private string RoleName => Role.ToLowerInvariant();
+    private string HereUrl => new Uri(Navigation.Uri).PathAndQuery;
+
+    protected override async Task OnInitializedAsync()
+    {
+        SignUp ??= new SignUpRequest();
+        var outcome = await GetPublicProgram.RunAsync(ProgramId);
+        var role = ScreeningAccess.ParseRole(Role);
+        if (outcome.Failure is not null || role is null || !outcome.Value!.Roles.Contains(role.Value))
+        {
+            Navigation.NotFound();
+            return;
+        }
+        program = outcome.Value;
+        signedIn = HttpContext.User.Identity?.IsAuthenticated == true;
+        if (!signedIn)
+        {
+            return;
+        }
+        var loaded = await GetApplicationForm.RunAsync(Actor.From(HttpContext.User), ProgramId, Role);
+        form = loaded.Value;
+        if (form is null)
+        {
+            Navigation.NotFound();
+            return;
+        }
+        offset = WeeklyGrid.OffsetHours(form.TimeZoneId, Clock.GetUtcNow());
+        if (form.Mine is { } mine)
+        {
+            Show(mine);
+        }
+    }
+
+    private void Show(MyApplicationView mine)
+    {
+        answers = mine.Answers.ToDictionary();
+        acceptsCode = mine.AcceptsCodeOfConduct;
+        age = mine.Age?.ToString();
+        guardianName = mine.GuardianName;
+        guardianEmail = mine.GuardianEmail;
+    }
+
+    private async Task SignUpAsync()
+    {
+        var outcome = await SignUpApplicant.RunAsync(SignUp, HttpContext.Request.Headers.UserAgent.ToString());
+        if (outcome.Failure is { } f)
+        {
+            failure = f;
+            HttpContext.Response.StatusCode = f.StatusCode();
+            return;
+        }
+        Navigation.NavigateTo(HereUrl, forceLoad: true);
+    }
+
+    private async Task SaveAsync()
+    {
+        if (form is null)
+        {
+            return;
+        }
+        var posted = await HttpContext.Request.ReadFormAsync();
+        var submit = posted["intent"] == "submit";
+        answers = ReadAnswers(posted);
+        acceptsCode = posted["acceptsCodeOfConduct"] == "true";
+        age = posted["age"].ToString();
+        guardianName = posted["guardianName"].ToString();
+        guardianEmail = posted["guardianEmail"].ToString();
+        int? parsedAge = int.TryParse(age, out var a) ? a : null;
+        if (!string.IsNullOrWhiteSpace(age) && parsedAge is null)
+        {
+            errors = new Dictionary<string, string[]> { ["Age"] = ["Give your age as a number."] };
+            HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        if (!string.IsNullOrWhiteSpace(InvitationToken) && form.Mine is null)
+        {
+            // The invitation link is used when the invitee first saves: single use, so a repeat is no news.
+            var accepted = await AcceptInvitation.RunAsync(Actor.From(HttpContext.User), InvitationToken);
+            invitationProblem = accepted.Failure is Conflict ? null : accepted.Failure;
+        }
+        var isNew = form.Mine is null;
+        var outcome = await SaveApplication.RunAsync(Actor.From(HttpContext.User), ProgramId, Role, new SaveApplicationRequest
+        {
+            Answers = answers,
+            AcceptsCodeOfConduct = acceptsCode,
+            Age = parsedAge,
+            GuardianName = guardianName,
+            GuardianEmail = guardianEmail,
+            Submit = submit,
+        });
+        if (outcome.Failure is Invalid invalid)
+        {
+            errors = invalid.Errors;
+            HttpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        if (outcome.Failure is { } f)
+        {
+            failure = f;
+            HttpContext.Response.StatusCode = f.StatusCode();
+            return;
+        }
+        // Outreach counts: a start when the application is first saved, a submission when it is sent.
+        if (isNew)
+        {
+            await RecordRecruitmentStep.RunAsync(Channel, Tandem.Features.Recruitment.RecruitmentStep.Start);
+        }
+        if (submit)
+        {
+            await RecordRecruitmentStep.RunAsync(Channel, Tandem.Features.Recruitment.RecruitmentStep.Submission);
+            Navigation.NavigateTo($"/my/applications?submitted={outcome.Value!.Id}");
+            return;
+        }
+        saved = true;
+        Show(outcome.Value!);
+    }
+
+    private Dictionary<string, JsonElement> ReadAnswers(IFormCollection posted)
+    {
+        var read = new Dictionary<string, JsonElement>();
+        foreach (var q in form!.Questions)
+        {
+            var values = posted[$"q.{q.Id}"].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList();
+            object? value = q.Type switch
+            {
+                QuestionType.MultipleChoice => values,
+                QuestionType.Availability => values.Select(v => int.TryParse(v, out var s) ? WeeklyGrid.ToUtc(s, offset) : -1).ToList(),
+                QuestionType.Scale => values.Count == 0 ? null : int.TryParse(values[0], out var n) ? n : values[0],
+                QuestionType.Consent => values.Contains("true"),
+                QuestionType.RankedChoice => q.Options
+                    .Select((option, i) => (option, rank: int.TryParse(posted[$"q.{q.Id}.{i}"], out var r) ? r : 0))
+                    .Where(x => x.rank > 0).OrderBy(x => x.rank).Select(x => x.option).ToList(),
+                _ => values.Count == 0 ? null : values[0],
+            };
+            if (value is not null)
+            {
+                read[q.Id] = JsonSerializer.SerializeToElement(value);
+            }
+        }
+        return read;
+    }
+
+    private string ShowAnswer(Question q, MyApplicationView mine)
+    {
+        if (!mine.Answers.TryGetValue(q.Id, out var value))
+        {
+            return "—";
+        }
+        if (q.Type != QuestionType.Availability)
+        {
+            return AnswerSheet.Display(q, value);
+        }
+        var local = value.EnumerateArray().Select(e => WeeklyGrid.ToLocal(e.GetInt32(), offset)).Order();
+        return string.Join(", ", local.GroupBy(s => s / 24).Select(g => $"{WeeklyGrid.Days[g.Key][..3]} {string.Join(" ", g.Select(s => $"{s % 24:00}h"))}"));
+    }
+
+    private IEnumerable<string> Errors(string key) => errors.TryGetValue(key, out var messages) ? messages : [];
+
+    private string? Str(string id) => answers.TryGetValue(id, out var v) ? v.ToString() : null;
+
+    private List<string> List(string id) => answers.TryGetValue(id, out var v) && v.ValueKind == JsonValueKind.Array
+        ? v.EnumerateArray().Select(e => e.ToString()).ToList()
+        : [];
+
+    private HashSet<int> Slots(string id) => answers.TryGetValue(id, out var v) && v.ValueKind == JsonValueKind.Array
+        ? v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(e => WeeklyGrid.ToLocal(e.GetInt32(), offset)).ToHashSet()
+        : [];
+}

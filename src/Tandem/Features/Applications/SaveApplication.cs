@@ -1,0 +1,131 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Applications;
+
+public sealed class SaveApplicationRequest
+{
+    /// <summary>mentor, mentee or peer (only when starting through the program's collection).</summary>
+    [StringLength(20)]
+    public string? Role { get; set; }
+
+    /// <summary>Every answer, keyed by question id; a save replaces the previous answers.</summary>
+    public Dictionary<string, JsonElement>? Answers { get; set; }
+
+    public bool AcceptsCodeOfConduct { get; set; }
+
+    [Range(5, 120)]
+    public int? Age { get; set; }
+
+    [StringLength(120)]
+    public string? GuardianName { get; set; }
+
+    [EmailAddress, StringLength(256)]
+    public string? GuardianEmail { get; set; }
+
+    /// <summary>False saves a draft (incomplete is fine); true submits (every required answer, code of conduct accepted).</summary>
+    public bool Submit { get; set; }
+}
+
+/// <summary>
+/// The applicant saves a draft of, or submits, their application for a role. Only while the program is
+/// recruiting (409 otherwise); a submitted application is no longer edited. A draft moves to the role's
+/// current form version, keeping the answers that still apply.
+/// </summary>
+public sealed class SaveApplication(TandemDb db, GetMyApplication getMine, TimeProvider clock)
+{
+    public async Task<Outcome<MyApplicationView>> RunAsync(Actor actor, Guid programId, string? role, SaveApplicationRequest request, CancellationToken ct = default)
+    {
+        var program = await db.Programs.Where(p => p.Id == programId).AsNoTracking().SingleOrDefaultAsync(ct);
+        if (program is null)
+        {
+            return new NotFound("No such program.");
+        }
+        if (ScreeningAccess.CheckRole(program, role, out var programRole) is { } wrongRole)
+        {
+            return wrongRole;
+        }
+        if (program.Status != ProgramStatus.Recruiting)
+        {
+            return new Conflict("This program is not taking applications right now.");
+        }
+        var application = await db.Set<Application>()
+            .SingleOrDefaultAsync(a => a.ProgramId == programId && a.UserId == actor.UserId && a.Role == programRole, ct);
+        if (application is not null && application.Status != ApplicationStatus.Draft)
+        {
+            return new Conflict($"Your application is already {application.Status.ToString().ToLowerInvariant()} and can no longer be changed.");
+        }
+        var form = await ApplicationRules.CurrentFormAsync(db, programId, programRole, ct);
+        var questions = form?.Questions() ?? [];
+        var (answers, errors) = AnswerSheet.Check(questions, request.Answers, complete: request.Submit);
+
+        var includesMinors = await db.Organisations.Where(o => o.Id == program.OrganisationId).Select(o => o.IncludesMinors).SingleAsync(ct);
+        int? age = includesMinors ? request.Age : null;
+        var minor = age is < 18;
+        var guardianName = minor ? Trimmed(request.GuardianName) : null;
+        var guardianEmail = minor ? Trimmed(request.GuardianEmail) : null;
+        if (age is not (null or (>= 5 and <= 120)))
+        {
+            errors[nameof(request.Age)] = ["Give an age between 5 and 120."];
+        }
+        if (guardianName?.Length > 120)
+        {
+            errors[nameof(request.GuardianName)] = ["Keep the name to 120 characters or fewer."];
+        }
+        if (guardianEmail is not null && (guardianEmail.Length > 256 || !System.Net.Mail.MailAddress.TryCreate(guardianEmail, out _)))
+        {
+            errors[nameof(request.GuardianEmail)] = ["Give a valid e-mail address for the parent or guardian."];
+        }
+        if (request.Submit)
+        {
+            if (!request.AcceptsCodeOfConduct)
+            {
+                errors[nameof(request.AcceptsCodeOfConduct)] = ["Accept the program's code of conduct to apply."];
+            }
+            if (includesMinors && age is null)
+            {
+                errors[nameof(request.Age)] = ["Give your age."];
+            }
+            if (minor && guardianName is null)
+            {
+                errors[nameof(request.GuardianName)] = ["Under 18: give a parent's or guardian's name."];
+            }
+            if (minor && guardianEmail is null)
+            {
+                errors[nameof(request.GuardianEmail)] = ["Under 18: give a parent's or guardian's e-mail address."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return new Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (application is null)
+        {
+            application = new Application(programId, actor.UserId, programRole, form?.Id, now);
+            db.Add(application);
+        }
+        application.SaveDraft(form?.Id, AnswerSheet.Serialize(answers), request.AcceptsCodeOfConduct, age, guardianName, guardianEmail, now);
+        if (request.Submit)
+        {
+            application.Submit(now);
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return new Conflict("Your application was saved from elsewhere at the same moment; reload and try again.");
+        }
+        return await getMine.RunAsync(actor, application.Id, ct);
+    }
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

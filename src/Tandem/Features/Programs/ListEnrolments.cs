@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Programs;
+
+/// <summary>The program's roster, for its coordinators.</summary>
+public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
+{
+    public async Task<Outcome<Paged<EnrolmentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, ProgramRole? role, CancellationToken ct = default)
+    {
+        var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var enrolments = db.Enrolments.Where(e => e.ProgramId == programId);
+        if (role is { } r)
+        {
+            enrolments = enrolments.Where(e => e.Role == r);
+        }
+        var total = await enrolments.CountAsync(ct);
+        var items = await enrolments
+            .OrderBy(e => e.Role).ThenBy(e => e.User!.DisplayName).ThenBy(e => e.Id)
+            .Page(paging)
+            .Select(e => new EnrolmentView(e.Id, e.UserId, e.User!.DisplayName, e.User.Email ?? "", e.Role, e.EnrolledAt))
+            .ToListAsync(ct);
+        return paging.Of(items, total);
+    }
+}

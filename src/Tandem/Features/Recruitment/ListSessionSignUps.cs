@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Recruitment;
+
+public sealed record SessionSignUpView(Guid UserId, string DisplayName, string Email, DateTime SignedUpAt);
+
+/// <summary>Who signed up for a session, for the program's coordinators.</summary>
+public sealed class ListSessionSignUps(TandemDb db, ProgramAccess access)
+{
+    public async Task<Outcome<Paged<SessionSignUpView>>> RunAsync(Actor actor, Guid sessionId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var programId = await db.Set<InformationSession>().Where(s => s.Id == sessionId).Select(s => (Guid?)s.ProgramId).SingleOrDefaultAsync(ct);
+        if (programId is null)
+        {
+            return new NotFound("No information session with this id.");
+        }
+        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId.Value, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure is NotFound ? new NotFound("No information session with this id.") : failure;
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var signUps = db.Set<InformationSessionSignUp>().Where(u => u.SessionId == sessionId);
+        var total = await signUps.CountAsync(ct);
+        var items = await signUps.OrderBy(u => u.SignedUpAt).ThenBy(u => u.Id).Page(paging)
+            .Join(db.Users, u => u.UserId, x => x.Id, (u, x) => new SessionSignUpView(x.Id, x.DisplayName, x.Email ?? "", u.SignedUpAt))
+            .ToListAsync(ct);
+        return paging.Of(items, total);
+    }
+}
