@@ -43,20 +43,6 @@ public sealed class CancelMeetingRequest
     public bool WholeSeries { get; set; }
 }
 
-/// <summary>One meeting as the actor may see it.</summary>
-public sealed class GetMeeting(TandemDb db, MeetingAccess access)
-{
-    public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, CancellationToken ct = default)
-    {
-        var meeting = await access.Visible(actor).AsNoTracking().SingleOrDefaultAsync(m => m.Id == meetingId, ct);
-        if (meeting is null)
-        {
-            return new NotFound("No meeting with this id is visible to you.");
-        }
-        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
-    }
-}
-
 /// <summary>
 /// Accept, decline or propose another time (the other side of the proposal), move one occurrence, or cancel.
 /// Every change bumps the iCalendar SEQUENCE and goes out by e-mail with an .ics (REQUEST or CANCEL).

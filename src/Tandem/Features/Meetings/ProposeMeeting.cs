@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
@@ -126,84 +124,3 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         return await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
     }
 }
-
-/// <summary>Video links by the organisation's policy: a generated Jitsi Meet room, or a pasted Zoom/Teams/Meet link.</summary>
-public sealed class MeetingLinks(TandemDb db)
-{
-    public const string JitsiBase = "https://meet.jit.si/";
-
-    private static readonly string[] AllowedHosts = ["zoom.us", "teams.microsoft.com", "teams.live.com", "meet.google.com"];
-
-    public async Task<VideoLinkPolicy> PolicyAsync(Guid organisationId, CancellationToken ct) =>
-        await db.Set<MeetingSettings>().Where(s => s.OrganisationId == organisationId).Select(s => (VideoLinkPolicy?)s.Policy).SingleOrDefaultAsync(ct)
-        ?? VideoLinkPolicy.GeneratedJitsi;
-
-    public async Task<Outcome<string>> LinkForAsync(Guid organisationId, string? pasted, CancellationToken ct)
-    {
-        if (await PolicyAsync(organisationId, ct) == VideoLinkPolicy.GeneratedJitsi)
-        {
-            return GenerateJitsi();
-        }
-        return CheckPasted(pasted);
-    }
-
-    /// <summary>An unguessable room name: anyone with the link can join, so it must not be enumerable.</summary>
-    public static string GenerateJitsi() =>
-        JitsiBase + "Tandem-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-
-    public static Outcome<string> CheckPasted(string? pasted)
-    {
-        if (string.IsNullOrWhiteSpace(pasted))
-        {
-            return Invalid.Field("VideoLink", "Paste the Zoom, Microsoft Teams or Google Meet link for this meeting.");
-        }
-        if (!Uri.TryCreate(pasted.Trim(), UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-        {
-            return Invalid.Field("VideoLink", "The video link must be an https:// address.");
-        }
-        var host = uri.IdnHost.ToLowerInvariant();
-        if (!AllowedHosts.Any(h => host == h || host.EndsWith("." + h, StringComparison.Ordinal)))
-        {
-            return Invalid.Field("VideoLink", "Only Zoom (zoom.us), Microsoft Teams (teams.microsoft.com, teams.live.com) and Google Meet (meet.google.com) links are accepted.");
-        }
-        return uri.AbsoluteUri;
-    }
-}
-
-/// <summary>Sets how an organisation's online meetings get links (organisation coordinators and administrators).</summary>
-public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
-{
-    public async Task<Outcome<MeetingSettingsView>> RunAsync(Actor actor, Guid organisationId, VideoLinkPolicy policy, CancellationToken ct = default)
-    {
-        if (await MeetingSettingsAccess.CheckAsync(db, actor, organisationId, ct) is { } failure)
-        {
-            return failure;
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var settings = await db.Set<MeetingSettings>().SingleOrDefaultAsync(s => s.OrganisationId == organisationId, ct);
-        if (settings is null)
-        {
-            db.Add(new MeetingSettings(organisationId, policy, now));
-        }
-        else
-        {
-            settings.Change(policy, now);
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            // Two first saves at once: the other one inserted the row; apply ours over it.
-            db.ChangeTracker.Clear();
-            await db.Set<MeetingSettings>().Where(s => s.OrganisationId == organisationId)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Policy, policy).SetProperty(m => m.UpdatedAt, now), ct);
-        }
-        return new MeetingSettingsView(organisationId, policy);
-    }
-}
-
-public sealed record MeetingSettingsView(Guid OrganisationId, VideoLinkPolicy VideoLinks);
-
-public sealed record MeetingSettingsRequest(VideoLinkPolicy VideoLinks);

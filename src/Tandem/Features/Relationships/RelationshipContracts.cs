@@ -90,3 +90,10 @@ public sealed class StartRelationshipBody
 }
 
 public sealed record RelationshipListQuery(int Page = 1, int PageSize = 20, RelationshipStatus? Status = null, bool PoorFitOnly = false);
+
+public sealed record MentorRequestView(
+    Guid Id, Guid ProgramId, string ProgramName, Guid MenteeEnrolmentId, string MenteeName, Guid MentorEnrolmentId, string MentorName,
+    string Message, string? MatchExplanation, MentorRequestStatus Status, DateTime CreatedAt, DateTime ExpiresAt, DateTime? DecidedAt,
+    string? DecisionNote, Guid? RelationshipId, bool IAmTheMentor);
+
+public sealed record RelationshipSettingsView(Guid ProgramId, bool SelfMatchEnabled, int RequestTimeoutDays, int FitCheckAfterDays);

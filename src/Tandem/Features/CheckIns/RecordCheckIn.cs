@@ -5,7 +5,6 @@ using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
-using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.CheckIns;
@@ -36,10 +35,6 @@ public sealed class CheckInRequest
     /// <summary>When the contact took place (UTC); required for an unscheduled contact, the meeting's start otherwise.</summary>
     public DateTime? OccurredAt { get; set; }
 }
-
-public sealed record CheckInView(
-    Guid Id, Guid RelationshipId, Guid? MeetingId, Guid AuthorUserId, string AuthorName, bool Happened,
-    string Topics, string? Progress, string? Challenges, string? NextSteps, int? Rating, DateTime OccurredAt, DateTime CreatedAt, DateTime? UpdatedAt);
 
 /// <summary>
 /// A member records whether a meeting happened and how it went (recording again corrects their own
@@ -132,64 +127,5 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         }
         var name = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         return checkIn.ToView(name);
-    }
-}
-
-/// <summary>A relationship's check-ins, newest first, for its members and the program's coordinators.</summary>
-public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships)
-{
-    public async Task<Outcome<Paged<CheckInView>>> RunAsync(Actor actor, Guid relationshipId, int page, int pageSize, CancellationToken ct = default)
-    {
-        if (!await relationships.Readable(actor).AnyAsync(r => r.Id == relationshipId, ct))
-        {
-            return new NotFound("No relationship with this id is visible to you.");
-        }
-        var paging = PageRequest.Clamp(page, pageSize);
-        var checkIns = db.Set<CheckIn>().Where(c => c.RelationshipId == relationshipId);
-        var total = await checkIns.CountAsync(ct);
-        var items = await checkIns
-            .OrderByDescending(c => c.OccurredAt).ThenByDescending(c => c.Id)
-            .Page(paging)
-            .Join(db.Users, c => c.AuthorUserId, u => u.Id, (c, u) => new CheckInView(
-                c.Id, c.RelationshipId, c.MeetingId, c.AuthorUserId, u.DisplayName, c.Happened, c.Topics, c.Progress,
-                c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt))
-            .ToListAsync(ct);
-        return paging.Of(items, total);
-    }
-}
-
-public static class CheckInMapping
-{
-    public static CheckInView ToView(this CheckIn c, string authorName) => new(
-        c.Id, c.RelationshipId, c.MeetingId, c.AuthorUserId, authorName, c.Happened, c.Topics, c.Progress,
-        c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt);
-}
-
-public sealed record MeetingToCheckIn(Guid MeetingId, DateTime StartsAt, bool CheckedIn);
-
-public sealed record CheckInContext(Guid RelationshipId, bool IsMember, ProgramRole? MyRole, bool IsOpen, IReadOnlyList<MeetingToCheckIn> RecentMeetings);
-
-/// <summary>What the check-in form needs: may the actor record, and which recent meetings are there to check in on.</summary>
-public sealed class GetCheckInContext(TandemDb db, RelationshipAccess relationships, TimeProvider clock)
-{
-    public async Task<Outcome<CheckInContext>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
-    {
-        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.Status, Me = r.Members.Where(m => m.UserId == actor.UserId).Select(m => (ProgramRole?)m.Role).FirstOrDefault() })
-            .SingleOrDefaultAsync(ct);
-        if (relationship is null)
-        {
-            return new NotFound("No relationship with this id is visible to you.");
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var meetings = relationship.Me is null
-            ? []
-            : await db.Set<Meeting>()
-                .Where(m => m.RelationshipId == relationshipId && m.Status == MeetingStatus.Accepted && m.StartsAt <= now)
-                .OrderByDescending(m => m.StartsAt).Take(10)
-                .Select(m => new MeetingToCheckIn(m.Id, m.StartsAt, db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == actor.UserId)))
-                .ToListAsync(ct);
-        return new CheckInContext(relationshipId, relationship.Me is not null, relationship.Me,
-            relationship.Status is RelationshipStatus.Active or RelationshipStatus.Paused, meetings);
     }
 }

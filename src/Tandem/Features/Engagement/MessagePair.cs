@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Engagement;
+
+public sealed class MessagePairRequest
+{
+    [Required, StringLength(200, MinimumLength = 1)]
+    public string Title { get; set; } = "";
+
+    [Required, StringLength(Notification.BodyMax, MinimumLength = 1)]
+    public string Body { get; set; } = "";
+}
+
+public sealed record MessagePairResult(int Notified);
+
+/// <summary>A coordinator writes to every member of a pair or group (in-app, and by e-mail per each person's choice).</summary>
+public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, Notify notify)
+{
+    public async Task<Outcome<MessagePairResult>> RunAsync(Actor actor, Guid relationshipId, MessagePairRequest request, CancellationToken ct = default)
+    {
+        var found = await relationships.FindManageableAsync(actor, relationshipId, ct, "Only the program's coordinators message a pair from here.");
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var memberIds = found.Value!.Members.Select(m => m.UserId).ToList();
+        var sender = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Your coordinator";
+        await notify.RunAsync(memberIds.Select(id => new NotificationMessage(id, request.Title, $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
+        return new MessagePairResult(memberIds.Count);
+    }
+}

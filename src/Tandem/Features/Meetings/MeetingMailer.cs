@@ -1,0 +1,120 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Email;
+
+namespace Tandem.Features.Meetings;
+
+/// <summary>
+/// Tells the others in the relationship about a meeting change: an in-app notification for everyone except the
+/// person who made the change, and for those whose notification preference allows e-mail exactly one e-mail,
+/// with an .ics attachment (METHOD:REQUEST for proposals and acceptances, METHOD:CANCEL for declines and
+/// cancellations), through the outbox; the notification is marked e-mailed when it goes out. Called after the
+/// change is committed; a mail server that is down never undoes it (the outbox retries).
+/// </summary>
+public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify, IOptions<EmailOptions> options, TimeProvider clock)
+{
+    /// <param name="title">The in-app notification's title, worded by the caller ("Meeting moved", "Ann is coming").</param>
+    public async Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, string title, CancellationToken ct = default)
+    {
+        if (meetings.Count == 0)
+        {
+            return 0;
+        }
+        var relationshipId = meetings[0].RelationshipId;
+        var people = await PeopleAsync(db, [relationshipId], ct);
+        var members = people.GetValueOrDefault(relationshipId, []);
+        var others = members.Where(p => p.UserId != actorId).ToList();
+        var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
+            ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
+
+        var notifications = await notify.StoreAsync(others.Select(p => new NotificationMessage(p.UserId,
+            title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(), ct);
+
+        var wanting = await notify.EmailRecipientsAsync(others.Select(p => p.UserId).ToList(), ct);
+        var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && MeetingCalendar.IsEmail(p.Email)).ToList();
+        if (recipients.Count == 0)
+        {
+            return 0;
+        }
+        var method = change == MeetingChange.Cancelled ? "CANCEL" : "REQUEST";
+        var now = clock.GetUtcNow().UtcDateTime;
+        var email = options.Value;
+        var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)),
+            groupAnswers: await GroupAnswers.ForAsync(db, meetings.ToList(), ct));
+        var first = meetings.OrderBy(m => m.StartsAt).First();
+        var ids = recipients.Select(p => p.UserId).ToList();
+        var zones = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.TimeZoneId }).ToDictionaryAsync(u => u.Id, u => u.TimeZoneId, ct);
+        var byUser = notifications.ToDictionary(n => n.UserId);
+        var outgoing = new List<(Notification Notification, OutgoingMessage Message)>();
+        foreach (var person in recipients)
+        {
+            var message = Compose(person, actor, change, meetings.Count, first, zones[person.UserId], ics, method, email.Link(MeetingPath(first)));
+            message.From.Add(email.Sender());
+            var notification = byUser[person.UserId];
+            outgoing.Add((notification, new OutgoingMessage(message, Notify.MailReference, notification.Id)));
+        }
+        var sent = await outbox.SendAsync(outgoing.Select(o => o.Message).ToList(), ct: ct);
+        var at = clock.GetUtcNow().UtcDateTime;
+        foreach (var (notification, _) in outgoing.Where(o => sent.Contains(o.Message.Message)))
+        {
+            notification.MarkEmailed(at);
+        }
+        if (sent.Count > 0)
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        return sent.Count;
+    }
+
+    /// <summary>The in-app notification's text: who, which meeting, when, and its status now.</summary>
+    internal static string NoticeBody(string actorName, Meeting meeting) =>
+        $"{actorName}: {meeting.Title ?? "meeting"} on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
+
+    public static string MeetingPath(Meeting meeting) => $"/relationships/{meeting.RelationshipId}/meetings";
+
+    private static MimeMessage Compose(MeetingPerson to, string actor, MeetingChange change, int count, Meeting first, string zone, string ics, string method, string link)
+    {
+        var email = new MimeMessage();
+        email.To.Add(new MailboxAddress(to.DisplayName, to.Email));
+        var local = Zones.ToLocal(first.StartsAt, zone);
+        var when = $"{local:dddd d MMMM yyyy, HH:mm} ({zone})" + (count > 1 ? $", the first of {count}" : "");
+        var verb = change switch
+        {
+            MeetingChange.Proposed => first.Sequence == 0 ? "proposed a meeting" : "proposed a new time",
+            MeetingChange.Accepted => "accepted the meeting",
+            _ => first.Status == MeetingStatus.Declined ? "declined the meeting" : "cancelled the meeting",
+        };
+        email.Subject = $"{actor} {verb}: {when}";
+        var where = first.Mode == MeetingMode.Online ? $"Online: {first.VideoLink}" : $"Where: {first.Place}";
+        var text = $"""
+            Hello {to.DisplayName},
+
+            {actor} {verb}.
+            When: {when}, {first.DurationMinutes} minutes
+            {where}
+
+            Answer or see all meetings in Tandem: {link}
+            The attached invitation (invite.ics) adds it to your calendar.
+            """;
+        var body = new BodyBuilder { TextBody = text };
+        var attachment = body.Attachments.Add("invite.ics", Encoding.UTF8.GetBytes(ics), ContentType.Parse($"text/calendar; method={method}; charset=utf-8"));
+        attachment.ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = "invite.ics" };
+        email.Body = body.ToMessageBody();
+        return email;
+    }
+
+    /// <summary>The members of each relationship with their e-mail addresses: one query for any number.</summary>
+    internal static async Task<Dictionary<Guid, IReadOnlyList<MeetingPerson>>> PeopleAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct)
+    {
+        var rows = await db.Set<RelationshipMember>().Where(m => relationshipIds.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, u.Id, u.DisplayName, u.Email })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.RelationshipId).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<MeetingPerson>)g.OrderBy(r => r.DisplayName).Select(r => new MeetingPerson(r.Id, r.DisplayName, r.Email ?? "")).ToList());
+    }
+}

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+public sealed class RelationshipSettingsRequest
+{
+    public bool SelfMatchEnabled { get; set; }
+
+    [Range(1, 60)]
+    public int RequestTimeoutDays { get; set; } = ProgramSelfMatchSettings.DefaultRequestTimeoutDays;
+
+    [Range(1, 120)]
+    public int FitCheckAfterDays { get; set; } = ProgramSelfMatchSettings.DefaultFitCheckAfterDays;
+}
+
+/// <summary>A coordinator turns self-match on or off and sets the request time-out and the fit check delay.</summary>
+public sealed class ChangeRelationshipSettings(TandemDb db, ProgramAccess programs, TimeProvider clock)
+{
+    public async Task<Outcome<RelationshipSettingsView>> RunAsync(Actor actor, Guid programId, RelationshipSettingsRequest request, CancellationToken ct = default)
+    {
+        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        if (request.RequestTimeoutDays is < 1 or > 60)
+        {
+            return Invalid.Field(nameof(request.RequestTimeoutDays), "A request times out after 1 to 60 days.");
+        }
+        if (request.FitCheckAfterDays is < 1 or > 120)
+        {
+            return Invalid.Field(nameof(request.FitCheckAfterDays), "The fit check opens 1 to 120 days after the start.");
+        }
+        var settings = await db.Set<ProgramSelfMatchSettings>().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
+        if (settings is null)
+        {
+            settings = new ProgramSelfMatchSettings(programId);
+            db.Add(settings);
+        }
+        settings.Change(request.SelfMatchEnabled, request.RequestTimeoutDays, request.FitCheckAfterDays, actor.UserId, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return new RelationshipSettingsView(programId, settings.SelfMatchEnabled, settings.RequestTimeoutDays, settings.FitCheckAfterDays);
+    }
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+public sealed class MentorRequestDecision
+{
+    [Required]
+    public bool? Accept { get; set; }
+
+    [StringLength(1000)]
+    public string? Note { get; set; }
+}
+
+/// <summary>
+/// The mentor accepts or declines a request. Accepting starts the relationship (Source = SelfMatch) in the same
+/// transaction, with capacity checked at that moment: when two acceptances race for the last seat, exactly one wins.
+/// </summary>
+public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, MentorRequests requests, Notify notify, TimeProvider clock)
+{
+    public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid requestId, MentorRequestDecision decision, CancellationToken ct = default)
+    {
+        var accept = decision.Accept ?? false;
+        var note = decision.Note?.Trim() is { Length: > 0 } n ? n : null;
+        var outcome = await SeatTransaction.RunAsync(db, async () =>
+        {
+            var request = await db.Set<MentorRequest>().SingleOrDefaultAsync(r => r.Id == requestId && (r.MentorUserId == actor.UserId || r.MenteeUserId == actor.UserId), ct);
+            if (request is null)
+            {
+                return new NotFound("No request with this id is visible to you.");
+            }
+            if (request.MentorUserId != actor.UserId)
+            {
+                return new Forbidden("Only the mentor who was asked accepts or declines.");
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (request.Status != MentorRequestStatus.Pending || now >= request.ExpiresAt)
+            {
+                return new Conflict(request.Status == MentorRequestStatus.Pending ? "This request has timed out." : $"This request is already {request.Status}.");
+            }
+            if (!accept)
+            {
+                request.Decline(now, note);
+                await db.SaveChangesAsync(ct);
+                return Outcome(request);
+            }
+            var started = await start.StartAsync(new StartRelationshipRequest(request.ProgramId, [request.MentorEnrolmentId, request.MenteeEnrolmentId],
+                RelationshipKind.Pair, DateOnly.FromDateTime(now), RelationshipSource.SelfMatch, request.MatchExplanation, request.MatchScore), actor.UserId, null, ct);
+            if (started.Failure is { } failure)
+            {
+                return failure;
+            }
+            request.Accept(started.Value!.Id, now);
+            await db.SaveChangesAsync(ct);
+            return Outcome(request);
+        }, ct);
+        if (outcome.Failure is { } notDone)
+        {
+            return notDone;
+        }
+        var decided = outcome.Value!;
+        var mentorName = await db.Users.Where(u => u.Id == decided.MentorUserId).Select(u => u.DisplayName).SingleAsync(ct);
+        await notify.RunAsync(decided.MenteeUserId,
+            accept ? $"{mentorName} is your mentor" : $"{mentorName} declined your request",
+            accept ? "Your request was accepted. Say hello and plan your first meeting." : $"You can ask another mentor.{(note is null ? "" : $" Their note: “{note}”")}",
+            "/my/relationships", ct);
+        return (await requests.ViewsAsync(actor, db.Set<MentorRequest>().Where(r => r.Id == requestId), ct)).Single();
+    }
+
+    private static Outcome<MentorRequest> Outcome(MentorRequest request) => request;
+}

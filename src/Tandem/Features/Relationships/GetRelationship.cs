@@ -1,0 +1,22 @@
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+/// <summary>
+/// One relationship with its coordinator-only fields, for the program's coordinators and administrators; a
+/// member who does not manage it is sent to <see cref="GetMyRelationship"/> (403), anyone else finds nothing (404).
+/// </summary>
+public sealed class GetRelationship(RelationshipAccess access)
+{
+    public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
+    {
+        var found = await access.FindManageableAsync(actor, relationshipId, ct,
+            forbidden: $"Members read their relationship at /api/v1/relationships/mine/{relationshipId}.");
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        return (await access.ToViewsAsync(access.Manageable(actor).Where(r => r.Id == relationshipId), ct)).Single();
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+
+namespace Tandem.Features.Relationships;
+
+/// <summary>The actor's own relationships across programs: open ones first, then history, newest first.</summary>
+public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
+{
+    public async Task<Paged<MyRelationshipView>> RunAsync(Actor actor, RelationshipListQuery query, CancellationToken ct = default)
+    {
+        var page = PageRequest.Clamp(query.Page, query.PageSize);
+        var mine = db.Set<Relationship>().Where(r => r.Members.Any(m => m.UserId == actor.UserId));
+        if (query.Status is { } status)
+        {
+            mine = mine.Where(r => r.Status == status);
+        }
+        var total = await mine.CountAsync(ct);
+        var items = await access.ToMyViewsAsync(actor, mine
+            .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
+            .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Page(page), ct);
+        return page.Of(items, total);
+    }
+}

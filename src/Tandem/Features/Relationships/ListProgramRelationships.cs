@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+/// <summary>A program's relationships for its coordinators, filtered by status or poor fit, one page at a time.</summary>
+public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access)
+{
+    public async Task<Outcome<Paged<RelationshipView>>> RunAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
+    {
+        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var page = PageRequest.Clamp(query.Page, query.PageSize);
+        var relationships = db.Set<Relationship>().Where(r => r.ProgramId == programId);
+        if (query.Status is { } status)
+        {
+            relationships = relationships.Where(r => r.Status == status);
+        }
+        if (query.PoorFitOnly)
+        {
+            relationships = relationships.Where(r => r.PoorFitFlaggedAt != null);
+        }
+        var total = await relationships.CountAsync(ct);
+        var items = await access.ToViewsAsync(relationships
+            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Page(page), ct);
+        return page.Of(items, total);
+    }
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Relationships;
+
+public sealed class MentorRequestBody
+{
+    [Required]
+    public Guid? MentorEnrolmentId { get; set; }
+
+    [Required, StringLength(2000, MinimumLength = 1)]
+    public string Message { get; set; } = "";
+}
+
+/// <summary>A mentee asks one available mentor, with a message; one pending request at a time.</summary>
+public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRanking ranking, MentorRequests requests, Notify notify, TimeProvider clock)
+{
+    public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid programId, MentorRequestBody body, CancellationToken ct = default)
+    {
+        var found = await SelfMatchMentee.FindAsync(db, programs, actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (enrolment, settings) = found.Value;
+        var message = body.Message.Trim();
+        if (message.Length == 0)
+        {
+            return Invalid.Field(nameof(body.Message), "Write a short message to the mentor.");
+        }
+        if (await db.Set<MentorRequest>().AnyAsync(r => r.MenteeEnrolmentId == enrolment.Id && r.Status == MentorRequestStatus.Pending, ct))
+        {
+            return new Conflict("You already have a request waiting for an answer; withdraw it first.");
+        }
+        var ranked = (await ranking.RankAsync(programId, [enrolment.Id], ct))[enrolment.Id];
+        if (ranked.FirstOrDefault(r => r.EnrolmentId == body.MentorEnrolmentId) is not { } mentor)
+        {
+            return new Conflict("This mentor is not available to you (no capacity left, or not a mentor of this program).");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var request = new MentorRequest(programId, enrolment.Id, actor.UserId, mentor.EnrolmentId, mentor.UserId, message,
+            mentor.Explanation, (int)Math.Clamp(mentor.Score, 0, 100), now, now.AddDays(settings.RequestTimeoutDays));
+        db.Add(request);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            return new Conflict("You already have a request waiting for an answer; withdraw it first.");
+        }
+        var menteeName = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+        await notify.RunAsync(mentor.UserId, "A mentee asks you to be their mentor",
+            $"{menteeName} would like you as their mentor: “{message}”. Please accept or decline by {request.ExpiresAt:d MMM yyyy}.", "/my/relationships", ct);
+        return (await requests.ViewsAsync(actor, db.Set<MentorRequest>().Where(r => r.Id == request.Id), ct)).Single();
+    }
+}
