@@ -122,7 +122,7 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Time
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
         {
             return new Conflict("Someone decided some of these applications at the same moment; nothing was changed. Reload and try again.");
         }

@@ -75,7 +75,7 @@ public sealed class RateApplication(TandemDb db, ScreeningAccess access, GetAppl
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return new Conflict("You rated this application from elsewhere at the same moment; reload and try again.");
         }

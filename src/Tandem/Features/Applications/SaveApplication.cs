@@ -120,7 +120,7 @@ public sealed class SaveApplication(TandemDb db, GetMyApplication getMine, TimeP
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
         {
             return new Conflict("Your application was saved from elsewhere at the same moment; reload and try again.");
         }

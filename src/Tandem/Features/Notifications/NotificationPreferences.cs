@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Notifications;
 
@@ -37,7 +38,7 @@ public sealed class NotificationPreferences(TandemDb db, TimeProvider clock)
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // Two saves of the first preference at once: the other one won; apply ours over it.
             db.ChangeTracker.Clear();

@@ -46,7 +46,7 @@ public sealed class SignUpForInformationSession(TandemDb db, ProgramAccess acces
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             // The same person twice at once: the unique index refuses the second; the count rolls back with it.
             return new Conflict("You are already signed up for this session.");
