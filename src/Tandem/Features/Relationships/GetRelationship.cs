@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -11,12 +12,13 @@ public sealed class GetRelationship(RelationshipAccess access)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
-        var found = await access.FindManageableAsync(actor, relationshipId, ct,
-            forbidden: $"Members read their relationship at /api/v1/relationships/mine/{relationshipId}.");
-        if (found.Failure is { } failure)
+        var views = await access.ToViewsAsync(access.Manageable(actor).Where(r => r.Id == relationshipId), ct);
+        if (views.Count == 1)
         {
-            return failure;
+            return views[0];
         }
-        return (await access.ToViewsAsync(access.Manageable(actor).Where(r => r.Id == relationshipId), ct)).Single();
+        return await access.Readable(actor).AnyAsync(r => r.Id == relationshipId, ct)
+            ? new Forbidden($"Members read their relationship at /api/v1/relationships/mine/{relationshipId}.")
+            : new NotFound("No relationship with this id is visible to you.");
     }
 }

@@ -61,15 +61,12 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
     {
         var rows = await page.Select(r => new
         {
-            r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation, r.CreatedAt,
+            r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation,
             ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
         }).ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
         var programIds = rows.Select(r => r.ProgramId).Distinct().ToList();
-        var members = await db.Set<RelationshipMember>()
-            .Where(m => ids.Contains(m.RelationshipId))
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, m.UserId, m.Role, u.DisplayName })
-            .ToListAsync(ct);
+        var members = await MembersAsync(ids, ct);
         var answers = await db.Set<FitCheckAnswer>().Where(a => ids.Contains(a.RelationshipId) && a.UserId == actor.UserId)
             .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
         var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
@@ -81,10 +78,7 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
             var opensOn = r.StartsOn.AddDays(delays.GetValueOrDefault(r.ProgramId, ProgramSelfMatchSettings.DefaultFitCheckAfterDays));
             return new MyRelationshipView(
                 r.Id, r.ProgramId, r.ProgramName, r.Kind, r.Status, r.StartsOn, r.EndedAt,
-                members.Where(m => m.RelationshipId == r.Id)
-                    .OrderBy(m => m.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(m => m.DisplayName)
-                    .Select(m => new PartnerView(m.UserId, m.DisplayName, m.Role))
-                    .ToList(),
+                members[r.Id].Select(m => new PartnerView(m.UserId, m.DisplayName, m.Role)).ToList(),
                 r.MatchExplanation, opensOn,
                 FitCheckOpening.IsOpen(opensOn, today, held.GetValueOrDefault(r.Id)),
                 answers.TryGetValue(r.Id, out var answer) ? answer : null);
@@ -100,19 +94,12 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
             r.StatusChangedAt, r.StatusChangedByUserId, r.MatchExplanation, r.MatchScore, r.PreviousRelationshipId, r.PoorFitFlaggedAt,
             ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
         }).ToListAsync(ct);
-        var ids = rows.Select(r => r.Id).ToList();
-        var members = await db.Set<RelationshipMember>()
-            .Where(m => ids.Contains(m.RelationshipId))
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName })
-            .ToListAsync(ct);
+        var members = await MembersAsync(rows.Select(r => r.Id).ToList(), ct);
         var changerIds = rows.Where(r => r.StatusChangedByUserId is not null).Select(r => r.StatusChangedByUserId!.Value).Distinct().ToList();
         var changers = await db.Users.Where(u => changerIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return rows.Select(r => new RelationshipView(
             r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn,
-            members.Where(m => m.RelationshipId == r.Id)
-                .OrderBy(m => m.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(m => m.DisplayName)
-                .Select(m => new RelationshipMemberView(m.UserId, m.DisplayName, m.Role) { EnrolmentId = m.EnrolmentId })
-                .ToList())
+            members[r.Id].Select(m => new RelationshipMemberView(m.UserId, m.DisplayName, m.Role) { EnrolmentId = m.EnrolmentId }).ToList())
         {
             ProgramName = r.ProgramName,
             Source = r.Source,
@@ -127,5 +114,17 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
             PoorFit = r.PoorFitFlaggedAt is not null,
             AllowedTransitions = Relationship.AllowedNext(r.Status),
         }).ToList();
+    }
+
+    private sealed record MemberRow(Guid RelationshipId, Guid UserId, Guid EnrolmentId, ProgramRole Role, string DisplayName);
+
+    /// <summary>The members of these relationships with their names, mentors first then by name: one query for both views.</summary>
+    private async Task<ILookup<Guid, MemberRow>> MembersAsync(List<Guid> relationshipIds, CancellationToken ct)
+    {
+        var rows = await db.Set<RelationshipMember>()
+            .Where(m => relationshipIds.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName))
+            .ToListAsync(ct);
+        return rows.OrderBy(m => m.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(m => m.DisplayName).ToLookup(m => m.RelationshipId);
     }
 }
