@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
+using Tandem.Features.DataRepairs;
 using Tandem.Features.Demo;
 using Tandem.Features.Matching;
 using Tandem.Features.Engagement;
@@ -61,6 +62,8 @@ public static class TandemApp
         services.AddTandemRecruitment();
         services.AddTandemMatching();
         services.AddTandemRelationships();
+        services.AddTandemDataRepairs();
+        services.AddTandemPairing();
         services.AddTandemNotifications();
         services.AddTandemCheckIns();
         services.AddTandemEngagement();
@@ -116,9 +119,11 @@ public static class TandemApp
         features.MapOrganisations();
         features.MapPrograms();
         features.MapRecruitment();
+        features.MapJoining();
         features.MapApplications();
         features.MapMatching();
         features.MapRelationships();
+        features.MapPairing();
         features.MapNotifications();
         features.MapCheckIns();
         features.MapEngagement();

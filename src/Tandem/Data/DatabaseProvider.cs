@@ -73,6 +73,9 @@ public static class DatabaseSetup
                 "make a new database (for the SQLite demo, delete src/Tandem/data/tandem.db) and run `tandem migrate` again.");
         }
         await db.Database.MigrateAsync(ct);
-        await scope.ServiceProvider.GetRequiredService<Features.Relationships.SplitMergedRelationships>().RunAsync(ct);
+        foreach (var repair in scope.ServiceProvider.GetServices<IDataRepair>())
+        {
+            await repair.RunAsync(ct);
+        }
     }
 }

@@ -10,6 +10,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
 

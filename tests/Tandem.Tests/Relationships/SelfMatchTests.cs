@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
+using Tandem.Features.Matching;
 using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;

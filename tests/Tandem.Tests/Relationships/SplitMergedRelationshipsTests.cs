@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
+using Tandem.Features.DataRepairs;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Engagement;
 using Tandem.Features.Meetings;

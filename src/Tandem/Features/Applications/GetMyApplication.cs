@@ -24,10 +24,12 @@ public sealed class GetMyApplication(TandemDb db)
         {
             return new NotFound("No application of yours has this id.");
         }
-        var a = row.Application;
-        return new MyApplicationView(a.Id, a.ProgramId, row.ProgramName, a.Role, a.Status, row.Version,
-            row.QuestionsJson is null ? [] : Questionnaire.Parse(row.QuestionsJson), AnswerSheet.Parse(a.AnswersJson),
+        return View(row.Application, row.ProgramName, row.Version, row.QuestionsJson is null ? [] : Questionnaire.Parse(row.QuestionsJson));
+    }
+
+    /// <summary>The applicant's view of an application, from rows already loaded (saving builds it without reading again).</summary>
+    internal static MyApplicationView View(Application a, string programName, int? formVersion, IReadOnlyList<Question> questions) =>
+        new(a.Id, a.ProgramId, programName, a.Role, a.Status, formVersion, questions, AnswerSheet.Parse(a.AnswersJson),
             a.CodeOfConductAcceptedAt is not null, a.Age, a.GuardianName, a.GuardianEmail,
             a.CreatedAt, a.UpdatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage);
-    }
 }

@@ -35,9 +35,9 @@ public sealed class SaveApplicationRequest
 /// <summary>
 /// The applicant saves a draft of, or submits, their application for a role. Only while the program is
 /// recruiting (409 otherwise); a submitted application is no longer edited. A draft moves to the role's
-/// current form version, keeping the answers that still apply.
+/// current form version, keeping the answers that still apply. Returns the view from the rows it saved (no second read).
 /// </summary>
-public sealed class SaveApplication(TandemDb db, GetMyApplication getMine, TimeProvider clock)
+public sealed class SaveApplication(TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<MyApplicationView>> RunAsync(Actor actor, Guid programId, string? role, SaveApplicationRequest request, CancellationToken ct = default)
     {
@@ -124,7 +124,7 @@ public sealed class SaveApplication(TandemDb db, GetMyApplication getMine, TimeP
         {
             return new Conflict("Your application was saved from elsewhere at the same moment; reload and try again.");
         }
-        return await getMine.RunAsync(actor, application.Id, ct);
+        return GetMyApplication.View(application, program.Name, form?.Version, questions);
     }
 
     private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Relationships;
 
 namespace Tandem.Features.CheckIns;
 
@@ -82,4 +83,11 @@ public static class MeetingsHeld
             .Select(c => new { c.RelationshipId, Meeting = c.MeetingId ?? c.Id }).Distinct()
             .GroupBy(x => x.RelationshipId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+}
+
+/// <summary>Answers <see cref="IMeetingsHeld"/> for Relationships (fit checks open after two meetings).</summary>
+public sealed class MeetingsHeldCounter(TandemDb db) : IMeetingsHeld
+{
+    public Task<Dictionary<Guid, int>> CountAsync(IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct) =>
+        MeetingsHeld.CountAsync(db, relationshipIds, ct);
 }

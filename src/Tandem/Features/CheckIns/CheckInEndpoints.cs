@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -9,6 +10,7 @@ namespace Tandem.Features.CheckIns;
 public static class CheckInEndpoints
 {
     public static IServiceCollection AddTandemCheckIns(this IServiceCollection services) => services
+        .AddScoped<IMeetingsHeld, MeetingsHeldCounter>()
         .AddScoped<RecordCheckIn>()
         .AddScoped<ListCheckIns>()
         .AddScoped<GetCheckInContext>();

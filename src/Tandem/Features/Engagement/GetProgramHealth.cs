@@ -16,7 +16,7 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
 {
     public async Task<Outcome<ProgramHealthView>> RunAsync(Actor actor, Guid programId, int page, int pageSize, HealthStatus? status, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        var found = await programs.FindManagedAsync(actor, programId, ct, tracked: false);
         if (found.Failure is { } failure)
         {
             return failure;

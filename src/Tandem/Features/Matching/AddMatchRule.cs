@@ -19,7 +19,31 @@ public sealed class AddMatchRule(TandemDb db, MatchingAccess access, MatchingPoo
         {
             return failure;
         }
-        var program = found.Value!;
+        var staged = await StageAsync(actor, found.Value!, request, null, [], ct);
+        if (staged.Failure is { } refused)
+        {
+            return refused;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            return new Conflict("This pair was changed by someone else at the same moment; reload and try again.");
+        }
+        return staged.Value!;
+    }
+
+    /// <summary>
+    /// Checks the rule against the program's pool and rules and adds it to the unit of work without saving, so a caller
+    /// can save it with its other changes in one transaction. <paramref name="replacing"/> are rules the caller removes
+    /// in the same save (they do not block the new one); <paramref name="pool"/> is loaded when not given.
+    /// </summary>
+    internal async Task<Outcome<MatchRuleView>> StageAsync(Actor actor, MentorshipProgram program, MatchRuleRequest request, PoolData? pool,
+        IReadOnlyCollection<MatchRule> replacing, CancellationToken ct)
+    {
+        var programId = program.Id;
         var first = request.FirstEnrolmentId!.Value;
         var second = request.SecondEnrolmentId!.Value;
         var peer = program.Pairing == PairingModel.PeerToPeer;
@@ -37,10 +61,10 @@ public sealed class AddMatchRule(TandemDb db, MatchingAccess access, MatchingPoo
         var rules = await db.Set<MatchRule>().Where(r => r.ProgramId == programId).ToListAsync(ct);
         var samePair = rules.Where(r => (r.FirstEnrolmentId == first && r.SecondEnrolmentId == second)
             || (peer && r.FirstEnrolmentId == second && r.SecondEnrolmentId == first)).ToList();
-        var others = rules.Except(samePair).ToList();
+        var others = rules.Except(samePair).Except(replacing).ToList();
         if (request.Kind == MatchRuleKind.Lock)
         {
-            var pool = await pools.LoadAsync(program, ct);
+            pool ??= await pools.LoadAsync(program, ct);
             if (pool.Find(first) is null || pool.Find(second) is null)
             {
                 return new Conflict("Only people waiting in the pool (approved, not yet matched, with capacity left) can be locked together.");
@@ -62,14 +86,6 @@ public sealed class AddMatchRule(TandemDb db, MatchingAccess access, MatchingPoo
         db.RemoveRange(samePair);
         var rule = new MatchRule(programId, request.Kind!.Value, first, second, actor.UserId, clock.GetUtcNow().UtcDateTime);
         db.Add(rule);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            return new Conflict("This pair was changed by someone else at the same moment; reload and try again.");
-        }
         return new MatchRuleView(rule.Id, rule.Kind, people[first], people[second], rule.CreatedAt);
     }
 }

@@ -28,12 +28,22 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         {
             return new NotFound(draftId is null ? "This program has no matching draft yet; run matching first." : "No such draft in this program.");
         }
-        var paging = PageRequest.Clamp(page, pageSize, MaxPageSize);
-        var proposals = db.Set<MatchProposal>().AsNoTracking().Where(p => p.DraftId == draft.Id);
-        var total = await proposals.CountAsync(ct);
-        var pageRows = await proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Page(paging).ToListAsync(ct);
         var rules = await db.Set<MatchRule>().AsNoTracking().Where(r => r.ProgramId == programId).OrderBy(r => r.CreatedAt).ToListAsync(ct);
-        var comparison = draft.PreviousDraftId is { } previousId ? await CompareAsync(db, draft, previousId, found.Value!.Pairing == PairingModel.PeerToPeer, ct) : null;
+        return await ViewAsync(found.Value!, draft, rules, null, PageRequest.Clamp(page, pageSize, MaxPageSize), ct);
+    }
+
+    /// <summary>The first page of the draft a run has just stored, from what the run holds (no access check or draft read again).</summary>
+    public Task<MatchDraftView> ViewAsync(MatchRun run, CancellationToken ct = default) =>
+        ViewAsync(run.Program, run.Draft, run.Rules, run.Draft.Proposals.Count, PageRequest.Clamp(1, 50, MaxPageSize), ct);
+
+    private async Task<MatchDraftView> ViewAsync(MentorshipProgram program, MatchDraft draft, IReadOnlyList<MatchRule> rules, int? proposalCount,
+        PageRequest paging, CancellationToken ct)
+    {
+        var programId = program.Id;
+        var proposals = db.Set<MatchProposal>().AsNoTracking().Where(p => p.DraftId == draft.Id);
+        var total = proposalCount ?? await proposals.CountAsync(ct);
+        var pageRows = await proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Page(paging).ToListAsync(ct);
+        var comparison = draft.PreviousDraftId is { } previousId ? await CompareAsync(db, draft, previousId, program.Pairing == PairingModel.PeerToPeer, ct) : null;
 
         var ids = pageRows.SelectMany(p => new[] { p.FirstEnrolmentId, p.SecondEnrolmentId })
             .Concat(rules.SelectMany(r => new[] { r.FirstEnrolmentId, r.SecondEnrolmentId }))
@@ -43,7 +53,7 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         var view = pageRows.Select(p => new ProposalView(p.Id, p.GroupNumber, people[p.FirstEnrolmentId], people[p.SecondEnrolmentId], p.Score,
             p.Locked || (draft.Status == MatchDraftStatus.Draft && locks.Contains((p.FirstEnrolmentId, p.SecondEnrolmentId))), p.Explanation())).ToList();
         var ruleViews = rules.Select(r => new MatchRuleView(r.Id, r.Kind, people[r.FirstEnrolmentId], people[r.SecondEnrolmentId], r.CreatedAt)).ToList();
-        return new MatchDraftView(draft.Id, programId, found.Value!.Name, found.Value.Pairing, draft.Number, draft.Status, draft.CreatedAt,
+        return new MatchDraftView(draft.Id, programId, program.Name, program.Pairing, draft.Number, draft.Status, draft.CreatedAt,
             draft.StartsOn, draft.PublishedAt, draft.Criteria(),
             new DraftFigures(draft.Matched, draft.Unmatched, draft.AverageScore, draft.PairsSharingFreeTime, total),
             paging.Of(view, total), draft.UnmatchedPeople(), ruleViews, comparison);

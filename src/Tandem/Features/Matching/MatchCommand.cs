@@ -40,7 +40,7 @@ public static class MatchCommand
                 await error.WriteLineAsync(failure.Detail);
                 return 1;
             }
-            var d = draft.Value!;
+            var d = draft.Value!.Draft;
             var proposals = d.Proposals.Count;
             await output.WriteLineAsync($"Draft {d.Number} for program {programId} ({d.Id})");
             await output.WriteLineAsync($"  matched:                  {d.Matched}");

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -10,6 +11,7 @@ public static class MatchingEndpoints
 {
     public static IServiceCollection AddTandemMatching(this IServiceCollection services) => services
         .AddScoped<MatchingAccess>()
+        .AddScoped<IStudyGroupSize, StudyGroupSize>()
         .AddScoped<MatchingPool>()
         .AddScoped<GetMatchingSetup>()
         .AddScoped<PreviewMatchingSetup>()
@@ -53,12 +55,8 @@ public static class MatchingEndpoints
     private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Run(Guid programId, ClaimsPrincipal user, RunPoolMatching run, GetMatchDraft get, CancellationToken ct)
     {
         var actor = Actor.From(user);
-        var draft = await run.RunAsync(actor, programId, ct);
-        if (draft.Failure is { } failure)
-        {
-            return failure.ToProblem();
-        }
-        return (await get.RunAsync(actor, programId, draft.Value!.Id, ct: ct)).ToOk();
+        var done = await run.RunAsync(actor, programId, ct);
+        return done.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await get.ViewAsync(done.Value!, ct));
     }
 
     private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Latest(Guid programId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = 50) =>
@@ -82,23 +80,15 @@ public static class MatchingEndpoints
     private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Assign(Guid programId, AssignRequest request, ClaimsPrincipal user, AssignByHand assign, GetMatchDraft get, CancellationToken ct)
     {
         var actor = Actor.From(user);
-        var draft = await assign.RunAsync(actor, programId, request, ct);
-        if (draft.Failure is { } failure)
-        {
-            return failure.ToProblem();
-        }
-        return (await get.RunAsync(actor, programId, draft.Value!.Id, ct: ct)).ToOk();
+        var done = await assign.RunAsync(actor, programId, request, ct);
+        return done.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await get.ViewAsync(done.Value!, ct));
     }
 
     private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Swap(Guid programId, SwapRequest request, ClaimsPrincipal user, SwapPartners swap, GetMatchDraft get, CancellationToken ct)
     {
         var actor = Actor.From(user);
-        var draft = await swap.RunAsync(actor, programId, request, ct);
-        if (draft.Failure is { } failure)
-        {
-            return failure.ToProblem();
-        }
-        return (await get.RunAsync(actor, programId, draft.Value!.Id, ct: ct)).ToOk();
+        var done = await swap.RunAsync(actor, programId, request, ct);
+        return done.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await get.ViewAsync(done.Value!, ct));
     }
 
     private static async Task<Results<Ok<CandidatesView>, ProblemHttpResult>> Candidates(Guid programId, Guid enrolmentId, ClaimsPrincipal user, ListCandidates useCase, CancellationToken ct, int limit = 10) =>

@@ -69,13 +69,17 @@ public sealed class MatchingPool(TandemDb db)
         var privateIds = forms.SelectMany(f => f.Questions()).Where(q => q.Private).Select(q => q.Id).ToHashSet();
 
         var setup = await db.Set<MatchSetup>().AsNoTracking().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
-        var rules = await db.Set<MatchRule>().AsNoTracking().Where(r => r.ProgramId == programId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync(ct);
+        var rules = await RulesAsync(programId, ct);
         var peer = program.Pairing == PairingModel.PeerToPeer;
         var mentees = pool.Where(m => m.Role == (peer ? ProgramRole.Peer : ProgramRole.Mentee)).ToList();
         var mentors = peer ? mentees : pool.Where(m => m.Role == ProgramRole.Mentor).ToList();
         return new PoolData(program, mentees, mentors, latest, privateIds,
             setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules);
     }
+
+    /// <summary>The coordinator's locks and prohibitions, oldest first (the order the engine applies them in).</summary>
+    public async Task<IReadOnlyList<MatchRule>> RulesAsync(Guid programId, CancellationToken ct) =>
+        await db.Set<MatchRule>().AsNoTracking().Where(r => r.ProgramId == programId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync(ct);
 
     /// <summary>Every question flagged as a matching criterion, with its kind, weight 1, no hard rule.</summary>
     public static IReadOnlyList<SetupCriterion> DefaultCriteria(MentorshipProgram program, IReadOnlyDictionary<ProgramRole, IReadOnlyList<Question>> questions) =>

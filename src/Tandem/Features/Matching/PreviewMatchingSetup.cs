@@ -24,7 +24,7 @@ public sealed class PreviewMatchingSetup(MatchingAccess access, MatchingPool poo
     /// What previewing and saving a setup both begin with: the program (its coordinators only), its pool, and the
     /// request's criteria checked against the pool's questions.
     /// </summary>
-    public async Task<Outcome<CheckedSetup>> CheckAsync(Actor actor, Guid programId, SaveMatchingSetupRequest request, CancellationToken ct)
+    internal async Task<Outcome<CheckedSetup>> CheckAsync(Actor actor, Guid programId, SaveMatchingSetupRequest request, CancellationToken ct)
     {
         var found = await access.FindAsync(actor, programId, ct);
         if (found.Failure is { } failure)

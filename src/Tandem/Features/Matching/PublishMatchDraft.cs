@@ -15,7 +15,7 @@ namespace Tandem.Features.Matching;
 /// only where the program forms groups, see <see cref="RelationshipShape"/>), then tells everybody in the app and by e-mail who their partner is,
 /// their partner's introduction and why they were matched; never a private answer.
 /// </summary>
-public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartRelationship start, Notify notify, TimeProvider clock, ILogger<PublishMatchDraft> logger)
+public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartRelationship start, IStudyGroupSize groupSizes, Notify notify, TimeProvider clock, ILogger<PublishMatchDraft> logger)
 {
     public async Task<Outcome<PublishResult>> RunAsync(Actor actor, Guid programId, Guid draftId, PublishRequest request, CancellationToken ct = default)
     {
@@ -48,7 +48,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
         // One relationship per proposal, unless the program forms groups (ADR 13): then proposals sharing a group
         // number (a mentor's mentees, or a study group) become one relationship. A draft made before a program
         // switched to one-to-one is published as pairs too: the rule is read now, not from the stored numbers.
-        var shape = await RelationshipShape.LoadAsync(db, programId, ct);
+        var shape = await RelationshipShape.LoadAsync(db, groupSizes, programId, ct);
         var units = shape.FormsGroups
             ? draft.Proposals.GroupBy(p => p.GroupNumber).OrderBy(g => g.Key).Select(g => g.OrderBy(p => p.Id).ToList()).ToList()
             : draft.Proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Select(p => new List<MatchProposal> { p }).ToList();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -11,15 +12,18 @@ namespace Tandem.Features.Matching;
 /// </summary>
 public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, MatchingPool pools, TimeProvider clock, ILogger<RunPoolMatching> logger)
 {
-    public async Task<Outcome<MatchDraft>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    public async Task<Outcome<MatchRun>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, programId, ct);
-        if (found.Failure is { } failure)
-        {
-            return failure;
-        }
+        return found.Failure is { } failure ? failure : await RunForAsync(actor, found.Value!, null, ct);
+    }
+
+    /// <summary>The run for a program whose access the caller has checked, with the pool it loaded when it has one.</summary>
+    internal async Task<Outcome<MatchRun>> RunForAsync(Actor actor, MentorshipProgram program, PoolData? loaded, CancellationToken ct)
+    {
+        var programId = program.Id;
         var started = clock.GetTimestamp();
-        var pool = await pools.LoadAsync(found.Value!, ct);
+        var pool = loaded ?? await pools.LoadAsync(program, ct);
         if (pool.Mentees.Count + pool.Mentors.Count > MatchingPool.MaxPoolSize)
         {
             return new Conflict($"The pool has more than {MatchingPool.MaxPoolSize} people; run matching with `tandem solve` on an exported problem.");
@@ -72,6 +76,9 @@ public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, Matching
             "Matching for program {ProgramId} by {UserId}: draft {DraftNumber} ({DraftId}) of {Mentors} mentors and {Mentees} mentees, {Proposals} proposals, {Unmatched} unmatched, in {ElapsedMs:F0} ms",
             programId, actor.UserId, draft.Number, draft.Id, pool.Mentors.Count, pool.Mentees.Count, draft.Proposals.Count, match.Unmatched.Count,
             clock.GetElapsedTime(started).TotalMilliseconds);
-        return draft;
+        return new MatchRun(program, draft, pool.Rules);
     }
 }
+
+/// <summary>What a run stored, with what the draft's view needs, so the view is built without reading it back.</summary>
+public sealed record MatchRun(MentorshipProgram Program, MatchDraft Draft, IReadOnlyList<MatchRule> Rules);

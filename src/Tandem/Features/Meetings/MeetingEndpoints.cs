@@ -13,13 +13,19 @@ public static class MeetingEndpoints
         .AddScoped<ListMeetings>()
         .AddScoped<GetMeeting>()
         .AddScoped<ProposeMeeting>()
-        .AddScoped<ChangeMeeting>()
+        .AddScoped<MeetingChanges>()
+        .AddScoped<RespondToMeeting>()
+        .AddScoped<MoveMeeting>()
+        .AddScoped<CancelMeeting>()
         .AddScoped<SuggestTimes>()
         .AddScoped<MeetingLinks>()
         .AddScoped<ChangeMeetingSettings>()
         .AddScoped<GetMeetingSettings>()
         .AddScoped<MeetingMailer>()
-        .AddScoped<CalendarFeeds>();
+        .AddScoped<GetCalendarFeed>()
+        .AddScoped<RotateCalendarFeed>()
+        .AddScoped<RevokeCalendarFeed>()
+        .AddScoped<RenderCalendarFeed>();
 
     public static IEndpointRouteBuilder MapMeetings(this IEndpointRouteBuilder app)
     {
@@ -69,24 +75,24 @@ public static class MeetingEndpoints
     private static async Task<Results<Ok<MeetingView>, ProblemHttpResult>> Get(Guid meetingId, ClaimsPrincipal user, GetMeeting useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), meetingId, ct)).ToOk();
 
-    private static async Task<Results<Ok<MeetingView>, ProblemHttpResult>> Respond(Guid meetingId, RespondToMeetingRequest request, ClaimsPrincipal user, ChangeMeeting useCase, CancellationToken ct) =>
-        (await useCase.RespondAsync(Actor.From(user), meetingId, request, ct)).ToOk();
+    private static async Task<Results<Ok<MeetingView>, ProblemHttpResult>> Respond(Guid meetingId, RespondToMeetingRequest request, ClaimsPrincipal user, RespondToMeeting useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), meetingId, request, ct)).ToOk();
 
-    private static async Task<Results<Ok<MeetingView>, ProblemHttpResult>> Move(Guid meetingId, MoveMeetingRequest request, ClaimsPrincipal user, ChangeMeeting useCase, CancellationToken ct) =>
-        (await useCase.MoveAsync(Actor.From(user), meetingId, request, ct)).ToOk();
+    private static async Task<Results<Ok<MeetingView>, ProblemHttpResult>> Move(Guid meetingId, MoveMeetingRequest request, ClaimsPrincipal user, MoveMeeting useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), meetingId, request, ct)).ToOk();
 
-    private static async Task<Results<Ok<MeetingView>, ProblemHttpResult>> Cancel(Guid meetingId, CancelMeetingRequest request, ClaimsPrincipal user, ChangeMeeting useCase, CancellationToken ct) =>
-        (await useCase.CancelAsync(Actor.From(user), meetingId, request, ct)).ToOk();
+    private static async Task<Results<Ok<MeetingView>, ProblemHttpResult>> Cancel(Guid meetingId, CancelMeetingRequest request, ClaimsPrincipal user, CancelMeeting useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), meetingId, request, ct)).ToOk();
 
-    private static async Task<Ok<CalendarFeedView>> FeedStatus(ClaimsPrincipal user, CalendarFeeds feeds, CancellationToken ct) =>
-        TypedResults.Ok(await feeds.StatusAsync(Actor.From(user), ct));
+    private static async Task<Ok<CalendarFeedView>> FeedStatus(ClaimsPrincipal user, GetCalendarFeed useCase, CancellationToken ct) =>
+        TypedResults.Ok(await useCase.RunAsync(Actor.From(user), ct));
 
-    private static async Task<Ok<CalendarFeedView>> RotateFeed(ClaimsPrincipal user, CalendarFeeds feeds, CancellationToken ct) =>
-        TypedResults.Ok(await feeds.RotateAsync(Actor.From(user), ct));
+    private static async Task<Ok<CalendarFeedView>> RotateFeed(ClaimsPrincipal user, RotateCalendarFeed useCase, CancellationToken ct) =>
+        TypedResults.Ok(await useCase.RunAsync(Actor.From(user), ct));
 
-    private static async Task<NoContent> RevokeFeed(ClaimsPrincipal user, CalendarFeeds feeds, CancellationToken ct)
+    private static async Task<NoContent> RevokeFeed(ClaimsPrincipal user, RevokeCalendarFeed useCase, CancellationToken ct)
     {
-        await feeds.RevokeAsync(Actor.From(user), ct);
+        await useCase.RunAsync(Actor.From(user), ct);
         return TypedResults.NoContent();
     }
 
@@ -101,9 +107,9 @@ public static class MeetingEndpoints
         Guid organisationId, MeetingSettingsRequest request, ClaimsPrincipal user, ChangeMeetingSettings useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), organisationId, request.VideoLinks, ct)).ToOk();
 
-    private static async Task<Results<ContentHttpResult, Microsoft.AspNetCore.Http.HttpResults.NotFound>> Feed(string token, CalendarFeeds feeds, HttpContext context, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, Microsoft.AspNetCore.Http.HttpResults.NotFound>> Feed(string token, RenderCalendarFeed useCase, HttpContext context, CancellationToken ct)
     {
-        var ics = await feeds.RenderAsync(token, ct);
+        var ics = await useCase.RunAsync(token, ct);
         if (ics is null)
         {
             return TypedResults.NotFound();

@@ -48,7 +48,14 @@ public sealed class MeetingSeries
 /// <summary>A person's private calendar feed: only the SHA-256 of the secret token is stored.</summary>
 public sealed class CalendarFeed
 {
+    /// <summary>How far back a feed reaches, and the most meetings it holds.</summary>
+    public const int PastDays = 90;
+    public const int MaxEvents = 1000;
+
     private CalendarFeed() { }
+
+    /// <summary>The address of a feed (the token is secret; only its hash is stored).</summary>
+    public static string PathOf(string token) => $"/calendar/{token}.ics";
 
     public CalendarFeed(Guid userId, string tokenHash, DateTime createdAt)
     {

@@ -24,7 +24,4 @@ public sealed class ListMyNotifications(TandemDb db)
             .ToListAsync(ct);
         return paging.Of(items, total);
     }
-
-    public Task<int> UnreadCountAsync(Actor actor, CancellationToken ct = default) =>
-        db.Set<Notification>().CountAsync(n => n.UserId == actor.UserId && n.ReadAt == null, ct);
 }

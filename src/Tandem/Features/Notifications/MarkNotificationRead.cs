@@ -20,13 +20,4 @@ public sealed class MarkNotificationRead(TandemDb db, TimeProvider clock)
         var n = notification;
         return new NotificationView(n.Id, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt != null);
     }
-
-    /// <returns>How many were unread.</returns>
-    public Task<int> AllAsync(Actor actor, CancellationToken ct = default)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return db.Set<Notification>()
-            .Where(n => n.UserId == actor.UserId && n.ReadAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
-    }
 }

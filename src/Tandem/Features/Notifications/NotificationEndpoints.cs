@@ -16,8 +16,11 @@ public static class NotificationEndpoints
             .AddScoped<Notify>()
             .AddScoped<IMailDeliveryListener, NotificationEmailed>()
             .AddScoped<ListMyNotifications>()
+            .AddScoped<CountUnreadNotifications>()
             .AddScoped<MarkNotificationRead>()
-            .AddScoped<NotificationPreferences>();
+            .AddScoped<MarkAllNotificationsRead>()
+            .AddScoped<GetNotificationPreferences>()
+            .AddScoped<ChangeNotificationPreferences>();
     }
 
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
@@ -40,14 +43,14 @@ public static class NotificationEndpoints
     private static async Task<Results<Ok<NotificationView>, ProblemHttpResult>> Read(Guid notificationId, ClaimsPrincipal user, MarkNotificationRead useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), notificationId, ct)).ToOk();
 
-    private static async Task<Ok<MarkedRead>> ReadAll(ClaimsPrincipal user, MarkNotificationRead useCase, CancellationToken ct) =>
-        TypedResults.Ok(new MarkedRead(await useCase.AllAsync(Actor.From(user), ct)));
+    private static async Task<Ok<MarkedRead>> ReadAll(ClaimsPrincipal user, MarkAllNotificationsRead useCase, CancellationToken ct) =>
+        TypedResults.Ok(new MarkedRead(await useCase.RunAsync(Actor.From(user), ct)));
 
-    private static async Task<Ok<NotificationPreferenceView>> Preferences(ClaimsPrincipal user, NotificationPreferences useCase, CancellationToken ct) =>
-        TypedResults.Ok(await useCase.GetAsync(Actor.From(user), ct));
+    private static async Task<Ok<NotificationPreferenceView>> Preferences(ClaimsPrincipal user, GetNotificationPreferences useCase, CancellationToken ct) =>
+        TypedResults.Ok(await useCase.RunAsync(Actor.From(user), ct));
 
-    private static async Task<Ok<NotificationPreferenceView>> ChangePreferences(NotificationPreferenceRequest request, ClaimsPrincipal user, NotificationPreferences useCase, CancellationToken ct) =>
-        TypedResults.Ok(await useCase.ChangeAsync(Actor.From(user), request, ct));
+    private static async Task<Ok<NotificationPreferenceView>> ChangePreferences(NotificationPreferenceRequest request, ClaimsPrincipal user, ChangeNotificationPreferences useCase, CancellationToken ct) =>
+        TypedResults.Ok(await useCase.RunAsync(Actor.From(user), request, ct));
 
     public sealed record MarkedRead(int Count);
 }

@@ -11,7 +11,7 @@ public sealed class ListOrganisationMembers(TandemDb db)
 {
     public async Task<Outcome<Paged<MemberView>>> RunAsync(Actor actor, Guid organisationId, int page, int pageSize, CancellationToken ct = default)
     {
-        var check = await AddOrganisationMember.CheckManagerAsync(db, actor, organisationId, ct);
+        var check = await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct);
         if (check is not null)
         {
             return check;

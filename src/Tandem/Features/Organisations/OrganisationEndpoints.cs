@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Features.Accounts;
-using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -13,9 +12,7 @@ public static class OrganisationEndpoints
     public static IServiceCollection AddTandemOrganisations(this IServiceCollection services) => services
         .AddScoped<ListOrganisations>()
         .AddScoped<CreateOrganisation>()
-        .AddScoped<AddOrganisationMember>()
-        .AddScoped<ListOrganisationMembers>()
-        .AddScoped<ListOrganisationInvitations>();
+        .AddScoped<ListOrganisationMembers>();
 
     public static IEndpointRouteBuilder MapOrganisations(this IEndpointRouteBuilder app)
     {
@@ -23,10 +20,6 @@ public static class OrganisationEndpoints
         group.MapGet("/", List).WithName("ListOrganisations");
         group.MapPost("/", Create).WithName("CreateOrganisation").RequireAuthorization(AccountsSetup.AdministratorPolicy);
         group.MapGet("/{organisationId:guid}/members", Members).WithName("ListOrganisationMembers");
-        group.MapPost("/{organisationId:guid}/members", AddMember).WithName("AddOrganisationMember")
-            .WithDescription("200 with the member when the address belongs to a member already (the role changes); otherwise 202 with the "
-                + "invitation e-mailed to the address, whether or not it has an account elsewhere. Administrators attach an existing account directly.");
-        group.MapGet("/{organisationId:guid}/invitations", Invitations).WithName("ListOrganisationInvitations");
         return app;
     }
 
@@ -42,26 +35,6 @@ public static class OrganisationEndpoints
     }
 
     private static async Task<Results<Ok<Paged<MemberView>>, ProblemHttpResult>> Members(Guid organisationId, ClaimsPrincipal user, ListOrganisationMembers useCase, CancellationToken ct, int page = 1, int pageSize = 20)
-    {
-        var outcome = await useCase.RunAsync(Actor.From(user), organisationId, page, pageSize, ct);
-        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value!);
-    }
-
-    private static async Task<Results<Ok<MemberView>, Accepted<InvitationView>, ProblemHttpResult>> AddMember(
-        Guid organisationId, AddMemberRequest request, ClaimsPrincipal user, AddOrganisationMember useCase, CancellationToken ct)
-    {
-        var outcome = await useCase.RunAsync(Actor.From(user), organisationId, request, ct);
-        if (outcome.Failure is { } failure)
-        {
-            return failure.ToProblem();
-        }
-        return outcome.Value!.Member is { } member
-            ? TypedResults.Ok(member)
-            : TypedResults.Accepted($"/api/v1/organisations/{organisationId}/invitations", outcome.Value.Invitation!);
-    }
-
-    private static async Task<Results<Ok<Paged<InvitationView>>, ProblemHttpResult>> Invitations(
-        Guid organisationId, ClaimsPrincipal user, ListOrganisationInvitations useCase, CancellationToken ct, int page = 1, int pageSize = 20)
     {
         var outcome = await useCase.RunAsync(Actor.From(user), organisationId, page, pageSize, ct);
         return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value!);

@@ -9,7 +9,7 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, ProgramStatus next, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -11,7 +11,7 @@ public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
 {
     public async Task<Outcome<Paged<EnrolmentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, ProgramRole? role, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, tracked: false);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -16,7 +15,6 @@ public static class ProgramEndpoints
         .AddScoped<CreateProgram>()
         .AddScoped<UpdateProgram>()
         .AddScoped<ChangeProgramStatus>()
-        .AddScoped<EnrolParticipant>()
         .AddScoped<ListEnrolments>();
 
     public static IEndpointRouteBuilder MapPrograms(this IEndpointRouteBuilder app)
@@ -28,9 +26,6 @@ public static class ProgramEndpoints
         group.MapPut("/{programId:guid}", Update).WithName("UpdateProgram");
         group.MapPost("/{programId:guid}/status", ChangeStatus).WithName("ChangeProgramStatus");
         group.MapGet("/{programId:guid}/enrolments", Enrolments).WithName("ListEnrolments");
-        group.MapPost("/{programId:guid}/enrolments", Enrol).WithName("EnrolParticipant")
-            .WithDescription("200 with the enrolment when the address belongs to a member of the program's organisation; otherwise 202 with the "
-                + "invitation e-mailed to the address (enrolled when accepted), whether or not it has an account elsewhere. Administrators enrol an existing account directly.");
         return app;
     }
 
@@ -59,17 +54,4 @@ public static class ProgramEndpoints
     private static async Task<Results<Ok<Paged<EnrolmentView>>, ProblemHttpResult>> Enrolments(
         Guid programId, ClaimsPrincipal user, ListEnrolments useCase, CancellationToken ct, int page = 1, int pageSize = 50, ProgramRole? role = null) =>
         (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, role, ct)).ToOk();
-
-    private static async Task<Results<Ok<EnrolmentView>, Accepted<InvitationView>, ProblemHttpResult>> Enrol(
-        Guid programId, EnrolRequest request, ClaimsPrincipal user, EnrolParticipant useCase, CancellationToken ct)
-    {
-        var outcome = await useCase.RunAsync(Actor.From(user), programId, request, ct);
-        if (outcome.Failure is { } failure)
-        {
-            return failure.ToProblem();
-        }
-        return outcome.Value!.Enrolment is { } enrolment
-            ? TypedResults.Ok(enrolment)
-            : TypedResults.Accepted($"/api/v1/programs/{programId}/invitations", outcome.Value.Invitation!);
-    }
 }

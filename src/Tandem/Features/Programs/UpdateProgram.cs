@@ -10,7 +10,7 @@ public sealed class UpdateProgram(TandemDb db, ProgramAccess access, GetProgram 
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, ProgramInput input, CancellationToken ct = default)
     {
-        var found = await FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, withObjectives: true);
         if (found.Failure is { } failure)
         {
             return failure;
@@ -24,8 +24,4 @@ public sealed class UpdateProgram(TandemDb db, ProgramAccess access, GetProgram 
         await db.SaveChangesAsync(ct);
         return await getProgram.RunAsync(actor, programId, ct);
     }
-
-    /// <summary>404 when the actor cannot see the program, 403 when they see it but may not manage it (with its objectives).</summary>
-    internal static Task<Outcome<MentorshipProgram>> FindManageableAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct) =>
-        access.FindManagedAsync(actor, programId, ct, withObjectives: true);
 }

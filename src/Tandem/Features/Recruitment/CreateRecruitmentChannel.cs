@@ -23,7 +23,7 @@ public sealed class CreateRecruitmentChannel(TandemDb db, ProgramAccess access, 
 
     public async Task<Outcome<RecruitmentChannelView>> RunAsync(Actor actor, Guid programId, CreateChannelRequest request, CancellationToken ct = default)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
         if (found.Failure is { } failure)
         {
             return failure;

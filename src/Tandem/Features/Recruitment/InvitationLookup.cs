@@ -24,14 +24,14 @@ internal static class InvitationLookup
         MentorshipProgram? program = null;
         if (target.ProgramId is { } programId)
         {
-            var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+            var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
             if (found.Failure is { } failure)
             {
                 return failure is NotFound ? new NotFound("No invitation with this id is visible to you.") : failure;
             }
             program = found.Value!;
         }
-        else if (await AddOrganisationMember.CheckManagerAsync(db, actor, target.OrganisationId, ct) is { } refused)
+        else if (await OrganisationAccess.CheckManagerAsync(db, actor, target.OrganisationId, ct) is { } refused)
         {
             return refused is NotFound ? new NotFound("No invitation with this id is visible to you.") : refused;
         }

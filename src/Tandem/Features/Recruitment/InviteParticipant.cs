@@ -27,7 +27,7 @@ public sealed class InviteParticipant(TandemDb db, ProgramAccess access, Invitat
 {
     public async Task<Outcome<InvitationView>> RunAsync(Actor actor, Guid programId, InviteRequest request, CancellationToken ct = default)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
         if (found.Failure is { } failure)
         {
             return failure;

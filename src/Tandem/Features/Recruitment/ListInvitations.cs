@@ -12,7 +12,7 @@ public sealed class ListInvitations(TandemDb db, ProgramAccess access, TimeProvi
 {
     public async Task<Outcome<Paged<InvitationView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, InvitationStatus? status, CancellationToken ct = default)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -13,7 +13,7 @@ public sealed class ListOrganisationInvitations(TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<Paged<InvitationView>>> RunAsync(Actor actor, Guid organisationId, int page, int pageSize, CancellationToken ct = default)
     {
-        if (await AddOrganisationMember.CheckManagerAsync(db, actor, organisationId, ct) is { } refused)
+        if (await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct) is { } refused)
         {
             return refused;
         }

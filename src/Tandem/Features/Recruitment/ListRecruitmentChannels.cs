@@ -12,7 +12,7 @@ public sealed class ListRecruitmentChannels(TandemDb db, ProgramAccess access)
 {
     public async Task<Outcome<Paged<RecruitmentChannelView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
         if (found.Failure is { } failure)
         {
             return failure;

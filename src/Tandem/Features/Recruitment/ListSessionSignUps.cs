@@ -19,7 +19,7 @@ public sealed class ListSessionSignUps(TandemDb db, ProgramAccess access)
         {
             return new NotFound("No information session with this id.");
         }
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId.Value, ct);
+        var found = await access.FindManagedAsync(actor, programId.Value, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
         if (found.Failure is { } failure)
         {
             return failure is NotFound ? new NotFound("No information session with this id.") : failure;

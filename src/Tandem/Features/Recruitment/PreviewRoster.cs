@@ -55,7 +55,7 @@ public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<Re
 
     private static async Task<Outcome<MentorshipProgram>> FindRecruitingAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
         if (found.Failure is not null)
         {
             return found;

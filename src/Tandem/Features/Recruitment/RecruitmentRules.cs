@@ -69,14 +69,8 @@ internal static class RecruitmentRules
         program.Status == ProgramStatus.Recruiting ? null
         : new Conflict($"This program is {program.Status.ToString().ToLowerInvariant()}. Invitations lead to its application form, which is open only while it is recruiting: move it to recruiting first.");
 
-    /// <summary>404 when not visible; the program when the actor is allowed by <paramref name="allowed"/>, else 403.</summary>
-    public static async Task<Outcome<MentorshipProgram>> FindManageableAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, CancellationToken ct)
-    {
-        var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
-        return found.Failure is Forbidden
-            ? new Forbidden("Only the program's coordinators manage its recruitment.")
-            : found;
-    }
+    /// <summary>The 403 message of <see cref="ProgramAccess.FindManagedAsync"/> for recruitment's use cases.</summary>
+    public const string OnlyCoordinatorsRecruit = "Only the program's coordinators manage its recruitment.";
 
     /// <summary>E-mails (normalised) already enrolled in the program in a role, or holding an open invitation to apply to it.</summary>
     public static async Task<(HashSet<string> Enrolled, HashSet<string> Invited)> TakenAsync(

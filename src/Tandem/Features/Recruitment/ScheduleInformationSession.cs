@@ -37,7 +37,7 @@ public sealed class ScheduleInformationSession(TandemDb db, ProgramAccess access
 {
     public async Task<Outcome<InformationSessionView>> RunAsync(Actor actor, Guid programId, ScheduleSessionRequest request, CancellationToken ct = default)
     {
-        var found = await RecruitmentRules.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.CheckIns;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -19,7 +18,7 @@ public sealed class FitCheckRequest
 /// <summary>
 /// A member answers the early fit check once it is open (see <see cref="FitCheckOpening"/>). A "no" from either side flags the relationship as a poor fit for the coordinators.
 /// </summary>
-public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFitCheck getFitCheck, TimeProvider clock)
+public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFitCheck getFitCheck, IMeetingsHeld meetingsHeld, TimeProvider clock)
 {
     public async Task<Outcome<MyFitCheckView>> RunAsync(Actor actor, Guid relationshipId, FitCheckRequest request, CancellationToken ct = default)
     {
@@ -39,7 +38,7 @@ public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFi
         var settings = await ProgramSelfMatchSettings.LoadAsync(db, relationship.ProgramId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var opensOn = relationship.StartsOn.AddDays(settings.FitCheckAfterDays);
-        var held = (await MeetingsHeld.CountAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
+        var held = (await meetingsHeld.CountAsync([relationshipId], ct)).GetValueOrDefault(relationshipId);
         if (!FitCheckOpening.IsOpen(opensOn, DateOnly.FromDateTime(now), held))
         {
             return new Conflict($"The fit check opens after your first {FitCheckOpening.AfterMeetings} meetings, or on {opensOn:d MMM yyyy} at the latest.");

@@ -23,7 +23,7 @@ public sealed class ChangeRelationshipSettings(TandemDb db, ProgramAccess progra
 {
     public async Task<Outcome<RelationshipSettingsView>> RunAsync(Actor actor, Guid programId, RelationshipSettingsRequest request, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        var found = await programs.FindManagedAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

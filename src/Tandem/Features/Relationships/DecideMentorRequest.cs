@@ -20,7 +20,7 @@ public sealed class MentorRequestDecision
 /// The mentor accepts or declines a request. Accepting starts the relationship (Source = SelfMatch) in the same
 /// transaction, with capacity checked at that moment: when two acceptances race for the last seat, exactly one wins.
 /// </summary>
-public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, MentorRequests requests, Notify notify, TimeProvider clock)
+public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, MentorRequestViews requests, Notify notify, TimeProvider clock)
 {
     public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid requestId, MentorRequestDecision decision, CancellationToken ct = default)
     {

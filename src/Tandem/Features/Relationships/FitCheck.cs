@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Data;
 using Tandem.Features.Accounts;
-using Tandem.Features.CheckIns;
 
 namespace Tandem.Features.Relationships;
 
@@ -61,12 +60,12 @@ public static class FitCheckOpening
 /// <summary>When a relationship's fit check opens and whether it is open now (members and coordinators read the same).</summary>
 internal static class FitCheckWindow
 {
-    public static async Task<(DateOnly OpensOn, bool IsOpen)> ReadAsync(TandemDb db, Guid relationshipId, Guid programId, DateOnly startsOn,
+    public static async Task<(DateOnly OpensOn, bool IsOpen)> ReadAsync(TandemDb db, IMeetingsHeld meetingsHeld, Guid relationshipId, Guid programId, DateOnly startsOn,
         RelationshipStatus status, DateOnly today, CancellationToken ct)
     {
         var settings = await ProgramSelfMatchSettings.LoadAsync(db, programId, ct);
         var opensOn = startsOn.AddDays(settings.FitCheckAfterDays);
-        var held = (await MeetingsHeld.CountAsync(db, [relationshipId], ct)).GetValueOrDefault(relationshipId);
+        var held = (await meetingsHeld.CountAsync([relationshipId], ct)).GetValueOrDefault(relationshipId);
         return (opensOn, FitCheckOpening.IsOpen(opensOn, today, held) && status is RelationshipStatus.Active or RelationshipStatus.Paused);
     }
 }

@@ -18,7 +18,7 @@ public sealed record MyFitCheckView(Guid RelationshipId, DateOnly OpensOn, bool 
 /// A member reads the fit check of their relationship; a coordinator who is not a member is sent to
 /// <see cref="GetFitCheckAnswers"/> (403), anyone else finds nothing (404).
 /// </summary>
-public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, TimeProvider clock)
+public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, IMeetingsHeld meetingsHeld, TimeProvider clock)
 {
     public async Task<Outcome<MyFitCheckView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
@@ -33,7 +33,7 @@ public sealed class GetFitCheck(TandemDb db, RelationshipAccess access, TimeProv
         {
             return new Forbidden($"Only members have a fit check to answer; coordinators read the answers at /api/v1/relationships/{relationshipId}/fit-check/answers.");
         }
-        var (opensOn, isOpen) = await FitCheckWindow.ReadAsync(db, relationshipId, relationship.ProgramId, relationship.StartsOn, relationship.Status,
+        var (opensOn, isOpen) = await FitCheckWindow.ReadAsync(db, meetingsHeld, relationshipId, relationship.ProgramId, relationship.StartsOn, relationship.Status,
             DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
         var mine = await db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == relationshipId && a.UserId == actor.UserId)
             .Select(a => new MyFitAnswerView(a.Answer, a.Note, a.AnsweredAt))

@@ -11,7 +11,7 @@ public sealed record FitCheckAnswerView(Guid UserId, string DisplayName, FitAnsw
 public sealed record FitCheckView(Guid RelationshipId, DateOnly OpensOn, bool IsOpen, bool PoorFit, IReadOnlyList<FitCheckAnswerView> Answers);
 
 /// <summary>Every member's fit-check answer and the poor-fit flag, for the program's coordinators and administrators.</summary>
-public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, TimeProvider clock)
+public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, IMeetingsHeld meetingsHeld, TimeProvider clock)
 {
     public async Task<Outcome<FitCheckView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
@@ -22,7 +22,7 @@ public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, T
             return failure;
         }
         var relationship = found.Value!;
-        var (opensOn, isOpen) = await FitCheckWindow.ReadAsync(db, relationshipId, relationship.ProgramId, relationship.StartsOn, relationship.Status,
+        var (opensOn, isOpen) = await FitCheckWindow.ReadAsync(db, meetingsHeld, relationshipId, relationship.ProgramId, relationship.StartsOn, relationship.Status,
             DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
         var answers = await db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == relationshipId)
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new FitCheckAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note, a.AnsweredAt))

@@ -12,7 +12,7 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
 {
     public async Task<Outcome<Paged<RelationshipView>>> RunAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        var found = await programs.FindManagedAsync(actor, programId, ct, tracked: false);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.CheckIns;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -11,7 +10,7 @@ namespace Tandem.Features.Relationships;
 /// Who may read a relationship: its members, the program's coordinators (also organisation coordinators) and
 /// administrators. Expressed as query filters so that everyone else simply does not find it (404).
 /// </summary>
-public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, TimeProvider clock)
+public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMeetingsHeld meetingsHeld, TimeProvider clock)
 {
     public IQueryable<Guid> ManagedProgramIds(Actor actor) =>
         programs.Visible(actor).Where(programs.Manageable(actor)).Select(p => p.Id);
@@ -71,7 +70,7 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
             .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
         var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
             .ToDictionaryAsync(s => s.ProgramId, s => s.FitCheckAfterDays, ct);
-        var held = await MeetingsHeld.CountAsync(db, ids, ct);
+        var held = await meetingsHeld.CountAsync(ids, ct);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return rows.Select(r =>
         {

@@ -18,22 +18,17 @@ public static class RelationshipEndpoints
         .AddScoped<ListMyRelationships>()
         .AddScoped<ListProgramRelationships>()
         .AddScoped<ChangeRelationshipStatus>()
-        .AddScoped<Rematch>()
         .AddScoped<RelationshipNotices>()
         .AddScoped<GetFitCheck>()
         .AddScoped<GetFitCheckAnswers>()
         .AddScoped<AnswerFitCheck>()
         .AddScoped<GetRelationshipSettings>()
         .AddScoped<ChangeRelationshipSettings>()
-        .AddScoped<MentorRanking>()
-        .AddScoped<ListAvailableMentors>()
-        .AddScoped<RequestMentor>()
-        .AddScoped<MentorRequests>()
+        .AddScoped<MentorRequestViews>()
+        .AddScoped<ListMyMentorRequests>()
         .AddScoped<DecideMentorRequest>()
         .AddScoped<WithdrawMentorRequest>()
         .AddScoped<ExpireMentorRequests>()
-        .AddScoped<MatchLateJoiners>()
-        .AddScoped<SplitMergedRelationships>()
         .AddHostedService<MentorRequestTimeoutWorker>();
 
     public static IEndpointRouteBuilder MapRelationships(this IEndpointRouteBuilder app)
@@ -43,7 +38,6 @@ public static class RelationshipEndpoints
         relationships.MapGet("/mine/{relationshipId:guid}", GetMine).WithName("GetMyRelationship");
         relationships.MapGet("/{relationshipId:guid}", Get).WithName("GetRelationship");
         relationships.MapPost("/{relationshipId:guid}/status", ChangeStatus).WithName("ChangeRelationshipStatus");
-        relationships.MapPost("/{relationshipId:guid}/rematch", RematchPerson).WithName("Rematch");
         relationships.MapGet("/{relationshipId:guid}/fit-check", FitCheck).WithName("GetFitCheck");
         relationships.MapPost("/{relationshipId:guid}/fit-check", AnswerFit).WithName("AnswerFitCheck");
         relationships.MapGet("/{relationshipId:guid}/fit-check/answers", FitCheckAnswers).WithName("GetFitCheckAnswers");
@@ -56,10 +50,6 @@ public static class RelationshipEndpoints
         settings.MapGet("/", GetSettings).WithName("GetRelationshipSettings");
         settings.MapPut("/", ChangeSettings).WithName("ChangeRelationshipSettings");
 
-        var selfMatch = app.MapGroup("/api/v1/programs/{programId:guid}/self-match").WithTags("Relationships").RequireAuthorization();
-        selfMatch.MapGet("/mentors", AvailableMentors).WithName("ListAvailableMentors");
-        selfMatch.MapPost("/requests", RequestMentorEndpoint).WithName("RequestMentor");
-        programs.MapPost("/late-joiners", LateJoiners).WithName("MatchLateJoiners");
 
         var requests = app.MapGroup("/api/v1/mentor-requests").WithTags("Relationships").RequireAuthorization();
         requests.MapGet("/mine", MyRequests).WithName("ListMyMentorRequests");
@@ -100,15 +90,6 @@ public static class RelationshipEndpoints
         Guid relationshipId, ChangeRelationshipStatusRequest request, ClaimsPrincipal user, ChangeRelationshipStatus useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, request, ct)).ToOk();
 
-    private static async Task<Results<Created<RelationshipView>, ProblemHttpResult>> RematchPerson(
-        Guid relationshipId, RematchRequest request, ClaimsPrincipal user, Rematch useCase, CancellationToken ct)
-    {
-        var outcome = await useCase.RunAsync(Actor.From(user), relationshipId, request, ct);
-        return outcome.Failure is { } failure
-            ? failure.ToProblem()
-            : TypedResults.Created($"/api/v1/relationships/{outcome.Value!.Id}", outcome.Value);
-    }
-
     private static async Task<Results<Ok<MyFitCheckView>, ProblemHttpResult>> FitCheck(Guid relationshipId, ClaimsPrincipal user, GetFitCheck useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, ct)).ToOk();
 
@@ -127,29 +108,10 @@ public static class RelationshipEndpoints
         Guid programId, RelationshipSettingsRequest request, ClaimsPrincipal user, ChangeRelationshipSettings useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
 
-    private static async Task<Results<Ok<Paged<AvailableMentorView>>, ProblemHttpResult>> AvailableMentors(
-        Guid programId, ClaimsPrincipal user, ListAvailableMentors useCase, CancellationToken ct, int page = 1, [MaxPageSize(ListAvailableMentors.MaxPageSize)] int pageSize = 20)
-    {
-        return (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, ct)).ToOk();
-    }
-
-    private static async Task<Results<Created<MentorRequestView>, ProblemHttpResult>> RequestMentorEndpoint(
-        Guid programId, MentorRequestBody body, ClaimsPrincipal user, RequestMentor useCase, CancellationToken ct)
-    {
-        var outcome = await useCase.RunAsync(Actor.From(user), programId, body, ct);
-        return outcome.Failure is { } failure
-            ? failure.ToProblem()
-            : TypedResults.Created($"/api/v1/mentor-requests/{outcome.Value!.Id}", outcome.Value);
-    }
-
-    private static async Task<Results<Ok<LateJoinResult>, ProblemHttpResult>> LateJoiners(
-        Guid programId, ClaimsPrincipal user, MatchLateJoiners useCase, CancellationToken ct) =>
-        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
-
     private static async Task<Results<Ok<Paged<MentorRequestView>>, ProblemHttpResult>> MyRequests(
-        ClaimsPrincipal user, MentorRequests useCase, CancellationToken ct, int page = 1, int pageSize = 20, bool pending = false)
+        ClaimsPrincipal user, ListMyMentorRequests useCase, CancellationToken ct, int page = 1, int pageSize = 20, bool pending = false)
     {
-        return TypedResults.Ok(await useCase.MineAsync(Actor.From(user), page, pageSize, pending, ct));
+        return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), page, pageSize, pending, ct));
     }
 
     private static async Task<Results<Ok<MentorRequestView>, ProblemHttpResult>> DecideRequest(

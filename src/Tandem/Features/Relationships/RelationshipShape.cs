@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Matching;
 using Tandem.Features.Programs;
 
 namespace Tandem.Features.Relationships;
@@ -17,10 +16,10 @@ public sealed record RelationshipShape(PairingModel Pairing, bool MentorsLeadGro
     /// <summary>Whether the members of a proposal round that share a group number become one relationship.</summary>
     public bool FormsGroups => MentorsLeadGroups || PeersFormGroups;
 
-    public static async Task<RelationshipShape> LoadAsync(TandemDb db, Guid programId, CancellationToken ct)
+    public static async Task<RelationshipShape> LoadAsync(TandemDb db, IStudyGroupSize sizes, Guid programId, CancellationToken ct)
     {
         var program = await db.Programs.Where(p => p.Id == programId).Select(p => new { p.Pairing, p.MeetingFormats }).SingleAsync(ct);
-        var groupSize = await db.Set<MatchSetup>().Where(s => s.ProgramId == programId).Select(s => (int?)s.GroupSize).SingleOrDefaultAsync(ct) ?? 2;
+        var groupSize = await sizes.OfProgramAsync(programId, ct) ?? 2;
         return new RelationshipShape(program.Pairing, MentoringFormat.MentorsLeadGroups(program.Pairing, program.MeetingFormats), groupSize);
     }
 
@@ -43,4 +42,13 @@ public sealed record RelationshipShape(PairingModel Pairing, bool MentorsLeadGro
         }
         return null;
     }
+}
+
+/// <summary>
+/// The study-group size a program's matching setup asks for (null when it has no setup). Matching owns the setup and
+/// answers this (<c>Matching/StudyGroupSize.cs</c>), so that Relationships does not read matching's tables.
+/// </summary>
+public interface IStudyGroupSize
+{
+    Task<int?> OfProgramAsync(Guid programId, CancellationToken ct);
 }

@@ -13,11 +13,11 @@ namespace Tandem.Features.Relationships;
 /// capacity of their approved application (default 1), a mentee or peer holds one; a race for the last seat
 /// is decided by the database's unique key, so exactly one wins.
 /// </summary>
-public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, TimeProvider clock)
+public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, IStudyGroupSize groupSizes, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, StartRelationshipRequest request, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, request.ProgramId, ct);
+        var found = await programs.FindManagedAsync(actor, request.ProgramId, ct);
         if (found.Failure is { } failure)
         {
             return failure;
@@ -73,7 +73,7 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
                 "A relationship is one mentor with their mentee(s), or peers only; coordinators and staff are not matched.");
         }
 
-        if ((await RelationshipShape.LoadAsync(db, request.ProgramId, ct)).Refuses(request.Kind, ids.Count) is { } refused)
+        if ((await RelationshipShape.LoadAsync(db, groupSizes, request.ProgramId, ct)).Refuses(request.Kind, ids.Count) is { } refused)
         {
             return Invalid.Field(nameof(request.MemberEnrolmentIds), refused);
         }

@@ -6,7 +6,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Relationships;
 
 /// <summary>The mentee withdraws their pending request.</summary>
-public sealed class WithdrawMentorRequest(TandemDb db, MentorRequests requests, TimeProvider clock)
+public sealed class WithdrawMentorRequest(TandemDb db, MentorRequestViews requests, TimeProvider clock)
 {
     public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid requestId, CancellationToken ct = default)
     {

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using Tandem.Data;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
-namespace Tandem.Features.Relationships;
+namespace Tandem.Features.Matching;
 
 public sealed class RematchRequest
 {

@@ -13,16 +13,10 @@ public sealed class NotificationPreferenceRequest
     public bool Email { get; set; }
 }
 
-/// <summary>Reads and changes the actor's own channel choice.</summary>
-public sealed class NotificationPreferences(TandemDb db, TimeProvider clock)
+/// <summary>Changes the actor's own channel choice.</summary>
+public sealed class ChangeNotificationPreferences(TandemDb db, TimeProvider clock)
 {
-    public async Task<NotificationPreferenceView> GetAsync(Actor actor, CancellationToken ct = default)
-    {
-        var email = await db.Set<NotificationPreference>().Where(p => p.UserId == actor.UserId).Select(p => (bool?)p.Email).SingleOrDefaultAsync(ct);
-        return new NotificationPreferenceView(email ?? NotificationPreference.EmailByDefault, InApp: true);
-    }
-
-    public async Task<NotificationPreferenceView> ChangeAsync(Actor actor, NotificationPreferenceRequest request, CancellationToken ct = default)
+    public async Task<NotificationPreferenceView> RunAsync(Actor actor, NotificationPreferenceRequest request, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var preference = await db.Set<NotificationPreference>().SingleOrDefaultAsync(p => p.UserId == actor.UserId, ct);

@@ -2,11 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Organisations;
-using Tandem.Features.Recruitment;
+using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
-namespace Tandem.Features.Programs;
+namespace Tandem.Features.Recruitment;
 
 public sealed class EnrolRequest
 {
@@ -30,7 +30,7 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
 {
     public async Task<Outcome<EnrolmentAddition>> RunAsync(Actor actor, Guid programId, EnrolRequest request, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, access, actor, programId, ct);
+        var found = await access.FindManagedAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -5,8 +5,9 @@ using Tandem.Features.Engagement;
 using Tandem.Features.Matching;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 
-namespace Tandem.Features.Relationships;
+namespace Tandem.Features.DataRepairs;
 
 /// <summary>
 /// Splits the groups that publishing once formed in one-to-one programs (ADR 13) into one pair per mentee, keeping
@@ -21,8 +22,10 @@ namespace Tandem.Features.Relationships;
 /// authorship, times and status. Reminders already sent about a meeting or the group count as sent for the copies.
 /// </para>
 /// </summary>
-public sealed class SplitMergedRelationships(TandemDb db, ILogger<SplitMergedRelationships> logger)
+public sealed class SplitMergedRelationships(TandemDb db, ILogger<SplitMergedRelationships> logger) : IDataRepair
 {
+    async Task IDataRepair.RunAsync(CancellationToken ct) => await RunAsync(ct);
+
     public async Task<int> RunAsync(CancellationToken ct = default)
     {
         var groups = await db.Set<Relationship>().AsNoTracking().Where(r => r.Kind == RelationshipKind.Group)
@@ -268,4 +271,12 @@ public sealed class SplitMergedRelationships(TandemDb db, ILogger<SplitMergedRel
             }
         }
     }
+}
+
+public static class DataRepairsSetup
+{
+    /// <summary>Every repair runs after the migrations, in the order registered here (docs/operations.md, "Migrations").</summary>
+    public static IServiceCollection AddTandemDataRepairs(this IServiceCollection services) => services
+        .AddScoped<SplitMergedRelationships>()
+        .AddScoped<IDataRepair>(s => s.GetRequiredService<SplitMergedRelationships>());
 }

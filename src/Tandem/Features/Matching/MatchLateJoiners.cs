@@ -2,11 +2,12 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Applications;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 using Tandem.Matching;
 
-namespace Tandem.Features.Relationships;
+namespace Tandem.Features.Matching;
 
 public sealed record LateJoinMatch(Guid RelationshipId, Guid MenteeEnrolmentId, string MenteeName, Guid MentorEnrolmentId, string MentorName, long Score, string Explanation);
 
@@ -27,7 +28,7 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
 
     public async Task<Outcome<LateJoinResult>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
-        var found = await UpdateProgram.FindManageableAsync(db, programs, actor, programId, ct);
+        var found = await programs.FindManagedAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Recruitment;
+using Tandem.Features.Organisations;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
-namespace Tandem.Features.Organisations;
+namespace Tandem.Features.Recruitment;
 
 public sealed class AddMemberRequest
 {
@@ -30,7 +30,7 @@ public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, T
 {
     public async Task<Outcome<MemberAddition>> RunAsync(Actor actor, Guid organisationId, AddMemberRequest request, CancellationToken ct = default)
     {
-        var check = await CheckManagerAsync(db, actor, organisationId, ct);
+        var check = await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct);
         if (check is not null)
         {
             return check;
@@ -54,22 +54,5 @@ public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, T
         await db.SaveChangesAsync(ct);
         var user = membership.User ?? await db.Users.SingleAsync(u => u.Id == membership.UserId, ct);
         return new MemberAddition(new MemberView(user.Id, user.DisplayName, user.Email ?? "", membership.Role, membership.JoinedAt), null);
-    }
-
-    internal static async Task<Failure?> CheckManagerAsync(TandemDb db, Actor actor, Guid organisationId, CancellationToken ct)
-    {
-        if (actor.IsAdministrator)
-        {
-            return await db.Organisations.AnyAsync(o => o.Id == organisationId, ct) ? null : new NotFound("No such organisation.");
-        }
-        var role = await db.OrganisationMemberships
-            .Where(m => m.OrganisationId == organisationId && m.UserId == actor.UserId)
-            .Select(m => (OrganisationRole?)m.Role).SingleOrDefaultAsync(ct);
-        return role switch
-        {
-            null => new NotFound("No such organisation."),
-            OrganisationRole.Coordinator => null,
-            _ => new Forbidden("Only the organisation's coordinators manage its members."),
-        };
     }
 }

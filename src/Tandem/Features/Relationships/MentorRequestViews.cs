@@ -1,26 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
-using Tandem.Infrastructure.Paging;
 
 namespace Tandem.Features.Relationships;
 
-/// <summary>Reads self-match requests: the actor's own (as mentee or mentor).</summary>
-public sealed class MentorRequests(TandemDb db)
+/// <summary>How a self-match request reads, for the person asking and the mentor asked.</summary>
+public sealed class MentorRequestViews(TandemDb db)
 {
-    public async Task<Paged<MentorRequestView>> MineAsync(Actor actor, int page, int pageSize, bool pendingOnly, CancellationToken ct = default)
-    {
-        var paging = PageRequest.Clamp(page, pageSize);
-        var mine = db.Set<MentorRequest>().Where(r => r.MenteeUserId == actor.UserId || r.MentorUserId == actor.UserId);
-        if (pendingOnly)
-        {
-            mine = mine.Where(r => r.Status == MentorRequestStatus.Pending);
-        }
-        var total = await mine.CountAsync(ct);
-        var items = await ViewsAsync(actor, mine.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Page(paging), ct);
-        return paging.Of(items, total);
-    }
-
     internal async Task<List<MentorRequestView>> ViewsAsync(Actor actor, IQueryable<MentorRequest> requests, CancellationToken ct) =>
         await requests.Select(r => new MentorRequestView(
             r.Id, r.ProgramId, db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),

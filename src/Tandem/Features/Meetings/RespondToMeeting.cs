@@ -25,33 +25,15 @@ public sealed class RespondToMeetingRequest
     public bool WholeSeries { get; set; } = true;
 }
 
-public sealed class MoveMeetingRequest
-{
-    [Required]
-    public DateTimeOffset? StartsAt { get; set; }
-
-    [Range(15, 480)]
-    public int? DurationMinutes { get; set; }
-}
-
-public sealed class CancelMeetingRequest
-{
-    [StringLength(1000)]
-    public string? Note { get; set; }
-
-    /// <summary>Cancel this and every later occurrence of its series.</summary>
-    public bool WholeSeries { get; set; }
-}
-
 /// <summary>
-/// Accept, decline or propose another time (the other side of the proposal), move one occurrence, or cancel.
-/// Every change bumps the iCalendar SEQUENCE and goes out by e-mail with an .ics (REQUEST or CANCEL).
+/// Accept, decline or propose another time (the other side of the proposal). Every change bumps the iCalendar
+/// SEQUENCE and goes out by e-mail with an .ics.
 /// </summary>
-public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMailer mailer, Notify notify, TimeProvider clock)
+public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, MeetingMailer mailer, Notify notify, TimeProvider clock)
 {
-    public async Task<Outcome<MeetingView>> RespondAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
+    public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
     {
-        var (meeting, failure, isMember) = await FindAsync(actor, meetingId, ct);
+        var (meeting, failure, isMember) = await changes.FindAsync(actor, meetingId, ct);
         if (failure is not null)
         {
             return failure;
@@ -75,9 +57,9 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         }
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await ClaimAsync(meeting, now, ct))
+        if (!await changes.ClaimAsync(meeting, now, ct))
         {
-            return Raced();
+            return MeetingChanges.Raced();
         }
         var affected = new List<Meeting> { meeting };
         if (request.Response != MeetingResponse.ProposeAnotherTime && request.WholeSeries && meeting.SeriesId is { } seriesId)
@@ -141,7 +123,7 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct);
         if (claimed != 1)
         {
-            return Raced();
+            return MeetingChanges.Raced();
         }
         // Re-read under the claim: another member's answer may have settled the status meanwhile.
         await db.Entry(meeting).ReloadAsync(ct);
@@ -202,102 +184,4 @@ public sealed class ChangeMeeting(TandemDb db, MeetingAccess access, MeetingMail
         }
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
-
-    /// <summary>Moves one meeting or one occurrence of a series; the others in the relationship accept the new time.</summary>
-    public async Task<Outcome<MeetingView>> MoveAsync(Actor actor, Guid meetingId, MoveMeetingRequest request, CancellationToken ct = default)
-    {
-        var (meeting, failure, isMember) = await FindAsync(actor, meetingId, ct);
-        if (failure is not null)
-        {
-            return failure;
-        }
-        if (!isMember && !await CoordinatesGroupAsync(actor, meeting!, ct))
-        {
-            return new Forbidden("Only the people in a pair move its meetings.");
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (request.StartsAt!.Value.UtcDateTime <= now)
-        {
-            return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await ClaimAsync(meeting!, now, ct))
-        {
-            return Raced();
-        }
-        if (!meeting!.Reschedule(request.StartsAt.Value.UtcDateTime, request.DurationMinutes ?? meeting.DurationMinutes, actor.UserId, now))
-        {
-            return new Conflict($"A {meeting.Status.ToString().ToLowerInvariant()} meeting cannot be moved.");
-        }
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        await mailer.SendAsync([meeting], MeetingChange.Proposed, actor.UserId, "Meeting moved", ct);
-        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
-    }
-
-    public async Task<Outcome<MeetingView>> CancelAsync(Actor actor, Guid meetingId, CancelMeetingRequest request, CancellationToken ct = default)
-    {
-        var (meeting, failure, isMember) = await FindAsync(actor, meetingId, ct);
-        if (failure is not null)
-        {
-            return failure;
-        }
-        if (!isMember && !await CoordinatesGroupAsync(actor, meeting!, ct))
-        {
-            return new Forbidden("Only the people in a pair cancel its meetings.");
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await ClaimAsync(meeting!, now, ct))
-        {
-            return Raced();
-        }
-        if (!meeting!.Cancel(actor.UserId, now, note))
-        {
-            return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
-        }
-        var affected = new List<Meeting> { meeting };
-        if (request.WholeSeries && meeting.SeriesId is { } seriesId)
-        {
-            var later = await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id && m.StartsAt > meeting.StartsAt
-                && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)).ToListAsync(ct);
-            later.ForEach(m => m.Cancel(actor.UserId, now, note));
-            affected.AddRange(later);
-        }
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        await mailer.SendAsync(affected, MeetingChange.Cancelled, actor.UserId, affected.Count == 1 ? "Meeting cancelled" : "Meetings cancelled", ct);
-        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
-    }
-
-    /// <summary>
-    /// Locks the meeting row only if nobody changed it since it was read (same status and sequence), so that an
-    /// accept and a decline sent at the same moment cannot both win: the second finds no row and gets 409.
-    /// </summary>
-    private async Task<bool> ClaimAsync(Meeting meeting, DateTime now, CancellationToken ct)
-    {
-        var status = meeting.Status;
-        var sequence = meeting.Sequence;
-        return await db.Set<Meeting>()
-            .Where(m => m.Id == meeting.Id && m.Status == status && m.Sequence == sequence)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct) == 1;
-    }
-
-    private static Conflict Raced() => new("Someone changed this meeting at the same moment. Reload and try again.");
-
-    private async Task<(Meeting? Meeting, Failure? Failure, bool IsMember)> FindAsync(Actor actor, Guid meetingId, CancellationToken ct)
-    {
-        var meeting = await access.Visible(actor).SingleOrDefaultAsync(m => m.Id == meetingId, ct);
-        if (meeting is null)
-        {
-            return (null, new NotFound("No meeting with this id is visible to you."), false);
-        }
-        var isMember = await db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == meeting.RelationshipId && m.UserId == actor.UserId, ct);
-        return (meeting, null, isMember);
-    }
-
-    private async Task<bool> CoordinatesGroupAsync(Actor actor, Meeting meeting, CancellationToken ct) =>
-        await access.ManagedProgramIds(actor).ContainsAsync(meeting.ProgramId, ct)
-        && await db.Set<Relationship>().AnyAsync(r => r.Id == meeting.RelationshipId && r.Kind == RelationshipKind.Group, ct);
 }

@@ -2,11 +2,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Applications;
-using Tandem.Features.Matching;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 using Tandem.Matching;
 
-namespace Tandem.Features.Relationships;
+namespace Tandem.Features.Matching;
 
 /// <summary>A mentor with room left, scored for one mentee; <see cref="Reasons"/> never draw on private answers.</summary>
 public sealed record RankedMentor(Guid EnrolmentId, Guid UserId, string DisplayName, int Capacity, int RemainingCapacity, long Score, IReadOnlyList<string> Reasons)

@@ -3,10 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
-namespace Tandem.Features.Relationships;
+namespace Tandem.Features.Matching;
 
 public sealed class MentorRequestBody
 {
@@ -18,7 +19,7 @@ public sealed class MentorRequestBody
 }
 
 /// <summary>A mentee asks one available mentor, with a message; one pending request at a time.</summary>
-public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRanking ranking, MentorRequests requests, Notify notify, TimeProvider clock)
+public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRanking ranking, MentorRequestViews requests, Notify notify, TimeProvider clock)
 {
     public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid programId, MentorRequestBody body, CancellationToken ct = default)
     {

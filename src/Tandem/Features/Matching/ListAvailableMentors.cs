@@ -1,10 +1,11 @@
 using Tandem.Data;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
-namespace Tandem.Features.Relationships;
+namespace Tandem.Features.Matching;
 
 public sealed record AvailableMentorView(Guid EnrolmentId, string DisplayName, int RemainingCapacity, long Score, IReadOnlyList<string> Reasons);
 

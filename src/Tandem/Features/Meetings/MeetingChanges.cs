@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Meetings;
+
+/// <summary>What responding to, moving and cancelling a meeting share: finding it, and claiming its row against a race.</summary>
+public sealed class MeetingChanges(TandemDb db, MeetingAccess access)
+{
+    /// <summary>
+    /// Locks the meeting row only if nobody changed it since it was read (same status and sequence), so that an
+    /// accept and a decline sent at the same moment cannot both win: the second finds no row and gets 409.
+    /// </summary>
+    internal async Task<bool> ClaimAsync(Meeting meeting, DateTime now, CancellationToken ct)
+    {
+        var status = meeting.Status;
+        var sequence = meeting.Sequence;
+        return await db.Set<Meeting>()
+            .Where(m => m.Id == meeting.Id && m.Status == status && m.Sequence == sequence)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct) == 1;
+    }
+
+    internal static Conflict Raced() => new("Someone changed this meeting at the same moment. Reload and try again.");
+
+    internal async Task<(Meeting? Meeting, Failure? Failure, bool IsMember)> FindAsync(Actor actor, Guid meetingId, CancellationToken ct)
+    {
+        var meeting = await access.Visible(actor).SingleOrDefaultAsync(m => m.Id == meetingId, ct);
+        if (meeting is null)
+        {
+            return (null, new NotFound("No meeting with this id is visible to you."), false);
+        }
+        var isMember = await db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == meeting.RelationshipId && m.UserId == actor.UserId, ct);
+        return (meeting, null, isMember);
+    }
+
+    internal async Task<bool> CoordinatesGroupAsync(Actor actor, Meeting meeting, CancellationToken ct) =>
+        await access.ManagedProgramIds(actor).ContainsAsync(meeting.ProgramId, ct)
+        && await db.Set<Relationship>().AnyAsync(r => r.Id == meeting.RelationshipId && r.Kind == RelationshipKind.Group, ct);
+}

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Email;
+
+namespace Tandem.Features.Meetings;
+
+/// <summary>The meetings of the feed's owner as iCalendar, from 90 days back, for calendar apps that poll the URL.</summary>
+public sealed class RenderCalendarFeed(TandemDb db, IOptions<EmailOptions> options, TimeProvider clock)
+{
+    /// <summary>The feed's iCalendar text, or null when the token is unknown or revoked.</summary>
+    public async Task<string?> RunAsync(string token, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 100)
+        {
+            return null;
+        }
+        var hash = MeetingCalendar.Hash(token);
+        var userId = await db.Set<CalendarFeed>().Where(f => f.TokenHash == hash).Select(f => (Guid?)f.UserId).SingleOrDefaultAsync(ct);
+        if (userId is null)
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var since = now.AddDays(-CalendarFeed.PastDays);
+        var mine = db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId);
+        var meetings = await db.Set<Meeting>()
+            .Where(m => mine.Contains(m.RelationshipId) && m.StartsAt >= since && m.Status != MeetingStatus.Declined)
+            .OrderBy(m => m.StartsAt).Take(CalendarFeed.MaxEvents).AsNoTracking().ToListAsync(ct);
+        var people = await MeetingMailer.PeopleAsync(db, meetings.Select(m => m.RelationshipId).Distinct().ToList(), ct);
+        var email = options.Value;
+        return MeetingCalendar.Write(meetings.Select(m => (m, people.GetValueOrDefault(m.RelationshipId, []))), "PUBLISH", now,
+            m => email.Link(MeetingMailer.MeetingPath(m)), "Tandem meetings", await GroupAnswers.ForAsync(db, meetings, ct));
+    }
+}
