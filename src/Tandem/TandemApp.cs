@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
+using Tandem.Features.Concerns;
 using Tandem.Features.DataRepairs;
 using Tandem.Features.Demo;
 using Tandem.Features.Matching;
@@ -68,6 +69,7 @@ public static class TandemApp
         services.AddTandemCheckIns();
         services.AddTandemEngagement();
         services.AddTandemMeetings();
+        services.AddTandemConcerns();
         return builder;
     }
 
@@ -128,6 +130,7 @@ public static class TandemApp
         features.MapCheckIns();
         features.MapEngagement();
         features.MapMeetings();
+        features.MapConcerns();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -39,6 +39,7 @@ public class TandemServer : IAsyncLifetime
             builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
             builder.UseSetting("Engagement:RemindersEnabled", "false");
             builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
+            builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
             builder.ConfigureLogging(logging => logging.AddProvider(log));
             if (clock is not null)
             {

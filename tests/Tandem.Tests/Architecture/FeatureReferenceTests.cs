@@ -40,6 +40,9 @@ public sealed class FeatureReferenceTests
         ["Engagement"] = ["CheckIns", "Meetings", "Notifications", "Organisations", "Programs", "Relationships"],
         // Splitting the mentor groups of one-to-one programs carries every feature's rows of a relationship (ADR 13).
         ["DataRepairs"] = ["CheckIns", "Engagement", "Matching", "Meetings", "Programs", "Relationships"],
+        // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the
+        // reporter's relationships; handlers and the reporter are notified.
+        ["Concerns"] = ["Notifications", "Organisations", "Programs", "Relationships"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
     };

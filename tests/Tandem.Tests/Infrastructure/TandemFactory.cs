@@ -52,6 +52,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
         builder.UseSetting("Engagement:RemindersEnabled", "false");
         builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
+        builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 

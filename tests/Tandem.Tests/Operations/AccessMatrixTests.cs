@@ -117,6 +117,26 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /information-sessions/{SessionId:guid}"] = Access.SignedIn,
         ["POST /information-sessions/{SessionId:guid}"] = Access.SignedIn,
 
+        // Concerns: reports, the mediation workflow, safeguarding leads (program and organisation rules tested in Concerns/)
+        ["POST /api/v1/programs/{programId:guid}/concerns/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/concerns/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/concerns/{concernId:guid}"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/concerns/{concernId:guid}/acknowledge"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/concerns/{concernId:guid}/mediation"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/concerns/{concernId:guid}/mediation/record"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/concerns/{concernId:guid}/resolve"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/concerns/{concernId:guid}/escalate"] = Access.SignedIn,
+        ["GET /api/v1/concerns/mine"] = Access.SignedIn,
+        ["GET /api/v1/organisations/{organisationId:guid}/safeguarding-leads/"] = Access.SignedIn,
+        ["PUT /api/v1/organisations/{organisationId:guid}/safeguarding-leads/{userId:guid}"] = Access.SignedIn,
+        ["DELETE /api/v1/organisations/{organisationId:guid}/safeguarding-leads/{userId:guid}"] = Access.SignedIn,
+        ["GET /concerns"] = Access.SignedIn,
+        ["POST /concerns"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/concerns"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/concerns"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/concerns/{ConcernId:guid}"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/concerns/{ConcernId:guid}"] = Access.SignedIn,
+
         // Matching: setup, drafts, adjustments, publishing (coordinators only; tested in Matching/)
         ["GET /api/v1/programs/{programId:guid}/matching/setup"] = Access.SignedIn,
         ["PUT /api/v1/programs/{programId:guid}/matching/setup"] = Access.SignedIn,

@@ -128,6 +128,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListCheckIns", "RecordCheckIn", "GetRelationshipHealth",
         "ListMeetings", "ProposeMeeting", "SuggestMeetingTimes", "GetMeeting", "RespondToMeeting", "MoveMeeting", "CancelMeeting",
         "GetCalendarFeed", "CreateCalendarFeed", "RevokeCalendarFeed",
+        "ReportConcern", "ListMyConcerns",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
@@ -144,6 +145,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
+        "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
+        "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
     ];
 
     /// <summary>
@@ -192,6 +195,10 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["SuggestedTime"] = "startsAt forEachPerson",
         ["LocalTime"] = "userId displayName timeZoneId localStartsAt",
         ["CalendarFeedView"] = "exists url createdAt",
+        // The reporter's own concern: its state and the date of each step. No description, no handler's note or name,
+        // no one it is about (ADR 23; Concerns/ConcernPrivacyTests).
+        ["MyConcernView"] = "id programId programName category state reportedAt steps",
+        ["MyConcernStep"] = "step at",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Concerns;
+
+/// <summary>
+/// The one path of every handler's step: find the concern among those the actor handles (404 otherwise), let the
+/// entity guard the transition (409), save it as one write (a concurrent step is a 409 too), tell the reporter the
+/// new state, and answer with the handlers' view.
+/// </summary>
+public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNotices notices, GetConcern get, TimeProvider clock)
+{
+    public async Task<Outcome<ConcernDetails>> TakeAsync(Actor actor, Guid programId, Guid concernId,
+        Func<Concern, DateTime, Task<Failure?>> step, CancellationToken ct)
+    {
+        var found = await access.FindHandledAsync(actor, programId, concernId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var concern = found.Value!;
+        var refused = await step(concern, clock.GetUtcNow().UtcDateTime);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        // A step's id is made by the entity, so change tracking would take the new step for an existing row.
+        foreach (var taken in concern.Steps.Where(s => db.Entry(s).State != EntityState.Unchanged))
+        {
+            db.Entry(taken).State = EntityState.Added;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            return new Conflict("Someone else took a step on this concern at the same moment; reload it and try again.");
+        }
+        await notices.StepAsync(concern, ct);
+        return await get.RunAsync(actor, programId, concernId, ct);
+    }
+
+    public static Failure? Refused(string? message) => message is null ? null : new Conflict(message);
+}

@@ -1,0 +1,294 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Features.Accounts;
+using Tandem.Features.Concerns;
+using Tandem.Features.Notifications;
+using Tandem.Features.Organisations;
+using Tandem.Infrastructure.Paging;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Concerns;
+
+/// <summary>
+/// Concerns through HTTP (ADR 23): the reporter sees states and dates; the handlers see the notes; the person a
+/// concern is about never sees it; safeguarding reports are for the organisation's designated leads. Each test has a
+/// clock of its own on the class's database.
+/// </summary>
+public sealed class ConcernTests(PairFixture shared) : IClassFixture<PairFixture>, IAsyncLifetime
+{
+    private const string Description = "My mentor shouted at me in the library and I do not want to meet alone.";
+    private const string AckNote = "Handler only: spoke to the head of year";
+    private const string MediationNote = "Handler only: both agreed to meet in the open area";
+    private const string ResolveNote = "Handler only: resolved after the meeting";
+
+    private PairFixture fixture = default!;
+
+    public async Task InitializeAsync() => fixture = await shared.WithOwnClockAsync();
+
+    public Task DisposeAsync() => fixture.DisposeAsync();
+
+    private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
+
+    private sealed record World(Pair Pair, HttpClient Mentee, HttpClient Mentor, HttpClient Coordinator, UserSummary Staff, HttpClient StaffClient);
+
+    private async Task<World> WorldAsync()
+    {
+        var pair = await fixture.PairAsync();
+        var staff = await fixture.Tandem.CreateUserAsync("Stella Staff");
+        await fixture.Tandem.AddMemberAsync(pair.School.Organisation.Id, staff, OrganisationRole.Member);
+        await PairFixture.EnrolAsync(pair.Coordinator, pair.ProgramId, staff, "Staff");
+        return new World(pair, await fixture.SignInAsync(pair.Mentee), await fixture.SignInAsync(pair.Mentor), pair.Coordinator, staff, await fixture.SignInAsync(staff));
+    }
+
+    private static async Task<MyConcernView> ReportAsync(World w, string category = "Conflict", bool aboutMentor = true)
+    {
+        var response = await w.Mentee.PostAsJsonAsync($"/api/v1/programs/{w.Pair.ProgramId}/concerns", new
+        {
+            category,
+            subjectUserId = aboutMentor ? w.Pair.Mentor.Id : (Guid?)null,
+            relationshipId = aboutMentor ? w.Pair.RelationshipId : (Guid?)null,
+            description = Description,
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<MyConcernView>(Json.Options))!;
+    }
+
+    private static string Path(World w, Guid concernId, string step = "") => $"/api/v1/programs/{w.Pair.ProgramId}/concerns/{concernId}{step}";
+
+    private static async Task<ConcernDetails> StepAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<ConcernDetails>(Json.Options))!;
+    }
+
+    private static async Task<List<NotificationView>> NotificationsAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications?pageSize=100", Json.Options))!.Items.ToList();
+
+    private static async Task<string> BodyAsync(HttpClient client, string path) => await (await client.GetAsync(path)).Content.ReadAsStringAsync();
+
+    [Fact]
+    public async Task AMenteeReportsAConcernAndTheCoordinatorTakesItFromReceivedToResolvedWithAMediation()
+    {
+        var w = await WorldAsync();
+        var reported = await ReportAsync(w);
+
+        Assert.Equal(ConcernState.Received, reported.State);
+        var received = Assert.Single(await NotificationsAsync(w.Coordinator), n => n.Title.StartsWith("New concern", StringComparison.Ordinal));
+        Assert.DoesNotContain("shouted", received.Body);
+        Assert.DoesNotContain("Mona Tor", received.Body);
+        var list = await w.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{w.Pair.ProgramId}/concerns", Json.Options);
+        var line = Assert.Single(list!.Concerns.Items);
+        Assert.Equal(("Menna Tee", "Mona Tor", false), (line.ReporterName, line.SubjectName, line.Overdue));
+        Assert.Equal(new DateTime(2027, 2, 3, 9, 0, 0, DateTimeKind.Utc), line.AcknowledgeBy);
+
+        var acknowledged = await StepAsync(w.Coordinator, Path(w, reported.Id, "/acknowledge"), new { note = AckNote });
+        Assert.Equal(ConcernState.Acknowledged, acknowledged.State);
+        Assert.Contains(w.Staff.Id, acknowledged.PossibleMediators.Select(m => m.UserId));
+        Assert.DoesNotContain(w.Pair.Mentor.Id, acknowledged.PossibleMediators.Select(m => m.UserId));
+        Assert.DoesNotContain(w.Pair.Mentee.Id, acknowledged.PossibleMediators.Select(m => m.UserId));
+
+        var at = Now.AddDays(2);
+        var scheduled = await StepAsync(w.Coordinator, Path(w, reported.Id, "/mediation"), new { mediatorUserId = w.Staff.Id, startsAt = at });
+        Assert.Equal((ConcernState.MediationScheduled, at, "Stella Staff"), (scheduled.State, scheduled.MediationAt!.Value, scheduled.Mediator!.DisplayName));
+        var asked = Assert.Single(await NotificationsAsync(w.StaffClient));
+        Assert.StartsWith("You are asked to mediate", asked.Title);
+        Assert.DoesNotContain("shouted", asked.Body);
+
+        var early = await w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/mediation/record"), new { note = MediationNote });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        fixture.Clock.Advance(TimeSpan.FromDays(2.1));
+        await StepAsync(w.Coordinator, Path(w, reported.Id, "/mediation/record"), new { note = MediationNote });
+        var resolved = await StepAsync(w.Coordinator, Path(w, reported.Id, "/resolve"), new { note = ResolveNote });
+
+        Assert.Equal(ConcernState.Resolved, resolved.State);
+        Assert.Equal([ConcernState.Received, ConcernState.Acknowledged, ConcernState.MediationScheduled, ConcernState.MediationHeld, ConcernState.Resolved],
+            resolved.Timeline.Select(s => s.Step));
+        Assert.Equal([null, AckNote, null, MediationNote, ResolveNote], resolved.Timeline.Select(s => s.Note));
+        Assert.Equal("Cora Ordinator", resolved.Timeline[1].By);
+        Assert.Empty(resolved.NextSteps);
+        Assert.Equal(HttpStatusCode.Conflict, (await w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/escalate"), new { note = "again" })).StatusCode);
+
+        // The reporter: the state and the date of each step, field by field, and no note or name anywhere.
+        var mine = Assert.Single((await w.Mentee.GetFromJsonAsync<Paged<MyConcernView>>("/api/v1/concerns/mine", Json.Options))!.Items);
+        Assert.Equal((reported.Id, ConcernState.Resolved, ConcernCategory.Conflict, "Reading Buddies"), (mine.Id, mine.State, mine.Category, mine.ProgramName));
+        Assert.Equal(resolved.Timeline.Select(s => (s.Step, s.At)), mine.Steps.Select(s => (s.Step, s.At)));
+        var raw = JsonNode.Parse(await BodyAsync(w.Mentee, "/api/v1/concerns/mine"))!["items"]![0]!.AsObject();
+        Assert.Equal(["id", "programId", "programName", "category", "state", "reportedAt", "steps"], raw.Select(p => p.Key));
+        Assert.Equal(["step", "at"], raw["steps"]![0]!.AsObject().Select(p => p.Key));
+        var seenByReporter = await BodyAsync(w.Mentee, "/api/v1/concerns/mine") + await BodyAsync(w.Mentee, "/concerns")
+            + await BodyAsync(w.Mentee, "/api/v1/me/notifications?pageSize=100") + await BodyAsync(w.Mentee, "/notifications");
+        foreach (var secret in new[] { AckNote, MediationNote, ResolveNote, "Cora Ordinator", "Stella Staff" })
+        {
+            Assert.DoesNotContain(secret, seenByReporter);
+        }
+        Assert.Contains("Resolved", await BodyAsync(w.Mentee, "/concerns"));
+        Assert.Contains(await NotificationsAsync(w.Mentee), n => n.Title == "Your concern is resolved");
+    }
+
+    [Fact]
+    public async Task ThePersonAConcernIsAboutNeverSeesItNorHearsOfIt()
+    {
+        var w = await WorldAsync();
+        var reported = await ReportAsync(w);
+        await StepAsync(w.Coordinator, Path(w, reported.Id, "/acknowledge"), new { });
+
+        Assert.Empty((await w.Mentor.GetFromJsonAsync<Paged<MyConcernView>>("/api/v1/concerns/mine", Json.Options))!.Items);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Mentor.GetAsync(Path(w, reported.Id))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await w.Mentor.GetAsync($"/api/v1/programs/{w.Pair.ProgramId}/concerns")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Mentor.PostAsJsonAsync(Path(w, reported.Id, "/resolve"), new { note = "x" })).StatusCode);
+        var seen = await BodyAsync(w.Mentor, "/api/v1/concerns/mine") + await BodyAsync(w.Mentor, "/concerns")
+            + await BodyAsync(w.Mentor, "/api/v1/me/notifications?pageSize=100") + await BodyAsync(w.Mentor, $"/programs/{w.Pair.ProgramId}/concerns/{reported.Id}")
+            + await BodyAsync(w.Mentor, "/my/relationships");
+        Assert.DoesNotContain("shouted", seen);
+        Assert.DoesNotContain(reported.Id.ToString(), seen);
+        Assert.DoesNotContain(await NotificationsAsync(w.Mentor), n => n.Title.Contains("concern", StringComparison.OrdinalIgnoreCase));
+
+        // A concern about a coordinator: another coordinator handles it; the one it is about finds nothing, even as a coordinator.
+        var other = await fixture.Tandem.CreateUserAsync("Colin Second");
+        await fixture.Tandem.AddMemberAsync(w.Pair.School.Organisation.Id, other, OrganisationRole.Coordinator);
+        var aboutCoordinator = await w.Mentee.PostAsJsonAsync($"/api/v1/programs/{w.Pair.ProgramId}/concerns",
+            new { category = "Other", subjectUserId = w.Pair.School.Coordinator.Id, description = "The coordinator keeps cancelling our sessions." });
+        Assert.Equal(HttpStatusCode.Created, aboutCoordinator.StatusCode);
+        var concernId = (await aboutCoordinator.Content.ReadFromJsonAsync<MyConcernView>(Json.Options))!.Id;
+        var otherClient = await fixture.SignInAsync(other);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Coordinator.GetAsync(Path(w, concernId))).StatusCode);
+        Assert.DoesNotContain(concernId, (await w.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{w.Pair.ProgramId}/concerns", Json.Options))!.Concerns.Items.Select(c => c.Id));
+        Assert.Equal(HttpStatusCode.OK, (await otherClient.GetAsync(Path(w, concernId))).StatusCode);
+        Assert.Single(await NotificationsAsync(otherClient), n => n.Link == $"/programs/{w.Pair.ProgramId}/concerns/{concernId}");
+        Assert.DoesNotContain(await NotificationsAsync(w.Coordinator), n => n.Link == $"/programs/{w.Pair.ProgramId}/concerns/{concernId}");
+    }
+
+    [Fact]
+    public async Task ASafeguardingReportIsReadOnlyByTheOrganisationsDesignatedLeads()
+    {
+        var w = await WorldAsync();
+        var reported = await ReportAsync(w, "Safeguarding", aboutMentor: false);
+
+        // No lead yet: the organisation's coordinators are told to designate one, and nothing about the report.
+        var noLead = Assert.Single(await NotificationsAsync(w.Coordinator), n => n.Title == "A safeguarding report has no designated lead");
+        Assert.Null(noLead.Link);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Coordinator.GetAsync(Path(w, reported.Id))).StatusCode);
+        Assert.Empty((await w.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{w.Pair.ProgramId}/concerns", Json.Options))!.Concerns.Items);
+
+        // Only the organisation's coordinators designate, and only members.
+        var organisation = w.Pair.School.Organisation.Id;
+        Assert.Equal(HttpStatusCode.Forbidden, (await w.StaffClient.PutAsync($"/api/v1/organisations/{organisation}/safeguarding-leads/{w.Staff.Id}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Coordinator.PutAsync($"/api/v1/organisations/{organisation}/safeguarding-leads/{w.Pair.School.Outsider.Id}", null)).StatusCode);
+        var designated = await w.Coordinator.PutAsync($"/api/v1/organisations/{organisation}/safeguarding-leads/{w.Staff.Id}", null);
+        Assert.Equal(HttpStatusCode.OK, designated.StatusCode);
+        Assert.Equal("Stella Staff", Assert.Single((await w.Coordinator.GetFromJsonAsync<Paged<SafeguardingLeadView>>($"/api/v1/organisations/{organisation}/safeguarding-leads", Json.Options))!.Items).DisplayName);
+
+        var asLead = await w.StaffClient.GetFromJsonAsync<ConcernDetails>(Path(w, reported.Id), Json.Options);
+        Assert.Equal((ConcernCategory.Safeguarding, Description), (asLead!.Category, asLead.Description));
+        Assert.Single((await w.StaffClient.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{w.Pair.ProgramId}/concerns", Json.Options))!.Concerns.Items);
+        await StepAsync(w.StaffClient, Path(w, reported.Id, "/acknowledge"), new { note = "Lead only" });
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/escalate"), new { note = "x" })).StatusCode);
+        var escalated = await StepAsync(w.StaffClient, Path(w, reported.Id, "/escalate"), new { note = "Referred to the local authority" });
+        Assert.Equal(ConcernState.Escalated, escalated.State);
+
+        // Other participants and other organisations find nothing.
+        var otherMentee = await fixture.SignInAsync(w.Pair.OtherMentee);
+        var outsider = await fixture.SignInAsync(w.Pair.School.Outsider);
+        foreach (var client in new[] { otherMentee, outsider, w.Mentor })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Path(w, reported.Id))).StatusCode);
+            Assert.Empty((await client.GetFromJsonAsync<Paged<MyConcernView>>("/api/v1/concerns/mine", Json.Options))!.Items);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/programs/{w.Pair.ProgramId}/concerns")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync($"/api/v1/programs/{w.Pair.ProgramId}/concerns", new { category = "Other", description = Description })).StatusCode);
+
+        // Withdrawn, the lead no longer reads it.
+        Assert.Equal(HttpStatusCode.NoContent, (await w.Coordinator.DeleteAsync($"/api/v1/organisations/{organisation}/safeguarding-leads/{w.Staff.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.StaffClient.GetAsync(Path(w, reported.Id))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AConcernUnacknowledgedForTwoWorkingDaysRemindsItsHandlersOnce()
+    {
+        var w = await WorldAsync();
+        var waiting = await ReportAsync(w);
+        var acknowledged = await ReportAsync(w, "NoShow", aboutMentor: false);
+        await StepAsync(w.Coordinator, Path(w, acknowledged.Id, "/acknowledge"), new { });
+        Task<int> RunAsync() => fixture.WithScopeAsync(s => s.GetRequiredService<RemindUnacknowledgedConcerns>().RunAsync());
+        int Reminders(List<NotificationView> notes) => notes.Count(n => n.Title.StartsWith("Waiting for acknowledgement", StringComparison.Ordinal));
+
+        // Reported on Monday 09:00 UTC: due on Wednesday 09:00.
+        fixture.Clock.Advance(TimeSpan.FromHours(47.9));
+        Assert.Equal(0, await RunAsync());
+        fixture.Clock.Advance(TimeSpan.FromHours(0.2));
+        var runs = await Task.WhenAll(RunAsync(), RunAsync());
+        Assert.Equal(1, runs.Sum());
+        Assert.Equal(0, await RunAsync());
+
+        var coordinatorNotes = await NotificationsAsync(w.Coordinator);
+        Assert.Equal(1, Reminders(coordinatorNotes));
+        Assert.Equal($"/programs/{w.Pair.ProgramId}/concerns/{waiting.Id}", coordinatorNotes.Single(n => n.Title.StartsWith("Waiting", StringComparison.Ordinal)).Link);
+        Assert.Contains(await fixture.OutboxForAsync(w.Pair.School.Coordinator.Email), e => e.Subject.StartsWith("Waiting for acknowledgement", StringComparison.Ordinal));
+        Assert.Equal(0, Reminders(await NotificationsAsync(w.Mentor)));
+        Assert.Equal(0, Reminders(await NotificationsAsync(w.Mentee)));
+        var listed = (await w.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{w.Pair.ProgramId}/concerns", Json.Options))!.Concerns.Items;
+        Assert.True(listed.Single(c => c.Id == waiting.Id).Overdue);
+        Assert.False(listed.Single(c => c.Id == acknowledged.Id).Overdue);
+    }
+
+    [Fact]
+    public void TwoWorkingDaysSkipTheWeekend()
+    {
+        Assert.Equal(new DateTime(2027, 2, 3, 9, 0, 0), WorkingDays.Add(new DateTime(2027, 2, 1, 9, 0, 0, DateTimeKind.Utc), 2));
+        Assert.Equal(new DateTime(2027, 2, 9, 15, 0, 0), WorkingDays.Add(new DateTime(2027, 2, 5, 15, 0, 0, DateTimeKind.Utc), 2)); // Friday → Tuesday
+        Assert.Equal(new DateTime(2027, 2, 10, 0, 0, 0), WorkingDays.Add(new DateTime(2027, 2, 6, 10, 0, 0, DateTimeKind.Utc), 2)); // Saturday → Wednesday
+        Assert.Equal(DateTimeKind.Utc, WorkingDays.Add(new DateTime(2027, 2, 6, 10, 0, 0, DateTimeKind.Utc), 2).Kind);
+    }
+
+    [Fact]
+    public async Task BadInputAndStepsOutOfOrderGetProblemDetailsNeverA500()
+    {
+        var w = await WorldAsync();
+        var programPath = $"/api/v1/programs/{w.Pair.ProgramId}/concerns";
+        async Task Expect(HttpStatusCode status, Task<HttpResponseMessage> call, string? field = null)
+        {
+            var response = await call;
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(status == response.StatusCode, $"{(int)response.StatusCode} {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            if (field is not null)
+            {
+                Assert.Contains(field, body, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        await Expect(HttpStatusCode.BadRequest, w.Mentee.PostAsJsonAsync(programPath, new { category = "Conflict", description = "short" }), "description");
+        await Expect(HttpStatusCode.BadRequest, w.Mentee.PostAsJsonAsync(programPath, new { category = "Bullying", description = Description }));
+        await Expect(HttpStatusCode.BadRequest, w.Mentee.PostAsJsonAsync(programPath, new { description = Description }), "category");
+        await Expect(HttpStatusCode.BadRequest, w.Mentee.PostAsJsonAsync(programPath, new { category = "Other", description = Description, subjectUserId = w.Pair.School.Outsider.Id }), "subjectUserId");
+        await Expect(HttpStatusCode.BadRequest, w.Mentee.PostAsJsonAsync(programPath, new { category = "Other", description = Description, subjectUserId = w.Pair.Mentee.Id }), "subjectUserId");
+        var secondPair = await w.Pair.SecondPairAsync();
+        await Expect(HttpStatusCode.BadRequest, w.Mentee.PostAsJsonAsync(programPath, new { category = "Other", description = Description, relationshipId = secondPair }), "relationshipId");
+        await Expect(HttpStatusCode.NotFound, w.Mentee.PostAsJsonAsync($"/api/v1/programs/{Guid.NewGuid()}/concerns", new { category = "Other", description = Description }));
+        var organisationCoordinator = await fixture.Tandem.CreateUserAsync("Olga Coordinator");
+        await fixture.Tandem.AddMemberAsync(w.Pair.School.Organisation.Id, organisationCoordinator, OrganisationRole.Coordinator);
+        await Expect(HttpStatusCode.Forbidden, (await fixture.SignInAsync(organisationCoordinator)).PostAsJsonAsync(programPath, new { category = "Other", description = Description }));
+        await Expect(HttpStatusCode.NotFound, (await fixture.SignInAsync(w.Pair.School.Outsider)).PostAsJsonAsync(programPath, new { category = "Other", description = Description }));
+        await Expect(HttpStatusCode.BadRequest, w.Coordinator.GetAsync($"{programPath}?page=0"), "page");
+        await Expect(HttpStatusCode.BadRequest, w.Mentee.GetAsync("/api/v1/concerns/mine?pageSize=1000"), "pageSize");
+
+        var reported = await ReportAsync(w);
+        await Expect(HttpStatusCode.Conflict, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/resolve"), new { note = "too soon" }));
+        await Expect(HttpStatusCode.Conflict, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/mediation/record"), new { note = "nothing scheduled" }));
+        await Expect(HttpStatusCode.NotFound, w.Coordinator.PostAsJsonAsync(Path(w, Guid.NewGuid(), "/acknowledge"), new { }));
+        await StepAsync(w.Coordinator, Path(w, reported.Id, "/acknowledge"), new { });
+        await Expect(HttpStatusCode.Conflict, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/acknowledge"), new { }));
+        await Expect(HttpStatusCode.BadRequest, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/resolve"), new { note = "" }), "note");
+        await Expect(HttpStatusCode.BadRequest, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/mediation"), new { mediatorUserId = w.Pair.Mentee.Id, startsAt = Now.AddDays(1) }), "mediatorUserId");
+        await Expect(HttpStatusCode.BadRequest, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/mediation"), new { mediatorUserId = w.Pair.Mentor.Id, startsAt = Now.AddDays(1) }), "mediatorUserId");
+        await Expect(HttpStatusCode.BadRequest, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/mediation"), new { mediatorUserId = w.Staff.Id, startsAt = Now.AddDays(-1) }), "startsAt");
+        await Expect(HttpStatusCode.BadRequest, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/mediation"), new { startsAt = Now.AddDays(1) }), "mediatorUserId");
+        await Expect(HttpStatusCode.NotFound, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/mediation"), new { mediatorUserId = w.Staff.Id, startsAt = Now.AddDays(1) }).ContinueWith(_ => w.Mentee.GetAsync(Path(w, reported.Id))).Unwrap());
+        await Expect(HttpStatusCode.BadRequest, w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/resolve"), new { note = new string('x', Concern.NoteMax + 1) }), "note");
+    }
+}
