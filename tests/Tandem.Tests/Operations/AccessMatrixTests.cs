@@ -136,6 +136,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /programs/{ProgramId:guid}/concerns"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/concerns/{ConcernId:guid}"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/concerns/{ConcernId:guid}"] = Access.SignedIn,
+        ["GET /organisations/{OrganisationId:guid}/safeguarding-leads"] = Access.SignedIn,
+        ["POST /organisations/{OrganisationId:guid}/safeguarding-leads"] = Access.SignedIn,
 
         // Matching: setup, drafts, adjustments, publishing (coordinators only; tested in Matching/)
         ["GET /api/v1/programs/{programId:guid}/matching/setup"] = Access.SignedIn,

@@ -15,7 +15,7 @@ public sealed class ConcernNotices(TandemDb db, ConcernAccess access, Notify not
     {
         var program = await ProgramNameAsync(concern.ProgramId, ct);
         var handlers = await access.HandlersAsync(concern.ProgramId, concern.OrganisationId, concern.IsSafeguarding, concern.SubjectUserId, ct);
-        var kind = concern.IsSafeguarding ? "safeguarding report" : $"concern ({Category(concern.Category)})";
+        var kind = concern.IsSafeguarding ? "safeguarding report" : $"concern ({ConcernText.Category(concern.Category).ToLowerInvariant()})";
         var messages = handlers.Select(id => new NotificationMessage(id, $"New {kind} in {program}",
             $"A {kind} was reported in {program} on {concern.ReportedAt:d MMM yyyy, HH:mm} UTC. Acknowledge it by {concern.AcknowledgeBy:d MMM yyyy, HH:mm} UTC.",
             Link(concern))).ToList();
@@ -71,12 +71,4 @@ public sealed class ConcernNotices(TandemDb db, ConcernAccess access, Notify not
         db.Programs.Where(p => p.Id == programId).Select(p => p.Name).SingleAsync(ct);
 
     private static string Link(Concern concern) => $"/programs/{concern.ProgramId}/concerns/{concern.Id}";
-
-    public static string Category(ConcernCategory category) => category switch
-    {
-        ConcernCategory.Conflict => "conflict",
-        ConcernCategory.NoShow => "no-show",
-        ConcernCategory.Safeguarding => "safeguarding",
-        _ => "other",
-    };
 }

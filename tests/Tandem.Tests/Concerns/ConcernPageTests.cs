@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tandem.Features.Concerns;
+using Tandem.Features.Organisations;
+using Tandem.Infrastructure.Paging;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Concerns;
+
+/// <summary>The concern pages as a browser without JavaScript drives them.</summary>
+public sealed class ConcernPageTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    [Fact]
+    public async Task AnOrganisationCoordinatorDesignatesASafeguardingLeadOnTheLeadsPageWhoThenHandlesTheReport()
+    {
+        var pair = await fixture.PairAsync();
+        var lead = await fixture.Tandem.CreateUserAsync("Lee Lead");
+        await fixture.Tandem.AddMemberAsync(pair.School.Organisation.Id, lead, OrganisationRole.Member);
+        var leadsPage = $"/organisations/{pair.School.Organisation.Id}/safeguarding-leads";
+
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Http.GetAsync(leadsPage)).StatusCode);
+        var reported = await mentee.SubmitAsync("/concerns", "report", [
+            new("program", pair.ProgramId.ToString()), new("category", "Safeguarding"), new("about", ""),
+            new("description", "Someone in our group talks about being hurt at home.")]);
+        Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
+        Assert.Contains("Your concern was sent", await reported.Content.ReadAsStringAsync());
+
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        Assert.Contains("No one is designated", await coordinator.Http.GetStringAsync(leadsPage));
+        Assert.Contains("No concerns reported that you handle.", await coordinator.Http.GetStringAsync($"/programs/{pair.ProgramId}/concerns"));
+        var designated = await coordinator.SubmitAsync(leadsPage, "designate", [new("member", lead.Id.ToString())]);
+        Assert.Contains("Lee Lead is now a safeguarding lead.", await designated.Content.ReadAsStringAsync());
+
+        var asLead = await fixture.SignInAsync(lead);
+        var concern = Assert.Single((await asLead.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{pair.ProgramId}/concerns", Json.Options))!.Concerns.Items);
+        var leadPages = await fixture.SignInPagesAsync(lead);
+        var page = $"/programs/{pair.ProgramId}/concerns/{concern.Id}";
+        Assert.Contains("hurt at home", await leadPages.Http.GetStringAsync(page));
+        var acknowledged = await leadPages.SubmitAsync(page, "acknowledge", [new("note", "")]);
+        Assert.Contains("Acknowledged. The reporter sees it.", await acknowledged.Content.ReadAsStringAsync());
+        var empty = await leadPages.SubmitAsync(page, "resolve", [new("note", "  ")]);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+
+        var withdrawn = await coordinator.SubmitAsync(leadsPage, "withdraw", [new("lead", lead.Id.ToString())]);
+        Assert.Contains("Lee Lead is no longer a safeguarding lead.", await withdrawn.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await leadPages.Http.GetAsync(page)).StatusCode);
+        Assert.Empty((await pair.Coordinator.GetFromJsonAsync<Paged<SafeguardingLeadView>>($"/api/v1/organisations/{pair.School.Organisation.Id}/safeguarding-leads", Json.Options))!.Items);
+    }
+}
