@@ -10,6 +10,7 @@ using Tandem.Features.DataRepairs;
 using Tandem.Features.Demo;
 using Tandem.Features.Matching;
 using Tandem.Features.Engagement;
+using Tandem.Features.Exports;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
@@ -70,6 +71,7 @@ public static class TandemApp
         services.AddTandemEngagement();
         services.AddTandemMeetings();
         services.AddTandemConcerns();
+        services.AddTandemExports();
         return builder;
     }
 
@@ -131,6 +133,7 @@ public static class TandemApp
         features.MapEngagement();
         features.MapMeetings();
         features.MapConcerns();
+        features.MapExports();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -43,6 +43,8 @@ public sealed class FeatureReferenceTests
         // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the
         // reporter's relationships; handlers and the reporter are notified.
         ["Concerns"] = ["Notifications", "Organisations", "Programs", "Relationships"],
+        // Coordinators download the program's participants, relationships, meetings and check-ins.
+        ["Exports"] = ["CheckIns", "Meetings", "Programs", "Relationships"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
     };

@@ -84,6 +84,7 @@ public sealed class ParticipantWorld : IAsyncLifetime
         RouteValues["ruleId"] = Guid.NewGuid().ToString();
         RouteValues["role"] = "mentee";
         RouteValues["version"] = "1";
+        RouteValues["kind"] = "participants";
         Document = (await Factory.AnonymousClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
     }
 
@@ -147,6 +148,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
         "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
+        "ExportProgramData",
     ];
 
     /// <summary>

@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Exports;
+
+public static class ExportEndpoints
+{
+    public static IServiceCollection AddTandemExports(this IServiceCollection services) => services
+        .AddScoped<ExportProgramData>();
+
+    public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/v1/programs/{programId:guid}/exports").WithTags("Exports").RequireAuthorization()
+            .MapGet("/{kind}", Export).WithName("ExportProgramData")
+            .WithDescription("kind: participants, relationships, meetings or check-ins; format: csv (default, UTF-8 with a byte-order mark) or xlsx. "
+                + "Coordinators only. Text cells starting with = + - @ are prefixed with an apostrophe so no spreadsheet runs them as formulas.");
+        return app;
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
+        Guid programId, string kind, ClaimsPrincipal user, ExportProgramData useCase, CancellationToken ct, string? format = null)
+    {
+        if (ExportCells.KindOf(kind) is not { } exportKind)
+        {
+            return new Tandem.Infrastructure.Problems.NotFound("There is no such export: ask for participants, relationships, meetings or check-ins.").ToProblem();
+        }
+        if (ExportCells.FormatOf(format) is not { } fileFormat)
+        {
+            return Invalid.Field("format", "Ask for format=csv or format=xlsx.").ToProblem();
+        }
+        var outcome = await useCase.RunAsync(Actor.From(user), programId, exportKind, ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+        var bytes = await ExportWriter.WriteAsync(outcome.Value!, fileFormat, ct);
+        return TypedResults.File(bytes, ExportWriter.ContentType(fileFormat), $"{ExportCells.Slug(exportKind)}.{fileFormat.ToString().ToLowerInvariant()}");
+    }
+}
