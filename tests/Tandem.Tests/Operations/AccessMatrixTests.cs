@@ -166,6 +166,10 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /notifications"] = Access.SignedIn,
         ["POST /notifications"] = Access.SignedIn,
 
+        // Exports: the program's coordinators only (tested in Exports/)
+        ["GET /api/v1/programs/{programId:guid}/exports/{kind}"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/exports"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/exports"] = Access.SignedIn,
         // Check-ins and engagement health (pair and coordinator rules tested in CheckIns/ and Engagement/)
         ["GET /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,
         ["POST /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,
