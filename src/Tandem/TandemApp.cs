@@ -17,6 +17,7 @@ using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -72,6 +73,7 @@ public static class TandemApp
         services.AddTandemMeetings();
         services.AddTandemConcerns();
         services.AddTandemExports();
+        services.AddTandemSurveys();
         return builder;
     }
 
@@ -134,6 +136,7 @@ public static class TandemApp
         features.MapMeetings();
         features.MapConcerns();
         features.MapExports();
+        features.MapSurveys();
         app.MapRazorComponents<App>();
         return app;
     }

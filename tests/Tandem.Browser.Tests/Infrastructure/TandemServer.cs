@@ -40,6 +40,7 @@ public class TandemServer : IAsyncLifetime
             builder.UseSetting("Engagement:RemindersEnabled", "false");
             builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
             builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
+            builder.UseSetting("Surveys:Enabled", "false");
             builder.ConfigureLogging(logging => logging.AddProvider(log));
             if (clock is not null)
             {

@@ -45,6 +45,9 @@ public sealed class FeatureReferenceTests
         ["Concerns"] = ["Notifications", "Organisations", "Programs", "Relationships"],
         // Coordinators download the program's participants, relationships, meetings and check-ins.
         ["Exports"] = ["CheckIns", "Meetings", "Programs", "Relationships"],
+        // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
+        // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
+        ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
     };

@@ -53,6 +53,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Engagement:RemindersEnabled", "false");
         builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
         builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
+        builder.UseSetting("Surveys:Enabled", "false");
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
 

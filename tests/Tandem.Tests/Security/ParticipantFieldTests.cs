@@ -81,6 +81,14 @@ public sealed class ParticipantWorld : IAsyncLifetime
         RouteValues["enrolmentId"] = other.EnrolmentId.ToString();
         RouteValues["userId"] = other.User.Id.ToString();
         RouteValues["requestId"] = Guid.NewGuid().ToString();
+        var survey = await FirstIdAsync(await Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/surveys", new { template = "NeedsAssessment" }));
+        (await Coordinator.PostAsync($"/api/v1/surveys/{survey}/send", Json.Empty())).EnsureSuccessStatusCode();
+        RouteValues["surveyId"] = survey.ToString();
+        RouteValues["surveyInvitationId"] = (await FirstIdAsync(await Mentee.Client.GetAsync("/api/v1/me/surveys"))).ToString();
+        (await Mentee.Client.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/suggestions", new { text = "Fields test suggestion" })).EnsureSuccessStatusCode();
+        var suggestion = await FirstIdAsync(await Coordinator.GetAsync($"/api/v1/programs/{program.Program.Id}/suggestions"));
+        (await Coordinator.PostAsJsonAsync($"/api/v1/suggestions/{suggestion}/answer", new { answer = "Fields test answer" })).EnsureSuccessStatusCode();
+        RouteValues["suggestionId"] = suggestion.ToString();
         RouteValues["ruleId"] = Guid.NewGuid().ToString();
         RouteValues["role"] = "mentee";
         RouteValues["version"] = "1";
@@ -130,6 +138,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMeetings", "ProposeMeeting", "SuggestMeetingTimes", "GetMeeting", "RespondToMeeting", "MoveMeeting", "CancelMeeting",
         "GetCalendarFeed", "CreateCalendarFeed", "RevokeCalendarFeed",
         "ReportConcern", "ListMyConcerns",
+        "ListMySurveys", "GetMySurvey", "AnswerSurvey", "MakeSuggestion", "ListAnsweredSuggestions",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
@@ -149,6 +158,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
         "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
         "ExportProgramData",
+        "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults",
+        "ListSuggestions", "AnswerSuggestion",
     ];
 
     /// <summary>
@@ -201,6 +212,15 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // no one it is about (ADR 23; Concerns/ConcernPrivacyTests).
         ["MyConcernView"] = "id programId programName category state reportedAt steps",
         ["MyConcernStep"] = "step at",
+        // Surveys the reader was asked to answer: no other respondent, no count, no result.
+        ["MySurveySummary"] = "id title programId programName anonymous answered canAnswer invitedAt closesOn",
+        // myAnswers: the reader's own answers to a named survey only (an anonymous answer is linked to nobody).
+        ["MySurveyForm"] = "id title intro programId programName anonymous answered canAnswer closesOn questions myAnswers",
+        ["SurveyQuestion"] = "id type prompt help options required",
+        ["SurveyAnswered"] = "id anonymous message",
+        ["SuggestionReceived"] = "programId anonymous message",
+        // What the coordinators published: the suggestion's text and their answer, never who made it or when.
+        ["PublicSuggestionView"] = "id text answer answeredOn",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];

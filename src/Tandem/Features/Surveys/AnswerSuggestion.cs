@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Surveys;
+
+/// <summary>
+/// A coordinator answers a suggestion publicly: the suggestion and the answer are shown to everyone in the program,
+/// who are told in the app (and by e-mail, their preference). Answering again corrects the answer, telling nobody.
+/// </summary>
+public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, Notify notify, TimeProvider clock)
+{
+    public async Task<Outcome<SuggestionView>> RunAsync(Actor actor, Guid suggestionId, AnswerSuggestionRequest request, CancellationToken ct = default)
+    {
+        var suggestion = await db.Set<Suggestion>().SingleOrDefaultAsync(s => s.Id == suggestionId, ct);
+        if (suggestion is null || !await programs.Visible(actor).AnyAsync(p => p.Id == suggestion.ProgramId, ct))
+        {
+            return new NotFound("No suggestion with this id is visible to you.");
+        }
+        var found = await programs.FindManagedAsync(actor, suggestion.ProgramId, ct, "Only the program's coordinators answer its suggestions.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var answer = request.Answer?.Trim() ?? "";
+        if (answer.Length < 2 || answer.Length > Suggestion.AnswerMax)
+        {
+            return Invalid.Field("answer", $"Write the answer in 2 to {Suggestion.AnswerMax} characters.");
+        }
+        var first = suggestion.Answer is null;
+        var now = clock.GetUtcNow().UtcDateTime;
+        suggestion.AnswerPublicly(answer, actor.UserId, now);
+        await db.SaveChangesAsync(ct);
+        if (first)
+        {
+            var people = await db.Enrolments.Where(e => e.ProgramId == suggestion.ProgramId && e.UserId != actor.UserId)
+                .Select(e => e.UserId).Distinct().ToListAsync(ct);
+            var program = found.Value!;
+            await notify.RunAsync(people.Select(p => new NotificationMessage(p, $"A suggestion was answered in {program.Name}",
+                $"Suggestion: {Clip(suggestion.Text)}\nAnswer: {Clip(answer)}", $"/programs/{program.Id}/suggestions")).ToList(), ct);
+        }
+        var names = await db.Users.Where(u => u.Id == suggestion.AuthorUserId || u.Id == actor.UserId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return new SuggestionView(suggestion.Id, suggestion.ProgramId, suggestion.Text, suggestion.IsAnonymous,
+            suggestion.AuthorUserId is { } author ? names.GetValueOrDefault(author) : null, suggestion.Week, suggestion.SubmittedAt,
+            suggestion.Answer, suggestion.AnsweredAt, names.GetValueOrDefault(actor.UserId));
+    }
+
+    private static string Clip(string text) => text.Length <= 300 ? text : text[..299] + "…";
+}

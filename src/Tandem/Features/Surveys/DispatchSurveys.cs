@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+
+namespace Tandem.Features.Surveys;
+
+public sealed record SurveyRun(int Opened, int Invited, int Reminded, int Closed);
+
+/// <summary>
+/// The survey job, one tick: opens scheduled surveys whose time came (their date, the program half-way between its
+/// start and end, the program closed) and asks their audience; asks the members of each pair after a meeting is
+/// checked in as held (pulse); sends one reminder to those who have not answered after the survey's reminder
+/// delay; and closes surveys past their last day. Each survey is claimed for a lease (and a scheduled one opened
+/// only by the node whose status change wins), so two nodes never ask or remind the same person twice.
+/// </summary>
+public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptions<SurveyOptions> options, TimeProvider clock)
+{
+    public async Task<SurveyRun> RunAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var closed = await db.Set<Survey>()
+            .Where(s => s.Status != SurveyStatus.Closed && s.Status != SurveyStatus.Draft && s.ClosesOn != null && s.ClosesOn < today)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SurveyStatus.Closed).SetProperty(s => s.ClosedAt, now).SetProperty(s => s.UpdatedAt, now), ct);
+
+        var opened = 0;
+        var invited = 0;
+        var due = await db.Set<Survey>().Where(s => s.Status == SurveyStatus.Scheduled)
+            .Join(db.Programs, s => s.ProgramId, p => p.Id, (s, p) => new { s.Id, s.Trigger, s.SendOn, p.Status, p.StartsOn, p.EndsOn })
+            .ToListAsync(ct);
+        foreach (var candidate in due.Where(d => d.Trigger switch
+        {
+            SurveyTrigger.OnDate => d.SendOn <= today,
+            SurveyTrigger.ProgramHalfway => d.StartsOn is { } start && d.EndsOn is { } end && start.AddDays((end.DayNumber - start.DayNumber) / 2) <= today,
+            SurveyTrigger.ProgramClosed => d.Status == ProgramStatus.Closed,
+            _ => false,
+        }))
+        {
+            var won = await db.Set<Survey>().Where(s => s.Id == candidate.Id && s.Status == SurveyStatus.Scheduled)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SurveyStatus.Open).SetProperty(s => s.OpenedAt, now).SetProperty(s => s.UpdatedAt, now), ct);
+            if (won == 0)
+            {
+                continue;
+            }
+            opened++;
+            var survey = await db.Set<Survey>().AsNoTracking().SingleAsync(s => s.Id == candidate.Id, ct);
+            invited += await dispatch.InviteAudienceAsync(survey, ct);
+        }
+
+        var reminded = 0;
+        var open = await db.Set<Survey>().AsNoTracking()
+            .Where(s => s.Status == SurveyStatus.Open && (s.Trigger == SurveyTrigger.AfterEachMeeting || s.RemindAfterDays != null))
+            .Select(s => s.Id).ToListAsync(ct);
+        foreach (var surveyId in open)
+        {
+            var until = now + options.Value.ClaimLease;
+            var claimed = await db.Set<Survey>().Where(s => s.Id == surveyId && (s.ClaimedUntil == null || s.ClaimedUntil < now))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.ClaimedUntil, until), ct);
+            if (claimed == 0)
+            {
+                continue;
+            }
+            var survey = await db.Set<Survey>().AsNoTracking().SingleAsync(s => s.Id == surveyId, ct);
+            if (survey.Trigger == SurveyTrigger.AfterEachMeeting)
+            {
+                invited += await AskAfterMeetingsAsync(survey, ct);
+            }
+            if (survey.RemindAfterDays is { } days)
+            {
+                var before = now.AddDays(-days);
+                var unanswered = await db.Set<SurveyInvitation>()
+                    .Where(i => i.SurveyId == surveyId && !i.Answered && i.RemindedAt == null && i.InvitedAt <= before)
+                    .ToListAsync(ct);
+                foreach (var invitation in unanswered)
+                {
+                    invitation.MarkReminded(now);
+                }
+                await db.SaveChangesAsync(ct);
+                await dispatch.RemindAsync(survey, unanswered, ct);
+                reminded += unanswered.Count;
+            }
+            await db.Set<Survey>().Where(s => s.Id == surveyId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ClaimedUntil, (DateTime?)null), ct);
+        }
+        return new SurveyRun(opened, invited, reminded, closed);
+    }
+
+    /// <summary>The members (in the audience) of each pair whose meeting someone checked in as held since the survey opened, once per meeting.</summary>
+    private async Task<int> AskAfterMeetingsAsync(Survey survey, CancellationToken ct)
+    {
+        if (survey.ProgramId is not { } programId || survey.OpenedAt is not { } since)
+        {
+            return 0;
+        }
+        var roles = survey.Audience().ToList();
+        var held = await db.Set<CheckIn>().Where(c => c.Happened && c.CreatedAt >= since)
+            .Join(db.Set<Relationship>().Where(r => r.ProgramId == programId), c => c.RelationshipId, r => r.Id, (c, r) => new { c.RelationshipId, Occasion = c.MeetingId ?? c.Id })
+            .Distinct().ToListAsync(ct);
+        if (held.Count == 0)
+        {
+            return 0;
+        }
+        var relationshipIds = held.Select(h => h.RelationshipId).Distinct().ToList();
+        var members = await db.Set<RelationshipMember>().Where(m => relationshipIds.Contains(m.RelationshipId) && roles.Contains(m.Role))
+            .Select(m => new { m.RelationshipId, m.UserId, m.Role }).ToListAsync(ct);
+        var occasions = held.Select(h => h.Occasion).Distinct().ToList();
+        var asked = (await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && occasions.Contains(i.Occasion))
+            .Select(i => new { i.UserId, i.Occasion }).ToListAsync(ct)).ToHashSet();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var fresh = (from h in held
+                     join m in members on h.RelationshipId equals m.RelationshipId
+                     where !asked.Contains(new { m.UserId, h.Occasion })
+                     select new SurveyInvitation(survey.Id, m.UserId, m.Role, h.Occasion, now))
+            .DistinctBy(i => (i.UserId, i.Occasion)).ToList();
+        return await dispatch.InviteAsync(survey, fresh, ct);
+    }
+}

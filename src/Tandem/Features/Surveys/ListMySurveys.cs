@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Surveys;
+
+/// <summary>The surveys the reader was asked to answer: those still to answer first, then the newest.</summary>
+public sealed class ListMySurveys(TandemDb db, SurveyAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<Paged<MySurveySummary>>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
+    {
+        var paging = PageRequest.Clamp(page, pageSize);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var mine = access.MyInvitations(actor).Join(db.Set<Survey>(), i => i.SurveyId, s => s.Id, (i, s) => new { i, s })
+            .Where(x => x.s.Status != SurveyStatus.Draft);
+        var total = await mine.CountAsync(ct);
+        var items = await mine
+            .OrderBy(x => x.i.Answered || x.s.Status == SurveyStatus.Closed).ThenByDescending(x => x.i.InvitedAt).ThenByDescending(x => x.i.Id)
+            .Page(paging)
+            .Select(x => new MySurveySummary(x.i.Id, x.s.Title, x.s.ProgramId, db.Programs.Where(p => p.Id == x.s.ProgramId).Select(p => p.Name).FirstOrDefault(),
+                x.s.Anonymous, x.i.Answered, !x.i.Answered && x.s.Status == SurveyStatus.Open && (x.s.ClosesOn == null || x.s.ClosesOn >= today),
+                x.i.InvitedAt, x.s.ClosesOn))
+            .ToListAsync(ct);
+        return paging.Of(items, total);
+    }
+}

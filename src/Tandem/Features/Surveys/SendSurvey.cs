@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Surveys;
+
+/// <summary>
+/// A coordinator sends a draft survey. With the "Now" trigger everyone in its audience is asked at once; after each
+/// meeting, the members of each pair are asked when their meeting is checked in as held; on a date, half-way or at
+/// the program's close, the survey waits (Scheduled) and the survey job opens it when the time comes.
+/// </summary>
+public sealed class SendSurvey(TandemDb db, SurveyAccess access, SurveyDispatch dispatch, TimeProvider clock)
+{
+    public async Task<Outcome<SurveyView>> RunAsync(Actor actor, Guid surveyId, CancellationToken ct = default)
+    {
+        var found = await access.FindManagedAsync(actor, surveyId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var survey = found.Value!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!survey.Send(now))
+        {
+            return new Conflict($"This survey has already been sent (it is {survey.Status}).");
+        }
+        // The status changes only if it is still a draft: of two coordinators pressing Send, one sends.
+        var claimed = await db.Set<Survey>().Where(s => s.Id == survey.Id && s.Status == SurveyStatus.Draft)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, survey.Status)
+                .SetProperty(s => s.SentAt, survey.SentAt)
+                .SetProperty(s => s.OpenedAt, survey.OpenedAt)
+                .SetProperty(s => s.UpdatedAt, survey.UpdatedAt), ct);
+        if (claimed == 0)
+        {
+            return new Conflict("This survey has just been sent by someone else.");
+        }
+        db.ChangeTracker.Clear();
+        survey = await db.Set<Survey>().AsNoTracking().SingleAsync(s => s.Id == surveyId, ct);
+        if (survey.Trigger == SurveyTrigger.Now)
+        {
+            await dispatch.InviteAudienceAsync(survey, ct);
+        }
+        var (invited, answered) = await access.CountsAsync(survey.Id, ct);
+        return survey.ToView(invited, answered);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Surveys;
+
+/// <summary>
+/// Who builds, sends and reads the results of a survey: the coordinators who manage its program (or, for a survey
+/// without a program, its organisation's coordinators) and administrators. Participants never see a survey as
+/// such, only their own invitations to answer it.
+/// </summary>
+public sealed class SurveyAccess(TandemDb db, ProgramAccess programs)
+{
+    public IQueryable<Survey> Managed(Actor actor)
+    {
+        if (actor.IsAdministrator)
+        {
+            return db.Set<Survey>();
+        }
+        var managedPrograms = db.Programs.Where(programs.Manageable(actor)).Select(p => p.Id);
+        var coordinated = db.OrganisationMemberships
+            .Where(m => m.UserId == actor.UserId && m.Role == OrganisationRole.Coordinator).Select(m => m.OrganisationId);
+        return db.Set<Survey>().Where(s => s.ProgramId != null ? managedPrograms.Contains(s.ProgramId.Value) : coordinated.Contains(s.OrganisationId));
+    }
+
+    public async Task<Outcome<Survey>> FindManagedAsync(Actor actor, Guid surveyId, CancellationToken ct) =>
+        await Managed(actor).SingleOrDefaultAsync(s => s.Id == surveyId, ct) is { } survey
+            ? survey
+            : new NotFound("No survey with this id is visible to you.");
+
+    /// <summary>The reader's own invitations.</summary>
+    public IQueryable<SurveyInvitation> MyInvitations(Actor actor) => db.Set<SurveyInvitation>().Where(i => i.UserId == actor.UserId);
+
+    public async Task<(int Invited, int Answered)> CountsAsync(Guid surveyId, CancellationToken ct)
+    {
+        var counts = await db.Set<SurveyInvitation>().Where(i => i.SurveyId == surveyId)
+            .GroupBy(i => i.Answered).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        return (counts.Sum(c => c.Count), counts.Where(c => c.Key).Sum(c => c.Count));
+    }
+}

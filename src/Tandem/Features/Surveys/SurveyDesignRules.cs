@@ -1,0 +1,119 @@
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Surveys;
+
+/// <summary>The rules a survey's design keeps, shared by building and changing it.</summary>
+public static class SurveyDesignRules
+{
+    public static Outcome<SurveyDesign> Check(SaveSurveyRequest request, SurveyTemplate? template, TimeProvider clock, Survey? current = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var title = request.Title?.Trim() ?? current?.Title ?? template?.Title;
+        if (string.IsNullOrWhiteSpace(title) || title.Length < 2)
+        {
+            errors["title"] = ["A survey needs a title."];
+        }
+        var questions = request.Questions is { Count: > 0 } inputs
+            ? CheckQuestions(inputs, errors)
+            : current?.Questions() ?? template?.Questions ?? [];
+        if (questions.Count == 0 && !errors.Keys.Any(k => k.StartsWith("questions", StringComparison.Ordinal)))
+        {
+            errors["questions"] = ["A survey needs at least one question."];
+        }
+        var audience = request.Audience is { Count: > 0 } roles ? roles.Distinct().ToList() : current?.Audience().ToList() ?? template?.Audience.ToList() ?? [];
+        if (audience.Count == 0)
+        {
+            errors["audience"] = ["Choose who it goes to: Mentor, Mentee, Peer, Staff or Coordinator."];
+        }
+        var trigger = request.Trigger ?? current?.Trigger ?? template?.Trigger ?? SurveyTrigger.Now;
+        var sendOn = request.SendOn ?? current?.SendOn;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (trigger == SurveyTrigger.OnDate && sendOn is null)
+        {
+            errors["sendOn"] = ["Give the day it goes out."];
+        }
+        if (trigger == SurveyTrigger.OnDate && sendOn < today)
+        {
+            errors["sendOn"] = ["The day it goes out has passed; choose today or later, or send it now."];
+        }
+        var closesOn = request.ClosesOn ?? current?.ClosesOn;
+        if (closesOn < today || (trigger == SurveyTrigger.OnDate && closesOn < sendOn))
+        {
+            errors["closesOn"] = ["The last day to answer must be after the day it goes out."];
+        }
+        var remind = request.RemindAfterDays ?? current?.RemindAfterDays ?? template?.RemindAfterDays;
+        if (errors.Count > 0)
+        {
+            return new Invalid(errors);
+        }
+        return new SurveyDesign(
+            title!, string.IsNullOrWhiteSpace(request.Intro) ? current?.Intro : request.Intro.Trim(),
+            request.Anonymous ?? current?.Anonymous ?? template?.Anonymous ?? true,
+            questions, audience, trigger, trigger == SurveyTrigger.OnDate ? sendOn : null, closesOn,
+            remind is > 0 ? remind : null);
+    }
+
+    private static List<SurveyQuestion> CheckQuestions(List<SurveyQuestionInput> inputs, Dictionary<string, string[]> errors)
+    {
+        var questions = new List<SurveyQuestion>();
+        var used = inputs.Where(i => !string.IsNullOrWhiteSpace(i.Id)).Select(i => i.Id!.Trim()).ToList();
+        foreach (var duplicate in used.GroupBy(i => i).Where(g => g.Count() > 1))
+        {
+            errors["questions"] = [$"The question id '{duplicate.Key}' is used twice."];
+        }
+        var next = 1;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var input = inputs[i];
+            if (input is null)
+            {
+                errors[$"questions[{i}]"] = ["A question is missing."];
+                continue;
+            }
+            var type = input.Type ?? SurveyQuestionType.ShortText;
+            var options = (input.Options ?? []).Select(o => o?.Trim() ?? "").Where(o => o.Length > 0).ToList();
+            var hasOptions = SurveyAnswerSheet.HasOptions(type);
+            string? problem = null;
+            if (string.IsNullOrWhiteSpace(input.Prompt) || input.Prompt.Trim().Length > 500)
+            {
+                problem = "A question needs a prompt of up to 500 characters.";
+            }
+            else if (hasOptions && options.Count < 2)
+            {
+                problem = "A choice question needs at least two options.";
+            }
+            else if (!hasOptions && options.Count > 0)
+            {
+                problem = $"A {type} question has no options.";
+            }
+            else if (options.Any(o => o.Length > 200))
+            {
+                problem = "An option has at most 200 characters.";
+            }
+            else if (options.Distinct(StringComparer.OrdinalIgnoreCase).Count() != options.Count)
+            {
+                problem = "Each option must be different.";
+            }
+            if (problem is not null)
+            {
+                errors[$"questions[{i}]"] = [problem];
+                continue;
+            }
+            var id = input.Id?.Trim();
+            if (string.IsNullOrEmpty(id))
+            {
+                while (used.Contains($"q{next}"))
+                {
+                    next++;
+                }
+                id = $"q{next}";
+                used.Add(id);
+            }
+            questions.Add(new SurveyQuestion(id, type, input.Prompt.Trim(), string.IsNullOrWhiteSpace(input.Help) ? null : input.Help.Trim(), options, input.Required));
+        }
+        return questions;
+    }
+
+    public static IReadOnlyList<ProgramRole> AllRoles { get; } = Enum.GetValues<ProgramRole>();
+}

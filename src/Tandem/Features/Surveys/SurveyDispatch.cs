@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+
+namespace Tandem.Features.Surveys;
+
+/// <summary>
+/// Asks people to answer a survey: stores one invitation per person and occasion, then tells each of them in the
+/// app and by e-mail (their preference) through Notifications. Callers hold the survey (its status change or its
+/// claim) so that two nodes never invite the same people; the unique index is the last guard.
+/// </summary>
+public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider clock)
+{
+    /// <summary>Everyone enrolled in the program in the survey's audience roles who has not been asked yet.</summary>
+    public async Task<int> InviteAudienceAsync(Survey survey, CancellationToken ct)
+    {
+        if (survey.ProgramId is not { } programId)
+        {
+            return 0;
+        }
+        var roles = survey.Audience().ToList();
+        var people = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !e.User!.IsDisabled)
+            .Select(e => new { e.UserId, e.Role }).ToListAsync(ct);
+        var asked = await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && i.Occasion == Guid.Empty)
+            .Select(i => i.UserId).ToListAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var fresh = people.GroupBy(p => p.UserId).Where(g => !asked.Contains(g.Key))
+            .Select(g => new SurveyInvitation(survey.Id, g.Key, g.OrderBy(p => p.Role).First().Role, Guid.Empty, now))
+            .ToList();
+        return await InviteAsync(survey, fresh, ct);
+    }
+
+    public async Task<int> InviteAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct)
+    {
+        if (invitations.Count == 0)
+        {
+            return 0;
+        }
+        db.Set<SurveyInvitation>().AddRange(invitations);
+        await db.SaveChangesAsync(ct);
+        var (title, body) = Words(survey, reminder: false);
+        await notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, title, body, Link(i.Id))).ToList(), ct);
+        return invitations.Count;
+    }
+
+    public Task RemindAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct)
+    {
+        var (title, body) = Words(survey, reminder: true);
+        return notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, title, body, Link(i.Id))).ToList(), ct);
+    }
+
+    public static string Link(Guid invitationId) => $"/my/surveys/{invitationId}";
+
+    private static (string Title, string Body) Words(Survey survey, bool reminder)
+    {
+        var title = (reminder ? "Reminder: " : "A short survey: ") + survey.Title;
+        var privacy = survey.Anonymous
+            ? "Your answers are anonymous: they are stored with no link to you, and results are shown only for groups of at least five."
+            : "Your program's coordinators will see your name with your answers.";
+        var body = (reminder ? "You have not answered this survey yet. " : "") + $"It takes about a minute to answer. {privacy}"
+            + (survey.ClosesOn is { } closes ? $" Open until {closes:d MMMM yyyy}." : "");
+        return (title, body);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tandem.Features.Surveys;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Surveys;
+
+/// <summary>
+/// Anonymous means anonymous (issue 11, item 2; ADR 24): answering an anonymous survey or putting an anonymous
+/// suggestion in the box writes no row, in any table, that links it to the person, and results never show a group
+/// of fewer than five. The database is read table by table before and after, on SQLite and on PostgreSQL.
+/// </summary>
+public sealed class AnonymityTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    private static void AssertNothingIdentifies(DatabaseRows.Row row, Person person, Guid? invitationId, DateTime at)
+    {
+        var text = row.ToString();
+        var identifying = new List<string> { person.User.Id.ToString(), person.User.Email, person.User.DisplayName, "127.0.0.1", "::1", at.ToString("HH:mm") };
+        if (invitationId is { } id)
+        {
+            identifying.Add(id.ToString());
+        }
+        foreach (var value in identifying)
+        {
+            Assert.False(text.Contains(value, StringComparison.OrdinalIgnoreCase), $"{value} is stored with the anonymous answer: {text}");
+        }
+    }
+
+    [Fact]
+    public async Task AnAnonymousAnswerWritesOneUnlinkedRowAndOnlyFlipsTheHasAnsweredFlag()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 1, mentors: 0);
+        var survey = await world.CreateAsync(new { template = "MidPoint", trigger = "Now" });
+        Assert.True(survey.Anonymous);
+        await world.SendAsync(survey.Id);
+        var mentee = world.Mentees[0];
+        var invitation = (await SurveyProgram.MineAsync(mentee.Client))[0].Id;
+        world.Clock.Advance(new TimeSpan(0, 3, 17, 5)); // an answering time that would stand out in any row
+        var now = world.Clock.GetUtcNow().UtcDateTime;
+
+        var before = await world.WithScopeAsync(DatabaseRows.ReadAllAsync);
+        var answered = await SurveyProgram.AnswerAsync(mentee.Client, invitation, new { overall = 7, match = 4, often = 2, change = "More time" });
+        var after = await world.WithScopeAsync(DatabaseRows.ReadAllAsync);
+        var (added, changed, removed) = DatabaseRows.Diff(before, after);
+
+        answered.EnsureSuccessStatusCode();
+        Assert.Empty(removed);
+        // One row added in the whole database (no notification, outbox, session or audit row), the answer itself.
+        var answer = Assert.Single(added);
+        Assert.Equal("SurveyResponses", answer.Table);
+        Assert.Null(answer.Values["UserId"]);
+        Assert.Null(answer.Values["InvitationId"]);
+        Assert.Null(answer.Values["SubmittedAt"]);
+        Assert.Null(answer.Values["Role"]);
+        Assert.StartsWith("2027-02-01", answer.Values["Week"]); // the Monday of the week, no time
+        Assert.Contains("More time", answer.Values["AnswersJson"]);
+        AssertNothingIdentifies(answer, mentee, invitation, now);
+        // One row changed: the invitation's "has answered" flag, and nothing else on it (no time, no link).
+        var (was, isNow) = Assert.Single(changed);
+        Assert.Equal("SurveyInvitations", isNow.Table);
+        Assert.Equal(["Answered"], isNow.Values.Where(v => was.Values[v.Key] != v.Value).Select(v => v.Key));
+        Assert.Null(isNow.Values["AnsweredAt"]);
+        // The answer and the invitation share the survey's id and nothing else.
+        var shared = answer.Values.Values.OfType<string>().Select(v => v.ToLowerInvariant())
+            .Intersect(isNow.Values.Values.OfType<string>().Select(v => v.ToLowerInvariant()));
+        Assert.Equal([survey.Id.ToString()], shared);
+
+        // The respondent cannot read it back either, and a second answer is refused by the flag alone.
+        var form = await mentee.Client.GetFromJsonAsync<MySurveyForm>($"/api/v1/me/surveys/{invitation}", Json.Options);
+        Assert.True(form!.Answered);
+        Assert.Null(form.MyAnswers);
+        Assert.Equal(HttpStatusCode.Conflict, (await SurveyProgram.AnswerAsync(mentee.Client, invitation, new { overall = 1, match = 1, often = 1 })).StatusCode);
+        var results = await world.Coordinator.GetFromJsonAsync<SurveyResults>($"/api/v1/surveys/{survey.Id}/results", Json.Options);
+        Assert.False(results!.Shown);
+        Assert.DoesNotContain("More time", await world.Coordinator.GetStringAsync($"/api/v1/surveys/{survey.Id}/results"));
+    }
+
+    [Fact]
+    public async Task AnAnonymousSuggestionWritesOneRowWithNoAuthorAndNoTime()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 1, mentors: 0);
+        var mentee = world.Mentees[0];
+        world.Clock.Advance(new TimeSpan(0, 5, 43, 9));
+        var now = world.Clock.GetUtcNow().UtcDateTime;
+
+        var before = await world.WithScopeAsync(DatabaseRows.ReadAllAsync);
+        var made = await mentee.Client.PostAsJsonAsync($"/api/v1/programs/{world.Program.Id}/suggestions", new { text = "Could we meet in the library?" });
+        var after = await world.WithScopeAsync(DatabaseRows.ReadAllAsync);
+        var (added, changed, removed) = DatabaseRows.Diff(before, after);
+
+        made.EnsureSuccessStatusCode();
+        Assert.Empty(removed);
+        Assert.Empty(changed);
+        var suggestion = Assert.Single(added);
+        Assert.Equal("Suggestions", suggestion.Table);
+        Assert.Null(suggestion.Values["AuthorUserId"]);
+        Assert.Null(suggestion.Values["SubmittedAt"]);
+        AssertNothingIdentifies(suggestion, mentee, null, now);
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using Tandem.Features.Surveys;
+using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Relationships;
+
+namespace Tandem.Tests.Surveys;
+
+/// <summary>The program's suggestion box (issue 11, item 2): always open, anonymous by default, answered publicly to the program.</summary>
+public sealed class SuggestionBoxTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    [Fact]
+    public async Task TheBoxIsAlwaysOpenAndACoordinatorsPublicAnswerReachesTheWholeProgramWithoutTheAuthor()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 2, mentors: 1);
+        var (anonymous, named) = (world.Mentees[0], world.Mentees[1]);
+        var box = $"/api/v1/programs/{world.Program.Id}/suggestions";
+        var outsider = await factory.SignedInClientAsync(world.School.Outsider);
+        (await world.Coordinator.PostAsJsonAsync($"/api/v1/programs/{world.Program.Id}/status", new { status = "Closed" })).EnsureSuccessStatusCode();
+
+        (await anonymous.Client.PostAsJsonAsync(box, new { text = "More quiet rooms, please." })).EnsureSuccessStatusCode();
+        (await named.Client.PostAsJsonAsync(box, new { text = "Snacks at the socials", anonymous = false })).EnsureSuccessStatusCode();
+        var tooShort = await named.Client.PostAsJsonAsync(box, new { text = "" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsJsonAsync(box, new { text = "Let me in" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.Client.GetAsync(box)).StatusCode);
+        var inBox = (await world.Coordinator.GetFromJsonAsync<Paged<SuggestionView>>(box, Json.Options))!.Items;
+        Assert.Equal(2, inBox.Count);
+        var quiet = inBox.Single(s => s.Text == "More quiet rooms, please.");
+        Assert.True(quiet.Anonymous);
+        Assert.Null(quiet.AuthorName);
+        Assert.Null(quiet.SubmittedAt);
+        Assert.Equal("Mentee 1", inBox.Single(s => !s.Anonymous).AuthorName);
+        Assert.Empty((await anonymous.Client.GetFromJsonAsync<Paged<PublicSuggestionView>>($"{box}/answered", Json.Options))!.Items);
+
+        var refused = await anonymous.Client.PostAsJsonAsync($"/api/v1/suggestions/{quiet.Id}/answer", new { answer = "Yes" });
+        var answer = await world.Coordinator.PostAsJsonAsync($"/api/v1/suggestions/{quiet.Id}/answer", new { answer = "Room 12 is yours on Tuesdays." });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        answer.EnsureSuccessStatusCode();
+        foreach (var person in new[] { world.Mentors[0], named, anonymous })
+        {
+            var published = Assert.Single((await person.Client.GetFromJsonAsync<Paged<PublicSuggestionView>>($"{box}/answered", Json.Options))!.Items);
+            Assert.Equal(("More quiet rooms, please.", "Room 12 is yours on Tuesdays."), (published.Text, published.Answer));
+            var notice = (await PairingProgram.NoticesAsync(person.Client))[0];
+            Assert.StartsWith("A suggestion was answered", notice.Title);
+            Assert.Contains("Room 12", notice.Body);
+        }
+        Assert.DoesNotContain("Mentee", await named.Client.GetStringAsync($"{box}/answered"));
+    }
+}
