@@ -111,10 +111,11 @@ public class TandemServer : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
         // Every step here is a local round trip, but the suite shares two cores with the server, the
-        // database and other test classes, so a page can take a few seconds under load: allow 15 s for
-        // actions and for assertions alike (Playwright's 5 s assertion default failed a loaded CI run).
-        context.SetDefaultTimeout(15_000);
-        Assertions.SetDefaultExpectTimeout(15_000);
+        // database, other test classes and (in test.sh) the other database's browser suite, so a page can take
+        // several seconds under load: allow 30 s for actions and for assertions alike (Playwright's 5 s assertion
+        // default failed a loaded CI run, and 15 s failed a sign-in, password hashing included, at a load of 20).
+        context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
         // Chromium reports every script, style or frame the Content-Security-Policy blocked on the console.
         page.Console += (_, message) =>
