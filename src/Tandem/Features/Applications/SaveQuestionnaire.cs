@@ -83,12 +83,7 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
     {
         var errors = new Dictionary<string, string[]>();
         var questions = new List<Question>();
-        var used = inputs.Where(i => !string.IsNullOrWhiteSpace(i.Id)).Select(i => i.Id!.Trim()).ToList();
-        foreach (var duplicate in used.GroupBy(i => i).Where(g => g.Count() > 1))
-        {
-            errors["questions"] = [$"The question id '{duplicate.Key}' is used twice."];
-        }
-        var next = 1;
+        var ids = new QuestionIds(inputs.Select(i => i.Id), errors);
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
@@ -105,16 +100,7 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
                 errors[key] = [problem];
                 continue;
             }
-            var id = input.Id?.Trim();
-            if (string.IsNullOrEmpty(id))
-            {
-                while (used.Contains($"q{next}"))
-                {
-                    next++;
-                }
-                id = $"q{next}";
-                used.Add(id);
-            }
+            var id = ids.Assign(input.Id);
             questions.Add(new Question(id, type, input.Prompt.Trim(), string.IsNullOrWhiteSpace(input.Help) ? null : input.Help.Trim(),
                 options, input.Required, input.Private, input.Criterion));
         }

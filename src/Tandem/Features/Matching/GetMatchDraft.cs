@@ -12,8 +12,11 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
 {
     public const int MaxPageSize = 200;
 
+    /// <summary>The page size of a draft's proposals when none is asked for, and of the view a run answers with.</summary>
+    public const int DefaultPageSize = 50;
+
     /// <summary>The newest draft of the program when <paramref name="draftId"/> is null.</summary>
-    public async Task<Outcome<MatchDraftView>> RunAsync(Actor actor, Guid programId, Guid? draftId, int page = 1, int pageSize = 50, CancellationToken ct = default)
+    public async Task<Outcome<MatchDraftView>> RunAsync(Actor actor, Guid programId, Guid? draftId, int page = 1, int pageSize = DefaultPageSize, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, programId, ct);
         if (found.Failure is { } failure)
@@ -34,7 +37,7 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
 
     /// <summary>The first page of the draft a run has just stored, from what the run holds (no access check or draft read again).</summary>
     public Task<MatchDraftView> ViewAsync(MatchRun run, CancellationToken ct = default) =>
-        ViewAsync(run.Program, run.Draft, run.Rules, run.Draft.Proposals.Count, PageRequest.Clamp(1, 50, MaxPageSize), ct);
+        ViewAsync(run.Program, run.Draft, run.Rules, run.Draft.Proposals.Count, PageRequest.Clamp(1, DefaultPageSize, MaxPageSize), ct);
 
     private async Task<MatchDraftView> ViewAsync(MentorshipProgram program, MatchDraft draft, IReadOnlyList<MatchRule> rules, int? proposalCount,
         PageRequest paging, CancellationToken ct)

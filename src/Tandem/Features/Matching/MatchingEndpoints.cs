@@ -59,10 +59,10 @@ public static class MatchingEndpoints
         return done.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await get.ViewAsync(done.Value!, ct));
     }
 
-    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Latest(Guid programId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = 50) =>
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Latest(Guid programId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = GetMatchDraft.DefaultPageSize) =>
         (await useCase.RunAsync(Actor.From(user), programId, null, page, pageSize, ct)).ToOk();
 
-    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Draft(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = 50) =>
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Draft(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = GetMatchDraft.DefaultPageSize) =>
         (await useCase.RunAsync(Actor.From(user), programId, draftId, page, pageSize, ct)).ToOk();
 
     private static async Task<Results<Ok<PublishResult>, ProblemHttpResult>> Publish(Guid programId, Guid draftId, PublishRequest request, ClaimsPrincipal user, PublishMatchDraft useCase, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Tandem.Features.Applications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Problems;
 
@@ -57,12 +58,7 @@ public static class SurveyDesignRules
     private static List<SurveyQuestion> CheckQuestions(List<SurveyQuestionInput> inputs, Dictionary<string, string[]> errors)
     {
         var questions = new List<SurveyQuestion>();
-        var used = inputs.Where(i => !string.IsNullOrWhiteSpace(i.Id)).Select(i => i.Id!.Trim()).ToList();
-        foreach (var duplicate in used.GroupBy(i => i).Where(g => g.Count() > 1))
-        {
-            errors["questions"] = [$"The question id '{duplicate.Key}' is used twice."];
-        }
-        var next = 1;
+        var ids = new QuestionIds(inputs.Select(i => i.Id), errors);
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
@@ -100,16 +96,7 @@ public static class SurveyDesignRules
                 errors[$"questions[{i}]"] = [problem];
                 continue;
             }
-            var id = input.Id?.Trim();
-            if (string.IsNullOrEmpty(id))
-            {
-                while (used.Contains($"q{next}"))
-                {
-                    next++;
-                }
-                id = $"q{next}";
-                used.Add(id);
-            }
+            var id = ids.Assign(input.Id);
             questions.Add(new SurveyQuestion(id, type, input.Prompt.Trim(), string.IsNullOrWhiteSpace(input.Help) ? null : input.Help.Trim(), options, input.Required));
         }
         return questions;
