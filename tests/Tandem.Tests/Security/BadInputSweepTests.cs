@@ -58,6 +58,11 @@ public sealed class SweepWorld : IAsyncLifetime
             return 0;
         });
         var notification = await IdAsync(mentee.Client.GetAsync("/api/v1/me/notifications"));
+        var survey = await IdAsync(Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/surveys", new { template = "NeedsAssessment" }));
+        await Coordinator.PostAsync($"/api/v1/surveys/{survey}/send", Json.Empty());
+        var surveyInvitation = await IdAsync(mentee.Client.GetAsync("/api/v1/me/surveys"));
+        await mentee.Client.PostAsJsonAsync($"/api/v1/programs/{programId}/suggestions", new { text = "A sweep suggestion" });
+        var suggestion = await IdAsync(Coordinator.GetAsync($"/api/v1/programs/{programId}/suggestions"));
 
         void Route(string name, Guid? id)
         {
@@ -80,6 +85,9 @@ public sealed class SweepWorld : IAsyncLifetime
         Route("userId", spare.Id);
         Route("requestId", null);
         Route("ruleId", null);
+        Route("surveyId", survey);
+        Route("surveyInvitationId", surveyInvitation);
+        Route("suggestionId", suggestion);
         RouteValues["role"] = "mentee";
         RouteValues["version"] = "1";
 

@@ -158,7 +158,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
         "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
         "ExportProgramData",
-        "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults",
+        "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults", "ListSurveyResponses",
+        "ListOrganisationSurveys", "CreateOrganisationSurvey",
         "ListSuggestions", "AnswerSuggestion",
     ];
 

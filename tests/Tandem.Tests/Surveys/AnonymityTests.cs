@@ -73,6 +73,7 @@ public sealed class AnonymityTests(TandemFactory factory) : IClassFixture<Tandem
         var results = await world.Coordinator.GetFromJsonAsync<SurveyResults>($"/api/v1/surveys/{survey.Id}/results", Json.Options);
         Assert.False(results!.Shown);
         Assert.DoesNotContain("More time", await world.Coordinator.GetStringAsync($"/api/v1/surveys/{survey.Id}/results"));
+        Assert.Equal(HttpStatusCode.Conflict, (await world.Coordinator.GetAsync($"/api/v1/surveys/{survey.Id}/responses")).StatusCode);
     }
 
     [Fact]

@@ -76,6 +76,12 @@ public sealed class SurveyTests(TandemFactory factory) : IClassFixture<TandemFac
         Assert.True(results.Questions.Single(q => q.Id == "word").Hidden); // one answer: not shown
         Assert.Empty(results.Questions.Single(q => q.Id == "word").Texts);
         Assert.True(results.Questions.Single(q => q.Id == "scale").Hidden);
+
+        // A named survey: its coordinators read who answered what; participants cannot.
+        var named = (await world.Coordinator.GetFromJsonAsync<Paged<NamedResponseView>>($"/api/v1/surveys/{draft.Id}/responses", Json.Options))!;
+        Assert.Equal(5, named.TotalCount);
+        Assert.Equal("calm", named.Items.Single(r => r.UserId == world.Mentees[0].User.Id).Answers["word"].GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await world.Mentees[0].Client.GetAsync($"/api/v1/surveys/{draft.Id}/responses")).StatusCode);
     }
 
     [Fact]
@@ -157,5 +163,135 @@ public sealed class SurveyTests(TandemFactory factory) : IClassFixture<TandemFac
         Assert.Equal(HttpStatusCode.NotFound, (await mentee.GetAsync($"/api/v1/me/surveys/{othersInvitation}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SurveyProgram.AnswerAsync(mentee, othersInvitation, new { interest = 3 })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await SurveyProgram.AnswerAsync(world.Coordinator, othersInvitation, new { interest = 3 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task ANamedSurveysAnswersAreListedPersonByPersonForItsProgramsCoordinatorsOnly()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 2, mentors: 1);
+        var survey = await world.CreateAsync(new { template = "NeedsAssessment", anonymous = false, audience = new[] { "Mentee", "Mentor" } });
+        await world.SendAsync(survey.Id);
+        var (first, second) = (world.Mentees[0], world.Mentors[0]);
+        (await SurveyProgram.AnswerAsync(first.Client, (await SurveyProgram.MineAsync(first.Client))[0].Id,
+            new { topics = new[] { "Studies" }, format = "Online", frequency = "Weekly", interest = 4, ideas = "Lunchtimes" })).EnsureSuccessStatusCode();
+        world.Clock.Advance(TimeSpan.FromMinutes(5));
+        (await SurveyProgram.AnswerAsync(second.Client, (await SurveyProgram.MineAsync(second.Client))[0].Id,
+            new { format = "In a small group", frequency = "Monthly", interest = 2 })).EnsureSuccessStatusCode();
+        var url = $"/api/v1/surveys/{survey.Id}/responses";
+
+        var listed = (await world.Coordinator.GetFromJsonAsync<Paged<NamedResponseView>>(url, Json.Options))!;
+
+        Assert.Equal(2, listed.TotalCount);
+        Assert.Equal([(second.User.Id, "Mentor 0"), (first.User.Id, "Mentee 0")], listed.Items.Select(r => (r.UserId, r.DisplayName))); // newest first
+        var mentee = listed.Items[1];
+        Assert.Equal(Tandem.Features.Programs.ProgramRole.Mentee, mentee.Role);
+        Assert.Equal(world.Clock.GetUtcNow().UtcDateTime.AddMinutes(-5), mentee.SubmittedAt, TimeSpan.FromSeconds(1));
+        Assert.Equal(("Online", 4, "Lunchtimes"), (mentee.Answers["format"].GetString(), mentee.Answers["interest"].GetInt32(), mentee.Answers["ideas"].GetString()));
+        Assert.False(listed.Items[0].Answers.ContainsKey("ideas")); // an optional question left out stays out
+        var paged = (await world.Coordinator.GetFromJsonAsync<Paged<NamedResponseView>>($"{url}?page=2&pageSize=1", Json.Options))!;
+        Assert.Equal((2, first.User.Id), (paged.TotalCount, Assert.Single(paged.Items).UserId));
+
+        // Participants, an outsider, the coordinator of another program of the school and another school's coordinator see nothing.
+        var otherProgram = await world.School.CreateProgramAsync(world.Coordinator, "Maths Circle");
+        var otherCoordinator = await factory.CreateUserAsync("Otto Coordinator");
+        await factory.AddMemberAsync(world.School.Organisation.Id, otherCoordinator, Tandem.Features.Organisations.OrganisationRole.Member);
+        (await world.Coordinator.PostAsJsonAsync($"/api/v1/programs/{otherProgram.Id}/enrolments", new { email = otherCoordinator.Email, role = "Coordinator" })).EnsureSuccessStatusCode();
+        var otherSchool = await School.CreateAsync(factory);
+        foreach (var client in new[]
+        {
+            first.Client, second.Client, world.Mentees[1].Client, await world.App.SignedInClientAsync(world.School.Outsider),
+            await world.App.SignedInClientAsync(otherCoordinator), await world.App.SignedInClientAsync(otherSchool.Coordinator),
+        })
+        {
+            var refused = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.DoesNotContain("Lunchtimes", await refused.Content.ReadAsStringAsync());
+        }
+
+        // An anonymous survey has no list by person: a clear 409, not an empty page.
+        var anonymous = await world.CreateAsync(new { template = "NeedsAssessment" });
+        var conflict = await world.Coordinator.GetAsync($"/api/v1/surveys/{anonymous.Id}/responses");
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains("anonymous", await conflict.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AnOrganisationsNeedsAssessmentGoesOutOnItsDateToEveryMemberAndShowsResultsOnlyFromFiveAnswers()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 5, mentors: 0);
+        var surveys = $"/api/v1/organisations/{world.School.Organisation.Id}/surveys";
+        var tomorrow = DateOnly.FromDateTime(world.Clock.GetUtcNow().UtcDateTime).AddDays(1);
+
+        var created = await world.Coordinator.PostAsJsonAsync(surveys, new { trigger = "OnDate", sendOn = tomorrow.ToString("yyyy-MM-dd") });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var survey = (await created.Content.ReadFromJsonAsync<SurveyView>(Json.Options))!;
+        Assert.Equal(6, survey.Invited); // every member: the five mentees and the school's own mentee, not its coordinator
+        Assert.True(survey.Anonymous);
+        Assert.Equal(SurveyStatus.Scheduled, (await world.SendAsync(survey.Id)).Status);
+        Assert.Empty(await SurveyProgram.MineAsync(world.Mentees[0].Client));
+        Assert.Equal(0, (await world.RunJobAsync()).Opened);
+
+        world.Clock.Advance(TimeSpan.FromDays(1));
+        var run = await world.RunJobAsync();
+
+        Assert.Equal((1, 6), (run.Opened, run.Invited));
+        var invitations = new List<Guid>();
+        foreach (var mentee in world.Mentees)
+        {
+            var invitation = Assert.Single(await SurveyProgram.MineAsync(mentee.Client));
+            Assert.True(invitation.CanAnswer);
+            invitations.Add(invitation.Id);
+        }
+        for (var i = 0; i < 4; i++)
+        {
+            (await SurveyProgram.AnswerAsync(world.Mentees[i].Client, invitations[i], new { format = "Online", frequency = "Weekly", interest = 3 + i % 2, ideas = "After school" })).EnsureSuccessStatusCode();
+        }
+        var early = (await world.Coordinator.GetFromJsonAsync<SurveyResults>($"/api/v1/surveys/{survey.Id}/results", Json.Options))!;
+        Assert.False(early.Shown);
+        Assert.Empty(early.Questions);
+        Assert.Equal((6, 4), (early.Invited, early.Responses));
+
+        (await SurveyProgram.AnswerAsync(world.Mentees[4].Client, invitations[4], new { format = "One to one", frequency = "Monthly", interest = 5 })).EnsureSuccessStatusCode();
+        var results = (await world.Coordinator.GetFromJsonAsync<SurveyResults>($"/api/v1/surveys/{survey.Id}/results", Json.Options))!;
+
+        Assert.True(results.Shown);
+        Assert.Equal(5, results.Responses);
+        Assert.Equal((3 + 4 + 3 + 4 + 5) / 5.0, results.Questions.Single(q => q.Id == "interest").Mean);
+        Assert.Equal(4, results.Questions.Single(q => q.Id == "format").Distribution.Single(d => d.Label == "Online").Count);
+        Assert.True(results.Questions.Single(q => q.Id == "ideas").Hidden); // four wrote an idea: fewer than five
+        Assert.Equal(HttpStatusCode.NotFound, (await world.Mentees[0].Client.GetAsync($"/api/v1/surveys/{survey.Id}/results")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await world.Coordinator.GetAsync($"/api/v1/surveys/{survey.Id}/responses")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnOrganisationSendsANeedsAssessmentToARosterOfItsMembersWithoutAProgram()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 2, mentors: 0);
+        var surveys = $"/api/v1/organisations/{world.School.Organisation.Id}/surveys";
+        var (asked, notAsked) = (world.Mentees[0], world.Mentees[1]);
+
+        var unknown = await world.Coordinator.PostAsJsonAsync(surveys, new { roster = new[] { asked.User.Email, "nobody@test.example" } });
+        var byMember = await asked.Client.PostAsJsonAsync(surveys, new { roster = new[] { asked.User.Email } });
+        var afterMeetings = await world.Coordinator.PostAsJsonAsync(surveys, new { trigger = "AfterEachMeeting" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("nobody@test.example", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, byMember.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, afterMeetings.StatusCode);
+
+        var created = await world.Coordinator.PostAsJsonAsync(surveys, new { roster = new[] { asked.User.Email.ToUpperInvariant() } });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var survey = (await created.Content.ReadFromJsonAsync<SurveyView>(Json.Options))!;
+        Assert.Equal((SurveyKind.NeedsAssessment, (Guid?)null, 1), (survey.Kind, survey.ProgramId, survey.Invited));
+        Assert.Empty(await SurveyProgram.MineAsync(asked.Client)); // recorded, not asked until sent
+
+        var sent = await world.SendAsync(survey.Id);
+        Assert.Equal(SurveyStatus.Open, sent.Status);
+        var invitation = Assert.Single(await SurveyProgram.MineAsync(asked.Client));
+        Assert.Null(invitation.ProgramId);
+        Assert.Empty(await SurveyProgram.MineAsync(notAsked.Client));
+        (await SurveyProgram.AnswerAsync(asked.Client, invitation.Id, new { format = "Online", frequency = "Weekly", interest = 4 })).EnsureSuccessStatusCode();
+        var listed = (await world.Coordinator.GetFromJsonAsync<Paged<SurveySummary>>(surveys, Json.Options))!;
+        Assert.Equal((1, 1), (listed.TotalCount, listed.Items[0].Answered));
+        Assert.Equal(HttpStatusCode.Forbidden, (await asked.Client.GetAsync(surveys)).StatusCode);
     }
 }

@@ -17,7 +17,7 @@ public sealed class AnswerSurvey(TandemDb db, SurveyAccess access, TimeProvider 
     {
         var invitation = await access.MyInvitations(actor).AsNoTracking().SingleOrDefaultAsync(i => i.Id == invitationId, ct);
         var survey = invitation is null ? null
-            : await db.Set<Survey>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == invitation.SurveyId && s.Status != SurveyStatus.Draft, ct);
+            : await db.Set<Survey>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == invitation.SurveyId && s.OpenedAt != null, ct);
         if (invitation is null || survey is null)
         {
             return new NotFound("No survey of yours has this id.");

@@ -24,6 +24,10 @@ public sealed class CreateSurvey(TandemDb db, ProgramAccess programs, SurveyAcce
         {
             return new Conflict("This program is closed; it takes no new surveys.");
         }
+        if (request.Roster is not null)
+        {
+            return Invalid.Field("roster", "A program's survey goes to its people by role (audience); a roster is for a survey of the organisation.");
+        }
         var template = request.Template is { } kind ? SurveyTemplates.Find(kind) : null;
         if (request.Template is not null && template is null)
         {

@@ -28,8 +28,15 @@ public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptio
 
         var opened = 0;
         var invited = 0;
+        // A survey without a program is dated (its program fields stay empty).
         var due = await db.Set<Survey>().Where(s => s.Status == SurveyStatus.Scheduled)
-            .Join(db.Programs, s => s.ProgramId, p => p.Id, (s, p) => new { s.Id, s.Trigger, s.SendOn, p.Status, p.StartsOn, p.EndsOn })
+            .Select(s => new
+            {
+                s.Id, s.Trigger, s.SendOn,
+                Status = db.Programs.Where(p => p.Id == s.ProgramId).Select(p => (ProgramStatus?)p.Status).FirstOrDefault(),
+                StartsOn = db.Programs.Where(p => p.Id == s.ProgramId).Select(p => p.StartsOn).FirstOrDefault(),
+                EndsOn = db.Programs.Where(p => p.Id == s.ProgramId).Select(p => p.EndsOn).FirstOrDefault(),
+            })
             .ToListAsync(ct);
         foreach (var candidate in due.Where(d => d.Trigger switch
         {

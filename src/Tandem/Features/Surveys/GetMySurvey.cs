@@ -16,7 +16,7 @@ public sealed class GetMySurvey(TandemDb db, SurveyAccess access, TimeProvider c
     {
         var found = await access.MyInvitations(actor).Where(i => i.Id == invitationId)
             .Join(db.Set<Survey>(), i => i.SurveyId, s => s.Id, (i, s) => new { Invitation = i, Survey = s })
-            .Where(x => x.Survey.Status != SurveyStatus.Draft)
+            .Where(x => x.Survey.OpenedAt != null)
             .AsNoTracking().SingleOrDefaultAsync(ct);
         if (found is null)
         {

@@ -14,7 +14,8 @@ public sealed class ListMySurveys(TandemDb db, SurveyAccess access, TimeProvider
         var paging = PageRequest.Clamp(page, pageSize);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var mine = access.MyInvitations(actor).Join(db.Set<Survey>(), i => i.SurveyId, s => s.Id, (i, s) => new { i, s })
-            .Where(x => x.s.Status != SurveyStatus.Draft);
+            // Opened: an organisation's roster is recorded when the survey is built, but asked only once it opens.
+            .Where(x => x.s.OpenedAt != null);
         var total = await mine.CountAsync(ct);
         var items = await mine
             .OrderBy(x => x.i.Answered || x.s.Status == SurveyStatus.Closed).ThenByDescending(x => x.i.InvitedAt).ThenByDescending(x => x.i.Id)

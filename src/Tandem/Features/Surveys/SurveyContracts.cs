@@ -58,6 +58,13 @@ public sealed class SaveSurveyRequest
     /// <summary>Days after the invitation that one reminder goes to those who have not answered (0 for none).</summary>
     [Range(0, 60)]
     public int? RemindAfterDays { get; set; }
+
+    /// <summary>
+    /// Only for a survey of an organisation without a program (a needs assessment): the e-mail addresses of the
+    /// organisation's members it goes to; every member (but its coordinators) when empty.
+    /// </summary>
+    [MaxLength(10_000)]
+    public List<string>? Roster { get; set; }
 }
 
 /// <summary>A coordinator's view of a survey, with how many were asked and how many answered.</summary>

@@ -9,6 +9,7 @@ public static class SurveyDesignRules
 {
     public static Outcome<SurveyDesign> Check(SaveSurveyRequest request, SurveyTemplate? template, TimeProvider clock, Survey? current = null)
     {
+        var withoutProgram = current is { ProgramId: null } || (current is null && request.Roster is not null);
         var errors = new Dictionary<string, string[]>();
         var title = request.Title?.Trim() ?? current?.Title ?? template?.Title;
         if (string.IsNullOrWhiteSpace(title) || title.Length < 2)
@@ -23,11 +24,15 @@ public static class SurveyDesignRules
             errors["questions"] = ["A survey needs at least one question."];
         }
         var audience = request.Audience is { Count: > 0 } roles ? roles.Distinct().ToList() : current?.Audience().ToList() ?? template?.Audience.ToList() ?? [];
-        if (audience.Count == 0)
+        if (audience.Count == 0 && !withoutProgram)
         {
             errors["audience"] = ["Choose who it goes to: Mentor, Mentee, Peer, Staff or Coordinator."];
         }
         var trigger = request.Trigger ?? current?.Trigger ?? template?.Trigger ?? SurveyTrigger.Now;
+        if (withoutProgram && trigger is not (SurveyTrigger.Now or SurveyTrigger.OnDate))
+        {
+            errors["trigger"] = ["A survey without a program goes out now or on a date."];
+        }
         var sendOn = request.SendOn ?? current?.SendOn;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (trigger == SurveyTrigger.OnDate && sendOn is null)

@@ -14,16 +14,21 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
     /// <summary>Everyone enrolled in the program in the survey's audience roles who has not been asked yet.</summary>
     public async Task<int> InviteAudienceAsync(Survey survey, CancellationToken ct)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
         if (survey.ProgramId is not { } programId)
         {
-            return 0;
+            // A survey without a program recorded its roster when it was built: ask them now.
+            await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && !i.Answered)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.InvitedAt, now), ct);
+            var roster = await db.Set<SurveyInvitation>().AsNoTracking().Where(i => i.SurveyId == survey.Id && !i.Answered).ToListAsync(ct);
+            await NotifyAsync(survey, roster, reminder: false, ct);
+            return roster.Count;
         }
         var roles = survey.Audience().ToList();
         var people = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !e.User!.IsDisabled)
             .Select(e => new { e.UserId, e.Role }).ToListAsync(ct);
         var asked = await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && i.Occasion == Guid.Empty)
             .Select(i => i.UserId).ToListAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
         var fresh = people.GroupBy(p => p.UserId).Where(g => !asked.Contains(g.Key))
             .Select(g => new SurveyInvitation(survey.Id, g.Key, g.OrderBy(p => p.Role).First().Role, Guid.Empty, now))
             .ToList();
@@ -38,14 +43,16 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
         }
         db.Set<SurveyInvitation>().AddRange(invitations);
         await db.SaveChangesAsync(ct);
-        var (title, body) = Words(survey, reminder: false);
-        await notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, title, body, Link(i.Id))).ToList(), ct);
+        await NotifyAsync(survey, invitations, reminder: false, ct);
         return invitations.Count;
     }
 
-    public Task RemindAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct)
+    public Task RemindAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct) =>
+        NotifyAsync(survey, invitations, reminder: true, ct);
+
+    private Task NotifyAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, bool reminder, CancellationToken ct)
     {
-        var (title, body) = Words(survey, reminder: true);
+        var (title, body) = Words(survey, reminder);
         return notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, title, body, Link(i.Id))).ToList(), ct);
     }
 

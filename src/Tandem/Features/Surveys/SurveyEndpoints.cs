@@ -18,12 +18,15 @@ public static class SurveyEndpoints
             .AddScoped<SurveyDispatch>()
             .AddScoped<ListSurveyTemplates>()
             .AddScoped<CreateSurvey>()
+            .AddScoped<CreateOrganisationSurvey>()
+            .AddScoped<ListOrganisationSurveys>()
             .AddScoped<UpdateSurvey>()
             .AddScoped<ListSurveys>()
             .AddScoped<GetSurvey>()
             .AddScoped<SendSurvey>()
             .AddScoped<CloseSurvey>()
             .AddScoped<GetSurveyResults>()
+            .AddScoped<ListSurveyResponses>()
             .AddScoped<ListMySurveys>()
             .AddScoped<GetMySurvey>()
             .AddScoped<AnswerSurvey>()
@@ -46,6 +49,11 @@ public static class SurveyEndpoints
         programs.MapGet("/suggestions", ListBox).WithName("ListSuggestions");
         programs.MapGet("/suggestions/answered", ListAnswered).WithName("ListAnsweredSuggestions");
 
+        var organisations = app.MapGroup("/api/v1/organisations/{organisationId:guid}/surveys").WithTags("Surveys").RequireAuthorization();
+        organisations.MapGet("", ListForOrganisation).WithName("ListOrganisationSurveys");
+        organisations.MapPost("", CreateForOrganisation).WithName("CreateOrganisationSurvey")
+            .WithDescription("A survey with no program (the NeedsAssessment template by default) to a roster of the organisation's members (e-mail addresses; every member when empty); sent now or on a date.");
+
         var surveys = app.MapGroup("/api/v1/surveys/{surveyId:guid}").WithTags("Surveys").RequireAuthorization();
         surveys.MapGet("", Get).WithName("GetSurvey");
         surveys.MapPut("", Update).WithName("UpdateSurvey").WithDescription("Only while the survey is a draft.");
@@ -53,6 +61,8 @@ public static class SurveyEndpoints
         surveys.MapPost("/close", Close).WithName("CloseSurvey");
         surveys.MapGet("/results", Results).WithName("GetSurveyResults")
             .WithDescription("Aggregates only, and nothing for fewer than five answers (the survey's or a question's).");
+        surveys.MapGet("/responses", Responses).WithName("ListSurveyResponses")
+            .WithDescription("A named survey's answers by person; 409 for an anonymous survey, whose answers are linked to nobody.");
 
         var mine = app.MapGroup("/api/v1/me/surveys").WithTags("Surveys").RequireAuthorization();
         mine.MapGet("", ListMine).WithName("ListMySurveys");
@@ -77,6 +87,14 @@ public static class SurveyEndpoints
         Guid programId, SaveSurveyRequest request, ClaimsPrincipal user, CreateSurvey useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
 
+    private static async Task<Results<Ok<Paged<SurveySummary>>, ProblemHttpResult>> ListForOrganisation(
+        Guid organisationId, ClaimsPrincipal user, ListOrganisationSurveys useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
+        (await useCase.RunAsync(Actor.From(user), organisationId, page, pageSize, ct)).ToOk();
+
+    private static async Task<Results<Ok<SurveyView>, ProblemHttpResult>> CreateForOrganisation(
+        Guid organisationId, SaveSurveyRequest request, ClaimsPrincipal user, CreateOrganisationSurvey useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), organisationId, request, ct)).ToOk();
+
     private static async Task<Results<Ok<SurveyView>, ProblemHttpResult>> Get(
         Guid surveyId, ClaimsPrincipal user, GetSurvey useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), surveyId, ct)).ToOk();
@@ -96,6 +114,10 @@ public static class SurveyEndpoints
     private static async Task<Results<Ok<SurveyResults>, ProblemHttpResult>> Results(
         Guid surveyId, ClaimsPrincipal user, GetSurveyResults useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), surveyId, ct)).ToOk();
+
+    private static async Task<Results<Ok<Paged<NamedResponseView>>, ProblemHttpResult>> Responses(
+        Guid surveyId, ClaimsPrincipal user, ListSurveyResponses useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
+        (await useCase.RunAsync(Actor.From(user), surveyId, page, pageSize, ct)).ToOk();
 
     private static async Task<Results<Ok<Paged<MySurveySummary>>, ProblemHttpResult>> ListMine(
         ClaimsPrincipal user, ListMySurveys useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>

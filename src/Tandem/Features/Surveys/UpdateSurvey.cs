@@ -23,6 +23,10 @@ public sealed class UpdateSurvey(TandemDb db, SurveyAccess access, TimeProvider 
         {
             return Invalid.Field("template", "A template is chosen when building a survey, not when changing it.");
         }
+        if (request.Roster is not null)
+        {
+            return Invalid.Field("roster", "The roster is chosen when building a survey, not when changing it.");
+        }
         var design = SurveyDesignRules.Check(request, null, clock, survey);
         if (design.Failure is { } invalid)
         {
