@@ -6,6 +6,7 @@ using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Concerns;
+using Tandem.Features.Outcomes;
 using Tandem.Features.DataRepairs;
 using Tandem.Features.Demo;
 using Tandem.Features.Matching;
@@ -74,6 +75,7 @@ public static class TandemApp
         services.AddTandemConcerns();
         services.AddTandemExports();
         services.AddTandemSurveys();
+        services.AddTandemOutcomes();
         return builder;
     }
 
@@ -137,6 +139,7 @@ public static class TandemApp
         features.MapConcerns();
         features.MapExports();
         features.MapSurveys();
+        features.MapOutcomes();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Outcomes;
+
+/// <summary>
+/// A program's outcome report for its coordinators (and administrators): the stored observations analysed by
+/// <see cref="AnalyseOutcomes"/>, so the page, the API, the PDF program report and `tandem evaluate` on the same
+/// file give the same figures. <see cref="OutcomeReport.Analysis"/> is null when nothing is imported.
+/// </summary>
+public sealed class GetOutcomeReport(TandemDb db, ProgramAccess access, AnalyseOutcomes analyse)
+{
+    public const string OnlyCoordinators = "Only the program's coordinators see and import its outcome data.";
+
+    public async Task<Outcome<OutcomeReport>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    {
+        var found = await access.FindManagedAsync(actor, programId, ct, OnlyCoordinators, tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var rows = await db.Set<OutcomeObservationRow>().AsNoTracking()
+            .Where(r => r.ProgramId == programId)
+            .OrderBy(r => r.Position)
+            .Select(r => new { Observation = new OutcomeObservation(r.Person, r.Group, r.Measure, r.Pre, r.Post), r.ImportedAt })
+            .ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return new OutcomeReport(programId, null, 0, null);
+        }
+        var analysis = await analyse.RunAsync(rows.Select(r => r.Observation), ct);
+        return new OutcomeReport(programId, rows[0].ImportedAt, rows.Count, analysis);
+    }
+}
