@@ -14,7 +14,6 @@ public sealed class FeatureReferenceTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Accounts"] = [],
-        ["Outcomes"] = [],
         // The account a notice goes to, and the reader's role in a program.
         ["Notifications"] = ["Accounts", "Programs"],
         // Members are accounts.
@@ -43,6 +42,8 @@ public sealed class FeatureReferenceTests
         // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the
         // reporter's relationships; handlers and the reporter are notified.
         ["Concerns"] = ["Notifications", "Organisations", "Programs", "Relationships"],
+        // A program's outcome data belong to the program; its coordinators import and read them.
+        ["Outcomes"] = ["Programs"],
         // Coordinators download the program's participants, relationships, meetings and check-ins.
         ["Exports"] = ["CheckIns", "Meetings", "Programs", "Relationships"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers

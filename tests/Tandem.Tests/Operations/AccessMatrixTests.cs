@@ -139,6 +139,13 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /organisations/{OrganisationId:guid}/safeguarding-leads"] = Access.SignedIn,
         ["POST /organisations/{OrganisationId:guid}/safeguarding-leads"] = Access.SignedIn,
 
+        // Outcomes: a program's outcome data and its analysis (coordinators and administrators only; tested in Outcomes/)
+        ["POST /api/v1/programs/{programId:guid}/outcomes/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/outcomes/"] = Access.SignedIn,
+        ["DELETE /api/v1/programs/{programId:guid}/outcomes/"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/outcomes"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/outcomes"] = Access.SignedIn,
+
         // Matching: setup, drafts, adjustments, publishing (coordinators only; tested in Matching/)
         ["GET /api/v1/programs/{programId:guid}/matching/setup"] = Access.SignedIn,
         ["PUT /api/v1/programs/{programId:guid}/matching/setup"] = Access.SignedIn,

@@ -161,6 +161,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults", "ListSurveyResponses",
         "ListOrganisationSurveys", "CreateOrganisationSurvey",
         "ListSuggestions", "AnswerSuggestion",
+        "ImportOutcomes", "GetOutcomeReport", "ClearOutcomes",
     ];
 
     /// <summary>
