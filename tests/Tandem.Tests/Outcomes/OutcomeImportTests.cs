@@ -248,7 +248,11 @@ public sealed class OutcomeImportTests(TandemFactory factory) : IClassFixture<Ta
         Assert.Contains("the program's previous data are kept", refused);
         Assert.Contains("<caption>maths: change (post − pre) in each group</caption>", refused);
 
-        var cleared = await pages.SubmitAsync(path, "clear", []);
+        var unconfirmed = await pages.SubmitAsync(path, "clear", []);
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        Assert.Contains("nothing was deleted", await unconfirmed.Content.ReadAsStringAsync());
+        Assert.NotEqual(0, await RowCountAsync(programId));
+        var cleared = await pages.SubmitAsync(path, "clear", [new("ConfirmDelete", "true")]);
         Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
         Assert.Contains("No outcome data imported yet.", await cleared.Content.ReadAsStringAsync());
         Assert.Equal(0, await RowCountAsync(programId));
