@@ -15,7 +15,7 @@ public sealed class ExportTests(PairFixture fixture) : IClassFixture<PairFixture
 {
     private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
 
-    private static async Task<List<string[]>> CsvAsync(HttpResponseMessage response)
+    internal static async Task<List<string[]>> CsvAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
@@ -31,7 +31,7 @@ public sealed class ExportTests(PairFixture fixture) : IClassFixture<PairFixture
     }
 
     /// <summary>The sheet as a user sees it in a spreadsheet: each cell's text, dates as their stored serial number.</summary>
-    private static async Task<(string Sheet, List<string[]> Rows, List<Cell> Cells)> XlsxAsync(HttpResponseMessage response)
+    internal static async Task<(string Sheet, List<string[]> Rows, List<Cell> Cells)> XlsxAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType!.MediaType);

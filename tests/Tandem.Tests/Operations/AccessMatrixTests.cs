@@ -177,6 +177,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /api/v1/programs/{programId:guid}/exports/{kind}"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/exports"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/exports"] = Access.SignedIn,
+        // Survey exports: the survey's coordinators only (tested in Exports/SurveyExportTests)
+        ["GET /api/v1/surveys/{surveyId:guid}/exports/{kind}"] = Access.SignedIn,
         // Check-ins and engagement health (pair and coordinator rules tested in CheckIns/ and Engagement/)
         ["GET /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,
         ["POST /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,

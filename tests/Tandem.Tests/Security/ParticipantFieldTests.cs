@@ -157,7 +157,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
         "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
-        "ExportProgramData",
+        "ExportProgramData", "ExportSurveyResults",
         "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults", "ListSurveyResponses",
         "ListOrganisationSurveys", "CreateOrganisationSurvey",
         "ListSuggestions", "AnswerSuggestion",

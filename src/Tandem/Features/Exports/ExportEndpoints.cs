@@ -8,7 +8,8 @@ namespace Tandem.Features.Exports;
 public static class ExportEndpoints
 {
     public static IServiceCollection AddTandemExports(this IServiceCollection services) => services
-        .AddScoped<ExportProgramData>();
+        .AddScoped<ExportProgramData>()
+        .AddScoped<ExportSurveyResults>();
 
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
@@ -16,6 +17,10 @@ public static class ExportEndpoints
             .MapGet("/{kind}", Export).WithName("ExportProgramData")
             .WithDescription("kind: participants, relationships, meetings or check-ins; format: csv (default, UTF-8 with a byte-order mark) or xlsx. "
                 + "Coordinators only. Text cells starting with = + - @ are prefixed with an apostrophe so no spreadsheet runs them as formulas.");
+        app.MapGroup("/api/v1/surveys/{surveyId:guid}/exports").WithTags("Exports").RequireAuthorization()
+            .MapGet("/{kind}", ExportSurvey).WithName("ExportSurveyResults")
+            .WithDescription("kind: results (per question, as the results page shows them: nothing for fewer than five answers) or responses "
+                + "(a named survey's answers person by person; 409 for an anonymous survey); format: csv (default) or xlsx. The survey's coordinators only.");
         return app;
     }
 
@@ -37,5 +42,25 @@ public static class ExportEndpoints
         }
         var bytes = await ExportWriter.WriteAsync(outcome.Value!, fileFormat, ct);
         return TypedResults.File(bytes, ExportWriter.ContentType(fileFormat), $"{ExportCells.Slug(exportKind)}.{fileFormat.ToString().ToLowerInvariant()}");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportSurvey(
+        Guid surveyId, string kind, ClaimsPrincipal user, ExportSurveyResults useCase, CancellationToken ct, string? format = null)
+    {
+        if (ExportSurveyResults.KindOf(kind) is not { } exportKind)
+        {
+            return new Tandem.Infrastructure.Problems.NotFound("There is no such export: ask for results or responses.").ToProblem();
+        }
+        if (ExportCells.FormatOf(format) is not { } fileFormat)
+        {
+            return Invalid.Field("format", "Ask for format=csv or format=xlsx.").ToProblem();
+        }
+        var outcome = await useCase.RunAsync(Actor.From(user), surveyId, exportKind, ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+        var bytes = await ExportWriter.WriteAsync(outcome.Value!, fileFormat, ct);
+        return TypedResults.File(bytes, ExportWriter.ContentType(fileFormat), ExportSurveyResults.FileName(exportKind, fileFormat));
     }
 }

@@ -22,7 +22,7 @@ public sealed class ListSurveyResponses(TandemDb db, SurveyAccess access)
         }
         if (found.Value!.Anonymous)
         {
-            return new Conflict("This survey is anonymous: its answers are linked to nobody, so there is no list by person. Read its results instead.");
+            return new Conflict(SurveyText.NoListByPerson);
         }
         var paging = PageRequest.Clamp(page, pageSize);
         var named = db.Set<SurveyResponse>().Where(r => r.SurveyId == surveyId && r.UserId != null)

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Exports;
+
+/// <summary>What a coordinator can download about a survey: its results, and a named survey's answers by person.</summary>
+public enum SurveyExportKind { Results, Responses }
+
+/// <summary>
+/// A survey's results as a table, for its coordinators only, under the rules of its pages: the results exactly as
+/// <see cref="GetSurveyResults"/> shows them (nothing for fewer than five answers, in the same words), and for a
+/// named survey the answers person by person as <see cref="ListSurveyResponses"/> lists them. An anonymous
+/// survey's answers are linked to nobody, so there is nothing per person to export (409).
+/// </summary>
+public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, GetSurvey surveys)
+{
+    public static readonly string[] ResultColumns =
+        ["Question id", "Question", "Type", "Answered", "Answer", "Count", "Mean", "Mean before", "Answered before", "Note"];
+
+    public async Task<Outcome<ExportTable>> RunAsync(Actor actor, Guid surveyId, SurveyExportKind kind, CancellationToken ct = default) =>
+        kind == SurveyExportKind.Results ? await ResultsAsync(actor, surveyId, ct) : await ResponsesAsync(actor, surveyId, ct);
+
+    private async Task<Outcome<ExportTable>> ResultsAsync(Actor actor, Guid surveyId, CancellationToken ct)
+    {
+        var outcome = await results.RunAsync(actor, surveyId, ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure;
+        }
+        var shown = outcome.Value!;
+        var rows = new List<object?[]>();
+        if (!shown.Shown)
+        {
+            rows.Add([null, "All questions", null, shown.Responses, null, null, null, null, null, shown.Message]);
+        }
+        foreach (var q in shown.Questions)
+        {
+            object?[] Line(string? answer, int? count, string? note = null) =>
+                [q.Id, q.Prompt, q.Type.ToString(), q.Answered, answer, count, q.Mean, q.PairedMean, q.PairedAnswered, note];
+            if (q.Hidden)
+            {
+                rows.Add(Line(null, null, SurveyText.HiddenQuestion(shown.MinimumGroup)));
+                continue;
+            }
+            rows.AddRange(q.Distribution.Select(o => Line(o.Label, o.Count)));
+            rows.AddRange(q.Texts.Select(t => Line(t, null)));
+        }
+        return new ExportTable("Survey results", ResultColumns, rows);
+    }
+
+    private async Task<Outcome<ExportTable>> ResponsesAsync(Actor actor, Guid surveyId, CancellationToken ct)
+    {
+        var outcome = await surveys.RunAsync(actor, surveyId, ct);
+        if (outcome.Failure is { } failure)
+        {
+            return failure;
+        }
+        var survey = outcome.Value!;
+        if (survey.Anonymous)
+        {
+            return new Conflict(SurveyText.NoListByPerson);
+        }
+        // As the list by person: newest first, only answers with a person (every answer of a named survey).
+        var named = await db.Set<SurveyResponse>().AsNoTracking().Where(r => r.SurveyId == surveyId && r.UserId != null)
+            .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.Id, u.DisplayName, r.Role, r.SubmittedAt, r.AnswersJson })
+            .OrderByDescending(r => r.SubmittedAt).ThenBy(r => r.Id)
+            .ToListAsync(ct);
+        var questions = survey.Questions;
+        return new ExportTable("Answers by person",
+            ["Name", "Role", "Submitted (UTC)", .. questions.Select(q => q.Prompt)],
+            named.Select(r =>
+            {
+                var answers = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.AnswersJson) ?? [];
+                return (object?[])[r.DisplayName, r.Role?.ToString(), r.SubmittedAt, .. questions.Select(q => answers.TryGetValue(q.Id, out var a) ? Cell(a) : null)];
+            }).ToList());
+    }
+
+    /// <summary>An answer as a cell: a number stays a number, choices are joined with "; ", text stays text.</summary>
+    private static object? Cell(JsonElement answer) => answer.ValueKind switch
+    {
+        JsonValueKind.Number when answer.TryGetInt32(out var n) => n,
+        JsonValueKind.Number => answer.GetDouble(),
+        JsonValueKind.String => answer.GetString(),
+        JsonValueKind.Array => string.Join("; ", answer.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.ToString())),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => answer.ToString(),
+    };
+
+    public static string Slug(SurveyExportKind kind) => kind.ToString().ToLowerInvariant();
+
+    public static SurveyExportKind? KindOf(string slug) =>
+        Enum.GetValues<SurveyExportKind>().Cast<SurveyExportKind?>().FirstOrDefault(k => Slug(k!.Value) == slug.ToLowerInvariant());
+
+    /// <summary>Not the survey's title, which may hold anything a file name cannot.</summary>
+    public static string FileName(SurveyExportKind kind, ExportFormat format) =>
+        $"survey-{Slug(kind)}.{format.ToString().ToLower(CultureInfo.InvariantCulture)}";
+}
