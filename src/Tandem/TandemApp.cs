@@ -12,6 +12,7 @@ using Tandem.Features.Demo;
 using Tandem.Features.Matching;
 using Tandem.Features.Engagement;
 using Tandem.Features.Exports;
+using Tandem.Features.Reports;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
@@ -74,6 +75,7 @@ public static class TandemApp
         services.AddTandemMeetings();
         services.AddTandemConcerns();
         services.AddTandemExports();
+        services.AddTandemReports();
         services.AddTandemSurveys();
         services.AddTandemOutcomes();
         return builder;
@@ -138,6 +140,7 @@ public static class TandemApp
         features.MapMeetings();
         features.MapConcerns();
         features.MapExports();
+        features.MapReports();
         features.MapSurveys();
         features.MapOutcomes();
         app.MapRazorComponents<App>();

@@ -2555,10 +2555,21 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                             NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
 
+                            b1.Property<bool>("AtMost")
+                                .HasColumnType("boolean");
+
                             b1.Property<string>("Description")
                                 .IsRequired()
                                 .HasMaxLength(300)
                                 .HasColumnType("character varying(300)");
+
+                            b1.Property<string>("Measure")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)");
+
+                            b1.Property<string>("OutcomeMeasure")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
 
                             b1.Property<int>("Position")
                                 .HasColumnType("integer");
@@ -2566,10 +2577,20 @@ namespace Tandem.Migrations.Postgres.Migrations
                             b1.Property<Guid>("ProgramId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("QuestionId")
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<Guid?>("SurveyId")
+                                .HasColumnType("uuid");
+
                             b1.Property<string>("Target")
                                 .IsRequired()
                                 .HasMaxLength(300)
                                 .HasColumnType("character varying(300)");
+
+                            b1.Property<double?>("Threshold")
+                                .HasColumnType("double precision");
 
                             b1.HasKey("Id");
 

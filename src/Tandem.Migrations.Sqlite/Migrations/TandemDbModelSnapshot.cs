@@ -2542,9 +2542,20 @@ namespace Tandem.Migrations.Sqlite.Migrations
                                 .ValueGeneratedOnAdd()
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<bool>("AtMost")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<string>("Description")
                                 .IsRequired()
                                 .HasMaxLength(300)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Measure")
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("OutcomeMeasure")
+                                .HasMaxLength(100)
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("Position")
@@ -2553,10 +2564,20 @@ namespace Tandem.Migrations.Sqlite.Migrations
                             b1.Property<Guid>("ProgramId")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<string>("QuestionId")
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<Guid?>("SurveyId")
+                                .HasColumnType("TEXT");
+
                             b1.Property<string>("Target")
                                 .IsRequired()
                                 .HasMaxLength(300)
                                 .HasColumnType("TEXT");
+
+                            b1.Property<double?>("Threshold")
+                                .HasColumnType("REAL");
 
                             b1.HasKey("Id");
 

@@ -106,9 +106,9 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
             today.AddDays(-60),
             today.AddDays(150),
             [
-                ("Pairs meet regularly", "80% of mentees meet their mentor twice a month"),
-                ("First-years stay", "Retention of mentees into the second year at 95% or more"),
-                ("Participants value it", "Average satisfaction of 4 out of 5 or higher"),
+                new("Pairs meet regularly", "80% of mentees meet their mentor twice a month", ObjectiveMeasure.MeetingRate, 80),
+                new("First-years stay", "Retention of mentees into the second year at 95% or more", ObjectiveMeasure.Retention, 95),
+                new("Participants value it", "Average satisfaction of 4 out of 5 or higher", ObjectiveMeasure.SessionRating, 4),
             ]), now);
         program.MoveTo(ProgramStatus.Recruiting, now);
         program.MoveTo(ProgramStatus.Matching, now);
@@ -126,7 +126,7 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
             Cadence.Weekly,
             today.AddDays(21),
             today.AddDays(120),
-            [("Study groups keep going", "70% of groups still meeting after 8 weeks")]), now);
+            [new("Study groups keep going", "70% of groups still meeting after 8 weeks")]), now);
         recruiting.MoveTo(ProgramStatus.Recruiting, now);
         db.Programs.Add(recruiting);
 

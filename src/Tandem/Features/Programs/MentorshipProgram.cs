@@ -17,22 +17,45 @@ public enum MeetingFormats
     InPerson = 8,
 }
 
-/// <summary>An objective with a measurable target, e.g. "Mentees meet regularly" / "80% meet twice a month".</summary>
+/// <summary>
+/// An objective with a measurable target, e.g. "Mentees meet regularly" / "80% meet twice a month". When it is
+/// tied to a <see cref="ObjectiveMeasure"/> with a threshold, Tandem measures it (Features/Reports, ADR 27).
+/// </summary>
 public sealed class ProgramObjective
 {
     private ProgramObjective() { }
 
-    public ProgramObjective(int position, string description, string target)
+    public ProgramObjective(int position, ObjectiveDesign design)
     {
         Position = position;
-        Description = description;
-        Target = target;
+        Description = design.Description;
+        Target = design.Target;
+        Measure = design.Measure;
+        Threshold = design.Threshold;
+        AtMost = design.AtMost;
+        SurveyId = design.SurveyId;
+        QuestionId = design.QuestionId;
+        OutcomeMeasure = design.OutcomeMeasure;
     }
 
     public int Id { get; private set; }
     public int Position { get; private set; }
     public string Description { get; private set; } = "";
     public string Target { get; private set; } = "";
+
+    /// <summary>What Tandem measures for this objective; null when the target is checked by hand.</summary>
+    public ObjectiveMeasure? Measure { get; private set; }
+
+    /// <summary>The value the measure must reach (or stay under, when <see cref="AtMost"/>); set with <see cref="Measure"/>.</summary>
+    public double? Threshold { get; private set; }
+    public bool AtMost { get; private set; }
+
+    /// <summary>For <see cref="ObjectiveMeasure.SurveyItem"/>: the survey and its number-scale question.</summary>
+    public Guid? SurveyId { get; private set; }
+    public string? QuestionId { get; private set; }
+
+    /// <summary>For <see cref="ObjectiveMeasure.OutcomeChange"/>: the imported outcome measure's name.</summary>
+    public string? OutcomeMeasure { get; private set; }
 }
 
 /// <summary>A mentorship program run by an organisation, from design to evaluation.</summary>
@@ -89,7 +112,7 @@ public sealed class MentorshipProgram
         StartsOn = design.StartsOn;
         EndsOn = design.EndsOn;
         Objectives.Clear();
-        Objectives.AddRange(design.Objectives.Select((o, i) => new ProgramObjective(i, o.Description, o.Target)));
+        Objectives.AddRange(design.Objectives.Select((o, i) => new ProgramObjective(i, o)));
         UpdatedAt = at;
     }
 
@@ -117,4 +140,4 @@ public sealed record ProgramDesign(
     Cadence Cadence,
     DateOnly? StartsOn,
     DateOnly? EndsOn,
-    IReadOnlyList<(string Description, string Target)> Objectives);
+    IReadOnlyList<ObjectiveDesign> Objectives);

@@ -26,6 +26,9 @@ internal sealed class ProgramConfiguration : IEntityTypeConfiguration<Mentorship
             objective.HasKey(o => o.Id);
             objective.Property(o => o.Description).HasMaxLength(300).IsRequired();
             objective.Property(o => o.Target).HasMaxLength(300).IsRequired();
+            objective.Property(o => o.Measure).HasConversion<string>().HasMaxLength(20);
+            objective.Property(o => o.QuestionId).HasMaxLength(64);
+            objective.Property(o => o.OutcomeMeasure).HasMaxLength(100);
         });
         program.Navigation(p => p.Objectives).AutoInclude(false);
         program.HasMany(p => p.Enrolments).WithOne().HasForeignKey(e => e.ProgramId).OnDelete(DeleteBehavior.Cascade);

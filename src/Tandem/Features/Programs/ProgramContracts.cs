@@ -13,6 +13,67 @@ public sealed class ObjectiveInput
     /// <summary>The measurable target, e.g. "80% of mentees meet twice a month".</summary>
     [Required, StringLength(300, MinimumLength = 2)]
     public string Target { get; set; } = "";
+
+    /// <summary>What Tandem measures for this objective; leave out to check the target by hand.</summary>
+    public ObjectiveMeasure? Measure { get; set; }
+
+    /// <summary>The value the measure must reach (a percentage, a 1–5 rating, a survey scale point, an outcome change).</summary>
+    public double? Threshold { get; set; }
+
+    /// <summary>True when the measure must stay at or below the threshold (e.g. behaviour incidents).</summary>
+    public bool AtMost { get; set; }
+
+    /// <summary>For a survey item: the survey and the id of its Likert, 0–10 or scale question.</summary>
+    public Guid? SurveyId { get; set; }
+
+    [StringLength(64)]
+    public string? QuestionId { get; set; }
+
+    /// <summary>For an outcome measure: its name as in the imported outcome data (e.g. "maths").</summary>
+    [StringLength(100)]
+    public string? OutcomeMeasure { get; set; }
+
+    /// <summary>The rules that tie a measure to its threshold and source, for the API and the editor alike.</summary>
+    public IEnumerable<string> Problems(int number)
+    {
+        if (Measure is not { } measure)
+        {
+            if (Threshold is not null || SurveyId is not null || !string.IsNullOrWhiteSpace(QuestionId) || !string.IsNullOrWhiteSpace(OutcomeMeasure))
+            {
+                yield return $"Objective {number}: choose what Tandem measures, or leave the threshold and its source empty.";
+            }
+            yield break;
+        }
+        if (!Enum.IsDefined(measure))
+        {
+            yield return $"Objective {number}: unknown measure.";
+            yield break;
+        }
+        if (Threshold is not { } threshold || !double.IsFinite(threshold))
+        {
+            yield return $"Objective {number}: a measured objective needs a threshold, e.g. 80 for 80%.";
+            yield break;
+        }
+        var (min, max) = measure.Range();
+        if (threshold < min || threshold > max)
+        {
+            yield return $"Objective {number}: the threshold for {measure.Label().ToLowerInvariant()} is between {min:0.##} and {max:0.##}.";
+        }
+        if (measure == ObjectiveMeasure.SurveyItem && (SurveyId is null || string.IsNullOrWhiteSpace(QuestionId)))
+        {
+            yield return $"Objective {number}: a survey item needs the survey and the question it measures.";
+        }
+        if (measure == ObjectiveMeasure.OutcomeChange && string.IsNullOrWhiteSpace(OutcomeMeasure))
+        {
+            yield return $"Objective {number}: an outcome objective needs the outcome measure's name, as in the imported data.";
+        }
+    }
+
+    public ObjectiveDesign ToDesign() => new(
+        Description.Trim(), Target.Trim(), Measure, Measure is null ? null : Threshold, Measure is not null && AtMost,
+        Measure == ObjectiveMeasure.SurveyItem ? SurveyId : null,
+        Measure == ObjectiveMeasure.SurveyItem ? QuestionId?.Trim() : null,
+        Measure == ObjectiveMeasure.OutcomeChange ? OutcomeMeasure?.Trim() : null);
 }
 
 /// <summary>The editable design of a program, used by the API and by the pages.</summary>
@@ -51,6 +112,13 @@ public class ProgramInput : IValidatableObject
         {
             yield return new ValidationResult("The end date must be on or after the start date.", [nameof(EndsOn)]);
         }
+        for (var i = 0; i < Objectives.Count; i++)
+        {
+            foreach (var problem in Objectives[i]?.Problems(i + 1) ?? [])
+            {
+                yield return new ValidationResult(problem, [nameof(Objectives)]);
+            }
+        }
     }
 
     public ProgramDesign ToDesign() => new(
@@ -63,7 +131,7 @@ public class ProgramInput : IValidatableObject
         Cadence ?? Programs.Cadence.Fortnightly,
         StartsOn,
         EndsOn,
-        Objectives.Select(o => (o.Description.Trim(), o.Target.Trim())).ToList());
+        Objectives.Select(o => o.ToDesign()).ToList());
 }
 
 public sealed class CreateProgramRequest : ProgramInput
@@ -78,7 +146,9 @@ public sealed class ChangeStatusRequest
     public ProgramStatus? Status { get; set; }
 }
 
-public sealed record ObjectiveView(string Description, string Target);
+public sealed record ObjectiveView(
+    string Description, string Target, ObjectiveMeasure? Measure = null, double? Threshold = null, bool AtMost = false,
+    Guid? SurveyId = null, string? QuestionId = null, string? OutcomeMeasure = null);
 
 public sealed record ProgramSummary(
     Guid Id, string Name, Guid OrganisationId, string OrganisationName, ProgramStatus Status,

@@ -58,6 +58,13 @@ public sealed class ProgramForm : IValidatableObject
             {
                 yield return new ValidationResult($"Objective {i + 1} is longer than 300 characters.", [nameof(Objectives)]);
             }
+            else if (hasDescription)
+            {
+                foreach (var problem in row.Problems(i + 1))
+                {
+                    yield return new ValidationResult(problem, [nameof(Objectives)]);
+                }
+            }
         }
     }
 
@@ -75,7 +82,11 @@ public sealed class ProgramForm : IValidatableObject
             StartsOn = StartsOn,
             EndsOn = EndsOn,
             Objectives = Objectives.Where(o => !string.IsNullOrWhiteSpace(o.Description))
-                .Select(o => new ObjectiveInput { Description = o.Description.Trim(), Target = o.Target.Trim() }).ToList(),
+                .Select(o => new ObjectiveInput
+                {
+                    Description = o.Description.Trim(), Target = o.Target.Trim(), Measure = o.Measure, Threshold = o.Threshold, AtMost = o.AtMost,
+                    SurveyId = o.SurveyId, QuestionId = o.QuestionId, OutcomeMeasure = o.OutcomeMeasure,
+                }).ToList(),
         };
         if (OneToOne) request.MeetingFormats.Add(MeetingFormat.OneToOne);
         if (Group) request.MeetingFormats.Add(MeetingFormat.Group);
@@ -99,7 +110,11 @@ public sealed class ProgramForm : IValidatableObject
         Cadence = program.Cadence,
         StartsOn = program.StartsOn,
         EndsOn = program.EndsOn,
-        Objectives = NewRows(program.Objectives.Select(o => new ObjectiveInput { Description = o.Description, Target = o.Target })),
+        Objectives = NewRows(program.Objectives.Select(o => new ObjectiveInput
+        {
+            Description = o.Description, Target = o.Target, Measure = o.Measure, Threshold = o.Threshold, AtMost = o.AtMost,
+            SurveyId = o.SurveyId, QuestionId = o.QuestionId, OutcomeMeasure = o.OutcomeMeasure,
+        })),
     };
 
     private static List<ObjectiveInput> NewRows(IEnumerable<ObjectiveInput> existing)

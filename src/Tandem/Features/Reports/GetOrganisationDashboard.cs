@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Concerns;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Reports;
+
+/// <summary>One program's headline figures on its organisation's dashboard.</summary>
+public sealed record ProgramFigures(
+    Guid ProgramId,
+    string Name,
+    ProgramStatus Status,
+    int Participants,
+    int RunningRelationships,
+    int Waiting,
+    double? MeetingRate,
+    double? Retention,
+    double? SessionRating,
+    int OpenConcerns,
+    int ObjectivesMet,
+    int ObjectivesMeasured);
+
+public sealed record OrganisationDashboard(Guid OrganisationId, string OrganisationName, DateTime MeasuredAt, IReadOnlyList<ProgramFigures> Programs);
+
+/// <summary>
+/// Across an organisation's programs, for its coordinators: each program's participants, running relationships,
+/// people waiting for a match, meeting rate, retention, session rating, open concerns (safeguarding ones are
+/// left to the designated leads) and objectives met. Closed programs come last; at most 50 programs, newest first.
+/// </summary>
+public sealed class GetOrganisationDashboard(TandemDb db, MeasureObjectives objectives, TimeProvider clock)
+{
+    public const int MaxPrograms = 50;
+
+    public async Task<Outcome<OrganisationDashboard>> RunAsync(Actor actor, Guid organisationId, CancellationToken ct = default)
+    {
+        if (await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct) is { } failure)
+        {
+            return failure;
+        }
+        var name = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var programs = await db.Programs.Where(p => p.OrganisationId == organisationId).Include(p => p.Objectives).AsNoTracking()
+            .OrderBy(p => p.Status == ProgramStatus.Closed).ThenByDescending(p => p.CreatedAt).Take(MaxPrograms).ToListAsync(ct);
+        var ids = programs.Select(p => p.Id).ToList();
+        var participants = await db.Enrolments.Where(e => ids.Contains(e.ProgramId) && e.Role != ProgramRole.Coordinator && e.Role != ProgramRole.Staff)
+            .GroupBy(e => e.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var matched = await db.Set<RelationshipMember>()
+            .Join(db.Set<Relationship>().Where(r => ids.Contains(r.ProgramId) && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)),
+                m => m.RelationshipId, r => r.Id, (m, r) => new { r.ProgramId, m.UserId })
+            .Distinct().GroupBy(m => m.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var concerns = await db.Set<Concern>().Where(c => ids.Contains(c.ProgramId) && c.Category != ConcernCategory.Safeguarding
+                && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated)
+            .GroupBy(c => c.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
+        var rows = new List<ProgramFigures>();
+        foreach (var program in programs)
+        {
+            var facts = await ProgramFacts.LoadAsync(db, program, now, ct);
+            var measured = await objectives.MeasureAsync(facts, charts: false, ct);
+            var people = participants.GetValueOrDefault(program.Id);
+            rows.Add(new ProgramFigures(program.Id, program.Name, program.Status, people,
+                facts.Relationships.Count(r => r.RunningAt(now)), Math.Max(0, people - matched.GetValueOrDefault(program.Id)),
+                facts.MeetingRate(now).Value, facts.Retention(now).Value, facts.SessionRating(now).Value,
+                concerns.GetValueOrDefault(program.Id), measured.Count(o => o.Met == true), measured.Count(o => o.Measure is not null)));
+        }
+        return new OrganisationDashboard(organisationId, name, now, rows);
+    }
+
+    public static Chart Chart(OrganisationDashboard d) => new("Meeting rate and retention by program", ChartKind.Bars,
+        d.Programs.Select(p => p.Name.Length > 24 ? p.Name[..23] + "…" : p.Name).ToList(),
+        [
+            new ChartSeries(ObjectiveMeasure.MeetingRate.Label(), d.Programs.Select(p => p.MeetingRate).ToList()),
+            new ChartSeries(ObjectiveMeasure.Retention.Label(), d.Programs.Select(p => p.Retention).ToList()),
+        ], "%", Min: 0, Max: 100, Format: v => $"{v:0.#}%");
+}

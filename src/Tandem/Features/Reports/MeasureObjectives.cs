@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.Programs;
+using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Reports;
+
+/// <summary>
+/// Measures each objective tied to a measure: its value now, whether it meets the threshold, and its value at
+/// the end of each month so far (ADR 27). Answers <see cref="IObjectiveProgress"/> for the program page (which
+/// has already checked that the reader manages the program) and the API through <see cref="RunAsync"/>.
+/// </summary>
+public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimeProvider clock) : IObjectiveProgress
+{
+    public async Task<Outcome<ProgramObjectives>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    {
+        var found = await access.FindManagedAsync(actor, programId, ct, withObjectives: true, tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var facts = await ProgramFacts.LoadAsync(db, found.Value!, clock.GetUtcNow().UtcDateTime, ct);
+        return new ProgramObjectives(programId, facts.Now, await MeasureAsync(facts, charts: false, ct));
+    }
+
+    public async Task<IReadOnlyList<ObjectiveProgress>> MeasureAsync(Guid programId, CancellationToken ct)
+    {
+        var program = await db.Programs.Where(p => p.Id == programId).Include(p => p.Objectives).AsNoTracking().SingleOrDefaultAsync(ct);
+        if (program is null)
+        {
+            return [];
+        }
+        var facts = await ProgramFacts.LoadAsync(db, program, clock.GetUtcNow().UtcDateTime, ct);
+        return await MeasureAsync(facts, charts: true, ct);
+    }
+
+    public async Task<IReadOnlyList<ObjectiveProgress>> MeasureAsync(ProgramFacts facts, bool charts, CancellationToken ct)
+    {
+        var results = new List<ObjectiveProgress>();
+        foreach (var o in facts.Program.Objectives.OrderBy(o => o.Position))
+        {
+            if (o.Measure is not { } measure || o.Threshold is not { } threshold)
+            {
+                results.Add(new ObjectiveProgress(o.Position, o.Description, o.Target, null, null, false, null, null, null, null,
+                    "Not measured in Tandem: check this target by hand, or tie it to a measure when you edit the program.", [], null));
+                continue;
+            }
+            var moments = facts.TrendMoments();
+            Func<DateTime, Measured> at = measure switch
+            {
+                ObjectiveMeasure.MeetingRate => facts.MeetingRate,
+                ObjectiveMeasure.Retention => facts.Retention,
+                ObjectiveMeasure.SessionRating => facts.SessionRating,
+                ObjectiveMeasure.SurveyItem => await SurveyItemAsync(facts.Program.Id, o.SurveyId, o.QuestionId, ct),
+                _ => await OutcomeAsync(facts.Program.Id, o.OutcomeMeasure, ct),
+            };
+            var now = at(facts.Now);
+            // An outcome is measured once (before and after the program), so it has no month-by-month trend.
+            var trend = measure == ObjectiveMeasure.OutcomeChange ? [] : moments.Select(m =>
+            {
+                var v = at(m).Value;
+                return new TrendPoint(DateOnly.FromDateTime(m), v, v is { } x ? measure.Format(x) : "not measurable yet");
+            }).ToList();
+            bool? met = now.Value is { } value ? (o.AtMost ? value <= threshold : value >= threshold) : null;
+            var chart = charts && trend.Count > 0 ? ChartDrawing.ToDataUri(TrendChart(o.Description, measure, threshold, trend)) : null;
+            results.Add(new ObjectiveProgress(o.Position, o.Description, o.Target, measure, threshold, o.AtMost, now.Value,
+                now.Value is { } n ? measure.Format(n) : null, (o.AtMost ? "at most " : "at least ") + measure.Format(threshold),
+                met, now.Basis, trend, chart));
+        }
+        return results;
+    }
+
+    /// <summary>The objective's trend as a chart, the threshold drawn as a dashed line.</summary>
+    public static Chart TrendChart(string title, ObjectiveMeasure measure, double threshold, IReadOnlyList<TrendPoint> trend) => new(
+        title, ChartKind.Line,
+        trend.Select((t, i) => i == trend.Count - 1 ? "Now" : t.AsOf.ToString("MMM yy")).ToList(),
+        [new ChartSeries(measure.Label(), trend.Select(t => t.Value).ToList())],
+        measure.IsPercentage() ? "%" : measure.Label(),
+        threshold,
+        measure.IsPercentage() ? 0 : measure == ObjectiveMeasure.SessionRating ? 1 : null,
+        measure.IsPercentage() ? 100 : measure == ObjectiveMeasure.SessionRating ? 5 : null,
+        v => measure.Format(v));
+
+    /// <summary>
+    /// A survey question's mean answer as of a moment (answers carry only their week). Like the survey's results,
+    /// nothing is given for fewer than <see cref="GetSurveyResults.MinimumGroup"/> answers.
+    /// </summary>
+    private async Task<Func<DateTime, Measured>> SurveyItemAsync(Guid programId, Guid? surveyId, string? questionId, CancellationToken ct)
+    {
+        var survey = surveyId is { } id ? await db.Set<Survey>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ProgramId == programId, ct) : null;
+        var question = survey?.Questions().FirstOrDefault(q => q.Id == questionId);
+        if (survey is null || question is null || !SurveyAnswerSheet.IsNumeric(question.Type))
+        {
+            var why = survey is null
+                ? "The survey was not found in this program: edit the objective and give the id shown on the survey's results page."
+                : $"The survey '{survey.Title}' has no number-scale question with the id '{questionId}'.";
+            return _ => new Measured(null, why);
+        }
+        var answers = (await db.Set<SurveyResponse>().Where(r => r.SurveyId == survey.Id).Select(r => new { r.Week, r.AnswersJson }).ToListAsync(ct))
+            .Select(r => (r.Week, Answer: AnswerSheet.Parse(r.AnswersJson).GetValueOrDefault(question.Id)))
+            .Where(r => r.Answer.ValueKind == JsonValueKind.Number)
+            .Select(r => (r.Week, Value: r.Answer.GetDouble()))
+            .ToList();
+        return at =>
+        {
+            var day = DateOnly.FromDateTime(at);
+            var upTo = answers.Where(a => a.Week <= day).Select(a => a.Value).ToList();
+            return upTo.Count < GetSurveyResults.MinimumGroup
+                ? new Measured(null, $"Shown once at least {GetSurveyResults.MinimumGroup} people have answered '{question.Prompt}' in '{survey.Title}' ({upTo.Count} so far).")
+                : new Measured(upTo.Average(), $"The mean answer of {upTo.Count} people to '{question.Prompt}' in '{survey.Title}'.");
+        };
+    }
+
+    private async Task<Func<DateTime, Measured>> OutcomeAsync(Guid programId, string? measure, CancellationToken ct)
+    {
+        await Task.CompletedTask; // TODO-OUTCOMES: replaced when Features/Outcomes stores data (lands today)
+        return _ => new Measured(null, "PENDING");
+    }
+}
+
+/// <summary>A program's objectives as measured at <paramref name="MeasuredAt"/>.</summary>
+public sealed record ProgramObjectives(Guid ProgramId, DateTime MeasuredAt, IReadOnlyList<ObjectiveProgress> Objectives);

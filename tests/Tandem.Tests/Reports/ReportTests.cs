@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Concerns;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Features.Reports;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+using UglyToad.PdfPig;
+
+namespace Tandem.Tests.Reports;
+
+/// <summary>
+/// Objectives that measure themselves, the program and organisation dashboards and the PDF program report
+/// (issue 11, items 4–6). Two weekly pairs started four weeks ago: one held every meeting, the other half of them.
+/// </summary>
+public sealed class ReportTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
+
+    private static readonly object[] MeasuredObjectives =
+    [
+        new { description = "Pairs meet every week", target = "80% of pairs meet weekly", measure = "MeetingRate", threshold = 80 },
+        new { description = "Pairs stay together", target = "Retention of 95%", measure = "Retention", threshold = 95 },
+        new { description = "Meetings go well", target = "Average rating of 3.5 or more", measure = "SessionRating", threshold = 3.5 },
+        new { description = "Reading for pleasure", target = "Checked at the end of the year" },
+    ];
+
+    /// <summary>
+    /// Pair A (started 28 days ago) held 4 meetings rated 4, 5, 4, 5; pair B held 2 rated 2 and 3. Weekly, so 4 are
+    /// expected of each: 1 of 2 pairs meets the cadence (50%), none ended (100%), mean rating 23/6.
+    /// </summary>
+    private async Task<(Pair Pair, Guid SecondPair)> ProgramWithHistoryAsync()
+    {
+        var pair = await fixture.PairAsync();
+        var second = await pair.SecondPairAsync();
+        var started = DateOnly.FromDateTime(Now.AddDays(-28));
+        var update = await pair.Coordinator.PutAsJsonAsync($"/api/v1/programs/{pair.ProgramId}", Design(MeasuredObjectives));
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            await db.Set<Relationship>().Where(r => r.Id == pair.RelationshipId || r.Id == second)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.StartsOn, started));
+            var secondMentee = pair.OtherMentee.Id;
+            foreach (var (days, rating) in new[] { (27, 4), (20, 5), (13, 4), (6, 5) })
+            {
+                db.Add(new CheckIn(pair.RelationshipId, null, pair.Mentee.Id, true, new CheckInLog("Reading", null, null, null, rating), Now.AddDays(-days), Now));
+            }
+            foreach (var (days, rating) in new[] { (27, 2), (20, 3) })
+            {
+                db.Add(new CheckIn(second, null, secondMentee, true, new CheckInLog("Reading", null, null, null, rating), Now.AddDays(-days), Now));
+            }
+            // A meeting that did not happen is no meeting held.
+            db.Add(new CheckIn(second, null, secondMentee, false, new CheckInLog(null, null, null, null, null), Now.AddDays(-13), Now));
+            return await db.SaveChangesAsync();
+        });
+        return (pair, second);
+    }
+
+    private static object Design(object[] objectives) => new
+    {
+        name = "Reading Buddies",
+        description = "Year 10 students help Year 7 students read for pleasure.",
+        pairing = "MentorMentee",
+        meetingFormats = new[] { "OneToOne", "InPerson" },
+        cadence = "Weekly",
+        startsOn = "2027-01-04",
+        endsOn = "2027-12-30",
+        objectives,
+    };
+
+    [Fact]
+    public async Task EachMeasuredObjectiveShowsItsValueAgainstItsTargetAndItsTrend()
+    {
+        var (pair, _) = await ProgramWithHistoryAsync();
+        var response = await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/objectives/progress");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var progress = (await response.Content.ReadFromJsonAsync<ProgramObjectives>(Json.Options))!.Objectives;
+
+        Assert.Equal(4, progress.Count);
+        var (rate, retention, rating, byHand) = (progress[0], progress[1], progress[2], progress[3]);
+        Assert.Equal((ObjectiveMeasure.MeetingRate, 50.0, "50%", false), (rate.Measure!.Value, rate.Value!.Value, rate.ValueText, rate.Met!.Value));
+        Assert.Equal("at least 80%", rate.ThresholdText);
+        Assert.Contains("1 of 2 running relationships", rate.Explanation);
+        Assert.Equal((100.0, true), (retention.Value!.Value, retention.Met!.Value));
+        Assert.Equal(23.0 / 6, rating.Value!.Value, 9);
+        Assert.True(rating.Met);
+        Assert.Equal("3.83 of 5", rating.ValueText);
+        Assert.Null(byHand.Measure);
+        Assert.Null(byHand.Met);
+
+        // The trend: the end of January (the pairs started on 4 January), then now. At the end of January three
+        // meetings were expected of each pair; pair A had held 4, pair B 2.
+        Assert.Equal([new DateOnly(2027, 1, 31), DateOnly.FromDateTime(Now)], rate.Trend.Select(t => t.AsOf));
+        Assert.Equal([50.0, 50.0], rate.Trend.Select(t => t.Value!.Value));
+        Assert.Equal([100.0, 100.0], retention.Trend.Select(t => t.Value!.Value));
+    }
+
+    [Fact]
+    public async Task EndingAPairEarlyLowersRetentionAndTheTrendKeepsTheMonthBefore()
+    {
+        var (pair, second) = await ProgramWithHistoryAsync();
+        var ended = await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{second}/status", new { status = "EndedEarly", reason = "Moved school" });
+        Assert.True(ended.IsSuccessStatusCode, await ended.Content.ReadAsStringAsync());
+
+        var progress = (await pair.Coordinator.GetFromJsonAsync<ProgramObjectives>($"/api/v1/programs/{pair.ProgramId}/objectives/progress", Json.Options))!.Objectives;
+        var (rate, retention) = (progress[0], progress[1]);
+        Assert.Equal([100.0, 50.0], retention.Trend.Select(t => t.Value!.Value));  // end of January: both running; now: one ended early
+        Assert.Equal(50.0, retention.Value);
+        Assert.False(retention.Met);
+        Assert.Equal(100.0, rate.Value); // the pair that ended no longer counts as running
+    }
+
+    [Fact]
+    public async Task TheCoordinatorsProgramPageShowsTheMeasureWithAChartAndItsFiguresAndParticipantsSeeOnlyTheTargets()
+    {
+        var (pair, _) = await ProgramWithHistoryAsync();
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var html = await coordinator.Http.GetStringAsync($"/programs/{pair.ProgramId}");
+        Assert.Contains("Objectives measured", html);
+        Assert.Contains("<strong>50%</strong>", html);
+        Assert.Contains("against a target of at least 80%", html);
+        Assert.Contains("Below target.", html);
+        Assert.Contains("src=\"data:image/svg", html);
+        Assert.Contains("<th scope=\"row\">31 Jan 2027</th>", html); // the chart's figures, in a table
+
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+        var asMentee = await mentee.Http.GetStringAsync($"/programs/{pair.ProgramId}");
+        Assert.Contains("Pairs meet every week", asMentee);
+        Assert.DoesNotContain("Objectives measured", asMentee);
+        Assert.DoesNotContain("50%", asMentee);
+        Assert.DoesNotContain("data:image/svg", asMentee);
+    }
+
+    [Theory]
+    [InlineData("{\"description\":\"Pairs stay\",\"target\":\"95%\",\"measure\":\"Retention\"}", "needs a threshold")]
+    [InlineData("{\"description\":\"Pairs stay\",\"target\":\"95%\",\"measure\":\"Retention\",\"threshold\":120}", "between 0 and 100")]
+    [InlineData("{\"description\":\"Ratings\",\"target\":\"4 of 5\",\"measure\":\"SessionRating\",\"threshold\":7}", "between 1 and 5")]
+    [InlineData("{\"description\":\"Confidence\",\"target\":\"4 of 5\",\"measure\":\"SurveyItem\",\"threshold\":4}", "needs the survey and the question")]
+    [InlineData("{\"description\":\"Grades\",\"target\":\"+1\",\"measure\":\"OutcomeChange\",\"threshold\":1}", "outcome measure's name")]
+    [InlineData("{\"description\":\"Grades\",\"target\":\"+1\",\"threshold\":1}", "choose what Tandem measures")]
+    public async Task AMeasureWithoutItsThresholdOrSourceIsRefusedAndNothingChanges(string objective, string message)
+    {
+        var pair = await fixture.PairAsync();
+        var body = JsonSerializer.Serialize(Design([JsonDocument.Parse(objective).RootElement]));
+        var response = await pair.Coordinator.PutAsync($"/api/v1/programs/{pair.ProgramId}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync());
+        var program = await pair.Coordinator.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{pair.ProgramId}", Json.Options);
+        Assert.Equal("Pairs read together", Assert.Single(program!.Objectives).Description);
+    }
+
+    [Fact]
+    public async Task TheProgramEditorSavesAMeasureAndItsThreshold()
+    {
+        var pair = await fixture.PairAsync();
+        var page = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var response = await page.SubmitAsync($"/programs/{pair.ProgramId}/edit", "program",
+        [
+            new("Form.Name", "Reading Buddies"), new("Form.Pairing", "MentorMentee"), new("Form.OneToOne", "true"), new("Form.Cadence", "Weekly"),
+            new("Form.Objectives[0].Description", "Pairs stay together"), new("Form.Objectives[0].Target", "95% retention"),
+            new("Form.Objectives[0].Measure", "Retention"), new("Form.Objectives[0].Threshold", "95"),
+        ]);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var program = await pair.Coordinator.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{pair.ProgramId}", Json.Options);
+        var objective = Assert.Single(program!.Objectives);
+        Assert.Equal((ObjectiveMeasure.Retention, 95.0, false), (objective.Measure!.Value, objective.Threshold!.Value, objective.AtMost));
+
+        var refused = await page.SubmitAsync($"/programs/{pair.ProgramId}/edit", "program",
+        [
+            new("Form.Name", "Reading Buddies"), new("Form.Pairing", "MentorMentee"), new("Form.OneToOne", "true"), new("Form.Cadence", "Weekly"),
+            new("Form.Objectives[0].Description", "Pairs stay together"), new("Form.Objectives[0].Target", "95% retention"),
+            new("Form.Objectives[0].Measure", "Retention"),
+        ]);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Objective 1: a measured objective needs a threshold", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheProgramDashboardCountsMatchingMeetingsRatingsAndConcernsButNotSafeguarding()
+    {
+        var (pair, second) = await ProgramWithHistoryAsync();
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new Concern(pair.ProgramId, pair.School.Organisation.Id, pair.Mentee.Id, null, pair.RelationshipId, ConcernCategory.NoShow, "Missed twice", Now.AddDays(-5), Now.AddDays(-3)));
+            db.Add(new Concern(pair.ProgramId, pair.School.Organisation.Id, pair.Mentee.Id, null, pair.RelationshipId, ConcernCategory.Safeguarding, "Private", Now.AddDays(-1), Now.AddDays(1)));
+            return await db.SaveChangesAsync();
+        });
+        var d = (await pair.Coordinator.GetFromJsonAsync<ProgramDashboard>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!;
+
+        Assert.Equal([new RoleRow(ProgramRole.Mentor, 2, 2, 0), new RoleRow(ProgramRole.Mentee, 2, 2, 0)], d.Matching);
+        Assert.Equal([0, 1, 1, 2, 2], d.RatingCounts);
+        Assert.Equal(23.0 / 6, d.MeanRating!.Value, 9);
+        Assert.Equal(6, d.Meetings.Sum(m => m.Held));           // six meetings held, all in January
+        Assert.Equal(6, d.Meetings[0].Held);
+        Assert.Equal(8, d.Meetings[0].Expected);               // two pairs, 28 days each, weekly
+        Assert.Equal([new ConcernRow(ConcernState.Received, 1)], d.OpenConcerns);
+        Assert.Equal(1, d.ConcernsOverdue);
+        var now = d.Health[^1];
+        Assert.Equal(2, now.OnTrack + now.Drifting + now.AtRisk);
+        Assert.Equal(1, now.Drifting); // pair B: last met 20 days ago, past 10.5 days of a weekly cadence, not yet 21
+        Assert.Equal(4, d.Objectives.Count);
+
+        var page = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var html = await page.Http.GetStringAsync($"/programs/{pair.ProgramId}/dashboard");
+        Assert.Contains("Meetings held against the cadence", html);
+        Assert.Contains("Relationship health over time", html);
+        Assert.Contains("1 received, not yet acknowledged", html);
+        Assert.DoesNotContain("Private", html);
+        Assert.True(html.Split("src=\"data:image/svg").Length >= 6);
+    }
+
+    [Fact]
+    public async Task OnlyTheProgramsCoordinatorsSeeItsDashboardObjectivesAndReport()
+    {
+        var pair = await fixture.PairAsync();
+        var other = await School.CreateAsync(fixture.Tandem);
+        var otherCoordinator = await fixture.SignInAsync(other.Coordinator);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        foreach (var path in new[] { "dashboard", "objectives/progress", "report.pdf" })
+        {
+            var url = $"/api/v1/programs/{pair.ProgramId}/{path}";
+            Assert.Equal(HttpStatusCode.Forbidden, (await mentee.GetAsync(url)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await otherCoordinator.GetAsync(url)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.App.CreateClient().GetAsync(url)).StatusCode);
+        }
+        var page = await fixture.SignInPagesAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.Forbidden, (await page.Http.GetAsync($"/programs/{pair.ProgramId}/dashboard")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheOrganisationDashboardListsEachProgramsFiguresForItsCoordinatorsOnly()
+    {
+        var (pair, _) = await ProgramWithHistoryAsync();
+        var url = $"/api/v1/organisations/{pair.School.Organisation.Id}/dashboard";
+        var d = (await pair.Coordinator.GetFromJsonAsync<OrganisationDashboard>(url, Json.Options))!;
+        var row = Assert.Single(d.Programs);
+        Assert.Equal((pair.ProgramId, 4, 2, 0, 50.0, 100.0, 2, 3), (row.ProgramId, row.Participants, row.RunningRelationships, row.Waiting, row.MeetingRate!.Value, row.Retention!.Value, row.ObjectivesMet, row.ObjectivesMeasured));
+
+        var member = await fixture.SignInAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync(url)).StatusCode);
+        var outsider = await fixture.SignInAsync(pair.School.Outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync(url)).StatusCode);
+
+        var page = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var html = await page.Http.GetStringAsync($"/organisations/{pair.School.Organisation.Id}/dashboard");
+        Assert.Contains("Reading Buddies", html);
+        Assert.Contains("2 of 3", html);
+    }
+
+    [Fact]
+    public async Task TheProgramReportIsAPdfWithTheObjectivesTheirValuesAndTheCharts()
+    {
+        var (pair, _) = await ProgramWithHistoryAsync();
+        var response = await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/report.pdf");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("reading-buddies-report.pdf", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
+        using var pdf = PdfDocument.Open(await response.Content.ReadAsByteArrayAsync());
+        var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
+        Assert.Contains("Reading Buddies: program report", text);
+        Assert.Contains("Pairs meet every week", text);
+        Assert.Contains("Pairs meeting at the cadence: 50% against at least 80%. Below target.", text.Replace("\n", " "));
+        Assert.Contains("Meetings held against the cadence", text);
+        Assert.DoesNotContain(pair.Mentee.Email, text);
+        Assert.True(pdf.NumberOfPages >= 2);
+    }
+}
