@@ -50,6 +50,10 @@ public sealed class FeatureReferenceTests
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],
+        // Dashboards, objective measures and the PDF report read every feature's figures: recruitment channels and
+        // applications, enrolments, relationships and their check-ins against the cadence (the engagement rule),
+        // survey responses, open concerns, organisation access; and outcome data (ADR 27).
+        ["Reports"] = ["Applications", "CheckIns", "Concerns", "Engagement", "Organisations", "Programs", "Recruitment", "Relationships", "Surveys"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
     };

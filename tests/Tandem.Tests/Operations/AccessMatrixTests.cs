@@ -179,6 +179,16 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /programs/{ProgramId:guid}/exports"] = Access.SignedIn,
         // Survey exports: the survey's coordinators only (tested in Exports/SurveyExportTests)
         ["GET /api/v1/surveys/{surveyId:guid}/exports/{kind}"] = Access.SignedIn,
+
+        // Reports: the program's (or organisation's) coordinators only (tested in Reports/)
+        ["GET /api/v1/programs/{programId:guid}/objectives/progress"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/dashboard"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/report.pdf"] = Access.SignedIn,
+        ["GET /api/v1/organisations/{organisationId:guid}/dashboard"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/dashboard"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/dashboard"] = Access.SignedIn,
+        ["GET /organisations/{OrganisationId:guid}/dashboard"] = Access.SignedIn,
+        ["POST /organisations/{OrganisationId:guid}/dashboard"] = Access.SignedIn,
         // Check-ins and engagement health (pair and coordinator rules tested in CheckIns/ and Engagement/)
         ["GET /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,
         ["POST /api/v1/relationships/{relationshipId:guid}/check-ins/"] = Access.SignedIn,

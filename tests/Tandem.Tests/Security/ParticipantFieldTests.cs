@@ -158,6 +158,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
         "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
         "ExportProgramData", "ExportSurveyResults",
+        "ExportProgramData",
+        "GetObjectiveProgress", "GetProgramDashboard", "GetProgramReport", "GetOrganisationDashboard",
         "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults", "ListSurveyResponses",
         "ListOrganisationSurveys", "CreateOrganisationSurvey",
         "ListSuggestions", "AnswerSuggestion",
@@ -176,7 +178,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["ProgramSummary"] = "id name organisationId organisationName status pairing startsOn endsOn participantCount",
         // allowedTransitions and canManage say what the reader could do (nothing, for a participant); participants is a head count.
         ["ProgramDetails"] = "id organisationId organisationName name description targetAudience pairing guidelines meetingFormats cadence startsOn endsOn status allowedTransitions objectives participants myRoles canManage createdAt updatedAt",
-        ["ObjectiveView"] = "description target",
+        // The measure fields are the program's design, filled in only for those who manage it (null for participants).
+        ["ObjectiveView"] = "description target measure threshold atMost surveyId questionId outcomeMeasure",
         ["InformationSessionView"] = "id programId title startsAt timeZoneId startsAtLocal durationMinutes place onlineLink capacity signedUp placesLeft isSignedUp",
         ["InvitationAcceptance"] = "invitationId programId programName role applyPath purpose organisationId organisationName organisationRole nextPath",
         // The form an applicant fills in: which questions are private (only coordinators read the answers) is shown to them on purpose.

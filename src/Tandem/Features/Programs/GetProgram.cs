@@ -27,7 +27,10 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access)
             p.Id, p.OrganisationId, organisationName, p.Name, p.Description, p.TargetAudience, p.Pairing,
             p.Guidelines, p.MeetingFormats.ToList(), p.Cadence, p.StartsOn, p.EndsOn, p.Status,
             canManage ? MentorshipProgram.AllowedNext(p.Status) : [],
-            p.Objectives.OrderBy(o => o.Position).Select(o => new ObjectiveView(o.Description, o.Target, o.Measure, o.Threshold, o.AtMost, o.SurveyId, o.QuestionId, o.OutcomeMeasure)).ToList(),
+            // How an objective is measured is for the people who manage the program; participants read the targets.
+            p.Objectives.OrderBy(o => o.Position).Select(o => canManage
+                ? new ObjectiveView(o.Description, o.Target, o.Measure, o.Threshold, o.AtMost, o.SurveyId, o.QuestionId, o.OutcomeMeasure)
+                : new ObjectiveView(o.Description, o.Target)).ToList(),
             counts.ToDictionary(c => c.Role, c => c.Count),
             myRoles, canManage, p.CreatedAt, p.UpdatedAt);
     }
