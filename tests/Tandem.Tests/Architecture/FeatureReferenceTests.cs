@@ -53,7 +53,7 @@ public sealed class FeatureReferenceTests
         // Dashboards, objective measures and the PDF report read every feature's figures: recruitment channels and
         // applications, enrolments, relationships and their check-ins against the cadence (the engagement rule),
         // survey responses, open concerns, organisation access; and outcome data (ADR 27).
-        ["Reports"] = ["Applications", "CheckIns", "Concerns", "Engagement", "Organisations", "Programs", "Recruitment", "Relationships", "Surveys"],
+        ["Reports"] = ["Applications", "CheckIns", "Concerns", "Engagement", "Organisations", "Outcomes", "Programs", "Recruitment", "Relationships", "Surveys"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
     };

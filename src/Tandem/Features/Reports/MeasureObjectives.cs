@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Applications;
+using Tandem.Features.Outcomes;
 using Tandem.Features.Programs;
 using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Auth;
@@ -14,7 +15,7 @@ namespace Tandem.Features.Reports;
 /// the end of each month so far (ADR 27). Answers <see cref="IObjectiveProgress"/> for the program page (which
 /// has already checked that the reader manages the program) and the API through <see cref="RunAsync"/>.
 /// </summary>
-public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimeProvider clock) : IObjectiveProgress
+public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimeProvider clock, AnalyseOutcomes analyse) : IObjectiveProgress
 {
     public async Task<Outcome<ProgramObjectives>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -117,8 +118,31 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
 
     private async Task<Func<DateTime, Measured>> OutcomeAsync(Guid programId, string? measure, CancellationToken ct)
     {
-        await Task.CompletedTask; // TODO-OUTCOMES: replaced when Features/Outcomes stores data (lands today)
-        return _ => new Measured(null, "PENDING");
+        var rows = await db.Set<OutcomeObservationRow>().AsNoTracking().Where(r => r.ProgramId == programId).OrderBy(r => r.Position)
+            .Select(r => new OutcomeObservation(r.Person, r.Group, r.Measure, r.Pre, r.Post)).ToListAsync(ct);
+        var analysis = rows.Count == 0 ? null : (await analyse.RunAsync(rows, ct)).Measures
+            .FirstOrDefault(m => string.Equals(m.Measure, measure?.Trim(), StringComparison.OrdinalIgnoreCase));
+        Measured result;
+        if (rows.Count == 0)
+        {
+            result = new Measured(null, "No outcome data imported yet: import it on the program's outcomes page.");
+        }
+        else if (analysis is null)
+        {
+            result = new Measured(null, $"The imported outcome data have no measure called '{measure}'.");
+        }
+        else if (analysis.Program.MeanChange is not { } change)
+        {
+            result = new Measured(null, $"Nobody in the program group has both a before and an after value of '{analysis.Measure}'.");
+        }
+        else
+        {
+            var comparison = analysis.Comparison.MeanChange is { } c
+                ? $" The comparison group's mean change was {c:+0.##;−0.##;0} ({analysis.Comparison.N} people); the outcome report says what the difference does and does not show."
+                : " There is no comparison group for this measure.";
+            result = new Measured(change, $"The mean change (after − before) of '{analysis.Measure}' for {analysis.Program.N} people in the program group.{comparison}");
+        }
+        return _ => result;
     }
 }
 

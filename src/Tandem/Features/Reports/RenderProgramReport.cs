@@ -1,3 +1,5 @@
+using System.Globalization;
+using Tandem.Features.Outcomes;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -13,7 +15,7 @@ public sealed record ProgramReportFile(string FileName, byte[] Content);
 /// Coordinators only; it holds no one's name or answers, only counts and means (groups under 5 are not shown,
 /// as on the pages).
 /// </summary>
-public sealed class RenderProgramReport(GetProgramDashboard dashboards)
+public sealed class RenderProgramReport(GetProgramDashboard dashboards, GetOutcomeReport outcomes)
 {
     public async Task<Outcome<ProgramReportFile>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -23,6 +25,8 @@ public sealed class RenderProgramReport(GetProgramDashboard dashboards)
             return failure;
         }
         var d = outcome.Value!;
+        var outcomeReport = await outcomes.RunAsync(actor, programId, ct);
+        var analysis = outcomeReport.Value?.Analysis;
         using var stream = new MemoryStream();
         using (var pdf = new ReportPdf(stream, $"{d.ProgramName}: program report"))
         {
@@ -72,8 +76,33 @@ public sealed class RenderProgramReport(GetProgramDashboard dashboards)
             {
                 pdf.Text($"{s.Title} ({s.Status}{(s.Anonymous ? ", anonymous" : "")}): {s.Responses} response{(s.Responses == 1 ? "" : "s")}.");
             }
+
+            pdf.Heading("Outcomes against a comparison group");
+            if (analysis is null || analysis.Measures.Count == 0)
+            {
+                pdf.Text("No outcome data imported yet.");
+            }
+            foreach (var m in analysis?.Measures ?? [])
+            {
+                pdf.Text(m.Measure, 12, isBold: true, keepWithNext: 40);
+                pdf.Text($"Program group: {Group(m.Program)}. Comparison group: {Group(m.Comparison)}.");
+                pdf.Text($"Difference of mean changes {F(m.Difference)}; Welch's t = {F(m.WelchT)}, df = {F(m.Df)}, p = {F(m.P, "0.####")}; "
+                    + $"Hedges' g = {F(m.HedgesG)}; 95% CI [{F(m.Ci95?.Low)}, {F(m.Ci95?.High)}]. "
+                    + $"Paired t test within the program group: t = {F(m.PairedProgram?.T)}, df = {F(m.PairedProgram?.Df)}, p = {F(m.PairedProgram?.P, "0.####")}.");
+                foreach (var line in m.Notes.Concat(m.Reading))
+                {
+                    pdf.Text(line, 10);
+                }
+                pdf.Space(4);
+            }
         }
         var slug = new string(d.ProgramName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
         return new ProgramReportFile($"{(slug.Length == 0 ? "program" : slug)}-report.pdf", stream.ToArray());
     }
+
+    private static string F(double? value, string format = "0.###") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "not given";
+
+    private static string Group(GroupChange g) => g.N == 0
+        ? "nobody with both values"
+        : $"{g.N} people, mean change {F(g.MeanChange)} (SD {F(g.SdChange)})";
 }
