@@ -17,6 +17,7 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x "$pgbin/initdb" ] || need+=(postgresql-15)
 /usr/bin/python3 -c "import scipy" 2>/dev/null || need+=(python3-scipy)   # reference figures for the outcome statistics
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)   # text in charts and the PDF program report
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
