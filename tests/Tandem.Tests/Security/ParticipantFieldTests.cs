@@ -158,7 +158,6 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
         "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
         "ExportProgramData", "ExportSurveyResults",
-        "ExportProgramData",
         "GetObjectiveProgress", "GetProgramDashboard", "GetProgramReport", "GetOrganisationDashboard",
         "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults", "ListSurveyResponses",
         "ListOrganisationSurveys", "CreateOrganisationSurvey",
