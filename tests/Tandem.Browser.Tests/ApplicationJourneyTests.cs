@@ -19,10 +19,14 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             var programId = await CreateRecruitingProgramAsync(coordinator);
 
             // The applicant finds the public page and creates an account on the way.
+            await applicant.SetViewportSizeAsync(390, 844);
             await applicant.GotoAsync($"/join/{programId}");
             await Expect(applicant.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Homework Buddies");
+            await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByRole(AriaRole.Link, new() { Name = "Apply as mentee" }).ClickAsync();
             await applicant.WaitForURLAsync($"**/apply/{programId}/mentee");
+            await Expect(applicant.GetByLabel("Your name")).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByLabel("Your name").FillAsync("Nia Newcomer");
             await applicant.GetByLabel("E-mail").FillAsync($"nia.{Guid.NewGuid():N}@example.org");
             await applicant.GetByLabel("Password (at least 10 characters)").FillAsync("a long enough password");
@@ -35,6 +39,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await applicant.GetByLabel("Tuesday 17:00").CheckAsync();
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
             await Expect(applicant.GetByRole(AriaRole.Status)).ToContainTextAsync("Draft saved");
+            await Axe.AssertNoViolationsAsync(applicant);
             await ScreenshotAsync(applicant, "application-draft");
 
             // Coming back later from the list of applications.
@@ -47,6 +52,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             // Submitting without the consent shows the problem at the question.
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Submit application" }).ClickAsync();
             await Expect(applicant.GetByRole(AriaRole.Group, new() { Name = "My parents know I am applying (required)" })).ToContainTextAsync("Your consent is needed to apply.");
+            await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByLabel("Yes").CheckAsync();
             await applicant.GetByLabel("I accept the program's guidelines and code of conduct").CheckAsync();
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Submit application" }).ClickAsync();
@@ -59,6 +65,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await coordinator.GetByRole(AriaRole.Link, new() { Name = "Nia Newcomer" }).ClickAsync();
             await Expect(coordinator.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nia Newcomer");
             await Expect(coordinator.GetByText("Tue 17h (Europe/Berlin)")).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(coordinator);
             await coordinator.GetByLabel("Message to the applicant (optional)").FillAsync("Welcome to Homework Buddies!");
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
             await Expect(coordinator.GetByRole(AriaRole.Status)).ToContainTextAsync("The application is approved.");
@@ -68,6 +75,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             var row = applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" });
             await Expect(row).ToContainTextAsync("Approved");
             await Expect(row).ToContainTextAsync("Welcome to Homework Buddies!");
+            await Axe.AssertNoViolationsAsync(applicant);
             server.AssertNoContentSecurityViolations();
         }
         catch

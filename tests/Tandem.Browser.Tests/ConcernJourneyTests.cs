@@ -24,9 +24,11 @@ public sealed class ConcernJourneyTests(ClockedTandemServer server, ITestOutputH
         {
             await page.SetViewportSizeAsync(390, 844);
             await page.GotoAsync("/my/relationships");
+            await Axe.AssertNoViolationsAsync(page);
             await page.GetByRole(AriaRole.Link, new() { Name = "Report a concern" }).First.FocusAsync();
             await page.Keyboard.PressAsync("Enter");
             await page.WaitForURLAsync("**/concerns");
+            await Axe.AssertNoViolationsAsync(page);
 
             var kind = page.GetByLabel("What kind of concern?");
             await kind.FocusAsync();
@@ -46,6 +48,7 @@ public sealed class ConcernJourneyTests(ClockedTandemServer server, ITestOutputH
             var mine = page.GetByRole(AriaRole.List, new() { Name = "My concerns" });
             await Expect(mine).ToContainTextAsync("No-show · First-Year Peer Mentoring");
             await Expect(mine.Locator(".status")).ToHaveTextAsync("Received");
+            await Axe.AssertNoViolationsAsync(page);
             var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             Assert.True(width <= 390, $"The page is {width}px wide on a 390px phone screen: it scrolls sideways.");
             await TandemServer.ScreenshotAsync(page, "concern-reported-phone", output);
@@ -61,8 +64,10 @@ public sealed class ConcernJourneyTests(ClockedTandemServer server, ITestOutputH
             var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Jamie Mentee" });
             await Expect(row).ToContainTextAsync("Morgan Mentor");
             await Expect(row).ToContainTextAsync("Received");
+            await Axe.AssertNoViolationsAsync(page);
             await row.GetByRole(AriaRole.Link, new() { Name = "No-show" }).ClickAsync();
             await Expect(page.GetByText(WhatHappened)).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
 
             await page.GetByLabel("Note (optional, for the handlers)").FillAsync("Called the mentor: family illness.");
             await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
@@ -74,6 +79,7 @@ public sealed class ConcernJourneyTests(ClockedTandemServer server, ITestOutputH
             await Expect(page.Locator(".notice")).ToContainTextAsync("The concern is resolved.");
             await Expect(page.Locator("#concern-state")).ToHaveTextAsync("Resolved");
             await Expect(page.Locator(".timeline")).ToContainTextAsync("They agreed a new regular time");
+            await Axe.AssertNoViolationsAsync(page);
             await TandemServer.ScreenshotAsync(page, "concern-resolved", output);
         });
 
@@ -86,6 +92,7 @@ public sealed class ConcernJourneyTests(ClockedTandemServer server, ITestOutputH
             await Expect(mine).ToContainTextAsync("Acknowledged");
             await Expect(page.GetByText("family illness")).ToHaveCountAsync(0);
             await Expect(page.GetByText("They agreed a new regular time")).ToHaveCountAsync(0);
+            await Axe.AssertNoViolationsAsync(page);
         });
 
         // The person it is about finds nothing.

@@ -24,6 +24,7 @@ public sealed class ExportJourneyTests(TandemServer server, ITestOutputHelper ou
             await page.GotoAsync($"/programs/{server.Demo.ProgramId}");
             await page.GetByRole(AriaRole.Link, new() { Name = "Exports", Exact = true }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Exports", Level = 1 })).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
             var download = await page.RunAndWaitForDownloadAsync(() =>
                 page.GetByRole(AriaRole.Link, new() { Name = "Excel of participants", Exact = true }).ClickAsync());
             Assert.Equal("participants.xlsx", download.SuggestedFilename);

@@ -19,6 +19,7 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
             await coordinator.GotoAsync($"/programs/{server.Demo.ProgramId}/matching");
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Run matching" }).ClickAsync();
             await Expect(coordinator.Locator(".notice")).ToContainTextAsync("Draft 1 is ready");
+            await Axe.AssertNoViolationsAsync(coordinator);
 
             var lockJamie = coordinator.GetByRole(AriaRole.Button, new() { NameRegex = LockJamie() });
             var label = await lockJamie.GetAttributeAsync("aria-label");
@@ -51,14 +52,17 @@ public sealed partial class MatchingJourneyTests(TandemServer server, ITestOutpu
         var mentee = await server.NewPageAsync();
         try
         {
+            await mentee.SetViewportSizeAsync(390, 844);
             await server.SignInAsync(mentee, "Mentee");
             await mentee.GotoAsync("/notifications");
             await Expect(mentee.GetByText("Your mentor in First-Year Peer Mentoring").First).ToBeVisibleAsync();
             await Expect(mentee.GetByText($"you are matched with {mentor}").First).ToBeVisibleAsync();
             await Expect(mentee.GetByText("Why you were matched").First).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(mentee);
             await mentee.GotoAsync("/my/relationships");
             await Expect(mentee.GetByText(mentor).First).ToBeVisibleAsync();
             await Expect(mentee.GetByText("Why you were matched").First).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(mentee);
             server.AssertNoContentSecurityViolations();
         }
         catch

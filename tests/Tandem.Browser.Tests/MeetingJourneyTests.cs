@@ -24,10 +24,12 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
 
         await AsAsync("Mentee", async page =>
         {
+            await page.SetViewportSizeAsync(390, 844);
             await page.GotoAsync("/my/relationships");
             await page.GetByRole(AriaRole.Link, new() { Name = "Meetings", Exact = true }).First.ClickAsync();
             await page.WaitForURLAsync($"**{meetings}");
             await Expect(page.GetByText("No meetings yet")).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
             var suggested = page.GetByRole(AriaRole.Group, new() { Name = "Suggested times (when you are all free)" }).GetByRole(AriaRole.Radio);
             await Expect(suggested.First).ToBeVisibleAsync();
             // Both live in London: each suggestion is one evening hour on their shared clock.
@@ -42,6 +44,7 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
             await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Video link" })).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^https://meet\\.jit\\.si/Tandem-"));
             // The proposer cannot answer their own proposal.
             await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToHaveCountAsync(0);
+            await Axe.AssertNoViolationsAsync(page);
         });
 
         await AsAsync("Mentor", async page =>
@@ -51,6 +54,7 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
             await row.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
             await Expect(page.Locator(".notice")).ToContainTextAsync("Meeting accepted.");
             await Expect(page.Locator("tbody tr")).ToContainTextAsync("Accepted");
+            await Axe.AssertNoViolationsAsync(page);
             await TandemServer.ScreenshotAsync(page, "meetings-accepted", output);
         });
 
@@ -63,14 +67,17 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
         {
             await AsAsync(role, async page =>
             {
+                await page.SetViewportSizeAsync(390, 844);
                 await page.GotoAsync(checkIns);
                 await Expect(page.GetByLabel("Meeting")).ToContainTextAsync("(Europe/London)");
+                await Axe.AssertNoViolationsAsync(page);
                 await page.GetByLabel("Topics").FillAsync(topics);
                 await page.GetByLabel("Next steps").FillAsync("Meet again in two weeks");
                 await page.GetByLabel("How did it go?").SelectOptionAsync("5");
                 await page.GetByRole(AriaRole.Button, new() { Name = "Save check-in" }).ClickAsync();
                 await Expect(page.Locator(".notice")).ToContainTextAsync("Check-in saved.");
                 await Expect(page.Locator(".check-ins")).ToContainTextAsync(topics);
+                await Axe.AssertNoViolationsAsync(page);
             });
         }
 
@@ -83,6 +90,7 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
             await Expect(row).ToContainTextAsync("1 meeting held, the first cadence period is still running; last contact today.");
             await Expect(row.Locator("td[data-label='Meetings held']")).ToHaveTextAsync("1 (none due yet)");
             await Expect(row.Locator("td[data-label='Check-ins']")).ToHaveTextAsync("2");
+            await Axe.AssertNoViolationsAsync(page);
             await TandemServer.ScreenshotAsync(page, "engagement-health", output);
             // The coordinator reads the pair's check-ins too.
             await row.GetByRole(AriaRole.Link, new() { Name = "Check-ins" }).ClickAsync();

@@ -30,6 +30,7 @@ public sealed class OutcomeReportTests(TandemServer server, ITestOutputHelper ou
             await server.SignInAsync(page, "Coordinator");
             await page.GotoAsync($"/programs/{server.Demo.ProgramId}/outcomes");
             await Expect(page.GetByText("No outcome data imported yet.")).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
 
             await page.GetByLabel("Outcome file (.csv)").SetInputFilesAsync(new FilePayload
             {
@@ -46,6 +47,7 @@ public sealed class OutcomeReportTests(TandemServer server, ITestOutputHelper ou
             await Expect(comparison.GetByRole(AriaRole.Row).Filter(new() { HasText = "Difference of mean changes" })).ToContainTextAsync("4.88");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What this shows, and what it does not" })).ToBeVisibleAsync();
             await Expect(page.GetByText("People were not assigned to the program at random", new() { Exact = false })).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
             var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             Assert.True(width <= 390, $"The report is {width}px wide on a 390px phone screen: it scrolls sideways.");
             await TandemServer.ScreenshotAsync(page, "outcome-report-phone", output);
@@ -59,6 +61,7 @@ public sealed class OutcomeReportTests(TandemServer server, ITestOutputHelper ou
             await page.GetByRole(AriaRole.Button, new() { Name = "Import and replace" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The problem is on line 2, post");
             await Expect(comparison).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
             server.AssertNoContentSecurityViolations();
         }
         catch

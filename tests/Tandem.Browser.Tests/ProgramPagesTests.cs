@@ -60,6 +60,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("only its coordinators can change it");
         await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save changes" })).ToHaveCountAsync(0);
+        await Axe.AssertNoViolationsAsync(page);
     });
 
     [Fact]
@@ -73,6 +74,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await page.GetByText("Menu", new() { Exact = true }).ClickAsync();
         await Expect(organisations).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "First-Year Peer Mentoring" })).ToBeVisibleAsync();
+        await Axe.AssertNoViolationsAsync(page);
 
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"The page is {width}px wide on a 390px phone screen: it scrolls sideways.");

@@ -27,6 +27,7 @@ public sealed class SurveyJourneyTests(TandemServer server, ITestOutputHelper ou
             await page.GetByRole(AriaRole.Link).Filter(new() { HasText = "How was your meeting?" }).First.ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "How was your meeting?", Level = 1 })).ToBeVisibleAsync();
             await Expect(page.Locator("#privacy")).ToContainTextAsync("Anonymous");
+            await Axe.AssertNoViolationsAsync(page);
 
             // Every input has a label, and the page does not scroll sideways on the phone.
             var unlabelled = await page.EvaluateAsync<int>(
@@ -52,6 +53,7 @@ public sealed class SurveyJourneyTests(TandemServer server, ITestOutputHelper ou
             await page.WaitForURLAsync("**/my/surveys?answered=true");
             await Expect(page.Locator(".notice")).ToContainTextAsync("Thank you for answering.");
             await Expect(page.GetByRole(AriaRole.Link).Filter(new() { HasText = "How was your meeting?" }).First).ToContainTextAsync("Answered");
+            await Axe.AssertNoViolationsAsync(page);
             server.AssertNoContentSecurityViolations();
         }
         catch
