@@ -35,6 +35,7 @@ public sealed class ObjectiveProgressTests(TandemServer server, ITestOutputHelpe
             var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             Assert.True(width <= 390, $"The program page is {width}px wide on a 390px phone screen: it scrolls sideways.");
             await TandemServer.ScreenshotAsync(page, "objective-progress-phone", output);
+            await Axe.AssertNoViolationsAsync(page);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).First.ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
@@ -46,6 +47,7 @@ public sealed class ObjectiveProgressTests(TandemServer server, ITestOutputHelpe
                 "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391).slice(-5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')");
             Assert.True(width <= 390, $"The dashboard is {width}px wide on a 390px phone screen: it scrolls sideways ({wide}).");
             await TandemServer.ScreenshotAsync(page, "dashboard-phone", output);
+            await Axe.AssertNoViolationsAsync(page);
             server.AssertNoContentSecurityViolations();
         }
         catch
