@@ -10,33 +10,38 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tandem.Browser.Tests;
 
-/// <summary>"Students use phones": every page a demo mentee reaches from the menu, at 390 px, passes axe-core and does not scroll sideways.</summary>
+/// <summary>"Students use phones": every page a demo mentee reaches from the menu and their matches passes axe-core and does not scroll sideways, at 390 px and on a laptop.</summary>
 public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     [Fact]
     public async Task EveryPageADemoMenteeSeesPassesAxeAndFitsAPhoneScreen()
     {
         // Given: the demo mentee has a mentor, so their relationships page has a pair on it (with its links).
-        await StartDemoPairAsync();
+        var relationshipId = await StartDemoPairAsync();
         var pages = new (string Path, string Heading)[]
         {
             ("/", "Welcome back"),
             ("/programs", "Programs"),
             ("/my/relationships", "Your matches"),
+            ($"/relationships/{relationshipId}/meetings", "Meetings"),
+            ($"/relationships/{relationshipId}/check-ins", "Check-ins"),
             ("/my/applications", "Your applications"),
             ("/my/surveys", "My surveys"),
+            ("/my/calendar", "Your calendar feed"),
             ($"/programs/{server.Demo.ProgramId}", "First-Year Peer Mentoring"),
             ("/concerns", "Report a concern"),
+            ("/notifications", "Notifications"),
+            ("/organisations", "Organisations"),
+            ("/account/password", "Change your password"),
         };
         var page = await server.NewPageAsync();
         try
         {
-            await page.SetViewportSizeAsync(390, 844);
-            await server.SignInAsync(page, "Mentee");
             // Every page is checked before the test fails, so one run names everything to fix.
             var problems = new List<string>();
-            foreach (var (path, heading) in pages)
+            async Task CheckAsync(string path, string heading, int width)
             {
+                await page.SetViewportSizeAsync(width, 844);
                 await page.GotoAsync(path);
                 await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(heading);
                 try
@@ -45,12 +50,23 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 }
                 catch (Xunit.Sdk.XunitException failed)
                 {
-                    problems.Add(failed.Message);
+                    problems.Add($"At {width} px: {failed.Message}");
                 }
-                var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
-                if (width > 390)
+                var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+                if (scrollWidth > width)
                 {
-                    problems.Add($"{path} is {width}px wide on a 390px phone screen: it scrolls sideways.");
+                    problems.Add($"{path} is {scrollWidth}px wide on a {width}px screen: it scrolls sideways.");
+                }
+            }
+
+            await CheckAsync("/account/sign-in", "Sign in", 390);
+            await server.SignInAsync(page, "Mentee");
+            // A phone first; then a laptop, where the menu is laid out differently (no "Menu" toggle).
+            foreach (var width in new[] { 390, 1280 })
+            {
+                foreach (var (path, heading) in pages)
+                {
+                    await CheckAsync(path, heading, width);
                 }
             }
             Assert.True(problems.Count == 0, string.Join("\n\n", problems));
@@ -67,7 +83,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
         }
     }
 
-    private async Task StartDemoPairAsync()
+    private async Task<Guid> StartDemoPairAsync()
     {
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
@@ -84,5 +100,6 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             null,
             null));
         Assert.Null(started.Failure);
+        return started.Value!.Id;
     }
 }
