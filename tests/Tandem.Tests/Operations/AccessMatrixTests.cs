@@ -267,6 +267,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /programs/{ProgramId:guid}/surveys"] = Access.SignedIn,
         ["GET /surveys/{SurveyId:guid}"] = Access.SignedIn,
         ["POST /surveys/{SurveyId:guid}"] = Access.SignedIn,
+        ["GET /organisations/{OrganisationId:guid}/surveys"] = Access.SignedIn,
+        ["POST /organisations/{OrganisationId:guid}/surveys"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/suggestions"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/suggestions"] = Access.SignedIn,
         // Pages (GET renders, POST submits a form)
