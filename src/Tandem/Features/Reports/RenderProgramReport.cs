@@ -28,7 +28,7 @@ public sealed class RenderProgramReport(GetProgramDashboard dashboards, GetOutco
         var outcomeReport = await outcomes.RunAsync(actor, programId, ct);
         var analysis = outcomeReport.Value?.Analysis;
         using var stream = new MemoryStream();
-        using (var pdf = new ReportPdf(stream, $"{d.ProgramName}: program report"))
+        using (var pdf = new ReportPdf(stream, $"{d.ProgramName}: program report", d.MeasuredAt))
         {
             pdf.Text(d.OrganisationName, 11, colour: new SkiaSharp.SKColor(0x55, 0x55, 0x55));
             pdf.Text($"{d.ProgramName}: program report", 20, isBold: true);

@@ -20,14 +20,14 @@ internal sealed class ReportPdf : IDisposable
     private float y;
     private int pages;
 
-    public ReportPdf(Stream output, string title)
+    public ReportPdf(Stream output, string title, DateTime createdAt)
     {
         document = SKDocument.CreatePdf(output, new SKDocumentPdfMetadata
         {
             Title = title,
             Creator = "Tandem",
             Producer = "Tandem",
-            Creation = DateTime.UtcNow,
+            Creation = createdAt,
         });
         regular = Typeface(SKFontStyle.Normal);
         bold = Typeface(SKFontStyle.Bold);
