@@ -22,6 +22,15 @@ public sealed class GetOutcomeReport(TandemDb db, ProgramAccess access, AnalyseO
         {
             return failure;
         }
+        return await ReportAsync(programId, ct);
+    }
+
+    /// <summary>
+    /// The report of a program whose access the caller has already checked (the program page's objective
+    /// measures, which only its managers see): one read of the stored set, analysed.
+    /// </summary>
+    public async Task<OutcomeReport> ReportAsync(Guid programId, CancellationToken ct = default)
+    {
         var rows = await db.Set<OutcomeObservationRow>().AsNoTracking()
             .Where(r => r.ProgramId == programId)
             .OrderBy(r => r.Position)

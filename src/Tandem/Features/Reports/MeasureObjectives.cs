@@ -15,7 +15,7 @@ namespace Tandem.Features.Reports;
 /// the end of each month so far (ADR 27). Answers <see cref="IObjectiveProgress"/> for the program page (which
 /// has already checked that the reader manages the program) and the API through <see cref="RunAsync"/>.
 /// </summary>
-public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimeProvider clock, AnalyseOutcomes analyse) : IObjectiveProgress
+public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimeProvider clock, GetOutcomeReport outcomes) : IObjectiveProgress
 {
     public async Task<Outcome<ProgramObjectives>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -118,12 +118,11 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
 
     private async Task<Func<DateTime, Measured>> OutcomeAsync(Guid programId, string? measure, CancellationToken ct)
     {
-        var rows = await db.Set<OutcomeObservationRow>().AsNoTracking().Where(r => r.ProgramId == programId).OrderBy(r => r.Position)
-            .Select(r => new OutcomeObservation(r.Person, r.Group, r.Measure, r.Pre, r.Post)).ToListAsync(ct);
-        var analysis = rows.Count == 0 ? null : (await analyse.RunAsync(rows, ct)).Measures
+        var report = await outcomes.ReportAsync(programId, ct);
+        var analysis = report.Analysis?.Measures
             .FirstOrDefault(m => string.Equals(m.Measure, measure?.Trim(), StringComparison.OrdinalIgnoreCase));
         Measured result;
-        if (rows.Count == 0)
+        if (report.Analysis is null)
         {
             result = new Measured(null, "No outcome data imported yet: import it on the program's outcomes page.");
         }
