@@ -93,13 +93,19 @@ public static class TandemApp
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         var app = builder.Build();
         // A command never starts the host, so ValidateOnStart alone would not run (OptionsSetup.AddCheckedOptions).
-        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
+        CheckSettings(app);
         return app;
     }
+
+    private static void CheckSettings(WebApplication app) =>
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
 
     public static WebApplication Build(string[] args)
     {
         var app = CreateBuilder(args).Build();
+        // Checked now, before migrating or starting: a setting out of range stops the start with an error naming it,
+        // rather than surfacing from a host that is already being disposed.
+        CheckSettings(app);
 
         app.UseForwardedHeaders();
         app.UseSecurityHeaders(hsts: !app.Environment.IsDevelopment());
