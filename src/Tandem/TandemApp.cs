@@ -13,6 +13,7 @@ using Tandem.Features.Matching;
 using Tandem.Features.Engagement;
 using Tandem.Features.Exports;
 using Tandem.Features.Reports;
+using Tandem.Features.Home;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
@@ -76,6 +77,7 @@ public static class TandemApp
         services.AddTandemConcerns();
         services.AddTandemExports();
         services.AddTandemReports();
+        services.AddTandemHome();
         services.AddTandemSurveys();
         services.AddTandemOutcomes();
         return builder;
@@ -147,6 +149,7 @@ public static class TandemApp
         features.MapConcerns();
         features.MapExports();
         features.MapReports();
+        features.MapHome();
         features.MapSurveys();
         features.MapOutcomes();
         app.MapRazorComponents<App>();

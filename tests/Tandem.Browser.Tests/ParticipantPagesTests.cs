@@ -20,7 +20,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
         var relationshipId = await StartDemoPairAsync();
         var pages = new (string Path, string Heading)[]
         {
-            ("/", "Welcome back"),
+            ("/", "Hello"),
             ("/programs", "Programs"),
             ("/my/relationships", "Your matches"),
             ($"/relationships/{relationshipId}/meetings", "Meetings"),

@@ -81,6 +81,33 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await ScreenshotAsync(page, "program-list-phone");
     });
 
+    [Theory]
+    [InlineData(390)]
+    [InlineData(820)]
+    public Task TheCoordinatorsHomeSaysWhatNeedsAttentionAndEachCountOpensThePageThatFixesIt(int width) => InBrowserAsync(async page =>
+    {
+        await page.SetViewportSizeAsync(width, 1000);
+        await SignInAsync(page, "Coordinator");
+        await page.GotoAsync("/");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Programs you run" })).ToBeVisibleAsync();
+        var program = page.GetByRole(AriaRole.Listitem).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "First-Year Peer Mentoring" }) });
+        await Expect(program.GetByText("Next:")).ToBeVisibleAsync();
+        await Axe.AssertNoViolationsAsync(page);
+        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= width, $"The home page is {scrollWidth}px wide on a {width}px screen: it scrolls sideways.");
+        await ScreenshotAsync(page, $"coordinator-home-{width}");
+
+        // Each count links into the program's own pages; the next step of a running program opens its engagement page.
+        foreach (var href in await program.Locator(".attention a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"))
+        {
+            Assert.StartsWith($"/programs/{server.Demo.ProgramId}/", href);
+        }
+        await program.GetByRole(AriaRole.Link, new() { Name = "Keep pairs meeting" }).ClickAsync();
+        await page.WaitForURLAsync($"**/programs/{server.Demo.ProgramId}/health");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+    });
+
     private async Task SignInAsync(IPage page, string role)
     {
         await server.SignInAsync(page, role);

@@ -12,6 +12,7 @@ using Tandem.Data;
 using Tandem.Features.Demo;
 using Tandem.Tests.Infrastructure;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace Tandem.Browser.Tests.Infrastructure;
 
@@ -150,7 +151,7 @@ public class TandemServer : IAsyncLifetime
         return seen;
     }
 
-    /// <summary>Signs the page in as one of the demo logins ("Coordinator", "Mentor", "Mentee", …) and waits for the program list.</summary>
+    /// <summary>Signs the page in as one of the demo logins ("Coordinator", "Mentor", "Mentee", …), lands on their home page, then opens the program list.</summary>
     public async Task SignInAsync(IPage page, string role)
     {
         var login = Demo.For(role);
@@ -158,7 +159,8 @@ public class TandemServer : IAsyncLifetime
         await page.GetByLabel("E-mail").FillAsync(login.Email);
         await page.GetByLabel("Password").FillAsync(login.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/programs");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello");
+        await page.GotoAsync("/programs");
     }
 
     /// <summary>Keeps a full-page screenshot (bin/…/screenshots/NAME.png) and says where in the test output.</summary>

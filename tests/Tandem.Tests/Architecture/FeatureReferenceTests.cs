@@ -54,6 +54,10 @@ public sealed class FeatureReferenceTests
         // applications, enrolments, relationships and their check-ins against the cadence (the engagement rule),
         // survey responses, open concerns, organisation access; and outcome data (ADR 27).
         ["Reports"] = ["Applications", "CheckIns", "Concerns", "Engagement", "Organisations", "Outcomes", "Programs", "Recruitment", "Relationships", "Surveys"],
+        // The home pages gather what waits on a participant (relationships, mentor requests, meetings to answer or check in
+        // about, fit checks, surveys, applications) and what needs a coordinator's attention (applications to review,
+        // unmatched enrolments, relationships at risk by the engagement rule, meetings without a check-in).
+        ["Home"] = ["Applications", "CheckIns", "Engagement", "Meetings", "Programs", "Relationships", "Surveys"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
     };

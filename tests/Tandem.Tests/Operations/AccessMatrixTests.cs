@@ -164,6 +164,10 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /programs/{ProgramId:guid}/matching/setup"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/matching/setup"] = Access.SignedIn,
 
+        // Home (always the caller's own: their matches and to-dos, the programs they manage)
+        ["GET /api/v1/me/home"] = Access.SignedIn,
+        ["GET /api/v1/me/managed-programs"] = Access.SignedIn,
+
         // Notifications (always the caller's own)
         ["GET /api/v1/me/notifications"] = Access.SignedIn,
         ["POST /api/v1/me/notifications/{notificationId:guid}/read"] = Access.SignedIn,

@@ -139,6 +139,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "GetCalendarFeed", "CreateCalendarFeed", "RevokeCalendarFeed",
         "ReportConcern", "ListMyConcerns",
         "ListMySurveys", "GetMySurvey", "AnswerSurvey", "MakeSuggestion", "ListAnsweredSuggestions",
+        // The home: the reader's own; the programs they manage (none, for a participant).
+        "GetMyHome", "ListManagedProgramsNeedingAttention",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
@@ -225,6 +227,18 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["SuggestionReceived"] = "programId anonymous message",
         // What the coordinators published: the suggestion's text and their answer, never who made it or when.
         ["PublicSuggestionView"] = "id text answer answeredOn",
+        // The home: the reader's matches (partners' names and initials only), meetings, to-dos, own applications, and
+        // their programs' guidelines; no partner's answer, health or flag.
+        ["MyHome"] = "displayName timeZoneId relationships nextMeeting waiting applications programs managesPrograms",
+        ["HomeRelationship"] = "relationshipId programId programName status partners nextMeeting suggestedFirstMeeting",
+        ["HomePartner"] = "userId displayName initials role",
+        ["HomeMeeting"] = "meetingId relationshipId title startsAt durationMinutes mode place videoLink status with",
+        ["WaitingItem"] = "kind text link",
+        ["HomeApplication"] = "applicationId programId programName role status decisionMessage",
+        ["HomeProgram"] = "programId name role status guidelines",
+        // Programs the reader manages: a participant manages none, so the list is empty for them.
+        ["ProgramAttention"] = "programId name organisationName status nextStep nextStepLink attention",
+        ["AttentionItem"] = "key count text link",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];

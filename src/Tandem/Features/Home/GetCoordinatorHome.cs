@@ -1,0 +1,97 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Engagement;
+using Tandem.Features.Meetings;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+
+namespace Tandem.Features.Home;
+
+/// <summary>
+/// A coordinator's home (issue 10): per program they manage and that is not closed, the next step for its stage and
+/// what needs attention now, each a count linking to the page that fixes it: applications to review, people not
+/// matched yet, pairs at risk (the engagement rule) and meetings nobody has checked in about. One grouped query
+/// per figure for the whole page of programs, never one per program.
+/// </summary>
+public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, EngagementHealth health, TimeProvider clock)
+{
+    public async Task<Paged<ProgramAttention>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
+    {
+        var paging = PageRequest.Clamp(page, pageSize);
+        var managed = db.Programs.Where(access.Manageable(actor)).Where(p => p.Status != ProgramStatus.Closed);
+        var total = await managed.CountAsync(ct);
+        var programs = await managed
+            .OrderBy(p => p.Status == ProgramStatus.Running ? 0 : p.Status == ProgramStatus.Matching ? 1 : p.Status == ProgramStatus.Recruiting ? 2 : 3)
+            .ThenBy(p => p.Name).ThenBy(p => p.Id)
+            .Page(paging)
+            .Join(db.Organisations, p => p.OrganisationId, o => o.Id, (p, o) => new { p.Id, p.Name, p.Status, Organisation = o.Name })
+            .ToListAsync(ct);
+        if (programs.Count == 0)
+        {
+            return paging.Of<ProgramAttention>([], total);
+        }
+        var ids = programs.Select(p => p.Id).ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        var toReview = await db.Set<Application>().Where(a => ids.Contains(a.ProgramId) && a.Status == ApplicationStatus.Submitted)
+            .GroupBy(a => a.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
+        var openMembers = db.Set<RelationshipMember>()
+            .Where(m => db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)));
+        var unmatched = await db.Enrolments
+            .Where(e => ids.Contains(e.ProgramId) && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer)
+                && !openMembers.Any(m => m.EnrolmentId == e.Id))
+            .GroupBy(e => new { e.ProgramId, e.Role }).Select(g => new { g.Key.ProgramId, g.Key.Role, Count = g.Count() })
+            .ToListAsync(ct);
+
+        var atRisk = (await health.ForAsync(db.Set<Relationship>().Where(r => ids.Contains(r.ProgramId)), ct))
+            .Where(h => h.Status == HealthStatus.AtRisk)
+            .GroupBy(h => h.ProgramId).ToDictionary(g => g.Key, g => g.Count());
+
+        var notLogged = await db.Set<Meeting>()
+            .Where(m => ids.Contains(m.ProgramId) && m.Status == MeetingStatus.Accepted && m.StartsAt <= now
+                && db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused))
+                && !db.Set<CheckIn>().Any(c => c.MeetingId == m.Id))
+            .GroupBy(m => m.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
+        var items = programs.Select(p =>
+        {
+            var attention = new List<AttentionItem>();
+            if (toReview.GetValueOrDefault(p.Id) is > 0 and var review)
+            {
+                attention.Add(new("applications", review, $"{HomeText.Count(review, "application")} to review", $"/programs/{p.Id}/applications?status=Submitted"));
+            }
+            if (p.Status is ProgramStatus.Matching or ProgramStatus.Running)
+            {
+                var waiting = unmatched.Where(u => u.ProgramId == p.Id).ToList();
+                var count = waiting.Sum(u => u.Count);
+                if (count > 0)
+                {
+                    var parts = waiting.OrderBy(u => u.Role).Select(u => HomeText.Count(u.Count, u.Role.ToString().ToLowerInvariant()));
+                    attention.Add(new("unmatched", count, $"{string.Join(", ", parts)} not matched yet", $"/programs/{p.Id}/matching"));
+                }
+            }
+            if (atRisk.GetValueOrDefault(p.Id) is > 0 and var risky)
+            {
+                attention.Add(new("at-risk", risky, $"{HomeText.Count(risky, "relationship")} at risk", $"/programs/{p.Id}/health?status=AtRisk"));
+            }
+            if (notLogged.GetValueOrDefault(p.Id) is > 0 and var unlogged)
+            {
+                attention.Add(new("not-logged", unlogged, $"{HomeText.Count(unlogged, "meeting")} nobody has checked in about", $"/programs/{p.Id}/health"));
+            }
+            var (step, link) = p.Status switch
+            {
+                ProgramStatus.Draft => ("Describe the program, build both application forms, then open recruitment.", $"/programs/{p.Id}"),
+                ProgramStatus.Recruiting => ("Invite people and review applications as they arrive.", $"/programs/{p.Id}/invitations"),
+                ProgramStatus.Matching => ("Run matching, check the draft and publish it.", $"/programs/{p.Id}/matching"),
+                _ => ("Keep pairs meeting: the engagement page shows who is drifting.", $"/programs/{p.Id}/health"),
+            };
+            return new ProgramAttention(p.Id, p.Name, p.Organisation, p.Status, step, link, attention);
+        }).ToList();
+        return paging.Of(items, total);
+    }
+}

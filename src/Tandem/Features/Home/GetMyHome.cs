@@ -1,0 +1,149 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Meetings;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Auth;
+
+namespace Tandem.Features.Home;
+
+/// <summary>
+/// A participant's home (issue 10): the people they are matched with, the next meeting with its link, what is
+/// waiting on them (a mentor request, a meeting to answer, a check-in, the fit check, a survey, an application)
+/// and their programs' guidelines. It reads the other features' own views where they exist (relationships, mentor
+/// requests, surveys) and a few grouped queries for meetings and check-ins; nothing here is another person's data
+/// beyond a partner's name.
+/// </summary>
+public sealed class GetMyHome(
+    TandemDb db, ListMyRelationships relationships, ListMyMentorRequests mentorRequests, ListMySurveys surveys,
+    SuggestTimes suggestTimes, ProgramAccess programAccess, TimeProvider clock)
+{
+    /// <summary>Held meetings older than this no longer ask for a check-in on the home page.</summary>
+    public const int CheckInWindowDays = 30;
+
+    private const int Shown = 20;
+
+    public async Task<MyHome> RunAsync(Actor actor, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var me = await db.Users.Where(u => u.Id == actor.UserId).Select(u => new { u.DisplayName, u.TimeZoneId }).SingleAsync(ct);
+
+        var open = (await relationships.RunAsync(actor, new RelationshipListQuery(1, Shown), ct)).Items
+            .Where(r => r.Status is RelationshipStatus.Active or RelationshipStatus.Paused).ToList();
+        var openIds = open.Select(r => r.Id).ToList();
+
+        var planned = await db.Set<Meeting>()
+            .Where(m => openIds.Contains(m.RelationshipId) && m.StartsAt > now && (m.Status == MeetingStatus.Accepted || m.Status == MeetingStatus.Proposed))
+            .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
+            .Take(200)
+            .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
+                db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == actor.UserId && a.Sequence == m.Sequence)))
+            .ToListAsync(ct);
+        var everPlanned = await db.Set<Meeting>().Where(m => openIds.Contains(m.RelationshipId))
+            .Select(m => m.RelationshipId).Distinct().ToListAsync(ct);
+
+        // The video link is for a meeting that will happen; a proposal shows it once accepted.
+        HomeMeeting View(Planned m, MyRelationshipView r) => new(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place,
+            m.Status == MeetingStatus.Accepted ? m.VideoLink : null, m.Status,
+            r.Members.Where(p => p.UserId != actor.UserId).Select(p => p.DisplayName).ToList());
+
+        var home = new List<HomeRelationship>();
+        foreach (var r in open)
+        {
+            var next = planned.FirstOrDefault(m => m.RelationshipId == r.Id && m.Status == MeetingStatus.Accepted)
+                ?? planned.FirstOrDefault(m => m.RelationshipId == r.Id);
+            DateTime? suggested = null;
+            if (!everPlanned.Contains(r.Id) && r.Status == RelationshipStatus.Active
+                && (await suggestTimes.RunAsync(actor, r.Id, ct)).Value is { Times.Count: > 0 } times)
+            {
+                suggested = times.Times[0].StartsAt;
+            }
+            home.Add(new HomeRelationship(r.Id, r.ProgramId, r.ProgramName, r.Status,
+                r.Members.Where(p => p.UserId != actor.UserId).Select(p => new HomePartner(p.UserId, p.DisplayName, Initials(p.DisplayName), p.Role)).ToList(),
+                next is null ? null : View(next, r), suggested));
+        }
+        var nextMeeting = home.Where(r => r.NextMeeting is { Status: MeetingStatus.Accepted }).Select(r => r.NextMeeting!)
+            .OrderBy(m => m.StartsAt).FirstOrDefault();
+
+        var waiting = new List<WaitingItem>();
+        var requests = await mentorRequests.RunAsync(actor, 1, Shown, pendingOnly: true, ct);
+        waiting.AddRange(requests.Items.Where(q => q.IAmTheMentor)
+            .Select(q => new WaitingItem(WaitingKind.MentorRequest, $"{q.MenteeName} asks you to be their mentor.", "/my/relationships")));
+
+        foreach (var m in planned.Where(m => m.Status == MeetingStatus.Proposed && m.ProposedByUserId != actor.UserId && !m.AnsweredByMe))
+        {
+            var r = open.Single(x => x.Id == m.RelationshipId);
+            var who = string.Join(", ", r.Members.Where(p => p.UserId == m.ProposedByUserId).Select(p => p.DisplayName));
+            waiting.Add(new WaitingItem(WaitingKind.AnswerMeeting,
+                $"Answer {(who.Length > 0 ? who + "'s" : "a")} meeting proposal for {HomeText.When(m.StartsAt, me.TimeZoneId)}.",
+                $"/relationships/{m.RelationshipId}/meetings"));
+        }
+
+        var since = now.AddDays(-CheckInWindowDays);
+        var toCheckIn = await db.Set<Meeting>()
+            .Where(m => openIds.Contains(m.RelationshipId) && m.Status == MeetingStatus.Accepted && m.StartsAt <= now && m.StartsAt >= since
+                && !db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == actor.UserId))
+            .OrderBy(m => m.StartsAt).Select(m => new { m.RelationshipId, m.StartsAt, m.DurationMinutes })
+            .ToListAsync(ct);
+        foreach (var m in toCheckIn.Where(m => m.StartsAt.AddMinutes(m.DurationMinutes) <= now))
+        {
+            waiting.Add(new WaitingItem(WaitingKind.CheckIn,
+                $"Check in about your meeting on {HomeText.When(m.StartsAt, me.TimeZoneId)}: did it happen, and how did it go?",
+                $"/relationships/{m.RelationshipId}/check-ins"));
+        }
+
+        foreach (var r in open.Where(r => r.FitCheckOpen && r.MyFitAnswer is null))
+        {
+            var partners = string.Join(", ", r.Members.Where(p => p.UserId != actor.UserId).Select(p => p.DisplayName));
+            waiting.Add(new WaitingItem(WaitingKind.FitCheck, $"Tell your coordinators privately how your match with {partners} is going.", "/my/relationships"));
+        }
+
+        if ((await surveys.RunAsync(actor, 1, Shown, ct)).Value is { } mySurveys)
+        {
+            waiting.AddRange(mySurveys.Items.Where(s => s.CanAnswer && !s.Answered)
+                .Select(s => new WaitingItem(WaitingKind.Survey,
+                    $"Answer the survey “{s.Title}”{(s.ClosesOn is { } closes ? $" by {closes:d MMM yyyy}" : "")}.", $"/my/surveys/{s.Id}")));
+        }
+
+        var applications = await db.Set<Application>().Where(a => a.UserId == actor.UserId)
+            .OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id).Take(Shown)
+            .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => new { a, p.Name, p.Status })
+            .ToListAsync(ct);
+        foreach (var a in applications.Where(a => a.a.Status == ApplicationStatus.Draft && a.Status == ProgramStatus.Recruiting))
+        {
+            waiting.Add(new WaitingItem(WaitingKind.Application,
+                $"Finish and send your application to {a.Name} as a {a.a.Role.ToString().ToLowerInvariant()}.", $"/apply/{a.a.ProgramId}/{a.a.Role}"));
+        }
+
+        var enrolled = await db.Enrolments.Where(e => e.UserId == actor.UserId)
+            .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { p.Id, p.Name, e.Role, p.Status, p.Guidelines })
+            .OrderBy(p => p.Name).ThenBy(p => p.Id).Take(Shown)
+            .ToListAsync(ct);
+        var manages = actor.IsAdministrator || await db.Programs.AnyAsync(programAccess.Manageable(actor), ct);
+
+        return new MyHome(me.DisplayName, me.TimeZoneId, home, nextMeeting, waiting,
+            applications.Select(a => new HomeApplication(a.a.Id, a.a.ProgramId, a.Name, a.a.Role, a.a.Status,
+                a.a.Status is ApplicationStatus.Approved or ApplicationStatus.Waitlisted or ApplicationStatus.Declined ? a.a.DecisionMessage : null)).ToList(),
+            enrolled.Where(p => p.Role is not (ProgramRole.Coordinator or ProgramRole.Staff) && p.Status != ProgramStatus.Closed)
+                .Select(p => new HomeProgram(p.Id, p.Name, p.Role, p.Status, p.Guidelines)).ToList(),
+            manages);
+    }
+
+    private sealed record Planned(Guid Id, Guid RelationshipId, string? Title, DateTime StartsAt, int DurationMinutes, MeetingMode Mode,
+        string? Place, string? VideoLink, MeetingStatus Status, Guid ProposedByUserId, bool AnsweredByMe);
+
+    /// <summary>"Ada Lovelace" → "AL"; one name → its first letter.</summary>
+    public static string Initials(string name)
+    {
+        var parts = name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length switch
+        {
+            0 => "?",
+            1 => parts[0][..1].ToUpperInvariant(),
+            _ => string.Concat(parts[0][..1], parts[^1][..1]).ToUpperInvariant(),
+        };
+    }
+}
