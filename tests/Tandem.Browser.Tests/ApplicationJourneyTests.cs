@@ -28,9 +28,10 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await Expect(applicant.GetByLabel("Your name")).ToBeVisibleAsync();
             await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByLabel("Your name").FillAsync("Nia Newcomer");
-            await applicant.GetByLabel("E-mail").FillAsync($"nia.{Guid.NewGuid():N}@example.org");
+            var email = $"nia.{Guid.NewGuid():N}@example.org";
+            await applicant.GetByLabel("E-mail").FillAsync(email);
             await applicant.GetByLabel("Password (at least 10 characters)").FillAsync("a long enough password");
-            await applicant.GetByLabel("Time zone").SelectOptionAsync("Europe/Berlin");
+            await applicant.GetByLabel("Time zone").FillAsync("Europe/Berlin");
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Create account and continue" }).ClickAsync();
 
             // A first answer, saved as a draft.
@@ -38,7 +39,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await applicant.GetByLabel("History").CheckAsync();
             await applicant.GetByLabel("Tuesday 17:00").CheckAsync();
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
-            await Expect(applicant.GetByRole(AriaRole.Status)).ToContainTextAsync("Draft saved");
+            await Expect(applicant.GetByRole(AriaRole.Status).Filter(new() { HasText = "Draft saved" })).ToBeVisibleAsync();
             await Axe.AssertNoViolationsAsync(applicant);
             await ScreenshotAsync(applicant, "application-draft");
 
@@ -48,6 +49,15 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await applicant.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
             await Expect(applicant.GetByLabel("History")).ToBeCheckedAsync();
             await Expect(applicant.GetByLabel("Tuesday 17:00")).ToBeCheckedAsync();
+
+            // A self-made account confirms its address by the e-mailed link before it can submit.
+            await Expect(applicant.GetByRole(AriaRole.Status).Filter(new() { HasText = "Confirm your e-mail address" })).ToBeVisibleAsync();
+            var continueUrl = applicant.Url;
+            await applicant.GotoAsync(await server.LinkInLatestEmailAsync(email, "/account/verify-email"));
+            await applicant.GetByRole(AriaRole.Button, new() { Name = "Confirm my address" }).ClickAsync();
+            await Expect(applicant.GetByRole(AriaRole.Status)).ToContainTextAsync("is confirmed");
+            await Axe.AssertNoViolationsAsync(applicant);
+            await applicant.GotoAsync(continueUrl);
 
             // Submitting without the consent shows the problem at the question.
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Submit application" }).ClickAsync();

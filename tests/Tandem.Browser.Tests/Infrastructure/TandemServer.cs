@@ -163,6 +163,35 @@ public class TandemServer : IAsyncLifetime
         await page.GotoAsync("/programs");
     }
 
+    /// <summary>
+    /// The path and query of the first link to <paramref name="path"/> in the latest e-mail to the address, as the
+    /// person would click it in their mail (read from the outbox; waits up to 10 s for queued work to send it).
+    /// </summary>
+    public async Task<string> LinkInLatestEmailAsync(string email, string path)
+    {
+        var pattern = new System.Text.RegularExpressions.Regex("https?://[^/\\s]+(" + System.Text.RegularExpressions.Regex.Escape(path) + "[^\\s\"<]*)");
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(100))
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var mime = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+                scope.ServiceProvider.GetRequiredService<TandemDb>().Set<Tandem.Infrastructure.Email.OutgoingEmail>()
+                    .Where(e => e.Recipient == email).OrderByDescending(e => e.CreatedAt).Select(e => e.Mime));
+            if (mime is not null)
+            {
+                var text = MimeKit.MimeMessage.Load(new MemoryStream(mime)).TextBody ?? "";
+                var match = pattern.Match(text);
+                if (match.Success)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"No e-mail to {email} with a link to {path}.");
+            }
+        }
+    }
+
     /// <summary>Keeps a full-page screenshot (bin/…/screenshots/NAME.png) and says where in the test output.</summary>
     public static async Task<string> ScreenshotAsync(IPage page, string name, ITestOutputHelper output)
     {

@@ -44,11 +44,12 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         var apply = $"/apply/{recruiting.Program.Id}/mentor?channel={poster.Code}";
         var page = new PageClient(factory.AnonymousClient());
         Assert.Contains("Create your account", await page.Http.GetStringAsync(apply));
+        var email = $"tomo.{Guid.NewGuid():N}@test.example";
 
         var signedUp = await page.SubmitAsync(apply, "sign-up",
         [
             new("SignUp.DisplayName", "Tomo Tokyo"),
-            new("SignUp.Email", $"tomo.{Guid.NewGuid():N}@test.example"),
+            new("SignUp.Email", email),
             new("SignUp.Password", "a long enough password"),
             new("SignUp.TimeZoneId", "Asia/Tokyo"),
         ]);
@@ -76,6 +77,12 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         Assert.Contains("value=\"10\" checked", resumed);
         var listPage = await page.Http.GetStringAsync("/my/applications");
         Assert.Contains("Draft (not submitted)", listPage);
+
+        // A self-made account confirms its address (the e-mailed link) before submitting.
+        var verification = MimeKit.MimeMessage.Load(new MemoryStream(Assert.Single(await factory.OutboxForAsync(email)).Mime));
+        var token = System.Text.RegularExpressions.Regex.Match(verification.TextBody ?? "", @"/account/verify-email\?token=([A-Za-z0-9_%\-]+)").Groups[1].Value;
+        var verified = await factory.AnonymousClient().PostAsJsonAsync("/api/v1/auth/email-verifications", new { token = Uri.UnescapeDataString(token) });
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
 
         var incomplete = await page.SubmitAsync(apply, "application", [new("q.subject", "Science"), new("intent", "submit")]);
         Assert.Equal(HttpStatusCode.BadRequest, incomplete.StatusCode);

@@ -141,13 +141,13 @@ public sealed class SweepWorld : IAsyncLifetime
     /// </summary>
     public Caller DeepestCaller(ApiOperation operation) => operation.Template switch
     {
-        "/api/v1/auth/sign-in" => Caller.Anonymous,
+        "/api/v1/auth/sign-in" or "/api/v1/auth/password-reset-requests" or "/api/v1/auth/password-resets" or "/api/v1/auth/email-verifications" => Caller.Anonymous,
         "/api/v1/users" or "/api/v1/users/{userId}/disable" or "/api/v1/users/{userId}/enable" => Caller.Administrator,
         "/api/v1/organisations" when operation.Method == "POST" => Caller.Administrator,
         var t when t.StartsWith("/api/v1/me/", StringComparison.Ordinal) || t.StartsWith("/api/v1/mentor-requests", StringComparison.Ordinal)
             || t.Contains("/self-match/", StringComparison.Ordinal) || t.Contains("/fit-check", StringComparison.Ordinal)
             || t.Contains("/sign-up", StringComparison.Ordinal) || t == "/api/v1/invitations/accept"
-            || t == "/api/v1/auth/password" || t.StartsWith("/api/v1/meetings/", StringComparison.Ordinal)
+            || t == "/api/v1/auth/password" || t == "/api/v1/auth/email-verification-requests" || t.StartsWith("/api/v1/meetings/", StringComparison.Ordinal)
             || (t == "/api/v1/programs/{programId}/applications" && operation.Method == "POST")
             || (t.EndsWith("/check-ins", StringComparison.Ordinal) && operation.Method == "POST")
             || (t.EndsWith("/meetings", StringComparison.Ordinal) && operation.Method == "POST") => Caller.Participant,

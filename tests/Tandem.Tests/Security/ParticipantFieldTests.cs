@@ -127,7 +127,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
     /// <summary>What a participant (mentor, mentee, peer, applicant) may call for themselves.</summary>
     private static readonly HashSet<string> ParticipantOperations =
     [
-        "SignIn", "SignOut", "ChangePassword", "Me", "ListOrganisations", "ListPrograms", "GetProgram",
+        "SignIn", "SignOut", "ChangePassword", "Me", "RequestPasswordReset", "ResetPassword", "VerifyEmail", "SendEmailVerification", "ListOrganisations", "ListPrograms", "GetProgram",
         "ListInformationSessions", "SignUpForInformationSession", "CancelInformationSessionSignUp",
         "AcceptInvitation", "SignUpByInvitation",
         "SaveMyApplicationForProgram", "ListMyApplications", "GetMyApplication", "SaveMyApplication",
@@ -174,6 +174,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
     private static readonly Dictionary<string, string> ParticipantFields = new()
     {
         ["MeView"] = "id email displayName timeZoneId isAdministrator",
+        ["PasswordResetRequested"] = "message",
+        ["EmailVerificationStatus"] = "email verified",
         // The reader's own organisations; memberCount is a head count, myRole their own role.
         ["OrganisationView"] = "id name kind includesMinors memberCount myRole",
         ["ProgramSummary"] = "id name organisationId organisationName status pairing startsOn endsOn participantCount",

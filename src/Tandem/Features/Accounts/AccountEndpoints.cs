@@ -18,6 +18,10 @@ public static class AccountEndpoints
         auth.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("SignIn");
         auth.MapPost("/sign-out", SignOut).RequireAuthorization().WithName("SignOut");
         auth.MapPost("/password", ChangePassword).RequireAuthorization().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("ChangePassword");
+        auth.MapPost("/password-reset-requests", RequestPasswordReset).AllowAnonymous().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("RequestPasswordReset");
+        auth.MapPost("/password-resets", ResetPassword).AllowAnonymous().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("ResetPassword");
+        auth.MapPost("/email-verifications", VerifyEmail).AllowAnonymous().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("VerifyEmail");
+        auth.MapPost("/email-verification-requests", SendEmailVerification).RequireAuthorization().RequireRateLimiting(SignInLimits.PerIpPolicy).WithName("SendEmailVerification");
 
         app.MapGet("/api/v1/me", Me).WithTags("Accounts").RequireAuthorization().WithName("Me");
 
@@ -45,6 +49,28 @@ public static class AccountEndpoints
     {
         var outcome = await useCase.RunAsync(Actor.From(user), request, http.Request.Headers.UserAgent.ToString());
         return outcome.Failure is { } failure ? failure.ToProblem(http.Response) : TypedResults.NoContent();
+    }
+
+    /// <summary>The same 202 and text whether or not the address has an account (ADR 28).</summary>
+    private static async Task<Results<Accepted<PasswordResetRequested>, ProblemHttpResult>> RequestPasswordReset(PasswordResetRequestRequest request, RequestPasswordReset useCase, HttpContext http)
+    {
+        var outcome = await useCase.RunAsync(request);
+        return outcome.Failure is { } failure ? failure.ToProblem(http.Response) : TypedResults.Accepted((string?)null, outcome.Value!);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ResetPassword(PasswordResetRequest request, ResetPassword useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(request, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<EmailVerificationStatus>, ProblemHttpResult>> VerifyEmail(EmailVerificationRequest request, VerifyEmail useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(request, ct)).ToOk();
+
+    private static async Task<Results<Accepted<EmailVerificationStatus>, ProblemHttpResult>> SendEmailVerification(ClaimsPrincipal user, SendEmailVerification useCase, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), ct);
+        return outcome.Failure is { } failure ? failure.ToProblem(http.Response) : TypedResults.Accepted((string?)null, outcome.Value!);
     }
 
     private static async Task<Results<Ok<MeView>, Microsoft.AspNetCore.Http.HttpResults.NotFound>> Me(ClaimsPrincipal principal, TandemDb db, CancellationToken ct)

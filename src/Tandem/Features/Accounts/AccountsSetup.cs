@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Tandem.Data;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 
 namespace Tandem.Features.Accounts;
@@ -62,6 +63,17 @@ public static class AccountsSetup
         services.AddScoped<ChangePassword>();
         services.AddScoped<CreateUser>();
         services.AddScoped<DisableUser>();
+        services.AddCheckedOptions<AccountLinkOptions>("Accounts");
+        services.AddScoped<AccountMail>();
+        services.AddSingleton<PasswordResetQueue>();
+        services.AddHostedService<PasswordResetWorker>();
+        services.AddScoped<RequestPasswordReset>();
+        services.AddScoped<SendPasswordResetLink>();
+        services.AddScoped<ResetPassword>();
+        services.AddScoped<CheckAccountLink>();
+        services.AddScoped<SendEmailVerification>();
+        services.AddScoped<VerifyEmail>();
+        services.AddScoped<GetEmailVerification>();
         return services;
     }
 

@@ -29,10 +29,13 @@ public static class UserMapping
         new(user.Id, user.Email ?? "", user.DisplayName, user.TimeZoneId, user.IsDisabled);
 }
 
-/// <summary>An administrator creates an account (self sign-up arrives with recruitment).</summary>
+/// <summary>
+/// Creates an account: an administrator's (the address counts as verified), or for the sign-up use cases, which say
+/// whether the address is verified (an invitation link reached it) or not (self sign-up, ADR 28).
+/// </summary>
 public sealed class CreateUser(UserManager<TandemUser> users, TimeProvider clock)
 {
-    public async Task<Outcome<UserSummary>> RunAsync(CreateUserRequest request)
+    public async Task<Outcome<UserSummary>> RunAsync(CreateUserRequest request, bool emailVerified = true)
     {
         var zone = string.IsNullOrWhiteSpace(request.TimeZoneId) ? "UTC" : request.TimeZoneId.Trim();
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
@@ -48,7 +51,7 @@ public sealed class CreateUser(UserManager<TandemUser> users, TimeProvider clock
             Id = Guid.CreateVersion7(),
             UserName = request.Email.Trim(),
             Email = request.Email.Trim(),
-            EmailConfirmed = true,
+            EmailConfirmed = emailVerified,
             DisplayName = request.DisplayName.Trim(),
             TimeZoneId = zone,
             CreatedAt = clock.GetUtcNow().UtcDateTime,

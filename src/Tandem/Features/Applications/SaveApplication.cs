@@ -81,6 +81,10 @@ public sealed class SaveApplication(TandemDb db, TimeProvider clock)
         {
             errors[nameof(request.GuardianEmail)] = ["Give a valid e-mail address for the parent or guardian."];
         }
+        if (request.Submit && !await db.Users.AnyAsync(u => u.Id == actor.UserId && u.EmailConfirmed, ct))
+        {
+            return new Forbidden(ApplicationRules.UnverifiedEmail);
+        }
         if (request.Submit)
         {
             if (!request.AcceptsCodeOfConduct)

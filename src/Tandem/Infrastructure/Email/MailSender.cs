@@ -26,6 +26,7 @@ public static class EmailSetup
         services.AddCheckedOptions<EmailOptions>("Email");
         services.AddScoped<MailOutbox>();
         services.AddHostedService<MailOutboxWorker>();
+        services.AddHostedService<PublicAddressCheck>();
         services.AddSingleton<IMailSender>(s =>
         {
             var options = s.GetRequiredService<IOptions<EmailOptions>>();

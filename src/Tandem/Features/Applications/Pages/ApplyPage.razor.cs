@@ -7,9 +7,6 @@ namespace Tandem.Features.Applications.Pages;
 
 public partial class ApplyPage
 {
-    private static readonly IReadOnlyList<string> Zones = TimeZoneInfo.GetSystemTimeZones()
-        .Select(z => z.Id).Where(id => id.Contains('/') || id == "UTC").Order().ToList();
-
     private PublicProgramView? program;
     private ApplicationForm? form;
     private bool signedIn;
@@ -21,6 +18,8 @@ public partial class ApplyPage
     private bool saved;
     private int offset;
     private Failure? invitationProblem;
+    private Tandem.Features.Accounts.EmailVerificationStatus? verification;
+    private bool linkSent;
 
     [Parameter] public Guid ProgramId { get; set; }
     [Parameter] public string Role { get; set; } = "";
@@ -46,8 +45,10 @@ public partial class ApplyPage
         signedIn = HttpContext.User.Identity?.IsAuthenticated == true;
         if (!signedIn)
         {
+            await PrefillFromInvitationAsync();
             return;
         }
+        verification = (await GetEmailVerification.RunAsync(Actor.From(HttpContext.User))).Value;
         var loaded = await GetApplicationForm.RunAsync(Actor.From(HttpContext.User), ProgramId, Role);
         form = loaded.Value;
         if (form is null)
@@ -71,9 +72,39 @@ public partial class ApplyPage
         guardianEmail = mine.GuardianEmail;
     }
 
+    /// <summary>An invitation link fills in the name and address it was sent to (the person may change them).</summary>
+    private async Task PrefillFromInvitationAsync()
+    {
+        if (!HttpMethods.IsGet(HttpContext.Request.Method) || string.IsNullOrWhiteSpace(InvitationToken))
+        {
+            return;
+        }
+        if ((await FindInvitation.RunAsync(InvitationToken)).Value is { Status: Tandem.Features.Recruitment.InvitationStatus.Sent or Tandem.Features.Recruitment.InvitationStatus.NotSent } invitation)
+        {
+            SignUp.DisplayName = $"{invitation.FirstName} {invitation.LastName}".Trim();
+            SignUp.Email = invitation.Email;
+        }
+    }
+
+    private async Task ResendAsync()
+    {
+        var outcome = await SendEmailVerification.RunAsync(Actor.From(HttpContext.User));
+        if (outcome.Failure is { } f)
+        {
+            failure = f;
+            HttpContext.Response.StatusCode = f.StatusCode();
+            if (f is TooManyRequests limited)
+            {
+                HttpContext.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString();
+            }
+            return;
+        }
+        linkSent = true;
+    }
+
     private async Task SignUpAsync()
     {
-        var outcome = await SignUpApplicant.RunAsync(SignUp, HttpContext.Request.Headers.UserAgent.ToString());
+        var outcome = await SignUpApplicant.RunAsync(SignUp, HttpContext.Request.Headers.UserAgent.ToString(), InvitationToken);
         if (outcome.Failure is { } f)
         {
             failure = f;
