@@ -225,6 +225,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /api/v1/programs/{programId:guid}/self-match/mentors"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/self-match/requests"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/relationships/late-joiners"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/settings"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/settings"] = Access.SignedIn,
         ["GET /api/v1/mentor-requests/mine"] = Access.SignedIn,
         ["POST /api/v1/mentor-requests/{requestId:guid}/decision"] = Access.SignedIn,
         ["POST /api/v1/mentor-requests/{requestId:guid}/withdraw"] = Access.SignedIn,

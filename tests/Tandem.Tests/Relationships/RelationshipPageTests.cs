@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Relationships;
@@ -56,5 +57,51 @@ public sealed class RelationshipPageTests(TandemFactory factory) : IClassFixture
         var html = await (await program.Coordinator.GetAsync($"{path}?status=EndedEarly")).Content.ReadAsStringAsync();
         Assert.Contains("Moved away", html);
         Assert.Contains("Cora Ordinator", html);
+    }
+    [Fact]
+    public async Task ACoordinatorSetsSelfMatchAndTheFitCheckOnTheSettingsPageAndMatchesLateJoinersThere()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var settingsPath = $"/programs/{program.Program.Id}/settings";
+        var coordinator = await PageClient.SignInAsync(factory, program.School.Coordinator.Email);
+        Assert.Contains($"href=\"{settingsPath}\"", await coordinator.Http.GetStringAsync($"/programs/{program.Program.Id}"));
+
+        var saved = await coordinator.SubmitAsync(settingsPath, "program-settings",
+            [new("Input.SelfMatchEnabled", "true"), new("Input.RequestTimeoutDays", "5"), new("Input.FitCheckAfterDays", "10")]);
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("Saved. Mentees may choose a mentor; mentors answer within 5 days. The fit check opens after 10 days.", await saved.Content.ReadAsStringAsync());
+        var api = await program.Coordinator.GetFromJsonAsync<RelationshipSettingsView>($"/api/v1/programs/{program.Program.Id}/relationship-settings", Json.Options);
+        Assert.Equal((true, 5, 10), (api!.SelfMatchEnabled, api.RequestTimeoutDays, api.FitCheckAfterDays));
+        Assert.Matches("id=\"self-match\"[^>]*checked", await coordinator.Http.GetStringAsync(settingsPath));
+
+        // Out of range: a sentence, a 400, and nothing changed.
+        var refused = await coordinator.SubmitAsync(settingsPath, "program-settings",
+            [new("Input.SelfMatchEnabled", "false"), new("Input.RequestTimeoutDays", "5"), new("Input.FitCheckAfterDays", "0")]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("The fit check opens 1 to 120 days after the start.", await refused.Content.ReadAsStringAsync());
+        api = await program.Coordinator.GetFromJsonAsync<RelationshipSettingsView>($"/api/v1/programs/{program.Program.Id}/relationship-settings", Json.Options);
+        Assert.Equal((true, 10), (api!.SelfMatchEnabled, api.FitCheckAfterDays));
+
+        // A mentee approved with a mentor free: matched from the same page.
+        await program.ApproveAsync("Mia Mentor", "mentor", subject: "Maths");
+        var late = await program.ApproveAsync("Max Mentee", "mentee", subject: "Maths");
+        var matched = await coordinator.SubmitAsync(settingsPath, "late-joiners", []);
+        var html = WebUtility.HtmlDecode(await matched.Content.ReadAsStringAsync());
+        Assert.Contains("1 matched, 0 still waiting.", html);
+        Assert.Contains("Max Mentee with Mia Mentor", html);
+        Assert.Single((await late.Client.GetFromJsonAsync<Paged<MyRelationshipView>>("/api/v1/relationships/mine", Json.Options))!.Items);
+    }
+
+    [Fact]
+    public async Task ParticipantsCannotOpenTheSettingsPage()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var page = await mentee.Client.GetAsync($"/programs/{program.Program.Id}/settings");
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.DoesNotContain("Save settings", await page.Content.ReadAsStringAsync());
+        var outsider = await PageClient.SignInAsync(factory, program.School.Outsider.Email);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync($"/programs/{program.Program.Id}/settings")).StatusCode);
     }
 }
