@@ -59,6 +59,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/organisations/"] = Access.Administrator,
         ["GET /api/v1/organisations/{organisationId:guid}/members"] = Access.SignedIn,
         ["POST /api/v1/organisations/{organisationId:guid}/members"] = Access.SignedIn,
+        ["DELETE /api/v1/organisations/{organisationId:guid}/members/{userId:guid}"] = Access.SignedIn,
         ["GET /api/v1/organisations/{organisationId:guid}/invitations"] = Access.SignedIn,
 
         // Programs

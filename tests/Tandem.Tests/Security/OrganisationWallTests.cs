@@ -228,6 +228,56 @@ public sealed partial class OrganisationWallTests(RecruitmentFixture fixture) : 
     }
 
     [Fact]
+    public async Task ACoordinatorChangesRolesAndRemovesMembersOnThePageButNeverTheLastCoordinator()
+    {
+        var school = await School.CreateAsync(fixture.Tandem);
+        var helper = await fixture.Tandem.CreateUserAsync("Hal Helper");
+        await fixture.Tandem.AddMemberAsync(school.Organisation.Id, helper, OrganisationRole.Member);
+        var page = await SignInPageAsync(school.Coordinator);
+        var path = $"/organisations/{school.Organisation.Id}/members";
+
+        // The only coordinator cannot step down or leave: someone must run the organisation.
+        var alone = await page.SubmitAsync(path, "member", [new("MemberAction", $"member:{school.Coordinator.Id}")]);
+        Assert.Equal(HttpStatusCode.Conflict, alone.StatusCode);
+        Assert.Contains("Cora Ordinator is the organisation&#x27;s only coordinator: make someone else coordinator first.", await alone.Content.ReadAsStringAsync());
+
+        var promoted = await page.SubmitAsync(path, "member", [new("MemberAction", $"coordinator:{helper.Id}")]);
+        Assert.Equal("Hal Helper is now a coordinator.", Notice(await promoted.Content.ReadAsStringAsync()));
+
+        // Removing asks first, and removes only when confirmed.
+        var asked = await page.SubmitAsync(path, "member", [new("MemberAction", $"remove:{school.Mentee.Id}")]);
+        Assert.Contains("Yes, remove Menna Tee", await asked.Content.ReadAsStringAsync());
+        Assert.True(await IsMemberAsync(school.Organisation.Id, school.Mentee.Id));
+        var removed = await page.SubmitAsync(path, "member", [new("MemberAction", $"confirm-remove:{school.Mentee.Id}")]);
+        Assert.Equal("Menna Tee was removed from the organisation.", Notice(await removed.Content.ReadAsStringAsync()));
+        Assert.False(await IsMemberAsync(school.Organisation.Id, school.Mentee.Id));
+
+        // Through the API, the same rules: now that Hal coordinates too, Cora may step down.
+        var coordinator = await fixture.SignInAsync(school.Coordinator);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/organisations/{school.Organisation.Id}/members",
+            new { email = school.Coordinator.Email, role = "Member" })).StatusCode);
+        var hal = await fixture.SignInAsync(helper);
+        var lastOne = await hal.DeleteAsync($"/api/v1/organisations/{school.Organisation.Id}/members/{helper.Id}");
+        Assert.Equal(HttpStatusCode.Conflict, lastOne.StatusCode);
+        Assert.Contains("only coordinator", await lastOne.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.DeleteAsync($"/api/v1/organisations/{school.Organisation.Id}/members/{helper.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await hal.DeleteAsync($"/api/v1/organisations/{school.Organisation.Id}/members/{school.Outsider.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task SomeoneTakingPartInAnOpenProgramIsNotRemovedFromTheOrganisation()
+    {
+        var (school, coordinator, program) = await fixture.ProgramAsync();
+        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/enrolments", new { email = school.Mentee.Email, role = "Mentee" })).EnsureSuccessStatusCode();
+
+        var refused = await coordinator.DeleteAsync($"/api/v1/organisations/{school.Organisation.Id}/members/{school.Mentee.Id}");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains($"Menna Tee takes part in {program.Name}: withdraw them there first", await refused.Content.ReadAsStringAsync());
+        Assert.True(await IsMemberAsync(school.Organisation.Id, school.Mentee.Id));
+    }
+
+    [Fact]
     public async Task TheInviteeAcceptsOnThePageWithTheirAccountOrANewOne()
     {
         var (a, coordinator, program, elsewhere) = await WallAsync();

@@ -147,7 +147,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
     private static readonly HashSet<string> StaffOperations =
     [
         "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
-        "ListOrganisationMembers", "AddOrganisationMember", "ListOrganisationInvitations",
+        "ListOrganisationMembers", "AddOrganisationMember", "RemoveOrganisationMember", "ListOrganisationInvitations",
         "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "InviteParticipant", "ListInvitations",
         "PreviewRoster", "ImportRoster", "NominateCandidate", "ListNominations", "ScheduleInformationSession",
         "CreateRecruitmentLink", "ListRecruitmentLinks", "ResendInvitation", "RevokeInvitation", "ListInformationSessionSignUps",

@@ -50,6 +50,10 @@ public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, T
             var invited = await invite.RunAsync(actor, new InvitationOrder(organisationId, null, request.Email, null, role, null, null), ct);
             return invited.Failure is { } failure ? failure : new MemberAddition(null, invited.Value);
         }
+        if (role != OrganisationRole.Coordinator && await RemoveOrganisationMember.OnlyCoordinatorAsync(db, membership, ct))
+        {
+            return new Conflict($"{membership.User?.DisplayName ?? "This person"} is the organisation's only coordinator: make someone else coordinator first.");
+        }
         membership.ChangeRole(role);
         await db.SaveChangesAsync(ct);
         var user = membership.User ?? await db.Users.SingleAsync(u => u.Id == membership.UserId, ct);

@@ -21,6 +21,8 @@ public static class JoiningEndpoints
         organisations.MapPost("/{organisationId:guid}/members", AddMember).WithName("AddOrganisationMember")
             .WithDescription("200 with the member when the address belongs to a member already (the role changes); otherwise 202 with the "
                 + "invitation e-mailed to the address, whether or not it has an account elsewhere. Administrators attach an existing account directly.");
+        organisations.MapDelete("/{organisationId:guid}/members/{userId:guid}", RemoveMember).WithName("RemoveOrganisationMember")
+            .WithDescription("Removes a member. 409 saying why for the organisation's only coordinator, or someone taking part in one of its programs that is not closed.");
         organisations.MapGet("/{organisationId:guid}/invitations", Invitations).WithName("ListOrganisationInvitations");
 
         var programs = app.MapGroup("/api/v1/programs").WithTags("Programs").RequireAuthorization();
@@ -28,6 +30,13 @@ public static class JoiningEndpoints
             .WithDescription("200 with the enrolment when the address belongs to a member of the program's organisation; otherwise 202 with the "
                 + "invitation e-mailed to the address (enrolled when accepted), whether or not it has an account elsewhere. Administrators enrol an existing account directly.");
         return app;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveMember(
+        Guid organisationId, Guid userId, ClaimsPrincipal user, RemoveOrganisationMember useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), organisationId, userId, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<MemberView>, Accepted<InvitationView>, ProblemHttpResult>> AddMember(

@@ -31,6 +31,7 @@ public static class RecruitmentEndpoints
             .AddScoped<Tandem.Infrastructure.Email.IMailDeliveryListener, InvitationEmailed>()
             .AddScoped<InviteParticipant>()
             .AddScoped<AddOrganisationMember>()
+            .AddScoped<RemoveOrganisationMember>()
             .AddScoped<ListOrganisationInvitations>()
             .AddScoped<EnrolParticipant>()
             .AddScoped<ListInvitations>()
