@@ -45,7 +45,9 @@ public static class TandemApp
         services.AddSingleton(TimeProvider.System);
         services.AddTandemData(builder.Configuration, builder.Environment);
         services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
-        services.AddProblemDetails();
+        // Every problem says what happened in a sentence, also those the framework writes (a 404 from routing, 405).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            Infrastructure.Problems.ProblemSentences.Fill(c.ProblemDetails, c.HttpContext.Response.StatusCode));
         services.AddExceptionHandler<Infrastructure.Problems.DatabaseUnavailableHandler>();
         services.AddValidation();
         services.AddTandemInput();
@@ -117,6 +119,9 @@ public static class TandemApp
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health"),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
+        // Routing again after the status-code and error pages: their re-executed request (/not-found, /error) must find its
+        // page; the routing the host adds first has already run for the original address.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseApiCsrfGuard();

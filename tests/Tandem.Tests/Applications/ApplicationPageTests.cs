@@ -74,7 +74,9 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         var resumed = await page.Http.GetStringAsync(apply);
         Assert.Contains("value=\"I like explaining\"", resumed);
         Assert.Contains("value=\"Science\" checked", resumed);
-        Assert.Contains("value=\"10\" checked", resumed);
+        // Monday 10:00–12:00 in Tokyo, shown as a time range on Monday.
+        Assert.Contains("<option value=\"10\" selected>10:00</option>", Section(resumed, "q.free.d0.from.0"));
+        Assert.Contains("<option value=\"12\" selected>12:00</option>", Section(resumed, "q.free.d0.to.0"));
         var listPage = await page.Http.GetStringAsync("/my/applications");
         Assert.Contains("Draft (not submitted)", listPage);
 
@@ -193,5 +195,13 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         Assert.Contains("Asthma", mine);
         Assert.Contains("not taking applications right now", anonymous);
         Assert.DoesNotContain("Reading Buddies", anonymous);
+    }
+
+    /// <summary>The page's HTML from the element named <paramref name="name"/> to the end of that select.</summary>
+    private static string Section(string html, string name)
+    {
+        var start = html.IndexOf($"name=\"{name}\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"No element named {name}");
+        return html[start..html.IndexOf("</select>", start, StringComparison.Ordinal)];
     }
 }

@@ -14,8 +14,11 @@ public sealed class PoolMatchingTests(TandemFactory factory) : IClassFixture<Tan
         var setup = (await program.Coordinator.GetFromJsonAsync<MatchingSetupView>($"{program.Api}/setup", Json.Options))!;
 
         Assert.True(setup.IsDefault);
-        Assert.Equal(["subject", "interests", "year", "free", "background"], setup.Criteria.Select(c => c.Name));
-        Assert.Equal(Tandem.Features.Applications.CriterionKind.NumericGap, setup.Criteria.Single(c => c.Name == "year").Kind);
+        // Named by their questions' text (the mentee's form first), never by the questions' keys.
+        Assert.Equal(["Which subject do you want help with", "What do you enjoy", "Which year are you in", "When are you free", "Which part of town do you live in"],
+            setup.Criteria.Select(c => c.Name));
+        Assert.Equal(["subject", "interests", "year", "free", "background"], setup.Criteria.Select(c => c.MenteeQuestionId));
+        Assert.Equal(Tandem.Features.Applications.CriterionKind.NumericGap, setup.Criteria.Single(c => c.MenteeQuestionId == "year").Kind);
         Assert.All(setup.Criteria, c => Assert.Equal(1, c.Weight));
         Assert.Contains(setup.Questions, q => q.Id == "background" && q.Private);
     }

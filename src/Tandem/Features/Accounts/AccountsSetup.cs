@@ -58,6 +58,7 @@ public static class AccountsSetup
 
         SignInLimits.AddSignInLimits(services);
         services.AddScoped<KnownDevices>();
+        services.AddScoped<ReaderTimeZone>();
         services.AddScoped<SignInUser>();
         services.AddScoped<SignOutUser>();
         services.AddScoped<ChangePassword>();

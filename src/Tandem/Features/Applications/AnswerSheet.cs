@@ -73,7 +73,7 @@ public static class AnswerSheet
     {
         JsonValueKind.Array when question.Type == QuestionType.RankedChoice =>
             string.Join(", ", value.EnumerateArray().Select((e, i) => $"{i + 1}. {e}")),
-        JsonValueKind.Array when question.Type == QuestionType.Availability => $"{value.GetArrayLength()} hours a week",
+        JsonValueKind.Array when question.Type == QuestionType.Availability => $"{Tandem.Infrastructure.Text.Counted.Of(value.GetArrayLength(), "hour")} a week",
         JsonValueKind.Array => string.Join(", ", value.EnumerateArray().Select(e => e.ToString())),
         JsonValueKind.True => "Yes",
         JsonValueKind.False => "No",

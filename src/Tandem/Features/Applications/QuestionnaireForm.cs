@@ -1,9 +1,13 @@
 namespace Tandem.Features.Applications;
 
-/// <summary>The form editor's rows: a row with an empty prompt is left out; options one per line.</summary>
+/// <summary>
+/// The form editor's rows: the questions as they are, a row added with "Add a question" (no fixed empty slots); a row
+/// with an empty prompt is left out; options one per line.
+/// </summary>
 public sealed class QuestionnaireForm
 {
-    public const int BlankRows = 3;
+    /// <summary>As many rows as a questionnaire may have questions.</summary>
+    public const int MaxRows = SaveQuestionnaireRequest.MaxQuestions;
 
     public List<QuestionRow> Rows { get; set; } = [];
 
@@ -23,7 +27,10 @@ public sealed class QuestionnaireForm
                 Criterion = q.Criterion,
             }).ToList(),
         };
-        form.Rows.AddRange(Enumerable.Range(0, BlankRows).Select(_ => new QuestionRow()));
+        if (form.Rows.Count == 0)
+        {
+            form.Rows.Add(new QuestionRow());
+        }
         return form;
     }
 

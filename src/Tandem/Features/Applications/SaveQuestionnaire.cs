@@ -32,7 +32,9 @@ public sealed class QuestionInput
 
 public sealed class SaveQuestionnaireRequest
 {
-    [Required, MaxLength(100, ErrorMessage = "A form has at most 100 questions.")]
+    public const int MaxQuestions = 100;
+
+    [Required, MaxLength(MaxQuestions, ErrorMessage = "A form has at most 100 questions.")]
     public List<QuestionInput> Questions { get; set; } = [];
 }
 

@@ -5,6 +5,7 @@ using Tandem.Features.CheckIns;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Engagement;
 
@@ -90,7 +91,7 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
         var drifting = TimeSpan.FromDays(cadenceDays * settings.DriftingAfterCadences);
         var atRisk = TimeSpan.FromDays(cadenceDays * settings.AtRiskAfterCadences);
         var cadenceName = cadence.ToString().ToLowerInvariant();
-        var since = lastContact is null ? $"since the start {days} days ago" : $"for {days} days";
+        var since = lastContact is null ? $"since the start {Counted.Of(days, "day")} ago" : $"for {Counted.Of(days, "day")}";
 
         (HealthStatus, string) verdict;
         if (relationshipStatus == RelationshipStatus.Paused)
@@ -120,7 +121,7 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
         else
         {
             verdict = (HealthStatus.OnTrack, lastContact is null
-                ? $"Started {days} days ago; first meeting due within {drifting.TotalDays:0.#} days."
+                ? $"Started {Counted.Of(days, "day")} ago; first meeting due within {Counted.Of(drifting.TotalDays, "day")}."
                 : expected == 0
                     ? $"{Meetings(held)} held, the first cadence period is still running; last contact {Ago(days)}."
                     : $"{held} of {expected} expected meetings held; last contact {Ago(days)}.");

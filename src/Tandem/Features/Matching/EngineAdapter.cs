@@ -74,7 +74,7 @@ public static class EngineAdapter
         ? answer.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var s) && s is >= 0 and < WeeklySlots.Count).Select(e => e.GetInt32()).ToList()
         : [];
 
-    private static string Field(int index) => $"c{index}";
+    public static string Field(int index) => $"c{index}";
 
     private static IReadOnlyList<string> Values(JsonElement answer) => answer.ValueKind switch
     {

@@ -2,8 +2,22 @@ using System.Text.Json;
 
 namespace Tandem.Features.Matching;
 
-/// <summary>One criterion's part of a proposal's score; <see cref="Private"/> when it reads a private answer.</summary>
-public sealed record ProposalCriterion(string Criterion, long Points, bool Met, bool Required, bool Private, string Text);
+/// <summary>
+/// One criterion's part of a proposal's score; <see cref="Private"/> when it reads a private answer. <see cref="Possible"/>
+/// is the most this criterion could give the pair (its weight, times the fewer values of the two for a count), so a
+/// score reads against its scale: "6 of 10 possible". Drafts made before it was kept read 0.
+/// </summary>
+public sealed record ProposalCriterion(string Criterion, long Points, bool Met, bool Required, bool Private, string Text, long Possible = 0);
+
+/// <summary>A score against its scale.</summary>
+public static class ScoreScale
+{
+    public static long Possible(IEnumerable<ProposalCriterion> explanation) => explanation.Sum(c => c.Possible);
+
+    /// <summary>"6 of 10 possible"; only the score for a draft made before the scale was kept.</summary>
+    public static string Describe(long score, IReadOnlyList<ProposalCriterion> explanation) =>
+        Possible(explanation) is > 0 and var possible ? $"{score} of {possible} possible" : score.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// A proposed pair in a draft: mentor and mentee (or two peers). Proposals sharing a <see cref="GroupNumber"/>

@@ -13,6 +13,9 @@ public sealed record ProposalView(
     Guid Id, int GroupNumber, PersonRef First, PersonRef Second, long Score, bool Locked, IReadOnlyList<ProposalCriterion> Explanation)
 {
     public string Summary => string.Join("; ", Explanation.Select(c => c.Text));
+
+    /// <summary>The most this pair could score under the setup: <see cref="Score"/> reads "of <c>Possible</c>".</summary>
+    public long Possible => ScoreScale.Possible(Explanation);
 }
 
 public sealed record MatchRuleView(Guid Id, MatchRuleKind Kind, PersonRef First, PersonRef Second, DateTime CreatedAt);
@@ -32,6 +35,9 @@ public sealed record MatchDraftView(
 public sealed record CandidateView(PersonRef Person, long Score, bool Allowed, bool ForbiddenByCoordinator, IReadOnlyList<ProposalCriterion> Explanation)
 {
     public string Summary => string.Join("; ", Explanation.Select(c => c.Text));
+
+    /// <summary>The most this pair could score under the setup: <see cref="Score"/> reads "of <c>Possible</c>".</summary>
+    public long Possible => ScoreScale.Possible(Explanation);
 }
 
 public sealed record CandidatesView(PersonRef Person, IReadOnlyList<CandidateView> Candidates);

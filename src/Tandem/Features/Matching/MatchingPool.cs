@@ -101,7 +101,7 @@ public sealed class MatchingPool(TandemDb db)
             {
                 continue;
             }
-            result.Add(new SetupCriterion(q.Id, q.Criterion!.Value, q.Id, q.Id, 1, false, null, null));
+            result.Add(new SetupCriterion(SetupRules.NameOf(q.Prompt), q.Criterion!.Value, q.Id, q.Id, 1, false, null, null));
         }
         return result;
     }

@@ -9,6 +9,8 @@ public sealed class PoolScoring
 {
     private readonly FeatureScorer _scorer;
     private readonly bool[] _private;
+    private readonly IReadOnlyList<Participant> _mentees;
+    private readonly IReadOnlyList<Participant> _mentors;
 
     public PoolScoring(PoolData pool, IReadOnlyList<SetupCriterion> criteria)
     {
@@ -18,6 +20,7 @@ public sealed class PoolScoring
         _private = criteria.Select(c => pool.PrivateQuestionIds.Contains(c.MenteeQuestionId) || pool.PrivateQuestionIds.Contains(c.MentorQuestionId)).ToArray();
         var mentees = pool.Mentees.Select(m => EngineAdapter.Participant(m.EnrolmentId.ToString(), m.Answers, criteria, mentee: true)).ToList();
         var mentors = pool.Mentors.Select(m => EngineAdapter.Participant(m.EnrolmentId.ToString(), m.Answers, criteria, mentee: false)).ToList();
+        (_mentees, _mentors) = (mentees, mentors);
         _scorer = new FeatureScorer(engineCriteria, mentees, mentors);
         FreeTimeMentee = FreeTime(pool, pool.IsPeer ? ProgramRole.Peer : ProgramRole.Mentee, pool.Mentees);
         FreeTimeMentor = pool.IsPeer ? FreeTimeMentee : FreeTime(pool, ProgramRole.Mentor, pool.Mentors);
@@ -38,7 +41,24 @@ public sealed class PoolScoring
         var e = _scorer.Explain(mentee, mentor);
         score = e.Score;
         allowed = e.Allowed;
-        return e.Criteria.Select((c, i) => new ProposalCriterion(c.Criterion, c.Points, c.Met, c.Required, _private[i], c.Text)).ToList();
+        return e.Criteria.Select((c, i) => new ProposalCriterion(c.Criterion, c.Points, c.Met, c.Required, _private[i], c.Text, Possible(i, mentee, mentor))).ToList();
+    }
+
+    /// <summary>The most criterion <paramref name="index"/> could give this pair: a count can reach the fewer values of the two.</summary>
+    private long Possible(int index, int mentee, int mentor)
+    {
+        var c = Criteria[index];
+        if (c.Weight <= 0)
+        {
+            return 0;
+        }
+        long Count(Participant p) => c.Kind == Applications.CriterionKind.AvailabilityOverlap
+            ? p.Availability?.Count ?? 0
+            : p.Values is { } values && values.TryGetValue(EngineAdapter.Field(index), out var v) ? v.Count : 0;
+        var count = c.Kind is Applications.CriterionKind.SharedValues or Applications.CriterionKind.AvailabilityOverlap
+            ? Math.Min(Count(_mentees[mentee]), Count(_mentors[mentor]))
+            : 1;
+        return c.Weight * count;
     }
 
     /// <summary>
@@ -68,6 +88,7 @@ public sealed class PoolScoring
         return one.Select((c, i) => c with
         {
             Points = c.Points + two[i].Points,
+            Possible = c.Possible + two[i].Possible,
             Met = c.Met || two[i].Met,
             Text = c.Text == two[i].Text ? c.Text : $"{c.Text} / {two[i].Text}",
         }).ToList();

@@ -9,6 +9,17 @@ namespace Tandem.Features.Matching;
 /// <summary>Builds and checks setups, and previews what their hard rules do to a pool.</summary>
 public static class SetupRules
 {
+    /// <summary>
+    /// A criterion's name when the coordinator gives none: the question's text as explanations read it ("same
+    /// Favourite subject: Maths"), never its key; at most 60 characters, as a typed name.
+    /// </summary>
+    public static string NameOf(string prompt)
+    {
+        var name = prompt.Trim().TrimEnd('?', ':', '.', ' ');
+        name = name.Length == 0 ? prompt.Trim() : name;
+        return name.Length <= 60 ? name : name[..59].TrimEnd() + "…";
+    }
+
     public static Outcome<IReadOnlyList<SetupCriterion>> Check(PoolData pool, SaveMatchingSetupRequest request)
     {
         var errors = new Dictionary<string, string[]>();

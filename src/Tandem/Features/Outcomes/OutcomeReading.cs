@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Outcomes;
 
@@ -115,8 +116,8 @@ public static class OutcomeReading
     {
         { N: 0 } => "no one with both a pre and a post value",
         { N: 1, MeanChange: { } mean } => $"1 person, change {Signed(mean)}",
-        { MeanChange: { } mean, SdChange: { } sd } => $"{group.N} people, mean change {Signed(mean)} (standard deviation {Number(sd)})",
-        _ => $"{group.N} people",
+        { MeanChange: { } mean, SdChange: { } sd } => $"{Counted.Of(group.N, "person", "people")}, mean change {Signed(mean)} (standard deviation {Number(sd)})",
+        _ => Counted.Of(group.N, "person", "people"),
     };
 
     private static string Signed(double x) => x > 0 ? "+" + Number(x) : Number(x);

@@ -7,6 +7,7 @@ using Tandem.Features.Programs;
 using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Reports;
 
@@ -112,7 +113,7 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
             var upTo = answers.Where(a => a.Week <= day).Select(a => a.Value).ToList();
             return upTo.Count < GetSurveyResults.MinimumGroup
                 ? new Measured(null, $"Shown once at least {GetSurveyResults.MinimumGroup} people have answered '{question.Prompt}' in '{survey.Title}' ({upTo.Count} so far).")
-                : new Measured(upTo.Average(), $"The mean answer of {upTo.Count} people to '{question.Prompt}' in '{survey.Title}'.");
+                : new Measured(upTo.Average(), $"The mean answer of {Counted.Of(upTo.Count, "person", "people")} to '{question.Prompt}' in '{survey.Title}'.");
         };
     }
 
@@ -139,7 +140,7 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
             var comparison = analysis.Comparison.MeanChange is { } c
                 ? $" The comparison group's mean change was {c:+0.##;−0.##;0} ({analysis.Comparison.N} people); the outcome report says what the difference does and does not show."
                 : " There is no comparison group for this measure.";
-            result = new Measured(change, $"The mean change (after − before) of '{analysis.Measure}' for {analysis.Program.N} people in the program group.{comparison}");
+            result = new Measured(change, $"The mean change (after − before) of '{analysis.Measure}' for {Counted.Of(analysis.Program.N, "person", "people")} in the program group.{comparison}");
         }
         return _ => result;
     }

@@ -4,6 +4,7 @@ using Tandem.Features.CheckIns;
 using Tandem.Features.Engagement;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Reports;
 
@@ -112,7 +113,7 @@ public sealed class ProgramFacts
         }
         var lost = started.Count(r => r.Status == RelationshipStatus.EndedEarly && r.EndedAt <= at);
         return new Measured(100.0 * (started.Count - lost) / started.Count,
-            $"{started.Count - lost} of {started.Count} relationships that started have not ended early ({lost} ended early).");
+            $"{started.Count - lost} of {Counted.Of(started.Count, "relationship")} that started {(started.Count - lost == 1 ? "has" : "have")} not ended early ({lost} ended early).");
     }
 
     /// <summary>The mean check-in rating (1–5) of meetings held by <paramref name="at"/>.</summary>

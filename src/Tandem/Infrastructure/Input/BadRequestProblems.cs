@@ -23,7 +23,7 @@ public sealed partial class BadRequestProblems : IExceptionHandler
         ProblemDetails problem = errors is null ? new ProblemDetails() : new HttpValidationProblemDetails(errors);
         problem.Status = bad.StatusCode;
         problem.Title = title;
-        problem.Detail = errors is null ? null : string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        problem.Detail = errors is null ? title : $"{title} {string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}";
         await TypedResults.Problem(problem).ExecuteAsync(context);
         return true;
     }

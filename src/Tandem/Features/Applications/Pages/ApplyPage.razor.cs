@@ -16,6 +16,7 @@ public partial class ApplyPage
     private IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
     private Failure? failure;
     private bool saved;
+    private string? arranged;
     private int offset;
     private Failure? invitationProblem;
     private Tandem.Features.Accounts.EmailVerificationStatus? verification;
@@ -121,8 +122,13 @@ public partial class ApplyPage
             return;
         }
         var posted = await HttpContext.Request.ReadFormAsync();
-        var submit = posted["intent"] == "submit";
+        var intent = posted["intent"].ToString();
+        var submit = intent == "submit";
         answers = ReadAnswers(posted);
+        if (Arrange(intent, posted))
+        {
+            return;
+        }
         acceptsCode = posted["acceptsCodeOfConduct"] == "true";
         age = posted["age"].ToString();
         guardianName = posted["guardianName"].ToString();
@@ -186,7 +192,7 @@ public partial class ApplyPage
             object? value = q.Type switch
             {
                 QuestionType.MultipleChoice => values,
-                QuestionType.Availability => values.Select(v => int.TryParse(v, out var s) ? WeeklyGrid.ToUtc(s, offset) : -1).ToList(),
+                QuestionType.Availability => LocalSlots(posted, q.Id).Select(s => s is >= 0 and < AnswerSheet.SlotsPerWeek ? WeeklyGrid.ToUtc(s, offset) : -1).Order().ToList(),
                 QuestionType.Scale => values.Count == 0 ? null : int.TryParse(values[0], out var n) ? n : values[0],
                 QuestionType.Consent => values.Contains("true"),
                 QuestionType.RankedChoice => q.Options
@@ -202,6 +208,55 @@ public partial class ApplyPage
         return read;
     }
 
+    /// <summary>
+    /// The hours a person is free, in their zone: each day's time ranges (selects "q.ID.dDAY.from.K" and ".to.K"), and
+    /// the hour slots a client without the ranges may still post as "q.ID" values (kept working for scripts and old pages).
+    /// A slot that is not a number is kept as -1, so the answer check refuses it as before.
+    /// </summary>
+    private static HashSet<int> LocalSlots(IFormCollection posted, string questionId)
+    {
+        var slots = posted[$"q.{questionId}"].Where(v => !string.IsNullOrEmpty(v)).Select(v => int.TryParse(v, out var s) ? s : -1).ToHashSet();
+        var prefix = $"q.{questionId}.d";
+        foreach (var key in posted.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.Contains(".from.", StringComparison.Ordinal)))
+        {
+            var parts = key[prefix.Length..].Split('.');
+            if (parts.Length == 3 && int.TryParse(parts[0], out var day) && day is >= 0 and < 7
+                && int.TryParse(posted[key], out var from) && int.TryParse(posted[$"{prefix}{day}.to.{parts[2]}"], out var to))
+            {
+                slots.UnionWith(WeeklyGrid.Slots(day, from, to));
+            }
+        }
+        return slots;
+    }
+
+    /// <summary>
+    /// "Copy Monday to weekdays", "Copy Monday to all days" and "Add a time" change the availability shown, keeping every
+    /// other answer as typed, without saving: the page comes back with the change (and an empty time to fill on each day).
+    /// </summary>
+    private bool Arrange(string intent, IFormCollection posted)
+    {
+        var (action, questionId) = intent.Split(':', 2) is [var a, var id] ? (a, id) : ("", "");
+        if (action is not ("copy-weekdays" or "copy-all" or "more") || form!.Questions.FirstOrDefault(q => q.Id == questionId && q.Type == QuestionType.Availability) is null)
+        {
+            return false;
+        }
+        acceptsCode = posted["acceptsCodeOfConduct"] == "true";
+        age = posted["age"].ToString();
+        guardianName = posted["guardianName"].ToString();
+        guardianEmail = posted["guardianEmail"].ToString();
+        if (action != "more")
+        {
+            var local = WeeklyGrid.CopyMonday(LocalSlots(posted, questionId), action == "copy-all" ? WeeklyGrid.AllOtherDays : WeeklyGrid.Weekdays);
+            answers[questionId] = JsonSerializer.SerializeToElement(local.Select(s => WeeklyGrid.ToUtc(s, offset)).Order().ToList());
+            arranged = action == "copy-all" ? "Monday's times are copied to every day." : "Monday's times are copied to Tuesday to Friday.";
+        }
+        else
+        {
+            arranged = "Each day has room for another time.";
+        }
+        return true;
+    }
+
     private string ShowAnswer(Question q, MyApplicationView mine)
     {
         if (!mine.Answers.TryGetValue(q.Id, out var value))
@@ -212,19 +267,9 @@ public partial class ApplyPage
         {
             return AnswerSheet.Display(q, value);
         }
-        var local = value.EnumerateArray().Select(e => WeeklyGrid.ToLocal(e.GetInt32(), offset)).Order();
-        return string.Join(", ", local.GroupBy(s => s / 24).Select(g => $"{WeeklyGrid.Days[g.Key][..3]} {string.Join(" ", g.Select(s => $"{s % 24:00}h"))}"));
+        var local = value.EnumerateArray().Where(e => e.TryGetInt32(out _)).Select(e => WeeklyGrid.ToLocal(e.GetInt32(), offset));
+        return $"{WeeklyGrid.Describe(local)} ({form!.TimeZoneId})";
     }
 
     private IEnumerable<string> Errors(string key) => errors.TryGetValue(key, out var messages) ? messages : [];
-
-    private string? Str(string id) => answers.TryGetValue(id, out var v) ? v.ToString() : null;
-
-    private List<string> List(string id) => answers.TryGetValue(id, out var v) && v.ValueKind == JsonValueKind.Array
-        ? v.EnumerateArray().Select(e => e.ToString()).ToList()
-        : [];
-
-    private HashSet<int> Slots(string id) => answers.TryGetValue(id, out var v) && v.ValueKind == JsonValueKind.Array
-        ? v.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(e => WeeklyGrid.ToLocal(e.GetInt32(), offset)).ToHashSet()
-        : [];
 }
