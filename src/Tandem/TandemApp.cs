@@ -118,7 +118,7 @@ public static class TandemApp
         app.UseWhen(c => !isApi(c), pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
         app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health"),
-            pages => pages.UseStatusCodePagesWithReExecute("/not-found"));
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         // Routing again after the status-code and error pages: their re-executed request (/not-found, /error) must find its
         // page; the routing the host adds first has already run for the original address.
         app.UseRouting();
