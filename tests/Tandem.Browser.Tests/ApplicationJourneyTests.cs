@@ -138,6 +138,12 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             },
         });
         Assert.True(form.Ok, $"Saving the form answered {form.Status}: {await form.TextAsync()}");
+        // Recruitment opens only once every role the program recruits has a form.
+        var mentorForm = await api.PutAsync($"/api/v1/programs/{programId}/questionnaires/mentor", new()
+        {
+            DataObject = new { questions = new object[] { new { id = "why", type = "ShortText", prompt = "Why do you want to mentor?", required = false } } },
+        });
+        Assert.True(mentorForm.Ok, $"Saving the mentor form answered {mentorForm.Status}: {await mentorForm.TextAsync()}");
         var status = await api.PostAsync($"/api/v1/programs/{programId}/status", new() { DataObject = new { status = "Recruiting" } });
         Assert.True(status.Ok, $"Opening recruitment answered {status.Status}: {await status.TextAsync()}");
         return programId;

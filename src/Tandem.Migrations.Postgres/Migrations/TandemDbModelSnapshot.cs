@@ -426,6 +426,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<Guid?>("NotificationId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DecidedByUserId");
@@ -1320,6 +1323,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1349,6 +1355,10 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<string>("Pairing")
                         .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("ReopensAs")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 

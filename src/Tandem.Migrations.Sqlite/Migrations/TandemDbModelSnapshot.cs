@@ -415,6 +415,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("NotificationId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("DecidedByUserId");
@@ -1309,6 +1312,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1338,6 +1344,10 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Pairing")
                         .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReopensAs")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 

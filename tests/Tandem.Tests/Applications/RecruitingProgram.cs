@@ -42,7 +42,7 @@ public sealed record RecruitingProgram(School School, ProgramDetails Program, Ht
         var coordinator = await factory.SignedInClientAsync(school.Coordinator);
         var program = await school.CreateProgramAsync(coordinator);
         (await coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Id}/questionnaires/mentor", new { questions = MentorQuestions })).EnsureSuccessStatusCode();
-        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        await coordinator.OpenRecruitmentAsync(program.Id);
         return new RecruitingProgram(school, program, coordinator);
     }
 

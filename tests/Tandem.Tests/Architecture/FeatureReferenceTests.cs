@@ -23,8 +23,9 @@ public sealed class FeatureReferenceTests
         // Invitations and rosters create accounts, memberships and enrolments; adding a member or enrolling someone
         // from outside is an invitation (ADR 19), so those two use cases and the members page live here.
         ["Recruitment"] = ["Accounts", "Organisations", "Programs"],
-        // Applying creates an account when needed, accepts an invitation, and an approval enrols.
-        ["Applications"] = ["Accounts", "Organisations", "Programs", "Recruitment"],
+        // Applying creates an account when needed, accepts an invitation, and an approval enrols; a decision notifies the
+        // applicant and the review pages show how the notice reached them; the public program page lists information sessions.
+        ["Applications"] = ["Accounts", "Notifications", "Organisations", "Programs", "Recruitment"],
         // Relationships are between enrolments of a program; a start notifies; fit checks read the members' applications.
         ["Relationships"] = ["Accounts", "Applications", "Notifications", "Programs"],
         // The engine adapter reads approved applications' answers; publishing, re-matching, late joiners and a mentee's

@@ -68,7 +68,7 @@ public sealed class MatchingProgram
         {
             (await coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Id}/questionnaires/{role}", new { questions = Questions(role == "mentor") })).EnsureSuccessStatusCode();
         }
-        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        await coordinator.OpenRecruitmentAsync(program.Id);
         return new MatchingProgram(factory, signIn, school, program, coordinator);
     }
 

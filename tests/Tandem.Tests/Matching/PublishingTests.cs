@@ -16,6 +16,26 @@ public sealed class PublishingTests(RecruitmentFixture fixture) : IClassFixture<
     private Task<MatchingProgram> ProgramAsync() => MatchingProgram.CreateAsync(fixture.Tandem, fixture.SignInAsync);
 
     [Fact]
+    public async Task PublishingOffersToMoveTheProgramFromMatchingToRunning()
+    {
+        var program = await ProgramAsync();
+        await program.AddSmallPoolAsync();
+        await program.SaveSetupAsync(MatchingProgram.SmallPoolSetup());
+        (await program.Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/status", new { status = "Matching" })).EnsureSuccessStatusCode();
+        var draft = await program.RunAsync();
+        var page = await (await fixture.SignInAsync(program.School.Coordinator)).GetStringAsync($"/programs/{program.Program.Id}/matching");
+        Assert.Contains("Also move the program to running", page);
+
+        var published = await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn = "2027-02-01", startProgram = true });
+
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal(ProgramStatus.Running, (await published.Content.ReadFromJsonAsync<PublishResult>(Json.Options))!.ProgramStatus);
+        var after = (await program.Coordinator.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{program.Program.Id}", Json.Options))!;
+        Assert.Equal(ProgramStatus.Running, after.Status);
+        Assert.Equal([ProgramStatus.Closed], after.AllowedTransitions);
+    }
+
+    [Fact]
     public async Task PublishingStartsRelationshipsAndTellsBothSidesWhoAndWhyWithoutAnyPrivateAnswer()
     {
         var program = await ProgramAsync();

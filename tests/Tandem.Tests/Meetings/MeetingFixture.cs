@@ -87,7 +87,7 @@ public sealed class MeetingFixture : IAsyncLifetime
         {
             (await coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Id}/questionnaires/{role}", new { questions = Questions })).EnsureSuccessStatusCode();
         }
-        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        await coordinator.OpenRecruitmentAsync(program.Id);
         var mentor = await ApproveAsync(coordinator, program, "Max Mentor", "mentor", mentorFree);
         var mentee = await ApproveAsync(coordinator, program, "Mia Mentee", "mentee", menteeFree);
         await SetZoneAsync(mentor.User, mentorZone);

@@ -87,6 +87,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /api/v1/me/applications/"] = Access.SignedIn,
         ["GET /api/v1/me/applications/{applicationId:guid}"] = Access.SignedIn,
         ["PUT /api/v1/me/applications/{applicationId:guid}"] = Access.SignedIn,
+        ["POST /api/v1/me/applications/{applicationId:guid}/withdraw"] = Access.SignedIn,
 
         // Recruitment: invitations, roster import, nominations, outreach (program rules tested in Recruitment/)
         ["POST /api/v1/programs/{programId:guid}/invitations"] = Access.SignedIn,

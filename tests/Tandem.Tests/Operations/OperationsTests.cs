@@ -124,6 +124,7 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
     [InlineData("Email:PublicBaseUrl", "tandem.example")]
     [InlineData("Engagement:MinimumMeetingShare", "2")]
     [InlineData("Recruitment:InvitationLifetimeDays", "0")]
+    [InlineData("Programs:ReopenGraceDays", "0")]
     [InlineData("SignIn:Limits:PerAccountPermitLimit", "0")]
     public void ASettingOutOfRangeStopsTheStartWithAnErrorNamingIt(string key, string value)
     {

@@ -279,14 +279,16 @@ public sealed class ProgramApiTests(TandemFactory factory) : IClassFixture<Tande
         var problem = (await skip.Content.ReadFromJsonAsync<ProblemDetails>())!;
         Assert.Contains("Recruiting", problem.Detail);
 
-        foreach (var next in new[] { "Recruiting", "Matching", "Running", "Closed" })
+        await client.OpenRecruitmentAsync(program.Id);
+        foreach (var next in new[] { "Matching", "Running", "Closed" })
         {
             var moved = await client.PostAsJsonAsync(url, new { status = next });
             Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
             Assert.Equal(next, (await moved.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!.Status.ToString());
         }
 
-        var reopen = await client.PostAsJsonAsync(url, new { status = "Running" });
+        // A closed program reopens only as it was (running here), within the grace period (ProgramLifecycleTests).
+        var reopen = await client.PostAsJsonAsync(url, new { status = "Recruiting" });
         var edit = await client.PutAsJsonAsync($"/api/v1/programs/{program.Id}", School.ValidProgram(school.Organisation.Id, "After close"));
         var missing = await client.PostAsJsonAsync(url, new { });
         Assert.Equal(HttpStatusCode.Conflict, reopen.StatusCode);

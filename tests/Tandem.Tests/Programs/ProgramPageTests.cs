@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
@@ -134,6 +135,11 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
     {
         var school = await School.CreateAsync(factory);
         var program = await school.CreateProgramAsync(await factory.SignedInClientAsync(school.Coordinator));
+        var coordinator = await factory.SignedInClientAsync(school.Coordinator);
+        foreach (var role in new[] { "mentor", "mentee" })
+        {
+            (await coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Id}/questionnaires/{role}", new { questions = RecruitmentOpening.MinimalQuestions })).EnsureSuccessStatusCode();
+        }
         var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
 
         var response = await page.SubmitAsync($"/programs/{program.Id}", "status", [new("Next", "Recruiting")]);

@@ -22,7 +22,7 @@ public sealed class MailDeliveryTests(TandemFactory factory) : IClassFixture<Tan
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         (await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { school.Coordinator.Email, Password = TandemFactory.Password })).EnsureSuccessStatusCode();
         var program = await school.CreateProgramAsync(client);
-        (await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        await client.OpenRecruitmentAsync(program.Id);
         var email = RecruitmentFixture.Email("folder");
 
         var response = await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/invitations", new { email, role = "Mentee" });
@@ -53,7 +53,7 @@ public sealed class MailDeliveryTests(TandemFactory factory) : IClassFixture<Tan
         var client = down.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         (await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { school.Coordinator.Email, Password = TandemFactory.Password })).EnsureSuccessStatusCode();
         var program = await school.CreateProgramAsync(client);
-        (await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        await client.OpenRecruitmentAsync(program.Id);
 
         var response = await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/invitations", new { email = RecruitmentFixture.Email("down"), role = "Mentee" });
 

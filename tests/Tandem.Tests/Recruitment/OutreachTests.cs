@@ -82,7 +82,7 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
 
-        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        await coordinator.OpenRecruitmentAsync(program.Id);
         var listed = (await outsider.GetFromJsonAsync<Paged<InformationSessionView>>($"/api/v1/programs/{program.Id}/information-sessions", Json.Options))!;
         Assert.Equal("Lunchtime taster", Assert.Single(listed.Items).Title);
         Assert.Equal(HttpStatusCode.OK, (await outsider.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);

@@ -55,7 +55,7 @@ public sealed partial class RecruitmentFixture : IAsyncLifetime
         var program = await school.CreateProgramAsync(coordinator);
         if (recruiting)
         {
-            (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+            await coordinator.OpenRecruitmentAsync(program.Id);
         }
         return (school, coordinator, program);
     }

@@ -36,7 +36,7 @@ public sealed record PairingProgram(TandemFactory Factory, School School, Progra
         {
             (await coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Id}/questionnaires/{role}", new { questions = Questions })).EnsureSuccessStatusCode();
         }
-        (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/status", new { status = "Recruiting" })).EnsureSuccessStatusCode();
+        await coordinator.OpenRecruitmentAsync(program.Id);
         return new PairingProgram(factory, school, program, coordinator);
     }
 

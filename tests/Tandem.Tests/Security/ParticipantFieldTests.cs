@@ -130,7 +130,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "SignIn", "SignOut", "ChangePassword", "Me", "RequestPasswordReset", "ResetPassword", "VerifyEmail", "SendEmailVerification", "ListOrganisations", "ListPrograms", "GetProgram",
         "ListInformationSessions", "SignUpForInformationSession", "CancelInformationSessionSignUp",
         "AcceptInvitation", "SignUpByInvitation",
-        "SaveMyApplicationForProgram", "ListMyApplications", "GetMyApplication", "SaveMyApplication",
+        "SaveMyApplicationForProgram", "ListMyApplications", "GetMyApplication", "SaveMyApplication", "WithdrawMyApplication",
         "ListMyRelationships", "GetMyRelationship", "GetFitCheck", "AnswerFitCheck", "GetRelationshipSettings",
         "ListAvailableMentors", "RequestMentor", "ListMyMentorRequests", "DecideMentorRequest", "WithdrawMentorRequest",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
@@ -180,7 +180,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["OrganisationView"] = "id name kind includesMinors memberCount myRole",
         ["ProgramSummary"] = "id name organisationId organisationName status pairing startsOn endsOn participantCount",
         // allowedTransitions and canManage say what the reader could do (nothing, for a participant); participants is a head count.
-        ["ProgramDetails"] = "id organisationId organisationName name description targetAudience pairing guidelines meetingFormats cadence startsOn endsOn status allowedTransitions objectives participants myRoles canManage createdAt updatedAt",
+        ["ProgramDetails"] = "id organisationId organisationName name description targetAudience pairing guidelines meetingFormats cadence startsOn endsOn status allowedTransitions objectives participants myRoles canManage createdAt updatedAt closedAt reopenableUntil",
         // The measure fields are the program's design, filled in only for those who manage it (null for participants).
         ["ObjectiveView"] = "description target measure threshold atMost surveyId questionId outcomeMeasure",
         ["InformationSessionView"] = "id programId title startsAt timeZoneId startsAtLocal durationMinutes place onlineLink capacity signedUp placesLeft isSignedUp",

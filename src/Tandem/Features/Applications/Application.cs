@@ -3,7 +3,7 @@ using Tandem.Features.Programs;
 
 namespace Tandem.Features.Applications;
 
-public enum ApplicationStatus { Draft, Submitted, Waitlisted, Approved, Declined }
+public enum ApplicationStatus { Draft, Submitted, Waitlisted, Approved, Declined, Withdrawn }
 
 public enum Decision { Approve, Decline, Waitlist }
 
@@ -59,12 +59,18 @@ public sealed class Application
 
     public bool IsDecidable => Status is ApplicationStatus.Submitted or ApplicationStatus.Waitlisted;
 
-    /// <summary>Only drafts change; a draft moves to a newer form version when the applicant saves it.</summary>
+    /// <summary>The applicant may change or withdraw it until a coordinator decides (a waitlisting is a decision too).</summary>
+    public bool IsUndecided => Status is ApplicationStatus.Draft or ApplicationStatus.Submitted;
+
+    /// <summary>
+    /// A draft or an undecided submitted application changes; a draft moves to a newer form version when the
+    /// applicant saves it. A submitted application stays submitted (it keeps its place in the queue).
+    /// </summary>
     public void SaveDraft(Guid? questionnaireId, string answersJson, bool acceptsCode, int? age, string? guardianName, string? guardianEmail, DateTime at)
     {
-        if (Status != ApplicationStatus.Draft)
+        if (!IsUndecided)
         {
-            throw new InvalidOperationException("Only a draft can be edited.");
+            throw new InvalidOperationException("Only an undecided application can be edited.");
         }
         QuestionnaireId = questionnaireId;
         AnswersJson = answersJson;
@@ -84,6 +90,18 @@ public sealed class Application
         }
         Status = ApplicationStatus.Submitted;
         SubmittedAt = at;
+        UpdatedAt = at;
+        Revision++;
+    }
+
+    /// <summary>The applicant takes back an application nobody has decided yet; it then leaves the review queue.</summary>
+    public void Withdraw(DateTime at)
+    {
+        if (!IsUndecided)
+        {
+            throw new InvalidOperationException("Only an undecided application can be withdrawn.");
+        }
+        Status = ApplicationStatus.Withdrawn;
         UpdatedAt = at;
         Revision++;
     }
@@ -133,6 +151,11 @@ public sealed class ApplicationDecision
     public DateTime DecidedAt { get; private set; }
     public string? Message { get; private set; }
     public int? MentorCapacity { get; private set; }
+
+    /// <summary>The in-app notification that told the applicant (its e-mail copy is the outbox row about it); null before telling.</summary>
+    public Guid? NotificationId { get; private set; }
+
+    public void Told(Guid notificationId) => NotificationId = notificationId;
 }
 
 /// <summary>A criterion the coordinator defines for reviewing a program's applications, e.g. "communication".</summary>

@@ -17,6 +17,8 @@ public static class ApplicationEndpoints
         .AddScoped<GetPublicProgram>()
         .AddScoped<GetApplicationForm>()
         .AddScoped<SaveApplication>()
+        .AddScoped<WithdrawApplication>()
+        .AddScoped<IRecruitmentReadiness, RecruitmentReadiness>()
         .AddScoped<GetMyApplication>()
         .AddScoped<ListMyApplications>()
         .AddScoped<SignUpApplicant>()
@@ -49,6 +51,7 @@ public static class ApplicationEndpoints
         mine.MapGet("/", MyApplications).WithName("ListMyApplications");
         mine.MapGet("/{applicationId:guid}", MyApplication).WithName("GetMyApplication");
         mine.MapPut("/{applicationId:guid}", SaveMine).WithName("SaveMyApplication");
+        mine.MapPost("/{applicationId:guid}/withdraw", Withdraw).WithName("WithdrawMyApplication");
         return app;
     }
 
@@ -114,6 +117,9 @@ public static class ApplicationEndpoints
     }
 
     private static async Task<Results<Ok<MyApplicationView>, ProblemHttpResult>> MyApplication(Guid applicationId, ClaimsPrincipal user, GetMyApplication useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), applicationId, ct)).ToOk();
+
+    private static async Task<Results<Ok<MyApplicationView>, ProblemHttpResult>> Withdraw(Guid applicationId, ClaimsPrincipal user, WithdrawApplication useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), applicationId, ct)).ToOk();
 
     private static async Task<Results<Ok<MyApplicationView>, ProblemHttpResult>> SaveMine(

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
 
@@ -12,4 +13,21 @@ internal static class ApplicationRules
     public static Task<Questionnaire?> CurrentFormAsync(TandemDb db, Guid programId, ProgramRole role, CancellationToken ct) =>
         db.Set<Questionnaire>().Where(q => q.ProgramId == programId && q.Role == role)
             .OrderByDescending(q => q.Version).AsNoTracking().FirstOrDefaultAsync(ct);
+
+    /// <summary>The 409 an applicant gets when changing or withdrawing an application that is no longer undecided.</summary>
+    public static Conflict? DecidedProblem(Application application) => application.Status switch
+    {
+        ApplicationStatus.Draft or ApplicationStatus.Submitted => null,
+        ApplicationStatus.Withdrawn => new Conflict($"You withdrew this application on {application.UpdatedAt:d MMM yyyy}; it can no longer be changed."),
+        var status => new Conflict($"Your application was {DecidedWord(status)} on {application.DecidedAt ?? application.UpdatedAt:d MMM yyyy}; "
+            + "it can no longer be changed or withdrawn. Contact the program's coordinators if something has changed."),
+    };
+
+    public static string DecidedWord(ApplicationStatus status) => status switch
+    {
+        ApplicationStatus.Approved => "approved",
+        ApplicationStatus.Declined => "declined",
+        ApplicationStatus.Waitlisted => "put on the waiting list",
+        _ => status.ToString().ToLowerInvariant(),
+    };
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
@@ -43,8 +44,10 @@ public sealed record DecisionResult(Guid ApplicationId, ApplicationStatus Status
 /// <summary>
 /// A coordinator approves, declines (with an optional message) or waitlists one or many submitted applications,
 /// all or nothing. Approval enrols the applicant in the program with the role applied for (a mentor with a capacity).
+/// Each applicant is then told, in the app and by e-mail (their preference allowing), with the coordinator's message;
+/// the decision row keeps the notification so the coordinator sees who has been told.
 /// </summary>
-public sealed class DecideApplications(TandemDb db, ScreeningAccess access, TimeProvider clock)
+public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Notify notify, TimeProvider clock)
 {
     public async Task<Outcome<List<DecisionResult>>> RunAsync(Actor actor, Guid programId, BulkDecideRequest request, CancellationToken ct = default)
     {
@@ -83,7 +86,7 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Time
         var settled = applications.Where(a => !a.IsDecidable).ToList();
         if (settled.Count > 0)
         {
-            return new Conflict("Already decided (approved or declined), nothing was changed: "
+            return new Conflict("Already decided (approved or declined) or withdrawn by the applicant, nothing was changed: "
                 + string.Join(", ", settled.Select(a => $"{a.Id} ({a.Status})")) + ".");
         }
 
@@ -94,11 +97,14 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Time
         var members = await db.OrganisationMemberships.Where(m => m.OrganisationId == program.OrganisationId && userIds.Contains(m.UserId))
             .Select(m => m.UserId).ToListAsync(ct);
         var results = new List<DecisionResult>();
+        var rows = new List<(Application Application, ApplicationDecision Decision)>();
         foreach (var application in applications)
         {
             int? capacity = decision == Decision.Approve && application.Role == ProgramRole.Mentor ? request.MentorCapacity ?? 1 : null;
             application.Decide(decision, actor.UserId, now, message, capacity);
-            db.Add(new ApplicationDecision(application.Id, decision, actor.UserId, now, message, capacity));
+            var row = new ApplicationDecision(application.Id, decision, actor.UserId, now, message, capacity);
+            db.Add(row);
+            rows.Add((application, row));
             Guid? enrolmentId = null;
             if (decision == Decision.Approve)
             {
@@ -126,6 +132,15 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Time
         {
             return new Conflict("Someone decided some of these applications at the same moment; nothing was changed. Reload and try again.");
         }
+
+        // The decisions are committed; telling people comes after, so a mail server that is down delays nobody's decision.
+        var notices = await notify.StoreAsync(rows.Select(r => DecisionNotice.For(r.Application, program.Name, decision, message)).ToList(), CancellationToken.None);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rows[i].Decision.Told(notices[i].Id);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        await notify.EmailAsync(notices, CancellationToken.None);
         return results.OrderBy(r => ids.IndexOf(r.ApplicationId)).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
@@ -8,7 +9,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Applications;
 
 /// <summary>One submitted application for review: answers (private ones for coordinators only), ratings, decisions, recommendations.</summary>
-public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access)
+public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access, NotificationDelivery delivery)
 {
     public async Task<Outcome<ReviewApplicationView>> RunAsync(Actor actor, Guid programId, Guid applicationId, CancellationToken ct = default)
     {
@@ -42,8 +43,10 @@ public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access)
             .ToListAsync(ct);
         var decisions = await db.Set<ApplicationDecision>().Where(d => d.ApplicationId == applicationId)
             .OrderBy(d => d.DecidedAt).ThenBy(d => d.Id)
-            .Select(d => new DecisionView(d.Decision, d.DecidedByUserId, d.DecidedBy!.DisplayName, d.DecidedAt, d.Message, d.MentorCapacity))
+            .Select(d => new { View = new DecisionView(d.Decision, d.DecidedByUserId, d.DecidedBy!.DisplayName, d.DecidedAt, d.Message, d.MentorCapacity), d.NotificationId })
             .ToListAsync(ct);
+        var told = await delivery.ForAsync(decisions.Where(d => d.NotificationId != null).Select(d => d.NotificationId!.Value).ToList(), ct);
+        var decisionViews = decisions.Select(d => d.NotificationId is { } n && told.TryGetValue(n, out var t) ? d.View with { Told = t } : d.View).ToList();
         var recommendations = await db.Set<Nomination>()
             .Where(n => n.ProgramId == programId && (n.NomineeUserId == a.UserId || n.NomineeEmail.ToUpper() == row.NormalizedEmail))
             .OrderBy(n => n.CreatedAt)
@@ -65,7 +68,7 @@ public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access)
             a.Age, coordinator ? a.GuardianName : null, coordinator ? a.GuardianEmail : null,
             a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
             ratings.Count == 0 ? null : ratings.Average(r => r.Score),
-            ratings, decisions, recommendations, criteria, coordinator && a.IsDecidable)
+            ratings, decisionViews, recommendations, criteria, coordinator && a.IsDecidable)
         {
             MentorsLeadGroups = MentoringFormat.MentorsLeadGroups(found.Value.Program),
         };

@@ -34,11 +34,11 @@ public sealed class GetApplicationForm(TandemDb db, GetPublicProgram getProgram,
         }
         var current = await ApplicationRules.CurrentFormAsync(db, programId, programRole.Value, ct);
         var zone = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(ct) ?? "UTC";
-        if (mine is not null && (mine.Status != ApplicationStatus.Draft || current is null || current.Version == mine.FormVersion))
+        if (mine is not null && (!(mine.Status is ApplicationStatus.Draft or ApplicationStatus.Submitted) || current is null || current.Version == mine.FormVersion))
         {
             return new ApplicationForm(program.Value!, programRole.Value, mine.FormVersion, mine.Questions, mine, zone);
         }
-        // A draft on an older version is shown on the current one with the answers that still apply.
+        // An undecided application on an older version is shown on the current one with the answers that still apply.
         var questions = current?.Questions() ?? [];
         if (mine is not null)
         {

@@ -1,12 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
 
-/// <summary>A program's public face (anyone, signed in or not). Not found only when the program does not exist.</summary>
-public sealed class GetPublicProgram(TandemDb db)
+/// <summary>
+/// A program's public face (anyone, signed in or not): what it is, when, how often people meet, and its upcoming
+/// information sessions while it recruits. Not found only when the program does not exist.
+/// </summary>
+public sealed class GetPublicProgram(TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<PublicProgramView>> RunAsync(Guid programId, CancellationToken ct = default)
     {
@@ -17,8 +21,32 @@ public sealed class GetPublicProgram(TandemDb db)
         }
         var organisation = await db.Organisations.Where(o => o.Id == program.OrganisationId)
             .Select(o => new { o.Name, o.IncludesMinors }).SingleAsync(ct);
+        IReadOnlyList<PublicSessionLine> sessions = [];
+        if (program.Status == ProgramStatus.Recruiting)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var rows = await db.Set<InformationSession>().Where(x => x.ProgramId == programId && x.StartsAt > now)
+                .OrderBy(x => x.StartsAt).ThenBy(x => x.Id).Take(MaxSessions)
+                .Select(x => new { x.Id, x.Title, x.StartsAt, x.TimeZoneId, x.DurationMinutes, x.Place, x.OnlineLink })
+                .ToListAsync(ct);
+            sessions = rows.Select(x => new PublicSessionLine(x.Id, x.Title, Local(x.StartsAt, x.TimeZoneId), x.TimeZoneId, x.DurationMinutes,
+                x.Place, x.OnlineLink is not null)).ToList();
+        }
         return new PublicProgramView(program.Id, program.Name, organisation.Name, program.Description, program.TargetAudience, program.Guidelines,
             program.Objectives.OrderBy(o => o.Position).Select(o => new ObjectiveLine(o.Description, o.Target)).ToList(),
-            program.Status, ScreeningAccess.ApplicableRoles(program.Pairing), organisation.IncludesMinors);
+            program.Status, ScreeningAccess.ApplicableRoles(program.Pairing), organisation.IncludesMinors)
+        {
+            StartsOn = program.StartsOn,
+            EndsOn = program.EndsOn,
+            Cadence = program.Cadence,
+            MeetingFormats = program.MeetingFormats.ToList(),
+            UpcomingSessions = sessions,
+        };
     }
+
+    /// <summary>Sessions listed on the public page; the rest are on the program's sessions page.</summary>
+    public const int MaxSessions = 5;
+
+    private static DateTime Local(DateTime utc, string zone) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz) ? TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), tz) : utc;
 }

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
@@ -20,10 +21,14 @@ public sealed record ReviewQueueQuery(
 
 public sealed record ReviewQueueItem(
     Guid Id, Guid UserId, string ApplicantName, string ApplicantEmail, ProgramRole Role, ApplicationStatus Status,
-    DateTime? SubmittedAt, double? AverageRating, int RatingCount, int RecommendationCount, DateTime? DecidedAt, string? SortAnswer);
+    DateTime? SubmittedAt, double? AverageRating, int RatingCount, int RecommendationCount, DateTime? DecidedAt, string? SortAnswer)
+{
+    /// <summary>How the applicant was told of the latest decision (in the app; the e-mail sent, queued or failed); null when undecided.</summary>
+    public DeliveryView? Told { get; init; }
+}
 
 /// <summary>A program's submitted applications for its coordinators and staff: filtered, sorted and paged.</summary>
-public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access)
+public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, NotificationDelivery delivery)
 {
     private sealed class Row
     {
@@ -146,7 +151,7 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access)
                 .Page(page)
                 .Select(ToItem)
                 .ToListAsync(ct);
-            return page.Of(items, total);
+            return page.Of(await WithToldAsync(items, ct), total);
         }
 
         // Answers live in one JSON column per application: filter and sort them here, then load one page.
@@ -178,7 +183,30 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access)
         {
             SortAnswer = answerSort is not null && p.Answers.TryGetValue(answerSort, out var v) ? v.ToString() : null,
         }).ToList();
-        return page.Of(result, parsed.Count);
+        return page.Of(await WithToldAsync(result, ct), parsed.Count);
+    }
+
+    private async Task<List<ReviewQueueItem>> WithToldAsync(List<ReviewQueueItem> items, CancellationToken ct)
+    {
+        var told = await ToldAsync(db, delivery, items.Where(i => i.DecidedAt is not null).Select(i => i.Id).ToList(), ct);
+        return items.Select(i => told.TryGetValue(i.Id, out var t) ? i with { Told = t } : i).ToList();
+    }
+
+    /// <summary>For each application, how its applicant was told of its latest decision.</summary>
+    internal static async Task<Dictionary<Guid, DeliveryView>> ToldAsync(TandemDb db, NotificationDelivery delivery, IReadOnlyCollection<Guid> applicationIds, CancellationToken ct)
+    {
+        if (applicationIds.Count == 0)
+        {
+            return [];
+        }
+        var decisions = await db.Set<ApplicationDecision>()
+            .Where(d => applicationIds.Contains(d.ApplicationId) && d.NotificationId != null)
+            .Select(d => new { d.ApplicationId, d.DecidedAt, d.Id, NotificationId = d.NotificationId!.Value })
+            .ToListAsync(ct);
+        var latest = decisions.GroupBy(d => d.ApplicationId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id).First().NotificationId);
+        var views = await delivery.ForAsync(latest.Values.ToList(), ct);
+        return latest.Where(l => views.ContainsKey(l.Value)).ToDictionary(l => l.Key, l => views[l.Value]);
     }
 
     internal static async Task<HashSet<string>> PrivateQuestionIdsAsync(TandemDb db, Guid programId, CancellationToken ct)

@@ -34,7 +34,8 @@ public sealed class SaveApplicationRequest
 
 /// <summary>
 /// The applicant saves a draft of, or submits, their application for a role. Only while the program is
-/// recruiting (409 otherwise); a submitted application is no longer edited. A draft moves to the role's
+/// recruiting (409 otherwise); a submitted application can be changed (it stays complete and submitted) until a
+/// coordinator decides it, then 409 saying the decision. A draft moves to the role's
 /// current form version, keeping the answers that still apply. Returns the view from the rows it saved (no second read).
 /// </summary>
 public sealed class SaveApplication(TandemDb db, TimeProvider clock)
@@ -56,13 +57,15 @@ public sealed class SaveApplication(TandemDb db, TimeProvider clock)
         }
         var application = await db.Set<Application>()
             .SingleOrDefaultAsync(a => a.ProgramId == programId && a.UserId == actor.UserId && a.Role == programRole, ct);
-        if (application is not null && application.Status != ApplicationStatus.Draft)
+        if (application is not null && ApplicationRules.DecidedProblem(application) is { } decided)
         {
-            return new Conflict($"Your application is already {application.Status.ToString().ToLowerInvariant()} and can no longer be changed.");
+            return decided;
         }
+        // A submitted application stays submitted when its applicant changes it, so it stays complete.
+        var submitting = request.Submit || application?.Status == ApplicationStatus.Submitted;
         var form = await ApplicationRules.CurrentFormAsync(db, programId, programRole, ct);
         var questions = form?.Questions() ?? [];
-        var (answers, errors) = AnswerSheet.Check(questions, request.Answers, complete: request.Submit);
+        var (answers, errors) = AnswerSheet.Check(questions, request.Answers, complete: submitting);
 
         var includesMinors = await db.Organisations.Where(o => o.Id == program.OrganisationId).Select(o => o.IncludesMinors).SingleAsync(ct);
         int? age = includesMinors ? request.Age : null;
@@ -81,11 +84,11 @@ public sealed class SaveApplication(TandemDb db, TimeProvider clock)
         {
             errors[nameof(request.GuardianEmail)] = ["Give a valid e-mail address for the parent or guardian."];
         }
-        if (request.Submit && !await db.Users.AnyAsync(u => u.Id == actor.UserId && u.EmailConfirmed, ct))
+        if (request.Submit && application?.Status != ApplicationStatus.Submitted && !await db.Users.AnyAsync(u => u.Id == actor.UserId && u.EmailConfirmed, ct))
         {
             return new Forbidden(ApplicationRules.UnverifiedEmail);
         }
-        if (request.Submit)
+        if (submitting)
         {
             if (!request.AcceptsCodeOfConduct)
             {
@@ -116,7 +119,7 @@ public sealed class SaveApplication(TandemDb db, TimeProvider clock)
             db.Add(application);
         }
         application.SaveDraft(form?.Id, AnswerSheet.Serialize(answers), request.AcceptsCodeOfConduct, age, guardianName, guardianEmail, now);
-        if (request.Submit)
+        if (request.Submit && application.Status == ApplicationStatus.Draft)
         {
             application.Submit(now);
         }

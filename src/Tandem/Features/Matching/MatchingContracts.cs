@@ -78,9 +78,16 @@ public sealed class PublishRequest
 {
     [Required]
     public DateOnly? StartsOn { get; set; }
+
+    /// <summary>Also move the program from matching to running, in the same transaction (the publish confirmation offers it).</summary>
+    public bool StartProgram { get; set; }
 }
 
-public sealed record PublishResult(Guid DraftId, int Relationships, int PeopleNotified, DateOnly StartsOn);
+public sealed record PublishResult(Guid DraftId, int Relationships, int PeopleNotified, DateOnly StartsOn)
+{
+    /// <summary>The program's status after publishing (running when asked to start it from matching).</summary>
+    public ProgramStatus ProgramStatus { get; init; }
+}
 
 public sealed class CriterionInput
 {

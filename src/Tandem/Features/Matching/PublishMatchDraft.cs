@@ -54,6 +54,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
             : draft.Proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Select(p => new List<MatchProposal> { p }).ToList();
         var peer = program.Pairing == PairingModel.PeerToPeer;
         var started = new List<(Relationship Relationship, List<MatchProposal> Proposals)>();
+        var programStatus = program.Status;
         var outcome = await SeatTransaction.RunAsync(db, async () =>
         {
             started.Clear();
@@ -74,10 +75,21 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
                 }
                 started.Add((result.Value!, proposals));
             }
-            var tracked = await db.Set<MatchDraft>().SingleAsync(d => d.Id == draftId, ct);
-            tracked.Publish(startsOn, clock.GetUtcNow().UtcDateTime);
+            var publishing = await db.Set<MatchDraft>().SingleAsync(d => d.Id == draftId, ct);
+            publishing.Publish(startsOn, clock.GetUtcNow().UtcDateTime);
             // Locks served this round; prohibitions stay for later rounds (late joiners).
             db.RemoveRange(await db.Set<MatchRule>().Where(r => r.ProgramId == programId && r.Kind == MatchRuleKind.Lock).ToListAsync(ct));
+            if (request.StartProgram)
+            {
+                // The publish confirmation offers it: pairs exist now, so the program is running. Only from matching
+                // (the step the program's own transitions allow); otherwise the status is left as it is and reported.
+                var tracked = await db.Programs.SingleAsync(p => p.Id == programId, ct);
+                if (tracked.Status == ProgramStatus.Matching)
+                {
+                    tracked.MoveTo(ProgramStatus.Running, clock.GetUtcNow().UtcDateTime);
+                }
+                programStatus = tracked.Status;
+            }
             await db.SaveChangesAsync(ct);
             return Outcome(true);
         }, ct);
@@ -90,7 +102,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
         await notify.RunAsync(messages, ct);
         logger.LogInformation("Published draft {DraftId} of program {ProgramId} by {UserId}: {Relationships} relationships starting {StartsOn}, {Notified} people notified",
             draftId, programId, actor.UserId, started.Count, startsOn, messages.Count);
-        return new PublishResult(draftId, started.Count, messages.Count, startsOn);
+        return new PublishResult(draftId, started.Count, messages.Count, startsOn) { ProgramStatus = programStatus };
     }
 
     private static Outcome<bool> Outcome(bool value) => value;

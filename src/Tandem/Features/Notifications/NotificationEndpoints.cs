@@ -14,6 +14,7 @@ public static class NotificationEndpoints
         services.AddTandemEmail();
         return services
             .AddScoped<Notify>()
+            .AddScoped<NotificationDelivery>()
             .AddScoped<IMailDeliveryListener, NotificationEmailed>()
             .AddScoped<ListMyNotifications>()
             .AddScoped<CountUnreadNotifications>()

@@ -1,11 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
 
-/// <summary>Moves a program along draft → recruiting → matching → running → closed (valid steps only).</summary>
-public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetProgram getProgram, TimeProvider clock)
+/// <summary>
+/// Moves a program along draft → recruiting → matching → running → closed (valid steps only). Recruitment opens only
+/// when the program has its code of conduct and an application form for each role it recruits (409 listing what is
+/// missing). A closed program may be reopened, to the status it had, within the grace period (ADR 29).
+/// </summary>
+public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetProgram getProgram, IRecruitmentReadiness readiness,
+    IOptions<ProgramOptions> options, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, ProgramStatus next, CancellationToken ct = default)
     {
@@ -16,7 +23,27 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
         }
         var program = found.Value!;
         var from = program.Status;
-        if (!program.MoveTo(next, clock.GetUtcNow().UtcDateTime))
+        var now = clock.GetUtcNow().UtcDateTime;
+        var grace = options.Value.ReopenGrace;
+        if (from == ProgramStatus.Closed && program.ReopenableUntil(grace) is { } until)
+        {
+            var reopensAs = program.ReopensAs ?? ProgramStatus.Running;
+            if (now > until)
+            {
+                return new Conflict($"This program closed on {program.ClosedAt:d MMM yyyy}. A closed program can be reopened for "
+                    + $"{options.Value.ReopenGraceDays} days, until {until:d MMM yyyy}; that time is over. Start a new program instead.");
+            }
+            if (next != reopensAs)
+            {
+                return new Conflict($"A closed program reopens as it was when it closed: {reopensAs}, not {next}.");
+            }
+        }
+        if (next == ProgramStatus.Recruiting && await MissingForRecruitmentAsync(program, ct) is { Count: > 0 } missing)
+        {
+            return new Conflict(MissingSentence(missing));
+        }
+        var moved = from == ProgramStatus.Closed ? program.Reopen(now, grace) : program.MoveTo(next, now);
+        if (!moved)
         {
             var allowed = MentorshipProgram.AllowedNext(from);
             return new Conflict(allowed.Count == 0
@@ -26,4 +53,26 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
         await db.SaveChangesAsync(ct);
         return await getProgram.RunAsync(actor, programId, ct);
     }
+
+    /// <summary>What the program lacks to open recruitment (for its page, which lists it before the coordinator tries).</summary>
+    public async Task<IReadOnlyList<string>> MissingForRecruitmentAsync(Guid programId, CancellationToken ct)
+    {
+        var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == programId, ct);
+        return program is null ? [] : await MissingForRecruitmentAsync(program, ct);
+    }
+
+    /// <summary>What the program lacks to open recruitment: its code of conduct, an application form for each role.</summary>
+    public async Task<IReadOnlyList<string>> MissingForRecruitmentAsync(MentorshipProgram program, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(program.Guidelines))
+        {
+            missing.Add("the code of conduct (the program's guidelines, on its Edit page)");
+        }
+        missing.AddRange(await readiness.MissingAsync(program, ct));
+        return missing;
+    }
+
+    public static string MissingSentence(IReadOnlyList<string> missing) =>
+        $"Recruitment cannot open yet. Missing: {string.Join("; ", missing)}.";
 }

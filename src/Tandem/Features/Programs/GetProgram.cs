@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -6,7 +7,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Programs;
 
 /// <summary>One program as the actor may see it, with what they may do to it.</summary>
-public sealed class GetProgram(TandemDb db, ProgramAccess access)
+public sealed class GetProgram(TandemDb db, ProgramAccess access, IOptions<ProgramOptions> options, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -26,12 +27,16 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access)
         return new ProgramDetails(
             p.Id, p.OrganisationId, organisationName, p.Name, p.Description, p.TargetAudience, p.Pairing,
             p.Guidelines, p.MeetingFormats.ToList(), p.Cadence, p.StartsOn, p.EndsOn, p.Status,
-            canManage ? MentorshipProgram.AllowedNext(p.Status) : [],
+            canManage ? p.NextSteps(clock.GetUtcNow().UtcDateTime, options.Value.ReopenGrace) : [],
             // How an objective is measured is for the people who manage the program; participants read the targets.
             p.Objectives.OrderBy(o => o.Position).Select(o => canManage
                 ? new ObjectiveView(o.Description, o.Target, o.Measure, o.Threshold, o.AtMost, o.SurveyId, o.QuestionId, o.OutcomeMeasure)
                 : new ObjectiveView(o.Description, o.Target)).ToList(),
             counts.ToDictionary(c => c.Role, c => c.Count),
-            myRoles, canManage, p.CreatedAt, p.UpdatedAt);
+            myRoles, canManage, p.CreatedAt, p.UpdatedAt)
+        {
+            ClosedAt = p.ClosedAt,
+            ReopenableUntil = canManage ? p.ReopenableUntil(options.Value.ReopenGrace) : null,
+        };
     }
 }

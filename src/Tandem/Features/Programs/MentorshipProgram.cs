@@ -95,6 +95,11 @@ public sealed class MentorshipProgram
     public ProgramStatus Status { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
+    /// <summary>When the program was closed; a coordinator may reopen it within the grace period after (ADR 29).</summary>
+    public DateTime? ClosedAt { get; private set; }
+
+    /// <summary>The status it had when it was closed, which reopening returns it to.</summary>
+    public ProgramStatus? ReopensAs { get; private set; }
     public List<ProgramObjective> Objectives { get; private set; } = [];
     public List<Enrolment> Enrolments { get; private set; } = [];
 
@@ -123,7 +128,33 @@ public sealed class MentorshipProgram
         {
             return false;
         }
+        if (next == ProgramStatus.Closed)
+        {
+            ClosedAt = at;
+            ReopensAs = Status;
+        }
         Status = next;
+        UpdatedAt = at;
+        return true;
+    }
+
+    /// <summary>Until when a closed program may be reopened; null when it is not closed.</summary>
+    public DateTime? ReopenableUntil(TimeSpan grace) => Status == ProgramStatus.Closed && ClosedAt is { } closed ? closed + grace : null;
+
+    /// <summary>The steps open now: the usual transitions, or for a closed program within its grace period, reopening.</summary>
+    public IReadOnlyList<ProgramStatus> NextSteps(DateTime now, TimeSpan grace) =>
+        ReopenableUntil(grace) is { } until && now <= until ? [ReopensAs ?? ProgramStatus.Running] : AllowedNext(Status);
+
+    /// <returns>False when the program is not closed, or its grace period is over.</returns>
+    public bool Reopen(DateTime at, TimeSpan grace)
+    {
+        if (ReopenableUntil(grace) is not { } until || at > until)
+        {
+            return false;
+        }
+        Status = ReopensAs ?? ProgramStatus.Running;
+        ClosedAt = null;
+        ReopensAs = null;
         UpdatedAt = at;
         return true;
     }

@@ -17,6 +17,7 @@ internal sealed class ProgramConfiguration : IEntityTypeConfiguration<Mentorship
         program.Property(p => p.Pairing).HasConversion<string>().HasMaxLength(20);
         program.Property(p => p.Cadence).HasConversion<string>().HasMaxLength(20);
         program.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
+        program.Property(p => p.ReopensAs).HasConversion<string>().HasMaxLength(20);
         program.HasOne<Organisation>().WithMany().HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         program.HasIndex(p => new { p.OrganisationId, p.Name });
         program.OwnsMany(p => p.Objectives, objective =>

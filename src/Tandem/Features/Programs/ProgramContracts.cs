@@ -174,7 +174,14 @@ public sealed record ProgramDetails(
     IReadOnlyList<ProgramRole> MyRoles,
     bool CanManage,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt)
+{
+    /// <summary>When the program closed; null while it is not closed.</summary>
+    public DateTime? ClosedAt { get; init; }
+
+    /// <summary>For those who manage it: until when the closed program may be reopened (ADR 29); null otherwise.</summary>
+    public DateTime? ReopenableUntil { get; init; }
+}
 
 public static class MeetingFormatMapping
 {

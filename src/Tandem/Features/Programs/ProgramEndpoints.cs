@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -8,7 +9,10 @@ namespace Tandem.Features.Programs;
 
 public static class ProgramEndpoints
 {
-    public static IServiceCollection AddTandemPrograms(this IServiceCollection services) => services
+    public static IServiceCollection AddTandemPrograms(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<ProgramOptions>("Programs");
+        return services
         .AddScoped<ProgramAccess>()
         .AddScoped<ListPrograms>()
         .AddScoped<GetProgram>()
@@ -16,6 +20,7 @@ public static class ProgramEndpoints
         .AddScoped<UpdateProgram>()
         .AddScoped<ChangeProgramStatus>()
         .AddScoped<ListEnrolments>();
+    }
 
     public static IEndpointRouteBuilder MapPrograms(this IEndpointRouteBuilder app)
     {

@@ -30,6 +30,9 @@ public partial class ApplyPage
     [SupplyParameterFromQuery(Name = "channel")] private string? Channel { get; set; }
 
     private string RoleName => Role.ToLowerInvariant();
+
+    /// <summary>Changing a submitted application nobody has decided yet (it stays submitted).</summary>
+    private bool Editing => form?.Mine?.Status == ApplicationStatus.Submitted;
     private string HereUrl => new Uri(Navigation.Uri).PathAndQuery;
 
     protected override async Task OnInitializedAsync()
@@ -172,6 +175,13 @@ public partial class ApplyPage
         if (isNew)
         {
             await RecordRecruitmentStep.RunAsync(Channel, Tandem.Features.Recruitment.RecruitmentStep.Start);
+        }
+        if (submit && Editing)
+        {
+            saved = true;
+            form = form with { Mine = outcome.Value };
+            Show(outcome.Value!);
+            return;
         }
         if (submit)
         {
