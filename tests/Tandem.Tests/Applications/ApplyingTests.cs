@@ -37,8 +37,10 @@ public sealed class ApplyingTests(TandemFactory factory) : IClassFixture<TandemF
         var mine = Assert.Single(list.Items);
         Assert.Equal((draft.Id, ApplicationStatus.Submitted, "Reading Buddies"), (mine.Id, mine.Status, mine.ProgramName));
 
+        // Until a coordinator decides, a change keeps it submitted (DecisionNoticeTests covers the 409 after a decision).
         var again = await client.PutAsJsonAsync($"/api/v1/me/applications/{draft.Id}", new { answers, acceptsCodeOfConduct = true });
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(ApplicationStatus.Submitted, (await again.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!.Status);
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public sealed class DecisionNoticeTests(RecruitmentFixture fixture) : IClassFixt
 
         (await DecideAsync(coordinator, programId, application.Id, "Waitlist")).EnsureSuccessStatusCode();
         var late = await applicant.PutAsJsonAsync(url, new { answers = new { note = "Too late" }, acceptsCodeOfConduct = true });
-        var lateWithdraw = await applicant.PostAsync($"{url}/withdraw", null);
+        var lateWithdraw = await applicant.PostAsync($"{url}/withdraw", Json.Empty());
 
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Equal("Your application was put on the waiting list on 1 Feb 2027; it can no longer be changed or withdrawn. Contact the program's coordinators if something has changed.",
@@ -156,8 +156,8 @@ public sealed class DecisionNoticeTests(RecruitmentFixture fixture) : IClassFixt
         var (applicant, _, application) = await ApplyAsync(programId, "Walter Withdraws");
         var (stranger, _, _) = await ApplyAsync(programId, "Stan Stranger");
 
-        var strangers = await stranger.PostAsync($"/api/v1/me/applications/{application.Id}/withdraw", null);
-        var withdrawn = await applicant.PostAsync($"/api/v1/me/applications/{application.Id}/withdraw", null);
+        var strangers = await stranger.PostAsync($"/api/v1/me/applications/{application.Id}/withdraw", Json.Empty());
+        var withdrawn = await applicant.PostAsync($"/api/v1/me/applications/{application.Id}/withdraw", Json.Empty());
 
         Assert.Equal(HttpStatusCode.NotFound, strangers.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);

@@ -65,8 +65,9 @@ public sealed class PublishingTests(RecruitmentFixture fixture) : IClassFixture<
         Assert.Contains("Maya Mentor", ellaRelationships);
         Assert.Contains("same subject: Maths", ellaRelationships);
 
-        var ellaEmail = Assert.Single(await fixture.Smtp.ForAsync(program.People["Ella Mentee"].User.Email));
-        var mayaEmail = Assert.Single(await fixture.Smtp.ForAsync(program.People["Maya Mentor"].User.Email));
+        // Each also had the e-mail saying their application was approved.
+        var ellaEmail = Assert.Single(await fixture.Smtp.ForAsync(program.People["Ella Mentee"].User.Email, expected: 2), m => m.Subject!.StartsWith("Your mentor"));
+        var mayaEmail = Assert.Single(await fixture.Smtp.ForAsync(program.People["Maya Mentor"].User.Email, expected: 2), m => m.Subject!.StartsWith("Your mentee"));
         Assert.Contains("Maya Mentor", ellaEmail.TextBody);
         Assert.Contains("same subject: Maths", ellaEmail.TextBody);
 

@@ -56,7 +56,7 @@ public sealed class ProgramLifecycleTests(TandemFactory factory) : IClassFixture
 
         Assert.Equal(HttpStatusCode.Conflict, bare.StatusCode);
         Assert.Equal("Recruitment cannot open yet. Missing: the code of conduct (the program's guidelines, on its Edit page); "
-            + "an application form for mentors (Applications page, “Mentor form”); an application form for mentees (Applications page, “Mentee form”).",
+            + "an application form for mentees (Applications page, “Mentee form”); an application form for mentors (Applications page, “Mentor form”).",
             (await bare.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
         var page = await (await PageClient.SignInAsync(factory, school.Coordinator.Email)).Http.GetStringAsync($"/programs/{program.Id}");
         Assert.Contains("Before recruitment can open, this program needs:", page);
@@ -116,7 +116,8 @@ public sealed class ProgramLifecycleTests(TandemFactory factory) : IClassFixture
         Assert.Contains("This program closed on 1 Feb 2027. You can reopen it until 3 Mar 2027.", closed);
         Assert.Contains("Reopen as:", closed);
         var details = (await coordinator.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{program.Id}", Json.Options))!;
-        Assert.Equal((ProgramStatus.Closed, (IReadOnlyList<ProgramStatus>)[ProgramStatus.Running]), (details.Status, details.AllowedTransitions));
+        Assert.Equal(ProgramStatus.Closed, details.Status);
+        Assert.Equal([ProgramStatus.Running], details.AllowedTransitions);
         Assert.Equal(new DateTime(2027, 3, 3), details.ReopenableUntil?.Date);
 
         var reopened = await page.SubmitAsync(home, "status", [new("Next", "Running")]);
