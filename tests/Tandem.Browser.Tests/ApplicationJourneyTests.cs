@@ -37,7 +37,9 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             // A first answer, saved as a draft.
             await Expect(applicant.GetByRole(AriaRole.Group, new() { Name = "Which subject do you need help with? (required)" })).ToBeVisibleAsync();
             await applicant.GetByLabel("History").CheckAsync();
-            await applicant.GetByLabel("Tuesday 17:00").CheckAsync();
+            // Availability is a range per day (Tuesday 17:00-18:00), no longer a grid of hour boxes.
+            await applicant.GetByLabel("Free from (Tuesday, another time)").SelectOptionAsync("17");
+            await applicant.GetByLabel("to (Tuesday, another time)").SelectOptionAsync("18");
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
             await Expect(applicant.GetByRole(AriaRole.Status).Filter(new() { HasText = "Draft saved" })).ToBeVisibleAsync();
             await Axe.AssertNoViolationsAsync(applicant);
@@ -48,7 +50,8 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await Expect(applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" })).ToContainTextAsync("Draft (not submitted)");
             await applicant.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
             await Expect(applicant.GetByLabel("History")).ToBeCheckedAsync();
-            await Expect(applicant.GetByLabel("Tuesday 17:00")).ToBeCheckedAsync();
+            await Expect(applicant.GetByLabel("From (Tuesday, time 1)")).ToHaveValueAsync("17");
+            await Expect(applicant.GetByLabel("to (Tuesday, time 1)")).ToHaveValueAsync("18");
 
             // A self-made account confirms its address by the e-mailed link before it can submit.
             await Expect(applicant.GetByRole(AriaRole.Status).Filter(new() { HasText = "Confirm your e-mail address" })).ToBeVisibleAsync();
