@@ -8,6 +8,7 @@ using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Home;
 
@@ -63,7 +64,7 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
             var attention = new List<AttentionItem>();
             if (toReview.GetValueOrDefault(p.Id) is > 0 and var review)
             {
-                attention.Add(new("applications", review, $"{HomeText.Count(review, "application")} to review", $"/programs/{p.Id}/applications?status=Submitted"));
+                attention.Add(new("applications", review, $"{Counted.Of(review, "application")} to review", $"/programs/{p.Id}/applications?status=Submitted"));
             }
             if (p.Status is ProgramStatus.Matching or ProgramStatus.Running)
             {
@@ -71,17 +72,17 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
                 var count = waiting.Sum(u => u.Count);
                 if (count > 0)
                 {
-                    var parts = waiting.OrderBy(u => u.Role).Select(u => HomeText.Count(u.Count, u.Role.ToString().ToLowerInvariant()));
+                    var parts = waiting.OrderBy(u => u.Role).Select(u => Counted.Of(u.Count, u.Role.ToString().ToLowerInvariant()));
                     attention.Add(new("unmatched", count, $"{string.Join(", ", parts)} not matched yet", $"/programs/{p.Id}/matching"));
                 }
             }
             if (atRisk.GetValueOrDefault(p.Id) is > 0 and var risky)
             {
-                attention.Add(new("at-risk", risky, $"{HomeText.Count(risky, "relationship")} at risk", $"/programs/{p.Id}/health?status=AtRisk"));
+                attention.Add(new("at-risk", risky, $"{Counted.Of(risky, "relationship")} at risk", $"/programs/{p.Id}/health?status=AtRisk"));
             }
             if (notLogged.GetValueOrDefault(p.Id) is > 0 and var unlogged)
             {
-                attention.Add(new("not-logged", unlogged, $"{HomeText.Count(unlogged, "meeting")} nobody has checked in about", $"/programs/{p.Id}/health"));
+                attention.Add(new("not-logged", unlogged, $"{Counted.Of(unlogged, "meeting")} nobody has checked in about", $"/programs/{p.Id}/health"));
             }
             var (step, link) = p.Status switch
             {
