@@ -70,6 +70,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/programs/{programId:guid}/status"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/enrolments"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/enrolments"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}/enrolments/{enrolmentId:guid}/role"] = Access.SignedIn,
+        ["DELETE /api/v1/programs/{programId:guid}/enrolments/{enrolmentId:guid}"] = Access.SignedIn,
 
         // Applications: questionnaires, applying and screening (program rules tested in Applications/)
         ["GET /api/v1/programs/{programId:guid}/questionnaires/"] = Access.SignedIn,
@@ -229,6 +231,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/programs/{programId:guid}/relationships/late-joiners"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/settings"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/settings"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/staff"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/staff"] = Access.SignedIn,
         ["GET /api/v1/mentor-requests/mine"] = Access.SignedIn,
         ["POST /api/v1/mentor-requests/{requestId:guid}/decision"] = Access.SignedIn,
         ["POST /api/v1/mentor-requests/{requestId:guid}/withdraw"] = Access.SignedIn,

@@ -148,7 +148,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
     [
         "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
         "ListOrganisationMembers", "AddOrganisationMember", "RemoveOrganisationMember", "ListOrganisationInvitations",
-        "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "InviteParticipant", "ListInvitations",
+        "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "ChangeEnrolmentRole", "RemoveEnrolment", "InviteParticipant", "ListInvitations",
         "PreviewRoster", "ImportRoster", "NominateCandidate", "ListNominations", "ScheduleInformationSession",
         "CreateRecruitmentLink", "ListRecruitmentLinks", "ResendInvitation", "RevokeInvitation", "ListInformationSessionSignUps",
         "ListQuestionnaires", "GetQuestionnaire", "GetQuestionnaireVersion", "SaveQuestionnaire", "ListReviewQueue", "GetApplicationForReview", "RateApplication", "DecideApplication", "DecideApplications",

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Organisations;
@@ -15,21 +16,95 @@ public sealed class CreateOrganisationRequest
 
     /// <summary>True when participants may be under 18.</summary>
     public bool IncludesMinors { get; set; }
+
+    /// <summary>Who runs the organisation from the start: invited as its coordinator (or, with an account already, made one).</summary>
+    public FirstCoordinatorRequest? FirstCoordinator { get; set; }
 }
 
-/// <summary>An administrator registers a school, university or company.</summary>
-public sealed class CreateOrganisation(TandemDb db, TimeProvider clock)
+public sealed class FirstCoordinatorRequest
 {
+    [Required, StringLength(120)]
+    public string Name { get; set; } = "";
+
+    [Required, EmailAddress, StringLength(256)]
+    public string Email { get; set; } = "";
+}
+
+public enum FirstCoordinatorStatus
+{
+    /// <summary>The address belongs to an account, which an administrator attaches directly: they are a coordinator now.</summary>
+    Added,
+    /// <summary>An invitation to join as coordinator was e-mailed; they are one once they accept it.</summary>
+    Invited,
+    /// <summary>The invitation is saved but its e-mail has not gone out yet (the outbox retries; the members page can resend it).</summary>
+    InvitationNotSent,
+}
+
+public sealed record FirstCoordinatorView(string Name, string Email, FirstCoordinatorStatus Status);
+
+/// <summary>The organisation just created, for the administrator who created it.</summary>
+public sealed record CreatedOrganisation(Guid Id, string Name, OrganisationKind Kind, bool IncludesMinors, int MemberCount, FirstCoordinatorView? FirstCoordinator);
+
+/// <summary>
+/// Names a new organisation's first coordinator. Organisations asks and Recruitment answers, because inviting someone is
+/// recruitment's work (ADR 19) and Organisations does not depend on Recruitment.
+/// </summary>
+public interface IFirstCoordinator
+{
+    /// <summary>
+    /// Saves <paramref name="organisation"/> (added to the context, not yet saved) in one commit with its first coordinator:
+    /// the membership of an existing account when the actor is an administrator, otherwise an invitation to join as
+    /// coordinator, which is e-mailed after the commit. On a failure nothing is saved.
+    /// </summary>
+    Task<Outcome<FirstCoordinatorView>> SaveWithAsync(Actor actor, Organisation organisation, FirstCoordinatorRequest who, CancellationToken ct);
+}
+
+/// <summary>An administrator registers a school, university or company, and may name its first coordinator in the same request.</summary>
+public sealed class CreateOrganisation(TandemDb db, IFirstCoordinator firstCoordinator, TimeProvider clock)
+{
+    /// <summary>As the installation itself (seeding, tests): an administrator without an account.</summary>
     public async Task<Outcome<OrganisationView>> RunAsync(CreateOrganisationRequest request, CancellationToken ct = default)
     {
+        var outcome = await RunAsync(new Actor(Guid.Empty, IsAdministrator: true), request, ct);
+        return outcome.Failure is { } failure ? failure : outcome.Value!.ToView();
+    }
+
+    public async Task<Outcome<CreatedOrganisation>> RunAsync(Actor actor, CreateOrganisationRequest request, CancellationToken ct = default)
+    {
         var name = request.Name.Trim();
+        var who = request.FirstCoordinator is { } given && (!string.IsNullOrWhiteSpace(given.Name) || !string.IsNullOrWhiteSpace(given.Email)) ? given : null;
+        if (who is not null && string.IsNullOrWhiteSpace(who.Email))
+        {
+            return Invalid.Field("FirstCoordinator.Email", "Give the first coordinator's e-mail address as well as their name, or leave both empty.");
+        }
+        if (who is not null && string.IsNullOrWhiteSpace(who.Name))
+        {
+            return Invalid.Field("FirstCoordinator.Name", "Give the first coordinator's name as well as their e-mail address, or leave both empty.");
+        }
         if (await db.Organisations.AnyAsync(o => o.Name == name, ct))
         {
             return new Conflict($"An organisation named {name} already exists.");
         }
         var organisation = new Organisation(name, request.Kind ?? OrganisationKind.Other, request.IncludesMinors, clock.GetUtcNow().UtcDateTime);
         db.Organisations.Add(organisation);
-        await db.SaveChangesAsync(ct);
-        return new OrganisationView(organisation.Id, organisation.Name, organisation.Kind, organisation.IncludesMinors, 0, null);
+        if (who is null)
+        {
+            await db.SaveChangesAsync(ct);
+            return new CreatedOrganisation(organisation.Id, organisation.Name, organisation.Kind, organisation.IncludesMinors, 0, null);
+        }
+        var named = await firstCoordinator.SaveWithAsync(actor, organisation, who, ct);
+        if (named.Failure is { } failure)
+        {
+            db.Entry(organisation).State = EntityState.Detached;
+            return failure;
+        }
+        var added = named.Value!.Status == FirstCoordinatorStatus.Added ? 1 : 0;
+        return new CreatedOrganisation(organisation.Id, organisation.Name, organisation.Kind, organisation.IncludesMinors, added, named.Value);
     }
+}
+
+internal static class CreatedOrganisationViews
+{
+    public static OrganisationView ToView(this CreatedOrganisation created) =>
+        new(created.Id, created.Name, created.Kind, created.IncludesMinors, created.MemberCount, null);
 }

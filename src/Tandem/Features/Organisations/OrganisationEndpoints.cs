@@ -18,7 +18,9 @@ public static class OrganisationEndpoints
     {
         var group = app.MapGroup("/api/v1/organisations").WithTags("Organisations").RequireAuthorization();
         group.MapGet("/", List).WithName("ListOrganisations");
-        group.MapPost("/", Create).WithName("CreateOrganisation").RequireAuthorization(AccountsSetup.AdministratorPolicy);
+        group.MapPost("/", Create).WithName("CreateOrganisation").RequireAuthorization(AccountsSetup.AdministratorPolicy)
+            .WithDescription("Creates an organisation. With firstCoordinator {name, email}, that person is invited by e-mail as its coordinator "
+                + "in the same request (an existing account is made coordinator at once); firstCoordinator.status says which. Nothing is created when either part is refused.");
         group.MapGet("/{organisationId:guid}/members", Members).WithName("ListOrganisationMembers");
         return app;
     }
@@ -26,9 +28,10 @@ public static class OrganisationEndpoints
     private static async Task<Results<Ok<Paged<OrganisationView>>, ProblemHttpResult>> List(ClaimsPrincipal user, ListOrganisations useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
         TypedResults.Ok(await useCase.RunAsync(Actor.From(user), page, pageSize, ct));
 
-    private static async Task<Results<Created<OrganisationView>, ProblemHttpResult>> Create(CreateOrganisationRequest request, CreateOrganisation useCase, CancellationToken ct)
+    private static async Task<Results<Created<CreatedOrganisation>, ProblemHttpResult>> Create(
+        CreateOrganisationRequest request, ClaimsPrincipal user, CreateOrganisation useCase, CancellationToken ct)
     {
-        var outcome = await useCase.RunAsync(request, ct);
+        var outcome = await useCase.RunAsync(Actor.From(user), request, ct);
         return outcome.Failure is { } failure
             ? failure.ToProblem()
             : TypedResults.Created($"/api/v1/organisations/{outcome.Value!.Id}", outcome.Value);

@@ -24,4 +24,17 @@ public sealed class Enrolment
     public TandemUser? User { get; private set; }
     public ProgramRole Role { get; private set; }
     public DateTime EnrolledAt { get; private set; }
+
+    /// <summary>Whether the role is one of the people who run the program rather than take part in it.</summary>
+    public static bool IsStaffRole(ProgramRole role) => role is ProgramRole.Coordinator or ProgramRole.Staff;
+
+    /// <summary>Staff become coordinators and back; a participant's role is what they applied and were approved for, and stays.</summary>
+    public void ChangeRole(ProgramRole role)
+    {
+        if (!IsStaffRole(Role) || !IsStaffRole(role))
+        {
+            throw new InvalidOperationException($"A {Role} enrolment does not become {role}.");
+        }
+        Role = role;
+    }
 }

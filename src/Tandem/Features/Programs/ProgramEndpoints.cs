@@ -19,7 +19,9 @@ public static class ProgramEndpoints
         .AddScoped<CreateProgram>()
         .AddScoped<UpdateProgram>()
         .AddScoped<ChangeProgramStatus>()
-        .AddScoped<ListEnrolments>();
+        .AddScoped<ListEnrolments>()
+        .AddScoped<ChangeEnrolmentRole>()
+        .AddScoped<RemoveEnrolment>();
     }
 
     public static IEndpointRouteBuilder MapPrograms(this IEndpointRouteBuilder app)
@@ -31,6 +33,12 @@ public static class ProgramEndpoints
         group.MapPut("/{programId:guid}", Update).WithName("UpdateProgram");
         group.MapPost("/{programId:guid}/status", ChangeStatus).WithName("ChangeProgramStatus");
         group.MapGet("/{programId:guid}/enrolments", Enrolments).WithName("ListEnrolments");
+        group.MapPut("/{programId:guid}/enrolments/{enrolmentId:guid}/role", ChangeRole).WithName("ChangeEnrolmentRole")
+            .WithDescription("Makes a member of staff a coordinator of the program, or a coordinator staff. 409 saying why for the program's only "
+                + "coordinator, for someone already holding that role, and for participants (Mentor, Mentee, Peer), whose roles are not changed here.");
+        group.MapDelete("/{programId:guid}/enrolments/{enrolmentId:guid}", RemoveEnrolment).WithName("RemoveEnrolment")
+            .WithDescription("Takes a member of staff or a coordinator off the program. 409 saying why for the program's only coordinator and for "
+                + "participants, who leave a program by withdrawing.");
         return app;
     }
 
@@ -59,4 +67,15 @@ public static class ProgramEndpoints
     private static async Task<Results<Ok<Paged<EnrolmentView>>, ProblemHttpResult>> Enrolments(
         Guid programId, ClaimsPrincipal user, ListEnrolments useCase, CancellationToken ct, int page = 1, int pageSize = 50, ProgramRole? role = null) =>
         (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, role, ct)).ToOk();
+
+    private static async Task<Results<Ok<EnrolmentView>, ProblemHttpResult>> ChangeRole(
+        Guid programId, Guid enrolmentId, ChangeEnrolmentRoleRequest request, ClaimsPrincipal user, ChangeEnrolmentRole useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, enrolmentId, request.Role!.Value, ct)).ToOk();
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveEnrolment(
+        Guid programId, Guid enrolmentId, ClaimsPrincipal user, RemoveEnrolment useCase, CancellationToken ct)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), programId, enrolmentId, ct);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
+    }
 }

@@ -23,6 +23,23 @@ public sealed class IssueInvitation(TandemDb db, InvitationMailer mailer, IOptio
 {
     internal async Task<Outcome<InvitationView>> RunAsync(Actor actor, InvitationOrder order, CancellationToken ct = default)
     {
+        var staged = await StageAsync(actor, order, ct);
+        if (staged.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (invitation, token) = staged.Value;
+        await db.SaveChangesAsync(ct);
+        await mailer.SendAsync([(invitation, token)], ct);
+        return InvitationView.From(invitation, clock.GetUtcNow().UtcDateTime);
+    }
+
+    /// <summary>
+    /// The invitation added to the context, not saved, with its token: for a caller that commits it together with its own
+    /// change and then sends it with <see cref="InvitationMailer"/>.
+    /// </summary>
+    internal async Task<Outcome<(Invitation Invitation, string Token)>> StageAsync(Actor actor, InvitationOrder order, CancellationToken ct = default)
+    {
         var email = order.Email.Trim();
         if (!RecruitmentRules.IsEmail(email))
         {
@@ -46,8 +63,6 @@ public sealed class IssueInvitation(TandemDb db, InvitationMailer mailer, IOptio
             ? Invitation.ToEnrol(program, email, order.Role ?? ProgramRole.Mentee, by, hash, now, expires, details)
             : Invitation.ToJoin(order.OrganisationId, email, order.OrganisationRole ?? OrganisationRole.Member, by, hash, now, expires, details);
         db.Add(invitation);
-        await db.SaveChangesAsync(ct);
-        await mailer.SendAsync([(invitation, token)], ct);
-        return InvitationView.From(invitation, clock.GetUtcNow().UtcDateTime);
+        return (invitation, token);
     }
 }

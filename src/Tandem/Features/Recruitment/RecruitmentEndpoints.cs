@@ -31,6 +31,7 @@ public static class RecruitmentEndpoints
             .AddScoped<Tandem.Infrastructure.Email.IMailDeliveryListener, InvitationEmailed>()
             .AddScoped<InviteParticipant>()
             .AddScoped<AddOrganisationMember>()
+            .AddScoped<Tandem.Features.Organisations.IFirstCoordinator, NameFirstCoordinator>()
             .AddScoped<RemoveOrganisationMember>()
             .AddScoped<ListOrganisationInvitations>()
             .AddScoped<EnrolParticipant>()

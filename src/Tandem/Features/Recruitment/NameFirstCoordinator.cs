@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Organisations;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Recruitment;
+
+/// <summary>
+/// A new organisation's first coordinator, as <see cref="AddOrganisationMember"/> adds a coordinator: an administrator
+/// attaches an existing account directly; any other address is invited by e-mail to join as coordinator. The organisation
+/// and the membership or invitation are one commit; the e-mail goes out after it.
+/// </summary>
+public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, InvitationMailer mailer, TimeProvider clock) : IFirstCoordinator
+{
+    public async Task<Outcome<FirstCoordinatorView>> SaveWithAsync(Actor actor, Organisation organisation, FirstCoordinatorRequest who, CancellationToken ct)
+    {
+        var email = who.Email.Trim();
+        var name = who.Name.Trim();
+        if (!RecruitmentRules.IsEmail(email))
+        {
+            return Invalid.Field("FirstCoordinator.Email", "The first coordinator's e-mail address is not a valid e-mail address.");
+        }
+        var normalized = email.ToUpperInvariant();
+        if (actor.IsAdministrator && await db.Users.Where(u => u.NormalizedEmail == normalized)
+                .Select(u => new { u.Id, u.DisplayName, u.Email }).SingleOrDefaultAsync(ct) is { } account)
+        {
+            db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, account.Id, OrganisationRole.Coordinator, clock.GetUtcNow().UtcDateTime));
+            await db.SaveChangesAsync(ct);
+            return new FirstCoordinatorView(account.DisplayName, account.Email ?? email, FirstCoordinatorStatus.Added);
+        }
+        var space = name.IndexOf(' ');
+        var (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
+        var staged = await invite.StageAsync(actor, new InvitationOrder(organisation.Id, null, email, null, OrganisationRole.Coordinator, first, last), ct);
+        if (staged.Failure is { } failure)
+        {
+            return failure is Invalid ? Invalid.Field("FirstCoordinator.Email", failure.Detail) : failure;
+        }
+        var (invitation, token) = staged.Value;
+        await db.SaveChangesAsync(ct);
+        var sent = await mailer.SendAsync([(invitation, token)], ct);
+        return new FirstCoordinatorView(name, email, sent > 0 ? FirstCoordinatorStatus.Invited : FirstCoordinatorStatus.InvitationNotSent);
+    }
+}
