@@ -1,0 +1,32 @@
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Programs;
+
+/// <summary>
+/// A coordinator takes someone off the program's staff or coordinators. Refused for the program's only coordinator and for
+/// participants (their enrolment carries applications, matches and relationships, and ends by withdrawing, not here).
+/// What a removed person wrote (nominations, reviews, mediation notes) stays, as written by them (ADR 0030).
+/// </summary>
+public sealed class RemoveEnrolment(TandemDb db, ProgramAccess access)
+{
+    public async Task<Outcome<EnrolmentView>> RunAsync(Actor actor, Guid programId, Guid enrolmentId, CancellationToken ct = default)
+    {
+        var found = await StaffEnrolments.FindAsync(db, access, actor, programId, enrolmentId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var enrolment = found.Value!;
+        var name = enrolment.User!.DisplayName;
+        if (await StaffEnrolments.IsOnlyCoordinatorAsync(db, enrolment, ct))
+        {
+            return new Conflict(StaffEnrolments.OnlyCoordinator(name));
+        }
+        var removed = new EnrolmentView(enrolment.Id, enrolment.UserId, name, enrolment.User.Email ?? "", enrolment.Role, enrolment.EnrolledAt);
+        db.Enrolments.Remove(enrolment);
+        await db.SaveChangesAsync(ct);
+        return removed;
+    }
+}
