@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Tandem.Browser.Tests;
 
-/// <summary>The accessibility check itself: a page it passes would be worth nothing if it passed everything.</summary>
+/// <summary>The accessibility and layout checks themselves: a page they pass would be worth nothing if they passed everything.</summary>
 public sealed class AxeCheckTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     [Fact]
@@ -42,6 +42,48 @@ public sealed class AxeCheckTests(TandemServer server, ITestOutputHelper output)
         catch
         {
             await server.ReportFailureAsync(page, "axe-check", output);
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheLayoutCheckNamesASmallButtonAWideBlockAndALoneLinkButNotALinkInASentence()
+    {
+        var page = await server.NewPageAsync();
+        try
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await page.GotoAsync("/account/sign-in");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+            Assert.Empty(await Layout.PhoneProblemsAsync(page));
+
+            // What a careless change would add: a tiny icon button, a link alone on its line, a link in a sentence, and a
+            // block wider than the phone (sized from script: the Content-Security-Policy ignores style attributes).
+            await page.EvaluateAsync(@"() => {
+                const main = document.querySelector('main');
+                main.insertAdjacentHTML('beforeend',
+                    '<button id=""tiny"">x</button>' +
+                    '<p><a id=""alone"" href=""/"">Alone on its line</a></p>' +
+                    '<p>Read <a id=""inline"" href=""/"">the guidelines</a> before you start.</p>' +
+                    '<div id=""wide"">Wide</div>');
+                document.getElementById('wide').style.width = '600px';
+            }");
+
+            var problems = string.Join("\n", await Layout.PhoneProblemsAsync(page));
+            output.WriteLine(problems);
+            Assert.Contains("scrolls sideways", problems);
+            Assert.Contains("div \"Wide\" reaches", problems);
+            Assert.Contains("button#tiny \"x\"", problems);
+            Assert.Contains("a#alone \"Alone on its line\"", problems);
+            Assert.DoesNotContain("a#inline", problems);
+        }
+        catch
+        {
+            await server.ReportFailureAsync(page, "layout-check", output);
             throw;
         }
         finally
