@@ -43,6 +43,7 @@ public class TandemServer : IAsyncLifetime
             builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
             builder.UseSetting("Surveys:Enabled", "false");
             builder.ConfigureLogging(logging => logging.AddProvider(log));
+            builder.ConfigureServices(services => services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = FastPasswordHashes.IterationCount));
             if (clock is not null)
             {
                 builder.ConfigureServices(services =>
@@ -63,7 +64,7 @@ public class TandemServer : IAsyncLifetime
     public TandemServer() : this(null) { }
 
     /// <param name="clock">The app's clock (a fake one lets a journey move on to "after the meeting"), or the system clock.</param>
-    protected TandemServer(TimeProvider? clock) => factory = new Factory(TestDatabase.NewConnectionString(), log, clock);
+    protected TandemServer(TimeProvider? clock) => factory = new Factory(TestDatabase.NewMigratedConnectionString(), log, clock);
 
     /// <summary>The app's services, for a test's "given" steps that are not what the test is about.</summary>
     public IServiceProvider Services => factory.Services;

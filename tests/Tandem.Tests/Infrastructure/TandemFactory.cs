@@ -24,7 +24,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
 {
     public const string Password = "correct horse battery";
 
-    public string ConnectionString { get; } = TestDatabase.NewConnectionString();
+    public string ConnectionString { get; } = TestDatabase.NewMigratedConnectionString();
 
     /// <summary>The app's clock. A test that moves it gets an app of its own (<see cref="WithClock"/>), so tests never move each other's time.</summary>
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
@@ -54,7 +54,11 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
         builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
         builder.UseSetting("Surveys:Enabled", "false");
-        builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            s.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = FastPasswordHashes.IterationCount);
+        });
     }
 
     public async Task InitializeAsync()
