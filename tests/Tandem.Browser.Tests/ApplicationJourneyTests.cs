@@ -77,7 +77,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await ScreenshotAsync(coordinator, "application-queue");
             await coordinator.GetByRole(AriaRole.Link, new() { Name = "Nia Newcomer" }).ClickAsync();
             await Expect(coordinator.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nia Newcomer");
-            await Expect(coordinator.GetByText("Tue 17h (Europe/Berlin)")).ToBeVisibleAsync();
+            await Expect(coordinator.GetByText("Tue 17:00–18:00 (Europe/Berlin)")).ToBeVisibleAsync();
             await Axe.AssertNoViolationsAsync(coordinator);
             await coordinator.GetByLabel("Message to the applicant (optional)").FillAsync("Welcome to Homework Buddies!");
             await coordinator.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();

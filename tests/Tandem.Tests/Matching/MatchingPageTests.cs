@@ -41,6 +41,11 @@ public sealed class MatchingPageTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Contains("Draft 1 is ready", ranHtml);
         Assert.Contains("Gus Mentee", ranHtml);
         Assert.Contains("year rules out 2", ranHtml);
+        // The average score says its scale, like each pair's.
+        var first = await program.Coordinator.GetFromJsonAsync<MatchDraftView>($"{program.Api}/drafts/latest", Json.Options);
+        var possible = ScoreScale.Possible(first!.Proposals.Items[0].Explanation);
+        Assert.True(possible > 0);
+        Assert.Contains($"id=\"average\">{first.Figures.AverageScore.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} of {possible} possible<", ranHtml);
 
         var draft = await program.Coordinator.GetFromJsonAsync<MatchDraftView>($"{program.Api}/drafts/latest", Json.Options);
         var ella = draft!.Proposals.Items.Single(p => p.Second.Name == "Ella Mentee");
