@@ -109,7 +109,7 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         var queue = await coordinator.Http.GetStringAsync($"/programs/{recruiting.Program.Id}/applications");
         Assert.Contains("Tomo Tokyo", queue);
         var review = $"/programs/{recruiting.Program.Id}/applications/{summary.Id}";
-        Assert.Contains("Mon 10:00–11:00", await coordinator.Http.GetStringAsync(review));
+        Assert.Contains("Mon 10:00–11:00 (Asia/Tokyo)", System.Net.WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync(review)));
         var approved = await coordinator.SubmitAsync(review, "decide", [new("decision", "Approve"), new("capacity", "2"), new("message", "Welcome!")]);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Contains("The application is approved.", await approved.Content.ReadAsStringAsync());
