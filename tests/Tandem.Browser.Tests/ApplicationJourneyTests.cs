@@ -24,7 +24,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await Expect(applicant.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Homework Buddies");
             await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByRole(AriaRole.Link, new() { Name = "Apply as mentee" }).ClickAsync();
-            await applicant.WaitForURLAsync($"**/apply/{programId}/mentee");
+            await applicant.WaitForURLAsync($"**/apply/{programId}/mentee", new() { WaitUntil = WaitUntilState.Commit });
             await Expect(applicant.GetByLabel("Your name")).ToBeVisibleAsync();
             await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByLabel("Your name").FillAsync("Nia Newcomer");
@@ -69,7 +69,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await applicant.GetByLabel("Yes").CheckAsync();
             await applicant.GetByLabel("I accept the program's guidelines and code of conduct").CheckAsync();
             await applicant.GetByRole(AriaRole.Button, new() { Name = "Submit application" }).ClickAsync();
-            await applicant.WaitForURLAsync("**/my/applications?submitted=*");
+            await applicant.WaitForURLAsync("**/my/applications?submitted=*", new() { WaitUntil = WaitUntilState.Commit });
             await Expect(applicant.GetByRole(AriaRole.Row).Filter(new() { HasText = "Homework Buddies" })).ToContainTextAsync("Submitted, under review");
 
             // The coordinator approves it from the review queue.

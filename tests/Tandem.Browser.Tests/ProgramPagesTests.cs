@@ -16,7 +16,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await SignInAsync(page, "Coordinator");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New program" }).ClickAsync();
-        await page.WaitForURLAsync("**/programs/new");
+        await page.WaitForURLAsync("**/programs/new", new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New program", Level = 1 })).ToBeVisibleAsync();
 
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
@@ -104,7 +104,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
             Assert.StartsWith($"/programs/{server.Demo.ProgramId}/", href);
         }
         await program.GetByRole(AriaRole.Link, new() { Name = "Keep pairs meeting" }).ClickAsync();
-        await page.WaitForURLAsync($"**/programs/{server.Demo.ProgramId}/health");
+        await page.WaitForURLAsync($"**/programs/{server.Demo.ProgramId}/health", new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
     });
 
