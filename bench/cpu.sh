@@ -11,3 +11,4 @@ end=$(date +%s.%N)
 usage=$(cat $cg/cpuacct.usage)
 echo $$ > /sys/fs/cgroup/cpuacct/cgroup.procs
 echo "BENCH $name wall $(echo "$end - $start" | bc) s, cpu $(echo "scale=1; $usage/1000000000" | bc) s" >&2
+rmdir "$cg" 2>/dev/null || true
