@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Tandem.Browser.Tests.Infrastructure;
-using Tandem.Data;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -105,7 +102,7 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
         // 4. The coordinator approves both with a message; the queue says who has been told.
         await AsAsync("coordinator", async page =>
         {
-            await SignInAsync(page, CoordinatorEmail);
+            await TandemServer.SignInAsync(page, CoordinatorEmail, Password);
             foreach (var name in new[] { "Sam Student", "Maya Mentor" })
             {
                 await page.GotoAsync($"/programs/{programId}/applications");
@@ -126,13 +123,14 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
         });
 
         // The student is told in the app and by e-mail, with the coordinator's message.
-        var approvalEmail = await LatestEmailAsync(StudentEmail);
+        var approvalEmail = await server.LatestEmailAsync(StudentEmail);
+        Assert.NotNull(approvalEmail);
         Assert.Contains("approved", approvalEmail.Subject, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(Welcome, approvalEmail.TextBody);
         await AsAsync("student", async page =>
         {
             await page.SetViewportSizeAsync(390, 844);
-            await SignInAsync(page, StudentEmail);
+            await TandemServer.SignInAsync(page, StudentEmail, Password);
             await page.GotoAsync("/my/applications");
             var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = ProgramName });
             await Expect(row).ToContainTextAsync("Approved");
@@ -144,7 +142,7 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
         // 5. The coordinator moves to matching, runs it and publishes, starting the program.
         await AsAsync("coordinator", async page =>
         {
-            await SignInAsync(page, CoordinatorEmail);
+            await TandemServer.SignInAsync(page, CoordinatorEmail, Password);
             await page.GotoAsync($"/programs/{programId}");
             await page.GetByRole(AriaRole.Button, new() { Name = "Matching" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The program is now Matching.");
@@ -166,7 +164,7 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
         await AsAsync("student", async page =>
         {
             await page.SetViewportSizeAsync(390, 844);
-            await SignInAsync(page, StudentEmail);
+            await TandemServer.SignInAsync(page, StudentEmail, Password);
             await page.GotoAsync("/");
             var match = page.Locator("section[aria-labelledby=match-heading]");
             await Expect(match).ToContainTextAsync("Maya Mentor");
@@ -280,15 +278,6 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
         await CheckAsync(page, phone);
     }
 
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello");
-    }
-
     /// <summary>axe-core on the page as it is; on a phone also the layout check (Layout.AssertFitsAPhoneAsync).</summary>
     private static async Task CheckAsync(IPage page, bool phone = false)
     {
@@ -302,30 +291,5 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
 
     private Task ScreenshotAsync(IPage page, string name) => TandemServer.ScreenshotAsync(page, $"first-hour-{name}", output);
 
-    private async Task<MimeKit.MimeMessage> LatestEmailAsync(string email)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var mime = await scope.ServiceProvider.GetRequiredService<TandemDb>().Set<Tandem.Infrastructure.Email.OutgoingEmail>()
-            .Where(e => e.Recipient == email).OrderByDescending(e => e.CreatedAt).Select(e => e.Mime).FirstAsync();
-        return MimeKit.MimeMessage.Load(new MemoryStream(mime));
-    }
-
-    private async Task AsAsync(string who, Func<IPage, Task> steps)
-    {
-        var page = await server.NewPageAsync();
-        try
-        {
-            await steps(page);
-            server.AssertNoContentSecurityViolations();
-        }
-        catch
-        {
-            await server.ReportFailureAsync(page, $"first-hour-{who}", output);
-            throw;
-        }
-        finally
-        {
-            await page.Context.CloseAsync();
-        }
-    }
+    private Task AsAsync(string who, Func<IPage, Task> steps) => server.InPageAsync($"first-hour-{who}", output, steps);
 }

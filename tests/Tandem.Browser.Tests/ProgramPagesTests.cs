@@ -115,24 +115,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
     }
 
     /// <summary>Runs a test in its own browser context; when it fails, keeps a screenshot and shows the server's errors.</summary>
-    private async Task InBrowserAsync(Func<IPage, Task> test)
-    {
-        var page = await server.NewPageAsync();
-        try
-        {
-            await test(page);
-            server.AssertNoContentSecurityViolations();
-        }
-        catch
-        {
-            await server.ReportFailureAsync(page, "program-pages", output);
-            throw;
-        }
-        finally
-        {
-            await page.Context.CloseAsync();
-        }
-    }
+    private Task InBrowserAsync(Func<IPage, Task> test) => server.InPageAsync("program-pages", output, test);
 
     private Task<string> ScreenshotAsync(IPage page, string name) => TandemServer.ScreenshotAsync(page, name, output);
 

@@ -38,22 +38,5 @@ public sealed class StaffPageTests(TandemServer server, ITestOutputHelper output
     });
 
     /// <summary>Runs a test in its own browser context; when it fails, keeps a screenshot and shows the server's errors.</summary>
-    private async Task InBrowserAsync(Func<IPage, Task> test)
-    {
-        var page = await server.NewPageAsync();
-        try
-        {
-            await test(page);
-            server.AssertNoContentSecurityViolations();
-        }
-        catch
-        {
-            await server.ReportFailureAsync(page, "staff-page", output);
-            throw;
-        }
-        finally
-        {
-            await page.Context.CloseAsync();
-        }
-    }
+    private Task InBrowserAsync(Func<IPage, Task> test) => server.InPageAsync("staff-page", output, test);
 }

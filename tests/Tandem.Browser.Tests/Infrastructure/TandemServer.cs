@@ -156,12 +156,28 @@ public class TandemServer : IAsyncLifetime
     public async Task SignInAsync(IPage page, string role)
     {
         var login = Demo.For(role);
+        await SignInAsync(page, login.Email, login.Password);
+        await page.GotoAsync("/programs");
+    }
+
+    /// <summary>Signs the page in with an address and password on the sign-in page and waits for the home page's greeting.</summary>
+    public static async Task SignInAsync(IPage page, string email, string password)
+    {
         await page.GotoAsync("/account/sign-in");
-        await page.GetByLabel("E-mail").FillAsync(login.Email);
-        await page.GetByLabel("Password").FillAsync(login.Password);
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello");
-        await page.GotoAsync("/programs");
+    }
+
+    /// <summary>The latest e-mail the app queued for the address (read from the outbox), or null when there is none.</summary>
+    public async Task<MimeKit.MimeMessage?> LatestEmailAsync(string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var mime = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
+            scope.ServiceProvider.GetRequiredService<TandemDb>().Set<Tandem.Infrastructure.Email.OutgoingEmail>()
+                .Where(e => e.Recipient == email).OrderByDescending(e => e.CreatedAt).Select(e => e.Mime));
+        return mime is null ? null : MimeKit.MimeMessage.Load(new MemoryStream(mime));
     }
 
     /// <summary>
@@ -173,23 +189,38 @@ public class TandemServer : IAsyncLifetime
         var pattern = new System.Text.RegularExpressions.Regex("https?://[^/\\s]+(" + System.Text.RegularExpressions.Regex.Escape(path) + "[^\\s\"<]*)");
         for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(100))
         {
-            await using var scope = factory.Services.CreateAsyncScope();
-            var mime = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(
-                scope.ServiceProvider.GetRequiredService<TandemDb>().Set<Tandem.Infrastructure.Email.OutgoingEmail>()
-                    .Where(e => e.Recipient == email).OrderByDescending(e => e.CreatedAt).Select(e => e.Mime));
-            if (mime is not null)
+            var match = pattern.Match((await LatestEmailAsync(email))?.TextBody ?? "");
+            if (match.Success)
             {
-                var text = MimeKit.MimeMessage.Load(new MemoryStream(mime)).TextBody ?? "";
-                var match = pattern.Match(text);
-                if (match.Success)
-                {
-                    return match.Groups[1].Value;
-                }
+                return match.Groups[1].Value;
             }
             if (DateTime.UtcNow > deadline)
             {
                 throw new InvalidOperationException($"No e-mail to {email} with a link to {path}.");
             }
+        }
+    }
+
+    /// <summary>
+    /// Runs steps in a fresh browser context and checks nothing was blocked by the Content-Security-Policy; when a step
+    /// fails, keeps a screenshot (NAME-failed-…) and shows the server's warnings and errors.
+    /// </summary>
+    public async Task InPageAsync(string name, ITestOutputHelper output, Func<IPage, Task> steps)
+    {
+        var page = await NewPageAsync();
+        try
+        {
+            await steps(page);
+            AssertNoContentSecurityViolations();
+        }
+        catch
+        {
+            await ReportFailureAsync(page, name, output);
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
         }
     }
 
