@@ -46,8 +46,15 @@ public sealed record AssignmentResult(
     OptimalityCertificate Certificate,
     SolveStatistics Statistics)
 {
-    /// <summary>True: a result is only ever returned once its certificate has been verified.</summary>
-    public bool Optimal => Certificate.Verified;
+    /// <summary>True: a result is only ever returned once its certificate (and fairness proof, if any) has been verified.</summary>
+    public bool Optimal => Certificate.Verified && (Fairness?.Verified ?? true);
+
+    /// <summary>
+    /// For <see cref="MatchingObjective.MaxMinThenScore"/>: the proof that no assignment matching as many
+    /// has a higher lowest score, with the threshold reached (null for the other objectives). The
+    /// <see cref="Certificate"/> then proves the total best among assignments reaching that threshold.
+    /// </summary>
+    public FairnessProof? Fairness { get; init; }
 }
 
 /// <summary>Counters describing one solve, for benchmarks and diagnostics.</summary>

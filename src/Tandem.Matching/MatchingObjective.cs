@@ -14,4 +14,11 @@ public enum MatchingObjective
     /// score. Pairs scoring zero or less are never chosen.
     /// </summary>
     MaxScore,
+
+    /// <summary>
+    /// Raise the worst-off first: match as many mentees as possible; among those assignments, take one whose
+    /// lowest pair score (over the pairs the solver chooses; locked pairs do not count) is the greatest, and
+    /// among those the greatest total score. The result carries a <see cref="FairnessProof"/> (ADR 0034).
+    /// </summary>
+    MaxMinThenScore,
 }

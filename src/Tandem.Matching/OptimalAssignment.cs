@@ -51,6 +51,7 @@ public static class OptimalAssignment
         var rows = ExplicitRows.FromPairs(n, caps, problem.Pairs ?? []);
         var (mentee, mentor) = rows.FirstRepeatedPair();
         if (mentee >= 0) throw new ArgumentException($"Pair ({mentee}, {mentor}) is listed twice.", nameof(problem));
+        if (problem.Objective == MatchingObjective.MaxMinThenScore) return FairAssignment.Solve(rows, problem.LockedPairs);
         return rows.Solve(problem.Objective, problem.LockedPairs);
     }
 
@@ -67,6 +68,7 @@ public static class OptimalAssignment
     public static AssignmentResult Solve(PoolProblem problem, PoolSolveOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        if (problem.Objective == MatchingObjective.MaxMinThenScore) return FairAssignment.Solve(problem, options ?? new PoolSolveOptions());
         return new PoolSolver(problem, options ?? new PoolSolveOptions()).Run();
     }
 

@@ -1,0 +1,384 @@
+namespace Tandem.Matching;
+
+/// <summary>
+/// The <see cref="MatchingObjective.MaxMinThenScore"/> objective: among assignments that match as many
+/// free mentees as possible, the greatest lowest pair score, then the greatest total (ADR 0034).
+/// </summary>
+/// <remarks>
+/// <para>A working graph (every pair of an explicit problem; a pool's best candidates per mentee and per
+/// mentor) is searched by cardinality checks (Hopcroft–Karp with capacities): first the largest number
+/// of free mentees that can be matched, then, by bisection over the working graph's distinct scores, the
+/// largest threshold t at which that many can still be matched with pairs scoring t or more. Each check
+/// that falls short leaves a König cover; the covers are checked against every allowed pair, and pairs
+/// they miss join the working graph and the search resumes. Then the exact solver runs on the pairs
+/// scoring t or more (max-matched-then-score), which gives the best total and its certificate.</para>
+/// </remarks>
+internal static class FairAssignment
+{
+    /// <summary>Uncovered pairs added to the working graph per mentee and round.</summary>
+    private const int AddedPerMentee = 8;
+
+    public static AssignmentResult Solve(ExplicitRows rows, IReadOnlyList<MenteeMentor>? locked)
+    {
+        var pairs = new ExplicitFairPairs(rows, locked);
+        var working = new List<(int I, int J, long S)>(rows.PairCount);
+        for (var i = 0; i < rows.MenteeCount; i++)
+        {
+            if (pairs.LockedMentorOf[i] >= 0) continue;
+            for (var e = rows.RowStart[i]; e < rows.RowStart[i + 1]; e++) working.Add((i, rows.Mentor[e], rows.Score[e]));
+        }
+        var search = Search(pairs, working);
+        if (search.Threshold is not { } t)
+            return Finish(rows.Solve(MatchingObjective.MaxMatchedThenScore, locked), search, pairs);
+        var restricted = pairs.AtLeast(t);
+        return Finish(restricted.Solve(MatchingObjective.MaxMatchedThenScore, locked), search, pairs);
+    }
+
+    public static AssignmentResult Solve(PoolProblem problem, PoolSolveOptions options)
+    {
+        var pairs = new PoolFairPairs(problem, options.MaxDegreeOfParallelism);
+        var plain = problem with { Objective = MatchingObjective.MaxMatchedThenScore };
+        var candidates = OptimalAssignment.CandidatePairs(plain, options);
+        var working = new List<(int I, int J, long S)>(candidates.Pairs.Count);
+        foreach (var p in candidates.Pairs)
+            if (pairs.LockedMentorOf[p.Mentee] < 0) working.Add((p.Mentee, p.Mentor, p.Score));
+        var search = Search(pairs, working);
+        var scores = search.Threshold is { } t
+            ? new ThresholdScoreSource(problem.Scores, (int)t, pairs.LockedMentorOf)
+            : problem.Scores;
+        return Finish(OptimalAssignment.Solve(plain with { Scores = scores }, options), search, pairs);
+    }
+
+    private sealed record SearchResult(int FreeMatched, long? Threshold, PairCover MatchedCover, PairCover? AboveCover, int Checks, int Rounds);
+
+    private static AssignmentResult Finish(AssignmentResult inner, SearchResult search, IFairPairs pairs)
+    {
+        var locks = pairs.LockedMentorOf;
+        var free = 0;
+        long lowest = long.MaxValue;
+        for (var i = 0; i < inner.MentorOfMentee.Length; i++)
+        {
+            if (locks[i] >= 0 || inner.MentorOfMentee[i] < 0) continue;
+            free++;
+            lowest = Math.Min(lowest, inner.ScoreOfMentee[i]);
+        }
+        if (free != search.FreeMatched || (free > 0 && lowest != search.Threshold))
+            throw new InvalidOperationException("Internal error: the solve within the threshold did not reach the proven count or threshold.");
+        var proof = new FairnessProof(search.FreeMatched, search.Threshold, search.MatchedCover, search.AboveCover, search.Checks, search.Rounds, verified: inner.Certificate.Verified);
+        return inner with { Fairness = proof };
+    }
+
+    private static SearchResult Search(IFairPairs pairs, List<(int I, int J, long S)> working)
+    {
+        var n = pairs.MenteeCount;
+        var m = pairs.Residual.Length;
+        var checks = 0;
+        var rounds = 0;
+
+        // 1. The most free mentees that can be matched, proven by a cover of every allowed pair.
+        int nu;
+        PairCover matchedCover;
+        while (true)
+        {
+            var g = new WorkingGraph(n, m, pairs.Residual, pairs.LockedMentorOf, working);
+            var hk = g.MaxMatching(long.MinValue);
+            checks++;
+            rounds++;
+            var (cm, cj) = g.Cover(hk, long.MinValue);
+            var missed = pairs.Uncovered(long.MinValue, cm, cj, AddedPerMentee, out _);
+            if (missed.Count == 0)
+            {
+                nu = hk.Matched;
+                matchedCover = MakeCover(long.MinValue, cm, cj, pairs);
+                break;
+            }
+            working.AddRange(missed);
+        }
+        if (nu == 0) return new SearchResult(0, null, matchedCover, null, checks, rounds);
+
+        // 2. The highest threshold at which nu can still be matched, proven by a cover of the pairs above it.
+        long floor = long.MinValue; // a threshold known to allow nu
+        while (true)
+        {
+            var g = new WorkingGraph(n, m, pairs.Residual, pairs.LockedMentorOf, working);
+            var values = g.DistinctScores();
+            // Largest index lo with a matching of nu using scores >= values[lo]; values[0] always works.
+            var lo = Math.Max(0, LowerBoundIndex(values, floor));
+            var hi = values.Length; // first index known to fail (values.Length: above everything)
+            while (hi - lo > 1)
+            {
+                var mid = lo + (hi - lo) / 2;
+                checks++;
+                if (g.MaxMatching(values[mid]).Matched >= nu) lo = mid; else hi = mid;
+            }
+            var t = values[lo];
+            var above = t == long.MaxValue ? long.MaxValue : t + 1;
+            var failing = g.MaxMatching(above);
+            checks++;
+            var (cm, cj) = g.Cover(failing, above);
+            rounds++;
+            var missed = pairs.Uncovered(above, cm, cj, AddedPerMentee, out _);
+            if (missed.Count == 0)
+            {
+                var cover = MakeCover(above, cm, cj, pairs);
+                if (cover.Size >= nu) throw new InvalidOperationException("Internal error: the cover above the threshold is not smaller than the count.");
+                return new SearchResult(nu, t, matchedCover, cover, checks, rounds);
+            }
+            working.AddRange(missed);
+            floor = t;
+        }
+    }
+
+    /// <summary>First index whose value is at least <paramref name="x"/> (values ascending).</summary>
+    private static int LowerBoundIndex(long[] values, long x)
+    {
+        var i = Array.BinarySearch(values, x);
+        return i >= 0 ? i : ~i;
+    }
+
+    private static PairCover MakeCover(long atLeast, bool[] coveredMentee, bool[] coveredMentor, IFairPairs pairs)
+    {
+        var mentees = new List<int>();
+        var mentors = new List<int>();
+        long size = 0;
+        for (var i = 0; i < coveredMentee.Length; i++)
+            if (coveredMentee[i] && pairs.LockedMentorOf[i] < 0) { mentees.Add(i); size++; }
+        for (var j = 0; j < coveredMentor.Length; j++)
+            if (coveredMentor[j]) { mentors.Add(j); size += pairs.Residual[j]; }
+        return new PairCover(atLeast, mentees.ToArray(), mentors.ToArray(), size);
+    }
+
+    /// <summary>
+    /// The working graph with each mentee's pairs sorted by descending score, so that the pairs scoring at
+    /// least a threshold are a prefix of each row; maximum matchings with capacities by Hopcroft–Karp.
+    /// </summary>
+    private sealed class WorkingGraph
+    {
+        private const int Unreached = int.MaxValue;
+        private readonly int _n;
+        private readonly int _m;
+        private readonly int[] _cap;
+        private readonly int[] _start;
+        private readonly int[] _adj;
+        private readonly long[] _score;
+        private readonly int[] _slotStart;
+        private readonly bool[] _free;
+
+        public WorkingGraph(int n, int m, int[] residual, int[] lockedMentorOf, List<(int I, int J, long S)> pairs)
+        {
+            _n = n;
+            _m = m;
+            _cap = residual;
+            _free = new bool[n];
+            for (var i = 0; i < n; i++) _free[i] = lockedMentorOf[i] < 0;
+            // Sort by mentee, then score descending; drop repeated pairs.
+            var sorted = pairs.Where(p => _free[p.I]).ToArray();
+            Array.Sort(sorted, static (a, b) => a.I != b.I ? a.I.CompareTo(b.I) : a.S != b.S ? b.S.CompareTo(a.S) : a.J.CompareTo(b.J));
+            _start = new int[n + 1];
+            var adj = new List<int>(sorted.Length);
+            var score = new List<long>(sorted.Length);
+            var seen = new int[m];
+            var degree = new int[m];
+            var at = 0;
+            for (var i = 0; i < n; i++)
+            {
+                for (; at < sorted.Length && sorted[at].I == i; at++)
+                {
+                    var j = sorted[at].J;
+                    if (seen[j] == i + 1) continue;
+                    seen[j] = i + 1;
+                    adj.Add(j);
+                    score.Add(sorted[at].S);
+                    degree[j]++;
+                }
+                _start[i + 1] = adj.Count;
+            }
+            _adj = adj.ToArray();
+            _score = score.ToArray();
+            // A mentor never holds more mentees than it has neighbours: slots sized by that.
+            _slotStart = new int[m + 1];
+            for (var j = 0; j < m; j++) _slotStart[j + 1] = _slotStart[j] + Math.Min(_cap[j], degree[j]);
+        }
+
+        public long[] DistinctScores()
+        {
+            var values = (long[])_score.Clone();
+            Array.Sort(values);
+            var k = 0;
+            for (var e = 0; e < values.Length; e++) if (k == 0 || values[e] != values[k - 1]) values[k++] = values[e];
+            Array.Resize(ref values, k);
+            return values;
+        }
+
+        public sealed record Matching(int Matched, int[] MentorOf, int[] Load, int[] Slots, int[] End);
+
+        /// <summary>End of each row's prefix of pairs scoring at least <paramref name="atLeast"/>.</summary>
+        private int[] Ends(long atLeast)
+        {
+            var end = new int[_n];
+            for (var i = 0; i < _n; i++)
+            {
+                int lo = _start[i], hi = _start[i + 1];
+                while (lo < hi)
+                {
+                    var mid = (lo + hi) >>> 1;
+                    if (_score[mid] >= atLeast) lo = mid + 1; else hi = mid;
+                }
+                end[i] = lo;
+            }
+            return end;
+        }
+
+        public Matching MaxMatching(long atLeast)
+        {
+            var n = _n;
+            var end = Ends(atLeast);
+            var mentorOf = new int[n];
+            Array.Fill(mentorOf, -1);
+            var load = new int[_m];
+            var slots = new int[_slotStart[_m]];
+            var matched = 0;
+            // Greedy start.
+            for (var i = 0; i < n; i++)
+                for (var e = _start[i]; e < end[i]; e++)
+                {
+                    var j = _adj[e];
+                    if (load[j] < _cap[j]) { slots[_slotStart[j] + load[j]++] = i; mentorOf[i] = j; matched++; break; }
+                }
+
+            var dist = new int[n];
+            var it = new int[n];
+            var queue = new int[n];
+            var mentorSeen = new int[_m];
+            var stamp = 0;
+            var stI = new int[n + 1];
+            var stS = new int[n + 1];
+            var stSlot = new int[n + 1];
+            while (true)
+            {
+                // BFS in layers from the free mentees that have pairs.
+                stamp++;
+                int qh = 0, qt = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    if (_free[i] && mentorOf[i] < 0 && _start[i] < end[i]) { dist[i] = 0; queue[qt++] = i; }
+                    else dist[i] = Unreached;
+                }
+                var limit = Unreached;
+                while (qh < qt)
+                {
+                    var i = queue[qh++];
+                    if (dist[i] >= limit) continue;
+                    for (var e = _start[i]; e < end[i]; e++)
+                    {
+                        var j = _adj[e];
+                        if (load[j] < _cap[j]) { limit = Math.Min(limit, dist[i] + 1); continue; }
+                        if (mentorSeen[j] == stamp) continue;
+                        mentorSeen[j] = stamp;
+                        for (var s = _slotStart[j]; s < _slotStart[j] + load[j]; s++)
+                        {
+                            var i2 = slots[s];
+                            if (dist[i2] == Unreached) { dist[i2] = dist[i] + 1; queue[qt++] = i2; }
+                        }
+                    }
+                }
+                if (limit == Unreached) break;
+
+                // DFS along the layers (iterative), as many disjoint augmenting paths as it finds.
+                for (var i = 0; i < n; i++) it[i] = _start[i];
+                var augmented = 0;
+                for (var root = 0; root < n; root++)
+                {
+                    if (!_free[root] || mentorOf[root] >= 0 || dist[root] != 0) continue;
+                    var top = 0;
+                    stI[0] = root;
+                    stS[0] = 0;
+                    var done = false;
+                    while (top >= 0 && !done)
+                    {
+                        var i = stI[top];
+                        var pushed = false;
+                        while (it[i] < end[i])
+                        {
+                            var j = _adj[it[i]];
+                            if (load[j] < _cap[j])
+                            {
+                                if (dist[i] + 1 != limit) { it[i]++; continue; }
+                                // Augment: the deepest mentee takes the free place; each mentee above takes the place of the one below.
+                                slots[_slotStart[j] + load[j]++] = i;
+                                mentorOf[i] = j;
+                                for (var k = top - 1; k >= 0; k--)
+                                {
+                                    var ik = stI[k];
+                                    slots[stSlot[k]] = ik;
+                                    mentorOf[ik] = _adj[it[ik]];
+                                }
+                                done = true;
+                                break;
+                            }
+                            var s = stS[top];
+                            var next = -1;
+                            for (; s < load[j]; s++)
+                            {
+                                var i2 = slots[_slotStart[j] + s];
+                                if (dist[i2] == dist[i] + 1) { next = i2; break; }
+                            }
+                            if (next >= 0)
+                            {
+                                stS[top] = s + 1;
+                                stSlot[top] = _slotStart[j] + s;
+                                top++;
+                                stI[top] = next;
+                                stS[top] = 0;
+                                pushed = true;
+                                break;
+                            }
+                            it[i]++;
+                            stS[top] = 0;
+                        }
+                        if (done || pushed) continue;
+                        dist[i] = Unreached;
+                        top--;
+                    }
+                    if (done) { augmented++; matched++; }
+                }
+                if (augmented == 0) break;
+            }
+            return new Matching(matched, mentorOf, load, slots, end);
+        }
+
+        /// <summary>
+        /// König's cover of a maximum matching: mentees and mentors reachable by alternating paths from the
+        /// free mentees are Z; the cover is the mentees outside Z and the mentors inside it.
+        /// </summary>
+        public (bool[] Mentees, bool[] Mentors) Cover(Matching mt, long atLeast)
+        {
+            var n = _n;
+            var inZ = new bool[n];
+            var mentorInZ = new bool[_m];
+            var queue = new int[n];
+            int qh = 0, qt = 0;
+            for (var i = 0; i < n; i++)
+                if (_free[i] && mt.MentorOf[i] < 0) { inZ[i] = true; queue[qt++] = i; }
+            while (qh < qt)
+            {
+                var i = queue[qh++];
+                for (var e = _start[i]; e < mt.End[i]; e++)
+                {
+                    var j = _adj[e];
+                    if (mentorInZ[j]) continue;
+                    if (mt.Load[j] < _cap[j]) throw new InvalidOperationException("Internal error: an augmenting path remains after the maximum matching.");
+                    mentorInZ[j] = true;
+                    for (var s = _slotStart[j]; s < _slotStart[j] + mt.Load[j]; s++)
+                    {
+                        var i2 = mt.Slots[s];
+                        if (!inZ[i2]) { inZ[i2] = true; queue[qt++] = i2; }
+                    }
+                }
+            }
+            var coveredMentee = new bool[n];
+            for (var i = 0; i < n; i++) coveredMentee[i] = _free[i] && !inZ[i] && mt.MentorOf[i] >= 0;
+            return (coveredMentee, mentorInZ);
+        }
+    }
+}
