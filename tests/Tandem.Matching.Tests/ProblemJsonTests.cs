@@ -27,6 +27,52 @@ public class ProblemJsonTests
     }
 
     [Fact]
+    public void MaxMinThenScoreRaisesTheWorstOffAndPrintsItsProof()
+    {
+        // Best total: e1–m1 10 + e2–m2 1 = 11. Fairest: e1–m2 5 + e2–m1 5 = 10.
+        var r = Solve("""
+            {"objective": "max-min-then-score",
+             "mentors": [{"id": "m1"}, {"id": "m2"}], "mentees": [{"id": "e1"}, {"id": "e2"}],
+             "pairs": [{"mentee": "e1", "mentor": "m1", "score": 10}, {"mentee": "e1", "mentor": "m2", "score": 5},
+                       {"mentee": "e2", "mentor": "m1", "score": 5}, {"mentee": "e2", "mentor": "m2", "score": 1}]}
+            """);
+        Assert.Equal("max-min-then-score", r.GetProperty("objective").GetString());
+        Assert.Equal(10, r.GetProperty("totalScore").GetInt64());
+        Assert.True(r.GetProperty("optimal").GetBoolean());
+        var f = r.GetProperty("fairness");
+        Assert.Equal(5, f.GetProperty("lowestScore").GetInt64());
+        Assert.Equal(2, f.GetProperty("matchedBesidesLocked").GetInt32());
+        Assert.Contains("lowest pair score above 5", f.GetProperty("proven").GetString());
+        Assert.Equal(2, f.GetProperty("matchedCover").GetProperty("size").GetInt64());
+        var above = f.GetProperty("aboveCover");
+        Assert.Equal(6, above.GetProperty("scoresFrom").GetInt64());
+        Assert.True(above.GetProperty("size").GetInt64() < 2);
+        // Only e1–m1 scores above 5: the cover names one of its ends.
+        var members = above.GetProperty("mentees").EnumerateArray().Concat(above.GetProperty("mentors").EnumerateArray()).Select(x => x.GetString()).ToList();
+        Assert.True(members.SequenceEqual(["e1"]) || members.SequenceEqual(["m1"]), string.Join(",", members));
+    }
+
+    [Fact]
+    public void MaxMinThenScoreOnFeaturesKeepsHardRulesAndLocks()
+    {
+        var r = Solve("""
+            {"objective": "max-min-then-score",
+             "mentors": [{"id": "m1", "values": {"lang": "en", "i": ["a", "b"]}}, {"id": "m2", "values": {"lang": "en", "i": ["c"]}},
+                         {"id": "m3", "values": {"lang": "fr", "i": ["a", "b", "c"]}}],
+             "mentees": [{"id": "e1", "values": {"lang": "en", "i": ["a", "b"]}}, {"id": "e2", "values": {"lang": "en", "i": ["a", "b"]}},
+                         {"id": "e3", "values": {"lang": "fr", "i": ["c"]}}],
+             "criteria": [{"name": "lang", "kind": "same", "field": "lang", "weight": 0, "required": true},
+                          {"name": "i", "kind": "shared", "field": "i", "weight": 2}],
+             "locked": [{"mentee": "e3", "mentor": "m3"}], "explain": false}
+            """);
+        // e1 and e2 both prefer m1 (4 points); fairness puts one on m2 (0) either way, so the lowest is 0.
+        Assert.Equal(3, r.GetProperty("matched").GetInt32());
+        Assert.Equal(0, r.GetProperty("fairness").GetProperty("lowestScore").GetInt64());
+        Assert.Equal(2, r.GetProperty("fairness").GetProperty("matchedBesidesLocked").GetInt32());
+        Assert.Equal(6, r.GetProperty("totalScore").GetInt64());
+    }
+
+    [Fact]
     public void MaxScoreLeavesUnhelpfulMenteesUnmatched()
     {
         var r = Solve("""

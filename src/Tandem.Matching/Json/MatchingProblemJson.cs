@@ -10,7 +10,7 @@ namespace Tandem.Matching;
 /// </summary>
 public static class MatchingProblemJson
 {
-    private static readonly string[] Objectives = ["max-matched-then-score", "max-score", "stable", "peer-pairs", "peer-groups"];
+    private static readonly string[] Objectives = ["max-matched-then-score", "max-score", "max-min-then-score", "stable", "peer-pairs", "peer-groups"];
 
     /// <summary>Solves a problem document and returns the result document.</summary>
     /// <param name="json">The problem, as JSON text.</param>
@@ -151,12 +151,17 @@ public static class MatchingProblemJson
             return;
         }
 
-        var mode = objective == "max-score" ? MatchingObjective.MaxScore : MatchingObjective.MaxMatchedThenScore;
+        var mode = objective switch
+        {
+            "max-score" => MatchingObjective.MaxScore,
+            "max-min-then-score" => MatchingObjective.MaxMinThenScore,
+            _ => MatchingObjective.MaxMatchedThenScore,
+        };
         AssignmentResult result;
         try
         {
             result = rows is not null
-                ? rows.Solve(mode, locked)
+                ? mode == MatchingObjective.MaxMinThenScore ? FairAssignment.Solve(rows, locked) : rows.Solve(mode, locked)
                 : OptimalAssignment.Solve(new PoolProblem(scorer!, caps, mode, locked, forbidden));
         }
         catch (ArgumentException e)
@@ -198,7 +203,37 @@ public static class MatchingProblemJson
         writer.WriteNumber("workingPairs", result.Statistics.WorkingPairs);
         writer.WriteNumber("rounds", result.Statistics.Rounds);
         writer.WriteEndObject();
+        if (result.Fairness is { } f) WriteFairness(writer, f, mentees, mentors);
         writer.WriteEndObject();
+    }
+
+    private static void WriteFairness(Utf8JsonWriter writer, FairnessProof f, List<ParsedParticipant> mentees, List<ParsedParticipant> mentors)
+    {
+        writer.WriteStartObject("fairness");
+        writer.WriteNumber("matchedBesidesLocked", f.FreeMatched);
+        if (f.LowestScore is { } t) writer.WriteNumber("lowestScore", t);
+        else writer.WriteNull("lowestScore");
+        writer.WriteString("proven", f.Statement);
+        WriteCover(writer, "matchedCover", f.MatchedCover, mentees, mentors);
+        if (f.AboveCover is { } above) WriteCover(writer, "aboveCover", above, mentees, mentors);
+        writer.WriteNumber("thresholdChecks", f.ThresholdChecks);
+        writer.WriteNumber("coverRounds", f.CoverRounds);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCover(Utf8JsonWriter writer, string name, PairCover c, List<ParsedParticipant> mentees, List<ParsedParticipant> mentors)
+    {
+        writer.WriteStartObject(name);
+        if (c.AtLeast != long.MinValue) writer.WriteNumber("scoresFrom", c.AtLeast);
+        writer.WriteNumber("size", c.Size);
+        writer.WriteStartArray("mentees");
+        foreach (var i in c.Mentees) writer.WriteStringValue(mentees[i].Id);
+        writer.WriteEndArray();
+        writer.WriteStartArray("mentors");
+        foreach (var j in c.Mentors) writer.WriteStringValue(mentors[j].Id);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        if (writer.BytesPending > 1 << 16) writer.Flush();
     }
 
     internal static void WriteExplanation(Utf8JsonWriter writer, PairExplanation e)
