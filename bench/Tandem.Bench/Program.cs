@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 using Tandem.Bench;
 using Tandem.Matching;
 
-// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive] [--k 6] [--kk 0] [--trace]
+// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E [--ortools] [--exhaustive] [--k 6] [--kk 0] [--trace] [--fair]
+//   --fair: A and E with the max-min-then-score objective (raise the worst-off first), then its proof checked again from scratch
 // dotnet run -c Release --project bench/Tandem.Bench -- explicit-gen F.json F.txt     (instance F, issue 14)
 // dotnet run -c Release --project bench/Tandem.Bench -- ortools-solve F.json [OUT.json]
 // dotnet run -c Release --project bench/Tandem.Bench -- [BenchmarkDotNet arguments, e.g. --filter *]
@@ -21,6 +22,7 @@ if (args.Length >= 2 && args[0] == "whole")
     var exhaustive = args.Contains("--exhaustive");
     int Arg(string name, int fallback) => Array.IndexOf(args, name) is var at && at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
     WholeRun.Options = new PoolSolveOptions(Arg("--k", 6), Arg("--kk", 0), exhaustive);
+    WholeRun.Fair = args.Contains("--fair");
     if (args.Contains("--trace"))
     {
         // Per-round diagnostics of the pool solver (solve and check times, phases, pairs rescored).
@@ -37,6 +39,9 @@ internal static class WholeRun
 {
     public static PoolSolveOptions Options { get; set; } = new();
 
+    /// <summary>Whether A and E use the max-min-then-score objective.</summary>
+    public static bool Fair { get; set; }
+
     public static int Run(string which, bool ortools, bool exhaustive)
     {
         Console.WriteLine($"{which}: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(ortools ? "with" : "without")} OR-Tools");
@@ -52,9 +57,18 @@ internal static class WholeRun
                 Report("before solve");
                 sw.Restart();
                 var cpu0 = Cpu();
-                var r = OptimalAssignment.Solve(new PoolProblem(scorer, caps), Options);
+                var pool = new PoolProblem(scorer, caps, Fair ? MatchingObjective.MaxMinThenScore : MatchingObjective.MaxMatchedThenScore);
+                var r = OptimalAssignment.Solve(pool, Options);
                 var ms = sw.Elapsed.TotalMilliseconds;
-                Console.WriteLine($"  ours: certified optimum in {ms:F0} ms wall, {Cpu() - cpu0:F0} ms CPU (scoring {(long)mentees * mentors:N0} pairs included)");
+                Console.WriteLine($"  ours{(Fair ? " (max-min-then-score)" : "")}: certified optimum in {ms:F0} ms wall, {Cpu() - cpu0:F0} ms CPU (scoring {(long)mentees * mentors:N0} pairs included)");
+                if (r.Fairness is { } f)
+                {
+                    Console.WriteLine($"        lowest score {f.LowestScore}, matched besides locks {f.FreeMatched:N0}, threshold checks {f.ThresholdChecks}, cover rounds {f.CoverRounds}, cover sizes {f.MatchedCover.Size:N0} / {f.AboveCover?.Size:N0}");
+                    sw.Restart();
+                    cpu0 = Cpu();
+                    var failure = FairnessProof.Check(pool, r);
+                    Console.WriteLine($"        proof checked again from scratch in {sw.ElapsedMilliseconds} ms wall, {Cpu() - cpu0:F0} ms CPU: {failure ?? "holds"}");
+                }
                 Console.WriteLine($"        matched {r.Matched:N0}, total score {r.TotalScore:N0}, optimal {r.Optimal}");
                 Console.WriteLine($"        allowed pairs {r.Statistics.PairsConsidered:N0}, working graph {r.Statistics.WorkingPairs:N0}, rounds {r.Statistics.Rounds}, pairs re-checked one by one {r.Statistics.PairsRecheckedExactly:N0}, exhaustive={exhaustive}");
                 Console.WriteLine($"        scoring + candidates {r.Statistics.ScoringTime.TotalMilliseconds:F0} ms, exact solves {r.Statistics.SolvingTime.TotalMilliseconds:F0} ms, certificate checks {r.Statistics.CertifyingTime.TotalMilliseconds:F0} ms");

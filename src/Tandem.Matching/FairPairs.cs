@@ -231,7 +231,19 @@ internal sealed class ThresholdScoreSource(IPairScoreSource inner, int atLeast, 
     {
         inner.ScoreRow(mentee, scores);
         if (lockedMentorOf[mentee] >= 0) return;
-        for (var j = 0; j < scores.Length; j++) if (scores[j] < atLeast) scores[j] = PairScores.Forbidden;
+        var j = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var width = Vector<int>.Count;
+            var t = new Vector<int>(atLeast);
+            var forbidden = new Vector<int>(PairScores.Forbidden);
+            for (; j <= scores.Length - width; j += width)
+            {
+                var r = new Vector<int>(scores[j..]);
+                Vector.ConditionalSelect(Vector.LessThan(r, t), forbidden, r).CopyTo(scores[j..]);
+            }
+        }
+        for (; j < scores.Length; j++) if (scores[j] < atLeast) scores[j] = PairScores.Forbidden;
     }
 
     public void ScoreColumn(int mentor, Span<int> scores)
