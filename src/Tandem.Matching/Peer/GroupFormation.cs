@@ -26,7 +26,7 @@ namespace Tandem.Matching;
 /// conflict, so a gap does not mean the groups are that far from optimal.
 /// </para>
 /// </remarks>
-public static class GroupFormation
+public static partial class GroupFormation
 {
     /// <summary>Largest allowed absolute pairwise score (2³¹), which keeps every total far from overflow.</summary>
     public const long MaxScoreMagnitude = 1L << 31;
