@@ -73,6 +73,39 @@ public class ProblemJsonTests
     }
 
     [Fact]
+    public void PeerGroupsWithAMixGiveEachGroupTwoSchools()
+    {
+        // Classmates score 10, others 1: unmixed, the groups would be one school each.
+        var ids = new[] { "a1", "a2", "b1", "b2" };
+        var people = string.Join(", ", ids.Select(id => "{\"id\": \"" + id + "\", \"values\": {\"school\": \"" + id[..1].ToUpperInvariant() + "\"}}"));
+        var pairs = new List<string>();
+        for (var x = 0; x < 4; x++)
+            for (var y = x + 1; y < 4; y++) pairs.Add($$"""{"a": "{{ids[x]}}", "b": "{{ids[y]}}", "score": {{(ids[x][0] == ids[y][0] ? 10 : 1)}}}""");
+        var json = "{\"objective\": \"peer-groups\", \"groupSize\": 2, \"people\": [" + people + "], \"pairs\": [" + string.Join(", ", pairs)
+            + "], \"mix\": {\"question\": \"school\", \"atLeast\": 2}}";
+        var r = Solve(json);
+        Assert.Equal(2, r.GetProperty("totalScore").GetInt64());
+        Assert.True(r.GetProperty("optimal").GetBoolean());
+        Assert.Equal(0, r.GetProperty("gapPercent").GetDouble());
+        var mix = r.GetProperty("mix");
+        Assert.True(mix.GetProperty("possibleEverywhere").GetBoolean());
+        Assert.Equal(0, mix.GetProperty("groupsShort").GetInt32());
+        Assert.All(r.GetProperty("groups").EnumerateArray(), g =>
+        {
+            Assert.Equal(2, g.GetProperty("different").GetInt32());
+            Assert.True(g.GetProperty("mixMet").GetBoolean());
+        });
+
+        // Three of school A and one of B: one group cannot mix, and the result says so.
+        var r2 = Solve(json.Replace("\"b1\", \"values\": {\"school\": \"B\"}", "\"b1\", \"values\": {\"school\": \"A\"}"));
+        Assert.False(r2.GetProperty("mix").GetProperty("possibleEverywhere").GetBoolean());
+        Assert.Equal(1, r2.GetProperty("mix").GetProperty("groupsShort").GetInt32());
+
+        Assert.Equal("mix.atLeast", Malformed(json.Replace("\"atLeast\": 2", "\"atLeast\": 0")).Field);
+        Assert.Equal("mix", Malformed(json.Replace("peer-groups", "peer-pairs")).Field);
+    }
+
+    [Fact]
     public void MaxScoreLeavesUnhelpfulMenteesUnmatched()
     {
         var r = Solve("""

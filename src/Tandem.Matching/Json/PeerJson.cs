@@ -5,7 +5,7 @@ namespace Tandem.Matching;
 /// <summary>The "peer-pairs" and "peer-groups" objectives: one pool of people who both offer and seek.</summary>
 internal static class PeerJson
 {
-    private static readonly string[] Properties = ["objective", "people", "pairs", "criteria", "groupSize", "explain"];
+    private static readonly string[] Properties = ["objective", "people", "pairs", "criteria", "groupSize", "mix", "explain"];
 
     public static void Solve(ProblemDocument root, string objective, Utf8JsonWriter writer)
     {
@@ -60,6 +60,7 @@ internal static class PeerJson
             return;
         }
 
+        if (root.TryGetProperty("mix", out _)) throw new MatchingProblemException("mix", "only read with the \"peer-groups\" objective");
         PeerPairResult result;
         try
         {

@@ -99,7 +99,7 @@ public static partial class GroupFormation
         }
 
         var bound = plain.IsProvenOptimal ? plain.UpperBound : Math.Min(plain.UpperBound, DegreeBound(p.Score, sizes));
-        if (possible) bound = Math.Min(bound, MixDegreeBound(p.Score, sizes, values, k));
+        if (possible) bound = Math.Min(bound, Math.Min(MixDegreeBound(p.Score, sizes, values, k), PairBudgetBound(p.Score, sizes, values, k)));
         var fromPlain = ToGroupOf(plain.Groups, n);
         var fromMix = MixSeed(p.Score, sizes, values, valueCount, k);
         var a = MixSearch(p.Score, sizes, values, k, fromPlain);
@@ -204,6 +204,54 @@ public static partial class GroupFormation
             twice += best;
         }
         return twice >> 1;
+    }
+
+    /// <summary>
+    /// A second bound for groupings with the mix everywhere, from how few same-answer pairs they can have: a group of
+    /// s with at least k different answers holds at most C(s − k + 1, 2) pairs of people with the same answer (one
+    /// answer s − k + 1 times, the others once). So the same-answer pairs add at most the best Σ_g C(s_g − k + 1, 2)
+    /// positive same-answer scores of the pool, and the other pairs at most half of Σ over people of their best
+    /// scores to people with other answers (or none): k − 1 of them at least (s − 1 without an answer), more only when
+    /// positive. The two parts bound disjoint sets of pairs, so they add.
+    /// </summary>
+    internal static long PairBudgetBound(long[,] s, int[] sizes, int[] values, int k)
+    {
+        var n = values.Length;
+        long budget = 0;
+        foreach (var size in sizes)
+        {
+            var top = (long)Math.Max(0, size - k + 1);
+            budget += top * (top - 1) / 2;
+        }
+        var same = new List<long>();
+        for (var a = 0; a < n; a++)
+            for (var b = a + 1; b < n; b++)
+                if (values[a] >= 0 && values[a] == values[b] && s[a, b] > 0) same.Add(s[a, b]);
+        same.Sort(static (x, y) => y.CompareTo(x));
+        long sameBound = 0;
+        for (var c = 0; c < Math.Min(budget, same.Count); c++) sameBound += same[c];
+
+        var mates = sizes.Select(size => size - 1).Distinct().ToArray();
+        long twice = 0;
+        var other = new List<long>(n);
+        for (var x = 0; x < n; x++)
+        {
+            other.Clear();
+            for (var y = 0; y < n; y++)
+                if (y != x && (values[x] < 0 || values[y] != values[x])) other.Add(s[x, y]);
+            other.Sort(static (a, b) => b.CompareTo(a));
+            var best = long.MinValue;
+            foreach (var m in mates)
+            {
+                var least = values[x] >= 0 ? Math.Min(k - 1, m) : m;
+                long share = 0;
+                for (var c = 0; c < Math.Min(m, other.Count); c++)
+                    if (c < least || other[c] > 0) share += other[c];
+                best = Math.Max(best, share);
+            }
+            twice += best;
+        }
+        return sameBound + (twice >> 1);
     }
 
     private static int[] ToGroupOf(IReadOnlyList<int[]> groups, int n)
