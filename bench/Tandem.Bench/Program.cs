@@ -61,6 +61,8 @@ internal static class WholeRun
                 var r = OptimalAssignment.Solve(pool, Options);
                 var ms = sw.Elapsed.TotalMilliseconds;
                 Console.WriteLine($"  ours{(Fair ? " (max-min-then-score)" : "")}: certified optimum in {ms:F0} ms wall, {Cpu() - cpu0:F0} ms CPU (scoring {(long)mentees * mentors:N0} pairs included)");
+                var lowest = r.ScoreOfMentee.Where((_, i) => r.MentorOfMentee[i] >= 0).DefaultIfEmpty().Min();
+                Console.WriteLine($"        lowest pair score {lowest}, {r.ScoreOfMentee.Count(x => x == lowest):N0} pairs at it");
                 if (r.Fairness is { } f)
                 {
                     Console.WriteLine($"        lowest score {f.LowestScore}, matched besides locks {f.FreeMatched:N0}, threshold checks {f.ThresholdChecks}, cover rounds {f.CoverRounds}, cover sizes {f.MatchedCover.Size:N0} / {f.AboveCover?.Size:N0}");

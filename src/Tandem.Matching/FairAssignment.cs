@@ -36,17 +36,24 @@ internal static class FairAssignment
 
     public static AssignmentResult Solve(PoolProblem problem, PoolSolveOptions options)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var pairs = new PoolFairPairs(problem, options.MaxDegreeOfParallelism);
         var plain = problem with { Objective = MatchingObjective.MaxMatchedThenScore };
         var candidates = OptimalAssignment.CandidatePairs(plain, options);
         var working = new List<(int I, int J, long S)>(candidates.Pairs.Count);
         foreach (var p in candidates.Pairs)
             if (pairs.LockedMentorOf[p.Mentee] < 0) working.Add((p.Mentee, p.Mentor, p.Score));
+        PoolSolver.Trace?.Invoke($"fair: candidates {clock.ElapsedMilliseconds} ms, {working.Count:N0} pairs");
+        clock.Restart();
         var search = Search(pairs, working);
+        PoolSolver.Trace?.Invoke($"fair: threshold {search.Threshold} found and proven in {clock.ElapsedMilliseconds} ms ({search.Checks} checks, {search.Rounds} cover rounds, {working.Count:N0} working pairs)");
+        clock.Restart();
         var scores = search.Threshold is { } t
             ? new ThresholdScoreSource(problem.Scores, (int)t, pairs.LockedMentorOf)
             : problem.Scores;
-        return Finish(OptimalAssignment.Solve(plain with { Scores = scores }, options), search, pairs);
+        var result = Finish(OptimalAssignment.Solve(plain with { Scores = scores }, options), search, pairs);
+        PoolSolver.Trace?.Invoke($"fair: solve within the threshold {clock.ElapsedMilliseconds} ms");
+        return result;
     }
 
     private sealed record SearchResult(int FreeMatched, long? Threshold, PairCover MatchedCover, PairCover? AboveCover, int Checks, int Rounds);
@@ -85,7 +92,9 @@ internal static class FairAssignment
             checks++;
             rounds++;
             var (cm, cj) = g.Cover(hk, long.MinValue);
+            var scan = System.Diagnostics.Stopwatch.StartNew();
             var missed = pairs.Uncovered(long.MinValue, cm, cj, AddedPerMentee, out _);
+            PoolSolver.Trace?.Invoke($"fair: cover of all pairs (size {hk.Matched:N0}) checked in {scan.ElapsedMilliseconds} ms, {missed.Count:N0} pairs added");
             if (missed.Count == 0)
             {
                 nu = hk.Matched;
@@ -117,7 +126,9 @@ internal static class FairAssignment
             checks++;
             var (cm, cj) = g.Cover(failing, above);
             rounds++;
+            var scan = System.Diagnostics.Stopwatch.StartNew();
             var missed = pairs.Uncovered(above, cm, cj, AddedPerMentee, out _);
+            PoolSolver.Trace?.Invoke($"fair: cover above {t} checked in {scan.ElapsedMilliseconds} ms ({cm.Count(x => !x):N0} mentees outside it), {missed.Count:N0} pairs added");
             if (missed.Count == 0)
             {
                 var cover = MakeCover(above, cm, cj, pairs);
