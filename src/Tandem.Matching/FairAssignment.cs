@@ -21,12 +21,7 @@ internal static class FairAssignment
     public static AssignmentResult Solve(ExplicitRows rows, IReadOnlyList<MenteeMentor>? locked)
     {
         var pairs = new ExplicitFairPairs(rows, locked);
-        var working = new List<(int I, int J, long S)>(rows.PairCount);
-        for (var i = 0; i < rows.MenteeCount; i++)
-        {
-            if (pairs.LockedMentorOf[i] >= 0) continue;
-            for (var e = rows.RowStart[i]; e < rows.RowStart[i + 1]; e++) working.Add((i, rows.Mentor[e], rows.Score[e]));
-        }
+        var working = new WorkingGraph(rows.Capacities.Length, pairs.Residual, pairs.LockedMentorOf, rows.RowStart, rows.Mentor, rows.Score);
         var search = Search(pairs, working);
         if (search.Threshold is not { } t)
             return Finish(rows.Solve(MatchingObjective.MaxMatchedThenScore, locked), search, pairs);
@@ -40,13 +35,12 @@ internal static class FairAssignment
         var pairs = new PoolFairPairs(problem, options.MaxDegreeOfParallelism);
         var plain = problem with { Objective = MatchingObjective.MaxMatchedThenScore };
         var candidates = OptimalAssignment.CandidatePairs(plain, options);
-        var working = new List<(int I, int J, long S)>(candidates.Pairs.Count);
-        foreach (var p in candidates.Pairs)
-            if (pairs.LockedMentorOf[p.Mentee] < 0) working.Add((p.Mentee, p.Mentor, p.Score));
-        PoolSolver.Trace?.Invoke($"fair: candidates {clock.ElapsedMilliseconds} ms, {working.Count:N0} pairs");
+        var working = WorkingGraph.FromPairs(pairs.MenteeCount, pairs.Residual, pairs.LockedMentorOf,
+            candidates.Pairs.Select(p => (p.Mentee, p.Mentor, p.Score)).ToList());
+        PoolSolver.Trace?.Invoke($"fair: candidates {clock.ElapsedMilliseconds} ms, {working.PairCount:N0} pairs");
         clock.Restart();
         var search = Search(pairs, working);
-        PoolSolver.Trace?.Invoke($"fair: threshold {search.Threshold} found and proven in {clock.ElapsedMilliseconds} ms ({search.Checks} checks, {search.Rounds} cover rounds, {working.Count:N0} working pairs)");
+        PoolSolver.Trace?.Invoke($"fair: threshold {search.Threshold} found and proven in {clock.ElapsedMilliseconds} ms ({search.Checks} checks, {search.Rounds} cover rounds)");
         clock.Restart();
         var scores = search.Threshold is { } t
             ? new ThresholdScoreSource(problem.Scores, (int)t, pairs.LockedMentorOf)
@@ -75,7 +69,7 @@ internal static class FairAssignment
         return inner with { Fairness = proof };
     }
 
-    private static SearchResult Search(IFairPairs pairs, List<(int I, int J, long S)> working)
+    private static SearchResult Search(IFairPairs pairs, WorkingGraph g)
     {
         var n = pairs.MenteeCount;
         var m = pairs.Residual.Length;
@@ -87,7 +81,6 @@ internal static class FairAssignment
         PairCover matchedCover;
         while (true)
         {
-            var g = new WorkingGraph(n, m, pairs.Residual, pairs.LockedMentorOf, working);
             var hk = g.MaxMatching(long.MinValue);
             checks++;
             rounds++;
@@ -101,7 +94,7 @@ internal static class FairAssignment
                 matchedCover = MakeCover(long.MinValue, cm, cj, pairs);
                 break;
             }
-            working.AddRange(missed);
+            g = g.With(missed);
         }
         if (nu == 0) return new SearchResult(0, null, matchedCover, null, checks, rounds);
 
@@ -109,7 +102,6 @@ internal static class FairAssignment
         long floor = long.MinValue; // a threshold known to allow nu
         while (true)
         {
-            var g = new WorkingGraph(n, m, pairs.Residual, pairs.LockedMentorOf, working);
             var values = g.DistinctScores();
             // Largest index lo with a matching of nu using scores >= values[lo]; values[0] always works.
             var lo = Math.Max(0, LowerBoundIndex(values, floor));
@@ -135,7 +127,7 @@ internal static class FairAssignment
                 if (cover.Size >= nu) throw new InvalidOperationException("Internal error: the cover above the threshold is not smaller than the count.");
                 return new SearchResult(nu, t, matchedCover, cover, checks, rounds);
             }
-            working.AddRange(missed);
+            g = g.With(missed);
             floor = t;
         }
     }
@@ -175,40 +167,92 @@ internal static class FairAssignment
         private readonly int[] _slotStart;
         private readonly bool[] _free;
 
-        public WorkingGraph(int n, int m, int[] residual, int[] lockedMentorOf, List<(int I, int J, long S)> pairs)
+        /// <summary>The rows given (pairs of locked mentees left out), each sorted by descending score; repeated pairs dropped.</summary>
+        public WorkingGraph(int m, int[] residual, int[] lockedMentorOf, int[] start, int[] adj, long[] score)
         {
+            var n = lockedMentorOf.Length;
             _n = n;
             _m = m;
             _cap = residual;
             _free = new bool[n];
             for (var i = 0; i < n; i++) _free[i] = lockedMentorOf[i] < 0;
-            // Sort by mentee, then score descending; drop repeated pairs.
-            var sorted = pairs.Where(p => _free[p.I]).ToArray();
-            Array.Sort(sorted, static (a, b) => a.I != b.I ? a.I.CompareTo(b.I) : a.S != b.S ? b.S.CompareTo(a.S) : a.J.CompareTo(b.J));
+            var count = 0;
+            for (var i = 0; i < n; i++) if (_free[i]) count += start[i + 1] - start[i];
+            var keys = new long[count];
+            var mentors = new int[count];
             _start = new int[n + 1];
-            var adj = new List<int>(sorted.Length);
-            var score = new List<long>(sorted.Length);
-            var seen = new int[m];
-            var degree = new int[m];
             var at = 0;
             for (var i = 0; i < n; i++)
             {
-                for (; at < sorted.Length && sorted[at].I == i; at++)
+                if (_free[i])
                 {
-                    var j = sorted[at].J;
+                    for (var e = start[i]; e < start[i + 1]; e++) { keys[at] = -score[e]; mentors[at++] = adj[e]; }
+                    Array.Sort(keys, mentors, _start[i], at - _start[i]);
+                }
+                _start[i + 1] = at;
+            }
+            // Drop repeated pairs (none are expected), keeping the first.
+            var seen = new int[m];
+            var degree = new int[m];
+            var outAt = 0;
+            var newStart = new int[n + 1];
+            for (var i = 0; i < n; i++)
+            {
+                for (var e = _start[i]; e < _start[i + 1]; e++)
+                {
+                    var j = mentors[e];
                     if (seen[j] == i + 1) continue;
                     seen[j] = i + 1;
-                    adj.Add(j);
-                    score.Add(sorted[at].S);
                     degree[j]++;
+                    mentors[outAt] = j;
+                    keys[outAt++] = -keys[e];
                 }
-                _start[i + 1] = adj.Count;
+                newStart[i + 1] = outAt;
             }
-            _adj = adj.ToArray();
-            _score = score.ToArray();
+            _start = newStart;
+            if (outAt < count)
+            {
+                Array.Resize(ref mentors, outAt);
+                Array.Resize(ref keys, outAt);
+            }
+            _adj = mentors;
+            _score = keys;
             // A mentor never holds more mentees than it has neighbours: slots sized by that.
             _slotStart = new int[m + 1];
             for (var j = 0; j < m; j++) _slotStart[j + 1] = _slotStart[j] + Math.Min(_cap[j], degree[j]);
+            _locked = lockedMentorOf;
+        }
+
+        private readonly int[] _locked;
+
+        public int PairCount => _adj.Length;
+
+        /// <summary>A graph of the given pairs (grouped by mentee with a counting sort).</summary>
+        public static WorkingGraph FromPairs(int n, int[] residual, int[] lockedMentorOf, List<(int I, int J, long S)> pairs)
+        {
+            var start = new int[n + 1];
+            foreach (var p in pairs) start[p.I + 1]++;
+            for (var i = 0; i < n; i++) start[i + 1] += start[i];
+            var fill = start[..n];
+            var adj = new int[pairs.Count];
+            var score = new long[pairs.Count];
+            foreach (var p in pairs)
+            {
+                var at = fill[p.I]++;
+                adj[at] = p.J;
+                score[at] = p.S;
+            }
+            return new WorkingGraph(residual.Length, residual, lockedMentorOf, start, adj, score);
+        }
+
+        /// <summary>This graph with more pairs.</summary>
+        public WorkingGraph With(List<(int I, int J, long S)> more)
+        {
+            var all = new List<(int I, int J, long S)>(_adj.Length + more.Count);
+            for (var i = 0; i < _n; i++)
+                for (var e = _start[i]; e < _start[i + 1]; e++) all.Add((i, _adj[e], _score[e]));
+            all.AddRange(more);
+            return FromPairs(_n, _cap, _locked, all);
         }
 
         public long[] DistinctScores()
