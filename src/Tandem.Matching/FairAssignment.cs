@@ -65,7 +65,8 @@ internal static class FairAssignment
         }
         if (free != search.FreeMatched || (free > 0 && lowest != search.Threshold))
             throw new InvalidOperationException("Internal error: the solve within the threshold did not reach the proven count or threshold.");
-        var proof = new FairnessProof(search.FreeMatched, search.Threshold, search.MatchedCover, search.AboveCover, search.Checks, search.Rounds, verified: inner.Certificate.Verified);
+        var proof = new FairnessProof(search.FreeMatched, search.Threshold, search.MatchedCover, search.AboveCover, search.Checks, search.Rounds, verified: inner.Certificate.Verified,
+            locked: locks.Count(j => j >= 0));
         return inner with { Fairness = proof };
     }
 

@@ -48,8 +48,9 @@ public sealed class PairCover
 /// </remarks>
 public sealed class FairnessProof
 {
-    internal FairnessProof(int freeMatched, long? lowestScore, PairCover matchedCover, PairCover? aboveCover, int thresholdChecks, int coverRounds, bool verified)
+    internal FairnessProof(int freeMatched, long? lowestScore, PairCover matchedCover, PairCover? aboveCover, int thresholdChecks, int coverRounds, bool verified, int locked = 0)
     {
+        Locked = locked;
         FreeMatched = freeMatched;
         LowestScore = lowestScore;
         MatchedCover = matchedCover;
@@ -58,6 +59,9 @@ public sealed class FairnessProof
         CoverRounds = coverRounds;
         Verified = verified;
     }
+
+    /// <summary>Mentees in locked pairs (fixed by the coordinator; not counted in <see cref="FreeMatched"/> or <see cref="LowestScore"/>).</summary>
+    public int Locked { get; }
 
     /// <summary>Mentees matched besides the locked ones: the most any assignment can match.</summary>
     public int FreeMatched { get; }
@@ -85,11 +89,11 @@ public sealed class FairnessProof
 
     /// <summary>The proof as one sentence for people.</summary>
     public string Statement => LowestScore is { } t
-        ? $"Proven: no assignment that matches {FreeMatched} mentees (the most possible) has a lowest pair score above {t}, and none with lowest score {t} or more has a greater total."
+        ? $"Proven: no assignment that matches {FreeMatched} mentees{(Locked > 0 ? $" besides the {Locked} locked" : "")} (the most possible) has a lowest pair score above {t}{(Locked > 0 ? " (locked pairs not counted)" : "")}, and none with lowest score {t} or more has a greater total."
         : "No mentee outside the locked pairs can be matched.";
 
     internal FairnessProof With(PairCover? matchedCover = null, PairCover? aboveCover = null, long? lowestScore = null, int? freeMatched = null) =>
-        new(freeMatched ?? FreeMatched, lowestScore ?? LowestScore, matchedCover ?? MatchedCover, aboveCover ?? AboveCover, ThresholdChecks, CoverRounds, Verified);
+        new(freeMatched ?? FreeMatched, lowestScore ?? LowestScore, matchedCover ?? MatchedCover, aboveCover ?? AboveCover, ThresholdChecks, CoverRounds, Verified, Locked);
 
     /// <summary>
     /// Checks a max-min-then-score result against an explicit problem from scratch: the assignment is

@@ -180,6 +180,8 @@ public class FairAssignmentTests
         var proof = r.Fairness!;
         Assert.Equal(3, proof.FreeMatched);
         Assert.Equal(4, proof.LowestScore); // y takes b (4), x takes a and c
+        Assert.Equal(1, proof.Locked);
+        Assert.StartsWith("Proven: no assignment that matches 3 mentees besides the 1 locked (the most possible) has a lowest pair score above 4 (locked pairs not counted)", proof.Statement);
 
         // Claiming a higher threshold.
         Assert.NotNull(FairnessProof.Check(problem, r with { Fairness = proof.With(lowestScore: 5) }));
