@@ -159,6 +159,45 @@ internal sealed class PoolFairPairs : IFairPairs
 
     public List<(int I, int J, long S)> Uncovered(long atLeast, bool[] coveredMentee, bool[] coveredMentor, int perMentee, out long total)
     {
+        // Score whichever is fewer: the rows of the mentees outside the cover, or the columns of the mentors outside it.
+        long rowsLeft = 0, columnsLeft = 0;
+        for (var i = 0; i < MenteeCount; i++) if (!coveredMentee[i] && LockedMentorOf[i] < 0) rowsLeft++;
+        foreach (var c in coveredMentor) if (!c) columnsLeft++;
+        return columnsLeft * MenteeCount < rowsLeft * _src.MentorCount
+            ? UncoveredByColumn(atLeast, coveredMentee, coveredMentor, perMentee, out total)
+            : UncoveredByRow(atLeast, coveredMentee, coveredMentor, perMentee, out total);
+    }
+
+    private bool IsForbidden(int i, int j)
+    {
+        for (var e = _forbidStart[i]; e < _forbidStart[i + 1]; e++) if (_forbidMentor[e] == j) return true;
+        return false;
+    }
+
+    private List<(int I, int J, long S)> UncoveredByColumn(long atLeast, bool[] coveredMentee, bool[] coveredMentor, int perMentee, out long total)
+    {
+        var n = MenteeCount;
+        var t = Clamp(atLeast);
+        var columns = Enumerable.Range(0, coveredMentor.Length).Where(j => !coveredMentor[j]).ToArray();
+        var results = new List<(int I, int J, long S)>[columns.Length];
+        Parallel.For(0, columns.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, () => new int[n], (c, _, col) =>
+        {
+            var j = columns[c];
+            _src.ScoreColumn(j, col);
+            var found = new List<(int I, int J, long S)>();
+            for (var i = 0; i < n; i++)
+                if (col[i] >= t && !coveredMentee[i] && LockedMentorOf[i] < 0 && !IsForbidden(i, j)) found.Add((i, j, col[i]));
+            results[c] = found;
+            return col;
+        }, _ => { });
+        var all = results.SelectMany(x => x).ToList();
+        total = all.Count;
+        // The best few per mentee, as the row scan keeps.
+        return all.GroupBy(x => x.I).SelectMany(g => g.OrderByDescending(x => x.S).Take(perMentee)).ToList();
+    }
+
+    private List<(int I, int J, long S)> UncoveredByRow(long atLeast, bool[] coveredMentee, bool[] coveredMentor, int perMentee, out long total)
+    {
         var n = MenteeCount;
         var m = _src.MentorCount;
         // Per-mentor threshold: a covered mentor can never be hit.
