@@ -40,6 +40,16 @@ public interface IPairScoreSource
     }
 }
 
+/// <summary>
+/// A score source that can score a few consecutive mentors of one mentee without scoring the whole row:
+/// the certificate check asks for the blocks its compact score cache cannot settle.
+/// </summary>
+internal interface IRangeScoreSource
+{
+    /// <summary>Writes the scores of <paramref name="mentee"/> with mentors <c>from .. from + scores.Length - 1</c>, as <see cref="IPairScoreSource.ScoreRow"/> would.</summary>
+    void ScoreRange(int mentee, int from, Span<int> scores);
+}
+
 /// <summary>Constants shared by score sources.</summary>
 public static class PairScores
 {
@@ -51,7 +61,7 @@ public static class PairScores
 }
 
 /// <summary>A dense score matrix (row per mentee) as a score source; handy for tests and dense benchmarks.</summary>
-public sealed class DenseScoreMatrix : IPairScoreSource
+public sealed class DenseScoreMatrix : IPairScoreSource, IRangeScoreSource
 {
     private readonly int[] _scores;
 
@@ -88,4 +98,7 @@ public sealed class DenseScoreMatrix : IPairScoreSource
     {
         for (var i = 0; i < MenteeCount; i++) scores[i] = _scores[(long)i * MentorCount + mentor];
     }
+
+    void IRangeScoreSource.ScoreRange(int mentee, int from, Span<int> scores) =>
+        _scores.AsSpan((int)((long)mentee * MentorCount + from), scores.Length).CopyTo(scores);
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Tandem.Matching;
 
@@ -19,7 +21,7 @@ internal sealed class PoolSolver
     private readonly int _m;
     private readonly int[] _forbidStart;
     private readonly int[] _forbidMentor;
-    private ScoreRowCache? _rowCache;
+    private ScoreBoundCache? _rowCache;
 
     public PoolSolver(PoolProblem problem, PoolSolveOptions options)
     {
@@ -255,7 +257,7 @@ internal sealed class PoolSolver
         var n = _n;
         var m = _m;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        _rowCache = ScoreRowCache.TryCreate(n, m);
+        _rowCache = _o.ExhaustiveCheck ? null : ScoreBoundCache.TryCreate(n, m);
         var (locks, lockedRows, edges, bound, bonus, pairsConsidered, threads) = BuildCandidates();
         var k = _o.CandidatesPerMentee;
         var scoringTime = clock.Elapsed;
@@ -320,6 +322,7 @@ internal sealed class PoolSolver
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
             {
                 var row = new int[m];
+                var failing = new int[(m + ScoreBoundCache.Group - 1) / ScoreBoundCache.Group / 4 + 1];
                 var found = new List<(int, int, int)>();
                 // All remembered near-violators ride along: 3 rounds instead of 4 on benchmark A.
                 var topNet = new long[Remembered];
@@ -344,7 +347,7 @@ internal sealed class PoolSolver
                         if (ok) continue;
                     }
                     scannedAny[t] = true;
-                    if (_rowCache is null || !_rowCache.TryLoad(i, row)) Row(i, row);
+                    FillRow(i, row, ui - bonus, prices, failing);
                     // Pairs already in the working graph were checked exactly; mask them out of the scan.
                     for (var e = start[i]; e < start[i + 1]; e++)
                         if (row[adj[e]] != PairScores.Forbidden) { row[adj[e]] = PairScores.Forbidden; count++; }
@@ -398,32 +401,50 @@ internal sealed class PoolSolver
     }
 
     /// <summary>
-    /// The first pass's score rows kept as one byte per pair (offset from the row's lowest score; 255:
-    /// forbidden), so that the first certificate check, which looks at nearly every row, reads them back
-    /// instead of scoring 10^8 pairs again. Only for pools up to <see cref="Budget"/> pairs; a row whose
-    /// scores spread over more than 254 is not kept and is scored again.
+    /// The first pass's score rows kept as four bits per pair, so that certificate checks, which look at
+    /// nearly every row of a tight pool, read them back instead of scoring every pair again. Level 0 marks a
+    /// forbidden pair; levels 1-15 cut the row's allowed scores into bands of equal width 2^shift from its
+    /// lowest score. With width 1 (scores spreading over fewer than 15 values, as in benchmarks A and E) the
+    /// levels are the scores themselves. Otherwise a level gives an upper bound on the score: pairs whose
+    /// bound is <see cref="NearMargin"/> or more away from violating the duals are settled, and the groups of
+    /// <see cref="Group"/> mentors holding a pair that is not are scored again. Memory is half a byte per
+    /// pair (50 MB for A, 1 GB for E), so the cost grows with the number of pairs, with no step where the
+    /// cache switches off below <see cref="Budget"/>.
     /// </summary>
-    private sealed class ScoreRowCache
+    private sealed class ScoreBoundCache
     {
-        /// <summary>Largest cache, in bytes (one per pair): benchmark A's 10^8 pairs fit.</summary>
-        public const long Budget = 1L << 27;
+        /// <summary>Mentors per stored group: eight levels of four bits in one <see cref="uint"/>.</summary>
+        public const int Group = 8;
 
-        private const byte ForbiddenByte = 255;
-        private const int NotKept = int.MinValue;
-        private readonly byte[] _bytes;
+        /// <summary>Largest cache in bytes (2.1 x 10^9 pairs; E's 2 x 10^9 fit); larger pools score their rows again.</summary>
+        public const long Budget = 1L << 30;
+
+        /// <summary>Rows whose scores spread wider than 15 x 2^20 are not kept (their bounds would be useless).</summary>
+        private const int MaxShift = 20;
+
+        private const byte NotKept = 255;
+        private readonly uint[] _codes;
         private readonly int[] _lowest;
+        private readonly byte[] _shift;
         private readonly int _m;
+        private readonly int _groups;
 
-        private ScoreRowCache(int n, int m)
+        private ScoreBoundCache(int n, int m)
         {
             _m = m;
-            _bytes = GC.AllocateUninitializedArray<byte>(n * m);
+            _groups = (m + Group - 1) / Group;
+            _codes = GC.AllocateUninitializedArray<uint>(n * _groups);
             _lowest = new int[n];
-            Array.Fill(_lowest, NotKept); // rows never stored (locked mentees) are scored again if ever asked for
+            _shift = new byte[n];
+            Array.Fill(_shift, NotKept); // rows never stored (locked mentees) are scored again if ever asked for
         }
 
-        public static ScoreRowCache? TryCreate(int n, int m) =>
-            n > 0 && m > 0 && (long)n * m <= Budget ? new ScoreRowCache(n, m) : null;
+        public static ScoreBoundCache? TryCreate(int n, int m)
+        {
+            if (n <= 0 || m <= 0) return null;
+            var groups = ((long)m + Group - 1) / Group;
+            return n * groups * sizeof(uint) <= Budget && n * groups <= Array.MaxLength ? new ScoreBoundCache(n, m) : null;
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Store(int i, int[] row)
@@ -452,63 +473,126 @@ internal sealed class PoolSolver
                 if (s > hi) hi = s;
             }
             if (lo == int.MaxValue) lo = hi = 0;
-            if ((long)hi - lo >= ForbiddenByte) { _lowest[i] = NotKept; return; }
+            var shift = 0;
+            while ((((long)hi - lo) >> shift) > 14) shift++;
+            if (shift > MaxShift) { _shift[i] = NotKept; return; }
             _lowest[i] = lo;
-            var dest = _bytes.AsSpan(i * m, m);
-            var j = 0;
-            if (Vector.IsHardwareAccelerated)
+            _shift[i] = (byte)shift;
+            var dest = _codes.AsSpan(i * _groups, _groups);
+            var g = 0;
+            if (Avx2.IsSupported)
             {
-                var width = Vector<int>.Count;
-                var forbidden = new Vector<int>(PairScores.Forbidden);
-                var low = new Vector<int>(lo);
-                var marker = new Vector<int>(ForbiddenByte);
-                for (; j <= m - 4 * width; j += 4 * width)
+                var forbidden = Vector256.Create(PairScores.Forbidden);
+                var low = Vector256.Create(lo - (1 << shift)); // level = ((s - lo) >> shift) + 1
+                var lanes = Vector256.Create(0u, 4, 8, 12, 16, 20, 24, 28);
+                for (; g < m / Group; g++)
                 {
-                    Vector<uint> Offsets(int at)
-                    {
-                        var r = new Vector<int>(row, at);
-                        return Vector.AsVectorUInt32(Vector.ConditionalSelect(Vector.Equals(r, forbidden), marker, r - low));
-                    }
-                    var a = Vector.Narrow(Offsets(j), Offsets(j + width));
-                    var b = Vector.Narrow(Offsets(j + 2 * width), Offsets(j + 3 * width));
-                    Vector.Narrow(a, b).CopyTo(dest[j..]);
+                    var r = Vector256.LoadUnsafe(ref row[0], (nuint)(g * Group));
+                    var level = Vector256.AndNot(Vector256.ShiftRightLogical(r - low, shift), Vector256.Equals(r, forbidden));
+                    dest[g] = Vector256.Sum(Avx2.ShiftLeftLogicalVariable(level.AsUInt32(), lanes));
                 }
             }
-            for (; j < m; j++) dest[j] = row[j] == PairScores.Forbidden ? ForbiddenByte : (byte)(row[j] - lo);
+            for (; g < _groups; g++)
+            {
+                var code = 0u;
+                for (var c = 0; c < Group && g * Group + c < m; c++)
+                {
+                    var s = row[g * Group + c];
+                    if (s != PairScores.Forbidden) code |= (uint)(((s - lo) >> shift) + 1) << (4 * c);
+                }
+                dest[g] = code;
+            }
         }
 
+        /// <summary>
+        /// Fills <paramref name="row"/> from the cache: <see cref="PairScores.Forbidden"/> for forbidden
+        /// pairs, otherwise the score or, in rows kept with bands wider than 1, an upper bound on it. In the
+        /// latter case lists the groups holding a pair whose bound is too high to settle it:
+        /// <c>bound - (v_j - prices.Base) &gt; limit</c>. Returns the number of such groups (0 when the row
+        /// is exact), or -1 when the row is not kept or more than <c>failing.Length</c> groups are in doubt.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public bool TryLoad(int i, int[] row)
+        public int Bounds(int i, int[] row, RowPrices? prices, long limit, int[] failing)
         {
+            var shift = _shift[i];
+            if (shift == NotKept) return -1;
+            var exact = shift == 0;
+            if (!exact && (prices is null || limit < int.MinValue)) return -1;
+            var lim32 = (int)Math.Clamp(limit, int.MinValue, int.MaxValue);
             var lo = _lowest[i];
-            if (lo == NotKept) return false;
             var m = _m;
-            var src = _bytes.AsSpan(i * m, m);
-            var j = 0;
-            if (Vector.IsHardwareAccelerated)
+            var src = _codes.AsSpan(i * _groups, _groups);
+            var offsets = prices?.Offsets;
+            var most = failing.Length;
+            var count = 0;
+            var g = 0;
+            if (Avx2.IsSupported)
             {
-                var width = Vector<int>.Count;
-                var forbidden = new Vector<int>(PairScores.Forbidden);
-                var low = new Vector<int>(lo);
-                var marker = new Vector<int>(ForbiddenByte);
-                for (; j <= m - 4 * width; j += 4 * width)
+                var lanes = Vector256.Create(0u, 4, 8, 12, 16, 20, 24, 28);
+                var fifteen = Vector256.Create(15u);
+                var forbidden = Vector256.Create(PairScores.Forbidden);
+                var top = Vector256.Create(lo - 1); // bound = lo + (level << shift) - 1
+                var lim = Vector256.Create(lim32);
+                for (; g < m / Group; g++)
                 {
-                    Vector.Widen(new Vector<byte>(src[j..]), out var a, out var b);
-                    Vector.Widen(a, out var a0, out var a1);
-                    Vector.Widen(b, out var b0, out var b1);
-                    void Put(Vector<uint> x, int at)
+                    var level = Vector256.BitwiseAnd(Avx2.ShiftRightLogicalVariable(Vector256.Create(src[g]), lanes), fifteen).AsInt32();
+                    var none = Vector256.Equals(level, Vector256<int>.Zero);
+                    var bound = top + Vector256.ShiftLeft(level, shift);
+                    Vector256.ConditionalSelect(none, forbidden, bound).StoreUnsafe(ref row[0], (nuint)(g * Group));
+                    if (exact) continue;
+                    var net = Vector256.ConditionalSelect(none, forbidden, bound - Vector256.LoadUnsafe(ref offsets![0], (nuint)(g * Group)));
+                    if (Vector256.GreaterThanAny(net, lim))
                     {
-                        var offset = Vector.AsVectorInt32(x);
-                        Vector.ConditionalSelect(Vector.Equals(offset, marker), forbidden, offset + low).CopyTo(row, at);
+                        if (count == most) return -1;
+                        failing[count++] = g;
                     }
-                    Put(a0, j);
-                    Put(a1, j + width);
-                    Put(b0, j + 2 * width);
-                    Put(b1, j + 3 * width);
                 }
             }
-            for (; j < m; j++) row[j] = src[j] == ForbiddenByte ? PairScores.Forbidden : lo + src[j];
-            return true;
+            for (; g < _groups; g++)
+            {
+                var code = src[g];
+                var fails = false;
+                for (var c = 0; c < Group && g * Group + c < m; c++)
+                {
+                    var j = g * Group + c;
+                    var level = (int)((code >> (4 * c)) & 15);
+                    if (level == 0) { row[j] = PairScores.Forbidden; continue; }
+                    var bound = lo + (level << shift) - 1;
+                    row[j] = bound;
+                    if (!exact && (long)bound - offsets![j] > limit) fails = true;
+                }
+                if (fails)
+                {
+                    if (count == most) return -1;
+                    failing[count++] = g;
+                }
+            }
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Row <paramref name="i"/> for the certificate check: exact scores wherever a pair could come within
+    /// <see cref="NearMargin"/> of violating the duals (<c>score - v_j &gt; slack - NearMargin</c>, with
+    /// <paramref name="slack"/> = <c>u_i - bonus</c>), from the score cache or scored again, and elsewhere
+    /// upper bounds from the cache, which can neither violate the duals nor come near. Without the cache,
+    /// or when too many groups are in doubt, the whole row is scored.
+    /// </summary>
+    private void FillRow(int i, int[] row, long slack, RowPrices? prices, int[] failing)
+    {
+        if (_rowCache is null) { Row(i, row); return; }
+        // score + bonus > u_i + v_j - NearMargin  <=>  score - (v_j - Base) > (u_i - bonus) + Base - NearMargin
+        var limit = prices is null ? long.MinValue : slack + prices.Base - NearMargin;
+        var count = _rowCache.Bounds(i, row, prices, limit, failing);
+        if (count < 0 || (count > 0 && _src is not IRangeScoreSource)) { Row(i, row); return; }
+        var ranges = (IRangeScoreSource)_src;
+        for (var c = 0; c < count; c++)
+        {
+            var from = failing[c] * ScoreBoundCache.Group;
+            var to = Math.Min(_m, from + ScoreBoundCache.Group);
+            ranges.ScoreRange(i, from, row.AsSpan(from, to - from));
+            for (var e = _forbidStart[i]; e < _forbidStart[i + 1]; e++)
+                if (_forbidMentor[e] >= from && _forbidMentor[e] < to) row[_forbidMentor[e]] = PairScores.Forbidden;
         }
     }
 

@@ -66,6 +66,21 @@ internal sealed class FeatureKernel
         }
     }
 
+    /// <summary>Scores of mentors <c>from .. from + row.Length - 1</c> (any range; whole blocks are scored and cut).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ScoreRange(int mentee, int from, Span<int> row)
+    {
+        Span<int> block = stackalloc int[Block];
+        var to = from + row.Length;
+        for (var b = from / Block * Block; b < to; b += Block)
+        {
+            Vector256.Narrow(Lanes(mentee, b), Lanes(mentee, b + 4)).CopyTo(block);
+            var lo = Math.Max(b, from);
+            var hi = Math.Min(b + Block, to);
+            block[(lo - b)..(hi - b)].CopyTo(row[(lo - from)..]);
+        }
+    }
+
     /// <summary>Scores of four consecutive mentors (int.MinValue when forbidden), as 64-bit lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Vector256<long> Lanes(int mentee, int j)

@@ -8,7 +8,7 @@ namespace Tandem.Matching;
 /// Value sets and the 168 weekly hour slots are packed into 64-bit words, so counting what two
 /// people have in common is an AND and a population count per word.
 /// </summary>
-public sealed class FeatureScorer : IPairScoreSource
+public sealed class FeatureScorer : IPairScoreSource, IRangeScoreSource
 {
     /// <summary>Largest possible score magnitude (sum over criteria of |weight| x largest count).</summary>
     public const int MaxScoreMagnitude = 1 << 24;
@@ -303,6 +303,16 @@ public sealed class FeatureScorer : IPairScoreSource
             }
         }
         for (var j = 0; j < row.Length; j++) if (row[j] < ViolatedBelow) row[j] = PairScores.Forbidden;
+    }
+
+    void IRangeScoreSource.ScoreRange(int mentee, int from, Span<int> scores)
+    {
+        if (UseKernel && _kernel is not null)
+        {
+            _kernel.ScoreRange(mentee, from, scores);
+            return;
+        }
+        for (var k = 0; k < scores.Length; k++) scores[k] = PairScore(mentee, from + k);
     }
 
     /// <inheritdoc />
