@@ -584,8 +584,8 @@ internal sealed class PoolSolver
         // score + bonus > u_i + v_j - NearMargin  <=>  score - (v_j - Base) > (u_i - bonus) + Base - NearMargin
         var limit = prices is null ? long.MinValue : slack + prices.Base - NearMargin;
         var count = _rowCache.Bounds(i, row, prices, limit, failing);
-        if (count < 0 || (count > 0 && _src is not IRangeScoreSource)) { Row(i, row); return; }
-        var ranges = (IRangeScoreSource)_src;
+        if (count == 0) return;
+        if (count < 0 || _src is not IRangeScoreSource ranges) { Row(i, row); return; }
         for (var c = 0; c < count; c++)
         {
             var from = failing[c] * ScoreBoundCache.Group;

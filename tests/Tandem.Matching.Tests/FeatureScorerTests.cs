@@ -130,6 +130,24 @@ public class FeatureScorerTests
                 scorer.UseKernel = true;
                 Assert.Equal(scalar, row);
             }
+            // Scoring a range of mentors (the certificate check's groups of 8) agrees with the row, both ways.
+            var ranges = (IRangeScoreSource)scorer;
+            for (var i = 0; i < t.mentees.Length; i++)
+            {
+                scorer.ScoreRow(i, row);
+                foreach (var kernel in new[] { true, false })
+                {
+                    scorer.UseKernel = kernel;
+                    for (var from = 0; from < row.Length; from++)
+                        for (var to = from + 1; to <= row.Length; to += 3)
+                        {
+                            var part = new int[to - from];
+                            ranges.ScoreRange(i, from, part);
+                            Assert.Equal(row[from..to], part);
+                        }
+                }
+                scorer.UseKernel = true;
+            }
             var col = new int[t.mentees.Length];
             for (var j = 0; j < t.mentors.Length; j++)
             {
