@@ -5,12 +5,26 @@ using Tandem.Matching;
 
 // dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E|G [--ortools] [--exhaustive] [--k 6] [--kk 0] [--trace] [--fair]
 //   --fair: A and E with the max-min-then-score objective (raise the worst-off first), then its proof checked again from scratch
+// dotnet run -c Release --project bench/Tandem.Bench -- dense-gen C.i32     (benchmark C's matrix for bench/dense/lapjv.py)
 // dotnet run -c Release --project bench/Tandem.Bench -- explicit-gen F.json F.txt     (instance F, issue 14)
 // dotnet run -c Release --project bench/Tandem.Bench -- ortools-solve F.json [OUT.json]
 // dotnet run -c Release --project bench/Tandem.Bench -- [BenchmarkDotNet arguments, e.g. --filter *]
 if (args.Length == 3 && args[0] == "explicit-gen")
 {
     ExplicitInstance.Write(args[1], args[2]);
+    return 0;
+}
+if (args.Length == 2 && args[0] == "dense-gen")
+{
+    // Benchmark C's matrix as raw little-endian int32, row-major, for bench/dense/lapjv.py (scipy).
+    var matrix = Workloads.Dense(4000);
+    using var file = File.Create(args[1]);
+    var row = new int[matrix.MentorCount];
+    for (var i = 0; i < matrix.MenteeCount; i++)
+    {
+        matrix.ScoreRow(i, row);
+        file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan()));
+    }
     return 0;
 }
 if (args.Length == 2 && args[0] == "explicit-json") return ExplicitInstance.JsonPhases(args[1]);
