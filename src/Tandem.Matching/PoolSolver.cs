@@ -175,6 +175,7 @@ internal sealed class PoolSolver
                     if (vMax[c] != PairScores.Forbidden) smax = Math.Max(smax, vMax[c]);
                 }
 
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)]
                 void Consider(int j)
                 {
                     var s = row[j];
@@ -627,6 +628,7 @@ internal sealed class PoolSolver
         var minPos = 0;
         var rest = long.MinValue;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Consider(int j, int s, long net)
         {
             if (kept < Remembered)
@@ -756,6 +758,7 @@ internal sealed class PoolSolver
         return (newStart, adj, w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MinPos(long[] keys, int k)
     {
         var p = 0;
@@ -763,6 +766,7 @@ internal sealed class PoolSolver
         return p;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UpdateMentorMin(long[] mk, long baseAt, int kk, int j, int[] thr, long[] minKey, int[] minPos)
     {
         var p = 0;
@@ -772,6 +776,7 @@ internal sealed class PoolSolver
         thr[j] = (int)(minKey[j] >> 32);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int RowMax(int[] row)
     {
         var best = new Vector<int>(int.MinValue);

@@ -160,6 +160,7 @@ internal sealed class SparseAssignmentSolver
     }
 
     /// <summary>Places (or drops) every waiting mentee: in phases, or one search each for <see cref="SingleSearches"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Place(List<int> roots)
     {
         if (SingleSearches) foreach (var r in roots) Augment(r);
@@ -224,6 +225,7 @@ internal sealed class SparseAssignmentSolver
         else RunPricePhases(dirty);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Unassign(int i)
     {
         var j = _mentorOf[i];
@@ -235,6 +237,7 @@ internal sealed class SparseAssignmentSolver
         _mentorOf[i] = -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BuildColumns()
     {
         if (_colStart is not null) return;
@@ -278,6 +281,7 @@ internal sealed class SparseAssignmentSolver
         var terminalMentee = -1;
         long dStar;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void AddMentor(int j, long d)
         {
             _mentorInTree![j] = gen;
@@ -365,6 +369,7 @@ internal sealed class SparseAssignmentSolver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Assign(int i, int j)
     {
         var slot = _slotStart[j] + _count[j]++;
@@ -456,6 +461,7 @@ internal sealed class SparseAssignmentSolver
     /// <see cref="LowerPrice"/>) on the waiting roots while they cost less per root than the last phase did and until
     /// they have spent as much as that phase, so neither way costs much more than the other.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void HandOver(List<int> roots, int settled, long workBefore, ref int poorPhases, bool menteeSide)
     {
         poorPhases = settled * PoorPhaseShare < roots.Count + settled ? poorPhases + 1 : 0;
@@ -527,6 +533,7 @@ internal sealed class SparseAssignmentSolver
             _queue.Clear();
             var dStar = Infinity;
 
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             void AddMentor(int j, long d, ref long dStar)
             {
                 _mentorInTree![j] = gen;
@@ -600,6 +607,7 @@ internal sealed class SparseAssignmentSolver
     /// edges: a mentee not its own, then that mentee's mentor, until an unmatched mentee or a mentor whose
     /// dual is 0; applies the path (each mentee on it moves one mentor towards the root).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FillTight(int root, int gen, int[] mentorVisit, int[] menteeVisit, int[] stMentor, int[] stCursor, int[] stMentee)
     {
         if (mentorVisit[root] == gen) return false;
@@ -745,6 +753,7 @@ internal sealed class SparseAssignmentSolver
     }
 
     /// <summary>Moves each mentee on the search stack to the mentor chosen at its level; the last one to <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyPath(int depth, int target, int gen)
     {
         var stMentee = _stackMentee!;
@@ -905,6 +914,7 @@ internal sealed class SparseAssignmentSolver
             _far.Clear();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Push(long key, int node)
         {
             if (key < _cur) key = _cur; // cannot happen with consistent reduced costs; keeps the ring sound
@@ -955,6 +965,7 @@ internal sealed class SparseAssignmentSolver
         }
 
         /// <summary>Removes the entry last returned by <see cref="TryPeek"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Pop()
         {
             if (_peekFromFar) { _far.Pop(); return; }
