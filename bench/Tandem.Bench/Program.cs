@@ -179,6 +179,6 @@ internal static class WholeRun
     private static void Report(string when)
     {
         using var p = Process.GetCurrentProcess();
-        Console.WriteLine($"  [{when}] peak working set {p.PeakWorkingSet64 / (1024 * 1024):N0} MB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024):N0} MB");
+        Console.WriteLine($"  [{when}] peak working set {p.PeakWorkingSet64 / (1024 * 1024):N0} MB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024):N0} MB, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
     }
 }

@@ -111,6 +111,7 @@ internal sealed class PoolSolver
         var mentorMentees = new int[threads][];
         var mentorFill = new int[threads][];
 
+        var passClock = System.Diagnostics.Stopwatch.StartNew();
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
         {
             var row = new int[m];
@@ -225,6 +226,7 @@ internal sealed class PoolSolver
             mentorKeys[t] = mk; mentorMentees[t] = mm; mentorFill[t] = mf;
         });
 
+        Trace?.Invoke($"pass one: {passClock.Elapsed.TotalMilliseconds:F0} ms");
         long sMin = long.MaxValue, sMax = long.MinValue, pairsConsidered = 0;
         for (var t = 0; t < threads; t++) { sMin = Math.Min(sMin, chunkMin[t]); sMax = Math.Max(sMax, chunkMax[t]); pairsConsidered += chunkAllowed[t]; }
         foreach (var (i, r) in lockedRows)
@@ -244,6 +246,7 @@ internal sealed class PoolSolver
                 }
         mentorKeys = null!; mentorMentees = null!;
 
+        Trace?.Invoke($"working graph built: {passClock.Elapsed.TotalMilliseconds:F0} ms after the pass began");
         return new Candidates(locks, lockedRows, edges, bound, bonus, pairsConsidered, threads);
     }
 
