@@ -160,21 +160,23 @@ internal sealed class PoolSolver
                         vThr = new Vector<int>(thr);
                     }
                 }
+                int rowLo = int.MaxValue, rowHi = int.MinValue; // the row's allowed scores, for the cache
                 for (var j = j0; j < m; j++)
                 {
                     var s = row[j];
                     if (s == PairScores.Forbidden) continue;
                     allowed++;
-                    if (s < smin) smin = s;
-                    if (s > smax) smax = s;
+                    if (s < rowLo) rowLo = s;
+                    if (s > rowHi) rowHi = s;
                     Consider(j);
                 }
                 for (var c = 0; c < width; c++)
                 {
                     allowed += vAllowed[c];
-                    if (vMin[c] != int.MaxValue) smin = Math.Min(smin, vMin[c]);
-                    if (vMax[c] != PairScores.Forbidden) smax = Math.Max(smax, vMax[c]);
+                    rowLo = Math.Min(rowLo, vMin[c]);
+                    rowHi = Math.Max(rowHi, vMax[c]); // forbidden is int.MinValue: never above an allowed score
                 }
+                if (rowLo != int.MaxValue) { smin = Math.Min(smin, rowLo); smax = Math.Max(smax, rowHi); }
 
                 [MethodImpl(MethodImplOptions.AggressiveOptimization)]
                 void Consider(int j)
@@ -211,7 +213,7 @@ internal sealed class PoolSolver
                         }
                     }
                 }
-                _rowCache?.Store(i, row);
+                _rowCache?.Store(i, row, rowLo, rowHi);
                 var at = (long)i * k;
                 for (var c = 0; c < cnt; c++)
                 {
@@ -450,32 +452,11 @@ internal sealed class PoolSolver
             return n * groups * sizeof(uint) <= Budget && n * groups <= Array.MaxLength ? new ScoreBoundCache(n, m) : null;
         }
 
+        /// <summary>Keeps row <paramref name="i"/>, whose allowed scores lie in <paramref name="lo"/>..<paramref name="hi"/> (<c>int.MaxValue</c>, <c>int.MinValue</c>: none allowed).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Store(int i, int[] row)
+        public void Store(int i, int[] row, int lo, int hi)
         {
             var m = _m;
-            int lo = int.MaxValue, hi = int.MinValue;
-            var k = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                var forbidden = new Vector<int>(PairScores.Forbidden);
-                var vLo = new Vector<int>(int.MaxValue);
-                var vHi = new Vector<int>(int.MinValue);
-                for (; k <= m - Vector<int>.Count; k += Vector<int>.Count)
-                {
-                    var r = new Vector<int>(row, k);
-                    vLo = Vector.Min(vLo, Vector.ConditionalSelect(Vector.Equals(r, forbidden), new Vector<int>(int.MaxValue), r));
-                    vHi = Vector.Max(vHi, r); // forbidden is int.MinValue: never the maximum of anything allowed
-                }
-                for (var c = 0; c < Vector<int>.Count; c++) { lo = Math.Min(lo, vLo[c]); hi = Math.Max(hi, vHi[c]); }
-            }
-            for (; k < m; k++)
-            {
-                var s = row[k];
-                if (s == PairScores.Forbidden) continue;
-                if (s < lo) lo = s;
-                if (s > hi) hi = s;
-            }
             if (lo == int.MaxValue) lo = hi = 0;
             var shift = 0;
             while ((((long)hi - lo) >> shift) > 14) shift++;
