@@ -69,6 +69,42 @@ public static class TandemCli
         return command;
     }
 
+    private static Command ScaleCommand()
+    {
+        var mentees = new Option<int>("--mentees") { Description = "How many approved mentees.", Required = true };
+        var mentors = new Option<int>("--mentors") { Description = "How many approved mentors (capacity 1 to 4 each).", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the answers' random generator (the same seed gives the same answers).", DefaultValueFactory = _ => 14 };
+        var scale = new Command("scale", "Create a program in matching with the given numbers of approved mentees and mentors whose answers look like real ones, and print a coordinator login.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        scale.Options.Add(mentees);
+        scale.Options.Add(mentors);
+        scale.Options.Add(seed);
+        scale.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var request = new ScaleRequest(parse.GetValue(mentees), parse.GetValue(mentors), parse.GetValue(seed));
+            if (request.Mentees < 0 || request.Mentors < 0 || request.Mentees + request.Mentors is 0 or > SeedScale.MaxPeople)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"Ask for between 1 and {SeedScale.MaxPeople:N0} people in all (--mentees and --mentors, 0 or more each).");
+                return 2;
+            }
+            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
+            var options = app.Services.GetRequiredService<DatabaseOptions>();
+            if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
+            {
+                await DatabaseSetup.MigrateAsync(app.Services, ct);
+            }
+            await using var scope = app.Services.CreateAsyncScope();
+            var result = await scope.ServiceProvider.GetRequiredService<SeedScale>().RunAsync(request, output, ct);
+            result.Print(output, $"A program with {request.Mentees:N0} mentees and {request.Mentors:N0} mentors is ready for matching.",
+                $"(The password is shown once. Run matching on /programs/{result.ProgramId}/matching or with `tandem match --program {result.ProgramId}`.)");
+            return 0;
+        });
+        return scale;
+    }
+
     private static Command SeedCommand()
     {
         var reset = new Option<bool>("--reset-passwords") { Description = "Give the demo accounts new passwords and print them (creating the demo when there is none)." };
@@ -102,6 +138,7 @@ public static class TandemCli
         });
         var command = new Command("seed", "Fill the database with data.");
         command.Subcommands.Add(demo);
+        command.Subcommands.Add(ScaleCommand());
         return command;
     }
 }

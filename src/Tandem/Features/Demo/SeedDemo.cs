@@ -21,14 +21,16 @@ public sealed record DemoLogins(IReadOnlyList<DemoLogin> Logins, Guid Organisati
 {
     public DemoLogin For(string role) => Logins.Single(l => l.Role == role);
 
-    public void Print(TextWriter output)
+    public void Print(TextWriter output, string heading = "Tandem demo data is ready.",
+        string footer = "(These passwords are shown once; `tandem seed demo --reset-passwords` prints new ones.)")
     {
-        output.WriteLine("Tandem demo data is ready. Sign in with:");
+        output.WriteLine($"{heading} Sign in with:");
         foreach (var login in Logins)
         {
             output.WriteLine($"  {login.Role,-13} {login.Email,-34} {login.Password}");
         }
-        output.WriteLine("(These passwords are shown once; `tandem seed demo --reset-passwords` prints new ones.)");
+        output.WriteLine($"  {"Program",-13} {ProgramId}");
+        output.WriteLine(footer);
     }
 }
 
@@ -317,5 +319,5 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
 
 public static class DemoSetup
 {
-    public static IServiceCollection AddTandemDemo(this IServiceCollection services) => services.AddScoped<SeedDemo>();
+    public static IServiceCollection AddTandemDemo(this IServiceCollection services) => services.AddScoped<SeedDemo>().AddScoped<SeedScale>();
 }

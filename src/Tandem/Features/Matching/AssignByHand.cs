@@ -13,7 +13,7 @@ namespace Tandem.Features.Matching;
 /// </summary>
 public sealed class AssignByHand(TandemDb db, MatchingAccess access, MatchingPool pools, AddMatchRule addRule, RunPoolMatching run)
 {
-    public async Task<Outcome<MatchRun>> RunAsync(Actor actor, Guid programId, AssignRequest request, CancellationToken ct = default)
+    public async Task<Outcome<RunRequested>> RunAsync(Actor actor, Guid programId, AssignRequest request, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, programId, ct);
         if (found.Failure is { } failure)
@@ -45,6 +45,6 @@ public sealed class AssignByHand(TandemDb db, MatchingAccess access, MatchingPoo
         {
             return new Conflict("This pair was changed by someone else at the same moment; reload and try again.");
         }
-        return await run.RunForAsync(actor, program, pool with { Rules = await pools.RulesAsync(programId, ct) }, ct);
+        return await run.RequestForAsync(actor, program, MatchingRunReason.Assign, ct);
     }
 }

@@ -35,9 +35,57 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         return await ViewAsync(found.Value!, draft, rules, null, PageRequest.Clamp(page, pageSize, MaxPageSize), ct);
     }
 
-    /// <summary>The first page of the draft a run has just stored, from what the run holds (no access check or draft read again).</summary>
-    public Task<MatchDraftView> ViewAsync(MatchRun run, CancellationToken ct = default) =>
-        ViewAsync(run.Program, run.Draft, run.Rules, run.Draft.Proposals.Count, PageRequest.Clamp(1, DefaultPageSize, MaxPageSize), ct);
+    /// <summary>A page of the people a draft leaves without a match, in the order the run listed them.</summary>
+    public async Task<Outcome<Paged<UnmatchedPerson>>> UnmatchedAsync(Actor actor, Guid programId, Guid draftId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        if (!await db.Set<MatchDraft>().AnyAsync(d => d.Id == draftId && d.ProgramId == programId, ct))
+        {
+            return new NotFound("No such draft in this program.");
+        }
+        var paging = PageRequest.Clamp(page, pageSize, MaxPageSize);
+        return await UnmatchedPageAsync(draftId, paging, ct);
+    }
+
+    /// <summary>The certificate that proves a draft optimal; 404 for a draft without one (peer drafts, drafts not proven).</summary>
+    public async Task<Outcome<MatchCertificateView>> CertificateAsync(Actor actor, Guid programId, Guid draftId, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var draft = await db.Set<MatchDraft>().AsNoTracking().SingleOrDefaultAsync(d => d.Id == draftId && d.ProgramId == programId, ct);
+        if (draft is null)
+        {
+            return new NotFound("No such draft in this program.");
+        }
+        var certificate = await db.Set<MatchDraftCertificate>().AsNoTracking().SingleOrDefaultAsync(c => c.DraftId == draftId, ct);
+        if (certificate is null)
+        {
+            return new NotFound("This draft has no certificate: " + Proof(draft).Statement);
+        }
+        var duals = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, Dictionary<Guid, long>>>(certificate.DualsJson) ?? [];
+        return new MatchCertificateView(draftId, draft.ProvenOptimal, certificate.CardinalityBonus, certificate.PrimalWeight, certificate.DualObjective,
+            certificate.PairsChecked, duals.GetValueOrDefault("mentees") ?? [], duals.GetValueOrDefault("mentors") ?? [], Proof(draft).Statement);
+    }
+
+    /// <summary>What the draft's proof says, in a sentence a coordinator can read.</summary>
+    public static DraftProof Proof(MatchDraft draft) => new(draft.ProvenOptimal, draft.TotalScore, draft.ProvenOptimal
+        ? $"Proven optimal: no other way of pairing this pool under the same setup, locks and prohibitions matches more mentees, or as many with a total score above {draft.TotalScore:N0}. The engine checked a certificate against every allowed pair."
+        : "Not proven optimal: the engine gives a checked certificate for mentor–mentee matching; peer pairs and study groups are its best result without one.");
+
+    private async Task<Paged<UnmatchedPerson>> UnmatchedPageAsync(Guid draftId, PageRequest paging, CancellationToken ct)
+    {
+        var entries = db.Set<UnmatchedEntry>().AsNoTracking().Where(e => e.DraftId == draftId);
+        var total = await entries.CountAsync(ct);
+        var rows = await entries.OrderBy(e => e.Position).Page(paging).ToListAsync(ct);
+        return paging.Of(rows.Select(r => r.ToPerson()).ToList(), total);
+    }
 
     private async Task<MatchDraftView> ViewAsync(MentorshipProgram program, MatchDraft draft, IReadOnlyList<MatchRule> rules, int? proposalCount,
         PageRequest paging, CancellationToken ct)
@@ -46,7 +94,8 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         var proposals = db.Set<MatchProposal>().AsNoTracking().Where(p => p.DraftId == draft.Id);
         var total = proposalCount ?? await proposals.CountAsync(ct);
         var pageRows = await proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Page(paging).ToListAsync(ct);
-        var comparison = draft.PreviousDraftId is { } previousId ? await CompareAsync(db, draft, previousId, program.Pairing == PairingModel.PeerToPeer, ct) : null;
+        var unmatched = await db.Set<UnmatchedEntry>().AsNoTracking().Where(e => e.DraftId == draft.Id)
+            .OrderBy(e => e.Position).Take(DefaultPageSize).ToListAsync(ct);
 
         var ids = pageRows.SelectMany(p => new[] { p.FirstEnrolmentId, p.SecondEnrolmentId })
             .Concat(rules.SelectMany(r => new[] { r.FirstEnrolmentId, r.SecondEnrolmentId }))
@@ -59,78 +108,6 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         return new MatchDraftView(draft.Id, programId, program.Name, program.Pairing, draft.Number, draft.Status, draft.CreatedAt,
             draft.StartsOn, draft.PublishedAt, draft.Criteria(),
             new DraftFigures(draft.Matched, draft.Unmatched, draft.AverageScore, draft.PairsSharingFreeTime, total),
-            paging.Of(view, total), draft.UnmatchedPeople(), ruleViews, comparison);
-    }
-
-    /// <summary>Per person: the same partners (kept), other partners (changed), matched only now (new), matched only before (dropped).</summary>
-    internal static async Task<DraftComparison?> CompareAsync(TandemDb db, MatchDraft draft, Guid previousId, bool peer, CancellationToken ct)
-    {
-        var previous = await db.Set<MatchDraft>().AsNoTracking().Where(d => d.Id == previousId).Select(d => (int?)d.Number).SingleOrDefaultAsync(ct);
-        if (previous is null)
-        {
-            return null;
-        }
-        var rows = await db.Set<MatchProposal>().AsNoTracking()
-            .Where(p => p.DraftId == draft.Id || p.DraftId == previousId)
-            .Select(p => new { p.DraftId, p.FirstEnrolmentId, p.SecondEnrolmentId })
-            .ToListAsync(ct);
-        Dictionary<Guid, HashSet<Guid>> Partners(Guid draftId)
-        {
-            var map = new Dictionary<Guid, HashSet<Guid>>();
-            foreach (var r in rows.Where(r => r.DraftId == draftId))
-            {
-                // Mentors are compared through their mentees; peers both ways.
-                Add(map, r.SecondEnrolmentId, r.FirstEnrolmentId);
-                if (peer)
-                {
-                    Add(map, r.FirstEnrolmentId, r.SecondEnrolmentId);
-                }
-            }
-            return map;
-        }
-        var now = Partners(draft.Id);
-        var before = Partners(previousId);
-        var everyone = now.Keys.Union(before.Keys).ToList();
-        var people = await People.LoadAsync(db, everyone.Concat(now.Values.SelectMany(v => v)).Concat(before.Values.SelectMany(v => v)).ToHashSet(), ct);
-        var changes = new List<DraftChangeView>();
-        int kept = 0, changed = 0, added = 0, dropped = 0;
-        foreach (var person in everyone)
-        {
-            var a = before.GetValueOrDefault(person);
-            var b = now.GetValueOrDefault(person);
-            DraftChange change;
-            if (a is null)
-            {
-                change = DraftChange.New;
-                added++;
-            }
-            else if (b is null)
-            {
-                change = DraftChange.Dropped;
-                dropped++;
-            }
-            else if (a.SetEquals(b))
-            {
-                kept++;
-                continue;
-            }
-            else
-            {
-                change = DraftChange.Changed;
-                changed++;
-            }
-            changes.Add(new DraftChangeView(people[person], change,
-                (a ?? []).Select(x => people[x].Name).Order().ToList(), (b ?? []).Select(x => people[x].Name).Order().ToList()));
-        }
-        return new DraftComparison(previous.Value, kept, changed, added, dropped, changes.OrderBy(c => c.Change).ThenBy(c => c.Person.Name).Take(MaxPageSize).ToList());
-    }
-
-    private static void Add(Dictionary<Guid, HashSet<Guid>> map, Guid key, Guid value)
-    {
-        if (!map.TryGetValue(key, out var set))
-        {
-            map[key] = set = [];
-        }
-        set.Add(value);
+            paging.Of(view, total), unmatched.Select(u => u.ToPerson()).ToList(), ruleViews, draft.Comparison(), Proof(draft));
     }
 }

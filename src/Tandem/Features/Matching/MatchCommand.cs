@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using Tandem.Data;
 using Tandem.Infrastructure;
@@ -32,25 +33,58 @@ public static class MatchCommand
                 await DatabaseSetup.MigrateAsync(app.Services, ct);
             }
             await using var scope = app.Services.CreateAsyncScope();
+            var services = scope.ServiceProvider;
             var operatorActor = new Actor(Guid.Empty, IsAdministrator: true);
             var programId = parse.GetValue(program);
-            var draft = await scope.ServiceProvider.GetRequiredService<RunPoolMatching>().RunAsync(operatorActor, programId, ct);
-            if (draft.Failure is { } failure)
+            var found = await services.GetRequiredService<MatchingAccess>().FindAsync(operatorActor, programId, ct);
+            if (found.Failure is { } missing)
             {
-                await error.WriteLineAsync(failure.Detail);
+                await error.WriteLineAsync(missing.Detail);
                 return 1;
             }
-            var d = draft.Value!.Draft;
-            var proposals = d.Proposals.Count;
+            // The same queue as the page's button: this process claims the run and works it, unless a server already is.
+            var queue = services.GetRequiredService<MatchingRunQueue>();
+            var run = await queue.RequestAsync(programId, operatorActor.UserId, MatchingRunReason.Run, ct);
+            var processor = services.GetRequiredService<MatchingRunProcessor>();
+            var total = System.Diagnostics.Stopwatch.StartNew();
+            if (await queue.ClaimAsync(run.Id, ct) is { } claim)
+            {
+                await processor.ProcessAsync(claim, ct);
+            }
+            else
+            {
+                await output.WriteLineAsync($"A run for this program is already under way ({run.Phase}); waiting for it.");
+            }
+            while ((run = await queue.FindAsync(run.Id, ct) ?? run).IsActive)
+            {
+                await Task.Delay(500, ct);
+            }
+            if (run.Status != MatchingRunStatus.Done || run.DraftId is null)
+            {
+                await error.WriteLineAsync(run.Failure ?? "Matching did not finish.");
+                return 1;
+            }
+            var db = services.GetRequiredService<TandemDb>();
+            var d = await db.Set<MatchDraft>().AsNoTracking().SingleAsync(x => x.Id == run.DraftId, ct);
+            var proposals = await db.Set<MatchProposal>().CountAsync(p => p.DraftId == d.Id, ct);
             await output.WriteLineAsync($"Draft {d.Number} for program {programId} ({d.Id})");
             await output.WriteLineAsync($"  matched:                  {d.Matched}");
             await output.WriteLineAsync($"  unmatched:                {d.Unmatched}");
             await output.WriteLineAsync($"  proposals:                {proposals}");
             await output.WriteLineAsync($"  average score:            {d.AverageScore.ToString("0.##", CultureInfo.InvariantCulture)}");
             await output.WriteLineAsync($"  pairs sharing free time:  {d.PairsSharingFreeTime} of {proposals}");
-            foreach (var person in d.UnmatchedPeople())
+            await output.WriteLineAsync($"  proven optimal:           {(d.ProvenOptimal ? "yes" : "no")}");
+            var timings = run.PhaseTimings();
+            await output.WriteLineAsync($"  phases (ms):              {string.Join(", ", timings.Select(t => $"{t.Key.ToLowerInvariant()} {t.Value}"))}");
+            await output.WriteLineAsync($"  whole run (ms):           {total.ElapsedMilliseconds}");
+            var left = await db.Set<UnmatchedEntry>().AsNoTracking().Where(u => u.DraftId == d.Id).OrderBy(u => u.Position).Take(20).ToListAsync(ct);
+            foreach (var person in left)
             {
                 await output.WriteLineAsync($"  not matched: {person.Name} ({person.Role.ToString().ToLowerInvariant()}): {person.Reason}");
+            }
+            if (d.Unmatched > left.Count)
+            {
+                await output.WriteLineAsync($"  … and {d.Unmatched - left.Count} more not matched (see the matching page).");
             }
             await output.WriteLineAsync("Review, adjust and publish it on the program's matching page.");
             return 0;

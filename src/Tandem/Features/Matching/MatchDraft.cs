@@ -44,7 +44,18 @@ public sealed class MatchDraft
     public int Unmatched { get; private set; }
     public double AverageScore { get; private set; }
     public int PairsSharingFreeTime { get; private set; }
-    public string UnmatchedJson { get; private set; } = "[]";
+
+    /// <summary>The total score of the proposals.</summary>
+    public long TotalScore { get; private set; }
+
+    /// <summary>
+    /// True when the engine proved this draft optimal: a certificate (<see cref="MatchDraftCertificate"/>) shows no other
+    /// assignment of the same pool, rules and setup matches more people, or as many with a higher total score.
+    /// </summary>
+    public bool ProvenOptimal { get; private set; }
+
+    /// <summary>The comparison with the previous draft, worked out once when the draft was made (null for the first draft).</summary>
+    public string? ComparisonJson { get; private set; }
     public Guid CreatedByUserId { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime? PublishedAt { get; private set; }
@@ -53,16 +64,18 @@ public sealed class MatchDraft
 
     public IReadOnlyList<SetupCriterion> Criteria() => MatchSetup.ParseCriteria(CriteriaJson);
 
-    public IReadOnlyList<UnmatchedPerson> UnmatchedPeople() =>
-        JsonSerializer.Deserialize<List<UnmatchedPerson>>(UnmatchedJson, MatchSetup.Json) ?? [];
+    public DraftComparison? Comparison() =>
+        ComparisonJson is null ? null : JsonSerializer.Deserialize<DraftComparison>(ComparisonJson, MatchSetup.Json);
 
-    public void Record(int matched, IReadOnlyList<UnmatchedPerson> unmatched, double averageScore, int sharingFreeTime)
+    public void Record(int matched, int unmatched, double averageScore, int sharingFreeTime, long totalScore, bool provenOptimal, DraftComparison? comparison)
     {
         Matched = matched;
-        Unmatched = unmatched.Count;
-        UnmatchedJson = JsonSerializer.Serialize(unmatched, MatchSetup.Json);
+        Unmatched = unmatched;
         AverageScore = averageScore;
         PairsSharingFreeTime = sharingFreeTime;
+        TotalScore = totalScore;
+        ProvenOptimal = provenOptimal;
+        ComparisonJson = comparison is null ? null : JsonSerializer.Serialize(comparison, MatchSetup.Json);
     }
 
     public void Supersede()
@@ -84,4 +97,66 @@ public sealed class MatchDraft
         StartsOn = startsOn;
         PublishedAt = at;
     }
+}
+
+/// <summary>A person a draft leaves without a match, and why (one row each, so the list pages at any size).</summary>
+public sealed class UnmatchedEntry
+{
+    private UnmatchedEntry() { }
+
+    public UnmatchedEntry(Guid draftId, int position, UnmatchedPerson person)
+    {
+        Id = Guid.CreateVersion7();
+        DraftId = draftId;
+        Position = position;
+        EnrolmentId = person.EnrolmentId;
+        UserId = person.UserId;
+        Name = person.Name;
+        Role = person.Role;
+        Reason = person.Reason;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DraftId { get; private set; }
+    public int Position { get; private set; }
+    public Guid EnrolmentId { get; private set; }
+    public Guid UserId { get; private set; }
+    public string Name { get; private set; } = "";
+    public ProgramRole Role { get; private set; }
+    public string Reason { get; private set; } = "";
+
+    public UnmatchedPerson ToPerson() => new(EnrolmentId, UserId, Name, Role, Reason);
+}
+
+/// <summary>
+/// The engine's proof that a mentor–mentee draft is optimal, kept apart from the draft so reading a draft does not read it:
+/// a value per mentee and per mentor (the duals, keyed by enrolment id) such that for every allowed pair the mentee's value
+/// plus the mentor's is at least the pair's weight (its score plus <see cref="CardinalityBonus"/>), with equality on every
+/// proposed pair. Their sum (<see cref="DualObjective"/>) then bounds every possible assignment, and it equals the draft's
+/// weight (<see cref="PrimalWeight"/>).
+/// </summary>
+public sealed class MatchDraftCertificate
+{
+    private MatchDraftCertificate() { }
+
+    public MatchDraftCertificate(Guid draftId, long cardinalityBonus, long primalWeight, long dualObjective, long pairsChecked, string dualsJson)
+    {
+        DraftId = draftId;
+        CardinalityBonus = cardinalityBonus;
+        PrimalWeight = primalWeight;
+        DualObjective = dualObjective;
+        PairsChecked = pairsChecked;
+        DualsJson = dualsJson;
+    }
+
+    public Guid DraftId { get; private set; }
+    public long CardinalityBonus { get; private set; }
+    public long PrimalWeight { get; private set; }
+    public long DualObjective { get; private set; }
+
+    /// <summary>How many allowed pairs the certificate was checked against (every one in the pool).</summary>
+    public long PairsChecked { get; private set; }
+
+    /// <summary>{"mentees": {enrolmentId: value}, "mentors": {enrolmentId: value}}.</summary>
+    public string DualsJson { get; private set; } = "{}";
 }

@@ -38,7 +38,6 @@ internal sealed class MatchDraftConfiguration : IEntityTypeConfiguration<MatchDr
         draft.HasKey(d => d.Id);
         draft.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
         draft.Property(d => d.CriteriaJson).IsRequired();
-        draft.Property(d => d.UnmatchedJson).IsRequired();
         draft.HasOne<MentorshipProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Cascade);
         draft.HasMany(d => d.Proposals).WithOne().HasForeignKey(p => p.DraftId).OnDelete(DeleteBehavior.Cascade);
         draft.HasIndex(d => new { d.ProgramId, d.Number }).IsUnique();
@@ -55,5 +54,51 @@ internal sealed class MatchProposalConfiguration : IEntityTypeConfiguration<Matc
         proposal.HasOne<Enrolment>().WithMany().HasForeignKey(p => p.FirstEnrolmentId).OnDelete(DeleteBehavior.Restrict);
         proposal.HasOne<Enrolment>().WithMany().HasForeignKey(p => p.SecondEnrolmentId).OnDelete(DeleteBehavior.Restrict);
         proposal.HasIndex(p => p.DraftId);
+    }
+}
+
+internal sealed class UnmatchedEntryConfiguration : IEntityTypeConfiguration<UnmatchedEntry>
+{
+    public void Configure(EntityTypeBuilder<UnmatchedEntry> entry)
+    {
+        entry.ToTable("MatchDraftUnmatched");
+        entry.HasKey(e => e.Id);
+        entry.Property(e => e.Name).HasMaxLength(200).IsRequired();
+        entry.Property(e => e.Role).HasConversion<string>().HasMaxLength(20);
+        entry.Property(e => e.Reason).HasMaxLength(1000).IsRequired();
+        entry.HasOne<MatchDraft>().WithMany().HasForeignKey(e => e.DraftId).OnDelete(DeleteBehavior.Cascade);
+        entry.HasIndex(e => new { e.DraftId, e.Position }).IsUnique();
+    }
+}
+
+internal sealed class MatchDraftCertificateConfiguration : IEntityTypeConfiguration<MatchDraftCertificate>
+{
+    public void Configure(EntityTypeBuilder<MatchDraftCertificate> certificate)
+    {
+        certificate.ToTable("MatchDraftCertificates");
+        certificate.HasKey(c => c.DraftId);
+        certificate.Property(c => c.DualsJson).IsRequired();
+        certificate.HasOne<MatchDraft>().WithOne().HasForeignKey<MatchDraftCertificate>(c => c.DraftId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MatchingRunConfiguration : IEntityTypeConfiguration<MatchingRun>
+{
+    public void Configure(EntityTypeBuilder<MatchingRun> run)
+    {
+        run.ToTable("MatchingRuns");
+        run.HasKey(r => r.Id);
+        run.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+        run.Property(r => r.Phase).HasConversion<string>().HasMaxLength(20);
+        run.Property(r => r.Reason).HasConversion<string>().HasMaxLength(20);
+        run.Property(r => r.ClaimedBy).HasMaxLength(64);
+        run.Property(r => r.Failure).HasMaxLength(2000);
+        run.Property(r => r.PhaseTimingsJson).IsRequired();
+        run.Ignore(r => r.IsActive);
+        run.HasOne<MentorshipProgram>().WithMany().HasForeignKey(r => r.ProgramId).OnDelete(DeleteBehavior.Cascade);
+        // One queued or running run per program: two coordinators pressing "run" get the same run.
+        run.HasIndex(r => r.ProgramId).IsUnique().HasFilter("\"Status\" IN ('Queued', 'Running')").HasDatabaseName("IX_MatchingRuns_ProgramId_Active");
+        run.HasIndex(r => new { r.ProgramId, r.RequestedAt });
+        run.HasIndex(r => new { r.Status, r.RequestedAt });
     }
 }

@@ -27,10 +27,29 @@ public sealed record DraftChangeView(PersonRef Person, DraftChange Change, IRead
 
 public sealed record DraftComparison(int PreviousNumber, int Kept, int Changed, int New, int Dropped, IReadOnlyList<DraftChangeView> Changes);
 
+/// <summary>
+/// A draft. <see cref="UnmatchedPeople"/> holds the first <see cref="GetMatchDraft.DefaultPageSize"/> people left over
+/// (<c>Figures.Unmatched</c> counts them all; <c>…/drafts/{id}/unmatched</c> pages through the rest). <see cref="Proof"/>
+/// says whether the draft is proven optimal and what that means; <c>…/drafts/{id}/certificate</c> has the proof itself.
+/// </summary>
 public sealed record MatchDraftView(
     Guid Id, Guid ProgramId, string ProgramName, PairingModel Pairing, int Number, MatchDraftStatus Status,
     DateTime CreatedAt, DateOnly? StartsOn, DateTime? PublishedAt, IReadOnlyList<SetupCriterion> Criteria, DraftFigures Figures,
-    Paged<ProposalView> Proposals, IReadOnlyList<UnmatchedPerson> UnmatchedPeople, IReadOnlyList<MatchRuleView> Rules, DraftComparison? Comparison);
+    Paged<ProposalView> Proposals, IReadOnlyList<UnmatchedPerson> UnmatchedPeople, IReadOnlyList<MatchRuleView> Rules, DraftComparison? Comparison,
+    DraftProof Proof);
+
+/// <summary>Whether a draft is proven optimal, with the sentence the page shows.</summary>
+public sealed record DraftProof(bool ProvenOptimal, long TotalScore, string Statement);
+
+/// <summary>
+/// The engine's certificate for a mentor–mentee draft: a value per mentee and per mentor (by enrolment id) such that for
+/// every allowed pair of the pool, mentee value + mentor value ≥ score + <see cref="CardinalityBonus"/>, with equality on
+/// every proposed pair; so <see cref="DualObjective"/> (the sum of the values and capacities) bounds any assignment, and it
+/// equals <see cref="PrimalWeight"/>, the draft's own weight (its total score plus the bonus per matched mentee).
+/// </summary>
+public sealed record MatchCertificateView(
+    Guid DraftId, bool ProvenOptimal, long CardinalityBonus, long PrimalWeight, long DualObjective, long PairsChecked,
+    IReadOnlyDictionary<Guid, long> MenteeValues, IReadOnlyDictionary<Guid, long> MentorValues, string Statement);
 
 public sealed record CandidateView(PersonRef Person, long Score, bool Allowed, bool ForbiddenByCoordinator, IReadOnlyList<ProposalCriterion> Explanation)
 {

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Features.Relationships;
@@ -17,6 +18,12 @@ public static class MatchingEndpoints
         .AddScoped<PreviewMatchingSetup>()
         .AddScoped<SaveMatchingSetup>()
         .AddScoped<RunPoolMatching>()
+        .AddScoped<MatchingRunQueue>()
+        .AddScoped<MatchingRunProcessor>()
+        .AddScoped<GetMatchingRun>()
+        .AddSingleton<MatchingRunSignals>()
+        .AddHostedService<MatchingRunWorker>()
+        .AddCheckedOptions<MatchingOptions>(MatchingOptions.Section).Services
         .AddScoped<GetMatchDraft>()
         .AddScoped<AddMatchRule>()
         .AddScoped<RemoveMatchRule>()
@@ -34,6 +41,10 @@ public static class MatchingEndpoints
         matching.MapPost("/drafts", Run).WithName("RunPoolMatching");
         matching.MapGet("/drafts/latest", Latest).WithName("GetLatestMatchDraft");
         matching.MapGet("/drafts/{draftId:guid}", Draft).WithName("GetMatchDraft");
+        matching.MapGet("/drafts/{draftId:guid}/unmatched", Unmatched).WithName("ListMatchDraftUnmatched");
+        matching.MapGet("/drafts/{draftId:guid}/certificate", Certificate).WithName("GetMatchDraftCertificate");
+        matching.MapGet("/runs/latest", LatestRun).WithName("GetLatestMatchingRun");
+        matching.MapGet("/runs/{runId:guid}", RunById).WithName("GetMatchingRun");
         matching.MapPost("/drafts/{draftId:guid}/publish", Publish).WithName("PublishMatchDraft");
         matching.MapPost("/rules", AddRule).WithName("AddMatchRule");
         matching.MapDelete("/rules/{ruleId:guid}", RemoveRule).WithName("RemoveMatchRule");
@@ -52,12 +63,37 @@ public static class MatchingEndpoints
     private static async Task<Results<Ok<MatchingSetupView>, ProblemHttpResult>> PreviewSetup(Guid programId, SaveMatchingSetupRequest request, ClaimsPrincipal user, PreviewMatchingSetup useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
 
-    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Run(Guid programId, ClaimsPrincipal user, RunPoolMatching run, GetMatchDraft get, CancellationToken ct)
+    private static async Task<Results<Ok<MatchDraftView>, Accepted<MatchingRunView>, ProblemHttpResult>> Run(Guid programId, ClaimsPrincipal user, RunPoolMatching run, GetMatchDraft get, CancellationToken ct) =>
+        await DraftOrRunAsync(await run.RunAsync(Actor.From(user), programId, ct), user, get, ct);
+
+    /// <summary>The draft when the run finished within the wait (200), else the run to follow (202, Location: the run).</summary>
+    private static async Task<Results<Ok<MatchDraftView>, Accepted<MatchingRunView>, ProblemHttpResult>> DraftOrRunAsync(
+        Outcome<RunRequested> requested, ClaimsPrincipal user, GetMatchDraft get, CancellationToken ct)
     {
-        var actor = Actor.From(user);
-        var done = await run.RunAsync(actor, programId, ct);
-        return done.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await get.ViewAsync(done.Value!, ct));
+        if (requested.Failure is { } failure)
+        {
+            return failure.ToProblem();
+        }
+        var run = requested.Value!.Run;
+        if (!requested.Value.Done)
+        {
+            return TypedResults.Accepted($"/api/v1/programs/{run.ProgramId}/matching/runs/{run.Id}", MatchingRunView.Of(run));
+        }
+        var draft = await get.RunAsync(Actor.From(user), run.ProgramId, run.DraftId, 1, GetMatchDraft.DefaultPageSize, ct);
+        return draft.Failure is { } missing ? missing.ToProblem() : TypedResults.Ok(draft.Value!);
     }
+
+    private static async Task<Results<Ok<Paged<UnmatchedPerson>>, ProblemHttpResult>> Unmatched(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = GetMatchDraft.DefaultPageSize) =>
+        (await useCase.UnmatchedAsync(Actor.From(user), programId, draftId, page, pageSize, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchCertificateView>, ProblemHttpResult>> Certificate(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct) =>
+        (await useCase.CertificateAsync(Actor.From(user), programId, draftId, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchingRunView>, ProblemHttpResult>> LatestRun(Guid programId, ClaimsPrincipal user, GetMatchingRun useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, null, ct)).ToOk();
+
+    private static async Task<Results<Ok<MatchingRunView>, ProblemHttpResult>> RunById(Guid programId, Guid runId, ClaimsPrincipal user, GetMatchingRun useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, runId, ct)).ToOk();
 
     private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Latest(Guid programId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct, int page = 1, [MaxPageSize(GetMatchDraft.MaxPageSize)] int pageSize = GetMatchDraft.DefaultPageSize) =>
         (await useCase.RunAsync(Actor.From(user), programId, null, page, pageSize, ct)).ToOk();
@@ -77,19 +113,11 @@ public static class MatchingEndpoints
         return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Assign(Guid programId, AssignRequest request, ClaimsPrincipal user, AssignByHand assign, GetMatchDraft get, CancellationToken ct)
-    {
-        var actor = Actor.From(user);
-        var done = await assign.RunAsync(actor, programId, request, ct);
-        return done.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await get.ViewAsync(done.Value!, ct));
-    }
+    private static async Task<Results<Ok<MatchDraftView>, Accepted<MatchingRunView>, ProblemHttpResult>> Assign(Guid programId, AssignRequest request, ClaimsPrincipal user, AssignByHand assign, GetMatchDraft get, CancellationToken ct) =>
+        await DraftOrRunAsync(await assign.RunAsync(Actor.From(user), programId, request, ct), user, get, ct);
 
-    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Swap(Guid programId, SwapRequest request, ClaimsPrincipal user, SwapPartners swap, GetMatchDraft get, CancellationToken ct)
-    {
-        var actor = Actor.From(user);
-        var done = await swap.RunAsync(actor, programId, request, ct);
-        return done.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(await get.ViewAsync(done.Value!, ct));
-    }
+    private static async Task<Results<Ok<MatchDraftView>, Accepted<MatchingRunView>, ProblemHttpResult>> Swap(Guid programId, SwapRequest request, ClaimsPrincipal user, SwapPartners swap, GetMatchDraft get, CancellationToken ct) =>
+        await DraftOrRunAsync(await swap.RunAsync(Actor.From(user), programId, request, ct), user, get, ct);
 
     private static async Task<Results<Ok<CandidatesView>, ProblemHttpResult>> Candidates(Guid programId, Guid enrolmentId, ClaimsPrincipal user, ListCandidates useCase, CancellationToken ct, int limit = 10) =>
         limit is < 1 or > ListCandidates.MaxLimit

@@ -33,9 +33,6 @@ public sealed record PoolData(
 /// </summary>
 public sealed class MatchingPool(TandemDb db)
 {
-    /// <summary>The engine scores every pair; the in-app pool is bounded so a run stays interactive.</summary>
-    public const int MaxPoolSize = 5_000;
-
     public async Task<PoolData> LoadAsync(MentorshipProgram program, CancellationToken ct)
     {
         var programId = program.Id;
@@ -45,7 +42,6 @@ public sealed class MatchingPool(TandemDb db)
         var enrolled = await db.Enrolments.AsNoTracking()
             .Where(e => e.ProgramId == programId && roles.Contains(e.Role))
             .OrderBy(e => e.EnrolledAt).ThenBy(e => e.Id)
-            .Take(MaxPoolSize + 1)
             .Select(e => new { e.Id, e.UserId, e.User!.DisplayName, e.Role })
             .ToListAsync(ct);
         var approved = (await db.Set<Application>().AsNoTracking()

@@ -5,7 +5,9 @@ namespace Tandem.Features.Matching;
 /// <summary>A proposed pair by pool index: <see cref="First"/> indexes the mentors (or peers), <see cref="Second"/> the mentees (or peers).</summary>
 public sealed record IndexedPair(int Group, int First, int Second, bool Locked);
 
-public sealed record PoolMatch(IReadOnlyList<IndexedPair> Pairs, IReadOnlyList<(PoolMember Person, string Reason)> Unmatched, int MatchedSeekers);
+/// <param name="Assignment">The engine's result for mentor–mentee pools: its optimality certificate and the time of each of its phases.</param>
+public sealed record PoolMatch(IReadOnlyList<IndexedPair> Pairs, IReadOnlyList<(PoolMember Person, string Reason)> Unmatched, int MatchedSeekers,
+    AssignmentResult? Assignment = null);
 
 /// <summary>
 /// Runs the engine over a scored pool, honouring the coordinator's locks and prohibitions: exact assignment for
@@ -75,18 +77,27 @@ public static class PoolMatcher
             }
             unmatched.Add((pool.Mentees[i], MenteeReason(scoring, i, forbidden, row)));
         }
+        var column = new int[pool.Mentees.Count];
         for (var j = 0; j < pool.Mentors.Count; j++)
         {
             if (groupOf.ContainsKey(j))
             {
                 continue;
             }
-            var anyAllowed = Enumerable.Range(0, pool.Mentees.Count).Any(i => scoring.Score(i, j) != PairScores.Forbidden && !forbidden.Contains(new MenteeMentor(i, j)));
+            var anyAllowed = false;
+            if (pool.Mentees.Count > 0)
+            {
+                scoring.Scorer.ScoreColumn(j, column);
+                for (var i = 0; i < column.Length && !anyAllowed; i++)
+                {
+                    anyAllowed = column[i] != PairScores.Forbidden && !forbidden.Contains(new MenteeMentor(i, j));
+                }
+            }
             unmatched.Add((pool.Mentors[j], pool.Mentees.Count == 0 ? "there are no mentees waiting"
                 : anyAllowed ? "every mentee who fits this mentor is matched with someone who fits them better"
                 : "the hard rules rule out every mentee waiting"));
         }
-        return new PoolMatch(pairs, unmatched, pairs.Count);
+        return new PoolMatch(pairs, unmatched, pairs.Count, result);
     }
 
     private static string MenteeReason(PoolScoring scoring, int mentee, HashSet<MenteeMentor> forbidden, int[] row)

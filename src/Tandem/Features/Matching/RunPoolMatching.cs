@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
@@ -6,79 +5,42 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Matching;
 
-/// <summary>
-/// One click: runs the engine over the approved, unmatched pool with the program's setup, locks and prohibitions,
-/// and stores the result as a new draft (the previous open draft is superseded and kept for comparison).
-/// </summary>
-public sealed class RunPoolMatching(TandemDb db, MatchingAccess access, MatchingPool pools, TimeProvider clock, ILogger<RunPoolMatching> logger)
+/// <summary>What asking for a run gave: the run as it is after the wait, done (with its draft) or still going.</summary>
+public sealed record RunRequested(MentorshipProgram Program, MatchingRun Run)
 {
-    public async Task<Outcome<MatchRun>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
-    {
-        var found = await access.FindAsync(actor, programId, ct);
-        return found.Failure is { } failure ? failure : await RunForAsync(actor, found.Value!, null, ct);
-    }
-
-    /// <summary>The run for a program whose access the caller has checked, with the pool it loaded when it has one.</summary>
-    internal async Task<Outcome<MatchRun>> RunForAsync(Actor actor, MentorshipProgram program, PoolData? loaded, CancellationToken ct)
-    {
-        var programId = program.Id;
-        var started = clock.GetTimestamp();
-        var pool = loaded ?? await pools.LoadAsync(program, ct);
-        if (pool.Mentees.Count + pool.Mentors.Count > MatchingPool.MaxPoolSize)
-        {
-            return new Conflict($"The pool has more than {MatchingPool.MaxPoolSize} people; run matching with `tandem solve` on an exported problem.");
-        }
-        PoolScoring scoring;
-        PoolMatch match;
-        try
-        {
-            scoring = new PoolScoring(pool, pool.Criteria);
-            match = await Task.Run(() => PoolMatcher.Run(scoring), ct);
-        }
-        catch (ArgumentException e)
-        {
-            logger.LogWarning("Matching for program {ProgramId} refused: the setup cannot be used ({Problem})", programId, e.Message);
-            return Invalid.Field("criteria", $"The matching setup cannot be used: {e.Message}");
-        }
-
-        var previous = await db.Set<MatchDraft>().Where(d => d.ProgramId == programId).OrderByDescending(d => d.Number).FirstOrDefaultAsync(ct);
-        var draft = new MatchDraft(programId, (previous?.Number ?? 0) + 1, previous?.Id, pool.Criteria, pool.GroupSize, actor.UserId, clock.GetUtcNow().UtcDateTime);
-        var scores = new List<long>();
-        var sharing = 0;
-        foreach (var p in match.Pairs)
-        {
-            // Mentor–mentee: First is the mentor, Second the mentee. Peers: both ways round, by the one peer rule.
-            var explanation = scoring.ExplainPair(p.Second, p.First, out var score, out _);
-            scores.Add(score);
-            if (scoring.SharesFreeTime(p.Second, p.First))
-            {
-                sharing++;
-            }
-            draft.Proposals.Add(new MatchProposal(draft.Id, p.Group, pool.Mentors[p.First].EnrolmentId, pool.Mentees[p.Second].EnrolmentId, score, explanation, p.Locked));
-        }
-        draft.Record(match.MatchedSeekers,
-            match.Unmatched.Select(u => new UnmatchedPerson(u.Person.EnrolmentId, u.Person.UserId, u.Person.Name, u.Person.Role, u.Reason)).ToList(),
-            scores.Count == 0 ? 0 : Math.Round(scores.Average(), 2), sharing);
-        if (previous is { Status: MatchDraftStatus.Draft })
-        {
-            previous.Supersede();
-        }
-        db.Add(draft);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            return new Conflict("Matching ran for this program at the same moment; reload to see the newest draft.");
-        }
-        logger.LogInformation(
-            "Matching for program {ProgramId} by {UserId}: draft {DraftNumber} ({DraftId}) of {Mentors} mentors and {Mentees} mentees, {Proposals} proposals, {Unmatched} unmatched, in {ElapsedMs:F0} ms",
-            programId, actor.UserId, draft.Number, draft.Id, pool.Mentors.Count, pool.Mentees.Count, draft.Proposals.Count, match.Unmatched.Count,
-            clock.GetElapsedTime(started).TotalMilliseconds);
-        return new MatchRun(program, draft, pool.Rules);
-    }
+    public bool Done => Run.Status == MatchingRunStatus.Done && Run.DraftId is not null;
 }
 
-/// <summary>What a run stored, with what the draft's view needs, so the view is built without reading it back.</summary>
-public sealed record MatchRun(MentorshipProgram Program, MatchDraft Draft, IReadOnlyList<MatchRule> Rules);
+/// <summary>
+/// One click: queues a run of the engine over the approved, unmatched pool with the program's setup, locks and
+/// prohibitions (background work, <see cref="MatchingRunProcessor"/>), and waits a little for it: a school's pool is done
+/// within the wait and answers with its draft; a district's answers with the run, whose progress the page shows.
+/// A run already queued or running for the program is the one returned (two presses, one run).
+/// </summary>
+public sealed class RunPoolMatching(MatchingAccess access, MatchingRunQueue queue)
+{
+    public async Task<Outcome<RunRequested>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, ct);
+        return found.Failure is { } failure ? failure : await RequestForAsync(actor, found.Value!, MatchingRunReason.Run, ct);
+    }
+
+    /// <summary>A run for a program whose access the caller has checked.</summary>
+    internal async Task<Outcome<RunRequested>> RequestForAsync(Actor actor, MentorshipProgram program, MatchingRunReason reason, CancellationToken ct)
+    {
+        if (reason != MatchingRunReason.Run && await queue.ActiveAsync(program.Id, ct) is { Status: MatchingRunStatus.Running })
+        {
+            // The running run read the rules already: the change is kept and applies from the next run.
+            return new Conflict("Matching is running for this program right now; your change is saved and applies when you run matching again after it finishes.");
+        }
+        var run = await queue.RequestAsync(program.Id, actor.UserId, reason, ct);
+        run = await queue.WaitAsync(run, ct);
+        if (run.Status == MatchingRunStatus.Failed)
+        {
+            return run.Failure?.StartsWith(MatchingRunProcessor.SetupProblem, StringComparison.Ordinal) == true
+                ? Invalid.Field("criteria", run.Failure)
+                : new Conflict(run.Failure ?? "Matching failed; run it again.");
+        }
+        return new RunRequested(program, run);
+    }
+}

@@ -12,7 +12,7 @@ namespace Tandem.Features.Matching;
 /// </summary>
 public sealed class SwapPartners(TandemDb db, MatchingAccess access, RunPoolMatching run, TimeProvider clock)
 {
-    public async Task<Outcome<MatchRun>> RunAsync(Actor actor, Guid programId, SwapRequest request, CancellationToken ct = default)
+    public async Task<Outcome<RunRequested>> RunAsync(Actor actor, Guid programId, SwapRequest request, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, programId, ct);
         if (found.Failure is { } failure)
@@ -57,6 +57,6 @@ public sealed class SwapPartners(TandemDb db, MatchingAccess access, RunPoolMatc
         {
             return new Conflict("These pairs were changed by someone else at the same moment; reload and try again.");
         }
-        return await run.RunForAsync(actor, found.Value!, null, ct);
+        return await run.RequestForAsync(actor, found.Value!, MatchingRunReason.Swap, ct);
     }
 }

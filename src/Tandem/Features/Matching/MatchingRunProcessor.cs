@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Matching;
+
+namespace Tandem.Features.Matching;
+
+/// <summary>How a claimed run ended on this node.</summary>
+public enum ProcessResult { Done, Failed, Lost }
+
+/// <summary>
+/// Works one claimed run through its phases: loading the pool, scoring it, solving (the engine, which also checks its
+/// own certificate), checking the result against the pool's rules and explaining it, and saving the draft. Every phase
+/// renews the claim; the draft, its proposals, the people left over, the certificate and the run's "done" are written in
+/// one transaction, and only while the claim is still this node's, so a node that stops mid-run leaves nothing behind and
+/// a node that lost its claim writes nothing.
+/// </summary>
+public sealed class MatchingRunProcessor(
+    TandemDb db, MatchingPool pools, MatchingRunQueue queue, MatchingRunSignals signals, Notify notify,
+    IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<MatchingOptions> options, TimeProvider clock, ILogger<MatchingRunProcessor> logger)
+{
+    /// <summary>The start of a failure that is the setup's fault (answered as a form error, not retried).</summary>
+    public const string SetupProblem = "The matching setup cannot be used";
+
+    /// <summary>Peer pools are scored pair by pair into a matrix (n² cells); larger ones are refused with this size.</summary>
+    public const int MaxPeerPool = 5_000;
+
+    private readonly Dictionary<string, long> _timings = [];
+
+    /// <summary>The phases' times of the last <see cref="ProcessAsync"/>, in milliseconds (for `tandem match`).</summary>
+    public IReadOnlyDictionary<string, long> Timings => _timings;
+
+    public async Task<ProcessResult> ProcessAsync(MatchingClaim claim, CancellationToken ct)
+    {
+        var run = await queue.FindAsync(claim.RunId, ct);
+        var program = run is null ? null : await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == run.ProgramId, ct);
+        if (run is null || program is null)
+        {
+            return ProcessResult.Lost;
+        }
+        try
+        {
+            return await WorkAsync(claim, run, program, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The node is stopping: the claim runs out and another node takes the run again.
+            throw;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Matching run {RunId} for program {ProgramId} failed", run.Id, run.ProgramId);
+            db.ChangeTracker.Clear();
+            await queue.FailAsync(claim, $"Matching stopped with an error ({e.GetType().Name}); run it again, and tell your administrator if it keeps happening.", CancellationToken.None);
+            signals.Finish(run.Id);
+            return ProcessResult.Failed;
+        }
+    }
+
+    private async Task<ProcessResult> WorkAsync(MatchingClaim claim, MatchingRun run, MentorshipProgram program, CancellationToken ct)
+    {
+        _timings.Clear();
+        var watch = Stopwatch.StartNew();
+        if (!await queue.EnterAsync(claim, MatchingPhase.Loading, _timings, ct))
+        {
+            return ProcessResult.Lost;
+        }
+        var pool = await pools.LoadAsync(program, ct);
+        Lap(MatchingPhase.Loading, watch);
+        if (pool.IsPeer && pool.Mentees.Count > MaxPeerPool)
+        {
+            return await FailAsync(claim, run, $"The pool has {pool.Mentees.Count:N0} peers; peer matching handles up to {MaxPeerPool:N0} at a time. Split the program into cohorts.", ct);
+        }
+
+        if (!await queue.EnterAsync(claim, MatchingPhase.Scoring, _timings, ct))
+        {
+            return ProcessResult.Lost;
+        }
+        PoolScoring scoring;
+        try
+        {
+            scoring = new PoolScoring(pool, pool.Criteria);
+        }
+        catch (ArgumentException e)
+        {
+            logger.LogWarning("Matching for program {ProgramId} refused: the setup cannot be used ({Problem})", program.Id, e.Message);
+            return await FailAsync(claim, run, $"{SetupProblem}: {e.Message}", ct);
+        }
+        Lap(MatchingPhase.Scoring, watch);
+
+        if (!await queue.EnterAsync(claim, MatchingPhase.Solving, _timings, ct))
+        {
+            return ProcessResult.Lost;
+        }
+        PoolMatch match;
+        using (var heartbeat = new CancellationTokenSource())
+        {
+            var beating = HeartbeatAsync(claim, heartbeat.Token);
+            try
+            {
+                match = await Task.Run(() => PoolMatcher.Run(scoring), ct);
+            }
+            catch (ArgumentException e)
+            {
+                return await FailAsync(claim, run, $"{SetupProblem}: {e.Message}", ct);
+            }
+            finally
+            {
+                await heartbeat.CancelAsync();
+                await beating;
+            }
+        }
+        if (match.Assignment?.Statistics is { } stats)
+        {
+            // The engine scores, solves and checks its certificate in one call; its own clocks split the time.
+            var solving = watch.ElapsedMilliseconds;
+            _timings["Scoring"] = _timings.GetValueOrDefault("Scoring") + (long)stats.ScoringTime.TotalMilliseconds;
+            _timings["Certifying"] = (long)stats.CertifyingTime.TotalMilliseconds;
+            _timings["Solving"] = Math.Max(0, solving - (long)stats.ScoringTime.TotalMilliseconds - (long)stats.CertifyingTime.TotalMilliseconds);
+            watch.Restart();
+        }
+        else
+        {
+            Lap(MatchingPhase.Solving, watch);
+        }
+
+        if (!await queue.EnterAsync(claim, MatchingPhase.Checking, _timings, ct))
+        {
+            return ProcessResult.Lost;
+        }
+        if (DraftCheck.Problem(scoring, match) is { } problem)
+        {
+            logger.LogError("Matching run {RunId} for program {ProgramId}: the engine's result broke a rule ({Problem})", run.Id, program.Id, problem);
+            return await FailAsync(claim, run, $"The result broke a rule of the pool and was not stored ({problem}); tell your administrator.", ct);
+        }
+        var previous = await db.Set<MatchDraft>().Where(d => d.ProgramId == program.Id).OrderByDescending(d => d.Number).FirstOrDefaultAsync(ct);
+        var draft = new MatchDraft(program.Id, (previous?.Number ?? 0) + 1, previous?.Id, pool.Criteria, pool.GroupSize, run.RequestedByUserId, clock.GetUtcNow().UtcDateTime);
+        var proposals = new List<MatchProposal>(match.Pairs.Count);
+        long total = 0;
+        var sharing = 0;
+        foreach (var p in match.Pairs)
+        {
+            // Mentor–mentee: First is the mentor, Second the mentee. Peers: both ways round, by the one peer rule.
+            var explanation = scoring.ExplainPair(p.Second, p.First, out var score, out _);
+            total += score;
+            if (scoring.SharesFreeTime(p.Second, p.First))
+            {
+                sharing++;
+            }
+            proposals.Add(new MatchProposal(draft.Id, p.Group, pool.Mentors[p.First].EnrolmentId, pool.Mentees[p.Second].EnrolmentId, score, explanation, p.Locked));
+        }
+        var unmatched = match.Unmatched
+            .Select((u, i) => new UnmatchedEntry(draft.Id, i, new UnmatchedPerson(u.Person.EnrolmentId, u.Person.UserId, u.Person.Name, u.Person.Role, u.Reason)))
+            .ToList();
+        var comparison = previous is null ? null : await DraftComparer.CompareAsync(db, pool, previous, proposals, ct);
+        var proven = match.Assignment?.Optimal == true;
+        draft.Record(match.MatchedSeekers, unmatched.Count, proposals.Count == 0 ? 0 : Math.Round((double)total / proposals.Count, 2), sharing, total, proven, comparison);
+        var certificate = proven ? Certificate(draft.Id, pool, match.Assignment!) : null;
+        Lap(MatchingPhase.Checking, watch);
+
+        if (!await queue.EnterAsync(claim, MatchingPhase.Saving, _timings, ct))
+        {
+            return ProcessResult.Lost;
+        }
+        var strategy = db.Database.CreateExecutionStrategy();
+        var saved = await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (previous is { Status: MatchDraftStatus.Draft })
+            {
+                previous.Supersede();
+            }
+            db.Add(draft);
+            await db.SaveChangesAsync(ct);
+            await DraftRows.InsertAsync(db, proposals, unmatched, certificate, ct);
+            _timings["Saving"] = watch.ElapsedMilliseconds;
+            if (!await queue.CompleteAsync(claim, draft.Id, _timings, ct))
+            {
+                await transaction.RollbackAsync(ct);
+                return false;
+            }
+            await transaction.CommitAsync(ct);
+            return true;
+        });
+        db.ChangeTracker.Clear();
+        if (!saved)
+        {
+            logger.LogWarning("Matching run {RunId}: the claim was lost before saving; nothing was stored", run.Id);
+            return ProcessResult.Lost;
+        }
+        logger.LogInformation(
+            "Matching for program {ProgramId}: draft {DraftNumber} ({DraftId}) of {Mentors} mentors and {Mentees} mentees, {Proposals} proposals, {Unmatched} unmatched, proven optimal {Proven}; phases {Timings}",
+            program.Id, draft.Number, draft.Id, pool.Mentors.Count, pool.Mentees.Count, proposals.Count, unmatched.Count, proven, JsonSerializer.Serialize(_timings));
+        signals.Finish(run.Id);
+        await TellAsync(run, program, draft, ct);
+        return ProcessResult.Done;
+    }
+
+    private void Lap(MatchingPhase phase, Stopwatch watch)
+    {
+        _timings[phase.ToString()] = _timings.GetValueOrDefault(phase.ToString()) + watch.ElapsedMilliseconds;
+        watch.Restart();
+    }
+
+    private async Task<ProcessResult> FailAsync(MatchingClaim claim, MatchingRun run, string failure, CancellationToken ct)
+    {
+        var failed = await queue.FailAsync(claim, failure, ct);
+        signals.Finish(run.Id);
+        return failed ? ProcessResult.Failed : ProcessResult.Lost;
+    }
+
+    /// <summary>Renews the claim every third of the lease while the engine works, from a scope of its own.</summary>
+    private async Task HeartbeatAsync(MatchingClaim claim, CancellationToken stop)
+    {
+        var every = options.Value.ClaimLease / 3;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, clock, stop);
+                await using var scope = scopes.CreateAsyncScope();
+                if (!await scope.ServiceProvider.GetRequiredService<MatchingRunQueue>().RenewAsync(claim, stop))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not renew the claim of matching run {RunId}", claim.RunId);
+        }
+    }
+
+    /// <summary>The coordinator who asked hears that the draft is ready, in the app (they may have left the page).</summary>
+    private async Task TellAsync(MatchingRun run, MentorshipProgram program, MatchDraft draft, CancellationToken ct)
+    {
+        if (run.RequestedByUserId == Guid.Empty)
+        {
+            return;
+        }
+        try
+        {
+            await notify.StoreAsync([new NotificationMessage(run.RequestedByUserId, $"Matching draft {draft.Number} is ready",
+                $"{program.Name}: {draft.Matched:N0} matched, {draft.Unmatched:N0} not matched{(draft.ProvenOptimal ? ", proven optimal" : "")}.",
+                $"/programs/{program.Id}/matching")], ct);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not store the notice for matching draft {DraftId}", draft.Id);
+        }
+    }
+
+    private static MatchDraftCertificate Certificate(Guid draftId, PoolData pool, AssignmentResult result)
+    {
+        var c = result.Certificate;
+        var duals = new Dictionary<string, Dictionary<Guid, long>>
+        {
+            ["mentees"] = pool.Mentees.Select((m, i) => (m.EnrolmentId, i)).ToDictionary(x => x.EnrolmentId, x => c.MenteeDuals[x.i]),
+            ["mentors"] = pool.Mentors.Select((m, j) => (m.EnrolmentId, j)).ToDictionary(x => x.EnrolmentId, x => c.MentorDuals[x.j]),
+        };
+        return new MatchDraftCertificate(draftId, c.CardinalityBonus, c.PrimalWeight, c.DualObjective, result.Statistics.PairsConsidered, JsonSerializer.Serialize(duals));
+    }
+}
