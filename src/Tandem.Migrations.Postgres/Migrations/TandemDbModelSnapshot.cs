@@ -764,6 +764,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<double>("AverageScore")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("ComparisonJson")
+                        .HasColumnType("text");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -792,6 +795,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("ProvenOptimal")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -803,12 +809,11 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<long>("TotalScore")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Unmatched")
                         .HasColumnType("integer");
-
-                    b.Property<string>("UnmatchedJson")
-                        .IsRequired()
-                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -816,6 +821,32 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("MatchDrafts", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchDraftCertificate", b =>
+                {
+                    b.Property<Guid>("DraftId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CardinalityBonus")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DualObjective")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DualsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("PairsChecked")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("PrimalWeight")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DraftId");
+
+                    b.ToTable("MatchDraftCertificates", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Matching.MatchProposal", b =>
@@ -923,6 +954,118 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("MatchSetups", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchingRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DraftId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PhaseTimingsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_MatchingRuns_ProgramId_Active")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.HasIndex("ProgramId", "RequestedAt");
+
+                    b.HasIndex("Status", "RequestedAt");
+
+                    b.ToTable("MatchingRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.UnmatchedEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DraftId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DraftId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("MatchDraftUnmatched", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Meetings.CalendarFeed", b =>
@@ -2402,6 +2545,15 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tandem.Features.Matching.MatchDraftCertificate", b =>
+                {
+                    b.HasOne("Tandem.Features.Matching.MatchDraft", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Matching.MatchDraftCertificate", "DraftId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tandem.Features.Matching.MatchProposal", b =>
                 {
                     b.HasOne("Tandem.Features.Matching.MatchDraft", null)
@@ -2449,6 +2601,24 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchingRun", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.UnmatchedEntry", b =>
+                {
+                    b.HasOne("Tandem.Features.Matching.MatchDraft", null)
+                        .WithMany()
+                        .HasForeignKey("DraftId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -753,6 +753,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<double>("AverageScore")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("ComparisonJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -781,6 +784,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ProvenOptimal")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("TEXT");
 
@@ -792,12 +798,11 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Unmatched")
+                    b.Property<long>("TotalScore")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("UnmatchedJson")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
+                    b.Property<int>("Unmatched")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -805,6 +810,32 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("MatchDrafts", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchDraftCertificate", b =>
+                {
+                    b.Property<Guid>("DraftId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CardinalityBonus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DualObjective")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DualsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PairsChecked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PrimalWeight")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DraftId");
+
+                    b.ToTable("MatchDraftCertificates", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Matching.MatchProposal", b =>
@@ -912,6 +943,118 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("MatchSetups", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchingRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DraftId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhaseTimingsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_MatchingRuns_ProgramId_Active")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.HasIndex("ProgramId", "RequestedAt");
+
+                    b.HasIndex("Status", "RequestedAt");
+
+                    b.ToTable("MatchingRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.UnmatchedEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DraftId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EnrolmentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DraftId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("MatchDraftUnmatched", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Meetings.CalendarFeed", b =>
@@ -2391,6 +2534,15 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Tandem.Features.Matching.MatchDraftCertificate", b =>
+                {
+                    b.HasOne("Tandem.Features.Matching.MatchDraft", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Matching.MatchDraftCertificate", "DraftId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Tandem.Features.Matching.MatchProposal", b =>
                 {
                     b.HasOne("Tandem.Features.Matching.MatchDraft", null)
@@ -2438,6 +2590,24 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchingRun", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.UnmatchedEntry", b =>
+                {
+                    b.HasOne("Tandem.Features.Matching.MatchDraft", null)
+                        .WithMany()
+                        .HasForeignKey("DraftId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -60,7 +60,7 @@ public sealed class FeatureReferenceTests
         // unmatched enrolments, relationships at risk by the engagement rule, meetings without a check-in).
         ["Home"] = ["Applications", "CheckIns", "Engagement", "Meetings", "Programs", "Relationships", "Surveys"],
         // The demo seeds every feature's data.
-        ["Demo"] = ["Accounts", "Applications", "CheckIns", "Meetings", "Organisations", "Programs", "Relationships"],
+        ["Demo"] = ["Accounts", "Applications", "CheckIns", "Matching", "Meetings", "Organisations", "Programs", "Relationships"],
     };
 
     /// <summary>

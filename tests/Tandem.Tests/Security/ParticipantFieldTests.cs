@@ -154,6 +154,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListQuestionnaires", "GetQuestionnaire", "GetQuestionnaireVersion", "SaveQuestionnaire", "ListReviewQueue", "GetApplicationForReview", "RateApplication", "DecideApplication", "DecideApplications",
         "ListReviewCriteria", "AddReviewCriterion",
         "GetMatchingSetup", "SaveMatchingSetup", "PreviewMatchingSetup", "RunPoolMatching", "GetLatestMatchDraft", "GetMatchDraft",
+        "ListMatchDraftUnmatched", "GetMatchDraftCertificate", "GetLatestMatchingRun", "GetMatchingRun",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",

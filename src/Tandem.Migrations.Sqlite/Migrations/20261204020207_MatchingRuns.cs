@@ -1,0 +1,171 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tandem.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class MatchingRuns : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "UnmatchedJson",
+                table: "MatchDrafts");
+
+            migrationBuilder.AddColumn<string>(
+                name: "ComparisonJson",
+                table: "MatchDrafts",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ProvenOptimal",
+                table: "MatchDrafts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<long>(
+                name: "TotalScore",
+                table: "MatchDrafts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.CreateTable(
+                name: "MatchDraftCertificates",
+                columns: table => new
+                {
+                    DraftId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CardinalityBonus = table.Column<long>(type: "INTEGER", nullable: false),
+                    PrimalWeight = table.Column<long>(type: "INTEGER", nullable: false),
+                    DualObjective = table.Column<long>(type: "INTEGER", nullable: false),
+                    PairsChecked = table.Column<long>(type: "INTEGER", nullable: false),
+                    DualsJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchDraftCertificates", x => x.DraftId);
+                    table.ForeignKey(
+                        name: "FK_MatchDraftCertificates_MatchDrafts_DraftId",
+                        column: x => x.DraftId,
+                        principalTable: "MatchDrafts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MatchDraftUnmatched",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DraftId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    EnrolmentId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchDraftUnmatched", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MatchDraftUnmatched_MatchDrafts_DraftId",
+                        column: x => x.DraftId,
+                        principalTable: "MatchDrafts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MatchingRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestedByUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    RequestedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Phase = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ClaimedUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    DraftId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Failure = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    PhaseTimingsJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchingRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MatchingRuns_Programs_ProgramId",
+                        column: x => x.ProgramId,
+                        principalTable: "Programs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchDraftUnmatched_DraftId_Position",
+                table: "MatchDraftUnmatched",
+                columns: new[] { "DraftId", "Position" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchingRuns_ProgramId_Active",
+                table: "MatchingRuns",
+                column: "ProgramId",
+                unique: true,
+                filter: "\"Status\" IN ('Queued', 'Running')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchingRuns_ProgramId_RequestedAt",
+                table: "MatchingRuns",
+                columns: new[] { "ProgramId", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MatchingRuns_Status_RequestedAt",
+                table: "MatchingRuns",
+                columns: new[] { "Status", "RequestedAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "MatchDraftCertificates");
+
+            migrationBuilder.DropTable(
+                name: "MatchDraftUnmatched");
+
+            migrationBuilder.DropTable(
+                name: "MatchingRuns");
+
+            migrationBuilder.DropColumn(
+                name: "ComparisonJson",
+                table: "MatchDrafts");
+
+            migrationBuilder.DropColumn(
+                name: "ProvenOptimal",
+                table: "MatchDrafts");
+
+            migrationBuilder.DropColumn(
+                name: "TotalScore",
+                table: "MatchDrafts");
+
+            migrationBuilder.AddColumn<string>(
+                name: "UnmatchedJson",
+                table: "MatchDrafts",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "");
+        }
+    }
+}
