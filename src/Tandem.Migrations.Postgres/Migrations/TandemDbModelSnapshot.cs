@@ -801,6 +801,11 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("PublishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<DateOnly?>("StartsOn")
                         .HasColumnType("date");
 
@@ -954,6 +959,42 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("MatchSetups", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchingExport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Candidates")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("MenteeIdsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("MentorIdsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Pairs")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "CreatedAt");
+
+                    b.ToTable("MatchingExports", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Matching.MatchingRun", b =>
@@ -2597,6 +2638,15 @@ namespace Tandem.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Tandem.Features.Matching.MatchSetup", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Matching.MatchingExport", b =>
                 {
                     b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
                         .WithMany()

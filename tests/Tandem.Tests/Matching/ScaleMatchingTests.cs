@@ -43,6 +43,30 @@ public sealed class ScaleMatchingTests
         Assert.True(unmatchedCount > 0, text);
         Assert.Matches(@"not matched: .+ \(mentee\): (the \d+ mentor\(s\) who fit are full with other mentees|no mentor meets the hard rules)", text);
 
+        // The pool as a problem file, each mentee's best 5 mentors: opaque ids and scores, solvable by `tandem solve`.
+        var file = Path.Combine(Path.GetTempPath(), $"tandem-export-{Guid.NewGuid():N}.json");
+        try
+        {
+            output = new StringWriter();
+            Assert.Equal(0, await TandemCli.RunAsync(["match", "--program", programId, "--export", file, "--candidates", "5", .. Database(connection)], output, output));
+            Assert.Matches(@"Exported \d+ mentees, \d+ mentors and \d+ allowed pairs \(each mentee's best 5\)", output.ToString());
+            using (var problem = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(file)))
+            {
+                var pairs = problem.RootElement.GetProperty("pairs").EnumerateArray().ToList();
+                Assert.All(pairs.GroupBy(p => p.GetProperty("mentee").GetString()), g => Assert.InRange(g.Count(), 1, 5));
+                // The export is taken after the first draft, which matched nobody yet (drafts are proposals): the whole pool.
+                Assert.Equal(4_200, problem.RootElement.GetProperty("mentees").GetArrayLength());
+                Assert.Equal(1_400, problem.RootElement.GetProperty("mentors").GetArrayLength());
+            }
+            var solved = new StringWriter();
+            Assert.Equal(0, await TandemCli.RunAsync(["solve", file, "--compact"], solved, solved));
+            Assert.Contains("\"optimal\":true", solved.ToString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
         // Run again: a second draft, compared with the first.
         output = new StringWriter();
         Assert.Equal(0, await TandemCli.RunAsync(["match", "--program", programId, .. Database(connection)], output, output));

@@ -164,6 +164,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /api/v1/programs/{programId:guid}/matching/drafts/{draftId:guid}/unmatched"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/matching/drafts/{draftId:guid}/certificate"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/matching/runs/latest"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/matching/export"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/matching/imports"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/matching/runs/{runId:guid}"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/matching/drafts/{draftId:guid}/publish"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/matching/rules"] = Access.SignedIn,

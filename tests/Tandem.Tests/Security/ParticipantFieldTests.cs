@@ -155,6 +155,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListReviewCriteria", "AddReviewCriterion",
         "GetMatchingSetup", "SaveMatchingSetup", "PreviewMatchingSetup", "RunPoolMatching", "GetLatestMatchDraft", "GetMatchDraft",
         "ListMatchDraftUnmatched", "GetMatchDraftCertificate", "GetLatestMatchingRun", "GetMatchingRun",
+        "ExportMatchingProblem", "ImportMatchingResult",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",

@@ -47,7 +47,9 @@ public static class DraftCheck
             }
             if (!locked.Contains((p.First, p.Second)))
             {
-                scoring.ExplainPair(p.Second, p.First, out _, out var allowed);
+                var allowed = pool.IsPeer
+                    ? PeerScoring.Combine(scoring.Score(p.Second, p.First), scoring.Score(p.First, p.Second)) != PairScores.Forbidden
+                    : scoring.Score(p.Second, p.First) != PairScores.Forbidden;
                 if (!allowed)
                 {
                     var broken = scoring.Explain(p.Second, p.First, out _, out _).FirstOrDefault(c => c.Required && !c.Met);

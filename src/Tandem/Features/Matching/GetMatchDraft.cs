@@ -77,7 +77,9 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
     /// <summary>What the draft's proof says, in a sentence a coordinator can read.</summary>
     public static DraftProof Proof(MatchDraft draft) => new(draft.ProvenOptimal, draft.TotalScore, draft.ProvenOptimal
         ? $"Proven optimal: no other way of pairing this pool under the same setup, locks and prohibitions matches more mentees, or as many with a total score above {draft.TotalScore:N0}. The engine checked a certificate against every allowed pair."
-        : "Not proven optimal: the engine gives a checked certificate for mentor–mentee matching; peer pairs and study groups are its best result without one.");
+        : draft.Source == MatchDraftSource.Imported
+            ? "Imported from a result solved outside Tandem: every pair was checked against the pool's hard rules, prohibitions and places, but Tandem has not proven it optimal."
+            : "Not proven optimal: the engine gives a checked certificate for mentor–mentee matching; peer pairs and study groups are its best result without one.");
 
     private async Task<Paged<UnmatchedPerson>> UnmatchedPageAsync(Guid draftId, PageRequest paging, CancellationToken ct)
     {

@@ -21,7 +21,11 @@ public static class MatchCommand
         {
             TreatUnmatchedTokensAsErrors = false,
         };
+        var export = new Option<FileInfo?>("--export") { Description = "Write the pool as a problem file (docs/formats.md, explicit pairs, opaque ids) instead of matching it." };
+        var candidates = new Option<int?>("--candidates") { Description = "With --export: keep each mentee's best this many mentors instead of every allowed pair." };
         command.Options.Add(program);
+        command.Options.Add(export);
+        command.Options.Add(candidates);
         command.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -41,6 +45,22 @@ public static class MatchCommand
             {
                 await error.WriteLineAsync(missing.Detail);
                 return 1;
+            }
+            if (parse.GetValue(export) is { } file)
+            {
+                await using var stream = file.Create();
+                var exported = await services.GetRequiredService<ExportMatchingProblem>().RunAsync(operatorActor, programId, stream, parse.GetValue(candidates), ct);
+                if (exported.Failure is { } refused)
+                {
+                    stream.Close();
+                    file.Delete();
+                    await error.WriteLineAsync(refused.Detail);
+                    return 1;
+                }
+                var e = exported.Value!;
+                await output.WriteLineAsync($"Exported {e.Mentees} mentees, {e.Mentors} mentors and {e.Pairs} allowed pairs{(e.Candidates is { } k ? $" (each mentee's best {k})" : "")} to {file.FullName} (export {e.ExportId}).");
+                await output.WriteLineAsync("Solve it (e.g. `tandem solve FILE > RESULT`), then import the result on the program's matching page or with POST …/matching/imports.");
+                return 0;
             }
             // The same queue as the page's button: this process claims the run and works it, unless a server already is.
             var queue = services.GetRequiredService<MatchingRunQueue>();

@@ -5,6 +5,9 @@ namespace Tandem.Features.Matching;
 
 public enum MatchDraftStatus { Draft, Published, Superseded }
 
+/// <summary>Where a draft's pairs came from: a run of the engine, or a result solved elsewhere and imported.</summary>
+public enum MatchDraftSource { Engine, Imported }
+
 /// <summary>A person the draft leaves without a match, and why.</summary>
 public sealed record UnmatchedPerson(Guid EnrolmentId, Guid UserId, string Name, ProgramRole Role, string Reason);
 
@@ -16,8 +19,10 @@ public sealed class MatchDraft
 {
     private MatchDraft() { }
 
-    public MatchDraft(Guid programId, int number, Guid? previousDraftId, IReadOnlyList<SetupCriterion> criteria, int groupSize, Guid by, DateTime at)
+    public MatchDraft(Guid programId, int number, Guid? previousDraftId, IReadOnlyList<SetupCriterion> criteria, int groupSize, Guid by, DateTime at,
+        MatchDraftSource source = MatchDraftSource.Engine)
     {
+        Source = source;
         Id = Guid.CreateVersion7();
         ProgramId = programId;
         Number = number;
@@ -34,6 +39,7 @@ public sealed class MatchDraft
     public int Number { get; private set; }
     public Guid? PreviousDraftId { get; private set; }
     public MatchDraftStatus Status { get; private set; }
+    public MatchDraftSource Source { get; private set; }
 
     /// <summary>The criteria this draft was computed with (a copy: the setup may change afterwards).</summary>
     public string CriteriaJson { get; private set; } = "[]";

@@ -37,6 +37,7 @@ internal sealed class MatchDraftConfiguration : IEntityTypeConfiguration<MatchDr
         draft.ToTable("MatchDrafts");
         draft.HasKey(d => d.Id);
         draft.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+        draft.Property(d => d.Source).HasConversion<string>().HasMaxLength(20);
         draft.Property(d => d.CriteriaJson).IsRequired();
         draft.HasOne<MentorshipProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Cascade);
         draft.HasMany(d => d.Proposals).WithOne().HasForeignKey(p => p.DraftId).OnDelete(DeleteBehavior.Cascade);
@@ -100,5 +101,18 @@ internal sealed class MatchingRunConfiguration : IEntityTypeConfiguration<Matchi
         run.HasIndex(r => r.ProgramId).IsUnique().HasFilter("\"Status\" IN ('Queued', 'Running')").HasDatabaseName("IX_MatchingRuns_ProgramId_Active");
         run.HasIndex(r => new { r.ProgramId, r.RequestedAt });
         run.HasIndex(r => new { r.Status, r.RequestedAt });
+    }
+}
+
+internal sealed class MatchingExportConfiguration : IEntityTypeConfiguration<MatchingExport>
+{
+    public void Configure(EntityTypeBuilder<MatchingExport> export)
+    {
+        export.ToTable("MatchingExports");
+        export.HasKey(e => e.Id);
+        export.Property(e => e.MenteeIdsJson).IsRequired();
+        export.Property(e => e.MentorIdsJson).IsRequired();
+        export.HasOne<MentorshipProgram>().WithMany().HasForeignKey(e => e.ProgramId).OnDelete(DeleteBehavior.Cascade);
+        export.HasIndex(e => new { e.ProgramId, e.CreatedAt });
     }
 }

@@ -21,6 +21,8 @@ public static class MatchingEndpoints
         .AddScoped<MatchingRunQueue>()
         .AddScoped<MatchingRunProcessor>()
         .AddScoped<GetMatchingRun>()
+        .AddScoped<ExportMatchingProblem>()
+        .AddScoped<ImportMatchingResult>()
         .AddSingleton<MatchingRunSignals>()
         .AddHostedService<MatchingRunWorker>()
         .AddCheckedOptions<MatchingOptions>(MatchingOptions.Section).Services
@@ -44,6 +46,8 @@ public static class MatchingEndpoints
         matching.MapGet("/drafts/{draftId:guid}/unmatched", Unmatched).WithName("ListMatchDraftUnmatched");
         matching.MapGet("/drafts/{draftId:guid}/certificate", Certificate).WithName("GetMatchDraftCertificate");
         matching.MapGet("/runs/latest", LatestRun).WithName("GetLatestMatchingRun");
+        matching.MapGet("/export", Export).WithName("ExportMatchingProblem");
+        matching.MapPost("/imports", Import).WithName("ImportMatchingResult");
         matching.MapGet("/runs/{runId:guid}", RunById).WithName("GetMatchingRun");
         matching.MapPost("/drafts/{draftId:guid}/publish", Publish).WithName("PublishMatchDraft");
         matching.MapPost("/rules", AddRule).WithName("AddMatchRule");
@@ -88,6 +92,29 @@ public static class MatchingEndpoints
 
     private static async Task<Results<Ok<MatchCertificateView>, ProblemHttpResult>> Certificate(Guid programId, Guid draftId, ClaimsPrincipal user, GetMatchDraft useCase, CancellationToken ct) =>
         (await useCase.CertificateAsync(Actor.From(user), programId, draftId, ct)).ToOk();
+
+    /// <summary>The pool as a problem file (streamed); a failure before the first byte is a ProblemDetails as usual.</summary>
+    private static async Task<Results<EmptyHttpResult, ProblemHttpResult>> Export(Guid programId, ClaimsPrincipal user, ExportMatchingProblem useCase, HttpContext http,
+        CancellationToken ct, int? candidates = null)
+    {
+        http.Response.ContentType = "application/json";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"matching-problem-{programId}.json\"";
+        var exported = await useCase.RunAsync(Actor.From(user), programId, http.Response.Body, candidates, ct);
+        if (exported.Failure is { } failure)
+        {
+            http.Response.Headers.Remove("Content-Disposition");
+            return failure.ToProblem();
+        }
+        return TypedResults.Empty;
+    }
+
+    private static async Task<Results<Ok<MatchDraftView>, ProblemHttpResult>> Import(Guid programId, System.Text.Json.JsonDocument result, ClaimsPrincipal user,
+        ImportMatchingResult useCase, GetMatchDraft get, CancellationToken ct)
+    {
+        var actor = Actor.From(user);
+        var imported = await useCase.RunAsync(actor, programId, result, ct);
+        return imported.Failure is { } failure ? failure.ToProblem() : (await get.RunAsync(actor, programId, imported.Value!.Id, 1, GetMatchDraft.DefaultPageSize, ct)).ToOk();
+    }
 
     private static async Task<Results<Ok<MatchingRunView>, ProblemHttpResult>> LatestRun(Guid programId, ClaimsPrincipal user, GetMatchingRun useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, null, ct)).ToOk();

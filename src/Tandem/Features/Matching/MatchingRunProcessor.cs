@@ -116,10 +116,13 @@ public sealed class MatchingRunProcessor(
         if (match.Assignment?.Statistics is { } stats)
         {
             // The engine scores, solves and checks its certificate in one call; its own clocks split the time.
+            // Explaining who is left over is part of checking.
             var solving = watch.ElapsedMilliseconds;
+            var explaining = (long)match.Explaining.TotalMilliseconds;
             _timings["Scoring"] = _timings.GetValueOrDefault("Scoring") + (long)stats.ScoringTime.TotalMilliseconds;
             _timings["Certifying"] = (long)stats.CertifyingTime.TotalMilliseconds;
-            _timings["Solving"] = Math.Max(0, solving - (long)stats.ScoringTime.TotalMilliseconds - (long)stats.CertifyingTime.TotalMilliseconds);
+            _timings["Solving"] = Math.Max(0, solving - explaining - (long)stats.ScoringTime.TotalMilliseconds - (long)stats.CertifyingTime.TotalMilliseconds);
+            _timings["Checking"] = explaining;
             watch.Restart();
         }
         else
@@ -136,55 +139,19 @@ public sealed class MatchingRunProcessor(
             logger.LogError("Matching run {RunId} for program {ProgramId}: the engine's result broke a rule ({Problem})", run.Id, program.Id, problem);
             return await FailAsync(claim, run, $"The result broke a rule of the pool and was not stored ({problem}); tell your administrator.", ct);
         }
-        var previous = await db.Set<MatchDraft>().Where(d => d.ProgramId == program.Id).OrderByDescending(d => d.Number).FirstOrDefaultAsync(ct);
-        var draft = new MatchDraft(program.Id, (previous?.Number ?? 0) + 1, previous?.Id, pool.Criteria, pool.GroupSize, run.RequestedByUserId, clock.GetUtcNow().UtcDateTime);
-        var proposals = new List<MatchProposal>(match.Pairs.Count);
-        long total = 0;
-        var sharing = 0;
-        foreach (var p in match.Pairs)
-        {
-            // Mentor–mentee: First is the mentor, Second the mentee. Peers: both ways round, by the one peer rule.
-            var explanation = scoring.ExplainPair(p.Second, p.First, out var score, out _);
-            total += score;
-            if (scoring.SharesFreeTime(p.Second, p.First))
-            {
-                sharing++;
-            }
-            proposals.Add(new MatchProposal(draft.Id, p.Group, pool.Mentors[p.First].EnrolmentId, pool.Mentees[p.Second].EnrolmentId, score, explanation, p.Locked));
-        }
-        var unmatched = match.Unmatched
-            .Select((u, i) => new UnmatchedEntry(draft.Id, i, new UnmatchedPerson(u.Person.EnrolmentId, u.Person.UserId, u.Person.Name, u.Person.Role, u.Reason)))
-            .ToList();
-        var comparison = previous is null ? null : await DraftComparer.CompareAsync(db, pool, previous, proposals, ct);
-        var proven = match.Assignment?.Optimal == true;
-        draft.Record(match.MatchedSeekers, unmatched.Count, proposals.Count == 0 ? 0 : Math.Round((double)total / proposals.Count, 2), sharing, total, proven, comparison);
-        var certificate = proven ? Certificate(draft.Id, pool, match.Assignment!) : null;
+        var built = await DraftWriter.BuildAsync(db, scoring, match, MatchDraftSource.Engine, run.RequestedByUserId, clock.GetUtcNow().UtcDateTime, ct);
+        var draft = built.Draft;
         Lap(MatchingPhase.Checking, watch);
 
         if (!await queue.EnterAsync(claim, MatchingPhase.Saving, _timings, ct))
         {
             return ProcessResult.Lost;
         }
-        var strategy = db.Database.CreateExecutionStrategy();
-        var saved = await strategy.ExecuteAsync(async () =>
+        var saved = await DraftWriter.SaveAsync(db, built, async () =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (previous is { Status: MatchDraftStatus.Draft })
-            {
-                previous.Supersede();
-            }
-            db.Add(draft);
-            await db.SaveChangesAsync(ct);
-            await DraftRows.InsertAsync(db, proposals, unmatched, certificate, ct);
             _timings["Saving"] = watch.ElapsedMilliseconds;
-            if (!await queue.CompleteAsync(claim, draft.Id, _timings, ct))
-            {
-                await transaction.RollbackAsync(ct);
-                return false;
-            }
-            await transaction.CommitAsync(ct);
-            return true;
-        });
+            return await queue.CompleteAsync(claim, draft.Id, _timings, ct);
+        }, ct);
         db.ChangeTracker.Clear();
         if (!saved)
         {
@@ -193,7 +160,7 @@ public sealed class MatchingRunProcessor(
         }
         logger.LogInformation(
             "Matching for program {ProgramId}: draft {DraftNumber} ({DraftId}) of {Mentors} mentors and {Mentees} mentees, {Proposals} proposals, {Unmatched} unmatched, proven optimal {Proven}; phases {Timings}",
-            program.Id, draft.Number, draft.Id, pool.Mentors.Count, pool.Mentees.Count, proposals.Count, unmatched.Count, proven, JsonSerializer.Serialize(_timings));
+            program.Id, draft.Number, draft.Id, pool.Mentors.Count, pool.Mentees.Count, built.Proposals.Count, built.Unmatched.Count, draft.ProvenOptimal, JsonSerializer.Serialize(_timings));
         signals.Finish(run.Id);
         await TellAsync(run, program, draft, ct);
         return ProcessResult.Done;
@@ -254,16 +221,5 @@ public sealed class MatchingRunProcessor(
         {
             logger.LogWarning(e, "Could not store the notice for matching draft {DraftId}", draft.Id);
         }
-    }
-
-    private static MatchDraftCertificate Certificate(Guid draftId, PoolData pool, AssignmentResult result)
-    {
-        var c = result.Certificate;
-        var duals = new Dictionary<string, Dictionary<Guid, long>>
-        {
-            ["mentees"] = pool.Mentees.Select((m, i) => (m.EnrolmentId, i)).ToDictionary(x => x.EnrolmentId, x => c.MenteeDuals[x.i]),
-            ["mentors"] = pool.Mentors.Select((m, j) => (m.EnrolmentId, j)).ToDictionary(x => x.EnrolmentId, x => c.MentorDuals[x.j]),
-        };
-        return new MatchDraftCertificate(draftId, c.CardinalityBonus, c.PrimalWeight, c.DualObjective, result.Statistics.PairsConsidered, JsonSerializer.Serialize(duals));
     }
 }

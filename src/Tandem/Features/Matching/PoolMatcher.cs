@@ -6,8 +6,9 @@ namespace Tandem.Features.Matching;
 public sealed record IndexedPair(int Group, int First, int Second, bool Locked);
 
 /// <param name="Assignment">The engine's result for mentor–mentee pools: its optimality certificate and the time of each of its phases.</param>
+/// <param name="Explaining">Time spent working out why the people left over could not be matched.</param>
 public sealed record PoolMatch(IReadOnlyList<IndexedPair> Pairs, IReadOnlyList<(PoolMember Person, string Reason)> Unmatched, int MatchedSeekers,
-    AssignmentResult? Assignment = null);
+    AssignmentResult? Assignment = null, TimeSpan Explaining = default);
 
 /// <summary>
 /// Runs the engine over a scored pool, honouring the coordinator's locks and prohibitions: exact assignment for
@@ -67,6 +68,7 @@ public static class PoolMatcher
             // A mentor's mentees share a number (one relationship) only in group mentoring; otherwise each pair has its own.
             pairs.Add(new IndexedPair(groups ? g : pairs.Count + 1, j, i, lockSet.Contains(new MenteeMentor(i, j))));
         }
+        var explaining = System.Diagnostics.Stopwatch.StartNew();
         var unmatched = new List<(PoolMember, string)>();
         var row = new int[pool.Mentors.Count];
         for (var i = 0; i < pool.Mentees.Count; i++)
@@ -97,7 +99,7 @@ public static class PoolMatcher
                 : anyAllowed ? "every mentee who fits this mentor is matched with someone who fits them better"
                 : "the hard rules rule out every mentee waiting"));
         }
-        return new PoolMatch(pairs, unmatched, pairs.Count, result);
+        return new PoolMatch(pairs, unmatched, pairs.Count, result, explaining.Elapsed);
     }
 
     private static string MenteeReason(PoolScoring scoring, int mentee, HashSet<MenteeMentor> forbidden, int[] row)
@@ -109,7 +111,6 @@ public static class PoolMatcher
         }
         scoring.Scorer.ScoreRow(mentee, row);
         var fitting = 0;
-        var failures = new Dictionary<string, int>();
         var byCoordinator = 0;
         for (var j = 0; j < pool.Mentors.Count; j++)
         {
@@ -121,17 +122,22 @@ public static class PoolMatcher
             {
                 fitting++;
             }
-            else
+        }
+        if (fitting > 0)
+        {
+            return $"the {fitting} mentor(s) who fit are full with other mentees";
+        }
+        // Nobody fits: say which hard rules rule the mentors out (explained pair by pair only here, where it is needed).
+        var failures = new Dictionary<string, int>();
+        for (var j = 0; j < pool.Mentors.Count; j++)
+        {
+            if (row[j] == PairScores.Forbidden && !forbidden.Contains(new MenteeMentor(mentee, j)))
             {
                 foreach (var c in scoring.Explain(mentee, j, out _, out _).Where(c => c.Required && !c.Met))
                 {
                     failures[c.Criterion] = failures.GetValueOrDefault(c.Criterion) + 1;
                 }
             }
-        }
-        if (fitting > 0)
-        {
-            return $"the {fitting} mentor(s) who fit are full with other mentees";
         }
         return RuledOut(failures, byCoordinator, "mentor");
     }

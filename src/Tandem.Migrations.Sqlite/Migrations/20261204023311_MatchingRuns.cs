@@ -28,6 +28,14 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 nullable: false,
                 defaultValue: false);
 
+            migrationBuilder.AddColumn<string>(
+                name: "Source",
+                table: "MatchDrafts",
+                type: "TEXT",
+                maxLength: 20,
+                nullable: false,
+                defaultValue: "");
+
             migrationBuilder.AddColumn<long>(
                 name: "TotalScore",
                 table: "MatchDrafts",
@@ -82,6 +90,30 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "MatchingExports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MenteeIdsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    MentorIdsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    Pairs = table.Column<long>(type: "INTEGER", nullable: false),
+                    Candidates = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedByUserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MatchingExports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_MatchingExports_Programs_ProgramId",
+                        column: x => x.ProgramId,
+                        principalTable: "Programs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "MatchingRuns",
                 columns: table => new
                 {
@@ -119,6 +151,11 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_MatchingExports_ProgramId_CreatedAt",
+                table: "MatchingExports",
+                columns: new[] { "ProgramId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MatchingRuns_ProgramId_Active",
                 table: "MatchingRuns",
                 column: "ProgramId",
@@ -146,6 +183,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "MatchDraftUnmatched");
 
             migrationBuilder.DropTable(
+                name: "MatchingExports");
+
+            migrationBuilder.DropTable(
                 name: "MatchingRuns");
 
             migrationBuilder.DropColumn(
@@ -154,6 +194,10 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropColumn(
                 name: "ProvenOptimal",
+                table: "MatchDrafts");
+
+            migrationBuilder.DropColumn(
+                name: "Source",
                 table: "MatchDrafts");
 
             migrationBuilder.DropColumn(
