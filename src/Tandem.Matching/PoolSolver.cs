@@ -236,7 +236,9 @@ internal sealed class PoolSolver
         var bonus = OptimalAssignment.CardinalityBonus(_p.Objective, sMin, sMax, n, locks.Residual);
 
         // Edge list of the working graph: mentee lists, then mentor lists.
-        var edges = new List<(int I, int J, int S)>(n * k + m * kk * threads);
+        // Room for the first check's additions too (at most Remembered per mentee, usually a few): growing the
+        // list later copies it into a new large-object array, and that set off a collection between rounds.
+        var edges = new List<(int I, int J, int S)>(n * k + m * kk * threads + n * 4);
         for (var i = 0; i < n; i++)
             for (var c = 0; c < topCount[i]; c++) edges.Add((i, topMentor[(long)i * k + c], topScore[(long)i * k + c]));
         for (var t = 0; t < threads; t++)
@@ -278,7 +280,7 @@ internal sealed class PoolSolver
         var memCount = new int[n];
         var beta = new long[n];
         var scannedAt = new int[n]; // index into priceSnapshots
-        for (var i = 0; i < n; i++) beta[i] = bound[i] == PairScores.Forbidden ? long.MinValue : bound[i];
+        InitialBounds(bound, beta);
         var priceSnapshots = new List<long[]> { new long[m] };
 
         SparseAssignmentSolver? previous = null;
@@ -297,26 +299,15 @@ internal sealed class PoolSolver
                 throw new InvalidOperationException("Internal error: the certificate's structure does not hold.");
             var u = solver.MenteeDuals;
             var v = solver.MentorDuals;
-            for (var i = 0; i < n; i++)
-                for (var e = start[i]; e < start[i + 1]; e++)
-                    if (u[i] + v[adj[e]] < w[e]) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
+            VerifyWorkingGraph(start, adj, w, u, v);
 
             // How far mentors' duals have fallen since each snapshot. A pruned pair's (score - v) can have
             // grown by at most its mentor's fall; the few mentors that fell most are checked column by
             // column, and the rows are bounded with the largest fall among the rest.
-            var drop = new long[priceSnapshots.Count];
-            var worstFall = new long[m];
-            foreach (var snap in priceSnapshots)
-                for (var j = 0; j < m; j++) worstFall[j] = Math.Max(worstFall[j], snap[j] - v[j]);
+            var worstFall = WorstFall(priceSnapshots, v);
             var columns = new HashSet<int>(Enumerable.Range(0, m).Where(j => worstFall[j] > 0)
                 .OrderByDescending(j => worstFall[j]).Take(ColumnBudget));
-            for (var r = 0; r < priceSnapshots.Count; r++)
-            {
-                var snap = priceSnapshots[r];
-                long d = 0;
-                for (var j = 0; j < m; j++) if (!columns.Contains(j)) d = Math.Max(d, snap[j] - v[j]);
-                drop[r] = d;
-            }
+            var drop = Drops(priceSnapshots, v, columns);
             var columnFound = CheckColumns(columns.ToArray(), locks, u, v, bonus, threads, out var columnCount);
             var snapshotIndex = priceSnapshots.Count;
 
@@ -385,9 +376,13 @@ internal sealed class PoolSolver
             rechecked += counts.Sum() + columnCount;
             certifyingTime += clock.Elapsed;
             Trace?.Invoke($"round {rounds}: check {clock.Elapsed.TotalMilliseconds:F0} ms, {counts.Sum():N0} pairs rescored, {columnCount:N0} by column, {violations.Sum() + columnFound.Count} violations");
-            var found = extra.SelectMany(x => x).ToList();
-            var inFound = found.Select(f => ((long)f.I << 32) | (uint)f.J).ToHashSet();
-            foreach (var f in columnFound) if (inFound.Add(((long)f.I << 32) | (uint)f.J)) found.Add(f);
+            var found = new List<(int I, int J, int S)>(extra.Sum(x => x.Count) + columnFound.Count);
+            foreach (var x in extra) found.AddRange(x);
+            if (columnFound.Count > 0)
+            {
+                var inFound = found.Select(f => ((long)f.I << 32) | (uint)f.J).ToHashSet();
+                foreach (var f in columnFound) if (inFound.Add(((long)f.I << 32) | (uint)f.J)) found.Add(f);
+            }
             // Done when nothing violates the duals; near-violators only ride along with a further round.
             if (violations.Sum() == 0 && columnFound.Count == 0)
             {
@@ -667,6 +662,49 @@ internal sealed class PoolSolver
         cnt = kept;
         best = rest;
         return count;
+    }
+
+    // The loops of Run live in small methods compiled fully optimised at their first call: a loop in Run
+    // itself made the runtime recompile the whole of Run (on-stack replacement) in the middle of the solve,
+    // about 40 ms in a fresh process.
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InitialBounds(int[] bound, long[] beta)
+    {
+        for (var i = 0; i < bound.Length; i++) beta[i] = bound[i] == PairScores.Forbidden ? long.MinValue : bound[i];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void VerifyWorkingGraph(int[] start, int[] adj, long[] w, long[] u, long[] v)
+    {
+        for (var i = 0; i < start.Length - 1; i++)
+            for (var e = start[i]; e < start[i + 1]; e++)
+                if (u[i] + v[adj[e]] < w[e]) throw new InvalidOperationException("Internal error: a working-graph pair violates the duals.");
+    }
+
+    /// <summary>Per mentor, the most its dual has fallen since any snapshot (0 if it never fell).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long[] WorstFall(List<long[]> snapshots, long[] v)
+    {
+        var worstFall = new long[v.Length];
+        foreach (var snap in snapshots)
+            for (var j = 0; j < v.Length; j++) worstFall[j] = Math.Max(worstFall[j], snap[j] - v[j]);
+        return worstFall;
+    }
+
+    /// <summary>Per snapshot, the largest fall of a mentor's dual since it, among mentors not checked by column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long[] Drops(List<long[]> snapshots, long[] v, HashSet<int> columns)
+    {
+        var drop = new long[snapshots.Count];
+        for (var r = 0; r < snapshots.Count; r++)
+        {
+            var snap = snapshots[r];
+            long d = 0;
+            for (var j = 0; j < v.Length; j++) if (!columns.Contains(j)) d = Math.Max(d, snap[j] - v[j]);
+            drop[r] = d;
+        }
+        return drop;
     }
 
     /// <summary>Mentors whose dual fell the most are checked by column, at most this many per round.</summary>
