@@ -22,7 +22,7 @@ namespace Tandem.Browser.Tests.Infrastructure;
 /// </summary>
 public class TandemServer : IAsyncLifetime
 {
-    private sealed class Factory(string connectionString, ServerLog log, TimeProvider? clock) : WebApplicationFactory<Program>
+    private sealed class Factory(string connectionString, ServerLog log, TimeProvider? clock, IReadOnlyDictionary<string, string>? settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -42,6 +42,10 @@ public class TandemServer : IAsyncLifetime
             builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
             builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
             builder.UseSetting("Surveys:Enabled", "false");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
+            }
             builder.ConfigureLogging(logging => logging.AddProvider(log));
             builder.ConfigureServices(services => services.Configure<Microsoft.AspNetCore.Identity.PasswordHasherOptions>(o => o.IterationCount = FastPasswordHashes.IterationCount));
             if (clock is not null)
@@ -64,7 +68,9 @@ public class TandemServer : IAsyncLifetime
     public TandemServer() : this(null) { }
 
     /// <param name="clock">The app's clock (a fake one lets a journey move on to "after the meeting"), or the system clock.</param>
-    protected TandemServer(TimeProvider? clock) => factory = new Factory(TestDatabase.NewMigratedConnectionString(), log, clock);
+    /// <param name="settings">Settings on top of the test host's own.</param>
+    protected TandemServer(TimeProvider? clock, IReadOnlyDictionary<string, string>? settings = null) =>
+        factory = new Factory(TestDatabase.NewMigratedConnectionString(), log, clock, settings);
 
     /// <summary>The app's services, for a test's "given" steps that are not what the test is about.</summary>
     public IServiceProvider Services => factory.Services;
@@ -269,6 +275,16 @@ public sealed class ClockedTandemServer : TandemServer
 
     public FakeTimeProvider Clock { get; }
 }
+
+/// <summary>
+/// The app with its matching worker off and no wait for a draft: "Run matching" queues the run and shows its progress,
+/// and the test works the run itself (as another node would) to see the page follow it.
+/// </summary>
+public sealed class QueuedMatchingServer() : TandemServer(null, new Dictionary<string, string>
+{
+    ["Matching:WorkerEnabled"] = "false",
+    ["Matching:WaitForDraft"] = "00:00:00",
+});
 
 /// <summary>Keeps the app's warnings and errors so a failing browser test can show what the server saw.</summary>
 internal sealed class ServerLog : ILoggerProvider

@@ -28,6 +28,9 @@ public sealed class MatchingRunProcessor(
     /// <summary>Peer pools are scored pair by pair into a matrix (n² cells); larger ones are refused with this size.</summary>
     public const int MaxPeerPool = 5_000;
 
+    /// <summary>Pools larger than this are compacted in memory before the engine runs.</summary>
+    private const int CompactAbove = 20_000;
+
     private readonly Dictionary<string, long> _timings = [];
 
     /// <summary>The phases' times of the last <see cref="ProcessAsync"/>, in milliseconds (for `tandem match`).</summary>
@@ -94,6 +97,12 @@ public sealed class MatchingRunProcessor(
         if (!await queue.EnterAsync(claim, MatchingPhase.Solving, _timings, ct))
         {
             return ProcessResult.Lost;
+        }
+        if (pool.Mentees.Count + pool.Mentors.Count > CompactAbove)
+        {
+            // Loading a large pool leaves hundreds of megabytes of garbage (rows, JSON); give it back before the engine
+            // takes its score cache (about half a byte per pair), so the run's peak is the engine's, not both.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         PoolMatch match;
         using (var heartbeat = new CancellationTokenSource())

@@ -70,14 +70,22 @@ public static class PoolMatcher
         }
         var explaining = System.Diagnostics.Stopwatch.StartNew();
         var unmatched = new List<(PoolMember, string)>();
-        var row = new int[pool.Mentors.Count];
-        for (var i = 0; i < pool.Mentees.Count; i++)
+        // Each mentee left over is scored against every mentor again to say why: on every core, a row buffer per thread.
+        var left = Enumerable.Range(0, pool.Mentees.Count).Where(i => result.MentorOfMentee[i] < 0).ToArray();
+        var reasons = new string[left.Length];
+        // In a district pool (tens of thousands left over, tens of thousands of mentors) counting every mentor who fits
+        // would score billions of pairs again: there it is enough to find one who fits.
+        var count = (long)left.Length * pool.Mentors.Count <= ExactReasonPairs;
+        Parallel.For(0, left.Length, () => new int[pool.Mentors.Count], (k, _, row) =>
         {
-            if (result.MentorOfMentee[i] >= 0)
-            {
-                continue;
-            }
-            unmatched.Add((pool.Mentees[i], MenteeReason(scoring, i, forbidden, row)));
+            reasons[k] = count || FirstFitting(scoring, left[k], forbidden) < 0
+                ? MenteeReason(scoring, left[k], forbidden, row)
+                : "every mentor who fits is full with other mentees who fit them better";
+            return row;
+        }, _ => { });
+        for (var k = 0; k < left.Length; k++)
+        {
+            unmatched.Add((pool.Mentees[left[k]], reasons[k]));
         }
         var column = new int[pool.Mentees.Count];
         for (var j = 0; j < pool.Mentors.Count; j++)
@@ -100,6 +108,22 @@ public static class PoolMatcher
                 : "the hard rules rule out every mentee waiting"));
         }
         return new PoolMatch(pairs, unmatched, pairs.Count, result, explaining.Elapsed);
+    }
+
+    /// <summary>Up to this many (mentee left over x mentor) pairs, a reason counts the mentors who fit.</summary>
+    private const long ExactReasonPairs = 50_000_000;
+
+    /// <summary>The first mentor (by index) who fits the mentee and is not forbidden by the coordinator, or -1.</summary>
+    private static int FirstFitting(PoolScoring scoring, int mentee, HashSet<MenteeMentor> forbidden)
+    {
+        for (var j = 0; j < scoring.Pool.Mentors.Count; j++)
+        {
+            if (scoring.Score(mentee, j) != PairScores.Forbidden && !forbidden.Contains(new MenteeMentor(mentee, j)))
+            {
+                return j;
+            }
+        }
+        return -1;
     }
 
     private static string MenteeReason(PoolScoring scoring, int mentee, HashSet<MenteeMentor> forbidden, int[] row)
