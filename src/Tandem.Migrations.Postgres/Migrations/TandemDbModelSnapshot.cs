@@ -777,8 +777,20 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("FairnessStatement")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Goal")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("GroupSize")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("LowestScore")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Matched")
                         .HasColumnType("integer");
@@ -940,6 +952,11 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<string>("CriteriaJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Goal")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<int>("GroupSize")
                         .HasColumnType("integer");

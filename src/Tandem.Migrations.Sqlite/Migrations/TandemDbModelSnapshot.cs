@@ -766,7 +766,19 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FairnessStatement")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Goal")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("GroupSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LowestScore")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Matched")
@@ -928,6 +940,11 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.Property<string>("CriteriaJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Goal")
+                        .IsRequired()
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("GroupSize")

@@ -272,3 +272,72 @@ public sealed class MatchingRunTests(TandemFactory factory) : IClassFixture<Tand
         Assert.Equal(next.Id, (await program.Coordinator.GetFromJsonAsync<MatchingRunView>($"{program.Api}/runs/latest", Json.Options))!.Id);
     }
 }
+
+/// <summary>The goal "raise the worst-off first" (issue 14, item 6) in the app: setup, run, proof on the draft.</summary>
+public sealed class RaiseWorstOffTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    /// <summary>
+    /// Mentors Maya (Maths, Music/Sport, year 5, free 10–12) and Ned (English, Games, year 4, free 50); mentees Priya
+    /// (Maths, Music/Sport, year 2, free 10–12, Southside) and Quinn (Maths, nothing else, year 2, Northside). With the small
+    /// pool's setup: Priya–Maya 21, Priya–Ned 2, Quinn–Maya 10, Quinn–Ned 0. The best total (21 + 0) leaves Quinn with a
+    /// mentor who fits nothing; raising the worst-off first gives Quinn Maya (10) and Priya Ned (2): lowest 2, total 12.
+    /// </summary>
+    private static async Task<MatchingProgram> PoolAsync(TandemFactory factory, string goal)
+    {
+        var program = await MatchingProgram.CreateAsync(factory);
+        await program.ApproveAsync("Maya Mentor", "mentor", "Maths", ["Music", "Sport"], 5, [10, 11, 12], background: "Northside");
+        await program.ApproveAsync("Ned Mentor", "mentor", "English", ["Games"], 4, [50], background: "Northside");
+        await program.ApproveAsync("Priya Mentee", "mentee", "Maths", ["Music", "Sport"], 2, [10, 11, 12], background: "Southside");
+        await program.ApproveAsync("Quinn Mentee", "mentee", "Maths", [], 2, [], background: "Northside");
+        var setup = System.Text.Json.JsonSerializer.SerializeToNode(MatchingProgram.SmallPoolSetup())!.AsObject();
+        setup["goal"] = goal;
+        var saved = await program.SaveSetupAsync(setup);
+        Assert.Equal(Enum.Parse<MatchingGoal>(goal), saved.Goal);
+        return program;
+    }
+
+    [Fact]
+    public async Task TheBestTotalLeavesSomeoneWithAMentorWhoFitsNothing()
+    {
+        var program = await PoolAsync(factory, "BestTotal");
+        var draft = await program.RunAsync();
+
+        Assert.Equal(["Maya Mentor–Priya Mentee", "Ned Mentor–Quinn Mentee"], draft.Pairs());
+        Assert.Equal(21, draft.Proof.TotalScore);
+        Assert.Null(draft.Proof.LowestScore);
+        Assert.Null(draft.Proof.FairnessStatement);
+    }
+
+    [Fact]
+    public async Task RaisingTheWorstOffFirstGivesEveryMenteeAMentorWhoFitsAndProvesTheLowestScore()
+    {
+        var program = await PoolAsync(factory, "RaiseWorstOff");
+        var draft = await program.RunAsync();
+
+        Assert.Equal(["Maya Mentor–Quinn Mentee", "Ned Mentor–Priya Mentee"], draft.Pairs());
+        Assert.Equal(MatchingGoal.RaiseWorstOff, draft.Proof.Goal);
+        Assert.Equal(2, draft.Proof.LowestScore);
+        Assert.Equal(12, draft.Proof.TotalScore);
+        Assert.True(draft.Proof.ProvenOptimal);
+        Assert.Contains("has a lowest pair score above 2", draft.Proof.FairnessStatement);
+
+        var page = System.Net.WebUtility.HtmlDecode(await program.Coordinator.GetStringAsync($"/programs/{program.Program.Id}/matching"));
+        Assert.Contains("Worst-off raised first.", page);
+        Assert.Contains("has a lowest pair score above 2", page);
+        var setupPage = await program.Coordinator.GetStringAsync($"/programs/{program.Program.Id}/matching/setup");
+        Assert.Matches("id=\"goal-raise-worst-off\"[^>]*checked", setupPage);
+    }
+
+    [Fact]
+    public async Task APeerProgramCannotAskToRaiseTheWorstOffFirst()
+    {
+        var program = await MatchingProgram.CreateAsync(factory, pairing: "PeerToPeer");
+        var response = await program.Coordinator.PutAsJsonAsync($"{program.Api}/setup", new
+        {
+            criteria = new object[] { new { name = "subject", kind = "SameValue", questionId = "subject", weight = 1 } },
+            goal = "RaiseWorstOff",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Raising the worst-off first is for mentor–mentee matching", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -41,6 +41,10 @@ public static class DraftWriter
             .ToList();
         var comparison = previous is null ? null : await DraftComparer.CompareAsync(db, pool, previous, proposals, ct);
         var proven = match.Assignment?.Optimal == true;
+        if (match.Assignment?.Fairness is { } fairness)
+        {
+            draft.RecordFairness(MatchingGoal.RaiseWorstOff, fairness.LowestScore, fairness.Statement);
+        }
         draft.Record(match.MatchedSeekers, unmatched.Count, proposals.Count == 0 ? 0 : Math.Round((double)total / proposals.Count, 2), sharing, total, proven, comparison);
         return new BuiltDraft(draft, previous, proposals, unmatched, proven ? Certificate(draft.Id, pool, match.Assignment!) : null);
     }

@@ -79,7 +79,8 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         ? $"Proven optimal: no other way of pairing this pool under the same setup, locks and prohibitions matches more mentees, or as many with a total score above {draft.TotalScore:N0}. The engine checked a certificate against every allowed pair."
         : draft.Source == MatchDraftSource.Imported
             ? "Imported from a result solved outside Tandem: every pair was checked against the pool's hard rules, prohibitions and places, but Tandem has not proven it optimal."
-            : "Not proven optimal: the engine gives a checked certificate for mentor–mentee matching; peer pairs and study groups are its best result without one.");
+            : "Not proven optimal: the engine gives a checked certificate for mentor–mentee matching; peer pairs and study groups are its best result without one.",
+        draft.Goal, draft.LowestScore, draft.FairnessStatement);
 
     private async Task<Paged<UnmatchedPerson>> UnmatchedPageAsync(Guid draftId, PageRequest paging, CancellationToken ct)
     {

@@ -60,6 +60,11 @@ public sealed class MatchDraft
     /// </summary>
     public bool ProvenOptimal { get; private set; }
 
+    /// <summary>What the run optimised; with <see cref="MatchingGoal.RaiseWorstOff"/>, the lowest pair score it proved and the proof's sentence.</summary>
+    public MatchingGoal Goal { get; private set; }
+    public long? LowestScore { get; private set; }
+    public string? FairnessStatement { get; private set; }
+
     /// <summary>The comparison with the previous draft, worked out once when the draft was made (null for the first draft).</summary>
     public string? ComparisonJson { get; private set; }
     public Guid CreatedByUserId { get; private set; }
@@ -72,6 +77,13 @@ public sealed class MatchDraft
 
     public DraftComparison? Comparison() =>
         ComparisonJson is null ? null : JsonSerializer.Deserialize<DraftComparison>(ComparisonJson, MatchSetup.Json);
+
+    public void RecordFairness(MatchingGoal goal, long? lowestScore, string? statement)
+    {
+        Goal = goal;
+        LowestScore = lowestScore;
+        FairnessStatement = statement;
+    }
 
     public void Record(int matched, int unmatched, double averageScore, int sharingFreeTime, long totalScore, bool provenOptimal, DraftComparison? comparison)
     {

@@ -18,6 +18,16 @@ public sealed record SetupCriterion(
     double? Minimum,
     double? Maximum);
 
+/// <summary>What a mentor–mentee run optimises, after matching as many mentees as possible.</summary>
+public enum MatchingGoal
+{
+    /// <summary>The greatest total score (the default).</summary>
+    BestTotal,
+
+    /// <summary>Raise the worst-off first: the greatest lowest pair score, then the greatest total (ADR 34).</summary>
+    RaiseWorstOff,
+}
+
 /// <summary>
 /// How a program's pool is matched. Absent until a coordinator saves one; until then the default is every
 /// question flagged as a criterion, with its kind, weight 1 and no hard rule.
@@ -44,13 +54,15 @@ public sealed class MatchSetup
 
     /// <summary>In a peer program: 2 forms pairs, more forms study groups of that size.</summary>
     public int GroupSize { get; private set; } = 2;
+    public MatchingGoal Goal { get; private set; }
     public Guid UpdatedByUserId { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
     public IReadOnlyList<SetupCriterion> Criteria() => ParseCriteria(CriteriaJson);
 
-    public void Change(IReadOnlyList<SetupCriterion> criteria, int groupSize, Guid by, DateTime at)
+    public void Change(IReadOnlyList<SetupCriterion> criteria, int groupSize, Guid by, DateTime at, MatchingGoal goal = MatchingGoal.BestTotal)
     {
+        Goal = goal;
         CriteriaJson = JsonSerializer.Serialize(criteria, Json);
         GroupSize = groupSize;
         UpdatedByUserId = by;

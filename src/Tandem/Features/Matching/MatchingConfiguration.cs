@@ -11,6 +11,7 @@ internal sealed class MatchSetupConfiguration : IEntityTypeConfiguration<MatchSe
         setup.ToTable("MatchSetups");
         setup.HasKey(s => s.Id);
         setup.Property(s => s.CriteriaJson).IsRequired();
+        setup.Property(s => s.Goal).HasConversion<string>().HasMaxLength(20);
         setup.HasOne<MentorshipProgram>().WithMany().HasForeignKey(s => s.ProgramId).OnDelete(DeleteBehavior.Cascade);
         setup.HasIndex(s => s.ProgramId).IsUnique();
     }
@@ -38,6 +39,8 @@ internal sealed class MatchDraftConfiguration : IEntityTypeConfiguration<MatchDr
         draft.HasKey(d => d.Id);
         draft.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
         draft.Property(d => d.Source).HasConversion<string>().HasMaxLength(20);
+        draft.Property(d => d.Goal).HasConversion<string>().HasMaxLength(20);
+        draft.Property(d => d.FairnessStatement).HasMaxLength(1000);
         draft.Property(d => d.CriteriaJson).IsRequired();
         draft.HasOne<MentorshipProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Cascade);
         draft.HasMany(d => d.Proposals).WithOne().HasForeignKey(p => p.DraftId).OnDelete(DeleteBehavior.Cascade);

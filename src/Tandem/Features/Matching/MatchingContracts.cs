@@ -39,7 +39,10 @@ public sealed record MatchDraftView(
     DraftProof Proof);
 
 /// <summary>Whether a draft is proven optimal, with the sentence the page shows.</summary>
-public sealed record DraftProof(bool ProvenOptimal, long TotalScore, string Statement);
+/// <param name="LowestScore">With the goal "raise the worst-off first": the lowest pair score, proven the highest possible.</param>
+/// <param name="FairnessStatement">With that goal: what the fairness proof says, in a sentence.</param>
+public sealed record DraftProof(bool ProvenOptimal, long TotalScore, string Statement, MatchingGoal Goal = MatchingGoal.BestTotal,
+    long? LowestScore = null, string? FairnessStatement = null);
 
 /// <summary>
 /// The engine's certificate for a mentor–mentee draft: a value per mentee and per mentor (by enrolment id) such that for
@@ -147,6 +150,9 @@ public sealed class SaveMatchingSetupRequest
     /// <summary>Peer programs: 2 forms pairs, more forms study groups of that size.</summary>
     [Range(2, 12)]
     public int GroupSize { get; set; } = 2;
+
+    /// <summary>Mentor–mentee programs: the greatest total (default) or the worst-off raised first.</summary>
+    public MatchingGoal Goal { get; set; } = MatchingGoal.BestTotal;
 }
 
 public sealed record SetupQuestionView(string Id, ProgramRole Role, string Prompt, QuestionType Type, bool Private, CriterionKind? Criterion);
@@ -158,4 +164,4 @@ public sealed record MatchingPreview(int Mentees, int Mentors, long Pairs, IRead
 
 public sealed record MatchingSetupView(
     Guid ProgramId, string ProgramName, PairingModel Pairing, bool IsDefault, int GroupSize,
-    IReadOnlyList<SetupCriterion> Criteria, IReadOnlyList<SetupQuestionView> Questions, MatchingPreview Preview);
+    IReadOnlyList<SetupCriterion> Criteria, IReadOnlyList<SetupQuestionView> Questions, MatchingPreview Preview, MatchingGoal Goal = MatchingGoal.BestTotal);

@@ -19,7 +19,8 @@ public sealed record PoolData(
     IReadOnlyList<SetupCriterion> Criteria,
     bool CriteriaAreDefault,
     int GroupSize,
-    IReadOnlyList<MatchRule> Rules)
+    IReadOnlyList<MatchRule> Rules,
+    MatchingGoal Goal = MatchingGoal.BestTotal)
 {
     public bool IsPeer => Program.Pairing == PairingModel.PeerToPeer;
 
@@ -70,7 +71,7 @@ public sealed class MatchingPool(TandemDb db)
         var mentees = pool.Where(m => m.Role == (peer ? ProgramRole.Peer : ProgramRole.Mentee)).ToList();
         var mentors = peer ? mentees : pool.Where(m => m.Role == ProgramRole.Mentor).ToList();
         return new PoolData(program, mentees, mentors, latest, privateIds,
-            setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules);
+            setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules, setup?.Goal ?? MatchingGoal.BestTotal);
     }
 
     /// <summary>The coordinator's locks and prohibitions, oldest first (the order the engine applies them in).</summary>

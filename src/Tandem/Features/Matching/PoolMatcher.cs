@@ -49,7 +49,8 @@ public static class PoolMatcher
             }
         }
         var source = new CoordinatorScores(scoring, locks);
-        var result = OptimalAssignment.Solve(new PoolProblem(source, caps, MatchingObjective.MaxMatchedThenScore, locks, forbidden.ToList()));
+        var objective = pool.Goal == MatchingGoal.RaiseWorstOff ? MatchingObjective.MaxMinThenScore : MatchingObjective.MaxMatchedThenScore;
+        var result = OptimalAssignment.Solve(new PoolProblem(source, caps, objective, locks, forbidden.ToList()));
         var lockSet = locks.ToHashSet();
         var groups = Programs.MentoringFormat.MentorsLeadGroups(pool.Program);
         var pairs = new List<IndexedPair>();

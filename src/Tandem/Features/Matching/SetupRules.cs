@@ -59,6 +59,10 @@ public static class SetupRules
                 c.Kind is CriterionKind.SameValue or CriterionKind.DifferentValue ? null : c.Minimum,
                 c.Kind == CriterionKind.NumericGap ? c.Maximum : null));
         }
+        if (pool.IsPeer && request.Goal != MatchingGoal.BestTotal)
+        {
+            errors["goal"] = ["Raising the worst-off first is for mentor–mentee matching; peer pairs and study groups aim for the best total."];
+        }
         if (!pool.IsPeer && request.GroupSize != 2)
         {
             errors["groupSize"] = ["Group size applies to peer programs; in a mentor–mentee program, mentor capacity makes groups."];
