@@ -789,6 +789,10 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<int>("GroupSize")
                         .HasColumnType("integer");
 
+                    b.Property<string>("GroupStatement")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<long?>("LowestScore")
                         .HasColumnType("bigint");
 
@@ -960,6 +964,13 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<int>("GroupSize")
                         .HasColumnType("integer");
+
+                    b.Property<int?>("MixAtLeast")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MixQuestionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");

@@ -778,6 +778,10 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<int>("GroupSize")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("GroupStatement")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LowestScore")
                         .HasColumnType("INTEGER");
 
@@ -949,6 +953,13 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.Property<int>("GroupSize")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MixAtLeast")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MixQuestionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");

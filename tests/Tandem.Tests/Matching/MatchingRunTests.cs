@@ -341,3 +341,83 @@ public sealed class RaiseWorstOffTests(TandemFactory factory) : IClassFixture<Ta
         Assert.Contains("Raising the worst-off first is for mentor–mentee matching", await response.Content.ReadAsStringAsync());
     }
 }
+
+/// <summary>Study groups with a required mix (issue 14, item 6) in the app: setup, run, the groups and the bound on the draft.</summary>
+public sealed class GroupMixTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    private static readonly Dictionary<string, string> Subjects = new()
+    {
+        ["Ann Peer"] = "Maths", ["Bea Peer"] = "Maths", ["Cal Peer"] = "Maths",
+        ["Dan Peer"] = "English", ["Eve Peer"] = "English", ["Fay Peer"] = "English",
+    };
+
+    private static async Task<MatchingProgram> PoolAsync(TandemFactory factory, object? mix)
+    {
+        var program = await MatchingProgram.CreateAsync(factory, pairing: "PeerToPeer");
+        foreach (var (name, subject) in Subjects)
+        {
+            await program.ApproveAsync(name, "peer", subject, ["Music"], 3, [10]);
+        }
+        // The same subject scores 10: without a mix, groups of three fall out as all Maths and all English.
+        var saved = await program.SaveSetupAsync(new
+        {
+            groupSize = 3,
+            criteria = new object[] { new { name = "subject", kind = "SameValue", questionId = "subject", weight = 10 } },
+            mix,
+        });
+        Assert.Equal((mix as dynamic)?.questionId, saved.Mix?.QuestionId);
+        return program;
+    }
+
+    private static List<HashSet<string>> GroupSubjects(MatchDraftView draft) =>
+        draft.Proposals.Items.GroupBy(p => p.GroupNumber)
+            .Select(g => g.SelectMany(p => new[] { p.First.Name, p.Second.Name }).Select(n => Subjects[n]).ToHashSet())
+            .ToList();
+
+    [Fact]
+    public async Task WithoutAMixGroupsOfThreeKeepEachSubjectTogether()
+    {
+        var program = await PoolAsync(factory, null);
+        var draft = await program.RunAsync();
+
+        Assert.All(GroupSubjects(draft), s => Assert.Single(s));
+        Assert.DoesNotContain("Mix:", draft.Proof.GroupStatement ?? "");
+    }
+
+    [Fact]
+    public async Task WithAMixOfTwoSubjectsEveryGroupHasBothAndTheDraftSaysHowFarFromTheBoundItIs()
+    {
+        var program = await PoolAsync(factory, new { questionId = "subject", atLeast = 2 });
+        var draft = await program.RunAsync();
+
+        var groups = GroupSubjects(draft);
+        Assert.Equal(2, groups.Count);
+        Assert.All(groups, s => Assert.Equal(2, s.Count));
+        Assert.Contains("Mix: 2 of 2 groups have at least 2 different answers to \"Which subject do you want help with\".", draft.Proof.GroupStatement);
+        Assert.Matches(@"^(Proven optimal|Within [\d.]+% of the best possible total)", draft.Proof.GroupStatement);
+        var page = System.Net.WebUtility.HtmlDecode(await program.Coordinator.GetStringAsync($"/programs/{program.Program.Id}/matching"));
+        Assert.Contains("Mix: 2 of 2 groups have", page);
+    }
+
+    [Fact]
+    public async Task AMixIsRefusedForPairsAndForAQuestionThatIsNotAChoice()
+    {
+        var program = await MatchingProgram.CreateAsync(factory, pairing: "PeerToPeer");
+        var pairs = await program.Coordinator.PutAsJsonAsync($"{program.Api}/setup", new
+        {
+            groupSize = 2,
+            criteria = new object[] { new { name = "subject", kind = "SameValue", questionId = "subject", weight = 1 } },
+            mix = new { questionId = "subject", atLeast = 2 },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, pairs.StatusCode);
+        Assert.Contains("A mix is for study groups", await pairs.Content.ReadAsStringAsync());
+        var text = await program.Coordinator.PutAsJsonAsync($"{program.Api}/setup", new
+        {
+            groupSize = 3,
+            criteria = new object[] { new { name = "subject", kind = "SameValue", questionId = "subject", weight = 1 } },
+            mix = new { questionId = "intro", atLeast = 2 },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, text.StatusCode);
+        Assert.Contains("mix.questionId", await text.Content.ReadAsStringAsync());
+    }
+}

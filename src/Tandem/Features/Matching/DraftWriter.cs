@@ -41,6 +41,7 @@ public static class DraftWriter
             .ToList();
         var comparison = previous is null ? null : await DraftComparer.CompareAsync(db, pool, previous, proposals, ct);
         var proven = match.Assignment?.Optimal == true;
+        draft.RecordGroups(match.GroupStatement);
         if (match.Assignment?.Fairness is { } fairness)
         {
             draft.RecordFairness(MatchingGoal.RaiseWorstOff, fairness.LowestScore, fairness.Statement);

@@ -80,7 +80,7 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         : draft.Source == MatchDraftSource.Imported
             ? "Imported from a result solved outside Tandem: every pair was checked against the pool's hard rules, prohibitions and places, but Tandem has not proven it optimal."
             : "Not proven optimal: the engine gives a checked certificate for mentor–mentee matching; peer pairs and study groups are its best result without one.",
-        draft.Goal, draft.LowestScore, draft.FairnessStatement);
+        draft.Goal, draft.LowestScore, draft.FairnessStatement, draft.GroupStatement);
 
     private async Task<Paged<UnmatchedPerson>> UnmatchedPageAsync(Guid draftId, PageRequest paging, CancellationToken ct)
     {

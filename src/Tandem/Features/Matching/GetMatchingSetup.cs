@@ -14,16 +14,16 @@ public sealed class GetMatchingSetup(MatchingAccess access, MatchingPool pools)
             return failure;
         }
         var pool = await pools.LoadAsync(found.Value!, ct);
-        return View(pool, pool.Criteria, pool.GroupSize, pool.CriteriaAreDefault, pool.Goal);
+        return View(pool, pool.Criteria, pool.GroupSize, pool.CriteriaAreDefault, pool.Goal, pool.Mix);
     }
 
-    internal static MatchingSetupView View(PoolData pool, IReadOnlyList<SetupCriterion> criteria, int groupSize, bool isDefault, MatchingGoal goal = MatchingGoal.BestTotal)
+    internal static MatchingSetupView View(PoolData pool, IReadOnlyList<SetupCriterion> criteria, int groupSize, bool isDefault, MatchingGoal goal = MatchingGoal.BestTotal, MixInput? mix = null)
     {
         var questions = pool.Questions
             .OrderBy(q => q.Key)
             .SelectMany(q => q.Value.Where(x => x.Type != QuestionType.Consent).Select(x => new SetupQuestionView(x.Id, q.Key, x.Prompt, x.Type, x.Private, x.Criterion)))
             .ToList();
         return new MatchingSetupView(pool.Program.Id, pool.Program.Name, pool.Program.Pairing, isDefault, groupSize, criteria, questions,
-            SetupRules.Preview(pool, criteria), goal);
+            SetupRules.Preview(pool, criteria), goal, mix);
     }
 }

@@ -65,6 +65,11 @@ public sealed class MatchDraft
     public long? LowestScore { get; private set; }
     public string? FairnessStatement { get; private set; }
 
+    /// <summary>Study groups: the distance from the proven bound and, with a mix, how many groups have it.</summary>
+    public string? GroupStatement { get; private set; }
+
+    public void RecordGroups(string? statement) => GroupStatement = statement;
+
     /// <summary>The comparison with the previous draft, worked out once when the draft was made (null for the first draft).</summary>
     public string? ComparisonJson { get; private set; }
     public Guid CreatedByUserId { get; private set; }

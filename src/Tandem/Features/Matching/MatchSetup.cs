@@ -55,14 +55,20 @@ public sealed class MatchSetup
     /// <summary>In a peer program: 2 forms pairs, more forms study groups of that size.</summary>
     public int GroupSize { get; private set; } = 2;
     public MatchingGoal Goal { get; private set; }
+
+    /// <summary>Study groups: the question whose answers each group should mix, and how many different answers it wants.</summary>
+    public string? MixQuestionId { get; private set; }
+    public int? MixAtLeast { get; private set; }
     public Guid UpdatedByUserId { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
     public IReadOnlyList<SetupCriterion> Criteria() => ParseCriteria(CriteriaJson);
 
-    public void Change(IReadOnlyList<SetupCriterion> criteria, int groupSize, Guid by, DateTime at, MatchingGoal goal = MatchingGoal.BestTotal)
+    public void Change(IReadOnlyList<SetupCriterion> criteria, int groupSize, Guid by, DateTime at, MatchingGoal goal = MatchingGoal.BestTotal, MixInput? mix = null)
     {
         Goal = goal;
+        MixQuestionId = mix?.QuestionId.Trim();
+        MixAtLeast = mix?.AtLeast;
         CriteriaJson = JsonSerializer.Serialize(criteria, Json);
         GroupSize = groupSize;
         UpdatedByUserId = by;

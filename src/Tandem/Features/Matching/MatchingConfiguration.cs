@@ -12,6 +12,7 @@ internal sealed class MatchSetupConfiguration : IEntityTypeConfiguration<MatchSe
         setup.HasKey(s => s.Id);
         setup.Property(s => s.CriteriaJson).IsRequired();
         setup.Property(s => s.Goal).HasConversion<string>().HasMaxLength(20);
+        setup.Property(s => s.MixQuestionId).HasMaxLength(100);
         setup.HasOne<MentorshipProgram>().WithMany().HasForeignKey(s => s.ProgramId).OnDelete(DeleteBehavior.Cascade);
         setup.HasIndex(s => s.ProgramId).IsUnique();
     }
@@ -41,6 +42,7 @@ internal sealed class MatchDraftConfiguration : IEntityTypeConfiguration<MatchDr
         draft.Property(d => d.Source).HasConversion<string>().HasMaxLength(20);
         draft.Property(d => d.Goal).HasConversion<string>().HasMaxLength(20);
         draft.Property(d => d.FairnessStatement).HasMaxLength(1000);
+        draft.Property(d => d.GroupStatement).HasMaxLength(1000);
         draft.Property(d => d.CriteriaJson).IsRequired();
         draft.HasOne<MentorshipProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Cascade);
         draft.HasMany(d => d.Proposals).WithOne().HasForeignKey(p => p.DraftId).OnDelete(DeleteBehavior.Cascade);

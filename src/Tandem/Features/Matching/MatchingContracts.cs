@@ -42,7 +42,7 @@ public sealed record MatchDraftView(
 /// <param name="LowestScore">With the goal "raise the worst-off first": the lowest pair score, proven the highest possible.</param>
 /// <param name="FairnessStatement">With that goal: what the fairness proof says, in a sentence.</param>
 public sealed record DraftProof(bool ProvenOptimal, long TotalScore, string Statement, MatchingGoal Goal = MatchingGoal.BestTotal,
-    long? LowestScore = null, string? FairnessStatement = null);
+    long? LowestScore = null, string? FairnessStatement = null, string? GroupStatement = null);
 
 /// <summary>
 /// The engine's certificate for a mentor–mentee draft: a value per mentee and per mentor (by enrolment id) such that for
@@ -111,6 +111,16 @@ public sealed record PublishResult(Guid DraftId, int Relationships, int PeopleNo
     public ProgramStatus ProgramStatus { get; init; }
 }
 
+/// <summary>Study groups: at least <see cref="AtLeast"/> different answers to a question in every group.</summary>
+public sealed class MixInput
+{
+    [Required, MaxLength(100)]
+    public string QuestionId { get; set; } = "";
+
+    [Range(2, 12)]
+    public int AtLeast { get; set; } = 2;
+}
+
 public sealed class CriterionInput
 {
     [Required, StringLength(60, MinimumLength = 1)]
@@ -153,6 +163,9 @@ public sealed class SaveMatchingSetupRequest
 
     /// <summary>Mentor–mentee programs: the greatest total (default) or the worst-off raised first.</summary>
     public MatchingGoal Goal { get; set; } = MatchingGoal.BestTotal;
+
+    /// <summary>Study groups only: a mix every group should have.</summary>
+    public MixInput? Mix { get; set; }
 }
 
 public sealed record SetupQuestionView(string Id, ProgramRole Role, string Prompt, QuestionType Type, bool Private, CriterionKind? Criterion);
@@ -164,4 +177,5 @@ public sealed record MatchingPreview(int Mentees, int Mentors, long Pairs, IRead
 
 public sealed record MatchingSetupView(
     Guid ProgramId, string ProgramName, PairingModel Pairing, bool IsDefault, int GroupSize,
-    IReadOnlyList<SetupCriterion> Criteria, IReadOnlyList<SetupQuestionView> Questions, MatchingPreview Preview, MatchingGoal Goal = MatchingGoal.BestTotal);
+    IReadOnlyList<SetupCriterion> Criteria, IReadOnlyList<SetupQuestionView> Questions, MatchingPreview Preview, MatchingGoal Goal = MatchingGoal.BestTotal,
+    MixInput? Mix = null);

@@ -20,7 +20,8 @@ public sealed record PoolData(
     bool CriteriaAreDefault,
     int GroupSize,
     IReadOnlyList<MatchRule> Rules,
-    MatchingGoal Goal = MatchingGoal.BestTotal)
+    MatchingGoal Goal = MatchingGoal.BestTotal,
+    MixInput? Mix = null)
 {
     public bool IsPeer => Program.Pairing == PairingModel.PeerToPeer;
 
@@ -71,7 +72,8 @@ public sealed class MatchingPool(TandemDb db)
         var mentees = pool.Where(m => m.Role == (peer ? ProgramRole.Peer : ProgramRole.Mentee)).ToList();
         var mentors = peer ? mentees : pool.Where(m => m.Role == ProgramRole.Mentor).ToList();
         return new PoolData(program, mentees, mentors, latest, privateIds,
-            setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules, setup?.Goal ?? MatchingGoal.BestTotal);
+            setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules, setup?.Goal ?? MatchingGoal.BestTotal,
+            setup is { MixQuestionId: { } mixQuestion, MixAtLeast: { } atLeast } ? new MixInput { QuestionId = mixQuestion, AtLeast = atLeast } : null);
     }
 
     /// <summary>The coordinator's locks and prohibitions, oldest first (the order the engine applies them in).</summary>

@@ -8,7 +8,7 @@ public sealed record IndexedPair(int Group, int First, int Second, bool Locked);
 /// <param name="Assignment">The engine's result for mentor–mentee pools: its optimality certificate and the time of each of its phases.</param>
 /// <param name="Explaining">Time spent working out why the people left over could not be matched.</param>
 public sealed record PoolMatch(IReadOnlyList<IndexedPair> Pairs, IReadOnlyList<(PoolMember Person, string Reason)> Unmatched, int MatchedSeekers,
-    AssignmentResult? Assignment = null, TimeSpan Explaining = default);
+    AssignmentResult? Assignment = null, TimeSpan Explaining = default, string? GroupStatement = null);
 
 /// <summary>
 /// Runs the engine over a scored pool, honouring the coordinator's locks and prohibitions: exact assignment for
@@ -239,9 +239,26 @@ public static class PoolMatcher
             matrix[a, b] = matrix[b, a] = Penalty;
         }
         var pairs = new List<IndexedPair>();
+        string? statement = null;
         if (n >= 2)
         {
-            var result = GroupFormation.Solve(new GroupProblem(n, pool.GroupSize, matrix));
+            var problem = new GroupProblem(n, pool.GroupSize, matrix);
+            IReadOnlyList<int[]> groups;
+            if (pool.Mix is { } mix)
+            {
+                var mixed = GroupFormation.Solve(problem, Mix(pool, mix));
+                groups = mixed.Groups;
+                var name = pool.Questions.GetValueOrDefault(Programs.ProgramRole.Peer)?.FirstOrDefault(q => q.Id == mix.QuestionId)?.Prompt ?? mix.QuestionId;
+                var formed = mixed.Groups.Count;
+                var short_ = mixed.GroupsShortOfMix.Count;
+                statement = $"{mixed.BoundStatement} Mix: {formed - short_} of {formed} groups have at least {mix.AtLeast} different answers to \"{SetupRules.NameOf(name)}\""
+                    + (short_ == 0 ? "." : mixed.MixPossibleEverywhere ? "." : "; no grouping of these people could give it to every group.");
+            }
+            else
+            {
+                groups = GroupFormation.Solve(problem).Groups;
+            }
+            var result = new { Groups = groups };
             var g = 0;
             var lockedSet = locked.ToHashSet();
             foreach (var group in result.Groups.Where(x => x.Length >= 2))
@@ -256,7 +273,36 @@ public static class PoolMatcher
                 }
             }
         }
-        return PeerOutcome(scoring, pairs, allowed);
+        return PeerOutcome(scoring, pairs, allowed) with { GroupStatement = statement };
+    }
+
+    /// <summary>Each peer's answer to the mix question as a small integer (equal answers, equal numbers; the first of several; -1 for none).</summary>
+    private static GroupMix Mix(PoolData pool, MixInput mix)
+    {
+        var codes = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var values = pool.Mentees.Select(m =>
+        {
+            if (!m.Answers.TryGetValue(mix.QuestionId, out var answer))
+            {
+                return -1;
+            }
+            var text = answer.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.Array => answer.EnumerateArray().Select(e => e.ToString()).FirstOrDefault(),
+                System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number => answer.ToString(),
+                _ => null,
+            };
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return -1;
+            }
+            if (!codes.TryGetValue(text.Trim(), out var code))
+            {
+                codes[text.Trim()] = code = codes.Count;
+            }
+            return code;
+        }).ToArray();
+        return new GroupMix(values, mix.AtLeast, mix.QuestionId);
     }
 
     private static PoolMatch PeerOutcome(PoolScoring scoring, List<IndexedPair> pairs, bool[,] allowed)

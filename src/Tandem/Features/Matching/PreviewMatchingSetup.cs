@@ -17,7 +17,7 @@ public sealed class PreviewMatchingSetup(MatchingAccess access, MatchingPool poo
             return failure;
         }
         var (pool, criteria) = checkedSetup.Value!;
-        return GetMatchingSetup.View(pool, criteria, request.GroupSize, isDefault: false, request.Goal);
+        return GetMatchingSetup.View(pool, criteria, request.GroupSize, isDefault: false, request.Goal, request.Mix);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public sealed class SaveMatchingSetup(TandemDb db, PreviewMatchingSetup preview,
             setup = new MatchSetup(programId);
             db.Add(setup);
         }
-        setup.Change(criteria, request.GroupSize, actor.UserId, clock.GetUtcNow().UtcDateTime, request.Goal);
+        setup.Change(criteria, request.GroupSize, actor.UserId, clock.GetUtcNow().UtcDateTime, request.Goal, request.Mix);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -31,6 +31,6 @@ public sealed class SaveMatchingSetup(TandemDb db, PreviewMatchingSetup preview,
         {
             return new Conflict("Someone else saved this program's matching setup at the same time; reload and try again.");
         }
-        return GetMatchingSetup.View(pool, criteria, request.GroupSize, isDefault: false, request.Goal);
+        return GetMatchingSetup.View(pool, criteria, request.GroupSize, isDefault: false, request.Goal, request.Mix);
     }
 }

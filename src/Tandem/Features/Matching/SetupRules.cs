@@ -59,6 +59,22 @@ public static class SetupRules
                 c.Kind is CriterionKind.SameValue or CriterionKind.DifferentValue ? null : c.Minimum,
                 c.Kind == CriterionKind.NumericGap ? c.Maximum : null));
         }
+        if (request.Mix is { } mix)
+        {
+            var question = pool.Questions.TryGetValue(ProgramRole.Peer, out var peerQuestions) ? peerQuestions.FirstOrDefault(q => q.Id == mix.QuestionId.Trim()) : null;
+            if (!pool.IsPeer || request.GroupSize <= 2)
+            {
+                errors["mix"] = ["A mix is for study groups: a peer program with groups of 3 or more."];
+            }
+            else if (question is null || question.Type is not (QuestionType.SingleChoice or QuestionType.MultipleChoice or QuestionType.Scale))
+            {
+                errors["mix.questionId"] = [$"Mix the answers of a choice or scale question of the peer form; '{mix.QuestionId}' is not one."];
+            }
+            else if (mix.AtLeast > request.GroupSize)
+            {
+                errors["mix.atLeast"] = [$"A group of {request.GroupSize} cannot have {mix.AtLeast} different answers."];
+            }
+        }
         if (pool.IsPeer && request.Goal != MatchingGoal.BestTotal)
         {
             errors["goal"] = ["Raising the worst-off first is for mentor–mentee matching; peer pairs and study groups aim for the best total."];
