@@ -76,7 +76,8 @@ public static class EngineAdapter
 
     public static string Field(int index) => $"c{index}";
 
-    private static IReadOnlyList<string> Values(JsonElement answer) => answer.ValueKind switch
+    /// <summary>A choice answer's values as the criteria compare them (a single answer as one value; booleans as Yes/No).</summary>
+    internal static IReadOnlyList<string> Values(JsonElement answer) => answer.ValueKind switch
     {
         JsonValueKind.Array => answer.EnumerateArray().Select(e => e.ToString()).Where(s => s.Length > 0).ToList(),
         JsonValueKind.True => ["Yes"],

@@ -82,12 +82,13 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
             : "Not proven optimal: the engine gives a checked certificate for mentor–mentee matching; peer pairs and study groups are its best result without one.",
         draft.Goal, draft.LowestScore, draft.FairnessStatement, draft.GroupStatement);
 
-    private async Task<Paged<UnmatchedPerson>> UnmatchedPageAsync(Guid draftId, PageRequest paging, CancellationToken ct)
+    /// <param name="total">How many there are, when the caller knows (the draft's figures); counted otherwise.</param>
+    private async Task<Paged<UnmatchedPerson>> UnmatchedPageAsync(Guid draftId, PageRequest paging, CancellationToken ct, int? total = null)
     {
         var entries = db.Set<UnmatchedEntry>().AsNoTracking().Where(e => e.DraftId == draftId);
-        var total = await entries.CountAsync(ct);
+        total ??= await entries.CountAsync(ct);
         var rows = await entries.OrderBy(e => e.Position).Page(paging).ToListAsync(ct);
-        return paging.Of(rows.Select(r => r.ToPerson()).ToList(), total);
+        return paging.Of(rows.Select(r => r.ToPerson()).ToList(), total.Value);
     }
 
     private async Task<MatchDraftView> ViewAsync(MentorshipProgram program, MatchDraft draft, IReadOnlyList<MatchRule> rules, int? proposalCount,
@@ -97,8 +98,7 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         var proposals = db.Set<MatchProposal>().AsNoTracking().Where(p => p.DraftId == draft.Id);
         var total = proposalCount ?? await proposals.CountAsync(ct);
         var pageRows = await proposals.OrderBy(p => p.GroupNumber).ThenBy(p => p.Id).Page(paging).ToListAsync(ct);
-        var unmatched = await db.Set<UnmatchedEntry>().AsNoTracking().Where(e => e.DraftId == draft.Id)
-            .OrderBy(e => e.Position).Take(DefaultPageSize).ToListAsync(ct);
+        var unmatched = await UnmatchedPageAsync(draft.Id, PageRequest.Clamp(1, DefaultPageSize, MaxPageSize), ct, draft.Unmatched);
 
         var ids = pageRows.SelectMany(p => new[] { p.FirstEnrolmentId, p.SecondEnrolmentId })
             .Concat(rules.SelectMany(r => new[] { r.FirstEnrolmentId, r.SecondEnrolmentId }))
@@ -111,6 +111,6 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         return new MatchDraftView(draft.Id, programId, program.Name, program.Pairing, draft.Number, draft.Status, draft.CreatedAt,
             draft.StartsOn, draft.PublishedAt, draft.Criteria(),
             new DraftFigures(draft.Matched, draft.Unmatched, draft.AverageScore, draft.PairsSharingFreeTime, total),
-            paging.Of(view, total), unmatched.Select(u => u.ToPerson()).ToList(), ruleViews, draft.Comparison(), Proof(draft));
+            paging.Of(view, total), unmatched.Items, ruleViews, draft.Comparison(), Proof(draft));
     }
 }

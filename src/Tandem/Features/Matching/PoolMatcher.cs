@@ -258,10 +258,9 @@ public static class PoolMatcher
             {
                 groups = GroupFormation.Solve(problem).Groups;
             }
-            var result = new { Groups = groups };
             var g = 0;
             var lockedSet = locked.ToHashSet();
-            foreach (var group in result.Groups.Where(x => x.Length >= 2))
+            foreach (var group in groups.Where(x => x.Length >= 2))
             {
                 g++;
                 for (var x = 0; x < group.Length; x++)
@@ -286,12 +285,7 @@ public static class PoolMatcher
             {
                 return -1;
             }
-            var text = answer.ValueKind switch
-            {
-                System.Text.Json.JsonValueKind.Array => answer.EnumerateArray().Select(e => e.ToString()).FirstOrDefault(),
-                System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number => answer.ToString(),
-                _ => null,
-            };
+            var text = EngineAdapter.Values(answer).FirstOrDefault();
             if (string.IsNullOrWhiteSpace(text))
             {
                 return -1;

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
-    public partial class MatchingRuns : Migration
+    public partial class MatchingAtScale : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -16,9 +16,58 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 table: "MatchDrafts");
 
             migrationBuilder.AddColumn<string>(
+                name: "Goal",
+                table: "MatchSetups",
+                type: "TEXT",
+                maxLength: 20,
+                nullable: false,
+                defaultValue: "BestTotal");
+
+            migrationBuilder.AddColumn<int>(
+                name: "MixAtLeast",
+                table: "MatchSetups",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "MixQuestionId",
+                table: "MatchSetups",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "ComparisonJson",
                 table: "MatchDrafts",
                 type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FairnessStatement",
+                table: "MatchDrafts",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Goal",
+                table: "MatchDrafts",
+                type: "TEXT",
+                maxLength: 20,
+                nullable: false,
+                defaultValue: "BestTotal");
+
+            migrationBuilder.AddColumn<string>(
+                name: "GroupStatement",
+                table: "MatchDrafts",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LowestScore",
+                table: "MatchDrafts",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
@@ -34,7 +83,7 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 type: "TEXT",
                 maxLength: 20,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "Engine");
 
             migrationBuilder.AddColumn<long>(
                 name: "TotalScore",
@@ -189,7 +238,35 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "MatchingRuns");
 
             migrationBuilder.DropColumn(
+                name: "Goal",
+                table: "MatchSetups");
+
+            migrationBuilder.DropColumn(
+                name: "MixAtLeast",
+                table: "MatchSetups");
+
+            migrationBuilder.DropColumn(
+                name: "MixQuestionId",
+                table: "MatchSetups");
+
+            migrationBuilder.DropColumn(
                 name: "ComparisonJson",
+                table: "MatchDrafts");
+
+            migrationBuilder.DropColumn(
+                name: "FairnessStatement",
+                table: "MatchDrafts");
+
+            migrationBuilder.DropColumn(
+                name: "Goal",
+                table: "MatchDrafts");
+
+            migrationBuilder.DropColumn(
+                name: "GroupStatement",
+                table: "MatchDrafts");
+
+            migrationBuilder.DropColumn(
+                name: "LowestScore",
                 table: "MatchDrafts");
 
             migrationBuilder.DropColumn(
