@@ -38,6 +38,11 @@ public sealed class AxeCheckTests(TandemServer server, ITestOutputHelper output)
             Assert.Contains("#unlabelled-field", failed.Message);
             Assert.Contains("- color-contrast (serious)", failed.Message);
             Assert.Contains("#pale-text", failed.Message);
+
+            // The check runs axe in the page itself (Axe.cs): it finds what Deque's own RunAxe finds, rule by rule and element by element.
+            var inPage = await Axe.ViolatedRulesAsync(page);
+            Assert.Equal(await Axe.ViolatedRulesAsync(page, withRunAxe: true), inPage);
+            Assert.Contains(inPage, rule => rule.StartsWith("label:", StringComparison.Ordinal) && rule.Contains("#unlabelled-field", StringComparison.Ordinal));
         }
         catch
         {

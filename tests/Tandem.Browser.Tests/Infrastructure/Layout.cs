@@ -93,11 +93,11 @@ public static class Layout
 
     /// <summary>Every visible control smaller than 44 x 44 CSS px, named with its text and size (empty when all are big enough).</summary>
     public static async Task<IReadOnlyList<string>> SmallTouchTargetsAsync(IPage page) =>
-        await page.EvaluateAsync<string[]>(FindSmallTargets, MinimumTarget);
+        await Timing.TimeAsync("layout-small", () => page.EvaluateAsync<string[]>(FindSmallTargets, MinimumTarget));
 
     /// <summary>Whether the page scrolls sideways, and what sticks out past the right edge of the screen (empty when it fits).</summary>
     public static async Task<IReadOnlyList<string>> SidewaysOverflowAsync(IPage page) =>
-        await page.EvaluateAsync<string[]>(FindOverflow);
+        await Timing.TimeAsync("layout-overflow", () => page.EvaluateAsync<string[]>(FindOverflow));
 
     /// <summary>Both checks on the page as it is now: one line per problem, each starting with the page's address.</summary>
     public static async Task<IReadOnlyList<string>> PhoneProblemsAsync(IPage page)

@@ -18,7 +18,8 @@ namespace Tandem.Browser.Tests.Infrastructure;
 
 /// <summary>
 /// The real app on Kestrel (a free loopback port, so static assets and blazor.web.js are served as in
-/// production), on its own real database seeded with the demo data, plus one headless Chromium.
+/// production), on its own real database seeded with the demo data, plus the test run's one headless Chromium
+/// (a fresh browser context per page).
 /// </summary>
 public class TandemServer : IAsyncLifetime
 {
@@ -62,7 +63,6 @@ public class TandemServer : IAsyncLifetime
     private readonly ServerLog log = new();
     private readonly ConcurrentQueue<string> contentSecurityViolations = new();
     private readonly Factory factory;
-    private IPlaywright? playwright;
     private IBrowser? browser;
 
     public TandemServer() : this(null) { }
@@ -81,24 +81,42 @@ public class TandemServer : IAsyncLifetime
     /// <summary>The app's warnings and errors so far (all tests of the class share one server).</summary>
     public IEnumerable<string> ServerErrors => log.Entries;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Timing.TimeAsync("server-init", InitializeCoreAsync);
+
+    private async Task InitializeCoreAsync()
     {
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         factory.UseKestrel(0);
         factory.StartServer();
+        Timing.Write("init-start-server", phase.ElapsedMilliseconds); phase.Restart();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         BaseAddress = new Uri(address);
 
         await DatabaseSetup.MigrateAsync(factory.Services);
+        Timing.Write("init-migrate", phase.ElapsedMilliseconds); phase.Restart();
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             Demo = await scope.ServiceProvider.GetRequiredService<SeedDemo>().RunAsync(onlyWhenEmpty: true)
                 ?? throw new InvalidOperationException("The demo seed found data in a database that should be new.");
         }
 
-        playwright = await Playwright.CreateAsync();
+        Timing.Write("init-seed", phase.ElapsedMilliseconds);
+        browser = await SharedBrowser.Value;
+    }
+
+    // One headless Chromium for the whole test run (every server, every test class): launching one takes two to three
+    // seconds of both cores, and each test already gets its own browser context (own cookies, storage and cache), which
+    // is all a test needs from "a fresh browser" (docs/decisions/0036-browser-suite-cost.md). The test host ends with
+    // the run; Playwright's driver closes the browser when the host's process goes.
+    private static readonly Lazy<Task<IBrowser>> SharedBrowser = new(LaunchBrowserAsync);
+
+    private static async Task<IBrowser> LaunchBrowserAsync()
+    {
+        var launch = System.Diagnostics.Stopwatch.StartNew();
+        var playwright = await Playwright.CreateAsync();
         // The distribution's Chromium, never a downloaded browser (test.sh installs it).
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
@@ -108,6 +126,13 @@ public class TandemServer : IAsyncLifetime
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
             ],
         });
+        Timing.Write("chromium-launch", launch.ElapsedMilliseconds);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            browser.CloseAsync().Wait(TimeSpan.FromSeconds(5));
+            playwright.Dispose();
+        };
+        return browser;
     }
 
     /// <summary>A fresh browser context (own cookies) with a page whose relative URLs go to the app.</summary>
@@ -125,6 +150,9 @@ public class TandemServer : IAsyncLifetime
         context.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        page.Load += (_, _) => { Timing.Write("page-load " + new Uri(page.Url).AbsolutePath, started.ElapsedMilliseconds); };
+        page.FrameNavigated += (_, frame) => { if (frame == page.MainFrame) started.Restart(); };
         // Chromium reports every script, style or frame the Content-Security-Policy blocked on the console.
         page.Console += (_, message) =>
         {
@@ -163,17 +191,24 @@ public class TandemServer : IAsyncLifetime
     {
         var login = Demo.For(role);
         await SignInAsync(page, login.Email, login.Password);
-        await page.GotoAsync("/programs");
+        await Timing.TimeAsync("sign-in-programs", () => page.GotoAsync("/programs"));
     }
 
     /// <summary>Signs the page in with an address and password on the sign-in page and waits for the home page's greeting.</summary>
-    public static async Task SignInAsync(IPage page, string email, string password)
+    public static Task SignInAsync(IPage page, string email, string password) => Timing.TimeAsync("sign-in", () => SignInCoreAsync(page, email, password));
+
+    private static async Task SignInCoreAsync(IPage page, string email, string password)
     {
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         await page.GotoAsync("/account/sign-in");
+        Timing.Write("sign-in-goto", phase.ElapsedMilliseconds); phase.Restart();
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
+        Timing.Write("sign-in-fill", phase.ElapsedMilliseconds); phase.Restart();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        Timing.Write("sign-in-click", phase.ElapsedMilliseconds); phase.Restart();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello");
+        Timing.Write("sign-in-hello", phase.ElapsedMilliseconds);
     }
 
     /// <summary>The latest e-mail the app queued for the address (read from the outbox), or null when there is none.</summary>
@@ -190,7 +225,9 @@ public class TandemServer : IAsyncLifetime
     /// The path and query of the first link to <paramref name="path"/> in the latest e-mail to the address, as the
     /// person would click it in their mail (read from the outbox; waits up to 10 s for queued work to send it).
     /// </summary>
-    public async Task<string> LinkInLatestEmailAsync(string email, string path)
+    public Task<string> LinkInLatestEmailAsync(string email, string path) => Timing.TimeAsync("email-link", () => LinkInLatestEmailCoreAsync(email, path));
+
+    private async Task<string> LinkInLatestEmailCoreAsync(string email, string path)
     {
         var pattern = new System.Text.RegularExpressions.Regex("https?://[^/\\s]+(" + System.Text.RegularExpressions.Regex.Escape(path) + "[^\\s\"<]*)");
         for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(100))
@@ -252,11 +289,7 @@ public class TandemServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
-        {
-            await browser.DisposeAsync();
-        }
-        playwright?.Dispose();
+        Timing.Write("server-dispose " + GetType().Name, 0);
         if (TestDatabase.Provider == DatabaseProvider.Postgres)
         {
             await using var scope = factory.Services.CreateAsyncScope();
