@@ -109,8 +109,13 @@ public sealed class CoordinatorPagesTests(TandemServer server, ITestOutputHelper
             ("Bea Lund", ["Sport", "Art"]),
         };
         var longId = Guid.Empty;
-        foreach (var (name, interests) in applicants)
+        foreach (var ((name, interests), index) in applicants.Select((applicant, index) => (applicant, index)))
         {
+            // Submitted the day before the demo's applications (seeded when the server started) and a second apart in
+            // this order, so the queue (oldest first, 25 to a page) shows the long name on its first page. Submitted
+            // "now", they came after the demo's 25 or more approved applications, and in one run (PostgreSQL,
+            // 2026-12-04) the first page held only those.
+            var submitted = now.AddDays(-1).AddSeconds(index);
             var user = new TandemUser
             {
                 Id = Guid.CreateVersion7(),
@@ -123,10 +128,10 @@ public sealed class CoordinatorPagesTests(TandemServer server, ITestOutputHelper
             user.NormalizedEmail = user.Email.ToUpperInvariant();
             user.NormalizedUserName = user.UserName.ToUpperInvariant();
             db.Users.Add(user);
-            var application = new Application(server.Demo.ProgramId, user.Id, ProgramRole.Mentee, form.Id, now);
+            var application = new Application(server.Demo.ProgramId, user.Id, ProgramRole.Mentee, form.Id, submitted);
             application.SaveDraft(form.Id, JsonSerializer.Serialize(new Dictionary<string, object> { ["interests"] = interests, ["free"] = new[] { 17, 18 } }),
-                acceptsCode: true, age: null, guardianName: null, guardianEmail: null, now);
-            application.Submit(now);
+                acceptsCode: true, age: null, guardianName: null, guardianEmail: null, submitted);
+            application.Submit(submitted);
             db.Set<Application>().Add(application);
             if (name == LongName)
             {

@@ -88,13 +88,15 @@ public class TandemServer : IAsyncLifetime
         var phase = System.Diagnostics.Stopwatch.StartNew();
         factory.UseKestrel(0);
         factory.StartServer();
-        Timing.Write("init-start-server", phase.ElapsedMilliseconds); phase.Restart();
+        Timing.Write("init-start-server", phase.ElapsedMilliseconds);
+        phase.Restart();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         BaseAddress = new Uri(address);
 
         await DatabaseSetup.MigrateAsync(factory.Services);
-        Timing.Write("init-migrate", phase.ElapsedMilliseconds); phase.Restart();
+        Timing.Write("init-migrate", phase.ElapsedMilliseconds);
+        phase.Restart();
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             Demo = await scope.ServiceProvider.GetRequiredService<SeedDemo>().RunAsync(onlyWhenEmpty: true)
@@ -150,9 +152,6 @@ public class TandemServer : IAsyncLifetime
         context.SetDefaultTimeout(30_000);
         Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        page.Load += (_, _) => { Timing.Write("page-load " + new Uri(page.Url).AbsolutePath, started.ElapsedMilliseconds); };
-        page.FrameNavigated += (_, frame) => { if (frame == page.MainFrame) started.Restart(); };
         // Chromium reports every script, style or frame the Content-Security-Policy blocked on the console.
         page.Console += (_, message) =>
         {
@@ -201,12 +200,15 @@ public class TandemServer : IAsyncLifetime
     {
         var phase = System.Diagnostics.Stopwatch.StartNew();
         await page.GotoAsync("/account/sign-in");
-        Timing.Write("sign-in-goto", phase.ElapsedMilliseconds); phase.Restart();
+        Timing.Write("sign-in-goto", phase.ElapsedMilliseconds);
+        phase.Restart();
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
-        Timing.Write("sign-in-fill", phase.ElapsedMilliseconds); phase.Restart();
+        Timing.Write("sign-in-fill", phase.ElapsedMilliseconds);
+        phase.Restart();
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        Timing.Write("sign-in-click", phase.ElapsedMilliseconds); phase.Restart();
+        Timing.Write("sign-in-click", phase.ElapsedMilliseconds);
+        phase.Restart();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Hello");
         Timing.Write("sign-in-hello", phase.ElapsedMilliseconds);
     }
@@ -289,7 +291,6 @@ public class TandemServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        Timing.Write("server-dispose " + GetType().Name, 0);
         if (TestDatabase.Provider == DatabaseProvider.Postgres)
         {
             await using var scope = factory.Services.CreateAsyncScope();
