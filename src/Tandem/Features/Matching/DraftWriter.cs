@@ -34,7 +34,12 @@ public static class DraftWriter
             {
                 sharing++;
             }
-            proposals.Add(new MatchProposal(draft.Id, p.Group, pool.Mentors[p.First].EnrolmentId, pool.Mentees[p.Second].EnrolmentId, score, explanation, p.Locked));
+            var proposal = new MatchProposal(draft.Id, p.Group, pool.Mentors[p.First].EnrolmentId, pool.Mentees[p.Second].EnrolmentId, score, explanation, p.Locked);
+            if (match.Stable?.Choices.GetValueOrDefault(new MenteeMentor(p.Second, p.First)) is { } choice)
+            {
+                proposal.RecordChoice(choice);
+            }
+            proposals.Add(proposal);
         }
         var unmatched = match.Unmatched
             .Select((u, i) => new UnmatchedEntry(draft.Id, i, new UnmatchedPerson(u.Person.EnrolmentId, u.Person.UserId, u.Person.Name, u.Person.Role, u.Reason)))
@@ -42,6 +47,10 @@ public static class DraftWriter
         var comparison = previous is null ? null : await DraftComparer.CompareAsync(db, pool, previous, proposals, ct);
         var proven = match.Assignment?.Optimal == true;
         draft.RecordGroups(match.GroupStatement);
+        if (match.Stable is { } stable)
+        {
+            draft.RecordStability(stable.Statement);
+        }
         if (match.Assignment?.Fairness is { } fairness)
         {
             draft.RecordFairness(MatchingGoal.RaiseWorstOff, fairness.LowestScore, fairness.Statement);

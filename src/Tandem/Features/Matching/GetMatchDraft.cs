@@ -75,7 +75,9 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
     }
 
     /// <summary>What the draft's proof says, in a sentence a coordinator can read.</summary>
-    public static DraftProof Proof(MatchDraft draft) => new(draft.ProvenOptimal, draft.TotalScore, draft.ProvenOptimal
+    public static DraftProof Proof(MatchDraft draft) => new(draft.ProvenOptimal, draft.TotalScore, draft.Goal == MatchingGoal.Stable && draft.StabilityStatement is { } stable
+        ? stable
+        : draft.ProvenOptimal
         ? $"Proven optimal: no other way of pairing this pool under the same setup, locks and prohibitions matches more mentees, or as many with a total score above {draft.TotalScore:N0}. The engine checked a certificate against every allowed pair."
         : draft.Source == MatchDraftSource.Imported
             ? "Imported from a result solved outside Tandem: every pair was checked against the pool's hard rules, prohibitions and places, but Tandem has not proven it optimal."
@@ -106,7 +108,8 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         var people = await People.LoadAsync(db, ids, ct);
         var locks = rules.Where(r => r.Kind == MatchRuleKind.Lock).Select(r => (r.FirstEnrolmentId, r.SecondEnrolmentId)).ToHashSet();
         var view = pageRows.Select(p => new ProposalView(p.Id, p.GroupNumber, people[p.FirstEnrolmentId], people[p.SecondEnrolmentId], p.Score,
-            p.Locked || (draft.Status == MatchDraftStatus.Draft && locks.Contains((p.FirstEnrolmentId, p.SecondEnrolmentId))), p.Explanation())).ToList();
+            p.Locked || (draft.Status == MatchDraftStatus.Draft && locks.Contains((p.FirstEnrolmentId, p.SecondEnrolmentId))), p.Explanation(),
+            p.MenteeChoice, p.MentorChoice, p.ChoiceNote)).ToList();
         var ruleViews = rules.Select(r => new MatchRuleView(r.Id, r.Kind, people[r.FirstEnrolmentId], people[r.SecondEnrolmentId], r.CreatedAt)).ToList();
         return new MatchDraftView(draft.Id, programId, program.Name, program.Pairing, draft.Number, draft.Status, draft.CreatedAt,
             draft.StartsOn, draft.PublishedAt, draft.Criteria(),

@@ -70,6 +70,15 @@ public sealed class MatchDraft
 
     public void RecordGroups(string? statement) => GroupStatement = statement;
 
+    /// <summary>A stable match: that no pair would both rather be together (checked), and how many got their first choice.</summary>
+    public string? StabilityStatement { get; private set; }
+
+    public void RecordStability(string statement)
+    {
+        Goal = MatchingGoal.Stable;
+        StabilityStatement = statement;
+    }
+
     /// <summary>The comparison with the previous draft, worked out once when the draft was made (null for the first draft).</summary>
     public string? ComparisonJson { get; private set; }
     public Guid CreatedByUserId { get; private set; }

@@ -52,6 +52,18 @@ public sealed class MatchProposal
     public string ExplanationJson { get; private set; } = "[]";
     public bool Locked { get; private set; }
 
+    /// <summary>A stable match (<see cref="MatchingGoal.Stable"/>): which choice the mentor is for the mentee and the mentee for the mentor (1 = first), and why.</summary>
+    public int? MenteeChoice { get; private set; }
+    public int? MentorChoice { get; private set; }
+    public string? ChoiceNote { get; private set; }
+
+    public void RecordChoice(StableChoice choice)
+    {
+        MenteeChoice = choice.MenteeChoice;
+        MentorChoice = choice.MentorChoice;
+        ChoiceNote = choice.Note;
+    }
+
     public IReadOnlyList<ProposalCriterion> Explanation() =>
         JsonSerializer.Deserialize<List<ProposalCriterion>>(ExplanationJson, MatchSetup.Json) ?? [];
 }

@@ -26,6 +26,12 @@ public enum MatchingGoal
 
     /// <summary>Raise the worst-off first: the greatest lowest pair score, then the greatest total (ADR 34).</summary>
     RaiseWorstOff,
+
+    /// <summary>
+    /// A stable match by the participants' own rankings of the candidates offered to them (<see cref="RankingOffer"/>):
+    /// no mentee and mentor would both rather be together; the best such match for every mentee (ADR 37).
+    /// </summary>
+    Stable,
 }
 
 /// <summary>

@@ -43,6 +43,7 @@ internal sealed class MatchDraftConfiguration : IEntityTypeConfiguration<MatchDr
         draft.Property(d => d.Goal).HasConversion<string>().HasMaxLength(20);
         draft.Property(d => d.FairnessStatement).HasMaxLength(1000);
         draft.Property(d => d.GroupStatement).HasMaxLength(1000);
+        draft.Property(d => d.StabilityStatement).HasMaxLength(1000);
         draft.Property(d => d.CriteriaJson).IsRequired();
         draft.HasOne<MentorshipProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Cascade);
         draft.HasMany(d => d.Proposals).WithOne().HasForeignKey(p => p.DraftId).OnDelete(DeleteBehavior.Cascade);
@@ -57,6 +58,7 @@ internal sealed class MatchProposalConfiguration : IEntityTypeConfiguration<Matc
         proposal.ToTable("MatchProposals");
         proposal.HasKey(p => p.Id);
         proposal.Property(p => p.ExplanationJson).IsRequired();
+        proposal.Property(p => p.ChoiceNote).HasMaxLength(2000);
         proposal.HasOne<Enrolment>().WithMany().HasForeignKey(p => p.FirstEnrolmentId).OnDelete(DeleteBehavior.Restrict);
         proposal.HasOne<Enrolment>().WithMany().HasForeignKey(p => p.SecondEnrolmentId).OnDelete(DeleteBehavior.Restrict);
         proposal.HasIndex(p => p.DraftId);
@@ -119,5 +121,21 @@ internal sealed class MatchingExportConfiguration : IEntityTypeConfiguration<Mat
         export.Property(e => e.MentorIdsJson).IsRequired();
         export.HasOne<MentorshipProgram>().WithMany().HasForeignKey(e => e.ProgramId).OnDelete(DeleteBehavior.Cascade);
         export.HasIndex(e => new { e.ProgramId, e.CreatedAt });
+    }
+}
+
+internal sealed class RankingOfferConfiguration : IEntityTypeConfiguration<RankingOffer>
+{
+    public void Configure(EntityTypeBuilder<RankingOffer> offer)
+    {
+        offer.ToTable("RankingOffers");
+        offer.HasKey(o => o.Id);
+        offer.Property(o => o.ReasonsJson).IsRequired();
+        offer.HasOne<MentorshipProgram>().WithMany().HasForeignKey(o => o.ProgramId).OnDelete(DeleteBehavior.Cascade);
+        offer.HasOne<Enrolment>().WithMany().HasForeignKey(o => o.MenteeEnrolmentId).OnDelete(DeleteBehavior.Cascade);
+        offer.HasOne<Enrolment>().WithMany().HasForeignKey(o => o.MentorEnrolmentId).OnDelete(DeleteBehavior.Cascade);
+        offer.HasIndex(o => new { o.ProgramId, o.MenteeEnrolmentId, o.MentorEnrolmentId }).IsUnique();
+        offer.HasIndex(o => o.MentorEnrolmentId);
+        offer.HasIndex(o => o.MenteeEnrolmentId);
     }
 }

@@ -9,8 +9,12 @@ public sealed record PersonRef(Guid EnrolmentId, Guid UserId, string Name, Progr
 
 public sealed record DraftFigures(int Matched, int Unmatched, double AverageScore, int PairsSharingFreeTime, int Proposals);
 
+/// <param name="MenteeChoice">A stable match: which of the mentee's choices the mentor is (1 = first); null for other goals.</param>
+/// <param name="MentorChoice">A stable match: which of the mentor's choices the mentee is.</param>
+/// <param name="ChoiceNote">A stable match: why neither got a better choice, naming the candidates they ranked higher (coordinators only).</param>
 public sealed record ProposalView(
-    Guid Id, int GroupNumber, PersonRef First, PersonRef Second, long Score, bool Locked, IReadOnlyList<ProposalCriterion> Explanation)
+    Guid Id, int GroupNumber, PersonRef First, PersonRef Second, long Score, bool Locked, IReadOnlyList<ProposalCriterion> Explanation,
+    int? MenteeChoice = null, int? MentorChoice = null, string? ChoiceNote = null)
 {
     public string Summary => string.Join("; ", Explanation.Select(c => c.Text));
 

@@ -32,7 +32,11 @@ public static class MatchingEndpoints
         .AddScoped<AssignByHand>()
         .AddScoped<SwapPartners>()
         .AddScoped<ListCandidates>()
-        .AddScoped<PublishMatchDraft>();
+        .AddScoped<PublishMatchDraft>()
+        .AddScoped<OfferCandidates>()
+        .AddScoped<GetRankingStatus>()
+        .AddScoped<GetMyCandidates>()
+        .AddScoped<RankMyCandidates>();
 
     public static IEndpointRouteBuilder MapMatching(this IEndpointRouteBuilder app)
     {
@@ -55,6 +59,12 @@ public static class MatchingEndpoints
         matching.MapPost("/assignments", Assign).WithName("AssignByHand");
         matching.MapPost("/swaps", Swap).WithName("SwapPartners");
         matching.MapGet("/candidates/{enrolmentId:guid}", Candidates).WithName("ListMatchCandidates");
+        matching.MapGet("/offers", Offers).WithName("GetRankingStatus");
+        matching.MapPost("/offers", Offer).WithName("OfferCandidates");
+
+        var mine = app.MapGroup("/api/v1/programs/{programId:guid}/my-candidates").WithTags("Matching").RequireAuthorization();
+        mine.MapGet("/", MyCandidates).WithName("GetMyCandidates");
+        mine.MapPut("/", RankCandidates).WithName("RankMyCandidates");
         return app;
     }
 
@@ -145,6 +155,18 @@ public static class MatchingEndpoints
 
     private static async Task<Results<Ok<MatchDraftView>, Accepted<MatchingRunView>, ProblemHttpResult>> Swap(Guid programId, SwapRequest request, ClaimsPrincipal user, SwapPartners swap, GetMatchDraft get, CancellationToken ct) =>
         await DraftOrRunAsync(await swap.RunAsync(Actor.From(user), programId, request, ct), user, get, ct);
+
+    private static async Task<Results<Ok<RankingStatusView>, ProblemHttpResult>> Offers(Guid programId, ClaimsPrincipal user, GetRankingStatus useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
+
+    private static async Task<Results<Ok<RankingStatusView>, ProblemHttpResult>> Offer(Guid programId, OfferCandidatesRequest request, ClaimsPrincipal user, OfferCandidates useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<MyCandidatesView>, ProblemHttpResult>> MyCandidates(Guid programId, ClaimsPrincipal user, GetMyCandidates useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
+
+    private static async Task<Results<Ok<MyCandidatesView>, ProblemHttpResult>> RankCandidates(Guid programId, RankCandidatesRequest request, ClaimsPrincipal user, RankMyCandidates useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
 
     private static async Task<Results<Ok<CandidatesView>, ProblemHttpResult>> Candidates(Guid programId, Guid enrolmentId, ClaimsPrincipal user, ListCandidates useCase, CancellationToken ct, int limit = 10) =>
         limit is < 1 or > ListCandidates.MaxLimit

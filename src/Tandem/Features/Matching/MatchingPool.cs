@@ -21,7 +21,8 @@ public sealed record PoolData(
     int GroupSize,
     IReadOnlyList<MatchRule> Rules,
     MatchingGoal Goal = MatchingGoal.BestTotal,
-    MixInput? Mix = null)
+    MixInput? Mix = null,
+    IReadOnlyList<RankingOffer>? Offers = null)
 {
     public bool IsPeer => Program.Pairing == PairingModel.PeerToPeer;
 
@@ -71,9 +72,14 @@ public sealed class MatchingPool(TandemDb db)
         var peer = program.Pairing == PairingModel.PeerToPeer;
         var mentees = pool.Where(m => m.Role == (peer ? ProgramRole.Peer : ProgramRole.Mentee)).ToList();
         var mentors = peer ? mentees : pool.Where(m => m.Role == ProgramRole.Mentor).ToList();
+        // A stable match reads the participants' rankings of the candidates offered to them.
+        var offers = !peer && setup?.Goal == MatchingGoal.Stable
+            ? await db.Set<RankingOffer>().AsNoTracking().Where(o => o.ProgramId == programId).ToListAsync(ct)
+            : null;
         return new PoolData(program, mentees, mentors, latest, privateIds,
             setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules, setup?.Goal ?? MatchingGoal.BestTotal,
-            setup is { MixQuestionId: { } mixQuestion, MixAtLeast: { } atLeast } ? new MixInput { QuestionId = mixQuestion, AtLeast = atLeast } : null);
+            setup is { MixQuestionId: { } mixQuestion, MixAtLeast: { } atLeast } ? new MixInput { QuestionId = mixQuestion, AtLeast = atLeast } : null,
+            offers);
     }
 
     /// <summary>The coordinator's locks and prohibitions, oldest first (the order the engine applies them in).</summary>

@@ -78,6 +78,11 @@ public sealed class MatchingRunProcessor(
             return await FailAsync(claim, run, $"The pool has {pool.Mentees.Count:N0} peers; peer matching handles up to {MaxPeerPool:N0} at a time. Split the program into cohorts.", ct);
         }
 
+        if (!pool.IsPeer && pool.Goal == MatchingGoal.Stable && (pool.Offers?.Count ?? 0) == 0)
+        {
+            return await FailAsync(claim, run, $"{SetupProblem}: the goal is a stable match by the participants' rankings, but no candidates have been offered to rank yet. Offer candidates on the matching page, give people time to rank them, then run matching.", ct);
+        }
+
         if (!await queue.EnterAsync(claim, MatchingPhase.Scoring, _timings, ct))
         {
             return ProcessResult.Lost;

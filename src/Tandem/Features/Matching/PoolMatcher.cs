@@ -8,7 +8,7 @@ public sealed record IndexedPair(int Group, int First, int Second, bool Locked);
 /// <param name="Assignment">The engine's result for mentor–mentee pools: its optimality certificate and the time of each of its phases.</param>
 /// <param name="Explaining">Time spent working out why the people left over could not be matched.</param>
 public sealed record PoolMatch(IReadOnlyList<IndexedPair> Pairs, IReadOnlyList<(PoolMember Person, string Reason)> Unmatched, int MatchedSeekers,
-    AssignmentResult? Assignment = null, TimeSpan Explaining = default, string? GroupStatement = null);
+    AssignmentResult? Assignment = null, TimeSpan Explaining = default, string? GroupStatement = null, StableOutcome? Stable = null);
 
 /// <summary>
 /// Runs the engine over a scored pool, honouring the coordinator's locks and prohibitions: exact assignment for
@@ -47,6 +47,10 @@ public static class PoolMatcher
                 locks.Add(new MenteeMentor(i, j));
                 used[j]++;
             }
+        }
+        if (pool.Goal == MatchingGoal.Stable)
+        {
+            return StablePool.Run(scoring, caps, forbidden, locks);
         }
         var source = new CoordinatorScores(scoring, locks);
         var objective = pool.Goal == MatchingGoal.RaiseWorstOff ? MatchingObjective.MaxMinThenScore : MatchingObjective.MaxMatchedThenScore;

@@ -77,7 +77,9 @@ public static class SetupRules
         }
         if (pool.IsPeer && request.Goal != MatchingGoal.BestTotal)
         {
-            errors["goal"] = ["Raising the worst-off first is for mentor–mentee matching; peer pairs and study groups aim for the best total."];
+            errors["goal"] = [request.Goal == MatchingGoal.Stable
+                ? "Stable matching by the participants' rankings is for mentor–mentee matching; peer pairs and study groups aim for the best total."
+                : "Raising the worst-off first is for mentor–mentee matching; peer pairs and study groups aim for the best total."];
         }
         if (!pool.IsPeer && request.GroupSize != 2)
         {
