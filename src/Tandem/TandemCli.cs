@@ -72,22 +72,32 @@ public static class TandemCli
     private static Command ScaleCommand()
     {
         var mentees = new Option<int>("--mentees") { Description = "How many approved mentees.", Required = true };
-        var mentors = new Option<int>("--mentors") { Description = "How many approved mentors (capacity 1 to 4 each).", Required = true };
+        var mentors = new Option<int>("--mentors") { Description = "How many approved mentors (capacity 1 to 4 each, more when they get more pairs).", Required = true };
         var seed = new Option<int>("--seed") { Description = "Seed of the answers' random generator (the same seed gives the same answers).", DefaultValueFactory = _ => 14 };
-        var scale = new Command("scale", "Create a program in matching with the given numbers of approved mentees and mentors whose answers look like real ones, and print a coordinator login.")
+        var relationships = new Option<int>("--relationships")
+        {
+            Description = $"How many running pairs (0 to the number of mentees): mentee k with mentor k mod --mentors, started {SeedScale.MonthsRunning} months ago. The program is then running instead of in matching.",
+        };
+        var checkIns = new Option<int>("--check-ins-per-pair")
+        {
+            Description = $"Check-ins per pair (0 to {SeedScale.MaxCheckInsPerPair}), spread over the months since the start; every other one is about an accepted meeting.",
+        };
+        var scale = new Command("scale", "Create a program with the given numbers of approved mentees and mentors whose answers look like real ones, in matching or (with --relationships) running with pairs, meetings and check-ins, and print a coordinator login.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
         scale.Options.Add(mentees);
         scale.Options.Add(mentors);
         scale.Options.Add(seed);
+        scale.Options.Add(relationships);
+        scale.Options.Add(checkIns);
         scale.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var request = new ScaleRequest(parse.GetValue(mentees), parse.GetValue(mentors), parse.GetValue(seed));
-            if (request.Mentees < 0 || request.Mentors < 0 || request.Mentees + request.Mentors is 0 or > SeedScale.MaxPeople)
+            var request = new ScaleRequest(parse.GetValue(mentees), parse.GetValue(mentors), parse.GetValue(seed), parse.GetValue(relationships), parse.GetValue(checkIns));
+            if (request.Refusal() is { } refusal)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"Ask for between 1 and {SeedScale.MaxPeople:N0} people in all (--mentees and --mentors, 0 or more each).");
+                await parse.InvocationConfiguration.Error.WriteLineAsync(refusal);
                 return 2;
             }
             var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
@@ -98,8 +108,16 @@ public static class TandemCli
             }
             await using var scope = app.Services.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<SeedScale>().RunAsync(request, output, ct);
-            result.Print(output, $"A program with {request.Mentees:N0} mentees and {request.Mentors:N0} mentors is ready for matching.",
-                $"(The password is shown once. Run matching on /programs/{result.ProgramId}/matching or with `tandem match --program {result.ProgramId}`.)");
+            if (request.Relationships > 0)
+            {
+                result.Print(output, $"A running program with {request.Mentees:N0} mentees, {request.Mentors:N0} mentors, {request.Relationships:N0} pairs and {(long)request.Relationships * request.CheckInsPerPair:N0} check-ins is ready.",
+                    $"(The passwords are shown once. Engagement health: /programs/{result.ProgramId}/health; pairs: /programs/{result.ProgramId}/relationships.)");
+            }
+            else
+            {
+                result.Print(output, $"A program with {request.Mentees:N0} mentees and {request.Mentors:N0} mentors is ready for matching.",
+                    $"(The password is shown once. Run matching on /programs/{result.ProgramId}/matching or with `tandem match --program {result.ProgramId}`.)");
+            }
             return 0;
         });
         return scale;

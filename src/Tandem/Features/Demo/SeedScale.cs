@@ -5,14 +5,36 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
 using Tandem.Features.Matching;
+using Tandem.Features.Meetings;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 
 namespace Tandem.Features.Demo;
 
-/// <summary>What `tandem seed scale` makes: how many of each, and the seed that makes the answers the same on every machine.</summary>
-public sealed record ScaleRequest(int Mentees, int Mentors, int Seed = 14);
+/// <summary>
+/// What `tandem seed scale` makes: how many of each, the seed that makes the answers the same on every machine, and
+/// optionally running pairs (the first <see cref="Relationships"/> mentees, each with a mentor) with their meetings and
+/// check-ins over the months since the program started.
+/// </summary>
+public sealed record ScaleRequest(int Mentees, int Mentors, int Seed = 14, int Relationships = 0, int CheckInsPerPair = 0)
+{
+    /// <summary>Why this request cannot be made, in the command's words; null when it can.</summary>
+    public string? Refusal() =>
+        Mentees < 0 || Mentors < 0 || Mentees + Mentors is 0 or > SeedScale.MaxPeople
+            ? $"Ask for between 1 and {SeedScale.MaxPeople:N0} people in all (--mentees and --mentors, 0 or more each)."
+        : Relationships < 0 || Relationships > Mentees
+            ? $"--relationships is between 0 and the number of mentees ({Mentees:N0}): each pair is one mentee with a mentor."
+        : Relationships > 0 && Mentors == 0
+            ? "Pairs need mentors: ask for at least one with --mentors."
+        : CheckInsPerPair < 0 || CheckInsPerPair > SeedScale.MaxCheckInsPerPair
+            ? $"--check-ins-per-pair is between 0 and {SeedScale.MaxCheckInsPerPair}."
+        : CheckInsPerPair > 0 && Relationships == 0
+            ? "Check-ins belong to pairs: ask for some with --relationships."
+        : null;
+}
 
 /// <summary>
 /// A district-sized program for measuring matching at scale: one organisation, a program in matching with both forms and a
@@ -20,11 +42,19 @@ public sealed record ScaleRequest(int Mentees, int Mentors, int Seed = 14);
 /// skewed popularity, a few blocks of free hours, one or two languages, a background, a school year). The hard rules are a
 /// common free hour, a common language and a mentor one to four years ahead. Only the coordinator can sign in; participants
 /// have no password. Rows are written in batches without change tracking, so 120,000 people take a minute or two.
+/// With <see cref="ScaleRequest.Relationships"/>, the program is running instead: it started <see cref="MonthsRunning"/> months
+/// ago, mentee k is paired with mentor k mod M (whose capacity is raised to the mentees they get), and each pair has its
+/// check-ins spread over the months since (every other one about an accepted meeting, the rest contacts the mentor
+/// logged), one accepted meeting ahead, and one pair in ten fell quiet half way (so engagement health has pairs at
+/// risk). The first mentee and their mentor can sign in too, to see the app as participants.
 /// </summary>
 public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimeProvider clock, ILogger<SeedScale> logger)
 {
     public const int MaxPeople = 1_000_000;
+    public const int MaxCheckInsPerPair = 100;
+    public const int MonthsRunning = 6;
     private const int Batch = 2_000;
+    private const int RowsPerSave = 10_000;
 
     internal static readonly string[] Interests =
     [
@@ -56,10 +86,11 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
 
     public async Task<DemoLogins> RunAsync(ScaleRequest request, TextWriter progress, CancellationToken ct = default)
     {
-        if (request.Mentees < 0 || request.Mentors < 0 || request.Mentees + request.Mentors is 0 or > MaxPeople)
+        if (request.Refusal() is { } refusal)
         {
-            throw new ArgumentException($"Ask for between 1 and {MaxPeople:N0} people in all.", nameof(request));
+            throw new ArgumentException(refusal, nameof(request));
         }
+        var running = request.Relationships > 0;
         var now = clock.GetUtcNow().UtcDateTime;
         var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
         var organisation = new Organisation($"Scale district {tag}", OrganisationKind.School, includesMinors: false, now);
@@ -72,6 +103,7 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
             throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
         }
         var today = DateOnly.FromDateTime(now);
+        var startsOn = running ? today.AddMonths(-MonthsRunning) : today.AddDays(14);
         var program = new MentorshipProgram(organisation.Id, now);
         program.Describe(new ProgramDesign(
             $"District mentoring {request.Mentees:N0} x {request.Mentors:N0}",
@@ -81,11 +113,15 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
             "Meet every two weeks, be kind, and tell the coordinator early if the pairing is not working.",
             MeetingFormats.OneToOne | MeetingFormats.Online | MeetingFormats.InPerson,
             Cadence.Fortnightly,
-            today.AddDays(14),
-            today.AddDays(200),
+            startsOn,
+            startsOn.AddDays(running ? 365 : 186),
             [new("Pairs meet regularly", "80% of pairs meet twice a month", ObjectiveMeasure.MeetingRate, 80)]), now);
         program.MoveTo(ProgramStatus.Recruiting, now);
         program.MoveTo(ProgramStatus.Matching, now);
+        if (running)
+        {
+            program.MoveTo(ProgramStatus.Running, now);
+        }
         db.Programs.Add(program);
         db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, coordinator.Id, OrganisationRole.Coordinator, now));
         db.Enrolments.Add(new Enrolment(program.Id, coordinator.Id, ProgramRole.Coordinator, now));
@@ -106,6 +142,8 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
         {
             var random = new Random(request.Seed);
             var people = Enumerable.Repeat(ProgramRole.Mentee, request.Mentees).Concat(Enumerable.Repeat(ProgramRole.Mentor, request.Mentors)).ToList();
+            // Who each person is, kept for the pairs (mentees first, then mentors, as in the list above).
+            var enrolled = new (Guid UserId, Guid EnrolmentId)[people.Count];
             var started = clock.GetTimestamp();
             for (var first = 0; first < people.Count; first += Batch)
             {
@@ -117,12 +155,16 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
                     var user = NewUser($"{(role == ProgramRole.Mentor ? "mentor" : "mentee")}-{i}-{tag}@scale.example", Name(random), at);
                     db.Users.Add(user);
                     db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, user.Id, OrganisationRole.Member, at));
-                    db.Enrolments.Add(new Enrolment(program.Id, user.Id, role, at));
+                    var enrolment = new Enrolment(program.Id, user.Id, role, at);
+                    db.Enrolments.Add(enrolment);
+                    enrolled[i] = (user.Id, enrolment.Id);
                     var form = forms[role];
                     var application = new Application(program.Id, user.Id, role, form.Id, at);
                     application.SaveDraft(form.Id, Answers(random, role), acceptsCode: true, age: null, guardianName: null, guardianEmail: null, at);
                     application.Submit(at);
-                    var capacity = role == ProgramRole.Mentor ? random.Next(1, 5) : (int?)null;
+                    // A mentor with more mentees than their random capacity gets room for all of them (drawn anyway, so
+                    // the answers are the same with or without pairs).
+                    var capacity = role == ProgramRole.Mentor ? Math.Max(random.Next(1, 5), MenteesOf(i - request.Mentees, request)) : (int?)null;
                     application.Decide(Decision.Approve, coordinator.Id, at, null, capacity);
                     db.Add(application);
                     db.Add(new ApplicationDecision(application.Id, Decision.Approve, coordinator.Id, at, null, capacity));
@@ -134,14 +176,116 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
                     await progress.WriteLineAsync($"  {done:N0} of {people.Count:N0} people ({clock.GetElapsedTime(started).TotalSeconds:F0} s)");
                 }
             }
+            if (running)
+            {
+                await PairAsync(request, program.Id, startsOn, enrolled, random, now, progress, ct);
+            }
         }
         finally
         {
             db.ChangeTracker.Clear();
             db.ChangeTracker.AutoDetectChangesEnabled = tracking;
         }
-        logger.LogInformation("Seeded scale program {ProgramId}: {Mentees} mentees, {Mentors} mentors", program.Id, request.Mentees, request.Mentors);
-        return new DemoLogins([new DemoLogin("Coordinator", coordinator.Email!, password)], organisation.Id, program.Id);
+        logger.LogInformation("Seeded scale program {ProgramId}: {Mentees} mentees, {Mentors} mentors, {Pairs} pairs with {CheckIns} check-ins each",
+            program.Id, request.Mentees, request.Mentors, request.Relationships, request.CheckInsPerPair);
+        List<DemoLogin> logins = [new("Coordinator", coordinator.Email!, password)];
+        if (running)
+        {
+            logins.Add(await ParticipantLoginAsync("Mentee", $"mentee-0-{tag}@scale.example"));
+            logins.Add(await ParticipantLoginAsync("Mentor", $"mentor-{request.Mentees}-{tag}@scale.example"));
+        }
+        return new DemoLogins(logins, organisation.Id, program.Id);
+    }
+
+    /// <summary>How many mentees mentor number <paramref name="mentor"/> (0-based) gets: mentee k goes to mentor k mod M.</summary>
+    internal static int MenteesOf(int mentor, ScaleRequest request) =>
+        mentor < 0 || request.Mentors == 0 ? 0 : request.Relationships / request.Mentors + (mentor < request.Relationships % request.Mentors ? 1 : 0);
+
+    /// <summary>
+    /// The running pairs, in batches of about <see cref="RowsPerSave"/> rows: relationship, members and seats as
+    /// <c>StartRelationship</c> makes them, then meetings and check-ins as members record them.
+    /// </summary>
+    private async Task PairAsync(ScaleRequest request, Guid programId, DateOnly startsOn, (Guid UserId, Guid EnrolmentId)[] enrolled,
+        Random random, DateTime now, TextWriter progress, CancellationToken ct)
+    {
+        var start = startsOn.ToDateTime(new TimeOnly(16, 0), DateTimeKind.Utc);
+        var span = now - start;
+        var k = request.CheckInsPerPair;
+        var rowsPerPair = 6 + k + (k + 1) / 2;
+        var pairsPerSave = Math.Max(1, RowsPerSave / rowsPerPair);
+        var started = clock.GetTimestamp();
+        for (var first = 0; first < request.Relationships; first += pairsPerSave)
+        {
+            db.ChangeTracker.Clear();
+            for (var pair = first; pair < Math.Min(request.Relationships, first + pairsPerSave); pair++)
+            {
+                var mentorNumber = pair % request.Mentors;
+                var mentee = enrolled[pair];
+                var mentor = enrolled[request.Mentees + mentorNumber];
+                var relationship = new Relationship(programId, RelationshipKind.Pair, startsOn, RelationshipSource.PoolMatch,
+                    "You share interests and free hours.", random.Next(55, 96), null, start.AddDays(-3));
+                relationship.Members.Add(new RelationshipMember(relationship.Id, mentee.UserId, mentee.EnrolmentId, ProgramRole.Mentee));
+                relationship.Members.Add(new RelationshipMember(relationship.Id, mentor.UserId, mentor.EnrolmentId, ProgramRole.Mentor));
+                db.Add(relationship);
+                db.Add(new RelationshipSeat(relationship.Id, mentee.EnrolmentId, 0));
+                db.Add(new RelationshipSeat(relationship.Id, mentor.EnrolmentId, pair / request.Mentors));
+
+                // One pair in ten fell quiet half way through; the others kept meeting until the last few days.
+                var quiet = pair % 10 == 9;
+                var active = quiet ? span / 2 : span - TimeSpan.FromDays(2);
+                for (var c = 0; c < k; c++)
+                {
+                    var at = start + active * ((c + 1.0) / k) - TimeSpan.FromHours(random.Next(0, 48));
+                    at = new DateTime(Math.Max(at.Ticks, start.Ticks), DateTimeKind.Utc);
+                    var log = new CheckInLog(Interests[random.Next(Interests.Length)], "Good progress on last time's plan.", null,
+                        "Meet again in two weeks.", random.Next(3, 6));
+                    if (c % 2 == 0)
+                    {
+                        var meeting = NewMeeting(relationship.Id, programId, mentor.UserId, mentee.UserId, at, random);
+                        db.Add(meeting);
+                        var happened = random.Next(20) != 0;
+                        db.Add(new CheckIn(relationship.Id, meeting.Id, mentee.UserId, happened, log, at, at.AddHours(2)));
+                    }
+                    else
+                    {
+                        db.Add(new CheckIn(relationship.Id, null, mentor.UserId, true, log, at, at.AddHours(1)));
+                    }
+                }
+                if (!quiet)
+                {
+                    db.Add(NewMeeting(relationship.Id, programId, mentor.UserId, mentee.UserId, now.Date.AddDays(random.Next(1, 15)).AddHours(16), random));
+                }
+            }
+            await db.SaveChangesAsync(ct);
+            var done = Math.Min(request.Relationships, first + pairsPerSave);
+            if (done / 5_000 != (done - pairsPerSave) / 5_000 || done == request.Relationships)
+            {
+                await progress.WriteLineAsync($"  {done:N0} of {request.Relationships:N0} pairs ({clock.GetElapsedTime(started).TotalSeconds:F0} s)");
+            }
+        }
+    }
+
+    /// <summary>A 45-minute meeting the mentor proposed a week before and the mentee accepted.</summary>
+    private static Meeting NewMeeting(Guid relationshipId, Guid programId, Guid mentorId, Guid menteeId, DateTime at, Random random)
+    {
+        var online = random.Next(2) == 0;
+        var meeting = new Meeting(relationshipId, programId, mentorId, at, 45, online ? MeetingMode.Online : MeetingMode.InPerson,
+            online ? null : "School library", online ? "https://meet.example/tandem" : null, null, null, at.AddDays(-7));
+        meeting.Accept(menteeId, at.AddDays(-6));
+        return meeting;
+    }
+
+    /// <summary>A password for one seeded participant, so that the app can also be measured as they see it.</summary>
+    private async Task<DemoLogin> ParticipantLoginAsync(string role, string email)
+    {
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"{email} was not seeded.");
+        var password = NewPassword();
+        var added = await users.AddPasswordAsync(user, password);
+        if (!added.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join(" ", added.Errors.Select(e => e.Description)));
+        }
+        return new DemoLogin(role, email, password);
     }
 
     /// <summary>Answers as the apply form stores them. Interest popularity falls off like real choices do (a few topics are everyone's).</summary>
