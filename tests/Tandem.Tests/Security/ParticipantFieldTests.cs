@@ -133,6 +133,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "SaveMyApplicationForProgram", "ListMyApplications", "GetMyApplication", "SaveMyApplication", "WithdrawMyApplication",
         "ListMyRelationships", "GetMyRelationship", "GetFitCheck", "AnswerFitCheck", "GetRelationshipSettings",
         "ListAvailableMentors", "RequestMentor", "ListMyMentorRequests", "DecideMentorRequest", "WithdrawMentorRequest",
+        // Stable matching: the reader's own candidates and their own ranks.
+        "GetMyCandidates", "RankMyCandidates",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
         "ListCheckIns", "RecordCheckIn", "GetRelationshipHealth",
         "ListMeetings", "ProposeMeeting", "SuggestMeetingTimes", "GetMeeting", "RespondToMeeting", "MoveMeeting", "CancelMeeting",
@@ -157,6 +159,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMatchDraftUnmatched", "GetMatchDraftCertificate", "GetLatestMatchingRun", "GetMatchingRun",
         "ExportMatchingProblem", "ImportMatchingResult",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
+        "GetRankingStatus", "OfferCandidates",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
@@ -198,6 +201,9 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // The reader's own answer only: a partner's answer and the poor-fit flag a "No" raises are for coordinators.
         ["MyFitCheckView"] = "relationshipId opensOn isOpen canAnswer myAnswer",
         ["MyFitAnswerView"] = "answer note answeredAt",
+        // Candidates to rank: the reader's own choice only (never the other side's rank of them, never the score); reasons from public answers.
+        ["MyCandidatesView"] = "programId programName role ranked candidates",
+        ["MyCandidateView"] = "enrolmentId name reasons choice leftOut",
         ["RelationshipSettingsView"] = "programId selfMatchEnabled requestTimeoutDays fitCheckAfterDays",
         // Reasons are the engine's explanation in words, never a private answer (Matching tests).
         ["AvailableMentorView"] = "enrolmentId displayName remainingCapacity score reasons",

@@ -62,9 +62,8 @@ public static class MatchingEndpoints
         matching.MapGet("/offers", Offers).WithName("GetRankingStatus");
         matching.MapPost("/offers", Offer).WithName("OfferCandidates");
 
-        var mine = app.MapGroup("/api/v1/programs/{programId:guid}/my-candidates").WithTags("Matching").RequireAuthorization();
-        mine.MapGet("/", MyCandidates).WithName("GetMyCandidates");
-        mine.MapPut("/", RankCandidates).WithName("RankMyCandidates");
+        app.MapGet("/api/v1/programs/{programId:guid}/my-candidates", MyCandidates).WithTags("Matching").RequireAuthorization().WithName("GetMyCandidates");
+        app.MapPut("/api/v1/programs/{programId:guid}/my-candidates", RankCandidates).WithTags("Matching").RequireAuthorization().WithName("RankMyCandidates");
         return app;
     }
 
