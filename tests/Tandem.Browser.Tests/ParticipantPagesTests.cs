@@ -32,6 +32,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             // a second program is recruiting with both forms and an information session; someone new has an invitation.
             var relationshipId = await StartDemoPairAsync();
             var invitationId = await SendPulseToMenteeAsync();
+            await GiveDemoMenteeCandidatesAsync();
             await server.SignInAsync(coordinator, "Coordinator");
             var (recruitingId, sessionId) = await OpenRecruitingProgramAsync(coordinator);
             var invited = $"ravi.{Guid.NewGuid():N}@example.org";
@@ -57,6 +58,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ($"/relationships/{relationshipId}/meetings", "Meetings"),
                 ($"/relationships/{relationshipId}/check-ins", "Check-ins"),
                 ($"/programs/{server.Demo.ProgramId}/find-a-mentor", "Find a mentor"),
+                ($"/programs/{server.Demo.ProgramId}/rank", "Rank your candidates"),
                 ("/my/applications", "Your applications"),
                 ($"/join/{recruitingId}", "Homework Buddies"),
                 ($"/apply/{recruitingId}/mentee", "Apply as mentee"),
@@ -135,6 +137,82 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             await page.Context.CloseAsync();
             await coordinator.Context.CloseAsync();
         }
+    }
+
+    [Fact]
+    public async Task AMenteeRanksTheirCandidatesOnAPhoneWithTheKeyboardAlone()
+    {
+        var names = await GiveDemoMenteeCandidatesAsync();
+        var page = await server.NewPageAsync();
+        try
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await server.SignInAsync(page, "Mentee");
+            await page.GotoAsync($"/programs/{server.Demo.ProgramId}/rank");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rank your candidates", Level = 1 })).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
+            await Layout.AssertFitsAPhoneAsync(page);
+
+            // Keyboard only: the first candidate's number, then Tab walks number, "Not for me", next number … and the button.
+            var shown = await page.Locator("input[id^=choice-]").EvaluateAllAsync<string[]>("inputs => inputs.map(i => i.id)");
+            Assert.Equal(names.Count, shown.Length);
+            await page.Locator($"#{shown[0]}").FocusAsync();
+            for (var k = 0; k < shown.Length; k++)
+            {
+                Assert.Equal(shown[k], await page.EvaluateAsync<string>("document.activeElement.id"));
+                if (k < shown.Length - 1)
+                {
+                    await page.Keyboard.PressAsync("Control+A");
+                    await page.Keyboard.TypeAsync((k + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    await page.Keyboard.PressAsync("Tab");
+                }
+                else
+                {
+                    await page.Keyboard.PressAsync("Control+A");
+                    await page.Keyboard.PressAsync("Backspace");
+                    await page.Keyboard.PressAsync("Tab");
+                    await page.Keyboard.PressAsync("Space");
+                }
+                Assert.StartsWith("out-", await page.EvaluateAsync<string>("document.activeElement.id"));
+                await page.Keyboard.PressAsync("Tab");
+            }
+            Assert.Equal("Save my ranking", await page.EvaluateAsync<string>("document.activeElement.textContent.trim()"));
+            await page.Keyboard.PressAsync("Enter");
+
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your ranking is saved.");
+            await Expect(page.Locator($"#{shown[0]}")).ToHaveValueAsync("1");
+            await Expect(page.Locator($"#out-{shown[^1]["choice-".Length..]}")).ToBeCheckedAsync();
+            await Axe.AssertNoViolationsAsync(page);
+            await Layout.AssertFitsAPhoneAsync(page);
+            server.AssertNoContentSecurityViolations();
+        }
+        catch
+        {
+            await server.ReportFailureAsync(page, "rank-candidates", output);
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    /// <summary>The demo mentee is offered three of the demo's mentors to rank (once per server; nobody has ranked them yet).</summary>
+    private async Task<IReadOnlyList<string>> GiveDemoMenteeCandidatesAsync()
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        var mentee = await db.Enrolments.Where(e => e.ProgramId == server.Demo.ProgramId && e.Role == ProgramRole.Mentee && e.User!.Email == server.Demo.For("Mentee").Email)
+            .Select(e => e.Id).SingleAsync();
+        var mentors = await db.Enrolments.Where(e => e.ProgramId == server.Demo.ProgramId && e.Role == ProgramRole.Mentor)
+            .OrderBy(e => e.User!.DisplayName).Take(3).Select(e => new { e.Id, e.User!.DisplayName }).ToListAsync();
+        if (!await db.Set<Tandem.Features.Matching.RankingOffer>().AnyAsync(o => o.MenteeEnrolmentId == mentee))
+        {
+            db.AddRange(mentors.Select((m, k) => new Tandem.Features.Matching.RankingOffer(server.Demo.ProgramId, mentee, m.Id, 10 - k,
+                ["You both enjoy music"], DateTime.UtcNow)));
+            await db.SaveChangesAsync();
+        }
+        return mentors.Select(m => m.DisplayName).ToList();
     }
 
     private async Task<Guid> StartDemoPairAsync()
