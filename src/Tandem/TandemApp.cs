@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
+using Tandem.Features.Privacy;
 using Tandem.Features.Concerns;
 using Tandem.Features.Outcomes;
 using Tandem.Features.DataRepairs;
@@ -82,6 +83,7 @@ public static class TandemApp
         services.AddTandemHome();
         services.AddTandemSurveys();
         services.AddTandemOutcomes();
+        services.AddTandemPrivacy();
         return builder;
     }
 
@@ -152,6 +154,7 @@ public static class TandemApp
         features.MapEngagement();
         features.MapMeetings();
         features.MapConcerns();
+        features.MapPrivacy();
         features.MapExports();
         features.MapReports();
         features.MapHome();

@@ -135,6 +135,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListAvailableMentors", "RequestMentor", "ListMyMentorRequests", "DecideMentorRequest", "WithdrawMentorRequest",
         // Stable matching: the reader's own candidates and their own ranks.
         "GetMyCandidates", "RankMyCandidates",
+        // Who has opened the reader's own record (a minor's: every read by someone else).
+        "ListMyAccessLog",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
         "ListCheckIns", "RecordCheckIn", "GetRelationshipHealth",
         "ListMeetings", "ProposeMeeting", "SuggestMeetingTimes", "GetMeeting", "RespondToMeeting", "MoveMeeting", "CancelMeeting",
@@ -159,7 +161,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMatchDraftUnmatched", "GetMatchDraftCertificate", "GetLatestMatchingRun", "GetMatchingRun",
         "ExportMatchingProblem", "ImportMatchingResult",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
-        "GetRankingStatus", "OfferCandidates",
+        "GetRankingStatus", "OfferCandidates", "SearchAuditLog",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
@@ -204,6 +206,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // Candidates to rank: the reader's own choice only (never the other side's rank of them, never the score); reasons from public answers.
         ["MyCandidatesView"] = "programId programName role ranked candidates",
         ["MyCandidateView"] = "enrolmentId name reasons choice leftOut",
+        // Who read the reader's own record, when, what and why; no ids of the reader or the record.
+        ["MyAccessView"] = "at readBy record purpose programName",
         ["RelationshipSettingsView"] = "programId selfMatchEnabled requestTimeoutDays fitCheckAfterDays",
         // Reasons are the engine's explanation in words, never a private answer (Matching tests).
         ["AvailableMentorView"] = "enrolmentId displayName remainingCapacity score reasons",

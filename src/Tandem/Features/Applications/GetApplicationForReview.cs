@@ -9,7 +9,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Applications;
 
 /// <summary>One submitted application for review: answers (private ones for coordinators only), ratings, decisions, recommendations.</summary>
-public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access, NotificationDelivery delivery)
+public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access, NotificationDelivery delivery, Privacy.AuditLog audit)
 {
     public async Task<Outcome<ReviewApplicationView>> RunAsync(Actor actor, Guid programId, Guid applicationId, CancellationToken ct = default)
     {
@@ -37,6 +37,7 @@ public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access,
             return new NotFound("No submitted application with this id in this program.");
         }
         var a = row.Application;
+        await audit.RecordAsync(actor, [a.UserId], Privacy.AuditRecord.Application, a.Id, programId, "Reviewing an application", ct);
         var ratings = await db.Set<Rating>().Where(r => r.ApplicationId == applicationId)
             .OrderBy(r => r.Criterion!.Position).ThenBy(r => r.RatedAt)
             .Select(r => new RatingView(r.CriterionId, r.Criterion!.Name, r.ReviewerUserId, r.Reviewer!.DisplayName, r.Score, r.RatedAt))

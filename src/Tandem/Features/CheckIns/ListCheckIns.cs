@@ -8,11 +8,14 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.CheckIns;
 
 /// <summary>A relationship's check-ins, newest first, for its members and the program's coordinators.</summary>
-public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships)
+public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships, Privacy.AuditLog audit)
 {
     public async Task<Outcome<Paged<CheckInView>>> RunAsync(Actor actor, Guid relationshipId, int page, int pageSize, CancellationToken ct = default)
     {
-        if (!await relationships.Readable(actor).AnyAsync(r => r.Id == relationshipId, ct))
+        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
+            .Select(r => new { r.ProgramId, Member = r.Members.Any(m => m.UserId == actor.UserId) })
+            .SingleOrDefaultAsync(ct);
+        if (relationship is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
         }
@@ -26,6 +29,12 @@ public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships)
                 c.Id, c.RelationshipId, c.MeetingId, c.AuthorUserId, u.DisplayName, c.Happened, c.Topics, c.Progress,
                 c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt))
             .ToListAsync(ct);
+        if (!relationship.Member)
+        {
+            // Staff reading a pair's check-ins: a minor's are logged. Members reading their own relationship's are not.
+            await audit.RecordAsync(actor, items.Select(i => i.AuthorUserId).ToList(), Privacy.AuditRecord.CheckIns, relationshipId, relationship.ProgramId,
+                "Reading a relationship's check-ins", ct);
+        }
         return paging.Of(items, total);
     }
 }

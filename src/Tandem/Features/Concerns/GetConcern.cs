@@ -6,7 +6,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Concerns;
 
 /// <summary>One concern with its timeline and notes, for those who handle it (ConcernAccess); 404 for anyone else, the person it is about included.</summary>
-public sealed class GetConcern(TandemDb db, ConcernAccess access, TimeProvider clock)
+public sealed class GetConcern(TandemDb db, ConcernAccess access, TimeProvider clock, Privacy.AuditLog audit)
 {
     public async Task<Outcome<ConcernDetails>> RunAsync(Actor actor, Guid programId, Guid concernId, CancellationToken ct = default)
     {
@@ -16,6 +16,8 @@ public sealed class GetConcern(TandemDb db, ConcernAccess access, TimeProvider c
         {
             return new NotFound("No concern with this id is visible to you.");
         }
+        await audit.RecordAsync(actor, new[] { concern.ReporterUserId, concern.SubjectUserId }.OfType<Guid>().ToList(), Privacy.AuditRecord.Concern, concern.Id, programId,
+            "Handling a concern", ct);
         var program = await db.Programs.Where(p => p.Id == programId).Select(p => p.Name).SingleAsync(ct);
         var people = concern.Steps.Select(s => s.ByUserId)
             .Append(concern.ReporterUserId)

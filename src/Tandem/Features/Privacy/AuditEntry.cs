@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Tandem.Features.Privacy;
+
+/// <summary>What kind of a minor's record was read.</summary>
+public enum AuditRecord
+{
+    Application,
+    CheckIns,
+    Concern,
+    Relationship,
+}
+
+/// <summary>
+/// One read of a minor's record by someone else, in an append-only log: entry n carries the hash of entry n − 1, and its own
+/// hash covers every field and that link, so an edited, inserted or deleted entry breaks the chain (`tandem audit verify`).
+/// </summary>
+public sealed class AuditEntry
+{
+    /// <summary>The hash the first entry links to.</summary>
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    private AuditEntry() { }
+
+    public AuditEntry(long sequence, DateTime at, Guid actorUserId, Guid subjectUserId, Guid? organisationId, Guid? programId,
+        AuditRecord record, Guid? recordId, string purpose, string previousHash)
+    {
+        Sequence = sequence;
+        // Microseconds: what both databases keep, so the hash reads back the same.
+        At = DateTime.SpecifyKind(new DateTime(at.Ticks - at.Ticks % 10), DateTimeKind.Utc);
+        ActorUserId = actorUserId;
+        SubjectUserId = subjectUserId;
+        OrganisationId = organisationId;
+        ProgramId = programId;
+        Record = record;
+        RecordId = recordId;
+        Purpose = purpose;
+        PreviousHash = previousHash;
+        Hash = ComputeHash();
+    }
+
+    /// <summary>1, 2, 3 … without gaps (unique: two writers cannot both append entry n).</summary>
+    public long Sequence { get; private set; }
+    public DateTime At { get; private set; }
+    public Guid ActorUserId { get; private set; }
+
+    /// <summary>Whose record was read (a pseudonymous id: the account's, which erasure keeps while anonymising the account).</summary>
+    public Guid SubjectUserId { get; private set; }
+    public Guid? OrganisationId { get; private set; }
+    public Guid? ProgramId { get; private set; }
+    public AuditRecord Record { get; private set; }
+    public Guid? RecordId { get; private set; }
+
+    /// <summary>Why it was read, in the reader's task's words ("Reviewing an application").</summary>
+    public string Purpose { get; private set; } = "";
+    public string PreviousHash { get; private set; } = Genesis;
+    public string Hash { get; private set; } = "";
+
+    /// <summary>SHA-256 over every field and the previous entry's hash, in a fixed text form.</summary>
+    public string ComputeHash()
+    {
+        var text = string.Join('|',
+            Sequence.ToString(CultureInfo.InvariantCulture),
+            At.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+            ActorUserId.ToString("D"),
+            SubjectUserId.ToString("D"),
+            OrganisationId?.ToString("D") ?? "",
+            ProgramId?.ToString("D") ?? "",
+            Record.ToString(),
+            RecordId?.ToString("D") ?? "",
+            Purpose,
+            PreviousHash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> entry)
+    {
+        entry.ToTable("AuditEntries");
+        entry.HasKey(e => e.Sequence);
+        entry.Property(e => e.Sequence).ValueGeneratedNever();
+        entry.Property(e => e.Record).HasConversion<string>().HasMaxLength(20);
+        entry.Property(e => e.Purpose).HasMaxLength(200).IsRequired();
+        entry.Property(e => e.PreviousHash).HasMaxLength(64).IsRequired();
+        entry.Property(e => e.Hash).HasMaxLength(64).IsRequired();
+        // No foreign keys: the log outlives the accounts, programs and organisations it names.
+        entry.HasIndex(e => new { e.SubjectUserId, e.Sequence });
+        entry.HasIndex(e => new { e.OrganisationId, e.Sequence });
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Privacy;
+
+/// <summary>
+/// Writes a read of minors' records by someone else to the audit log before the record is shown (if the entry cannot be
+/// written, the read fails). A minor is a person who gave an age under 18 on an application (asked only where the
+/// organisation includes minors). Reading your own record is not logged. Entries are appended from a scope of their own,
+/// so nothing else the caller has pending is saved with them.
+/// </summary>
+public sealed class AuditLog(TandemDb db, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AuditLog> logger)
+{
+    private const int Attempts = 50;
+
+    /// <summary>Who among these people is a minor (gave an age under 18 on any application).</summary>
+    public async Task<IReadOnlyList<Guid>> MinorsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct) =>
+        userIds.Count == 0 ? [] : await db.Set<Application>().AsNoTracking()
+            .Where(a => userIds.Contains(a.UserId) && a.Age != null && a.Age < 18)
+            .Select(a => a.UserId).Distinct().ToListAsync(ct);
+
+    /// <summary>Records that <paramref name="actor"/> read <paramref name="record"/> of each minor among <paramref name="subjects"/> (others are not logged).</summary>
+    public async Task RecordAsync(Actor actor, IReadOnlyCollection<Guid> subjects, AuditRecord record, Guid? recordId, Guid? programId, string purpose, CancellationToken ct)
+    {
+        var others = subjects.Where(s => s != actor.UserId).Distinct().ToList();
+        var minors = await MinorsAsync(others, ct);
+        if (minors.Count == 0)
+        {
+            return;
+        }
+        var organisationId = programId is { } p
+            ? await db.Programs.AsNoTracking().Where(x => x.Id == p).Select(x => (Guid?)x.OrganisationId).SingleOrDefaultAsync(ct)
+            : null;
+        await using var scope = scopes.CreateAsyncScope();
+        var log = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var last = await log.Set<AuditEntry>().AsNoTracking().OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+            var (sequence, previous) = last is null ? (0L, AuditEntry.Genesis) : (last.Sequence, last.Hash);
+            var at = clock.GetUtcNow().UtcDateTime;
+            foreach (var subject in minors.Order())
+            {
+                var entry = new AuditEntry(++sequence, at, actor.UserId, subject, organisationId, programId, record, recordId, purpose, previous);
+                log.Add(entry);
+                previous = entry.Hash;
+            }
+            try
+            {
+                await log.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException e) when ((e.IsUniqueViolation() || e.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }) && attempt < Attempts)
+            {
+                // Someone appended entry n at the same moment: take the new end of the chain and try again.
+                log.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(1, 10 * Math.Min(attempt, 10)), ct);
+            }
+            catch (DbUpdateException e)
+            {
+                logger.LogError(e, "Could not write the audit entry for {Actor} reading {Record} {RecordId}", actor.UserId, record, recordId);
+                throw;
+            }
+        }
+    }
+}

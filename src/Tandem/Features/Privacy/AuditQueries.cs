@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Organisations;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Privacy;
+
+/// <summary>One read of the reader's own record: who, when, what and why (the reader's own log).</summary>
+public sealed record MyAccessView(DateTime At, string ReadBy, AuditRecord Record, string Purpose, string? ProgramName);
+
+/// <summary>One audit entry, for those who search an organisation's log.</summary>
+public sealed record AuditEntryView(long Sequence, DateTime At, Guid ActorUserId, string ActorName, Guid SubjectUserId, string SubjectName,
+    Guid? ProgramId, string? ProgramName, AuditRecord Record, Guid? RecordId, string Purpose, string Hash);
+
+/// <summary>Who has read the reader's record (an adult participant, or a minor, can see it: every read of a minor's record by someone else).</summary>
+public sealed class ListMyAccessLog(TandemDb db)
+{
+    public async Task<Paged<MyAccessView>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
+    {
+        var paging = PageRequest.Clamp(page, pageSize);
+        var mine = db.Set<AuditEntry>().AsNoTracking().Where(e => e.SubjectUserId == actor.UserId);
+        var total = await mine.CountAsync(ct);
+        var items = await mine.OrderByDescending(e => e.Sequence).Page(paging)
+            .Select(e => new MyAccessView(e.At,
+                db.Users.Where(u => u.Id == e.ActorUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "(deleted account)",
+                e.Record, e.Purpose,
+                db.Programs.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault()))
+            .ToListAsync(ct);
+        return paging.Of(items, total);
+    }
+}
+
+/// <summary>
+/// An organisation's audit log, newest first, optionally for one person read or one reader: for the organisation's
+/// coordinators (who hold the data-protection lead's duties until that role exists, ADR 40) and administrators.
+/// </summary>
+public sealed class SearchAuditLog(TandemDb db)
+{
+    public async Task<Outcome<Paged<AuditEntryView>>> RunAsync(Actor actor, Guid organisationId, Guid? subjectUserId, Guid? actorUserId, int page, int pageSize,
+        CancellationToken ct = default)
+    {
+        var check = await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct);
+        if (check is not null)
+        {
+            return check;
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var entries = db.Set<AuditEntry>().AsNoTracking().Where(e => e.OrganisationId == organisationId);
+        if (subjectUserId is { } subject)
+        {
+            entries = entries.Where(e => e.SubjectUserId == subject);
+        }
+        if (actorUserId is { } reader)
+        {
+            entries = entries.Where(e => e.ActorUserId == reader);
+        }
+        var total = await entries.CountAsync(ct);
+        var items = await entries.OrderByDescending(e => e.Sequence).Page(paging)
+            .Select(e => new AuditEntryView(e.Sequence, e.At, e.ActorUserId,
+                db.Users.Where(u => u.Id == e.ActorUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "(deleted account)",
+                e.SubjectUserId,
+                db.Users.Where(u => u.Id == e.SubjectUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "(deleted account)",
+                e.ProgramId, db.Programs.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(),
+                e.Record, e.RecordId, e.Purpose, e.Hash))
+            .ToListAsync(ct);
+        return paging.Of(items, total);
+    }
+}
+
+/// <summary>The outcome of checking the chain: how many entries, and the first that breaks it.</summary>
+public sealed record AuditVerification(long Entries, string LastHash, long? BrokenAt, string? Problem)
+{
+    public bool Intact => BrokenAt is null;
+}
+
+/// <summary>Walks the log in order and recomputes every hash and link: an edited, inserted or deleted entry breaks it.</summary>
+public sealed class VerifyAuditLog(TandemDb db)
+{
+    private const int Batch = 5_000;
+
+    public async Task<AuditVerification> RunAsync(CancellationToken ct = default)
+    {
+        long expected = 1;
+        var previous = AuditEntry.Genesis;
+        while (true)
+        {
+            var from = expected;
+            var batch = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Sequence >= from).OrderBy(e => e.Sequence).Take(Batch).ToListAsync(ct);
+            foreach (var e in batch)
+            {
+                if (e.Sequence != expected)
+                {
+                    return new(expected - 1, previous, expected, $"entry {expected} is missing (the next is {e.Sequence})");
+                }
+                if (e.PreviousHash != previous)
+                {
+                    return new(expected - 1, previous, e.Sequence, $"entry {e.Sequence} does not link to entry {e.Sequence - 1}");
+                }
+                if (e.ComputeHash() != e.Hash)
+                {
+                    return new(expected - 1, previous, e.Sequence, $"entry {e.Sequence} was changed after it was written (its hash does not match its fields)");
+                }
+                previous = e.Hash;
+                expected++;
+            }
+            if (batch.Count < Batch)
+            {
+                return new(expected - 1, previous, null, null);
+            }
+        }
+    }
+}
