@@ -67,6 +67,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ($"/my/surveys/{invitationId}", "How was your meeting?"),
                 ($"/programs/{server.Demo.ProgramId}/suggestions", "Suggestion box"),
                 ("/my/calendar", "Your calendar feed"),
+                ("/my/access-log", "Who has seen your record"),
                 ("/concerns", "Report a concern"),
                 ("/notifications", "Notifications"),
                 ("/organisations", "Organisations"),

@@ -25,16 +25,18 @@ public sealed class FeatureReferenceTests
         ["Recruitment"] = ["Accounts", "Organisations", "Programs"],
         // Applying creates an account when needed, accepts an invitation, and an approval enrols; a decision notifies the
         // applicant and the review pages show how the notice reached them; the public program page lists information sessions.
-        ["Applications"] = ["Accounts", "Notifications", "Organisations", "Programs", "Recruitment"],
-        // Relationships are between enrolments of a program; a start notifies; fit checks read the members' applications.
-        ["Relationships"] = ["Accounts", "Applications", "Notifications", "Programs"],
+        // Reading a minor's application is audited (Privacy), and the applications say who is a minor (Privacy.IMinors).
+        ["Applications"] = ["Accounts", "Notifications", "Organisations", "Privacy", "Programs", "Recruitment"],
+        // Relationships are between enrolments of a program; a start notifies; fit checks read the members' applications;
+        // the staff view of a minor's relationship is audited.
+        ["Relationships"] = ["Accounts", "Applications", "Notifications", "Privacy", "Programs"],
         // The engine adapter reads approved applications' answers; publishing, re-matching, late joiners and a mentee's
         // choice of a ranked mentor start relationships; the group size a relationship may have comes from the setup.
         ["Matching"] = ["Applications", "Notifications", "Programs", "Relationships"],
         // Meetings belong to relationships; suggested times read the members' weekly availability from their applications.
         ["Meetings"] = ["Accounts", "Applications", "Notifications", "Organisations", "Programs", "Relationships"],
-        // A check-in is about a relationship's meeting.
-        ["CheckIns"] = ["Accounts", "Meetings", "Programs", "Relationships"],
+        // A check-in is about a relationship's meeting; staff reading a minor's check-ins is audited.
+        ["CheckIns"] = ["Accounts", "Meetings", "Privacy", "Programs", "Relationships"],
         // Health reads meetings and check-ins of relationships against the program's cadence; reminders notify; the
         // pair's check-ins page shows their health.
         ["Engagement"] = ["CheckIns", "Meetings", "Notifications", "Organisations", "Programs", "Relationships"],
@@ -42,7 +44,7 @@ public sealed class FeatureReferenceTests
         ["DataRepairs"] = ["CheckIns", "Engagement", "Matching", "Meetings", "Programs", "Relationships"],
         // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the
         // reporter's relationships; handlers and the reporter are notified.
-        ["Concerns"] = ["Notifications", "Organisations", "Programs", "Relationships"],
+        ["Concerns"] = ["Notifications", "Organisations", "Privacy", "Programs", "Relationships"],
         // A program's outcome data belong to the program; its coordinators import and read them.
         ["Outcomes"] = ["Programs"],
         // Coordinators download the program's participants, relationships, meetings and check-ins, and a survey's results
@@ -59,6 +61,9 @@ public sealed class FeatureReferenceTests
         // about, fit checks, surveys, applications) and what needs a coordinator's attention (applications to review,
         // unmatched enrolments, relationships at risk by the engagement rule, meetings without a check-in).
         ["Home"] = ["Applications", "CheckIns", "Engagement", "Meetings", "Programs", "Relationships", "Surveys"],
+        // The audit log of reads of minors' records: an organisation's coordinators search it. Who is a minor comes through
+        // Privacy.IMinors (implemented by Applications), and the features that show records call AuditLog (ADR 40).
+        ["Privacy"] = ["Organisations"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Matching", "Meetings", "Organisations", "Programs", "Relationships"],
     };

@@ -11,6 +11,7 @@ public static class ApplicationEndpoints
 {
     public static IServiceCollection AddTandemApplications(this IServiceCollection services) => services
         .AddScoped<ScreeningAccess>()
+        .AddScoped<Privacy.IMinors, ApplicantAges>()
         .AddScoped<SaveQuestionnaire>()
         .AddScoped<GetQuestionnaire>()
         .AddScoped<ListQuestionnaires>()

@@ -1,10 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Applications;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Privacy;
+
+/// <summary>Who among some people is a minor (the applications know: an age under 18 given on one).</summary>
+public interface IMinors
+{
+    Task<IReadOnlyList<Guid>> WhichAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);
+}
 
 /// <summary>
 /// Writes a read of minors' records by someone else to the audit log before the record is shown (if the entry cannot be
@@ -12,22 +17,16 @@ namespace Tandem.Features.Privacy;
 /// organisation includes minors). Reading your own record is not logged. Entries are appended from a scope of their own,
 /// so nothing else the caller has pending is saved with them.
 /// </summary>
-public sealed class AuditLog(TandemDb db, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AuditLog> logger)
+public sealed class AuditLog(TandemDb db, IMinors minors, IServiceScopeFactory scopes, TimeProvider clock, ILogger<AuditLog> logger)
 {
     private const int Attempts = 50;
-
-    /// <summary>Who among these people is a minor (gave an age under 18 on any application).</summary>
-    public async Task<IReadOnlyList<Guid>> MinorsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct) =>
-        userIds.Count == 0 ? [] : await db.Set<Application>().AsNoTracking()
-            .Where(a => userIds.Contains(a.UserId) && a.Age != null && a.Age < 18)
-            .Select(a => a.UserId).Distinct().ToListAsync(ct);
 
     /// <summary>Records that <paramref name="actor"/> read <paramref name="record"/> of each minor among <paramref name="subjects"/> (others are not logged).</summary>
     public async Task RecordAsync(Actor actor, IReadOnlyCollection<Guid> subjects, AuditRecord record, Guid? recordId, Guid? programId, string purpose, CancellationToken ct)
     {
         var others = subjects.Where(s => s != actor.UserId).Distinct().ToList();
-        var minors = await MinorsAsync(others, ct);
-        if (minors.Count == 0)
+        var read = others.Count == 0 ? [] : await minors.WhichAsync(others, ct);
+        if (read.Count == 0)
         {
             return;
         }
@@ -42,7 +41,7 @@ public sealed class AuditLog(TandemDb db, IServiceScopeFactory scopes, TimeProvi
                 .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
             var (sequence, previous) = last is null ? (0L, AuditEntry.Genesis) : (last.Sequence, last.Hash);
             var at = clock.GetUtcNow().UtcDateTime;
-            foreach (var subject in minors.Order())
+            foreach (var subject in read.Order())
             {
                 var entry = new AuditEntry(++sequence, at, actor.UserId, subject, organisationId, programId, record, recordId, purpose, previous);
                 log.Add(entry);
