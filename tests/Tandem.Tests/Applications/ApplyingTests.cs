@@ -161,12 +161,7 @@ public sealed class ApplyingTests(TandemFactory factory) : IClassFixture<TandemF
     [Fact]
     public async Task AMinorGivesAgeAndAGuardiansContactWhenTheOrganisationIncludesMinors()
     {
-        var organisation = await factory.WithScopeAsync(async s => (await s.GetRequiredService<CreateOrganisation>().RunAsync(
-            new CreateOrganisationRequest { Name = $"Junior School {Guid.NewGuid():N}", Kind = OrganisationKind.School, IncludesMinors = true })).Value!);
-        var coordinatorUser = await factory.CreateUserAsync("Cody Ordinator");
-        await factory.AddMemberAsync(organisation.Id, coordinatorUser, OrganisationRole.Coordinator);
-        var school = new School(factory, organisation, coordinatorUser, coordinatorUser, coordinatorUser);
-        var recruiting = await RecruitingProgram.CreateAsync(factory, school);
+        var recruiting = await RecruitingProgram.CreateAsync(factory, await Privacy.MinorsSchool.SchoolAsync(factory));
         var applicant = await factory.SignedInClientAsync(await factory.CreateUserAsync("Young Mentee"));
 
         var noAge = await applicant.PostAsJsonAsync(recruiting.Applications, new { role = "mentee", acceptsCodeOfConduct = true, submit = true });

@@ -20,11 +20,8 @@ public sealed record MinorsSchool(RecruitingProgram Recruiting, Guid Organisatio
 {
     public static async Task<MinorsSchool> CreateAsync(TandemFactory factory)
     {
-        var organisation = await factory.WithScopeAsync(async s => (await s.GetRequiredService<CreateOrganisation>().RunAsync(
-            new CreateOrganisationRequest { Name = $"Junior School {Guid.NewGuid():N}", Kind = OrganisationKind.School, IncludesMinors = true })).Value!);
-        var coordinatorUser = await factory.CreateUserAsync("Cody Ordinator");
-        await factory.AddMemberAsync(organisation.Id, coordinatorUser, OrganisationRole.Coordinator);
-        var school = new School(factory, organisation, coordinatorUser, coordinatorUser, coordinatorUser);
+        var school = await SchoolAsync(factory);
+        var organisation = school.Organisation;
         var recruiting = await RecruitingProgram.CreateAsync(factory, school);
 
         var minor = await factory.CreateUserAsync("Young Mentee");
@@ -33,6 +30,16 @@ public sealed record MinorsSchool(RecruitingProgram Recruiting, Guid Organisatio
         var adult = await factory.CreateUserAsync("Grown Mentee");
         var adultApplication = await ApplyAsync(await factory.SignedInClientAsync(adult), recruiting, new { role = "mentee", acceptsCodeOfConduct = true, age = 30, submit = true });
         return new MinorsSchool(recruiting, organisation.Id, minor, minorApplication, minorClient, adult, adultApplication);
+    }
+
+    /// <summary>A school whose organisation includes minors, with one coordinator, Cody Ordinator.</summary>
+    public static async Task<School> SchoolAsync(TandemFactory factory)
+    {
+        var organisation = await factory.WithScopeAsync(async s => (await s.GetRequiredService<CreateOrganisation>().RunAsync(
+            new CreateOrganisationRequest { Name = $"Junior School {Guid.NewGuid():N}", Kind = OrganisationKind.School, IncludesMinors = true })).Value!);
+        var coordinatorUser = await factory.CreateUserAsync("Cody Ordinator");
+        await factory.AddMemberAsync(organisation.Id, coordinatorUser, OrganisationRole.Coordinator);
+        return new School(factory, organisation, coordinatorUser, coordinatorUser, coordinatorUser);
     }
 
     private static async Task<Guid> ApplyAsync(HttpClient client, RecruitingProgram recruiting, object body)
