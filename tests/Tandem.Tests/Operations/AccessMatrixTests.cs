@@ -179,6 +179,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["PUT /api/v1/programs/{programId:guid}/my-candidates"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/rank"] = Access.SignedIn,
         ["GET /api/v1/me/access-log"] = Access.SignedIn,
+        ["GET /api/v1/me/data-export"] = Access.SignedIn,
         ["GET /api/v1/organisations/{organisationId:guid}/audit"] = Access.SignedIn,
         ["GET /my/access-log"] = Access.SignedIn,
         ["POST /my/access-log"] = Access.SignedIn,

@@ -137,6 +137,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "GetMyCandidates", "RankMyCandidates",
         // Who has opened the reader's own record (a minor's: every read by someone else).
         "ListMyAccessLog",
+        // Everything held about the reader, as a JSON file (a file, not a reviewed response type: ExportMyData says what is in it).
+        "ExportMyData",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
         "ListCheckIns", "RecordCheckIn", "GetRelationshipHealth",
         "ListMeetings", "ProposeMeeting", "SuggestMeetingTimes", "GetMeeting", "RespondToMeeting", "MoveMeeting", "CancelMeeting",

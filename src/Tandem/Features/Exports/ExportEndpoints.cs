@@ -9,7 +9,8 @@ public static class ExportEndpoints
 {
     public static IServiceCollection AddTandemExports(this IServiceCollection services) => services
         .AddScoped<ExportProgramData>()
-        .AddScoped<ExportSurveyResults>();
+        .AddScoped<ExportSurveyResults>()
+        .AddScoped<ExportMyData>();
 
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
@@ -21,7 +22,17 @@ public static class ExportEndpoints
             .MapGet("/{kind}", ExportSurvey).WithName("ExportSurveyResults")
             .WithDescription("kind: results (per question, as the results page shows them: nothing for fewer than five answers) or responses "
                 + "(a named survey's answers person by person; 409 for an anonymous survey); format: csv (default) or xlsx. The survey's coordinators only.");
+        app.MapGet("/api/v1/me/data-export", MyData).WithTags("Exports").RequireAuthorization().WithName("ExportMyData")
+            .WithDescription("Everything Tandem holds about the signed-in person, as one JSON file (docs/privacy.md).");
         return app;
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> MyData(ClaimsPrincipal user, ExportMyData useCase, CancellationToken ct)
+    {
+        var bytes = await useCase.RunAsync(Actor.From(user).UserId, ct);
+        return bytes is null
+            ? new Tandem.Infrastructure.Problems.NotFound("There is no such account.").ToProblem()
+            : TypedResults.File(bytes, "application/json", "tandem-my-data.json");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(

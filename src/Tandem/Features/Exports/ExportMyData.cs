@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Concerns;
+using Tandem.Features.Matching;
+using Tandem.Features.Meetings;
+using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
+using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
+
+namespace Tandem.Features.Exports;
+
+/// <summary>
+/// Everything Tandem holds about one person, as one JSON document (GDPR Art. 15 and 20; FERPA's inspect and review): their
+/// account, memberships, enrolments, applications with every answer they gave (private ones too: they are theirs), the
+/// decisions' messages to them, their relationships and meetings, the check-ins, fit-check answers, requests, concerns,
+/// named survey answers and suggestions they wrote, their notices and settings, their own rankings, and who opened their
+/// record. Not included: what others wrote about them for staff (reviewers' ratings, handlers' notes on a concern,
+/// coordinators' match rules), other people's check-ins and answers, and secrets (password hash, tokens).
+/// </summary>
+public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>The document, or null when there is no such account.</summary>
+    public async Task<byte[]?> RunAsync(Guid userId, CancellationToken ct = default)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null)
+        {
+            return null;
+        }
+        var programNames = db.Programs.AsNoTracking();
+        var document = new JsonObject
+        {
+            ["exportedAt"] = clock.GetUtcNow().UtcDateTime,
+            ["about"] = "Everything Tandem holds about you. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your password.",
+            ["account"] = Node(new { user.Id, user.Email, user.DisplayName, user.TimeZoneId, user.CreatedAt, user.EmailConfirmed }),
+            ["organisations"] = Node(await db.OrganisationMemberships.AsNoTracking().Where(m => m.UserId == userId)
+                .Select(m => new { Organisation = db.Organisations.Where(o => o.Id == m.OrganisationId).Select(o => o.Name).FirstOrDefault(), m.Role, m.JoinedAt })
+                .ToListAsync(ct)),
+            ["enrolments"] = Node(await db.Enrolments.AsNoTracking().Where(e => e.UserId == userId)
+                .Select(e => new { e.Id, Program = programNames.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(), e.Role, e.EnrolledAt })
+                .ToListAsync(ct)),
+        };
+
+        var applications = await db.Set<Application>().AsNoTracking().Where(a => a.UserId == userId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        var programs = await programNames.Where(p => applications.Select(a => a.ProgramId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        document["applications"] = Node(applications.Select(a => new
+        {
+            a.Id, Program = programs.GetValueOrDefault(a.ProgramId), a.Role, a.Status, Answers = JsonNode.Parse(a.AnswersJson),
+            a.Age, a.GuardianName, a.GuardianEmail, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
+        }));
+
+        var relationshipIds = await db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId).ToListAsync(ct);
+        var relationships = await db.Set<Relationship>().AsNoTracking().Where(r => relationshipIds.Contains(r.Id)).ToListAsync(ct);
+        var members = await db.Set<RelationshipMember>().AsNoTracking().Where(m => relationshipIds.Contains(m.RelationshipId))
+            .Select(m => new { m.RelationshipId, Name = db.Users.Where(u => u.Id == m.UserId).Select(u => u.DisplayName).FirstOrDefault(),
+                Role = db.Enrolments.Where(e => e.Id == m.EnrolmentId).Select(e => e.Role).FirstOrDefault() })
+            .ToListAsync(ct);
+        var relationshipPrograms = await programNames.Where(p => relationships.Select(r => r.ProgramId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        document["relationships"] = Node(relationships.Select(r => new
+        {
+            r.Id, Program = relationshipPrograms.GetValueOrDefault(r.ProgramId), r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation,
+            Members = members.Where(m => m.RelationshipId == r.Id).Select(m => new { m.Name, m.Role }),
+        }));
+        document["meetings"] = Node(await db.Set<Meeting>().AsNoTracking().Where(m => relationshipIds.Contains(m.RelationshipId))
+            .OrderBy(m => m.StartsAt)
+            .Select(m => new { m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status,
+                ProposedByMe = m.ProposedByUserId == userId, MyResponseNote = m.RespondedByUserId == userId ? m.ResponseNote : null })
+            .ToListAsync(ct));
+        document["checkIns"] = Node(await db.Set<CheckIn>().AsNoTracking().Where(c => c.AuthorUserId == userId).OrderBy(c => c.OccurredAt)
+            .Select(c => new { c.Id, c.RelationshipId, c.MeetingId, c.Happened, c.Topics, c.Progress, c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt })
+            .ToListAsync(ct));
+        document["fitCheckAnswers"] = Node(await db.Set<FitCheckAnswer>().AsNoTracking().Where(f => f.UserId == userId)
+            .Select(f => new { f.RelationshipId, f.Answer, f.Note }).ToListAsync(ct));
+        document["mentorRequests"] = Node(await db.Set<MentorRequest>().AsNoTracking().Where(r => r.MenteeUserId == userId || r.MentorUserId == userId)
+            .Select(r => new { r.Id, Mine = r.MenteeUserId == userId ? "sent" : "received", r.Message, r.Status, r.CreatedAt, r.DecidedAt, r.DecisionNote })
+            .ToListAsync(ct));
+        document["concernsReported"] = Node(await db.Set<Concern>().AsNoTracking().Where(c => c.ReporterUserId == userId)
+            .Select(c => new { c.Id, Program = programNames.Where(p => p.Id == c.ProgramId).Select(p => p.Name).FirstOrDefault(), c.Category, c.Description, c.State, c.ReportedAt })
+            .ToListAsync(ct));
+        document["surveyAnswers"] = Node((await db.Set<SurveyResponse>().AsNoTracking().Where(r => r.UserId == userId)
+                .Select(r => new { Survey = db.Set<Survey>().Where(s => s.Id == r.SurveyId).Select(s => s.Title).FirstOrDefault(), r.AnswersJson, r.SubmittedAt })
+                .ToListAsync(ct))
+            .Select(r => new { r.Survey, Answers = JsonNode.Parse(r.AnswersJson), r.SubmittedAt }));
+        document["suggestions"] = Node(await db.Set<Suggestion>().AsNoTracking().Where(s => s.AuthorUserId == userId)
+            .Select(s => new { Program = programNames.Where(p => p.Id == s.ProgramId).Select(p => p.Name).FirstOrDefault(), s.Text, s.SubmittedAt, s.Answer, s.AnsweredAt })
+            .ToListAsync(ct));
+        document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId).OrderBy(n => n.CreatedAt)
+            .Select(n => new { n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt }).ToListAsync(ct));
+        document["notificationPreferences"] = Node(await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
+            .Select(p => new { p.Email, p.UpdatedAt }).ToListAsync(ct));
+        var enrolmentIds = await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct);
+        document["rankings"] = Node(await db.Set<RankingOffer>().AsNoTracking()
+            .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))
+            .Select(o => new
+            {
+                Candidate = db.Enrolments.Where(e => e.Id == (enrolmentIds.Contains(o.MenteeEnrolmentId) ? o.MentorEnrolmentId : o.MenteeEnrolmentId))
+                    .Select(e => e.User!.DisplayName).FirstOrDefault(),
+                MyRank = enrolmentIds.Contains(o.MenteeEnrolmentId) ? o.MenteeRank : o.MentorRank,
+                o.OfferedAt,
+            })
+            .ToListAsync(ct));
+        var access = new List<MyAccessView>();
+        for (var page = 1; ; page++)
+        {
+            var read = await accessLog.RunAsync(new Infrastructure.Auth.Actor(userId, false), page, Infrastructure.Paging.PageRequest.MaxPageSize, ct);
+            access.AddRange(read.Items);
+            if (read.Items.Count < read.PageSize)
+            {
+                break;
+            }
+        }
+        document["whoOpenedMyRecord"] = Node(access);
+        return JsonSerializer.SerializeToUtf8Bytes(document, Options);
+    }
+
+    private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, Options);
+}

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Tandem.Features.Concerns;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Privacy;
+
+/// <summary>Issue 16 item 4 (access and portability): a person downloads everything Tandem holds about them, and nothing that is someone else's.</summary>
+public sealed class MyDataExportTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
+
+    private static object CheckIn(Guid meetingId, string marker) => new
+    {
+        meetingId, happened = true, topics = $"topics {marker}", progress = $"progress {marker}", challenges = $"challenges {marker}", nextSteps = $"next {marker}", rating = 4,
+    };
+
+    [Fact]
+    public async Task AMenteeDownloadsWhatTheyWroteButNotTheirMentorsCheckInsOrTheHandlersNotes()
+    {
+        var pair = await fixture.PairAsync();
+        var meetingId = await pair.MeetingAsync(Now.AddHours(-2));
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var checkIns = $"/api/v1/relationships/{pair.RelationshipId}/check-ins";
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync(checkIns, CheckIn(meetingId, "MENTEE-WROTE-7f3a"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mentor.PostAsJsonAsync(checkIns, CheckIn(meetingId, "MENTOR-WROTE-91bc"))).StatusCode);
+        var reported = await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/concerns", new
+        {
+            category = "Conflict", subjectUserId = pair.Mentor.Id, relationshipId = pair.RelationshipId, description = "CONCERN-TEXT-5d21 we keep missing meetings",
+        });
+        Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
+        var concern = (await reported.Content.ReadFromJsonAsync<MyConcernView>(Json.Options))!;
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/concerns/{concern.Id}/acknowledge",
+            new { note = "HANDLER-NOTE-c0de spoke to the mentor" })).StatusCode);
+
+        var response = await mentee.GetAsync("/api/v1/me/data-export");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("tandem-my-data.json", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
+        var text = await response.Content.ReadAsStringAsync();
+        var document = JsonNode.Parse(text)!;
+        Assert.Equal(pair.Mentee.Email, (string?)document["account"]!["email"]);
+        Assert.Contains("topics MENTEE-WROTE-7f3a", text);
+        Assert.Contains("next MENTEE-WROTE-7f3a", text);
+        Assert.Contains("CONCERN-TEXT-5d21", text);
+        Assert.Equal("Conflict", (string?)document["concernsReported"]![0]!["category"]);
+        var relationship = document["relationships"]![0]!;
+        Assert.Equal(["Menna Tee", "Mona Tor"], relationship["members"]!.AsArray().Select(m => (string)m!["name"]!).Order());
+        Assert.NotEmpty(document["meetings"]!.AsArray());
+        Assert.NotEmpty(document["enrolments"]!.AsArray());
+
+        // Someone else's words and staff notes stay out; so do secrets.
+        Assert.DoesNotContain("MENTOR-WROTE-91bc", text);
+        Assert.DoesNotContain("HANDLER-NOTE-c0de", text);
+        Assert.DoesNotContain("passwordHash", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("securityStamp", text, StringComparison.OrdinalIgnoreCase);
+
+        // The mentor's own export has the mentor's words, not the mentee's concern.
+        var theirs = await mentor.GetStringAsync("/api/v1/me/data-export");
+        Assert.Contains("MENTOR-WROTE-91bc", theirs);
+        Assert.DoesNotContain("MENTEE-WROTE-7f3a", theirs);
+        Assert.DoesNotContain("CONCERN-TEXT-5d21", theirs);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.App.CreateClient().GetAsync("/api/v1/me/data-export")).StatusCode);
+    }
+}
+
+/// <summary>A minor's export holds their application with every answer, the guardian they named, and who opened it.</summary>
+public sealed class MinorDataExportTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    [Fact]
+    public async Task AMinorsExportHoldsTheirApplicationAndTheAccessLog()
+    {
+        var school = await MinorsSchool.CreateAsync(factory);
+        await school.Recruiting.Coordinator.GetAsync($"{school.Recruiting.Applications}/{school.MinorApplication}");
+
+        var document = JsonNode.Parse(await school.MinorClient.GetStringAsync("/api/v1/me/data-export"))!;
+
+        var application = document["applications"]![0]!;
+        Assert.Equal((14, "Pat Parent", "pat@example.org"), ((int?)application["age"], (string?)application["guardianName"], (string?)application["guardianEmail"]));
+        var opened = document["whoOpenedMyRecord"]![0]!;
+        Assert.Equal(("Cody Ordinator", "Reviewing an application"), ((string?)opened["readBy"], (string?)opened["purpose"]));
+    }
+}
