@@ -8,7 +8,7 @@ namespace Tandem;
 /// <summary>The `tandem` command line: serve (default) and the admin commands.</summary>
 public static class TandemCli
 {
-    private static readonly string[] Commands = ["serve", "migrate", "seed", "solve", "match", "evaluate", "import", "mail", "audit", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["serve", "migrate", "seed", "solve", "match", "evaluate", "import", "mail", "audit", "privacy", "--help", "-h", "-?", "--version"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
@@ -30,6 +30,7 @@ public static class TandemCli
         root.Subcommands.Add(Tandem.Features.Recruitment.ImportCommand.Create());
         root.Subcommands.Add(Infrastructure.Email.OutboxCommand.Create());
         root.Subcommands.Add(Tandem.Features.Privacy.AuditCommand.Create());
+        root.Subcommands.Add(Tandem.Features.Exports.PrivacyCommand.Create());
 
         var config = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(config, ct);

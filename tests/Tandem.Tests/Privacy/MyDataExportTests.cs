@@ -83,5 +83,17 @@ public sealed class MinorDataExportTests(TandemFactory factory) : IClassFixture<
         Assert.Equal((14, "Pat Parent", "pat@example.org"), ((int?)application["age"], (string?)application["guardianName"], (string?)application["guardianEmail"]));
         var opened = document["whoOpenedMyRecord"]![0]!;
         Assert.Equal(("Cody Ordinator", "Reviewing an application"), ((string?)opened["readBy"], (string?)opened["purpose"]));
+
+        // The same document from the command line, for a request made by letter; an unknown address is an error.
+        var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.json");
+        string[] database = [$"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={factory.ConnectionString}", "--Logging:LogLevel:Default=Warning"];
+        var output = new StringWriter();
+        Assert.Equal(0, await TandemCli.RunAsync(["privacy", "export", "--email", school.Minor.Email, "--output", file, .. database], output, output));
+        var written = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
+        Assert.Equal("Pat Parent", (string?)written["applications"]![0]!["guardianName"]);
+        File.Delete(file);
+        output = new StringWriter();
+        Assert.Equal(1, await TandemCli.RunAsync(["privacy", "export", "--email", "nobody@example.org", .. database], output, output));
+        Assert.Contains("No account uses nobody@example.org.", output.ToString());
     }
 }
