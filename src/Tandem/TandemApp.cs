@@ -22,6 +22,7 @@ using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
 using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -38,12 +39,14 @@ public static class TandemApp
 {
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The app's own folder, not the working directory, unless one is configured (docs/decisions/0039).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Default(args) });
         var services = builder.Services;
         // No "Server: Kestrel" telling a scanner what to try (docs/security.md, "Browser defences").
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(DataDirectory.From(builder.Configuration, builder.Environment));
         services.AddTandemData(builder.Configuration, builder.Environment);
         services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
         // Every problem says what happened in a sentence, also those the framework writes (a 404 from routing, 405).

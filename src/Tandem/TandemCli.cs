@@ -1,26 +1,28 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Tandem.Data;
 using Tandem.Features.Demo;
 using Tandem.Features.Matching;
+using Tandem.Infrastructure.Hosting;
 
 namespace Tandem;
 
 /// <summary>The `tandem` command line: serve (default) and the admin commands.</summary>
 public static class TandemCli
 {
-    private static readonly string[] Commands = ["serve", "migrate", "seed", "solve", "match", "evaluate", "import", "mail", "audit", "privacy", "--help", "-h", "-?", "--version"];
-
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
         if (SolveCommand.TryRunDirect(args, output, error) is { } solved) return solved;
 
-        // No command (or only host options such as --urls): serve the web app.
-        if (args.Length == 0 || !Commands.Contains(args[0]))
+        var root = new RootCommand("Tandem: peer mentorship programs, end to end. Without a command, serves the web app; " +
+            "settings such as --urls, --environment, --contentRoot and --DataDirectory pass through (--Name value or --Name=value).")
         {
-            return await ServeAsync(args, output);
-        }
-
-        var root = new RootCommand("Tandem: peer mentorship programs, end to end. Without a command, serves the web app.");
+            // Settings are not declared options: each goes to the host as it was given. Anything that is not a setting is
+            // refused below, so a mistyped command never starts the web server.
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction((parse, ct) => ServeAsync(parse.UnmatchedTokens.ToArray(), parse.InvocationConfiguration.Output));
         root.Subcommands.Add(ServeCommand());
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(SeedCommand());
@@ -32,13 +34,83 @@ public static class TandemCli
         root.Subcommands.Add(Tandem.Features.Privacy.AuditCommand.Create());
         root.Subcommands.Add(Tandem.Features.Exports.PrivacyCommand.Create());
 
+        var parse = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(config, ct);
+        if (parse.Errors.Count == 0 && HostArguments.Ignored(parse.UnmatchedTokens) is { Count: > 0 } ignored)
+        {
+            return await RefuseAsync(root, parse, ignored, config, ct);
+        }
+        if (parse.Action is ParseErrorAction errors)
+        {
+            errors.ShowHelp = false;
+            var exit = await parse.InvokeAsync(ToError(config), ct);
+            await error.WriteLineAsync($"Nothing was run. See `tandem {CommandPath(parse.CommandResult)}--help`.");
+            return exit;
+        }
+        if (parse.Action is { } action && (action == root.Action || action == root.Subcommands.Single(c => c.Name == "serve").Action))
+        {
+            // Serving runs as a plain host, outside System.CommandLine's invocation: the host handles SIGTERM with its own
+            // graceful shutdown, and a failure to start surfaces as the host's exception (and reaches the test host).
+            return await ServeAsync(parse.UnmatchedTokens.ToArray(), output);
+        }
+        return await parse.InvokeAsync(config, ct);
+    }
+
+    /// <summary>
+    /// Tokens that the host would skip (a mistyped command, <c>-e</c>, <c>--urls</c> without a value) stop the run with an
+    /// error instead. A word at the top level is parsed again as a command, so System.CommandLine's own typo correction
+    /// names the command that was meant ("Did you mean ... migrate").
+    /// </summary>
+    private static async Task<int> RefuseAsync(RootCommand root, ParseResult parse, IReadOnlyList<(string Token, HostArguments.Problem Problem)> ignored,
+        InvocationConfiguration config, CancellationToken ct)
+    {
+        var command = parse.CommandResult;
+        var path = CommandPath(command);
+        if (command.Command == root && ignored.Where(i => i.Problem != HostArguments.Problem.NoValue).Select(i => i.Token).ToArray() is { Length: > 0 } words)
+        {
+            root.TreatUnmatchedTokensAsErrors = true;
+            var strict = root.Parse(words);
+            if (strict.Action is ParseErrorAction errors)
+            {
+                errors.ShowHelp = false;
+            }
+            await strict.InvokeAsync(ToError(config), ct);
+        }
+        else
+        {
+            foreach (var (token, problem) in ignored)
+            {
+                await config.Error.WriteLineAsync(problem switch
+                {
+                    HostArguments.Problem.NoValue => $"'{token}' needs a value: {token} value or {token}=value.",
+                    _ => $"'{token}' is not an option of `tandem {path.TrimEnd()}`: settings are written --Name value or --Name=value.",
+                });
+            }
+        }
+        await config.Error.WriteLineAsync(command.Command == root
+            ? "Nothing was started: `tandem` serves the web app without a command, or with settings such as --urls; `tandem --help` lists the commands."
+            : $"Nothing was run. See `tandem {path}--help`.");
+        return 1;
+    }
+
+    /// <summary>System.CommandLine writes its typo corrections to the output; with the error they explain, they belong on the error stream.</summary>
+    private static InvocationConfiguration ToError(InvocationConfiguration config) => new() { Output = config.Error, Error = config.Error };
+
+    /// <summary>The command's words after `tandem`, each followed by a space ("seed demo "), empty for the top level.</summary>
+    private static string CommandPath(CommandResult command)
+    {
+        var names = new List<string>();
+        for (var result = command; result.Parent is CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+        return string.Concat(names.Select(n => n + " "));
     }
 
     private static async Task<int> ServeAsync(string[] hostArgs, TextWriter output)
     {
         var app = TandemApp.Build(hostArgs);
+        DataDirectory.LogWhereDataLives(app);
         await TandemApp.PrepareAsync(app, output);
         await app.RunAsync();
         return 0;

@@ -27,7 +27,7 @@ public static class DatabaseSetup
 
         if (options.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
         {
-            var dataDirectory = Path.Combine(environment.ContentRootPath, "data");
+            var dataDirectory = Infrastructure.Hosting.DataDirectory.From(configuration, environment).Path;
             Directory.CreateDirectory(dataDirectory);
             connectionString = $"Data Source={Path.Combine(dataDirectory, "tandem.db")}";
         }

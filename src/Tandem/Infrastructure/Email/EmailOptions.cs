@@ -10,9 +10,9 @@ public sealed class EmailOptions : IValidatableObject
     [Required]
     public string PublicBaseUrl { get; set; } = "http://localhost:5000";
 
-    /// <summary>Where messages are written as .eml files when no SMTP host is configured (relative to the content root).</summary>
+    /// <summary>Where messages are written as .eml files when no SMTP host is configured (relative to the data directory).</summary>
     [Required]
-    public string PickupDirectory { get; set; } = "data/mail";
+    public string PickupDirectory { get; set; } = "mail";
 
     public SmtpOptions Smtp { get; set; } = new();
 

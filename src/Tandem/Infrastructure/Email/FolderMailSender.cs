@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Tandem.Infrastructure.Hosting;
 
 namespace Tandem.Infrastructure.Email;
 
 /// <summary>Development default: each message becomes an .eml file (open it in any mail client).</summary>
-public sealed class FolderMailSender(IOptions<EmailOptions> options, IHostEnvironment environment, TimeProvider clock, ILogger<FolderMailSender> logger) : IMailSender
+public sealed class FolderMailSender(IOptions<EmailOptions> options, DataDirectory data, TimeProvider clock, ILogger<FolderMailSender> logger) : IMailSender
 {
-    public string Directory => Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.PickupDirectory));
+    public string Directory => data.Resolve(options.Value.PickupDirectory);
 
     public async Task<MailDelivery> SendAsync(IReadOnlyList<MimeMessage> messages, CancellationToken ct = default)
     {

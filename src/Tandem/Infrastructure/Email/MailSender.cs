@@ -31,7 +31,7 @@ public static class EmailSetup
         {
             var options = s.GetRequiredService<IOptions<EmailOptions>>();
             return string.IsNullOrWhiteSpace(options.Value.Smtp.Host)
-                ? new FolderMailSender(options, s.GetRequiredService<IHostEnvironment>(), s.GetRequiredService<TimeProvider>(), s.GetRequiredService<ILogger<FolderMailSender>>())
+                ? new FolderMailSender(options, s.GetRequiredService<Hosting.DataDirectory>(), s.GetRequiredService<TimeProvider>(), s.GetRequiredService<ILogger<FolderMailSender>>())
                 : new SmtpMailSender(options, s.GetRequiredService<ILogger<SmtpMailSender>>());
         });
         return services;

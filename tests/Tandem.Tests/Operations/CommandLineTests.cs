@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Infrastructure.Hosting;
+
+namespace Tandem.Tests.Operations;
+
+/// <summary>
+/// A command line that cannot surprise (issue 18, item 6): what is not a command or a setting is an error that names
+/// the command that was meant, and nothing starts: no web server, no database file.
+/// </summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string data = Path.Combine(Path.GetTempPath(), $"tandem-cli-{Guid.NewGuid():N}");
+    private readonly int port = FreePort();
+
+    [Theory]
+    [InlineData("migrat", "migrate")]
+    [InlineData("Migrate", "migrate")]
+    [InlineData("sed", "seed")]
+    [InlineData("serv", "serve")]
+    public async Task AMistypedCommandIsAnErrorThatSuggestsTheCommandAndStartsNothing(string typo, string meant)
+    {
+        var (exit, output, error) = await RunAsync(typo);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"'{typo}' was not matched. Did you mean one of the following?", error);
+        Assert.Contains($"Unrecognized command or argument '{typo}'.", error);
+        Assert.Contains($"\n{meant}", error.ReplaceLineEndings("\n"));
+        Assert.Contains("Nothing was started", error);
+        Assert.Equal("", output);
+        AssertNothingStarted();
+    }
+
+    [Fact]
+    public async Task AMistypedSubcommandIsAnErrorThatSuggestsTheSubcommand()
+    {
+        var (exit, output, error) = await RunAsync("seed", "demoo");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("'demoo' was not matched. Did you mean one of the following?", error);
+        Assert.Contains("\ndemo", error.ReplaceLineEndings("\n"));
+        Assert.Contains("tandem seed --help", error);
+        Assert.DoesNotContain("demo data is ready", output);
+        AssertNothingStarted();
+    }
+
+    [Theory]
+    [InlineData(new[] { "serve", "now" }, "'now' is not an option of `tandem serve`")]
+    [InlineData(new[] { "migrate", "now" }, "'now' is not an option of `tandem migrate`")]
+    [InlineData(new[] { "--environment" }, "'--environment' needs a value")]
+    [InlineData(new[] { "-e", "Production" }, "Unrecognized command or argument '-e'.")]
+    public async Task WhatTheHostWouldSkipWithoutAWordIsAnError(string[] args, string message)
+    {
+        var (exit, _, error) = await RunAsync(args);
+
+        Assert.Equal(1, exit);
+        Assert.Contains(message, error);
+        AssertNothingStarted();
+    }
+
+    [Fact]
+    public void SettingsInEveryFormTheHostReadsPassThrough()
+    {
+        string[] settings =
+        [
+            "--urls", "http://127.0.0.1:5000", "--environment=Production", "--contentRoot", "/srv/tandem", "/DataDirectory", "/var/lib/tandem",
+            "Logging:LogLevel:Default=Warning", "--ConnectionStrings:Tandem", "Host=db;Database=tandem", "--Database:Provider=Postgres",
+        ];
+
+        Assert.Empty(HostArguments.Ignored(settings));
+    }
+
+    [Fact]
+    public void TheContentRootIsTheAppsFolderUnlessConfigured()
+    {
+        using var byDefault = TandemApp.CreateBuilder([$"--DataDirectory={data}"]).Build();
+        using var configured = TandemApp.CreateBuilder([$"--contentRoot={data}", "--DataDirectory=files"]).Build();
+
+        Assert.Equal(AppContext.BaseDirectory, byDefault.Environment.ContentRootPath);
+        Assert.Equal(data, configured.Environment.ContentRootPath.TrimEnd(Path.DirectorySeparatorChar));
+        Assert.Equal(Path.Combine(data, "files"), configured.Services.GetRequiredService<DataDirectory>().Path);
+    }
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] command)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        // A server that did start would never return: fail after a minute rather than hang the run.
+        var run = TandemCli.RunAsync([$"--DataDirectory={data}", "--urls", $"http://127.0.0.1:{port}", .. command], output, error);
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(1))) == run, "The command line started something that kept running.");
+        return (await run, output.ToString(), error.ToString());
+    }
+
+    private void AssertNothingStarted()
+    {
+        Assert.False(Directory.Exists(data), $"{data} was made: something opened the database");
+        using var client = new TcpClient();
+        Assert.ThrowsAny<SocketException>(() => client.Connect(IPAddress.Loopback, port));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
