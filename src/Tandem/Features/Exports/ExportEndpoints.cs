@@ -10,7 +10,8 @@ public static class ExportEndpoints
     public static IServiceCollection AddTandemExports(this IServiceCollection services) => services
         .AddScoped<ExportProgramData>()
         .AddScoped<ExportSurveyResults>()
-        .AddScoped<ExportMyData>();
+        .AddScoped<ExportMyData>()
+        .AddScoped<ErasePerson>();
 
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {

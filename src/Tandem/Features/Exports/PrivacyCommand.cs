@@ -48,6 +48,36 @@ public static class PrivacyCommand
             return 0;
         });
         privacy.Subcommands.Add(export);
+
+        var eraseEmail = new Option<string>("--email") { Description = "The person's e-mail address.", Required = true };
+        var erase = new Command("erase", "Erase a person: every personal field they filled is removed everywhere, keeping only what a program's counts need. Cannot be undone.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        erase.Options.Add(eraseEmail);
+        erase.SetAction(async (parse, ct) =>
+        {
+            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
+            var database = app.Services.GetRequiredService<DatabaseOptions>();
+            if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
+            {
+                await DatabaseSetup.MigrateAsync(app.Services, ct);
+            }
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+            var address = parse.GetValue(eraseEmail)!.Trim().ToUpperInvariant();
+            var userId = await db.Users.Where(u => u.NormalizedEmail == address).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
+            if (userId is null)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"No account uses {parse.GetValue(eraseEmail)}.");
+                return 1;
+            }
+            var erased = (await scope.ServiceProvider.GetRequiredService<ErasePerson>().RunAsync(userId.Value, ct))!;
+            await parse.InvocationConfiguration.Output.WriteLineAsync(
+                $"Erased account {erased.UserId}: " + string.Join(", ", erased.Rows.Where(r => r.Value > 0).Select(r => $"{r.Key} {r.Value}")) + ".");
+            return 0;
+        });
+        privacy.Subcommands.Add(erase);
         return privacy;
     }
 }

@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Concerns;
+using Tandem.Features.Matching;
+using Tandem.Features.Meetings;
+using Tandem.Features.Notifications;
+using Tandem.Features.Recruitment;
+using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Email;
+
+namespace Tandem.Features.Exports;
+
+/// <summary>What an erasure changed, table by table.</summary>
+public sealed record Erasure(Guid UserId, IReadOnlyDictionary<string, int> Rows);
+
+/// <summary>
+/// Erases a person (GDPR Art. 17; COPPA 312.6): every personal field they filled is deleted or overwritten, everywhere,
+/// in one transaction, keeping only what a program's counts need (the account, enrolments, applications, relationships,
+/// check-ins and survey responses stay as rows without their content, so figures and other people's history still add up).
+/// Their name is also taken out of other people's notices and e-mails. The audit log keeps the account id, which no longer
+/// leads to a person (ADR 42). The same map as <see cref="ExportMyData"/>, in reverse.
+/// </summary>
+public sealed class ErasePerson(TandemDb db)
+{
+    public const string ErasedName = "Erased person";
+    public const string ErasedText = "(erased)";
+
+    /// <summary>The erasure, or null when there is no such account.</summary>
+    public async Task<Erasure?> RunAsync(Guid userId, CancellationToken ct = default)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email, u.NormalizedEmail }).SingleOrDefaultAsync(ct);
+        if (user is null)
+        {
+            return null;
+        }
+        var rows = new Dictionary<string, int>();
+        var erasedEmail = $"erased-{userId:N}@erased.invalid";
+        var normalized = user.NormalizedEmail ?? "";
+        var name = user.DisplayName;
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            rows.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var enrolments = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id);
+
+            rows["applications"] = await db.Set<Application>().Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.AnswersJson, "{}").SetProperty(a => a.Age, (int?)null).SetProperty(a => a.GuardianName, (string?)null)
+                .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null), ct);
+            rows["checkIns"] = await db.Set<CheckIn>().Where(c => c.AuthorUserId == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Topics, ErasedText).SetProperty(c => c.Progress, (string?)null).SetProperty(c => c.Challenges, (string?)null)
+                .SetProperty(c => c.NextSteps, (string?)null), ct);
+            rows["concerns"] = await db.Set<Concern>().Where(c => c.ReporterUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Description, ErasedText), ct);
+            rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.MenteeUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Message, ErasedText), ct)
+                + await db.Set<MentorRequest>().Where(r => r.MentorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecisionNote, (string?)null), ct);
+            rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => f.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Note, (string?)null), ct);
+            rows["meetingAnswers"] = await db.Set<MeetingAnswer>().Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Note, (string?)null), ct);
+            rows["meetings"] = await db.Set<Meeting>().Where(m => m.RespondedByUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(m => m.ResponseNote, (string?)null), ct);
+            rows["surveyResponses"] = await db.Set<SurveyResponse>().Where(r => r.UserId == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.AnswersJson, "{}").SetProperty(r => r.UserId, (Guid?)null), ct);
+            rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.AuthorUserId == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Text, ErasedText).SetProperty(x => x.AuthorUserId, (Guid?)null), ct);
+            rows["invitations"] = await db.Set<Invitation>().Where(i => i.NormalizedEmail == normalized || i.AcceptedByUserId == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Email, erasedEmail).SetProperty(i => i.NormalizedEmail, erasedEmail.ToUpperInvariant())
+                .SetProperty(i => i.FirstName, "Erased").SetProperty(i => i.LastName, "person"), ct);
+            rows["nominations"] = await db.Set<Nomination>().Where(n => n.NomineeUserId == userId || n.NomineeEmail.ToUpper() == normalized).ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.NomineeEmail, erasedEmail).SetProperty(n => n.Statement, ErasedText), ct);
+            rows["unmatchedEntries"] = await db.Set<UnmatchedEntry>().Where(u => u.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Name, ErasedName), ct);
+            rows["rankingOffers"] = await db.Set<RankingOffer>().Where(o => enrolments.Contains(o.MenteeEnrolmentId) || enrolments.Contains(o.MentorEnrolmentId)).ExecuteDeleteAsync(ct);
+            rows["notifications"] = await db.Set<Notification>().Where(n => n.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["notificationPreferences"] = await db.Set<NotificationPreference>().Where(p => p.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["calendarFeeds"] = await db.Set<CalendarFeed>().Where(f => f.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["sessions"] = await db.UserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["accountTokens"] = await db.Set<AccountToken>().Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["logins"] = await db.UserLogins.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct)
+                + await db.UserClaims.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct)
+                + await db.UserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
+            if (name.Length >= 3)
+            {
+                // Other people's notices name them ("Menna Tee reported a concern"): the name goes, the notice stays.
+                rows["othersNotifications"] = await db.Set<Notification>().Where(n => n.Title.Contains(name) || n.Body.Contains(name)).ExecuteUpdateAsync(s => s
+                    .SetProperty(n => n.Title, n => n.Title.Replace(name, ErasedName)).SetProperty(n => n.Body, n => n.Body.Replace(name, ErasedName)), ct);
+            }
+            rows["emails"] = await EraseEmailsAsync(name, user.Email ?? "", ct);
+            rows["account"] = await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.DisplayName, ErasedName).SetProperty(u => u.Email, erasedEmail).SetProperty(u => u.NormalizedEmail, erasedEmail.ToUpperInvariant())
+                .SetProperty(u => u.UserName, erasedEmail).SetProperty(u => u.NormalizedUserName, erasedEmail.ToUpperInvariant())
+                .SetProperty(u => u.EmailConfirmed, false).SetProperty(u => u.PasswordHash, (string?)null).SetProperty(u => u.PhoneNumber, (string?)null)
+                .SetProperty(u => u.SecurityStamp, Guid.NewGuid().ToString("N")).SetProperty(u => u.TimeZoneId, "UTC")
+                .SetProperty(u => u.IsDisabled, true), ct);
+            await transaction.CommitAsync(ct);
+        });
+        return new Erasure(userId, rows);
+    }
+
+    /// <summary>
+    /// The outbox's copies of e-mails to them or naming them (sent ones are purged after 30 days anyway; unsent ones would
+    /// carry the name out): read as MIME, in batches, and removed when they name the person.
+    /// </summary>
+    private async Task<int> EraseEmailsAsync(string name, string email, CancellationToken ct)
+    {
+        var removed = 0;
+        // The outbox holds about 30 days of mail (sent copies are purged): its ids fit in memory, its bodies are read 500 at a time.
+        var ids = await db.Set<OutgoingEmail>().AsNoTracking().OrderBy(e => e.CreatedAt).Select(e => e.Id).ToListAsync(ct);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var batch = await db.Set<OutgoingEmail>().AsNoTracking().Where(e => chunk.Contains(e.Id))
+                .Select(e => new { e.Id, e.Recipient, e.Mime }).ToListAsync(ct);
+            var naming = batch.Where(e => string.Equals(e.Recipient, email, StringComparison.OrdinalIgnoreCase) || Names(e.Mime, name, email)).Select(e => e.Id).ToList();
+            if (naming.Count > 0)
+            {
+                removed += await db.Set<OutgoingEmail>().Where(e => naming.Contains(e.Id)).ExecuteDeleteAsync(ct);
+            }
+        }
+        return removed;
+    }
+
+    private static bool Names(byte[] mime, string name, string email)
+    {
+        using var stream = new MemoryStream(mime);
+        var message = MimeMessage.Load(stream);
+        var text = string.Join('\n', message.Subject, message.TextBody, message.HtmlBody, string.Join(',', message.To.Mailboxes.Select(m => m.Address + " " + m.Name)));
+        return (name.Length >= 3 && text.Contains(name, StringComparison.Ordinal)) || (email.Length > 0 && text.Contains(email, StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Tandem.Data;
+using Tandem.Infrastructure.Email;
+using Tandem.Tests.Applications;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Privacy;
+
+/// <summary>
+/// Issue 16 item 4 (erasure): a marker planted in every personal field a person fills (their name, application answers,
+/// check-ins, a concern, a named suggestion) is found in the database before `tandem privacy erase` and in no table after it;
+/// the program's counts still add up.
+/// </summary>
+public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>Every text column of every table, and every outbox e-mail read as MIME, that holds the marker ("table.column").</summary>
+    private Task<List<string>> WhereIsAsync(string marker) => fixture.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<TandemDb>();
+        var found = new List<string>();
+        foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetTableName() is not null && !e.IsOwned()))
+        {
+            var table = entity.GetTableName()!;
+            foreach (var column in entity.GetProperties().Where(p => p.ClrType == typeof(string)).Select(p => p.GetColumnName()).Distinct())
+            {
+#pragma warning disable EF1002 // the table and column names come from the model, the marker is a parameter
+                var count = await db.Database.SqlQueryRaw<int>($"SELECT COUNT(*) AS \"Value\" FROM \"{table}\" WHERE \"{column}\" LIKE {{0}}", $"%{marker}%").SingleAsync();
+#pragma warning restore EF1002
+                if (count > 0)
+                {
+                    found.Add($"{table}.{column}");
+                }
+            }
+        }
+        foreach (var mime in await db.Set<OutgoingEmail>().Select(e => e.Mime).ToListAsync())
+        {
+            var message = MimeMessage.Load(new MemoryStream(mime));
+            if ($"{message.Subject}\n{message.TextBody}\n{message.HtmlBody}\n{message.To}".Contains(marker, StringComparison.Ordinal))
+            {
+                found.Add("OutgoingEmails.Mime");
+            }
+        }
+        return found;
+    });
+
+    [Fact]
+    public async Task AfterErasureTheMarkerIsInNoTableAndTheCountsStillAddUp()
+    {
+        var marker = $"QZX{Guid.NewGuid():N}"[..12];
+        var pair = await fixture.PairAsync();
+        // The name they typed when they signed up.
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == pair.Mentee.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, $"Menna {marker}")));
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var meetingId = await pair.MeetingAsync(Now.AddHours(-2));
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins", new
+        {
+            meetingId, happened = true, topics = $"topics {marker}", progress = $"progress {marker}", challenges = $"challenges {marker}", nextSteps = $"next {marker}", rating = 4,
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/concerns", new
+        {
+            category = "Conflict", subjectUserId = pair.Mentor.Id, relationshipId = pair.RelationshipId, description = $"concern {marker}",
+        })).StatusCode);
+        Assert.True((await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/suggestions", new { text = $"suggestion {marker}", anonymous = false })).IsSuccessStatusCode);
+        // They also apply to be a mentor in another of the school's programs, answering every question.
+        var recruiting = await RecruitingProgram.CreateAsync(fixture.Tandem, pair.School);
+        var answers = RecruitingProgram.CompleteAnswers();
+        answers["why"] = $"why {marker}";
+        answers["about"] = $"about {marker}";
+        answers["health"] = $"health {marker}";
+        var applied = await mentee.PostAsJsonAsync(recruiting.Applications, new { role = "mentor", answers, acceptsCodeOfConduct = true, mentorCapacity = 1, submit = true });
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+
+        var before = await WhereIsAsync(marker);
+        Assert.Contains("AspNetUsers.DisplayName", before);
+        Assert.Contains("CheckIns.Topics", before);
+        Assert.Contains("Concerns.Description", before);
+        Assert.Contains("Applications.AnswersJson", before);
+        var checkInsBefore = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId));
+
+        var output = new StringWriter();
+        var code = await TandemCli.RunAsync(["privacy", "erase", "--email", pair.Mentee.Email,
+            $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}", "--Logging:LogLevel:Default=Warning"], output, output);
+
+        Assert.True(code == 0, output.ToString());
+        Assert.Contains($"Erased account {pair.Mentee.Id}", output.ToString());
+        Assert.Empty(await WhereIsAsync(marker));
+        Assert.Empty(await WhereIsAsync(pair.Mentee.Email));
+        // What the program's figures need is still there: the relationship, its check-in count, the enrolment.
+        var checkInsAfter = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId));
+        Assert.Equal(checkInsBefore, checkInsAfter);
+        var list = await pair.Coordinator.GetStringAsync($"/api/v1/programs/{pair.ProgramId}/relationships/");
+        Assert.Contains("Erased person", list);
+        // They can no longer sign in.
+        var signIn = await fixture.App.CreateClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { email = pair.Mentee.Email, password = TandemFactory.Password });
+        Assert.False(signIn.IsSuccessStatusCode);
+    }
+}
