@@ -40,16 +40,23 @@ public static class DatabaseSetup
         return services;
     }
 
+    /// <remarks>
+    /// A local collection in a query (<c>ids.Contains(x)</c>) travels as one parameter, a JSON array read with json_each on
+    /// SQLite and an array on PostgreSQL, never as one parameter per element: SQLite refuses more than 32,766 variables and
+    /// PostgreSQL 65,535, and every new list length would be a new SQL text to plan and cache (ADR 38).
+    /// </remarks>
     public static void Configure(DbContextOptionsBuilder db, DatabaseProvider provider, string connectionString)
     {
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                db.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly));
+                db.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)
+                    .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
                 db.AddInterceptors(new SqliteWalInterceptor());
                 break;
             case DatabaseProvider.Postgres:
-                db.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly));
+                db.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly)
+                    .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
                 break;
         }
         db.ReplaceService<IMigrationsAssembly, NameMatchedMigrationsAssembly>();

@@ -78,8 +78,15 @@ public sealed record CheckInLog(string? Topics, string? Progress, string? Challe
 public static class MeetingsHeld
 {
     /// <summary>Per relationship (absent when none), in one grouped query.</summary>
-    public static async Task<Dictionary<Guid, int>> CountAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct) =>
-        await db.Set<CheckIn>().Where(c => relationshipIds.Contains(c.RelationshipId) && c.Happened)
+    public static Task<Dictionary<Guid, int>> CountAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct) =>
+        CountAsync(db.Set<CheckIn>().Where(c => relationshipIds.Contains(c.RelationshipId)), ct);
+
+    /// <summary>Per relationship of a query (absent when none), in one grouped query with the relationships as a subquery.</summary>
+    public static Task<Dictionary<Guid, int>> CountAsync(TandemDb db, IQueryable<Guid> relationshipIds, CancellationToken ct) =>
+        CountAsync(db.Set<CheckIn>().Where(c => relationshipIds.Contains(c.RelationshipId)), ct);
+
+    private static async Task<Dictionary<Guid, int>> CountAsync(IQueryable<CheckIn> checkIns, CancellationToken ct) =>
+        await checkIns.Where(c => c.Happened)
             .Select(c => new { c.RelationshipId, Meeting = c.MeetingId ?? c.Id }).Distinct()
             .GroupBy(x => x.RelationshipId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, ct);

@@ -47,9 +47,13 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
             return [];
         }
         var ids = open.Select(r => r.Id);
-        var members = await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
+        // Every id list here is a subquery of the relationships asked about, never a list sent back: a program's pairs
+        // may be more than a database takes parameters (ADR 38).
+        var members = (await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, m.UserId, u.DisplayName, m.Role })
-            .ToListAsync(ct);
+            .ToListAsync(ct))
+            .OrderBy(x => x.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(x => x.DisplayName)
+            .ToLookup(x => x.RelationshipId, x => new HealthMember(x.UserId, x.DisplayName, x.Role));
         var checkIns = await db.Set<CheckIn>().Where(c => ids.Contains(c.RelationshipId))
             .GroupBy(c => c.RelationshipId)
             .Select(g => new
@@ -59,7 +63,7 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
                 LastContact = g.Where(c => c.Happened).Max(c => (DateTime?)c.OccurredAt),
             })
             .ToDictionaryAsync(g => g.RelationshipId, ct);
-        var heldMeetings = await MeetingsHeld.CountAsync(db, rows.Select(r => r.Id).ToList(), ct);
+        var heldMeetings = await MeetingsHeld.CountAsync(db, ids, ct);
         var next = await db.Set<Meeting>().Where(m => ids.Contains(m.RelationshipId) && m.Status == MeetingStatus.Accepted && m.StartsAt > now)
             .GroupBy(m => m.RelationshipId).Select(g => new { g.Key, Next = g.Min(m => m.StartsAt) })
             .ToDictionaryAsync(g => g.Key, g => (DateTime?)g.Next, ct);
@@ -68,9 +72,7 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
         {
             var logged = checkIns.GetValueOrDefault(r.Id);
             var held = heldMeetings.GetValueOrDefault(r.Id);
-            var m = members.Where(x => x.RelationshipId == r.Id)
-                .OrderBy(x => x.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(x => x.DisplayName)
-                .Select(x => new HealthMember(x.UserId, x.DisplayName, x.Role)).ToList();
+            var m = members[r.Id].ToList();
             return Assess(r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, r.Cadence, m, held, logged?.Logged ?? 0,
                 logged?.LastContact, next.GetValueOrDefault(r.Id), now);
         }).ToList();

@@ -11,7 +11,7 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
     public async Task<Paged<MyRelationshipView>> RunAsync(Actor actor, RelationshipListQuery query, CancellationToken ct = default)
     {
         var page = PageRequest.Clamp(query.Page, query.PageSize);
-        var mine = db.Set<Relationship>().Where(r => r.Members.Any(m => m.UserId == actor.UserId));
+        var mine = db.Set<Relationship>().Where(r => RelationshipAccess.MemberOf(db, actor).Contains(r.Id));
         if (query.Status is { } status)
         {
             mine = mine.Where(r => r.Status == status);

@@ -22,8 +22,16 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMee
             return db.Set<Relationship>();
         }
         var managed = ManagedProgramIds(actor);
-        return db.Set<Relationship>().Where(r => r.Members.Any(m => m.UserId == actor.UserId) || managed.Contains(r.ProgramId));
+        var memberOf = MemberOf(db, actor);
+        return db.Set<Relationship>().Where(r => memberOf.Contains(r.Id) || managed.Contains(r.ProgramId));
     }
+
+    /// <summary>
+    /// The relationships the actor is a member of, as a subquery found through the members' user index. Written as
+    /// <c>r.Members.Any(…)</c> it is a correlated subquery that SQLite runs once for every relationship of the installation.
+    /// </summary>
+    internal static IQueryable<Guid> MemberOf(TandemDb db, Actor actor) =>
+        db.Set<RelationshipMember>().Where(m => m.UserId == actor.UserId).Select(m => m.RelationshipId);
 
     public IQueryable<Relationship> Manageable(Actor actor)
     {
