@@ -106,6 +106,14 @@ public static class TandemApp
         return app;
     }
 
+    /// <summary><see cref="BuildForCommand"/>, then the migrations the settings ask for on start-up: what every command that reads the database does first.</summary>
+    public static async Task<WebApplication> StartForCommandAsync(string[] args, CancellationToken ct)
+    {
+        var app = BuildForCommand(args);
+        await DatabaseSetup.MigrateWhenConfiguredAsync(app.Services, ct);
+        return app;
+    }
+
     private static void CheckSettings(WebApplication app) =>
         app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
 
@@ -170,11 +178,7 @@ public static class TandemApp
     /// <summary>Migrates (when configured) and seeds the demo data (when configured and empty) before serving.</summary>
     public static async Task PrepareAsync(WebApplication app, TextWriter output)
     {
-        var options = app.Services.GetRequiredService<DatabaseOptions>();
-        if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
-        {
-            await DatabaseSetup.MigrateAsync(app.Services);
-        }
+        await DatabaseSetup.MigrateWhenConfiguredAsync(app.Services);
         if (app.Configuration.GetValue<bool>("Demo:SeedWhenEmpty"))
         {
             await using var scope = app.Services.CreateAsyncScope();

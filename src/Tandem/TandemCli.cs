@@ -174,12 +174,7 @@ public static class TandemCli
                 await parse.InvocationConfiguration.Error.WriteLineAsync(refusal);
                 return 2;
             }
-            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
-            var options = app.Services.GetRequiredService<DatabaseOptions>();
-            if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
-            {
-                await DatabaseSetup.MigrateAsync(app.Services, ct);
-            }
+            var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
             await using var scope = app.Services.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<SeedScale>().RunAsync(request, output, ct);
             if (request.Relationships > 0)
@@ -207,12 +202,7 @@ public static class TandemCli
         demo.Options.Add(reset);
         demo.SetAction(async (parse, ct) =>
         {
-            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
-            var options = app.Services.GetRequiredService<DatabaseOptions>();
-            if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
-            {
-                await DatabaseSetup.MigrateAsync(app.Services, ct);
-            }
+            var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
             await using var scope = app.Services.CreateAsyncScope();
             var seed = scope.ServiceProvider.GetRequiredService<SeedDemo>();
             var output = parse.InvocationConfiguration.Output;

@@ -63,6 +63,19 @@ public static class DatabaseSetup
     }
 
     /// <summary>
+    /// Migrates when the settings ask for it on start-up (<c>Database:MigrateOnStartup</c>; by default on SQLite only),
+    /// as serving and every command do before they touch the database.
+    /// </summary>
+    public static async Task MigrateWhenConfiguredAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        var options = services.GetRequiredService<DatabaseOptions>();
+        if (options.MigrateOnStartup ?? options.Provider == DatabaseProvider.Sqlite)
+        {
+            await MigrateAsync(services, ct);
+        }
+    }
+
+    /// <summary>
     /// Applies pending migrations of the configured provider, then the data repairs that SQL migrations cannot
     /// express on both providers (idempotent, so they run every time: ADR 13).
     /// </summary>

@@ -1,10 +1,13 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore;
-using Tandem.Data;
+using Microsoft.AspNetCore.Identity;
+using Tandem.Features.Accounts;
 
 namespace Tandem.Features.Exports;
 
-/// <summary>`tandem privacy export --email ADDRESS [--output FILE]`: everything held about a person, for a request made outside the app.</summary>
+/// <summary>
+/// `tandem privacy export --email ADDRESS [--output FILE]` and `tandem privacy erase --email ADDRESS`: a person's data, for a
+/// request made outside the app.
+/// </summary>
 public static class PrivacyCommand
 {
     public static Command Create()
@@ -20,22 +23,12 @@ public static class PrivacyCommand
         export.Options.Add(output);
         export.SetAction(async (parse, ct) =>
         {
-            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
-            var database = app.Services.GetRequiredService<DatabaseOptions>();
-            if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
+            await using var scope = (await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct)).Services.CreateAsyncScope();
+            if (await PersonAsync(scope.ServiceProvider, parse, email) is not { } userId)
             {
-                await DatabaseSetup.MigrateAsync(app.Services, ct);
-            }
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
-            var address = parse.GetValue(email)!.Trim().ToUpperInvariant();
-            var userId = await db.Users.Where(u => u.NormalizedEmail == address).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
-            if (userId is null)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"No account uses {parse.GetValue(email)}.");
                 return 1;
             }
-            var bytes = (await scope.ServiceProvider.GetRequiredService<ExportMyData>().RunAsync(userId.Value, ct))!;
+            var bytes = (await scope.ServiceProvider.GetRequiredService<ExportMyData>().RunAsync(userId, ct))!;
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllBytesAsync(file.FullName, bytes, ct);
@@ -57,27 +50,29 @@ public static class PrivacyCommand
         erase.Options.Add(eraseEmail);
         erase.SetAction(async (parse, ct) =>
         {
-            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
-            var database = app.Services.GetRequiredService<DatabaseOptions>();
-            if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
+            await using var scope = (await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct)).Services.CreateAsyncScope();
+            if (await PersonAsync(scope.ServiceProvider, parse, eraseEmail) is not { } userId)
             {
-                await DatabaseSetup.MigrateAsync(app.Services, ct);
-            }
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
-            var address = parse.GetValue(eraseEmail)!.Trim().ToUpperInvariant();
-            var userId = await db.Users.Where(u => u.NormalizedEmail == address).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct);
-            if (userId is null)
-            {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"No account uses {parse.GetValue(eraseEmail)}.");
                 return 1;
             }
-            var erased = (await scope.ServiceProvider.GetRequiredService<ErasePerson>().RunAsync(userId.Value, ct))!;
+            var erased = (await scope.ServiceProvider.GetRequiredService<ErasePerson>().RunAsync(userId, ct))!;
             await parse.InvocationConfiguration.Output.WriteLineAsync(
                 $"Erased account {erased.UserId}: " + string.Join(", ", erased.Rows.Where(r => r.Value > 0).Select(r => $"{r.Key} {r.Value}")) + ".");
             return 0;
         });
         privacy.Subcommands.Add(erase);
         return privacy;
+    }
+
+    /// <summary>The account the address belongs to (found as signing in finds it), or null after saying there is none.</summary>
+    private static async Task<Guid?> PersonAsync(IServiceProvider services, ParseResult parse, Option<string> email)
+    {
+        var address = parse.GetValue(email)!.Trim();
+        if (await services.GetRequiredService<UserManager<TandemUser>>().FindByEmailAsync(address) is { } user)
+        {
+            return user.Id;
+        }
+        await parse.InvocationConfiguration.Error.WriteLineAsync($"No account uses {address}.");
+        return null;
     }
 }

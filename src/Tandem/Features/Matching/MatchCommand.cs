@@ -30,12 +30,7 @@ public static class MatchCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
-            var database = app.Services.GetRequiredService<DatabaseOptions>();
-            if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
-            {
-                await DatabaseSetup.MigrateAsync(app.Services, ct);
-            }
+            var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
             await using var scope = app.Services.CreateAsyncScope();
             var services = scope.ServiceProvider;
             var operatorActor = new Actor(Guid.Empty, IsAdministrator: true);

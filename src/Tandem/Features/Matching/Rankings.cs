@@ -138,9 +138,8 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
         }
         var forbidden = pool.Rules.Where(r => r.Kind == MatchRuleKind.Forbid).Select(r => (r.FirstEnrolmentId, r.SecondEnrolmentId)).ToHashSet();
         var locked = pool.Rules.Where(r => r.Kind == MatchRuleKind.Lock).Select(r => r.SecondEnrolmentId).ToHashSet();
-        var before = await db.Set<RankingOffer>().AsNoTracking().Where(o => o.ProgramId == programId)
-            .Select(o => new { o.MenteeEnrolmentId, o.MentorEnrolmentId, o.MenteeRank, o.MentorRank })
-            .ToDictionaryAsync(o => (o.MenteeEnrolmentId, o.MentorEnrolmentId), ct);
+        // The pool loads the current offers for this goal: what both sides said about a pair offered again is kept.
+        var before = (pool.Offers ?? []).ToDictionary(o => (o.MenteeEnrolmentId, o.MentorEnrolmentId));
         var now = clock.GetUtcNow().UtcDateTime;
         var offers = new List<RankingOffer>();
         var row = new int[pool.Mentors.Count];
@@ -342,10 +341,8 @@ public sealed class RankMyCandidates(TandemDb db, ProgramAccess programs, GetMyC
         var order = ranks.Where(r => r.Value is > 0).OrderBy(r => r.Value).Select((r, n) => (r.Key, Rank: n + 1)).ToDictionary(x => x.Key, x => x.Rank);
         foreach (var (candidate, offer) in byCandidate)
         {
-            int? rank = order.TryGetValue(candidate, out var position) ? position
-                : ranks.TryGetValue(candidate, out var said) && said == RankingOffer.LeftOut ? RankingOffer.LeftOut
-                : null;
-            offer.Rank(enrolment.Role, rank);
+            offer.Rank(enrolment.Role, order.TryGetValue(candidate, out var position) ? position
+                : ranks.GetValueOrDefault(candidate) == RankingOffer.LeftOut ? RankingOffer.LeftOut : null);
         }
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();

@@ -39,12 +39,7 @@ public static class ImportCommand
                 await error.WriteLineAsync($"No such file: {path.FullName}");
                 return 2;
             }
-            var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
-            var database = app.Services.GetRequiredService<DatabaseOptions>();
-            if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
-            {
-                await DatabaseSetup.MigrateAsync(app.Services, ct);
-            }
+            var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
             var limit = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RecruitmentOptions>>().Value.MaxRosterBytes;
             if (path.Length > limit)
             {

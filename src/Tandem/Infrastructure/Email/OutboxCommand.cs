@@ -71,12 +71,7 @@ public static class OutboxCommand
 
     private static async Task<IServiceProvider> StartAsync(ParseResult parse, CancellationToken ct)
     {
-        var app = TandemApp.BuildForCommand(parse.UnmatchedTokens.ToArray());
-        var database = app.Services.GetRequiredService<DatabaseOptions>();
-        if (database.MigrateOnStartup ?? database.Provider == DatabaseProvider.Sqlite)
-        {
-            await DatabaseSetup.MigrateAsync(app.Services, ct);
-        }
+        var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
         return app.Services;
     }
 
