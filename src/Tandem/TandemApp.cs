@@ -22,6 +22,7 @@ using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
 using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Backups;
 using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
@@ -65,6 +66,7 @@ public static class TandemApp
         services.AddHttpContextAccessor();
         services.AddTandemForwardedHeaders(builder.Configuration);
         services.AddTandemDataProtection();
+        services.AddTandemBackups();
 
         services.AddTandemAccounts();
         services.AddTandemOrganisations();
