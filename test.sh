@@ -18,10 +18,18 @@ need=()
 [ -x "$pgbin/initdb" ] || need+=(postgresql-15)
 /usr/bin/python3 -c "import scipy" 2>/dev/null || need+=(python3-scipy)   # reference figures for the outcome statistics
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)   # text in charts and the PDF program report
+[ -x /usr/sbin/nginx ] || need+=(nginx)   # in front of two app nodes (TwoNodeTests starts its own, on a free loopback port)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
-    || { log "could not install ${need[*]}"; exit 1; }
+  # No service starts on install (Debian's nginx would take port 80): policy-rc.d says no, for the install only.
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  installed=$?
+  [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+  [ $installed -eq 0 ] || { log "could not install ${need[*]}"; exit 1; }
 fi
 
 # --- a throwaway PostgreSQL cluster ------------------------------------------------------------

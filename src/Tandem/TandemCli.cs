@@ -33,6 +33,7 @@ public static class TandemCli
         root.Subcommands.Add(Infrastructure.Email.OutboxCommand.Create());
         root.Subcommands.Add(Tandem.Features.Privacy.AuditCommand.Create());
         root.Subcommands.Add(Tandem.Features.Exports.PrivacyCommand.Create());
+        root.Subcommands.Add(Tandem.Features.Accounts.UsersCommand.Create());
         root.Subcommands.Add(Infrastructure.Backups.BackupCommand.Backup());
         root.Subcommands.Add(Infrastructure.Backups.BackupCommand.Restore());
 

@@ -75,84 +75,125 @@ public sealed class SqliteRunFactAttribute : FactAttribute
     }
 }
 
-/// <summary>src/Tandem published once per test class (from the build's output, `--no-build`) into a temporary folder.</summary>
-public sealed class PublishedApp : IAsyncLifetime
+/// <summary>
+/// src/Tandem published once per test process (from the build's output, `--no-build`) into a temporary folder, on first
+/// use, and shared by every class that starts the published app (<see cref="PublishedAppTests"/> on the SQLite run,
+/// <see cref="TwoNodeTests"/> on the PostgreSQL run), so each run of the suite publishes at most once.
+/// </summary>
+public sealed class PublishedApp
 {
-    public string Folder { get; } = Path.Combine(Path.GetTempPath(), $"tandem-published-{Guid.NewGuid():N}") + Path.DirectorySeparatorChar;
+    private static readonly SemaphoreSlim PublishLock = new(1, 1);
+    private static readonly string SharedFolder = Path.Combine(Path.GetTempPath(), $"tandem-published-{Guid.NewGuid():N}") + Path.DirectorySeparatorChar;
+    private static bool published;
 
-    public async Task InitializeAsync()
+    public string Folder => SharedFolder;
+
+    private static async Task EnsurePublishedAsync()
     {
-        if (TestDatabase.Provider != DatabaseProvider.Sqlite)
+        await PublishLock.WaitAsync();
+        try
         {
-            return;
-        }
+            if (published)
+            {
+                return;
+            }
 #if DEBUG
-        const string configuration = "Debug";
+            const string configuration = "Debug";
 #else
-        const string configuration = "Release";
+            const string configuration = "Release";
 #endif
-        var project = Path.Combine(RepositoryRoot(), "src", "Tandem", "Tandem.csproj");
-        var publish = new ProcessStartInfo("dotnet")
-        {
-            // The build the tests run on is the one published: no compiling and no restore here. No MSBuild nodes stay
-            // behind holding this process's output open.
-            ArgumentList = { "publish", project, "-c", configuration, "--no-build", "-o", Folder, "-nologo", "-v:q", "-nodeReuse:false" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
-        };
-        using var process = Process.Start(publish)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"dotnet publish failed:\n{await output}\n{await error}");
-        Assert.True(File.Exists(Path.Combine(Folder, "tandem.dll")), "the publish has no tandem.dll");
-    }
-
-    public Task DisposeAsync()
-    {
-        if (Directory.Exists(Folder))
-        {
-            Directory.Delete(Folder, recursive: true);
+            var project = Path.Combine(RepositoryRoot(), "src", "Tandem", "Tandem.csproj");
+            var publish = new ProcessStartInfo("dotnet")
+            {
+                // The build the tests run on is the one published: no compiling and no restore here. No MSBuild nodes stay
+                // behind holding this process's output open.
+                ArgumentList = { "publish", project, "-c", configuration, "--no-build", "-o", SharedFolder, "-nologo", "-v:q", "-nodeReuse:false" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment = { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
+            };
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                if (Directory.Exists(SharedFolder))
+                {
+                    Directory.Delete(SharedFolder, recursive: true);
+                }
+            };
+            using var process = Process.Start(publish)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"dotnet publish failed:\n{await output}\n{await error}");
+            Assert.True(File.Exists(Path.Combine(SharedFolder, "tandem.dll")), "the publish has no tandem.dll");
+            published = true;
         }
-        return Task.CompletedTask;
+        finally
+        {
+            PublishLock.Release();
+        }
     }
 
     /// <summary>Starts `dotnet tandem.dll` from an empty temporary working directory on a free loopback port, and waits until it is ready.</summary>
-    public async Task<RunningApp> StartAsync(string? dataDirectory)
+    public Task<RunningApp> StartAsync(string? dataDirectory) =>
+        StartAsync(dataDirectory is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["DataDirectory"] = dataDirectory });
+
+    /// <summary>Starts `dotnet tandem.dll` with these settings (environment variables) on a free loopback port, and waits until it is ready.</summary>
+    public async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string> settings, int? port = null)
     {
-        var workingDirectory = Directory.CreateTempSubdirectory("tandem-cwd-").FullName;
-        var address = $"http://127.0.0.1:{FreePort()}";
+        await EnsurePublishedAsync();
+        var address = $"http://127.0.0.1:{port ?? FreePort()}";
+        var app = new RunningApp(Process.Start(StartInfo(settings, "--urls", address))!, new Uri(address));
+        await app.WaitUntilReadyAsync();
+        return app;
+    }
+
+    /// <summary>Runs a `tandem` command (`migrate`, `users add-administrator …`) to its end, as an operator would: exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    {
+        await EnsurePublishedAsync();
+        var start = StartInfo(settings, arguments);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Directory.Delete(start.WorkingDirectory, recursive: true);
+        return (process.ExitCode, await output + await error);
+    }
+
+    private ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(Folder, "tandem.dll"), "--urls", address },
-            WorkingDirectory = workingDirectory,
+            WorkingDirectory = Directory.CreateTempSubdirectory("tandem-cwd-").FullName,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.ArgumentList.Add(Path.Combine(Folder, "tandem.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         // As a service manager starts it: production settings, none of this test host's.
         foreach (var inherited in new[] { "ASPNETCORE_CONTENTROOT", "DOTNET_CONTENTROOT", "ASPNETCORE_URLS", "ConnectionStrings__Tandem", "Database__Provider", "DataDirectory" })
         {
             start.Environment.Remove(inherited);
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        if (dataDirectory is not null)
+        foreach (var (name, value) in settings)
         {
-            start.Environment["DataDirectory"] = dataDirectory;
+            start.Environment[name] = value;
         }
-        var app = new RunningApp(Process.Start(start)!, workingDirectory, new Uri(address));
-        await app.WaitUntilReadyAsync();
-        return app;
+        return start;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -170,10 +211,11 @@ public sealed class RunningApp : IAsyncDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
 
-    public RunningApp(Process process, string workingDirectory, Uri address)
+    public RunningApp(Process process, Uri address)
     {
         this.process = process;
-        WorkingDirectory = workingDirectory;
+        WorkingDirectory = process.StartInfo.WorkingDirectory;
+        Address = address;
         Client = new HttpClient { BaseAddress = address };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
@@ -184,6 +226,17 @@ public sealed class RunningApp : IAsyncDisposable
     public string WorkingDirectory { get; }
 
     public HttpClient Client { get; }
+
+    public Uri Address { get; }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Kills the process at once (SIGKILL): no graceful shutdown, requests in flight are cut off.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
 
     /// <summary>The app's console lines so far (stdout and stderr).</summary>
     public IReadOnlyList<string> Output => output.ToArray();

@@ -63,6 +63,7 @@ public static class AccountsSetup
         services.AddScoped<SignOutUser>();
         services.AddScoped<ChangePassword>();
         services.AddScoped<CreateUser>();
+        services.AddScoped<AddAdministrator>();
         services.AddScoped<DisableUser>();
         services.AddCheckedOptions<AccountLinkOptions>("Accounts");
         services.AddScoped<AccountMail>();
