@@ -387,6 +387,8 @@ public sealed class TwoNodes : IAsyncLifetime
 
     private void StartNginx()
     {
+        var installed = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists);
+        Assert.True(installed is not null, "nginx is not installed: `apt-get install nginx` (test.sh installs it without starting Debian's own).");
         var directory = Path.Combine(root, "nginx");
         Directory.CreateDirectory(Path.Combine(directory, "temp"));
         using (var key = RSA.Create(2048))
@@ -429,7 +431,7 @@ public sealed class TwoNodes : IAsyncLifetime
                 include {{directory}}/tandem.conf;
             }
             """);
-        var start = new ProcessStartInfo("nginx")
+        var start = new ProcessStartInfo(installed!)
         {
             ArgumentList = { "-p", directory, "-c", Path.Combine(directory, "nginx.conf"), "-g", "daemon off;" },
             RedirectStandardOutput = true,
