@@ -466,15 +466,3 @@ public sealed class SqliteRunTheoryAttribute : TheoryAttribute
         }
     }
 }
-
-/// <summary>A fact of the PostgreSQL run only: behaviour that exists only on PostgreSQL.</summary>
-public sealed class PostgresRunFactAttribute : FactAttribute
-{
-    public PostgresRunFactAttribute()
-    {
-        if (TestDatabase.Provider != DatabaseProvider.Postgres)
-        {
-            Skip = "Runs on PostgreSQL only.";
-        }
-    }
-}

@@ -208,14 +208,14 @@ public sealed class KillingLast : Xunit.Sdk.ITestCaseOrderer
         testCases.OrderBy(t => t.TestMethod.Method.Name.StartsWith("Killing", StringComparison.Ordinal)).ThenBy(t => t.TestMethod.Method.Name, StringComparer.Ordinal);
 }
 
-/// <summary>A fact of the PostgreSQL run only: two nodes share a database server, which SQLite is not.</summary>
+/// <summary>A fact of the PostgreSQL run only: two nodes share a database server, which SQLite is not; pg_dump backs up PostgreSQL only (BackupTests).</summary>
 public sealed class PostgresRunFactAttribute : FactAttribute
 {
     public PostgresRunFactAttribute()
     {
         if (TestDatabase.Provider != DatabaseProvider.Postgres)
         {
-            Skip = "Two nodes share a PostgreSQL database: run on PostgreSQL only.";
+            Skip = "About PostgreSQL (two nodes sharing its database, pg_dump): run on PostgreSQL only.";
         }
     }
 }
