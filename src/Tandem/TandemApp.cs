@@ -28,6 +28,7 @@ using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 using Tandem.Infrastructure.Security;
+using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem;
 
@@ -67,6 +68,7 @@ public static class TandemApp
         services.AddTandemForwardedHeaders(builder.Configuration);
         services.AddTandemDataProtection();
         services.AddTandemBackups();
+        builder.AddTandemTelemetry();
 
         services.AddTandemAccounts();
         services.AddTandemOrganisations();
@@ -126,14 +128,16 @@ public static class TandemApp
         // rather than surfacing from a host that is already being disposed.
         CheckSettings(app);
 
+        app.UseRequestId();
         app.UseForwardedHeaders();
         app.UseSecurityHeaders(hsts: !app.Environment.IsDevelopment());
-        var isApi = (HttpContext c) => c.Request.Path.StartsWithSegments("/api") || c.Request.Path.StartsWithSegments("/health");
+        // The metrics endpoint answers as the API does (a status and a problem, never a sign-in page): its reader is a scraper.
+        var isMetrics = (HttpContext c) => c.Request.Path.StartsWithSegments(TelemetrySetup.MetricsPath);
+        var isApi = (HttpContext c) => c.Request.Path.StartsWithSegments("/api") || c.Request.Path.StartsWithSegments("/health") || isMetrics(c);
         app.UseWhen(isApi, api => api.UseExceptionHandler());
         app.UseWhen(c => !isApi(c), pages => pages.UseExceptionHandler("/error", createScopeForErrors: true));
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api") && !c.Request.Path.StartsWithSegments("/health"),
-            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api") || isMetrics(c), api => api.UseStatusCodePages());
+        app.UseWhen(c => !isApi(c), pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         // Routing again after the status-code and error pages: their re-executed request (/not-found, /error) must find its
         // page; the routing the host adds first has already run for the original address.
         app.UseRouting();
@@ -148,6 +152,7 @@ public static class TandemApp
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
+        app.MapTandemMetrics();
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API").WithNonce().DisableDefaultFonts()).AllowAnonymous();
 
         // Every feature maps into one group, so checks that hold for all endpoints are set once, here.

@@ -30,6 +30,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         // Operations and documentation
         ["* /health/live"] = Access.Anonymous,
         ["* /health/ready"] = Access.Anonymous,
+        // Prometheus text: administrators, or a scraper with the configured token (ObservabilityTests).
+        ["* /metrics"] = Access.Administrator,
         ["GET /openapi/{documentName}.json"] = Access.Anonymous,
         ["GET /api/reference/{documentName?}"] = Access.Anonymous,
         ["GET /api/reference/scalar.js"] = Access.Anonymous,
@@ -398,7 +400,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         {
             var (method, path) = Request(key);
             var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(method, path) });
-            var challenged = path.StartsWith("/api/")
+            var challenged = AnswersWithStatus(path)
                 ? response.StatusCode == HttpStatusCode.Unauthorized
                 : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/account/sign-in");
             var expected = Matrix[key] != Access.Anonymous;
@@ -420,7 +422,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         {
             var (method, path) = Request(key);
             var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(method, path) });
-            var refused = path.StartsWith("/api/")
+            var refused = AnswersWithStatus(path)
                 ? response.StatusCode == HttpStatusCode.Forbidden
                 : response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/account/access-denied");
             if (!refused)
@@ -430,6 +432,9 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         }
         Assert.True(wrong.Length == 0, wrong.ToString());
     }
+
+    /// <summary>The API and the metrics endpoint answer 401 and 403; pages redirect to the sign-in and access-denied pages.</summary>
+    private static bool AnswersWithStatus(string path) => path.StartsWith("/api/") || path == "/metrics";
 
     private static (string Method, string Path) Request(string key)
     {

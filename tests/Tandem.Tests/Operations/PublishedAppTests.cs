@@ -58,6 +58,34 @@ public sealed class PublishedAppTests(PublishedApp published) : IClassFixture<Pu
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [SqliteRunFact]
+    public async Task ThePublishedAppLogsJsonLinesCarryingTheRequestIdAndServesPrometheusTextToTheScraperOnly()
+    {
+        const string token = "published-app-scrape-token-0123456789abcdef";
+        await using var app = await published.StartAsync(new Dictionary<string, string> { ["Telemetry__Prometheus__ScrapeToken"] = token });
+
+        var signIn = await app.Client.PostAsync("/api/v1/auth/sign-in", new StringContent(
+            """{"email":"nobody@published.example","password":"not a password of anyone"}""", System.Text.Encoding.UTF8, "application/json"));
+        var requestId = Assert.Single(signIn.Headers.GetValues("X-Request-Id"));
+        var anonymous = await app.Client.GetAsync("/metrics");
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", token) } };
+        var scraped = await app.Client.SendAsync(scrape);
+
+        Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("http_server_request_duration_seconds_count{", await scraped.Content.ReadAsStringAsync());
+        // The console line of that request (one JSON object a line) names it in its scopes.
+        string? line = null;
+        for (var waited = Stopwatch.StartNew(); line is null && waited.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100))
+        {
+            line = app.Output.FirstOrDefault(l => l.Contains("Sign-in failed") && l.Contains(requestId));
+        }
+        Assert.True(line is not null, $"no log line with {requestId}:\n{string.Join("\n", app.Output)}");
+        using var entry = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Contains(entry.RootElement.GetProperty("Scopes").EnumerateArray(), s => s.TryGetProperty("TraceId", out var id) && id.GetString() == requestId);
+    }
 }
 
 /// <summary>

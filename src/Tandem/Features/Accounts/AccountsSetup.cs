@@ -46,7 +46,6 @@ public static class AccountsSetup
             cookie.Events = new CookieAuthenticationEvents
             {
                 OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync,
-                // The API answers with status codes; pages redirect to the sign-in form.
                 OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized),
                 OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden),
             };
@@ -81,7 +80,8 @@ public static class AccountsSetup
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api"))
+        // The API and the metrics endpoint answer with status codes (their readers are programs); pages redirect to the sign-in form.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(Infrastructure.Telemetry.TelemetrySetup.MetricsPath))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

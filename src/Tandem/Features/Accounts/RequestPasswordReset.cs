@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Features.Accounts;
 
@@ -60,7 +61,7 @@ public sealed class PasswordResetQueue(ILogger<PasswordResetQueue> logger)
 }
 
 /// <summary>Sends the reset links the queue asks for, one at a time, each in a fresh scope.</summary>
-public sealed class PasswordResetWorker(PasswordResetQueue queue, IServiceScopeFactory scopes, ILogger<PasswordResetWorker> logger) : BackgroundService
+public sealed class PasswordResetWorker(PasswordResetQueue queue, IServiceScopeFactory scopes, TandemTelemetry telemetry, ILogger<PasswordResetWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,8 +69,11 @@ public sealed class PasswordResetWorker(PasswordResetQueue queue, IServiceScopeF
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<SendPasswordResetLink>().RunAsync(email, stoppingToken);
+                await telemetry.MeasurePassAsync("password-reset-links", async () =>
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<SendPasswordResetLink>().RunAsync(email, stoppingToken);
+                }, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Features.Concerns;
 
 /// <summary>Runs <see cref="RemindUnacknowledgedConcerns"/> at the configured interval, in a fresh scope per tick.</summary>
-public sealed class ConcernReminderWorker(IServiceScopeFactory scopes, IOptions<ConcernOptions> options, TimeProvider clock, ILogger<ConcernReminderWorker> logger) : BackgroundService
+public sealed class ConcernReminderWorker(IServiceScopeFactory scopes, IOptions<ConcernOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ConcernReminderWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,12 +17,15 @@ public sealed class ConcernReminderWorker(IServiceScopeFactory scopes, IOptions<
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var reminded = await scope.ServiceProvider.GetRequiredService<RemindUnacknowledgedConcerns>().RunAsync(stoppingToken);
-                if (reminded > 0)
+                await telemetry.MeasurePassAsync("concern-reminders", async () =>
                 {
-                    logger.LogInformation("Reminded the handlers of {Count} unacknowledged concerns", reminded);
-                }
+                    await using var scope = scopes.CreateAsyncScope();
+                    var reminded = await scope.ServiceProvider.GetRequiredService<RemindUnacknowledgedConcerns>().RunAsync(stoppingToken);
+                    if (reminded > 0)
+                    {
+                        logger.LogInformation("Reminded the handlers of {Count} unacknowledged concerns", reminded);
+                    }
+                }, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

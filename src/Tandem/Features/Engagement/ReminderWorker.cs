@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Features.Engagement;
 
 /// <summary>Runs <see cref="SendReminders"/> on every node at the configured interval, in a fresh scope per tick.</summary>
-public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, ILogger<ReminderWorker> logger) : BackgroundService
+public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ReminderWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,12 +17,15 @@ public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<Engagem
             try
             {
                 await Task.Delay(options.Value.ReminderInterval, clock, stoppingToken);
-                await using var scope = scopes.CreateAsyncScope();
-                var run = await scope.ServiceProvider.GetRequiredService<SendReminders>().RunAsync(stoppingToken);
-                if (run.Sent > 0)
+                await telemetry.MeasurePassAsync("reminders", async () =>
                 {
-                    logger.LogInformation("Sent {Sent} of {Due} due reminders", run.Sent, run.Due);
-                }
+                    await using var scope = scopes.CreateAsyncScope();
+                    var run = await scope.ServiceProvider.GetRequiredService<SendReminders>().RunAsync(stoppingToken);
+                    if (run.Sent > 0)
+                    {
+                        logger.LogInformation("Sent {Sent} of {Due} due reminders", run.Sent, run.Due);
+                    }
+                }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

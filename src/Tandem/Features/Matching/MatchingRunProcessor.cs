@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure.Telemetry;
 using Tandem.Matching;
 
 namespace Tandem.Features.Matching;
@@ -20,7 +21,8 @@ public enum ProcessResult { Done, Failed, Lost }
 /// </summary>
 public sealed class MatchingRunProcessor(
     TandemDb db, MatchingPool pools, MatchingRunQueue queue, MatchingRunSignals signals, Notify notify,
-    IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<MatchingOptions> options, TimeProvider clock, ILogger<MatchingRunProcessor> logger)
+    IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<MatchingOptions> options, TimeProvider clock, TandemTelemetry telemetry,
+    ILogger<MatchingRunProcessor> logger)
 {
     /// <summary>The start of a failure that is the setup's fault (answered as a form error, not retried).</summary>
     public const string SetupProblem = "The matching setup cannot be used";
@@ -44,9 +46,16 @@ public sealed class MatchingRunProcessor(
         {
             return ProcessResult.Lost;
         }
+        using var activity = TandemTelemetry.Source.StartActivity("Matching run");
+        activity?.SetTag("tandem.matching.run_id", run.Id.ToString());
+        activity?.SetTag("tandem.program_id", run.ProgramId.ToString());
+        telemetry.MatchingRunStarted();
+        var started = Stopwatch.GetTimestamp();
+        ProcessResult? result = null;
         try
         {
-            return await WorkAsync(claim, run, program, ct);
+            result = await WorkAsync(claim, run, program, ct);
+            return result.Value;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -56,10 +65,21 @@ public sealed class MatchingRunProcessor(
         catch (Exception e)
         {
             logger.LogError(e, "Matching run {RunId} for program {ProgramId} failed", run.Id, run.ProgramId);
+            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             db.ChangeTracker.Clear();
             await queue.FailAsync(claim, $"Matching stopped with an error ({e.GetType().Name}); run it again, and tell your administrator if it keeps happening.", CancellationToken.None);
             signals.Finish(run.Id);
-            return ProcessResult.Failed;
+            result = ProcessResult.Failed;
+            return result.Value;
+        }
+        finally
+        {
+            if (result is { } ended)
+            {
+                var outcome = ended.ToString().ToLowerInvariant();
+                activity?.SetTag("tandem.outcome", outcome);
+                telemetry.MatchingRunFinished(outcome, Stopwatch.GetElapsedTime(started), _timings);
+            }
         }
     }
 

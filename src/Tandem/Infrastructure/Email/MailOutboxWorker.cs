@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Infrastructure.Email;
 
 /// <summary>Retries queued e-mails on every node, ticking on the injected <see cref="TimeProvider"/>.</summary>
-public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger<MailOutboxWorker> logger) : BackgroundService
+public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<MailOutboxWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,17 +17,20 @@ public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<Email
             try
             {
                 await Task.Delay(options.Value.Outbox.Interval, clock, stoppingToken);
-                await using var scope = scopes.CreateAsyncScope();
-                var outbox = scope.ServiceProvider.GetRequiredService<MailOutbox>();
-                var run = await outbox.DeliverDueAsync(stoppingToken);
-                if (run.Claimed > 0)
+                await telemetry.MeasurePassAsync("outbox", async () =>
                 {
-                    logger.LogInformation("Outbox: {Sent} of {Claimed} queued e-mails sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
-                }
-                if (await outbox.PurgeAsync(stoppingToken) is > 0 and var purged)
-                {
-                    logger.LogInformation("Outbox: {Purged} old sent or given-up e-mails deleted", purged);
-                }
+                    await using var scope = scopes.CreateAsyncScope();
+                    var outbox = scope.ServiceProvider.GetRequiredService<MailOutbox>();
+                    var run = await outbox.DeliverDueAsync(stoppingToken);
+                    if (run.Claimed > 0)
+                    {
+                        logger.LogInformation("Outbox: {Sent} of {Claimed} queued e-mails sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
+                    }
+                    if (await outbox.PurgeAsync(stoppingToken) is > 0 and var purged)
+                    {
+                        logger.LogInformation("Outbox: {Purged} old sent or given-up e-mails deleted", purged);
+                    }
+                }, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
