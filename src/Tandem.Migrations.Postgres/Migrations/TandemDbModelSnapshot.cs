@@ -1679,6 +1679,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<int>("ParticipantCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ReopensAs")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -2127,6 +2130,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("CheckInsLogged")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2145,11 +2151,17 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTime?>("LastContactAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("MatchExplanation")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
                     b.Property<int?>("MatchScore")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MeetingsHeld")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("PoorFitFlaggedAt")
@@ -2160,6 +2172,9 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime>("QuietSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -2184,7 +2199,8 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.HasIndex("PreviousRelationshipId");
 
-                    b.HasIndex("ProgramId", "Status");
+                    b.HasIndex("ProgramId", "Status", "QuietSince", "StartsOn", "MeetingsHeld", "PoorFitFlaggedAt")
+                        .HasDatabaseName("IX_Relationships_Health");
 
                     b.ToTable("Relationships", (string)null);
                 });

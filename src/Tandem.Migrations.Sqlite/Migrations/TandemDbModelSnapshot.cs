@@ -1668,6 +1668,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ParticipantCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReopensAs")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -2116,6 +2119,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CheckInsLogged")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -2134,11 +2140,17 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastContactAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MatchExplanation")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("MatchScore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MeetingsHeld")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("PoorFitFlaggedAt")
@@ -2148,6 +2160,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("QuietSince")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
@@ -2173,7 +2188,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("PreviousRelationshipId");
 
-                    b.HasIndex("ProgramId", "Status");
+                    b.HasIndex("ProgramId", "Status", "QuietSince", "StartsOn", "MeetingsHeld", "PoorFitFlaggedAt")
+                        .HasDatabaseName("IX_Relationships_Health");
 
                     b.ToTable("Relationships", (string)null);
                 });

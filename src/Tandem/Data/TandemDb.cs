@@ -20,6 +20,63 @@ public sealed class TandemDb(DbContextOptions<TandemDb> options)
     public DbSet<MentorshipProgram> Programs => Set<MentorshipProgram>();
     public DbSet<Enrolment> Enrolments => Set<Enrolment>();
 
+    /// <summary>
+    /// Saves, and in the same transaction moves each program's <see cref="MentorshipProgram.ParticipantCount"/> by the
+    /// participants enrolled, removed or changed in role here (ADR 46). An increment rather than a recount, so that two
+    /// enrolments saved at the same moment both count. Every enrolment is written through the change tracker; a bulk
+    /// write of enrolments would have to move the count itself.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var participants = ParticipantChanges();
+        if (participants.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            foreach (var (programId, change) in participants)
+            {
+                await Programs.Where(p => p.Id == programId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.ParticipantCount, p => p.ParticipantCount + change), cancellationToken);
+            }
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+            return saved;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => ParticipantChanges().Count == 0
+        ? base.SaveChanges(acceptAllChangesOnSuccess)
+        : throw new InvalidOperationException("Enrolments are saved with SaveChangesAsync, which keeps the programs' participant counts.");
+
+    private List<(Guid ProgramId, int Change)> ParticipantChanges()
+    {
+        var changes = new Dictionary<Guid, int>();
+        foreach (var entry in ChangeTracker.Entries<Enrolment>())
+        {
+            var role = entry.Property(e => e.Role);
+            var before = entry.State is EntityState.Deleted or EntityState.Modified && Enrolment.IsParticipant(role.OriginalValue) ? 1 : 0;
+            var after = entry.State is EntityState.Added or EntityState.Modified && Enrolment.IsParticipant(role.CurrentValue) ? 1 : 0;
+            if (after != before)
+            {
+                changes[entry.Entity.ProgramId] = changes.GetValueOrDefault(entry.Entity.ProgramId) + after - before;
+            }
+        }
+        return changes.Where(c => c.Value != 0).Select(c => (c.Key, c.Value)).ToList();
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

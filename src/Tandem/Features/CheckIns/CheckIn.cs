@@ -73,7 +73,8 @@ public sealed record CheckInLog(string? Topics, string? Progress, string? Challe
 
 /// <summary>
 /// Meetings held, the one count that engagement health and the fit check share: distinct meetings someone checked
-/// in as having happened, plus every logged unscheduled contact.
+/// in as having happened, plus every logged unscheduled contact. Counted here when check-ins change
+/// (<see cref="PairContacts"/>) and in reports "as of" a moment; pages read the count kept on the relationship.
 /// </summary>
 public static class MeetingsHeld
 {
@@ -92,9 +93,13 @@ public static class MeetingsHeld
             .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 }
 
-/// <summary>Answers <see cref="IMeetingsHeld"/> for Relationships (fit checks open after two meetings).</summary>
+/// <summary>
+/// Answers <see cref="IMeetingsHeld"/> for Relationships (fit checks open after two meetings) from the count kept on each
+/// relationship (<see cref="PairContacts"/>, ADR 46), not by recounting its check-ins.
+/// </summary>
 public sealed class MeetingsHeldCounter(TandemDb db) : IMeetingsHeld
 {
     public Task<Dictionary<Guid, int>> CountAsync(IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct) =>
-        MeetingsHeld.CountAsync(db, relationshipIds, ct);
+        db.Set<Relationship>().Where(r => relationshipIds.Contains(r.Id) && r.MeetingsHeld > 0)
+            .ToDictionaryAsync(r => r.Id, r => r.MeetingsHeld, ct);
 }

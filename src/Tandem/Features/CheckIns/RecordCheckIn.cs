@@ -67,6 +67,9 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         }
         var log = new CheckInLog(request.Topics, request.Progress, request.Challenges, request.NextSteps, request.Rating);
 
+        // The check-in and the pair's counts change together (ADR 46).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await PairContacts.LockAsync(db, [relationshipId], ct);
         CheckIn? checkIn;
         if (request.MeetingId is { } meetingId)
         {
@@ -125,6 +128,8 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         {
             return new Conflict("You recorded this meeting's check-in at the same moment elsewhere; reload and try again.");
         }
+        await PairContacts.RecountAsync(db, [relationshipId], ct);
+        await transaction.CommitAsync(ct);
         var name = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         return checkIn.ToView(name);
     }

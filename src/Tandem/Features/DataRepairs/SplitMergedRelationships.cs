@@ -107,6 +107,8 @@ public sealed class SplitMergedRelationships(TandemDb db, ILogger<SplitMergedRel
         Carry(fitAnswers, a => pairOf.TryGetValue(a.UserId, out var own) ? [own] : everyPair, nameof(FitCheckAnswer.Id),
             (_, pair) => [(nameof(FitCheckAnswer.RelationshipId), pair.Id)]);
         await db.SaveChangesAsync(ct);
+        // The check-ins moved: each pair's counts are its own now (ADR 46).
+        await PairContacts.RecountAsync(db, everyPair.Select(p => p.Id).ToList(), ct);
 
         foreach (var mentee in mentees.Skip(1))
         {

@@ -198,6 +198,7 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
             (45, [], null, false),
             (2, [], 3, false),
         };
+        var pairs = new List<Guid>();
         for (var i = 0; i < histories.Length; i++)
         {
             var (startedDaysAgo, met, next, accepted) = histories[i];
@@ -226,8 +227,10 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
                 }
                 db.Add(upcoming);
             }
+            pairs.Add(relationship.Id);
         }
         await db.SaveChangesAsync(ct);
+        await PairContacts.RecountAsync(db, pairs, ct);
     }
 
     /// <summary>New passwords for the demo logins; their open sessions are closed.</summary>

@@ -233,6 +233,7 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
                 // One pair in ten fell quiet half way through; the others kept meeting until the last few days.
                 var quiet = pair % 10 == 9;
                 var active = quiet ? span / 2 : span - TimeSpan.FromDays(2);
+                var (held, lastContact) = (0, (DateTime?)null);
                 for (var c = 0; c < k; c++)
                 {
                     var at = start + active * ((c + 1.0) / k) - TimeSpan.FromHours(random.Next(0, 48));
@@ -245,12 +246,19 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
                         db.Add(meeting);
                         var happened = random.Next(20) != 0;
                         db.Add(new CheckIn(relationship.Id, meeting.Id, mentee.UserId, happened, log, at, at.AddHours(2)));
+                        if (happened)
+                        {
+                            (held, lastContact) = (held + 1, Latest(lastContact, at));
+                        }
                     }
                     else
                     {
                         db.Add(new CheckIn(relationship.Id, null, mentor.UserId, true, log, at, at.AddHours(1)));
+                        (held, lastContact) = (held + 1, Latest(lastContact, at));
                     }
                 }
+                // The counts PairContacts keeps when members record these check-ins (one check-in per meeting here).
+                relationship.RecordContacts(held, k, lastContact);
                 if (!quiet)
                 {
                     db.Add(NewMeeting(relationship.Id, programId, mentor.UserId, mentee.UserId, now.Date.AddDays(random.Next(1, 15)).AddHours(16), random));
@@ -264,6 +272,8 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
             }
         }
     }
+
+    private static DateTime Latest(DateTime? a, DateTime b) => a is { } x && x > b ? x : b;
 
     /// <summary>A 45-minute meeting the mentor proposed a week before and the mentee accepted.</summary>
     private static Meeting NewMeeting(Guid relationshipId, Guid programId, Guid mentorId, Guid menteeId, DateTime at, Random random)

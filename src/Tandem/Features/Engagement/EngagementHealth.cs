@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
-using Tandem.Features.CheckIns;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
@@ -28,54 +27,97 @@ public sealed record RelationshipHealth(
     HealthStatus Status,
     string Reason);
 
+/// <summary>A relationship's health status as the database works it out (<see cref="EngagementHealth.Assessed"/>), for ordering, counting and paging.</summary>
+/// <remarks>A class set by its properties, not a positional record: EF Core translates grouping and ordering by a member it sets.</remarks>
+public sealed class AssessedPair
+{
+    public Guid Id { get; init; }
+    public Guid ProgramId { get; init; }
+    public HealthStatus Status { get; init; }
+    public DateTime QuietSince { get; init; }
+}
+
 /// <summary>
-/// Computes engagement health for the open relationships of programs: meetings held (a check-in saying the
-/// meeting happened, or a logged contact) against the program's cadence, check-ins, last contact, and a status
-/// with its reason. A handful of grouped queries for a whole program, never one per relationship.
+/// Engagement health for the open relationships of programs: meetings held (a check-in saying the meeting happened,
+/// or a logged contact) against the program's cadence, check-ins, last contact, and a status with its reason.
+/// The counts are kept on each relationship (ADR 46), so the status is worked out in the query from one row per pair
+/// (<see cref="Assessed"/>: for counting, ordering and paging a whole program) and the details are read for the
+/// pairs shown (<see cref="ForAsync"/>), never by recounting check-ins.
 /// </summary>
 public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> options, TimeProvider clock)
 {
+    /// <summary>
+    /// The open relationships of the query with their status, computed by the database with the same rule as
+    /// <see cref="Assess"/>: each threshold is an instant or a day number sent as a parameter, so the query reads
+    /// the relationships' own columns only (the IX_Relationships_Health index).
+    /// </summary>
+    public IQueryable<AssessedPair> Assessed(IQueryable<Relationship> relationships)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var todayNumber = today.DayNumber;
+        var share = settings.MinimumMeetingShare;
+        // Quiet for longer than the cadence allows: the instant before which the last contact (or the start) is too old.
+        var weeklyAtRisk = now.AddDays(-EngagementOptions.CadenceDays(Cadence.Weekly) * settings.AtRiskAfterCadences);
+        var fortnightlyAtRisk = now.AddDays(-EngagementOptions.CadenceDays(Cadence.Fortnightly) * settings.AtRiskAfterCadences);
+        var monthlyAtRisk = now.AddDays(-EngagementOptions.CadenceDays(Cadence.Monthly) * settings.AtRiskAfterCadences);
+        var weeklyDrifting = now.AddDays(-EngagementOptions.CadenceDays(Cadence.Weekly) * settings.DriftingAfterCadences);
+        var fortnightlyDrifting = now.AddDays(-EngagementOptions.CadenceDays(Cadence.Fortnightly) * settings.DriftingAfterCadences);
+        var monthlyDrifting = now.AddDays(-EngagementOptions.CadenceDays(Cadence.Monthly) * settings.DriftingAfterCadences);
+        return relationships
+            .Where(r => r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new
+            {
+                r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, r.QuietSince, r.MeetingsHeld,
+                CadenceDays = p.Cadence == Cadence.Weekly ? 7 : p.Cadence == Cadence.Fortnightly ? 14 : 30,
+                AtRiskBefore = p.Cadence == Cadence.Weekly ? weeklyAtRisk : p.Cadence == Cadence.Fortnightly ? fortnightlyAtRisk : monthlyAtRisk,
+                DriftingBefore = p.Cadence == Cadence.Weekly ? weeklyDrifting : p.Cadence == Cadence.Fortnightly ? fortnightlyDrifting : monthlyDrifting,
+            })
+            .Select(r => new AssessedPair
+            {
+                Id = r.Id,
+                ProgramId = r.ProgramId,
+                Status = r.Status == RelationshipStatus.Paused ? HealthStatus.OnTrack
+                    : r.StartsOn > today ? HealthStatus.OnTrack
+                    : r.PoorFitFlaggedAt != null ? HealthStatus.AtRisk
+                    : r.QuietSince < r.AtRiskBefore ? HealthStatus.AtRisk
+                    : r.QuietSince < r.DriftingBefore ? HealthStatus.Drifting
+                    : (todayNumber - r.StartsOn.DayNumber) / r.CadenceDays >= 2
+                        && r.MeetingsHeld < (todayNumber - r.StartsOn.DayNumber) / r.CadenceDays * share ? HealthStatus.Drifting
+                    : HealthStatus.OnTrack,
+                QuietSince = r.QuietSince,
+            });
+    }
+
+    /// <summary>Health with its details for the open relationships of a query: meant for the ones shown (a page, one pair).</summary>
     public async Task<List<RelationshipHealth>> ForAsync(IQueryable<Relationship> relationships, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var open = relationships.Where(r => r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused);
         var rows = await open
-            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new { r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, p.Cadence })
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new
+            {
+                r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, p.Cadence, r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt,
+            })
             .ToListAsync(ct);
         if (rows.Count == 0)
         {
             return [];
         }
         var ids = open.Select(r => r.Id);
-        // Every id list here is a subquery of the relationships asked about, never a list sent back: a program's pairs
-        // may be more than a database takes parameters (ADR 38).
+        // A subquery of the relationships asked about, never a list sent back (ADR 38).
         var members = (await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, m.UserId, u.DisplayName, m.Role })
             .ToListAsync(ct))
             .OrderBy(x => x.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(x => x.DisplayName)
             .ToLookup(x => x.RelationshipId, x => new HealthMember(x.UserId, x.DisplayName, x.Role));
-        var checkIns = await db.Set<CheckIn>().Where(c => ids.Contains(c.RelationshipId))
-            .GroupBy(c => c.RelationshipId)
-            .Select(g => new
-            {
-                RelationshipId = g.Key,
-                Logged = g.Count(),
-                LastContact = g.Where(c => c.Happened).Max(c => (DateTime?)c.OccurredAt),
-            })
-            .ToDictionaryAsync(g => g.RelationshipId, ct);
-        var heldMeetings = await MeetingsHeld.CountAsync(db, ids, ct);
         var next = await db.Set<Meeting>().Where(m => ids.Contains(m.RelationshipId) && m.Status == MeetingStatus.Accepted && m.StartsAt > now)
             .GroupBy(m => m.RelationshipId).Select(g => new { g.Key, Next = g.Min(m => m.StartsAt) })
             .ToDictionaryAsync(g => g.Key, g => (DateTime?)g.Next, ct);
 
-        return rows.Select(r =>
-        {
-            var logged = checkIns.GetValueOrDefault(r.Id);
-            var held = heldMeetings.GetValueOrDefault(r.Id);
-            var m = members[r.Id].ToList();
-            return Assess(r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, r.Cadence, m, held, logged?.Logged ?? 0,
-                logged?.LastContact, next.GetValueOrDefault(r.Id), now);
-        }).ToList();
+        return rows.Select(r => Assess(r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, r.Cadence, members[r.Id].ToList(),
+            r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt, next.GetValueOrDefault(r.Id), now)).ToList();
     }
 
     /// <summary>The rule, in one place (documented in docs/decisions/ "Engagement health thresholds").</summary>

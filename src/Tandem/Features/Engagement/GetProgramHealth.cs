@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
@@ -23,14 +24,18 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
         }
         var program = found.Value!;
         var paging = PageRequest.Clamp(page, pageSize);
-        // Status depends on every relationship's aggregates, so the program is assessed as a whole (grouped
-        // queries) and then ordered and paged.
-        var all = await health.ForAsync(db.Set<Relationship>().Where(r => r.ProgramId == programId), ct);
-        var summary = new HealthSummary(all.Count(h => h.Status == HealthStatus.AtRisk), all.Count(h => h.Status == HealthStatus.Drifting), all.Count(h => h.Status == HealthStatus.OnTrack));
-        var filtered = status is { } s ? all.Where(h => h.Status == s).ToList() : all;
-        var items = filtered
-            .OrderBy(h => h.Status).ThenByDescending(h => h.DaysWithoutContact).ThenBy(h => h.RelationshipId)
-            .Page(paging).ToList();
-        return new ProgramHealthView(program.Id, program.Name, program.Cadence, summary, paging.Of(items, filtered.Count));
+        // The status of every open pair comes from its own row (counts kept on it, ADR 46); the database counts,
+        // orders and pages them, and only the page's pairs are read in full.
+        var assessed = health.Assessed(db.Set<Relationship>().Where(r => r.ProgramId == programId));
+        var counts = await assessed.GroupBy(h => h.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var summary = new HealthSummary(counts.GetValueOrDefault(HealthStatus.AtRisk), counts.GetValueOrDefault(HealthStatus.Drifting), counts.GetValueOrDefault(HealthStatus.OnTrack));
+        var filtered = status is { } s ? assessed.Where(h => h.Status == s) : assessed;
+        var total = status is { } only ? counts.GetValueOrDefault(only) : counts.Values.Sum();
+        var ids = await filtered
+            .OrderBy(h => h.Status).ThenBy(h => h.QuietSince).ThenBy(h => h.Id)
+            .Page(paging).Select(h => h.Id).ToListAsync(ct);
+        var details = (await health.ForAsync(db.Set<Relationship>().Where(r => ids.Contains(r.Id)), ct)).ToDictionary(h => h.RelationshipId);
+        var items = ids.Where(details.ContainsKey).Select(id => details[id]).ToList();
+        return new ProgramHealthView(program.Id, program.Name, program.Cadence, summary, paging.Of(items, total));
     }
 }

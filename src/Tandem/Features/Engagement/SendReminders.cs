@@ -131,7 +131,9 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
     private async Task<List<Due>> OverdueAsync(CancellationToken ct)
     {
         var active = db.Set<Relationship>().Where(r => r.Status == RelationshipStatus.Active);
-        var assessed = (await health.ForAsync(active, ct)).Where(h => h.Status != HealthStatus.OnTrack).ToList();
+        var notOnTrack = health.Assessed(active).Where(h => h.Status != HealthStatus.OnTrack).Select(h => h.Id);
+        var assessed = (await health.ForAsync(db.Set<Relationship>().Where(r => notOnTrack.Contains(r.Id)), ct))
+            .Where(h => h.Status != HealthStatus.OnTrack).ToList();
         if (assessed.Count == 0)
         {
             return [];

@@ -49,9 +49,9 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
             .GroupBy(e => new { e.ProgramId, e.Role }).Select(g => new { g.Key.ProgramId, g.Key.Role, Count = g.Count() })
             .ToListAsync(ct);
 
-        var atRisk = (await health.ForAsync(db.Set<Relationship>().Where(r => ids.Contains(r.ProgramId)), ct))
+        var atRisk = await health.Assessed(db.Set<Relationship>().Where(r => ids.Contains(r.ProgramId)))
             .Where(h => h.Status == HealthStatus.AtRisk)
-            .GroupBy(h => h.ProgramId).ToDictionary(g => g.Key, g => g.Count());
+            .GroupBy(h => h.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
         var notLogged = await db.Set<Meeting>()
             .Where(m => ids.Contains(m.ProgramId) && m.Status == MeetingStatus.Accepted && m.StartsAt <= now

@@ -9,6 +9,9 @@ public sealed class Enrolment
 {
     private Enrolment() { }
 
+    /// <summary>Mentors, mentees and peers: the people a program's participant count counts.</summary>
+    public static bool IsParticipant(ProgramRole role) => role is ProgramRole.Mentor or ProgramRole.Mentee or ProgramRole.Peer;
+
     public Enrolment(Guid programId, Guid userId, ProgramRole role, DateTime enrolledAt)
     {
         Id = Guid.CreateVersion7();

@@ -31,7 +31,7 @@ public sealed class ListPrograms(TandemDb db, ProgramAccess access)
                 p.Id, p.Name, p.OrganisationId,
                 db.Organisations.Where(o => o.Id == p.OrganisationId).Select(o => o.Name).First(),
                 p.Status, p.Pairing, p.StartsOn, p.EndsOn,
-                p.Enrolments.Count(e => e.Role != ProgramRole.Coordinator && e.Role != ProgramRole.Staff)))
+                p.ParticipantCount))
             .ToListAsync(ct);
         return page.Of(items, total);
     }

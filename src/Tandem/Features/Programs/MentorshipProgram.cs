@@ -94,6 +94,9 @@ public sealed class MentorshipProgram
     public DateOnly? EndsOn { get; private set; }
     public ProgramStatus Status { get; private set; }
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>Enrolled mentors, mentees and peers, kept by <c>TandemDb.SaveChangesAsync</c> as enrolments change (ADR 46).</summary>
+    public int ParticipantCount { get; private set; }
     public DateTime UpdatedAt { get; private set; }
     /// <summary>When the program was closed; a coordinator may reopen it within the grace period after (ADR 29).</summary>
     public DateTime? ClosedAt { get; private set; }

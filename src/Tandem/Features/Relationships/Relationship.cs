@@ -32,6 +32,7 @@ public sealed class Relationship
         StatusChangedAt = createdAt;
         StatusChangedByUserId = createdByUserId;
         PreviousRelationshipId = previousRelationshipId;
+        QuietSince = StartOf(startsOn);
     }
 
     public Guid Id { get; private set; }
@@ -60,6 +61,32 @@ public sealed class Relationship
     public DateTime? PoorFitFlaggedAt { get; private set; }
 
     public List<RelationshipMember> Members { get; private set; } = [];
+
+    // Kept from the check-ins in the same transaction as every write that changes them (CheckIns/PairContacts.cs, ADR 46),
+    // so that lists and engagement health read one row per pair instead of recounting its check-ins.
+
+    /// <summary>Distinct meetings someone checked in as having happened, plus every logged unscheduled contact.</summary>
+    public int MeetingsHeld { get; private set; }
+
+    /// <summary>Check-ins recorded, whether or not the meeting happened.</summary>
+    public int CheckInsLogged { get; private set; }
+
+    /// <summary>When the pair last met (the latest check-in that says so); null before the first contact.</summary>
+    public DateTime? LastContactAt { get; private set; }
+
+    /// <summary>What days without contact count from: the last contact, or the start (midnight UTC) before the first.</summary>
+    public DateTime QuietSince { get; private set; }
+
+    public static DateTime StartOf(DateOnly startsOn) => startsOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+    /// <summary>The counts of the pair's check-ins, recounted after they changed.</summary>
+    public void RecordContacts(int meetingsHeld, int checkInsLogged, DateTime? lastContactAt)
+    {
+        MeetingsHeld = meetingsHeld;
+        CheckInsLogged = checkInsLogged;
+        LastContactAt = lastContactAt;
+        QuietSince = lastContactAt ?? StartOf(StartsOn);
+    }
 
     public bool IsOpen => Status is RelationshipStatus.Active or RelationshipStatus.Paused;
 
@@ -118,6 +145,7 @@ public sealed class Relationship
         StatusChangedByUserId = StatusChangedByUserId,
         PreviousRelationshipId = PreviousRelationshipId,
         PoorFitFlaggedAt = poorFitFlaggedAt,
+        QuietSince = StartOf(StartsOn),
     };
 
     private bool Move(RelationshipStatus next, Guid by, DateTime at, string? reason)

@@ -10,7 +10,7 @@ namespace Tandem.Features.Relationships;
 /// Who may read a relationship: its members, the program's coordinators (also organisation coordinators) and
 /// administrators. Expressed as query filters so that everyone else simply does not find it (404).
 /// </summary>
-public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMeetingsHeld meetingsHeld, TimeProvider clock)
+public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, TimeProvider clock)
 {
     public IQueryable<Guid> ManagedProgramIds(Actor actor) =>
         programs.Visible(actor).Where(programs.Manageable(actor)).Select(p => p.Id);
@@ -62,13 +62,13 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMee
 
     /// <summary>
     /// Projects a page of the actor's own relationships (already filtered, ordered and paged) to what a member
-    /// reads, with the fit check's state and their own answer: five queries, no N+1.
+    /// reads, with the fit check's state (meetings held as kept on the relationship) and their own answer: four queries, no N+1.
     /// </summary>
     public async Task<List<MyRelationshipView>> ToMyViewsAsync(Actor actor, IQueryable<Relationship> page, CancellationToken ct)
     {
         var rows = await page.Select(r => new
         {
-            r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation,
+            r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation, r.MeetingsHeld,
             ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
         }).ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
@@ -78,7 +78,6 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMee
             .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
         var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
             .ToDictionaryAsync(s => s.ProgramId, s => s.FitCheckAfterDays, ct);
-        var held = await meetingsHeld.CountAsync(ids, ct);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return rows.Select(r =>
         {
@@ -87,7 +86,7 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMee
                 r.Id, r.ProgramId, r.ProgramName, r.Kind, r.Status, r.StartsOn, r.EndedAt,
                 members[r.Id].Select(m => new PartnerView(m.UserId, m.DisplayName, m.Role)).ToList(),
                 r.MatchExplanation, opensOn,
-                FitCheckOpening.IsOpen(opensOn, today, held.GetValueOrDefault(r.Id)),
+                FitCheckOpening.IsOpen(opensOn, today, r.MeetingsHeld),
                 answers.TryGetValue(r.Id, out var answer) ? answer : null);
         }).ToList();
     }
@@ -99,6 +98,7 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMee
         {
             r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.Source, r.CreatedAt, r.EndedAt, r.EndReason,
             r.StatusChangedAt, r.StatusChangedByUserId, r.MatchExplanation, r.MatchScore, r.PreviousRelationshipId, r.PoorFitFlaggedAt,
+            r.MeetingsHeld, r.LastContactAt,
             ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
         }).ToListAsync(ct);
         var members = await MembersAsync(rows.Select(r => r.Id).ToList(), ct);
@@ -120,6 +120,8 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, IMee
             PreviousRelationshipId = r.PreviousRelationshipId,
             PoorFit = r.PoorFitFlaggedAt is not null,
             AllowedTransitions = Relationship.AllowedNext(r.Status),
+            MeetingsHeld = r.MeetingsHeld,
+            LastContactAt = r.LastContactAt,
         }).ToList();
     }
 

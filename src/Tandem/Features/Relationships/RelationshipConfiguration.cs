@@ -19,7 +19,9 @@ internal sealed class RelationshipConfiguration : IEntityTypeConfiguration<Relat
         relationship.HasOne<MentorshipProgram>().WithMany().HasForeignKey(r => r.ProgramId).OnDelete(DeleteBehavior.Cascade);
         relationship.HasOne<Relationship>().WithMany().HasForeignKey(r => r.PreviousRelationshipId).OnDelete(DeleteBehavior.Restrict);
         relationship.HasMany(r => r.Members).WithOne().HasForeignKey(m => m.RelationshipId).OnDelete(DeleteBehavior.Cascade);
-        relationship.HasIndex(r => new { r.ProgramId, r.Status });
+        // A program's relationships by status, and their engagement health from the index alone, quietest first (ADR 46).
+        relationship.HasIndex(r => new { r.ProgramId, r.Status, r.QuietSince, r.StartsOn, r.MeetingsHeld, r.PoorFitFlaggedAt })
+            .HasDatabaseName("IX_Relationships_Health");
     }
 }
 

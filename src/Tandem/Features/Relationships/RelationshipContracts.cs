@@ -40,6 +40,10 @@ public sealed record RelationshipView(
     public Guid? PreviousRelationshipId { get; init; }
     public bool PoorFit { get; init; }
     public IReadOnlyList<RelationshipStatus> AllowedTransitions { get; init; } = [];
+
+    /// <summary>Meetings held so far (as engagement health counts them) and the last contact, kept on the relationship (ADR 46).</summary>
+    public int MeetingsHeld { get; init; }
+    public DateTime? LastContactAt { get; init; }
 }
 
 /// <summary>One person in a relationship, as the other members see them.</summary>
