@@ -104,7 +104,18 @@ public static class TelemetrySetup
             telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(TandemTelemetry.Name)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments(MetricsPath) && !c.Request.Path.StartsWithSegments("/health"));
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        o.Filter = c => !c.Request.Path.StartsWithSegments(MetricsPath) && !c.Request.Path.StartsWithSegments("/health");
+                        // A calendar feed's address is its secret (only its hash is stored): spans keep the route, not the token.
+                        o.EnrichWithHttpRequest = (activity, request) =>
+                        {
+                            if (request.Path.StartsWithSegments("/calendar"))
+                            {
+                                activity.SetTag("url.path", "/calendar/{token}.ics");
+                            }
+                        };
+                    });
                 if (postgres)
                 {
                     // Npgsql's own spans (one per command, with the SQL but never its parameters).
