@@ -97,5 +97,26 @@ public static class DatabaseSetup
         {
             await repair.RunAsync(ct);
         }
+        EnsureDataProtectionKey(scope.ServiceProvider);
+    }
+
+    /// <summary>
+    /// The first data-protection key is made here, once, before any node starts: otherwise two nodes started together on
+    /// a new database each make a key of their own on first use and keep their own key ring (cached for a day), so one
+    /// node's cookies are refused by the other (found by TwoNodeTests; ADR 45). Later keys are made two days before the
+    /// current one expires, so every node has read them before they are used.
+    /// </summary>
+    private static void EnsureDataProtectionKey(IServiceProvider services)
+    {
+        var keys = services.GetService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+        if (keys is null)
+        {
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
+        {
+            keys.CreateNewKey(activationDate: now, expirationDate: now.AddDays(90));
+        }
     }
 }

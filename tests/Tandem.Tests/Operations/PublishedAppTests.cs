@@ -108,13 +108,51 @@ public sealed class SqliteRunFactAttribute : FactAttribute
 /// use, and shared by every class that starts the published app (<see cref="PublishedAppTests"/> on the SQLite run,
 /// <see cref="TwoNodeTests"/> on the PostgreSQL run), so each run of the suite publishes at most once.
 /// </summary>
-public sealed class PublishedApp
+public sealed class PublishedApp : IDisposable
 {
     private static readonly SemaphoreSlim PublishLock = new(1, 1);
     private static readonly string SharedFolder = Path.Combine(Path.GetTempPath(), $"tandem-published-{Guid.NewGuid():N}") + Path.DirectorySeparatorChar;
     private static bool published;
+    private static int users;
+    private bool disposed;
+
+    public PublishedApp()
+    {
+        PublishLock.Wait();
+        users++;
+        PublishLock.Release();
+    }
 
     public string Folder => SharedFolder;
+
+    /// <summary>
+    /// The last fixture to go deletes the publish (about 220 MB): the test host is ended by the runner, so a ProcessExit
+    /// handler does not run. A class that starts after that publishes again; in test.sh one class per run uses it.
+    /// </summary>
+    public void Dispose()
+    {
+        PublishLock.Wait();
+        try
+        {
+            if (disposed)
+            {
+                return;
+            }
+            disposed = true;
+            if (--users == 0 && published)
+            {
+                published = false;
+                if (Directory.Exists(SharedFolder))
+                {
+                    Directory.Delete(SharedFolder, recursive: true);
+                }
+            }
+        }
+        finally
+        {
+            PublishLock.Release();
+        }
+    }
 
     private static async Task EnsurePublishedAsync()
     {
@@ -139,13 +177,6 @@ public sealed class PublishedApp
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 Environment = { ["MSBUILDDISABLENODEREUSE"] = "1", ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
-            };
-            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-            {
-                if (Directory.Exists(SharedFolder))
-                {
-                    Directory.Delete(SharedFolder, recursive: true);
-                }
             };
             using var process = Process.Start(publish)!;
             var output = process.StandardOutput.ReadToEndAsync();

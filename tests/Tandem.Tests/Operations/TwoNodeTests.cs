@@ -487,6 +487,7 @@ public sealed class TwoNodes : IAsyncLifetime
             await B.DisposeAsync();
         }
         certificate?.Dispose();
+        published.Dispose();
         if (connection != "")
         {
             NpgsqlConnection.ClearAllPools();
