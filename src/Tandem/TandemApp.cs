@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
+using Tandem.Features.Conversations;
 using Tandem.Features.Privacy;
 using Tandem.Features.Concerns;
 using Tandem.Features.Outcomes;
@@ -91,6 +92,7 @@ public static class TandemApp
         services.AddTandemSurveys();
         services.AddTandemOutcomes();
         services.AddTandemPrivacy();
+        services.AddTandemConversations(builder.Configuration);
         return builder;
     }
 
@@ -178,6 +180,8 @@ public static class TandemApp
         features.MapHome();
         features.MapSurveys();
         features.MapOutcomes();
+        features.MapConversations();
+        app.MapConversationHub();
         app.MapRazorComponents<App>();
         return app;
     }

@@ -13,6 +13,7 @@ public enum AuditRecord
     CheckIns,
     Concern,
     Relationship,
+    Messages,
 }
 
 /// <summary>

@@ -10,9 +10,6 @@ namespace Tandem.Features.Recruitment;
 /// <summary>The link is no longer usable (expired or revoked): 410 Gone.</summary>
 public sealed record Gone(string Detail) : Failure("Gone", Detail);
 
-/// <summary>An uploaded file is over the size limit: 413.</summary>
-public sealed record TooLarge(string Detail) : Failure("Payload too large", Detail);
-
 public sealed class RecruitmentOptions
 {
     /// <summary>Days an invitation link stays usable ("Recruitment:InvitationLifetimeDays").</summary>

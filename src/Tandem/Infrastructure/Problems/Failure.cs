@@ -12,6 +12,9 @@ public sealed record Forbidden(string Detail) : Failure("Forbidden", Detail);
 /// <summary>The request clashes with the object's current state (a transition not allowed, a duplicate).</summary>
 public sealed record Conflict(string Detail) : Failure("Conflict", Detail);
 
+/// <summary>What was sent is larger than this place accepts (an upload over its limit).</summary>
+public sealed record TooLarge(string Detail) : Failure("Payload too large", Detail);
+
 /// <summary>Too many attempts (a rate limit); the caller may try again after <paramref name="RetryAfter"/>.</summary>
 public sealed record TooManyRequests(string Detail, TimeSpan RetryAfter) : Failure("Too many requests", Detail)
 {

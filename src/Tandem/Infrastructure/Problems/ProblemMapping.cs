@@ -11,6 +11,7 @@ public static class ProblemMapping
         Forbidden => StatusCodes.Status403Forbidden,
         Conflict => StatusCodes.Status409Conflict,
         Invalid => StatusCodes.Status400BadRequest,
+        TooLarge => StatusCodes.Status413PayloadTooLarge,
         TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };

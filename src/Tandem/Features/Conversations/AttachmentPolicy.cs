@@ -1,0 +1,79 @@
+using System.Text;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Conversations;
+
+/// <summary>
+/// What a message may carry: one picture (PNG, JPEG), PDF or plain-text file of at most 5 MB. The type is read from the
+/// file's first bytes, not taken from the name or the browser's word for it, and the file is served back with that type
+/// as a download, so an upload can never become a page or a script on Tandem's address.
+/// </summary>
+public static class AttachmentPolicy
+{
+    public const long MaxBytes = 5 * 1024 * 1024;
+    public const string Allowed = "a PNG or JPEG picture, a PDF, or a plain-text file";
+
+    /// <summary>The checked content type, or the failure to show.</summary>
+    public static async Task<Outcome<string>> CheckAsync(IncomingFile file, CancellationToken ct)
+    {
+        if (file.Length > MaxBytes)
+        {
+            return new TooLarge($"An attachment can be at most {MaxBytes / (1024 * 1024)} MB; this one is {file.Length / (1024.0 * 1024):0.#} MB.");
+        }
+        if (file.Length == 0)
+        {
+            return Invalid.Field("file", "The attachment is empty.");
+        }
+        var head = new byte[Math.Min(file.Length, 8192)];
+        await using (var stream = file.Open())
+        {
+            await stream.ReadExactlyAsync(head, ct);
+        }
+        var type = Sniff(head, file.Length <= head.Length);
+        return type is null
+            ? Invalid.Field("file", $"“{SafeName(file.FileName)}” is not {Allowed}.")
+            : type;
+    }
+
+    private static string? Sniff(ReadOnlySpan<byte> head, bool whole)
+    {
+        if (head.StartsWith((byte[])[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])) return "image/png";
+        if (head.StartsWith((byte[])[0xFF, 0xD8, 0xFF])) return "image/jpeg";
+        if (head.StartsWith("%PDF-"u8)) return "application/pdf";
+        // Plain text: UTF-8 without NUL or other control characters than tab and line breaks (a cut at the end of the
+        // sample may split a character, so only a whole file must decode completely).
+        var end = head.Length;
+        if (!whole)
+        {
+            // Drop the last character, which the sample may have cut: its continuation bytes, then its lead byte.
+            for (var k = 0; k < 3 && end > 0 && (head[end - 1] & 0xC0) == 0x80; k++) end--;
+            if (end > 0 && head[end - 1] >= 0xC0) end--;
+        }
+        var sample = head[..end];
+        if (sample.IndexOfAnyInRange((byte)0, (byte)8) >= 0 || sample.IndexOfAnyInRange((byte)14, (byte)31) >= 0 || sample.Contains((byte)11) || sample.Contains((byte)12))
+        {
+            return null;
+        }
+        try
+        {
+            new UTF8Encoding(false, true).GetCharCount(sample);
+            return "text/plain";
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The name to keep and show: the last part of what the browser sent, without control characters, at most 200 characters.</summary>
+    public static string SafeName(string? name)
+    {
+        var last = Path.GetFileName((name ?? "").Replace('\\', '/').Split('/')[^1]);
+        var clean = new string(last.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (clean.Length == 0)
+        {
+            clean = "attachment";
+        }
+        return clean.Length <= Message.AttachmentNameMax ? clean : clean[..Message.AttachmentNameMax];
+    }
+}
