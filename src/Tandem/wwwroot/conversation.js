@@ -137,7 +137,7 @@
         function markRead() {
             if (document.visibilityState !== 'visible' || last === 0 || marking) { return; }
             marking = true;
-            fetch('/api/v1/relationships/' + id + '/messages/read', {
+            fetch('/api/v1/relationships/' + id + '/conversation/read', {
                 method: 'POST', credentials: 'same-origin',
                 headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
                 body: JSON.stringify({ upTo: last })
@@ -145,7 +145,7 @@
         }
 
         function catchUp() {
-            return fetch('/api/v1/relationships/' + id + '/messages?after=' + last + '&limit=100', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+            return fetch('/api/v1/relationships/' + id + '/conversation?after=' + last + '&limit=100', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
                 .then(function (response) { return response.ok ? response.json() : null; })
                 .then(function (page) {
                     if (!page) { return; }

@@ -37,12 +37,12 @@ public static class ConversationEndpoints
 
     public static IEndpointRouteBuilder MapConversations(this IEndpointRouteBuilder app)
     {
-        var messages = app.MapGroup("/api/v1/relationships/{relationshipId:guid}/messages").WithTags("Conversations").RequireAuthorization();
+        var messages = app.MapGroup("/api/v1/relationships/{relationshipId:guid}/conversation").WithTags("Conversations").RequireAuthorization();
         messages.MapGet("/", List).WithName("ListMessages")
             .WithDescription("Members only. The newest messages, oldest first; `before=N` scrolls back, `after=N` catches up after a lost connection (no gaps, no repeats). `limit` 1-100, default 50.");
-        messages.MapPost("/", Send).WithName("SendMessage")
+        messages.MapPost("/messages", Send).WithName("SendMessage")
             .WithDescription("Members only, while the relationship is active (409 otherwise). Send `clientMessageId` to make a retry safe: the same id stores the message once.");
-        messages.MapPost("/with-attachment", SendWithAttachment).WithName("SendMessageWithAttachment").DisableAntiforgery()
+        messages.MapPost("/attachments", SendWithAttachment).WithName("SendMessageWithAttachment").DisableAntiforgery()
             .WithDescription("multipart/form-data with `file` (a PNG or JPEG picture, a PDF or a plain-text file, at most 5 MB: 413 above), and optional `body` and `clientMessageId`. "
                 + "A signed-in browser sends the antiforgery token in the RequestVerificationToken header.");
         messages.MapPost("/read", MarkRead).WithName("MarkConversationRead");
@@ -112,7 +112,7 @@ public static class ConversationEndpoints
     private static Results<Created<MessageView>, ProblemHttpResult> Created(Outcome<MessageView> outcome) =>
         outcome.Failure is { } failure
             ? failure.ToProblem()
-            : TypedResults.Created($"/api/v1/relationships/{outcome.Value!.RelationshipId}/messages?after={outcome.Value.Number - 1}&limit=1", outcome.Value);
+            : TypedResults.Created($"/api/v1/relationships/{outcome.Value!.RelationshipId}/conversation?after={outcome.Value.Number - 1}&limit=1", outcome.Value);
 
     private static async Task<Results<Ok<ReadStateView>, ProblemHttpResult>> MarkRead(Guid relationshipId, MarkReadRequest request, ClaimsPrincipal user, MarkConversationRead useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), relationshipId, request.UpTo, ct)).ToOk();

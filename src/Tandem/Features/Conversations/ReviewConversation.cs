@@ -20,14 +20,10 @@ public sealed class ReviewConversation(RelationshipAccess relationships, Convers
 
     public async Task<Outcome<MessagePage>> RunAsync(Actor actor, Guid relationshipId, string? reason, long? before, int limit, CancellationToken ct = default)
     {
-        var relationship = await relationships.Manageable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.ProgramId, r.Status, Members = r.Members.Select(m => m.UserId).ToList() })
-            .SingleOrDefaultAsync(ct);
-        if (relationship is null)
+        var found = await FindAsync(actor, relationshipId, ct);
+        if (found.Failure is { } refused)
         {
-            return await relationships.Readable(actor).AnyAsync(r => r.Id == relationshipId, ct)
-                ? new Forbidden("Only the program's coordinators can review a conversation, for safeguarding.")
-                : new NotFound("No relationship with this id is visible to you.");
+            return refused;
         }
         var text = (reason ?? "").Trim();
         if (text.Length is < ReasonMin or > ReasonMax)
@@ -38,14 +34,32 @@ public sealed class ReviewConversation(RelationshipAccess relationships, Convers
         {
             return Invalid.Field("before", "Message numbers start at 1.");
         }
+        var conversation = found.Value!;
+        await audit.RecordAsync(actor, conversation.MemberIds, AuditRecord.Messages, relationshipId, conversation.ProgramId, PurposePrefix + text, ct);
+        var page = await access.PageAsync(conversation, before, after: null, limit, ct);
+        // The reviewer reads; they cannot write here, whatever the relationship's state.
+        return page with { CanSend = false, WhyNotSend = "A safeguarding review reads the conversation; it does not take part in it." };
+    }
+
+    /// <summary>Why the actor cannot review this conversation (404, or 403 with the reason), or null when they can; nothing is read or logged.</summary>
+    public async Task<Failure?> RefusalAsync(Actor actor, Guid relationshipId, CancellationToken ct = default) =>
+        (await FindAsync(actor, relationshipId, ct)).Failure;
+
+    private async Task<Outcome<ConversationContext>> FindAsync(Actor actor, Guid relationshipId, CancellationToken ct)
+    {
+        var relationship = await relationships.Manageable(actor).Where(r => r.Id == relationshipId)
+            .Select(r => new { r.ProgramId, r.Status, Members = r.Members.Select(m => m.UserId).ToList() })
+            .SingleOrDefaultAsync(ct);
+        if (relationship is null)
+        {
+            return await relationships.Readable(actor).AnyAsync(r => r.Id == relationshipId, ct)
+                ? new Forbidden("Only the program's coordinators can review a conversation, for safeguarding.")
+                : new NotFound("No relationship with this id is visible to you.");
+        }
         if ((await minors.WhichAsync(relationship.Members, ct)).Count == 0)
         {
             return new Forbidden("This conversation is between adults and private to its members. Coordinators can review only conversations that include a minor, for safeguarding.");
         }
-        await audit.RecordAsync(actor, relationship.Members, AuditRecord.Messages, relationshipId, relationship.ProgramId, PurposePrefix + text, ct);
-        var conversation = new ConversationContext(relationshipId, relationship.ProgramId, relationship.Status, relationship.Members);
-        var page = await access.PageAsync(conversation, before, after: null, limit, ct);
-        // The reviewer reads; they cannot write here, whatever the relationship's state.
-        return page with { CanSend = false, WhyNotSend = "A safeguarding review reads the conversation; it does not take part in it." };
+        return new ConversationContext(relationshipId, relationship.ProgramId, relationship.Status, relationship.Members);
     }
 }

@@ -23,7 +23,7 @@ namespace Tandem.Features.Exports;
 /// record. Not included: what others wrote about them for staff (reviewers' ratings, handlers' notes on a concern,
 /// coordinators' match rules), other people's check-ins and answers, and secrets (password hash, tokens).
 /// </summary>
-public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, TimeProvider clock)
+public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrastructure.Files.FileStore files, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -81,6 +81,30 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, TimePro
         document["checkIns"] = Node(await db.Set<CheckIn>().AsNoTracking().Where(c => c.AuthorUserId == userId).OrderBy(c => c.OccurredAt)
             .Select(c => new { c.Id, c.RelationshipId, c.MeetingId, c.Happened, c.Topics, c.Progress, c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt })
             .ToListAsync(ct));
+        // The messages they sent, with their attachments' bytes (base64), so the file is complete without the app.
+        var messages = await db.Set<Conversations.Message>().AsNoTracking().Where(m => m.SenderUserId == userId).OrderBy(m => m.RelationshipId).ThenBy(m => m.Number)
+            .Select(m => new { m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt, m.AttachmentName, m.AttachmentContentType, m.AttachmentSize, m.AttachmentKey })
+            .ToListAsync(ct);
+        var sent = new List<object>();
+        foreach (var m in messages)
+        {
+            string? content = null;
+            if (m.AttachmentKey is not null && files.Open(m.AttachmentKey) is { } stream)
+            {
+                await using (stream)
+                {
+                    using var buffer = new MemoryStream();
+                    await stream.CopyToAsync(buffer, ct);
+                    content = Convert.ToBase64String(buffer.ToArray());
+                }
+            }
+            sent.Add(new
+            {
+                m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt,
+                Attachment = m.AttachmentKey is null ? null : new { Name = m.AttachmentName, ContentType = m.AttachmentContentType, Size = m.AttachmentSize, ContentBase64 = content },
+            });
+        }
+        document["messagesSent"] = Node(sent);
         document["fitCheckAnswers"] = Node(await db.Set<FitCheckAnswer>().AsNoTracking().Where(f => f.UserId == userId)
             .Select(f => new { f.RelationshipId, f.Answer, f.Note }).ToListAsync(ct));
         document["mentorRequests"] = Node(await db.Set<MentorRequest>().AsNoTracking().Where(r => r.MenteeUserId == userId || r.MentorUserId == userId)
