@@ -30,6 +30,8 @@ public sealed class FeatureReferenceTests
         // Relationships are between enrolments of a program; a start notifies; fit checks read the members' applications;
         // the staff view of a minor's relationship is audited.
         ["Relationships"] = ["Accounts", "Applications", "Notifications", "Privacy", "Programs"],
+        // A conversation belongs to a relationship and its members; a safeguarding review writes to the audit log.
+        ["Conversations"] = ["Accounts", "Privacy", "Relationships"],
         // The engine adapter reads approved applications' answers; publishing, re-matching, late joiners and a mentee's
         // choice of a ranked mentor start relationships; the group size a relationship may have comes from the setup.
         ["Matching"] = ["Applications", "Notifications", "Programs", "Relationships"],
@@ -50,7 +52,7 @@ public sealed class FeatureReferenceTests
         // Coordinators download the program's participants, relationships, meetings and check-ins, and a survey's results
         // (as the survey's results and its list by person show them); a person downloads everything held about them (ExportMyData),
         // and an operator erases a person (ErasePerson: the same map in reverse, over every feature that stores their words).
-        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Matching", "Meetings", "Notifications", "Privacy", "Programs", "Recruitment", "Relationships", "Surveys"],
+        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Matching", "Meetings", "Notifications", "Privacy", "Programs", "Recruitment", "Relationships", "Surveys"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],

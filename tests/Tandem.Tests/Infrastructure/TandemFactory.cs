@@ -26,6 +26,9 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
 
     public string ConnectionString { get; } = TestDatabase.NewMigratedConnectionString();
 
+    /// <summary>The app's data directory (uploaded files, the e-mail pickup folder): a temporary folder of its own, removed at the end.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"tandem-test-data-{Guid.NewGuid():N}");
+
     /// <summary>The app's clock. A test that moves it gets an app of its own (<see cref="WithClock"/>), so tests never move each other's time.</summary>
     public FakeTimeProvider Clock { get; } = new(TestClock.Start);
 
@@ -44,6 +47,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", TestDatabase.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Tandem", ConnectionString);
+        builder.UseSetting("DataDirectory", DataDirectory);
         builder.UseSetting("Demo:SeedWhenEmpty", "false");
         // Tests sign in far more often than people do, all from one address; the sign-in limit tests set their own.
         builder.UseSetting("SignIn:Limits:PerIpPermitLimit", "1000000");
@@ -83,6 +87,10 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
             await scope.ServiceProvider.GetRequiredService<TandemDb>().Database.EnsureDeletedAsync();
         }
         await DisposeAsync();
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
     }
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)

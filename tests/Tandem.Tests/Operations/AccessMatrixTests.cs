@@ -228,6 +228,19 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/relationships/{relationshipId:guid}/schedule-request"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/health/"] = Access.SignedIn,
         ["GET /relationships/{RelationshipId:guid}/check-ins"] = Access.SignedIn,
+        ["GET /relationships/{RelationshipId:guid}/messages"] = Access.SignedIn,
+        ["POST /relationships/{RelationshipId:guid}/messages"] = Access.SignedIn,
+        ["GET /relationships/{RelationshipId:guid}/messages/review"] = Access.SignedIn,
+        ["POST /relationships/{RelationshipId:guid}/messages/review"] = Access.SignedIn,
+        ["GET /api/v1/relationships/{relationshipId:guid}/conversation/"] = Access.SignedIn,
+        ["POST /api/v1/relationships/{relationshipId:guid}/conversation/messages"] = Access.SignedIn,
+        ["POST /api/v1/relationships/{relationshipId:guid}/conversation/attachments"] = Access.SignedIn,
+        ["POST /api/v1/relationships/{relationshipId:guid}/conversation/read"] = Access.SignedIn,
+        ["POST /api/v1/relationships/{relationshipId:guid}/conversation/review"] = Access.SignedIn,
+        ["GET /api/v1/me/conversations"] = Access.SignedIn,
+        ["GET /api/v1/messages/{messageId:guid}/attachment"] = Access.SignedIn,
+        ["* /hubs/conversations"] = Access.SignedIn,
+        ["* /hubs/conversations/negotiate"] = Access.SignedIn,
         ["POST /relationships/{RelationshipId:guid}/check-ins"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/health"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/health"] = Access.SignedIn,
@@ -434,7 +447,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
     }
 
     /// <summary>The API and the metrics endpoint answer 401 and 403; pages redirect to the sign-in and access-denied pages.</summary>
-    private static bool AnswersWithStatus(string path) => path.StartsWith("/api/") || path == "/metrics";
+    private static bool AnswersWithStatus(string path) => path.StartsWith("/api/") || path == "/metrics" || path.StartsWith("/hubs/");
 
     private static (string Method, string Path) Request(string key)
     {

@@ -50,6 +50,12 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         return found;
     });
 
+    /// <summary>The stored files (attachments, the e-mail pickup folder) that contain the marker.</summary>
+    private List<string> FilesHolding(string marker) =>
+        !Directory.Exists(fixture.Tandem.DataDirectory) ? [] :
+        Directory.EnumerateFiles(fixture.Tandem.DataDirectory, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains(marker, StringComparison.Ordinal)).ToList();
+
     [Fact]
     public async Task AfterErasureTheMarkerIsInNoTableAndTheCountsStillAddUp()
     {
@@ -78,7 +84,19 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         var applied = await mentee.PostAsJsonAsync(recruiting.Applications, new { role = "mentor", answers, acceptsCodeOfConduct = true, mentorCapacity = 1, submit = true });
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
 
+        // A message in their conversation, and a text file attached to another.
+        var conversation = $"/api/v1/relationships/{pair.RelationshipId}/conversation";
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"{conversation}/messages", new { body = $"message {marker}" })).StatusCode);
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"{conversation}/attachments")
+        {
+            Content = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($"notes {marker}\n")), "file", "notes.txt" } },
+        };
+        upload.Headers.Add("RequestVerificationToken", await PageClient.AntiforgeryTokenAsync(mentee, $"/relationships/{pair.RelationshipId}/messages"));
+        Assert.Equal(HttpStatusCode.Created, (await mentee.SendAsync(upload)).StatusCode);
+        Assert.Single(FilesHolding(marker));
+
         var before = await WhereIsAsync(marker);
+        Assert.Contains("Messages.Body", before);
         Assert.Contains("AspNetUsers.DisplayName", before);
         Assert.Contains("CheckIns.Topics", before);
         Assert.Contains("Concerns.Description", before);
@@ -87,11 +105,13 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
 
         var output = new StringWriter();
         var code = await TandemCli.RunAsync(["privacy", "erase", "--email", pair.Mentee.Email,
-            $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}", "--Logging:LogLevel:Default=Warning"], output, output);
+            $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}", $"--DataDirectory={fixture.Tandem.DataDirectory}",
+            "--Logging:LogLevel:Default=Warning"], output, output);
 
         Assert.True(code == 0, output.ToString());
         Assert.Contains($"Erased account {pair.Mentee.Id}", output.ToString());
         Assert.Empty(await WhereIsAsync(marker));
+        Assert.Empty(FilesHolding(marker));
         Assert.Empty(await WhereIsAsync(pair.Mentee.Email));
         // What the program's figures need is still there: the relationship, its check-in count, the enrolment.
         var checkInsAfter = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId));

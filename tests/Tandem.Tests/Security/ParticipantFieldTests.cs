@@ -141,6 +141,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ExportMyData",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
         "ListCheckIns", "RecordCheckIn", "GetRelationshipHealth",
+        // The reader's own conversations (members only: others get 404, the program's coordinators 403).
+        "ListMyConversations", "ListMessages", "SendMessage", "SendMessageWithAttachment", "MarkConversationRead", "GetMessageAttachment",
         "ListMeetings", "ProposeMeeting", "SuggestMeetingTimes", "GetMeeting", "RespondToMeeting", "MoveMeeting", "CancelMeeting",
         "GetCalendarFeed", "CreateCalendarFeed", "RevokeCalendarFeed",
         "ReportConcern", "ListMyConcerns",
@@ -152,7 +154,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
     private static readonly HashSet<string> StaffOperations =
     [
-        "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
+        "ReviewConversation", "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
         "ListOrganisationMembers", "AddOrganisationMember", "RemoveOrganisationMember", "ListOrganisationInvitations",
         "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "ChangeEnrolmentRole", "RemoveEnrolment", "InviteParticipant", "ListInvitations",
         "PreviewRoster", "ImportRoster", "NominateCandidate", "ListNominations", "ScheduleInformationSession",
@@ -255,6 +257,13 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // Programs the reader manages: a participant manages none, so the list is empty for them.
         ["ProgramAttention"] = "programId name organisationName status nextStep nextStepLink attention",
         ["AttentionItem"] = "key count text link",
+        // Conversations: the members' own messages, names and how far each member has read; nothing about who reviewed it
+        // (that is in the minor's access log).
+        ["MessagePage"] = "relationshipId items hasOlder hasNewer latestNumber members canSend whyNotSend",
+        ["MessageView"] = "id relationshipId number senderUserId senderName body sentAt attachment",
+        ["AttachmentView"] = "name contentType size url",
+        ["ReadStateView"] = "userId displayName lastReadNumber",
+        ["ConversationSummary"] = "relationshipId programId programName with latestNumber latestAt latestSenderName latestPreview unread",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];

@@ -80,8 +80,10 @@ public static class AccountsSetup
 
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        // The API and the metrics endpoint answer with status codes (their readers are programs); pages redirect to the sign-in form.
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(Infrastructure.Telemetry.TelemetrySetup.MetricsPath))
+        // The API, the metrics endpoint and the live connections (/hubs) answer with status codes (their readers are
+        // programs); pages redirect to the sign-in form.
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(Infrastructure.Telemetry.TelemetrySetup.MetricsPath)
+            || context.Request.Path.StartsWithSegments("/hubs"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

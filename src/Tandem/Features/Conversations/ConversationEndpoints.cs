@@ -31,6 +31,7 @@ public static class ConversationEndpoints
             .AddScoped<ListMessages>()
             .AddScoped<MarkConversationRead>()
             .AddScoped<ListMyConversations>()
+            .AddScoped<Relationships.IUnreadMessages>(s => s.GetRequiredService<ListMyConversations>())
             .AddScoped<ReviewConversation>()
             .AddScoped<GetMessageAttachment>();
     }

@@ -10,7 +10,7 @@ namespace Tandem.Features.Conversations;
 /// My conversations, the one with the newest message first (then the newest relationship): who each is with, the latest
 /// message's first line, and how many messages from others I have not read.
 /// </summary>
-public sealed class ListMyConversations(TandemDb db)
+public sealed class ListMyConversations(TandemDb db) : IUnreadMessages
 {
     public const int PreviewLength = 120;
 
