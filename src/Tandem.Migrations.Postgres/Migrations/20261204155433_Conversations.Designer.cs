@@ -12,7 +12,7 @@ using Tandem.Data;
 namespace Tandem.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(TandemDb))]
-    [Migration("20261204144411_Conversations")]
+    [Migration("20261204155433_Conversations")]
     partial class Conversations
     {
         /// <inheritdoc />
@@ -1755,6 +1755,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<int>("ParticipantCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ReopensAs")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -2203,6 +2206,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("CheckInsLogged")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -2221,11 +2227,17 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTime?>("LastContactAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("MatchExplanation")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
                     b.Property<int?>("MatchScore")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MeetingsHeld")
                         .HasColumnType("integer");
 
                     b.Property<DateTime?>("PoorFitFlaggedAt")
@@ -2236,6 +2248,9 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime>("QuietSince")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -2260,7 +2275,8 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.HasIndex("PreviousRelationshipId");
 
-                    b.HasIndex("ProgramId", "Status");
+                    b.HasIndex("ProgramId", "Status", "QuietSince", "StartsOn", "MeetingsHeld", "PoorFitFlaggedAt")
+                        .HasDatabaseName("IX_Relationships_Health");
 
                     b.ToTable("Relationships", (string)null);
                 });

@@ -11,7 +11,7 @@ using Tandem.Data;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDb))]
-    [Migration("20261204144352_Conversations")]
+    [Migration("20261204155422_Conversations")]
     partial class Conversations
     {
         /// <inheritdoc />
@@ -1744,6 +1744,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ParticipantCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReopensAs")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -2192,6 +2195,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CheckInsLogged")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -2210,11 +2216,17 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastContactAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MatchExplanation")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("MatchScore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MeetingsHeld")
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("PoorFitFlaggedAt")
@@ -2224,6 +2236,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("QuietSince")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
@@ -2249,7 +2264,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("PreviousRelationshipId");
 
-                    b.HasIndex("ProgramId", "Status");
+                    b.HasIndex("ProgramId", "Status", "QuietSince", "StartsOn", "MeetingsHeld", "PoorFitFlaggedAt")
+                        .HasDatabaseName("IX_Relationships_Health");
 
                     b.ToTable("Relationships", (string)null);
                 });
