@@ -19,6 +19,7 @@ need=()
 /usr/bin/python3 -c "import scipy" 2>/dev/null || need+=(python3-scipy)   # reference figures for the outcome statistics
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)   # text in charts and the PDF program report
 [ -x /usr/sbin/nginx ] || need+=(nginx)   # in front of two app nodes (TwoNodeTests starts its own, on a free loopback port)
+[ -x /usr/bin/redis-server ] || need+=(redis-server)   # the live conversations' backplane between two nodes (ConversationBackplaneTests starts its own)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   # No service starts on install (Debian's nginx would take port 80): policy-rc.d says no, for the install only.

@@ -11,7 +11,6 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Conversations;
 using Tandem.Features.Privacy;
-using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
@@ -224,10 +223,10 @@ public sealed class ConversationTests(PairFixture fixture) : IClassFixture<PairF
         Assert.Equal(HttpStatusCode.NotFound, (await pair.Coordinator.GetAsync(message.Attachment.Url)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.SignInAsync(pair.OtherMentee)).GetAsync(message.Attachment.Url)).StatusCode);
 
-        // The bytes are a file in the data directory's store, not in the row.
+        // The bytes are in the file store's own table, not in the message's row (so every node serves them).
         var key = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Message>().Where(m => m.Id == message.Id).Select(m => m.AttachmentKey).SingleAsync());
-        var path = await fixture.WithScopeAsync(s => Task.FromResult(Path.Combine(s.GetRequiredService<DataDirectory>().Path, "files", key!)));
-        Assert.Equal(Png, await File.ReadAllBytesAsync(path));
+        var storedBytes = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Infrastructure.Files.StoredFile>().Where(f => f.Key == key).Select(f => f.Content).SingleAsync());
+        Assert.Equal(Png, storedBytes);
 
         // A page pretending to be a picture, and a file over 5 MB, are refused with the reason; nothing is stored.
         var html = await UploadAsync("<html><script>alert(1)</script></html>"u8.ToArray().Prepend((byte)0).ToArray(), "cat.png", "image/png");
@@ -238,6 +237,7 @@ public sealed class ConversationTests(PairFixture fixture) : IClassFixture<PairF
         var tooBig = await UploadAsync(big, "huge.png", "image/png");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
         Assert.Equal(1L, (await mentor.GetFromJsonAsync<MessagePage>(Messages(pair.RelationshipId), Json.Options))!.LatestNumber);
+        Assert.Equal(1, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Infrastructure.Files.StoredFile>().CountAsync(f => f.Key == key)));
     }
 
     [Fact]

@@ -50,11 +50,15 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         return found;
     });
 
-    /// <summary>The stored files (attachments, the e-mail pickup folder) that contain the marker.</summary>
-    private List<string> FilesHolding(string marker) =>
-        !Directory.Exists(fixture.Tandem.DataDirectory) ? [] :
-        Directory.EnumerateFiles(fixture.Tandem.DataDirectory, "*", SearchOption.AllDirectories)
-            .Where(f => File.ReadAllText(f).Contains(marker, StringComparison.Ordinal)).ToList();
+    /// <summary>The stored files (uploaded attachments, and any file in the data directory) that contain the marker.</summary>
+    private async Task<List<string>> FilesHoldingAsync(string marker)
+    {
+        var stored = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Infrastructure.Files.StoredFile>().AsNoTracking()
+            .Select(f => new { f.Key, f.Content }).ToListAsync());
+        var onDisk = !Directory.Exists(fixture.Tandem.DataDirectory) ? [] : Directory.EnumerateFiles(fixture.Tandem.DataDirectory, "*", SearchOption.AllDirectories)
+            .Select(f => new { Key = f, Content = File.ReadAllBytes(f) }).ToList();
+        return stored.Concat(onDisk).Where(f => System.Text.Encoding.UTF8.GetString(f.Content).Contains(marker, StringComparison.Ordinal)).Select(f => f.Key).ToList();
+    }
 
     [Fact]
     public async Task AfterErasureTheMarkerIsInNoTableAndTheCountsStillAddUp()
@@ -93,7 +97,7 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         };
         upload.Headers.Add("RequestVerificationToken", await PageClient.AntiforgeryTokenAsync(mentee, $"/relationships/{pair.RelationshipId}/messages"));
         Assert.Equal(HttpStatusCode.Created, (await mentee.SendAsync(upload)).StatusCode);
-        Assert.Single(FilesHolding(marker));
+        Assert.Single(await FilesHoldingAsync(marker));
 
         var before = await WhereIsAsync(marker);
         Assert.Contains("Messages.Body", before);
@@ -111,7 +115,7 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         Assert.True(code == 0, output.ToString());
         Assert.Contains($"Erased account {pair.Mentee.Id}", output.ToString());
         Assert.Empty(await WhereIsAsync(marker));
-        Assert.Empty(FilesHolding(marker));
+        Assert.Empty(await FilesHoldingAsync(marker));
         Assert.Empty(await WhereIsAsync(pair.Mentee.Email));
         // What the program's figures need is still there: the relationship, its check-in count, the enrolment.
         var checkInsAfter = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId));

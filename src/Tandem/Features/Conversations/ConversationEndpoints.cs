@@ -24,7 +24,7 @@ public static class ConversationEndpoints
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("tandem"));
         }
         return services
-            .AddSingleton<FileStore>()
+            .AddScoped<FileStore>()
             .AddScoped<ConversationAccess>()
             .AddScoped<ConversationBroadcast>()
             .AddScoped<SendMessage>()

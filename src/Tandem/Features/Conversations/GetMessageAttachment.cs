@@ -21,7 +21,7 @@ public sealed class GetMessageAttachment(TandemDb db, ConversationAccess access,
         {
             return new NotFound("No attachment with this id is visible to you.");
         }
-        var content = files.Open(message.AttachmentKey!);
+        var content = await files.OpenAsync(message.AttachmentKey!, ct);
         return content is null
             ? new NotFound("This attachment's file is no longer stored.")
             : new AttachmentFile(message.AttachmentName!, message.AttachmentContentType!, content);

@@ -11,7 +11,7 @@ namespace Tandem.Features.Conversations;
 /// gets the next number in the conversation, the sender's read state moves to it, and the followers are told. Sent again
 /// with the same client id, it is stored once and the stored message is returned.
 /// </summary>
-public sealed class SendMessage(TandemDb db, ConversationAccess access, FileStore files, ConversationBroadcast broadcast, TimeProvider clock, ILogger<SendMessage> logger)
+public sealed class SendMessage(TandemDb db, ConversationAccess access, FileStore files, ConversationBroadcast broadcast, TimeProvider clock)
 {
     private const int Attempts = 20;
 
@@ -43,7 +43,7 @@ public sealed class SendMessage(TandemDb db, ConversationAccess access, FileStor
             return Invalid.Field("body", "Write a message or attach a file.");
         }
 
-        MessageAttachment? attachment = null;
+        Upload? upload = null;
         if (file is not null)
         {
             var checkedType = await AttachmentPolicy.CheckAsync(file, ct);
@@ -52,40 +52,37 @@ public sealed class SendMessage(TandemDb db, ConversationAccess access, FileStor
                 return refused;
             }
             await using var content = file.Open();
-            var key = await files.SaveAsync("messages", content, ct);
-            attachment = new MessageAttachment(AttachmentPolicy.SafeName(file.FileName), checkedType.Value!, file.Length, key);
+            using var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, ct);
+            upload = new Upload(AttachmentPolicy.SafeName(file.FileName), checkedType.Value!, buffer.ToArray());
         }
 
-        try
+        var message = await StoreAsync(actor, conversation, text, clientMessageId, upload, ct);
+        if (message is null)
         {
-            var message = await StoreAsync(actor, conversation, text, clientMessageId, attachment, ct);
-            if (message is null)
-            {
-                // The same client id arrived twice at once and the other request stored it.
-                DeleteQuietly(attachment);
-                return (await Existing(actor.UserId, clientMessageId!.Value, ct))!;
-            }
-            var view = await access.Views(db.Set<Message>().AsNoTracking().Where(m => m.Id == message.Id)).SingleAsync(ct);
-            await broadcast.MessageAsync(view);
-            await broadcast.ReadAsync(new ReadEvent(relationshipId, actor.UserId, view.Number));
-            return view;
+            // The same client id arrived twice at once and the other request stored it.
+            return (await Existing(actor.UserId, clientMessageId!.Value, ct))!;
         }
-        catch
-        {
-            DeleteQuietly(attachment);
-            throw;
-        }
+        var view = await access.Views(db.Set<Message>().AsNoTracking().Where(m => m.Id == message.Id)).SingleAsync(ct);
+        await broadcast.MessageAsync(view);
+        await broadcast.ReadAsync(new ReadEvent(relationshipId, actor.UserId, view.Number));
+        return view;
     }
+
+    private sealed record Upload(string Name, string ContentType, byte[] Content);
 
     private Task<MessageView?> Existing(Guid senderId, Guid clientId, CancellationToken ct) =>
         access.Views(db.Set<Message>().AsNoTracking().Where(m => m.SenderUserId == senderId && m.ClientMessageId == clientId)).SingleOrDefaultAsync(ct)!;
 
     /// <summary>Inserts the message with the next free number (retrying when another node took it); null when its client id was stored meanwhile.</summary>
-    private async Task<Message?> StoreAsync(Actor actor, ConversationContext conversation, string text, Guid? clientMessageId, MessageAttachment? attachment, CancellationToken ct)
+    private async Task<Message?> StoreAsync(Actor actor, ConversationContext conversation, string text, Guid? clientMessageId, Upload? upload, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow().UtcDateTime;
+            // The file and the message in one transaction: neither is stored without the other.
+            var attachment = upload is null ? null
+                : new MessageAttachment(upload.Name, upload.ContentType, upload.Content.LongLength, files.Add("messages", upload.Content, now).Key);
             var next = (await db.Set<Message>().Where(m => m.RelationshipId == conversation.RelationshipId).MaxAsync(m => (long?)m.Number, ct) ?? 0) + 1;
             var message = new Message(conversation.RelationshipId, next, actor.UserId, text, now, clientMessageId, attachment);
             db.Add(message);
@@ -113,22 +110,6 @@ public sealed class SendMessage(TandemDb db, ConversationAccess access, FileStor
                 // Another message took this number (or the read state was created meanwhile): take the next one.
                 await Task.Delay(Random.Shared.Next(1, 5 * attempt), ct);
             }
-        }
-    }
-
-    private void DeleteQuietly(MessageAttachment? attachment)
-    {
-        if (attachment is null)
-        {
-            return;
-        }
-        try
-        {
-            files.Delete(attachment.Key);
-        }
-        catch (IOException e)
-        {
-            logger.LogWarning(e, "Could not delete the unused attachment {Key}", attachment.Key);
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed record Erasure(Guid UserId, IReadOnlyDictionary<string, int> Rows)
 /// Their name is also taken out of other people's notices and e-mails. The audit log keeps the account id, which no longer
 /// leads to a person (ADR 42). The same map as <see cref="ExportMyData"/>, in reverse.
 /// </summary>
-public sealed class ErasePerson(TandemDb db, Infrastructure.Files.FileStore files, ILogger<ErasePerson> logger)
+public sealed class ErasePerson(TandemDb db)
 {
     public const string ErasedName = "Erased person";
     public const string ErasedText = "(erased)";
@@ -42,8 +42,6 @@ public sealed class ErasePerson(TandemDb db, Infrastructure.Files.FileStore file
         var erasedEmail = $"erased-{userId:N}@erased.invalid";
         var normalized = user.NormalizedEmail ?? "";
         var name = user.DisplayName;
-        // Their attachments' files go once the rows no longer point at them.
-        var attachmentKeys = await db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId && m.AttachmentKey != null).Select(m => m.AttachmentKey!).ToListAsync(ct);
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
@@ -57,6 +55,9 @@ public sealed class ErasePerson(TandemDb db, Infrastructure.Files.FileStore file
             rows["checkIns"] = await db.Set<CheckIn>().Where(c => c.AuthorUserId == userId).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Topics, ErasedText).SetProperty(c => c.Progress, (string?)null).SetProperty(c => c.Challenges, (string?)null)
                 .SetProperty(c => c.NextSteps, (string?)null), ct);
+            // Their attachments' bytes go with the rows' pointers to them.
+            var attachmentKeys = db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId && m.AttachmentKey != null).Select(m => m.AttachmentKey!);
+            rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);
             rows["messages"] = await db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Body, ErasedText).SetProperty(m => m.AttachmentName, (string?)null).SetProperty(m => m.AttachmentContentType, (string?)null)
                 .SetProperty(m => m.AttachmentSize, (long?)null).SetProperty(m => m.AttachmentKey, (string?)null), ct);
@@ -100,19 +101,6 @@ public sealed class ErasePerson(TandemDb db, Infrastructure.Files.FileStore file
                 .SetProperty(u => u.IsDisabled, true), ct);
             await transaction.CommitAsync(ct);
         });
-        foreach (var key in attachmentKeys)
-        {
-            try
-            {
-                files.Delete(key);
-            }
-            catch (IOException e)
-            {
-                // The row no longer leads to it; an operator can remove what is left (the log names it).
-                logger.LogError(e, "Could not delete the erased person's attachment {Key}", key);
-            }
-        }
-        rows["attachmentFiles"] = attachmentKeys.Count;
         return new Erasure(userId, rows);
     }
 

@@ -89,7 +89,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         foreach (var m in messages)
         {
             string? content = null;
-            if (m.AttachmentKey is not null && files.Open(m.AttachmentKey) is { } stream)
+            if (m.AttachmentKey is not null && await files.OpenAsync(m.AttachmentKey, ct) is { } stream)
             {
                 await using (stream)
                 {

@@ -1,55 +1,59 @@
-using Tandem.Infrastructure.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tandem.Data;
 
 namespace Tandem.Infrastructure.Files;
 
 /// <summary>
-/// Files people upload, kept in the data directory's <c>files/</c> folder under keys the app makes (a folder per kind and
-/// a random name), never under a name a user chose, so no upload can reach a path outside the store. Backups copy the
-/// data directory with the database (docs/operations.md).
+/// Files people upload (message attachments), kept in the database in a table of their own, apart from the rows that
+/// point at them, under keys the app makes (never a name a user chose). In the database rather than on one node's disk,
+/// every node behind the proxy serves every file, a database backup (pg_dump, or `tandem backup` on SQLite) holds them
+/// all, and a file and its row are written in one transaction (decision record 47). Uploads are small (at most 5 MB each).
 /// </summary>
-public sealed class FileStore(DataDirectory data)
+public sealed class FileStore(TandemDb db)
 {
-    private string Root => Path.Combine(data.Path, "files");
-
-    /// <summary>Writes the stream to a new key in <paramref name="area"/> and returns the key.</summary>
-    public async Task<string> SaveAsync(string area, Stream content, CancellationToken ct)
+    /// <summary>A new file in <paramref name="area"/>, added to the context: it is stored by the same SaveChanges as the row that points at it, or not at all.</summary>
+    public StoredFile Add(string area, byte[] content, DateTime at)
     {
-        var key = $"{area}/{Guid.NewGuid():N}";
-        var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // Written under a temporary name and moved into place, so a reader never sees half a file.
-        var temporary = path + ".partial";
-        await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-        {
-            await content.CopyToAsync(file, ct);
-        }
-        File.Move(temporary, path);
-        return key;
+        var file = new StoredFile($"{area}/{Guid.NewGuid():N}", content, at);
+        db.Add(file);
+        return file;
     }
 
     /// <summary>The stored file for reading, or null when it is gone.</summary>
-    public Stream? Open(string key)
+    public async Task<Stream?> OpenAsync(string key, CancellationToken ct)
     {
-        var path = PathOf(key);
-        return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
+        var content = await db.Set<StoredFile>().AsNoTracking().Where(f => f.Key == key).Select(f => f.Content).SingleOrDefaultAsync(ct);
+        return content is null ? null : new MemoryStream(content, writable: false);
+    }
+}
+
+/// <summary>One uploaded file's bytes.</summary>
+public sealed class StoredFile
+{
+    private StoredFile() { }
+
+    public StoredFile(string key, byte[] content, DateTime createdAt)
+    {
+        Key = key;
+        Content = content;
+        Length = content.LongLength;
+        CreatedAt = createdAt;
     }
 
-    public void Delete(string key)
-    {
-        var path = PathOf(key);
-        if (File.Exists(path))
-        {
-            File.Delete(path);
-        }
-    }
+    public string Key { get; private set; } = "";
+    public byte[] Content { get; private set; } = [];
+    public long Length { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+}
 
-    private string PathOf(string key)
+internal sealed class StoredFileConfiguration : IEntityTypeConfiguration<StoredFile>
+{
+    public void Configure(EntityTypeBuilder<StoredFile> file)
     {
-        var path = Path.GetFullPath(Path.Combine(Root, key));
-        if (!path.StartsWith(Path.GetFullPath(Root) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new ArgumentException("A file key names a file inside the store.", nameof(key));
-        }
-        return path;
+        file.ToTable("StoredFiles");
+        file.HasKey(f => f.Key);
+        file.Property(f => f.Key).HasMaxLength(100);
+        file.Property(f => f.Content).IsRequired();
     }
 }
