@@ -57,6 +57,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ("/my/relationships", "Your matches"),
                 ($"/relationships/{relationshipId}/meetings", "Meetings"),
                 ($"/relationships/{relationshipId}/check-ins", "Check-ins"),
+                ($"/relationships/{relationshipId}/messages", "Messages with"),
                 ($"/programs/{server.Demo.ProgramId}/find-a-mentor", "Find a mentor"),
                 ($"/programs/{server.Demo.ProgramId}/rank", "Rank your candidates"),
                 ("/my/applications", "Your applications"),
@@ -141,6 +142,61 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
     }
 
     [Fact]
+    public async Task AMentorWritesByKeyboardOnAPhoneAndTheMenteeSeesItArriveWithoutReloading()
+    {
+        var relationshipId = await StartDemoPairAsync();
+        var mentee = await server.NewPageAsync();
+        var mentor = await server.NewPageAsync();
+        try
+        {
+            var path = $"/relationships/{relationshipId}/messages";
+            await mentee.SetViewportSizeAsync(390, 844);
+            await mentor.SetViewportSizeAsync(390, 844);
+            await server.SignInAsync(mentee, "Mentee");
+            await server.SignInAsync(mentor, "Mentor");
+            await mentee.GotoAsync(path);
+            // The page follows the conversation once its live connection is up.
+            await Expect(mentee.Locator("[data-following=true]")).ToHaveCountAsync(1);
+            await Expect(mentee.GetByRole(AriaRole.Status).Filter(new() { HasText = "Live" })).ToBeVisibleAsync();
+
+            // The mentor writes with the keyboard alone: the message box, then Tab past the file to Send.
+            await mentor.GotoAsync(path);
+            await mentor.GetByRole(AriaRole.Textbox, new() { Name = "Message" }).FocusAsync();
+            var text = $"See you at https://example.org/library at four ({Guid.NewGuid():N})";
+            await mentor.Keyboard.TypeAsync(text);
+            await mentor.Keyboard.PressAsync("Tab");
+            Assert.Equal("file", await mentor.EvaluateAsync<string>("document.activeElement.id"));
+            await mentor.Keyboard.PressAsync("Tab");
+            Assert.Equal("Send", await mentor.EvaluateAsync<string>("document.activeElement.textContent.trim()"));
+            var readByMentee = mentee.WaitForResponseAsync(r => r.Url.Contains("/conversation/read") && r.Request.Method == "POST");
+            await mentor.Keyboard.PressAsync("Enter");
+            await Expect(mentor.Locator("li.message.mine").Last).ToContainTextAsync(text);
+
+            // It arrives on the mentee's open page, with the address as a safe link, and the page still passes.
+            var arrived = mentee.Locator("li.message.theirs").Filter(new() { HasText = text });
+            await Expect(arrived).ToHaveCountAsync(1);
+            await Expect(arrived.GetByRole(AriaRole.Link, new() { Name = "https://example.org/library" })).ToHaveAttributeAsync("rel", "noopener noreferrer nofollow ugc");
+            await Axe.AssertNoViolationsAsync(mentee);
+            await Layout.AssertFitsAPhoneAsync(mentee);
+            // The mentee's page read it, so the mentor sees "Seen by" after a reload.
+            Assert.True((await readByMentee).Ok);
+            await mentor.ReloadAsync();
+            await Expect(mentor.Locator("[data-seen]")).ToContainTextAsync("Seen by");
+            server.AssertNoContentSecurityViolations();
+        }
+        catch
+        {
+            await server.ReportFailureAsync(mentee, "conversation-live", output);
+            throw;
+        }
+        finally
+        {
+            await mentee.Context.CloseAsync();
+            await mentor.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task AMenteeRanksTheirCandidatesOnAPhoneWithTheKeyboardAlone()
     {
         var names = await GiveDemoMenteeCandidatesAsync();
@@ -216,7 +272,24 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
         return mentors.Select(m => m.DisplayName).ToList();
     }
 
+    /// <summary>The demo mentor and mentee as a pair (started by whichever test of the class asks first).</summary>
     private async Task<Guid> StartDemoPairAsync()
+    {
+        await PairLock.WaitAsync();
+        try
+        {
+            return pairId ??= await StartDemoPairOnceAsync();
+        }
+        finally
+        {
+            PairLock.Release();
+        }
+    }
+
+    private static readonly SemaphoreSlim PairLock = new(1, 1);
+    private static Guid? pairId;
+
+    private async Task<Guid> StartDemoPairOnceAsync()
     {
         await using var scope = server.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
