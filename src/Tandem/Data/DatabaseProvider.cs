@@ -37,6 +37,11 @@ public static class DatabaseSetup
         }
 
         services.AddDbContext<TandemDb>(db => Configure(db, options.Provider, connectionString));
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            var heldOpen = connectionString;
+            services.AddHostedService(_ => new SqliteHeldOpen(heldOpen));
+        }
         return services;
     }
 
@@ -113,7 +118,7 @@ public static class DatabaseSetup
         {
             return;
         }
-        var now = DateTimeOffset.UtcNow;
+        var now = (services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
         if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(2)))
         {
             keys.CreateNewKey(activationDate: now, expirationDate: now.AddDays(90));

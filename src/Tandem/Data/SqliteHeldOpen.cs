@@ -1,0 +1,31 @@
+using Microsoft.Data.Sqlite;
+
+namespace Tandem.Data;
+
+/// <summary>
+/// While the web app runs on SQLite it keeps one connection to its database open, outside the pool. `tandem restore`
+/// refuses a database another connection has open (ADR 43); the pool alone closes idle connections after a while, so
+/// an app that had been quiet for a minute looked stopped and could have its database replaced under it. Commands never
+/// start the host, so they do not hold one.
+/// </summary>
+internal sealed class SqliteHeldOpen(string connectionString) : IHostedService, IAsyncDisposable
+{
+    private SqliteConnection? connection;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+            connection = null;
+        }
+    }
+}
