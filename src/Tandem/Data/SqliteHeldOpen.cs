@@ -15,7 +15,16 @@ internal sealed class SqliteHeldOpen(string connectionString) : IHostedService, 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (SqliteException)
+        {
+            // An unreachable database does not stop the app from starting: /health/ready reports it, as before.
+            await connection.DisposeAsync();
+            connection = null;
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
