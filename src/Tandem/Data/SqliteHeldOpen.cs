@@ -18,6 +18,11 @@ internal sealed class SqliteHeldOpen(string connectionString) : IHostedService, 
         try
         {
             await connection.OpenAsync(cancellationToken);
+            // Opening alone touches nothing: a first read maps the write-ahead log, and from then on the connection
+            // holds the shared lock that keeps another process from leaving WAL mode (restore's "in use" check).
+            await using var read = connection.CreateCommand();
+            read.CommandText = "PRAGMA schema_version;";
+            await read.ExecuteScalarAsync(cancellationToken);
         }
         catch (SqliteException)
         {
