@@ -51,6 +51,7 @@ public static class TandemApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DataDirectory.From(builder.Configuration, builder.Environment));
         services.AddTandemData(builder.Configuration, builder.Environment);
+        services.AddScoped<Infrastructure.Files.FileStore>();
         services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
         // Every problem says what happened in a sentence, also those the framework writes (a 404 from routing, 405).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Tests.Meetings;
 

@@ -5,6 +5,7 @@ using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Infrastructure;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Tests.Meetings;
 

@@ -3,6 +3,9 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Conversations;
 
+/// <summary>An attachment as checked: the name to keep, the type read from its bytes, and the bytes.</summary>
+public sealed record CheckedAttachment(string Name, string ContentType, byte[] Content);
+
 /// <summary>
 /// What a message may carry: one picture (PNG, JPEG), PDF or plain-text file of at most 5 MB. The type is read from the
 /// file's first bytes, not taken from the name or the browser's word for it, and the file is served back with that type
@@ -13,8 +16,8 @@ public static class AttachmentPolicy
     public const long MaxBytes = 5 * 1024 * 1024;
     public const string Allowed = "a PNG or JPEG picture, a PDF, or a plain-text file";
 
-    /// <summary>The checked content type, or the failure to show.</summary>
-    public static async Task<Outcome<string>> CheckAsync(IncomingFile file, CancellationToken ct)
+    /// <summary>The file read once, with its checked name and type, or the failure to show.</summary>
+    public static async Task<Outcome<CheckedAttachment>> ReadAsync(IncomingFile file, CancellationToken ct)
     {
         if (file.Length > MaxBytes)
         {
@@ -24,15 +27,16 @@ public static class AttachmentPolicy
         {
             return Invalid.Field("file", "The attachment is empty.");
         }
-        var head = new byte[Math.Min(file.Length, 8192)];
+        var content = new byte[file.Length];
         await using (var stream = file.Open())
         {
-            await stream.ReadExactlyAsync(head, ct);
+            await stream.ReadExactlyAsync(content, ct);
         }
-        var type = Sniff(head, file.Length <= head.Length);
+        var head = content.AsSpan(0, (int)Math.Min(content.Length, 8192));
+        var type = Sniff(head, content.Length <= head.Length);
         return type is null
             ? Invalid.Field("file", $"“{SafeName(file.FileName)}” is not {Allowed}.")
-            : type;
+            : new CheckedAttachment(SafeName(file.FileName), type, content);
     }
 
     private static string? Sniff(ReadOnlySpan<byte> head, bool whole)

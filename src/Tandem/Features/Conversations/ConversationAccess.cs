@@ -47,11 +47,6 @@ public sealed class ConversationAccess(TandemDb db, RelationshipAccess relations
     public async Task<string> ZoneOfAsync(Guid userId, CancellationToken ct = default) =>
         await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(ct) ?? "UTC";
 
-    /// <summary>A stored UTC time on the reader's clock (UTC when the zone is unknown).</summary>
-    public static DateTime ToLocal(DateTime utc, string zone) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc),
-            TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) ? found : TimeZoneInfo.Utc);
-
     /// <summary>Whether the user is a member of the relationship (the live connection's check before it follows a conversation).</summary>
     public Task<bool> IsMemberAsync(Guid userId, Guid relationshipId, CancellationToken ct) =>
         db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == relationshipId && m.UserId == userId, ct);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
 using Tandem.Infrastructure.Auth;
-using Tandem.Infrastructure.Files;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
@@ -24,7 +24,6 @@ public static class ConversationEndpoints
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("tandem"));
         }
         return services
-            .AddScoped<FileStore>()
             .AddScoped<ConversationAccess>()
             .AddScoped<ConversationBroadcast>()
             .AddScoped<SendMessage>()
@@ -73,25 +72,21 @@ public static class ConversationEndpoints
 
     private static async Task<Results<Created<MessageView>, ProblemHttpResult>> SendWithAttachment(Guid relationshipId, HttpRequest http, ClaimsPrincipal user, SendMessage useCase, CancellationToken ct)
     {
-        if (http.ContentLength > AttachmentPolicy.MaxBytes + 64 * 1024)
+        var tooLarge = new TooLarge($"An attachment can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.");
+        if (http.ContentLength > AttachmentPolicy.MaxBytes + UploadForms.Slack)
         {
-            return new TooLarge($"An attachment can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.").ToProblem();
+            return tooLarge.ToProblem();
         }
         if (!http.HasFormContentType)
         {
             return Invalid.Field("file", "Send the attachment as multipart/form-data with a field named file.").ToProblem();
         }
-        IFormCollection form;
-        try
+        var read = await UploadForms.ReadAsync(http, AttachmentPolicy.MaxBytes, tooLarge, ct);
+        if (read.Failure is { } unreadable)
         {
-            form = await http.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = AttachmentPolicy.MaxBytes + 64 * 1024 }, ct);
+            return unreadable.ToProblem();
         }
-        catch (InvalidDataException e)
-        {
-            return (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? new TooLarge($"An attachment can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.")
-                : (Failure)Invalid.Field("file", "The upload is not a readable multipart form.")).ToProblem();
-        }
+        var form = read.Value!.Fields;
         var file = form.Files.GetFile("file");
         if (file is null)
         {

@@ -43,18 +43,15 @@ public sealed class SendMessage(TandemDb db, ConversationAccess access, FileStor
             return Invalid.Field("body", "Write a message or attach a file.");
         }
 
-        Upload? upload = null;
+        CheckedAttachment? upload = null;
         if (file is not null)
         {
-            var checkedType = await AttachmentPolicy.CheckAsync(file, ct);
-            if (checkedType.Failure is { } refused)
+            var read = await AttachmentPolicy.ReadAsync(file, ct);
+            if (read.Failure is { } refused)
             {
                 return refused;
             }
-            await using var content = file.Open();
-            using var buffer = new MemoryStream();
-            await content.CopyToAsync(buffer, ct);
-            upload = new Upload(AttachmentPolicy.SafeName(file.FileName), checkedType.Value!, buffer.ToArray());
+            upload = read.Value;
         }
 
         var message = await StoreAsync(actor, conversation, text, clientMessageId, upload, ct);
@@ -69,13 +66,12 @@ public sealed class SendMessage(TandemDb db, ConversationAccess access, FileStor
         return view;
     }
 
-    private sealed record Upload(string Name, string ContentType, byte[] Content);
 
     private Task<MessageView?> Existing(Guid senderId, Guid clientId, CancellationToken ct) =>
         access.Views(db.Set<Message>().AsNoTracking().Where(m => m.SenderUserId == senderId && m.ClientMessageId == clientId)).SingleOrDefaultAsync(ct)!;
 
     /// <summary>Inserts the message with the next free number (retrying when another node took it); null when its client id was stored meanwhile.</summary>
-    private async Task<Message?> StoreAsync(Actor actor, ConversationContext conversation, string text, Guid? clientMessageId, Upload? upload, CancellationToken ct)
+    private async Task<Message?> StoreAsync(Actor actor, ConversationContext conversation, string text, Guid? clientMessageId, CheckedAttachment? upload, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {

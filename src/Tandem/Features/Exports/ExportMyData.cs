@@ -85,25 +85,16 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         var messages = await db.Set<Conversations.Message>().AsNoTracking().Where(m => m.SenderUserId == userId).OrderBy(m => m.RelationshipId).ThenBy(m => m.Number)
             .Select(m => new { m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt, m.AttachmentName, m.AttachmentContentType, m.AttachmentSize, m.AttachmentKey })
             .ToListAsync(ct);
-        var sent = new List<object>();
-        foreach (var m in messages)
+        var attachments = await files.ReadAllAsync(messages.Where(m => m.AttachmentKey != null).Select(m => m.AttachmentKey!).ToList(), ct);
+        var sent = messages.Select(m => new
         {
-            string? content = null;
-            if (m.AttachmentKey is not null && await files.OpenAsync(m.AttachmentKey, ct) is { } stream)
+            m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt,
+            Attachment = m.AttachmentKey is null ? null : new
             {
-                await using (stream)
-                {
-                    using var buffer = new MemoryStream();
-                    await stream.CopyToAsync(buffer, ct);
-                    content = Convert.ToBase64String(buffer.ToArray());
-                }
-            }
-            sent.Add(new
-            {
-                m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt,
-                Attachment = m.AttachmentKey is null ? null : new { Name = m.AttachmentName, ContentType = m.AttachmentContentType, Size = m.AttachmentSize, ContentBase64 = content },
-            });
-        }
+                Name = m.AttachmentName, ContentType = m.AttachmentContentType, Size = m.AttachmentSize,
+                ContentBase64 = attachments.TryGetValue(m.AttachmentKey, out var bytes) ? Convert.ToBase64String(bytes) : null,
+            },
+        });
         document["messagesSent"] = Node(sent);
         document["fitCheckAnswers"] = Node(await db.Set<FitCheckAnswer>().AsNoTracking().Where(f => f.UserId == userId)
             .Select(f => new { f.RelationshipId, f.Answer, f.Note }).ToListAsync(ct));

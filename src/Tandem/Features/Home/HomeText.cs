@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tandem.Features.Meetings;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Home;
 

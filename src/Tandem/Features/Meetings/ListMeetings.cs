@@ -4,6 +4,7 @@ using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Meetings;
 

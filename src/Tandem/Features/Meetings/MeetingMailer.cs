@@ -6,6 +6,7 @@ using Tandem.Data;
 using Tandem.Features.Notifications;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Email;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Meetings;
 

@@ -1,6 +1,7 @@
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Meetings;
 
@@ -41,27 +42,5 @@ public static class MeetingRecurrence
         var nth = (day.Day - 1) / 7 + 1;
         var code = day.DayOfWeek.ToString()[..2].ToUpperInvariant();
         return nth >= 5 ? $"-1{code}" : $"{nth}{code}";
-    }
-}
-
-/// <summary>IANA zones by id; an unknown or empty id is UTC.</summary>
-public static class Zones
-{
-    public static TimeZoneInfo Find(string? timeZoneId) =>
-        !string.IsNullOrWhiteSpace(timeZoneId) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone) ? zone : TimeZoneInfo.Utc;
-
-    public static DateTime ToLocal(DateTime utc, string? timeZoneId) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Find(timeZoneId));
-
-    /// <summary>A wall-clock time in a zone to UTC; a time skipped by a DST jump moves forward by the gap.</summary>
-    public static DateTime ToUtc(DateTime local, string? timeZoneId)
-    {
-        var zone = Find(timeZoneId);
-        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(unspecified))
-        {
-            unspecified = unspecified.AddMinutes(30);
-        }
-        return TimeZoneInfo.ConvertTimeToUtc(unspecified, zone);
     }
 }

@@ -5,6 +5,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Meetings;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Outcomes;
@@ -93,27 +94,19 @@ public static class OutcomeEndpoints
     private static async Task<Outcome<byte[]>> ReadFileAsync(HttpRequest http, long limit, string tooLargeMessage, CancellationToken ct)
     {
         var tooLarge = new OutcomeFileTooLarge(tooLargeMessage);
-        // A multipart form carries a little more than the file: its boundaries and part headers.
-        var formSlack = 64 * 1024;
-        if (http.ContentLength > limit + formSlack)
+        if (http.ContentLength > limit + UploadForms.Slack)
         {
             return tooLarge;
         }
         Stream body;
         if (http.HasFormContentType)
         {
-            IFormCollection form;
-            try
+            var read = await UploadForms.ReadAsync(http, limit, tooLarge, ct);
+            if (read.Failure is { } unreadable)
             {
-                form = await http.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = limit + formSlack }, ct);
+                return unreadable;
             }
-            catch (InvalidDataException e)
-            {
-                // Over the multipart limit (a chunked body has no Content-Length to check first), or a broken form.
-                return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                    ? tooLarge
-                    : Invalid.Field("file", "The upload is not a readable multipart form.");
-            }
+            var form = read.Value!.Fields;
             var file = form.Files.FirstOrDefault();
             if (file is null)
             {

@@ -6,6 +6,7 @@ using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
 using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
@@ -167,7 +168,7 @@ public static class RecruitmentEndpoints
     internal static async Task<Outcome<RosterFile>> ReadRosterAsync(HttpRequest http, long limit, CancellationToken ct)
     {
         var tooLarge = new TooLarge($"A roster file may be at most {limit / 1024} KB.");
-        if (http.ContentLength > limit + 64 * 1024)
+        if (http.ContentLength > limit + UploadForms.Slack)
         {
             return tooLarge;
         }
@@ -175,18 +176,12 @@ public static class RecruitmentEndpoints
         string? charset;
         if (http.HasFormContentType)
         {
-            IFormCollection form;
-            try
+            var read = await UploadForms.ReadAsync(http, limit, tooLarge, ct);
+            if (read.Failure is { } unreadable)
             {
-                form = await http.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = limit + 64 * 1024 }, ct);
+                return unreadable;
             }
-            catch (InvalidDataException e)
-            {
-                // Over the multipart limit (a chunked body has no Content-Length to check first), or a broken form.
-                return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                    ? tooLarge
-                    : Invalid.Field("file", "The upload is not a readable multipart form.");
-            }
+            var form = read.Value!.Fields;
             var file = form.Files.FirstOrDefault();
             if (file is null)
             {

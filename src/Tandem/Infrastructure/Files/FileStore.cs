@@ -20,6 +20,10 @@ public sealed class FileStore(TandemDb db)
         return file;
     }
 
+    /// <summary>The bytes of these files, by key, in one query (absent keys are left out).</summary>
+    public Task<Dictionary<string, byte[]>> ReadAllAsync(IReadOnlyCollection<string> keys, CancellationToken ct) =>
+        db.Set<StoredFile>().AsNoTracking().Where(f => keys.Contains(f.Key)).ToDictionaryAsync(f => f.Key, f => f.Content, ct);
+
     /// <summary>The stored file for reading, or null when it is gone.</summary>
     public async Task<Stream?> OpenAsync(string key, CancellationToken ct)
     {
