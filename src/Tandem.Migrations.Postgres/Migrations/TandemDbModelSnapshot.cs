@@ -828,6 +828,70 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.ToTable("ReminderDispatches", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("KeptMonths")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProgramName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("RowsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "At");
+
+                    b.ToTable("RetentionRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionSettings", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ChangedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ClosedProgramMonths")
+                        .HasColumnType("integer");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("RetentionSettings", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Matching.MatchDraft", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2850,6 +2914,24 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithMany()
                         .HasForeignKey("SenderUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionRun", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionSettings", b =>
+                {
+                    b.HasOne("Tandem.Features.Organisations.Organisation", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Exports.RetentionSettings", "OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

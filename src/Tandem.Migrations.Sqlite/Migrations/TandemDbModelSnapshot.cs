@@ -817,6 +817,70 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("ReminderDispatches", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("KeptMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProgramName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RowsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId")
+                        .IsUnique();
+
+                    b.HasIndex("OrganisationId", "At");
+
+                    b.ToTable("RetentionRuns", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionSettings", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ChangedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ClosedProgramMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("OrganisationId");
+
+                    b.ToTable("RetentionSettings", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Matching.MatchDraft", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2839,6 +2903,24 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithMany()
                         .HasForeignKey("SenderUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionRun", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Exports.RetentionSettings", b =>
+                {
+                    b.HasOne("Tandem.Features.Organisations.Organisation", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Exports.RetentionSettings", "OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

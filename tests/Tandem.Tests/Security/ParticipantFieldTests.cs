@@ -165,7 +165,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMatchDraftUnmatched", "GetMatchDraftCertificate", "GetLatestMatchingRun", "GetMatchingRun",
         "ExportMatchingProblem", "ImportMatchingResult",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
-        "GetRankingStatus", "OfferCandidates", "SearchAuditLog",
+        "GetRankingStatus", "OfferCandidates", "SearchAuditLog", "GetRetention", "ChangeRetention", "ListRetentionRuns",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",

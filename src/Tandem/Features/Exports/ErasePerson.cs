@@ -27,8 +27,8 @@ public sealed record Erasure(Guid UserId, IReadOnlyDictionary<string, int> Rows)
 /// </summary>
 public sealed class ErasePerson(TandemDb db)
 {
-    public const string ErasedName = "Erased person";
-    public const string ErasedText = "(erased)";
+    public const string ErasedName = Anonymise.Name;
+    public const string ErasedText = Anonymise.Text;
 
     /// <summary>The erasure, or null when there is no such account.</summary>
     public async Task<Erasure?> RunAsync(Guid userId, CancellationToken ct = default)
@@ -49,28 +49,20 @@ public sealed class ErasePerson(TandemDb db)
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var enrolments = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id);
 
-            rows["applications"] = await db.Set<Application>().Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.AnswersJson, "{}").SetProperty(a => a.Age, (int?)null).SetProperty(a => a.GuardianName, (string?)null)
-                .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null), ct);
-            rows["checkIns"] = await db.Set<CheckIn>().Where(c => c.AuthorUserId == userId).ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.Topics, ErasedText).SetProperty(c => c.Progress, (string?)null).SetProperty(c => c.Challenges, (string?)null)
-                .SetProperty(c => c.NextSteps, (string?)null), ct);
+            rows["applications"] = await db.Set<Application>().Where(a => a.UserId == userId).ExecuteUpdateAsync(Anonymise.Application, ct);
+            rows["checkIns"] = await db.Set<CheckIn>().Where(c => c.AuthorUserId == userId).ExecuteUpdateAsync(Anonymise.CheckIn, ct);
             // Their attachments' bytes go with the rows' pointers to them.
             var attachmentKeys = db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId && m.AttachmentKey != null).Select(m => m.AttachmentKey!);
             rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);
-            rows["messages"] = await db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId).ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Body, ErasedText).SetProperty(m => m.AttachmentName, (string?)null).SetProperty(m => m.AttachmentContentType, (string?)null)
-                .SetProperty(m => m.AttachmentSize, (long?)null).SetProperty(m => m.AttachmentKey, (string?)null), ct);
-            rows["concerns"] = await db.Set<Concern>().Where(c => c.ReporterUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Description, ErasedText), ct);
+            rows["messages"] = await db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId).ExecuteUpdateAsync(Anonymise.Message, ct);
+            rows["concerns"] = await db.Set<Concern>().Where(c => c.ReporterUserId == userId).ExecuteUpdateAsync(Anonymise.Concern, ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.MenteeUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Message, ErasedText), ct)
                 + await db.Set<MentorRequest>().Where(r => r.MentorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecisionNote, (string?)null), ct);
-            rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => f.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Note, (string?)null), ct);
-            rows["meetingAnswers"] = await db.Set<MeetingAnswer>().Where(a => a.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Note, (string?)null), ct);
+            rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => f.UserId == userId).ExecuteUpdateAsync(Anonymise.FitCheckAnswer, ct);
+            rows["meetingAnswers"] = await db.Set<MeetingAnswer>().Where(a => a.UserId == userId).ExecuteUpdateAsync(Anonymise.MeetingAnswer, ct);
             rows["meetings"] = await db.Set<Meeting>().Where(m => m.RespondedByUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(m => m.ResponseNote, (string?)null), ct);
-            rows["surveyResponses"] = await db.Set<SurveyResponse>().Where(r => r.UserId == userId).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.AnswersJson, "{}").SetProperty(r => r.UserId, (Guid?)null), ct);
-            rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.AuthorUserId == userId).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Text, ErasedText).SetProperty(x => x.AuthorUserId, (Guid?)null), ct);
+            rows["surveyResponses"] = await db.Set<SurveyResponse>().Where(r => r.UserId == userId).ExecuteUpdateAsync(Anonymise.SurveyResponse, ct);
+            rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.AuthorUserId == userId).ExecuteUpdateAsync(Anonymise.Suggestion, ct);
             rows["invitations"] = await db.Set<Invitation>().Where(i => i.NormalizedEmail == normalized || i.AcceptedByUserId == userId).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Email, erasedEmail).SetProperty(i => i.NormalizedEmail, erasedEmail.ToUpperInvariant())
                 .SetProperty(i => i.FirstName, "Erased").SetProperty(i => i.LastName, "person"), ct);

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Exports;
@@ -11,7 +13,13 @@ public static class ExportEndpoints
         .AddScoped<ExportProgramData>()
         .AddScoped<ExportSurveyResults>()
         .AddScoped<ExportMyData>()
-        .AddScoped<ErasePerson>();
+        .AddScoped<ErasePerson>()
+        .AddScoped<ApplyRetention>()
+        .AddScoped<GetRetention>()
+        .AddScoped<ChangeRetention>()
+        .AddScoped<ListRetentionRuns>()
+        .AddHostedService<RetentionWorker>()
+        .AddCheckedOptions<RetentionOptions>("Retention").Services;
 
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
@@ -25,8 +33,26 @@ public static class ExportEndpoints
                 + "(a named survey's answers person by person; 409 for an anonymous survey); format: csv (default) or xlsx. The survey's coordinators only.");
         app.MapGet("/api/v1/me/data-export", MyData).WithTags("Exports").RequireAuthorization().WithName("ExportMyData")
             .WithDescription("Everything Tandem holds about the signed-in person, as one JSON file (docs/privacy.md).");
+        var retention = app.MapGroup("/api/v1/organisations/{organisationId:guid}/retention").WithTags("Privacy").RequireAuthorization();
+        retention.MapGet("/", Retention).WithName("GetRetention");
+        retention.MapPut("/", ChangeRetention).WithName("ChangeRetention")
+            .WithDescription("closedProgramMonths (1 to 120, default 24): how long after a program closes its personal data is kept before the retention job "
+                + "anonymises it. The organisation's coordinators and administrators.");
+        retention.MapGet("/runs", RetentionRuns).WithName("ListRetentionRuns")
+            .WithDescription("The closed programs whose personal data the retention job anonymised, newest first, with the rows changed by kind.");
         return app;
     }
+
+    private static async Task<Results<Ok<RetentionView>, ProblemHttpResult>> Retention(Guid organisationId, ClaimsPrincipal user, GetRetention useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), organisationId, ct)).ToOk();
+
+    private static async Task<Results<Ok<RetentionView>, ProblemHttpResult>> ChangeRetention(
+        Guid organisationId, RetentionRequest request, ClaimsPrincipal user, ChangeRetention useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), organisationId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<Paged<RetentionRunView>>, ProblemHttpResult>> RetentionRuns(
+        Guid organisationId, ClaimsPrincipal user, ListRetentionRuns useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
+        (await useCase.RunAsync(Actor.From(user), organisationId, page, pageSize, ct)).ToOk();
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> MyData(ClaimsPrincipal user, ExportMyData useCase, CancellationToken ct)
     {

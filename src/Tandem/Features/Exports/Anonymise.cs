@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore.Query;
+using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Concerns;
+using Tandem.Features.Conversations;
+using Tandem.Features.Meetings;
+using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
+
+namespace Tandem.Features.Exports;
+
+/// <summary>
+/// What anonymising a row means, table by table: the same overwrite for a person's erasure (<see cref="ErasePerson"/>,
+/// filtered by the person) and for a closed program's retention (<see cref="ApplyRetention"/>, filtered by the program).
+/// The row stays, so counts still add up; the words go.
+/// </summary>
+internal static class Anonymise
+{
+    public const string Name = "Erased person";
+    public const string Text = "(erased)";
+
+    public static void Application(UpdateSettersBuilder<Application> s) => s
+        .SetProperty(a => a.AnswersJson, "{}").SetProperty(a => a.Age, (int?)null).SetProperty(a => a.GuardianName, (string?)null)
+        .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null);
+
+    public static void CheckIn(UpdateSettersBuilder<CheckIn> s) => s
+        .SetProperty(c => c.Topics, Text).SetProperty(c => c.Progress, (string?)null).SetProperty(c => c.Challenges, (string?)null)
+        .SetProperty(c => c.NextSteps, (string?)null);
+
+    public static void Message(UpdateSettersBuilder<Message> s) => s
+        .SetProperty(m => m.Body, Text).SetProperty(m => m.AttachmentName, (string?)null).SetProperty(m => m.AttachmentContentType, (string?)null)
+        .SetProperty(m => m.AttachmentSize, (long?)null).SetProperty(m => m.AttachmentKey, (string?)null);
+
+    public static void Concern(UpdateSettersBuilder<Concern> s) => s.SetProperty(c => c.Description, Text);
+
+    public static void FitCheckAnswer(UpdateSettersBuilder<FitCheckAnswer> s) => s.SetProperty(f => f.Note, (string?)null);
+
+    public static void MeetingAnswer(UpdateSettersBuilder<MeetingAnswer> s) => s.SetProperty(a => a.Note, (string?)null);
+
+    public static void SurveyResponse(UpdateSettersBuilder<SurveyResponse> s) => s
+        .SetProperty(r => r.AnswersJson, "{}").SetProperty(r => r.UserId, (Guid?)null);
+
+    public static void Suggestion(UpdateSettersBuilder<Suggestion> s) => s
+        .SetProperty(x => x.Text, Text).SetProperty(x => x.AuthorUserId, (Guid?)null);
+}

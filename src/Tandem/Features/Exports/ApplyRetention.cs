@@ -1,0 +1,142 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Applications;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Concerns;
+using Tandem.Features.Conversations;
+using Tandem.Features.Matching;
+using Tandem.Features.Meetings;
+using Tandem.Features.Outcomes;
+using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
+using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Exports;
+
+/// <summary>What one retention pass did: the programs it anonymised, and the expired rows it deleted.</summary>
+public sealed record RetentionPass(IReadOnlyList<RetentionRun> Programs, int Sessions, int AccountTokens, int Invitations);
+
+/// <summary>
+/// The retention job (issue 16 item 5, ADR 49), run by <see cref="RetentionWorker"/> on every node and by tests directly:
+/// the personal data of every program closed longer ago than its organisation keeps it (two years unless set) is
+/// anonymised with the same overwrites as an erasure (<see cref="Anonymise"/>), one program per transaction, claimed by
+/// inserting its <see cref="RetentionRun"/> first; then ended sessions, used or expired account links and lapsed
+/// invitations older than <see cref="RetentionOptions.KeepEndedFor"/> are deleted. Sent e-mails are purged by the outbox
+/// (ADR 10).
+/// </summary>
+public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> options, TimeProvider clock)
+{
+    public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    public async Task<RetentionPass> RunAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Closed programs not yet anonymised are few (a handful a year per organisation): read them, decide in memory.
+        var closed = await db.Programs.AsNoTracking()
+            .Where(p => p.Status == ProgramStatus.Closed && p.ClosedAt != null && !db.Set<RetentionRun>().Any(r => r.ProgramId == p.Id))
+            .Select(p => new
+            {
+                p.Id, p.OrganisationId, p.Name, ClosedAt = p.ClosedAt!.Value,
+                Months = db.Set<RetentionSettings>().Where(s => s.OrganisationId == p.OrganisationId).Select(s => (int?)s.ClosedProgramMonths).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var done = new List<RetentionRun>();
+        foreach (var program in closed)
+        {
+            var months = program.Months ?? RetentionSettings.DefaultMonths;
+            if (RetentionSettings.ExpiresAt(program.ClosedAt, months) > now)
+            {
+                continue;
+            }
+            var run = new RetentionRun(program.OrganisationId, program.Id, program.Name, program.ClosedAt, months, Node, now);
+            if (await AnonymiseProgramAsync(run, ct))
+            {
+                done.Add(run);
+            }
+        }
+        var before = now - options.Value.KeepEndedFor;
+        var sessions = await db.UserSessions.Where(s => s.RevokedAt != null && s.RevokedAt < before).ExecuteDeleteAsync(ct);
+        var tokens = await db.Set<AccountToken>().Where(t => t.ExpiresAt < before || (t.UsedAt != null && t.UsedAt < before)).ExecuteDeleteAsync(ct);
+        // An invitation nobody accepted is a name, an address and a dead link: gone once it lapsed (expired or revoked) long enough ago.
+        var invitations = await db.Set<Invitation>().Where(i => i.AcceptedAt == null && (i.ExpiresAt < before || (i.RevokedAt != null && i.RevokedAt < before)))
+            .ExecuteDeleteAsync(ct);
+        return new RetentionPass(done, sessions, tokens, invitations);
+    }
+
+    /// <returns>True when this call did the work; false when another node had already claimed the program.</returns>
+    private async Task<bool> AnonymiseProgramAsync(RetentionRun run, CancellationToken ct)
+    {
+        var programId = run.ProgramId;
+        var rows = new Dictionary<string, int>();
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            rows.Clear();
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The claim first: a second node's insert waits for this transaction and then fails on the unique program id.
+            db.Add(run);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return false;
+            }
+            var relationships = db.Set<Relationship>().Where(r => r.ProgramId == programId).Select(r => r.Id);
+            var applications = db.Set<Application>().Where(a => a.ProgramId == programId).Select(a => a.Id);
+            var concerns = db.Set<Concern>().Where(c => c.ProgramId == programId).Select(c => c.Id);
+            var meetings = db.Set<Meeting>().Where(m => m.ProgramId == programId).Select(m => m.Id);
+            var drafts = db.Set<MatchDraft>().Where(d => d.ProgramId == programId).Select(d => d.Id);
+            var surveys = db.Set<Survey>().Where(s => s.ProgramId == programId).Select(s => s.Id);
+
+            rows["applications"] = await db.Set<Application>().Where(a => a.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Application, ct);
+            rows["applicationDecisions"] = await db.Set<ApplicationDecision>().Where(d => applications.Contains(d.ApplicationId))
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Message, (string?)null), ct);
+            rows["checkIns"] = await db.Set<CheckIn>().Where(c => relationships.Contains(c.RelationshipId)).ExecuteUpdateAsync(Anonymise.CheckIn, ct);
+            var attachmentKeys = db.Set<Message>().Where(m => relationships.Contains(m.RelationshipId) && m.AttachmentKey != null).Select(m => m.AttachmentKey!);
+            rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);
+            rows["messages"] = await db.Set<Message>().Where(m => relationships.Contains(m.RelationshipId)).ExecuteUpdateAsync(Anonymise.Message, ct);
+            rows["concerns"] = await db.Set<Concern>().Where(c => c.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Concern, ct);
+            // Staff notes too: erasure leaves them as the staff's records (ADR 42); when the program's data expires they go.
+            rows["concernSteps"] = await db.Set<ConcernStep>().Where(s => concerns.Contains(s.ConcernId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.Note, (string?)null), ct);
+            rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Message, Anonymise.Text).SetProperty(r => r.DecisionNote, (string?)null).SetProperty(r => r.MatchExplanation, (string?)null), ct);
+            rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => relationships.Contains(f.RelationshipId)).ExecuteUpdateAsync(Anonymise.FitCheckAnswer, ct);
+            rows["meetings"] = await db.Set<Meeting>().Where(m => m.ProgramId == programId).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.ResponseNote, (string?)null).SetProperty(m => m.Title, (string?)null).SetProperty(m => m.Place, (string?)null)
+                .SetProperty(m => m.VideoLink, (string?)null), ct);
+            rows["meetingAnswers"] = await db.Set<MeetingAnswer>().Where(a => meetings.Contains(a.MeetingId)).ExecuteUpdateAsync(Anonymise.MeetingAnswer, ct);
+            rows["surveyResponses"] = await db.Set<SurveyResponse>().Where(r => surveys.Contains(r.SurveyId)).ExecuteUpdateAsync(Anonymise.SurveyResponse, ct);
+            rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.ProgramId == programId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Text, Anonymise.Text).SetProperty(x => x.AuthorUserId, (Guid?)null).SetProperty(x => x.Answer, (string?)null), ct);
+            rows["invitations"] = await db.Set<Invitation>().Where(i => i.ProgramId == programId).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Email, ErasedEmail).SetProperty(i => i.NormalizedEmail, ErasedEmail.ToUpperInvariant())
+                .SetProperty(i => i.FirstName, "Erased").SetProperty(i => i.LastName, "person").SetProperty(i => i.Group, (string?)null), ct);
+            rows["nominations"] = await db.Set<Nomination>().Where(n => n.ProgramId == programId).ExecuteUpdateAsync(s => s
+                .SetProperty(n => n.NomineeEmail, ErasedEmail).SetProperty(n => n.Statement, Anonymise.Text), ct);
+            rows["unmatchedEntries"] = await db.Set<UnmatchedEntry>().Where(u => drafts.Contains(u.DraftId)).ExecuteUpdateAsync(s => s.SetProperty(u => u.Name, Anonymise.Name), ct);
+            rows["matchProposals"] = await db.Set<MatchProposal>().Where(p => drafts.Contains(p.DraftId)).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.ExplanationJson, "[]").SetProperty(p => p.ChoiceNote, (string?)null), ct);
+            rows["rankingOffers"] = await db.Set<RankingOffer>().Where(o => o.ProgramId == programId).ExecuteDeleteAsync(ct);
+            rows["relationships"] = await db.Set<Relationship>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.EndReason, (string?)null).SetProperty(r => r.MatchExplanation, (string?)null), ct);
+            // Outcome rows keep their figures for the program's results, not whose they were.
+            rows["outcomeObservations"] = await db.Set<OutcomeObservationRow>().Where(o => o.ProgramId == programId)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Person, o => "person " + o.Position.ToString()), ct);
+            run.Record(rows);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return true;
+        });
+    }
+
+    private const string ErasedEmail = "erased@erased.invalid";
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Features.Exports;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Privacy;
+
+/// <summary>
+/// Issue 16 item 5 (retention, ADR 49): a closed program's personal data is anonymised once it has been closed longer than
+/// its organisation keeps it, by one node of two, and the organisation can read what was done; ended sessions and dead
+/// account links are pruned; the setting is checked and only the organisation's coordinators change it.
+/// </summary>
+public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private static Task<RetentionPass> PassAsync(PairFixture app) =>
+        app.WithScopeAsync(s => s.GetRequiredService<ApplyRetention>().RunAsync());
+
+    [Fact]
+    public async Task AClosedProgramsWordsAreAnonymisedOnceItsRetentionHasPassedByOneNodeAndLogged()
+    {
+        var app = await fixture.WithOwnClockAsync();
+        try
+        {
+            await AClosedProgramsWordsAreAnonymisedOnceItsRetentionHasPassedByOneNodeAndLoggedAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task AClosedProgramsWordsAreAnonymisedOnceItsRetentionHasPassedByOneNodeAndLoggedAsync(PairFixture app)
+    {
+        var marker = $"RTN{Guid.NewGuid():N}"[..12];
+        var pair = await app.PairAsync();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var mentee = await app.SignInAsync(pair.Mentee);
+        var meetingId = await pair.MeetingAsync(now.AddHours(-2));
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins", new
+        {
+            meetingId, happened = true, topics = $"topics {marker}", progress = $"progress {marker}", challenges = $"challenges {marker}", nextSteps = $"next {marker}", rating = 4,
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/concerns", new
+        {
+            category = "Conflict", subjectUserId = pair.Mentor.Id, relationshipId = pair.RelationshipId, description = $"concern {marker}",
+        })).StatusCode);
+        Assert.True((await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/suggestions", new { text = $"suggestion {marker}", anonymous = false })).IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/conversation/messages", new { body = $"message {marker}" })).StatusCode);
+
+        // The school keeps closed programs' data for a year; the program closes now.
+        var coordinator = await app.SignInAsync(pair.School.Coordinator);
+        var retention = $"/api/v1/organisations/{pair.School.Organisation.Id}/retention";
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(retention, new { closedProgramMonths = 12 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).StatusCode);
+        var before = await MarkerScan.WhereIsAsync(app, marker);
+        Assert.Contains("CheckIns.Topics", before);
+        Assert.Contains("Messages.Body", before);
+
+        // Eleven months on, nothing is touched.
+        app.Clock.Advance(TimeSpan.FromDays(335));
+        Assert.DoesNotContain((await PassAsync(app)).Programs, p => p.ProgramId == pair.ProgramId);
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>()
+            .CountAsync(c => c.RelationshipId == pair.RelationshipId && c.Topics.Contains(marker))));
+
+        // A year and a day on, two nodes run the pass at once: exactly one anonymises the program.
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        var passes = await Task.WhenAll(PassAsync(app), PassAsync(app));
+        Assert.Single(passes.SelectMany(p => p.Programs), p => p.ProgramId == pair.ProgramId);
+        Assert.Empty(await MarkerScan.WhereIsAsync(app, marker));
+        // The counts stay: the check-in is still there, the pair still listed.
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId)));
+
+        // What was done is on record for the organisation, on the API and the page (signed in afresh: a year has passed).
+        coordinator = await app.SignInAsync(pair.School.Coordinator);
+        using var runs = JsonDocument.Parse(await coordinator.GetStringAsync($"{retention}/runs"));
+        var run = Assert.Single(runs.RootElement.GetProperty("items").EnumerateArray());
+        Assert.Equal(pair.ProgramId, run.GetProperty("programId").GetGuid());
+        Assert.Equal(12, run.GetProperty("keptMonths").GetInt32());
+        Assert.Equal(1, run.GetProperty("rows").GetProperty("checkIns").GetInt32());
+        Assert.Equal(1, run.GetProperty("rows").GetProperty("messages").GetInt32());
+        var page = await (await app.SignInPagesAsync(pair.School.Coordinator)).Http.GetStringAsync($"/organisations/{pair.School.Organisation.Id}/retention");
+        Assert.Contains("Reading Buddies", page);
+        Assert.Contains("checkIns: 1", page);
+        // A later pass does not do it again.
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.DoesNotContain((await PassAsync(app)).Programs, p => p.ProgramId == pair.ProgramId);
+    }
+
+    [Fact]
+    public async Task EndedSessionsAndDeadAccountLinksArePrunedAfterThirtyDays()
+    {
+        var app = await fixture.WithOwnClockAsync();
+        try
+        {
+            await EndedSessionsAndDeadAccountLinksArePrunedAfterThirtyDaysAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task EndedSessionsAndDeadAccountLinksArePrunedAfterThirtyDaysAsync(PairFixture app)
+    {
+        var user = await app.Tandem.CreateUserAsync("Sam Session");
+        var start = app.Clock.GetUtcNow().UtcDateTime;
+        var (ended, open, deadLink) = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var ended = new UserSession(user.Id, start, "old browser");
+            ended.Revoke(start);
+            var open = new UserSession(user.Id, start, "phone");
+            var (_, deadLink) = AccountToken.Issue(user.Id, AccountTokenPurpose.PasswordReset, start, TimeSpan.FromHours(1));
+            db.AddRange(ended, open, deadLink);
+            await db.SaveChangesAsync();
+            return (ended.Id, open.Id, deadLink.Id);
+        });
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        var liveLink = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var (_, live) = AccountToken.Issue(user.Id, AccountTokenPurpose.PasswordReset, app.Clock.GetUtcNow().UtcDateTime, TimeSpan.FromHours(1));
+            db.Add(live);
+            await db.SaveChangesAsync();
+            return live.Id;
+        });
+
+        var pass = await PassAsync(app);
+
+        Assert.True(pass.Sessions >= 1 && pass.AccountTokens >= 1);
+        var left = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            return (await db.UserSessions.Where(x => x.UserId == user.Id).Select(x => x.Id).ToListAsync(),
+                await db.Set<AccountToken>().Where(x => x.UserId == user.Id).Select(x => x.Id).ToListAsync());
+        });
+        Assert.Equal([open], left.Item1);
+        Assert.Equal([liveLink], left.Item2);
+        Assert.DoesNotContain(ended, left.Item1);
+        Assert.DoesNotContain(deadLink, left.Item2);
+    }
+
+    [Fact]
+    public async Task OnlyTheOrganisationsCoordinatorsSetRetentionAndBadValuesAreRefusedInWords()
+    {
+        var pair = await fixture.PairAsync();
+        var retention = $"/api/v1/organisations/{pair.School.Organisation.Id}/retention";
+        var view = await pair.Coordinator.GetFromJsonAsync<JsonElement>(retention);
+        Assert.Equal(24, view.GetProperty("closedProgramMonths").GetInt32());
+        Assert.True(view.GetProperty("isDefault").GetBoolean());
+
+        foreach (var bad in new object[] { new { closedProgramMonths = 0 }, new { closedProgramMonths = 121 }, new { closedProgramMonths = (int?)null } })
+        {
+            var refused = await pair.Coordinator.PutAsJsonAsync(retention, bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("from 1 to 120", await refused.Content.ReadAsStringAsync());
+        }
+        var notANumber = await pair.Coordinator.PutAsync(retention, new StringContent("{\"closedProgramMonths\":\"two years\"}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notANumber.StatusCode);
+        Assert.Equal("application/problem+json", notANumber.Content.Headers.ContentType?.MediaType);
+
+        var member = await fixture.SignInAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.PutAsJsonAsync(retention, new { closedProgramMonths = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync($"{retention}/runs")).StatusCode);
+        var outsider = await fixture.SignInAsync(pair.School.Outsider);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync(retention)).StatusCode);
+
+        // The page: a value out of range is a message on the form, not an error page; a good one is saved.
+        var page = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var path = $"/organisations/{pair.School.Organisation.Id}/retention";
+        var refusedForm = await page.SubmitAsync(path, "retention", [new("Input.ClosedProgramMonths", "0")]);
+        Assert.Equal(HttpStatusCode.BadRequest, refusedForm.StatusCode);
+        Assert.Contains("from 1 to 120", await refusedForm.Content.ReadAsStringAsync());
+        var saved = await page.SubmitAsync(path, "retention", [new("Input.ClosedProgramMonths", "36")]);
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("kept for 36 months", await saved.Content.ReadAsStringAsync());
+        Assert.Equal(36, (await pair.Coordinator.GetFromJsonAsync<JsonElement>(retention)).GetProperty("closedProgramMonths").GetInt32());
+    }
+}
