@@ -44,7 +44,7 @@ done
 
 stop_postgres() {
   runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$pgdir"
+  rm -rf "$pgdir" "${published:-}"
 }
 trap stop_postgres EXIT
 
@@ -85,10 +85,15 @@ finish() { # waits for the runs started since the last finish
 
 pg="Host=127.0.0.1;Port=$port;Username=postgres;Include Error Detail=true"
 suite_started=$SECONDS
+# The published app (PublishedAppTests on the SQLite run, TwoNodeTests on the PostgreSQL run) is published once, from
+# this build, while the matching tests leave a core free; both runs start it from there.
+published=$(mktemp -d /tmp/tandem-published.XXXXXX)
+( dotnet publish src/Tandem/Tandem.csproj -c Debug --no-build -o "$published" -nologo -v:q -nodeReuse:false \
+    >"$results/publish.log" 2>&1 || log "publish failed: see TestResults/publish.log (the published-app tests will say so)" ) &
 start matching tests/Tandem.Matching.Tests
 finish
-start app-sqlite tests/Tandem.Tests TANDEM_TEST_PROVIDER=sqlite
-start app-postgres tests/Tandem.Tests TANDEM_TEST_PROVIDER=postgres "TANDEM_TEST_POSTGRES=$pg"
+start app-sqlite tests/Tandem.Tests TANDEM_TEST_PROVIDER=sqlite "TANDEM_TEST_PUBLISHED=$published"
+start app-postgres tests/Tandem.Tests TANDEM_TEST_PROVIDER=postgres "TANDEM_TEST_POSTGRES=$pg" "TANDEM_TEST_PUBLISHED=$published"
 finish
 start browser-sqlite tests/Tandem.Browser.Tests TANDEM_TEST_PROVIDER=sqlite
 start browser-postgres tests/Tandem.Browser.Tests TANDEM_TEST_PROVIDER=postgres "TANDEM_TEST_POSTGRES=$pg"

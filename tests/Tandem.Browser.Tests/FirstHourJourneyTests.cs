@@ -130,7 +130,8 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
         await AsAsync("student", async page =>
         {
             await page.SetViewportSizeAsync(390, 844);
-            await TandemServer.SignInAsync(page, StudentEmail, Password);
+            // The student's first sign-in is on the page, on the phone, as they would do it.
+            await TandemServer.SignInOnThePageAsync(page, StudentEmail, Password);
             await page.GotoAsync("/my/applications");
             var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = ProgramName });
             await Expect(row).ToContainTextAsync("Approved");

@@ -111,7 +111,16 @@ public sealed class SqliteRunFactAttribute : FactAttribute
 public sealed class PublishedApp : IDisposable
 {
     private static readonly SemaphoreSlim PublishLock = new(1, 1);
-    private static readonly string SharedFolder = Path.Combine(Path.GetTempPath(), $"tandem-published-{Guid.NewGuid():N}") + Path.DirectorySeparatorChar;
+
+    /// <summary>
+    /// A publish of this build made by test.sh (TANDEM_TEST_PUBLISHED), shared by both database runs and removed by
+    /// test.sh; otherwise one made here on first use. test.sh publishes while the matching tests run, where a core is free.
+    /// </summary>
+    private static readonly string? GivenFolder = Environment.GetEnvironmentVariable("TANDEM_TEST_PUBLISHED") is { Length: > 0 } given
+        ? Path.GetFullPath(given).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar
+        : null;
+
+    private static readonly string SharedFolder = GivenFolder ?? Path.Combine(Path.GetTempPath(), $"tandem-published-{Guid.NewGuid():N}") + Path.DirectorySeparatorChar;
     private static bool published;
     private static int users;
     private bool disposed;
@@ -139,7 +148,7 @@ public sealed class PublishedApp : IDisposable
                 return;
             }
             disposed = true;
-            if (--users == 0 && published)
+            if (--users == 0 && published && GivenFolder is null)
             {
                 published = false;
                 if (Directory.Exists(SharedFolder))
@@ -161,6 +170,12 @@ public sealed class PublishedApp : IDisposable
         {
             if (published)
             {
+                return;
+            }
+            if (GivenFolder is not null)
+            {
+                Assert.True(File.Exists(Path.Combine(GivenFolder, "tandem.dll")), $"TANDEM_TEST_PUBLISHED names {GivenFolder}, which holds no tandem.dll");
+                published = true;
                 return;
             }
 #if DEBUG
