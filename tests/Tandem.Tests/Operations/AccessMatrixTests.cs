@@ -184,6 +184,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /api/v1/me/data-export"] = Access.SignedIn,
         ["GET /api/v1/organisations/{organisationId:guid}/audit"] = Access.SignedIn,
         ["GET /api/v1/organisations/{organisationId:guid}/retention/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/diversity"] = Access.SignedIn,
         ["PUT /api/v1/organisations/{organisationId:guid}/retention/"] = Access.SignedIn,
         ["GET /api/v1/organisations/{organisationId:guid}/retention/runs"] = Access.SignedIn,
         ["GET /organisations/{OrganisationId:guid}/retention"] = Access.SignedIn,

@@ -165,7 +165,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMatchDraftUnmatched", "GetMatchDraftCertificate", "GetLatestMatchingRun", "GetMatchingRun",
         "ExportMatchingProblem", "ImportMatchingResult",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
-        "GetRankingStatus", "OfferCandidates", "SearchAuditLog", "GetRetention", "ChangeRetention", "ListRetentionRuns",
+        "GetRankingStatus", "OfferCandidates", "SearchAuditLog", "GetDiversityReport", "GetRetention", "ChangeRetention", "ListRetentionRuns",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
@@ -197,10 +197,11 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["InformationSessionView"] = "id programId title startsAt timeZoneId startsAtLocal durationMinutes place onlineLink capacity signedUp placesLeft isSignedUp",
         ["InvitationAcceptance"] = "invitationId programId programName role applyPath purpose organisationId organisationName organisationRole nextPath",
         // The form an applicant fills in: which questions are private (only coordinators read the answers) is shown to them on purpose.
-        ["Question"] = "id type prompt help options required private criterion",
+        // A sensitive question's explanation is shown to the applicant (ADR 49).
+        ["Question"] = "id type prompt help options required private criterion sensitive explanation",
         // The applicant's own application; the decision message is written to them. Reviewers' ratings and notes are not here.
         ["MyApplicationSummary"] = "id programId programName role status updatedAt submittedAt decidedAt decisionMessage",
-        ["MyApplicationView"] = "id programId programName role status formVersion questions answers acceptsCodeOfConduct age guardianName guardianEmail createdAt updatedAt submittedAt decidedAt decisionMessage",
+        ["MyApplicationView"] = "id programId programName role status formVersion questions answers acceptsCodeOfConduct age guardianName guardianEmail createdAt updatedAt submittedAt decidedAt decisionMessage sensitiveConsents",
         // No end or re-match reason, no poor-fit flag, no score, no enrolment ids, no who-changed-the-status.
         ["MyRelationshipView"] = "id programId programName kind status startsOn endedAt members matchExplanation fitCheckOpensOn fitCheckOpen myFitAnswer",
         ["PartnerView"] = "userId displayName role",

@@ -40,6 +40,15 @@ public sealed class Application
 
     /// <summary>Answers keyed by question id, as JSON (System.Text.Json), validated against the question types.</summary>
     public string AnswersJson { get; private set; } = "{}";
+
+    /// <summary>
+    /// Answers to sensitive questions the applicant did not consent to use (ADR 49): kept for them alone, so nothing that
+    /// reads <see cref="AnswersJson"/> (matching, screening, reports) can use them.
+    /// </summary>
+    public string WithheldAnswersJson { get; private set; } = "{}";
+
+    /// <summary>The sensitive questions whose answers the applicant consented to use for matching and reports, with when: {"id": time}.</summary>
+    public string SensitiveConsentsJson { get; private set; } = "{}";
     public DateTime? CodeOfConductAcceptedAt { get; private set; }
     public int? Age { get; private set; }
     public string? GuardianName { get; private set; }
@@ -81,6 +90,16 @@ public sealed class Application
         UpdatedAt = at;
         Revision++;
     }
+
+    /// <summary>Sets the withheld answers and the consents given (each keeps the time it was first given).</summary>
+    public void SetSensitive(string withheldJson, IReadOnlyDictionary<string, DateTime> consents)
+    {
+        WithheldAnswersJson = withheldJson;
+        SensitiveConsentsJson = System.Text.Json.JsonSerializer.Serialize(consents);
+    }
+
+    public IReadOnlyDictionary<string, DateTime> SensitiveConsents() =>
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, DateTime>>(SensitiveConsentsJson) ?? [];
 
     public void Submit(DateTime at)
     {

@@ -27,6 +27,8 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         application.Property(a => a.Role).HasConversion<string>().HasMaxLength(20);
         application.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
         application.Property(a => a.AnswersJson).IsRequired();
+        application.Property(a => a.WithheldAnswersJson).IsRequired().HasDefaultValue("{}");
+        application.Property(a => a.SensitiveConsentsJson).IsRequired().HasDefaultValue("{}");
         application.Property(a => a.Revision).IsConcurrencyToken();
         application.Property(a => a.GuardianName).HasMaxLength(120);
         application.Property(a => a.GuardianEmail).HasMaxLength(256);

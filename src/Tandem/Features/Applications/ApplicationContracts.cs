@@ -76,7 +76,8 @@ public sealed record MyApplicationView(
     Guid Id, Guid ProgramId, string ProgramName, ProgramRole Role, ApplicationStatus Status,
     int? FormVersion, IReadOnlyList<Question> Questions, IReadOnlyDictionary<string, JsonElement> Answers,
     bool AcceptsCodeOfConduct, int? Age, string? GuardianName, string? GuardianEmail,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DecidedAt, string? DecisionMessage);
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? SubmittedAt, DateTime? DecidedAt, string? DecisionMessage,
+    IReadOnlyList<string> SensitiveConsents);
 
 public sealed record QuestionnaireView(
     Guid Id, Guid ProgramId, ProgramRole Role, int Version, IReadOnlyList<Question> Questions,

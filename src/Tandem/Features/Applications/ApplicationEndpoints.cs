@@ -28,7 +28,8 @@ public static class ApplicationEndpoints
         .AddScoped<ListReviewCriteria>()
         .AddScoped<AddReviewCriterion>()
         .AddScoped<RateApplication>()
-        .AddScoped<DecideApplications>();
+        .AddScoped<DecideApplications>()
+        .AddScoped<GetDiversityReport>();
 
     public static IEndpointRouteBuilder MapApplications(this IEndpointRouteBuilder app)
     {
@@ -47,6 +48,9 @@ public static class ApplicationEndpoints
         screening.MapPost("/decisions", DecideMany).WithName("DecideApplications");
         screening.MapGet("/criteria", Criteria).WithName("ListReviewCriteria");
         screening.MapPost("/criteria", AddCriterion).WithName("AddReviewCriterion");
+        app.MapGet("/api/v1/programs/{programId:guid}/diversity", Diversity).WithTags("Applications").RequireAuthorization().WithName("GetDiversityReport")
+            .WithDescription("The program's sensitive questions answer by answer over submitted applications, counting only answers given with consent; "
+                + "a group of fewer than 5 shows \"fewer than 5\" and no count. The program's coordinators only.");
 
         var mine = app.MapGroup("/api/v1/me/applications").WithTags("Applications").RequireAuthorization();
         mine.MapGet("/", MyApplications).WithName("ListMyApplications");
@@ -134,4 +138,7 @@ public static class ApplicationEndpoints
         }
         return (await useCase.RunAsync(actor, existing.Value!.ProgramId, ScreeningAccess.Slug(existing.Value.Role), request, ct)).ToOk();
     }
+
+    private static async Task<Results<Ok<DiversityReportView>, ProblemHttpResult>> Diversity(Guid programId, ClaimsPrincipal user, GetDiversityReport useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
 }

@@ -29,7 +29,9 @@ public sealed class GetMyApplication(TandemDb db)
 
     /// <summary>The applicant's view of an application, from rows already loaded (saving builds it without reading again).</summary>
     internal static MyApplicationView View(Application a, string programName, int? formVersion, IReadOnlyList<Question> questions) =>
-        new(a.Id, a.ProgramId, programName, a.Role, a.Status, formVersion, questions, AnswerSheet.Parse(a.AnswersJson),
+        new(a.Id, a.ProgramId, programName, a.Role, a.Status, formVersion, questions,
+            // The applicant sees every answer they gave, the ones withheld from use too.
+            AnswerSheet.Parse(a.AnswersJson).Concat(AnswerSheet.Parse(a.WithheldAnswersJson)).DistinctBy(x => x.Key).ToDictionary(),
             a.CodeOfConductAcceptedAt is not null, a.Age, a.GuardianName, a.GuardianEmail,
-            a.CreatedAt, a.UpdatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage);
+            a.CreatedAt, a.UpdatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.SensitiveConsents().Keys.Order().ToList());
 }

@@ -9,7 +9,11 @@ public enum QuestionType { SingleChoice, MultipleChoice, Scale, ShortText, LongT
 /// <summary>How a question feeds the matching engine's features (stored now, read by matching later).</summary>
 public enum CriterionKind { SharedValues, AvailabilityOverlap, SameValue, DifferentValue, NumericGap }
 
-/// <summary>One question of a questionnaire version. Its <see cref="Id"/> stays the same across versions so answers carry over.</summary>
+/// <summary>
+/// One question of a questionnaire version. Its <see cref="Id"/> stays the same across versions so answers carry over.
+/// A <see cref="Sensitive"/> question (background, gender, ethnicity, disability) is never required, shows the applicant its
+/// <see cref="Explanation"/>, and its answer is used for matching and reports only when the applicant consents (ADR 49).
+/// </summary>
 public sealed record Question(
     string Id,
     QuestionType Type,
@@ -18,7 +22,9 @@ public sealed record Question(
     IReadOnlyList<string> Options,
     bool Required,
     bool Private,
-    CriterionKind? Criterion);
+    CriterionKind? Criterion,
+    bool Sensitive = false,
+    string? Explanation = null);
 
 /// <summary>
 /// One version of the application form of one role in one program. A version that somebody has answered is

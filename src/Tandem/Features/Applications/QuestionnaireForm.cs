@@ -25,6 +25,8 @@ public sealed class QuestionnaireForm
                 Required = q.Required,
                 Private = q.Private,
                 Criterion = q.Criterion,
+                Sensitive = q.Sensitive,
+                Explanation = q.Explanation,
             }).ToList(),
         };
         if (form.Rows.Count == 0)
@@ -46,6 +48,8 @@ public sealed class QuestionnaireForm
             Required = r.Required,
             Private = r.Private,
             Criterion = r.Criterion,
+            Sensitive = r.Sensitive,
+            Explanation = r.Explanation,
         }).ToList(),
     };
 }
@@ -60,4 +64,6 @@ public sealed class QuestionRow
     public bool Required { get; set; }
     public bool Private { get; set; }
     public CriterionKind? Criterion { get; set; }
+    public bool Sensitive { get; set; }
+    public string? Explanation { get; set; }
 }

@@ -28,6 +28,13 @@ public sealed class SaveApplicationRequest
     [EmailAddress, StringLength(256)]
     public string? GuardianEmail { get; set; }
 
+    /// <summary>
+    /// The ids of the sensitive questions whose answers the applicant lets the program use for matching and diversity
+    /// reports; an answer without consent is kept for the applicant only (ADR 49).
+    /// </summary>
+    [MaxLength(100)]
+    public List<string>? SensitiveConsents { get; set; }
+
     /// <summary>False saves a draft (incomplete is fine); true submits (every required answer, code of conduct accepted).</summary>
     public bool Submit { get; set; }
 }
@@ -118,7 +125,23 @@ public sealed class SaveApplication(TandemDb db, TimeProvider clock)
             application = new Application(programId, actor.UserId, programRole, form?.Id, now);
             db.Add(application);
         }
+        // Sensitive answers are used only with consent: the others are set aside where only the applicant reads them.
+        var previous = application.SensitiveConsents();
+        var consents = new Dictionary<string, DateTime>();
+        var withheld = new Dictionary<string, JsonElement>();
+        foreach (var question in questions.Where(q => q.Sensitive))
+        {
+            if (request.SensitiveConsents?.Contains(question.Id) == true)
+            {
+                consents[question.Id] = previous.TryGetValue(question.Id, out var given) ? given : now;
+            }
+            else if (answers.Remove(question.Id, out var answer))
+            {
+                withheld[question.Id] = answer;
+            }
+        }
         application.SaveDraft(form?.Id, AnswerSheet.Serialize(answers), request.AcceptsCodeOfConduct, age, guardianName, guardianEmail, now);
+        application.SetSensitive(AnswerSheet.Serialize(withheld), consents);
         if (request.Submit && application.Status == ApplicationStatus.Draft)
         {
             application.Submit(now);

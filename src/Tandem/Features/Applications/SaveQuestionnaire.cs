@@ -28,6 +28,13 @@ public sealed class QuestionInput
     public bool Required { get; set; }
     public bool Private { get; set; }
     public CriterionKind? Criterion { get; set; }
+
+    /// <summary>Background, gender, ethnicity, disability: optional, explained, used only with the applicant's consent (ADR 49).</summary>
+    public bool Sensitive { get; set; }
+
+    /// <summary>Why the question is asked and how the answer is used, shown to the applicant; required for a sensitive question.</summary>
+    [StringLength(1000)]
+    public string? Explanation { get; set; }
 }
 
 public sealed class SaveQuestionnaireRequest
@@ -97,6 +104,14 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
             {
                 problem ??= "A question needs a prompt of up to 500 characters.";
             }
+            if (input.Sensitive && input.Required)
+            {
+                problem ??= "A sensitive question cannot be required: answering it is the applicant's choice.";
+            }
+            if (input.Sensitive && (string.IsNullOrWhiteSpace(input.Explanation) || input.Explanation.Trim().Length > 1000))
+            {
+                problem ??= "A sensitive question needs an explanation (up to 1000 characters) of why it is asked and how the answer is used.";
+            }
             if (problem is not null)
             {
                 errors[key] = [problem];
@@ -104,7 +119,8 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
             }
             var id = ids.Assign(input.Id);
             questions.Add(new Question(id, type, input.Prompt.Trim(), string.IsNullOrWhiteSpace(input.Help) ? null : input.Help.Trim(),
-                options, input.Required, input.Private, input.Criterion));
+                options, input.Required, input.Private, input.Criterion, input.Sensitive,
+                input.Sensitive ? input.Explanation!.Trim() : null));
         }
         return errors.Count > 0 ? new Invalid(errors) : questions;
     }

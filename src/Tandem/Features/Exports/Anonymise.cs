@@ -21,7 +21,8 @@ internal static class Anonymise
 
     public static void Application(UpdateSettersBuilder<Application> s) => s
         .SetProperty(a => a.AnswersJson, "{}").SetProperty(a => a.Age, (int?)null).SetProperty(a => a.GuardianName, (string?)null)
-        .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null);
+        .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null)
+        .SetProperty(a => a.WithheldAnswersJson, "{}").SetProperty(a => a.SensitiveConsentsJson, "{}");
 
     public static void CheckIn(UpdateSettersBuilder<CheckIn> s) => s
         .SetProperty(c => c.Topics, Text).SetProperty(c => c.Progress, (string?)null).SetProperty(c => c.Challenges, (string?)null)

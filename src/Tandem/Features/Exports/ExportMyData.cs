@@ -58,7 +58,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         document["applications"] = Node(applications.Select(a => new
         {
             a.Id, Program = programs.GetValueOrDefault(a.ProgramId), a.Role, a.Status, Answers = JsonNode.Parse(a.AnswersJson),
-            a.Age, a.GuardianName, a.GuardianEmail, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
+            WithheldAnswers = JsonNode.Parse(a.WithheldAnswersJson), SensitiveConsents = JsonNode.Parse(a.SensitiveConsentsJson), a.Age, a.GuardianName, a.GuardianEmail, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
         }));
 
         var relationshipIds = await db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId).ToListAsync(ct);

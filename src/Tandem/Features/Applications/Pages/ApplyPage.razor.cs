@@ -12,6 +12,7 @@ public partial class ApplyPage
     private bool signedIn;
     private Dictionary<string, JsonElement> answers = [];
     private bool acceptsCode;
+    private HashSet<string> consents = [];
     private string? age, guardianName, guardianEmail;
     private IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
     private Failure? failure;
@@ -71,6 +72,7 @@ public partial class ApplyPage
     {
         answers = mine.Answers.ToDictionary();
         acceptsCode = mine.AcceptsCodeOfConduct;
+        consents = mine.SensitiveConsents.ToHashSet();
         age = mine.Age?.ToString();
         guardianName = mine.GuardianName;
         guardianEmail = mine.GuardianEmail;
@@ -133,6 +135,7 @@ public partial class ApplyPage
             return;
         }
         acceptsCode = posted["acceptsCodeOfConduct"] == "true";
+        consents = posted.Keys.Where(k => k.StartsWith("consent.", StringComparison.Ordinal) && posted[k] == "true").Select(k => k["consent.".Length..]).ToHashSet();
         age = posted["age"].ToString();
         guardianName = posted["guardianName"].ToString();
         guardianEmail = posted["guardianEmail"].ToString();
@@ -154,6 +157,7 @@ public partial class ApplyPage
         {
             Answers = answers,
             AcceptsCodeOfConduct = acceptsCode,
+            SensitiveConsents = consents.Take(100).ToList(),
             Age = parsedAge,
             GuardianName = guardianName,
             GuardianEmail = guardianEmail,
