@@ -86,6 +86,11 @@ public sealed class SensitiveQuestionTests(TandemFactory factory) : IClassFixtur
             Assert.Equal("fewer than 5", groups[small].Shown);
         }
         Assert.DoesNotContain("\"count\":2", await coordinator.GetStringAsync($"/api/v1/programs/{program.Id}/diversity"));
+        // The coordinators' page shows the same.
+        var reportPage = await coordinator.GetStringAsync($"/programs/{program.Id}/diversity");
+        Assert.Contains("<td data-label=\"People\">6</td>", reportPage);
+        Assert.Contains("<td data-label=\"People\">fewer than 5</td>", reportPage);
+        Assert.DoesNotContain("<td data-label=\"People\">2</td>", reportPage);
         // Applicants cannot read it.
         Assert.Contains((await applied[0].Client.GetAsync($"/api/v1/programs/{program.Id}/diversity")).StatusCode, new[] { HttpStatusCode.Forbidden, HttpStatusCode.NotFound });
 

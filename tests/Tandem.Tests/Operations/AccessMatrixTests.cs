@@ -188,6 +188,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["PUT /api/v1/organisations/{organisationId:guid}/retention/"] = Access.SignedIn,
         ["GET /api/v1/organisations/{organisationId:guid}/retention/runs"] = Access.SignedIn,
         ["GET /organisations/{OrganisationId:guid}/retention"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/diversity"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/diversity"] = Access.SignedIn,
         ["POST /organisations/{OrganisationId:guid}/retention"] = Access.SignedIn,
         ["GET /my/access-log"] = Access.SignedIn,
         ["POST /my/access-log"] = Access.SignedIn,
