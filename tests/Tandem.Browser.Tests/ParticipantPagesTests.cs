@@ -38,6 +38,9 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             var invited = $"ravi.{Guid.NewGuid():N}@example.org";
             await PostAsync(coordinator, $"/api/v1/programs/{recruitingId}/invitations", new { email = invited, role = "Mentee", firstName = "Ravi", lastName = "Invited" });
             var invitationLink = await server.LinkInLatestEmailAsync(invited, $"/apply/{recruitingId}/");
+            // A young applicant's guardian has a link to consent (ADR 48), to the program's notices.
+            await PostAsync(coordinator, $"/api/v1/programs/{recruitingId}/notices", new { text = "Your answers are used to find a mentor and are kept until the program ends." });
+            var guardianLink = await GuardianLinkAsync(Guid.Parse(recruitingId));
 
             var signedOut = new (string Path, string Heading)[]
             {
@@ -48,6 +51,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ($"/apply/{recruitingId}/mentee", "Apply as mentee"),
                 (invitationLink, "Apply as mentee"),
                 ("/this-page-does-not-exist", "Not found"),
+                (guardianLink, "Consent for Tia Young"),
             };
             var signedIn = new (string Path, string Heading)[]
             {
@@ -99,6 +103,17 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             {
                 await CheckAsync(path, heading, 390);
             }
+            // The guardian answers with the keyboard alone on the phone: their name, then Enter; the answer page passes too.
+            await page.GotoAsync(guardianLink);
+            await page.GetByLabel("Yes, I consent").FocusAsync();
+            await page.Keyboard.PressAsync("Space");
+            await page.Keyboard.PressAsync("Tab");
+            await page.GetByLabel("Your name (as your signature)").FocusAsync();
+            await page.Keyboard.TypeAsync("Pat Parent");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your consent is recorded");
+            await Axe.AssertNoViolationsAsync(page);
+            problems.AddRange(await Layout.PhoneProblemsAsync(page));
             // The page a reset link opens (the demo mentor asked for one on the page just checked).
             var mentor = server.Demo.For("Mentor").Email;
             await page.GotoAsync("/account/forgot-password");
@@ -307,6 +322,24 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             null));
         Assert.Null(started.Failure);
         return started.Value!.Id;
+    }
+
+    /// <summary>A young applicant of the program whose guardian was asked for consent: the single-use link of the guardian's e-mail.</summary>
+    private async Task<string> GuardianLinkAsync(Guid programId)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<CreateUser>().RunAsync(new CreateUserRequest
+        {
+            Email = $"tia.{Guid.NewGuid():N}@example.org", DisplayName = "Tia Young", Password = "a long enough password", TimeZoneId = "Europe/London",
+        });
+        Assert.Null(created.Failure);
+        var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        var consent = new Tandem.Features.Privacy.Consent(created.Value!.Id, programId, server.Demo.OrganisationId, Tandem.Features.Privacy.ConsentPurpose.Program, DateTime.UtcNow);
+        var token = Tandem.Features.Privacy.ConsentMail.NewToken();
+        db.Add(consent);
+        db.Add(consent.AskGuardian("pat.parent@example.org", Tandem.Features.Privacy.ConsentMail.Hash(token), DateTime.UtcNow.AddDays(30), DateTime.UtcNow));
+        await db.SaveChangesAsync();
+        return Tandem.Features.Privacy.ConsentMail.PagePath(token);
     }
 
     /// <summary>Someone signs up on their own: the link in the e-mail that confirms their address.</summary>

@@ -67,7 +67,9 @@ public sealed class FeatureReferenceTests
         ["Home"] = ["Applications", "CheckIns", "Engagement", "Meetings", "Programs", "Relationships", "Surveys"],
         // The audit log of reads of minors' records: an organisation's coordinators search it. Who is a minor comes through
         // Privacy.IMinors (implemented by Applications), and the features that show records call AuditLog (ADR 40).
-        ["Privacy"] = ["Organisations"],
+        // Consents (ADR 48) belong to a program's people; the guardian page is rate limited as sign-in is; a withdrawal
+        // notifies the coordinators (and pauses relationships through Privacy.IConsentWithdrawalListener, implemented by Relationships).
+        ["Privacy"] = ["Accounts", "Notifications", "Organisations", "Programs"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Matching", "Meetings", "Organisations", "Programs", "Relationships"],
     };

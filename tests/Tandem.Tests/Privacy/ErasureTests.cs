@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
+using Tandem.Features.Privacy;
 using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
@@ -50,6 +51,17 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         var applied = await mentee.PostAsJsonAsync(recruiting.Applications, new { role = "mentor", answers, acceptsCodeOfConduct = true, mentorCapacity = 1, submit = true });
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
 
+        // Their guardian signed a consent for them (ADR 48): the signature and the address the link went to are personal too.
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var consent = new Consent(pair.Mentee.Id, pair.ProgramId, pair.School.Organisation.Id, ConsentPurpose.Program, Now);
+            db.Add(consent);
+            db.Add(consent.AskGuardian($"parent.{marker}@families.example", $"H{marker}", Now.AddDays(30), Now));
+            db.Add(consent.Record(ConsentState.Given, ConsentGiver.Guardian, null, $"Pat {marker}", null, null, Now));
+            return await db.SaveChangesAsync();
+        });
+
         // A message in their conversation, and a text file attached to another.
         var conversation = $"/api/v1/relationships/{pair.RelationshipId}/conversation";
         Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"{conversation}/messages", new { body = $"message {marker}" })).StatusCode);
@@ -67,6 +79,9 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         Assert.Contains("CheckIns.Topics", before);
         Assert.Contains("Concerns.Description", before);
         Assert.Contains("Applications.AnswersJson", before);
+        Assert.Contains("Consents.GuardianName", before);
+        Assert.Contains("Consents.GuardianEmail", before);
+        Assert.Contains("ConsentEvents.GuardianName", before);
         var checkInsBefore = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId));
 
         var output = new StringWriter();

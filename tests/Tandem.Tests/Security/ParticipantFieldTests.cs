@@ -137,6 +137,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "GetMyCandidates", "RankMyCandidates",
         // Who has opened the reader's own record (a minor's: every read by someone else).
         "ListMyAccessLog",
+        // The notices an applicant reads (public), and the reader's own consents (ADR 48).
+        "GetProgramNotices", "ListMyConsents", "AnswerMyConsent",
         // Everything held about the reader, as a JSON file (a file, not a reviewed response type: ExportMyData says what is in it).
         "ExportMyData",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
@@ -166,6 +168,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ExportMatchingProblem", "ImportMatchingResult",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
         "GetRankingStatus", "OfferCandidates", "SearchAuditLog", "GetDiversityReport", "GetRetention", "ChangeRetention", "ListRetentionRuns",
+        "PublishProgramNotice", "PublishOrganisationNotice", "GetConsentAge", "SetConsentAge", "ListProgramConsents", "RecordSchoolConsent",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
@@ -213,6 +216,10 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["MyCandidateView"] = "enrolmentId name reasons choice leftOut",
         // Who read the reader's own record, when, what and why; no ids of the reader or the record.
         ["MyAccessView"] = "at readBy record purpose programName",
+        // The notices are public texts; the reader's consents say who answered (never the guardian's name or address: those are in their export).
+        ["ProgramNotices"] = "programId programName organisationName privacy dataUse",
+        ["NoticeView"] = "kind version text material publishedAt",
+        ["MyConsentView"] = "programId programName purpose state giver organisationNoticeVersion programNoticeVersion updatedAt guardianAnswers",
         ["RelationshipSettingsView"] = "programId selfMatchEnabled requestTimeoutDays fitCheckAfterDays",
         // Reasons are the engine's explanation in words, never a private answer (Matching tests).
         ["AvailableMentorView"] = "enrolmentId displayName remainingCapacity score reasons",

@@ -11,3 +11,23 @@ internal sealed class ApplicantAges(TandemDb db) : Privacy.IMinors
             .Where(a => userIds.Contains(a.UserId) && a.Age != null && a.Age < 18)
             .Select(a => a.UserId).Distinct().ToListAsync(ct);
 }
+
+/// <summary>
+/// Who in a program may not be matched or contacted yet (ADR 48): anyone whose consent to the program is recorded and not
+/// given (waiting for a guardian, refused, withdrawn, asked again after a notice changed), and any applicant under the
+/// organisation's consent age with no given consent (an application from before consent was recorded).
+/// </summary>
+public static class ConsentGate
+{
+    public static async Task<IQueryable<Guid>> UnconsentedAsync(TandemDb db, Guid programId, CancellationToken ct)
+    {
+        var consentAge = await db.Programs.Where(p => p.Id == programId)
+            .Select(p => db.Organisations.Where(o => o.Id == p.OrganisationId && o.IncludesMinors).Select(o => (int?)o.ConsentAge).FirstOrDefault())
+            .FirstOrDefaultAsync(ct) ?? 0;
+        var given = Privacy.ConsentRules.Given(db, programId);
+        var young = db.Set<Application>()
+            .Where(a => a.ProgramId == programId && a.Age != null && a.Age < consentAge && !given.Contains(a.UserId))
+            .Select(a => a.UserId);
+        return Privacy.ConsentRules.NotGiven(db, programId).Union(young);
+    }
+}

@@ -45,7 +45,7 @@ public sealed class SaveApplicationRequest
 /// coordinator decides it, then 409 saying the decision. A draft moves to the role's
 /// current form version, keeping the answers that still apply. Returns the view from the rows it saved (no second read).
 /// </summary>
-public sealed class SaveApplication(TandemDb db, TimeProvider clock)
+public sealed class SaveApplication(TandemDb db, Privacy.RecordApplicantConsent consent, Privacy.ConsentMail consentMail, TimeProvider clock)
 {
     public async Task<Outcome<MyApplicationView>> RunAsync(Actor actor, Guid programId, string? role, SaveApplicationRequest request, CancellationToken ct = default)
     {
@@ -142,9 +142,13 @@ public sealed class SaveApplication(TandemDb db, TimeProvider clock)
         }
         application.SaveDraft(form?.Id, AnswerSheet.Serialize(answers), request.AcceptsCodeOfConduct, age, guardianName, guardianEmail, now);
         application.SetSensitive(AnswerSheet.Serialize(withheld), consents);
+        Privacy.GuardianAsk? ask = null;
         if (request.Submit && application.Status == ApplicationStatus.Draft)
         {
             application.Submit(now);
+            // Submitting is when consent is asked for (ADR 48): the applicant's own, on the notices the form showed, or
+            // under the organisation's consent age their guardian's, by e-mail after this commit.
+            ask = await consent.PrepareAsync(actor.UserId, programId, age, guardianEmail, ct);
         }
         try
         {
@@ -153,6 +157,10 @@ public sealed class SaveApplication(TandemDb db, TimeProvider clock)
         catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
         {
             return new Conflict("Your application was saved from elsewhere at the same moment; reload and try again.");
+        }
+        if (ask is not null)
+        {
+            await consentMail.SendAsync([ask], ct);
         }
         return GetMyApplication.View(application, program.Name, form?.Version, questions);
     }

@@ -24,6 +24,12 @@ internal static class Anonymise
         .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null)
         .SetProperty(a => a.WithheldAnswersJson, "{}").SetProperty(a => a.SensitiveConsentsJson, "{}");
 
+    public static void Consent(UpdateSettersBuilder<Privacy.Consent> s) => s
+        .SetProperty(c => c.GuardianName, (string?)null).SetProperty(c => c.GuardianEmail, (string?)null)
+        .SetProperty(c => c.TokenHash, (string?)null).SetProperty(c => c.TokenExpiresAt, (DateTime?)null);
+
+    public static void ConsentEvent(UpdateSettersBuilder<Privacy.ConsentEvent> s) => s.SetProperty(c => c.GuardianName, (string?)null);
+
     public static void CheckIn(UpdateSettersBuilder<CheckIn> s) => s
         .SetProperty(c => c.Topics, Text).SetProperty(c => c.Progress, (string?)null).SetProperty(c => c.Challenges, (string?)null)
         .SetProperty(c => c.NextSteps, (string?)null);

@@ -100,6 +100,8 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["applications"] = await db.Set<Application>().Where(a => a.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Application, ct);
             rows["applicationDecisions"] = await db.Set<ApplicationDecision>().Where(d => applications.Contains(d.ApplicationId))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Message, (string?)null), ct);
+            rows["consents"] = await db.Set<Privacy.Consent>().Where(c => c.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Consent, ct)
+                + await db.Set<Privacy.ConsentEvent>().Where(c => c.ProgramId == programId).ExecuteUpdateAsync(Anonymise.ConsentEvent, ct);
             rows["checkIns"] = await db.Set<CheckIn>().Where(c => relationships.Contains(c.RelationshipId)).ExecuteUpdateAsync(Anonymise.CheckIn, ct);
             var attachmentKeys = db.Set<Message>().Where(m => relationships.Contains(m.RelationshipId) && m.AttachmentKey != null).Select(m => m.AttachmentKey!);
             rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);

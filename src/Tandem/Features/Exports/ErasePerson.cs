@@ -8,6 +8,7 @@ using Tandem.Features.Concerns;
 using Tandem.Features.Matching;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
 using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
 using Tandem.Features.Surveys;
@@ -50,6 +51,9 @@ public sealed class ErasePerson(TandemDb db)
             var enrolments = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id);
 
             rows["applications"] = await db.Set<Application>().Where(a => a.UserId == userId).ExecuteUpdateAsync(Anonymise.Application, ct);
+            // Consents keep their state and history (what was agreed, when, on which notice) without the guardian's name and address.
+            rows["consents"] = await db.Set<Consent>().Where(c => c.UserId == userId).ExecuteUpdateAsync(Anonymise.Consent, ct)
+                + await db.Set<ConsentEvent>().Where(c => c.UserId == userId).ExecuteUpdateAsync(Anonymise.ConsentEvent, ct);
             rows["checkIns"] = await db.Set<CheckIn>().Where(c => c.AuthorUserId == userId).ExecuteUpdateAsync(Anonymise.CheckIn, ct);
             // Their attachments' bytes go with the rows' pointers to them.
             var attachmentKeys = db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId && m.AttachmentKey != null).Select(m => m.AttachmentKey!);

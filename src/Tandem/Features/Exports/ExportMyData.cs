@@ -61,6 +61,16 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             WithheldAnswers = JsonNode.Parse(a.WithheldAnswersJson), SensitiveConsents = JsonNode.Parse(a.SensitiveConsentsJson), a.Age, a.GuardianName, a.GuardianEmail, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
         }));
 
+        document["consents"] = Node((await db.Set<Consent>().AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.ProgramId).ThenBy(c => c.Purpose)
+                .Select(c => new
+                {
+                    Program = programNames.Where(p => p.Id == c.ProgramId).Select(p => p.Name).FirstOrDefault(), c.Purpose, c.State, c.Giver,
+                    c.GuardianName, c.GuardianEmail, c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt,
+                    History = db.Set<ConsentEvent>().Where(e => e.ConsentId == c.Id).OrderBy(e => e.At)
+                        .Select(e => new { e.State, e.Giver, e.GuardianName, e.OrganisationNoticeVersion, e.ProgramNoticeVersion, e.At }).ToList(),
+                })
+                .ToListAsync(ct)));
+
         var relationshipIds = await db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId).ToListAsync(ct);
         var relationships = await db.Set<Relationship>().AsNoTracking().Where(r => relationshipIds.Contains(r.Id)).ToListAsync(ct);
         var members = await db.Set<RelationshipMember>().AsNoTracking().Where(m => relationshipIds.Contains(m.RelationshipId))

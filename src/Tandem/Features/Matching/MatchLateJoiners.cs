@@ -37,9 +37,10 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
         {
             return new Conflict("Late joiners are matched with mentors; a peer program uses pool matching.");
         }
+        var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
         var joiners = await (
             from e in db.Enrolments
-            where e.ProgramId == programId && e.Role == ProgramRole.Mentee
+            where e.ProgramId == programId && e.Role == ProgramRole.Mentee && !unconsented.Contains(e.UserId)
                 && !db.Set<RelationshipSeat>().Any(s => s.EnrolmentId == e.Id)
                 && db.Set<Application>().Any(a => a.ProgramId == programId && a.UserId == e.UserId && a.Role == ProgramRole.Mentee && a.Status == ApplicationStatus.Approved)
             orderby e.EnrolledAt, e.Id

@@ -42,8 +42,10 @@ public sealed class MatchingPool(TandemDb db)
         var roles = new[] { ProgramRole.Mentor, ProgramRole.Mentee, ProgramRole.Peer };
         // Everyone enrolled as mentor, mentee or peer (approval enrols; a coordinator may also enrol by hand), with the
         // answers and capacity of their approved application when there is one.
+        // Nobody whose consent is missing (a minor waiting for a guardian, a refusal, a withdrawal) is ever in the pool (ADR 48).
+        var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
         var enrolled = await db.Enrolments.AsNoTracking()
-            .Where(e => e.ProgramId == programId && roles.Contains(e.Role))
+            .Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !unconsented.Contains(e.UserId))
             .OrderBy(e => e.EnrolledAt).ThenBy(e => e.Id)
             .Select(e => new { e.Id, e.UserId, e.User!.DisplayName, e.Role })
             .ToListAsync(ct);

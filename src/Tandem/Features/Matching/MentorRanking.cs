@@ -24,9 +24,11 @@ public sealed class MentorRanking(TandemDb db)
 {
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<RankedMentor>>> RankAsync(Guid programId, IReadOnlyList<Guid> menteeEnrolmentIds, CancellationToken ct)
     {
+        // A mentor without consent (a minor mentor waiting for a guardian, a withdrawal) is never offered (ADR 48).
+        var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
         var people = await (
             from e in db.Enrolments
-            where e.ProgramId == programId && (e.Role == ProgramRole.Mentor || menteeEnrolmentIds.Contains(e.Id))
+            where e.ProgramId == programId && (e.Role == ProgramRole.Mentor || menteeEnrolmentIds.Contains(e.Id)) && !unconsented.Contains(e.UserId)
             join a in db.Set<Application>().Where(a => a.Status == ApplicationStatus.Approved)
                 on new { e.ProgramId, e.UserId, e.Role } equals new { a.ProgramId, a.UserId, a.Role } into apps
             from a in apps.DefaultIfEmpty()

@@ -33,7 +33,14 @@ public sealed class Organisation
 
     /// <summary>True when participants may be under 18 (guardian consent applies).</summary>
     public bool IncludesMinors { get; private set; }
+
+    /// <summary>Under this age a guardian consents for the participant: 13 by default (COPPA), 16 where the GDPR applies (Art. 8).</summary>
+    public int ConsentAge { get; private set; } = DefaultConsentAge;
     public DateTime CreatedAt { get; private set; }
+
+    public const int DefaultConsentAge = 13;
+
+    public void SetConsentAge(int age) => ConsentAge = age is >= 13 and <= 18 ? age : throw new ArgumentOutOfRangeException(nameof(age));
     public List<OrganisationMembership> Members { get; private set; } = [];
 }
 

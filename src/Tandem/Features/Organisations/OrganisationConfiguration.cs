@@ -10,6 +10,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
         organisation.HasKey(o => o.Id);
         organisation.Property(o => o.Name).HasMaxLength(160).IsRequired();
         organisation.Property(o => o.Kind).HasConversion<string>().HasMaxLength(20);
+        organisation.Property(o => o.ConsentAge).HasDefaultValue(Organisation.DefaultConsentAge);
         organisation.HasMany(o => o.Members).WithOne().HasForeignKey(m => m.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

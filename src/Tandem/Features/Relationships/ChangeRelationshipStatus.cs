@@ -36,6 +36,16 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
         {
             return Invalid.Field(nameof(request.Reason), "Say why the relationship ends early.");
         }
+        if (next == RelationshipStatus.Active && relationship.Status == RelationshipStatus.Paused)
+        {
+            // A relationship paused because consent was withdrawn resumes only once it is given again (ADR 48).
+            var unconsented = await Applications.ConsentGate.UnconsentedAsync(db, relationship.ProgramId, ct);
+            var members = db.Set<RelationshipMember>().Where(m => m.RelationshipId == relationshipId).Select(m => m.UserId);
+            if (await unconsented.AnyAsync(u => members.Contains(u), ct))
+            {
+                return new Conflict("A member's consent (or their parent's or guardian's) is not given: the relationship stays paused until it is.");
+            }
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var from = relationship.Status;
         var moved = next switch

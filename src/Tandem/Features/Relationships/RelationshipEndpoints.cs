@@ -13,6 +13,7 @@ public static class RelationshipEndpoints
         .AddCheckedOptions<MentorRequestOptions>("MentorRequests").Services
         .AddScoped<RelationshipAccess>()
         .AddScoped<StartRelationship>()
+        .AddScoped<Privacy.IConsentWithdrawalListener, PauseOnConsentWithdrawal>()
         .AddScoped<GetRelationship>()
         .AddScoped<GetMyRelationship>()
         .AddScoped<ListMyRelationships>()

@@ -73,6 +73,16 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
                 "A relationship is one mentor with their mentee(s), or peers only; coordinators and staff are not matched.");
         }
 
+        // Every way of starting a relationship passes here, so the consent rule holds for all of them (ADR 48).
+        var unconsented = await ConsentGate.UnconsentedAsync(db, request.ProgramId, ct);
+        var userIds = enrolments.Select(e => e.UserId).ToList();
+        var missing = await unconsented.Where(u => userIds.Contains(u)).ToListAsync(ct);
+        if (missing.Count > 0)
+        {
+            var names = string.Join(", ", enrolments.Where(e => missing.Contains(e.UserId)).Select(e => e.DisplayName));
+            return new Conflict($"{names} cannot be matched yet: their consent (or their parent's or guardian's) is not given.");
+        }
+
         if ((await RelationshipShape.LoadAsync(db, groupSizes, request.ProgramId, ct)).Refuses(request.Kind, ids.Count) is { } refused)
         {
             return Invalid.Field(nameof(request.MemberEnrolmentIds), refused);

@@ -9,6 +9,7 @@ public partial class ApplyPage
 {
     private PublicProgramView? program;
     private ApplicationForm? form;
+    private Tandem.Features.Privacy.ProgramNotices? notices;
     private bool signedIn;
     private Dictionary<string, JsonElement> answers = [];
     private bool acceptsCode;
@@ -47,6 +48,7 @@ public partial class ApplyPage
             return;
         }
         program = outcome.Value;
+        notices = (await GetProgramNotices.RunAsync(ProgramId)).Value;
         signedIn = HttpContext.User.Identity?.IsAuthenticated == true;
         if (!signedIn)
         {

@@ -1,0 +1,512 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Privacy;
+
+/// <summary>
+/// Told when a person's consent to a program is withdrawn, so the feature that owns their relationships pauses them
+/// (Relationships implements it; Privacy cannot reference Relationships without a cycle).
+/// </summary>
+public interface IConsentWithdrawalListener
+{
+    /// <summary>Pauses the person's open relationships in the program; returns how many were paused.</summary>
+    Task<int> PauseAsync(Guid userId, Guid programId, DateTime at, CancellationToken ct);
+}
+
+/// <summary>The consent states that let a person be matched and contacted.</summary>
+public static class ConsentRules
+{
+    /// <summary>People of a program whose consent to it is recorded and not (or no longer) given: never matched, never in a draft.</summary>
+    public static IQueryable<Guid> NotGiven(TandemDb db, Guid programId) =>
+        db.Set<Consent>().Where(c => c.ProgramId == programId && c.Purpose == ConsentPurpose.Program && c.State != ConsentState.Given).Select(c => c.UserId);
+
+    /// <summary>People of a program with a given consent to it.</summary>
+    public static IQueryable<Guid> Given(TandemDb db, Guid programId) =>
+        db.Set<Consent>().Where(c => c.ProgramId == programId && c.Purpose == ConsentPurpose.Program && c.State == ConsentState.Given).Select(c => c.UserId);
+
+    public static string Describe(ConsentPurpose purpose) => purpose switch
+    {
+        ConsentPurpose.Program => "Taking part in the program",
+        ConsentPurpose.Demographics => "Background questions (used for matching and diversity reports)",
+        ConsentPurpose.Photos => "Photos",
+        ConsentPurpose.OutsideChannels => "Contact through outside channels (chat apps)",
+        _ => purpose.ToString(),
+    };
+
+    public static string Describe(ConsentState state) => state switch
+    {
+        ConsentState.AwaitingGuardian => "Waiting for a parent or guardian",
+        ConsentState.Given => "Given",
+        ConsentState.Refused => "Refused",
+        ConsentState.Withdrawn => "Withdrawn",
+        ConsentState.RenewalNeeded => "Asked again (a notice changed)",
+        _ => state.ToString(),
+    };
+}
+
+/// <summary>
+/// Records what an applicant's submission means for consent, in the caller's unit of work (the application's SaveChanges
+/// commits both): under the organisation's consent age the guardian is asked (e-mailed after the commit, by
+/// <see cref="ConsentMail"/>); otherwise the applicant's own consent is recorded with the notice versions they were shown.
+/// </summary>
+public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
+{
+    public async Task<GuardianAsk?> PrepareAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct)
+    {
+        var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId)
+            .Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
+        var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == program.OrganisationId)
+            .Select(o => new { o.Name, o.IncludesMinors, o.ConsentAge }).SingleAsync(ct);
+        var consent = await db.Set<Consent>().SingleOrDefaultAsync(c => c.ProgramId == programId && c.UserId == userId && c.Purpose == ConsentPurpose.Program, ct);
+        if (consent is { IsGiven: true })
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (consent is null)
+        {
+            consent = new Consent(userId, programId, program.OrganisationId, ConsentPurpose.Program, now);
+            db.Add(consent);
+        }
+        if (organisation.IncludesMinors && age is { } years && years < organisation.ConsentAge && guardianEmail is not null)
+        {
+            var token = ConsentMail.NewToken();
+            db.Add(consent.AskGuardian(guardianEmail, ConsentMail.Hash(token), now + ConsentMail.AskFor, now));
+            var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
+            return new GuardianAsk(consent.Id, guardianEmail, token, name, program.Name, organisation.Name, Renewal: false, Answered: false);
+        }
+        var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
+        db.Add(consent.Record(ConsentState.Given, ConsentGiver.Participant, userId, null, privacy?.Version, dataUse?.Version, now));
+        return null;
+    }
+}
+
+/// <summary>
+/// What follows a withdrawn consent to a program: the person's open relationships there pause, and the program's
+/// coordinators (or, when it has none, the organisation's) are told. Called after the withdrawal is committed.
+/// </summary>
+public sealed class ConsentWithdrawal(TandemDb db, IEnumerable<IConsentWithdrawalListener> listeners, Notify notify, TimeProvider clock)
+{
+    public async Task RunAsync(Guid userId, Guid programId, string byWhom, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var paused = 0;
+        foreach (var listener in listeners)
+        {
+            paused += await listener.PauseAsync(userId, programId, now, ct);
+        }
+        var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
+        var coordinators = await db.Enrolments.Where(e => e.ProgramId == programId && e.Role == ProgramRole.Coordinator).Select(e => e.UserId).ToListAsync(ct);
+        if (coordinators.Count == 0)
+        {
+            coordinators = await db.OrganisationMemberships.Where(m => m.OrganisationId == program.OrganisationId && m.Role == OrganisationRole.Coordinator)
+                .Select(m => m.UserId).ToListAsync(ct);
+        }
+        var body = $"{name}'s consent to {program.Name} was withdrawn by {byWhom}. "
+            + (paused > 0 ? $"Their {(paused == 1 ? "relationship is" : $"{paused} relationships are")} paused. " : "")
+            + "They will not be matched or contacted through the program until consent is given again.";
+        await notify.RunAsync(coordinators.Distinct().Select(c => new NotificationMessage(c, $"Consent withdrawn: {name}", body, $"/programs/{programId}/consents")).ToList(), ct);
+    }
+}
+
+/// <summary>
+/// A material change of a notice: every consent given in its reach (the organisation's programs, or one program) is asked
+/// for again. Guardians get a new link, participants a notice; consents the school recorded wait for a coordinator.
+/// </summary>
+public sealed class ConsentRenewal(TandemDb db, ConsentMail mail, Notify notify)
+{
+    public async Task RunAsync(Guid organisationId, Guid? programId, DateTime now, CancellationToken ct)
+    {
+        var reached = db.Set<Consent>().Where(c => c.OrganisationId == organisationId && c.State == ConsentState.Given);
+        if (programId is { } id)
+        {
+            reached = reached.Where(c => c.ProgramId == id);
+        }
+        var consents = await reached.ToListAsync(ct);
+        if (consents.Count == 0)
+        {
+            return;
+        }
+        var asks = new List<GuardianAsk>();
+        var names = await db.Users.Where(u => consents.Select(c => c.UserId).Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var programs = await db.Programs.Where(p => consents.Select(c => c.ProgramId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var organisation = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
+        foreach (var consent in consents)
+        {
+            if (consent.Giver == ConsentGiver.Guardian && consent.Purpose == ConsentPurpose.Program && consent.GuardianEmail is { } email)
+            {
+                var token = ConsentMail.NewToken();
+                db.Add(consent.AskGuardian(email, ConsentMail.Hash(token), now + ConsentMail.AskFor, now, ConsentState.RenewalNeeded));
+                asks.Add(new GuardianAsk(consent.Id, email, token, names[consent.UserId], programs[consent.ProgramId], organisation, Renewal: true, Answered: false));
+            }
+            else
+            {
+                db.Add(consent.NeedsRenewal(now));
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        await mail.SendAsync(asks, ct);
+        var participants = consents.Where(c => c.Giver == ConsentGiver.Participant && c.Purpose == ConsentPurpose.Program)
+            .Select(c => new NotificationMessage(c.UserId, $"{programs[c.ProgramId]} changed its privacy notice",
+                "What the program tells you about your data changed. Read it and give your consent again to keep being matched.", "/my/access-log#consents"))
+            .ToList();
+        await notify.RunAsync(participants, ct);
+    }
+}
+
+/// <summary>The guardian's page: whose consent, for which program, the notices to read, and where it stands.</summary>
+public sealed record GuardianConsentView(string ChildName, string ProgramName, string OrganisationName, NoticeView? Privacy, NoticeView? DataUse,
+    ConsentState State, IReadOnlyDictionary<ConsentPurpose, ConsentState> Purposes);
+
+public sealed class GuardianAnswer
+{
+    /// <summary>True: the guardian consents to the program; false: refuses (or withdraws a consent given before).</summary>
+    public bool Consents { get; set; }
+    public bool Demographics { get; set; }
+    public bool Photos { get; set; }
+    public bool OutsideChannels { get; set; }
+
+    /// <summary>The guardian's name, as a signature.</summary>
+    [StringLength(120)]
+    public string? GuardianName { get; set; }
+}
+
+/// <summary>
+/// A guardian answers through the single-use link in their e-mail (no account needed). Each answer uses the link up and
+/// sends a new one for changing the answer or withdrawing later. Refusing or withdrawing covers every purpose.
+/// </summary>
+public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdrawal withdrawal, TimeProvider clock)
+{
+    public const string LinkDoesNotWork = "This link does not work: it was used already, was replaced by a newer e-mail, or has expired. Ask the school for a new one.";
+
+    private async Task<Consent?> FindAsync(string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+        {
+            return null;
+        }
+        var hash = ConsentMail.Hash(token);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.Set<Consent>().SingleOrDefaultAsync(c => c.TokenHash == hash && c.TokenExpiresAt > now, ct);
+    }
+
+    public async Task<Outcome<GuardianConsentView>> ShowAsync(string? token, CancellationToken ct = default)
+    {
+        var consent = await FindAsync(token, ct);
+        if (consent is null)
+        {
+            return new NotFound(LinkDoesNotWork);
+        }
+        var program = await db.Programs.AsNoTracking().Where(p => p.Id == consent.ProgramId).Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
+        var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == program.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        var child = await db.Users.AsNoTracking().Where(u => u.Id == consent.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+        var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, consent.ProgramId, ct);
+        var purposes = await db.Set<Consent>().AsNoTracking().Where(c => c.ProgramId == consent.ProgramId && c.UserId == consent.UserId)
+            .ToDictionaryAsync(c => c.Purpose, c => c.State, ct);
+        return new GuardianConsentView(child, program.Name, organisation, privacy, dataUse, consent.State, purposes);
+    }
+
+    public async Task<Outcome<ConsentState>> AnswerAsync(string? token, GuardianAnswer answer, CancellationToken ct = default)
+    {
+        var consent = await FindAsync(token, ct);
+        if (consent is null)
+        {
+            return new NotFound(LinkDoesNotWork);
+        }
+        var signature = answer.GuardianName?.Trim();
+        if (string.IsNullOrEmpty(signature) || signature.Length > 120)
+        {
+            return Invalid.Field(nameof(answer.GuardianName), "Sign with your name (up to 120 characters).");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (privacy, dataUse) = await Notices.CurrentAsync(db, consent.OrganisationId, consent.ProgramId, ct);
+        var wasGiven = consent.IsGiven || consent.State == ConsentState.RenewalNeeded;
+        var others = await db.Set<Consent>().Where(c => c.ProgramId == consent.ProgramId && c.UserId == consent.UserId && c.Purpose != ConsentPurpose.Program)
+            .ToDictionaryAsync(c => c.Purpose, ct);
+        var wanted = new Dictionary<ConsentPurpose, bool>
+        {
+            [ConsentPurpose.Program] = answer.Consents,
+            [ConsentPurpose.Demographics] = answer.Consents && answer.Demographics,
+            [ConsentPurpose.Photos] = answer.Consents && answer.Photos,
+            [ConsentPurpose.OutsideChannels] = answer.Consents && answer.OutsideChannels,
+        };
+        foreach (var (purpose, yes) in wanted)
+        {
+            var row = purpose == ConsentPurpose.Program ? consent : others.GetValueOrDefault(purpose);
+            if (row is null)
+            {
+                if (!yes)
+                {
+                    continue;
+                }
+                row = new Consent(consent.UserId, consent.ProgramId, consent.OrganisationId, purpose, now);
+                db.Add(row);
+            }
+            var state = yes ? ConsentState.Given : row.IsGiven || (purpose == ConsentPurpose.Program && wasGiven) ? ConsentState.Withdrawn : ConsentState.Refused;
+            db.Add(row.Record(state, ConsentGiver.Guardian, null, signature, privacy?.Version, dataUse?.Version, now));
+        }
+        var next = ConsentMail.NewToken();
+        consent.IssueLink(ConsentMail.Hash(next), now + ConsentMail.ChangeFor);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
+        {
+            return new Conflict(LinkDoesNotWork);
+        }
+        var program = await db.Programs.AsNoTracking().Where(p => p.Id == consent.ProgramId).Select(p => p.Name).SingleAsync(ct);
+        var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == consent.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        var child = await db.Users.AsNoTracking().Where(u => u.Id == consent.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+        await mail.SendAsync([new GuardianAsk(consent.Id, consent.GuardianEmail!, next, child, program, organisation, Renewal: false, Answered: true)], ct);
+        if (consent.State == ConsentState.Withdrawn)
+        {
+            await withdrawal.RunAsync(consent.UserId, consent.ProgramId, "their parent or guardian", ct);
+        }
+        return consent.State;
+    }
+}
+
+public sealed class SchoolConsentRequest
+{
+    /// <summary>The participants (enrolled, or applicants of the program) the school authorises, at most 1,000 at once.</summary>
+    [Required, MaxLength(RecordSchoolConsent.MaxPeople)]
+    public List<Guid>? UserIds { get; set; }
+}
+
+public sealed record SchoolConsentResult(int Recorded, int AlreadyGiven);
+
+/// <summary>
+/// A school acting as the parents' agent (FERPA school official; COPPA school authorisation for educational purposes)
+/// records consent to the program for a roster: recorded as given by the school, with the coordinator who did it and the
+/// notice versions in force. Optional processing (background questions, photos, outside channels) is not covered: it
+/// needs the family's own answer.
+/// </summary>
+public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, TimeProvider clock)
+{
+    public const int MaxPeople = 1000;
+
+    public async Task<Outcome<SchoolConsentResult>> RunAsync(Actor actor, Guid programId, SchoolConsentRequest request, CancellationToken ct = default)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators record consent for the school.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var ids = (request.UserIds ?? []).Distinct().ToList();
+        if (ids.Count is 0 or > MaxPeople)
+        {
+            return Invalid.Field("userIds", $"Choose between 1 and {MaxPeople} participants.");
+        }
+        var known = await db.Enrolments.Where(e => e.ProgramId == programId && ids.Contains(e.UserId)).Select(e => e.UserId)
+            .Union(db.Set<Consent>().Where(c => c.ProgramId == programId && ids.Contains(c.UserId)).Select(c => c.UserId))
+            .ToListAsync(ct);
+        var unknown = ids.Except(known).ToList();
+        if (unknown.Count > 0)
+        {
+            return Invalid.Field("userIds", $"{unknown.Count} of these people are neither enrolled in nor applying to this program.");
+        }
+        var program = found.Value!;
+        var existing = await db.Set<Consent>().Where(c => c.ProgramId == programId && ids.Contains(c.UserId) && c.Purpose == ConsentPurpose.Program)
+            .ToDictionaryAsync(c => c.UserId, ct);
+        var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var recorded = 0;
+        foreach (var id in ids)
+        {
+            var consent = existing.GetValueOrDefault(id);
+            if (consent is { IsGiven: true })
+            {
+                continue;
+            }
+            if (consent is null)
+            {
+                consent = new Consent(id, programId, program.OrganisationId, ConsentPurpose.Program, now);
+                db.Add(consent);
+            }
+            // The guardian's open link stops working: the school has answered for them.
+            consent.UseLink();
+            db.Add(consent.Record(ConsentState.Given, ConsentGiver.School, actor.UserId, null, privacy?.Version, dataUse?.Version, now));
+            recorded++;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
+        {
+            return new Conflict("Some of these consents changed at the same moment; reload and try again.");
+        }
+        return new SchoolConsentResult(recorded, ids.Count - recorded);
+    }
+}
+
+/// <summary>One of a person's consents, as they see it.</summary>
+public sealed record MyConsentView(Guid ProgramId, string ProgramName, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
+    int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt, bool GuardianAnswers);
+
+public sealed class MyConsentRequest
+{
+    [Required]
+    public Guid? ProgramId { get; set; }
+
+    [Required]
+    public ConsentPurpose? Purpose { get; set; }
+
+    /// <summary>True gives consent (on the notices in force now); false refuses, or withdraws a consent given before.</summary>
+    public bool Give { get; set; }
+}
+
+/// <summary>
+/// A participant's own consents: listed, given, refused or withdrawn. Where a guardian answers for them (under the
+/// organisation's consent age) only the guardian can change it: 403 saying so.
+/// </summary>
+public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<MyConsentView>> ListAsync(Actor actor, CancellationToken ct = default)
+    {
+        var rows = await db.Set<Consent>().AsNoTracking().Where(c => c.UserId == actor.UserId)
+            .Select(c => new
+            {
+                c.ProgramId, Program = db.Programs.Where(p => p.Id == c.ProgramId).Select(p => p.Name).Single(), c.Purpose, c.State, c.Giver,
+                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt,
+                Guardian = db.Set<Consent>().Any(g => g.ProgramId == c.ProgramId && g.UserId == c.UserId && g.Purpose == ConsentPurpose.Program && g.GuardianEmail != null),
+            })
+            .ToListAsync(ct);
+        return rows.OrderBy(r => r.Program).ThenBy(r => r.Purpose)
+            .Select(r => new MyConsentView(r.ProgramId, r.Program, r.Purpose, r.State, r.Giver, r.OrganisationNoticeVersion, r.ProgramNoticeVersion, r.UpdatedAt, r.Guardian))
+            .ToList();
+    }
+
+    public async Task<Outcome<MyConsentView>> AnswerAsync(Actor actor, MyConsentRequest request, CancellationToken ct = default)
+    {
+        if (request.ProgramId is not { } programId || request.Purpose is not { } purpose || !Enum.IsDefined(purpose))
+        {
+            return Invalid.Field("programId", "Say which program and which purpose.");
+        }
+        var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId
+                && (db.Enrolments.Any(e => e.ProgramId == p.Id && e.UserId == actor.UserId) || db.Set<Consent>().Any(c => c.ProgramId == p.Id && c.UserId == actor.UserId)))
+            .Select(p => new { p.Name, p.OrganisationId }).SingleOrDefaultAsync(ct);
+        if (program is null)
+        {
+            return new NotFound("You are not taking part in this program.");
+        }
+        var rows = await db.Set<Consent>().Where(c => c.ProgramId == programId && c.UserId == actor.UserId).ToListAsync(ct);
+        var main = rows.SingleOrDefault(c => c.Purpose == ConsentPurpose.Program);
+        if (main?.GuardianEmail is not null)
+        {
+            return new Forbidden("Your parent or guardian answers for you in this program: ask them to use the link in their e-mail, or ask the school.");
+        }
+        if (request.Give && purpose != ConsentPurpose.Program && main is not { IsGiven: true })
+        {
+            return new Conflict("Consent to the program first; the optional uses come with it.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var row = rows.SingleOrDefault(c => c.Purpose == purpose);
+        if (row is null)
+        {
+            row = new Consent(actor.UserId, programId, program.OrganisationId, purpose, now);
+            db.Add(row);
+        }
+        var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
+        var withdrawing = !request.Give && (row.IsGiven || row.State == ConsentState.RenewalNeeded);
+        var state = request.Give ? ConsentState.Given : withdrawing ? ConsentState.Withdrawn : ConsentState.Refused;
+        db.Add(row.Record(state, ConsentGiver.Participant, actor.UserId, null, privacy?.Version, dataUse?.Version, now));
+        // Withdrawing from the program withdraws the optional uses with it.
+        if (!request.Give && purpose == ConsentPurpose.Program)
+        {
+            foreach (var other in rows.Where(r => r.Purpose != ConsentPurpose.Program && r.IsGiven))
+            {
+                db.Add(other.Record(ConsentState.Withdrawn, ConsentGiver.Participant, actor.UserId, null, privacy?.Version, dataUse?.Version, now));
+            }
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
+        {
+            return new Conflict("Your consent changed from elsewhere at the same moment; reload and try again.");
+        }
+        if (withdrawing && purpose == ConsentPurpose.Program)
+        {
+            await withdrawal.RunAsync(actor.UserId, programId, "themselves", ct);
+        }
+        return new MyConsentView(programId, program.Name, purpose, row.State, row.Giver, row.OrganisationNoticeVersion, row.ProgramNoticeVersion, row.UpdatedAt, false);
+    }
+}
+
+/// <summary>A consent in a program, for its coordinators: whose, to what, where it stands, who answered, on which notices.</summary>
+public sealed record ProgramConsentView(Guid UserId, string Name, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
+    string? RecordedBy, string? GuardianName, int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt);
+
+/// <summary>A program's consents, for its managers; waiting and refused ones first.</summary>
+public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)
+{
+    public async Task<Outcome<Paged<ProgramConsentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators see its consents.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var consents = db.Set<Consent>().AsNoTracking().Where(c => c.ProgramId == programId);
+        var total = await consents.CountAsync(ct);
+        var items = await consents
+            .OrderBy(c => c.State == ConsentState.Given).ThenBy(c => c.UserId).ThenBy(c => c.Purpose)
+            .Page(paging)
+            .Select(c => new ProgramConsentView(c.UserId, db.Users.Where(u => u.Id == c.UserId).Select(u => u.DisplayName).Single(), c.Purpose, c.State, c.Giver,
+                db.Users.Where(u => u.Id == c.RecordedByUserId).Select(u => u.DisplayName).FirstOrDefault(), c.GuardianName,
+                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt))
+            .ToListAsync(ct);
+        return paging.Of(items, total);
+    }
+}
+
+public sealed class ConsentAgeRequest
+{
+    /// <summary>Under this age a guardian consents: 13 (COPPA) to 16 (GDPR Art. 8), up to 18.</summary>
+    [Range(13, 18)]
+    public int ConsentAge { get; set; }
+}
+
+public sealed record ConsentAgeView(Guid OrganisationId, bool IncludesMinors, int ConsentAge);
+
+/// <summary>An organisation's consent age, read and set by its coordinators and administrators.</summary>
+public sealed class OrganisationConsentAge(TandemDb db)
+{
+    public async Task<Outcome<ConsentAgeView>> GetAsync(Actor actor, Guid organisationId, CancellationToken ct = default)
+    {
+        if (await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct) is { } failure)
+        {
+            return failure;
+        }
+        return await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId)
+            .Select(o => new ConsentAgeView(o.Id, o.IncludesMinors, o.ConsentAge)).SingleAsync(ct);
+    }
+
+    public async Task<Outcome<ConsentAgeView>> SetAsync(Actor actor, Guid organisationId, ConsentAgeRequest request, CancellationToken ct = default)
+    {
+        if (await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct) is { } failure)
+        {
+            return failure;
+        }
+        if (request.ConsentAge is < 13 or > 18)
+        {
+            return Invalid.Field("consentAge", "Give an age from 13 (COPPA) to 16 (GDPR) or at most 18.");
+        }
+        var organisation = await db.Organisations.SingleAsync(o => o.Id == organisationId, ct);
+        organisation.SetConsentAge(request.ConsentAge);
+        await db.SaveChangesAsync(ct);
+        return new ConsentAgeView(organisation.Id, organisation.IncludesMinors, organisation.ConsentAge);
+    }
+}

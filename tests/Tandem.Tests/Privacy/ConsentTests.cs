@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
+using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Paging;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Matching;
+
+namespace Tandem.Tests.Privacy;
+
+/// <summary>
+/// Issue 16 items 1 and 6 (ADR 48): consent as a state machine with what was shown, when and by whom; a guardian's
+/// single-use link; an unconsented minor is never in a match draft; the school's authorisation; withdrawal pauses the
+/// relationship and tells the coordinator; notices are versioned and a material change asks again.
+/// </summary>
+public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private TandemFactory Factory => fixture.Tandem;
+
+    /// <summary>A person's consents in purpose order (the database sorts the stored words, so the order is made here).</summary>
+    private Task<List<Consent>> ConsentsOfAsync(Guid userId) => fixture.WithScopeAsync(async s =>
+        (await s.GetRequiredService<TandemDb>().Set<Consent>().AsNoTracking().Where(c => c.UserId == userId).ToListAsync()).OrderBy(c => c.Purpose).ToList());
+
+    /// <summary>The link in the newest e-mail to the guardian, and how many they got.</summary>
+    private async Task<(string Path, int Count)> GuardianLinkAsync(string email)
+    {
+        var mails = await Factory.OutboxForAsync(email);
+        var message = MimeMessage.Load(new MemoryStream(mails[^1].Mime));
+        var link = GuardianLink().Match(message.TextBody ?? "");
+        Assert.True(link.Success, message.TextBody);
+        return (link.Value, mails.Count);
+    }
+
+    [GeneratedRegex(@"/guardian/consent\?token=[A-Za-z0-9_%-]+")]
+    private static partial Regex GuardianLink();
+
+    private static async Task<Guid> ApplyAsync(HttpClient client, Guid programId, string role, int age, Dictionary<string, object> answers, string? guardian = null)
+    {
+        var response = await client.PostAsJsonAsync($"/api/v1/programs/{programId}/applications", new
+        {
+            role, answers, acceptsCodeOfConduct = true, age, guardianName = guardian is null ? null : "Pat Parent", guardianEmail = guardian, submit = true,
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!.Id;
+    }
+
+    private static async Task ApproveAsync(HttpClient coordinator, Guid programId, Guid applicationId, string role) =>
+        Assert.True((await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/applications/{applicationId}/decision",
+            new { decision = "Approve", mentorCapacity = role == "mentor" ? 2 : (int?)null })).IsSuccessStatusCode);
+
+    private static Dictionary<string, object> Answers(string subject, int year) => new() { ["subject"] = subject, ["interests"] = new[] { "Music" }, ["year"] = year };
+
+    [Fact]
+    public async Task AnUnconsentedMinorIsNeverInAMatchDraftUntilTheirGuardianConsentsThroughTheSingleUseLink()
+    {
+        var school = await MinorsSchool.SchoolAsync(Factory);
+        // The coordinator's node waits for the draft however busy the machine is (the default gives up after 10 s with a 202).
+        await using var node = Factory.WithWebHostBuilder(b => b.UseSetting("Matching:WaitForDraft", "00:05:00"));
+        var coordinator = await node.SignedInClientAsync(school.Coordinator);
+        var organisationId = school.Organisation.Id;
+        // The school is under the GDPR: 16, not COPPA's 13. Out of range is a clear 400.
+        Assert.Equal(HttpStatusCode.BadRequest, (await coordinator.PutAsJsonAsync($"/api/v1/organisations/{organisationId}/consent-age", new { consentAge = 30 })).StatusCode);
+        var age = await coordinator.PutAsJsonAsync($"/api/v1/organisations/{organisationId}/consent-age", new { consentAge = 16 });
+        Assert.Equal(16, (await age.Content.ReadFromJsonAsync<ConsentAgeView>(Json.Options))!.ConsentAge);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/organisations/{organisationId}/notices", new { text = "We keep what you tell us safe. (school v1)" })).StatusCode);
+
+        var created = await coordinator.PostAsJsonAsync("/api/v1/programs", School.ValidProgram(organisationId, "Maths Friends"));
+        var programId = (await created.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!.Id;
+        foreach (var role in new[] { "mentor", "mentee" })
+        {
+            (await coordinator.PutAsJsonAsync($"/api/v1/programs/{programId}/questionnaires/{role}", new { questions = MatchingProgram.Questions(role == "mentor") })).EnsureSuccessStatusCode();
+        }
+        await coordinator.OpenRecruitmentAsync(programId);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/notices", new { text = "Your answers are used to find you a mentor. (program v1)" })).StatusCode);
+        var notices = await Factory.AnonymousClient().GetFromJsonAsync<ProgramNotices>($"/api/v1/programs/{programId}/notices", Json.Options);
+        Assert.Equal((1, 1), (notices!.Privacy!.Version, notices.DataUse!.Version));
+        // The application form shows both.
+        var minorUser = await Factory.CreateUserAsync("Tia Young");
+        var minor = await Factory.SignedInClientAsync(minorUser);
+        var form = WebUtility.HtmlDecode(await minor.GetStringAsync($"/apply/{programId}/mentee"));
+        Assert.Contains("(school v1)", form);
+        Assert.Contains("(program v1)", form);
+
+        var mentorUser = await Factory.CreateUserAsync("Mo Mentor");
+        var mentor = await Factory.SignedInClientAsync(mentorUser);
+        var teenUser = await Factory.CreateUserAsync("Ty Teen");
+        var teen = await Factory.SignedInClientAsync(teenUser);
+        var guardian = $"guardian.{Guid.NewGuid():N}@families.example";
+        await ApproveAsync(coordinator, programId, await ApplyAsync(mentor, programId, "mentor", 30, Answers("Maths", 5)), "mentor");
+        await ApproveAsync(coordinator, programId, await ApplyAsync(minor, programId, "mentee", 14, Answers("Maths", 2), guardian), "mentee");
+        var teenGuardian = $"teen.guardian.{Guid.NewGuid():N}@families.example";
+        await ApproveAsync(coordinator, programId, await ApplyAsync(teen, programId, "mentee", 16, Answers("Maths", 3), teenGuardian), "mentee");
+
+        // The 16-year-old consented themselves, on the versions shown; the 14-year-old waits for their guardian, who got a link.
+        var teenConsent = Assert.Single(await ConsentsOfAsync(teenUser.Id));
+        Assert.Equal((ConsentState.Given, ConsentGiver.Participant, 1, 1), (teenConsent.State, teenConsent.Giver, teenConsent.OrganisationNoticeVersion, teenConsent.ProgramNoticeVersion));
+        Assert.Empty(await Factory.OutboxForAsync(teenGuardian));
+        Assert.Equal(ConsentState.AwaitingGuardian, Assert.Single(await ConsentsOfAsync(minorUser.Id)).State);
+        var (link, mails) = await GuardianLinkAsync(guardian);
+        Assert.Equal(1, mails);
+
+        // The draft holds the mentor and the teen; the minor is nowhere in it, not even among the people left over.
+        var draft = await coordinator.PostAsync($"/api/v1/programs/{programId}/matching/drafts", Json.Empty());
+        var draftJson = await draft.Content.ReadAsStringAsync();
+        Assert.True(draft.StatusCode == HttpStatusCode.OK, draftJson);
+        Assert.Contains("Ty Teen", draftJson);
+        Assert.DoesNotContain("Tia Young", draftJson);
+        Assert.DoesNotContain(minorUser.Id.ToString(), draftJson);
+        // Nor can a coordinator pair them by hand.
+        var enrolments = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments.Where(e => e.ProgramId == programId)
+            .ToDictionaryAsync(e => e.UserId, e => e.Id));
+        var byHand = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/relationships/", new
+        {
+            memberEnrolmentIds = new[] { enrolments[mentorUser.Id], enrolments[minorUser.Id] }, kind = "Pair", startsOn = "2027-01-10", source = "Manual",
+        });
+        Assert.Equal(HttpStatusCode.Conflict, byHand.StatusCode);
+        Assert.Contains("consent", await byHand.Content.ReadAsStringAsync());
+
+        // The guardian reads both notices and consents, signing with their name; photos yes, the rest no.
+        var family = new PageClient(Factory.AnonymousClient());
+        var page = WebUtility.HtmlDecode(await family.Http.GetStringAsync(link));
+        Assert.Contains("Consent for Tia Young to join Maths Friends", page);
+        Assert.Contains("(school v1)", page);
+        Assert.Contains("(program v1)", page);
+        var unsigned = await family.SubmitAsync(link, "guardian-consent", [new("Input.Consents", "true"), new("Input.GuardianName", "")]);
+        Assert.Equal(HttpStatusCode.BadRequest, unsigned.StatusCode);
+        Assert.Contains("Sign with your name", await unsigned.Content.ReadAsStringAsync());
+        var answered = await family.SubmitAsync(link, "guardian-consent", [new("Input.Consents", "true"), new("Input.Photos", "true"), new("Input.GuardianName", "Pat Parent")]);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Contains("Your consent is recorded", await answered.Content.ReadAsStringAsync());
+        // The link worked once; a new one (for changing the answer later) went out.
+        Assert.Equal(HttpStatusCode.NotFound, (await family.Http.GetAsync(link)).StatusCode);
+        var (next, count) = await GuardianLinkAsync(guardian);
+        Assert.Equal(2, count);
+        Assert.NotEqual(link, next);
+
+        var consents = await ConsentsOfAsync(minorUser.Id);
+        Assert.Equal([(ConsentPurpose.Program, ConsentState.Given), (ConsentPurpose.Photos, ConsentState.Given)], consents.Select(c => (c.Purpose, c.State)));
+        Assert.All(consents, c => Assert.Equal((ConsentGiver.Guardian, "Pat Parent", 1, 1), (c.Giver!.Value, c.GuardianName!, c.OrganisationNoticeVersion!.Value, c.ProgramNoticeVersion!.Value)));
+        var history = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ConsentEvent>().Where(e => e.UserId == minorUser.Id && e.Purpose == ConsentPurpose.Program)
+            .OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => e.State).ToListAsync());
+        Assert.Equal([ConsentState.AwaitingGuardian, ConsentState.Given], history);
+        var listed = await coordinator.GetFromJsonAsync<Paged<ProgramConsentView>>($"/api/v1/programs/{programId}/consents", Json.Options);
+        Assert.Contains(listed!.Items, c => c.Name == "Tia Young" && c.State == ConsentState.Given && c.GuardianName == "Pat Parent");
+
+        // Now the minor is matched.
+        Assert.Contains("Tia Young", await (await coordinator.PostAsync($"/api/v1/programs/{programId}/matching/drafts", Json.Empty())).Content.ReadAsStringAsync());
+        // The minor cannot answer for themselves.
+        var own = await minor.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = false });
+        Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task WithdrawingPausesTheRelationshipAndTellsTheCoordinatorAndAMaterialNoticeChangeAsksAgain()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var consent = $"/api/v1/me/consents";
+        // Optional uses come only with the program's consent.
+        Assert.Equal(HttpStatusCode.Conflict, (await mentee.PostAsJsonAsync(consent, new { programId = pair.ProgramId, purpose = "Photos", give = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await mentee.PostAsJsonAsync(consent, new { programId = pair.ProgramId, purpose = "Nonsense", give = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await mentee.PostAsJsonAsync(consent, new { programId = Guid.NewGuid(), purpose = "Program", give = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync(consent, new { programId = pair.ProgramId, purpose = "Program", give = true })).StatusCode);
+
+        // A non-material change leaves consent as it is; a material one asks again (and tells the participant).
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/notices", new { text = "Typo fixed.", material = false })).StatusCode);
+        Assert.Equal(ConsentState.Given, Assert.Single(await ConsentsOfAsync(pair.Mentee.Id)).State);
+        Assert.Equal(HttpStatusCode.BadRequest, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/notices", new { text = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/notices", new { text = "Mine now." })).StatusCode);
+        var material = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/notices", new { text = "We now share attendance with parents.", material = true });
+        Assert.Equal(2, (await material.Content.ReadFromJsonAsync<NoticeView>(Json.Options))!.Version);
+        Assert.Equal(ConsentState.RenewalNeeded, Assert.Single(await ConsentsOfAsync(pair.Mentee.Id)).State);
+        var notices = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>().Where(n => n.UserId == pair.Mentee.Id).Select(n => n.Title).ToListAsync());
+        Assert.Contains(notices, t => t.Contains("changed its privacy notice"));
+
+        // The school records consent for its roster instead, as the parents' agent; who did it is kept.
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/consents/school", new { userIds = new[] { pair.Mentee.Id } })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/consents/school", new { userIds = new[] { Guid.NewGuid() } })).StatusCode);
+        var school = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/consents/school", new { userIds = new[] { pair.Mentee.Id, pair.Mentor.Id } });
+        Assert.Equal(2, (await school.Content.ReadFromJsonAsync<SchoolConsentResult>(Json.Options))!.Recorded);
+        var listed = await pair.Coordinator.GetFromJsonAsync<Paged<ProgramConsentView>>($"/api/v1/programs/{pair.ProgramId}/consents", Json.Options);
+        Assert.All(listed!.Items, c => Assert.Equal((ConsentState.Given, ConsentGiver.School, "Cora Ordinator", 2), (c.State, c.Giver!.Value, c.RecordedBy!, c.ProgramNoticeVersion!.Value)));
+
+        // The participant withdraws (on their privacy page): the relationship pauses, the coordinator is told, and it cannot resume.
+        var pages = await fixture.SignInPagesAsync(pair.Mentee);
+        var withdrawn = await pages.SubmitAsync("/my/access-log", "my-consent", [new("Key", $"{pair.ProgramId}:Program:false")]);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Contains("withdrawn", await withdrawn.Content.ReadAsStringAsync());
+        var relationship = await pair.Coordinator.GetFromJsonAsync<RelationshipView>($"/api/v1/relationships/{pair.RelationshipId}", Json.Options);
+        Assert.Equal(RelationshipStatus.Paused, relationship!.Status);
+        var told = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .Where(n => n.UserId == pair.School.Coordinator.Id && n.Title.StartsWith("Consent withdrawn")).Select(n => n.Body).ToListAsync());
+        Assert.Contains("Menna Tee's consent to Reading Buddies was withdrawn by themselves. Their relationship is paused.", Assert.Single(told));
+        var resume = await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Active" });
+        Assert.Equal(HttpStatusCode.Conflict, resume.StatusCode);
+
+        // Consent again: the coordinator can resume it.
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync(consent, new { programId = pair.ProgramId, purpose = "Program", give = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Active" })).StatusCode);
+        var mine = await mentee.GetFromJsonAsync<List<MyConsentView>>(consent, Json.Options);
+        Assert.Equal((ConsentState.Given, ConsentGiver.Participant), (Assert.Single(mine!).State, mine![0].Giver!.Value));
+    }
+}
