@@ -1370,6 +1370,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("CheckedIn")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1441,6 +1444,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasIndex("ProgramId", "StartsAt");
 
                     b.HasIndex("RelationshipId", "StartsAt");
+
+                    b.HasIndex(new[] { "ProgramId", "StartsAt" }, "IX_Meetings_NotCheckedIn")
+                        .HasFilter("\"Status\" = 'Accepted' AND NOT \"CheckedIn\"");
 
                     b.ToTable("Meetings", (string)null);
                 });
@@ -1957,6 +1963,8 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.HasIndex("ProgramId", "UserId", "Role")
                         .IsUnique();
+
+                    b.HasIndex("ProgramId", "Role", "EnrolledAt", "Id");
 
                     b.ToTable("Enrolments");
                 });
@@ -2526,6 +2534,8 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("PreviousRelationshipId");
+
+                    b.HasIndex("ProgramId", "CreatedAt", "Id");
 
                     b.HasIndex("ProgramId", "Status", "QuietSince", "StartsOn", "MeetingsHeld", "PoorFitFlaggedAt")
                         .HasDatabaseName("IX_Relationships_Health");

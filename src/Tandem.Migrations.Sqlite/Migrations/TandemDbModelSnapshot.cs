@@ -1359,6 +1359,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("CheckedIn")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -1430,6 +1433,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasIndex("ProgramId", "StartsAt");
 
                     b.HasIndex("RelationshipId", "StartsAt");
+
+                    b.HasIndex(new[] { "ProgramId", "StartsAt" }, "IX_Meetings_NotCheckedIn")
+                        .HasFilter("\"Status\" = 'Accepted' AND NOT \"CheckedIn\"");
 
                     b.ToTable("Meetings", (string)null);
                 });
@@ -1946,6 +1952,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ProgramId", "UserId", "Role")
                         .IsUnique();
+
+                    b.HasIndex("ProgramId", "Role", "EnrolledAt", "Id");
 
                     b.ToTable("Enrolments");
                 });
@@ -2515,6 +2523,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("PreviousRelationshipId");
+
+                    b.HasIndex("ProgramId", "CreatedAt", "Id");
 
                     b.HasIndex("ProgramId", "Status", "QuietSince", "StartsOn", "MeetingsHeld", "PoorFitFlaggedAt")
                         .HasDatabaseName("IX_Relationships_Health");

@@ -97,6 +97,9 @@ public static class DatabaseSetup
                 "Migrations before the first release were folded into one (docs/decisions/0022-migrations-folded-before-release.md): " +
                 "make a new database (for the SQLite demo, delete src/Tandem/data/tandem.db) and run `tandem migrate` again.");
         }
+        // A migration that fills a new column from existing rows (ADR 46, 50) runs for minutes on a district's database, far
+        // beyond a request's 30 s command timeout: it is a deliberate, one-off step.
+        db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
         await db.Database.MigrateAsync(ct);
         foreach (var repair in scope.ServiceProvider.GetServices<IDataRepair>())
         {

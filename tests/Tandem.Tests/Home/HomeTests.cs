@@ -119,7 +119,7 @@ public sealed class HomeTests(MeetingFixture fixture) : IClassFixture<MeetingFix
         var applicant = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Ann Applicant"));
         Assert.True((await applicant.PostAsJsonAsync($"/api/v1/programs/{program}/applications",
             new { role = "mentee", answers = new { }, acceptsCodeOfConduct = true, submit = true })).IsSuccessStatusCode);
-        await PastMeetingAsync(pair);
+        var meetingId = await PastMeetingAsync(pair);
         await fixture.Tandem.WithScopeAsync(async s =>
         {
             var db = s.GetRequiredService<TandemDb>();
@@ -150,6 +150,10 @@ public sealed class HomeTests(MeetingFixture fixture) : IClassFixture<MeetingFix
         Assert.Contains("Programs you run", page);
         Assert.Contains($"<a href=\"/programs/{program}/health?status=AtRisk\">1 relationship at risk</a>", page);
         Assert.Contains($"<a href=\"/programs/{program}/matching\">1 mentee not matched yet</a>", page);
+        // Once a member checks in about the meeting, it no longer waits for one (the meeting is marked, ADR 50).
+        Assert.Equal(HttpStatusCode.OK, (await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Relationship.Id}/check-ins",
+            new { meetingId, happened = true, topics = "Getting to know each other", rating = 5 })).StatusCode);
+        Assert.DoesNotContain("not-logged", Assert.Single((await ManagedAsync(pair.Coordinator)).Items).Attention.Select(a => a.Key));
         // Another school's coordinator sees nothing of it.
         var other = await School.CreateAsync(fixture.Tandem);
         Assert.Equal(0, (await ManagedAsync(await fixture.SignInAsync(other.Coordinator))).TotalCount);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Meetings;
 using Tandem.Features.Relationships;
 
 namespace Tandem.Features.CheckIns;
@@ -35,5 +36,9 @@ public static class PairContacts
             relationship.RecordContacts(held.GetValueOrDefault(relationship.Id), counts?.Logged ?? 0, counts?.LastContact);
         }
         await db.SaveChangesAsync(ct);
+        // Each meeting of these pairs is marked checked in when a check-in names it (ADR 50); only rows that change are written.
+        await db.Set<Meeting>().Where(m => relationshipIds.Contains(m.RelationshipId)
+                && m.CheckedIn != db.Set<CheckIn>().Any(c => c.MeetingId == m.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.CheckedIn, m => db.Set<CheckIn>().Any(c => c.MeetingId == m.Id)), ct);
     }
 }

@@ -211,6 +211,7 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
                 var at = now.Date.AddDays(-daysAgo).AddHours(17);
                 var meeting = new Meeting(relationship.Id, programId, mentee.Id, at, 60, MeetingMode.InPerson, "Library café", null, null, null, at.AddDays(-3));
                 meeting.Accept(mentor.Id, at.AddDays(-2));
+                meeting.NoteCheckedIn();
                 db.Add(meeting);
                 db.Add(new CheckIn(relationship.Id, meeting.Id, mentee.Id, true,
                     new CheckInLog("Settling in, timetable, societies", "Joined a study group", null, "Plan for the first essay", 4), at, at.AddHours(2)));

@@ -243,6 +243,7 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
                     if (c % 2 == 0)
                     {
                         var meeting = NewMeeting(relationship.Id, programId, mentor.UserId, mentee.UserId, at, random);
+                        meeting.NoteCheckedIn();
                         db.Add(meeting);
                         var happened = random.Next(20) != 0;
                         db.Add(new CheckIn(relationship.Id, meeting.Id, mentee.UserId, happened, log, at, at.AddHours(2)));

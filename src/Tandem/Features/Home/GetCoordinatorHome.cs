@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Applications;
-using Tandem.Features.CheckIns;
 using Tandem.Features.Engagement;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
@@ -54,9 +53,8 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
             .GroupBy(h => h.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
         var notLogged = await db.Set<Meeting>()
-            .Where(m => ids.Contains(m.ProgramId) && m.Status == MeetingStatus.Accepted && m.StartsAt <= now
-                && db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused))
-                && !db.Set<CheckIn>().Any(c => c.MeetingId == m.Id))
+            .Where(m => ids.Contains(m.ProgramId) && m.Status == MeetingStatus.Accepted && !m.CheckedIn && m.StartsAt <= now
+                && db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)))
             .GroupBy(m => m.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
         var items = programs.Select(p =>

@@ -68,7 +68,17 @@ public sealed class Meeting
     /// <summary>When declining or counter-proposing, what the other side said.</summary>
     public string? ResponseNote { get; private set; }
 
+    /// <summary>
+    /// Whether anyone has recorded a check-in about this meeting: kept by <c>PairContacts.RecountAsync</c> in the check-in's
+    /// transaction (ADR 50), so "meetings nobody has checked in about" is read from a small partial index rather than by
+    /// looking for check-ins of every meeting the program ever had.
+    /// </summary>
+    public bool CheckedIn { get; private set; }
+
     public DateTime EndsAt => StartsAt.AddMinutes(DurationMinutes);
+
+    /// <summary>For seeds that write a meeting together with its check-ins, as the recount would set it.</summary>
+    public void NoteCheckedIn() => CheckedIn = true;
 
     public bool CanMoveTo(MeetingStatus next) => Transitions[Status].Contains(next);
 

@@ -26,6 +26,10 @@ internal sealed class MeetingConfiguration : IEntityTypeConfiguration<Meeting>
         meeting.HasOne<MeetingSeries>().WithMany().HasForeignKey(m => m.SeriesId).OnDelete(DeleteBehavior.Cascade);
         meeting.HasIndex(m => new { m.RelationshipId, m.StartsAt });
         meeting.HasIndex(m => new { m.ProgramId, m.StartsAt });
+        // Accepted meetings nobody has checked in about, by program and start: the coordinator's home counts the past
+        // ones without touching the program's other meetings (ADR 50). The filter is the same SQL on both providers.
+        meeting.HasIndex(m => new { m.ProgramId, m.StartsAt }, "IX_Meetings_NotCheckedIn")
+            .HasFilter("\"Status\" = 'Accepted' AND NOT \"CheckedIn\"");
         meeting.HasIndex(m => m.SeriesId);
     }
 }

@@ -6,7 +6,10 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
 
-/// <summary>The program's roster, for its coordinators.</summary>
+/// <summary>
+/// The program's roster, for its coordinators: by role, then in the order people joined, paged from the
+/// (ProgramId, Role, EnrolledAt, Id) index. Not by name: that would join and sort every enrolment's user (ADR 50).
+/// </summary>
 public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
 {
     public async Task<Outcome<Paged<EnrolmentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, ProgramRole? role, CancellationToken ct = default)
@@ -24,7 +27,7 @@ public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
         }
         var total = await enrolments.CountAsync(ct);
         var items = await enrolments
-            .OrderBy(e => e.Role).ThenBy(e => e.User!.DisplayName).ThenBy(e => e.Id)
+            .OrderBy(e => e.Role).ThenBy(e => e.EnrolledAt).ThenBy(e => e.Id)
             .Page(paging)
             .Select(e => new EnrolmentView(e.Id, e.UserId, e.User!.DisplayName, e.User.Email ?? "", e.Role, e.EnrolledAt))
             .ToListAsync(ct);

@@ -29,7 +29,7 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
         }
         var total = await relationships.CountAsync(ct);
         var items = await access.ToViewsAsync(relationships
-            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Page(page), ct);
         return page.Of(items, total);
     }

@@ -22,6 +22,8 @@ internal sealed class RelationshipConfiguration : IEntityTypeConfiguration<Relat
         // A program's relationships by status, and their engagement health from the index alone, quietest first (ADR 46).
         relationship.HasIndex(r => new { r.ProgramId, r.Status, r.QuietSince, r.StartsOn, r.MeetingsHeld, r.PoorFitFlaggedAt })
             .HasDatabaseName("IX_Relationships_Health");
+        // The coordinators' list, newest first, read from the index a page at a time (ADR 50).
+        relationship.HasIndex(r => new { r.ProgramId, r.CreatedAt, r.Id });
     }
 }
 
