@@ -12,7 +12,7 @@ namespace Tandem.Tests.Privacy;
 
 /// <summary>
 /// Issue 16 item 4 (erasure): a marker planted in every personal field a person fills (their name, application answers,
-/// check-ins, a concern, a named suggestion) is found in the database before `tandem privacy erase` and in no table after it;
+/// check-ins, a concern, a named suggestion, a sensitive answer withheld from use) is found in the database before `tandem privacy erase` and in no table after it;
 /// the program's counts still add up.
 /// </summary>
 public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixture>
@@ -50,6 +50,10 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         answers["health"] = $"health {marker}";
         var applied = await mentee.PostAsJsonAsync(recruiting.Applications, new { role = "mentor", answers, acceptsCodeOfConduct = true, mentorCapacity = 1, submit = true });
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        // A sensitive answer they gave without consent to its use is kept apart, for their eyes only (ADR 49): still theirs to erase.
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Applications.Application>()
+            .Where(a => a.UserId == pair.Mentee.Id && a.ProgramId == recruiting.Program.Id)
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.WithheldAnswersJson, $$"""{"background":"withheld {{marker}}"}""")));
 
         // Their guardian signed a consent for them (ADR 48): the signature and the address the link went to are personal too.
         await fixture.WithScopeAsync(async s =>
@@ -79,6 +83,7 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         Assert.Contains("CheckIns.Topics", before);
         Assert.Contains("Concerns.Description", before);
         Assert.Contains("Applications.AnswersJson", before);
+        Assert.Contains("Applications.WithheldAnswersJson", before);
         Assert.Contains("Consents.GuardianName", before);
         Assert.Contains("Consents.GuardianEmail", before);
         Assert.Contains("ConsentEvents.GuardianName", before);
