@@ -1,3 +1,4 @@
+using Tandem.Data;
 using Microsoft.Playwright;
 using Tandem.Browser.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -25,7 +26,7 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
     private string StudentEmail => $"sam.{run}@northfield.example";
     private string MentorEmail => $"maya.{run}@northfield.example";
 
-    [Fact]
+    [OneDatabaseFact(DatabaseProvider.Sqlite)]
     public async Task AnAdministratorSetsUpASchoolItsCoordinatorOpensAProgramAndAStudentOnAPhoneMeetsTheirMentor()
     {
         // 1. The administrator adds the school and names its first coordinator.

@@ -21,7 +21,7 @@ namespace Tandem.Browser.Tests;
 /// </summary>
 public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
-    [Fact]
+    [OneDatabaseFact(DatabaseProvider.Postgres)]
     public async Task EveryPageAParticipantSeesPassesAxeAndFitsAPhoneScreen()
     {
         var page = await server.NewPageAsync();
