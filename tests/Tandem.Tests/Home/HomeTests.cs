@@ -154,6 +154,13 @@ public sealed class HomeTests(MeetingFixture fixture) : IClassFixture<MeetingFix
         Assert.Equal(HttpStatusCode.OK, (await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Relationship.Id}/check-ins",
             new { meetingId, happened = true, topics = "Getting to know each other", rating = 5 })).StatusCode);
         Assert.DoesNotContain("not-logged", Assert.Single((await ManagedAsync(pair.Coordinator)).Items).Attention.Select(a => a.Key));
+        // A paused pair still holds its people; once it ends they are waiting for a match again.
+        foreach (var (status, expected) in new[] { ("Paused", "1 mentee not matched yet"), ("EndedEarly", "1 mentor, 2 mentees not matched yet") })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Relationship.Id}/status",
+                new { status, reason = "Moved school" })).StatusCode);
+            Assert.Equal(expected, Assert.Single(Assert.Single((await ManagedAsync(pair.Coordinator)).Items).Attention, a => a.Key == "unmatched").Text);
+        }
         // Another school's coordinator sees nothing of it.
         var other = await School.CreateAsync(fixture.Tandem);
         Assert.Equal(0, (await ManagedAsync(await fixture.SignInAsync(other.Coordinator))).TotalCount);

@@ -320,6 +320,11 @@ public sealed class ProgramApiTests(TandemFactory factory) : IClassFixture<Tande
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode); // invited by e-mail, not enrolled
         Assert.Equal(member.Id, Assert.Single(roster.Items).UserId);
+        // The whole roster's total (the kept participant count plus staff, ADR 46) is what the page lists.
+        var everyone = (await client.GetFromJsonAsync<Paged<EnrolmentView>>(url, Json.Options))!;
+        Assert.Contains(everyone.Items, e => e.Role == ProgramRole.Coordinator);
+        Assert.Equal(everyone.Items.Count, everyone.TotalCount);
+        Assert.Equal(2, everyone.TotalCount);
         var enrolled = await factory.SignedInClientAsync(member);
         var seen = (await enrolled.GetFromJsonAsync<Paged<ProgramSummary>>("/api/v1/programs", Json.Options))!;
         Assert.Equal(program.Id, Assert.Single(seen.Items).Id);

@@ -40,11 +40,12 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
         var toReview = await db.Set<Application>().Where(a => ids.Contains(a.ProgramId) && a.Status == ApplicationStatus.Submitted)
             .GroupBy(a => a.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
-        var openMembers = db.Set<RelationshipMember>()
-            .Where(m => db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)));
+        // Not matched: holding no seat. An open (active or paused) relationship holds a seat for each of its members
+        // and a closed one has released them (RelationshipSeat), so one probe of the seats' (EnrolmentId, Seat) key
+        // per enrolment answers it, instead of joining every member of the program to its relationship.
         var unmatched = await db.Enrolments
             .Where(e => ids.Contains(e.ProgramId) && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer)
-                && !openMembers.Any(m => m.EnrolmentId == e.Id))
+                && !db.Set<RelationshipSeat>().Any(s => s.EnrolmentId == e.Id))
             .GroupBy(e => new { e.ProgramId, e.Role }).Select(g => new { g.Key.ProgramId, g.Key.Role, Count = g.Count() })
             .ToListAsync(ct);
 

@@ -9,6 +9,8 @@ namespace Tandem.Features.Programs;
 /// <summary>
 /// The program's roster, for its coordinators: by role, then in the order people joined, paged from the
 /// (ProgramId, Role, EnrolledAt, Id) index. Not by name: that would join and sort every enrolment's user (ADR 50).
+/// The whole roster's total is the program's kept participant count plus its few staff (ADR 46), not a count of
+/// every enrolment; a list of one role counts that role's range of the index.
 /// </summary>
 public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
 {
@@ -25,7 +27,10 @@ public sealed class ListEnrolments(TandemDb db, ProgramAccess access)
         {
             enrolments = enrolments.Where(e => e.Role == r);
         }
-        var total = await enrolments.CountAsync(ct);
+        var total = role is null
+            ? found.Value!.ParticipantCount + await db.Enrolments
+                .CountAsync(e => e.ProgramId == programId && (e.Role == ProgramRole.Coordinator || e.Role == ProgramRole.Staff), ct)
+            : await enrolments.CountAsync(ct);
         var items = await enrolments
             .OrderBy(e => e.Role).ThenBy(e => e.EnrolledAt).ThenBy(e => e.Id)
             .Page(paging)
