@@ -6,6 +6,7 @@ using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Conversations;
+using Tandem.Features.Journal;
 using Tandem.Features.Privacy;
 using Tandem.Features.Concerns;
 using Tandem.Features.Outcomes;
@@ -94,6 +95,7 @@ public static class TandemApp
         services.AddTandemOutcomes();
         services.AddTandemPrivacy();
         services.AddTandemConversations(builder.Configuration);
+        services.AddTandemJournal();
         return builder;
     }
 
@@ -182,6 +184,7 @@ public static class TandemApp
         features.MapSurveys();
         features.MapOutcomes();
         features.MapConversations();
+        features.MapJournal();
         app.MapConversationHub();
         app.MapRazorComponents<App>();
         return app;

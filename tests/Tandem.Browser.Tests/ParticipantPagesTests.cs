@@ -73,6 +73,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ($"/programs/{server.Demo.ProgramId}/suggestions", "Suggestion box"),
                 ("/my/calendar", "Your calendar feed"),
                 ("/my/access-log", "Who has seen your record"),
+                ("/my/journal", "My journal"),
                 ("/concerns", "Report a concern"),
                 ("/notifications", "Notifications"),
                 ("/organisations", "Organisations"),
@@ -123,6 +124,9 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             problems.AddRange(await Layout.PhoneProblemsAsync(page));
             await CheckAsync(await server.LinkInLatestEmailAsync(mentor, "/account/reset-password"), "Choose a new password", 390);
             await server.SignInAsync(page, "Mentee");
+            // A journal entry shared with the mentor, so the journal page shows an entry with its actions (ADR 56).
+            var entry = await PostAsync(page, "/api/v1/me/journal", new { body = "We planned the science fair. I said more than I expected to." });
+            await PutAsync(page, $"/api/v1/me/journal/{entry.GetProperty("id").GetString()}/share", new { relationshipId });
             // Every page on a phone. Then a laptop, where only the menu (no "Menu" toggle) and the tables (rows, not stacked
             // cards) are laid out differently: one page of each layout is enough there, and it halves the test's time, which
             // is most of the browser suite's (docs/benchmarks.md, "Test suite").

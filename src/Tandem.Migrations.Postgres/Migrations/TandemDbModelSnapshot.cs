@@ -904,6 +904,82 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.ToTable("RetentionSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Journal.JournalEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PromptId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PromptText")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime?>("SharedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SharedWithRelationshipId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("WrittenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId");
+
+                    b.HasIndex("PromptId");
+
+                    b.HasIndex("SharedWithRelationshipId");
+
+                    b.HasIndex("AuthorUserId", "WrittenAt", "Id");
+
+                    b.ToTable("JournalEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Journal.JournalPrompt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "CreatedAt");
+
+                    b.ToTable("JournalPrompts", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Matching.MatchDraft", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3133,6 +3209,39 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasOne("Tandem.Features.Organisations.Organisation", null)
                         .WithOne()
                         .HasForeignKey("Tandem.Features.Exports.RetentionSettings", "OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Journal.JournalEntry", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Tandem.Features.Journal.JournalPrompt", null)
+                        .WithMany()
+                        .HasForeignKey("PromptId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Tandem.Features.Relationships.Relationship", null)
+                        .WithMany()
+                        .HasForeignKey("SharedWithRelationshipId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Journal.JournalPrompt", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -893,6 +893,82 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("RetentionSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Journal.JournalEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EditedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PromptId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptText")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SharedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SharedWithRelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("WrittenAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId");
+
+                    b.HasIndex("PromptId");
+
+                    b.HasIndex("SharedWithRelationshipId");
+
+                    b.HasIndex("AuthorUserId", "WrittenAt", "Id");
+
+                    b.ToTable("JournalEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Journal.JournalPrompt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "CreatedAt");
+
+                    b.ToTable("JournalPrompts", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Matching.MatchDraft", b =>
                 {
                     b.Property<Guid>("Id")
@@ -3122,6 +3198,39 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasOne("Tandem.Features.Organisations.Organisation", null)
                         .WithOne()
                         .HasForeignKey("Tandem.Features.Exports.RetentionSettings", "OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Journal.JournalEntry", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Tandem.Features.Journal.JournalPrompt", null)
+                        .WithMany()
+                        .HasForeignKey("PromptId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Tandem.Features.Relationships.Relationship", null)
+                        .WithMany()
+                        .HasForeignKey("SharedWithRelationshipId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Journal.JournalPrompt", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

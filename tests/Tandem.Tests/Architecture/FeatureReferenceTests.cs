@@ -51,9 +51,12 @@ public sealed class FeatureReferenceTests
         ["Outcomes"] = ["Programs"],
         // Coordinators download the program's participants, relationships, meetings and check-ins, and a survey's results
         // (as the survey's results and its list by person show them); a person downloads everything held about them (ExportMyData),
-        // and an operator erases a person (ErasePerson: the same map in reverse, over every feature that stores their words).
+        // and an operator erases a person (ErasePerson: the same map in reverse, over every feature that stores their words,
+        // the journal included, which no export but its author's own holds).
         // Retention (ADR 49) is erasure on a schedule: it reads the organisation's setting and anonymises outcome rows' names too.
-        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recruitment", "Relationships", "Surveys"],
+        // A participant's private journal (ADR 56): prompts belong to programs, an entry can be shared with a relationship.
+        ["Journal"] = ["Accounts", "Programs", "Relationships"],
+        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recruitment", "Relationships", "Surveys"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],

@@ -193,6 +193,21 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /organisations/{OrganisationId:guid}/retention"] = Access.SignedIn,
         ["GET /my/access-log"] = Access.SignedIn,
         ["POST /my/access-log"] = Access.SignedIn,
+
+        // Journal: the author's own (JournalTests sweeps every GET route above as a coordinator and an administrator)
+        ["GET /api/v1/me/journal/"] = Access.SignedIn,
+        ["POST /api/v1/me/journal/"] = Access.SignedIn,
+        ["GET /api/v1/me/journal/{entryId:guid}"] = Access.SignedIn,
+        ["PUT /api/v1/me/journal/{entryId:guid}"] = Access.SignedIn,
+        ["DELETE /api/v1/me/journal/{entryId:guid}"] = Access.SignedIn,
+        ["PUT /api/v1/me/journal/{entryId:guid}/share"] = Access.SignedIn,
+        ["GET /api/v1/me/journal/shared-with-me"] = Access.SignedIn,
+        ["GET /api/v1/me/journal/prompts"] = Access.SignedIn,
+        ["GET /api/v1/me/journal/export"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/journal-prompts/"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/journal-prompts/"] = Access.SignedIn,
+        ["GET /my/journal"] = Access.SignedIn,
+        ["POST /my/journal"] = Access.SignedIn,
         // Consent and notices (ADR 48): notices are public as the program's page is; the guardian's page works by its single-use link.
         ["GET /api/v1/programs/{programId:guid}/notices"] = Access.Anonymous,
         ["POST /api/v1/programs/{programId:guid}/notices"] = Access.SignedIn,

@@ -77,7 +77,14 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         Assert.Equal(HttpStatusCode.Created, (await mentee.SendAsync(upload)).StatusCode);
         Assert.Single(await FilesHoldingAsync(marker));
 
+        // A journal entry, shared with the partner (ADR 56).
+        var entry = await mentee.PostAsJsonAsync("/api/v1/me/journal", new { body = $"journal {marker}" });
+        Assert.Equal(HttpStatusCode.Created, entry.StatusCode);
+        var entryId = (await entry.Content.ReadFromJsonAsync<Tandem.Features.Journal.JournalEntryView>(Json.Options))!.Id;
+        Assert.True((await mentee.PutAsJsonAsync($"/api/v1/me/journal/{entryId}/share", new { relationshipId = pair.RelationshipId })).IsSuccessStatusCode);
+
         var before = await WhereIsAsync(marker);
+        Assert.Contains("JournalEntries.Body", before);
         Assert.Contains("Messages.Body", before);
         Assert.Contains("AspNetUsers.DisplayName", before);
         Assert.Contains("CheckIns.Topics", before);

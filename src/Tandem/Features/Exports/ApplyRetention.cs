@@ -107,6 +107,9 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);
             rows["messages"] = await db.Set<Message>().Where(m => relationships.Contains(m.RelationshipId)).ExecuteUpdateAsync(Anonymise.Message, ct);
             rows["concerns"] = await db.Set<Concern>().Where(c => c.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Concern, ct);
+            // Journal entries written to the program's prompts or shared with its pairs are the program's data too (ADR 56).
+            rows["journalEntries"] = await db.Set<Journal.JournalEntry>()
+                .Where(j => j.ProgramId == programId || (j.SharedWithRelationshipId != null && relationships.Contains(j.SharedWithRelationshipId.Value))).ExecuteDeleteAsync(ct);
             // Staff notes too: erasure leaves them as the staff's records (ADR 42); when the program's data expires they go.
             rows["concernSteps"] = await db.Set<ConcernStep>().Where(s => concerns.Contains(s.ConcernId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.Note, (string?)null), ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s

@@ -60,6 +60,8 @@ public sealed class ErasePerson(TandemDb db)
             rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);
             rows["messages"] = await db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId).ExecuteUpdateAsync(Anonymise.Message, ct);
             rows["concerns"] = await db.Set<Concern>().Where(c => c.ReporterUserId == userId).ExecuteUpdateAsync(Anonymise.Concern, ct);
+            // The journal is the person's alone (ADR 56): it goes whole, shared entries included.
+            rows["journalEntries"] = await db.Set<Journal.JournalEntry>().Where(j => j.AuthorUserId == userId).ExecuteDeleteAsync(ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.MenteeUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Message, ErasedText), ct)
                 + await db.Set<MentorRequest>().Where(r => r.MentorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecisionNote, (string?)null), ct);
             rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => f.UserId == userId).ExecuteUpdateAsync(Anonymise.FitCheckAnswer, ct);

@@ -43,7 +43,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         var document = new JsonObject
         {
             ["exportedAt"] = clock.GetUtcNow().UtcDateTime,
-            ["about"] = "Everything Tandem holds about you. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your password.",
+            ["about"] = "Everything Tandem holds about you. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your password. Your journal is private even from this file, which staff can make for you on request: download it yourself from My journal (/api/v1/me/journal/export).",
             ["account"] = Node(new { user.Id, user.Email, user.DisplayName, user.TimeZoneId, user.CreatedAt, user.EmailConfirmed }),
             ["organisations"] = Node(await db.OrganisationMemberships.AsNoTracking().Where(m => m.UserId == userId)
                 .Select(m => new { Organisation = db.Organisations.Where(o => o.Id == m.OrganisationId).Select(o => o.Name).FirstOrDefault(), m.Role, m.JoinedAt })
