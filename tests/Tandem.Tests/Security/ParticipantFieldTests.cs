@@ -89,6 +89,11 @@ public sealed class ParticipantWorld : IAsyncLifetime
         var suggestion = await FirstIdAsync(await Coordinator.GetAsync($"/api/v1/programs/{program.Program.Id}/suggestions"));
         (await Coordinator.PostAsJsonAsync($"/api/v1/suggestions/{suggestion}/answer", new { answer = "Fields test answer" })).EnsureSuccessStatusCode();
         RouteValues["suggestionId"] = suggestion.ToString();
+        // A journal entry answering the program's prompt, shared with the current pair: the mentor reads it as shared (ADR 56).
+        var prompt = await FirstIdAsync(await Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/journal-prompts", new { text = "What surprised you?" }));
+        var entry = await FirstIdAsync(await Mentee.Client.PostAsJsonAsync("/api/v1/me/journal", new { body = "Fields test entry", promptId = prompt }));
+        (await Mentee.Client.PutAsJsonAsync($"/api/v1/me/journal/{entry}/share", new { relationshipId = Current })).EnsureSuccessStatusCode();
+        RouteValues["entryId"] = entry.ToString();
         RouteValues["ruleId"] = Guid.NewGuid().ToString();
         RouteValues["role"] = "mentee";
         RouteValues["version"] = "1";
@@ -151,11 +156,15 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMySurveys", "GetMySurvey", "AnswerSurvey", "MakeSuggestion", "ListAnsweredSuggestions",
         // The home: the reader's own; the programs they manage (none, for a participant).
         "GetMyHome", "ListManagedProgramsNeedingAttention",
+        // The reader's own journal, entries their pairs shared with them, and their programs' prompts (ADR 56).
+        "ListMyJournal", "WriteJournalEntry", "GetJournalEntry", "EditJournalEntry", "DeleteJournalEntry", "ShareJournalEntry",
+        "ListJournalEntriesSharedWithMe", "ListMyJournalPrompts", "ExportMyJournal", "ListJournalPrompts",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
     private static readonly HashSet<string> StaffOperations =
     [
+        "CreateJournalPrompt",
         "ReviewConversation", "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
         "ListOrganisationMembers", "AddOrganisationMember", "RemoveOrganisationMember", "ListOrganisationInvitations",
         "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "ChangeEnrolmentRole", "RemoveEnrolment", "InviteParticipant", "ListInvitations",
@@ -272,6 +281,10 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["AttachmentView"] = "name contentType size url",
         ["ReadStateView"] = "userId displayName lastReadNumber",
         ["ConversationSummary"] = "relationshipId programId programName with latestNumber latestAt latestSenderName latestPreview unread",
+        // The journal: the author's own entries; of others', only what they shared with the reader's pair, with the author's name.
+        ["JournalEntryView"] = "id body promptId promptText programId writtenAt editedAt sharedWithRelationshipId sharedAt",
+        ["SharedJournalEntryView"] = "id relationshipId authorUserId authorName body promptText writtenAt editedAt",
+        ["JournalPromptView"] = "id programId programName text createdAt",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];
