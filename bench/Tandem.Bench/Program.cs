@@ -27,6 +27,27 @@ if (args.Length == 2 && args[0] == "dense-gen")
     }
     return 0;
 }
+if (args.Length >= 1 && args[0] == "kernel")
+{
+    // Scoring alone: every row of A on one thread, the AVX-512 and AVX2 loops of the feature kernel alternately.
+    var (scorer, _) = Workloads.FeaturePool(20_000, 5_000, 4);
+    var row = new int[scorer.MentorCount];
+    Console.WriteLine($"AVX-512 loop available: {FeatureKernel.WideIsSupported}, Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
+    var best = new Dictionary<bool, double> { [true] = double.MaxValue, [false] = double.MaxValue };
+    for (var rep = 0; rep < 10; rep++)
+        foreach (var wide in new[] { true, false })
+        {
+            scorer.UseWideKernel = wide;
+            var sw = Stopwatch.StartNew();
+            var cpu0 = WholeRun.Cpu();
+            long sum = 0;
+            for (var i = 0; i < scorer.MenteeCount; i++) { scorer.ScoreRow(i, row); sum += row[i % row.Length]; }
+            best[wide] = Math.Min(best[wide], WholeRun.Cpu() - cpu0);
+            Console.WriteLine($"  {(wide ? "AVX-512" : "AVX2   ")}: {sw.Elapsed.TotalMilliseconds:F0} ms wall, {WholeRun.Cpu() - cpu0:F0} ms CPU for 10^8 pairs ({sum})");
+        }
+    Console.WriteLine($"  least CPU: AVX-512 {best[true]:F0} ms, AVX2 {best[false]:F0} ms");
+    return 0;
+}
 if (args.Length == 2 && args[0] == "explicit-json") return ExplicitInstance.JsonPhases(args[1]);
 if (args.Length == 2 && args[0] == "explicit-core") return ExplicitInstance.SolveCore(args[1]);
 if (args.Length is 2 or 3 && args[0] == "ortools-solve") return OrToolsFileSolve.Run(args[1], args.Length == 3 ? args[2] : null);
@@ -170,7 +191,7 @@ internal static class WholeRun
     }
 
     /// <summary>Process CPU time in ms: less sensitive than wall time when other work shares the machine.</summary>
-    private static double Cpu()
+    internal static double Cpu()
     {
         using var p = Process.GetCurrentProcess();
         return p.TotalProcessorTime.TotalMilliseconds;

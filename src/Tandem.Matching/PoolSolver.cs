@@ -58,12 +58,24 @@ internal sealed class PoolSolver
     /// <summary>Pairs within this much of violating the duals are added along with a violator.</summary>
     private const long NearMargin = 2;
 
+    /// <summary>One bit per lane of a compare result (lowest lane first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Lanes(Vector<int> mask)
+    {
+        if (Vector<int>.Count == 8) return mask.AsVector256().ExtractMostSignificantBits();
+        var bits = 0u;
+        for (var c = 0; c < Vector<int>.Count; c++) if (mask[c] != 0) bits |= 1u << c;
+        return bits;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Mix(int i, int j)
     {
         var x = (((ulong)(uint)i << 32) | (uint)j) * 0x9E3779B97F4A7C15UL;
         return (uint)(x >> 29);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Key(int score, int i, int j) => ((long)score << 32) | Mix(i, j);
 
     private sealed record Candidates(OptimalAssignment.Locks Locks, Dictionary<int, int[]> LockedRows, List<(int I, int J, int S)> Edges, int[] Bound, long Bonus, long PairsConsidered, int Threads);
@@ -154,11 +166,10 @@ internal sealed class PoolSolver
                     vMax = Vector.Max(vMax, r);
                     var hit = Vector.GreaterThanOrEqual(r, vThr) | Vector.GreaterThanOrEqual(r, new Vector<int>(mThr, j0));
                     if (hit == Vector<int>.Zero) continue;
-                    for (var j = j0; j < j0 + width; j++)
-                    {
-                        Consider(j);
-                        vThr = new Vector<int>(thr);
-                    }
+                    // Only the lanes that hit: thresholds only rise, so a lane below both stays below them.
+                    for (var lanes = Lanes(hit); lanes != 0; lanes &= lanes - 1)
+                        Consider(j0 + BitOperations.TrailingZeroCount(lanes));
+                    vThr = new Vector<int>(thr);
                 }
                 int rowLo = int.MaxValue, rowHi = int.MinValue; // the row's allowed scores, for the cache
                 for (var j = j0; j < m; j++)
@@ -643,8 +654,14 @@ internal sealed class PoolSolver
                 var threshold = kept < Remembered ? int.MinValue : (int)Math.Clamp(topNet[minPos] + lowest, int.MinValue, int.MaxValue);
                 var hit = Vector.GreaterThan(net, new Vector<int>(threshold));
                 if (hit == Vector<int>.Zero) { vRest = Vector.Max(vRest, net); continue; }
-                for (var j = j0; j < j0 + width; j++)
-                    if (row[j] != PairScores.Forbidden) Consider(j, row[j], (long)row[j] - offsets[j] - lowest);
+                // The lanes at or below the threshold could only have raised the best of the rest (the
+                // threshold only rises); forbidden lanes are int.MinValue and never hit.
+                vRest = Vector.Max(vRest, Vector.ConditionalSelect(hit, forbidden, net));
+                for (var lanes = Lanes(hit); lanes != 0; lanes &= lanes - 1)
+                {
+                    var j = j0 + BitOperations.TrailingZeroCount(lanes);
+                    Consider(j, row[j], (long)row[j] - offsets[j] - lowest);
+                }
             }
             for (var c = 0; c < width; c++)
             {

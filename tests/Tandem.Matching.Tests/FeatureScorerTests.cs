@@ -120,8 +120,9 @@ public class FeatureScorerTests
                     Assert.Equal(3L * common, e.Criteria[0].Points);
                 }
             }
-            // The vector kernel and the scalar loop agree.
+            // The vector kernels (AVX-512 where the processor has it, and AVX2) and the scalar loop agree.
             var scalar = new int[t.mentors.Length];
+            var narrow = new int[t.mentors.Length];
             for (var i = 0; i < t.mentees.Length; i++)
             {
                 scorer.ScoreRow(i, row);
@@ -129,15 +130,20 @@ public class FeatureScorerTests
                 scorer.ScoreRow(i, scalar);
                 scorer.UseKernel = true;
                 Assert.Equal(scalar, row);
+                scorer.UseWideKernel = false;
+                scorer.ScoreRow(i, narrow);
+                scorer.UseWideKernel = FeatureKernel.WideIsSupported;
+                Assert.Equal(scalar, narrow);
             }
             // Scoring a range of mentors (the certificate check's groups of 8) agrees with the row, both ways.
             var ranges = (IRangeScoreSource)scorer;
             for (var i = 0; i < t.mentees.Length; i++)
             {
                 scorer.ScoreRow(i, row);
-                foreach (var kernel in new[] { true, false })
+                foreach (var (kernel, wide) in new[] { (true, true), (true, false), (false, false) })
                 {
                     scorer.UseKernel = kernel;
+                    scorer.UseWideKernel = wide && FeatureKernel.WideIsSupported;
                     for (var from = 0; from < row.Length; from++)
                         for (var to = from + 1; to <= row.Length; to += 3)
                         {
@@ -147,6 +153,7 @@ public class FeatureScorerTests
                         }
                 }
                 scorer.UseKernel = true;
+                scorer.UseWideKernel = FeatureKernel.WideIsSupported;
             }
             var col = new int[t.mentees.Length];
             for (var j = 0; j < t.mentors.Length; j++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -24,11 +25,11 @@ internal sealed class FeatureKernel
         public bool Required;
         public long HardMinimum;
         public int Words;
-        public ulong[][] MentorWords = [];   // [word][mentor], padded
+        public Aligned<ulong>[] MentorWords = [];   // [word][mentor], padded
         public ulong[] MenteeWords = [];     // [mentee * Words + word]
-        public ulong[] MentorAnyMask = [];   // ~0 when the mentor has a value, padded
+        public Aligned<ulong> MentorAnyMask;   // ~0 when the mentor has a value, padded
         public bool[] MenteeAny = [];
-        public double[] MentorNumber = [];   // padded with NaN
+        public Aligned<double> MentorNumber;   // padded with NaN
         public double[] MenteeNumber = [];
         public double Low, High;
     }
@@ -37,6 +38,15 @@ internal sealed class FeatureKernel
     private readonly int _m;
 
     public static bool IsSupported => Avx2.IsSupported && Vector256.IsHardwareAccelerated;
+
+    /// <summary>
+    /// Whether the AVX-512 loop can run: eight mentors per 512-bit vector instead of four per 256-bit one
+    /// (the same nibble-table population counts and the same integer arithmetic, so the same scores).
+    /// </summary>
+    public static bool WideIsSupported => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated;
+
+    /// <summary>Whether this kernel uses the AVX-512 loop (tests turn it off to compare with the AVX2 one).</summary>
+    internal bool UseWide { get; set; } = WideIsSupported;
 
     public FeatureKernel(Term[] terms, int mentorCount)
     {
@@ -51,6 +61,17 @@ internal sealed class FeatureKernel
     {
         Span<int> tail = stackalloc int[Block];
         var full = _m / Block * Block;
+        if (UseWide && WideIsSupported)
+        {
+            ref var at = ref MemoryMarshal.GetReference(row);
+            for (var j = 0; j < full; j += Block) Wide(mentee, j).StoreUnsafe(ref at, (nuint)j);
+            if (full < _m)
+            {
+                Wide(mentee, full).CopyTo(tail);
+                tail[..(_m - full)].CopyTo(row[full..]);
+            }
+            return;
+        }
         for (var j = 0; j < full; j += Block)
         {
             var lo = Lanes(mentee, j);
@@ -74,11 +95,62 @@ internal sealed class FeatureKernel
         var to = from + row.Length;
         for (var b = from / Block * Block; b < to; b += Block)
         {
-            Vector256.Narrow(Lanes(mentee, b), Lanes(mentee, b + 4)).CopyTo(block);
+            if (UseWide && WideIsSupported) Wide(mentee, b).CopyTo(block);
+            else Vector256.Narrow(Lanes(mentee, b), Lanes(mentee, b + 4)).CopyTo(block);
             var lo = Math.Max(b, from);
             var hi = Math.Min(b + Block, to);
             block[(lo - b)..(hi - b)].CopyTo(row[(lo - from)..]);
         }
+    }
+
+    /// <summary>Scores of eight consecutive mentors (int.MinValue when forbidden): <see cref="Lanes"/> on 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector256<int> Wide(int mentee, int j)
+    {
+        var acc = Vector512<long>.Zero;
+        var bad = Vector512<long>.Zero;
+        var lowNibble = Vector512.Create((byte)0x0F);
+        var table = Vector512.Create(Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4));
+        foreach (var t in _terms)
+        {
+            var w = Vector512.Create((long)t.Weight);
+            Vector512<long> met;
+            if (t.Op == Op.Gap)
+            {
+                // Ordered compares: a missing number (NaN) meets nothing, as in the AVX2 loop.
+                var d = Vector512.LoadUnsafe(ref t.MentorNumber[j]) - Vector512.Create(t.MenteeNumber[mentee]);
+                met = (Vector512.GreaterThanOrEqual(d, Vector512.Create(t.Low)) & Vector512.LessThanOrEqual(d, Vector512.Create(t.High))).AsInt64();
+            }
+            else if (t.Op != Op.Count)
+            {
+                // Same or different value: only whether anything is in common, no count needed.
+                var common = Vector512<ulong>.Zero;
+                var at = mentee * t.Words;
+                for (var k = 0; k < t.Words; k++) common |= Vector512.LoadUnsafe(ref t.MentorWords[k][j]) & Vector512.Create(t.MenteeWords[at + k]);
+                var none = Vector512.Equals(common, Vector512<ulong>.Zero).AsInt64();
+                met = t.Op == Op.Same
+                    ? ~none
+                    : t.MenteeAny[mentee] ? none & Vector512.LoadUnsafe(ref t.MentorAnyMask[j]).AsInt64() : Vector512<long>.Zero;
+            }
+            else
+            {
+                var bytes = Vector512<byte>.Zero;
+                var at = mentee * t.Words;
+                for (var k = 0; k < t.Words; k++)
+                {
+                    var x = (Vector512.LoadUnsafe(ref t.MentorWords[k][j]) & Vector512.Create(t.MenteeWords[at + k])).AsByte();
+                    bytes += Avx512BW.Shuffle(table, x & lowNibble) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & lowNibble);
+                }
+                var count = Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsInt64();
+                acc += Avx512F.Multiply(count.AsInt32(), w.AsInt32());
+                bad |= Vector512.GreaterThan(Vector512.Create(t.HardMinimum), count);
+                continue;
+            }
+            acc += met & w;
+            if (t.Required) bad |= ~met;
+        }
+        // Scores fit in 32 bits (FeatureScorer.MaxScoreMagnitude) and int.MinValue narrows to itself.
+        return Avx512F.ConvertToVector256Int32(Vector512.ConditionalSelect(bad, Vector512.Create((long)int.MinValue), acc));
     }
 
     /// <summary>Scores of four consecutive mentors (int.MinValue when forbidden), as 64-bit lanes.</summary>
@@ -100,6 +172,17 @@ internal sealed class FeatureKernel
                        & Avx.Compare(d, Vector256.Create(t.High), FloatComparisonMode.OrderedLessThanOrEqualNonSignaling);
                 met = ok.AsInt64();
             }
+            else if (t.Op != Op.Count)
+            {
+                // Same or different value: only whether anything is in common, no count needed.
+                var common = Vector256<ulong>.Zero;
+                var at = mentee * t.Words;
+                for (var k = 0; k < t.Words; k++) common |= Vector256.LoadUnsafe(ref t.MentorWords[k][j]) & Vector256.Create(t.MenteeWords[at + k]);
+                var none = Vector256.Equals(common, Vector256<ulong>.Zero).AsInt64();
+                met = t.Op == Op.Same
+                    ? ~none
+                    : t.MenteeAny[mentee] ? none & Vector256.LoadUnsafe(ref t.MentorAnyMask[j]).AsInt64() : Vector256<long>.Zero;
+            }
             else
             {
                 var bytes = Vector256<byte>.Zero;
@@ -110,20 +193,41 @@ internal sealed class FeatureKernel
                     bytes += Avx2.Shuffle(table, x & lowNibble) + Avx2.Shuffle(table, Avx2.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & lowNibble);
                 }
                 var count = Avx2.SumAbsoluteDifferences(bytes, Vector256<byte>.Zero).AsInt64();
-                if (t.Op == Op.Count)
-                {
-                    acc += Avx2.Multiply(count.AsInt32(), w.AsInt32());
-                    bad |= Avx2.CompareGreaterThan(Vector256.Create(t.HardMinimum), count);
-                    continue;
-                }
-                var none = Avx2.CompareEqual(count, Vector256<long>.Zero);
-                met = t.Op == Op.Same
-                    ? ~none
-                    : t.MenteeAny[mentee] ? none & Vector256.LoadUnsafe(ref t.MentorAnyMask[j]).AsInt64() : Vector256<long>.Zero;
+                acc += Avx2.Multiply(count.AsInt32(), w.AsInt32());
+                bad |= Avx2.CompareGreaterThan(Vector256.Create(t.HardMinimum), count);
+                continue;
             }
             acc += met & w;
             if (t.Required) bad |= ~met;
         }
         return Vector256.ConditionalSelect(bad, Vector256.Create((long)int.MinValue), acc);
     }
+}
+
+/// <summary>
+/// An array whose element 0 starts on a 64-byte boundary (a cache line), so that the kernels' vector loads
+/// of eight mentors never straddle two lines. It lives on the pinned-object heap, so it never moves.
+/// </summary>
+internal readonly struct Aligned<T> where T : unmanaged
+{
+    private const int Line = 64;
+    private readonly T[] _array;
+    private readonly int _at;
+
+    public Aligned(int length)
+    {
+        var size = Unsafe.SizeOf<T>();
+        _array = GC.AllocateArray<T>(length + Line / size, pinned: true);
+        var handle = GCHandle.Alloc(_array, GCHandleType.Pinned);
+        var address = (long)handle.AddrOfPinnedObject();
+        handle.Free();
+        _at = (int)((Line - address % Line) % Line / size);
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public ref T this[int j] => ref _array[_at + j];
+
+    public Span<T> AsSpan() => _array.AsSpan(_at, Length);
 }

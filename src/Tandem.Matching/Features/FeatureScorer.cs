@@ -24,6 +24,13 @@ public sealed class FeatureScorer : IPairScoreSource, IRangeScoreSource
     /// <summary>Whether <see cref="ScoreRow"/> uses the vectorised kernel (tests turn it off to compare).</summary>
     internal bool UseKernel { get; set; }
 
+    /// <summary>Whether the kernel uses its AVX-512 loop where the processor has one (tests turn it off to compare).</summary>
+    internal bool UseWideKernel
+    {
+        get => _kernel?.UseWide ?? false;
+        set { if (_kernel is not null) _kernel.UseWide = value; }
+    }
+
     private enum Mode { Count, Same, Different, Gap }
 
     private sealed class Compiled
@@ -94,20 +101,20 @@ public sealed class FeatureScorer : IPairScoreSource, IRangeScoreSource
         };
         if (c.Mode == Mode.Gap)
         {
-            t.MentorNumber = new double[padded];
-            Array.Fill(t.MentorNumber, double.NaN);
-            Array.Copy(c.MentorNumber, t.MentorNumber, m);
+            t.MentorNumber = new Aligned<double>(padded);
+            t.MentorNumber.AsSpan().Fill(double.NaN);
+            c.MentorNumber.AsSpan(0, m).CopyTo(t.MentorNumber.AsSpan());
         }
         else
         {
-            t.MentorWords = new ulong[c.Words][];
+            t.MentorWords = new Aligned<ulong>[c.Words];
             for (var k = 0; k < c.Words; k++)
             {
-                var col = new ulong[padded];
+                var col = new Aligned<ulong>(padded);
                 for (var j = 0; j < m; j++) col[j] = c.MentorBits[j * c.Words + k];
                 t.MentorWords[k] = col;
             }
-            t.MentorAnyMask = new ulong[padded];
+            t.MentorAnyMask = new Aligned<ulong>(padded);
             for (var j = 0; j < m; j++) t.MentorAnyMask[j] = c.MentorAny[j] ? ulong.MaxValue : 0;
         }
         return t;
