@@ -62,7 +62,7 @@ if (args.Length >= 2 && args[0] == "whole")
     {
         // Per-round diagnostics of the pool solver (solve and check times, phases, pairs rescored).
         var since = Stopwatch.StartNew();
-        PoolSolver.Trace = line => Console.WriteLine($"        [{since.ElapsedMilliseconds,6} ms] {line}");
+        PoolSolver.Trace = line => Console.WriteLine($"        [{since.ElapsedMilliseconds,6} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms] {line}");
     }
     return WholeRun.Run(args[1].ToUpperInvariant(), ortools, exhaustive);
 }
