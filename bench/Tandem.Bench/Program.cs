@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 using Tandem.Bench;
 using Tandem.Matching;
 
-// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E|G [--ortools] [--exhaustive] [--k 6] [--kk 0] [--trace] [--fair]
+// dotnet run -c Release --project bench/Tandem.Bench -- whole A|B|C|E|G [--ortools] [--exhaustive] [--k 6] [--kk 0] [--trace] [--fair] [--avx2]
+//   --avx2: the feature kernel's AVX2 loop even where AVX-512 is available (what a processor without it runs)
 //   --fair: A and E with the max-min-then-score objective (raise the worst-off first), then its proof checked again from scratch
 // dotnet run -c Release --project bench/Tandem.Bench -- dense-gen C.i32     (benchmark C's matrix for bench/dense/lapjv.py)
 // dotnet run -c Release --project bench/Tandem.Bench -- explicit-gen F.json F.txt     (instance F, issue 14)
@@ -34,7 +35,7 @@ if (args.Length >= 1 && args[0] == "kernel")
     var row = new int[scorer.MentorCount];
     Console.WriteLine($"AVX-512 loop available: {FeatureKernel.WideIsSupported}, Vector512 accelerated: {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
     var best = new Dictionary<bool, double> { [true] = double.MaxValue, [false] = double.MaxValue };
-    for (var rep = 0; rep < 10; rep++)
+    for (var rep = 0; rep < 20; rep++)
         foreach (var wide in new[] { true, false })
         {
             scorer.UseWideKernel = wide;
@@ -58,11 +59,12 @@ if (args.Length >= 2 && args[0] == "whole")
     int Arg(string name, int fallback) => Array.IndexOf(args, name) is var at && at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
     WholeRun.Options = new PoolSolveOptions(Arg("--k", 6), Arg("--kk", 0), exhaustive);
     WholeRun.Fair = args.Contains("--fair");
+    WholeRun.Narrow = args.Contains("--avx2");
     if (args.Contains("--trace"))
     {
         // Per-round diagnostics of the pool solver (solve and check times, phases, pairs rescored).
         var since = Stopwatch.StartNew();
-        PoolSolver.Trace = line => Console.WriteLine($"        [{since.ElapsedMilliseconds,6} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms] {line}");
+        PoolSolver.Trace = line => Console.WriteLine($"        [{since.ElapsedMilliseconds,6} ms, CPU {WholeRun.Cpu():F0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms] {line}");
     }
     return WholeRun.Run(args[1].ToUpperInvariant(), ortools, exhaustive);
 }
@@ -73,6 +75,9 @@ return 0;
 internal static class WholeRun
 {
     public static PoolSolveOptions Options { get; set; } = new();
+
+    /// <summary>Whether the feature kernel keeps to its AVX2 loop on a processor with AVX-512 (as on one without).</summary>
+    public static bool Narrow { get; set; }
 
     /// <summary>Whether A and E use the max-min-then-score objective.</summary>
     public static bool Fair { get; set; }
@@ -90,6 +95,8 @@ internal static class WholeRun
                 var (mentees, mentors, cap) = which switch { "A" => (20_000, 5_000, 4), "G" => (40_000, 10_000, 4), _ => (100_000, 20_000, 5) };
                 var sw = Stopwatch.StartNew();
                 var (scorer, caps) = Workloads.FeaturePool(mentees, mentors, cap);
+                if (Narrow) scorer.UseWideKernel = false;
+                Console.WriteLine($"  scoring kernel: {(scorer.UseWideKernel ? "AVX-512" : "AVX2")}");
                 Console.WriteLine($"  pool generated and compiled to bitsets: {sw.ElapsedMilliseconds} ms (participants' features; not in the figure below)");
                 Report("before solve");
                 sw.Restart();
@@ -200,6 +207,6 @@ internal static class WholeRun
     private static void Report(string when)
     {
         using var p = Process.GetCurrentProcess();
-        Console.WriteLine($"  [{when}] peak working set {p.PeakWorkingSet64 / (1024 * 1024):N0} MB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024):N0} MB, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
+        Console.WriteLine($"  [{when}] CPU {Cpu():F0} ms, peak working set {p.PeakWorkingSet64 / (1024 * 1024):N0} MB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024):N0} MB, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
     }
 }

@@ -25,11 +25,14 @@ internal sealed class FeatureKernel
         public bool Required;
         public long HardMinimum;
         public int Words;
-        public Aligned<ulong>[] MentorWords = [];   // [word][mentor], padded
+        public ulong[][] MentorWords = [];   // [word][mentor], padded
         public ulong[] MenteeWords = [];     // [mentee * Words + word]
-        public Aligned<ulong> MentorAnyMask;   // ~0 when the mentor has a value, padded
+        public ulong[] MentorAnyMask = [];   // ~0 when the mentor has a value, padded
+        public Aligned<ulong>[] WideWords = [];   // the same on 64-byte boundaries, for the AVX-512 loop
+        public Aligned<ulong> WideAnyMask;
+        public Aligned<double> WideNumber;
         public bool[] MenteeAny = [];
-        public Aligned<double> MentorNumber;   // padded with NaN
+        public double[] MentorNumber = [];   // padded with NaN
         public double[] MenteeNumber = [];
         public double Low, High;
     }
@@ -59,19 +62,30 @@ internal sealed class FeatureKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScoreRow(int mentee, Span<int> row)
     {
+        // Two methods, so that each inlines its own vector loop.
+        if (UseWide && WideIsSupported) ScoreRowWide(mentee, row);
+        else ScoreRowNarrow(mentee, row);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ScoreRowWide(int mentee, Span<int> row)
+    {
+        var full = _m / Block * Block;
+        ref var at = ref MemoryMarshal.GetReference(row);
+        for (var j = 0; j < full; j += Block) Wide(mentee, j).StoreUnsafe(ref at, (nuint)j);
+        if (full < _m)
+        {
+            Span<int> tail = stackalloc int[Block];
+            Wide(mentee, full).CopyTo(tail);
+            tail[..(_m - full)].CopyTo(row[full..]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ScoreRowNarrow(int mentee, Span<int> row)
+    {
         Span<int> tail = stackalloc int[Block];
         var full = _m / Block * Block;
-        if (UseWide && WideIsSupported)
-        {
-            ref var at = ref MemoryMarshal.GetReference(row);
-            for (var j = 0; j < full; j += Block) Wide(mentee, j).StoreUnsafe(ref at, (nuint)j);
-            if (full < _m)
-            {
-                Wide(mentee, full).CopyTo(tail);
-                tail[..(_m - full)].CopyTo(row[full..]);
-            }
-            return;
-        }
         for (var j = 0; j < full; j += Block)
         {
             var lo = Lanes(mentee, j);
@@ -118,7 +132,7 @@ internal sealed class FeatureKernel
             if (t.Op == Op.Gap)
             {
                 // Ordered compares: a missing number (NaN) meets nothing, as in the AVX2 loop.
-                var d = Vector512.LoadUnsafe(ref t.MentorNumber[j]) - Vector512.Create(t.MenteeNumber[mentee]);
+                var d = Vector512.LoadUnsafe(ref t.WideNumber[j]) - Vector512.Create(t.MenteeNumber[mentee]);
                 met = (Vector512.GreaterThanOrEqual(d, Vector512.Create(t.Low)) & Vector512.LessThanOrEqual(d, Vector512.Create(t.High))).AsInt64();
             }
             else if (t.Op != Op.Count)
@@ -126,11 +140,11 @@ internal sealed class FeatureKernel
                 // Same or different value: only whether anything is in common, no count needed.
                 var common = Vector512<ulong>.Zero;
                 var at = mentee * t.Words;
-                for (var k = 0; k < t.Words; k++) common |= Vector512.LoadUnsafe(ref t.MentorWords[k][j]) & Vector512.Create(t.MenteeWords[at + k]);
+                for (var k = 0; k < t.Words; k++) common |= Vector512.LoadUnsafe(ref t.WideWords[k][j]) & Vector512.Create(t.MenteeWords[at + k]);
                 var none = Vector512.Equals(common, Vector512<ulong>.Zero).AsInt64();
                 met = t.Op == Op.Same
                     ? ~none
-                    : t.MenteeAny[mentee] ? none & Vector512.LoadUnsafe(ref t.MentorAnyMask[j]).AsInt64() : Vector512<long>.Zero;
+                    : t.MenteeAny[mentee] ? none & Vector512.LoadUnsafe(ref t.WideAnyMask[j]).AsInt64() : Vector512<long>.Zero;
             }
             else
             {
@@ -138,7 +152,7 @@ internal sealed class FeatureKernel
                 var at = mentee * t.Words;
                 for (var k = 0; k < t.Words; k++)
                 {
-                    var x = (Vector512.LoadUnsafe(ref t.MentorWords[k][j]) & Vector512.Create(t.MenteeWords[at + k])).AsByte();
+                    var x = (Vector512.LoadUnsafe(ref t.WideWords[k][j]) & Vector512.Create(t.MenteeWords[at + k])).AsByte();
                     bytes += Avx512BW.Shuffle(table, x & lowNibble) + Avx512BW.Shuffle(table, Avx512BW.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & lowNibble);
                 }
                 var count = Avx512BW.SumAbsoluteDifferences(bytes, Vector512<byte>.Zero).AsInt64();
@@ -226,6 +240,14 @@ internal readonly struct Aligned<T> where T : unmanaged
     }
 
     public int Length { get; }
+
+    /// <summary>An aligned copy of <paramref name="source"/>.</summary>
+    public static Aligned<T> Of(T[] source)
+    {
+        var copy = new Aligned<T>(source.Length);
+        source.CopyTo(copy.AsSpan());
+        return copy;
+    }
 
     public ref T this[int j] => ref _array[_at + j];
 

@@ -102,21 +102,28 @@ public sealed class FeatureScorer : IPairScoreSource, IRangeScoreSource
         };
         if (c.Mode == Mode.Gap)
         {
-            t.MentorNumber = new Aligned<double>(padded);
-            t.MentorNumber.AsSpan().Fill(double.NaN);
-            c.MentorNumber.AsSpan(0, m).CopyTo(t.MentorNumber.AsSpan());
+            t.MentorNumber = new double[padded];
+            Array.Fill(t.MentorNumber, double.NaN);
+            Array.Copy(c.MentorNumber, t.MentorNumber, m);
         }
         else
         {
-            t.MentorWords = new Aligned<ulong>[c.Words];
+            t.MentorWords = new ulong[c.Words][];
             for (var k = 0; k < c.Words; k++)
             {
-                var col = new Aligned<ulong>(padded);
+                var col = new ulong[padded];
                 for (var j = 0; j < m; j++) col[j] = c.MentorBits[j * c.Words + k];
                 t.MentorWords[k] = col;
             }
-            t.MentorAnyMask = new Aligned<ulong>(padded);
+            t.MentorAnyMask = new ulong[padded];
             for (var j = 0; j < m; j++) t.MentorAnyMask[j] = c.MentorAny[j] ? ulong.MaxValue : 0;
+        }
+        if (FeatureKernel.WideIsSupported)
+        {
+            // Copies on cache-line boundaries for the AVX-512 loop (a 64-byte load across two lines costs twice).
+            t.WideNumber = Aligned<double>.Of(t.MentorNumber);
+            t.WideWords = t.MentorWords.Select(Aligned<ulong>.Of).ToArray();
+            t.WideAnyMask = Aligned<ulong>.Of(t.MentorAnyMask);
         }
         return t;
     }
