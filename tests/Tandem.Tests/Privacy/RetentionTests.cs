@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
+using Tandem.Infrastructure.Paging;
 using Tandem.Features.Accounts;
 using Tandem.Features.Exports;
 using Tandem.Tests.Engagement;
@@ -53,14 +54,21 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
         Assert.True((await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/suggestions", new { text = $"suggestion {marker}", anonymous = false })).IsSuccessStatusCode);
         Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/conversation/messages", new { body = $"message {marker}" })).StatusCode);
 
-        // The school keeps closed programs' data for a year; the program closes now.
+        // A journal entry answering the program's prompt, and a free one the program has nothing to do with (ADR 56).
         var coordinator = await app.SignInAsync(pair.School.Coordinator);
+        var prompt = await coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/journal-prompts", new { text = "What surprised you?" });
+        var promptId = (await prompt.Content.ReadFromJsonAsync<Tandem.Features.Journal.JournalPromptView>(Json.Options))!.Id;
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync("/api/v1/me/journal", new { body = $"journal {marker}", promptId })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync("/api/v1/me/journal", new { body = "A free entry, mine to keep" })).StatusCode);
+
+        // The school keeps closed programs' data for a year; the program closes now.
         var retention = $"/api/v1/organisations/{pair.School.Organisation.Id}/retention";
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(retention, new { closedProgramMonths = 12 })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).StatusCode);
         var before = await MarkerScan.WhereIsAsync(app, marker);
         Assert.Contains("CheckIns.Topics", before);
         Assert.Contains("Messages.Body", before);
+        Assert.Contains("JournalEntries.Body", before);
 
         // Eleven months on, nothing is touched.
         app.Clock.Advance(TimeSpan.FromDays(335));
@@ -84,6 +92,8 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
         Assert.Equal(12, run.GetProperty("keptMonths").GetInt32());
         Assert.Equal(1, run.GetProperty("rows").GetProperty("checkIns").GetInt32());
         Assert.Equal(1, run.GetProperty("rows").GetProperty("messages").GetInt32());
+        Assert.Equal(1, run.GetProperty("rows").GetProperty("journalEntries").GetInt32());
+        Assert.Equal(["A free entry, mine to keep"], (await (await app.SignInAsync(pair.Mentee)).GetFromJsonAsync<Paged<Tandem.Features.Journal.JournalEntryView>>("/api/v1/me/journal", Json.Options))!.Items.Select(e => e.Body));
         var page = await (await app.SignInPagesAsync(pair.School.Coordinator)).Http.GetStringAsync($"/organisations/{pair.School.Organisation.Id}/retention");
         Assert.Contains("Reading Buddies", page);
         Assert.Contains("checkIns: 1", page);
