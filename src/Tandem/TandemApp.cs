@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
+using Tandem.Features.Community;
 using Tandem.Features.Conversations;
 using Tandem.Features.Journal;
 using Tandem.Features.Privacy;
@@ -17,6 +18,7 @@ using Tandem.Features.Engagement;
 using Tandem.Features.Exports;
 using Tandem.Features.Reports;
 using Tandem.Features.Home;
+using Tandem.Features.Integrations;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
@@ -96,6 +98,8 @@ public static class TandemApp
         services.AddTandemPrivacy();
         services.AddTandemConversations(builder.Configuration);
         services.AddTandemJournal();
+        services.AddTandemIntegrations();
+        services.AddTandemCommunity();
         return builder;
     }
 
@@ -185,6 +189,8 @@ public static class TandemApp
         features.MapOutcomes();
         features.MapConversations();
         features.MapJournal();
+        features.MapIntegrations();
+        features.MapCommunity();
         app.MapConversationHub();
         app.MapRazorComponents<App>();
         return app;

@@ -71,6 +71,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ("/my/surveys", "My surveys"),
                 ($"/my/surveys/{invitationId}", "How was your meeting?"),
                 ($"/programs/{server.Demo.ProgramId}/suggestions", "Suggestion box"),
+                ($"/programs/{server.Demo.ProgramId}/announcements", "Announcements"),
                 ("/my/calendar", "Your calendar feed"),
                 ("/my/access-log", "Who has seen your record"),
                 ("/my/journal", "My journal"),

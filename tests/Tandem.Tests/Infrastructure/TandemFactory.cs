@@ -59,6 +59,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
         builder.UseSetting("Retention:WorkerEnabled", "false");
         builder.UseSetting("Surveys:Enabled", "false");
+        builder.UseSetting("Integrations:Outbox:WorkerEnabled", "false");
         // Matching runs start when a request on the same host wakes its worker; no host looks for work on its own, so a
         // test that drives runs by hand (MatchingRunTests) is not raced by another host of the same database.
         builder.UseSetting("Matching:PollInterval", "01:00:00");

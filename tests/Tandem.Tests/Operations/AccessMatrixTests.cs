@@ -226,6 +226,14 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["GET /programs/{ProgramId:guid}/matching/setup"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/matching/setup"] = Access.SignedIn,
 
+        // Announcements (participants read, coordinators post) and the program's Slack and Teams channels (coordinators); tested in Community/
+        ["GET /api/v1/programs/{programId:guid}/announcements"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/announcements"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/channels"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}/channels"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
+
         // Home (always the caller's own: their matches and to-dos, the programs they manage)
         ["GET /api/v1/me/home"] = Access.SignedIn,
         ["GET /api/v1/me/managed-programs"] = Access.SignedIn,

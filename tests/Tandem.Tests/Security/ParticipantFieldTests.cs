@@ -154,6 +154,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "GetCalendarFeed", "CreateCalendarFeed", "RevokeCalendarFeed",
         "ReportConcern", "ListMyConcerns",
         "ListMySurveys", "GetMySurvey", "AnswerSurvey", "MakeSuggestion", "ListAnsweredSuggestions",
+        // The program's announcements of the reader's audience (ADR 55).
+        "ListAnnouncements",
         // The home: the reader's own; the programs they manage (none, for a participant).
         "GetMyHome", "ListManagedProgramsNeedingAttention",
         // The reader's own journal, entries their pairs shared with them, and their programs' prompts (ADR 56).
@@ -188,6 +190,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListOrganisationSurveys", "CreateOrganisationSurvey",
         "ListSuggestions", "AnswerSuggestion",
         "ImportOutcomes", "GetOutcomeReport", "ClearOutcomes",
+        "PostAnnouncement", "GetProgramChannels", "ChangeProgramChannels",
     ];
 
     /// <summary>
@@ -280,6 +283,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["MessageView"] = "id relationshipId number senderUserId senderName body sentAt attachment",
         ["AttachmentView"] = "name contentType size url",
         ["ReadStateView"] = "userId displayName lastReadNumber",
+        // What the coordinators announced to the reader's audience, and who posted it.
+        ["AnnouncementView"] = "id programId title body audience authorName postedAt",
         ["ConversationSummary"] = "relationshipId programId programName with latestNumber latestAt latestSenderName latestPreview unread",
         // The journal: the author's own entries; of others', only what they shared with the reader's pair, with the author's name.
         ["JournalEntryView"] = "id body promptId promptText programId writtenAt editedAt sharedWithRelationshipId sharedAt",

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.Integrations;
+using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Email;
+using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
+
+namespace Tandem.Features.Community;
+
+/// <summary>
+/// A coordinator announces something to the program: the announcement is stored, every participant of its audience gets
+/// an in-app notice and (their preference allowing) an e-mail through the outbox, and it is posted to the program's
+/// connected Slack and Teams channels through the channel outbox. Only announcements leave through the channels: never
+/// check-ins, concerns or messages (ADR 55).
+/// </summary>
+public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify notify, ChannelOutbox channels, IOptions<EmailOptions> email, TimeProvider clock)
+{
+    public const string ChannelReference = "announcement";
+    public const string OnlyCoordinators = "Only the program's coordinators post announcements.";
+
+    public async Task<Outcome<AnnouncementView>> RunAsync(Actor actor, Guid programId, PostAnnouncementRequest request, CancellationToken ct = default)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, OnlyCoordinators, tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var program = found.Value!;
+        var title = request.Title?.Trim() ?? "";
+        var body = request.Body?.Trim() ?? "";
+        var errors = new Dictionary<string, string[]>();
+        if (title.Length is 0 or > Announcement.TitleMax)
+        {
+            errors["title"] = [$"Give the announcement a title of 1 to {Announcement.TitleMax} characters."];
+        }
+        if (body.Length is 0 or > Announcement.BodyMax)
+        {
+            errors["body"] = [$"Write the announcement in 1 to {Announcement.BodyMax:N0} characters."];
+        }
+        if (!Enum.IsDefined(request.Audience))
+        {
+            errors["audience"] = ["The audience is Everyone, Mentors or Mentees."];
+        }
+        if (errors.Count > 0)
+        {
+            return new Invalid(errors);
+        }
+
+        var announcement = new Announcement(programId, actor.UserId, title, body, request.Audience, clock.GetUtcNow().UtcDateTime);
+        db.Add(announcement);
+        await db.SaveChangesAsync(ct);
+
+        var link = $"/programs/{programId}/announcements";
+        var roles = Announcement.RolesOf(request.Audience);
+        var recipients = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role))
+            .Select(e => e.UserId).Distinct().ToListAsync(ct);
+        await notify.RunAsync(recipients.Select(id => new NotificationMessage(id, $"{program.Name}: {title}", SafeMarkdown.ToPlainText(body), link)).ToList(), ct);
+        if (request.PostToChannels)
+        {
+            var audience = request.Audience == AnnouncementAudience.Everyone ? null : $"For {request.Audience.ToString().ToLowerInvariant()}";
+            await channels.PostAsync(programId, ChannelReference, announcement.Id,
+                new ChannelMessage(program.Name, title, body, audience, email.Value.Link(link)), ct);
+        }
+        var author = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        return new AnnouncementView(announcement.Id, programId, title, body, announcement.Audience, author, announcement.PostedAt);
+    }
+}
