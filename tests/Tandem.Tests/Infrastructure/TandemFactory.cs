@@ -60,6 +60,8 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Retention:WorkerEnabled", "false");
         builder.UseSetting("Surveys:Enabled", "false");
         builder.UseSetting("Integrations:Outbox:WorkerEnabled", "false");
+        // Slack and Teams webhooks point at the tests' own receiver on http://127.0.0.1 (WebhookReceiver; ADR 55).
+        builder.UseSetting("Integrations:AllowLoopbackHttp", "true");
         // Matching runs start when a request on the same host wakes its worker; no host looks for work on its own, so a
         // test that drives runs by hand (MatchingRunTests) is not raced by another host of the same database.
         builder.UseSetting("Matching:PollInterval", "01:00:00");

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Tandem.Tests.Infrastructure;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 (a free port) standing in for Slack's and Teams' incoming webhooks: it records every
+/// POST (path, content type, body) and answers 200, or 500 for the next <see cref="FailNext"/> posts to a path.
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<ReceivedPost> received = new();
+    private readonly ConcurrentDictionary<string, int> failures = new();
+
+    public sealed record ReceivedPost(string Path, string? ContentType, string Body, HttpStatusCode Answer);
+
+    private WebhookReceiver(WebApplication app) => this.app = app;
+
+    public string BaseAddress { get; private set; } = "";
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/{**hook}", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var path = context.Request.Path.Value!;
+            var fail = receiver.failures.TryGetValue(path, out var left) && left > 0 && receiver.failures.TryUpdate(path, left - 1, left);
+            var status = fail ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
+            receiver.received.Enqueue(new ReceivedPost(path, context.Request.ContentType, body, status));
+            return Results.Text(fail ? "invalid_payload" : "ok", statusCode: (int)status);
+        });
+        await app.StartAsync();
+        receiver.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        return receiver;
+    }
+
+    /// <summary>A fresh webhook address on this receiver (its path is the "secret").</summary>
+    public string NewHook(string kind) => $"{BaseAddress}/{kind}/{Guid.NewGuid():N}";
+
+    /// <summary>The next <paramref name="count"/> posts to this hook are answered 500.</summary>
+    public void FailNext(string hook, int count) => failures[new Uri(hook).AbsolutePath] = count;
+
+    public IReadOnlyList<ReceivedPost> To(string hook) => received.Where(r => r.Path == new Uri(hook).AbsolutePath).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
