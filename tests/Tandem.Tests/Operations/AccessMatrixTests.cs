@@ -227,10 +227,10 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /programs/{ProgramId:guid}/matching/setup"] = Access.SignedIn,
 
         // Announcements (participants read, coordinators post) and the program's Slack and Teams channels (coordinators); tested in Community/
-        ["GET /api/v1/programs/{programId:guid}/announcements"] = Access.SignedIn,
-        ["POST /api/v1/programs/{programId:guid}/announcements"] = Access.SignedIn,
-        ["GET /api/v1/programs/{programId:guid}/channels"] = Access.SignedIn,
-        ["PUT /api/v1/programs/{programId:guid}/channels"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/announcements/"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/announcements/"] = Access.SignedIn,
+        ["GET /api/v1/programs/{programId:guid}/channels/"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}/channels/"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
 
