@@ -184,7 +184,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
         "ListSafeguardingLeads", "DesignateSafeguardingLead", "WithdrawSafeguardingLead",
-        "ExportProgramData", "ExportSurveyResults",
+        "ExportProgramData", "ExportSurveyResults", "ExportPersonData",
         "GetObjectiveProgress", "GetProgramDashboard", "GetProgramReport", "GetOrganisationDashboard",
         "ListSurveyTemplates", "ListSurveys", "CreateSurvey", "GetSurvey", "UpdateSurvey", "SendSurvey", "CloseSurvey", "GetSurveyResults", "ListSurveyResponses",
         "ListOrganisationSurveys", "CreateOrganisationSurvey",

@@ -13,6 +13,7 @@ public static class ExportEndpoints
         .AddScoped<ExportProgramData>()
         .AddScoped<ExportSurveyResults>()
         .AddScoped<ExportMyData>()
+        .AddScoped<ExportPersonOnRequest>()
         .AddScoped<ErasePerson>()
         .AddScoped<ApplyRetention>()
         .AddScoped<GetRetention>()
@@ -33,6 +34,10 @@ public static class ExportEndpoints
                 + "(a named survey's answers person by person; 409 for an anonymous survey); format: csv (default) or xlsx. The survey's coordinators only.");
         app.MapGet("/api/v1/me/data-export", MyData).WithTags("Exports").RequireAuthorization().WithName("ExportMyData")
             .WithDescription("Everything Tandem holds about the signed-in person, as one JSON file (docs/privacy.md).");
+        app.MapGet("/api/v1/organisations/{organisationId:guid}/people/{userId:guid}/data-export", PersonData).WithTags("Privacy").RequireAuthorization()
+            .WithName("ExportPersonData")
+            .WithDescription("Everything Tandem holds about a person of the organisation, as they would download it themselves, for answering their "
+                + "request: the organisation's coordinators and administrators; reason (required, at most 160 characters) is written to the audit log first.");
         var retention = app.MapGroup("/api/v1/organisations/{organisationId:guid}/retention").WithTags("Privacy").RequireAuthorization();
         retention.MapGet("/", Retention).WithName("GetRetention");
         retention.MapPut("/", ChangeRetention).WithName("ChangeRetention")
@@ -60,6 +65,15 @@ public static class ExportEndpoints
         return bytes is null
             ? new Tandem.Infrastructure.Problems.NotFound("There is no such account.").ToProblem()
             : TypedResults.File(bytes, "application/json", "tandem-my-data.json");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PersonData(
+        Guid organisationId, Guid userId, ClaimsPrincipal user, ExportPersonOnRequest useCase, CancellationToken ct, string? reason = null)
+    {
+        var outcome = await useCase.RunAsync(Actor.From(user), organisationId, userId, reason, ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : TypedResults.File(outcome.Value!, "application/json", "tandem-person-data.json");
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(

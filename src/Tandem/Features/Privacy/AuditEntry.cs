@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Tandem.Features.Privacy;
 
-/// <summary>What kind of a minor's record was read.</summary>
+/// <summary>What kind of a person's record was read (a minor's, except <see cref="DataExport"/>, which is logged for everyone).</summary>
 public enum AuditRecord
 {
     Application,
@@ -14,6 +14,9 @@ public enum AuditRecord
     Concern,
     Relationship,
     Messages,
+
+    /// <summary>Everything held about the person, downloaded by a coordinator on their request (logged for adults too).</summary>
+    DataExport,
 }
 
 /// <summary>

@@ -33,6 +33,19 @@ public sealed class AuditLog(TandemDb db, IMinors minors, IServiceScopeFactory s
         var organisationId = programId is { } p
             ? await db.Programs.AsNoTracking().Where(x => x.Id == p).Select(x => (Guid?)x.OrganisationId).SingleOrDefaultAsync(ct)
             : null;
+        await AppendAsync(actor, read, organisationId, programId, record, recordId, purpose, ct);
+    }
+
+    /// <summary>
+    /// Records that <paramref name="actor"/> read <paramref name="record"/> of <paramref name="subject"/>, adult or minor, themselves
+    /// or not: for reads a data-protection lead must see whoever they concern (a coordinator's export of a person's data on request).
+    /// </summary>
+    public Task RecordForAnyoneAsync(Actor actor, Guid subject, Guid organisationId, AuditRecord record, string purpose, CancellationToken ct) =>
+        AppendAsync(actor, [subject], organisationId, null, record, null, purpose, ct);
+
+    private async Task AppendAsync(Actor actor, IReadOnlyList<Guid> read, Guid? organisationId, Guid? programId, AuditRecord record, Guid? recordId, string purpose,
+        CancellationToken ct)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var log = scope.ServiceProvider.GetRequiredService<TandemDb>();
         for (var attempt = 1; ; attempt++)

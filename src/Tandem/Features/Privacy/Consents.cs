@@ -448,10 +448,11 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, TimePr
 public sealed record ProgramConsentView(Guid UserId, string Name, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
     string? RecordedBy, string? GuardianName, int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt);
 
-/// <summary>A program's consents, for its managers; waiting and refused ones first.</summary>
+/// <summary>A program's consents, for its managers, optionally in one state; waiting and refused ones first.</summary>
 public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)
 {
-    public async Task<Outcome<Paged<ProgramConsentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default)
+    public async Task<Outcome<Paged<ProgramConsentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default,
+        ConsentState? state = null)
     {
         var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators see its consents.", tracked: false);
         if (found.Failure is { } failure)
@@ -460,6 +461,10 @@ public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)
         }
         var paging = PageRequest.Clamp(page, pageSize);
         var consents = db.Set<Consent>().AsNoTracking().Where(c => c.ProgramId == programId);
+        if (state is { } only)
+        {
+            consents = consents.Where(c => c.State == only);
+        }
         var total = await consents.CountAsync(ct);
         var items = await consents
             .OrderBy(c => c.State == ConsentState.Given).ThenBy(c => c.UserId).ThenBy(c => c.Purpose)

@@ -23,7 +23,10 @@ public static class PrivacyEndpoints
         .AddScoped<RecordSchoolConsent>()
         .AddScoped<MyConsents>()
         .AddScoped<ListProgramConsents>()
-        .AddScoped<OrganisationConsentAge>();
+        .AddScoped<OrganisationConsentAge>()
+        .AddScoped<GetOrganisationPrivacy>()
+        .AddScoped<FindOrganisationPeople>()
+        .AddScoped<ListConsentMissing>();
 
     public static IEndpointRouteBuilder MapPrivacy(this IEndpointRouteBuilder app)
     {
@@ -76,8 +79,8 @@ public static class PrivacyEndpoints
         (await useCase.AnswerAsync(Actor.From(user), request, ct)).ToOk();
 
     private static async Task<Results<Ok<Paged<ProgramConsentView>>, ProblemHttpResult>> ProgramConsents(Guid programId, ClaimsPrincipal user, ListProgramConsents useCase, CancellationToken ct,
-        int page = 1, int pageSize = 50) =>
-        (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, ct)).ToOk();
+        int page = 1, int pageSize = 50, ConsentState? state = null) =>
+        (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, ct, state)).ToOk();
 
     private static async Task<Results<Ok<SchoolConsentResult>, ProblemHttpResult>> SchoolConsent(Guid programId, SchoolConsentRequest request, ClaimsPrincipal user, RecordSchoolConsent useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Privacy;
+
+/// <summary>A participant of a program whose consent to it is not given (none recorded yet, or waiting, refused, withdrawn, asked again).</summary>
+public sealed record ConsentMissingView(Guid UserId, string Name, ConsentState? State);
+
+/// <summary>
+/// The program's participants (enrolled mentors, mentees and peers, and applicants) without a given consent to it, by
+/// name: whom the school can authorise. For the program's managers.
+/// </summary>
+public sealed class ListConsentMissing(TandemDb db, ProgramAccess programs)
+{
+    public async Task<Outcome<Paged<ConsentMissingView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators see its consents.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var given = ConsentRules.Given(db, programId);
+        var people = db.Users.AsNoTracking().Where(u =>
+            (db.Enrolments.Any(e => e.ProgramId == programId && e.UserId == u.Id
+                    && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer))
+                || db.Set<Consent>().Any(c => c.ProgramId == programId && c.UserId == u.Id && c.Purpose == ConsentPurpose.Program))
+            && !given.Contains(u.Id));
+        var total = await people.CountAsync(ct);
+        var items = await people.OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            .Page(paging)
+            .Select(u => new ConsentMissingView(u.Id, u.DisplayName,
+                db.Set<Consent>().Where(c => c.ProgramId == programId && c.UserId == u.Id && c.Purpose == ConsentPurpose.Program)
+                    .Select(c => (ConsentState?)c.State).FirstOrDefault()))
+            .ToListAsync(ct);
+        return paging.Of(items, total);
+    }
+}
