@@ -96,6 +96,8 @@ public static class TandemApp
         services.AddTandemSurveys();
         services.AddTandemOutcomes();
         services.AddTandemPrivacy();
+        services.AddTandemGuardianAccess();
+        services.AddTandemErasureRequests();
         services.AddTandemConversations(builder.Configuration);
         services.AddTandemJournal();
         services.AddTandemIntegrations();
@@ -183,6 +185,8 @@ public static class TandemApp
         features.MapConcerns();
         features.MapPrivacy();
         features.MapExports();
+        features.MapGuardianAccess();
+        features.MapErasureRequests();
         features.MapReports();
         features.MapHome();
         features.MapSurveys();

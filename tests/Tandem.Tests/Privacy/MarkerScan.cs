@@ -11,7 +11,10 @@ namespace Tandem.Tests.Privacy;
 internal static class MarkerScan
 {
     /// <summary>Every text column of every table, and every outbox e-mail read as MIME, that holds the marker ("table.column").</summary>
-    public static Task<List<string>> WhereIsAsync(PairFixture fixture, string marker) => fixture.WithScopeAsync(async s =>
+    public static Task<List<string>> WhereIsAsync(PairFixture fixture, string marker) => WhereIsAsync(fixture.Tandem, marker);
+
+    /// <inheritdoc cref="WhereIsAsync(PairFixture, string)"/>
+    public static Task<List<string>> WhereIsAsync(Tandem.Tests.Infrastructure.TandemFactory factory, string marker) => factory.WithScopeAsync(async s =>
     {
         var db = s.GetRequiredService<TandemDb>();
         var found = new List<string>();

@@ -144,6 +144,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMyAccessLog",
         // The notices an applicant reads (public), and the reader's own consents (ADR 48).
         "GetProgramNotices", "ListMyConsents", "AnswerMyConsent",
+        // A guardian asks for their link (anonymous, as a password reset is); the reader asks for their own erasure (ADR 52).
+        "RequestGuardianLink", "AskForMyErasure", "ListMyErasureRequests",
         // Everything held about the reader, as a JSON file (a file, not a reviewed response type: ExportMyData says what is in it).
         "ExportMyData",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
@@ -180,6 +182,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
         "GetRankingStatus", "OfferCandidates", "SearchAuditLog", "GetDiversityReport", "GetRetention", "ChangeRetention", "ListRetentionRuns",
         "PublishProgramNotice", "PublishOrganisationNotice", "GetConsentAge", "SetConsentAge", "ListProgramConsents", "RecordSchoolConsent",
+        "ListErasureRequests", "CarryOutErasureRequest", "DeclineErasureRequest",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
         "ListProgramConcerns", "GetConcern", "AcknowledgeConcern", "ScheduleMediation", "RecordMediation", "ResolveConcern", "EscalateConcern",
@@ -232,6 +235,9 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["ProgramNotices"] = "programId programName organisationName privacy dataUse",
         ["NoticeView"] = "kind version text material publishedAt",
         ["MyConsentView"] = "programId programName purpose state giver organisationNoticeVersion programNoticeVersion updatedAt guardianAnswers",
+        // The same sentence whether or not a consent names the address; the reader's own erasure requests and the organisation's answer.
+        ["GuardianLinkRequested"] = "message",
+        ["MyErasureRequestView"] = "id organisationName requestedBy requestedAt state decidedAt declineReason",
         ["RelationshipSettingsView"] = "programId selfMatchEnabled requestTimeoutDays fitCheckAfterDays",
         // Reasons are the engine's explanation in words, never a private answer (Matching tests).
         ["AvailableMentorView"] = "enrolmentId displayName remainingCapacity score reasons",

@@ -51,6 +51,9 @@ public sealed class ErasePerson(TandemDb db)
             var enrolments = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id);
 
             rows["applications"] = await db.Set<Application>().Where(a => a.UserId == userId).ExecuteUpdateAsync(Anonymise.Application, ct);
+            // A guardian's open links to the child's view name the address the consents hold; they go with it (ADR 52).
+            var guardianAddresses = db.Set<Consent>().Where(c => c.UserId == userId && c.GuardianEmail != null).Select(c => c.GuardianEmail!.ToLower());
+            rows["guardianLinks"] = await db.Set<GuardianAccessLink>().Where(l => guardianAddresses.Contains(l.Email)).ExecuteDeleteAsync(ct);
             // Consents keep their state and history (what was agreed, when, on which notice) without the guardian's name and address.
             rows["consents"] = await db.Set<Consent>().Where(c => c.UserId == userId).ExecuteUpdateAsync(Anonymise.Consent, ct)
                 + await db.Set<ConsentEvent>().Where(c => c.UserId == userId).ExecuteUpdateAsync(Anonymise.ConsentEvent, ct);

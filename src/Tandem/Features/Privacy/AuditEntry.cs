@@ -15,8 +15,11 @@ public enum AuditRecord
     Relationship,
     Messages,
 
-    /// <summary>Everything held about the person, downloaded by a coordinator on their request (logged for adults too).</summary>
+    /// <summary>Everything held about the person, downloaded by someone else: a coordinator on their request (logged for adults too), or their guardian (ADR 52).</summary>
     DataExport,
+
+    /// <summary>A guardian's view of the child: consents and who opened the record (ADR 52).</summary>
+    Overview,
 }
 
 /// <summary>
