@@ -75,6 +75,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ("/my/calendar", "Your calendar feed"),
                 ("/my/access-log", "Who has seen your record"),
                 ("/my/journal", "My journal"),
+                ("/my/erasure", "Ask for your data to be erased"),
                 ("/concerns", "Report a concern"),
                 ("/notifications", "Notifications"),
                 ("/organisations", "Organisations"),
@@ -116,6 +117,14 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your consent is recorded");
             await Axe.AssertNoViolationsAsync(page);
             problems.AddRange(await Layout.PhoneProblemsAsync(page));
+            // The same guardian asks for a link to their child's record on the phone and opens it (ADR 52).
+            await CheckAsync("/guardian", "For parents and guardians", 390);
+            await page.GetByLabel("Your e-mail address").FillAsync("pat.parent@example.org");
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Status)).ToBeVisibleAsync();
+            await page.GotoAsync(await server.LinkInLatestEmailAsync("pat.parent@example.org", "/guardian/open"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+            await CheckAsync("/guardian/children", "Your children's records", 390);
             // The page a reset link opens (the demo mentor asked for one on the page just checked).
             var mentor = server.Demo.For("Mentor").Email;
             await page.GotoAsync("/account/forgot-password");
