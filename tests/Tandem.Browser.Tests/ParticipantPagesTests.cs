@@ -349,9 +349,9 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
         Assert.Null(created.Failure);
         var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
         var consent = new Tandem.Features.Privacy.Consent(created.Value!.Id, programId, server.Demo.OrganisationId, Tandem.Features.Privacy.ConsentPurpose.Program, DateTime.UtcNow);
-        var token = Tandem.Features.Privacy.ConsentMail.NewToken();
+        var token = Tandem.Infrastructure.Security.LinkToken.New();
         db.Add(consent);
-        db.Add(consent.AskGuardian("pat.parent@example.org", Tandem.Features.Privacy.ConsentMail.Hash(token), DateTime.UtcNow.AddDays(30), DateTime.UtcNow));
+        db.Add(consent.AskGuardian("pat.parent@example.org", Tandem.Infrastructure.Security.LinkToken.Hash(token), DateTime.UtcNow.AddDays(30), DateTime.UtcNow));
         await db.SaveChangesAsync();
         return Tandem.Features.Privacy.ConsentMail.PagePath(token);
     }

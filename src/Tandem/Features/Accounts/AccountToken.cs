@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Accounts;
 
@@ -44,13 +43,11 @@ public sealed class AccountToken
     /// <summary>A new token (32 random bytes, URL-safe) and the row that stores only its hash.</summary>
     public static (string Token, AccountToken Row) Issue(Guid userId, AccountTokenPurpose purpose, DateTime now, TimeSpan lifetime)
     {
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = LinkToken.New();
         return (token, new AccountToken(userId, purpose, Hash(token), now, now + lifetime));
     }
 
-    public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim())));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Hash(string token) => LinkToken.Hash(token);
 }
 
 /// <summary>How long e-mailed account links work (section "Accounts"; docs/operations.md).</summary>

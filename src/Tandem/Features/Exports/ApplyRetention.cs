@@ -60,7 +60,8 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
         }
         var before = now - options.Value.KeepEndedFor;
         var sessions = await db.UserSessions.Where(s => s.RevokedAt != null && s.RevokedAt < before).ExecuteDeleteAsync(ct);
-        var tokens = await db.Set<AccountToken>().Where(t => t.ExpiresAt < before || (t.UsedAt != null && t.UsedAt < before)).ExecuteDeleteAsync(ct);
+        var tokens = await db.Set<AccountToken>().Where(t => t.ExpiresAt < before || (t.UsedAt != null && t.UsedAt < before)).ExecuteDeleteAsync(ct)
+            + await db.Set<Privacy.GuardianAccessLink>().Where(l => l.ExpiresAt < before).ExecuteDeleteAsync(ct);
         // An invitation nobody accepted is a name, an address and a dead link: gone once it lapsed (expired or revoked) long enough ago.
         var invitations = await db.Set<Invitation>().Where(i => i.AcceptedAt == null && (i.ExpiresAt < before || (i.RevokedAt != null && i.RevokedAt < before)))
             .ExecuteDeleteAsync(ct);

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Tandem.Infrastructure.Email;
@@ -17,10 +15,6 @@ public sealed class ConsentMail(MailOutbox outbox, IOptions<EmailOptions> option
 
     /// <summary>How long a request for consent stays open; a link for a later change or withdrawal lasts a year.</summary>
     public static readonly TimeSpan AskFor = TimeSpan.FromDays(30), ChangeFor = TimeSpan.FromDays(365);
-
-    public static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim())));
 
     public static string PagePath(string token) => $"/guardian/consent?token={Uri.EscapeDataString(token)}";
 

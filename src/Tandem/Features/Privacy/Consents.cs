@@ -7,6 +7,7 @@ using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Privacy;
 
@@ -77,8 +78,8 @@ public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
         }
         if (organisation.IncludesMinors && age is { } years && years < organisation.ConsentAge && guardianEmail is not null)
         {
-            var token = ConsentMail.NewToken();
-            db.Add(consent.AskGuardian(guardianEmail, ConsentMail.Hash(token), now + ConsentMail.AskFor, now));
+            var token = LinkToken.New();
+            db.Add(consent.AskGuardian(guardianEmail, LinkToken.Hash(token), now + ConsentMail.AskFor, now));
             var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
             return new GuardianAsk(consent.Id, guardianEmail, token, name, program.Name, organisation.Name, Renewal: false, Answered: false);
         }
@@ -143,8 +144,8 @@ public sealed class ConsentRenewal(TandemDb db, ConsentMail mail, Notify notify)
         {
             if (consent.Giver == ConsentGiver.Guardian && consent.Purpose == ConsentPurpose.Program && consent.GuardianEmail is { } email)
             {
-                var token = ConsentMail.NewToken();
-                db.Add(consent.AskGuardian(email, ConsentMail.Hash(token), now + ConsentMail.AskFor, now, ConsentState.RenewalNeeded));
+                var token = LinkToken.New();
+                db.Add(consent.AskGuardian(email, LinkToken.Hash(token), now + ConsentMail.AskFor, now, ConsentState.RenewalNeeded));
                 asks.Add(new GuardianAsk(consent.Id, email, token, names[consent.UserId], programs[consent.ProgramId], organisation, Renewal: true, Answered: false));
             }
             else
@@ -193,7 +194,7 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
         {
             return null;
         }
-        var hash = ConsentMail.Hash(token);
+        var hash = LinkToken.Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.Set<Consent>().SingleOrDefaultAsync(c => c.TokenHash == hash && c.TokenExpiresAt > now, ct);
     }
@@ -253,8 +254,8 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
             var state = yes ? ConsentState.Given : row.IsGiven || (purpose == ConsentPurpose.Program && wasGiven) ? ConsentState.Withdrawn : ConsentState.Refused;
             db.Add(row.Record(state, ConsentGiver.Guardian, null, signature, privacy?.Version, dataUse?.Version, now));
         }
-        var next = ConsentMail.NewToken();
-        consent.IssueLink(ConsentMail.Hash(next), now + ConsentMail.ChangeFor);
+        var next = LinkToken.New();
+        consent.IssueLink(LinkToken.Hash(next), now + ConsentMail.ChangeFor);
         try
         {
             await db.SaveChangesAsync(ct);

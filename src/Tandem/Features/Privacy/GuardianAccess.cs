@@ -12,6 +12,7 @@ using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Privacy;
 
@@ -98,7 +99,7 @@ public static class Guardians
 /// <summary>
 /// "I am a parent or guardian": e-mails a single-use link, valid an hour, to an address that a consent names. The answer
 /// is the same whether or not it does; no more than <see cref="PerHour"/> links go to one address in an hour (further
-/// asks are answered the same and send nothing). Expired links are deleted here, a day after they lapse.
+/// asks are answered the same and send nothing). Lapsed links are pruned with the other account links (ApplyRetention).
 /// </summary>
 public sealed class RequestGuardianLink(TandemDb db, MailOutbox outbox, IOptions<EmailOptions> options, TimeProvider clock, ILogger<RequestGuardianLink> logger)
 {
@@ -120,7 +121,6 @@ public sealed class RequestGuardianLink(TandemDb db, MailOutbox outbox, IOptions
             return Invalid.Field("email", "Give a valid e-mail address.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.Set<GuardianAccessLink>().Where(l => l.ExpiresAt < now.AddDays(-1)).ExecuteDeleteAsync(ct);
         if (!await Guardians.ConsentsNaming(db, email).AnyAsync(ct))
         {
             return new GuardianLinkRequested(Answer);
@@ -131,8 +131,8 @@ public sealed class RequestGuardianLink(TandemDb db, MailOutbox outbox, IOptions
             logger.LogInformation("A guardian's link was not sent: {PerHour} went to the address in the last hour", PerHour);
             return new GuardianLinkRequested(Answer);
         }
-        var token = ConsentMail.NewToken();
-        var link = new GuardianAccessLink(email, ConsentMail.Hash(token), now, now + ValidFor);
+        var token = LinkToken.New();
+        var link = new GuardianAccessLink(email, LinkToken.Hash(token), now, now + ValidFor);
         db.Add(link);
         await db.SaveChangesAsync(ct);
         await outbox.SendAsync([new OutgoingMessage(Compose(email, token), MailReference, link.Id)], ct: ct);
@@ -187,20 +187,20 @@ public sealed class OpenGuardianLink(TandemDb db, TimeProvider clock)
         {
             return new NotFound(LinkDoesNotWork);
         }
-        var hash = ConsentMail.Hash(token);
+        var hash = LinkToken.Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.Set<GuardianAccessLink>().AnyAsync(l => l.TokenHash == hash && l.UsedAt == null && l.ExpiresAt > now, ct) ? null : new NotFound(LinkDoesNotWork);
     }
 
     public async Task<Outcome<string>> RunAsync(string? token, CancellationToken ct = default)
     {
-        if (await CheckAsync(token, ct) is { } failure)
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
         {
-            return failure;
+            return new NotFound(LinkDoesNotWork);
         }
-        var hash = ConsentMail.Hash(token!);
+        var hash = LinkToken.Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
-        // Of two clicks at once, one updates the row.
+        // The conditional update is the check: of two clicks at once, one updates the row.
         var used = await db.Set<GuardianAccessLink>().Where(l => l.TokenHash == hash && l.UsedAt == null && l.ExpiresAt > now)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.UsedAt, now), ct);
         if (used == 0)

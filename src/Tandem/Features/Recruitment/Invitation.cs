@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Recruitment;
 
@@ -153,11 +152,11 @@ public sealed class Invitation
     /// <summary>A new random token (256 bits, URL-safe) and the hash to store.</summary>
     public static (string Token, string Hash) NewToken()
     {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = LinkToken.New();
         return (token, Hash(token));
     }
 
-    public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim())));
+    public static string Hash(string token) => LinkToken.Hash(token);
 }
 
 /// <summary>What a roster row knows about the invitee (shown to coordinators, available to prefill the application).</summary>
