@@ -104,7 +104,11 @@ run() { # name, wrk arguments...
   wrk --latency "$@" >"$work/$name.txt"
   local c1; c1=$(cpu); local t1; t1=$(date +%s.%N)
   local line; line=$(grep '^LOAD' "$work/$name.txt" || awk '/Requests\/sec/{r=$2} /^ +99%/{p=$2} /Non-2xx/{e=$NF} END{printf "LOAD %s req/s, p99 %s, not 2xx %s", r, p, e+0}' "$work/$name.txt")
-  echo "$name: ${line#LOAD } | app CPU $(echo "scale=0; ($c1 - $c0) * 10 / (($t1 - $t0) * 10)" | bc)% of one core | $(uptime | sed 's/.*load/load/')"
+  # Requests answered: the script's "requests N" or wrk's "N requests in"; app CPU per request from the clock ticks.
+  local n; n=$(grep -oE '^LOAD requests [0-9]+' "$work/$name.txt" | awk '{print $3}' || true)
+  [ -n "$n" ] || n=$(awk '/requests in/{print $1}' "$work/$name.txt")
+  local per; per=$(echo "scale=2; ($c1 - $c0) * 10 / ${n:-1}" | bc)
+  echo "$name: ${line#LOAD } | app CPU $(echo "scale=0; ($c1 - $c0) * 10 / (($t1 - $t0) * 10)" | bc)% of one core, ${per} ms per request | $(uptime | sed 's/.*load/load/')"
 }
 echo "LOAD start $(date -u +%FT%TZ) $(uptime)"
 # Warm up: every page once per pair kind, then 10 s of the mix.

@@ -152,6 +152,7 @@ public static class TandemApp
         // Routing again after the status-code and error pages: their re-executed request (/not-found, /error) must find its
         // page; the routing the host adds first has already run for the original address.
         app.UseRouting();
+        app.UseRequestDatabaseConnection();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseApiCsrfGuard();

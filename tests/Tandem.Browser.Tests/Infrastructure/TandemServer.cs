@@ -40,6 +40,8 @@ public class TandemServer : IAsyncLifetime
             // No background workers: the journeys do not wait for retries or reminders.
             builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
             builder.UseSetting("Engagement:RemindersEnabled", "false");
+            // The pages show what the test just did, not figures kept for half a minute (ADR 60).
+            builder.UseSetting("Engagement:FiguresMaxAge", "00:00:00");
             builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
             builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
             builder.UseSetting("Surveys:Enabled", "false");

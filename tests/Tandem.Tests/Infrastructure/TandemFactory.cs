@@ -55,6 +55,9 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         // No background workers: tests run the outbox, the reminder job and request time-outs themselves (or turn one on).
         builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
         builder.UseSetting("Engagement:RemindersEnabled", "false");
+        // Whole-program figures are worked out on every request: the clock stands still, so a kept figure would never age
+        // (ProgramFiguresTests turn keeping on).
+        builder.UseSetting("Engagement:FiguresMaxAge", "00:00:00");
         builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
         builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
         builder.UseSetting("Retention:WorkerEnabled", "false");

@@ -12,6 +12,7 @@ public static class EngagementEndpoints
     {
         services.AddCheckedOptions<EngagementOptions>("Engagement");
         services.AddHostedService<ReminderWorker>();
+        services.AddSingleton<ProgramFigures>();
         return services
             .AddScoped<EngagementHealth>()
             .AddScoped<GetProgramHealth>()

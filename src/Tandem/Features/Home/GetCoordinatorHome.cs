@@ -15,9 +15,9 @@ namespace Tandem.Features.Home;
 /// A coordinator's home (issue 10): per program they manage and that is not closed, the next step for its stage and
 /// what needs attention now, each a count linking to the page that fixes it: applications to review, people not
 /// matched yet, pairs at risk (the engagement rule) and meetings nobody has checked in about. One grouped query
-/// per figure for the whole page of programs, never one per program.
+/// per figure for the whole page of programs, never one per program, and the counts kept for a short while.
 /// </summary>
-public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, EngagementHealth health, TimeProvider clock)
+public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, EngagementHealth health, ProgramFigures figures, TimeProvider clock)
 {
     public async Task<Paged<ProgramAttention>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
     {
@@ -34,9 +34,60 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
         {
             return paging.Of<ProgramAttention>([], total);
         }
-        var ids = programs.Select(p => p.Id).ToList();
-        var now = clock.GetUtcNow().UtcDateTime;
+        // The counts are whole-program figures, kept for a short while per program (ProgramFigures, ADR 60): the programs
+        // whose counts are not kept are counted here, together.
+        var (kept, missing) = figures.Lookup<Attention>("home", programs.Select(p => p.Id));
+        foreach (var (id, attention) in await CountAsync(missing, ct))
+        {
+            kept[id] = attention;
+            figures.Keep("home", id, attention);
+        }
 
+        var items = programs.Select(p =>
+        {
+            var counts = kept.GetValueOrDefault(p.Id) ?? Attention.None;
+            var attention = new List<AttentionItem>();
+            if (counts.ToReview is > 0 and var review)
+            {
+                attention.Add(new("applications", review, $"{Counted.Of(review, "application")} to review", $"/programs/{p.Id}/applications?status=Submitted"));
+            }
+            if (p.Status is ProgramStatus.Matching or ProgramStatus.Running)
+            {
+                var count = counts.Unmatched.Sum(u => u.Count);
+                if (count > 0)
+                {
+                    var parts = counts.Unmatched.OrderBy(u => u.Role).Select(u => Counted.Of(u.Count, u.Role.ToString().ToLowerInvariant()));
+                    attention.Add(new("unmatched", count, $"{string.Join(", ", parts)} not matched yet", $"/programs/{p.Id}/matching"));
+                }
+            }
+            if (counts.AtRisk is > 0 and var risky)
+            {
+                attention.Add(new("at-risk", risky, $"{Counted.Of(risky, "relationship")} at risk", $"/programs/{p.Id}/health?status=AtRisk"));
+            }
+            if (counts.NotLogged is > 0 and var unlogged)
+            {
+                attention.Add(new("not-logged", unlogged, $"{Counted.Of(unlogged, "meeting")} nobody has checked in about", $"/programs/{p.Id}/health"));
+            }
+            var (step, link) = p.Status switch
+            {
+                ProgramStatus.Draft => ("Describe the program, build both application forms, then open recruitment.", $"/programs/{p.Id}"),
+                ProgramStatus.Recruiting => ("Invite people and review applications as they arrive.", $"/programs/{p.Id}/invitations"),
+                ProgramStatus.Matching => ("Run matching, check the draft and publish it.", $"/programs/{p.Id}/matching"),
+                _ => ("Keep pairs meeting: the engagement page shows who is drifting.", $"/programs/{p.Id}/health"),
+            };
+            return new ProgramAttention(p.Id, p.Name, p.Organisation, p.Status, step, link, attention);
+        }).ToList();
+        return paging.Of(items, total);
+    }
+
+    /// <summary>What needs attention in each of the programs, one grouped query per figure for all of them.</summary>
+    private async Task<Dictionary<Guid, Attention>> CountAsync(List<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
         var toReview = await db.Set<Application>().Where(a => ids.Contains(a.ProgramId) && a.Status == ApplicationStatus.Submitted)
             .GroupBy(a => a.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
@@ -58,40 +109,16 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
                 && db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)))
             .GroupBy(m => m.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
-        var items = programs.Select(p =>
-        {
-            var attention = new List<AttentionItem>();
-            if (toReview.GetValueOrDefault(p.Id) is > 0 and var review)
-            {
-                attention.Add(new("applications", review, $"{Counted.Of(review, "application")} to review", $"/programs/{p.Id}/applications?status=Submitted"));
-            }
-            if (p.Status is ProgramStatus.Matching or ProgramStatus.Running)
-            {
-                var waiting = unmatched.Where(u => u.ProgramId == p.Id).ToList();
-                var count = waiting.Sum(u => u.Count);
-                if (count > 0)
-                {
-                    var parts = waiting.OrderBy(u => u.Role).Select(u => Counted.Of(u.Count, u.Role.ToString().ToLowerInvariant()));
-                    attention.Add(new("unmatched", count, $"{string.Join(", ", parts)} not matched yet", $"/programs/{p.Id}/matching"));
-                }
-            }
-            if (atRisk.GetValueOrDefault(p.Id) is > 0 and var risky)
-            {
-                attention.Add(new("at-risk", risky, $"{Counted.Of(risky, "relationship")} at risk", $"/programs/{p.Id}/health?status=AtRisk"));
-            }
-            if (notLogged.GetValueOrDefault(p.Id) is > 0 and var unlogged)
-            {
-                attention.Add(new("not-logged", unlogged, $"{Counted.Of(unlogged, "meeting")} nobody has checked in about", $"/programs/{p.Id}/health"));
-            }
-            var (step, link) = p.Status switch
-            {
-                ProgramStatus.Draft => ("Describe the program, build both application forms, then open recruitment.", $"/programs/{p.Id}"),
-                ProgramStatus.Recruiting => ("Invite people and review applications as they arrive.", $"/programs/{p.Id}/invitations"),
-                ProgramStatus.Matching => ("Run matching, check the draft and publish it.", $"/programs/{p.Id}/matching"),
-                _ => ("Keep pairs meeting: the engagement page shows who is drifting.", $"/programs/{p.Id}/health"),
-            };
-            return new ProgramAttention(p.Id, p.Name, p.Organisation, p.Status, step, link, attention);
-        }).ToList();
-        return paging.Of(items, total);
+        return ids.ToDictionary(id => id, id => new Attention(toReview.GetValueOrDefault(id),
+            unmatched.Where(u => u.ProgramId == id).Select(u => new Unmatched(u.Role, u.Count)).ToList(),
+            atRisk.GetValueOrDefault(id), notLogged.GetValueOrDefault(id)));
+    }
+
+    private sealed record Unmatched(ProgramRole Role, int Count);
+
+    /// <summary>A program's counts for its coordinators' home.</summary>
+    private sealed record Attention(int ToReview, IReadOnlyList<Unmatched> Unmatched, int AtRisk, int NotLogged)
+    {
+        public static readonly Attention None = new(0, [], 0, 0);
     }
 }
