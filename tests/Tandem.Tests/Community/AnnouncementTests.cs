@@ -116,7 +116,7 @@ public sealed class AnnouncementTests(PairFixture fixture) : IClassFixture<PairF
         }
 
         // A later pass of the outbox (any node's worker) finds nothing more to post.
-        var run = await fixture.WithScopeAsync(s => s.GetRequiredService<ChannelOutbox>().DeliverDueAsync());
+        var run = await fixture.WithScopeAsync(s => s.GetRequiredService<HttpOutbox>().DeliverDueAsync());
         Assert.Equal(0, run.Claimed);
         Assert.Single(receiver.To(slack));
         Assert.Single(receiver.To(teams));
@@ -231,7 +231,7 @@ public sealed class AnnouncementTests(PairFixture fixture) : IClassFixture<PairF
         var pair = await own.PairAsync();
         var (slack, teams) = await ConnectAsync(pair.Coordinator, pair.ProgramId, receiver);
         receiver.FailNext(slack, 1);
-        Task<ChannelRun> PassAsync() => own.WithScopeAsync(s => s.GetRequiredService<ChannelOutbox>().DeliverDueAsync());
+        Task<OutboundRun> PassAsync() => own.WithScopeAsync(s => s.GetRequiredService<HttpOutbox>().DeliverDueAsync());
 
         await AnnounceAsync(pair.Coordinator, pair.ProgramId, "Trip on Friday", "Meet at the gate at 9.");
 

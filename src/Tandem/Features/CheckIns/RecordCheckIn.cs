@@ -6,6 +6,7 @@ using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Webhooks;
 
 namespace Tandem.Features.CheckIns;
 
@@ -40,12 +41,12 @@ public sealed class CheckInRequest
 /// A member records whether a meeting happened and how it went (recording again corrects their own
 /// check-in), or a mentor logs an unscheduled contact. Coordinators read check-ins but do not write them.
 /// </summary>
-public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships, TimeProvider clock)
+public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships, IWebhookEvents webhooks, TimeProvider clock)
 {
     public async Task<Outcome<CheckInView>> RunAsync(Actor actor, Guid relationshipId, CheckInRequest request, CancellationToken ct = default)
     {
         var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.Id, r.Status, Me = r.Members.Where(m => m.UserId == actor.UserId).Select(m => (ProgramRole?)m.Role).FirstOrDefault() })
+            .Select(r => new { r.Id, r.ProgramId, r.Status, Me = r.Members.Where(m => m.UserId == actor.UserId).Select(m => (ProgramRole?)m.Role).FirstOrDefault() })
             .SingleOrDefaultAsync(ct);
         if (relationship is null)
         {
@@ -71,6 +72,7 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await PairContacts.LockAsync(db, [relationshipId], ct);
         CheckIn? checkIn;
+        var held = false;
         if (request.MeetingId is { } meetingId)
         {
             var meeting = await db.Set<Meeting>().Where(m => m.Id == meetingId && m.RelationshipId == relationshipId)
@@ -87,6 +89,8 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
             {
                 return new Conflict("This meeting has not started yet; check in afterwards.");
             }
+            // "Held" is the first check-in that says the meeting happened (read under the pair's lock, so once per meeting).
+            held = happened && !await db.Set<CheckIn>().AnyAsync(c => c.MeetingId == meetingId && c.Happened, ct);
             checkIn = await db.Set<CheckIn>().SingleOrDefaultAsync(c => c.MeetingId == meetingId && c.AuthorUserId == actor.UserId, ct);
             if (checkIn is null)
             {
@@ -119,6 +123,12 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
             }
             checkIn = new CheckIn(relationshipId, null, actor.UserId, true, log, occurredAt, now);
             db.Set<CheckIn>().Add(checkIn);
+            held = true;
+        }
+        if (held)
+        {
+            // When it was held and by which check-in, never what was said (ADR 58); committed with the check-in.
+            await webhooks.AddAsync(WebhookEvent.ForMeetingHeld(relationshipId, relationship.ProgramId, checkIn.MeetingId, checkIn.Id, checkIn.OccurredAt, now), ct);
         }
         try
         {

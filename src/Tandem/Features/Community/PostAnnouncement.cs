@@ -8,16 +8,19 @@ using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
 using Tandem.Infrastructure.Problems;
 using Tandem.Infrastructure.Text;
+using Tandem.Infrastructure.Webhooks;
 
 namespace Tandem.Features.Community;
 
 /// <summary>
 /// A coordinator announces something to the program: the announcement is stored, every participant of its audience gets
 /// an in-app notice and (their preference allowing) an e-mail through the outbox, and it is posted to the program's
-/// connected Slack and Teams channels through the channel outbox. Only announcements leave through the channels: never
+/// connected Slack and Teams channels through the outbound outbox, and the organisation's signed webhooks are told of it
+/// (its title and audience, ADR 58). Only announcements leave through the channels: never
 /// check-ins, concerns or messages (ADR 55).
 /// </summary>
-public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify notify, ChannelOutbox channels, IOptions<EmailOptions> email, TimeProvider clock)
+public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify notify, HttpOutbox channels, IWebhookEvents webhooks,
+    IOptions<EmailOptions> email, TimeProvider clock)
 {
     public const string ChannelReference = "announcement";
     public const string OnlyCoordinators = "Only the program's coordinators post announcements.";
@@ -52,6 +55,8 @@ public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify
 
         var announcement = new Announcement(programId, actor.UserId, title, body, request.Audience, clock.GetUtcNow().UtcDateTime);
         db.Add(announcement);
+        // Committed with the announcement: the organisation's webhooks hear of it once, and only if it is saved (ADR 58).
+        await webhooks.AddAsync(WebhookEvent.ForAnnouncementPosted(announcement.Id, programId, title, request.Audience.ToString(), announcement.PostedAt), ct);
         await db.SaveChangesAsync(ct);
 
         var link = $"/programs/{programId}/announcements";
@@ -62,7 +67,7 @@ public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify
         if (request.PostToChannels)
         {
             var audience = request.Audience == AnnouncementAudience.Everyone ? null : $"For {request.Audience.ToString().ToLowerInvariant()}";
-            await channels.PostAsync(programId, ChannelReference, announcement.Id,
+            await channels.PostToChannelsAsync(programId, ChannelReference, announcement.Id,
                 new ChannelMessage(program.Name, title, body, audience, email.Value.Link(link)), ct);
         }
         var author = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);

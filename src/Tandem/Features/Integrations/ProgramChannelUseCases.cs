@@ -85,7 +85,7 @@ public sealed class ChangeProgramChannels(TandemDb db, ProgramAccess programs, I
             channels = new ProgramChannels(programId);
             db.Add(channels);
         }
-        var protector = ChannelOutbox.Protector(protection);
+        var protector = HttpOutbox.ChannelProtector(protection);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var (kind, url) in changes)
         {

@@ -3,6 +3,7 @@ using Tandem.Data;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Webhooks;
 
 namespace Tandem.Features.Matching;
 
@@ -33,7 +34,7 @@ public sealed class RematchRequest
 /// Re-matches a person: the old relationship ends early with the reason (and stays in the history), and a new
 /// one starts with the new partner(s), Source = Rematch, pointing back to the old one. One transaction.
 /// </summary>
-public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, RelationshipNotices notices, TimeProvider clock)
+public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, RelationshipNotices notices, IWebhookEvents webhooks, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, RematchRequest request, CancellationToken ct = default)
     {
@@ -68,6 +69,7 @@ public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelatio
                 return new Conflict($"A {old.Status} relationship cannot be re-matched; only active or paused ones.");
             }
             await ChangeRelationshipStatus.ReleaseSeatsIfClosedAsync(db, old, ct);
+            await webhooks.AddAsync(WebhookEvent.ForRelationshipEnded(old.Id, old.ProgramId, old.Status.ToString(), now), ct);
             await db.SaveChangesAsync(ct);
             var members = new List<Guid> { person.EnrolmentId };
             var explanation = request.MatchExplanation;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Webhooks;
 
 namespace Tandem.Features.Relationships;
 
@@ -20,7 +21,7 @@ public sealed class ChangeRelationshipStatusRequest
 /// A coordinator pauses, resumes, completes or ends a relationship early (with a reason). Completing or ending
 /// frees the members' seats, so the mentor's capacity and the mentee become available again.
 /// </summary>
-public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess access, RelationshipNotices notices, TimeProvider clock)
+public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess access, RelationshipNotices notices, IWebhookEvents webhooks, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, ChangeRelationshipStatusRequest request, CancellationToken ct = default)
     {
@@ -64,6 +65,10 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
                 : $"A {from} relationship can move to {string.Join(" or ", allowed)}, not {next}.");
         }
         await ReleaseSeatsIfClosedAsync(db, relationship, ct);
+        if (!relationship.IsOpen)
+        {
+            await webhooks.AddAsync(WebhookEvent.ForRelationshipEnded(relationship.Id, relationship.ProgramId, relationship.Status.ToString(), now), ct);
+        }
         await db.SaveChangesAsync(ct);
         await notices.StatusChangedAsync(relationshipId, next, ct);
         return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == relationshipId), ct)).Single();

@@ -4,6 +4,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Webhooks;
 
 namespace Tandem.Features.Relationships;
 
@@ -13,7 +14,7 @@ namespace Tandem.Features.Relationships;
 /// capacity of their approved application (default 1), a mentee or peer holds one; a race for the last seat
 /// is decided by the database's unique key, so exactly one wins.
 /// </summary>
-public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, IStudyGroupSize groupSizes, TimeProvider clock)
+public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, IStudyGroupSize groupSizes, IWebhookEvents webhooks, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, StartRelationshipRequest request, CancellationToken ct = default)
     {
@@ -115,6 +116,9 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
         relationship.Members.AddRange(enrolments.Select(e => new RelationshipMember(relationship.Id, e.UserId, e.Id, e.Role)));
         db.Add(relationship);
         db.AddRange(seats);
+        // Every way of starting passes here too: the organisation's webhooks hear of it in the same commit (ADR 58).
+        await webhooks.AddAsync(WebhookEvent.ForRelationshipStarted(relationship.Id, request.ProgramId, request.Kind.ToString(), request.Source.ToString(),
+            request.StartsOn, previousRelationshipId, now), ct);
         await db.SaveChangesAsync(ct);
         return relationship;
     }

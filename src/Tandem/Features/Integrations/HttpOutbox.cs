@@ -1,0 +1,201 @@
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Infrastructure.Email;
+
+namespace Tandem.Features.Integrations;
+
+/// <summary>What one pass of the outbound outbox did.</summary>
+public sealed record OutboundRun(int Claimed, int Sent, int Failed, int GaveUp);
+
+/// <summary>
+/// Every HTTP post that leaves Tandem goes through here, as <see cref="MailOutbox"/> sends e-mail (ADR 55, ADR 58): programs'
+/// Slack and Teams channel posts and organisations' signed webhook deliveries share one table, one claim and one backoff.
+/// Rows are committed first (one per thing and target, a unique index); channel posts are tried at once while their caller
+/// holds the claim, webhook deliveries (saved inside the change they report) by <see cref="HttpOutboxWorker"/>; what fails
+/// (an exception, a time-out, any answer but 2xx) is retried after the configured backoff until
+/// <see cref="OutboxOptions.MaxAttempts"/>, when it is given up and logged by id. Claims are conditional updates with a
+/// lease, so two nodes never post the same row and a node that dies loses nothing.
+/// </summary>
+public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtectionProvider protection, IOptions<IntegrationOptions> options,
+    TimeProvider clock, ILogger<HttpOutbox> logger)
+{
+    /// <summary>The named HttpClient posts go through (no redirects followed, the configured time-out).</summary>
+    public const string HttpClientName = "outbound-http";
+
+    private OutboxOptions Settings => options.Value.Outbox;
+
+    /// <summary>The protector of stored channel webhook addresses.</summary>
+    public static IDataProtector ChannelProtector(IDataProtectionProvider provider) => provider.CreateProtector("Tandem.Integrations.ChannelWebhook");
+
+    /// <summary>The protector of organisation webhooks' signing secrets.</summary>
+    public static IDataProtector SecretProtector(IDataProtectionProvider provider) => provider.CreateProtector("Tandem.Integrations.WebhookSecret");
+
+    /// <summary>
+    /// Queues the message for each channel the program has connected, and posts it now. Returns how many posts went out now.
+    /// Call it after committing your own change: it saves the same DbContext.
+    /// </summary>
+    public async Task<int> PostToChannelsAsync(Guid programId, string referenceKind, Guid referenceId, ChannelMessage message, CancellationToken ct = default)
+    {
+        var channels = await db.Set<ProgramChannels>().AsNoTracking().SingleOrDefaultAsync(c => c.ProgramId == programId, ct);
+        var kinds = Enum.GetValues<ChannelKind>().Where(k => channels?.ProtectedFor(k) is not null).ToList();
+        if (kinds.Count == 0)
+        {
+            return 0;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claim = NewClaim();
+        var rows = kinds.Select(k => OutboundPost.ToChannel(programId, k, referenceKind, referenceId, ChannelPayloads.For(k, message), now, claim, now + Settings.ClaimLease)).ToList();
+        db.Set<OutboundPost>().AddRange(rows);
+        await db.SaveChangesAsync(ct);
+        foreach (var row in rows)
+        {
+            db.Entry(row).State = EntityState.Detached;
+        }
+        var run = await AttemptAsync(rows, claim, CancellationToken.None);
+        return run.Sent;
+    }
+
+    /// <summary>One pass of the worker: claims the due posts and posts them.</summary>
+    public async Task<OutboundRun> DeliverDueAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var posts = db.Set<OutboundPost>();
+        var candidates = await posts
+            .Where(p => p.SentAt == null && p.GaveUpAt == null && p.NextAttemptAt <= now && (p.ClaimedUntil == null || p.ClaimedUntil < now))
+            .OrderBy(p => p.NextAttemptAt).Select(p => p.Id).Take(Math.Max(1, Settings.BatchSize)).ToListAsync(ct);
+        if (candidates.Count == 0)
+        {
+            return new OutboundRun(0, 0, 0, 0);
+        }
+        var claim = NewClaim();
+        var until = now + Settings.ClaimLease;
+        // The condition is checked again by the update itself: of two nodes claiming the same row, one updates it.
+        await posts
+            .Where(p => candidates.Contains(p.Id) && p.SentAt == null && p.GaveUpAt == null && (p.ClaimedUntil == null || p.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.ClaimedBy, claim).SetProperty(p => p.ClaimedUntil, until).SetProperty(p => p.Attempts, p => p.Attempts + 1), ct);
+        var claimed = await posts.AsNoTracking().Where(p => p.ClaimedBy == claim).ToListAsync(ct);
+        return claimed.Count == 0 ? new OutboundRun(0, 0, 0, 0) : await AttemptAsync(claimed, claim, CancellationToken.None);
+    }
+
+    /// <summary>Deletes posts sent or given up longer ago than the outbox keeps them.</summary>
+    public Task<int> PurgeAsync(CancellationToken ct = default)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - Settings.KeepFor;
+        return db.Set<OutboundPost>().Where(p => (p.SentAt != null && p.SentAt < before) || (p.GaveUpAt != null && p.GaveUpAt < before)).ExecuteDeleteAsync(ct);
+    }
+
+    private async Task<OutboundRun> AttemptAsync(IReadOnlyList<OutboundPost> rows, string claim, CancellationToken ct)
+    {
+        var programIds = rows.Where(r => r.Target != OutboundTarget.Webhook).Select(r => r.ProgramId).Distinct().ToList();
+        var channels = programIds.Count == 0 ? [] : await db.Set<ProgramChannels>().AsNoTracking().Where(c => programIds.Contains(c.ProgramId)).ToDictionaryAsync(c => c.ProgramId, ct);
+        var webhookIds = rows.Where(r => r.WebhookId is not null).Select(r => r.WebhookId!.Value).Distinct().ToList();
+        var webhooks = webhookIds.Count == 0 ? [] : await db.Set<OrganisationWebhook>().AsNoTracking().Where(w => webhookIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        var client = http.CreateClient(HttpClientName);
+        int sent = 0, failed = 0, gaveUp = 0;
+        foreach (var row in rows)
+        {
+            using var request = Request(row, channels, webhooks);
+            if (request is null)
+            {
+                await FinishAsync(row, claim, sent: false, row.Target == OutboundTarget.Webhook
+                    ? "The webhook was disabled or deleted before the delivery went out."
+                    : "The channel was disconnected before the post went out.", giveUp: true);
+                gaveUp++;
+                continue;
+            }
+            var error = await SendAsync(client, request);
+            if (error is null)
+            {
+                await FinishAsync(row, claim, sent: true, null, giveUp: false);
+                sent++;
+            }
+            else if (row.Attempts >= Settings.MaxAttempts)
+            {
+                await FinishAsync(row, claim, sent: false, error, giveUp: true);
+                // The id and the target, never the address: a channel's is a secret.
+                logger.LogError("Gave up the {Target} post {OutboundPostId} after {Attempts} attempts: {Error}", row.Target, row.Id, row.Attempts, error);
+                gaveUp++;
+            }
+            else
+            {
+                await FinishAsync(row, claim, sent: false, error, giveUp: false);
+                logger.LogWarning("The {Target} post {OutboundPostId} failed (attempt {Attempts}); retrying after the backoff: {Error}", row.Target, row.Id, row.Attempts, error);
+                failed++;
+            }
+        }
+        return new OutboundRun(rows.Count, sent, failed, gaveUp);
+    }
+
+    /// <summary>
+    /// The request for one attempt, or null when its target is gone. A webhook delivery is signed now, with the current time
+    /// and secret, so every attempt carries a fresh timestamp (receivers refuse old ones) over the very same body.
+    /// </summary>
+    private HttpRequestMessage? Request(OutboundPost row, Dictionary<Guid, ProgramChannels> channels, Dictionary<Guid, OrganisationWebhook> webhooks)
+    {
+        if (row.Target != OutboundTarget.Webhook)
+        {
+            var stored = channels.GetValueOrDefault(row.ProgramId)?.ProtectedFor(row.Channel);
+            return stored is null ? null : Post(ChannelProtector(protection).Unprotect(stored), row.Payload);
+        }
+        if (row.WebhookId is not { } id || webhooks.GetValueOrDefault(id) is not { Active: true } webhook)
+        {
+            return null;
+        }
+        var secret = SecretProtector(protection).Unprotect(webhook.ProtectedSecret);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var request = Post(webhook.Url, row.Payload);
+        request.Headers.Add(WebhookSignature.IdHeader, row.ReferenceId.ToString());
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, row.Payload));
+        return request;
+    }
+
+    private static HttpRequestMessage Post(string url, string payload) =>
+        new(HttpMethod.Post, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+
+    /// <summary>Posts; null when the target answered 2xx, otherwise what went wrong.</summary>
+    private async Task<string?> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        try
+        {
+            using var cancel = new CancellationTokenSource(options.Value.Timeout);
+            using var response = await client.SendAsync(request, cancel.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+            var answer = await response.Content.ReadAsStringAsync(CancellationToken.None);
+            return OutboundPost.Clip($"The receiver answered {(int)response.StatusCode} {response.ReasonPhrase}: {answer}", OutboundPost.ErrorMax);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
+        {
+            return OutboundPost.Clip(e is HttpRequestException ? $"The receiver could not be reached: {e.Message}" : "The receiver did not answer in time.", OutboundPost.ErrorMax);
+        }
+    }
+
+    private async Task FinishAsync(OutboundPost row, string claim, bool sent, string? error, bool giveUp)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var mine = db.Set<OutboundPost>().Where(p => p.Id == row.Id && p.ClaimedBy == claim);
+        if (sent)
+        {
+            await mine.ExecuteUpdateAsync(s => s.SetProperty(p => p.SentAt, now).SetProperty(p => p.ClaimedBy, (string?)null)
+                .SetProperty(p => p.ClaimedUntil, (DateTime?)null).SetProperty(p => p.LastError, (string?)null));
+            return;
+        }
+        if (giveUp)
+        {
+            await mine.ExecuteUpdateAsync(s => s.SetProperty(p => p.GaveUpAt, now).SetProperty(p => p.ClaimedBy, (string?)null)
+                .SetProperty(p => p.ClaimedUntil, (DateTime?)null).SetProperty(p => p.LastError, error));
+            return;
+        }
+        var next = now + Settings.DelayAfter(row.Attempts);
+        await mine.ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, next).SetProperty(p => p.ClaimedBy, (string?)null)
+            .SetProperty(p => p.ClaimedUntil, (DateTime?)null).SetProperty(p => p.LastError, error));
+    }
+
+    private static string NewClaim() => $"{MailOutbox.Node}/{Guid.NewGuid():N}";
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Webhooks;
+
+namespace Tandem.Features.Integrations;
+
+/// <summary>
+/// Turns an event into one <see cref="OutboundPost"/> per active webhook of the program's organisation subscribed to its
+/// type, added to the caller's DbContext and left for the caller to save with the change the event reports (ADR 58).
+/// </summary>
+public sealed class OrganisationWebhookEvents(TandemDb db) : IWebhookEvents
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task AddAsync(WebhookEvent webhookEvent, CancellationToken ct)
+    {
+        var organisationId = await db.Programs.Where(p => p.Id == webhookEvent.ProgramId).Select(p => (Guid?)p.OrganisationId).SingleOrDefaultAsync(ct);
+        if (organisationId is not { } organisation)
+        {
+            return;
+        }
+        // An organisation has at most a handful of endpoints (OrganisationWebhook.PerOrganisationMax); the subscription is read here.
+        var webhooks = await db.Set<OrganisationWebhook>().AsNoTracking().Where(w => w.OrganisationId == organisation && w.Active).ToListAsync(ct);
+        var subscribed = webhooks.Where(w => w.Wants(webhookEvent.Type)).ToList();
+        if (subscribed.Count == 0)
+        {
+            return;
+        }
+        var payload = Payload(webhookEvent, organisation);
+        db.Set<OutboundPost>().AddRange(subscribed.Select(w =>
+            OutboundPost.ToWebhook(w.Id, webhookEvent.ProgramId, webhookEvent.Type, webhookEvent.Id, payload, webhookEvent.OccurredAt)));
+    }
+
+    /// <summary>The documented body: <c>{id, type, occurredAt, organisationId, programId, data}</c> (docs/webhooks.md).</summary>
+    public static string Payload(WebhookEvent webhookEvent, Guid organisationId) => JsonSerializer.Serialize(new
+    {
+        id = webhookEvent.Id,
+        type = webhookEvent.Type,
+        occurredAt = webhookEvent.OccurredAt,
+        organisationId,
+        programId = webhookEvent.ProgramId,
+        data = webhookEvent.Data,
+    }, Json);
+}
