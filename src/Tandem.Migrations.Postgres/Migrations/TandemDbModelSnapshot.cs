@@ -999,7 +999,62 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.ToTable("RetentionSettings", (string)null);
                 });
 
-            modelBuilder.Entity("Tandem.Features.Integrations.ChannelPost", b =>
+            modelBuilder.Entity("Tandem.Features.Integrations.OrganisationWebhook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("SecretCreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SecretHint")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "CreatedAt");
+
+                    b.ToTable("OrganisationWebhooks", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.OutboundPost", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -1007,11 +1062,6 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
-
-                    b.Property<string>("Channel")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(150)
@@ -1051,18 +1101,31 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("WebhookId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClaimedBy");
 
                     b.HasIndex("ProgramId");
 
-                    b.HasIndex("ReferenceKind", "ReferenceId", "Channel")
-                        .IsUnique();
+                    b.HasIndex("WebhookId", "CreatedAt");
 
                     b.HasIndex("SentAt", "GaveUpAt", "NextAttemptAt");
 
-                    b.ToTable("ChannelPosts", (string)null);
+                    b.HasIndex("ReferenceKind", "ReferenceId", "Target", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("OutboundPosts", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Integrations.ProgramChannels", b =>
@@ -3457,13 +3520,27 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Tandem.Features.Integrations.ChannelPost", b =>
+            modelBuilder.Entity("Tandem.Features.Integrations.OrganisationWebhook", b =>
+                {
+                    b.HasOne("Tandem.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.OutboundPost", b =>
                 {
                     b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Tandem.Features.Integrations.OrganisationWebhook", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Tandem.Features.Integrations.ProgramChannels", b =>

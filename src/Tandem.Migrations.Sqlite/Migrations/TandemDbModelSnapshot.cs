@@ -988,7 +988,62 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("RetentionSettings", (string)null);
                 });
 
-            modelBuilder.Entity("Tandem.Features.Integrations.ChannelPost", b =>
+            modelBuilder.Entity("Tandem.Features.Integrations.OrganisationWebhook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SecretCreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHint")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId", "CreatedAt");
+
+                    b.ToTable("OrganisationWebhooks", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.OutboundPost", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
@@ -996,11 +1051,6 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Channel")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("ClaimedBy")
                         .HasMaxLength(150)
@@ -1040,18 +1090,31 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("WebhookId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ClaimedBy");
 
                     b.HasIndex("ProgramId");
 
-                    b.HasIndex("ReferenceKind", "ReferenceId", "Channel")
-                        .IsUnique();
+                    b.HasIndex("WebhookId", "CreatedAt");
 
                     b.HasIndex("SentAt", "GaveUpAt", "NextAttemptAt");
 
-                    b.ToTable("ChannelPosts", (string)null);
+                    b.HasIndex("ReferenceKind", "ReferenceId", "Target", "TargetId")
+                        .IsUnique();
+
+                    b.ToTable("OutboundPosts", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Integrations.ProgramChannels", b =>
@@ -3446,13 +3509,27 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Tandem.Features.Integrations.ChannelPost", b =>
+            modelBuilder.Entity("Tandem.Features.Integrations.OrganisationWebhook", b =>
+                {
+                    b.HasOne("Tandem.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.OutboundPost", b =>
                 {
                     b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
                         .WithMany()
                         .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Tandem.Features.Integrations.OrganisationWebhook", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Tandem.Features.Integrations.ProgramChannels", b =>

@@ -73,8 +73,10 @@ public sealed class FeatureReferenceTests
         // Consents (ADR 48) belong to a program's people; the guardian page is rate limited as sign-in is; a withdrawal
         // notifies the coordinators (and pauses relationships through Privacy.IConsentWithdrawalListener, implemented by Relationships).
         ["Privacy"] = ["Accounts", "Notifications", "Organisations", "Programs"],
-        // Slack and Teams channels are a program's, set by its coordinators (ADR 55).
-        ["Integrations"] = ["Programs"],
+        // Slack and Teams channels are a program's, set by its coordinators (ADR 55); signed webhooks are an organisation's,
+        // managed by its coordinators and administrators (ADR 58). Features raise webhook events through
+        // Infrastructure.Webhooks.IWebhookEvents, which Integrations implements, so none of them references Integrations for it.
+        ["Integrations"] = ["Organisations", "Programs"],
         // Announcements go to a program's participants by role, with notices and e-mail, and to its channels (ADR 55).
         ["Community"] = ["Accounts", "Integrations", "Notifications", "Programs"],
         // The demo seeds every feature's data.

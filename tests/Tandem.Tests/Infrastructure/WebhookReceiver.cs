@@ -12,15 +12,20 @@ namespace Tandem.Tests.Infrastructure;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (a free port) standing in for Slack's and Teams' incoming webhooks: it records every
-/// POST (path, content type, body) and answers 200, or 500 for the next <see cref="FailNext"/> posts to a path.
+/// POST (path, content type, body, headers) and answers 200, or 500 for the next <see cref="FailNext"/> posts to a path,
+/// or 401 when a check set with <see cref="Verify"/> refuses the post (an organisation's receiver checking signatures).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<ReceivedPost> received = new();
     private readonly ConcurrentDictionary<string, int> failures = new();
+    private readonly ConcurrentDictionary<string, Func<IReadOnlyDictionary<string, string>, string, bool>> checks = new();
 
-    public sealed record ReceivedPost(string Path, string? ContentType, string Body, HttpStatusCode Answer);
+    public sealed record ReceivedPost(string Path, string? ContentType, string Body, HttpStatusCode Answer)
+    {
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    }
 
     private WebhookReceiver(WebApplication app) => this.app = app;
 
@@ -38,10 +43,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var path = context.Request.Path.Value!;
-            var fail = receiver.failures.TryGetValue(path, out var left) && left > 0 && receiver.failures.TryUpdate(path, left - 1, left);
-            var status = fail ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
-            receiver.received.Enqueue(new ReceivedPost(path, context.Request.ContentType, body, status));
-            return Results.Text(fail ? "invalid_payload" : "ok", statusCode: (int)status);
+            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            var refused = receiver.checks.TryGetValue(path, out var check) && !check(headers, body);
+            var fail = !refused && receiver.failures.TryGetValue(path, out var left) && left > 0 && receiver.failures.TryUpdate(path, left - 1, left);
+            var status = refused ? HttpStatusCode.Unauthorized : fail ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
+            receiver.received.Enqueue(new ReceivedPost(path, context.Request.ContentType, body, status) { Headers = headers });
+            return Results.Text(refused ? "bad signature" : fail ? "invalid_payload" : "ok", statusCode: (int)status);
         });
         await app.StartAsync();
         receiver.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -53,6 +60,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> posts to this hook are answered 500.</summary>
     public void FailNext(string hook, int count) => failures[new Uri(hook).AbsolutePath] = count;
+
+    /// <summary>Posts to this hook are checked (headers, raw body) and answered 401 when the check fails.</summary>
+    public void Verify(string hook, Func<IReadOnlyDictionary<string, string>, string, bool> check) => checks[new Uri(hook).AbsolutePath] = check;
 
     public IReadOnlyList<ReceivedPost> To(string hook) => received.Where(r => r.Path == new Uri(hook).AbsolutePath).ToList();
 

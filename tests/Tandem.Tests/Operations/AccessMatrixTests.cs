@@ -260,6 +260,15 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["PUT /api/v1/programs/{programId:guid}/channels/"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
+        // An organisation's signed webhooks (its coordinators and administrators); tested in Integrations/
+        ["GET /api/v1/organisations/{organisationId:guid}/webhooks/"] = Access.SignedIn,
+        ["POST /api/v1/organisations/{organisationId:guid}/webhooks/"] = Access.SignedIn,
+        ["PUT /api/v1/organisations/{organisationId:guid}/webhooks/{webhookId:guid}"] = Access.SignedIn,
+        ["POST /api/v1/organisations/{organisationId:guid}/webhooks/{webhookId:guid}/secret"] = Access.SignedIn,
+        ["DELETE /api/v1/organisations/{organisationId:guid}/webhooks/{webhookId:guid}"] = Access.SignedIn,
+        ["GET /api/v1/organisations/{organisationId:guid}/webhooks/{webhookId:guid}/deliveries"] = Access.SignedIn,
+        ["GET /organisations/{OrganisationId:guid}/webhooks"] = Access.SignedIn,
+        ["POST /organisations/{OrganisationId:guid}/webhooks"] = Access.SignedIn,
 
         // Home (always the caller's own: their matches and to-dos, the programs they manage)
         ["GET /api/v1/me/home"] = Access.SignedIn,

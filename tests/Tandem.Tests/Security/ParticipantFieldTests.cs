@@ -95,6 +95,7 @@ public sealed class ParticipantWorld : IAsyncLifetime
         (await Mentee.Client.PutAsJsonAsync($"/api/v1/me/journal/{entry}/share", new { relationshipId = Current })).EnsureSuccessStatusCode();
         RouteValues["entryId"] = entry.ToString();
         RouteValues["ruleId"] = Guid.NewGuid().ToString();
+        RouteValues["webhookId"] = Guid.NewGuid().ToString();
         RouteValues["role"] = "mentee";
         RouteValues["version"] = "1";
         RouteValues["kind"] = "participants";
@@ -194,6 +195,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListSuggestions", "AnswerSuggestion",
         "ImportOutcomes", "GetOutcomeReport", "ClearOutcomes",
         "PostAnnouncement", "GetProgramChannels", "ChangeProgramChannels",
+        "ListOrganisationWebhooks", "CreateOrganisationWebhook", "ChangeOrganisationWebhook", "RotateWebhookSecret", "DeleteOrganisationWebhook", "ListWebhookDeliveries",
     ];
 
     /// <summary>
