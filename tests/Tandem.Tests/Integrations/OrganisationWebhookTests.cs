@@ -16,7 +16,7 @@ namespace Tandem.Tests.Integrations;
 /// <summary>
 /// Issue 12 item 5, signed outbound webhooks (ADR 58): an organisation registers a receiver, and a real HTTP receiver on
 /// 127.0.0.1 gets each subscribed event as JSON signed with HMAC-SHA256 over "{timestamp}.{body}" with the secret shown
-/// at creation, verified here as docs/webhooks.md tells a receiver to; retries follow the outbox's backoff.
+/// at creation, verified here as docs/formats.md ("Signed webhooks") tells a receiver to; retries follow the outbox's backoff.
 /// </summary>
 public sealed class OrganisationWebhookTests(PairFixture fixture) : IClassFixture<PairFixture>, IAsyncLifetime
 {

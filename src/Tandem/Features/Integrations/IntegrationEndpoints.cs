@@ -44,7 +44,7 @@ public static class IntegrationEndpoints
             .WithDescription("The organisation's coordinators and administrators: its signed webhooks (the secret never, only its last four characters).");
         webhooks.MapPost("", CreateWebhook).WithName("CreateOrganisationWebhook")
             .WithDescription("Registers a receiver for events (relationship.started, meeting.held, relationship.ended, announcement.posted). "
-                + "The answer holds the signing secret, shown this once. Deliveries are JSON POSTs signed with HMAC-SHA256: see docs/webhooks.md.");
+                + "The answer holds the signing secret, shown this once. Deliveries are JSON POSTs signed with HMAC-SHA256: see docs/formats.md, section Signed webhooks.");
         webhooks.MapPut("/{webhookId:guid}", ChangeWebhook).WithName("ChangeOrganisationWebhook")
             .WithDescription("Changes the address, description, events or `active` (false disables: what waits is given up). Fields left out stay.");
         webhooks.MapPost("/{webhookId:guid}/secret", RotateSecret).WithName("RotateWebhookSecret")

@@ -87,7 +87,7 @@ public sealed class OrganisationWebhook
 
 /// <summary>
 /// The signature of a webhook delivery: <c>v1=</c> and the lowercase hex HMAC-SHA256, keyed with the secret's UTF-8 bytes,
-/// of "<c>{timestamp}.{body}</c>", the timestamp in Unix seconds as sent in <c>Tandem-Webhook-Timestamp</c> (docs/webhooks.md).
+/// of "<c>{timestamp}.{body}</c>", the timestamp in Unix seconds as sent in <c>Tandem-Webhook-Timestamp</c> (docs/formats.md, "Signed webhooks").
 /// </summary>
 public static class WebhookSignature
 {
@@ -101,7 +101,7 @@ public static class WebhookSignature
     public static string Sign(string secret, long timestamp, string body) =>
         "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
 
-    /// <summary>What a receiver does (the reference for docs/webhooks.md): any v1 signature matches, in constant time, and the timestamp is recent.</summary>
+    /// <summary>What a receiver does (the reference for docs/formats.md, "Signed webhooks"): any v1 signature matches, in constant time, and the timestamp is recent.</summary>
     public static bool Verify(string secret, string timestampHeader, string signatureHeader, string body, DateTimeOffset now)
     {
         if (!long.TryParse(timestampHeader, out var timestamp) || Math.Abs(now.ToUnixTimeSeconds() - timestamp) > Tolerance.TotalSeconds)

@@ -13,16 +13,26 @@ public sealed class OrganisationWebhookEvents(TandemDb db) : IWebhookEvents
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // Publishing a matching draft starts hundreds of relationships in one request: the program's webhooks are read once.
+    private readonly Dictionary<Guid, (Guid OrganisationId, List<OrganisationWebhook> Webhooks)?> byProgram = [];
+
     public async Task AddAsync(WebhookEvent webhookEvent, CancellationToken ct)
     {
-        var organisationId = await db.Programs.Where(p => p.Id == webhookEvent.ProgramId).Select(p => (Guid?)p.OrganisationId).SingleOrDefaultAsync(ct);
-        if (organisationId is not { } organisation)
+        if (!byProgram.TryGetValue(webhookEvent.ProgramId, out var known))
+        {
+            var organisationId = await db.Programs.Where(p => p.Id == webhookEvent.ProgramId).Select(p => (Guid?)p.OrganisationId).SingleOrDefaultAsync(ct);
+            // An organisation has at most a handful of webhooks (OrganisationWebhook.PerOrganisationMax); the subscriptions are read here.
+            known = organisationId is { } id
+                ? (id, await db.Set<OrganisationWebhook>().AsNoTracking().Where(w => w.OrganisationId == id && w.Active).ToListAsync(ct))
+                : null;
+            byProgram[webhookEvent.ProgramId] = known;
+        }
+        if (known is not { } found)
         {
             return;
         }
-        // An organisation has at most a handful of endpoints (OrganisationWebhook.PerOrganisationMax); the subscription is read here.
-        var webhooks = await db.Set<OrganisationWebhook>().AsNoTracking().Where(w => w.OrganisationId == organisation && w.Active).ToListAsync(ct);
-        var subscribed = webhooks.Where(w => w.Wants(webhookEvent.Type)).ToList();
+        var organisation = found.OrganisationId;
+        var subscribed = found.Webhooks.Where(w => w.Wants(webhookEvent.Type)).ToList();
         if (subscribed.Count == 0)
         {
             return;
@@ -32,7 +42,7 @@ public sealed class OrganisationWebhookEvents(TandemDb db) : IWebhookEvents
             OutboundPost.ToWebhook(w.Id, webhookEvent.ProgramId, webhookEvent.Type, webhookEvent.Id, payload, webhookEvent.OccurredAt)));
     }
 
-    /// <summary>The documented body: <c>{id, type, occurredAt, organisationId, programId, data}</c> (docs/webhooks.md).</summary>
+    /// <summary>The documented body: <c>{id, type, occurredAt, organisationId, programId, data}</c> (docs/formats.md, "Signed webhooks").</summary>
     public static string Payload(WebhookEvent webhookEvent, Guid organisationId) => JsonSerializer.Serialize(new
     {
         id = webhookEvent.Id,
