@@ -205,6 +205,33 @@ public sealed class OrganisationWebhookTests(PairFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ARematchThatFailsAndIsRolledBackSendsNothingAndOneThatCommitsSendsTheEndingAndTheStart()
+    {
+        var pair = await fixture.PairAsync();
+        var (hook, created) = await RegisterAsync(pair);
+        var relationship = JsonNode.Parse(await pair.Coordinator.GetStringAsync($"/api/v1/relationships/{pair.RelationshipId}"))!;
+        var mentorEnrolment = relationship["members"]!.AsArray().Single(m => m!["role"]!.GetValue<string>() == "Mentor")!["enrolmentId"]!.GetValue<Guid>();
+        var rematch = $"/api/v1/relationships/{pair.RelationshipId}/rematch";
+
+        // The old relationship is ended (and its event queued) before the new one is refused: the transaction rolls both back.
+        var refused = await pair.Coordinator.PostAsJsonAsync(rematch, new { enrolmentId = mentorEnrolment, newPartnerEnrolmentIds = new[] { Guid.NewGuid() }, reason = "A better fit" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Empty(await QueuedForAsync(created.Webhook.Id));
+        await PassAsync();
+        Assert.Empty(receiver.To(hook));
+
+        var done = await pair.Coordinator.PostAsJsonAsync(rematch, new { enrolmentId = mentorEnrolment, newPartnerEnrolmentIds = new[] { pair.OtherMenteeEnrolmentId }, reason = "A better fit" });
+        Assert.True(done.IsSuccessStatusCode, await done.Content.ReadAsStringAsync());
+        Assert.Equal(["relationship.ended", "relationship.started"], (await QueuedForAsync(created.Webhook.Id)).Select(p => p.ReferenceKind).Order());
+        await PassAsync();
+        var bodies = receiver.To(hook).Select(p => JsonNode.Parse(p.Body)!).ToList();
+        var started = bodies.Single(b => b["type"]!.GetValue<string>() == "relationship.started");
+        Assert.Equal(pair.RelationshipId, started["data"]!["previousRelationshipId"]!.GetValue<Guid>());
+        Assert.Equal(pair.RelationshipId, bodies.Single(b => b["type"]!.GetValue<string>() == "relationship.ended")["data"]!["relationshipId"]!.GetValue<Guid>());
+        Assert.DoesNotContain(receiver.To(hook), p => p.Body.Contains("A better fit"));
+    }
+
+    [Fact]
     public async Task ADisabledWebhookGetsNothingAndANewSecretSignsTheNextDelivery()
     {
         var pair = await fixture.PairAsync();
