@@ -7,6 +7,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Community;
 using Tandem.Features.Conversations;
+using Tandem.Features.Goals;
 using Tandem.Features.Journal;
 using Tandem.Features.Privacy;
 using Tandem.Features.Concerns;
@@ -100,6 +101,7 @@ public static class TandemApp
         services.AddTandemErasureRequests();
         services.AddTandemConversations(builder.Configuration);
         services.AddTandemJournal();
+        services.AddTandemGoals();
         services.AddTandemIntegrations();
         services.AddTandemCommunity();
         return builder;
@@ -194,6 +196,7 @@ public static class TandemApp
         features.MapOutcomes();
         features.MapConversations();
         features.MapJournal();
+        features.MapGoals();
         features.MapIntegrations();
         features.MapCommunity();
         app.MapConversationHub();

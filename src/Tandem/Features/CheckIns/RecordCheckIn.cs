@@ -35,13 +35,19 @@ public sealed class CheckInRequest
 
     /// <summary>When the contact took place (UTC); required for an unscheduled contact, the meeting's start otherwise.</summary>
     public DateTime? OccurredAt { get; set; }
+
+    /// <summary>Optional: the pair's action items this check-in ticks off as done (at most 50; each must be one of this pair's).</summary>
+    [MaxLength(MaxCompletedActionItems)]
+    public List<Guid>? CompletedActionItemIds { get; set; }
+
+    public const int MaxCompletedActionItems = 50;
 }
 
 /// <summary>
 /// A member records whether a meeting happened and how it went (recording again corrects their own
 /// check-in), or a mentor logs an unscheduled contact. Coordinators read check-ins but do not write them.
 /// </summary>
-public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships, IWebhookEvents webhooks, TimeProvider clock)
+public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships, IWebhookEvents webhooks, ICheckInActionItems actionItems, TimeProvider clock)
 {
     public async Task<Outcome<CheckInView>> RunAsync(Actor actor, Guid relationshipId, CheckInRequest request, CancellationToken ct = default)
     {
@@ -65,6 +71,10 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         if (happened && string.IsNullOrWhiteSpace(request.Topics))
         {
             return Invalid.Field(nameof(request.Topics), "Say briefly what you talked about.");
+        }
+        if (request.CompletedActionItemIds is { Count: > CheckInRequest.MaxCompletedActionItems })
+        {
+            return Invalid.Field(nameof(request.CompletedActionItemIds), $"A check-in ticks off at most {CheckInRequest.MaxCompletedActionItems} action items.");
         }
         var log = new CheckInLog(request.Topics, request.Progress, request.Challenges, request.NextSteps, request.Rating);
 
@@ -137,6 +147,12 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
             return new Conflict("You recorded this meeting's check-in at the same moment elsewhere; reload and try again.");
+        }
+        if (request.CompletedActionItemIds is { Count: > 0 } completed
+            && await actionItems.CompleteAsync(relationshipId, completed.Distinct().ToList(), now, ct) is { } refused)
+        {
+            // The transaction is not committed: the check-in is not kept without the items it said were done.
+            return refused;
         }
         await PairContacts.RecountAsync(db, [relationshipId], ct);
         await transaction.CommitAsync(ct);

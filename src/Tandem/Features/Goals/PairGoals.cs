@@ -1,0 +1,422 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Goals;
+
+/// <summary>
+/// A relationship's goals, milestones and action items (issue 13, ADR 59): the members set and change them, the program's
+/// coordinators read them. Every change is one save; a move that shifts a column is one transaction.
+/// </summary>
+public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog audit, TimeProvider clock)
+{
+    public const int YearsAhead = 5;
+    private static readonly DateOnly Earliest = new(2000, 1, 1);
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    public Task<Outcome<GoalScope>> ScopeAsync(Actor actor, Guid relationshipId, CancellationToken ct = default) => access.ReadAsync(actor, relationshipId, ct);
+
+    public async Task<Outcome<Paged<GoalView>>> ListAsync(Actor actor, Guid relationshipId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var scope = await access.ReadAsync(actor, relationshipId, ct);
+        if (scope.Failure is { } failure)
+        {
+            return failure;
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var goals = db.Set<Goal>().Where(g => g.RelationshipId == relationshipId);
+        var total = await goals.CountAsync(ct);
+        var rows = await goals.OrderBy(g => g.Status).ThenBy(g => g.TargetDate).ThenBy(g => g.Id).Page(paging).ToListAsync(ct);
+        var views = await ViewsAsync(rows, scope.Value!, ct);
+        await AuditStaffReadAsync(actor, scope.Value!, ct);
+        return paging.Of(views, total);
+    }
+
+    public async Task<Outcome<GoalView>> GetAsync(Actor actor, Guid relationshipId, Guid goalId, CancellationToken ct = default)
+    {
+        var scope = await access.ReadAsync(actor, relationshipId, ct);
+        if (scope.Failure is { } failure)
+        {
+            return failure;
+        }
+        var goal = await db.Set<Goal>().SingleOrDefaultAsync(g => g.Id == goalId && g.RelationshipId == relationshipId, ct);
+        if (goal is null)
+        {
+            return new NotFound("This relationship has no goal with this id.");
+        }
+        await AuditStaffReadAsync(actor, scope.Value!, ct);
+        return (await ViewsAsync([goal], scope.Value!, ct))[0];
+    }
+
+    public async Task<Outcome<GoalView>> CreateAsync(Actor actor, Guid relationshipId, GoalRequest request, CancellationToken ct = default)
+    {
+        var scope = await access.EditAsync(actor, relationshipId, ct);
+        if (scope.Failure is { } failure)
+        {
+            return failure;
+        }
+        if (CheckGoal(request, creating: true) is { } invalid)
+        {
+            return invalid;
+        }
+        var milestones = request.Milestones ?? [];
+        if (milestones.Count > Goal.MilestonesMax)
+        {
+            return Invalid.Field(nameof(request.Milestones), $"A goal has at most {Goal.MilestonesMax} milestones.");
+        }
+        foreach (var (milestone, i) in milestones.Select((m, i) => (m, i)))
+        {
+            if (CheckMilestone(milestone, request.TargetDate!.Value, $"milestones[{i}]") is { } wrong)
+            {
+                return wrong;
+            }
+        }
+        if (await db.Set<Goal>().CountAsync(g => g.RelationshipId == relationshipId, ct) >= Goal.GoalsPerRelationshipMax)
+        {
+            return new Conflict($"A relationship has at most {Goal.GoalsPerRelationshipMax} goals; mark some achieved or delete them.");
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var goal = new Goal(relationshipId, scope.Value!.ProgramId, request.Outcome!.Trim(), request.Measure!.Trim(), request.TargetDate!.Value, actor.UserId, now);
+        db.Add(goal);
+        db.AddRange(milestones.Select(m => new Milestone(goal.Id, m.Title!.Trim(), m.DueOn, m.Done ? now : null)));
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync([goal], scope.Value, ct))[0];
+    }
+
+    public async Task<Outcome<GoalView>> UpdateAsync(Actor actor, Guid relationshipId, Guid goalId, GoalRequest request, CancellationToken ct = default)
+    {
+        var found = await EditableGoalAsync(actor, relationshipId, goalId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (scope, goal) = found.Value;
+        if (CheckGoal(request, creating: request.TargetDate != goal.TargetDate) is { } invalid)
+        {
+            return invalid;
+        }
+        if (request.Milestones is { Count: > 0 })
+        {
+            return Invalid.Field(nameof(request.Milestones), "Add or change milestones through the goal's milestones.");
+        }
+        goal.Change(request.Outcome!.Trim(), request.Measure!.Trim(), request.TargetDate!.Value, request.Status ?? goal.Status, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync([goal], scope, ct))[0];
+    }
+
+    public async Task<Failure?> DeleteAsync(Actor actor, Guid relationshipId, Guid goalId, CancellationToken ct = default)
+    {
+        var found = await EditableGoalAsync(actor, relationshipId, goalId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        db.Remove(found.Value.Goal);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    public async Task<Outcome<GoalView>> AddMilestoneAsync(Actor actor, Guid relationshipId, Guid goalId, MilestoneRequest request, CancellationToken ct = default)
+    {
+        var found = await EditableGoalAsync(actor, relationshipId, goalId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (scope, goal) = found.Value;
+        if (CheckMilestone(request, goal.TargetDate, "") is { } invalid)
+        {
+            return invalid;
+        }
+        if (await db.Set<Milestone>().CountAsync(m => m.GoalId == goalId, ct) >= Goal.MilestonesMax)
+        {
+            return new Conflict($"A goal has at most {Goal.MilestonesMax} milestones.");
+        }
+        db.Add(new Milestone(goalId, request.Title!.Trim(), request.DueOn, request.Done ? clock.GetUtcNow().UtcDateTime : null));
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync([goal], scope, ct))[0];
+    }
+
+    public async Task<Outcome<GoalView>> UpdateMilestoneAsync(Actor actor, Guid relationshipId, Guid goalId, Guid milestoneId, MilestoneRequest request, CancellationToken ct = default)
+    {
+        var found = await EditableGoalAsync(actor, relationshipId, goalId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (scope, goal) = found.Value;
+        var milestone = await db.Set<Milestone>().SingleOrDefaultAsync(m => m.Id == milestoneId && m.GoalId == goalId, ct);
+        if (milestone is null)
+        {
+            return new NotFound("This goal has no milestone with this id.");
+        }
+        if (CheckMilestone(request, goal.TargetDate, "") is { } invalid)
+        {
+            return invalid;
+        }
+        milestone.Change(request.Title!.Trim(), request.DueOn, request.Done, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync([goal], scope, ct))[0];
+    }
+
+    public async Task<Outcome<GoalView>> DeleteMilestoneAsync(Actor actor, Guid relationshipId, Guid goalId, Guid milestoneId, CancellationToken ct = default)
+    {
+        var found = await EditableGoalAsync(actor, relationshipId, goalId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        if (await db.Set<Milestone>().Where(m => m.Id == milestoneId && m.GoalId == goalId).ExecuteDeleteAsync(ct) == 0)
+        {
+            return new NotFound("This goal has no milestone with this id.");
+        }
+        return (await ViewsAsync([found.Value.Goal], found.Value.Scope, ct))[0];
+    }
+
+    public async Task<Outcome<ActionItemView>> AddActionItemAsync(Actor actor, Guid relationshipId, Guid goalId, ActionItemRequest request, CancellationToken ct = default)
+    {
+        var found = await EditableGoalAsync(actor, relationshipId, goalId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (scope, goal) = found.Value;
+        var assignee = request.AssigneeUserId ?? actor.UserId;
+        if (CheckActionItem(request, assignee, scope) is { } invalid)
+        {
+            return invalid;
+        }
+        if (await db.Set<ActionItem>().CountAsync(a => a.GoalId == goalId, ct) >= Goal.ActionItemsMax)
+        {
+            return new Conflict($"A goal has at most {Goal.ActionItemsMax} action items.");
+        }
+        var state = request.State ?? ActionItemState.ToDo;
+        var position = await NextPositionAsync(goalId, state, ct);
+        var item = new ActionItem(goalId, relationshipId, goal.ProgramId, request.Title!.Trim(), Blank(request.Notes), assignee, request.DueOn, state, position,
+            clock.GetUtcNow().UtcDateTime);
+        db.Add(item);
+        await db.SaveChangesAsync(ct);
+        return item.ToView(scope);
+    }
+
+    public async Task<Outcome<ActionItemView>> UpdateActionItemAsync(Actor actor, Guid relationshipId, Guid goalId, Guid itemId, ActionItemRequest request, CancellationToken ct = default)
+    {
+        var found = await EditableItemAsync(actor, relationshipId, goalId, itemId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (scope, item) = found.Value;
+        var assignee = request.AssigneeUserId ?? item.AssigneeUserId;
+        if (CheckActionItem(request, assignee, scope) is { } invalid)
+        {
+            return invalid;
+        }
+        item.Change(request.Title!.Trim(), Blank(request.Notes), assignee, request.DueOn);
+        await db.SaveChangesAsync(ct);
+        return item.ToView(scope);
+    }
+
+    /// <summary>Moves an item to a column (and a place in it): the items after that place move down one, in the same transaction.</summary>
+    public async Task<Outcome<ActionItemView>> MoveActionItemAsync(Actor actor, Guid relationshipId, Guid goalId, Guid itemId, MoveActionItemRequest request, CancellationToken ct = default)
+    {
+        if (request.State is not { } state || !Enum.IsDefined(state))
+        {
+            return Invalid.Field(nameof(request.State), "Say which column: ToDo, Doing or Done.");
+        }
+        if (request.Position is < 0)
+        {
+            return Invalid.Field(nameof(request.Position), "A position counts from 0.");
+        }
+        var found = await EditableItemAsync(actor, relationshipId, goalId, itemId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (scope, item) = found.Value;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        int position;
+        if (request.Position is { } wanted)
+        {
+            position = wanted;
+            await db.Set<ActionItem>()
+                .Where(a => a.GoalId == goalId && a.State == state && a.Position >= wanted && a.Id != itemId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Position, a => a.Position + 1), ct);
+        }
+        else
+        {
+            position = item.State == state ? item.Position : await NextPositionAsync(goalId, state, ct);
+        }
+        item.MoveTo(state, position, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return item.ToView(scope);
+    }
+
+    public async Task<Failure?> DeleteActionItemAsync(Actor actor, Guid relationshipId, Guid goalId, Guid itemId, CancellationToken ct = default)
+    {
+        var found = await EditableItemAsync(actor, relationshipId, goalId, itemId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        db.Remove(found.Value.Item);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    private async Task<Outcome<(GoalScope Scope, Goal Goal)>> EditableGoalAsync(Actor actor, Guid relationshipId, Guid goalId, CancellationToken ct)
+    {
+        var scope = await access.EditAsync(actor, relationshipId, ct);
+        if (scope.Failure is { } failure)
+        {
+            return failure;
+        }
+        var goal = await db.Set<Goal>().SingleOrDefaultAsync(g => g.Id == goalId && g.RelationshipId == relationshipId, ct);
+        return goal is null ? new NotFound("This relationship has no goal with this id.") : (scope.Value!, goal);
+    }
+
+    private async Task<Outcome<(GoalScope Scope, ActionItem Item)>> EditableItemAsync(Actor actor, Guid relationshipId, Guid goalId, Guid itemId, CancellationToken ct)
+    {
+        var scope = await access.EditAsync(actor, relationshipId, ct);
+        if (scope.Failure is { } failure)
+        {
+            return failure;
+        }
+        var item = await db.Set<ActionItem>().SingleOrDefaultAsync(a => a.Id == itemId && a.GoalId == goalId && a.RelationshipId == relationshipId, ct);
+        return item is null ? new NotFound("This goal has no action item with this id.") : (scope.Value!, item);
+    }
+
+    internal async Task<int> NextPositionAsync(Guid goalId, ActionItemState state, CancellationToken ct) =>
+        (await db.Set<ActionItem>().Where(a => a.GoalId == goalId && a.State == state).MaxAsync(a => (int?)a.Position, ct) ?? -1) + 1;
+
+    private Invalid? CheckGoal(GoalRequest request, bool creating)
+    {
+        if (string.IsNullOrWhiteSpace(request.Outcome))
+        {
+            return Invalid.Field(nameof(request.Outcome), "Say what the goal is: the specific outcome you want.");
+        }
+        if (request.Outcome.Trim().Length > Goal.OutcomeMax)
+        {
+            return Invalid.Field(nameof(request.Outcome), $"The outcome is at most {Goal.OutcomeMax} characters.");
+        }
+        if (string.IsNullOrWhiteSpace(request.Measure))
+        {
+            return Invalid.Field(nameof(request.Measure), "Say how you will measure it.");
+        }
+        if (request.Measure.Trim().Length > Goal.MeasureMax)
+        {
+            return Invalid.Field(nameof(request.Measure), $"The measure is at most {Goal.MeasureMax} characters.");
+        }
+        if (request.TargetDate is not { } target)
+        {
+            return Invalid.Field(nameof(request.TargetDate), "Give the goal a target date.");
+        }
+        if (creating && target < Today)
+        {
+            return Invalid.Field(nameof(request.TargetDate), "The target date cannot be in the past.");
+        }
+        if (target > Today.AddYears(YearsAhead))
+        {
+            return Invalid.Field(nameof(request.TargetDate), $"The target date is at most {YearsAhead} years ahead.");
+        }
+        if (request.Status is { } status && !Enum.IsDefined(status))
+        {
+            return Invalid.Field(nameof(request.Status), "The status is Active, Achieved or Dropped.");
+        }
+        return null;
+    }
+
+    private Invalid? CheckMilestone(MilestoneRequest request, DateOnly targetDate, string prefix)
+    {
+        var field = prefix.Length == 0 ? nameof(request.Title) : $"{prefix}.{nameof(request.Title)}";
+        if (string.IsNullOrWhiteSpace(request.Title))
+        {
+            return Invalid.Field(field, "Give the milestone a title.");
+        }
+        if (request.Title.Trim().Length > Milestone.TitleMax)
+        {
+            return Invalid.Field(field, $"A milestone's title is at most {Milestone.TitleMax} characters.");
+        }
+        var due = prefix.Length == 0 ? nameof(request.DueOn) : $"{prefix}.{nameof(request.DueOn)}";
+        if (request.DueOn is { } on && (on < Earliest || on > targetDate))
+        {
+            return Invalid.Field(due, "A milestone is due on or before the goal's target date.");
+        }
+        return null;
+    }
+
+    private Invalid? CheckActionItem(ActionItemRequest request, Guid assignee, GoalScope scope)
+    {
+        if (string.IsNullOrWhiteSpace(request.Title))
+        {
+            return Invalid.Field(nameof(request.Title), "Say what is to be done.");
+        }
+        if (request.Title.Trim().Length > ActionItem.TitleMax)
+        {
+            return Invalid.Field(nameof(request.Title), $"An action item's title is at most {ActionItem.TitleMax} characters.");
+        }
+        if (request.Notes?.Length > ActionItem.NotesMax)
+        {
+            return Invalid.Field(nameof(request.Notes), $"Notes are at most {ActionItem.NotesMax} characters.");
+        }
+        if (scope.Members.All(m => m.UserId != assignee))
+        {
+            return Invalid.Field(nameof(request.AssigneeUserId), "An action item is assigned to a current member of this pair or group.");
+        }
+        if (request.DueOn is { } due && (due < Earliest || due > Today.AddYears(YearsAhead)))
+        {
+            return Invalid.Field(nameof(request.DueOn), $"The due date is between {Earliest:yyyy-MM-dd} and {YearsAhead} years from today.");
+        }
+        if (request.State is { } state && !Enum.IsDefined(state))
+        {
+            return Invalid.Field(nameof(request.State), "The column is ToDo, Doing or Done.");
+        }
+        return null;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The goals with their milestones and items: two queries for any number of goals.</summary>
+    internal async Task<List<GoalView>> ViewsAsync(List<Goal> goals, GoalScope scope, CancellationToken ct)
+    {
+        var ids = goals.Select(g => g.Id).ToList();
+        var milestones = (await db.Set<Milestone>().Where(m => ids.Contains(m.GoalId)).ToListAsync(ct))
+            .OrderBy(m => m.DueOn ?? DateOnly.MaxValue).ThenBy(m => m.Id).ToLookup(m => m.GoalId);
+        var items = (await db.Set<ActionItem>().Where(a => ids.Contains(a.GoalId)).ToListAsync(ct))
+            .OrderBy(a => a.State).ThenBy(a => a.Position).ThenBy(a => a.Id).ToLookup(a => a.GoalId);
+        return goals.Select(g =>
+        {
+            var mine = items[g.Id].ToList();
+            var done = mine.Count(a => a.State == ActionItemState.Done);
+            return new GoalView(g.Id, g.RelationshipId, g.Outcome, g.Measure, g.TargetDate, g.Status, g.CreatedByUserId, g.CreatedAt, g.UpdatedAt, g.ClosedAt,
+                done, mine.Count, GoalProgress.Percent(done, mine.Count),
+                milestones[g.Id].Select(m => new MilestoneView(m.Id, m.Title, m.DueOn, m.DoneAt)).ToList(),
+                mine.Select(a => a.ToView(scope)).ToList());
+        }).ToList();
+    }
+
+    private async Task AuditStaffReadAsync(Actor actor, GoalScope scope, CancellationToken ct)
+    {
+        if (!scope.IsMember)
+        {
+            // Staff following a pair's goals: a minor's relationship record is logged, as its check-ins are (ADR 40).
+            await audit.RecordAsync(actor, scope.Members.Select(m => m.UserId).ToList(), Privacy.AuditRecord.Relationship, scope.RelationshipId, scope.ProgramId,
+                "Reading a relationship's goals", ct);
+        }
+    }
+}
+
+public static class GoalProgress
+{
+    /// <summary>Whole per cent of items done, rounded down (0 when there are none), so 100 means every item is done.</summary>
+    public static int Percent(int done, int total) => total == 0 ? 0 : (int)(done * 100L / total);
+
+    public static ActionItemView ToView(this ActionItem a, GoalScope scope) => new(
+        a.Id, a.GoalId, a.Title, a.Notes, a.AssigneeUserId,
+        scope.Members.FirstOrDefault(m => m.UserId == a.AssigneeUserId)?.DisplayName ?? "A former member",
+        a.DueOn, a.State, a.Position, a.DoneAt);
+}
