@@ -61,6 +61,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ("/my/relationships", "Your matches"),
                 ($"/relationships/{relationshipId}/meetings", "Meetings"),
                 ($"/relationships/{relationshipId}/check-ins", "Check-ins"),
+                ($"/relationships/{relationshipId}/goals", "Goals"),
                 ($"/relationships/{relationshipId}/messages", "Messages with"),
                 ($"/programs/{server.Demo.ProgramId}/find-a-mentor", "Find a mentor"),
                 ($"/programs/{server.Demo.ProgramId}/rank", "Rank your candidates"),
@@ -137,6 +138,16 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             // A journal entry shared with the mentor, so the journal page shows an entry with its actions (ADR 56).
             var entry = await PostAsync(page, "/api/v1/me/journal", new { body = "We planned the science fair. I said more than I expected to." });
             await PutAsync(page, $"/api/v1/me/journal/{entry.GetProperty("id").GetString()}/share", new { relationshipId });
+            // A goal with a milestone and an action item in each column, so the board page shows every kind of button (ADR 59).
+            var goal = await PostAsync(page, $"/api/v1/relationships/{relationshipId}/goals", new
+            {
+                outcome = "Present the science fair project with confidence", measure = "Presented without notes",
+                targetDate = DateTime.UtcNow.AddMonths(2).ToString("yyyy-MM-dd"), milestones = new[] { new { title = "Poster drafted" } },
+            });
+            var items = $"/api/v1/relationships/{relationshipId}/goals/{goal.GetProperty("id").GetString()}/action-items";
+            await PostAsync(page, items, new { title = "Rehearse twice", state = "ToDo" });
+            await PostAsync(page, items, new { title = "Draft the poster", state = "Doing" });
+            await PostAsync(page, items, new { title = "Pick a topic", state = "Done" });
             // Every page on a phone. Then a laptop, where only the menu (no "Menu" toggle) and the tables (rows, not stacked
             // cards) are laid out differently: one page of each layout is enough there, and it halves the test's time, which
             // is most of the browser suite's (docs/benchmarks.md, "Test suite").

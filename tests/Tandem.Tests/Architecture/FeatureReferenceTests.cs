@@ -56,6 +56,9 @@ public sealed class FeatureReferenceTests
         // Retention (ADR 49) is erasure on a schedule: it reads the organisation's setting and anonymises outcome rows' names too.
         // A participant's private journal (ADR 56): prompts belong to programs, an entry can be shared with a relationship.
         ["Journal"] = ["Accounts", "Programs", "Relationships"],
+        // A relationship's goals (ADR 59): its members assign action items to each other, its program's coordinators follow progress
+        // (a staff read of a minor's relationship is audited), and a check-in ticks items off through CheckIns.ICheckInActionItems.
+        ["Goals"] = ["Accounts", "CheckIns", "Privacy", "Programs", "Relationships"],
         ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recruitment", "Relationships", "Surveys"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.

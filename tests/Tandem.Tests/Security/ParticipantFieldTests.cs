@@ -94,6 +94,15 @@ public sealed class ParticipantWorld : IAsyncLifetime
         var entry = await FirstIdAsync(await Mentee.Client.PostAsJsonAsync("/api/v1/me/journal", new { body = "Fields test entry", promptId = prompt }));
         (await Mentee.Client.PutAsJsonAsync($"/api/v1/me/journal/{entry}/share", new { relationshipId = Current })).EnsureSuccessStatusCode();
         RouteValues["entryId"] = entry.ToString();
+        // A goal of the current pair with a milestone and an action item (ADR 59).
+        var goal = await FirstIdAsync(await Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/goals", new
+        {
+            outcome = "Read a book a month", measure = "Books finished", targetDate = today.AddMonths(2).ToString("yyyy-MM-dd"),
+            milestones = new[] { new { title = "First book", dueOn = today.AddMonths(1).ToString("yyyy-MM-dd") } },
+        }));
+        RouteValues["goalId"] = goal.ToString();
+        RouteValues["itemId"] = (await FirstIdAsync(await Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/goals/{goal}/action-items", new { title = "Borrow a book" }))).ToString();
+        RouteValues["milestoneId"] = Guid.NewGuid().ToString();
         RouteValues["ruleId"] = Guid.NewGuid().ToString();
         RouteValues["webhookId"] = Guid.NewGuid().ToString();
         RouteValues["role"] = "mentee";
@@ -164,12 +173,15 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // The reader's own journal, entries their pairs shared with them, and their programs' prompts (ADR 56).
         "ListMyJournal", "WriteJournalEntry", "GetJournalEntry", "EditJournalEntry", "DeleteJournalEntry", "ShareJournalEntry",
         "ListJournalEntriesSharedWithMe", "ListMyJournalPrompts", "ExportMyJournal", "ListJournalPrompts",
+        // The pair's goals, milestones and action items (ADR 59): its members only (others 404, coordinators read and get 403 on changes).
+        "ListGoals", "CreateGoal", "GetGoal", "UpdateGoal", "DeleteGoal", "AddMilestone", "UpdateMilestone", "DeleteMilestone",
+        "AddActionItem", "UpdateActionItem", "MoveActionItem", "DeleteActionItem", "ImportActionItems", "ExportActionItems",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
     private static readonly HashSet<string> StaffOperations =
     [
-        "CreateJournalPrompt",
+        "CreateJournalPrompt", "GetProgramGoalProgress", "ListPairGoalProgress",
         "ReviewConversation", "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
         "ListOrganisationMembers", "AddOrganisationMember", "RemoveOrganisationMember", "ListOrganisationInvitations",
         "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "ChangeEnrolmentRole", "RemoveEnrolment", "InviteParticipant", "ListInvitations",
@@ -298,6 +310,11 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["JournalEntryView"] = "id body promptId promptText programId writtenAt editedAt sharedWithRelationshipId sharedAt",
         ["SharedJournalEntryView"] = "id relationshipId authorUserId authorName body promptText writtenAt editedAt",
         ["JournalPromptView"] = "id programId programName text createdAt",
+        // The pair's goals: their own words, the assignee's name (a member of the pair), progress counted from the items.
+        ["GoalView"] = "id relationshipId outcome measure targetDate status createdByUserId createdAt updatedAt closedAt actionItemsDone actionItemsTotal progressPercent milestones actionItems",
+        ["MilestoneView"] = "id title dueOn doneAt",
+        ["ActionItemView"] = "id goalId title notes assigneeUserId assigneeName dueOn state position doneAt",
+        ["ActionItemImportResult"] = "goalId format actionItems milestones",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];

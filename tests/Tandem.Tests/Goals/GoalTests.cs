@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tandem.Features.CheckIns;
+using Tandem.Features.Goals;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Goals;
+
+/// <summary>
+/// Issue 13 item 2: a relationship's SMART goals, milestones and action items on a to do / doing / done board; its members
+/// change them, the program's coordinators follow them (and cannot change them), anyone else finds nothing.
+/// </summary>
+public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private DateOnly Today => DateOnly.FromDateTime(fixture.Clock.GetUtcNow().UtcDateTime);
+
+    internal static string Goals(Guid relationshipId) => $"/api/v1/relationships/{relationshipId}/goals";
+
+    internal static async Task<GoalView> CreateGoalAsync(HttpClient client, Guid relationshipId, DateOnly target, string outcome = "Read three books for pleasure this term", object? milestones = null)
+    {
+        var response = await client.PostAsJsonAsync(Goals(relationshipId), new
+        {
+            outcome, measure = "Books finished, logged at check-ins", targetDate = target.ToString("yyyy-MM-dd"), milestones,
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<GoalView>(Json.Options))!;
+    }
+
+    internal static async Task<ActionItemView> AddItemAsync(HttpClient client, Guid relationshipId, Guid goalId, string title, Guid? assignee = null, DateOnly? dueOn = null)
+    {
+        var response = await client.PostAsJsonAsync($"{Goals(relationshipId)}/{goalId}/action-items", new { title, assigneeUserId = assignee, dueOn = dueOn?.ToString("yyyy-MM-dd") });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<ActionItemView>(Json.Options))!;
+    }
+
+    [Fact]
+    public async Task ThePairSetsAGoalAndMovesItsActionItemsAcrossTheBoard()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(3),
+            milestones: new[] { new { title = "First book finished", dueOn = Today.AddMonths(1).ToString("yyyy-MM-dd") } });
+        Assert.Equal(GoalStatus.Active, goal.Status);
+        Assert.Equal(pair.Mentee.Id, goal.CreatedByUserId);
+        Assert.Equal("First book finished", Assert.Single(goal.Milestones).Title);
+
+        var borrow = await AddItemAsync(mentee, pair.RelationshipId, goal.Id, "Borrow a book", dueOn: Today.AddDays(7));
+        var recommend = await AddItemAsync(mentee, pair.RelationshipId, goal.Id, "Recommend three books", assignee: pair.Mentor.Id);
+        Assert.Equal((pair.Mentee.Id, "Menna Tee", ActionItemState.ToDo, 0), (borrow.AssigneeUserId, borrow.AssigneeName, borrow.State, borrow.Position));
+        Assert.Equal(("Mona Tor", 1), (recommend.AssigneeName, recommend.Position));
+
+        var moved = await mentor.PostAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{recommend.Id}/move", new { state = "Doing" });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var done = await mentee.PostAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{borrow.Id}/move", new { state = "Done" });
+        Assert.Equal(ActionItemState.Done, (await done.Content.ReadFromJsonAsync<ActionItemView>(Json.Options))!.State);
+        var milestone = goal.Milestones[0];
+        Assert.Equal(HttpStatusCode.OK, (await mentor.PutAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/milestones/{milestone.Id}",
+            new { title = milestone.Title, dueOn = milestone.DueOn, done = true })).StatusCode);
+
+        var board = (await mentor.GetFromJsonAsync<Paged<GoalView>>(Goals(pair.RelationshipId), Json.Options))!;
+        var read = Assert.Single(board.Items);
+        Assert.Equal((1, 2, 50), (read.ActionItemsDone, read.ActionItemsTotal, read.ProgressPercent));
+        Assert.Equal(ActionItemState.Doing, read.ActionItems.Single(a => a.Id == recommend.Id).State);
+        Assert.NotNull(read.ActionItems.Single(a => a.Id == borrow.Id).DoneAt);
+        Assert.NotNull(read.Milestones[0].DoneAt);
+
+        var achieved = await mentee.PutAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}",
+            new { outcome = goal.Outcome, measure = goal.Measure, targetDate = goal.TargetDate, status = "Achieved" });
+        Assert.Equal(HttpStatusCode.OK, achieved.StatusCode);
+        Assert.NotNull((await achieved.Content.ReadFromJsonAsync<GoalView>(Json.Options))!.ClosedAt);
+        Assert.Equal(HttpStatusCode.NoContent, (await mentee.DeleteAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{borrow.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await mentee.DeleteAsync($"{Goals(pair.RelationshipId)}/{goal.Id}")).StatusCode);
+        Assert.Equal(0, (await mentee.GetFromJsonAsync<Paged<GoalView>>(Goals(pair.RelationshipId), Json.Options))!.TotalCount);
+    }
+
+    [Fact]
+    public async Task AMenteeOfAnotherPairSeesNothingAndCoordinatorsReadButCannotEdit()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(2), "Secret goal GOALMARK");
+        var item = await AddItemAsync(mentee, pair.RelationshipId, goal.Id, "Private item");
+        var other = await fixture.SignInAsync(pair.OtherMentee);
+        var outsider = await fixture.SignInAsync(pair.School.Outsider);
+        var url = Goals(pair.RelationshipId);
+
+        foreach (var stranger in new[] { other, outsider })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(url)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"{url}/{goal.Id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"{url}/{goal.Id}/action-items/export?format=asana")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsJsonAsync(url, new { outcome = "x", measure = "y", targetDate = Today.AddDays(9) })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsJsonAsync($"{url}/{goal.Id}/action-items/{item.Id}/move", new { state = "Done" })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"{url}/{goal.Id}/action-items/import?format=asana", new StringContent("Name\nx\n"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.DeleteAsync($"{url}/{goal.Id}")).StatusCode);
+            Assert.DoesNotContain("GOALMARK", await (await stranger.GetAsync($"/relationships/{pair.RelationshipId}/goals")).Content.ReadAsStringAsync());
+        }
+
+        var coordinator = pair.Coordinator;
+        Assert.Contains("GOALMARK", await coordinator.GetStringAsync(url));
+        Assert.Contains("GOALMARK", await coordinator.GetStringAsync($"/relationships/{pair.RelationshipId}/goals"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsJsonAsync(url, new { outcome = "x", measure = "y", targetDate = Today.AddDays(9) })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PutAsJsonAsync($"{url}/{goal.Id}", new { outcome = "x", measure = "y", targetDate = goal.TargetDate })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsJsonAsync($"{url}/{goal.Id}/action-items", new { title = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsJsonAsync($"{url}/{goal.Id}/action-items/{item.Id}/move", new { state = "Done" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsync($"{url}/{goal.Id}/action-items/import?format=asana", new StringContent("Name\nx\n"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.DeleteAsync($"{url}/{goal.Id}")).StatusCode);
+        Assert.Equal(ActionItemState.ToDo, (await mentee.GetFromJsonAsync<GoalView>($"{url}/{goal.Id}", Json.Options))!.ActionItems.Single().State);
+        // The coordinators' page shows no buttons that would change anything.
+        Assert.DoesNotContain("Set the goal", await coordinator.GetStringAsync($"/relationships/{pair.RelationshipId}/goals"));
+    }
+
+    [Fact]
+    public async Task BadGoalsAndActionItemsAreRefusedNamingTheField()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var url = Goals(pair.RelationshipId);
+        async Task<string> Refused(HttpResponseMessage response)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        Assert.Contains("targetDate", await Refused(await mentee.PostAsJsonAsync(url, new { outcome = "Read", measure = "Books", targetDate = Today.AddDays(-1) })), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("targetDate", await Refused(await mentee.PostAsJsonAsync(url, new { outcome = "Read", measure = "Books", targetDate = Today.AddYears(6) })), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("outcome", await Refused(await mentee.PostAsJsonAsync(url, new { outcome = new string('x', Goal.OutcomeMax + 1), measure = "Books", targetDate = Today.AddDays(5) })), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("measure", await Refused(await mentee.PostAsJsonAsync(url, new { outcome = "Read", measure = " ", targetDate = Today.AddDays(5) })), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("milestones", await Refused(await mentee.PostAsJsonAsync(url, new
+        {
+            outcome = "Read", measure = "Books", targetDate = Today.AddDays(5), milestones = new[] { new { title = "Late", dueOn = Today.AddDays(6) } },
+        })), StringComparison.OrdinalIgnoreCase);
+        await Refused(await mentee.PostAsync(url, new StringContent("{\"outcome\": 5", Encoding.UTF8, "application/json")));
+
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddDays(30));
+        var items = $"{url}/{goal.Id}/action-items";
+        Assert.Contains("assigneeUserId", await Refused(await mentee.PostAsJsonAsync(items, new { title = "Someone else's", assigneeUserId = pair.OtherMentee.Id })), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("title", await Refused(await mentee.PostAsJsonAsync(items, new { title = new string('y', ActionItem.TitleMax + 1) })), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("dueOn", await Refused(await mentee.PostAsJsonAsync(items, new { title = "Old", dueOn = "1999-12-31" })), StringComparison.OrdinalIgnoreCase);
+        await Refused(await mentee.PostAsJsonAsync(items, new { title = "Column", state = "Someday" }));
+        var item = await AddItemAsync(mentee, pair.RelationshipId, goal.Id, "Fine");
+        await Refused(await mentee.PostAsJsonAsync($"{items}/{item.Id}/move", new { state = "Nowhere" }));
+        await Refused(await mentee.PostAsJsonAsync($"{items}/{item.Id}/move", new { state = "Done", position = -1 }));
+        Assert.Equal(HttpStatusCode.NotFound, (await mentee.PostAsJsonAsync($"{items}/{Guid.NewGuid()}/move", new { state = "Done" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await mentee.GetAsync($"{url}/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ACheckInTicksOffActionItemsAndAForeignItemKeepsTheWholeCheckInOut()
+    {
+        var pair = await fixture.PairAsync();
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var goal = await CreateGoalAsync(mentor, pair.RelationshipId, Today.AddMonths(1));
+        var first = await AddItemAsync(mentor, pair.RelationshipId, goal.Id, "Find a quiet room");
+        var second = await AddItemAsync(mentor, pair.RelationshipId, goal.Id, "Bring the book");
+        var secondPair = await pair.SecondPairAsync();
+        var stranger = await fixture.SignInAsync(pair.OtherMentee);
+        var foreignGoal = await CreateGoalAsync(stranger, secondPair, Today.AddMonths(1));
+        var foreign = await AddItemAsync(stranger, secondPair, foreignGoal.Id, "Another pair's item");
+        var checkIns = $"/api/v1/relationships/{pair.RelationshipId}/check-ins";
+        var occurredAt = fixture.Clock.GetUtcNow().UtcDateTime.AddHours(-1);
+
+        var refused = await mentor.PostAsJsonAsync(checkIns, new { happened = true, topics = "Rooms", occurredAt, completedActionItemIds = new[] { first.Id, foreign.Id } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("completedActionItemIds", await refused.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, (await mentor.GetFromJsonAsync<Paged<CheckInView>>(checkIns, Json.Options))!.TotalCount);
+        Assert.Equal(ActionItemState.ToDo, (await stranger.GetFromJsonAsync<GoalView>($"{Goals(secondPair)}/{foreignGoal.Id}", Json.Options))!.ActionItems.Single().State);
+
+        var recorded = await mentor.PostAsJsonAsync(checkIns, new { happened = true, topics = "Rooms", occurredAt, completedActionItemIds = new[] { first.Id } });
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        var board = (await mentor.GetFromJsonAsync<GoalView>($"{Goals(pair.RelationshipId)}/{goal.Id}", Json.Options))!;
+        Assert.Equal(ActionItemState.Done, board.ActionItems.Single(a => a.Id == first.Id).State);
+        Assert.Equal(ActionItemState.ToDo, board.ActionItems.Single(a => a.Id == second.Id).State);
+        Assert.Equal(50, board.ProgressPercent);
+        // A check-in without the list is recorded as before.
+        Assert.Equal(HttpStatusCode.OK, (await mentor.PostAsJsonAsync(checkIns, new { happened = true, topics = "More rooms", occurredAt })).StatusCode);
+    }
+
+    [Fact]
+    public async Task CoordinatorsSeeGoalProgressAcrossTheProgramAndPairsWithoutAGoal()
+    {
+        var pair = await fixture.PairAsync();
+        var secondPair = await pair.SecondPairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(1));
+        var achieved = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(2), "Join the library");
+        await mentee.PutAsJsonAsync($"{Goals(pair.RelationshipId)}/{achieved.Id}", new { outcome = achieved.Outcome, measure = achieved.Measure, targetDate = achieved.TargetDate, status = "Achieved" });
+        var items = new List<ActionItemView>();
+        for (var i = 0; i < 4; i++)
+        {
+            items.Add(await AddItemAsync(mentee, pair.RelationshipId, goal.Id, $"Item {i}"));
+        }
+        await mentee.PostAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{items[0].Id}/move", new { state = "Done" });
+        await mentee.PostAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{items[1].Id}/move", new { state = "Doing" });
+
+        var progress = (await pair.Coordinator.GetFromJsonAsync<ProgramGoalProgress>($"/api/v1/programs/{pair.ProgramId}/goal-progress", Json.Options))!;
+        Assert.Equal(new ProgramGoalProgress(pair.ProgramId, 2, 1, 1, 1, 1, 0, 2, 1, 1, 25), progress);
+        var without = (await pair.Coordinator.GetFromJsonAsync<Paged<PairGoalProgress>>($"/api/v1/programs/{pair.ProgramId}/goal-progress/pairs?withoutGoals=true", Json.Options))!;
+        Assert.Equal(secondPair, Assert.Single(without.Items).RelationshipId);
+        var all = (await pair.Coordinator.GetFromJsonAsync<Paged<PairGoalProgress>>($"/api/v1/programs/{pair.ProgramId}/goal-progress/pairs?pageSize=1", Json.Options))!;
+        Assert.Equal((2, 1), (all.TotalCount, all.Items.Count));
+        var withGoals = (await pair.Coordinator.GetFromJsonAsync<Paged<PairGoalProgress>>($"/api/v1/programs/{pair.ProgramId}/goal-progress/pairs", Json.Options))!
+            .Items.Single(p => p.RelationshipId == pair.RelationshipId);
+        Assert.Equal((2, 1, 4, 1, 25), (withGoals.Goals, withGoals.GoalsAchieved, withGoals.ActionItems, withGoals.ActionItemsDone, withGoals.PercentDone));
+        Assert.Contains("Mona Tor, Menna Tee", withGoals.Members);
+
+        var page = await pair.Coordinator.GetStringAsync($"/programs/{pair.ProgramId}/goals");
+        Assert.Contains("25% done", page);
+        Assert.Contains($"/relationships/{pair.RelationshipId}/goals", page);
+        var withoutPage = await pair.Coordinator.GetStringAsync($"/programs/{pair.ProgramId}/goals?without=true");
+        Assert.Contains($"/relationships/{secondPair}/goals", withoutPage);
+        Assert.DoesNotContain($"/relationships/{pair.RelationshipId}/goals", withoutPage);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.GetAsync($"/api/v1/programs/{pair.ProgramId}/goal-progress")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.GetAsync($"/api/v1/programs/{pair.ProgramId}/goal-progress/pairs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.SignInAsync(pair.School.Outsider)).GetAsync($"/api/v1/programs/{pair.ProgramId}/goal-progress")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/goal-progress/pairs?pageSize=0")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ThePairSetsAGoalAndTicksOffAnActionItemWithPlainFormPosts()
+    {
+        var pair = await fixture.PairAsync();
+        var page = await fixture.SignInPagesAsync(pair.Mentee);
+        var path = $"/relationships/{pair.RelationshipId}/goals";
+
+        var created = await page.SubmitAsync(path, "goal-new", [new("Outcome", "Read a whole book"), new("Measure", "The last page turned"), new("TargetDate", Today.AddDays(40).ToString("yyyy-MM-dd"))]);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Contains("Goal set.", await created.Content.ReadAsStringAsync());
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = (await mentee.GetFromJsonAsync<Paged<GoalView>>(Goals(pair.RelationshipId), Json.Options))!.Items.Single();
+
+        var added = await page.SubmitAsync(path, $"item-{goal.Id}", [new("Title", "Pick the book"), new("AssigneeUserId", pair.Mentor.Id.ToString()), new("DueOn", "")]);
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var item = (await mentee.GetFromJsonAsync<GoalView>($"{Goals(pair.RelationshipId)}/{goal.Id}", Json.Options))!.ActionItems.Single();
+        Assert.Equal(pair.Mentor.Id, item.AssigneeUserId);
+
+        var ticked = await page.SubmitAsync(path, $"board-{goal.Id}", [new("Action", $"move:{item.Id}:Done")]);
+        Assert.Equal(HttpStatusCode.OK, ticked.StatusCode);
+        var html = await ticked.Content.ReadAsStringAsync();
+        Assert.Contains("1 of 1 action items done (100%)", html);
+        Assert.Equal(ActionItemState.Done, (await mentee.GetFromJsonAsync<GoalView>($"{Goals(pair.RelationshipId)}/{goal.Id}", Json.Options))!.ActionItems.Single().State);
+
+        var refused = await page.SubmitAsync(path, $"item-{goal.Id}", [new("Title", "Someone else's"), new("AssigneeUserId", pair.OtherMentee.Id.ToString())]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("current member", await refused.Content.ReadAsStringAsync());
+    }
+}
