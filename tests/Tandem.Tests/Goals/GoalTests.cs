@@ -95,7 +95,7 @@ public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
             Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"{url}/{goal.Id}/action-items/export?format=asana")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsJsonAsync(url, new { outcome = "x", measure = "y", targetDate = Today.AddDays(9) })).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsJsonAsync($"{url}/{goal.Id}/action-items/{item.Id}/move", new { state = "Done" })).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"{url}/{goal.Id}/action-items/import?format=asana", new StringContent("Name\nx\n"))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.PostAsync($"{url}/{goal.Id}/action-items/import?format=asana", new StringContent("Name\nx\n", Encoding.UTF8, "text/csv"))).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await stranger.DeleteAsync($"{url}/{goal.Id}")).StatusCode);
             Assert.DoesNotContain("GOALMARK", await (await stranger.GetAsync($"/relationships/{pair.RelationshipId}/goals")).Content.ReadAsStringAsync());
         }
@@ -107,7 +107,7 @@ public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
         Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PutAsJsonAsync($"{url}/{goal.Id}", new { outcome = "x", measure = "y", targetDate = goal.TargetDate })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsJsonAsync($"{url}/{goal.Id}/action-items", new { title = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsJsonAsync($"{url}/{goal.Id}/action-items/{item.Id}/move", new { state = "Done" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsync($"{url}/{goal.Id}/action-items/import?format=asana", new StringContent("Name\nx\n"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.PostAsync($"{url}/{goal.Id}/action-items/import?format=asana", new StringContent("Name\nx\n", Encoding.UTF8, "text/csv"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.DeleteAsync($"{url}/{goal.Id}")).StatusCode);
         Assert.Equal(ActionItemState.ToDo, (await mentee.GetFromJsonAsync<GoalView>($"{url}/{goal.Id}", Json.Options))!.ActionItems.Single().State);
         // The coordinators' page shows no buttons that would change anything.

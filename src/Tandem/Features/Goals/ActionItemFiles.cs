@@ -184,7 +184,9 @@ public static class ActionItemFiles
             }
             var description = Find("Description", "Notes");
             var section = Find("Section/Column", "Section", "Column");
-            var assignee = Find("Assignee", "Assignee Email");
+            var assignee = Find("Assignee");
+            // Asana's own export names the person in "Assignee" and their address in "Assignee Email": the address is the surer match.
+            var assigneeEmail = Find("Assignee Email");
             var due = Find("Due Date");
             var completed = Find("Completed At");
             while (csv.Read())
@@ -220,7 +222,7 @@ public static class ActionItemFiles
                 }
                 var sectionName = Field(section);
                 var state = !string.IsNullOrEmpty(Field(completed)) ? ActionItemState.Done : Column(sectionName) ?? ActionItemState.ToDo;
-                items.Add(new ImportedItem(title, string.IsNullOrEmpty(notes) ? null : notes, Field(assignee) is { Length: > 0 } a ? a : null, dueOn, state));
+                items.Add(new ImportedItem(title, string.IsNullOrEmpty(notes) ? null : notes, (Field(assigneeEmail) is { Length: > 0 } e ? e : Field(assignee) is { Length: > 0 } a ? a : null), dueOn, state));
             }
         }
         catch (CsvFormatException e)
@@ -258,7 +260,7 @@ public static class ActionItemFiles
                 ["id"] = a.Id.ToString("N"),
                 ["name"] = a.Title,
                 ["desc"] = a.Notes ?? "",
-                ["due"] = a.DueOn is { } due ? due.ToString("yyyy-MM-dd'T'12:00:00.000'Z'", CultureInfo.InvariantCulture) : null,
+                ["due"] = a.DueOn is { } due ? TrelloDue(due) : null,
                 ["dueComplete"] = a.State == ActionItemState.Done,
                 ["idList"] = ListId(a.State),
                 ["closed"] = false,
@@ -274,7 +276,7 @@ public static class ActionItemFiles
                     ["id"] = m.Id.ToString("N"),
                     ["name"] = m.Title,
                     ["state"] = m.DoneAt is null ? "incomplete" : "complete",
-                    ["due"] = m.DueOn is { } due ? due.ToString("yyyy-MM-dd'T'12:00:00.000'Z'", CultureInfo.InvariantCulture) : null,
+                    ["due"] = m.DueOn is { } due ? TrelloDue(due) : null,
                     ["pos"] = (i + 1) * 16384,
                 }).ToArray()),
             }),
@@ -307,6 +309,9 @@ public static class ActionItemFiles
         }
         return buffer.ToArray();
     }
+
+    /// <summary>A date as Trello writes a due moment: noon UTC, so that it is the same day in every zone people use.</summary>
+    private static string TrelloDue(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T12:00:00.000Z";
 
     public static string ColumnName(ActionItemState state) => state switch
     {
