@@ -184,4 +184,33 @@ public sealed class GoalImportTests(PairFixture fixture) : IClassFixture<PairFix
         Assert.Equal(HttpStatusCode.BadRequest, (await mentee.GetAsync($"{url}?format=pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.GetAsync($"{url}?format=asana")).StatusCode);
     }
+
+    [Fact]
+    public async Task ThePairImportsAnAsanaFileOnTheGoalsPageAndAMalformedOneIsRefusedThere()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await GoalTests.CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(4));
+        var page = await fixture.SignInPagesAsync(pair.Mentee);
+        var path = $"/relationships/{pair.RelationshipId}/goals";
+        async Task<HttpResponseMessage> UploadAsync(byte[] file)
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent(await PageClient.AntiforgeryTokenAsync(page.Http, path)), "__RequestVerificationToken" },
+                { new StringContent($"import-{goal.Id}"), "_handler" },
+                { new StringContent("asana"), "Format" },
+                { Body(file, "text/csv"), "File", "tasks.csv" },
+            };
+            return await page.Http.PostAsync(path, form);
+        }
+
+        var imported = await UploadAsync(FixtureFile("asana-tasks.csv"));
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.Contains("Imported 3 action items", await imported.Content.ReadAsStringAsync());
+        var refused = await UploadAsync(Encoding.UTF8.GetBytes("Name,Due Date\nLater,someday\n"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("not MM/DD/YYYY", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(3, (await BoardAsync(mentee, pair.RelationshipId, goal.Id)).ActionItems.Count);
+    }
 }
