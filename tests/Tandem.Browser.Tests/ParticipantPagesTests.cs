@@ -237,6 +237,58 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ThePairSetsAGoalAndTicksOffAnActionItemOnAPhoneWithTheKeyboard()
+    {
+        var relationshipId = await StartDemoPairAsync();
+        var page = await server.NewPageAsync();
+        try
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await server.SignInAsync(page, "Mentee");
+            await page.GotoAsync($"/relationships/{relationshipId}/goals");
+            var outcome = $"Give a five-minute talk {Guid.NewGuid():N}"[..32];
+            var item = $"Rehearse in front of a mirror {Guid.NewGuid():N}"[..38];
+
+            // The goal: typed field by field, Tab between them; the date as the browser's date field takes it; Enter sends.
+            await page.GetByLabel("What you want to achieve (specific)").FocusAsync();
+            await page.Keyboard.TypeAsync(outcome);
+            await page.Keyboard.PressAsync("Tab");
+            await page.Keyboard.TypeAsync("Talk given to the class");
+            await page.GetByLabel("Target date").FillAsync(DateTime.UtcNow.AddMonths(1).ToString("yyyy-MM-dd"));
+            await page.GetByLabel("Target date").PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Goal set");
+            var goal = page.Locator("section.goal", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = outcome }) });
+
+            // An action item: the disclosure opens with Enter, the title is typed, Enter adds it to "To Do".
+            await goal.GetByText("Add an action item").FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await goal.GetByLabel("What is to be done").FocusAsync();
+            await page.Keyboard.TypeAsync(item);
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Action item added");
+
+            // Ticked off from the board with the keyboard: its "Done" button, then Enter.
+            goal = page.Locator("section.goal", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = outcome }) });
+            await goal.GetByRole(AriaRole.Button, new() { Name = $"Done: {item}" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Moved to “Done”");
+            goal = page.Locator("section.goal", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = outcome }) });
+            await Expect(goal.GetByText("1 of 1 action items done (100%)")).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
+            await Layout.AssertFitsAPhoneAsync(page);
+        }
+        catch
+        {
+            await server.ReportFailureAsync(page, "goal-board", output);
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task AMenteeRanksTheirCandidatesOnAPhoneWithTheKeyboardAlone()
     {
         var names = await GiveDemoMenteeCandidatesAsync();
