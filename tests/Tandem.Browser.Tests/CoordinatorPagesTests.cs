@@ -33,6 +33,7 @@ public sealed class CoordinatorPagesTests(TandemServer server, ITestOutputHelper
             ($"/programs/{programId}/applications?sort=answer:interests", "Applications", LongName),
             ($"/programs/{programId}/applications/{longApplicationId}", LongName, ""),
             ($"/programs/{programId}/health", "Engagement health", LongName),
+            ($"/programs/{programId}/goals", "Goal progress", LongName),
         };
         var page = await server.NewPageAsync();
         try
