@@ -60,11 +60,27 @@ public static class DatabaseSetup
                 db.AddInterceptors(new SqliteWalInterceptor());
                 break;
             case DatabaseProvider.Postgres:
-                db.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly)
+                db.UseNpgsql(WithAutoPrepare(connectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly)
                     .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
                 break;
         }
         db.ReplaceService<IMigrationsAssembly, NameMatchedMigrationsAssembly>();
+    }
+
+    /// <summary>
+    /// PostgreSQL plans a statement each time it is sent unless it is prepared. Npgsql prepares the statements a
+    /// connection sends most often, and keeps them across the pool, when <c>Max Auto Prepare</c> is set: Tandem sends
+    /// the same few hundred statements all day, so it is set to 100 unless the connection string says otherwise
+    /// (issue 17, ADR 60).
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 100;
+        }
+        return builder.ConnectionString;
     }
 
     /// <summary>

@@ -9,11 +9,20 @@ namespace Tandem.Infrastructure.Auth;
 
 /// <summary>
 /// Checks on every request that the cookie's session is still open, its user not disabled and its
-/// security stamp current (the stamp changes with the password). One indexed query per request.
+/// security stamp current (the stamp changes with the password). One indexed query per request, compiled once.
 /// </summary>
 public static class SessionValidation
 {
     public const string SessionClaim = "tandem:sid";
+
+    /// <summary>
+    /// Compiled once: this query runs on every signed-in request, and building and looking up its expression tree each
+    /// time cost as much CPU as running it (issue 17, ADR 60).
+    /// </summary>
+    private static readonly Func<TandemDb, Guid, Guid, string, CancellationToken, Task<bool>> SessionIsOpen =
+        EF.CompileAsyncQuery((TandemDb db, Guid sessionId, Guid userId, string stamp, CancellationToken ct) =>
+            db.UserSessions.Any(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null
+                && !s.User!.IsDisabled && s.User.SecurityStamp == stamp));
 
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
@@ -23,9 +32,7 @@ public static class SessionValidation
             && Guid.TryParse(principal.FindFirstValue(SessionClaim), out var sessionId)
             && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
             && principal.FindFirstValue(identityOptions.ClaimsIdentity.SecurityStampClaimType) is { } stamp
-            && await context.HttpContext.RequestServices.GetRequiredService<TandemDb>().UserSessions
-                .AnyAsync(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null
-                    && !s.User!.IsDisabled && s.User.SecurityStamp == stamp, context.HttpContext.RequestAborted);
+            && await SessionIsOpen(context.HttpContext.RequestServices.GetRequiredService<TandemDb>(), sessionId, userId, stamp, context.HttpContext.RequestAborted);
         if (!valid)
         {
             context.RejectPrincipal();
