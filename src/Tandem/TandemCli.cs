@@ -31,6 +31,7 @@ public static class TandemCli
         root.Subcommands.Add(Tandem.Features.Outcomes.EvaluateCommand.Create());
         root.Subcommands.Add(Tandem.Features.Recruitment.ImportCommand.Create());
         root.Subcommands.Add(Infrastructure.Email.OutboxCommand.Create());
+        root.Subcommands.Add(Tandem.Features.Notifications.DigestCommand.Create());
         root.Subcommands.Add(Tandem.Features.Privacy.AuditCommand.Create());
         root.Subcommands.Add(Tandem.Features.Exports.PrivacyCommand.Create());
         root.Subcommands.Add(Tandem.Features.Accounts.UsersCommand.Create());

@@ -2037,11 +2037,24 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("DigestId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("EmailedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("Link")
                         .HasMaxLength(500)
@@ -2064,7 +2077,36 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.HasIndex("UserId", "ReadAt");
 
+                    b.HasIndex(new[] { "UserId", "CreatedAt" }, "IX_Notifications_WaitingForDigest")
+                        .HasFilter("\"Choice\" = 'DailyDigest' AND \"DigestId\" IS NULL");
+
                     b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationDigest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "DueAt")
+                        .IsUnique();
+
+                    b.ToTable("NotificationDigests", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Notifications.NotificationPreference", b =>
@@ -2072,15 +2114,21 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 
-                    b.Property<bool>("Email")
-                        .HasColumnType("boolean");
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.HasKey("UserId");
+                    b.HasKey("UserId", "Kind");
 
-                    b.ToTable("NotificationPreferences", (string)null);
+                    b.ToTable("NotificationChoices", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Organisations.Organisation", b =>
@@ -3959,6 +4007,15 @@ namespace Tandem.Migrations.Postgres.Migrations
                 });
 
             modelBuilder.Entity("Tandem.Features.Notifications.Notification", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationDigest", b =>
                 {
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithMany()

@@ -2026,10 +2026,23 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("DigestId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("EmailedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Link")
@@ -2053,7 +2066,36 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserId", "ReadAt");
 
+                    b.HasIndex(new[] { "UserId", "CreatedAt" }, "IX_Notifications_WaitingForDigest")
+                        .HasFilter("\"Choice\" = 'DailyDigest' AND \"DigestId\" IS NULL");
+
                     b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationDigest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "DueAt")
+                        .IsUnique();
+
+                    b.ToTable("NotificationDigests", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Notifications.NotificationPreference", b =>
@@ -2061,15 +2103,21 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Email")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Choice")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("UserId");
+                    b.HasKey("UserId", "Kind");
 
-                    b.ToTable("NotificationPreferences", (string)null);
+                    b.ToTable("NotificationChoices", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Organisations.Organisation", b =>
@@ -3948,6 +3996,15 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("Tandem.Features.Notifications.Notification", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Notifications.NotificationDigest", b =>
                 {
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithMany()

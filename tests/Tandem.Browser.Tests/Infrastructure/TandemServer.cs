@@ -44,6 +44,7 @@ public class TandemServer : IAsyncLifetime
             builder.UseSetting("Engagement:FiguresMaxAge", "00:00:00");
             builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
             builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
+            builder.UseSetting("Notifications:Digest:WorkerEnabled", "false");
             builder.UseSetting("Surveys:Enabled", "false");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {

@@ -60,6 +60,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Engagement:FiguresMaxAge", "00:00:00");
         builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
         builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
+        builder.UseSetting("Notifications:Digest:WorkerEnabled", "false");
         builder.UseSetting("Retention:WorkerEnabled", "false");
         builder.UseSetting("Surveys:Enabled", "false");
         builder.UseSetting("Integrations:Outbox:WorkerEnabled", "false");

@@ -145,7 +145,7 @@ public sealed class MailOutboxTests(PairFixture fixture) : IClassFixture<PairFix
         await using var node = Node(port, clock, worker: false);
         await using (var scope = node.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Notify>().RunAsync(person.Id, "Hello", "Anyone there?", null);
+            await scope.ServiceProvider.GetRequiredService<Notify>().RunAsync(person.Id, NotificationKind.Messages, "Hello", "Anyone there?", null);
         }
 
         var options = node.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>().Value.Outbox;

@@ -13,7 +13,7 @@ public sealed class NotificationTests(PairFixture fixture) : IClassFixture<PairF
     private Task NotifyAsync(Guid userId, string title, string body = "Something happened.", string? link = "/programs") =>
         fixture.WithScopeAsync(async s =>
         {
-            await s.GetRequiredService<Notify>().RunAsync(userId, title, body, link, CancellationToken.None);
+            await s.GetRequiredService<Notify>().RunAsync(userId, NotificationKind.Messages, title, body, link, CancellationToken.None);
             return 0;
         });
 
@@ -95,10 +95,32 @@ public sealed class NotificationTests(PairFixture fixture) : IClassFixture<PairF
         Assert.Equal(HttpStatusCode.OK, marked.StatusCode);
         Assert.Contains("1 notification marked as read.", await marked.Content.ReadAsStringAsync());
 
-        var saved = await pages.SubmitAsync("/notifications", "preferences", [new("Preferences.Email", "false")]);
+        var saved = await pages.SubmitAsync("/notifications", "preferences",
+            [new("Save", "choices"), new("choice.Meetings", "DailyDigest"), new("choice.Announcements", "InApp"), new("choice.Messages", "Email")]);
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        Assert.Contains("you receive notifications here only", await saved.Content.ReadAsStringAsync());
+        var page = await saved.Content.ReadAsStringAsync();
+        Assert.Contains("Saved:", page);
+        Assert.Contains("daily digest e-mail: meetings", page);
         var client = await fixture.SignInAsync(person);
-        Assert.False((await client.GetFromJsonAsync<NotificationPreferenceView>("/api/v1/me/notification-preferences", Json.Options))!.Email);
+        var choices = (await client.GetFromJsonAsync<NotificationPreferenceView>("/api/v1/me/notification-preferences", Json.Options))!.Choices.ToDictionary(c => c.Kind, c => c.Choice);
+        Assert.Equal(NotificationChoice.DailyDigest, choices[NotificationKind.Meetings]);
+        Assert.Equal(NotificationChoice.InApp, choices[NotificationKind.Announcements]);
+        Assert.Equal(NotificationChoice.Email, choices[NotificationKind.Messages]);
+        Assert.Equal(NotificationChoice.Email, choices[NotificationKind.Reminders]); // not sent: unchanged
+
+        // The page shows the choices as radio groups, checked as saved; safeguarding has none to choose.
+        html = await pages.Http.GetStringAsync("/notifications");
+        Assert.Matches("<input type=\"radio\" id=\"Meetings-DailyDigest\" name=\"choice.Meetings\" value=\"DailyDigest\" checked", html);
+        Assert.DoesNotContain("name=\"choice.Safeguarding\"", html);
+
+        // A choice that is not one, or turning safeguarding off, is refused with the reason, and nothing changes.
+        var refused = await pages.SubmitAsync("/notifications", "preferences", [new("Save", "choices"), new("choice.Meetings", "Pigeon")]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("is not a choice", await refused.Content.ReadAsStringAsync());
+        refused = await pages.SubmitAsync("/notifications", "preferences", [new("Save", "choices"), new("choice.Safeguarding", "InApp")]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("always e-mailed at once", await refused.Content.ReadAsStringAsync());
+        choices = (await client.GetFromJsonAsync<NotificationPreferenceView>("/api/v1/me/notification-preferences", Json.Options))!.Choices.ToDictionary(c => c.Kind, c => c.Choice);
+        Assert.Equal(NotificationChoice.DailyDigest, choices[NotificationKind.Meetings]);
     }
 }

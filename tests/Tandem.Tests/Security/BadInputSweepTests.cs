@@ -54,7 +54,7 @@ public sealed class SweepWorld : IAsyncLifetime
         var draft = await IdAsync(Coordinator.PostAsync($"/api/v1/programs/{programId}/matching/drafts", Json.Empty()));
         await Factory.WithScopeAsync(async s =>
         {
-            await s.GetRequiredService<Notify>().RunAsync(mentee.User.Id, "Your mentor wrote", "See your relationship.", "/relationships/mine", CancellationToken.None);
+            await s.GetRequiredService<Notify>().RunAsync(mentee.User.Id, NotificationKind.Messages, "Your mentor wrote", "See your relationship.", "/relationships/mine", CancellationToken.None);
             return 0;
         });
         var notification = await IdAsync(mentee.Client.GetAsync("/api/v1/me/notifications"));

@@ -259,7 +259,9 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["MentorRequestView"] = "id programId programName menteeEnrolmentId menteeName mentorEnrolmentId mentorName message matchExplanation status createdAt expiresAt decidedAt decisionNote relationshipId iAmTheMentor",
         ["NotificationView"] = "id title body link createdAt readAt emailed",
         ["MarkedRead"] = "count",
-        ["NotificationPreferenceView"] = "email inApp",
+        // The reader's own choices per kind; the labels are the page's words.
+        ["NotificationPreferenceView"] = "email inApp digestHour choices",
+        ["NotificationChoiceView"] = "kind label choice canChange",
         // Check-ins are the pair's shared log of their meetings (the form says both members and the coordinator read them).
         ["CheckInView"] = "id relationshipId meetingId authorUserId authorName happened topics progress challenges nextSteps rating occurredAt createdAt updatedAt",
         // The members' own engagement: the reason is the one the reminders send them ("has not met for 3 weeks").

@@ -24,6 +24,6 @@ public static class DecisionNotice
         {
             body += $"\n\nMessage from the coordinator:\n{message}";
         }
-        return new NotificationMessage(application.UserId, title, body, Link);
+        return new NotificationMessage(application.UserId, NotificationKind.ProgramUpdates, title, body, Link);
     }
 }

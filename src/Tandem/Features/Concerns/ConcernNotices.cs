@@ -16,7 +16,7 @@ public sealed class ConcernNotices(TandemDb db, ConcernAccess access, Notify not
         var program = await ProgramNameAsync(concern.ProgramId, ct);
         var handlers = await access.HandlersAsync(concern.ProgramId, concern.OrganisationId, concern.IsSafeguarding, concern.SubjectUserId, ct);
         var kind = concern.IsSafeguarding ? "safeguarding report" : $"concern ({ConcernText.Category(concern.Category).ToLowerInvariant()})";
-        var messages = handlers.Select(id => new NotificationMessage(id, $"New {kind} in {program}",
+        var messages = handlers.Select(id => new NotificationMessage(id, NotificationKind.Safeguarding, $"New {kind} in {program}",
             $"A {kind} was reported in {program} on {concern.ReportedAt:d MMM yyyy, HH:mm} UTC. Acknowledge it by {concern.AcknowledgeBy:d MMM yyyy, HH:mm} UTC.",
             Link(concern))).ToList();
         if (concern.IsSafeguarding && handlers.Count == 0)
@@ -29,14 +29,14 @@ public sealed class ConcernNotices(TandemDb db, ConcernAccess access, Notify not
     public async Task StepAsync(Concern concern, CancellationToken ct)
     {
         var program = await ProgramNameAsync(concern.ProgramId, ct);
-        await notify.RunAsync(concern.ReporterUserId, $"Your concern is {Concern.Describe(concern.State)}",
+        await notify.RunAsync(concern.ReporterUserId, NotificationKind.Safeguarding, $"Your concern is {Concern.Describe(concern.State)}",
             $"The concern you reported in {program} on {concern.ReportedAt:d MMM yyyy} is now {Concern.Describe(concern.State)}.", "/concerns", ct);
     }
 
     public async Task MediatorAsync(Concern concern, CancellationToken ct)
     {
         var program = await ProgramNameAsync(concern.ProgramId, ct);
-        await notify.RunAsync(concern.MediatorUserId!.Value, $"You are asked to mediate in {program}",
+        await notify.RunAsync(concern.MediatorUserId!.Value, NotificationKind.Safeguarding, $"You are asked to mediate in {program}",
             $"A coordinator of {program} asks you to be the neutral third party at a mediation meeting on {concern.MediationAt:ddd d MMM yyyy, HH:mm} UTC. They will brief you.", null, ct);
     }
 
@@ -46,7 +46,7 @@ public sealed class ConcernNotices(TandemDb db, ConcernAccess access, Notify not
         var program = await ProgramNameAsync(concern.ProgramId, ct);
         var handlers = await access.HandlersAsync(concern.ProgramId, concern.OrganisationId, concern.IsSafeguarding, concern.SubjectUserId, ct);
         var kind = concern.IsSafeguarding ? "safeguarding report" : "concern";
-        var messages = handlers.Select(id => new NotificationMessage(id, $"Waiting for acknowledgement: a {kind} in {program}",
+        var messages = handlers.Select(id => new NotificationMessage(id, NotificationKind.Safeguarding, $"Waiting for acknowledgement: a {kind} in {program}",
             $"A {kind} reported in {program} on {concern.ReportedAt:d MMM yyyy} has not been acknowledged for two working days. Acknowledge it and plan the next step.",
             Link(concern))).ToList();
         if (concern.IsSafeguarding && handlers.Count == 0)
@@ -62,7 +62,7 @@ public sealed class ConcernNotices(TandemDb db, ConcernAccess access, Notify not
     {
         var coordinators = await db.OrganisationMemberships.Where(m => m.OrganisationId == concern.OrganisationId && m.Role == OrganisationRole.Coordinator)
             .Select(m => m.UserId).ToListAsync(ct);
-        return coordinators.Where(id => id != concern.SubjectUserId).Select(id => new NotificationMessage(id, "A safeguarding report has no designated lead",
+        return coordinators.Where(id => id != concern.SubjectUserId).Select(id => new NotificationMessage(id, NotificationKind.Safeguarding, "A safeguarding report has no designated lead",
             $"A safeguarding report was made in {program}, and your organisation has no designated safeguarding lead to read it. Designate one (docs: user guide, \"Concerns\").",
             null)).ToList();
     }

@@ -52,7 +52,7 @@ public sealed class AskToSchedule(TandemDb db, RelationshipAccess relationships,
                 }
             }
             body.Append("\nPropose one on your meetings page.");
-            return new NotificationMessage(member.Id, "Time to schedule your next meeting", body.ToString(), $"/relationships/{relationshipId}/meetings");
+            return new NotificationMessage(member.Id, NotificationKind.Reminders, "Time to schedule your next meeting", body.ToString(), $"/relationships/{relationshipId}/meetings");
         }).ToList();
         await notify.RunAsync(messages, ct);
         return new AskToScheduleResult(messages.Count, times.Count);

@@ -32,7 +32,7 @@ public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, N
         }
         var memberIds = found.Value!.Members.Select(m => m.UserId).ToList();
         var sender = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Your coordinator";
-        await notify.RunAsync(memberIds.Select(id => new NotificationMessage(id, request.Title, $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
+        await notify.RunAsync(memberIds.Select(id => new NotificationMessage(id, NotificationKind.Messages, request.Title, $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
         return new MessagePairResult(memberIds.Count);
     }
 }

@@ -100,7 +100,7 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
         return rows.Select(r =>
         {
             var where = r.Mode == MeetingMode.Online ? $"Online: {r.VideoLink}" : $"Where: {r.Place}";
-            return new Due($"meeting-soon:{r.Id}:{r.StartsAt:yyyyMMddTHHmm}:{r.UserId}", new NotificationMessage(r.UserId,
+            return new Due($"meeting-soon:{r.Id}:{r.StartsAt:yyyyMMddTHHmm}:{r.UserId}", new NotificationMessage(r.UserId, NotificationKind.Reminders,
                 $"Meeting on {Local(r.StartsAt, r.TimeZoneId)}",
                 $"A reminder: your mentoring meeting starts {Local(r.StartsAt, r.TimeZoneId)}.\n{where}",
                 $"/relationships/{r.RelationshipId}/check-ins"));
@@ -121,7 +121,7 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
             .ToListAsync(ct);
         return rows
             .Where(r => r.StartsAt.AddMinutes(r.DurationMinutes) + settings.CheckInReminderDelay <= now)
-            .Select(r => new Due($"check-in:{r.Id}:{r.UserId}", new NotificationMessage(r.UserId,
+            .Select(r => new Due($"check-in:{r.Id}:{r.UserId}", new NotificationMessage(r.UserId, NotificationKind.Reminders,
                 "How did your meeting go?",
                 $"Your meeting on {Local(r.StartsAt, r.TimeZoneId)} is over. Record whether it happened and a short check-in: topics, progress, challenges, next steps.",
                 $"/relationships/{r.RelationshipId}/check-ins?meeting={r.Id}")))
@@ -145,7 +145,7 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
             var occasion = (h.LastContactAt ?? DateTime.MinValue).ToString("yyyyMMddTHHmm");
             foreach (var member in h.Members)
             {
-                due.Add(new Due($"overdue-pair:{h.RelationshipId}:{occasion}:{member.UserId}", new NotificationMessage(member.UserId,
+                due.Add(new Due($"overdue-pair:{h.RelationshipId}:{occasion}:{member.UserId}", new NotificationMessage(member.UserId, NotificationKind.Reminders,
                     "Time to meet again",
                     $"Your mentoring {(h.Members.Count > 2 ? "group" : "pair")} has not met for a while. {h.Reason} Propose a time that suits you both.",
                     $"/relationships/{h.RelationshipId}/check-ins")));
@@ -162,7 +162,7 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
                 var names = string.Join(" and ", h.Members.Select(m => m.DisplayName));
                 foreach (var coordinator in coordinators.Where(c => c.ProgramId == h.ProgramId))
                 {
-                    due.Add(new Due($"overdue-coordinator:{h.RelationshipId}:{occasion}:{coordinator.UserId}", new NotificationMessage(coordinator.UserId,
+                    due.Add(new Due($"overdue-coordinator:{h.RelationshipId}:{occasion}:{coordinator.UserId}", new NotificationMessage(coordinator.UserId, NotificationKind.Reminders,
                         $"At risk: {names}",
                         $"{names} in {coordinator.ProgramName} {(h.Members.Count > 2 ? "are" : "are")} at risk. {h.Reason} They were reminded already.",
                         $"/programs/{h.ProgramId}/health")));

@@ -81,6 +81,7 @@ public sealed class ErasePerson(TandemDb db)
             rows["rankingOffers"] = await db.Set<RankingOffer>().Where(o => enrolments.Contains(o.MenteeEnrolmentId) || enrolments.Contains(o.MentorEnrolmentId)).ExecuteDeleteAsync(ct);
             rows["notifications"] = await db.Set<Notification>().Where(n => n.UserId == userId).ExecuteDeleteAsync(ct);
             rows["notificationPreferences"] = await db.Set<NotificationPreference>().Where(p => p.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["notificationDigests"] = await db.Set<NotificationDigest>().Where(d => d.UserId == userId).ExecuteDeleteAsync(ct);
             rows["calendarFeeds"] = await db.Set<CalendarFeed>().Where(f => f.UserId == userId).ExecuteDeleteAsync(ct);
             rows["sessions"] = await db.UserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
             rows["accountTokens"] = await db.Set<AccountToken>().Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);

@@ -176,7 +176,7 @@ public sealed class AskForErasure(TandemDb db, Notify notify, TimeProvider clock
         var coordinators = await db.OrganisationMemberships.Where(m => m.OrganisationId == request.OrganisationId && m.Role == OrganisationRole.Coordinator)
             .Select(m => m.UserId).ToListAsync(ct);
         var who = request.RequestedBy == ErasureRequester.Guardian ? "their parent or guardian" : "themselves";
-        await notify.RunAsync(coordinators.Select(c => new NotificationMessage(c, $"Erasure requested: {name}",
+        await notify.RunAsync(coordinators.Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Erasure requested: {name}",
             $"{name}'s data was asked to be erased, by {who}. Carry it out or decline it with a reason; whoever asked is told.",
             $"/organisations/{request.OrganisationId}/erasure-requests")).ToList(), ct);
         return new MyErasureRequestView(request.Id, organisation, request.RequestedBy, request.RequestedAt, request.State, null, null);

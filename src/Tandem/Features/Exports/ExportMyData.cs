@@ -122,9 +122,10 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             .Select(s => new { Program = programNames.Where(p => p.Id == s.ProgramId).Select(p => p.Name).FirstOrDefault(), s.Text, s.SubmittedAt, s.Answer, s.AnsweredAt })
             .ToListAsync(ct));
         document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId).OrderBy(n => n.CreatedAt)
-            .Select(n => new { n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt }).ToListAsync(ct));
-        document["notificationPreferences"] = Node(await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
-            .Select(p => new { p.Email, p.UpdatedAt }).ToListAsync(ct));
+            .Select(n => new { n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt, InDigest = n.DigestId != null }).ToListAsync(ct));
+        document["notificationPreferences"] = Node((await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
+            .Select(p => new { p.Kind, p.Choice, p.UpdatedAt }).ToListAsync(ct))
+            .OrderBy(p => p.Kind).Select(p => new { Kind = p.Kind.ToString(), Choice = p.Choice.ToString(), p.UpdatedAt }));
         var enrolmentIds = await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct);
         document["rankings"] = Node(await db.Set<RankingOffer>().AsNoTracking()
             .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))

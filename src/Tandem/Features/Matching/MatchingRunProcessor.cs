@@ -247,7 +247,7 @@ public sealed class MatchingRunProcessor(
         }
         try
         {
-            await notify.StoreAsync([new NotificationMessage(run.RequestedByUserId, $"Matching draft {draft.Number} is ready",
+            await notify.StoreAsync([new NotificationMessage(run.RequestedByUserId, NotificationKind.ProgramUpdates, $"Matching draft {draft.Number} is ready",
                 $"{program.Name}: {draft.Matched:N0} matched, {draft.Unmatched:N0} not matched{(draft.ProvenOptimal ? ", proven optimal" : "")}.",
                 $"/programs/{program.Id}/matching")], ct);
         }

@@ -179,10 +179,10 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
         var mentees = offers.Select(o => o.MenteeEnrolmentId).ToHashSet();
         var mentors = offers.Select(o => o.MentorEnrolmentId).ToHashSet();
         var messages = pool.Mentees.Where(m => mentees.Contains(m.EnrolmentId))
-            .Select(m => new NotificationMessage(m.UserId, "Rank your mentor candidates",
+            .Select(m => new NotificationMessage(m.UserId, NotificationKind.Matches, "Rank your mentor candidates",
                 $"{pool.Program.Name}: put the mentors offered to you in the order you would like them, then save.", link))
             .Concat(pool.Mentors.Where(m => mentors.Contains(m.EnrolmentId))
-                .Select(m => new NotificationMessage(m.UserId, "Rank your mentee candidates",
+                .Select(m => new NotificationMessage(m.UserId, NotificationKind.Matches, "Rank your mentee candidates",
                     $"{pool.Program.Name}: put the mentees offered to you in the order you would like them, then save.", link)))
             .ToList();
         if (messages.Count > 0)

@@ -12,7 +12,7 @@ namespace Tandem.Features.Meetings;
 
 /// <summary>
 /// Tells the others in the relationship about a meeting change: an in-app notification for everyone except the
-/// person who made the change, and for those whose notification preference allows e-mail exactly one e-mail,
+/// person who made the change, and for those who chose e-mail at once for meetings exactly one e-mail,
 /// with an .ics attachment (METHOD:REQUEST for proposals and acceptances, METHOD:CANCEL for declines and
 /// cancellations), through the outbox; the notification is marked e-mailed when it goes out. Called after the
 /// change is committed; a mail server that is down never undoes it (the outbox retries).
@@ -33,10 +33,10 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
             ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
 
-        var notifications = await notify.StoreAsync(others.Select(p => new NotificationMessage(p.UserId,
+        var notifications = await notify.StoreAsync(others.Select(p => new NotificationMessage(p.UserId, NotificationKind.Meetings,
             title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(), ct);
 
-        var wanting = await notify.EmailRecipientsAsync(others.Select(p => p.UserId).ToList(), ct);
+        var wanting = await notify.EmailRecipientsAsync(notifications, ct);
         var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && MeetingCalendar.IsEmail(p.Email)).ToList();
         if (recipients.Count == 0)
         {

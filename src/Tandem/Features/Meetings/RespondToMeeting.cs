@@ -179,7 +179,7 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         // The proposer hears every answer; a coordinator who proposed is not a member, so is not among the others above.
         if (!settled || !members.Contains(meeting.ProposedByUserId))
         {
-            await notify.StoreAsync([new NotificationMessage(meeting.ProposedByUserId, calledOff.Count > 0 ? NobodyCanCome : title,
+            await notify.StoreAsync([new NotificationMessage(meeting.ProposedByUserId, NotificationKind.Meetings, calledOff.Count > 0 ? NobodyCanCome : title,
                 MeetingMailer.NoticeBody(name, meeting) + (note is null ? "" : "\n" + note), MeetingMailer.MeetingPath(meeting))], ct);
         }
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];

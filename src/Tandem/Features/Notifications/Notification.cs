@@ -1,6 +1,6 @@
 namespace Tandem.Features.Notifications;
 
-/// <summary>An in-app message to one person (also e-mailed when their preference allows).</summary>
+/// <summary>An in-app message to one person (also e-mailed at once, or in their daily digest, as they chose for its kind).</summary>
 public sealed class Notification
 {
     public const int TitleMax = 200;
@@ -9,10 +9,12 @@ public sealed class Notification
 
     private Notification() { }
 
-    public Notification(Guid userId, string title, string body, string? link, DateTime createdAt)
+    public Notification(Guid userId, NotificationKind kind, NotificationChoice choice, string title, string body, string? link, DateTime createdAt)
     {
         Id = Guid.CreateVersion7();
         UserId = userId;
+        Kind = kind;
+        Choice = NotificationKinds.IsFixed(kind) ? NotificationChoice.Email : choice;
         Title = Clip(title.Trim(), TitleMax);
         Body = Clip(body.Trim(), BodyMax);
         Link = string.IsNullOrWhiteSpace(link) ? null : Clip(link.Trim(), LinkMax);
@@ -21,6 +23,10 @@ public sealed class Notification
 
     public Guid Id { get; private set; }
     public Guid UserId { get; private set; }
+    public NotificationKind Kind { get; private set; }
+
+    /// <summary>The person's choice for this kind when it was created: whether it is e-mailed at once or waits for their digest.</summary>
+    public NotificationChoice Choice { get; private set; }
     public string Title { get; private set; } = "";
     public string Body { get; private set; } = "";
 
@@ -32,35 +38,65 @@ public sealed class Notification
     /// <summary>When the e-mail copy was handed to the mail server; null when not e-mailed (preference off, or still queued for a retry).</summary>
     public DateTime? EmailedAt { get; private set; }
 
+    /// <summary>The daily digest that listed it; null while it waits for one (or when it is not a digest notification).</summary>
+    public Guid? DigestId { get; private set; }
+
     public void MarkRead(DateTime at) => ReadAt ??= at;
+
+    public void MarkDigested(Guid digestId) => DigestId ??= digestId;
 
     public void MarkEmailed(DateTime at) => EmailedAt ??= at;
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }
 
-/// <summary>How one person wants to hear from Tandem. In-app notifications are always kept; e-mail is their choice.</summary>
+/// <summary>One person's choice for one kind of notification. Without a row the kind is e-mailed at once (<see cref="NotificationKinds.Default"/>).</summary>
 public sealed class NotificationPreference
 {
     private NotificationPreference() { }
 
-    public NotificationPreference(Guid userId, bool email, DateTime at)
+    public NotificationPreference(Guid userId, NotificationKind kind, NotificationChoice choice, DateTime at)
     {
         UserId = userId;
-        Email = email;
+        Kind = kind;
+        Choice = choice;
         UpdatedAt = at;
     }
-
-    /// <summary>Without a stored preference, notifications are e-mailed too.</summary>
-    public const bool EmailByDefault = true;
 
     public Guid UserId { get; private set; }
-    public bool Email { get; private set; }
+    public NotificationKind Kind { get; private set; }
+    public NotificationChoice Choice { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
-    public void Change(bool email, DateTime at)
+    public void Change(NotificationChoice choice, DateTime at)
     {
-        Email = email;
+        Choice = choice;
         UpdatedAt = at;
     }
+}
+
+/// <summary>
+/// One daily digest e-mail to one person: the claim (unique per person and digest time, so of two nodes only one
+/// sends it) and the record that it went into the outbox. The notifications it listed point to it.
+/// </summary>
+public sealed class NotificationDigest
+{
+    private NotificationDigest() { }
+
+    public NotificationDigest(Guid userId, DateTime dueAt, int count, DateTime createdAt)
+    {
+        Id = Guid.CreateVersion7();
+        UserId = userId;
+        DueAt = dueAt;
+        Count = count;
+        CreatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid UserId { get; private set; }
+
+    /// <summary>The digest hour on the person's clock, in UTC: the digest lists what was created before it.</summary>
+    public DateTime DueAt { get; private set; }
+    public int Count { get; private set; }
+    public DateTime CreatedAt { get; private set; }
 }

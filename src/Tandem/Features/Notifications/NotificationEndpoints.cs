@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
 using Tandem.Infrastructure.Paging;
@@ -12,7 +13,10 @@ public static class NotificationEndpoints
     public static IServiceCollection AddTandemNotifications(this IServiceCollection services)
     {
         services.AddTandemEmail();
+        services.AddCheckedOptions<DigestOptions>("Notifications:Digest");
+        services.AddHostedService<DigestWorker>();
         return services
+            .AddScoped<SendDailyDigests>()
             .AddScoped<Notify>()
             .AddScoped<NotificationDelivery>()
             .AddScoped<IMailDeliveryListener, NotificationEmailed>()
@@ -50,8 +54,8 @@ public static class NotificationEndpoints
     private static async Task<Ok<NotificationPreferenceView>> Preferences(ClaimsPrincipal user, GetNotificationPreferences useCase, CancellationToken ct) =>
         TypedResults.Ok(await useCase.RunAsync(Actor.From(user), ct));
 
-    private static async Task<Ok<NotificationPreferenceView>> ChangePreferences(NotificationPreferenceRequest request, ClaimsPrincipal user, ChangeNotificationPreferences useCase, CancellationToken ct) =>
-        TypedResults.Ok(await useCase.RunAsync(Actor.From(user), request, ct));
+    private static async Task<Results<Ok<NotificationPreferenceView>, ProblemHttpResult>> ChangePreferences(NotificationPreferenceRequest request, ClaimsPrincipal user, ChangeNotificationPreferences useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), request, ct)).ToOk();
 
     public sealed record MarkedRead(int Count);
 }

@@ -7,15 +7,16 @@ using Tandem.Infrastructure.Email;
 
 namespace Tandem.Features.Notifications;
 
-/// <summary>One notification to send: who, what, and an optional path inside Tandem.</summary>
-public sealed record NotificationMessage(Guid UserId, string Title, string Body, string? Link = null);
+/// <summary>One notification to send: who, what kind (for their choice of how to hear of it), what, and an optional path inside Tandem.</summary>
+public sealed record NotificationMessage(Guid UserId, NotificationKind Kind, string Title, string Body, string? Link = null);
 
 /// <summary>Someone who wants e-mail and can get it (an address, an account that is not disabled).</summary>
 public sealed record EmailRecipient(Guid UserId, string DisplayName, string Email);
 
 /// <summary>
-/// Tells people something: stores the in-app notification (always) and e-mails a copy to those whose
-/// preference allows it, through the <see cref="MailOutbox"/>. The notifications are committed before any
+/// Tells people something: stores the in-app notification (always) and e-mails a copy at once to those who chose
+/// e-mail for its kind, through the <see cref="MailOutbox"/>; those who chose the daily digest get it listed in
+/// their next digest (<see cref="SendDailyDigests"/>), those who chose the app only get no e-mail. The notifications are committed before any
 /// e-mail goes out; an e-mail that fails stays queued and is retried, and <see cref="Notification.EmailedAt"/>
 /// is set when it actually went out (at once, or when the outbox worker delivers it).
 /// Call it after your own SaveChanges: it saves the same DbContext.
@@ -25,8 +26,8 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
     /// <summary>The outbox reference kind of notification e-mails (the reference id is the notification's).</summary>
     public const string MailReference = "notification";
 
-    public Task RunAsync(Guid userId, string title, string body, string? link, CancellationToken ct = default) =>
-        RunAsync([new NotificationMessage(userId, title, body, link)], ct);
+    public Task RunAsync(Guid userId, NotificationKind kind, string title, string body, string? link, CancellationToken ct = default) =>
+        RunAsync([new NotificationMessage(userId, kind, title, body, link)], ct);
 
     /// <summary>Many at once (e.g. publishing a round of matches): one insert batch, one SMTP connection.</summary>
     public async Task<IReadOnlyList<Notification>> RunAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
@@ -40,7 +41,10 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
         return notifications;
     }
 
-    /// <summary>Stores in-app notifications only, with no e-mail copy (for senders that e-mail in their own way).</summary>
+    /// <summary>
+    /// Stores in-app notifications with each person's choice for the kind, and no e-mail copy now (for senders that
+    /// e-mail in their own way, or not at once). Those of a digest kind still go into the person's daily digest.
+    /// </summary>
     public async Task<IReadOnlyList<Notification>> StoreAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
     {
         if (messages.Count == 0)
@@ -48,36 +52,46 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
             return [];
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var notifications = messages.Select(m => new Notification(m.UserId, m.Title, m.Body, m.Link, now)).ToList();
+        var choices = await ChoicesAsync(messages.Select(m => m.UserId).Distinct().ToList(), ct);
+        var notifications = messages.Select(m => new Notification(m.UserId, m.Kind,
+            choices.GetValueOrDefault((m.UserId, m.Kind), NotificationKinds.Default), m.Title, m.Body, m.Link, now)).ToList();
         db.Set<Notification>().AddRange(notifications);
         await db.SaveChangesAsync(ct);
         return notifications;
     }
 
-    /// <summary>Of these people, the ones who want notifications by e-mail (their preference, or the default) and can get it.</summary>
-    public async Task<IReadOnlyDictionary<Guid, EmailRecipient>> EmailRecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct = default)
+    /// <summary>The stored choices of these people, per kind (a kind without a row is <see cref="NotificationKinds.Default"/>).</summary>
+    private async Task<Dictionary<(Guid, NotificationKind), NotificationChoice>> ChoicesAsync(List<Guid> userIds, CancellationToken ct)
     {
-        var ids = userIds.Distinct().ToList();
-        var rows = await db.Users
-            .Where(u => ids.Contains(u.Id) && !u.IsDisabled && u.Email != null)
-            .Select(u => new
-            {
-                u.Id,
-                u.DisplayName,
-                u.Email,
-                Wants = db.Set<NotificationPreference>().Where(p => p.UserId == u.Id).Select(p => (bool?)p.Email).FirstOrDefault(),
-            })
-            .ToListAsync(ct);
-        return rows.Where(r => r.Wants ?? NotificationPreference.EmailByDefault)
-            .ToDictionary(r => r.Id, r => new EmailRecipient(r.Id, r.DisplayName, r.Email!));
+        var rows = await db.Set<NotificationPreference>().Where(p => userIds.Contains(p.UserId))
+            .Select(p => new { p.UserId, p.Kind, p.Choice }).ToListAsync(ct);
+        return rows.ToDictionary(r => (r.UserId, r.Kind), r => r.Choice);
     }
 
-    /// <summary>E-mails the copies of already stored notifications to those who want e-mail; returns how many went out.</summary>
+    /// <summary>
+    /// Of the people these notifications are for, the ones to e-mail at once: they chose e-mail for the notification's
+    /// kind (it was stored with that choice) and can get e-mail (an address, an account that is not disabled).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, EmailRecipient>> EmailRecipientsAsync(IReadOnlyCollection<Notification> notifications, CancellationToken ct = default)
+    {
+        var ids = notifications.Where(n => n.Choice == NotificationChoice.Email).Select(n => n.UserId).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, EmailRecipient>();
+        }
+        var rows = await db.Users
+            .Where(u => ids.Contains(u.Id) && !u.IsDisabled && u.Email != null)
+            .Select(u => new { u.Id, u.DisplayName, u.Email })
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id, r => new EmailRecipient(r.Id, r.DisplayName, r.Email!));
+    }
+
+    /// <summary>E-mails the copies of already stored notifications whose person chose e-mail at once; returns how many went out.</summary>
     public async Task<int> EmailAsync(IReadOnlyList<Notification> notifications, CancellationToken ct = default)
     {
-        var wanting = await EmailRecipientsAsync(notifications.Select(n => n.UserId).ToList(), ct);
+        var wanting = await EmailRecipientsAsync(notifications, ct);
         var outgoing = notifications
-            .Where(n => wanting.ContainsKey(n.UserId))
+            .Where(n => n.Choice == NotificationChoice.Email && wanting.ContainsKey(n.UserId))
             .Select(n => (Notification: n, Message: Compose(n, wanting[n.UserId].DisplayName, wanting[n.UserId].Email!)))
             .ToList();
         if (outgoing.Count == 0)

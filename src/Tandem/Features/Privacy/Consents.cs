@@ -114,7 +114,7 @@ public sealed class ConsentWithdrawal(TandemDb db, IEnumerable<IConsentWithdrawa
         var body = $"{name}'s consent to {program.Name} was withdrawn by {byWhom}. "
             + (paused > 0 ? $"Their {(paused == 1 ? "relationship is" : $"{paused} relationships are")} paused. " : "")
             + "They will not be matched or contacted through the program until consent is given again.";
-        await notify.RunAsync(coordinators.Distinct().Select(c => new NotificationMessage(c, $"Consent withdrawn: {name}", body, $"/programs/{programId}/consents")).ToList(), ct);
+        await notify.RunAsync(coordinators.Distinct().Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Consent withdrawn: {name}", body, $"/programs/{programId}/consents")).ToList(), ct);
     }
 }
 
@@ -156,7 +156,7 @@ public sealed class ConsentRenewal(TandemDb db, ConsentMail mail, Notify notify)
         await db.SaveChangesAsync(ct);
         await mail.SendAsync(asks, ct);
         var participants = consents.Where(c => c.Giver == ConsentGiver.Participant && c.Purpose == ConsentPurpose.Program)
-            .Select(c => new NotificationMessage(c.UserId, $"{programs[c.ProgramId]} changed its privacy notice",
+            .Select(c => new NotificationMessage(c.UserId, NotificationKind.Privacy, $"{programs[c.ProgramId]} changed its privacy notice",
                 "What the program tells you about your data changed. Read it and give your consent again to keep being matched.", "/my/access-log#consents"))
             .ToList();
         await notify.RunAsync(participants, ct);

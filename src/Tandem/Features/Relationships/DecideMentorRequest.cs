@@ -64,7 +64,7 @@ public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, Me
         }
         var decided = outcome.Value!;
         var mentorName = await db.Users.Where(u => u.Id == decided.MentorUserId).Select(u => u.DisplayName).SingleAsync(ct);
-        await notify.RunAsync(decided.MenteeUserId,
+        await notify.RunAsync(decided.MenteeUserId, NotificationKind.Matches,
             accept ? $"{mentorName} is your mentor" : $"{mentorName} declined your request",
             accept ? "Your request was accepted. Say hello and plan your first meeting." : $"You can ask another mentor.{(note is null ? "" : $" Their note: “{note}”")}",
             "/my/relationships", ct);

@@ -33,7 +33,7 @@ public sealed class ExpireMentorRequests(TandemDb db, Notify notify, TimeProvide
             if (claimed == 1)
             {
                 expired++;
-                await notify.RunAsync(request.MenteeUserId, "Your mentor request timed out",
+                await notify.RunAsync(request.MenteeUserId, NotificationKind.Matches, "Your mentor request timed out",
                     "The mentor did not answer in time. You can ask another mentor.", "/my/relationships", ct);
             }
         }

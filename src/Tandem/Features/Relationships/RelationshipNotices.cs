@@ -22,7 +22,7 @@ public sealed class RelationshipNotices(TandemDb db, Notify notify)
             RelationshipStatus.Completed => ("is complete", "Your relationship with {0} is marked complete. Thank you for taking part."),
             _ => ("has ended", "Your coordinator ended your relationship with {0}. If you have questions, please contact your coordinator."),
         };
-        await notify.RunAsync(told.Members.Select(m => new NotificationMessage(m.UserId, $"Your mentoring in {told.Program} {title}",
+        await notify.RunAsync(told.Members.Select(m => new NotificationMessage(m.UserId, NotificationKind.Matches, $"Your mentoring in {told.Program} {title}",
             string.Format(text, Others(told.Members, m.UserId)), "/my/relationships")).ToList(), ct);
     }
 
@@ -31,7 +31,7 @@ public sealed class RelationshipNotices(TandemDb db, Notify notify)
         var loaded = await LoadAsync([oldRelationshipId, newRelationshipId], ct);
         var (before, after) = (loaded[oldRelationshipId], loaded[newRelationshipId]);
         var messages = before.Members.Where(m => after.Members.All(a => a.UserId != m.UserId))
-            .Select(m => new NotificationMessage(m.UserId, $"Your mentoring in {before.Program} has ended",
+            .Select(m => new NotificationMessage(m.UserId, NotificationKind.Matches, $"Your mentoring in {before.Program} has ended",
                 $"Your coordinator ended your relationship with {Others(before.Members, m.UserId)} and matched them with someone else. If you have questions, please contact your coordinator.",
                 "/my/relationships"))
             .ToList();
@@ -58,7 +58,7 @@ public sealed class RelationshipNotices(TandemDb db, Notify notify)
                 : member.Role == ProgramRole.Mentor ? (others.Count > 1 ? $"Your {adjective}mentees" : $"Your {adjective}mentee")
                 : $"Your {adjective}partner";
             var why = string.IsNullOrWhiteSpace(relationship.Explanation) ? "" : $"\nWhy you were matched: {relationship.Explanation}";
-            return new NotificationMessage(member.UserId, $"{title} in {relationship.Program}",
+            return new NotificationMessage(member.UserId, NotificationKind.Matches, $"{title} in {relationship.Program}",
                 $"{relationship.Program}: from {relationship.StartsOn:d MMMM yyyy} you are matched with {Others(relationship.Members, member.UserId)}.{why}",
                 "/my/relationships");
         });

@@ -39,7 +39,7 @@ public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, Notify
             var people = await db.Enrolments.Where(e => e.ProgramId == suggestion.ProgramId && e.UserId != actor.UserId)
                 .Select(e => e.UserId).Distinct().ToListAsync(ct);
             var program = found.Value!;
-            await notify.RunAsync(people.Select(p => new NotificationMessage(p, $"A suggestion was answered in {program.Name}",
+            await notify.RunAsync(people.Select(p => new NotificationMessage(p, NotificationKind.Surveys, $"A suggestion was answered in {program.Name}",
                 $"Suggestion: {Clip(suggestion.Text)}\nAnswer: {Clip(answer)}", $"/programs/{program.Id}/suggestions")).ToList(), ct);
         }
         var names = await db.Users.Where(u => u.Id == suggestion.AuthorUserId || u.Id == actor.UserId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);

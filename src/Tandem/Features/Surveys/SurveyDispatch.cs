@@ -53,7 +53,7 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
     private Task NotifyAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, bool reminder, CancellationToken ct)
     {
         var (title, body) = Words(survey, reminder);
-        return notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, title, body, Link(i.Id))).ToList(), ct);
+        return notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, NotificationKind.Surveys, title, body, Link(i.Id))).ToList(), ct);
     }
 
     public static string Link(Guid invitationId) => $"/my/surveys/{invitationId}";
