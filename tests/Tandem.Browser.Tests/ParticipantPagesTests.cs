@@ -289,6 +289,49 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
     }
 
     [Fact]
+    public async Task AMenteeChoosesHowTheyHearOfEachKindOnAPhoneWithTheKeyboardAlone()
+    {
+        var page = await server.NewPageAsync();
+        try
+        {
+            await page.SetViewportSizeAsync(390, 844);
+            await server.SignInAsync(page, "Mentee");
+            await page.GotoAsync("/notifications");
+            await Expect(page.GetByRole(AriaRole.Group, new() { Name = "Meetings" })).ToBeVisibleAsync();
+            await Axe.AssertNoViolationsAsync(page);
+            await Layout.AssertFitsAPhoneAsync(page);
+
+            // Keyboard only: the arrow keys move the meetings choice to the digest; Tab goes group by group (safeguarding
+            // and privacy have nothing to choose) to Save.
+            await page.Locator("#Meetings-Email").FocusAsync();
+            await page.Keyboard.PressAsync("ArrowDown");
+            Assert.Equal("Meetings-DailyDigest", await page.EvaluateAsync<string>("document.activeElement.id"));
+            for (var guard = 0; guard < 20 && await page.EvaluateAsync<string>("document.activeElement.textContent.trim()") != "Save"; guard++)
+            {
+                await page.Keyboard.PressAsync("Tab");
+            }
+            Assert.Equal("Save", await page.EvaluateAsync<string>("document.activeElement.textContent.trim()"));
+            await page.Keyboard.PressAsync("Enter");
+
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("daily digest e-mail: meetings");
+            await Expect(page.Locator("#Meetings-DailyDigest")).ToBeCheckedAsync();
+            await Expect(page.Locator("#Reminders-Email")).ToBeCheckedAsync();
+            await Axe.AssertNoViolationsAsync(page);
+            await Layout.AssertFitsAPhoneAsync(page);
+            server.AssertNoContentSecurityViolations();
+        }
+        catch
+        {
+            await server.ReportFailureAsync(page, "notification-choices", output);
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task AMenteeRanksTheirCandidatesOnAPhoneWithTheKeyboardAlone()
     {
         var names = await GiveDemoMenteeCandidatesAsync();
