@@ -225,6 +225,40 @@ public sealed class NotificationChoiceTests(PairFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task TheCommandRunsOneDigestPassAtTheTimeGiven()
+    {
+        var person = await fixture.Tandem.CreateUserAsync("Cli Digest");
+        await ChooseAsync(await fixture.SignInAsync(person), new { Surveys = "DailyDigest" });
+        await NotifyAsync(person.Id, NotificationKind.Surveys, "A survey for you", "Two minutes.");
+
+        async Task<(int Code, string Out)> CliAsync(params string[] command)
+        {
+            var stdout = new StringWriter();
+            var code = await TandemCli.RunAsync(
+            [
+                .. command,
+                $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}",
+                "--Email:Smtp:Host=127.0.0.1", $"--Email:Smtp:Port={fixture.Smtp.Port}", "--Email:Smtp:Security=None",
+                "--Email:PublicBaseUrl=https://tandem.test", "--Logging:LogLevel:Default=Warning",
+            ], stdout, stdout);
+            return (code, stdout.ToString());
+        }
+
+        var refused = await CliAsync("notifications", "digest", "--at", "tomorrow-ish");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("Nothing was sent", refused.Out);
+        Assert.Equal(0, fixture.Smtp.CountFor(person.Email));
+
+        var at = Later.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var (code, output) = await CliAsync("notifications", "digest", "--at", at);
+        Assert.Equal(0, code);
+        Assert.Matches(@"[1-9]\d* digests e-mailed", output);
+        Assert.Equal("Your Tandem digest: 1 notification", Assert.Single(await fixture.Smtp.ForAsync(person.Email)).Subject);
+        Assert.Equal(0, (await CliAsync("notifications", "digest", "--at", at)).Code);
+        Assert.Single(await fixture.OutboxForAsync(person.Email));
+    }
+
+    [Fact]
     public void TheDigestTimeIsTheDigestHourOnThePersonsOwnClock()
     {
         // 1 February 2027: London is on UTC, New York five hours behind.
