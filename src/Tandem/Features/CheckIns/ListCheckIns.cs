@@ -21,7 +21,6 @@ public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships, 
         }
         var paging = PageRequest.Clamp(page, pageSize);
         var checkIns = db.Set<CheckIn>().Where(c => c.RelationshipId == relationshipId);
-        var total = await checkIns.CountAsync(ct);
         var items = await checkIns
             .OrderByDescending(c => c.OccurredAt).ThenByDescending(c => c.Id)
             .Page(paging)
@@ -35,6 +34,6 @@ public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships, 
             await audit.RecordAsync(actor, items.Select(i => i.AuthorUserId).ToList(), Privacy.AuditRecord.CheckIns, relationshipId, relationship.ProgramId,
                 "Reading a relationship's check-ins", ct);
         }
-        return paging.Of(items, total);
+        return paging.Of(items, await paging.TotalAsync(checkIns, items.Count, ct));
     }
 }

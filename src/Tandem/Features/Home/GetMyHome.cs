@@ -35,14 +35,16 @@ public sealed class GetMyHome(
             .Where(r => r.Status is RelationshipStatus.Active or RelationshipStatus.Paused).ToList();
         var openIds = open.Select(r => r.Id).ToList();
 
-        var planned = await db.Set<Meeting>()
+        var planned = openIds.Count == 0 ? [] : await db.Set<Meeting>()
             .Where(m => openIds.Contains(m.RelationshipId) && m.StartsAt > now && (m.Status == MeetingStatus.Accepted || m.Status == MeetingStatus.Proposed))
             .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
             .Take(200)
             .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
                 db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == actor.UserId && a.Sequence == m.Sequence)))
             .ToListAsync(ct);
-        var everPlanned = await db.Set<Meeting>().Where(m => openIds.Contains(m.RelationshipId))
+        // A relationship with a meeting ahead has been planned; only the others are asked whether they ever had one.
+        var unplanned = open.Where(r => r.Status == RelationshipStatus.Active && planned.All(m => m.RelationshipId != r.Id)).Select(r => r.Id).ToList();
+        var everPlanned = unplanned.Count == 0 ? [] : await db.Set<Meeting>().Where(m => unplanned.Contains(m.RelationshipId))
             .Select(m => m.RelationshipId).Distinct().ToListAsync(ct);
 
         // The video link is for a meeting that will happen; a proposal shows it once accepted.
@@ -56,7 +58,7 @@ public sealed class GetMyHome(
             var next = planned.FirstOrDefault(m => m.RelationshipId == r.Id && m.Status == MeetingStatus.Accepted)
                 ?? planned.FirstOrDefault(m => m.RelationshipId == r.Id);
             DateTime? suggested = null;
-            if (!everPlanned.Contains(r.Id) && r.Status == RelationshipStatus.Active
+            if (unplanned.Contains(r.Id) && !everPlanned.Contains(r.Id)
                 && (await suggestTimes.RunAsync(actor, r.Id, ct)).Value is { Times.Count: > 0 } times)
             {
                 suggested = times.Times[0].StartsAt;
@@ -83,7 +85,7 @@ public sealed class GetMyHome(
         }
 
         var since = now.AddDays(-CheckInWindowDays);
-        var toCheckIn = await db.Set<Meeting>()
+        var toCheckIn = openIds.Count == 0 ? [] : await db.Set<Meeting>()
             .Where(m => openIds.Contains(m.RelationshipId) && m.Status == MeetingStatus.Accepted && m.StartsAt <= now && m.StartsAt >= since
                 && !db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == actor.UserId))
             .OrderBy(m => m.StartsAt).Select(m => new { m.RelationshipId, m.StartsAt, m.DurationMinutes })

@@ -34,11 +34,10 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
             var end = DateTime.SpecifyKind(t, DateTimeKind.Utc);
             query = query.Where(m => m.StartsAt < end);
         }
-        var total = await query.CountAsync(ct);
         var meetings = await query.OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
             .Page(paging).AsNoTracking().ToListAsync(ct);
         var views = await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
-        return paging.Of(views, total);
+        return paging.Of(views, await paging.TotalAsync(query, meetings.Count, ct));
     }
 }
 

@@ -16,8 +16,7 @@ public sealed class ListMyMentorRequests(TandemDb db, MentorRequestViews views)
         {
             mine = mine.Where(r => r.Status == MentorRequestStatus.Pending);
         }
-        var total = await mine.CountAsync(ct);
         var items = await views.ViewsAsync(actor, mine.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id).Page(paging), ct);
-        return paging.Of(items, total);
+        return paging.Of(items, await paging.TotalAsync(mine, items.Count, ct));
     }
 }

@@ -16,11 +16,10 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
         {
             mine = mine.Where(r => r.Status == status);
         }
-        var total = await mine.CountAsync(ct);
         var items = await access.ToMyViewsAsync(actor, mine
             .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
             .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
             .Page(page), ct);
-        return page.Of(items, total);
+        return page.Of(items, await page.TotalAsync(mine, items.Count, ct));
     }
 }

@@ -16,7 +16,6 @@ public sealed class ListMySurveys(TandemDb db, SurveyAccess access, TimeProvider
         var mine = access.MyInvitations(actor).Join(db.Set<Survey>(), i => i.SurveyId, s => s.Id, (i, s) => new { i, s })
             // Opened: an organisation's roster is recorded when the survey is built, but asked only once it opens.
             .Where(x => x.s.OpenedAt != null);
-        var total = await mine.CountAsync(ct);
         var items = await mine
             .OrderBy(x => x.i.Answered || x.s.Status == SurveyStatus.Closed).ThenByDescending(x => x.i.InvitedAt).ThenByDescending(x => x.i.Id)
             .Page(paging)
@@ -24,6 +23,6 @@ public sealed class ListMySurveys(TandemDb db, SurveyAccess access, TimeProvider
                 x.s.Anonymous, x.i.Answered, !x.i.Answered && x.s.Status == SurveyStatus.Open && (x.s.ClosesOn == null || x.s.ClosesOn >= today),
                 x.i.InvitedAt, x.s.ClosesOn))
             .ToListAsync(ct);
-        return paging.Of(items, total);
+        return paging.Of(items, await paging.TotalAsync(mine, items.Count, ct));
     }
 }
