@@ -28,6 +28,7 @@ using Tandem.Features.Recruitment;
 using Tandem.Features.Relationships;
 using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Backups;
+using Tandem.Infrastructure.Figures;
 using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
@@ -55,6 +56,7 @@ public static class TandemApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(DataDirectory.From(builder.Configuration, builder.Environment));
         services.AddTandemData(builder.Configuration, builder.Environment);
+        services.AddKeptFigures();
         services.AddScoped<Infrastructure.Files.FileStore>();
         services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
         // Every problem says what happened in a sentence, also those the framework writes (a 404 from routing, 405).

@@ -41,7 +41,7 @@ public class TandemServer : IAsyncLifetime
             builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
             builder.UseSetting("Engagement:RemindersEnabled", "false");
             // The pages show what the test just did, not figures kept for half a minute (ADR 60).
-            builder.UseSetting("Engagement:FiguresMaxAge", "00:00:00");
+            builder.UseSetting("Figures:MaxAge", "00:00:00");
             builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
             builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
             builder.UseSetting("Notifications:Digest:WorkerEnabled", "false");

@@ -60,7 +60,7 @@ public class PairFixture : IAsyncLifetime
         {
             b.UseTestSmtp(Smtp.Port);
             b.UseSetting("Engagement:RemindersEnabled", remindersRunning ? "true" : "false");
-            b.UseSetting("Engagement:FiguresMaxAge", "00:00:00");
+            b.UseSetting("Figures:MaxAge", "00:00:00");
         });
     }
 

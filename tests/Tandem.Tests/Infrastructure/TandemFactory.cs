@@ -56,8 +56,8 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
         builder.UseSetting("Engagement:RemindersEnabled", "false");
         // Whole-program figures are worked out on every request: the clock stands still, so a kept figure would never age
-        // (ProgramFiguresTests turn keeping on).
-        builder.UseSetting("Engagement:FiguresMaxAge", "00:00:00");
+        // (KeptFiguresTests turn keeping on).
+        builder.UseSetting("Figures:MaxAge", "00:00:00");
         builder.UseSetting("MentorRequests:TimeoutWorkerEnabled", "false");
         builder.UseSetting("Concerns:ReminderWorkerEnabled", "false");
         builder.UseSetting("Notifications:Digest:WorkerEnabled", "false");

@@ -12,7 +12,6 @@ public static class EngagementEndpoints
     {
         services.AddCheckedOptions<EngagementOptions>("Engagement");
         services.AddHostedService<ReminderWorker>();
-        services.AddSingleton<ProgramFigures>();
         return services
             .AddScoped<EngagementHealth>()
             .AddScoped<GetProgramHealth>()

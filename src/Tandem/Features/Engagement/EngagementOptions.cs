@@ -37,13 +37,6 @@ public sealed class EngagementOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>
-    /// How long a node keeps a program's whole-program figures (the engagement page's counts and order, the coordinator
-    /// home's counts) before working them out again (ProgramFigures, ADR 60); zero works them out on every request.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan FiguresMaxAge { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Run the reminder job on this node (test hosts turn it off and run the job themselves).</summary>
     public bool RemindersEnabled { get; set; } = true;
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Infrastructure.Figures;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
@@ -13,7 +14,7 @@ public sealed record HealthSummary(int AtRisk, int Drifting, int OnTrack);
 public sealed record ProgramHealthView(Guid ProgramId, string ProgramName, Cadence Cadence, HealthSummary Summary, Paged<RelationshipHealth> Relationships);
 
 /// <summary>The coordinator's view of a program's open relationships: at risk first, then drifting, then on track.</summary>
-public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health, ProgramFigures figures)
+public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health, KeptFigures figures)
 {
     public async Task<Outcome<ProgramHealthView>> RunAsync(Actor actor, Guid programId, int page, int pageSize, HealthStatus? status, CancellationToken ct = default)
     {
@@ -26,7 +27,7 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
         var paging = PageRequest.Clamp(page, pageSize);
         // The status of every open pair comes from its own row (counts kept on it, ADR 46); the database counts and
         // orders them, and only the page's pairs are read in full. The counts and the order are whole-program figures,
-        // kept for a short while (ProgramFigures, ADR 60); the pairs on the page are read now.
+        // kept for a short while (KeptFigures, ADR 60); the pairs on the page are read now.
         var ordered = await figures.GetAsync("health", programId, status?.ToString() ?? "", async () =>
         {
             var assessed = health.Assessed(db.Set<Relationship>().Where(r => r.ProgramId == programId));

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Infrastructure.Figures;
 using Tandem.Features.Applications;
 using Tandem.Features.Engagement;
 using Tandem.Features.Meetings;
@@ -17,7 +18,7 @@ namespace Tandem.Features.Home;
 /// matched yet, pairs at risk (the engagement rule) and meetings nobody has checked in about. One grouped query
 /// per figure for the whole page of programs, never one per program, and the counts kept for a short while.
 /// </summary>
-public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, EngagementHealth health, ProgramFigures figures, TimeProvider clock)
+public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, EngagementHealth health, KeptFigures figures, TimeProvider clock)
 {
     public async Task<Paged<ProgramAttention>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
     {
@@ -34,7 +35,7 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
         {
             return paging.Of<ProgramAttention>([], total);
         }
-        // The counts are whole-program figures, kept for a short while per program (ProgramFigures, ADR 60): the programs
+        // The counts are whole-program figures, kept for a short while per program (KeptFigures, ADR 60): the programs
         // whose counts are not kept are counted here, together.
         var (kept, missing) = figures.Lookup<Attention>("home", programs.Select(p => p.Id));
         foreach (var (id, attention) in await CountAsync(missing, ct))

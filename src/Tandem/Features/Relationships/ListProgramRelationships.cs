@@ -2,13 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Figures;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
 
 /// <summary>A program's relationships for its coordinators, filtered by status or poor fit, one page at a time.</summary>
-public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access)
+public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access, KeptFigures figures)
 {
     public async Task<Outcome<Paged<RelationshipView>>> RunAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
     {
@@ -27,10 +28,13 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
         {
             relationships = relationships.Where(r => r.PoorFitFlaggedAt != null);
         }
-        var total = await relationships.CountAsync(ct);
         var items = await access.ToViewsAsync(relationships
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Page(page), ct);
+        // The page is read now; the total behind the pager is a whole-program count (40,000 pairs in a district), kept for
+        // a short while unless the page itself tells it (KeptFigures, ADR 60).
+        var total = page.KnownTotal(items.Count)
+            ?? await figures.GetAsync("relationships", programId, $"{query.Status}|{query.PoorFitOnly}", () => relationships.CountAsync(ct));
         return page.Of(items, total);
     }
 }

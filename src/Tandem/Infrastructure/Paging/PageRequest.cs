@@ -38,14 +38,19 @@ public readonly record struct PageRequest
         new(Math.Max(1, page), Math.Clamp(pageSize, 1, maxPageSize));
 
     /// <summary>
-    /// The list's total, from the page just read when it tells (a page that is not full and not empty ends the list, so
-    /// the total is the items before it plus its own), and counted by the database only otherwise: a person's own lists
-    /// are nearly always one short page, and a page of a dozen queries saves one count per list (issue 17).
+    /// The list's total when the page just read tells it: a page that is not full and not empty ends the list, so the
+    /// total is the items before it plus its own (and an empty first page is an empty list); otherwise null.
+    /// </summary>
+    public int? KnownTotal(int itemsOnPage) =>
+        itemsOnPage > 0 && itemsOnPage < PageSize || Page == 1 && itemsOnPage == 0 ? Skip + itemsOnPage : null;
+
+    /// <summary>
+    /// The list's total, from the page just read when it tells (<see cref="KnownTotal"/>), counted by the database only
+    /// otherwise: a person's own lists are nearly always one short page, and a page of a dozen queries saves one count
+    /// per list (issue 17).
     /// </summary>
     public async Task<int> TotalAsync<T>(IQueryable<T> query, int itemsOnPage, CancellationToken ct) =>
-        itemsOnPage > 0 && itemsOnPage < PageSize || Page == 1 && itemsOnPage == 0
-            ? Skip + itemsOnPage
-            : await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(query, ct);
+        KnownTotal(itemsOnPage) ?? await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(query, ct);
 
     /// <summary>This page of a list whose items were fetched with <see cref="PagingExtensions.Page{T}(IQueryable{T}, PageRequest)"/>.</summary>
     public Paged<T> Of<T>(IReadOnlyList<T> items, int totalCount) => new(items, Page, PageSize, totalCount);

@@ -10,14 +10,14 @@ using Tandem.Tests.Infrastructure;
 namespace Tandem.Tests.Engagement;
 
 /// <summary>
-/// Whole-program figures kept for a short while (ProgramFigures, ADR 60), with the production setting of 30 s on an
+/// Whole-program figures kept for a short while (KeptFigures, ADR 60), with the production setting of 30 s on an
 /// app and clock of the test's own: the engagement page's counts and order and the coordinator home's counts stay as
 /// they were worked out until they are 30 s old, while the pairs shown on a page are always read fresh.
 /// </summary>
-public sealed class ProgramFiguresTests(PairFixture shared) : IClassFixture<PairFixture>
+public sealed class KeptFiguresTests(PairFixture shared) : IClassFixture<PairFixture>
 {
     private static WebApplicationFactory<Program> App(PairFixture shared, FakeTimeProvider clock) =>
-        shared.Tandem.WithClock(clock, b => b.UseSetting("Engagement:FiguresMaxAge", "00:00:30"));
+        shared.Tandem.WithClock(clock, b => b.UseSetting("Figures:MaxAge", "00:00:30"));
 
     [Fact]
     public async Task EngagementCountsAndOrderAreKeptForHalfAMinuteWhileTheRowsShownAreCurrent()
@@ -92,5 +92,32 @@ public sealed class ProgramFiguresTests(PairFixture shared) : IClassFixture<Pair
 
         clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(1, await AtRiskAsync());
+    }
+
+    [Fact]
+    public async Task TheRelationshipListsTotalIsKeptWhenThePageDoesNotTellItAndTheRowsAreCurrent()
+    {
+        var pair = await shared.PairAsync();
+        var clock = new FakeTimeProvider(TestClock.Start);
+        await using var app = App(shared, clock);
+        var coordinator = await app.SignedInClientAsync(pair.School.Coordinator);
+        var url = $"/api/v1/programs/{pair.ProgramId}/relationships?pageSize=1";
+
+        // A full page of one: the total is counted, and kept.
+        var first = (await coordinator.GetFromJsonAsync<Paged<Tandem.Features.Relationships.RelationshipView>>(url, Json.Options))!;
+        Assert.Equal(1, first.TotalCount);
+
+        var second = await pair.SecondPairAsync();
+        clock.Advance(TimeSpan.FromSeconds(29));
+        var kept = (await coordinator.GetFromJsonAsync<Paged<Tandem.Features.Relationships.RelationshipView>>(url, Json.Options))!;
+        Assert.Equal(second, Assert.Single(kept.Items).Id);   // the page is read now: the newest pair first
+        Assert.Equal(1, kept.TotalCount);
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, (await coordinator.GetFromJsonAsync<Paged<Tandem.Features.Relationships.RelationshipView>>(url, Json.Options))!.TotalCount);
+
+        // A page that is not full tells its own total, kept or not.
+        Assert.Equal(2, (await coordinator.GetFromJsonAsync<Paged<Tandem.Features.Relationships.RelationshipView>>(
+            $"/api/v1/programs/{pair.ProgramId}/relationships?pageSize=5", Json.Options))!.TotalCount);
     }
 }

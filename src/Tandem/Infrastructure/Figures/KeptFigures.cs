@@ -1,12 +1,23 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace Tandem.Features.Engagement;
+namespace Tandem.Infrastructure.Figures;
+
+/// <summary>The "Figures" configuration section.</summary>
+public sealed class FiguresOptions
+{
+    /// <summary>
+    /// How long a node keeps a program's whole-program figures before working them out again; zero works them out on
+    /// every request (the test hosts, whose clocks stand still).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(30);
+}
 
 /// <summary>
-/// Whole-program figures kept for a short while (<see cref="EngagementOptions.FiguresMaxAge"/>, 30 s by default) on
-/// each app node: the engagement page's counts and order of a program's open pairs, and the coordinator home's counts
-/// (issue 17, ADR 60). Working them out reads every open pair of the program (40,000 in a district: 40-60 ms of
+/// Whole-program figures kept for a short while (<see cref="FiguresOptions.MaxAge"/>, 30 s by default) on each app
+/// node: the engagement page's counts and order of a program's open pairs, the coordinator home's counts and the
+/// relationship list's total (issue 17, ADR 60). Working them out reads every open pair of the program (40,000 in a district: 40-60 ms of
 /// PostgreSQL each time), and a coordinator's pages asked for them on every request; a dashboard figure that is half a
 /// minute old is what a coordinator reads anyway, and the pages say so. The pairs shown on a page are always read fresh.
 /// </summary>
@@ -17,7 +28,7 @@ namespace Tandem.Features.Engagement;
 /// (the test hosts, whose clocks stand still). Entries are bounded: past <see cref="MaxEntries"/>, expired ones are
 /// dropped, and if none are, the whole store is cleared.
 /// </remarks>
-public sealed class ProgramFigures(IOptions<EngagementOptions> options, TimeProvider clock)
+public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider clock)
 {
     public const int MaxEntries = 4096;
 
@@ -25,7 +36,7 @@ public sealed class ProgramFigures(IOptions<EngagementOptions> options, TimeProv
 
     public async Task<T> GetAsync<T>(string kind, Guid programId, string variant, Func<Task<T>> workOut) where T : notnull
     {
-        var maxAge = options.Value.FiguresMaxAge;
+        var maxAge = options.Value.MaxAge;
         if (maxAge <= TimeSpan.Zero)
         {
             return await workOut();
@@ -55,7 +66,7 @@ public sealed class ProgramFigures(IOptions<EngagementOptions> options, TimeProv
     /// <summary>For each program, its kept figure if it is fresh; the programs returned as missing are for the caller to work out and <see cref="Keep"/>.</summary>
     public (Dictionary<Guid, T> Fresh, List<Guid> Missing) Lookup<T>(string kind, IEnumerable<Guid> programIds) where T : notnull
     {
-        var maxAge = options.Value.FiguresMaxAge;
+        var maxAge = options.Value.MaxAge;
         var now = clock.GetUtcNow().UtcDateTime;
         var fresh = new Dictionary<Guid, T>();
         var missing = new List<Guid>();
@@ -75,7 +86,7 @@ public sealed class ProgramFigures(IOptions<EngagementOptions> options, TimeProv
 
     public void Keep<T>(string kind, Guid programId, T value) where T : notnull
     {
-        if (options.Value.FiguresMaxAge > TimeSpan.Zero)
+        if (options.Value.MaxAge > TimeSpan.Zero)
         {
             if (kept.Count >= MaxEntries)
             {
@@ -83,5 +94,14 @@ public sealed class ProgramFigures(IOptions<EngagementOptions> options, TimeProv
             }
             kept[(kind, programId, "")] = (clock.GetUtcNow().UtcDateTime, value);
         }
+    }
+}
+
+public static class KeptFiguresSetup
+{
+    public static IServiceCollection AddKeptFigures(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<FiguresOptions>("Figures");
+        return services.AddSingleton<KeptFigures>();
     }
 }
