@@ -87,12 +87,14 @@ public sealed class MoveActionItemRequest
     public int? Position { get; set; }
 }
 
-/// <summary>An import file that is too large (413).</summary>
-public sealed record GoalFileTooLarge(string Detail) : Failure("Payload too large", Detail);
-
 /// <summary>An import file that cannot be read as its format says (422), every problem named; nothing was written.</summary>
 public sealed record GoalFileInvalid(IReadOnlyList<string> Problems)
-    : Failure("The file cannot be imported", Problems.Count == 1 ? Problems[0] : $"{Problems.Count} problems: {string.Join(" ", Problems.Take(5))}");
+    : Unprocessable("The file cannot be imported", Problems.Count == 1 ? Problems[0] : $"{Problems.Count} problems: {string.Join(" ", Problems.Take(5))}")
+{
+    public override string ListName => "problems";
+
+    public override object List => Problems;
+}
 
 /// <summary>The "Goals" configuration section.</summary>
 public sealed class GoalOptions

@@ -59,27 +59,6 @@ public static class GoalEndpoints
         return app;
     }
 
-    /// <summary>ProblemDetails for the import failures the shared mapping does not know (413, 422 with problems).</summary>
-    public static ProblemHttpResult ToGoalProblem(this Failure failure) => failure switch
-    {
-        GoalFileTooLarge => TypedResults.Problem(new ProblemDetails { Status = StatusCodes.Status413PayloadTooLarge, Title = failure.Title, Detail = failure.Detail }),
-        GoalFileInvalid invalid => TypedResults.Problem(new ProblemDetails
-        {
-            Status = StatusCodes.Status422UnprocessableEntity,
-            Title = failure.Title,
-            Detail = failure.Detail,
-            Extensions = { ["problems"] = invalid.Problems },
-        }),
-        _ => failure.ToProblem(),
-    };
-
-    public static int GoalStatusCode(this Failure failure) => failure switch
-    {
-        GoalFileTooLarge => StatusCodes.Status413PayloadTooLarge,
-        GoalFileInvalid => StatusCodes.Status422UnprocessableEntity,
-        _ => failure.StatusCode(),
-    };
-
     private static async Task<Results<Ok<Paged<GoalView>>, ProblemHttpResult>> List(Guid relationshipId, ClaimsPrincipal user, PairGoals goals, CancellationToken ct, int page = 1, int pageSize = 20) =>
         (await goals.ListAsync(Actor.From(user), relationshipId, page, pageSize, ct)).ToOk();
 
@@ -128,15 +107,15 @@ public static class GoalEndpoints
         var actor = Actor.From(user);
         if (await useCase.RefusalAsync(actor, relationshipId, goalId, format, ct) is { } refused)
         {
-            return refused.ToGoalProblem();
+            return refused.ToProblem();
         }
-        var file = await ReadFileAsync(http, useCase.MaxFileBytes, useCase.TooLargeMessage, ct);
+        var file = await UploadForms.ReadFileAsync(http, useCase.MaxFileBytes, useCase.TooLargeMessage, "Attach the Trello JSON or Asana CSV file.", ct);
         if (file.Failure is { } unread)
         {
-            return unread.ToGoalProblem();
+            return unread.ToProblem();
         }
         var outcome = await useCase.RunAsync(actor, relationshipId, goalId, format, file.Value!, ct);
-        return outcome.Failure is { } failure ? failure.ToGoalProblem() : TypedResults.Ok(outcome.Value!);
+        return outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
@@ -152,60 +131,4 @@ public static class GoalEndpoints
     private static async Task<Results<Ok<Paged<PairGoalProgress>>, ProblemHttpResult>> Pairs(
         Guid programId, ClaimsPrincipal user, GetProgramGoalProgress useCase, CancellationToken ct, bool withoutGoals = false, int page = 1, int pageSize = 20) =>
         (await useCase.PairsAsync(Actor.From(user), programId, withoutGoals, page, pageSize, ct)).ToOk();
-
-    /// <summary>
-    /// The file's bytes, from a raw body or the first file of a multipart form, refused with 413 beyond the limit.
-    /// Called only once the caller is known to be allowed: nothing is read for a stranger.
-    /// </summary>
-    private static async Task<Outcome<byte[]>> ReadFileAsync(HttpRequest http, long limit, string tooLargeMessage, CancellationToken ct)
-    {
-        var tooLarge = new GoalFileTooLarge(tooLargeMessage);
-        if (http.ContentLength > limit + UploadForms.Slack)
-        {
-            return tooLarge;
-        }
-        Stream body;
-        if (http.HasFormContentType)
-        {
-            var read = await UploadForms.ReadAsync(http, limit, tooLarge, ct);
-            if (read.Failure is { } unreadable)
-            {
-                return unreadable;
-            }
-            var file = read.Value!.Fields.Files.FirstOrDefault();
-            if (file is null)
-            {
-                return Invalid.Field("file", "Attach the Trello JSON or Asana CSV file.");
-            }
-            if (file.Length > limit)
-            {
-                return tooLarge;
-            }
-            body = file.OpenReadStream();
-        }
-        else
-        {
-            body = http.Body;
-        }
-        await using (body)
-        {
-            return await ReadAllAsync(body, limit, tooLarge, ct);
-        }
-    }
-
-    internal static async Task<Outcome<byte[]>> ReadAllAsync(Stream body, long limit, Failure tooLarge, CancellationToken ct)
-    {
-        var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit)
-            {
-                return tooLarge;
-            }
-        }
-        return buffer.ToArray();
-    }
 }

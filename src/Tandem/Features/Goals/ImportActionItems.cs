@@ -42,7 +42,7 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
         }
         if (file.LongLength > MaxFileBytes)
         {
-            return new GoalFileTooLarge(TooLargeMessage);
+            return new TooLarge(TooLargeMessage);
         }
         if (ActionItemFiles.Decode(file) is not { } text)
         {

@@ -35,7 +35,7 @@ public sealed class ImportOutcomes(TandemDb db, ProgramAccess access, IOptions<O
         }
         if (file.LongLength > MaxFileBytes)
         {
-            return new OutcomeFileTooLarge(TooLargeMessage);
+            return new TooLarge(TooLargeMessage);
         }
         var text = Decode(file);
         if (text.Failure is { } undecodable)

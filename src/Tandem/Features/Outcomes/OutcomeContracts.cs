@@ -11,13 +11,14 @@ public sealed class OutcomeOptions
     public long MaxFileBytes { get; set; } = 2 * 1024 * 1024;
 }
 
-/// <summary>An outcome file over the size limit: 413.</summary>
-public sealed record OutcomeFileTooLarge(string Detail) : Failure("Payload too large", Detail);
-
 /// <summary>An outcome file that cannot be read: 422 with every problem, each naming its line; nothing was stored.</summary>
 public sealed record OutcomeFileInvalid(IReadOnlyList<OutcomeCsvError> Errors)
-    : Failure("The outcome file has errors", $"Nothing was imported; the program's previous data are kept. {Summary(Errors)}")
+    : Unprocessable("The outcome file has errors", $"Nothing was imported; the program's previous data are kept. {Summary(Errors)}")
 {
+    public override string ListName => "lines";
+
+    public override object List => Errors;
+
     private static string Summary(IReadOnlyList<OutcomeCsvError> errors) =>
         errors.Count == 1 ? $"The problem is on {errors[0]}" : $"{errors.Count} problems, the first on {errors[0]}";
 }

@@ -29,4 +29,63 @@ public static class UploadForms
                 : Invalid.Field("file", "The upload is not a readable multipart form.");
         }
     }
+
+    /// <summary>
+    /// An uploaded file's bytes, from a raw body or the first file of a multipart form: 413 (<see cref="TooLarge"/> with
+    /// <paramref name="tooLargeMessage"/>) beyond <paramref name="limit"/> bytes, read or announced; 400 on the field "file"
+    /// with <paramref name="noFileMessage"/> for a form without a file. Call it only once the caller is known to be allowed:
+    /// nothing is read for a stranger.
+    /// </summary>
+    public static async Task<Outcome<byte[]>> ReadFileAsync(HttpRequest http, long limit, string tooLargeMessage, string noFileMessage, CancellationToken ct)
+    {
+        var tooLarge = new TooLarge(tooLargeMessage);
+        if (http.ContentLength > limit + Slack)
+        {
+            return tooLarge;
+        }
+        Stream body;
+        if (http.HasFormContentType)
+        {
+            var read = await ReadAsync(http, limit, tooLarge, ct);
+            if (read.Failure is { } unreadable)
+            {
+                return unreadable;
+            }
+            var file = read.Value!.Fields.Files.FirstOrDefault();
+            if (file is null)
+            {
+                return Invalid.Field("file", noFileMessage);
+            }
+            if (file.Length > limit)
+            {
+                return tooLarge;
+            }
+            body = file.OpenReadStream();
+        }
+        else
+        {
+            body = http.Body;
+        }
+        await using (body)
+        {
+            return await ReadAllAsync(body, limit, tooLarge, ct);
+        }
+    }
+
+    /// <summary>A stream's bytes, <paramref name="tooLarge"/> as soon as they pass <paramref name="limit"/>.</summary>
+    public static async Task<Outcome<byte[]>> ReadAllAsync(Stream body, long limit, Failure tooLarge, CancellationToken ct)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                return tooLarge;
+            }
+        }
+        return buffer.ToArray();
+    }
 }

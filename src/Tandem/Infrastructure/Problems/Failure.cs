@@ -15,6 +15,17 @@ public sealed record Conflict(string Detail) : Failure("Conflict", Detail);
 /// <summary>What was sent is larger than this place accepts (an upload over its limit).</summary>
 public sealed record TooLarge(string Detail) : Failure("Payload too large", Detail);
 
+/// <summary>
+/// Something sent whole (an imported file) that cannot be used as it is (422): every problem named in the problem's
+/// <see cref="ListName"/> member, and nothing was written.
+/// </summary>
+public abstract record Unprocessable(string Title, string Detail) : Failure(Title, Detail)
+{
+    public abstract string ListName { get; }
+
+    public abstract object List { get; }
+}
+
 /// <summary>Too many attempts (a rate limit); the caller may try again after <paramref name="RetryAfter"/>.</summary>
 public sealed record TooManyRequests(string Detail, TimeSpan RetryAfter) : Failure("Too many requests", Detail)
 {

@@ -12,6 +12,7 @@ public static class ProblemMapping
         Conflict => StatusCodes.Status409Conflict,
         Invalid => StatusCodes.Status400BadRequest,
         TooLarge => StatusCodes.Status413PayloadTooLarge,
+        Unprocessable => StatusCodes.Status422UnprocessableEntity,
         TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
@@ -34,6 +35,10 @@ public static class ProblemMapping
         problem.Status = failure.StatusCode();
         problem.Title = failure.Title;
         problem.Detail = failure.Detail;
+        if (failure is Unprocessable unprocessable)
+        {
+            problem.Extensions[unprocessable.ListName] = unprocessable.List;
+        }
         return TypedResults.Problem(problem);
     }
 }
