@@ -1,229 +1,181 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
+using Markdig;
+using Markdig.Renderers;
+using Markdig.Renderers.Html;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace Tandem.Infrastructure.Text;
 
 /// <summary>
-/// A small Markdown subset for text coordinators write to many people (announcements): paragraphs and line breaks,
-/// headings (#), bullet (- or *) and numbered (1.) lists, **bold**, *italic* or _italic_, `code`, [text](https://…) and bare
-/// http(s) addresses. Raw HTML is never passed through: every character of the writer's text is encoded, and the only
-/// tags are the ones written here, so the output is safe to insert into a page (ADR 55). Links follow the rule of the
-/// conversations' links (ADR 47): http and https only, with rel="noopener noreferrer nofollow ugc".
-/// The same reading also gives Slack's mrkdwn (<see cref="ToSlack"/>), so a post in Slack says what the page says.
+/// Markdown for text coordinators write to many people (announcements), read by Markdig (CommonMark) with raw HTML
+/// turned off, so the writer's tags are shown as text and never reach the page; the only extension is bare-address
+/// autolinks (no generic attributes, no tables). After parsing, the tree is tidied before anything is written
+/// (ADR 55, note of 2026-12-05): links keep only http, https and mailto addresses (any other, such as javascript: or
+/// data:, leaves its label as plain text), each link gets rel="noopener noreferrer nofollow ugc" and target="_blank"
+/// (ADR 47's rule), images become links to the image (never an img tag that loads on sight), and headings start at h4
+/// because the page has its own. The same tree gives Slack's mrkdwn (<see cref="ToSlack"/>) and plain text, so a post
+/// in Slack and a notice say what the page says.
 /// </summary>
-public static partial class SafeMarkdown
+public static class SafeMarkdown
 {
-    private enum BlockKind { Paragraph, Heading, Bullets, Numbers }
+    private const string LinkRel = "noopener noreferrer nofollow ugc";
 
-    private sealed record Block(BlockKind Kind, IReadOnlyList<string> Lines);
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+        .DisableHtml()
+        .UseAutoLinks()
+        .Build();
 
-    /// <summary>The text as HTML made only of p, br, h4, ul, ol, li, strong, em, code and a.</summary>
+    /// <summary>The text as HTML; no tag or attribute of the writer's own, links only to http(s) and mailto.</summary>
     public static string ToHtml(string? markdown)
     {
-        var html = new StringBuilder();
-        foreach (var block in Blocks(markdown))
+        if (Parse(markdown) is not { } document)
         {
-            switch (block.Kind)
-            {
-                case BlockKind.Heading:
-                    html.Append("<h4>").Append(InlineHtml(block.Lines[0])).Append("</h4>");
-                    break;
-                case BlockKind.Bullets or BlockKind.Numbers:
-                    var tag = block.Kind == BlockKind.Bullets ? "ul" : "ol";
-                    html.Append('<').Append(tag).Append('>');
-                    foreach (var item in block.Lines)
-                    {
-                        html.Append("<li>").Append(InlineHtml(item)).Append("</li>");
-                    }
-                    html.Append("</").Append(tag).Append('>');
-                    break;
-                default:
-                    html.Append("<p>").Append(string.Join("<br>", block.Lines.Select(InlineHtml))).Append("</p>");
-                    break;
-            }
+            return "<p>" + WebUtility.HtmlEncode(markdown ?? "").Replace("\n", "<br>") + "</p>";
         }
-        return html.ToString();
+        using var writer = new StringWriter();
+        var renderer = new HtmlRenderer(writer);
+        Pipeline.Setup(renderer);
+        renderer.Render(document);
+        writer.Flush();
+        return writer.ToString().TrimEnd('\n');
     }
 
     /// <summary>
     /// The text in Slack's mrkdwn: *bold*, _italic_, `code`, &lt;url|text&gt; links, "•" bullets, headings in bold;
     /// &amp;, &lt; and &gt; escaped as Slack asks, so the writer's text cannot make a mention or a link of its own.
     /// </summary>
-    public static string ToSlack(string? markdown)
-    {
-        var lines = new List<string>();
-        foreach (var block in Blocks(markdown))
-        {
-            if (lines.Count > 0)
-            {
-                lines.Add("");
-            }
-            var number = 1;
-            lines.AddRange(block.Kind switch
-            {
-                BlockKind.Heading => [$"*{InlineSlack(block.Lines[0], inBold: true)}*"],
-                BlockKind.Bullets => block.Lines.Select(l => "• " + InlineSlack(l)),
-                BlockKind.Numbers => block.Lines.Select(l => $"{number++}. " + InlineSlack(l)),
-                _ => block.Lines.Select(l => InlineSlack(l)),
-            });
-        }
-        return string.Join("\n", lines);
-    }
+    public static string ToSlack(string? markdown) =>
+        Parse(markdown) is { } document ? Blocks(document, Flavour.Slack) : SlackEscape(markdown ?? "");
 
     /// <summary>The text with its Markdown marks taken out (for a notice or an e-mail's plain text).</summary>
     public static string ToPlainText(string? markdown) =>
-        string.Join("\n\n", Blocks(markdown).Select(b => b.Kind switch
-        {
-            BlockKind.Bullets or BlockKind.Numbers => string.Join("\n", b.Lines.Select(l => "- " + InlinePlain(l))),
-            _ => string.Join("\n", b.Lines.Select(InlinePlain)),
-        }));
-
-    private static List<Block> Blocks(string? markdown)
-    {
-        var blocks = new List<Block>();
-        var current = new List<string>();
-        var kind = BlockKind.Paragraph;
-        void Close()
-        {
-            if (current.Count > 0)
-            {
-                blocks.Add(new Block(kind, current));
-            }
-            current = [];
-            kind = BlockKind.Paragraph;
-        }
-        foreach (var raw in (markdown ?? "").Replace("\r\n", "\n").Replace('\r', '\n').Split('\n'))
-        {
-            var line = raw.TrimEnd();
-            if (line.Trim().Length == 0)
-            {
-                Close();
-                continue;
-            }
-            if (HeadingLine().Match(line) is { Success: true } heading)
-            {
-                Close();
-                blocks.Add(new Block(BlockKind.Heading, [heading.Groups[1].Value]));
-                continue;
-            }
-            var (lineKind, text) = BulletLine().Match(line) is { Success: true } bullet ? (BlockKind.Bullets, bullet.Groups[1].Value)
-                : NumberLine().Match(line) is { Success: true } numbered ? (BlockKind.Numbers, numbered.Groups[1].Value)
-                : (BlockKind.Paragraph, line.Trim());
-            if (lineKind != kind && current.Count > 0)
-            {
-                Close();
-            }
-            kind = lineKind;
-            current.Add(text);
-        }
-        Close();
-        return blocks;
-    }
-
-    private enum Span { Text, Code, Bold, Italic, Link, Address }
-
-    /// <summary>The line cut into plain text and marked spans; a link whose address is not http(s) stays text.</summary>
-    private static IEnumerable<(Span Kind, string Text, string? Url)> Spans(string line)
-    {
-        var at = 0;
-        foreach (Match m in Inline().Matches(line))
-        {
-            if (m.Index > at)
-            {
-                yield return (Span.Text, line[at..m.Index], null);
-            }
-            at = m.Index + m.Length;
-            if (m.Groups["code"].Success)
-            {
-                yield return (Span.Code, m.Groups["code"].Value, null);
-            }
-            else if (m.Groups["bold"].Success)
-            {
-                yield return (Span.Bold, m.Groups["bold"].Value, null);
-            }
-            else if (m.Groups["em"].Success || m.Groups["em2"].Success)
-            {
-                yield return (Span.Italic, m.Groups["em"].Success ? m.Groups["em"].Value : m.Groups["em2"].Value, null);
-            }
-            else if (m.Groups["label"].Success)
-            {
-                var url = m.Groups["href"].Value;
-                yield return IsWebAddress(url) ? (Span.Link, m.Groups["label"].Value, url) : (Span.Text, m.Value, null);
-            }
-            else
-            {
-                var url = m.Groups["url"].Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', ']');
-                at = m.Index + url.Length;
-                yield return IsWebAddress(url) ? (Span.Address, url, url) : (Span.Text, url, null);
-            }
-        }
-        if (at < line.Length)
-        {
-            yield return (Span.Text, line[at..], null);
-        }
-    }
-
-    private static bool IsWebAddress(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
-
-    private static string InlineHtml(string line)
-    {
-        var html = new StringBuilder();
-        foreach (var (kind, text, url) in Spans(line))
-        {
-            html.Append(kind switch
-            {
-                Span.Code => $"<code>{Encode(text)}</code>",
-                Span.Bold => $"<strong>{InlineHtml(text)}</strong>",
-                Span.Italic => $"<em>{InlineHtml(text)}</em>",
-                Span.Link or Span.Address => $"<a href=\"{Encode(url!)}\" rel=\"noopener noreferrer nofollow ugc\" target=\"_blank\">{Encode(text)}</a>",
-                _ => Encode(text),
-            });
-        }
-        return html.ToString();
-    }
-
-    private static string InlineSlack(string line, bool inBold = false)
-    {
-        var slack = new StringBuilder();
-        foreach (var (kind, text, url) in Spans(line))
-        {
-            slack.Append(kind switch
-            {
-                Span.Code => $"`{SlackEscape(text)}`",
-                Span.Bold => inBold ? InlineSlack(text, inBold) : $"*{InlineSlack(text, inBold: true)}*",
-                Span.Italic => $"_{InlineSlack(text, inBold)}_",
-                Span.Link => $"<{SlackEscape(url!).Replace("|", "%7C")}|{SlackEscape(text).Replace("|", "¦")}>",
-                Span.Address => $"<{SlackEscape(url!).Replace("|", "%7C")}>",
-                _ => SlackEscape(text),
-            });
-        }
-        return slack.ToString();
-    }
-
-    private static string InlinePlain(string line) => string.Concat(Spans(line).Select(s => s.Kind switch
-    {
-        Span.Bold or Span.Italic => InlinePlain(s.Text),
-        Span.Link => $"{s.Text} ({s.Url})",
-        _ => s.Text,
-    }));
-
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+        Parse(markdown) is { } document ? Blocks(document, Flavour.Plain) : (markdown ?? "");
 
     /// <summary>Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping).</summary>
     public static string SlackEscape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
-    [GeneratedRegex(@"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex HeadingLine();
+    /// <summary>
+    /// The tidied tree, or null when Markdig refuses the text as nested deeper than its limit (128 levels); such text is
+    /// then shown as encoded plain text rather than failing the page.
+    /// </summary>
+    private static MarkdownDocument? Parse(string? markdown)
+    {
+        MarkdownDocument document;
+        try
+        {
+            document = Markdown.Parse(markdown ?? "", Pipeline);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+        foreach (var heading in document.Descendants<HeadingBlock>())
+        {
+            heading.Level = Math.Min(6, heading.Level + 3);
+        }
+        foreach (var link in document.Descendants<LinkInline>().ToList())
+        {
+            if (!IsAllowed(link.Url))
+            {
+                Unwrap(link);
+                continue;
+            }
+            link.IsImage = false; // an image becomes a link to it, labelled with its alt text
+            link.Title = null;
+            SetLinkAttributes(link);
+        }
+        foreach (var autolink in document.Descendants<AutolinkInline>().ToList())
+        {
+            if (autolink.IsEmail || IsAllowed(autolink.Url))
+            {
+                SetLinkAttributes(autolink);
+            }
+            else
+            {
+                autolink.ReplaceBy(new LiteralInline($"<{autolink.Url}>")); // as written, and encoded as text
+            }
+        }
+        return document;
+    }
 
-    [GeneratedRegex(@"^\s{0,3}[-*+]\s+(.+)$", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex BulletLine();
+    private static bool IsAllowed(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "mailto";
 
-    [GeneratedRegex(@"^\s{0,3}\d{1,3}[.)]\s+(.+)$", RegexOptions.CultureInvariant, 100)]
-    private static partial Regex NumberLine();
+    private static void SetLinkAttributes(Inline link)
+    {
+        var attributes = link.GetAttributes();
+        attributes.AddProperty("rel", LinkRel);
+        attributes.AddProperty("target", "_blank");
+    }
 
-    [GeneratedRegex(@"`(?<code>[^`]+)`|\*\*(?<bold>[^*]+?)\*\*|(?<![\w*])\*(?<em>[^*\s](?:[^*]*?[^*\s])?)\*(?![\w*])|(?<![\w])_(?<em2>[^_\s](?:[^_]*?[^_\s])?)_(?!\w)|\[(?<label>[^\]]+)\]\((?<href>[^)\s]+)\)|(?<url>\bhttps?://[^\s<>""']+)",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 100)]
-    private static partial Regex Inline();
+    /// <summary>A link whose address is not allowed keeps its label as text.</summary>
+    private static void Unwrap(LinkInline link)
+    {
+        while (link.FirstChild is { } child)
+        {
+            child.Remove();
+            link.InsertBefore(child);
+        }
+        link.Remove();
+    }
+
+    private enum Flavour { Slack, Plain }
+
+    private static string Blocks(ContainerBlock container, Flavour flavour) =>
+        string.Join("\n\n", container.Select(b => Block(b, flavour)).Where(s => s.Length > 0));
+
+    private static string Block(Block block, Flavour flavour) => block switch
+    {
+        HeadingBlock { Inline: { } heading } when flavour == Flavour.Slack => $"*{Inlines(heading, flavour, inBold: true)}*",
+        LeafBlock { Inline: { } inline } => Inlines(inline, flavour),
+        CodeBlock code => flavour == Flavour.Slack ? $"```\n{SlackEscape(code.Lines.ToString())}\n```" : code.Lines.ToString(),
+        ListBlock list => string.Join("\n", list.OfType<ListItemBlock>().Select((item, i) =>
+        {
+            var marker = flavour == Flavour.Plain ? "- " : list.IsOrdered ? $"{StartOf(list) + i}. " : "• ";
+            return marker + Blocks(item, flavour).Replace("\n", "\n    ");
+        })),
+        QuoteBlock quote => (flavour == Flavour.Slack ? "> " : "") + Blocks(quote, flavour).Replace("\n", flavour == Flavour.Slack ? "\n> " : "\n"),
+        ContainerBlock container => Blocks(container, flavour),
+        _ => "",
+    };
+
+    private static int StartOf(ListBlock list) => int.TryParse(list.OrderedStart, out var start) ? start : 1;
+
+    private static string Inlines(ContainerInline container, Flavour flavour, bool inBold = false)
+    {
+        var text = new StringBuilder();
+        foreach (var inline in container)
+        {
+            text.Append(inline switch
+            {
+                LiteralInline literal => Escape(literal.Content.ToString(), flavour),
+                HtmlEntityInline entity => Escape(entity.Transcoded.ToString(), flavour),
+                LineBreakInline => "\n",
+                CodeInline code => flavour == Flavour.Slack ? $"`{SlackEscape(code.Content)}`" : code.Content,
+                EmphasisInline emphasis when flavour == Flavour.Plain => Inlines(emphasis, flavour),
+                EmphasisInline { DelimiterCount: >= 2 } bold => inBold ? Inlines(bold, flavour, inBold) : $"*{Inlines(bold, flavour, inBold: true)}*",
+                EmphasisInline italic => $"_{Inlines(italic, flavour, inBold)}_",
+                LinkInline link => Link(link.Url!, Inlines(link, Flavour.Plain), flavour),
+                AutolinkInline autolink => Link(autolink.IsEmail ? "mailto:" + autolink.Url : autolink.Url, autolink.Url, flavour),
+                ContainerInline other => Inlines(other, flavour, inBold),
+                _ => "",
+            });
+        }
+        return text.ToString();
+    }
+
+    private static string Link(string url, string label, Flavour flavour)
+    {
+        var bare = label == url || "mailto:" + label == url;
+        if (flavour == Flavour.Plain)
+        {
+            return bare ? label : $"{label} ({url})";
+        }
+        var address = SlackEscape(url).Replace("|", "%7C");
+        return bare ? $"<{address}>" : $"<{address}|{SlackEscape(label).Replace("|", "¦")}>";
+    }
+
+    private static string Escape(string text, Flavour flavour) => flavour == Flavour.Slack ? SlackEscape(text) : text;
 }
