@@ -172,7 +172,7 @@ public static class TandemApp
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API").WithNonce().DisableDefaultFonts()).AllowAnonymous();
 
         // Every feature maps into one group, so checks that hold for all endpoints are set once, here.
-        var features = app.MapGroup("").CheckPageRequests().DescribeOperations();
+        var features = app.MapGroup("").CheckPageRequests().DescribeOperations().OpensRequestConnection();
         features.MapAccounts();
         features.MapAccountPages();
         features.MapOrganisations();
@@ -202,7 +202,7 @@ public static class TandemApp
         features.MapIntegrations();
         features.MapCommunity();
         app.MapConversationHub();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().OpensRequestConnection();
         return app;
     }
 

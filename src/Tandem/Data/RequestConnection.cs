@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.EntityFrameworkCore;
 
 namespace Tandem.Data;
@@ -13,17 +12,34 @@ namespace Tandem.Data;
 /// connection when the request's scope ends.
 /// </summary>
 /// <remarks>
-/// Not for static files, and never for a SignalR hub or a WebSocket: their request lasts as long as the live connection,
-/// and would hold a database connection for hours. A connection that cannot be opened here is not an error here: the
-/// endpoint's own first query meets the same failure and answers it as it always has (/health/ready reports it).
+/// Only for the endpoints that ask for it (<see cref="OpensRequestConnection{TBuilder}"/>: the features' API and the
+/// pages), so not for static files, the health checks (whose check uses a context of its own: opening the request's
+/// as well cost /health/ready a third of its rate) or the metrics; and never for a SignalR hub or a WebSocket, whose
+/// request lasts as long as the live connection and would hold a database connection for hours. A connection that
+/// cannot be opened here is not an error here: the endpoint's own first query meets the same failure and answers it as
+/// it always has.
 /// </remarks>
 public static class RequestConnection
 {
+    /// <summary>The endpoint metadata that asks for the connection to be opened once for the request.</summary>
+    public sealed class Marker
+    {
+        public static readonly Marker Instance = new();
+
+        private Marker()
+        {
+        }
+    }
+
+    /// <summary>These endpoints' requests open their database connection once (see <see cref="RequestConnection"/>).</summary>
+    public static TBuilder OpensRequestConnection<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(Marker.Instance);
+
     public static IApplicationBuilder UseRequestDatabaseConnection(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var endpoint = context.GetEndpoint();
-        if (endpoint is not null && !context.WebSockets.IsWebSocketRequest
-            && endpoint.Metadata.GetMetadata<HubMetadata>() is null && endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is null)
+        if (endpoint?.Metadata.GetMetadata<Marker>() is not null && !context.WebSockets.IsWebSocketRequest
+            && endpoint.Metadata.GetMetadata<HubMetadata>() is null)
         {
             try
             {

@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
+using Tandem.Infrastructure.Figures;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
 
 /// <summary>One program as the actor may see it, with what they may do to it.</summary>
-public sealed class GetProgram(TandemDb db, ProgramAccess access, IOptions<ProgramOptions> options, TimeProvider clock)
+public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures figures, IOptions<ProgramOptions> options, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -20,7 +21,10 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access, IOptions<Progr
         }
         var organisationName = await db.Organisations.Where(o => o.Id == program.OrganisationId).Select(o => o.Name).SingleAsync(ct);
         var enrolments = db.Enrolments.Where(e => e.ProgramId == programId);
-        var counts = await enrolments.GroupBy(e => e.Role).Select(g => new { Role = g.Key, Count = g.Count() }).ToListAsync(ct);
+        // People per role: a whole-program count (100,000 enrolments in a district) under every coordinator page that
+        // shows the program, kept for a short while (KeptFigures, ADR 60).
+        var counts = await figures.GetAsync("roles", programId, "", () =>
+            enrolments.GroupBy(e => e.Role).Select(g => new RoleCount(g.Key, g.Count())).ToListAsync(ct));
         var myRoles = await enrolments.Where(e => e.UserId == actor.UserId).Select(e => e.Role).ToListAsync(ct);
         var canManage = await access.Visible(actor).Where(p => p.Id == programId).AnyAsync(access.Manageable(actor), ct);
         var p = program;
@@ -39,4 +43,6 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access, IOptions<Progr
             ReopenableUntil = canManage ? p.ReopenableUntil(options.Value.ReopenGrace) : null,
         };
     }
+
+    private sealed record RoleCount(ProgramRole Role, int Count);
 }
