@@ -20,11 +20,12 @@ public sealed class OrganisationWebhookEvents(TandemDb db) : IWebhookEvents
     {
         if (!byProgram.TryGetValue(webhookEvent.ProgramId, out var known))
         {
-            var organisationId = await db.Programs.Where(p => p.Id == webhookEvent.ProgramId).Select(p => (Guid?)p.OrganisationId).SingleOrDefaultAsync(ct);
-            // An organisation has at most a handful of webhooks (OrganisationWebhook.PerOrganisationMax); the subscriptions are read here.
-            known = organisationId is { } id
-                ? (id, await db.Set<OrganisationWebhook>().AsNoTracking().Where(w => w.OrganisationId == id && w.Active).ToListAsync(ct))
-                : null;
+            // An organisation has at most a handful of webhooks (OrganisationWebhook.PerOrganisationMax): the program's
+            // organisation and its active webhooks in one query, since every check-in that says a meeting was held asks.
+            var row = await db.Programs.AsNoTracking().Where(p => p.Id == webhookEvent.ProgramId)
+                .Select(p => new { p.OrganisationId, Webhooks = db.Set<OrganisationWebhook>().Where(w => w.OrganisationId == p.OrganisationId && w.Active).ToList() })
+                .SingleOrDefaultAsync(ct);
+            known = row is null ? null : (row.OrganisationId, row.Webhooks);
             byProgram[webhookEvent.ProgramId] = known;
         }
         if (known is not { } found)
