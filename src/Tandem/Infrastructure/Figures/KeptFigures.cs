@@ -48,18 +48,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
             return value;
         }
         var fresh = await workOut();
-        if (kept.Count >= MaxEntries)
-        {
-            foreach (var old in kept.Where(e => now - e.Value.At >= maxAge).Select(e => e.Key).ToList())
-            {
-                kept.TryRemove(old, out _);
-            }
-            if (kept.Count >= MaxEntries)
-            {
-                kept.Clear();
-            }
-        }
-        kept[key] = (now, fresh);
+        Store(key, fresh, now, maxAge);
         return fresh;
     }
 
@@ -86,14 +75,28 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
 
     public void Keep<T>(string kind, Guid programId, T value) where T : notnull
     {
-        if (options.Value.MaxAge > TimeSpan.Zero)
+        var maxAge = options.Value.MaxAge;
+        if (maxAge > TimeSpan.Zero)
         {
+            Store((kind, programId, ""), value, clock.GetUtcNow().UtcDateTime, maxAge);
+        }
+    }
+
+    /// <summary>Keeps a figure; past <see cref="MaxEntries"/>, expired ones are dropped first, and all if none are.</summary>
+    private void Store((string Kind, Guid ProgramId, string Variant) key, object value, DateTime now, TimeSpan maxAge)
+    {
+        if (kept.Count >= MaxEntries)
+        {
+            foreach (var old in kept.Where(e => now - e.Value.At >= maxAge).Select(e => e.Key).ToList())
+            {
+                kept.TryRemove(old, out _);
+            }
             if (kept.Count >= MaxEntries)
             {
                 kept.Clear();
             }
-            kept[(kind, programId, "")] = (clock.GetUtcNow().UtcDateTime, value);
         }
+        kept[key] = (now, value);
     }
 }
 
