@@ -17,6 +17,7 @@ using Tandem.Features.Demo;
 using Tandem.Features.Matching;
 using Tandem.Features.Engagement;
 using Tandem.Features.Exports;
+using Tandem.Features.Recognition;
 using Tandem.Features.Reports;
 using Tandem.Features.Home;
 using Tandem.Features.Integrations;
@@ -106,6 +107,7 @@ public static class TandemApp
         services.AddTandemGoals();
         services.AddTandemIntegrations();
         services.AddTandemCommunity();
+        services.AddTandemRecognition();
         return builder;
     }
 
@@ -201,6 +203,7 @@ public static class TandemApp
         features.MapGoals();
         features.MapIntegrations();
         features.MapCommunity();
+        features.MapRecognition();
         app.MapConversationHub();
         app.MapRazorComponents<App>().OpensRequestConnection();
         return app;

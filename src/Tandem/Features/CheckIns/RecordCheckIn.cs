@@ -47,7 +47,8 @@ public sealed class CheckInRequest
 /// A member records whether a meeting happened and how it went (recording again corrects their own
 /// check-in), or a mentor logs an unscheduled contact. Coordinators read check-ins but do not write them.
 /// </summary>
-public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships, IWebhookEvents webhooks, ICheckInActionItems actionItems, TimeProvider clock)
+public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships, IWebhookEvents webhooks, ICheckInActionItems actionItems,
+    IEnumerable<IMeetingHeldListener> heldListeners, TimeProvider clock)
 {
     public async Task<Outcome<CheckInView>> RunAsync(Actor actor, Guid relationshipId, CheckInRequest request, CancellationToken ct = default)
     {
@@ -155,6 +156,13 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
             return refused;
         }
         await PairContacts.RecountAsync(db, [relationshipId], ct);
+        if (held)
+        {
+            foreach (var listener in heldListeners)
+            {
+                await listener.MeetingHeldAsync(new MeetingHeld(relationshipId, relationship.ProgramId, checkIn.MeetingId, checkIn.Id, checkIn.OccurredAt), ct);
+            }
+        }
         await transaction.CommitAsync(ct);
         var name = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         return checkIn.ToView(name);

@@ -12,7 +12,8 @@ namespace Tandem.Features.Programs;
 /// missing). A closed program may be reopened, to the status it had, within the grace period (ADR 29).
 /// </summary>
 public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetProgram getProgram, IRecruitmentReadiness readiness,
-    IOptions<ProgramOptions> options, TimeProvider clock)
+    IOptions<ProgramOptions> options,
+    IEnumerable<IProgramClosedListener> closedListeners, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, ProgramStatus next, CancellationToken ct = default)
     {
@@ -51,6 +52,13 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
                 : $"A {from} program can move to {string.Join(" or ", allowed)}, not {next}.");
         }
         await db.SaveChangesAsync(ct);
+        if (program.Status == ProgramStatus.Closed)
+        {
+            foreach (var listener in closedListeners)
+            {
+                await listener.ProgramClosedAsync(programId, ct);
+            }
+        }
         return await getProgram.RunAsync(actor, programId, ct);
     }
 

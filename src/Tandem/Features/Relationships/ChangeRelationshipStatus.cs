@@ -21,7 +21,8 @@ public sealed class ChangeRelationshipStatusRequest
 /// A coordinator pauses, resumes, completes or ends a relationship early (with a reason). Completing or ending
 /// frees the members' seats, so the mentor's capacity and the mentee become available again.
 /// </summary>
-public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess access, RelationshipNotices notices, IWebhookEvents webhooks, TimeProvider clock)
+public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess access, RelationshipNotices notices, IWebhookEvents webhooks,
+    IEnumerable<IRelationshipEndedListener> endedListeners, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, ChangeRelationshipStatusRequest request, CancellationToken ct = default)
     {
@@ -71,6 +72,13 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
         }
         await db.SaveChangesAsync(ct);
         await notices.StatusChangedAsync(relationshipId, next, ct);
+        if (!relationship.IsOpen)
+        {
+            foreach (var listener in endedListeners)
+            {
+                await listener.RelationshipEndedAsync(relationshipId, relationship.ProgramId, relationship.Status, ct);
+            }
+        }
         return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == relationshipId), ct)).Single();
     }
 

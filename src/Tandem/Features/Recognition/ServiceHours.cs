@@ -1,0 +1,126 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Recognition;
+
+/// <summary>One line to propose for a person's ledger (from a meeting held today; from an event or training later).</summary>
+public sealed record ServiceHourProposal(Guid ProgramId, Guid UserId, ServiceHourSource Source, Guid SourceId, DateTime OccurredAt, int Minutes, string Description);
+
+/// <summary>
+/// The service-hours ledger: lines proposed from what people did, confirmed or rejected by the program's coordinators.
+/// A participant reads their own ledger and confirmed total; coordinators read the program's lines and per-person totals.
+/// </summary>
+public sealed class ServiceHours(TandemDb db, ProgramAccess programs, TimeProvider clock)
+{
+    /// <summary>
+    /// Proposes lines; a line for the same person and source already there is left as it is (ON CONFLICT DO NOTHING on
+    /// the unique index), so a meeting is counted once. Runs inside the caller's transaction. Events and training call this.
+    /// </summary>
+    public async Task<int> ProposeAsync(IReadOnlyCollection<ServiceHourProposal> proposals, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var added = 0;
+        foreach (var p in proposals.Where(p => p.Minutes > 0))
+        {
+            var id = Guid.CreateVersion7();
+            var source = p.Source.ToString();
+            var state = nameof(ServiceHourState.Proposed);
+            var description = p.Description.Length > 200 ? p.Description[..200] : p.Description;
+            added += await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO "ServiceHourEntries" ("Id", "ProgramId", "UserId", "Source", "SourceId", "OccurredAt", "Minutes", "Description", "State", "ProposedAt")
+                VALUES ({id}, {p.ProgramId}, {p.UserId}, {source}, {p.SourceId}, {p.OccurredAt}, {p.Minutes}, {description}, {state}, {now})
+                ON CONFLICT ("UserId", "Source", "SourceId") DO NOTHING
+                """, ct);
+        }
+        return added;
+    }
+
+    public async Task<MyServiceHours> MineAsync(Actor actor, int page, int pageSize, CancellationToken ct)
+    {
+        var totals = await TotalsAsync(db.Set<ServiceHourEntry>().Where(e => e.UserId == actor.UserId), ct);
+        var request = PageRequest.Clamp(page, pageSize);
+        var query = db.Set<ServiceHourEntry>().Where(e => e.UserId == actor.UserId);
+        var items = await ViewsAsync(query.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Page(request), ct);
+        var confirmed = totals.GetValueOrDefault(ServiceHourState.Confirmed);
+        return new MyServiceHours(confirmed, Hours(confirmed), totals.GetValueOrDefault(ServiceHourState.Proposed),
+            request.Of(items, await request.TotalAsync(query, items.Count, ct)));
+    }
+
+    /// <summary>The program's lines, oldest first, optionally in one state (Proposed: the hours to confirm).</summary>
+    public async Task<Outcome<Paged<ServiceHourView>>> ProgramAsync(Actor actor, Guid programId, ServiceHourState? state, int page, int pageSize, CancellationToken ct)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators read its service hours.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var request = PageRequest.Clamp(page, pageSize);
+        var query = db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId && (state == null || e.State == state));
+        var items = await ViewsAsync(query.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).Page(request), ct, ascending: true);
+        return request.Of(items, await request.TotalAsync(query, items.Count, ct));
+    }
+
+    /// <summary>Per person of the program: confirmed, proposed and rejected minutes, by name (paged).</summary>
+    public async Task<Outcome<Paged<PersonServiceHours>>> PeopleAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators read its service hours.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var request = PageRequest.Clamp(page, pageSize);
+        var people = db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId).Select(e => e.UserId).Distinct();
+        var names = await db.Users.Where(u => people.Contains(u.Id)).OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            .Select(u => new { u.Id, u.DisplayName }).Page(request).ToListAsync(ct);
+        var ids = names.Select(n => n.Id).ToList();
+        var sums = await db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId && ids.Contains(e.UserId))
+            .GroupBy(e => new { e.UserId, e.State }).Select(g => new { g.Key.UserId, g.Key.State, Minutes = g.Sum(e => e.Minutes) })
+            .ToListAsync(ct);
+        int Sum(Guid user, ServiceHourState state) => sums.Where(s => s.UserId == user && s.State == state).Sum(s => s.Minutes);
+        var items = names.Select(n => new PersonServiceHours(n.Id, n.DisplayName, Sum(n.Id, ServiceHourState.Confirmed),
+            Sum(n.Id, ServiceHourState.Proposed), Sum(n.Id, ServiceHourState.Rejected))).ToList();
+        return request.Of(items, await request.TotalAsync(people, items.Count, ct));
+    }
+
+    public async Task<Outcome<ServiceHourView>> DecideAsync(Actor actor, Guid programId, Guid entryId, bool confirm, string? note, CancellationToken ct)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators confirm service hours.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var entry = await db.Set<ServiceHourEntry>().SingleOrDefaultAsync(e => e.Id == entryId && e.ProgramId == programId, ct);
+        if (entry is null)
+        {
+            return new NotFound("No service-hours line with this id in this program.");
+        }
+        if (!entry.Decide(confirm, actor.UserId, clock.GetUtcNow().UtcDateTime, string.IsNullOrWhiteSpace(note) ? null : note.Trim()))
+        {
+            return new Conflict($"This line was already {entry.State.ToString().ToLowerInvariant()}.");
+        }
+        await db.SaveChangesAsync(ct);
+        return (await ViewsAsync(db.Set<ServiceHourEntry>().Where(e => e.Id == entryId), ct)).Single();
+    }
+
+    /// <summary>A person's confirmed minutes in a program (for their certificate).</summary>
+    public Task<int> ConfirmedMinutesAsync(Guid programId, Guid userId, CancellationToken ct) =>
+        db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId && e.UserId == userId && e.State == ServiceHourState.Confirmed).SumAsync(e => e.Minutes, ct);
+
+    public static decimal Hours(int minutes) => Math.Round(minutes / 60m, 2);
+
+    private async Task<Dictionary<ServiceHourState, int>> TotalsAsync(IQueryable<ServiceHourEntry> entries, CancellationToken ct) =>
+        await entries.GroupBy(e => e.State).Select(g => new { g.Key, Minutes = g.Sum(e => e.Minutes) }).ToDictionaryAsync(g => g.Key, g => g.Minutes, ct);
+
+    private async Task<List<ServiceHourView>> ViewsAsync(IQueryable<ServiceHourEntry> entries, CancellationToken ct, bool ascending = false)
+    {
+        var joined = entries.Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { e, ProgramName = p.Name })
+            .Join(db.Users, x => x.e.UserId, u => u.Id, (x, u) => new { x.e, x.ProgramName, Person = u.DisplayName });
+        var ordered = ascending ? joined.OrderBy(x => x.e.OccurredAt) : joined.OrderByDescending(x => x.e.OccurredAt);
+        return await ordered.Select(x => new ServiceHourView(x.e.Id, x.e.ProgramId, x.ProgramName, x.e.UserId, x.Person, x.e.Source, x.e.SourceId,
+            x.e.Description, x.e.OccurredAt, x.e.Minutes, x.e.State, x.e.DecidedAt, x.e.Note)).ToListAsync(ct);
+    }
+}
