@@ -1,0 +1,248 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Tandem.Features.Notifications;
+using Tandem.Features.Recognition;
+using Tandem.Tests.Engagement;
+using Tandem.Tests.Infrastructure;
+using UglyToad.PdfPig;
+
+namespace Tandem.Tests.Recognition;
+
+/// <summary>
+/// Issue 13 item 5 (ADR 63): kudos between a pair's members and from coordinators, badges by rule (once) and by hand,
+/// the service-hours ledger proposed from meetings held and confirmed by coordinators, and certificates of a closed
+/// program with a verification code nobody can forge or alter.
+/// </summary>
+public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFixture>
+{
+    private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
+
+    private static async Task TurnOnAsync(Pair pair, params string[] rules)
+    {
+        var response = await pair.Coordinator.PutAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badge-rules", new { enabled = rules });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task CheckInAsync(HttpClient member, Pair pair, Guid meetingId)
+    {
+        var response = await member.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins", new { meetingId, happened = true, topics = "Reading" });
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task<List<BadgeAwardView>> BadgesAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<List<BadgeAwardView>>("/api/v1/me/badges", Json.Options))!;
+
+    [Fact]
+    public async Task BadgesAreAwardedOnceOnTheFirstAndTheTenthMeetingHeld()
+    {
+        var pair = await fixture.PairAsync();
+        await TurnOnAsync(pair, BadgeCatalogue.FirstMeeting, BadgeCatalogue.TenMeetings);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+
+        var first = await pair.MeetingAsync(Now.AddDays(-20));
+        await CheckInAsync(mentee, pair, first);
+        await CheckInAsync(mentor, pair, first);
+        Assert.Equal([BadgeCatalogue.FirstMeeting], (await BadgesAsync(mentee)).Select(b => b.Badge));
+        Assert.Equal([BadgeCatalogue.FirstMeeting], (await BadgesAsync(mentor)).Select(b => b.Badge));
+
+        for (var i = 1; i <= 10; i++)
+        {
+            await CheckInAsync(mentor, pair, await pair.MeetingAsync(Now.AddDays(-20 + i)));
+            var held = (await BadgesAsync(mentee)).Select(b => b.Badge).Order().ToList();
+            // The tenth meeting held (the first plus nine) awards "ten meetings"; the eleventh awards nothing again.
+            Assert.Equal(i >= 9 ? [BadgeCatalogue.FirstMeeting, BadgeCatalogue.TenMeetings] : [BadgeCatalogue.FirstMeeting], held);
+        }
+        Assert.All(await BadgesAsync(mentee), b => Assert.False(b.ByHand));
+        var notices = (await mentee.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications?pageSize=100", Json.Options))!.Items;
+        Assert.Single(notices, n => n.Title == "You earned a badge: Ten meetings");
+        Assert.Single(notices, n => n.Title == "You earned a badge: First meeting");
+    }
+
+    [Fact]
+    public async Task ARuleThatIsOffAwardsNothingAndAnUnknownRuleIsRefused()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await CheckInAsync(mentee, pair, await pair.MeetingAsync(Now.AddDays(-1)));
+        Assert.Empty(await BadgesAsync(mentee));
+
+        var refused = await pair.Coordinator.PutAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badge-rules", new { enabled = new[] { "made-up" } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.PutAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badge-rules", new { enabled = Array.Empty<string>() })).StatusCode);
+    }
+
+    [Fact]
+    public async Task ACoordinatorAwardsABadgeByHandWithAReasonOnce()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var url = $"/api/v1/programs/{pair.ProgramId}/badges";
+
+        var awarded = await pair.Coordinator.PostAsJsonAsync(url, new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "Ran the book swap" });
+        Assert.Equal(HttpStatusCode.Created, awarded.StatusCode);
+        var again = await pair.Coordinator.PostAsJsonAsync(url, new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "Twice" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await pair.Coordinator.PostAsJsonAsync(url, new { userId = pair.Mentee.Id, badge = BadgeCatalogue.FirstMeeting, reason = " " })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await pair.Coordinator.PostAsJsonAsync(url, new { userId = pair.School.Outsider.Id, badge = BadgeCatalogue.FirstMeeting, reason = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.PostAsJsonAsync(url, new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "Me" })).StatusCode);
+
+        var mine = Assert.Single(await BadgesAsync(mentee));
+        Assert.Equal(("Special recognition", "Ran the book swap", true), (mine.Title, mine.Reason, mine.ByHand));
+        var listed = (await pair.Coordinator.GetFromJsonAsync<Paged<BadgeAwardView>>(url, Json.Options))!;
+        Assert.Equal("Menna Tee", Assert.Single(listed.Items).HolderName);
+    }
+
+    [Fact]
+    public async Task HoursAreProposedFromAMeetingHeldAndConfirmedByACoordinator()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var meeting = await pair.MeetingAsync(Now.AddDays(-2), minutes: 90);
+        await CheckInAsync(mentee, pair, meeting);
+        await CheckInAsync(await fixture.SignInAsync(pair.Mentor), pair, meeting);
+
+        var ledger = (await mentee.GetFromJsonAsync<MyServiceHours>("/api/v1/me/service-hours", Json.Options))!;
+        var line = Assert.Single(ledger.Entries.Items);
+        Assert.Equal((ServiceHourSource.Meeting, meeting, 90, ServiceHourState.Proposed), (line.Source, line.SourceId, line.Minutes, line.State));
+        Assert.Equal((0, 90), (ledger.ConfirmedMinutes, ledger.ProposedMinutes));
+
+        var queue = (await pair.Coordinator.GetFromJsonAsync<Paged<ServiceHourView>>($"/api/v1/programs/{pair.ProgramId}/service-hours?state=Proposed", Json.Options))!;
+        Assert.Equal(["Menna Tee", "Mona Tor"], queue.Items.Select(e => e.PersonName).Order());
+        var confirm = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}/confirm", new { note = "Thanks" });
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}/reject", new { })).StatusCode);
+        var mentorLine = queue.Items.Single(e => e.UserId == pair.Mentor.Id);
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{mentorLine.Id}/reject", new { note = "Double entry" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}/confirm", new { })).StatusCode);
+
+        ledger = (await mentee.GetFromJsonAsync<MyServiceHours>("/api/v1/me/service-hours", Json.Options))!;
+        Assert.Equal((90, 1.5m, ServiceHourState.Confirmed), (ledger.ConfirmedMinutes, ledger.ConfirmedHours, ledger.Entries.Items[0].State));
+        var people = (await pair.Coordinator.GetFromJsonAsync<Paged<PersonServiceHours>>($"/api/v1/programs/{pair.ProgramId}/service-hours/people", Json.Options))!;
+        Assert.Equal([("Menna Tee", 90, 0), ("Mona Tor", 0, 90)], people.Items.Select(p => (p.DisplayName, p.ConfirmedMinutes, p.RejectedMinutes)));
+    }
+
+    [Fact]
+    public async Task AnotherParticipantSeesNeitherSomeonesHoursNorTheirKudos()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var other = await fixture.SignInAsync(pair.OtherMentee);
+        await CheckInAsync(mentee, pair, await pair.MeetingAsync(Now.AddDays(-3)));
+
+        var sent = await mentor.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "KUDOSMARK great reading" });
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        var fromCoordinator = await pair.Coordinator.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.OtherMentee.Id, message = "Welcome" });
+        Assert.Equal(HttpStatusCode.Created, fromCoordinator.StatusCode);
+        // A participant thanks only the members of their own pairs and groups.
+        Assert.Equal(HttpStatusCode.BadRequest, (await other.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "Hi" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await mentee.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentor.Id, message = new string('x', 281) })).StatusCode);
+
+        var received = (await mentee.GetFromJsonAsync<Paged<KudosView>>("/api/v1/me/kudos", Json.Options))!;
+        Assert.Equal(("Mona Tor", "KUDOSMARK great reading"), (Assert.Single(received.Items).FromName, received.Items[0].Message));
+        Assert.Contains("KUDOSMARK", await mentor.GetStringAsync("/api/v1/me/kudos"));
+        Assert.Contains("KUDOSMARK", await pair.Coordinator.GetStringAsync($"/api/v1/programs/{pair.ProgramId}/kudos"));
+        var notices = (await mentee.GetFromJsonAsync<Paged<NotificationView>>("/api/v1/me/notifications", Json.Options))!.Items;
+        Assert.Contains(notices, n => n.Title == "Kudos from Mona Tor");
+
+        var others = await other.GetStringAsync("/api/v1/me/kudos") + await other.GetStringAsync("/api/v1/me/service-hours") + await other.GetStringAsync("/my/recognition");
+        Assert.DoesNotContain("KUDOSMARK", others);
+        Assert.DoesNotContain("Menna Tee", others);
+        Assert.Contains("Welcome", others);
+        Assert.Equal(0, (await other.GetFromJsonAsync<MyServiceHours>("/api/v1/me/service-hours", Json.Options))!.Entries.TotalCount);
+        foreach (var staffOnly in new[] { "kudos", "service-hours", "service-hours/people", "badges", "badge-rules", "certificates" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/api/v1/programs/{pair.ProgramId}/{staffOnly}")).StatusCode);
+        }
+        var page = await other.GetAsync($"/programs/{pair.ProgramId}/recognition");
+        Assert.DoesNotContain("Menna Tee", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AClosedProgramsCertificateNamesTheHolderAndTheirHoursAndVerifies()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var meeting = await pair.MeetingAsync(Now.AddDays(-2), minutes: 90);
+        await CheckInAsync(mentee, pair, meeting);
+        var line = (await mentee.GetFromJsonAsync<MyServiceHours>("/api/v1/me/service-hours", Json.Options))!.Entries.Items.Single();
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}/confirm", new { })).EnsureSuccessStatusCode();
+        Assert.Empty((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+
+        var closed = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" });
+        Assert.True(closed.IsSuccessStatusCode, await closed.Content.ReadAsStringAsync());
+        var certificate = Assert.Single((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+        Assert.Equal(("Menna Tee", "Reading Buddies", 90), (certificate.HolderName, certificate.ProgramName, certificate.ConfirmedMinutes));
+        Assert.Equal(3, (await pair.Coordinator.GetFromJsonAsync<Paged<ProgramCertificateView>>($"/api/v1/programs/{pair.ProgramId}/certificates", Json.Options))!.TotalCount);
+
+        var pdf = await mentee.GetAsync(certificate.DownloadUrl);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        using (var document = PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync()))
+        {
+            var text = string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+            Assert.Contains("Menna Tee", text);
+            Assert.Contains("Reading Buddies", text);
+            Assert.Contains("Confirmed service hours: 1.5", text);
+            Assert.Contains("/certificates/verify/", text);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.SignInAsync(pair.OtherMentee)).GetAsync(certificate.DownloadUrl)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await pair.Coordinator.GetAsync(certificate.DownloadUrl)).StatusCode);
+
+        var code = certificate.VerifyUrl[(certificate.VerifyUrl.LastIndexOf('/') + 1)..];
+        var anonymous = fixture.App.AnonymousClient();
+        var genuine = (await anonymous.GetFromJsonAsync<CertificateVerification>($"/api/v1/certificates/verify/{code}", Json.Options))!;
+        Assert.True(genuine.Genuine);
+        Assert.Equal(("Menna Tee", "Reading Buddies", "Mentee", 1.5m), (genuine.Name, genuine.ProgramName, genuine.Role, genuine.ConfirmedHours));
+
+        var altered = code[..10] + (code[10] == 'A' ? 'B' : 'A') + code[11..];
+        foreach (var forged in new[] { altered, "not-a-code", Guid.NewGuid().ToString("N") })
+        {
+            var answer = await anonymous.GetAsync($"/api/v1/certificates/verify/{forged}");
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var verdict = (await answer.Content.ReadFromJsonAsync<CertificateVerification>(Json.Options))!;
+            Assert.Equal((false, Certificates.NotGenuine, null), (verdict.Genuine, verdict.Message, verdict.Name));
+        }
+
+        var page = await anonymous.GetAsync($"/certificates/verify/{code}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Genuine.", html);
+        Assert.Contains("Menna Tee", html);
+        var forgedPage = await anonymous.GetAsync($"/certificates/verify/{altered}");
+        Assert.Equal(HttpStatusCode.OK, forgedPage.StatusCode);
+        var forgedHtml = await forgedPage.Content.ReadAsStringAsync();
+        Assert.Contains("Not genuine.", forgedHtml);
+        Assert.DoesNotContain("Menna Tee", forgedHtml);
+
+        // The participant's page links to the PDF, the verification page and LinkedIn.
+        var mine = await mentee.GetStringAsync("/my/recognition");
+        Assert.Contains(certificate.DownloadUrl, mine);
+        Assert.Contains("Add to LinkedIn", mine);
+    }
+
+    [Fact]
+    public void TheLinkedInLinkUsesTheDocumentedAddToProfileParameters()
+    {
+        var url = new Uri(LinkedInCertification.AddToProfileUrl("Reading Buddies (Mentor)", "Hill School", new DateTime(2027, 7, 3, 0, 0, 0, DateTimeKind.Utc),
+            "https://tandem.example/certificates/verify/abc", "0123ABCD"));
+        var query = QueryHelpers.ParseQuery(url.Query);
+
+        Assert.Equal("https://www.linkedin.com/profile/add", url.GetLeftPart(UriPartial.Path));
+        Assert.Equal("CERTIFICATION_NAME", query["startTask"]);
+        Assert.Equal("Reading Buddies (Mentor)", query["name"]);
+        Assert.Equal("Hill School", query["organizationName"]);
+        Assert.Equal(("2027", "7"), (query["issueYear"].ToString(), query["issueMonth"].ToString()));
+        Assert.Equal("https://tandem.example/certificates/verify/abc", query["certUrl"]);
+        Assert.Equal("0123ABCD", query["certId"]);
+    }
+
+    [Fact]
+    public void AMinorsCertificateShowsTheFirstNameAndAnInitialInPublic()
+    {
+        Assert.Equal("Menna T.", Certificates.FirstNameAndInitial("Menna Tee"));
+        Assert.Equal("Ana M.", Certificates.FirstNameAndInitial("Ana María  Lopez martín"));
+        Assert.Equal("Cher", Certificates.FirstNameAndInitial("Cher"));
+    }
+}
