@@ -52,6 +52,8 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 (invitationLink, "Apply as mentee"),
                 ("/this-page-does-not-exist", "Not found"),
                 (guardianLink, "Consent for Tia Young"),
+                // A certificate's public verification page, with a code that is not genuine (ADR 63).
+                ("/certificates/verify/not-a-genuine-code", "Verify a certificate"),
             };
             var signedIn = new (string Path, string Heading)[]
             {
@@ -76,6 +78,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ("/my/calendar", "Your calendar feed"),
                 ("/my/access-log", "Who has seen your record"),
                 ("/my/journal", "My journal"),
+                ("/my/recognition", "My recognition"),
                 ("/my/erasure", "Ask for your data to be erased"),
                 ("/concerns", "Report a concern"),
                 ("/notifications", "Notifications"),

@@ -59,6 +59,11 @@ public sealed class FeatureReferenceTests
         // A relationship's goals (ADR 59): its members assign action items to each other, its program's coordinators follow progress
         // (a staff read of a minor's relationship is audited), and a check-in ticks items off through CheckIns.ICheckInActionItems.
         ["Goals"] = ["Accounts", "CheckIns", "Privacy", "Programs", "Relationships"],
+        // Recognition (ADR 63): kudos and badges go to a program's participants and members of their relationships, with notices;
+        // meetings held (CheckIns.IMeetingHeldListener, their length from Meetings), relationships completed
+        // (Relationships.IRelationshipEndedListener) and programs closed (Programs.IProgramClosedListener) award badges, propose
+        // hours and issue certificates; a minor's name is shortened on the public verification page (Privacy.IMinors).
+        ["Recognition"] = ["Accounts", "CheckIns", "Meetings", "Notifications", "Privacy", "Programs", "Relationships"],
         ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recruitment", "Relationships", "Surveys"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.

@@ -103,6 +103,8 @@ public sealed class ParticipantWorld : IAsyncLifetime
         RouteValues["goalId"] = goal.ToString();
         RouteValues["itemId"] = (await FirstIdAsync(await Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/goals/{goal}/action-items", new { title = "Borrow a book" }))).ToString();
         RouteValues["milestoneId"] = Guid.NewGuid().ToString();
+        RouteValues["certificateId"] = Guid.NewGuid().ToString();
+        RouteValues["code"] = "not-a-certificate-code";
         RouteValues["ruleId"] = Guid.NewGuid().ToString();
         RouteValues["webhookId"] = Guid.NewGuid().ToString();
         RouteValues["role"] = "mentee";
@@ -176,12 +178,17 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // The pair's goals, milestones and action items (ADR 59): its members only (others 404, coordinators read and get 403 on changes).
         "ListGoals", "CreateGoal", "GetGoal", "UpdateGoal", "DeleteGoal", "AddMilestone", "UpdateMilestone", "DeleteMilestone",
         "AddActionItem", "UpdateActionItem", "MoveActionItem", "DeleteActionItem", "ImportActionItems", "ExportActionItems",
+        // Recognition (ADR 63): the reader's own kudos (sent and received), badges, hours and certificates; kudos to the members of
+        // their own pairs and groups; anyone verifies a certificate by its code.
+        "ListMyKudos", "SendKudos", "ListMyBadges", "ListMyServiceHours", "ListMyCertificates", "DownloadMyCertificate", "VerifyCertificate",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
     private static readonly HashSet<string> StaffOperations =
     [
         "CreateJournalPrompt", "GetProgramGoalProgress", "ListPairGoalProgress",
+        "ListProgramKudos", "GetBadgeRules", "ChangeBadgeRules", "ListProgramBadges", "AwardBadge", "ListProgramServiceHours", "ListServiceHoursPerPerson",
+        "ConfirmServiceHours", "RejectServiceHours", "ListProgramCertificates",
         "ReviewConversation", "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
         "ListOrganisationMembers", "AddOrganisationMember", "RemoveOrganisationMember", "ListOrganisationInvitations",
         "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "ChangeEnrolmentRole", "RemoveEnrolment", "InviteParticipant", "ListInvitations",
@@ -317,6 +324,14 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["MilestoneView"] = "id title dueOn doneAt",
         ["ActionItemView"] = "id goalId title notes assigneeUserId assigneeName dueOn state position doneAt",
         ["ActionItemImportResult"] = "goalId format actionItems milestones",
+        // Recognition: kudos the reader sent or received (names of the two people, the message); their own badges, ledger lines
+        // (with the coordinator's note on their own line) and certificates; the public verification says only what the paper says.
+        ["KudosView"] = "id programId programName fromUserId fromName toUserId toName message fromCoordinator sentAt",
+        ["BadgeAwardView"] = "id programId programName userId holderName badge title description byHand reason awardedAt",
+        ["MyServiceHours"] = "confirmedMinutes confirmedHours proposedMinutes entries",
+        ["ServiceHourView"] = "id programId programName userId personName source sourceId description occurredAt minutes state decidedAt note",
+        ["MyCertificateView"] = "id programId programName organisationName holderName role from to confirmedMinutes issuedAt downloadUrl verifyUrl linkedInUrl",
+        ["CertificateVerification"] = "genuine message name programName organisationName role from to confirmedHours issuedOn",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];
