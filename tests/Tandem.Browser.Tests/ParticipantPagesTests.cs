@@ -138,6 +138,8 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             problems.AddRange(await Layout.PhoneProblemsAsync(page));
             await CheckAsync(await server.LinkInLatestEmailAsync(mentor, "/account/reset-password"), "Choose a new password", 390);
             await server.SignInAsync(page, "Mentee");
+            // Kudos to the mentor, so the recognition page lists one beside its form (ADR 63).
+            await PostAsync(page, "/api/v1/kudos", new { programId = server.Demo.ProgramId, recipientUserId = await DemoUserIdAsync("Mentor"), message = "Thank you for the science fair help" });
             // A journal entry shared with the mentor, so the journal page shows an entry with its actions (ADR 56).
             var entry = await PostAsync(page, "/api/v1/me/journal", new { body = "We planned the science fair. I said more than I expected to." });
             await PutAsync(page, $"/api/v1/me/journal/{entry.GetProperty("id").GetString()}/share", new { relationshipId });
@@ -426,6 +428,13 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
 
     private static readonly SemaphoreSlim PairLock = new(1, 1);
     private static Guid? pairId;
+
+    private async Task<Guid> DemoUserIdAsync(string role)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var email = server.Demo.For(role).Email;
+        return await scope.ServiceProvider.GetRequiredService<TandemDb>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+    }
 
     private async Task<Guid> StartDemoPairOnceAsync()
     {
