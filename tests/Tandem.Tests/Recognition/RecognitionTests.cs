@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.Programs;
 using Tandem.Features.Notifications;
 using Tandem.Features.Recognition;
 using Tandem.Tests.Engagement;
@@ -171,6 +175,9 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}/confirm", new { })).EnsureSuccessStatusCode();
         Assert.Empty((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
 
+        // The mentee said on an application that she is 15: the public page shortens her name (ADR 63).
+        await MakeMinorAsync(pair.ProgramId, pair.Mentee.Id);
+        await TurnOnAsync(pair, BadgeCatalogue.ProgramComplete);
         var closed = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" });
         Assert.True(closed.IsSuccessStatusCode, await closed.Content.ReadAsStringAsync());
         var certificate = Assert.Single((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
@@ -194,7 +201,11 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         var anonymous = fixture.App.AnonymousClient();
         var genuine = (await anonymous.GetFromJsonAsync<CertificateVerification>($"/api/v1/certificates/verify/{code}", Json.Options))!;
         Assert.True(genuine.Genuine);
-        Assert.Equal(("Menna Tee", "Reading Buddies", "Mentee", 1.5m), (genuine.Name, genuine.ProgramName, genuine.Role, genuine.ConfirmedHours));
+        Assert.Equal(("Menna T.", "Reading Buddies", "Mentee", 1.5m), (genuine.Name, genuine.ProgramName, genuine.Role, genuine.ConfirmedHours));
+        Assert.DoesNotContain("Menna Tee", await anonymous.GetStringAsync($"/api/v1/certificates/verify/{code}"));
+        // Closing awarded "program complete" to the pair's members (the other mentee had no pair), once.
+        Assert.Equal([BadgeCatalogue.ProgramComplete], (await BadgesAsync(mentee)).Select(b => b.Badge));
+        Assert.Empty(await BadgesAsync(await fixture.SignInAsync(pair.OtherMentee)));
 
         var altered = code[..10] + (code[10] == 'A' ? 'B' : 'A') + code[11..];
         foreach (var forged in new[] { altered, "not-a-code", Guid.NewGuid().ToString("N") })
@@ -209,7 +220,8 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("Genuine.", html);
-        Assert.Contains("Menna Tee", html);
+        Assert.Contains("Menna T.", html);
+        Assert.DoesNotContain("Menna Tee", html);
         var forgedPage = await anonymous.GetAsync($"/certificates/verify/{altered}");
         Assert.Equal(HttpStatusCode.OK, forgedPage.StatusCode);
         var forgedHtml = await forgedPage.Content.ReadAsStringAsync();
@@ -221,6 +233,62 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         Assert.Contains(certificate.DownloadUrl, mine);
         Assert.Contains("Add to LinkedIn", mine);
     }
+
+    [Fact]
+    public async Task CompletingARelationshipAwardsProgramCompleteToItsMembersOnceEvenWhenTheProgramClosesLater()
+    {
+        var pair = await fixture.PairAsync();
+        await TurnOnAsync(pair, BadgeCatalogue.ProgramComplete);
+        var completed = await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Completed" });
+        Assert.True(completed.IsSuccessStatusCode, await completed.Content.ReadAsStringAsync());
+        Assert.Equal([BadgeCatalogue.ProgramComplete], (await BadgesAsync(await fixture.SignInAsync(pair.Mentor))).Select(b => b.Badge));
+
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).EnsureSuccessStatusCode();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        Assert.Equal([BadgeCatalogue.ProgramComplete], (await BadgesAsync(mentee)).Select(b => b.Badge));
+        var certificate = Assert.Single((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+        // An adult's name is shown in full on the public page.
+        var code = certificate.VerifyUrl[(certificate.VerifyUrl.LastIndexOf('/') + 1)..];
+        Assert.Equal("Menna Tee", (await fixture.App.AnonymousClient().GetFromJsonAsync<CertificateVerification>($"/api/v1/certificates/verify/{code}", Json.Options))!.Name);
+    }
+
+    [Fact]
+    public async Task ACoordinatorTurnsOnRulesAndConfirmsHoursOnTheRecognitionPage()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await CheckInAsync(mentee, pair, await pair.MeetingAsync(Now.AddDays(-1), minutes: 45));
+        var pages = await PageClient.SignInAsync(fixture.Tandem, pair.School.Coordinator.Email);
+        var path = $"/programs/{pair.ProgramId}/recognition";
+        var html = await pages.Http.GetStringAsync(path);
+        Assert.Contains("Hours to confirm", html);
+        Assert.Contains("Menna Tee", html);
+
+        var rules = await pages.SubmitAsync(path, "badge-rules", [new("Enabled", BadgeCatalogue.FirstMeeting), new("Enabled", BadgeCatalogue.TenMeetings)]);
+        Assert.Equal(HttpStatusCode.OK, rules.StatusCode);
+        var on = (await pair.Coordinator.GetFromJsonAsync<List<BadgeRuleView>>($"/api/v1/programs/{pair.ProgramId}/badge-rules", Json.Options))!;
+        Assert.Equal([BadgeCatalogue.FirstMeeting, BadgeCatalogue.TenMeetings], on.Where(r => r.Enabled).Select(r => r.Code).Order());
+
+        var line = (await mentee.GetFromJsonAsync<MyServiceHours>("/api/v1/me/service-hours", Json.Options))!.Entries.Items.Single();
+        var confirmed = await pages.SubmitAsync(path, "hours-decide", [new("Action", $"confirm:{line.Id}")]);
+        Assert.Contains("Hours confirmed.", await confirmed.Content.ReadAsStringAsync());
+        Assert.Equal(45, (await mentee.GetFromJsonAsync<MyServiceHours>("/api/v1/me/service-hours", Json.Options))!.ConfirmedMinutes);
+
+        var awarded = await pages.SubmitAsync(path, "badge-award", [new("Person", pair.Mentee.Id.ToString()), new("Badge", BadgeCatalogue.Special), new("Reason", "Helped a new pair")]);
+        Assert.Contains("Badge awarded to Menna Tee.", await awarded.Content.ReadAsStringAsync());
+        var twice = await pages.SubmitAsync(path, "badge-award", [new("Person", pair.Mentee.Id.ToString()), new("Badge", BadgeCatalogue.Special), new("Reason", "Again")]);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Contains("Helped a new pair", await mentee.GetStringAsync("/my/recognition"));
+    }
+
+    private Task MakeMinorAsync(Guid programId, Guid userId) => fixture.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<TandemDb>();
+        var application = new Application(programId, userId, ProgramRole.Mentee, null, Now);
+        application.SaveDraft(null, "{}", true, 15, "Pat Parent", "pat.parent@test.example", Now);
+        db.Add(application);
+        return await db.SaveChangesAsync();
+    });
 
     [Fact]
     public void TheLinkedInLinkUsesTheDocumentedAddToProfileParameters()
