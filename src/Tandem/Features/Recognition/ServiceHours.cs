@@ -106,9 +106,11 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, TimeProvid
         return (await ViewsAsync(db.Set<ServiceHourEntry>().Where(e => e.Id == entryId), ct)).Single();
     }
 
-    /// <summary>A person's confirmed minutes in a program (for their certificate).</summary>
-    public Task<int> ConfirmedMinutesAsync(Guid programId, Guid userId, CancellationToken ct) =>
-        db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId && e.UserId == userId && e.State == ServiceHourState.Confirmed).SumAsync(e => e.Minutes, ct);
+    /// <summary>Confirmed minutes per person of a program (for their certificates; absent when none).</summary>
+    public async Task<Dictionary<Guid, int>> ConfirmedMinutesAsync(Guid programId, CancellationToken ct) =>
+        await db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId && e.State == ServiceHourState.Confirmed)
+            .GroupBy(e => e.UserId).Select(g => new { g.Key, Minutes = g.Sum(e => e.Minutes) })
+            .ToDictionaryAsync(g => g.Key, g => g.Minutes, ct);
 
     public static decimal Hours(int minutes) => Math.Round(minutes / 60m, 2);
 
