@@ -64,7 +64,7 @@ public sealed class FeatureReferenceTests
         // (Relationships.IRelationshipEndedListener) and programs closed (Programs.IProgramClosedListener) award badges, propose
         // hours and issue certificates; a minor's name is shortened on the public verification page (Privacy.IMinors).
         ["Recognition"] = ["Accounts", "CheckIns", "Meetings", "Notifications", "Privacy", "Programs", "Relationships"],
-        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recruitment", "Relationships", "Surveys"],
+        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Applications;
+using Tandem.Features.Exports;
 using Tandem.Features.Programs;
 using Tandem.Features.Notifications;
 using Tandem.Features.Recognition;
@@ -279,6 +280,32 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         var twice = await pages.SubmitAsync(path, "badge-award", [new("Person", pair.Mentee.Id.ToString()), new("Badge", BadgeCatalogue.Special), new("Reason", "Again")]);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         Assert.Contains("Helped a new pair", await mentee.GetStringAsync("/my/recognition"));
+    }
+
+    [Fact]
+    public async Task APersonsRecognitionIsInTheirDataExportAndGoesWithTheirErasure()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        await CheckInAsync(mentee, pair, await pair.MeetingAsync(Now.AddDays(-1), minutes: 30));
+        (await mentor.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "RECEIVEDMARK" })).EnsureSuccessStatusCode();
+        (await mentee.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentor.Id, message = "SENTMARK" })).EnsureSuccessStatusCode();
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badges", new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "BADGEMARK" })).EnsureSuccessStatusCode();
+
+        var export = await mentee.GetStringAsync("/api/v1/me/data-export");
+        foreach (var marker in new[] { "RECEIVEDMARK", "SENTMARK", "BADGEMARK", "\"serviceHours\"", "\"certificates\"" })
+        {
+            Assert.Contains(marker, export);
+        }
+
+        var erased = await fixture.WithScopeAsync(s => s.GetRequiredService<ErasePerson>().RunAsync(pair.Mentee.Id));
+        Assert.Equal((2, 1, 1), (erased!.Rows["kudos"], erased.Rows["badges"], erased.Rows["serviceHours"]));
+        var mentorsKudos = await mentor.GetStringAsync("/api/v1/me/kudos");
+        Assert.DoesNotContain("SENTMARK", mentorsKudos);
+        Assert.DoesNotContain("RECEIVEDMARK", mentorsKudos);
+        Assert.Equal(0, (await pair.Coordinator.GetFromJsonAsync<Paged<ServiceHourView>>($"/api/v1/programs/{pair.ProgramId}/service-hours", Json.Options))!
+            .Items.Count(e => e.UserId == pair.Mentee.Id));
     }
 
     private Task MakeMinorAsync(Guid programId, Guid userId) => fixture.WithScopeAsync(async s =>

@@ -65,6 +65,12 @@ public sealed class ErasePerson(TandemDb db)
             rows["concerns"] = await db.Set<Concern>().Where(c => c.ReporterUserId == userId).ExecuteUpdateAsync(Anonymise.Concern, ct);
             // The journal is the person's alone (ADR 56): it goes whole, shared entries included.
             rows["journalEntries"] = await db.Set<Journal.JournalEntry>().Where(j => j.AuthorUserId == userId).ExecuteDeleteAsync(ct);
+            // Recognition (ADR 63): what they were given goes; the words of kudos they sent are erased from the recipients' lists.
+            rows["kudos"] = await db.Set<Recognition.Kudos>().Where(k => k.ToUserId == userId).ExecuteDeleteAsync(ct)
+                + await db.Set<Recognition.Kudos>().Where(k => k.FromUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(k => k.Message, ErasedText), ct);
+            rows["badges"] = await db.Set<Recognition.BadgeAward>().Where(b => b.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["serviceHours"] = await db.Set<Recognition.ServiceHourEntry>().Where(e => e.UserId == userId).ExecuteDeleteAsync(ct);
+            rows["certificates"] = await db.Set<Recognition.Certificate>().Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.MenteeUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Message, ErasedText), ct)
                 + await db.Set<MentorRequest>().Where(r => r.MentorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecisionNote, (string?)null), ct);
             rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => f.UserId == userId).ExecuteUpdateAsync(Anonymise.FitCheckAnswer, ct);

@@ -126,6 +126,22 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         document["notificationPreferences"] = Node((await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
             .Select(p => new { p.Kind, p.Choice, p.UpdatedAt }).ToListAsync(ct))
             .OrderBy(p => p.Kind).Select(p => new { Kind = p.Kind.ToString(), Choice = p.Choice.ToString(), p.UpdatedAt }));
+        // Recognition (ADR 63): kudos sent and received, badges, the service-hours ledger and certificates.
+        document["kudos"] = Node(await db.Set<Recognition.Kudos>().AsNoTracking().Where(k => k.FromUserId == userId || k.ToUserId == userId).OrderBy(k => k.SentAt)
+            .Select(k => new
+            {
+                Program = programNames.Where(p => p.Id == k.ProgramId).Select(p => p.Name).FirstOrDefault(),
+                From = db.Users.Where(u => u.Id == k.FromUserId).Select(u => u.DisplayName).FirstOrDefault(),
+                To = db.Users.Where(u => u.Id == k.ToUserId).Select(u => u.DisplayName).FirstOrDefault(),
+                k.Message, k.SentAt,
+            }).ToListAsync(ct));
+        document["badges"] = Node(await db.Set<Recognition.BadgeAward>().AsNoTracking().Where(b => b.UserId == userId).OrderBy(b => b.AwardedAt)
+            .Select(b => new { Program = programNames.Where(p => p.Id == b.ProgramId).Select(p => p.Name).FirstOrDefault(), b.Badge, b.Reason, b.AwardedAt }).ToListAsync(ct));
+        document["serviceHours"] = Node(await db.Set<Recognition.ServiceHourEntry>().AsNoTracking().Where(e => e.UserId == userId).OrderBy(e => e.OccurredAt)
+            .Select(e => new { Program = programNames.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(), Source = e.Source.ToString(), e.Description,
+                e.OccurredAt, e.Minutes, State = e.State.ToString(), e.DecidedAt, e.Note }).ToListAsync(ct));
+        document["certificates"] = Node(await db.Set<Recognition.Certificate>().AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.IssuedAt)
+            .Select(c => new { c.HolderName, c.PublicName, c.ProgramName, c.OrganisationName, Role = c.Role.ToString(), c.From, c.To, c.ConfirmedMinutes, c.IssuedAt }).ToListAsync(ct));
         var enrolmentIds = await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct);
         document["rankings"] = Node(await db.Set<RankingOffer>().AsNoTracking()
             .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))
