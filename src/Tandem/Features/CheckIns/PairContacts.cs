@@ -21,21 +21,32 @@ public static class PairContacts
         db.Set<Relationship>().Where(r => relationshipIds.Contains(r.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.CheckInsLogged, r => r.CheckInsLogged), ct);
 
-    /// <summary>Recounts the relationships' check-ins as saved (one pair's check-ins each, by index) and saves the counts.</summary>
+    /// <summary>
+    /// Recounts the relationships' check-ins as saved (one pair's check-ins each, by index) and saves the counts: one
+    /// query reads every pair's counts, then one update per pair writes them (a check-in touches one pair: two statements
+    /// where loading, tracking and saving the rows took four).
+    /// </summary>
     public static async Task RecountAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct)
     {
-        var logged = await db.Set<CheckIn>().Where(c => relationshipIds.Contains(c.RelationshipId))
-            .GroupBy(c => c.RelationshipId)
-            .Select(g => new { g.Key, Logged = g.Count(), LastContact = g.Where(c => c.Happened).Max(c => (DateTime?)c.OccurredAt) })
-            .ToDictionaryAsync(g => g.Key, ct);
-        var held = await MeetingsHeld.CountAsync(db, relationshipIds, ct);
-        var relationships = await db.Set<Relationship>().Where(r => relationshipIds.Contains(r.Id)).ToListAsync(ct);
-        foreach (var relationship in relationships)
+        var counts = await db.Set<Relationship>().Where(r => relationshipIds.Contains(r.Id))
+            .Select(r => new
+            {
+                r.Id,
+                r.StartsOn,
+                Logged = db.Set<CheckIn>().Count(c => c.RelationshipId == r.Id),
+                Held = db.Set<CheckIn>().Where(c => c.RelationshipId == r.Id && c.Happened).Select(c => c.MeetingId ?? c.Id).Distinct().Count(),
+                LastContact = db.Set<CheckIn>().Where(c => c.RelationshipId == r.Id && c.Happened).Max(c => (DateTime?)c.OccurredAt),
+            })
+            .ToListAsync(ct);
+        foreach (var c in counts)
         {
-            var counts = logged.GetValueOrDefault(relationship.Id);
-            relationship.RecordContacts(held.GetValueOrDefault(relationship.Id), counts?.Logged ?? 0, counts?.LastContact);
+            var quietSince = Relationship.QuietSinceOf(c.LastContact, c.StartsOn);
+            await db.Set<Relationship>().Where(r => r.Id == c.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.MeetingsHeld, c.Held)
+                .SetProperty(r => r.CheckInsLogged, c.Logged)
+                .SetProperty(r => r.LastContactAt, c.LastContact)
+                .SetProperty(r => r.QuietSince, quietSince), ct);
         }
-        await db.SaveChangesAsync(ct);
         // Each meeting of these pairs is marked checked in when a check-in names it (ADR 50); only rows that change are written.
         await db.Set<Meeting>().Where(m => relationshipIds.Contains(m.RelationshipId)
                 && m.CheckedIn != db.Set<CheckIn>().Any(c => c.MeetingId == m.Id))

@@ -53,7 +53,12 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
     public async Task<Outcome<CheckInView>> RunAsync(Actor actor, Guid relationshipId, CheckInRequest request, CancellationToken ct = default)
     {
         var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.Id, r.ProgramId, r.Status, Me = r.Members.Where(m => m.UserId == actor.UserId).Select(m => (ProgramRole?)m.Role).FirstOrDefault() })
+            .Select(r => new
+            {
+                r.Id, r.ProgramId, r.Status,
+                Me = r.Members.Where(m => m.UserId == actor.UserId).Select(m => (ProgramRole?)m.Role).FirstOrDefault(),
+                MyName = db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).FirstOrDefault(),
+            })
             .SingleOrDefaultAsync(ct);
         if (relationship is null)
         {
@@ -164,7 +169,6 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
             }
         }
         await transaction.CommitAsync(ct);
-        var name = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
-        return checkIn.ToView(name);
+        return checkIn.ToView(relationship.MyName ?? "");
     }
 }

@@ -29,23 +29,36 @@ public sealed class GetMyHome(
     public async Task<MyHome> RunAsync(Actor actor, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var me = await db.Users.Where(u => u.Id == actor.UserId).Select(u => new { u.DisplayName, u.TimeZoneId }).SingleAsync(ct);
+        // The reader's name and zone, and whether they manage a program (the home links to the coordinators' pages): one query.
+        var manageable = db.Programs.Where(programAccess.Manageable(actor));
+        var me = await db.Users.Where(u => u.Id == actor.UserId)
+            .Select(u => new { u.DisplayName, u.TimeZoneId, Manages = manageable.Any() }).SingleAsync(ct);
 
         var open = (await relationships.RunAsync(actor, new RelationshipListQuery(1, Shown), ct)).Items
             .Where(r => r.Status is RelationshipStatus.Active or RelationshipStatus.Paused).ToList();
         var openIds = open.Select(r => r.Id).ToList();
 
-        var planned = openIds.Count == 0 ? [] : await db.Set<Meeting>()
-            .Where(m => openIds.Contains(m.RelationshipId) && m.StartsAt > now && (m.Status == MeetingStatus.Accepted || m.Status == MeetingStatus.Proposed))
+        // One query for the meetings the home shows: those ahead (accepted or proposed) and the accepted ones of the
+        // last CheckInWindowDays, each with whether the reader answered it and whether they checked in about it.
+        var since = now.AddDays(-CheckInWindowDays);
+        var meetings = openIds.Count == 0 ? [] : await db.Set<Meeting>()
+            .Where(m => openIds.Contains(m.RelationshipId)
+                && ((m.StartsAt > now && (m.Status == MeetingStatus.Accepted || m.Status == MeetingStatus.Proposed))
+                    || (m.Status == MeetingStatus.Accepted && m.StartsAt <= now && m.StartsAt >= since)))
             .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
-            .Take(200)
+            .Take(400)
             .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
-                db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == actor.UserId && a.Sequence == m.Sequence)))
+                db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == actor.UserId && a.Sequence == m.Sequence),
+                db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == actor.UserId)))
             .ToListAsync(ct);
+        var planned = meetings.Where(m => m.StartsAt > now).ToList();
         // A relationship with a meeting ahead has been planned; only the others are asked whether they ever had one.
         var unplanned = open.Where(r => r.Status == RelationshipStatus.Active && planned.All(m => m.RelationshipId != r.Id)).Select(r => r.Id).ToList();
-        var everPlanned = unplanned.Count == 0 ? [] : await db.Set<Meeting>().Where(m => unplanned.Contains(m.RelationshipId))
+        // A meeting in the last weeks answers that too; the database is asked only about the rest.
+        var unknown = unplanned.Where(id => meetings.All(m => m.RelationshipId != id)).ToList();
+        var everPlanned = unknown.Count == 0 ? [] : await db.Set<Meeting>().Where(m => unknown.Contains(m.RelationshipId))
             .Select(m => m.RelationshipId).Distinct().ToListAsync(ct);
+        everPlanned.AddRange(unplanned.Except(unknown));
 
         // The video link is for a meeting that will happen; a proposal shows it once accepted.
         HomeMeeting View(Planned m, MyRelationshipView r) => new(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place,
@@ -84,13 +97,7 @@ public sealed class GetMyHome(
                 $"/relationships/{m.RelationshipId}/meetings"));
         }
 
-        var since = now.AddDays(-CheckInWindowDays);
-        var toCheckIn = openIds.Count == 0 ? [] : await db.Set<Meeting>()
-            .Where(m => openIds.Contains(m.RelationshipId) && m.Status == MeetingStatus.Accepted && m.StartsAt <= now && m.StartsAt >= since
-                && !db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == actor.UserId))
-            .OrderBy(m => m.StartsAt).Select(m => new { m.RelationshipId, m.StartsAt, m.DurationMinutes })
-            .ToListAsync(ct);
-        foreach (var m in toCheckIn.Where(m => m.StartsAt.AddMinutes(m.DurationMinutes) <= now))
+        foreach (var m in meetings.Where(m => m.StartsAt <= now && !m.CheckedInByMe && m.StartsAt.AddMinutes(m.DurationMinutes) <= now))
         {
             waiting.Add(new WaitingItem(WaitingKind.CheckIn,
                 $"Check in about your meeting on {HomeText.When(m.StartsAt, me.TimeZoneId)}: did it happen, and how did it go?",
@@ -112,30 +119,29 @@ public sealed class GetMyHome(
 
         var applications = await db.Set<Application>().Where(a => a.UserId == actor.UserId)
             .OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id).Take(Shown)
-            .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => new { a, p.Name, p.Status })
+            .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => new { a.Id, a.ProgramId, a.Role, a.Status, a.DecisionMessage, p.Name, ProgramStatus = p.Status })
             .ToListAsync(ct);
-        foreach (var a in applications.Where(a => a.a.Status == ApplicationStatus.Draft && a.Status == ProgramStatus.Recruiting))
+        foreach (var a in applications.Where(a => a.Status == ApplicationStatus.Draft && a.ProgramStatus == ProgramStatus.Recruiting))
         {
             waiting.Add(new WaitingItem(WaitingKind.Application,
-                $"Finish and send your application to {a.Name} as a {a.a.Role.ToString().ToLowerInvariant()}.", $"/apply/{a.a.ProgramId}/{a.a.Role}"));
+                $"Finish and send your application to {a.Name} as a {a.Role.ToString().ToLowerInvariant()}.", $"/apply/{a.ProgramId}/{a.Role}"));
         }
 
         var enrolled = await db.Enrolments.Where(e => e.UserId == actor.UserId)
             .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { p.Id, p.Name, e.Role, p.Status, p.Guidelines })
             .OrderBy(p => p.Name).ThenBy(p => p.Id).Take(Shown)
             .ToListAsync(ct);
-        var manages = actor.IsAdministrator || await db.Programs.AnyAsync(programAccess.Manageable(actor), ct);
 
         return new MyHome(me.DisplayName, me.TimeZoneId, home, nextMeeting, waiting,
-            applications.Select(a => new HomeApplication(a.a.Id, a.a.ProgramId, a.Name, a.a.Role, a.a.Status,
-                a.a.Status is ApplicationStatus.Approved or ApplicationStatus.Waitlisted or ApplicationStatus.Declined ? a.a.DecisionMessage : null)).ToList(),
+            applications.Select(a => new HomeApplication(a.Id, a.ProgramId, a.Name, a.Role, a.Status,
+                a.Status is ApplicationStatus.Approved or ApplicationStatus.Waitlisted or ApplicationStatus.Declined ? a.DecisionMessage : null)).ToList(),
             enrolled.Where(p => p.Role is not (ProgramRole.Coordinator or ProgramRole.Staff) && p.Status != ProgramStatus.Closed)
                 .Select(p => new HomeProgram(p.Id, p.Name, p.Role, p.Status, p.Guidelines)).ToList(),
-            manages);
+            actor.IsAdministrator || me.Manages);
     }
 
     private sealed record Planned(Guid Id, Guid RelationshipId, string? Title, DateTime StartsAt, int DurationMinutes, MeetingMode Mode,
-        string? Place, string? VideoLink, MeetingStatus Status, Guid ProposedByUserId, bool AnsweredByMe);
+        string? Place, string? VideoLink, MeetingStatus Status, Guid ProposedByUserId, bool AnsweredByMe, bool CheckedInByMe);
 
     /// <summary>"Ada Lovelace" → "AL"; one name → its first letter.</summary>
     public static string Initials(string name)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
+using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -18,7 +19,17 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
 
     public async Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, int page, int pageSize, CancellationToken ct = default)
     {
-        if (!await access.Relationships(actor).AnyAsync(r => r.Id == relationshipId, ct))
+        // The access check also reads what the views need of the relationship and the reader: one query.
+        var userId = actor.UserId;
+        var found = await access.Relationships(actor).Where(r => r.Id == relationshipId)
+            .Select(r => new
+            {
+                r.Kind,
+                IsMember = db.Set<RelationshipMember>().Any(m => m.RelationshipId == r.Id && m.UserId == userId),
+                Zone = db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (found is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
         }
@@ -34,9 +45,15 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
             var end = DateTime.SpecifyKind(t, DateTimeKind.Utc);
             query = query.Where(m => m.StartsAt < end);
         }
-        var meetings = await query.OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
-            .Page(paging).AsNoTracking().ToListAsync(ct);
-        var views = await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
+        var rows = await query.OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
+            .Page(paging).AsNoTracking()
+            .Select(m => new { Meeting = m, ProposedBy = db.Users.Where(u => u.Id == m.ProposedByUserId).Select(u => u.DisplayName).FirstOrDefault() })
+            .ToListAsync(ct);
+        var meetings = rows.Select(r => r.Meeting).ToList();
+        var groupAnswers = found.Kind == RelationshipKind.Group
+            ? await GroupAnswers.ForGroupsAsync(db, meetings, [relationshipId], ct)
+            : [];
+        var views = rows.Select(r => MeetingViews.ToView(actor, r.Meeting, found.Zone ?? "UTC", r.ProposedBy ?? "", found.IsMember, groupAnswers)).ToList();
         return paging.Of(views, await paging.TotalAsync(query, meetings.Count, ct));
     }
 }
@@ -52,18 +69,22 @@ internal static class MeetingViews
             .Where(m => relationshipIds.Contains(m.RelationshipId) && m.UserId == actor.UserId)
             .Select(m => m.RelationshipId).ToListAsync(ct);
         var proposerIds = meetings.Select(m => m.ProposedByUserId).Distinct().ToList();
-        var names = await db.Users.Where(u => proposerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var names = await db.Users.Where(u => proposerIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var groupAnswers = await GroupAnswers.ForAsync(db, meetings, ct);
-        return meetings.Select(m =>
+        return meetings.Select(m => ToView(actor, m, zone, names.GetValueOrDefault(m.ProposedByUserId, ""), mine.Contains(m.RelationshipId), groupAnswers))
+            .ToList();
+    }
+
+    /// <summary>One meeting as the reader sees it, with the group's answers when it is a group's meeting.</summary>
+    public static MeetingView ToView(Actor actor, Meeting m, string zone, string proposedBy, bool isMember,
+        Dictionary<Guid, List<MeetingAnswerView>> groupAnswers)
+    {
+        var current = groupAnswers.GetValueOrDefault(m.Id);
+        return ToView(m, zone, proposedBy, isMember, isProposer: m.ProposedByUserId == actor.UserId, isGroup: current is not null) with
         {
-            var current = groupAnswers.GetValueOrDefault(m.Id);
-            return ToView(m, zone, names.GetValueOrDefault(m.ProposedByUserId, ""),
-                isMember: mine.Contains(m.RelationshipId), isProposer: m.ProposedByUserId == actor.UserId, isGroup: current is not null) with
-            {
-                Answers = current ?? [],
-                MyAnswer = current?.FirstOrDefault(a => a.UserId == actor.UserId)?.Answer,
-            };
-        }).ToList();
+            Answers = current ?? [],
+            MyAnswer = current?.FirstOrDefault(a => a.UserId == actor.UserId)?.Answer,
+        };
     }
 
     public static MeetingView ToView(Meeting m, string zone, string proposedBy, bool isMember, bool isProposer, bool isGroup = false) =>

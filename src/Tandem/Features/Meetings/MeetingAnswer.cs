@@ -52,6 +52,13 @@ internal static class GroupAnswers
         var relationshipIds = meetings.Select(m => m.RelationshipId).Distinct().ToList();
         var groups = await db.Set<Relationships.Relationship>()
             .Where(r => relationshipIds.Contains(r.Id) && r.Kind == Relationships.RelationshipKind.Group).Select(r => r.Id).ToListAsync(ct);
+        return await ForGroupsAsync(db, meetings, groups, ct);
+    }
+
+    /// <summary>The same when the caller already knows which of the meetings' relationships are groups.</summary>
+    public static async Task<Dictionary<Guid, List<MeetingAnswerView>>> ForGroupsAsync(Data.TandemDb db, IReadOnlyCollection<Meeting> meetings,
+        IReadOnlyCollection<Guid> groups, CancellationToken ct)
+    {
         var groupMeetings = meetings.Where(m => groups.Contains(m.RelationshipId)).ToList();
         if (groupMeetings.Count == 0)
         {

@@ -12,7 +12,11 @@ namespace Tandem.Features.Meetings;
 public enum MeetingChange { Proposed, Accepted, Cancelled }
 
 /// <summary>A person on a meeting's invitation.</summary>
-public sealed record MeetingPerson(Guid UserId, string DisplayName, string Email);
+public sealed record MeetingPerson(Guid UserId, string DisplayName, string Email)
+{
+    /// <summary>Their IANA zone, for the times in what they are sent.</summary>
+    public string TimeZoneId { get; init; } = "UTC";
+}
 
 /// <summary>
 /// iCalendar (RFC 5545) for meetings, written with Ical.Net. Every meeting (each occurrence of a series too) is

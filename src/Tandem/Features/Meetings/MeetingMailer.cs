@@ -48,13 +48,11 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)),
             groupAnswers: await GroupAnswers.ForAsync(db, meetings.ToList(), ct));
         var first = meetings.OrderBy(m => m.StartsAt).First();
-        var ids = recipients.Select(p => p.UserId).ToList();
-        var zones = await db.Users.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.TimeZoneId }).ToDictionaryAsync(u => u.Id, u => u.TimeZoneId, ct);
         var byUser = notifications.ToDictionary(n => n.UserId);
         var outgoing = new List<(Notification Notification, OutgoingMessage Message)>();
         foreach (var person in recipients)
         {
-            var message = Compose(person, actor, change, meetings.Count, first, zones[person.UserId], ics, method, email.Link(MeetingPath(first)));
+            var message = Compose(person, actor, change, meetings.Count, first, person.TimeZoneId, ics, method, email.Link(MeetingPath(first)));
             message.From.Add(email.Sender());
             var notification = byUser[person.UserId];
             outgoing.Add((notification, new OutgoingMessage(message, Notify.MailReference, notification.Id)));
@@ -113,9 +111,10 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
     internal static async Task<Dictionary<Guid, IReadOnlyList<MeetingPerson>>> PeopleAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct)
     {
         var rows = await db.Set<RelationshipMember>().Where(m => relationshipIds.Contains(m.RelationshipId))
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, u.Id, u.DisplayName, u.Email })
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, u.Id, u.DisplayName, u.Email, u.TimeZoneId })
             .ToListAsync(ct);
         return rows.GroupBy(r => r.RelationshipId).ToDictionary(g => g.Key,
-            g => (IReadOnlyList<MeetingPerson>)g.OrderBy(r => r.DisplayName).Select(r => new MeetingPerson(r.Id, r.DisplayName, r.Email ?? "")).ToList());
+            g => (IReadOnlyList<MeetingPerson>)g.OrderBy(r => r.DisplayName)
+                .Select(r => new MeetingPerson(r.Id, r.DisplayName, r.Email ?? "") { TimeZoneId = r.TimeZoneId }).ToList());
     }
 }

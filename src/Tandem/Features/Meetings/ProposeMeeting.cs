@@ -47,13 +47,26 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
 {
     public async Task<Outcome<IReadOnlyList<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, ProposeMeetingRequest request, CancellationToken ct = default)
     {
+        // The relationship, the proposer's membership, zone and name, and the program's rules for meetings: one query.
+        var userId = actor.UserId;
         var relationship = await access.Relationships(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.Id, r.ProgramId, r.Kind, r.Status }).SingleOrDefaultAsync(ct);
+            .Select(r => new
+            {
+                r.Id, r.ProgramId, r.Kind, r.Status,
+                IsMember = db.Set<RelationshipMember>().Any(m => m.RelationshipId == r.Id && m.UserId == userId),
+                Zone = db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).First(),
+                MyName = db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).First(),
+                OrganisationId = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.OrganisationId).First(),
+                Cadence = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Cadence).First(),
+                MeetingFormats = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.MeetingFormats).First(),
+                EndsOn = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.EndsOn).First(),
+            })
+            .SingleOrDefaultAsync(ct);
         if (relationship is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
         }
-        var isMember = await db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == relationshipId && m.UserId == actor.UserId, ct);
+        var isMember = relationship.IsMember;
         if (!isMember && relationship.Kind == RelationshipKind.Pair)
         {
             return new Forbidden("Only the two people in a pair propose its meetings.");
@@ -68,8 +81,7 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         {
             return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
         }
-        var program = await db.Programs.Where(p => p.Id == relationship.ProgramId)
-            .Select(p => new { p.OrganisationId, p.Cadence, p.MeetingFormats, p.EndsOn }).SingleAsync(ct);
+        var program = new { relationship.OrganisationId, relationship.Cadence, relationship.MeetingFormats, relationship.EndsOn };
         var modeFlag = request.Mode == MeetingMode.Online ? MeetingFormats.Online : MeetingFormats.InPerson;
         if ((program.MeetingFormats & (MeetingFormats.Online | MeetingFormats.InPerson)) != 0 && !program.MeetingFormats.HasFlag(modeFlag))
         {
@@ -91,7 +103,7 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
             videoLink = link.Value;
         }
 
-        var organiserZone = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.TimeZoneId).SingleAsync(ct);
+        var organiserZone = relationship.Zone;
         var meetings = new List<Meeting>();
         if (request.Occurrences == 1)
         {
@@ -122,6 +134,10 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         await mailer.SendAsync(meetings, MeetingChange.Proposed, actor.UserId, meetings.Count == 1
             ? "New meeting proposed"
             : $"New meeting series proposed ({meetings.Count} meetings)", ct);
-        return await MeetingViews.ToViewsAsync(db, actor, meetings, ct);
+        // What the views need is known already: the proposer's zone, name and membership, and (for a group) its answers.
+        var groupAnswers = relationship.Kind == RelationshipKind.Group
+            ? await GroupAnswers.ForGroupsAsync(db, meetings, [relationshipId], ct)
+            : [];
+        return meetings.Select(m => MeetingViews.ToView(actor, m, organiserZone, relationship.MyName, isMember, groupAnswers)).ToList();
     }
 }

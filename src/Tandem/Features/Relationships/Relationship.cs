@@ -85,8 +85,11 @@ public sealed class Relationship
         MeetingsHeld = meetingsHeld;
         CheckInsLogged = checkInsLogged;
         LastContactAt = lastContactAt;
-        QuietSince = lastContactAt ?? StartOf(StartsOn);
+        QuietSince = QuietSinceOf(lastContactAt, StartsOn);
     }
+
+    /// <summary>Quiet since the last contact, or since the start when there has been none.</summary>
+    public static DateTime QuietSinceOf(DateTime? lastContactAt, DateOnly startsOn) => lastContactAt ?? StartOf(startsOn);
 
     public bool IsOpen => Status is RelationshipStatus.Active or RelationshipStatus.Paused;
 

@@ -62,32 +62,32 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
 
     /// <summary>
     /// Projects a page of the actor's own relationships (already filtered, ordered and paged) to what a member
-    /// reads, with the fit check's state (meetings held as kept on the relationship) and their own answer: four queries, no N+1.
+    /// reads, with the fit check's state (meetings held as kept on the relationship) and their own answer: two queries
+    /// (the rows with their program's name, fit-check delay and the reader's answer; then the members), no N+1.
     /// </summary>
     public async Task<List<MyRelationshipView>> ToMyViewsAsync(Actor actor, IQueryable<Relationship> page, CancellationToken ct)
     {
+        var userId = actor.UserId;
         var rows = await page.Select(r => new
         {
             r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation, r.MeetingsHeld,
             ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
+            FitCheckAfterDays = db.Set<ProgramSelfMatchSettings>().Where(s => s.ProgramId == r.ProgramId)
+                .Select(s => (int?)s.FitCheckAfterDays).FirstOrDefault(),
+            MyAnswer = db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == r.Id && a.UserId == userId)
+                .Select(a => (FitAnswer?)a.Answer).FirstOrDefault(),
         }).ToListAsync(ct);
-        var ids = rows.Select(r => r.Id).ToList();
-        var programIds = rows.Select(r => r.ProgramId).Distinct().ToList();
-        var members = await MembersAsync(ids, ct);
-        var answers = await db.Set<FitCheckAnswer>().Where(a => ids.Contains(a.RelationshipId) && a.UserId == actor.UserId)
-            .ToDictionaryAsync(a => a.RelationshipId, a => a.Answer, ct);
-        var delays = await db.Set<ProgramSelfMatchSettings>().Where(s => programIds.Contains(s.ProgramId))
-            .ToDictionaryAsync(s => s.ProgramId, s => s.FitCheckAfterDays, ct);
+        var members = await MembersAsync(rows.Select(r => r.Id).ToList(), ct);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return rows.Select(r =>
         {
-            var opensOn = r.StartsOn.AddDays(delays.GetValueOrDefault(r.ProgramId, ProgramSelfMatchSettings.DefaultFitCheckAfterDays));
+            var opensOn = r.StartsOn.AddDays(r.FitCheckAfterDays ?? ProgramSelfMatchSettings.DefaultFitCheckAfterDays);
             return new MyRelationshipView(
                 r.Id, r.ProgramId, r.ProgramName, r.Kind, r.Status, r.StartsOn, r.EndedAt,
                 members[r.Id].Select(m => new PartnerView(m.UserId, m.DisplayName, m.Role)).ToList(),
                 r.MatchExplanation, opensOn,
                 FitCheckOpening.IsOpen(opensOn, today, r.MeetingsHeld),
-                answers.TryGetValue(r.Id, out var answer) ? answer : null);
+                r.MyAnswer);
         }).ToList();
     }
 
