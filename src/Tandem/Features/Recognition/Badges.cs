@@ -95,7 +95,11 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var awarded = new List<Guid>();
-        foreach (var userId in userIds.Distinct())
+        // Those who hold it already are left out by one read (the common case once a rule has fired); the insert below
+        // still guards against a concurrent award.
+        var holders = await db.Set<BadgeAward>().Where(a => a.ProgramId == programId && a.Badge == badge && userIds.Contains(a.UserId))
+            .Select(a => a.UserId).ToListAsync(ct);
+        foreach (var userId in userIds.Distinct().Except(holders))
         {
             var id = Guid.CreateVersion7();
             var rows = await db.Database.ExecuteSqlInterpolatedAsync($"""
