@@ -84,9 +84,18 @@ public sealed class GetMyHome(
             .OrderBy(m => m.StartsAt).FirstOrDefault();
 
         var waiting = new List<WaitingItem>();
-        var requests = await mentorRequests.RunAsync(actor, 1, Shown, pendingOnly: true, ct);
-        waiting.AddRange(requests.Items.Where(q => q.IAmTheMentor)
-            .Select(q => new WaitingItem(WaitingKind.MentorRequest, $"{q.MenteeName} asks you to be their mentor.", "/my/relationships")));
+        var enrolled = await db.Enrolments.Where(e => e.UserId == actor.UserId)
+            .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { p.Id, p.Name, e.Role, p.Status, p.Guidelines })
+            .OrderBy(p => p.Name).ThenBy(p => p.Id).Take(Shown)
+            .ToListAsync(ct);
+        // Requests to mentor reach mentors only: someone enrolled in no program as a mentor is not asked (all their
+        // programs are on this page unless there are more than it shows).
+        if (enrolled.Count >= Shown || enrolled.Any(p => p.Role == ProgramRole.Mentor))
+        {
+            var requests = await mentorRequests.RunAsync(actor, 1, Shown, pendingOnly: true, ct);
+            waiting.AddRange(requests.Items.Where(q => q.IAmTheMentor)
+                .Select(q => new WaitingItem(WaitingKind.MentorRequest, $"{q.MenteeName} asks you to be their mentor.", "/my/relationships")));
+        }
 
         foreach (var m in planned.Where(m => m.Status == MeetingStatus.Proposed && m.ProposedByUserId != actor.UserId && !m.AnsweredByMe))
         {
@@ -127,10 +136,6 @@ public sealed class GetMyHome(
                 $"Finish and send your application to {a.Name} as a {a.Role.ToString().ToLowerInvariant()}.", $"/apply/{a.ProgramId}/{a.Role}"));
         }
 
-        var enrolled = await db.Enrolments.Where(e => e.UserId == actor.UserId)
-            .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { p.Id, p.Name, e.Role, p.Status, p.Guidelines })
-            .OrderBy(p => p.Name).ThenBy(p => p.Id).Take(Shown)
-            .ToListAsync(ct);
 
         return new MyHome(me.DisplayName, me.TimeZoneId, home, nextMeeting, waiting,
             applications.Select(a => new HomeApplication(a.Id, a.ProgramId, a.Name, a.Role, a.Status,
