@@ -9,6 +9,7 @@ using Tandem.Features.Community;
 using Tandem.Features.Conversations;
 using Tandem.Features.Goals;
 using Tandem.Features.Journal;
+using Tandem.Features.Training;
 using Tandem.Features.Privacy;
 using Tandem.Features.Concerns;
 using Tandem.Features.Outcomes;
@@ -104,6 +105,7 @@ public static class TandemApp
         services.AddTandemErasureRequests();
         services.AddTandemConversations(builder.Configuration);
         services.AddTandemJournal();
+        services.AddTandemTraining();
         services.AddTandemGoals();
         services.AddTandemIntegrations();
         services.AddTandemCommunity();
@@ -200,6 +202,7 @@ public static class TandemApp
         features.MapOutcomes();
         features.MapConversations();
         features.MapJournal();
+        features.MapTraining();
         features.MapGoals();
         features.MapIntegrations();
         features.MapCommunity();

@@ -41,7 +41,8 @@ public static class DraftWriter
             }
             proposals.Add(proposal);
         }
-        var unmatched = match.Unmatched
+        // People the pool left out for missing training (ADR 61) are listed after the engine's, with the modules they miss.
+        var unmatched = match.Unmatched.Concat(pool.Skipped ?? [])
             .Select((u, i) => new UnmatchedEntry(draft.Id, i, new UnmatchedPerson(u.Person.EnrolmentId, u.Person.UserId, u.Person.Name, u.Person.Role, u.Reason)))
             .ToList();
         var comparison = previous is null ? null : await DraftComparer.CompareAsync(db, pool, previous, proposals, ct);

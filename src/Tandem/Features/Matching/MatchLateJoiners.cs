@@ -22,7 +22,7 @@ public sealed record LateJoinResult(IReadOnlyList<LateJoinMatch> Matched, IReadO
 /// mentors offer only their free places, and each start takes its seats under the same unique key as every other
 /// start (a seat taken meanwhile leaves that joiner unmatched with the reason). Both sides are told who and why.
 /// </summary>
-public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, MentorRanking ranking, StartRelationship start, RelationshipNotices notices, TimeProvider clock)
+public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, MentorRanking ranking, StartRelationship start, RelationshipNotices notices, ITrainingGate training, TimeProvider clock)
 {
     public const int MaxJoiners = 200;
 
@@ -46,6 +46,9 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
             orderby e.EnrolledAt, e.Id
             select new { e.Id, e.User!.DisplayName })
             .Take(MaxJoiners).ToListAsync(ct);
+        // A joiner who has not completed the training the program requires waits for the next round (ADR 61).
+        var untrained = await training.MissingAsync(programId, TrainingGateStage.Start, joiners.Select(j => j.Id).ToList(), ct);
+        joiners = joiners.Where(j => !untrained.ContainsKey(j.Id)).ToList();
         var ranked = await ranking.RankAsync(programId, joiners.Select(j => j.Id).ToList(), ct);
 
         // Mentors with free places, indexed for the engine; pairs are what the ranking allows (hard rules, prohibitions).

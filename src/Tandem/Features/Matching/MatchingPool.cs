@@ -22,7 +22,8 @@ public sealed record PoolData(
     IReadOnlyList<MatchRule> Rules,
     MatchingGoal Goal = MatchingGoal.BestTotal,
     MixInput? Mix = null,
-    IReadOnlyList<RankingOffer>? Offers = null)
+    IReadOnlyList<RankingOffer>? Offers = null,
+    IReadOnlyList<(PoolMember Person, string Reason)>? Skipped = null)
 {
     public bool IsPeer => Program.Pairing == PairingModel.PeerToPeer;
 
@@ -34,7 +35,7 @@ public sealed record PoolData(
 /// Loads a program's approved, not yet matched pool. In a mentor–mentee program the seeking side is the mentees
 /// and the offering side the mentors (with their remaining capacity); in a peer program both sides are the peers.
 /// </summary>
-public sealed class MatchingPool(TandemDb db)
+public sealed class MatchingPool(TandemDb db, Relationships.ITrainingGate training)
 {
     public async Task<PoolData> LoadAsync(MentorshipProgram program, CancellationToken ct)
     {
@@ -64,6 +65,16 @@ public sealed class MatchingPool(TandemDb db)
                 x.Application is null ? new Dictionary<string, JsonElement>() : AnswerSheet.Parse(x.Application.AnswersJson)))
             .Where(m => m.Capacity > 0)
             .ToList();
+        // Nobody the program requires to finish training before matching is in the pool until they have (ADR 61); the
+        // draft lists them with the modules they still miss.
+        var untrained = await training.MissingAsync(programId, Relationships.TrainingGateStage.Matching, null, ct);
+        var skipped = pool.Where(m => untrained.ContainsKey(m.EnrolmentId))
+            .Select(m => (m, $"Training not completed yet: {string.Join(", ", untrained[m.EnrolmentId])} (the program requires it before matching)."))
+            .ToList();
+        if (skipped.Count > 0)
+        {
+            pool = pool.Where(m => !untrained.ContainsKey(m.EnrolmentId)).ToList();
+        }
 
         var forms = await db.Set<Questionnaire>().AsNoTracking().Where(q => q.ProgramId == programId).ToListAsync(ct);
         var latest = forms.GroupBy(f => f.Role).ToDictionary(g => g.Key, g => (IReadOnlyList<Question>)g.MaxBy(f => f.Version)!.Questions());
@@ -81,7 +92,7 @@ public sealed class MatchingPool(TandemDb db)
         return new PoolData(program, mentees, mentors, latest, privateIds,
             setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules, setup?.Goal ?? MatchingGoal.BestTotal,
             setup is { MixQuestionId: { } mixQuestion, MixAtLeast: { } atLeast } ? new MixInput { QuestionId = mixQuestion, AtLeast = atLeast } : null,
-            offers);
+            offers, skipped);
     }
 
     /// <summary>The coordinator's locks and prohibitions, oldest first (the order the engine applies them in).</summary>

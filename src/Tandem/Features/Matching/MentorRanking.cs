@@ -20,7 +20,7 @@ public sealed record RankedMentor(Guid EnrolmentId, Guid UserId, string DisplayN
 /// Pairs a hard rule or a coordinator's prohibition forbids are left out. Criteria fed by a private question
 /// count in the score but never appear in the reasons.
 /// </summary>
-public sealed class MentorRanking(TandemDb db)
+public sealed class MentorRanking(TandemDb db, Relationships.ITrainingGate training)
 {
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<RankedMentor>>> RankAsync(Guid programId, IReadOnlyList<Guid> menteeEnrolmentIds, CancellationToken ct)
     {
@@ -38,7 +38,9 @@ public sealed class MentorRanking(TandemDb db)
             .Where(s => db.Enrolments.Any(e => e.Id == s.EnrolmentId && e.ProgramId == programId && e.Role == ProgramRole.Mentor))
             .GroupBy(s => s.EnrolmentId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var mentors = people.Where(p => p.Role == ProgramRole.Mentor && p.Approved)
+        // Nor one who has not completed the training the program requires (ADR 61): choosing a mentor starts the relationship.
+        var untrained = await training.MissingAsync(programId, Relationships.TrainingGateStage.Start, null, ct);
+        var mentors = people.Where(p => p.Role == ProgramRole.Mentor && p.Approved && !untrained.ContainsKey(p.Id))
             .Select(p => new { p.Id, p.UserId, p.DisplayName, Capacity = p.Capacity ?? 1, Remaining = (p.Capacity ?? 1) - seats.GetValueOrDefault(p.Id), Answers = AnswerSheet.Parse(p.Answers) })
             .Where(m => m.Remaining > 0)
             .OrderBy(m => m.DisplayName).ThenBy(m => m.Id)

@@ -20,6 +20,9 @@ public enum AuditRecord
 
     /// <summary>A guardian's view of the child: consents and who opened the record (ADR 52).</summary>
     Overview,
+
+    /// <summary>A participant's training progress and role-play reflections, read by a coordinator (ADR 61).</summary>
+    Training,
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ namespace Tandem.Features.Relationships;
 /// capacity of their approved application (default 1), a mentee or peer holds one; a race for the last seat
 /// is decided by the database's unique key, so exactly one wins.
 /// </summary>
-public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, IStudyGroupSize groupSizes, IWebhookEvents webhooks, TimeProvider clock)
+public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, IStudyGroupSize groupSizes, IWebhookEvents webhooks, ITrainingGate training, TimeProvider clock)
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, StartRelationshipRequest request, CancellationToken ct = default)
     {
@@ -82,6 +82,14 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
         {
             var names = string.Join(", ", enrolments.Where(e => missing.Contains(e.UserId)).Select(e => e.DisplayName));
             return new Conflict($"{names} cannot be matched yet: their consent (or their parent's or guardian's) is not given.");
+        }
+
+        // And the training rule (ADR 61): nobody starts before completing the modules their program requires.
+        var untrained = await training.MissingAsync(request.ProgramId, TrainingGateStage.Start, ids, ct);
+        if (untrained.Count > 0)
+        {
+            var who = string.Join("; ", enrolments.Where(e => untrained.ContainsKey(e.Id)).Select(e => $"{e.DisplayName} has not completed {string.Join(", ", untrained[e.Id])}"));
+            return new Conflict($"Training required first: {who}. The program requires its training modules to be completed before a relationship starts.");
         }
 
         if ((await RelationshipShape.LoadAsync(db, groupSizes, request.ProgramId, ct)).Refuses(request.Kind, ids.Count) is { } refused)

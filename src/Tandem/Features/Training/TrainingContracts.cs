@@ -1,0 +1,61 @@
+using Tandem.Features.Programs;
+
+namespace Tandem.Features.Training;
+
+// Coordinators: the whole module, correct answers included.
+
+public sealed record QuizQuestionInput(Guid? Id, string? Text, IReadOnlyList<string>? Options, int Correct);
+
+public sealed record RolePlayScenarioInput(Guid? Id, string? Prompt);
+
+/// <param name="PassMarkPercent">The share of questions to answer correctly to pass, 0-100 (80 when omitted).</param>
+/// <param name="Minutes">The coordinator's estimate of the time the module takes (0-600); a completion records it as training time.</param>
+public sealed record TrainingModuleRequest(string? Title, string? Content, TrainingAudience Audience = TrainingAudience.Everyone, int Minutes = 30,
+    int PassMarkPercent = 80, IReadOnlyList<string>? VideoLinks = null, IReadOnlyList<QuizQuestionInput>? Questions = null,
+    IReadOnlyList<RolePlayScenarioInput>? Scenarios = null);
+
+public sealed record TrainingFileView(string Name, string ContentType, long Size, string Url);
+
+public sealed record TrainingModuleView(Guid Id, Guid ProgramId, string Title, string Content, TrainingAudience Audience, int Minutes, int PassMarkPercent,
+    IReadOnlyList<string> VideoLinks, IReadOnlyList<QuizQuestion> Questions, IReadOnlyList<RolePlayScenario> Scenarios, TrainingFileView? File,
+    string? TemplateKey, DateTime CreatedAt, DateTime UpdatedAt, int CompletedBy);
+
+public sealed record TrainingTemplateView(string Key, string Title, string Summary, TrainingAudience Audience, int Minutes, int Questions, int Scenarios, bool Added);
+
+public sealed record TrainingSettingsView(Guid ProgramId, bool RequiredBeforeMatching, bool RequiredBeforeStart);
+
+public sealed record ChangeTrainingSettingsRequest(bool RequiredBeforeMatching, bool RequiredBeforeStart);
+
+/// <summary>One person's training in a program, for its coordinators: modules completed of those assigned, training minutes, what is left.</summary>
+public sealed record PersonTrainingRow(Guid UserId, string DisplayName, ProgramRole Role, int Completed, int Assigned, int Minutes, IReadOnlyList<string> Missing);
+
+public sealed record ReflectionView(Guid ScenarioId, string Prompt, string Answer);
+
+public sealed record PersonModuleProgress(Guid ModuleId, string Title, int QuizAttempts, int? QuizScorePercent, bool QuizPassed, DateTime? CompletedAt, int? Minutes,
+    IReadOnlyList<ReflectionView> Reflections);
+
+/// <summary>One person's training in detail, reflections included: for the program's coordinators only.</summary>
+public sealed record PersonTrainingView(Guid UserId, Guid ProgramId, string DisplayName, ProgramRole Role, IReadOnlyList<PersonModuleProgress> Modules);
+
+// Participants: their own modules. A question's correct option is null until they have answered the quiz once.
+
+public enum TrainingState { NotStarted, InProgress, Completed }
+
+public sealed record MyTrainingItem(Guid ModuleId, Guid ProgramId, string ProgramName, string Title, int Minutes, TrainingState State, DateTime? CompletedAt);
+
+public sealed record MyTrainingList(Guid ProgramId, string ProgramName, bool RequiredBeforeMatching, bool RequiredBeforeStart, int Completed, int Total,
+    IReadOnlyList<MyTrainingItem> Modules);
+
+public sealed record MyQuizQuestion(Guid Id, string Text, IReadOnlyList<string> Options, int? YourAnswer, int? Correct);
+
+public sealed record MyScenario(Guid Id, string Prompt, string? YourReflection);
+
+public sealed record MyTrainingModuleView(Guid Id, Guid ProgramId, string ProgramName, string Title, string Content, int Minutes, int PassMarkPercent,
+    IReadOnlyList<string> VideoLinks, TrainingFileView? File, IReadOnlyList<MyQuizQuestion> Questions, IReadOnlyList<MyScenario> Scenarios,
+    int QuizAttempts, int? QuizScorePercent, bool QuizPassed, TrainingState State, DateTime? CompletedAt);
+
+public sealed record QuizAnswer(Guid QuestionId, int Option);
+
+public sealed record SubmitQuizRequest(IReadOnlyList<QuizAnswer>? Answers);
+
+public sealed record SubmitReflectionRequest(Guid ScenarioId, string? Answer);
