@@ -64,7 +64,11 @@ public sealed class FeatureReferenceTests
         // (Relationships.IRelationshipEndedListener) and programs closed (Programs.IProgramClosedListener) award badges, propose
         // hours and issue certificates; a minor's name is shortened on the public verification page (Privacy.IMinors).
         ["Recognition"] = ["Accounts", "CheckIns", "Meetings", "Notifications", "Privacy", "Programs", "Relationships"],
-        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys"],
+        // Training (ADR 61): a program's modules for its participants by role; a module's file is checked by Conversations' AttachmentPolicy
+        // (the one upload check for files people download); a coordinator's read of a minor's reflections is audited (Privacy); matching
+        // and relationships read the requirement through Relationships.ITrainingGate, which Training implements.
+        ["Training"] = ["Accounts", "Conversations", "Privacy", "Programs", "Relationships"],
+        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],

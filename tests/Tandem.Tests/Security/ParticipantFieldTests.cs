@@ -17,6 +17,7 @@ public sealed class ParticipantWorld : IAsyncLifetime
     public const string EndReason = "Coordinator only: the family asked us to stop";
     public const string RematchReason = "Coordinator only: the mentor asked for a swap";
     public const string PrivateFitNote = "Private: she never turns up";
+    public const string PrivateReflection = "Private reflection: I would have promised to keep the secret";
 
     public TandemFactory Factory { get; } = new();
     public JsonObject Document { get; private set; } = default!;
@@ -102,6 +103,12 @@ public sealed class ParticipantWorld : IAsyncLifetime
         }));
         RouteValues["goalId"] = goal.ToString();
         RouteValues["itemId"] = (await FirstIdAsync(await Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/goals/{goal}/action-items", new { title = "Borrow a book" }))).ToString();
+        // A ready-made training module for everyone, and the mentee's reflection on its role-play (ADR 61): theirs and the coordinators' only.
+        var module = await FirstIdAsync(await Coordinator.PostAsync($"/api/v1/programs/{program.Program.Id}/training/templates/boundaries-and-safeguarding", null));
+        var scenario = JsonNode.Parse(await Mentee.Client.GetStringAsync($"/api/v1/training/modules/{module}"))!["scenarios"]![0]!["id"]!.GetValue<string>();
+        (await Mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module}/reflections", new { scenarioId = scenario, answer = PrivateReflection })).EnsureSuccessStatusCode();
+        RouteValues["moduleId"] = module.ToString();
+        RouteValues["templateKey"] = "active-listening";
         RouteValues["milestoneId"] = Guid.NewGuid().ToString();
         RouteValues["certificateId"] = Guid.NewGuid().ToString();
         RouteValues["code"] = "not-a-certificate-code";
@@ -181,6 +188,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // Recognition (ADR 63): the reader's own kudos (sent and received), badges, hours and certificates; kudos to the members of
         // their own pairs and groups; anyone verifies a certificate by its code.
         "ListMyKudos", "SendKudos", "ListMyBadges", "ListMyServiceHours", "ListMyCertificates", "DownloadMyCertificate", "VerifyCertificate",
+        // The reader's own training (ADR 61): their modules, quiz results and reflections; a question's correct option only once they answered.
+        "ListMyTraining", "ListMyProgramTraining", "GetMyTrainingModule", "SubmitTrainingQuiz", "SubmitTrainingReflection", "CompleteTrainingModule", "GetTrainingFile",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
@@ -189,6 +198,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "CreateJournalPrompt", "GetProgramGoalProgress", "ListPairGoalProgress",
         "ListProgramKudos", "GetBadgeRules", "ChangeBadgeRules", "ListProgramBadges", "AwardBadge", "ListProgramServiceHours", "ListServiceHoursPerPerson",
         "ConfirmServiceHours", "RejectServiceHours", "ListProgramCertificates",
+        "ListTrainingModules", "CreateTrainingModule", "GetTrainingModule", "UpdateTrainingModule", "DeleteTrainingModule", "UploadTrainingFile",
+        "ListTrainingTemplates", "AddTrainingTemplate", "GetTrainingSettings", "ChangeTrainingSettings", "ListTrainingCompletions", "GetParticipantTraining",
         "ReviewConversation", "GetMeetingSettings", "ChangeMeetingSettings", "ListUsers", "CreateUser", "DisableUser", "EnableUser", "CreateOrganisation",
         "ListOrganisationMembers", "AddOrganisationMember", "RemoveOrganisationMember", "ListOrganisationInvitations",
         "CreateProgram", "UpdateProgram", "ChangeProgramStatus", "ListEnrolments", "EnrolParticipant", "ChangeEnrolmentRole", "RemoveEnrolment", "InviteParticipant", "ListInvitations",
@@ -332,6 +343,13 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["ServiceHourView"] = "id programId programName userId personName source sourceId description occurredAt minutes state decidedAt note",
         ["MyCertificateView"] = "id programId programName organisationName holderName role from to confirmedMinutes issuedAt downloadUrl verifyUrl linkedInUrl",
         ["CertificateVerification"] = "genuine message name programName organisationName role from to confirmedHours issuedOn",
+        // Training: the reader's own modules and progress; the correct option is null until they answered; their own reflection only.
+        ["MyTrainingList"] = "programId programName requiredBeforeMatching requiredBeforeStart completed total modules",
+        ["MyTrainingItem"] = "moduleId programId programName title minutes state completedAt",
+        ["MyTrainingModuleView"] = "id programId programName title content minutes passMarkPercent videoLinks file questions scenarios quizAttempts quizScorePercent quizPassed state completedAt",
+        ["TrainingFileView"] = "name contentType size url",
+        ["MyQuizQuestion"] = "id text options yourAnswer correct",
+        ["MyScenario"] = "id prompt yourReflection",
     };
 
     private static readonly string[] PageFields = ["items", "page", "pageSize", "totalCount", "totalPages"];
@@ -482,6 +500,27 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         Assert.DoesNotContain(ParticipantWorld.PrivateFitNote, all);
         Assert.DoesNotContain("poorFit", all, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Oli Other", all);
+    }
+
+    [Fact]
+    public async Task NoOtherParticipantReadsAMenteesTrainingReflectionNotEvenHerMentor()
+    {
+        var coordinator = await Body(world.Coordinator, world.Path("/api/v1/programs/{programId}/training/completions/") + world.Mentee.User.Id);
+        Assert.Contains(ParticipantWorld.PrivateReflection, coordinator);
+        Assert.Contains(ParticipantWorld.PrivateReflection, await Body(world.Mentee.Client, world.Path("/api/v1/training/modules/{moduleId}")));
+
+        foreach (var reader in new[] { world.Mentor.Client, world.Waiting.Client })
+        {
+            var seen = new List<string>();
+            foreach (var operation in Operations().Where(o => o.Method == "GET"))
+            {
+                seen.Add(await Body(reader, world.Path(operation.Template).Replace(world.RouteValues["userId"], world.Mentee.User.Id.ToString())));
+            }
+            seen.Add(await Body(reader, world.Path("/my/training/{moduleId}")));
+            seen.Add(await Body(reader, "/my/training"));
+            seen.Add(await Body(reader, world.Path("/programs/{programId}/training?person=") + world.Mentee.User.Id));
+            Assert.DoesNotContain(ParticipantWorld.PrivateReflection, string.Join("\n", seen));
+        }
     }
 
     [Fact]

@@ -71,6 +71,9 @@ public sealed class ErasePerson(TandemDb db)
             rows["badges"] = await db.Set<Recognition.BadgeAward>().Where(b => b.UserId == userId).ExecuteDeleteAsync(ct);
             rows["serviceHours"] = await db.Set<Recognition.ServiceHourEntry>().Where(e => e.UserId == userId).ExecuteDeleteAsync(ct);
             rows["certificates"] = await db.Set<Recognition.Certificate>().Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
+            // Their training reflections and quiz answers go; when they completed which module, and its minutes, stay for the program's figures (ADR 61).
+            rows["trainingCompletions"] = await db.Set<Training.TrainingCompletion>().Where(c => c.UserId == userId).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.ReflectionsJson, "{}").SetProperty(c => c.QuizAnswersJson, "{}"), ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.MenteeUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Message, ErasedText), ct)
                 + await db.Set<MentorRequest>().Where(r => r.MentorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecisionNote, (string?)null), ct);
             rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => f.UserId == userId).ExecuteUpdateAsync(Anonymise.FitCheckAnswer, ct);

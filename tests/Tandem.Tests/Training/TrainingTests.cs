@@ -1,0 +1,322 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Features.Matching;
+using Tandem.Features.Training;
+using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Matching;
+using Tandem.Tests.Relationships;
+
+namespace Tandem.Tests.Training;
+
+/// <summary>
+/// Issue 13 item 1 (ADR 61): training modules by role, quizzes scored on the server, private reflections, a coordinator's
+/// view of completion per person, ready-made templates, the module's file, and the requirement before matching.
+/// </summary>
+public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemFactory>
+{
+    internal static string Modules(Guid programId) => $"/api/v1/programs/{programId}/training/modules";
+
+    internal static object Module(string title = "Safeguarding basics", string audience = "Everyone", int passMark = 60, int minutes = 25, bool scenario = true) => new
+    {
+        title,
+        content = "## What to do\n\nTell the coordinator **the same day**.",
+        audience,
+        minutes,
+        passMarkPercent = passMark,
+        videoLinks = new[] { "https://videos.example.org/safeguarding" },
+        questions = new object[]
+        {
+            new { text = "When do you report a worry?", options = new[] { "Next week", "The same day", "Never" }, correct = 1 },
+            new { text = "Can you promise to keep a secret?", options = new[] { "Yes", "No, not if someone may be at risk" }, correct = 1 },
+            new { text = "Who do you tell?", options = new[] { "The coordinator", "Other mentees", "Nobody" }, correct = 0 },
+        },
+        scenarios = scenario ? new object[] { new { prompt = "Your mentee asks you to keep a secret. What do you say?" } } : [],
+    };
+
+    internal static async Task<TrainingModuleView> CreateAsync(HttpClient coordinator, Guid programId, object module)
+    {
+        var response = await coordinator.PostAsJsonAsync(Modules(programId), module);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<TrainingModuleView>(Json.Options))!;
+    }
+
+    /// <summary>Answers the quiz with the right option for the first <paramref name="right"/> questions and a wrong one for the rest.</summary>
+    internal static Task<HttpResponseMessage> AnswerAsync(HttpClient participant, TrainingModuleView module, int right) =>
+        participant.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/quiz", new
+        {
+            answers = module.Questions.Select((q, i) => new { questionId = q.Id, option = i < right ? q.Correct : (q.Correct + 1) % q.Options.Count }).ToArray(),
+        });
+
+    private static async Task<MyTrainingModuleView> ReadAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<MyTrainingModuleView>(Json.Options))!;
+    }
+
+    [Fact]
+    public async Task AGatedMentorIsLeftOutOfMatchingAndCannotBeMatchedUntilTheModuleIsPassed()
+    {
+        var program = await MatchingProgram.CreateAsync(factory);
+        await program.AddSmallPoolAsync();
+        await program.SaveSetupAsync(MatchingProgram.SmallPoolSetup());
+        var programId = program.Program.Id;
+        var module = await CreateAsync(program.Coordinator, programId, Module("Safeguarding for mentors", audience: "Mentors", scenario: false));
+        Assert.Equal(HttpStatusCode.OK, (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{programId}/training/settings",
+            new { requiredBeforeMatching = true, requiredBeforeStart = false })).StatusCode);
+        var ned = await program.SignInAsync("Ned Mentor");
+        Assert.True((await ReadAsync(await AnswerAsync(ned, module, 3))).QuizPassed);
+
+        // Maya has not passed: the run leaves her out and says why; Ned (trained) is matched.
+        var draft = await program.RunAsync();
+        var maya = Assert.Single(draft.UnmatchedPeople, p => p.Name == "Maya Mentor");
+        Assert.Contains("Safeguarding for mentors", maya.Reason);
+        Assert.DoesNotContain(draft.Pairs(), p => p.Contains("Maya Mentor"));
+        Assert.Contains("Ned Mentor–Finn Mentee", draft.Pairs());
+        // Nor can a coordinator start her relationship by hand: 409 naming the module.
+        var refused = await program.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/relationships", new
+        {
+            memberEnrolmentIds = new[] { program.People["Maya Mentor"].EnrolmentId, program.People["Ella Mentee"].EnrolmentId },
+            kind = "Pair", startsOn = factory.Today.ToString("yyyy-MM-dd"), source = "Manual",
+        });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("Maya Mentor", problem);
+        Assert.Contains("Safeguarding for mentors", problem);
+        Assert.Contains("application/problem+json", refused.Content.Headers.ContentType!.ToString());
+
+        // A failed attempt does not open the gate; a pass does.
+        var mayaClient = await program.SignInAsync("Maya Mentor");
+        Assert.False((await ReadAsync(await AnswerAsync(mayaClient, module, 1))).QuizPassed);
+        Assert.Contains(((await program.RunAsync()).UnmatchedPeople), p => p.Name == "Maya Mentor");
+        var passed = await ReadAsync(await AnswerAsync(mayaClient, module, 3));
+        Assert.Equal(TrainingState.Completed, passed.State);
+        var after = await program.RunAsync();
+        Assert.Contains("Maya Mentor–Ella Mentee", after.Pairs());
+        Assert.DoesNotContain(after.UnmatchedPeople, p => p.Name == "Maya Mentor");
+        var published = await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{after.Id}/publish", new { startsOn = factory.Today.ToString("yyyy-MM-dd") });
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task RequiredBeforeTheStartAMatchMayBeProposedButNotStarted()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Tara Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Tim Mentee", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module("Boundaries", scenario: false));
+        await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}/training/settings", new { requiredBeforeMatching = false, requiredBeforeStart = true });
+
+        await AnswerAsync(mentor.Client, module, 3);
+        var refused = await program.TryStartAsync(null, mentor, mentee);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("Tim Mentee has not completed Boundaries", problem);
+        Assert.DoesNotContain("Tara Mentor", problem);
+
+        await AnswerAsync(mentee.Client, module, 3);
+        Assert.Equal(HttpStatusCode.Created, (await program.TryStartAsync(null, mentor, mentee)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheQuizIsScoredOnTheServerAgainstThePassMark()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Quinn Mentee", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module(passMark: 60, minutes: 40));
+
+        var one = await ReadAsync(await AnswerAsync(mentee.Client, module, 1));
+        Assert.Equal((33, false, 1, TrainingState.InProgress), (one.QuizScorePercent, one.QuizPassed, one.QuizAttempts, one.State));
+        var two = await ReadAsync(await AnswerAsync(mentee.Client, module, 2));
+        Assert.Equal((66, true, 2), (two.QuizScorePercent, two.QuizPassed, two.QuizAttempts));
+        // Passed but the role-play is still to answer: not complete yet.
+        Assert.Equal(TrainingState.InProgress, two.State);
+        Assert.Equal(HttpStatusCode.Conflict, (await mentee.Client.PostAsync($"/api/v1/training/modules/{module.Id}/complete", null)).StatusCode);
+        var reflected = await ReadAsync(await mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections",
+            new { scenarioId = module.Scenarios[0].Id, answer = "I would say I cannot promise, and explain why." }));
+        Assert.Equal(TrainingState.Completed, reflected.State);
+        Assert.NotNull(reflected.CompletedAt);
+        // A later, worse attempt does not take the pass back.
+        var worse = await ReadAsync(await AnswerAsync(mentee.Client, module, 0));
+        Assert.Equal((0, true, TrainingState.Completed), (worse.QuizScorePercent, worse.QuizPassed, worse.State));
+
+        // Every question must be answered, with one of its options.
+        var partial = await mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/quiz",
+            new { answers = new[] { new { questionId = module.Questions[0].Id, option = 1 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);
+        Assert.Contains("Who do you tell?", await partial.Content.ReadAsStringAsync());
+        var outOfRange = await mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/quiz",
+            new { answers = module.Questions.Select(q => new { questionId = q.Id, option = 7 }).ToArray() });
+        Assert.Equal(HttpStatusCode.BadRequest, outOfRange.StatusCode);
+        // A mentor-only module is not the mentee's: 404.
+        var mentorsOnly = await CreateAsync(program.Coordinator, program.Program.Id, Module("For mentors", audience: "Mentors"));
+        Assert.Equal(HttpStatusCode.NotFound, (await AnswerAsync(mentee.Client, mentorsOnly, 3)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheCorrectAnswersAreNotSentBeforeTheParticipantHasAnswered()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Cleo Mentee", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module());
+
+        var before = JsonNode.Parse(await mentee.Client.GetStringAsync($"/api/v1/training/modules/{module.Id}"))!;
+        Assert.All(before["questions"]!.AsArray(), q => Assert.Null(q!["correct"]?.GetValue<int?>()));
+        var page = await mentee.Client.GetStringAsync($"/my/training/{module.Id}");
+        Assert.Contains("When do you report a worry?", page);
+        Assert.DoesNotContain("right answer", page);
+
+        var after = await ReadAsync(await AnswerAsync(mentee.Client, module, 1));
+        Assert.Equal(module.Questions.Select(q => (int?)q.Correct), after.Questions.Select(q => q.Correct));
+        Assert.Equal(module.Questions[0].Correct, after.Questions[0].YourAnswer);
+    }
+
+    [Fact]
+    public async Task AReflectionIsReadByItsAuthorAndTheCoordinatorsButNotThePartnerOrAnotherMentee()
+    {
+        const string Reflection = "Private reflection: I froze when she asked me to keep a secret";
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Pat Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Ria Mentee", "mentee");
+        var other = await program.ApproveAsync("Sol Mentee", "mentee");
+        await program.StartAsync(mentor, mentee);
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module());
+        await ReadAsync(await mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections", new { scenarioId = module.Scenarios[0].Id, answer = Reflection }));
+
+        Assert.Equal(Reflection, (await ReadAsync(await mentee.Client.GetAsync($"/api/v1/training/modules/{module.Id}"))).Scenarios[0].YourReflection);
+        var person = await program.Coordinator.GetFromJsonAsync<PersonTrainingView>($"/api/v1/programs/{program.Program.Id}/training/completions/{mentee.User.Id}", Json.Options);
+        Assert.Equal(Reflection, Assert.Single(person!.Modules.Single(m => m.ModuleId == module.Id).Reflections).Answer);
+        Assert.Contains(Reflection, await program.Coordinator.GetStringAsync($"/programs/{program.Program.Id}/training?person={mentee.User.Id}"));
+
+        foreach (var reader in new[] { mentor.Client, other.Client })
+        {
+            var seen = new StringBuilder();
+            foreach (var path in new[]
+            {
+                $"/api/v1/training/modules/{module.Id}", "/api/v1/me/training", $"/api/v1/programs/{program.Program.Id}/training/mine",
+                $"/api/v1/programs/{program.Program.Id}/training/completions/{mentee.User.Id}", $"/api/v1/programs/{program.Program.Id}/training/completions",
+                $"/api/v1/programs/{program.Program.Id}/training/modules/{module.Id}", $"/my/training/{module.Id}", "/my/training",
+                $"/programs/{program.Program.Id}/training?person={mentee.User.Id}",
+            })
+            {
+                using var response = await reader.GetAsync(path);
+                seen.Append(await response.Content.ReadAsStringAsync());
+            }
+            Assert.DoesNotContain(Reflection, seen.ToString());
+            Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync($"/api/v1/programs/{program.Program.Id}/training/completions/{mentee.User.Id}")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task CoordinatorsSeeCompletionAndTrainingMinutesPerPersonPaged()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Abe Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Bea Mentee", "mentee");
+        var everyone = await CreateAsync(program.Coordinator, program.Program.Id, Module("Listening", minutes: 40, scenario: false));
+        await CreateAsync(program.Coordinator, program.Program.Id, Module("Mentoring well", audience: "Mentors", minutes: 15, scenario: false));
+        await AnswerAsync(mentee.Client, everyone, 3);
+
+        var api = $"/api/v1/programs/{program.Program.Id}/training/completions";
+        var first = (await program.Coordinator.GetFromJsonAsync<Paged<PersonTrainingRow>>($"{api}?page=1&pageSize=1", Json.Options))!;
+        var second = (await program.Coordinator.GetFromJsonAsync<Paged<PersonTrainingRow>>($"{api}?page=2&pageSize=1", Json.Options))!;
+        Assert.Equal((2, 2), (first.TotalCount, first.TotalPages));
+        Assert.Equal(("Abe Mentor", 0, 2, 0), (first.Items[0].DisplayName, first.Items[0].Completed, first.Items[0].Assigned, first.Items[0].Minutes));
+        Assert.Equal(["Listening", "Mentoring well"], first.Items[0].Missing);
+        Assert.Equal(("Bea Mentee", 1, 1, 40), (second.Items[0].DisplayName, second.Items[0].Completed, second.Items[0].Assigned, second.Items[0].Minutes));
+        Assert.Empty(second.Items[0].Missing);
+        Assert.Equal(HttpStatusCode.BadRequest, (await program.Coordinator.GetAsync($"{api}?pageSize=500")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentor.Client.GetAsync(api)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.PostAsJsonAsync(Modules(program.Program.Id), Module())).StatusCode);
+
+        // The completion row keeps when and the module's minutes at that moment (service hours count them later).
+        await factory.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<Tandem.Data.TandemDb>();
+            var row = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Set<TrainingCompletion>(), c => c.UserId == mentee.User.Id);
+            Assert.Equal(40, row.Minutes);
+            Assert.NotNull(row.CompletedAt);
+            return 0;
+        });
+        var page = await program.Coordinator.GetStringAsync($"/programs/{program.Program.Id}/training");
+        Assert.Contains("Bea Mentee", page);
+        Assert.Contains("Listening, Mentoring well", page);
+    }
+
+    [Fact]
+    public async Task AFileWhoseExtensionLiesAboutItsContentsIsRefusedAndARealOneIsDownloaded()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Dee Mentee", "mentee");
+        var other = await PairingProgram.CreateAsync(factory);
+        var stranger = await other.ApproveAsync("Stan Stranger", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module());
+        var url = $"{Modules(program.Program.Id)}/{module.Id}/file";
+        var token = await PageClient.AntiforgeryTokenAsync(program.Coordinator, "/account/password");
+        async Task<HttpResponseMessage> UploadAsync(HttpClient client, byte[] bytes, string name, string type)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new MultipartFormDataContent { { content, "file", name } } };
+            request.Headers.Add("RequestVerificationToken", token);
+            return await client.SendAsync(request);
+        }
+
+        var textAsPdf = await UploadAsync(program.Coordinator, "just some notes\n"u8.ToArray(), "guide.pdf", "application/pdf");
+        Assert.Equal(HttpStatusCode.BadRequest, textAsPdf.StatusCode);
+        Assert.Contains("named as a PDF but its contents are plain text", await textAsPdf.Content.ReadAsStringAsync());
+        var program_ = await UploadAsync(program.Coordinator, [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00], "guide.pdf", "application/pdf");
+        Assert.Equal(HttpStatusCode.BadRequest, program_.StatusCode);
+        var pngAsText = await UploadAsync(program.Coordinator, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3], "notes.txt", "text/plain");
+        Assert.Equal(HttpStatusCode.BadRequest, pngAsText.StatusCode);
+        var tooBig = await UploadAsync(program.Coordinator, new byte[6 * 1024 * 1024], "big.pdf", "application/pdf");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(mentee.Client, "%PDF-1.4\n"u8.ToArray(), "guide.pdf", "application/pdf")).StatusCode);
+
+        var pdf = "%PDF-1.4\n% a small guide\n"u8.ToArray();
+        var stored = await UploadAsync(program.Coordinator, pdf, "guide.pdf", "application/pdf");
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        var view = (await stored.Content.ReadFromJsonAsync<TrainingModuleView>(Json.Options))!;
+        Assert.Equal(("guide.pdf", "application/pdf"), (view.File!.Name, view.File.ContentType));
+        using var download = await mentee.Client.GetAsync(view.File.Url);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Client.GetAsync(view.File.Url)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TemplatesAddRealModulesWithOneAction()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Eve Mentee", "mentee");
+        var api = $"/api/v1/programs/{program.Program.Id}/training/templates";
+        var templates = (await program.Coordinator.GetFromJsonAsync<List<TrainingTemplateView>>(api, Json.Options))!;
+        Assert.Equal(["active-listening", "giving-feedback", "setting-goals", "boundaries-and-safeguarding", "conflict-resolution"], templates.Select(t => t.Key));
+
+        foreach (var template in templates)
+        {
+            var added = await program.Coordinator.PostAsync($"{api}/{template.Key}", null);
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            var module = (await added.Content.ReadFromJsonAsync<TrainingModuleView>(Json.Options))!;
+            Assert.Equal(template.Title, module.Title);
+            Assert.True(module.Content.Length > 800, $"{module.Title}: {module.Content.Length} characters");
+            Assert.StartsWith("## ", module.Content);
+            Assert.True(module.Questions.Count >= 3);
+            Assert.All(module.Questions, q => Assert.InRange(q.Correct, 0, q.Options.Count - 1));
+            Assert.NotEmpty(module.Scenarios);
+            Assert.True(module.Minutes > 0);
+        }
+        Assert.Equal(HttpStatusCode.Conflict, (await program.Coordinator.PostAsync($"{api}/active-listening", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await program.Coordinator.PostAsync($"{api}/juggling", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.PostAsync($"{api}/active-listening", null)).StatusCode);
+
+        var mine = (await mentee.Client.GetFromJsonAsync<MyTrainingList>($"/api/v1/programs/{program.Program.Id}/training/mine", Json.Options))!;
+        Assert.Equal((0, 5), (mine.Completed, mine.Total));
+        var page = await mentee.Client.GetStringAsync($"/my/training/{mine.Modules[0].ModuleId}");
+        Assert.Contains("<h4>Why listening comes first</h4>", page);
+        Assert.Contains("<strong>Give your full attention.</strong>", page);
+    }
+}
