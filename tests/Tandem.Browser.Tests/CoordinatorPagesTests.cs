@@ -34,6 +34,7 @@ public sealed class CoordinatorPagesTests(TandemServer server, ITestOutputHelper
             ($"/programs/{programId}/applications/{longApplicationId}", LongName, ""),
             ($"/programs/{programId}/health", "Engagement health", LongName),
             ($"/programs/{programId}/goals", "Goal progress", LongName),
+            ($"/programs/{programId}/training", "Training", ""),
         };
         var page = await server.NewPageAsync();
         try

@@ -41,6 +41,8 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             // A young applicant's guardian has a link to consent (ADR 48), to the program's notices.
             await PostAsync(coordinator, $"/api/v1/programs/{recruitingId}/notices", new { text = "Your answers are used to find a mentor and are kept until the program ends." });
             var guardianLink = await GuardianLinkAsync(Guid.Parse(recruitingId));
+            // A ready-made training module for everyone in the demo program, so the training pages show a module with its quiz and role-play (ADR 61).
+            var module = await PostAsync(coordinator, $"/api/v1/programs/{server.Demo.ProgramId}/training/templates/active-listening", new { });
 
             var signedOut = new (string Path, string Heading)[]
             {
@@ -79,6 +81,8 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ("/my/access-log", "Who has seen your record"),
                 ("/my/journal", "My journal"),
                 ("/my/recognition", "My recognition"),
+                ("/my/training", "My training"),
+                ($"/my/training/{module.GetProperty("id").GetString()}", "Active listening"),
                 ("/my/erasure", "Ask for your data to be erased"),
                 ("/concerns", "Report a concern"),
                 ("/notifications", "Notifications"),

@@ -104,7 +104,7 @@ public sealed class ParticipantWorld : IAsyncLifetime
         RouteValues["goalId"] = goal.ToString();
         RouteValues["itemId"] = (await FirstIdAsync(await Mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{Current}/goals/{goal}/action-items", new { title = "Borrow a book" }))).ToString();
         // A ready-made training module for everyone, and the mentee's reflection on its role-play (ADR 61): theirs and the coordinators' only.
-        var module = await FirstIdAsync(await Coordinator.PostAsync($"/api/v1/programs/{program.Program.Id}/training/templates/boundaries-and-safeguarding", null));
+        var module = await FirstIdAsync(await Coordinator.PostAsync($"/api/v1/programs/{program.Program.Id}/training/templates/boundaries-and-safeguarding", Json.Empty()));
         var scenario = JsonNode.Parse(await Mentee.Client.GetStringAsync($"/api/v1/training/modules/{module}"))!["scenarios"]![0]!["id"]!.GetValue<string>();
         (await Mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module}/reflections", new { scenarioId = scenario, answer = PrivateReflection })).EnsureSuccessStatusCode();
         RouteValues["moduleId"] = module.ToString();

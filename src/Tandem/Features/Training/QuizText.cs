@@ -29,7 +29,7 @@ public static class QuizText
             {
                 return Invalid.Field("quiz", $"Question {n + 1}: mark exactly one option as correct with “* ”.");
             }
-            questions.Add(new QuizQuestionInput(previous.ElementAtOrDefault(n)?.Id, lines[0], options.Select(o => o[2..].Trim()).ToList(), correct));
+            questions.Add(new QuizQuestionInput(lines[0], options.Select(o => o[2..].Trim()).ToList(), correct, previous.ElementAtOrDefault(n)?.Id));
         }
         return questions;
     }

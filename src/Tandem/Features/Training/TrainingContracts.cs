@@ -4,9 +4,10 @@ namespace Tandem.Features.Training;
 
 // Coordinators: the whole module, correct answers included.
 
-public sealed record QuizQuestionInput(Guid? Id, string? Text, IReadOnlyList<string>? Options, int Correct);
+/// <param name="Id">A question's id, to keep it (and the answers given to it) when the module is changed.</param>
+public sealed record QuizQuestionInput(string? Text, IReadOnlyList<string>? Options, int Correct, Guid? Id = null);
 
-public sealed record RolePlayScenarioInput(Guid? Id, string? Prompt);
+public sealed record RolePlayScenarioInput(string? Prompt, Guid? Id = null);
 
 /// <param name="PassMarkPercent">The share of questions to answer correctly to pass, 0-100 (80 when omitted).</param>
 /// <param name="Minutes">The coordinator's estimate of the time the module takes (0-600); a completion records it as training time.</param>

@@ -9,20 +9,20 @@ public sealed record TrainingTemplate(string Key, string Summary, TrainingModule
 /// </summary>
 public static class TrainingTemplates
 {
-    private static QuizQuestionInput Q(string text, int correct, params string[] options) => new(null, text, options, correct);
+    private static QuizQuestionInput Q(string text, int correct, params string[] options) => new(text, options, correct);
 
-    private static RolePlayScenarioInput S(string prompt) => new(null, prompt);
+    private static RolePlayScenarioInput S(string prompt) => new(prompt);
 
     public static readonly IReadOnlyList<TrainingTemplate> All =
     [
         new("active-listening", "Listening to understand rather than to reply: attention, open questions, reflecting back, silence.",
             new TrainingModuleRequest("Active listening", """
-                ## Why listening comes first
+                # Why listening comes first
 
                 Most of what a mentor gives is attention. People work out their own answers when someone listens well, and
                 they trust advice more from someone who has understood them first.
 
-                ## Four habits
+                # Four habits
 
                 1. **Give your full attention.** Put the phone away, face the person, and let them finish. Notice when you
                    start preparing your reply while they are still talking, and come back.
@@ -32,13 +32,13 @@ public static class TrainingTemplates
                    itself?" It shows you listened and lets them correct you.
                 4. **Allow silence.** A pause of a few seconds often brings the most important sentence. Do not rush to fill it.
 
-                ## What gets in the way
+                # What gets in the way
 
                 - Jumping to solutions before the problem is clear.
                 - Turning the conversation to your own story ("That happened to me too…") too early.
                 - Judging ("You shouldn't have…") instead of exploring ("What made that the choice at the time?").
 
-                ## Try it
+                # Try it
 
                 In your next meeting, summarise what your partner said at least twice before you offer any advice, and ask
                 whether you got it right.
@@ -55,13 +55,13 @@ public static class TrainingTemplates
 
         new("giving-feedback", "Specific, timely and kind feedback that people can act on; receiving feedback well.",
             new TrainingModuleRequest("Giving feedback", """
-                ## Feedback that helps
+                # Feedback that helps
 
                 Good feedback is **specific**, **timely**, about **behaviour rather than personality**, and ends with a
                 **next step**. "Your essay was bad" helps no one; "Your argument was clear, but the second half had no
                 sources, so the claims felt unsupported: could you add two references there?" does.
 
-                ## A simple shape: situation, behaviour, impact
+                # A simple shape: situation, behaviour, impact
 
                 - **Situation:** when and where. "In Tuesday's presentation…"
                 - **Behaviour:** what you saw or heard, not what you assume. "…you read from the slides most of the time…"
@@ -69,12 +69,12 @@ public static class TrainingTemplates
 
                 Then ask, rather than tell: "What could you try next time?"
 
-                ## Balance
+                # Balance
 
                 Say what works as concretely as what does not: people repeat what they know is good. Avoid the
                 "sandwich" that hides the real message between two vague compliments.
 
-                ## Receiving feedback
+                # Receiving feedback
 
                 Listen to the end, ask for an example, thank the person, and decide later what to do with it. You do not
                 have to agree on the spot.
@@ -91,12 +91,12 @@ public static class TrainingTemplates
 
         new("setting-goals", "SMART goals, breaking them into steps, and reviewing them together.",
             new TrainingModuleRequest("Setting goals", """
-                ## Why goals
+                # Why goals
 
                 A relationship with a goal has something to come back to at every meeting, and progress both people can see.
                 The goal belongs to the mentee: the mentor helps make it clear and reachable.
 
-                ## SMART
+                # SMART
 
                 - **Specific:** what exactly will be different? "Get better at maths" → "Pass the algebra unit test."
                 - **Measurable:** how will you both know? A grade, a number, something finished.
@@ -104,13 +104,13 @@ public static class TrainingTemplates
                 - **Relevant:** it matters to the mentee, not just to the mentor or the school.
                 - **Time-bound:** a date. "By the end of March."
 
-                ## From goal to steps
+                # From goal to steps
 
                 Break the goal into action items small enough to do before the next meeting ("Do the ten practice
                 questions on page 42"). Add one or two milestones on the way. In Tandem, the goals page of your match keeps
                 them, and a check-in can tick items off.
 
-                ## Review
+                # Review
 
                 At each meeting: what got done, what got in the way, what is next. Change a goal that no longer fits
                 rather than quietly dropping it.
@@ -126,20 +126,20 @@ public static class TrainingTemplates
 
         new("boundaries-and-safeguarding", "Professional boundaries, confidentiality and its limits, and what to do when someone may be at risk.",
             new TrainingModuleRequest("Boundaries and safeguarding", """
-                ## Boundaries protect both of you
+                # Boundaries protect both of you
 
                 - Meet in the formats your program allows (in the places and channels it names); keep contact to Tandem's
                   messages and meetings rather than private social media.
                 - Do not give or lend money, give lifts, or meet alone where the program says not to.
                 - Be friendly, not a friend: you are there for the mentee's goals, within the program's time.
 
-                ## Confidentiality and its limits
+                # Confidentiality and its limits
 
                 What your partner tells you stays between you, **except** when someone may be at risk of harm. Say this
                 early, in your first meeting, so it is never a surprise: "What you tell me stays with me, unless I'm worried
                 you or someone else might get hurt; then I have to tell the coordinator."
 
-                ## If someone tells you something worrying
+                # If someone tells you something worrying
 
                 1. Listen calmly; do not interrupt, show shock or ask leading questions.
                 2. Do **not** promise to keep it secret.
@@ -148,7 +148,7 @@ public static class TrainingTemplates
                    someone is in immediate danger, call the emergency services first.
                 5. Write down what was said, in their words, with the date and time. Do not investigate yourself.
 
-                ## Your own boundaries
+                # Your own boundaries
 
                 If the relationship asks more of you than you can give, or something makes you uncomfortable, talk to the
                 coordinator. Asking for help is part of the role.
@@ -167,12 +167,12 @@ public static class TrainingTemplates
 
         new("conflict-resolution", "Noticing tension early, talking about it calmly, finding a way forward, and when to ask the coordinator.",
             new TrainingModuleRequest("Conflict resolution", """
-                ## Disagreement is normal
+                # Disagreement is normal
 
                 Missed meetings, different expectations and misunderstandings happen in most relationships. Talked about
                 early, they often make the relationship stronger.
 
-                ## A way to talk it through
+                # A way to talk it through
 
                 1. **Pick the moment.** Privately, when neither of you is rushed or upset.
                 2. **Start with yourself.** "I" statements: "I felt frustrated when we didn't meet twice" rather than "You
@@ -181,12 +181,12 @@ public static class TrainingTemplates
                 4. **Find the shared interest.** You both want meetings that are worth the time.
                 5. **Agree one concrete change** each, and when you will check how it is going.
 
-                ## Keep it calm
+                # Keep it calm
 
                 Slow down, lower your voice, and take a break if either of you gets heated: "Let's pick this up on Thursday."
                 Stick to the one issue at hand.
 
-                ## When to ask for help
+                # When to ask for help
 
                 If talking has not helped, if the relationship feels unsafe, or if you feel it is not working, tell the
                 coordinator. In Tandem, *Report a concern* can ask for mediation, and coordinators can re-match a pair
