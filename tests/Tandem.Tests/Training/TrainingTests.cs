@@ -246,6 +246,29 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
     }
 
     [Fact]
+    public async Task CompletedTrainingIsProposedAsServiceHoursAndTheLastModuleAwardsTheTrainingBadge()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Gil Mentee", "mentee");
+        Assert.Equal(HttpStatusCode.OK, (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}/badge-rules",
+            new { enabled = new[] { MyTraining.TrainingCompleteBadge } })).StatusCode);
+        var first = await CreateAsync(program.Coordinator, program.Program.Id, Module("Listening", minutes: 40, scenario: false));
+        var second = await CreateAsync(program.Coordinator, program.Program.Id, Module("Feedback", minutes: 20, scenario: false));
+
+        await AnswerAsync(mentee.Client, first, 3);
+        await AnswerAsync(mentee.Client, first, 3);
+        Assert.Empty(await mentee.Client.GetFromJsonAsync<List<Tandem.Features.Recognition.BadgeAwardView>>("/api/v1/me/badges", Json.Options) ?? []);
+        await AnswerAsync(mentee.Client, second, 3);
+
+        var hours = (await mentee.Client.GetFromJsonAsync<Tandem.Features.Recognition.MyServiceHours>("/api/v1/me/service-hours", Json.Options))!;
+        Assert.Equal(60, hours.ProposedMinutes);
+        Assert.All(hours.Entries.Items, e => Assert.Equal(Tandem.Features.Recognition.ServiceHourSource.Training, e.Source));
+        Assert.Equal(new[] { first.Id, second.Id }.Order(), hours.Entries.Items.Select(e => e.SourceId).Order());
+        var badge = Assert.Single((await mentee.Client.GetFromJsonAsync<List<Tandem.Features.Recognition.BadgeAwardView>>("/api/v1/me/badges", Json.Options))!);
+        Assert.Equal(("training-complete", "Training complete"), (badge.Badge, badge.Title));
+    }
+
+    [Fact]
     public async Task AFileWhoseExtensionLiesAboutItsContentsIsRefusedAndARealOneIsDownloaded()
     {
         var program = await PairingProgram.CreateAsync(factory);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
+using Tandem.Features.Recognition;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Files;
 using Tandem.Infrastructure.Problems;
@@ -16,8 +17,11 @@ public sealed record TrainingFile(string Name, string ContentType, Stream Conten
 /// answered the quiz. Reflections are read back by their author and the program's coordinators only: no partner, no
 /// other participant. Anyone else asking for a module finds nothing (404).
 /// </summary>
-public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess programs, TimeProvider clock)
+public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess programs, ServiceHours hours, AwardBadges badges, TimeProvider clock)
 {
+    /// <summary>The badge a program may award (a rule on its Recognition page) to whoever completes every module of theirs (ADR 63).</summary>
+    public const string TrainingCompleteBadge = "training-complete";
+
     private static readonly ProgramRole[] ParticipantRoles = [ProgramRole.Mentor, ProgramRole.Mentee, ProgramRole.Peer];
     private const string NoModule = "No training module with this id is assigned to you.";
 
@@ -224,10 +228,26 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
                 db.ChangeTracker.Clear();
                 return refused;
             }
+            var wasCompleted = completion.CompletedAt is not null;
             completion.CompleteIfDone(found.Module, now);
             try
             {
+                if (wasCompleted || completion.CompletedAt is null)
+                {
+                    await db.SaveChangesAsync(ct);
+                    return View(found.Module, found.ProgramName, completion);
+                }
+                // Completed now: the module's minutes are proposed as service hours (a coordinator confirms them) and, when it
+                // was the last of theirs, the program's "training complete" badge is awarded if its rule is on; all in one commit.
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
+                await hours.ProposeAsync([new ServiceHourProposal(found.Module.ProgramId, actor.UserId, ServiceHourSource.Training, found.Module.Id, now,
+                    found.Module.Minutes, $"Training: {found.Module.Title}")], ct);
+                if (await AllCompletedAsync(actor.UserId, found.Module.ProgramId, ct))
+                {
+                    await badges.ByRuleAsync(found.Module.ProgramId, TrainingCompleteBadge, [actor.UserId], ct);
+                }
+                await transaction.CommitAsync(ct);
                 return View(found.Module, found.ProgramName, completion);
             }
             catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt < 3)
@@ -236,6 +256,15 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>Whether the person has completed every module their roles in the program are assigned.</summary>
+    private async Task<bool> AllCompletedAsync(Guid userId, Guid programId, CancellationToken ct)
+    {
+        var roles = await db.Enrolments.Where(e => e.ProgramId == programId && e.UserId == userId && ParticipantRoles.Contains(e.Role)).Select(e => e.Role).ToListAsync(ct);
+        var audiences = roles.SelectMany(TrainingModule.AudiencesFor).Distinct().ToList();
+        return !await db.Set<TrainingModule>().AnyAsync(m => m.ProgramId == programId && audiences.Contains(m.Audience)
+            && !db.Set<TrainingCompletion>().Any(c => c.ModuleId == m.Id && c.UserId == userId && c.CompletedAt != null), ct);
     }
 
     private static MyTrainingModuleView View(TrainingModule m, string programName, TrainingCompletion? c)

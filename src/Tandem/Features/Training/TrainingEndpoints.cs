@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Features.Conversations;
+using Tandem.Features.Recognition;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Input;
@@ -11,7 +12,8 @@ namespace Tandem.Features.Training;
 
 public static class TrainingEndpoints
 {
-    public static IServiceCollection AddTandemTraining(this IServiceCollection services) => services
+    public static IServiceCollection AddTandemTraining(this IServiceCollection services) => BadgeCatalogue.AddBadge(services,
+            new BadgeDefinition(MyTraining.TrainingCompleteBadge, "Training complete", "Completed every training module of the program."))
         .AddScoped<ManageTraining>()
         .AddScoped<MyTraining>()
         .AddScoped<ITrainingGate, TrainingGate>();
