@@ -61,6 +61,11 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
         Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync("/api/v1/me/journal", new { body = $"journal {marker}", promptId })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync("/api/v1/me/journal", new { body = "A free entry, mine to keep" })).StatusCode);
 
+        // Kudos to the mentor and a badge awarded by hand with a reason (ADR 63).
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentor.Id, message = $"kudos {marker}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badges",
+            new { userId = pair.Mentee.Id, badge = "special-recognition", reason = $"reason {marker}" })).StatusCode);
+
         // The school keeps closed programs' data for a year; the program closes now.
         var retention = $"/api/v1/organisations/{pair.School.Organisation.Id}/retention";
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(retention, new { closedProgramMonths = 12 })).StatusCode);
@@ -69,6 +74,8 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
         Assert.Contains("CheckIns.Topics", before);
         Assert.Contains("Messages.Body", before);
         Assert.Contains("JournalEntries.Body", before);
+        Assert.Contains("Kudos.Message", before);
+        Assert.Contains("BadgeAwards.Reason", before);
 
         // Eleven months on, nothing is touched.
         app.Clock.Advance(TimeSpan.FromDays(335));

@@ -111,6 +111,13 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             // Journal entries written to the program's prompts or shared with its pairs are the program's data too (ADR 56).
             rows["journalEntries"] = await db.Set<Journal.JournalEntry>()
                 .Where(j => j.ProgramId == programId || (j.SharedWithRelationshipId != null && relationships.Contains(j.SharedWithRelationshipId.Value))).ExecuteDeleteAsync(ct);
+            // Recognition (ADR 63): the words of kudos, hand-award reasons and ledger notes go; certificates stay, as their
+            // holders' record that outlasts the program (erasure on request removes them).
+            rows["kudos"] = await db.Set<Recognition.Kudos>().Where(k => k.ProgramId == programId).ExecuteUpdateAsync(s => s.SetProperty(k => k.Message, Anonymise.Text), ct);
+            rows["badges"] = await db.Set<Recognition.BadgeAward>().Where(b => b.ProgramId == programId && b.Reason != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Reason, (string?)null), ct);
+            rows["serviceHours"] = await db.Set<Recognition.ServiceHourEntry>().Where(e => e.ProgramId == programId && e.Note != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, (string?)null), ct);
             // Staff notes too: erasure leaves them as the staff's records (ADR 42); when the program's data expires they go.
             rows["concernSteps"] = await db.Set<ConcernStep>().Where(s => concerns.Contains(s.ConcernId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.Note, (string?)null), ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s

@@ -68,7 +68,9 @@ public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notif
         db.Add(kudos);
         await db.SaveChangesAsync(ct);
         var from = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
-        await notify.RunAsync(recipient, NotificationKind.ProgramUpdates, $"Kudos from {from}", message, "/my/recognition", ct);
+        // The notice and its e-mail say who and where, not the words: those stay in one place, where retention and erasure reach them.
+        await notify.RunAsync(recipient, NotificationKind.ProgramUpdates, $"Kudos from {from}",
+            $"{from} thanked you in {program.Name}. Read it on My recognition.", "/my/recognition", ct);
         return (await ViewsAsync(db.Set<Kudos>().Where(k => k.Id == kudos.Id), ct)).Single();
     }
 
