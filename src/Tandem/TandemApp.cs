@@ -6,6 +6,7 @@ using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Community;
+using Tandem.Features.Events;
 using Tandem.Features.Conversations;
 using Tandem.Features.Goals;
 using Tandem.Features.Journal;
@@ -110,6 +111,7 @@ public static class TandemApp
         services.AddTandemIntegrations();
         services.AddTandemCommunity();
         services.AddTandemRecognition();
+        services.AddTandemEvents();
         return builder;
     }
 
@@ -207,6 +209,7 @@ public static class TandemApp
         features.MapIntegrations();
         features.MapCommunity();
         features.MapRecognition();
+        features.MapEvents();
         app.MapConversationHub();
         app.MapRazorComponents<App>().OpensRequestConnection();
         return app;

@@ -55,6 +55,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         // No background workers: tests run the outbox, the reminder job and request time-outs themselves (or turn one on).
         builder.UseSetting("Email:Outbox:WorkerEnabled", "false");
         builder.UseSetting("Engagement:RemindersEnabled", "false");
+        builder.UseSetting("Events:RemindersEnabled", "false");
         // Whole-program figures are worked out on every request: the clock stands still, so a kept figure would never age
         // (KeptFiguresTests turn keeping on).
         builder.UseSetting("Figures:MaxAge", "00:00:00");

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
+using Tandem.Features.Events;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
@@ -25,7 +26,14 @@ public sealed record RelationshipHealth(
     DateTime? NextMeetingAt,
     int DaysWithoutContact,
     HealthStatus Status,
-    string Reason);
+    string Reason)
+{
+    /// <summary>
+    /// The program's events its members were marked as attending (distinct events, ADR 62): a positive sign of engagement
+    /// shown beside the status, which it does not change (a workshop is not a meeting of the pair).
+    /// </summary>
+    public int EventsAttended { get; init; }
+}
 
 /// <summary>A relationship's health status as the database works it out (<see cref="EngagementHealth.Assessed"/>), for ordering, counting and paging.</summary>
 /// <remarks>A class set by its properties, not a positional record: EF Core translates grouping and ordering by a member it sets.</remarks>
@@ -116,8 +124,17 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
             .GroupBy(m => m.RelationshipId).Select(g => new { g.Key, Next = g.Min(m => m.StartsAt) })
             .ToDictionaryAsync(g => g.Key, g => (DateTime?)g.Next, ct);
 
+        // Events of the relationship's own program that any of its members attended (the host's attendance list).
+        var attended = await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
+            .Join(db.Set<Relationship>(), m => m.RelationshipId, r => r.Id, (m, r) => new { m.RelationshipId, m.UserId, r.ProgramId })
+            .Join(db.Set<EventRsvp>().Where(v => v.Attended == true), x => x.UserId, v => v.UserId, (x, v) => new { x.RelationshipId, x.ProgramId, v.EventId })
+            .Join(db.Set<ProgramEvent>(), x => x.EventId, e => e.Id, (x, e) => new { x.RelationshipId, x.ProgramId, EventProgramId = e.ProgramId, x.EventId })
+            .Where(x => x.EventProgramId == x.ProgramId)
+            .GroupBy(x => x.RelationshipId).Select(g => new { g.Key, Count = g.Select(x => x.EventId).Distinct().Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+
         return rows.Select(r => Assess(r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, r.Cadence, members[r.Id].ToList(),
-            r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt, next.GetValueOrDefault(r.Id), now)).ToList();
+            r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt, next.GetValueOrDefault(r.Id), now) with { EventsAttended = attended.GetValueOrDefault(r.Id) }).ToList();
     }
 
     /// <summary>The rule, in one place (documented in docs/decisions/ "Engagement health thresholds").</summary>

@@ -29,6 +29,9 @@ public enum NotificationKind
 
     /// <summary>Consent withdrawn, a privacy notice that changed, an erasure request: always e-mailed at once (deadlines the law sets).</summary>
     Privacy,
+
+    /// <summary>A program's events: a reminder the day before one you are going to, a place from the waitlist, a cancellation.</summary>
+    Events,
 }
 
 /// <summary>How a person hears of one kind of notification. The in-app notification is always kept.</summary>
@@ -69,6 +72,7 @@ public static class NotificationKinds
         NotificationKind.ProgramUpdates => "Applications and program updates",
         NotificationKind.Safeguarding => "Safeguarding and concerns",
         NotificationKind.Privacy => "Privacy and consent",
+        NotificationKind.Events => "Events",
         _ => kind.ToString(),
     };
 
@@ -83,6 +87,7 @@ public static class NotificationKinds
         NotificationKind.ProgramUpdates => "Decisions on applications; for coordinators, matching drafts that are ready.",
         NotificationKind.Safeguarding => "Always e-mailed at once: someone may need help quickly.",
         NotificationKind.Privacy => "Always e-mailed at once: consent and privacy requests have deadlines.",
+        NotificationKind.Events => "Workshops and socials you said you are going to: a reminder the day before, a place from the waitlist, a cancellation.",
         _ => "",
     };
 

@@ -12,9 +12,10 @@ public sealed record WebhookEvent(Guid Id, string Type, DateTime OccurredAt, Gui
     public const string MeetingHeld = "meeting.held";
     public const string RelationshipEnded = "relationship.ended";
     public const string AnnouncementPosted = "announcement.posted";
+    public const string EventRsvp = "event.rsvp";
 
-    /// <summary>The event types an endpoint may subscribe to (event RSVPs come with events, issue 12 item 3).</summary>
-    public static readonly IReadOnlyList<string> Types = [RelationshipStarted, MeetingHeld, RelationshipEnded, AnnouncementPosted];
+    /// <summary>The event types an endpoint may subscribe to.</summary>
+    public static readonly IReadOnlyList<string> Types = [RelationshipStarted, MeetingHeld, RelationshipEnded, AnnouncementPosted, EventRsvp];
 
     /// <summary>A pair or group was started (matching published, a self-match accepted, a coordinator's hand, a re-match).</summary>
     public static WebhookEvent ForRelationshipStarted(Guid relationshipId, Guid programId, string kind, string source, DateOnly? startsOn, Guid? previousRelationshipId, DateTime at) =>
@@ -56,6 +57,22 @@ public sealed record WebhookEvent(Guid Id, string Type, DateTime OccurredAt, Gui
             ["announcementId"] = announcementId,
             ["title"] = title,
             ["audience"] = Camel(audience),
+        });
+
+    /// <summary>
+    /// Someone answered a program's event, or was given a place from its waitlist (<c>promoted</c>): the ids, the answer
+    /// and how full the event is (ADR 62). Never a name.
+    /// </summary>
+    public static WebhookEvent ForEventRsvp(Guid eventId, Guid programId, Guid rsvpId, Guid userId, string state, bool promoted, int going, int? capacity, DateTime at) =>
+        New(EventRsvp, programId, at, new()
+        {
+            ["eventId"] = eventId,
+            ["rsvpId"] = rsvpId,
+            ["userId"] = userId,
+            ["state"] = Camel(state),
+            ["promoted"] = promoted,
+            ["going"] = going,
+            ["capacity"] = capacity,
         });
 
     private static WebhookEvent New(string type, Guid programId, DateTime at, Dictionary<string, object?> data) =>

@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
+
+namespace Tandem.Features.Events;
+
+/// <summary>
+/// A program's events for the people in it: upcoming ones soonest first (or, with <c>past</c>, ended ones latest first);
+/// participants see those of their audience, the program's staff and coordinators all of them; anyone else finds no
+/// program (404).
+/// </summary>
+public sealed class ListEvents(TandemDb db, EventAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<Paged<EventView>>> RunAsync(Actor actor, Guid programId, bool past, int page, int pageSize, CancellationToken ct = default)
+    {
+        var reader = await access.ReaderAsync(actor, programId, ct);
+        if (reader is null)
+        {
+            return new NotFound("No program with this id is visible to you.");
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var audiences = reader.Audiences;
+        var events = db.Set<ProgramEvent>().Where(e => e.ProgramId == programId && audiences.Contains(e.Audience));
+        events = past ? events.Where(e => e.EndsAt <= now) : events.Where(e => e.EndsAt > now);
+        var total = await events.CountAsync(ct);
+        var ordered = past ? events.OrderByDescending(e => e.StartsAt).ThenByDescending(e => e.Id) : events.OrderBy(e => e.StartsAt).ThenBy(e => e.Id);
+        var views = await EventViews.ReadAsync(db, ordered.Page(paging), actor, reader, now, ct);
+        return paging.Of(views, total);
+    }
+}
+
+/// <summary>One event for someone who may see it (404 otherwise, whatever its id).</summary>
+public sealed class GetEvent(TandemDb db, EventAccess access, TimeProvider clock)
+{
+    public async Task<Outcome<EventView>> RunAsync(Actor actor, Guid eventId, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, eventId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var (_, reader) = found.Value;
+        var views = await EventViews.ReadAsync(db, db.Set<ProgramEvent>().Where(e => e.Id == eventId), actor, reader, clock.GetUtcNow().UtcDateTime, ct);
+        return views[0];
+    }
+}
+
+/// <summary>Events as their readers see them, read in one query (counts, the host's name and the reader's own answer as subqueries).</summary>
+internal static class EventViews
+{
+    public static async Task<List<EventView>> ReadAsync(TandemDb db, IQueryable<ProgramEvent> events, Actor actor, EventReader reader, DateTime now, CancellationToken ct)
+    {
+        var userId = actor.UserId;
+        var rsvps = db.Set<EventRsvp>();
+        var rows = await events.Select(e => new
+        {
+            Event = e,
+            Waitlisted = rsvps.Count(r => r.EventId == e.Id && r.State == RsvpState.Waitlisted),
+            HostName = db.Users.Where(u => u.Id == e.HostUserId).Select(u => u.DisplayName).FirstOrDefault(),
+            Mine = rsvps.Where(r => r.EventId == e.Id && r.UserId == userId).Select(r => (RsvpState?)r.State).FirstOrDefault(),
+        }).AsNoTracking().ToListAsync(ct);
+        var waiting = rows.Where(r => r.Mine == RsvpState.Waitlisted).Select(r => r.Event.Id).ToList();
+        var queues = waiting.Count == 0 ? [] : (await rsvps.Where(r => waiting.Contains(r.EventId) && r.State == RsvpState.Waitlisted)
+                .Select(r => new { r.EventId, r.UserId, r.QueuedAt, r.Id }).ToListAsync(ct))
+            .GroupBy(r => r.EventId)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.QueuedAt).ThenBy(r => r.Id).Select(r => r.UserId).ToList());
+        return rows.Select(r =>
+        {
+            var e = r.Event;
+            int? position = queues.TryGetValue(e.Id, out var queue) ? queue.IndexOf(userId) + 1 : null;
+            return new EventView(e.Id, e.ProgramId, e.Kind, e.Title, e.Description, e.StartsAt, e.EndsAt, e.TimeZoneId, Zones.ToLocal(e.StartsAt, e.TimeZoneId),
+                e.Place, e.VideoLink, e.Audience, e.Capacity, e.GoingCount, r.Waitlisted, e.Capacity is { } cap ? Math.Max(0, cap - e.GoingCount) : null,
+                r.HostName, e.CancelledAt, r.Mine, position is > 0 ? position : null,
+                CanRsvp: e.CancelledAt is null && e.StartsAt > now && reader.MayAnswer(e),
+                CanTakeAttendance: EventAccess.Hosts(actor, e, reader) && e.CancelledAt is null && e.StartsAt <= now);
+        }).ToList();
+    }
+}
