@@ -929,6 +929,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("QueueNumber")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -950,7 +953,7 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.HasIndex("UserId", "Attended");
 
-                    b.HasIndex("EventId", "State", "QueuedAt");
+                    b.HasIndex("EventId", "State", "QueueNumber");
 
                     b.ToTable("EventRsvps", (string)null);
                 });

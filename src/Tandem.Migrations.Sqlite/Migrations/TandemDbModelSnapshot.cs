@@ -918,6 +918,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<Guid>("EventId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("QueueNumber")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("TEXT");
 
@@ -939,7 +942,7 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserId", "Attended");
 
-                    b.HasIndex("EventId", "State", "QueuedAt");
+                    b.HasIndex("EventId", "State", "QueueNumber");
 
                     b.ToTable("EventRsvps", (string)null);
                 });

@@ -41,7 +41,7 @@ public sealed class FeatureReferenceTests
         ["CheckIns"] = ["Accounts", "Meetings", "Privacy", "Programs", "Relationships"],
         // Health reads meetings and check-ins of relationships against the program's cadence; reminders notify; the
         // pair's check-ins page shows their health.
-        ["Engagement"] = ["CheckIns", "Meetings", "Notifications", "Organisations", "Programs", "Relationships"],
+        ["Engagement"] = ["CheckIns", "Events", "Meetings", "Notifications", "Organisations", "Programs", "Relationships"],
         // Splitting the mentor groups of one-to-one programs carries every feature's rows of a relationship (ADR 13).
         ["DataRepairs"] = ["CheckIns", "Engagement", "Matching", "Meetings", "Programs", "Relationships"],
         // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the
@@ -92,6 +92,8 @@ public sealed class FeatureReferenceTests
         ["Integrations"] = ["Organisations", "Programs"],
         // Announcements go to a program's participants by role, with notices and e-mail, and to its channels (ADR 55).
         ["Community"] = ["Accounts", "Integrations", "Notifications", "Programs"],
+        // Events: answers notify (Notifications) and reminders post to the program's channels (Integrations); Engagement reads attendance.
+        ["Events"] = ["Accounts", "Integrations", "Notifications", "Programs"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Matching", "Meetings", "Organisations", "Programs", "Relationships"],
     };

@@ -77,6 +77,11 @@ public sealed class ParticipantWorld : IAsyncLifetime
         RouteValues["applicationId"] = (await FirstIdAsync(await Mentee.Client.GetAsync("/api/v1/me/applications"))).ToString();
         RouteValues["notificationId"] = (await FirstIdAsync(await Mentee.Client.GetAsync("/api/v1/me/notifications"))).ToString();
         RouteValues["sessionId"] = session.ToString();
+        var eventStarts = Factory.Clock.GetUtcNow().AddDays(6);
+        var programEvent = await FirstIdAsync(await Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/events",
+            new { title = "Fields test social", startsAt = eventStarts, endsAt = eventStarts.AddHours(2), place = "Hall", capacity = 10 }));
+        (await Mentee.Client.PostAsJsonAsync($"/api/v1/events/{programEvent}/rsvp", new { going = true })).EnsureSuccessStatusCode();
+        RouteValues["eventId"] = programEvent.ToString();
         RouteValues["draftId"] = draft.ToString();
         RouteValues["invitationId"] = invitation.ToString();
         RouteValues["enrolmentId"] = other.EnrolmentId.ToString();
@@ -177,6 +182,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMySurveys", "GetMySurvey", "AnswerSurvey", "MakeSuggestion", "ListAnsweredSuggestions",
         // The program's announcements of the reader's audience (ADR 55).
         "ListAnnouncements",
+        // The program's events of the reader's audience, their own answer and their own invitation (ADR 62).
+        "ListEvents", "GetEvent", "RespondToEvent", "GetEventInvitation",
         // The home: the reader's own; the programs they manage (none, for a participant).
         "GetMyHome", "ListManagedProgramsNeedingAttention",
         // The reader's own journal, entries their pairs shared with them, and their programs' prompts (ADR 56).
@@ -225,6 +232,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListSuggestions", "AnswerSuggestion",
         "ImportOutcomes", "GetOutcomeReport", "ClearOutcomes",
         "PostAnnouncement", "GetProgramChannels", "ChangeProgramChannels",
+        // Events: set up and cancelled by coordinators; who answered and who came is the host's (a participant is a host only when named).
+        "CreateEvent", "CancelEvent", "GetEventAttendance", "RecordEventAttendance",
         "ListOrganisationWebhooks", "CreateOrganisationWebhook", "ChangeOrganisationWebhook", "RotateWebhookSecret", "DeleteOrganisationWebhook", "ListWebhookDeliveries",
     ];
 
@@ -283,7 +292,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // Check-ins are the pair's shared log of their meetings (the form says both members and the coordinator read them).
         ["CheckInView"] = "id relationshipId meetingId authorUserId authorName happened topics progress challenges nextSteps rating occurredAt createdAt updatedAt",
         // The members' own engagement: the reason is the one the reminders send them ("has not met for 3 weeks").
-        ["RelationshipHealth"] = "relationshipId programId relationshipStatus members cadence meetingsHeld meetingsExpected checkInsLogged lastContactAt nextMeetingAt daysWithoutContact status reason",
+        // eventsAttended: distinct program events the members were marked as attending (ADR 62).
+        ["RelationshipHealth"] = "relationshipId programId relationshipStatus members cadence meetingsHeld meetingsExpected checkInsLogged lastContactAt nextMeetingAt daysWithoutContact status reason eventsAttended",
         ["HealthMember"] = "userId displayName role",
         // A group's members see each other's answers to a meeting (ADR 11).
         ["MeetingView"] = "id relationshipId programId startsAt durationMinutes mode place videoLink status proposedByUserId seriesId createdAt title proposedBy endsAt timeZoneId localStartsAt responseNote sequence isGroup answers myAnswer canRespond canCancel",
@@ -325,6 +335,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["ReadStateView"] = "userId displayName lastReadNumber",
         // What the coordinators announced to the reader's audience, and who posted it.
         ["AnnouncementView"] = "id programId title body audience authorName postedAt",
+        // An event: counts of those going and waiting, never who; the reader's own answer and place in line; the host's name.
+        ["EventView"] = "id programId kind title description startsAt endsAt timeZoneId localStartsAt place videoLink audience capacity going waitlisted placesLeft hostName cancelledAt myRsvp waitlistPosition canRsvp canTakeAttendance",
         ["ConversationSummary"] = "relationshipId programId programName with latestNumber latestAt latestSenderName latestPreview unread",
         // The journal: the author's own entries; of others', only what they shared with the reader's pair, with the author's name.
         ["JournalEntryView"] = "id body promptId promptText programId writtenAt editedAt sharedWithRelationshipId sharedAt",

@@ -65,9 +65,9 @@ internal static class EventViews
         }).AsNoTracking().ToListAsync(ct);
         var waiting = rows.Where(r => r.Mine == RsvpState.Waitlisted).Select(r => r.Event.Id).ToList();
         var queues = waiting.Count == 0 ? [] : (await rsvps.Where(r => waiting.Contains(r.EventId) && r.State == RsvpState.Waitlisted)
-                .Select(r => new { r.EventId, r.UserId, r.QueuedAt, r.Id }).ToListAsync(ct))
+                .Select(r => new { r.EventId, r.UserId, r.QueueNumber }).ToListAsync(ct))
             .GroupBy(r => r.EventId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.QueuedAt).ThenBy(r => r.Id).Select(r => r.UserId).ToList());
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.QueueNumber).Select(r => r.UserId).ToList());
         return rows.Select(r =>
         {
             var e = r.Event;

@@ -114,7 +114,7 @@ public sealed class EventRsvp
 {
     private EventRsvp() { }
 
-    public EventRsvp(Guid eventId, Guid userId, RsvpState state, DateTime at)
+    public EventRsvp(Guid eventId, Guid userId, RsvpState state, int queueNumber, DateTime at)
     {
         Id = Guid.CreateVersion7();
         EventId = eventId;
@@ -122,6 +122,7 @@ public sealed class EventRsvp
         State = state;
         RespondedAt = at;
         QueuedAt = at;
+        QueueNumber = queueNumber;
     }
 
     public Guid Id { get; private set; }
@@ -130,18 +131,25 @@ public sealed class EventRsvp
     public RsvpState State { get; private set; }
     public DateTime RespondedAt { get; private set; }
 
-    /// <summary>When they last asked for a place: the waitlist's order (then the id, a version 7 guid, for ties).</summary>
+    /// <summary>When they last asked for a place.</summary>
     public DateTime QueuedAt { get; private set; }
+
+    /// <summary>
+    /// The waitlist's order: one more than the event's highest when they last asked for a place, given under the event's
+    /// row lock, so two answers in the same instant still have an order.
+    /// </summary>
+    public int QueueNumber { get; private set; }
 
     /// <summary>Null until the host takes attendance.</summary>
     public bool? Attended { get; private set; }
     public DateTime? AttendanceRecordedAt { get; private set; }
 
-    public void Answer(RsvpState state, DateTime at)
+    public void Answer(RsvpState state, int queueNumber, DateTime at)
     {
         if (state != RsvpState.NotGoing && State == RsvpState.NotGoing)
         {
             QueuedAt = at;
+            QueueNumber = queueNumber;
         }
         State = state;
         RespondedAt = at;
@@ -223,7 +231,7 @@ internal sealed class EventRsvpConfiguration : IEntityTypeConfiguration<EventRsv
         rsvp.HasOne<TandemUser>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
         rsvp.HasIndex(r => new { r.EventId, r.UserId }).IsUnique();
         // The waitlist in order, and those going.
-        rsvp.HasIndex(r => new { r.EventId, r.State, r.QueuedAt });
+        rsvp.HasIndex(r => new { r.EventId, r.State, r.QueueNumber });
         // Engagement's "events attended" of a pair's members.
         rsvp.HasIndex(r => new { r.UserId, r.Attended });
     }

@@ -64,14 +64,15 @@ public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent vie
                 await transaction.RollbackAsync(ct);
                 return await views.RunAsync(actor, eventId, ct);
             }
+            var queueNumber = (await rsvps.Where(r => r.EventId == eventId).MaxAsync(r => (int?)r.QueueNumber, ct) ?? 0) + 1;
             if (mine is null)
             {
-                mine = new EventRsvp(eventId, actor.UserId, next, now);
+                mine = new EventRsvp(eventId, actor.UserId, next, queueNumber, now);
                 rsvps.Add(mine);
             }
             else
             {
-                mine.Answer(next, now);
+                mine.Answer(next, queueNumber, now);
             }
             if (previous == RsvpState.Going)
             {
@@ -85,7 +86,7 @@ public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent vie
             if (evt.Capacity is { } places && goingNow < places)
             {
                 promoted = await rsvps.Where(r => r.EventId == eventId && r.State == RsvpState.Waitlisted && r.Id != mine.Id)
-                    .OrderBy(r => r.QueuedAt).ThenBy(r => r.Id).Take(places - goingNow).ToListAsync(ct);
+                    .OrderBy(r => r.QueueNumber).Take(places - goingNow).ToListAsync(ct);
                 foreach (var lucky in promoted)
                 {
                     lucky.Promote(now);

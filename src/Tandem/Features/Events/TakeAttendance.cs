@@ -31,9 +31,9 @@ public sealed class GetEventAttendance(TandemDb db, EventAccess access)
     internal static async Task<EventAttendanceView> ReadAsync(TandemDb db, ProgramEvent evt, CancellationToken ct)
     {
         var people = (await db.Set<EventRsvp>().Where(r => r.EventId == evt.Id)
-                .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.Id, r.UserId, u.DisplayName, r.State, r.QueuedAt, r.Attended })
+                .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.UserId, u.DisplayName, r.State, r.QueuedAt, r.QueueNumber, r.Attended })
                 .ToListAsync(ct))
-            .OrderBy(p => p.State).ThenBy(p => p.State == RsvpState.Waitlisted ? p.QueuedAt : DateTime.MinValue).ThenBy(p => p.State == RsvpState.Waitlisted ? p.Id : Guid.Empty)
+            .OrderBy(p => p.State).ThenBy(p => p.State == RsvpState.Waitlisted ? p.QueueNumber : 0)
             .ThenBy(p => p.DisplayName, StringComparer.CurrentCultureIgnoreCase)
             .Select(p => new AttendeeView(p.UserId, p.DisplayName, p.State, p.QueuedAt, p.Attended)).ToList();
         return new EventAttendanceView(evt.Id, evt.Title, evt.StartsAt, evt.AttendanceTakenAt, people);

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Tandem.Migrations.Sqlite.Migrations
+namespace Tandem.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class Events : Migration
@@ -15,25 +15,25 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "Events",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ProgramId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
-                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Description = table.Column<string>(type: "TEXT", maxLength: 10000, nullable: false),
-                    StartsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    EndsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    TimeZoneId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Place = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
-                    VideoLink = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                    Audience = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    Capacity = table.Column<int>(type: "INTEGER", nullable: true),
-                    GoingCount = table.Column<int>(type: "INTEGER", nullable: false),
-                    HostUserId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CreatedByUserId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    CancelledAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
-                    AttendanceTakenAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProgramId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: false),
+                    StartsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    EndsAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    TimeZoneId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Place = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    VideoLink = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Audience = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Capacity = table.Column<int>(type: "integer", nullable: true),
+                    GoingCount = table.Column<int>(type: "integer", nullable: false),
+                    HostUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedByUserId = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CancelledAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Sequence = table.Column<int>(type: "integer", nullable: false),
+                    AttendanceTakenAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -62,12 +62,12 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "EventReminderClaims",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    ClaimedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    EventId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClaimedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ClaimedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -84,14 +84,15 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "EventRsvps",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    EventId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    RespondedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    QueuedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Attended = table.Column<bool>(type: "INTEGER", nullable: true),
-                    AttendanceRecordedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    EventId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<Guid>(type: "uuid", nullable: false),
+                    State = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    RespondedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    QueuedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    QueueNumber = table.Column<int>(type: "integer", nullable: false),
+                    Attended = table.Column<bool>(type: "boolean", nullable: true),
+                    AttendanceRecordedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -122,9 +123,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_EventRsvps_EventId_State_QueuedAt",
+                name: "IX_EventRsvps_EventId_State_QueueNumber",
                 table: "EventRsvps",
-                columns: new[] { "EventId", "State", "QueuedAt" });
+                columns: new[] { "EventId", "State", "QueueNumber" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_EventRsvps_EventId_UserId",

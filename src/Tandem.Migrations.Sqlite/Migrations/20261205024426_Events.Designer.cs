@@ -11,7 +11,7 @@ using Tandem.Data;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDb))]
-    [Migration("20261205023253_Events")]
+    [Migration("20261205024426_Events")]
     partial class Events
     {
         /// <inheritdoc />
@@ -921,6 +921,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<Guid>("EventId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("QueueNumber")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("TEXT");
 
@@ -942,7 +945,7 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserId", "Attended");
 
-                    b.HasIndex("EventId", "State", "QueuedAt");
+                    b.HasIndex("EventId", "State", "QueueNumber");
 
                     b.ToTable("EventRsvps", (string)null);
                 });

@@ -12,7 +12,7 @@ using Tandem.Data;
 namespace Tandem.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(TandemDb))]
-    [Migration("20261205023258_Events")]
+    [Migration("20261205024434_Events")]
     partial class Events
     {
         /// <inheritdoc />
@@ -932,6 +932,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<Guid>("EventId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("QueueNumber")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -953,7 +956,7 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.HasIndex("UserId", "Attended");
 
-                    b.HasIndex("EventId", "State", "QueuedAt");
+                    b.HasIndex("EventId", "State", "QueueNumber");
 
                     b.ToTable("EventRsvps", (string)null);
                 });
