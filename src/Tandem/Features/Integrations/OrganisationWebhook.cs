@@ -58,7 +58,7 @@ public sealed class OrganisationWebhook
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
-    public IReadOnlyList<string> EventList => Events.Split(',', StringSplitOptions.RemoveEmptyEntries);
+    public IReadOnlyList<string> EventList => this.Events.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     public bool Wants(string eventType) => Active && EventList.Contains(eventType);
 
