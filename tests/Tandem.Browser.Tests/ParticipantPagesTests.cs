@@ -77,6 +77,7 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ($"/my/surveys/{invitationId}", "How was your meeting?"),
                 ($"/programs/{server.Demo.ProgramId}/suggestions", "Suggestion box"),
                 ($"/programs/{server.Demo.ProgramId}/announcements", "Announcements"),
+                ($"/programs/{server.Demo.ProgramId}/events", "Events"),
                 ("/my/calendar", "Your calendar feed"),
                 ("/my/access-log", "Who has seen your record"),
                 ("/my/journal", "My journal"),
@@ -157,6 +158,14 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             await PostAsync(page, items, new { title = "Rehearse twice", state = "ToDo" });
             await PostAsync(page, items, new { title = "Draft the poster", state = "Doing" });
             await PostAsync(page, items, new { title = "Pick a topic", state = "Done" });
+            // An event with one place the mentee takes, so the events page shows an answer, the calendar link and the waitlist button (ADR 62).
+            var eventStarts = DateTime.UtcNow.AddDays(3);
+            var programEvent = await PostAsync(coordinator, $"/api/v1/programs/{server.Demo.ProgramId}/events", new
+            {
+                kind = "Workshop", title = "Study skills workshop", description = "Bring **your notes** and a question.",
+                startsAt = eventStarts, endsAt = eventStarts.AddHours(2), timeZoneId = "Europe/London", place = "Library, room 2", capacity = 1,
+            });
+            await PostAsync(page, $"/api/v1/events/{programEvent.GetProperty("id").GetString()}/rsvp", new { going = true });
             // Every page on a phone. Then a laptop, where only the menu (no "Menu" toggle) and the tables (rows, not stacked
             // cards) are laid out differently: one page of each layout is enough there, and it halves the test's time, which
             // is most of the browser suite's (docs/benchmarks.md, "Test suite").
