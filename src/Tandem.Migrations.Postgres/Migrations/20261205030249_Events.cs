@@ -157,11 +157,21 @@ namespace Tandem.Migrations.Postgres.Migrations
                 name: "IX_Events_StartsAt",
                 table: "Events",
                 column: "StartsAt");
+
+            // Whoever hears of every other kind in the app only (e-mail turned off, ADR 57) hears of events that way too.
+            migrationBuilder.Sql("""
+                INSERT INTO "NotificationChoices" ("UserId", "Kind", "Choice", "UpdatedAt")
+                SELECT "UserId", 'Events', 'InApp', MAX("UpdatedAt") FROM "NotificationChoices"
+                WHERE "Choice" = 'InApp' AND "Kind" IN ('Meetings', 'Reminders', 'Messages', 'Matches', 'Announcements', 'Surveys', 'ProgramUpdates')
+                GROUP BY "UserId" HAVING COUNT(*) = 7
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""DELETE FROM "NotificationChoices" WHERE "Kind" = 'Events'""");
+
             migrationBuilder.DropTable(
                 name: "EventReminderClaims");
 

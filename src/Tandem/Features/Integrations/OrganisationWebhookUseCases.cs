@@ -76,7 +76,7 @@ internal static class Webhooks
         var unknown = asked.Where(e => !WebhookEvent.Types.Contains(e)).ToList();
         if (unknown.Count > 0)
         {
-            errors["events"] = [$"{string.Join(", ", unknown.Select(u => $"\"{u}\""))} is not an event Tandem sends; choose from {string.Join(", ", WebhookEvent.Types)} (event RSVPs come with events)."];
+            errors["events"] = [$"{string.Join(", ", unknown.Select(u => $"\"{u}\""))} is not an event Tandem sends; choose from {string.Join(", ", WebhookEvent.Types)}."];
             return null;
         }
         return WebhookEvent.Types.Where(asked.Contains).ToList();
