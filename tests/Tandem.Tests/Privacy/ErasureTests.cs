@@ -83,7 +83,13 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         var entryId = (await entry.Content.ReadFromJsonAsync<Tandem.Features.Journal.JournalEntryView>(Json.Options))!.Id;
         Assert.True((await mentee.PutAsJsonAsync($"/api/v1/me/journal/{entryId}/share", new { relationshipId = pair.RelationshipId })).IsSuccessStatusCode);
 
+        // A reflection on a training role-play and its quiz answers (ADR 61): the reflection goes, the completion's time stays.
+        var module = await Tandem.Tests.Training.TrainingTests.CreateAsync(pair.Coordinator, pair.ProgramId, Tandem.Tests.Training.TrainingTests.Module());
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections",
+            new { scenarioId = module.Scenarios[0].Id, answer = $"reflection {marker}" })).StatusCode);
+
         var before = await WhereIsAsync(marker);
+        Assert.Contains("TrainingCompletions.ReflectionsJson", before);
         Assert.Contains("JournalEntries.Body", before);
         Assert.Contains("Messages.Body", before);
         Assert.Contains("AspNetUsers.DisplayName", before);

@@ -36,6 +36,14 @@ public sealed class MyDataExportTests(PairFixture fixture) : IClassFixture<PairF
         Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/concerns/{concern.Id}/acknowledge",
             new { note = "HANDLER-NOTE-c0de spoke to the mentor" })).StatusCode);
 
+        // Training reflections (ADR 61): each person's own in their own file.
+        var module = await Tandem.Tests.Training.TrainingTests.CreateAsync(pair.Coordinator, pair.ProgramId, Tandem.Tests.Training.TrainingTests.Module());
+        foreach (var (client, words) in new[] { (mentee, "REFLECTION-MENTEE-b7e2"), (mentor, "REFLECTION-MENTOR-44aa") })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections",
+                new { scenarioId = module.Scenarios[0].Id, answer = words })).StatusCode);
+        }
+
         var response = await mentee.GetAsync("/api/v1/me/data-export");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -52,10 +60,12 @@ public sealed class MyDataExportTests(PairFixture fixture) : IClassFixture<PairF
         Assert.Equal(["Menna Tee", "Mona Tor"], relationship["members"]!.AsArray().Select(m => (string)m!["name"]!).Order());
         Assert.NotEmpty(document["meetings"]!.AsArray());
         Assert.NotEmpty(document["enrolments"]!.AsArray());
+        Assert.Equal("REFLECTION-MENTEE-b7e2", (string?)document["training"]![0]!["reflections"]![0]!["reflection"]);
 
         // Someone else's words and staff notes stay out; so do secrets.
         Assert.DoesNotContain("MENTOR-WROTE-91bc", text);
         Assert.DoesNotContain("HANDLER-NOTE-c0de", text);
+        Assert.DoesNotContain("REFLECTION-MENTOR-44aa", text);
         Assert.DoesNotContain("passwordHash", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("securityStamp", text, StringComparison.OrdinalIgnoreCase);
 

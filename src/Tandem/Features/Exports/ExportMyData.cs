@@ -142,6 +142,23 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
                 e.OccurredAt, e.Minutes, State = e.State.ToString(), e.DecidedAt, e.Note }).ToListAsync(ct));
         document["certificates"] = Node(await db.Set<Recognition.Certificate>().AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.IssuedAt)
             .Select(c => new { c.HolderName, c.PublicName, c.ProgramName, c.OrganisationName, Role = c.Role.ToString(), c.From, c.To, c.ConfirmedMinutes, c.IssuedAt }).ToListAsync(ct));
+        // Training (ADR 61): their progress in each module, with their quiz answers and reflections (read by them and the program's coordinators).
+        var training = await (
+            from c in db.Set<Training.TrainingCompletion>().AsNoTracking()
+            where c.UserId == userId
+            join m in db.Set<Training.TrainingModule>().AsNoTracking() on c.ModuleId equals m.Id
+            join p in db.Programs on m.ProgramId equals p.Id
+            orderby c.StartedAt
+            select new { Completion = c, Module = m, Program = p.Name }).ToListAsync(ct);
+        document["training"] = Node(training.Select(t => new
+        {
+            t.Program, Module = t.Module.Title,
+            t.Completion.StartedAt, t.Completion.QuizAttempts, t.Completion.QuizScorePercent, t.Completion.QuizPassed, t.Completion.CompletedAt, t.Completion.Minutes,
+            QuizAnswers = t.Module.Questions().Where(q => t.Completion.QuizAnswers().ContainsKey(q.Id))
+                .Select(q => new { Question = q.Text, Answer = q.Options.ElementAtOrDefault(t.Completion.QuizAnswers()[q.Id]) }).ToList(),
+            Reflections = t.Module.Scenarios().Where(sc => t.Completion.Reflections().ContainsKey(sc.Id))
+                .Select(sc => new { Scenario = sc.Prompt, Reflection = t.Completion.Reflections()[sc.Id] }).ToList(),
+        }).ToList());
         var enrolmentIds = await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct);
         document["rankings"] = Node(await db.Set<RankingOffer>().AsNoTracking()
             .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))
