@@ -66,6 +66,11 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
         Assert.Equal(HttpStatusCode.Created, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badges",
             new { userId = pair.Mentee.Id, badge = "special-recognition", reason = $"reason {marker}" })).StatusCode);
 
+        // A reflection on a training role-play (ADR 61).
+        var module = await Tandem.Tests.Training.TrainingTests.CreateAsync(coordinator, pair.ProgramId, Tandem.Tests.Training.TrainingTests.Module());
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections",
+            new { scenarioId = module.Scenarios[0].Id, answer = $"reflection {marker}" })).StatusCode);
+
         // The school keeps closed programs' data for a year; the program closes now.
         var retention = $"/api/v1/organisations/{pair.School.Organisation.Id}/retention";
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(retention, new { closedProgramMonths = 12 })).StatusCode);
@@ -76,6 +81,7 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
         Assert.Contains("JournalEntries.Body", before);
         Assert.Contains("Kudos.Message", before);
         Assert.Contains("BadgeAwards.Reason", before);
+        Assert.Contains("TrainingCompletions.ReflectionsJson", before);
 
         // Eleven months on, nothing is touched.
         app.Clock.Advance(TimeSpan.FromDays(335));

@@ -119,6 +119,9 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["serviceHours"] = await db.Set<Recognition.ServiceHourEntry>().Where(e => e.ProgramId == programId && e.Note != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, (string?)null), ct);
             // Staff notes too: erasure leaves them as the staff's records (ADR 42); when the program's data expires they go.
+            // Training reflections and quiz answers (ADR 61) go; who completed which module when, and its minutes, stay.
+            rows["trainingCompletions"] = await db.Set<Training.TrainingCompletion>().Where(c => c.ProgramId == programId && (c.ReflectionsJson != "{}" || c.QuizAnswersJson != "{}"))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.ReflectionsJson, "{}").SetProperty(c => c.QuizAnswersJson, "{}"), ct);
             rows["concernSteps"] = await db.Set<ConcernStep>().Where(s => concerns.Contains(s.ConcernId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.Note, (string?)null), ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Message, Anonymise.Text).SetProperty(r => r.DecisionNote, (string?)null).SetProperty(r => r.MatchExplanation, (string?)null), ct);
