@@ -19,18 +19,36 @@ public sealed class RecognitionHooks(TandemDb db, AwardBadges badges, ServiceHou
 
     public async Task MeetingHeldAsync(MeetingHeld held, CancellationToken ct)
     {
+        // Every check-in that records a meeting asks this (issue 17): which meeting rules the program has on is one read,
+        // and a program without them (or an unscheduled contact, which proposes no hours) costs nothing more.
+        var rulesOn = await db.Set<ProgramBadgeRule>()
+            .Where(r => r.ProgramId == held.ProgramId && (r.Badge == BadgeCatalogue.FirstMeeting || r.Badge == BadgeCatalogue.TenMeetings))
+            .Select(r => r.Badge).ToListAsync(ct);
+        if (rulesOn.Count == 0 && held.MeetingId is null)
+        {
+            return;
+        }
         var members = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == held.RelationshipId).Select(m => m.UserId).ToListAsync(ct);
         if (members.Count == 0)
         {
             return;
         }
-        // Meetings held per member across their pairs and groups in the program, from the counts each relationship keeps.
-        var counts = await db.Set<RelationshipMember>().Where(m => members.Contains(m.UserId))
-            .Join(db.Set<Relationship>().Where(r => r.ProgramId == held.ProgramId), m => m.RelationshipId, r => r.Id, (m, r) => new { m.UserId, r.MeetingsHeld })
-            .GroupBy(x => x.UserId).Select(g => new { g.Key, Held = g.Sum(x => x.MeetingsHeld) })
-            .ToDictionaryAsync(g => g.Key, g => g.Held, ct);
-        await badges.ByRuleAsync(held.ProgramId, BadgeCatalogue.FirstMeeting, members.Where(m => counts.GetValueOrDefault(m) >= 1).ToList(), ct);
-        await badges.ByRuleAsync(held.ProgramId, BadgeCatalogue.TenMeetings, members.Where(m => counts.GetValueOrDefault(m) >= ManyMeetings).ToList(), ct);
+        if (rulesOn.Count > 0)
+        {
+            // Meetings held per member across their pairs and groups in the program, from the counts each relationship keeps.
+            var counts = await db.Set<RelationshipMember>().Where(m => members.Contains(m.UserId))
+                .Join(db.Set<Relationship>().Where(r => r.ProgramId == held.ProgramId), m => m.RelationshipId, r => r.Id, (m, r) => new { m.UserId, r.MeetingsHeld })
+                .GroupBy(x => x.UserId).Select(g => new { g.Key, Held = g.Sum(x => x.MeetingsHeld) })
+                .ToDictionaryAsync(g => g.Key, g => g.Held, ct);
+            if (rulesOn.Contains(BadgeCatalogue.FirstMeeting))
+            {
+                await badges.ByRuleAsync(held.ProgramId, BadgeCatalogue.FirstMeeting, members.Where(m => counts.GetValueOrDefault(m) >= 1).ToList(), ct);
+            }
+            if (rulesOn.Contains(BadgeCatalogue.TenMeetings))
+            {
+                await badges.ByRuleAsync(held.ProgramId, BadgeCatalogue.TenMeetings, members.Where(m => counts.GetValueOrDefault(m) >= ManyMeetings).ToList(), ct);
+            }
+        }
 
         // Hours come from a scheduled meeting's length; an unscheduled contact has none to go by, so it proposes nothing.
         if (held.MeetingId is { } meetingId
