@@ -311,6 +311,51 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
     }
 
     [Fact]
+    public async Task AnEditKeepsTheAnswersGivenAndDeletingAModuleTakesEveryonesProgressWithIt()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Hal Mentee", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module(scenario: false));
+        await AnswerAsync(mentee.Client, module, 3);
+        var url = $"{Modules(program.Program.Id)}/{module.Id}";
+
+        var edited = await program.Coordinator.PutAsJsonAsync(url, new
+        {
+            title = "Safeguarding basics (2027)", content = module.Content, audience = "Everyone", minutes = 30, passMarkPercent = 60,
+            questions = module.Questions.Select(q => new { id = q.Id, text = q.Text, options = q.Options, correct = q.Correct }).ToArray(),
+            videoLinks = new[] { "http://insecure.example.org/video" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, edited.StatusCode);
+        Assert.Contains("https://", await edited.Content.ReadAsStringAsync());
+        edited = await program.Coordinator.PutAsJsonAsync(url, new
+        {
+            title = "Safeguarding basics (2027)", content = module.Content, audience = "Everyone", minutes = 30, passMarkPercent = 60,
+            questions = module.Questions.Select(q => new { id = q.Id, text = q.Text, options = q.Options, correct = q.Correct }).ToArray(),
+        });
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var mine = await ReadAsync(await mentee.Client.GetAsync($"/api/v1/training/modules/{module.Id}"));
+        Assert.Equal(("Safeguarding basics (2027)", TrainingState.Completed), (mine.Title, mine.State));
+        Assert.Equal(module.Questions.Select(q => (int?)q.Correct), mine.Questions.Select(q => q.YourAnswer));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.DeleteAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await program.Coordinator.DeleteAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await mentee.Client.GetAsync($"/api/v1/training/modules/{module.Id}")).StatusCode);
+        Assert.Equal(0, (await mentee.Client.GetFromJsonAsync<MyTrainingList>($"/api/v1/programs/{program.Program.Id}/training/mine", Json.Options))!.Total);
+    }
+
+    [Fact]
+    public void TheQuizTextOfTheCoordinatorsPageReadsBackWhatItWrites()
+    {
+        var questions = new[] { new QuizQuestion(Guid.NewGuid(), "Who do you tell?", ["Nobody", "The coordinator"], 1) };
+        var read = QuizText.Read(QuizText.Write(questions) + "\r\n\r\nWhen?\n* Today\n- Later", questions);
+        Assert.Null(read.Failure);
+        Assert.Equal((questions[0].Id, "Who do you tell?", 1), (read.Value![0].Id, read.Value[0].Text, read.Value[0].Correct));
+        Assert.Equal(("When?", 0, null), (read.Value[1].Text, read.Value[1].Correct, read.Value[1].Id));
+        Assert.IsType<Tandem.Infrastructure.Problems.Invalid>(QuizText.Read("When?\n- Today\n- Later", []).Failure);
+        Assert.IsType<Tandem.Infrastructure.Problems.Invalid>(QuizText.Read("When?\nToday", []).Failure);
+    }
+
+    [Fact]
     public async Task TemplatesAddRealModulesWithOneAction()
     {
         var program = await PairingProgram.CreateAsync(factory);
