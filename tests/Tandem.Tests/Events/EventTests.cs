@@ -125,6 +125,25 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
     }
 
     [Fact]
+    public async Task APersonsAnswersToEventsAreInTheirDataExportAndNoOneElses()
+    {
+        var pair = await fixture.PairAsync();
+        var evt = await CreateAsync(pair, capacity: 1);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await RsvpAsync(mentor, evt.Id, true);
+        await RsvpAsync(mentee, evt.Id, true);
+
+        using var mine = System.Text.Json.JsonDocument.Parse(await mentee.GetStringAsync("/api/v1/me/data-export"));
+        var answers = mine.RootElement.GetProperty("eventRsvps").EnumerateArray().ToList();
+        var answer = Assert.Single(answers);
+        Assert.Equal((evt.Title, "Waitlisted"), (answer.GetProperty("event").GetString(), answer.GetProperty("answer").GetString()));
+        // The mentor's answer is theirs: it is not in the mentee's file, and the mentee's is not in the mentor's.
+        using var theirs = System.Text.Json.JsonDocument.Parse(await mentor.GetStringAsync("/api/v1/me/data-export"));
+        Assert.Equal("Going", Assert.Single(theirs.RootElement.GetProperty("eventRsvps").EnumerateArray()).GetProperty("answer").GetString());
+    }
+
+    [Fact]
     public async Task AnswersSentAtTheSameMomentNeverOverfillAndCancellationsAtOncePromoteInOrder()
     {
         var pair = await fixture.PairAsync();

@@ -159,6 +159,17 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             Reflections = t.Module.Scenarios().Where(sc => t.Completion.Reflections().ContainsKey(sc.Id))
                 .Select(sc => new { Scenario = sc.Prompt, Reflection = t.Completion.Reflections()[sc.Id] }).ToList(),
         }).ToList());
+        // Events (ADR 62): what they answered to each event, their place in the waitlist and whether they came.
+        document["eventRsvps"] = Node(await (
+            from r in db.Set<Events.EventRsvp>().AsNoTracking()
+            where r.UserId == userId
+            join e in db.Set<Events.ProgramEvent>().AsNoTracking() on r.EventId equals e.Id
+            orderby e.StartsAt
+            select new
+            {
+                Program = programNames.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(),
+                Event = e.Title, Kind = e.Kind.ToString(), e.StartsAt, e.EndsAt, Answer = r.State.ToString(), r.RespondedAt, r.Attended,
+            }).ToListAsync(ct));
         var enrolmentIds = await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct);
         document["rankings"] = Node(await db.Set<RankingOffer>().AsNoTracking()
             .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))
