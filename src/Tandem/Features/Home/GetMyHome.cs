@@ -42,9 +42,10 @@ public sealed class GetMyHome(
         // last CheckInWindowDays, each with whether the reader answered it and whether they checked in about it.
         var since = now.AddDays(-CheckInWindowDays);
         var meetings = openIds.Count == 0 ? [] : await db.Set<Meeting>()
-            .Where(m => openIds.Contains(m.RelationshipId)
-                && ((m.StartsAt > now && (m.Status == MeetingStatus.Accepted || m.Status == MeetingStatus.Proposed))
-                    || (m.Status == MeetingStatus.Accepted && m.StartsAt <= now && m.StartsAt >= since)))
+            // One range on (RelationshipId, StartsAt): written as "ahead, or accepted and recent", SQLite read every meeting
+            // of the installation twice (a multi-index OR), 18 ms on a school of 5,000.
+            .Where(m => openIds.Contains(m.RelationshipId) && m.StartsAt >= since
+                && (m.Status == MeetingStatus.Accepted || (m.Status == MeetingStatus.Proposed && m.StartsAt > now)))
             .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
             .Take(400)
             .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
