@@ -57,8 +57,9 @@ public sealed class FeatureReferenceTests
         // A participant's private journal (ADR 56): prompts belong to programs, an entry can be shared with a relationship.
         ["Journal"] = ["Accounts", "Programs", "Relationships"],
         // A relationship's goals (ADR 59): its members assign action items to each other, its program's coordinators follow progress
-        // (a staff read of a minor's relationship is audited), and a check-in ticks items off through CheckIns.ICheckInActionItems.
-        ["Goals"] = ["Accounts", "CheckIns", "Privacy", "Programs", "Relationships"],
+        // (a staff read of a minor's relationship is audited), and a check-in ticks items off through CheckIns.ICheckInActionItems;
+        // the program dashboard and report read the goal figures through Reports.IProgramGoalFigures, which Goals implements.
+        ["Goals"] = ["Accounts", "CheckIns", "Privacy", "Programs", "Relationships", "Reports"],
         // Recognition (ADR 63): kudos and badges go to a program's participants and members of their relationships, with notices;
         // meetings held (CheckIns.IMeetingHeldListener, their length from Meetings), relationships completed
         // (Relationships.IRelationshipEndedListener) and programs closed (Programs.IProgramClosedListener) award badges, propose

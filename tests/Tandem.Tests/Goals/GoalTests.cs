@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Goals;
+using Tandem.Features.Reports;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 
@@ -249,5 +251,50 @@ public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
         var refused = await page.SubmitAsync(path, $"item-{goal.Id}", [new("Title", "Someone else's"), new("AssigneeUserId", pair.OtherMentee.Id.ToString())]);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("current member", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task TheProgramDashboardAndReportShowTheGoalFiguresAndZerosForAProgramWithoutGoals()
+    {
+        var empty = await fixture.PairAsync();
+        var none = (await empty.Coordinator.GetFromJsonAsync<JsonObject>($"/api/v1/programs/{empty.ProgramId}/dashboard", Json.Options))!["goals"].Deserialize<GoalFigures>(Json.Options);
+        Assert.Equal(new GoalFigures(0, 0, 0, 0, 0, 0, 0, 1, 0, 0), none);
+        Assert.Contains("No goals set yet (0 of 1 pairs have a goal)", await empty.Coordinator.GetStringAsync($"/programs/{empty.ProgramId}/dashboard"));
+        Assert.Contains("No goals set yet (0 of 1 pairs have a goal).", await ReportTextAsync(empty.Coordinator, empty.ProgramId));
+
+        var pair = await fixture.PairAsync();
+        await pair.SecondPairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(1));
+        var achieved = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(2), "Join the library");
+        await mentee.PutAsJsonAsync($"{Goals(pair.RelationshipId)}/{achieved.Id}", new { outcome = achieved.Outcome, measure = achieved.Measure, targetDate = achieved.TargetDate, status = "Achieved" });
+        var dropped = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(2), "Learn chess");
+        await mentee.PutAsJsonAsync($"{Goals(pair.RelationshipId)}/{dropped.Id}", new { outcome = dropped.Outcome, measure = dropped.Measure, targetDate = dropped.TargetDate, status = "Dropped" });
+        var items = new List<ActionItemView>();
+        for (var i = 0; i < 4; i++)
+        {
+            items.Add(await AddItemAsync(mentee, pair.RelationshipId, goal.Id, $"Item {i}"));
+        }
+        await mentee.PostAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{items[0].Id}/move", new { state = "Done" });
+        await mentee.PostAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{items[1].Id}/move", new { state = "Done" });
+        await mentee.PostAsJsonAsync($"{Goals(pair.RelationshipId)}/{goal.Id}/action-items/{items[2].Id}/move", new { state = "Doing" });
+
+        var figures = (await pair.Coordinator.GetFromJsonAsync<JsonObject>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!["goals"].Deserialize<GoalFigures>(Json.Options);
+        Assert.Equal(new GoalFigures(3, 1, 1, 1, 2, 4, 50, 2, 1, 50), figures);
+        var page = await pair.Coordinator.GetStringAsync($"/programs/{pair.ProgramId}/dashboard");
+        Assert.Contains("3 (1 active, 1 achieved, 1 dropped)", page);
+        Assert.Contains("2 of 4 (50%)", page);
+        Assert.Contains("1 of 2 (50%)", page);
+        Assert.Contains("Goals set: 3 (1 active, 1 achieved, 1 dropped). Action items done: 2 of 4 (50%). Pairs with a goal: 1 of 2 (50%).",
+            await ReportTextAsync(pair.Coordinator, pair.ProgramId));
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.GetAsync($"/api/v1/programs/{pair.ProgramId}/dashboard")).StatusCode);
+    }
+
+    private static async Task<string> ReportTextAsync(HttpClient coordinator, Guid programId)
+    {
+        var response = await coordinator.GetAsync($"/api/v1/programs/{programId}/report.pdf");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(await response.Content.ReadAsByteArrayAsync());
+        return string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
     }
 }

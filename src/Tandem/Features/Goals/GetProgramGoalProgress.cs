@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Features.Reports;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -12,8 +13,9 @@ namespace Tandem.Features.Goals;
 /// Goal progress across a program for its coordinators (ADR 59): goals per status, action items per column and the share
 /// done, pairs with and without a goal, as one statement of counts read from the (ProgramId, Status/State) indexes; and a
 /// page of open pairs, newest first from the relationships' (ProgramId, CreatedAt, Id) index, counted for that page only.
+/// The same statement feeds the program dashboard and report (<see cref="IProgramGoalFigures"/>).
 /// </summary>
-public sealed class GetProgramGoalProgress(TandemDb db, ProgramAccess programs)
+public sealed class GetProgramGoalProgress(TandemDb db, ProgramAccess programs) : IProgramGoalFigures
 {
     public const string OnlyCoordinators = "Only the program's coordinators follow its goal progress.";
 
@@ -23,6 +25,21 @@ public sealed class GetProgramGoalProgress(TandemDb db, ProgramAccess programs)
         {
             return failure;
         }
+        return await ProgressAsync(programId, ct);
+    }
+
+    /// <summary>For the dashboard and report, whose use cases have already checked the actor manages the program.</summary>
+    public async Task<GoalFigures> CountAsync(Guid programId, CancellationToken ct)
+    {
+        var p = await ProgressAsync(programId, ct);
+        var items = p.ActionItemsToDo + p.ActionItemsDoing + p.ActionItemsDone;
+        return new GoalFigures(p.GoalsActive + p.GoalsAchieved + p.GoalsDropped, p.GoalsActive, p.GoalsAchieved, p.GoalsDropped,
+            p.ActionItemsDone, items, p.ActionItemsPercentDone, p.OpenRelationships, p.RelationshipsWithGoals,
+            p.OpenRelationships == 0 ? null : GoalProgress.Percent(p.RelationshipsWithGoals, p.OpenRelationships));
+    }
+
+    private async Task<ProgramGoalProgress> ProgressAsync(Guid programId, CancellationToken ct)
+    {
         var goals = db.Set<Goal>().Where(g => g.ProgramId == programId);
         var items = db.Set<ActionItem>().Where(a => a.ProgramId == programId);
         var open = db.Set<Relationship>().Where(r => r.ProgramId == programId

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Tandem.Features.CheckIns;
+using Tandem.Features.Reports;
 using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Input;
@@ -21,6 +22,7 @@ public static class GoalEndpoints
             .AddScoped<ImportActionItems>()
             .AddScoped<ExportActionItems>()
             .AddScoped<GetProgramGoalProgress>()
+            .AddScoped<IProgramGoalFigures>(sp => sp.GetRequiredService<GetProgramGoalProgress>())
             .AddScoped<ICheckInActionItems, CompleteActionItemsAtCheckIn>();
     }
 

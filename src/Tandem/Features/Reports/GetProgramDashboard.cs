@@ -45,15 +45,16 @@ public sealed record ProgramDashboard(
     IReadOnlyList<SurveyRow> Surveys,
     IReadOnlyList<ConcernRow> OpenConcerns,
     int ConcernsOverdue,
-    IReadOnlyList<ObjectiveProgress> Objectives);
+    IReadOnlyList<ObjectiveProgress> Objectives,
+    GoalFigures Goals);
 
 /// <summary>
 /// A program's dashboard for its coordinators: applicants by recruitment channel, matched and waiting, meetings
 /// held against the cadence month by month, retention, session ratings, survey responses, open concerns and
-/// relationship health over time. Safeguarding concerns are not counted here: only the organisation's
+/// relationship health over time, and the pairs' goals and action items (ADR 59). Safeguarding concerns are not counted here: only the organisation's
 /// designated leads see them (ADR 23), on the concerns page.
 /// </summary>
-public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, MeasureObjectives objectives, EngagementHealth health, TimeProvider clock)
+public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, MeasureObjectives objectives, EngagementHealth health, IProgramGoalFigures goals, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDashboard>> RunAsync(Actor actor, Guid programId, bool charts = false, CancellationToken ct = default)
     {
@@ -117,8 +118,9 @@ public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, Measu
         var overdue = await open.CountAsync(c => c.State == ConcernState.Received && c.AcknowledgeBy < facts.Now, ct);
 
         var measured = await objectives.MeasureAsync(facts, charts, ct);
+        var goalFigures = await goals.CountAsync(programId, ct);
         return new ProgramDashboard(programId, program.Name, organisation, program.Status, program.Cadence, facts.Now,
-            channels, applications, matching, meetings, trend, ratingCounts, meanRating, healthRows, surveys, concerns, overdue, measured);
+            channels, applications, matching, meetings, trend, ratingCounts, meanRating, healthRows, surveys, concerns, overdue, measured, goalFigures);
     }
 
     /// <summary>Per month: meetings held, and the meetings the cadence expected of the relationships running in it (pro rata).</summary>

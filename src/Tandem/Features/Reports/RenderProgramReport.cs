@@ -11,7 +11,7 @@ public sealed record ProgramReportFile(string FileName, byte[] Content);
 
 /// <summary>
 /// The program report a coordinator hands to a school board: the objectives measured against their targets with
-/// their trends, the dashboard's charts with their key figures, and the outcome analysis in figures and words.
+/// their trends, the dashboard's charts with their key figures, the pairs' goals, and the outcome analysis in figures and words.
 /// Coordinators only; it holds no one's name or answers, only counts and means (groups under 5 are not shown,
 /// as on the pages).
 /// </summary>
@@ -67,6 +67,9 @@ public sealed class RenderProgramReport(GetProgramDashboard dashboards, GetOutco
                 pdf.Chart(chart);
             }
 
+            pdf.Heading("Goals");
+            pdf.Text(GoalsText(d.Goals));
+
             pdf.Heading("Surveys");
             if (d.Surveys.Count == 0)
             {
@@ -99,6 +102,13 @@ public sealed class RenderProgramReport(GetProgramDashboard dashboards, GetOutco
         var slug = new string(d.ProgramName.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
         return new ProgramReportFile($"{(slug.Length == 0 ? "program" : slug)}-report.pdf", stream.ToArray());
     }
+
+    /// <summary>The goal figures in one or two sentences (the dashboard shows the same ones).</summary>
+    public static string GoalsText(GoalFigures g) => g.GoalsSet == 0 && g.ActionItems == 0
+        ? $"No goals set yet ({g.PairsWithGoals} of {g.OpenPairs} pairs have a goal)."
+        : $"Goals set: {g.GoalsSet} ({g.GoalsActive} active, {g.GoalsAchieved} achieved, {g.GoalsDropped} dropped). "
+            + $"Action items done: {g.ActionItemsDone} of {g.ActionItems} ({g.ActionItemsPercentDone}%). "
+            + $"Pairs with a goal: {g.PairsWithGoals} of {g.OpenPairs}{(g.PercentPairsWithGoals is { } share ? $" ({share}%)" : "")}.";
 
     private static string F(double? value, string format = "0.###") => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "not given";
 

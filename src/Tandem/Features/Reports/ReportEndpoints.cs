@@ -21,9 +21,9 @@ public static class ReportEndpoints
         programs.MapGet("/objectives/progress", Objectives).WithName("GetObjectiveProgress")
             .WithDescription("Each objective's measure now, against its threshold, and at the end of each month so far. Coordinators only.");
         programs.MapGet("/dashboard", ProgramDashboard).WithName("GetProgramDashboard")
-            .WithDescription("The program dashboard's figures (recruitment channels, matched and waiting, meetings against the cadence, retention, ratings, surveys, open concerns, health over time, objectives). Coordinators only.");
+            .WithDescription("The program dashboard's figures (recruitment channels, matched and waiting, meetings against the cadence, retention, ratings, surveys, open concerns, health over time, objectives, goals and action items). Coordinators only.");
         programs.MapGet("/report.pdf", Report).WithName("GetProgramReport")
-            .WithDescription("The program report as a PDF: objectives against targets with their trends, the dashboard's charts, surveys and the outcome analysis. Coordinators only.");
+            .WithDescription("The program report as a PDF: objectives against targets with their trends, the dashboard's charts, goals, surveys and the outcome analysis. Coordinators only.");
         app.MapGroup("/api/v1/organisations/{organisationId:guid}").WithTags("Reports").RequireAuthorization()
             .MapGet("/dashboard", OrganisationDashboard).WithName("GetOrganisationDashboard")
             .WithDescription("Each program's headline figures. The organisation's coordinators only.");
