@@ -70,7 +70,7 @@ public sealed class FeatureReferenceTests
         // and relationships read the requirement through Relationships.ITrainingGate, which Training implements; a completion proposes
         // its minutes as service hours and the last one awards the "training complete" badge (Recognition, ADR 63).
         ["Training"] = ["Accounts", "Conversations", "Privacy", "Programs", "Recognition", "Relationships"],
-        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
+        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Events", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],
