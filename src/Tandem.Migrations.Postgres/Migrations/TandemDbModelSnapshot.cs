@@ -2846,6 +2846,12 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<DateOnly>("To")
                         .HasColumnType("date");
 
+                    b.Property<string>("TrainingJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("uuid");
 

@@ -2835,6 +2835,12 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<DateOnly>("To")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TrainingJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
+
                     b.Property<Guid>("UserId")
                         .HasColumnType("TEXT");
 

@@ -236,6 +236,44 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
     }
 
     [Fact]
+    public async Task ACertificateListsTheTrainingTheHolderCompletedByTitleOnly()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var listening = await Training.TrainingTests.CreateAsync(pair.Coordinator, pair.ProgramId,
+            Training.TrainingTests.Module("Listening well", scenario: false));
+        var unfinished = await Training.TrainingTests.CreateAsync(pair.Coordinator, pair.ProgramId,
+            Training.TrainingTests.Module("Planning sessions", scenario: false));
+        (await Training.TrainingTests.AnswerAsync(mentee, listening, right: 3)).EnsureSuccessStatusCode();
+        // Started but failed: not completed, so not on the certificate.
+        (await Training.TrainingTests.AnswerAsync(mentee, unfinished, right: 0)).EnsureSuccessStatusCode();
+
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).EnsureSuccessStatusCode();
+        var certificate = Assert.Single((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+        using (var document = PdfDocument.Open(await mentee.GetByteArrayAsync(certificate.DownloadUrl)))
+        {
+            var text = string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+            Assert.Contains("Training completed: Listening well", text);
+            Assert.DoesNotContain("Planning sessions", text);
+            Assert.DoesNotContain("%", text);
+        }
+
+        var code = certificate.VerifyUrl[(certificate.VerifyUrl.LastIndexOf('/') + 1)..];
+        var anonymous = fixture.App.AnonymousClient();
+        var verified = (await anonymous.GetFromJsonAsync<CertificateVerification>($"/api/v1/certificates/verify/{code}", Json.Options))!;
+        Assert.Equal(["Listening well"], verified.TrainingCompleted!);
+        var html = await anonymous.GetStringAsync($"/certificates/verify/{code}");
+        Assert.Contains("<li>Listening well</li>", html);
+        Assert.DoesNotContain("Planning sessions", html);
+
+        // The mentor completed nothing: the page says so.
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var mentorsCertificate = Assert.Single((await mentor.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+        var mentorsCode = mentorsCertificate.VerifyUrl[(mentorsCertificate.VerifyUrl.LastIndexOf('/') + 1)..];
+        Assert.Contains("None recorded", await anonymous.GetStringAsync($"/certificates/verify/{mentorsCode}"));
+    }
+
+    [Fact]
     public async Task CompletingARelationshipAwardsProgramCompleteToItsMembersOnceEvenWhenTheProgramClosesLater()
     {
         var pair = await fixture.PairAsync();

@@ -141,7 +141,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             .Select(e => new { Program = programNames.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(), Source = e.Source.ToString(), e.Description,
                 e.OccurredAt, e.Minutes, State = e.State.ToString(), e.DecidedAt, e.Note }).ToListAsync(ct));
         document["certificates"] = Node(await db.Set<Recognition.Certificate>().AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.IssuedAt)
-            .Select(c => new { c.HolderName, c.PublicName, c.ProgramName, c.OrganisationName, Role = c.Role.ToString(), c.From, c.To, c.ConfirmedMinutes, c.IssuedAt }).ToListAsync(ct));
+            .Select(c => new { c.HolderName, c.PublicName, c.ProgramName, c.OrganisationName, Role = c.Role.ToString(), c.From, c.To, c.ConfirmedMinutes, c.IssuedAt, c.TrainingJson }).ToListAsync(ct));
         // Training (ADR 61): their progress in each module, with their quiz answers and reflections (read by them and the program's coordinators).
         var training = await (
             from c in db.Set<Training.TrainingCompletion>().AsNoTracking()

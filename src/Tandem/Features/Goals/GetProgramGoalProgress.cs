@@ -38,6 +38,13 @@ public sealed class GetProgramGoalProgress(TandemDb db, ProgramAccess programs) 
             p.OpenRelationships == 0 ? null : GoalProgress.Percent(p.RelationshipsWithGoals, p.OpenRelationships));
     }
 
+    /// <summary>One grouped read of the program's goals (ProgramId index): a goal achieved is one whose status is Achieved, since it closed.</summary>
+    public async Task<IReadOnlyList<PairGoalDates>> PairDatesAsync(Guid programId, CancellationToken ct) =>
+        await db.Set<Goal>().Where(g => g.ProgramId == programId)
+            .GroupBy(g => g.RelationshipId)
+            .Select(g => new PairGoalDates(g.Key, g.Min(x => x.CreatedAt), g.Min(x => x.Status == GoalStatus.Achieved ? x.ClosedAt : null)))
+            .ToListAsync(ct);
+
     private async Task<ProgramGoalProgress> ProgressAsync(Guid programId, CancellationToken ct)
     {
         var goals = db.Set<Goal>().Where(g => g.ProgramId == programId);

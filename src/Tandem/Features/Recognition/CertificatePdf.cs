@@ -42,6 +42,7 @@ internal static class CertificatePdf
             Centre(canvas, $"run by {certificate.OrganisationName}", regular, 14, ref y, 36);
             Centre(canvas, $"from {Day(certificate.From)} to {Day(certificate.To)}", regular, 14, ref y, 26);
             Centre(canvas, $"Confirmed service hours: {ServiceHours.Hours(certificate.ConfirmedMinutes).ToString("0.##", CultureInfo.InvariantCulture)}", bold, 14, ref y, 26);
+            TrainingCompleted(canvas, certificate.Training(), regular, ref y);
 
             using var small = new SKFont(regular, 9);
             using var grey = new SKPaint { Color = new SKColor(0x44, 0x44, 0x44), IsAntialias = true };
@@ -53,6 +54,63 @@ internal static class CertificatePdf
         }
         return output.ToArray();
     }
+
+    /// <summary>
+    /// "Training completed: A · B · C", wrapped into lines narrow enough to keep clear of the QR code and the footer;
+    /// what does not fit in <see cref="TrainingLines"/> lines ends in "and N more" (ADR 68).
+    /// </summary>
+    private static void TrainingCompleted(SKCanvas canvas, IReadOnlyList<string> titles, SKTypeface typeface, ref float y)
+    {
+        if (titles.Count == 0)
+        {
+            return;
+        }
+        using var font = new SKFont(typeface, 11);
+        const float maxWidth = 500;
+        var lines = new List<string>();
+        var line = "Training completed:";
+        var shown = 0;
+        foreach (var title in titles)
+        {
+            var piece = shown == 0 ? $" {title}" : $" · {title}";
+            if (font.MeasureText(line + piece) <= maxWidth)
+            {
+                line += piece;
+            }
+            else
+            {
+                lines.Add(line);
+                line = title;
+                while (font.MeasureText(line) > maxWidth && line.Length > 1)
+                {
+                    line = line[..^2] + "…";
+                }
+            }
+            shown++;
+            if (lines.Count == TrainingLines)
+            {
+                break;
+            }
+        }
+        if (lines.Count < TrainingLines)
+        {
+            lines.Add(line);
+        }
+        else
+        {
+            // The last title started a line that does not fit: say how many are left out instead.
+            shown--;
+            lines[^1] += $" and {titles.Count - shown} more";
+        }
+        using var paint = new SKPaint { Color = new SKColor(0x22, 0x22, 0x22), IsAntialias = true };
+        foreach (var text in lines)
+        {
+            canvas.DrawText(text, Width / 2, y, SKTextAlign.Center, font, paint);
+            y += 15;
+        }
+    }
+
+    private const int TrainingLines = 6;
 
     private static string Day(DateOnly day) => day.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 

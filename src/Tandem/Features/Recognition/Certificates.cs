@@ -43,6 +43,15 @@ public sealed class CertificateCodes(IDataProtectionProvider provider)
     }
 }
 
+/// <summary>
+/// The training a program's participants completed, by person: module titles in the program's order, for their certificates
+/// (ADR 68). Training implements it, so Recognition does not read Training's tables (Training already uses Recognition).
+/// </summary>
+public interface ICompletedTraining
+{
+    Task<IReadOnlyDictionary<Guid, IReadOnlyList<string>>> TitlesAsync(Guid programId, CancellationToken ct);
+}
+
 /// <summary>LinkedIn's documented "add to profile" address for a certification (its parameter names, ADR 63).</summary>
 public static class LinkedInCertification
 {
@@ -65,7 +74,7 @@ public static class LinkedInCertification
 /// downloads theirs as a PDF; anyone verifies one by its code; the program's coordinators list them.
 /// </summary>
 public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHours hours, CertificateCodes codes, IMinors minors,
-    IOptions<EmailOptions> email, TimeProvider clock)
+    ICompletedTraining training, IOptions<EmailOptions> email, TimeProvider clock)
 {
     public const string NotGenuine = "This is not a genuine Tandem certificate: the code was altered, mistyped or never issued.";
 
@@ -94,12 +103,14 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
             ? ends : DateOnly.FromDateTime(program.ClosedAt ?? now);
         // Every participant's confirmed minutes in one grouped query, not one query each.
         var confirmed = await hours.ConfirmedMinutesAsync(programId, ct);
+        // Titles only: what the holder completed is on the certificate, never their quiz scores or reflections.
+        var completed = await training.TitlesAsync(programId, ct);
         foreach (var person in people)
         {
             var from = program.StartsOn ?? DateOnly.FromDateTime(person.EnrolledAt);
             var minutes = confirmed.GetValueOrDefault(person.UserId);
             db.Add(new Certificate(programId, person.UserId, person.DisplayName, young.Contains(person.UserId) ? FirstNameAndInitial(person.DisplayName) : person.DisplayName,
-                program.Name, program.Organisation, person.Role, from > to ? to : from, to, minutes, now));
+                program.Name, program.Organisation, person.Role, from > to ? to : from, to, minutes, now, completed.GetValueOrDefault(person.UserId)));
         }
         await db.SaveChangesAsync(ct);
     }
@@ -178,10 +189,10 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
         if (codes.Open(code) is not { } id
             || await db.Set<Certificate>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) is not { } c)
         {
-            return new CertificateVerification(false, NotGenuine, null, null, null, null, null, null, null, null);
+            return new CertificateVerification(false, NotGenuine, null, null, null, null, null, null, null, null, null);
         }
         return new CertificateVerification(true, $"A genuine certificate issued by {c.OrganisationName} through Tandem.", c.PublicName, c.ProgramName,
-            c.OrganisationName, RoleName(c.Role), c.From, c.To, ServiceHours.Hours(c.ConfirmedMinutes), DateOnly.FromDateTime(c.IssuedAt));
+            c.OrganisationName, RoleName(c.Role), c.From, c.To, ServiceHours.Hours(c.ConfirmedMinutes), DateOnly.FromDateTime(c.IssuedAt), c.Training());
     }
 
     public static string RoleName(ProgramRole role) => role switch

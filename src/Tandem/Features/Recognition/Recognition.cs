@@ -125,7 +125,7 @@ public sealed class Certificate
     private Certificate() { }
 
     public Certificate(Guid programId, Guid userId, string holderName, string publicName, string programName, string organisationName,
-        ProgramRole role, DateOnly from, DateOnly to, int confirmedMinutes, DateTime issuedAt)
+        ProgramRole role, DateOnly from, DateOnly to, int confirmedMinutes, DateTime issuedAt, IReadOnlyList<string>? training = null)
     {
         Id = Guid.CreateVersion7();
         ProgramId = programId;
@@ -139,6 +139,7 @@ public sealed class Certificate
         To = to;
         ConfirmedMinutes = confirmedMinutes;
         IssuedAt = issuedAt;
+        TrainingJson = System.Text.Json.JsonSerializer.Serialize(training ?? []);
     }
 
     public Guid Id { get; private set; }
@@ -157,4 +158,9 @@ public sealed class Certificate
     public DateOnly To { get; private set; }
     public int ConfirmedMinutes { get; private set; }
     public DateTime IssuedAt { get; private set; }
+
+    /// <summary>The titles of the training modules the holder had completed in the program when it was issued, as a JSON array (ADR 68).</summary>
+    public string TrainingJson { get; private set; } = "[]";
+
+    public IReadOnlyList<string> Training() => System.Text.Json.JsonSerializer.Deserialize<List<string>>(TrainingJson) ?? [];
 }

@@ -79,6 +79,7 @@ internal sealed class CertificateConfiguration : IEntityTypeConfiguration<Certif
         certificate.Property(c => c.ProgramName).HasMaxLength(200).IsRequired();
         certificate.Property(c => c.OrganisationName).HasMaxLength(200).IsRequired();
         certificate.Property(c => c.Role).HasConversion<string>().HasMaxLength(16);
+        certificate.Property(c => c.TrainingJson).IsRequired().HasDefaultValue("[]");
         certificate.HasOne<MentorshipProgram>().WithMany().HasForeignKey(c => c.ProgramId).OnDelete(DeleteBehavior.Cascade);
         certificate.HasOne<TandemUser>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
         certificate.HasIndex(c => new { c.ProgramId, c.UserId }).IsUnique();

@@ -39,7 +39,7 @@ public sealed record ProgramCertificateView(Guid Id, Guid UserId, string HolderN
 
 /// <summary>
 /// The public answer to "is this certificate genuine?": for a genuine one, the little it says (a minor's name shortened,
-/// ADR 63); otherwise only that it is not genuine.
+/// ADR 63; the titles of the training completed, ADR 68); otherwise only that it is not genuine.
 /// </summary>
 public sealed record CertificateVerification(bool Genuine, string Message, string? Name, string? ProgramName, string? OrganisationName,
-    string? Role, DateOnly? From, DateOnly? To, decimal? ConfirmedHours, DateOnly? IssuedOn);
+    string? Role, DateOnly? From, DateOnly? To, decimal? ConfirmedHours, DateOnly? IssuedOn, IReadOnlyList<string>? TrainingCompleted);

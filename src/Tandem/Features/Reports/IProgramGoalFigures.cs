@@ -20,4 +20,10 @@ public sealed record GoalFigures(
 public interface IProgramGoalFigures
 {
     Task<GoalFigures> CountAsync(Guid programId, CancellationToken ct);
+
+    /// <summary>Each relationship of the program that has set a goal: when it set its first and achieved its first (ADR 68).</summary>
+    Task<IReadOnlyList<PairGoalDates>> PairDatesAsync(Guid programId, CancellationToken ct);
 }
+
+/// <summary>A relationship's first goal set and first goal achieved (null while none is achieved), for the goals-achieved measure.</summary>
+public sealed record PairGoalDates(Guid RelationshipId, DateTime FirstSetAt, DateTime? FirstAchievedAt);

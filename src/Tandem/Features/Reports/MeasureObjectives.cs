@@ -16,7 +16,7 @@ namespace Tandem.Features.Reports;
 /// the end of each month so far (ADR 27). Answers <see cref="IObjectiveProgress"/> for the program page (which
 /// has already checked that the reader manages the program) and the API through <see cref="RunAsync"/>.
 /// </summary>
-public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimeProvider clock, GetOutcomeReport outcomes) : IObjectiveProgress
+public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimeProvider clock, GetOutcomeReport outcomes, IProgramGoalFigures goals) : IObjectiveProgress
 {
     public async Task<Outcome<ProgramObjectives>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -58,6 +58,7 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
                 ObjectiveMeasure.Retention => facts.Retention,
                 ObjectiveMeasure.SessionRating => facts.SessionRating,
                 ObjectiveMeasure.SurveyItem => await SurveyItemAsync(facts.Program.Id, o.SurveyId, o.QuestionId, ct),
+                ObjectiveMeasure.GoalsAchieved => await GoalsAchievedAsync(facts, ct),
                 _ => await OutcomeAsync(facts.Program.Id, o.OutcomeMeasure, ct),
             };
             var now = at(facts.Now);
@@ -114,6 +115,40 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
             return upTo.Count < GetSurveyResults.MinimumGroup
                 ? new Measured(null, $"Shown once at least {GetSurveyResults.MinimumGroup} people have answered '{question.Prompt}' in '{survey.Title}' ({upTo.Count} so far).")
                 : new Measured(upTo.Average(), $"The mean answer of {Counted.Of(upTo.Count, "person", "people")} to '{question.Prompt}' in '{survey.Title}'.");
+        };
+    }
+
+    /// <summary>
+    /// Pairs achieving a goal (ADR 68): of the relationships started by a moment (running or ended, like retention), the
+    /// share with at least one goal marked achieved by then. A program whose pairs have set no goal measures 0%, and says so.
+    /// </summary>
+    private async Task<Func<DateTime, Measured>> GoalsAchievedAsync(ProgramFacts facts, CancellationToken ct)
+    {
+        var dates = (await goals.PairDatesAsync(facts.Program.Id, ct)).ToDictionary(d => d.RelationshipId);
+        return at =>
+        {
+            var started = facts.Relationships.Where(r => r.StartedAt <= at).ToList();
+            if (started.Count == 0)
+            {
+                return new Measured(null, "No relationship has started yet.");
+            }
+            var withGoal = 0;
+            var achieved = 0;
+            foreach (var r in started)
+            {
+                if (dates.TryGetValue(r.Id, out var d) && d.FirstSetAt <= at)
+                {
+                    withGoal++;
+                    if (d.FirstAchievedAt is { } first && first <= at)
+                    {
+                        achieved++;
+                    }
+                }
+            }
+            var of = $"{achieved} of {Counted.Of(started.Count, "relationship")} that started";
+            return withGoal == 0
+                ? new Measured(0, $"{of}: no pair has set a goal yet, so none has achieved one.")
+                : new Measured(100.0 * achieved / started.Count, $"{of} {(achieved == 1 ? "has" : "have")} achieved at least one goal ({withGoal} set one).");
         };
     }
 

@@ -16,7 +16,8 @@ public static class TrainingEndpoints
             new BadgeDefinition(MyTraining.TrainingCompleteBadge, "Training complete", "Completed every training module of the program."))
         .AddScoped<ManageTraining>()
         .AddScoped<MyTraining>()
-        .AddScoped<ITrainingGate, TrainingGate>();
+        .AddScoped<ITrainingGate, TrainingGate>()
+        .AddScoped<ICompletedTraining, CompletedTraining>();
 
     public static IEndpointRouteBuilder MapTraining(this IEndpointRouteBuilder app)
     {
