@@ -105,6 +105,7 @@ public sealed class GrowthJourneyTests(TandemServer server, ITestOutputHelper ou
         await AsAsync("Mentor", async page =>
         {
             await page.GotoAsync("/my/recognition");
+            await Expect(page.GetByText($"Training completed: {Module}")).ToBeVisibleAsync();
             var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the PDF" }).ClickAsync());
             Assert.EndsWith(".pdf", download.SuggestedFilename);
             var file = Path.Combine(Path.GetTempPath(), $"tandem-certificate-{Guid.NewGuid():N}.pdf");

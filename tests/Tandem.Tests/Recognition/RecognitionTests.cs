@@ -250,6 +250,8 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
 
         (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).EnsureSuccessStatusCode();
         var certificate = Assert.Single((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+        Assert.Equal(["Listening well"], certificate.TrainingCompleted);
+        Assert.Contains("Training completed: Listening well", await mentee.GetStringAsync("/my/recognition"));
         using (var document = PdfDocument.Open(await mentee.GetByteArrayAsync(certificate.DownloadUrl)))
         {
             var text = string.Join(" ", document.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
@@ -369,6 +371,30 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         Assert.Equal(("2027", "7"), (query["issueYear"].ToString(), query["issueMonth"].ToString()));
         Assert.Equal("https://tandem.example/certificates/verify/abc", query["certUrl"]);
         Assert.Equal("0123ABCD", query["certId"]);
+    }
+
+    [Fact]
+    public void ALongTrainingListWrapsClearOfTheQrCodeAndSaysHowManyMoreThereAre()
+    {
+        var titles = Enumerable.Range(1, 40).Select(i => $"Module {i}: listening, questions and safeguarding in practice").ToList();
+        var certificate = new Certificate(Guid.NewGuid(), Guid.NewGuid(), "Mona Tor", "Mona Tor", "Reading Buddies", "Hill School", ProgramRole.Mentor,
+            new DateOnly(2027, 1, 10), new DateOnly(2027, 7, 3), 90, new DateTime(2027, 7, 3, 0, 0, 0, DateTimeKind.Utc), titles);
+
+        using var document = PdfDocument.Open(CertificatePdf.Render(certificate, "https://tandem.example/certificates/verify/abc"));
+        var page = document.GetPage(1);
+        var words = page.GetWords().ToList();
+        var text = string.Join(" ", words.Select(w => w.Text));
+        Assert.Contains("Training completed: Module 1: listening", text);
+        Assert.Matches(@"and \d+ more", text);
+        Assert.DoesNotContain("Module 40:", text);
+        // The QR code's square (bottom right, 48 pt in, 110 pt wide; PDF y grows upwards) stays clear of every word.
+        var qr = new UglyToad.PdfPig.Core.PdfRectangle(page.Width - 48 - 110, 48, page.Width - 48, 48 + 110);
+        Assert.DoesNotContain(words, w => w.BoundingBox.Right > qr.Left && w.BoundingBox.Left < qr.Right
+            && w.BoundingBox.Top > qr.Bottom && w.BoundingBox.Bottom < qr.Top);
+        // And the last training line stays above the footer ("Issued … Verify this certificate:").
+        var footer = words.First(w => w.Text == "Issued");
+        var lowestTraining = words.Where(w => w.Text.StartsWith("Module", StringComparison.Ordinal)).Min(w => w.BoundingBox.Bottom);
+        Assert.True(lowestTraining > footer.BoundingBox.Top, $"training at {lowestTraining}, footer at {footer.BoundingBox.Top}");
     }
 
     [Fact]

@@ -353,7 +353,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["BadgeAwardView"] = "id programId programName userId holderName badge title description byHand reason awardedAt",
         ["MyServiceHours"] = "confirmedMinutes confirmedHours proposedMinutes entries",
         ["ServiceHourView"] = "id programId programName userId personName source sourceId description occurredAt minutes state decidedAt note",
-        ["MyCertificateView"] = "id programId programName organisationName holderName role from to confirmedMinutes issuedAt downloadUrl verifyUrl linkedInUrl",
+        ["MyCertificateView"] = "id programId programName organisationName holderName role from to confirmedMinutes issuedAt downloadUrl verifyUrl linkedInUrl trainingCompleted",
         ["CertificateVerification"] = "genuine message name programName organisationName role from to confirmedHours issuedOn trainingCompleted",
         // Training: the reader's own modules and progress; the correct option is null until they answered; their own reflection only.
         ["MyTrainingList"] = "programId programName requiredBeforeMatching requiredBeforeStart completed total modules",

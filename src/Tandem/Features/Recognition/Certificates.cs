@@ -148,7 +148,8 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
         var verify = VerifyUrl(c.Id);
         return new MyCertificateView(c.Id, c.ProgramId, c.ProgramName, c.OrganisationName, c.HolderName, c.Role, c.From, c.To, c.ConfirmedMinutes, c.IssuedAt,
             $"/api/v1/me/certificates/{c.Id}/pdf", verify,
-            LinkedInCertification.AddToProfileUrl($"{c.ProgramName} ({c.Role})", c.OrganisationName, c.IssuedAt, verify, c.Id.ToString("N")[..12].ToUpperInvariant()));
+            LinkedInCertification.AddToProfileUrl($"{c.ProgramName} ({c.Role})", c.OrganisationName, c.IssuedAt, verify, c.Id.ToString("N")[..12].ToUpperInvariant()),
+            c.Training());
     }
 
     public string VerifyUrl(Guid certificateId) => email.Value.Link($"/certificates/verify/{codes.For(certificateId)}");

@@ -32,7 +32,8 @@ public sealed class DecideServiceHoursRequest
 
 /// <summary>The holder's own certificate, with where to download it, verify it and add it to LinkedIn.</summary>
 public sealed record MyCertificateView(Guid Id, Guid ProgramId, string ProgramName, string OrganisationName, string HolderName, ProgramRole Role,
-    DateOnly From, DateOnly To, int ConfirmedMinutes, DateTime IssuedAt, string DownloadUrl, string VerifyUrl, string LinkedInUrl);
+    DateOnly From, DateOnly To, int ConfirmedMinutes, DateTime IssuedAt, string DownloadUrl, string VerifyUrl, string LinkedInUrl,
+    IReadOnlyList<string> TrainingCompleted);
 
 /// <summary>A certificate as the program's coordinators list it.</summary>
 public sealed record ProgramCertificateView(Guid Id, Guid UserId, string HolderName, ProgramRole Role, DateOnly From, DateOnly To, int ConfirmedMinutes, DateTime IssuedAt);
