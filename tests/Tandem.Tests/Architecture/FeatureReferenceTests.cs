@@ -65,11 +65,11 @@ public sealed class FeatureReferenceTests
         // (Relationships.IRelationshipEndedListener) and programs closed (Programs.IProgramClosedListener) award badges, propose
         // hours and issue certificates; a minor's name is shortened on the public verification page (Privacy.IMinors).
         ["Recognition"] = ["Accounts", "CheckIns", "Meetings", "Notifications", "Privacy", "Programs", "Relationships"],
-        // Training (ADR 61): a program's modules for its participants by role; a module's file is checked by Conversations' AttachmentPolicy
-        // (the one upload check for files people download); a coordinator's read of a minor's reflections is audited (Privacy); matching
+        // Training (ADR 61): a program's modules for its participants by role; a module's file is checked by Infrastructure.Files.AttachmentPolicy
+        // (the one upload check for files people download, moved out of Conversations); a coordinator's read of a minor's reflections is audited (Privacy); matching
         // and relationships read the requirement through Relationships.ITrainingGate, which Training implements; a completion proposes
         // its minutes as service hours and the last one awards the "training complete" badge (Recognition, ADR 63).
-        ["Training"] = ["Accounts", "Conversations", "Privacy", "Programs", "Recognition", "Relationships"],
+        ["Training"] = ["Accounts", "Privacy", "Programs", "Recognition", "Relationships"],
         ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Events", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.

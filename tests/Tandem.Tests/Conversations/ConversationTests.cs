@@ -11,6 +11,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Conversations;
 using Tandem.Features.Privacy;
+using Tandem.Infrastructure.Files;
 using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;

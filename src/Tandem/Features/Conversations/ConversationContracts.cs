@@ -73,5 +73,3 @@ public sealed record ReviewConversationRequest
     public long? Before { get; init; }
 }
 
-/// <summary>An uploaded file as the use case sees it, whatever it came through (the API's multipart form, the page's form).</summary>
-public sealed record IncomingFile(string FileName, string? ContentType, long Length, Func<Stream> Open);

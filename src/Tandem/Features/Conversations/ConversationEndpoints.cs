@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Files;
 using Tandem.Infrastructure.Input;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;

@@ -14,7 +14,7 @@ namespace Tandem.Features.Conversations;
 public sealed class Message
 {
     public const int BodyMax = 4000;
-    public const int AttachmentNameMax = 200;
+    public const int AttachmentNameMax = Infrastructure.Files.AttachmentPolicy.NameMax;
 
     private Message() { }
 

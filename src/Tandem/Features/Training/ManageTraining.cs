@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Conversations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Files;
@@ -118,7 +117,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
             return refused;
         }
         var upload = read.Value!;
-        if (TrainingFiles.Mismatch(upload, file.ContentType) is { } lying)
+        if (AttachmentPolicy.Mismatch(upload, file.ContentType) is { } lying)
         {
             return Invalid.Field("file", lying);
         }
@@ -355,48 +354,4 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
     private static TrainingModuleView View(TrainingModule m, int completedBy) =>
         new(m.Id, m.ProgramId, m.Title, m.Content, m.Audience, m.Minutes, m.PassMarkPercent, m.VideoLinks(), m.Questions(), m.Scenarios(), FileOf(m),
             m.TemplateKey, m.CreatedAt, m.UpdatedAt, completedBy);
-}
-
-/// <summary>What an uploaded training file says it is, held against what its bytes are.</summary>
-public static class TrainingFiles
-{
-    private static readonly Dictionary<string, string> ByExtension = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".png"] = "image/png",
-        [".jpg"] = "image/jpeg",
-        [".jpeg"] = "image/jpeg",
-        [".pdf"] = "application/pdf",
-        [".txt"] = "text/plain",
-        [".md"] = "text/plain",
-        [".csv"] = "text/plain",
-    };
-
-    /// <summary>Why the file's name or declared type does not match its contents; null when they agree.</summary>
-    public static string? Mismatch(CheckedAttachment file, string? declaredType)
-    {
-        var extension = Path.GetExtension(file.Name);
-        if (!ByExtension.TryGetValue(extension, out var named))
-        {
-            return $"“{file.Name}” should be named for what it is: .pdf, .png, .jpg, .txt or .md.";
-        }
-        if (named != file.ContentType)
-        {
-            return $"“{file.Name}” is named as {Describe(named)} but its contents are {Describe(file.ContentType)}; it was not stored.";
-        }
-        var declared = declaredType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (declared is { Length: > 0 } and not "application/octet-stream" && declared != file.ContentType
-            && !(file.ContentType == "text/plain" && declared.StartsWith("text/", StringComparison.Ordinal)))
-        {
-            return $"“{file.Name}” was sent as {declared} but its contents are {Describe(file.ContentType)}; it was not stored.";
-        }
-        return null;
-    }
-
-    private static string Describe(string type) => type switch
-    {
-        "image/png" => "a PNG picture",
-        "image/jpeg" => "a JPEG picture",
-        "application/pdf" => "a PDF",
-        _ => "plain text",
-    };
 }

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Tandem.Features.Conversations;
+using Tandem.Infrastructure.Files;
 using Tandem.Features.Recognition;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;

@@ -1,19 +1,24 @@
 using System.Text;
 using Tandem.Infrastructure.Problems;
 
-namespace Tandem.Features.Conversations;
+namespace Tandem.Infrastructure.Files;
+
+/// <summary>An uploaded file as the use case sees it, whatever it came through (the API's multipart form, the page's form).</summary>
+public sealed record IncomingFile(string FileName, string? ContentType, long Length, Func<Stream> Open);
 
 /// <summary>An attachment as checked: the name to keep, the type read from its bytes, and the bytes.</summary>
 public sealed record CheckedAttachment(string Name, string ContentType, byte[] Content);
 
 /// <summary>
-/// What a message may carry: one picture (PNG, JPEG), PDF or plain-text file of at most 5 MB. The type is read from the
+/// The one upload check for files people download (message attachments, training files, the resource library): one
+/// picture (PNG, JPEG), PDF or plain-text file of at most 5 MB. The type is read from the
 /// file's first bytes, not taken from the name or the browser's word for it, and the file is served back with that type
 /// as a download, so an upload can never become a page or a script on Tandem's address.
 /// </summary>
 public static class AttachmentPolicy
 {
     public const long MaxBytes = 5 * 1024 * 1024;
+    public const int NameMax = 200;
     public const string Allowed = "a PNG or JPEG picture, a PDF, or a plain-text file";
 
     /// <summary>The file read once, with its checked name and type, or the failure to show.</summary>
@@ -78,6 +83,49 @@ public static class AttachmentPolicy
         {
             clean = "attachment";
         }
-        return clean.Length <= Message.AttachmentNameMax ? clean : clean[..Message.AttachmentNameMax];
+        return clean.Length <= NameMax ? clean : clean[..NameMax];
     }
+
+    private static readonly Dictionary<string, string> ByExtension = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".png"] = "image/png",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
+        [".pdf"] = "application/pdf",
+        [".txt"] = "text/plain",
+        [".md"] = "text/plain",
+        [".csv"] = "text/plain",
+    };
+
+    /// <summary>
+    /// Why the file's name or declared type does not match its contents (read from its bytes); null when they agree: a name
+    /// ending .pdf (or a browser's word application/pdf) must hold a PDF, so a file whose extension lies is refused.
+    /// </summary>
+    public static string? Mismatch(CheckedAttachment file, string? declaredType)
+    {
+        var extension = Path.GetExtension(file.Name);
+        if (!ByExtension.TryGetValue(extension, out var named))
+        {
+            return $"“{file.Name}” should be named for what it is: .pdf, .png, .jpg, .txt or .md.";
+        }
+        if (named != file.ContentType)
+        {
+            return $"“{file.Name}” is named as {Describe(named)} but its contents are {Describe(file.ContentType)}; it was not stored.";
+        }
+        var declared = declaredType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (declared is { Length: > 0 } and not "application/octet-stream" && declared != file.ContentType
+            && !(file.ContentType == "text/plain" && declared.StartsWith("text/", StringComparison.Ordinal)))
+        {
+            return $"“{file.Name}” was sent as {declared} but its contents are {Describe(file.ContentType)}; it was not stored.";
+        }
+        return null;
+    }
+
+    private static string Describe(string type) => type switch
+    {
+        "image/png" => "a PNG picture",
+        "image/jpeg" => "a JPEG picture",
+        "application/pdf" => "a PDF",
+        _ => "plain text",
+    };
 }
