@@ -10,6 +10,7 @@ using Tandem.Features.Events;
 using Tandem.Features.Conversations;
 using Tandem.Features.Goals;
 using Tandem.Features.Journal;
+using Tandem.Features.Resources;
 using Tandem.Features.Training;
 using Tandem.Features.Privacy;
 using Tandem.Features.Concerns;
@@ -112,6 +113,7 @@ public static class TandemApp
         services.AddTandemCommunity();
         services.AddTandemRecognition();
         services.AddTandemEvents();
+        services.AddTandemResources();
         return builder;
     }
 
@@ -210,6 +212,7 @@ public static class TandemApp
         features.MapCommunity();
         features.MapRecognition();
         features.MapEvents();
+        features.MapResources();
         app.MapConversationHub();
         app.MapRazorComponents<App>().OpensRequestConnection();
         return app;

@@ -43,6 +43,19 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             var guardianLink = await GuardianLinkAsync(Guid.Parse(recruitingId));
             // A ready-made training module for everyone in the demo program, so the training pages show a module with its quiz and role-play (ADR 61).
             var module = await PostAsync(coordinator, $"/api/v1/programs/{server.Demo.ProgramId}/training/templates/active-listening", new { });
+            // A guide and a link in the library, the guide attached to the module, so the library pages show both kinds, tags and the module its resources (ADR 64).
+            var guide = await PostAsync(coordinator, $"/api/v1/programs/{server.Demo.ProgramId}/resources", new
+            {
+                kind = "Guide", title = "Your first meeting", description = "What to bring and what to ask.", tags = new[] { "first meeting", "checklists" },
+                body = "## Before you meet\n\n- Agree a place\n- Bring a question about **study habits**",
+            });
+            await PostAsync(coordinator, $"/api/v1/programs/{server.Demo.ProgramId}/resources", new
+            {
+                kind = "Link", title = "Study skills course", url = "https://docs.google.com/document/d/study-skills", tags = new[] { "study" },
+            });
+            var attached = await coordinator.Context.APIRequest.PostAsync($"/api/v1/resources/{guide.GetProperty("id").GetString()}/attachments",
+                new() { DataObject = new { targetKind = "TrainingModule", targetId = module.GetProperty("id").GetString() } });
+            Assert.True(attached.Ok, $"Attaching the guide answered {attached.Status}");
 
             var signedOut = new (string Path, string Heading)[]
             {
@@ -84,6 +97,10 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ("/my/recognition", "My recognition"),
                 ("/my/training", "My training"),
                 ($"/my/training/{module.GetProperty("id").GetString()}", "Active listening"),
+                ("/resources", "Resources"),
+                ($"/programs/{server.Demo.ProgramId}/resources", "Resources"),
+                ($"/programs/{server.Demo.ProgramId}/resources?q=nothing-matches-this", "Resources"),
+                ($"/resources/{guide.GetProperty("id").GetString()}", "Your first meeting"),
                 ("/my/erasure", "Ask for your data to be erased"),
                 ("/concerns", "Report a concern"),
                 ("/notifications", "Notifications"),

@@ -59,7 +59,8 @@ public sealed class FeatureReferenceTests
         // A relationship's goals (ADR 59): its members assign action items to each other, its program's coordinators follow progress
         // (a staff read of a minor's relationship is audited), and a check-in ticks items off through CheckIns.ICheckInActionItems;
         // the program dashboard and report read the goal figures through Reports.IProgramGoalFigures, which Goals implements.
-        ["Goals"] = ["Accounts", "CheckIns", "Privacy", "Programs", "Relationships", "Reports"],
+        // A goal shows the resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
+        ["Goals"] = ["Accounts", "CheckIns", "Privacy", "Programs", "Relationships", "Reports", "Resources"],
         // Recognition (ADR 63): kudos and badges go to a program's participants and members of their relationships, with notices;
         // meetings held (CheckIns.IMeetingHeldListener, their length from Meetings), relationships completed
         // (Relationships.IRelationshipEndedListener) and programs closed (Programs.IProgramClosedListener) award badges, propose
@@ -68,8 +69,9 @@ public sealed class FeatureReferenceTests
         // Training (ADR 61): a program's modules for its participants by role; a module's file is checked by Infrastructure.Files.AttachmentPolicy
         // (the one upload check for files people download, moved out of Conversations); a coordinator's read of a minor's reflections is audited (Privacy); matching
         // and relationships read the requirement through Relationships.ITrainingGate, which Training implements; a completion proposes
-        // its minutes as service hours and the last one awards the "training complete" badge (Recognition, ADR 63).
-        ["Training"] = ["Accounts", "Privacy", "Programs", "Recognition", "Relationships"],
+        // its minutes as service hours and the last one awards the "training complete" badge (Recognition, ADR 63); a module shows the
+        // resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
+        ["Training"] = ["Accounts", "Privacy", "Resources", "Programs", "Recognition", "Relationships"],
         ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Events", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
@@ -94,7 +96,11 @@ public sealed class FeatureReferenceTests
         // Announcements go to a program's participants by role, with notices and e-mail, and to its channels (ADR 55).
         ["Community"] = ["Accounts", "Integrations", "Notifications", "Programs"],
         // Events: answers notify (Notifications) and reminders post to the program's channels (Integrations); Engagement reads attendance.
-        ["Events"] = ["Accounts", "Integrations", "Notifications", "Programs"],
+        // An event shows the resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
+        ["Events"] = ["Accounts", "Integrations", "Notifications", "Programs", "Resources"],
+        // The resource library (ADR 64): a program's (by the readers' roles) or an organisation's; it knows modules, goals and
+        // events only through IResourceTarget, which Training, Goals and Events implement, so it references none of them.
+        ["Resources"] = ["Organisations", "Programs"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Matching", "Meetings", "Organisations", "Programs", "Relationships"],
     };

@@ -114,6 +114,13 @@ public sealed class ParticipantWorld : IAsyncLifetime
         (await Mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module}/reflections", new { scenarioId = scenario, answer = PrivateReflection })).EnsureSuccessStatusCode();
         RouteValues["moduleId"] = module.ToString();
         RouteValues["templateKey"] = "active-listening";
+        // A resource of the library for everyone, attached to the training module (ADR 64).
+        var resource = await FirstIdAsync(await Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/resources",
+            new { kind = "Link", title = "Fields test link", url = "https://docs.google.com/document/d/fields", tags = new[] { "fields" } }));
+        (await Coordinator.PostAsJsonAsync($"/api/v1/resources/{resource}/attachments", new { targetKind = "TrainingModule", targetId = module })).EnsureSuccessStatusCode();
+        RouteValues["resourceId"] = resource.ToString();
+        RouteValues["targetKind"] = "TrainingModule";
+        RouteValues["targetId"] = module.ToString();
         RouteValues["milestoneId"] = Guid.NewGuid().ToString();
         RouteValues["certificateId"] = Guid.NewGuid().ToString();
         RouteValues["code"] = "not-a-certificate-code";
@@ -197,6 +204,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMyKudos", "SendKudos", "ListMyBadges", "ListMyServiceHours", "ListMyCertificates", "DownloadMyCertificate", "VerifyCertificate",
         // The reader's own training (ADR 61): their modules, quiz results and reflections; a question's correct option only once they answered.
         "ListMyTraining", "ListMyProgramTraining", "GetMyTrainingModule", "SubmitTrainingQuiz", "SubmitTrainingReflection", "CompleteTrainingModule", "GetTrainingFile",
+        // The resource library of the reader's audience (ADR 64): their programs' and organisations' resources, a file, what is attached to what they see.
+        "ListResources", "GetResource", "GetResourceFile", "ListAttachedResources",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
@@ -234,6 +243,9 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "PostAnnouncement", "GetProgramChannels", "ChangeProgramChannels",
         // Events: set up and cancelled by coordinators; who answered and who came is the host's (a participant is a host only when named).
         "CreateEvent", "CancelEvent", "GetEventAttendance", "RecordEventAttendance",
+        // The resource library: coordinators of the program (or organisation) add, change, delete and attach resources.
+        "CreateResource", "UploadResource", "ListOrganisationResources", "CreateOrganisationResource", "UploadOrganisationResource",
+        "UpdateResource", "DeleteResource", "AttachResource", "DetachResource",
         "ListOrganisationWebhooks", "CreateOrganisationWebhook", "ChangeOrganisationWebhook", "RotateWebhookSecret", "DeleteOrganisationWebhook", "ListWebhookDeliveries",
     ];
 
@@ -360,6 +372,9 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["MyTrainingItem"] = "moduleId programId programName title minutes state completedAt",
         ["MyTrainingModuleView"] = "id programId programName title content minutes passMarkPercent videoLinks file questions scenarios quizAttempts quizScorePercent quizPassed state completedAt",
         ["TrainingFileView"] = "name contentType size url",
+        // A resource of the reader's audience: nothing about who added it (the uploader's id stays in the row, ADR 64).
+        ["ResourceView"] = "id organisationId programId kind title description tags audience url source body file createdAt updatedAt",
+        ["ResourceFileView"] = "name contentType size url",
         ["MyQuizQuestion"] = "id text options yourAnswer correct",
         ["MyScenario"] = "id prompt yourReflection",
     };

@@ -15,6 +15,7 @@ public static class EventEndpoints
         services.AddHostedService<EventReminderWorker>();
         return services
             .AddScoped<EventAccess>()
+            .AddScoped<Resources.IResourceTarget, EventResourceTarget>()
             .AddScoped<ListEvents>()
             .AddScoped<GetEvent>()
             .AddScoped<CreateEvent>()

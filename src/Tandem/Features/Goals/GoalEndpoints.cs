@@ -18,6 +18,7 @@ public static class GoalEndpoints
         services.AddCheckedOptions<GoalOptions>("Goals");
         return services
             .AddScoped<GoalAccess>()
+            .AddScoped<Resources.IResourceTarget, GoalResourceTarget>()
             .AddScoped<PairGoals>()
             .AddScoped<ImportActionItems>()
             .AddScoped<ExportActionItems>()

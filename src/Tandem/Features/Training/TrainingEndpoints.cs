@@ -17,7 +17,8 @@ public static class TrainingEndpoints
         .AddScoped<ManageTraining>()
         .AddScoped<MyTraining>()
         .AddScoped<ITrainingGate, TrainingGate>()
-        .AddScoped<ICompletedTraining, CompletedTraining>();
+        .AddScoped<ICompletedTraining, CompletedTraining>()
+        .AddScoped<Resources.IResourceTarget, TrainingResourceTarget>();
 
     public static IEndpointRouteBuilder MapTraining(this IEndpointRouteBuilder app)
     {
