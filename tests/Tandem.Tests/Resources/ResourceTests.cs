@@ -257,6 +257,33 @@ public sealed class ResourceTests(TandemFactory factory) : IClassFixture<TandemF
     }
 
     [Fact]
+    public async Task TheCoordinatorsPageAddsALinkToTheProgramOrToTheWholeOrganisationAndRefusesAnHttpOne()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Pam Mentee", "mentee");
+        var path = $"/programs/{program.Program.Id}/resources";
+        var page = new PageClient(program.Coordinator);
+        IEnumerable<KeyValuePair<string, string>> Fields(string title, string url, string scope) =>
+        [
+            new("kind", "Link"), new("title", title), new("description", ""), new("tags", "Week 1, forms"), new("audience", "Everyone"),
+            new("url", url), new("body", ""), new("scope", scope),
+        ];
+
+        Assert.Contains("Every program of Hillside School", await program.Coordinator.GetStringAsync(path));
+        var program_ = await page.SubmitAsync(path, "resource-create", Fields("Sign-up form", "https://docs.google.com/forms/d/x", "program"));
+        Assert.Equal(HttpStatusCode.OK, program_.StatusCode);
+        var organisation = await page.SubmitAsync(path, "resource-create", Fields("School handbook", "https://drive.google.com/file/d/y", "organisation"));
+        Assert.Equal(HttpStatusCode.OK, organisation.StatusCode);
+        var refused = await page.SubmitAsync(path, "resource-create", Fields("Old site", "http://example.org", "program"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("https://", await refused.Content.ReadAsStringAsync());
+
+        var list = await ListAsync(mentee.Client, $"{Library(program.Program.Id)}?tag=week-1");
+        Assert.Equal([("School handbook", (Guid?)null), ("Sign-up form", program.Program.Id)], list.Items.Select(r => (r.Title, r.ProgramId)));
+        Assert.DoesNotContain("Which library", await mentee.Client.GetStringAsync(path));
+    }
+
+    [Fact]
     public async Task AResourceAttachedToAModuleAGoalAndAnEventIsShownThereToItsAudience()
     {
         var program = await PairingProgram.CreateAsync(factory);
