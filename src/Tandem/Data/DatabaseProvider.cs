@@ -36,7 +36,10 @@ public static class DatabaseSetup
             throw new InvalidOperationException("ConnectionStrings:Tandem must be set when Database:Provider is Postgres.");
         }
 
-        services.AddDbContext<TandemDb>(db => Configure(db, options.Provider, connectionString));
+        // Pooled (issue 17, ADR 67): a request's context is taken from a pool and reset when its scope ends, instead of being
+        // built with its options and internal services each time (about 6% of the app's CPU under the mixed load). TandemDb
+        // keeps no state of its own beyond what EF Core resets, and nothing subscribes to its events.
+        services.AddDbContextPool<TandemDb>(db => Configure(db, options.Provider, connectionString));
         if (options.Provider == DatabaseProvider.Sqlite)
         {
             var heldOpen = connectionString;
