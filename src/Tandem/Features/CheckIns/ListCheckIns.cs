@@ -20,20 +20,26 @@ public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships, 
             return new NotFound("No relationship with this id is visible to you.");
         }
         var paging = PageRequest.Clamp(page, pageSize);
-        var checkIns = db.Set<CheckIn>().Where(c => c.RelationshipId == relationshipId);
-        var items = await checkIns
-            .OrderByDescending(c => c.OccurredAt).ThenByDescending(c => c.Id)
-            .Page(paging)
-            .Join(db.Users, c => c.AuthorUserId, u => u.Id, (c, u) => new CheckInView(
-                c.Id, c.RelationshipId, c.MeetingId, c.AuthorUserId, u.DisplayName, c.Happened, c.Topics, c.Progress,
-                c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt))
-            .ToListAsync(ct);
+        var items = await Page(db, relationshipId, paging.Skip, paging.PageSize).ToListAsync(ct);
         if (!relationship.Member)
         {
             // Staff reading a pair's check-ins: a minor's are logged. Members reading their own relationship's are not.
             await audit.RecordAsync(actor, items.Select(i => i.AuthorUserId).ToList(), Privacy.AuditRecord.CheckIns, relationshipId, relationship.ProgramId,
                 "Reading a relationship's check-ins", ct);
         }
-        return paging.Of(items, await paging.TotalAsync(checkIns, items.Count, ct));
+        return paging.Of(items, paging.KnownTotal(items.Count) ?? await Count(db, relationshipId, ct));
     }
+
+    /// <summary>The page and its count, compiled once (issue 17, ADR 67): a pair's check-ins are read on every visit to its page.</summary>
+    private static readonly Func<TandemDb, Guid, int, int, IAsyncEnumerable<CheckInView>> Page =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, int skip, int take) => db.Set<CheckIn>()
+            .Where(c => c.RelationshipId == relationshipId)
+            .OrderByDescending(c => c.OccurredAt).ThenByDescending(c => c.Id)
+            .Skip(skip).Take(take)
+            .Join(db.Users, c => c.AuthorUserId, u => u.Id, (c, u) => new CheckInView(
+                c.Id, c.RelationshipId, c.MeetingId, c.AuthorUserId, u.DisplayName, c.Happened, c.Topics, c.Progress,
+                c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt)));
+
+    private static readonly Func<TandemDb, Guid, CancellationToken, Task<int>> Count =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, CancellationToken ct) => db.Set<CheckIn>().Count(c => c.RelationshipId == relationshipId));
 }

@@ -41,17 +41,7 @@ public sealed class GetMyHome(
         // One query for the meetings the home shows: those ahead (accepted or proposed) and the accepted ones of the
         // last CheckInWindowDays, each with whether the reader answered it and whether they checked in about it.
         var since = now.AddDays(-CheckInWindowDays);
-        var meetings = openIds.Count == 0 ? [] : await db.Set<Meeting>()
-            // One range on (RelationshipId, StartsAt): written as "ahead, or accepted and recent", SQLite read every meeting
-            // of the installation twice (a multi-index OR), 18 ms on a school of 5,000.
-            .Where(m => openIds.Contains(m.RelationshipId) && m.StartsAt >= since
-                && (m.Status == MeetingStatus.Accepted || (m.Status == MeetingStatus.Proposed && m.StartsAt > now)))
-            .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
-            .Take(400)
-            .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
-                db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == actor.UserId && a.Sequence == m.Sequence),
-                db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == actor.UserId)))
-            .ToListAsync(ct);
+        var meetings = openIds.Count == 0 ? [] : await Meetings(db, openIds, since, now, actor.UserId).ToListAsync(ct);
         var planned = meetings.Where(m => m.StartsAt > now).ToList();
         // A relationship with a meeting ahead has been planned; only the others are asked whether they ever had one.
         var unplanned = open.Where(r => r.Status == RelationshipStatus.Active && planned.All(m => m.RelationshipId != r.Id)).Select(r => r.Id).ToList();
@@ -85,10 +75,7 @@ public sealed class GetMyHome(
             .OrderBy(m => m.StartsAt).FirstOrDefault();
 
         var waiting = new List<WaitingItem>();
-        var enrolled = await db.Enrolments.Where(e => e.UserId == actor.UserId)
-            .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { p.Id, p.Name, e.Role, p.Status, p.Guidelines })
-            .OrderBy(p => p.Name).ThenBy(p => p.Id).Take(Shown)
-            .ToListAsync(ct);
+        var enrolled = await Enrolled(db, actor.UserId).ToListAsync(ct);
         // Requests to mentor reach mentors only: someone enrolled in no program as a mentor is not asked (all their
         // programs are on this page unless there are more than it shows).
         if (enrolled.Count >= Shown || enrolled.Any(p => p.Role == ProgramRole.Mentor))
@@ -127,10 +114,7 @@ public sealed class GetMyHome(
                     $"Answer the survey “{s.Title}”{(s.ClosesOn is { } closes ? $" by {closes:d MMM yyyy}" : "")}.", $"/my/surveys/{s.Id}")));
         }
 
-        var applications = await db.Set<Application>().Where(a => a.UserId == actor.UserId)
-            .OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id).Take(Shown)
-            .Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => new { a.Id, a.ProgramId, a.Role, a.Status, a.DecisionMessage, p.Name, ProgramStatus = p.Status })
-            .ToListAsync(ct);
+        var applications = await Applications(db, actor.UserId).ToListAsync(ct);
         foreach (var a in applications.Where(a => a.Status == ApplicationStatus.Draft && a.ProgramStatus == ProgramStatus.Recruiting))
         {
             waiting.Add(new WaitingItem(WaitingKind.Application,
@@ -145,6 +129,41 @@ public sealed class GetMyHome(
                 .Select(p => new HomeProgram(p.Id, p.Name, p.Role, p.Status, p.Guidelines)).ToList(),
             actor.IsAdministrator || me.Manages);
     }
+
+    // The home's queries are compiled once (issue 17, ADR 67): it is the page participants open most, and building and
+    // looking up these expression trees on every visit cost about as much CPU as SQLite's running them.
+
+    /// <summary>
+    /// The meetings the home shows: those ahead (accepted or proposed) and the accepted ones of the last
+    /// <see cref="CheckInWindowDays"/>, each with whether the reader answered it and whether they checked in about it. One
+    /// range on (RelationshipId, StartsAt): written as "ahead, or accepted and recent", SQLite read every meeting of the
+    /// installation twice (a multi-index OR), 18 ms on a school of 5,000.
+    /// </summary>
+    private static readonly Func<TandemDb, List<Guid>, DateTime, DateTime, Guid, IAsyncEnumerable<Planned>> Meetings =
+        EF.CompileAsyncQuery((TandemDb db, List<Guid> openIds, DateTime since, DateTime now, Guid userId) => db.Set<Meeting>()
+            .Where(m => openIds.Contains(m.RelationshipId) && m.StartsAt >= since
+                && (m.Status == MeetingStatus.Accepted || (m.Status == MeetingStatus.Proposed && m.StartsAt > now)))
+            .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
+            .Take(400)
+            .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
+                db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == userId && a.Sequence == m.Sequence),
+                db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == userId))));
+
+    private sealed record EnrolledIn(Guid Id, string Name, ProgramRole Role, ProgramStatus Status, string Guidelines);
+
+    private static readonly Func<TandemDb, Guid, IAsyncEnumerable<EnrolledIn>> Enrolled =
+        EF.CompileAsyncQuery((TandemDb db, Guid userId) => db.Enrolments.Where(e => e.UserId == userId)
+            .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { p.Id, p.Name, e.Role, p.Status, p.Guidelines })
+            .OrderBy(p => p.Name).ThenBy(p => p.Id).Take(Shown)
+            .Select(p => new EnrolledIn(p.Id, p.Name, p.Role, p.Status, p.Guidelines)));
+
+    private sealed record MyApplication(Guid Id, Guid ProgramId, ProgramRole Role, ApplicationStatus Status, string? DecisionMessage, string Name, ProgramStatus ProgramStatus);
+
+    private static readonly Func<TandemDb, Guid, IAsyncEnumerable<MyApplication>> Applications =
+        EF.CompileAsyncQuery((TandemDb db, Guid userId) => db.Set<Application>().Where(a => a.UserId == userId)
+            .OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id).Take(Shown)
+            .Join(db.Programs, a => a.ProgramId, p => p.Id,
+                (a, p) => new MyApplication(a.Id, a.ProgramId, a.Role, a.Status, a.DecisionMessage, p.Name, p.Status)));
 
     private sealed record Planned(Guid Id, Guid RelationshipId, string? Title, DateTime StartsAt, int DurationMinutes, MeetingMode Mode,
         string? Place, string? VideoLink, MeetingStatus Status, Guid ProposedByUserId, bool AnsweredByMe, bool CheckedInByMe);

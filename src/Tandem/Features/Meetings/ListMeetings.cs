@@ -34,28 +34,33 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
             return new NotFound("No relationship with this id is visible to you.");
         }
         var paging = PageRequest.Clamp(page, pageSize, MaxPageSize);
-        var query = db.Set<Meeting>().Where(m => m.RelationshipId == relationshipId);
-        if (from is { } f)
-        {
-            var start = DateTime.SpecifyKind(f, DateTimeKind.Utc);
-            query = query.Where(m => m.StartsAt >= start);
-        }
-        if (to is { } t)
-        {
-            var end = DateTime.SpecifyKind(t, DateTimeKind.Utc);
-            query = query.Where(m => m.StartsAt < end);
-        }
-        var rows = await query.OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
-            .Page(paging).AsNoTracking()
-            .Select(m => new { Meeting = m, ProposedBy = db.Users.Where(u => u.Id == m.ProposedByUserId).Select(u => u.DisplayName).FirstOrDefault() })
-            .ToListAsync(ct);
+        DateTime? start = from is { } f ? DateTime.SpecifyKind(f, DateTimeKind.Utc) : null;
+        DateTime? end = to is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null;
+        var rows = await Page(db, relationshipId, start, end, paging.Skip, paging.PageSize).ToListAsync(ct);
         var meetings = rows.Select(r => r.Meeting).ToList();
         var groupAnswers = found.Kind == RelationshipKind.Group
             ? await GroupAnswers.ForGroupsAsync(db, meetings, [relationshipId], ct)
             : [];
         var views = rows.Select(r => MeetingViews.ToView(actor, r.Meeting, found.Zone ?? "UTC", r.ProposedBy ?? "", found.IsMember, groupAnswers)).ToList();
-        return paging.Of(views, await paging.TotalAsync(query, meetings.Count, ct));
+        return paging.Of(views, paging.KnownTotal(meetings.Count) ?? await Count(db, relationshipId, start, end, ct));
     }
+
+    private sealed record Row(Meeting Meeting, string? ProposedBy);
+
+    /// <summary>
+    /// The page and its count, compiled once (issue 17, ADR 67): a pair's meetings are read on every visit to its page.
+    /// An open end of the range is compiled away (EF Core makes one SQL text for each combination of null parameters).
+    /// </summary>
+    private static readonly Func<TandemDb, Guid, DateTime?, DateTime?, int, int, IAsyncEnumerable<Row>> Page =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, DateTime? start, DateTime? end, int skip, int take) =>
+            db.Set<Meeting>().Where(m => m.RelationshipId == relationshipId && (start == null || m.StartsAt >= start) && (end == null || m.StartsAt < end))
+                .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
+                .Skip(skip).Take(take).AsNoTracking()
+                .Select(m => new Row(m, db.Users.Where(u => u.Id == m.ProposedByUserId).Select(u => u.DisplayName).FirstOrDefault())));
+
+    private static readonly Func<TandemDb, Guid, DateTime?, DateTime?, CancellationToken, Task<int>> Count =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, DateTime? start, DateTime? end, CancellationToken ct) =>
+            db.Set<Meeting>().Where(m => m.RelationshipId == relationshipId && (start == null || m.StartsAt >= start) && (end == null || m.StartsAt < end)).Count());
 }
 
 internal static class MeetingViews

@@ -16,10 +16,7 @@ public sealed class ListMyRelationships(TandemDb db, RelationshipAccess access)
         {
             mine = mine.Where(r => r.Status == status);
         }
-        var items = await access.ToMyViewsAsync(actor, mine
-            .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
-            .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Page(page), ct);
+        var items = await access.MyViewsAsync(actor, null, query.Status, page, ct);
         return page.Of(items, await page.TotalAsync(mine, items.Count, ct));
     }
 }

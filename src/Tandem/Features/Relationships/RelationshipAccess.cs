@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
@@ -61,22 +62,14 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
     }
 
     /// <summary>
-    /// Projects a page of the actor's own relationships (already filtered, ordered and paged) to what a member
-    /// reads, with the fit check's state (meetings held as kept on the relationship) and their own answer: two queries
+    /// A page of the actor's own relationships (one of them when <paramref name="onlyId"/> is given; only those in
+    /// <paramref name="status"/> when it is given), open ones first, then history, newest first, as a member reads them,
+    /// with the fit check's state (meetings held as kept on the relationship) and their own answer: two compiled queries
     /// (the rows with their program's name, fit-check delay and the reader's answer; then the members), no N+1.
     /// </summary>
-    public async Task<List<MyRelationshipView>> ToMyViewsAsync(Actor actor, IQueryable<Relationship> page, CancellationToken ct)
+    public async Task<List<MyRelationshipView>> MyViewsAsync(Actor actor, Guid? onlyId, RelationshipStatus? status, PageRequest page, CancellationToken ct)
     {
-        var userId = actor.UserId;
-        var rows = await page.Select(r => new
-        {
-            r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation, r.MeetingsHeld,
-            ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
-            FitCheckAfterDays = db.Set<ProgramSelfMatchSettings>().Where(s => s.ProgramId == r.ProgramId)
-                .Select(s => (int?)s.FitCheckAfterDays).FirstOrDefault(),
-            MyAnswer = db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == r.Id && a.UserId == userId)
-                .Select(a => (FitAnswer?)a.Answer).FirstOrDefault(),
-        }).ToListAsync(ct);
+        var rows = await MyRows(db, actor.UserId, onlyId, status, page.Skip, page.PageSize).ToListAsync(ct);
         var members = await MembersAsync(rows.Select(r => r.Id).ToList(), ct);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         return rows.Select(r =>
@@ -90,6 +83,28 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
                 r.MyAnswer);
         }).ToList();
     }
+
+    private sealed record MyRow(Guid Id, Guid ProgramId, RelationshipKind Kind, RelationshipStatus Status, DateOnly StartsOn, DateTime? EndedAt,
+        string? MatchExplanation, int MeetingsHeld, string ProgramName, int? FitCheckAfterDays, FitAnswer? MyAnswer);
+
+    /// <summary>
+    /// Compiled once (issue 17, ADR 67): every participant's home and relationship list runs it, and building, hashing and
+    /// looking up its expression tree each time cost about as much CPU as SQLite's running it. The two optional filters
+    /// are compiled away: EF Core makes one SQL text for each combination of null and non-null parameters. Membership is
+    /// found through the members' user index (<see cref="MemberOf"/>).
+    /// </summary>
+    private static readonly Func<TandemDb, Guid, Guid?, RelationshipStatus?, int, int, IAsyncEnumerable<MyRow>> MyRows =
+        EF.CompileAsyncQuery((TandemDb db, Guid userId, Guid? onlyId, RelationshipStatus? status, int skip, int take) =>
+            db.Set<Relationship>()
+                .Where(r => db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId).Contains(r.Id))
+                .Where(r => (onlyId == null || r.Id == onlyId) && (status == null || r.Status == status))
+                .OrderBy(r => r.Status == RelationshipStatus.Active ? 0 : r.Status == RelationshipStatus.Paused ? 1 : 2)
+                .ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+                .Skip(skip).Take(take)
+                .Select(r => new MyRow(r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn, r.EndedAt, r.MatchExplanation, r.MeetingsHeld,
+                    db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
+                    db.Set<ProgramSelfMatchSettings>().Where(s => s.ProgramId == r.ProgramId).Select(s => (int?)s.FitCheckAfterDays).FirstOrDefault(),
+                    db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == r.Id && a.UserId == userId).Select(a => (FitAnswer?)a.Answer).FirstOrDefault())));
 
     /// <summary>Projects a page of relationships (already filtered, ordered and paged) to coordinators' views: three queries, no N+1.</summary>
     public async Task<List<RelationshipView>> ToViewsAsync(IQueryable<Relationship> page, CancellationToken ct)
@@ -130,10 +145,13 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
     /// <summary>The members of these relationships with their names, mentors first then by name: one query for both views.</summary>
     private async Task<ILookup<Guid, MemberRow>> MembersAsync(List<Guid> relationshipIds, CancellationToken ct)
     {
-        var rows = await db.Set<RelationshipMember>()
-            .Where(m => relationshipIds.Contains(m.RelationshipId))
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName))
-            .ToListAsync(ct);
+        var rows = await Members(db, relationshipIds).ToListAsync(ct);
         return rows.OrderBy(m => m.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(m => m.DisplayName).ToLookup(m => m.RelationshipId);
     }
+
+    /// <summary>Compiled once, as <see cref="MyRows"/>: the ids travel as one parameter (ADR 38).</summary>
+    private static readonly Func<TandemDb, List<Guid>, IAsyncEnumerable<MemberRow>> Members =
+        EF.CompileAsyncQuery((TandemDb db, List<Guid> relationshipIds) => db.Set<RelationshipMember>()
+            .Where(m => relationshipIds.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName)));
 }

@@ -16,13 +16,22 @@ public sealed class ListMySurveys(TandemDb db, SurveyAccess access, TimeProvider
         var mine = access.MyInvitations(actor).Join(db.Set<Survey>(), i => i.SurveyId, s => s.Id, (i, s) => new { i, s })
             // Opened: an organisation's roster is recorded when the survey is built, but asked only once it opens.
             .Where(x => x.s.OpenedAt != null);
-        var items = await mine
-            .OrderBy(x => x.i.Answered || x.s.Status == SurveyStatus.Closed).ThenByDescending(x => x.i.InvitedAt).ThenByDescending(x => x.i.Id)
-            .Page(paging)
-            .Select(x => new MySurveySummary(x.i.Id, x.s.Title, x.s.ProgramId, db.Programs.Where(p => p.Id == x.s.ProgramId).Select(p => p.Name).FirstOrDefault(),
-                x.s.Anonymous, x.i.Answered, !x.i.Answered && x.s.Status == SurveyStatus.Open && (x.s.ClosesOn == null || x.s.ClosesOn >= today),
-                x.i.InvitedAt, x.s.ClosesOn))
-            .ToListAsync(ct);
+        var items = await Page(db, actor.UserId, today, paging.Skip, paging.PageSize).ToListAsync(ct);
         return paging.Of(items, await paging.TotalAsync(mine, items.Count, ct));
     }
+
+    /// <summary>
+    /// The page, compiled once (issue 17, ADR 67): every participant's home asks for it. The same invitations as
+    /// <see cref="SurveyAccess.MyInvitations"/> (the reader's own), opened surveys only.
+    /// </summary>
+    private static readonly Func<TandemDb, Guid, DateOnly, int, int, IAsyncEnumerable<MySurveySummary>> Page =
+        EF.CompileAsyncQuery((TandemDb db, Guid userId, DateOnly today, int skip, int take) => db.Set<SurveyInvitation>()
+            .Where(i => i.UserId == userId)
+            .Join(db.Set<Survey>(), i => i.SurveyId, s => s.Id, (i, s) => new { i, s })
+            .Where(x => x.s.OpenedAt != null)
+            .OrderBy(x => x.i.Answered || x.s.Status == SurveyStatus.Closed).ThenByDescending(x => x.i.InvitedAt).ThenByDescending(x => x.i.Id)
+            .Skip(skip).Take(take)
+            .Select(x => new MySurveySummary(x.i.Id, x.s.Title, x.s.ProgramId, db.Programs.Where(p => p.Id == x.s.ProgramId).Select(p => p.Name).FirstOrDefault(),
+                x.s.Anonymous, x.i.Answered, !x.i.Answered && x.s.Status == SurveyStatus.Open && (x.s.ClosesOn == null || x.s.ClosesOn >= today),
+                x.i.InvitedAt, x.s.ClosesOn)));
 }
