@@ -73,26 +73,12 @@ public static class ConversationEndpoints
 
     private static async Task<Results<Created<MessageView>, ProblemHttpResult>> SendWithAttachment(Guid relationshipId, HttpRequest http, ClaimsPrincipal user, SendMessage useCase, CancellationToken ct)
     {
-        var tooLarge = new TooLarge($"An attachment can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.");
-        if (http.ContentLength > AttachmentPolicy.MaxBytes + UploadForms.Slack)
-        {
-            return tooLarge.ToProblem();
-        }
-        if (!http.HasFormContentType)
-        {
-            return Invalid.Field("file", "Send the attachment as multipart/form-data with a field named file.").ToProblem();
-        }
-        var read = await UploadForms.ReadAsync(http, AttachmentPolicy.MaxBytes, tooLarge, ct);
+        var read = await UploadForms.ReadWithFileAsync(http, AttachmentPolicy.MaxBytes, $"An attachment can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.", ct);
         if (read.Failure is { } unreadable)
         {
             return unreadable.ToProblem();
         }
-        var form = read.Value!.Fields;
-        var file = form.Files.GetFile("file");
-        if (file is null)
-        {
-            return Invalid.Field("file", "Attach a file in the field named file.").ToProblem();
-        }
+        var (form, incoming) = read.Value!;
         Guid? clientId = null;
         if (form["clientMessageId"].FirstOrDefault() is { Length: > 0 } raw)
         {
@@ -102,7 +88,6 @@ public static class ConversationEndpoints
             }
             clientId = parsed;
         }
-        var incoming = new IncomingFile(file.FileName, file.ContentType, file.Length, file.OpenReadStream);
         return Created(await useCase.RunAsync(Actor.From(user), relationshipId, form["body"].FirstOrDefault(), clientId, incoming, ct));
     }
 

@@ -97,31 +97,17 @@ public static class ResourceEndpoints
 
     private static async Task<Results<Created<ResourceView>, ProblemHttpResult>> UploadAsync(Actor actor, ResourceReader library, HttpRequest http, ManageResources useCase, CancellationToken ct)
     {
-        var tooLarge = new TooLarge($"A resource file can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.");
-        if (http.ContentLength > AttachmentPolicy.MaxBytes + UploadForms.Slack)
-        {
-            return tooLarge.ToProblem();
-        }
-        if (!http.HasFormContentType)
-        {
-            return Invalid.Field("file", "Send the file as multipart/form-data with a field named file.").ToProblem();
-        }
-        var read = await UploadForms.ReadAsync(http, AttachmentPolicy.MaxBytes, tooLarge, ct);
+        var read = await UploadForms.ReadWithFileAsync(http, AttachmentPolicy.MaxBytes, $"A resource file can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.", ct);
         if (read.Failure is { } unreadable)
         {
             return unreadable.ToProblem();
         }
-        var form = read.Value!.Fields;
-        var file = form.Files.GetFile("file");
-        if (file is null)
-        {
-            return Invalid.Field("file", "Attach a file in the field named file.").ToProblem();
-        }
+        var (form, file) = read.Value!;
         if (FieldsOf(form) is not { } fields)
         {
             return new ResourceRefused("audience", "The audience is Everyone, Mentors or Mentees.").ToProblem();
         }
-        return Created(await useCase.CreateFileAsync(actor, library, fields, new IncomingFile(file.FileName, file.ContentType, file.Length, file.OpenReadStream), ct));
+        return Created(await useCase.CreateFileAsync(actor, library, fields, file, ct));
     }
 
     /// <summary>A file resource's fields from its form (the page's and the API's); null when the audience is not one.</summary>

@@ -87,26 +87,12 @@ public static class TrainingEndpoints
         {
             return refused.ToProblem();
         }
-        var tooLarge = new TooLarge($"A training file can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.");
-        if (http.ContentLength > AttachmentPolicy.MaxBytes + UploadForms.Slack)
-        {
-            return tooLarge.ToProblem();
-        }
-        if (!http.HasFormContentType)
-        {
-            return Invalid.Field("file", "Send the file as multipart/form-data with a field named file.").ToProblem();
-        }
-        var read = await UploadForms.ReadAsync(http, AttachmentPolicy.MaxBytes, tooLarge, ct);
+        var read = await UploadForms.ReadWithFileAsync(http, AttachmentPolicy.MaxBytes, $"A training file can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.", ct);
         if (read.Failure is { } unreadable)
         {
             return unreadable.ToProblem();
         }
-        var file = read.Value!.Fields.Files.GetFile("file");
-        if (file is null)
-        {
-            return Invalid.Field("file", "Attach a file in the field named file.").ToProblem();
-        }
-        return (await useCase.AttachFileAsync(actor, programId, moduleId, new IncomingFile(file.FileName, file.ContentType, file.Length, file.OpenReadStream), ct)).ToOk();
+        return (await useCase.AttachFileAsync(actor, programId, moduleId, read.Value!.File, ct)).ToOk();
     }
 
     private static async Task<Results<Ok<IReadOnlyList<TrainingTemplateView>>, ProblemHttpResult>> Templates(Guid programId, ClaimsPrincipal user, ManageTraining useCase, CancellationToken ct) =>

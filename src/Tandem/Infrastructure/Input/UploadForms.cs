@@ -6,6 +6,9 @@ namespace Tandem.Infrastructure.Input;
 /// <summary>A form read by <see cref="UploadForms.ReadAsync"/>.</summary>
 public sealed record UploadForm(IFormCollection Fields);
 
+/// <summary>A form with its one file in the field "file", read by <see cref="UploadForms.ReadWithFileAsync"/>.</summary>
+public sealed record UploadWithFile(IFormCollection Fields, Files.IncomingFile File);
+
 /// <summary>Reading a form that carries an uploaded file, the same way for every upload endpoint.</summary>
 public static class UploadForms
 {
@@ -28,6 +31,35 @@ public static class UploadForms
                 ? tooLarge
                 : Invalid.Field("file", "The upload is not a readable multipart form.");
         }
+    }
+
+    /// <summary>
+    /// A multipart form with a file in its field "file" of at most <paramref name="limit"/> bytes (the endpoints that keep a
+    /// file with other fields: a message, a training module's file, a resource): 413 with <paramref name="tooLargeMessage"/>
+    /// beyond it, read or announced; 400 on the field "file" for a request that is not such a form or has no file.
+    /// </summary>
+    public static async Task<Outcome<UploadWithFile>> ReadWithFileAsync(HttpRequest http, long limit, string tooLargeMessage, CancellationToken ct)
+    {
+        var tooLarge = new TooLarge(tooLargeMessage);
+        if (http.ContentLength > limit + Slack)
+        {
+            return tooLarge;
+        }
+        if (!http.HasFormContentType)
+        {
+            return Invalid.Field("file", "Send the file as multipart/form-data with a field named file.");
+        }
+        var read = await ReadAsync(http, limit, tooLarge, ct);
+        if (read.Failure is { } unreadable)
+        {
+            return unreadable;
+        }
+        var form = read.Value!.Fields;
+        if (form.Files.GetFile("file") is not { } file)
+        {
+            return Invalid.Field("file", "Attach a file in the field named file.");
+        }
+        return new UploadWithFile(form, new Files.IncomingFile(file.FileName, file.ContentType, file.Length, file.OpenReadStream));
     }
 
     /// <summary>
