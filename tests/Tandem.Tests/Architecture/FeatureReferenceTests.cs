@@ -72,7 +72,7 @@ public sealed class FeatureReferenceTests
         // its minutes as service hours and the last one awards the "training complete" badge (Recognition, ADR 63); a module shows the
         // resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
         ["Training"] = ["Accounts", "Privacy", "Resources", "Programs", "Recognition", "Relationships"],
-        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Events", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
+        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Events", "Integrations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],
@@ -92,7 +92,10 @@ public sealed class FeatureReferenceTests
         // Slack and Teams channels are a program's, set by its coordinators (ADR 55); signed webhooks are an organisation's,
         // managed by its coordinators and administrators (ADR 58). Features raise webhook events through
         // Infrastructure.Webhooks.IWebhookEvents, which Integrations implements, so none of them references Integrations for it.
-        ["Integrations"] = ["Organisations", "Programs"],
+        // WhatsApp (ADR 69): a person's number and opt-ins are theirs (Accounts), minors may not opt in (Privacy.IMinors), and the
+        // opt-in form is a section of the notification settings page (Notifications.NotificationSettingsSection, which the page renders
+        // without knowing Integrations).
+        ["Integrations"] = ["Accounts", "Notifications", "Organisations", "Privacy", "Programs"],
         // Announcements go to a program's participants by role, with notices and e-mail, and to its channels (ADR 55).
         ["Community"] = ["Accounts", "Integrations", "Notifications", "Programs"],
         // Events: answers notify (Notifications) and reminders post to the program's channels (Integrations); Engagement reads attendance.

@@ -15,11 +15,11 @@ namespace Tandem.Features.Community;
 /// <summary>
 /// A coordinator announces something to the program: the announcement is stored, every participant of its audience gets
 /// an in-app notice and (their preference allowing) an e-mail through the outbox, and it is posted to the program's
-/// connected Slack and Teams channels through the outbound outbox, and the organisation's signed webhooks are told of it
+/// connected Slack and Teams channels through the outbound outbox (and to WhatsApp for those who opted in, ADR 69), and the organisation's signed webhooks are told of it
 /// (its title and audience, ADR 58). Only announcements leave through the channels: never
 /// check-ins, concerns or messages (ADR 55).
 /// </summary>
-public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify notify, HttpOutbox channels, IWebhookEvents webhooks,
+public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify notify, HttpOutbox channels, SendWhatsAppMessages whatsApp, IWebhookEvents webhooks,
     IOptions<EmailOptions> email, TimeProvider clock)
 {
     public const string ChannelReference = "announcement";
@@ -69,6 +69,9 @@ public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify
             var audience = request.Audience == AnnouncementAudience.Everyone ? null : $"For {request.Audience.ToString().ToLowerInvariant()}";
             await channels.PostToChannelsAsync(programId, ChannelReference, announcement.Id,
                 new ChannelMessage(program.Name, title, body, audience, email.Value.Link(link)), ct);
+            // Those of the audience who opted in to WhatsApp get the title and a short plain opening, never more (ADR 69).
+            await whatsApp.RunAsync(programId, ChannelReference, announcement.Id, recipients, new WhatsAppMessage(WhatsAppMessageKind.Announcement,
+                [program.Name, title, WhatsAppPayloads.Parameter(SafeMarkdown.ToPlainText(body), WhatsAppPayloads.ShortTextMax)]), ct);
         }
         var author = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
         return new AnnouncementView(announcement.Id, programId, title, body, announcement.Audience, author, announcement.PostedAt);

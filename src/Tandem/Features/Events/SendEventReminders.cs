@@ -14,11 +14,11 @@ public sealed record EventReminderRun(int Due, int Sent, int ChannelPosts);
 /// <summary>
 /// One pass of the event reminder job: the events starting within <see cref="EventOptions.ReminderLead"/> (24 hours) that
 /// are not cancelled; everyone going is reminded through <see cref="Notify"/> (their choice for the Events kind), and the
-/// program's Slack and Teams channels get the title, time and place through the outbound outbox (nothing private: no
+/// program's Slack and Teams channels (and those going who opted in to WhatsApp, ADR 69) get the title, time and place through the outbound outbox (nothing private: no
 /// names, no video link). Each reminder is claimed by inserting its unique key first, as Engagement's reminders are, so
 /// two nodes never send the same one; what is due is worked out afresh each pass, so a restart loses none.
 /// </summary>
-public sealed class SendEventReminders(TandemDb db, Notify notify, HttpOutbox channels, IOptions<EventOptions> options, IOptions<EmailOptions> email, TimeProvider clock)
+public sealed class SendEventReminders(TandemDb db, Notify notify, HttpOutbox channels, SendWhatsAppMessages whatsApp, IOptions<EventOptions> options, IOptions<EmailOptions> email, TimeProvider clock)
 {
     public const string ChannelReference = "event-reminder";
     public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -70,6 +70,9 @@ public sealed class SendEventReminders(TandemDb db, Notify notify, HttpOutbox ch
             var audience = e.Audience == EventAudience.Everyone ? null : $"For {e.Audience.ToString().ToLowerInvariant()}";
             posts += await channels.PostToChannelsAsync(e.ProgramId, ChannelReference, e.Id,
                 new ChannelMessage(evt.ProgramName, $"Tomorrow: {e.Title}", body, audience, email.Value.Link(EventLinks.Page(e.ProgramId))), ct);
+            // Those going who opted in to WhatsApp get the same title, time and place, queued for the outbox (ADR 69).
+            await whatsApp.RunAsync(e.ProgramId, ChannelReference, e.Id, going.Where(g => g.EventId == e.Id).Select(g => g.UserId).ToList(),
+                new WhatsAppMessage(WhatsAppMessageKind.EventReminder, [evt.ProgramName, e.Title, EventTimes.Describe(e.StartsAt, e.EndsAt, e.TimeZoneId), Where(e, withLink: false)]), ct);
             await MarkSentAsync([claim]);
         }
         return new EventReminderRun(due, sent.Count, posts);

@@ -91,6 +91,10 @@ public sealed class ErasePerson(TandemDb db)
             rows["notifications"] = await db.Set<Notification>().Where(n => n.UserId == userId).ExecuteDeleteAsync(ct);
             rows["notificationPreferences"] = await db.Set<NotificationPreference>().Where(p => p.UserId == userId).ExecuteDeleteAsync(ct);
             rows["notificationDigests"] = await db.Set<NotificationDigest>().Where(d => d.UserId == userId).ExecuteDeleteAsync(ct);
+            // Their WhatsApp number and opt-ins, and messages still waiting for them (the bodies hold no number, ADR 69).
+            rows["whatsApp"] = await db.Set<Integrations.WhatsAppOptIn>().Where(o => o.UserId == userId).ExecuteDeleteAsync(ct)
+                + await db.Set<Integrations.WhatsAppNumber>().Where(n => n.UserId == userId).ExecuteDeleteAsync(ct)
+                + await db.Set<Integrations.OutboundPost>().Where(p => p.Target == Integrations.OutboundTarget.WhatsApp && p.TargetId == userId).ExecuteDeleteAsync(ct);
             rows["calendarFeeds"] = await db.Set<CalendarFeed>().Where(f => f.UserId == userId).ExecuteDeleteAsync(ct);
             rows["sessions"] = await db.UserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
             rows["accountTokens"] = await db.Set<AccountToken>().Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);

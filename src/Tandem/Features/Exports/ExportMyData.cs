@@ -126,6 +126,13 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         document["notificationPreferences"] = Node((await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
             .Select(p => new { p.Kind, p.Choice, p.UpdatedAt }).ToListAsync(ct))
             .OrderBy(p => p.Kind).Select(p => new { Kind = p.Kind.ToString(), Choice = p.Choice.ToString(), p.UpdatedAt }));
+        // Their WhatsApp number and the programs they opted in to (ADR 69).
+        document["whatsApp"] = Node(new
+        {
+            Number = await db.Set<Integrations.WhatsAppNumber>().AsNoTracking().Where(n => n.UserId == userId).Select(n => n.Number).SingleOrDefaultAsync(ct),
+            OptedIn = await db.Set<Integrations.WhatsAppOptIn>().AsNoTracking().Where(o => o.UserId == userId).OrderBy(o => o.OptedInAt)
+                .Select(o => new { Program = programNames.Where(p => p.Id == o.ProgramId).Select(p => p.Name).FirstOrDefault(), o.OptedInAt }).ToListAsync(ct),
+        });
         // Recognition (ADR 63): kudos sent and received, badges, the service-hours ledger and certificates.
         document["kudos"] = Node(await db.Set<Recognition.Kudos>().AsNoTracking().Where(k => k.FromUserId == userId || k.ToUserId == userId).OrderBy(k => k.SentAt)
             .Select(k => new

@@ -30,6 +30,9 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
     /// <summary>The protector of stored channel webhook addresses.</summary>
     public static IDataProtector ChannelProtector(IDataProtectionProvider provider) => provider.CreateProtector("Tandem.Integrations.ChannelWebhook");
 
+    /// <summary>The protector of programs' WhatsApp Business access tokens (ADR 69).</summary>
+    public static IDataProtector TokenProtector(IDataProtectionProvider provider) => provider.CreateProtector("Tandem.Integrations.WhatsAppToken");
+
     /// <summary>The protector of organisation webhooks' signing secrets.</summary>
     public static IDataProtector SecretProtector(IDataProtectionProvider provider) => provider.CreateProtector("Tandem.Integrations.WebhookSecret");
 
@@ -89,30 +92,29 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
 
     private async Task<OutboundRun> AttemptAsync(IReadOnlyList<OutboundPost> rows, string claim, CancellationToken ct)
     {
-        var programIds = rows.Where(r => r.Target != OutboundTarget.Webhook).Select(r => r.ProgramId).Distinct().ToList();
+        var programIds = rows.Where(r => r.Target is OutboundTarget.Slack or OutboundTarget.Teams).Select(r => r.ProgramId).Distinct().ToList();
         var channels = programIds.Count == 0 ? [] : await db.Set<ProgramChannels>().AsNoTracking().Where(c => programIds.Contains(c.ProgramId)).ToDictionaryAsync(c => c.ProgramId, ct);
         var webhookIds = rows.Where(r => r.WebhookId is not null).Select(r => r.WebhookId!.Value).Distinct().ToList();
         var webhooks = webhookIds.Count == 0 ? [] : await db.Set<OrganisationWebhook>().AsNoTracking().Where(w => webhookIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        var whatsApp = await WhatsAppTargetsAsync(rows, ct);
         var client = http.CreateClient(HttpClientName);
         int sent = 0, failed = 0, gaveUp = 0;
         foreach (var row in rows)
         {
-            using var request = Request(row, channels, webhooks);
+            using var request = Request(row, channels, webhooks, whatsApp, out var whyNot);
             if (request is null)
             {
-                await FinishAsync(row, claim, sent: false, row.Target == OutboundTarget.Webhook
-                    ? "The webhook was disabled or deleted before the delivery went out."
-                    : "The channel was disconnected before the post went out.", giveUp: true);
+                await FinishAsync(row, claim, sent: false, whyNot, giveUp: true);
                 gaveUp++;
                 continue;
             }
-            var error = await SendAsync(client, request);
+            var (error, retryable) = await SendAsync(client, request, row.Target);
             if (error is null)
             {
                 await FinishAsync(row, claim, sent: true, null, giveUp: false);
                 sent++;
             }
-            else if (row.Attempts >= Settings.MaxAttempts)
+            else if (row.Attempts >= Settings.MaxAttempts || !retryable)
             {
                 await FinishAsync(row, claim, sent: false, error, giveUp: true);
                 // The id and the target, never the address: a channel's is a secret.
@@ -129,19 +131,61 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
         return new OutboundRun(rows.Count, sent, failed, gaveUp);
     }
 
-    /// <summary>
-    /// The request for one attempt, or null when its target is gone. A webhook delivery is signed now, with the current time
-    /// and secret, so every attempt carries a fresh timestamp (receivers refuse old ones) over the very same body.
-    /// </summary>
-    private HttpRequestMessage? Request(OutboundPost row, Dictionary<Guid, ProgramChannels> channels, Dictionary<Guid, OrganisationWebhook> webhooks)
+    /// <summary>What WhatsApp rows need, read now: the programs' accounts, and the numbers of those still opted in to them.</summary>
+    private async Task<WhatsAppTargets> WhatsAppTargetsAsync(IReadOnlyList<OutboundPost> rows, CancellationToken ct)
     {
+        var messages = rows.Where(r => r.Target == OutboundTarget.WhatsApp).ToList();
+        if (messages.Count == 0)
+        {
+            return new WhatsAppTargets([], []);
+        }
+        var programIds = messages.Select(r => r.ProgramId).Distinct().ToList();
+        var userIds = messages.Select(r => r.TargetId).Distinct().ToList();
+        var accounts = await db.Set<ProgramWhatsApp>().AsNoTracking().Where(w => programIds.Contains(w.ProgramId)).ToDictionaryAsync(w => w.ProgramId, ct);
+        var numbers = await (
+            from o in db.Set<WhatsAppOptIn>().AsNoTracking()
+            join n in db.Set<WhatsAppNumber>().AsNoTracking() on o.UserId equals n.UserId
+            where userIds.Contains(o.UserId) && programIds.Contains(o.ProgramId)
+            select new { o.UserId, o.ProgramId, n.Number }).ToListAsync(ct);
+        return new WhatsAppTargets(accounts, numbers.ToDictionary(n => (n.UserId, n.ProgramId), n => n.Number));
+    }
+
+    private sealed record WhatsAppTargets(Dictionary<Guid, ProgramWhatsApp> Accounts, Dictionary<(Guid UserId, Guid ProgramId), string> Numbers);
+
+    /// <summary>
+    /// The request for one attempt, or null (and why) when its target is gone. A webhook delivery is signed now, with the current
+    /// time and secret, so every attempt carries a fresh timestamp (receivers refuse old ones) over the very same body. A
+    /// WhatsApp message gets the person's number now, only while they are opted in to the program.
+    /// </summary>
+    private HttpRequestMessage? Request(OutboundPost row, Dictionary<Guid, ProgramChannels> channels, Dictionary<Guid, OrganisationWebhook> webhooks,
+        WhatsAppTargets whatsApp, out string whyNot)
+    {
+        whyNot = "";
+        if (row.Target == OutboundTarget.WhatsApp)
+        {
+            if (whatsApp.Accounts.GetValueOrDefault(row.ProgramId) is not { Connected: true } account)
+            {
+                whyNot = "The program's WhatsApp account was disconnected before the message went out.";
+                return null;
+            }
+            if (whatsApp.Numbers.GetValueOrDefault((row.TargetId, row.ProgramId)) is not { } number)
+            {
+                whyNot = "The person opted out of WhatsApp messages (or removed their number) before the message went out.";
+                return null;
+            }
+            var message = Post(options.Value.WhatsApp.MessagesUrl(account.PhoneNumberId!), WhatsAppPayloads.WithRecipient(row.Payload, number));
+            message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TokenProtector(protection).Unprotect(account.ProtectedToken!));
+            return message;
+        }
         if (row.Target != OutboundTarget.Webhook)
         {
             var stored = channels.GetValueOrDefault(row.ProgramId)?.ProtectedFor(row.Channel);
+            whyNot = "The channel was disconnected before the post went out.";
             return stored is null ? null : Post(ChannelProtector(protection).Unprotect(stored), row.Payload);
         }
         if (row.WebhookId is not { } id || webhooks.GetValueOrDefault(id) is not { Active: true } webhook)
         {
+            whyNot = "The webhook was disabled or deleted before the delivery went out.";
             return null;
         }
         var secret = SecretProtector(protection).Unprotect(webhook.ProtectedSecret);
@@ -156,8 +200,11 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
     private static HttpRequestMessage Post(string url, string payload) =>
         new(HttpMethod.Post, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
 
-    /// <summary>Posts; null when the target answered 2xx, otherwise what went wrong.</summary>
-    private async Task<string?> SendAsync(HttpClient client, HttpRequestMessage request)
+    /// <summary>
+    /// Posts; no error when the target answered 2xx, otherwise what went wrong and whether another attempt could help. Every
+    /// failure is retried for channels and webhooks; the Cloud API's 4xx errors other than throttling are final (ADR 69).
+    /// </summary>
+    private async Task<(string? Error, bool Retryable)> SendAsync(HttpClient client, HttpRequestMessage request, OutboundTarget target)
     {
         try
         {
@@ -165,14 +212,15 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
             using var response = await client.SendAsync(request, cancel.Token);
             if (response.IsSuccessStatusCode)
             {
-                return null;
+                return (null, false);
             }
             var answer = await response.Content.ReadAsStringAsync(CancellationToken.None);
-            return OutboundPost.Clip($"The receiver answered {(int)response.StatusCode} {response.ReasonPhrase}: {answer}", OutboundPost.ErrorMax);
+            var retryable = target != OutboundTarget.WhatsApp || WhatsAppPayloads.Retryable((int)response.StatusCode, answer);
+            return (OutboundPost.Clip($"The receiver answered {(int)response.StatusCode} {response.ReasonPhrase}: {answer}", OutboundPost.ErrorMax), retryable);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
         {
-            return OutboundPost.Clip(e is HttpRequestException ? $"The receiver could not be reached: {e.Message}" : "The receiver did not answer in time.", OutboundPost.ErrorMax);
+            return (OutboundPost.Clip(e is HttpRequestException ? $"The receiver could not be reached: {e.Message}" : "The receiver did not answer in time.", OutboundPost.ErrorMax), true);
         }
     }
 

@@ -17,10 +17,17 @@ public static class IntegrationEndpoints
         services.AddHttpClient(HttpOutbox.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
         services.AddHostedService<HttpOutboxWorker>();
+        // The reader's WhatsApp number and opt-ins, on the notification settings page (ADR 69).
+        services.AddSingleton(new Notifications.NotificationSettingsSection(typeof(Pages.WhatsAppOptInSection)));
         return services
             .AddScoped<HttpOutbox>()
             .AddScoped<GetProgramChannels>()
             .AddScoped<ChangeProgramChannels>()
+            .AddScoped<GetProgramWhatsApp>()
+            .AddScoped<ChangeProgramWhatsApp>()
+            .AddScoped<GetMyWhatsApp>()
+            .AddScoped<ChangeMyWhatsApp>()
+            .AddScoped<SendWhatsAppMessages>()
             .AddScoped<IWebhookEvents, OrganisationWebhookEvents>()
             .AddScoped<ListOrganisationWebhooks>()
             .AddScoped<CreateOrganisationWebhook>()
@@ -38,6 +45,20 @@ public static class IntegrationEndpoints
         channels.MapPut("", Change).WithName("ChangeProgramChannels")
             .WithDescription("The program's coordinators. `slackWebhookUrl`, `teamsWebhookUrl`: left out keeps the channel, \"\" disconnects it, an https address connects it. "
                 + "Announcements are then posted to each connected channel (Slack Block Kit; a Teams Adaptive Card), retried with backoff.");
+
+        var whatsApp = app.MapGroup("/api/v1/programs/{programId:guid}/whatsapp").WithTags("Integrations").RequireAuthorization();
+        whatsApp.MapGet("", GetWhatsApp).WithName("GetProgramWhatsApp")
+            .WithDescription("The program's coordinators: its WhatsApp Business account (phone-number id, templates, language; `tokenSet` only, the token is never returned) "
+                + "and how many participants opted in (never who) and how the messages went.");
+        whatsApp.MapPut("", ChangeWhatsApp).WithName("ChangeProgramWhatsApp")
+            .WithDescription("The program's coordinators. Each field: left out keeps it, \"\" clears it. `accessToken` is write-only. Announcements and event reminders then go, "
+                + "as approved template messages through the Cloud API, to the participants who opted in (docs/formats.md, section WhatsApp).");
+        var mine = app.MapGroup("/api/v1/me/whatsapp").WithTags("Integrations").RequireAuthorization();
+        mine.MapGet("", GetMine).WithName("GetMyWhatsApp")
+            .WithDescription("The reader's own WhatsApp number and, for each of their programs with WhatsApp connected, whether they opted in.");
+        mine.MapPut("", ChangeMine).WithName("ChangeMyWhatsApp")
+            .WithDescription("The reader's own: `number` in international form (+ and 8 to 15 digits; 422 otherwise; \"\" removes it and every opt-in), "
+                + "`programIds` the whole set of programs to get announcements and event reminders from on WhatsApp ([] opts out at once). Under-18s: 403.");
 
         var webhooks = app.MapGroup("/api/v1/organisations/{organisationId:guid}/webhooks").WithTags("Integrations").RequireAuthorization();
         webhooks.MapGet("", ListWebhooks).WithName("ListOrganisationWebhooks")
@@ -60,6 +81,18 @@ public static class IntegrationEndpoints
 
     private static async Task<Results<Ok<ProgramChannelsView>, ProblemHttpResult>> Change(Guid programId, ChangeProgramChannelsRequest request, ClaimsPrincipal user, ChangeProgramChannels useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<ProgramWhatsAppView>, ProblemHttpResult>> GetWhatsApp(Guid programId, ClaimsPrincipal user, GetProgramWhatsApp useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
+
+    private static async Task<Results<Ok<ProgramWhatsAppView>, ProblemHttpResult>> ChangeWhatsApp(Guid programId, ChangeProgramWhatsAppRequest request, ClaimsPrincipal user, ChangeProgramWhatsApp useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Ok<MyWhatsAppView>> GetMine(ClaimsPrincipal user, GetMyWhatsApp useCase, CancellationToken ct) =>
+        TypedResults.Ok(await useCase.RunAsync(Actor.From(user), ct));
+
+    private static async Task<Results<Ok<MyWhatsAppView>, ProblemHttpResult>> ChangeMine(ChangeMyWhatsAppRequest request, ClaimsPrincipal user, ChangeMyWhatsApp useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), request, ct)).ToOk();
 
     private static async Task<Results<Ok<Paged<WebhookView>>, ProblemHttpResult>> ListWebhooks(Guid organisationId, ClaimsPrincipal user, ListOrganisationWebhooks useCase, CancellationToken ct, int page = 1, int pageSize = 20) =>
         (await useCase.RunAsync(Actor.From(user), organisationId, page, pageSize, ct)).ToOk();

@@ -4,8 +4,11 @@ using Tandem.Features.Programs;
 
 namespace Tandem.Features.Integrations;
 
-/// <summary>Where an outbound post goes: a program's Slack or Teams channel, or one of an organisation's signed webhooks.</summary>
-public enum OutboundTarget { Slack, Teams, Webhook }
+/// <summary>
+/// Where an outbound post goes: a program's Slack or Teams channel, one of an organisation's signed webhooks, or one
+/// opted-in person's WhatsApp through the program's WhatsApp Business account (ADR 69).
+/// </summary>
+public enum OutboundTarget { Slack, Teams, Webhook, WhatsApp }
 
 /// <summary>
 /// One HTTP post leaving Tandem, in the outbox (ADR 55, ADR 58) as the e-mail outbox keeps e-mails (ADR 10): the JSON body
@@ -36,6 +39,13 @@ public sealed class OutboundPost
     public static OutboundPost ToWebhook(Guid webhookId, Guid programId, string eventType, Guid eventId, string payload, DateTime createdAt) =>
         new(OutboundTarget.Webhook, webhookId, programId, webhookId, eventType, eventId, payload, createdAt);
 
+    /// <summary>
+    /// A WhatsApp template message to one person (the target is their user id), due now and left for the outbox worker. The
+    /// body holds no number: it is read, with the opt-in, at each attempt.
+    /// </summary>
+    public static OutboundPost ToWhatsApp(Guid programId, Guid userId, string referenceKind, Guid referenceId, string payload, DateTime createdAt) =>
+        new(OutboundTarget.WhatsApp, userId, programId, null, referenceKind, referenceId, payload, createdAt);
+
     private OutboundPost(OutboundTarget target, Guid targetId, Guid programId, Guid? webhookId, string referenceKind, Guid referenceId, string payload, DateTime createdAt)
     {
         Id = Guid.CreateVersion7();
@@ -53,7 +63,7 @@ public sealed class OutboundPost
     public Guid Id { get; private set; }
     public OutboundTarget Target { get; private set; }
 
-    /// <summary>The program (a channel post) or the webhook (a delivery): with the reference, one post per thing and target.</summary>
+    /// <summary>The program (a channel post), the webhook (a delivery) or the person (WhatsApp): with the reference, one post per thing and target.</summary>
     public Guid TargetId { get; private set; }
 
     public Guid ProgramId { get; private set; }
