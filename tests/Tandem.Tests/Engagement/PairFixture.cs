@@ -27,6 +27,7 @@ public class PairFixture : IAsyncLifetime
 {
     private readonly bool remindersRunning;
     private readonly bool ownsDatabase;
+    private Action<IWebHostBuilder>? configureOwn;
 
     public PairFixture() : this(remindersRunning: false)
     {
@@ -61,7 +62,13 @@ public class PairFixture : IAsyncLifetime
             b.UseTestSmtp(Smtp.Port);
             b.UseSetting("Engagement:RemindersEnabled", remindersRunning ? "true" : "false");
             b.UseSetting("Figures:MaxAge", "00:00:00");
+            (configureOwn ?? ConfigureApp)(b);
         });
+    }
+
+    /// <summary>Extra settings of a derived fixture, kept by the apps with their own clocks (the WhatsApp tests' Graph address).</summary>
+    protected virtual void ConfigureApp(IWebHostBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()
@@ -80,7 +87,7 @@ public class PairFixture : IAsyncLifetime
     /// </summary>
     public async Task<PairFixture> WithOwnClockAsync()
     {
-        var own = new PairFixture(Tandem, Smtp, remindersRunning, ownsDatabase: false);
+        var own = new PairFixture(Tandem, Smtp, remindersRunning, ownsDatabase: false) { configureOwn = ConfigureApp };
         await own.InitializeAsync();
         return own;
     }

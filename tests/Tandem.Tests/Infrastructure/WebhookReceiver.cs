@@ -21,6 +21,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedPost> received = new();
     private readonly ConcurrentDictionary<string, int> failures = new();
     private readonly ConcurrentDictionary<string, Func<IReadOnlyDictionary<string, string>, string, bool>> checks = new();
+    private readonly ConcurrentQueue<(string Path, HttpStatusCode Status, string Body)> answers = new();
 
     public sealed record ReceivedPost(string Path, string? ContentType, string Body, HttpStatusCode Answer)
     {
@@ -44,6 +45,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var path = context.Request.Path.Value!;
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            if (receiver.TakeAnswer(path) is { } answer)
+            {
+                receiver.received.Enqueue(new ReceivedPost(path, context.Request.ContentType, body, answer.Status) { Headers = headers });
+                return Results.Text(answer.Body, "application/json", statusCode: (int)answer.Status);
+            }
             var refused = receiver.checks.TryGetValue(path, out var check) && !check(headers, body);
             var fail = !refused && receiver.failures.TryGetValue(path, out var left) && left > 0 && receiver.failures.TryUpdate(path, left - 1, left);
             var status = refused ? HttpStatusCode.Unauthorized : fail ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
@@ -60,6 +66,28 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> posts to this hook are answered 500.</summary>
     public void FailNext(string hook, int count) => failures[new Uri(hook).AbsolutePath] = count;
+
+    /// <summary>The next post to this address is answered with this status and JSON body (a Graph API error, say); queued answers go in order.</summary>
+    public void AnswerNext(string hook, HttpStatusCode status, string json) => answers.Enqueue((new Uri(hook).AbsolutePath, status, json));
+
+    private (HttpStatusCode Status, string Body)? TakeAnswer(string path)
+    {
+        lock (answers)
+        {
+            var all = answers.ToList();
+            var index = all.FindIndex(a => a.Path == path);
+            if (index < 0)
+            {
+                return null;
+            }
+            answers.Clear();
+            foreach (var (a, i) in all.Select((a, i) => (a, i)).Where(x => x.i != index))
+            {
+                answers.Enqueue(a);
+            }
+            return (all[index].Status, all[index].Body);
+        }
+    }
 
     /// <summary>Posts to this hook are checked (headers, raw body) and answered 401 when the check fails.</summary>
     public void Verify(string hook, Func<IReadOnlyDictionary<string, string>, string, bool> check) => checks[new Uri(hook).AbsolutePath] = check;

@@ -330,6 +330,11 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/programs/{programId:guid}/announcements/"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/channels/"] = Access.SignedIn,
         ["PUT /api/v1/programs/{programId:guid}/channels/"] = Access.SignedIn,
+        // WhatsApp (ADR 69): the program's account (coordinators) and the reader's own number and opt-ins; tested in Integrations/WhatsAppTests
+        ["GET /api/v1/programs/{programId:guid}/whatsapp/"] = Access.SignedIn,
+        ["PUT /api/v1/programs/{programId:guid}/whatsapp/"] = Access.SignedIn,
+        ["GET /api/v1/me/whatsapp/"] = Access.SignedIn,
+        ["PUT /api/v1/me/whatsapp/"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
         // Events (participants of the audience read and answer, coordinators set up and cancel, the host takes attendance); tested in Events/

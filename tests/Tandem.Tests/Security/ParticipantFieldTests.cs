@@ -180,6 +180,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // Everything held about the reader, as a JSON file (a file, not a reviewed response type: ExportMyData says what is in it).
         "ExportMyData",
         "ListMyNotifications", "MarkNotificationRead", "MarkAllNotificationsRead", "GetNotificationPreferences", "ChangeNotificationPreferences",
+        // The reader's own WhatsApp number and opt-ins (ADR 69): there is no way to name another person.
+        "GetMyWhatsApp", "ChangeMyWhatsApp",
         "ListCheckIns", "RecordCheckIn", "GetRelationshipHealth",
         // The reader's own conversations (members only: others get 404, the program's coordinators 403).
         "ListMyConversations", "ListMessages", "SendMessage", "SendMessageWithAttachment", "MarkConversationRead", "GetMessageAttachment",
@@ -240,7 +242,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListOrganisationSurveys", "CreateOrganisationSurvey",
         "ListSuggestions", "AnswerSuggestion",
         "ImportOutcomes", "GetOutcomeReport", "ClearOutcomes",
-        "PostAnnouncement", "GetProgramChannels", "ChangeProgramChannels",
+        "PostAnnouncement", "GetProgramChannels", "ChangeProgramChannels", "GetProgramWhatsApp", "ChangeProgramWhatsApp",
         // Events: set up and cancelled by coordinators; who answered and who came is the host's (a participant is a host only when named).
         "CreateEvent", "CancelEvent", "GetEventAttendance", "RecordEventAttendance",
         // The resource library: coordinators of the program (or organisation) add, change, delete and attach resources.
@@ -301,6 +303,9 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // The reader's own choices per kind; the labels are the page's words.
         ["NotificationPreferenceView"] = "email inApp digestHour choices",
         ["NotificationChoiceView"] = "kind label choice canChange",
+        // The reader's own WhatsApp number, whether they may opt in (not under 18) and their programs with WhatsApp connected (ADR 69).
+        ["MyWhatsAppView"] = "number canOptIn whyNot programs",
+        ["MyWhatsAppProgram"] = "programId programName optedIn",
         // Check-ins are the pair's shared log of their meetings (the form says both members and the coordinator read them).
         ["CheckInView"] = "id relationshipId meetingId authorUserId authorName happened topics progress challenges nextSteps rating occurredAt createdAt updatedAt",
         // The members' own engagement: the reason is the one the reminders send them ("has not met for 3 weeks").
