@@ -412,4 +412,38 @@ public sealed class WhatsAppTests(WhatsAppFixture fixture) : IClassFixture<Whats
         var left = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<WhatsAppNumber>().AnyAsync(n => n.UserId == pair.Mentee.Id));
         Assert.False(left);
     }
+
+    [Fact]
+    public async Task CoordinatorsSetTheAccountOnItsPageAndParticipantsOptInOnTheirNotificationsPage()
+    {
+        var pair = await fixture.PairAsync();
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var path = $"/programs/{pair.ProgramId}/whatsapp";
+        var phone = NewPhoneNumberId();
+        var saved = await coordinator.SubmitAsync(path, "whatsapp-account",
+        [
+            new("phoneNumberId", phone), new("accessToken", Token), new("announcementTemplate", "tandem_announcement"),
+            new("reminderTemplate", "tandem_event_reminder"), new("languageCode", "en"),
+        ]);
+        var html = await saved.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("Connected.", html);
+        Assert.DoesNotContain(Token, html);
+        var bad = await coordinator.SubmitAsync(path, "whatsapp-account", [new("phoneNumberId", phone), new("languageCode", "English please")]);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await pair.Coordinator.GetFromJsonAsync<ProgramWhatsAppView>(Settings(pair.ProgramId), Json.Options))!.TokenSet); // an empty token field keeps it
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mentee.GetAsync(path)).StatusCode);
+
+        var pages = await fixture.SignInPagesAsync(pair.Mentee);
+        var badNumber = await pages.SubmitAsync("/notifications", "whatsapp", [new("WhatsAppSave", "1"), new("number", "0770 0900"), new("program", pair.ProgramId.ToString())]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badNumber.StatusCode);
+        var optedIn = await pages.SubmitAsync("/notifications", "whatsapp", [new("WhatsAppSave", "1"), new("number", MenteeNumber), new("program", pair.ProgramId.ToString())]);
+        Assert.Equal(HttpStatusCode.OK, optedIn.StatusCode);
+        Assert.Contains("Saved: WhatsApp messages from Reading Buddies.", await optedIn.Content.ReadAsStringAsync());
+        var view = (await mentee.GetFromJsonAsync<MyWhatsAppView>("/api/v1/me/whatsapp", Json.Options))!;
+        Assert.Equal((MenteeNumber, true), (view.Number, Assert.Single(view.Programs).OptedIn));
+        var optedOut = await pages.SubmitAsync("/notifications", "whatsapp", [new("WhatsAppSave", "1"), new("number", MenteeNumber)]);
+        Assert.Contains("no WhatsApp messages will be sent to you", await optedOut.Content.ReadAsStringAsync());
+    }
 }

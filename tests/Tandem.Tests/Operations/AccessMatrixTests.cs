@@ -335,6 +335,8 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["PUT /api/v1/programs/{programId:guid}/whatsapp/"] = Access.SignedIn,
         ["GET /api/v1/me/whatsapp/"] = Access.SignedIn,
         ["PUT /api/v1/me/whatsapp/"] = Access.SignedIn,
+        ["GET /programs/{ProgramId:guid}/whatsapp"] = Access.SignedIn,
+        ["POST /programs/{ProgramId:guid}/whatsapp"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
         ["POST /programs/{ProgramId:guid}/announcements"] = Access.SignedIn,
         // Events (participants of the audience read and answer, coordinators set up and cancel, the host takes attendance); tested in Events/
