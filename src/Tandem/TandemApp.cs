@@ -21,6 +21,7 @@ using Tandem.Features.Matching;
 using Tandem.Features.Engagement;
 using Tandem.Features.Exports;
 using Tandem.Features.Recognition;
+using Tandem.Features.Repeats;
 using Tandem.Features.Reports;
 using Tandem.Features.Home;
 using Tandem.Features.Integrations;
@@ -112,6 +113,7 @@ public static class TandemApp
         services.AddTandemIntegrations();
         services.AddTandemCommunity();
         services.AddTandemRecognition();
+        services.AddTandemRepeats();
         services.AddTandemEvents();
         services.AddTandemResources();
         return builder;
@@ -211,6 +213,7 @@ public static class TandemApp
         features.MapIntegrations();
         features.MapCommunity();
         features.MapRecognition();
+        features.MapRepeats();
         features.MapEvents();
         features.MapResources();
         app.MapConversationHub();

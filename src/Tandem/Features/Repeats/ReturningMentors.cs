@@ -1,0 +1,125 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tandem.Data;
+using Tandem.Features.Privacy;
+using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Repeats;
+
+/// <summary>
+/// Inviting the source program's mentors back to its copy (ADR 65). Who is asked: people enrolled in the source as mentors
+/// (peers too, when both programs are peer programs, since peers mentor each other) whose account is active (an erased or disabled account
+/// is not), who had not refused or withdrawn their consent to take part in the source, and who were not invited back
+/// before. A mentor who was removed from the source has no enrolment there and is not asked. Each gets Recruitment's
+/// invitation to apply (the e-mail with a personal link through the outbox); a row per person makes a second press send nothing.
+/// </summary>
+public sealed class ReturningMentors(TandemDb db, ProgramAccess access, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
+{
+    public const string OnlyCoordinators = "Only the program's coordinators see where it came from and invite its mentors back.";
+
+    public async Task<Outcome<ProgramOriginView>> GetAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    {
+        var found = await access.FindManagedAsync(actor, programId, ct, OnlyCoordinators, tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var origin = await db.Set<ProgramOrigin>().AsNoTracking().SingleOrDefaultAsync(o => o.ProgramId == programId, ct);
+        if (origin is null)
+        {
+            return new NotFound("This program was made from scratch: it has no template or source program.");
+        }
+        string? sourceName = null;
+        var eligible = 0;
+        if (origin.SourceProgramId is { } sourceId && await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == sourceId, ct) is { } source)
+        {
+            sourceName = source.Name;
+            eligible = await Candidates(source, found.Value!).CountAsync(ct);
+        }
+        var invited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
+        return new ProgramOriginView(programId, origin.TemplateKey, origin.SourceProgramId, sourceName, origin.CreatedAt, eligible, invited);
+    }
+
+    public async Task<Outcome<InviteMentorsBackResult>> InviteAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    {
+        var found = await access.FindManagedAsync(actor, programId, ct, OnlyCoordinators, tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var program = found.Value!;
+        var sourceId = await db.Set<ProgramOrigin>().Where(o => o.ProgramId == programId).Select(o => o.SourceProgramId).SingleOrDefaultAsync(ct);
+        var source = sourceId is { } id ? await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct) : null;
+        if (source is null)
+        {
+            return new Conflict("This program is not a copy of another program (or its source was deleted), so it has no mentors to invite back.");
+        }
+        if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
+        {
+            return notRecruiting;
+        }
+        var role = program.Pairing == PairingModel.PeerToPeer ? ProgramRole.Peer : ProgramRole.Mentor;
+        var alreadyInvited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
+        var people = await Candidates(source, program)
+            .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new { u.Id, u.Email, u.NormalizedEmail, u.DisplayName })
+            .OrderBy(u => u.Id).ToListAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (enrolled, openInvitation) = await RecruitmentRules.TakenAsync(db, programId, people.Select(p => p.NormalizedEmail!).ToList(), now, ct);
+        var batch = new List<(Invitation Invitation, string Token)>();
+        var inProgram = 0;
+        foreach (var person in people)
+        {
+            if (enrolled.Contains(person.NormalizedEmail!) || openInvitation.Contains(person.NormalizedEmail!))
+            {
+                inProgram++;
+                continue;
+            }
+            var (token, hash) = Invitation.NewToken();
+            var (first, last) = SplitName(person.DisplayName);
+            var invitation = Invitation.ToApply(program, person.Email!, role, InvitationSource.Direct, actor.UserId == Guid.Empty ? null : actor.UserId,
+                hash, now, now.AddDays(options.Value.InvitationLifetimeDays), new InviteeDetails(first, last, null, null));
+            db.Add(invitation);
+            db.Add(new ReturningMentorInvitation(programId, person.Id, invitation.Id, actor.UserId, now));
+            batch.Add((invitation, token));
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            return new Conflict("Someone else is inviting this program's mentors back at this moment; reload to see who was invited.");
+        }
+        // After the commit, as every invitation is sent: a mail server that is down leaves them queued, never unsaved.
+        await mailer.SendAsync(batch, ct);
+        return new InviteMentorsBackResult(batch.Count, alreadyInvited, inProgram, alreadyInvited + batch.Count);
+    }
+
+    /// <summary>The ids of the source's mentors who may be invited back to <paramref name="program"/> and have not been.</summary>
+    private IQueryable<Guid> Candidates(MentorshipProgram source, MentorshipProgram program)
+    {
+        var roles = source.Pairing == PairingModel.PeerToPeer && program.Pairing == PairingModel.PeerToPeer
+            ? new[] { ProgramRole.Mentor, ProgramRole.Peer }
+            : [ProgramRole.Mentor];
+        var sourceId = source.Id;
+        var programId = program.Id;
+        return db.Enrolments
+            .Where(e => e.ProgramId == sourceId && roles.Contains(e.Role) && !e.User!.IsDisabled && e.User.Email != null)
+            .Where(e => !db.Set<Consent>().Any(c => c.ProgramId == sourceId && c.UserId == e.UserId && c.Purpose == ConsentPurpose.Program
+                && (c.State == ConsentState.Refused || c.State == ConsentState.Withdrawn)))
+            .Where(e => !db.Set<ReturningMentorInvitation>().Any(i => i.ProgramId == programId && i.UserId == e.UserId))
+            .Select(e => e.UserId)
+            .Distinct();
+    }
+
+    private static (string First, string Last) SplitName(string displayName)
+    {
+        var name = displayName.Trim();
+        var space = name.IndexOf(' ');
+        var (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
+        return (first.Length <= 100 ? first : first[..100], last.Length <= 100 ? last : last[..100]);
+    }
+}
