@@ -87,6 +87,7 @@ public sealed class ParticipantWorld : IAsyncLifetime
         RouteValues["enrolmentId"] = other.EnrolmentId.ToString();
         RouteValues["userId"] = other.User.Id.ToString();
         RouteValues["requestId"] = Guid.NewGuid().ToString();
+        RouteValues["templateId"] = "reading-buddies";
         var survey = await FirstIdAsync(await Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/surveys", new { template = "NeedsAssessment" }));
         (await Coordinator.PostAsync($"/api/v1/surveys/{survey}/send", Json.Empty())).EnsureSuccessStatusCode();
         RouteValues["surveyId"] = survey.ToString();
@@ -208,6 +209,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMyTraining", "ListMyProgramTraining", "GetMyTrainingModule", "SubmitTrainingQuiz", "SubmitTrainingReflection", "CompleteTrainingModule", "GetTrainingFile",
         // The resource library of the reader's audience (ADR 64): their programs' and organisations' resources, a file, what is attached to what they see.
         "ListResources", "GetResource", "GetResourceFile", "ListAttachedResources",
+        // The shipped program templates (ADR 65): designs in the code, nobody's data.
+        "ListProgramTemplates", "GetProgramTemplate",
     ];
 
     /// <summary>What only coordinators, organisation staff and administrators may call; a participant is refused (403 or 404).</summary>
@@ -248,6 +251,9 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // The resource library: coordinators of the program (or organisation) add, change, delete and attach resources.
         "CreateResource", "UploadResource", "ListOrganisationResources", "CreateOrganisationResource", "UploadOrganisationResource",
         "UpdateResource", "DeleteResource", "AttachResource", "DetachResource",
+        // Programs that repeat (ADR 65): creating from a template and copying need an organisation's coordinator; a program's origin and
+        // inviting its mentors back are its coordinators'.
+        "CreateProgramFromTemplate", "CopyProgram", "GetProgramOrigin", "InviteMentorsBack",
         "ListOrganisationWebhooks", "CreateOrganisationWebhook", "ChangeOrganisationWebhook", "RotateWebhookSecret", "DeleteOrganisationWebhook", "ListWebhookDeliveries",
     ];
 
@@ -267,6 +273,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["ProgramDetails"] = "id organisationId organisationName name description targetAudience pairing guidelines meetingFormats cadence startsOn endsOn status allowedTransitions objectives participants myRoles canManage createdAt updatedAt closedAt reopenableUntil",
         // The measure fields are the program's design, filled in only for those who manage it (null for participants).
         ["ObjectiveView"] = "description target measure threshold atMost surveyId questionId outcomeMeasure",
+        // A shipped template's design (code, not data): what it sets up, counted and named.
+        ["ProgramTemplateView"] = "id title summary description targetAudience pairing meetingFormats cadence mentorsLeadGroups objectives formQuestions matchingCriteria trainingModules surveys journalPrompts badgeRules",
         ["InformationSessionView"] = "id programId title startsAt timeZoneId startsAtLocal durationMinutes place onlineLink capacity signedUp placesLeft isSignedUp",
         ["InvitationAcceptance"] = "invitationId programId programName role applyPath purpose organisationId organisationName organisationRole nextPath",
         // The form an applicant fills in: which questions are private (only coordinators read the answers) is shown to them on purpose.
