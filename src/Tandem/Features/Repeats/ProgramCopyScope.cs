@@ -26,7 +26,7 @@ public static class ProgramCopyScope
         "Enrolment", "Application", "ApplicationDecision", "Rating", "Consent", "ConsentEvent", "Invitation", "Nomination",
         "ReturningMentorInvitation",
         // Matching runs, drafts, rules about named people, rankings.
-        "MatchDraft", "MatchRule", "MatchingRun", "MatchingExchange", "RankingOffer", "MentorRanking", "MenteeRanking",
+        "MatchDraft", "MatchRule", "MatchingRun", "MatchingExchange", "MatchingExport", "RankingOffer", "MentorRanking", "MenteeRanking",
         // Relationships and everything in them.
         "Relationship", "MentorRequest", "Meeting", "MeetingSeries", "Goal", "ActionItem", "JournalEntry", "Concern",
         // Answers and results.
