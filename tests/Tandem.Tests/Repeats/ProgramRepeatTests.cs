@@ -299,7 +299,7 @@ public sealed class ProgramRepeatTests(RecruitmentFixture fixture) : IClassFixtu
         var first = await coordinator.PostAsync($"/api/v1/programs/{copy.Id}/returning-mentors", Json.Empty());
         Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
         Assert.Equal(new InviteMentorsBackResult(1, 0, 0, 1), await first.Content.ReadFromJsonAsync<InviteMentorsBackResult>(Json.Options));
-        var message = Assert.Single(await fixture.Smtp.ForAsync(mona.Email, monaBefore + 1), m => m.Subject.Contains("Reading buddies 2027"));
+        var message = Assert.Single(await fixture.Smtp.ForAsync(mona.Email, monaBefore + 1), m => (m.Subject ?? "").Contains("Reading buddies 2027"));
         RecruitmentFixture.TokenIn(message, copy.Id, "mentor");
         Assert.Contains("Reading buddies 2027", message.Subject);
 
