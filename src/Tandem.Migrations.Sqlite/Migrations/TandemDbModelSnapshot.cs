@@ -3586,6 +3586,68 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("RelationshipSeats", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Repeats.ProgramOrigin", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SourceProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateKey")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProgramId");
+
+                    b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("SourceProgramId");
+
+                    b.ToTable("ProgramOrigins", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Repeats.ReturningMentorInvitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("InvitationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("InvitedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("InvitedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvitationId");
+
+                    b.HasIndex("InvitedByUserId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("ProgramId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("ReturningMentorInvitations", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Resources.Resource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -5180,6 +5242,50 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasOne("Tandem.Features.Relationships.Relationship", null)
                         .WithMany()
                         .HasForeignKey("RelationshipId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Repeats.ProgramOrigin", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("SourceProgramId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Repeats.ReturningMentorInvitation", b =>
+                {
+                    b.HasOne("Tandem.Features.Recruitment.Invitation", null)
+                        .WithMany()
+                        .HasForeignKey("InvitationId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("InvitedByUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -12,7 +12,7 @@ using Tandem.Data;
 namespace Tandem.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(TandemDb))]
-    [Migration("20261205064337_ProgramTemplatesAndCopies")]
+    [Migration("20261205070453_ProgramTemplatesAndCopies")]
     partial class ProgramTemplatesAndCopies
     {
         /// <inheritdoc />
@@ -3589,6 +3589,118 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.ToTable("ReturningMentorInvitations", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Resources.Resource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(50000)
+                        .HasColumnType("character varying(50000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("FileContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long?>("FileSize")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(2513)
+                        .HasColumnType("character varying(2513)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("TagsText")
+                        .IsRequired()
+                        .HasMaxLength(311)
+                        .HasColumnType("character varying(311)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "CreatedAt");
+
+                    b.HasIndex("OrganisationId", "ProgramId", "CreatedAt");
+
+                    b.ToTable("Resources", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Resources.ResourceAttachment", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TargetKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AttachedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("AttachedByUserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ResourceId", "TargetKind", "TargetId");
+
+                    b.HasIndex("TargetKind", "TargetId");
+
+                    b.ToTable("ResourceAttachments", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Surveys.Suggestion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -5084,6 +5196,29 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Resources.Resource", b =>
+                {
+                    b.HasOne("Tandem.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Resources.ResourceAttachment", b =>
+                {
+                    b.HasOne("Tandem.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,7 +11,7 @@ using Tandem.Data;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDb))]
-    [Migration("20261205064323_ProgramTemplatesAndCopies")]
+    [Migration("20261205070447_ProgramTemplatesAndCopies")]
     partial class ProgramTemplatesAndCopies
     {
         /// <inheritdoc />
@@ -3578,6 +3578,118 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.ToTable("ReturningMentorInvitations", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Features.Resources.Resource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(50000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FileSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasMaxLength(2513)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TagsText")
+                        .IsRequired()
+                        .HasMaxLength(311)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "CreatedAt");
+
+                    b.HasIndex("OrganisationId", "ProgramId", "CreatedAt");
+
+                    b.ToTable("Resources", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Resources.ResourceAttachment", b =>
+                {
+                    b.Property<Guid>("ResourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AttachedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AttachedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ResourceId", "TargetKind", "TargetId");
+
+                    b.HasIndex("TargetKind", "TargetId");
+
+                    b.ToTable("ResourceAttachments", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Features.Surveys.Suggestion", b =>
                 {
                     b.Property<Guid>("Id")
@@ -5071,6 +5183,29 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasOne("Tandem.Features.Accounts.TandemUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Resources.Resource", b =>
+                {
+                    b.HasOne("Tandem.Features.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Resources.ResourceAttachment", b =>
+                {
+                    b.HasOne("Tandem.Features.Resources.Resource", null)
+                        .WithMany()
+                        .HasForeignKey("ResourceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
