@@ -36,7 +36,9 @@ public static class ProgramCopyScope
         // Dated occurrences and posts of last year.
         "ProgramEvent", "Announcement", "RecruitmentChannel", "InformationSession", "OutboundPost",
         // Secrets (chat webhook addresses) and the data-use notice, which people consent to: the new program sets its own.
-        "ProgramChannels", "Notice",
+        "ProgramChannels", "ProgramWhatsApp", "Notice",
+        // People's WhatsApp opt-ins are theirs.
+        "WhatsAppOptIn",
         // The program's resource library (ADR 64) is not copied yet: its attachments point at modules, goals and events by id,
         // which a copy would have to map (ADR 65, later); organisation-wide resources stay available to the new program anyway.
         "Resource",

@@ -11,7 +11,7 @@ using Tandem.Data;
 namespace Tandem.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(TandemDb))]
-    [Migration("20261205070447_ProgramTemplatesAndCopies")]
+    [Migration("20261205072424_ProgramTemplatesAndCopies")]
     partial class ProgramTemplatesAndCopies
     {
         /// <inheritdoc />
@@ -1451,6 +1451,79 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasKey("ProgramId");
 
                     b.ToTable("ProgramChannels", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.ProgramWhatsApp", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnnouncementTemplate")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LanguageCode")
+                        .IsRequired()
+                        .HasMaxLength(15)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneNumberId")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedToken")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReminderTemplate")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("UpdatedByUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("ProgramWhatsApp", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.WhatsAppNumber", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("WhatsAppNumbers", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.WhatsAppOptIn", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("OptedInAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ProgramId");
+
+                    b.HasIndex("ProgramId");
+
+                    b.ToTable("WhatsAppOptIns", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Features.Journal.JournalEntry", b =>
@@ -4516,6 +4589,39 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
                         .WithOne()
                         .HasForeignKey("Tandem.Features.Integrations.ProgramChannels", "ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.ProgramWhatsApp", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Integrations.ProgramWhatsApp", "ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.WhatsAppNumber", b =>
+                {
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithOne()
+                        .HasForeignKey("Tandem.Features.Integrations.WhatsAppNumber", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Tandem.Features.Integrations.WhatsAppOptIn", b =>
+                {
+                    b.HasOne("Tandem.Features.Programs.MentorshipProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Tandem.Features.Accounts.TandemUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
