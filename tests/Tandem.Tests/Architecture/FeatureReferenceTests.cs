@@ -22,11 +22,11 @@ public sealed class FeatureReferenceTests
         ["Programs"] = ["Accounts", "Organisations"],
         // Invitations and rosters create accounts, memberships and enrolments; adding a member or enrolling someone
         // from outside is an invitation (ADR 19), so those two use cases and the members page live here.
-        ["Recruitment"] = ["Accounts", "Organisations", "Programs"],
+        ["Recruitment"] = ["Accounts", "Events", "Organisations", "Programs"],
         // Applying creates an account when needed, accepts an invitation, and an approval enrols; a decision notifies the
         // applicant and the review pages show how the notice reached them; the public program page lists information sessions.
         // Reading a minor's application is audited (Privacy), and the applications say who is a minor (Privacy.IMinors).
-        ["Applications"] = ["Accounts", "Notifications", "Organisations", "Privacy", "Programs", "Recruitment"],
+        ["Applications"] = ["Accounts", "Events", "Notifications", "Organisations", "Privacy", "Programs", "Recruitment"],
         // Relationships are between enrolments of a program; a start notifies; fit checks read the members' applications;
         // the staff view of a minor's relationship is audited.
         ["Relationships"] = ["Accounts", "Applications", "Notifications", "Privacy", "Programs"],
@@ -43,7 +43,7 @@ public sealed class FeatureReferenceTests
         // pair's check-ins page shows their health.
         ["Engagement"] = ["CheckIns", "Events", "Meetings", "Notifications", "Organisations", "Programs", "Relationships"],
         // Splitting the mentor groups of one-to-one programs carries every feature's rows of a relationship (ADR 13).
-        ["DataRepairs"] = ["CheckIns", "Engagement", "Matching", "Meetings", "Programs", "Relationships"],
+        ["DataRepairs"] = ["CheckIns", "Engagement", "Events", "Matching", "Meetings", "Programs", "Recruitment", "Relationships"],
         // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the
         // reporter's relationships; handlers and the reporter are notified.
         ["Concerns"] = ["Notifications", "Organisations", "Privacy", "Programs", "Relationships"],

@@ -25,7 +25,7 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
-    public async Task AnInformationSessionTakesNoMoreSignUpsThanItsCapacity()
+    public async Task AnInformationSessionTakesNoMoreSignUpsThanItsCapacityAndWaitlistsTheRest()
     {
         var (_, coordinator, program) = await fixture.ProgramAsync();
         var session = await ScheduleAsync(coordinator, program.Id, capacity: 2);
@@ -41,15 +41,22 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
         Assert.Equal(0, (await second.Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!.PlacesLeft);
         var third = await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty());
 
-        Assert.Equal(HttpStatusCode.Conflict, third.StatusCode);
-        Assert.Contains("full", await third.Content.ReadAsStringAsync());
+        // Full: the session is an event (ADR 70), so the third person is waitlisted rather than refused.
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        var waiting = (await third.Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!;
+        Assert.True(waiting.IsWaitlisted);
+        Assert.False(waiting.IsSignedUp);
+        Assert.Equal((2, 1), (waiting.SignedUp, waiting.Waitlisted));
+        Assert.Equal(HttpStatusCode.Conflict, (await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
         var signUps = (await coordinator.GetFromJsonAsync<Paged<SessionSignUpView>>($"/api/v1/information-sessions/{session.Id}/sign-ups", Json.Options))!;
         Assert.Equal(2, signUps.TotalCount);
         Assert.Equal(HttpStatusCode.NotFound, (await people[0].GetAsync($"/api/v1/information-sessions/{session.Id}/sign-ups")).StatusCode);
 
-        // Giving a place back lets the third person in.
+        // Giving a place back gives it to the first on the waitlist.
         Assert.Equal(HttpStatusCode.OK, (await people[0].DeleteAsync($"/api/v1/information-sessions/{session.Id}/sign-up")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await people[2].PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).StatusCode);
+        var listed = (await people[2].GetFromJsonAsync<Paged<InformationSessionView>>($"/api/v1/programs/{program.Id}/information-sessions", Json.Options))!;
+        Assert.True(Assert.Single(listed.Items).IsSignedUp);
+        Assert.Equal(HttpStatusCode.Conflict, (await people[0].DeleteAsync($"/api/v1/information-sessions/{session.Id}/sign-up")).StatusCode);
     }
 
     [Fact]
@@ -65,8 +72,10 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
 
         var responses = await Task.WhenAll(people.Select(p => p.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())));
 
-        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
-        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var views = await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<InformationSessionView>(Json.Options)));
+        Assert.Equal(3, views.Count(v => v!.IsSignedUp));
+        Assert.Equal(5, views.Count(v => v!.IsWaitlisted));
         var signUps = (await coordinator.GetFromJsonAsync<Paged<SessionSignUpView>>($"/api/v1/information-sessions/{session.Id}/sign-ups", Json.Options))!;
         Assert.Equal(3, signUps.TotalCount);
     }

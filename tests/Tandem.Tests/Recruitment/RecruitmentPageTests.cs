@@ -142,7 +142,9 @@ public sealed partial class RecruitmentPageTests(RecruitmentFixture fixture) : I
         var signedUp = await visitor.SubmitAsync($"/information-sessions/{sessionId}", "sign-up", [new("Choice", "sign-up")]);
         Assert.Contains("You are signed up.", await signedUp.Content.ReadAsStringAsync());
         var late = new PageClient(await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Late Comer")));
-        Assert.Contains("This session is full.", await late.Http.GetStringAsync($"/information-sessions/{sessionId}"));
+        var full = await late.Http.GetStringAsync($"/information-sessions/{sessionId}");
+        Assert.Contains("This session is full.", full);
+        Assert.Contains("Join the waitlist", full);
         Assert.Contains(school.Outsider.Email, await coordinator.GetStringAsync($"/information-sessions/{sessionId}"));
     }
 

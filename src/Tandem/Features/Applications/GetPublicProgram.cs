@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Events;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Problems;
@@ -25,12 +26,14 @@ public sealed class GetPublicProgram(TandemDb db, TimeProvider clock)
         if (program.Status == ProgramStatus.Recruiting)
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            var rows = await db.Set<InformationSession>().Where(x => x.ProgramId == programId && x.StartsAt > now)
+            // Information sessions are events of kind InformationSession (ADR 70).
+            var rows = await db.Set<ProgramEvent>()
+                .Where(x => x.ProgramId == programId && x.Kind == EventKind.InformationSession && x.CancelledAt == null && x.StartsAt > now)
                 .OrderBy(x => x.StartsAt).ThenBy(x => x.Id).Take(MaxSessions)
-                .Select(x => new { x.Id, x.Title, x.StartsAt, x.TimeZoneId, x.DurationMinutes, x.Place, x.OnlineLink })
+                .Select(x => new { x.Id, x.Title, x.StartsAt, x.EndsAt, x.TimeZoneId, x.Place, x.VideoLink })
                 .ToListAsync(ct);
-            sessions = rows.Select(x => new PublicSessionLine(x.Id, x.Title, Local(x.StartsAt, x.TimeZoneId), x.TimeZoneId, x.DurationMinutes,
-                x.Place, x.OnlineLink is not null)).ToList();
+            sessions = rows.Select(x => new PublicSessionLine(x.Id, x.Title, Local(x.StartsAt, x.TimeZoneId), x.TimeZoneId, (int)Math.Round((x.EndsAt - x.StartsAt).TotalMinutes),
+                x.Place, x.VideoLink is not null)).ToList();
         }
         return new PublicProgramView(program.Id, program.Name, organisation.Name, program.Description, program.TargetAudience, program.Guidelines,
             program.Objectives.OrderBy(o => o.Position).Select(o => new ObjectiveLine(o.Description, o.Target)).ToList(),

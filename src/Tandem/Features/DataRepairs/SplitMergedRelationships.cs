@@ -280,5 +280,7 @@ public static class DataRepairsSetup
     /// <summary>Every repair runs after the migrations, in the order registered here (docs/operations.md, "Migrations").</summary>
     public static IServiceCollection AddTandemDataRepairs(this IServiceCollection services) => services
         .AddScoped<SplitMergedRelationships>()
-        .AddScoped<IDataRepair>(s => s.GetRequiredService<SplitMergedRelationships>());
+        .AddScoped<IDataRepair>(s => s.GetRequiredService<SplitMergedRelationships>())
+        .AddScoped<MoveInformationSessionsToEvents>()
+        .AddScoped<IDataRepair>(s => s.GetRequiredService<MoveInformationSessionsToEvents>());
 }

@@ -14,8 +14,14 @@ public sealed record EventReader(Guid ProgramId, string ProgramName, IReadOnlyLi
 
     public EventAudience[] Audiences => ReadsAll ? Enum.GetValues<EventAudience>() : ProgramEvent.AudiencesFor(Roles.ToList());
 
-    /// <summary>Anyone enrolled in the program who is in the event's audience (staff in every audience) answers it.</summary>
-    public bool MayAnswer(ProgramEvent evt) => Roles.Count > 0 && (Roles.Any(Enrolment.IsStaffRole) || ProgramEvent.RolesOf(evt.Audience).Any(Roles.Contains));
+    /// <summary>
+    /// Signed in but not enrolled, reading an information session of a recruiting program (ADR 70): they see and answer
+    /// that event only, as they signed up for Recruitment's sessions before.
+    /// </summary>
+    public bool IsApplicant { get; init; }
+
+    /// <summary>Anyone enrolled in the program who is in the event's audience (staff in every audience) answers it; an applicant answers the information session.</summary>
+    public bool MayAnswer(ProgramEvent evt) => (IsApplicant && evt.Kind == EventKind.InformationSession) || Roles.Count > 0 && (Roles.Any(Enrolment.IsStaffRole) || ProgramEvent.RolesOf(evt.Audience).Any(Roles.Contains));
 }
 
 /// <summary>
@@ -51,6 +57,12 @@ public sealed class EventAccess(TandemDb db, ProgramAccess programs)
         var reader = await ReaderAsync(actor, evt.ProgramId, ct);
         if (reader is null || !reader.Audiences.Contains(evt.Audience))
         {
+            // People not yet enrolled see and answer a recruiting program's information sessions, and nothing else (ADR 70).
+            if (evt.Kind == EventKind.InformationSession && (reader is null || reader.Roles.Count == 0)
+                && await db.Programs.Where(p => p.Id == evt.ProgramId && p.Status == ProgramStatus.Recruiting).Select(p => p.Name).SingleOrDefaultAsync(ct) is { } name)
+            {
+                return (evt, new EventReader(evt.ProgramId, name, [], false) { IsApplicant = true });
+            }
             return new NotFound(NoEvent);
         }
         return (evt, reader);

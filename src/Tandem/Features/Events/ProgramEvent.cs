@@ -5,7 +5,7 @@ using Tandem.Features.Programs;
 
 namespace Tandem.Features.Events;
 
-/// <summary>What sort of gathering an event is. Recruitment's own information sessions are listed with this kind too (ADR 62).</summary>
+/// <summary>What sort of gathering an event is. Recruitment's information sessions are events of kind InformationSession (ADR 70).</summary>
 public enum EventKind { Workshop, Social, Networking, Training, InformationSession }
 
 /// <summary>Who an event is for, as announcements say it (ADR 55): peers both mentor and are mentored, so they are in both.</summary>
@@ -32,9 +32,9 @@ public sealed class ProgramEvent
     private ProgramEvent() { }
 
     public ProgramEvent(Guid programId, EventKind kind, string title, string description, DateTime startsAt, DateTime endsAt, string timeZoneId,
-        string? place, string? videoLink, EventAudience audience, int? capacity, Guid? hostUserId, Guid createdByUserId, DateTime createdAt)
+        string? place, string? videoLink, EventAudience audience, int? capacity, Guid? hostUserId, Guid? createdByUserId, DateTime createdAt, Guid? id = null)
     {
-        Id = Guid.CreateVersion7();
+        Id = id ?? Guid.CreateVersion7();
         ProgramId = programId;
         Kind = kind;
         Title = title;
@@ -114,9 +114,9 @@ public sealed class EventRsvp
 {
     private EventRsvp() { }
 
-    public EventRsvp(Guid eventId, Guid userId, RsvpState state, int queueNumber, DateTime at)
+    public EventRsvp(Guid eventId, Guid userId, RsvpState state, int queueNumber, DateTime at, Guid? id = null)
     {
-        Id = Guid.CreateVersion7();
+        Id = id ?? Guid.CreateVersion7();
         EventId = eventId;
         UserId = userId;
         State = state;

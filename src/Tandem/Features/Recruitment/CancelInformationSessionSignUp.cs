@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Events;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
 
-/// <summary>Gives the caller's place back.</summary>
-public sealed class CancelInformationSessionSignUp(TandemDb db, ProgramAccess access)
+/// <summary>Gives the caller's place (or waitlist spot) back: answers the session's event "not going", so the first on the waitlist gets the place.</summary>
+public sealed class CancelInformationSessionSignUp(TandemDb db, ProgramAccess access, RespondToEvent respond)
 {
     public async Task<Outcome<InformationSessionView>> RunAsync(Actor actor, Guid sessionId, CancellationToken ct = default)
     {
@@ -16,17 +17,15 @@ public sealed class CancelInformationSessionSignUp(TandemDb db, ProgramAccess ac
         {
             return failure;
         }
-        var (session, _) = found.Value;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var removed = await db.Set<InformationSessionSignUp>().Where(u => u.SessionId == sessionId && u.UserId == actor.UserId).ExecuteDeleteAsync(ct);
-        if (removed == 0)
+        if (!await db.Set<EventRsvp>().AnyAsync(r => r.EventId == sessionId && r.UserId == actor.UserId && r.State != RsvpState.NotGoing, ct))
         {
             return new Conflict("You are not signed up for this session.");
         }
-        await db.Set<InformationSession>().Where(s => s.Id == sessionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.SignedUpCount, x => x.SignedUpCount - removed), ct);
-        await transaction.CommitAsync(ct);
-        await db.Entry(session).ReloadAsync(ct);
-        return ListInformationSessions.View(session, mine: false);
+        var answered = await respond.RunAsync(actor, sessionId, going: false, ct);
+        if (answered.Failure is { } refused)
+        {
+            return refused is NotFound ? new NotFound(InformationSessionEvents.NoSession) : refused;
+        }
+        return await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, ct);
     }
 }

@@ -19,9 +19,8 @@ public sealed class GetInformationSession(TandemDb db, ProgramAccess access)
             return failure;
         }
         var (session, status) = found.Value;
-        var mine = await db.Set<InformationSessionSignUp>().AnyAsync(u => u.SessionId == sessionId && u.UserId == actor.UserId, ct);
         var name = await db.Programs.Where(p => p.Id == session.ProgramId).Select(p => p.Name).SingleAsync(ct);
         var canManage = await access.Visible(actor).Where(p => p.Id == session.ProgramId).Where(access.Manageable(actor)).AnyAsync(ct);
-        return new InformationSessionDetailsView(ListInformationSessions.View(session, mine), name, status, canManage);
+        return new InformationSessionDetailsView(await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, ct), name, status, canManage);
     }
 }

@@ -8,7 +8,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Recruitment;
 
 /// <summary>
-/// A program's information sessions, soonest first. Anyone signed in sees those of a recruiting
+/// A program's information sessions (events of kind InformationSession, not cancelled: ADR 70), soonest first. Anyone signed in sees those of a recruiting
 /// program (they are how people hear about it); otherwise the program must be visible to the caller.
 /// </summary>
 public sealed class ListInformationSessions(TandemDb db, ProgramAccess access, TimeProvider clock)
@@ -22,20 +22,13 @@ public sealed class ListInformationSessions(TandemDb db, ProgramAccess access, T
         }
         var paging = PageRequest.Clamp(page, pageSize);
         var now = clock.GetUtcNow().UtcDateTime;
-        var sessions = db.Set<InformationSession>().Where(s => s.ProgramId == programId);
+        var sessions = InformationSessionEvents.Open(db).Where(s => s.ProgramId == programId);
         if (!includePast)
         {
             sessions = sessions.Where(s => s.StartsAt > now);
         }
         var total = await sessions.CountAsync(ct);
-        var rows = await sessions.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Page(paging)
-            .Select(s => new { Session = s, Mine = db.Set<InformationSessionSignUp>().Any(u => u.SessionId == s.Id && u.UserId == actor.UserId) })
-            .AsNoTracking().ToListAsync(ct);
-        var items = rows.Select(r => View(r.Session, r.Mine)).ToList();
+        var items = await InformationSessionEvents.ViewsAsync(db, sessions.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Page(paging), actor.UserId, ct);
         return paging.Of(items, total);
     }
-
-    internal static InformationSessionView View(InformationSession s, bool mine) => new(
-        s.Id, s.ProgramId, s.Title, s.StartsAt, s.TimeZoneId, SessionTimes.Local(s.StartsAt, s.TimeZoneId), s.DurationMinutes,
-        s.Place, s.OnlineLink, s.Capacity, s.SignedUpCount, Math.Max(0, s.Capacity - s.SignedUpCount), mine);
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Events;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
@@ -9,12 +10,12 @@ namespace Tandem.Features.Recruitment;
 
 public sealed record SessionSignUpView(Guid UserId, string DisplayName, string Email, DateTime SignedUpAt);
 
-/// <summary>Who signed up for a session, for the program's coordinators.</summary>
+/// <summary>Who signed up for a session (its event's answers "going", in the order they asked), for the program's coordinators; the waitlist is on the events page.</summary>
 public sealed class ListSessionSignUps(TandemDb db, ProgramAccess access)
 {
     public async Task<Outcome<Paged<SessionSignUpView>>> RunAsync(Actor actor, Guid sessionId, int page, int pageSize, CancellationToken ct = default)
     {
-        var programId = await db.Set<InformationSession>().Where(s => s.Id == sessionId).Select(s => (Guid?)s.ProgramId).SingleOrDefaultAsync(ct);
+        var programId = await InformationSessionEvents.All(db).Where(s => s.Id == sessionId).Select(s => (Guid?)s.ProgramId).SingleOrDefaultAsync(ct);
         if (programId is null)
         {
             return new NotFound("No information session with this id.");
@@ -25,10 +26,10 @@ public sealed class ListSessionSignUps(TandemDb db, ProgramAccess access)
             return failure is NotFound ? new NotFound("No information session with this id.") : failure;
         }
         var paging = PageRequest.Clamp(page, pageSize);
-        var signUps = db.Set<InformationSessionSignUp>().Where(u => u.SessionId == sessionId);
+        var signUps = db.Set<EventRsvp>().Where(u => u.EventId == sessionId && u.State == RsvpState.Going);
         var total = await signUps.CountAsync(ct);
-        var items = await signUps.OrderBy(u => u.SignedUpAt).ThenBy(u => u.Id).Page(paging)
-            .Join(db.Users, u => u.UserId, x => x.Id, (u, x) => new SessionSignUpView(x.Id, x.DisplayName, x.Email ?? "", u.SignedUpAt))
+        var items = await signUps.OrderBy(u => u.QueueNumber).ThenBy(u => u.Id).Page(paging)
+            .Join(db.Users, u => u.UserId, x => x.Id, (u, x) => new SessionSignUpView(x.Id, x.DisplayName, x.Email ?? "", u.QueuedAt))
             .ToListAsync(ct);
         return paging.Of(items, total);
     }

@@ -23,9 +23,14 @@ public sealed record InvitationAcceptance(
     Guid InvitationId, Guid? ProgramId, string? ProgramName, ProgramRole? Role, string? ApplyPath,
     InvitationPurpose Purpose, Guid OrganisationId, string OrganisationName, OrganisationRole? OrganisationRole, string NextPath);
 
+/// <summary>
+/// An information session: an event of kind InformationSession (ADR 70). <paramref name="SignedUp"/> counts those going;
+/// past the capacity people are waitlisted (<paramref name="IsWaitlisted"/>). Capacity and places left are null for a
+/// session set up on the events page without a limit.
+/// </summary>
 public sealed record InformationSessionView(
     Guid Id, Guid ProgramId, string Title, DateTime StartsAt, string TimeZoneId, DateTime StartsAtLocal, int DurationMinutes,
-    string? Place, string? OnlineLink, int Capacity, int SignedUp, int PlacesLeft, bool IsSignedUp);
+    string? Place, string? OnlineLink, int? Capacity, int SignedUp, int? PlacesLeft, bool IsSignedUp, int Waitlisted, bool IsWaitlisted);
 
 /// <summary>One problem in a roster file. Row 1 is the header; data starts at row 2 (as a spreadsheet numbers them).</summary>
 public sealed record RosterError(int Row, string? Column, string Message)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Tandem.Data;
+using Tandem.Features.Events;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -32,7 +33,10 @@ public sealed class ScheduleSessionRequest
     public int Capacity { get; set; } = 30;
 }
 
-/// <summary>A coordinator schedules an information session (place or online link, capacity).</summary>
+/// <summary>
+/// A coordinator schedules an information session (place or https link, capacity): an event of kind InformationSession
+/// for everyone in the program and for applicants while it recruits (ADR 70), the same row the events page shows.
+/// </summary>
 public sealed class ScheduleInformationSession(TandemDb db, ProgramAccess access, TimeProvider clock)
 {
     public async Task<Outcome<InformationSessionView>> RunAsync(Actor actor, Guid programId, ScheduleSessionRequest request, CancellationToken ct = default)
@@ -57,9 +61,10 @@ public sealed class ScheduleInformationSession(TandemDb db, ProgramAccess access
         {
             return Invalid.Field(nameof(request.Place), "Give a place, an online link, or both.");
         }
-        if (link is not null && !(Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
+        // Events take https video links only (ADR 62): the link is shown to everyone who answers.
+        if (link is not null && !(Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.UserInfo)))
         {
-            return Invalid.Field(nameof(request.OnlineLink), "The online link must be an http(s) address.");
+            return Invalid.Field(nameof(request.OnlineLink), "The online link must be an https address.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var startsAt = request.StartsAt!.Value.UtcDateTime;
@@ -67,11 +72,10 @@ public sealed class ScheduleInformationSession(TandemDb db, ProgramAccess access
         {
             return Invalid.Field(nameof(request.StartsAt), "The session must start in the future.");
         }
-        var session = new InformationSession(programId,
-            new InformationSessionDetails(request.Title.Trim(), startsAt, zone, request.DurationMinutes, place, link, request.Capacity), actor.UserId, now);
+        var session = new ProgramEvent(programId, EventKind.InformationSession, request.Title.Trim(), "", startsAt, startsAt.AddMinutes(request.DurationMinutes), zone,
+            place, link, EventAudience.Everyone, request.Capacity, null, actor.UserId, now);
         db.Add(session);
         await db.SaveChangesAsync(ct);
-        return new InformationSessionView(session.Id, programId, session.Title, session.StartsAt, zone, SessionTimes.Local(startsAt, zone),
-            session.DurationMinutes, place, link, session.Capacity, 0, session.Capacity, false);
+        return InformationSessionEvents.View(session, 0, null);
     }
 }

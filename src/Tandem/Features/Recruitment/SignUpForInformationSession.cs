@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Events;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -7,10 +8,10 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Recruitment;
 
 /// <summary>
-/// Signs the caller up for a session of a recruiting program. The place is taken with one
-/// conditional UPDATE (count below capacity), so two people cannot take the last place.
+/// Signs the caller up for a session of a recruiting program: answers the session's event "going" (ADR 70), so a place
+/// is taken under the event's row lock while one is left and the caller is waitlisted after that (ADR 62).
 /// </summary>
-public sealed class SignUpForInformationSession(TandemDb db, ProgramAccess access, TimeProvider clock)
+public sealed class SignUpForInformationSession(TandemDb db, ProgramAccess access, RespondToEvent respond, TimeProvider clock)
 {
     public async Task<Outcome<InformationSessionView>> RunAsync(Actor actor, Guid sessionId, CancellationToken ct = default)
     {
@@ -24,35 +25,23 @@ public sealed class SignUpForInformationSession(TandemDb db, ProgramAccess acces
         {
             return new Conflict("The program is not recruiting; its information sessions are closed for sign-up.");
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (session.StartsAt <= now)
+        if (session.CancelledAt is not null)
+        {
+            return new Conflict("This session was cancelled.");
+        }
+        if (session.StartsAt <= clock.GetUtcNow().UtcDateTime)
         {
             return new Conflict("This session has already started.");
         }
-        if (await db.Set<InformationSessionSignUp>().AnyAsync(u => u.SessionId == sessionId && u.UserId == actor.UserId, ct))
+        if (await db.Set<EventRsvp>().AnyAsync(r => r.EventId == sessionId && r.UserId == actor.UserId && r.State != RsvpState.NotGoing, ct))
         {
-            return new Conflict("You are already signed up for this session.");
+            return new Conflict("You are already signed up for this session (or on its waitlist).");
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var taken = await db.Set<InformationSession>()
-            .Where(s => s.Id == sessionId && s.SignedUpCount < s.Capacity)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.SignedUpCount, x => x.SignedUpCount + 1), ct);
-        if (taken == 0)
+        var answered = await respond.RunAsync(actor, sessionId, going: true, ct);
+        if (answered.Failure is { } refused)
         {
-            return new Conflict($"This session is full ({session.Capacity} places).");
+            return refused is NotFound ? new NotFound(InformationSessionEvents.NoSession) : refused;
         }
-        db.Add(new InformationSessionSignUp(sessionId, actor.UserId, now));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            // The same person twice at once: the unique index refuses the second; the count rolls back with it.
-            return new Conflict("You are already signed up for this session.");
-        }
-        await transaction.CommitAsync(ct);
-        await db.Entry(session).ReloadAsync(ct);
-        return ListInformationSessions.View(session, mine: true);
+        return await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, ct);
     }
 }
