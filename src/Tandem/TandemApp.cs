@@ -5,6 +5,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
+using Tandem.Features.Channels;
 using Tandem.Features.Community;
 using Tandem.Features.Events;
 using Tandem.Features.Conversations;
@@ -112,6 +113,7 @@ public static class TandemApp
         services.AddTandemGoals();
         services.AddTandemIntegrations();
         services.AddTandemCommunity();
+        services.AddTandemChannels();
         services.AddTandemRecognition();
         services.AddTandemRepeats();
         services.AddTandemEvents();
@@ -212,6 +214,7 @@ public static class TandemApp
         features.MapGoals();
         features.MapIntegrations();
         features.MapCommunity();
+        features.MapChannels();
         features.MapRecognition();
         features.MapRepeats();
         features.MapEvents();

@@ -56,6 +56,13 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
             var attached = await coordinator.Context.APIRequest.PostAsync($"/api/v1/resources/{guide.GetProperty("id").GetString()}/attachments",
                 new() { DataObject = new { targetKind = "TrainingModule", targetId = module.GetProperty("id").GetString() } });
             Assert.True(attached.Ok, $"Attaching the guide answered {attached.Status}");
+            // The program's general channel with a thread and a reply, so the channel page shows a post with its reply, report and reply forms (ADR 66).
+            var channels = await coordinator.Context.APIRequest.GetAsync($"/api/v1/programs/{server.Demo.ProgramId}/discussion-channels");
+            var generalId = (await channels.JsonAsync())!.Value.GetProperty("items")[0].GetProperty("id").GetString();
+            var thread = await PostAsync(coordinator, $"/api/v1/programs/{server.Demo.ProgramId}/discussion-channels/{generalId}/posts",
+                new { body = "Welcome! Tell us **one book** you enjoyed this year." });
+            await PostAsync(coordinator, $"/api/v1/programs/{server.Demo.ProgramId}/discussion-channels/{generalId}/posts/{thread.GetProperty("id").GetString()}/replies",
+                new { body = "Mine was *Holes*." });
 
             var signedOut = new (string Path, string Heading)[]
             {
@@ -91,6 +98,8 @@ public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper
                 ($"/programs/{server.Demo.ProgramId}/suggestions", "Suggestion box"),
                 ($"/programs/{server.Demo.ProgramId}/announcements", "Announcements"),
                 ($"/programs/{server.Demo.ProgramId}/events", "Events"),
+                ($"/programs/{server.Demo.ProgramId}/discussions", "Discussions"),
+                ($"/programs/{server.Demo.ProgramId}/discussions/{generalId}", "General"),
                 ("/my/calendar", "Your calendar feed"),
                 ("/my/access-log", "Who has seen your record"),
                 ("/my/journal", "My journal"),

@@ -72,7 +72,7 @@ public sealed class FeatureReferenceTests
         // its minutes as service hours and the last one awards the "training complete" badge (Recognition, ADR 63); a module shows the
         // resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
         ["Training"] = ["Accounts", "Privacy", "Resources", "Programs", "Recognition", "Relationships"],
-        ["Exports"] = ["Accounts", "Applications", "CheckIns", "Concerns", "Conversations", "Events", "Integrations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
+        ["Exports"] = ["Accounts", "Applications", "Channels", "CheckIns", "Concerns", "Conversations", "Events", "Integrations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],
@@ -98,6 +98,9 @@ public sealed class FeatureReferenceTests
         ["Integrations"] = ["Accounts", "Notifications", "Organisations", "Privacy", "Programs"],
         // Announcements go to a program's participants by role, with notices and e-mail, and to its channels (ADR 55).
         ["Community"] = ["Accounts", "Integrations", "Notifications", "Programs"],
+        // Discussion channels (ADR 66): a program's channels for its people by role, study groups' channels for a group relationship's
+        // members; mentions, replies and reports notify; a moderator's decision about a minor is written to the audit log (Privacy).
+        ["Channels"] = ["Accounts", "Notifications", "Privacy", "Programs", "Relationships"],
         // Events: answers notify (Notifications) and reminders post to the program's channels (Integrations); Engagement reads attendance.
         // An event shows the resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
         ["Events"] = ["Accounts", "Integrations", "Notifications", "Programs", "Resources"],

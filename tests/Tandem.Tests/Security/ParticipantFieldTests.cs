@@ -82,6 +82,13 @@ public sealed class ParticipantWorld : IAsyncLifetime
             new { title = "Fields test social", startsAt = eventStarts, endsAt = eventStarts.AddHours(2), place = "Hall", capacity = 10 }));
         (await Mentee.Client.PostAsJsonAsync($"/api/v1/events/{programEvent}/rsvp", new { going = true })).EnsureSuccessStatusCode();
         RouteValues["eventId"] = programEvent.ToString();
+        // The general channel with a thread of the mentee's (ADR 66).
+        var channels = await Mentee.Client.GetFromJsonAsync<JsonObject>($"/api/v1/programs/{program.Program.Id}/discussion-channels");
+        var general = channels!["items"]![0]!["id"]!.GetValue<string>();
+        RouteValues["channelId"] = general;
+        RouteValues["postId"] = (await FirstIdAsync(await Mentee.Client.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/discussion-channels/{general}/posts",
+            new { body = "Fields test thread" }))).ToString();
+        RouteValues["reportId"] = Guid.NewGuid().ToString();
         RouteValues["draftId"] = draft.ToString();
         RouteValues["invitationId"] = invitation.ToString();
         RouteValues["enrolmentId"] = other.EnrolmentId.ToString();
@@ -192,6 +199,10 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListMySurveys", "GetMySurvey", "AnswerSurvey", "MakeSuggestion", "ListAnsweredSuggestions",
         // The program's announcements of the reader's audience (ADR 55).
         "ListAnnouncements",
+        // Discussion channels (ADR 66): the channels of the reader's programs they find (their audience, their study groups, not removed),
+        // their posts (a hidden post's words for its author and the moderators only), reporting a post, joining an interest channel.
+        "ListDiscussionChannels", "GetDiscussionChannel", "JoinDiscussionChannel", "LeaveDiscussionChannel", "ListChannelPosts", "WriteChannelPost",
+        "ListChannelPostReplies", "ReplyToChannelPost", "ReportChannelPost",
         // The program's events of the reader's audience, their own answer and their own invitation (ADR 62).
         "ListEvents", "GetEvent", "RespondToEvent", "GetEventInvitation",
         // The home: the reader's own; the programs they manage (none, for a participant).
@@ -246,6 +257,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ListSuggestions", "AnswerSuggestion",
         "ImportOutcomes", "GetOutcomeReport", "ClearOutcomes",
         "PostAnnouncement", "GetProgramChannels", "ChangeProgramChannels", "GetProgramWhatsApp", "ChangeProgramWhatsApp",
+        // Discussion channels: opened and moderated by coordinators; reports and the moderation log are theirs.
+        "CreateDiscussionChannel", "HideChannelPost", "MuteChannelMember", "RemoveChannelMember", "ListPostReports", "DismissPostReport", "ListModerationLog",
         // Events: set up and cancelled by coordinators; who answered and who came is the host's (a participant is a host only when named).
         "CreateEvent", "CancelEvent", "GetEventAttendance", "RecordEventAttendance",
         // The resource library: coordinators of the program (or organisation) add, change, delete and attach resources.
@@ -360,6 +373,11 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["ReadStateView"] = "userId displayName lastReadNumber",
         // What the coordinators announced to the reader's audience, and who posted it.
         ["AnnouncementView"] = "id programId title body audience authorName postedAt",
+        // A channel: what the reader may do in it (their own mute); a study group's channel names its relationship (the reader's own group).
+        ["ChannelView"] = "id programId kind name description audience relationshipId joined canPost whyNotPost mutedUntil canModerate createdAt",
+        // Posts of a channel the reader is in: authors' names as the channel shows them; a hidden post's body is null but for its author.
+        ["PostView"] = "id channelId parentPostId authorUserId authorName body hidden postedAt replyCount replies",
+        ["ReportReceived"] = "postId message",
         // An event: counts of those going and waiting, never who; the reader's own answer and place in line; the host's name.
         ["EventView"] = "id programId kind title description startsAt endsAt timeZoneId localStartsAt place videoLink audience capacity going waitlisted placesLeft hostName cancelledAt myRsvp waitlistPosition canRsvp canTakeAttendance",
         ["ConversationSummary"] = "relationshipId programId programName with latestNumber latestAt latestSenderName latestPreview unread",

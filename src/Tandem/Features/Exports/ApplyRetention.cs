@@ -108,6 +108,12 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);
             rows["messages"] = await db.Set<Message>().Where(m => relationships.Contains(m.RelationshipId)).ExecuteUpdateAsync(Anonymise.Message, ct);
             rows["concerns"] = await db.Set<Concern>().Where(c => c.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Concern, ct);
+            // Discussion channels (ADR 66): posts as messages are, report and moderation reasons, and study groups' names (members' first names).
+            rows["channelPosts"] = await db.Set<Channels.ChannelPost>().Where(p => p.ProgramId == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Body, Anonymise.Text), ct);
+            rows["channelReports"] = await db.Set<Channels.PostReport>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Reason, Anonymise.Text), ct)
+                + await db.Set<Channels.ModerationEntry>().Where(e => e.ProgramId == programId).ExecuteUpdateAsync(s => s.SetProperty(e => e.Reason, (string?)null), ct);
+            rows["channels"] = await db.Set<Channels.DiscussionChannel>().Where(c => c.ProgramId == programId && c.Kind == Channels.ChannelKind.StudyGroup)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, "Study group"), ct);
             // Journal entries written to the program's prompts or shared with its pairs are the program's data too (ADR 56).
             rows["journalEntries"] = await db.Set<Journal.JournalEntry>()
                 .Where(j => j.ProgramId == programId || (j.SharedWithRelationshipId != null && relationships.Contains(j.SharedWithRelationshipId.Value))).ExecuteDeleteAsync(ct);

@@ -63,6 +63,12 @@ public sealed class ErasePerson(TandemDb db)
             rows["attachmentFiles"] = await db.Set<Infrastructure.Files.StoredFile>().Where(f => attachmentKeys.Contains(f.Key)).ExecuteDeleteAsync(ct);
             rows["messages"] = await db.Set<Conversations.Message>().Where(m => m.SenderUserId == userId).ExecuteUpdateAsync(Anonymise.Message, ct);
             rows["concerns"] = await db.Set<Concern>().Where(c => c.ReporterUserId == userId).ExecuteUpdateAsync(Anonymise.Concern, ct);
+            // Discussion channels (ADR 66): their posts stay in their threads without their words, as messages do; their reports' reasons
+            // and the moderators' reasons about them go; their places in channels go.
+            rows["channelPosts"] = await db.Set<Channels.ChannelPost>().Where(p => p.AuthorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Body, Anonymise.Text), ct);
+            rows["channelReports"] = await db.Set<Channels.PostReport>().Where(r => r.ReporterUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Reason, Anonymise.Text), ct);
+            rows["moderationEntries"] = await db.Set<Channels.ModerationEntry>().Where(e => e.SubjectUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(e => e.Reason, (string?)null), ct);
+            rows["channelMembers"] = await db.Set<Channels.ChannelMember>().Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
             // The journal is the person's alone (ADR 56): it goes whole, shared entries included.
             rows["journalEntries"] = await db.Set<Journal.JournalEntry>().Where(j => j.AuthorUserId == userId).ExecuteDeleteAsync(ct);
             // Recognition (ADR 63): what they were given goes; the words of kudos they sent are erased from the recipients' lists.

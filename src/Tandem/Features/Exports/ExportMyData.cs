@@ -177,6 +177,19 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
                 Program = programNames.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(),
                 Event = e.Title, Kind = e.Kind.ToString(), e.StartsAt, e.EndsAt, Answer = r.State.ToString(), r.RespondedAt, r.Attended,
             }).ToListAsync(ct));
+        // Discussion channels (ADR 66): what they wrote (threads and replies, hidden or not) and the reports they made.
+        document["channelPosts"] = Node(await (
+            from p in db.Set<Channels.ChannelPost>().AsNoTracking()
+            where p.AuthorUserId == userId
+            join c in db.Set<Channels.DiscussionChannel>().AsNoTracking() on p.ChannelId equals c.Id
+            orderby p.PostedAt
+            select new
+            {
+                Program = programNames.Where(x => x.Id == c.ProgramId).Select(x => x.Name).FirstOrDefault(),
+                Channel = c.Name, p.Id, InReplyTo = p.ParentPostId, p.Body, p.PostedAt, HiddenByModerator = p.HiddenAt != null,
+            }).ToListAsync(ct));
+        document["channelReports"] = Node(await db.Set<Channels.PostReport>().AsNoTracking().Where(r => r.ReporterUserId == userId).OrderBy(r => r.ReportedAt)
+            .Select(r => new { r.PostId, r.Reason, r.ReportedAt, State = r.State.ToString() }).ToListAsync(ct));
         var enrolmentIds = await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct);
         document["rankings"] = Node(await db.Set<RankingOffer>().AsNoTracking()
             .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))

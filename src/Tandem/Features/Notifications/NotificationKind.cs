@@ -32,6 +32,9 @@ public enum NotificationKind
 
     /// <summary>A program's events: a reminder the day before one you are going to, a place from the waitlist, a cancellation.</summary>
     Events,
+
+    /// <summary>Discussion channels: someone mentioned you or replied to your post; for coordinators, a post was reported.</summary>
+    Discussions,
 }
 
 /// <summary>How a person hears of one kind of notification. The in-app notification is always kept.</summary>
@@ -73,6 +76,7 @@ public static class NotificationKinds
         NotificationKind.Safeguarding => "Safeguarding and concerns",
         NotificationKind.Privacy => "Privacy and consent",
         NotificationKind.Events => "Events",
+        NotificationKind.Discussions => "Discussions",
         _ => kind.ToString(),
     };
 
@@ -88,6 +92,7 @@ public static class NotificationKinds
         NotificationKind.Safeguarding => "Always e-mailed at once: someone may need help quickly.",
         NotificationKind.Privacy => "Always e-mailed at once: consent and privacy requests have deadlines.",
         NotificationKind.Events => "Workshops and socials you said you are going to: a reminder the day before, a place from the waitlist, a cancellation.",
+        NotificationKind.Discussions => "Someone mentioned you or replied to your post in a discussion channel; for coordinators, a reported post.",
         _ => "",
     };
 

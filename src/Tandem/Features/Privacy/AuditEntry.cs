@@ -23,6 +23,9 @@ public enum AuditRecord
 
     /// <summary>A participant's training progress and role-play reflections, read by a coordinator (ADR 61).</summary>
     Training,
+
+    /// <summary>A moderator's decision about a minor in a discussion channel: a post hidden or shown, a mute, a removal (ADR 66).</summary>
+    Discussions,
 }
 
 /// <summary>

@@ -1,0 +1,189 @@
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
+using Tandem.Features.Notifications;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
+
+namespace Tandem.Features.Channels;
+
+/// <summary>
+/// A channel's threads, newest first, each with its replies (oldest first, the latest <see cref="RepliesShown"/>), or one thread's
+/// replies page by page. A hidden post reads "hidden by a moderator" (no body) for everyone but its author and the moderators.
+/// </summary>
+public sealed class ListPosts(TandemDb db, ChannelAccess access)
+{
+    public const int RepliesShown = 50;
+
+    public async Task<Outcome<Paged<PostView>>> RunAsync(Actor actor, Guid programId, Guid channelId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var found = await access.FindReadableAsync(actor, programId, channelId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var reader = found.Value!.Reader;
+        var paging = PageRequest.Clamp(page, pageSize);
+        var threads = db.Set<ChannelPost>().Where(p => p.ChannelId == channelId && p.ParentPostId == null);
+        var rows = await Rows(threads.OrderByDescending(p => p.PostedAt).ThenByDescending(p => p.Id).Page(paging)).ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var replies = (await Rows(db.Set<ChannelPost>().Where(p => p.ParentPostId != null && ids.Contains(p.ParentPostId.Value))
+                .OrderBy(p => p.PostedAt).ThenBy(p => p.Id)).ToListAsync(ct))
+            .GroupBy(r => r.ParentPostId!.Value).ToDictionary(g => g.Key, g => g.TakeLast(RepliesShown).Select(r => View(r, reader, [])).ToList());
+        var items = rows.Select(r => View(r, reader, replies.GetValueOrDefault(r.Id) ?? [])).ToList();
+        return paging.Of(items, await paging.TotalAsync(threads, items.Count, ct));
+    }
+
+    /// <summary>One thread's replies, oldest first.</summary>
+    public async Task<Outcome<Paged<PostView>>> RepliesAsync(Actor actor, Guid programId, Guid channelId, Guid postId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var found = await access.FindReadableAsync(actor, programId, channelId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        if (!await db.Set<ChannelPost>().AnyAsync(p => p.Id == postId && p.ChannelId == channelId && p.ParentPostId == null, ct))
+        {
+            return new NotFound(WritePost.NoPost);
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var replies = db.Set<ChannelPost>().Where(p => p.ParentPostId == postId);
+        var rows = await Rows(replies.OrderBy(p => p.PostedAt).ThenBy(p => p.Id).Page(paging)).ToListAsync(ct);
+        var items = rows.Select(r => View(r, found.Value!.Reader, [])).ToList();
+        return paging.Of(items, await paging.TotalAsync(replies, items.Count, ct));
+    }
+
+    private sealed record Row(Guid Id, Guid ChannelId, Guid? ParentPostId, Guid AuthorUserId, string? AuthorName, string Body, DateTime? HiddenAt, DateTime PostedAt, int ReplyCount);
+
+    private IQueryable<Row> Rows(IQueryable<ChannelPost> posts) => posts.Select(p => new Row(p.Id, p.ChannelId, p.ParentPostId, p.AuthorUserId,
+        db.Users.Where(u => u.Id == p.AuthorUserId).Select(u => u.DisplayName).FirstOrDefault(), p.Body, p.HiddenAt, p.PostedAt,
+        p.ParentPostId == null ? db.Set<ChannelPost>().Count(r => r.ParentPostId == p.Id) : 0));
+
+    private static PostView View(Row r, ChannelReader reader, IReadOnlyList<PostView> replies)
+    {
+        var hidden = r.HiddenAt is not null;
+        var shown = !hidden || r.AuthorUserId == reader.UserId || reader.CanModerate;
+        return new PostView(r.Id, r.ChannelId, r.ParentPostId, r.AuthorUserId, r.AuthorName ?? "", shown ? r.Body : null, hidden, r.PostedAt, r.ReplyCount, replies);
+    }
+}
+
+/// <summary>
+/// A member writes a thread or a reply (a reply to a reply joins the thread). Muted members, and members of a study group that is no
+/// longer active, get 409; those who mention a member (@ and their name) notify them, and a reply notifies the thread's author.
+/// </summary>
+public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, TimeProvider clock)
+{
+    public const string NoPost = "No post with this id is in this channel.";
+    public const int MentionsMax = 10;
+
+    public async Task<Outcome<PostView>> RunAsync(Actor actor, Guid programId, Guid channelId, Guid? parentPostId, WritePostRequest request, CancellationToken ct = default)
+    {
+        var found = await access.FindReadableAsync(actor, programId, channelId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var context = found.Value!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (context.WhyNotPost(now) is { } why)
+        {
+            return new Conflict(why);
+        }
+        var body = request.Body?.Trim() ?? "";
+        if (body.Length is 0 or > ChannelPost.BodyMax)
+        {
+            return Invalid.Field("body", $"Write the post in 1 to {ChannelPost.BodyMax:N0} characters.");
+        }
+        Guid? threadAuthor = null;
+        if (parentPostId is { } parentId)
+        {
+            var parent = await db.Set<ChannelPost>().Where(p => p.Id == parentId && p.ChannelId == channelId)
+                .Select(p => new { p.Id, p.ParentPostId }).SingleOrDefaultAsync(ct);
+            if (parent is null)
+            {
+                return new NotFound(NoPost);
+            }
+            parentPostId = parent.ParentPostId ?? parent.Id;
+            threadAuthor = await db.Set<ChannelPost>().Where(p => p.Id == parentPostId).Select(p => p.AuthorUserId).SingleAsync(ct);
+        }
+        var post = new ChannelPost(channelId, programId, actor.UserId, parentPostId, body, now);
+        db.Add(post);
+        await db.SaveChangesAsync(ct);
+
+        var author = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Someone";
+        var channel = context.Channel;
+        var link = $"/programs/{programId}/discussions/{channelId}#post-{parentPostId ?? post.Id}";
+        // No words of the post in the notice (nor its e-mail): they stay in the channel, where moderation and erasure reach them.
+        var excerpt = $"Open {channel.Name} to read it.";
+        var mentioned = (await access.ReadersAmongAsync(channel, await MentionedAsync(programId, body, ct), ct)).Where(id => id != actor.UserId).ToList();
+        var notices = mentioned.Select(id => new NotificationMessage(id, NotificationKind.Discussions, $"{author} mentioned you in {channel.Name}", excerpt, link)).ToList();
+        if (threadAuthor is { } t && t != actor.UserId && !mentioned.Contains(t)
+            && (await access.ReadersAmongAsync(channel, [t], ct)).Count > 0)
+        {
+            notices.Add(new NotificationMessage(t, NotificationKind.Discussions, $"{author} replied to your post in {channel.Name}", excerpt, link));
+        }
+        await notify.RunAsync(notices, ct);
+        return new PostView(post.Id, channelId, parentPostId, actor.UserId, author, body, false, now, 0, []);
+    }
+
+    /// <summary>
+    /// The program's people the text mentions: @ followed by a display name (the longest that fits, case aside), or by a first name
+    /// only one of the candidates has. At most <see cref="MentionsMax"/>.
+    /// </summary>
+    private async Task<IReadOnlyCollection<Guid>> MentionedAsync(Guid programId, string body, CancellationToken ct)
+    {
+        var starts = Enumerable.Range(0, body.Length)
+            .Where(i => body[i] == '@' && (i == 0 || !char.IsLetterOrDigit(body[i - 1])) && i + 1 < body.Length && char.IsLetter(body[i + 1]))
+            .ToList();
+        var words = starts.Select(i => FirstWord(body, i + 1).ToLowerInvariant()).Distinct().Take(MentionsMax).ToList();
+        if (words.Count == 0)
+        {
+            return [];
+        }
+        var candidates = new List<(Guid Id, string Name)>();
+        foreach (var word in words)
+        {
+            var rows = await db.Enrolments.Where(e => e.ProgramId == programId)
+                .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new { u.Id, u.DisplayName })
+                .Where(u => u.DisplayName.ToLower().StartsWith(word)).Distinct().Take(50).ToListAsync(ct);
+            candidates.AddRange(rows.Select(r => (r.Id, r.DisplayName)));
+        }
+        candidates = candidates.DistinctBy(c => c.Id).ToList();
+        var found = new HashSet<Guid>();
+        foreach (var start in starts)
+        {
+            var rest = body[(start + 1)..];
+            var full = candidates.Where(c => rest.StartsWith(c.Name, StringComparison.OrdinalIgnoreCase)
+                    && (rest.Length == c.Name.Length || !char.IsLetterOrDigit(rest[c.Name.Length])))
+                .OrderByDescending(c => c.Name.Length).ToList();
+            if (full.Count > 0)
+            {
+                found.Add(full[0].Id);
+            }
+            else
+            {
+                var first = FirstWord(body, start + 1);
+                var byFirst = candidates.Where(c => string.Equals(c.Name.Split(' ')[0], first, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (byFirst.Count == 1)
+                {
+                    found.Add(byFirst[0].Id);
+                }
+            }
+            if (found.Count >= MentionsMax)
+            {
+                break;
+            }
+        }
+        return found;
+    }
+
+    private static string FirstWord(string text, int from)
+    {
+        var end = from;
+        while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] is '-' or '\''))
+        {
+            end++;
+        }
+        return text[from..end];
+    }
+}
