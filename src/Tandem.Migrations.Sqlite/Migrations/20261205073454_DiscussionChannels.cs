@@ -259,11 +259,22 @@ namespace Tandem.Migrations.Sqlite.Migrations
                 name: "IX_PostReports_ReporterUserId",
                 table: "PostReports",
                 column: "ReporterUserId");
+
+            // Those who turned e-mail off before notification choices (ADR 57) get the new kind in the app only, as they got
+            // Events (ADR 62): everyone with every earlier kind in the app.
+            migrationBuilder.Sql("""
+                INSERT INTO "NotificationChoices" ("UserId", "Kind", "Choice", "UpdatedAt")
+                SELECT "UserId", 'Discussions', 'InApp', MAX("UpdatedAt") FROM "NotificationChoices"
+                WHERE "Choice" = 'InApp' AND "Kind" IN ('Meetings', 'Reminders', 'Messages', 'Matches', 'Announcements', 'Surveys', 'ProgramUpdates', 'Events')
+                GROUP BY "UserId" HAVING COUNT(*) = 8
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("""DELETE FROM "NotificationChoices" WHERE "Kind" = 'Discussions'""");
+
             migrationBuilder.DropTable(
                 name: "ChannelMembers");
 

@@ -39,6 +39,9 @@ public static class ProgramCopyScope
         "ProgramChannels", "ProgramWhatsApp", "Notice",
         // People's WhatsApp opt-ins are theirs.
         "WhatsAppOptIn",
+        // Discussion channels (ADR 66): their posts, members, mutes and reports are people's; a new program's general channel
+        // is made when it is first opened.
+        "DiscussionChannel",
         // The program's resource library (ADR 64) is not copied yet: its attachments point at modules, goals and events by id,
         // which a copy would have to map (ADR 65, later); organisation-wide resources stay available to the new program anyway.
         "Resource",
