@@ -11,7 +11,8 @@
 #
 # SEED runs `tandem seed scale` when the database holds no scale program yet; without it, an existing one is used.
 # Other settings: APP (a published app folder; default: publish this checkout in Release), DURATION (60s), THREADS (2),
-# CONNECTIONS (32), ONE_DURATION (10s per page for one user), PAIRS (signed-in pairs, 40), PORT (5290).
+# CONNECTIONS (32), ONE_DURATION (10s per page for one user), PAIRS (signed-in pairs, 40), PORT (5290), THEN (a command run
+# instead of wrk, see bench/messaging/run.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 : "${PROVIDER:?postgres or sqlite}" "${CONN:?a connection string}"
@@ -98,6 +99,16 @@ grep -c 'rel =' "$work/users.lua" | sed 's/^/LOAD signed-in pairs /'
 export LOAD_USERS=$work/users.lua
 
 cpu() { awk '{print $14 + $15}' /proc/$app/stat; }
+# THEN: another benchmark that runs against these signed-in users instead of wrk's (bench/messaging/run.sh). It gets the
+# address as B and the users as LOAD_USERS; its app CPU share is reported.
+if [ -n "${THEN:-}" ]; then
+  export B
+  c0=$(cpu); t0=$(date +%s.%N)
+  eval "$THEN"
+  c1=$(cpu); t1=$(date +%s.%N)
+  echo "LOAD app CPU $(echo "scale=0; ($c1 - $c0) * 10 / (($t1 - $t0) * 10)" | bc)% of one core over $(echo "scale=0; ($t1 - $t0) / 1" | bc) s | $(uptime | sed 's/.*load/load/')"
+  exit 0
+fi
 run() { # name, wrk arguments...
   local name=$1; shift
   local c0; c0=$(cpu); local t0; t0=$(date +%s.%N)
