@@ -10,13 +10,13 @@ using Microsoft.AspNetCore.SignalR.Client;
 // fixed time, messages are sent over HTTP at a target rate by a random member of a random pair; the partner's client
 // records when each arrives. Sender and receivers are in this one process, so one clock times a delivery: from just
 // before the POST to the partner's "message" event. Usage:
-//   Tandem.Bench.Messaging BASE_URL USERS_LUA SECONDS RATE
+//   Tandem.Bench.Messaging BASE_URL USERS_LUA SECONDS RATES   (RATES: messages per second, comma-separated: one phase each)
 var baseUrl = args[0].TrimEnd('/');
 var pairs = Regex.Matches(File.ReadAllText(args[1]), "rel = \"([^\"]+)\", mentee = \"([^\"]*)\", mentor = \"([^\"]*)\"")
     .Select(m => (Rel: Guid.Parse(m.Groups[1].Value), Mentee: m.Groups[2].Value, Mentor: m.Groups[3].Value))
     .Where(p => p.Mentee.Length > 0 && p.Mentor.Length > 0).ToList();
 var seconds = int.Parse(args[2]);
-var rate = int.Parse(args[3]);
+var rates = args[3].Split(',').Select(int.Parse).ToList();
 
 var sentAt = new ConcurrentDictionary<string, long>();
 var latencies = new ConcurrentBag<double>();
@@ -84,51 +84,59 @@ Console.WriteLine($"LOAD connected {clients.Count} clients of {pairs.Count * 2} 
 // Each sender is one signed-in member's HTTP client (its cookie); requests go out at the target rate from a timer.
 var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
 var random = new Random(17);
-measuring = true;
-var run = Stopwatch.StartNew();
-var inFlight = new List<Task>();
-var interval = TimeSpan.FromSeconds(1.0 / rate);
 long n = 0;
-while (run.Elapsed < TimeSpan.FromSeconds(seconds))
+foreach (var rate in rates)
 {
-    var due = TimeSpan.FromTicks(interval.Ticks * n);
-    if (due > run.Elapsed)
+    sentAt.Clear();
+    latencies.Clear();
+    deliveries = partnerDeliveries = sendErrors = sent = 0;
+    measuring = true;
+    var run = Stopwatch.StartNew();
+    var inFlight = new List<Task>();
+    var interval = TimeSpan.FromSeconds(1.0 / rate);
+    long k = 0;
+    while (run.Elapsed < TimeSpan.FromSeconds(seconds))
     {
-        await Task.Delay(due - run.Elapsed);
+        var due = TimeSpan.FromTicks(interval.Ticks * k);
+        if (due > run.Elapsed)
+        {
+            await Task.Delay(due - run.Elapsed);
+        }
+        k++;
+        n++;
+        var p = pairs[random.Next(pairs.Count)];
+        var fromMentee = random.Next(2) == 0;
+        var me = (fromMentee ? "mentee-" : "mentor-") + p.Rel;
+        var body = $"{me}:{n}";
+        inFlight.Add(Task.Run(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/relationships/{p.Rel}/conversation/messages")
+            {
+                Content = JsonContent.Create(new { body, clientMessageId = Guid.NewGuid() }),
+            };
+            request.Headers.Add("Cookie", fromMentee ? p.Mentee : p.Mentor);
+            sentAt[body] = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request);
+            if (response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref sent);
+            }
+            else
+            {
+                Interlocked.Increment(ref sendErrors);
+            }
+        }));
     }
-    n++;
-    var p = pairs[random.Next(pairs.Count)];
-    var fromMentee = random.Next(2) == 0;
-    var me = (fromMentee ? "mentee-" : "mentor-") + p.Rel;
-    var body = $"{me}:{n}";
-    inFlight.Add(Task.Run(async () =>
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/relationships/{p.Rel}/conversation/messages")
-        {
-            Content = JsonContent.Create(new { body, clientMessageId = Guid.NewGuid() }),
-        };
-        request.Headers.Add("Cookie", fromMentee ? p.Mentee : p.Mentor);
-        sentAt[body] = Stopwatch.GetTimestamp();
-        using var response = await http.SendAsync(request);
-        if (response.IsSuccessStatusCode)
-        {
-            Interlocked.Increment(ref sent);
-        }
-        else
-        {
-            Interlocked.Increment(ref sendErrors);
-        }
-    }));
-}
-await Task.WhenAll(inFlight);
-var sendSeconds = run.Elapsed.TotalSeconds;
-await Task.Delay(TimeSpan.FromSeconds(2));
-measuring = false;
+    await Task.WhenAll(inFlight);
+    var sendSeconds = run.Elapsed.TotalSeconds;
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    measuring = false;
 
-var sorted = latencies.OrderBy(x => x).ToArray();
-double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-var lost = sent - partnerDeliveries;
-Console.WriteLine($"LOAD messages sent {sent} ({sent / sendSeconds:0} /s, target {rate} /s), send errors {sendErrors}, " +
-    $"deliveries {deliveries} ({deliveries / sendSeconds:0} /s, to sender and partner), to the partner {partnerDeliveries}, not delivered {lost}, " +
-    $"latency to the partner p50 {P(0.50):0.0} ms, p90 {P(0.90):0.0} ms, p99 {P(0.99):0.0} ms, max {P(1.0):0.0} ms, disconnects {disconnects}");
+    var sorted = latencies.OrderBy(x => x).ToArray();
+    double P(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+    var lost = sent - partnerDeliveries;
+    Console.WriteLine($"LOAD {clients.Count} clients, target {rate} messages/s: sent {sent} ({sent / sendSeconds:0} /s), send errors {sendErrors}, " +
+        $"deliveries {deliveries} ({deliveries / sendSeconds:0} /s, to sender and partner), to the partner {partnerDeliveries}, not delivered {lost}, " +
+        $"latency to the partner p50 {P(0.50):0.0} ms, p90 {P(0.90):0.0} ms, p99 {P(0.99):0.0} ms, max {P(1.0):0.0} ms, disconnects {disconnects}");
+}
 await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));
