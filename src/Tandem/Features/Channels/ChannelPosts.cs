@@ -97,14 +97,23 @@ public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, 
         Guid? threadAuthor = null;
         if (parentPostId is { } parentId)
         {
+            // The post answered and its thread's author (itself when it starts the thread): one query.
             var parent = await db.Set<ChannelPost>().Where(p => p.Id == parentId && p.ChannelId == channelId)
-                .Select(p => new { p.Id, p.ParentPostId }).SingleOrDefaultAsync(ct);
+                .Select(p => new
+                {
+                    p.Id,
+                    p.ParentPostId,
+                    ThreadAuthor = p.ParentPostId == null
+                        ? p.AuthorUserId
+                        : db.Set<ChannelPost>().Where(t => t.Id == p.ParentPostId).Select(t => t.AuthorUserId).First(),
+                })
+                .SingleOrDefaultAsync(ct);
             if (parent is null)
             {
                 return new NotFound(NoPost);
             }
             parentPostId = parent.ParentPostId ?? parent.Id;
-            threadAuthor = await db.Set<ChannelPost>().Where(p => p.Id == parentPostId).Select(p => p.AuthorUserId).SingleAsync(ct);
+            threadAuthor = parent.ThreadAuthor;
         }
         var post = new ChannelPost(channelId, programId, actor.UserId, parentPostId, body, now);
         db.Add(post);
