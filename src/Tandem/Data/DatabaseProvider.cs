@@ -76,14 +76,20 @@ public static class DatabaseSetup
     /// the same few hundred statements all day, so it is set to 100 unless the connection string says otherwise
     /// (issue 17, ADR 60).
     /// </summary>
+    /// <remarks>
+    /// Whether the string sets it is asked of a plain <see cref="System.Data.Common.DbConnectionStringBuilder"/>, which
+    /// holds only the keys written: Npgsql's own builder answers <c>ContainsKey</c> for every keyword it knows, set or not,
+    /// so asking it (as this method first did) never turned auto-preparation on (found in issue 17's sitting of
+    /// 2026-12-05: every statement was parsed and planned on each execution).
+    /// </remarks>
     public static string WithAutoPrepare(string connectionString)
     {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (written.ContainsKey("Max Auto Prepare") || written.ContainsKey("MaxAutoPrepare"))
         {
-            builder.MaxAutoPrepare = 100;
+            return connectionString;
         }
-        return builder.ConnectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 100 }.ConnectionString;
     }
 
     /// <summary>
