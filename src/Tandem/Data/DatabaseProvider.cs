@@ -60,7 +60,7 @@ public static class DatabaseSetup
             case DatabaseProvider.Sqlite:
                 db.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)
                     .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
-                db.AddInterceptors(new SqliteWalInterceptor());
+                db.AddInterceptors(new SqliteWalInterceptor(), new SqliteWriteGate());
                 break;
             case DatabaseProvider.Postgres:
                 db.UseNpgsql(WithAutoPrepare(connectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly)
