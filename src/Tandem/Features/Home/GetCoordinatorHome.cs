@@ -24,13 +24,14 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
     {
         var paging = PageRequest.Clamp(page, pageSize);
         var managed = db.Programs.Where(access.Manageable(actor)).Where(p => p.Status != ProgramStatus.Closed);
-        var total = await managed.CountAsync(ct);
         var programs = await managed
             .OrderBy(p => p.Status == ProgramStatus.Running ? 0 : p.Status == ProgramStatus.Matching ? 1 : p.Status == ProgramStatus.Recruiting ? 2 : 3)
             .ThenBy(p => p.Name).ThenBy(p => p.Id)
             .Page(paging)
             .Join(db.Organisations, p => p.OrganisationId, o => o.Id, (p, o) => new { p.Id, p.Name, p.Status, Organisation = o.Name })
             .ToListAsync(ct);
+        // A coordinator runs a few programs: the page read tells the total unless it is full (issue 17).
+        var total = await paging.TotalAsync(managed, programs.Count, ct);
         if (programs.Count == 0)
         {
             return paging.Of<ProgramAttention>([], total);

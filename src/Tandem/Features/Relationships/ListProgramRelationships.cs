@@ -13,6 +13,16 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
 {
     public async Task<Outcome<Paged<RelationshipView>>> RunAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
     {
+        var listed = await WithProgramAsync(actor, programId, query, ct);
+        return listed.Failure is { } failure ? failure : listed.Value!.Relationships;
+    }
+
+    /// <summary>
+    /// The page with the program's name, which the access check has already read: the coordinators' page shows it
+    /// without reading the program's details again (issue 17).
+    /// </summary>
+    public async Task<Outcome<ProgramRelationshipsPage>> WithProgramAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
+    {
         var found = await programs.FindManagedAsync(actor, programId, ct, tracked: false);
         if (found.Failure is { } failure)
         {
@@ -35,6 +45,9 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
         // a short while unless the page itself tells it (KeptFigures, ADR 60).
         var total = page.KnownTotal(items.Count)
             ?? await figures.GetAsync("relationships", programId, $"{query.Status}|{query.PoorFitOnly}", () => relationships.CountAsync(ct));
-        return page.Of(items, total);
+        return new ProgramRelationshipsPage(found.Value!.Name, page.Of(items, total));
     }
 }
+
+/// <summary>A page of a program's relationships and the program's name, for the coordinators' page.</summary>
+public sealed record ProgramRelationshipsPage(string ProgramName, Paged<RelationshipView> Relationships);

@@ -106,7 +106,10 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
                     db.Set<ProgramSelfMatchSettings>().Where(s => s.ProgramId == r.ProgramId).Select(s => (int?)s.FitCheckAfterDays).FirstOrDefault(),
                     db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == r.Id && a.UserId == userId).Select(a => (FitAnswer?)a.Answer).FirstOrDefault())));
 
-    /// <summary>Projects a page of relationships (already filtered, ordered and paged) to coordinators' views: three queries, no N+1.</summary>
+    /// <summary>
+    /// Projects a page of relationships (already filtered, ordered and paged) to coordinators' views: two queries (the rows
+    /// with their program's name and the name of who last changed their status; then the members), no N+1.
+    /// </summary>
     public async Task<List<RelationshipView>> ToViewsAsync(IQueryable<Relationship> page, CancellationToken ct)
     {
         var rows = await page.Select(r => new
@@ -115,10 +118,9 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
             r.StatusChangedAt, r.StatusChangedByUserId, r.MatchExplanation, r.MatchScore, r.PreviousRelationshipId, r.PoorFitFlaggedAt,
             r.MeetingsHeld, r.LastContactAt,
             ProgramName = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Name).First(),
+            StatusChangedBy = db.Users.Where(u => u.Id == r.StatusChangedByUserId).Select(u => u.DisplayName).FirstOrDefault(),
         }).ToListAsync(ct);
         var members = await MembersAsync(rows.Select(r => r.Id).ToList(), ct);
-        var changerIds = rows.Where(r => r.StatusChangedByUserId is not null).Select(r => r.StatusChangedByUserId!.Value).Distinct().ToList();
-        var changers = await db.Users.Where(u => changerIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return rows.Select(r => new RelationshipView(
             r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn,
             members[r.Id].Select(m => new RelationshipMemberView(m.UserId, m.DisplayName, m.Role) { EnrolmentId = m.EnrolmentId }).ToList())
@@ -129,7 +131,7 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
             EndedAt = r.EndedAt,
             EndReason = r.EndReason,
             StatusChangedAt = r.StatusChangedAt,
-            StatusChangedBy = r.StatusChangedByUserId is { } by && changers.TryGetValue(by, out var name) ? name : null,
+            StatusChangedBy = r.StatusChangedBy,
             MatchExplanation = r.MatchExplanation,
             MatchScore = r.MatchScore,
             PreviousRelationshipId = r.PreviousRelationshipId,
@@ -145,6 +147,11 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
     /// <summary>The members of these relationships with their names, mentors first then by name: one query for both views.</summary>
     private async Task<ILookup<Guid, MemberRow>> MembersAsync(List<Guid> relationshipIds, CancellationToken ct)
     {
+        if (relationshipIds.Count == 0)
+        {
+            // No relationships (a coordinator's own list on their home): nothing to ask the database.
+            return Array.Empty<MemberRow>().ToLookup(m => m.RelationshipId);
+        }
         var rows = await Members(db, relationshipIds).ToListAsync(ct);
         return rows.OrderBy(m => m.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(m => m.DisplayName).ToLookup(m => m.RelationshipId);
     }
