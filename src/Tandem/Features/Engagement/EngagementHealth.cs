@@ -110,17 +110,15 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
         var now = clock.GetUtcNow().UtcDateTime;
         var open = relationships.Where(r => r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused);
         var rows = await open
-            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new
-            {
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new HealthRow(
                 r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, p.Cadence, r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt,
-                Next = db.Set<Meeting>().Where(m => m.RelationshipId == r.Id && m.Status == MeetingStatus.Accepted && m.StartsAt > now)
+                db.Set<Meeting>().Where(m => m.RelationshipId == r.Id && m.Status == MeetingStatus.Accepted && m.StartsAt > now)
                     .Min(m => (DateTime?)m.StartsAt),
                 // Events of the relationship's own program that any of its members attended (the host's attendance list).
-                Attended = db.Set<RelationshipMember>().Where(m => m.RelationshipId == r.Id)
+                db.Set<RelationshipMember>().Where(m => m.RelationshipId == r.Id)
                     .Join(db.Set<EventRsvp>().Where(v => v.Attended == true), m => m.UserId, v => v.UserId, (m, v) => v.EventId)
                     .Join(db.Set<ProgramEvent>().Where(e => e.ProgramId == r.ProgramId), id => id, e => e.Id, (id, e) => e.Id)
-                    .Distinct().Count(),
-            })
+                    .Distinct().Count()))
             .ToListAsync(ct);
         if (rows.Count == 0)
         {
@@ -128,14 +126,57 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
         }
         // A subquery of the relationships asked about, never a list sent back (ADR 38).
         var ids = open.Select(r => r.Id);
-        var members = (await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, m.UserId, u.DisplayName, m.Role })
-            .ToListAsync(ct))
-            .OrderBy(x => x.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(x => x.DisplayName)
-            .ToLookup(x => x.RelationshipId, x => new HealthMember(x.UserId, x.DisplayName, x.Role));
+        var members = await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new HealthMemberRow(m.RelationshipId, m.UserId, u.DisplayName, m.Role))
+            .ToListAsync(ct);
+        return Assembled(rows, members, now);
+    }
 
-        return rows.Select(r => Assess(r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, r.Cadence, members[r.Id].ToList(),
-            r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt, r.Next, now) with { EventsAttended = r.Attended }).ToList();
+    /// <summary>
+    /// <see cref="ForAsync"/> for the relationships of a page of the engagement list, by id: the same two reads, compiled
+    /// once (issue 17, ADR 67), since every view of the coordinators' engagement page and API runs them.
+    /// </summary>
+    public async Task<List<RelationshipHealth>> ForIdsAsync(List<Guid> ids, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rows = await PageRows(db, ids, now).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+        var members = await PageMembers(db, rows.Select(r => r.Id).ToList()).ToListAsync(ct);
+        return Assembled(rows, members, now);
+    }
+
+    private sealed record HealthRow(Guid Id, Guid ProgramId, RelationshipStatus Status, DateOnly StartsOn, DateTime? PoorFitFlaggedAt,
+        Cadence Cadence, int MeetingsHeld, int CheckInsLogged, DateTime? LastContactAt, DateTime? NextMeetingAt, int EventsAttended);
+
+    private sealed record HealthMemberRow(Guid RelationshipId, Guid UserId, string DisplayName, ProgramRole Role);
+
+    /// <summary><see cref="ForAsync"/>'s row query for open relationships given by id, written out for compiling (a compiled query cannot share its expression).</summary>
+    private static readonly Func<TandemDb, List<Guid>, DateTime, IAsyncEnumerable<HealthRow>> PageRows =
+        EF.CompileAsyncQuery((TandemDb db, List<Guid> ids, DateTime now) => db.Set<Relationship>()
+            .Where(r => ids.Contains(r.Id) && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused))
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new HealthRow(
+                r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, p.Cadence, r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt,
+                db.Set<Meeting>().Where(m => m.RelationshipId == r.Id && m.Status == MeetingStatus.Accepted && m.StartsAt > now)
+                    .Min(m => (DateTime?)m.StartsAt),
+                db.Set<RelationshipMember>().Where(m => m.RelationshipId == r.Id)
+                    .Join(db.Set<EventRsvp>().Where(v => v.Attended == true), m => m.UserId, v => v.UserId, (m, v) => v.EventId)
+                    .Join(db.Set<ProgramEvent>().Where(e => e.ProgramId == r.ProgramId), id => id, e => e.Id, (id, e) => e.Id)
+                    .Distinct().Count())));
+
+    private static readonly Func<TandemDb, List<Guid>, IAsyncEnumerable<HealthMemberRow>> PageMembers =
+        EF.CompileAsyncQuery((TandemDb db, List<Guid> ids) => db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new HealthMemberRow(m.RelationshipId, m.UserId, u.DisplayName, m.Role)));
+
+    /// <summary>The rows and their members as health views: members mentors first, then by name.</summary>
+    private List<RelationshipHealth> Assembled(List<HealthRow> rows, List<HealthMemberRow> members, DateTime now)
+    {
+        var byPair = members.OrderBy(x => x.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(x => x.DisplayName)
+            .ToLookup(x => x.RelationshipId, x => new HealthMember(x.UserId, x.DisplayName, x.Role));
+        return rows.Select(r => Assess(r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, r.Cadence, byPair[r.Id].ToList(),
+            r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt, r.NextMeetingAt, now) with { EventsAttended = r.EventsAttended }).ToList();
     }
 
     /// <summary>The rule, in one place (documented in docs/decisions/ "Engagement health thresholds").</summary>

@@ -39,7 +39,7 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
                 order);
         });
         var ids = ordered.Ids.Page(paging).ToList();
-        var details = (await health.ForAsync(db.Set<Relationship>().Where(r => ids.Contains(r.Id)), ct)).ToDictionary(h => h.RelationshipId);
+        var details = (await health.ForIdsAsync(ids, ct)).ToDictionary(h => h.RelationshipId);
         var items = ids.Where(details.ContainsKey).Select(id => details[id]).ToList();
         return new ProgramHealthView(program.Id, program.Name, program.Cadence, ordered.Summary, paging.Of(items, ordered.Ids.Count));
     }
