@@ -55,7 +55,7 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
             .Select(r => new
             {
-                r.Id, r.ProgramId, r.Status,
+                r.Id, r.ProgramId, r.Status, r.StartsOn,
                 Me = r.Members.Where(m => m.UserId == actor.UserId).Select(m => (ProgramRole?)m.Role).FirstOrDefault(),
                 MyName = db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).FirstOrDefault(),
             })
@@ -86,7 +86,7 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
 
         // The check-in and the pair's counts change together (ADR 46).
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await PairContacts.LockAsync(db, [relationshipId], ct);
+        await PairContacts.LockAsync(db, relationshipId, ct);
         CheckIn? checkIn;
         var held = false;
         if (request.MeetingId is { } meetingId)
@@ -146,6 +146,9 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
             // When it was held and by which check-in, never what was said (ADR 58); committed with the check-in.
             await webhooks.AddAsync(WebhookEvent.ForMeetingHeld(relationshipId, relationship.ProgramId, checkIn.MeetingId, checkIn.Id, checkIn.OccurredAt, now), ct);
         }
+        // No savepoint around this save (EF Core makes one inside a transaction of ours): a failed save ends the request
+        // and the transaction is rolled back whole, so the savepoint's two extra commands would buy nothing.
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -154,13 +157,17 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         {
             return new Conflict("You recorded this meeting's check-in at the same moment elsewhere; reload and try again.");
         }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
+        }
         if (request.CompletedActionItemIds is { Count: > 0 } completed
             && await actionItems.CompleteAsync(relationshipId, completed.Distinct().ToList(), now, ct) is { } refused)
         {
             // The transaction is not committed: the check-in is not kept without the items it said were done.
             return refused;
         }
-        await PairContacts.RecountAsync(db, [relationshipId], ct);
+        await PairContacts.RecountAfterCheckInAsync(db, relationshipId, relationship.StartsOn, checkIn.MeetingId, ct);
         if (held)
         {
             foreach (var listener in heldListeners)

@@ -16,15 +16,21 @@ public sealed class OrganisationWebhookEvents(TandemDb db) : IWebhookEvents
     // Publishing a matching draft starts hundreds of relationships in one request: the program's webhooks are read once.
     private readonly Dictionary<Guid, (Guid OrganisationId, List<OrganisationWebhook> Webhooks)?> byProgram = [];
 
+    private sealed record ProgramRow(Guid OrganisationId, List<OrganisationWebhook> Webhooks);
+
+    // Compiled (issue 17): every check-in that says a meeting was held runs it.
+    private static readonly Func<TandemDb, Guid, Task<ProgramRow?>> ProgramWebhooks =
+        EF.CompileAsyncQuery((TandemDb db, Guid programId) => db.Programs.AsNoTracking().Where(p => p.Id == programId)
+            .Select(p => new ProgramRow(p.OrganisationId, db.Set<OrganisationWebhook>().Where(w => w.OrganisationId == p.OrganisationId && w.Active).ToList()))
+            .SingleOrDefault());
+
     public async Task AddAsync(WebhookEvent webhookEvent, CancellationToken ct)
     {
         if (!byProgram.TryGetValue(webhookEvent.ProgramId, out var known))
         {
             // An organisation has at most a handful of webhooks (OrganisationWebhook.PerOrganisationMax): the program's
             // organisation and its active webhooks in one query, since every check-in that says a meeting was held asks.
-            var row = await db.Programs.AsNoTracking().Where(p => p.Id == webhookEvent.ProgramId)
-                .Select(p => new { p.OrganisationId, Webhooks = db.Set<OrganisationWebhook>().Where(w => w.OrganisationId == p.OrganisationId && w.Active).ToList() })
-                .SingleOrDefaultAsync(ct);
+            var row = await ProgramWebhooks(db, webhookEvent.ProgramId);
             known = row is null ? null : (row.OrganisationId, row.Webhooks);
             byProgram[webhookEvent.ProgramId] = known;
         }

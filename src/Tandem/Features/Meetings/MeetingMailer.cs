@@ -20,23 +20,37 @@ namespace Tandem.Features.Meetings;
 public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify, IOptions<EmailOptions> options, TimeProvider clock)
 {
     /// <param name="title">The in-app notification's title, worded by the caller ("Meeting moved", "Ann is coming").</param>
-    public async Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, string title, CancellationToken ct = default)
+    public Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, string title, CancellationToken ct = default) =>
+        SendAsync(meetings, change, actorId, title, knownGroupAnswers: null, ct);
+
+    /// <param name="knownGroupAnswers">The meetings' group answers when the caller knows them (as <c>GroupAnswers.ForAsync</c>
+    /// gives them: a group's meeting with its answers, a pair's meeting absent), e.g. none yet for meetings just proposed.</param>
+    public async Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, string title,
+        Dictionary<Guid, List<MeetingAnswerView>>? knownGroupAnswers, CancellationToken ct)
     {
         if (meetings.Count == 0)
         {
             return 0;
         }
         var relationshipId = meetings[0].RelationshipId;
-        var people = await PeopleAsync(db, [relationshipId], ct);
-        var members = people.GetValueOrDefault(relationshipId, []);
+        // The members with their addresses and zones, their accounts and their choice for meeting notifications: one
+        // query where the people, their choices and who can get e-mail took three (issue 17).
+        var rows = new List<MemberRow>();
+        await foreach (var row in Members(db, relationshipId).WithCancellation(ct))
+        {
+            rows.Add(row);
+        }
+        IReadOnlyList<MeetingPerson> members = rows.OrderBy(r => r.DisplayName)
+            .Select(r => new MeetingPerson(r.UserId, r.DisplayName, r.Email ?? "") { TimeZoneId = r.TimeZoneId }).ToList();
         var others = members.Where(p => p.UserId != actorId).ToList();
         var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
             ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
 
         var notifications = await notify.StoreAsync(others.Select(p => new NotificationMessage(p.UserId, NotificationKind.Meetings,
-            title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(), ct);
+            title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(),
+            rows.DistinctBy(r => r.UserId).ToDictionary(r => r.UserId, r => r.MeetingsChoice), ct);
 
-        var wanting = await notify.EmailRecipientsAsync(notifications, ct);
+        var wanting = Notify.EmailRecipients(notifications, rows.Select(r => (r.UserId, r.DisplayName, r.Email, r.IsDisabled)));
         var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && MeetingCalendar.IsEmail(p.Email)).ToList();
         if (recipients.Count == 0)
         {
@@ -46,7 +60,7 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var now = clock.GetUtcNow().UtcDateTime;
         var email = options.Value;
         var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)),
-            groupAnswers: await GroupAnswers.ForAsync(db, meetings.ToList(), ct));
+            groupAnswers: knownGroupAnswers ?? await GroupAnswers.ForAsync(db, meetings.ToList(), ct));
         var first = meetings.OrderBy(m => m.StartsAt).First();
         var byUser = notifications.ToDictionary(n => n.UserId);
         var outgoing = new List<(Notification Notification, OutgoingMessage Message)>();
@@ -106,6 +120,15 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         email.Body = body.ToMessageBody();
         return email;
     }
+
+    private sealed record MemberRow(Guid UserId, string DisplayName, string? Email, string TimeZoneId, bool IsDisabled, NotificationChoice? MeetingsChoice);
+
+    private static readonly Func<TandemDb, Guid, IAsyncEnumerable<MemberRow>> Members =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId) => db.Set<RelationshipMember>()
+            .Where(m => m.RelationshipId == relationshipId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(u.Id, u.DisplayName, u.Email, u.TimeZoneId, u.IsDisabled,
+                db.Set<NotificationPreference>().Where(p => p.UserId == u.Id && p.Kind == NotificationKind.Meetings)
+                    .Select(p => (NotificationChoice?)p.Choice).FirstOrDefault())));
 
     /// <summary>The members of each relationship with their e-mail addresses: one query for any number.</summary>
     internal static async Task<Dictionary<Guid, IReadOnlyList<MeetingPerson>>> PeopleAsync(TandemDb db, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct)

@@ -49,17 +49,18 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
     {
         // The relationship, the proposer's membership, zone and name, and the program's rules for meetings: one query.
         var userId = actor.UserId;
+        // The program is joined (every relationship has one) rather than read by four subqueries.
         var relationship = await access.Relationships(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new
             {
                 r.Id, r.ProgramId, r.Kind, r.Status,
                 IsMember = db.Set<RelationshipMember>().Any(m => m.RelationshipId == r.Id && m.UserId == userId),
                 Zone = db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).First(),
                 MyName = db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).First(),
-                OrganisationId = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.OrganisationId).First(),
-                Cadence = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.Cadence).First(),
-                MeetingFormats = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.MeetingFormats).First(),
-                EndsOn = db.Programs.Where(p => p.Id == r.ProgramId).Select(p => p.EndsOn).First(),
+                p.OrganisationId,
+                p.Cadence,
+                p.MeetingFormats,
+                p.EndsOn,
             })
             .SingleOrDefaultAsync(ct);
         if (relationship is null)
@@ -131,13 +132,14 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         db.Set<Meeting>().AddRange(meetings);
         await db.SaveChangesAsync(ct);
 
+        // What the e-mails and the views need is known already: the proposer's zone, name and membership, and the group's
+        // answers: meetings just proposed have none yet (a group's meeting is listed with no answers, a pair's is not listed).
+        var groupAnswers = relationship.Kind == RelationshipKind.Group
+            ? meetings.ToDictionary(m => m.Id, _ => new List<MeetingAnswerView>())
+            : [];
         await mailer.SendAsync(meetings, MeetingChange.Proposed, actor.UserId, meetings.Count == 1
             ? "New meeting proposed"
-            : $"New meeting series proposed ({meetings.Count} meetings)", ct);
-        // What the views need is known already: the proposer's zone, name and membership, and (for a group) its answers.
-        var groupAnswers = relationship.Kind == RelationshipKind.Group
-            ? await GroupAnswers.ForGroupsAsync(db, meetings, [relationshipId], ct)
-            : [];
+            : $"New meeting series proposed ({meetings.Count} meetings)", groupAnswers, ct);
         return meetings.Select(m => MeetingViews.ToView(actor, m, organiserZone, relationship.MyName, isMember, groupAnswers)).ToList();
     }
 }

@@ -60,6 +60,25 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
         return notifications;
     }
 
+    /// <summary>
+    /// The same, for a sender that read each person's stored choice for the messages' kinds in its own query (null:
+    /// no stored choice, so <see cref="NotificationKinds.Default"/>): one statement fewer (the meeting e-mails, issue 17).
+    /// </summary>
+    public async Task<IReadOnlyList<Notification>> StoreAsync(IReadOnlyList<NotificationMessage> messages,
+        IReadOnlyDictionary<Guid, NotificationChoice?> storedChoices, CancellationToken ct = default)
+    {
+        if (messages.Count == 0)
+        {
+            return [];
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var notifications = messages.Select(m => new Notification(m.UserId, m.Kind,
+            storedChoices.GetValueOrDefault(m.UserId) ?? NotificationKinds.Default, m.Title, m.Body, m.Link, now)).ToList();
+        db.Set<Notification>().AddRange(notifications);
+        await db.SaveChangesAsync(ct);
+        return notifications;
+    }
+
     /// <summary>The stored choices of these people, per kind (a kind without a row is <see cref="NotificationKinds.Default"/>).</summary>
     private async Task<Dictionary<(Guid, NotificationKind), NotificationChoice>> ChoicesAsync(List<Guid> userIds, CancellationToken ct)
     {
@@ -84,6 +103,18 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
             .Select(u => new { u.Id, u.DisplayName, u.Email })
             .ToListAsync(ct);
         return rows.ToDictionary(r => r.Id, r => new EmailRecipient(r.Id, r.DisplayName, r.Email!));
+    }
+
+    /// <summary>
+    /// The same as <see cref="EmailRecipientsAsync"/> for a sender that read the people's accounts already (their name,
+    /// address and whether the account is disabled): no query.
+    /// </summary>
+    public static IReadOnlyDictionary<Guid, EmailRecipient> EmailRecipients(IReadOnlyCollection<Notification> notifications,
+        IEnumerable<(Guid UserId, string DisplayName, string? Email, bool IsDisabled)> accounts)
+    {
+        var ids = notifications.Where(n => n.Choice == NotificationChoice.Email).Select(n => n.UserId).ToHashSet();
+        return accounts.Where(a => ids.Contains(a.UserId) && !a.IsDisabled && a.Email != null).DistinctBy(a => a.UserId)
+            .ToDictionary(a => a.UserId, a => new EmailRecipient(a.UserId, a.DisplayName, a.Email!));
     }
 
     /// <summary>E-mails the copies of already stored notifications whose person chose e-mail at once; returns how many went out.</summary>

@@ -17,13 +17,21 @@ public sealed class RecognitionHooks(TandemDb db, AwardBadges badges, ServiceHou
 {
     public const int ManyMeetings = 10;
 
+    // Compiled (issue 17): every check-in that records a meeting, and every unscheduled contact, runs it.
+    private static readonly Func<TandemDb, Guid, IAsyncEnumerable<string>> MeetingRulesOn =
+        EF.CompileAsyncQuery((TandemDb db, Guid programId) => db.Set<ProgramBadgeRule>()
+            .Where(r => r.ProgramId == programId && (r.Badge == BadgeCatalogue.FirstMeeting || r.Badge == BadgeCatalogue.TenMeetings))
+            .Select(r => r.Badge));
+
     public async Task MeetingHeldAsync(MeetingHeld held, CancellationToken ct)
     {
         // Every check-in that records a meeting asks this (issue 17): which meeting rules the program has on is one read,
         // and a program without them (or an unscheduled contact, which proposes no hours) costs nothing more.
-        var rulesOn = await db.Set<ProgramBadgeRule>()
-            .Where(r => r.ProgramId == held.ProgramId && (r.Badge == BadgeCatalogue.FirstMeeting || r.Badge == BadgeCatalogue.TenMeetings))
-            .Select(r => r.Badge).ToListAsync(ct);
+        var rulesOn = new List<string>();
+        await foreach (var badge in MeetingRulesOn(db, held.ProgramId).WithCancellation(ct))
+        {
+            rulesOn.Add(badge);
+        }
         if (rulesOn.Count == 0 && held.MeetingId is null)
         {
             return;
