@@ -11,15 +11,12 @@ namespace Tandem.Data;
 /// <remarks>
 /// WAL is a property of the database file and stays set, so it is asked for once per database file and process: the
 /// pragma takes the database's locks and reads its header, which held <c>/health/ready</c> to about 850 requests/s when
-/// every pooled connection ran it on opening (issue 17, ADR 46). The other pragmas belong to the connection and cost
-/// nothing: <c>synchronous=NORMAL</c>, WAL's recommended setting, syncs the log at checkpoints instead of at every
-/// commit, so a writer no longer holds the write lock through an fsync (the database cannot be corrupted by a crash
-/// or power loss; a power loss can undo the last commits); <c>mmap_size</c> lets readers use the file's pages in the
-/// operating system's cache instead of copying each one into the connection's own cache (ADR 71).
+/// every pooled connection ran it on opening (issue 17, ADR 46). The other two pragmas belong to the connection and cost
+/// nothing.
 /// </remarks>
 internal sealed class SqliteWalInterceptor : DbConnectionInterceptor
 {
-    private const string ConnectionPragmas = "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;";
+    private const string ConnectionPragmas = "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
     private const string DatabasePragma = "PRAGMA journal_mode=WAL;";
     private static readonly ConcurrentDictionary<string, bool> InWal = new(StringComparer.Ordinal);
 
