@@ -50,7 +50,7 @@ public sealed class AssessedPair
 /// or a logged contact) against the program's cadence, check-ins, last contact, and a status with its reason.
 /// The counts are kept on each relationship (ADR 46), so the status is worked out in the query from one row per pair
 /// (<see cref="Assessed"/>: for counting, ordering and paging a whole program) and the details are read for the
-/// pairs shown (<see cref="ForAsync"/>), never by recounting check-ins.
+/// pairs shown (<see cref="ForIdsAsync"/>), never by recounting check-ins.
 /// </summary>
 public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> options, TimeProvider clock)
 {
@@ -98,44 +98,13 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
             });
     }
 
-    /// <summary>Health with its details for the open relationships of a query: meant for the ones shown (a page, one pair).</summary>
+    /// <summary>Health with its details for the open relationships among the ids given: meant for the ones shown (a page, one pair).</summary>
     /// <remarks>
-    /// Two statements (issue 17; were four, each repeating the relationships' condition): each pair's row with its next
-    /// accepted meeting and the events its members attended as scalar subqueries, then the members of the pairs read.
-    /// The members are not a collection of the first query: SQLite would materialise every member of the installation
-    /// for its join (10 ms on a school of 5,000).
+    /// Two statements, compiled once (issue 17, ADR 67: every view of the coordinators' engagement page and API runs
+    /// them): each pair's row with its next accepted meeting and the events its members attended as scalar subqueries,
+    /// then the members of the pairs read. The members are not a collection of the first query: SQLite would
+    /// materialise every member of the installation for its join (10 ms on a school of 5,000).
     /// </remarks>
-    public async Task<List<RelationshipHealth>> ForAsync(IQueryable<Relationship> relationships, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var open = relationships.Where(r => r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused);
-        var rows = await open
-            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new HealthRow(
-                r.Id, r.ProgramId, r.Status, r.StartsOn, r.PoorFitFlaggedAt, p.Cadence, r.MeetingsHeld, r.CheckInsLogged, r.LastContactAt,
-                db.Set<Meeting>().Where(m => m.RelationshipId == r.Id && m.Status == MeetingStatus.Accepted && m.StartsAt > now)
-                    .Min(m => (DateTime?)m.StartsAt),
-                // Events of the relationship's own program that any of its members attended (the host's attendance list).
-                db.Set<RelationshipMember>().Where(m => m.RelationshipId == r.Id)
-                    .Join(db.Set<EventRsvp>().Where(v => v.Attended == true), m => m.UserId, v => v.UserId, (m, v) => v.EventId)
-                    .Join(db.Set<ProgramEvent>().Where(e => e.ProgramId == r.ProgramId), id => id, e => e.Id, (id, e) => e.Id)
-                    .Distinct().Count()))
-            .ToListAsync(ct);
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-        // A subquery of the relationships asked about, never a list sent back (ADR 38).
-        var ids = open.Select(r => r.Id);
-        var members = await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId))
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new HealthMemberRow(m.RelationshipId, m.UserId, u.DisplayName, m.Role))
-            .ToListAsync(ct);
-        return Assembled(rows, members, now);
-    }
-
-    /// <summary>
-    /// <see cref="ForAsync"/> for the relationships of a page of the engagement list, by id: the same two reads, compiled
-    /// once (issue 17, ADR 67), since every view of the coordinators' engagement page and API runs them.
-    /// </summary>
     public async Task<List<RelationshipHealth>> ForIdsAsync(List<Guid> ids, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -153,7 +122,7 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
 
     private sealed record HealthMemberRow(Guid RelationshipId, Guid UserId, string DisplayName, ProgramRole Role);
 
-    /// <summary><see cref="ForAsync"/>'s row query for open relationships given by id, written out for compiling (a compiled query cannot share its expression).</summary>
+    /// <summary>The row query of <see cref="ForIdsAsync"/>: open relationships given by id.</summary>
     private static readonly Func<TandemDb, List<Guid>, DateTime, IAsyncEnumerable<HealthRow>> PageRows =
         EF.CompileAsyncQuery((TandemDb db, List<Guid> ids, DateTime now) => db.Set<Relationship>()
             .Where(r => ids.Contains(r.Id) && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused))

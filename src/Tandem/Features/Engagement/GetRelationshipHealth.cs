@@ -11,7 +11,7 @@ public sealed class GetRelationshipHealth(RelationshipAccess relationships, Enga
     public async Task<Outcome<RelationshipHealth>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
         var readable = relationships.Readable(actor).Where(r => r.Id == relationshipId);
-        var found = await health.ForAsync(readable, ct);
+        var found = await health.ForIdsAsync(await readable.Select(r => r.Id).ToListAsync(ct), ct);
         if (found.Count == 1)
         {
             return found[0];

@@ -132,7 +132,7 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
     {
         var active = db.Set<Relationship>().Where(r => r.Status == RelationshipStatus.Active);
         var notOnTrack = health.Assessed(active).Where(h => h.Status != HealthStatus.OnTrack).Select(h => h.Id);
-        var assessed = (await health.ForAsync(db.Set<Relationship>().Where(r => notOnTrack.Contains(r.Id)), ct))
+        var assessed = (await health.ForIdsAsync(await notOnTrack.ToListAsync(ct), ct))
             .Where(h => h.Status != HealthStatus.OnTrack).ToList();
         if (assessed.Count == 0)
         {
