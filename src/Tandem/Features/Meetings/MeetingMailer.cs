@@ -35,11 +35,7 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var relationshipId = meetings[0].RelationshipId;
         // The members with their addresses and zones, their accounts and their choice for meeting notifications: one
         // query where the people, their choices and who can get e-mail took three (issue 17).
-        var rows = new List<MemberRow>();
-        await foreach (var row in Members(db, relationshipId).WithCancellation(ct))
-        {
-            rows.Add(row);
-        }
+        var rows = await Members(db, relationshipId).ToListAsync(ct);
         IReadOnlyList<MeetingPerson> members = rows.OrderBy(r => r.DisplayName)
             .Select(r => new MeetingPerson(r.UserId, r.DisplayName, r.Email ?? "") { TimeZoneId = r.TimeZoneId }).ToList();
         var others = members.Where(p => p.UserId != actorId).ToList();

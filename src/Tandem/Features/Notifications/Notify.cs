@@ -51,13 +51,8 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
         {
             return [];
         }
-        var now = clock.GetUtcNow().UtcDateTime;
         var choices = await ChoicesAsync(messages.Select(m => m.UserId).Distinct().ToList(), ct);
-        var notifications = messages.Select(m => new Notification(m.UserId, m.Kind,
-            choices.GetValueOrDefault((m.UserId, m.Kind), NotificationKinds.Default), m.Title, m.Body, m.Link, now)).ToList();
-        db.Set<Notification>().AddRange(notifications);
-        await db.SaveChangesAsync(ct);
-        return notifications;
+        return await SaveAsync(messages, m => choices.GetValueOrDefault((m.UserId, m.Kind), NotificationKinds.Default), ct);
     }
 
     /// <summary>
@@ -71,9 +66,14 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
         {
             return [];
         }
+        return await SaveAsync(messages, m => storedChoices.GetValueOrDefault(m.UserId) ?? NotificationKinds.Default, ct);
+    }
+
+    private async Task<IReadOnlyList<Notification>> SaveAsync(IReadOnlyList<NotificationMessage> messages,
+        Func<NotificationMessage, NotificationChoice> choiceOf, CancellationToken ct)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
-        var notifications = messages.Select(m => new Notification(m.UserId, m.Kind,
-            storedChoices.GetValueOrDefault(m.UserId) ?? NotificationKinds.Default, m.Title, m.Body, m.Link, now)).ToList();
+        var notifications = messages.Select(m => new Notification(m.UserId, m.Kind, choiceOf(m), m.Title, m.Body, m.Link, now)).ToList();
         db.Set<Notification>().AddRange(notifications);
         await db.SaveChangesAsync(ct);
         return notifications;
@@ -98,11 +98,10 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
         {
             return new Dictionary<Guid, EmailRecipient>();
         }
-        var rows = await db.Users
-            .Where(u => ids.Contains(u.Id) && !u.IsDisabled && u.Email != null)
-            .Select(u => new { u.Id, u.DisplayName, u.Email })
+        var accounts = await db.Users.Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName, u.Email, u.IsDisabled })
             .ToListAsync(ct);
-        return rows.ToDictionary(r => r.Id, r => new EmailRecipient(r.Id, r.DisplayName, r.Email!));
+        return EmailRecipients(notifications, accounts.Select(a => (a.Id, a.DisplayName, a.Email, a.IsDisabled)));
     }
 
     /// <summary>

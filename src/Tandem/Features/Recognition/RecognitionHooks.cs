@@ -27,11 +27,7 @@ public sealed class RecognitionHooks(TandemDb db, AwardBadges badges, ServiceHou
     {
         // Every check-in that records a meeting asks this (issue 17): which meeting rules the program has on is one read,
         // and a program without them (or an unscheduled contact, which proposes no hours) costs nothing more.
-        var rulesOn = new List<string>();
-        await foreach (var badge in MeetingRulesOn(db, held.ProgramId).WithCancellation(ct))
-        {
-            rulesOn.Add(badge);
-        }
+        var rulesOn = await MeetingRulesOn(db, held.ProgramId).ToListAsync(ct);
         if (rulesOn.Count == 0 && held.MeetingId is null)
         {
             return;
