@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Tandem.Features.Engagement;
 using Tandem.Features.Home;
+using Tandem.Infrastructure.Figures;
 using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Infrastructure;
 
@@ -119,5 +120,101 @@ public sealed class KeptFiguresTests(PairFixture shared) : IClassFixture<PairFix
         // A page that is not full tells its own total, kept or not.
         Assert.Equal(2, (await coordinator.GetFromJsonAsync<Paged<Tandem.Features.Relationships.RelationshipView>>(
             $"/api/v1/programs/{pair.ProgramId}/relationships?pageSize=5", Json.Options))!.TotalCount);
+    }
+}
+
+/// <summary>
+/// A figure that has grown old is worked out again by one request at a time (ADR 73): the others are answered with
+/// the figure kept so far while it is less than twice the maximum age, so that a busy program's coordinators do not
+/// all count the same thing at once every half minute.
+/// </summary>
+public sealed class KeptFiguresClaimTests
+{
+    private static readonly Guid Program = Guid.CreateVersion7();
+
+    private static (KeptFigures Figures, FakeTimeProvider Clock) Figures()
+    {
+        var clock = new FakeTimeProvider(TestClock.Start);
+        var options = Microsoft.Extensions.Options.Options.Create(new FiguresOptions { MaxAge = TimeSpan.FromSeconds(30) });
+        return (new KeptFigures(options, clock), clock);
+    }
+
+    [Fact]
+    public async Task WhileOneRequestWorksAnOldFigureOutTheOthersAreAnsweredWithTheKeptOne()
+    {
+        var (figures, clock) = Figures();
+        Assert.Equal(1, await figures.GetAsync("relationships", Program, "", () => Task.FromResult(1)));
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+        var counting = new TaskCompletionSource<int>();
+        var first = figures.GetAsync("relationships", Program, "", () => counting.Task);
+        Assert.False(first.IsCompleted);
+
+        // Meanwhile: the kept figure, and nobody else counts.
+        var others = 0;
+        Assert.Equal(1, await figures.GetAsync("relationships", Program, "", () => { others++; return Task.FromResult(3); }));
+        Assert.Equal(1, await figures.GetAsync("relationships", Program, "", () => { others++; return Task.FromResult(3); }));
+        Assert.Equal(0, others);
+        // Another variant is another figure.
+        Assert.Equal(7, await figures.GetAsync("relationships", Program, "Active", () => Task.FromResult(7)));
+
+        counting.SetResult(2);
+        Assert.Equal(2, await first);
+        Assert.Equal(2, await figures.GetAsync("relationships", Program, "", () => { others++; return Task.FromResult(3); }));
+        Assert.Equal(0, others);
+    }
+
+    [Fact]
+    public async Task AFigureTwiceTheMaximumAgeIsNeverAnsweredWith()
+    {
+        var (figures, clock) = Figures();
+        await figures.GetAsync("roles", Program, "", () => Task.FromResult(1));
+        clock.Advance(TimeSpan.FromSeconds(31));
+        var counting = new TaskCompletionSource<int>();
+        var first = figures.GetAsync("roles", Program, "", () => counting.Task);
+
+        // The claimant is still counting 30 s later: the kept figure is a minute old, so the next request counts too.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(4, await figures.GetAsync("roles", Program, "", () => Task.FromResult(4)));
+        counting.SetResult(2);
+        await first;
+    }
+
+    [Fact]
+    public async Task WhenTheClaimantFailsTheFigureIsWorkedOutByALaterRequest()
+    {
+        var (figures, clock) = Figures();
+        await figures.GetAsync("health", Program, "", () => Task.FromResult(1));
+        clock.Advance(TimeSpan.FromSeconds(40));
+        await Assert.ThrowsAsync<TimeoutException>(() => figures.GetAsync<int>("health", Program, "", () => throw new TimeoutException()));
+
+        // The claim stands for its half minute: the kept figure answers, up to twice the maximum age.
+        Assert.Equal(1, await figures.GetAsync("health", Program, "", () => Task.FromResult(5)));
+        clock.Advance(TimeSpan.FromSeconds(19));
+        Assert.Equal(1, await figures.GetAsync("health", Program, "", () => Task.FromResult(5)));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(5, await figures.GetAsync("health", Program, "", () => Task.FromResult(5)));
+    }
+
+    [Fact]
+    public void ThePagesOfManyProgramsClaimEachOldFigureForOneRequest()
+    {
+        var (figures, clock) = Figures();
+        var other = Guid.CreateVersion7();
+        figures.Keep("home", Program, "counted at 0 s");
+        figures.Keep("home", other, "other at 0 s");
+        clock.Advance(TimeSpan.FromSeconds(31));
+        figures.Keep("home", other, "other at 31 s");
+
+        // The first page to look finds the first program's counts old and counts them; the second is answered.
+        var (fresh, missing) = figures.Lookup<string>("home", [Program, other]);
+        Assert.Equal([Program], missing);
+        Assert.Equal("other at 31 s", fresh[other]);
+        (fresh, missing) = figures.Lookup<string>("home", [Program, other]);
+        Assert.Empty(missing);
+        Assert.Equal("counted at 0 s", fresh[Program]);
+
+        figures.Keep("home", Program, "counted at 31 s");
+        Assert.Equal("counted at 31 s", figures.Lookup<string>("home", [Program]).Fresh[Program]);
     }
 }

@@ -7,18 +7,26 @@ using Tandem.Features.Programs;
 namespace Tandem.Tests.Infrastructure;
 
 /// <summary>
-/// On PostgreSQL the app's statements are prepared once per connection and then only executed (issue 17, ADR 60): the
-/// connection string gets <c>Max Auto Prepare</c> unless the operator wrote one.
+/// On PostgreSQL the app's statements are prepared once per connection and then only executed (issue 17, ADR 60), and a
+/// connection given back to the pool is not reset (ADR 73): the connection string gets <c>Max Auto Prepare</c> and
+/// <c>No Reset On Close</c> unless the operator wrote them.
 /// </summary>
 public sealed class AutoPrepareTests(TandemFactory factory) : IClassFixture<TandemFactory>
 {
     [Fact]
-    public void AConnectionStringWithoutTheSettingGetsAutoPreparationAndOneThatSetsItKeepsItsOwn()
+    public void AConnectionStringWithoutTheSettingsGetsThemAndOneThatSetsThemKeepsItsOwn()
     {
-        Assert.Equal(100, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare("Host=db;Database=tandem")).MaxAutoPrepare);
-        Assert.Equal(0, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare("Host=db;Database=tandem;Max Auto Prepare=0")).MaxAutoPrepare);
-        Assert.Equal(20, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare("Host=db;Max Auto Prepare=20;Database=tandem")).MaxAutoPrepare);
-        Assert.Equal(30, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare("Host=db;MaxAutoPrepare=30")).MaxAutoPrepare);
+        var plain = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolSettings("Host=db;Database=tandem"));
+        Assert.Equal(100, plain.MaxAutoPrepare);
+        Assert.True(plain.NoResetOnClose);
+        Assert.Equal("tandem", plain.Database);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolSettings("Host=db;Database=tandem;Max Auto Prepare=0")).MaxAutoPrepare);
+        Assert.Equal(20, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolSettings("Host=db;Max Auto Prepare=20;Database=tandem")).MaxAutoPrepare);
+        Assert.Equal(30, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolSettings("Host=db;MaxAutoPrepare=30")).MaxAutoPrepare);
+        var resetting = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolSettings("Host=db;No Reset On Close=false"));
+        Assert.False(resetting.NoResetOnClose);
+        Assert.Equal(100, resetting.MaxAutoPrepare);
+        Assert.False(new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolSettings("Host=db;NoResetOnClose=false")).NoResetOnClose);
     }
 
     [Fact]
@@ -31,6 +39,10 @@ public sealed class AutoPrepareTests(TandemFactory factory) : IClassFixture<Tand
         var prepared = await factory.WithScopeAsync(async s =>
         {
             var db = s.GetRequiredService<TandemDb>();
+            // The app's own context is the one configured with the pool settings.
+            var settings = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+            Assert.Equal(100, settings.MaxAutoPrepare);
+            Assert.True(settings.NoResetOnClose);
             await db.Database.OpenConnectionAsync();
             try
             {
