@@ -173,6 +173,7 @@ public static class TandemApp
         app.UseRateLimiter();
         app.UseApiCsrfGuard();
         app.UseAuthorization();
+        Tandem.Features.Notifications.CountUnreadNotifications.UseUnreadCountForPages(app);
         app.UseAntiforgery();
         app.UseNulCharacterGuard();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Tests.Infrastructure;
@@ -108,6 +109,39 @@ public sealed class WordsPeopleUnderstandTests(TandemFactory factory) : IClassFi
         // The draft was made at 09:00 UTC on 1 February 2027: 18:00 in Tokyo.
         Assert.Contains("Made <time datetime=\"2027-02-01T09:00:00Z\">1 Feb 2027 18:00 Asia/Tokyo</time>", html);
         Assert.DoesNotContain(" UTC", html);
+
+        // The zone is read with the session on each request (ADR 73): a change shows on the next page.
+        await factory.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            (await db.Users.FindAsync(program.School.Coordinator.Id))!.TimeZoneId = "Europe/Lisbon";
+            return await db.SaveChangesAsync();
+        });
+        html = await page.Http.GetStringAsync($"/programs/{program.Program.Id}/matching");
+        Assert.Contains("Made <time datetime=\"2027-02-01T09:00:00Z\">1 Feb 2027 09:00 Europe/Lisbon</time>", html);
+    }
+
+    [Fact]
+    public async Task APageThatShowsTimesNeedsOneDatabaseConnectionNotTwo()
+    {
+        if (TestDatabase.Provider != DatabaseProvider.Postgres)
+        {
+            return; // SQLite's connections have no pool limit to reach.
+        }
+        var program = await MatchingProgram.CreateAsync(factory);
+        await program.ApproveAsync("Maya Mentor", "mentor", "Maths", ["Music"], 5, [10]);
+        await program.ApproveAsync("Ella Mentee", "mentee", "Maths", ["Music"], 2, [10]);
+        await program.RunAsync();
+        // A pool of two connections and eight page requests at once: a page that held the request's connection and
+        // waited for a second one to read the reader's time zone ran the pool dry (ADR 73).
+        await using var app = factory.WithWebHostBuilder(b =>
+            b.UseSetting("ConnectionStrings:Tandem", factory.ConnectionString + ";Maximum Pool Size=2;Timeout=10"));
+        var coordinator = await app.SignedInClientAsync(program.School.Coordinator);
+
+        var pages = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => coordinator.GetAsync($"/programs/{program.Program.Id}/matching")));
+
+        Assert.All(pages, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
+        Assert.All(pages, p => Assert.Contains("Made <time datetime=", p.Content.ReadAsStringAsync().Result));
     }
 
     [Fact]

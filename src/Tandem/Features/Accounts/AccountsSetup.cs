@@ -57,6 +57,7 @@ public static class AccountsSetup
 
         SignInLimits.AddSignInLimits(services);
         services.AddScoped<KnownDevices>();
+        services.AddScoped<SessionFacts>();
         services.AddScoped<ReaderTimeZone>();
         services.AddScoped<SignInUser>();
         services.AddScoped<SignOutUser>();
