@@ -152,7 +152,12 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
             // No relationships (a coordinator's own list on their home): nothing to ask the database.
             return Array.Empty<MemberRow>().ToLookup(m => m.RelationshipId);
         }
-        var rows = await Members(db, relationshipIds).ToListAsync(ct);
+        // One relationship (a participant's own pair, the commonest case) by equality: PostgreSQL plans "= ANY($1)" again on
+        // every execution (its generic plan guesses ten ids, so the custom plan always looks cheaper), but keeps one plan
+        // for "= $1" (ADR 73).
+        var rows = relationshipIds.Count == 1
+            ? await MembersOfOne(db, relationshipIds[0]).ToListAsync(ct)
+            : await Members(db, relationshipIds).ToListAsync(ct);
         return rows.OrderBy(m => m.Role == ProgramRole.Mentor ? 0 : 1).ThenBy(m => m.DisplayName).ToLookup(m => m.RelationshipId);
     }
 
@@ -160,5 +165,10 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
     private static readonly Func<TandemDb, List<Guid>, IAsyncEnumerable<MemberRow>> Members =
         EF.CompileAsyncQuery((TandemDb db, List<Guid> relationshipIds) => db.Set<RelationshipMember>()
             .Where(m => relationshipIds.Contains(m.RelationshipId))
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName)));
+
+    private static readonly Func<TandemDb, Guid, IAsyncEnumerable<MemberRow>> MembersOfOne =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId) => db.Set<RelationshipMember>()
+            .Where(m => m.RelationshipId == relationshipId)
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName)));
 }
