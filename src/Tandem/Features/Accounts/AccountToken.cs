@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -54,11 +55,11 @@ public sealed class AccountToken
 public sealed class AccountLinkOptions
 {
     /// <summary>How long a password-reset link works.</summary>
-    [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
+    [TimeSpanRange("00:05:00", "1.00:00:00")]
     public TimeSpan PasswordResetLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long an e-mail verification link works.</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "30.00:00:00")]
+    [TimeSpanRange("01:00:00", "30.00:00:00")]
     public TimeSpan VerificationLinkLifetime { get; set; } = TimeSpan.FromDays(7);
 }
 

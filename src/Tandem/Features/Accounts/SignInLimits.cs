@@ -13,13 +13,13 @@ public sealed class SignInLimitOptions
     /// <summary>Attempts from one client address per window: generous, as a whole school can sit behind one address.</summary>
     [Range(1, int.MaxValue)]
     public int PerIpPermitLimit { get; set; } = 300;
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan PerIpWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Attempts on one account (one e-mail address, known or not) per window, from devices it has not signed in on.</summary>
     [Range(1, int.MaxValue)]
     public int PerAccountPermitLimit { get; set; } = 10;
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan PerAccountWindow { get; set; } = TimeSpan.FromMinutes(5);
 }
 

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 
 namespace Tandem.Features.Concerns;
@@ -9,6 +10,6 @@ public sealed class ConcernOptions
     public bool ReminderWorkerEnabled { get; set; } = true;
 
     /// <summary>How often the worker looks for concerns past their acknowledgement date.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

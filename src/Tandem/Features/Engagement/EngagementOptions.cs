@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Tandem.Features.Programs;
 
@@ -19,22 +20,22 @@ public sealed class EngagementOptions : IValidatableObject
     public double MinimumMeetingShare { get; set; } = 0.5;
 
     /// <summary>How long before an accepted meeting its members are reminded.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    [TimeSpanRange("00:00:00", "30.00:00:00")]
     public TimeSpan MeetingReminderLead { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How long after a meeting ends its members are asked for their check-in (and for how long they keep being asked: once).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    [TimeSpanRange("00:00:00", "30.00:00:00")]
     public TimeSpan CheckInReminderDelay { get; set; } = TimeSpan.FromHours(2);
 
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    [TimeSpanRange("00:01:00", "365.00:00:00")]
     public TimeSpan CheckInReminderWindow { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>A claimed reminder that was not marked sent after this long (the node died) is claimed again.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How often the reminder job runs on each node.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Run the reminder job on this node (test hosts turn it off and run the job themselves).</summary>

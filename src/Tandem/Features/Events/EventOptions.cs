@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 
 namespace Tandem.Features.Events;
@@ -6,15 +7,15 @@ namespace Tandem.Features.Events;
 public sealed class EventOptions
 {
     /// <summary>How long before an event those going (and the program's channels) are reminded.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    [TimeSpanRange("00:00:00", "30.00:00:00")]
     public TimeSpan ReminderLead { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How often the event reminder job runs on each node.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A claimed reminder not marked sent after this long (its node died) is claimed again.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Run the reminder job on this node (test hosts turn it off and run the job themselves).</summary>

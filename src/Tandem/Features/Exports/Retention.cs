@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -84,11 +85,11 @@ public sealed class RetentionOptions
     /// <summary>Off in tests, which run the pass themselves.</summary>
     public bool WorkerEnabled { get; set; } = true;
 
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long ended sessions, used or expired account links and lapsed invitations stay before they are deleted.</summary>
-    [Range(typeof(TimeSpan), "1.00:00:00", "365.00:00:00")]
+    [TimeSpanRange("1.00:00:00", "365.00:00:00")]
     public TimeSpan KeepEndedFor { get; set; } = TimeSpan.FromDays(30);
 }
 

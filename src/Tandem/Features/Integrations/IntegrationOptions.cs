@@ -14,7 +14,7 @@ public sealed class IntegrationOptions : IValidatableObject
     public bool AllowLoopbackHttp { get; set; }
 
     /// <summary>How long one post may take before it counts as failed (and is retried).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    [TimeSpanRange("00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Retries of channel posts: the same settings as the e-mail outbox's, with their own values.</summary>

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 
 namespace Tandem.Features.Notifications;
@@ -13,7 +14,7 @@ public sealed class DigestOptions
     public int Hour { get; set; } = 17;
 
     /// <summary>How often the worker looks for people whose digest hour has passed.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    [TimeSpanRange("00:00:10", "01:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How many people one pass serves at most (the rest wait for the next pass).</summary>

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 
 namespace Tandem.Features.Surveys;
@@ -6,11 +7,11 @@ namespace Tandem.Features.Surveys;
 public sealed class SurveyOptions
 {
     /// <summary>How often the survey job runs on each node.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A survey claimed by a node that then died is claimed again after this long.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Run the survey job on this node (test hosts turn it off and run the job themselves).</summary>

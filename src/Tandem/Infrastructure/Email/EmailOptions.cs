@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using MimeKit;
 
@@ -67,11 +68,11 @@ public sealed class OutboxOptions : IValidatableObject
     public int MaxAttempts { get; set; } = 8;
 
     /// <summary>How often the outbox worker looks for messages due for another attempt.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A claimed message that was not marked sent or failed after this long (its node died) is claimed again.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [TimeSpanRange("00:00:10", "1.00:00:00")]
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Messages one worker pass claims at most (one SMTP connection).</summary>
@@ -79,7 +80,7 @@ public sealed class OutboxOptions : IValidatableObject
     public int BatchSize { get; set; } = 100;
 
     /// <summary>Sent and given-up messages are deleted this long after they were sent or given up (they hold e-mail bodies).</summary>
-    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    [TimeSpanRange("01:00:00", "3650.00:00:00")]
     public TimeSpan KeepFor { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Run the outbox worker on this node (test hosts turn it off and drive the outbox themselves).</summary>

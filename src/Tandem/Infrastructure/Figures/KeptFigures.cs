@@ -1,3 +1,4 @@
+using Tandem.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ public sealed class FiguresOptions
     /// How long a node keeps a program's whole-program figures before working them out again; zero works them out on
     /// every request (the test hosts, whose clocks stand still).
     /// </summary>
-    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromSeconds(30);
 }
 
