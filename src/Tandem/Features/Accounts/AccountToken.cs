@@ -1,7 +1,7 @@
-using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Security;
 
 namespace Tandem.Features.Accounts;

@@ -1,6 +1,6 @@
-using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure;
 
 namespace Tandem.Features.Engagement;
 

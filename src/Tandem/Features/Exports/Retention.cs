@@ -1,9 +1,9 @@
-using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure;
 
 namespace Tandem.Features.Exports;
 

@@ -1,7 +1,7 @@
-using Tandem.Infrastructure;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;

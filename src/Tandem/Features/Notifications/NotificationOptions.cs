@@ -1,5 +1,5 @@
-using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
+using Tandem.Infrastructure;
 
 namespace Tandem.Features.Notifications;
 

@@ -1,4 +1,3 @@
-using Tandem.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using MimeKit;
 

@@ -1,4 +1,3 @@
-using Tandem.Infrastructure;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
