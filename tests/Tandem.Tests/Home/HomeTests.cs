@@ -87,6 +87,48 @@ public sealed class HomeTests(MeetingFixture fixture) : IClassFixture<MeetingFix
     }
 
     [Fact]
+    public async Task TheNextMeetingIsTheFirstAcceptedOneElseTheFirstProposalWhoeverMadeIt()
+    {
+        var pair = await fixture.PairAsync();
+        async Task<Guid> ProposeAsync(Person by, int day)
+        {
+            var proposed = await by.Client.PostAsJsonAsync(pair.Meetings,
+                new { startsAt = new DateTimeOffset(2027, 2, day, 16, 0, 0, TimeSpan.Zero), durationMinutes = 45, mode = "Online" });
+            Assert.Equal(HttpStatusCode.Created, proposed.StatusCode);
+            return Assert.Single(await proposed.ReadAsync<List<MeetingView>>()).Id;
+        }
+        // The mentee proposes five meetings (the 3rd to the 7th), the mentor one after them (the 8th).
+        var mine = new List<Guid>();
+        for (var day = 3; day <= 7; day++)
+        {
+            mine.Add(await ProposeAsync(pair.Mentee, day));
+        }
+        await ProposeAsync(pair.Mentor, 8);
+
+        // Nothing accepted: each side's next meeting is the first proposal, whoever made it.
+        var mentee = await HomeAsync(pair.Mentee.Client);
+        Assert.Equal((mine[0], MeetingStatus.Proposed), (Single(mentee).NextMeeting!.MeetingId, Single(mentee).NextMeeting!.Status));
+        Assert.Null(mentee.NextMeeting);
+        Assert.Single(mentee.Waiting, w => w.Kind == WaitingKind.AnswerMeeting && w.Text.Contains("Mon 8 Feb 2027"));
+        var mentor = await HomeAsync(pair.Mentor.Client);
+        Assert.Equal(mine[0], Single(mentor).NextMeeting!.MeetingId);
+        Assert.Equal(5, mentor.Waiting.Count(w => w.Kind == WaitingKind.AnswerMeeting));
+
+        // The mentor accepts the mentee's third proposal: it is both sides' next meeting, ahead of earlier proposals.
+        var accepted = await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{mine[2]}/response", new { response = "Accept" });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        foreach (var home in new[] { await HomeAsync(pair.Mentee.Client), await HomeAsync(pair.Mentor.Client) })
+        {
+            Assert.Equal((mine[2], MeetingStatus.Accepted), (Single(home).NextMeeting!.MeetingId, Single(home).NextMeeting!.Status));
+            Assert.Equal(mine[2], home.NextMeeting!.MeetingId);
+        }
+        Assert.Equal(4, (await HomeAsync(pair.Mentor.Client)).Waiting.Count(w => w.Kind == WaitingKind.AnswerMeeting));
+        Assert.Single((await HomeAsync(pair.Mentee.Client)).Waiting, w => w.Kind == WaitingKind.AnswerMeeting);
+    }
+
+    private static HomeRelationship Single(MyHome home) => Assert.Single(home.Relationships);
+
+    [Fact]
     public async Task AHeldMeetingAsksEachMemberForACheckInUntilTheyGiveIt()
     {
         var pair = await fixture.PairAsync();

@@ -38,10 +38,23 @@ public sealed class GetMyHome(
             .Where(r => r.Status is RelationshipStatus.Active or RelationshipStatus.Paused).ToList();
         var openIds = open.Select(r => r.Id).ToList();
 
-        // One query for the meetings the home shows: those ahead (accepted or proposed) and the accepted ones of the
-        // last CheckInWindowDays, each with whether the reader answered it and whether they checked in about it.
+        // The meetings the home shows, one query per open relationship (most people have one): the accepted ones ahead
+        // and of the last CheckInWindowDays, and the proposals ahead the reader did not make, each with whether the
+        // reader answered it and whether they checked in about it. The reader's own proposals are read only for a
+        // relationship with no accepted meeting ahead, and only the first: it may be that relationship's next meeting.
         var since = now.AddDays(-CheckInWindowDays);
-        var meetings = openIds.Count == 0 ? [] : await Meetings(db, openIds, since, now, actor.UserId).ToListAsync(ct);
+        var meetings = new List<Planned>();
+        foreach (var id in openIds)
+        {
+            var shown = await Meetings(db, id, since, now, actor.UserId).ToListAsync(ct);
+            if (!shown.Any(m => m.StartsAt > now && m.Status == MeetingStatus.Accepted)
+                && await FirstOwnProposal(db, id, now, actor.UserId, ct) is { } own)
+            {
+                shown.Add(own);
+            }
+            meetings.AddRange(shown);
+        }
+        meetings = meetings.OrderBy(m => m.StartsAt).ThenBy(m => m.Id).ToList();
         var planned = meetings.Where(m => m.StartsAt > now).ToList();
         // A relationship with a meeting ahead has been planned; only the others are asked whether they ever had one.
         var unplanned = open.Where(r => r.Status == RelationshipStatus.Active && planned.All(m => m.RelationshipId != r.Id)).Select(r => r.Id).ToList();
@@ -134,20 +147,31 @@ public sealed class GetMyHome(
     // looking up these expression trees on every visit cost about as much CPU as SQLite's running them.
 
     /// <summary>
-    /// The meetings the home shows: those ahead (accepted or proposed) and the accepted ones of the last
-    /// <see cref="CheckInWindowDays"/>, each with whether the reader answered it and whether they checked in about it. One
-    /// range on (RelationshipId, StartsAt): written as "ahead, or accepted and recent", SQLite read every meeting of the
-    /// installation twice (a multi-index OR), 18 ms on a school of 5,000.
+    /// The meetings the home shows of one relationship, earliest first, each with whether the reader answered it and
+    /// whether they checked in about it: the accepted ones from <c>since</c> on and the proposals ahead that others made.
+    /// One range on (RelationshipId, StartsAt), by equality: written as "ahead, or accepted and recent", SQLite read every
+    /// meeting of the installation twice (a multi-index OR), 18 ms on a school of 5,000; with a list of relationships
+    /// (<c>= ANY</c>), PostgreSQL planned it again on every execution; with the reader's own proposals in it, a member who
+    /// had proposed three hundred meetings made every visit to their home read all of them (issue 17).
     /// </summary>
-    private static readonly Func<TandemDb, List<Guid>, DateTime, DateTime, Guid, IAsyncEnumerable<Planned>> Meetings =
-        EF.CompileAsyncQuery((TandemDb db, List<Guid> openIds, DateTime since, DateTime now, Guid userId) => db.Set<Meeting>()
-            .Where(m => openIds.Contains(m.RelationshipId) && m.StartsAt >= since
-                && (m.Status == MeetingStatus.Accepted || (m.Status == MeetingStatus.Proposed && m.StartsAt > now)))
+    private static readonly Func<TandemDb, Guid, DateTime, DateTime, Guid, IAsyncEnumerable<Planned>> Meetings =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, DateTime since, DateTime now, Guid userId) => db.Set<Meeting>()
+            .Where(m => m.RelationshipId == relationshipId && m.StartsAt >= since
+                && (m.Status == MeetingStatus.Accepted || (m.Status == MeetingStatus.Proposed && m.StartsAt > now && m.ProposedByUserId != userId)))
             .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
             .Take(400)
             .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
                 db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == userId && a.Sequence == m.Sequence),
                 db.Set<CheckIn>().Any(c => c.MeetingId == m.Id && c.AuthorUserId == userId))));
+
+    /// <summary>The reader's first proposal ahead in one relationship (they neither answer it nor check in about it before it).</summary>
+    private static readonly Func<TandemDb, Guid, DateTime, Guid, CancellationToken, Task<Planned?>> FirstOwnProposal =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, DateTime now, Guid userId, CancellationToken ct) => db.Set<Meeting>()
+            .Where(m => m.RelationshipId == relationshipId && m.StartsAt > now && m.Status == MeetingStatus.Proposed && m.ProposedByUserId == userId)
+            .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
+            .Select(m => new Planned(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status, m.ProposedByUserId,
+                false, false))
+            .FirstOrDefault());
 
     private sealed record EnrolledIn(Guid Id, string Name, ProgramRole Role, ProgramStatus Status, string Guidelines);
 
