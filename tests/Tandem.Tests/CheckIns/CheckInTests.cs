@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Tandem.Features.CheckIns;
+using Tandem.Features.Engagement;
 using Tandem.Features.Programs;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
@@ -70,6 +71,35 @@ public sealed class CheckInTests(PairFixture fixture) : IClassFixture<PairFixtur
         // Coordinators read but do not write someone else's check-in.
         Assert.Equal(HttpStatusCode.Forbidden, (await pair.Coordinator.PostAsJsonAsync(url, Log(meetingId))).StatusCode);
         Assert.Equal(1, (await pair.Coordinator.GetFromJsonAsync<Paged<CheckInView>>(url, Json.Options))!.TotalCount);
+    }
+
+    [Fact]
+    public async Task CheckInsOfOnePairSentAtTheSameMomentAreAllCountedAndTheMeetingIsHeldOnce()
+    {
+        // The pair's row is locked before its check-ins are written and recounted (ADR 46): without the lock, a recount
+        // that started before another's commit misses it on PostgreSQL; on SQLite the write gate queues them (ADR 71).
+        var pair = await fixture.PairAsync();
+        var url = $"/api/v1/relationships/{pair.RelationshipId}/check-ins";
+        var meetingId = await pair.MeetingAsync(Now.AddHours(-2));
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+
+        // Six unscheduled contacts by the mentor and both members' check-ins about one meeting, all at once.
+        var sends = Enumerable.Range(1, 6)
+            .Select(h => mentor.PostAsJsonAsync(url, new { happened = true, topics = $"Call {h}", rating = 4, occurredAt = Now.AddHours(-2 - h) }))
+            .Append(mentor.PostAsJsonAsync(url, Log(meetingId)))
+            .Append(mentee.PostAsJsonAsync(url, Log(meetingId)))
+            .ToList();
+        Assert.All(await Task.WhenAll(sends), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        var coordinator = await fixture.SignInAsync(pair.School.Coordinator);
+        var view = (await coordinator.GetFromJsonAsync<ProgramHealthView>($"/api/v1/programs/{pair.ProgramId}/health", Json.Options))!;
+        var health = Assert.Single(view.Relationships.Items, h => h.RelationshipId == pair.RelationshipId);
+        // Seven contacts held (the meeting once, though both checked in about it), eight check-ins, the last contact the meeting.
+        Assert.Equal((7, 8), (health.MeetingsHeld, health.CheckInsLogged));
+        Assert.Equal(Now.AddHours(-2), health.LastContactAt);
+        var logged = (await coordinator.GetFromJsonAsync<Paged<CheckInView>>(url, Json.Options))!;
+        Assert.Equal(8, logged.TotalCount);
     }
 
     [Fact]
