@@ -1,37 +1,25 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Features.Concerns;
 
-/// <summary>Runs <see cref="RemindUnacknowledgedConcerns"/> at the configured interval, in a fresh scope per tick.</summary>
-public sealed class ConcernReminderWorker(IServiceScopeFactory scopes, IOptions<ConcernOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ConcernReminderWorker> logger) : BackgroundService
+/// <summary>Runs <see cref="RemindUnacknowledgedConcerns"/> at the configured interval (what is due is worked out from the concerns at each tick).</summary>
+public sealed class ConcernReminderWorker(IServiceScopeFactory scopes, IOptions<ConcernOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ConcernReminderWorker> logger)
+    : IntervalWorker(scopes, clock, telemetry, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "concern-reminders";
+
+    protected override bool Enabled => options.Value.ReminderWorkerEnabled;
+
+    protected override TimeSpan Interval => options.Value.ReminderInterval;
+
+    protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (!options.Value.ReminderWorkerEnabled)
+        var reminded = await services.GetRequiredService<RemindUnacknowledgedConcerns>().RunAsync(ct);
+        if (reminded > 0)
         {
-            return;
-        }
-        using var timer = new PeriodicTimer(options.Value.ReminderInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await telemetry.MeasurePassAsync("concern-reminders", async () =>
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var reminded = await scope.ServiceProvider.GetRequiredService<RemindUnacknowledgedConcerns>().RunAsync(stoppingToken);
-                    if (reminded > 0)
-                    {
-                        logger.LogInformation("Reminded the handlers of {Count} unacknowledged concerns", reminded);
-                    }
-                }, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // What is due is recomputed from the concerns at the next tick, so nothing is lost by carrying on.
-                logger.LogError(ex, "Reminding of unacknowledged concerns failed; trying again at the next tick");
-            }
+            logger.LogInformation("Reminded the handlers of {Count} unacknowledged concerns", reminded);
         }
     }
 }

@@ -1,41 +1,25 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Features.Engagement;
 
-/// <summary>Runs <see cref="SendReminders"/> on every node at the configured interval, in a fresh scope per tick.</summary>
-public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ReminderWorker> logger) : BackgroundService
+/// <summary>Runs <see cref="SendReminders"/> on every node at the configured interval (each tick works out again what is due).</summary>
+public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ReminderWorker> logger)
+    : IntervalWorker(scopes, clock, telemetry, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "reminders";
+
+    protected override bool Enabled => options.Value.RemindersEnabled;
+
+    protected override TimeSpan Interval => options.Value.ReminderInterval;
+
+    protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (!options.Value.RemindersEnabled)
+        var run = await services.GetRequiredService<SendReminders>().RunAsync(ct);
+        if (run.Sent > 0)
         {
-            return;
-        }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.Value.ReminderInterval, clock, stoppingToken);
-                await telemetry.MeasurePassAsync("reminders", async () =>
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var run = await scope.ServiceProvider.GetRequiredService<SendReminders>().RunAsync(stoppingToken);
-                    if (run.Sent > 0)
-                    {
-                        logger.LogInformation("Sent {Sent} of {Due} due reminders", run.Sent, run.Due);
-                    }
-                }, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next tick recomputes what is due, so nothing is lost by carrying on.
-                logger.LogError(e, "The reminder job failed; retrying at the next tick");
-            }
+            logger.LogInformation("Sent {Sent} of {Due} due reminders", run.Sent, run.Due);
         }
     }
 }

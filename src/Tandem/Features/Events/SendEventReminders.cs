@@ -4,6 +4,7 @@ using Tandem.Data;
 using Tandem.Features.Integrations;
 using Tandem.Features.Notifications;
 using Tandem.Infrastructure.Email;
+using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Problems;
 using Tandem.Infrastructure.Telemetry;
 
@@ -127,39 +128,22 @@ public sealed class SendEventReminders(TandemDb db, Notify notify, HttpOutbox ch
     }
 }
 
-/// <summary>Runs <see cref="SendEventReminders"/> on every node at the configured interval, in a fresh scope per tick.</summary>
-public sealed class EventReminderWorker(IServiceScopeFactory scopes, IOptions<EventOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<EventReminderWorker> logger) : BackgroundService
+/// <summary>Runs <see cref="SendEventReminders"/> on every node at the configured interval (each tick works out again what is due).</summary>
+public sealed class EventReminderWorker(IServiceScopeFactory scopes, IOptions<EventOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<EventReminderWorker> logger)
+    : IntervalWorker(scopes, clock, telemetry, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "event-reminders";
+
+    protected override bool Enabled => options.Value.RemindersEnabled;
+
+    protected override TimeSpan Interval => options.Value.ReminderInterval;
+
+    protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (!options.Value.RemindersEnabled)
+        var run = await services.GetRequiredService<SendEventReminders>().RunAsync(ct);
+        if (run.Sent + run.ChannelPosts > 0)
         {
-            return;
-        }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.Value.ReminderInterval, clock, stoppingToken);
-                await telemetry.MeasurePassAsync("event-reminders", async () =>
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var run = await scope.ServiceProvider.GetRequiredService<SendEventReminders>().RunAsync(stoppingToken);
-                    if (run.Sent + run.ChannelPosts > 0)
-                    {
-                        logger.LogInformation("Sent {Sent} event reminders and {Posts} channel posts", run.Sent, run.ChannelPosts);
-                    }
-                }, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next tick works out again what is due, so nothing is lost by carrying on.
-                logger.LogError(e, "The event reminder job failed; retrying at the next tick");
-            }
+            logger.LogInformation("Sent {Sent} event reminders and {Posts} channel posts", run.Sent, run.ChannelPosts);
         }
     }
 }

@@ -1,39 +1,30 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Hosting;
+using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Features.Integrations;
 
-/// <summary>Retries queued channel posts and webhook deliveries on every node, ticking on the injected <see cref="TimeProvider"/>.</summary>
-public sealed class HttpOutboxWorker(IServiceScopeFactory scopes, IOptions<IntegrationOptions> options, TimeProvider clock, ILogger<HttpOutboxWorker> logger) : BackgroundService
+/// <summary>
+/// Retries queued channel posts and webhook deliveries on every node at the configured interval. Claims run out after
+/// their lease, so whatever a failed pass held is taken again later.
+/// </summary>
+public sealed class HttpOutboxWorker(IServiceScopeFactory scopes, IOptions<IntegrationOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<HttpOutboxWorker> logger)
+    : IntervalWorker(scopes, clock, telemetry, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "http-outbox";
+
+    protected override bool Enabled => options.Value.Outbox.WorkerEnabled;
+
+    protected override TimeSpan Interval => options.Value.Outbox.Interval;
+
+    protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (!options.Value.Outbox.WorkerEnabled)
+        var outbox = services.GetRequiredService<HttpOutbox>();
+        var run = await outbox.DeliverDueAsync(ct);
+        if (run.Claimed > 0)
         {
-            return;
+            logger.LogInformation("Outbound posts: {Sent} of {Claimed} sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
         }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(options.Value.Outbox.Interval, clock, stoppingToken);
-                await using var scope = scopes.CreateAsyncScope();
-                var outbox = scope.ServiceProvider.GetRequiredService<HttpOutbox>();
-                var run = await outbox.DeliverDueAsync(stoppingToken);
-                if (run.Claimed > 0)
-                {
-                    logger.LogInformation("Outbound posts: {Sent} of {Claimed} sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
-                }
-                await outbox.PurgeAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Claims run out after the lease, so whatever this pass held is taken again later.
-                logger.LogError(e, "The outbound outbox pass failed; retrying at the next tick");
-            }
-        }
+        await outbox.PurgeAsync(ct);
     }
 }

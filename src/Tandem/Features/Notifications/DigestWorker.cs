@@ -1,37 +1,28 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Features.Notifications;
 
-/// <summary>Runs <see cref="SendDailyDigests"/> on every node at the configured interval, in a fresh scope per tick (the claim keeps nodes apart).</summary>
-public sealed class DigestWorker(IServiceScopeFactory scopes, IOptions<DigestOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<DigestWorker> logger) : BackgroundService
+/// <summary>
+/// Runs <see cref="SendDailyDigests"/> on every node at the configured interval (the claim keeps nodes apart; what is
+/// waiting stays marked as waiting when a pass fails).
+/// </summary>
+public sealed class DigestWorker(IServiceScopeFactory scopes, IOptions<DigestOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<DigestWorker> logger)
+    : IntervalWorker(scopes, clock, telemetry, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "notification-digests";
+
+    protected override bool Enabled => options.Value.WorkerEnabled;
+
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (!options.Value.WorkerEnabled)
+        var run = await services.GetRequiredService<SendDailyDigests>().RunAsync(ct);
+        if (run.Digests > 0)
         {
-            return;
-        }
-        using var timer = new PeriodicTimer(options.Value.Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await telemetry.MeasurePassAsync("notification-digests", async () =>
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var run = await scope.ServiceProvider.GetRequiredService<SendDailyDigests>().RunAsync(stoppingToken);
-                    if (run.Digests > 0)
-                    {
-                        logger.LogInformation("Sent {Digests} daily digests listing {Notifications} notifications", run.Digests, run.Notifications);
-                    }
-                }, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // What is waiting stays marked as waiting, so the next tick picks it up.
-                logger.LogError(ex, "The daily digest pass failed; trying again at the next tick");
-            }
+            logger.LogInformation("Sent {Digests} daily digests listing {Notifications} notifications", run.Digests, run.Notifications);
         }
     }
 }

@@ -1,46 +1,33 @@
 using Microsoft.Extensions.Options;
+using Tandem.Infrastructure.Hosting;
 using Tandem.Infrastructure.Telemetry;
 
 namespace Tandem.Infrastructure.Email;
 
-/// <summary>Retries queued e-mails on every node, ticking on the injected <see cref="TimeProvider"/>.</summary>
-public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<MailOutboxWorker> logger) : BackgroundService
+/// <summary>
+/// Retries queued e-mails on every node at the configured interval, and deletes old sent or given-up ones. Claims run
+/// out after their lease, so whatever a failed pass held is taken again later.
+/// </summary>
+public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<MailOutboxWorker> logger)
+    : IntervalWorker(scopes, clock, telemetry, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "outbox";
+
+    protected override bool Enabled => options.Value.Outbox.WorkerEnabled;
+
+    protected override TimeSpan Interval => options.Value.Outbox.Interval;
+
+    protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
-        if (!options.Value.Outbox.WorkerEnabled)
+        var outbox = services.GetRequiredService<MailOutbox>();
+        var run = await outbox.DeliverDueAsync(ct);
+        if (run.Claimed > 0)
         {
-            return;
+            logger.LogInformation("Outbox: {Sent} of {Claimed} queued e-mails sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
         }
-        while (!stoppingToken.IsCancellationRequested)
+        if (await outbox.PurgeAsync(ct) is > 0 and var purged)
         {
-            try
-            {
-                await Task.Delay(options.Value.Outbox.Interval, clock, stoppingToken);
-                await telemetry.MeasurePassAsync("outbox", async () =>
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var outbox = scope.ServiceProvider.GetRequiredService<MailOutbox>();
-                    var run = await outbox.DeliverDueAsync(stoppingToken);
-                    if (run.Claimed > 0)
-                    {
-                        logger.LogInformation("Outbox: {Sent} of {Claimed} queued e-mails sent, {Failed} to retry, {GaveUp} given up", run.Sent, run.Claimed, run.Failed, run.GaveUp);
-                    }
-                    if (await outbox.PurgeAsync(stoppingToken) is > 0 and var purged)
-                    {
-                        logger.LogInformation("Outbox: {Purged} old sent or given-up e-mails deleted", purged);
-                    }
-                }, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Claims run out after the lease, so whatever this pass held is taken again later.
-                logger.LogError(e, "The outbox pass failed; retrying at the next tick");
-            }
+            logger.LogInformation("Outbox: {Purged} old sent or given-up e-mails deleted", purged);
         }
     }
 }
