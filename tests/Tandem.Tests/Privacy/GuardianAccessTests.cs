@@ -155,6 +155,40 @@ public sealed partial class GuardianAccessTests(TandemFactory factory) : IClassF
         Assert.Contains("Your session has ended", await ended.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task AGuardianOfTwoChildrenSeesEachWithTheirOwnConsentsAndReadsAndBothViewsAreRecorded()
+    {
+        var school = await GuardedSchool.CreateAsync(factory);
+        var parent = Address();
+        var (ben, _, _) = await school.ApplyAsync("Ben Sibling", "SIB-B-11aa", 13, parent);
+        var (ada, _, applicationA) = await school.ApplyAsync("Ada Sibling", "SIB-A-22bb", 15, parent);
+        var (cal, _, _) = await school.ApplyAsync("Cal Other", "OTHER-C-33cc", 14, Address());
+        // The coordinator reviews Ada's application only.
+        Assert.Equal(HttpStatusCode.OK, (await school.Recruiting.Coordinator.GetAsync($"{school.Recruiting.Applications}/{applicationA}")).StatusCode);
+
+        var children = await factory.WithScopeAsync(s => s.GetRequiredService<GuardianChildren>().ListAsync(parent.ToUpperInvariant()));
+
+        // Both siblings, by name; not the child another guardian is named for.
+        Assert.Equal([("Ada Sibling", ada.Id), ("Ben Sibling", ben.Id)], children.Select(c => (c.Name, c.ChildId)));
+        Assert.All(children, c =>
+        {
+            var consent = Assert.Single(c.Consents);
+            Assert.Equal((school.Recruiting.Program.Id, school.Recruiting.Program.Name, ConsentState.AwaitingGuardian), (consent.ProgramId, consent.ProgramName, consent.State));
+            Assert.Equal(school.OrganisationId, c.OrganisationId);
+        });
+        // Each child's own access log: the coordinator's read is Ada's, not Ben's.
+        Assert.Contains(children[0].AccessLog.Items, e => e.ReadBy == "Cody Ordinator");
+        Assert.DoesNotContain(children[1].AccessLog.Items, e => e.ReadBy == "Cody Ordinator");
+
+        // The view was recorded once for each sibling, with the guardian's pseudonym as reader; nothing for Cal.
+        var overviews = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<AuditEntry>().AsNoTracking()
+            .Where(e => e.Record == AuditRecord.Overview && (e.SubjectUserId == ada.Id || e.SubjectUserId == ben.Id || e.SubjectUserId == cal.Id))
+            .Select(e => new { e.SubjectUserId, e.ActorUserId, e.ProgramId }).ToListAsync());
+        Assert.Equal(2, overviews.Count);
+        Assert.Equal(new HashSet<Guid> { ada.Id, ben.Id }, overviews.Select(o => o.SubjectUserId).ToHashSet());
+        Assert.All(overviews, o => Assert.Equal((Guardians.Pseudonym(parent), (Guid?)school.Recruiting.Program.Id), (o.ActorUserId, o.ProgramId)));
+    }
+
     private async Task<(string Link, int Count)> AskAndReadAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> node, string email)
     {
         Assert.Equal(HttpStatusCode.Accepted, (await AskForLinkAsync(node.AnonymousClient(), email)).StatusCode);

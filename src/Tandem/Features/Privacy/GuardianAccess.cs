@@ -276,27 +276,38 @@ public sealed class GuardianChildren(TandemDb db, ListMyAccessLog accessLog, Aud
     {
         var named = await Guardians.ConsentsNaming(db, email).AsNoTracking()
             .Select(c => new { c.UserId, c.ProgramId, c.OrganisationId, c.UpdatedAt }).ToListAsync(ct);
+        if (named.Count == 0)
+        {
+            return [];
+        }
+        // The reads are recorded before anything is read: once per program, for every child the guardian is named for there.
+        var guardian = new Actor(Guardians.Pseudonym(email), false);
+        foreach (var program in named.GroupBy(c => c.ProgramId))
+        {
+            await audit.RecordAsync(guardian, program.Select(c => c.UserId).Distinct().ToList(), AuditRecord.Overview, null, program.Key, Guardians.ViewingPurpose, ct);
+        }
+        // A guardian has a few children in a few programs: their names and consents are two small queries for all of them.
+        var childIds = named.Select(c => c.UserId).Distinct().ToList();
+        var programIds = named.Select(c => c.ProgramId).Distinct().ToList();
+        var names = await db.Users.AsNoTracking().Where(u => childIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        var consents = await db.Set<Consent>().AsNoTracking().Where(c => childIds.Contains(c.UserId) && programIds.Contains(c.ProgramId))
+            .Select(c => new
+            {
+                c.UserId, c.ProgramId, Program = db.Programs.Where(p => p.Id == c.ProgramId).Select(p => p.Name).Single(),
+                Organisation = db.Organisations.Where(o => o.Id == c.OrganisationId).Select(o => o.Name).Single(), c.Purpose, c.State,
+            })
+            .ToListAsync(ct);
         var children = new List<GuardianChild>();
         foreach (var child in named.GroupBy(c => c.UserId))
         {
-            var programs = child.Select(c => c.ProgramId).Distinct().ToList();
-            foreach (var program in programs)
-            {
-                await audit.RecordAsync(new Actor(Guardians.Pseudonym(email), false), [child.Key], AuditRecord.Overview, null, program, Guardians.ViewingPurpose, ct);
-            }
-            var name = await db.Users.AsNoTracking().Where(u => u.Id == child.Key).Select(u => u.DisplayName).SingleAsync(ct);
-            var consents = (await db.Set<Consent>().AsNoTracking().Where(c => c.UserId == child.Key && programs.Contains(c.ProgramId))
-                    .Select(c => new
-                    {
-                        c.ProgramId, Program = db.Programs.Where(p => p.Id == c.ProgramId).Select(p => p.Name).Single(),
-                        Organisation = db.Organisations.Where(o => o.Id == c.OrganisationId).Select(o => o.Name).Single(), c.Purpose, c.State,
-                    })
-                    .ToListAsync(ct))
+            // Of each child, only the consents in the programs whose consent names this guardian.
+            var programs = child.Select(c => c.ProgramId).ToHashSet();
+            var lines = consents.Where(c => c.UserId == child.Key && programs.Contains(c.ProgramId))
                 .OrderBy(c => c.Program).ThenBy(c => c.Purpose)
                 .Select(c => new GuardianConsentLine(c.ProgramId, c.Program, c.Organisation, c.Purpose, c.State)).ToList();
             var log = await accessLog.RunAsync(new Actor(child.Key, false), 1, 20, ct);
             var organisation = child.OrderByDescending(c => c.UpdatedAt).First().OrganisationId;
-            children.Add(new GuardianChild(child.Key, name, organisation, consents, log));
+            children.Add(new GuardianChild(child.Key, names[child.Key], organisation, lines, log));
         }
         return children.OrderBy(c => c.Name).ToList();
     }
