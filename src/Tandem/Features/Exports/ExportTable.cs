@@ -8,19 +8,12 @@ public enum ExportFormat { Csv, Xlsx }
 
 /// <summary>
 /// One export as a table: a header and rows of cells (string, number, date or empty). Text cells are neutralised
-/// against formula injection when written (<see cref="ExportCells.Safe"/>), in both formats.
+/// against formula injection when written (<see cref="Infrastructure.Text.SpreadsheetText.Safe"/>), in both formats.
 /// </summary>
 public sealed record ExportTable(string Name, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows);
 
 public static class ExportCells
 {
-    /// <summary>
-    /// A text cell that a spreadsheet would read as a formula (it starts with = + - @, a tab or a carriage return) gets
-    /// a leading apostrophe, so "=HYPERLINK(...)" in someone's name is shown as text and never runs (OWASP, "CSV Injection").
-    /// </summary>
-    public static string? Safe(string? text) =>
-        text is { Length: > 0 } && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
-
     public static string Slug(ExportKind kind) => kind switch
     {
         ExportKind.CheckIns => "check-ins",

@@ -3,6 +3,7 @@ using CsvHelper;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Exports;
 
@@ -43,10 +44,10 @@ public static class ExportWriter
                 csv.WriteField(cell switch
                 {
                     null => "",
-                    string text => ExportCells.Safe(text),
+                    string text => SpreadsheetText.Safe(text),
                     DateTime at => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-                    var other => ExportCells.Safe(other.ToString()),
+                    var other => SpreadsheetText.Safe(other.ToString()),
                 });
             }
             await csv.EndRecordAsync(ct);
@@ -82,10 +83,10 @@ public static class ExportWriter
             row.Append(cell switch
             {
                 null => new Cell(),
-                string text => Text(ExportCells.Safe(text)!),
+                string text => Text(SpreadsheetText.Safe(text)!),
                 DateTime at => new Cell { CellValue = new CellValue(at.ToOADate().ToString(CultureInfo.InvariantCulture)), StyleIndex = 1 },
                 int or long or double or decimal => new Cell { CellValue = new CellValue(((IFormattable)cell).ToString(null, CultureInfo.InvariantCulture)), DataType = CellValues.Number },
-                var other => Text(ExportCells.Safe(other.ToString()) ?? ""),
+                var other => Text(SpreadsheetText.Safe(other.ToString()) ?? ""),
             });
         }
         return row;

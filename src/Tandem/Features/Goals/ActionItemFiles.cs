@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Goals;
 
@@ -297,11 +298,11 @@ public static class ActionItemFiles
             await csv.EndRecordAsync(ct);
             foreach (var a in goal.ActionItems)
             {
-                csv.WriteField(Safe(a.Title));
-                csv.WriteField(Safe(a.Notes ?? ""));
+                csv.WriteField(SpreadsheetText.Safe(a.Title));
+                csv.WriteField(SpreadsheetText.Safe(a.Notes ?? ""));
                 csv.WriteField(ColumnName(a.State));
                 // The member's name, not their address: a partner's e-mail address is not shown in Tandem, so an export does not carry it.
-                csv.WriteField(Safe(a.AssigneeName));
+                csv.WriteField(SpreadsheetText.Safe(a.AssigneeName));
                 csv.WriteField(a.DueOn?.ToString("MM/dd/yyyy", CultureInfo.InvariantCulture) ?? "");
                 await csv.EndRecordAsync(ct);
             }
@@ -321,9 +322,6 @@ public static class ActionItemFiles
     };
 
     private static string ListId(ActionItemState state) => state.ToString().ToLowerInvariant();
-
-    /// <summary>A cell a spreadsheet would run as a formula is written as text (OWASP CSV injection).</summary>
-    private static string Safe(string text) => text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
