@@ -51,6 +51,20 @@ public sealed class ChannelTests(PairFixture fixture) : IClassFixture<PairFixtur
         s.GetRequiredService<TandemDb>().Set<Notification>().AsNoTracking().Where(n => n.UserId == userId && n.Kind == NotificationKind.Discussions).ToListAsync());
 
     [Fact]
+    public async Task APostMentioningSeveralPeopleNotifiesEachOneNamedAndNoOneElse()
+    {
+        var pair = await fixture.PairAsync();
+        var general = await GeneralAsync(pair.Coordinator, pair.ProgramId);
+
+        // A full name, a first name only one person has (any case), and a name nobody in the program has.
+        await PostAsync(pair.Coordinator, pair.ProgramId, general.Id, "Welcome @Mona Tor and @PAT, and @Nobody Here!");
+
+        Assert.Single(await NoticesAsync(pair.Mentor.Id), n => n.Title.Contains("mentioned you in General"));
+        Assert.Single(await NoticesAsync(pair.OtherMentee.Id), n => n.Title.Contains("mentioned you in General"));
+        Assert.DoesNotContain(await NoticesAsync(pair.Mentee.Id), n => n.Title.Contains("mentioned you"));
+    }
+
+    [Fact]
     public async Task AThreadAReplyAndAMentionNotifyTheRightPeopleAndTheMarkdownIsSafe()
     {
         var pair = await fixture.PairAsync();

@@ -149,15 +149,11 @@ public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, 
         {
             return [];
         }
-        var candidates = new List<(Guid Id, string Name)>();
-        foreach (var word in words)
-        {
-            var rows = await db.Enrolments.Where(e => e.ProgramId == programId)
+        // One query for all the words (at most ten): the program's people whose name starts with one of them.
+        var candidates = (await db.Enrolments.Where(e => e.ProgramId == programId)
                 .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new { u.Id, u.DisplayName })
-                .Where(u => u.DisplayName.ToLower().StartsWith(word)).Distinct().Take(50).ToListAsync(ct);
-            candidates.AddRange(rows.Select(r => (r.Id, r.DisplayName)));
-        }
-        candidates = candidates.DistinctBy(c => c.Id).ToList();
+                .Where(u => words.Any(w => u.DisplayName.ToLower().StartsWith(w))).Distinct().Take(50 * words.Count).ToListAsync(ct))
+            .Select(r => (r.Id, Name: r.DisplayName)).ToList();
         var found = new HashSet<Guid>();
         foreach (var start in starts)
         {
