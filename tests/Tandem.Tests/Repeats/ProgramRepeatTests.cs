@@ -11,9 +11,11 @@ using Tandem.Features.Matching;
 using Tandem.Features.Programs;
 using Tandem.Features.Recognition;
 using Tandem.Features.Repeats;
+using Tandem.Features.Resources;
 using Tandem.Features.Surveys;
 using Tandem.Features.Training;
 using Tandem.Infrastructure.Files;
+using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Recruitment;
 
@@ -252,6 +254,70 @@ public sealed class ProgramRepeatTests(RecruitmentFixture fixture) : IClassFixtu
                 .Concat(await db.Set<TrainingModule>().Where(m => m.ProgramId == copy.Id).Select(m => m.Content + m.QuestionsJson + m.ScenariosJson).ToListAsync())));
         Assert.DoesNotContain(Marker, copiedText);
         Assert.Contains(Marker, await InDatabaseAsync(async db => string.Join("", await db.Set<Application>().Where(a => a.ProgramId == source.Id).Select(a => a.AnswersJson).ToListAsync())));
+    }
+
+    [Fact]
+    public async Task ACopyCarriesTheResourceLibraryWithItsFilesAndItsPlacesInTrainingButNotInEvents()
+    {
+        var (school, coordinator, source, _) = await LastYearAsync();
+        var module = await InDatabaseAsync(db => db.Set<TrainingModule>().Where(m => m.ProgramId == source.Id).OrderBy(m => m.CreatedAt).Select(m => m.Id).FirstAsync());
+        async Task<Guid> CreatedIdAsync(HttpResponseMessage response)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+        }
+        var link = await CreatedIdAsync(await coordinator.PostAsJsonAsync($"/api/v1/programs/{source.Id}/resources",
+            new { kind = "Link", title = "Reading list", url = "https://example.org/reading-list", tags = new[] { "books" }, audience = "Mentees" }));
+        var token = await PageClient.AntiforgeryTokenAsync(coordinator, "/account/password");
+        var pdf = "%PDF-1.4\n% buddy handbook\n"u8.ToArray();
+        var content = new ByteArrayContent(pdf);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/programs/{source.Id}/resources/files")
+        {
+            Content = new MultipartFormDataContent { { content, "file", "handbook.pdf" }, { new StringContent("Buddy handbook"), "title" }, { new StringContent("Everyone"), "audience" } },
+        };
+        upload.Headers.Add("RequestVerificationToken", token);
+        var file = await CreatedIdAsync(await coordinator.SendAsync(upload));
+        var schoolWide = await CreatedIdAsync(await coordinator.PostAsJsonAsync($"/api/v1/organisations/{school.Organisation.Id}/resources",
+            new { kind = "Guide", title = "School code of conduct", body = "Be kind." }));
+        var starts = fixture.Tandem.Clock.GetUtcNow().AddDays(3);
+        var evt = await CreatedIdAsync(await coordinator.PostAsJsonAsync($"/api/v1/programs/{source.Id}/events",
+            new { title = "Book fair", startsAt = starts, endsAt = starts.AddHours(1), place = "Hall" }));
+        foreach (var (resource, kind, target) in new[] { (file, "TrainingModule", module), (schoolWide, "TrainingModule", module), (link, "Event", evt) })
+        {
+            var attaching = await coordinator.PostAsJsonAsync($"/api/v1/resources/{resource}/attachments", new { targetKind = kind, targetId = target });
+            Assert.True(attaching.StatusCode == HttpStatusCode.NoContent, $"{(int)attaching.StatusCode}: {await attaching.Content.ReadAsStringAsync()}");
+        }
+
+        var copy = await CreatedAsync(await coordinator.PostAsJsonAsync($"/api/v1/programs/{source.Id}/copy", new { name = "Reading buddies 2027" }));
+
+        // The copy's library: its own two resources (new rows, the file as new bytes), and the school's as before.
+        var library = (await coordinator.GetFromJsonAsync<Paged<ResourceView>>($"/api/v1/programs/{copy.Id}/resources", Json.Options))!.Items;
+        var own = library.Where(r => r.ProgramId == copy.Id).OrderBy(r => r.Title).ToList();
+        Assert.Equal(["Buddy handbook", "Reading list"], own.Select(r => r.Title));
+        Assert.Contains(library, r => r.Id == schoolWide);
+        Assert.DoesNotContain(own, r => r.Id == link || r.Id == file);
+        var (copiedFile, copiedLink) = (own[0], own[1]);
+        Assert.Equal(("https://example.org/reading-list", ResourceAudience.Mentees, "books"), (copiedLink.Url, copiedLink.Audience, Assert.Single(copiedLink.Tags)));
+        Assert.Equal(("handbook.pdf", "application/pdf", (long)pdf.Length), (copiedFile.File!.Name, copiedFile.File.ContentType, copiedFile.File.Size));
+        using (var download = await coordinator.GetAsync(copiedFile.File.Url))
+        {
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync());
+        }
+        // Deleting the source's file leaves the copy's bytes.
+        Assert.Equal(HttpStatusCode.NoContent, (await coordinator.DeleteAsync($"/api/v1/resources/{file}")).StatusCode);
+        using (var again = await coordinator.GetAsync(copiedFile.File.Url))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(pdf, await again.Content.ReadAsByteArrayAsync());
+        }
+
+        // The copied module shows the copied file and the school's guide; the event was not copied, nor its attachment.
+        var copiedModule = await InDatabaseAsync(db => db.Set<TrainingModule>().Where(m => m.ProgramId == copy.Id).OrderBy(m => m.CreatedAt).Select(m => m.Id).FirstAsync());
+        var attached = await InDatabaseAsync(db => db.Set<ResourceAttachment>().Where(a => a.TargetId == copiedModule).Select(a => a.ResourceId).ToListAsync());
+        Assert.Equal(new HashSet<Guid> { copiedFile.Id, schoolWide }, attached.ToHashSet());
+        Assert.Equal(0, await InDatabaseAsync(db => db.Set<ResourceAttachment>().CountAsync(a => a.ResourceId == copiedLink.Id)));
     }
 
     [Fact]

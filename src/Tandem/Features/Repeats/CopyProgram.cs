@@ -8,6 +8,7 @@ using Tandem.Features.Matching;
 using Tandem.Features.Programs;
 using Tandem.Features.Recognition;
 using Tandem.Features.Relationships;
+using Tandem.Features.Resources;
 using Tandem.Features.Surveys;
 using Tandem.Features.Training;
 using Tandem.Infrastructure.Auth;
@@ -20,7 +21,7 @@ namespace Tandem.Features.Repeats;
 /// "Copy this program" (ADR 65): a new draft in the same organisation with the source's design — the program's own fields and
 /// objectives, the latest application form of each role, review criteria, matching setup, self-match settings, training modules
 /// (quiz, scenarios, and the file's bytes copied to a new stored file), the training requirement, surveys as drafts without dates,
-/// journal prompts and badge rules. Nothing about people: no enrolments but the copier's, no applications, answers, relationships,
+/// journal prompts, badge rules, and the program's resource library with its files and its attachments to training modules (ADR 77). Nothing about people: no enrolments but the copier's, no applications, answers, relationships,
 /// meetings, check-ins, messages, completions, awards or consents. <see cref="ProgramCopyScope"/> names every table that
 /// points at a program as copied or not, and a test keeps that list whole.
 /// </summary>
@@ -80,10 +81,14 @@ public sealed class CopyProgram(TandemDb db, ProgramAccess access, CreateProgram
 
         // Training modules with their quiz and scenarios (JSON columns, copied as they are) and their file as new bytes.
         var modules = await db.Set<TrainingModule>().AsNoTracking().Where(m => m.ProgramId == sourceId).ToListAsync(ct);
-        var bytes = await files.ReadAllAsync(modules.Where(m => m.FileKey is not null).Select(m => m.FileKey!).ToList(), ct);
+        var resources = await db.Set<Resource>().AsNoTracking().Where(r => r.ProgramId == sourceId).ToListAsync(ct);
+        var bytes = await files.ReadAllAsync(modules.Select(m => m.FileKey).Concat(resources.Select(r => r.FileKey)).OfType<string>().ToList(), ct);
+        string? CopyOfFile(string? key, string prefix) => key is not null && bytes.TryGetValue(key, out var content) ? files.Add(prefix, content, now).Key : null;
+        var moduleIds = new Dictionary<Guid, Guid>();
         foreach (var module in modules)
         {
-            var fileKey = module.FileKey is { } key && bytes.TryGetValue(key, out var content) ? files.Add("training", content, now).Key : null;
+            var from = module.Id;
+            var fileKey = CopyOfFile(module.FileKey, "training");
             copier.Add(module, e =>
             {
                 e.Property(nameof(TrainingModule.FileKey)).CurrentValue = fileKey;
@@ -94,6 +99,34 @@ public sealed class CopyProgram(TandemDb db, ProgramAccess access, CreateProgram
                     e.Property(nameof(TrainingModule.FileSize)).CurrentValue = null;
                 }
             });
+            moduleIds[from] = module.Id;
+        }
+
+        // The program's resource library (ADR 77): each resource with its file as new bytes, and its place in the copied
+        // training modules. The organisation's resources are not copied (every program sees them), but where one was
+        // attached to a module, the copied module has it too. Attachments to goals and events are not carried: those are not copied.
+        var programResources = resources.Select(r => r.Id).ToHashSet();
+        var resourceIds = new Dictionary<Guid, Guid>();
+        foreach (var resource in resources)
+        {
+            var from = resource.Id;
+            var fileKey = CopyOfFile(resource.FileKey, "resources");
+            if (resource.Kind == ResourceKind.File && fileKey is null)
+            {
+                continue;
+            }
+            copier.Add(resource, e => e.Property(nameof(Resource.FileKey)).CurrentValue = fileKey);
+            resourceIds[from] = resource.Id;
+        }
+        var attachments = await db.Set<ResourceAttachment>().AsNoTracking()
+            .Where(a => a.TargetKind == ResourceTargetKind.TrainingModule
+                && db.Set<TrainingModule>().Any(m => m.Id == a.TargetId && m.ProgramId == sourceId)
+                && db.Set<Resource>().Any(r => r.Id == a.ResourceId && (r.ProgramId == sourceId || r.ProgramId == null)))
+            .ToListAsync(ct);
+        foreach (var attachment in attachments.Where(a => resourceIds.ContainsKey(a.ResourceId) || !programResources.Contains(a.ResourceId)))
+        {
+            db.Add(new ResourceAttachment(resourceIds.GetValueOrDefault(attachment.ResourceId, attachment.ResourceId), ResourceTargetKind.TrainingModule,
+                moduleIds[attachment.TargetId], actor.UserId, now));
         }
 
         // Surveys as fresh drafts through the survey's own constructor (no status, dates, claims or answers), pre/post pairs kept.

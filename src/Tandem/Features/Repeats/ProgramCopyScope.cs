@@ -12,6 +12,8 @@ public static class ProgramCopyScope
     {
         "ProgramObjective", "Questionnaire", "ReviewCriterion", "MatchSetup", "ProgramSelfMatchSettings", "TrainingModule",
         "TrainingSettings", "Survey", "JournalPrompt", "ProgramBadgeRule",
+        // The program's resource library (ADR 77), with its files and its attachments to the copied training modules.
+        "Resource",
         // The copy's own origin row, written by the copy.
         "ProgramOrigin",
     };
@@ -42,9 +44,6 @@ public static class ProgramCopyScope
         // Discussion channels (ADR 66): their posts, members, mutes and reports are people's; a new program's general channel
         // is made when it is first opened.
         "DiscussionChannel",
-        // The program's resource library (ADR 64) is not copied yet: its attachments point at modules, goals and events by id,
-        // which a copy would have to map (ADR 65, later); organisation-wide resources stay available to the new program anyway.
-        "Resource",
         // Records about the old program's data.
         "RetentionRun", "AuditEntry",
     };
