@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tandem.Infrastructure.Text;
 
 namespace Tandem.Tests.Infrastructure;
@@ -80,7 +79,7 @@ public sealed class SafeMarkdownTests
 
     /// <summary>Flat text far beyond an announcement's limit (10,000 characters); nesting as deep as that limit allows.</summary>
     [Fact]
-    public void VeryLongOrDeeplyNestedTextIsRenderedQuicklyWithoutFailing()
+    public async Task VeryLongOrDeeplyNestedTextIsRenderedSafelyWithoutFailingOrHanging()
     {
         var inputs = new[]
         {
@@ -95,11 +94,14 @@ public sealed class SafeMarkdownTests
         };
         foreach (var input in inputs)
         {
-            var clock = Stopwatch.StartNew();
-            var html = SafeMarkdown.ToHtml(input);
-            SafeMarkdown.ToSlack(input);
-            SafeMarkdown.ToPlainText(input);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed} for {input[..10]}…");
+            // A guard against a parser that never returns, not a speed target: each input takes about a second on an idle
+            // two-core machine (and 14 s once at load 14), on inputs four times the longest text any field accepts (a guide, 50,000 characters).
+            var html = await Task.Run(() =>
+            {
+                SafeMarkdown.ToSlack(input);
+                SafeMarkdown.ToPlainText(input);
+                return SafeMarkdown.ToHtml(input);
+            }).WaitAsync(TimeSpan.FromMinutes(2));
             Assert.DoesNotContain("<script", html);
             Assert.DoesNotContain("href=\"javascript", html);
         }

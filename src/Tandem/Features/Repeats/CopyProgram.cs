@@ -21,8 +21,9 @@ namespace Tandem.Features.Repeats;
 /// "Copy this program" (ADR 65): a new draft in the same organisation with the source's design — the program's own fields and
 /// objectives, the latest application form of each role, review criteria, matching setup, self-match settings, training modules
 /// (quiz, scenarios, and the file's bytes copied to a new stored file), the training requirement, surveys as drafts without dates,
-/// journal prompts, badge rules, and the program's resource library with its files and its attachments to training modules (ADR 77). Nothing about people: no enrolments but the copier's, no applications, answers, relationships,
-/// meetings, check-ins, messages, completions, awards or consents. <see cref="ProgramCopyScope"/> names every table that
+/// journal prompts, badge rules, and the program's resource library with its files and its attachments to training modules
+/// (ADR 77). Nothing about people: no enrolments but the copier's, no applications, answers, relationships, meetings,
+/// check-ins, messages, completions, awards or consents. <see cref="ProgramCopyScope"/> names every table that
 /// points at a program as copied or not, and a test keeps that list whole.
 /// </summary>
 public sealed class CopyProgram(TandemDb db, ProgramAccess access, CreateProgram createProgram, GetProgram getProgram, FileStore files, TimeProvider clock)
