@@ -136,16 +136,10 @@ public sealed class IntervalWorkerTests : IAsyncDisposable
     }
 
     private sealed class CountingWorker(IServiceScopeFactory scopes, TimeProvider clock, TandemTelemetry telemetry, ILogger<CountingWorker> logger, bool enabled, bool failFirst)
-        : IntervalWorker(scopes, clock, telemetry, logger)
+        : IntervalWorker(scopes, clock, telemetry, logger, "test-job", enabled, Every)
     {
         private readonly Channel<PassScope> _passes = Channel.CreateUnbounded<PassScope>();
         private int _runs;
-
-        protected override string Name => "test-job";
-
-        protected override bool Enabled => enabled;
-
-        protected override TimeSpan Interval => Every;
 
         protected override Task PassAsync(IServiceProvider services, CancellationToken ct)
         {

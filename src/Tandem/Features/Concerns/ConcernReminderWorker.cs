@@ -6,14 +6,8 @@ namespace Tandem.Features.Concerns;
 
 /// <summary>Runs <see cref="RemindUnacknowledgedConcerns"/> at the configured interval (what is due is worked out from the concerns at each tick).</summary>
 public sealed class ConcernReminderWorker(IServiceScopeFactory scopes, IOptions<ConcernOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ConcernReminderWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "concern-reminders", options.Value.ReminderWorkerEnabled, options.Value.ReminderInterval)
 {
-    protected override string Name => "concern-reminders";
-
-    protected override bool Enabled => options.Value.ReminderWorkerEnabled;
-
-    protected override TimeSpan Interval => options.Value.ReminderInterval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var reminded = await services.GetRequiredService<RemindUnacknowledgedConcerns>().RunAsync(ct);

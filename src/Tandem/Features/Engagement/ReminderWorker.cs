@@ -6,14 +6,8 @@ namespace Tandem.Features.Engagement;
 
 /// <summary>Runs <see cref="SendReminders"/> on every node at the configured interval (each tick works out again what is due).</summary>
 public sealed class ReminderWorker(IServiceScopeFactory scopes, IOptions<EngagementOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<ReminderWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "reminders", options.Value.RemindersEnabled, options.Value.ReminderInterval)
 {
-    protected override string Name => "reminders";
-
-    protected override bool Enabled => options.Value.RemindersEnabled;
-
-    protected override TimeSpan Interval => options.Value.ReminderInterval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var run = await services.GetRequiredService<SendReminders>().RunAsync(ct);

@@ -130,14 +130,8 @@ public sealed class SendEventReminders(TandemDb db, Notify notify, HttpOutbox ch
 
 /// <summary>Runs <see cref="SendEventReminders"/> on every node at the configured interval (each tick works out again what is due).</summary>
 public sealed class EventReminderWorker(IServiceScopeFactory scopes, IOptions<EventOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<EventReminderWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "event-reminders", options.Value.RemindersEnabled, options.Value.ReminderInterval)
 {
-    protected override string Name => "event-reminders";
-
-    protected override bool Enabled => options.Value.RemindersEnabled;
-
-    protected override TimeSpan Interval => options.Value.ReminderInterval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var run = await services.GetRequiredService<SendEventReminders>().RunAsync(ct);

@@ -9,14 +9,8 @@ namespace Tandem.Features.Exports;
 /// transaction: one that failed is found again at the next tick.
 /// </summary>
 public sealed class RetentionWorker(IServiceScopeFactory scopes, IOptions<RetentionOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<RetentionWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "retention", options.Value.WorkerEnabled, options.Value.Interval)
 {
-    protected override string Name => "retention";
-
-    protected override bool Enabled => options.Value.WorkerEnabled;
-
-    protected override TimeSpan Interval => options.Value.Interval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var pass = await services.GetRequiredService<ApplyRetention>().RunAsync(ct);

@@ -9,14 +9,8 @@ namespace Tandem.Features.Integrations;
 /// their lease, so whatever a failed pass held is taken again later.
 /// </summary>
 public sealed class HttpOutboxWorker(IServiceScopeFactory scopes, IOptions<IntegrationOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<HttpOutboxWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "http-outbox", options.Value.Outbox.WorkerEnabled, options.Value.Outbox.Interval)
 {
-    protected override string Name => "http-outbox";
-
-    protected override bool Enabled => options.Value.Outbox.WorkerEnabled;
-
-    protected override TimeSpan Interval => options.Value.Outbox.Interval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var outbox = services.GetRequiredService<HttpOutbox>();

@@ -9,14 +9,8 @@ namespace Tandem.Features.Notifications;
 /// waiting stays marked as waiting when a pass fails).
 /// </summary>
 public sealed class DigestWorker(IServiceScopeFactory scopes, IOptions<DigestOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<DigestWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "notification-digests", options.Value.WorkerEnabled, options.Value.Interval)
 {
-    protected override string Name => "notification-digests";
-
-    protected override bool Enabled => options.Value.WorkerEnabled;
-
-    protected override TimeSpan Interval => options.Value.Interval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var run = await services.GetRequiredService<SendDailyDigests>().RunAsync(ct);

@@ -5,15 +5,9 @@ namespace Tandem.Features.Relationships;
 
 /// <summary>Runs <see cref="ExpireMentorRequests"/> every few minutes.</summary>
 public sealed class MentorRequestTimeoutWorker(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<MentorRequestOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<MentorRequestTimeoutWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "mentor-request-timeouts", options.Value.TimeoutWorkerEnabled, TimeSpan.FromMinutes(5))
 {
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-
-    protected override string Name => "mentor-request-timeouts";
-
-    protected override bool Enabled => options.Value.TimeoutWorkerEnabled;
-
-    protected override TimeSpan Interval => TimeSpan.FromMinutes(5);
 
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {

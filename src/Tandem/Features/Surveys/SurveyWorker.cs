@@ -6,14 +6,8 @@ namespace Tandem.Features.Surveys;
 
 /// <summary>Runs <see cref="DispatchSurveys"/> on every node at the configured interval (each tick works out again what is due).</summary>
 public sealed class SurveyWorker(IServiceScopeFactory scopes, IOptions<SurveyOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<SurveyWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "surveys", options.Value.Enabled, options.Value.Interval)
 {
-    protected override string Name => "surveys";
-
-    protected override bool Enabled => options.Value.Enabled;
-
-    protected override TimeSpan Interval => options.Value.Interval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var run = await services.GetRequiredService<DispatchSurveys>().RunAsync(ct);

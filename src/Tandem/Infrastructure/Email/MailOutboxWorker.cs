@@ -9,14 +9,8 @@ namespace Tandem.Infrastructure.Email;
 /// out after their lease, so whatever a failed pass held is taken again later.
 /// </summary>
 public sealed class MailOutboxWorker(IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, TandemTelemetry telemetry, ILogger<MailOutboxWorker> logger)
-    : IntervalWorker(scopes, clock, telemetry, logger)
+    : IntervalWorker(scopes, clock, telemetry, logger, "outbox", options.Value.Outbox.WorkerEnabled, options.Value.Outbox.Interval)
 {
-    protected override string Name => "outbox";
-
-    protected override bool Enabled => options.Value.Outbox.WorkerEnabled;
-
-    protected override TimeSpan Interval => options.Value.Outbox.Interval;
-
     protected override async Task PassAsync(IServiceProvider services, CancellationToken ct)
     {
         var outbox = services.GetRequiredService<MailOutbox>();
