@@ -260,7 +260,8 @@ public sealed class ProgramRepeatTests(RecruitmentFixture fixture) : IClassFixtu
     public async Task ACopyCarriesTheResourceLibraryWithItsFilesAndItsPlacesInTrainingButNotInEvents()
     {
         var (school, coordinator, source, _) = await LastYearAsync();
-        var module = await InDatabaseAsync(db => db.Set<TrainingModule>().Where(m => m.ProgramId == source.Id).OrderBy(m => m.CreatedAt).Select(m => m.Id).FirstAsync());
+        // The module with the file (the template's modules share one creation time, so "the first" is not one module).
+        var module = await InDatabaseAsync(db => db.Set<TrainingModule>().Where(m => m.ProgramId == source.Id && m.FileKey != null).Select(m => m.Id).SingleAsync());
         async Task<Guid> CreatedIdAsync(HttpResponseMessage response)
         {
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -314,7 +315,7 @@ public sealed class ProgramRepeatTests(RecruitmentFixture fixture) : IClassFixtu
         }
 
         // The copied module shows the copied file and the school's guide; the event was not copied, nor its attachment.
-        var copiedModule = await InDatabaseAsync(db => db.Set<TrainingModule>().Where(m => m.ProgramId == copy.Id).OrderBy(m => m.CreatedAt).Select(m => m.Id).FirstAsync());
+        var copiedModule = await InDatabaseAsync(db => db.Set<TrainingModule>().Where(m => m.ProgramId == copy.Id && m.FileKey != null).Select(m => m.Id).SingleAsync());
         var attached = await InDatabaseAsync(db => db.Set<ResourceAttachment>().Where(a => a.TargetId == copiedModule).Select(a => a.ResourceId).ToListAsync());
         Assert.Equal(new HashSet<Guid> { copiedFile.Id, schoolWide }, attached.ToHashSet());
         Assert.Equal(0, await InDatabaseAsync(db => db.Set<ResourceAttachment>().CountAsync(a => a.ResourceId == copiedLink.Id)));
