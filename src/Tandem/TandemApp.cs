@@ -67,7 +67,10 @@ public static class TandemApp
         services.AddHealthChecks().AddDbContextCheck<TandemDb>("database", tags: ["ready"]);
         // Every problem says what happened in a sentence, also those the framework writes (a 404 from routing, 405).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            Infrastructure.Problems.ProblemSentences.Fill(c.ProblemDetails, c.HttpContext.Response.StatusCode));
+        {
+            UnreadValues.NameUnreadValue(c);
+            Infrastructure.Problems.ProblemSentences.Fill(c.ProblemDetails, c.HttpContext.Response.StatusCode);
+        });
         services.AddExceptionHandler<Infrastructure.Problems.DatabaseUnavailableHandler>();
         services.AddValidation();
         services.AddTandemInput();
@@ -185,7 +188,7 @@ public static class TandemApp
         app.MapScalarApiReference("/api/reference", o => o.WithTitle("Tandem API").WithNonce().DisableDefaultFonts()).AllowAnonymous();
 
         // Every feature maps into one group, so checks that hold for all endpoints are set once, here.
-        var features = app.MapGroup("").CheckPageRequests().DescribeOperations().OpensRequestConnection();
+        var features = app.MapGroup("").StopAtUnreadValues().CheckPageRequests().DescribeOperations().OpensRequestConnection();
         features.MapAccounts();
         features.MapAccountPages();
         features.MapOrganisations();

@@ -178,6 +178,8 @@ public sealed class NoServerErrorFromInputTests(TandemFactory factory) : IClassF
         var numericEnum = await coordinator.PostAsync($"/api/v1/programs/{program.Id}/status", JsonText("""{"status": 7}"""));
         var noBody = await coordinator.PostAsync($"/api/v1/programs/{program.Id}/status", new StringContent("", Encoding.UTF8, "application/json"));
         var badQuery = await coordinator.GetAsync("/api/v1/programs?status=Sideways");
+        var badPage = await coordinator.GetAsync("/api/v1/programs?page=two");
+        var badId = await coordinator.GetAsync($"/api/v1/organisations/{school.Organisation.Id}/audit?subjectUserId=nobody");
         var badGuid = await coordinator.GetAsync("/api/v1/programs/not-a-guid");
         var wrongContentType = await factory.AnonymousClient().PostAsync("/api/v1/auth/sign-in", new StringContent("email=a", Encoding.UTF8, "text/plain"));
 
@@ -186,7 +188,13 @@ public sealed class NoServerErrorFromInputTests(TandemFactory factory) : IClassF
         Assert.Equal(new[] { "status" }, Fields(await ProblemAsync(unknownEnum, HttpStatusCode.BadRequest)));
         Assert.Equal(new[] { "status" }, Fields(await ProblemAsync(numericEnum, HttpStatusCode.BadRequest)));
         Assert.Equal(new[] { "body" }, Fields(await ProblemAsync(noBody, HttpStatusCode.BadRequest)));
-        Assert.Equal(new[] { "status" }, Fields(await ProblemAsync(badQuery, HttpStatusCode.BadRequest)));
+        var badStatus = await ProblemAsync(badQuery, HttpStatusCode.BadRequest);
+        Assert.Equal(new[] { "status" }, Fields(badStatus));
+        Assert.Contains("'Sideways' is not a valid programstatus?", badStatus.Detail);
+        var badPageProblem = await ProblemAsync(badPage, HttpStatusCode.BadRequest);
+        Assert.Equal(new[] { "page" }, Fields(badPageProblem));
+        Assert.Contains("'two' is not a valid int.", badPageProblem.Detail);
+        Assert.Equal(new[] { "subjectUserId" }, Fields(await ProblemAsync(badId, HttpStatusCode.BadRequest)));
         await ProblemAsync(badGuid, HttpStatusCode.NotFound);
         await ProblemAsync(wrongContentType, HttpStatusCode.UnsupportedMediaType);
     }

@@ -46,7 +46,7 @@ public sealed partial class BadRequestProblems : IExceptionHandler
         if (FailedToBind().Match(bad.Message) is { Success: true } failed)
         {
             return ("A value in the request could not be read.",
-                new() { [failed.Groups["name"].Value] = [$"'{failed.Groups["value"].Value}' is not a valid {failed.Groups["type"].Value.ToLowerInvariant()}."] });
+                new() { [failed.Groups["name"].Value] = [NotValid(failed.Groups["value"].Value, failed.Groups["type"].Value)] });
         }
         if (bad.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal))
         {
@@ -60,6 +60,8 @@ public sealed partial class BadRequestProblems : IExceptionHandler
         }
         return ("The request could not be read.", null);
     }
+
+    internal static string NotValid(string value, string typeName) => $"'{value}' is not a valid {typeName.ToLowerInvariant()}.";
 
     private static Dictionary<string, string[]> Explain(JsonException json)
     {
