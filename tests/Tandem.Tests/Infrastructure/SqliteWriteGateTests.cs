@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Engagement;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Tests.Infrastructure;
 
@@ -85,6 +86,42 @@ public sealed class SqliteWriteGateTests(TandemFactory factory) : IClassFixture<
         var keys = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ReminderDispatch>()
             .Where(d => d.Key.StartsWith(key)).Select(d => d.Key).ToListAsync());
         Assert.Equal([key + ":next"], keys);
+    }
+
+    [Fact]
+    public async Task AWriteRetriedAfterAUniqueViolationOnTheSameConnectionGoesAheadAtOnce()
+    {
+        if (TestDatabase.Provider != DatabaseProvider.Sqlite)
+        {
+            return;
+        }
+        var key = $"gate:{Guid.NewGuid():N}";
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        await WithoutBusyHandlerAsync(db); // the connection stays open, as a request's does
+        db.Add(new ReminderDispatch(key, Guid.NewGuid(), "node-a", DateTime.UtcNow));
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        // Two rows, so that SaveChanges wraps them in a transaction (one statement goes without). EF Core disposes the failed
+        // one without a rollback event, as when a message takes a number another message took a moment before.
+        db.Add(new ReminderDispatch(key + ":new", Guid.NewGuid(), "node-b", DateTime.UtcNow));
+        db.Add(new ReminderDispatch(key, Guid.NewGuid(), "node-b", DateTime.UtcNow));
+        var clash = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        Assert.True(clash.IsUniqueViolation());
+        db.ChangeTracker.Clear();
+
+        var waited = Stopwatch.StartNew();
+        db.Add(new ReminderDispatch(key + ":new", Guid.NewGuid(), "node-b", DateTime.UtcNow));
+        db.Add(new ReminderDispatch(key + ":retried", Guid.NewGuid(), "node-b", DateTime.UtcNow));
+        await db.SaveChangesAsync();
+        waited.Stop();
+
+        // Had the retry waited for the gate its own connection still held, it would have waited out the patience first.
+        Assert.True(waited.Elapsed < SqliteWriteGate.Patience, $"the retry waited {waited.Elapsed}");
+        var keys = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ReminderDispatch>()
+            .Where(d => d.Key.StartsWith(key)).OrderBy(d => d.Key).Select(d => d.Key).ToListAsync());
+        Assert.Equal([key, key + ":new", key + ":retried"], keys);
     }
 
     private static async Task WithoutBusyHandlerAsync(TandemDb db)
