@@ -96,14 +96,8 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor
         return database.Length == 0 ? null : Gates.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
     }
 
-    private static void Hold(DbConnection connection, SemaphoreSlim gate)
-    {
-        if (HeldBy.TryGetValue(connection, out var earlier))
-        {
-            earlier.Release();
-        }
-        HeldBy.AddOrUpdate(connection, new Held(connection, gate));
-    }
+    // Only a connection that holds no gate takes one (TransactionStarting), so there is no earlier hold to let go.
+    private static void Hold(DbConnection connection, SemaphoreSlim gate) => HeldBy.AddOrUpdate(connection, new Held(connection, gate));
 
     private static void Release(DbConnection? connection)
     {

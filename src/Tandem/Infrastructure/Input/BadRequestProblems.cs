@@ -23,7 +23,7 @@ public sealed partial class BadRequestProblems : IExceptionHandler
         ProblemDetails problem = errors is null ? new ProblemDetails() : new HttpValidationProblemDetails(errors);
         problem.Status = bad.StatusCode;
         problem.Title = title;
-        problem.Detail = errors is null ? title : $"{title} {string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}";
+        problem.Detail = errors is null ? title : DetailOf(title, errors);
         await TypedResults.Problem(problem).ExecuteAsync(context);
         return true;
     }
@@ -45,8 +45,7 @@ public sealed partial class BadRequestProblems : IExceptionHandler
         }
         if (FailedToBind().Match(bad.Message) is { Success: true } failed)
         {
-            return ("A value in the request could not be read.",
-                new() { [failed.Groups["name"].Value] = [NotValid(failed.Groups["value"].Value, failed.Groups["type"].Value)] });
+            return Unread(failed.Groups["name"].Value, failed.Groups["value"].Value, failed.Groups["type"].Value);
         }
         if (bad.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal))
         {
@@ -61,7 +60,12 @@ public sealed partial class BadRequestProblems : IExceptionHandler
         return ("The request could not be read.", null);
     }
 
-    internal static string NotValid(string value, string typeName) => $"'{value}' is not a valid {typeName.ToLowerInvariant()}.";
+    /// <summary>The problem of a query or route value that does not parse as its type (also for <see cref="UnreadValues"/>).</summary>
+    internal static (string Title, Dictionary<string, string[]> Errors) Unread(string name, string value, string typeName) =>
+        ("A value in the request could not be read.", new() { [name] = [$"'{value}' is not a valid {typeName.ToLowerInvariant()}."] });
+
+    internal static string DetailOf(string title, Dictionary<string, string[]> errors) =>
+        $"{title} {string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}";
 
     private static Dictionary<string, string[]> Explain(JsonException json)
     {

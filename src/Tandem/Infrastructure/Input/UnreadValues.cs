@@ -41,10 +41,10 @@ public static class UnreadValues
             var unread = values.FirstOrDefault(v => !string.IsNullOrEmpty(v) && !Parses(plain, v));
             if (unread is not null)
             {
-                var typeName = (Keywords.GetValueOrDefault(plain) ?? plain.Name) + (plain != element ? "?" : "");
-                problem.Title = "A value in the request could not be read.";
-                problem.Extensions["errors"] = new Dictionary<string, string[]> { [parameter.Name] = [BadRequestProblems.NotValid(unread, typeName)] };
-                problem.Detail = $"{problem.Title} {parameter.Name}: {BadRequestProblems.NotValid(unread, typeName)}";
+                var (title, errors) = BadRequestProblems.Unread(parameter.Name, unread, (Keywords.GetValueOrDefault(plain) ?? plain.Name) + (plain != element ? "?" : ""));
+                problem.Title = title;
+                problem.Extensions["errors"] = errors;
+                problem.Detail = BadRequestProblems.DetailOf(title, errors);
                 return;
             }
         }
@@ -88,5 +88,4 @@ public static class UnreadValues
         [typeof(int)] = "int", [typeof(long)] = "long", [typeof(short)] = "short", [typeof(byte)] = "byte", [typeof(bool)] = "bool",
         [typeof(decimal)] = "decimal", [typeof(double)] = "double", [typeof(float)] = "float",
     };
-
 }
