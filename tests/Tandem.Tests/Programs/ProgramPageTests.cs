@@ -149,9 +149,9 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
     }
 
     [Fact]
-    public async Task TheEmbeddedDatabaseRunsInWriteAheadLogMode()
+    public async Task TheEmbeddedDatabaseRunsInWriteAheadLogModeAndCommitsWithoutWaitingForTheDisk()
     {
-        var mode = await factory.WithScopeAsync(async s =>
+        var settings = await factory.WithScopeAsync(async s =>
         {
             var db = s.GetRequiredService<TandemDb>();
             if (TestDatabase.Provider != DatabaseProvider.Sqlite)
@@ -161,9 +161,13 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
             await db.Database.OpenConnectionAsync();
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = "PRAGMA journal_mode";
-            return (string?)await command.ExecuteScalarAsync();
+            var journal = (string?)await command.ExecuteScalarAsync();
+            // synchronous: 1 is NORMAL (ADR 79), 2 FULL, SQLite's default, which waits for the disk at every commit.
+            command.CommandText = "PRAGMA synchronous";
+            return $"{journal} {await command.ExecuteScalarAsync()}";
         });
 
-        Assert.Equal(TestDatabase.Provider == DatabaseProvider.Sqlite ? "wal" : "Npgsql.EntityFrameworkCore.PostgreSQL", mode);
+        Assert.Equal(TestDatabase.Provider == DatabaseProvider.Sqlite ? "wal 1" : "Npgsql.EntityFrameworkCore.PostgreSQL", settings);
+        Assert.Equal(HttpStatusCode.OK, (await factory.AnonymousClient().GetAsync("/health/ready")).StatusCode);
     }
 }
