@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Tandem.Features.Engagement;
 using Tandem.Features.Home;
@@ -13,7 +15,8 @@ namespace Tandem.Tests.Engagement;
 /// <summary>
 /// Whole-program figures kept for a short while (KeptFigures, ADR 60), with the production setting of 30 s on an
 /// app and clock of the test's own: the engagement page's counts and order and the coordinator home's counts stay as
-/// they were worked out until they are 30 s old, while the pairs shown on a page are always read fresh.
+/// they were worked out until they are 30 s old, while the pairs shown on a page are always read fresh. The first
+/// request after that is answered with the kept figure, which is worked out again after its answer (ADR 80).
 /// </summary>
 public sealed class KeptFiguresTests(PairFixture shared) : IClassFixture<PairFixture>
 {
@@ -40,8 +43,13 @@ public sealed class KeptFiguresTests(PairFixture shared) : IClassFixture<PairFix
         Assert.Equal(new HealthSummary(0, 0, 1), kept.Summary);
         Assert.Equal([pair.RelationshipId], kept.Relationships.Items.Select(h => h.RelationshipId));
 
-        // Half a minute after they were worked out, they are worked out again.
+        // Half a minute after they were worked out, the first request is answered with them and they are worked out
+        // again after its answer, for the next.
         clock.Advance(TimeSpan.FromSeconds(2));
+        var claimant = (await coordinator.GetFromJsonAsync<ProgramHealthView>(url, Json.Options))!;
+        Assert.Equal(new HealthSummary(0, 0, 1), claimant.Summary);
+        Assert.Equal([pair.RelationshipId], claimant.Relationships.Items.Select(h => h.RelationshipId));
+        await app.Services.GetRequiredService<KeptFigures>().RefreshedAsync();
         var fresh = (await coordinator.GetFromJsonAsync<ProgramHealthView>(url, Json.Options))!;
         Assert.Equal(new HealthSummary(0, 0, 2), fresh.Summary);
         Assert.Equal(2, fresh.Relationships.TotalCount);
@@ -92,6 +100,8 @@ public sealed class KeptFiguresTests(PairFixture shared) : IClassFixture<PairFix
         Assert.Equal(2, await AtRiskAsync());
 
         clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, await AtRiskAsync());
+        await app.Services.GetRequiredService<KeptFigures>().RefreshedAsync();
         Assert.Equal(1, await AtRiskAsync());
     }
 
@@ -115,6 +125,8 @@ public sealed class KeptFiguresTests(PairFixture shared) : IClassFixture<PairFix
         Assert.Equal(1, kept.TotalCount);
 
         clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, (await coordinator.GetFromJsonAsync<Paged<Tandem.Features.Relationships.RelationshipView>>(url, Json.Options))!.TotalCount);
+        await app.Services.GetRequiredService<KeptFigures>().RefreshedAsync();
         Assert.Equal(2, (await coordinator.GetFromJsonAsync<Paged<Tandem.Features.Relationships.RelationshipView>>(url, Json.Options))!.TotalCount);
 
         // A page that is not full tells its own total, kept or not.
@@ -124,97 +136,112 @@ public sealed class KeptFiguresTests(PairFixture shared) : IClassFixture<PairFix
 }
 
 /// <summary>
-/// A figure that has grown old is worked out again by one request at a time (ADR 73): the others are answered with
-/// the figure kept so far while it is less than twice the maximum age, so that a busy program's coordinators do not
-/// all count the same thing at once every half minute.
+/// A figure that has grown old is worked out again by one request at a time (ADR 73), after that request's answer
+/// (ADR 80): every request is answered with the figure kept so far while it is less than twice the maximum age, so that
+/// neither do a busy program's coordinators all count the same thing at once every half minute, nor does one of them
+/// wait for the count.
 /// </summary>
 public sealed class KeptFiguresClaimTests
 {
     private static readonly Guid Program = Guid.CreateVersion7();
 
+    private static readonly IServiceProvider Services = new ServiceCollection().BuildServiceProvider();
+
     private static (KeptFigures Figures, FakeTimeProvider Clock) Figures()
     {
         var clock = new FakeTimeProvider(TestClock.Start);
         var options = Microsoft.Extensions.Options.Options.Create(new FiguresOptions { MaxAge = TimeSpan.FromSeconds(30) });
-        return (new KeptFigures(options, clock), clock);
+        return (new KeptFigures(options, clock, Services.GetRequiredService<IServiceScopeFactory>(), NullLogger<KeptFigures>.Instance), clock);
     }
 
+    private static Task<int> Get(KeptFigures figures, string kind, Func<Task<int>> count, string variant = "") =>
+        figures.GetAsync(kind, Program, variant, Services, (_, _) => count());
+
     [Fact]
-    public async Task WhileOneRequestWorksAnOldFigureOutTheOthersAreAnsweredWithTheKeptOne()
+    public async Task TheRequestThatFindsAFigureOldIsAnsweredWithItAndItIsWorkedOutOnceAfterTheAnswer()
     {
         var (figures, clock) = Figures();
-        Assert.Equal(1, await figures.GetAsync("relationships", Program, "", () => Task.FromResult(1)));
+        Assert.Equal(1, await Get(figures, "relationships", () => Task.FromResult(1)));
 
         clock.Advance(TimeSpan.FromSeconds(31));
         var counting = new TaskCompletionSource<int>();
-        var first = figures.GetAsync("relationships", Program, "", () => counting.Task);
-        Assert.False(first.IsCompleted);
+        var counted = 0;
+        Assert.Equal(1, await Get(figures, "relationships", () => { counted++; return counting.Task; }));
 
         // Meanwhile: the kept figure, and nobody else counts.
-        var others = 0;
-        Assert.Equal(1, await figures.GetAsync("relationships", Program, "", () => { others++; return Task.FromResult(3); }));
-        Assert.Equal(1, await figures.GetAsync("relationships", Program, "", () => { others++; return Task.FromResult(3); }));
-        Assert.Equal(0, others);
-        // Another variant is another figure.
-        Assert.Equal(7, await figures.GetAsync("relationships", Program, "Active", () => Task.FromResult(7)));
+        Assert.Equal(1, await Get(figures, "relationships", () => { counted++; return Task.FromResult(3); }));
+        Assert.Equal(1, await Get(figures, "relationships", () => { counted++; return Task.FromResult(3); }));
+        // Another variant is another figure, worked out by the request that first asks for it.
+        Assert.Equal(7, await Get(figures, "relationships", () => Task.FromResult(7), "Active"));
 
         counting.SetResult(2);
-        Assert.Equal(2, await first);
-        Assert.Equal(2, await figures.GetAsync("relationships", Program, "", () => { others++; return Task.FromResult(3); }));
-        Assert.Equal(0, others);
+        await figures.RefreshedAsync();
+        Assert.Equal(2, await Get(figures, "relationships", () => { counted++; return Task.FromResult(3); }));
+        Assert.Equal(1, counted);
     }
 
     [Fact]
     public async Task AFigureTwiceTheMaximumAgeIsNeverAnsweredWith()
     {
         var (figures, clock) = Figures();
-        await figures.GetAsync("roles", Program, "", () => Task.FromResult(1));
+        await Get(figures, "roles", () => Task.FromResult(1));
         clock.Advance(TimeSpan.FromSeconds(31));
         var counting = new TaskCompletionSource<int>();
-        var first = figures.GetAsync("roles", Program, "", () => counting.Task);
+        Assert.Equal(1, await Get(figures, "roles", () => counting.Task));
 
-        // The claimant is still counting 30 s later: the kept figure is a minute old, so the next request counts too.
+        // The claimant is still counting 30 s later: the kept figure is a minute old, so the next request counts before it answers.
         clock.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(4, await figures.GetAsync("roles", Program, "", () => Task.FromResult(4)));
+        Assert.Equal(4, await Get(figures, "roles", () => Task.FromResult(4)));
         counting.SetResult(2);
-        await first;
+        await figures.RefreshedAsync();
     }
 
     [Fact]
-    public async Task WhenTheClaimantFailsTheFigureIsWorkedOutByALaterRequest()
+    public async Task WhenTheWorkAfterTheAnswerFailsTheFigureIsWorkedOutByALaterRequest()
     {
         var (figures, clock) = Figures();
-        await figures.GetAsync("health", Program, "", () => Task.FromResult(1));
+        await Get(figures, "health", () => Task.FromResult(1));
         clock.Advance(TimeSpan.FromSeconds(40));
-        await Assert.ThrowsAsync<TimeoutException>(() => figures.GetAsync<int>("health", Program, "", () => throw new TimeoutException()));
+        Assert.Equal(1, await Get(figures, "health", () => throw new TimeoutException()));
+        await figures.RefreshedAsync();
 
         // The claim stands for its half minute: the kept figure answers, up to twice the maximum age.
-        Assert.Equal(1, await figures.GetAsync("health", Program, "", () => Task.FromResult(5)));
+        Assert.Equal(1, await Get(figures, "health", () => Task.FromResult(5)));
         clock.Advance(TimeSpan.FromSeconds(19));
-        Assert.Equal(1, await figures.GetAsync("health", Program, "", () => Task.FromResult(5)));
+        Assert.Equal(1, await Get(figures, "health", () => Task.FromResult(5)));
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(5, await figures.GetAsync("health", Program, "", () => Task.FromResult(5)));
+        Assert.Equal(5, await Get(figures, "health", () => Task.FromResult(5)));
     }
 
     [Fact]
-    public void ThePagesOfManyProgramsClaimEachOldFigureForOneRequest()
+    public async Task APageOfManyProgramsCountsTheMissingOnesBeforeItsAnswerAndTheOldOnesAfter()
     {
         var (figures, clock) = Figures();
-        var other = Guid.CreateVersion7();
-        figures.Keep("home", Program, "counted at 0 s");
-        figures.Keep("home", other, "other at 0 s");
+        var old = Guid.CreateVersion7();
+        var kept = Guid.CreateVersion7();
+        var missing = Guid.CreateVersion7();
+        var asked = new List<IReadOnlyList<Guid>>();
+        Func<IServiceProvider, IReadOnlyList<Guid>, CancellationToken, Task<IReadOnlyDictionary<Guid, string>>> count(string when) => (_, ids, _) =>
+        {
+            asked.Add(ids);
+            return Task.FromResult<IReadOnlyDictionary<Guid, string>>(ids.ToDictionary(id => id, _ => when));
+        };
+        await figures.GetManyAsync("home", [old], Services, count("at 0 s"));
         clock.Advance(TimeSpan.FromSeconds(31));
-        figures.Keep("home", other, "other at 31 s");
+        await figures.GetManyAsync("home", [kept], Services, count("at 31 s"));
+        asked.Clear();
 
-        // The first page to look finds the first program's counts old and counts them; the second is answered.
-        var (fresh, missing) = figures.Lookup<string>("home", [Program, other]);
-        Assert.Equal([Program], missing);
-        Assert.Equal("other at 31 s", fresh[other]);
-        (fresh, missing) = figures.Lookup<string>("home", [Program, other]);
-        Assert.Empty(missing);
-        Assert.Equal("counted at 0 s", fresh[Program]);
+        var page = await figures.GetManyAsync("home", [old, kept, missing], Services, count("at 31 s"));
+        Assert.Equal("at 0 s", page[old]);
+        Assert.Equal("at 31 s", page[kept]);
+        Assert.Equal("at 31 s", page[missing]);
+        await figures.RefreshedAsync();
+        Assert.Equal([[missing], [old]], asked);
 
-        figures.Keep("home", Program, "counted at 31 s");
-        Assert.Equal("counted at 31 s", figures.Lookup<string>("home", [Program]).Fresh[Program]);
+        // The next page is answered from what is kept, the old program's counts now worked out again.
+        asked.Clear();
+        page = await figures.GetManyAsync("home", [old, kept, missing], Services, count("at 31 s"));
+        Assert.Equal("at 31 s", page[old]);
+        Assert.Empty(asked);
     }
 }

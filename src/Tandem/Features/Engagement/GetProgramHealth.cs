@@ -14,7 +14,7 @@ public sealed record HealthSummary(int AtRisk, int Drifting, int OnTrack);
 public sealed record ProgramHealthView(Guid ProgramId, string ProgramName, Cadence Cadence, HealthSummary Summary, Paged<RelationshipHealth> Relationships);
 
 /// <summary>The coordinator's view of a program's open relationships: at risk first, then drifting, then on track.</summary>
-public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health, KeptFigures figures)
+public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health, KeptFigures figures, IServiceProvider services)
 {
     public async Task<Outcome<ProgramHealthView>> RunAsync(Actor actor, Guid programId, int page, int pageSize, HealthStatus? status, CancellationToken ct = default)
     {
@@ -28,20 +28,24 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
         // The status of every open pair comes from its own row (counts kept on it, ADR 46); the database counts and
         // orders them, and only the page's pairs are read in full. The counts and the order are whole-program figures,
         // kept for a short while (KeptFigures, ADR 60); the pairs on the page are read now.
-        var ordered = await figures.GetAsync("health", programId, status?.ToString() ?? "", async () =>
-        {
-            var assessed = health.Assessed(db.Set<Relationship>().Where(r => r.ProgramId == programId));
-            var counts = await assessed.GroupBy(h => h.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-            var filtered = status is { } s ? assessed.Where(h => h.Status == s) : assessed;
-            var order = await filtered.OrderBy(h => h.Status).ThenBy(h => h.QuietSince).ThenBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
-            return new OrderedPairs(
-                new HealthSummary(counts.GetValueOrDefault(HealthStatus.AtRisk), counts.GetValueOrDefault(HealthStatus.Drifting), counts.GetValueOrDefault(HealthStatus.OnTrack)),
-                order);
-        });
+        var ordered = await figures.GetAsync("health", programId, status?.ToString() ?? "", services,
+            (scope, c) => scope.GetRequiredService<GetProgramHealth>().OrderAsync(programId, status, c), ct);
         var ids = ordered.Ids.Page(paging).ToList();
         var details = (await health.ForIdsAsync(ids, ct)).ToDictionary(h => h.RelationshipId);
         var items = ids.Where(details.ContainsKey).Select(id => details[id]).ToList();
         return new ProgramHealthView(program.Id, program.Name, program.Cadence, ordered.Summary, paging.Of(items, ordered.Ids.Count));
+    }
+
+    /// <summary>The program's health counts and its open pairs (with <paramref name="status"/>, if given) in the page order.</summary>
+    private async Task<OrderedPairs> OrderAsync(Guid programId, HealthStatus? status, CancellationToken ct)
+    {
+        var assessed = health.Assessed(db.Set<Relationship>().Where(r => r.ProgramId == programId));
+        var counts = await assessed.GroupBy(h => h.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var filtered = status is { } s ? assessed.Where(h => h.Status == s) : assessed;
+        var order = await filtered.OrderBy(h => h.Status).ThenBy(h => h.QuietSince).ThenBy(h => h.Id).Select(h => h.Id).ToListAsync(ct);
+        return new OrderedPairs(
+            new HealthSummary(counts.GetValueOrDefault(HealthStatus.AtRisk), counts.GetValueOrDefault(HealthStatus.Drifting), counts.GetValueOrDefault(HealthStatus.OnTrack)),
+            order);
     }
 
     /// <summary>A program's health counts and its open pairs in the page order (at risk first, longest quiet first).</summary>

@@ -18,7 +18,7 @@ namespace Tandem.Features.Home;
 /// matched yet, pairs at risk (the engagement rule) and meetings nobody has checked in about. One grouped query
 /// per figure for the whole page of programs, never one per program, and the counts kept for a short while.
 /// </summary>
-public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, EngagementHealth health, KeptFigures figures, TimeProvider clock)
+public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, EngagementHealth health, KeptFigures figures, IServiceProvider services, TimeProvider clock)
 {
     public async Task<Paged<ProgramAttention>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
     {
@@ -37,13 +37,9 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
             return paging.Of<ProgramAttention>([], total);
         }
         // The counts are whole-program figures, kept for a short while per program (KeptFigures, ADR 60): the programs
-        // whose counts are not kept are counted here, together.
-        var (kept, missing) = figures.Lookup<Attention>("home", programs.Select(p => p.Id));
-        foreach (var (id, attention) in await CountAsync(missing, ct))
-        {
-            kept[id] = attention;
-            figures.Keep("home", id, attention);
-        }
+        // whose counts are not kept are counted here, together, and old ones after the answer (ADR 80).
+        var kept = await figures.GetManyAsync<Attention>("home", programs.Select(p => p.Id).ToList(), services,
+            async (scope, ids, c) => await scope.GetRequiredService<GetCoordinatorHome>().CountAsync(ids, c), ct);
 
         var items = programs.Select(p =>
         {
@@ -83,7 +79,7 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
     }
 
     /// <summary>What needs attention in each of the programs, one grouped query per figure for all of them.</summary>
-    private async Task<Dictionary<Guid, Attention>> CountAsync(List<Guid> ids, CancellationToken ct)
+    private async Task<Dictionary<Guid, Attention>> CountAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
         if (ids.Count == 0)
         {

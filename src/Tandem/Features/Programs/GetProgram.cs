@@ -8,7 +8,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Programs;
 
 /// <summary>One program as the actor may see it, with what they may do to it.</summary>
-public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures figures, IOptions<ProgramOptions> options, TimeProvider clock)
+public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures figures, IServiceProvider services, IOptions<ProgramOptions> options, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -23,8 +23,8 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures fi
         var enrolments = db.Enrolments.Where(e => e.ProgramId == programId);
         // People per role: a whole-program count (100,000 enrolments in a district) under every coordinator page that
         // shows the program, kept for a short while (KeptFigures, ADR 60).
-        var counts = await figures.GetAsync("roles", programId, "", () =>
-            enrolments.GroupBy(e => e.Role).Select(g => new RoleCount(g.Key, g.Count())).ToListAsync(ct));
+        var counts = await figures.GetAsync("roles", programId, "", services,
+            (scope, c) => scope.GetRequiredService<GetProgram>().RoleCountsAsync(programId, c), ct);
         var myRoles = await enrolments.Where(e => e.UserId == actor.UserId).Select(e => e.Role).ToListAsync(ct);
         var canManage = await access.Visible(actor).Where(p => p.Id == programId).AnyAsync(access.Manageable(actor), ct);
         var p = program;
@@ -45,4 +45,8 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures fi
     }
 
     private sealed record RoleCount(ProgramRole Role, int Count);
+
+    /// <summary>The program's people per role (a whole-program count, kept).</summary>
+    private Task<List<RoleCount>> RoleCountsAsync(Guid programId, CancellationToken ct) =>
+        db.Enrolments.Where(e => e.ProgramId == programId).GroupBy(e => e.Role).Select(g => new RoleCount(g.Key, g.Count())).ToListAsync(ct);
 }

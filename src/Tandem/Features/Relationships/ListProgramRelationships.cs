@@ -9,7 +9,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Relationships;
 
 /// <summary>A program's relationships for its coordinators, filtered by status or poor fit, one page at a time.</summary>
-public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access, KeptFigures figures)
+public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access, KeptFigures figures, IServiceProvider services)
 {
     public async Task<Outcome<Paged<RelationshipView>>> RunAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
     {
@@ -29,6 +29,20 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
             return failure;
         }
         var page = PageRequest.Clamp(query.Page, query.PageSize);
+        var items = await access.ToViewsAsync(Listed(programId, query)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            .Page(page), ct);
+        // The page is read now; the total behind the pager is a whole-program count (40,000 pairs in a district), kept for
+        // a short while unless the page itself tells it (KeptFigures, ADR 60).
+        var total = page.KnownTotal(items.Count)
+            ?? await figures.GetAsync("relationships", programId, $"{query.Status}|{query.PoorFitOnly}", services,
+                (scope, c) => scope.GetRequiredService<ListProgramRelationships>().Listed(programId, query).CountAsync(c), ct);
+        return new ProgramRelationshipsPage(found.Value!.Name, page.Of(items, total));
+    }
+
+    /// <summary>The program's relationships the query lists.</summary>
+    private IQueryable<Relationship> Listed(Guid programId, RelationshipListQuery query)
+    {
         var relationships = db.Set<Relationship>().Where(r => r.ProgramId == programId);
         if (query.Status is { } status)
         {
@@ -38,14 +52,7 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
         {
             relationships = relationships.Where(r => r.PoorFitFlaggedAt != null);
         }
-        var items = await access.ToViewsAsync(relationships
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
-            .Page(page), ct);
-        // The page is read now; the total behind the pager is a whole-program count (40,000 pairs in a district), kept for
-        // a short while unless the page itself tells it (KeptFigures, ADR 60).
-        var total = page.KnownTotal(items.Count)
-            ?? await figures.GetAsync("relationships", programId, $"{query.Status}|{query.PoorFitOnly}", () => relationships.CountAsync(ct));
-        return new ProgramRelationshipsPage(found.Value!.Name, page.Of(items, total));
+        return relationships;
     }
 }
 

@@ -16,24 +16,25 @@ public sealed class FiguresOptions
 
 /// <summary>
 /// Whole-program figures kept for a short while (<see cref="FiguresOptions.MaxAge"/>, 30 s by default) on each app
-/// node: the engagement page's counts and order of a program's open pairs, the coordinator home's counts and the
-/// relationship list's total (issue 17, ADR 60). Working them out reads every open pair of the program (40,000 in a district: 40-60 ms of
-/// PostgreSQL each time), and a coordinator's pages asked for them on every request; a dashboard figure that is half a
-/// minute old is what a coordinator reads anyway, and the pages say so. The pairs shown on a page are always read fresh.
+/// node: the engagement page's counts and order of a program's open pairs, the coordinator home's counts, the
+/// relationship list's total and the program's people per role (issue 17, ADR 60). Working them out reads every open
+/// pair of the program (40,000 in a district: 40-60 ms of PostgreSQL each time, 100-160 ms on a slower machine), and
+/// a coordinator's pages asked for them on every request; a dashboard figure that is half a minute old is what a
+/// coordinator reads anyway, and the pages say so. The pairs shown on a page are always read fresh.
 /// </summary>
 /// <remarks>
 /// Keyed by what the figure is, the program and a variant (a status filter). A figure older than the maximum age is
-/// worked out again by the first request that finds it so, which claims it; while that request works, the others are
-/// answered with the figure kept so far, as long as it is less than twice the maximum age (ADR 73). Without that
-/// claim every coordinator request of the same half minute missed at once and worked the same count out again, a
-/// burst of whole-program counts every 30 s that held up every other request for a moment (issue 17's sitting of
-/// 2026-12-05: p99 692 ms in that 10 s against 70-90 ms around it). A claim is the claimant's for one maximum age:
-/// if its request fails, the next request after that works the figure out. A figure with nothing kept (the first
-/// request, or after a quiet spell of twice the maximum age) is worked out by each request that asks before it is
-/// kept. A maximum age of zero turns keeping off (the test hosts, whose clocks stand still). Entries are bounded:
-/// past <see cref="MaxEntries"/>, expired ones are dropped, and if none are, the whole store is cleared.
+/// claimed by the first request that finds it so (ADR 73), which is answered with the figure kept so far, like every
+/// other request while it is less than twice the maximum age, and works it out again after its answer, in a scope of
+/// its own (ADR 80): no request waits for a recount while a kept figure can answer it. Before that, the claimant worked
+/// the figure out before answering and a coordinator's page took 140-160 ms every half minute at district scale on
+/// this machine, against 5-15 ms otherwise. A claim is the claimant's for one maximum age: if its work fails, the next
+/// request after that claims the figure again. A figure with nothing kept (the first request, or after a quiet spell of
+/// twice the maximum age) is worked out by the request that asks, with its own services, before it answers. A maximum
+/// age of zero turns keeping off (the test hosts, whose clocks stand still). Entries are bounded: past
+/// <see cref="MaxEntries"/>, expired ones are dropped, and if none are, the whole store is cleared.
 /// </remarks>
-public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider clock)
+public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<KeptFigures> logger) : IDisposable
 {
     public const int MaxEntries = 4096;
 
@@ -41,65 +42,137 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
 
     private readonly ConcurrentDictionary<(string Kind, Guid ProgramId, string Variant), DateTime> claims = new();
 
-    public async Task<T> GetAsync<T>(string kind, Guid programId, string variant, Func<Task<T>> workOut) where T : notnull
+    private readonly ConcurrentDictionary<Task, bool> refreshing = new();
+
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>What a request does with a kept figure.</summary>
+    private enum Use
+    {
+        /// <summary>Answer with it.</summary>
+        Answer,
+
+        /// <summary>Answer with it, and work it out again after the answer (this request has claimed it).</summary>
+        AnswerThenRefresh,
+
+        /// <summary>Nothing to answer with: work it out now.</summary>
+        WorkOut,
+    }
+
+    /// <summary>
+    /// A program's figure: the kept one, or worked out now by <paramref name="workOut"/> with the request's
+    /// <paramref name="services"/> when nothing can answer; an old one is worked out again after the answer, by the same
+    /// function with the services of a scope of its own.
+    /// </summary>
+    public async Task<T> GetAsync<T>(string kind, Guid programId, string variant, IServiceProvider services,
+        Func<IServiceProvider, CancellationToken, Task<T>> workOut, CancellationToken ct = default) where T : notnull
     {
         var maxAge = options.Value.MaxAge;
         if (maxAge <= TimeSpan.Zero)
         {
-            return await workOut();
+            return await workOut(services, ct);
         }
         var key = (kind, programId, variant);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (TryKept<T>(key, now, maxAge, out var value))
+        switch (Find<T>(key, now, maxAge, out var value))
         {
-            return value;
+            case Use.Answer:
+                return value;
+            case Use.AnswerThenRefresh:
+                Refresh(async (scope, stop) => Store(key, await workOut(scope, stop), clock.GetUtcNow().UtcDateTime, maxAge));
+                return value;
+            default:
+                var fresh = await workOut(services, ct);
+                Store(key, fresh, now, maxAge);
+                return fresh;
         }
-        var fresh = await workOut();
-        Store(key, fresh, now, maxAge);
-        return fresh;
-    }
-
-    /// <summary>For each program, its kept figure if it is fresh (or being worked out by another request); the programs returned as missing are for the caller to work out and <see cref="Keep"/>.</summary>
-    public (Dictionary<Guid, T> Fresh, List<Guid> Missing) Lookup<T>(string kind, IEnumerable<Guid> programIds) where T : notnull
-    {
-        var maxAge = options.Value.MaxAge;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var fresh = new Dictionary<Guid, T>();
-        var missing = new List<Guid>();
-        foreach (var id in programIds)
-        {
-            if (maxAge > TimeSpan.Zero && TryKept<T>((kind, id, ""), now, maxAge, out var value))
-            {
-                fresh[id] = value;
-            }
-            else
-            {
-                missing.Add(id);
-            }
-        }
-        return (fresh, missing);
     }
 
     /// <summary>
-    /// The figure to answer with: the kept one while it is fresh, or while another request's claim to work it out
-    /// stands and it is less than twice the maximum age. False when this request is to work it out (and has claimed it).
+    /// Many programs' figures of one kind, for one page: those with nothing kept are worked out together, now, by
+    /// <paramref name="workOut"/> with the request's <paramref name="services"/>; the old ones this request claims are
+    /// worked out together after the answer, in a scope of their own.
     /// </summary>
-    private bool TryKept<T>((string Kind, Guid ProgramId, string Variant) key, DateTime now, TimeSpan maxAge, out T value) where T : notnull
+    public async Task<Dictionary<Guid, T>> GetManyAsync<T>(string kind, IReadOnlyCollection<Guid> programIds, IServiceProvider services,
+        Func<IServiceProvider, IReadOnlyList<Guid>, CancellationToken, Task<IReadOnlyDictionary<Guid, T>>> workOut, CancellationToken ct = default)
+        where T : notnull
+    {
+        var maxAge = options.Value.MaxAge;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var found = new Dictionary<Guid, T>();
+        var missing = new List<Guid>();
+        var old = new List<Guid>();
+        foreach (var id in programIds.Distinct())
+        {
+            T value = default!;
+            var use = maxAge > TimeSpan.Zero ? Find((kind, id, ""), now, maxAge, out value) : Use.WorkOut;
+            if (use == Use.WorkOut)
+            {
+                missing.Add(id);
+                continue;
+            }
+            found[id] = value;
+            if (use == Use.AnswerThenRefresh)
+            {
+                old.Add(id);
+            }
+        }
+        if (missing.Count > 0)
+        {
+            foreach (var (id, value) in await workOut(services, missing, ct))
+            {
+                found[id] = value;
+                if (maxAge > TimeSpan.Zero)
+                {
+                    Store((kind, id, ""), value, now, maxAge);
+                }
+            }
+        }
+        if (old.Count > 0)
+        {
+            Refresh(async (scope, stop) =>
+            {
+                var values = await workOut(scope, old, stop);
+                var at = clock.GetUtcNow().UtcDateTime;
+                foreach (var (id, value) in values)
+                {
+                    Store((kind, id, ""), value, at, maxAge);
+                }
+            });
+        }
+        return found;
+    }
+
+    /// <summary>Waits for the figures being worked out after their answers (tests; a node stopping does not wait).</summary>
+    public Task RefreshedAsync() => Task.WhenAll(refreshing.Keys);
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        stopping.Dispose();
+    }
+
+    /// <summary>
+    /// What to do with the figure kept under <paramref name="key"/>: answer while it is fresh, or while another request's
+    /// claim to work it out stands and it is less than twice the maximum age; claim it and refresh it when it is older
+    /// and unclaimed; work it out when there is none or it is twice the maximum age.
+    /// </summary>
+    private Use Find<T>((string Kind, Guid ProgramId, string Variant) key, DateTime now, TimeSpan maxAge, out T value) where T : notnull
     {
         value = default!;
         if (!kept.TryGetValue(key, out var entry) || entry.Value is not T keptValue)
         {
-            return false;
+            return Use.WorkOut;
         }
         value = keptValue;
         var age = now - entry.At;
         if (age < maxAge)
         {
-            return true;
+            return Use.Answer;
         }
         if (age >= 2 * maxAge)
         {
-            return false;
+            return Use.WorkOut;
         }
         while (true)
         {
@@ -107,27 +180,50 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
             {
                 if (now - claimedAt < maxAge)
                 {
-                    return true;
+                    return Use.Answer;
                 }
                 if (claims.TryUpdate(key, now, claimedAt))
                 {
-                    return false;
+                    return Use.AnswerThenRefresh;
                 }
             }
             else if (claims.TryAdd(key, now))
             {
-                return false;
+                return Use.AnswerThenRefresh;
             }
         }
     }
 
-    public void Keep<T>(string kind, Guid programId, T value) where T : notnull
+    /// <summary>Works figures out after the answer, in a scope of their own; a failure leaves the claim to lapse.</summary>
+    private void Refresh(Func<IServiceProvider, CancellationToken, Task> work)
     {
-        var maxAge = options.Value.MaxAge;
-        if (maxAge > TimeSpan.Zero)
+        CancellationToken stop;
+        try
         {
-            Store((kind, programId, ""), value, clock.GetUtcNow().UtcDateTime, maxAge);
+            stop = stopping.Token;
         }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await work(scope.ServiceProvider, stop);
+            }
+            catch (Exception e) when (stop.IsCancellationRequested || e is ObjectDisposedException)
+            {
+                // The node is stopping.
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Working out a kept figure after its answer failed; the next request after its claim lapses tries again");
+            }
+        }, CancellationToken.None);
+        refreshing.TryAdd(task, true);
+        task.ContinueWith(t => refreshing.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Keeps a figure; past <see cref="MaxEntries"/>, expired ones are dropped first, and all if none are.</summary>
