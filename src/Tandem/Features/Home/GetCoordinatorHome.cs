@@ -37,7 +37,7 @@ public sealed class GetCoordinatorHome(TandemDb db, ProgramAccess access, Engage
             return paging.Of<ProgramAttention>([], total);
         }
         // The counts are whole-program figures, kept for a short while per program (KeptFigures, ADR 60): the programs
-        // whose counts are not kept are counted here, together, and old ones after the answer (ADR 80).
+        // whose counts are not kept are counted here, together, and old ones in the background (ADR 80).
         var kept = await figures.GetManyAsync<Attention>("home", programs.Select(p => p.Id).ToList(), services,
             async (scope, ids, c) => await scope.GetRequiredService<GetCoordinatorHome>().CountAsync(ids, c), ct);
 

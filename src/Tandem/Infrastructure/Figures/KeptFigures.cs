@@ -25,8 +25,8 @@ public sealed class FiguresOptions
 /// <remarks>
 /// Keyed by what the figure is, the program and a variant (a status filter). A figure older than the maximum age is
 /// claimed by the first request that finds it so (ADR 73), which is answered with the figure kept so far, like every
-/// other request while it is less than twice the maximum age, and works it out again after its answer, in a scope of
-/// its own (ADR 80): no request waits for a recount while a kept figure can answer it. Before that, the claimant worked
+/// other request while it is less than twice the maximum age, and has it worked out again in the background, in a
+/// scope of its own (ADR 80): no request waits for a recount while a kept figure can answer it. Before that, the claimant worked
 /// the figure out before answering and a coordinator's page took 140-160 ms every half minute at district scale on
 /// this machine, against 5-15 ms otherwise. A claim is the claimant's for one maximum age: if its work fails, the next
 /// request after that claims the figure again. A figure with nothing kept (the first request, or after a quiet spell of
@@ -52,7 +52,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
         /// <summary>Answer with it.</summary>
         Answer,
 
-        /// <summary>Answer with it, and work it out again after the answer (this request has claimed it).</summary>
+        /// <summary>Answer with it, and have it worked out again in the background (this request has claimed it).</summary>
         AnswerThenRefresh,
 
         /// <summary>Nothing to answer with: work it out now.</summary>
@@ -61,8 +61,8 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
 
     /// <summary>
     /// A program's figure: the kept one, or worked out now by <paramref name="workOut"/> with the request's
-    /// <paramref name="services"/> when nothing can answer; an old one is worked out again after the answer, by the same
-    /// function with the services of a scope of its own.
+    /// <paramref name="services"/> when nothing can answer; an old one answers and is worked out again by the same
+    /// function in the background with the services of a scope of its own.
     /// </summary>
     public async Task<T> GetAsync<T>(string kind, Guid programId, string variant, IServiceProvider services,
         Func<IServiceProvider, CancellationToken, Task<T>> workOut, CancellationToken ct = default) where T : notnull
@@ -91,7 +91,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
     /// <summary>
     /// Many programs' figures of one kind, for one page: those with nothing kept are worked out together, now, by
     /// <paramref name="workOut"/> with the request's <paramref name="services"/>; the old ones this request claims are
-    /// worked out together after the answer, in a scope of their own.
+    /// worked out together in the background, in a scope of their own.
     /// </summary>
     public async Task<Dictionary<Guid, T>> GetManyAsync<T>(string kind, IReadOnlyCollection<Guid> programIds, IServiceProvider services,
         Func<IServiceProvider, IReadOnlyList<Guid>, CancellationToken, Task<IReadOnlyDictionary<Guid, T>>> workOut, CancellationToken ct = default)
@@ -143,7 +143,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
         return found;
     }
 
-    /// <summary>Waits for the figures being worked out after their answers (tests; a node stopping does not wait).</summary>
+    /// <summary>Waits for the figures being worked out in the background (tests; a node stopping does not wait).</summary>
     public Task RefreshedAsync() => Task.WhenAll(refreshing.Keys);
 
     public void Dispose()
@@ -194,7 +194,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
         }
     }
 
-    /// <summary>Works figures out after the answer, in a scope of their own; a failure leaves the claim to lapse.</summary>
+    /// <summary>Works figures out in the background, in a scope of their own, while the request answers with the kept ones; a failure leaves the claim to lapse.</summary>
     private void Refresh(Func<IServiceProvider, CancellationToken, Task> work)
     {
         CancellationToken stop;
@@ -219,7 +219,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Working out a kept figure after its answer failed; the next request after its claim lapses tries again");
+                logger.LogWarning(e, "Working out a kept figure in the background failed; the next request after its claim lapses tries again");
             }
         }, CancellationToken.None);
         refreshing.TryAdd(task, true);
