@@ -26,9 +26,9 @@ public sealed class FiguresOptions
 /// Keyed by what the figure is, the program and a variant (a status filter). A figure older than the maximum age is
 /// claimed by the first request that finds it so (ADR 73), which is answered with the figure kept so far, like every
 /// other request while it is less than twice the maximum age, and has it worked out again in the background, in a
-/// scope of its own (ADR 80): no request waits for a recount while a kept figure can answer it. Before that, the claimant worked
-/// the figure out before answering and a coordinator's page took 140-160 ms every half minute at district scale on
-/// this machine, against 5-15 ms otherwise. A claim is the claimant's for one maximum age: if its work fails, the next
+/// scope of its own (ADR 80): no request waits for a recount while a kept figure can answer it. Before that, the
+/// claimant worked the figure out before answering, and a coordinator's page took 140-160 ms every half minute at
+/// district scale on a two-core machine, against 5-15 ms otherwise. A claim is the claimant's for one maximum age: if its work fails, the next
 /// request after that claims the figure again. A figure with nothing kept (the first request, or after a quiet spell of
 /// twice the maximum age) is worked out by the request that asks, with its own services, before it answers. A maximum
 /// age of zero turns keeping off (the test hosts, whose clocks stand still). Entries are bounded: past
