@@ -67,25 +67,9 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
     public async Task<T> GetAsync<T>(string kind, Guid programId, string variant, IServiceProvider services,
         Func<IServiceProvider, CancellationToken, Task<T>> workOut, CancellationToken ct = default) where T : notnull
     {
-        var maxAge = options.Value.MaxAge;
-        if (maxAge <= TimeSpan.Zero)
-        {
-            return await workOut(services, ct);
-        }
-        var key = (kind, programId, variant);
-        var now = clock.GetUtcNow().UtcDateTime;
-        switch (Find<T>(key, now, maxAge, out var value))
-        {
-            case Use.Answer:
-                return value;
-            case Use.AnswerThenRefresh:
-                Refresh(async (scope, stop) => Store(key, await workOut(scope, stop), clock.GetUtcNow().UtcDateTime, maxAge));
-                return value;
-            default:
-                var fresh = await workOut(services, ct);
-                Store(key, fresh, now, maxAge);
-                return fresh;
-        }
+        var found = await ForProgramsAsync<T>(kind, variant, [programId], services,
+            async (scope, _, c) => new Dictionary<Guid, T> { [programId] = await workOut(scope, c) }, ct);
+        return found[programId];
     }
 
     /// <summary>
@@ -93,8 +77,14 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
     /// <paramref name="workOut"/> with the request's <paramref name="services"/>; the old ones this request claims are
     /// worked out together in the background, in a scope of their own.
     /// </summary>
-    public async Task<Dictionary<Guid, T>> GetManyAsync<T>(string kind, IReadOnlyCollection<Guid> programIds, IServiceProvider services,
+    public Task<Dictionary<Guid, T>> GetManyAsync<T>(string kind, IReadOnlyCollection<Guid> programIds, IServiceProvider services,
         Func<IServiceProvider, IReadOnlyList<Guid>, CancellationToken, Task<IReadOnlyDictionary<Guid, T>>> workOut, CancellationToken ct = default)
+        where T : notnull =>
+        ForProgramsAsync(kind, "", programIds, services, workOut, ct);
+
+    /// <summary>Both of the above: the programs' figures of one kind and variant.</summary>
+    private async Task<Dictionary<Guid, T>> ForProgramsAsync<T>(string kind, string variant, IReadOnlyCollection<Guid> programIds, IServiceProvider services,
+        Func<IServiceProvider, IReadOnlyList<Guid>, CancellationToken, Task<IReadOnlyDictionary<Guid, T>>> workOut, CancellationToken ct)
         where T : notnull
     {
         var maxAge = options.Value.MaxAge;
@@ -105,7 +95,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
         foreach (var id in programIds.Distinct())
         {
             T value = default!;
-            var use = maxAge > TimeSpan.Zero ? Find((kind, id, ""), now, maxAge, out value) : Use.WorkOut;
+            var use = maxAge > TimeSpan.Zero ? Find((kind, id, variant), now, maxAge, out value) : Use.WorkOut;
             if (use == Use.WorkOut)
             {
                 missing.Add(id);
@@ -124,7 +114,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
                 found[id] = value;
                 if (maxAge > TimeSpan.Zero)
                 {
-                    Store((kind, id, ""), value, now, maxAge);
+                    Store((kind, id, variant), value, now, maxAge);
                 }
             }
         }
@@ -136,7 +126,7 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
                 var at = clock.GetUtcNow().UtcDateTime;
                 foreach (var (id, value) in values)
                 {
-                    Store((kind, id, ""), value, at, maxAge);
+                    Store((kind, id, variant), value, at, maxAge);
                 }
             });
         }
@@ -146,11 +136,8 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
     /// <summary>Waits for the figures being worked out in the background (tests; a node stopping does not wait).</summary>
     public Task RefreshedAsync() => Task.WhenAll(refreshing.Keys);
 
-    public void Dispose()
-    {
-        stopping.Cancel();
-        stopping.Dispose();
-    }
+    /// <summary>The node is stopping: work in the background is cancelled, and none starts.</summary>
+    public void Dispose() => stopping.Cancel();
 
     /// <summary>
     /// What to do with the figure kept under <paramref name="key"/>: answer while it is fresh, or while another request's
@@ -197,15 +184,11 @@ public sealed class KeptFigures(IOptions<FiguresOptions> options, TimeProvider c
     /// <summary>Works figures out in the background, in a scope of their own, while the request answers with the kept ones; a failure leaves the claim to lapse.</summary>
     private void Refresh(Func<IServiceProvider, CancellationToken, Task> work)
     {
-        CancellationToken stop;
-        try
-        {
-            stop = stopping.Token;
-        }
-        catch (ObjectDisposedException)
+        if (stopping.IsCancellationRequested)
         {
             return;
         }
+        var stop = stopping.Token;
         var task = Task.Run(async () =>
         {
             try
