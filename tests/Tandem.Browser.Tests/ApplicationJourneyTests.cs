@@ -24,7 +24,7 @@ public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelp
             await Expect(applicant.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Homework Buddies");
             await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByRole(AriaRole.Link, new() { Name = "Apply as mentee" }).ClickAsync();
-            await applicant.WaitForURLAsync($"**/apply/{programId}/mentee", new() { WaitUntil = WaitUntilState.Commit });
+            await TandemServer.AtAsync(applicant, $"/apply/{programId}/mentee");
             await Expect(applicant.GetByLabel("Your name")).ToBeVisibleAsync();
             await Axe.AssertNoViolationsAsync(applicant);
             await applicant.GetByLabel("Your name").FillAsync("Nia Newcomer");

@@ -50,7 +50,7 @@ public sealed class BrowserDefenceTests(TandemServer server, ITestOutputHelper o
     {
         await server.SignInAsync(page, "Coordinator");
         await page.GetByRole(AriaRole.Link, new() { Name = "Notifications" }).First.ClickAsync();
-        await page.WaitForURLAsync("**/notifications", new() { WaitUntil = WaitUntilState.Commit });
+        await TandemServer.AtAsync(page, "/notifications");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         // blazor.web.js loaded and took over navigation (enhanced navigation sets this on its own).
         Assert.True(await page.EvaluateAsync<bool>("() => typeof window.Blazor === 'object'"));

@@ -183,7 +183,7 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
     private async Task InviteStaffAsync(IPage page, Guid programId)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Staff and coordinators" }).ClickAsync();
-        await page.WaitForURLAsync($"**/programs/{programId}/staff", new() { WaitUntil = WaitUntilState.Commit });
+        await TandemServer.AtAsync(page, $"/programs/{programId}/staff");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Add or invite someone" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = CoordinatorEmail })).ToContainTextAsync("Coordinator");
         await CheckAsync(page);
@@ -235,7 +235,7 @@ public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper
         await Expect(page.GetByText("Weekly", new() { Exact = false }).First).ToBeVisibleAsync();
         await CheckAsync(page, phone);
         await page.GetByRole(AriaRole.Link, new() { Name = $"Apply as {role}" }).ClickAsync();
-        await page.WaitForURLAsync($"**/apply/{programId}/{role}", new() { WaitUntil = WaitUntilState.Commit });
+        await TandemServer.AtAsync(page, $"/apply/{programId}/{role}");
         await page.GetByLabel("Your name").FillAsync(name);
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password (at least 10 characters)").FillAsync(Password);

@@ -27,7 +27,7 @@ public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputH
             await page.SetViewportSizeAsync(390, 844);
             await page.GotoAsync("/my/relationships");
             await page.GetByRole(AriaRole.Link, new() { Name = "Meetings", Exact = true }).First.ClickAsync();
-            await page.WaitForURLAsync($"**{meetings}", new() { WaitUntil = WaitUntilState.Commit });
+            await TandemServer.AtAsync(page, meetings);
             await Expect(page.GetByText("No meetings yet")).ToBeVisibleAsync();
             await Axe.AssertNoViolationsAsync(page);
             var suggested = page.GetByRole(AriaRole.Group, new() { Name = "Suggested times (when you are all free)" }).GetByRole(AriaRole.Radio);

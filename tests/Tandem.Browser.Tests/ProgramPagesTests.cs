@@ -16,7 +16,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await SignInAsync(page, "Coordinator");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "New program" }).ClickAsync();
-        await page.WaitForURLAsync("**/programs/new", new() { WaitUntil = WaitUntilState.Commit });
+        await TandemServer.AtAsync(page, "/programs/new");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New program", Level = 1 })).ToBeVisibleAsync();
 
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
@@ -34,7 +34,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
 
         // The address is enough: the heading check below waits for the page itself (waiting for the load event
         // as well timed out once with two browser suites side by side on a busy machine, the page already there).
-        await page.WaitForURLAsync(ProgramHome(), new() { WaitUntil = WaitUntilState.Commit });
+        await TandemServer.AtAsync(page, ProgramHome());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
         await Expect(page.GetByText("Weekly meetings")).ToBeVisibleAsync();
 
@@ -104,7 +104,7 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
             Assert.StartsWith($"/programs/{server.Demo.ProgramId}/", href);
         }
         await program.GetByRole(AriaRole.Link, new() { Name = "Keep pairs meeting" }).ClickAsync();
-        await page.WaitForURLAsync($"**/programs/{server.Demo.ProgramId}/health", new() { WaitUntil = WaitUntilState.Commit });
+        await TandemServer.AtAsync(page, $"/programs/{server.Demo.ProgramId}/health");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
     });
 

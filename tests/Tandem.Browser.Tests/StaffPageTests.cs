@@ -15,7 +15,7 @@ public sealed class StaffPageTests(TandemServer server, ITestOutputHelper output
         await page.GotoAsync($"/programs/{server.Demo.ProgramId}");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Staff and coordinators" }).ClickAsync();
-        await page.WaitForURLAsync($"**/programs/{server.Demo.ProgramId}/staff", new() { WaitUntil = WaitUntilState.Commit });
+        await TandemServer.AtAsync(page, $"/programs/{server.Demo.ProgramId}/staff");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Staff and coordinators", Level = 1 })).ToBeVisibleAsync();
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Staff and coordinators of the program" });
         var sam = table.GetByRole(AriaRole.Row).Filter(new() { HasText = "Dr Sam Okafor" });

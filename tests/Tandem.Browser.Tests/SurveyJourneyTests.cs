@@ -50,7 +50,7 @@ public sealed class SurveyJourneyTests(TandemServer server, ITestOutputHelper ou
             await page.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).FocusAsync();
             await page.Keyboard.PressAsync("Enter");
 
-            await page.WaitForURLAsync("**/my/surveys?answered=true", new() { WaitUntil = WaitUntilState.Commit });
+            await TandemServer.AtAsync(page, "/my/surveys?answered=true");
             await Expect(page.Locator(".notice")).ToContainTextAsync("Thank you for answering.");
             await Expect(page.GetByRole(AriaRole.Link).Filter(new() { HasText = "How was your meeting?" }).First).ToContainTextAsync("Answered");
             await Axe.AssertNoViolationsAsync(page);

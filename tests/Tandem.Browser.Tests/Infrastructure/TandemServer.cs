@@ -197,6 +197,18 @@ public class TandemServer : IAsyncLifetime
     }
 
     /// <summary>
+    /// Waits until the page's address ends with <paramref name="pathAndQuery"/> (or matches <paramref name="address"/>).
+    /// Not <c>WaitForURLAsync</c>: once the address already matches (a quick enhanced navigation), it goes on to wait for
+    /// a load event that a same-document navigation never fires, and timed out after 30 s with the page there; this only
+    /// reads the address until it matches.
+    /// </summary>
+    public static Task AtAsync(IPage page, string pathAndQuery) =>
+        AtAsync(page, new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(pathAndQuery) + "$"));
+
+    /// <inheritdoc cref="AtAsync(IPage, string)"/>
+    public static Task AtAsync(IPage page, System.Text.RegularExpressions.Regex address) => Expect(page).ToHaveURLAsync(address);
+
+    /// <summary>
     /// Signs the page in with an address and password and opens the home page, waiting for its greeting. A "given" step:
     /// the page's own browser context posts to the sign-in endpoint (the API's, over real HTTP, sharing the context's
     /// cookies), which saves loading and submitting the sign-in page for every person of every journey. The sign-in page
