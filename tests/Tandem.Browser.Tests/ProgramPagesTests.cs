@@ -37,6 +37,9 @@ public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHe
         await TandemServer.AtAsync(page, ProgramHome());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
         await Expect(page.GetByText("Weekly meetings")).ToBeVisibleAsync();
+        // The objective row's empty fields (measure, threshold, survey id…) travel with it and it is kept (ADR 81).
+        await Expect(page.GetByText("Beginners play a rated game")).ToBeVisibleAsync();
+        await Expect(page.GetByText("75% of mentees finish a rated game by the end")).ToBeVisibleAsync();
 
         await page.GotoAsync("/programs");
         var table = page.GetByRole(AriaRole.Table, new() { Name = "Programs you can see" });

@@ -96,6 +96,7 @@ public class TandemServer : IAsyncLifetime
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         BaseAddress = new Uri(address);
+        Running[BaseAddress.GetLeftPart(UriPartial.Authority)] = this;
 
         await DatabaseSetup.MigrateAsync(factory.Services);
         Timing.Write("init-migrate", phase.ElapsedMilliseconds);
@@ -206,7 +207,27 @@ public class TandemServer : IAsyncLifetime
         AtAsync(page, new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(pathAndQuery) + "$"));
 
     /// <inheritdoc cref="AtAsync(IPage, string)"/>
-    public static Task AtAsync(IPage page, System.Text.RegularExpressions.Regex address) => Expect(page).ToHaveURLAsync(address);
+    /// <remarks>Once there, it also fails when the server could not read a value a page's form posted (ADR 81).</remarks>
+    public static async Task AtAsync(IPage page, System.Text.RegularExpressions.Regex address)
+    {
+        await Expect(page).ToHaveURLAsync(address);
+        if (Running.TryGetValue(new Uri(page.Url).GetLeftPart(UriPartial.Authority), out var server))
+        {
+            server.AssertEveryPostedValueWasRead();
+        }
+    }
+
+    private static readonly ConcurrentDictionary<string, TandemServer> Running = new();
+
+    /// <summary>
+    /// Fails when a form a page posted had a value the server could not read (Blazor then leaves the field empty, or
+    /// drops a whole list, ADR 81): a browser filling in a page's own form never sends one, so this is a page's bug.
+    /// </summary>
+    public void AssertEveryPostedValueWasRead()
+    {
+        var unread = ServerErrors.Where(e => e.Contains("posted values that could not be read", StringComparison.Ordinal)).ToList();
+        Assert.True(unread.Count == 0, "The server could not read what a form posted:\n" + string.Join("\n", unread));
+    }
 
     /// <summary>
     /// Signs the page in with an address and password and opens the home page, waiting for its greeting. A "given" step:
@@ -316,6 +337,7 @@ public class TandemServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        Running.TryRemove(BaseAddress.GetLeftPart(UriPartial.Authority), out _);
         if (TestDatabase.Provider == DatabaseProvider.Postgres)
         {
             await using var scope = factory.Services.CreateAsyncScope();

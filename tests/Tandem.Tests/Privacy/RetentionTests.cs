@@ -204,5 +204,11 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         Assert.Contains("kept for 36 months", await saved.Content.ReadAsStringAsync());
         Assert.Equal(36, (await pair.Coordinator.GetFromJsonAsync<JsonElement>(retention)).GetProperty("closedProgramMonths").GetInt32());
+
+        // A value that is no number is named and changes nothing (it used to reach the handler as "not given", ADR 81).
+        var unreadable = await page.SubmitAsync(path, "retention", [new("Input.ClosedProgramMonths", "two years")]);
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Contains("Closed program months: “two years” is not a valid value.", System.Net.WebUtility.HtmlDecode(await unreadable.Content.ReadAsStringAsync()));
+        Assert.Equal(36, (await pair.Coordinator.GetFromJsonAsync<JsonElement>(retention)).GetProperty("closedProgramMonths").GetInt32());
     }
 }

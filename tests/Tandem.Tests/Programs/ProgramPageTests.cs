@@ -21,6 +21,12 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
         new("Form.EndsOn", "2027-07-01"),
         new("Form.Objectives[0].Description", "Confidence in maths"),
         new("Form.Objectives[0].Target", "70% of mentees report more confidence"),
+        // A browser sends every field of the row, the empty ones too.
+        new("Form.Objectives[0].Measure", ""),
+        new("Form.Objectives[0].Threshold", ""),
+        new("Form.Objectives[0].SurveyId", ""),
+        new("Form.Objectives[0].QuestionId", ""),
+        new("Form.Objectives[0].OutcomeMeasure", ""),
     ];
 
     [Fact]
@@ -79,6 +85,62 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
         Assert.Contains("Objective 1 needs both a description and a measurable target.", html);
         Assert.Contains("Sixth-formers mentor Year 9 in maths.", html);
         Assert.Equal(0, await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.CountAsync(p => p.OrganisationId == school.Organisation.Id)));
+    }
+
+    [Theory]
+    [InlineData("Form.StartsOn", "next spring", "Starts on: “next spring” is not a valid value.")]
+    [InlineData("Form.Objectives[0].Threshold", "eighty", "Threshold: “eighty” is not a valid value.")]
+    [InlineData("Form.Objectives[0].SurveyId", "the spring survey", "Objective 1: “the spring survey” is not a survey id; copy it from the survey's results page.")]
+    public async Task AValueTheFormCannotReadIsNamedAndNothingIsSaved(string field, string value, string message)
+    {
+        var school = await School.CreateAsync(factory);
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+        var fields = Form(school.Organisation.Id, "Unreadable Mentors");
+        fields.RemoveAll(f => f.Key == field);
+        fields.Add(new(field, value));
+
+        var response = await page.SubmitAsync("/programs/new", "program", fields);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.NotEqual(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains(message, html);
+        Assert.Contains("value=\"Unreadable Mentors\"", html);
+        Assert.Equal(0, await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.CountAsync(p => p.OrganisationId == school.Organisation.Id)));
+    }
+
+    [Fact]
+    public async Task AMeasuredObjectiveKeepsItsSurveyThroughTheEditor()
+    {
+        var school = await School.CreateAsync(factory);
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+        var survey = Guid.NewGuid();
+        var fields = Form(school.Organisation.Id, "Surveyed Mentors");
+        fields.AddRange([
+            new("Form.Objectives[1].Description", "Mentees feel they belong"),
+            new("Form.Objectives[1].Target", "Belonging averages 4 of 5"),
+            new("Form.Objectives[1].Measure", "SurveyItem"),
+            new("Form.Objectives[1].Threshold", "4"),
+            new("Form.Objectives[1].SurveyId", $" {survey} "),
+            new("Form.Objectives[1].QuestionId", "belonging"),
+            new("Form.Objectives[1].OutcomeMeasure", ""),
+        ]);
+
+        var created = await page.SubmitAsync("/programs/new", "program", fields);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var programId = Guid.Parse(created.Headers.Location!.OriginalString.TrimEnd('/').Split('/')[^1]);
+        var editor = await page.Http.GetStringAsync($"/programs/{programId}/edit");
+        Assert.Matches($"<input id=\"survey-2\" name=\"Form.Objectives\\[1\\].SurveyId\"[^>]* value=\"{survey}\"", editor);
+
+        var renamed = fields.Where(f => f.Key != "Form.Name" && f.Key != "Form.OrganisationId").Append(new("Form.Name", "Surveyed Mentors 2")).ToList();
+        var saved = await page.SubmitAsync($"/programs/{programId}/edit", "program", renamed);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var program = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.AsNoTracking().Include(p => p.Objectives).SingleAsync(p => p.Id == programId));
+        var objectives = program.Objectives.OrderBy(o => o.Position).ToList();
+        Assert.Equal("Surveyed Mentors 2", program.Name);
+        Assert.Equal(["Confidence in maths", "Mentees feel they belong"], objectives.Select(o => o.Description));
+        Assert.Equal(survey, objectives[1].SurveyId);
+        Assert.Equal("belonging", objectives[1].QuestionId);
     }
 
     [Fact]

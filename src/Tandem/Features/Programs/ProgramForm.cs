@@ -33,7 +33,7 @@ public sealed class ProgramForm : IValidatableObject
     public DateOnly? EndsOn { get; set; }
 
     /// <summary>A post without objective rows (no browser sends one; a script may) binds null here: it means no objectives.</summary>
-    public List<ObjectiveInput> Objectives { get; set => field = value ?? NewRows([]); } = NewRows([]);
+    public List<ObjectiveRow> Objectives { get; set => field = value ?? NewRows([]); } = NewRows([]);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -81,12 +81,7 @@ public sealed class ProgramForm : IValidatableObject
             Cadence = Cadence,
             StartsOn = StartsOn,
             EndsOn = EndsOn,
-            Objectives = Objectives.Where(o => !string.IsNullOrWhiteSpace(o.Description))
-                .Select(o => new ObjectiveInput
-                {
-                    Description = o.Description.Trim(), Target = o.Target.Trim(), Measure = o.Measure, Threshold = o.Threshold, AtMost = o.AtMost,
-                    SurveyId = o.SurveyId, QuestionId = o.QuestionId, OutcomeMeasure = o.OutcomeMeasure,
-                }).ToList(),
+            Objectives = Objectives.Where(o => !string.IsNullOrWhiteSpace(o.Description)).Select(o => o.ToInput()).ToList(),
         };
         if (OneToOne) request.MeetingFormats.Add(MeetingFormat.OneToOne);
         if (Group) request.MeetingFormats.Add(MeetingFormat.Group);
@@ -110,20 +105,48 @@ public sealed class ProgramForm : IValidatableObject
         Cadence = program.Cadence,
         StartsOn = program.StartsOn,
         EndsOn = program.EndsOn,
-        Objectives = NewRows(program.Objectives.Select(o => new ObjectiveInput
+        Objectives = NewRows(program.Objectives.Select(o => new ObjectiveRow
         {
             Description = o.Description, Target = o.Target, Measure = o.Measure, Threshold = o.Threshold, AtMost = o.AtMost,
-            SurveyId = o.SurveyId, QuestionId = o.QuestionId, OutcomeMeasure = o.OutcomeMeasure,
+            SurveyId = o.SurveyId?.ToString(), QuestionId = o.QuestionId, OutcomeMeasure = o.OutcomeMeasure,
         })),
     };
 
-    private static List<ObjectiveInput> NewRows(IEnumerable<ObjectiveInput> existing)
+    private static List<ObjectiveRow> NewRows(IEnumerable<ObjectiveRow> existing)
     {
         var rows = existing.Take(ObjectiveRows).ToList();
         while (rows.Count < ObjectiveRows)
         {
-            rows.Add(new ObjectiveInput());
+            rows.Add(new ObjectiveRow());
         }
         return rows;
     }
+}
+
+/// <summary>
+/// One objective row of the editor. The survey id is text, as a browser sends it (empty when not filled in): bound as a
+/// Guid, an empty field failed to map and Blazor dropped every row of the form (ADR 81). It is read when the form is checked.
+/// </summary>
+public sealed class ObjectiveRow
+{
+    public string Description { get; set; } = "";
+    public string Target { get; set; } = "";
+    public ObjectiveMeasure? Measure { get; set; }
+    public double? Threshold { get; set; }
+    public bool AtMost { get; set; }
+    public string? SurveyId { get; set; }
+    public string? QuestionId { get; set; }
+    public string? OutcomeMeasure { get; set; }
+
+    private bool SurveyIdUnreadable => !string.IsNullOrWhiteSpace(SurveyId) && !Guid.TryParse(SurveyId.Trim(), out _);
+
+    public IEnumerable<string> Problems(int number) => SurveyIdUnreadable
+        ? [$"Objective {number}: “{SurveyId!.Trim()}” is not a survey id; copy it from the survey's results page."]
+        : ToInput().Problems(number);
+
+    public ObjectiveInput ToInput() => new()
+    {
+        Description = Description.Trim(), Target = Target.Trim(), Measure = Measure, Threshold = Threshold, AtMost = AtMost,
+        SurveyId = Guid.TryParse(SurveyId?.Trim(), out var survey) ? survey : null, QuestionId = QuestionId, OutcomeMeasure = OutcomeMeasure,
+    };
 }
