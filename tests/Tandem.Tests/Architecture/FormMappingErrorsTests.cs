@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
+using Tandem.Components.Shared;
 
 namespace Tandem.Tests.Architecture;
 
 /// <summary>
-/// Every server-rendered EditForm stops on a posted value the server could not read (ADR 81): it holds
-/// <c>&lt;FormMappingErrors /&gt;</c>, and one submitted with <c>OnSubmit</c> (which skips validation) validates first,
-/// or the unread value would reach its handler as "not given".
+/// Every server-rendered EditForm stops on a posted value the server could not read (ADR 81): its model is bound under
+/// the form's name (where Blazor files the errors), it holds <c>&lt;FormMappingErrors /&gt;</c>, and one submitted with
+/// <c>OnSubmit</c> (which skips validation) validates first, or the unread value would reach its handler as "not given".
 /// </summary>
 public sealed partial class FormMappingErrorsTests
 {
@@ -16,27 +17,37 @@ public sealed partial class FormMappingErrorsTests
         var forms = 0;
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Tandem.Tests.Operations.PublishedApp.RepositoryRoot(), "src", "Tandem"), "*.razor", SearchOption.AllDirectories))
         {
-            var source = File.ReadAllText(file);
+            // The page and its code-behind (Page.razor.cs), where a page may bind its model.
+            var source = RazorComment().Replace(File.ReadAllText(file), "") + (File.Exists(file + ".cs") ? File.ReadAllText(file + ".cs") : "");
             var name = Path.GetFileName(file);
             foreach (Match form in EditForm().Matches(source))
             {
                 var tag = form.Groups["tag"].Value;
-                if (!tag.Contains("FormName=", StringComparison.Ordinal))
+                if (FormName().Match(tag) is not { Success: true } formName)
                 {
+                    problems.Add($"{name}: an EditForm without a FormName (every form here is server-rendered)");
                     continue;
                 }
                 forms++;
+                var handler = formName.Groups[1].Value;
                 if (!form.Groups["body"].Value.Contains("<FormMappingErrors", StringComparison.Ordinal))
                 {
-                    problems.Add($"{name}: an EditForm without <FormMappingErrors />");
+                    problems.Add($"{name}: the EditForm \"{handler}\" has no <FormMappingErrors />");
                 }
-                if (OnSubmit().Match(tag) is { Success: true } onSubmit)
+                if (Model().Match(tag) is { Success: true } model
+                    && !Regex.IsMatch(source, $@"\[SupplyParameterFromForm\(FormName = ""{Regex.Escape(handler)}""\)\][^\n]*\b{model.Groups[1].Value} \{{"))
                 {
-                    var handler = onSubmit.Groups[1].Value;
-                    var body = Regex.Match(source, $@"Task {handler}\(EditContext (\w+)\)\s*\{{(?<body>.{{0,400}})", RegexOptions.Singleline);
-                    if (!body.Success || !body.Groups["body"].Value.Contains($"{body.Groups[1].Value}.Validate()", StringComparison.Ordinal))
+                    problems.Add($"{name}: the model of the EditForm \"{handler}\" is not bound with [SupplyParameterFromForm(FormName = \"{handler}\")]");
+                }
+                if (tag.Contains("OnSubmit=", StringComparison.Ordinal))
+                {
+                    var onSubmit = OnSubmit().Match(tag);
+                    var body = onSubmit.Success
+                        ? Regex.Match(source, $@"Task {onSubmit.Groups[1].Value}\(EditContext (\w+)\)\s*\{{\s*(//[^\n]*\s*)*if \(!\1\.Validate\(\)\)")
+                        : Match.Empty;
+                    if (!body.Success)
                     {
-                        problems.Add($"{name}: OnSubmit=\"{handler}\" does not validate its EditContext first");
+                        problems.Add($"{name}: the EditForm \"{handler}\" is submitted with OnSubmit and its handler does not begin with if (!context.Validate())");
                     }
                 }
             }
@@ -46,9 +57,30 @@ public sealed partial class FormMappingErrorsTests
         Assert.Empty(problems);
     }
 
-    [GeneratedRegex(@"(?<tag><EditForm\b[^>]*>)(?<body>.*?)</EditForm>", RegexOptions.Singleline)]
+    [Theory]
+    [InlineData("The value 'next spring' is not valid for 'StartsOn'.", "Starts on: “next spring” is not a valid value.")]
+    [InlineData("The value '' is not valid for 'SurveyId'.", "Survey id: an empty value is not valid here.")]
+    [InlineData("The value 'x' is not valid for 'ClosedProgramMonths'.", "Closed program months: “x” is not a valid value.")]
+    [InlineData("'Form' does must start with 'Form.Objectives[0]'", "A value in the form could not be read, so nothing was saved. Check the fields and send it again.")]
+    public void AMappingErrorIsSaidInWords(string error, string sentence) => Assert.Equal(sentence, FormMappingErrors.Sentence(error));
+
+    [Fact]
+    public void ALongValueIsCutShort() =>
+        Assert.Equal($"Capacity: “{new string('9', 60)}…” is not a valid value.", FormMappingErrors.Sentence($"The value '{new string('9', 200)}' is not valid for 'Capacity'."));
+
+    // A tag runs to the first '>' outside quotes (an attribute may hold a lambda with '>' in it).
+    [GeneratedRegex(@"(?<tag><EditForm\b(?:[^>""]|""[^""]*"")*>)(?<body>.*?)</EditForm>", RegexOptions.Singleline)]
     private static partial Regex EditForm();
 
-    [GeneratedRegex(@"\bOnSubmit=""(\w+)""")]
+    [GeneratedRegex(@"@\*.*?\*@", RegexOptions.Singleline)]
+    private static partial Regex RazorComment();
+
+    [GeneratedRegex(@"\bFormName=""([^""]+)""")]
+    private static partial Regex FormName();
+
+    [GeneratedRegex(@"\bModel=""@?(\w+)""")]
+    private static partial Regex Model();
+
+    [GeneratedRegex(@"\bOnSubmit=""@?(\w+)""")]
     private static partial Regex OnSubmit();
 }

@@ -217,6 +217,11 @@ public sealed partial class StaffingTests(RecruitmentFixture fixture) : IClassFi
         var badAddress = await admin.SubmitAsync("/organisations", "create-organisation",
             [new("Input.Name", name), new("Input.Kind", "School"), new("Input.CoordinatorName", "Bea Gin"), new("Input.CoordinatorEmail", "bea at school")]);
         Assert.Contains("The first coordinator&#x27;s e-mail address is not a valid e-mail address.", await badAddress.Content.ReadAsStringAsync());
+        // A value the form cannot read is named, not taken as "not given" (ADR 81).
+        var unreadable = await admin.SubmitAsync("/organisations", "create-organisation",
+            [new("Input.Name", name), new("Input.Kind", "School"), new("Input.IncludesMinors", "perhaps")]);
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Contains("Includes minors: “perhaps” is not a valid value.", WebUtility.HtmlDecode(await unreadable.Content.ReadAsStringAsync()));
         Assert.False(await OrganisationExistsAsync(name));
 
         var created = await admin.SubmitAsync("/organisations", "create-organisation",

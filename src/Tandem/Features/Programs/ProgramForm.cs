@@ -141,8 +141,10 @@ public sealed class ObjectiveRow
     private bool SurveyIdUnreadable => !string.IsNullOrWhiteSpace(SurveyId) && !Guid.TryParse(SurveyId.Trim(), out _);
 
     public IEnumerable<string> Problems(int number) => SurveyIdUnreadable
-        ? [$"Objective {number}: “{SurveyId!.Trim()}” is not a survey id; copy it from the survey's results page."]
+        ? [$"Objective {number}: “{Shortened(SurveyId!.Trim())}” is not a survey id; copy it from the survey's results page."]
         : ToInput().Problems(number);
+
+    private static string Shortened(string text) => text.Length > 60 ? text[..60] + "…" : text;
 
     public ObjectiveInput ToInput() => new()
     {
