@@ -57,6 +57,29 @@ public sealed partial class FormMappingErrorsTests
         Assert.Empty(problems);
     }
 
+    [Fact]
+    public void EveryPlainFormWithANumberDateOrChoiceRefusesAValueItCouldNotRead()
+    {
+        var problems = new List<string>();
+        var forms = new HashSet<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Tandem.Tests.Operations.PublishedApp.RepositoryRoot(), "src", "Tandem"), "*.razor", SearchOption.AllDirectories))
+        {
+            var source = File.ReadAllText(file) + (File.Exists(file + ".cs") ? File.ReadAllText(file + ".cs") : "");
+            foreach (Match parameter in ValueParameter().Matches(source))
+            {
+                var formName = parameter.Groups[1].Value;
+                if (forms.Add($"{Path.GetFileName(file)}:{formName}")
+                    && !source.Contains($"FormMappingErrors.Unread(MappingContext, \"{formName}\")", StringComparison.Ordinal))
+                {
+                    problems.Add($"{Path.GetFileName(file)}: the form \"{formName}\" binds {parameter.Groups[2].Value} {parameter.Groups[3].Value} and its handler does not refuse a value it could not read");
+                }
+            }
+        }
+
+        Assert.True(forms.Count >= 6, $"Only {forms.Count} plain forms with a number, date or choice found: is the source where the test looks?");
+        Assert.Empty(problems);
+    }
+
     [Theory]
     [InlineData("The value 'next spring' is not valid for 'StartsOn'.", "Starts on: “next spring” is not a valid value.")]
     [InlineData("The value '' is not valid for 'SurveyId'.", "Survey id: an empty value is not valid here.")]
@@ -71,6 +94,10 @@ public sealed partial class FormMappingErrorsTests
     // A tag runs to the first '>' outside quotes (an attribute may hold a lambda with '>' in it).
     [GeneratedRegex(@"(?<tag><EditForm\b(?:[^>""]|""[^""]*"")*>)(?<body>.*?)</EditForm>", RegexOptions.Singleline)]
     private static partial Regex EditForm();
+
+    // A form's own parameter that Blazor reads from text and can fail to read: a number, a date, a yes or no.
+    [GeneratedRegex(@"\[SupplyParameterFromForm\(FormName = ""([^""]+)""(?:, Name = ""[^""]+"")?\)\]\s*private (int\?|long\?|double\?|decimal\?|DateOnly\?|DateTime\?|DateTimeOffset\?|TimeOnly\?|bool\?) (\w+)")]
+    private static partial Regex ValueParameter();
 
     [GeneratedRegex(@"@\*.*?\*@", RegexOptions.Singleline)]
     private static partial Regex RazorComment();

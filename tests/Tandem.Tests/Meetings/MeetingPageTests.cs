@@ -44,6 +44,13 @@ public sealed partial class MeetingPageTests(MeetingFixture fixture) : IClassFix
 
         var nowhere = await mentee.SubmitAsync(path, "propose", [new("Mode", "InPerson"), new("Place", "Café")]);
         Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+
+        // A duration in words is refused, not taken as the default hour (ADR 81).
+        var before = (await (await pair.Mentee.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>()).TotalCount;
+        var wordy = await mentee.SubmitAsync(path, "propose", [new("Date", "2027-05-11"), new("Time", "16:30"), new("Mode", "InPerson"), new("Place", "Café"), new("Duration", "an hour"), new("Occurrences", "1")]);
+        Assert.Equal(HttpStatusCode.BadRequest, wordy.StatusCode);
+        Assert.Contains("Duration: “an hour” is not a valid value.", WebUtility.HtmlDecode(await wordy.Content.ReadAsStringAsync()));
+        Assert.Equal(before, (await (await pair.Mentee.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>()).TotalCount);
     }
 
     [Fact]

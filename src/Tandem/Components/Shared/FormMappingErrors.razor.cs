@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Components.Shared;
 
@@ -61,6 +62,18 @@ public sealed partial class FormMappingErrors
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
         }
         StateHasChanged();
+    }
+
+    /// <summary>
+    /// For a plain <c>&lt;form&gt;</c> whose fields are separate <c>[SupplyParameterFromForm]</c> parameters: the values of
+    /// the posted form the server could not read, as a failure the page shows like any other, or null. The handler
+    /// returns it before it acts, or an unread value would reach it as "not given" and take its default (ADR 81).
+    /// </summary>
+    public static Invalid? Unread(FormMappingContext? mapping, string formName)
+    {
+        var sentences = (mapping?.GetAllErrors(formName) ?? []).SelectMany(e => e.ErrorMessages)
+            .Select(m => Sentence(m.ToString(CultureInfo.InvariantCulture))).Distinct().ToArray();
+        return sentences.Length == 0 ? null : new Invalid(new Dictionary<string, string[]> { [formName] = sentences });
     }
 
     /// <summary>"The value 'abc' is not valid for 'StartsOn'." becomes "Starts on: “abc” is not a valid value."</summary>
