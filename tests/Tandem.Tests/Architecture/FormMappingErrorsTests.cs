@@ -15,11 +15,8 @@ public sealed partial class FormMappingErrorsTests
     {
         var problems = new List<string>();
         var forms = 0;
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Tandem.Tests.Operations.PublishedApp.RepositoryRoot(), "src", "Tandem"), "*.razor", SearchOption.AllDirectories))
+        foreach (var (name, source) in Pages())
         {
-            // The page and its code-behind (Page.razor.cs), where a page may bind its model.
-            var source = RazorComment().Replace(File.ReadAllText(file), "") + (File.Exists(file + ".cs") ? File.ReadAllText(file + ".cs") : "");
-            var name = Path.GetFileName(file);
             foreach (Match form in EditForm().Matches(source))
             {
                 var tag = form.Groups["tag"].Value;
@@ -62,16 +59,15 @@ public sealed partial class FormMappingErrorsTests
     {
         var problems = new List<string>();
         var forms = new HashSet<string>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Tandem.Tests.Operations.PublishedApp.RepositoryRoot(), "src", "Tandem"), "*.razor", SearchOption.AllDirectories))
+        foreach (var (name, source) in Pages())
         {
-            var source = File.ReadAllText(file) + (File.Exists(file + ".cs") ? File.ReadAllText(file + ".cs") : "");
             foreach (Match parameter in ValueParameter().Matches(source))
             {
                 var formName = parameter.Groups[1].Value;
-                if (forms.Add($"{Path.GetFileName(file)}:{formName}")
+                if (forms.Add($"{name}:{formName}")
                     && !source.Contains($"FormMappingErrors.Unread(MappingContext, \"{formName}\")", StringComparison.Ordinal))
                 {
-                    problems.Add($"{Path.GetFileName(file)}: the form \"{formName}\" binds {parameter.Groups[2].Value} {parameter.Groups[3].Value} and its handler does not refuse a value it could not read");
+                    problems.Add($"{name}: the form \"{formName}\" binds {parameter.Groups[2].Value} {parameter.Groups[3].Value} and its handler does not refuse a value it could not read");
                 }
             }
         }
@@ -79,6 +75,14 @@ public sealed partial class FormMappingErrorsTests
         Assert.True(forms.Count >= 6, $"Only {forms.Count} plain forms with a number, date or choice found: is the source where the test looks?");
         Assert.Empty(problems);
     }
+
+    /// <summary>
+    /// Each component's file name and source: the page without its Razor comments, with its code-behind
+    /// (Page.razor.cs), where a page may bind its model.
+    /// </summary>
+    private static IEnumerable<(string Name, string Source)> Pages() =>
+        Directory.EnumerateFiles(Path.Combine(Tandem.Tests.Operations.PublishedApp.RepositoryRoot(), "src", "Tandem"), "*.razor", SearchOption.AllDirectories)
+            .Select(file => (Path.GetFileName(file), RazorComment().Replace(File.ReadAllText(file), "") + (File.Exists(file + ".cs") ? File.ReadAllText(file + ".cs") : "")));
 
     [Theory]
     [InlineData("The value 'next spring' is not valid for 'StartsOn'.", "Starts on: “next spring” is not a valid value.")]

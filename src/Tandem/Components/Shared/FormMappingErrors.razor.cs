@@ -3,12 +3,13 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Components.Shared;
 
 public sealed partial class FormMappingErrors
 {
-    /// <summary>The event a test looks for: a form posted a value the server could not read.</summary>
+    /// <summary>The warning's event: a form posted a value the server could not read.</summary>
     public static readonly EventId UnreadValue = new(8101, "FormValueUnread");
 
     private const string Unreadable = "A value in the form could not be read, so nothing was saved. Check the fields and send it again.";
@@ -36,16 +37,13 @@ public sealed partial class FormMappingErrors
     {
         messages.Clear();
         store.Clear();
-        if (MappingContext is null || HttpContext is not { Request.HasFormContentType: true } http
+        if (HttpContext is not { Request.HasFormContentType: true } http
             || http.Request.Form["_handler"].ToString() is not { Length: > 0 } formName)
         {
             return;
         }
-        var errors = MappingContext.GetAllErrors(formName).SelectMany(e => e.ErrorMessages)
-            .Select(m => m.ToString(CultureInfo.InvariantCulture)).ToList();
-        var read = errors.Select(Sentence).Distinct().ToList();
-        // The framework adds a message of its own when a failed value sits in a list; the value's message says more.
-        messages.AddRange(read.Count > 1 ? read.Where(m => m != Unreadable) : read);
+        var errors = ErrorsOf(MappingContext, formName);
+        messages.AddRange(Sentences(errors));
         if (messages.Count == 0)
         {
             return;
@@ -71,9 +69,22 @@ public sealed partial class FormMappingErrors
     /// </summary>
     public static Invalid? Unread(FormMappingContext? mapping, string formName)
     {
-        var sentences = (mapping?.GetAllErrors(formName) ?? []).SelectMany(e => e.ErrorMessages)
-            .Select(m => Sentence(m.ToString(CultureInfo.InvariantCulture))).Distinct().ToArray();
-        return sentences.Length == 0 ? null : new Invalid(new Dictionary<string, string[]> { [formName] = sentences });
+        var sentences = Sentences(ErrorsOf(mapping, formName));
+        return sentences.Count == 0 ? null : new Invalid(new Dictionary<string, string[]> { [formName] = [.. sentences] });
+    }
+
+    /// <summary>The framework's messages for what it could not read of the posted form.</summary>
+    private static List<string> ErrorsOf(FormMappingContext? mapping, string formName) =>
+        (mapping?.GetAllErrors(formName) ?? []).SelectMany(e => e.ErrorMessages).Select(m => m.ToString(CultureInfo.InvariantCulture)).ToList();
+
+    /// <summary>
+    /// The messages in words, once each. The framework adds a message of its own when a failed value sits in a list;
+    /// the value's message says more, so that one is left out when there is another.
+    /// </summary>
+    private static List<string> Sentences(IEnumerable<string> errors)
+    {
+        var read = errors.Select(Sentence).Distinct().ToList();
+        return read.Count > 1 ? read.Where(m => m != Unreadable).ToList() : read;
     }
 
     /// <summary>"The value 'abc' is not valid for 'StartsOn'." becomes "Starts on: “abc” is not a valid value."</summary>
@@ -89,7 +100,7 @@ public sealed partial class FormMappingErrors
         field = field.Length == 0 ? "A field" : char.ToUpperInvariant(field[0]) + field[1..];
         return value.Length == 0
             ? $"{field}: an empty value is not valid here."
-            : $"{field}: “{(value.Length > 60 ? value[..60] + "…" : value)}” is not a valid value.";
+            : $"{field}: “{Quoted.Of(value)}” is not a valid value.";
     }
 
     public void Dispose()

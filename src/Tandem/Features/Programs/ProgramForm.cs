@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Programs;
 
@@ -141,10 +142,8 @@ public sealed class ObjectiveRow
     private bool SurveyIdUnreadable => !string.IsNullOrWhiteSpace(SurveyId) && !Guid.TryParse(SurveyId.Trim(), out _);
 
     public IEnumerable<string> Problems(int number) => SurveyIdUnreadable
-        ? [$"Objective {number}: “{Shortened(SurveyId!.Trim())}” is not a survey id; copy it from the survey's results page."]
+        ? [$"Objective {number}: “{Quoted.Of(SurveyId!.Trim())}” is not a survey id; copy it from the survey's results page."]
         : ToInput().Problems(number);
-
-    private static string Shortened(string text) => text.Length > 60 ? text[..60] + "…" : text;
 
     public ObjectiveInput ToInput() => new()
     {
