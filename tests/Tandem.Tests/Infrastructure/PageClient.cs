@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
 
 namespace Tandem.Tests.Infrastructure;
 
@@ -26,6 +28,49 @@ public sealed partial class PageClient(HttpClient client)
             parts.Add(new StringContent(value), name);
         }
         return await client.PostAsync(path, parts);
+    }
+
+    /// <summary>
+    /// The fields of the page's form named <paramref name="handler"/> as a browser would post them unchanged: every text,
+    /// hidden, number and date input, every text area, each select's chosen option and the ticked boxes (AngleSharp, an
+    /// HTML5 parser). The antiforgery token and the form's name are left to <see cref="SubmitAsync"/>.
+    /// </summary>
+    public async Task<List<KeyValuePair<string, string>>> FormFieldsAsync(string path, string handler)
+    {
+        var document = new HtmlParser().ParseDocument(await client.GetStringAsync(path));
+        var form = document.Forms.SingleOrDefault(f => f.Elements.OfType<IHtmlInputElement>().Any(i => i.Name == "_handler" && i.Value == handler))
+            ?? throw new InvalidOperationException($"No form {handler} on {path}");
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var element in form.Elements)
+        {
+            switch (element)
+            {
+                case IHtmlInputElement input when !string.IsNullOrEmpty(input.Name) && !input.IsDisabled
+                    && input.Name is not ("_handler" or "__RequestVerificationToken"):
+                    if (input.Type is "checkbox" or "radio")
+                    {
+                        if (input.IsChecked)
+                        {
+                            fields.Add(new(input.Name, input.Value));
+                        }
+                    }
+                    else if (input.Type is not ("submit" or "button" or "file" or "image" or "reset"))
+                    {
+                        fields.Add(new(input.Name, input.Value));
+                    }
+                    break;
+                case IHtmlTextAreaElement area when !string.IsNullOrEmpty(area.Name) && !area.IsDisabled:
+                    fields.Add(new(area.Name, area.Value));
+                    break;
+                case IHtmlSelectElement select when !string.IsNullOrEmpty(select.Name) && !select.IsDisabled:
+                    if ((select.SelectedOptions.FirstOrDefault() ?? select.Options.FirstOrDefault()) is { } option)
+                    {
+                        fields.Add(new(select.Name, option.Value));
+                    }
+                    break;
+            }
+        }
+        return fields;
     }
 
     /// <summary>The antiforgery token of a form on the page (and its cookie, kept by the client), as a script of the app would read it.</summary>

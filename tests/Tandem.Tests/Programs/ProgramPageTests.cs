@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Programs;
@@ -141,6 +142,45 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
         Assert.Equal(["Confidence in maths", "Mentees feel they belong"], objectives.Select(o => o.Description));
         Assert.Equal(survey, objectives[1].SurveyId);
         Assert.Equal("belonging", objectives[1].QuestionId);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(10)]
+    public async Task SavingTheEditorUnchangedButForTheNameKeepsEveryObjective(int count)
+    {
+        // The API takes up to ten objectives; the editor showed five rows and saved what it posted, so renaming a program
+        // with seven objectives deleted the last two.
+        var school = await School.CreateAsync(factory);
+        var coordinator = await factory.SignedInClientAsync(school.Coordinator);
+        var objectives = Enumerable.Range(1, count).Select(i => new
+        {
+            description = $"Objective number {i}",
+            target = $"Target number {i}",
+            measure = i == 6 ? "SessionRating" : null,
+            threshold = i == 6 ? 4 : (double?)null,
+        }).ToArray();
+        var created = await coordinator.PostAsJsonAsync("/api/v1/programs", new
+        {
+            organisationId = school.Organisation.Id, name = "Many Objectives", pairing = "MentorMentee",
+            meetingFormats = new[] { "OneToOne" }, cadence = "Weekly", startsOn = "2027-01-10", endsOn = "2027-06-30", objectives,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var programId = (await created.Content.ReadFromJsonAsync<ProgramDetails>(Json.Options))!.Id;
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+
+        var fields = await page.FormFieldsAsync($"/programs/{programId}/edit", "program");
+        Assert.Equal(Math.Min(count + 1, 10), fields.Count(f => f.Key.EndsWith("].Description", StringComparison.Ordinal)));
+        fields = fields.Select(f => f.Key == "Form.Name" ? new KeyValuePair<string, string>(f.Key, "Many Objectives, renamed") : f).ToList();
+        var saved = await page.SubmitAsync($"/programs/{programId}/edit", "program", fields);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var program = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.AsNoTracking().Include(p => p.Objectives).SingleAsync(p => p.Id == programId));
+        Assert.Equal("Many Objectives, renamed", program.Name);
+        var kept = program.Objectives.OrderBy(o => o.Position).ToList();
+        Assert.Equal(objectives.Select(o => o.description), kept.Select(o => o.Description));
+        Assert.Equal(objectives.Select(o => o.target), kept.Select(o => o.Target));
+        Assert.Equal(4, kept[5].Threshold);
     }
 
     [Fact]

@@ -79,6 +79,9 @@ public sealed class ObjectiveInput
 /// <summary>The editable design of a program, used by the API and by the pages.</summary>
 public class ProgramInput : IValidatableObject
 {
+    /// <summary>The most objectives a program has (the API's limit, and the editor's rows at most).</summary>
+    public const int MaxObjectives = 10;
+
     [Required, StringLength(120, MinimumLength = 3)]
     public string Name { get; set; } = "";
 
@@ -103,7 +106,7 @@ public class ProgramInput : IValidatableObject
     public DateOnly? StartsOn { get; set; }
     public DateOnly? EndsOn { get; set; }
 
-    [MaxLength(10, ErrorMessage = "A program has at most 10 objectives.")]
+    [MaxLength(MaxObjectives, ErrorMessage = "A program has at most 10 objectives.")]
     public List<ObjectiveInput> Objectives { get; set; } = [];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

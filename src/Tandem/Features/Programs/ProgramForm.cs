@@ -6,6 +6,7 @@ namespace Tandem.Features.Programs;
 /// <summary>The program editor's form: checkboxes and fixed objective rows, mapped to <see cref="ProgramInput"/>.</summary>
 public sealed class ProgramForm : IValidatableObject
 {
+    /// <summary>The empty rows the editor offers at least (a program with more objectives shows them all, and one row more up to the limit).</summary>
     public const int ObjectiveRows = 5;
 
     public Guid? OrganisationId { get; set; }
@@ -113,10 +114,16 @@ public sealed class ProgramForm : IValidatableObject
         })),
     };
 
+    /// <summary>
+    /// Every objective the program has, then empty rows: at least <see cref="ObjectiveRows"/> in all, and one empty row
+    /// after the last objective while the program is under the limit. The editor saves the rows it posts, so a row it did
+    /// not show would be an objective deleted by saving (the editor showed five while the API takes ten).
+    /// </summary>
     private static List<ObjectiveRow> NewRows(IEnumerable<ObjectiveRow> existing)
     {
-        var rows = existing.Take(ObjectiveRows).ToList();
-        while (rows.Count < ObjectiveRows)
+        var rows = existing.Take(ProgramInput.MaxObjectives).ToList();
+        var shown = Math.Min(ProgramInput.MaxObjectives, Math.Max(ObjectiveRows, rows.Count + 1));
+        while (rows.Count < shown)
         {
             rows.Add(new ObjectiveRow());
         }
