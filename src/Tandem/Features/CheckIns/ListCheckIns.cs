@@ -12,16 +12,14 @@ public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships, 
 {
     public async Task<Outcome<Paged<CheckInView>>> RunAsync(Actor actor, Guid relationshipId, int page, int pageSize, CancellationToken ct = default)
     {
-        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new { r.ProgramId, Member = r.Members.Any(m => m.UserId == actor.UserId) })
-            .SingleOrDefaultAsync(ct);
+        var relationship = await relationships.FindReadableAsync(actor, relationshipId, ct);
         if (relationship is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
         }
         var paging = PageRequest.Clamp(page, pageSize);
         var items = await Page(db, relationshipId, paging.Skip, paging.PageSize).ToListAsync(ct);
-        if (!relationship.Member)
+        if (!relationship.IsMember)
         {
             // Staff reading a pair's check-ins: a minor's are logged. Members reading their own relationship's are not.
             await audit.RecordAsync(actor, items.Select(i => i.AuthorUserId).ToList(), Privacy.AuditRecord.CheckIns, relationshipId, relationship.ProgramId,

@@ -52,19 +52,12 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
 {
     public async Task<Outcome<CheckInView>> RunAsync(Actor actor, Guid relationshipId, CheckInRequest request, CancellationToken ct = default)
     {
-        var relationship = await relationships.Readable(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new
-            {
-                r.Id, r.ProgramId, r.Status, r.StartsOn,
-                Me = r.Members.Where(m => m.UserId == actor.UserId).Select(m => (ProgramRole?)m.Role).FirstOrDefault(),
-                MyName = db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(ct);
+        var relationship = await relationships.FindReadableAsync(actor, relationshipId, ct);
         if (relationship is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
         }
-        if (relationship.Me is not { } role)
+        if (relationship.MyRole is not { } role)
         {
             return new Forbidden("Only the members of a pair or group record its check-ins.");
         }

@@ -52,14 +52,30 @@ public sealed class ListMyConversations(TandemDb db) : IUnreadMessages
     }
 
     /// <summary>Unread messages per relationship, for lists that show a count beside each relationship.</summary>
-    public Task<Dictionary<Guid, int>> UnreadAsync(Actor actor, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct = default) =>
-        db.Set<Message>()
-            .Where(m => relationshipIds.Contains(m.RelationshipId) && m.SenderUserId != actor.UserId
-                && m.Number > (db.Set<ConversationReadState>().Where(s => s.RelationshipId == m.RelationshipId && s.UserId == actor.UserId)
+    public async Task<Dictionary<Guid, int>> UnreadAsync(Actor actor, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct = default)
+    {
+        var unread = new Dictionary<Guid, int>();
+        if (relationshipIds.Count == 0)
+        {
+            return unread;
+        }
+        await foreach (var row in Unread(db, relationshipIds as List<Guid> ?? relationshipIds.ToList(), actor.UserId).WithCancellation(ct))
+        {
+            unread[row.RelationshipId] = row.Count;
+        }
+        return unread;
+    }
+
+    private sealed record UnreadRow(Guid RelationshipId, int Count);
+
+    /// <summary>Compiled once (issue 17, ADR 82): a participant's relationship list asks it on every visit.</summary>
+    private static readonly Func<TandemDb, List<Guid>, Guid, IAsyncEnumerable<UnreadRow>> Unread =
+        EF.CompileAsyncQuery((TandemDb db, List<Guid> relationshipIds, Guid userId) => db.Set<Message>()
+            .Where(m => relationshipIds.Contains(m.RelationshipId) && m.SenderUserId != userId
+                && m.Number > (db.Set<ConversationReadState>().Where(s => s.RelationshipId == m.RelationshipId && s.UserId == userId)
                     .Select(s => (long?)s.LastReadNumber).FirstOrDefault() ?? 0))
             .GroupBy(m => m.RelationshipId)
-            .Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            .Select(g => new UnreadRow(g.Key, g.Count())));
 
     private static string Preview(string body, string? attachment)
     {

@@ -19,7 +19,7 @@ namespace Tandem.Features.Home;
 /// </summary>
 public sealed class GetMyHome(
     TandemDb db, ListMyRelationships relationships, ListMyMentorRequests mentorRequests, ListMySurveys surveys,
-    SuggestTimes suggestTimes, ProgramAccess programAccess, TimeProvider clock)
+    SuggestTimes suggestTimes, TimeProvider clock)
 {
     /// <summary>Held meetings older than this no longer ask for a check-in on the home page.</summary>
     public const int CheckInWindowDays = 30;
@@ -29,10 +29,10 @@ public sealed class GetMyHome(
     public async Task<MyHome> RunAsync(Actor actor, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        // The reader's name and zone, and whether they manage a program (the home links to the coordinators' pages): one query.
-        var manageable = db.Programs.Where(programAccess.Manageable(actor));
-        var me = await db.Users.Where(u => u.Id == actor.UserId)
-            .Select(u => new { u.DisplayName, u.TimeZoneId, Manages = manageable.Any() }).SingleAsync(ct);
+        // The reader's name and zone, and whether they manage a program (the home links to the coordinators' pages): one
+        // compiled query (an administrator manages every program whatever it says).
+        var me = await ProgramAccess.UserAndManagesQuery(db, actor.UserId, ct)
+            ?? throw new InvalidOperationException("The signed-in user's account is gone.");
 
         var open = (await relationships.RunAsync(actor, new RelationshipListQuery(1, Shown), ct)).Items
             .Where(r => r.Status is RelationshipStatus.Active or RelationshipStatus.Paused).ToList();

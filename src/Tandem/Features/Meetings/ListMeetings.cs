@@ -20,15 +20,7 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
     public async Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, int page, int pageSize, CancellationToken ct = default)
     {
         // The access check also reads what the views need of the relationship and the reader: one query.
-        var userId = actor.UserId;
-        var found = await access.Relationships(actor).Where(r => r.Id == relationshipId)
-            .Select(r => new
-            {
-                r.Kind,
-                IsMember = db.Set<RelationshipMember>().Any(m => m.RelationshipId == r.Id && m.UserId == userId),
-                Zone = db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync(ct);
+        var found = await access.FindRelationshipAsync(actor, relationshipId, ct);
         if (found is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
@@ -41,7 +33,7 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
         var groupAnswers = found.Kind == RelationshipKind.Group
             ? await GroupAnswers.ForGroupsAsync(db, meetings, [relationshipId], ct)
             : [];
-        var views = rows.Select(r => MeetingViews.ToView(actor, r.Meeting, found.Zone ?? "UTC", r.ProposedBy ?? "", found.IsMember, groupAnswers)).ToList();
+        var views = rows.Select(r => MeetingViews.ToView(actor, r.Meeting, found.MyZone ?? "UTC", r.ProposedBy ?? "", found.IsMember, groupAnswers)).ToList();
         return paging.Of(views, paging.KnownTotal(meetings.Count) ?? await Count(db, relationshipId, start, end, ct));
     }
 

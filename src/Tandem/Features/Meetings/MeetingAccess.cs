@@ -19,6 +19,10 @@ public sealed class MeetingAccess(TandemDb db, RelationshipAccess relationships)
 
     public IQueryable<Relationship> Relationships(Actor actor) => relationships.Readable(actor);
 
+    /// <summary>The relationship when the actor may read it, with their place in it and its program's meeting rules (one compiled query).</summary>
+    public Task<ReadableRelationship?> FindRelationshipAsync(Actor actor, Guid relationshipId, CancellationToken ct) =>
+        relationships.FindReadableAsync(actor, relationshipId, ct);
+
     /// <summary>The person's IANA zone ("UTC" when unknown).</summary>
     public async Task<string> ZoneOfAsync(Guid userId, CancellationToken ct = default) =>
         await db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).SingleOrDefaultAsync(ct) ?? "UTC";

@@ -47,22 +47,8 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
 {
     public async Task<Outcome<IReadOnlyList<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, ProposeMeetingRequest request, CancellationToken ct = default)
     {
-        // The relationship, the proposer's membership, zone and name, and the program's rules for meetings: one query.
-        var userId = actor.UserId;
-        // The program is joined (every relationship has one) rather than read by four subqueries.
-        var relationship = await access.Relationships(actor).Where(r => r.Id == relationshipId)
-            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new
-            {
-                r.Id, r.ProgramId, r.Kind, r.Status,
-                IsMember = db.Set<RelationshipMember>().Any(m => m.RelationshipId == r.Id && m.UserId == userId),
-                Zone = db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).First(),
-                MyName = db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).First(),
-                p.OrganisationId,
-                p.Cadence,
-                p.MeetingFormats,
-                p.EndsOn,
-            })
-            .SingleOrDefaultAsync(ct);
+        // The relationship, the proposer's membership, zone and name, and the program's rules for meetings: one compiled query.
+        var relationship = await access.FindRelationshipAsync(actor, relationshipId, ct);
         if (relationship is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
@@ -104,7 +90,7 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
             videoLink = link.Value;
         }
 
-        var organiserZone = relationship.Zone;
+        var organiserZone = relationship.MyZone ?? "UTC";
         var meetings = new List<Meeting>();
         if (request.Occurrences == 1)
         {
@@ -140,6 +126,6 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         await mailer.SendAsync(meetings, MeetingChange.Proposed, actor.UserId, meetings.Count == 1
             ? "New meeting proposed"
             : $"New meeting series proposed ({meetings.Count} meetings)", groupAnswers, ct);
-        return meetings.Select(m => MeetingViews.ToView(actor, m, organiserZone, relationship.MyName, isMember, groupAnswers)).ToList();
+        return meetings.Select(m => MeetingViews.ToView(actor, m, organiserZone, relationship.MyName ?? "", isMember, groupAnswers)).ToList();
     }
 }

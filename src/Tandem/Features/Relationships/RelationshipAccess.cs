@@ -34,6 +34,47 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
     internal static IQueryable<Guid> MemberOf(TandemDb db, Actor actor) =>
         db.Set<RelationshipMember>().Where(m => m.UserId == actor.UserId).Select(m => m.RelationshipId);
 
+    /// <summary>
+    /// The relationship when the actor may read it (<see cref="Readable"/>), with what the pages and writes of one pair ask
+    /// of it first: the reader's role in it (none for a coordinator), name and zone, and its program's meeting rules.
+    /// </summary>
+    /// <remarks>
+    /// Compiled once (issue 17, ADR 82): a pair's meetings and check-ins, read and written, begin here, and building and
+    /// looking up the access filter's expression tree on every request cost more CPU than SQLite's running the query.
+    /// The filter is <see cref="Readable"/>'s, written out for the compiled query (which cannot call it): a member of the
+    /// relationship, or a coordinator of its program (enrolled as one, or a coordinator of its organisation).
+    /// <c>RelationshipAccessTests</c> holds the two to the same answers.
+    /// </remarks>
+    public Task<ReadableRelationship?> FindReadableAsync(Actor actor, Guid relationshipId, CancellationToken ct) => actor.IsAdministrator
+        ? ReadableByAdministrator(db, relationshipId, actor.UserId, ct)
+        : ReadableBy(db, relationshipId, actor.UserId, ct);
+
+    private static readonly Func<TandemDb, Guid, Guid, CancellationToken, Task<ReadableRelationship?>> ReadableBy =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, Guid userId, CancellationToken ct) => db.Set<Relationship>()
+            .Where(r => r.Id == relationshipId
+                && (db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId).Contains(r.Id)
+                    || db.Enrolments.Any(e => e.ProgramId == r.ProgramId && e.UserId == userId && e.Role == ProgramRole.Coordinator)
+                    || db.Programs.Any(p => p.Id == r.ProgramId && db.OrganisationMemberships.Any(o =>
+                        o.UserId == userId && o.OrganisationId == p.OrganisationId && o.Role == Organisations.OrganisationRole.Coordinator))))
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new ReadableRelationship(
+                r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn,
+                db.Set<RelationshipMember>().Where(m => m.RelationshipId == r.Id && m.UserId == userId).Select(m => (ProgramRole?)m.Role).FirstOrDefault(),
+                db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).FirstOrDefault(),
+                p.OrganisationId, p.Cadence, p.MeetingFormats, p.EndsOn))
+            .FirstOrDefault());
+
+    private static readonly Func<TandemDb, Guid, Guid, CancellationToken, Task<ReadableRelationship?>> ReadableByAdministrator =
+        EF.CompileAsyncQuery((TandemDb db, Guid relationshipId, Guid userId, CancellationToken ct) => db.Set<Relationship>()
+            .Where(r => r.Id == relationshipId)
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new ReadableRelationship(
+                r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn,
+                db.Set<RelationshipMember>().Where(m => m.RelationshipId == r.Id && m.UserId == userId).Select(m => (ProgramRole?)m.Role).FirstOrDefault(),
+                db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Users.Where(u => u.Id == userId).Select(u => u.TimeZoneId).FirstOrDefault(),
+                p.OrganisationId, p.Cadence, p.MeetingFormats, p.EndsOn))
+            .FirstOrDefault());
+
     public IQueryable<Relationship> Manageable(Actor actor)
     {
         if (actor.IsAdministrator)
@@ -171,4 +212,14 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
         EF.CompileAsyncQuery((TandemDb db, Guid relationshipId) => db.Set<RelationshipMember>()
             .Where(m => m.RelationshipId == relationshipId)
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberRow(m.RelationshipId, m.UserId, m.EnrolmentId, m.Role, u.DisplayName)));
+}
+
+/// <summary>A relationship the reader may read (<see cref="RelationshipAccess.FindReadableAsync"/>), with their place in it and its program's meeting rules.</summary>
+/// <param name="MyRole">The reader's role in it; null when they read it as a coordinator or administrator.</param>
+public sealed record ReadableRelationship(
+    Guid Id, Guid ProgramId, RelationshipKind Kind, RelationshipStatus Status, DateOnly StartsOn,
+    ProgramRole? MyRole, string? MyName, string? MyZone,
+    Guid OrganisationId, Cadence Cadence, MeetingFormats MeetingFormats, DateOnly? EndsOn)
+{
+    public bool IsMember => MyRole is not null;
 }
