@@ -198,6 +198,34 @@ public sealed class WhatsAppTests(WhatsAppFixture fixture) : IClassFixture<Whats
     }
 
     [Fact]
+    public async Task AnOptInOutlivesAProgramDisconnectedWhileTheParticipantChangesTheirNumber()
+    {
+        // The settings list only the connected programs and a save replaces the choices: a participant changing their
+        // number while a coordinator was replacing the program's token lost their opt-in without being told.
+        var pair = await fixture.PairAsync();
+        await ConnectAsync(pair.Coordinator, pair.ProgramId);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        (await OptInAsync(mentee, MenteeNumber, pair.ProgramId)).EnsureSuccessStatusCode();
+        (await pair.Coordinator.PutAsJsonAsync(Settings(pair.ProgramId), new { accessToken = "" })).EnsureSuccessStatusCode();
+
+        var changed = await OptInAsync(mentee, "+447700900999");
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Empty((await changed.Content.ReadFromJsonAsync<MyWhatsAppView>(Json.Options))!.Programs);
+
+        var phone = await ConnectAsync(pair.Coordinator, pair.ProgramId);
+        var view = (await mentee.GetFromJsonAsync<MyWhatsAppView>("/api/v1/me/whatsapp", Json.Options))!;
+        Assert.Equal("+447700900999", view.Number);
+        Assert.True(Assert.Single(view.Programs).OptedIn);
+        await AnnounceAsync(pair.Coordinator, pair.ProgramId, "Back again", "Hello.");
+        await DeliverAsync(fixture);
+        Assert.Equal("447700900999", CheckTemplate(Assert.Single(Graph.To(MessagesUrl(phone)))).To.TrimStart('+'));
+
+        // Unticking it while it is shown still opts out.
+        var optedOut = await OptInAsync(mentee, null);
+        Assert.False(Assert.Single((await optedOut.Content.ReadFromJsonAsync<MyWhatsAppView>(Json.Options))!.Programs).OptedIn);
+    }
+
+    [Fact]
     public async Task BadNumbersAre422AndNobodyOptsInWhereTheyAreNotOrWithoutANumber()
     {
         var pair = await fixture.PairAsync();

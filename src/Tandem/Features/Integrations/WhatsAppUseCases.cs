@@ -243,8 +243,13 @@ public sealed class ChangeMyWhatsApp(TandemDb db, IMinors minors, TimeProvider c
         }
         if (wanted is not null)
         {
+            // The list replaces the choices the reader was shown. A program whose WhatsApp is disconnected for a while (a
+            // token being replaced) is not shown, and its opt-in stays for when it is connected again; one for a program
+            // they no longer take part in goes. Removing the number removes every opt-in.
             var current = await optIns.Where(o => o.UserId == userId).ToListAsync(ct);
-            optIns.RemoveRange(current.Where(o => !wanted.Contains(o.ProgramId)));
+            var shown = programs.Select(p => p.ProgramId).ToList();
+            List<Guid> hidden = removing ? [] : await db.Enrolments.Where(e => e.UserId == userId && !shown.Contains(e.ProgramId)).Select(e => e.ProgramId).ToListAsync(ct);
+            optIns.RemoveRange(current.Where(o => !wanted.Contains(o.ProgramId) && !hidden.Contains(o.ProgramId)));
             optIns.AddRange(wanted.Where(id => current.All(o => o.ProgramId != id)).Select(id => new WhatsAppOptIn(userId, id, now)));
         }
         try
