@@ -356,6 +356,57 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
     }
 
     [Fact]
+    public async Task DeletingTheFirstScenarioOnTheCoordinatorsPageLeavesNoReflectionUnderAnotherScenario()
+    {
+        const string Reflection = "Private reflection on the secret";
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Ria Reflects", "mentee");
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(Module())!.AsObject();
+        body["scenarios"] = new System.Text.Json.Nodes.JsonArray(
+            new System.Text.Json.Nodes.JsonObject { ["prompt"] = "Your mentee asks you to keep a secret. What do you say?" },
+            new System.Text.Json.Nodes.JsonObject { ["prompt"] = "Your mentee is late for the third time. What do you do?" });
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, body);
+        await ReadAsync(await mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections", new { scenarioId = module.Scenarios[0].Id, answer = Reflection }));
+        var page = await PageClient.SignInAsync(factory, program.School.Coordinator.Email);
+        var editor = $"/programs/{program.Program.Id}/training?edit={module.Id}";
+
+        var fields = await page.FormFieldsAsync(editor, "training-module");
+        fields = fields.Select(f => f.Key == "Scenarios" ? new KeyValuePair<string, string>(f.Key, "Your mentee is late for the third time. What do you do?") : f).ToList();
+        var saved = await page.SubmitAsync(editor, "training-module", fields);
+
+        Assert.True(saved.IsSuccessStatusCode || saved.StatusCode == HttpStatusCode.Redirect, $"{(int)saved.StatusCode}");
+        var after = await ReadAsync(await mentee.Client.GetAsync($"/api/v1/training/modules/{module.Id}"));
+        var left = Assert.Single(after.Scenarios);
+        Assert.Equal((module.Scenarios[1].Id, "Your mentee is late for the third time. What do you do?"), (left.Id, left.Prompt));
+        Assert.Null(left.YourReflection);
+    }
+
+    [Fact]
+    public void TheCoordinatorsPageKeepsEachQuestionAndScenarioItsOwnIdWhenOthersAreRemovedAddedOrEdited()
+    {
+        // The page's text boxes carry no ids. Matched by position, deleting the first of three scenarios gave the second
+        // the first's id, so the reflections written on the first showed as answers to the second.
+        var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        (Guid, string)[] stored = [(a, "Your mentee is late"), (b, "Your mentee is upset"), (c, "Your mentee asks for your number")];
+
+        Assert.Equal([b, c], TextBlockIds.Match(["Your mentee is upset", "Your mentee asks for your number"], stored));
+        Assert.Equal([null, a, b, c], TextBlockIds.Match(["A new first one", "Your mentee is late", "Your mentee is upset", "Your mentee asks for your number"], stored));
+        // A typo fixed in place (nothing added or removed) keeps its id.
+        Assert.Equal([a, b, c], TextBlockIds.Match(["Your mentee is late", "Your mentee is upset.", "Your mentee asks for your number"], stored));
+        Assert.Equal([c, a, b], TextBlockIds.Match(["Your mentee asks for your number", "Your mentee is late", "Your mentee is upset"], stored));
+        // One removed and another edited: the edited one cannot be told from a new one, so it is new rather than someone else's.
+        Assert.Equal([null, c], TextBlockIds.Match(["Your mentee is upset!", "Your mentee asks for your number"], stored));
+
+        var questions = new[]
+        {
+            new QuizQuestion(a, "Who do you tell?", ["Nobody", "The coordinator"], 1),
+            new QuizQuestion(b, "When do you meet?", ["At school", "At home"], 0),
+        };
+        var read = QuizText.Read("When do you meet?\n* At school\n- At home", questions);
+        Assert.Equal(b, Assert.Single(read.Value!).Id);
+    }
+
+    [Fact]
     public async Task TemplatesAddRealModulesWithOneAction()
     {
         var program = await PairingProgram.CreateAsync(factory);

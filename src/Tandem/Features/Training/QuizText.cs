@@ -11,7 +11,7 @@ public static class QuizText
     public static string Write(IReadOnlyList<QuizQuestion> questions) =>
         string.Join("\n\n", questions.Select(q => q.Text + "\n" + string.Join("\n", q.Options.Select((o, i) => (i == q.Correct ? "* " : "- ") + o))));
 
-    /// <summary>The questions, keeping the ids of <paramref name="previous"/> by position; 400 on the field "quiz" naming the block that cannot be read.</summary>
+    /// <summary>The questions, keeping the ids of <paramref name="previous"/> (<see cref="TextBlockIds"/>); 400 on the field "quiz" naming the block that cannot be read.</summary>
     public static Outcome<IReadOnlyList<QuizQuestionInput>> Read(string? text, IReadOnlyList<QuizQuestion> previous)
     {
         var blocks = (text ?? "").Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -29,8 +29,9 @@ public static class QuizText
             {
                 return Invalid.Field("quiz", $"Question {n + 1}: mark exactly one option as correct with “* ”.");
             }
-            questions.Add(new QuizQuestionInput(lines[0], options.Select(o => o[2..].Trim()).ToList(), correct, previous.ElementAtOrDefault(n)?.Id));
+            questions.Add(new QuizQuestionInput(lines[0], options.Select(o => o[2..].Trim()).ToList(), correct, null));
         }
-        return questions;
+        var ids = TextBlockIds.Match(questions.Select(q => q.Text ?? "").ToList(), previous.Select(q => (q.Id, q.Text)).ToList());
+        return questions.Select((q, i) => q with { Id = ids[i] }).ToList();
     }
 }
