@@ -28,8 +28,9 @@ public sealed class FeatureReferenceTests
         // Reading a minor's application is audited (Privacy), and the applications say who is a minor (Privacy.IMinors).
         ["Applications"] = ["Accounts", "Events", "Notifications", "Organisations", "Privacy", "Programs", "Recruitment"],
         // Relationships are between enrolments of a program; a start notifies; fit checks read the members' applications;
-        // the staff view of a minor's relationship is audited.
-        ["Relationships"] = ["Accounts", "Applications", "Notifications", "Privacy", "Programs"],
+        // the staff view of a minor's relationship is audited; the compiled access query writes out who coordinates a
+        // program, organisation coordinators included (ADR 82).
+        ["Relationships"] = ["Accounts", "Applications", "Notifications", "Organisations", "Privacy", "Programs"],
         // A conversation belongs to a relationship and its members; a safeguarding review writes to the audit log.
         ["Conversations"] = ["Accounts", "Privacy", "Relationships"],
         // The engine adapter reads approved applications' answers; publishing, re-matching, late joiners and a mentee's

@@ -83,13 +83,27 @@ public sealed class AccessFilterTests(TandemFactory factory) : IClassFixture<Tan
                     Assert.Equal((pair.Id, program.Program.Id, role), (found.Id, found.ProgramId, found.MyRole));
                     Assert.Equal(role is not null, found.IsMember);
                     Assert.Equal(user.DisplayName, found.MyName);
+                    Assert.Equal(user.TimeZoneId, found.MyZone);
                     Assert.Equal(program.School.Organisation.Id, found.OrganisationId);
                 }
 
                 var managedComposed = await programs.Visible(actor).Where(p => p.Id == program.Program.Id).Where(programs.Manageable(actor)).AnyAsync();
-                var managed = await programs.FindManagedAsync(actor, program.Program.Id, CancellationToken.None, tracked: false);
                 Assert.True(managedComposed == manages, $"{who}: the composed program filter says {managedComposed}");
-                Assert.True(managed.Succeeded == manages, $"{who}: the compiled program query says {managed.Succeeded}");
+                foreach (var tracked in new[] { true, false })
+                {
+                    var managed = await programs.FindManagedAsync(actor, program.Program.Id, CancellationToken.None, tracked: tracked);
+                    Assert.True(managed.Succeeded == manages, $"{who}: the compiled program query (tracked: {tracked}) says {managed.Succeeded}");
+                }
+
+                // The home's "manages a program": the same rule over every program (an administrator manages all whatever it says).
+                var db = s.GetRequiredService<TandemDb>();
+                var managesAny = await db.Programs.Where(programs.Manageable(actor)).AnyAsync();
+                var home = await ProgramAccess.UserAndManagesQuery(db, user.Id, CancellationToken.None);
+                Assert.Equal(user.DisplayName, home!.DisplayName);
+                if (!isAdministrator)
+                {
+                    Assert.True(home.Manages == managesAny, $"{who}: the home's compiled query says {home.Manages}, the composed filter {managesAny}");
+                }
                 return 0;
             });
         }

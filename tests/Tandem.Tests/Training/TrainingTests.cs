@@ -396,6 +396,9 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
         Assert.Equal([c, a, b], TextBlockIds.Match(["Your mentee asks for your number", "Your mentee is late", "Your mentee is upset"], stored));
         // One removed and another edited: the edited one cannot be told from a new one, so it is new rather than someone else's.
         Assert.Equal([null, c], TextBlockIds.Match(["Your mentee is upset!", "Your mentee asks for your number"], stored));
+        // One removed and one added leave the count as it was: the added one is new, not the removed one.
+        Assert.Equal([b, c, null], TextBlockIds.Match(["Your mentee is upset", "Your mentee asks for your number", "A new last one"], stored));
+        Assert.Equal([null, c, null], TextBlockIds.Match(["Your mentee is upset!", "Your mentee asks for your number", "A new last one"], stored));
 
         var questions = new[]
         {

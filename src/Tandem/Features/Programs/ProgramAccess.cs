@@ -35,7 +35,7 @@ public sealed class ProgramAccess(TandemDb db)
     /// The program when the user (not an administrator) manages it, compiled once (issue 17, ADR 82): every coordinator's
     /// page and list begins here. The filter is <see cref="Visible"/> and <see cref="Manageable"/> together, written out
     /// for the compiled query (which cannot call them): a coordinator enrolment in it (which is also one that sees it), or
-    /// a coordinator of its organisation. <c>ProgramAccessTests</c> holds the two to the same answers.
+    /// a coordinator of its organisation. <c>AccessFilterTests</c> holds the two to the same answers.
     /// </summary>
     private static readonly Func<TandemDb, Guid, Guid, CancellationToken, Task<MentorshipProgram?>> ManagedBy =
         EF.CompileAsyncQuery((TandemDb db, Guid programId, Guid userId, CancellationToken ct) => db.Programs

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
@@ -43,7 +44,7 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
     /// looking up the access filter's expression tree on every request cost more CPU than SQLite's running the query.
     /// The filter is <see cref="Readable"/>'s, written out for the compiled query (which cannot call it): a member of the
     /// relationship, or a coordinator of its program (enrolled as one, or a coordinator of its organisation).
-    /// <c>RelationshipAccessTests</c> holds the two to the same answers.
+    /// <c>AccessFilterTests</c> holds the two to the same answers.
     /// </remarks>
     public Task<ReadableRelationship?> FindReadableAsync(Actor actor, Guid relationshipId, CancellationToken ct) => actor.IsAdministrator
         ? ReadableByAdministrator(db, relationshipId, actor.UserId, ct)
@@ -55,7 +56,7 @@ public sealed class RelationshipAccess(TandemDb db, ProgramAccess programs, Time
                 && (db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId).Contains(r.Id)
                     || db.Enrolments.Any(e => e.ProgramId == r.ProgramId && e.UserId == userId && e.Role == ProgramRole.Coordinator)
                     || db.Programs.Any(p => p.Id == r.ProgramId && db.OrganisationMemberships.Any(o =>
-                        o.UserId == userId && o.OrganisationId == p.OrganisationId && o.Role == Organisations.OrganisationRole.Coordinator))))
+                        o.UserId == userId && o.OrganisationId == p.OrganisationId && o.Role == OrganisationRole.Coordinator))))
             .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new ReadableRelationship(
                 r.Id, r.ProgramId, r.Kind, r.Status, r.StartsOn,
                 db.Set<RelationshipMember>().Where(m => m.RelationshipId == r.Id && m.UserId == userId).Select(m => (ProgramRole?)m.Role).FirstOrDefault(),

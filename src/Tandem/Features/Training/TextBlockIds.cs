@@ -5,10 +5,12 @@ namespace Tandem.Features.Training;
 /// to it stay with it: the page's text boxes carry no ids (the API's questions and scenarios do).
 /// </summary>
 /// <remarks>
-/// A block whose text is exactly a stored one's is that one (each stored one once, first come first served). The blocks
-/// left are matched in order to the stored ones left only when nothing was added or removed (as many blocks as stored
-/// ones: an edit in place, a typo fixed); otherwise they are new. Matched by position alone, deleting the first of three
-/// scenarios gave the second the first's id, so the reflections written on the first showed as answers to the second.
+/// A block whose text is exactly a stored one's is that one (each stored one once, first come first served). A block left
+/// takes the stored one at its own place only when nothing moved: as many blocks as stored ones, and every block matched
+/// by its text still at its own place (an edit in place, a typo fixed). Otherwise it is new: one removed and one added
+/// leave the count as it was, and the new one must not take the removed one's answers. Matched by position alone,
+/// deleting the first of three scenarios gave the second the first's id, so the reflections written on the first showed
+/// as answers to the second.
 /// </remarks>
 public static class TextBlockIds
 {
@@ -25,14 +27,15 @@ public static class TextBlockIds
                 ids[i] = stored[same].Id;
             }
         }
-        if (texts.Count == stored.Count)
+        var nothingMoved = texts.Count == stored.Count && Enumerable.Range(0, texts.Count).All(i => ids[i] is null || ids[i] == stored[i].Id);
+        if (nothingMoved)
         {
-            var left = Enumerable.Range(0, stored.Count).Where(j => !used[j]).GetEnumerator();
             for (var i = 0; i < texts.Count; i++)
             {
-                if (ids[i] is null && left.MoveNext())
+                if (ids[i] is null && !used[i])
                 {
-                    ids[i] = stored[left.Current].Id;
+                    used[i] = true;
+                    ids[i] = stored[i].Id;
                 }
             }
         }
