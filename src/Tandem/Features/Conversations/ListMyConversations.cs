@@ -52,19 +52,11 @@ public sealed class ListMyConversations(TandemDb db) : IUnreadMessages
     }
 
     /// <summary>Unread messages per relationship, for lists that show a count beside each relationship.</summary>
-    public async Task<Dictionary<Guid, int>> UnreadAsync(Actor actor, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct = default)
-    {
-        var unread = new Dictionary<Guid, int>();
-        if (relationshipIds.Count == 0)
-        {
-            return unread;
-        }
-        await foreach (var row in Unread(db, relationshipIds as List<Guid> ?? relationshipIds.ToList(), actor.UserId).WithCancellation(ct))
-        {
-            unread[row.RelationshipId] = row.Count;
-        }
-        return unread;
-    }
+    public async Task<Dictionary<Guid, int>> UnreadAsync(Actor actor, IReadOnlyCollection<Guid> relationshipIds, CancellationToken ct = default) =>
+        relationshipIds.Count == 0
+            ? []
+            : await Unread(db, relationshipIds as List<Guid> ?? relationshipIds.ToList(), actor.UserId)
+                .ToDictionaryAsync(r => r.RelationshipId, r => r.Count, cancellationToken: ct);
 
     private sealed record UnreadRow(Guid RelationshipId, int Count);
 

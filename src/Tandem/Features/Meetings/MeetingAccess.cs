@@ -17,8 +17,6 @@ public sealed class MeetingAccess(TandemDb db, RelationshipAccess relationships)
         return db.Set<Meeting>().Where(m => readable.Contains(m.RelationshipId));
     }
 
-    public IQueryable<Relationship> Relationships(Actor actor) => relationships.Readable(actor);
-
     /// <summary>The relationship when the actor may read it, with their place in it and its program's meeting rules (one compiled query).</summary>
     public Task<ReadableRelationship?> FindRelationshipAsync(Actor actor, Guid relationshipId, CancellationToken ct) =>
         relationships.FindReadableAsync(actor, relationshipId, ct);

@@ -68,9 +68,8 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         {
             return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
         }
-        var program = new { relationship.OrganisationId, relationship.Cadence, relationship.MeetingFormats, relationship.EndsOn };
         var modeFlag = request.Mode == MeetingMode.Online ? MeetingFormats.Online : MeetingFormats.InPerson;
-        if ((program.MeetingFormats & (MeetingFormats.Online | MeetingFormats.InPerson)) != 0 && !program.MeetingFormats.HasFlag(modeFlag))
+        if ((relationship.MeetingFormats & (MeetingFormats.Online | MeetingFormats.InPerson)) != 0 && !relationship.MeetingFormats.HasFlag(modeFlag))
         {
             return Invalid.Field(nameof(request.Mode), $"This program does not hold {(request.Mode == MeetingMode.Online ? "online" : "in-person")} meetings.");
         }
@@ -82,7 +81,7 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         }
         if (request.Mode == MeetingMode.Online)
         {
-            var link = await links.LinkForAsync(program.OrganisationId, request.VideoLink, ct);
+            var link = await links.LinkForAsync(relationship.OrganisationId, request.VideoLink, ct);
             if (link.Failure is { } failure)
             {
                 return failure;
@@ -99,17 +98,17 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         }
         else
         {
-            var cadence = request.Cadence ?? program.Cadence;
+            var cadence = request.Cadence ?? relationship.Cadence;
             var localStart = Zones.ToLocal(start, organiserZone);
             var series = new MeetingSeries(relationshipId, relationship.ProgramId, actor.UserId, localStart, organiserZone,
                 cadence, request.Occurrences, request.DurationMinutes, now);
             db.Add(series);
             // A series stops at the program's last day (in the organiser's zone).
             var starts = MeetingRecurrence.Occurrences(localStart, organiserZone, cadence, request.Occurrences)
-                .Where(at => program.EndsOn is not { } last || DateOnly.FromDateTime(Zones.ToLocal(at, organiserZone)) <= last).ToList();
+                .Where(at => relationship.EndsOn is not { } last || DateOnly.FromDateTime(Zones.ToLocal(at, organiserZone)) <= last).ToList();
             if (starts.Count == 0)
             {
-                return Invalid.Field(nameof(request.StartsAt), $"The program ends on {program.EndsOn:d MMM yyyy}, before this series would start.");
+                return Invalid.Field(nameof(request.StartsAt), $"The program ends on {relationship.EndsOn:d MMM yyyy}, before this series would start.");
             }
             meetings.AddRange(starts
                 .Select(at => new Meeting(relationshipId, relationship.ProgramId, actor.UserId, at, request.DurationMinutes,

@@ -29,7 +29,7 @@ public sealed class SuggestTimes(TandemDb db, MeetingAccess access, TimeProvider
 
     public async Task<Outcome<TimeSuggestions>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
-        var relationship = await access.Relationships(actor).Where(r => r.Id == relationshipId).Select(r => new { r.ProgramId }).SingleOrDefaultAsync(ct);
+        var relationship = await access.FindRelationshipAsync(actor, relationshipId, ct);
         if (relationship is null)
         {
             return new NotFound("No relationship with this id is visible to you.");
