@@ -14,8 +14,9 @@ namespace Tandem.Features.Meetings;
 /// Tells the others in the relationship about a meeting change: an in-app notification for everyone except the
 /// person who made the change, and for those who chose e-mail at once for meetings exactly one e-mail,
 /// with an .ics attachment (METHOD:REQUEST for proposals and acceptances, METHOD:CANCEL for declines and
-/// cancellations), through the outbox; the notification is marked e-mailed when it goes out. Called after the
-/// change is committed; a mail server that is down never undoes it (the outbox retries).
+/// cancellations), through the outbox; the notification is marked e-mailed when it goes out. The caller's change may
+/// still be pending in the context (a proposal's meetings): it is committed with the notifications and the queued
+/// e-mails, in one transaction, before anything is sent; a mail server that is down never undoes it (the outbox retries).
 /// </summary>
 public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify, IOptions<EmailOptions> options, TimeProvider clock)
 {
@@ -42,14 +43,15 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
             ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
 
-        var notifications = await notify.StoreAsync(others.Select(p => new NotificationMessage(p.UserId, NotificationKind.Meetings,
+        var notifications = notify.Add(others.Select(p => new NotificationMessage(p.UserId, NotificationKind.Meetings,
             title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(),
-            rows.DistinctBy(r => r.UserId).ToDictionary(r => r.UserId, r => r.MeetingsChoice), ct);
+            rows.DistinctBy(r => r.UserId).ToDictionary(r => r.UserId, r => r.MeetingsChoice));
 
         var wanting = Notify.EmailRecipients(notifications, rows.Select(r => (r.UserId, r.DisplayName, r.Email, r.IsDisabled)));
         var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && MeetingCalendar.IsEmail(p.Email)).ToList();
         if (recipients.Count == 0)
         {
+            await db.SaveChangesAsync(ct);
             return 0;
         }
         var method = change == MeetingChange.Cancelled ? "CANCEL" : "REQUEST";
@@ -67,16 +69,18 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
             var notification = byUser[person.UserId];
             outgoing.Add((notification, new OutgoingMessage(message, Notify.MailReference, notification.Id)));
         }
-        var sent = await outbox.SendAsync(outgoing.Select(o => o.Message).ToList(), ct: ct);
-        var at = clock.GetUtcNow().UtcDateTime;
-        foreach (var (notification, _) in outgoing.Where(o => sent.Contains(o.Message.Message)))
+        // The change (when still pending), the notifications and the queued e-mails: one commit (issue 17: a proposal
+        // took five, one each and two after sending); the outcome of sending and the notifications marked e-mailed: one more.
+        var queued = outbox.Queue(outgoing.Select(o => o.Message).ToList());
+        await db.SaveChangesAsync(ct);
+        var sent = await outbox.SendQueuedAsync(queued, went =>
         {
-            notification.MarkEmailed(at);
-        }
-        if (sent.Count > 0)
-        {
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+            var at = clock.GetUtcNow().UtcDateTime;
+            foreach (var (notification, _) in outgoing.Where(o => went.Contains(o.Message.Message)))
+            {
+                notification.MarkEmailed(at);
+            }
+        }, CancellationToken.None);
         return sent.Count;
     }
 

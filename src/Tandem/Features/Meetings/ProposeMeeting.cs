@@ -68,6 +68,10 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         {
             return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
         }
+        if (Scheduling.TooFarAhead(start, now))
+        {
+            return Invalid.Field(nameof(request.StartsAt), Scheduling.TooFarAheadMessage("A meeting"));
+        }
         var modeFlag = request.Mode == MeetingMode.Online ? MeetingFormats.Online : MeetingFormats.InPerson;
         if ((relationship.MeetingFormats & (MeetingFormats.Online | MeetingFormats.InPerson)) != 0 && !relationship.MeetingFormats.HasFlag(modeFlag))
         {
@@ -114,8 +118,8 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
                 .Select(at => new Meeting(relationshipId, relationship.ProgramId, actor.UserId, at, request.DurationMinutes,
                     request.Mode, place, videoLink, request.Title?.Trim(), series.Id, now)));
         }
+        // Saved by the mailer, in one commit with the notifications and the queued e-mails (issue 17).
         db.Set<Meeting>().AddRange(meetings);
-        await db.SaveChangesAsync(ct);
 
         // What the e-mails and the views need is known already: the proposer's zone, name and membership, and the group's
         // answers: meetings just proposed have none yet (a group's meeting is listed with no answers, a pair's is not listed).

@@ -16,10 +16,10 @@ public sealed record EmailRecipient(Guid UserId, string DisplayName, string Emai
 /// <summary>
 /// Tells people something: stores the in-app notification (always) and e-mails a copy at once to those who chose
 /// e-mail for its kind, through the <see cref="MailOutbox"/>; those who chose the daily digest get it listed in
-/// their next digest (<see cref="SendDailyDigests"/>), those who chose the app only get no e-mail. The notifications are committed before any
-/// e-mail goes out; an e-mail that fails stays queued and is retried, and <see cref="Notification.EmailedAt"/>
-/// is set when it actually went out (at once, or when the outbox worker delivers it).
-/// Call it after your own SaveChanges: it saves the same DbContext.
+/// their next digest (<see cref="SendDailyDigests"/>), those who chose the app only get no e-mail. The notifications and
+/// their queued e-mails are committed together before any e-mail goes out; an e-mail that fails stays queued and is
+/// retried, and <see cref="Notification.EmailedAt"/> is set when it actually went out (at once, or when the outbox
+/// worker delivers it). It saves the same DbContext: a change of the caller's still pending is committed with them.
 /// </summary>
 public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions> options, TimeProvider clock)
 {
@@ -36,8 +36,12 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
         {
             return [];
         }
-        var notifications = await StoreAsync(messages, ct);
-        await EmailAsync(notifications, ct);
+        var choices = await ChoicesAsync(messages.Select(m => m.UserId).Distinct().ToList(), ct);
+        var notifications = Add(messages, m => choices.GetValueOrDefault((m.UserId, m.Kind), NotificationKinds.Default));
+        // The notifications and their e-mails' outbox rows in one commit, the outcome of sending in one more.
+        var emails = Queue(notifications, await EmailRecipientsAsync(notifications, ct));
+        await db.SaveChangesAsync(ct);
+        await SendQueuedAsync(emails);
         return notifications;
     }
 
@@ -56,26 +60,26 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
     }
 
     /// <summary>
-    /// The same, for a sender that read each person's stored choice for the messages' kinds in its own query (null:
-    /// no stored choice, so <see cref="NotificationKinds.Default"/>): one statement fewer (the meeting e-mails, issue 17).
+    /// Adds in-app notifications to the context, not saved (the caller's SaveChanges commits them with its own change),
+    /// for a sender that read each person's stored choice for the messages' kinds in its own query (null: no stored
+    /// choice, so <see cref="NotificationKinds.Default"/>) and e-mails in its own way (the meeting e-mails, issue 17).
     /// </summary>
-    public async Task<IReadOnlyList<Notification>> StoreAsync(IReadOnlyList<NotificationMessage> messages,
-        IReadOnlyDictionary<Guid, NotificationChoice?> storedChoices, CancellationToken ct = default)
-    {
-        if (messages.Count == 0)
-        {
-            return [];
-        }
-        return await SaveAsync(messages, m => storedChoices.GetValueOrDefault(m.UserId) ?? NotificationKinds.Default, ct);
-    }
+    public IReadOnlyList<Notification> Add(IReadOnlyList<NotificationMessage> messages, IReadOnlyDictionary<Guid, NotificationChoice?> storedChoices) =>
+        Add(messages, m => storedChoices.GetValueOrDefault(m.UserId) ?? NotificationKinds.Default);
 
     private async Task<IReadOnlyList<Notification>> SaveAsync(IReadOnlyList<NotificationMessage> messages,
         Func<NotificationMessage, NotificationChoice> choiceOf, CancellationToken ct)
     {
+        var notifications = Add(messages, choiceOf);
+        await db.SaveChangesAsync(ct);
+        return notifications;
+    }
+
+    private List<Notification> Add(IReadOnlyList<NotificationMessage> messages, Func<NotificationMessage, NotificationChoice> choiceOf)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var notifications = messages.Select(m => new Notification(m.UserId, m.Kind, choiceOf(m), m.Title, m.Body, m.Link, now)).ToList();
         db.Set<Notification>().AddRange(notifications);
-        await db.SaveChangesAsync(ct);
         return notifications;
     }
 
@@ -119,27 +123,40 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
     /// <summary>E-mails the copies of already stored notifications whose person chose e-mail at once; returns how many went out.</summary>
     public async Task<int> EmailAsync(IReadOnlyList<Notification> notifications, CancellationToken ct = default)
     {
-        var wanting = await EmailRecipientsAsync(notifications, ct);
-        var outgoing = notifications
-            .Where(n => n.Choice == NotificationChoice.Email && wanting.ContainsKey(n.UserId))
-            .Select(n => (Notification: n, Message: Compose(n, wanting[n.UserId].DisplayName, wanting[n.UserId].Email!)))
-            .ToList();
-        if (outgoing.Count == 0)
+        var emails = Queue(notifications, await EmailRecipientsAsync(notifications, ct));
+        if (emails.Mail.Count == 0)
         {
             return 0;
         }
-        var sent = await outbox.SendAsync(outgoing.Select(o => new OutgoingMessage(o.Message, MailReference, o.Notification.Id)).ToList(), ct: ct);
-        var now = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        return await SendQueuedAsync(emails);
+    }
+
+    /// <summary>The e-mail copies of notifications, queued in the outbox (not saved), with the notification each is about.</summary>
+    private sealed record QueuedCopies(QueuedMail Mail, IReadOnlyList<(Notification Notification, MimeMessage Message)> Copies);
+
+    private QueuedCopies Queue(IReadOnlyList<Notification> notifications, IReadOnlyDictionary<Guid, EmailRecipient> wanting)
+    {
+        var copies = notifications
+            .Where(n => n.Choice == NotificationChoice.Email && wanting.ContainsKey(n.UserId))
+            .Select(n => (Notification: n, Message: Compose(n, wanting[n.UserId].DisplayName, wanting[n.UserId].Email!)))
+            .ToList();
+        return new QueuedCopies(outbox.Queue(copies.Select(o => new OutgoingMessage(o.Message, MailReference, o.Notification.Id)).ToList()), copies);
+    }
+
+    /// <summary>Sends copies queued and saved; the ones that went out are marked e-mailed in the commit that records the sending.</summary>
+    private async Task<int> SendQueuedAsync(QueuedCopies emails)
+    {
         var count = 0;
-        foreach (var (notification, _) in outgoing.Where(o => sent.Contains(o.Message)))
+        await outbox.SendQueuedAsync(emails.Mail, sent =>
         {
-            notification.MarkEmailed(now);
-            count++;
-        }
-        if (count > 0)
-        {
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
+            var now = clock.GetUtcNow().UtcDateTime;
+            foreach (var (notification, _) in emails.Copies.Where(o => sent.Contains(o.Message)))
+            {
+                notification.MarkEmailed(now);
+                count++;
+            }
+        }, CancellationToken.None);
         return count;
     }
 

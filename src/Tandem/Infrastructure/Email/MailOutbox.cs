@@ -29,6 +29,22 @@ public sealed record QueuedEmailView(Guid Id, string Recipient, string Subject, 
 /// <summary>What is stuck: messages waiting for another attempt, messages given up, and the oldest of them.</summary>
 public sealed record OutboxStatus(int Waiting, int GivenUp, IReadOnlyList<QueuedEmailView> Oldest);
 
+/// <summary>Messages added to the context by <see cref="MailOutbox.Queue"/>, to send with <see cref="MailOutbox.SendQueuedAsync"/> once saved.</summary>
+public sealed class QueuedMail
+{
+    internal QueuedMail(string claim, IReadOnlyList<(MimeMessage Message, OutgoingEmail Row)> rows)
+    {
+        Claim = claim;
+        Rows = rows;
+    }
+
+    internal string Claim { get; }
+
+    internal IReadOnlyList<(MimeMessage Message, OutgoingEmail Row)> Rows { get; }
+
+    public int Count => Rows.Count;
+}
+
 /// <summary>
 /// Every e-mail goes through here: the message is written to <see cref="OutgoingEmail"/> (committed), then sent
 /// at once while this call holds the claim; what fails is retried by <see cref="MailOutboxWorker"/> with backoff.
@@ -43,7 +59,8 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
 
     /// <summary>
     /// Queues the messages (one commit) and tries to send them now. Returns the ones that went out now; the others
-    /// stay queued for the worker. Call it after committing your own change: it saves the same DbContext.
+    /// stay queued for the worker. Call it after committing your own change: it saves the same DbContext (a change of
+    /// yours still pending is committed with the queued messages).
     /// </summary>
     /// <param name="supersedePending">Give up unsent queued messages about the same references (e.g. an invitation whose link was renewed).</param>
     public async Task<IReadOnlySet<MimeMessage>> SendAsync(IReadOnlyList<OutgoingMessage> messages, bool supersedePending = false, CancellationToken ct = default)
@@ -52,23 +69,80 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
         {
             return new HashSet<MimeMessage>();
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        var claim = NewClaim();
         if (supersedePending)
         {
-            await SupersedeAsync(messages, now, ct);
+            await SupersedeAsync(messages, clock.GetUtcNow().UtcDateTime, ct);
         }
+        var queued = Queue(messages);
+        await db.SaveChangesAsync(ct);
+        return await SendQueuedAsync(queued, recordSent: null, ct);
+    }
+
+    /// <summary>
+    /// Adds the messages to the context under one claim of this node, not saved: the caller's next SaveChanges commits
+    /// them together with its own change (a meeting and its notices, say), and <see cref="SendQueuedAsync"/> then sends
+    /// them. Rows a crash leaves claimed are the worker's once the claim's lease has run out, as with <see cref="SendAsync"/>.
+    /// </summary>
+    public QueuedMail Queue(IReadOnlyList<OutgoingMessage> messages)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claim = NewClaim();
         var rows = messages.Select(m => (m.Message, Row: new OutgoingEmail(Recipients(m.Message), m.Message.Subject ?? "", Serialize(m.Message),
             m.ReferenceKind, m.ReferenceId, now, claim, now + Settings.ClaimLease))).ToList();
         db.Set<OutgoingEmail>().AddRange(rows.Select(r => r.Row));
-        await db.SaveChangesAsync(ct);
-        foreach (var (_, row) in rows)
+        return new QueuedMail(claim, rows);
+    }
+
+    /// <summary>
+    /// Sends messages <see cref="Queue"/>d and since saved, and records the outcome in one commit together with what
+    /// <paramref name="recordSent"/> changes on tracked entities for the messages that went out (a notification's
+    /// EmailedAt): one commit where the outcome and the caller's record of it took two (issue 17).
+    /// </summary>
+    public async Task<IReadOnlySet<MimeMessage>> SendQueuedAsync(QueuedMail queued, Action<IReadOnlySet<MimeMessage>>? recordSent = null,
+        CancellationToken ct = default)
+    {
+        if (queued.Rows.Count == 0)
         {
-            db.Entry(row).State = EntityState.Detached;
+            return new HashSet<MimeMessage>();
         }
-        var delivery = await SendNowAsync(rows.Select(r => r.Message).ToList(), ct);
-        var (failed, gaveUp) = await RecordAsync(rows, delivery, claim, CancellationToken.None);
-        telemetry.EmailsAttempted(delivery.Sent.Count, failed, gaveUp, retry: false);
+        foreach (var (_, row) in queued.Rows)
+        {
+            var entry = db.Entry(row);
+            if (entry.State == EntityState.Added)
+            {
+                throw new InvalidOperationException("Save the queued e-mails before sending them: a message is never sent before it is stored.");
+            }
+            entry.State = EntityState.Detached;
+        }
+        var delivery = await SendNowAsync(queued.Rows.Select(r => r.Message).ToList(), ct);
+        // The outcome is recorded even when the request is cancelled now: the messages went out (or did not) already.
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        try
+        {
+            var (failed, gaveUp) = await RecordAsync(queued.Rows, delivery, queued.Claim, CancellationToken.None);
+            if (recordSent is not null && delivery.Sent.Count > 0)
+            {
+                recordSent(delivery.Sent);
+                // No savepoint around this save (EF Core makes one inside a transaction of ours): a failed save ends the
+                // transaction whole.
+                db.Database.AutoSavepointsEnabled = false;
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            if (own is not null)
+            {
+                await own.CommitAsync(CancellationToken.None);
+            }
+            telemetry.EmailsAttempted(delivery.Sent.Count, failed, gaveUp, retry: false);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
         return delivery.Sent;
     }
 
