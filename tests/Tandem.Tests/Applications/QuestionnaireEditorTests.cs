@@ -135,6 +135,46 @@ public sealed partial class QuestionnaireEditorTests(TandemFactory factory) : IC
         return html[start..html.IndexOf("</select>", start, StringComparison.Ordinal)];
     }
 
+    [Fact]
+    public async Task ANewQuestionNeverTakesTheIdOfARemovedOneSoTheAnswersGivenToTheRemovedOneDoNotMoveToIt()
+    {
+        var recruiting = await RecruitingProgram.CreateAsync(factory);
+        var api = $"/api/v1/programs/{recruiting.Program.Id}/questionnaires/mentee";
+        (await recruiting.Coordinator.PutAsJsonAsync(api, new
+        {
+            questions = new object[]
+            {
+                new { type = "ShortText", prompt = "Which subject?", required = false },
+                new { type = "LongText", prompt = "Any health needs?", required = false, @private = true },
+            },
+        })).EnsureSuccessStatusCode();
+        var first = (await recruiting.Coordinator.GetFromJsonAsync<QuestionnaireView>(api, Json.Options))!;
+        var health = first.Questions[1].Id;
+        // An applicant's draft answers the private question, so the next save makes a new version.
+        var (applicant, _) = await recruiting.ApplyAsync(factory, "Hana Draft",
+            new Dictionary<string, object> { [first.Questions[0].Id] = "Maths", [health] = "Asthma, carries an inhaler" }, role: "mentee", submit: false);
+
+        // The coordinator removes the private question and adds a new one, as the editor posts it: without an id.
+        (await recruiting.Coordinator.PutAsJsonAsync(api, new
+        {
+            questions = new object[]
+            {
+                new { id = first.Questions[0].Id, type = "ShortText", prompt = "Which subject?", required = false },
+                new { type = "LongText", prompt = "Tell your mentor about yourself", required = false },
+            },
+        })).EnsureSuccessStatusCode();
+        var second = (await recruiting.Coordinator.GetFromJsonAsync<QuestionnaireView>(api, Json.Options))!;
+        Assert.Equal(first.Version + 1, second.Version);
+        Assert.Equal(first.Questions[0].Id, second.Questions[0].Id);
+        Assert.NotEqual(health, second.Questions[1].Id);
+
+        // The applicant's form on the new version: the subject carried over, the health answer not shown under the new prompt.
+        var form = await applicant.GetStringAsync($"/apply/{recruiting.Program.Id}/mentee");
+        Assert.Contains("Tell your mentor about yourself", form);
+        Assert.Contains("Maths", form);
+        Assert.DoesNotContain("inhaler", form);
+    }
+
     [GeneratedRegex("<input id=\"prompt-\\d+\"(?:[^>]*? value=\"(?<value>[^\"]*)\")?[^>]*>")]
     private static partial Regex PromptInput();
 }

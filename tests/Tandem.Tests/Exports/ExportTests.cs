@@ -5,8 +5,12 @@ using System.Text;
 using CsvHelper;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using Tandem.Features.Privacy;
+using Tandem.Infrastructure.Paging;
+using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Privacy;
 
 namespace Tandem.Tests.Exports;
 
@@ -118,6 +122,30 @@ public sealed class ExportTests(PairFixture fixture) : IClassFixture<PairFixture
         var (_, rows, cells) = await XlsxAsync(await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/check-ins?format=xlsx"));
         Assert.Equal(expected, Assert.Single(rows.Skip(1))[5..]);
         Assert.DoesNotContain(cells, c => c.CellFormula is not null);
+    }
+
+    [Fact]
+    public async Task ExportingCheckInsAMinorWroteIsRecordedInTheMinorsAccessLogAsOpeningThePairsCheckInsIs()
+    {
+        var pair = await fixture.PairAsync();
+        // The mentee becomes a minor as the app knows one: an age under 18 on an application in a school that includes minors.
+        var recruiting = await RecruitingProgram.CreateAsync(fixture.Tandem, await MinorsSchool.SchoolAsync(fixture.Tandem));
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync(recruiting.Applications,
+            new { role = "mentee", acceptsCodeOfConduct = true, age = 14, guardianName = "Pat Parent", guardianEmail = "pat@example.org", submit = true })).StatusCode);
+        var meetingId = await pair.MeetingAsync(Now.AddHours(-2));
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins",
+            new { meetingId, happened = true, topics = "My worries about the exam", rating = 4 })).StatusCode);
+        var log = "/api/v1/me/access-log";
+        var before = (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items.Count;
+
+        var csv = await CsvAsync(await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/check-ins"));
+
+        Assert.Contains(csv, r => r.Contains("My worries about the exam"));
+        var after = (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items;
+        Assert.Equal(before + 1, after.Count);
+        var entry = after.Single(e => e.Purpose == "Exporting the program's check-ins");
+        Assert.Equal((AuditRecord.CheckIns, "Cora Ordinator"), (entry.Record, entry.ReadBy));
     }
 
     [Fact]

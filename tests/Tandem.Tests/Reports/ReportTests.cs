@@ -219,6 +219,36 @@ public sealed class ReportTests(PairFixture fixture) : IClassFixture<PairFixture
     }
 
     [Fact]
+    public async Task AConcernAboutTheCoordinatorIsNotCountedOnTheirDashboardsAsItIsNotListedToThem()
+    {
+        var (pair, _) = await ProgramWithHistoryAsync();
+        var coordinatorId = pair.School.Coordinator.Id;
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new Concern(pair.ProgramId, pair.School.Organisation.Id, pair.Mentee.Id, coordinatorId, null, ConcernCategory.Conflict, "About the coordinator", Now.AddDays(-5), Now.AddDays(-3)));
+            return await db.SaveChangesAsync();
+        });
+
+        var listed = await pair.Coordinator.GetStringAsync($"/api/v1/programs/{pair.ProgramId}/concerns");
+        Assert.DoesNotContain("About the coordinator", listed);
+        var program = (await pair.Coordinator.GetFromJsonAsync<ProgramDashboard>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!;
+        Assert.Empty(program.OpenConcerns);
+        Assert.Equal(0, program.ConcernsOverdue);
+        var organisation = (await pair.Coordinator.GetFromJsonAsync<OrganisationDashboard>($"/api/v1/organisations/{pair.School.Organisation.Id}/dashboard", Json.Options))!;
+        Assert.Equal(0, Assert.Single(organisation.Programs).OpenConcerns);
+        var page = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        Assert.DoesNotContain("received, not yet acknowledged", await page.Http.GetStringAsync($"/programs/{pair.ProgramId}/dashboard"));
+
+        // Another coordinator of the program counts it: they handle it.
+        var second = await fixture.Tandem.CreateUserAsync("Cass Second");
+        await fixture.Tandem.AddMemberAsync(pair.School.Organisation.Id, second, OrganisationRole.Member);
+        await PairFixture.EnrolAsync(pair.Coordinator, pair.ProgramId, second, "Coordinator");
+        var theirs = (await (await fixture.SignInAsync(second)).GetFromJsonAsync<ProgramDashboard>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!;
+        Assert.Equal([new ConcernRow(ConcernState.Received, 1)], theirs.OpenConcerns);
+    }
+
+    [Fact]
     public async Task OnlyTheProgramsCoordinatorsSeeItsDashboardObjectivesAndReport()
     {
         var pair = await fixture.PairAsync();

@@ -62,16 +62,19 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
         {
             return wrongRole;
         }
-        var checkedQuestions = Check(request.Questions);
+        // Every version of the role's form: a new question never takes an id any of them used (answers to a removed
+        // question are carried over by id when the applicant opens the next version).
+        var versions = await db.Set<Questionnaire>()
+            .Where(q => q.ProgramId == programId && q.Role == programRole)
+            .OrderByDescending(q => q.Version).ToListAsync(ct);
+        var checkedQuestions = Check(request.Questions, versions.SelectMany(v => v.Questions()).Select(q => q.Id).Distinct().ToList());
         if (checkedQuestions.Failure is { } invalid)
         {
             return invalid;
         }
         var questions = checkedQuestions.Value!;
         var now = clock.GetUtcNow().UtcDateTime;
-        var current = await db.Set<Questionnaire>()
-            .Where(q => q.ProgramId == programId && q.Role == programRole)
-            .OrderByDescending(q => q.Version).FirstOrDefaultAsync(ct);
+        var current = versions.FirstOrDefault();
         var answered = current is not null && await db.Set<Application>().AnyAsync(a => a.QuestionnaireId == current.Id, ct);
         Questionnaire saved;
         if (current is not null && !answered)
@@ -88,11 +91,11 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
         return new QuestionnaireView(saved.Id, programId, programRole, saved.Version, questions, 0, saved.CreatedAt, saved.UpdatedAt);
     }
 
-    internal static Outcome<List<Question>> Check(IReadOnlyList<QuestionInput> inputs)
+    internal static Outcome<List<Question>> Check(IReadOnlyList<QuestionInput> inputs, IReadOnlyCollection<string> retired)
     {
         var errors = new Dictionary<string, string[]>();
         var questions = new List<Question>();
-        var ids = new QuestionIds(inputs.Select(i => i.Id), errors);
+        var ids = new QuestionIds(inputs.Select(i => i.Id), errors, retired);
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
@@ -103,6 +106,10 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
             if (string.IsNullOrWhiteSpace(input.Prompt) || input.Prompt.Trim().Length > 500)
             {
                 problem ??= "A question needs a prompt of up to 500 characters.";
+            }
+            if (input.Id is { } given && !QuestionIds.IsWellFormed(given))
+            {
+                problem ??= QuestionIds.FormatRule;
             }
             if (input.Sensitive && input.Required)
             {

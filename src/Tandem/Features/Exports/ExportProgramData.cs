@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Meetings;
+using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
@@ -14,7 +15,7 @@ namespace Tandem.Features.Exports;
 /// fields the coordinators' pages show them (docs/user-guide.md, "Exports"), nothing a participant's private answer
 /// or another program holds. Times are UTC.
 /// </summary>
-public sealed class ExportProgramData(TandemDb db, ProgramAccess programs)
+public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, AuditLog audit)
 {
     public async Task<Outcome<ExportTable>> RunAsync(Actor actor, Guid programId, ExportKind kind, CancellationToken ct = default)
     {
@@ -28,7 +29,7 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs)
             ExportKind.Participants => await ParticipantsAsync(programId, ct),
             ExportKind.Relationships => await RelationshipsAsync(programId, ct),
             ExportKind.Meetings => await MeetingsAsync(programId, ct),
-            _ => await CheckInsAsync(programId, ct),
+            _ => await CheckInsAsync(actor, programId, ct),
         };
     }
 
@@ -78,16 +79,20 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs)
             }).ToList());
     }
 
-    private async Task<ExportTable> CheckInsAsync(Guid programId, CancellationToken ct)
+    /// <summary>Every pair's check-ins: what its members wrote, so the read is written to the audit log for the minors among the
+    /// authors before the table is made, as opening one pair's check-ins is (ADR 40).</summary>
+    private async Task<ExportTable> CheckInsAsync(Actor actor, Guid programId, CancellationToken ct)
     {
         var inProgram = db.Set<Relationship>().Where(r => r.ProgramId == programId).Select(r => r.Id);
         var checkIns = await db.Set<CheckIn>().AsNoTracking().Where(c => inProgram.Contains(c.RelationshipId))
             .OrderBy(c => c.OccurredAt).ThenBy(c => c.Id)
             .Join(db.Users, c => c.AuthorUserId, u => u.Id, (c, u) => new
             {
-                c.RelationshipId, Author = u.DisplayName, c.OccurredAt, c.Happened, c.Rating, c.Topics, c.Progress, c.Challenges, c.NextSteps,
+                c.RelationshipId, c.AuthorUserId, Author = u.DisplayName, c.OccurredAt, c.Happened, c.Rating, c.Topics, c.Progress, c.Challenges, c.NextSteps,
             })
             .ToListAsync(ct);
+        await audit.RecordAsync(actor, checkIns.Select(c => c.AuthorUserId).Distinct().ToList(), AuditRecord.CheckIns, null, programId,
+            "Exporting the program's check-ins", ct);
         return new ExportTable("Check-ins",
             ["Relationship", "Author", "Occurred (UTC)", "Happened", "Rating (1-5)", "Topics", "Progress", "Challenges", "Next steps"],
             checkIns.Select(c => new object?[]

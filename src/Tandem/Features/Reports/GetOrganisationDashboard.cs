@@ -52,8 +52,9 @@ public sealed class GetOrganisationDashboard(TandemDb db, MeasureObjectives obje
             .Join(db.Set<Relationship>().Where(r => ids.Contains(r.ProgramId) && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)),
                 m => m.RelationshipId, r => r.Id, (m, r) => new { r.ProgramId, m.UserId })
             .Distinct().GroupBy(m => m.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        // Never counting a concern about the reader (ADR 23).
         var concerns = await db.Set<Concern>().Where(c => ids.Contains(c.ProgramId) && c.Category != ConcernCategory.Safeguarding
-                && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated)
+                && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated && c.SubjectUserId != actor.UserId)
             .GroupBy(c => c.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
         var rows = new List<ProgramFigures>();

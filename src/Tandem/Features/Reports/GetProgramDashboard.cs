@@ -65,10 +65,11 @@ public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, Measu
         }
         var program = found.Value!;
         var facts = await ProgramFacts.LoadAsync(db, program, clock.GetUtcNow().UtcDateTime, ct);
-        return await BuildAsync(facts, charts, ct);
+        return await BuildAsync(facts, actor.UserId, charts, ct);
     }
 
-    public async Task<ProgramDashboard> BuildAsync(ProgramFacts facts, bool charts, CancellationToken ct)
+    /// <param name="viewerId">Who reads it: concerns about them are not counted (ADR 23: a concern is never shown to the person it is about).</param>
+    public async Task<ProgramDashboard> BuildAsync(ProgramFacts facts, Guid viewerId, bool charts, CancellationToken ct)
     {
         var program = facts.Program;
         var programId = program.Id;
@@ -112,7 +113,7 @@ public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, Measu
             .Take(20).ToListAsync(ct);
 
         var open = db.Set<Concern>().Where(c => c.ProgramId == programId && c.Category != ConcernCategory.Safeguarding
-            && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated);
+            && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated && c.SubjectUserId != viewerId);
         var concerns = (await open.GroupBy(c => c.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
             .OrderBy(c => c.Key).Select(c => new ConcernRow(c.Key, c.Count)).ToList();
         var overdue = await open.CountAsync(c => c.State == ConcernState.Received && c.AcknowledgeBy < facts.Now, ct);

@@ -40,7 +40,7 @@ public sealed class SaveSurveyRequest
     /// <summary>Anonymous answers carry no link to anyone, and results show only groups of at least five.</summary>
     public bool? Anonymous { get; set; }
 
-    [MaxLength(50, ErrorMessage = "A survey has at most 50 questions.")]
+    [MaxLength(SurveyDesignRules.MaxQuestions, ErrorMessage = "A survey has at most 50 questions.")]
     public List<SurveyQuestionInput>? Questions { get; set; }
 
     /// <summary>The program roles it goes to (Mentor, Mentee, Peer, Staff, Coordinator).</summary>

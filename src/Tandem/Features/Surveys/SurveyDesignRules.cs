@@ -12,12 +12,25 @@ public static class SurveyDesignRules
         var withoutProgram = current is { ProgramId: null } || (current is null && request.Roster is not null);
         var errors = new Dictionary<string, string[]>();
         var title = request.Title?.Trim() ?? current?.Title ?? template?.Title;
+        // The API's annotations say the same; the pages post here without them, so the limits of the columns are kept here too.
         if (string.IsNullOrWhiteSpace(title) || title.Length < 2)
         {
             errors["title"] = ["A survey needs a title."];
         }
-        var questions = request.Questions is { Count: > 0 } inputs
-            ? CheckQuestions(inputs, errors)
+        else if (title.Length > Survey.TitleMax)
+        {
+            errors["title"] = [$"A survey's title has at most {Survey.TitleMax} characters."];
+        }
+        if (request.Intro?.Trim().Length > Survey.IntroMax)
+        {
+            errors["intro"] = [$"The introduction has at most {Survey.IntroMax} characters."];
+        }
+        if (request.Questions is { Count: > MaxQuestions })
+        {
+            errors["questions"] = [$"A survey has at most {MaxQuestions} questions."];
+        }
+        var questions = request.Questions is { Count: > 0 and <= MaxQuestions } inputs
+            ? CheckQuestions(inputs, current?.Questions().Select(q => q.Id) ?? [], errors)
             : current?.Questions() ?? template?.Questions ?? [];
         if (questions.Count == 0 && !errors.Keys.Any(k => k.StartsWith("questions", StringComparison.Ordinal)))
         {
@@ -60,10 +73,14 @@ public static class SurveyDesignRules
             remind is > 0 ? remind : null);
     }
 
-    private static List<SurveyQuestion> CheckQuestions(List<SurveyQuestionInput> inputs, Dictionary<string, string[]> errors)
+    public const int MaxQuestions = 50;
+
+    /// <param name="retired">The ids the survey's questions had before this change: a new question never takes one of
+    /// them, so answers given to a removed question are never read as answers to another.</param>
+    private static List<SurveyQuestion> CheckQuestions(List<SurveyQuestionInput> inputs, IEnumerable<string> retired, Dictionary<string, string[]> errors)
     {
         var questions = new List<SurveyQuestion>();
-        var ids = new QuestionIds(inputs.Select(i => i.Id), errors);
+        var ids = new QuestionIds(inputs.Select(i => i?.Id), errors, retired);
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
@@ -87,6 +104,18 @@ public static class SurveyDesignRules
             else if (!hasOptions && options.Count > 0)
             {
                 problem = $"A {type} question has no options.";
+            }
+            else if (input.Help?.Trim().Length > 1000)
+            {
+                problem = "A question's help text has at most 1000 characters.";
+            }
+            else if (input.Id is { } given && !QuestionIds.IsWellFormed(given))
+            {
+                problem = QuestionIds.FormatRule;
+            }
+            else if (options.Count > 20)
+            {
+                problem = "A question has at most 20 options.";
             }
             else if (options.Any(o => o.Length > 200))
             {
