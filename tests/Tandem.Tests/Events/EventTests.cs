@@ -413,4 +413,18 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
         Assert.Contains("Join the waitlist", await (await fixture.SignInPagesAsync(pair.Mentor)).Http.GetStringAsync(page));
         Assert.Contains(pair.Mentee.DisplayName, await coordinatorPages.Http.GetStringAsync(EventLinks.Attendance(pair.ProgramId, evt.Id)));
     }
+
+    [Fact]
+    public async Task AnEventAtTheEndOfTheCalendarIsRefusedNamingTheStart()
+    {
+        var pair = await fixture.PairAsync();
+
+        var far = await pair.Coordinator.PostAsJsonAsync(Events(pair.ProgramId), new
+        {
+            kind = "Social", title = "Far away", startsAt = "9999-12-31T20:00:00Z", endsAt = "9999-12-31T22:00:00Z", timeZoneId = "Europe/London", place = "Hall B",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, far.StatusCode);
+        Assert.Contains("An event starts within 5 years.", await far.Content.ReadAsStringAsync());
+    }
 }

@@ -74,4 +74,33 @@ public sealed class MatchingPageTests(TandemFactory factory) : IClassFixture<Tan
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync($"/programs/{program.Program.Id}/matching/setup")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync($"/programs/{program.Program.Id}/matching")).StatusCode);
     }
+
+    [Fact]
+    public async Task ThePagePublishesTheDraftItShowedAndRefusesOneARunSupersededMeanwhile()
+    {
+        var program = await MatchingProgram.CreateAsync(factory);
+        await program.AddSmallPoolAsync();
+        var page = await PageClient.SignInAsync(factory, program.School.Coordinator.Email);
+        var draftPath = $"/programs/{program.Program.Id}/matching";
+        Assert.Contains("Draft 1 is ready", await (await page.SubmitAsync(draftPath, "run", [])).Content.ReadAsStringAsync());
+        // The coordinator reads draft 1 with its publish form...
+        var shown = await page.FormFieldsAsync(draftPath, "publish");
+        var first = (await program.Coordinator.GetFromJsonAsync<MatchDraftView>($"{program.Api}/drafts/latest", Json.Options))!;
+        Assert.Contains(new KeyValuePair<string, string>("draftId", first.Id.ToString()), shown);
+
+        // ...while another run makes draft 2, which supersedes it.
+        Assert.True((await program.Coordinator.PostAsync($"{program.Api}/drafts", Json.Empty())).IsSuccessStatusCode);
+        var refused = await page.SubmitAsync(draftPath, "publish", shown);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("only the newest draft can be published", await refused.Content.ReadAsStringAsync());
+        var second = (await program.Coordinator.GetFromJsonAsync<MatchDraftView>($"{program.Api}/drafts/latest", Json.Options))!;
+        Assert.Equal((2, MatchDraftStatus.Draft), (second.Number, second.Status));
+
+        // Draft 2, once read, is published from its own form.
+        var published = await page.SubmitAsync(draftPath, "publish", await page.FormFieldsAsync(draftPath, "publish"));
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Contains("Published:", await published.Content.ReadAsStringAsync());
+        Assert.Equal(MatchDraftStatus.Published, (await program.Coordinator.GetFromJsonAsync<MatchDraftView>($"{program.Api}/drafts/latest", Json.Options))!.Status);
+    }
 }

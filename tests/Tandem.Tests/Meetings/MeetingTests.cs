@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Ical.Net;
+using Microsoft.AspNetCore.Http;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Problems;
@@ -326,5 +327,26 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
             var stored = await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
             Assert.Equal(winner.Status, stored.Status);
         }
+    }
+
+    [Fact]
+    public async Task AStartAtTheEndOfTheCalendarIsRefusedNamingTheStartAndNothingIsSaved()
+    {
+        var pair = await fixture.PairAsync();
+        var before = await pair.Mentee.Client.GetStringAsync(pair.Meetings);
+
+        var far = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(new DateTimeOffset(9999, 12, 31, 23, 30, 0, TimeSpan.Zero)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, far.StatusCode);
+        var problem = (await far.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(Json.Options))!;
+        var error = Assert.Single(problem.Errors);
+        Assert.Equal("startsat", error.Key.ToLowerInvariant());
+        Assert.Equal(["A meeting starts within 5 years."], error.Value);
+        Assert.Equal(before, await pair.Mentee.Client.GetStringAsync(pair.Meetings));
+
+        var meeting = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        var moved = await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/move", new { startsAt = new DateTimeOffset(9999, 12, 31, 23, 30, 0, TimeSpan.Zero) });
+        Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
+        Assert.Equal(NextSpring.UtcDateTime, (await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>()).StartsAt);
     }
 }

@@ -320,6 +320,34 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         var twice = await pages.SubmitAsync(path, "badge-award", [new("Person", pair.Mentee.Id.ToString()), new("Badge", BadgeCatalogue.Special), new("Reason", "Again")]);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         Assert.Contains("Helped a new pair", await mentee.GetStringAsync("/my/recognition"));
+
+        // The form posted without a participant (none to choose yet) or with a reason longer than the column: a message, not a 500.
+        var nobody = await pages.SubmitAsync(path, "badge-award", [new("Badge", BadgeCatalogue.Special), new("Reason", "For everyone")]);
+        Assert.Equal(HttpStatusCode.BadRequest, nobody.StatusCode);
+        Assert.Contains("Choose the participant who gets the badge.", await nobody.Content.ReadAsStringAsync());
+        var tooLong = await pages.SubmitAsync(path, "badge-award",
+            [new("Person", pair.Mentor.Id.ToString()), new("Badge", BadgeCatalogue.Special), new("Reason", new string('r', BadgeAward.ReasonMax + 1))]);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains($"The reason has at most {BadgeAward.ReasonMax} characters.", await tooLong.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SomeoneEnrolledAsMenteeAndAsMentorGetsOneCertificateAsMentorAndEveryoneElseGetsTheirs()
+    {
+        var pair = await fixture.PairAsync();
+        // The mentee also mentors in the same program (two enrolments, one person).
+        await PairFixture.EnrolAsync(pair.Coordinator, pair.ProgramId, pair.Mentee, "Mentor");
+
+        var closed = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" });
+
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var certificate = Assert.Single((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+        Assert.Equal(ProgramRole.Mentor, certificate.Role);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.GetAsync("/my/recognition")).StatusCode);
+        var listed = (await pair.Coordinator.GetFromJsonAsync<Paged<ProgramCertificateView>>($"/api/v1/programs/{pair.ProgramId}/certificates", Json.Options))!;
+        Assert.Equal(3, listed.TotalCount); // the mentor, the other mentee and this person once
+        Assert.Single(listed.Items, c => c.UserId == pair.Mentee.Id);
     }
 
     [Fact]

@@ -130,4 +130,18 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
         Assert.Equal((3L, 2L, 1L), counts["Poster QR code"]);
         Assert.Equal((1L, 0L, 0L), counts["Newsletter"]);
     }
+
+    [Fact]
+    public async Task AnInformationSessionAtTheEndOfTheCalendarIsRefusedNamingTheStart()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync();
+
+        var far = await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/information-sessions", new
+        {
+            title = "Lunchtime taster", startsAt = "9999-12-31T23:30:00Z", durationMinutes = 60, timeZoneId = "Europe/London", place = "Library",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, far.StatusCode);
+        Assert.Contains("A session starts within 5 years.", await far.Content.ReadAsStringAsync());
+    }
 }

@@ -3,6 +3,7 @@ using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Events;
 
@@ -49,6 +50,10 @@ public sealed class CreateEvent(TandemDb db, ProgramAccess programs, GetEvent vi
         else if (starts.UtcDateTime <= now)
         {
             errors["startsAt"] = ["The event must start in the future."];
+        }
+        else if (Scheduling.TooFarAhead(starts.UtcDateTime, now))
+        {
+            errors["startsAt"] = [Scheduling.TooFarAheadMessage("An event")];
         }
         else if (ends <= starts || ends - starts > LongestEvent)
         {

@@ -5,6 +5,7 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Meetings;
 
@@ -35,6 +36,10 @@ public sealed class MoveMeeting(TandemDb db, MeetingChanges changes, MeetingMail
         if (request.StartsAt!.Value.UtcDateTime <= now)
         {
             return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");
+        }
+        if (Scheduling.TooFarAhead(request.StartsAt.Value.UtcDateTime, now))
+        {
+            return Invalid.Field(nameof(request.StartsAt), Scheduling.TooFarAheadMessage("A meeting"));
         }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await changes.ClaimAsync(meeting!, now, ct))

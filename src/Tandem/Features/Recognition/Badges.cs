@@ -133,7 +133,15 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
         {
             return Invalid.Field(nameof(request.Reason), "Say why you award this badge.");
         }
-        var userId = request.UserId!.Value;
+        // The page posts here without the API's annotations: the column's limit and the person are checked here too.
+        if (reason.Length > BadgeAward.ReasonMax)
+        {
+            return Invalid.Field(nameof(request.Reason), $"The reason has at most {BadgeAward.ReasonMax} characters.");
+        }
+        if (request.UserId is not { } userId)
+        {
+            return Invalid.Field(nameof(request.UserId), "Choose the participant who gets the badge.");
+        }
         if (!await db.Enrolments.AnyAsync(e => e.ProgramId == programId && e.UserId == userId
             && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer), ct))
         {

@@ -89,10 +89,18 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
             return;
         }
         var issued = db.Set<Certificate>().Where(c => c.ProgramId == programId).Select(c => c.UserId);
-        var people = await db.Enrolments.Where(e => e.ProgramId == programId
+        var enrolments = await db.Enrolments.Where(e => e.ProgramId == programId
                 && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer) && !issued.Contains(e.UserId))
             .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new { e.UserId, e.Role, e.EnrolledAt, u.DisplayName })
             .ToListAsync(ct);
+        // One certificate a person (the index says so): someone enrolled as mentee and as mentor is named by the role they
+        // served in (mentor, then peer), from their first enrolment.
+        var people = enrolments.GroupBy(e => e.UserId)
+            .Select(g => g.OrderBy(e => e.Role switch { ProgramRole.Mentor => 0, ProgramRole.Peer => 1, _ => 2 }).First() with
+            {
+                EnrolledAt = g.Min(e => e.EnrolledAt),
+            })
+            .ToList();
         if (people.Count == 0)
         {
             return;
@@ -112,7 +120,19 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
             db.Add(new Certificate(programId, person.UserId, person.DisplayName, young.Contains(person.UserId) ? FirstNameAndInitial(person.DisplayName) : person.DisplayName,
                 program.Name, program.Organisation, person.Role, from > to ? to : from, to, minutes, now, completed.GetValueOrDefault(person.UserId)));
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another request issued them at the same moment (a participant's page and the coordinator's list): theirs
+            // stand, and any still missing are issued on the next call.
+            foreach (var added in db.ChangeTracker.Entries<Certificate>().Where(x => x.State == EntityState.Added).ToList())
+            {
+                added.State = EntityState.Detached;
+            }
+        }
     }
 
     /// <summary>"Menna Tee" → "Menna T." (a minor's name on the public page, ADR 63).</summary>

@@ -4,6 +4,7 @@ using Tandem.Features.Events;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Recruitment;
 
@@ -71,6 +72,10 @@ public sealed class ScheduleInformationSession(TandemDb db, ProgramAccess access
         if (startsAt <= now)
         {
             return Invalid.Field(nameof(request.StartsAt), "The session must start in the future.");
+        }
+        if (Scheduling.TooFarAhead(startsAt, now))
+        {
+            return Invalid.Field(nameof(request.StartsAt), Scheduling.TooFarAheadMessage("A session"));
         }
         var session = new ProgramEvent(programId, EventKind.InformationSession, request.Title.Trim(), "", startsAt, startsAt.AddMinutes(request.DurationMinutes), zone,
             place, link, EventAudience.Everyone, request.Capacity, null, actor.UserId, now);
