@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Privacy;
 using Tandem.Infrastructure.Paging;
+using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 
@@ -167,5 +168,73 @@ public sealed class PrivacyPagesTests(PairFixture fixture) : IClassFixture<PairF
         Assert.Contains("Mentor asked by e-mail", unfiltered);
         // The mentee sees who exported her data, and why.
         Assert.Contains("Parent's letter of 2 March", await TextAsync(await mentee.GetAsync("/my/access-log")));
+    }
+
+    [Fact]
+    public async Task AnExportOnRequestHoldsTheOrganisationsRecordsThatItsStaffMayReadAndThePersonsOwnHoldsEverything()
+    {
+        var pair = await fixture.PairAsync();
+        var organisationId = pair.School.Organisation.Id;
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var coordinator = await fixture.SignInAsync(pair.School.Coordinator);
+        string Marker(string what) => $"{what}-{Guid.NewGuid():N}"[..24];
+        var shared = Marker("SHARED");
+        var withheld = Marker("WITHHELD");
+        var safeguarding = Marker("SAFEGUARDING");
+        var aboutCoordinator = Marker("ABOUTCOORD");
+        var otherOrganisation = Marker("ELSEWHERE");
+
+        // In a program of the same school: a sensitive question answered without consent (kept for the applicant alone, ADR 49).
+        var recruiting = await RecruitingProgram.CreateAsync(fixture.Tandem, pair.School);
+        (await recruiting.Coordinator.PutAsJsonAsync($"/api/v1/programs/{recruiting.Program.Id}/questionnaires/mentee", new
+        {
+            questions = new object[]
+            {
+                new { id = "hope", type = "ShortText", prompt = "What do you hope for?", required = false },
+                new { id = "background", type = "ShortText", prompt = "Your background", required = false, sensitive = true, explanation = "To see whether we reach everyone." },
+            },
+        })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync(recruiting.Applications, new
+        {
+            role = "mentee", answers = new Dictionary<string, object> { ["hope"] = shared, ["background"] = withheld },
+            sensitiveConsents = Array.Empty<string>(), acceptsCodeOfConduct = true, submit = true,
+        })).StatusCode);
+        // Two concerns: a safeguarding report (its leads' only) and one about the coordinator who will export.
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/concerns",
+            new { category = "Safeguarding", description = $"Worried about home {safeguarding}" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await mentee.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/concerns",
+            new { category = "Conflict", subjectUserId = pair.School.Coordinator.Id, description = $"The coordinator was unfair {aboutCoordinator}" })).StatusCode);
+        // In another organisation's program: a named suggestion.
+        var elsewhere = await School.CreateAsync(fixture.Tandem);
+        await fixture.Tandem.AddMemberAsync(elsewhere.Organisation.Id, pair.Mentee, Tandem.Features.Organisations.OrganisationRole.Member);
+        var elsewhereCoordinator = await fixture.SignInAsync(elsewhere.Coordinator);
+        var elsewhereProgram = await elsewhere.CreateProgramAsync(elsewhereCoordinator);
+        await PairFixture.EnrolAsync(elsewhereCoordinator, elsewhereProgram.Id, pair.Mentee, "Mentee");
+        Assert.True((await mentee.PostAsJsonAsync($"/api/v1/programs/{elsewhereProgram.Id}/suggestions", new { text = $"More snacks {otherOrganisation}", anonymous = false })).IsSuccessStatusCode);
+
+        var onRequest = await coordinator.GetAsync($"/api/v1/organisations/{organisationId}/people/{pair.Mentee.Id}/data-export?reason={Uri.EscapeDataString("Her letter of 4 May")}");
+
+        Assert.Equal(HttpStatusCode.OK, onRequest.StatusCode);
+        var document = await onRequest.Content.ReadAsStringAsync();
+        Assert.Contains(shared, document);
+        Assert.DoesNotContain(withheld, document);
+        Assert.DoesNotContain(safeguarding, document);
+        Assert.DoesNotContain(aboutCoordinator, document);
+        Assert.DoesNotContain(otherOrganisation, document);
+        Assert.DoesNotContain(elsewhere.Organisation.Name, document);
+        var json = JsonNode.Parse(document)!;
+        Assert.Null(json["notifications"]);
+        Assert.Null(json["rankings"]);
+        Assert.Null(json["whatsApp"]!["number"]);
+        Assert.Contains("made by a coordinator on your request", (string?)json["about"]);
+        // Both concerns are listed, by category and state, without the text the reader may not read.
+        Assert.Equal(2, json["concernsReported"]!.AsArray().Count);
+
+        // The person's own download holds all of it.
+        var own = await mentee.GetStringAsync("/api/v1/me/data-export");
+        foreach (var marker in new[] { shared, withheld, safeguarding, aboutCoordinator, otherOrganisation })
+        {
+            Assert.Contains(marker, own);
+        }
     }
 }

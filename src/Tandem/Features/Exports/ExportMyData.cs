@@ -22,6 +22,11 @@ namespace Tandem.Features.Exports;
 /// named survey answers and suggestions they wrote, their notices and settings, their own rankings, and who opened their
 /// record. Not included: what others wrote about them for staff (reviewers' ratings, handlers' notes on a concern,
 /// coordinators' match rules), other people's check-ins and answers, and secrets (password hash, tokens).
+/// <para>For a coordinator answering the person's request (<see cref="RunForOrganisationAsync"/>, ADR 83) the document holds
+/// what the coordinator's organisation holds and its staff may read: its programs' records only, without the answers the
+/// person withheld from staff, safeguarding reports' text unless the reader leads safeguarding there, a concern's text
+/// when it is about the reader, and what no program holds (notifications, settings, the WhatsApp number, rankings); the
+/// person downloads all of it themselves.</para>
 /// </summary>
 public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrastructure.Files.FileStore files, TimeProvider clock)
 {
@@ -31,8 +36,24 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>What an organisation's coordinator may be handed: its programs' records, read as <paramref name="ReaderId"/>.</summary>
+    private sealed record Scope(Guid OrganisationId, Guid ReaderId, bool SafeguardingLead);
+
+    public const string AboutOwn = "Everything Tandem holds about you. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your password. Your journal is private even from this file, which staff can make for you on request: download it yourself from My journal (/api/v1/me/journal/export).";
+
+    public const string AboutOnRequest = "What this organisation's programs hold about you, made by a coordinator on your request. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your password, records of other organisations, and what only you may read: answers you withheld from staff, your notifications and settings, your WhatsApp number, your rankings and your journal. Download everything yourself from Tandem (/api/v1/me/data-export).";
+
     /// <summary>The document, or null when there is no such account.</summary>
-    public async Task<byte[]?> RunAsync(Guid userId, CancellationToken ct = default)
+    public Task<byte[]?> RunAsync(Guid userId, CancellationToken ct = default) => BuildAsync(userId, null, ct);
+
+    /// <summary>
+    /// The document a coordinator of <paramref name="organisationId"/> makes on the person's request: that organisation's
+    /// records only, and only what its staff may read (see the class remarks); null when there is no such account.
+    /// </summary>
+    public Task<byte[]?> RunForOrganisationAsync(Guid userId, Guid organisationId, Guid readerId, bool safeguardingLead, CancellationToken ct = default) =>
+        BuildAsync(userId, new Scope(organisationId, readerId, safeguardingLead), ct);
+
+    private async Task<byte[]?> BuildAsync(Guid userId, Scope? scope, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
@@ -40,28 +61,32 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             return null;
         }
         var programNames = db.Programs.AsNoTracking();
+        // The programs whose records go in: all, or the organisation's (a subquery in each section's filter).
+        var organisationId = scope?.OrganisationId;
+        var inScope = organisationId is { } only ? db.Programs.Where(p => p.OrganisationId == only).Select(p => p.Id) : db.Programs.Select(p => p.Id);
         var document = new JsonObject
         {
             ["exportedAt"] = clock.GetUtcNow().UtcDateTime,
-            ["about"] = "Everything Tandem holds about you. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your password. Your journal is private even from this file, which staff can make for you on request: download it yourself from My journal (/api/v1/me/journal/export).",
+            ["about"] = scope is null ? AboutOwn : AboutOnRequest,
             ["account"] = Node(new { user.Id, user.Email, user.DisplayName, user.TimeZoneId, user.CreatedAt, user.EmailConfirmed }),
-            ["organisations"] = Node(await db.OrganisationMemberships.AsNoTracking().Where(m => m.UserId == userId)
+            ["organisations"] = Node(await db.OrganisationMemberships.AsNoTracking().Where(m => m.UserId == userId && (organisationId == null || m.OrganisationId == organisationId))
                 .Select(m => new { Organisation = db.Organisations.Where(o => o.Id == m.OrganisationId).Select(o => o.Name).FirstOrDefault(), m.Role, m.JoinedAt })
                 .ToListAsync(ct)),
-            ["enrolments"] = Node(await db.Enrolments.AsNoTracking().Where(e => e.UserId == userId)
+            ["enrolments"] = Node(await db.Enrolments.AsNoTracking().Where(e => e.UserId == userId && inScope.Contains(e.ProgramId))
                 .Select(e => new { e.Id, Program = programNames.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(), e.Role, e.EnrolledAt })
                 .ToListAsync(ct)),
         };
 
-        var applications = await db.Set<Application>().AsNoTracking().Where(a => a.UserId == userId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        var applications = await db.Set<Application>().AsNoTracking().Where(a => a.UserId == userId && inScope.Contains(a.ProgramId)).OrderBy(a => a.CreatedAt).ToListAsync(ct);
         var programs = await programNames.Where(p => applications.Select(a => a.ProgramId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         document["applications"] = Node(applications.Select(a => new
         {
             a.Id, Program = programs.GetValueOrDefault(a.ProgramId), a.Role, a.Status, Answers = JsonNode.Parse(a.AnswersJson),
-            WithheldAnswers = JsonNode.Parse(a.WithheldAnswersJson), SensitiveConsents = JsonNode.Parse(a.SensitiveConsentsJson), a.Age, a.GuardianName, a.GuardianEmail, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
+            // Answers to sensitive questions the person did not consent to share are kept for them alone (ADR 49).
+            WithheldAnswers = scope is null ? JsonNode.Parse(a.WithheldAnswersJson) : null, SensitiveConsents = JsonNode.Parse(a.SensitiveConsentsJson), a.Age, a.GuardianName, a.GuardianEmail, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
         }));
 
-        document["consents"] = Node((await db.Set<Consent>().AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.ProgramId).ThenBy(c => c.Purpose)
+        document["consents"] = Node((await db.Set<Consent>().AsNoTracking().Where(c => c.UserId == userId && inScope.Contains(c.ProgramId)).OrderBy(c => c.ProgramId).ThenBy(c => c.Purpose)
                 .Select(c => new
                 {
                     Program = programNames.Where(p => p.Id == c.ProgramId).Select(p => p.Name).FirstOrDefault(), c.Purpose, c.State, c.Giver,
@@ -71,7 +96,8 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
                 })
                 .ToListAsync(ct)));
 
-        var relationshipIds = await db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId).ToListAsync(ct);
+        var relationshipIds = await db.Set<RelationshipMember>().Where(m => m.UserId == userId)
+            .Join(db.Set<Relationship>().Where(r => inScope.Contains(r.ProgramId)), m => m.RelationshipId, r => r.Id, (m, r) => r.Id).ToListAsync(ct);
         var relationships = await db.Set<Relationship>().AsNoTracking().Where(r => relationshipIds.Contains(r.Id)).ToListAsync(ct);
         var members = await db.Set<RelationshipMember>().AsNoTracking().Where(m => relationshipIds.Contains(m.RelationshipId))
             .Select(m => new { m.RelationshipId, Name = db.Users.Where(u => u.Id == m.UserId).Select(u => u.DisplayName).FirstOrDefault(),
@@ -88,11 +114,11 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             .Select(m => new { m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status,
                 ProposedByMe = m.ProposedByUserId == userId, MyResponseNote = m.RespondedByUserId == userId ? m.ResponseNote : null })
             .ToListAsync(ct));
-        document["checkIns"] = Node(await db.Set<CheckIn>().AsNoTracking().Where(c => c.AuthorUserId == userId).OrderBy(c => c.OccurredAt)
+        document["checkIns"] = Node(await db.Set<CheckIn>().AsNoTracking().Where(c => c.AuthorUserId == userId && relationshipIds.Contains(c.RelationshipId)).OrderBy(c => c.OccurredAt)
             .Select(c => new { c.Id, c.RelationshipId, c.MeetingId, c.Happened, c.Topics, c.Progress, c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt })
             .ToListAsync(ct));
         // The messages they sent, with their attachments' bytes (base64), so the file is complete without the app.
-        var messages = await db.Set<Conversations.Message>().AsNoTracking().Where(m => m.SenderUserId == userId).OrderBy(m => m.RelationshipId).ThenBy(m => m.Number)
+        var messages = await db.Set<Conversations.Message>().AsNoTracking().Where(m => m.SenderUserId == userId && relationshipIds.Contains(m.RelationshipId)).OrderBy(m => m.RelationshipId).ThenBy(m => m.Number)
             .Select(m => new { m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt, m.AttachmentName, m.AttachmentContentType, m.AttachmentSize, m.AttachmentKey })
             .ToListAsync(ct);
         var attachments = await files.ReadAllAsync(messages.Where(m => m.AttachmentKey != null).Select(m => m.AttachmentKey!).ToList(), ct);
@@ -106,35 +132,51 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             },
         });
         document["messagesSent"] = Node(sent);
-        document["fitCheckAnswers"] = Node(await db.Set<FitCheckAnswer>().AsNoTracking().Where(f => f.UserId == userId)
+        document["fitCheckAnswers"] = Node(await db.Set<FitCheckAnswer>().AsNoTracking().Where(f => f.UserId == userId && relationshipIds.Contains(f.RelationshipId))
             .Select(f => new { f.RelationshipId, f.Answer, f.Note }).ToListAsync(ct));
-        document["mentorRequests"] = Node(await db.Set<MentorRequest>().AsNoTracking().Where(r => r.MenteeUserId == userId || r.MentorUserId == userId)
+        document["mentorRequests"] = Node(await db.Set<MentorRequest>().AsNoTracking().Where(r => (r.MenteeUserId == userId || r.MentorUserId == userId) && inScope.Contains(r.ProgramId))
             .Select(r => new { r.Id, Mine = r.MenteeUserId == userId ? "sent" : "received", r.Message, r.Status, r.CreatedAt, r.DecidedAt, r.DecisionNote })
             .ToListAsync(ct));
-        document["concernsReported"] = Node(await db.Set<Concern>().AsNoTracking().Where(c => c.ReporterUserId == userId)
-            .Select(c => new { c.Id, Program = programNames.Where(p => p.Id == c.ProgramId).Select(p => p.Name).FirstOrDefault(), c.Category, c.Description, c.State, c.ReportedAt })
+        // On request, a concern's text only where the reader handles it (ADR 23): a safeguarding report for the organisation's
+        // safeguarding leads, never one about the reader.
+        var readerId = scope?.ReaderId;
+        var lead = scope is null || scope.SafeguardingLead;
+        document["concernsReported"] = Node(await db.Set<Concern>().AsNoTracking().Where(c => c.ReporterUserId == userId && inScope.Contains(c.ProgramId))
+            .Select(c => new
+            {
+                c.Id, Program = programNames.Where(p => p.Id == c.ProgramId).Select(p => p.Name).FirstOrDefault(), c.Category,
+                Description = (c.Category == ConcernCategory.Safeguarding && !lead) || (readerId != null && c.SubjectUserId == readerId) ? null : c.Description,
+                c.State, c.ReportedAt,
+            })
             .ToListAsync(ct));
-        document["surveyAnswers"] = Node((await db.Set<SurveyResponse>().AsNoTracking().Where(r => r.UserId == userId)
+        document["surveyAnswers"] = Node((await db.Set<SurveyResponse>().AsNoTracking()
+                .Where(r => r.UserId == userId && (organisationId == null || db.Set<Survey>().Any(s => s.Id == r.SurveyId && s.OrganisationId == organisationId)))
                 .Select(r => new { Survey = db.Set<Survey>().Where(s => s.Id == r.SurveyId).Select(s => s.Title).FirstOrDefault(), r.AnswersJson, r.SubmittedAt })
                 .ToListAsync(ct))
             .Select(r => new { r.Survey, Answers = JsonNode.Parse(r.AnswersJson), r.SubmittedAt }));
-        document["suggestions"] = Node(await db.Set<Suggestion>().AsNoTracking().Where(s => s.AuthorUserId == userId)
+        document["suggestions"] = Node(await db.Set<Suggestion>().AsNoTracking().Where(s => s.AuthorUserId == userId && inScope.Contains(s.ProgramId))
             .Select(s => new { Program = programNames.Where(p => p.Id == s.ProgramId).Select(p => p.Name).FirstOrDefault(), s.Text, s.SubmittedAt, s.Answer, s.AnsweredAt })
             .ToListAsync(ct));
-        document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId).OrderBy(n => n.CreatedAt)
-            .Select(n => new { n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt, InDigest = n.DigestId != null }).ToListAsync(ct));
-        document["notificationPreferences"] = Node((await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
-            .Select(p => new { p.Kind, p.Choice, p.UpdatedAt }).ToListAsync(ct))
-            .OrderBy(p => p.Kind).Select(p => new { Kind = p.Kind.ToString(), Choice = p.Choice.ToString(), p.UpdatedAt }));
-        // Their WhatsApp number and the programs they opted in to (ADR 69).
+        // Notifications and settings belong to no program: in the person's own download only.
+        if (scope is null)
+        {
+            document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId).OrderBy(n => n.CreatedAt)
+                .Select(n => new { n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt, InDigest = n.DigestId != null }).ToListAsync(ct));
+            document["notificationPreferences"] = Node((await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
+                .Select(p => new { p.Kind, p.Choice, p.UpdatedAt }).ToListAsync(ct))
+                .OrderBy(p => p.Kind).Select(p => new { Kind = p.Kind.ToString(), Choice = p.Choice.ToString(), p.UpdatedAt }));
+        }
+        // Their WhatsApp number (their own download only) and the programs they opted in to (ADR 69).
         document["whatsApp"] = Node(new
         {
-            Number = await db.Set<Integrations.WhatsAppNumber>().AsNoTracking().Where(n => n.UserId == userId).Select(n => n.Number).SingleOrDefaultAsync(ct),
-            OptedIn = await db.Set<Integrations.WhatsAppOptIn>().AsNoTracking().Where(o => o.UserId == userId).OrderBy(o => o.OptedInAt)
+            Number = scope is null
+                ? await db.Set<Integrations.WhatsAppNumber>().AsNoTracking().Where(n => n.UserId == userId).Select(n => n.Number).SingleOrDefaultAsync(ct)
+                : null,
+            OptedIn = await db.Set<Integrations.WhatsAppOptIn>().AsNoTracking().Where(o => o.UserId == userId && inScope.Contains(o.ProgramId)).OrderBy(o => o.OptedInAt)
                 .Select(o => new { Program = programNames.Where(p => p.Id == o.ProgramId).Select(p => p.Name).FirstOrDefault(), o.OptedInAt }).ToListAsync(ct),
         });
         // Recognition (ADR 63): kudos sent and received, badges, the service-hours ledger and certificates.
-        document["kudos"] = Node(await db.Set<Recognition.Kudos>().AsNoTracking().Where(k => k.FromUserId == userId || k.ToUserId == userId).OrderBy(k => k.SentAt)
+        document["kudos"] = Node(await db.Set<Recognition.Kudos>().AsNoTracking().Where(k => (k.FromUserId == userId || k.ToUserId == userId) && inScope.Contains(k.ProgramId)).OrderBy(k => k.SentAt)
             .Select(k => new
             {
                 Program = programNames.Where(p => p.Id == k.ProgramId).Select(p => p.Name).FirstOrDefault(),
@@ -142,12 +184,12 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
                 To = db.Users.Where(u => u.Id == k.ToUserId).Select(u => u.DisplayName).FirstOrDefault(),
                 k.Message, k.SentAt,
             }).ToListAsync(ct));
-        document["badges"] = Node(await db.Set<Recognition.BadgeAward>().AsNoTracking().Where(b => b.UserId == userId).OrderBy(b => b.AwardedAt)
+        document["badges"] = Node(await db.Set<Recognition.BadgeAward>().AsNoTracking().Where(b => b.UserId == userId && inScope.Contains(b.ProgramId)).OrderBy(b => b.AwardedAt)
             .Select(b => new { Program = programNames.Where(p => p.Id == b.ProgramId).Select(p => p.Name).FirstOrDefault(), b.Badge, b.Reason, b.AwardedAt }).ToListAsync(ct));
-        document["serviceHours"] = Node(await db.Set<Recognition.ServiceHourEntry>().AsNoTracking().Where(e => e.UserId == userId).OrderBy(e => e.OccurredAt)
+        document["serviceHours"] = Node(await db.Set<Recognition.ServiceHourEntry>().AsNoTracking().Where(e => e.UserId == userId && inScope.Contains(e.ProgramId)).OrderBy(e => e.OccurredAt)
             .Select(e => new { Program = programNames.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(), Source = e.Source.ToString(), e.Description,
                 e.OccurredAt, e.Minutes, State = e.State.ToString(), e.DecidedAt, e.Note }).ToListAsync(ct));
-        document["certificates"] = Node(await db.Set<Recognition.Certificate>().AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.IssuedAt)
+        document["certificates"] = Node(await db.Set<Recognition.Certificate>().AsNoTracking().Where(c => c.UserId == userId && inScope.Contains(c.ProgramId)).OrderBy(c => c.IssuedAt)
             .Select(c => new { c.HolderName, c.PublicName, c.ProgramName, c.OrganisationName, Role = c.Role.ToString(), c.From, c.To, c.ConfirmedMinutes, c.IssuedAt, c.TrainingJson }).ToListAsync(ct));
         // Training (ADR 61): their progress in each module, with their quiz answers and reflections (read by them and the program's coordinators).
         var training = await (
@@ -155,6 +197,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             where c.UserId == userId
             join m in db.Set<Training.TrainingModule>().AsNoTracking() on c.ModuleId equals m.Id
             join p in db.Programs on m.ProgramId equals p.Id
+            where inScope.Contains(p.Id)
             orderby c.StartedAt
             select new { Completion = c, Module = m, Program = p.Name }).ToListAsync(ct);
         document["training"] = Node(training.Select(t => new
@@ -171,6 +214,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             from r in db.Set<Events.EventRsvp>().AsNoTracking()
             where r.UserId == userId
             join e in db.Set<Events.ProgramEvent>().AsNoTracking() on r.EventId equals e.Id
+            where inScope.Contains(e.ProgramId)
             orderby e.StartsAt
             select new
             {
@@ -182,16 +226,21 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             from p in db.Set<Channels.ChannelPost>().AsNoTracking()
             where p.AuthorUserId == userId
             join c in db.Set<Channels.DiscussionChannel>().AsNoTracking() on p.ChannelId equals c.Id
+            where inScope.Contains(c.ProgramId)
             orderby p.PostedAt
             select new
             {
                 Program = programNames.Where(x => x.Id == c.ProgramId).Select(x => x.Name).FirstOrDefault(),
                 Channel = c.Name, p.Id, InReplyTo = p.ParentPostId, p.Body, p.PostedAt, HiddenByModerator = p.HiddenAt != null,
             }).ToListAsync(ct));
-        document["channelReports"] = Node(await db.Set<Channels.PostReport>().AsNoTracking().Where(r => r.ReporterUserId == userId).OrderBy(r => r.ReportedAt)
+        document["channelReports"] = Node(await db.Set<Channels.PostReport>().AsNoTracking()
+            .Where(r => r.ReporterUserId == userId && db.Set<Channels.ChannelPost>().Any(p => p.Id == r.PostId
+                && db.Set<Channels.DiscussionChannel>().Any(c => c.Id == p.ChannelId && inScope.Contains(c.ProgramId))))
+            .OrderBy(r => r.ReportedAt)
             .Select(r => new { r.PostId, r.Reason, r.ReportedAt, State = r.State.ToString() }).ToListAsync(ct));
-        var enrolmentIds = await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct);
-        document["rankings"] = Node(await db.Set<RankingOffer>().AsNoTracking()
+        // Their rankings of candidates: their own download only.
+        var enrolmentIds = scope is null ? await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct) : [];
+        document["rankings"] = scope is not null ? null : Node(await db.Set<RankingOffer>().AsNoTracking()
             .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))
             .Select(o => new
             {
@@ -204,7 +253,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         var access = new List<MyAccessView>();
         for (var page = 1; ; page++)
         {
-            var read = await accessLog.RunAsync(new Infrastructure.Auth.Actor(userId, false), page, Infrastructure.Paging.PageRequest.MaxPageSize, ct);
+            var read = await accessLog.RunAsync(new Infrastructure.Auth.Actor(userId, false), page, Infrastructure.Paging.PageRequest.MaxPageSize, ct, organisationId);
             access.AddRange(read.Items);
             if (read.Items.Count < read.PageSize)
             {

@@ -9,9 +9,12 @@ namespace Tandem.Features.Exports;
 
 /// <summary>
 /// A coordinator (or administrator) answers a person's access request for them (issue 16 item 4: "or a coordinator on
-/// request"): the same document the person downloads themselves (<see cref="ExportMyData"/>), for a person of the
-/// coordinator's organisation only. The reason is required and written to the audit log, with who exported, before the
-/// document is made (ADR 53); the entry is written whatever the person's age, and the person sees it in their access log.
+/// request"): the person's document as <see cref="ExportMyData"/> makes it, limited to what the coordinator's
+/// organisation holds and its staff may read (ADR 83: not the answers withheld from staff, another organisation's
+/// records, a safeguarding report's text unless the reader leads safeguarding there, or a concern about the reader),
+/// for a person of the coordinator's organisation only. The reason is required and written to the audit log, with who
+/// exported, before the document is made (ADR 53); the entry is written whatever the person's age, and the person sees
+/// it in their access log.
 /// </summary>
 public sealed class ExportPersonOnRequest(TandemDb db, AuditLog audit, ExportMyData export)
 {
@@ -33,7 +36,8 @@ public sealed class ExportPersonOnRequest(TandemDb db, AuditLog audit, ExportMyD
             return new NotFound("Nobody with this id belongs to the organisation.");
         }
         await audit.RecordForAnyoneAsync(actor, userId, organisationId, AuditRecord.DataExport, $"Data export on request: {why}", ct);
-        var document = await export.RunAsync(userId, ct);
+        var lead = await db.Set<Concerns.SafeguardingLead>().AnyAsync(l => l.UserId == actor.UserId && l.OrganisationId == organisationId, ct);
+        var document = await export.RunForOrganisationAsync(userId, organisationId, actor.UserId, lead, ct);
         return document is null ? new NotFound("Nobody with this id belongs to the organisation.") : document;
     }
 }

@@ -17,10 +17,15 @@ public sealed record AuditEntryView(long Sequence, DateTime At, Guid ActorUserId
 /// <summary>Who has read the reader's record (an adult participant, or a minor, can see it: every read of a minor's record by someone else).</summary>
 public sealed class ListMyAccessLog(TandemDb db)
 {
-    public async Task<Paged<MyAccessView>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
+    /// <param name="organisationId">Only the reads of one organisation's records (the entries its coordinators see in its audit log).</param>
+    public async Task<Paged<MyAccessView>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default, Guid? organisationId = null)
     {
         var paging = PageRequest.Clamp(page, pageSize);
         var mine = db.Set<AuditEntry>().AsNoTracking().Where(e => e.SubjectUserId == actor.UserId);
+        if (organisationId is { } organisation)
+        {
+            mine = mine.Where(e => e.OrganisationId == organisation);
+        }
         var total = await mine.CountAsync(ct);
         var items = await mine.OrderByDescending(e => e.Sequence).Page(paging)
             .Select(e => new MyAccessView(e.At,
