@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Features.Surveys;
 using Tandem.Tests.Infrastructure;
 
@@ -74,6 +77,50 @@ public sealed class AnonymityTests(TandemFactory factory) : IClassFixture<Tandem
         Assert.False(results!.Shown);
         Assert.DoesNotContain("More time", await world.Coordinator.GetStringAsync($"/api/v1/surveys/{survey.Id}/results"));
         Assert.Equal(HttpStatusCode.Conflict, (await world.Coordinator.GetAsync($"/api/v1/surveys/{survey.Id}/responses")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ResultsNeedFiveDifferentPeopleNotFiveAnswersWhenOnePersonAnswersOncePerMeeting()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 5, mentors: 0);
+        var survey = await world.CreateAsync(new { template = "MidPoint", trigger = "Now" });
+        await world.SendAsync(survey.Id);
+        var one = world.Mentees[0];
+        // A pulse asks once per meeting held: four more invitations for the same mentee, each answered with a comment.
+        await world.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            for (var meeting = 0; meeting < 4; meeting++)
+            {
+                db.Add(new SurveyInvitation(survey.Id, one.User.Id, ProgramRole.Mentee, Guid.NewGuid(), world.Clock.GetUtcNow().UtcDateTime));
+            }
+            return await db.SaveChangesAsync();
+        });
+        var hers = await SurveyProgram.MineAsync(one.Client);
+        Assert.Equal(5, hers.Count);
+        for (var i = 0; i < hers.Count; i++)
+        {
+            (await SurveyProgram.AnswerAsync(one.Client, hers[i].Id, new { overall = 3, match = 2, often = 1, change = $"Only-her-comment {i}" })).EnsureSuccessStatusCode();
+        }
+        var results = $"/api/v1/surveys/{survey.Id}/results";
+
+        // Five answers, one person: nothing is shown.
+        var alone = (await world.Coordinator.GetFromJsonAsync<SurveyResults>(results, Json.Options))!;
+        Assert.False(alone.Shown);
+        Assert.DoesNotContain("Only-her-comment", await world.Coordinator.GetStringAsync(results));
+
+        // The four others answer the ratings only: five people, so the ratings are shown, but her comments (five answers
+        // that may all be hers) are not.
+        foreach (var other in world.Mentees.Skip(1))
+        {
+            var invitation = Assert.Single(await SurveyProgram.MineAsync(other.Client)).Id;
+            (await SurveyProgram.AnswerAsync(other.Client, invitation, new { overall = 8, match = 4, often = 3 })).EnsureSuccessStatusCode();
+        }
+        var five = (await world.Coordinator.GetFromJsonAsync<SurveyResults>(results, Json.Options))!;
+        Assert.True(five.Shown);
+        Assert.False(five.Questions.Single(q => q.Id == "overall").Hidden);
+        Assert.True(five.Questions.Single(q => q.Id == "change").Hidden);
+        Assert.DoesNotContain("Only-her-comment", await world.Coordinator.GetStringAsync(results));
     }
 
     [Fact]

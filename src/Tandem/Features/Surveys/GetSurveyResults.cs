@@ -32,13 +32,20 @@ public sealed class GetSurveyResults(TandemDb db, SurveyAccess access)
             ? await db.Set<Survey>().Where(s => s.Id == pairedId).Select(s => new { s.Id, s.Title }).SingleOrDefaultAsync(ct)
             : null;
         var pairedAnswers = paired is null ? [] : await AnswersAsync(paired.Id, ct);
-        if (answers.Count < MinimumGroup)
+        // Groups of five people, not five answers: a pulse asks each person once per meeting held, so five answers can
+        // be one person's (the coordinator knows which pair met). Each question is shown when its answers come from at
+        // least five different people even if every repeat answered it.
+        var respondents = await access.RespondentsAsync(surveyId, ct);
+        var pairedRespondents = paired is null ? 0 : await access.RespondentsAsync(paired.Id, ct);
+        var people = SurveyAccess.FewestPeople(answers.Count, answers.Count, respondents);
+        if (people < MinimumGroup)
         {
             return new SurveyResults(survey.Id, survey.Title, survey.Anonymous, MinimumGroup, invited, answers.Count, false,
-                $"Results are shown once at least {MinimumGroup} people have answered ({answers.Count} so far), so that no answer points at one person.",
+                $"Results are shown once at least {MinimumGroup} people have answered ({Math.Max(0, people)} so far), so that no answer points at one person.",
                 paired?.Id, paired?.Title, []);
         }
-        var questions = survey.Questions().Select(q => Result(q, answers, pairedAnswers)).ToList();
+        var questions = survey.Questions()
+            .Select(q => Result(q, answers, respondents, pairedAnswers, pairedRespondents)).ToList();
         return new SurveyResults(survey.Id, survey.Title, survey.Anonymous, MinimumGroup, invited, answers.Count, true, null, paired?.Id, paired?.Title, questions);
     }
 
@@ -46,16 +53,17 @@ public sealed class GetSurveyResults(TandemDb db, SurveyAccess access)
         (await db.Set<SurveyResponse>().Where(r => r.SurveyId == surveyId).Select(r => r.AnswersJson).ToListAsync(ct))
             .Select(AnswerSheet.Parse).ToList();
 
-    private static QuestionResult Result(SurveyQuestion q, List<Dictionary<string, JsonElement>> all, List<Dictionary<string, JsonElement>> paired)
+    private static QuestionResult Result(SurveyQuestion q, List<Dictionary<string, JsonElement>> all, int respondents,
+        List<Dictionary<string, JsonElement>> paired, int pairedRespondents)
     {
         var values = all.Where(a => a.ContainsKey(q.Id)).Select(a => a[q.Id]).ToList();
         var pairedValues = paired.Where(a => a.ContainsKey(q.Id)).Select(a => a[q.Id]).ToList();
-        if (values.Count < MinimumGroup)
+        if (SurveyAccess.FewestPeople(values.Count, all.Count, respondents) < MinimumGroup)
         {
             return new QuestionResult(q.Id, q.Type, q.Prompt, values.Count, true, null, [], [], null, null);
         }
-        double? Mean(List<JsonElement> v) => v.Count >= MinimumGroup && v.All(e => e.ValueKind == JsonValueKind.Number)
-            ? Math.Round(v.Average(e => e.GetDouble()), 2) : null;
+        double? Mean(List<JsonElement> v, int total, int people) => SurveyAccess.FewestPeople(v.Count, total, people) >= MinimumGroup
+            && v.All(e => e.ValueKind == JsonValueKind.Number) ? Math.Round(v.Average(e => e.GetDouble()), 2) : null;
         switch (q.Type)
         {
             case SurveyQuestionType.Likert or SurveyQuestionType.Rating or SurveyQuestionType.Scale:
@@ -64,8 +72,8 @@ public sealed class GetSurveyResults(TandemDb db, SurveyAccess access)
                     .Select(n => new OptionCount(q.Type == SurveyQuestionType.Likert ? SurveyAnswerSheet.LikertLabels[n - 1] : n.ToString(),
                         values.Count(v => v.ValueKind == JsonValueKind.Number && v.GetInt32() == n)))
                     .ToList();
-                var pairedMean = Mean(pairedValues);
-                return new QuestionResult(q.Id, q.Type, q.Prompt, values.Count, false, Mean(values), distribution, [],
+                var pairedMean = Mean(pairedValues, paired.Count, pairedRespondents);
+                return new QuestionResult(q.Id, q.Type, q.Prompt, values.Count, false, Mean(values, all.Count, respondents), distribution, [],
                     pairedMean, pairedMean is null ? null : pairedValues.Count);
             case SurveyQuestionType.SingleChoice or SurveyQuestionType.MultipleChoice:
                 var counts = q.Options.Select(o => new OptionCount(o, values.Count(v => AnswerSheet.Matches(v, o)))).ToList();

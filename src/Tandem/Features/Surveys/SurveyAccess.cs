@@ -34,6 +34,21 @@ public sealed class SurveyAccess(TandemDb db, ProgramAccess programs)
     /// <summary>The reader's own invitations.</summary>
     public IQueryable<SurveyInvitation> MyInvitations(Actor actor) => db.Set<SurveyInvitation>().Where(i => i.UserId == actor.UserId);
 
+    /// <summary>
+    /// How many different people have answered: a pulse asks each person once per meeting held, so one person may give
+    /// many of a survey's answers (answered invitations keep who, never which answer, ADR 24).
+    /// </summary>
+    public Task<int> RespondentsAsync(Guid surveyId, CancellationToken ct) => Respondents(db, surveyId, ct);
+
+    public static Task<int> Respondents(TandemDb db, Guid surveyId, CancellationToken ct) =>
+        db.Set<SurveyInvitation>().Where(i => i.SurveyId == surveyId && i.Answered).Select(i => i.UserId).Distinct().CountAsync(ct);
+
+    /// <summary>
+    /// The fewest different people that <paramref name="answers"/> of a survey's <paramref name="total"/> answers can come
+    /// from when <paramref name="respondents"/> people gave them all: each answer beyond one a person may be a repeat.
+    /// </summary>
+    public static int FewestPeople(int answers, int total, int respondents) => answers - Math.Max(0, total - respondents);
+
     public async Task<(int Invited, int Answered)> CountsAsync(Guid surveyId, CancellationToken ct)
     {
         var counts = await db.Set<SurveyInvitation>().Where(i => i.SurveyId == surveyId)
