@@ -48,4 +48,31 @@ public sealed class ConcernPageTests(PairFixture fixture) : IClassFixture<PairFi
         Assert.Equal(HttpStatusCode.NotFound, (await leadPages.Http.GetAsync(page)).StatusCode);
         Assert.Empty((await pair.Coordinator.GetFromJsonAsync<Paged<SafeguardingLeadView>>($"/api/v1/organisations/{pair.School.Organisation.Id}/safeguarding-leads", Json.Options))!.Items);
     }
+
+    [Fact]
+    public async Task ANoteLongerThanTheLimitIsAFormMessageTheTypedNoteStaysAndTheConcernDoesNotMove()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+        (await mentee.SubmitAsync("/concerns", "report", [
+            new("program", pair.ProgramId.ToString()), new("category", "NoShow"), new("about", ""),
+            new("description", "My mentor missed our last two meetings.")])).EnsureSuccessStatusCode();
+        var concern = Assert.Single((await pair.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{pair.ProgramId}/concerns", Json.Options))!.Concerns.Items);
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var page = $"/programs/{pair.ProgramId}/concerns/{concern.Id}";
+        // Lines a browser counts once under maxlength and posts as CRLF, and a note that is simply too long.
+        var typed = "Called the mentor. " + new string('n', Concern.NoteMax);
+
+        var refused = await coordinator.SubmitAsync(page, "acknowledge", [new("note", typed)]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains($"Keep the note under {Concern.NoteMax} characters.", html);
+        Assert.Contains(typed + "</textarea>", html);
+        var still = (await pair.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{pair.ProgramId}/concerns", Json.Options))!.Concerns.Items.Single();
+        Assert.Equal(ConcernState.Received, still.State);
+
+        var acknowledged = await coordinator.SubmitAsync(page, "acknowledge", [new("note", "Called the mentor.")]);
+        Assert.Contains("Acknowledged. The reporter sees it.", await acknowledged.Content.ReadAsStringAsync());
+    }
 }

@@ -49,4 +49,28 @@ public sealed class SuggestionBoxTests(TandemFactory factory) : IClassFixture<Ta
         }
         Assert.DoesNotContain("Mentee", await named.Client.GetStringAsync($"{box}/answered"));
     }
+
+    [Fact]
+    public async Task ASuggestionOrAnswerRefusedOnThePageComesBackWithWhatWasTyped()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 1, mentors: 0);
+        var path = $"/programs/{world.Program.Id}/suggestions";
+        var mentee = new PageClient(world.Mentees[0].Client);
+        var tooLong = "Could we meet in the library? " + new string('s', Suggestion.TextMax);
+
+        var refused = await mentee.SubmitAsync(path, "suggest", [new("text", tooLong), new("anonymous", "true")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains(tooLong + "</textarea>", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        Assert.Contains("No suggestions yet.", await world.Coordinator.GetStringAsync(path));
+
+        (await mentee.SubmitAsync(path, "suggest", [new("text", "Could we meet in the library?"), new("anonymous", "true")])).EnsureSuccessStatusCode();
+        var suggestion = Assert.Single((await world.Coordinator.GetFromJsonAsync<Tandem.Infrastructure.Paging.Paged<SuggestionView>>(
+            $"/api/v1/programs/{world.Program.Id}/suggestions", Json.Options))!.Items);
+        var coordinator = new PageClient(world.Coordinator);
+        var longAnswer = "Yes, from March. " + new string('a', Suggestion.AnswerMax);
+        var answerRefused = await coordinator.SubmitAsync(path, $"answer-{suggestion.Id}", [new("answer", longAnswer)]);
+        Assert.Equal(HttpStatusCode.BadRequest, answerRefused.StatusCode);
+        Assert.Contains(longAnswer + "</textarea>", WebUtility.HtmlDecode(await answerRefused.Content.ReadAsStringAsync()));
+    }
 }
