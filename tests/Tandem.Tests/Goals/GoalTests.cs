@@ -39,6 +39,28 @@ public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
     }
 
     [Fact]
+    public async Task RenamingATickedMilestoneKeepsItTickedAndWhen()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(3),
+            milestones: new[] { new { title = "First book finished", dueOn = Today.AddMonths(1).ToString("yyyy-MM-dd") } });
+        var milestone = $"{Goals(pair.RelationshipId)}/{goal.Id}/milestones/{goal.Milestones[0].Id}";
+        var ticked = (await (await mentee.PutAsJsonAsync(milestone, new { title = "First book finished", done = true })).Content.ReadFromJsonAsync<GoalView>(Json.Options))!;
+        var doneAt = ticked.Milestones[0].DoneAt;
+        Assert.NotNull(doneAt);
+        fixture.Clock.Advance(TimeSpan.FromDays(2));
+
+        var renamed = await mentee.PutAsJsonAsync(milestone, new { title = "First novel finished" });
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        var after = (await renamed.Content.ReadFromJsonAsync<GoalView>(Json.Options))!.Milestones[0];
+        Assert.Equal(("First novel finished", doneAt), (after.Title, after.DoneAt));
+        var undone = (await (await mentee.PutAsJsonAsync(milestone, new { title = "First novel finished", done = false })).Content.ReadFromJsonAsync<GoalView>(Json.Options))!;
+        Assert.Null(undone.Milestones[0].DoneAt);
+    }
+
+    [Fact]
     public async Task ThePairSetsAGoalAndMovesItsActionItemsAcrossTheBoard()
     {
         var pair = await fixture.PairAsync();

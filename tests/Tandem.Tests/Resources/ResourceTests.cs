@@ -111,6 +111,11 @@ public sealed class ResourceTests(TandemFactory factory) : IClassFixture<TandemF
         var changed = await program.Coordinator.PutAsJsonAsync($"/api/v1/resources/{doc.Id}", new { title = "Reading plan 2", url = "https://docs.google.com/document/d/def", tags = new[] { "plans" }, audience = "Mentors" });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await mentee.Client.GetAsync($"/api/v1/resources/{doc.Id}")).StatusCode);
+        // A rename that leaves the audience out keeps it: the mentors' plan does not open to everyone.
+        var renamed = await program.Coordinator.PutAsJsonAsync($"/api/v1/resources/{doc.Id}", new { title = "Reading plan 3", url = "https://docs.google.com/document/d/def" });
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal(ResourceAudience.Mentors, (await renamed.Content.ReadFromJsonAsync<ResourceView>(Json.Options))!.Audience);
+        Assert.Equal(HttpStatusCode.NotFound, (await mentee.Client.GetAsync($"/api/v1/resources/{doc.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await program.Coordinator.DeleteAsync($"/api/v1/resources/{file.Id}")).StatusCode);
         Assert.Equal((8, filesBefore), await CountAsync(id));
         Assert.Equal(HttpStatusCode.NotFound, (await mentee.Client.GetAsync(file.File.Url)).StatusCode);

@@ -57,7 +57,8 @@ public sealed class MilestoneRequest
 
     public DateOnly? DueOn { get; set; }
 
-    public bool Done { get; set; }
+    /// <summary>Ticked off or not; on a change, left out keeps it as it is (a rename does not undo it or forget when).</summary>
+    public bool? Done { get; set; }
 }
 
 public sealed class ActionItemRequest

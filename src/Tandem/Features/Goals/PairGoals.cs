@@ -81,7 +81,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         var now = clock.GetUtcNow().UtcDateTime;
         var goal = new Goal(relationshipId, scope.Value!.ProgramId, request.Outcome!.Trim(), request.Measure!.Trim(), request.TargetDate!.Value, actor.UserId, now);
         db.Add(goal);
-        db.AddRange(milestones.Select(m => new Milestone(goal.Id, m.Title!.Trim(), m.DueOn, m.Done ? now : null)));
+        db.AddRange(milestones.Select(m => new Milestone(goal.Id, m.Title!.Trim(), m.DueOn, m.Done == true ? now : null)));
         await db.SaveChangesAsync(ct);
         return (await ViewsAsync([goal], scope.Value, ct))[0];
     }
@@ -135,7 +135,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         {
             return new Conflict($"A goal has at most {Goal.MilestonesMax} milestones.");
         }
-        db.Add(new Milestone(goalId, request.Title!.Trim(), request.DueOn, request.Done ? clock.GetUtcNow().UtcDateTime : null));
+        db.Add(new Milestone(goalId, request.Title!.Trim(), request.DueOn, request.Done == true ? clock.GetUtcNow().UtcDateTime : null));
         await db.SaveChangesAsync(ct);
         return (await ViewsAsync([goal], scope, ct))[0];
     }
@@ -157,7 +157,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         {
             return invalid;
         }
-        milestone.Change(request.Title!.Trim(), request.DueOn, request.Done, clock.GetUtcNow().UtcDateTime);
+        milestone.Change(request.Title!.Trim(), request.DueOn, request.Done ?? milestone.DoneAt is not null, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         return (await ViewsAsync([goal], scope, ct))[0];
     }

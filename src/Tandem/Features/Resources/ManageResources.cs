@@ -205,7 +205,8 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
         {
             return new ResourceRefused("description", $"A description is at most {Resource.DescriptionMax:N0} characters.");
         }
-        if (!Enum.IsDefined(request.Audience))
+        var audience = request.Audience ?? resource.Audience;
+        if (!Enum.IsDefined(audience))
         {
             return new ResourceRefused("audience", "The audience is Everyone, Mentors or Mentees.");
         }
@@ -233,7 +234,7 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
                 resource.Write(body);
                 break;
         }
-        resource.Describe(title, description, tags, request.Audience, now);
+        resource.Describe(title, description, tags, audience, now);
         return null;
     }
 }

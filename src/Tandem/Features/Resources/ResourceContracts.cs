@@ -9,9 +9,12 @@ namespace Tandem.Features.Resources;
 public sealed record ResourceRequest(ResourceKind Kind, string? Title, string? Description = null, string? Url = null, string? Body = null,
     IReadOnlyList<string>? Tags = null, ResourceAudience Audience = ResourceAudience.Everyone);
 
-/// <summary>What a change may replace: the title, description, tags and audience of any resource, a link's address, a guide's text.</summary>
+/// <summary>
+/// What a change may replace: the title, description, tags and audience of any resource, a link's address, a guide's text.
+/// The audience left out stays as it is: a rename must not open a mentors' guide to everyone.
+/// </summary>
 public sealed record ChangeResourceRequest(string? Title, string? Description = null, string? Url = null, string? Body = null,
-    IReadOnlyList<string>? Tags = null, ResourceAudience Audience = ResourceAudience.Everyone);
+    IReadOnlyList<string>? Tags = null, ResourceAudience? Audience = null);
 
 /// <summary>The fields of a file resource, sent with the file in one multipart form.</summary>
 public sealed record ResourceFileFields(string? Title, string? Description, IReadOnlyList<string>? Tags, ResourceAudience Audience);
