@@ -175,6 +175,21 @@ public sealed partial class QuestionnaireEditorTests(TandemFactory factory) : IC
         Assert.DoesNotContain("inhaler", form);
     }
 
+    [Fact]
+    public async Task AnAnsweredFormSavedEightTimesAtOnceMakesOneNewVersionAndNoServerError()
+    {
+        var recruiting = await RecruitingProgram.CreateAsync(factory);
+        await recruiting.ApplyAsync(factory, "Ada Applicant", submit: false); // answered: the next save is a new version
+        var api = $"/api/v1/programs/{recruiting.Program.Id}/questionnaires/mentor";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            recruiting.Coordinator.PutAsJsonAsync(api, new { questions = RecruitingProgram.MentorQuestions })));
+
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)a.StatusCode}"));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(2, (await recruiting.Coordinator.GetFromJsonAsync<QuestionnaireView>(api, Json.Options))!.Version);
+    }
+
     [GeneratedRegex("<input id=\"prompt-\\d+\"(?:[^>]*? value=\"(?<value>[^\"]*)\")?[^>]*>")]
     private static partial Regex PromptInput();
 }

@@ -144,4 +144,16 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
         Assert.Equal(HttpStatusCode.BadRequest, far.StatusCode);
         Assert.Contains("A session starts within 5 years.", await far.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task TheSameRecruitmentLinkCreatedEightTimesAtOnceIsOneLinkAndSeven409s()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/recruitment-links", new { name = "Assembly" })));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+    }
 }

@@ -87,7 +87,15 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
             saved = new Questionnaire(programId, programRole, (current?.Version ?? 0) + 1, questions, actor.UserId, now);
             db.Add(saved);
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another save made the same next version at the same moment (a double click): that one stands.
+            return new Conflict("The form was saved by another request at the same moment; reload it and save again if anything is missing.");
+        }
         return new QuestionnaireView(saved.Id, programId, programRole, saved.Version, questions, 0, saved.CreatedAt, saved.UpdatedAt);
     }
 

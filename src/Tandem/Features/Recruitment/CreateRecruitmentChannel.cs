@@ -39,7 +39,15 @@ public sealed class CreateRecruitmentChannel(TandemDb db, ProgramAccess access, 
         }
         var channel = new RecruitmentChannel(programId, name, RandomNumberGenerator.GetString(Alphabet, 8), actor.UserId, clock.GetUtcNow().UtcDateTime);
         db.Add(channel);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // The same name created at the same moment (a double click): the first stands.
+            return new Conflict($"This program already has a channel called '{name}'.");
+        }
         return ListRecruitmentChannels.View(channel);
     }
 }
