@@ -27,6 +27,20 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         mentee.Client.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/self-match/requests", new { mentorEnrolmentId = mentor.EnrolmentId, message });
 
     [Fact]
+    public async Task ChangingOneSettingKeepsTheOthersAsTheyAre()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        await EnableAsync(program, timeoutDays: 9);
+        var api = $"/api/v1/programs/{program.Program.Id}/relationship-settings";
+
+        var changed = await Read<RelationshipSettingsView>(await program.Coordinator.PutAsJsonAsync(api, new { fitCheckAfterDays = 30 }));
+
+        Assert.Equal((true, 9, 30), (changed.SelfMatchEnabled, changed.RequestTimeoutDays, changed.FitCheckAfterDays));
+        var off = await Read<RelationshipSettingsView>(await program.Coordinator.PutAsJsonAsync(api, new { selfMatchEnabled = false }));
+        Assert.Equal((false, 9, 30), (off.SelfMatchEnabled, off.RequestTimeoutDays, off.FitCheckAfterDays));
+    }
+
+    [Fact]
     public async Task AMenteeSeesAvailableMentorsRankedWithReasonsThatNeverShowPrivateAnswers()
     {
         var program = await PairingProgram.CreateAsync(factory);

@@ -7,15 +7,16 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
 
+/// <summary>The program's self-match settings; each one left out stays as it is (the default before any change).</summary>
 public sealed class RelationshipSettingsRequest
 {
-    public bool SelfMatchEnabled { get; set; }
+    public bool? SelfMatchEnabled { get; set; }
 
     [Range(1, 60)]
-    public int RequestTimeoutDays { get; set; } = ProgramSelfMatchSettings.DefaultRequestTimeoutDays;
+    public int? RequestTimeoutDays { get; set; }
 
     [Range(1, 120)]
-    public int FitCheckAfterDays { get; set; } = ProgramSelfMatchSettings.DefaultFitCheckAfterDays;
+    public int? FitCheckAfterDays { get; set; }
 }
 
 /// <summary>A coordinator turns self-match on or off and sets the request time-out and the fit check delay.</summary>
@@ -42,7 +43,8 @@ public sealed class ChangeRelationshipSettings(TandemDb db, ProgramAccess progra
             settings = new ProgramSelfMatchSettings(programId);
             db.Add(settings);
         }
-        settings.Change(request.SelfMatchEnabled, request.RequestTimeoutDays, request.FitCheckAfterDays, actor.UserId, clock.GetUtcNow().UtcDateTime);
+        settings.Change(request.SelfMatchEnabled ?? settings.SelfMatchEnabled, request.RequestTimeoutDays ?? settings.RequestTimeoutDays,
+            request.FitCheckAfterDays ?? settings.FitCheckAfterDays, actor.UserId, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
         return new RelationshipSettingsView(programId, settings.SelfMatchEnabled, settings.RequestTimeoutDays, settings.FitCheckAfterDays);
     }
