@@ -54,6 +54,29 @@ public sealed class ReminderTests(PairFixture shared) : IClassFixture<PairFixtur
     }
 
     [Fact]
+    public async Task APausedRelationshipsMeetingsAreNeitherRemindedNorMovedButCanBeCancelled()
+    {
+        var pair = await fixture.PairAsync();
+        var soon = await pair.MeetingAsync(Now.AddHours(20));
+        await pair.MeetingAsync(Now.AddHours(-4), minutes: 60);
+        // Paused, as a guardian's withdrawn consent pauses it: nobody is contacted through the relationship.
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Paused" })).StatusCode);
+
+        var (mentorBefore, menteeBefore) = (await OutboxCountAsync(pair.Mentor.Email), await OutboxCountAsync(pair.Mentee.Email)); // the pause's own notice
+
+        await RunJobAsync();
+
+        Assert.Equal(mentorBefore, await OutboxCountAsync(pair.Mentor.Email));
+        Assert.Equal(menteeBefore, await OutboxCountAsync(pair.Mentee.Email));
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var moved = await mentor.PostAsJsonAsync($"/api/v1/meetings/{soon}/move", new { startsAt = Now.AddDays(3) });
+        Assert.Equal(HttpStatusCode.Conflict, moved.StatusCode);
+        Assert.Contains("paused", await moved.Content.ReadAsStringAsync());
+        Assert.Equal(menteeBefore, await OutboxCountAsync(pair.Mentee.Email));
+        Assert.Equal(HttpStatusCode.OK, (await mentor.PostAsJsonAsync($"/api/v1/meetings/{soon}/cancel", new { })).StatusCode);
+    }
+
+    [Fact]
     public async Task AMemberWhoCheckedInIsNotAskedForTheirCheckIn()
     {
         var pair = await fixture.PairAsync();

@@ -265,6 +265,13 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
         // The waitlisted mentor's copy is tentative; once cancelled, it says so with a higher sequence.
         var waiting = Calendar.Load(await mentor.GetStringAsync($"/api/v1/events/{evt.Id}/invitation.ics"))!.Events.Single();
         Assert.Equal(("TENTATIVE", "TENTATIVE"), (waiting.Status, waiting.Attendees.Single().ParticipationStatus));
+        // The video link is for those going: not in the waiting mentor's copy, nor in what the events API gives them.
+        Assert.Equal("Hall B", waiting.Location);
+        Assert.DoesNotContain("book-swap", waiting.Description);
+        var forMentor = (await mentor.GetFromJsonAsync<EventView>($"/api/v1/events/{evt.Id}", Json.Options))!;
+        Assert.Equal((RsvpState.Waitlisted, (string?)null, true), (forMentor.MyRsvp, forMentor.VideoLink, forMentor.Online));
+        Assert.Equal("https://meet.example.org/book-swap", (await mentee.GetFromJsonAsync<EventView>($"/api/v1/events/{evt.Id}", Json.Options))!.VideoLink);
+        Assert.Equal("https://meet.example.org/book-swap", (await pair.Coordinator.GetFromJsonAsync<EventView>($"/api/v1/events/{evt.Id}", Json.Options))!.VideoLink);
         (await pair.Coordinator.PostAsync($"/api/v1/events/{evt.Id}/cancel", Json.Empty())).EnsureSuccessStatusCode();
         var cancelled = Calendar.Load(await mentee.GetStringAsync($"/api/v1/events/{evt.Id}/invitation.ics"))!.Events.Single();
         Assert.Equal(("CANCELLED", 1), (cancelled.Status, cancelled.Sequence));
@@ -426,5 +433,46 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
 
         Assert.Equal(HttpStatusCode.BadRequest, far.StatusCode);
         Assert.Contains("An event starts within 5 years.", await far.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ARefusedEventFormComesBackWithItsKindAndAudience()
+    {
+        var pair = await fixture.PairAsync();
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var page = $"/programs/{pair.ProgramId}/events";
+        var local = Zones.ToLocal(Now.AddDays(5), "Europe/London");
+
+        // Ends before it starts: refused, and the form keeps "Social" for "Mentees".
+        var refused = await pages.SubmitAsync(page, "create",
+        [
+            new("kind", "Social"), new("title", "Mentees' picnic"), new("starts", local.ToString("yyyy-MM-ddTHH:mm")),
+            new("ends", local.AddHours(-1).ToString("yyyy-MM-ddTHH:mm")), new("zone", "Europe/London"), new("place", "Park"), new("audience", "Mentees"),
+        ]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var form = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Mentees", ((AngleSharp.Html.Dom.IHtmlSelectElement)form.QuerySelector("#audience")!).Value);
+        Assert.Equal("Social", ((AngleSharp.Html.Dom.IHtmlSelectElement)form.QuerySelector("#kind")!).Value);
+        Assert.Empty((await pair.Coordinator.GetFromJsonAsync<Paged<EventView>>(Events(pair.ProgramId), Json.Options))!.Items);
+    }
+
+    [Fact]
+    public async Task AMentorHostingTheMenteesEventTakesItsAttendance()
+    {
+        var pair = await fixture.PairAsync();
+        var evt = await CreateAsync(pair, capacity: null, startsIn: TimeSpan.FromHours(2), audience: "Mentees", host: pair.Mentor.Id);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        await RsvpAsync(await fixture.SignInAsync(pair.Mentee), evt.Id, true);
+        fixture.Clock.Advance(TimeSpan.FromHours(3));
+
+        var taken = await mentor.PutAsJsonAsync($"/api/v1/events/{evt.Id}/attendance", new { entries = new[] { new { userId = pair.Mentee.Id, attended = true } } });
+
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        // Another mentor, not the host, still does not find it.
+        var other = await fixture.Tandem.CreateUserAsync("Other Mentor");
+        await fixture.Tandem.AddMemberAsync(pair.School.Organisation.Id, other, Tandem.Features.Organisations.OrganisationRole.Member);
+        await PairFixture.EnrolAsync(pair.Coordinator, pair.ProgramId, other, "Mentor");
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.SignInAsync(other)).GetAsync($"/api/v1/events/{evt.Id}")).StatusCode);
     }
 }

@@ -347,6 +347,11 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         var meeting = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
         var moved = await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/move", new { startsAt = new DateTimeOffset(9999, 12, 31, 23, 30, 0, TimeSpan.Zero) });
         Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
+        // The other member proposing another time at the calendar's end: refused too (it was saved, then every list of it failed).
+        var another = await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response",
+            new { response = "ProposeAnotherTime", startsAt = new DateTimeOffset(9999, 12, 31, 23, 30, 0, TimeSpan.Zero) });
+        Assert.Equal(HttpStatusCode.BadRequest, another.StatusCode);
         Assert.Equal(NextSpring.UtcDateTime, (await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>()).StartsAt);
+        Assert.Equal(HttpStatusCode.OK, (await pair.Mentee.Client.GetAsync(pair.Meetings)).StatusCode);
     }
 }

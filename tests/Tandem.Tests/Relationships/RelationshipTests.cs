@@ -167,6 +167,45 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
     }
 
     [Fact]
+    public async Task AStartAtTheCalendarsEndIsRefusedAndTheMembersPagesKeepWorking()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+
+        var far = await program.TryStartAsync(new DateOnly(9999, 12, 31), mentor, mentee);
+
+        Assert.Equal(HttpStatusCode.BadRequest, far.StatusCode);
+        Assert.Contains("within 5 years", await far.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await mentee.Client.GetAsync("/api/v1/relationships/mine")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.Client.GetAsync("/my/relationships")).StatusCode);
+        await program.StartOnAsync(factory.Today.AddYears(1), mentor, mentee);
+    }
+
+    [Fact]
+    public async Task ACoordinatorReadingAMinorsFitCheckAnswerIsWrittenToTheMinorsAccessLog()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        // The mentee is a minor as the app knows one: an age under 18 on an application in a school that includes minors.
+        var recruiting = await Tandem.Tests.Applications.RecruitingProgram.CreateAsync(factory, await Tandem.Tests.Privacy.MinorsSchool.SchoolAsync(factory));
+        Assert.Equal(HttpStatusCode.OK, (await mentee.Client.PostAsJsonAsync(recruiting.Applications,
+            new { role = "mentee", acceptsCodeOfConduct = true, age = 14, guardianName = "Pat Parent", guardianEmail = "pat@example.org", submit = true })).StatusCode);
+        var pair = await program.StartOnAsync(factory.Today.AddDays(-30), mentor, mentee);
+        await Read<MyFitCheckView>(await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/fit-check", new { answer = "No", note = "We never find a time" }));
+        var log = "/api/v1/me/access-log";
+        var before = (await mentee.Client.GetFromJsonAsync<Tandem.Infrastructure.Paging.Paged<Tandem.Features.Privacy.MyAccessView>>(log, Json.Options))!.Items.Count;
+
+        var answers = await Read<FitCheckView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}/fit-check/answers"));
+
+        Assert.Equal("We never find a time", Assert.Single(answers.Answers).Note);
+        var after = (await mentee.Client.GetFromJsonAsync<Tandem.Infrastructure.Paging.Paged<Tandem.Features.Privacy.MyAccessView>>(log, Json.Options))!.Items;
+        Assert.Equal(before + 1, after.Count);
+        Assert.Contains(after, e => e.Purpose == "Reading the fit-check answers");
+    }
+
+    [Fact]
     public async Task TheFitCheckOpensAfterTheConfiguredDaysAndANoFlagsAPoorFit()
     {
         // Without meetings the fit check opens 28 days after the start (the program's default).

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
@@ -135,6 +137,31 @@ public sealed class SplitMergedRelationshipsTests(TandemFactory factory) : IClas
         Assert.Equal(RelationshipKind.Group, Assert.Single(kinds));
     }
 
+    [Fact]
+    public async Task AGroupMentoringProgramWithGroupsCannotBeMadeOneToOneSoTheNextMigrationSplitsNothing()
+    {
+        var program = await MatchingProgram.CreateAsync(factory, formats: ["Group", "InPerson"]);
+        await program.ApproveAsync("Maya Mentor", "mentor", "Maths", ["Music", "Games"], 5, [10], capacity: 2);
+        await program.ApproveAsync("Ann Mentee", "mentee", "Maths", ["Music"], 2, [10]);
+        await program.ApproveAsync("Ben Mentee", "mentee", "Maths", ["Games"], 2, [10]);
+        var draft = await program.RunAsync();
+        (await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn = "2027-02-01" })).EnsureSuccessStatusCode();
+        var design = JsonSerializer.SerializeToNode(School.ValidProgram(program.School.Organisation.Id))!.AsObject();
+        design["meetingFormats"] = new JsonArray("Group", "OneToOne", "InPerson");
+
+        var edited = await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}", design);
+
+        Assert.Equal(HttpStatusCode.Conflict, edited.StatusCode);
+        Assert.Contains("mentor groups", await edited.Content.ReadAsStringAsync());
+        await DatabaseSetup.MigrateAsync(factory.Services);
+        var kinds = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Relationship>()
+            .Where(r => r.ProgramId == program.Program.Id).Select(r => r.Kind).ToListAsync());
+        Assert.Equal(RelationshipKind.Group, Assert.Single(kinds));
+        // Other edits of the group program go through.
+        design["meetingFormats"] = new JsonArray("Group", "Online");
+        Assert.Equal(HttpStatusCode.OK, (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}", design)).StatusCode);
+    }
+
     /// <summary>
     /// A group as publishing used to make it (mentor Maya, mentees Ann, Ben, Cat), with a meeting history, then the
     /// program made one-to-one: the state a database upgraded to this version is in.
@@ -191,10 +218,10 @@ public sealed class SplitMergedRelationshipsTests(TandemFactory factory) : IClas
             return new Planted(group.Id, programId, mentor, ann.User.Id, ben.User.Id, cat.User.Id, first.Id, annsMeeting.Id, coordinatorsMeeting.Id);
         });
 
-        // The coordinator makes the program one-to-one (as every program that was not group mentoring always was).
-        var body = System.Text.Json.JsonSerializer.SerializeToNode(School.ValidProgram(program.School.Organisation.Id))!.AsObject();
-        body["meetingFormats"] = new System.Text.Json.Nodes.JsonArray("OneToOne", "InPerson");
-        (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}", body)).EnsureSuccessStatusCode();
+        // The program one-to-one, as every program that was not group mentoring always was (written to the database: the
+        // editor now refuses to make a program with groups one-to-one).
+        await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.Where(p => p.Id == program.Program.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.MeetingFormats, MeetingFormats.OneToOne | MeetingFormats.InPerson)));
         return (program, planted);
     }
 }

@@ -379,7 +379,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["PostView"] = "id channelId parentPostId authorUserId authorName body hidden postedAt replyCount replies",
         ["ReportReceived"] = "postId message",
         // An event: counts of those going and waiting, never who; the reader's own answer and place in line; the host's name.
-        ["EventView"] = "id programId kind title description startsAt endsAt timeZoneId localStartsAt place videoLink audience capacity going waitlisted placesLeft hostName cancelledAt myRsvp waitlistPosition canRsvp canTakeAttendance",
+        ["EventView"] = "id programId kind title description startsAt endsAt timeZoneId localStartsAt place videoLink online audience capacity going waitlisted placesLeft hostName cancelledAt myRsvp waitlistPosition canRsvp canTakeAttendance",
         ["ConversationSummary"] = "relationshipId programId programName with latestNumber latestAt latestSenderName latestPreview unread",
         // The journal: the author's own entries; of others', only what they shared with the reader's pair, with the author's name.
         ["JournalEntryView"] = "id body promptId promptText programId writtenAt editedAt sharedWithRelationshipId sharedAt",
@@ -530,6 +530,8 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         Assert.Contains(ParticipantWorld.RematchReason, forCoordinator);
         Assert.Contains(ParticipantWorld.PrivateFitNote, forCoordinator);
         Assert.Contains("\"poorFit\":true", forCoordinator);
+        // The health the coordinator reads says why the pair is at risk: a member said "No" to the fit check.
+        Assert.Contains("not a good fit", await Body(world.Coordinator, $"/api/v1/relationships/{world.Current}/health"));
 
         var seen = new List<string>();
         foreach (var operation in Operations().Where(o => o.Method == "GET" && ParticipantOperations.Contains(o.Id)))
@@ -557,6 +559,13 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         Assert.DoesNotContain("Re-matched", all);
         Assert.DoesNotContain(ParticipantWorld.PrivateFitNote, all);
         Assert.DoesNotContain("poorFit", all, StringComparison.OrdinalIgnoreCase);
+        // Nor the health's reason that gives the partner's "No" away (the mentee's pages and the health API are in `all`).
+        Assert.DoesNotContain("not a good fit", all);
+        foreach (var member in new[] { world.Mentor.Client, world.Mentee.Client })
+        {
+            Assert.DoesNotContain("not a good fit", await Body(member, $"/api/v1/relationships/{world.Current}/health"));
+            Assert.DoesNotContain("not a good fit", await Body(member, $"/relationships/{world.Current}/check-ins"));
+        }
         Assert.DoesNotContain("Oli Other", all);
     }
 

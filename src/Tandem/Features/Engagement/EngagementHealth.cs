@@ -105,13 +105,19 @@ public sealed class EngagementHealth(TandemDb db, IOptions<EngagementOptions> op
     /// then the members of the pairs read. The members are not a collection of the first query: SQLite would
     /// materialise every member of the installation for its join (10 ms on a school of 5,000).
     /// </remarks>
-    public async Task<List<RelationshipHealth>> ForIdsAsync(List<Guid> ids, CancellationToken ct)
+    /// <param name="forMembers">Assessed as the pair's own members may read it: without the fit check's flag, which says a
+    /// member privately answered "No" (ADR 20); a pair at risk only for that is on track to them.</param>
+    public async Task<List<RelationshipHealth>> ForIdsAsync(List<Guid> ids, CancellationToken ct, bool forMembers = false)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var rows = await PageRows(db, ids, now).ToListAsync(ct);
         if (rows.Count == 0)
         {
             return [];
+        }
+        if (forMembers)
+        {
+            rows = rows.Select(r => r with { PoorFitFlaggedAt = null }).ToList();
         }
         var members = await PageMembers(db, rows.Select(r => r.Id).ToList()).ToListAsync(ct);
         return Assembled(rows, members, now);

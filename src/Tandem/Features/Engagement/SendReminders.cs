@@ -92,8 +92,10 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var until = now + options.Value.MeetingReminderLead;
+        // Only an active relationship's: a paused one (consent withdrawn, say) or an ended one is not contacted through it.
         var rows = await db.Set<Meeting>()
-            .Where(m => m.Status == MeetingStatus.Accepted && m.StartsAt > now && m.StartsAt <= until)
+            .Where(m => m.Status == MeetingStatus.Accepted && m.StartsAt > now && m.StartsAt <= until
+                && db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && r.Status == RelationshipStatus.Active))
             .Join(db.Set<RelationshipMember>(), m => m.RelationshipId, r => r.RelationshipId, (m, r) => new { m.Id, m.StartsAt, m.Mode, m.Place, m.VideoLink, m.RelationshipId, r.UserId })
             .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new { x.Id, x.StartsAt, x.Mode, x.Place, x.VideoLink, x.RelationshipId, x.UserId, u.TimeZoneId })
             .ToListAsync(ct);
@@ -114,7 +116,8 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
         var earliest = now - settings.CheckInReminderWindow;
         var latest = now - settings.CheckInReminderDelay;
         var rows = await db.Set<Meeting>()
-            .Where(m => m.Status == MeetingStatus.Accepted && m.StartsAt >= earliest && m.StartsAt <= latest)
+            .Where(m => m.Status == MeetingStatus.Accepted && m.StartsAt >= earliest && m.StartsAt <= latest
+                && db.Set<Relationship>().Any(r => r.Id == m.RelationshipId && r.Status == RelationshipStatus.Active))
             .Join(db.Set<RelationshipMember>(), m => m.RelationshipId, r => r.RelationshipId, (m, r) => new { m.Id, m.StartsAt, m.DurationMinutes, m.RelationshipId, r.UserId })
             .Where(x => !db.Set<CheckIn>().Any(c => c.MeetingId == x.Id && c.AuthorUserId == x.UserId))
             .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new { x.Id, x.StartsAt, x.DurationMinutes, x.RelationshipId, x.UserId, u.TimeZoneId })
@@ -132,14 +135,16 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
     {
         var active = db.Set<Relationship>().Where(r => r.Status == RelationshipStatus.Active);
         var notOnTrack = health.Assessed(active).Where(h => h.Status != HealthStatus.OnTrack).Select(h => h.Id);
-        var assessed = (await health.ForIdsAsync(await notOnTrack.ToListAsync(ct), ct))
-            .Where(h => h.Status != HealthStatus.OnTrack).ToList();
+        var ids = await notOnTrack.ToListAsync(ct);
+        var assessed = (await health.ForIdsAsync(ids, ct)).Where(h => h.Status != HealthStatus.OnTrack).ToList();
         if (assessed.Count == 0)
         {
             return [];
         }
         var due = new List<Due>();
-        foreach (var h in assessed)
+        // The members are nudged on what they may read: not the fit check's private "No" (ADR 20), so a pair at risk only
+        // for that is not nudged, and the reason they read is the meetings'. The coordinators below are told all of it.
+        foreach (var h in (await health.ForIdsAsync(ids, ct, forMembers: true)).Where(h => h.Status != HealthStatus.OnTrack))
         {
             // One nudge per drift episode: a new contact moves the occasion, so the next drift nudges again.
             var occasion = (h.LastContactAt ?? DateTime.MinValue).ToString("yyyyMMddTHHmm");

@@ -55,7 +55,8 @@ public sealed class EventAccess(TandemDb db, ProgramAccess programs)
             return new NotFound(NoEvent);
         }
         var reader = await ReaderAsync(actor, evt.ProgramId, ct);
-        if (reader is null || !reader.Audiences.Contains(evt.Audience))
+        // The named host reads the event (and takes its attendance) whatever its audience: a mentor hosting the mentees' event.
+        if (reader is null || (!reader.Audiences.Contains(evt.Audience) && evt.HostUserId != actor.UserId))
         {
             // People not yet enrolled see and answer a recruiting program's information sessions, and nothing else (ADR 70).
             if (evt.Kind == EventKind.InformationSession && (reader is null || reader.Roles.Count == 0)

@@ -83,6 +83,7 @@ public sealed record EventView(
     DateTime LocalStartsAt,
     string? Place,
     string? VideoLink,
+    bool Online,
     EventAudience Audience,
     int? Capacity,
     int Going,

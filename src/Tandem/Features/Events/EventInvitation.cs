@@ -26,10 +26,12 @@ public static class EventCalendar
     public static string Write(ProgramEvent evt, string programName, string? hostName, (string Name, string Email)? attendee, RsvpState? state, DateTime now, string link)
     {
         var calendar = new Calendar { ProductId = ProductId, Method = "PUBLISH" };
-        var where = evt.Place is not null && evt.VideoLink is not null ? $"{evt.Place} / {evt.VideoLink}" : evt.Place ?? evt.VideoLink;
+        // The video link for those going (and the host's copy), not while waiting for a place.
+        var video = state == RsvpState.Waitlisted ? null : evt.VideoLink;
+        var where = evt.Place is not null && video is not null ? $"{evt.Place} / {video}" : evt.Place ?? video;
         var description = $"{programName}{(hostName is null ? "" : $", hosted by {hostName}")}\n\n"
             + (string.IsNullOrEmpty(evt.Description) ? "" : Tandem.Infrastructure.Text.SafeMarkdown.ToPlainText(evt.Description) + "\n\n")
-            + (evt.VideoLink is null ? "" : $"Join: {evt.VideoLink}\n")
+            + (video is null ? "" : $"Join: {video}\n")
             + $"In Tandem: {link}";
         var calendarEvent = new CalendarEvent
         {

@@ -73,7 +73,9 @@ internal static class EventViews
             var e = r.Event;
             int? position = queues.TryGetValue(e.Id, out var queue) ? queue.IndexOf(userId) + 1 : null;
             return new EventView(e.Id, e.ProgramId, e.Kind, e.Title, e.Description, e.StartsAt, e.EndsAt, e.TimeZoneId, Zones.ToLocal(e.StartsAt, e.TimeZoneId),
-                e.Place, e.VideoLink, e.Audience, e.Capacity, e.GoingCount, r.Waitlisted, e.Capacity is { } cap ? Math.Max(0, cap - e.GoingCount) : null,
+                // The video link goes to those going, the host and staff (as on the page; README "Events"): not to a person who
+                // said no, is waiting for a place, or has not answered.
+                e.Place, r.Mine == RsvpState.Going || reader.ReadsAll || EventAccess.Hosts(actor, e, reader) ? e.VideoLink : null, e.VideoLink is not null, e.Audience, e.Capacity, e.GoingCount, r.Waitlisted, e.Capacity is { } cap ? Math.Max(0, cap - e.GoingCount) : null,
                 r.HostName, e.CancelledAt, r.Mine, position is > 0 ? position : null,
                 CanRsvp: e.CancelledAt is null && e.StartsAt > now && reader.MayAnswer(e),
                 CanTakeAttendance: EventAccess.Hosts(actor, e, reader) && e.CancelledAt is null && e.StartsAt <= now);

@@ -24,6 +24,18 @@ public sealed class MeetingChanges(TandemDb db, MeetingAccess access)
 
     internal static Conflict Raced() => new("Someone changed this meeting at the same moment. Reload and try again.");
 
+    /// <summary>
+    /// A meeting is moved, accepted or given another time only while its relationship is active: a paused one (a guardian
+    /// withdrew consent, a coordinator paused it) or an ended one is not contacted through it (declining and cancelling
+    /// stay open). Null when active.
+    /// </summary>
+    internal async Task<Conflict?> NotActiveAsync(Meeting meeting, CancellationToken ct)
+    {
+        var status = await db.Set<Relationship>().Where(r => r.Id == meeting.RelationshipId).Select(r => r.Status).SingleAsync(ct);
+        return status == RelationshipStatus.Active ? null
+            : new Conflict($"The relationship is {status.ToString().ToLowerInvariant()}; its meetings are not moved or accepted until it is active again. Cancelling or declining stays open.");
+    }
+
     internal async Task<(Meeting? Meeting, Failure? Failure, bool IsMember)> FindAsync(Actor actor, Guid meetingId, CancellationToken ct)
     {
         var meeting = await access.Visible(actor).SingleOrDefaultAsync(m => m.Id == meetingId, ct);

@@ -5,6 +5,7 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Meetings;
 
@@ -46,6 +47,10 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         {
             return new Conflict("You proposed this time; the other side answers it.");
         }
+        if (request.Response != MeetingResponse.Decline && await changes.NotActiveAsync(meeting, ct) is { } inactive)
+        {
+            return inactive;
+        }
         if (request.Response is MeetingResponse.Accept or MeetingResponse.Decline
             && await db.Set<Relationship>().AnyAsync(r => r.Id == meeting.RelationshipId && r.Kind == RelationshipKind.Group, ct))
         {
@@ -86,6 +91,10 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
                 if (request.StartsAt is not { } other || other.UtcDateTime <= now)
                 {
                     return Invalid.Field(nameof(request.StartsAt), "Give another start in the future.");
+                }
+                if (Scheduling.TooFarAhead(other.UtcDateTime, now))
+                {
+                    return Invalid.Field(nameof(request.StartsAt), Scheduling.TooFarAheadMessage("A meeting"));
                 }
                 meeting.Reschedule(other.UtcDateTime, meeting.DurationMinutes, actor.UserId, now, note);
                 change = MeetingChange.Proposed;

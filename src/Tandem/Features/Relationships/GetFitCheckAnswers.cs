@@ -11,7 +11,7 @@ public sealed record FitCheckAnswerView(Guid UserId, string DisplayName, FitAnsw
 public sealed record FitCheckView(Guid RelationshipId, DateOnly OpensOn, bool IsOpen, bool PoorFit, IReadOnlyList<FitCheckAnswerView> Answers);
 
 /// <summary>Every member's fit-check answer and the poor-fit flag, for the program's coordinators and administrators.</summary>
-public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, IMeetingsHeld meetingsHeld, TimeProvider clock)
+public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, IMeetingsHeld meetingsHeld, Privacy.AuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<FitCheckView>> RunAsync(Actor actor, Guid relationshipId, CancellationToken ct = default)
     {
@@ -27,6 +27,9 @@ public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, I
         var answers = await db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == relationshipId)
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new FitCheckAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note, a.AnsweredAt))
             .ToListAsync(ct);
+        // A minor's answer and note are part of their record: the read is logged before they are shown (ADR 40).
+        await audit.RecordAsync(actor, answers.Select(a => a.UserId).ToList(), Privacy.AuditRecord.Relationship, relationshipId, relationship.ProgramId,
+            "Reading the fit-check answers", ct);
         return new FitCheckView(relationshipId, opensOn, isOpen, relationship.PoorFitFlaggedAt is not null, answers.OrderBy(a => a.AnsweredAt).ToList());
     }
 }

@@ -12,6 +12,7 @@ public static class RelationshipEndpoints
     public static IServiceCollection AddTandemRelationships(this IServiceCollection services) => services
         .AddCheckedOptions<MentorRequestOptions>("MentorRequests").Services
         .AddScoped<RelationshipAccess>()
+        .AddScoped<Programs.IProgramGroups, ProgramGroups>()
         .AddScoped<StartRelationship>()
         .AddScoped<Privacy.IConsentWithdrawalListener, PauseOnConsentWithdrawal>()
         .AddScoped<GetRelationship>()

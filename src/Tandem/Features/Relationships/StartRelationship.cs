@@ -4,6 +4,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Time;
 using Tandem.Infrastructure.Webhooks;
 
 namespace Tandem.Features.Relationships;
@@ -51,6 +52,12 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
         if (request.MatchScore is < 0 or > 100)
         {
             return Invalid.Field(nameof(request.MatchScore), "A match score is between 0 and 100.");
+        }
+        // A start at the calendar's end overflowed the fit check's date on every page of its members (500).
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (request.StartsOn.Year < 2000 || request.StartsOn > today.AddYears(Scheduling.YearsAhead))
+        {
+            return Invalid.Field(nameof(request.StartsOn), $"A relationship starts after 2000 and within {Scheduling.YearsAhead} years.");
         }
         var enrolments = await db.Enrolments
             .Where(e => ids.Contains(e.Id) && e.ProgramId == request.ProgramId)
