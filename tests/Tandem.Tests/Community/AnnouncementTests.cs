@@ -266,4 +266,22 @@ public sealed class AnnouncementTests(PairFixture fixture) : IClassFixture<PairF
         Assert.False(WebhookAddress.Check("url", "http://example.org/hook", allowLoopbackHttp: true).Succeeded);
         Assert.True(WebhookAddress.Check("url", "https://hooks.slack.com/services/T0/B0/abc", allowLoopbackHttp: false).Succeeded);
     }
+
+    [Fact]
+    public async Task ARefusedAnnouncementComesBackForTheAudienceChosenWithoutTheChannelsAndNothingIsPosted()
+    {
+        var pair = await fixture.PairAsync();
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var page = $"/programs/{pair.ProgramId}/announcements";
+
+        // A title of spaces (or a long body whose line breaks the form posts twice): refused, with the mentors still chosen.
+        var refused = await pages.SubmitAsync(page, "announce", [new("title", "   "), new("body", "Mentors only: the rota for May."), new("audience", "Mentors")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var form = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Mentors", ((AngleSharp.Html.Dom.IHtmlSelectElement)form.QuerySelector("#audience")!).Value);
+        Assert.False(((AngleSharp.Html.Dom.IHtmlInputElement)form.QuerySelector("#channels")!).IsChecked);
+        Assert.Equal("Mentors only: the rota for May.", form.QuerySelector("#body")!.TextContent);
+        Assert.DoesNotContain("the rota for May", await (await fixture.SignInAsync(pair.Mentee)).GetStringAsync($"/api/v1/programs/{pair.ProgramId}/announcements"));
+    }
 }

@@ -332,6 +332,10 @@ public sealed class OrganisationWebhookTests(PairFixture fixture) : IClassFixtur
         var wordy = await pair.Coordinator.PostAsJsonAsync(organisation, new { url = "https://hooks.example.org/in", events = new[] { "meeting.held" }, description = new string('x', 201) });
         Assert.Equal(HttpStatusCode.BadRequest, wordy.StatusCode);
         Assert.Contains("description", await wordy.Content.ReadAsStringAsync());
+        // 326 characters as typed, about 1,800 once written out with its letters percent-encoded (the column holds 500).
+        var encoded = await pair.Coordinator.PostAsJsonAsync(organisation, new { url = "https://hooks.example.org/" + new string('é', 300), events = new[] { "meeting.held" } });
+        Assert.Equal(HttpStatusCode.BadRequest, encoded.StatusCode);
+        Assert.Contains("at most 500 characters", await encoded.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await pair.Coordinator.PutAsJsonAsync($"{organisation}/{Guid.NewGuid()}", new { active = false })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await pair.Coordinator.PostAsJsonAsync($"{organisation}/{Guid.NewGuid()}/secret", new { })).StatusCode);
         var (_, created) = await RegisterAsync(pair);

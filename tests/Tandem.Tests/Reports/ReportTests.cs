@@ -181,6 +181,18 @@ public sealed class ReportTests(PairFixture fixture) : IClassFixture<PairFixture
         ]);
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("Objective 1: a measured objective needs a threshold", await refused.Content.ReadAsStringAsync());
+
+        // An outcome measure's name longer than its column (a 500 on PostgreSQL): a message, and the saved objective stays.
+        var tooLong = await page.SubmitAsync($"/programs/{pair.ProgramId}/edit", "program",
+        [
+            new("Form.Name", "Reading Buddies"), new("Form.Pairing", "MentorMentee"), new("Form.OneToOne", "true"), new("Form.Cadence", "Weekly"),
+            new("Form.Objectives[0].Description", "Maths improves"), new("Form.Objectives[0].Target", "Up one grade"),
+            new("Form.Objectives[0].Measure", "OutcomeChange"), new("Form.Objectives[0].Threshold", "1"),
+            new("Form.Objectives[0].OutcomeMeasure", new string('m', 101)),
+        ]);
+        Assert.Equal(HttpStatusCode.OK, tooLong.StatusCode);
+        Assert.Contains("Objective 1: an outcome measure&#x27;s name has at most 100 characters.", await tooLong.Content.ReadAsStringAsync());
+        Assert.Equal(ObjectiveMeasure.Retention, Assert.Single((await pair.Coordinator.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{pair.ProgramId}", Json.Options))!.Objectives).Measure);
     }
 
     [Fact]

@@ -441,4 +441,29 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
         Assert.Contains("<h4>Why listening comes first</h4>", page);
         Assert.Contains("<strong>Give your full attention.</strong>", page);
     }
+
+    [Fact]
+    public async Task ARenameLeavingTheRestOutKeepsTheAudienceTheTimesAndTheQuiz()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Hal Mentee", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module(audience: "Mentors", minutes: 45, passMark: 70));
+        var url = $"{Modules(program.Program.Id)}/{module.Id}";
+
+        var renamed = await program.Coordinator.PutAsJsonAsync(url, new { title = "Safeguarding for mentors", content = module.Content });
+
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        var after = (await renamed.Content.ReadFromJsonAsync<TrainingModuleView>(Json.Options))!;
+        Assert.Equal(("Safeguarding for mentors", TrainingAudience.Mentors, 45, 70), (after.Title, after.Audience, after.Minutes, after.PassMarkPercent));
+        Assert.Equal(module.Questions.Select(q => (q.Id, q.Text)), after.Questions.Select(q => (q.Id, q.Text)));
+        Assert.Equal(module.Scenarios.Select(s => s.Id), after.Scenarios.Select(s => s.Id));
+        Assert.Equal(module.VideoLinks, after.VideoLinks);
+        var theirs = await mentee.Client.GetAsync("/api/v1/me/training");
+        Assert.Equal(HttpStatusCode.OK, theirs.StatusCode);
+        Assert.DoesNotContain("Safeguarding for mentors", await theirs.Content.ReadAsStringAsync());
+        // An empty list clears: the quiz goes when the coordinator says so.
+        var cleared = (await (await program.Coordinator.PutAsJsonAsync(url, new { title = "Safeguarding for mentors", content = module.Content, questions = Array.Empty<object>() }))
+            .Content.ReadFromJsonAsync<TrainingModuleView>(Json.Options))!;
+        Assert.Empty(cleared.Questions);
+    }
 }

@@ -34,7 +34,8 @@ public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify
         }
         var program = found.Value!;
         var title = request.Title?.Trim() ?? "";
-        var body = request.Body?.Trim() ?? "";
+        // Line breaks as one character, as the browser's maxlength counts them (a form posts them as two).
+        var body = request.Body?.Replace("\r\n", "\n").Trim() ?? "";
         var errors = new Dictionary<string, string[]>();
         if (title.Length is 0 or > Announcement.TitleMax)
         {

@@ -15,7 +15,8 @@ public static class WebhookAddress
     public static Outcome<Uri> Check(string field, string value, bool allowLoopbackHttp)
     {
         var text = value.Trim();
-        if (text.Length > Max || !Uri.TryCreate(text, UriKind.Absolute, out var uri))
+        // The address is stored as written out (AbsoluteUri: spaces and other characters percent-encoded), so that is what is measured.
+        if (text.Length > Max || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.AbsoluteUri.Length > Max)
         {
             return Invalid.Field(field, $"The webhook address must be an absolute https address of at most {Max} characters.");
         }

@@ -109,7 +109,8 @@ public sealed class ChangeProgramWhatsApp(TandemDb db, ProgramAccess programs, I
             {
                 token = null;
             }
-            else if (text.Length is < TokenMin or > TokenMax || text.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            // Printable ASCII only, as Meta's tokens are: a token of multi-byte characters would outgrow its column once protected.
+            else if (text.Length is < TokenMin or > TokenMax || text.Any(c => c is < '!' or > '~'))
             {
                 errors["accessToken"] = [$"The access token is {TokenMin} to {TokenMax} characters without spaces, as WhatsApp Manager gives it."];
             }

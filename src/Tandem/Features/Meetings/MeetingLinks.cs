@@ -44,6 +44,11 @@ public sealed class MeetingLinks(TandemDb db)
         {
             return Invalid.Field("VideoLink", "Only Zoom (zoom.us), Microsoft Teams (teams.microsoft.com, teams.live.com) and Google Meet (meet.google.com) links are accepted.");
         }
+        // Stored as written out (AbsoluteUri: spaces and other characters percent-encoded), which may be longer than what was pasted.
+        if (uri.AbsoluteUri.Length > 500)
+        {
+            return Invalid.Field("VideoLink", "The video link is at most 500 characters.");
+        }
         return uri.AbsoluteUri;
     }
 }

@@ -67,6 +67,15 @@ public sealed class ObjectiveInput
         {
             yield return $"Objective {number}: an outcome objective needs the outcome measure's name, as in the imported data.";
         }
+        // The editor posts here without the annotations above: the columns' limits are kept here too.
+        if (measure == ObjectiveMeasure.SurveyItem && QuestionId?.Trim().Length > 64)
+        {
+            yield return $"Objective {number}: a question id has at most 64 characters.";
+        }
+        if (measure == ObjectiveMeasure.OutcomeChange && OutcomeMeasure?.Trim().Length > 100)
+        {
+            yield return $"Objective {number}: an outcome measure's name has at most 100 characters.";
+        }
     }
 
     public ObjectiveDesign ToDesign() => new(

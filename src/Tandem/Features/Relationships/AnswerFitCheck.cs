@@ -48,7 +48,13 @@ public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFi
             return new Conflict("You have already answered the fit check.");
         }
         var answer = request.Answer ?? FitAnswer.NotSure;
-        db.Add(new FitCheckAnswer(relationshipId, actor.UserId, answer, request.Note?.Trim() is { Length: > 0 } note ? note : null, now));
+        // Line breaks as one character, as the form's maxlength counts them; the page posts here without the API's annotations.
+        var note = request.Note?.Replace("\r\n", "\n").Trim() is { Length: > 0 } text ? text : null;
+        if (note?.Length > 1000)
+        {
+            return Invalid.Field(nameof(request.Note), "The note is at most 1000 characters.");
+        }
+        db.Add(new FitCheckAnswer(relationshipId, actor.UserId, answer, note, now));
         if (answer == FitAnswer.No)
         {
             relationship.FlagPoorFit(now);

@@ -25,7 +25,11 @@ public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, Me
     public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid requestId, MentorRequestDecision decision, CancellationToken ct = default)
     {
         var accept = decision.Accept ?? false;
-        var note = decision.Note?.Trim() is { Length: > 0 } n ? n : null;
+        var note = decision.Note?.Replace("\r\n", "\n").Trim() is { Length: > 0 } n ? n : null;
+        if (note?.Length > 1000)
+        {
+            return Invalid.Field(nameof(decision.Note), "The note is at most 1000 characters.");
+        }
         var outcome = await SeatTransaction.RunAsync(db, async () =>
         {
             var request = await db.Set<MentorRequest>().SingleOrDefaultAsync(r => r.Id == requestId && (r.MentorUserId == actor.UserId || r.MenteeUserId == actor.UserId), ct);

@@ -53,7 +53,10 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
             return new Conflict($"A program can have at most {MaxModules} training modules.");
         }
         var module = new TrainingModule(programId, actor.UserId, clock.GetUtcNow().UtcDateTime, templateKey);
-        if (Apply(module, request, new HashSet<Guid>()) is { } invalid)
+        if (Apply(module, request with
+            {
+                Audience = request.Audience ?? TrainingAudience.Everyone, Minutes = request.Minutes ?? 30, PassMarkPercent = request.PassMarkPercent ?? 80,
+            }, new HashSet<Guid>()) is { } invalid)
         {
             return invalid;
         }
@@ -70,7 +73,17 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
             return failure;
         }
         var module = found.Value!;
-        if (Apply(module, request, module.Questions().Select(q => q.Id).Concat(module.Scenarios().Select(s => s.Id)).ToHashSet()) is { } invalid)
+        // What the change leaves out stays as the module has it.
+        var kept = request with
+        {
+            Audience = request.Audience ?? module.Audience,
+            Minutes = request.Minutes ?? module.Minutes,
+            PassMarkPercent = request.PassMarkPercent ?? module.PassMarkPercent,
+            VideoLinks = request.VideoLinks ?? module.VideoLinks(),
+            Questions = request.Questions ?? module.Questions().Select(q => new QuizQuestionInput(q.Text, q.Options, q.Correct, q.Id)).ToList(),
+            Scenarios = request.Scenarios ?? module.Scenarios().Select(s => new RolePlayScenarioInput(s.Prompt, s.Id)).ToList(),
+        };
+        if (Apply(module, kept, module.Questions().Select(q => q.Id).Concat(module.Scenarios().Select(s => s.Id)).ToHashSet()) is { } invalid)
         {
             return invalid;
         }
@@ -141,7 +154,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
             return failure;
         }
         var added = await db.Set<TrainingModule>().Where(m => m.ProgramId == programId && m.TemplateKey != null).Select(m => m.TemplateKey!).ToListAsync(ct);
-        return TrainingTemplates.All.Select(t => new TrainingTemplateView(t.Key, t.Module.Title!, t.Summary, t.Module.Audience, t.Module.Minutes,
+        return TrainingTemplates.All.Select(t => new TrainingTemplateView(t.Key, t.Module.Title!, t.Summary, t.Module.Audience ?? TrainingAudience.Everyone, t.Module.Minutes ?? 30,
             t.Module.Questions?.Count ?? 0, t.Module.Scenarios?.Count ?? 0, added.Contains(t.Key))).ToList();
     }
 
@@ -276,7 +289,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             Error("content", $"The content can be at most {TrainingModule.ContentMax:N0} characters.");
         }
-        if (!Enum.IsDefined(request.Audience))
+        if (request.Audience is not { } audience || !Enum.IsDefined(audience))
         {
             Error("audience", "The audience is Everyone, Mentors or Mentees.");
         }
@@ -344,7 +357,8 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             return new Invalid(errors);
         }
-        module.Write(title, content, request.Audience, request.Minutes, request.PassMarkPercent, links, questions, scenarios, clock.GetUtcNow().UtcDateTime);
+        module.Write(title, content, request.Audience!.Value, request.Minutes!.Value, request.PassMarkPercent!.Value, links, questions, scenarios,
+            clock.GetUtcNow().UtcDateTime);
         return null;
     }
 

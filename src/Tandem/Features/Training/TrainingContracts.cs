@@ -9,10 +9,15 @@ public sealed record QuizQuestionInput(string? Text, IReadOnlyList<string>? Opti
 
 public sealed record RolePlayScenarioInput(string? Prompt, Guid? Id = null);
 
-/// <param name="PassMarkPercent">The share of questions to answer correctly to pass, 0-100 (80 when omitted).</param>
-/// <param name="Minutes">The coordinator's estimate of the time the module takes (0-600); a completion records it as training time.</param>
-public sealed record TrainingModuleRequest(string? Title, string? Content, TrainingAudience Audience = TrainingAudience.Everyone, int Minutes = 30,
-    int PassMarkPercent = 80, IReadOnlyList<string>? VideoLinks = null, IReadOnlyList<QuizQuestionInput>? Questions = null,
+/// <summary>
+/// A module to create or change. On a change, the audience, minutes, pass mark and each list left out (null) keep what the
+/// module has: a rename must not open a mentors' module to mentees or delete its quiz. An empty list clears it.
+/// </summary>
+/// <param name="Audience">Everyone when a new module leaves it out.</param>
+/// <param name="PassMarkPercent">The share of questions to answer correctly to pass, 0-100 (80 when a new module leaves it out).</param>
+/// <param name="Minutes">The coordinator's estimate of the time the module takes (0-600; 30 when a new module leaves it out); a completion records it as training time.</param>
+public sealed record TrainingModuleRequest(string? Title, string? Content, TrainingAudience? Audience = null, int? Minutes = null,
+    int? PassMarkPercent = null, IReadOnlyList<string>? VideoLinks = null, IReadOnlyList<QuizQuestionInput>? Questions = null,
     IReadOnlyList<RolePlayScenarioInput>? Scenarios = null);
 
 public sealed record TrainingFileView(string Name, string ContentType, long Size, string Url);
