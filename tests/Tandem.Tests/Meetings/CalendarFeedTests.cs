@@ -63,4 +63,15 @@ public sealed class CalendarFeedTests(MeetingFixture fixture) : IClassFixture<Me
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/calendar/not-a-token.ics")).StatusCode);
         Assert.False((await (await pair.Mentor.Client.GetAsync("/api/v1/me/calendar-feed")).ReadAsync<CalendarFeedView>()).Exists);
     }
+
+    [Fact]
+    public async Task EightFirstRequestsAtOnceForAFeedAllAnswerAndOneFeedIsLeft()
+    {
+        var pair = await fixture.PairAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => pair.Mentee.Client.PostAsync("/api/v1/me/calendar-feed", Json.Empty())));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.True((await (await pair.Mentee.Client.GetAsync("/api/v1/me/calendar-feed")).ReadAsync<CalendarFeedView>()).Exists);
+    }
 }

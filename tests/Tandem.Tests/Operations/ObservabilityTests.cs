@@ -131,7 +131,15 @@ public sealed class ObservabilityTests(TandemFactory factory) : IClassFixture<Ta
 
         await program.RunAsync();
 
+        // The run's draft is readable a moment before the processor records the run as finished (in its finally block),
+        // so the counters are read until they show it (at most 5 s).
         var after = await ScrapeAsync(administrator);
+        for (var tries = 0; tries < 50 && after.Sum("tandem_matching_runs_finished_total", ("tandem_outcome", "done"))
+            - before.Sum("tandem_matching_runs_finished_total", ("tandem_outcome", "done")) < 1; tries++)
+        {
+            await Task.Delay(100);
+            after = await ScrapeAsync(administrator);
+        }
         Assert.True(after.Sum("tandem_matching_runs_started_total") - before.Sum("tandem_matching_runs_started_total") >= 1, after.Describe("tandem_matching"));
         Assert.True(after.Sum("tandem_matching_runs_finished_total", ("tandem_outcome", "done")) - before.Sum("tandem_matching_runs_finished_total", ("tandem_outcome", "done")) >= 1,
             after.Describe("tandem_matching"));

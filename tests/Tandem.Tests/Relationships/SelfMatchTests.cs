@@ -27,6 +27,18 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         mentee.Client.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/self-match/requests", new { mentorEnrolmentId = mentor.EnrolmentId, message });
 
     [Fact]
+    public async Task EightFirstSavesOfTheSettingsAtOnceAllAnswerAndSelfMatchIsOn()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var api = $"/api/v1/programs/{program.Program.Id}/relationship-settings";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => program.Coordinator.PutAsJsonAsync(api, new { selfMatchEnabled = true })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.True((await Read<RelationshipSettingsView>(await program.Coordinator.GetAsync(api))).SelfMatchEnabled);
+    }
+
+    [Fact]
     public async Task ChangingOneSettingKeepsTheOthersAsTheyAre()
     {
         var program = await PairingProgram.CreateAsync(factory);

@@ -466,4 +466,17 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
             .Content.ReadFromJsonAsync<TrainingModuleView>(Json.Options))!;
         Assert.Empty(cleared.Questions);
     }
+
+    [Fact]
+    public async Task EightFirstSavesOfTheSettingsAtOnceAllAnswerAndTheSettingStands()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var url = $"/api/v1/programs/{program.Program.Id}/training/settings";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            program.Coordinator.PutAsJsonAsync(url, new { requiredBeforeMatching = true, requiredBeforeStart = false })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Contains("\"requiredBeforeMatching\":true", await program.Coordinator.GetStringAsync(url));
+    }
 }

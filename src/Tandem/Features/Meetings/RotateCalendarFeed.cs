@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Email;
+using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Meetings;
 
@@ -17,16 +18,27 @@ public sealed class RotateCalendarFeed(TandemDb db, IOptions<EmailOptions> optio
     {
         var token = MeetingCalendar.NewToken();
         var now = clock.GetUtcNow().UtcDateTime;
-        var feed = await db.Set<CalendarFeed>().SingleOrDefaultAsync(f => f.UserId == actor.UserId, ct);
-        if (feed is null)
+        for (var attempt = 1; ; attempt++)
         {
-            db.Add(new CalendarFeed(actor.UserId, MeetingCalendar.Hash(token), now));
+            var feed = await db.Set<CalendarFeed>().SingleOrDefaultAsync(f => f.UserId == actor.UserId, ct);
+            if (feed is null)
+            {
+                db.Add(new CalendarFeed(actor.UserId, MeetingCalendar.Hash(token), now));
+            }
+            else
+            {
+                feed.Rotate(MeetingCalendar.Hash(token), now);
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new CalendarFeedView(true, options.Value.Link(CalendarFeed.PathOf(token)), now);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt == 1)
+            {
+                // Two first requests at once (a double click): the other made the feed; this one replaces its token.
+                db.ChangeTracker.Clear();
+            }
         }
-        else
-        {
-            feed.Rotate(MeetingCalendar.Hash(token), now);
-        }
-        await db.SaveChangesAsync(ct);
-        return new CalendarFeedView(true, options.Value.Link(CalendarFeed.PathOf(token)), now);
     }
 }

@@ -193,15 +193,26 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             return failure;
         }
-        var settings = await db.Set<TrainingSettings>().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
-        if (settings is null)
+        for (var attempt = 1; ; attempt++)
         {
-            settings = new TrainingSettings(programId);
-            db.Add(settings);
+            var settings = await db.Set<TrainingSettings>().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
+            if (settings is null)
+            {
+                settings = new TrainingSettings(programId);
+                db.Add(settings);
+            }
+            settings.Change(request.RequiredBeforeMatching, request.RequiredBeforeStart);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return new TrainingSettingsView(programId, settings.RequiredBeforeMatching, settings.RequiredBeforeStart);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt == 1)
+            {
+                // Two first saves at once (a double click): the other inserted the row; apply this one over it.
+                db.ChangeTracker.Clear();
+            }
         }
-        settings.Change(request.RequiredBeforeMatching, request.RequiredBeforeStart);
-        await db.SaveChangesAsync(ct);
-        return new TrainingSettingsView(programId, settings.RequiredBeforeMatching, settings.RequiredBeforeStart);
     }
 
     /// <summary>Every participant of the program (mentors, mentees, peers) by name, with their modules completed, minutes and what is left; paged.</summary>
