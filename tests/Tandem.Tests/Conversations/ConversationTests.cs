@@ -320,14 +320,8 @@ public sealed class ConversationTests(PairFixture fixture) : IClassFixture<PairF
         fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<AuditEntry>().Where(e => e.SubjectUserId == subject).ToListAsync());
 
     /// <summary>The person becomes a minor as the app knows one: they gave an age under 18 on an application in a school that includes minors.</summary>
-    private async Task MakeMinorAsync(UserSummary person)
-    {
-        var recruiting = await RecruitingProgram.CreateAsync(fixture.Tandem, await MinorsSchool.SchoolAsync(fixture.Tandem));
-        var client = await fixture.Tandem.SignedInClientAsync(person);
-        var applied = await client.PostAsJsonAsync(recruiting.Applications,
-            new { role = "mentee", acceptsCodeOfConduct = true, age = 14, guardianName = "Pat Parent", guardianEmail = "pat@example.org", submit = true });
-        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
-    }
+    private async Task MakeMinorAsync(UserSummary person) =>
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, await fixture.Tandem.SignedInClientAsync(person));
 }
 
 /// <summary>Issue 12 item 1 with issue 18: two app nodes share the live connections through a real Redis.</summary>

@@ -7,7 +7,6 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Tandem.Features.Privacy;
 using Tandem.Infrastructure.Paging;
-using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Privacy;
@@ -128,11 +127,8 @@ public sealed class ExportTests(PairFixture fixture) : IClassFixture<PairFixture
     public async Task ExportingCheckInsAMinorWroteIsRecordedInTheMinorsAccessLogAsOpeningThePairsCheckInsIs()
     {
         var pair = await fixture.PairAsync();
-        // The mentee becomes a minor as the app knows one: an age under 18 on an application in a school that includes minors.
-        var recruiting = await RecruitingProgram.CreateAsync(fixture.Tandem, await MinorsSchool.SchoolAsync(fixture.Tandem));
         var mentee = await fixture.SignInAsync(pair.Mentee);
-        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync(recruiting.Applications,
-            new { role = "mentee", acceptsCodeOfConduct = true, age = 14, guardianName = "Pat Parent", guardianEmail = "pat@example.org", submit = true })).StatusCode);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentee);
         var meetingId = await pair.MeetingAsync(Now.AddHours(-2));
         Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins",
             new { meetingId, happened = true, topics = "My worries about the exam", rating = 4 })).StatusCode);

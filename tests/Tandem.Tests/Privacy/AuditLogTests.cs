@@ -32,6 +32,16 @@ public sealed record MinorsSchool(RecruitingProgram Recruiting, Guid Organisatio
         return new MinorsSchool(recruiting, organisation.Id, minor, minorApplication, minorClient, adult, adultApplication);
     }
 
+    /// <summary>
+    /// Makes the signed-in person a minor as the app knows one: they give an age under 18 on an application in a school
+    /// that includes minors.
+    /// </summary>
+    public static async Task MakeMinorAsync(TandemFactory factory, HttpClient person)
+    {
+        var recruiting = await RecruitingProgram.CreateAsync(factory, await SchoolAsync(factory));
+        await ApplyAsync(person, recruiting, new { role = "mentee", acceptsCodeOfConduct = true, age = 14, guardianName = "Pat Parent", guardianEmail = "pat@example.org", submit = true });
+    }
+
     /// <summary>A school whose organisation includes minors, with one coordinator, Cody Ordinator.</summary>
     public static async Task<School> SchoolAsync(TandemFactory factory)
     {

@@ -188,10 +188,7 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var program = await PairingProgram.CreateAsync(factory);
         var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
         var mentee = await program.ApproveAsync("Max Mentee", "mentee");
-        // The mentee is a minor as the app knows one: an age under 18 on an application in a school that includes minors.
-        var recruiting = await Tandem.Tests.Applications.RecruitingProgram.CreateAsync(factory, await Tandem.Tests.Privacy.MinorsSchool.SchoolAsync(factory));
-        Assert.Equal(HttpStatusCode.OK, (await mentee.Client.PostAsJsonAsync(recruiting.Applications,
-            new { role = "mentee", acceptsCodeOfConduct = true, age = 14, guardianName = "Pat Parent", guardianEmail = "pat@example.org", submit = true })).StatusCode);
+        await Tandem.Tests.Privacy.MinorsSchool.MakeMinorAsync(factory, mentee.Client);
         var pair = await program.StartOnAsync(factory.Today.AddDays(-30), mentor, mentee);
         await Read<MyFitCheckView>(await mentee.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/fit-check", new { answer = "No", note = "We never find a time" }));
         var log = "/api/v1/me/access-log";
