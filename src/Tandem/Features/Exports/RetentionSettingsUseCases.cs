@@ -47,26 +47,19 @@ public sealed class ChangeRetention(TandemDb db, TimeProvider clock)
                 $"Give a whole number of months from {RetentionSettings.MinMonths} to {RetentionSettings.MaxMonths} (ten years); the default is {RetentionSettings.DefaultMonths}.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var settings = await db.Set<RetentionSettings>().SingleOrDefaultAsync(s => s.OrganisationId == organisationId, ct);
-        if (settings is null)
+        await db.SaveOverFirstAsync(async () =>
         {
-            db.Add(new RetentionSettings(organisationId, value, actor.UserId, now));
-        }
-        else
-        {
-            settings.Change(value, actor.UserId, now);
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            // Two first saves at once: the other inserted the row; ours applies over it.
-            db.ChangeTracker.Clear();
-            await db.Set<RetentionSettings>().Where(s => s.OrganisationId == organisationId).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.ClosedProgramMonths, value).SetProperty(x => x.ChangedByUserId, actor.UserId).SetProperty(x => x.ChangedAt, now), ct);
-        }
+            var settings = await db.Set<RetentionSettings>().SingleOrDefaultAsync(s => s.OrganisationId == organisationId, ct);
+            if (settings is null)
+            {
+                db.Add(new RetentionSettings(organisationId, value, actor.UserId, now));
+            }
+            else
+            {
+                settings.Change(value, actor.UserId, now);
+            }
+            return value;
+        }, ct);
         var name = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
         return new RetentionView(organisationId, name, value, IsDefault: false);
     }

@@ -79,19 +79,21 @@ public sealed class ChangeProgramChannels(TandemDb db, ProgramAccess programs, I
         {
             return new Invalid(errors);
         }
-        var channels = await db.Set<ProgramChannels>().SingleOrDefaultAsync(c => c.ProgramId == programId, ct);
-        if (channels is null)
-        {
-            channels = new ProgramChannels(programId);
-            db.Add(channels);
-        }
         var protector = HttpOutbox.ChannelProtector(protection);
         var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var (kind, url) in changes)
+        return await db.SaveOverFirstAsync(async () =>
         {
-            channels.Set(kind, url is null ? null : protector.Protect(url.AbsoluteUri), url is null ? null : WebhookAddress.Mask(url), actor.UserId, now);
-        }
-        await db.SaveChangesAsync(ct);
-        return GetProgramChannels.View(programId, channels);
+            var channels = await db.Set<ProgramChannels>().SingleOrDefaultAsync(c => c.ProgramId == programId, ct);
+            if (channels is null)
+            {
+                channels = new ProgramChannels(programId);
+                db.Add(channels);
+            }
+            foreach (var (kind, url) in changes)
+            {
+                channels.Set(kind, url is null ? null : protector.Protect(url.AbsoluteUri), url is null ? null : WebhookAddress.Mask(url), actor.UserId, now);
+            }
+            return GetProgramChannels.View(programId, channels);
+        }, ct);
     }
 }

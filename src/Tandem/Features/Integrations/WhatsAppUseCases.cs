@@ -129,7 +129,16 @@ public sealed class ChangeProgramWhatsApp(TandemDb db, ProgramAccess programs, I
             db.Add(account);
         }
         account.Change(phone, token, announcement, reminder, language, actor.UserId, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Two first saves at once (a double click): the other connected the account; this one's fields were
+            // checked against no account, so it is not applied over it blindly.
+            return new Conflict("This program's WhatsApp account was saved by another request at the same moment; reload and check it.");
+        }
         return await GetProgramWhatsApp.ViewAsync(db, programId, account, ct);
     }
 }

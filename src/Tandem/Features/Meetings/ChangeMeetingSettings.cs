@@ -19,26 +19,18 @@ public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
             return failure;
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var settings = await db.Set<MeetingSettings>().SingleOrDefaultAsync(s => s.OrganisationId == organisationId, ct);
-        if (settings is null)
+        return await db.SaveOverFirstAsync(async () =>
         {
-            db.Add(new MeetingSettings(organisationId, policy, now));
-        }
-        else
-        {
-            settings.Change(policy, now);
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            // Two first saves at once: the other one inserted the row; apply ours over it.
-            db.ChangeTracker.Clear();
-            await db.Set<MeetingSettings>().Where(s => s.OrganisationId == organisationId)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Policy, policy).SetProperty(m => m.UpdatedAt, now), ct);
-        }
-        return new MeetingSettingsView(organisationId, policy);
+            var settings = await db.Set<MeetingSettings>().SingleOrDefaultAsync(s => s.OrganisationId == organisationId, ct);
+            if (settings is null)
+            {
+                db.Add(new MeetingSettings(organisationId, policy, now));
+            }
+            else
+            {
+                settings.Change(policy, now);
+            }
+            return new MeetingSettingsView(organisationId, policy);
+        }, ct);
     }
 }

@@ -18,7 +18,7 @@ public sealed class RotateCalendarFeed(TandemDb db, IOptions<EmailOptions> optio
     {
         var token = MeetingCalendar.NewToken();
         var now = clock.GetUtcNow().UtcDateTime;
-        for (var attempt = 1; ; attempt++)
+        return await db.SaveOverFirstAsync(async () =>
         {
             var feed = await db.Set<CalendarFeed>().SingleOrDefaultAsync(f => f.UserId == actor.UserId, ct);
             if (feed is null)
@@ -29,16 +29,7 @@ public sealed class RotateCalendarFeed(TandemDb db, IOptions<EmailOptions> optio
             {
                 feed.Rotate(MeetingCalendar.Hash(token), now);
             }
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return new CalendarFeedView(true, options.Value.Link(CalendarFeed.PathOf(token)), now);
-            }
-            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt == 1)
-            {
-                // Two first requests at once (a double click): the other made the feed; this one replaces its token.
-                db.ChangeTracker.Clear();
-            }
-        }
+            return new CalendarFeedView(true, options.Value.Link(CalendarFeed.PathOf(token)), now);
+        }, ct);
     }
 }

@@ -37,7 +37,7 @@ public sealed class ChangeRelationshipSettings(TandemDb db, ProgramAccess progra
         {
             return Invalid.Field(nameof(request.FitCheckAfterDays), "The fit check opens 1 to 120 days after the start.");
         }
-        for (var attempt = 1; ; attempt++)
+        return await db.SaveOverFirstAsync(async () =>
         {
             var settings = await db.Set<ProgramSelfMatchSettings>().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
             if (settings is null)
@@ -47,16 +47,7 @@ public sealed class ChangeRelationshipSettings(TandemDb db, ProgramAccess progra
             }
             settings.Change(request.SelfMatchEnabled ?? settings.SelfMatchEnabled, request.RequestTimeoutDays ?? settings.RequestTimeoutDays,
                 request.FitCheckAfterDays ?? settings.FitCheckAfterDays, actor.UserId, clock.GetUtcNow().UtcDateTime);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return new RelationshipSettingsView(programId, settings.SelfMatchEnabled, settings.RequestTimeoutDays, settings.FitCheckAfterDays);
-            }
-            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt == 1)
-            {
-                // Two first saves at once (a double click): the other inserted the row; apply this one over it.
-                db.ChangeTracker.Clear();
-            }
-        }
+            return new RelationshipSettingsView(programId, settings.SelfMatchEnabled, settings.RequestTimeoutDays, settings.FitCheckAfterDays);
+        }, ct);
     }
 }

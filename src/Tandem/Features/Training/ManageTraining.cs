@@ -193,7 +193,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             return failure;
         }
-        for (var attempt = 1; ; attempt++)
+        return await db.SaveOverFirstAsync(async () =>
         {
             var settings = await db.Set<TrainingSettings>().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
             if (settings is null)
@@ -202,17 +202,8 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
                 db.Add(settings);
             }
             settings.Change(request.RequiredBeforeMatching, request.RequiredBeforeStart);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return new TrainingSettingsView(programId, settings.RequiredBeforeMatching, settings.RequiredBeforeStart);
-            }
-            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt == 1)
-            {
-                // Two first saves at once (a double click): the other inserted the row; apply this one over it.
-                db.ChangeTracker.Clear();
-            }
-        }
+            return new TrainingSettingsView(programId, settings.RequiredBeforeMatching, settings.RequiredBeforeStart);
+        }, ct);
     }
 
     /// <summary>Every participant of the program (mentors, mentees, peers) by name, with their modules completed, minutes and what is left; paged.</summary>
