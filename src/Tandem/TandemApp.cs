@@ -179,6 +179,7 @@ public static class TandemApp
         Tandem.Features.Notifications.CountUnreadNotifications.UseUnreadCountForPages(app);
         app.UseAntiforgery();
         app.UseNulCharacterGuard();
+        app.UsePageQueryValueGuard();
 
         app.MapStaticAssets();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

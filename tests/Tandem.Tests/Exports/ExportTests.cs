@@ -145,6 +145,37 @@ public sealed class ExportTests(PairFixture fixture) : IClassFixture<PairFixture
     }
 
     [Fact]
+    public async Task CheckInsTheMentorWroteAboutAMinorAreRecordedInTheMinorsAccessLogWhenStaffOpenOrExportThem()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var meetingId = await pair.MeetingAsync(Now.AddHours(-2));
+        Assert.Equal(HttpStatusCode.OK, (await mentor.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins",
+            new { meetingId, happened = true, topics = "Exams", challenges = "She says things are hard at home", rating = 3 })).StatusCode);
+        var log = "/api/v1/me/access-log";
+        var before = (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items.Count;
+
+        var page = await pair.Coordinator.GetStringAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins");
+        Assert.Contains("She says things are hard at home", page);
+        var afterReading = (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items;
+        Assert.Equal(before + 1, afterReading.Count);
+        var read = afterReading.Single(e => e.Purpose == "Reading a relationship's check-ins");
+        Assert.Equal((AuditRecord.CheckIns, "Cora Ordinator"), (read.Record, read.ReadBy));
+
+        var csv = await CsvAsync(await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/check-ins"));
+        Assert.Contains(csv, r => r.Contains("She says things are hard at home"));
+        var afterExport = (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items;
+        Assert.Equal(before + 2, afterExport.Count);
+        Assert.Single(afterExport, e => e.Purpose == "Exporting the program's check-ins");
+
+        // The mentor is an adult: their own reads of the pair's check-ins are not logged for the mentee.
+        await mentor.GetStringAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins");
+        Assert.Equal(before + 2, (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items.Count);
+    }
+
+    [Fact]
     public async Task OnlyTheProgramsCoordinatorsCanExport()
     {
         var pair = await fixture.PairAsync();

@@ -60,6 +60,36 @@ public sealed class OutreachTests(RecruitmentFixture fixture) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task ASessionsVideoLinkGoesToThoseWithAPlaceAndToStaffNotToTheWaitlistOrPassersBy()
+    {
+        var (_, coordinator, program) = await fixture.ProgramAsync();
+        var session = await ScheduleAsync(coordinator, program.Id, capacity: 1);
+        Assert.Equal("https://meet.example/taster", session.OnlineLink);
+        var going = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Early Bird"));
+        var waiting = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Late Comer"));
+        var passerBy = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Passer By"));
+
+        var place = (await (await going.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!;
+        Assert.Equal("https://meet.example/taster", place.OnlineLink);
+        var queued = (await (await waiting.PostAsync($"/api/v1/information-sessions/{session.Id}/sign-up", Json.Empty())).Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!;
+        Assert.True(queued.IsWaitlisted);
+        Assert.Equal((null, true), (queued.OnlineLink, queued.Online));
+
+        var url = $"/api/v1/programs/{program.Id}/information-sessions";
+        var seen = Assert.Single((await passerBy.GetFromJsonAsync<Paged<InformationSessionView>>(url, Json.Options))!.Items);
+        Assert.Equal((null, true), (seen.OnlineLink, seen.Online));
+        Assert.DoesNotContain("meet.example", await passerBy.GetStringAsync($"/information-sessions/{session.Id}"));
+        Assert.DoesNotContain("meet.example", await waiting.GetStringAsync($"/information-sessions/{session.Id}"));
+        Assert.Contains("meet.example/taster", await going.GetStringAsync($"/information-sessions/{session.Id}"));
+        Assert.Equal("https://meet.example/taster", Assert.Single((await coordinator.GetFromJsonAsync<Paged<InformationSessionView>>(url, Json.Options))!.Items).OnlineLink);
+
+        // Giving the place back takes the link with it; the first on the waitlist gets both.
+        var gaveBack = (await (await going.DeleteAsync($"/api/v1/information-sessions/{session.Id}/sign-up")).Content.ReadFromJsonAsync<InformationSessionView>(Json.Options))!;
+        Assert.Null(gaveBack.OnlineLink);
+        Assert.Equal("https://meet.example/taster", Assert.Single((await waiting.GetFromJsonAsync<Paged<InformationSessionView>>(url, Json.Options))!.Items).OnlineLink);
+    }
+
+    [Fact]
     public async Task ConcurrentSignUpsNeverOverfillASession()
     {
         var (_, coordinator, program) = await fixture.ProgramAsync();

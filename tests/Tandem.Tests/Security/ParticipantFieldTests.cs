@@ -288,7 +288,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["ObjectiveView"] = "description target measure threshold atMost surveyId questionId outcomeMeasure",
         // A shipped template's design (code, not data): what it sets up, counted and named.
         ["ProgramTemplateView"] = "id title summary description targetAudience pairing meetingFormats cadence mentorsLeadGroups objectives formQuestions matchingCriteria trainingModules surveys journalPrompts badgeRules",
-        ["InformationSessionView"] = "id programId title startsAt timeZoneId startsAtLocal durationMinutes place onlineLink capacity signedUp placesLeft isSignedUp waitlisted isWaitlisted",
+        ["InformationSessionView"] = "id programId title startsAt timeZoneId startsAtLocal durationMinutes place onlineLink online capacity signedUp placesLeft isSignedUp waitlisted isWaitlisted",
         ["InvitationAcceptance"] = "invitationId programId programName role applyPath purpose organisationId organisationName organisationRole nextPath",
         // The form an applicant fills in: which questions are private (only coordinators read the answers) is shown to them on purpose.
         // A sensitive question's explanation is shown to the applicant (ADR 49).

@@ -21,8 +21,11 @@ public sealed class ListCheckIns(TandemDb db, RelationshipAccess relationships, 
         var items = await Page(db, relationshipId, paging.Skip, paging.PageSize).ToListAsync(ct);
         if (!relationship.IsMember)
         {
-            // Staff reading a pair's check-ins: a minor's are logged. Members reading their own relationship's are not.
-            await audit.RecordAsync(actor, items.Select(i => i.AuthorUserId).ToList(), Privacy.AuditRecord.CheckIns, relationshipId, relationship.ProgramId,
+            // Staff reading a pair's check-ins read about every member, whoever wrote them (a mentor writes about the
+            // minor they mentor), so each minor member is logged, and any author no longer a member. Members reading
+            // their own relationship's are not.
+            var members = await db.Set<RelationshipMember>().AsNoTracking().Where(m => m.RelationshipId == relationshipId).Select(m => m.UserId).ToListAsync(ct);
+            await audit.RecordAsync(actor, members.Concat(items.Select(i => i.AuthorUserId)).ToList(), Privacy.AuditRecord.CheckIns, relationshipId, relationship.ProgramId,
                 "Reading a relationship's check-ins", ct);
         }
         return paging.Of(items, paging.KnownTotal(items.Count) ?? await Count(db, relationshipId, ct));

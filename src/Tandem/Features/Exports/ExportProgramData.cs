@@ -80,7 +80,7 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
     }
 
     /// <summary>Every pair's check-ins: what its members wrote, so the read is written to the audit log for the minors among the
-    /// authors before the table is made, as opening one pair's check-ins is (ADR 40).</summary>
+    /// pairs' members and the authors before the table is made, as opening one pair's check-ins is (ADR 40).</summary>
     private async Task<ExportTable> CheckInsAsync(Actor actor, Guid programId, CancellationToken ct)
     {
         var inProgram = db.Set<Relationship>().Where(r => r.ProgramId == programId).Select(r => r.Id);
@@ -91,7 +91,10 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
                 c.RelationshipId, c.AuthorUserId, Author = u.DisplayName, c.OccurredAt, c.Happened, c.Rating, c.Topics, c.Progress, c.Challenges, c.NextSteps,
             })
             .ToListAsync(ct);
-        await audit.RecordAsync(actor, checkIns.Select(c => c.AuthorUserId).Distinct().ToList(), AuditRecord.CheckIns, null, programId,
+        // A check-in is about every member of its pair, whoever wrote it: the members of the pairs with check-ins, and the authors.
+        var withCheckIns = db.Set<CheckIn>().Where(c => inProgram.Contains(c.RelationshipId)).Select(c => c.RelationshipId);
+        var members = await db.Set<RelationshipMember>().AsNoTracking().Where(m => withCheckIns.Contains(m.RelationshipId)).Select(m => m.UserId).Distinct().ToListAsync(ct);
+        await audit.RecordAsync(actor, members.Concat(checkIns.Select(c => c.AuthorUserId)).Distinct().ToList(), AuditRecord.CheckIns, null, programId,
             "Exporting the program's check-ins", ct);
         return new ExportTable("Check-ins",
             ["Relationship", "Author", "Occurred (UTC)", "Happened", "Rating (1-5)", "Topics", "Progress", "Challenges", "Next steps"],

@@ -26,6 +26,7 @@ public sealed class CancelInformationSessionSignUp(TandemDb db, ProgramAccess ac
         {
             return refused is NotFound ? new NotFound(InformationSessionEvents.NoSession) : refused;
         }
-        return await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, ct);
+        return await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId,
+            await InformationSessionEvents.ManagesAsync(db, access, actor, found.Value.Item1.ProgramId, ct), ct);
     }
 }

@@ -20,7 +20,7 @@ public sealed class GetInformationSession(TandemDb db, ProgramAccess access)
         }
         var (session, status) = found.Value;
         var name = await db.Programs.Where(p => p.Id == session.ProgramId).Select(p => p.Name).SingleAsync(ct);
-        var canManage = await access.Visible(actor).Where(p => p.Id == session.ProgramId).Where(access.Manageable(actor)).AnyAsync(ct);
-        return new InformationSessionDetailsView(await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, ct), name, status, canManage);
+        var canManage = await InformationSessionEvents.ManagesAsync(db, access, actor, session.ProgramId, ct);
+        return new InformationSessionDetailsView(await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, canManage, ct), name, status, canManage);
     }
 }

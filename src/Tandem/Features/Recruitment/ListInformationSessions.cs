@@ -28,7 +28,8 @@ public sealed class ListInformationSessions(TandemDb db, ProgramAccess access, T
             sessions = sessions.Where(s => s.StartsAt > now);
         }
         var total = await sessions.CountAsync(ct);
-        var items = await InformationSessionEvents.ViewsAsync(db, sessions.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Page(paging), actor.UserId, ct);
+        var manages = await InformationSessionEvents.ManagesAsync(db, access, actor, programId, ct);
+        var items = await InformationSessionEvents.ViewsAsync(db, sessions.OrderBy(s => s.StartsAt).ThenBy(s => s.Id).Page(paging), actor.UserId, manages, ct);
         return paging.Of(items, total);
     }
 }

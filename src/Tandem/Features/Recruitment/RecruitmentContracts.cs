@@ -30,7 +30,7 @@ public sealed record InvitationAcceptance(
 /// </summary>
 public sealed record InformationSessionView(
     Guid Id, Guid ProgramId, string Title, DateTime StartsAt, string TimeZoneId, DateTime StartsAtLocal, int DurationMinutes,
-    string? Place, string? OnlineLink, int? Capacity, int SignedUp, int? PlacesLeft, bool IsSignedUp, int Waitlisted, bool IsWaitlisted);
+    string? Place, string? OnlineLink, bool Online, int? Capacity, int SignedUp, int? PlacesLeft, bool IsSignedUp, int Waitlisted, bool IsWaitlisted);
 
 /// <summary>One problem in a roster file. Row 1 is the header; data starts at row 2 (as a spreadsheet numbers them).</summary>
 public sealed record RosterError(int Row, string? Column, string Message)

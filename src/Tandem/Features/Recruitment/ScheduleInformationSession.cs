@@ -81,6 +81,6 @@ public sealed class ScheduleInformationSession(TandemDb db, ProgramAccess access
             place, link, EventAudience.Everyone, request.Capacity, null, actor.UserId, now);
         db.Add(session);
         await db.SaveChangesAsync(ct);
-        return InformationSessionEvents.View(session, 0, null);
+        return InformationSessionEvents.View(session, 0, null, hostOrStaff: true);
     }
 }

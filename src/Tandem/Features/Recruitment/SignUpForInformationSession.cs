@@ -42,6 +42,6 @@ public sealed class SignUpForInformationSession(TandemDb db, ProgramAccess acces
         {
             return refused is NotFound ? new NotFound(InformationSessionEvents.NoSession) : refused;
         }
-        return await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, ct);
+        return await InformationSessionEvents.ViewAsync(db, sessionId, actor.UserId, await InformationSessionEvents.ManagesAsync(db, access, actor, session.ProgramId, ct), ct);
     }
 }

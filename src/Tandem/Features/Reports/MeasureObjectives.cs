@@ -62,8 +62,10 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
                 _ => await OutcomeAsync(facts.Program.Id, o.OutcomeMeasure, ct),
             };
             var now = at(facts.Now);
-            // An outcome is measured once (before and after the program), so it has no month-by-month trend.
-            var trend = measure == ObjectiveMeasure.OutcomeChange ? [] : moments.Select(m =>
+            // An outcome is measured once (before and after the program), so it has no month-by-month trend. A survey
+            // question has none either: two points of a trend are two groups of at least five, and their difference
+            // can be one person's anonymous answer (six people now, five at the end of last month; ADR 24).
+            var trend = measure is ObjectiveMeasure.OutcomeChange or ObjectiveMeasure.SurveyItem ? [] : moments.Select(m =>
             {
                 var v = at(m).Value;
                 return new TrendPoint(DateOnly.FromDateTime(m), v, v is { } x ? measure.Format(x) : "not measurable yet");
