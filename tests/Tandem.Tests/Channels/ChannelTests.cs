@@ -8,10 +8,12 @@ using Tandem.Features.Accounts;
 using Tandem.Features.Channels;
 using Tandem.Features.Exports;
 using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Privacy;
 
 namespace Tandem.Tests.Channels;
 
@@ -221,6 +223,26 @@ public sealed class ChannelTests(PairFixture fixture) : IClassFixture<PairFixtur
         Assert.Single(await NoticesAsync(pair.Mentor.Id));
         await PostAsync(pair.Coordinator, pair.ProgramId, channel.Id, "Groups stay as matched, but you can meet in the General channel.");
         Assert.Equal(2, (await ThreadsAsync(mentor, pair.ProgramId, channel.Id)).Count);
+    }
+
+    [Fact]
+    public async Task HidingAMinorsPostIsInTheirAccessLogWithoutTheModeratorsReasonHoweverLong()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentee);
+        var general = await GeneralAsync(mentee, pair.ProgramId);
+        var post = await PostAsync(mentee, pair.ProgramId, general.Id, "Something unkind");
+        var reason = "Unkind about another student in the group, " + new string('x', 300);
+
+        var hidden = await pair.Coordinator.PutAsJsonAsync($"{Posts(pair.ProgramId, general.Id)}/{post.Id}/hidden", new { hidden = true, reason });
+
+        Assert.Equal(HttpStatusCode.OK, hidden.StatusCode);
+        var entry = Assert.Single((await mentee.GetFromJsonAsync<Paged<MyAccessView>>("/api/v1/me/access-log", Json.Options))!.Items,
+            e => e.Record == Tandem.Features.Privacy.AuditRecord.Discussions);
+        Assert.Equal("Moderation: hid a post in a discussion channel", entry.Purpose);
+        var log = await pair.Coordinator.GetFromJsonAsync<Paged<ModerationEntryView>>($"/api/v1/programs/{pair.ProgramId}/moderation-log", Json.Options);
+        Assert.Equal(reason, Assert.Single(log!.Items).Reason);
     }
 
     [Fact]
