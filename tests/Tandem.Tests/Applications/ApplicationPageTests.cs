@@ -110,6 +110,10 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
         Assert.Contains("Tomo Tokyo", queue);
         var review = $"/programs/{recruiting.Program.Id}/applications/{summary.Id}";
         Assert.Contains("Mon 10:00–11:00 (Asia/Tokyo)", System.Net.WebUtility.HtmlDecode(await coordinator.Http.GetStringAsync(review)));
+        // A decision that is none of the three (a number parses as one) is refused and changes nothing.
+        var undefined = await coordinator.SubmitAsync(review, "decide", [new("decision", "7"), new("capacity", "2"), new("message", "Welcome!")]);
+        Assert.Equal(HttpStatusCode.BadRequest, undefined.StatusCode);
+        Assert.Equal(ApplicationStatus.Submitted, (await page.Http.GetFromJsonAsync<MyApplicationView>($"/api/v1/me/applications/{summary.Id}", Json.Options))!.Status);
         var approved = await coordinator.SubmitAsync(review, "decide", [new("decision", "Approve"), new("capacity", "2"), new("message", "Welcome!")]);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Contains("The application is approved.", await approved.Content.ReadAsStringAsync());

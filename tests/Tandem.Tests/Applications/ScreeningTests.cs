@@ -53,6 +53,45 @@ public sealed class ScreeningTests(TandemFactory factory) : IClassFixture<Tandem
     }
 
     [Fact]
+    public async Task AReviewerWhoAppliesToTheirOwnProgramCannotReadRateOrDecideTheirOwnApplication()
+    {
+        var recruiting = await RecruitingProgram.CreateAsync(factory);
+        var programId = recruiting.Program.Id;
+        var criterion = await recruiting.AddCriterionAsync("Communication");
+        var staffUser = await factory.CreateUserAsync("Stef Staff");
+        await factory.AddMemberAsync(recruiting.School.Organisation.Id, staffUser, Features.Organisations.OrganisationRole.Member);
+        (await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/enrolments", new { staffUser.Email, role = "Staff" })).EnsureSuccessStatusCode();
+        var staff = await factory.SignedInClientAsync(staffUser);
+        var applied = await staff.PostAsJsonAsync(recruiting.Applications,
+            new { role = "mentor", answers = RecruitingProgram.CompleteAnswers(), acceptsCodeOfConduct = true, submit = true });
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        var own = (await applied.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!;
+        var (_, colleague) = await recruiting.ApplyAsync(factory, "Cal Colleague");
+        (await recruiting.Coordinator.PutAsJsonAsync($"{recruiting.Applications}/{own.Id}/ratings",
+            new { ratings = new[] { new { criterionId = criterion.Id, score = 2 } } })).EnsureSuccessStatusCode();
+
+        // Their own application is not in their queue, not readable (the coordinator's rating of it is not shown to
+        // them), and they cannot rate it; a colleague's they review as before.
+        var queue = (await staff.GetFromJsonAsync<Paged<ReviewQueueItem>>(recruiting.Applications, Json.Options))!;
+        Assert.Equal([colleague.Id], queue.Items.Select(i => i.Id));
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"{recruiting.Applications}/{own.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.PutAsJsonAsync($"{recruiting.Applications}/{own.Id}/ratings",
+            new { ratings = new[] { new { criterionId = criterion.Id, score = 5 } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"{recruiting.Applications}/{colleague.Id}")).StatusCode);
+        var coordinatorView = (await recruiting.Coordinator.GetFromJsonAsync<ReviewApplicationView>($"{recruiting.Applications}/{own.Id}", Json.Options))!;
+        Assert.Equal([2], coordinatorView.Ratings.Select(r => r.Score));
+
+        // A coordinator's own application: others decide it.
+        var coordinatorApplied = await recruiting.Coordinator.PostAsJsonAsync(recruiting.Applications,
+            new { role = "mentor", answers = RecruitingProgram.CompleteAnswers(), acceptsCodeOfConduct = true, submit = true });
+        Assert.Equal(HttpStatusCode.OK, coordinatorApplied.StatusCode);
+        var coordinatorOwn = (await coordinatorApplied.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!;
+        var decided = await recruiting.Coordinator.PostAsJsonAsync($"{recruiting.Applications}/{coordinatorOwn.Id}/decision", new { decision = "Approve" });
+        Assert.Equal(HttpStatusCode.Forbidden, decided.StatusCode);
+        Assert.Equal(ApplicationStatus.Submitted, (await recruiting.Coordinator.GetFromJsonAsync<MyApplicationView>($"/api/v1/me/applications/{coordinatorOwn.Id}", Json.Options))!.Status);
+    }
+
+    [Fact]
     public async Task RatingsAndADecisionAreRecordedWithWhoAndWhenAndApprovalEnrols()
     {
         var recruiting = await RecruitingProgram.CreateAsync(factory);

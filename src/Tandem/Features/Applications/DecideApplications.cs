@@ -61,6 +61,11 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Noti
         {
             return new Conflict("A closed program takes no more decisions.");
         }
+        if (request.Decision is { } given && !Enum.IsDefined(given))
+        {
+            // A page form's "7" parses as a Decision; it is none of them.
+            return Invalid.Field(nameof(request.Decision), "Choose approve, waitlist or decline.");
+        }
         var ids = request.ApplicationIds.Distinct().ToList();
         if (ids.Count == 0 || ids.Count > BulkDecideRequest.MaxApplications)
         {
@@ -79,6 +84,10 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Noti
             .Where(a => a.ProgramId == programId && ids.Contains(a.Id) && a.Status != ApplicationStatus.Draft)
             .ToListAsync(ct);
         var missing = ids.Except(applications.Select(a => a.Id)).ToList();
+        if (applications.Any(a => a.UserId == actor.UserId))
+        {
+            return new Forbidden("Your own application is decided by another coordinator of the program or an administrator; nothing was changed.");
+        }
         if (missing.Count > 0)
         {
             return new NotFound($"No submitted application in this program with the id {string.Join(", ", missing)}.");

@@ -20,7 +20,9 @@ public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access,
         }
         var coordinator = found.Value.Role == ScreeningRole.Coordinator;
         var row = await db.Set<Application>()
-            .Where(a => a.Id == applicationId && a.ProgramId == programId && a.Status != ApplicationStatus.Draft)
+            // A reviewer's own application is not theirs to review: they would read their colleagues' ratings and
+            // statements about them, and rate themselves.
+            .Where(a => a.Id == applicationId && a.ProgramId == programId && a.Status != ApplicationStatus.Draft && a.UserId != actor.UserId)
             .Select(a => new
             {
                 Application = a,

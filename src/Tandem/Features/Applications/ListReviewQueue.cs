@@ -99,7 +99,8 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
             }
         }
 
-        var applications = db.Set<Application>().Where(a => a.ProgramId == programId && a.Status != ApplicationStatus.Draft);
+        // A reviewer's own application is left out: someone else reviews and decides it.
+        var applications = db.Set<Application>().Where(a => a.ProgramId == programId && a.Status != ApplicationStatus.Draft && a.UserId != actor.UserId);
         if (query.Status is { } status)
         {
             applications = applications.Where(a => a.Status == status);

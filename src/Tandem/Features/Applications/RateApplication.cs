@@ -31,7 +31,7 @@ public sealed class RateApplication(TandemDb db, ScreeningAccess access, GetAppl
         {
             return failure;
         }
-        if (!await db.Set<Application>().AnyAsync(a => a.Id == applicationId && a.ProgramId == programId && a.Status != ApplicationStatus.Draft, ct))
+        if (!await db.Set<Application>().AnyAsync(a => a.Id == applicationId && a.ProgramId == programId && a.Status != ApplicationStatus.Draft && a.UserId != actor.UserId, ct))
         {
             return new NotFound("No submitted application with this id in this program.");
         }
