@@ -13,6 +13,7 @@ using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Paging;
+using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Matching;
@@ -44,6 +45,20 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
 
     [GeneratedRegex(@"/guardian/consent\?token=[A-Za-z0-9_%-]+")]
     private static partial Regex GuardianLink();
+
+    private static string Address() => $"guardian.{Guid.NewGuid():N}@families.example";
+
+    /// <summary>Submits an application in a program recruiting with <see cref="RecruitingProgram"/>'s mentor form (a mentee's has no questions).</summary>
+    private static async Task<Guid> SubmitAsync(HttpClient client, RecruitingProgram recruiting, string role, int age, string? guardian)
+    {
+        var response = await client.PostAsJsonAsync(recruiting.Applications, new
+        {
+            role, answers = role == "mentor" ? RecruitingProgram.CompleteAnswers() : new Dictionary<string, object>(), acceptsCodeOfConduct = true, age,
+            guardianName = guardian is null ? null : "Pat Parent", guardianEmail = guardian, submit = true,
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!.Id;
+    }
 
     private static async Task<Guid> ApplyAsync(HttpClient client, Guid programId, string role, int age, Dictionary<string, object> answers, string? guardian = null)
     {
@@ -210,5 +225,69 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
         Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Active" })).StatusCode);
         var mine = await mentee.GetFromJsonAsync<List<MyConsentView>>(consent, Json.Options);
         Assert.Equal((ConsentState.Given, ConsentGiver.Participant), (Assert.Single(mine!).State, mine![0].Giver!.Value));
+    }
+
+    [Fact]
+    public async Task AChildWaitingForTheirGuardianWhoAppliesAgainAsAnAdultStaysWaitingAndCannotBePaired()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var recruiting = school.Recruiting;
+        var programId = recruiting.Program.Id;
+        var guardian = Address();
+        var childUser = await Factory.CreateUserAsync("Kit Young");
+        var child = await Factory.SignedInClientAsync(childUser);
+        await SubmitAsync(child, recruiting, "mentee", 14, guardian);
+        Assert.Equal(ConsentState.AwaitingGuardian, Assert.Single(await ConsentsOfAsync(childUser.Id)).State);
+
+        // The 14-year-old applies again in the same program, as a mentor, typing an adult's age: their guardian still decides.
+        var asMentor = await SubmitAsync(child, recruiting, "mentor", 20, null);
+        var consent = Assert.Single(await ConsentsOfAsync(childUser.Id));
+        Assert.Equal((ConsentState.AwaitingGuardian, (ConsentGiver?)null, guardian), (consent.State, consent.Giver, consent.GuardianEmail));
+        Assert.Single(await Factory.OutboxForAsync(guardian));
+
+        // Approved as a mentor beside an adult mentee, the child still cannot be paired.
+        var adultUser = await Factory.CreateUserAsync("Ada Grown");
+        var adultApplication = await SubmitAsync(await Factory.SignedInClientAsync(adultUser), recruiting, "mentee", 30, null);
+        await ApproveAsync(recruiting.Coordinator, programId, asMentor, "mentor");
+        await ApproveAsync(recruiting.Coordinator, programId, adultApplication, "mentee");
+        var enrolments = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments.Where(e => e.ProgramId == programId)
+            .ToDictionaryAsync(e => e.UserId, e => e.Id));
+        var byHand = await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/relationships/", new
+        {
+            memberEnrolmentIds = new[] { enrolments[childUser.Id], enrolments[adultUser.Id] }, kind = "Pair", startsOn = "2027-01-10", source = "Manual",
+        });
+        Assert.Equal(HttpStatusCode.Conflict, byHand.StatusCode);
+        Assert.Contains("consent", await byHand.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task LoweringTheAgeOnASubmittedApplicationUnderTheConsentAgeAsksTheGuardian()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var named = Address();
+        var (user, client, applicationId) = await school.ApplyAsync("Lee Young", "AGE-1", 17, named);
+        var own = Assert.Single(await ConsentsOfAsync(user.Id));
+        Assert.Equal((ConsentState.Given, ConsentGiver.Participant), (own.State, own.Giver!.Value));
+        Assert.Empty(await Factory.OutboxForAsync(named));
+
+        // Before anyone decides, the applicant corrects their age to 12 and gives their guardian's address.
+        var guardian = Address();
+        var correction = new
+        {
+            answers = RecruitingProgram.CompleteAnswers(), acceptsCodeOfConduct = true, age = 12, guardianName = "Pat Parent", guardianEmail = guardian,
+        };
+        var corrected = await client.PutAsJsonAsync($"/api/v1/me/applications/{applicationId}", correction);
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        var consent = Assert.Single(await ConsentsOfAsync(user.Id));
+        Assert.Equal((ConsentState.AwaitingGuardian, guardian), (consent.State, consent.GuardianEmail));
+        var (link, count) = await GuardianLinkAsync(guardian);
+        Assert.Equal(1, count);
+        Assert.Equal(HttpStatusCode.OK, (await Factory.AnonymousClient().GetAsync(link)).StatusCode);
+
+        // Saving it again asks nobody twice, and the child cannot answer for themselves any more.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/applications/{applicationId}", correction)).StatusCode);
+        Assert.Single(await Factory.OutboxForAsync(guardian));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = true })).StatusCode);
     }
 }

@@ -32,6 +32,21 @@ public static class ConsentRules
     public static IQueryable<Guid> Given(TandemDb db, Guid programId) =>
         db.Set<Consent>().Where(c => c.ProgramId == programId && c.Purpose == ConsentPurpose.Program && c.State == ConsentState.Given).Select(c => c.UserId);
 
+    /// <summary>
+    /// People of a program whose consent to it was given by a guardian or the school: under the organisation's consent age
+    /// only these count (a child's own "yes" does not, whatever age they typed on another application).
+    /// </summary>
+    public static IQueryable<Guid> GivenForAChild(TandemDb db, Guid programId) =>
+        db.Set<Consent>().Where(c => c.ProgramId == programId && c.Purpose == ConsentPurpose.Program && c.State == ConsentState.Given
+            && (c.Giver == ConsentGiver.Guardian || c.Giver == ConsentGiver.School)).Select(c => c.UserId);
+
+    /// <summary>
+    /// A "no" the person or their guardian gave (refused, or withdrawn): only they change it. Neither another application
+    /// nor the school's authorisation answers over it.
+    /// </summary>
+    public static bool IsTheirNo(ConsentState? state, ConsentGiver? giver) =>
+        state is ConsentState.Refused or ConsentState.Withdrawn && giver is ConsentGiver.Participant or ConsentGiver.Guardian;
+
     public static string Describe(ConsentPurpose purpose) => purpose switch
     {
         ConsentPurpose.Program => "Taking part in the program",
@@ -56,17 +71,38 @@ public static class ConsentRules
 /// Records what an applicant's submission means for consent, in the caller's unit of work (the application's SaveChanges
 /// commits both): under the organisation's consent age the guardian is asked (e-mailed after the commit, by
 /// <see cref="ConsentMail"/>); otherwise the applicant's own consent is recorded with the notice versions they were shown.
+/// What a guardian controls (they were asked, or answered) and a "no" the person or their guardian gave are left as they
+/// are: a second application typing an adult's age, or another address, changes none of it.
 /// </summary>
 public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
 {
-    public async Task<GuardianAsk?> PrepareAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct)
+    /// <summary>On an application's first submission.</summary>
+    public Task<GuardianAsk?> PrepareAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct) =>
+        DecideAsync(userId, programId, age, guardianEmail, submission: true, ct);
+
+    /// <summary>
+    /// On a change to a submitted, undecided application: where its age is now under the consent age and the applicant's
+    /// own consent is what stands, the guardian is asked (their child's own answer does not count under that age).
+    /// </summary>
+    public Task<GuardianAsk?> AgeChangedAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct) =>
+        DecideAsync(userId, programId, age, guardianEmail, submission: false, ct);
+
+    private async Task<GuardianAsk?> DecideAsync(Guid userId, Guid programId, int? age, string? guardianEmail, bool submission, CancellationToken ct)
     {
         var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId)
             .Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
         var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == program.OrganisationId)
             .Select(o => new { o.Name, o.IncludesMinors, o.ConsentAge }).SingleAsync(ct);
         var consent = await db.Set<Consent>().SingleOrDefaultAsync(c => c.ProgramId == programId && c.UserId == userId && c.Purpose == ConsentPurpose.Program, ct);
-        if (consent is { IsGiven: true })
+        if (consent is not null && (consent.GuardianEmail is not null || consent.State == ConsentState.AwaitingGuardian || ConsentRules.IsTheirNo(consent.State, consent.Giver)))
+        {
+            return null;
+        }
+        var forTheGuardian = organisation.IncludesMinors && age is { } years && years < organisation.ConsentAge && guardianEmail is not null;
+        // The applicant answered for themselves before (typing an adult's age, or before correcting it): under the consent
+        // age that answer does not count, so the guardian is asked over it. The school's consent stands.
+        var overTheirOwn = forTheGuardian && consent?.Giver == ConsentGiver.Participant;
+        if (!overTheirOwn && (!submission || consent is { IsGiven: true }))
         {
             return null;
         }
@@ -76,12 +112,12 @@ public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
             consent = new Consent(userId, programId, program.OrganisationId, ConsentPurpose.Program, now);
             db.Add(consent);
         }
-        if (organisation.IncludesMinors && age is { } years && years < organisation.ConsentAge && guardianEmail is not null)
+        if (forTheGuardian)
         {
             var token = LinkToken.New();
-            db.Add(consent.AskGuardian(guardianEmail, LinkToken.Hash(token), now + ConsentMail.AskFor, now));
+            db.Add(consent.AskGuardian(guardianEmail!, LinkToken.Hash(token), now + ConsentMail.AskFor, now));
             var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
-            return new GuardianAsk(consent.Id, guardianEmail, token, name, program.Name, organisation.Name, Renewal: false, Answered: false);
+            return new GuardianAsk(consent.Id, guardianEmail!, token, name, program.Name, organisation.Name, Renewal: false, Answered: false);
         }
         var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
         db.Add(consent.Record(ConsentState.Given, ConsentGiver.Participant, userId, null, privacy?.Version, dataUse?.Version, now));
