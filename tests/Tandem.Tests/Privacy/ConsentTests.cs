@@ -290,4 +290,52 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
         Assert.Single(await Factory.OutboxForAsync(guardian));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = true })).StatusCode);
     }
+
+    [Fact]
+    public async Task TheSchoolCannotConsentOverARefusalOrAWithdrawalAndLeavesTheGuardiansLinkWorking()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var coordinator = school.Recruiting.Coordinator;
+        var programId = school.Recruiting.Program.Id;
+        var guardian = Address();
+        var (child, _, _) = await school.ApplyAsync("Rae Young", "REF-1", 14, guardian);
+        var (link, _) = await GuardianLinkAsync(guardian);
+        var refused = await new PageClient(Factory.AnonymousClient()).SubmitAsync(link, "guardian-consent",
+            [new("Input.Consents", "false"), new("Input.GuardianName", "Pat Parent")]);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var (next, mails) = await GuardianLinkAsync(guardian);
+        var (adult, adultClient, _) = await school.ApplyAsync("Al Grown", "WD-1", 30, null);
+        Assert.Equal(HttpStatusCode.OK, (await adultClient.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = false })).StatusCode);
+
+        // The consents page lists them without a box to tick; the API refuses them by name and records nothing.
+        var page = WebUtility.HtmlDecode(await coordinator.GetStringAsync($"/programs/{programId}/consents"));
+        Assert.Contains("Rae Young", page);
+        Assert.DoesNotContain($"value=\"{child.Id}\"", page);
+        Assert.DoesNotContain($"value=\"{adult.Id}\"", page);
+        var recorded = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/school", new { userIds = new[] { child.Id, adult.Id } });
+        Assert.Equal(HttpStatusCode.Conflict, recorded.StatusCode);
+        var problem = await recorded.Content.ReadAsStringAsync();
+        Assert.Contains("Rae Young", problem);
+        Assert.Contains("Al Grown", problem);
+        var childConsent = Assert.Single(await ConsentsOfAsync(child.Id));
+        Assert.Equal((ConsentState.Refused, ConsentGiver.Guardian), (childConsent.State, childConsent.Giver!.Value));
+        var adultConsent = Assert.Single(await ConsentsOfAsync(adult.Id));
+        Assert.Equal((ConsentState.Withdrawn, ConsentGiver.Participant), (adultConsent.State, adultConsent.Giver!.Value));
+        // The guardian's newest link still works: only they change their answer.
+        Assert.Equal(HttpStatusCode.OK, (await Factory.AnonymousClient().GetAsync(next)).StatusCode);
+        Assert.Equal(mails, (await GuardianLinkAsync(guardian)).Count);
+
+        // Where the guardian has not answered yet, the school records its consent and the guardian's link keeps working:
+        // they may still refuse, which withdraws it.
+        var waitingGuardian = Address();
+        var (waiting, _, _) = await school.ApplyAsync("Sky Young", "WAIT-1", 14, waitingGuardian);
+        var (waitingLink, _) = await GuardianLinkAsync(waitingGuardian);
+        var forWaiting = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/school", new { userIds = new[] { waiting.Id } });
+        Assert.Equal(1, (await forWaiting.Content.ReadFromJsonAsync<SchoolConsentResult>(Json.Options))!.Recorded);
+        var refusedLater = await new PageClient(Factory.AnonymousClient()).SubmitAsync(waitingLink, "guardian-consent",
+            [new("Input.Consents", "false"), new("Input.GuardianName", "Sam Parent")]);
+        Assert.Equal(HttpStatusCode.OK, refusedLater.StatusCode);
+        var waitingConsent = Assert.Single(await ConsentsOfAsync(waiting.Id));
+        Assert.Equal((ConsentState.Withdrawn, ConsentGiver.Guardian), (waitingConsent.State, waitingConsent.Giver!.Value));
+    }
 }

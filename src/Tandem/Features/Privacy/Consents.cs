@@ -325,7 +325,8 @@ public sealed record SchoolConsentResult(int Recorded, int AlreadyGiven);
 /// A school acting as the parents' agent (FERPA school official; COPPA school authorisation for educational purposes)
 /// records consent to the program for a roster: recorded as given by the school, with the coordinator who did it and the
 /// notice versions in force. Optional processing (background questions, photos, outside channels) is not covered: it
-/// needs the family's own answer.
+/// needs the family's own answer. A refusal or withdrawal by the person or their guardian stands: 409 naming them, nothing
+/// recorded. A guardian's link keeps working, so a guardian who had not answered may still refuse (which withdraws it).
 /// </summary>
 public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, TimeProvider clock)
 {
@@ -354,6 +355,14 @@ public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, Tim
         var program = found.Value!;
         var existing = await db.Set<Consent>().Where(c => c.ProgramId == programId && ids.Contains(c.UserId) && c.Purpose == ConsentPurpose.Program)
             .ToDictionaryAsync(c => c.UserId, ct);
+        var saidNo = existing.Values.Where(c => ConsentRules.IsTheirNo(c.State, c.Giver)).Select(c => c.UserId).ToList();
+        if (saidNo.Count > 0)
+        {
+            var names = await db.Users.Where(u => saidNo.Contains(u.Id)).OrderBy(u => u.DisplayName).Select(u => u.DisplayName).Take(10).ToListAsync(ct);
+            return new Conflict($"{(saidNo.Count == 1 ? "This person" : $"{saidNo.Count} of these people")} or their parent or guardian refused or withdrew "
+                + $"consent, and the school cannot answer over that: {string.Join(", ", names)}{(saidNo.Count > names.Count ? ", …" : "")}. "
+                + "Only they can give it again. Nothing was recorded.");
+        }
         var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var recorded = 0;
@@ -369,8 +378,7 @@ public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, Tim
                 consent = new Consent(id, programId, program.OrganisationId, ConsentPurpose.Program, now);
                 db.Add(consent);
             }
-            // The guardian's open link stops working: the school has answered for them.
-            consent.UseLink();
+            // A guardian's link stays open: a parent may refuse what the school authorised, and that withdraws it.
             db.Add(consent.Record(ConsentState.Given, ConsentGiver.School, actor.UserId, null, privacy?.Version, dataUse?.Version, now));
             recorded++;
         }
