@@ -46,7 +46,21 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
     [GeneratedRegex(@"/guardian/consent\?token=[A-Za-z0-9_%-]+")]
     private static partial Regex GuardianLink();
 
+    [GeneratedRegex(@"/guardian/open\?token=[A-Za-z0-9_%-]+")]
+    private static partial Regex GuardianAccessLink();
+
     private static string Address() => $"guardian.{Guid.NewGuid():N}@families.example";
+
+    /// <summary>A guardian's session on /guardian/children, opened through an access link as a browser does (ADR 52).</summary>
+    private async Task<PageClient> GuardianSessionAsync(string email)
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await Factory.AnonymousClient().PostAsJsonAsync("/api/v1/guardian/access-links", new { email })).StatusCode);
+        var link = (await Factory.OutboxForAsync(email)).Select(m => GuardianAccessLink().Match(MimeMessage.Load(new MemoryStream(m.Mime)).TextBody ?? ""))
+            .Last(m => m.Success).Value;
+        var page = new PageClient(Factory.AnonymousClient());
+        Assert.Equal(HttpStatusCode.Redirect, (await page.SubmitAsync(link, "guardian-open", [])).StatusCode);
+        return page;
+    }
 
     /// <summary>Submits an application in a program recruiting with <see cref="RecruitingProgram"/>'s mentor form (a mentee's has no questions).</summary>
     private static async Task<Guid> SubmitAsync(HttpClient client, RecruitingProgram recruiting, string role, int age, string? guardian)
@@ -337,5 +351,43 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
         Assert.Equal(HttpStatusCode.OK, refusedLater.StatusCode);
         var waitingConsent = Assert.Single(await ConsentsOfAsync(waiting.Id));
         Assert.Equal((ConsentState.Withdrawn, ConsentGiver.Guardian), (waitingConsent.State, waitingConsent.Giver!.Value));
+    }
+
+    [Fact]
+    public async Task AGuardianWithdrawsConsentFromTheirChildrenPageWithoutTheEmailedLink()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var guardian = Address();
+        var (child, _, _) = await school.ApplyAsync("Wren Young", "GW-1", 14, guardian);
+        var (other, _, _) = await school.ApplyAsync("Otto Young", "GW-2", 14, Address());
+        var (link, _) = await GuardianLinkAsync(guardian);
+        Assert.Equal(HttpStatusCode.OK, (await new PageClient(Factory.AnonymousClient()).SubmitAsync(link, "guardian-consent",
+            [new("Input.Consents", "true"), new("Input.GuardianName", "Pat Parent")])).StatusCode);
+
+        // Months later the e-mailed link is lost; the guardian opens their page with a fresh access link instead.
+        var page = await GuardianSessionAsync(guardian);
+        var mails = (await Factory.OutboxForAsync(guardian)).Count;
+        var view = WebUtility.HtmlDecode(await page.Http.GetStringAsync("/guardian/children"));
+        Assert.Contains("Withdraw consent", view);
+        var childConsent = Assert.Single(await ConsentsOfAsync(child.Id));
+        var otherConsent = Assert.Single(await ConsentsOfAsync(other.Id));
+
+        // Another child's consent is not theirs to withdraw.
+        var notTheirs = await page.SubmitAsync("/guardian/children", "guardian-withdraw", [new("ConsentId", otherConsent.Id.ToString())]);
+        Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+        Assert.Equal(ConsentState.AwaitingGuardian, Assert.Single(await ConsentsOfAsync(other.Id)).State);
+
+        var withdrawn = await page.SubmitAsync("/guardian/children", "guardian-withdraw", [new("ConsentId", childConsent.Id.ToString())]);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Contains("is withdrawn", WebUtility.HtmlDecode(await withdrawn.Content.ReadAsStringAsync()));
+        var after = Assert.Single(await ConsentsOfAsync(child.Id));
+        Assert.Equal((ConsentState.Withdrawn, ConsentGiver.Guardian), (after.State, after.Giver!.Value));
+        // As through the link: the coordinators are told, and the guardian gets a fresh link to give consent again.
+        var told = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .Where(n => n.UserId == school.Recruiting.School.Coordinator.Id && n.Title == "Consent withdrawn: Wren Young").CountAsync());
+        Assert.Equal(1, told);
+        var (again, count) = await GuardianLinkAsync(guardian);
+        Assert.Equal(mails + 1, count);
+        Assert.Equal(HttpStatusCode.OK, (await Factory.AnonymousClient().GetAsync(again)).StatusCode);
     }
 }

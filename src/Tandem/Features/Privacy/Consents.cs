@@ -218,11 +218,14 @@ public sealed class GuardianAnswer
 
 /// <summary>
 /// A guardian answers through the single-use link in their e-mail (no account needed). Each answer uses the link up and
-/// sends a new one for changing the answer or withdrawing later. Refusing or withdrawing covers every purpose.
+/// sends a new one for changing the answer or withdrawing later. Refusing or withdrawing covers every purpose. A guardian
+/// may also withdraw from their children's page (ADR 52's session proves the address as the link does), with the same
+/// effects: the new link, the paused relationships and the coordinators told.
 /// </summary>
 public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdrawal withdrawal, TimeProvider clock)
 {
     public const string LinkDoesNotWork = "This link does not work: it was used already, was replaced by a newer e-mail, or has expired. Ask the school for a new one.";
+    public const string NotYourChilds = "No consent of a child who named your address has this id.";
 
     private async Task<Consent?> FindAsync(string? token, CancellationToken ct)
     {
@@ -263,6 +266,31 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
         {
             return Invalid.Field(nameof(answer.GuardianName), "Sign with your name (up to 120 characters).");
         }
+        return await RecordAnswerAsync(consent, answer, signature, LinkDoesNotWork, ct);
+    }
+
+    /// <summary>
+    /// The guardian, in their session on /guardian/children, withdraws a given consent (or one asked again after a notice
+    /// changed) of a child who named their address: as a "no" through the link, unsigned (the session proves the address,
+    /// not a name). 404 for any other consent; 409 when there is nothing given to withdraw.
+    /// </summary>
+    public async Task<Outcome<ConsentState>> WithdrawAsync(string email, Guid consentId, CancellationToken ct = default)
+    {
+        var consent = await Guardians.ConsentsNaming(db, email).SingleOrDefaultAsync(c => c.Id == consentId, ct);
+        if (consent is null)
+        {
+            return new NotFound(NotYourChilds);
+        }
+        if (consent.State is not (ConsentState.Given or ConsentState.RenewalNeeded))
+        {
+            return new Conflict($"This consent is {ConsentRules.Describe(consent.State).ToLowerInvariant()}: there is nothing given to withdraw.");
+        }
+        return await RecordAnswerAsync(consent, new GuardianAnswer { Consents = false }, null,
+            "This consent changed at the same moment; reload the page to see where it stands.", ct);
+    }
+
+    private async Task<Outcome<ConsentState>> RecordAnswerAsync(Consent consent, GuardianAnswer answer, string? signature, string changedMeanwhile, CancellationToken ct)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var (privacy, dataUse) = await Notices.CurrentAsync(db, consent.OrganisationId, consent.ProgramId, ct);
         var wasGiven = consent.IsGiven || consent.State == ConsentState.RenewalNeeded;
@@ -298,7 +326,7 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
         }
         catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
         {
-            return new Conflict(LinkDoesNotWork);
+            return new Conflict(changedMeanwhile);
         }
         var program = await db.Programs.AsNoTracking().Where(p => p.Id == consent.ProgramId).Select(p => p.Name).SingleAsync(ct);
         var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == consent.OrganisationId).Select(o => o.Name).SingleAsync(ct);
