@@ -12,6 +12,7 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
@@ -389,5 +390,40 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
         var (again, count) = await GuardianLinkAsync(guardian);
         Assert.Equal(mails + 1, count);
         Assert.Equal(HttpStatusCode.OK, (await Factory.AnonymousClient().GetAsync(again)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnnouncementsAndSurveysReachOnlyParticipantsWhoseConsentIsGiven()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var recruiting = school.Recruiting;
+        var programId = recruiting.Program.Id;
+        var (waiting, _, waitingApplication) = await school.ApplyAsync("Wes Young", "ANN-1", 14, Address());
+        var (withdrew, withdrewClient, withdrewApplication) = await school.ApplyAsync("Will Drew", "ANN-2", 30, null);
+        var (given, _, givenApplication) = await school.ApplyAsync("Gina Given", "ANN-3", 30, null);
+        foreach (var application in new[] { waitingApplication, withdrewApplication, givenApplication })
+        {
+            await ApproveAsync(recruiting.Coordinator, programId, application, "mentor");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await withdrewClient.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = false })).StatusCode);
+
+        var title = $"Reading day {Guid.NewGuid():N}";
+        var posted = await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/announcements", new { title, body = "Bring a book.", audience = "Everyone" });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var noticed = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .Where(n => n.Title.Contains(title)).Select(n => n.UserId).ToListAsync());
+        Assert.Equal([given.Id], noticed);
+        foreach (var person in new[] { waiting, withdrew })
+        {
+            Assert.DoesNotContain(await Factory.OutboxForAsync(person.Email), m => MimeMessage.Load(new MemoryStream(m.Mime)).Subject?.Contains(title) == true);
+        }
+
+        var created = await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/surveys", new { template = "NeedsAssessment", title = "What would help?" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var surveyId = (await created.Content.ReadFromJsonAsync<SurveyView>(Json.Options))!.Id;
+        Assert.True((await recruiting.Coordinator.PostAsync($"/api/v1/surveys/{surveyId}/send", Json.Empty())).IsSuccessStatusCode);
+        var invited = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<SurveyInvitation>()
+            .Where(i => i.SurveyId == surveyId).Select(i => i.UserId).ToListAsync());
+        Assert.Equal([given.Id], invited);
     }
 }
