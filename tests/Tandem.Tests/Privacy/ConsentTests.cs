@@ -12,7 +12,9 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Paging;
+using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Matching;
@@ -44,6 +46,34 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
 
     [GeneratedRegex(@"/guardian/consent\?token=[A-Za-z0-9_%-]+")]
     private static partial Regex GuardianLink();
+
+    [GeneratedRegex(@"/guardian/open\?token=[A-Za-z0-9_%-]+")]
+    private static partial Regex GuardianAccessLink();
+
+    private static string Address() => $"guardian.{Guid.NewGuid():N}@families.example";
+
+    /// <summary>A guardian's session on /guardian/children, opened through an access link as a browser does (ADR 52).</summary>
+    private async Task<PageClient> GuardianSessionAsync(string email)
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await Factory.AnonymousClient().PostAsJsonAsync("/api/v1/guardian/access-links", new { email })).StatusCode);
+        var link = (await Factory.OutboxForAsync(email)).Select(m => GuardianAccessLink().Match(MimeMessage.Load(new MemoryStream(m.Mime)).TextBody ?? ""))
+            .Last(m => m.Success).Value;
+        var page = new PageClient(Factory.AnonymousClient());
+        Assert.Equal(HttpStatusCode.Redirect, (await page.SubmitAsync(link, "guardian-open", [])).StatusCode);
+        return page;
+    }
+
+    /// <summary>Submits an application in a program recruiting with <see cref="RecruitingProgram"/>'s mentor form (a mentee's has no questions).</summary>
+    private static async Task<Guid> SubmitAsync(HttpClient client, RecruitingProgram recruiting, string role, int age, string? guardian)
+    {
+        var response = await client.PostAsJsonAsync(recruiting.Applications, new
+        {
+            role, answers = role == "mentor" ? RecruitingProgram.CompleteAnswers() : new Dictionary<string, object>(), acceptsCodeOfConduct = true, age,
+            guardianName = guardian is null ? null : "Pat Parent", guardianEmail = guardian, submit = true,
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!.Id;
+    }
 
     private static async Task<Guid> ApplyAsync(HttpClient client, Guid programId, string role, int age, Dictionary<string, object> answers, string? guardian = null)
     {
@@ -210,5 +240,190 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
         Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Active" })).StatusCode);
         var mine = await mentee.GetFromJsonAsync<List<MyConsentView>>(consent, Json.Options);
         Assert.Equal((ConsentState.Given, ConsentGiver.Participant), (Assert.Single(mine!).State, mine![0].Giver!.Value));
+    }
+
+    [Fact]
+    public async Task AChildWaitingForTheirGuardianWhoAppliesAgainAsAnAdultStaysWaitingAndCannotBePaired()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var recruiting = school.Recruiting;
+        var programId = recruiting.Program.Id;
+        var guardian = Address();
+        var childUser = await Factory.CreateUserAsync("Kit Young");
+        var child = await Factory.SignedInClientAsync(childUser);
+        await SubmitAsync(child, recruiting, "mentee", 14, guardian);
+        Assert.Equal(ConsentState.AwaitingGuardian, Assert.Single(await ConsentsOfAsync(childUser.Id)).State);
+
+        // The 14-year-old applies again in the same program, as a mentor, typing an adult's age: their guardian still decides.
+        var asMentor = await SubmitAsync(child, recruiting, "mentor", 20, null);
+        var consent = Assert.Single(await ConsentsOfAsync(childUser.Id));
+        Assert.Equal((ConsentState.AwaitingGuardian, (ConsentGiver?)null, guardian), (consent.State, consent.Giver, consent.GuardianEmail));
+        Assert.Single(await Factory.OutboxForAsync(guardian));
+
+        // Approved as a mentor beside an adult mentee, the child still cannot be paired.
+        var adultUser = await Factory.CreateUserAsync("Ada Grown");
+        var adultApplication = await SubmitAsync(await Factory.SignedInClientAsync(adultUser), recruiting, "mentee", 30, null);
+        await ApproveAsync(recruiting.Coordinator, programId, asMentor, "mentor");
+        await ApproveAsync(recruiting.Coordinator, programId, adultApplication, "mentee");
+        var enrolments = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments.Where(e => e.ProgramId == programId)
+            .ToDictionaryAsync(e => e.UserId, e => e.Id));
+        var byHand = await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/relationships/", new
+        {
+            memberEnrolmentIds = new[] { enrolments[childUser.Id], enrolments[adultUser.Id] }, kind = "Pair", startsOn = "2027-01-10", source = "Manual",
+        });
+        Assert.Equal(HttpStatusCode.Conflict, byHand.StatusCode);
+        Assert.Contains("consent", await byHand.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task LoweringTheAgeOnASubmittedApplicationUnderTheConsentAgeAsksTheGuardian()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var named = Address();
+        var (user, client, applicationId) = await school.ApplyAsync("Lee Young", "AGE-1", 17, named);
+        var own = Assert.Single(await ConsentsOfAsync(user.Id));
+        Assert.Equal((ConsentState.Given, ConsentGiver.Participant), (own.State, own.Giver!.Value));
+        Assert.Empty(await Factory.OutboxForAsync(named));
+
+        // Before anyone decides, the applicant corrects their age to 12 and gives their guardian's address.
+        var guardian = Address();
+        var correction = new
+        {
+            answers = RecruitingProgram.CompleteAnswers(), acceptsCodeOfConduct = true, age = 12, guardianName = "Pat Parent", guardianEmail = guardian,
+        };
+        var corrected = await client.PutAsJsonAsync($"/api/v1/me/applications/{applicationId}", correction);
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        var consent = Assert.Single(await ConsentsOfAsync(user.Id));
+        Assert.Equal((ConsentState.AwaitingGuardian, guardian), (consent.State, consent.GuardianEmail));
+        var (link, count) = await GuardianLinkAsync(guardian);
+        Assert.Equal(1, count);
+        Assert.Equal(HttpStatusCode.OK, (await Factory.AnonymousClient().GetAsync(link)).StatusCode);
+
+        // Saving it again asks nobody twice, and the child cannot answer for themselves any more.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/v1/me/applications/{applicationId}", correction)).StatusCode);
+        Assert.Single(await Factory.OutboxForAsync(guardian));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = true })).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSchoolCannotConsentOverARefusalOrAWithdrawalAndLeavesTheGuardiansLinkWorking()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var coordinator = school.Recruiting.Coordinator;
+        var programId = school.Recruiting.Program.Id;
+        var guardian = Address();
+        var (child, _, _) = await school.ApplyAsync("Rae Young", "REF-1", 14, guardian);
+        var (link, _) = await GuardianLinkAsync(guardian);
+        var refused = await new PageClient(Factory.AnonymousClient()).SubmitAsync(link, "guardian-consent",
+            [new("Input.Consents", "false"), new("Input.GuardianName", "Pat Parent")]);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var (next, mails) = await GuardianLinkAsync(guardian);
+        var (adult, adultClient, _) = await school.ApplyAsync("Al Grown", "WD-1", 30, null);
+        Assert.Equal(HttpStatusCode.OK, (await adultClient.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = false })).StatusCode);
+
+        // The consents page lists them without a box to tick; the API refuses them by name and records nothing.
+        var page = WebUtility.HtmlDecode(await coordinator.GetStringAsync($"/programs/{programId}/consents"));
+        Assert.Contains("Rae Young", page);
+        Assert.DoesNotContain($"value=\"{child.Id}\"", page);
+        Assert.DoesNotContain($"value=\"{adult.Id}\"", page);
+        var recorded = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/school", new { userIds = new[] { child.Id, adult.Id } });
+        Assert.Equal(HttpStatusCode.Conflict, recorded.StatusCode);
+        var problem = await recorded.Content.ReadAsStringAsync();
+        Assert.Contains("Rae Young", problem);
+        Assert.Contains("Al Grown", problem);
+        var childConsent = Assert.Single(await ConsentsOfAsync(child.Id));
+        Assert.Equal((ConsentState.Refused, ConsentGiver.Guardian), (childConsent.State, childConsent.Giver!.Value));
+        var adultConsent = Assert.Single(await ConsentsOfAsync(adult.Id));
+        Assert.Equal((ConsentState.Withdrawn, ConsentGiver.Participant), (adultConsent.State, adultConsent.Giver!.Value));
+        // The guardian's newest link still works: only they change their answer.
+        Assert.Equal(HttpStatusCode.OK, (await Factory.AnonymousClient().GetAsync(next)).StatusCode);
+        Assert.Equal(mails, (await GuardianLinkAsync(guardian)).Count);
+
+        // Where the guardian has not answered yet, the school records its consent and the guardian's link keeps working:
+        // they may still refuse, which withdraws it.
+        var waitingGuardian = Address();
+        var (waiting, _, _) = await school.ApplyAsync("Sky Young", "WAIT-1", 14, waitingGuardian);
+        var (waitingLink, _) = await GuardianLinkAsync(waitingGuardian);
+        var forWaiting = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/school", new { userIds = new[] { waiting.Id } });
+        Assert.Equal(1, (await forWaiting.Content.ReadFromJsonAsync<SchoolConsentResult>(Json.Options))!.Recorded);
+        var refusedLater = await new PageClient(Factory.AnonymousClient()).SubmitAsync(waitingLink, "guardian-consent",
+            [new("Input.Consents", "false"), new("Input.GuardianName", "Sam Parent")]);
+        Assert.Equal(HttpStatusCode.OK, refusedLater.StatusCode);
+        var waitingConsent = Assert.Single(await ConsentsOfAsync(waiting.Id));
+        Assert.Equal((ConsentState.Withdrawn, ConsentGiver.Guardian), (waitingConsent.State, waitingConsent.Giver!.Value));
+    }
+
+    [Fact]
+    public async Task AGuardianWithdrawsConsentFromTheirChildrenPageWithoutTheEmailedLink()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var guardian = Address();
+        var (child, _, _) = await school.ApplyAsync("Wren Young", "GW-1", 14, guardian);
+        var (other, _, _) = await school.ApplyAsync("Otto Young", "GW-2", 14, Address());
+        var (link, _) = await GuardianLinkAsync(guardian);
+        Assert.Equal(HttpStatusCode.OK, (await new PageClient(Factory.AnonymousClient()).SubmitAsync(link, "guardian-consent",
+            [new("Input.Consents", "true"), new("Input.GuardianName", "Pat Parent")])).StatusCode);
+
+        // Months later the e-mailed link is lost; the guardian opens their page with a fresh access link instead.
+        var page = await GuardianSessionAsync(guardian);
+        var mails = (await Factory.OutboxForAsync(guardian)).Count;
+        var view = WebUtility.HtmlDecode(await page.Http.GetStringAsync("/guardian/children"));
+        Assert.Contains("Withdraw consent", view);
+        var childConsent = Assert.Single(await ConsentsOfAsync(child.Id));
+        var otherConsent = Assert.Single(await ConsentsOfAsync(other.Id));
+
+        // Another child's consent is not theirs to withdraw.
+        var notTheirs = await page.SubmitAsync("/guardian/children", "guardian-withdraw", [new("ConsentId", otherConsent.Id.ToString())]);
+        Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+        Assert.Equal(ConsentState.AwaitingGuardian, Assert.Single(await ConsentsOfAsync(other.Id)).State);
+
+        var withdrawn = await page.SubmitAsync("/guardian/children", "guardian-withdraw", [new("ConsentId", childConsent.Id.ToString())]);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Contains("is withdrawn", WebUtility.HtmlDecode(await withdrawn.Content.ReadAsStringAsync()));
+        var after = Assert.Single(await ConsentsOfAsync(child.Id));
+        Assert.Equal((ConsentState.Withdrawn, ConsentGiver.Guardian), (after.State, after.Giver!.Value));
+        // As through the link: the coordinators are told, and the guardian gets a fresh link to give consent again.
+        var told = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .Where(n => n.UserId == school.Recruiting.School.Coordinator.Id && n.Title == "Consent withdrawn: Wren Young").CountAsync());
+        Assert.Equal(1, told);
+        var (again, count) = await GuardianLinkAsync(guardian);
+        Assert.Equal(mails + 1, count);
+        Assert.Equal(HttpStatusCode.OK, (await Factory.AnonymousClient().GetAsync(again)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnnouncementsAndSurveysReachOnlyParticipantsWhoseConsentIsGiven()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var recruiting = school.Recruiting;
+        var programId = recruiting.Program.Id;
+        var (waiting, _, waitingApplication) = await school.ApplyAsync("Wes Young", "ANN-1", 14, Address());
+        var (withdrew, withdrewClient, withdrewApplication) = await school.ApplyAsync("Will Drew", "ANN-2", 30, null);
+        var (given, _, givenApplication) = await school.ApplyAsync("Gina Given", "ANN-3", 30, null);
+        foreach (var application in new[] { waitingApplication, withdrewApplication, givenApplication })
+        {
+            await ApproveAsync(recruiting.Coordinator, programId, application, "mentor");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await withdrewClient.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = false })).StatusCode);
+
+        var title = $"Reading day {Guid.NewGuid():N}";
+        var posted = await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/announcements", new { title, body = "Bring a book.", audience = "Everyone" });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        var noticed = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .Where(n => n.Title.Contains(title)).Select(n => n.UserId).ToListAsync());
+        Assert.Equal([given.Id], noticed);
+        foreach (var person in new[] { waiting, withdrew })
+        {
+            Assert.DoesNotContain(await Factory.OutboxForAsync(person.Email), m => MimeMessage.Load(new MemoryStream(m.Mime)).Subject?.Contains(title) == true);
+        }
+
+        var created = await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/surveys", new { template = "NeedsAssessment", title = "What would help?" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var surveyId = (await created.Content.ReadFromJsonAsync<SurveyView>(Json.Options))!.Id;
+        Assert.True((await recruiting.Coordinator.PostAsync($"/api/v1/surveys/{surveyId}/send", Json.Empty())).IsSuccessStatusCode);
+        var invited = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<SurveyInvitation>()
+            .Where(i => i.SurveyId == surveyId).Select(i => i.UserId).ToListAsync());
+        Assert.Equal([given.Id], invited);
     }
 }

@@ -12,7 +12,7 @@ namespace Tandem.Tests.Privacy;
 
 /// <summary>
 /// Issue 16 item 4 (erasure): a marker planted in every personal field a person fills (their name, application answers,
-/// check-ins, a concern, a named suggestion, a sensitive answer withheld from use) is found in the database before `tandem privacy erase` and in no table after it;
+/// check-ins, a concern, a named suggestion, a sensitive answer withheld from use, a decision's message) is found in the database before `tandem privacy erase` and in no table after it;
 /// the program's counts still add up.
 /// </summary>
 public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixture>
@@ -50,6 +50,12 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         answers["health"] = $"health {marker}";
         var applied = await mentee.PostAsJsonAsync(recruiting.Applications, new { role = "mentor", answers, acceptsCodeOfConduct = true, mentorCapacity = 1, submit = true });
         Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        // The coordinator puts it on the waiting list with a message (ADR 42: the decision's message goes with the application's).
+        // Through the fixture's app, whose e-mail goes to the test's SMTP server rather than a folder of files.
+        var applicationId = (await applied.Content.ReadFromJsonAsync<Tandem.Features.Applications.MyApplicationView>(Json.Options))!.Id;
+        var coordinator = await fixture.SignInAsync(pair.School.Coordinator);
+        Assert.True((await coordinator.PostAsJsonAsync($"{recruiting.Applications}/{applicationId}/decision",
+            new { decision = "Waitlist", message = $"decision {marker}" })).IsSuccessStatusCode);
         // A sensitive answer they gave without consent to its use is kept apart, for their eyes only (ADR 49): still theirs to erase.
         await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Applications.Application>()
             .Where(a => a.UserId == pair.Mentee.Id && a.ProgramId == recruiting.Program.Id)
@@ -97,6 +103,8 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         Assert.Contains("Concerns.Description", before);
         Assert.Contains("Applications.AnswersJson", before);
         Assert.Contains("Applications.WithheldAnswersJson", before);
+        Assert.Contains("Applications.DecisionMessage", before);
+        Assert.Contains("ApplicationDecisions.Message", before);
         Assert.Contains("Consents.GuardianName", before);
         Assert.Contains("Consents.GuardianEmail", before);
         Assert.Contains("ConsentEvents.GuardianName", before);

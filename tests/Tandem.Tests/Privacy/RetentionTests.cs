@@ -116,6 +116,42 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
     }
 
     [Fact]
+    public async Task AProgramIsNotAnonymisedWhileItCanStillBeReopened()
+    {
+        var app = await fixture.WithOwnClockAsync();
+        try
+        {
+            await AProgramIsNotAnonymisedWhileItCanStillBeReopenedAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task AProgramIsNotAnonymisedWhileItCanStillBeReopenedAsync(PairFixture app)
+    {
+        var pair = await app.PairAsync();
+        var coordinator = await app.SignInAsync(pair.School.Coordinator);
+        var program = $"/api/v1/programs/{pair.ProgramId}";
+        var status = (await coordinator.GetFromJsonAsync<JsonElement>(program)).GetProperty("status").GetString();
+        // The shortest retention, a month, closed on 1 February: the month is over on 1 March, the 30 days' reopening on 3 March.
+        var retention = $"/api/v1/organisations/{pair.School.Organisation.Id}/retention";
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(retention, new { closedProgramMonths = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"{program}/status", new { status = "Closed" })).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromDays(29));
+        Assert.DoesNotContain((await PassAsync(app)).Programs, p => p.ProgramId == pair.ProgramId);
+        coordinator = await app.SignInAsync(pair.School.Coordinator);
+        using var runs = JsonDocument.Parse(await coordinator.GetStringAsync($"{retention}/runs"));
+        Assert.Empty(runs.RootElement.GetProperty("items").EnumerateArray());
+        // The coordinator can still reopen it, as it was.
+        var reopened = await coordinator.PostAsJsonAsync($"{program}/status", new { status });
+        Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
+        Assert.Equal(status, (await reopened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task EndedSessionsAndDeadAccountLinksArePrunedAfterThirtyDays()
     {
         var app = await fixture.WithOwnClockAsync();

@@ -15,7 +15,8 @@ internal sealed class ApplicantAges(TandemDb db) : Privacy.IMinors
 /// <summary>
 /// Who in a program may not be matched or contacted yet (ADR 48): anyone whose consent to the program is recorded and not
 /// given (waiting for a guardian, refused, withdrawn, asked again after a notice changed), and any applicant under the
-/// organisation's consent age with no given consent (an application from before consent was recorded).
+/// organisation's consent age without a consent given by a guardian or the school (an application from before consent
+/// was recorded, or a child's own "yes" given on another application that typed an adult's age).
 /// </summary>
 public static class ConsentGate
 {
@@ -24,7 +25,7 @@ public static class ConsentGate
         var consentAge = await db.Programs.Where(p => p.Id == programId)
             .Select(p => db.Organisations.Where(o => o.Id == p.OrganisationId && o.IncludesMinors).Select(o => (int?)o.ConsentAge).FirstOrDefault())
             .FirstOrDefaultAsync(ct) ?? 0;
-        var given = Privacy.ConsentRules.Given(db, programId);
+        var given = Privacy.ConsentRules.GivenForAChild(db, programId);
         var young = db.Set<Application>()
             .Where(a => a.ProgramId == programId && a.Age != null && a.Age < consentAge && !given.Contains(a.UserId))
             .Select(a => a.UserId);

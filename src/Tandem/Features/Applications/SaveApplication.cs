@@ -150,6 +150,11 @@ public sealed class SaveApplication(TandemDb db, Privacy.RecordApplicantConsent 
             // under the organisation's consent age their guardian's, by e-mail after this commit.
             ask = await consent.PrepareAsync(actor.UserId, programId, age, guardianEmail, ct);
         }
+        else if (application.Status == ApplicationStatus.Submitted && minor)
+        {
+            // A correction of the age (17 to 12, say) before anyone decides: under the consent age the guardian is asked.
+            ask = await consent.AgeChangedAsync(actor.UserId, programId, age, guardianEmail, ct);
+        }
         try
         {
             await db.SaveChangesAsync(ct);

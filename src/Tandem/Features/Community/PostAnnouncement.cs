@@ -13,8 +13,8 @@ using Tandem.Infrastructure.Webhooks;
 namespace Tandem.Features.Community;
 
 /// <summary>
-/// A coordinator announces something to the program: the announcement is stored, every participant of its audience gets
-/// an in-app notice and (their preference allowing) an e-mail through the outbox, and it is posted to the program's
+/// A coordinator announces something to the program: the announcement is stored, every participant of its audience whose
+/// consent is not missing (ADR 48's gate) gets an in-app notice and (their preference allowing) an e-mail through the outbox, and it is posted to the program's
 /// connected Slack and Teams channels through the outbound outbox (and to WhatsApp for those who opted in, ADR 69), and the organisation's signed webhooks are told of it
 /// (its title and audience, ADR 58). Only announcements leave through the channels: never
 /// check-ins, concerns or messages (ADR 55).
@@ -62,7 +62,9 @@ public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify
 
         var link = $"/programs/{programId}/announcements";
         var roles = Announcement.RolesOf(request.Audience);
-        var recipients = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role))
+        // Nobody without consent to the program is contacted through it (ADR 48): not in the app, by e-mail or on WhatsApp.
+        var unconsented = await Applications.ConsentGate.UnconsentedAsync(db, programId, ct);
+        var recipients = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !unconsented.Contains(e.UserId))
             .Select(e => e.UserId).Distinct().ToListAsync(ct);
         await notify.RunAsync(recipients.Select(id => new NotificationMessage(id, NotificationKind.Announcements, $"{program.Name}: {title}", SafeMarkdown.ToPlainText(body), link)).ToList(), ct);
         if (request.PostToChannels)

@@ -22,13 +22,14 @@ public sealed record RetentionPass(IReadOnlyList<RetentionRun> Programs, int Ses
 
 /// <summary>
 /// The retention job (issue 16 item 5, ADR 49), run by <see cref="RetentionWorker"/> on every node and by tests directly:
-/// the personal data of every program closed longer ago than its organisation keeps it (two years unless set) is
+/// the personal data of every program closed longer ago than its organisation keeps it (two years unless set), and past
+/// the days in which it may be reopened (<see cref="ProgramOptions.ReopenGraceDays"/>, whichever ends later), is
 /// anonymised with the same overwrites as an erasure (<see cref="Anonymise"/>), one program per transaction, claimed by
 /// inserting its <see cref="RetentionRun"/> first; then ended sessions, used or expired account links and lapsed
 /// invitations older than <see cref="RetentionOptions.KeepEndedFor"/> are deleted. Sent e-mails are purged by the outbox
 /// (ADR 10).
 /// </summary>
-public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> options, TimeProvider clock)
+public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> options, IOptions<ProgramOptions> programOptions, TimeProvider clock)
 {
     public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -48,7 +49,9 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
         foreach (var program in closed)
         {
             var months = program.Months ?? RetentionSettings.DefaultMonths;
-            if (RetentionSettings.ExpiresAt(program.ClosedAt, months) > now)
+            // Not while a coordinator may still reopen it (ADR 29): a program anonymised then reopened would never be again.
+            var reopenableUntil = program.ClosedAt + programOptions.Value.ReopenGrace;
+            if (RetentionSettings.ExpiresAt(program.ClosedAt, months) > now || reopenableUntil >= now)
             {
                 continue;
             }

@@ -51,6 +51,10 @@ public sealed class ErasePerson(TandemDb db)
             var enrolments = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id);
 
             rows["applications"] = await db.Set<Application>().Where(a => a.UserId == userId).ExecuteUpdateAsync(Anonymise.Application, ct);
+            // The decision's message is kept with each decision too (the review's history shows it): it goes with the application's (ADR 42).
+            var applications = db.Set<Application>().Where(a => a.UserId == userId).Select(a => a.Id);
+            rows["applicationDecisions"] = await db.Set<ApplicationDecision>().Where(d => applications.Contains(d.ApplicationId) && d.Message != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Message, (string?)null), ct);
             // A guardian's open links to the child's view name the address the consents hold; they go with it (ADR 52).
             var guardianAddresses = db.Set<Consent>().Where(c => c.UserId == userId && c.GuardianEmail != null).Select(c => c.GuardianEmail!.ToLower());
             rows["guardianLinks"] = await db.Set<GuardianAccessLink>().Where(l => guardianAddresses.Contains(l.Email)).ExecuteDeleteAsync(ct);

@@ -94,8 +94,6 @@ public sealed class Consent
         TokenExpiresAt = expiresAt;
     }
 
-    public void UseLink() => (TokenHash, TokenExpiresAt) = (null, null);
-
     /// <summary>A material change of a notice: what was given on the old text is asked for again.</summary>
     public ConsentEvent NeedsRenewal(DateTime at)
     {

@@ -32,6 +32,21 @@ public static class ConsentRules
     public static IQueryable<Guid> Given(TandemDb db, Guid programId) =>
         db.Set<Consent>().Where(c => c.ProgramId == programId && c.Purpose == ConsentPurpose.Program && c.State == ConsentState.Given).Select(c => c.UserId);
 
+    /// <summary>
+    /// People of a program whose consent to it was given by a guardian or the school: under the organisation's consent age
+    /// only these count (a child's own "yes" does not, whatever age they typed on another application).
+    /// </summary>
+    public static IQueryable<Guid> GivenForAChild(TandemDb db, Guid programId) =>
+        db.Set<Consent>().Where(c => c.ProgramId == programId && c.Purpose == ConsentPurpose.Program && c.State == ConsentState.Given
+            && (c.Giver == ConsentGiver.Guardian || c.Giver == ConsentGiver.School)).Select(c => c.UserId);
+
+    /// <summary>
+    /// A "no" the person or their guardian gave (refused, or withdrawn): only they change it. Neither another application
+    /// nor the school's authorisation answers over it.
+    /// </summary>
+    public static bool IsTheirNo(ConsentState? state, ConsentGiver? giver) =>
+        state is ConsentState.Refused or ConsentState.Withdrawn && giver is ConsentGiver.Participant or ConsentGiver.Guardian;
+
     public static string Describe(ConsentPurpose purpose) => purpose switch
     {
         ConsentPurpose.Program => "Taking part in the program",
@@ -56,17 +71,38 @@ public static class ConsentRules
 /// Records what an applicant's submission means for consent, in the caller's unit of work (the application's SaveChanges
 /// commits both): under the organisation's consent age the guardian is asked (e-mailed after the commit, by
 /// <see cref="ConsentMail"/>); otherwise the applicant's own consent is recorded with the notice versions they were shown.
+/// What a guardian controls (they were asked, or answered) and a "no" the person or their guardian gave are left as they
+/// are: a second application typing an adult's age, or another address, changes none of it.
 /// </summary>
 public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
 {
-    public async Task<GuardianAsk?> PrepareAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct)
+    /// <summary>On an application's first submission.</summary>
+    public Task<GuardianAsk?> PrepareAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct) =>
+        DecideAsync(userId, programId, age, guardianEmail, submission: true, ct);
+
+    /// <summary>
+    /// On a change to a submitted, undecided application: where its age is now under the consent age and the applicant's
+    /// own consent is what stands, the guardian is asked (their child's own answer does not count under that age).
+    /// </summary>
+    public Task<GuardianAsk?> AgeChangedAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct) =>
+        DecideAsync(userId, programId, age, guardianEmail, submission: false, ct);
+
+    private async Task<GuardianAsk?> DecideAsync(Guid userId, Guid programId, int? age, string? guardianEmail, bool submission, CancellationToken ct)
     {
         var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId)
             .Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
         var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == program.OrganisationId)
             .Select(o => new { o.Name, o.IncludesMinors, o.ConsentAge }).SingleAsync(ct);
         var consent = await db.Set<Consent>().SingleOrDefaultAsync(c => c.ProgramId == programId && c.UserId == userId && c.Purpose == ConsentPurpose.Program, ct);
-        if (consent is { IsGiven: true })
+        if (consent is not null && (consent.GuardianEmail is not null || consent.State == ConsentState.AwaitingGuardian || ConsentRules.IsTheirNo(consent.State, consent.Giver)))
+        {
+            return null;
+        }
+        var forTheGuardian = organisation.IncludesMinors && age is { } years && years < organisation.ConsentAge && guardianEmail is not null;
+        // The applicant answered for themselves before (typing an adult's age, or before correcting it): under the consent
+        // age that answer does not count, so the guardian is asked over it. The school's consent stands.
+        var overTheirOwn = forTheGuardian && consent?.Giver == ConsentGiver.Participant;
+        if (!overTheirOwn && (!submission || consent is { IsGiven: true }))
         {
             return null;
         }
@@ -76,12 +112,12 @@ public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
             consent = new Consent(userId, programId, program.OrganisationId, ConsentPurpose.Program, now);
             db.Add(consent);
         }
-        if (organisation.IncludesMinors && age is { } years && years < organisation.ConsentAge && guardianEmail is not null)
+        if (forTheGuardian)
         {
             var token = LinkToken.New();
-            db.Add(consent.AskGuardian(guardianEmail, LinkToken.Hash(token), now + ConsentMail.AskFor, now));
+            db.Add(consent.AskGuardian(guardianEmail!, LinkToken.Hash(token), now + ConsentMail.AskFor, now));
             var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
-            return new GuardianAsk(consent.Id, guardianEmail, token, name, program.Name, organisation.Name, Renewal: false, Answered: false);
+            return new GuardianAsk(consent.Id, guardianEmail!, token, name, program.Name, organisation.Name, Renewal: false, Answered: false);
         }
         var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
         db.Add(consent.Record(ConsentState.Given, ConsentGiver.Participant, userId, null, privacy?.Version, dataUse?.Version, now));
@@ -182,11 +218,14 @@ public sealed class GuardianAnswer
 
 /// <summary>
 /// A guardian answers through the single-use link in their e-mail (no account needed). Each answer uses the link up and
-/// sends a new one for changing the answer or withdrawing later. Refusing or withdrawing covers every purpose.
+/// sends a new one for changing the answer or withdrawing later. Refusing or withdrawing covers every purpose. A guardian
+/// may also withdraw from their children's page (ADR 52's session proves the address as the link does), with the same
+/// effects: the new link, the paused relationships and the coordinators told.
 /// </summary>
 public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdrawal withdrawal, TimeProvider clock)
 {
     public const string LinkDoesNotWork = "This link does not work: it was used already, was replaced by a newer e-mail, or has expired. Ask the school for a new one.";
+    public const string NotYourChilds = "No consent of a child who named your address has this id.";
 
     private async Task<Consent?> FindAsync(string? token, CancellationToken ct)
     {
@@ -227,6 +266,31 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
         {
             return Invalid.Field(nameof(answer.GuardianName), "Sign with your name (up to 120 characters).");
         }
+        return await RecordAnswerAsync(consent, answer, signature, LinkDoesNotWork, ct);
+    }
+
+    /// <summary>
+    /// The guardian, in their session on /guardian/children, withdraws a given consent (or one asked again after a notice
+    /// changed) of a child who named their address: as a "no" through the link, unsigned (the session proves the address,
+    /// not a name). 404 for any other consent; 409 when there is nothing given to withdraw.
+    /// </summary>
+    public async Task<Outcome<ConsentState>> WithdrawAsync(string email, Guid consentId, CancellationToken ct = default)
+    {
+        var consent = await Guardians.ConsentsNaming(db, email).SingleOrDefaultAsync(c => c.Id == consentId, ct);
+        if (consent is null)
+        {
+            return new NotFound(NotYourChilds);
+        }
+        if (consent.State is not (ConsentState.Given or ConsentState.RenewalNeeded))
+        {
+            return new Conflict($"This consent is {ConsentRules.Describe(consent.State).ToLowerInvariant()}: there is nothing given to withdraw.");
+        }
+        return await RecordAnswerAsync(consent, new GuardianAnswer { Consents = false }, null,
+            "This consent changed at the same moment; reload the page to see where it stands.", ct);
+    }
+
+    private async Task<Outcome<ConsentState>> RecordAnswerAsync(Consent consent, GuardianAnswer answer, string? signature, string changedMeanwhile, CancellationToken ct)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var (privacy, dataUse) = await Notices.CurrentAsync(db, consent.OrganisationId, consent.ProgramId, ct);
         var wasGiven = consent.IsGiven || consent.State == ConsentState.RenewalNeeded;
@@ -262,7 +326,7 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
         }
         catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
         {
-            return new Conflict(LinkDoesNotWork);
+            return new Conflict(changedMeanwhile);
         }
         var program = await db.Programs.AsNoTracking().Where(p => p.Id == consent.ProgramId).Select(p => p.Name).SingleAsync(ct);
         var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == consent.OrganisationId).Select(o => o.Name).SingleAsync(ct);
@@ -289,7 +353,8 @@ public sealed record SchoolConsentResult(int Recorded, int AlreadyGiven);
 /// A school acting as the parents' agent (FERPA school official; COPPA school authorisation for educational purposes)
 /// records consent to the program for a roster: recorded as given by the school, with the coordinator who did it and the
 /// notice versions in force. Optional processing (background questions, photos, outside channels) is not covered: it
-/// needs the family's own answer.
+/// needs the family's own answer. A refusal or withdrawal by the person or their guardian stands: 409 naming them, nothing
+/// recorded. A guardian's link keeps working, so a guardian who had not answered may still refuse (which withdraws it).
 /// </summary>
 public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, TimeProvider clock)
 {
@@ -318,6 +383,14 @@ public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, Tim
         var program = found.Value!;
         var existing = await db.Set<Consent>().Where(c => c.ProgramId == programId && ids.Contains(c.UserId) && c.Purpose == ConsentPurpose.Program)
             .ToDictionaryAsync(c => c.UserId, ct);
+        var saidNo = existing.Values.Where(c => ConsentRules.IsTheirNo(c.State, c.Giver)).Select(c => c.UserId).ToList();
+        if (saidNo.Count > 0)
+        {
+            var names = await db.Users.Where(u => saidNo.Contains(u.Id)).OrderBy(u => u.DisplayName).Select(u => u.DisplayName).Take(10).ToListAsync(ct);
+            return new Conflict($"{(saidNo.Count == 1 ? "This person" : $"{saidNo.Count} of these people")} or their parent or guardian refused or withdrew "
+                + $"consent, and the school cannot answer over that: {string.Join(", ", names)}{(saidNo.Count > names.Count ? ", …" : "")}. "
+                + "Only they can give it again. Nothing was recorded.");
+        }
         var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var recorded = 0;
@@ -333,8 +406,7 @@ public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, Tim
                 consent = new Consent(id, programId, program.OrganisationId, ConsentPurpose.Program, now);
                 db.Add(consent);
             }
-            // The guardian's open link stops working: the school has answered for them.
-            consent.UseLink();
+            // A guardian's link stays open: a parent may refuse what the school authorised, and that withdraws it.
             db.Add(consent.Record(ConsentState.Given, ConsentGiver.School, actor.UserId, null, privacy?.Version, dataUse?.Version, now));
             recorded++;
         }

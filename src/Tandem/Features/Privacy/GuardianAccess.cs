@@ -259,8 +259,12 @@ public sealed class GuardianSessions(IDataProtectionProvider protection, TimePro
     public static void End(HttpContext context) => context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = CookiePath });
 }
 
-/// <summary>One consent of a guardian's child, as the guardian sees it.</summary>
-public sealed record GuardianConsentLine(Guid ProgramId, string ProgramName, string OrganisationName, ConsentPurpose Purpose, ConsentState State);
+/// <summary>One consent of a guardian's child, as the guardian sees it; its id is what they withdraw.</summary>
+public sealed record GuardianConsentLine(Guid ConsentId, Guid ProgramId, string ProgramName, string OrganisationName, ConsentPurpose Purpose, ConsentState State)
+{
+    /// <summary>Whether the guardian may withdraw it from their page: the program's consent, given (or asked again after a notice changed).</summary>
+    public bool Withdrawable => Purpose == ConsentPurpose.Program && State is ConsentState.Given or ConsentState.RenewalNeeded;
+}
 
 /// <summary>A child whose consent names the guardian: their name, their consents in those programs, and who opened their record.</summary>
 public sealed record GuardianChild(Guid ChildId, string Name, Guid OrganisationId, IReadOnlyList<GuardianConsentLine> Consents, Paged<MyAccessView> AccessLog);
@@ -272,7 +276,8 @@ public sealed record GuardianChild(Guid ChildId, string Name, Guid OrganisationI
 /// </summary>
 public sealed class GuardianChildren(TandemDb db, ListMyAccessLog accessLog, AuditLog audit)
 {
-    public async Task<IReadOnlyList<GuardianChild>> ListAsync(string email, CancellationToken ct = default)
+    /// <param name="recordVisit">False only to show the page again in the same request (after the guardian withdrew a consent): the visit is recorded once.</param>
+    public async Task<IReadOnlyList<GuardianChild>> ListAsync(string email, CancellationToken ct = default, bool recordVisit = true)
     {
         var named = await Guardians.ConsentsNaming(db, email).AsNoTracking()
             .Select(c => new { c.UserId, c.ProgramId, c.OrganisationId, c.UpdatedAt }).ToListAsync(ct);
@@ -282,9 +287,12 @@ public sealed class GuardianChildren(TandemDb db, ListMyAccessLog accessLog, Aud
         }
         // The reads are recorded before anything is read: once per program, for every child the guardian is named for there.
         var guardian = new Actor(Guardians.Pseudonym(email), false);
-        foreach (var program in named.GroupBy(c => c.ProgramId))
+        if (recordVisit)
         {
-            await audit.RecordAsync(guardian, program.Select(c => c.UserId).Distinct().ToList(), AuditRecord.Overview, null, program.Key, Guardians.ViewingPurpose, ct);
+            foreach (var program in named.GroupBy(c => c.ProgramId))
+            {
+                await audit.RecordAsync(guardian, program.Select(c => c.UserId).Distinct().ToList(), AuditRecord.Overview, null, program.Key, Guardians.ViewingPurpose, ct);
+            }
         }
         // A guardian has a few children in a few programs: their names and consents are two small queries for all of them.
         var childIds = named.Select(c => c.UserId).Distinct().ToList();
@@ -293,7 +301,7 @@ public sealed class GuardianChildren(TandemDb db, ListMyAccessLog accessLog, Aud
         var consents = await db.Set<Consent>().AsNoTracking().Where(c => childIds.Contains(c.UserId) && programIds.Contains(c.ProgramId))
             .Select(c => new
             {
-                c.UserId, c.ProgramId, Program = db.Programs.Where(p => p.Id == c.ProgramId).Select(p => p.Name).Single(),
+                c.Id, c.UserId, c.ProgramId, Program = db.Programs.Where(p => p.Id == c.ProgramId).Select(p => p.Name).Single(),
                 Organisation = db.Organisations.Where(o => o.Id == c.OrganisationId).Select(o => o.Name).Single(), c.Purpose, c.State,
             })
             .ToListAsync(ct);
@@ -304,7 +312,7 @@ public sealed class GuardianChildren(TandemDb db, ListMyAccessLog accessLog, Aud
             var programs = child.Select(c => c.ProgramId).ToHashSet();
             var lines = consents.Where(c => c.UserId == child.Key && programs.Contains(c.ProgramId))
                 .OrderBy(c => c.Program).ThenBy(c => c.Purpose)
-                .Select(c => new GuardianConsentLine(c.ProgramId, c.Program, c.Organisation, c.Purpose, c.State)).ToList();
+                .Select(c => new GuardianConsentLine(c.Id, c.ProgramId, c.Program, c.Organisation, c.Purpose, c.State)).ToList();
             var log = await accessLog.RunAsync(new Actor(child.Key, false), 1, 20, ct);
             var organisation = child.OrderByDescending(c => c.UpdatedAt).First().OrganisationId;
             children.Add(new GuardianChild(child.Key, names[child.Key], organisation, lines, log));

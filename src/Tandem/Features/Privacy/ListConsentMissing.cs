@@ -7,12 +7,16 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Privacy;
 
-/// <summary>A participant of a program whose consent to it is not given (none recorded yet, or waiting, refused, withdrawn, asked again).</summary>
-public sealed record ConsentMissingView(Guid UserId, string Name, ConsentState? State);
+/// <summary>
+/// A participant of a program whose consent to it is not given (none recorded yet, or waiting, refused, withdrawn, asked
+/// again), who answered last, and whether the school may record its consent for them (not over their or their guardian's "no").
+/// </summary>
+public sealed record ConsentMissingView(Guid UserId, string Name, ConsentState? State, ConsentGiver? Giver, bool SchoolMayRecord);
 
 /// <summary>
 /// The program's participants (enrolled mentors, mentees and peers, and applicants) without a given consent to it, by
-/// name: whom the school can authorise. For the program's managers.
+/// name: whom the school can authorise, and those who refused or withdrew (listed, but not the school's to answer for).
+/// For the program's managers.
 /// </summary>
 public sealed class ListConsentMissing(TandemDb db, ProgramAccess programs)
 {
@@ -31,12 +35,17 @@ public sealed class ListConsentMissing(TandemDb db, ProgramAccess programs)
                 || db.Set<Consent>().Any(c => c.ProgramId == programId && c.UserId == u.Id && c.Purpose == ConsentPurpose.Program))
             && !given.Contains(u.Id));
         var total = await people.CountAsync(ct);
-        var items = await people.OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+        var consents = db.Set<Consent>().Where(c => c.ProgramId == programId && c.Purpose == ConsentPurpose.Program);
+        var rows = await people.OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Page(paging)
-            .Select(u => new ConsentMissingView(u.Id, u.DisplayName,
-                db.Set<Consent>().Where(c => c.ProgramId == programId && c.UserId == u.Id && c.Purpose == ConsentPurpose.Program)
-                    .Select(c => (ConsentState?)c.State).FirstOrDefault()))
+            .Select(u => new
+            {
+                u.Id, u.DisplayName,
+                State = consents.Where(c => c.UserId == u.Id).Select(c => (ConsentState?)c.State).FirstOrDefault(),
+                Giver = consents.Where(c => c.UserId == u.Id).Select(c => c.Giver).FirstOrDefault(),
+            })
             .ToListAsync(ct);
+        var items = rows.Select(r => new ConsentMissingView(r.Id, r.DisplayName, r.State, r.Giver, !ConsentRules.IsTheirNo(r.State, r.Giver))).ToList();
         return paging.Of(items, total);
     }
 }

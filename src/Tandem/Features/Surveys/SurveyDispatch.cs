@@ -7,7 +7,8 @@ namespace Tandem.Features.Surveys;
 /// <summary>
 /// Asks people to answer a survey: stores one invitation per person and occasion, then tells each of them in the
 /// app and by e-mail (their preference) through Notifications. Callers hold the survey (its status change or its
-/// claim) so that two nodes never invite the same people; the unique index is the last guard.
+/// claim) so that two nodes never invite the same people; the unique index is the last guard. In a program, nobody
+/// without consent to it (ADR 48's gate) is invited or reminded.
 /// </summary>
 public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider clock)
 {
@@ -25,7 +26,8 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
             return roster.Count;
         }
         var roles = survey.Audience().ToList();
-        var people = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !e.User!.IsDisabled)
+        var unconsented = await Applications.ConsentGate.UnconsentedAsync(db, programId, ct);
+        var people = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !e.User!.IsDisabled && !unconsented.Contains(e.UserId))
             .Select(e => new { e.UserId, e.Role }).ToListAsync(ct);
         var asked = await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && i.Occasion == Guid.Empty)
             .Select(i => i.UserId).ToListAsync(ct);
@@ -37,6 +39,7 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
 
     public async Task<int> InviteAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct)
     {
+        invitations = await ConsentedAsync(survey, invitations, ct);
         if (invitations.Count == 0)
         {
             return 0;
@@ -47,8 +50,21 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
         return invitations.Count;
     }
 
-    public Task RemindAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct) =>
-        NotifyAsync(survey, invitations, reminder: true, ct);
+    /// <summary>Reminds those invited; someone whose consent was withdrawn since is not reminded.</summary>
+    public async Task RemindAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct) =>
+        await NotifyAsync(survey, await ConsentedAsync(survey, invitations, ct), reminder: true, ct);
+
+    /// <summary>Of a program's survey, the invitations of people the program may contact (ADR 48); a survey without a program asks its roster.</summary>
+    private async Task<IReadOnlyList<SurveyInvitation>> ConsentedAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, CancellationToken ct)
+    {
+        if (survey.ProgramId is not { } programId || invitations.Count == 0)
+        {
+            return invitations;
+        }
+        var ids = invitations.Select(i => i.UserId).Distinct().ToList();
+        var unconsented = (await (await Applications.ConsentGate.UnconsentedAsync(db, programId, ct)).Where(id => ids.Contains(id)).ToListAsync(ct)).ToHashSet();
+        return unconsented.Count == 0 ? invitations : invitations.Where(i => !unconsented.Contains(i.UserId)).ToList();
+    }
 
     private Task NotifyAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, bool reminder, CancellationToken ct)
     {
