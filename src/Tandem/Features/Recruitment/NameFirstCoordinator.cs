@@ -8,8 +8,10 @@ namespace Tandem.Features.Recruitment;
 
 /// <summary>
 /// A new organisation's first coordinator, as <see cref="AddOrganisationMember"/> adds a coordinator: an administrator
-/// attaches an existing account directly; any other address is invited by e-mail to join as coordinator. The organisation
-/// and the membership or invitation are one commit; the e-mail goes out after it.
+/// attaches an existing account with a verified address directly; any other address is invited by e-mail to join as
+/// coordinator. An unverified account may have been made by anyone on an application form (ADR 28), so it takes the
+/// invitation path too: the e-mail reaches the address's owner, and only they can take the account and accept. The
+/// organisation and the membership or invitation are one commit; the e-mail goes out after it.
 /// </summary>
 public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, InvitationMailer mailer, TimeProvider clock) : IFirstCoordinator
 {
@@ -22,7 +24,7 @@ public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, In
             return Invalid.Field("FirstCoordinator.Email", "The first coordinator's e-mail address is not a valid e-mail address.");
         }
         var normalized = email.ToUpperInvariant();
-        if (actor.IsAdministrator && await db.Users.Where(u => u.NormalizedEmail == normalized)
+        if (actor.IsAdministrator && await db.Users.Where(u => u.NormalizedEmail == normalized && u.EmailConfirmed)
                 .Select(u => new { u.Id, u.DisplayName, u.Email }).SingleOrDefaultAsync(ct) is { } account)
         {
             db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, account.Id, OrganisationRole.Coordinator, clock.GetUtcNow().UtcDateTime));
