@@ -254,6 +254,8 @@ public sealed partial class StaffingTests(RecruitmentFixture fixture) : IClassFi
     [InlineData("", "someone@school.test")]
     [InlineData("Fran First", "not-an-address")]
     [InlineData("Fran First", "")]
+    [InlineData("Frannnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", "someone@school.test")]
+    [InlineData("Fran Firsttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt", "someone@school.test")]
     public async Task AFirstCoordinatorWithoutANameOrWithABadAddressCreatesNothing(string coordinatorName, string email)
     {
         var admin = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Ada Min", administrator: true));
@@ -302,8 +304,6 @@ public sealed partial class StaffingTests(RecruitmentFixture fixture) : IClassFi
         Assert.Contains($"{name} Annex was added.", WebUtility.HtmlDecode(await alone.Content.ReadAsStringAsync()));
     }
 
-    private static async Task<List<EnrolmentView>> RosterAsync(HttpClient client, Guid programId) =>
-        (await client.GetFromJsonAsync<Paged<EnrolmentView>>($"/api/v1/programs/{programId}/enrolments?pageSize=100", Json.Options))!.Items.ToList();
     /// <summary>Someone makes an account for <paramref name="email"/> on the program's public application form, unverified (ADR 28), signed in.</summary>
     private async Task<HttpClient> SignUpOnTheFormAsync(Guid programId, string name, string email)
     {
@@ -317,6 +317,8 @@ public sealed partial class StaffingTests(RecruitmentFixture fixture) : IClassFi
         return page.Http;
     }
 
+    private static async Task<List<EnrolmentView>> RosterAsync(HttpClient client, Guid programId) =>
+        (await client.GetFromJsonAsync<Paged<EnrolmentView>>($"/api/v1/programs/{programId}/enrolments?pageSize=100", Json.Options))!.Items.ToList();
 
     private static async Task<EnrolmentView> EnrolmentAsync(HttpClient client, Guid programId, Guid userId) =>
         Assert.Single(await RosterAsync(client, programId), e => e.UserId == userId);

@@ -15,6 +15,9 @@ namespace Tandem.Features.Recruitment;
 /// </summary>
 public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, InvitationMailer mailer, TimeProvider clock) : IFirstCoordinator
 {
+    /// <summary>The length of <see cref="Invitation.FirstName"/> and <see cref="Invitation.LastName"/> (RecruitmentConfiguration).</summary>
+    private const int NamePartMax = 100;
+
     public async Task<Outcome<FirstCoordinatorView>> SaveWithAsync(Actor actor, Organisation organisation, FirstCoordinatorRequest who, CancellationToken ct)
     {
         var email = who.Email.Trim();
@@ -22,6 +25,14 @@ public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, In
         if (!RecruitmentRules.IsEmail(email))
         {
             return Invalid.Field("FirstCoordinator.Email", "The first coordinator's e-mail address is not a valid e-mail address.");
+        }
+        // The invitation keeps the name as a first name (before the first space) and a last name, 100 characters each.
+        var space = name.IndexOf(' ');
+        var (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
+        if (first.Length > NamePartMax || last.Length > NamePartMax)
+        {
+            return Invalid.Field("FirstCoordinator.Name",
+                $"The first coordinator's name is kept as a first name (up to the first space) and a last name of at most {NamePartMax} characters each: shorten it.");
         }
         var normalized = email.ToUpperInvariant();
         if (actor.IsAdministrator && await db.Users.Where(u => u.NormalizedEmail == normalized && u.EmailConfirmed)
@@ -31,8 +42,6 @@ public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, In
             await db.SaveChangesAsync(ct);
             return new FirstCoordinatorView(account.DisplayName, account.Email ?? email, FirstCoordinatorStatus.Added);
         }
-        var space = name.IndexOf(' ');
-        var (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
         var staged = await invite.StageAsync(actor, new InvitationOrder(organisation.Id, null, email, null, OrganisationRole.Coordinator, first, last), ct);
         if (staged.Failure is { } failure)
         {
