@@ -87,6 +87,25 @@ public sealed class SessionTests(TandemFactory factory) : IClassFixture<TandemFa
         Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
     }
 
+    [Fact]
+    public async Task TheSameAccountCreatedTwiceAtOnceIsMadeOnceAndTheOtherAnswerIsAConflict()
+    {
+        var admin = await factory.SignedInClientAsync(await factory.CreateUserAsync("Ada Min", administrator: true));
+
+        // A double click: both requests pass the "no such account yet" check before either inserts. Five pairs, since
+        // which of them meet in the same instant is up to the scheduler.
+        for (var pair = 0; pair < 5; pair++)
+        {
+            var email = $"twice.{Guid.NewGuid():N}@test.example";
+            var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+                admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "Double Click", password = "long enough password" })));
+
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            var conflict = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
+            Assert.Equal($"An account with the e-mail {email} already exists.", (await conflict.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        }
+    }
+
     private async Task<(string Cookie, HttpClient Client)> SignInCapturingCookieAsync(string email)
     {
         var client = factory.AnonymousClient();
