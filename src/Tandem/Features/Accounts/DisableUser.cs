@@ -7,9 +7,9 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Accounts;
 
 /// <summary>
-/// Disables an account: it cannot sign in and its open sessions stop working at once. One transaction; when another
-/// request changed the account at the same moment, nothing is saved and the administrator is told (409) rather than
-/// told it worked.
+/// Disables an account: it cannot sign in, its open sessions stop working at once and its open password-reset links
+/// are used up (enabling it again does not bring them back). One transaction; when another request changed the
+/// account at the same moment, nothing is saved and the administrator is told (409) rather than told it worked.
 /// </summary>
 public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, TimeProvider clock)
 {
@@ -49,6 +49,7 @@ public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, Time
             var now = clock.GetUtcNow().UtcDateTime;
             await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+            await AccountLinks.UseUpResetLinksAsync(db, user.Id, now, CancellationToken.None);
         }
         await transaction.CommitAsync();
         return user.ToSummary();
