@@ -152,6 +152,29 @@ public sealed partial class EmailVerificationTests(RecruitmentFixture fixture) :
     }
 
     [Fact]
+    public async Task SigningUpTwiceAtOnceOnTheFormMakesOneAccountAndTellsTheOtherToSignIn()
+    {
+        var (_, _, program) = await fixture.ProgramAsync();
+        var apply = $"/apply/{program.Id}/mentee";
+
+        // A double click on "Create account": five pairs, since which meet in the same instant is up to the scheduler.
+        for (var pair = 0; pair < 5; pair++)
+        {
+            var email = RecruitmentFixture.Email("double.click");
+            var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => new PageClient(fixture.Anonymous()).SubmitAsync(apply, "sign-up",
+            [
+                new("SignUp.DisplayName", "Dub Click"), new("SignUp.Email", email),
+                new("SignUp.Password", "a long enough password"), new("SignUp.TimeZoneId", "Europe/Paris"),
+            ])));
+
+            Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.BadRequest], answers.Select(a => a.StatusCode).Order());
+            var refused = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.BadRequest);
+            Assert.Contains("An account with this e-mail address already exists: sign in instead.", await refused.Content.ReadAsStringAsync());
+            Assert.Single(await fixture.Tandem.OutboxForAsync(email));
+        }
+    }
+
+    [Fact]
     public async Task AccountsThatExistedBeforeVerificationKeepWorking()
     {
         // Every account made before this release was made by an administrator, the demo seed or an invitation: the

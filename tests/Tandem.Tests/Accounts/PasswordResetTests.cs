@@ -160,6 +160,47 @@ public sealed partial class PasswordResetTests(TandemFactory factory) : IClassFi
         Assert.Empty(await factory.OutboxForAsync(disabled.Email));
     }
 
+    [Fact]
+    public async Task AResetLinkAskedForBeforeAPasswordChangeNoLongerWorks()
+    {
+        await using var smtp = new SmtpCapture();
+        await using var node = Node(smtp);
+        var user = await factory.CreateUserAsync("Chan Ging");
+        await AskAsync(node.AnonymousClient(), user.Email);
+        var token = ResetToken(Assert.Single(await smtp.ForAsync(user.Email)));
+
+        const string changed = "a password changed while signed in";
+        var signedIn = await node.SignedInClientAsync(user);
+        var change = await signedIn.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = TandemFactory.Password, newPassword = changed });
+        Assert.Equal(HttpStatusCode.NoContent, change.StatusCode);
+
+        var late = await ResetAsync(node.AnonymousClient(), token);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("already been used", (await late.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        var withChanged = await node.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = changed });
+        Assert.Equal(HttpStatusCode.NoContent, withChanged.StatusCode);
+    }
+
+    [Fact]
+    public async Task AResetLinkAskedForBeforeTheAccountWasDisabledDoesNotWorkWhenItIsEnabledAgain()
+    {
+        await using var smtp = new SmtpCapture();
+        await using var node = Node(smtp);
+        var admin = await node.SignedInClientAsync(await factory.CreateUserAsync("Ada Min", administrator: true));
+        var user = await factory.CreateUserAsync("Dee Sabled");
+        await AskAsync(node.AnonymousClient(), user.Email);
+        var token = ResetToken(Assert.Single(await smtp.ForAsync(user.Email)));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/users/{user.Id}/disable", Json.Empty())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/users/{user.Id}/enable", Json.Empty())).StatusCode);
+
+        var late = await ResetAsync(node.AnonymousClient(), token);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("already been used", (await late.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        var withOld = await node.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.NoContent, withOld.StatusCode);
+    }
+
     private static string Notice(string html) => NoticeText().Match(html).Value;
 
     [GeneratedRegex(@"https://tandem\.test/account/reset-password\?token=([A-Za-z0-9_%\-]+)")]

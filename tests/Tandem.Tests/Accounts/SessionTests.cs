@@ -1,6 +1,14 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Accounts;
+using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Accounts;
@@ -85,6 +93,88 @@ public sealed class SessionTests(TandemFactory factory) : IClassFixture<TandemFa
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         var signIn = await factory.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { email, password = "long enough password" });
         Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheSameAccountCreatedTwiceAtOnceIsMadeOnceAndTheOtherAnswerIsAConflict()
+    {
+        var admin = await factory.SignedInClientAsync(await factory.CreateUserAsync("Ada Min", administrator: true));
+
+        // A double click: both requests pass the "no such account yet" check before either inserts. Five pairs, since
+        // which of them meet in the same instant is up to the scheduler.
+        for (var pair = 0; pair < 5; pair++)
+        {
+            var email = $"twice.{Guid.NewGuid():N}@test.example";
+            var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+                admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "Double Click", password = "long enough password" })));
+
+            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            var conflict = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Conflict);
+            Assert.Equal($"An account with the e-mail {email} already exists.", (await conflict.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task DisablingAnAccountThatAnotherRequestChangesAtTheSameMomentIsAConflictNotASilentSuccess()
+    {
+        var user = await factory.CreateUserAsync("Con Current");
+        var otherWrite = new WriteToTheUserJustBeforeItIsDisabled(user.Email.ToUpperInvariant());
+        await using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.ConfigureDbContext<TandemDb>(o => o.AddInterceptors(otherWrite))));
+        var admin = await app.SignedInClientAsync(await factory.CreateUserAsync("Ada Min", administrator: true));
+
+        var disable = await admin.PostAsync($"/api/v1/users/{user.Id}/disable", Json.Empty());
+
+        Assert.True(otherWrite.Done);
+        Assert.Equal(HttpStatusCode.Conflict, disable.StatusCode);
+        Assert.Contains("was not disabled", (await disable.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        var listed = await admin.GetFromJsonAsync<Paged<UserSummary>>($"/api/v1/users?search={user.Email}", Json.Options);
+        Assert.False(Assert.Single(listed!.Items).IsDisabled);
+        // What the administrator was told is what happened: the account still works, and disabling it again does.
+        var signIn = await app.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/users/{user.Id}/disable", Json.Empty())).StatusCode);
+    }
+
+    /// <summary>
+    /// Another request's write to the user row, made once, in the instant between the disabling request reading the row
+    /// and saving it: it changes the row's concurrency stamp, as any save of the account through Identity does.
+    /// </summary>
+    private sealed class WriteToTheUserJustBeforeItIsDisabled(string normalizedEmail) : DbCommandInterceptor
+    {
+        private int armed = 1;
+
+        public bool Done => armed == 0;
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken ct = default)
+        {
+            await WriteFirstAsync(command, ct);
+            return result;
+        }
+
+        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken ct = default)
+        {
+            await WriteFirstAsync(command, ct);
+            return result;
+        }
+
+        private async Task WriteFirstAsync(DbCommand command, CancellationToken ct)
+        {
+            if (!command.CommandText.Contains("UPDATE \"AspNetUsers\"") || !command.CommandText.Contains("\"IsDisabled\"")
+                || Interlocked.Exchange(ref armed, 0) == 0)
+            {
+                return;
+            }
+            await using var other = command.Connection!.CreateCommand();
+            other.Transaction = command.Transaction;
+            other.CommandText = "UPDATE \"AspNetUsers\" SET \"ConcurrencyStamp\" = 'saved by another request' WHERE \"NormalizedEmail\" = @email";
+            var email = other.CreateParameter();
+            email.ParameterName = "@email";
+            email.Value = normalizedEmail;
+            other.Parameters.Add(email);
+            Assert.Equal(1, await other.ExecuteNonQueryAsync(ct));
+        }
     }
 
     private async Task<(string Cookie, HttpClient Client)> SignInCapturingCookieAsync(string email)

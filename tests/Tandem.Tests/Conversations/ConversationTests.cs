@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Conversations;
@@ -277,6 +278,35 @@ public sealed class ConversationTests(PairFixture fixture) : IClassFixture<PairF
     }
 
     [Fact]
+    public async Task AnOpenLiveConnectionIsClosedWhenItsSessionEndsAndIsSentNothingAfter()
+    {
+        var pair = await fixture.PairAsync();
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
+        var interval = TimeSpan.FromSeconds(5);
+        await using var app = fixture.Tandem.WithClock(clock, b => b.UseSetting("Conversations:SessionCheckInterval", interval.ToString()));
+        var mentee = await app.SignedInClientAsync(pair.Mentee);
+        await using var mentor = await LiveClient.ConnectAsync(app, pair.Mentor, HttpTransportType.WebSockets);
+        await mentor.Connection.InvokeAsync("Follow", pair.RelationshipId);
+        await SendAsync(mentee, pair.RelationshipId, "Before you sign out");
+        Assert.Equal("Before you sign out", (await mentor.NextMessageAsync()).Body);
+
+        // The mentor signs out in another tab; the socket opened before stays a single request, never checked again by itself.
+        Assert.Equal(HttpStatusCode.NoContent, await mentor.SignOutAsync());
+        clock.Advance(interval);
+
+        await mentor.ClosedAsync();
+        await SendAsync(mentee, pair.RelationshipId, "After you signed out");
+        Assert.False(mentor.HasUnreadMessage);
+
+        // An account disabled while its connection is open cannot follow a conversation with it, and the connection closes.
+        await using var menteeLive = await LiveClient.ConnectAsync(app, pair.Mentee, HttpTransportType.WebSockets);
+        var admin = await app.SignedInClientAsync(await fixture.Tandem.CreateUserAsync("Ada Min", administrator: true));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/users/{pair.Mentee.Id}/disable", Json.Empty())).StatusCode);
+        await Assert.ThrowsAnyAsync<Exception>(() => menteeLive.Connection.InvokeAsync("Follow", pair.RelationshipId));
+        await menteeLive.ClosedAsync();
+    }
+
+    [Fact]
     public async Task ACoordinatorsSafeguardingReviewOfAMinorsConversationIsRecordedWithItsReasonBeforeAnythingIsShown()
     {
         var pair = await fixture.PairAsync();
@@ -355,16 +385,30 @@ public sealed class ConversationBackplaneTests(PairFixture fixture) : IClassFixt
 internal sealed class LiveClient : IAsyncDisposable
 {
     private readonly Channel<MessageView> messages = Channel.CreateUnbounded<MessageView>();
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HttpClient http;
+    private readonly string cookie;
 
-    private LiveClient(HubConnection connection)
+    private LiveClient(HubConnection connection, HttpClient http, string cookie)
     {
         Connection = connection;
+        this.http = http;
+        this.cookie = cookie;
         connection.On<MessageView>("message", m => messages.Writer.TryWrite(m));
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
     }
 
     public HubConnection Connection { get; }
 
-    public static async Task<LiveClient> ConnectAsync(WebApplicationFactory<Program> app, UserSummary user)
+    /// <summary>
+    /// Signed in as <paramref name="user"/> over long polling (each poll is an HTTP request, checked as every request is)
+    /// or over a WebSocket (one request, kept open), as a browser connects.
+    /// </summary>
+    public static async Task<LiveClient> ConnectAsync(WebApplicationFactory<Program> app, UserSummary user, HttpTransportType transport = HttpTransportType.LongPolling)
     {
         // Sign in as a browser does and keep the cookie for the connection's requests.
         var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
@@ -375,14 +419,36 @@ internal sealed class LiveClient : IAsyncDisposable
             .WithUrl(new Uri(app.Server.BaseAddress, "/hubs/conversations"), o =>
             {
                 o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
+                o.Transports = transport;
                 o.Headers["Cookie"] = cookie;
+                // The test server's own WebSockets, with the cookie a browser would send on the upgrade request.
+                o.WebSocketFactory = async (context, ct) =>
+                {
+                    var sockets = app.Server.CreateWebSocketClient();
+                    sockets.ConfigureRequest = request => request.Headers.Cookie = cookie;
+                    return await sockets.ConnectAsync(context.Uri, ct);
+                };
             })
             .Build();
-        var client = new LiveClient(connection);
+        var client = new LiveClient(connection, http, cookie);
         await connection.StartAsync();
         return client;
     }
+
+    /// <summary>Signs this connection's session out, as the browser's other tab would.</summary>
+    public async Task<HttpStatusCode> SignOutAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/sign-out") { Content = Json.Empty() };
+        request.Headers.Add("Cookie", cookie);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>Waits until the server closes the connection (a test whose connection stays open fails after half a minute).</summary>
+    public Task ClosedAsync() => closed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>Whether a message arrived that no test has read yet.</summary>
+    public bool HasUnreadMessage => messages.Reader.TryPeek(out _);
 
     /// <summary>The next message sent to this client (a test that gets none fails after a generous minute, never passes).</summary>
     public async Task<MessageView> NextMessageAsync()

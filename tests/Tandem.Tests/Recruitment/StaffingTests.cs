@@ -188,10 +188,74 @@ public sealed partial class StaffingTests(RecruitmentFixture fixture) : IClassFi
         Assert.Equal(0, fixture.Smtp.CountFor(existing.Email));
     }
 
+    [Fact]
+    public async Task AnAddressSomeoneSignedUpWithButNeverVerifiedIsInvitedAndItsOwnerTakesTheAccountOverToAccept()
+    {
+        // Mallory signs up on a public application form with the head teacher's address: an unverified account (ADR 28).
+        var (_, _, program) = await fixture.ProgramAsync();
+        var head = RecruitmentFixture.Email("head");
+        var mallory = await SignUpOnTheFormAsync(program.Id, "Mallory", head);
+        Assert.StartsWith("Confirm your e-mail address", Assert.Single(await fixture.Smtp.ForAsync(head)).Subject);
+        var admin = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Ada Min", administrator: true));
+        var name = $"Lakeside School {Guid.NewGuid():N}";
+
+        var created = await admin.PostAsJsonAsync("/api/v1/organisations",
+            new { name, kind = "School", firstCoordinator = new { name = "Hedda Head", email = head } });
+
+        // The address is invited, as an address without an account is; Mallory is given nothing.
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = (await created.Content.ReadFromJsonAsync<CreatedOrganisation>(Json.Options))!;
+        Assert.Equal((FirstCoordinatorStatus.Invited, 0), (body.FirstCoordinator!.Status, body.MemberCount));
+        var invitation = Assert.Single(await fixture.Smtp.ForAsync(head, expected: 2), m => (m.Subject ?? "").StartsWith($"You are invited to join {name}"));
+        Assert.Equal(2, fixture.Smtp.CountFor(head));
+        Assert.Empty((await admin.GetFromJsonAsync<Paged<MemberView>>($"/api/v1/organisations/{body.Id}/members", Json.Options))!.Items);
+        Assert.Equal(HttpStatusCode.NotFound, (await mallory.GetAsync($"/api/v1/organisations/{body.Id}/members")).StatusCode);
+
+        // The head, who reads the mailbox, is told the address has an account and how to take it.
+        var token = Uri.UnescapeDataString(AcceptLink().Match(invitation.TextBody ?? "").Groups[1].Value);
+        var signUp = await fixture.Anonymous().PostAsJsonAsync("/api/v1/invitations/sign-up",
+            new { token, displayName = "Hedda Head", password = TandemFactory.Password, timeZoneId = "Europe/London" });
+        Assert.Equal(HttpStatusCode.Conflict, signUp.StatusCode);
+        Assert.Contains("Forgot your password?", await DetailAsync(signUp));
+        var anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset-requests", new { email = head })).StatusCode);
+        var reset = Assert.Single(await fixture.Smtp.ForAsync(head, expected: 3), m => m.Subject == "Reset your Tandem password");
+        const string taken = "the head's own passphrase";
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await anonymous.PostAsJsonAsync("/api/v1/auth/password-resets", new { token = Accounts.PasswordResetTests.ResetToken(reset), newPassword = taken })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await mallory.GetAsync("/api/v1/me/conversations")).StatusCode);
+
+        var hedda = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.NoContent, (await hedda.PostAsJsonAsync("/api/v1/auth/sign-in", new { email = head, password = taken })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await hedda.PostAsJsonAsync("/api/v1/invitations/accept", new { token })).StatusCode);
+        var members = (await admin.GetFromJsonAsync<Paged<MemberView>>($"/api/v1/organisations/{body.Id}/members", Json.Options))!;
+        Assert.Equal((head, OrganisationRole.Coordinator), (Assert.Single(members.Items).Email, members.Items[0].Role));
+    }
+
+    [Fact]
+    public async Task AnAdministratorAddingOrEnrollingAnUnverifiedAddressSendsAnInvitation()
+    {
+        var (school, _, program) = await fixture.ProgramAsync();
+        var address = RecruitmentFixture.Email("unverified");
+        await SignUpOnTheFormAsync(program.Id, "Mallory", address);
+        var admin = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Ada Min", administrator: true));
+
+        var member = await admin.PostAsJsonAsync($"/api/v1/organisations/{school.Organisation.Id}/members", new { email = address, role = "Coordinator" });
+        var staff = await admin.PostAsJsonAsync($"/api/v1/programs/{program.Id}/enrolments", new { email = address, role = "Coordinator" });
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (member.StatusCode, staff.StatusCode));
+        Assert.Equal(3, (await fixture.Smtp.ForAsync(address, expected: 3)).Count);
+        var members = (await admin.GetFromJsonAsync<Paged<MemberView>>($"/api/v1/organisations/{school.Organisation.Id}/members?pageSize=100", Json.Options))!;
+        Assert.DoesNotContain(members.Items, m => m.Email == address);
+        Assert.DoesNotContain(await RosterAsync(admin, program.Id), e => e.Email == address);
+    }
+
     [Theory]
     [InlineData("", "someone@school.test")]
     [InlineData("Fran First", "not-an-address")]
     [InlineData("Fran First", "")]
+    [InlineData("Frannnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn", "someone@school.test")]
+    [InlineData("Fran Firsttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt", "someone@school.test")]
     public async Task AFirstCoordinatorWithoutANameOrWithABadAddressCreatesNothing(string coordinatorName, string email)
     {
         var admin = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Ada Min", administrator: true));
@@ -238,6 +302,19 @@ public sealed partial class StaffingTests(RecruitmentFixture fixture) : IClassFi
         // Without a first coordinator the form still creates the organisation alone.
         var alone = await admin.SubmitAsync("/organisations", "create-organisation", [new("Input.Name", name + " Annex"), new("Input.Kind", "School")]);
         Assert.Contains($"{name} Annex was added.", WebUtility.HtmlDecode(await alone.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>Someone makes an account for <paramref name="email"/> on the program's public application form, unverified (ADR 28), signed in.</summary>
+    private async Task<HttpClient> SignUpOnTheFormAsync(Guid programId, string name, string email)
+    {
+        var page = new PageClient(fixture.Anonymous());
+        var signedUp = await page.SubmitAsync($"/apply/{programId}/mentee", "sign-up",
+        [
+            new("SignUp.DisplayName", name), new("SignUp.Email", email),
+            new("SignUp.Password", TandemFactory.Password), new("SignUp.TimeZoneId", "Europe/Paris"),
+        ]);
+        Assert.Equal(HttpStatusCode.Redirect, signedUp.StatusCode);
+        return page.Http;
     }
 
     private static async Task<List<EnrolmentView>> RosterAsync(HttpClient client, Guid programId) =>

@@ -34,6 +34,14 @@ internal static class AccountLinks
         return row;
     }
 
+    /// <summary>
+    /// Marks every open password-reset link of the account used: after a reset, a password change or disabling, a link
+    /// asked for before (perhaps by someone who has since read the mailbox) must not set the password again.
+    /// </summary>
+    public static Task<int> UseUpResetLinksAsync(TandemDb db, Guid userId, DateTime now, CancellationToken ct) =>
+        db.Set<AccountToken>().Where(t => t.UserId == userId && t.Purpose == AccountTokenPurpose.PasswordReset && t.UsedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+
     /// <summary>Marks the link used; of two concurrent uses exactly one gets true.</summary>
     public static async Task<bool> ClaimAsync(TandemDb db, Guid tokenId, DateTime now, CancellationToken ct) =>
         await db.Set<AccountToken>().Where(t => t.Id == tokenId && t.UsedAt == null && t.ExpiresAt > now)

@@ -16,7 +16,10 @@ public sealed class ChangePasswordRequest
     public string NewPassword { get; set; } = "";
 }
 
-/// <summary>Changes the password and closes every other session of the user; this one continues.</summary>
+/// <summary>
+/// Changes the password, closes every other session of the user (this one continues) and uses up the account's open
+/// password-reset links, so that a link asked for before the change cannot set the password again.
+/// </summary>
 public sealed class ChangePassword(UserManager<TandemUser> users, SignInUser signIn, SignInLimits limits, TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<bool>> RunAsync(Actor actor, ChangePasswordRequest request, string? userAgent)
@@ -38,8 +41,13 @@ public sealed class ChangePassword(UserManager<TandemUser> users, SignInUser sig
             return new Invalid(new Dictionary<string, string[]> { [field] = result.Errors.Select(e => e.Description).ToArray() });
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+            await AccountLinks.UseUpResetLinksAsync(db, user.Id, now, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
         await signIn.StartSessionAsync(user, persistent: false, userAgent);
         return true;
     }

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Data;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Accounts;
@@ -31,9 +33,11 @@ public static class UserMapping
 
 /// <summary>
 /// Creates an account: an administrator's (the address counts as verified), or for the sign-up use cases, which say
-/// whether the address is verified (an invitation link reached it) or not (self sign-up, ADR 28).
+/// whether the address is verified (an invitation link reached it) or not (self sign-up, ADR 28). An address that has an
+/// account is a conflict, also when the same account is created twice at once (a double click, two tabs): the second
+/// insert meets the unique user name and gets the same answer as if it had come a moment later.
 /// </summary>
-public sealed class CreateUser(UserManager<TandemUser> users, TimeProvider clock)
+public sealed class CreateUser(UserManager<TandemUser> users, TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<UserSummary>> RunAsync(CreateUserRequest request, bool emailVerified = true)
     {
@@ -42,9 +46,10 @@ public sealed class CreateUser(UserManager<TandemUser> users, TimeProvider clock
         {
             return Invalid.Field(nameof(request.TimeZoneId), $"'{zone}' is not a known IANA time zone.");
         }
+        var exists = new Conflict($"An account with the e-mail {request.Email.Trim()} already exists.");
         if (await users.FindByEmailAsync(request.Email.Trim()) is not null)
         {
-            return new Conflict($"An account with the e-mail {request.Email.Trim()} already exists.");
+            return exists;
         }
         var user = new TandemUser
         {
@@ -56,7 +61,22 @@ public sealed class CreateUser(UserManager<TandemUser> users, TimeProvider clock
             TimeZoneId = zone,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        var created = await users.CreateAsync(user, request.Password);
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(user, request.Password);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another request inserted the same address after the check above; the row stays out of this scope's later saves.
+            db.Entry(user).State = EntityState.Detached;
+            return exists;
+        }
+        // Identity's own check ran after the other request's commit but before this one's insert.
+        if (created.Errors.Any(e => e.Code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail)))
+        {
+            return exists;
+        }
         if (!created.Succeeded)
         {
             return new Invalid(new Dictionary<string, string[]>

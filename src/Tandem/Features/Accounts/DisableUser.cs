@@ -6,7 +6,11 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Accounts;
 
-/// <summary>Disables an account: it cannot sign in and its open sessions stop working at once.</summary>
+/// <summary>
+/// Disables an account: it cannot sign in, its open sessions stop working at once and its open password-reset links
+/// are used up (enabling it again does not bring them back). One transaction; when another request changed the
+/// account at the same moment, nothing is saved and the administrator is told (409) rather than told it worked.
+/// </summary>
 public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, TimeProvider clock)
 {
     public async Task<Outcome<UserSummary>> RunAsync(Actor actor, Guid userId, bool disabled)
@@ -20,19 +24,34 @@ public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, Time
         {
             return new NotFound("No such user.");
         }
+        await using var transaction = await db.Database.BeginTransactionAsync();
         if (disabled)
         {
             user.Disable();
-            var now = clock.GetUtcNow().UtcDateTime;
-            await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
         }
         else
         {
             user.Enable();
         }
-        await users.UpdateAsync(user);
-        await users.UpdateSecurityStampAsync(user);
+        // One save for the flag and the new stamp; the user row's concurrency stamp refuses it when another request
+        // saved the account since it was read (Identity answers ConcurrencyFailure instead of throwing).
+        var saved = await users.UpdateSecurityStampAsync(user);
+        if (!saved.Succeeded)
+        {
+            if (saved.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+            {
+                return new Conflict($"{user.DisplayName}'s account was changed by another request at the same moment, so it was not {(disabled ? "disabled" : "enabled")}. Try again.");
+            }
+            throw new InvalidOperationException("The account could not be saved: " + string.Join(" ", saved.Errors.Select(e => e.Description)));
+        }
+        if (disabled)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
+            await AccountLinks.UseUpResetLinksAsync(db, user.Id, now, CancellationToken.None);
+        }
+        await transaction.CommitAsync();
         return user.ToSummary();
     }
 }

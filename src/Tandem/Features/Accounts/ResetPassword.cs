@@ -53,8 +53,7 @@ public sealed class ResetPassword(UserManager<TandemUser> users, TandemDb db, Ti
         {
             return new Conflict("This link has already been used: each link works once. Ask for a new one with \"Forgot your password?\" on the sign-in page.");
         }
-        await db.Set<AccountToken>().Where(t => t.UserId == user.Id && t.Purpose == AccountTokenPurpose.PasswordReset && t.UsedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+        await AccountLinks.UseUpResetLinksAsync(db, user.Id, now, ct);
         await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
         user.PasswordHash = users.PasswordHasher.HashPassword(user, request.NewPassword);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using StackExchange.Redis;
+using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Files;
 using Tandem.Infrastructure.Input;
@@ -24,6 +25,9 @@ public static class ConversationEndpoints
             // Several nodes: a message written on one reaches the live connections held by the others through Redis.
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("tandem"));
         }
+        services.AddCheckedOptions<ConversationOptions>("Conversations");
+        services.AddSingleton<LiveConnections>();
+        services.AddHostedService<LiveSessionWorker>();
         return services
             .AddScoped<ConversationAccess>()
             .AddScoped<ConversationBroadcast>()
@@ -58,6 +62,8 @@ public static class ConversationEndpoints
     /// <summary>The live connection; mapped on the app itself, outside the API's paging and description conventions.</summary>
     public static IEndpointRouteBuilder MapConversationHub(this IEndpointRouteBuilder app)
     {
+        // Connections whose sign-in session ended are closed by LiveSessionWorker. SignalR's CloseOnAuthenticationExpiration
+        // is left off: it compares the cookie's expiry (on the app's clock) with the system clock (ADR 87).
         app.MapHub<ConversationHub>(ConversationHub.Path).RequireAuthorization();
         return app;
     }

@@ -32,7 +32,7 @@ public sealed class FirstCoordinatorRequest
 
 public enum FirstCoordinatorStatus
 {
-    /// <summary>The address belongs to an account, which an administrator attaches directly: they are a coordinator now.</summary>
+    /// <summary>The address belongs to an account with a verified address, which an administrator attaches directly: they are a coordinator now.</summary>
     Added,
     /// <summary>An invitation to join as coordinator was e-mailed; they are one once they accept it.</summary>
     Invited,
@@ -53,8 +53,8 @@ public interface IFirstCoordinator
 {
     /// <summary>
     /// Saves <paramref name="organisation"/> (added to the context, not yet saved) in one commit with its first coordinator:
-    /// the membership of an existing account when the actor is an administrator, otherwise an invitation to join as
-    /// coordinator, which is e-mailed after the commit. On a failure nothing is saved.
+    /// the membership of an existing account with a verified address when the actor is an administrator, otherwise an
+    /// invitation to join as coordinator, which is e-mailed after the commit. On a failure nothing is saved.
     /// </summary>
     Task<Outcome<FirstCoordinatorView>> SaveWithAsync(Actor actor, Organisation organisation, FirstCoordinatorRequest who, CancellationToken ct);
 }

@@ -24,7 +24,8 @@ public sealed record MemberAddition(MemberView? Member, InvitationView? Invitati
 /// belongs to a member already changes their role; any other address is invited by e-mail and joins when its owner
 /// accepts, with the same answer whether or not it has an account elsewhere in the installation, so that the
 /// organisation is a wall both ways: no one is attached without agreeing, and no one learns who has an account.
-/// Administrators, who manage every account, attach an existing account directly.
+/// Administrators, who manage every account, attach an existing account directly when its address is verified; an
+/// unverified one (anyone can make one on an application form, ADR 28) is invited like any other address.
 /// </summary>
 public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, TimeProvider clock)
 {
@@ -40,7 +41,7 @@ public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, T
         var membership = await db.OrganisationMemberships.Include(m => m.User)
             .SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.User!.NormalizedEmail == email, ct);
         if (membership is null && actor.IsAdministrator
-            && await db.Users.Where(u => u.NormalizedEmail == email).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct) is { } userId)
+            && await db.Users.Where(u => u.NormalizedEmail == email && u.EmailConfirmed).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct) is { } userId)
         {
             membership = new OrganisationMembership(organisationId, userId, role, clock.GetUtcNow().UtcDateTime);
             db.OrganisationMemberships.Add(membership);

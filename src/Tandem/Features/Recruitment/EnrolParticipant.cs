@@ -24,7 +24,8 @@ public sealed record EnrolmentAddition(EnrolmentView? Enrolment, InvitationView?
 /// A coordinator gives someone a role in the program (participant, staff or coordinator). A member of the program's
 /// organisation is enrolled at once; any other address is invited by e-mail and enrolled when its owner accepts,
 /// with the same answer whether or not it has an account elsewhere in the installation. Administrators, who manage
-/// every account, enrol an existing account directly (it joins the organisation as a member).
+/// every account, enrol an existing account with a verified address directly (it joins the organisation as a member); an
+/// unverified one (anyone can make one on an application form, ADR 28) is invited like any other address.
 /// </summary>
 public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInvitation invite, TimeProvider clock)
 {
@@ -50,7 +51,7 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
             .Where(m => m.OrganisationId == program.OrganisationId && m.User!.NormalizedEmail == email)
             .Select(m => m.User!).SingleOrDefaultAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (member is null && actor.IsAdministrator && await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email, ct) is { } account)
+        if (member is null && actor.IsAdministrator && await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email && u.EmailConfirmed, ct) is { } account)
         {
             member = account;
             db.OrganisationMemberships.Add(new OrganisationMembership(program.OrganisationId, account.Id, OrganisationRole.Member, now));

@@ -20,7 +20,7 @@ public static class JoiningEndpoints
         var organisations = app.MapGroup("/api/v1/organisations").WithTags("Organisations").RequireAuthorization();
         organisations.MapPost("/{organisationId:guid}/members", AddMember).WithName("AddOrganisationMember")
             .WithDescription("200 with the member when the address belongs to a member already (the role changes); otherwise 202 with the "
-                + "invitation e-mailed to the address, whether or not it has an account elsewhere. Administrators attach an existing account directly.");
+                + "invitation e-mailed to the address, whether or not it has an account elsewhere. Administrators attach an existing account with a verified address directly.");
         organisations.MapDelete("/{organisationId:guid}/members/{userId:guid}", RemoveMember).WithName("RemoveOrganisationMember")
             .WithDescription("Removes a member. 409 saying why for the organisation's only coordinator, or someone taking part in one of its programs that is not closed.");
         organisations.MapGet("/{organisationId:guid}/invitations", Invitations).WithName("ListOrganisationInvitations");
@@ -28,7 +28,7 @@ public static class JoiningEndpoints
         var programs = app.MapGroup("/api/v1/programs").WithTags("Programs").RequireAuthorization();
         programs.MapPost("/{programId:guid}/enrolments", Enrol).WithName("EnrolParticipant")
             .WithDescription("200 with the enrolment when the address belongs to a member of the program's organisation; otherwise 202 with the "
-                + "invitation e-mailed to the address (enrolled when accepted), whether or not it has an account elsewhere. Administrators enrol an existing account directly.");
+                + "invitation e-mailed to the address (enrolled when accepted), whether or not it has an account elsewhere. Administrators enrol an existing account with a verified address directly.");
         return app;
     }
 

@@ -8,11 +8,16 @@ namespace Tandem.Features.Recruitment;
 
 /// <summary>
 /// A new organisation's first coordinator, as <see cref="AddOrganisationMember"/> adds a coordinator: an administrator
-/// attaches an existing account directly; any other address is invited by e-mail to join as coordinator. The organisation
-/// and the membership or invitation are one commit; the e-mail goes out after it.
+/// attaches an existing account with a verified address directly; any other address is invited by e-mail to join as
+/// coordinator. An unverified account may have been made by anyone on an application form (ADR 28), so it takes the
+/// invitation path too: the e-mail reaches the address's owner, and only they can take the account and accept. The
+/// organisation and the membership or invitation are one commit; the e-mail goes out after it.
 /// </summary>
 public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, InvitationMailer mailer, TimeProvider clock) : IFirstCoordinator
 {
+    /// <summary>The length of <see cref="Invitation.FirstName"/> and <see cref="Invitation.LastName"/> (RecruitmentConfiguration).</summary>
+    private const int NamePartMax = 100;
+
     public async Task<Outcome<FirstCoordinatorView>> SaveWithAsync(Actor actor, Organisation organisation, FirstCoordinatorRequest who, CancellationToken ct)
     {
         var email = who.Email.Trim();
@@ -21,16 +26,22 @@ public sealed class NameFirstCoordinator(TandemDb db, IssueInvitation invite, In
         {
             return Invalid.Field("FirstCoordinator.Email", "The first coordinator's e-mail address is not a valid e-mail address.");
         }
+        // The invitation keeps the name as a first name (before the first space) and a last name, 100 characters each.
+        var space = name.IndexOf(' ');
+        var (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
+        if (first.Length > NamePartMax || last.Length > NamePartMax)
+        {
+            return Invalid.Field("FirstCoordinator.Name",
+                $"The first coordinator's name is kept as a first name (up to the first space) and a last name of at most {NamePartMax} characters each: shorten it.");
+        }
         var normalized = email.ToUpperInvariant();
-        if (actor.IsAdministrator && await db.Users.Where(u => u.NormalizedEmail == normalized)
+        if (actor.IsAdministrator && await db.Users.Where(u => u.NormalizedEmail == normalized && u.EmailConfirmed)
                 .Select(u => new { u.Id, u.DisplayName, u.Email }).SingleOrDefaultAsync(ct) is { } account)
         {
             db.OrganisationMemberships.Add(new OrganisationMembership(organisation.Id, account.Id, OrganisationRole.Coordinator, clock.GetUtcNow().UtcDateTime));
             await db.SaveChangesAsync(ct);
             return new FirstCoordinatorView(account.DisplayName, account.Email ?? email, FirstCoordinatorStatus.Added);
         }
-        var space = name.IndexOf(' ');
-        var (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
         var staged = await invite.StageAsync(actor, new InvitationOrder(organisation.Id, null, email, null, OrganisationRole.Coordinator, first, last), ct);
         if (staged.Failure is { } failure)
         {

@@ -80,7 +80,7 @@ public static class RecruitmentEndpoints
         invitations.MapPost("/accept", Accept).WithName("AcceptInvitation");
         invitations.MapPost("/sign-up", SignUpWithInvitation).WithName("SignUpByInvitation").AllowAnonymous()
             .WithDescription("Creates an account with the invited address (the link shows its owner receives the mail), signs it in and accepts the invitation. "
-                + "409 when the address has an account already: sign in and accept instead.");
+                + "409 when the address has an account already: sign in (or choose a new password by e-mail) and accept instead.");
 
         var sessions = app.MapGroup("/api/v1/information-sessions/{sessionId:guid}").WithTags("Recruitment").RequireAuthorization();
         sessions.MapPost("/sign-up", SignUp).WithName("SignUpForInformationSession");

@@ -24,8 +24,10 @@ public sealed class InvitationSignUpRequest
 /// <summary>
 /// Someone invited at an address that has no account creates one with that address (the link, sent to it, shows
 /// they receive its mail), is signed in, and accepts the invitation. Where the address already has an account, the
-/// holder of the link is told to sign in instead: only the address's owner receives the link, so this tells no one
-/// else that the account exists.
+/// holder of the link is told to sign in instead, or to choose a new password by e-mail: the account may have been made
+/// by someone else on an application form and never verified (ADR 28), and a reset link, sent to the address, gives it
+/// to its owner (closing the other person's sessions). Only the address's owner receives the invitation link, so this
+/// tells no one else that the account exists.
 /// </summary>
 public sealed class SignUpByInvitation(FindInvitation find, CreateUser createUser, SignInUser signIn, UserManager<TandemUser> users, AcceptInvitation accept)
 {
@@ -56,7 +58,8 @@ public sealed class SignUpByInvitation(FindInvitation find, CreateUser createUse
         if (created.Failure is { } refused)
         {
             return refused is Conflict
-                ? new Conflict($"An account with {invitation.Email} already exists: sign in with it, then accept the invitation.")
+                ? new Conflict($"An account with {invitation.Email} already exists: sign in with it, then accept the invitation. "
+                    + "If you do not know its password, choose a new one with \"Forgot your password?\" on the sign-in page: the link goes to this address.")
                 : refused;
         }
         var user = await users.FindByIdAsync(created.Value!.Id.ToString());

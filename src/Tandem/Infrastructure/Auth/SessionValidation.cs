@@ -28,17 +28,45 @@ public static class SessionValidation
 
     private sealed record OpenSession(string? TimeZoneId);
 
+    /// <summary>
+    /// The session a principal was signed in with (its id, user and security stamp), or null for a principal without one.
+    /// A connection that outlives its request (a WebSocket) keeps this and asks <see cref="OpenOfAsync"/> later.
+    /// </summary>
+    public static SessionKey? KeyOf(ClaimsPrincipal? principal, IdentityOptions identity) =>
+        principal is not null
+        && Guid.TryParse(principal.FindFirstValue(SessionClaim), out var sessionId)
+        && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+        && principal.FindFirstValue(identity.ClaimsIdentity.SecurityStampClaimType) is { } stamp
+            ? new SessionKey(sessionId, userId, stamp)
+            : null;
+
+    /// <summary>Whether the session is still open, as the per-request check decides.</summary>
+    public static async Task<bool> IsOpenAsync(TandemDb db, SessionKey key, CancellationToken ct) =>
+        await OpenSessionOf(db, key.SessionId, key.UserId, key.SecurityStamp, ct) is not null;
+
+    /// <summary>Which of the sessions are still open, as the per-request check decides, in one query per 500.</summary>
+    public static async Task<HashSet<SessionKey>> OpenOfAsync(TandemDb db, IReadOnlyCollection<SessionKey> keys, CancellationToken ct)
+    {
+        var open = new HashSet<SessionKey>();
+        foreach (var chunk in keys.Select(k => k.SessionId).Distinct().Chunk(500))
+        {
+            var ids = chunk.ToList();
+            var rows = await db.UserSessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null && !s.User!.IsDisabled)
+                .Select(s => new { s.Id, s.UserId, s.User!.SecurityStamp }).ToListAsync(ct);
+            open.UnionWith(rows.Where(r => r.SecurityStamp is not null).Select(r => new SessionKey(r.Id, r.UserId, r.SecurityStamp!)));
+        }
+        open.IntersectWith(keys);
+        return open;
+    }
+
     public static async Task ValidatePrincipalAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
         var identityOptions = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
         var services = context.HttpContext.RequestServices;
-        var valid = principal is not null
-            && Guid.TryParse(principal.FindFirstValue(SessionClaim), out var sessionId)
-            && Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
-            && principal.FindFirstValue(identityOptions.ClaimsIdentity.SecurityStampClaimType) is { } stamp
-            && await OpenSessionOf(services.GetRequiredService<TandemDb>(), sessionId, userId, stamp, context.HttpContext.RequestAborted) is { } open
-            && services.GetRequiredService<SessionFacts>().Record(userId, open.TimeZoneId);
+        var valid = KeyOf(principal, identityOptions) is { } key
+            && await OpenSessionOf(services.GetRequiredService<TandemDb>(), key.SessionId, key.UserId, key.SecurityStamp, context.HttpContext.RequestAborted) is { } open
+            && services.GetRequiredService<SessionFacts>().Record(key.UserId, open.TimeZoneId);
         if (!valid)
         {
             context.RejectPrincipal();
@@ -46,3 +74,6 @@ public static class SessionValidation
         }
     }
 }
+
+/// <summary>A sign-in session (ADR 1) as a cookie names it: the session's id, its user and the user's security stamp then.</summary>
+public sealed record SessionKey(Guid SessionId, Guid UserId, string SecurityStamp);
