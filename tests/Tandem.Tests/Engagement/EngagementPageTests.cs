@@ -51,6 +51,42 @@ public sealed class EngagementPageTests(PairFixture shared) : IClassFixture<Pair
     }
 
     [Fact]
+    public async Task AMeetingAlreadyCheckedInOpensWithWhatWasRecordedSoACorrectionKeepsIt()
+    {
+        var pair = await fixture.PairAsync();
+        var meeting = await pair.MeetingAsync(Now.AddHours(-2));
+        var path = $"/relationships/{pair.RelationshipId}/check-ins";
+        var mentor = await fixture.SignInPagesAsync(pair.Mentor);
+        (await mentor.SubmitAsync(path, "check-in", [
+            new("Input.Meeting", meeting.ToString()), new("Input.Happened", "true"), new("Input.Topics", "Chose the next book"),
+            new("Input.Progress", "Read forty pages"), new("Input.Challenges", "Finding quiet time"), new("Input.Rating", "4")])).EnsureSuccessStatusCode();
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+        (await mentee.SubmitAsync(path, "check-in", [
+            new("Input.Meeting", meeting.ToString()), new("Input.Happened", "true"), new("Input.Topics", "The mentee's own words")])).EnsureSuccessStatusCode();
+
+        // Every recent meeting is checked in, so the form opens on the latest one, with what the mentor wrote.
+        var html = System.Net.WebUtility.HtmlDecode(await mentor.Http.GetStringAsync(path));
+        var form = html[html.IndexOf("Record a check-in", StringComparison.Ordinal)..html.IndexOf("Check-ins so far", StringComparison.Ordinal)];
+        Assert.Contains(">Read forty pages</textarea>", form);
+        Assert.Contains(">Finding quiet time</textarea>", form);
+        Assert.Contains(">Chose the next book</textarea>", form);
+        Assert.DoesNotContain("The mentee's own words", form);
+        // A link by the mentor's own check-in (not by the mentee's) opens it to correct.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, $"check-ins\\?meeting={meeting}\""));
+        var byLink = System.Net.WebUtility.HtmlDecode(await mentor.Http.GetStringAsync($"{path}?meeting={meeting}"));
+        Assert.Contains(">Finding quiet time</textarea>", byLink);
+
+        // Saving the opened form with one field changed keeps the others.
+        var corrected = await mentor.SubmitAsync(path, "check-in", [
+            new("Input.Meeting", meeting.ToString()), new("Input.Happened", "true"), new("Input.Topics", "Chose the next book"),
+            new("Input.Progress", "Read sixty pages"), new("Input.Challenges", "Finding quiet time"), new("Input.Rating", "4")]);
+        Assert.Contains("Check-in saved.", await corrected.Content.ReadAsStringAsync());
+        var saved = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<CheckIn>()
+            .SingleAsync(c => c.MeetingId == meeting && c.AuthorUserId == pair.Mentor.Id));
+        Assert.Equal(("Read sixty pages", "Finding quiet time", (int?)4), (saved.Progress, saved.Challenges, saved.Rating));
+    }
+
+    [Fact]
     public async Task TheCheckInPageShowsMeetingsAndTakesContactTimesOnTheReadersOwnClock()
     {
         var pair = await fixture.PairAsync();
