@@ -226,6 +226,30 @@ public sealed class ChannelTests(PairFixture fixture) : IClassFixture<PairFixtur
     }
 
     [Fact]
+    public async Task AReplyTheBoxAcceptedIsPostedWithItsLineBreaksAndARefusedOneComesBackAsTyped()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var general = await GeneralAsync(mentee, pair.ProgramId);
+        var thread = await PostAsync(mentee, pair.ProgramId, general.Id, "What are you all reading?");
+        var pages = await fixture.SignInPagesAsync(pair.Mentor);
+        var path = $"/programs/{pair.ProgramId}/discussions/{general.Id}";
+
+        // 3,960 letters in 40 lines: 4,038 characters as posted (CRLF), 3,999 as the box counted them.
+        var lines = Enumerable.Range(0, 40).Select(i => new string((char)('a' + i % 26), 99)).ToList();
+        var reply = string.Join("\r\n", lines);
+        var posted = await pages.SubmitAsync(path, $"reply-{thread.Id}", [new("body", reply)]);
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Contains("Your reply is posted.", await posted.Content.ReadAsStringAsync());
+
+        // Over the limit however counted: refused, and the reply box holds what was typed.
+        var tooLong = new string('z', ChannelPost.BodyMax + 1);
+        var refused = await pages.SubmitAsync(path, $"reply-{thread.Id}", [new("body", tooLong)]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($">{tooLong}</textarea>", await refused.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task HidingAMinorsPostIsInTheirAccessLogWithoutTheModeratorsReasonHoweverLong()
     {
         var pair = await fixture.PairAsync();

@@ -89,7 +89,9 @@ public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, 
         {
             return new Conflict(why);
         }
-        var body = request.Body?.Trim() ?? "";
+        // A browser posts a textarea's line breaks as CRLF but counts them as one character against maxlength: counted
+        // as it counts them (and stored so), a reply the box accepted is not refused.
+        var body = request.Body?.Replace("\r\n", "\n").Trim() ?? "";
         if (body.Length is 0 or > ChannelPost.BodyMax)
         {
             return Invalid.Field("body", $"Write the post in 1 to {ChannelPost.BodyMax:N0} characters.");
