@@ -199,11 +199,16 @@ public static class TandemCli
     private static Command SeedCommand()
     {
         var reset = new Option<bool>("--reset-passwords") { Description = "Give the demo accounts new passwords and print them (creating the demo when there is none)." };
+        var intoExisting = new Option<bool>("--into-existing-installation")
+        {
+            Description = "Outside Development, create the demo in a database that already has accounts (it adds an administrator, admin@tandem.example, and about 40 made-up people).",
+        };
         var demo = new Command("demo", "Create the demo organisation, a running program and about 40 synthetic participants, and print the logins.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
         demo.Options.Add(reset);
+        demo.Options.Add(intoExisting);
         demo.SetAction(async (parse, ct) =>
         {
             var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
@@ -211,9 +216,15 @@ public static class TandemCli
             var seed = scope.ServiceProvider.GetRequiredService<SeedDemo>();
             var output = parse.InvocationConfiguration.Output;
             // New passwords for a demo that is not there yet: create it (its logins are new passwords too).
-            var result = parse.GetValue(reset)
-                ? await seed.ResetPasswordsAsync(ct) ?? await seed.RunAsync(onlyWhenEmpty: false, ct)
-                : await seed.RunAsync(onlyWhenEmpty: false, ct);
+            var result = parse.GetValue(reset) ? await seed.ResetPasswordsAsync(ct) : null;
+            if (result is null && !app.Environment.IsDevelopment() && !parse.GetValue(intoExisting) && await seed.WouldJoinExistingAccountsAsync(ct))
+            {
+                // A demo administrator with a printed password and made-up people among real ones is not something to do by accident.
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"Nothing was added: this {app.Environment.EnvironmentName} installation already has accounts, and the demo would add an administrator ({SeedDemo.AdministratorEmail}) and about 40 made-up people among them; to do it anyway, add --into-existing-installation.");
+                return 1;
+            }
+            result ??= await seed.RunAsync(onlyWhenEmpty: false, ct);
             if (result is null)
             {
                 await output.WriteLineAsync("The demo organisation already exists. Use --reset-passwords to print new logins.");

@@ -222,6 +222,49 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
     }
 
     [Fact]
+    public async Task OutsideDevelopmentSeedDemoAddsNothingToADatabaseWithAccountsUnlessToldToGoIn()
+    {
+        var connection = TestDatabase.NewConnectionString();
+        string[] production =
+        [
+            "--environment=Production", $"--Database:Provider={TestDatabase.Provider}", "--Database:MigrateOnStartup=true",
+            $"--ConnectionStrings:Tandem={connection}", "--Logging:LogLevel:Default=Warning",
+        ];
+        var options = new DbContextOptionsBuilder<TandemDb>();
+        DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
+        await using var db = new TandemDb(options.Options);
+        try
+        {
+            // An installation in use: it has its first administrator.
+            var first = new StringWriter();
+            Assert.True(await TandemCli.RunAsync(["users", "add-administrator", "--email", "it@school.example", .. production], first, first) == 0, first.ToString());
+            var output = new StringWriter();
+            var error = new StringWriter();
+
+            var exit = await TandemCli.RunAsync(["seed", "demo", .. production], output, error);
+
+            Assert.Equal(1, exit);
+            Assert.Equal("", output.ToString());
+            Assert.Contains("Nothing was added: this Production installation already has accounts", error.ToString());
+            Assert.Contains("--into-existing-installation", error.ToString());
+            Assert.Equal(["it@school.example"], await db.Users.Select(u => u.Email!).ToListAsync());
+            Assert.False(await db.Organisations.AnyAsync(o => o.Name == SeedDemo.OrganisationName));
+
+            // Told to, it goes in.
+            output = new StringWriter();
+            exit = await TandemCli.RunAsync(["seed", "demo", "--into-existing-installation", .. production], output, output);
+
+            Assert.True(exit == 0, output.ToString());
+            Assert.Contains("Tandem demo data is ready. Sign in with:", output.ToString());
+            Assert.True(await db.Users.AnyAsync(u => u.Email == SeedDemo.AdministratorEmail));
+        }
+        finally
+        {
+            await db.Database.EnsureDeletedAsync();
+        }
+    }
+
+    [Fact]
     public async Task CommandsKeepTheDatabasesSqlOutOfTheirOutputWhateverTheLoggingSettings()
     {
         // Settings that would print every SQL command (as the issue saw `seed demo` do).
