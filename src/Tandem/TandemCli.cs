@@ -39,7 +39,8 @@ public static class TandemCli
         root.Subcommands.Add(Infrastructure.Backups.BackupCommand.Restore());
 
         var parse = root.Parse(args);
-        var config = new InvocationConfiguration { Output = output, Error = error };
+        // Exceptions are handled below, where settings the app cannot be built with are told apart from the rest.
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if (parse.Errors.Count == 0 && HostArguments.Ignored(parse.UnmatchedTokens) is { Count: > 0 } ignored)
         {
             return await RefuseAsync(root, parse, ignored, config, ct);
@@ -51,13 +52,35 @@ public static class TandemCli
             await error.WriteLineAsync($"Nothing was run. See `tandem {CommandPath(parse.CommandResult)}--help`.");
             return exit;
         }
-        if (parse.Action is { } action && (action == root.Action || action == root.Subcommands.Single(c => c.Name == "serve").Action))
+        try
         {
-            // Serving runs as a plain host, outside System.CommandLine's invocation: the host handles SIGTERM with its own
-            // graceful shutdown, and a failure to start surfaces as the host's exception (and reaches the test host).
-            return await ServeAsync(parse.UnmatchedTokens.ToArray(), output);
+            if (parse.Action is { } action && (action == root.Action || action == root.Subcommands.Single(c => c.Name == "serve").Action))
+            {
+                // Serving runs as a plain host, outside System.CommandLine's invocation: the host handles SIGTERM with its own
+                // graceful shutdown, and a failure to start surfaces as the host's exception (and reaches the test host),
+                // except for settings the app cannot be built with, told below in a sentence.
+                return await ServeAsync(parse.UnmatchedTokens.ToArray(), output);
+            }
+            try
+            {
+                return await parse.InvokeAsync(config, ct);
+            }
+            catch (Exception e) when (e is not SettingsException)
+            {
+                // As System.CommandLine's own handler: a command that fails is a bug to report, with its trace, and exit code 1.
+                if (e is not OperationCanceledException)
+                {
+                    await error.WriteLineAsync($"Unhandled exception: {e}");
+                }
+                return 1;
+            }
         }
-        return await parse.InvokeAsync(config, ct);
+        catch (SettingsException e)
+        {
+            // A mistyped provider or a missing connection string is the operator's to fix from one sentence, not a stack trace.
+            await error.WriteLineAsync($"Nothing was started: {e.Message}");
+            return 1;
+        }
     }
 
     /// <summary>
