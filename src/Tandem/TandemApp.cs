@@ -129,7 +129,8 @@ public static class TandemApp
     /// migration notes stay out of its output (warnings and errors only), whatever the logging configuration says.
     /// The settings are checked here, before the command does anything, as starting the server checks them.
     /// </summary>
-    public static WebApplication BuildForCommand(string[] args)
+    /// <exception cref="SettingsException">A setting the app cannot be built with.</exception>
+    public static WebApplication BuildForCommand(string[] args) => SettingsException.From(() =>
     {
         var builder = CreateBuilder(args);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
@@ -138,7 +139,7 @@ public static class TandemApp
         // A command never starts the host, so ValidateOnStart alone would not run (OptionsSetup.AddCheckedOptions).
         CheckSettings(app);
         return app;
-    }
+    });
 
     /// <summary><see cref="BuildForCommand"/>, then the migrations the settings ask for on start-up: what every command that reads the database does first.</summary>
     public static async Task<WebApplication> StartForCommandAsync(string[] args, CancellationToken ct)
@@ -151,12 +152,17 @@ public static class TandemApp
     private static void CheckSettings(WebApplication app) =>
         app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
 
+    /// <exception cref="SettingsException">A setting the app cannot be built with.</exception>
     public static WebApplication Build(string[] args)
     {
-        var app = CreateBuilder(args).Build();
-        // Checked now, before migrating or starting: a setting out of range stops the start with an error naming it,
-        // rather than surfacing from a host that is already being disposed.
-        CheckSettings(app);
+        var app = SettingsException.From(() =>
+        {
+            var built = CreateBuilder(args).Build();
+            // Checked now, before migrating or starting: a setting out of range stops the start with an error naming it,
+            // rather than surfacing from a host that is already being disposed.
+            CheckSettings(built);
+            return built;
+        });
 
         app.UseRequestId();
         app.UseForwardedHeaders();

@@ -39,7 +39,8 @@ public static class TandemCli
         root.Subcommands.Add(Infrastructure.Backups.BackupCommand.Restore());
 
         var parse = root.Parse(args);
-        var config = new InvocationConfiguration { Output = output, Error = error };
+        // Exceptions are handled below, where settings the app cannot be built with are told apart from the rest.
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if (parse.Errors.Count == 0 && HostArguments.Ignored(parse.UnmatchedTokens) is { Count: > 0 } ignored)
         {
             return await RefuseAsync(root, parse, ignored, config, ct);
@@ -51,13 +52,35 @@ public static class TandemCli
             await error.WriteLineAsync($"Nothing was run. See `tandem {CommandPath(parse.CommandResult)}--help`.");
             return exit;
         }
-        if (parse.Action is { } action && (action == root.Action || action == root.Subcommands.Single(c => c.Name == "serve").Action))
+        try
         {
-            // Serving runs as a plain host, outside System.CommandLine's invocation: the host handles SIGTERM with its own
-            // graceful shutdown, and a failure to start surfaces as the host's exception (and reaches the test host).
-            return await ServeAsync(parse.UnmatchedTokens.ToArray(), output);
+            if (parse.Action is { } action && (action == root.Action || action == root.Subcommands.Single(c => c.Name == "serve").Action))
+            {
+                // Serving runs as a plain host, outside System.CommandLine's invocation: the host handles SIGTERM with its own
+                // graceful shutdown, and a failure to start surfaces as the host's exception (and reaches the test host),
+                // except for settings the app cannot be built with, told below in a sentence.
+                return await ServeAsync(parse.UnmatchedTokens.ToArray(), output);
+            }
+            try
+            {
+                return await parse.InvokeAsync(config, ct);
+            }
+            catch (Exception e) when (e is not SettingsException)
+            {
+                // As System.CommandLine's own handler: a command that fails is a bug to report, with its trace, and exit code 1.
+                if (e is not OperationCanceledException)
+                {
+                    await error.WriteLineAsync($"Unhandled exception: {e}");
+                }
+                return 1;
+            }
         }
-        return await parse.InvokeAsync(config, ct);
+        catch (SettingsException e)
+        {
+            // A mistyped provider or a missing connection string is the operator's to fix from one sentence, not a stack trace.
+            await error.WriteLineAsync($"Nothing was started: {e.Message}");
+            return 1;
+        }
     }
 
     /// <summary>
@@ -199,11 +222,16 @@ public static class TandemCli
     private static Command SeedCommand()
     {
         var reset = new Option<bool>("--reset-passwords") { Description = "Give the demo accounts new passwords and print them (creating the demo when there is none)." };
+        var intoExisting = new Option<bool>("--into-existing-installation")
+        {
+            Description = "Outside Development, create the demo in a database that already has accounts (it adds an administrator, admin@tandem.example, and about 40 made-up people).",
+        };
         var demo = new Command("demo", "Create the demo organisation, a running program and about 40 synthetic participants, and print the logins.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
         demo.Options.Add(reset);
+        demo.Options.Add(intoExisting);
         demo.SetAction(async (parse, ct) =>
         {
             var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
@@ -211,9 +239,15 @@ public static class TandemCli
             var seed = scope.ServiceProvider.GetRequiredService<SeedDemo>();
             var output = parse.InvocationConfiguration.Output;
             // New passwords for a demo that is not there yet: create it (its logins are new passwords too).
-            var result = parse.GetValue(reset)
-                ? await seed.ResetPasswordsAsync(ct) ?? await seed.RunAsync(onlyWhenEmpty: false, ct)
-                : await seed.RunAsync(onlyWhenEmpty: false, ct);
+            var result = parse.GetValue(reset) ? await seed.ResetPasswordsAsync(ct) : null;
+            if (result is null && !app.Environment.IsDevelopment() && !parse.GetValue(intoExisting) && await seed.WouldJoinExistingAccountsAsync(ct))
+            {
+                // A demo administrator with a printed password and made-up people among real ones is not something to do by accident.
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"Nothing was added: this {app.Environment.EnvironmentName} installation already has accounts, and the demo would add an administrator ({SeedDemo.AdministratorEmail}) and about 40 made-up people among them; to do it anyway, add --into-existing-installation.");
+                return 1;
+            }
+            result ??= await seed.RunAsync(onlyWhenEmpty: false, ct);
             if (result is null)
             {
                 await output.WriteLineAsync("The demo organisation already exists. Use --reset-passwords to print new logins.");

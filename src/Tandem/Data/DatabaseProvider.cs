@@ -21,6 +21,12 @@ public static class DatabaseSetup
 
     public static IServiceCollection AddTandemData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        // Named, rather than the binder's "Failed to convert … to type 'Tandem.Data.DatabaseProvider'", and never a number.
+        if (configuration["Database:Provider"] is { Length: > 0 } provider
+            && !Enum.GetNames<DatabaseProvider>().Contains(provider.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Database:Provider is '{provider}': it must be Sqlite or Postgres.");
+        }
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
         var connectionString = configuration.GetConnectionString("Tandem");

@@ -169,6 +169,37 @@ public sealed class OrganisationWebhookTests(PairFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task CoordinatorsSeeWhatAReceiverAnsweredOrThatItCouldNotBeReachedButNeverItsWords()
+    {
+        var pair = await fixture.PairAsync();
+        var organisation = Webhooks(pair.School.Organisation.Id);
+        var (hook, answering) = await RegisterAsync(pair, "relationship.started");
+        // An internal host answering with what it holds, and far more of it than a receiver's error needs.
+        var marker = $"INTERNAL{Guid.NewGuid():N}";
+        receiver.AnswerNext(hook, HttpStatusCode.InternalServerError, marker + new string('x', 5 * 1024 * 1024));
+        // And a port where nothing listens.
+        var closed = await pair.Coordinator.PostAsJsonAsync(organisation, new { url = $"http://127.0.0.1:{Recruitment.SmtpCapture.FreePort()}/hook", events = new[] { "relationship.started" } });
+        Assert.Equal(HttpStatusCode.Created, closed.StatusCode);
+        var unreachable = (await closed.Content.ReadFromJsonAsync<CreatedWebhook>(Json.Options))!;
+        await pair.SecondPairAsync();
+
+        await PassAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, Assert.Single(receiver.To(hook)).Answer);
+        async Task<WebhookDeliveryView> DeliveryAsync(Guid webhookId) =>
+            Assert.Single((await pair.Coordinator.GetFromJsonAsync<Paged<WebhookDeliveryView>>($"{organisation}/{webhookId}/deliveries", Json.Options))!.Items);
+        var refused = await DeliveryAsync(answering.Webhook.Id);
+        Assert.Equal(("Waiting", 1, "The receiver answered 500 Internal Server Error."), (refused.Status, refused.Attempts, refused.LastError));
+        var notReached = await DeliveryAsync(unreachable.Webhook.Id);
+        Assert.Equal(("Waiting", 1, "The receiver could not be reached."), (notReached.Status, notReached.Attempts, notReached.LastError));
+        var page = await pair.Coordinator.GetStringAsync($"/organisations/{pair.School.Organisation.Id}/webhooks");
+        Assert.Contains("The receiver answered 500 Internal Server Error.", page);
+        Assert.Contains("The receiver could not be reached.", page);
+        Assert.DoesNotContain(marker, page);
+        Assert.DoesNotContain("Connection refused", page);
+    }
+
+    [Fact]
     public async Task NothingPrivateLeavesInAPayloadAndAMeetingIsHeldOnce()
     {
         var pair = await fixture.PairAsync();

@@ -11,6 +11,7 @@ using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Email;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
@@ -194,6 +195,49 @@ public sealed class MailOutboxTests(PairFixture fixture) : IClassFixture<PairFix
         later.Advance(TimeSpan.FromDays(2));
         await PurgeAsync();
         Assert.Empty(await QueuedForAsync(person.Email));
+    }
+
+    [Fact]
+    public async Task AnInvitationSentAgainWhileTheServerWasDownArrivesOnceWithItsNewLinkWhenTheOperatorRetries()
+    {
+        var school = await School.CreateAsync(fixture.Tandem);
+        var port = SmtpCapture.FreePort();
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
+        await using var node = Node(port, clock, worker: false);
+        var coordinator = await SignInAsync(node, school.Coordinator);
+        var program = await school.CreateProgramAsync(coordinator);
+        await coordinator.OpenRecruitmentAsync(program.Id);
+        var email = RecruitmentFixture.Email("again");
+
+        // The mail server is down: the invitation waits in the outbox, and the coordinator sends it again (a new link).
+        var invited = await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/invitations", new { email, role = "Mentee", firstName = "Ivy" });
+        Assert.Equal(HttpStatusCode.OK, invited.StatusCode);
+        var invitation = (await invited.Content.ReadFromJsonAsync<InvitationView>(Json.Options))!;
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/invitations/{invitation.Id}/resend", Json.Empty())).StatusCode);
+        var queued = (await QueuedForAsync(email)).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToList();
+        Assert.Equal(2, queued.Count);
+        Assert.All(queued, e => Assert.Null(e.SentAt));
+        string TokenOf(OutgoingEmail row) => RecruitmentFixture.TokenIn(MimeMessage.Load(new MemoryStream(row.Mime)), program.Id);
+        var (oldToken, newToken) = (TokenOf(queued[0]), TokenOf(queued[1]));
+        Assert.NotEqual(oldToken, newToken);
+
+        // The server is back and the operator retries the outbox, as docs/operations.md says.
+        await using var smtp = new SmtpCapture(port);
+        var (code, output) = await CliAsync(port, "mail", "retry");
+
+        Assert.True(code == 0, output);
+        var message = Assert.Single(await smtp.ForAsync(email));
+        Assert.Equal(newToken, RecruitmentFixture.TokenIn(message, program.Id));
+        Assert.Equal(1, smtp.CountFor(email));
+        var after = (await QueuedForAsync(email)).ToDictionary(e => e.Id);
+        Assert.Null(after[queued[0].Id].SentAt);
+        Assert.NotNull(after[queued[1].Id].SentAt);
+        // The queue shows the old copy as replaced (never sent), not as given up.
+        var (listed, queue) = await CliAsync(port, "mail", "queue", "--max", "1000");
+        Assert.Equal(0, listed);
+        var line = Assert.Single(queue.ReplaceLineEndings("\n").Split('\n'), l => l.StartsWith($"{queued[0].Id}"));
+        Assert.Contains("replaced", line);
+        Assert.Contains("Replaced by a newer message.", line);
     }
 
     private async Task<(int Code, string Out)> CliAsync(int smtpPort, params string[] command)

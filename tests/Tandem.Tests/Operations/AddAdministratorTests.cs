@@ -1,6 +1,9 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Infrastructure.Auth;
@@ -66,6 +69,38 @@ public sealed class AddAdministratorTests
             var user = await db.Users.SingleAsync(u => u.Email == "casey@school.example");
             Assert.Equal(hash, user.PasswordHash);
             Assert.Equal([Actor.AdministratorRole], await RolesOfAsync(db, user.Id));
+        }
+    }
+
+    [Fact]
+    public async Task ADisabledAccountIsEnabledAgainAndSignsInAsAnAdministrator()
+    {
+        var tandem = new TandemFactory();
+        await ((IAsyncLifetime)tandem).InitializeAsync();
+        try
+        {
+            // The last administrator's own account, disabled (by another administrator who has since left).
+            var casey = await tandem.CreateUserAsync("Casey Last", administrator: true);
+            await tandem.WithScopeAsync(s => s.GetRequiredService<DisableUser>().RunAsync(new Actor(Guid.NewGuid(), IsAdministrator: true), casey.Id, disabled: true));
+            await using (var db = Open(tandem.ConnectionString))
+            {
+                await db.UserRoles.Where(r => r.UserId == casey.Id).ExecuteDeleteAsync();
+            }
+            await Assert.ThrowsAsync<InvalidOperationException>(() => tandem.SignedInClientAsync(casey));
+            var output = new StringWriter();
+
+            var exit = await TandemCli.RunAsync(["users", "add-administrator", "--email", casey.Email, .. Database(tandem.ConnectionString)], output, output);
+
+            Assert.True(exit == 0, output.ToString());
+            Assert.Contains($"{casey.Email} already had an account, which was disabled: it is enabled again and is now an administrator; its password is unchanged.", output.ToString());
+            var client = await tandem.SignedInClientAsync(casey);
+            var me = await client.GetFromJsonAsync<MeView>("/api/v1/me", Json.Options);
+            Assert.Equal((casey.Id, true), (me!.Id, me.IsAdministrator));
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin/users")).StatusCode);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)tandem).DisposeAsync();
         }
     }
 

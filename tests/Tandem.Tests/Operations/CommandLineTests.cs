@@ -59,6 +59,48 @@ public sealed class CommandLineTests : IDisposable
         AssertNothingStarted();
     }
 
+    [Theory]
+    [InlineData(new[] { "--Database:Provider=Mysql" }, "Database:Provider is 'Mysql': it must be Sqlite or Postgres.")]
+    [InlineData(new[] { "serve", "--Database:Provider=Mysql" }, "Database:Provider is 'Mysql': it must be Sqlite or Postgres.")]
+    [InlineData(new[] { "migrate", "--Database:Provider=Mysql" }, "Database:Provider is 'Mysql': it must be Sqlite or Postgres.")]
+    [InlineData(new[] { "migrate", "--Database:Provider=Postgres" }, "ConnectionStrings:Tandem must be set when Database:Provider is Postgres.")]
+    public async Task SettingsTheAppCannotBeBuiltWithStopItWithOneSentenceNotAStackTrace(string[] args, string message)
+    {
+        var (exit, output, error) = await RunAsync(args);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("Nothing was started: ", error);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd().ReplaceLineEndings("\n").Split('\n'));
+        Assert.DoesNotContain("   at ", error);
+        AssertNothingStarted();
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("migrate")]
+    public async Task ASettingThatDoesNotConvertStopsTheStartWithOneSentenceNamingIt(string command)
+    {
+        var (exit, output, error) = await RunAsync(command, "--Email:Outbox:MaxAttempts=many");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal("Nothing was started: Failed to convert configuration value 'many' at 'Email:Outbox:MaxAttempts' to type 'System.Int32'.", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("backup", "Name the archive to write")]
+    [InlineData("restore", "Name the archive to restore")]
+    public async Task ABackupOrRestoreWithAnEmptyFileNameSaysWhatToName(string command, string message)
+    {
+        var (exit, _, error) = await RunAsync(command, "");
+
+        Assert.Equal(1, exit);
+        Assert.Contains(message, error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
     [Fact]
     public void SettingsInEveryFormTheHostReadsPassThrough()
     {

@@ -126,13 +126,20 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
     [InlineData("Recruitment:InvitationLifetimeDays", "0")]
     [InlineData("Programs:ReopenGraceDays", "0")]
     [InlineData("SignIn:Limits:PerAccountPermitLimit", "0")]
-    public void ASettingOutOfRangeStopsTheStartWithAnErrorNamingIt(string key, string value)
+    public async Task ASettingOutOfRangeStopsTheStartWithAnErrorNamingIt(string key, string value)
     {
-        using var misconfigured = factory.WithWebHostBuilder(b => b.UseSetting(key, value));
+        var error = new StringWriter();
 
-        var error = Assert.ThrowsAny<Exception>(() => misconfigured.CreateClient());
+        // A server that did start would never return: fail after a minute rather than hang the run.
+        var run = TandemCli.RunAsync(
+            [$"--{key}={value}", "--urls", "http://127.0.0.1:0", $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={TestDatabase.NewConnectionString()}"],
+            new StringWriter(), error);
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(1))) == run, "The server started.");
 
-        Assert.Contains(key.Split(':')[^1], error.Message);
+        Assert.Equal(1, await run);
+        Assert.StartsWith("Nothing was started: ", error.ToString());
+        Assert.Contains(key.Split(':')[^1], error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());
     }
 
     [Fact]
@@ -217,6 +224,49 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
             var options = new DbContextOptionsBuilder<TandemDb>();
             DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
             await using var db = new TandemDb(options.Options);
+            await db.Database.EnsureDeletedAsync();
+        }
+    }
+
+    [Fact]
+    public async Task OutsideDevelopmentSeedDemoAddsNothingToADatabaseWithAccountsUnlessToldToGoIn()
+    {
+        var connection = TestDatabase.NewConnectionString();
+        string[] production =
+        [
+            "--environment=Production", $"--Database:Provider={TestDatabase.Provider}", "--Database:MigrateOnStartup=true",
+            $"--ConnectionStrings:Tandem={connection}", "--Logging:LogLevel:Default=Warning",
+        ];
+        var options = new DbContextOptionsBuilder<TandemDb>();
+        DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
+        await using var db = new TandemDb(options.Options);
+        try
+        {
+            // An installation in use: it has its first administrator.
+            var first = new StringWriter();
+            Assert.True(await TandemCli.RunAsync(["users", "add-administrator", "--email", "it@school.example", .. production], first, first) == 0, first.ToString());
+            var output = new StringWriter();
+            var error = new StringWriter();
+
+            var exit = await TandemCli.RunAsync(["seed", "demo", .. production], output, error);
+
+            Assert.Equal(1, exit);
+            Assert.Equal("", output.ToString());
+            Assert.Contains("Nothing was added: this Production installation already has accounts", error.ToString());
+            Assert.Contains("--into-existing-installation", error.ToString());
+            Assert.Equal(["it@school.example"], await db.Users.Select(u => u.Email!).ToListAsync());
+            Assert.False(await db.Organisations.AnyAsync(o => o.Name == SeedDemo.OrganisationName));
+
+            // Told to, it goes in.
+            output = new StringWriter();
+            exit = await TandemCli.RunAsync(["seed", "demo", "--into-existing-installation", .. production], output, output);
+
+            Assert.True(exit == 0, output.ToString());
+            Assert.Contains("Tandem demo data is ready. Sign in with:", output.ToString());
+            Assert.True(await db.Users.AnyAsync(u => u.Email == SeedDemo.AdministratorEmail));
+        }
+        finally
+        {
             await db.Database.EnsureDeletedAsync();
         }
     }

@@ -7,12 +7,15 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Accounts;
 
-public sealed record AddedAdministrator(UserSummary User, string? Password);
+/// <param name="Password">A new account's password (shown once); null for an existing account, whose password is kept.</param>
+/// <param name="Enabled">The existing account was disabled and has been enabled again.</param>
+public sealed record AddedAdministrator(UserSummary User, string? Password, bool Enabled = false);
 
 /// <summary>
 /// The first administrator of a new installation (nobody can sign in to make one through the app), or an administrator
 /// again for an existing account, when the last one left: a new account gets a random password, shown once; an
-/// existing account keeps its password and gets the role.
+/// existing account keeps its password and gets the role, and is enabled again if it was disabled (the recovery when the
+/// last administrator's own account was disabled: an administrator that cannot sign in restores nothing).
 /// </summary>
 public sealed class AddAdministrator(UserManager<TandemUser> users, RoleManager<IdentityRole<Guid>> roles, CreateUser createUser)
 {
@@ -24,11 +27,17 @@ public sealed class AddAdministrator(UserManager<TandemUser> users, RoleManager<
         }
         if (await users.FindByEmailAsync(email.Trim()) is { } existing)
         {
+            var wasDisabled = existing.IsDisabled;
+            if (wasDisabled)
+            {
+                existing.Enable();
+                await users.UpdateAsync(existing);
+            }
             if (!await users.IsInRoleAsync(existing, Actor.AdministratorRole))
             {
                 await users.AddToRoleAsync(existing, Actor.AdministratorRole);
             }
-            return new AddedAdministrator(existing.ToSummary(), Password: null);
+            return new AddedAdministrator(existing.ToSummary(), Password: null, Enabled: wasDisabled);
         }
         var password = NewPassword();
         var request = new CreateUserRequest
@@ -66,7 +75,7 @@ public static class UsersCommand
         var email = new Option<string>("--email") { Description = "The administrator's e-mail address (their sign-in name).", Required = true };
         var name = new Option<string>("--name") { Description = "Their name as others see it (for a new account).", DefaultValueFactory = _ => "Administrator" };
         var zone = new Option<string?>("--time-zone") { Description = "Their IANA time zone, e.g. Europe/London (for a new account; default UTC)." };
-        var add = new Command("add-administrator", "Make an administrator: a new account with a random password shown once, or the role for an existing account (its password unchanged).")
+        var add = new Command("add-administrator", "Make an administrator: a new account with a random password shown once, or the role for an existing account (its password unchanged; enabled again if it was disabled).")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
@@ -88,7 +97,9 @@ public static class UsersCommand
             var added = outcome.Value!;
             if (added.Password is null)
             {
-                await output.WriteLineAsync($"{added.User.Email} already had an account and is now an administrator; its password is unchanged.");
+                await output.WriteLineAsync(added.Enabled
+                    ? $"{added.User.Email} already had an account, which was disabled: it is enabled again and is now an administrator; its password is unchanged."
+                    : $"{added.User.Email} already had an account and is now an administrator; its password is unchanged.");
             }
             else
             {

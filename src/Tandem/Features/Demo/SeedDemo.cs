@@ -61,6 +61,13 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
     private static readonly int[] EveningsMondayToThursday =
         Enumerable.Range(0, 4).SelectMany(day => Enumerable.Range(day * 24 + 17, 3)).ToArray();
 
+    /// <summary>
+    /// Whether creating the demo now would put it among accounts of the installation's own: there are users, and the demo
+    /// organisation is not there yet. The command line asks before doing that outside Development.
+    /// </summary>
+    public async Task<bool> WouldJoinExistingAccountsAsync(CancellationToken ct = default) =>
+        await db.Users.AnyAsync(ct) && !await db.Organisations.AnyAsync(o => o.Name == OrganisationName, ct);
+
     /// <returns>The logins, or null when nothing was created (data already there).</returns>
     public async Task<DemoLogins?> RunAsync(bool onlyWhenEmpty, CancellationToken ct = default)
     {

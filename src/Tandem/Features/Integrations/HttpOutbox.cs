@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
@@ -108,7 +109,7 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
                 gaveUp++;
                 continue;
             }
-            var (error, retryable) = await SendAsync(client, request, row.Target);
+            var (error, retryable, detail) = await SendAsync(client, request, row.Target);
             if (error is null)
             {
                 await FinishAsync(row, claim, sent: true, null, giveUp: false);
@@ -117,14 +118,14 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
             else if (row.Attempts >= Settings.MaxAttempts || !retryable)
             {
                 await FinishAsync(row, claim, sent: false, error, giveUp: true);
-                // The id and the target, never the address: a channel's is a secret.
-                logger.LogError("Gave up the {Target} post {OutboundPostId} after {Attempts} attempts: {Error}", row.Target, row.Id, row.Attempts, error);
+                // The id and the target, never the address: a channel's is a secret. The receiver's own words go to the log only.
+                logger.LogError("Gave up the {Target} post {OutboundPostId} after {Attempts} attempts: {Error} {Detail}", row.Target, row.Id, row.Attempts, error, Clipped(detail));
                 gaveUp++;
             }
             else
             {
                 await FinishAsync(row, claim, sent: false, error, giveUp: false);
-                logger.LogWarning("The {Target} post {OutboundPostId} failed (attempt {Attempts}); retrying after the backoff: {Error}", row.Target, row.Id, row.Attempts, error);
+                logger.LogWarning("The {Target} post {OutboundPostId} failed (attempt {Attempts}); retrying after the backoff: {Error} {Detail}", row.Target, row.Id, row.Attempts, error, Clipped(detail));
                 failed++;
             }
         }
@@ -201,27 +202,63 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
         new(HttpMethod.Post, url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
 
     /// <summary>
-    /// Posts; no error when the target answered 2xx, otherwise what went wrong and whether another attempt could help. Every
-    /// failure is retried for channels and webhooks; the Cloud API's 4xx errors other than throttling are final (ADR 69).
+    /// Posts; no error when the target answered 2xx, otherwise what went wrong, whether another attempt could help, and the
+    /// detail for the server's log. Every failure is retried for channels and webhooks; the Cloud API's 4xx errors other than
+    /// throttling are final (ADR 69). The error stored (and shown to an organisation's coordinators) is Tandem's own sentence
+    /// with the status code and its standard reason phrase, never the receiver's words (ADR 89): a receiver can be any host
+    /// the nodes reach, and its answer would otherwise be read back by whoever registered it. Only the headers are awaited
+    /// and at most <see cref="AnswerReadMax"/> bytes of the body are read, for the log and for Graph's error code.
     /// </summary>
-    private async Task<(string? Error, bool Retryable)> SendAsync(HttpClient client, HttpRequestMessage request, OutboundTarget target)
+    private async Task<(string? Error, bool Retryable, string? Detail)> SendAsync(HttpClient client, HttpRequestMessage request, OutboundTarget target)
     {
         try
         {
             using var cancel = new CancellationTokenSource(options.Value.Timeout);
-            using var response = await client.SendAsync(request, cancel.Token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
             if (response.IsSuccessStatusCode)
             {
-                return (null, false);
+                return (null, false, null);
             }
-            var answer = await response.Content.ReadAsStringAsync(CancellationToken.None);
-            var retryable = target != OutboundTarget.WhatsApp || WhatsAppPayloads.Retryable((int)response.StatusCode, answer);
-            return (OutboundPost.Clip($"The receiver answered {(int)response.StatusCode} {response.ReasonPhrase}: {answer}", OutboundPost.ErrorMax), retryable);
+            var status = (int)response.StatusCode;
+            var answer = await ReadStartAsync(response.Content, cancel.Token);
+            var answered = $"The receiver answered {status}{(ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } reason ? " " + reason : "")}";
+            if (target != OutboundTarget.WhatsApp)
+            {
+                return ($"{answered}.", true, answer);
+            }
+            // The Cloud API's address is the installation's setting, not a coordinator's: its error code says why to the operator.
+            var code = WhatsAppPayloads.ErrorCode(answer);
+            return (code is { } c ? $"{answered} (Graph error {c})." : $"{answered}.", WhatsAppPayloads.Retryable(status, code), answer);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
         {
-            return (OutboundPost.Clip(e is HttpRequestException ? $"The receiver could not be reached: {e.Message}" : "The receiver did not answer in time.", OutboundPost.ErrorMax), true);
+            return e is HttpRequestException
+                ? ("The receiver could not be reached.", true, e.Message)
+                : ("The receiver did not answer in time.", true, null);
         }
+    }
+
+    /// <summary>The most of an answer's body read (for the log and Graph's error code); the rest is never read.</summary>
+    public const int AnswerReadMax = 4096;
+
+    /// <summary>The first <see cref="AnswerReadMax"/> bytes of a body as text, or what arrived before the time-out or a broken connection.</summary>
+    private static async Task<string> ReadStartAsync(HttpContent content, CancellationToken ct)
+    {
+        var buffer = new byte[AnswerReadMax];
+        var read = 0;
+        try
+        {
+            await using var body = await content.ReadAsStreamAsync(ct);
+            for (int n; read < buffer.Length && (n = await body.ReadAsync(buffer.AsMemory(read), ct)) > 0;)
+            {
+                read += n;
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The status is what counts; the body is only for the log.
+        }
+        return Encoding.UTF8.GetString(buffer, 0, read);
     }
 
     private async Task FinishAsync(OutboundPost row, string claim, bool sent, string? error, bool giveUp)
@@ -244,6 +281,8 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
         await mine.ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, next).SetProperty(p => p.ClaimedBy, (string?)null)
             .SetProperty(p => p.ClaimedUntil, (DateTime?)null).SetProperty(p => p.LastError, error));
     }
+
+    private static string? Clipped(string? detail) => detail is null ? null : OutboundPost.Clip(detail, OutboundPost.ErrorMax);
 
     private static string NewClaim() => $"{MailOutbox.Node}/{Guid.NewGuid():N}";
 }

@@ -14,8 +14,14 @@ public static class IntegrationEndpoints
     {
         services.AddCheckedOptions<IntegrationOptions>("Integrations");
         // Redirects are not followed: a webhook that answers 3xx has not taken the post, and a redirect could lead anywhere.
-        services.AddHttpClient(HttpOutbox.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        // A receiver's answer is never read whole (HttpOutbox reads its first few kilobytes); should anything buffer one, it
+        // stops at that size instead of the default 2 GB. An unread rest is drained up to 64 KB, else the connection is closed.
+        services.AddHttpClient(HttpOutbox.HttpClientName, c =>
+            {
+                c.Timeout = Timeout.InfiniteTimeSpan;
+                c.MaxResponseContentBufferSize = HttpOutbox.AnswerReadMax;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxResponseDrainSize = 64 * 1024 });
         services.AddHostedService<HttpOutboxWorker>();
         // The reader's WhatsApp number and opt-ins, on the notification settings page (ADR 69).
         services.AddSingleton(new Notifications.NotificationSettingsSection(typeof(Pages.WhatsAppOptInSection)));

@@ -112,20 +112,19 @@ public static partial class WhatsAppPayloads
     /// Whether a Graph error answer is worth another attempt: a 5xx, a time-out, 429, or a throttling code; any other 4xx
     /// (a bad token, template, parameter or number) will fail the same way again and is given up at once.
     /// </summary>
-    public static bool Retryable(int status, string answer)
+    public static bool Retryable(int status, int? errorCode) =>
+        status is >= 500 or 408 or 429 || (errorCode is { } c && ThrottlingCodes.Contains(c));
+
+    /// <summary>Graph's error code (<c>{"error":{"code":…}}</c>) in an answer, or null when it has none or is not JSON.</summary>
+    public static int? ErrorCode(string answer)
     {
-        if (status is >= 500 or 408 or 429)
-        {
-            return true;
-        }
         try
         {
-            var code = JsonNode.Parse(answer)?["error"]?["code"]?.GetValue<int>();
-            return code is { } c && ThrottlingCodes.Contains(c);
+            return JsonNode.Parse(answer)?["error"]?["code"]?.GetValue<int>();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -25,6 +25,10 @@ public sealed class BackUpInstallation(DatabaseOptions options, TandemDb db, Dat
         {
             return new Refused(PostgresSentence);
         }
+        if (string.IsNullOrWhiteSpace(archive))
+        {
+            return new Refused("Name the archive to write, a new file outside the data directory: `tandem backup /var/backups/tandem.tar.gz`.");
+        }
         archive = Path.GetFullPath(archive);
         var database = SqliteFile(db);
         if (File.Exists(archive) || Directory.Exists(archive))

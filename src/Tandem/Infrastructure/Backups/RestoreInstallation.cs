@@ -25,6 +25,10 @@ public sealed class RestoreInstallation(DatabaseOptions options, TandemDb db, Da
         {
             return new Refused(PostgresSentence);
         }
+        if (string.IsNullOrWhiteSpace(archive))
+        {
+            return new Refused("Name the archive to restore, a file written by `tandem backup`: `tandem restore /var/backups/tandem.tar.gz`.");
+        }
         archive = Path.GetFullPath(archive);
         if (!File.Exists(archive))
         {

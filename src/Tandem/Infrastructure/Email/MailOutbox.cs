@@ -24,10 +24,11 @@ public interface IMailDeliveryListener
 public sealed record OutboxRun(int Claimed, int Sent, int Failed, int GaveUp);
 
 /// <summary>An unsent message, for the operator.</summary>
-public sealed record QueuedEmailView(Guid Id, string Recipient, string Subject, DateTime CreatedAt, int Attempts, DateTime NextAttemptAt, DateTime? GaveUpAt, string? LastError);
+public sealed record QueuedEmailView(Guid Id, string Recipient, string Subject, DateTime CreatedAt, int Attempts, DateTime NextAttemptAt, DateTime? GaveUpAt, DateTime? ReplacedAt,
+    string? LastError);
 
-/// <summary>What is stuck: messages waiting for another attempt, messages given up, and the oldest of them.</summary>
-public sealed record OutboxStatus(int Waiting, int GivenUp, IReadOnlyList<QueuedEmailView> Oldest);
+/// <summary>What is stuck: messages waiting for another attempt, messages given up, messages replaced by newer ones, and the oldest of them.</summary>
+public sealed record OutboxStatus(int Waiting, int GivenUp, int Replaced, IReadOnlyList<QueuedEmailView> Oldest);
 
 /// <summary>Messages added to the context by <see cref="MailOutbox.Queue"/>, to send with <see cref="MailOutbox.SendQueuedAsync"/> once saved.</summary>
 public sealed class QueuedMail
@@ -218,26 +219,28 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
         return new OutboxRun(claimed.Count, delivered.Count, failed, gaveUp + unreadable.Count);
     }
 
-    /// <summary>The unsent messages (waiting or given up), oldest first, at most <paramref name="max"/>.</summary>
+    /// <summary>The unsent messages (waiting, given up or replaced), oldest first, at most <paramref name="max"/>.</summary>
     public async Task<OutboxStatus> StatusAsync(int max, CancellationToken ct = default)
     {
         var unsent = db.Set<OutgoingEmail>().Where(e => e.SentAt == null);
         var waiting = await unsent.CountAsync(e => e.GaveUpAt == null, ct);
-        var givenUp = await unsent.CountAsync(e => e.GaveUpAt != null, ct);
+        var givenUp = await unsent.CountAsync(e => e.GaveUpAt != null && e.ReplacedAt == null, ct);
+        var replaced = await unsent.CountAsync(e => e.ReplacedAt != null, ct);
         var oldest = await unsent.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).Take(Math.Clamp(max, 1, 1000))
-            .Select(e => new QueuedEmailView(e.Id, e.Recipient, e.Subject, e.CreatedAt, e.Attempts, e.NextAttemptAt, e.GaveUpAt, e.LastError))
+            .Select(e => new QueuedEmailView(e.Id, e.Recipient, e.Subject, e.CreatedAt, e.Attempts, e.NextAttemptAt, e.GaveUpAt, e.ReplacedAt, e.LastError))
             .ToListAsync(ct);
-        return new OutboxStatus(waiting, givenUp, oldest);
+        return new OutboxStatus(waiting, givenUp, replaced, oldest);
     }
 
     /// <summary>
     /// Makes unsent messages (one, or all) due now with a fresh set of attempts, given-up ones included; messages a
-    /// node is sending right now are left alone. Returns how many.
+    /// node is sending right now are left alone, and messages replaced by newer ones are never sent (their links no
+    /// longer work). Returns how many.
     /// </summary>
     public Task<int> RetryAsync(Guid? id = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var unsent = db.Set<OutgoingEmail>().Where(e => e.SentAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now));
+        var unsent = db.Set<OutgoingEmail>().Where(e => e.SentAt == null && e.ReplacedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now));
         if (id is { } one)
         {
             unsent = unsent.Where(e => e.Id == one);
@@ -292,6 +295,10 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
         return (failed, gaveUp);
     }
 
+    /// <summary>
+    /// Marks the unsent copies about the same references replaced: those waiting and those given up alike, so that neither
+    /// the worker nor `tandem mail retry` ever sends them after the newer one. A copy a node is sending right now is left alone.
+    /// </summary>
     private async Task SupersedeAsync(IReadOnlyList<OutgoingMessage> messages, DateTime now, CancellationToken ct)
     {
         foreach (var group in messages.Where(m => m.ReferenceKind is not null && m.ReferenceId is not null).GroupBy(m => m.ReferenceKind!))
@@ -299,9 +306,10 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
             var kind = group.Key;
             var ids = group.Select(m => m.ReferenceId).Distinct().ToList();
             await db.Set<OutgoingEmail>()
-                .Where(e => e.ReferenceKind == kind && ids.Contains(e.ReferenceId) && e.SentAt == null && e.GaveUpAt == null
+                .Where(e => e.ReferenceKind == kind && ids.Contains(e.ReferenceId) && e.SentAt == null && e.ReplacedAt == null
                     && (e.ClaimedUntil == null || e.ClaimedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.GaveUpAt, now).SetProperty(e => e.LastError, "Replaced by a newer message."), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.GaveUpAt, e => e.GaveUpAt ?? now).SetProperty(e => e.ReplacedAt, now)
+                    .SetProperty(e => e.LastError, OutgoingEmail.ReplacedError), ct);
         }
     }
 

@@ -6,7 +6,8 @@ namespace Tandem.Infrastructure.Email;
 
 /// <summary>
 /// `tandem mail queue` lists unsent e-mails (waiting for a retry, or given up) with their last error;
-/// `tandem mail retry [--id ID]` makes them due now with a fresh set of attempts and sends them from this process.
+/// `tandem mail retry [--id ID]` makes them due now with a fresh set of attempts and sends them from this process; a
+/// message replaced by a newer one (an invitation sent again) is never retried.
 /// </summary>
 public static class OutboxCommand
 {
@@ -25,17 +26,18 @@ public static class OutboxCommand
             await using var scope = (await StartAsync(parse, ct)).CreateAsyncScope();
             var status = await scope.ServiceProvider.GetRequiredService<MailOutbox>().StatusAsync(parse.GetValue(max), ct);
             var output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{status.Waiting} waiting for another attempt, {status.GivenUp} given up.");
+            await output.WriteLineAsync($"{status.Waiting} waiting for another attempt, {status.GivenUp} given up, {status.Replaced} replaced by newer messages (never sent).");
             foreach (var e in status.Oldest)
             {
-                var state = e.GaveUpAt is { } gaveUp ? $"given up {Time(gaveUp)}" : $"next attempt {Time(e.NextAttemptAt)}";
+                var state = e.ReplacedAt is { } replaced ? $"replaced {Time(replaced)}"
+                    : e.GaveUpAt is { } gaveUp ? $"given up {Time(gaveUp)}" : $"next attempt {Time(e.NextAttemptAt)}";
                 await output.WriteLineAsync($"{e.Id}  {Time(e.CreatedAt)}  attempts {e.Attempts}  {state}  to {e.Recipient}  \"{e.Subject}\"  {e.LastError}");
             }
             return 0;
         });
 
         var id = new Option<Guid?>("--id") { Description = "Retry only this message (an id from `tandem mail queue`)." };
-        var retry = new Command("retry", "Make unsent e-mails (given-up ones too) due now with a fresh set of attempts, and send them now.")
+        var retry = new Command("retry", "Make unsent e-mails (given-up ones too, but not those replaced by newer messages) due now with a fresh set of attempts, and send them now.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };

@@ -17,6 +17,9 @@ public sealed class OutgoingEmail
     public const int ClaimMax = 150;
     public const int ErrorMax = 1000;
 
+    /// <summary>The last error of a message <see cref="ReplacedAt"/> marks.</summary>
+    public const string ReplacedError = "Replaced by a newer message.";
+
     private OutgoingEmail() { }
 
     public OutgoingEmail(string recipient, string subject, byte[] mime, string? referenceKind, Guid? referenceId, DateTime createdAt, string claimedBy, DateTime claimedUntil)
@@ -59,6 +62,13 @@ public sealed class OutgoingEmail
     /// <summary>Set when the outbox stopped trying (too many attempts, or a newer message replaced it).</summary>
     public DateTime? GaveUpAt { get; private set; }
     public string? LastError { get; private set; }
+
+    /// <summary>
+    /// Set (with <see cref="GaveUpAt"/>) when a newer message about the same thing replaced this one before it went out:
+    /// an invitation or a guardian's consent request sent again with a new link. Such a message is never sent, not even
+    /// by `tandem mail retry`: its link no longer works.
+    /// </summary>
+    public DateTime? ReplacedAt { get; private set; }
 
     internal static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }
