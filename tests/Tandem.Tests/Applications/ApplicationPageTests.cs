@@ -32,6 +32,27 @@ public sealed class ApplicationPageTests(TandemFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task ARecruitmentLinksCodeOnAnotherProgramsApplyPageCountsForNeither()
+    {
+        var recruiting = await RecruitingProgram.CreateAsync(factory);
+        var other = await RecruitingProgram.CreateAsync(factory);
+        var coordinatorApi = await factory.SignedInClientAsync(recruiting.School.Coordinator);
+        var links = $"/api/v1/programs/{recruiting.Program.Id}/recruitment-links";
+        var poster = (await (await coordinatorApi.PostAsJsonAsync(links, new { name = "Poster QR code" }))
+            .Content.ReadFromJsonAsync<Tandem.Features.Recruitment.RecruitmentChannelView>(Json.Options))!;
+        var applicant = await factory.CreateUserAsync("Cross Poster");
+        var page = await PageClient.SignInAsync(factory, applicant.Email);
+
+        var draft = await page.SubmitAsync($"/apply/{other.Program.Id}/mentor?channel={poster.Code}", "application",
+            [new("q.subject", "Science"), new("q.why", "I like explaining"), new("intent", "save")]);
+
+        Assert.Equal(HttpStatusCode.OK, draft.StatusCode);
+        Assert.Contains("Draft saved", await draft.Content.ReadAsStringAsync());
+        var channel = (await coordinatorApi.GetFromJsonAsync<Paged<Tandem.Features.Recruitment.RecruitmentChannelView>>(links, Json.Options))!.Items.Single();
+        Assert.Equal((0L, 0L), (channel.Starts, channel.Submissions));
+    }
+
+    [Fact]
     public async Task ANewApplicantSignsUpSavesADraftComesBackAndSubmitsThroughThePages()
     {
         var recruiting = await RecruitingProgram.CreateAsync(factory);

@@ -10,8 +10,10 @@ namespace Tandem.Features.Recruitment;
 /// </summary>
 public sealed class RecordRecruitmentStep(TandemDb db)
 {
+    /// <param name="programId">On the apply page: the program applied to. A link's code counts there only when it is that
+    /// program's (a <c>?channel=</c> copied onto another program's page must not count toward the first one's figures).</param>
     /// <returns>The program the link is for, or null when the code is unknown.</returns>
-    public async Task<Guid?> RunAsync(string? channelCode, RecruitmentStep step, CancellationToken ct = default)
+    public async Task<Guid?> RunAsync(string? channelCode, RecruitmentStep step, CancellationToken ct = default, Guid? programId = null)
     {
         if (string.IsNullOrWhiteSpace(channelCode) || channelCode.Length > 16)
         {
@@ -19,6 +21,10 @@ public sealed class RecordRecruitmentStep(TandemDb db)
         }
         var code = channelCode.Trim().ToLowerInvariant();
         var channels = db.Set<RecruitmentChannel>().Where(c => c.Code == code);
+        if (programId is { } program)
+        {
+            channels = channels.Where(c => c.ProgramId == program);
+        }
         var updated = step switch
         {
             RecruitmentStep.View => await channels.ExecuteUpdateAsync(s => s.SetProperty(c => c.Views, c => c.Views + 1), ct),

@@ -180,7 +180,7 @@ public partial class ApplyPage
         // Outreach counts: a start when the application is first saved, a submission when it is sent.
         if (isNew)
         {
-            await RecordRecruitmentStep.RunAsync(Channel, Tandem.Features.Recruitment.RecruitmentStep.Start);
+            await RecordRecruitmentStep.RunAsync(Channel, Tandem.Features.Recruitment.RecruitmentStep.Start, programId: ProgramId);
         }
         if (submit && Editing)
         {
@@ -191,7 +191,7 @@ public partial class ApplyPage
         }
         if (submit)
         {
-            await RecordRecruitmentStep.RunAsync(Channel, Tandem.Features.Recruitment.RecruitmentStep.Submission);
+            await RecordRecruitmentStep.RunAsync(Channel, Tandem.Features.Recruitment.RecruitmentStep.Submission, programId: ProgramId);
             Navigation.NavigateTo($"/my/applications?submitted={outcome.Value!.Id}");
             return;
         }
