@@ -382,6 +382,40 @@ public sealed class ProgramRepeatTests(RecruitmentFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task AMentorASafeguardingConcernWasAboutIsNotAskedBackAndTheCoordinatorMayLeaveOthersOut()
+    {
+        var (school, coordinator, source, mentors) = await LastYearAsync();
+        var (mona, max) = (mentors[0].User, mentors[1].User);
+        await InDatabaseAsync(db =>
+        {
+            db.Add(new Tandem.Features.Concerns.Concern(source.Id, source.OrganisationId, school.Coordinator.Id, max.Id, null,
+                Tandem.Features.Concerns.ConcernCategory.Safeguarding, "Asked a mentee for her address", DateTime.UtcNow, DateTime.UtcNow.AddDays(2)));
+            return db.SaveChangesAsync();
+        });
+        var copy = await CreatedAsync(await coordinator.PostAsJsonAsync($"/api/v1/programs/{source.Id}/copy", new { name = "Reading buddies 2027" }));
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{copy.Id}/status", new { status = "Recruiting" })).StatusCode);
+
+        // The coordinator sees who would be asked, by name; Max is not among them, and nothing says why.
+        var origin = (await coordinator.GetFromJsonAsync<ProgramOriginView>($"/api/v1/programs/{copy.Id}/origin", Json.Options))!;
+        Assert.Equal([(mona.Id, "Mona Mentor")], origin.ToInvite.Select(m => (m.UserId, m.Name)));
+        var path = $"/programs/{copy.Id}/origin";
+        var page = await coordinator.GetStringAsync(path);
+        Assert.Contains("Leave out Mona Mentor", page);
+        Assert.DoesNotContain("Max Mentor", page);
+
+        // Mona left out of this press: nobody is invited, and she is still to invite.
+        var left = await new PageClient(coordinator).SubmitAsync(path, "mentors-back", new Dictionary<string, string> { ["leaveOut"] = mona.Id.ToString() });
+        Assert.Equal(HttpStatusCode.OK, left.StatusCode);
+        Assert.Contains("Nobody new to invite", await left.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(await fixture.Tandem.OutboxForAsync(mona.Email), e => e.ReferenceKind == "invitation");
+
+        var pressed = await coordinator.PostAsync($"/api/v1/programs/{copy.Id}/returning-mentors", Json.Empty());
+        Assert.Equal(new InviteMentorsBackResult(1, 0, 0, 1), await pressed.Content.ReadFromJsonAsync<InviteMentorsBackResult>(Json.Options));
+        Assert.Single(await fixture.Tandem.OutboxForAsync(mona.Email), e => e.ReferenceKind == "invitation");
+        Assert.DoesNotContain(await fixture.Tandem.OutboxForAsync(max.Email), e => e.ReferenceKind == "invitation");
+    }
+
+    [Fact]
     public async Task TheStaffPagesCreateFromATemplateAndCopyAProgram()
     {
         var school = await School.CreateAsync(fixture.Tandem);

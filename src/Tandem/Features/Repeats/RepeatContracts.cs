@@ -47,7 +47,17 @@ public sealed record ProgramTemplateView(
 /// <summary>Where a program came from and, for a copy, its source's mentors invited back (coordinators only).</summary>
 /// <param name="Eligible">Mentors of the source who could be invited now and have not been.</param>
 /// <param name="Invited">Mentors of the source invited back so far.</param>
-public sealed record ProgramOriginView(Guid ProgramId, string? TemplateId, Guid? SourceProgramId, string? SourceProgramName, DateTime CreatedAt, int Eligible, int Invited);
+/// <param name="ToInvite">Who they are, by name, so that the coordinator can leave someone out.</param>
+public sealed record ProgramOriginView(Guid ProgramId, string? TemplateId, Guid? SourceProgramId, string? SourceProgramName, DateTime CreatedAt, int Eligible, int Invited,
+    IReadOnlyList<ReturningMentorView> ToInvite);
+
+public sealed record ReturningMentorView(Guid UserId, string Name);
+
+/// <summary><c>leaveOut</c>: mentors of the source not to invite this time (the others are invited).</summary>
+public sealed class InviteMentorsBackRequest
+{
+    public List<Guid>? LeaveOut { get; set; }
+}
 
 /// <param name="Invited">Invited by this press.</param>
 /// <param name="AlreadyInvited">Invited by an earlier press, so not again.</param>

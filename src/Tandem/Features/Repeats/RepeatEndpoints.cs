@@ -31,7 +31,7 @@ public static class RepeatEndpoints
         programs.MapGet("/{programId:guid}/origin", Origin).WithName("GetProgramOrigin")
             .WithDescription("The template or program this one was made from, and for a copy how many of the source's mentors can be and were invited back.");
         programs.MapPost("/{programId:guid}/returning-mentors", InviteBack).WithName("InviteMentorsBack")
-            .WithDescription("E-mails the source program's mentors an invitation to apply to this copy. Pressing again invites nobody twice. "
+            .WithDescription("E-mails the source program's mentors an invitation to apply to this copy, but for those in `leaveOut`. Pressing again invites nobody twice. "
                 + "409 while the program is not recruiting, or when it is not a copy.");
         return app;
     }
@@ -54,8 +54,9 @@ public static class RepeatEndpoints
     private static async Task<Results<Ok<ProgramOriginView>, ProblemHttpResult>> Origin(Guid programId, ClaimsPrincipal user, ReturningMentors useCase, CancellationToken ct) =>
         (await useCase.GetAsync(Actor.From(user), programId, ct)).ToOk();
 
-    private static async Task<Results<Ok<InviteMentorsBackResult>, ProblemHttpResult>> InviteBack(Guid programId, ClaimsPrincipal user, ReturningMentors useCase, CancellationToken ct) =>
-        (await useCase.InviteAsync(Actor.From(user), programId, ct)).ToOk();
+    private static async Task<Results<Ok<InviteMentorsBackResult>, ProblemHttpResult>> InviteBack(
+        Guid programId, InviteMentorsBackRequest? request, ClaimsPrincipal user, ReturningMentors useCase, CancellationToken ct) =>
+        (await useCase.InviteAsync(Actor.From(user), programId, ct, request?.LeaveOut)).ToOk();
 
     private static Results<Created<ProgramDetails>, ProblemHttpResult> Created(Outcome<ProgramDetails> outcome) =>
         outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Created($"/api/v1/programs/{outcome.Value!.Id}", outcome.Value);

@@ -12,8 +12,11 @@ namespace Tandem.Features.Repeats;
 /// <summary>
 /// Inviting the source program's mentors back to its copy (ADR 65). Who is asked: people enrolled in the source as mentors
 /// (peers too, when both programs are peer programs, since peers mentor each other) whose account is active (an erased or disabled account
-/// is not), who had not refused or withdrawn their consent to take part in the source, and who were not invited back
-/// before. A mentor who was removed from the source has no enrolment there and is not asked. Each gets Recruitment's
+/// is not), who had not refused or withdrawn their consent to take part in the source, who were not the subject of a
+/// safeguarding concern or an escalated one there (by name, or as the other member of the pair it was raised about; the
+/// page does not say why, as a coordinator who is not a designated lead does not see safeguarding concerns), and who
+/// were not invited back before. A mentor who was removed from the source has no enrolment there and is not asked. The
+/// coordinator sees the others by name and may leave any of them out of a press. Each gets Recruitment's
 /// invitation to apply (the e-mail with a personal link through the outbox); a row per person makes a second press send nothing.
 /// </summary>
 public sealed class ReturningMentors(TandemDb db, ProgramAccess access, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
@@ -33,17 +36,19 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, Invitati
             return new NotFound("This program was made from scratch: it has no template or source program.");
         }
         string? sourceName = null;
-        var eligible = 0;
+        List<ReturningMentorView> toInvite = [];
         if (origin.SourceProgramId is { } sourceId && await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == sourceId, ct) is { } source)
         {
             sourceName = source.Name;
-            eligible = await Candidates(source, found.Value!).CountAsync(ct);
+            toInvite = (await Candidates(source, found.Value!)
+                    .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new ReturningMentorView(u.Id, u.DisplayName)).ToListAsync(ct))
+                .OrderBy(m => m.Name, StringComparer.CurrentCulture).ThenBy(m => m.UserId).ToList();
         }
         var invited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
-        return new ProgramOriginView(programId, origin.TemplateKey, origin.SourceProgramId, sourceName, origin.CreatedAt, eligible, invited);
+        return new ProgramOriginView(programId, origin.TemplateKey, origin.SourceProgramId, sourceName, origin.CreatedAt, toInvite.Count, invited, toInvite);
     }
 
-    public async Task<Outcome<InviteMentorsBackResult>> InviteAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    public async Task<Outcome<InviteMentorsBackResult>> InviteAsync(Actor actor, Guid programId, CancellationToken ct = default, IReadOnlyCollection<Guid>? leaveOut = null)
     {
         var found = await access.FindManagedAsync(actor, programId, ct, OnlyCoordinators, tracked: false);
         if (found.Failure is { } failure)
@@ -63,7 +68,9 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, Invitati
         }
         var role = program.Pairing == PairingModel.PeerToPeer ? ProgramRole.Peer : ProgramRole.Mentor;
         var alreadyInvited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
+        var left = leaveOut?.Distinct().ToList() ?? [];
         var people = await Candidates(source, program)
+            .Where(userId => !left.Contains(userId))
             .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new { u.Id, u.Email, u.NormalizedEmail, u.DisplayName })
             .OrderBy(u => u.Id).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -111,6 +118,13 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, Invitati
             .Where(e => !db.Set<Consent>().Any(c => c.ProgramId == sourceId && c.UserId == e.UserId && c.Purpose == ConsentPurpose.Program
                 && (c.State == ConsentState.Refused || c.State == ConsentState.Withdrawn)))
             .Where(e => !db.Set<ReturningMentorInvitation>().Any(i => i.ProgramId == programId && i.UserId == e.UserId))
+            // Not someone a safeguarding concern, or an escalated one, was raised about in the source: named as its subject,
+            // or the other member of the pair it was raised about.
+            .Where(e => !db.Set<Concerns.Concern>().Any(c => c.ProgramId == sourceId
+                && (c.Category == Concerns.ConcernCategory.Safeguarding || c.State == Concerns.ConcernState.Escalated)
+                && (c.SubjectUserId == e.UserId
+                    || (c.SubjectUserId == null && c.RelationshipId != null && c.ReporterUserId != e.UserId
+                        && db.Set<Relationships.RelationshipMember>().Any(m => m.RelationshipId == c.RelationshipId && m.UserId == e.UserId)))))
             .Select(e => e.UserId)
             .Distinct();
     }
