@@ -135,6 +135,21 @@ public sealed class AnnouncementTests(PairFixture fixture) : IClassFixture<PairF
     }
 
     [Fact]
+    public async Task AProgramsChannelsSavedForTheFirstTimeSeveralTimesAtOnceAreSavedOnceWithoutAnError()
+    {
+        var pair = await fixture.PairAsync();
+        var channels = $"/api/v1/programs/{pair.ProgramId}/channels";
+
+        // A double (or eightfold) click on the first save: each is applied, the last over the others, none is a 500.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => pair.Coordinator.PutAsJsonAsync(channels, new { slackWebhookUrl = receiver.NewHook("slack") })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var saved = (await pair.Coordinator.GetFromJsonAsync<ProgramChannelsView>(channels, Json.Options))!;
+        Assert.NotNull(saved.Slack);
+        Assert.Null(saved.Teams);
+    }
+
+    [Fact]
     public async Task AMentorsAnnouncementReachesTheMentorsAndNoMentee()
     {
         var pair = await fixture.PairAsync();
