@@ -102,6 +102,54 @@ public sealed class SensitiveQuestionTests(TandemFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task AWithheldAnswerIsNotPrefilledNorSavedForReviewersWhenANewerFormAsksTheQuestionOpenly()
+    {
+        var school = await School.CreateAsync(factory);
+        var coordinator = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(coordinator);
+        var form = $"/api/v1/programs/{program.Id}/questionnaires/mentee";
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(form, new { questions = new[] { Gender() } })).StatusCode);
+        await coordinator.OpenRecruitmentAsync(program.Id);
+        var person = await factory.CreateUserAsync("Wren Withheld");
+        var client = await factory.SignedInClientAsync(person);
+        var response = await client.PostAsJsonAsync($"/api/v1/programs/{program.Id}/applications", new
+        {
+            role = "mentee", answers = new Dictionary<string, object> { ["gender"] = "In another way" }, sensitiveConsents = Array.Empty<string>(),
+            acceptsCodeOfConduct = true, submit = true,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var applicationId = (await response.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!.Id;
+
+        // The coordinator's next version keeps the question's id but no longer marks it sensitive.
+        var open = new
+        {
+            id = "gender", type = "SingleChoice", prompt = "What is your gender?", options = new[] { "Woman", "Man", "In another way" },
+            required = false, sensitive = false, criterion = "SameValue",
+        };
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync(form, new { questions = new[] { open } })).StatusCode);
+
+        // The applicant's form on the new version does not tick the answer they were told only they would see; saving it as it is
+        // gives reviewers nothing for the question, and the answer stays withheld.
+        var pages = await PageClient.SignInAsync(factory, person.Email);
+        var apply = $"/apply/{program.Id}/mentee";
+        var fields = await pages.FormFieldsAsync(apply, "application");
+        Assert.DoesNotContain(fields, f => f.Value == "In another way");
+        var saved = await pages.SubmitAsync(apply, "application", fields);
+        Assert.True(saved.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, $"{(int)saved.StatusCode}: {await saved.Content.ReadAsStringAsync()}");
+        var stored = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Application>().Where(a => a.Id == applicationId)
+            .Select(a => new { a.AnswersJson, a.WithheldAnswersJson, Version = a.Questionnaire!.Version }).SingleAsync());
+        Assert.Equal(2, stored.Version);
+        Assert.DoesNotContain("gender", stored.AnswersJson);
+        Assert.Contains("In another way", stored.WithheldAnswersJson);
+        using (var reviewed = JsonDocument.Parse(await coordinator.GetStringAsync($"/api/v1/programs/{program.Id}/applications/{applicationId}")))
+        {
+            Assert.False(reviewed.RootElement.GetProperty("answers").TryGetProperty("gender", out _));
+        }
+        var mine = (await client.GetFromJsonAsync<MyApplicationView>($"/api/v1/me/applications/{applicationId}", Json.Options))!;
+        Assert.False(mine.Answers.ContainsKey("gender"));
+    }
+
+    [Fact]
     public void ALoneSmallGroupTakesTheNextSmallestWithItSoNoCountCanBeWorkedOut()
     {
         var groups = GetDiversityReport.Suppress(new Dictionary<string, int> { ["A"] = 20, ["B"] = 3, ["C"] = 7, ["D"] = 9 }).ToDictionary(g => g.Answer);

@@ -14,7 +14,8 @@ public sealed class FeatureReferenceTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Accounts"] = [],
-        // The account a notice goes to, and the reader's role in a program.
+        // The account a notice goes to, and the reader's role in a program. Whom a program may not contact is asked through
+        // Notifications.IProgramConsent, which Applications implements (ADR 48).
         ["Notifications"] = ["Accounts", "Programs"],
         // Members are accounts.
         ["Organisations"] = ["Accounts"],
@@ -97,8 +98,9 @@ public sealed class FeatureReferenceTests
         // opt-in form is a section of the notification settings page (Notifications.NotificationSettingsSection, which the page renders
         // without knowing Integrations).
         ["Integrations"] = ["Accounts", "Notifications", "Organisations", "Privacy", "Programs"],
-        // Announcements go to a program's participants by role, with notices and e-mail, and to its channels (ADR 55).
-        ["Community"] = ["Accounts", "Integrations", "Notifications", "Programs"],
+        // Announcements go to a program's participants by role, with notices and e-mail, and to its channels (ADR 55), leaving out
+        // those without consent (Applications.ConsentGate, ADR 48).
+        ["Community"] = ["Accounts", "Applications", "Integrations", "Notifications", "Programs"],
         // Discussion channels (ADR 66): a program's channels for its people by role, study groups' channels for a group relationship's
         // members; mentions, replies and reports notify; a moderator's decision about a minor is written to the audit log (Privacy).
         ["Channels"] = ["Accounts", "Notifications", "Privacy", "Programs", "Relationships"],

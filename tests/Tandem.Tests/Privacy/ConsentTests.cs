@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Tandem.Data;
+using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
+using Tandem.Features.Channels;
+using Tandem.Features.Events;
 using Tandem.Features.Notifications;
 using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
@@ -425,5 +428,142 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
         var invited = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<SurveyInvitation>()
             .Where(i => i.SurveyId == surveyId).Select(i => i.UserId).ToListAsync());
         Assert.Equal([given.Id], invited);
+    }
+
+    /// <summary>
+    /// A program under a consent age of 16 with three approved mentors: a 14-year-old waiting for their guardian, an adult
+    /// who withdrew their consent, and an adult whose consent is given.
+    /// </summary>
+    private sealed record ThreeMentors(RecruitingProgram Recruiting, Guid ProgramId, UserSummary Waiting, HttpClient WaitingClient,
+        UserSummary Withdrew, HttpClient WithdrewClient, UserSummary Given, HttpClient GivenClient);
+
+    private async Task<ThreeMentors> ThreeMentorsAsync(string marker, bool withdraw = true)
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var (waiting, waitingClient, waitingApplication) = await school.ApplyAsync("Wes Young", $"{marker}-1", 14, Address());
+        var (withdrew, withdrewClient, withdrewApplication) = await school.ApplyAsync("Will Drew", $"{marker}-2", 30, null);
+        var (given, givenClient, givenApplication) = await school.ApplyAsync("Gina Given", $"{marker}-3", 30, null);
+        foreach (var application in new[] { waitingApplication, withdrewApplication, givenApplication })
+        {
+            await ApproveAsync(school.Recruiting.Coordinator, programId, application, "mentor");
+        }
+        if (withdraw)
+        {
+            await WithdrawAsync(withdrewClient, programId);
+        }
+        return new ThreeMentors(school.Recruiting, programId, waiting, waitingClient, withdrew, withdrewClient, given, givenClient);
+    }
+
+    private static async Task WithdrawAsync(HttpClient client, Guid programId) =>
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = false })).StatusCode);
+
+    private Task<List<Notification>> NoticesAsync(Guid userId, NotificationKind kind) => Factory.WithScopeAsync(s =>
+        s.GetRequiredService<TandemDb>().Set<Notification>().AsNoTracking().Where(n => n.UserId == userId && n.Kind == kind).ToListAsync());
+
+    private async Task<List<MimeMessage>> MailsToAsync(string email) =>
+        (await Factory.OutboxForAsync(email)).Select(m => MimeMessage.Load(new MemoryStream(m.Mime))).ToList();
+
+    [Fact]
+    public async Task EventRemindersCancellationsAndWaitlistPlacesReachOnlyParticipantsWhoseConsentIsGiven()
+    {
+        var three = await ThreeMentorsAsync("EVT");
+        var title = $"Book swap {Guid.NewGuid():N}";
+        async Task<Guid> CreateAsync(TimeSpan startsIn, int? capacity)
+        {
+            var starts = Factory.Clock.GetUtcNow() + startsIn;
+            var response = await three.Recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{three.ProgramId}/events", new
+            {
+                kind = "Social", title, description = "Bring a book.", startsAt = starts, endsAt = starts.AddHours(2), timeZoneId = "Europe/London",
+                place = "Hall B", audience = "Everyone", capacity,
+            });
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<EventView>(Json.Options))!.Id;
+        }
+        static async Task RsvpAsync(HttpClient client, Guid eventId, bool going) =>
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/v1/events/{eventId}/rsvp", new { going })).StatusCode);
+
+        // Everyone may still see and answer the event; only those the program may contact hear of it.
+        var tomorrow = await CreateAsync(TimeSpan.FromHours(2), capacity: null);
+        foreach (var client in new[] { three.WaitingClient, three.WithdrewClient, three.GivenClient })
+        {
+            await RsvpAsync(client, tomorrow, going: true);
+        }
+        await Factory.WithScopeAsync(s => s.GetRequiredService<SendEventReminders>().RunAsync());
+        Assert.Equal(HttpStatusCode.OK, (await three.Recruiting.Coordinator.PostAsync($"/api/v1/events/{tomorrow}/cancel", Json.Empty())).StatusCode);
+
+        // A place from the waitlist: the adult with consent is told, the adult who withdrew is not.
+        var small = await CreateAsync(TimeSpan.FromDays(3), capacity: 1);
+        await RsvpAsync(three.WaitingClient, small, going: true);
+        await RsvpAsync(three.GivenClient, small, going: true);
+        await RsvpAsync(three.WithdrewClient, small, going: true);
+        await RsvpAsync(three.WaitingClient, small, going: false);
+        await RsvpAsync(three.GivenClient, small, going: false);
+
+        var givenNotices = (await NoticesAsync(three.Given.Id, NotificationKind.Events)).Select(n => n.Title).ToList();
+        Assert.Contains($"Tomorrow: {title}", givenNotices);
+        Assert.Contains(givenNotices, t => t.EndsWith($"{title} is cancelled"));
+        Assert.Contains(givenNotices, t => t.EndsWith($"a place at {title} is yours"));
+        foreach (var person in new[] { three.Waiting, three.Withdrew })
+        {
+            Assert.Empty(await NoticesAsync(person.Id, NotificationKind.Events));
+            Assert.DoesNotContain(await MailsToAsync(person.Email), m => m.Subject?.Contains(title) == true);
+        }
+    }
+
+    [Fact]
+    public async Task MentionsAndRepliesInADiscussionReachOnlyParticipantsWhoseConsentIsGiven()
+    {
+        var three = await ThreeMentorsAsync("DSC");
+        var channels = $"/api/v1/programs/{three.ProgramId}/discussion-channels";
+        var listed = await three.GivenClient.GetFromJsonAsync<Paged<ChannelView>>(channels, Json.Options);
+        var general = listed!.Items.Single(c => c.Kind == ChannelKind.General);
+        async Task<Guid> PostAsync(HttpClient client, string body, Guid? replyTo = null)
+        {
+            var path = replyTo is { } parent ? $"{channels}/{general.Id}/posts/{parent}/replies" : $"{channels}/{general.Id}/posts";
+            var response = await client.PostAsJsonAsync(path, new { body });
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<PostView>(Json.Options))!.Id;
+        }
+
+        var waitingThread = await PostAsync(three.WaitingClient, "Does anyone have a spare copy?");
+        var withdrewThread = await PostAsync(three.WithdrewClient, "Which book first?");
+        await PostAsync(three.GivenClient, "I do!", waitingThread);
+        await PostAsync(three.GivenClient, "The short one.", withdrewThread);
+        await PostAsync(three.GivenClient, "Welcome @Wes Young and @Will Drew.");
+        await PostAsync(three.WaitingClient, "Thanks @Gina Given!");
+
+        Assert.Contains(await NoticesAsync(three.Given.Id, NotificationKind.Discussions), n => n.Title == "Wes Young mentioned you in General");
+        foreach (var person in new[] { three.Waiting, three.Withdrew })
+        {
+            Assert.Empty(await NoticesAsync(person.Id, NotificationKind.Discussions));
+            Assert.DoesNotContain(await MailsToAsync(person.Email), m => m.Subject?.Contains("in General") == true);
+        }
+    }
+
+    [Fact]
+    public async Task TheDailyDigestLeavesOutAProgramsNoticesOnceConsentToItIsWithdrawn()
+    {
+        var three = await ThreeMentorsAsync("DIG", withdraw: false);
+        foreach (var client in new[] { three.WithdrewClient, three.GivenClient })
+        {
+            (await client.PutAsJsonAsync("/api/v1/me/notification-preferences", new { choices = new { announcements = "DailyDigest" } })).EnsureSuccessStatusCode();
+        }
+        var title = $"Reading day {Guid.NewGuid():N}";
+        var posted = await three.Recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{three.ProgramId}/announcements", new { title, body = "Bring a book.", audience = "Everyone" });
+        Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
+        // Written while they consented, waiting for the evening's digest; then they withdraw.
+        Assert.Single(await NoticesAsync(three.Withdrew.Id, NotificationKind.Announcements));
+        await WithdrawAsync(three.WithdrewClient, three.ProgramId);
+
+        var evening = Factory.Clock.GetUtcNow().UtcDateTime.AddDays(1);
+        await Factory.WithScopeAsync(s => s.GetRequiredService<SendDailyDigests>().RunAsync(evening));
+        await Factory.WithScopeAsync(s => s.GetRequiredService<SendDailyDigests>().RunAsync(evening.AddDays(1)));
+
+        static bool Lists(MimeMessage m, string title) => m.Subject?.StartsWith("Your Tandem digest") == true && m.TextBody?.Contains(title) == true;
+        Assert.Single(await MailsToAsync(three.Given.Email), m => Lists(m, title));
+        Assert.DoesNotContain(await MailsToAsync(three.Withdrew.Email), m => Lists(m, title));
+        // It is still in their notifications in the app: seeing is not being contacted.
+        Assert.Equal(title, Assert.Single(await NoticesAsync(three.Withdrew.Id, NotificationKind.Announcements)).Title[^title.Length..]);
     }
 }

@@ -32,3 +32,18 @@ public static class ConsentGate
         return Privacy.ConsentRules.NotGiven(db, programId).Union(young);
     }
 }
+
+/// <summary><see cref="ConsentGate"/> for the features that notify and cannot reference Applications (<see cref="Notifications.IProgramConsent"/>).</summary>
+internal sealed class ProgramConsent(TandemDb db) : Notifications.IProgramConsent
+{
+    public async Task<IReadOnlySet<Guid>> UnconsentedAmongAsync(Guid programId, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        if (userIds.Count == 0)
+        {
+            return new HashSet<Guid>();
+        }
+        var ids = userIds.Distinct().ToList();
+        var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
+        return (await unconsented.Where(id => ids.Contains(id)).ToListAsync(ct)).ToHashSet();
+    }
+}

@@ -12,6 +12,7 @@ public static class ApplicationEndpoints
     public static IServiceCollection AddTandemApplications(this IServiceCollection services) => services
         .AddScoped<ScreeningAccess>()
         .AddScoped<Privacy.IMinors, ApplicantAges>()
+        .AddScoped<Notifications.IProgramConsent, ProgramConsent>()
         .AddScoped<SaveQuestionnaire>()
         .AddScoped<GetQuestionnaire>()
         .AddScoped<ListQuestionnaires>()

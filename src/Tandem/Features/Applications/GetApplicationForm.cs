@@ -42,7 +42,12 @@ public sealed class GetApplicationForm(TandemDb db, GetPublicProgram getProgram,
         var questions = current?.Questions() ?? [];
         if (mine is not null)
         {
-            mine = mine with { Answers = AnswerSheet.CarryOver(questions, mine.Answers.ToDictionary()), Questions = questions, FormVersion = current?.Version };
+            // A withheld answer (a sensitive question answered without consent) is carried only into a question still asked as
+            // sensitive: pre-filled in one asked openly, the next save would hand it to reviewers and matching. It stays withheld.
+            var withheld = mine.Questions.Where(q => q.Sensitive && !mine.SensitiveConsents.Contains(q.Id)).Select(q => q.Id).ToHashSet();
+            var stillSensitive = questions.Where(q => q.Sensitive).Select(q => q.Id).ToHashSet();
+            var carried = mine.Answers.Where(x => !withheld.Contains(x.Key) || stillSensitive.Contains(x.Key)).ToDictionary();
+            mine = mine with { Answers = AnswerSheet.CarryOver(questions, carried), Questions = questions, FormVersion = current?.Version };
         }
         return new ApplicationForm(program.Value!, programRole.Value, current?.Version, questions, mine, zone);
     }

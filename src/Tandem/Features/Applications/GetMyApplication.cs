@@ -28,10 +28,16 @@ public sealed class GetMyApplication(TandemDb db)
     }
 
     /// <summary>The applicant's view of an application, from rows already loaded (saving builds it without reading again).</summary>
-    internal static MyApplicationView View(Application a, string programName, int? formVersion, IReadOnlyList<Question> questions) =>
-        new(a.Id, a.ProgramId, programName, a.Role, a.Status, formVersion, questions,
-            // The applicant sees every answer they gave, the ones withheld from use too.
-            AnswerSheet.Parse(a.AnswersJson).Concat(AnswerSheet.Parse(a.WithheldAnswersJson)).DistinctBy(x => x.Key).ToDictionary(),
+    internal static MyApplicationView View(Application a, string programName, int? formVersion, IReadOnlyList<Question> questions)
+    {
+        // The applicant sees every answer they gave, the ones withheld from use too, but a withheld one only beside a question
+        // still asked as sensitive: shown (and so posted back) under one a newer form asks openly, it would reach reviewers and
+        // matching without a new consent. It stays withheld.
+        var sensitive = questions.Where(q => q.Sensitive).Select(q => q.Id).ToHashSet();
+        var withheld = AnswerSheet.Parse(a.WithheldAnswersJson).Where(x => sensitive.Contains(x.Key));
+        return new(a.Id, a.ProgramId, programName, a.Role, a.Status, formVersion, questions,
+            AnswerSheet.Parse(a.AnswersJson).Concat(withheld).DistinctBy(x => x.Key).ToDictionary(),
             a.CodeOfConductAcceptedAt is not null, a.Age, a.GuardianName, a.GuardianEmail,
             a.CreatedAt, a.UpdatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.SensitiveConsents().Keys.Order().ToList());
+    }
 }

@@ -140,6 +140,15 @@ public sealed class SaveApplication(TandemDb db, Privacy.RecordApplicantConsent 
                 withheld[question.Id] = answer;
             }
         }
+        // A withheld answer to a question this form no longer asks as sensitive stays withheld: it was given on the promise that
+        // only the applicant sees it, and an answer to the open question is a new one.
+        foreach (var (key, answer) in AnswerSheet.Parse(application.WithheldAnswersJson))
+        {
+            if (questions.Any(q => q.Id == key && !q.Sensitive))
+            {
+                withheld.TryAdd(key, answer);
+            }
+        }
         application.SaveDraft(form?.Id, AnswerSheet.Serialize(answers), request.AcceptsCodeOfConduct, age, guardianName, guardianEmail, now);
         application.SetSensitive(AnswerSheet.Serialize(withheld), consents);
         Privacy.GuardianAsk? ask = null;

@@ -69,9 +69,10 @@ public sealed class ListPosts(TandemDb db, ChannelAccess access)
 
 /// <summary>
 /// A member writes a thread or a reply (a reply to a reply joins the thread). Muted members, and members of a study group that is no
-/// longer active, get 409; those who mention a member (@ and their name) notify them, and a reply notifies the thread's author.
+/// longer active, get 409; those who mention a member (@ and their name) notify them, and a reply notifies the thread's author,
+/// unless the program may not contact them (ADR 48's consent gate).
 /// </summary>
-public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, TimeProvider clock)
+public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, IProgramConsent consent, TimeProvider clock)
 {
     public const string NoPost = "No post with this id is in this channel.";
     public const int MentionsMax = 10;
@@ -133,7 +134,9 @@ public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, 
         {
             notices.Add(new NotificationMessage(t, NotificationKind.Discussions, $"{author} replied to your post in {channel.Name}", excerpt, link));
         }
-        await notify.RunAsync(notices, ct);
+        // Nobody without consent to the program is notified or e-mailed through it (ADR 48); the post is still there for them to read.
+        var unconsented = await consent.UnconsentedAmongAsync(programId, notices.Select(n => n.UserId).ToList(), ct);
+        await notify.RunAsync(notices.Where(n => !unconsented.Contains(n.UserId)).ToList(), ct);
         return new PostView(post.Id, channelId, parentPostId, actor.UserId, author, body, false, now, 0, []);
     }
 

@@ -6,8 +6,11 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Events;
 
-/// <summary>A coordinator cancels an event that has not started: those going or waiting are told, and its .ics says CANCELLED.</summary>
-public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, TimeProvider clock)
+/// <summary>
+/// A coordinator cancels an event that has not started: those going or waiting are told (but nobody the program may not
+/// contact, ADR 48), and its .ics says CANCELLED.
+/// </summary>
+public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, IProgramConsent consent, TimeProvider clock)
 {
     public const string OnlyCoordinators = "Only the program's coordinators cancel its events.";
 
@@ -33,7 +36,9 @@ public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views,
             return new Conflict("This event is already cancelled.");
         }
         await db.SaveChangesAsync(ct);
-        var told = await db.Set<EventRsvp>().Where(r => r.EventId == eventId && r.State != RsvpState.NotGoing).Select(r => r.UserId).ToListAsync(ct);
+        var answered = await db.Set<EventRsvp>().Where(r => r.EventId == eventId && r.State != RsvpState.NotGoing).Select(r => r.UserId).ToListAsync(ct);
+        var unconsented = await consent.UnconsentedAmongAsync(evt.ProgramId, answered, ct);
+        var told = answered.Where(id => !unconsented.Contains(id)).ToList();
         await notify.RunAsync(told.Select(id => new NotificationMessage(id, NotificationKind.Events, $"{reader.ProgramName}: {evt.Title} is cancelled",
             $"{evt.Title} on {EventTimes.Describe(evt.StartsAt, evt.EndsAt, evt.TimeZoneId)} will not take place.", EventLinks.Page(evt.ProgramId))).ToList(), ct);
         return await views.RunAsync(actor, eventId, ct);

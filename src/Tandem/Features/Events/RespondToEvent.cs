@@ -12,9 +12,10 @@ namespace Tandem.Features.Events;
 /// to the first on the waitlist). One transaction that starts by locking the event's row (an UPDATE of it), so answers to
 /// the same event are taken one at a time on both databases: the count of those going is read and changed only under the
 /// lock, and two people never take the last place (ADR 62). Each change is told to the organisation's signed webhooks
-/// (<c>event.rsvp</c>) in the same commit; people given a place from the waitlist are notified after it.
+/// (<c>event.rsvp</c>) in the same commit; people given a place from the waitlist are notified after it (but nobody the
+/// program may not contact, ADR 48).
 /// </summary>
-public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, IWebhookEvents webhooks, TimeProvider clock)
+public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, IProgramConsent consent, IWebhookEvents webhooks, TimeProvider clock)
 {
     public const string NotInAudience = "Only the program's participants in this event's audience answer it.";
 
@@ -105,7 +106,8 @@ public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent vie
 
         if (promoted.Count > 0)
         {
-            await notify.RunAsync(promoted.Select(p => new NotificationMessage(p.UserId, NotificationKind.Events,
+            var unconsented = await consent.UnconsentedAmongAsync(evt.ProgramId, promoted.Select(p => p.UserId).ToList(), ct);
+            await notify.RunAsync(promoted.Where(p => !unconsented.Contains(p.UserId)).Select(p => new NotificationMessage(p.UserId, NotificationKind.Events,
                 $"{reader.ProgramName}: a place at {evt.Title} is yours",
                 $"A place came free at {evt.Title} and you were first on the waitlist, so you are now going. If you cannot come, say so in Tandem so the next person gets it.",
                 EventLinks.Page(evt.ProgramId))).ToList(), ct);

@@ -14,12 +14,13 @@ public sealed record EventReminderRun(int Due, int Sent, int ChannelPosts);
 
 /// <summary>
 /// One pass of the event reminder job: the events starting within <see cref="EventOptions.ReminderLead"/> (24 hours) that
-/// are not cancelled; everyone going is reminded through <see cref="Notify"/> (their choice for the Events kind), and the
+/// are not cancelled; everyone going whom the program may contact (ADR 48's consent gate) is reminded through <see cref="Notify"/> (their choice for the Events kind), and the
 /// program's Slack and Teams channels (and those going who opted in to WhatsApp, ADR 69) get the title, time and place through the outbound outbox (nothing private: no
 /// names, no video link). Each reminder is claimed by inserting its unique key first, as Engagement's reminders are, so
 /// two nodes never send the same one; what is due is worked out afresh each pass, so a restart loses none.
 /// </summary>
-public sealed class SendEventReminders(TandemDb db, Notify notify, HttpOutbox channels, SendWhatsAppMessages whatsApp, IOptions<EventOptions> options, IOptions<EmailOptions> email, TimeProvider clock)
+public sealed class SendEventReminders(TandemDb db, Notify notify, IProgramConsent consent, HttpOutbox channels, SendWhatsAppMessages whatsApp,
+    IOptions<EventOptions> options, IOptions<EmailOptions> email, TimeProvider clock)
 {
     public const string ChannelReference = "event-reminder";
     public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
@@ -39,6 +40,13 @@ public sealed class SendEventReminders(TandemDb db, Notify notify, HttpOutbox ch
         var going = await db.Set<EventRsvp>().Where(r => ids.Contains(r.EventId) && r.State == RsvpState.Going)
             .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.EventId, r.UserId, u.TimeZoneId })
             .ToListAsync(ct);
+        // Nobody without consent to the program is reminded (ADR 48): not in the app, by e-mail or on WhatsApp. Seeing the event is not contacting.
+        foreach (var program in events.GroupBy(e => e.Event.ProgramId))
+        {
+            var eventIds = program.Select(e => e.Event.Id).ToHashSet();
+            var unconsented = await consent.UnconsentedAmongAsync(program.Key, going.Where(g => eventIds.Contains(g.EventId)).Select(g => g.UserId).ToList(), ct);
+            going.RemoveAll(g => eventIds.Contains(g.EventId) && unconsented.Contains(g.UserId));
+        }
         var due = 0;
         var sent = new List<(Guid ClaimId, NotificationMessage Message)>();
         foreach (var row in going)

@@ -47,6 +47,15 @@ public sealed class Notification
 
     public void MarkEmailed(DateTime at) => EmailedAt ??= at;
 
+    /// <summary>Left out of the digest (its program may no longer contact the person, ADR 48): it stays in the app only.</summary>
+    public void KeepInApp()
+    {
+        if (DigestId is null && EmailedAt is null)
+        {
+            Choice = NotificationChoice.InApp;
+        }
+    }
+
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 }
 

@@ -20,9 +20,11 @@ public sealed record DigestRun(int Digests, int Notifications);
 /// The claim is a <see cref="NotificationDigest"/> row, unique per person and digest time, inserted in the same commit
 /// as the outbox row and the notifications' mark: of two nodes (or two passes) only one commits it, the other gets a
 /// unique violation and sends nothing. The e-mail carries only what the notifications themselves say (titles, their
-/// text clipped, links), nothing read from elsewhere.
+/// text clipped, links), nothing read from elsewhere. A notification from a program (its link is a program's page) that may
+/// not contact the person (ADR 48's consent gate: consent withdrawn since it was written, say) is left out and kept in the
+/// app only, so it is never e-mailed and no later pass picks it up again.
 /// </summary>
-public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IOptions<DigestOptions> options, IOptions<EmailOptions> email,
+public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramConsent consent, IOptions<DigestOptions> options, IOptions<EmailOptions> email,
     TimeProvider clock, ILogger<SendDailyDigests> logger)
 {
     /// <summary>The outbox reference kind of digest e-mails (the reference id is the digest's).</summary>
@@ -88,6 +90,21 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IOptions<Di
         {
             return 0;
         }
+        var withheld = await WithheldAsync(person.UserId, items, ct);
+        if (withheld.Count > 0)
+        {
+            foreach (var item in withheld)
+            {
+                item.KeepInApp();
+            }
+            items = items.Except(withheld).ToList();
+            if (items.Count == 0)
+            {
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+                return 0;
+            }
+        }
         var digest = new NotificationDigest(person.UserId, due, items.Count, now);
         db.Set<NotificationDigest>().Add(digest);
         foreach (var item in items)
@@ -110,6 +127,28 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IOptions<Di
             db.ChangeTracker.Clear();
         }
     }
+
+    /// <summary>The items from programs that may not contact the person (ADR 48): one question per program among the items.</summary>
+    private async Task<List<Notification>> WithheldAsync(Guid userId, List<Notification> items, CancellationToken ct)
+    {
+        var withheld = new List<Notification>();
+        foreach (var program in items.Where(n => ProgramOf(n.Link) is not null).GroupBy(n => ProgramOf(n.Link)!.Value))
+        {
+            if ((await consent.UnconsentedAmongAsync(program.Key, [userId], ct)).Count > 0)
+            {
+                withheld.AddRange(program);
+            }
+        }
+        return withheld;
+    }
+
+    /// <summary>
+    /// The program a notification is from, read from its link (<c>/programs/{id}/…</c>, as every program's notices link
+    /// to its pages); null for a link elsewhere (a person's own relationships, surveys, recognition).
+    /// </summary>
+    public static Guid? ProgramOf(string? link) =>
+        link is not null && link.StartsWith("/programs/", StringComparison.Ordinal) && link.Length >= 46
+            && Guid.TryParseExact(link.AsSpan(10, 36), "D", out var id) ? id : null;
 
     private MimeMessage Compose(EmailRecipient person, string zone, IReadOnlyList<Notification> items)
     {
