@@ -20,6 +20,37 @@ public static class TestDatabase
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static string? template;
 
+    /// <summary>
+    /// The SQLite files this run made, deleted when it ends: left behind, a run's few hundred accumulated in the temporary
+    /// directory until the disk was full (21 GB here after a few weeks of runs, and a clean-clone run failed on it).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Files = new();
+
+    static TestDatabase() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Files)
+        {
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (IOException)
+                {
+                    // Still open somewhere: left to the operating system's cleaning of temporary files.
+                }
+            }
+        }
+    };
+
+    private static string Remembered(string file)
+    {
+        Files.Enqueue(file);
+        return file;
+    }
+
     public static DatabaseProvider Provider =>
         string.Equals(Environment.GetEnvironmentVariable("TANDEM_TEST_PROVIDER"), "postgres", StringComparison.OrdinalIgnoreCase)
             ? DatabaseProvider.Postgres
@@ -32,7 +63,7 @@ public static class TestDatabase
         {
             var directory = Path.Combine(Path.GetTempPath(), "tandem-tests");
             Directory.CreateDirectory(directory);
-            return $"Data Source={Path.Combine(directory, $"{Guid.NewGuid():N}.db")}";
+            return $"Data Source={Remembered(Path.Combine(directory, $"{Guid.NewGuid():N}.db"))}";
         }
         return new NpgsqlConnectionStringBuilder(Server()) { Database = $"tandem_{Guid.NewGuid():N}" }.ConnectionString;
     }
@@ -43,7 +74,7 @@ public static class TestDatabase
         var source = Template();
         if (Provider == DatabaseProvider.Sqlite)
         {
-            var file = Path.Combine(Path.GetDirectoryName(source)!, $"{Guid.NewGuid():N}.db");
+            var file = Remembered(Path.Combine(Path.GetDirectoryName(source)!, $"{Guid.NewGuid():N}.db"));
             File.Copy(source, file);
             return $"Data Source={file}";
         }
@@ -91,8 +122,7 @@ public static class TestDatabase
             checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
             checkpoint.ExecuteNonQuery();
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(file);
-        return file;
+        return Remembered(file);
     }
 
     private static string PostgresTemplate()
