@@ -33,6 +33,10 @@ if [ ${#need[@]} -gt 0 ]; then
   [ $installed -eq 0 ] || { log "could not install ${need[*]}"; exit 1; }
 fi
 
+# Test databases a run could not delete when it ended (its test host stopped before its exit handlers ran) are
+# removed here once a day old, so runs on one machine do not fill its disk (a clean-clone run once failed on it).
+find "${TMPDIR:-/tmp}/tandem-tests" -maxdepth 1 -type f -mmin +1440 -delete 2>/dev/null || true
+
 # --- a throwaway PostgreSQL cluster ------------------------------------------------------------
 pgdir=$(mktemp -d /tmp/tandem-pg.XXXXXX)
 chown postgres:postgres "$pgdir"
