@@ -72,7 +72,7 @@ public sealed class ListPosts(TandemDb db, ChannelAccess access)
 /// longer active, get 409; those who mention a member (@ and their name) notify them, and a reply notifies the thread's author,
 /// unless the program may not contact them (ADR 48's consent gate).
 /// </summary>
-public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, IProgramConsent consent, TimeProvider clock)
+public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, TimeProvider clock)
 {
     public const string NoPost = "No post with this id is in this channel.";
     public const int MentionsMax = 10;
@@ -135,8 +135,7 @@ public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, 
             notices.Add(new NotificationMessage(t, NotificationKind.Discussions, $"{author} replied to your post in {channel.Name}", excerpt, link));
         }
         // Nobody without consent to the program is notified or e-mailed through it (ADR 48); the post is still there for them to read.
-        var unconsented = await consent.UnconsentedAmongAsync(programId, notices.Select(n => n.UserId).ToList(), ct);
-        await notify.RunAsync(notices.Where(n => !unconsented.Contains(n.UserId)).ToList(), ct);
+        await notify.ToProgramAsync(programId, notices, ct);
         return new PostView(post.Id, channelId, parentPostId, actor.UserId, author, body, false, now, 0, []);
     }
 

@@ -82,3 +82,23 @@ public sealed class ConcernAccess(TandemDb db, ProgramAccess programs)
             .OrderBy(u => u.DisplayName).Select(u => new PersonOption(u.Id, u.DisplayName)).ToListAsync(ct);
     }
 }
+
+/// <summary>Whom a program's serious concerns were about, for features that must leave those people out without saying why.</summary>
+public static class ConcernSubjects
+{
+    /// <summary>
+    /// The people a safeguarding concern, or an escalated one, in the program was about: named as its subject, or the
+    /// other members of the pair it was raised about (its reporter excepted).
+    /// </summary>
+    public static IQueryable<Guid> OfSeriousConcerns(TandemDb db, Guid programId)
+    {
+        var serious = db.Set<Concern>().Where(c => c.ProgramId == programId
+            && (c.Category == ConcernCategory.Safeguarding || c.State == ConcernState.Escalated));
+        var named = serious.Where(c => c.SubjectUserId != null).Select(c => c.SubjectUserId!.Value);
+        var inThePair = serious.Where(c => c.SubjectUserId == null && c.RelationshipId != null)
+            .SelectMany(c => db.Set<Relationships.RelationshipMember>().Where(m => m.RelationshipId == c.RelationshipId && m.UserId != c.ReporterUserId)
+                .Select(m => m.UserId));
+        return named.Union(inThePair);
+    }
+}
+

@@ -10,7 +10,7 @@ namespace Tandem.Features.Events;
 /// A coordinator cancels an event that has not started: those going or waiting are told (but nobody the program may not
 /// contact, ADR 48), and its .ics says CANCELLED.
 /// </summary>
-public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, IProgramConsent consent, TimeProvider clock)
+public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, TimeProvider clock)
 {
     public const string OnlyCoordinators = "Only the program's coordinators cancel its events.";
 
@@ -36,10 +36,8 @@ public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views,
             return new Conflict("This event is already cancelled.");
         }
         await db.SaveChangesAsync(ct);
-        var answered = await db.Set<EventRsvp>().Where(r => r.EventId == eventId && r.State != RsvpState.NotGoing).Select(r => r.UserId).ToListAsync(ct);
-        var unconsented = await consent.UnconsentedAmongAsync(evt.ProgramId, answered, ct);
-        var told = answered.Where(id => !unconsented.Contains(id)).ToList();
-        await notify.RunAsync(told.Select(id => new NotificationMessage(id, NotificationKind.Events, $"{reader.ProgramName}: {evt.Title} is cancelled",
+        var told = await db.Set<EventRsvp>().Where(r => r.EventId == eventId && r.State != RsvpState.NotGoing).Select(r => r.UserId).ToListAsync(ct);
+        await notify.ToProgramAsync(evt.ProgramId, told.Select(id => new NotificationMessage(id, NotificationKind.Events, $"{reader.ProgramName}: {evt.Title} is cancelled",
             $"{evt.Title} on {EventTimes.Describe(evt.StartsAt, evt.EndsAt, evt.TimeZoneId)} will not take place.", EventLinks.Page(evt.ProgramId))).ToList(), ct);
         return await views.RunAsync(actor, eventId, ct);
     }

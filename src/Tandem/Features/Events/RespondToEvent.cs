@@ -15,7 +15,7 @@ namespace Tandem.Features.Events;
 /// (<c>event.rsvp</c>) in the same commit; people given a place from the waitlist are notified after it (but nobody the
 /// program may not contact, ADR 48).
 /// </summary>
-public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, IProgramConsent consent, IWebhookEvents webhooks, TimeProvider clock)
+public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, IWebhookEvents webhooks, TimeProvider clock)
 {
     public const string NotInAudience = "Only the program's participants in this event's audience answer it.";
 
@@ -106,8 +106,7 @@ public sealed class RespondToEvent(TandemDb db, EventAccess access, GetEvent vie
 
         if (promoted.Count > 0)
         {
-            var unconsented = await consent.UnconsentedAmongAsync(evt.ProgramId, promoted.Select(p => p.UserId).ToList(), ct);
-            await notify.RunAsync(promoted.Where(p => !unconsented.Contains(p.UserId)).Select(p => new NotificationMessage(p.UserId, NotificationKind.Events,
+            await notify.ToProgramAsync(evt.ProgramId, promoted.Select(p => new NotificationMessage(p.UserId, NotificationKind.Events,
                 $"{reader.ProgramName}: a place at {evt.Title} is yours",
                 $"A place came free at {evt.Title} and you were first on the waitlist, so you are now going. If you cannot come, say so in Tandem so the next person gets it.",
                 EventLinks.Page(evt.ProgramId))).ToList(), ct);

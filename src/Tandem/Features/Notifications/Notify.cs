@@ -21,7 +21,7 @@ public sealed record EmailRecipient(Guid UserId, string DisplayName, string Emai
 /// retried, and <see cref="Notification.EmailedAt"/> is set when it actually went out (at once, or when the outbox
 /// worker delivers it). It saves the same DbContext: a change of the caller's still pending is committed with them.
 /// </summary>
-public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions> options, TimeProvider clock)
+public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent consent, IOptions<EmailOptions> options, TimeProvider clock)
 {
     /// <summary>The outbox reference kind of notification e-mails (the reference id is the notification's).</summary>
     public const string MailReference = "notification";
@@ -43,6 +43,16 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IOptions<EmailOptions
         await db.SaveChangesAsync(ct);
         await SendQueuedAsync(emails);
         return notifications;
+    }
+
+    /// <summary>
+    /// A program's notices, as <see cref="RunAsync(IReadOnlyList{NotificationMessage}, CancellationToken)"/>, but nobody the
+    /// program may not contact (ADR 48's consent gate, <see cref="IProgramConsent"/>) is told, in the app or by e-mail.
+    /// </summary>
+    public async Task<IReadOnlyList<Notification>> ToProgramAsync(Guid programId, IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
+    {
+        var unconsented = await consent.UnconsentedAmongAsync(programId, messages.Select(m => m.UserId).ToList(), ct);
+        return await RunAsync(unconsented.Count == 0 ? messages : messages.Where(m => !unconsented.Contains(m.UserId)).ToList(), ct);
     }
 
     /// <summary>

@@ -113,18 +113,14 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, Invitati
             : [ProgramRole.Mentor];
         var sourceId = source.Id;
         var programId = program.Id;
+        var aboutConcerns = Concerns.ConcernSubjects.OfSeriousConcerns(db, sourceId);
         return db.Enrolments
             .Where(e => e.ProgramId == sourceId && roles.Contains(e.Role) && !e.User!.IsDisabled && e.User.Email != null)
             .Where(e => !db.Set<Consent>().Any(c => c.ProgramId == sourceId && c.UserId == e.UserId && c.Purpose == ConsentPurpose.Program
                 && (c.State == ConsentState.Refused || c.State == ConsentState.Withdrawn)))
             .Where(e => !db.Set<ReturningMentorInvitation>().Any(i => i.ProgramId == programId && i.UserId == e.UserId))
-            // Not someone a safeguarding concern, or an escalated one, was raised about in the source: named as its subject,
-            // or the other member of the pair it was raised about.
-            .Where(e => !db.Set<Concerns.Concern>().Any(c => c.ProgramId == sourceId
-                && (c.Category == Concerns.ConcernCategory.Safeguarding || c.State == Concerns.ConcernState.Escalated)
-                && (c.SubjectUserId == e.UserId
-                    || (c.SubjectUserId == null && c.RelationshipId != null && c.ReporterUserId != e.UserId
-                        && db.Set<Relationships.RelationshipMember>().Any(m => m.RelationshipId == c.RelationshipId && m.UserId == e.UserId)))))
+            // Not someone a safeguarding concern, or an escalated one, in the source was about.
+            .Where(e => !aboutConcerns.Contains(e.UserId))
             .Select(e => e.UserId)
             .Distinct();
     }

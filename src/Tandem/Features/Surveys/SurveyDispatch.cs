@@ -10,7 +10,7 @@ namespace Tandem.Features.Surveys;
 /// claim) so that two nodes never invite the same people; the unique index is the last guard. In a program, nobody
 /// without consent to it (ADR 48's gate) is invited or reminded.
 /// </summary>
-public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider clock)
+public sealed class SurveyDispatch(TandemDb db, Notify notify, IProgramConsent consent, TimeProvider clock)
 {
     /// <summary>Everyone enrolled in the program in the survey's audience roles who has not been asked yet.</summary>
     public async Task<int> InviteAudienceAsync(Survey survey, CancellationToken ct)
@@ -26,8 +26,8 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
             return roster.Count;
         }
         var roles = survey.Audience().ToList();
-        var unconsented = await Applications.ConsentGate.UnconsentedAsync(db, programId, ct);
-        var people = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !e.User!.IsDisabled && !unconsented.Contains(e.UserId))
+        // Those the program may not contact are left out by InviteAsync.
+        var people = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !e.User!.IsDisabled)
             .Select(e => new { e.UserId, e.Role }).ToListAsync(ct);
         var asked = await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && i.Occasion == Guid.Empty)
             .Select(i => i.UserId).ToListAsync(ct);
@@ -61,8 +61,7 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, TimeProvider cloc
         {
             return invitations;
         }
-        var ids = invitations.Select(i => i.UserId).Distinct().ToList();
-        var unconsented = (await (await Applications.ConsentGate.UnconsentedAsync(db, programId, ct)).Where(id => ids.Contains(id)).ToListAsync(ct)).ToHashSet();
+        var unconsented = await consent.UnconsentedAmongAsync(programId, invitations.Select(i => i.UserId).ToList(), ct);
         return unconsented.Count == 0 ? invitations : invitations.Where(i => !unconsented.Contains(i.UserId)).ToList();
     }
 

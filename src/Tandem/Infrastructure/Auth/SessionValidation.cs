@@ -44,17 +44,15 @@ public static class SessionValidation
     public static async Task<bool> IsOpenAsync(TandemDb db, SessionKey key, CancellationToken ct) =>
         await OpenSessionOf(db, key.SessionId, key.UserId, key.SecurityStamp, ct) is not null;
 
-    /// <summary>Which of the sessions are still open, as the per-request check decides, in one query per 500.</summary>
+    /// <summary>
+    /// Which of the sessions are still open, as the per-request check decides, in one query (the ids go as one array or
+    /// JSON parameter, however many); a session whose user or stamp differs from the key's is not.
+    /// </summary>
     public static async Task<HashSet<SessionKey>> OpenOfAsync(TandemDb db, IReadOnlyCollection<SessionKey> keys, CancellationToken ct)
     {
-        var open = new HashSet<SessionKey>();
-        foreach (var chunk in keys.Select(k => k.SessionId).Distinct().Chunk(500))
-        {
-            var ids = chunk.ToList();
-            var rows = await db.UserSessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null && !s.User!.IsDisabled)
-                .Select(s => new { s.Id, s.UserId, s.User!.SecurityStamp }).ToListAsync(ct);
-            open.UnionWith(rows.Where(r => r.SecurityStamp is not null).Select(r => new SessionKey(r.Id, r.UserId, r.SecurityStamp!)));
-        }
+        var ids = keys.Select(k => k.SessionId).Distinct().ToList();
+        var open = (await db.UserSessions.Where(s => ids.Contains(s.Id) && s.RevokedAt == null && !s.User!.IsDisabled)
+            .Select(s => new SessionKey(s.Id, s.UserId, s.User!.SecurityStamp ?? "")).ToListAsync(ct)).ToHashSet();
         open.IntersectWith(keys);
         return open;
     }
