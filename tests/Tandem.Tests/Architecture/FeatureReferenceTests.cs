@@ -74,7 +74,8 @@ public sealed class FeatureReferenceTests
         // its minutes as service hours and the last one awards the "training complete" badge (Recognition, ADR 63); a module shows the
         // resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
         ["Training"] = ["Accounts", "Privacy", "Resources", "Programs", "Recognition", "Relationships"],
-        ["Exports"] = ["Accounts", "Applications", "Channels", "CheckIns", "Concerns", "Conversations", "Events", "Integrations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
+        // Exports erases, retains and downloads every feature's personal data: goals' words too (ADR 59, amended 2026-12-06).
+        ["Exports"] = ["Accounts", "Applications", "Channels", "CheckIns", "Concerns", "Conversations", "Events", "Goals", "Integrations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
         // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
         ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],

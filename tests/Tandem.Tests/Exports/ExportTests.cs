@@ -145,6 +145,25 @@ public sealed class ExportTests(PairFixture fixture) : IClassFixture<PairFixture
     }
 
     [Fact]
+    public async Task ExportingAMinorsMeetingsIsRecordedInTheMinorsAccessLogAsExportingTheirCheckInsIs()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentee);
+        await pair.MeetingAsync(Now.AddDays(1));
+        var log = "/api/v1/me/access-log";
+        var before = (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items.Count;
+
+        var csv = await CsvAsync(await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/meetings"));
+
+        Assert.Contains(csv, r => r.Contains("Library"));
+        var after = (await mentee.GetFromJsonAsync<Paged<MyAccessView>>(log, Json.Options))!.Items;
+        Assert.Equal(before + 1, after.Count);
+        var entry = after.Single(e => e.Purpose == "Exporting the program's meetings");
+        Assert.Equal((AuditRecord.Relationship, "Cora Ordinator"), (entry.Record, entry.ReadBy));
+    }
+
+    [Fact]
     public async Task CheckInsTheMentorWroteAboutAMinorAreRecordedInTheMinorsAccessLogWhenStaffOpenOrExportThem()
     {
         var pair = await fixture.PairAsync();

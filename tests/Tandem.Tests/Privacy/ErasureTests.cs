@@ -129,4 +129,115 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         var signIn = await fixture.App.CreateClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { email = pair.Mentee.Email, password = TandemFactory.Password });
         Assert.False(signIn.IsSuccessStatusCode);
     }
+
+    private Task<Tandem.Features.Exports.Erasure?> EraseAsync(Guid userId) =>
+        fixture.WithScopeAsync(s => s.GetRequiredService<Tandem.Features.Exports.ErasePerson>().RunAsync(userId));
+
+    [Fact]
+    public async Task ErasureOverwritesTheGoalsTheySetAndTheActionItemsGivenToThemButNotTheirPartnersOwnGoal()
+    {
+        var marker = $"GLZ{Guid.NewGuid():N}"[..12];
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var target = DateOnly.FromDateTime(Now).AddMonths(3);
+        // The mentee's own goal, with a milestone and an item they gave their mentor.
+        var theirs = await Tandem.Tests.Goals.GoalTests.CreateGoalAsync(mentee, pair.RelationshipId, target, $"outcome {marker}",
+            new[] { new { title = $"milestone {marker}" } });
+        await Tandem.Tests.Goals.GoalTests.AddItemAsync(mentee, pair.RelationshipId, theirs.Id, $"item {marker}", pair.Mentor.Id);
+        // The mentor's goal: an item given to the mentee (a minor's "Talk about my anxiety at home") and one of the mentor's own.
+        var partners = await Tandem.Tests.Goals.GoalTests.CreateGoalAsync(mentor, pair.RelationshipId, target, "Mona keeps a reading log");
+        var given = await mentor.PostAsJsonAsync($"{Tandem.Tests.Goals.GoalTests.Goals(pair.RelationshipId)}/{partners.Id}/action-items",
+            new { title = $"Talk about my anxiety at home {marker}", notes = $"notes {marker}", assigneeUserId = pair.Mentee.Id });
+        Assert.Equal(HttpStatusCode.Created, given.StatusCode);
+        await Tandem.Tests.Goals.GoalTests.AddItemAsync(mentor, pair.RelationshipId, partners.Id, "Mona brings the book list", pair.Mentor.Id);
+        Assert.Equal(["ActionItems.Notes", "ActionItems.Title", "GoalMilestones.Title", "Goals.Outcome"], (await WhereIsAsync(marker)).Order());
+
+        await EraseAsync(pair.Mentee.Id);
+
+        Assert.Empty(await WhereIsAsync(marker));
+        // The partner's own words stay on the board; the rows stay for the program's counts.
+        var board = await mentor.GetStringAsync(Tandem.Tests.Goals.GoalTests.Goals(pair.RelationshipId));
+        Assert.Contains("Mona keeps a reading log", board);
+        Assert.Contains("Mona brings the book list", board);
+        Assert.Equal(2, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Goals.Goal>().CountAsync(g => g.RelationshipId == pair.RelationshipId)));
+    }
+
+    [Fact]
+    public async Task ErasureClearsTheNoteTheySentWithAnotherTimeAndWhatTheyTypedForTheMeetingsTheyProposed()
+    {
+        var marker = $"MTZ{Guid.NewGuid():N}"[..12];
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        // The mentor proposes a time; the mentee proposes another, with a note (the note is kept with no answerer).
+        var proposed = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var meeting = new Tandem.Features.Meetings.Meeting(pair.RelationshipId, pair.ProgramId, pair.Mentor.Id, Now.AddDays(2), 60,
+                Tandem.Features.Meetings.MeetingMode.InPerson, "Library", null, "Reading", null, Now);
+            db.Add(meeting);
+            await db.SaveChangesAsync();
+            return meeting.Id;
+        });
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/meetings/{proposed}/response",
+            new { response = "ProposeAnotherTime", startsAt = new DateTimeOffset(Now.AddDays(3)), note = $"after my appointment {marker}" })).StatusCode);
+        // A meeting the mentee proposed and held: its title is copied into the mentor's service-hours line.
+        var held = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var meeting = new Tandem.Features.Meetings.Meeting(pair.RelationshipId, pair.ProgramId, pair.Mentee.Id, Now.AddHours(-2), 45,
+                Tandem.Features.Meetings.MeetingMode.InPerson, $"place {marker}", null, $"title {marker}", null, Now);
+            Assert.True(meeting.Accept(pair.Mentor.Id, Now));
+            db.Add(meeting);
+            await db.SaveChangesAsync();
+            await s.GetRequiredService<Tandem.Features.Recognition.ServiceHours>().ProposeAsync(
+                [new(pair.ProgramId, pair.Mentor.Id, Tandem.Features.Recognition.ServiceHourSource.Meeting, meeting.Id, Now.AddHours(-2), 45, $"Meeting held: title {marker}")], default);
+            return meeting.Id;
+        });
+        Assert.Equal(["Meetings.Place", "Meetings.ResponseNote", "Meetings.Title", "ServiceHourEntries.Description"], (await WhereIsAsync(marker)).Order());
+
+        await EraseAsync(pair.Mentee.Id);
+
+        Assert.Empty(await WhereIsAsync(marker));
+        var line = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Recognition.ServiceHourEntry>()
+            .Where(e => e.UserId == pair.Mentor.Id && e.SourceId == held).Select(e => new { e.Description, e.Minutes }).SingleAsync());
+        Assert.Equal(("Meeting held", 45), (line.Description, line.Minutes));
+    }
+
+    [Fact]
+    public async Task ErasureClearsWhyTheyWereMatchedAndTheDraftComparisonsThatNameThem()
+    {
+        var marker = $"MCZ{Guid.NewGuid():N}"[..12];
+        var pair = await fixture.PairAsync();
+        // What matching wrote about the mentee: why they were matched (their answers), a stable match's note, a request's
+        // explanation, and the next draft's comparison naming them.
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var enrolments = await db.Enrolments.Where(e => e.ProgramId == pair.ProgramId && (e.UserId == pair.Mentee.Id || e.UserId == pair.Mentor.Id))
+                .ToDictionaryAsync(e => e.UserId, e => e.Id);
+            var draft = new Tandem.Features.Matching.MatchDraft(pair.ProgramId, 2, null, [], 2, pair.School.Coordinator.Id, Now);
+            draft.Record(1, 0, 10, 0, 10, false, new Tandem.Features.Matching.DraftComparison(1, 0, 1, 0, 0,
+            [
+                new(new Tandem.Features.Matching.PersonRef(enrolments[pair.Mentee.Id], pair.Mentee.Id, $"Menna {marker}", Tandem.Features.Programs.ProgramRole.Mentee),
+                    Tandem.Features.Matching.DraftChange.Changed, ["Someone"], ["Mona Tor"]),
+            ]));
+            var proposal = new Tandem.Features.Matching.MatchProposal(draft.Id, 0, enrolments[pair.Mentor.Id], enrolments[pair.Mentee.Id], 10,
+                [new("languages", 10, true, false, false, $"same languages: {marker}")], false);
+            proposal.RecordChoice(new Tandem.Features.Matching.StableChoice(1, 1, $"first choice {marker}"));
+            draft.Proposals.Add(proposal);
+            db.Add(draft);
+            db.Add(new Tandem.Features.Relationships.MentorRequest(pair.ProgramId, enrolments[pair.Mentee.Id], pair.Mentee.Id, enrolments[pair.Mentor.Id], pair.Mentor.Id,
+                "Could you help me with reading?", $"same languages: {marker}", 10, Now, Now.AddDays(7)));
+            await db.SaveChangesAsync();
+            return await db.Set<Tandem.Features.Relationships.Relationship>().Where(r => r.Id == pair.RelationshipId)
+                .ExecuteUpdateAsync(r => r.SetProperty(x => x.MatchExplanation, $"same languages: {marker}"));
+        });
+        Assert.Equal(["MatchDrafts.ComparisonJson", "MatchProposals.ChoiceNote", "MatchProposals.ExplanationJson", "MentorRequests.MatchExplanation", "Relationships.MatchExplanation"],
+            (await WhereIsAsync(marker)).Order());
+
+        await EraseAsync(pair.Mentee.Id);
+
+        Assert.Empty(await WhereIsAsync(marker));
+    }
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.Concerns;
+using Tandem.Features.Meetings;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 
@@ -75,6 +78,52 @@ public sealed class MyDataExportTests(PairFixture fixture) : IClassFixture<PairF
         Assert.DoesNotContain("MENTEE-WROTE-7f3a", theirs);
         Assert.DoesNotContain("CONCERN-TEXT-5d21", theirs);
         Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.App.CreateClient().GetAsync("/api/v1/me/data-export")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheDownloadHoldsTheirMeetingNotesAndTheGoalsAndItemsTheySetOrWereGivenButNotTheirPartnersWords()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        // The mentor proposes a meeting; the mentee proposes another time with a note, and answers another meeting with a note.
+        var (proposed, answered) = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var first = new Meeting(pair.RelationshipId, pair.ProgramId, pair.Mentor.Id, Now.AddDays(2), 60, MeetingMode.InPerson, "Library", null, "Reading", null, Now);
+            var second = new Meeting(pair.RelationshipId, pair.ProgramId, pair.Mentor.Id, Now.AddDays(4), 60, MeetingMode.InPerson, "Library", null, "Spelling", null, Now);
+            db.AddRange(first, second);
+            db.Add(new MeetingAnswer(second.Id, pair.Mentee.Id, AttendanceAnswer.NotComing, "ANSWER-NOTE-3e1f my exam is that day", 0, Now));
+            await db.SaveChangesAsync();
+            return (first.Id, second.Id);
+        });
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync($"/api/v1/meetings/{proposed}/response",
+            new { response = "ProposeAnotherTime", startsAt = new DateTimeOffset(Now.AddDays(3)), note = "ANOTHER-TIME-9a0b after my appointment" })).StatusCode);
+        // Goals: the mentee's own, and the mentor's with an item for each of them.
+        var target = DateOnly.FromDateTime(Now).AddMonths(3);
+        await Tandem.Tests.Goals.GoalTests.CreateGoalAsync(mentee, pair.RelationshipId, target, "MENTEE-GOAL-d4c2 read a whole series",
+            new[] { new { title = "MENTEE-MILESTONE-61aa first book" } });
+        var partners = await Tandem.Tests.Goals.GoalTests.CreateGoalAsync(mentor, pair.RelationshipId, target, "MENTOR-GOAL-0f0f keep a reading log");
+        Assert.Equal(HttpStatusCode.Created, (await mentor.PostAsJsonAsync($"{Tandem.Tests.Goals.GoalTests.Goals(pair.RelationshipId)}/{partners.Id}/action-items",
+            new { title = "GIVEN-ITEM-77b1 talk about it at home", notes = "GIVEN-NOTES-2c2c", assigneeUserId = pair.Mentee.Id })).StatusCode);
+        await Tandem.Tests.Goals.GoalTests.AddItemAsync(mentor, pair.RelationshipId, partners.Id, "MENTOR-ITEM-5e5e bring the list", pair.Mentor.Id);
+
+        var text = await mentee.GetStringAsync("/api/v1/me/data-export");
+
+        var meetings = JsonNode.Parse(text)!["meetings"]!.AsArray();
+        Assert.Equal("ANOTHER-TIME-9a0b after my appointment", (string?)meetings.Single(m => (Guid)m!["id"]! == proposed)!["myResponseNote"]);
+        Assert.Equal("ANSWER-NOTE-3e1f my exam is that day", (string?)meetings.Single(m => (Guid)m!["id"]! == answered)!["myAnswer"]!["note"]);
+        foreach (var theirs in new[] { "MENTEE-GOAL-d4c2", "MENTEE-MILESTONE-61aa", "GIVEN-ITEM-77b1", "GIVEN-NOTES-2c2c" })
+        {
+            Assert.Contains(theirs, text);
+        }
+        Assert.DoesNotContain("MENTOR-GOAL-0f0f", text);
+        Assert.DoesNotContain("MENTOR-ITEM-5e5e", text);
+        // The mentor's download has the mentor's goal, not the note the mentee sent.
+        var mentors = await mentor.GetStringAsync("/api/v1/me/data-export");
+        Assert.Contains("MENTOR-GOAL-0f0f", mentors);
+        Assert.DoesNotContain("ANOTHER-TIME-9a0b", mentors);
+        Assert.DoesNotContain("MENTEE-GOAL-d4c2", mentors);
     }
 }
 

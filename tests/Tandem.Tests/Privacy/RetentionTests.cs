@@ -116,6 +116,69 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
     }
 
     [Fact]
+    public async Task RetentionOverwritesGoalsTheLedgersCopiesOfMeetingTitlesAndTheDraftsComparisons()
+    {
+        var app = await fixture.WithOwnClockAsync();
+        try
+        {
+            await RetentionOverwritesGoalsTheLedgersCopiesOfMeetingTitlesAndTheDraftsComparisonsAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task RetentionOverwritesGoalsTheLedgersCopiesOfMeetingTitlesAndTheDraftsComparisonsAsync(PairFixture app)
+    {
+        var marker = $"RTG{Guid.NewGuid():N}"[..12];
+        var pair = await app.PairAsync();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var mentee = await app.SignInAsync(pair.Mentee);
+        var mentor = await app.SignInAsync(pair.Mentor);
+        // A minor's goal board: relationships outlive retention, so their goals' words must not.
+        var goal = await Tandem.Tests.Goals.GoalTests.CreateGoalAsync(mentor, pair.RelationshipId, DateOnly.FromDateTime(now).AddMonths(3), $"outcome {marker}",
+            new[] { new { title = $"milestone {marker}" } });
+        Assert.Equal(HttpStatusCode.Created, (await mentor.PostAsJsonAsync($"{Tandem.Tests.Goals.GoalTests.Goals(pair.RelationshipId)}/{goal.Id}/action-items",
+            new { title = $"Talk about my anxiety at home {marker}", notes = $"notes {marker}", assigneeUserId = pair.Mentee.Id })).StatusCode);
+        // A held meeting's title, copied into both members' service-hours lines; a draft's comparison naming the mentee.
+        await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var meeting = new Tandem.Features.Meetings.Meeting(pair.RelationshipId, pair.ProgramId, pair.Mentee.Id, now.AddHours(-2), 30,
+                Tandem.Features.Meetings.MeetingMode.InPerson, "Library", null, $"title {marker}", null, now);
+            Assert.True(meeting.Accept(pair.Mentor.Id, now));
+            db.Add(meeting);
+            var draft = new Tandem.Features.Matching.MatchDraft(pair.ProgramId, 2, null, [], 2, pair.School.Coordinator.Id, now);
+            draft.Record(1, 0, 10, 0, 10, false, new Tandem.Features.Matching.DraftComparison(1, 0, 1, 0, 0,
+            [
+                new(new Tandem.Features.Matching.PersonRef(Guid.NewGuid(), pair.Mentee.Id, $"Menna {marker}", Tandem.Features.Programs.ProgramRole.Mentee),
+                    Tandem.Features.Matching.DraftChange.Changed, ["Someone"], ["Mona Tor"]),
+            ]));
+            db.Add(draft);
+            await db.SaveChangesAsync();
+            return await s.GetRequiredService<Tandem.Features.Recognition.ServiceHours>().ProposeAsync(
+                new[] { pair.Mentee.Id, pair.Mentor.Id }.Select(u => new Tandem.Features.Recognition.ServiceHourProposal(pair.ProgramId, u,
+                    Tandem.Features.Recognition.ServiceHourSource.Meeting, meeting.Id, now.AddHours(-2), 30, $"Meeting held: title {marker}")).ToList(), default);
+        });
+        var coordinator = await app.SignInAsync(pair.School.Coordinator);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync($"/api/v1/organisations/{pair.School.Organisation.Id}/retention", new { closedProgramMonths = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).StatusCode);
+        Assert.Equal(["ActionItems.Notes", "ActionItems.Title", "GoalMilestones.Title", "Goals.Outcome", "MatchDrafts.ComparisonJson", "Meetings.Title", "ServiceHourEntries.Description"],
+            (await MarkerScan.WhereIsAsync(app, marker)).Order());
+
+        app.Clock.Advance(TimeSpan.FromDays(62));
+        Assert.Single((await PassAsync(app)).Programs, p => p.ProgramId == pair.ProgramId);
+
+        Assert.Empty(await MarkerScan.WhereIsAsync(app, marker));
+        // The lines and their minutes stay, saying only what they were for; the goal keeps its status for the figures.
+        var lines = await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Recognition.ServiceHourEntry>()
+            .Where(e => e.ProgramId == pair.ProgramId).Select(e => new { e.Description, e.Minutes }).ToListAsync());
+        Assert.Equal([("Meeting held", 30), ("Meeting held", 30)], lines.Select(l => (l.Description, l.Minutes)));
+        Assert.Equal(1, await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Goals.Goal>().CountAsync(g => g.RelationshipId == pair.RelationshipId)));
+    }
+
+    [Fact]
     public async Task AProgramIsNotAnonymisedWhileItCanStillBeReopened()
     {
         var app = await fixture.WithOwnClockAsync();

@@ -3,6 +3,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Concerns;
 using Tandem.Features.Conversations;
+using Tandem.Features.Goals;
 using Tandem.Features.Meetings;
 using Tandem.Features.Relationships;
 using Tandem.Features.Surveys;
@@ -41,6 +42,15 @@ internal static class Anonymise
     public static void Concern(UpdateSettersBuilder<Concern> s) => s.SetProperty(c => c.Description, Text);
 
     public static void FitCheckAnswer(UpdateSettersBuilder<FitCheckAnswer> s) => s.SetProperty(f => f.Note, (string?)null);
+
+    public static void Goal(UpdateSettersBuilder<Goal> s) => s.SetProperty(g => g.Outcome, Text).SetProperty(g => g.Measure, Text);
+
+    public static void Milestone(UpdateSettersBuilder<Milestone> s) => s.SetProperty(m => m.Title, Text);
+
+    public static void ActionItem(UpdateSettersBuilder<ActionItem> s) => s.SetProperty(a => a.Title, Text).SetProperty(a => a.Notes, (string?)null);
+
+    /// <summary>A meeting's line in the service-hours ledger copies its title ("Meeting held: …"); the title goes with the meeting's.</summary>
+    public const string MeetingHeld = "Meeting held";
 
     public static void MeetingAnswer(UpdateSettersBuilder<MeetingAnswer> s) => s.SetProperty(a => a.Note, (string?)null);
 

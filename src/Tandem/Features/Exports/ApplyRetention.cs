@@ -6,6 +6,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Concerns;
 using Tandem.Features.Conversations;
+using Tandem.Features.Goals;
 using Tandem.Features.Matching;
 using Tandem.Features.Meetings;
 using Tandem.Features.Outcomes;
@@ -125,8 +126,17 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["kudos"] = await db.Set<Recognition.Kudos>().Where(k => k.ProgramId == programId).ExecuteUpdateAsync(s => s.SetProperty(k => k.Message, Anonymise.Text), ct);
             rows["badges"] = await db.Set<Recognition.BadgeAward>().Where(b => b.ProgramId == programId && b.Reason != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.Reason, (string?)null), ct);
+            // A meeting's line copies the meeting's title ("Meeting held: …"), which goes below: the line says "Meeting held".
             rows["serviceHours"] = await db.Set<Recognition.ServiceHourEntry>().Where(e => e.ProgramId == programId && e.Note != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, (string?)null), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Note, (string?)null), ct)
+                + await db.Set<Recognition.ServiceHourEntry>()
+                    .Where(e => e.ProgramId == programId && e.Source == Recognition.ServiceHourSource.Meeting && e.Description != Anonymise.MeetingHeld)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Description, Anonymise.MeetingHeld), ct);
+            // Goals (ADR 59): relationships are kept, not deleted, so their goals' words go here; statuses, dates and columns stay for the figures.
+            rows["goals"] = await db.Set<Goal>().Where(g => g.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Goal, ct);
+            var goals = db.Set<Goal>().Where(g => g.ProgramId == programId).Select(g => g.Id);
+            rows["goalMilestones"] = await db.Set<Milestone>().Where(m => goals.Contains(m.GoalId)).ExecuteUpdateAsync(Anonymise.Milestone, ct);
+            rows["actionItems"] = await db.Set<ActionItem>().Where(a => a.ProgramId == programId).ExecuteUpdateAsync(Anonymise.ActionItem, ct);
             // Staff notes too: erasure leaves them as the staff's records (ADR 42); when the program's data expires they go.
             // Training reflections and quiz answers (ADR 61) go; who completed which module when, and its minutes, stay.
             rows["trainingCompletions"] = await db.Set<Training.TrainingCompletion>().Where(c => c.ProgramId == programId && (c.ReflectionsJson != "{}" || c.QuizAnswersJson != "{}"))
@@ -150,6 +160,9 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["unmatchedEntries"] = await db.Set<UnmatchedEntry>().Where(u => drafts.Contains(u.DraftId)).ExecuteUpdateAsync(s => s.SetProperty(u => u.Name, Anonymise.Name), ct);
             rows["matchProposals"] = await db.Set<MatchProposal>().Where(p => drafts.Contains(p.DraftId)).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.ExplanationJson, "[]").SetProperty(p => p.ChoiceNote, (string?)null), ct);
+            // A draft's comparison with the one before names the people whose match changed.
+            rows["matchDrafts"] = await db.Set<MatchDraft>().Where(d => d.ProgramId == programId && d.ComparisonJson != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ComparisonJson, (string?)null), ct);
             rows["rankingOffers"] = await db.Set<RankingOffer>().Where(o => o.ProgramId == programId).ExecuteDeleteAsync(ct);
             rows["relationships"] = await db.Set<Relationship>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.EndReason, (string?)null).SetProperty(r => r.MatchExplanation, (string?)null), ct);

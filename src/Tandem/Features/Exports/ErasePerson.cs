@@ -5,6 +5,7 @@ using Tandem.Features.Accounts;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Concerns;
+using Tandem.Features.Goals;
 using Tandem.Features.Matching;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
@@ -80,15 +81,50 @@ public sealed class ErasePerson(TandemDb db)
                 + await db.Set<Recognition.Kudos>().Where(k => k.FromUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(k => k.Message, ErasedText), ct);
             rows["badges"] = await db.Set<Recognition.BadgeAward>().Where(b => b.UserId == userId).ExecuteDeleteAsync(ct);
             rows["serviceHours"] = await db.Set<Recognition.ServiceHourEntry>().Where(e => e.UserId == userId).ExecuteDeleteAsync(ct);
+            // The partners' ledger lines copy the title of a meeting the person proposed ("Meeting held: …"); it goes with the title below.
+            var proposed = db.Set<Meeting>().Where(m => m.ProposedByUserId == userId).Select(m => m.Id);
+            rows["othersServiceHours"] = await db.Set<Recognition.ServiceHourEntry>()
+                .Where(e => e.Source == Recognition.ServiceHourSource.Meeting && proposed.Contains(e.SourceId) && e.Description != Anonymise.MeetingHeld)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Description, Anonymise.MeetingHeld), ct);
             rows["certificates"] = await db.Set<Recognition.Certificate>().Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
             // Their training reflections and quiz answers go; when they completed which module, and its minutes, stay for the program's figures (ADR 61).
             rows["trainingCompletions"] = await db.Set<Training.TrainingCompletion>().Where(c => c.UserId == userId).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.ReflectionsJson, "{}").SetProperty(c => c.QuizAnswersJson, "{}"), ct);
+            // Goals (ADR 59, amended): a goal is the pair's board, but its words are its writer's. A goal they created goes with its
+            // milestones and items (items record no author; under their goal they are most likely theirs); an item assigned to
+            // them goes wherever it is ("Talk about my anxiety at home"). A goal their partner created, and its other items, stay:
+            // the partner's words, as the partner's check-ins are (ADR 42).
+            var theirGoals = db.Set<Goal>().Where(g => g.CreatedByUserId == userId).Select(g => g.Id);
+            rows["goals"] = await db.Set<Goal>().Where(g => g.CreatedByUserId == userId).ExecuteUpdateAsync(Anonymise.Goal, ct);
+            rows["goalMilestones"] = await db.Set<Milestone>().Where(m => theirGoals.Contains(m.GoalId)).ExecuteUpdateAsync(Anonymise.Milestone, ct);
+            rows["actionItems"] = await db.Set<ActionItem>().Where(a => a.AssigneeUserId == userId || theirGoals.Contains(a.GoalId)).ExecuteUpdateAsync(Anonymise.ActionItem, ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.MenteeUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Message, ErasedText), ct)
-                + await db.Set<MentorRequest>().Where(r => r.MentorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecisionNote, (string?)null), ct);
+                + await db.Set<MentorRequest>().Where(r => r.MentorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecisionNote, (string?)null), ct)
+                + await db.Set<MentorRequest>().Where(r => (r.MenteeUserId == userId || r.MentorUserId == userId) && r.MatchExplanation != null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.MatchExplanation, (string?)null), ct);
+            // Matching's copies: why they were matched (their answers: "same languages: Urdu") on their proposals, relationships
+            // and requests, the choice notes on their proposals, and the drafts' comparisons with the draft before, which name
+            // the people whose match changed: every comparison in their programs goes (it is worked out once, and no draft's
+            // figures need it).
+            rows["matchProposals"] = await db.Set<MatchProposal>().Where(p => enrolments.Contains(p.FirstEnrolmentId) || enrolments.Contains(p.SecondEnrolmentId))
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.ExplanationJson, "[]").SetProperty(p => p.ChoiceNote, (string?)null), ct);
+            var programs = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.ProgramId);
+            rows["matchDrafts"] = await db.Set<MatchDraft>().Where(d => programs.Contains(d.ProgramId) && d.ComparisonJson != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ComparisonJson, (string?)null), ct);
+            var theirRelationships = db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId);
+            rows["relationships"] = await db.Set<Relationship>().Where(r => theirRelationships.Contains(r.Id) && r.MatchExplanation != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.MatchExplanation, (string?)null), ct);
             rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => f.UserId == userId).ExecuteUpdateAsync(Anonymise.FitCheckAnswer, ct);
             rows["meetingAnswers"] = await db.Set<MeetingAnswer>().Where(a => a.UserId == userId).ExecuteUpdateAsync(Anonymise.MeetingAnswer, ct);
-            rows["meetings"] = await db.Set<Meeting>().Where(m => m.RespondedByUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(m => m.ResponseNote, (string?)null), ct);
+            // A meeting's note has no author column: an answer's note is the answerer's, but "propose another time" keeps the
+            // proposer's note with no answerer, and a group member's later answer makes someone else the answerer. So the note goes
+            // when they answered or proposed: sometimes the other side's note goes too, never theirs stays.
+            rows["meetings"] = await db.Set<Meeting>().Where(m => (m.RespondedByUserId == userId || m.ProposedByUserId == userId) && m.ResponseNote != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ResponseNote, (string?)null), ct)
+            // What they typed when proposing: the title, place and link of the meetings they proposed (the proposer of record:
+            // a meeting moved by the other side is then the other side's).
+                + await db.Set<Meeting>().Where(m => m.ProposedByUserId == userId && (m.Title != null || m.Place != null || m.VideoLink != null))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Title, (string?)null).SetProperty(m => m.Place, (string?)null).SetProperty(m => m.VideoLink, (string?)null), ct);
             rows["surveyResponses"] = await db.Set<SurveyResponse>().Where(r => r.UserId == userId).ExecuteUpdateAsync(Anonymise.SurveyResponse, ct);
             rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.AuthorUserId == userId).ExecuteUpdateAsync(Anonymise.Suggestion, ct);
             rows["invitations"] = await db.Set<Invitation>().Where(i => i.NormalizedEmail == normalized || i.AcceptedByUserId == userId).ExecuteUpdateAsync(s => s

@@ -6,6 +6,7 @@ using Tandem.Data;
 using Tandem.Features.Applications;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Concerns;
+using Tandem.Features.Goals;
 using Tandem.Features.Matching;
 using Tandem.Features.Meetings;
 using Tandem.Features.Notifications;
@@ -18,7 +19,7 @@ namespace Tandem.Features.Exports;
 /// <summary>
 /// Everything Tandem holds about one person, as one JSON document (GDPR Art. 15 and 20; FERPA's inspect and review): their
 /// account, memberships, enrolments, applications with every answer they gave (private ones too: they are theirs), the
-/// decisions' messages to them, their relationships and meetings, the check-ins, fit-check answers, requests, concerns,
+/// decisions' messages to them, their relationships and meetings (with their own answers and notes), the goals and action items they set or were given, the check-ins, fit-check answers, requests, concerns,
 /// named survey answers and suggestions they wrote, their notices and settings, their own rankings, and who opened their
 /// record. Not included: what others wrote about them for staff (reviewers' ratings, handlers' notes on a concern,
 /// coordinators' match rules), other people's check-ins and answers, and secrets (password hash, tokens).
@@ -112,8 +113,34 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         document["meetings"] = Node(await db.Set<Meeting>().AsNoTracking().Where(m => relationshipIds.Contains(m.RelationshipId))
             .OrderBy(m => m.StartsAt)
             .Select(m => new { m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.VideoLink, m.Status,
-                ProposedByMe = m.ProposedByUserId == userId, MyResponseNote = m.RespondedByUserId == userId ? m.ResponseNote : null })
+                ProposedByMe = m.ProposedByUserId == userId,
+                // The note has no author column. A decline's or cancellation's note is the answerer's; on a meeting still proposed or
+                // accepted it can only be the note sent with "propose another time", the proposer's (a group's later answers do not replace it).
+                MyResponseNote = (m.Status == MeetingStatus.Declined || m.Status == MeetingStatus.Cancelled ? m.RespondedByUserId : m.ProposedByUserId) == userId
+                    ? m.ResponseNote : null,
+                MyAnswer = db.Set<MeetingAnswer>().Where(a => a.MeetingId == m.Id && a.UserId == userId)
+                    .Select(a => new { a.Answer, a.Note, a.AnsweredAt }).FirstOrDefault() })
             .ToListAsync(ct));
+        // Goals (ADR 59): the goals they set, with their milestones and action items, and the items assigned to them on their
+        // partners' goals (the same words erasure overwrites; the rest of a partner's goal is the partner's).
+        var goals = await db.Set<Goal>().AsNoTracking().Where(g => relationshipIds.Contains(g.RelationshipId)
+                && (g.CreatedByUserId == userId || db.Set<ActionItem>().Any(a => a.GoalId == g.Id && a.AssigneeUserId == userId)))
+            .OrderBy(g => g.CreatedAt).ToListAsync(ct);
+        var goalIds = goals.Select(g => g.Id).ToList();
+        var milestones = await db.Set<Milestone>().AsNoTracking().Where(m => goalIds.Contains(m.GoalId)).OrderBy(m => m.DueOn).ThenBy(m => m.Id).ToListAsync(ct);
+        var items = await db.Set<ActionItem>().AsNoTracking().Where(a => goalIds.Contains(a.GoalId)).OrderBy(a => a.State).ThenBy(a => a.Position).ToListAsync(ct);
+        document["goals"] = Node(goals.Select(g =>
+        {
+            var mine = g.CreatedByUserId == userId;
+            return new
+            {
+                g.Id, g.RelationshipId, SetByMe = mine,
+                Outcome = mine ? g.Outcome : null, Measure = mine ? g.Measure : null, g.TargetDate, Status = g.Status.ToString(), g.CreatedAt, g.ClosedAt,
+                Milestones = mine ? milestones.Where(m => m.GoalId == g.Id).Select(m => new { m.Title, m.DueOn, m.DoneAt }).ToList() : [],
+                ActionItems = items.Where(a => a.GoalId == g.Id && (mine || a.AssigneeUserId == userId))
+                    .Select(a => new { a.Title, a.Notes, AssignedToMe = a.AssigneeUserId == userId, State = a.State.ToString(), a.DueOn, a.DoneAt }).ToList(),
+            };
+        }));
         document["checkIns"] = Node(await db.Set<CheckIn>().AsNoTracking().Where(c => c.AuthorUserId == userId && relationshipIds.Contains(c.RelationshipId)).OrderBy(c => c.OccurredAt)
             .Select(c => new { c.Id, c.RelationshipId, c.MeetingId, c.Happened, c.Topics, c.Progress, c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt })
             .ToListAsync(ct));

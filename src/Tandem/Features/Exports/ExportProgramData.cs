@@ -28,7 +28,7 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
         {
             ExportKind.Participants => await ParticipantsAsync(programId, ct),
             ExportKind.Relationships => await RelationshipsAsync(programId, ct),
-            ExportKind.Meetings => await MeetingsAsync(programId, ct),
+            ExportKind.Meetings => await MeetingsAsync(actor, programId, ct),
             _ => await CheckInsAsync(actor, programId, ct),
         };
     }
@@ -64,13 +64,19 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
             }).ToList());
     }
 
-    private async Task<ExportTable> MeetingsAsync(Guid programId, CancellationToken ct)
+    /// <summary>Every pair's meetings: when, what about and where they meet, which the pair's page shows staff as a read of the
+    /// relationship; so the export is written to the audit log for the minors among the members of the pairs with meetings
+    /// (ADR 40), as the check-ins' export is.</summary>
+    private async Task<ExportTable> MeetingsAsync(Actor actor, Guid programId, CancellationToken ct)
     {
         var meetings = await db.Set<Meeting>().AsNoTracking().Where(m => m.ProgramId == programId)
             .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
             .Select(m => new { m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.Status })
             .ToListAsync(ct);
         var members = await MembersAsync(programId, ct);
+        var withMeetings = db.Set<Meeting>().Where(m => m.ProgramId == programId).Select(m => m.RelationshipId);
+        var people = await db.Set<RelationshipMember>().AsNoTracking().Where(m => withMeetings.Contains(m.RelationshipId)).Select(m => m.UserId).Distinct().ToListAsync(ct);
+        await audit.RecordAsync(actor, people, AuditRecord.Relationship, null, programId, "Exporting the program's meetings", ct);
         return new ExportTable("Meetings", ["Relationship", "People", "Title", "Starts (UTC)", "Minutes", "Mode", "Place", "Status"],
             meetings.Select(m => new object?[]
             {
