@@ -107,7 +107,7 @@ public sealed class GoalImportTests(PairFixture fixture) : IClassFixture<PairFix
             var response = await mentee.PostAsync(Import(pair.RelationshipId, goal.Id, "asana"), new StringContent($"Name,{header}\nAsk about clubs,{address}\n", Encoding.UTF8, "text/csv"));
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode}: {body}");
-            return body.Replace(address, "ADDRESS", StringComparison.Ordinal);
+            return JsonNode.Parse(body)!["problems"]!.ToJsonString().Replace(address, "ADDRESS", StringComparison.Ordinal);
         }
 
         foreach (var header in new[] { "Assignee", "Assignee Email" })
