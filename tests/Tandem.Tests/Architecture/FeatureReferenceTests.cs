@@ -42,8 +42,8 @@ public sealed class FeatureReferenceTests
         // A check-in is about a relationship's meeting; staff reading a minor's check-ins is audited.
         ["CheckIns"] = ["Accounts", "Meetings", "Privacy", "Programs", "Relationships"],
         // Health reads meetings and check-ins of relationships against the program's cadence; reminders notify; the
-        // pair's check-ins page shows their health.
-        ["Engagement"] = ["CheckIns", "Events", "Meetings", "Notifications", "Organisations", "Programs", "Relationships"],
+        // pair's check-ins page shows their health; a staff read of a pair's health is audited (Privacy.AuditLog).
+        ["Engagement"] = ["CheckIns", "Events", "Meetings", "Notifications", "Organisations", "Privacy", "Programs", "Relationships"],
         // Splitting the mentor groups of one-to-one programs carries every feature's rows of a relationship (ADR 13).
         ["DataRepairs"] = ["CheckIns", "Engagement", "Events", "Matching", "Meetings", "Programs", "Recruitment", "Relationships"],
         // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the

@@ -82,18 +82,46 @@ public sealed class GoalImportTests(PairFixture fixture) : IClassFixture<PairFix
         var library = board.ActionItems.Single(a => a.Title == "Visit the town library");
         Assert.Equal((ActionItemState.Done, new DateOnly(2027, 1, 30), pair.Mentee.Id), (library.State, library.DueOn, library.AssigneeUserId));
 
-        // Asana's own export names the assignee's address in "Assignee Email" and the section in "Section/Column"; ISO dates are read too.
+        // Asana's own export names the assignee in "Assignee" (and their address in "Assignee Email") and the section in
+        // "Section/Column"; ISO dates are read too. A partner is matched by name, the importer also by their own address.
         var exported = $"Task ID,Created At,Completed At,Last Modified,Name,Section/Column,Assignee,Assignee Email,Start Date,Due Date,Tags,Notes,Projects,Parent task\n"
-            + $"1204,2027-01-02,2027-01-20,2027-01-20,Meet the librarian,Doing,,{pair.Mentor.Email},,2027-02-03,,Ask about clubs,Reading,\n";
+            + $"1204,2027-01-02,2027-01-20,2027-01-20,Meet the librarian,Doing,Mona Tor,{pair.Mentor.Email},,2027-02-03,,Ask about clubs,Reading,\n"
+            + $"1205,2027-01-02,,2027-01-20,Return the books,To Do,,{pair.Mentee.Email},,,,,Reading,\n";
         var second = await mentee.PostAsync(Import(pair.RelationshipId, goal.Id, "asana"), new StringContent(exported, Encoding.UTF8, "text/csv"));
         Assert.True(second.StatusCode == HttpStatusCode.OK, await second.Content.ReadAsStringAsync());
         var librarian = (await BoardAsync(mentee, pair.RelationshipId, goal.Id)).ActionItems.Single(a => a.Title == "Meet the librarian");
         Assert.Equal((ActionItemState.Done, pair.Mentor.Id, new DateOnly(2027, 2, 3), "Ask about clubs"), (librarian.State, librarian.AssigneeUserId, librarian.DueOn, librarian.Notes));
+        Assert.Equal(pair.Mentee.Id, (await BoardAsync(mentee, pair.RelationshipId, goal.Id)).ActionItems.Single(a => a.Title == "Return the books").AssigneeUserId);
+    }
+
+    [Fact]
+    public async Task APartnersAddressInAnAsanaFileIsRefusedAsAStrangersIsSoAnImportConfirmsNoGuessedAddress()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await GoalTests.CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(4));
+        const string stranger = "someone.else@test.example";
+
+        async Task<string> RefusedAsync(string header, string address)
+        {
+            var response = await mentee.PostAsync(Import(pair.RelationshipId, goal.Id, "asana"), new StringContent($"Name,{header}\nAsk about clubs,{address}\n", Encoding.UTF8, "text/csv"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode}: {body}");
+            return JsonNode.Parse(body)!["problems"]!.ToJsonString().Replace(address, "ADDRESS", StringComparison.Ordinal);
+        }
+
+        foreach (var header in new[] { "Assignee", "Assignee Email" })
+        {
+            // Partners never see each other's addresses (ADR 59): the right guess and a wrong one get the same answer.
+            Assert.Equal(await RefusedAsync(header, stranger), await RefusedAsync(header, pair.Mentor.Email));
+        }
+        Assert.Empty((await BoardAsync(mentee, pair.RelationshipId, goal.Id)).ActionItems);
     }
 
     [Theory]
     [InlineData("trello", "{\"cards\": [", "not JSON")]
     [InlineData("trello", "{\"name\": \"A board\"}", "not a Trello board export")]
+    [InlineData("trello", "{\"cards\": [{\"name\": \"A card\", \"name\": \"The same field again\"}]}", "not a Trello board export")]
     [InlineData("trello", "{\"cards\": [{\"name\": \"Fine\"}, {\"name\": \"\"}, {\"name\": \"Bad date\", \"due\": \"soon\"}]}", "Card 2 has no name")]
     [InlineData("trello", "{\"cards\": [], \"checklists\": [{\"checkItems\": [{\"name\": \"x\", \"state\": \"maybe\"}]}]}", "complete")]
     [InlineData("asana", "Task,Notes\nFirst,\n", "import columns are")]

@@ -276,6 +276,34 @@ public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
     }
 
     [Fact]
+    public async Task ARefusedActionItemOrMilestoneShowsItsFormAgainWithWhatWasTyped()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddDays(40));
+        var page = await fixture.SignInPagesAsync(pair.Mentee);
+        var path = $"/relationships/{pair.RelationshipId}/goals";
+        var due = Today.AddDays(10).ToString("yyyy-MM-dd");
+
+        // An item for someone outside the pair: refused, and the title and due date are still in the form, which is open.
+        var item = await page.SubmitAsync(path, $"item-{goal.Id}", [new("Title", "Borrow the atlas"), new("AssigneeUserId", pair.OtherMentee.Id.ToString()), new("DueOn", due)]);
+        Assert.Equal(HttpStatusCode.BadRequest, item.StatusCode);
+        var html = await item.Content.ReadAsStringAsync();
+        Assert.Matches($"id=\"item-title-{goal.Id}\"[^>]*value=\"Borrow the atlas\"", html);
+        Assert.Matches($"id=\"item-due-{goal.Id}\"[^>]*value=\"{due}\"", html);
+        Assert.Contains("<details open", html);
+
+        // A milestone due after the goal's target date: refused, with its title and date kept.
+        var late = Today.AddDays(90).ToString("yyyy-MM-dd");
+        var milestone = await page.SubmitAsync(path, $"milestone-{goal.Id}", [new("Title", "Chapter ten"), new("DueOn", late)]);
+        Assert.Equal(HttpStatusCode.BadRequest, milestone.StatusCode);
+        html = await milestone.Content.ReadAsStringAsync();
+        Assert.Matches($"id=\"milestone-title-{goal.Id}\"[^>]*value=\"Chapter ten\"", html);
+        Assert.Matches($"id=\"milestone-due-{goal.Id}\"[^>]*value=\"{late}\"", html);
+        Assert.DoesNotContain("Borrow the atlas", html);
+    }
+
+    [Fact]
     public async Task TheProgramDashboardAndReportShowTheGoalFiguresAndZerosForAProgramWithoutGoals()
     {
         var empty = await fixture.PairAsync();

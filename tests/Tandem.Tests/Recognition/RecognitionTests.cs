@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Applications;
 using Tandem.Features.Exports;
 using Tandem.Features.Programs;
 using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
 using Tandem.Features.Recognition;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
@@ -375,6 +377,176 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         Assert.Equal(0, (await pair.Coordinator.GetFromJsonAsync<Paged<ServiceHourView>>($"/api/v1/programs/{pair.ProgramId}/service-hours", Json.Options))!
             .Items.Count(e => e.UserId == pair.Mentee.Id));
     }
+
+    [Fact]
+    public async Task KudosToSomeoneTheProgramMayNotContactAreRefusedWithoutSayingWhyToAPeerAndNothingIsWritten()
+    {
+        var pair = await fixture.PairAsync();
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        // The mentee's consent to the program waits for a guardian (ADR 48).
+        await AwaitingConsentAsync(pair, pair.Mentee.Id);
+
+        var fromPeer = await mentor.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "PEERMARK thanks" });
+        var peerBody = await fromPeer.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Conflict, fromPeer.StatusCode);
+        Assert.Contains("You cannot send kudos to this person now.", peerBody);
+        Assert.DoesNotContain("consent", peerBody, StringComparison.OrdinalIgnoreCase);
+        var fromCoordinator = await pair.Coordinator.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "STAFFMARK" });
+        Assert.Equal(HttpStatusCode.Conflict, fromCoordinator.StatusCode);
+
+        Assert.DoesNotContain(await NoticesAsync(pair.Mentee.Id), n => n.StartsWith("Kudos from", StringComparison.Ordinal));
+        Assert.Equal(0, (await pair.Coordinator.GetFromJsonAsync<Paged<KudosView>>($"/api/v1/programs/{pair.ProgramId}/kudos", Json.Options))!.TotalCount);
+        Assert.DoesNotContain("Menna Tee", await (await fixture.SignInPagesAsync(pair.Mentor)).Http.GetStringAsync("/my/recognition"));
+    }
+
+    [Fact]
+    public async Task ABadgeStillGoesToSomeoneTheProgramMayNotContactButTheirNoticeIsWithheld()
+    {
+        var pair = await fixture.PairAsync();
+        await TurnOnAsync(pair, BadgeCatalogue.FirstMeeting);
+        await AwaitingConsentAsync(pair, pair.Mentee.Id);
+
+        await CheckInAsync(await fixture.SignInAsync(pair.Mentor), pair, await pair.MeetingAsync(Now.AddDays(-1)));
+        var byHand = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badges", new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "Kind" });
+        Assert.Equal(HttpStatusCode.Created, byHand.StatusCode);
+
+        Assert.Equal([BadgeCatalogue.FirstMeeting, BadgeCatalogue.Special], (await BadgesAsync(await fixture.SignInAsync(pair.Mentee))).Select(b => b.Badge).Order());
+        Assert.DoesNotContain(await NoticesAsync(pair.Mentee.Id), n => n.StartsWith("You earned a badge", StringComparison.Ordinal));
+        Assert.Contains("You earned a badge: First meeting", await NoticesAsync(pair.Mentor.Id));
+    }
+
+    [Fact]
+    public async Task KudosGoOnlyToPartnersInAnActivePairAndNeverToADisabledAccountAndARuleLeavesADisabledAccountOut()
+    {
+        var pair = await fixture.PairAsync();
+        await TurnOnAsync(pair, BadgeCatalogue.FirstMeeting);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        var kudos = new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "Thanks" };
+
+        // A paused pair: no kudos between its members (nor from the list of whom to thank).
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Paused" })).EnsureSuccessStatusCode();
+        var paused = await mentor.PostAsJsonAsync("/api/v1/kudos", kudos);
+        Assert.Equal(HttpStatusCode.BadRequest, paused.StatusCode);
+        Assert.Contains("active pairs and groups", await paused.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("Menna Tee", await (await fixture.SignInPagesAsync(pair.Mentor)).Http.GetStringAsync("/my/recognition"));
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Active" })).EnsureSuccessStatusCode();
+
+        // A disabled account: no kudos from a partner or a coordinator, and a rule that fires awards the others only.
+        await DisableAsync(pair.Mentee.Id);
+        Assert.Equal(HttpStatusCode.BadRequest, (await mentor.PostAsJsonAsync("/api/v1/kudos", kudos)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await pair.Coordinator.PostAsJsonAsync("/api/v1/kudos", kudos)).StatusCode);
+        await CheckInAsync(mentor, pair, await pair.MeetingAsync(Now.AddDays(-1)));
+        var holders = (await pair.Coordinator.GetFromJsonAsync<Paged<BadgeAwardView>>($"/api/v1/programs/{pair.ProgramId}/badges", Json.Options))!.Items;
+        Assert.Equal([pair.Mentor.Id], holders.Select(b => b.UserId));
+        Assert.DoesNotContain(await NoticesAsync(pair.Mentee.Id), n => n.StartsWith("You earned a badge", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACoordinatorsReadOfAMinorsKudosHoursAndBadgeReasonsIsWrittenToTheAuditLog()
+    {
+        var pair = await fixture.PairAsync();
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        (await mentor.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "Well read" })).EnsureSuccessStatusCode();
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badges", new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "Brave" })).EnsureSuccessStatusCode();
+        await CheckInAsync(mentor, pair, await pair.MeetingAsync(Now.AddDays(-1)));
+        await MakeMinorAsync(pair.ProgramId, pair.Mentee.Id);
+
+        (await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/kudos")).EnsureSuccessStatusCode();
+        (await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/badges")).EnsureSuccessStatusCode();
+        (await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/service-hours")).EnsureSuccessStatusCode();
+        var entries = await AuditAboutAsync(pair.Mentee.Id);
+        Assert.Equal(["Reading the program's badges and their reasons", "Reading the program's kudos", "Reading the program's service hours"],
+            entries.Where(e => e.Record == AuditRecord.Recognition).Select(e => e.Purpose).Order(StringComparer.Ordinal));
+        Assert.All(entries.Where(e => e.Record == AuditRecord.Recognition), e => Assert.Equal((pair.School.Coordinator.Id, pair.ProgramId), (e.ActorUserId, e.ProgramId!.Value)));
+
+        // The recognition page lists the hours to confirm: that read is logged too. The adult mentor gets no entry.
+        var pages = await PageClient.SignInAsync(fixture.Tandem, pair.School.Coordinator.Email);
+        Assert.Contains("Hours to confirm", await pages.Http.GetStringAsync($"/programs/{pair.ProgramId}/recognition"));
+        Assert.Equal(4, (await AuditAboutAsync(pair.Mentee.Id)).Count(e => e.Record == AuditRecord.Recognition));
+        Assert.Empty(await AuditAboutAsync(pair.Mentor.Id));
+    }
+
+    [Fact]
+    public async Task AConfirmAndARejectAtTheSameMomentDecideALineOnceAndTheOtherIs409()
+    {
+        var pair = await fixture.PairAsync();
+        var ids = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
+        await fixture.WithScopeAsync(s => s.GetRequiredService<ServiceHours>().ProposeAsync(
+            ids.Select(id => new ServiceHourProposal(pair.ProgramId, pair.Mentee.Id, ServiceHourSource.Other, id, Now.AddDays(-1), 30, "Helping")).ToList(), default));
+        var lines = (await pair.Coordinator.GetFromJsonAsync<Paged<ServiceHourView>>($"/api/v1/programs/{pair.ProgramId}/service-hours?pageSize=50", Json.Options))!.Items;
+        Assert.Equal(12, lines.Count);
+        var second = await fixture.SignInAsync(pair.School.Coordinator);
+
+        foreach (var line in lines)
+        {
+            var url = $"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}";
+            var answers = await Task.WhenAll(pair.Coordinator.PostAsJsonAsync($"{url}/confirm", new { note = "yes" }), second.PostAsJsonAsync($"{url}/reject", new { note = "no" }));
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            var winner = (await answers.Single(a => a.IsSuccessStatusCode).Content.ReadFromJsonAsync<ServiceHourView>(Json.Options))!;
+            var stored = (await pair.Coordinator.GetFromJsonAsync<Paged<ServiceHourView>>($"/api/v1/programs/{pair.ProgramId}/service-hours?pageSize=50", Json.Options))!
+                .Items.Single(e => e.Id == line.Id);
+            Assert.Equal((winner.State, winner.Note), (stored.State, stored.Note));
+        }
+    }
+
+    [Fact]
+    public async Task TwoSavesOfTheBadgeRulesAtTheSameMomentBothAnswerWithTheRules()
+    {
+        var pair = await fixture.PairAsync();
+        var url = $"/api/v1/programs/{pair.ProgramId}/badge-rules";
+        var others = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => fixture.SignInAsync(pair.School.Coordinator)));
+
+        for (var round = 0; round < 10; round++)
+        {
+            var rules = round % 2 == 0 ? new[] { BadgeCatalogue.FirstMeeting, BadgeCatalogue.TenMeetings } : [];
+            var answers = await Task.WhenAll(others.Select(c => c.PutAsJsonAsync(url, new { enabled = rules })));
+            foreach (var answer in answers)
+            {
+                Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+                var on = (await answer.Content.ReadFromJsonAsync<List<BadgeRuleView>>(Json.Options))!.Where(r => r.Enabled).Select(r => r.Code).Order();
+                Assert.Equal(rules.Order(), on);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ARefusedHandAwardShowsTheFormWithThePersonBadgeAndReasonChosen()
+    {
+        var pair = await fixture.PairAsync();
+        var pages = await PageClient.SignInAsync(fixture.Tandem, pair.School.Coordinator.Email);
+        var path = $"/programs/{pair.ProgramId}/recognition";
+        (await pages.SubmitAsync(path, "badge-award", [new("Person", pair.Mentor.Id.ToString()), new("Badge", BadgeCatalogue.TenMeetings), new("Reason", "First")]))
+            .EnsureSuccessStatusCode();
+
+        var twice = await pages.SubmitAsync(path, "badge-award",
+            [new("Person", pair.Mentor.Id.ToString()), new("Badge", BadgeCatalogue.TenMeetings), new("Reason", "Kept every session")]);
+
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        var html = await twice.Content.ReadAsStringAsync();
+        Assert.Contains("value=\"Kept every session\"", html);
+        Assert.Matches($"<option value=\"{pair.Mentor.Id}\" selected", html);
+        Assert.Matches($"<option value=\"{BadgeCatalogue.TenMeetings}\" selected", html);
+    }
+
+    private Task<int> AwaitingConsentAsync(Pair pair, Guid userId) => fixture.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<TandemDb>();
+        db.Add(new Consent(userId, pair.ProgramId, pair.School.Organisation.Id, ConsentPurpose.Program, Now));
+        return await db.SaveChangesAsync();
+    });
+
+    private Task<int> DisableAsync(Guid userId) => fixture.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<TandemDb>();
+        (await db.Users.SingleAsync(u => u.Id == userId)).Disable();
+        return await db.SaveChangesAsync();
+    });
+
+    private Task<List<string>> NoticesAsync(Guid userId) =>
+        fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>().Where(n => n.UserId == userId).Select(n => n.Title).ToListAsync());
+
+    private Task<List<AuditEntry>> AuditAboutAsync(Guid userId) =>
+        fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<AuditEntry>().AsNoTracking().Where(e => e.SubjectUserId == userId).ToListAsync());
 
     private Task MakeMinorAsync(Guid programId, Guid userId) => fixture.WithScopeAsync(async s =>
     {

@@ -7,8 +7,11 @@ using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Goals;
 
-/// <summary>An action item read from a file, before it is checked against the pair.</summary>
-public sealed record ImportedItem(string Title, string? Notes, string? Assignee, DateOnly? DueOn, ActionItemState State);
+/// <summary>
+/// An action item read from a file, before it is checked against the pair. <paramref name="Assignee"/> is a name (Trello's
+/// member, Asana's "Assignee"); <paramref name="AssigneeEmail"/> is Asana's "Assignee Email".
+/// </summary>
+public sealed record ImportedItem(string Title, string? Notes, string? Assignee, DateOnly? DueOn, ActionItemState State, string? AssigneeEmail = null);
 
 /// <summary>A milestone read from a file (a Trello checklist item).</summary>
 public sealed record ImportedMilestone(string Title, DateOnly? DueOn, bool Done);
@@ -52,7 +55,13 @@ public static class ActionItemFiles
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 32 });
+            // Duplicate names are refused while parsing: a JsonObject built over them throws ArgumentException when first read.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
+        }
+        catch (JsonException e) when (e.LineNumber is null)
+        {
+            // Well-formed, but an object names a field twice (the parser's one error without a position): Trello never writes that.
+            return new ImportedBoard([], [], ["This JSON is not a Trello board export: an object in it names the same field twice."]);
         }
         catch (JsonException e)
         {
@@ -155,7 +164,7 @@ public static class ActionItemFiles
 
     /// <summary>
     /// A CSV in Asana's import columns: <c>Name</c> (required), <c>Description</c> (or <c>Notes</c>), <c>Section/Column</c>
-    /// (or <c>Section</c>), <c>Assignee</c> (or <c>Assignee Email</c>: an e-mail address or the member's name), <c>Due Date</c>
+    /// (or <c>Section</c>), <c>Assignee</c> (a member's name, or the importer's own address) and <c>Assignee Email</c>, <c>Due Date</c>
     /// (MM/DD/YYYY as Asana writes it, or YYYY-MM-DD) and <c>Completed At</c> (a task completed in Asana is done). Other
     /// columns (Task ID, Tags, Projects, …) are ignored. The section names the column as a Trello list does.
     /// </summary>
@@ -186,7 +195,8 @@ public static class ActionItemFiles
             var description = Find("Description", "Notes");
             var section = Find("Section/Column", "Section", "Column");
             var assignee = Find("Assignee");
-            // Asana's own export names the person in "Assignee" and their address in "Assignee Email": the address is the surer match.
+            // Asana's own export names the person in "Assignee" and their address in "Assignee Email": both are read, and the
+            // import matches a partner by name only (ADR 59: partners do not see each other's addresses).
             var assigneeEmail = Find("Assignee Email");
             var due = Find("Due Date");
             var completed = Find("Completed At");
@@ -223,7 +233,8 @@ public static class ActionItemFiles
                 }
                 var sectionName = Field(section);
                 var state = !string.IsNullOrEmpty(Field(completed)) ? ActionItemState.Done : Column(sectionName) ?? ActionItemState.ToDo;
-                items.Add(new ImportedItem(title, string.IsNullOrEmpty(notes) ? null : notes, (Field(assigneeEmail) is { Length: > 0 } e ? e : Field(assignee) is { Length: > 0 } a ? a : null), dueOn, state));
+                items.Add(new ImportedItem(title, string.IsNullOrEmpty(notes) ? null : notes, Field(assignee) is { Length: > 0 } a ? a : null, dueOn, state,
+                    Field(assigneeEmail) is { Length: > 0 } e ? e : null));
             }
         }
         catch (CsvFormatException e)

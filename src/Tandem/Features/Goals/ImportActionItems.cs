@@ -54,22 +54,27 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
         var problems = board.Problems.ToList();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var assignees = new List<Guid>();
+        var me = scope.Members.First(m => m.UserId == actor.UserId);
+        // Partners do not see each other's addresses (ADR 59): a partner is matched by name only, and an address only when it
+        // is the importer's own, so a guessed address of a partner is refused exactly as a stranger's is.
+        bool Mine(string? address) => address is not null && string.Equals(me.Email, address, StringComparison.OrdinalIgnoreCase);
         foreach (var (item, i) in board.Items.Select((item, i) => (item, i + 1)))
         {
-            var member = item.Assignee is null
-                ? scope.Members.First(m => m.UserId == actor.UserId)
-                : scope.Members.FirstOrDefault(m => string.Equals(m.Email, item.Assignee, StringComparison.OrdinalIgnoreCase)
-                    || string.Equals(m.DisplayName, item.Assignee, StringComparison.CurrentCultureIgnoreCase));
+            var member = item.Assignee is null && item.AssigneeEmail is null
+                ? me
+                : scope.Members.FirstOrDefault(m => string.Equals(m.DisplayName, item.Assignee, StringComparison.CurrentCultureIgnoreCase))
+                    ?? (Mine(item.Assignee) || Mine(item.AssigneeEmail) ? me : null);
             if (member is null)
             {
                 // Trello names people by their Trello name: an unknown one is the importer's; Asana's assignee is meant to be a person here.
                 if (format == ActionItemFiles.Trello)
                 {
-                    member = scope.Members.First(m => m.UserId == actor.UserId);
+                    member = me;
                 }
                 else
                 {
-                    problems.Add($"Task {i} (\"{item.Title}\"): the assignee \"{item.Assignee}\" is not a member of this pair or group; use a member's e-mail address or name, or leave it empty for yourself.");
+                    problems.Add($"Task {i} (\"{item.Title}\"): the assignee \"{item.Assignee ?? item.AssigneeEmail}\" is not a member of this pair or group; "
+                        + "use a member's name as Tandem shows it (or your own e-mail address), or leave it empty for yourself.");
                     continue;
                 }
             }

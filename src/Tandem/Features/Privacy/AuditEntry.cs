@@ -26,6 +26,9 @@ public enum AuditRecord
 
     /// <summary>A moderator's decision about a minor in a discussion channel: a post hidden or shown, a mute, a removal (ADR 66).</summary>
     Discussions,
+
+    /// <summary>Kudos, hand-award reasons and service-hours lines of a program, read by its coordinators (ADR 63).</summary>
+    Recognition,
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
@@ -81,11 +82,12 @@ public sealed class AwardBadgeRequest
 /// Awards badges: by a rule the program turned on (from a hook, inside the caller's transaction) or by a coordinator's
 /// hand with a reason. Either way a person holds a badge of a program at most once: the insert does nothing when the
 /// unique index already has the row, so two check-ins at the same moment cannot award it twice and neither fails.
-/// The holder gets an in-app notification (no e-mail from inside someone else's transaction).
+/// The holder gets an in-app notification (no e-mail from inside someone else's transaction), unless the program may not
+/// contact them (ADR 48): the badge is still theirs, only the notice is withheld. A rule leaves disabled accounts out.
 /// </summary>
-public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, Notify notify, TimeProvider clock)
+public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, Notify notify, IProgramConsent consent, TimeProvider clock)
 {
-    /// <summary>Awards the badge to these people when the program has its rule on; returns who got it now.</summary>
+    /// <summary>Awards the badge to these people (disabled accounts left out) when the program has its rule on; returns who got it now.</summary>
     public async Task<IReadOnlyList<Guid>> ByRuleAsync(Guid programId, string badge, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         if (userIds.Count == 0 || catalogue.Find(badge) is not { Rule: true }
@@ -95,10 +97,11 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var awarded = new List<Guid>();
-        // Those who hold it already are left out by one read (the common case once a rule has fired); the insert below
-        // still guards against a concurrent award.
+        // Those who hold it already, and disabled accounts, are left out by one read each (the common case once a rule has
+        // fired); the insert below still guards against a concurrent award.
         var holders = await db.Set<BadgeAward>().Where(a => a.ProgramId == programId && a.Badge == badge && userIds.Contains(a.UserId))
             .Select(a => a.UserId).ToListAsync(ct);
+        holders.AddRange(await db.Users.Where(u => u.IsDisabled && userIds.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct));
         foreach (var userId in userIds.Distinct().Except(holders))
         {
             var id = Guid.CreateVersion7();
@@ -176,6 +179,13 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
         {
             return;
         }
+        // ADR 48: nobody the program may not contact is notified; the award stands (it is theirs to see once they may take part).
+        var unconsented = await consent.UnconsentedAmongAsync(programId, userIds, ct);
+        userIds = userIds.Where(u => !unconsented.Contains(u)).ToList();
+        if (userIds.Count == 0)
+        {
+            return;
+        }
         var program = await db.Programs.Where(p => p.Id == programId).Select(p => p.Name).SingleAsync(ct);
         var title = catalogue.Title(badge);
         await notify.StoreAsync(userIds.Select(u => new NotificationMessage(u, NotificationKind.ProgramUpdates,
@@ -195,7 +205,7 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
 }
 
 /// <summary>The program's badge rules, each on or off, and the badges only a coordinator awards.</summary>
-public sealed class ProgramBadgeRules(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, AwardBadges awards, TimeProvider clock)
+public sealed class ProgramBadgeRules(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, AwardBadges awards, AuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<IReadOnlyList<BadgeRuleView>>> GetAsync(Actor actor, Guid programId, CancellationToken ct)
     {
@@ -224,13 +234,22 @@ public sealed class ProgramBadgeRules(TandemDb db, BadgeCatalogue catalogue, Pro
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Set<ProgramBadgeRule>().Where(r => r.ProgramId == programId && !wanted.Contains(r.Badge)).ExecuteDeleteAsync(ct);
         var kept = await db.Set<ProgramBadgeRule>().Where(r => r.ProgramId == programId).Select(r => r.Badge).ToListAsync(ct);
-        db.Set<ProgramBadgeRule>().AddRange(wanted.Except(kept).Select(c => new ProgramBadgeRule(programId, c, actor.UserId, now)));
-        await db.SaveChangesAsync(ct);
+        foreach (var badge in wanted.Except(kept))
+        {
+            // Two saves at once (a double click, two coordinators) both find the rule off: the second insert does nothing
+            // rather than meet the primary key (which would be a 500, and abort PostgreSQL's transaction), and both answer
+            // with the rules as they now stand.
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO "ProgramBadgeRules" ("ProgramId", "Badge", "TurnedOnByUserId", "TurnedOnAt")
+                VALUES ({programId}, {badge}, {actor.UserId}, {now})
+                ON CONFLICT ("ProgramId", "Badge") DO NOTHING
+                """, ct);
+        }
         await transaction.CommitAsync(ct);
         return await GetAsync(actor, programId, ct);
     }
 
-    /// <summary>The program's awards, newest first (coordinators).</summary>
+    /// <summary>The program's awards with their reasons, newest first (coordinators; the minors among the page's holders get an audit entry).</summary>
     public async Task<Outcome<Paged<BadgeAwardView>>> ListAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct)
     {
         var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators list its badges.", tracked: false);
@@ -241,6 +260,7 @@ public sealed class ProgramBadgeRules(TandemDb db, BadgeCatalogue catalogue, Pro
         var request = PageRequest.Clamp(page, pageSize);
         var query = db.Set<BadgeAward>().Where(a => a.ProgramId == programId);
         var items = await awards.ViewsAsync(query.OrderByDescending(a => a.AwardedAt).Page(request), ct);
+        await audit.RecordAsync(actor, items.Select(a => a.UserId).ToList(), AuditRecord.Recognition, null, programId, "Reading the program's badges and their reasons", ct);
         return request.Of(items, await request.TotalAsync(query, items.Count, ct));
     }
 

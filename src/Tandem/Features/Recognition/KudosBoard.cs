@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
@@ -24,12 +25,19 @@ public sealed class SendKudosRequest
 }
 
 /// <summary>
-/// Kudos: a member of a pair or group thanks another member of it, or a coordinator thanks one of the program's
-/// participants. The recipient is notified. Each person reads what they sent and received; the program's coordinators
-/// read the program's kudos; nobody else finds any.
+/// Kudos: a member of an active pair or group thanks another member of it, or a coordinator thanks one of the program's
+/// participants; never someone whose account is disabled, nor someone the program may not contact (ADR 48). The recipient
+/// is notified. Each person reads what they sent and received; the program's coordinators read the program's kudos (a
+/// read of minors' words, written to the audit log); nobody else finds any.
 /// </summary>
-public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notify, TimeProvider clock)
+public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notify, IProgramConsent consent, AuditLog audit, TimeProvider clock)
 {
+    /// <summary>
+    /// The answer to a participant who thanks a partner the program may not contact now: the same whatever the reason, so
+    /// that it tells a peer nothing about their partner's consent.
+    /// </summary>
+    public const string NotNow = "You cannot send kudos to this person now.";
+
     public async Task<Outcome<KudosView>> SendAsync(Actor actor, SendKudosRequest request, CancellationToken ct)
     {
         var programId = request.ProgramId!.Value;
@@ -53,24 +61,34 @@ public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notif
             return new NotFound("No program with this id is visible to you.");
         }
         var coordinator = await programs.Visible(actor).Where(p => p.Id == programId).AnyAsync(programs.Manageable(actor), ct);
+        var enabled = db.Users.Where(u => !u.IsDisabled).Select(u => u.Id);
         var allowed = coordinator
-            ? await db.Enrolments.AnyAsync(e => e.ProgramId == programId && e.UserId == recipient
+            ? await db.Enrolments.AnyAsync(e => e.ProgramId == programId && e.UserId == recipient && enabled.Contains(e.UserId)
                 && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer), ct)
-            : await SharedRelationships(programId, actor.UserId).AnyAsync(r => r.Members.Any(m => m.UserId == recipient), ct);
+            : await SharedRelationships(programId, actor.UserId)
+                .AnyAsync(r => r.Status == RelationshipStatus.Active && r.Members.Any(m => m.UserId == recipient && enabled.Contains(m.UserId)), ct);
         if (!allowed)
         {
             // The same answer whether or not the person exists: kudos reveal nobody.
             return Invalid.Field(nameof(request.RecipientUserId), coordinator
-                ? "Kudos go to a participant of this program."
-                : "You can send kudos to the members of your own pairs and groups in this program.");
+                ? "Kudos go to a participant of this program whose account is open."
+                : "You can send kudos to the members of your own active pairs and groups in this program.");
+        }
+        if ((await consent.UnconsentedAmongAsync(programId, [recipient], ct)).Count > 0)
+        {
+            // ADR 48: the program may not contact them (a guardian's consent awaited, refused or withdrawn), so no kudos
+            // and no notice. Coordinators see consent on the consent page; a peer learns nothing about it.
+            return new Conflict(coordinator
+                ? "The program may not contact this participant now: their consent to the program is not given (see the program's consents)."
+                : NotNow);
         }
         var kudos = new Kudos(programId, actor.UserId, recipient, message, coordinator, clock.GetUtcNow().UtcDateTime);
         db.Add(kudos);
         await db.SaveChangesAsync(ct);
         var from = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         // The notice and its e-mail say who and where, not the words: those stay in one place, where retention and erasure reach them.
-        await notify.RunAsync(recipient, NotificationKind.ProgramUpdates, $"Kudos from {from}",
-            $"{from} thanked you in {program.Name}. Read it on My recognition.", "/my/recognition", ct);
+        await notify.ToProgramAsync(programId, [new NotificationMessage(recipient, NotificationKind.ProgramUpdates, $"Kudos from {from}",
+            $"{from} thanked you in {program.Name}. Read it on My recognition.", "/my/recognition")], ct);
         return (await ViewsAsync(db.Set<Kudos>().Where(k => k.Id == kudos.Id), ct)).Single();
     }
 
@@ -83,7 +101,7 @@ public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notif
         return request.Of(items, await request.TotalAsync(query, items.Count, ct));
     }
 
-    /// <summary>The program's kudos, newest first (its coordinators).</summary>
+    /// <summary>The program's kudos, newest first (its coordinators; the minors among the page's senders and recipients get an audit entry).</summary>
     public async Task<Outcome<Paged<KudosView>>> ProgramAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct)
     {
         var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators read all of its kudos.", tracked: false);
@@ -94,18 +112,34 @@ public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notif
         var request = PageRequest.Clamp(page, pageSize);
         var query = db.Set<Kudos>().Where(k => k.ProgramId == programId);
         var items = await ViewsAsync(query.OrderByDescending(k => k.SentAt).ThenByDescending(k => k.Id).Page(request), ct);
+        // Minors' words of thanks, sent or received, read by staff: on the audit log before they are shown (ADR 40, 63).
+        await audit.RecordAsync(actor, items.SelectMany(k => new[] { k.FromUserId, k.ToUserId }).ToList(), AuditRecord.Recognition, null, programId,
+            "Reading the program's kudos", ct);
         return request.Of(items, await request.TotalAsync(query, items.Count, ct));
     }
 
-    /// <summary>Whom the reader may thank: the other members of their pairs and groups.</summary>
-    public async Task<IReadOnlyList<KudosRecipient>> RecipientsAsync(Actor actor, CancellationToken ct) =>
-        await db.Set<RelationshipMember>().Where(m => m.UserId == actor.UserId)
+    /// <summary>
+    /// Whom the reader may thank: the other members of their active pairs and groups, without disabled accounts or people
+    /// their program may not contact now.
+    /// </summary>
+    public async Task<IReadOnlyList<KudosRecipient>> RecipientsAsync(Actor actor, CancellationToken ct)
+    {
+        var candidates = await db.Set<RelationshipMember>().Where(m => m.UserId == actor.UserId)
             .Join(db.Set<RelationshipMember>(), mine => mine.RelationshipId, other => other.RelationshipId, (mine, other) => other)
             .Where(other => other.UserId != actor.UserId)
-            .Join(db.Set<Relationship>(), m => m.RelationshipId, r => r.Id, (m, r) => new { m.UserId, r.ProgramId })
+            .Join(db.Set<Relationship>().Where(r => r.Status == RelationshipStatus.Active), m => m.RelationshipId, r => r.Id, (m, r) => new { m.UserId, r.ProgramId })
             .Join(db.Programs, x => x.ProgramId, p => p.Id, (x, p) => new { x.UserId, x.ProgramId, ProgramName = p.Name })
-            .Join(db.Users, x => x.UserId, u => u.Id, (x, u) => new KudosRecipient(x.ProgramId, x.ProgramName, x.UserId, u.DisplayName))
+            .Join(db.Users.Where(u => !u.IsDisabled), x => x.UserId, u => u.Id, (x, u) => new KudosRecipient(x.ProgramId, x.ProgramName, x.UserId, u.DisplayName))
             .Distinct().Take(200).ToListAsync(ct);
+        // One question per program (a person is in one or two): the list offers nobody a send would refuse.
+        var recipients = new List<KudosRecipient>();
+        foreach (var program in candidates.GroupBy(c => c.ProgramId))
+        {
+            var unconsented = await consent.UnconsentedAmongAsync(program.Key, program.Select(c => c.UserId).ToList(), ct);
+            recipients.AddRange(program.Where(c => !unconsented.Contains(c.UserId)));
+        }
+        return recipients;
+    }
 
     private IQueryable<Relationship> SharedRelationships(Guid programId, Guid userId) =>
         db.Set<Relationship>().Where(r => r.ProgramId == programId && r.Members.Any(m => m.UserId == userId));

@@ -79,6 +79,8 @@ public enum ServiceHourState { Proposed, Confirmed, Rejected }
 /// <summary>
 /// A line of a person's service-hours ledger: proposed from what they did (a meeting held), then confirmed or rejected
 /// by a coordinator of the program. One line per person and source (a unique index), so a meeting is counted once.
+/// It is decided once, by a conditional update from Proposed (<see cref="ServiceHours.DecideAsync"/>), so that two
+/// decisions at the same moment cannot both succeed.
 /// </summary>
 public sealed class ServiceHourEntry
 {
@@ -101,19 +103,6 @@ public sealed class ServiceHourEntry
     public Guid? DecidedByUserId { get; private set; }
     public DateTime? DecidedAt { get; private set; }
     public string? Note { get; private set; }
-
-    public bool Decide(bool confirm, Guid by, DateTime at, string? note)
-    {
-        if (State != ServiceHourState.Proposed)
-        {
-            return false;
-        }
-        State = confirm ? ServiceHourState.Confirmed : ServiceHourState.Rejected;
-        DecidedByUserId = by;
-        DecidedAt = at;
-        Note = note;
-        return true;
-    }
 }
 
 /// <summary>

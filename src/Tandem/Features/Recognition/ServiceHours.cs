@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
@@ -14,7 +15,7 @@ public sealed record ServiceHourProposal(Guid ProgramId, Guid UserId, ServiceHou
 /// The service-hours ledger: lines proposed from what people did, confirmed or rejected by the program's coordinators.
 /// A participant reads their own ledger and confirmed total; coordinators read the program's lines and per-person totals.
 /// </summary>
-public sealed class ServiceHours(TandemDb db, ProgramAccess programs, TimeProvider clock)
+public sealed class ServiceHours(TandemDb db, ProgramAccess programs, AuditLog audit, TimeProvider clock)
 {
     /// <summary>
     /// Proposes lines; a line for the same person and source already there is left as it is (ON CONFLICT DO NOTHING on
@@ -50,7 +51,10 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, TimeProvid
             request.Of(items, await request.TotalAsync(query, items.Count, ct)));
     }
 
-    /// <summary>The program's lines, oldest first, optionally in one state (Proposed: the hours to confirm).</summary>
+    /// <summary>
+    /// The program's lines, oldest first, optionally in one state (Proposed: the hours to confirm). What minors did and the
+    /// notes they were given, read by staff: the minors among the page's people get an audit entry before it is shown.
+    /// </summary>
     public async Task<Outcome<Paged<ServiceHourView>>> ProgramAsync(Actor actor, Guid programId, ServiceHourState? state, int page, int pageSize, CancellationToken ct)
     {
         var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators read its service hours.", tracked: false);
@@ -61,6 +65,7 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, TimeProvid
         var request = PageRequest.Clamp(page, pageSize);
         var query = db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId && (state == null || e.State == state));
         var items = await ViewsAsync(query.OrderBy(e => e.OccurredAt).ThenBy(e => e.Id).Page(request), ct, ascending: true);
+        await audit.RecordAsync(actor, items.Select(e => e.UserId).ToList(), AuditRecord.Recognition, null, programId, "Reading the program's service hours", ct);
         return request.Of(items, await request.TotalAsync(query, items.Count, ct));
     }
 
@@ -93,16 +98,22 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, TimeProvid
         {
             return failure;
         }
-        var entry = await db.Set<ServiceHourEntry>().SingleOrDefaultAsync(e => e.Id == entryId && e.ProgramId == programId, ct);
-        if (entry is null)
+        // Decided once (ADR 63): the update names the state it decides from, so of a confirm and a reject at the same
+        // moment one changes the line and the other finds it decided (409), whichever database runs them.
+        var state = confirm ? ServiceHourState.Confirmed : ServiceHourState.Rejected;
+        var at = clock.GetUtcNow().UtcDateTime;
+        var trimmed = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        var changed = await db.Set<ServiceHourEntry>()
+            .Where(e => e.Id == entryId && e.ProgramId == programId && e.State == ServiceHourState.Proposed)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.State, state).SetProperty(e => e.DecidedByUserId, actor.UserId)
+                .SetProperty(e => e.DecidedAt, at).SetProperty(e => e.Note, trimmed), ct);
+        if (changed == 0)
         {
-            return new NotFound("No service-hours line with this id in this program.");
+            var now = await db.Set<ServiceHourEntry>().Where(e => e.Id == entryId && e.ProgramId == programId).Select(e => (ServiceHourState?)e.State).SingleOrDefaultAsync(ct);
+            return now is { } decided
+                ? new Conflict($"This line was already {decided.ToString().ToLowerInvariant()}.")
+                : new NotFound("No service-hours line with this id in this program.");
         }
-        if (!entry.Decide(confirm, actor.UserId, clock.GetUtcNow().UtcDateTime, string.IsNullOrWhiteSpace(note) ? null : note.Trim()))
-        {
-            return new Conflict($"This line was already {entry.State.ToString().ToLowerInvariant()}.");
-        }
-        await db.SaveChangesAsync(ct);
         return (await ViewsAsync(db.Set<ServiceHourEntry>().Where(e => e.Id == entryId), ct)).Single();
     }
 
