@@ -464,6 +464,11 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         Assert.Contains("Hours to confirm", await pages.Http.GetStringAsync($"/programs/{pair.ProgramId}/recognition"));
         Assert.Equal(4, (await AuditAboutAsync(pair.Mentee.Id)).Count(e => e.Record == AuditRecord.Recognition));
         Assert.Empty(await AuditAboutAsync(pair.Mentor.Id));
+
+        // The minor's own access log names what was read in words.
+        var mentee = await PageClient.SignInAsync(fixture.Tandem, pair.Mentee.Email);
+        Assert.Contains("Kudos you sent or received, your badges and service hours",
+            System.Net.WebUtility.HtmlDecode(await mentee.Http.GetStringAsync("/my/access-log")));
     }
 
     [Fact]
