@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
-using Tandem.Infrastructure.Files;
 
 namespace Tandem.Tests.Infrastructure;
 
@@ -16,7 +15,7 @@ public static class DeletedMeanwhile
 {
     /// <summary>
     /// <typeparamref name="TUseCase"/> built in a scope of its own over a context that lets <paramref name="meanwhile"/> run
-    /// once before it first writes (the use case's FileStore, if it takes one, shares that context).
+    /// once before it first writes.
     /// </summary>
     public static async Task<T> RunAsync<TUseCase, T>(TandemFactory factory, Func<TandemDb, Task> meanwhile, Func<TUseCase, Task<T>> run) where TUseCase : class
     {
@@ -28,14 +27,30 @@ public static class DeletedMeanwhile
             return true;
         }));
         await using var db = new TandemDb(new DbContextOptionsBuilder<TandemDb>(options).AddInterceptors(other).Options);
-        var takesFiles = typeof(TUseCase).GetConstructors().Single().GetParameters().Any(p => p.ParameterType == typeof(FileStore));
-        var useCase = takesFiles
-            ? ActivatorUtilities.CreateInstance<TUseCase>(scope.ServiceProvider, db, new FileStore(db))
-            : ActivatorUtilities.CreateInstance<TUseCase>(scope.ServiceProvider, db);
-        var result = await run(useCase);
+        // The use case and every class it takes that reads or writes through the context (its access checks, the file
+        // store) share this one, as they share the request's in the app; anything else comes from the scope.
+        object Build(Type type)
+        {
+            if (type == typeof(TandemDb))
+            {
+                return db;
+            }
+            if (!UsesContext(type, 0))
+            {
+                return scope.ServiceProvider.GetRequiredService(type);
+            }
+            var constructor = type.GetConstructors().Single();
+            return constructor.Invoke(constructor.GetParameters().Select(p => Build(p.ParameterType)).ToArray());
+        }
+        var result = await run((TUseCase)Build(typeof(TUseCase)));
         Assert.True(other.Ran, "The use case never wrote, so nothing happened meanwhile.");
         return result;
     }
+
+    private static bool UsesContext(Type type, int depth) =>
+        depth < 6 && type.IsClass && !type.IsAbstract && type.Namespace?.StartsWith("Tandem", StringComparison.Ordinal) == true
+        && type.GetConstructors() is [var constructor]
+        && constructor.GetParameters().Any(p => p.ParameterType == typeof(TandemDb) || UsesContext(p.ParameterType, depth + 1));
 
     private sealed class BeforeFirstWrite(Func<Task> work) : ISaveChangesInterceptor, IDbTransactionInterceptor
     {
