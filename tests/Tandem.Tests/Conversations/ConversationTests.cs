@@ -243,6 +243,47 @@ public sealed class ConversationTests(PairFixture fixture) : IClassFixture<PairF
     }
 
     [Fact]
+    public async Task AnUploadFromSomeoneOutsideThePairIsRefusedBeforeItIsRead()
+    {
+        var pair = await fixture.PairAsync();
+        var stranger = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Sid Stranger"));
+        async Task<HttpResponseMessage> UploadAsync(HttpClient client)
+        {
+            // Announced over the limit and the form's slack: looked at, it is refused for its size (413); within the
+            // limit, the old order read and buffered it before answering 404, which no status shows.
+            var file = new ByteArrayContent(new byte[AttachmentPolicy.MaxBytes + Tandem.Infrastructure.Input.UploadForms.Slack + 1]);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            var request = new HttpRequestMessage(HttpMethod.Post, $"{Messages(pair.RelationshipId)}/attachments") { Content = new MultipartFormDataContent { { file, "file", "big.png" } } };
+            request.Headers.Add("RequestVerificationToken", await PageClient.AntiforgeryTokenAsync(client, "/account/password"));
+            return await client.SendAsync(request);
+        }
+
+        var fromStranger = await UploadAsync(stranger);
+        Assert.Equal(HttpStatusCode.NotFound, fromStranger.StatusCode);
+        Assert.Contains("No conversation with this id is visible to you.", await fromStranger.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(pair.Coordinator)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAttachmentWithALongNameEndingInEmojiIsSentWithItsNameCutBetweenCharacters()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var token = await PageClient.AntiforgeryTokenAsync(mentee, $"/relationships/{pair.RelationshipId}/messages");
+        // 209 UTF-16 units; cut at 200 the name ended in half an emoji, which PostgreSQL's driver could not encode (a 500).
+        var name = new string('a', 195) + string.Concat(Enumerable.Repeat("😀", 5)) + ".txt";
+        var file = new ByteArrayContent("notes\n"u8.ToArray());
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+        var form = new MultipartFormDataContent { { file, "file", name } };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Messages(pair.RelationshipId)}/attachments") { Content = form };
+        request.Headers.Add("RequestVerificationToken", token);
+        var sent = await mentee.SendAsync(request);
+        Assert.True(sent.StatusCode == HttpStatusCode.Created, $"{(int)sent.StatusCode}: {await sent.Content.ReadAsStringAsync()}");
+        var message = (await sent.Content.ReadFromJsonAsync<MessageView>(Json.Options))!;
+        Assert.Equal(new string('a', 195) + ".txt", message.Attachment!.Name);
+    }
+
+    [Fact]
     public async Task ThePageSendsWithoutALiveConnectionAndARefusedMessageKeepsWhatWasTyped()
     {
         var pair = await fixture.PairAsync();

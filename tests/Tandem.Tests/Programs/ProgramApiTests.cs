@@ -8,12 +8,46 @@ using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Programs;
 
 public sealed class ProgramApiTests(TandemFactory factory) : IClassFixture<TandemFactory>
 {
+    [Fact]
+    public async Task AStaffEnrolmentRemovedBetweenReadingAndSavingIsNotFoundForARemovalOrARoleChange()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        var coordinator = new Actor(school.Coordinator.Id, IsAdministrator: false);
+        var url = $"/api/v1/programs/{program.Id}/enrolments";
+        async Task<EnrolmentView> StaffAsync(string name)
+        {
+            var user = await factory.CreateUserAsync(name);
+            await factory.AddMemberAsync(school.Organisation.Id, user, OrganisationRole.Member);
+            var added = await client.PostAsJsonAsync(url, new { email = user.Email, role = "Staff" });
+            added.EnsureSuccessStatusCode();
+            return (await added.Content.ReadFromJsonAsync<EnrolmentView>(Json.Options))!;
+        }
+        Task GoneAsync(TandemDb db, Guid enrolmentId) => db.Enrolments.Where(e => e.Id == enrolmentId).ExecuteDeleteAsync();
+
+        // "Remove" pressed twice: the second request read the enrolment before the first removed it. It used to end in a 500.
+        var twice = await StaffAsync("Sam Twice");
+        var second = await DeletedMeanwhile.RunAsync<RemoveEnrolment, Tandem.Infrastructure.Problems.Outcome<EnrolmentView>>(factory, db => GoneAsync(db, twice.Id),
+            r => r.RunAsync(coordinator, program.Id, twice.Id));
+        Assert.IsType<Tandem.Infrastructure.Problems.NotFound>(second.Failure);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"{url}/{twice.Id}")).StatusCode);
+
+        // Made a coordinator by one coordinator while another removed them.
+        var promoted = await StaffAsync("Pat Promoted");
+        var changed = await DeletedMeanwhile.RunAsync<ChangeEnrolmentRole, Tandem.Infrastructure.Problems.Outcome<EnrolmentView>>(factory, db => GoneAsync(db, promoted.Id),
+            r => r.RunAsync(coordinator, program.Id, promoted.Id, ProgramRole.Coordinator));
+        Assert.IsType<Tandem.Infrastructure.Problems.NotFound>(changed.Failure);
+        Assert.False(await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments.AnyAsync(e => e.Id == promoted.Id)));
+    }
+
     [Fact]
     public async Task CoordinatorCreatesAProgramAndReadsItBack()
     {

@@ -89,6 +89,36 @@ public sealed class ProgramPageTests(TandemFactory factory) : IClassFixture<Tand
     }
 
     [Theory]
+    [InlineData("Form.Cadence", "9", "Choose a cadence: Weekly, Fortnightly, Monthly.")]
+    [InlineData("Form.Pairing", "7", "Choose how people are paired: mentors and mentees, or peer to peer.")]
+    [InlineData("Form.Objectives", "20", "A program has at most 10 objectives; this form has 20.")]
+    public async Task AChoiceTheFormDoesNotOfferOrTooManyObjectivesAreRefusedAndNothingIsSaved(string field, string value, string message)
+    {
+        var school = await School.CreateAsync(factory);
+        var page = await PageClient.SignInAsync(factory, school.Coordinator.Email);
+        var fields = Form(school.Organisation.Id, "Hand-posted Mentors");
+        if (field == "Form.Objectives")
+        {
+            for (var i = 1; i < int.Parse(value); i++)
+            {
+                fields.Add(new($"Form.Objectives[{i}].Description", $"Objective {i + 1}"));
+                fields.Add(new($"Form.Objectives[{i}].Target", "80% of pairs"));
+            }
+        }
+        else
+        {
+            fields.RemoveAll(f => f.Key == field);
+            fields.Add(new(field, value));
+        }
+
+        var response = await page.SubmitAsync("/programs/new", "program", fields);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Contains(message, html);
+        Assert.Equal(0, await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.CountAsync(p => p.OrganisationId == school.Organisation.Id)));
+    }
+
+    [Theory]
     [InlineData("Form.StartsOn", "next spring", HttpStatusCode.BadRequest, "Starts on: “next spring” is not a valid value.")]
     [InlineData("Form.Objectives[0].Threshold", "eighty", HttpStatusCode.BadRequest, "Threshold: “eighty” is not a valid value.")]
     [InlineData("Form.Objectives[0].SurveyId", "the spring survey", HttpStatusCode.OK, "Objective 1: “the spring survey” is not a survey id; copy it from the survey's results page.")]

@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Resources;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 using Tandem.Infrastructure.Files;
 using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Infrastructure;
@@ -151,6 +153,39 @@ public sealed class ResourceTests(TandemFactory factory) : IClassFixture<TandemF
     }
 
     [Fact]
+    public async Task AFileWithAVeryLongNameIsKeptUnderItsNameCutShortWithItsExtension()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var name = new string('x', 250) + ".pdf";
+        var uploaded = await UploadAsync(program.Coordinator, $"{Library(program.Program.Id)}/files", "%PDF-1.4\n"u8.ToArray(), name, "application/pdf", "Long name");
+        Assert.True(uploaded.StatusCode == HttpStatusCode.Created, $"{(int)uploaded.StatusCode}: {await uploaded.Content.ReadAsStringAsync()}");
+        var file = (await uploaded.Content.ReadFromJsonAsync<ResourceView>(Json.Options))!.File!;
+        Assert.Equal(new string('x', 196) + ".pdf", file.Name);
+    }
+
+    [Fact]
+    public async Task AResourceDeletedBetweenReadingAndSavingIsNotFoundForADeleteOrAnEdit()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var id = program.Program.Id;
+        var coordinator = new Actor(program.School.Coordinator.Id, IsAdministrator: false);
+        Task GoneAsync(TandemDb db, Guid resourceId) => db.Set<Resource>().Where(r => r.Id == resourceId).ExecuteDeleteAsync();
+
+        // A delete clicked twice: the second request read the resource before the first deleted it. It used to end in a 500.
+        var twice = await CreateAsync(program.Coordinator, id, Link("Clicked twice", "https://example.org/twice"));
+        var second = await DeletedMeanwhile.RunAsync<ManageResources, Failure?>(factory, db => GoneAsync(db, twice.Id), m => m.DeleteAsync(coordinator, twice.Id));
+        Assert.Equal(ResourceAccess.NoResource, Assert.IsType<NotFound>(second).Detail);
+        Assert.Equal(HttpStatusCode.NotFound, (await program.Coordinator.DeleteAsync($"/api/v1/resources/{twice.Id}")).StatusCode);
+
+        // An edit sent from a page opened before another coordinator deleted the resource.
+        var edited = await CreateAsync(program.Coordinator, id, Link("Edited in an old tab", "https://example.org/old"));
+        var saved = await DeletedMeanwhile.RunAsync<ManageResources, Outcome<ResourceView>>(factory, db => GoneAsync(db, edited.Id),
+            m => m.UpdateAsync(coordinator, edited.Id, new ChangeResourceRequest("Renamed", Url: "https://example.org/new")));
+        Assert.IsType<NotFound>(saved.Failure);
+        Assert.Equal(0, (await CountAsync(id)).Resources);
+    }
+
+    [Fact]
     public async Task ALinkThatIsNotHttpsIsRefusedWith422()
     {
         var program = await PairingProgram.CreateAsync(factory);
@@ -163,6 +198,25 @@ public sealed class ResourceTests(TandemFactory factory) : IClassFixture<TandemF
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await program.Coordinator.PostAsJsonAsync(Library(program.Program.Id), new { kind = "Guide", title = "Empty" })).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await program.Coordinator.PostAsJsonAsync(Library(program.Program.Id), new { kind = "Link", title = "", url = "https://example.org" })).StatusCode);
         Assert.Equal(0, (await CountAsync(program.Program.Id)).Resources);
+    }
+
+    [Fact]
+    public async Task ALinkThatOnlyFitsBeforeItsLettersAreEncodedIsRefusedWith422AndNotStored()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var id = program.Program.Id;
+        // 920 characters as typed, 5,420 as kept (each é is %C3%A9): PostgreSQL's varchar(2000) refused the save with a 500.
+        var tooLong = "https://example.org/" + new string('é', 900);
+        var created = await program.Coordinator.PostAsJsonAsync(Library(id), Link("Lesen", tooLong));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, created.StatusCode);
+        Assert.Contains("\"url\"", await created.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await CountAsync(id)).Resources);
+
+        var fits = await CreateAsync(program.Coordinator, id, Link("Lesen", "https://example.org/" + new string('é', 300)));
+        Assert.Equal("https://example.org/" + string.Concat(Enumerable.Repeat("%C3%A9", 300)), fits.Url);
+        var changed = await program.Coordinator.PutAsJsonAsync($"/api/v1/resources/{fits.Id}", new { title = "Lesen", url = "https://example.org/a " + new string('ü', 340) });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, changed.StatusCode);
+        Assert.Equal(fits.Url, (await program.Coordinator.GetFromJsonAsync<ResourceView>($"/api/v1/resources/{fits.Id}", Json.Options))!.Url);
     }
 
     [Fact]
@@ -286,6 +340,60 @@ public sealed class ResourceTests(TandemFactory factory) : IClassFixture<TandemF
         var list = await ListAsync(mentee.Client, $"{Library(program.Program.Id)}?tag=week-1");
         Assert.Equal([("School handbook", (Guid?)null), ("Sign-up form", program.Program.Id)], list.Items.Select(r => (r.Title, r.ProgramId)));
         Assert.DoesNotContain("Which library", await mentee.Client.GetStringAsync(path));
+    }
+
+    [Fact]
+    public async Task ARefusedFormOnTheLibraryPagesShowsWhatWasTypedAndAKindThatIsNoneIsRefused()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var id = program.Program.Id;
+        var path = $"/programs/{id}/resources";
+        var page = new PageClient(program.Coordinator);
+
+        // A guide with an empty title: the guide's text, description and tags come back as typed.
+        var guide = await page.SubmitAsync(path, "resource-create",
+        [
+            new("kind", "Guide"), new("title", ""), new("description", "What to bring to the first meeting"), new("tags", "week 1, firsts"),
+            new("audience", "Mentors"), new("url", ""), new("body", "## Bring\n\nA notebook and a question."),
+        ]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, guide.StatusCode);
+        var html = WebUtility.HtmlDecode(await guide.Content.ReadAsStringAsync());
+        Assert.Contains("What to bring to the first meeting</textarea>", html);
+        Assert.Contains("A notebook and a question.</textarea>", html);
+        Assert.Contains("value=\"week 1, firsts\"", html);
+        Assert.Matches("<option value=\"Mentors\" selected", html);
+        Assert.Matches("<option value=\"Guide\" selected", html);
+
+        // A link refused for its address keeps its title and address.
+        var link = await page.SubmitAsync(path, "resource-create",
+            [new("kind", "Link"), new("title", "Old site"), new("description", ""), new("tags", ""), new("audience", "Everyone"), new("url", "http://example.org/old"), new("body", "")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, link.StatusCode);
+        html = WebUtility.HtmlDecode(await link.Content.ReadAsStringAsync());
+        Assert.Contains("value=\"Old site\"", html);
+        Assert.Contains("value=\"http://example.org/old\"", html);
+
+        // An upload refused for its contents keeps its title and description.
+        var upload = await page.SubmitAsync(path, "resource-upload", [new("title", "Leaflet"), new("description", "For parents"), new("tags", "parents"), new("audience", "Everyone")], multipart: true);
+        html = WebUtility.HtmlDecode(await upload.Content.ReadAsStringAsync());
+        Assert.Contains("Choose a file to upload.", html);
+        Assert.Contains("value=\"Leaflet\"", html);
+        Assert.Contains("For parents</textarea>", html);
+
+        // A kind that is none of the form's (Enum.TryParse reads any number) is refused, not stored as kind 5.
+        var fifth = await page.SubmitAsync(path, "resource-create",
+            [new("kind", "5"), new("title", "Fifth"), new("description", ""), new("tags", ""), new("audience", "Everyone"), new("url", "https://example.org/5"), new("body", "")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, fifth.StatusCode);
+        Assert.Equal(0, (await CountAsync(id)).Resources);
+
+        // The edit form refused keeps the typed title and address instead of the stored ones.
+        var stored = await CreateAsync(program.Coordinator, id, Link("Reading list", "https://example.org/list"));
+        var edit = await page.SubmitAsync($"/resources/{stored.Id}", "resource-change",
+            [new("title", "Reading list for spring"), new("description", "Changed"), new("tags", "spring"), new("audience", "Everyone"), new("url", "ftp://example.org/list")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, edit.StatusCode);
+        html = WebUtility.HtmlDecode(await edit.Content.ReadAsStringAsync());
+        Assert.Contains("value=\"Reading list for spring\"", html);
+        Assert.Contains("value=\"ftp://example.org/list\"", html);
+        Assert.Contains("<h1>Reading list</h1>", html);
     }
 
     [Fact]

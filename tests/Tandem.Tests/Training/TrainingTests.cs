@@ -2,9 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.Matching;
 using Tandem.Features.Training;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Files;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Matching;
 using Tandem.Tests.Relationships;
@@ -54,6 +59,41 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
     {
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<MyTrainingModuleView>(Json.Options))!;
+    }
+
+    [Fact]
+    public async Task AModuleDeletedBetweenReadingAndSavingIsNotFoundForADeleteAnEditOrAFile()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var programId = program.Program.Id;
+        var coordinator = new Actor(program.School.Coordinator.Id, IsAdministrator: false);
+        Task GoneAsync(TandemDb db, Guid moduleId) => db.Set<TrainingModule>().Where(m => m.Id == moduleId).ExecuteDeleteAsync();
+
+        // A delete clicked twice: the second request read the module before the first deleted it. It used to end in a 500.
+        var twice = await CreateAsync(program.Coordinator, programId, Module("Clicked twice"));
+        var second = await DeletedMeanwhile.RunAsync<ManageTraining, Failure?>(factory, db => GoneAsync(db, twice.Id), m => m.DeleteAsync(coordinator, programId, twice.Id));
+        Assert.Equal(404, Assert.IsType<NotFound>(second).StatusCode());
+        Assert.Equal(HttpStatusCode.NotFound, (await program.Coordinator.DeleteAsync($"{Modules(programId)}/{twice.Id}")).StatusCode);
+
+        // An edit sent from a tab opened before another coordinator deleted the module.
+        var edited = await CreateAsync(program.Coordinator, programId, Module("Edited in an old tab"));
+        var saved = await DeletedMeanwhile.RunAsync<ManageTraining, Outcome<TrainingModuleView>>(factory, db => GoneAsync(db, edited.Id),
+            m => m.UpdateAsync(coordinator, programId, edited.Id, new TrainingModuleRequest("Renamed", "Text")));
+        Assert.IsType<NotFound>(saved.Failure);
+
+        // A file for a module deleted meanwhile: nothing is stored, and the module's old file is not deleted by a save that failed.
+        var withFile = await CreateAsync(program.Coordinator, programId, Module("With a file"));
+        static IncomingFile Pdf(string name) => new(name, "application/pdf", 9, () => new MemoryStream("%PDF-1.4\n"u8.ToArray()));
+        var first = await factory.WithScopeAsync(s => s.GetRequiredService<ManageTraining>().AttachFileAsync(coordinator, programId, withFile.Id, Pdf("first.pdf")));
+        Assert.Null(first.Failure);
+        var oldKey = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<TrainingModule>().Where(m => m.Id == withFile.Id).Select(m => m.FileKey).SingleAsync());
+        var filesBefore = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<StoredFile>().CountAsync(f => f.Key.StartsWith("training/")));
+        var replaced = await DeletedMeanwhile.RunAsync<ManageTraining, Outcome<TrainingModuleView>>(factory,
+            db => GoneAsync(db, withFile.Id),
+            m => m.AttachFileAsync(coordinator, programId, withFile.Id, Pdf("second.pdf")));
+        Assert.IsType<NotFound>(replaced.Failure);
+        Assert.Equal(filesBefore, await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<StoredFile>().CountAsync(f => f.Key.StartsWith("training/"))));
+        Assert.True(await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<StoredFile>().AnyAsync(f => f.Key == oldKey)));
     }
 
     [Fact]
@@ -379,6 +419,37 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
         var left = Assert.Single(after.Scenarios);
         Assert.Equal((module.Scenarios[1].Id, "Your mentee is late for the third time. What do you do?"), (left.Id, left.Prompt));
         Assert.Null(left.YourReflection);
+    }
+
+    [Fact]
+    public async Task ARefusedReflectionComesBackAsTypedAndAnUnreadableRequirementIsNotSavedAsNo()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var programId = program.Program.Id;
+        var mentee = await program.ApproveAsync("Rex Reflects", "mentee");
+        var module = await CreateAsync(program.Coordinator, programId, Module());
+        await ReadAsync(await mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections", new { scenarioId = module.Scenarios[0].Id, answer = "My first thoughts" }));
+
+        // Too long (the text area stops a browser, not a script or an old one): the page shows the text typed, not the
+        // reflection saved before it.
+        var typed = "A long answer. " + new string('x', TrainingCompletion.ReflectionMax);
+        var page = new PageClient(mentee.Client);
+        var refused = await page.SubmitAsync($"/my/training/{module.Id}", "training-reflection-0", [new("Reflection", typed)]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains(typed + "</textarea>", html);
+        Assert.DoesNotContain("My first thoughts</textarea>", html);
+
+        // The requirement's yes/no that the server cannot read is refused, not saved as "no" (ADR 81).
+        var url = $"/api/v1/programs/{programId}/training/settings";
+        (await program.Coordinator.PutAsJsonAsync(url, new { requiredBeforeMatching = true, requiredBeforeStart = true })).EnsureSuccessStatusCode();
+        var coordinator = new PageClient(program.Coordinator);
+        var unread = await coordinator.SubmitAsync($"/programs/{programId}/training", "training-settings", [new("BeforeMatching", "yes please"), new("BeforeStart", "true")]);
+        Assert.Equal(HttpStatusCode.BadRequest, unread.StatusCode);
+        Assert.Contains("is not a valid value", WebUtility.HtmlDecode(await unread.Content.ReadAsStringAsync()));
+        var settings = (await program.Coordinator.GetFromJsonAsync<TrainingSettingsView>(url, Json.Options))!;
+        Assert.True(settings.RequiredBeforeMatching);
+        Assert.True(settings.RequiredBeforeStart);
     }
 
     [Fact]

@@ -77,8 +77,16 @@ public static class ConversationEndpoints
     private static async Task<Results<Created<MessageView>, ProblemHttpResult>> Send(Guid relationshipId, SendMessageRequest request, ClaimsPrincipal user, SendMessage useCase, CancellationToken ct) =>
         Created(await useCase.RunAsync(Actor.From(user), relationshipId, request.Body, request.ClientMessageId, file: null, ct));
 
-    private static async Task<Results<Created<MessageView>, ProblemHttpResult>> SendWithAttachment(Guid relationshipId, HttpRequest http, ClaimsPrincipal user, SendMessage useCase, CancellationToken ct)
+    private static async Task<Results<Created<MessageView>, ProblemHttpResult>> SendWithAttachment(Guid relationshipId, HttpRequest http, ClaimsPrincipal user, SendMessage useCase,
+        ConversationAccess access, CancellationToken ct)
     {
+        // Nothing is read for someone who is not a member (up to 5 MB buffered for a 404). Whether the relationship takes
+        // messages is left to the use case, after the form: a retry of a message already stored is answered with it even
+        // once the relationship has paused.
+        if ((await access.ForMemberAsync(Actor.From(user), relationshipId, ct)).Failure is { } refused)
+        {
+            return refused.ToProblem();
+        }
         var read = await UploadForms.ReadWithFileAsync(http, AttachmentPolicy.MaxBytes, $"An attachment can be at most {AttachmentPolicy.MaxBytes / (1024 * 1024)} MB.", ct);
         if (read.Failure is { } unreadable)
         {

@@ -43,7 +43,15 @@ public sealed class ChangeEnrolmentRole(TandemDb db, ProgramAccess access)
                 return new Conflict(StaffEnrolments.OnlyCoordinator(name));
             }
             enrolment.ChangeRole(role);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsLostUpdate())
+            {
+                // Taken off the program by another coordinator since it was read: there is no one left to change.
+                return new NotFound(StaffEnrolments.NoEnrolment);
+            }
         }
         return new EnrolmentView(enrolment.Id, enrolment.UserId, name, enrolment.User.Email ?? "", enrolment.Role, enrolment.EnrolledAt);
     }

@@ -39,6 +39,21 @@ public sealed class ProgramForm : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // Blazor reads an enum from its number as well as its name: a posted Cadence=9 was stored, and every recurring
+        // meeting proposal of the program then failed.
+        if (!Enum.IsDefined(Pairing))
+        {
+            yield return new ValidationResult("Choose how people are paired: mentors and mentees, or peer to peer.", [nameof(Pairing)]);
+        }
+        if (!Enum.IsDefined(Cadence))
+        {
+            yield return new ValidationResult($"Choose a cadence: {string.Join(", ", Enum.GetNames<Cadence>())}.", [nameof(Cadence)]);
+        }
+        var objectives = Objectives.Count(o => !string.IsNullOrWhiteSpace(o.Description));
+        if (objectives > ProgramInput.MaxObjectives)
+        {
+            yield return new ValidationResult($"A program has at most {ProgramInput.MaxObjectives} objectives; this form has {objectives}.", [nameof(Objectives)]);
+        }
         if (!(OneToOne || Group || Online || InPerson))
         {
             yield return new ValidationResult("Choose at least one meeting format.", [nameof(OneToOne)]);

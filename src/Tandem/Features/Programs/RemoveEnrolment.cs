@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -26,7 +27,15 @@ public sealed class RemoveEnrolment(TandemDb db, ProgramAccess access)
         }
         var removed = new EnrolmentView(enrolment.Id, enrolment.UserId, name, enrolment.User.Email ?? "", enrolment.Role, enrolment.EnrolledAt);
         db.Enrolments.Remove(enrolment);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Removed by another request since it was read (the button pressed twice): answered as a repeated removal is.
+            return new NotFound(StaffEnrolments.NoEnrolment);
+        }
         return removed;
     }
 }

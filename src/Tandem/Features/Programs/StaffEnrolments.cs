@@ -9,6 +9,7 @@ namespace Tandem.Features.Programs;
 internal static class StaffEnrolments
 {
     public const string OnlyCoordinatorsChangeStaff = "Only the program's coordinators change its staff.";
+    public const string NoEnrolment = "No one with this enrolment takes part in the program.";
 
     /// <summary>A staff or coordinator enrolment of a program the actor manages: 404 when not visible, 403 when not managed, 409 for a participant's.</summary>
     public static async Task<Outcome<Enrolment>> FindAsync(TandemDb db, ProgramAccess access, Actor actor, Guid programId, Guid enrolmentId, CancellationToken ct)
@@ -21,7 +22,7 @@ internal static class StaffEnrolments
         var enrolment = await db.Enrolments.Include(e => e.User).SingleOrDefaultAsync(e => e.Id == enrolmentId && e.ProgramId == programId, ct);
         if (enrolment is null)
         {
-            return new NotFound("No one with this enrolment takes part in the program.");
+            return new NotFound(NoEnrolment);
         }
         if (!Enrolment.IsStaffRole(enrolment.Role))
         {

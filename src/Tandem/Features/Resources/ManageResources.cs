@@ -42,6 +42,11 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
         {
             return new ResourceRefused("kind", "A file is sent as a multipart form with the file to …/resources/files.");
         }
+        if (!Enum.IsDefined(request.Kind))
+        {
+            // The page reads the kind with Enum.TryParse, which takes any number: a posted kind=5 was stored.
+            return new ResourceRefused("kind", "A resource is a Link or a Guide (a File is uploaded).");
+        }
         if (await FullAsync(library, ct) is { } full)
         {
             return full;
@@ -100,11 +105,19 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
         {
             return refused;
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Deleted since it was read (another tab, another coordinator): there is nothing left to change.
+            return new NotFound(ResourceAccess.NoResource);
+        }
         return ResourceViews.Of(resource, withBody: true);
     }
 
-    /// <summary>Deletes the resource with its file and its attachments, in one transaction.</summary>
+    /// <summary>Deletes the resource with its file and its attachments, in one transaction; 404 when it is already gone, however recently.</summary>
     public async Task<Failure?> DeleteAsync(Actor actor, Guid resourceId, CancellationToken ct = default)
     {
         var found = await access.FindManagedAsync(actor, resourceId, ct);
@@ -120,7 +133,15 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
         }
         await db.Set<ResourceAttachment>().Where(a => a.ResourceId == resourceId).ExecuteDeleteAsync(ct);
         db.Remove(resource);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Deleted by another request since it was read (a double click): answered as a repeated delete is, 404.
+            return new NotFound(ResourceAccess.NoResource);
+        }
         await transaction.CommitAsync(ct);
         return null;
     }
@@ -219,9 +240,12 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
         {
             case ResourceKind.Link:
                 var url = (request.Url ?? "").Trim();
-                if (url.Length > Resource.UrlMax || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0)
+                // The address is kept written out in full (AbsoluteUri), where a space or a letter outside ASCII becomes
+                // %-codes of three to twelve characters: it is that form that must fit the column, not what was typed.
+                if (url.Length > Resource.UrlMax || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Host.Length == 0
+                    || uri.AbsoluteUri.Length > Resource.UrlMax)
                 {
-                    return new ResourceRefused("url", $"A link is an https:// address of at most {Resource.UrlMax:N0} characters.");
+                    return new ResourceRefused("url", $"A link is an https:// address of at most {Resource.UrlMax:N0} characters once written out in full (a space or a letter outside English becomes a %-code of three to twelve).");
                 }
                 resource.PointTo(uri.AbsoluteUri, LinkSources.Of(uri));
                 break;

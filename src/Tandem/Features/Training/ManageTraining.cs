@@ -17,6 +17,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
 {
     public const string OnlyCoordinators = "Only the program's coordinators manage its training.";
     public const int MaxModules = 50;
+    private const string NoModule = "No training module with this id in this program.";
 
     public async Task<Outcome<IReadOnlyList<TrainingModuleView>>> ListAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -87,7 +88,10 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             return invalid;
         }
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(ct) is { } gone)
+        {
+            return gone;
+        }
         return View(module, await db.Set<TrainingCompletion>().CountAsync(c => c.ModuleId == moduleId && c.CompletedAt != null, ct));
     }
 
@@ -107,7 +111,10 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         }
         await db.Set<TrainingCompletion>().Where(c => c.ModuleId == moduleId).ExecuteDeleteAsync(ct);
         db.Remove(module);
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(ct) is { } gone)
+        {
+            return gone;
+        }
         await transaction.CommitAsync(ct);
         return null;
     }
@@ -115,7 +122,8 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
     /// <summary>
     /// The module's downloadable file, checked as message attachments are (AttachmentPolicy: at most 5 MB, the type read from
     /// the bytes) and then against what the upload says it is: a name ending .pdf (or a browser's word application/pdf) must
-    /// hold a PDF, so a file whose extension lies is refused. It replaces the previous file in the same transaction.
+    /// hold a PDF, so a file whose extension lies is refused. It replaces the previous file in one transaction (the old
+    /// file's delete included).
     /// </summary>
     public async Task<Outcome<TrainingModuleView>> AttachFileAsync(Actor actor, Guid programId, Guid moduleId, IncomingFile file, CancellationToken ct = default)
     {
@@ -136,14 +144,20 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         }
         var module = found.Value!;
         var now = clock.GetUtcNow().UtcDateTime;
+        // The old file goes in the same transaction as the new one comes: a save that fails (the module deleted meanwhile,
+        // the database gone) leaves the module with its old file, never pointing at one deleted.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (module.FileKey is { } previous)
         {
             await db.Set<StoredFile>().Where(f => f.Key == previous).ExecuteDeleteAsync(ct);
         }
         var stored = files.Add("training", upload.Content, now);
-        module.AttachFile(stored.Key, upload.Name.Length <= TrainingModule.FileNameMax ? upload.Name : upload.Name[..TrainingModule.FileNameMax],
-            upload.ContentType, upload.Content.LongLength, now);
-        await db.SaveChangesAsync(ct);
+        module.AttachFile(stored.Key, AttachmentPolicy.SafeName(upload.Name, TrainingModule.FileNameMax), upload.ContentType, upload.Content.LongLength, now);
+        if (await SaveUnlessGoneAsync(ct) is { } gone)
+        {
+            return gone;
+        }
+        await transaction.CommitAsync(ct);
         return View(module, await db.Set<TrainingCompletion>().CountAsync(c => c.ModuleId == moduleId && c.CompletedAt != null, ct));
     }
 
@@ -265,6 +279,24 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         }).ToList());
     }
 
+    /// <summary>
+    /// Saves the module's change; 404, as for a module never found, when it was deleted since it was read (a delete
+    /// clicked twice, an edit sent from a tab opened before another coordinator deleted the module).
+    /// </summary>
+    private async Task<NotFound?> SaveUnlessGoneAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            db.ChangeTracker.Clear();
+            return new NotFound(NoModule);
+        }
+    }
+
     private async Task<Outcome<TrainingModule>> FindAsync(Actor actor, Guid programId, Guid moduleId, CancellationToken ct, bool tracked = false)
     {
         if ((await programs.FindManagedAsync(actor, programId, ct, OnlyCoordinators, tracked: false)).Failure is { } failure)
@@ -273,7 +305,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         }
         var query = db.Set<TrainingModule>().Where(m => m.Id == moduleId && m.ProgramId == programId);
         var module = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);
-        return module is null ? new NotFound("No training module with this id in this program.") : module;
+        return module is null ? new NotFound(NoModule) : module;
     }
 
     /// <summary>Checks the request and writes it to the module; keeps the ids of questions and scenarios the request names (<paramref name="known"/>).</summary>

@@ -74,8 +74,16 @@ public static class AttachmentPolicy
         }
     }
 
-    /// <summary>The name to keep and show: the last part of what the browser sent, without control characters, at most 200 characters.</summary>
-    public static string SafeName(string? name)
+    /// <summary>
+    /// The name to keep and show: the last part of what the browser sent, without control characters, at most
+    /// <paramref name="max"/> characters (UTF-16 units, as the columns count them).
+    /// </summary>
+    /// <remarks>
+    /// A longer name loses the end of its stem, never its extension (a long "….pdf" cut short was no longer named for
+    /// what it is, and the training and resource uploads refused it), and is cut between whole characters: a cut inside
+    /// an emoji's surrogate pair left half a character that PostgreSQL's driver cannot encode, and the message failed with a 500.
+    /// </remarks>
+    public static string SafeName(string? name, int max = NameMax)
     {
         var last = Path.GetFileName((name ?? "").Replace('\\', '/').Split('/')[^1]);
         var clean = new string(last.Where(c => !char.IsControl(c)).ToArray()).Trim();
@@ -83,7 +91,42 @@ public static class AttachmentPolicy
         {
             clean = "attachment";
         }
-        return clean.Length <= NameMax ? clean : clean[..NameMax];
+        if (clean.Length <= max)
+        {
+            return clean;
+        }
+        var extension = Path.GetExtension(clean);
+        if (extension.Length > ExtensionMax || extension.Length >= clean.Length)
+        {
+            extension = "";
+        }
+        var stem = WholeCharacters(clean[..^extension.Length], max - extension.Length).TrimEnd();
+        if (stem.Length > 0)
+        {
+            return stem + extension;
+        }
+        // One "character" longer than the limit (a letter under hundreds of combining marks): cut it, but never inside a surrogate pair.
+        var whole = WholeCharacters(clean, max);
+        return whole.Length > 0 ? whole : clean[..(char.IsHighSurrogate(clean[max - 1]) ? max - 1 : max)];
+    }
+
+    /// <summary>An extension longer than this is taken as part of the name (a "name.with a long sentence" has none to keep).</summary>
+    private const int ExtensionMax = 10;
+
+    /// <summary>The longest start of <paramref name="text"/> of at most <paramref name="max"/> UTF-16 units that ends between two text elements.</summary>
+    private static string WholeCharacters(string text, int max)
+    {
+        var end = 0;
+        while (end < text.Length)
+        {
+            var next = System.Globalization.StringInfo.GetNextTextElementLength(text.AsSpan(end));
+            if (end + next > max)
+            {
+                break;
+            }
+            end += next;
+        }
+        return text[..end];
     }
 
     private static readonly Dictionary<string, string> ByExtension = new(StringComparer.OrdinalIgnoreCase)

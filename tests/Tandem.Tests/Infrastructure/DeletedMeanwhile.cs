@@ -1,0 +1,81 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+
+namespace Tandem.Tests.Infrastructure;
+
+/// <summary>
+/// Runs a use case while "another request" changes the database between the use case reading its rows and writing:
+/// the other request's work runs, and commits, on a context of its own just before the use case begins its first
+/// transaction or save. A race made certain, where two requests sent at once only sometimes meet.
+/// </summary>
+public static class DeletedMeanwhile
+{
+    /// <summary>
+    /// <typeparamref name="TUseCase"/> built in a scope of its own over a context that lets <paramref name="meanwhile"/> run
+    /// once before it first writes.
+    /// </summary>
+    public static async Task<T> RunAsync<TUseCase, T>(TandemFactory factory, Func<TandemDb, Task> meanwhile, Func<TUseCase, Task<T>> run) where TUseCase : class
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<TandemDb>>();
+        var other = new BeforeFirstWrite(() => factory.WithScopeAsync(async s =>
+        {
+            await meanwhile(s.GetRequiredService<TandemDb>());
+            return true;
+        }));
+        await using var db = new TandemDb(new DbContextOptionsBuilder<TandemDb>(options).AddInterceptors(other).Options);
+        // The use case and every class it takes that reads or writes through the context (its access checks, the file
+        // store) share this one, as they share the request's in the app; anything else comes from the scope.
+        object Build(Type type)
+        {
+            if (type == typeof(TandemDb))
+            {
+                return db;
+            }
+            if (!UsesContext(type, 0))
+            {
+                return scope.ServiceProvider.GetRequiredService(type);
+            }
+            var constructor = type.GetConstructors().Single();
+            return constructor.Invoke(constructor.GetParameters().Select(p => Build(p.ParameterType)).ToArray());
+        }
+        var result = await run((TUseCase)Build(typeof(TUseCase)));
+        Assert.True(other.Ran, "The use case never wrote, so nothing happened meanwhile.");
+        return result;
+    }
+
+    private static bool UsesContext(Type type, int depth) =>
+        depth < 6 && type.IsClass && !type.IsAbstract && type.Namespace?.StartsWith("Tandem", StringComparison.Ordinal) == true
+        && type.GetConstructors() is [var constructor]
+        && constructor.GetParameters().Any(p => p.ParameterType == typeof(TandemDb) || UsesContext(p.ParameterType, depth + 1));
+
+    private sealed class BeforeFirstWrite(Func<Task> work) : ISaveChangesInterceptor, IDbTransactionInterceptor
+    {
+        public bool Ran { get; private set; }
+
+        private async Task OnceAsync()
+        {
+            if (!Ran)
+            {
+                Ran = true;
+                await work();
+            }
+        }
+
+        public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            await OnceAsync();
+            return result;
+        }
+
+        public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
+            InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            await OnceAsync();
+            return result;
+        }
+    }
+}
