@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.Matching;
 using Tandem.Tests.Infrastructure;
 
@@ -293,5 +296,43 @@ public sealed class PoolMatchingTests(TandemFactory factory) : IClassFixture<Tan
             ["match", "--program", Guid.NewGuid().ToString(), $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={factory.ConnectionString}", "--Logging:LogLevel:Default=Warning"],
             new StringWriter(), new StringWriter());
         Assert.Equal(1, unknown);
+    }
+
+    [Fact]
+    public async Task ADisabledParticipantIsLeftOutOfThePool()
+    {
+        var program = await MatchingProgram.CreateAsync(factory);
+        await program.AddSmallPoolAsync();
+        await program.SaveSetupAsync(MatchingProgram.SmallPoolSetup());
+        var maya = program.People["Maya Mentor"].User.Id;
+        await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == maya).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true)));
+
+        var draft = await program.RunAsync();
+
+        Assert.DoesNotContain(draft.Pairs(), p => p.Contains("Maya Mentor"));
+        Assert.DoesNotContain(draft.UnmatchedPeople, p => p.Name == "Maya Mentor");
+        Assert.Contains("Ned Mentor–Finn Mentee", draft.Pairs());
+    }
+
+    [Fact]
+    public async Task SomeoneMissingManyLongTrainingModulesIsLeftOutWithAReasonThatFitsItsColumn()
+    {
+        var program = await MatchingProgram.CreateAsync(factory);
+        await program.AddSmallPoolAsync();
+        await program.SaveSetupAsync(MatchingProgram.SmallPoolSetup());
+        var programId = program.Program.Id;
+        for (var i = 1; i <= 6; i++)
+        {
+            await Tandem.Tests.Training.TrainingTests.CreateAsync(program.Coordinator, programId,
+                Tandem.Tests.Training.TrainingTests.Module($"Module {i}: {new string('x', 180)}", audience: "Mentors", scenario: false));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{programId}/training/settings",
+            new { requiredBeforeMatching = true, requiredBeforeStart = false })).StatusCode);
+
+        var draft = await program.RunAsync();
+
+        var maya = Assert.Single(draft.UnmatchedPeople, p => p.Name == "Maya Mentor");
+        Assert.Contains("6 modules", maya.Reason);
+        Assert.True(maya.Reason.Length <= 1000, $"{maya.Reason.Length} characters");
     }
 }

@@ -1,7 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tandem.Data;
 using Tandem.Features.Matching;
+using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Matching;
@@ -229,5 +235,78 @@ public sealed class StableMatchingTests(TandemFactory factory) : IClassFixture<T
         var notices = await (await program.SignInAsync("Priya Mentee")).GetStringAsync("/api/v1/me/notifications");
         Assert.Contains("Rank your mentor candidates", notices);
         Assert.Contains(rankPath, notices);
+    }
+
+    [Fact]
+    public async Task AnOfferWhoseOtherSideWithdrewConsentIsNoLongerShownAndAReaderWithoutConsentGets409()
+    {
+        var program = await PoolAsync(factory);
+        await OfferAsync(program);
+        var ella = await program.SignInAsync("Ella Mentee");
+        Assert.Equal(HttpStatusCode.OK, (await ella.PostAsJsonAsync("/api/v1/me/consents", new { programId = program.Program.Id, purpose = "Program", give = false })).StatusCode);
+
+        var maya = await program.SignInAsync("Maya Mentor");
+        var hers = (await maya.GetFromJsonAsync<MyCandidatesView>(MyCandidates(program), Json.Options))!;
+        Assert.Equal(["Priya Mentee"], hers.Candidates.Select(c => c.Name));
+        Assert.DoesNotContain("Ella", await (await PageClient.SignInAsync(factory, program.People["Maya Mentor"].User.Email)).Http.GetStringAsync($"/programs/{program.Program.Id}/rank"));
+        var ranking = await maya.PutAsJsonAsync(MyCandidates(program), new { candidates = new[] { new { enrolmentId = program.People["Ella Mentee"].EnrolmentId, choice = 1 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, ranking.StatusCode);
+
+        var reading = await ella.GetAsync(MyCandidates(program));
+        Assert.Equal(HttpStatusCode.Conflict, reading.StatusCode);
+        Assert.Contains("once your consent", await reading.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, (await ella.PutAsJsonAsync(MyCandidates(program), new { candidates = Array.Empty<object>() })).StatusCode);
+    }
+
+    /// <summary>Runs <paramref name="meanwhile"/> once, just before the context's first save writes.</summary>
+    private sealed class BeforeTheSave(Func<Task> meanwhile) : SaveChangesInterceptor
+    {
+        private bool _done;
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (!_done)
+            {
+                _done = true;
+                await meanwhile();
+            }
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task ARankingSavedWhileTheCoordinatorOffersCandidatesAgainGets409AndNotAServerError()
+    {
+        var program = await PoolAsync(factory);
+        await OfferAsync(program);
+        var options = new DbContextOptionsBuilder<TandemDb>();
+        DatabaseSetup.Configure(options, TestDatabase.Provider, factory.ConnectionString);
+        // The coordinator offers again (the offers are deleted and inserted anew) between the ranking's read and its save.
+        options.AddInterceptors(new BeforeTheSave(() => OfferAsync(program)));
+        await using var db = new TandemDb(options.Options);
+        var programs = new ProgramAccess(db);
+        var rank = new RankMyCandidates(db, programs, new GetMyCandidates(db, programs));
+
+        var saving = await rank.RunAsync(new Actor(program.People["Ella Mentee"].User.Id, false), program.Program.Id,
+            new RankCandidatesRequest { Candidates = [new CandidateRank { EnrolmentId = program.People["Maya Mentor"].EnrolmentId, Choice = 1 }] });
+
+        Assert.Equal("Your candidates were just changed; check them and save again.", Assert.IsType<Conflict>(saving.Failure).Detail);
+        // Nothing half-saved: the new offers are unranked, and saving again works.
+        var ella = await program.SignInAsync("Ella Mentee");
+        Assert.False((await ella.GetFromJsonAsync<MyCandidatesView>(MyCandidates(program), Json.Options))!.Ranked);
+        Assert.Equal(HttpStatusCode.OK, (await RankAsync(program, "Ella Mentee", "Maya Mentor")).StatusCode);
+    }
+
+    [Fact]
+    public void AMentorsExplanationIsCutToWhatAStoredExplanationHolds()
+    {
+        var reasons = Enumerable.Range(0, 300).Select(i => $"You both chose a very long answer number {i} to a very long question").ToList();
+
+        var explanation = new RankedMentor(Guid.NewGuid(), Guid.NewGuid(), "Mia Mentor", 1, 1, 50, reasons).Explanation;
+
+        // The explanation's column on the relationship and the mentor request.
+        Assert.Equal(4000, explanation.Length);
+        Assert.StartsWith("You both chose a very long answer number 0", explanation);
     }
 }

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Relationships;
@@ -290,5 +295,99 @@ public sealed class RelationshipTests(TandemFactory factory) : IClassFixture<Tan
         var still = await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{rematched.Id}"));
         Assert.Equal(RelationshipStatus.Active, still.Status);
         Assert.NotEqual(third.Id, still.Id);
+    }
+
+    [Fact]
+    public async Task APauseReadBeforeACompletionCommittedIsRefusedAndTheRelationshipStaysComplete()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var pair = await program.StartAsync(mentor, mentee);
+        var coordinator = new Actor(program.School.Coordinator.Id, false);
+
+        var pausing = await factory.WithScopeAsync(async s =>
+        {
+            // The pause reads the relationship while it is active; the completion commits before the pause saves.
+            var db = s.GetRequiredService<TandemDb>();
+            await db.Set<Relationship>().Include(r => r.Members).SingleAsync(r => r.Id == pair.Id);
+            await Read<RelationshipView>(await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/status", new { status = "Completed" }));
+            return await s.GetRequiredService<ChangeRelationshipStatus>().RunAsync(coordinator, pair.Id,
+                new ChangeRelationshipStatusRequest { Status = RelationshipStatus.Paused });
+        });
+
+        var refused = Assert.IsType<Conflict>(pausing.Failure);
+        Assert.Contains("changed at the same moment", refused.Detail);
+        var after = await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}"));
+        Assert.Equal(RelationshipStatus.Completed, after.Status);
+        // Its seats stay free: the mentor can be matched again.
+        await program.StartAsync(mentor, await program.ApproveAsync("Nia Mentee", "mentee"));
+    }
+
+    [Fact]
+    public async Task ReasonsLongerThanTheColumnAreRefusedWithTheFieldNotAServerError()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var newMentor = await program.ApproveAsync("Ned Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var pair = await program.StartAsync(mentor, mentee);
+
+        // "Re-matched: " and 995 characters do not fit the end reason's 1,000.
+        var rematch = await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/rematch",
+            new { enrolmentId = mentee.EnrolmentId, newPartnerEnrolmentIds = new[] { newMentor.EnrolmentId }, reason = new string('r', 995) });
+        Assert.Equal(HttpStatusCode.BadRequest, rematch.StatusCode);
+        Assert.Contains("reason", await rematch.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        // The relationships page calls the use cases directly, past the request's validation.
+        var coordinator = new Actor(program.School.Coordinator.Id, false);
+        var ending = await factory.WithScopeAsync(s => s.GetRequiredService<ChangeRelationshipStatus>().RunAsync(coordinator, pair.Id,
+            new ChangeRelationshipStatusRequest { Status = RelationshipStatus.EndedEarly, Reason = new string('r', 1001) }));
+        Assert.Contains("reason", Assert.IsType<Invalid>(ending.Failure).Errors.Keys.Single(), StringComparison.OrdinalIgnoreCase);
+        var rematching = await factory.WithScopeAsync(s => s.GetRequiredService<Tandem.Features.Matching.Rematch>().RunAsync(coordinator, pair.Id,
+            new Tandem.Features.Matching.RematchRequest { EnrolmentId = mentee.EnrolmentId, NewPartnerEnrolmentIds = [newMentor.EnrolmentId], Reason = new string('r', 995) }));
+        Assert.IsType<Invalid>(rematching.Failure);
+        Assert.Equal(RelationshipStatus.Active, (await Read<RelationshipView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}"))).Status);
+    }
+
+    [Fact]
+    public async Task ACoordinatorReadingAnAdultMentorsFitCheckAnswerAboutAMinorIsWrittenToTheMinorsAccessLog()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Sam Mentee", "mentee");
+        await Tandem.Tests.Privacy.MinorsSchool.MakeMinorAsync(factory, mentee.Client);
+        var pair = await program.StartOnAsync(factory.Today.AddDays(-30), mentor, mentee);
+        await Read<MyFitCheckView>(await mentor.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/fit-check", new { answer = "No", note = "Sam seems withdrawn" }));
+        var log = "/api/v1/me/access-log";
+        var before = (await mentee.Client.GetFromJsonAsync<Paged<Tandem.Features.Privacy.MyAccessView>>(log, Json.Options))!.Items.Count;
+
+        var answers = await Read<FitCheckView>(await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}/fit-check/answers"));
+
+        Assert.Equal("Sam seems withdrawn", Assert.Single(answers.Answers).Note);
+        var after = (await mentee.Client.GetFromJsonAsync<Paged<Tandem.Features.Privacy.MyAccessView>>(log, Json.Options))!.Items;
+        Assert.Equal(before + 1, after.Count);
+        Assert.Contains(after, e => e.Purpose == "Reading the fit-check answers");
+    }
+
+    [Fact]
+    public async Task ADisabledAccountIsNeitherStartedNorOfferedNorMatchedAsALateJoiner()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var disabledMentor = await program.ApproveAsync("Dee Mentor", "mentor");
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Max Mentee", "mentee");
+        var disabledMentee = await program.ApproveAsync("Dan Mentee", "mentee");
+        await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == disabledMentor.User.Id || u.Id == disabledMentee.User.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true)));
+
+        var started = await program.TryStartAsync(null, disabledMentor, mentee);
+        Assert.Equal(HttpStatusCode.Conflict, started.StatusCode);
+        Assert.Contains("account is disabled", await started.Content.ReadAsStringAsync());
+        (await program.Coordinator.PutAsJsonAsync($"/api/v1/programs/{program.Program.Id}/relationship-settings", new { selfMatchEnabled = true })).EnsureSuccessStatusCode();
+        var offered = await Read<Paged<Tandem.Features.Matching.AvailableMentorView>>(await mentee.Client.GetAsync($"/api/v1/programs/{program.Program.Id}/self-match/mentors"));
+        Assert.Equal(["Mia Mentor"], offered.Items.Select(m => m.DisplayName));
+        var late = await Read<Tandem.Features.Matching.LateJoinResult>(await program.Coordinator.PostAsync($"{program.Relationships}/late-joiners", Json.Empty()));
+        Assert.Equal([("Max Mentee", "Mia Mentor")], late.Matched.Select(m => (m.MenteeName, m.MentorName)));
+        Assert.DoesNotContain(late.Unmatched, u => u.Name == "Dan Mentee");
     }
 }

@@ -316,7 +316,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         ["MyErasureRequestView"] = "id organisationName requestedBy requestedAt state decidedAt declineReason",
         ["RelationshipSettingsView"] = "programId selfMatchEnabled requestTimeoutDays fitCheckAfterDays",
         // Reasons are the engine's explanation in words, never a private answer (Matching tests).
-        ["AvailableMentorView"] = "enrolmentId displayName remainingCapacity score reasons",
+        ["AvailableMentorView"] = "enrolmentId displayName remainingCapacity reasons",
         // Between the mentee and the mentor asked: the message, the mentor's note back.
         ["MentorRequestView"] = "id programId programName menteeEnrolmentId menteeName mentorEnrolmentId mentorName message matchExplanation status createdAt expiresAt decidedAt decisionNote relationshipId iAmTheMentor",
         ["NotificationView"] = "id title body link createdAt readAt emailed",

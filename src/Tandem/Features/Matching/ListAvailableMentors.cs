@@ -7,9 +7,13 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Matching;
 
-public sealed record AvailableMentorView(Guid EnrolmentId, string DisplayName, int RemainingCapacity, long Score, IReadOnlyList<string> Reasons);
+/// <summary>
+/// A mentor as a mentee choosing one reads them: best match first, with the reasons from public answers. No score: it
+/// counts the private criteria too, so comparing two mentors' scores would tell a mentee a mentor's private answer.
+/// </summary>
+public sealed record AvailableMentorView(Guid EnrolmentId, string DisplayName, int RemainingCapacity, IReadOnlyList<string> Reasons);
 
-/// <summary>A mentee's ranked list of mentors with room left, with the reasons from the engine's scoring.</summary>
+/// <summary>A mentee's ranked list of mentors with room left, with the reasons from the engine's scoring (the order, never the score).</summary>
 public sealed class ListAvailableMentors(TandemDb db, ProgramAccess programs, MentorRanking ranking)
 {
     public const int MaxPageSize = 50;
@@ -25,7 +29,7 @@ public sealed class ListAvailableMentors(TandemDb db, ProgramAccess programs, Me
         var menteeId = found.Value.Enrolment.Id;
         var ranked = (await ranking.RankAsync(programId, [menteeId], ct))[menteeId];
         var items = ranked.Page(paging)
-            .Select(r => new AvailableMentorView(r.EnrolmentId, r.DisplayName, r.RemainingCapacity, r.Score, r.Reasons)).ToList();
+            .Select(r => new AvailableMentorView(r.EnrolmentId, r.DisplayName, r.RemainingCapacity, r.Reasons)).ToList();
         return paging.Of(items, ranked.Count);
     }
 }

@@ -40,7 +40,7 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
         var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
         var joiners = await (
             from e in db.Enrolments
-            where e.ProgramId == programId && e.Role == ProgramRole.Mentee && !unconsented.Contains(e.UserId)
+            where e.ProgramId == programId && e.Role == ProgramRole.Mentee && !unconsented.Contains(e.UserId) && !e.User!.IsDisabled
                 && !db.Set<RelationshipSeat>().Any(s => s.EnrolmentId == e.Id)
                 && db.Set<Application>().Any(a => a.ProgramId == programId && a.UserId == e.UserId && a.Role == ProgramRole.Mentee && a.Status == ApplicationStatus.Approved)
             orderby e.EnrolledAt, e.Id
@@ -64,26 +64,37 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
         var matched = new List<LateJoinMatch>();
         var unmatched = new List<LateJoinUnmatched>();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        for (var i = 0; i < joiners.Count; i++)
+        try
         {
-            var joiner = joiners[i];
-            if (solved.MentorOfMentee[i] < 0)
+            for (var i = 0; i < joiners.Count; i++)
             {
-                unmatched.Add(new LateJoinUnmatched(joiner.Id, joiner.DisplayName, ranked[joiner.Id].Count == 0
-                    ? "No mentor with capacity left passes the hard rules for this mentee."
-                    : "Every suitable mentor's free places went to other joiners (the engine matches as many joiners as possible)."));
-                continue;
+                var joiner = joiners[i];
+                if (solved.MentorOfMentee[i] < 0)
+                {
+                    unmatched.Add(new LateJoinUnmatched(joiner.Id, joiner.DisplayName, ranked[joiner.Id].Count == 0
+                        ? "No mentor with capacity left passes the hard rules for this mentee."
+                        : "Every suitable mentor's free places went to other joiners (the engine matches as many joiners as possible)."));
+                    continue;
+                }
+                var best = ranked[joiner.Id].Single(m => m.EnrolmentId == mentors[solved.MentorOfMentee[i]].EnrolmentId);
+                var started = await SeatTransaction.RunAsync(db, () => start.StartAsync(
+                    new StartRelationshipRequest(programId, [best.EnrolmentId, joiner.Id], RelationshipKind.Pair, today, RelationshipSource.LateJoin,
+                        best.Explanation, (int)Math.Clamp(best.Score, 0, 100)), actor.UserId, null, ct), ct);
+                if (started.Failure is { } notStarted)
+                {
+                    unmatched.Add(new LateJoinUnmatched(joiner.Id, joiner.DisplayName, notStarted.Detail));
+                    continue;
+                }
+                matched.Add(new LateJoinMatch(started.Value!.Id, joiner.Id, joiner.DisplayName, best.EnrolmentId, best.DisplayName, best.Score, best.Explanation));
             }
-            var best = ranked[joiner.Id].Single(m => m.EnrolmentId == mentors[solved.MentorOfMentee[i]].EnrolmentId);
-            var started = await SeatTransaction.RunAsync(db, () => start.StartAsync(
-                new StartRelationshipRequest(programId, [best.EnrolmentId, joiner.Id], RelationshipKind.Pair, today, RelationshipSource.LateJoin,
-                    best.Explanation, (int)Math.Clamp(best.Score, 0, 100)), actor.UserId, null, ct), ct);
-            if (started.Failure is { } notStarted)
-            {
-                unmatched.Add(new LateJoinUnmatched(joiner.Id, joiner.DisplayName, notStarted.Detail));
-                continue;
-            }
-            matched.Add(new LateJoinMatch(started.Value!.Id, joiner.Id, joiner.DisplayName, best.EnrolmentId, best.DisplayName, best.Score, best.Explanation));
+        }
+        catch (Exception) when (matched.Count > 0)
+        {
+            // Each start is committed on its own: when a later one fails unexpectedly, those already started are still told
+            // who and why (the failed one's changes are dropped first, so the notices' commit does not carry them).
+            db.ChangeTracker.Clear();
+            await notices.StartedAsync(matched.Select(m => m.RelationshipId).ToList(), CancellationToken.None);
+            throw;
         }
         await notices.StartedAsync(matched.Select(m => m.RelationshipId).ToList(), ct);
         return new LateJoinResult(matched, unmatched);

@@ -43,10 +43,11 @@ public sealed class MatchingPool(TandemDb db, Relationships.ITrainingGate traini
         var roles = new[] { ProgramRole.Mentor, ProgramRole.Mentee, ProgramRole.Peer };
         // Everyone enrolled as mentor, mentee or peer (approval enrols; a coordinator may also enrol by hand), with the
         // answers and capacity of their approved application when there is one.
-        // Nobody whose consent is missing (a minor waiting for a guardian, a refusal, a withdrawal) is ever in the pool (ADR 48).
+        // Nobody whose consent is missing (a minor waiting for a guardian, a refusal, a withdrawal) is ever in the pool (ADR 48),
+        // nor anyone whose account is disabled (or erased): they could not be told, nor sign in (ADR 91).
         var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
         var enrolled = await db.Enrolments.AsNoTracking()
-            .Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !unconsented.Contains(e.UserId))
+            .Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !unconsented.Contains(e.UserId) && !e.User!.IsDisabled)
             .OrderBy(e => e.EnrolledAt).ThenBy(e => e.Id)
             .Select(e => new { e.Id, e.UserId, e.User!.DisplayName, e.Role })
             .ToListAsync(ct);
@@ -69,7 +70,7 @@ public sealed class MatchingPool(TandemDb db, Relationships.ITrainingGate traini
         // draft lists them with the modules they still miss.
         var untrained = await training.MissingAsync(programId, Relationships.TrainingGateStage.Matching, null, ct);
         var skipped = pool.Where(m => untrained.ContainsKey(m.EnrolmentId))
-            .Select(m => (m, $"Training not completed yet: {string.Join(", ", untrained[m.EnrolmentId])} (the program requires it before matching)."))
+            .Select(m => (m, $"Training not completed yet: {Modules(untrained[m.EnrolmentId])} (the program requires it before matching)."))
             .ToList();
         if (skipped.Count > 0)
         {
@@ -93,6 +94,16 @@ public sealed class MatchingPool(TandemDb db, Relationships.ITrainingGate traini
             setup?.Criteria() ?? DefaultCriteria(program, latest), setup is null, setup?.GroupSize ?? 2, rules, setup?.Goal ?? MatchingGoal.BestTotal,
             setup is { MixQuestionId: { } mixQuestion, MixAtLeast: { } atLeast } ? new MixInput { QuestionId = mixQuestion, AtLeast = atLeast } : null,
             offers, skipped);
+    }
+
+    /// <summary>
+    /// The modules someone still misses, by title while the titles are short enough for the draft's reason (1,000
+    /// characters; titles are up to 200 each), else how many: every title in full failed each run on PostgreSQL.
+    /// </summary>
+    internal static string Modules(IReadOnlyCollection<string> titles)
+    {
+        var listed = string.Join(", ", titles);
+        return listed.Length <= 800 ? listed : $"{titles.Count} modules";
     }
 
     /// <summary>The coordinator's locks and prohibitions, oldest first (the order the engine applies them in).</summary>

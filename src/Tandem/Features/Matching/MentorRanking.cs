@@ -11,7 +11,11 @@ namespace Tandem.Features.Matching;
 /// <summary>A mentor with room left, scored for one mentee; <see cref="Reasons"/> never draw on private answers.</summary>
 public sealed record RankedMentor(Guid EnrolmentId, Guid UserId, string DisplayName, int Capacity, int RemainingCapacity, long Score, IReadOnlyList<string> Reasons)
 {
-    public string Explanation => Reasons.Count == 0 ? "No shared answers to compare yet." : string.Join("; ", Reasons);
+    /// <summary>
+    /// The reasons as one text, cut to what a stored match explanation holds (self-match requests, late joiners and
+    /// re-matches store it; many long reasons failed the save on PostgreSQL).
+    /// </summary>
+    public string Explanation => ParticipantExplanation.Cut(Reasons.Count == 0 ? "No shared answers to compare yet." : string.Join("; ", Reasons));
 }
 
 /// <summary>
@@ -24,11 +28,12 @@ public sealed class MentorRanking(TandemDb db, Relationships.ITrainingGate train
 {
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<RankedMentor>>> RankAsync(Guid programId, IReadOnlyList<Guid> menteeEnrolmentIds, CancellationToken ct)
     {
-        // A mentor without consent (a minor mentor waiting for a guardian, a withdrawal) is never offered (ADR 48).
+        // A mentor without consent (a minor mentor waiting for a guardian, a withdrawal) is never offered (ADR 48), nor one
+        // whose account is disabled (ADR 91).
         var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
         var people = await (
             from e in db.Enrolments
-            where e.ProgramId == programId && (e.Role == ProgramRole.Mentor || menteeEnrolmentIds.Contains(e.Id)) && !unconsented.Contains(e.UserId)
+            where e.ProgramId == programId && (e.Role == ProgramRole.Mentor || menteeEnrolmentIds.Contains(e.Id)) && !unconsented.Contains(e.UserId) && !e.User!.IsDisabled
             join a in db.Set<Application>().Where(a => a.Status == ApplicationStatus.Approved)
                 on new { e.ProgramId, e.UserId, e.Role } equals new { a.ProgramId, a.UserId, a.Role } into apps
             from a in apps.DefaultIfEmpty()

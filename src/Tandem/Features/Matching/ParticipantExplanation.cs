@@ -11,6 +11,12 @@ public static class ParticipantExplanation
         return visible.Count == 0 ? "you fit the program's matching rules" : string.Join("; ", visible);
     }
 
+    /// <summary>The longest match explanation a relationship or a mentor request stores.</summary>
+    public const int MaxLength = 4000;
+
+    /// <summary>An explanation cut to <see cref="MaxLength"/>: every writer of a stored explanation cuts it here.</summary>
+    public static string Cut(string explanation) => explanation.Length > MaxLength ? explanation[..MaxLength] : explanation;
+
     /// <summary>Share of the visible criteria met, 0–100 (the score participants and relationship pages show).</summary>
     public static int Percent(IReadOnlyList<ProposalCriterion> criteria) => criteria.Count == 0
         ? 100

@@ -68,7 +68,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
                 var score = (int)Math.Round(explanations.Average(ParticipantExplanation.Percent));
                 var result = await start.StartAsync(new StartRelationshipRequest(programId, members,
                     members.Count == 2 ? RelationshipKind.Pair : RelationshipKind.Group, startsOn, RelationshipSource.PoolMatch,
-                    why.Length > 4000 ? why[..4000] : why, score), actor.UserId, null, ct);
+                    ParticipantExplanation.Cut(why), score), actor.UserId, null, ct);
                 if (result.Failure is { } notStarted)
                 {
                     return notStarted;

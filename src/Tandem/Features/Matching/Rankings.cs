@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Applications;
 using Tandem.Features.Notifications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
@@ -262,13 +263,28 @@ public sealed class GetMyCandidates(TandemDb db, ProgramAccess programs)
         {
             return new Forbidden("Only the program's mentors and mentees rank candidates.");
         }
+        // Nobody the program may not match or contact ranks, or reads whom they were offered (ADR 48).
+        if (await (await ConsentGate.UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == actor.UserId, ct))
+        {
+            return new Conflict("You can rank candidates once your consent (or your parent's or guardian's) is given.");
+        }
         return (program, enrolment);
     }
 
-    internal static async Task<List<RankingOffer>> MineAsync(TandemDb db, Enrolment enrolment, CancellationToken ct) =>
-        await db.Set<RankingOffer>()
-            .Where(o => o.ProgramId == enrolment.ProgramId && (enrolment.Role == ProgramRole.Mentee ? o.MenteeEnrolmentId == enrolment.Id : o.MentorEnrolmentId == enrolment.Id))
-            .ToListAsync(ct);
+    /// <summary>
+    /// The reader's offers, without those whose other side the program may no longer match (consent not given since they
+    /// were offered, an account disabled since): their name and answers are not shown, nor ranked (ADR 91).
+    /// </summary>
+    internal static async Task<List<RankingOffer>> MineAsync(TandemDb db, Enrolment enrolment, CancellationToken ct)
+    {
+        var unconsented = await ConsentGate.UnconsentedAsync(db, enrolment.ProgramId, ct);
+        var withheld = db.Enrolments.Where(e => e.ProgramId == enrolment.ProgramId && (unconsented.Contains(e.UserId) || e.User!.IsDisabled)).Select(e => e.Id);
+        var offers = db.Set<RankingOffer>().Where(o => o.ProgramId == enrolment.ProgramId);
+        offers = enrolment.Role == ProgramRole.Mentee
+            ? offers.Where(o => o.MenteeEnrolmentId == enrolment.Id && !withheld.Contains(o.MentorEnrolmentId))
+            : offers.Where(o => o.MentorEnrolmentId == enrolment.Id && !withheld.Contains(o.MenteeEnrolmentId));
+        return await offers.ToListAsync(ct);
+    }
 
     private static async Task<Dictionary<Guid, string>> NamesAsync(TandemDb db, IReadOnlyList<Guid> enrolmentIds, CancellationToken ct) =>
         await db.Enrolments.AsNoTracking().Where(e => enrolmentIds.Contains(e.Id))
@@ -282,6 +298,8 @@ public sealed class GetMyCandidates(TandemDb db, ProgramAccess programs)
 /// </summary>
 public sealed class RankMyCandidates(TandemDb db, ProgramAccess programs, GetMyCandidates mine)
 {
+    public const string CandidatesChanged = "Your candidates were just changed; check them and save again.";
+
     public async Task<Outcome<MyCandidatesView>> RunAsync(Actor actor, Guid programId, RankCandidatesRequest request, CancellationToken ct = default)
     {
         var found = await GetMyCandidates.FindAsync(db, programs, actor, programId, ct);
@@ -344,7 +362,16 @@ public sealed class RankMyCandidates(TandemDb db, ProgramAccess programs, GetMyC
             offer.Rank(enrolment.Role, order.TryGetValue(candidate, out var position) ? position
                 : ranks.GetValueOrDefault(candidate) == RankingOffer.LeftOut ? RankingOffer.LeftOut : null);
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The coordinator offered candidates again meanwhile (the offers are replaced whole): the rows read are gone.
+            db.ChangeTracker.Clear();
+            return new Conflict(CandidatesChanged);
+        }
         db.ChangeTracker.Clear();
         return await mine.RunAsync(actor, programId, ct);
     }

@@ -20,7 +20,7 @@ public sealed class RematchRequest
     [MaxLength(29)]
     public List<Guid> NewPartnerEnrolmentIds { get; set; } = [];
 
-    [Required, StringLength(1000, MinimumLength = 3)]
+    [Required, StringLength(Rematch.MaxReason, MinimumLength = 3)]
     public string Reason { get; set; } = "";
 
     /// <summary>When the new relationship starts; today when omitted.</summary>
@@ -36,12 +36,22 @@ public sealed class RematchRequest
 /// </summary>
 public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, RelationshipNotices notices, IWebhookEvents webhooks, TimeProvider clock)
 {
+    private const string EndReasonPrefix = "Re-matched: ";
+
+    /// <summary>The longest reason: with its prefix ("Re-matched: ", 12 characters) it fills the end reason's column.</summary>
+    public const int MaxReason = ChangeRelationshipStatus.MaxReason - 12;
+
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, RematchRequest request, CancellationToken ct = default)
     {
         var reason = request.Reason.Trim();
         if (reason.Length < 3)
         {
             return Invalid.Field(nameof(request.Reason), "Say why the person is re-matched.");
+        }
+        // Stored as "Re-matched: " and the reason, in the end reason's column: a longer one failed on PostgreSQL (500).
+        if (reason.Length > MaxReason)
+        {
+            return Invalid.Field(nameof(request.Reason), $"The reason is at most {MaxReason} characters.");
         }
         var outcome = await SeatTransaction.RunAsync(db, async () =>
         {
@@ -64,9 +74,15 @@ public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelatio
                 return Invalid.Field(nameof(request.NewPartnerEnrolmentIds), "The new partner must not be in the relationship being ended.");
             }
             var now = clock.GetUtcNow().UtcDateTime;
-            if (!old.EndEarly(actor.UserId, now, $"Re-matched: {reason}"))
+            var from = old.Status;
+            if (!old.EndEarly(actor.UserId, now, EndReasonPrefix + reason))
             {
                 return new Conflict($"A {old.Status} relationship cannot be re-matched; only active or paused ones.");
+            }
+            // Only from the status read: a coordinator completing or pausing it at the same moment is not overwritten (ADR 91).
+            if (!await RelationshipStatusChange.ClaimAsync(db, old, from, ct))
+            {
+                return new Conflict(RelationshipStatusChange.Raced);
             }
             await ChangeRelationshipStatus.ReleaseSeatsIfClosedAsync(db, old, ct);
             await webhooks.AddAsync(WebhookEvent.ForRelationshipEnded(old.Id, old.ProgramId, old.Status.ToString(), now), ct);

@@ -13,7 +13,7 @@ public sealed class ChangeRelationshipStatusRequest
     public RelationshipStatus? Status { get; set; }
 
     /// <summary>Required when ending early; kept with the relationship's history.</summary>
-    [StringLength(1000)]
+    [StringLength(ChangeRelationshipStatus.MaxReason)]
     public string? Reason { get; set; }
 }
 
@@ -26,17 +26,45 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
 {
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, ChangeRelationshipStatusRequest request, CancellationToken ct = default)
     {
+        var reason = request.Reason?.Trim();
+        // The page calls this directly, without the request's validation: a longer reason failed the save on PostgreSQL (500).
+        if (reason?.Length > MaxReason)
+        {
+            return Invalid.Field(nameof(request.Reason), $"The reason is at most {MaxReason} characters.");
+        }
+        var changed = await SeatTransaction.RunAsync(db, () => ChangeAsync(actor, relationshipId, request.Status, reason, ct), ct);
+        if (changed.Failure is { } notChanged)
+        {
+            return notChanged;
+        }
+        var (relationship, next) = changed.Value;
+        await notices.StatusChangedAsync(relationshipId, next, ct);
+        if (!relationship.IsOpen)
+        {
+            foreach (var listener in endedListeners)
+            {
+                await listener.RelationshipEndedAsync(relationshipId, relationship.ProgramId, relationship.Status, ct);
+            }
+        }
+        return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == relationshipId), ct)).Single();
+    }
+
+    /// <summary>The longest reason for ending early (the column's length).</summary>
+    public const int MaxReason = 1000;
+
+    private async Task<Outcome<(Relationship Relationship, RelationshipStatus Next)>> ChangeAsync(Actor actor, Guid relationshipId, RelationshipStatus? status,
+        string? reason, CancellationToken ct)
+    {
         var found = await access.FindManageableAsync(actor, relationshipId, ct);
         if (found.Failure is { } failure)
         {
             return failure;
         }
         var relationship = found.Value!;
-        var next = request.Status ?? relationship.Status;
-        var reason = request.Reason?.Trim();
+        var next = status ?? relationship.Status;
         if (next == RelationshipStatus.EndedEarly && string.IsNullOrEmpty(reason))
         {
-            return Invalid.Field(nameof(request.Reason), "Say why the relationship ends early.");
+            return Invalid.Field(nameof(ChangeRelationshipStatusRequest.Reason), "Say why the relationship ends early.");
         }
         if (next == RelationshipStatus.Active && relationship.Status == RelationshipStatus.Paused)
         {
@@ -65,21 +93,18 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
                 ? $"A {from} relationship cannot change status."
                 : $"A {from} relationship can move to {string.Join(" or ", allowed)}, not {next}.");
         }
+        // Only from the status read: of two changes at the same moment, the second is refused (ADR 91).
+        if (!await RelationshipStatusChange.ClaimAsync(db, relationship, from, ct))
+        {
+            return new Conflict(RelationshipStatusChange.Raced);
+        }
         await ReleaseSeatsIfClosedAsync(db, relationship, ct);
         if (!relationship.IsOpen)
         {
             await webhooks.AddAsync(WebhookEvent.ForRelationshipEnded(relationship.Id, relationship.ProgramId, relationship.Status.ToString(), now), ct);
         }
         await db.SaveChangesAsync(ct);
-        await notices.StatusChangedAsync(relationshipId, next, ct);
-        if (!relationship.IsOpen)
-        {
-            foreach (var listener in endedListeners)
-            {
-                await listener.RelationshipEndedAsync(relationshipId, relationship.ProgramId, relationship.Status, ct);
-            }
-        }
-        return (await access.ToViewsAsync(db.Set<Relationship>().Where(r => r.Id == relationshipId), ct)).Single();
+        return (relationship, next);
     }
 
     /// <summary>Marks the seats of a relationship that just closed for deletion (saved with the caller's changes).</summary>

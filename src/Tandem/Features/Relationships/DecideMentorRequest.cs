@@ -22,6 +22,8 @@ public sealed class MentorRequestDecision
 /// </summary>
 public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, MentorRequestViews requests, Notify notify, TimeProvider clock)
 {
+    public const string NoLongerAcceptable = "This request can no longer be accepted.";
+
     public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid requestId, MentorRequestDecision decision, CancellationToken ct = default)
     {
         var accept = decision.Accept ?? false;
@@ -52,6 +54,12 @@ public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, Me
                 await db.SaveChangesAsync(ct);
                 return Outcome(request);
             }
+            // A mentee the program may no longer match (consent not given, account disabled) is refused without saying
+            // why: StartRelationship's 409 names the person and their consent, which is not the mentor's to know (ADR 91).
+            if (!await start.MayStartAsync(request.ProgramId, request.MenteeUserId, ct))
+            {
+                return new Conflict(NoLongerAcceptable);
+            }
             var started = await start.StartAsync(new StartRelationshipRequest(request.ProgramId, [request.MentorEnrolmentId, request.MenteeEnrolmentId],
                 RelationshipKind.Pair, DateOnly.FromDateTime(now), RelationshipSource.SelfMatch, request.MatchExplanation, request.MatchScore), actor.UserId, null, ct);
             if (started.Failure is { } failure)
@@ -68,10 +76,11 @@ public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, Me
         }
         var decided = outcome.Value!;
         var mentorName = await db.Users.Where(u => u.Id == decided.MentorUserId).Select(u => u.DisplayName).SingleAsync(ct);
-        await notify.RunAsync(decided.MenteeUserId, NotificationKind.Matches,
+        // A decline reaches a mentee only while the program may contact them (ADR 48).
+        await notify.ToProgramAsync(decided.ProgramId, [new NotificationMessage(decided.MenteeUserId, NotificationKind.Matches,
             accept ? $"{mentorName} is your mentor" : $"{mentorName} declined your request",
             accept ? "Your request was accepted. Say hello and plan your first meeting." : $"You can ask another mentor.{(note is null ? "" : $" Their note: “{note}”")}",
-            "/my/relationships", ct);
+            "/my/relationships")], ct);
         return (await requests.ViewsAsync(actor, db.Set<MentorRequest>().Where(r => r.Id == requestId), ct)).Single();
     }
 

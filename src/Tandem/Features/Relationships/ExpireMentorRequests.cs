@@ -18,7 +18,7 @@ public sealed class ExpireMentorRequests(TandemDb db, Notify notify, TimeProvide
         var due = await db.Set<MentorRequest>().AsNoTracking()
             .Where(r => r.Status == MentorRequestStatus.Pending && r.ExpiresAt <= now)
             .OrderBy(r => r.ExpiresAt).Take(BatchSize)
-            .Select(r => new { r.Id, r.MenteeUserId, r.MentorUserId })
+            .Select(r => new { r.Id, r.ProgramId, r.MenteeUserId, r.MentorUserId })
             .ToListAsync(ct);
         var expired = 0;
         foreach (var request in due)
@@ -33,8 +33,9 @@ public sealed class ExpireMentorRequests(TandemDb db, Notify notify, TimeProvide
             if (claimed == 1)
             {
                 expired++;
-                await notify.RunAsync(request.MenteeUserId, NotificationKind.Matches, "Your mentor request timed out",
-                    "The mentor did not answer in time. You can ask another mentor.", "/my/relationships", ct);
+                // Not to a mentee the program may no longer contact (ADR 48).
+                await notify.ToProgramAsync(request.ProgramId, [new NotificationMessage(request.MenteeUserId, NotificationKind.Matches, "Your mentor request timed out",
+                    "The mentor did not answer in time. You can ask another mentor.", "/my/relationships")], ct);
             }
         }
         return expired;

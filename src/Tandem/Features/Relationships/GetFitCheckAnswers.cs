@@ -27,9 +27,11 @@ public sealed class GetFitCheckAnswers(TandemDb db, RelationshipAccess access, I
         var answers = await db.Set<FitCheckAnswer>().Where(a => a.RelationshipId == relationshipId)
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new FitCheckAnswerView(a.UserId, u.DisplayName, a.Answer, a.Note, a.AnsweredAt))
             .ToListAsync(ct);
-        // A minor's answer and note are part of their record: the read is logged before they are shown (ADR 40).
-        await audit.RecordAsync(actor, answers.Select(a => a.UserId).ToList(), Privacy.AuditRecord.Relationship, relationshipId, relationship.ProgramId,
-            "Reading the fit-check answers", ct);
+        // A minor's answer and note are part of their record, and so is an adult's answer about the minor they mentor ("No:
+        // Sam seems withdrawn"): the read is logged for every member (the audit log keeps the minors) and any author no
+        // longer a member, before they are shown (ADR 40), as reading the pair's check-ins is.
+        await audit.RecordAsync(actor, relationship.Members.Select(m => m.UserId).Concat(answers.Select(a => a.UserId)).Distinct().ToList(),
+            Privacy.AuditRecord.Relationship, relationshipId, relationship.ProgramId, "Reading the fit-check answers", ct);
         return new FitCheckView(relationshipId, opensOn, isOpen, relationship.PoorFitFlaggedAt is not null, answers.OrderBy(a => a.AnsweredAt).ToList());
     }
 }

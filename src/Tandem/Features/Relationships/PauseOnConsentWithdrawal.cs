@@ -1,30 +1,65 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Privacy;
 
 namespace Tandem.Features.Relationships;
 
 /// <summary>
 /// A withdrawn consent to a program pauses the person's open relationships there (ADR 48), recorded as paused by the
-/// person themselves (a guardian has no account); the members are told as for any pause.
+/// person themselves (a guardian has no account). The other members are told it waits for a consent (not whose, nor
+/// why); the person is not told (the gate holds them back). Their pending mentor requests, asked or asked of them, are
+/// withdrawn (ADR 91): a mentor must not be left holding a child's request it may no longer answer.
 /// </summary>
-public sealed class PauseOnConsentWithdrawal(TandemDb db, RelationshipNotices notices) : IConsentWithdrawalListener
+public sealed class PauseOnConsentWithdrawal(TandemDb db, RelationshipNotices notices, Notify notify) : IConsentWithdrawalListener
 {
     public async Task<int> PauseAsync(Guid userId, Guid programId, DateTime at, CancellationToken ct)
     {
-        var relationships = await db.Set<Relationship>()
+        await WithdrawRequestsAsync(userId, programId, at, ct);
+        var active = await db.Set<Relationship>().AsNoTracking()
             .Where(r => r.ProgramId == programId && r.Status == RelationshipStatus.Active && r.Members.Any(m => m.UserId == userId))
+            .Select(r => r.Id)
             .ToListAsync(ct);
-        var paused = relationships.Where(r => r.Pause(userId, at)).ToList();
-        if (paused.Count == 0)
+        var paused = new List<Guid>();
+        foreach (var id in active)
         {
-            return 0;
+            // Conditional on the status read: a coordinator completing it at the same moment wins, and this leaves it
+            // (pausing a completed one would reopen a relationship whose seats are gone).
+            if (await RelationshipStatusChange.PauseAsync(db, id, userId, at, ct))
+            {
+                paused.Add(id);
+            }
         }
-        await db.SaveChangesAsync(ct);
-        foreach (var relationship in paused)
+        foreach (var id in paused)
         {
-            await notices.StatusChangedAsync(relationship.Id, RelationshipStatus.Paused, ct);
+            await notices.PausedForConsentAsync(id, ct);
         }
         return paused.Count;
+    }
+
+    private async Task WithdrawRequestsAsync(Guid userId, Guid programId, DateTime at, CancellationToken ct)
+    {
+        var pending = await db.Set<MentorRequest>().AsNoTracking()
+            .Where(r => r.ProgramId == programId && r.Status == MentorRequestStatus.Pending && (r.MenteeUserId == userId || r.MentorUserId == userId))
+            .Select(r => new { r.Id, r.MenteeUserId, r.MentorUserId })
+            .ToListAsync(ct);
+        var closed = new List<NotificationMessage>();
+        foreach (var request in pending)
+        {
+            var withdrawn = await db.Set<MentorRequest>()
+                .Where(r => r.Id == request.Id && r.Status == MentorRequestStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MentorRequestStatus.Withdrawn).SetProperty(r => r.DecidedAt, at), ct);
+            // A mentee who asked this person as their mentor hears it is closed, without why; the person's own request is
+            // withdrawn silently (the mentor is not told, as when a mentee withdraws one).
+            if (withdrawn == 1 && request.MentorUserId == userId)
+            {
+                closed.Add(new NotificationMessage(request.MenteeUserId, NotificationKind.Matches, "Your mentor request was closed",
+                    "The mentor you asked cannot take your request at the moment. You can ask another mentor.", "/my/relationships"));
+            }
+        }
+        if (closed.Count > 0)
+        {
+            await notify.ToProgramAsync(programId, closed, ct);
+        }
     }
 }

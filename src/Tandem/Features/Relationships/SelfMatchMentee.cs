@@ -9,6 +9,8 @@ namespace Tandem.Features.Relationships;
 /// <summary>What self-match needs to know about the actor as a mentee of a program.</summary>
 internal static class SelfMatchMentee
 {
+    public const string NotConsented = "You can ask for a mentor once your consent (or your parent's or guardian's) is given.";
+
     public static async Task<Outcome<(Enrolment Enrolment, ProgramSelfMatchSettings Settings)>> FindAsync(TandemDb db, ProgramAccess programs, Actor actor, Guid programId, CancellationToken ct)
     {
         if (!await programs.Visible(actor).AnyAsync(p => p.Id == programId, ct))
@@ -19,6 +21,12 @@ internal static class SelfMatchMentee
         if (enrolment is null)
         {
             return new Forbidden("Only the program's mentees choose a mentor.");
+        }
+        // A mentee the program may not match or contact yet (a guardian not yet answered, a withdrawal) neither browses
+        // mentors nor asks one: the mentor would be e-mailed their name and words (ADR 48).
+        if (await (await Applications.ConsentGate.UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == actor.UserId, ct))
+        {
+            return new Conflict(NotConsented);
         }
         var settings = await ProgramSelfMatchSettings.LoadAsync(db, programId, ct);
         if (!settings.SelfMatchEnabled)

@@ -61,7 +61,7 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
         }
         var enrolments = await db.Enrolments
             .Where(e => ids.Contains(e.Id) && e.ProgramId == request.ProgramId)
-            .Select(e => new { e.Id, e.UserId, e.Role, e.User!.DisplayName })
+            .Select(e => new { e.Id, e.UserId, e.Role, e.User!.DisplayName, e.User.IsDisabled })
             .ToListAsync(ct);
         if (enrolments.Count != ids.Count)
         {
@@ -79,6 +79,12 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
         {
             return Invalid.Field(nameof(request.MemberEnrolmentIds),
                 "A relationship is one mentor with their mentee(s), or peers only; coordinators and staff are not matched.");
+        }
+
+        // Nor with a disabled (or erased) account: they can neither sign in nor be told (ADR 91).
+        if (enrolments.Where(e => e.IsDisabled).Select(e => e.DisplayName).ToList() is { Count: > 0 } disabled)
+        {
+            return new Conflict($"{string.Join(", ", disabled)} cannot be matched: their account is disabled.");
         }
 
         // Every way of starting a relationship passes here, so the consent rule holds for all of them (ADR 48).
@@ -137,6 +143,14 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
         await db.SaveChangesAsync(ct);
         return relationship;
     }
+
+    /// <summary>
+    /// Whether a relationship may start with this person at all (consent given, account not disabled): for a caller that
+    /// must refuse without telling another participant why, where <see cref="StartAsync"/> would name them and the reason.
+    /// </summary>
+    internal async Task<bool> MayStartAsync(Guid programId, Guid userId, CancellationToken ct) =>
+        !await db.Users.AnyAsync(u => u.Id == userId && u.IsDisabled, ct)
+        && !await (await ConsentGate.UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == userId, ct);
 
     /// <summary>The capacity of the mentor's approved application in the program; 1 when none says otherwise.</summary>
     internal static async Task<int> MentorCapacityAsync(TandemDb db, Guid programId, Guid userId, CancellationToken ct) =>
