@@ -166,8 +166,8 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
         {
             return [];
         }
-        // A disabled (or erased) member is neither nudged nor named: a pair (or a group) left with fewer than two others is
-        // not nudged at all, its partner would be asked to meet someone who is gone.
+        // A disabled (or erased) member is neither nudged nor named: a pair (or a group) left with fewer than two enabled members is
+        // not nudged at all (its partner would be asked to meet someone who is gone), nor are its coordinators told.
         var memberIds = assessed.SelectMany(h => h.Members.Select(m => m.UserId)).Distinct().ToList();
         var disabled = (await db.Users.Where(u => memberIds.Contains(u.Id) && u.IsDisabled).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
         List<HealthMember> Reachable(RelationshipHealth h) => h.Members.Where(m => !disabled.Contains(m.UserId)).ToList();
