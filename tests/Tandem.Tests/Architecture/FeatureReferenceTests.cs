@@ -37,8 +37,9 @@ public sealed class FeatureReferenceTests
         // The engine adapter reads approved applications' answers; publishing, re-matching, late joiners and a mentee's
         // choice of a ranked mentor start relationships; the group size a relationship may have comes from the setup.
         ["Matching"] = ["Applications", "Notifications", "Programs", "Relationships"],
-        // Meetings belong to relationships; suggested times read the members' weekly availability from their applications.
-        ["Meetings"] = ["Accounts", "Applications", "Notifications", "Organisations", "Programs", "Relationships"],
+        // Meetings belong to relationships; suggested times read the members' weekly availability from their applications;
+        // staff reading a minor's meetings (the members' notes) is audited.
+        ["Meetings"] = ["Accounts", "Applications", "Notifications", "Organisations", "Privacy", "Programs", "Relationships"],
         // A check-in is about a relationship's meeting; staff reading a minor's check-ins is audited.
         ["CheckIns"] = ["Accounts", "Meetings", "Privacy", "Programs", "Relationships"],
         // Health reads meetings and check-ins of relationships against the program's cadence; reminders notify; the

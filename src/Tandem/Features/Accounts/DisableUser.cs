@@ -7,11 +7,21 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Accounts;
 
 /// <summary>
-/// Disables an account: it cannot sign in, its open sessions stop working at once and its open password-reset links
-/// are used up (enabling it again does not bring them back). One transaction; when another request changed the
-/// account at the same moment, nothing is saved and the administrator is told (409) rather than told it worked.
+/// Told inside <see cref="DisableUser"/>'s transaction when an account is disabled, to end what works without signing in
+/// (Meetings deletes the calendar feed, whose secret URL is not a session) without Accounts knowing of it.
 /// </summary>
-public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, TimeProvider clock)
+public interface IAccountDisabledListener
+{
+    Task AccountDisabledAsync(Guid userId, CancellationToken ct);
+}
+
+/// <summary>
+/// Disables an account: it cannot sign in, its open sessions stop working at once, its open password-reset links
+/// are used up and what works without signing in (the calendar feed) is deleted (enabling it again does not bring them
+/// back). One transaction; when another request changed the account at the same moment, nothing is saved and the
+/// administrator is told (409) rather than told it worked.
+/// </summary>
+public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, IEnumerable<IAccountDisabledListener> disabledListeners, TimeProvider clock)
 {
     public async Task<Outcome<UserSummary>> RunAsync(Actor actor, Guid userId, bool disabled)
     {
@@ -50,6 +60,10 @@ public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, Time
             await db.UserSessions.Where(s => s.UserId == user.Id && s.RevokedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now));
             await AccountLinks.UseUpResetLinksAsync(db, user.Id, now, CancellationToken.None);
+            foreach (var listener in disabledListeners)
+            {
+                await listener.AccountDisabledAsync(user.Id, CancellationToken.None);
+            }
         }
         await transaction.CommitAsync();
         return user.ToSummary();

@@ -20,7 +20,10 @@ public sealed class MessagePairRequest
 
 public sealed record MessagePairResult(int Notified);
 
-/// <summary>A coordinator writes to every member of a pair or group (in-app, and by e-mail per each person's choice).</summary>
+/// <summary>
+/// A coordinator writes to every member of an active pair or group (in-app, and by e-mail per each person's choice); a
+/// paused or ended one is not contacted through the program, and nobody the program may not contact (ADR 48) is written to.
+/// </summary>
 public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, Notify notify)
 {
     public async Task<Outcome<MessagePairResult>> RunAsync(Actor actor, Guid relationshipId, MessagePairRequest request, CancellationToken ct = default)
@@ -30,9 +33,15 @@ public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, N
         {
             return failure;
         }
-        var memberIds = found.Value!.Members.Select(m => m.UserId).ToList();
+        var relationship = found.Value!;
+        if (relationship.Status != RelationshipStatus.Active)
+        {
+            return new Conflict($"The relationship is {relationship.Status.ToString().ToLowerInvariant()}; only an active one's members are messaged from here.");
+        }
+        var memberIds = relationship.Members.Select(m => m.UserId).ToList();
         var sender = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Your coordinator";
-        await notify.RunAsync(memberIds.Select(id => new NotificationMessage(id, NotificationKind.Messages, request.Title, $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
-        return new MessagePairResult(memberIds.Count);
+        var sent = await notify.ToProgramAsync(relationship.ProgramId, memberIds.Select(id => new NotificationMessage(id, NotificationKind.Messages, request.Title,
+            $"{request.Body.Trim()}\n\n— {sender}", $"/relationships/{relationshipId}/check-ins")).ToList(), ct);
+        return new MessagePairResult(sent.Count);
     }
 }

@@ -5,8 +5,8 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Meetings;
 
-/// <summary>One meeting as the actor may see it.</summary>
-public sealed class GetMeeting(TandemDb db, MeetingAccess access)
+/// <summary>One meeting as the actor may see it; a reader who is not a member is logged for the minor members (ADR 90).</summary>
+public sealed class GetMeeting(TandemDb db, MeetingAccess access, Privacy.AuditLog audit)
 {
     public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, CancellationToken ct = default)
     {
@@ -15,6 +15,11 @@ public sealed class GetMeeting(TandemDb db, MeetingAccess access)
         {
             return new NotFound("No meeting with this id is visible to you.");
         }
-        return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+        var view = (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+        if (!await db.Set<Relationships.RelationshipMember>().AnyAsync(m => m.RelationshipId == meeting.RelationshipId && m.UserId == actor.UserId, ct))
+        {
+            await MeetingViews.LogReadAsync(db, audit, actor, meeting.RelationshipId, meeting.ProgramId, [view], ct);
+        }
+        return view;
     }
 }

@@ -10,14 +10,24 @@ using Tandem.Infrastructure.Time;
 namespace Tandem.Features.Meetings;
 
 /// <summary>A relationship's meetings between two instants (UTC, either open), earliest first, paged.</summary>
-public sealed class ListMeetings(TandemDb db, MeetingAccess access)
+/// <remarks>
+/// Someone who is not a member (a coordinator, an administrator) reads the members' notes (a decline's reason, a group
+/// member's "can't come" note), so the read is logged for each minor member (ADR 90), before the meetings are returned.
+/// </remarks>
+public sealed class ListMeetings(TandemDb db, MeetingAccess access, Privacy.AuditLog audit)
 {
     public const int MaxPageSize = 200;
 
     public Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, CancellationToken ct = default) =>
         RunAsync(actor, relationshipId, from, to, 1, MaxPageSize, ct);
 
-    public async Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, int page, int pageSize, CancellationToken ct = default)
+    public Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, int page, int pageSize, CancellationToken ct = default) =>
+        RunAsync(actor, relationshipId, from, to, page, pageSize, readLogged: false, ct);
+
+    /// <param name="readLogged">The caller logged this reader's read of the relationship already (the meetings page, through
+    /// <c>GetRelationship</c>, whose entry names the same relationship): no second entry for the same page.</param>
+    internal async Task<Outcome<Paged<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, DateTime? from, DateTime? to, int page, int pageSize,
+        bool readLogged, CancellationToken ct)
     {
         // The access check also reads what the views need of the relationship and the reader: one query.
         var found = await access.FindRelationshipAsync(actor, relationshipId, ct);
@@ -34,6 +44,10 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
             ? await GroupAnswers.ForGroupsAsync(db, meetings, [relationshipId], ct)
             : [];
         var views = rows.Select(r => MeetingViews.ToView(actor, r.Meeting, found.MyZone ?? "UTC", r.ProposedBy ?? "", found.IsMember, groupAnswers)).ToList();
+        if (!found.IsMember && !readLogged)
+        {
+            await MeetingViews.LogReadAsync(db, audit, actor, relationshipId, found.ProgramId, views, ct);
+        }
         return paging.Of(views, paging.KnownTotal(meetings.Count) ?? await Count(db, relationshipId, start, end, ct));
     }
 
@@ -57,6 +71,19 @@ public sealed class ListMeetings(TandemDb db, MeetingAccess access)
 
 internal static class MeetingViews
 {
+    /// <summary>
+    /// Logs a read of a relationship's meetings by someone who is not a member, for each minor among its members and
+    /// anyone whose answer is shown (a former member's note stays on the meeting), before they are returned.
+    /// </summary>
+    public static async Task LogReadAsync(TandemDb db, Privacy.AuditLog audit, Actor actor, Guid relationshipId, Guid programId,
+        IReadOnlyCollection<MeetingView> views, CancellationToken ct)
+    {
+        var members = await db.Set<Relationships.RelationshipMember>().AsNoTracking().Where(m => m.RelationshipId == relationshipId)
+            .Select(m => m.UserId).ToListAsync(ct);
+        await audit.RecordAsync(actor, members.Concat(views.SelectMany(v => v.Answers.Select(a => a.UserId))).ToList(), Privacy.AuditRecord.Relationship,
+            relationshipId, programId, "Reading a relationship's meetings", ct);
+    }
+
     /// <summary>Two small queries for any number of meetings: the reader's zone and membership, and the proposers' names.</summary>
     public static async Task<List<MeetingView>> ToViewsAsync(TandemDb db, Actor actor, IReadOnlyList<Meeting> meetings, CancellationToken ct)
     {

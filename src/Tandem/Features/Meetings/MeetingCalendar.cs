@@ -30,8 +30,10 @@ public static class MeetingCalendar
     public static string Uid(Guid meetingId) => $"meeting-{meetingId}@tandem";
 
     /// <param name="groupAnswers">For group meetings: each member's own answer (PARTSTAT ACCEPTED / DECLINED, NEEDS-ACTION until they answer).</param>
+    /// <param name="cancelled">Meetings to write as cancelled whatever their status (a feed's future meetings of a relationship
+    /// that ended), one SEQUENCE above the stored one so that a calendar replaces the event it holds.</param>
     public static string Write(IEnumerable<(Meeting Meeting, IReadOnlyList<MeetingPerson> People)> meetings, string? method, DateTime now, Func<Meeting, string> link,
-        string? calendarName = null, IReadOnlyDictionary<Guid, List<MeetingAnswerView>>? groupAnswers = null)
+        string? calendarName = null, IReadOnlyDictionary<Guid, List<MeetingAnswerView>>? groupAnswers = null, Func<Meeting, bool>? cancelled = null)
     {
         var calendar = new Calendar { ProductId = ProductId };
         if (method is not null)
@@ -44,8 +46,14 @@ public static class MeetingCalendar
         }
         foreach (var (meeting, people) in meetings)
         {
-            calendar.Events.Add(Event(meeting, people, method == "CANCEL" ? MeetingStatus.Cancelled : meeting.Status, now, link(meeting),
-                groupAnswers?.GetValueOrDefault(meeting.Id)));
+            var overridden = cancelled?.Invoke(meeting) == true && meeting.Status is MeetingStatus.Proposed or MeetingStatus.Accepted;
+            var evt = Event(meeting, people, method == "CANCEL" || overridden ? MeetingStatus.Cancelled : meeting.Status, now, link(meeting),
+                groupAnswers?.GetValueOrDefault(meeting.Id));
+            if (overridden)
+            {
+                evt.Sequence = meeting.Sequence + 1;
+            }
+            calendar.Events.Add(evt);
         }
         return new CalendarSerializer().SerializeToString(calendar) ?? "";
     }

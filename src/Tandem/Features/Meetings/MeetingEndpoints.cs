@@ -25,6 +25,7 @@ public static class MeetingEndpoints
         .AddScoped<GetCalendarFeed>()
         .AddScoped<RotateCalendarFeed>()
         .AddScoped<RevokeCalendarFeed>()
+        .AddScoped<Accounts.IAccountDisabledListener, DeleteCalendarFeedOfDisabledAccount>()
         .AddScoped<RenderCalendarFeed>();
 
     public static IEndpointRouteBuilder MapMeetings(this IEndpointRouteBuilder app)

@@ -17,8 +17,10 @@ namespace Tandem.Features.Meetings;
 /// cancellations), through the outbox; the notification is marked e-mailed when it goes out. The caller's change may
 /// still be pending in the context (a proposal's meetings): it is committed with the notifications and the queued
 /// e-mails, in one transaction, before anything is sent; a mail server that is down never undoes it (the outbox retries).
+/// Nobody the program may not contact (ADR 48: consent withdrawn, asked again, waiting for a guardian) is told, in the
+/// app or by e-mail: a guardian's withdrawal pauses the pair, and the partner cancelling its meetings must not reach the child.
 /// </summary>
-public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify, IOptions<EmailOptions> options, TimeProvider clock)
+public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify, IProgramConsent consent, IOptions<EmailOptions> options, TimeProvider clock)
 {
     /// <param name="title">The in-app notification's title, worded by the caller ("Meeting moved", "Ann is coming").</param>
     public Task<int> SendAsync(IReadOnlyList<Meeting> meetings, MeetingChange change, Guid actorId, string title, CancellationToken ct = default) =>
@@ -40,6 +42,8 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         IReadOnlyList<MeetingPerson> members = rows.OrderBy(r => r.DisplayName)
             .Select(r => new MeetingPerson(r.UserId, r.DisplayName, r.Email ?? "") { TimeZoneId = r.TimeZoneId }).ToList();
         var others = members.Where(p => p.UserId != actorId).ToList();
+        var unconsented = await consent.UnconsentedAmongAsync(meetings[0].ProgramId, others.Select(p => p.UserId).ToList(), ct);
+        others = others.Where(p => !unconsented.Contains(p.UserId)).ToList();
         var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
             ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
 

@@ -21,14 +21,14 @@ public sealed class ProposeMeetingRequest
 
     public MeetingMode Mode { get; set; } = MeetingMode.InPerson;
 
-    [StringLength(300)]
+    [StringLength(ProposeMeeting.PlaceMax)]
     public string? Place { get; set; }
 
     /// <summary>A pasted Zoom, Teams or Google Meet link (organisations that paste links); ignored when links are generated.</summary>
-    [StringLength(500)]
+    [StringLength(ProposeMeeting.VideoLinkMax)]
     public string? VideoLink { get; set; }
 
-    [StringLength(200)]
+    [StringLength(ProposeMeeting.TitleMax)]
     public string? Title { get; set; }
 
     /// <summary>1 = a single meeting; more = a series of this many occurrences.</summary>
@@ -45,6 +45,10 @@ public sealed class ProposeMeetingRequest
 /// </summary>
 public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLinks links, MeetingMailer mailer, TimeProvider clock)
 {
+    public const int PlaceMax = 300;
+    public const int TitleMax = 200;
+    public const int VideoLinkMax = 500;
+
     public async Task<Outcome<IReadOnlyList<MeetingView>>> RunAsync(Actor actor, Guid relationshipId, ProposeMeetingRequest request, CancellationToken ct = default)
     {
         // The relationship, the proposer's membership, zone and name, and the program's rules for meetings: one compiled query.
@@ -62,8 +66,26 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         {
             return new Conflict($"The relationship is {relationship.Status.ToString().ToLowerInvariant()}; meetings are scheduled only while it is active.");
         }
+        // The request's [StringLength] runs only on the API; the page builds the request itself, and a longer value would
+        // fail the column (PostgreSQL refuses it: a 500), so the lengths are checked here too.
+        if (request.Place?.Length > PlaceMax)
+        {
+            return Invalid.Field(nameof(request.Place), $"The place is at most {PlaceMax} characters.");
+        }
+        if (request.Title?.Length > TitleMax)
+        {
+            return Invalid.Field(nameof(request.Title), $"The title is at most {TitleMax} characters.");
+        }
+        if (request.VideoLink?.Length > VideoLinkMax)
+        {
+            return Invalid.Field(nameof(request.VideoLink), $"The video link is at most {VideoLinkMax} characters.");
+        }
+        if (request.StartsAt is null)
+        {
+            return Invalid.Field(nameof(request.StartsAt), "Give the meeting's start.");
+        }
         var now = clock.GetUtcNow().UtcDateTime;
-        var start = request.StartsAt!.Value.UtcDateTime;
+        var start = request.StartsAt.Value.UtcDateTime;
         if (start <= now)
         {
             return Invalid.Field(nameof(request.StartsAt), "A meeting starts in the future.");

@@ -22,7 +22,10 @@ public sealed class RespondToMeetingRequest
     [StringLength(1000)]
     public string? Note { get; set; }
 
-    /// <summary>For an occurrence of a series: also answer the series' other pending occurrences from the same proposer.</summary>
+    /// <summary>
+    /// For an occurrence of a series: also answer the series' later occurrences (those starting after this one) still waiting
+    /// for this person's answer. In a group, an occurrence this person answered already keeps their answer.
+    /// </summary>
     public bool WholeSeries { get; set; } = true;
 }
 
@@ -30,7 +33,8 @@ public sealed class RespondToMeetingRequest
 /// Accept, decline or propose another time (the other side of the proposal). Every change bumps the iCalendar
 /// SEQUENCE and goes out by e-mail with an .ics.
 /// </summary>
-public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, MeetingMailer mailer, Notify notify, TimeProvider clock)
+public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, MeetingAccess access, MeetingMailer mailer, Notify notify, IProgramConsent consent,
+    TimeProvider clock)
 {
     public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
     {
@@ -70,7 +74,7 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         if (request.Response != MeetingResponse.ProposeAnotherTime && request.WholeSeries && meeting.SeriesId is { } seriesId)
         {
             affected.AddRange(await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id
-                && m.Status == MeetingStatus.Proposed && m.ProposedByUserId == meeting.ProposedByUserId && m.StartsAt > now).ToListAsync(ct));
+                && m.Status == MeetingStatus.Proposed && m.ProposedByUserId == meeting.ProposedByUserId && m.StartsAt > meeting.StartsAt).ToListAsync(ct));
         }
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         MeetingChange change;
@@ -139,8 +143,11 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         var affected = new List<Meeting> { meeting };
         if (request.WholeSeries && meeting.SeriesId is { } seriesId)
         {
-            affected.AddRange(await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id && m.StartsAt > now
-                && m.ProposedByUserId != actor.UserId && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)).ToListAsync(ct));
+            // Only the occurrences after this one (not earlier ones still pending), and only those this person has not
+            // answered at their current time: "and the rest of the series" never overwrites an answer given one by one.
+            affected.AddRange(await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id && m.StartsAt > meeting.StartsAt
+                && m.ProposedByUserId != actor.UserId && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)
+                && !db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == actor.UserId && a.Sequence == m.Sequence)).ToListAsync(ct));
         }
         var ids = affected.Select(m => m.Id).ToList();
         var mine = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId) && a.UserId == actor.UserId).ToDictionaryAsync(a => a.MeetingId, ct);
@@ -186,11 +193,34 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
             }
         }
         // The proposer hears every answer; a coordinator who proposed is not a member, so is not among the others above.
-        if (!settled || !members.Contains(meeting.ProposedByUserId))
+        if ((!settled || !members.Contains(meeting.ProposedByUserId)) && await ProposerHearsAsync(meeting, members, ct))
         {
             await notify.StoreAsync([new NotificationMessage(meeting.ProposedByUserId, NotificationKind.Meetings, calledOff.Count > 0 ? NobodyCanCome : title,
                 MeetingMailer.NoticeBody(name, meeting) + (note is null ? "" : "\n" + note), MeetingMailer.MeetingPath(meeting))], ct);
         }
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
+    }
+
+    /// <summary>
+    /// Whether the proposer is told of a group member's answer (with its note): only while they are still a member of the
+    /// group or still manage its program (a coordinator removed from the program no longer reads the group's answers),
+    /// their account is not disabled, and the program may contact them (ADR 48).
+    /// </summary>
+    private async Task<bool> ProposerHearsAsync(Meeting meeting, List<Guid> members, CancellationToken ct)
+    {
+        var proposer = meeting.ProposedByUserId;
+        var account = await db.Users.Where(u => u.Id == proposer)
+            .Select(u => new { u.IsDisabled, IsAdministrator = db.UserRoles.Any(r => r.UserId == u.Id
+                && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Actor.AdministratorRole)) })
+            .SingleOrDefaultAsync(ct);
+        if (account is null || account.IsDisabled)
+        {
+            return false;
+        }
+        if (!members.Contains(proposer) && !await access.ManagedProgramIds(new Actor(proposer, account.IsAdministrator)).ContainsAsync(meeting.ProgramId, ct))
+        {
+            return false;
+        }
+        return (await consent.UnconsentedAmongAsync(meeting.ProgramId, [proposer], ct)).Count == 0;
     }
 }

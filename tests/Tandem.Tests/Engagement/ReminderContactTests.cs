@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Engagement;
+using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
+using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Meetings;
+
+namespace Tandem.Tests.Engagement;
+
+/// <summary>
+/// Reminders, a coordinator's "schedule your next meeting" and message reach nobody the program may not contact (ADR 48)
+/// and nobody whose account is disabled, and nobody is nudged about a disabled (or erased) partner.
+/// </summary>
+public sealed class ReminderContactTests(PairFixture shared) : IClassFixture<PairFixture>, IAsyncLifetime
+{
+    private PairFixture fixture = default!;
+
+    public async Task InitializeAsync() => fixture = await shared.WithOwnClockAsync();
+
+    public Task DisposeAsync() => fixture.DisposeAsync();
+
+    private DateTime Now => fixture.Clock.GetUtcNow().UtcDateTime;
+
+    private Task<ReminderRun> RunJobAsync() => fixture.WithScopeAsync(s => s.GetRequiredService<SendReminders>().RunAsync());
+
+    private Task<(int Notices, int Emails)> ReachedAsync(Tandem.Features.Accounts.UserSummary person) =>
+        ConsentStates.ReachedAsync(fixture.App.Services, person.Id, person.Email);
+
+    private Task<List<string>> TitlesAsync(Guid userId) => fixture.WithScopeAsync(s =>
+        s.GetRequiredService<TandemDb>().Set<Notification>().Where(n => n.UserId == userId).Select(n => n.Title).ToListAsync());
+
+    private Task<int> ClaimsAsync(Guid userId) => fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ReminderDispatch>().CountAsync(d => d.UserId == userId));
+
+    /// <summary>The account disabled and its name erased, as an erasure leaves it.</summary>
+    private Task DisableAsync(Guid userId) => fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == userId)
+        .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true).SetProperty(x => x.DisplayName, "Erased person")));
+
+    [Fact]
+    public async Task AMemberWhoseConsentIsAskedForAgainGetsNoMeetingCheckInOrMeetAgainReminderAndNoneIsClaimedForThem()
+    {
+        var pair = await fixture.PairAsync("Fortnightly");
+        await ConsentStates.HoldBackAsync(fixture.App.Services, pair.Mentee.Id, pair.ProgramId, ConsentState.RenewalNeeded);
+        var before = await ReachedAsync(pair.Mentee);
+        await pair.MeetingAsync(Now.AddHours(20));
+        await pair.MeetingAsync(Now.AddHours(-4), minutes: 60);
+
+        await RunJobAsync();
+
+        Assert.Equal(before, await ReachedAsync(pair.Mentee));
+        Assert.Equal(0, await ClaimsAsync(pair.Mentee.Id));
+        var mentor = await TitlesAsync(pair.Mentor.Id);
+        Assert.Contains(mentor, t => t.StartsWith("Meeting on ", StringComparison.Ordinal));
+        Assert.Contains("How did your meeting go?", mentor);
+
+        // Drifting: the partner is nudged, the held-back member is not.
+        fixture.Clock.Advance(TimeSpan.FromDays(30));
+        await RunJobAsync();
+        Assert.Contains("Time to meet again", await TitlesAsync(pair.Mentor.Id));
+        Assert.Equal(before, await ReachedAsync(pair.Mentee));
+        Assert.Equal(0, await ClaimsAsync(pair.Mentee.Id));
+    }
+
+    [Fact]
+    public async Task ADisabledMemberIsNotRemindedAndNobodyIsNudgedAboutAPairWithAnErasedPartner()
+    {
+        var pair = await fixture.PairAsync("Fortnightly");
+        await pair.MeetingAsync(Now.AddHours(20));
+        await DisableAsync(pair.Mentee.Id);
+
+        await RunJobAsync();
+        Assert.DoesNotContain(await TitlesAsync(pair.Mentee.Id), t => t.StartsWith("Meeting on ", StringComparison.Ordinal));
+        Assert.Contains(await TitlesAsync(pair.Mentor.Id), t => t.StartsWith("Meeting on ", StringComparison.Ordinal));
+
+        fixture.Clock.Advance(TimeSpan.FromDays(45)); // fortnightly: at risk after 42 days
+        await RunJobAsync();
+
+        Assert.DoesNotContain("Time to meet again", await TitlesAsync(pair.Mentor.Id));
+        Assert.DoesNotContain("Time to meet again", await TitlesAsync(pair.Mentee.Id));
+        Assert.DoesNotContain(await TitlesAsync(pair.School.Coordinator.Id), t => t.StartsWith("At risk", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AskingToScheduleLeavesOutAHeldBackMemberAndADisabledOne()
+    {
+        var pair = await fixture.PairAsync();
+        var second = await pair.SecondPairAsync();
+        await ConsentStates.HoldBackAsync(fixture.App.Services, pair.Mentee.Id, pair.ProgramId, ConsentState.RenewalNeeded);
+        var before = await ReachedAsync(pair.Mentee);
+
+        var asked = await (await pair.Coordinator.PostAsync($"/api/v1/relationships/{pair.RelationshipId}/schedule-request", Json.Empty()))
+            .ReadAsync<AskToScheduleResult>();
+
+        Assert.Equal(1, asked.Notified);
+        Assert.Equal(before, await ReachedAsync(pair.Mentee));
+        Assert.Contains("Time to schedule your next meeting", await TitlesAsync(pair.Mentor.Id));
+
+        // The second pair's mentor is disabled: only the mentee is asked, and not to meet them.
+        var members = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Relationships.RelationshipMember>()
+            .Where(m => m.RelationshipId == second).Select(m => m.UserId).ToListAsync());
+        var secondMentor = members.Single(id => id != pair.OtherMentee.Id);
+        await DisableAsync(secondMentor);
+        var again = await (await pair.Coordinator.PostAsync($"/api/v1/relationships/{second}/schedule-request", Json.Empty())).ReadAsync<AskToScheduleResult>();
+        Assert.Equal(1, again.Notified);
+        Assert.DoesNotContain("Time to schedule your next meeting", await TitlesAsync(secondMentor));
+    }
+
+    [Fact]
+    public async Task MessagingAPausedPairIsAConflictAndAHeldBackMemberIsNotWrittenTo()
+    {
+        var pair = await fixture.PairAsync();
+        await ConsentStates.HoldBackAsync(fixture.App.Services, pair.Mentee.Id, pair.ProgramId, ConsentState.RenewalNeeded);
+        var before = await ReachedAsync(pair.Mentee);
+        var messages = $"/api/v1/relationships/{pair.RelationshipId}/messages";
+
+        var sent = await (await pair.Coordinator.PostAsJsonAsync(messages, new { title = "Half term", body = "No meetings next week." })).ReadAsync<MessagePairResult>();
+
+        Assert.Equal(1, sent.Notified);
+        Assert.Equal(before, await ReachedAsync(pair.Mentee));
+        Assert.Contains("Half term", await TitlesAsync(pair.Mentor.Id));
+
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/status", new { status = "Paused" })).StatusCode);
+        var mentorBefore = await ReachedAsync(pair.Mentor);
+        var paused = await pair.Coordinator.PostAsJsonAsync(messages, new { title = "Still there?", body = "Write back." });
+        Assert.Equal(HttpStatusCode.Conflict, paused.StatusCode);
+        Assert.Contains("paused", await paused.Content.ReadAsStringAsync());
+        Assert.Equal(mentorBefore, await ReachedAsync(pair.Mentor));
+    }
+}
