@@ -160,6 +160,8 @@ public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
             outcome = "Read", measure = "Books", targetDate = Today.AddDays(5), milestones = new[] { new { title = "Late", dueOn = Today.AddDays(6) } },
         })), StringComparison.OrdinalIgnoreCase);
         await Refused(await mentee.PostAsync(url, new StringContent("{\"outcome\": 5", Encoding.UTF8, "application/json")));
+        Assert.Contains("milestones[0]", await Refused(await mentee.PostAsync(url, new StringContent(
+            $"{{\"outcome\": \"Read\", \"measure\": \"Books\", \"targetDate\": \"{Today.AddDays(5):yyyy-MM-dd}\", \"milestones\": [null]}}", Encoding.UTF8, "application/json"))));
 
         var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddDays(30));
         var items = $"{url}/{goal.Id}/action-items";

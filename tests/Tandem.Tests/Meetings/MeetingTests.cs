@@ -32,7 +32,14 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         Assert.Equal(MeetingCalendar.Uid(meeting.Id), invitation.Uid);
         Assert.Equal(NextSpring.UtcDateTime, invitation.Start!.AsUtc);
         Assert.Equal("Room 12", invitation.Location);
-        Assert.Equal(2, invitation.Attendees.Count);
+        // The invitation gives its reader's own address only (ADR 95): the organiser is Tandem's sender under the
+        // proposer's name, the reader the one attendee, and the proposer is named in the description, not by address.
+        var sender = ((MimeKit.MailboxAddress)message.From.Single()).Address;
+        Assert.Equal(($"mailto:{sender}", "Mia Mentee"), (invitation.Organizer!.Value!.ToString().ToLowerInvariant(), invitation.Organizer.CommonName));
+        var attendee = Assert.Single(invitation.Attendees);
+        Assert.Equal(($"mailto:{pair.Mentor.User.Email}".ToLowerInvariant(), "NEEDS-ACTION"), (attendee.Value!.ToString().ToLowerInvariant(), attendee.ParticipationStatus));
+        Assert.Contains("With: Mia Mentee (coming)", invitation.Description);
+        Assert.DoesNotContain(pair.Mentee.User.Email, new Ical.Net.Serialization.CalendarSerializer().SerializeToString(calendar), StringComparison.OrdinalIgnoreCase);
 
         var forMentor = await (await pair.Mentor.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
         Assert.True(forMentor.CanRespond);
@@ -224,7 +231,9 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         var meeting = (await (await group.Coordinator.PostAsJsonAsync(meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
         Assert.Equal(group.School.Coordinator.Id, meeting.ProposedByUserId);
         var (_, calendar) = (await fixture.InvitationsAsync(second.User.Email)).Single();
-        Assert.Equal(3, Assert.Single(calendar.Events).Attendees.Count(a => a.ParticipationStatus == "NEEDS-ACTION"));
+        var invitation = Assert.Single(calendar.Events);
+        Assert.Equal("NEEDS-ACTION", Assert.Single(invitation.Attendees).ParticipationStatus);
+        Assert.Equal("Max Mentor (not answered yet); Mo Third (not answered yet)", invitation.Description!.Split("With: ").Last().Trim());
         Assert.Single(await fixture.InvitationsAsync(group.Mentor.User.Email));
 
         var accepted = await (await second.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Accept" })).ReadAsync<MeetingView>();
@@ -259,9 +268,15 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
 
         // Calendars carry each member's own answer; whoever has not answered still needs to.
         var feed = await (await third.Client.PostAsync("/api/v1/me/calendar-feed", Json.Empty())).ReadAsync<CalendarFeedView>();
-        var calendar = Ical.Net.Calendar.Load(await fixture.Anonymous().GetStringAsync(new Uri(feed.Url!).AbsolutePath))!;
-        var attendees = Assert.Single(calendar.Events).Attendees.ToDictionary(a => a.CommonName!, a => a.ParticipationStatus);
-        Assert.Equal(("ACCEPTED", "ACCEPTED", "DECLINED"), (attendees["Max Mentor"], attendees["Mo Third"], attendees["Moe Mentee"]));
+        // Lines of iCalendar are folded at 75 octets: unfolded, the feed holds its owner's address and no other member's (ADR 95).
+        var text = (await fixture.Anonymous().GetStringAsync(new Uri(feed.Url!).AbsolutePath)).Replace("\r\n ", "");
+        var calendar = Ical.Net.Calendar.Load(text)!;
+        Assert.Contains(third.User.Email, text, StringComparison.OrdinalIgnoreCase);
+        Assert.All(new[] { group.Mentor.User.Email, second.User.Email, group.School.Coordinator.Email },
+            other => Assert.DoesNotContain(other, text, StringComparison.OrdinalIgnoreCase));
+        var seenInFeed = Assert.Single(calendar.Events);
+        Assert.Equal(("Mo Third", "ACCEPTED"), (Assert.Single(seenInFeed.Attendees).CommonName, seenInFeed.Attendees.Single().ParticipationStatus));
+        Assert.Contains("With: Max Mentor (coming); Moe Mentee (not coming)", seenInFeed.Description);
 
         // Someone can still change their mind on an accepted group meeting; the status follows the answers.
         var changed = await (await second.Client.PostAsJsonAsync(Answer(meeting.Id), new { response = "Accept" })).ReadAsync<MeetingView>();

@@ -44,7 +44,9 @@ public sealed class MentorRanking(TandemDb db, Relationships.ITrainingGate train
             .GroupBy(s => s.EnrolmentId).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         // Nor one who has not completed the training the program requires (ADR 61): choosing a mentor starts the relationship.
-        var untrained = await training.MissingAsync(programId, Relationships.TrainingGateStage.Start, null, ct);
+        // Only the mentors are asked about: the gate reads their enrolments and completions, not the whole program's.
+        var untrained = await training.MissingAsync(programId, Relationships.TrainingGateStage.Start,
+            people.Where(p => p.Role == ProgramRole.Mentor && p.Approved).Select(p => p.Id).ToList(), ct);
         var mentors = people.Where(p => p.Role == ProgramRole.Mentor && p.Approved && !untrained.ContainsKey(p.Id))
             .Select(p => new { p.Id, p.UserId, p.DisplayName, Capacity = p.Capacity ?? 1, Remaining = (p.Capacity ?? 1) - seats.GetValueOrDefault(p.Id), Answers = AnswerSheet.Parse(p.Answers) })
             .Where(m => m.Remaining > 0)

@@ -56,8 +56,9 @@ public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRan
             return new Conflict("You already have a request waiting for an answer; withdraw it first.");
         }
         var menteeName = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
-        await notify.RunAsync(mentor.UserId, NotificationKind.Matches, "A mentee asks you to be their mentor",
-            $"{menteeName} would like you as their mentor: “{message}”. Please accept or decline by {request.ExpiresAt:d MMM yyyy}.", "/my/relationships", ct);
+        // The ranking offers only mentors the program may contact; the gate is asked again for a consent changed meanwhile (ADR 48).
+        await notify.ToProgramAsync(request.ProgramId, [new NotificationMessage(mentor.UserId, NotificationKind.Matches, "A mentee asks you to be their mentor",
+            $"{menteeName} would like you as their mentor: “{message}”. Please accept or decline by {request.ExpiresAt:d MMM yyyy}.", "/my/relationships")], ct);
         return (await requests.ViewsAsync(actor, db.Set<MentorRequest>().Where(r => r.Id == request.Id), ct)).Single();
     }
 }

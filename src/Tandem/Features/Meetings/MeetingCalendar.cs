@@ -32,7 +32,11 @@ public static class MeetingCalendar
     /// <param name="groupAnswers">For group meetings: each member's own answer (PARTSTAT ACCEPTED / DECLINED, NEEDS-ACTION until they answer).</param>
     /// <param name="cancelled">Meetings to write as cancelled whatever their status (a feed's future meetings of a relationship
     /// that ended), one SEQUENCE above the stored one so that a calendar replaces the event it holds.</param>
+    /// <param name="reader">Whose calendar this is: the only attendee written with an e-mail address (ADR 95).</param>
+    /// <param name="organiserAddress">Tandem's sender address: the ORGANIZER's address, under the proposer's name, so that a
+    /// calendar app's reply goes to Tandem and no member's address is given to another.</param>
     public static string Write(IEnumerable<(Meeting Meeting, IReadOnlyList<MeetingPerson> People)> meetings, string? method, DateTime now, Func<Meeting, string> link,
+        Guid reader, string organiserAddress,
         string? calendarName = null, IReadOnlyDictionary<Guid, List<MeetingAnswerView>>? groupAnswers = null, Func<Meeting, bool>? cancelled = null)
     {
         var calendar = new Calendar { ProductId = ProductId };
@@ -48,7 +52,7 @@ public static class MeetingCalendar
         {
             var overridden = cancelled?.Invoke(meeting) == true && meeting.Status is MeetingStatus.Proposed or MeetingStatus.Accepted;
             var evt = Event(meeting, people, method == "CANCEL" || overridden ? MeetingStatus.Cancelled : meeting.Status, now, link(meeting),
-                groupAnswers?.GetValueOrDefault(meeting.Id));
+                groupAnswers?.GetValueOrDefault(meeting.Id), reader, organiserAddress);
             if (overridden)
             {
                 evt.Sequence = meeting.Sequence + 1;
@@ -59,7 +63,7 @@ public static class MeetingCalendar
     }
 
     private static CalendarEvent Event(Meeting meeting, IReadOnlyList<MeetingPerson> people, MeetingStatus status, DateTime now, string link,
-        List<MeetingAnswerView>? answers)
+        List<MeetingAnswerView>? answers, Guid reader, string organiserAddress)
     {
         var organiser = people.FirstOrDefault(p => p.UserId == meeting.ProposedByUserId);
         var where = meeting.Mode == MeetingMode.Online ? meeting.VideoLink : meeting.Place;
@@ -81,25 +85,32 @@ public static class MeetingCalendar
             },
             Url = Uri.TryCreate(link, UriKind.Absolute, out var uri) ? uri : null,
         };
-        if (organiser is not null)
-        {
-            evt.Organizer = new Organizer("mailto:" + organiser.Email) { CommonName = organiser.DisplayName };
-        }
-        foreach (var person in people)
-        {
-            evt.Attendees.Add(new Attendee("mailto:" + person.Email)
+        // Members do not see each other's addresses anywhere in Tandem (ADR 95): the organiser is Tandem's sender address
+        // under the proposer's name, the reader is the one attendee (calendar apps keep only attendees with an address), and
+        // the others are named with their answers in the description.
+        evt.Organizer = new Organizer("mailto:" + organiserAddress) { CommonName = organiser?.DisplayName ?? "Tandem" };
+        string Answer(MeetingPerson person) => person.UserId == meeting.ProposedByUserId ? "ACCEPTED"
+            : answers is not null ? answers.FirstOrDefault(a => a.UserId == person.UserId)?.Answer switch
             {
-                CommonName = person.DisplayName,
-                Role = "REQ-PARTICIPANT",
-                ParticipationStatus = person.UserId == meeting.ProposedByUserId ? "ACCEPTED"
-                    : answers is not null ? answers.FirstOrDefault(a => a.UserId == person.UserId)?.Answer switch
-                    {
-                        AttendanceAnswer.Coming => "ACCEPTED",
-                        AttendanceAnswer.NotComing => "DECLINED",
-                        _ => "NEEDS-ACTION",
-                    }
-                    : status == MeetingStatus.Accepted ? "ACCEPTED" : "NEEDS-ACTION",
-            });
+                AttendanceAnswer.Coming => "ACCEPTED",
+                AttendanceAnswer.NotComing => "DECLINED",
+                _ => "NEEDS-ACTION",
+            }
+            : status == MeetingStatus.Accepted ? "ACCEPTED" : "NEEDS-ACTION";
+        foreach (var person in people.Where(p => p.UserId == reader))
+        {
+            evt.Attendees.Add(new Attendee("mailto:" + person.Email) { CommonName = person.DisplayName, Role = "REQ-PARTICIPANT", ParticipationStatus = Answer(person) });
+        }
+        var others = people.Where(p => p.UserId != reader).ToList();
+        if (others.Count > 0)
+        {
+            static string Said(string partStat) => partStat switch
+            {
+                "ACCEPTED" => "coming",
+                "DECLINED" => "not coming",
+                _ => "not answered yet",
+            };
+            evt.Description += "\nWith: " + string.Join("; ", others.Select(p => $"{p.DisplayName} ({Said(Answer(p))})"));
         }
         return evt;
     }

@@ -61,13 +61,16 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var method = change == MeetingChange.Cancelled ? "CANCEL" : "REQUEST";
         var now = clock.GetUtcNow().UtcDateTime;
         var email = options.Value;
-        var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)),
-            groupAnswers: knownGroupAnswers ?? await GroupAnswers.ForAsync(db, meetings.ToList(), ct));
+        var answers = knownGroupAnswers ?? await GroupAnswers.ForAsync(db, meetings.ToList(), ct);
+        var organiserAddress = email.Sender().Address;
         var first = meetings.OrderBy(m => m.StartsAt).First();
         var byUser = notifications.ToDictionary(n => n.UserId);
         var outgoing = new List<(Notification Notification, OutgoingMessage Message)>();
         foreach (var person in recipients)
         {
+            // Each recipient's own invitation: they are its only attendee with an address (ADR 95).
+            var ics = MeetingCalendar.Write(meetings.Select(m => (m, members)), method, now, m => email.Link(MeetingPath(m)), person.UserId, organiserAddress,
+                groupAnswers: answers);
             var message = Compose(person, actor, change, meetings.Count, first, person.TimeZoneId, ics, method, email.Link(MeetingPath(first)));
             message.From.Add(email.Sender());
             var notification = byUser[person.UserId];

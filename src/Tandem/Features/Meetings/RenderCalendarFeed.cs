@@ -39,7 +39,7 @@ public sealed class RenderCalendarFeed(TandemDb db, IOptions<EmailOptions> optio
             .Select(r => r.Id).ToListAsync(ct)).ToHashSet();
         var email = options.Value;
         return MeetingCalendar.Write(meetings.Select(m => (m, people.GetValueOrDefault(m.RelationshipId, []))), "PUBLISH", now,
-            m => email.Link(MeetingMailer.MeetingPath(m)), "Tandem meetings", await GroupAnswers.ForAsync(db, meetings, ct),
+            m => email.Link(MeetingMailer.MeetingPath(m)), userId.Value, email.Sender().Address, "Tandem meetings", await GroupAnswers.ForAsync(db, meetings, ct),
             cancelled: m => m.StartsAt > now && ended.Contains(m.RelationshipId));
     }
 }
