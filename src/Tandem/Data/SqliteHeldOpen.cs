@@ -12,7 +12,24 @@ internal sealed class SqliteHeldOpen(string connectionString) : IHostedService, 
 {
     private SqliteConnection? connection;
 
+    // A host stopped while it is still starting (a test server disposed at once) closed the connection during its first
+    // read: Microsoft.Data.Sqlite threw a NullReferenceException from Close. Start and stop take turns.
+    private readonly SemaphoreSlim turn = new(1, 1);
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await turn.WaitAsync(cancellationToken);
+        try
+        {
+            await OpenAsync(cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    private async Task OpenAsync(CancellationToken cancellationToken)
     {
         connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         try
@@ -36,10 +53,18 @@ internal sealed class SqliteHeldOpen(string connectionString) : IHostedService, 
 
     public async ValueTask DisposeAsync()
     {
-        if (connection is not null)
+        await turn.WaitAsync();
+        try
         {
-            await connection.DisposeAsync();
-            connection = null;
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+                connection = null;
+            }
+        }
+        finally
+        {
+            turn.Release();
         }
     }
 }
