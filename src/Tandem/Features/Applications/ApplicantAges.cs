@@ -31,6 +31,10 @@ public static class ConsentGate
             .Select(a => a.UserId);
         return Privacy.ConsentRules.NotGiven(db, programId).Union(young);
     }
+
+    /// <summary>Whether the program may not match or contact this one person now.</summary>
+    public static async Task<bool> HoldsBackAsync(TandemDb db, Guid programId, Guid userId, CancellationToken ct) =>
+        await (await UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == userId, ct);
 }
 
 /// <summary><see cref="ConsentGate"/> for the features that notify and cannot reference Applications (<see cref="Notifications.IProgramConsent"/>).</summary>

@@ -264,7 +264,7 @@ public sealed class GetMyCandidates(TandemDb db, ProgramAccess programs)
             return new Forbidden("Only the program's mentors and mentees rank candidates.");
         }
         // Nobody the program may not match or contact ranks, or reads whom they were offered (ADR 48).
-        if (await (await ConsentGate.UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == actor.UserId, ct))
+        if (await ConsentGate.HoldsBackAsync(db, programId, actor.UserId, ct))
         {
             return new Conflict("You can rank candidates once your consent (or your parent's or guardian's) is given.");
         }

@@ -16,10 +16,7 @@ public sealed class GetMeeting(TandemDb db, MeetingAccess access, Privacy.AuditL
             return new NotFound("No meeting with this id is visible to you.");
         }
         var view = (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
-        if (!await db.Set<Relationships.RelationshipMember>().AnyAsync(m => m.RelationshipId == meeting.RelationshipId && m.UserId == actor.UserId, ct))
-        {
-            await MeetingViews.LogReadAsync(db, audit, actor, meeting.RelationshipId, meeting.ProgramId, [view], ct);
-        }
+        await MeetingViews.LogReadAsync(db, audit, actor, meeting.RelationshipId, meeting.ProgramId, [view], ct);
         return view;
     }
 }

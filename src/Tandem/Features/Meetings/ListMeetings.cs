@@ -73,13 +73,18 @@ internal static class MeetingViews
 {
     /// <summary>
     /// Logs a read of a relationship's meetings by someone who is not a member, for each minor among its members and
-    /// anyone whose answer is shown (a former member's note stays on the meeting), before they are returned.
+    /// anyone whose answer is shown (a former member's note stays on the meeting), before they are returned. A member's
+    /// read is not logged.
     /// </summary>
     public static async Task LogReadAsync(TandemDb db, Privacy.AuditLog audit, Actor actor, Guid relationshipId, Guid programId,
         IReadOnlyCollection<MeetingView> views, CancellationToken ct)
     {
         var members = await db.Set<Relationships.RelationshipMember>().AsNoTracking().Where(m => m.RelationshipId == relationshipId)
             .Select(m => m.UserId).ToListAsync(ct);
+        if (members.Contains(actor.UserId))
+        {
+            return;
+        }
         await audit.RecordAsync(actor, members.Concat(views.SelectMany(v => v.Answers.Select(a => a.UserId))).ToList(), Privacy.AuditRecord.Relationship,
             relationshipId, programId, "Reading a relationship's meetings", ct);
     }

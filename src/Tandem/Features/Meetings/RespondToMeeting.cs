@@ -33,8 +33,7 @@ public sealed class RespondToMeetingRequest
 /// Accept, decline or propose another time (the other side of the proposal). Every change bumps the iCalendar
 /// SEQUENCE and goes out by e-mail with an .ics.
 /// </summary>
-public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, MeetingAccess access, MeetingMailer mailer, Notify notify, IProgramConsent consent,
-    TimeProvider clock)
+public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, MeetingAccess access, MeetingMailer mailer, Notify notify, TimeProvider clock)
 {
     public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
     {
@@ -195,7 +194,7 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         // The proposer hears every answer; a coordinator who proposed is not a member, so is not among the others above.
         if ((!settled || !members.Contains(meeting.ProposedByUserId)) && await ProposerHearsAsync(meeting, members, ct))
         {
-            await notify.StoreAsync([new NotificationMessage(meeting.ProposedByUserId, NotificationKind.Meetings, calledOff.Count > 0 ? NobodyCanCome : title,
+            await notify.StoreToProgramAsync(meeting.ProgramId, [new NotificationMessage(meeting.ProposedByUserId, NotificationKind.Meetings, calledOff.Count > 0 ? NobodyCanCome : title,
                 MeetingMailer.NoticeBody(name, meeting) + (note is null ? "" : "\n" + note), MeetingMailer.MeetingPath(meeting))], ct);
         }
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
@@ -203,8 +202,8 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
 
     /// <summary>
     /// Whether the proposer is told of a group member's answer (with its note): only while they are still a member of the
-    /// group or still manage its program (a coordinator removed from the program no longer reads the group's answers),
-    /// their account is not disabled, and the program may contact them (ADR 48).
+    /// group or still manage its program (a coordinator removed from the program no longer reads the group's answers) and
+    /// their account is not disabled; the notice itself goes through the consent gate (ADR 48).
     /// </summary>
     private async Task<bool> ProposerHearsAsync(Meeting meeting, List<Guid> members, CancellationToken ct)
     {
@@ -217,10 +216,6 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         {
             return false;
         }
-        if (!members.Contains(proposer) && !await access.ManagedProgramIds(new Actor(proposer, account.IsAdministrator)).ContainsAsync(meeting.ProgramId, ct))
-        {
-            return false;
-        }
-        return (await consent.UnconsentedAmongAsync(meeting.ProgramId, [proposer], ct)).Count == 0;
+        return members.Contains(proposer) || await access.ManagedProgramIds(new Actor(proposer, account.IsAdministrator)).ContainsAsync(meeting.ProgramId, ct);
     }
 }

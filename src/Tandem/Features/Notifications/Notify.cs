@@ -49,10 +49,21 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
     /// A program's notices, as <see cref="RunAsync(IReadOnlyList{NotificationMessage}, CancellationToken)"/>, but nobody the
     /// program may not contact (ADR 48's consent gate, <see cref="IProgramConsent"/>) is told, in the app or by e-mail.
     /// </summary>
-    public async Task<IReadOnlyList<Notification>> ToProgramAsync(Guid programId, IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Notification>> ToProgramAsync(Guid programId, IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default) =>
+        await RunAsync(await ContactableAsync(programId, messages, ct), ct);
+
+    /// <summary>A program's in-app notices, as <see cref="StoreAsync"/>, but nobody the program may not contact (ADR 48) is told.</summary>
+    public async Task<IReadOnlyList<Notification>> StoreToProgramAsync(Guid programId, IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default) =>
+        await StoreAsync(await ContactableAsync(programId, messages, ct), ct);
+
+    private async Task<IReadOnlyList<NotificationMessage>> ContactableAsync(Guid programId, IReadOnlyList<NotificationMessage> messages, CancellationToken ct)
     {
+        if (messages.Count == 0)
+        {
+            return messages;
+        }
         var unconsented = await consent.UnconsentedAmongAsync(programId, messages.Select(m => m.UserId).ToList(), ct);
-        return await RunAsync(unconsented.Count == 0 ? messages : messages.Where(m => !unconsented.Contains(m.UserId)).ToList(), ct);
+        return unconsented.Count == 0 ? messages : messages.Where(m => !unconsented.Contains(m.UserId)).ToList();
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public sealed class AwardBadgeRequest
 /// The holder gets an in-app notification (no e-mail from inside someone else's transaction), unless the program may not
 /// contact them (ADR 48): the badge is still theirs, only the notice is withheld. A rule leaves disabled accounts out.
 /// </summary>
-public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, Notify notify, IProgramConsent consent, TimeProvider clock)
+public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, Notify notify, TimeProvider clock)
 {
     /// <summary>Awards the badge to these people (disabled accounts left out) when the program has its rule on; returns who got it now.</summary>
     public async Task<IReadOnlyList<Guid>> ByRuleAsync(Guid programId, string badge, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
@@ -179,16 +179,10 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
         {
             return;
         }
-        // ADR 48: nobody the program may not contact is notified; the award stands (it is theirs to see once they may take part).
-        var unconsented = await consent.UnconsentedAmongAsync(programId, userIds, ct);
-        userIds = userIds.Where(u => !unconsented.Contains(u)).ToList();
-        if (userIds.Count == 0)
-        {
-            return;
-        }
         var program = await db.Programs.Where(p => p.Id == programId).Select(p => p.Name).SingleAsync(ct);
         var title = catalogue.Title(badge);
-        await notify.StoreAsync(userIds.Select(u => new NotificationMessage(u, NotificationKind.ProgramUpdates,
+        // ADR 48: nobody the program may not contact is notified; the award stands (it is theirs to see once they may take part).
+        await notify.StoreToProgramAsync(programId, userIds.Select(u => new NotificationMessage(u, NotificationKind.ProgramUpdates,
             $"You earned a badge: {title}", $"{title} in {program}.", "/my/recognition")).ToList(), ct);
     }
 

@@ -24,7 +24,7 @@ internal static class SelfMatchMentee
         }
         // A mentee the program may not match or contact yet (a guardian not yet answered, a withdrawal) neither browses
         // mentors nor asks one: the mentor would be e-mailed their name and words (ADR 48).
-        if (await (await Applications.ConsentGate.UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == actor.UserId, ct))
+        if (await Applications.ConsentGate.HoldsBackAsync(db, programId, actor.UserId, ct))
         {
             return new Conflict(NotConsented);
         }

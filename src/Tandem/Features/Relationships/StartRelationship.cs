@@ -150,7 +150,7 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
     /// </summary>
     internal async Task<bool> MayStartAsync(Guid programId, Guid userId, CancellationToken ct) =>
         !await db.Users.AnyAsync(u => u.Id == userId && u.IsDisabled, ct)
-        && !await (await ConsentGate.UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == userId, ct);
+        && !await ConsentGate.HoldsBackAsync(db, programId, userId, ct);
 
     /// <summary>The capacity of the mentor's approved application in the program; 1 when none says otherwise.</summary>
     internal static async Task<int> MentorCapacityAsync(TandemDb db, Guid programId, Guid userId, CancellationToken ct) =>
