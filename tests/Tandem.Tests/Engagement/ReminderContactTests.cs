@@ -56,12 +56,29 @@ public sealed class ReminderContactTests(PairFixture shared) : IClassFixture<Pai
         Assert.Contains(mentor, t => t.StartsWith("Meeting on ", StringComparison.Ordinal));
         Assert.Contains("How did your meeting go?", mentor);
 
-        // Drifting: the partner is nudged, the held-back member is not.
+        // Drifting (ADR 96): neither is nudged (the partner would propose to someone who hears nothing of it); at risk, the
+        // coordinator is told, and why nobody was reminded.
         fixture.Clock.Advance(TimeSpan.FromDays(30));
         await RunJobAsync();
-        Assert.Contains("Time to meet again", await TitlesAsync(pair.Mentor.Id));
+        Assert.DoesNotContain("Time to meet again", await TitlesAsync(pair.Mentor.Id));
         Assert.Equal(before, await ReachedAsync(pair.Mentee));
         Assert.Equal(0, await ClaimsAsync(pair.Mentee.Id));
+
+        fixture.Clock.Advance(TimeSpan.FromDays(15)); // fortnightly: at risk after 42 days
+        await RunJobAsync();
+        Assert.DoesNotContain("Time to meet again", await TitlesAsync(pair.Mentor.Id));
+        var told = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .Where(n => n.UserId == pair.School.Coordinator.Id && n.Title.StartsWith("At risk")).Select(n => n.Body).ToListAsync());
+        var body = Assert.Single(told);
+        Assert.Contains("cannot be contacted by the program until a consent it needs is given, so nobody was reminded.", body);
+        Assert.Equal(before, await ReachedAsync(pair.Mentee));
+
+        // Consent given again: the next drift nudges both.
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Consent>().Where(c => c.UserId == pair.Mentee.Id)
+            .ExecuteUpdateAsync(c => c.SetProperty(x => x.State, ConsentState.Given)));
+        await RunJobAsync();
+        Assert.Contains("Time to meet again", await TitlesAsync(pair.Mentor.Id));
+        Assert.Contains("Time to meet again", await TitlesAsync(pair.Mentee.Id));
     }
 
     [Fact]

@@ -20,7 +20,8 @@ public sealed record ReminderRun(int Due, int Sent);
 /// Reminders: before a meeting; after it, to log the check-in; when a pair drifts past its cadence (the pair),
 /// and when it turns at risk (the program's coordinators too). Nobody whose account is disabled (erased people too) is
 /// reminded or reminded about, and nobody the program may not contact (ADR 48) is reminded: they are left out before
-/// a reminder is claimed, so one is sent if consent is given again while it is still due.
+/// a reminder is claimed, so one is sent if consent is given again while it is still due. A drifting pair with a member
+/// held back is not nudged at all (ADR 96): only its coordinators are told, and why.
 /// </summary>
 public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify notify, IProgramConsent consent, IOptions<EngagementOptions> options,
     TimeProvider clock)
@@ -172,14 +173,24 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
         var disabled = (await db.Users.Where(u => memberIds.Contains(u.Id) && u.IsDisabled).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
         List<HealthMember> Reachable(RelationshipHealth h) => h.Members.Where(m => !disabled.Contains(m.UserId)).ToList();
         assessed = assessed.Where(h => Reachable(h).Count >= 2).ToList();
+        // A member the program may not contact (ADR 48) keeps the relationship (only a withdrawal pauses it, ADR 96) but is
+        // not met through nudges: the others are nudged only while at least two members can hear of what they propose, so
+        // a pair whose other member is held back (consent asked again, say) is not nudged; its coordinators still are.
+        var heldBack = new HashSet<(Guid ProgramId, Guid UserId)>();
+        foreach (var program in assessed.GroupBy(h => h.ProgramId))
+        {
+            var held = await consent.UnconsentedAmongAsync(program.Key, program.SelectMany(h => h.Members.Select(m => m.UserId)).Distinct().ToList(), ct);
+            heldBack.UnionWith(held.Select(u => (program.Key, u)));
+        }
+        List<HealthMember> Nudgeable(RelationshipHealth h) => Reachable(h).Where(m => !heldBack.Contains((h.ProgramId, m.UserId))).ToList();
         var due = new List<Due>();
         // The members are nudged on what they may read: not the fit check's private "No" (ADR 20), so a pair at risk only
         // for that is not nudged, and the reason they read is the meetings'. The coordinators below are told all of it.
-        foreach (var h in (await health.ForIdsAsync(ids, ct, forMembers: true)).Where(h => h.Status != HealthStatus.OnTrack && Reachable(h).Count >= 2))
+        foreach (var h in (await health.ForIdsAsync(ids, ct, forMembers: true)).Where(h => h.Status != HealthStatus.OnTrack && Nudgeable(h).Count >= 2))
         {
             // One nudge per drift episode: a new contact moves the occasion, so the next drift nudges again.
             var occasion = (h.LastContactAt ?? DateTime.MinValue).ToString("yyyyMMddTHHmm");
-            foreach (var member in Reachable(h))
+            foreach (var member in Nudgeable(h))
             {
                 due.Add(new Due($"overdue-pair:{h.RelationshipId}:{occasion}:{member.UserId}", h.ProgramId, new NotificationMessage(member.UserId, NotificationKind.Reminders,
                     "Time to meet again",
@@ -196,11 +207,15 @@ public sealed class SendReminders(TandemDb db, EngagementHealth health, Notify n
             {
                 var occasion = (h.LastContactAt ?? DateTime.MinValue).ToString("yyyyMMddTHHmm");
                 var names = string.Join(" and ", Reachable(h).Select(m => m.DisplayName));
+                var held = Reachable(h).Where(m => heldBack.Contains((h.ProgramId, m.UserId))).Select(m => m.DisplayName).ToList();
+                var reminded = held.Count == 0 ? "They were reminded already."
+                    : $"{string.Join(" and ", held)} cannot be contacted by the program until a consent it needs is given, so "
+                        + (Nudgeable(h).Count >= 2 ? "only the others were reminded." : "nobody was reminded.");
                 foreach (var coordinator in coordinators.Where(c => c.ProgramId == h.ProgramId))
                 {
                     due.Add(new Due($"overdue-coordinator:{h.RelationshipId}:{occasion}:{coordinator.UserId}", h.ProgramId, new NotificationMessage(coordinator.UserId, NotificationKind.Reminders,
                         $"At risk: {names}",
-                        $"{names} in {coordinator.ProgramName} {(h.Members.Count > 2 ? "are" : "are")} at risk. {h.Reason} They were reminded already.",
+                        $"{names} in {coordinator.ProgramName} are at risk. {h.Reason} {reminded}",
                         $"/programs/{h.ProgramId}/health")));
                 }
             }
