@@ -107,8 +107,10 @@ public sealed class FeatureReferenceTests
         // members; mentions, replies and reports notify; a moderator's decision about a minor is written to the audit log (Privacy).
         ["Channels"] = ["Accounts", "Notifications", "Privacy", "Programs", "Relationships"],
         // Events: answers notify (Notifications) and reminders post to the program's channels (Integrations); Engagement reads attendance.
-        // An event shows the resources attached to it and is a target through Resources.IResourceTarget (ADR 64).
-        ["Events"] = ["Accounts", "Integrations", "Notifications", "Programs", "Resources"],
+        // An event shows the resources attached to it and is a target through Resources.IResourceTarget (ADR 64). A removed
+        // enrolment (Programs.IEnrolmentRemovedListener) and a disabled account (Accounts.IAccountDisabledListener) give up their
+        // places; a read of a minor's attendance is audited (Privacy.AuditLog, ADR 97).
+        ["Events"] = ["Accounts", "Integrations", "Notifications", "Privacy", "Programs", "Resources"],
         // The resource library (ADR 64): a program's (by the readers' roles) or an organisation's; it knows modules, goals and
         // events only through IResourceTarget, which Training, Goals and Events implement, so it references none of them.
         ["Resources"] = ["Organisations", "Programs"],

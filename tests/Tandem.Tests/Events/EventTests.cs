@@ -118,7 +118,7 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
 
         // The host's list: going first, then the waitlist in order, then those not going.
         var attendance = (await pair.Coordinator.GetFromJsonAsync<EventAttendanceView>($"/api/v1/events/{evt.Id}/attendance", Json.Options))!;
-        Assert.Equal([pair.Mentee.Id, pair.Mentor.Id, pair.OtherMentee.Id], attendance.People.Select(p => p.UserId));
+        Assert.Equal([pair.Mentee.Id, pair.Mentor.Id, pair.OtherMentee.Id], attendance.People.Items.Select(p => p.UserId));
         // Participants never see who else answered.
         Assert.Equal(HttpStatusCode.Forbidden, (await mentee.GetAsync($"/api/v1/events/{evt.Id}/attendance")).StatusCode);
         Assert.DoesNotContain(pair.Mentor.DisplayName, await mentee.GetStringAsync(Events(pair.ProgramId)));
@@ -165,12 +165,12 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
 
         // The three going cancel at once: the first three in line get their places, no more.
         var line = (await pair.Coordinator.GetFromJsonAsync<EventAttendanceView>($"/api/v1/events/{evt.Id}/attendance", Json.Options))!
-            .People.Where(p => p.State == RsvpState.Waitlisted).Select(p => p.UserId).ToList();
+            .People.Items.Where(p => p.State == RsvpState.Waitlisted).Select(p => p.UserId).ToList();
         var goingIds = answers.Select((a, i) => (a, clients[i])).Where(x => x.a.MyRsvp == RsvpState.Going).Select(x => x.Item2).ToList();
         await Task.WhenAll(goingIds.Select(c => RsvpAsync(c.Client, evt.Id, false)));
         Assert.Equal((3, 6, 3), await CountsAsync(evt.Id));
         var after = (await pair.Coordinator.GetFromJsonAsync<EventAttendanceView>($"/api/v1/events/{evt.Id}/attendance", Json.Options))!;
-        Assert.Equal(line.Take(3).Order(), after.People.Where(p => p.State == RsvpState.Going).Select(p => p.UserId).Order());
+        Assert.Equal(line.Take(3).Order(), after.People.Items.Where(p => p.State == RsvpState.Going).Select(p => p.UserId).Order());
     }
 
     [Fact]
@@ -383,7 +383,7 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
         });
         Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
         var list = (await taken.Content.ReadFromJsonAsync<EventAttendanceView>(Json.Options))!;
-        Assert.Equal([true, false], list.People.OrderBy(p => p.UserId == pair.Mentee.Id ? 0 : 1).Select(p => p.Attended));
+        Assert.Equal([true, false], list.People.Items.OrderBy(p => p.UserId == pair.Mentee.Id ? 0 : 1).Select(p => p.Attended));
 
         Assert.Equal(1, (await mentee.GetFromJsonAsync<RelationshipHealth>(health, Json.Options))!.EventsAttended);
         Assert.Equal(1, (await pair.Coordinator.GetFromJsonAsync<JsonObject>($"/api/v1/programs/{pair.ProgramId}/health", Json.Options))!

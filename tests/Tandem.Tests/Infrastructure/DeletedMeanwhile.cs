@@ -17,15 +17,21 @@ public static class DeletedMeanwhile
     /// <typeparamref name="TUseCase"/> built in a scope of its own over a context that lets <paramref name="meanwhile"/> run
     /// once before it first writes.
     /// </summary>
-    public static async Task<T> RunAsync<TUseCase, T>(TandemFactory factory, Func<TandemDb, Task> meanwhile, Func<TUseCase, Task<T>> run) where TUseCase : class
+    /// <param name="beforeReading">
+    /// For a use case that only reads: <paramref name="meanwhile"/> runs instead before its first query whose SQL names this
+    /// table (quoted, as both providers spell it), e.g. "EventRsvps".
+    /// </param>
+    public static async Task<T> RunAsync<TUseCase, T>(TandemFactory factory, Func<TandemDb, Task> meanwhile, Func<TUseCase, Task<T>> run, string? beforeReading = null)
+        where TUseCase : class
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<TandemDb>>();
-        var other = new BeforeFirstWrite(() => factory.WithScopeAsync(async s =>
+        Task Other() => factory.WithScopeAsync(async s =>
         {
             await meanwhile(s.GetRequiredService<TandemDb>());
             return true;
-        }));
+        });
+        var other = beforeReading is null ? new BeforeFirstWrite(Other) : new BeforeFirstWrite(Other, $"\"{beforeReading}\"");
         await using var db = new TandemDb(new DbContextOptionsBuilder<TandemDb>(options).AddInterceptors(other).Options);
         // The use case and every class it takes that reads or writes through the context (its access checks, the file
         // store) share this one, as they share the request's in the app; anything else comes from the scope.
@@ -52,9 +58,19 @@ public static class DeletedMeanwhile
         && type.GetConstructors() is [var constructor]
         && constructor.GetParameters().Any(p => p.ParameterType == typeof(TandemDb) || UsesContext(p.ParameterType, depth + 1));
 
-    private sealed class BeforeFirstWrite(Func<Task> work) : ISaveChangesInterceptor, IDbTransactionInterceptor
+    private sealed class BeforeFirstWrite(Func<Task> work, string? readingTable = null) : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor
     {
         public bool Ran { get; private set; }
+
+        public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (readingTable is not null && command.CommandText.Contains(readingTable, StringComparison.Ordinal))
+            {
+                await OnceAsync();
+            }
+            return result;
+        }
 
         private async Task OnceAsync()
         {
@@ -67,14 +83,20 @@ public static class DeletedMeanwhile
 
         public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            await OnceAsync();
+            if (readingTable is null)
+            {
+                await OnceAsync();
+            }
             return result;
         }
 
         public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
             InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
         {
-            await OnceAsync();
+            if (readingTable is null)
+            {
+                await OnceAsync();
+            }
             return result;
         }
     }

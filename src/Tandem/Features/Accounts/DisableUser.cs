@@ -8,11 +8,15 @@ namespace Tandem.Features.Accounts;
 
 /// <summary>
 /// Told inside <see cref="DisableUser"/>'s transaction when an account is disabled, to end what works without signing in
-/// (Meetings deletes the calendar feed, whose secret URL is not a session) without Accounts knowing of it.
+/// (Meetings deletes the calendar feed, whose secret URL is not a session) or what the account holds (Events gives up its
+/// places, ADR 97) without Accounts knowing of it.
 /// </summary>
 public interface IAccountDisabledListener
 {
     Task AccountDisabledAsync(Guid userId, CancellationToken ct);
+
+    /// <summary>Told after the disabling is committed: what may only be said once it stands (a place given from a waitlist).</summary>
+    Task AccountDisabledCommittedAsync(Guid userId, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -66,6 +70,13 @@ public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, IEnu
             }
         }
         await transaction.CommitAsync();
+        if (disabled)
+        {
+            foreach (var listener in disabledListeners)
+            {
+                await listener.AccountDisabledCommittedAsync(user.Id, CancellationToken.None);
+            }
+        }
         return user.ToSummary();
     }
 }

@@ -7,12 +7,15 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Events;
 
 /// <summary>
-/// A coordinator cancels an event that has not started: those going or waiting are told (but nobody the program may not
-/// contact, ADR 48), and its .ics says CANCELLED.
+/// A coordinator cancels an event that has not started: those going or waiting who can still see it, and its named host,
+/// are told (but nobody the program may not contact, ADR 48), and its .ics says CANCELLED. The cancellation is one
+/// conditional UPDATE (not yet cancelled): of two at once, one cancels and tells, the other is 409 (ADR 97); it waits for
+/// an answer holding the event's lock, and no answer is taken after it.
 /// </summary>
 public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, TimeProvider clock)
 {
     public const string OnlyCoordinators = "Only the program's coordinators cancel its events.";
+    public const string AlreadyCancelled = "This event is already cancelled.";
 
     public async Task<Outcome<EventView>> RunAsync(Actor actor, Guid eventId, CancellationToken ct = default)
     {
@@ -31,12 +34,36 @@ public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views,
         {
             return new Conflict("This event has already started; it can no longer be cancelled.");
         }
-        if (!evt.Cancel(now))
+        if (evt.CancelledAt is not null)
         {
-            return new Conflict("This event is already cancelled.");
+            return new Conflict(AlreadyCancelled);
         }
-        await db.SaveChangesAsync(ct);
-        var told = await db.Set<EventRsvp>().Where(r => r.EventId == eventId && r.State != RsvpState.NotGoing).Select(r => r.UserId).ToListAsync(ct);
+        List<Guid> told;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var cancelled = await db.Set<ProgramEvent>().Where(e => e.Id == eventId && e.CancelledAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.CancelledAt, now).SetProperty(e => e.Sequence, e => e.Sequence + 1), ct);
+            if (cancelled == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                var gone = !await db.Set<ProgramEvent>().AnyAsync(e => e.Id == eventId, ct);
+                return gone ? new NotFound(EventAccess.NoEvent) : new Conflict(AlreadyCancelled);
+            }
+            // Those who answered and can still see it (not someone removed from the program, nor an applicant of a program
+            // no longer recruiting), and whose account is not disabled.
+            told = await db.Set<EventRsvp>().Where(r => r.EventId == eventId && r.State != RsvpState.NotGoing)
+                .Where(EventSeers.Seen(db))
+                .Where(r => db.Users.Any(u => u.Id == r.UserId && !u.IsDisabled))
+                .Select(r => r.UserId).ToListAsync(ct);
+            // The named host hears of it whether or not they answered, while they are in the program.
+            if (evt.HostUserId is { } host && !told.Contains(host)
+                && await db.Enrolments.AnyAsync(e => e.ProgramId == evt.ProgramId && e.UserId == host, ct)
+                && await db.Users.AnyAsync(u => u.Id == host && !u.IsDisabled, ct))
+            {
+                told.Add(host);
+            }
+            await transaction.CommitAsync(ct);
+        }
         await notify.ToProgramAsync(evt.ProgramId, told.Select(id => new NotificationMessage(id, NotificationKind.Events, $"{reader.ProgramName}: {evt.Title} is cancelled",
             $"{evt.Title} on {EventTimes.Describe(evt.StartsAt, evt.EndsAt, evt.TimeZoneId)} will not take place.", EventLinks.Page(evt.ProgramId))).ToList(), ct);
         return await views.RunAsync(actor, eventId, ct);

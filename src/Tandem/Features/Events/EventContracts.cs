@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Tandem.Infrastructure.Paging;
 
 namespace Tandem.Features.Events;
 
@@ -99,5 +100,5 @@ public sealed record EventView(
 /// <summary>One answer as the host sees it when taking attendance.</summary>
 public sealed record AttendeeView(Guid UserId, string DisplayName, RsvpState State, DateTime QueuedAt, bool? Attended);
 
-/// <summary>The host's list: who answered (going first, then the waitlist in order, then those not going) and who came.</summary>
-public sealed record EventAttendanceView(Guid EventId, string Title, DateTime StartsAt, DateTime? AttendanceTakenAt, IReadOnlyList<AttendeeView> People);
+/// <summary>The host's list: who answered (going first, then the waitlist in order, then those not going) and who came, a page at a time.</summary>
+public sealed record EventAttendanceView(Guid EventId, string Title, DateTime StartsAt, DateTime? AttendanceTakenAt, Paged<AttendeeView> People);

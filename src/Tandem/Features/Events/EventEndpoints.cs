@@ -19,12 +19,16 @@ public static class EventEndpoints
             .AddScoped<ListEvents>()
             .AddScoped<GetEvent>()
             .AddScoped<CreateEvent>()
+            .AddScoped<EventPlaces>()
             .AddScoped<RespondToEvent>()
             .AddScoped<CancelEvent>()
             .AddScoped<GetEventAttendance>()
             .AddScoped<RecordEventAttendance>()
             .AddScoped<GetEventInvitation>()
-            .AddScoped<SendEventReminders>();
+            .AddScoped<SendEventReminders>()
+            // People who can no longer come give up their places (ADR 97): an enrolment removed, an account disabled.
+            .AddScoped<Programs.IEnrolmentRemovedListener, ReleaseEventPlacesOfRemovedEnrolment>()
+            .AddScoped<Accounts.IAccountDisabledListener, ReleaseEventPlacesOfDisabledAccount>();
     }
 
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
@@ -43,11 +47,14 @@ public static class EventEndpoints
             .WithDescription("A participant in the event's audience answers `going`: true takes a place (the waitlist when full, `waitlistPosition` says where), false gives it up "
                 + "(the first on the waitlist gets it, in the same transaction, and is notified). Tells the organisation's webhooks (`event.rsvp`).");
         events.MapPost("/cancel", Cancel).WithName("CancelEvent")
-            .WithDescription("The program's coordinators cancel an event that has not started; those going or waiting are notified.");
+            .WithDescription("The program's coordinators cancel an event that has not started; those going or waiting who can still see it, and its named host, are notified. "
+                + "409 when it is already cancelled (or was cancelled at the same moment: one of two cancellations tells people).");
         events.MapGet("/attendance", Attendance).WithName("GetEventAttendance")
-            .WithDescription("The event's host (a named mentor) or the program's coordinators: who answered, the waitlist in order, and who came.");
+            .WithDescription("The event's host (a named mentor) or the program's coordinators: who answered, the waitlist in order, and who came, a page at a time "
+                + "(`people` is paged: `page`, `pageSize`, default 50). A read of minors' attendance by someone else is written to the audit log.");
         events.MapPut("/attendance", RecordAttendance).WithName("RecordEventAttendance")
-            .WithDescription("The host marks who came (`entries`: userId and attended), once the event has started. Attendance counts as events attended in the pairs' engagement health.");
+            .WithDescription("The host marks who came (`entries`: userId and attended), once the event has started; people not listed keep what was recorded. "
+                + "Answers with the page of the list asked for (`page`, `pageSize`). Attendance counts as events attended in the pairs' engagement health.");
         events.MapGet("/invitation.ics", Invitation).WithName("GetEventInvitation")
             .WithDescription("The event as an iCalendar file (RFC 5545) for someone going or on the waitlist (TENTATIVE), its host and its coordinators.")
             .Produces<string>(StatusCodes.Status200OK, "text/calendar");
@@ -74,12 +81,14 @@ public static class EventEndpoints
     private static async Task<Results<Ok<EventView>, ProblemHttpResult>> Cancel(Guid eventId, ClaimsPrincipal user, CancelEvent useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), eventId, ct)).ToOk();
 
-    private static async Task<Results<Ok<EventAttendanceView>, ProblemHttpResult>> Attendance(Guid eventId, ClaimsPrincipal user, GetEventAttendance useCase, CancellationToken ct) =>
-        (await useCase.RunAsync(Actor.From(user), eventId, ct)).ToOk();
+    private static async Task<Results<Ok<EventAttendanceView>, ProblemHttpResult>> Attendance(Guid eventId, ClaimsPrincipal user, GetEventAttendance useCase, CancellationToken ct,
+        int page = 1, int pageSize = GetEventAttendance.DefaultPageSize) =>
+        (await useCase.RunAsync(Actor.From(user), eventId, page, pageSize, ct)).ToOk();
 
     private static async Task<Results<Ok<EventAttendanceView>, ProblemHttpResult>> RecordAttendance(
-        Guid eventId, RecordAttendanceRequest request, ClaimsPrincipal user, RecordEventAttendance useCase, CancellationToken ct) =>
-        (await useCase.RunAsync(Actor.From(user), eventId, request, ct)).ToOk();
+        Guid eventId, RecordAttendanceRequest request, ClaimsPrincipal user, RecordEventAttendance useCase, CancellationToken ct,
+        int page = 1, int pageSize = GetEventAttendance.DefaultPageSize) =>
+        (await useCase.RunAsync(Actor.From(user), eventId, request, page, pageSize, ct)).ToOk();
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Invitation(Guid eventId, ClaimsPrincipal user, GetEventInvitation useCase, HttpContext context, CancellationToken ct)
     {

@@ -18,7 +18,7 @@ public enum RsvpState { Going, Waitlisted, NotGoing }
 /// A program's workshop, social, networking event, training or information session, set up by its coordinators: a time
 /// (UTC instants with the zone it is held in, as meetings keep theirs), a place or an https video link, an audience, and
 /// a capacity with a waitlist. <see cref="GoingCount"/> is kept beside the answers and only changed while the event's row
-/// is locked (<see cref="RespondToEvent"/>), so places are never given twice.
+/// is locked (<see cref="EventPlaces"/>), so places are never given twice.
 /// </summary>
 public sealed class ProgramEvent
 {
@@ -79,20 +79,9 @@ public sealed class ProgramEvent
     public DateTime CreatedAt { get; private set; }
     public DateTime? CancelledAt { get; private set; }
 
-    /// <summary>iCalendar SEQUENCE: bumped when calendars must pick up a change (a cancellation).</summary>
+    /// <summary>iCalendar SEQUENCE: bumped when calendars must pick up a change (a cancellation, by <see cref="CancelEvent"/>'s conditional update).</summary>
     public int Sequence { get; private set; }
     public DateTime? AttendanceTakenAt { get; private set; }
-
-    public bool Cancel(DateTime at)
-    {
-        if (CancelledAt is not null)
-        {
-            return false;
-        }
-        CancelledAt = at;
-        Sequence++;
-        return true;
-    }
 
     public void NoteAttendanceTaken(DateTime at) => AttendanceTakenAt = at;
 

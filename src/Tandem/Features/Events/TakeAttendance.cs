@@ -1,19 +1,25 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Privacy;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Events;
 
 /// <summary>
-/// The host's list of an event's answers (going, then the waitlist in order, then not going) and who came; the host is
-/// the program's coordinators or the mentor named to host. Anyone else who sees the event gets 403, others 404.
+/// The host's list of an event's answers (going, then the waitlist in order, then not going) and who came, a page at a
+/// time; the host is the program's coordinators or the mentor named to host. Anyone else who sees the event gets 403,
+/// others 404. Whether a minor came is a record of what they did: a read of it by someone else is written to the audit
+/// log (ADR 40, 97).
 /// </summary>
-public sealed class GetEventAttendance(TandemDb db, EventAccess access)
+public sealed class GetEventAttendance(TandemDb db, EventAccess access, AuditLog audit)
 {
     public const string OnlyHosts = "Only the event's host and the program's coordinators see who answered and take attendance.";
+    public const string ReadingPurpose = "Reading an event's attendance";
+    public const int DefaultPageSize = 50;
 
-    public async Task<Outcome<EventAttendanceView>> RunAsync(Actor actor, Guid eventId, CancellationToken ct = default)
+    public async Task<Outcome<EventAttendanceView>> RunAsync(Actor actor, Guid eventId, int page = 1, int pageSize = DefaultPageSize, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, eventId, ct);
         if (found.Failure is { } failure)
@@ -25,28 +31,38 @@ public sealed class GetEventAttendance(TandemDb db, EventAccess access)
         {
             return new Forbidden(OnlyHosts);
         }
-        return await ReadAsync(db, evt, ct);
+        return await ReadAsync(db, audit, actor, evt, PageRequest.Clamp(page, pageSize), ct);
     }
 
-    internal static async Task<EventAttendanceView> ReadAsync(TandemDb db, ProgramEvent evt, CancellationToken ct)
+    /// <summary>One page of the list, in the database's order, with the read of the minors on it logged.</summary>
+    internal static async Task<EventAttendanceView> ReadAsync(TandemDb db, AuditLog audit, Actor actor, ProgramEvent evt, PageRequest paging, CancellationToken ct)
     {
-        var people = (await db.Set<EventRsvp>().Where(r => r.EventId == evt.Id)
-                .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.UserId, u.DisplayName, r.State, r.QueuedAt, r.QueueNumber, r.Attended })
-                .ToListAsync(ct))
-            .OrderBy(p => p.State).ThenBy(p => p.State == RsvpState.Waitlisted ? p.QueueNumber : 0)
-            .ThenBy(p => p.DisplayName, StringComparer.CurrentCultureIgnoreCase)
-            .Select(p => new AttendeeView(p.UserId, p.DisplayName, p.State, p.QueuedAt, p.Attended)).ToList();
-        return new EventAttendanceView(evt.Id, evt.Title, evt.StartsAt, evt.AttendanceTakenAt, people);
+        var answers = db.Set<EventRsvp>().Where(r => r.EventId == evt.Id);
+        var people = await answers
+            .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.UserId, u.DisplayName, r.State, r.QueuedAt, r.QueueNumber, r.Attended })
+            // Going, then the waitlist in its order, then not going; by name within each (the state is stored as text, so
+            // its order is spelled out).
+            .OrderBy(p => p.State == RsvpState.Going ? 0 : p.State == RsvpState.Waitlisted ? 1 : 2)
+            .ThenBy(p => p.State == RsvpState.Waitlisted ? p.QueueNumber : 0)
+            .ThenBy(p => p.DisplayName.ToLower()).ThenBy(p => p.UserId)
+            .Page(paging)
+            .Select(p => new AttendeeView(p.UserId, p.DisplayName, p.State, p.QueuedAt, p.Attended))
+            .ToListAsync(ct);
+        var total = await paging.TotalAsync(answers, people.Count, ct);
+        await audit.RecordAsync(actor, people.Select(p => p.UserId).ToList(), AuditRecord.EventAttendance, evt.Id, evt.ProgramId, ReadingPurpose, ct);
+        return new EventAttendanceView(evt.Id, evt.Title, evt.StartsAt, evt.AttendanceTakenAt, paging.Of(people, total));
     }
 }
 
 /// <summary>
 /// The host records who came, once the event has started (and corrects it later). Only people who answered can be
-/// marked; attendance is what Engagement counts as events attended (ADR 62).
+/// marked; those not listed keep what was recorded (the page sends its own page of people); attendance is what Engagement
+/// counts as events attended (ADR 62). Answers with the page asked for, logged as <see cref="GetEventAttendance"/>'s read is.
 /// </summary>
-public sealed class RecordEventAttendance(TandemDb db, EventAccess access, TimeProvider clock)
+public sealed class RecordEventAttendance(TandemDb db, EventAccess access, AuditLog audit, TimeProvider clock)
 {
-    public async Task<Outcome<EventAttendanceView>> RunAsync(Actor actor, Guid eventId, RecordAttendanceRequest request, CancellationToken ct = default)
+    public async Task<Outcome<EventAttendanceView>> RunAsync(Actor actor, Guid eventId, RecordAttendanceRequest request, int page = 1,
+        int pageSize = GetEventAttendance.DefaultPageSize, CancellationToken ct = default)
     {
         var found = await access.FindAsync(actor, eventId, ct);
         if (found.Failure is { } failure)
@@ -84,7 +100,15 @@ public sealed class RecordEventAttendance(TandemDb db, EventAccess access, TimeP
             rsvps[mark.UserId!.Value].RecordAttendance(mark.Attended!.Value, now);
         }
         evt.NoteAttendanceTaken(now);
-        await db.SaveChangesAsync(ct);
-        return await GetEventAttendance.ReadAsync(db, evt, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Deleted with its program since it was read (ADR 94).
+            return new NotFound(EventAccess.NoEvent);
+        }
+        return await GetEventAttendance.ReadAsync(db, audit, actor, evt, PageRequest.Clamp(page, pageSize), ct);
     }
 }

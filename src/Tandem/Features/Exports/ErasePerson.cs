@@ -25,9 +25,10 @@ public sealed record Erasure(Guid UserId, IReadOnlyDictionary<string, int> Rows)
 /// in one transaction, keeping only what a program's counts need (the account, enrolments, applications, relationships,
 /// check-ins and survey responses stay as rows without their content, so figures and other people's history still add up).
 /// Their name is also taken out of other people's notices and e-mails. The audit log keeps the account id, which no longer
-/// leads to a person (ADR 42). The same map as <see cref="ExportMyData"/>, in reverse.
+/// leads to a person (ADR 42). The same map as <see cref="ExportMyData"/>, in reverse. Their places at events not yet started
+/// are given up as a disabled account's are (ADR 97), and those given a place from a waitlist told after the commit.
 /// </summary>
-public sealed class ErasePerson(TandemDb db)
+public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, TimeProvider clock)
 {
     public const string ErasedName = Anonymise.Name;
     public const string ErasedText = Anonymise.Text;
@@ -44,11 +45,15 @@ public sealed class ErasePerson(TandemDb db)
         var erasedEmail = $"erased-{userId:N}@erased.invalid";
         var normalized = user.NormalizedEmail ?? "";
         var name = user.DisplayName;
+        IReadOnlyList<Events.EventPromotion> promoted = [];
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
             rows.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Their places at events not yet started go to the waitlists, under each event's lock, as a disabled account's do
+            // (the account is disabled below, directly, so DisableUser's listeners are not told).
+            promoted = await eventPlaces.ReleaseAsync(userId, null, clock.GetUtcNow().UtcDateTime, ct);
             var enrolments = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id);
 
             rows["applications"] = await db.Set<Application>().Where(a => a.UserId == userId).ExecuteUpdateAsync(Anonymise.Application, ct);
@@ -162,6 +167,7 @@ public sealed class ErasePerson(TandemDb db)
                 .SetProperty(u => u.IsDisabled, true), ct);
             await transaction.CommitAsync(ct);
         });
+        await eventPlaces.TellPromotedAsync(promoted, ct);
         return new Erasure(userId, rows);
     }
 

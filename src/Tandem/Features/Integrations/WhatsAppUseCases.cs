@@ -276,7 +276,7 @@ public sealed class ChangeMyWhatsApp(TandemDb db, IMinors minors, TimeProvider c
 
 /// <summary>
 /// Queues one WhatsApp template message per opted-in person of an audience (ADR 69), through the outbound outbox: only the
-/// people given who opted in to the program, have a number and are not known to be minors; nothing when the program has
+/// people given who opted in to the program, have a number, are not known to be minors and whose account is not disabled; nothing when the program has
 /// no connected account or no template for this kind. The rows are due now and sent by the outbox worker, with its
 /// backoff; one per thing and person (the outbox's unique index), so a second call queues nothing twice.
 /// </summary>
@@ -290,8 +290,9 @@ public sealed class SendWhatsAppMessages(TandemDb db, IMinors minors, TimeProvid
             return 0;
         }
         var ids = audience.Distinct().ToList();
+        // A disabled (or erased) account is sent nothing, whatever list it is still on (ADR 97).
         var optedIn = await db.Set<WhatsAppOptIn>().Where(o => o.ProgramId == programId && ids.Contains(o.UserId)
-                && db.Set<WhatsAppNumber>().Any(n => n.UserId == o.UserId))
+                && db.Set<WhatsAppNumber>().Any(n => n.UserId == o.UserId) && db.Users.Any(u => u.Id == o.UserId && !u.IsDisabled))
             .Select(o => o.UserId).ToListAsync(ct);
         if (optedIn.Count == 0)
         {

@@ -29,6 +29,9 @@ public enum AuditRecord
 
     /// <summary>Kudos, hand-award reasons and service-hours lines of a program, read by its coordinators (ADR 63).</summary>
     Recognition,
+
+    /// <summary>Whether a minor came to an event they answered (and their answer), read by its host or the program's coordinators (ADR 97).</summary>
+    EventAttendance,
 }
 
 /// <summary>

@@ -8,9 +8,10 @@ namespace Tandem.Features.Programs;
 /// <summary>
 /// A coordinator takes someone off the program's staff or coordinators. Refused for the program's only coordinator and for
 /// participants (their enrolment carries applications, matches and relationships, and ends by withdrawing, not here).
-/// What a removed person wrote (nominations, reviews, mediation notes) stays, as written by them (ADR 0030).
+/// What a removed person wrote (nominations, reviews, mediation notes) stays, as written by them (ADR 0030); their places
+/// at the program's events they no longer see are given up once the removal is saved (<see cref="IEnrolmentRemovedListener"/>, ADR 97).
 /// </summary>
-public sealed class RemoveEnrolment(TandemDb db, ProgramAccess access)
+public sealed class RemoveEnrolment(TandemDb db, ProgramAccess access, IEnumerable<IEnrolmentRemovedListener> removedListeners)
 {
     public async Task<Outcome<EnrolmentView>> RunAsync(Actor actor, Guid programId, Guid enrolmentId, CancellationToken ct = default)
     {
@@ -35,6 +36,10 @@ public sealed class RemoveEnrolment(TandemDb db, ProgramAccess access)
         {
             // Removed by another request since it was read (the button pressed twice): answered as a repeated removal is.
             return new NotFound(StaffEnrolments.NoEnrolment);
+        }
+        foreach (var listener in removedListeners)
+        {
+            await listener.EnrolmentRemovedAsync(removed.UserId, programId, CancellationToken.None);
         }
         return removed;
     }
