@@ -122,7 +122,7 @@ public sealed class AddAdministratorTests
             Assert.True(exit == 1, output.ToString());
             Assert.Contains("No administrator was made: This account was erased; it cannot be enabled again.", output.ToString());
             var client = await tandem.SignedInClientAsync(admin);
-            var enable = await client.PostAsync($"/api/v1/users/{erased.Id}/enable", null);
+            var enable = await client.PostAsJsonAsync($"/api/v1/users/{erased.Id}/enable", new { });
             Assert.Equal(HttpStatusCode.Conflict, enable.StatusCode);
             Assert.Contains("This account was erased", await enable.Content.ReadAsStringAsync());
             await using var db = Open(tandem.ConnectionString);
