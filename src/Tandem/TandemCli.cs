@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Demo;
 using Tandem.Features.Matching;
@@ -65,6 +66,22 @@ public static class TandemCli
             {
                 return await parse.InvokeAsync(config, ct);
             }
+            catch (CommandRefusedException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return 1;
+            }
+            catch (Exception e) when (e is not SettingsException && DatabaseUnreachable(e) is { } problem)
+            {
+                // A server that is down, a wrong password or a missing database: the operator's to fix from one sentence (ADR 102).
+                await error.WriteLineAsync($"Nothing was done: the database could not be opened ({problem}). Check ConnectionStrings__Tandem and that the server is running.");
+                return 1;
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                await error.WriteLineAsync($"Nothing was written: {e.Message}");
+                return 2;
+            }
             catch (Exception e) when (e is not SettingsException)
             {
                 // As System.CommandLine's own handler: a command that fails is a bug to report, with its trace, and exit code 1.
@@ -118,6 +135,29 @@ public static class TandemCli
             ? "Nothing was started: `tandem` serves the web app without a command, or with settings such as --urls; `tandem --help` lists the commands."
             : $"Nothing was run. See `tandem {path}--help`.");
         return 1;
+    }
+
+    /// <summary>
+    /// Why the database could not be opened, when that is what <paramref name="e"/> (or an exception it wraps) says: the
+    /// server not reachable, the password or role refused, the database missing, SQLite's file not openable. Null otherwise.
+    /// </summary>
+    internal static string? DatabaseUnreachable(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case Npgsql.PostgresException p when p.SqlState.StartsWith("28", StringComparison.Ordinal) || p.SqlState == "3D000":
+                    return p.MessageText;
+                case Npgsql.PostgresException:
+                    return null;
+                case Npgsql.NpgsqlException n when n.InnerException is System.Net.Sockets.SocketException or TimeoutException or System.IO.IOException:
+                    return n.InnerException.Message;
+                case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 14 } s:
+                    return s.Message;
+            }
+        }
+        return null;
     }
 
     /// <summary>System.CommandLine writes its typo corrections to the output; with the error they explain, they belong on the error stream.</summary>
@@ -192,6 +232,11 @@ public static class TandemCli
         scale.Options.Add(seed);
         scale.Options.Add(relationships);
         scale.Options.Add(checkIns);
+        var intoExisting = new Option<bool>("--into-existing-installation")
+        {
+            Description = "Outside Development, create the program in a database that already has accounts (it adds a coordinator and thousands of made-up people).",
+        };
+        scale.Options.Add(intoExisting);
         scale.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -203,6 +248,14 @@ public static class TandemCli
             }
             var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
             await using var scope = app.Services.CreateAsyncScope();
+            if (!app.Environment.IsDevelopment() && !parse.GetValue(intoExisting) && await scope.ServiceProvider.GetRequiredService<TandemDb>().Users.AnyAsync(ct))
+            {
+                // As seed demo (ADR 102): thousands of made-up people among real ones are not something to do by accident, and
+                // the seeding is not one transaction (a run stopped half-way leaves what it had written).
+                await parse.InvocationConfiguration.Error.WriteLineAsync(
+                    $"Nothing was added: this {app.Environment.EnvironmentName} installation already has accounts, and the scale program would add a coordinator and {request.Mentees + request.Mentors:N0} made-up people among them; to do it anyway, add --into-existing-installation.");
+                return 1;
+            }
             var result = await scope.ServiceProvider.GetRequiredService<SeedScale>().RunAsync(request, output, ct);
             if (request.Relationships > 0)
             {

@@ -138,7 +138,7 @@ public static class DatabaseSetup
         if (unknown.Count > 0)
         {
             // The migrations of the first weeks were folded into one before the first release (ADR 22).
-            throw new InvalidOperationException(
+            throw new Infrastructure.Hosting.CommandRefusedException(
                 $"This database was migrated by an earlier build of Tandem ({unknown.Count} migrations this build does not have, such as {unknown[0]}). " +
                 "Migrations before the first release were folded into one (docs/decisions/0022-migrations-folded-before-release.md): " +
                 "make a new database (for the SQLite demo, delete src/Tandem/data/tandem.db) and run `tandem migrate` again.");

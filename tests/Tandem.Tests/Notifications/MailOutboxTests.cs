@@ -198,6 +198,40 @@ public sealed class MailOutboxTests(PairFixture fixture) : IClassFixture<PairFix
     }
 
     [Fact]
+    public async Task MailQueuedForAnAccountDisabledSinceIsGivenUpByTheWorkerAndByMailRetry()
+    {
+        var retried = await fixture.Tandem.CreateUserAsync("Dee Sabled");
+        var waiting = await fixture.Tandem.CreateUserAsync("Dee Layed");
+        var port = SmtpCapture.FreePort();
+        var clock = new FakeTimeProvider(fixture.Clock.GetUtcNow());
+        await using var node = Node(port, clock, worker: false);
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            // Queued while the server is down; then an administrator disables both accounts.
+            await scope.ServiceProvider.GetRequiredService<Notify>().RunAsync(retried.Id, NotificationKind.Messages, "Hello", "Anyone there?", null);
+            await scope.ServiceProvider.GetRequiredService<Notify>().RunAsync(waiting.Id, NotificationKind.Messages, "Hello", "Anyone there?", null);
+        }
+        Assert.Null(Assert.Single(await QueuedForAsync(retried.Email)).SentAt);
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == retried.Id || u.Id == waiting.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true)));
+        await using var smtp = new SmtpCapture(port);
+
+        var (code, output) = await CliAsync(port, "mail", "retry", "--id", Assert.Single(await QueuedForAsync(retried.Email)).Id.ToString());
+        Assert.True(code == 0, output);
+        var given = Assert.Single(await QueuedForAsync(retried.Email));
+        Assert.Equal((null, "the recipient's account is disabled"), (given.SentAt, given.LastError));
+        Assert.NotNull(given.GaveUpAt);
+
+        var options = node.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>().Value.Outbox;
+        clock.Advance(options.DelayAfter(1));
+        await PassAsync(node);
+        var held = Assert.Single(await QueuedForAsync(waiting.Email));
+        Assert.Equal((null, "the recipient's account is disabled"), (held.SentAt, held.LastError));
+        Assert.NotNull(held.GaveUpAt);
+        Assert.Equal((0, 0), (smtp.CountFor(retried.Email), smtp.CountFor(waiting.Email)));
+    }
+
+    [Fact]
     public async Task AnInvitationSentAgainWhileTheServerWasDownArrivesOnceWithItsNewLinkWhenTheOperatorRetries()
     {
         var school = await School.CreateAsync(fixture.Tandem);

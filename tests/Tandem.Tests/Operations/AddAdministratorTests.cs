@@ -104,6 +104,38 @@ public sealed class AddAdministratorTests
         }
     }
 
+    [Fact]
+    public async Task AnErasedAccountIsNeverEnabledAgainNeitherByTheCommandNorByAnAdministrator()
+    {
+        var tandem = new TandemFactory();
+        await ((IAsyncLifetime)tandem).InitializeAsync();
+        try
+        {
+            var erased = await tandem.CreateUserAsync("Ernie Rased");
+            var admin = await tandem.CreateUserAsync("Ada Admin", administrator: true);
+            await tandem.WithScopeAsync(s => s.GetRequiredService<Tandem.Features.Exports.ErasePerson>().RunAsync(erased.Id));
+            var address = $"erased-{erased.Id:N}@erased.invalid";
+            var output = new StringWriter();
+
+            var exit = await TandemCli.RunAsync(["users", "add-administrator", "--email", address, .. Database(tandem.ConnectionString)], output, output);
+
+            Assert.True(exit == 1, output.ToString());
+            Assert.Contains("No administrator was made: This account was erased; it cannot be enabled again.", output.ToString());
+            var client = await tandem.SignedInClientAsync(admin);
+            var enable = await client.PostAsJsonAsync($"/api/v1/users/{erased.Id}/enable", new { });
+            Assert.Equal(HttpStatusCode.Conflict, enable.StatusCode);
+            Assert.Contains("This account was erased", await enable.Content.ReadAsStringAsync());
+            await using var db = Open(tandem.ConnectionString);
+            var user = await db.Users.SingleAsync(u => u.Id == erased.Id);
+            Assert.True(user.IsDisabled);
+            Assert.Empty(await RolesOfAsync(db, erased.Id));
+        }
+        finally
+        {
+            await ((IAsyncLifetime)tandem).DisposeAsync();
+        }
+    }
+
     [Theory]
     [InlineData("not-an-address", "UTC", "The Email field is not a valid e-mail address.")]
     [InlineData("someone@school.example", "Mars/Olympus", "'Mars/Olympus' is not a known IANA time zone.")]

@@ -156,6 +156,40 @@ public sealed class BackupTests : IDisposable
     }
 
     [SqliteRunFact]
+    public async Task ACrashedRestoresStagingFolderIsInNoBackupAndTheNextRestoreDeletesIt()
+    {
+        var source = NewInstallation("source", mail: "mine");
+        // What a restore that crashed half-way leaves: another archive's database and files, unpacked.
+        var stale = Path.Combine(source, ".restore-0123456789abcdef0123456789abcdef");
+        Directory.CreateDirectory(Path.Combine(stale, "files", "mail"));
+        await File.WriteAllTextAsync(Path.Combine(stale, "files", "mail", "other.eml"), "someone else's");
+        var archive = Path.Combine(root, "backup.tar.gz");
+
+        var (exit, _, error) = await RunAsync(source, "backup", archive);
+
+        Assert.True(exit == 0, error);
+        var names = new List<string>();
+        await using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(archive), System.IO.Compression.CompressionMode.Decompress))
+        await using (var tar = new TarReader(gzip))
+        {
+            while (await tar.GetNextEntryAsync() is { } entry)
+            {
+                names.Add(entry.Name);
+            }
+        }
+        Assert.Contains(names, n => n.EndsWith("mail/message.eml", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.Contains(".restore-", StringComparison.Ordinal));
+
+        // A folder holding only a crashed restore's leftovers is no installation: the restore goes ahead and clears them.
+        var target = Path.Combine(root, "target");
+        Directory.CreateDirectory(Path.Combine(target, ".restore-fedcba9876543210fedcba9876543210"));
+        (exit, var output, error) = await RunAsync(target, "restore", archive);
+        Assert.True(exit == 0, error + output);
+        Assert.Empty(Directory.EnumerateDirectories(target, ".restore-*"));
+        Assert.Equal("mine", await File.ReadAllTextAsync(Path.Combine(target, "mail", "message.eml")));
+    }
+
+    [SqliteRunFact]
     public async Task RestoreRefusesToReplaceAnInstallationWithoutForce()
     {
         var archive = Path.Combine(root, "backup.tar.gz");

@@ -102,6 +102,32 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ADatabaseThatCannotBeReachedIsOneSentenceNotAStackTrace()
+    {
+        // Nothing listens on port 1.
+        var (exit, _, error) = await RunAsync("migrate", "--Database:Provider=Postgres", "--ConnectionStrings:Tandem=Host=127.0.0.1;Port=1;Username=tandem;Password=x;Timeout=5");
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("Nothing was done: the database could not be opened", error);
+        Assert.Single(error.TrimEnd().ReplaceLineEndings("\n").Split('\n'));
+        Assert.DoesNotContain("Unhandled exception", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "notifications", "digest", "--at", "0001-01-01T00:00Z" }, "--at: '0001-01-01T00:00Z' is not a time between the years 2000 and 9998")]
+    [InlineData(new[] { "match", "--program", "0195a7e2-0000-7000-8000-000000000001", "--export", "/no-such-folder-6f1c/problem.json" }, "Nothing was exported: the folder /no-such-folder-6f1c does not exist.")]
+    [InlineData(new[] { "privacy", "export", "--email", "a@example.org", "--reason", "Letter", "--output", "/no-such-folder-6f1c/a.json" }, "Nothing was exported: the folder /no-such-folder-6f1c does not exist.")]
+    public async Task BadInputIsRefusedUpFrontWithExitCode2(string[] args, string message)
+    {
+        var (exit, _, error) = await RunAsync(args);
+
+        Assert.True(exit == 2, error);
+        Assert.Contains(message, error);
+        Assert.DoesNotContain("Unhandled exception", error);
+        AssertNothingStarted();
+    }
+
+    [Fact]
     public void SettingsInEveryFormTheHostReadsPassThrough()
     {
         string[] settings =

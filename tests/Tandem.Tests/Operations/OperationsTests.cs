@@ -308,6 +308,34 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
     }
 
     [Fact]
+    public async Task SeedDemoWhereADemoLoginIsLeftWithoutTheDemoOrganisationSaysSoInOneSentence()
+    {
+        var connection = TestDatabase.NewConnectionString();
+        string[] production =
+        [
+            "--environment=Production", $"--Database:Provider={TestDatabase.Provider}", "--Database:MigrateOnStartup=true",
+            $"--ConnectionStrings:Tandem={connection}", "--Logging:LogLevel:Default=Warning",
+        ];
+        var first = new StringWriter();
+        // The demo coordinator's login, kept when the demo organisation was deleted.
+        Assert.True(await TandemCli.RunAsync(["users", "add-administrator", "--email", SeedDemo.CoordinatorEmail, .. production], first, first) == 0, first.ToString());
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await TandemCli.RunAsync(["seed", "demo", "--into-existing-installation", .. production], output, error);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"could not create the demo account {SeedDemo.CoordinatorEmail}", error.ToString());
+        Assert.Single(error.ToString().TrimEnd().ReplaceLineEndings("\n").Split('\n'));
+        Assert.DoesNotContain("Unhandled exception", error.ToString());
+        var options = new DbContextOptionsBuilder<TandemDb>();
+        DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
+        await using var db = new TandemDb(options.Options);
+        Assert.False(await db.Organisations.AnyAsync(o => o.Name == SeedDemo.OrganisationName));
+        await db.Database.EnsureDeletedAsync();
+    }
+
+    [Fact]
     public async Task MigrateRefusesADatabaseMadeByTheMigrationsFoldedBeforeTheFirstReleaseAndSaysWhatToDo()
     {
         var connection = TestDatabase.NewConnectionString();
@@ -322,9 +350,10 @@ public sealed class OperationsTests(TandemFactory factory) : IClassFixture<Tande
 
         var exit = await TandemCli.RunAsync(migrate, output, output);
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(1, exit);
         Assert.Contains("20261125143658_Matching", output.ToString());
         Assert.Contains("make a new database", output.ToString());
+        Assert.DoesNotContain("Unhandled exception", output.ToString());
         Assert.DoesNotContain("up to date", output.ToString());
         await db.Database.EnsureDeletedAsync();
     }

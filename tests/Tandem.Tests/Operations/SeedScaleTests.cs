@@ -36,6 +36,33 @@ public sealed class SeedScaleTests
     }
 
     [Fact]
+    public async Task OutsideDevelopmentSeedScaleAddsNothingToADatabaseWithAccountsUnlessToldToGoIn()
+    {
+        var connection = TestDatabase.NewConnectionString();
+        string[] production = ["--environment=Production", .. Database(connection)];
+        var first = new StringWriter();
+        Assert.True(await TandemCli.RunAsync(["users", "add-administrator", "--email", "it@school.example", .. production], first, first) == 0, first.ToString());
+        var options = new DbContextOptionsBuilder<TandemDb>();
+        DatabaseSetup.Configure(options, TestDatabase.Provider, connection);
+        await using var db = new TandemDb(options.Options);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await TandemCli.RunAsync(["seed", "scale", "--mentees", "4", "--mentors", "2", .. production], output, error);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Nothing was added: this Production installation already has accounts", error.ToString());
+        Assert.Contains("--into-existing-installation", error.ToString());
+        Assert.Equal(1, await db.Users.CountAsync());
+        Assert.False(await db.Programs.AnyAsync());
+
+        output = new StringWriter();
+        exit = await TandemCli.RunAsync(["seed", "scale", "--mentees", "4", "--mentors", "2", "--into-existing-installation", .. production], output, output);
+        Assert.True(exit == 0, output.ToString());
+        Assert.True(await db.Programs.AnyAsync());
+    }
+
+    [Fact]
     public async Task SeedScaleMakesRunningPairsWithMeetingsAndCheckInsSpreadOverTheMonthsSinceTheStart()
     {
         var connection = TestDatabase.NewMigratedConnectionString();

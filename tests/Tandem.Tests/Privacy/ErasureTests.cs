@@ -111,7 +111,7 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         var checkInsBefore = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.CheckIns.CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId));
 
         var output = new StringWriter();
-        var code = await TandemCli.RunAsync(["privacy", "erase", "--email", pair.Mentee.Email,
+        var code = await TandemCli.RunAsync(["privacy", "erase", "--email", pair.Mentee.Email, "--yes",
             $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}", $"--DataDirectory={fixture.Tandem.DataDirectory}",
             "--Logging:LogLevel:Default=Warning"], output, output);
 
@@ -128,6 +128,85 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         // They can no longer sign in.
         var signIn = await fixture.App.CreateClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { email = pair.Mentee.Email, password = TandemFactory.Password });
         Assert.False(signIn.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task TheCommandShowsWhoseAccountItIsAndErasesOnlyWithYesThenCarriesOutTheirOpenRequest()
+    {
+        var pair = await fixture.PairAsync();
+        var requestId = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var request = new Tandem.Features.Exports.ErasureRequest(pair.School.Organisation.Id, pair.Mentee.Id, Tandem.Features.Exports.ErasureRequester.Guardian,
+                null, "parent.of.menna@families.example", Now);
+            db.Add(request);
+            await db.SaveChangesAsync();
+            return request.Id;
+        });
+        string[] database = [$"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={fixture.Tandem.ConnectionString}",
+            $"--DataDirectory={fixture.Tandem.DataDirectory}", "--Logging:LogLevel:Default=Warning"];
+
+        var asked = new StringWriter();
+        Assert.Equal(1, await TandemCli.RunAsync(["privacy", "erase", "--email", pair.Mentee.Email, .. database], asked, asked));
+        Assert.Contains(pair.Mentee.DisplayName, asked.ToString());
+        Assert.Contains(pair.Mentee.Email, asked.ToString());
+        Assert.Contains(pair.School.Organisation.Name, asked.ToString());
+        Assert.Contains("open erasure request", asked.ToString());
+        Assert.Contains("Add --yes to erase.", asked.ToString());
+        Assert.Equal(pair.Mentee.DisplayName, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == pair.Mentee.Id).Select(u => u.DisplayName).SingleAsync()));
+
+        var output = new StringWriter();
+        Assert.True(await TandemCli.RunAsync(["privacy", "erase", "--email", pair.Mentee.Email, "--yes", .. database], output, output) == 0, output.ToString());
+        var request = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Exports.ErasureRequest>().AsNoTracking().SingleAsync(r => r.Id == requestId));
+        Assert.Equal((Tandem.Features.Exports.ErasureRequestState.CarriedOut, null, Tandem.Features.Exports.Operators.Pseudonym),
+            (request.State, request.RequesterEmail, request.DecidedByUserId));
+        Assert.Empty(await WhereIsAsync("parent.of.menna@families.example"));
+    }
+
+    [Fact]
+    public async Task AShortNameIsErasedAsAWholeWordFromTheirOrganisationsNoticesWithinTheColumnsLengthAndOtherMailStays()
+    {
+        var pair = await fixture.PairAsync();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == pair.Mentee.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, "Ann")));
+        var longTitle = ("Ann reported a concern " + tag + " ").PadRight(Tandem.Features.Notifications.Notification.TitleMax, 'x');
+        var (named, annual) = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            // A 200-character title naming them (the replacement is longer than the name), and another notice that only holds the letters.
+            var named = new Tandem.Features.Notifications.Notification(pair.School.Coordinator.Id, Tandem.Features.Notifications.NotificationKind.Safeguarding,
+                Tandem.Features.Notifications.NotificationChoice.InApp, longTitle, "Ann says hello.", null, Now);
+            var annual = new Tandem.Features.Notifications.Notification(pair.Mentor.Id, Tandem.Features.Notifications.NotificationKind.Announcements,
+                Tandem.Features.Notifications.NotificationChoice.InApp, $"Annual reading day {tag}", "Bring your Annotated books.", null, Now);
+            db.AddRange(named, annual);
+            await db.SaveChangesAsync();
+            return (named.Id, annual.Id);
+        });
+        // Someone else's unsent e-mail that holds the letters, not the name.
+        var other = await fixture.Tandem.CreateUserAsync("Otto Other");
+        await fixture.WithScopeAsync(async s =>
+        {
+            var message = new MimeKit.MimeMessage();
+            message.From.Add(new MimeKit.MailboxAddress("Tandem", "tandem@example.org"));
+            message.To.Add(new MimeKit.MailboxAddress(other.DisplayName, other.Email));
+            message.Subject = $"Annual report {tag}";
+            message.Body = new MimeKit.TextPart("plain") { Text = "The Annual report is out." };
+            var outbox = s.GetRequiredService<Tandem.Infrastructure.Email.MailOutbox>();
+            outbox.Queue([new Tandem.Infrastructure.Email.OutgoingMessage(message)]);
+            return await s.GetRequiredService<TandemDb>().SaveChangesAsync();
+        });
+
+        var erased = await EraseAsync(pair.Mentee.Id);
+
+        Assert.NotNull(erased);
+        var notices = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Notifications.Notification>().AsNoTracking()
+            .Where(n => n.Id == named || n.Id == annual).ToDictionaryAsync(n => n.Id));
+        Assert.StartsWith($"Erased person reported a concern {tag}", notices[named].Title);
+        Assert.Equal(Tandem.Features.Notifications.Notification.TitleMax, notices[named].Title.Length);
+        Assert.Equal("Erased person says hello.", notices[named].Body);
+        Assert.Equal(($"Annual reading day {tag}", "Bring your Annotated books."), (notices[annual].Title, notices[annual].Body));
+        Assert.Single(await fixture.OutboxForAsync(other.Email), e => e.Subject == $"Annual report {tag}");
     }
 
     private Task<Tandem.Features.Exports.Erasure?> EraseAsync(Guid userId) =>

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Concerns;
 using Tandem.Features.Meetings;
+using Tandem.Features.Privacy;
+using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 
@@ -147,12 +149,38 @@ public sealed class MinorDataExportTests(TandemFactory factory) : IClassFixture<
         var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.json");
         string[] database = [$"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={factory.ConnectionString}", "--Logging:LogLevel:Default=Warning"];
         var output = new StringWriter();
-        Assert.Equal(0, await TandemCli.RunAsync(["privacy", "export", "--email", school.Minor.Email, "--output", file, .. database], output, output));
+        Assert.Equal(0, await TandemCli.RunAsync(["privacy", "export", "--email", school.Minor.Email, "--output", file, "--reason", "Letter from the family", .. database], output, output));
         var written = JsonNode.Parse(await File.ReadAllTextAsync(file))!;
         Assert.Equal("Pat Parent", (string?)written["applications"]![0]!["guardianName"]);
         File.Delete(file);
         output = new StringWriter();
-        Assert.Equal(1, await TandemCli.RunAsync(["privacy", "export", "--email", "nobody@example.org", .. database], output, output));
+        Assert.Equal(1, await TandemCli.RunAsync(["privacy", "export", "--email", "nobody@example.org", "--reason", "Letter", .. database], output, output));
         Assert.Contains("No account uses nobody@example.org.", output.ToString());
+    }
+
+    [Fact]
+    public async Task TheOperatorsExportNeedsAReasonAndIsInTheMinorsAccessLog()
+    {
+        var school = await MinorsSchool.CreateAsync(factory);
+        string[] database = [$"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:Tandem={factory.ConnectionString}", "--Logging:LogLevel:Default=Warning"];
+        var file = Path.Combine(Path.GetTempPath(), $"export-{Guid.NewGuid():N}.json");
+
+        var refused = new StringWriter();
+        Assert.Equal(2, await TandemCli.RunAsync(["privacy", "export", "--email", school.Minor.Email, "--output", file, .. database], refused, refused));
+        Assert.Contains("Nothing was exported: say why with --reason", refused.ToString());
+        Assert.False(File.Exists(file));
+        var missing = new StringWriter();
+        Assert.Equal(2, await TandemCli.RunAsync(["privacy", "export", "--email", school.Minor.Email, "--reason", "Letter",
+            "--output", Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}", "x.json"), .. database], missing, missing));
+        Assert.Contains("does not exist", missing.ToString());
+        Assert.DoesNotContain("Unhandled exception", missing.ToString());
+
+        var output = new StringWriter();
+        Assert.Equal(0, await TandemCli.RunAsync(["privacy", "export", "--email", school.Minor.Email, "--output", file, "--reason", "Letter of 3 May from the family", .. database], output, output));
+        File.Delete(file);
+
+        var log = (await school.MinorClient.GetFromJsonAsync<Paged<MyAccessView>>("/api/v1/me/access-log", Json.Options))!.Items;
+        var entry = Assert.Single(log, e => e.Record == AuditRecord.DataExport);
+        Assert.Equal(("the installation's operator", "Operator: data export on request: Letter of 3 May from the family"), (entry.ReadBy, entry.Purpose));
     }
 }

@@ -27,15 +27,19 @@ public sealed class AddAdministrator(UserManager<TandemUser> users, RoleManager<
         }
         if (await users.FindByEmailAsync(email.Trim()) is { } existing)
         {
+            if (ErasedAccounts.Is(existing))
+            {
+                return new Conflict(ErasedAccounts.Refusal);
+            }
             var wasDisabled = existing.IsDisabled;
             if (wasDisabled)
             {
                 existing.Enable();
-                await users.UpdateAsync(existing);
+                Check(await users.UpdateAsync(existing));
             }
             if (!await users.IsInRoleAsync(existing, Actor.AdministratorRole))
             {
-                await users.AddToRoleAsync(existing, Actor.AdministratorRole);
+                Check(await users.AddToRoleAsync(existing, Actor.AdministratorRole));
             }
             return new AddedAdministrator(existing.ToSummary(), Password: null, Enabled: wasDisabled);
         }
@@ -59,12 +63,33 @@ public sealed class AddAdministrator(UserManager<TandemUser> users, RoleManager<
         return created.Failure is { } failure ? failure : new AddedAdministrator(created.Value!, password);
     }
 
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("The account could not be saved: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
     private static string NewPassword()
     {
         const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
         var chars = RandomNumberGenerator.GetItems<char>(alphabet, 20);
         return string.Join('-', Enumerable.Range(0, 5).Select(i => new string(chars, i * 4, 4)));
     }
+}
+
+/// <summary>
+/// An erased account (ADR 42) keeps its row for the programs' counts, under an address no one has; it is never enabled
+/// again, by an administrator or by `tandem users add-administrator` (ADR 102).
+/// </summary>
+public static class ErasedAccounts
+{
+    public const string Domain = "@erased.invalid";
+
+    public const string Refusal = "This account was erased; it cannot be enabled again. Make a new account instead.";
+
+    public static bool Is(TandemUser user) => user.Email?.EndsWith(Domain, StringComparison.OrdinalIgnoreCase) == true;
 }
 
 /// <summary>`tandem users add-administrator --email … --name …`: how an installation gets its first administrator.</summary>
@@ -92,7 +117,7 @@ public static class UsersCommand
             if (outcome.Failure is { } failure)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"No administrator was made: {failure.Detail}");
-                return 2;
+                return failure is Conflict ? 1 : 2;
             }
             var added = outcome.Value!;
             if (added.Password is null)

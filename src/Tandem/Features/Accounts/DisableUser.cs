@@ -38,6 +38,10 @@ public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, IEnu
         {
             return new NotFound("No such user.");
         }
+        if (!disabled && ErasedAccounts.Is(user))
+        {
+            return new Conflict(ErasedAccounts.Refusal);
+        }
         await using var transaction = await db.Database.BeginTransactionAsync();
         if (disabled)
         {

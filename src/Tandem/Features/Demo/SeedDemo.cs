@@ -314,7 +314,10 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
         var result = password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password);
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"Could not create demo user {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+            // Most often a demo login left behind when the demo organisation was deleted: the operator's to resolve (ADR 102).
+            throw new Infrastructure.Hosting.CommandRefusedException(
+                $"Nothing was added: could not create the demo account {email} ({string.Join(" ", result.Errors.Select(e => e.Description))}); " +
+                "if the demo organisation was deleted but its accounts were not, disable or erase them (tandem privacy erase --email …) and run the command again.");
         }
         return user;
     }

@@ -154,9 +154,8 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
                 + await db.UserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
             if (name.Length >= 3)
             {
-                // Other people's notices name them ("Menna Tee reported a concern"): the name goes, the notice stays.
-                rows["othersNotifications"] = await db.Set<Notification>().Where(n => n.Title.Contains(name) || n.Body.Contains(name)).ExecuteUpdateAsync(s => s
-                    .SetProperty(n => n.Title, n => n.Title.Replace(name, ErasedName)).SetProperty(n => n.Body, n => n.Body.Replace(name, ErasedName)), ct);
+                // Other people's notices name them ("Menna Tee reported a concern"): the name goes, the notice stays (ADR 102).
+                rows["othersNotifications"] = await EraseNameFromNoticesAsync(userId, name, ct);
             }
             rows["emails"] = await EraseEmailsAsync(name, user.Email ?? "", ct);
             rows["account"] = await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
@@ -198,6 +197,50 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
         using var stream = new MemoryStream(mime);
         var message = MimeMessage.Load(stream);
         var text = string.Join('\n', message.Subject, message.TextBody, message.HtmlBody, string.Join(',', message.To.Mailboxes.Select(m => m.Address + " " + m.Name)));
-        return (name.Length >= 3 && text.Contains(name, StringComparison.Ordinal)) || (email.Length > 0 && text.Contains(email, StringComparison.OrdinalIgnoreCase));
+        // The name as a whole word: "Ann" is not in "Annual", and another person's mail that merely contains the letters stays (ADR 102).
+        return (name.Length >= 3 && WholeWord(name).IsMatch(text)) || (email.Length > 0 && text.Contains(email, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>The name where no letter or digit touches it on either side.</summary>
+    internal static System.Text.RegularExpressions.Regex WholeWord(string name) =>
+        new($@"(?<![\p{{L}}\p{{N}}]){System.Text.RegularExpressions.Regex.Escape(name)}(?![\p{{L}}\p{{N}}])", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Replaces the name, as a whole word, in the notices of the people who could have been told about them: the people of
+    /// their organisations (members, enrolled, with a consent there) and the administrators. The text is clipped to the
+    /// columns' lengths, since "Erased person" is longer than a short name ("Ann") and PostgreSQL refuses an overlong value.
+    /// The database narrows by the letters; the word is checked here, 500 notices at a time.
+    /// </summary>
+    private async Task<int> EraseNameFromNoticesAsync(Guid userId, string name, CancellationToken ct)
+    {
+        var organisations = db.OrganisationMemberships.Where(m => m.UserId == userId).Select(m => m.OrganisationId)
+            .Union(db.Enrolments.Where(e => e.UserId == userId).Join(db.Programs, e => e.ProgramId, p => p.Id, (_, p) => p.OrganisationId))
+            .Union(db.Set<Consent>().Where(c => c.UserId == userId).Select(c => c.OrganisationId));
+        var administrators = db.UserRoles.Join(db.Roles.Where(r => r.Name == Infrastructure.Auth.Actor.AdministratorRole), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId);
+        var told = db.Users.Where(u => u.Id != userId && (administrators.Contains(u.Id)
+            || db.OrganisationMemberships.Any(m => m.UserId == u.Id && organisations.Contains(m.OrganisationId))
+            || db.Enrolments.Any(e => e.UserId == u.Id && db.Programs.Any(p => p.Id == e.ProgramId && organisations.Contains(p.OrganisationId)))
+            || db.Set<Consent>().Any(c => c.UserId == u.Id && organisations.Contains(c.OrganisationId)))).Select(u => u.Id);
+        var word = WholeWord(name);
+        var changed = 0;
+        var ids = await db.Set<Notification>().AsNoTracking().Where(n => told.Contains(n.UserId) && (n.Title.Contains(name) || n.Body.Contains(name)))
+            .Select(n => n.Id).ToListAsync(ct);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var batch = await db.Set<Notification>().AsNoTracking().Where(n => chunk.Contains(n.Id)).Select(n => new { n.Id, n.Title, n.Body }).ToListAsync(ct);
+            foreach (var notice in batch)
+            {
+                var title = Clip(word.Replace(notice.Title, ErasedName), Notification.TitleMax);
+                var body = Clip(word.Replace(notice.Body, ErasedName), Notification.BodyMax);
+                if (title != notice.Title || body != notice.Body)
+                {
+                    changed += await db.Set<Notification>().Where(n => n.Id == notice.Id)
+                        .ExecuteUpdateAsync(s => s.SetProperty(n => n.Title, title).SetProperty(n => n.Body, body), ct);
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 }

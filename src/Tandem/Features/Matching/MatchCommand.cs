@@ -30,6 +30,11 @@ public static class MatchCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(export) is { Directory: { Exists: false } folder })
+            {
+                await error.WriteLineAsync($"Nothing was exported: the folder {folder.FullName} does not exist.");
+                return 2;
+            }
             var app = await TandemApp.StartForCommandAsync(parse.UnmatchedTokens.ToArray(), ct);
             await using var scope = app.Services.CreateAsyncScope();
             var services = scope.ServiceProvider;

@@ -20,9 +20,10 @@ public static class DigestCommand
             DateTime? when = null;
             if (parse.GetValue(at) is { } text)
             {
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                    || parsed.UtcDateTime.Year is < 2000 or > 9998)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--at: '{text}' is not a time such as 2027-01-10T17:05:00Z. Nothing was sent.");
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--at: '{text}' is not a time between the years 2000 and 9998 such as 2027-01-10T17:05:00Z. Nothing was sent.");
                     return 2;
                 }
                 when = parsed.UtcDateTime;

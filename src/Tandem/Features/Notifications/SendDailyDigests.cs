@@ -128,11 +128,22 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramCon
         }
     }
 
-    /// <summary>The items from programs that may not contact the person (ADR 48): one question per program among the items.</summary>
+    /// <summary>
+    /// The items from programs that may not contact the person (ADR 48): one question per program among the items. A
+    /// pair's notices (meetings, schedules, check-ins) link to <c>/relationships/{id}/…</c>: the relationship's program
+    /// is read in one query (ADR 102), so a notice stored before a withdrawal is not e-mailed after it.
+    /// </summary>
     private async Task<List<Notification>> WithheldAsync(Guid userId, List<Notification> items, CancellationToken ct)
     {
+        var relationshipIds = items.Select(n => RelationshipOf(n.Link)).OfType<Guid>().Distinct().ToList();
+        var programOfRelationship = relationshipIds.Count == 0
+            ? new Dictionary<Guid, Guid>()
+            : await db.Set<Relationships.Relationship>().AsNoTracking().Where(r => relationshipIds.Contains(r.Id))
+                .Select(r => new { r.Id, r.ProgramId }).ToDictionaryAsync(r => r.Id, r => r.ProgramId, ct);
+        Guid? Program(Notification n) => ProgramOf(n.Link)
+            ?? (RelationshipOf(n.Link) is { } relationship && programOfRelationship.TryGetValue(relationship, out var program) ? program : null);
         var withheld = new List<Notification>();
-        foreach (var program in items.Where(n => ProgramOf(n.Link) is not null).GroupBy(n => ProgramOf(n.Link)!.Value))
+        foreach (var program in items.Where(n => Program(n) is not null).GroupBy(n => Program(n)!.Value))
         {
             if ((await consent.UnconsentedAmongAsync(program.Key, [userId], ct)).Count > 0)
             {
@@ -141,6 +152,11 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramCon
         }
         return withheld;
     }
+
+    /// <summary>The relationship a notification is about, read from its link (<c>/relationships/{id}/…</c>); null for other links.</summary>
+    public static Guid? RelationshipOf(string? link) =>
+        link is not null && link.StartsWith("/relationships/", StringComparison.Ordinal) && link.Length >= 51
+            && Guid.TryParseExact(link.AsSpan(15, 36), "D", out var id) ? id : null;
 
     /// <summary>
     /// The program a notification is from, read from its link (<c>/programs/{id}/…</c>, as every program's notices link

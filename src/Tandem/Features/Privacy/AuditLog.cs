@@ -40,7 +40,7 @@ public sealed class AuditLog(TandemDb db, IMinors minors, IServiceScopeFactory s
     /// Records that <paramref name="actor"/> read <paramref name="record"/> of <paramref name="subject"/>, adult or minor, themselves
     /// or not: for reads a data-protection lead must see whoever they concern (a coordinator's export of a person's data on request).
     /// </summary>
-    public Task RecordForAnyoneAsync(Actor actor, Guid subject, Guid organisationId, AuditRecord record, string purpose, CancellationToken ct) =>
+    public Task RecordForAnyoneAsync(Actor actor, Guid subject, Guid? organisationId, AuditRecord record, string purpose, CancellationToken ct) =>
         AppendAsync(actor, [subject], organisationId, null, record, null, purpose, ct);
 
     private async Task AppendAsync(Actor actor, IReadOnlyList<Guid> read, Guid? organisationId, Guid? programId, AuditRecord record, Guid? recordId, string purpose,

@@ -116,6 +116,8 @@ public sealed class BackUpInstallation(DatabaseOptions options, TandemDb db, Dat
         string[] skipped = [database, database + "-wal", database + "-shm", database + "-journal"];
         var files = Directory.EnumerateFiles(data.Path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false })
             .Where(f => !skipped.Contains(Path.GetFullPath(f), StringComparer.Ordinal))
+            // Not a crashed restore's staging folder (ADR 102): a copy of some other archive, not this installation's files.
+            .Where(f => !Path.GetRelativePath(data.Path, f).StartsWith(RestoreInstallation.StagingPrefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {

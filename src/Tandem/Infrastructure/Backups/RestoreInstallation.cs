@@ -16,6 +16,9 @@ public sealed record BackupRestored(string Database, string DataDirectory, Backu
 /// </summary>
 public sealed class RestoreInstallation(DatabaseOptions options, TandemDb db, DataDirectory data)
 {
+    /// <summary>The name of the folder in the data directory where an archive is unpacked before it replaces anything.</summary>
+    public const string StagingPrefix = ".restore-";
+
     public const string PostgresSentence =
         "This installation keeps its data in PostgreSQL: restore a pg_dump -Fc file with pg_restore, then run `tandem migrate`, as docs/operations.md (\"Backups\") describes; `tandem restore` restores SQLite installations only.";
 
@@ -35,13 +38,18 @@ public sealed class RestoreInstallation(DatabaseOptions options, TandemDb db, Da
             return new Refused($"There is no file {archive}.");
         }
         var database = BackUpInstallation.SqliteFile(db);
+        // A restore that crashed left its staging folder behind (ADR 102): it is no installation, and no backup carries it.
+        foreach (var stale in Directory.Exists(data.Path) ? Directory.EnumerateDirectories(data.Path, StagingPrefix + "*") : [])
+        {
+            Directory.Delete(stale, recursive: true);
+        }
         if (!force && Holds(database) is { } held)
         {
             return new Refused($"An installation is already there ({held}): stop the app and restore again with --force to replace it. Nothing was changed.");
         }
 
         Directory.CreateDirectory(data.Path);
-        var staging = Path.Combine(data.Path, $".restore-{Guid.NewGuid():N}");
+        var staging = Path.Combine(data.Path, $"{StagingPrefix}{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
         try
         {

@@ -164,6 +164,7 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var outbox = db.Set<OutgoingEmail>();
+        await GiveUpForDisabledAccountsAsync(outbox.Where(e => e.GaveUpAt == null && e.NextAttemptAt <= now), now, ct);
         var candidates = await outbox
             .Where(e => e.SentAt == null && e.GaveUpAt == null && e.NextAttemptAt <= now && (e.ClaimedUntil == null || e.ClaimedUntil < now))
             .OrderBy(e => e.NextAttemptAt).Select(e => e.Id).Take(Math.Max(1, Settings.BatchSize)).ToListAsync(ct);
@@ -237,7 +238,7 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
     /// node is sending right now are left alone, and messages replaced by newer ones are never sent (their links no
     /// longer work). Returns how many.
     /// </summary>
-    public Task<int> RetryAsync(Guid? id = null, CancellationToken ct = default)
+    public async Task<int> RetryAsync(Guid? id = null, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var unsent = db.Set<OutgoingEmail>().Where(e => e.SentAt == null && e.ReplacedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now));
@@ -245,10 +246,34 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
         {
             unsent = unsent.Where(e => e.Id == one);
         }
-        return unsent.ExecuteUpdateAsync(s => s
+        await GiveUpForDisabledAccountsAsync(unsent, now, ct);
+        return await unsent.Where(e => !db.Users.Any(u => u.IsDisabled && u.NormalizedEmail != null && u.NormalizedEmail == e.Recipient.ToUpper()))
+            .ExecuteUpdateAsync(s => s
             .SetProperty(e => e.GaveUpAt, (DateTime?)null).SetProperty(e => e.Attempts, 0).SetProperty(e => e.NextAttemptAt, now)
             .SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null), ct);
     }
+
+    /// <summary>The last error of a message given up because its recipient's account is disabled (or erased).</summary>
+    public const string DisabledRecipient = "the recipient's account is disabled";
+
+    /// <summary>
+    /// Whether a message goes to an account that is disabled (an erased one is too): compared with the account's
+    /// normalized address, as signing in finds it. A message to several addresses is held back only when the whole
+    /// recipient list is one disabled account's address (ADR 102).
+    /// </summary>
+    private System.Linq.Expressions.Expression<Func<OutgoingEmail, bool>> ToDisabledAccount =>
+        e => db.Users.Any(u => u.IsDisabled && u.NormalizedEmail != null && u.NormalizedEmail == e.Recipient.ToUpper());
+
+    /// <summary>
+    /// Gives up the unsent, unclaimed messages among <paramref name="rows"/> that go to a disabled account (ADR 102): neither
+    /// the worker nor `tandem mail retry` sends mail to someone who can no longer sign in, whatever was queued before.
+    /// (`mail retry` passes given-up rows too: their last error then says why they stay given up.)
+    /// </summary>
+    private Task<int> GiveUpForDisabledAccountsAsync(IQueryable<OutgoingEmail> rows, DateTime now, CancellationToken ct) =>
+        rows.Where(e => e.SentAt == null && e.ReplacedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now))
+            .Where(ToDisabledAccount)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.GaveUpAt, now).SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null)
+                .SetProperty(e => e.LastError, DisabledRecipient), ct);
 
     /// <summary>Marks the sent ones sent; schedules the next attempt (or gives up) for the others. Only rows this claim still holds.</summary>
     private async Task<(int Failed, int GaveUp)> RecordAsync(IReadOnlyList<(MimeMessage Message, OutgoingEmail Row)> rows, MailDelivery delivery, string claim, CancellationToken ct)
