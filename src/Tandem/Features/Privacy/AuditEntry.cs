@@ -11,6 +11,7 @@ public enum AuditRecord
 {
     Application,
     CheckIns,
+    /// <summary>A concern the person reported, read by its handlers (ADR 23).</summary>
     Concern,
     Relationship,
     Messages,
@@ -29,6 +30,12 @@ public enum AuditRecord
 
     /// <summary>Kudos, hand-award reasons and service-hours lines of a program, read by its coordinators (ADR 63).</summary>
     Recognition,
+
+    /// <summary>
+    /// A concern about the person, read by its handlers: kept for the organisation's log (ADR 40), never shown to the person,
+    /// their guardian or in their downloads, and in the organisation's log only to those who handle the concern (ADR 98).
+    /// </summary>
+    ConcernSubject,
 }
 
 /// <summary>
