@@ -48,8 +48,9 @@ public sealed class FeatureReferenceTests
         // Splitting the mentor groups of one-to-one programs carries every feature's rows of a relationship (ADR 13).
         ["DataRepairs"] = ["CheckIns", "Engagement", "Events", "Matching", "Meetings", "Programs", "Recruitment", "Relationships"],
         // A concern is about a program (its coordinators, its organisation's coordinators) and optionally one of the
-        // reporter's relationships; handlers and the reporter are notified.
-        ["Concerns"] = ["Notifications", "Organisations", "Privacy", "Programs", "Relationships"],
+        // reporter's relationships; handlers and the reporter are notified. A lead's designation ends with the account
+        // (Accounts.IAccountDisabledListener) or the membership (Organisations.IMembershipEndingListener), ADR 98.
+        ["Concerns"] = ["Accounts", "Notifications", "Organisations", "Privacy", "Programs", "Relationships"],
         // A program's outcome data belong to the program; its coordinators import and read them.
         ["Outcomes"] = ["Programs"],
         // Coordinators download the program's participants, relationships, meetings and check-ins, and a survey's results

@@ -122,7 +122,9 @@ public sealed class Concern
     private void Move(ConcernState next, Guid by, DateTime at, string? note)
     {
         State = next;
-        UpdatedAt = at;
+        // Strictly later than the step before, by at least the microsecond both databases keep: the workflow saves a
+        // step only where UpdatedAt is still the one it read, so two steps at one instant (two reschedules) cannot both win.
+        UpdatedAt = at >= UpdatedAt.AddTicks(10) ? at : UpdatedAt.AddTicks(10);
         Steps.Add(new ConcernStep(Id, next, at, by, string.IsNullOrWhiteSpace(note) ? null : note.Trim()));
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tandem.Features.Organisations;
 using Tandem.Infrastructure;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
@@ -29,6 +30,9 @@ public static class ConcernEndpoints
             .AddScoped<EscalateConcern>()
             .AddScoped<RemindUnacknowledgedConcerns>()
             .AddScoped<DesignateSafeguardingLead>()
+            .AddScoped<IMembershipEndingListener, SafeguardingLeadEnds>()
+            .AddScoped<Accounts.IAccountDisabledListener, SafeguardingLeadEnds>()
+            .AddScoped<Privacy.IConcernAuditScope, ConcernAuditScope>()
             .AddScoped<ListSafeguardingLeads>();
     }
 

@@ -21,6 +21,7 @@ public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNo
             return failure;
         }
         var concern = found.Value!;
+        var read = concern.UpdatedAt;
         var refused = await step(concern, clock.GetUtcNow().UtcDateTime);
         if (refused is not null)
         {
@@ -31,17 +32,30 @@ public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNo
         {
             db.Entry(taken).State = EntityState.Added;
         }
+        // The state is a concurrency token, but a step may keep it (a mediation moved again stays MediationScheduled): the
+        // step is claimed first by a conditional update of UpdatedAt from the value read (no migration, ADR 98), in the
+        // step's transaction, so of two steps at once the second finds it changed and gets 409.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var claimed = await db.Set<Concern>().Where(c => c.Id == concern.Id && c.UpdatedAt == read)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, concern.UpdatedAt), ct);
+        if (claimed == 0)
+        {
+            return LostUpdate;
+        }
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsLostUpdate())
         {
-            return new Conflict("Someone else took a step on this concern at the same moment; reload it and try again.");
+            return LostUpdate;
         }
+        await transaction.CommitAsync(ct);
         await notices.StepAsync(concern, ct);
         return await get.RunAsync(actor, programId, concernId, ct);
     }
+
+    private static Conflict LostUpdate => new("Someone else took a step on this concern at the same moment; reload it and try again.");
 
     public static Failure? Refused(string? message) => message is null ? null : new Conflict(message);
 }

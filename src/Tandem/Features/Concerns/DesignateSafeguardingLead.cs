@@ -22,20 +22,18 @@ public sealed class DesignateSafeguardingLead(TandemDb db, TimeProvider clock)
         }
         var member = await db.OrganisationMemberships.Where(m => m.OrganisationId == organisationId && m.UserId == userId)
             .Select(m => new { m.UserId, m.User!.DisplayName }).SingleOrDefaultAsync(ct);
+        if (!designated)
+        {
+            // One conditional delete: withdrawn twice at once, both are told it is done; a lead no longer a member (left
+            // over from before removal took the designation with it) is withdrawn all the same.
+            var withdrawn = await db.Set<SafeguardingLead>().Where(l => l.OrganisationId == organisationId && l.UserId == userId).ExecuteDeleteAsync(ct);
+            return withdrawn == 0 && member is null ? new NotFound("No member with this id in the organisation.") : (SafeguardingLeadView?)null;
+        }
         if (member is null)
         {
             return new NotFound("No member with this id in the organisation.");
         }
         var lead = await db.Set<SafeguardingLead>().SingleOrDefaultAsync(l => l.OrganisationId == organisationId && l.UserId == userId, ct);
-        if (!designated)
-        {
-            if (lead is not null)
-            {
-                db.Remove(lead);
-                await db.SaveChangesAsync(ct);
-            }
-            return (SafeguardingLeadView?)null;
-        }
         if (lead is null)
         {
             lead = new SafeguardingLead(organisationId, userId, actor.UserId, clock.GetUtcNow().UtcDateTime);

@@ -16,8 +16,12 @@ public sealed class GetConcern(TandemDb db, ConcernAccess access, TimeProvider c
         {
             return new NotFound("No concern with this id is visible to you.");
         }
-        await audit.RecordAsync(actor, new[] { concern.ReporterUserId, concern.SubjectUserId }.OfType<Guid>().ToList(), Privacy.AuditRecord.Concern, concern.Id, programId,
-            "Handling a concern", ct);
+        // The reporter's read and the subject's are told apart: the subject's is never shown to them (ADR 98).
+        await audit.RecordAsync(actor, [concern.ReporterUserId], Privacy.AuditRecord.Concern, concern.Id, programId, "Handling a concern", ct);
+        if (concern.SubjectUserId is { } subject)
+        {
+            await audit.RecordAsync(actor, [subject], Privacy.AuditRecord.ConcernSubject, concern.Id, programId, "Handling a concern", ct);
+        }
         var program = await db.Programs.Where(p => p.Id == programId).Select(p => p.Name).SingleAsync(ct);
         var people = concern.Steps.Select(s => s.ByUserId)
             .Append(concern.ReporterUserId)

@@ -44,8 +44,20 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
 
     public const string AboutOnRequest = "What this organisation's programs hold about you, made by a coordinator on your request. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your password, records of other organisations, and what only you may read: answers you withheld from staff, your notifications and settings, your WhatsApp number, your rankings and your journal. Download everything yourself from Tandem (/api/v1/me/data-export).";
 
+    public const string AboutForGuardian = "Everything Tandem holds about your child, downloaded by you as their parent or guardian. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your child's password. "
+        + "The text of a safeguarding report your child made, their notices about concerns and who read a concern are kept from downloads made for a guardian (a report may be about home); your child's own download has them.";
+
+    /// <summary>Stands in a guardian's download for the text of the child's safeguarding reports.</summary>
+    public const string WithheldFromGuardian = "(kept from downloads made for a guardian)";
+
     /// <summary>The document, or null when there is no such account.</summary>
     public Task<byte[]?> RunAsync(Guid userId, CancellationToken ct = default) => BuildAsync(userId, null, ct);
+
+    /// <summary>
+    /// The child's document as their guardian downloads it (ADR 98): the person's own, except the text of their
+    /// safeguarding reports (blanked, saying so), their concern notices and the reads of their concerns.
+    /// </summary>
+    public Task<byte[]?> RunForGuardianAsync(Guid childId, CancellationToken ct = default) => BuildAsync(childId, null, ct, forGuardian: true);
 
     /// <summary>
     /// The document a coordinator of <paramref name="organisationId"/> makes on the person's request: that organisation's
@@ -54,7 +66,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
     public Task<byte[]?> RunForOrganisationAsync(Guid userId, Guid organisationId, Guid readerId, bool safeguardingLead, CancellationToken ct = default) =>
         BuildAsync(userId, new Scope(organisationId, readerId, safeguardingLead), ct);
 
-    private async Task<byte[]?> BuildAsync(Guid userId, Scope? scope, CancellationToken ct)
+    private async Task<byte[]?> BuildAsync(Guid userId, Scope? scope, CancellationToken ct, bool forGuardian = false)
     {
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
@@ -68,7 +80,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         var document = new JsonObject
         {
             ["exportedAt"] = clock.GetUtcNow().UtcDateTime,
-            ["about"] = scope is null ? AboutOwn : AboutOnRequest,
+            ["about"] = scope is not null ? AboutOnRequest : forGuardian ? AboutForGuardian : AboutOwn,
             ["account"] = Node(new { user.Id, user.Email, user.DisplayName, user.TimeZoneId, user.CreatedAt, user.EmailConfirmed }),
             ["organisations"] = Node(await db.OrganisationMemberships.AsNoTracking().Where(m => m.UserId == userId && (organisationId == null || m.OrganisationId == organisationId))
                 .Select(m => new { Organisation = db.Organisations.Where(o => o.Id == m.OrganisationId).Select(o => o.Name).FirstOrDefault(), m.Role, m.JoinedAt })
@@ -172,7 +184,8 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             .Select(c => new
             {
                 c.Id, Program = programNames.Where(p => p.Id == c.ProgramId).Select(p => p.Name).FirstOrDefault(), c.Category,
-                Description = (c.Category == ConcernCategory.Safeguarding && !lead) || (readerId != null && c.SubjectUserId == readerId) ? null : c.Description,
+                Description = forGuardian && c.Category == ConcernCategory.Safeguarding ? WithheldFromGuardian
+                    : (c.Category == ConcernCategory.Safeguarding && !lead) || (readerId != null && c.SubjectUserId == readerId) ? null : c.Description,
                 c.State, c.ReportedAt,
             })
             .ToListAsync(ct));
@@ -187,7 +200,9 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         // Notifications and settings belong to no program: in the person's own download only.
         if (scope is null)
         {
-            document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId).OrderBy(n => n.CreatedAt)
+            // A guardian's download leaves out the concern notices (Safeguarding is their kind).
+            document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId && !(forGuardian && n.Kind == NotificationKind.Safeguarding))
+                .OrderBy(n => n.CreatedAt)
                 .Select(n => new { n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt, InDigest = n.DigestId != null }).ToListAsync(ct));
             document["notificationPreferences"] = Node((await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
                 .Select(p => new { p.Kind, p.Choice, p.UpdatedAt }).ToListAsync(ct))
@@ -280,7 +295,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         var access = new List<MyAccessView>();
         for (var page = 1; ; page++)
         {
-            var read = await accessLog.RunAsync(new Infrastructure.Auth.Actor(userId, false), page, Infrastructure.Paging.PageRequest.MaxPageSize, ct, organisationId);
+            var read = await accessLog.RunAsync(new Infrastructure.Auth.Actor(userId, false), page, Infrastructure.Paging.PageRequest.MaxPageSize, ct, organisationId, forGuardian);
             access.AddRange(read.Items);
             if (read.Items.Count < read.PageSize)
             {

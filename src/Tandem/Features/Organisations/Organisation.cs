@@ -64,3 +64,13 @@ public sealed class OrganisationMembership
 
     public void ChangeRole(OrganisationRole role) => Role = role;
 }
+
+/// <summary>
+/// Told when a member is about to be removed from an organisation, before the removal is saved, so a feature can stage
+/// the removal of what the membership gave them (Concerns: a safeguarding lead's designation) in the same save, without
+/// the organisation knowing of it. Stage tracked changes; do not save.
+/// </summary>
+public interface IMembershipEndingListener
+{
+    Task MembershipEndingAsync(Guid organisationId, Guid userId, CancellationToken ct);
+}

@@ -11,6 +11,7 @@ public enum AuditRecord
 {
     Application,
     CheckIns,
+    /// <summary>A concern the person reported, read by its handlers (ADR 23).</summary>
     Concern,
     Relationship,
     Messages,
@@ -32,6 +33,12 @@ public enum AuditRecord
 
     /// <summary>Whether a minor came to an event they answered (and their answer), read by its host or the program's coordinators (ADR 97).</summary>
     EventAttendance,
+
+    /// <summary>
+    /// A concern about the person, read by its handlers: kept for the organisation's log (ADR 40), never shown to the person,
+    /// their guardian or in their downloads, and in the organisation's log only to those who handle the concern (ADR 98).
+    /// </summary>
+    ConcernSubject,
 }
 
 /// <summary>

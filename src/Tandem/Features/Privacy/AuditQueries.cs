@@ -14,14 +14,36 @@ public sealed record MyAccessView(DateTime At, string ReadBy, AuditRecord Record
 public sealed record AuditEntryView(long Sequence, DateTime At, Guid ActorUserId, string ActorName, Guid SubjectUserId, string SubjectName,
     Guid? ProgramId, string? ProgramName, AuditRecord Record, Guid? RecordId, string Purpose, string Hash);
 
-/// <summary>Who has read the reader's record (an adult participant, or a minor, can see it: every read of a minor's record by someone else).</summary>
-public sealed class ListMyAccessLog(TandemDb db)
+/// <summary>
+/// Which concerns' audit entries a reader may see (Concerns decides, ADR 23 and 98): a concern's reads are no one's
+/// business but its handlers' and, for a concern they reported, the reporter's.
+/// </summary>
+public interface IConcernAuditScope
+{
+    /// <summary>The ids of the concerns the actor handles: the only concerns whose entries show in the organisation's log for them.</summary>
+    IQueryable<Guid> HandledBy(Actor actor);
+
+    /// <summary>The ids of the concerns the person reported: their own log shows the reads of these and of no other concern.</summary>
+    IQueryable<Guid> ReportedBy(Guid userId);
+}
+
+/// <summary>
+/// Who has read the reader's record (an adult participant, or a minor, can see it: every read of a minor's record by someone
+/// else). Never that a concern about them was read (it would tell them it exists, and who handles it); a guardian is not
+/// shown the reads of the child's concerns at all (a report may be about home).
+/// </summary>
+public sealed class ListMyAccessLog(TandemDb db, IConcernAuditScope concerns)
 {
     /// <param name="organisationId">Only the reads of one organisation's records (the entries its coordinators see in its audit log).</param>
-    public async Task<Paged<MyAccessView>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default, Guid? organisationId = null)
+    /// <param name="forGuardian">The log as the person's guardian is shown it: without any read of a concern.</param>
+    public async Task<Paged<MyAccessView>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default, Guid? organisationId = null,
+        bool forGuardian = false)
     {
         var paging = PageRequest.Clamp(page, pageSize);
-        var mine = db.Set<AuditEntry>().AsNoTracking().Where(e => e.SubjectUserId == actor.UserId);
+        var reported = concerns.ReportedBy(actor.UserId);
+        var mine = db.Set<AuditEntry>().AsNoTracking().Where(e => e.SubjectUserId == actor.UserId && e.Record != AuditRecord.ConcernSubject
+            // Entries written before ConcernSubject existed named the concern's subject as a Concern read: the reporter's only.
+            && (e.Record != AuditRecord.Concern || (!forGuardian && reported.Any(id => id == e.RecordId))));
         if (organisationId is { } organisation)
         {
             mine = mine.Where(e => e.OrganisationId == organisation);
@@ -41,9 +63,10 @@ public sealed class ListMyAccessLog(TandemDb db)
 
 /// <summary>
 /// An organisation's audit log, newest first, optionally for one person read or one reader: for the organisation's
-/// coordinators (who hold the data-protection lead's duties until that role exists, ADR 40) and administrators.
+/// coordinators (who hold the data-protection lead's duties until that role exists, ADR 40) and administrators. The
+/// reads of a concern are shown only to those who handle it (ADR 98).
 /// </summary>
-public sealed class SearchAuditLog(TandemDb db)
+public sealed class SearchAuditLog(TandemDb db, IConcernAuditScope concerns)
 {
     public async Task<Outcome<Paged<AuditEntryView>>> RunAsync(Actor actor, Guid organisationId, Guid? subjectUserId, Guid? actorUserId, int page, int pageSize,
         CancellationToken ct = default)
@@ -54,7 +77,11 @@ public sealed class SearchAuditLog(TandemDb db)
             return check;
         }
         var paging = PageRequest.Clamp(page, pageSize);
-        var entries = db.Set<AuditEntry>().AsNoTracking().Where(e => e.OrganisationId == organisationId);
+        // A concern's reads only for those who handle it (a coordinator who is not a safeguarding lead does not learn who
+        // made a safeguarding report, nor the person a concern is about that there is one).
+        var handled = concerns.HandledBy(actor);
+        var entries = db.Set<AuditEntry>().AsNoTracking().Where(e => e.OrganisationId == organisationId
+            && ((e.Record != AuditRecord.Concern && e.Record != AuditRecord.ConcernSubject) || handled.Any(id => id == e.RecordId)));
         if (subjectUserId is { } subject)
         {
             entries = entries.Where(e => e.SubjectUserId == subject);

@@ -313,7 +313,7 @@ public sealed class GuardianChildren(TandemDb db, ListMyAccessLog accessLog, Aud
             var lines = consents.Where(c => c.UserId == child.Key && programs.Contains(c.ProgramId))
                 .OrderBy(c => c.Program).ThenBy(c => c.Purpose)
                 .Select(c => new GuardianConsentLine(c.Id, c.ProgramId, c.Program, c.Organisation, c.Purpose, c.State)).ToList();
-            var log = await accessLog.RunAsync(new Actor(child.Key, false), 1, 20, ct);
+            var log = await accessLog.RunAsync(new Actor(child.Key, false), 1, 20, ct, forGuardian: true);
             var organisation = child.OrderByDescending(c => c.UpdatedAt).First().OrganisationId;
             children.Add(new GuardianChild(child.Key, names[child.Key], organisation, lines, log));
         }

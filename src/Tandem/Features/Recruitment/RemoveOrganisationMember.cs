@@ -10,9 +10,10 @@ namespace Tandem.Features.Recruitment;
 /// <summary>
 /// A coordinator of the organisation (or an administrator) removes a member. Refused, saying why, when the member is
 /// the organisation's only coordinator (someone must be able to run it) or takes part in one of its programs that is
-/// not closed (withdraw them there first, so no relationship or review is left half-owned).
+/// not closed (withdraw them there first, so no relationship or review is left half-owned). What the membership gave
+/// them in other features ends with it (<see cref="IMembershipEndingListener"/>).
 /// </summary>
-public sealed class RemoveOrganisationMember(TandemDb db)
+public sealed class RemoveOrganisationMember(TandemDb db, IEnumerable<IMembershipEndingListener> endingListeners)
 {
     public async Task<Outcome<Removed>> RunAsync(Actor actor, Guid organisationId, Guid userId, CancellationToken ct = default)
     {
@@ -40,6 +41,11 @@ public sealed class RemoveOrganisationMember(TandemDb db)
             return new Conflict($"{membership.User!.DisplayName} takes part in {string.Join(", ", programs)}: withdraw them there first, or wait until the program closes.");
         }
         db.OrganisationMemberships.Remove(membership);
+        // What the membership gave them goes in the same save (a safeguarding lead stops reading the organisation's reports).
+        foreach (var listener in endingListeners)
+        {
+            await listener.MembershipEndingAsync(organisationId, userId, ct);
+        }
         await db.SaveChangesAsync(ct);
         return new Removed(userId);
     }
