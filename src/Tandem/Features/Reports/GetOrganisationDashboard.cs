@@ -44,7 +44,7 @@ public sealed record OrganisationDashboard(Guid OrganisationId, string Organisat
 /// Across an organisation's programs, for its coordinators: each program's participants, running relationships,
 /// people waiting for a match, meeting rate, retention, session rating, open concerns (safeguarding ones are
 /// left to the designated leads) and objectives met. Closed programs come last, newest first, 50 programs a page with the
-total, so an organisation with more is told how many and can page through them (ADR 100).
+/// total, so an organisation with more is told how many and can page through them (ADR 100).
 /// </summary>
 public sealed class GetOrganisationDashboard(TandemDb db, MeasureObjectives objectives, TimeProvider clock)
 {
