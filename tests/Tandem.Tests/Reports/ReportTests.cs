@@ -330,14 +330,15 @@ public sealed class ReportTests(PairFixture fixture) : IClassFixture<PairFixture
         Assert.Null(before[0].Value);
         Assert.Contains("No outcome data imported yet", before[0].Explanation);
 
-        // Program group changes 1, 2, 3 (mean 2); comparison 0, 1, 0. Nobody has an incidents measure.
-        const string Csv = "person,group,measure,pre,post\nS1,program,Maths,4,5\nS2,program,Maths,4,6\nS3,program,Maths,3,6\nC1,comparison,Maths,4,4\nC2,comparison,Maths,5,6\nC3,comparison,Maths,5,5\n";
+        // Program group changes 1, 2, 3, 1, 3 (mean 2); comparison 0, 1, 0, 0, 1 (mean 0.4). Nobody has an incidents measure.
+        const string Csv = "person,group,measure,pre,post\nS1,program,Maths,4,5\nS2,program,Maths,4,6\nS3,program,Maths,3,6\nS4,program,Maths,4,5\nS5,program,Maths,3,6\n"
+            + "C1,comparison,Maths,4,4\nC2,comparison,Maths,5,6\nC3,comparison,Maths,5,5\nC4,comparison,Maths,4,4\nC5,comparison,Maths,5,6\n";
         var imported = await pair.Coordinator.PostAsync($"/api/v1/programs/{pair.ProgramId}/outcomes", new StringContent(Csv, System.Text.Encoding.UTF8, "text/csv"));
         Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
 
         var after = (await pair.Coordinator.GetFromJsonAsync<ProgramObjectives>($"/api/v1/programs/{pair.ProgramId}/objectives/progress", Json.Options))!.Objectives;
         Assert.Equal((2.0, "+2", true), (after[0].Value!.Value, after[0].ValueText, after[0].Met!.Value));
-        Assert.Contains("3 people in the program group", after[0].Explanation);
+        Assert.Contains("5 people in the program group", after[0].Explanation);
         Assert.Empty(after[0].Trend); // measured once, before and after: no month-by-month trend
         Assert.Null(after[1].Value);
         Assert.Contains("no measure called 'incidents'", after[1].Explanation);
@@ -346,7 +347,127 @@ public sealed class ReportTests(PairFixture fixture) : IClassFixture<PairFixture
         using var pdf = PdfDocument.Open(await response.Content.ReadAsByteArrayAsync());
         var text = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
         Assert.Contains("Outcomes against a comparison group", text);
-        Assert.Contains("Program group: 3 people, mean change 2", text);
-        Assert.Contains("Difference of mean changes 1.667", text);
+        Assert.Contains("Program group: 5 people, mean change 2", text);
+        Assert.Contains("Difference of mean changes 1.6", text);
+    }
+
+    [Fact]
+    public async Task AnOutcomeGroupUnderFiveGivesNoObjectiveValueAndOnlyItsSizeInTheReport()
+    {
+        var pair = await fixture.PairAsync();
+        var update = await pair.Coordinator.PutAsJsonAsync($"/api/v1/programs/{pair.ProgramId}", Design(
+        [
+            new { description = "Maths improves", target = "Grades up by 1 on average", measure = "OutcomeChange", threshold = 1, outcomeMeasure = "maths" },
+        ]));
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        // Program group changes 1, 2, 3 (mean 2); comparison 0, 1, 0: three people each.
+        const string Csv = "person,group,measure,pre,post\nS1,program,Maths,4,5\nS2,program,Maths,4,6\nS3,program,Maths,3,6\nC1,comparison,Maths,4,4\nC2,comparison,Maths,5,6\nC3,comparison,Maths,5,5\n";
+        var imported = await pair.Coordinator.PostAsync($"/api/v1/programs/{pair.ProgramId}/outcomes", new StringContent(Csv, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+
+        var objective = Assert.Single((await pair.Coordinator.GetFromJsonAsync<ProgramObjectives>($"/api/v1/programs/{pair.ProgramId}/objectives/progress", Json.Options))!.Objectives);
+        Assert.Equal((null, null, null), (objective.Value, objective.ValueText, objective.Met));
+        Assert.Contains("Only 3 people in the program group have both a before and an after value of 'Maths'", objective.Explanation);
+
+        var response = await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/report.pdf");
+        using var pdf = PdfDocument.Open(await response.Content.ReadAsByteArrayAsync());
+        var text = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+        Assert.Contains("Program group: 3 people (fewer than 5: no mean or SD shown). Comparison group: 3 people (fewer than 5: no mean or SD shown).", text);
+        Assert.Contains("Fewer than 5 people with both values in the program group (3 people) and the comparison group (3 people)", text);
+        Assert.DoesNotContain("mean change 2", text);
+        Assert.DoesNotContain("1.667", text);
+    }
+
+    [Fact]
+    public async Task FewerThanFiveRatingsShowNoHistogramNorMeanAnywhereAndTheDashboardSaysWhy()
+    {
+        var pair = await fixture.PairAsync();
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PutAsJsonAsync($"/api/v1/programs/{pair.ProgramId}", Design(MeasuredObjectives))).StatusCode);
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new CheckIn(pair.RelationshipId, null, pair.Mentee.Id, true, new CheckInLog("Reading", null, null, null, 1), Now.AddDays(-3), Now));
+            return await db.SaveChangesAsync();
+        });
+        const string Why = "Shown once at least 5 check-ins are rated (1 so far), so that no one's rating can be read off.";
+
+        var d = (await pair.Coordinator.GetFromJsonAsync<ProgramDashboard>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!;
+        Assert.Empty(d.RatingCounts);
+        Assert.Null(d.MeanRating);
+        Assert.Equal(Why, (await pair.Coordinator.GetFromJsonAsync<JsonElement>($"/api/v1/programs/{pair.ProgramId}/dashboard")).GetProperty("ratingsNote").GetString());
+        Assert.All(d.Trend, t => Assert.Null(t.SessionRating));
+        var rating = (await pair.Coordinator.GetFromJsonAsync<ProgramObjectives>($"/api/v1/programs/{pair.ProgramId}/objectives/progress", Json.Options))!.Objectives[2];
+        Assert.Equal((null, null), (rating.Value, rating.Met));
+        Assert.Equal(Why, rating.Explanation);
+        var organisation = (await pair.Coordinator.GetFromJsonAsync<OrganisationDashboard>($"/api/v1/organisations/{pair.School.Organisation.Id}/dashboard", Json.Options))!;
+        Assert.Null(Assert.Single(organisation.Programs).SessionRating);
+
+        var page = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var html = System.Net.WebUtility.HtmlDecode(await page.Http.GetStringAsync($"/programs/{pair.ProgramId}/dashboard"));
+        Assert.Contains($"<dt>Average session rating</dt><dd>{Why}</dd>", html);
+        Assert.Contains($"<figcaption>Session ratings</figcaption><p class=\"muted\">{Why}</p>", html.Replace("\n", "").Replace("    ", ""));
+    }
+
+    [Fact]
+    public async Task AMonthThatAddsFewerThanFiveRatingsHasNoRatingPointSoTheNewRatingsCannotBeWorkedOut()
+    {
+        var (pair, _) = await ProgramWithHistoryAsync(); // six ratings in January
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            foreach (var hours in new[] { 3, 2 })
+            {
+                db.Add(new CheckIn(pair.RelationshipId, null, pair.Mentee.Id, true, new CheckInLog("Reading", null, null, null, 1), Now.AddHours(-hours), Now));
+            }
+            return await db.SaveChangesAsync();
+        });
+
+        var rating = (await pair.Coordinator.GetFromJsonAsync<ProgramObjectives>($"/api/v1/programs/{pair.ProgramId}/objectives/progress", Json.Options))!.Objectives[2];
+        Assert.Equal(23.0 / 6, rating.Trend[0].Value!.Value, 9); // the end of January: six ratings
+        Assert.Equal((null, "not shown: fewer than 5 new ratings"), (rating.Trend[1].Value, rating.Trend[1].ValueText)); // now: two more
+        Assert.Null(rating.Value);
+        Assert.StartsWith("Held back: 2 check-ins rated since 31 January 2027", rating.Explanation);
+        var d = (await pair.Coordinator.GetFromJsonAsync<ProgramDashboard>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!;
+        Assert.Equal(23.0 / 6, d.Trend[0].SessionRating!.Value, 9);
+        Assert.Null(d.Trend[^1].SessionRating);
+        Assert.Null(d.MeanRating);
+        Assert.Empty(d.RatingCounts);
+        var organisation = (await pair.Coordinator.GetFromJsonAsync<OrganisationDashboard>($"/api/v1/organisations/{pair.School.Organisation.Id}/dashboard", Json.Options))!;
+        Assert.Null(Assert.Single(organisation.Programs).SessionRating);
+    }
+
+    [Fact]
+    public async Task TheOrganisationDashboardPagesItsProgramsFiftyAtATimeWithTheirTotal()
+    {
+        var school = await School.CreateAsync(fixture.Tandem);
+        var ids = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var programs = Enumerable.Range(0, 53).Select(i => new MentorshipProgram(school.Organisation.Id, Now.AddMinutes(-i))).ToList();
+            db.AddRange(programs);
+            await db.SaveChangesAsync();
+            return programs.Select(p => p.Id).ToList();
+        });
+        var coordinator = await fixture.SignInAsync(school.Coordinator);
+        var url = $"/api/v1/organisations/{school.Organisation.Id}/dashboard";
+
+        var first = await coordinator.GetFromJsonAsync<JsonElement>(url);
+        var second = await coordinator.GetFromJsonAsync<JsonElement>(url + "?page=2");
+
+        static (int, int, int, int) Paging(JsonElement d) => (d.GetProperty("programs").GetArrayLength(), d.TryGetProperty("page", out var page) ? page.GetInt32() : 0,
+            d.TryGetProperty("pageSize", out var size) ? size.GetInt32() : 0, d.TryGetProperty("totalPrograms", out var total) ? total.GetInt32() : 0);
+        Assert.Equal((50, 1, 50, 53), Paging(first));
+        Assert.Equal((3, 2, 50, 53), Paging(second));
+        Assert.Equal(ids, first.GetProperty("programs").EnumerateArray().Concat(second.GetProperty("programs").EnumerateArray())
+            .Select(p => p.GetProperty("programId").GetGuid())); // newest first, each once
+        Assert.Equal(HttpStatusCode.BadRequest, (await coordinator.GetAsync(url + "?page=0")).StatusCode);
+
+        var page = await fixture.SignInPagesAsync(school.Coordinator);
+        var html = System.Net.WebUtility.HtmlDecode(await page.Http.GetStringAsync($"/organisations/{school.Organisation.Id}/dashboard"));
+        Assert.Contains("Programs 1–50 of 53", html);
+        Assert.Contains($"/organisations/{school.Organisation.Id}/dashboard?page=2", html);
+        var html2 = System.Net.WebUtility.HtmlDecode(await page.Http.GetStringAsync($"/organisations/{school.Organisation.Id}/dashboard?page=2"));
+        Assert.Contains("Programs 51–53 of 53", html2);
+        Assert.Contains(ids[^1].ToString(), html2);
     }
 }

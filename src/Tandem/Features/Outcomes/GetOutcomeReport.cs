@@ -9,7 +9,8 @@ namespace Tandem.Features.Outcomes;
 /// <summary>
 /// A program's outcome report for its coordinators (and administrators): the stored observations analysed by
 /// <see cref="AnalyseOutcomes"/>, so the page, the API, the PDF program report and `tandem evaluate` on the same
-/// file give the same figures. <see cref="OutcomeReport.Analysis"/> is null when nothing is imported.
+/// file give the same figures, except that a group of fewer than five people shows only its size here
+/// (<see cref="OutcomeDisclosure"/>). <see cref="OutcomeReport.Analysis"/> is null when nothing is imported.
 /// </summary>
 public sealed class GetOutcomeReport(TandemDb db, ProgramAccess access, AnalyseOutcomes analyse)
 {
@@ -40,7 +41,7 @@ public sealed class GetOutcomeReport(TandemDb db, ProgramAccess access, AnalyseO
         {
             return new OutcomeReport(programId, null, 0, null);
         }
-        var analysis = await analyse.RunAsync(rows.Select(r => r.Observation), ct);
+        var analysis = OutcomeDisclosure.ForReaders(await analyse.RunAsync(rows.Select(r => r.Observation), ct));
         return new OutcomeReport(programId, rows[0].ImportedAt, rows.Count, analysis);
     }
 }

@@ -13,14 +13,26 @@ namespace Tandem.Features.Outcomes;
 /// any problem is refused with every problem named by its line, and the program's previous data are kept. A valid
 /// file replaces the program's whole data set in one transaction (ADR 25), so the report always shows one file.
 /// </summary>
-public sealed class ImportOutcomes(TandemDb db, ProgramAccess access, IOptions<OutcomeOptions> options, TimeProvider clock, ILogger<ImportOutcomes> logger)
+public sealed class ImportOutcomes(TandemDb db, ProgramAccess access, IProgramAnonymised anonymised, IOptions<OutcomeOptions> options, TimeProvider clock, ILogger<ImportOutcomes> logger)
 {
     /// <summary>
     /// Whether the actor may import into the program: the endpoint asks before it reads a byte of the body, so that
-    /// a stranger's upload is 404 (not 413) whatever its size.
+    /// a stranger's upload is 404 (not 413) whatever its size. A program whose data retention has anonymised is 409
+    /// (ADR 100): retention anonymises a program once, so identifiers imported after it would be kept for ever.
     /// </summary>
-    public async Task<Failure?> RefusalAsync(Actor actor, Guid programId, CancellationToken ct = default) =>
-        (await access.FindManagedAsync(actor, programId, ct, GetOutcomeReport.OnlyCoordinators, tracked: false)).Failure;
+    public async Task<Failure?> RefusalAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    {
+        if ((await access.FindManagedAsync(actor, programId, ct, GetOutcomeReport.OnlyCoordinators, tracked: false)).Failure is { } refused)
+        {
+            return refused;
+        }
+        return await anonymised.AnonymisedAtAsync(programId, ct) is { } at
+            ? new Conflict(AnonymisedMessage(at))
+            : null;
+    }
+
+    public static string AnonymisedMessage(DateTime at) =>
+        $"This program's data were anonymised on {at.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}; outcomes can no longer be imported.";
 
     public long MaxFileBytes => options.Value.MaxFileBytes;
 

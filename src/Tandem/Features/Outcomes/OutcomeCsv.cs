@@ -65,6 +65,21 @@ public static class OutcomeCsv
                     errors.Add(new OutcomeCsvError(line, null, $"This line has {csv.FieldCount} values; the header has {headerWidth} columns."));
                     continue;
                 }
+                var holdsNul = false;
+                for (var i = 0; i < headerWidth; i++)
+                {
+                    if (csv.GetString(i).Contains('\0'))
+                    {
+                        // PostgreSQL cannot store it, and no identifier or number holds one: a damaged file, or UTF-16 without a byte-order mark.
+                        errors.Add(new OutcomeCsvError(line, Columns.FirstOrDefault(c => columns[c] == i) ?? $"column {i + 1}",
+                            "This value holds a NUL character (byte 0), which no identifier or number can contain. The file may be damaged, or UTF-16 without a byte-order mark."));
+                        holdsNul = true;
+                    }
+                }
+                if (holdsNul)
+                {
+                    continue;
+                }
                 string Field(string column) => csv.GetString(columns[column]).Trim();
 
                 var person = Field("person");

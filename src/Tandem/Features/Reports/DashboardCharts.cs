@@ -29,7 +29,7 @@ public static class DashboardCharts
                     new ChartSeries(ObjectiveMeasure.MeetingRate.Label(), d.Trend.Select(t => t.MeetingRate).ToList()),
                     new ChartSeries(ObjectiveMeasure.Retention.Label(), d.Trend.Select(t => t.Retention).ToList()),
                 ], "%", Min: 0, Max: 100, Format: Pct),
-            new Chart("Session ratings", ChartKind.Bars, ["1 badly", "2", "3", "4", "5 very well"],
+            new Chart("Session ratings", ChartKind.Bars, d.RatingCounts.Count == 0 ? [] : ["1 badly", "2", "3", "4", "5 very well"],
                 [new ChartSeries("Check-ins", d.RatingCounts.Select(c => (double?)c).ToList())], "Check-ins", Format: v => v.ToString("0")),
             new Chart("Relationship health over time", ChartKind.StackedBars, months,
                 [

@@ -5,6 +5,7 @@ using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Reports;
@@ -24,27 +25,44 @@ public sealed record ProgramFigures(
     int ObjectivesMet,
     int ObjectivesMeasured);
 
-public sealed record OrganisationDashboard(Guid OrganisationId, string OrganisationName, DateTime MeasuredAt, IReadOnlyList<ProgramFigures> Programs);
+/// <summary>
+/// One page of an organisation's programs (<see cref="PageSize"/> a page, page <see cref="Page"/>) and how many it has
+/// in all (<see cref="TotalPrograms"/>).
+/// </summary>
+public sealed record OrganisationDashboard(Guid OrganisationId, string OrganisationName, DateTime MeasuredAt, IReadOnlyList<ProgramFigures> Programs,
+    int Page, int PageSize, int TotalPrograms)
+{
+    public int TotalPages => (TotalPrograms + PageSize - 1) / PageSize;
+
+    /// <summary>"Programs 51–100 of 120", or null when one page holds them all.</summary>
+    public string? Range => TotalPrograms <= PageSize ? null
+        : Programs.Count == 0 ? $"No programs on page {Page}; there are {TotalPrograms}."
+        : $"Programs {(Page - 1) * PageSize + 1}–{(Page - 1) * PageSize + Programs.Count} of {TotalPrograms}";
+}
 
 /// <summary>
 /// Across an organisation's programs, for its coordinators: each program's participants, running relationships,
 /// people waiting for a match, meeting rate, retention, session rating, open concerns (safeguarding ones are
-/// left to the designated leads) and objectives met. Closed programs come last; at most 50 programs, newest first.
+/// left to the designated leads) and objectives met. Closed programs come last, newest first, 50 programs a page with the
+/// total, so an organisation with more is told how many and can page through them (ADR 100).
 /// </summary>
 public sealed class GetOrganisationDashboard(TandemDb db, MeasureObjectives objectives, TimeProvider clock)
 {
-    public const int MaxPrograms = 50;
+    public const int PageSize = 50;
 
-    public async Task<Outcome<OrganisationDashboard>> RunAsync(Actor actor, Guid organisationId, CancellationToken ct = default)
+    public async Task<Outcome<OrganisationDashboard>> RunAsync(Actor actor, Guid organisationId, int page = 1, CancellationToken ct = default)
     {
+        var request = PageRequest.Clamp(page, PageSize, PageSize);
         if (await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct) is { } failure)
         {
             return failure;
         }
         var name = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var programs = await db.Programs.Where(p => p.OrganisationId == organisationId).Include(p => p.Objectives).AsNoTracking()
-            .OrderBy(p => p.Status == ProgramStatus.Closed).ThenByDescending(p => p.CreatedAt).Take(MaxPrograms).ToListAsync(ct);
+        var all = db.Programs.Where(p => p.OrganisationId == organisationId);
+        var programs = await all.Include(p => p.Objectives).AsNoTracking()
+            .OrderBy(p => p.Status == ProgramStatus.Closed).ThenByDescending(p => p.CreatedAt).ThenBy(p => p.Id).Page(request).ToListAsync(ct);
+        var total = await request.TotalAsync(all, programs.Count, ct);
         var ids = programs.Select(p => p.Id).ToList();
         var participants = await db.Enrolments.Where(e => ids.Contains(e.ProgramId) && e.Role != ProgramRole.Coordinator && e.Role != ProgramRole.Staff)
             .GroupBy(e => e.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
@@ -68,7 +86,7 @@ public sealed class GetOrganisationDashboard(TandemDb db, MeasureObjectives obje
                 facts.MeetingRate(now).Value, facts.Retention(now).Value, facts.SessionRating(now).Value,
                 concerns.GetValueOrDefault(program.Id), measured.Count(o => o.Met == true), measured.Count(o => o.Measure is not null)));
         }
-        return new OrganisationDashboard(organisationId, name, now, rows);
+        return new OrganisationDashboard(organisationId, name, now, rows, request.Page, request.PageSize, total);
     }
 
     public static Chart Chart(OrganisationDashboard d) => new("Meeting rate and retention by program", ChartKind.Bars,

@@ -26,7 +26,11 @@ public sealed record SurveyRow(Guid SurveyId, string Title, SurveyStatus Status,
 
 public sealed record ConcernRow(ConcernState State, int Count);
 
-/// <summary>Everything a program's dashboard shows, as figures (the page and the PDF draw the same ones).</summary>
+/// <summary>
+/// Everything a program's dashboard shows, as figures (the page and the PDF draw the same ones). <see cref="RatingCounts"/>
+/// (check-ins rated 1 to 5) is empty and <see cref="MeanRating"/> null while the ratings are too few to show
+/// (ADR 100); <see cref="RatingsNote"/> then says why.
+/// </summary>
 public sealed record ProgramDashboard(
     Guid ProgramId,
     string ProgramName,
@@ -41,6 +45,7 @@ public sealed record ProgramDashboard(
     IReadOnlyList<TrendRow> Trend,
     IReadOnlyList<int> RatingCounts,
     double? MeanRating,
+    string? RatingsNote,
     IReadOnlyList<HealthRow> Health,
     IReadOnlyList<SurveyRow> Surveys,
     IReadOnlyList<ConcernRow> OpenConcerns,
@@ -103,8 +108,11 @@ public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, Measu
         var trend = moments.Select(m => new TrendRow(DateOnly.FromDateTime(m), facts.MeetingRate(m).Value, facts.Retention(m).Value, facts.SessionRating(m).Value)).ToList();
         var meetings = Months(facts, moments);
 
-        var ratingCounts = Enumerable.Range(1, 5).Select(n => facts.Ratings.Count(r => r.Rating == n)).ToList();
-        double? meanRating = facts.Ratings.Count == 0 ? null : facts.Ratings.Average(r => r.Rating);
+        // The histogram and the mean follow the session-rating rule (ADR 100): both shown, of the ratings up to now, only
+        // when the trend's "now" point is; otherwise neither, and the reason instead.
+        var rating = facts.SessionRating(facts.Now);
+        var ratingCounts = rating.Value is null ? [] : Enumerable.Range(1, 5).Select(n => facts.Ratings.Count(r => r.Rating == n && r.At <= facts.Now)).ToList();
+        var ratingsNote = rating.Value is null && facts.Ratings.Any(r => r.At <= facts.Now) ? rating.Basis : null;
 
         var healthRows = moments.Select(m => Health(facts, m)).ToList();
 
@@ -121,7 +129,7 @@ public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, Measu
         var measured = await objectives.MeasureAsync(facts, charts, ct);
         var goalFigures = await goals.CountAsync(programId, ct);
         return new ProgramDashboard(programId, program.Name, organisation, program.Status, program.Cadence, facts.Now,
-            channels, applications, matching, meetings, trend, ratingCounts, meanRating, healthRows, surveys, concerns, overdue, measured, goalFigures);
+            channels, applications, matching, meetings, trend, ratingCounts, rating.Value, ratingsNote, healthRows, surveys, concerns, overdue, measured, goalFigures);
     }
 
     /// <summary>Per month: meetings held, and the meetings the cadence expected of the relationships running in it (pro rata).</summary>

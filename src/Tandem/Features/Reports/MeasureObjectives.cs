@@ -6,6 +6,7 @@ using Tandem.Features.Outcomes;
 using Tandem.Features.Programs;
 using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Figures;
 using Tandem.Infrastructure.Problems;
 using Tandem.Infrastructure.Text;
 
@@ -67,8 +68,8 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
             // can be one person's anonymous answer (six people now, five at the end of last month; ADR 24).
             var trend = measure is ObjectiveMeasure.OutcomeChange or ObjectiveMeasure.SurveyItem ? [] : moments.Select(m =>
             {
-                var v = at(m).Value;
-                return new TrendPoint(DateOnly.FromDateTime(m), v, v is { } x ? measure.Format(x) : "not measurable yet");
+                var point = at(m);
+                return new TrendPoint(DateOnly.FromDateTime(m), point.Value, point.Value is { } x ? measure.Format(x) : point.HeldBack ?? "not measurable yet");
             }).ToList();
             bool? met = now.Value is { } value ? (o.AtMost ? value <= threshold : value >= threshold) : null;
             var chart = charts && trend.Count > 0 ? ChartDrawing.ToDataUri(TrendChart(o.Description, measure, threshold, trend)) : null;
@@ -171,6 +172,11 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
         {
             result = new Measured(null, $"The imported outcome data have no measure called '{measure}'.");
         }
+        else if (OutcomeDisclosure.IsSmall(analysis.Program))
+        {
+            result = new Measured(null, $"Only {Counted.Of(analysis.Program.N, "person", "people")} in the program group {(analysis.Program.N == 1 ? "has" : "have")} both a before and an after value of "
+                + $"'{analysis.Measure}': a group of fewer than {SmallGroups.Minimum} is not measured, so that no one's change can be read off.");
+        }
         else if (analysis.Program.MeanChange is not { } change)
         {
             result = new Measured(null, $"Nobody in the program group has both a before and an after value of '{analysis.Measure}'.");
@@ -179,7 +185,9 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
         {
             var comparison = analysis.Comparison.MeanChange is { } c
                 ? $" The comparison group's mean change was {c:+0.##;−0.##;0} ({analysis.Comparison.N} people); the outcome report says what the difference does and does not show."
-                : " There is no comparison group for this measure.";
+                : OutcomeDisclosure.IsSmall(analysis.Comparison)
+                    ? $" The comparison group has {Counted.Of(analysis.Comparison.N, "person", "people")}, fewer than {SmallGroups.Minimum}, so its change is not shown."
+                    : " There is no comparison group for this measure.";
             result = new Measured(change, $"The mean change (after − before) of '{analysis.Measure}' for {Counted.Of(analysis.Program.N, "person", "people")} in the program group.{comparison}");
         }
         return _ => result;

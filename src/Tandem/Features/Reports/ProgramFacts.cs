@@ -4,6 +4,7 @@ using Tandem.Features.CheckIns;
 using Tandem.Features.Engagement;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Figures;
 using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Reports;
@@ -116,27 +117,83 @@ public sealed class ProgramFacts
             $"{started.Count - lost} of {Counted.Of(started.Count, "relationship")} that started {(started.Count - lost == 1 ? "has" : "have")} not ended early ({lost} ended early).");
     }
 
-    /// <summary>The mean check-in rating (1–5) of meetings held by <paramref name="at"/>.</summary>
+    /// <summary>
+    /// The mean check-in rating (1–5) of meetings held by <paramref name="at"/>, as the reports may show it (ADR 100).
+    /// A check-in rating is one person's answer, often a minor's, so a mean is shown only of at least
+    /// <see cref="SmallGroups.Minimum"/> ratings, and only when it differs from the figure shown at the end of the
+    /// month before it by at least that many ratings (or by none): otherwise the two figures side by side, in the trend
+    /// or on two dashboards, would give away the ratings added between them. A value held back is null, with why.
+    /// </summary>
     public Measured SessionRating(DateTime at)
     {
-        var n = 0;
-        var sum = 0.0;
-        foreach (var (when, rating) in Ratings)
+        var n = RatedBy(at);
+        if (n == 0)
         {
-            if (when > at)
-            {
-                break;
-            }
-            n++;
-            sum += rating;
+            return new Measured(null, "No check-in has a rating yet.");
         }
-        return n == 0
-            ? new Measured(null, "No check-in has a rating yet.")
-            : new Measured(sum / n, $"The mean of {n} check-in rating{(n == 1 ? "" : "s")} (1 = badly, 5 = very well).");
+        var shown = 0;
+        var shownAt = (DateTime?)null;
+        foreach (var end in MonthEndsBefore(at))
+        {
+            var k = RatedBy(end);
+            if (Shows(k, shown))
+            {
+                (shown, shownAt) = (k, end);
+            }
+        }
+        if (n < SmallGroups.Minimum)
+        {
+            return new Measured(null, $"Shown once at least {SmallGroups.Minimum} check-ins are rated ({n} so far), so that no one's rating can be read off.",
+                $"not shown: fewer than {SmallGroups.Minimum} ratings");
+        }
+        if (!Shows(n, shown))
+        {
+            return new Measured(null, $"Held back: {Counted.Of(n - shown, "check-in")} rated since {shownAt:d MMMM yyyy}, and the mean is shown again once at least "
+                + $"{SmallGroups.Minimum} have been, so that no one's rating can be worked out from the change.",
+                $"not shown: fewer than {SmallGroups.Minimum} new ratings");
+        }
+        return new Measured(ratingSums![n] / n, $"The mean of {n} check-in rating{(n == 1 ? "" : "s")} (1 = badly, 5 = very well).");
     }
 
-    /// <summary>The last day of each month from the program's start (or creation) to now, at most <paramref name="months"/>, then now.</summary>
-    public IReadOnlyList<DateTime> TrendMoments(int months = 12)
+    private static bool Shows(int rated, int ratedWhenLastShown) =>
+        rated >= SmallGroups.Minimum && (rated == ratedWhenLastShown || rated - ratedWhenLastShown >= SmallGroups.Minimum);
+
+    private DateTime[]? ratingTimes;
+    private double[]? ratingSums;
+
+    /// <summary>How many ratings were given by <paramref name="at"/> (ratings are in order of when the meeting happened).</summary>
+    private int RatedBy(DateTime at)
+    {
+        if (ratingTimes is null)
+        {
+            ratingTimes = Ratings.Select(r => r.At).ToArray();
+            ratingSums = new double[Ratings.Count + 1];
+            for (var i = 0; i < Ratings.Count; i++)
+            {
+                ratingSums[i + 1] = ratingSums[i] + Ratings[i].Rating;
+            }
+        }
+        var lo = 0;
+        var hi = ratingTimes.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (ratingTimes[mid] <= at) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>The last moment of each month from the program's first month (as <see cref="TrendMoments"/> counts them) that ends before <paramref name="at"/>.</summary>
+    private IEnumerable<DateTime> MonthEndsBefore(DateTime at)
+    {
+        var from = FirstMonth();
+        for (var m = from.AddMonths(1); m.AddTicks(-1) < at; m = m.AddMonths(1))
+        {
+            yield return m.AddTicks(-1);
+        }
+    }
+
+    private DateTime FirstMonth()
     {
         var from = Program.StartsOn?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) ?? Program.CreatedAt;
         var first = Relationships.Count == 0 ? from : Relationships.Min(r => r.StartedAt);
@@ -144,8 +201,14 @@ public sealed class ProgramFacts
         {
             from = first;
         }
+        return new DateTime(from.Year, from.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+    }
+
+    /// <summary>The last day of each month from the program's start (or creation) to now, at most <paramref name="months"/>, then now.</summary>
+    public IReadOnlyList<DateTime> TrendMoments(int months = 12)
+    {
         var moments = new List<DateTime>();
-        var monthStart = new DateTime(from.Year, from.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var monthStart = FirstMonth();
         for (var m = monthStart.AddMonths(1); m <= Now; m = m.AddMonths(1))
         {
             moments.Add(m.AddTicks(-1));
@@ -167,5 +230,8 @@ public sealed class ProgramFacts
     }
 }
 
-/// <summary>A measure's value (null when there is nothing to measure yet) and what it was computed from, in words.</summary>
-public sealed record Measured(double? Value, string Basis);
+/// <summary>
+/// A measure's value (null when there is nothing to measure yet, or it is held back) and what it was computed from, in
+/// words; <paramref name="HeldBack"/> says briefly why a value is not shown, for a trend's table.
+/// </summary>
+public sealed record Measured(double? Value, string Basis, string? HeldBack = null);

@@ -2,7 +2,9 @@ using System.Globalization;
 using Tandem.Features.Outcomes;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Figures;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Reports;
 
@@ -59,7 +61,7 @@ public sealed class RenderProgramReport(GetProgramDashboard dashboards, GetOutco
             pdf.Heading("Participation and engagement");
             var matched = string.Join("; ", d.Matching.Select(r => $"{r.Role}s: {r.Matched} matched, {r.Waiting} waiting"));
             pdf.Text(matched.Length == 0 ? "Nobody is enrolled yet." : matched);
-            pdf.Text(d.MeanRating is { } mean ? $"Average session rating {mean:0.0#} of 5 from {d.RatingCounts.Sum()} check-ins." : "No rated check-ins yet.");
+            pdf.Text(d.MeanRating is { } mean ? $"Average session rating {mean:0.0#} of 5 from {d.RatingCounts.Sum()} check-ins." : d.RatingsNote ?? "No rated check-ins yet.");
             pdf.Text(d.OpenConcerns.Count == 0 ? "No open concerns (safeguarding concerns are reported to the designated leads, not here)."
                 : $"Open concerns: {string.Join(", ", d.OpenConcerns.Select(c => $"{c.Count} {c.State}"))}; {d.ConcernsOverdue} waiting past the acknowledgement deadline.");
             foreach (var chart in DashboardCharts.For(d))
@@ -114,5 +116,7 @@ public sealed class RenderProgramReport(GetProgramDashboard dashboards, GetOutco
 
     private static string Group(GroupChange g) => g.N == 0
         ? "nobody with both values"
-        : $"{g.N} people, mean change {F(g.MeanChange)} (SD {F(g.SdChange)})";
+        : OutcomeDisclosure.IsSmall(g)
+            ? $"{Counted.Of(g.N, "person", "people")} (fewer than {SmallGroups.Minimum}: no mean or SD shown)"
+            : $"{g.N} people, mean change {F(g.MeanChange)} (SD {F(g.SdChange)})";
 }

@@ -26,7 +26,8 @@ public static class ReportEndpoints
             .WithDescription("The program report as a PDF: objectives against targets with their trends, the dashboard's charts, goals, surveys and the outcome analysis. Coordinators only.");
         app.MapGroup("/api/v1/organisations/{organisationId:guid}").WithTags("Reports").RequireAuthorization()
             .MapGet("/dashboard", OrganisationDashboard).WithName("GetOrganisationDashboard")
-            .WithDescription("Each program's headline figures. The organisation's coordinators only.");
+            .WithDescription("Each program's headline figures, 50 programs a page (page: from 1; closed programs last, newest first) with the total "
+                + "(totalPrograms) and the page size. The organisation's coordinators only.");
         return app;
     }
 
@@ -39,8 +40,14 @@ public static class ReportEndpoints
         (await useCase.RunAsync(Actor.From(user), programId, charts: false, ct)).ToOk();
 
     private static async Task<Results<Ok<OrganisationDashboard>, ProblemHttpResult>> OrganisationDashboard(
-        Guid organisationId, ClaimsPrincipal user, GetOrganisationDashboard useCase, CancellationToken ct) =>
-        (await useCase.RunAsync(Actor.From(user), organisationId, ct)).ToOk();
+        Guid organisationId, ClaimsPrincipal user, GetOrganisationDashboard useCase, CancellationToken ct, int page = 1)
+    {
+        if (page < 1)
+        {
+            return Invalid.Field("page", "page starts at 1.").ToProblem();
+        }
+        return (await useCase.RunAsync(Actor.From(user), organisationId, page, ct)).ToOk();
+    }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Report(
         Guid programId, ClaimsPrincipal user, RenderProgramReport useCase, CancellationToken ct)

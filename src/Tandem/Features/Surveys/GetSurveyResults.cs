@@ -16,7 +16,7 @@ namespace Tandem.Features.Surveys;
 /// </summary>
 public sealed class GetSurveyResults(TandemDb db, SurveyAccess access)
 {
-    public const int MinimumGroup = 5;
+    public const int MinimumGroup = Infrastructure.Figures.SmallGroups.Minimum;
 
     public async Task<Outcome<SurveyResults>> RunAsync(Actor actor, Guid surveyId, CancellationToken ct = default)
     {
