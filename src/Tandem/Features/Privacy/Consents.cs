@@ -492,7 +492,7 @@ public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, ICo
 
 /// <summary>One of a person's consents, as they see it.</summary>
 public sealed record MyConsentView(Guid ProgramId, string ProgramName, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
-    int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt, bool GuardianAnswers, bool UnderConsentAge = false);
+    int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt, bool GuardianAnswers, bool UnderConsentAge);
 
 public sealed class MyConsentRequest
 {
@@ -556,7 +556,8 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, Consen
         {
             return new Forbidden("Your parent or guardian answers for you in this program: ask them to use the link in their e-mail, or ask the school.");
         }
-        if (request.Give && purpose == ConsentPurpose.Program && await (await ages.UnderConsentAgeAsync(programId, ct)).AnyAsync(u => u == actor.UserId, ct))
+        var young = purpose == ConsentPurpose.Program && await (await ages.UnderConsentAgeAsync(programId, ct)).AnyAsync(u => u == actor.UserId, ct);
+        if (request.Give && young)
         {
             return new Forbidden($"You are under the organisation's consent age: a parent or guardian, or the school, must consent for you to take part in {program.Name}.");
         }
@@ -600,7 +601,7 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, Consen
         {
             await givenAgain.RunAsync(actor.UserId, programId, ct);
         }
-        return new MyConsentView(programId, program.Name, purpose, row.State, row.Giver, row.OrganisationNoticeVersion, row.ProgramNoticeVersion, row.UpdatedAt, false);
+        return new MyConsentView(programId, program.Name, purpose, row.State, row.Giver, row.OrganisationNoticeVersion, row.ProgramNoticeVersion, row.UpdatedAt, false, young);
     }
 }
 
@@ -608,7 +609,7 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, Consen
 /// ConsentId and GuardianAsked serve the "send the guardian a new link" action (its address stays off the list).
 public sealed record ProgramConsentView(Guid UserId, string Name, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
     string? RecordedBy, string? GuardianName, int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt,
-    Guid ConsentId = default, bool GuardianAsked = false);
+    Guid ConsentId, bool GuardianAsked);
 
 /// <summary>A program's consents, for its managers, optionally in one state; waiting and refused ones first.</summary>
 public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)

@@ -12,7 +12,7 @@ namespace Tandem.Features.Privacy;
 /// again, or a child's own "yes" the consent gate does not count under the consent age), who answered last, and whether
 /// the school may record its consent for them (not over their or their guardian's "no", and not for an adult: ADR 101).
 /// </summary>
-public sealed record ConsentMissingView(Guid UserId, string Name, ConsentState? State, ConsentGiver? Giver, bool SchoolMayRecord, bool Adult = false);
+public sealed record ConsentMissingView(Guid UserId, string Name, ConsentState? State, ConsentGiver? Giver, bool SchoolMayRecord, bool Adult);
 
 /// <summary>
 /// The program's participants (enrolled mentors, mentees and peers, and applicants) without a given consent to it, by
