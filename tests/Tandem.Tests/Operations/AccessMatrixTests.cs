@@ -303,6 +303,7 @@ public sealed class AccessMatrixTests(TandemFactory factory) : IClassFixture<Tan
         ["POST /api/v1/me/consents"] = Access.SignedIn,
         ["GET /api/v1/programs/{programId:guid}/consents"] = Access.SignedIn,
         ["POST /api/v1/programs/{programId:guid}/consents/school"] = Access.SignedIn,
+        ["POST /api/v1/programs/{programId:guid}/consents/{consentId:guid}/guardian-link"] = Access.SignedIn,
         // The coordinators' privacy pages and a person's data exported on request (ADR 53): the use cases check the program or organisation.
         ["GET /api/v1/organisations/{organisationId:guid}/people/{userId:guid}/data-export"] = Access.SignedIn,
         ["GET /programs/{ProgramId:guid}/consents"] = Access.SignedIn,

@@ -22,14 +22,18 @@ public static class ConsentGate
 {
     public static async Task<IQueryable<Guid>> UnconsentedAsync(TandemDb db, Guid programId, CancellationToken ct)
     {
+        var given = Privacy.ConsentRules.GivenForAChild(db, programId);
+        var young = (await UnderConsentAgeAsync(db, programId, ct)).Where(u => !given.Contains(u));
+        return Privacy.ConsentRules.NotGiven(db, programId).Union(young);
+    }
+
+    /// <summary>Applicants of the program who gave an age under the organisation's consent age (where it includes minors).</summary>
+    public static async Task<IQueryable<Guid>> UnderConsentAgeAsync(TandemDb db, Guid programId, CancellationToken ct)
+    {
         var consentAge = await db.Programs.Where(p => p.Id == programId)
             .Select(p => db.Organisations.Where(o => o.Id == p.OrganisationId && o.IncludesMinors).Select(o => (int?)o.ConsentAge).FirstOrDefault())
             .FirstOrDefaultAsync(ct) ?? 0;
-        var given = Privacy.ConsentRules.GivenForAChild(db, programId);
-        var young = db.Set<Application>()
-            .Where(a => a.ProgramId == programId && a.Age != null && a.Age < consentAge && !given.Contains(a.UserId))
-            .Select(a => a.UserId);
-        return Privacy.ConsentRules.NotGiven(db, programId).Union(young);
+        return db.Set<Application>().Where(a => a.ProgramId == programId && a.Age != null && a.Age < consentAge).Select(a => a.UserId);
     }
 
     /// <summary>Whether the program may not match or contact this one person now.</summary>
@@ -38,8 +42,18 @@ public static class ConsentGate
 }
 
 /// <summary><see cref="ConsentGate"/> for the features that notify and cannot reference Applications (<see cref="Notifications.IProgramConsent"/>).</summary>
-internal sealed class ProgramConsent(TandemDb db) : Notifications.IProgramConsent
+internal sealed class ProgramConsent(TandemDb db) : Notifications.IProgramConsent, Privacy.IConsentAges
 {
+    public Task<IQueryable<Guid>> UnderConsentAgeAsync(Guid programId, CancellationToken ct) => ConsentGate.UnderConsentAgeAsync(db, programId, ct);
+
+    public async Task<IReadOnlyList<Guid>> AdultsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        var ids = userIds.Distinct().ToList();
+        var ages = await db.Set<Application>().AsNoTracking().Where(a => ids.Contains(a.UserId) && a.Age != null)
+            .Select(a => new { a.UserId, Age = a.Age!.Value }).ToListAsync(ct);
+        return ages.GroupBy(a => a.UserId).Where(g => g.All(a => a.Age >= 18)).Select(g => g.Key).ToList();
+    }
+
     public async Task<IReadOnlySet<Guid>> UnconsentedAmongAsync(Guid programId, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         if (userIds.Count == 0)

@@ -13,6 +13,7 @@ public static class ApplicationEndpoints
         .AddScoped<ScreeningAccess>()
         .AddScoped<Privacy.IMinors, ApplicantAges>()
         .AddScoped<Notifications.IProgramConsent, ProgramConsent>()
+        .AddScoped<Privacy.IConsentAges, ProgramConsent>()
         .AddScoped<SaveQuestionnaire>()
         .AddScoped<GetQuestionnaire>()
         .AddScoped<ListQuestionnaires>()

@@ -87,9 +87,17 @@ public sealed class SaveApplication(TandemDb db, Privacy.RecordApplicantConsent 
         {
             errors[nameof(request.GuardianName)] = ["Keep the name to 120 characters or fewer."];
         }
-        if (guardianEmail is not null && (guardianEmail.Length > 256 || !System.Net.Mail.MailAddress.TryCreate(guardianEmail, out _)))
+        if (guardianEmail is not null)
         {
-            errors[nameof(request.GuardianEmail)] = ["Give a valid e-mail address for the parent or guardian."];
+            switch (await Privacy.GuardianAddress.CheckAsync(db, actor.UserId, guardianEmail, ct))
+            {
+                case (string address, null):
+                    guardianEmail = address;
+                    break;
+                case (_, string problem):
+                    errors[nameof(request.GuardianEmail)] = [problem];
+                    break;
+            }
         }
         if (request.Submit && application?.Status != ApplicationStatus.Submitted && !await db.Users.AnyAsync(u => u.Id == actor.UserId && u.EmailConfirmed, ct))
         {

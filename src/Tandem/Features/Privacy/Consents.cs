@@ -19,6 +19,22 @@ public interface IConsentWithdrawalListener
 {
     /// <summary>Pauses the person's open relationships in the program; returns how many were paused.</summary>
     Task<int> PauseAsync(Guid userId, Guid programId, DateTime at, CancellationToken ct);
+
+    /// <summary>How many of the person's relationships in the program are paused for consent (paused by its withdrawal and not resumed).</summary>
+    Task<int> PausedForConsentAsync(Guid userId, Guid programId, CancellationToken ct);
+}
+
+/// <summary>
+/// The consent gate's ages for Privacy (Applications implements it from the applicants' ages; Privacy cannot reference
+/// Applications without a cycle).
+/// </summary>
+public interface IConsentAges
+{
+    /// <summary>People of the program the gate holds under the organisation's consent age: only a guardian's or the school's "yes" counts for them.</summary>
+    Task<IQueryable<Guid>> UnderConsentAgeAsync(Guid programId, CancellationToken ct);
+
+    /// <summary>Of these people, those whose applications give an age and none under 18: adults, whom the school cannot authorise.</summary>
+    Task<IReadOnlyList<Guid>> AdultsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);
 }
 
 /// <summary>The consent states that let a person be matched and contacted.</summary>
@@ -141,16 +157,52 @@ public sealed class ConsentWithdrawal(TandemDb db, IEnumerable<IConsentWithdrawa
         }
         var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
         var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
-        var coordinators = await db.Enrolments.Where(e => e.ProgramId == programId && e.Role == ProgramRole.Coordinator).Select(e => e.UserId).ToListAsync(ct);
-        if (coordinators.Count == 0)
-        {
-            coordinators = await db.OrganisationMemberships.Where(m => m.OrganisationId == program.OrganisationId && m.Role == OrganisationRole.Coordinator)
-                .Select(m => m.UserId).ToListAsync(ct);
-        }
+        var coordinators = await CoordinatorsAsync(db, programId, program.OrganisationId, ct);
         var body = $"{name}'s consent to {program.Name} was withdrawn by {byWhom}. "
             + (paused > 0 ? $"Their {(paused == 1 ? "relationship is" : $"{paused} relationships are")} paused. " : "")
             + "They will not be matched or contacted through the program until consent is given again.";
         await notify.RunAsync(coordinators.Distinct().Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Consent withdrawn: {name}", body, $"/programs/{programId}/consents")).ToList(), ct);
+    }
+
+    /// <summary>The program's coordinators, or when it has none the organisation's.</summary>
+    internal static async Task<List<Guid>> CoordinatorsAsync(TandemDb db, Guid programId, Guid organisationId, CancellationToken ct)
+    {
+        var coordinators = await db.Enrolments.Where(e => e.ProgramId == programId && e.Role == ProgramRole.Coordinator).Select(e => e.UserId).ToListAsync(ct);
+        if (coordinators.Count == 0)
+        {
+            coordinators = await db.OrganisationMemberships.Where(m => m.OrganisationId == organisationId && m.Role == OrganisationRole.Coordinator)
+                .Select(m => m.UserId).ToListAsync(ct);
+        }
+        return coordinators.Distinct().ToList();
+    }
+}
+
+/// <summary>
+/// Consent to a program given again (by the person or their guardian) after it was refused, withdrawn or asked again: the
+/// program's coordinators are told, with how many of the person's relationships are paused for consent and can be resumed.
+/// Nothing resumes by itself: a coordinator decides (the partner may have moved on). Called after the answer is committed
+/// (ADR 101).
+/// </summary>
+public sealed class ConsentGivenAgain(TandemDb db, IEnumerable<IConsentWithdrawalListener> listeners, Notify notify)
+{
+    /// <summary>Whether moving from this state to Given is "given again" (a first answer is not: nothing was paused for it).</summary>
+    public static bool IsAgain(ConsentState before) => before is ConsentState.Refused or ConsentState.Withdrawn or ConsentState.RenewalNeeded;
+
+    public async Task RunAsync(Guid userId, Guid programId, CancellationToken ct)
+    {
+        var paused = 0;
+        foreach (var listener in listeners)
+        {
+            paused += await listener.PausedForConsentAsync(userId, programId, ct);
+        }
+        var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
+        var coordinators = await ConsentWithdrawal.CoordinatorsAsync(db, programId, program.OrganisationId, ct);
+        var body = $"{name}'s consent to {program.Name} is given again; "
+            + (paused == 0
+                ? "none of their relationships is paused for consent."
+                : $"{paused} {(paused == 1 ? "relationship" : "relationships")} paused for consent can be resumed. Nothing resumes by itself: resume each where the pair still wants to meet.");
+        await notify.RunAsync(coordinators.Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Consent given again: {name}", body, $"/programs/{programId}/relationships")).ToList(), ct);
     }
 }
 
@@ -222,9 +274,9 @@ public sealed class GuardianAnswer
 /// may also withdraw from their children's page (ADR 52's session proves the address as the link does), with the same
 /// effects: the new link, the paused relationships and the coordinators told.
 /// </summary>
-public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdrawal withdrawal, TimeProvider clock)
+public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdrawal withdrawal, ConsentGivenAgain givenAgain, TimeProvider clock)
 {
-    public const string LinkDoesNotWork = "This link does not work: it was used already, was replaced by a newer e-mail, or has expired. Ask the school for a new one.";
+    public const string LinkDoesNotWork = "This link does not work: it was used already, was replaced by a newer e-mail, or has expired. Ask the school for a new one: the program's coordinators can send it.";
     public const string NotYourChilds = "No consent of a child who named your address has this id.";
 
     private async Task<Consent?> FindAsync(string? token, CancellationToken ct)
@@ -294,6 +346,7 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
         var now = clock.GetUtcNow().UtcDateTime;
         var (privacy, dataUse) = await Notices.CurrentAsync(db, consent.OrganisationId, consent.ProgramId, ct);
         var wasGiven = consent.IsGiven || consent.State == ConsentState.RenewalNeeded;
+        var before = consent.State;
         var others = await db.Set<Consent>().Where(c => c.ProgramId == consent.ProgramId && c.UserId == consent.UserId && c.Purpose != ConsentPurpose.Program)
             .ToDictionaryAsync(c => c.Purpose, ct);
         var wanted = new Dictionary<ConsentPurpose, bool>
@@ -336,6 +389,10 @@ public sealed class GuardianConsent(TandemDb db, ConsentMail mail, ConsentWithdr
         {
             await withdrawal.RunAsync(consent.UserId, consent.ProgramId, "their parent or guardian", ct);
         }
+        else if (consent.IsGiven && ConsentGivenAgain.IsAgain(before))
+        {
+            await givenAgain.RunAsync(consent.UserId, consent.ProgramId, ct);
+        }
         return consent.State;
     }
 }
@@ -355,8 +412,10 @@ public sealed record SchoolConsentResult(int Recorded, int AlreadyGiven);
 /// notice versions in force. Optional processing (background questions, photos, outside channels) is not covered: it
 /// needs the family's own answer. A refusal or withdrawal by the person or their guardian stands: 409 naming them, nothing
 /// recorded. A guardian's link keeps working, so a guardian who had not answered may still refuse (which withdraws it).
+/// The school answers only for its students (ADR 101): people under 18, or with no age known (enrolled by hand); an adult
+/// is 409 by name. A child's own "yes" that the consent gate does not count (under the consent age) is recorded over.
 /// </summary>
-public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, TimeProvider clock)
+public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, IConsentAges ages, TimeProvider clock)
 {
     public const int MaxPeople = 1000;
 
@@ -391,13 +450,22 @@ public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, Tim
                 + $"consent, and the school cannot answer over that: {string.Join(", ", names)}{(saidNo.Count > names.Count ? ", …" : "")}. "
                 + "Only they can give it again. Nothing was recorded.");
         }
+        var adults = await ages.AdultsAsync(ids, ct);
+        if (adults.Count > 0)
+        {
+            var names = await db.Users.Where(u => adults.Contains(u.Id)).OrderBy(u => u.DisplayName).Select(u => u.DisplayName).Take(10).ToListAsync(ct);
+            return new Conflict($"{(adults.Count == 1 ? "This person is an adult" : $"{adults.Count} of these people are adults")}, and the school authorises only "
+                + $"for its students under 18: {string.Join(", ", names)}{(adults.Count > names.Count ? ", …" : "")}. They give their own consent. Nothing was recorded.");
+        }
+        var young = (await (await ages.UnderConsentAgeAsync(programId, ct)).Where(u => ids.Contains(u)).ToListAsync(ct)).ToHashSet();
         var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var recorded = 0;
         foreach (var id in ids)
         {
             var consent = existing.GetValueOrDefault(id);
-            if (consent is { IsGiven: true })
+            // A child's own "yes" under the consent age does not count (the gate holds them back): the school answers over it.
+            if (consent is { IsGiven: true } && !(consent.Giver == ConsentGiver.Participant && young.Contains(id)))
             {
                 continue;
             }
@@ -424,7 +492,7 @@ public sealed class RecordSchoolConsent(TandemDb db, ProgramAccess programs, Tim
 
 /// <summary>One of a person's consents, as they see it.</summary>
 public sealed record MyConsentView(Guid ProgramId, string ProgramName, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
-    int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt, bool GuardianAnswers);
+    int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt, bool GuardianAnswers, bool UnderConsentAge);
 
 public sealed class MyConsentRequest
 {
@@ -440,9 +508,10 @@ public sealed class MyConsentRequest
 
 /// <summary>
 /// A participant's own consents: listed, given, refused or withdrawn. Where a guardian answers for them (under the
-/// organisation's consent age) only the guardian can change it: 403 saying so.
+/// organisation's consent age) only the guardian can change it: 403 saying so. Under the consent age (as the gate counts it)
+/// a child cannot give their own consent to the program either: a parent or guardian, or the school, must (403, ADR 101).
 /// </summary>
-public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, TimeProvider clock)
+public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, ConsentGivenAgain givenAgain, IConsentAges ages, TimeProvider clock)
 {
     public async Task<IReadOnlyList<MyConsentView>> ListAsync(Actor actor, CancellationToken ct = default)
     {
@@ -454,8 +523,17 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, TimePr
                 Guardian = db.Set<Consent>().Any(g => g.ProgramId == c.ProgramId && g.UserId == c.UserId && g.Purpose == ConsentPurpose.Program && g.GuardianEmail != null),
             })
             .ToListAsync(ct);
+        var young = new HashSet<Guid>();
+        foreach (var programId in rows.Where(r => r.Purpose == ConsentPurpose.Program).Select(r => r.ProgramId).Distinct())
+        {
+            if (await (await ages.UnderConsentAgeAsync(programId, ct)).AnyAsync(u => u == actor.UserId, ct))
+            {
+                young.Add(programId);
+            }
+        }
         return rows.OrderBy(r => r.Program).ThenBy(r => r.Purpose)
-            .Select(r => new MyConsentView(r.ProgramId, r.Program, r.Purpose, r.State, r.Giver, r.OrganisationNoticeVersion, r.ProgramNoticeVersion, r.UpdatedAt, r.Guardian))
+            .Select(r => new MyConsentView(r.ProgramId, r.Program, r.Purpose, r.State, r.Giver, r.OrganisationNoticeVersion, r.ProgramNoticeVersion, r.UpdatedAt, r.Guardian,
+                r.Purpose == ConsentPurpose.Program && young.Contains(r.ProgramId)))
             .ToList();
     }
 
@@ -478,6 +556,11 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, TimePr
         {
             return new Forbidden("Your parent or guardian answers for you in this program: ask them to use the link in their e-mail, or ask the school.");
         }
+        var young = purpose == ConsentPurpose.Program && await (await ages.UnderConsentAgeAsync(programId, ct)).AnyAsync(u => u == actor.UserId, ct);
+        if (request.Give && young)
+        {
+            return new Forbidden($"You are under the organisation's consent age: a parent or guardian, or the school, must consent for you to take part in {program.Name}.");
+        }
         if (request.Give && purpose != ConsentPurpose.Program && main is not { IsGiven: true })
         {
             return new Conflict("Consent to the program first; the optional uses come with it.");
@@ -491,6 +574,7 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, TimePr
         }
         var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
         var withdrawing = !request.Give && (row.IsGiven || row.State == ConsentState.RenewalNeeded);
+        var again = request.Give && purpose == ConsentPurpose.Program && ConsentGivenAgain.IsAgain(row.State);
         var state = request.Give ? ConsentState.Given : withdrawing ? ConsentState.Withdrawn : ConsentState.Refused;
         db.Add(row.Record(state, ConsentGiver.Participant, actor.UserId, null, privacy?.Version, dataUse?.Version, now));
         // Withdrawing from the program withdraws the optional uses with it.
@@ -513,13 +597,19 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, TimePr
         {
             await withdrawal.RunAsync(actor.UserId, programId, "themselves", ct);
         }
-        return new MyConsentView(programId, program.Name, purpose, row.State, row.Giver, row.OrganisationNoticeVersion, row.ProgramNoticeVersion, row.UpdatedAt, false);
+        else if (again)
+        {
+            await givenAgain.RunAsync(actor.UserId, programId, ct);
+        }
+        return new MyConsentView(programId, program.Name, purpose, row.State, row.Giver, row.OrganisationNoticeVersion, row.ProgramNoticeVersion, row.UpdatedAt, false, young);
     }
 }
 
 /// <summary>A consent in a program, for its coordinators: whose, to what, where it stands, who answered, on which notices.</summary>
+/// ConsentId and GuardianAsked serve the "send the guardian a new link" action (its address stays off the list).
 public sealed record ProgramConsentView(Guid UserId, string Name, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
-    string? RecordedBy, string? GuardianName, int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt);
+    string? RecordedBy, string? GuardianName, int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt,
+    Guid ConsentId, bool GuardianAsked);
 
 /// <summary>A program's consents, for its managers, optionally in one state; waiting and refused ones first.</summary>
 public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)
@@ -544,9 +634,81 @@ public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)
             .Page(paging)
             .Select(c => new ProgramConsentView(c.UserId, db.Users.Where(u => u.Id == c.UserId).Select(u => u.DisplayName).Single(), c.Purpose, c.State, c.Giver,
                 db.Users.Where(u => u.Id == c.RecordedByUserId).Select(u => u.DisplayName).FirstOrDefault(), c.GuardianName,
-                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt))
+                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt, c.Id, c.GuardianEmail != null))
             .ToListAsync(ct);
         return paging.Of(items, total);
+    }
+}
+
+public sealed class GuardianConsentLinkRequest
+{
+    /// <summary>A corrected address for the parent or guardian (only while the consent waits for their first answer); empty keeps the one on file.</summary>
+    [StringLength(256)]
+    public string? GuardianEmail { get; set; }
+}
+
+public sealed record GuardianLinkSent(Guid ConsentId, ConsentState State, DateTime ExpiresAt);
+
+/// <summary>
+/// A coordinator sends a parent or guardian a new consent link (lost, expired, or a renewal's 30-day link lapsed): a new
+/// single-use token with a fresh 30-day expiry, e-mailed through <see cref="ConsentMail"/>; the earlier link stops working.
+/// While the consent waits for the guardian's first answer the address may be corrected (validated as on the application,
+/// never the participant's own). 409 when the consent is given or no guardian answers for it (ADR 101).
+/// </summary>
+public sealed class SendGuardianLink(TandemDb db, ProgramAccess programs, ConsentMail mail, TimeProvider clock)
+{
+    public const string TheirOwn = "A parent's or guardian's address must not be the participant's own.";
+
+    public async Task<Outcome<GuardianLinkSent>> RunAsync(Actor actor, Guid programId, Guid consentId, GuardianConsentLinkRequest request, CancellationToken ct = default)
+    {
+        var found = await programs.FindManagedAsync(actor, programId, ct, "Only the program's coordinators send a guardian a new link.", tracked: false);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var consent = await db.Set<Consent>().SingleOrDefaultAsync(c => c.Id == consentId && c.ProgramId == programId && c.Purpose == ConsentPurpose.Program, ct);
+        if (consent is null)
+        {
+            return new NotFound("No consent to this program has this id.");
+        }
+        if (consent.GuardianEmail is not { } email)
+        {
+            return new Conflict("No parent or guardian answers for this consent, so there is no link to send.");
+        }
+        if (consent.IsGiven)
+        {
+            return new Conflict("This consent is given: there is nothing to ask the parent or guardian. They can withdraw it from their children's page.");
+        }
+        if (request.GuardianEmail?.Trim() is { Length: > 0 } typed)
+        {
+            if (consent.State != ConsentState.AwaitingGuardian)
+            {
+                return Invalid.Field("guardianEmail", "The address can be corrected only while the consent waits for the parent's or guardian's first answer.");
+            }
+            var (address, problem) = await GuardianAddress.CheckAsync(db, consent.UserId, typed, ct, TheirOwn);
+            if (problem is not null)
+            {
+                return Invalid.Field("guardianEmail", problem);
+            }
+            email = address!;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = LinkToken.New();
+        // The new token replaces the old one: the earlier link stops working.
+        db.Add(consent.AskGuardian(email, LinkToken.Hash(token), now + ConsentMail.AskFor, now, consent.State));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
+        {
+            return new Conflict("This consent changed at the same moment; reload the page to see where it stands.");
+        }
+        var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId).Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
+        var organisation = await db.Organisations.AsNoTracking().Where(o => o.Id == program.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        var child = await db.Users.AsNoTracking().Where(u => u.Id == consent.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+        await mail.SendAsync([new GuardianAsk(consent.Id, email, token, child, program.Name, organisation, Renewal: consent.State == ConsentState.RenewalNeeded, Answered: false)], ct);
+        return new GuardianLinkSent(consent.Id, consent.State, now + ConsentMail.AskFor);
     }
 }
 

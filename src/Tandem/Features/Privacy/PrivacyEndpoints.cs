@@ -18,6 +18,8 @@ public static class PrivacyEndpoints
         .AddScoped<ConsentMail>()
         .AddScoped<ConsentRenewal>()
         .AddScoped<ConsentWithdrawal>()
+        .AddScoped<ConsentGivenAgain>()
+        .AddScoped<SendGuardianLink>()
         .AddScoped<RecordApplicantConsent>()
         .AddScoped<GuardianConsent>()
         .AddScoped<RecordSchoolConsent>()
@@ -47,6 +49,8 @@ public static class PrivacyEndpoints
         app.MapGet("/api/v1/programs/{programId:guid}/consents", ProgramConsents).WithTags("Privacy").RequireAuthorization().WithName("ListProgramConsents");
         app.MapPost("/api/v1/programs/{programId:guid}/consents/school", SchoolConsent).WithTags("Privacy").RequireAuthorization().WithName("RecordSchoolConsent")
             .WithDescription("The school, acting as the parents' agent, records consent to the program for these participants (who did it is recorded).");
+        app.MapPost("/api/v1/programs/{programId:guid}/consents/{consentId:guid}/guardian-link", GuardianLink).WithTags("Privacy").RequireAuthorization().WithName("SendGuardianLink")
+            .WithDescription("E-mails the parent or guardian a new consent link (the earlier one stops working); guardianEmail corrects the address while their first answer is awaited.");
         return app;
     }
 
@@ -84,4 +88,8 @@ public static class PrivacyEndpoints
 
     private static async Task<Results<Ok<SchoolConsentResult>, ProblemHttpResult>> SchoolConsent(Guid programId, SchoolConsentRequest request, ClaimsPrincipal user, RecordSchoolConsent useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, request, ct)).ToOk();
+
+    private static async Task<Results<Ok<GuardianLinkSent>, ProblemHttpResult>> GuardianLink(Guid programId, Guid consentId, GuardianConsentLinkRequest request, ClaimsPrincipal user,
+        SendGuardianLink useCase, CancellationToken ct) =>
+        (await useCase.RunAsync(Actor.From(user), programId, consentId, request, ct)).ToOk();
 }

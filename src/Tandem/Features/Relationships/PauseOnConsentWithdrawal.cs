@@ -37,6 +37,11 @@ public sealed class PauseOnConsentWithdrawal(TandemDb db, RelationshipNotices no
         return paused.Count;
     }
 
+    /// <summary>Paused relationships of the person in the program that their consent's withdrawal paused (it records them as the one who paused).</summary>
+    public Task<int> PausedForConsentAsync(Guid userId, Guid programId, CancellationToken ct) =>
+        db.Set<Relationship>().CountAsync(r => r.ProgramId == programId && r.Status == RelationshipStatus.Paused && r.StatusChangedByUserId == userId
+            && r.Members.Any(m => m.UserId == userId), ct);
+
     private async Task WithdrawRequestsAsync(Guid userId, Guid programId, DateTime at, CancellationToken ct)
     {
         var pending = await db.Set<MentorRequest>().AsNoTracking()

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Applications;
+using Tandem.Features.Privacy;
+using Tandem.Tests.Applications;
+using Tandem.Tests.Infrastructure;
+
+namespace Tandem.Tests.Privacy;
+
+/// <summary>ADR 101: the guardian's address, the child's own answer under the consent age, the school's reach, and links sent again.</summary>
+public sealed partial class ConsentTests
+{
+    private static async Task<HttpResponseMessage> ApplyNamingAsync(HttpClient client, RecruitingProgram recruiting, int age, string guardianEmail) =>
+        await client.PostAsJsonAsync(recruiting.Applications, new
+        {
+            role = "mentor", answers = RecruitingProgram.CompleteAnswers(), acceptsCodeOfConduct = true, mentorCapacity = 1, age,
+            guardianName = "Pat Parent", guardianEmail, submit = true,
+        });
+
+    [Fact]
+    public async Task AChildCannotNameTheirOwnSignInAddressAsTheirGuardians()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var childUser = await Factory.CreateUserAsync("Ivy Self");
+        var child = await Factory.SignedInClientAsync(childUser);
+
+        var response = await ApplyNamingAsync(child, school.Recruiting, 14, $"  {childUser.Email.ToUpperInvariant()} ");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(Json.Options);
+        Assert.Equal(["A parent's or guardian's address must not be your own."], problem!.Errors["GuardianEmail"]);
+        // Nothing was recorded and no link went to the child.
+        Assert.Empty(await ConsentsOfAsync(childUser.Id));
+        Assert.Empty(await Factory.OutboxForAsync(childUser.Email));
+    }
+
+    [Fact]
+    public async Task AGuardianAddressTypedWithANameIsStoredBareSoTheGuardiansPageFindsTheChild()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var guardian = Address();
+        var childUser = await Factory.CreateUserAsync("Noa Named");
+        var child = await Factory.SignedInClientAsync(childUser);
+
+        var response = await ApplyNamingAsync(child, school.Recruiting, 14, $"Mum <{guardian}>");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(guardian, (await response.Content.ReadFromJsonAsync<MyApplicationView>(Json.Options))!.GuardianEmail);
+        Assert.Equal(guardian, Assert.Single(await ConsentsOfAsync(childUser.Id)).GuardianEmail);
+
+        // The guardian, signing in on /guardian with the bare address, sees the child.
+        var page = await GuardianSessionAsync(guardian);
+        Assert.Contains("Noa Named", WebUtility.HtmlDecode(await page.Http.GetStringAsync("/guardian/children")));
+    }
+
+    private async Task RaiseConsentAgeAsync(GuardedSchool school, int age) =>
+        (await school.Recruiting.Coordinator.PutAsJsonAsync($"/api/v1/organisations/{school.OrganisationId}/consent-age", new { consentAge = age })).EnsureSuccessStatusCode();
+
+    [Fact]
+    public async Task AChildsOwnYesUnderARaisedConsentAgeIsListedForTheSchoolWhichMayAuthoriseThem()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var (child, _, _) = await school.ApplyAsync("Jo Seventeen", "RAISE-1", 17, Address());
+        Assert.Equal((ConsentState.Given, ConsentGiver.Participant), (Assert.Single(await ConsentsOfAsync(child.Id)).State, Assert.Single(await ConsentsOfAsync(child.Id)).Giver!.Value));
+
+        // The organisation raises its consent age to 18: the 17-year-old's own "yes" no longer counts, and the page says so.
+        await RaiseConsentAgeAsync(school, 18);
+        var page = WebUtility.HtmlDecode(await school.Recruiting.Coordinator.GetStringAsync($"/programs/{programId}/consents"));
+        Assert.Contains($"value=\"{child.Id}\"", page);
+
+        // The school authorises them over their own answer.
+        var recorded = await school.Recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/school", new { userIds = new[] { child.Id } });
+        Assert.Equal(HttpStatusCode.OK, recorded.StatusCode);
+        Assert.Equal(new SchoolConsentResult(1, 0), await recorded.Content.ReadFromJsonAsync<SchoolConsentResult>(Json.Options));
+        var consent = Assert.Single(await ConsentsOfAsync(child.Id));
+        Assert.Equal((ConsentState.Given, ConsentGiver.School), (consent.State, consent.Giver!.Value));
+    }
+
+    [Fact]
+    public async Task AChildUnderTheConsentAgeCannotGiveTheirOwnConsentToTheProgram()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var (child, client, _) = await school.ApplyAsync("Lu Seventeen", "RAISE-2", 17, Address());
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = false })).StatusCode);
+        await RaiseConsentAgeAsync(school, 18);
+
+        var given = await client.PostAsJsonAsync("/api/v1/me/consents", new { programId, purpose = "Program", give = true });
+        Assert.Equal(HttpStatusCode.Forbidden, given.StatusCode);
+        Assert.Contains("a parent or guardian, or the school, must consent for you", await given.Content.ReadAsStringAsync());
+        Assert.Equal(ConsentState.Withdrawn, Assert.Single(await ConsentsOfAsync(child.Id)).State);
+        // Their privacy page offers no button to give it.
+        var mine = WebUtility.HtmlDecode(await client.GetStringAsync("/my/access-log"));
+        Assert.Contains("Withdrawn", mine);
+        Assert.DoesNotContain($"{programId}:Program:true", mine);
+    }
+
+    [Fact]
+    public async Task TheSchoolCannotAuthoriseAnAdultWhoseOwnConsentIsAskedAgain()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var coordinator = school.Recruiting.Coordinator;
+        var (adult, _, _) = await school.ApplyAsync("Val Unteer", "ADULT-1", 30, null);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/notices", new { text = "We changed it.", material = true })).StatusCode);
+        Assert.Equal(ConsentState.RenewalNeeded, Assert.Single(await ConsentsOfAsync(adult.Id)).State);
+
+        // Listed as asked again, without a box; the API refuses by name and records nothing.
+        var page = WebUtility.HtmlDecode(await coordinator.GetStringAsync($"/programs/{programId}/consents"));
+        Assert.Contains("Val Unteer", page);
+        Assert.DoesNotContain($"value=\"{adult.Id}\"", page);
+        var recorded = await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/school", new { userIds = new[] { adult.Id } });
+        Assert.Equal(HttpStatusCode.Conflict, recorded.StatusCode);
+        Assert.Contains("Val Unteer", await recorded.Content.ReadAsStringAsync());
+        var consent = Assert.Single(await ConsentsOfAsync(adult.Id));
+        Assert.Equal((ConsentState.RenewalNeeded, ConsentGiver.Participant), (consent.State, consent.Giver!.Value));
+    }
+
+    [Fact]
+    public async Task ACoordinatorSendsAGuardianANewLinkToACorrectedAddressAndTheOldOneStopsWorking()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var coordinator = school.Recruiting.Coordinator;
+        var typo = Address();
+        var (child, childClient, _) = await school.ApplyAsync("Max Typo", "LINK-1", 14, typo);
+        var (oldLink, _) = await GuardianLinkAsync(typo);
+        var consentId = Assert.Single(await ConsentsOfAsync(child.Id)).Id;
+        var path = $"/api/v1/programs/{programId}/consents/{consentId}/guardian-link";
+
+        // Only the program's coordinators; never to the child's own address.
+        Assert.Equal(HttpStatusCode.NotFound, (await childClient.PostAsJsonAsync(path, new { guardianEmail = Address() })).StatusCode);
+        var own = await coordinator.PostAsJsonAsync(path, new { guardianEmail = child.Email });
+        Assert.Equal(HttpStatusCode.BadRequest, own.StatusCode);
+        Assert.Contains("must not be the participant's own", await own.Content.ReadAsStringAsync());
+
+        var guardian = Address();
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync(path, new { guardianEmail = $"Dad <{guardian}>" })).StatusCode);
+        var (link, count) = await GuardianLinkAsync(guardian);
+        Assert.Equal(1, count);
+        Assert.Equal(HttpStatusCode.NotFound, (await Factory.AnonymousClient().GetAsync(oldLink)).StatusCode);
+        var consent = Assert.Single(await ConsentsOfAsync(child.Id));
+        Assert.Equal((ConsentState.AwaitingGuardian, guardian), (consent.State, consent.GuardianEmail));
+        Assert.True(consent.TokenExpiresAt > DateTime.UtcNow.AddDays(29));
+
+        // Sent again to the same address from the page: a new link, the previous one stops working.
+        var page = new PageClient(coordinator);
+        var resent = await page.SubmitAsync($"/programs/{programId}/consents", "guardian-link", [new("ConsentId", consentId.ToString())]);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.Contains("A new link", WebUtility.HtmlDecode(await resent.Content.ReadAsStringAsync()));
+        var (newest, again) = await GuardianLinkAsync(guardian);
+        Assert.Equal(2, again);
+        Assert.Equal(HttpStatusCode.NotFound, (await Factory.AnonymousClient().GetAsync(link)).StatusCode);
+
+        // Once the guardian consents there is nothing to send; nor for an adult with no guardian.
+        Assert.Equal(HttpStatusCode.OK, (await new PageClient(Factory.AnonymousClient()).SubmitAsync(newest, "guardian-consent",
+            [new("Input.Consents", "true"), new("Input.GuardianName", "Pat Parent")])).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsJsonAsync(path, new { })).StatusCode);
+        var (adult, _, _) = await school.ApplyAsync("Ada Nolink", "LINK-2", 30, null);
+        var adultConsent = Assert.Single(await ConsentsOfAsync(adult.Id)).Id;
+        Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/{adultConsent}/guardian-link", new { })).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConsentGivenAgainTellsTheCoordinatorsWhichPausedRelationshipsCanBeResumedAndResumesNone()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync("/api/v1/me/consents", new { programId = pair.ProgramId, purpose = "Program", give = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync("/api/v1/me/consents", new { programId = pair.ProgramId, purpose = "Program", give = false })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync("/api/v1/me/consents", new { programId = pair.ProgramId, purpose = "Program", give = true })).StatusCode);
+
+        var told = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Notifications.Notification>()
+            .Where(n => n.UserId == pair.School.Coordinator.Id && n.Title.StartsWith("Consent given again")).Select(n => new { n.Body, n.Link }).ToListAsync());
+        var notice = Assert.Single(told);
+        Assert.Contains("Menna Tee's consent to Reading Buddies is given again; 1 relationship paused for consent can be resumed", notice.Body);
+        Assert.Equal($"/programs/{pair.ProgramId}/relationships", notice.Link);
+        var relationship = await pair.Coordinator.GetFromJsonAsync<Tandem.Features.Relationships.RelationshipView>($"/api/v1/relationships/{pair.RelationshipId}", Json.Options);
+        Assert.Equal(Tandem.Features.Relationships.RelationshipStatus.Paused, relationship!.Status);
+    }
+
+    [Fact]
+    public async Task TheSchoolConsentBoxesStayTickedWhenTheFormIsRefused()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var (waiting, _, _) = await school.ApplyAsync("Tic Young", "TICK-1", 14, Address());
+        var (other, _, _) = await school.ApplyAsync("Tac Young", "TICK-2", 14, Address());
+
+        // Posted without the confirmation: refused, and the box ticked stays ticked (the other does not).
+        var refused = await new PageClient(school.Recruiting.Coordinator).SubmitAsync($"/programs/{programId}/consents", "school-consent", [new("userIds", waiting.Id.ToString())]);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Matches($"value=\"{waiting.Id}\"[^>]*checked", html);
+        Assert.DoesNotMatch($"value=\"{other.Id}\"[^>]*checked", html);
+    }
+}
