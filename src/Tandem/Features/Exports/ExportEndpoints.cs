@@ -16,6 +16,7 @@ public static class ExportEndpoints
         .AddScoped<ExportPersonOnRequest>()
         .AddScoped<ErasePerson>()
         .AddScoped<ApplyRetention>()
+        .AddScoped<Programs.IProgramRetention, ProgramRetention>()
         .AddScoped<GetRetention>()
         .AddScoped<ChangeRetention>()
         .AddScoped<ListRetentionRuns>()

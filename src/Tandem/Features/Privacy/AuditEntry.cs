@@ -29,6 +29,9 @@ public enum AuditRecord
 
     /// <summary>Kudos, hand-award reasons and service-hours lines of a program, read by its coordinators (ADR 63).</summary>
     Recognition,
+
+    /// <summary>A named survey's answers person by person (the list or its download), read by the survey's coordinators (ADR 99).</summary>
+    SurveyAnswers,
 }
 
 /// <summary>
