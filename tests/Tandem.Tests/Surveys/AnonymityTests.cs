@@ -91,15 +91,15 @@ public sealed class AnonymityTests(TandemFactory factory) : IClassFixture<Tandem
         await world.WithScopeAsync(async s =>
         {
             var db = s.GetRequiredService<TandemDb>();
-            for (var meeting = 0; meeting < 4; meeting++)
+            for (var meeting = 0; meeting < 5; meeting++)
             {
                 db.Add(new SurveyInvitation(survey.Id, one.User.Id, ProgramRole.Mentee, Guid.NewGuid(), world.Clock.GetUtcNow().UtcDateTime));
             }
             return await db.SaveChangesAsync();
         });
         var hers = await SurveyProgram.MineAsync(one.Client);
-        Assert.Equal(5, hers.Count);
-        for (var i = 0; i < hers.Count; i++)
+        Assert.Equal(6, hers.Count);
+        for (var i = 0; i < 5; i++)
         {
             (await SurveyProgram.AnswerAsync(one.Client, hers[i].Id, new { overall = 3, match = 2, often = 1, change = $"Only-her-comment {i}" })).EnsureSuccessStatusCode();
         }
@@ -117,6 +117,10 @@ public sealed class AnonymityTests(TandemFactory factory) : IClassFixture<Tandem
             var invitation = Assert.Single(await SurveyProgram.MineAsync(other.Client)).Id;
             (await SurveyProgram.AnswerAsync(other.Client, invitation, new { overall = 8, match = 4, often = 3 })).EnsureSuccessStatusCode();
         }
+        // Results cover answers in steps of five in the order they came in (ADR 99): the first five are all hers, so a
+        // tenth answer (her sixth) is needed before the ratings show.
+        Assert.False((await world.Coordinator.GetFromJsonAsync<SurveyResults>(results, Json.Options))!.Shown);
+        (await SurveyProgram.AnswerAsync(one.Client, hers[5].Id, new { overall = 3, match = 2, often = 1, change = "Only-her-comment 5" })).EnsureSuccessStatusCode();
         var five = (await world.Coordinator.GetFromJsonAsync<SurveyResults>(results, Json.Options))!;
         Assert.True(five.Shown);
         Assert.False(five.Questions.Single(q => q.Id == "overall").Hidden);
