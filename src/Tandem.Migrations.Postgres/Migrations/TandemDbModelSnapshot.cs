@@ -4073,6 +4073,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTime?>("MeetingsSeenUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -4183,6 +4186,9 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.Property<Guid?>("InvitationId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Role")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -4204,9 +4210,10 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasIndex("InvitationId")
                         .IsUnique();
 
-                    b.HasIndex("SurveyId");
-
                     b.HasIndex("UserId");
+
+                    b.HasIndex("SurveyId", "Position")
+                        .IsUnique();
 
                     b.ToTable("SurveyResponses", (string)null);
                 });

@@ -4062,6 +4062,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("MeetingsSeenUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("OpenedAt")
                         .HasColumnType("TEXT");
 
@@ -4172,6 +4175,9 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("InvitationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Role")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -4193,9 +4199,10 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasIndex("InvitationId")
                         .IsUnique();
 
-                    b.HasIndex("SurveyId");
-
                     b.HasIndex("UserId");
+
+                    b.HasIndex("SurveyId", "Position")
+                        .IsUnique();
 
                     b.ToTable("SurveyResponses", (string)null);
                 });

@@ -79,8 +79,9 @@ public sealed class FeatureReferenceTests
         // Exports erases, retains and downloads every feature's personal data: goals' words too (ADR 59, amended 2026-12-06).
         ["Exports"] = ["Accounts", "Applications", "Channels", "CheckIns", "Concerns", "Conversations", "Events", "Goals", "Integrations", "Journal", "Matching", "Meetings", "Notifications", "Organisations", "Outcomes", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Surveys", "Training"],
         // Surveys go to a program's people by role (or an organisation's); answers are checked as questionnaire answers
-        // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify.
-        ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Programs", "Relationships"],
+        // are; a pulse follows a meeting checked in as held in a relationship; invitations and reminders notify; a read of minors'
+        // named answers is audited (Privacy); a program anonymised by retention is known through Programs.IProgramRetention (ADR 99).
+        ["Surveys"] = ["Accounts", "Applications", "CheckIns", "Notifications", "Organisations", "Privacy", "Programs", "Relationships"],
         // Dashboards, objective measures and the PDF report read every feature's figures: recruitment channels and
         // applications, enrolments, relationships and their check-ins against the cadence (the engagement rule),
         // survey responses, open concerns, organisation access; and outcome data (ADR 27).

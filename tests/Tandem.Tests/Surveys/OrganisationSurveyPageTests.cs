@@ -19,7 +19,11 @@ public sealed class OrganisationSurveyPageTests(TandemFactory factory) : IClassF
 
         var unknown = await coordinator.SubmitAsync(path, "new-survey", [new("title", "Before the program"), new("roster", "nobody@test.example")]);
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Contains("are not members of the organisation: nobody@test.example", WebUtility.HtmlDecode(await unknown.Content.ReadAsStringAsync()));
+        var refusedForm = WebUtility.HtmlDecode(await unknown.Content.ReadAsStringAsync());
+        Assert.Contains("are not members of the organisation: nobody@test.example", refusedForm);
+        // What was typed comes back in the form.
+        Assert.Contains("value=\"Before the program\"", refusedForm);
+        Assert.Contains("nobody@test.example</textarea>", refusedForm);
 
         var created = await coordinator.SubmitAsync(path, "new-survey",
             [new("title", "What would help you?"), new("anonymous", "true"), new("roster", school.Mentee.Email.ToUpperInvariant())]);

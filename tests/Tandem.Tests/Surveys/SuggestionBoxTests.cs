@@ -1,7 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Surveys;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Infrastructure;
+using Tandem.Tests.Meetings;
 using Tandem.Tests.Relationships;
 
 namespace Tandem.Tests.Surveys;
@@ -45,7 +52,7 @@ public sealed class SuggestionBoxTests(TandemFactory factory) : IClassFixture<Ta
             Assert.Equal(("More quiet rooms, please.", "Room 12 is yours on Tuesdays."), (published.Text, published.Answer));
             var notice = (await PairingProgram.NoticesAsync(person.Client))[0];
             Assert.StartsWith("A suggestion was answered", notice.Title);
-            Assert.Contains("Room 12", notice.Body);
+            Assert.Equal($"/programs/{world.Program.Id}/suggestions", notice.Link);
         }
         Assert.DoesNotContain("Mentee", await named.Client.GetStringAsync($"{box}/answered"));
     }
@@ -72,5 +79,33 @@ public sealed class SuggestionBoxTests(TandemFactory factory) : IClassFixture<Ta
         var answerRefused = await coordinator.SubmitAsync(path, $"answer-{suggestion.Id}", [new("answer", longAnswer)]);
         Assert.Equal(HttpStatusCode.BadRequest, answerRefused.StatusCode);
         Assert.Contains(longAnswer + "</textarea>", WebUtility.HtmlDecode(await answerRefused.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
+    public async Task AnAnswerTellsOnceOnlyWhomTheProgramMayContactAndCopiesNeitherTheSuggestionNorTheAnswer()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 3, mentors: 0);
+        var (heldBack, disabled, told) = (world.Mentees[0], world.Mentees[1], world.Mentees[2]);
+        var box = $"/api/v1/programs/{world.Program.Id}/suggestions";
+        (await told.Client.PostAsJsonAsync(box, new { text = "Private words about my mentor" })).EnsureSuccessStatusCode();
+        var suggestion = Assert.Single((await world.Coordinator.GetFromJsonAsync<Paged<SuggestionView>>(box, Json.Options))!.Items);
+        await ConsentStates.HoldBackAsync(world.App.Services, heldBack.User.Id, world.Program.Id);
+        var second = await factory.CreateUserAsync("Sam Coordinator");
+        await factory.AddMemberAsync(world.School.Organisation.Id, second, Tandem.Features.Organisations.OrganisationRole.Member);
+        (await world.Coordinator.PostAsJsonAsync($"/api/v1/programs/{world.Program.Id}/enrolments", new { email = second.Email, role = "Coordinator" })).EnsureSuccessStatusCode();
+        await world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == disabled.User.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true)));
+
+        // Two coordinators answer at once: the other's answer is committed just before this one's.
+        var answered = await UseCaseOver.RunAsync<AnswerSuggestion, Outcome<SuggestionView>>(world.App.Services,
+            new BeforeFirstUpdate(() => world.WithScopeAsync(s => s.GetRequiredService<AnswerSuggestion>()
+                .RunAsync(new Actor(second.Id, false), suggestion.Id, new AnswerSuggestionRequest { Answer = "Room 12 is yours from March." }))),
+            answer => answer.RunAsync(new Actor(world.School.Coordinator.Id, false), suggestion.Id, new AnswerSuggestionRequest { Answer = "Room 12, from March." }));
+
+        Assert.Null(answered.Failure);
+        var notices = await world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>().AsNoTracking()
+            .Where(n => n.Title.StartsWith("A suggestion was answered")).Select(n => new { n.UserId, n.Body }).ToListAsync());
+        Assert.Equal([told.User.Id], notices.Where(n => n.UserId != world.School.Coordinator.Id && n.UserId != second.Id).Select(n => n.UserId));
+        Assert.All(notices, n => Assert.DoesNotContain("Private words", n.Body));
+        Assert.All(notices, n => Assert.DoesNotContain("Room 12", n.Body));
     }
 }

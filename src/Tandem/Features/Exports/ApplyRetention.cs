@@ -62,6 +62,7 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
                 done.Add(run);
             }
         }
+        await AnonymiseOrganisationSurveysAsync(now, ct);
         var before = now - options.Value.KeepEndedFor;
         var sessions = await db.UserSessions.Where(s => s.RevokedAt != null && s.RevokedAt < before).ExecuteDeleteAsync(ct);
         var tokens = await db.Set<AccountToken>().Where(t => t.ExpiresAt < before || (t.UsedAt != null && t.UsedAt < before)).ExecuteDeleteAsync(ct)
@@ -150,6 +151,9 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
                 .SetProperty(m => m.VideoLink, (string?)null), ct);
             rows["meetingAnswers"] = await db.Set<MeetingAnswer>().Where(a => meetings.Contains(a.MeetingId)).ExecuteUpdateAsync(Anonymise.MeetingAnswer, ct);
             rows["surveyResponses"] = await db.Set<SurveyResponse>().Where(r => surveys.Contains(r.SurveyId)).ExecuteUpdateAsync(Anonymise.SurveyResponse, ct);
+            // Its surveys close, so nothing answered later is kept past this run (AnswerSurvey and MakeSuggestion refuse too, ADR 99).
+            rows["surveysClosed"] = await db.Set<Survey>().Where(s => s.ProgramId == programId && s.Status != SurveyStatus.Closed).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Status, SurveyStatus.Closed).SetProperty(x => x.ClosedAt, run.At).SetProperty(x => x.UpdatedAt, run.At), ct);
             rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.ProgramId == programId).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Text, Anonymise.Text).SetProperty(x => x.AuthorUserId, (Guid?)null).SetProperty(x => x.Answer, (string?)null), ct);
             rows["invitations"] = await db.Set<Invitation>().Where(i => i.ProgramId == programId).ExecuteUpdateAsync(s => s
@@ -174,6 +178,28 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             await transaction.CommitAsync(ct);
             return true;
         });
+    }
+
+    /// <summary>
+    /// A survey without a program (an organisation's needs assessment) has no program to expire with: once it has been closed
+    /// longer than its organisation keeps a closed program's data, its named answers are anonymised as a program's are (ADR 99).
+    /// Idempotent: an anonymised answer has no person left, so a second node or run finds nothing.
+    /// </summary>
+    private async Task AnonymiseOrganisationSurveysAsync(DateTime now, CancellationToken ct)
+    {
+        var closed = await db.Set<Survey>().AsNoTracking()
+            .Where(s => s.ProgramId == null && s.Status == SurveyStatus.Closed && s.ClosedAt != null
+                && db.Set<SurveyResponse>().Any(r => r.SurveyId == s.Id && r.UserId != null))
+            .Select(s => new
+            {
+                s.Id, ClosedAt = s.ClosedAt!.Value,
+                Months = db.Set<RetentionSettings>().Where(x => x.OrganisationId == s.OrganisationId).Select(x => (int?)x.ClosedProgramMonths).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        foreach (var survey in closed.Where(s => RetentionSettings.ExpiresAt(s.ClosedAt, s.Months ?? RetentionSettings.DefaultMonths) <= now))
+        {
+            await db.Set<SurveyResponse>().Where(r => r.SurveyId == survey.Id && r.UserId != null).ExecuteUpdateAsync(Anonymise.SurveyResponse, ct);
+        }
     }
 
     private const string ErasedEmail = "erased@erased.invalid";

@@ -17,6 +17,7 @@ public static class ExportEndpoints
         .AddScoped<ErasePerson>()
         .AddScoped<ApplyRetention>()
         .AddScoped<Outcomes.IProgramAnonymised, ProgramAnonymised>()
+        .AddScoped<Programs.IProgramRetention, ProgramRetention>()
         .AddScoped<GetRetention>()
         .AddScoped<ChangeRetention>()
         .AddScoped<ListRetentionRuns>()

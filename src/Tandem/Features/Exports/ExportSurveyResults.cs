@@ -15,9 +15,10 @@ public enum SurveyExportKind { Results, Responses }
 /// A survey's results as a table, for its coordinators only, under the rules of its pages: the results exactly as
 /// <see cref="GetSurveyResults"/> shows them (nothing for fewer than five answers, in the same words), and for a
 /// named survey the answers person by person as <see cref="ListSurveyResponses"/> lists them. An anonymous
-/// survey's answers are linked to nobody, so there is nothing per person to export (409).
+/// survey's answers are linked to nobody, so there is nothing per person to export (409). A download of minors' named
+/// answers is written to the audit log first, as the list is.
 /// </summary>
-public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, GetSurvey surveys)
+public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, GetSurvey surveys, Privacy.AuditLog audit)
 {
     public static readonly string[] ResultColumns =
         ["Question id", "Question", "Type", "Answered", "Answer", "Count", "Mean", "Mean before", "Answered before", "Note"];
@@ -67,9 +68,10 @@ public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, G
         }
         // As the list by person: newest first, only answers with a person (every answer of a named survey).
         var named = await db.Set<SurveyResponse>().AsNoTracking().Where(r => r.SurveyId == surveyId && r.UserId != null)
-            .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.Id, u.DisplayName, r.Role, r.SubmittedAt, r.AnswersJson })
+            .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.Id, UserId = u.Id, u.DisplayName, r.Role, r.SubmittedAt, r.AnswersJson })
             .OrderByDescending(r => r.SubmittedAt).ThenBy(r => r.Id)
             .ToListAsync(ct);
+        await ListSurveyResponses.RecordAsync(audit, actor, survey.Id, survey.OrganisationId, survey.ProgramId, named.Select(r => r.UserId).ToList(), ct);
         var questions = survey.Questions;
         return new ExportTable("Answers by person",
             ["Name", "Role", "Submitted (UTC)", .. questions.Select(q => q.Prompt)],

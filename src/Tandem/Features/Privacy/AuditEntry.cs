@@ -39,6 +39,9 @@ public enum AuditRecord
     /// their guardian or in their downloads, and in the organisation's log only to those who handle the concern (ADR 98).
     /// </summary>
     ConcernSubject,
+
+    /// <summary>A named survey's answers person by person (the list or its download), read by the survey's coordinators (ADR 99).</summary>
+    SurveyAnswers,
 }
 
 /// <summary>

@@ -37,6 +37,21 @@ public sealed class AuditLog(TandemDb db, IMinors minors, IServiceScopeFactory s
     }
 
     /// <summary>
+    /// As <see cref="RecordAsync"/>, for a record of an organisation that may belong to no program (a survey without one):
+    /// the entry carries the organisation, so its coordinators find it in its audit log.
+    /// </summary>
+    public async Task RecordInOrganisationAsync(Actor actor, IReadOnlyCollection<Guid> subjects, AuditRecord record, Guid? recordId,
+        Guid organisationId, Guid? programId, string purpose, CancellationToken ct)
+    {
+        var others = subjects.Where(s => s != actor.UserId).Distinct().ToList();
+        var read = others.Count == 0 ? [] : await minors.WhichAsync(others, ct);
+        if (read.Count > 0)
+        {
+            await AppendAsync(actor, read, organisationId, programId, record, recordId, purpose, ct);
+        }
+    }
+
+    /// <summary>
     /// Records that <paramref name="actor"/> read <paramref name="record"/> of <paramref name="subject"/>, adult or minor, themselves
     /// or not: for reads a data-protection lead must see whoever they concern (a coordinator's export of a person's data on request).
     /// </summary>

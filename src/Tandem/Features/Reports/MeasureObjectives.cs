@@ -106,20 +106,24 @@ public sealed class MeasureObjectives(TandemDb db, ProgramAccess access, TimePro
                 : $"The survey '{survey.Title}' has no number-scale question with the id '{questionId}'.";
             return _ => new Measured(null, why);
         }
-        var responses = await db.Set<SurveyResponse>().Where(r => r.SurveyId == survey.Id).Select(r => new { r.Week, r.AnswersJson }).ToListAsync(ct);
+        var responses = await db.Set<SurveyResponse>().Where(r => r.SurveyId == survey.Id).OrderBy(r => r.Position).Select(r => new { r.Week, r.AnswersJson }).ToListAsync(ct);
+        // An anonymous survey's first answers in whole groups of five, as its results page shows (ADR 99); the repeats below count them all.
+        var total = responses.Count;
+        var shown = survey.Anonymous ? GetSurveyResults.Shown(total) : total;
         // Five different people, not five answers: a pulse's answers may be one person's, once per meeting (ADR 24).
         var respondents = await SurveyAccess.Respondents(db, survey.Id, ct);
         var answers = responses
-            .Select(r => (r.Week, Answer: AnswerSheet.Parse(r.AnswersJson).GetValueOrDefault(question.Id)))
+            .Select((r, place) => (r.Week, Shown: place < shown, Answer: AnswerSheet.Parse(r.AnswersJson).GetValueOrDefault(question.Id)))
             .Where(r => r.Answer.ValueKind == JsonValueKind.Number)
-            .Select(r => (r.Week, Value: r.Answer.GetDouble()))
+            .Select(r => (r.Week, r.Shown, Value: r.Answer.GetDouble()))
             .ToList();
         return at =>
         {
             var day = DateOnly.FromDateTime(at);
-            var upTo = answers.Where(a => a.Week <= day).Select(a => a.Value).ToList();
-            return SurveyAccess.FewestPeople(upTo.Count, responses.Count, respondents) < GetSurveyResults.MinimumGroup
-                ? new Measured(null, $"Shown once at least {GetSurveyResults.MinimumGroup} people have answered '{question.Prompt}' in '{survey.Title}' ({upTo.Count} so far).")
+            var given = answers.Where(a => a.Week <= day).ToList();
+            var upTo = given.Where(a => a.Shown).Select(a => a.Value).ToList();
+            return SurveyAccess.FewestPeople(upTo.Count, total, respondents) < GetSurveyResults.MinimumGroup
+                ? new Measured(null, $"Shown once at least {GetSurveyResults.MinimumGroup} people have answered '{question.Prompt}' in '{survey.Title}' ({given.Count} so far).")
                 : new Measured(upTo.Average(), $"The mean answer of {Counted.Of(upTo.Count, "person", "people")} to '{question.Prompt}' in '{survey.Title}'.");
         };
     }

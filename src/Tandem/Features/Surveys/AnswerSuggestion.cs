@@ -9,7 +9,8 @@ namespace Tandem.Features.Surveys;
 
 /// <summary>
 /// A coordinator answers a suggestion publicly: the suggestion and the answer are shown to everyone in the program,
-/// who are told in the app (and by e-mail, their preference). Answering again corrects the answer, telling nobody.
+/// who are told in the app (and by e-mail, their preference) where to read it, unless the program may not contact them
+/// (ADR 48) or their account is disabled. Answering again corrects the answer, telling nobody.
 /// </summary>
 public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, Notify notify, TimeProvider clock)
 {
@@ -30,23 +31,32 @@ public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, Notify
         {
             return Invalid.Field("answer", $"Write the answer in 2 to {Suggestion.AnswerMax} characters.");
         }
-        var first = suggestion.Answer is null;
         var now = clock.GetUtcNow().UtcDateTime;
         suggestion.AnswerPublicly(answer, actor.UserId, now);
-        await db.SaveChangesAsync(ct);
+        // The first answer is a claim (only while there is none): of two coordinators answering at once, one tells the
+        // program and the other's answer corrects it, telling nobody.
+        var first = await db.Set<Suggestion>().Where(s => s.Id == suggestion.Id && s.Answer == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Answer, answer).SetProperty(s => s.AnsweredByUserId, actor.UserId)
+                .SetProperty(s => s.AnsweredAt, now), ct) == 1;
         if (first)
         {
-            var people = await db.Enrolments.Where(e => e.ProgramId == suggestion.ProgramId && e.UserId != actor.UserId)
+            db.Entry(suggestion).State = EntityState.Unchanged;
+            var people = await db.Enrolments.Where(e => e.ProgramId == suggestion.ProgramId && e.UserId != actor.UserId && !e.User!.IsDisabled)
                 .Select(e => e.UserId).Distinct().ToListAsync(ct);
             var program = found.Value!;
-            await notify.RunAsync(people.Select(p => new NotificationMessage(p, NotificationKind.Surveys, $"A suggestion was answered in {program.Name}",
-                $"Suggestion: {Clip(suggestion.Text)}\nAnswer: {Clip(answer)}", $"/programs/{program.Id}/suggestions")).ToList(), ct);
+            // Neither the suggestion nor the answer is copied into the notice: a notice outlives the suggestion's erasure
+            // and the program's retention, so it says where to read them, nothing more.
+            await notify.ToProgramAsync(program.Id, people.Select(p => new NotificationMessage(p, NotificationKind.Surveys,
+                $"A suggestion was answered in {program.Name}", $"A coordinator answered a suggestion in the suggestion box of {program.Name}. Read it in the box.",
+                $"/programs/{program.Id}/suggestions")).ToList(), ct);
+        }
+        else
+        {
+            await db.SaveChangesAsync(ct);
         }
         var names = await db.Users.Where(u => u.Id == suggestion.AuthorUserId || u.Id == actor.UserId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return new SuggestionView(suggestion.Id, suggestion.ProgramId, suggestion.Text, suggestion.IsAnonymous,
             suggestion.AuthorUserId is { } author ? names.GetValueOrDefault(author) : null, suggestion.Week, suggestion.SubmittedAt,
             suggestion.Answer, suggestion.AnsweredAt, names.GetValueOrDefault(actor.UserId));
     }
-
-    private static string Clip(string text) => text.Length <= 300 ? text : text[..299] + "…";
 }

@@ -46,15 +46,25 @@ public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptio
             _ => false,
         }))
         {
-            var won = await db.Set<Survey>().Where(s => s.Id == candidate.Id && s.Status == SurveyStatus.Scheduled)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SurveyStatus.Open).SetProperty(s => s.OpenedAt, now).SetProperty(s => s.UpdatedAt, now), ct);
-            if (won == 0)
+            IReadOnlyList<SurveyInvitation> asked;
+            Survey survey;
+            // The opening and the invitations are one commit, so a failure leaves the survey scheduled for the next run to
+            // try again instead of open with nobody asked; people are told once it is committed.
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                continue;
+                var won = await db.Set<Survey>().Where(s => s.Id == candidate.Id && s.Status == SurveyStatus.Scheduled)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SurveyStatus.Open).SetProperty(s => s.OpenedAt, now).SetProperty(s => s.UpdatedAt, now), ct);
+                if (won == 0)
+                {
+                    continue;
+                }
+                survey = await db.Set<Survey>().AsNoTracking().SingleAsync(s => s.Id == candidate.Id, ct);
+                asked = await dispatch.StoreAudienceAsync(survey, ct);
+                await transaction.CommitAsync(ct);
             }
             opened++;
-            var survey = await db.Set<Survey>().AsNoTracking().SingleAsync(s => s.Id == candidate.Id, ct);
-            invited += await dispatch.InviteAudienceAsync(survey, ct);
+            await dispatch.TellAsync(survey, asked, ct);
+            invited += asked.Count;
         }
 
         var reminded = 0;
@@ -78,8 +88,9 @@ public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptio
             if (survey.RemindAfterDays is { } days)
             {
                 var before = now.AddDays(-days);
-                var unanswered = await db.Set<SurveyInvitation>()
-                    .Where(i => i.SurveyId == surveyId && !i.Answered && i.RemindedAt == null && i.InvitedAt <= before)
+                // Nobody removed from the program (or organisation) or disabled since is reminded.
+                var unanswered = await SurveyAccess.Current(db, db.Set<SurveyInvitation>()
+                    .Where(i => i.SurveyId == surveyId && !i.Answered && i.RemindedAt == null && i.InvitedAt <= before))
                     .ToListAsync(ct);
                 foreach (var invitation in unanswered)
                 {
@@ -94,33 +105,52 @@ public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptio
         return new SurveyRun(opened, invited, reminded, closed);
     }
 
-    /// <summary>The members (in the audience) of each pair whose meeting someone checked in as held since the survey opened, once per meeting.</summary>
+    /// <summary>
+    /// Someone's meeting may have been checked in just before the job looked and committed just after: the job looks again
+    /// this far back, and the invitations already made (one per person and meeting) keep it from asking twice.
+    /// </summary>
+    internal static readonly TimeSpan CommitSlack = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The members (in the audience) of each pair whose meeting someone checked in as held since the job last looked
+    /// (since the survey opened, the first time), once per meeting. A meeting held while a member could not be asked (no
+    /// consent, ADR 48) is not asked about later, when they can: someone consenting later is not asked about earlier
+    /// meetings (ADR 24), only about meetings checked in from then on.
+    /// </summary>
     private async Task<int> AskAfterMeetingsAsync(Survey survey, CancellationToken ct)
     {
-        if (survey.ProgramId is not { } programId || survey.OpenedAt is not { } since)
+        if (survey.ProgramId is not { } programId || survey.OpenedAt is not { } opened)
         {
             return 0;
         }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var since = survey.MeetingsSeenUntil is { } seen && seen > opened ? seen : opened;
         var roles = survey.Audience().ToList();
         var held = await db.Set<CheckIn>().Where(c => c.Happened && c.CreatedAt >= since)
             .Join(db.Set<Relationship>().Where(r => r.ProgramId == programId), c => c.RelationshipId, r => r.Id, (c, r) => new { c.RelationshipId, Occasion = c.MeetingId ?? c.Id })
             .Distinct().ToListAsync(ct);
-        if (held.Count == 0)
+        var invited = 0;
+        if (held.Count > 0)
         {
-            return 0;
+            var relationshipIds = held.Select(h => h.RelationshipId).Distinct().ToList();
+            var members = await db.Set<RelationshipMember>().Where(m => relationshipIds.Contains(m.RelationshipId) && roles.Contains(m.Role))
+                .Select(m => new { m.RelationshipId, m.UserId, m.Role }).ToListAsync(ct);
+            var occasions = held.Select(h => h.Occasion).Distinct().ToList();
+            var asked = (await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && occasions.Contains(i.Occasion))
+                .Select(i => new { i.UserId, i.Occasion }).ToListAsync(ct)).ToHashSet();
+            var fresh = (from h in held
+                         join m in members on h.RelationshipId equals m.RelationshipId
+                         where !asked.Contains(new { m.UserId, h.Occasion })
+                         select new SurveyInvitation(survey.Id, m.UserId, m.Role, h.Occasion, now))
+                .DistinctBy(i => (i.UserId, i.Occasion)).ToList();
+            invited = await dispatch.InviteAsync(survey, fresh, ct);
         }
-        var relationshipIds = held.Select(h => h.RelationshipId).Distinct().ToList();
-        var members = await db.Set<RelationshipMember>().Where(m => relationshipIds.Contains(m.RelationshipId) && roles.Contains(m.Role))
-            .Select(m => new { m.RelationshipId, m.UserId, m.Role }).ToListAsync(ct);
-        var occasions = held.Select(h => h.Occasion).Distinct().ToList();
-        var asked = (await db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && occasions.Contains(i.Occasion))
-            .Select(i => new { i.UserId, i.Occasion }).ToListAsync(ct)).ToHashSet();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var fresh = (from h in held
-                     join m in members on h.RelationshipId equals m.RelationshipId
-                     where !asked.Contains(new { m.UserId, h.Occasion })
-                     select new SurveyInvitation(survey.Id, m.UserId, m.Role, h.Occasion, now))
-            .DistinctBy(i => (i.UserId, i.Occasion)).ToList();
-        return await dispatch.InviteAsync(survey, fresh, ct);
+        var seenUntil = now - CommitSlack;
+        if (seenUntil > since)
+        {
+            await db.Set<Survey>().Where(s => s.Id == survey.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.MeetingsSeenUntil, seenUntil), ct);
+        }
+        return invited;
     }
 }

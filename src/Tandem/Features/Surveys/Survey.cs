@@ -85,6 +85,12 @@ public sealed class Survey
     /// <summary>A node working on this survey's dispatch holds it until then (so two nodes never invite twice).</summary>
     public DateTime? ClaimedUntil { get; private set; }
 
+    /// <summary>
+    /// For a pulse: meetings checked in as held before this moment have been looked at, so the job asks only about newer
+    /// ones (someone who consents later is not asked about earlier meetings, ADR 24). Null until the job first looked.
+    /// </summary>
+    public DateTime? MeetingsSeenUntil { get; private set; }
+
     public IReadOnlyList<SurveyQuestion> Questions() =>
         JsonSerializer.Deserialize<List<SurveyQuestion>>(QuestionsJson, Json) ?? [];
 

@@ -31,8 +31,32 @@ public sealed class SurveyAccess(TandemDb db, ProgramAccess programs)
             ? survey
             : new NotFound("No survey with this id is visible to you.");
 
-    /// <summary>The reader's own invitations.</summary>
-    public IQueryable<SurveyInvitation> MyInvitations(Actor actor) => db.Set<SurveyInvitation>().Where(i => i.UserId == actor.UserId);
+    /// <summary>
+    /// The reader's own invitations, while they still belong where the survey was asked (enrolled in its program, or a
+    /// member of its organisation for a survey without one): someone removed since neither sees nor answers it (404).
+    /// </summary>
+    public IQueryable<SurveyInvitation> MyInvitations(Actor actor) => Current(db, db.Set<SurveyInvitation>().Where(i => i.UserId == actor.UserId));
+
+    /// <summary>
+    /// Of some invitations, those of people who may still be asked: an account that is not disabled (nor erased, which
+    /// disables it) and a current enrolment in the survey's program, or membership of its organisation when it has no
+    /// program. Inviting, reminding and answering all pass through it.
+    /// </summary>
+    public static IQueryable<SurveyInvitation> Current(TandemDb db, IQueryable<SurveyInvitation> invitations) => invitations.Where(i =>
+        db.Users.Any(u => u.Id == i.UserId && !u.IsDisabled)
+        && db.Set<Survey>().Any(s => s.Id == i.SurveyId && (s.ProgramId != null
+            ? db.Enrolments.Any(e => e.ProgramId == s.ProgramId && e.UserId == i.UserId)
+            : db.OrganisationMemberships.Any(m => m.OrganisationId == s.OrganisationId && m.UserId == i.UserId))));
+
+    /// <summary>Of <paramref name="userIds"/>, those a survey may ask now (as <see cref="Current"/>).</summary>
+    public static async Task<HashSet<Guid>> CurrentAmongAsync(TandemDb db, Survey survey, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
+    {
+        var ids = userIds.Distinct().ToList();
+        var current = survey.ProgramId is { } programId
+            ? db.Enrolments.Where(e => e.ProgramId == programId && ids.Contains(e.UserId) && !e.User!.IsDisabled).Select(e => e.UserId)
+            : db.OrganisationMemberships.Where(m => m.OrganisationId == survey.OrganisationId && ids.Contains(m.UserId) && !m.User!.IsDisabled).Select(m => m.UserId);
+        return (await current.Distinct().ToListAsync(ct)).ToHashSet();
+    }
 
     /// <summary>
     /// How many different people have answered: a pulse asks each person once per meeting held, so one person may give

@@ -54,7 +54,8 @@ internal sealed class SurveyResponseConfiguration : IEntityTypeConfiguration<Sur
         // Named answers only; erasing the person erases their answers with them.
         response.HasOne<TandemUser>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
         response.HasOne<SurveyInvitation>().WithMany().HasForeignKey(r => r.InvitationId).OnDelete(DeleteBehavior.Cascade);
-        response.HasIndex(r => r.SurveyId);
+        // The answers' order, and the claim of a place: two answers taking the same place at once, one is refused and tries again.
+        response.HasIndex(r => new { r.SurveyId, r.Position }).IsUnique();
         response.HasIndex(r => r.InvitationId).IsUnique();
     }
 }

@@ -48,19 +48,20 @@ public sealed class SurveyResponse
 {
     private SurveyResponse() { }
 
-    private SurveyResponse(Guid surveyId, string answersJson, DateOnly week)
+    private SurveyResponse(Guid surveyId, int position, string answersJson, DateOnly week)
     {
         // Random, not time-ordered: a version 7 id would carry the exact time it was made.
         Id = Guid.NewGuid();
         SurveyId = surveyId;
+        Position = position;
         AnswersJson = answersJson;
         Week = week;
     }
 
-    public static SurveyResponse Anonymous(Guid surveyId, string answersJson, DateTime at) => new(surveyId, answersJson, WeekOf(at));
+    public static SurveyResponse Anonymous(Guid surveyId, int position, string answersJson, DateTime at) => new(surveyId, position, answersJson, WeekOf(at));
 
-    public static SurveyResponse Named(Guid surveyId, string answersJson, SurveyInvitation invitation, DateTime at) =>
-        new(surveyId, answersJson, WeekOf(at))
+    public static SurveyResponse Named(Guid surveyId, int position, string answersJson, SurveyInvitation invitation, DateTime at) =>
+        new(surveyId, position, answersJson, WeekOf(at))
         {
             UserId = invitation.UserId,
             InvitationId = invitation.Id,
@@ -70,6 +71,12 @@ public sealed class SurveyResponse
 
     public Guid Id { get; private set; }
     public Guid SurveyId { get; private set; }
+
+    /// <summary>
+    /// The answer's place among the survey's answers (1, 2, …), unique per survey: an anonymous survey's results cover the
+    /// first answers in this order, in whole groups of five, so a result never changes by one answer (ADR 99). A count, not a time.
+    /// </summary>
+    public int Position { get; private set; }
     public string AnswersJson { get; private set; } = "{}";
 
     /// <summary>The Monday of the week the answers came in: all an anonymous answer says about time.</summary>
