@@ -158,7 +158,7 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         var output = new StringWriter();
         Assert.True(await TandemCli.RunAsync(["privacy", "erase", "--email", pair.Mentee.Email, "--yes", .. database], output, output) == 0, output.ToString());
         var request = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Exports.ErasureRequest>().AsNoTracking().SingleAsync(r => r.Id == requestId));
-        Assert.Equal((Tandem.Features.Exports.ErasureRequestState.CarriedOut, null, Tandem.Features.Exports.Operators.Pseudonym),
+        Assert.Equal((Tandem.Features.Exports.ErasureRequestState.CarriedOut, null, Tandem.Features.Privacy.Operators.Pseudonym),
             (request.State, request.RequesterEmail, request.DecidedByUserId));
         Assert.Empty(await WhereIsAsync("parent.of.menna@families.example"));
     }

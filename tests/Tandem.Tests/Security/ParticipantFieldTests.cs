@@ -244,7 +244,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         "ExportMatchingProblem", "ImportMatchingResult",
         "PublishMatchDraft", "AddMatchRule", "RemoveMatchRule", "AssignByHand", "SwapPartners", "ListMatchCandidates",
         "GetRankingStatus", "OfferCandidates", "SearchAuditLog", "GetDiversityReport", "GetRetention", "ChangeRetention", "ListRetentionRuns",
-        "PublishProgramNotice", "PublishOrganisationNotice", "GetConsentAge", "SetConsentAge", "ListProgramConsents", "RecordSchoolConsent",
+        "PublishProgramNotice", "PublishOrganisationNotice", "GetConsentAge", "SetConsentAge", "ListProgramConsents", "RecordSchoolConsent", "SendGuardianLink",
         "ListErasureRequests", "CarryOutErasureRequest", "DeclineErasureRequest",
         "GetRelationship", "ChangeRelationshipStatus", "Rematch", "GetFitCheckAnswers", "ListProgramRelationships", "StartRelationship",
         "MatchLateJoiners", "ChangeRelationshipSettings", "GetProgramHealth", "MessagePair", "AskToSchedule",
@@ -310,7 +310,7 @@ public sealed class ParticipantFieldTests(ParticipantWorld world) : IClassFixtur
         // The notices are public texts; the reader's consents say who answered (never the guardian's name or address: those are in their export).
         ["ProgramNotices"] = "programId programName organisationName privacy dataUse",
         ["NoticeView"] = "kind version text material publishedAt",
-        ["MyConsentView"] = "programId programName purpose state giver organisationNoticeVersion programNoticeVersion updatedAt guardianAnswers",
+        ["MyConsentView"] = "programId programName purpose state giver organisationNoticeVersion programNoticeVersion updatedAt guardianAnswers underConsentAge",
         // The same sentence whether or not a consent names the address; the reader's own erasure requests and the organisation's answer.
         ["GuardianLinkRequested"] = "message",
         ["MyErasureRequestView"] = "id organisationName requestedBy requestedAt state decidedAt declineReason",

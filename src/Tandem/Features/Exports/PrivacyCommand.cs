@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Features.Accounts;
+using Tandem.Features.Privacy;
 
 namespace Tandem.Features.Exports;
 

@@ -24,7 +24,7 @@ public sealed record DigestRun(int Digests, int Notifications);
 /// not contact the person (ADR 48's consent gate: consent withdrawn since it was written, say) is left out and kept in the
 /// app only, so it is never e-mailed and no later pass picks it up again.
 /// </summary>
-public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramConsent consent, IOptions<DigestOptions> options, IOptions<EmailOptions> email,
+public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramConsent consent, IRelationshipPrograms relationshipPrograms, IOptions<DigestOptions> options, IOptions<EmailOptions> email,
     TimeProvider clock, ILogger<SendDailyDigests> logger)
 {
     /// <summary>The outbox reference kind of digest e-mails (the reference id is the digest's).</summary>
@@ -138,8 +138,7 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramCon
         var relationshipIds = items.Select(n => RelationshipOf(n.Link)).OfType<Guid>().Distinct().ToList();
         var programOfRelationship = relationshipIds.Count == 0
             ? new Dictionary<Guid, Guid>()
-            : await db.Set<Relationships.Relationship>().AsNoTracking().Where(r => relationshipIds.Contains(r.Id))
-                .Select(r => new { r.Id, r.ProgramId }).ToDictionaryAsync(r => r.Id, r => r.ProgramId, ct);
+            : await relationshipPrograms.ProgramsOfAsync(relationshipIds, ct);
         Guid? Program(Notification n) => ProgramOf(n.Link)
             ?? (RelationshipOf(n.Link) is { } relationship && programOfRelationship.TryGetValue(relationship, out var program) ? program : null);
         var withheld = new List<Notification>();

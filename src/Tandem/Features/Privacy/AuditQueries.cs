@@ -53,7 +53,7 @@ public sealed class ListMyAccessLog(TandemDb db, IConcernAuditScope concerns)
             .Select(e => new MyAccessView(e.At,
                 db.Users.Where(u => u.Id == e.ActorUserId).Select(u => u.DisplayName).FirstOrDefault()
                     ?? (e.Purpose.StartsWith(Guardians.PurposePrefix) ? Guardians.ReaderName
-                        : e.Purpose.StartsWith(Exports.Operators.PurposePrefix) ? Exports.Operators.ReaderName : "(deleted account)"),
+                        : e.Purpose.StartsWith(Operators.PurposePrefix) ? Operators.ReaderName : "(deleted account)"),
                 e.Record, e.Purpose,
                 db.Programs.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault()))
             .ToListAsync(ct);
@@ -95,7 +95,7 @@ public sealed class SearchAuditLog(TandemDb db, IConcernAuditScope concerns)
             .Select(e => new AuditEntryView(e.Sequence, e.At, e.ActorUserId,
                 db.Users.Where(u => u.Id == e.ActorUserId).Select(u => u.DisplayName).FirstOrDefault()
                     ?? (e.Purpose.StartsWith(Guardians.PurposePrefix) ? Guardians.ReaderName
-                        : e.Purpose.StartsWith(Exports.Operators.PurposePrefix) ? Exports.Operators.ReaderName : "(deleted account)"),
+                        : e.Purpose.StartsWith(Operators.PurposePrefix) ? Operators.ReaderName : "(deleted account)"),
                 e.SubjectUserId,
                 db.Users.Where(u => u.Id == e.SubjectUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "(deleted account)",
                 e.ProgramId, db.Programs.Where(p => p.Id == e.ProgramId).Select(p => p.Name).FirstOrDefault(),

@@ -15,6 +15,7 @@ public static class RelationshipEndpoints
         .AddScoped<Programs.IProgramGroups, ProgramGroups>()
         .AddScoped<StartRelationship>()
         .AddScoped<Privacy.IConsentWithdrawalListener, PauseOnConsentWithdrawal>()
+        .AddScoped<Notifications.IRelationshipPrograms, RelationshipPrograms>()
         .AddScoped<GetRelationship>()
         .AddScoped<GetMyRelationship>()
         .AddScoped<ListMyRelationships>()

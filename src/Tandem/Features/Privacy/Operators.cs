@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
-using Tandem.Features.Privacy;
 
-namespace Tandem.Features.Exports;
+namespace Tandem.Features.Privacy;
 
 /// <summary>
 /// The installation's operator, who acts from the command line with no account (ADR 102): a pseudonym in the audit log's
