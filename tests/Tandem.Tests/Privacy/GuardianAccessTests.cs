@@ -263,4 +263,54 @@ public sealed partial class GuardianAccessTests(TandemFactory factory) : IClassF
         // The guardian's view shows the decision.
         Assert.Contains("rule R-77", WebUtility.HtmlDecode(await view.Http.GetStringAsync("/guardian/children")));
     }
+    [Fact]
+    public async Task AGuardiansDownloadHoldsOnlyTheProgramsTheirConsentNamesAndNothingOnlyTheChildMayRead()
+    {
+        var school = await GuardedSchool.CreateAsync(factory);
+        var other = await GuardedSchool.CreateAsync(factory);
+        var guardianA = Address();
+        var guardianB = Address();
+        var (child, childClient, application) = await school.ApplyAsync("Cara Young", "CHILD-C-71aa", 14, guardianA);
+        // The same child applies to another school's program, naming another parent.
+        var answers = RecruitingProgram.CompleteAnswers();
+        answers["why"] = "why OTHER-SCHOOL-5d2e";
+        var second = await childClient.PostAsJsonAsync(other.Recruiting.Applications, new
+        {
+            role = "mentor", answers, acceptsCodeOfConduct = true, mentorCapacity = 1, age = 14,
+            guardianName = "Sam Otherparent", guardianEmail = guardianB, submit = true,
+        });
+        Assert.True(second.IsSuccessStatusCode, await second.Content.ReadAsStringAsync());
+        // An answer the child withheld from staff, and a notice to the child: theirs alone.
+        await factory.WithScopeAsync(async s =>
+        {
+            await s.GetRequiredService<TandemDb>().Set<Application>().Where(a => a.Id == application)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.WithheldAnswersJson, "{\"gender\":\"WITHHELD-7c1b\"}"));
+            await s.GetRequiredService<Tandem.Features.Notifications.Notify>().RunAsync(child.Id, Tandem.Features.Notifications.NotificationKind.Matches,
+                "NOTICE-3e9f", "A notice only the child reads.", "/my/applications");
+            return true;
+        });
+
+        Assert.Equal(HttpStatusCode.Accepted, (await AskForLinkAsync(factory.AnonymousClient(), guardianA)).StatusCode);
+        var (link, _) = await LinkAsync(factory, guardianA);
+        var guardian = await OpenAsync(factory.AnonymousClient(), link);
+        var download = await guardian.Http.GetAsync($"/guardian/children/{child.Id}/data-export");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        var export = await download.Content.ReadAsStringAsync();
+
+        Assert.Contains("why CHILD-C-71aa", export);
+        Assert.Contains(guardianA, export);
+        Assert.DoesNotContain("OTHER-SCHOOL-5d2e", export);
+        Assert.DoesNotContain(guardianB, export);
+        Assert.DoesNotContain("Sam Otherparent", export);
+        Assert.DoesNotContain("WITHHELD-7c1b", export);
+        Assert.DoesNotContain("NOTICE-3e9f", export);
+        Assert.Contains("programs whose consent names you", export);
+
+        // The child's own download has all of it.
+        var own = await (await childClient.GetAsync("/api/v1/me/data-export")).Content.ReadAsStringAsync();
+        Assert.Contains("OTHER-SCHOOL-5d2e", own);
+        Assert.Contains("WITHHELD-7c1b", own);
+        Assert.Contains("NOTICE-3e9f", own);
+        Assert.Contains("Sam Otherparent", own);
+    }
 }

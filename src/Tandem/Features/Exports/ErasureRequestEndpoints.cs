@@ -68,7 +68,7 @@ public static class ErasureRequestEndpoints
             return new Infrastructure.Problems.NotFound("No consent names you as this child's parent or guardian.").ToProblem();
         }
         await children.RecordDownloadAsync(email, childId, ct);
-        var bytes = await export.RunForGuardianAsync(childId, ct);
+        var bytes = await export.RunForGuardianAsync(childId, email, ct);
         return bytes is null
             ? new Infrastructure.Problems.NotFound("There is no such account.").ToProblem()
             : TypedResults.File(bytes, "application/json", "tandem-child-data.json");

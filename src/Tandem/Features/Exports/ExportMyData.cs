@@ -44,8 +44,9 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
 
     public const string AboutOnRequest = "What this organisation's programs hold about you, made by a coordinator on your request. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your password, records of other organisations, and what only you may read: answers you withheld from staff, your notifications and settings, your WhatsApp number, your rankings and your journal. Download everything yourself from Tandem (/api/v1/me/data-export).";
 
-    public const string AboutForGuardian = "Everything Tandem holds about your child, downloaded by you as their parent or guardian. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your child's password. "
-        + "The text of a safeguarding report your child made, their notices about concerns and who read a concern are kept from downloads made for a guardian (a report may be about home); your child's own download has them.";
+    public const string AboutForGuardian = "What the programs whose consent names you hold about your child, downloaded by you as their parent or guardian. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your child's password, "
+        + "records of programs whose consent names someone else or nobody, other parents' or guardians' names and addresses, and what only your child may read: answers they withheld from staff, their notifications and settings, their WhatsApp number, their rankings and their journal. "
+        + "The text of a safeguarding report your child made and who read a concern are kept from downloads made for a guardian (a report may be about home); your child's own download has them.";
 
     /// <summary>Stands in a guardian's download for the text of the child's safeguarding reports.</summary>
     public const string WithheldFromGuardian = "(kept from downloads made for a guardian)";
@@ -54,10 +55,13 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
     public Task<byte[]?> RunAsync(Guid userId, CancellationToken ct = default) => BuildAsync(userId, null, ct);
 
     /// <summary>
-    /// The child's document as their guardian downloads it (ADR 98): the person's own, except the text of their
-    /// safeguarding reports (blanked, saying so), their concern notices and the reads of their concerns.
+    /// The child's document as the guardian <paramref name="guardianEmail"/> downloads it (ADRs 98, 103): the records of the
+    /// programs whose consent names that address only, without what only the child may read (withheld answers,
+    /// notifications and settings, WhatsApp number, rankings), other guardians' names and addresses, the text of their
+    /// safeguarding reports (blanked, saying so) and the reads of their concerns.
     /// </summary>
-    public Task<byte[]?> RunForGuardianAsync(Guid childId, CancellationToken ct = default) => BuildAsync(childId, null, ct, forGuardian: true);
+    public Task<byte[]?> RunForGuardianAsync(Guid childId, string guardianEmail, CancellationToken ct = default) =>
+        BuildAsync(childId, null, ct, guardian: Guardians.Normalize(guardianEmail));
 
     /// <summary>
     /// The document a coordinator of <paramref name="organisationId"/> makes on the person's request: that organisation's
@@ -66,7 +70,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
     public Task<byte[]?> RunForOrganisationAsync(Guid userId, Guid organisationId, Guid readerId, bool safeguardingLead, CancellationToken ct = default) =>
         BuildAsync(userId, new Scope(organisationId, readerId, safeguardingLead), ct);
 
-    private async Task<byte[]?> BuildAsync(Guid userId, Scope? scope, CancellationToken ct, bool forGuardian = false)
+    private async Task<byte[]?> BuildAsync(Guid userId, Scope? scope, CancellationToken ct, string? guardian = null)
     {
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
@@ -77,12 +81,21 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         // The programs whose records go in: all, or the organisation's (a subquery in each section's filter).
         var organisationId = scope?.OrganisationId;
         var inScope = organisationId is { } only ? db.Programs.Where(p => p.OrganisationId == only).Select(p => p.Id) : db.Programs.Select(p => p.Id);
+        // A guardian's download: the programs whose consent names them, and those programs' organisations (ADR 103).
+        var forGuardian = guardian is not null;
+        if (guardian is not null)
+        {
+            inScope = Guardians.ConsentsNaming(db, guardian).Where(c => c.UserId == userId).Select(c => c.ProgramId);
+        }
+        var organisationsInScope = db.Programs.Where(p => inScope.Contains(p.Id)).Select(p => p.OrganisationId);
+        // Another guardian's name or address is theirs, not this guardian's to download.
+        bool Shown(string? guardianEmail) => guardian is null || (guardianEmail is not null && Guardians.Normalize(guardianEmail) == guardian);
         var document = new JsonObject
         {
             ["exportedAt"] = clock.GetUtcNow().UtcDateTime,
             ["about"] = scope is not null ? AboutOnRequest : forGuardian ? AboutForGuardian : AboutOwn,
             ["account"] = Node(new { user.Id, user.Email, user.DisplayName, user.TimeZoneId, user.CreatedAt, user.EmailConfirmed }),
-            ["organisations"] = Node(await db.OrganisationMemberships.AsNoTracking().Where(m => m.UserId == userId && (organisationId == null || m.OrganisationId == organisationId))
+            ["organisations"] = Node(await db.OrganisationMemberships.AsNoTracking().Where(m => m.UserId == userId && (organisationId == null || m.OrganisationId == organisationId) && (!forGuardian || organisationsInScope.Contains(m.OrganisationId)))
                 .Select(m => new { Organisation = db.Organisations.Where(o => o.Id == m.OrganisationId).Select(o => o.Name).FirstOrDefault(), m.Role, m.JoinedAt })
                 .ToListAsync(ct)),
             ["enrolments"] = Node(await db.Enrolments.AsNoTracking().Where(e => e.UserId == userId && inScope.Contains(e.ProgramId))
@@ -96,7 +109,8 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         {
             a.Id, Program = programs.GetValueOrDefault(a.ProgramId), a.Role, a.Status, Answers = JsonNode.Parse(a.AnswersJson),
             // Answers to sensitive questions the person did not consent to share are kept for them alone (ADR 49).
-            WithheldAnswers = scope is null ? JsonNode.Parse(a.WithheldAnswersJson) : null, SensitiveConsents = JsonNode.Parse(a.SensitiveConsentsJson), a.Age, a.GuardianName, a.GuardianEmail, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
+            WithheldAnswers = scope is null && !forGuardian ? JsonNode.Parse(a.WithheldAnswersJson) : null, SensitiveConsents = JsonNode.Parse(a.SensitiveConsentsJson), a.Age,
+            GuardianName = Shown(a.GuardianEmail) ? a.GuardianName : null, GuardianEmail = Shown(a.GuardianEmail) ? a.GuardianEmail : null, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
         }));
 
         document["consents"] = Node((await db.Set<Consent>().AsNoTracking().Where(c => c.UserId == userId && inScope.Contains(c.ProgramId)).OrderBy(c => c.ProgramId).ThenBy(c => c.Purpose)
@@ -107,7 +121,14 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
                     History = db.Set<ConsentEvent>().Where(e => e.ConsentId == c.Id).OrderBy(e => e.At)
                         .Select(e => new { e.State, e.Giver, e.GuardianName, e.OrganisationNoticeVersion, e.ProgramNoticeVersion, e.At }).ToList(),
                 })
-                .ToListAsync(ct)));
+                .ToListAsync(ct))
+            .Select(c => new
+            {
+                c.Program, c.Purpose, c.State, c.Giver,
+                GuardianName = Shown(c.GuardianEmail) ? c.GuardianName : null, GuardianEmail = Shown(c.GuardianEmail) ? c.GuardianEmail : null,
+                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt,
+                History = c.History.Select(e => new { e.State, e.Giver, GuardianName = Shown(c.GuardianEmail) ? e.GuardianName : null, e.OrganisationNoticeVersion, e.ProgramNoticeVersion, e.At }),
+            }));
 
         var relationshipIds = await db.Set<RelationshipMember>().Where(m => m.UserId == userId)
             .Join(db.Set<Relationship>().Where(r => inScope.Contains(r.ProgramId)), m => m.RelationshipId, r => r.Id, (m, r) => r.Id).ToListAsync(ct);
@@ -190,18 +211,18 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             })
             .ToListAsync(ct));
         document["surveyAnswers"] = Node((await db.Set<SurveyResponse>().AsNoTracking()
-                .Where(r => r.UserId == userId && (organisationId == null || db.Set<Survey>().Any(s => s.Id == r.SurveyId && s.OrganisationId == organisationId)))
+                .Where(r => r.UserId == userId && (organisationId == null || db.Set<Survey>().Any(s => s.Id == r.SurveyId && s.OrganisationId == organisationId))
+                    && (!forGuardian || db.Set<Survey>().Any(s => s.Id == r.SurveyId && (s.ProgramId != null ? inScope.Contains(s.ProgramId.Value) : organisationsInScope.Contains(s.OrganisationId)))))
                 .Select(r => new { Survey = db.Set<Survey>().Where(s => s.Id == r.SurveyId).Select(s => s.Title).FirstOrDefault(), r.AnswersJson, r.SubmittedAt })
                 .ToListAsync(ct))
             .Select(r => new { r.Survey, Answers = JsonNode.Parse(r.AnswersJson), r.SubmittedAt }));
         document["suggestions"] = Node(await db.Set<Suggestion>().AsNoTracking().Where(s => s.AuthorUserId == userId && inScope.Contains(s.ProgramId))
             .Select(s => new { Program = programNames.Where(p => p.Id == s.ProgramId).Select(p => p.Name).FirstOrDefault(), s.Text, s.SubmittedAt, s.Answer, s.AnsweredAt })
             .ToListAsync(ct));
-        // Notifications and settings belong to no program: in the person's own download only.
-        if (scope is null)
+        // Notifications and settings belong to no program: in the person's own download only (not a guardian's, ADR 103).
+        if (scope is null && !forGuardian)
         {
-            // A guardian's download leaves out the concern notices (Safeguarding is their kind).
-            document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId && !(forGuardian && n.Kind == NotificationKind.Safeguarding))
+            document["notifications"] = Node(await db.Set<Notification>().AsNoTracking().Where(n => n.UserId == userId)
                 .OrderBy(n => n.CreatedAt)
                 .Select(n => new { n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, n.EmailedAt, InDigest = n.DigestId != null }).ToListAsync(ct));
             document["notificationPreferences"] = Node((await db.Set<NotificationPreference>().AsNoTracking().Where(p => p.UserId == userId)
@@ -211,7 +232,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         // Their WhatsApp number (their own download only) and the programs they opted in to (ADR 69).
         document["whatsApp"] = Node(new
         {
-            Number = scope is null
+            Number = scope is null && !forGuardian
                 ? await db.Set<Integrations.WhatsAppNumber>().AsNoTracking().Where(n => n.UserId == userId).Select(n => n.Number).SingleOrDefaultAsync(ct)
                 : null,
             OptedIn = await db.Set<Integrations.WhatsAppOptIn>().AsNoTracking().Where(o => o.UserId == userId && inScope.Contains(o.ProgramId)).OrderBy(o => o.OptedInAt)
@@ -281,8 +302,8 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
             .OrderBy(r => r.ReportedAt)
             .Select(r => new { r.PostId, r.Reason, r.ReportedAt, State = r.State.ToString() }).ToListAsync(ct));
         // Their rankings of candidates: their own download only.
-        var enrolmentIds = scope is null ? await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct) : [];
-        document["rankings"] = scope is not null ? null : Node(await db.Set<RankingOffer>().AsNoTracking()
+        var enrolmentIds = scope is null && !forGuardian ? await db.Enrolments.Where(e => e.UserId == userId).Select(e => e.Id).ToListAsync(ct) : [];
+        document["rankings"] = scope is not null || forGuardian ? null : Node(await db.Set<RankingOffer>().AsNoTracking()
             .Where(o => enrolmentIds.Contains(o.MenteeEnrolmentId) || enrolmentIds.Contains(o.MentorEnrolmentId))
             .Select(o => new
             {
