@@ -8,16 +8,20 @@ namespace Tandem.Browser.Tests;
 
 public sealed class OutcomeReportTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
+    // Five people in each group: a group under five shows only its size (ADR 100). The fifth of each has its group's mean
+    // change, so the difference stays 6.125 − 1.25 = 4.875.
     private const string File = """
         person,group,measure,pre,post
         S-101,program,maths,52,61.5
         S-102,program,maths,48,55
         S-103,program,maths,61,66
         S-104,program,maths,55,58
+        S-105,program,maths,50,56.125
         N-201,comparison,maths,55,57
         N-202,comparison,maths,50,49
         N-203,comparison,maths,58,61
         N-204,comparison,maths,47,48
+        N-205,comparison,maths,52,53.25
         """;
 
     [Fact]
@@ -40,7 +44,7 @@ public sealed class OutcomeReportTests(TandemServer server, ITestOutputHelper ou
             });
             await page.GetByRole(AriaRole.Button, new() { Name = "Import and replace" }).ClickAsync();
 
-            await Expect(page.Locator(".notice")).ToContainTextAsync("Imported 8 lines (8 people, 1 measure)");
+            await Expect(page.Locator(".notice")).ToContainTextAsync("Imported 10 lines (10 people, 1 measure)");
             var groups = page.GetByRole(AriaRole.Table, new() { Name = "maths: change (post − pre) in each group" });
             await Expect(groups.GetByRole(AriaRole.Rowheader, new() { Name = "Program" })).ToBeVisibleAsync();
             var comparison = page.GetByRole(AriaRole.Table, new() { Name = "maths: the program group compared with the comparison group" });
