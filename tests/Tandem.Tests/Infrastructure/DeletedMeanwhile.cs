@@ -24,39 +24,18 @@ public static class DeletedMeanwhile
     public static async Task<T> RunAsync<TUseCase, T>(TandemFactory factory, Func<TandemDb, Task> meanwhile, Func<TUseCase, Task<T>> run, string? beforeReading = null)
         where TUseCase : class
     {
-        await using var scope = factory.Services.CreateAsyncScope();
-        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<TandemDb>>();
         Task Other() => factory.WithScopeAsync(async s =>
         {
             await meanwhile(s.GetRequiredService<TandemDb>());
             return true;
         });
         var other = beforeReading is null ? new BeforeFirstWrite(Other) : new BeforeFirstWrite(Other, $"\"{beforeReading}\"");
-        await using var db = new TandemDb(new DbContextOptionsBuilder<TandemDb>(options).AddInterceptors(other).Options);
         // The use case and every class it takes that reads or writes through the context (its access checks, the file
         // store) share this one, as they share the request's in the app; anything else comes from the scope.
-        object Build(Type type)
-        {
-            if (type == typeof(TandemDb))
-            {
-                return db;
-            }
-            if (!UsesContext(type, 0))
-            {
-                return scope.ServiceProvider.GetRequiredService(type);
-            }
-            var constructor = type.GetConstructors().Single();
-            return constructor.Invoke(constructor.GetParameters().Select(p => Build(p.ParameterType)).ToArray());
-        }
-        var result = await run((TUseCase)Build(typeof(TUseCase)));
+        var result = await UseCaseOver.RunAsync(factory.Services, other, run);
         Assert.True(other.Ran, "The use case never wrote, so nothing happened meanwhile.");
         return result;
     }
-
-    private static bool UsesContext(Type type, int depth) =>
-        depth < 6 && type.IsClass && !type.IsAbstract && type.Namespace?.StartsWith("Tandem", StringComparison.Ordinal) == true
-        && type.GetConstructors() is [var constructor]
-        && constructor.GetParameters().Any(p => p.ParameterType == typeof(TandemDb) || UsesContext(p.ParameterType, depth + 1));
 
     private sealed class BeforeFirstWrite(Func<Task> work, string? readingTable = null) : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor
     {

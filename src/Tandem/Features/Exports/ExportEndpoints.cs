@@ -16,7 +16,6 @@ public static class ExportEndpoints
         .AddScoped<ExportPersonOnRequest>()
         .AddScoped<ErasePerson>()
         .AddScoped<ApplyRetention>()
-        .AddScoped<Outcomes.IProgramAnonymised, ProgramAnonymised>()
         .AddScoped<Programs.IProgramRetention, ProgramRetention>()
         .AddScoped<GetRetention>()
         .AddScoped<ChangeRetention>()

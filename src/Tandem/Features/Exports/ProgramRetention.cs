@@ -4,8 +4,9 @@ using Tandem.Features.Programs;
 
 namespace Tandem.Features.Exports;
 
-/// <summary>A program is anonymised once the retention job recorded its run (ADR 49).</summary>
+/// <summary>A program is anonymised once the retention job recorded its run (ADR 49): the time of that run.</summary>
 public sealed class ProgramRetention(TandemDb db) : IProgramRetention
 {
-    public Task<bool> IsAnonymisedAsync(Guid programId, CancellationToken ct) => db.Set<RetentionRun>().AnyAsync(r => r.ProgramId == programId, ct);
+    public Task<DateTime?> AnonymisedAtAsync(Guid programId, CancellationToken ct) =>
+        db.Set<RetentionRun>().Where(r => r.ProgramId == programId).Select(r => (DateTime?)r.At).FirstOrDefaultAsync(ct);
 }

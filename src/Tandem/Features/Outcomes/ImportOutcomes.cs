@@ -13,7 +13,7 @@ namespace Tandem.Features.Outcomes;
 /// any problem is refused with every problem named by its line, and the program's previous data are kept. A valid
 /// file replaces the program's whole data set in one transaction (ADR 25), so the report always shows one file.
 /// </summary>
-public sealed class ImportOutcomes(TandemDb db, ProgramAccess access, IProgramAnonymised anonymised, IOptions<OutcomeOptions> options, TimeProvider clock, ILogger<ImportOutcomes> logger)
+public sealed class ImportOutcomes(TandemDb db, ProgramAccess access, IProgramRetention retention, IOptions<OutcomeOptions> options, TimeProvider clock, ILogger<ImportOutcomes> logger)
 {
     /// <summary>
     /// Whether the actor may import into the program: the endpoint asks before it reads a byte of the body, so that
@@ -26,7 +26,7 @@ public sealed class ImportOutcomes(TandemDb db, ProgramAccess access, IProgramAn
         {
             return refused;
         }
-        return await anonymised.AnonymisedAtAsync(programId, ct) is { } at
+        return await retention.AnonymisedAtAsync(programId, ct) is { } at
             ? new Conflict(AnonymisedMessage(at))
             : null;
     }

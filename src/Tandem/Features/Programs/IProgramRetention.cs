@@ -1,10 +1,11 @@
 namespace Tandem.Features.Programs;
 
 /// <summary>
-/// Whether a closed program's personal data has been anonymised by the retention job (ADR 49). From then on the program
-/// takes in nothing new that would be kept past it: no survey answers, no suggestions (ADR 99). Exports implements it.
+/// When the retention job anonymised a closed program's personal data (ADR 49), or null while it has not. From then on the
+/// program takes in nothing new that would be kept past it, since retention anonymises a program once: no survey answers,
+/// no suggestions (ADR 99), no outcome imports (ADR 100). Implemented by Exports, which keeps the record of each pass.
 /// </summary>
 public interface IProgramRetention
 {
-    Task<bool> IsAnonymisedAsync(Guid programId, CancellationToken ct);
+    Task<DateTime?> AnonymisedAtAsync(Guid programId, CancellationToken ct);
 }

@@ -32,7 +32,7 @@ public sealed class AnswerSurvey(TandemDb db, SurveyAccess access, IProgramReten
         {
             return new Conflict("You have already answered this survey.");
         }
-        if (survey.ProgramId is { } programId && await retention.IsAnonymisedAsync(programId, ct))
+        if (survey.ProgramId is { } programId && await retention.AnonymisedAtAsync(programId, ct) is not null)
         {
             return new Conflict(SurveyText.Retained);
         }

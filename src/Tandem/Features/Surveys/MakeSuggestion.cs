@@ -20,7 +20,7 @@ public sealed class MakeSuggestion(TandemDb db, ProgramAccess programs, IProgram
         {
             return new NotFound("No program with this id is visible to you.");
         }
-        if (await retention.IsAnonymisedAsync(programId, ct))
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
         {
             return new Conflict(SurveyText.Retained);
         }

@@ -4,12 +4,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 
-namespace Tandem.Tests.Surveys;
+namespace Tandem.Tests.Infrastructure;
 
 /// <summary>
 /// Runs a use case over a context with an interceptor of the test's (a write that fails, another request's write just
 /// before the use case's first update), the use case and every class it takes that uses the context sharing that one,
-/// as in <see cref="Infrastructure.DeletedMeanwhile"/>, on an app of the test's choosing (one with its own clock).
+/// as <see cref="DeletedMeanwhile"/> does through it, on an app of the test's choosing (one with its own clock).
 /// </summary>
 public static class UseCaseOver
 {
