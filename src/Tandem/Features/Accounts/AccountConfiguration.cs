@@ -21,5 +21,7 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
         session.Property(s => s.UserAgent).HasMaxLength(256);
         session.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         session.HasIndex(s => s.UserId);
+        // Retention finds sessions nobody has used for longer than a cookie lives.
+        session.HasIndex(s => s.LastSeenAt);
     }
 }

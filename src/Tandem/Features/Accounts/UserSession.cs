@@ -23,5 +23,13 @@ public sealed class UserSession
     public DateTime? RevokedAt { get; private set; }
     public string? UserAgent { get; private set; }
 
+    /// <summary>
+    /// The last day the session was used (written at most once a day by the session check); null until then, which means
+    /// <see cref="CreatedAt"/>. Retention deletes sessions unused for longer than the cookie could live.
+    /// </summary>
+    public DateTime? LastSeenAt { get; private set; }
+
+    public void Seen(DateTime at) => LastSeenAt = at;
+
     public void Revoke(DateTime at) => RevokedAt ??= at;
 }

@@ -41,6 +41,20 @@ public sealed class Notification
     /// <summary>The daily digest that listed it; null while it waits for one (or when it is not a digest notification).</summary>
     public Guid? DigestId { get; private set; }
 
+    /// <summary>
+    /// The program the notice speaks for, when its sender sent it through the consent gate (<c>Notify.ToProgramAsync</c>):
+    /// the digest asks that program's gate again at sending time, and retention clears the program's notices. Null for
+    /// notices that belong to no one program (account, organisation, administrator notices).
+    /// </summary>
+    public Guid? ProgramId { get; private set; }
+
+    /// <summary>Marks the notice as the program's (see <see cref="ProgramId"/>).</summary>
+    public Notification For(Guid programId)
+    {
+        ProgramId = programId;
+        return this;
+    }
+
     public void MarkRead(DateTime at) => ReadAt ??= at;
 
     public void MarkDigested(Guid digestId) => DigestId ??= digestId;

@@ -19,6 +19,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         // The person's list, newest first, and the unread count.
         notification.HasIndex(n => new { n.UserId, n.CreatedAt });
         notification.HasIndex(n => new { n.UserId, n.ReadAt });
+        // Retention and erasure find a program's notices; the digest reads the column of the rows it already has.
+        notification.HasIndex(n => n.ProgramId);
         // The digest pass finds who has notifications waiting for a digest without reading the rest.
         notification.HasIndex(n => new { n.UserId, n.CreatedAt }, "IX_Notifications_WaitingForDigest")
             .HasFilter("\"Choice\" = 'DailyDigest' AND \"DigestId\" IS NULL");
