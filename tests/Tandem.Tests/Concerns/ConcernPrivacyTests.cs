@@ -91,6 +91,39 @@ public sealed partial class ConcernPrivacyTests(PairFixture shared) : IClassFixt
     }
 
     [Fact]
+    public async Task ACoordinatorsExportOnRequestHoldsOnlyTheConcernsAndConcernReadsTheCoordinatorHandles()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentee);
+        var organisation = pair.School.Organisation.Id;
+        var path = $"/api/v1/programs/{pair.ProgramId}/concerns";
+        // A safeguarding report read by its lead, who is not the coordinator; a conflict with the mentor the coordinator handles.
+        var staff = await fixture.Tandem.CreateUserAsync("Lena Lead");
+        await fixture.Tandem.AddMemberAsync(organisation, staff, OrganisationRole.Member);
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PutAsync($"/api/v1/organisations/{organisation}/safeguarding-leads/{staff.Id}", null)).StatusCode);
+        var safeguarding = await ReportAsync(mentee, pair.ProgramId, new { category = "Safeguarding", description = "Things at home" });
+        Assert.Equal(HttpStatusCode.OK, (await (await fixture.SignInAsync(staff)).GetAsync($"{path}/{safeguarding}")).StatusCode);
+        var conflict = await ReportAsync(mentee, pair.ProgramId, new { category = "Conflict", subjectUserId = pair.Mentor.Id, relationshipId = pair.RelationshipId, description = Description });
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.GetAsync($"{path}/{conflict}")).StatusCode);
+
+        var export = await pair.Coordinator.GetAsync($"/api/v1/organisations/{organisation}/people/{pair.Mentee.Id}/data-export?reason=Her%20letter");
+
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await export.Content.ReadAsStringAsync())!;
+        // The coordinator learns nothing of the safeguarding report: not its row, not who read it.
+        var reported = document["concernsReported"]!.AsArray();
+        Assert.Equal([conflict.ToString()], reported.Select(c => (string?)c!["id"]));
+        var reads = document["whoOpenedMyRecord"]!.AsArray().Where(e => (string?)e!["purpose"] == Handling).ToList();
+        Assert.DoesNotContain(reads, e => (string?)e!["readBy"] == "Lena Lead");
+        Assert.Contains(reads, e => (string?)e!["readBy"] == "Cora Ordinator");
+        // The mentee's own download has both, and the lead's read.
+        var own = await mentee.GetStringAsync("/api/v1/me/data-export");
+        Assert.Contains("Things at home", own);
+        Assert.Contains("Lena Lead", own);
+    }
+
+    [Fact]
     public async Task AGuardiansDownloadKeepsTheChildsSafeguardingReportsNoticesAndConcernReadsOut()
     {
         var factory = fixture.Tandem;

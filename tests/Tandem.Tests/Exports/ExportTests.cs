@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Tandem.Features.Privacy;
@@ -121,6 +123,19 @@ public sealed class ExportTests(PairFixture fixture) : IClassFixture<PairFixture
         var (_, rows, cells) = await XlsxAsync(await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/check-ins?format=xlsx"));
         Assert.Equal(expected, Assert.Single(rows.Skip(1))[5..]);
         Assert.DoesNotContain(cells, c => c.CellFormula is not null);
+    }
+
+    [Fact]
+    public async Task AnExcelExportOfANameHoldingControlCharactersDownloadsWithoutThem()
+    {
+        var pair = await fixture.PairAsync();
+        // A name pasted from a word processor with a vertical tab and a unit separator.
+        await fixture.WithScopeAsync(s => s.GetRequiredService<Tandem.Data.TandemDb>().Users.Where(u => u.Id == pair.OtherMentee.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, "Pat\u000BOther\u001F")));
+
+        var (_, rows, _) = await XlsxAsync(await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/participants?format=xlsx"));
+
+        Assert.Contains(rows, r => r[0] == "PatOther" && r[1] == pair.OtherMentee.Email);
     }
 
     [Fact]

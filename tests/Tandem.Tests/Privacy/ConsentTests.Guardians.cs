@@ -163,6 +163,123 @@ public sealed partial class ConsentTests
         Assert.Equal(HttpStatusCode.Conflict, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/consents/{adultConsent}/guardian-link", new { })).StatusCode);
     }
 
+    private const string NoticeChanged = "changed its privacy notice";
+
+    [Fact]
+    public async Task AMaterialNoticeAsksAgainOnlyThoseTheProgramMayStillContactAndWhoseOwnAnswerCounts()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var coordinator = school.Recruiting.Coordinator;
+        // An adult applicant (undecided); a 14-year-old whose own "yes" was kept from before the consent age was raised; an
+        // adult the school declined; an adult whose account is disabled.
+        var (adult, _, _) = await school.ApplyAsync("Ada Renew", "REN-1", 30, null);
+        var (young, _, _) = await school.ApplyAsync("Yan Renew", "REN-2", 14, Address());
+        var (declined, _, declinedApplication) = await school.ApplyAsync("Dec Renew", "REN-3", 30, null);
+        var (disabled, _, _) = await school.ApplyAsync("Dis Renew", "REN-4", 30, null);
+        Assert.True((await coordinator.PostAsJsonAsync($"{school.Recruiting.Applications}/{declinedApplication}/decision", new { decision = "Decline", message = "Full" })).IsSuccessStatusCode);
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            return await db.Set<Consent>().Where(c => c.UserId == young.Id && c.Purpose == ConsentPurpose.Program).ExecuteUpdateAsync(c => c
+                    .SetProperty(x => x.State, ConsentState.Given).SetProperty(x => x.Giver, ConsentGiver.Participant).SetProperty(x => x.GuardianEmail, (string?)null))
+                + await db.Users.Where(u => u.Id == disabled.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsDisabled, true));
+        });
+        foreach (var person in new[] { adult, young, declined, disabled })
+        {
+            Assert.Equal(ConsentState.Given, (await ConsentsOfAsync(person.Id)).Single(c => c.Purpose == ConsentPurpose.Program).State);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{programId}/notices", new { text = "We changed it.", material = true })).StatusCode);
+
+        ConsentState StateOf(List<Consent> consents) => consents.Single(c => c.Purpose == ConsentPurpose.Program).State;
+        Assert.Equal(ConsentState.RenewalNeeded, StateOf(await ConsentsOfAsync(adult.Id)));
+        Assert.Equal(ConsentState.RenewalNeeded, StateOf(await ConsentsOfAsync(young.Id)));
+        Assert.Equal(ConsentState.Given, StateOf(await ConsentsOfAsync(declined.Id)));
+        Assert.Equal(ConsentState.Given, StateOf(await ConsentsOfAsync(disabled.Id)));
+        // Told: the adult only. The child cannot answer (their guardian or the school must), the others are not the program's to contact.
+        var told = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Notifications.Notification>()
+            .Where(n => n.Title.Contains(NoticeChanged) && (n.UserId == adult.Id || n.UserId == young.Id || n.UserId == declined.Id || n.UserId == disabled.Id))
+            .Select(n => new { n.UserId, n.ProgramId }).ToListAsync());
+        Assert.Equal([(adult.Id, (Guid?)programId)], told.Select(n => (n.UserId, n.ProgramId)));
+        // Each change is in the consent's history.
+        Assert.Equal(1, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ConsentEvent>()
+            .CountAsync(e => e.UserId == adult.Id && e.State == ConsentState.RenewalNeeded)));
+    }
+
+    [Fact]
+    public async Task ANoticeWhoseRenewalFailsIsNotPublishedAndNobodyIsAskedAgain()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var (adult, _, _) = await school.ApplyAsync("Ada Atomic", "ATOM-1", 30, null);
+        var coordinatorId = school.Recruiting.School.Coordinator.Id;
+        var before = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notice>().CountAsync(n => n.ScopeId == programId));
+
+        // The save of the consents' history fails, as a full disk would make it.
+        await Assert.ThrowsAnyAsync<Exception>(() => UseCaseOver.RunAsync<PublishNotice, Tandem.Infrastructure.Problems.Outcome<NoticeView>>(fixture.App.Services,
+            new ConsentEventsFailToSave(), publish => publish.RunAsync(new Tandem.Infrastructure.Auth.Actor(coordinatorId, false), Guid.Empty, programId,
+                new PublishNoticeRequest { Text = "We changed it again.", Material = true })));
+
+        Assert.Equal(before, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notice>().CountAsync(n => n.ScopeId == programId)));
+        Assert.Equal(ConsentState.Given, (await ConsentsOfAsync(adult.Id)).Single(c => c.Purpose == ConsentPurpose.Program).State);
+    }
+
+    [Fact]
+    public async Task AConsentChangedWhileANoticeIsPublishedIsAConflictAndNothingIsPublished()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var (adult, _, _) = await school.ApplyAsync("Ada Racing", "RACE-1", 30, null);
+        var (other, _, _) = await school.ApplyAsync("Oli Racing", "RACE-2", 30, null);
+        var coordinatorId = school.Recruiting.School.Coordinator.Id;
+        var before = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notice>().CountAsync(n => n.ScopeId == programId));
+
+        // The adult withdraws just before the renewal's first UPDATE. On SQLite the publication's transaction holds the only
+        // writer's place from its first statement, so the withdrawal cannot come in between: it is tried after the publication.
+        var withdraw = () => fixture.WithScopeAsync(s => s.GetRequiredService<MyConsents>().AnswerAsync(new Tandem.Infrastructure.Auth.Actor(adult.Id, false),
+            new MyConsentRequest { ProgramId = programId, Purpose = ConsentPurpose.Program, Give = false }));
+        var postgres = TestDatabase.Provider == Tandem.Data.DatabaseProvider.Postgres;
+        var published = await UseCaseOver.RunAsync<PublishNotice, Tandem.Infrastructure.Problems.Outcome<NoticeView>>(fixture.App.Services,
+            new BeforeFirstUpdate(async () =>
+            {
+                if (postgres)
+                {
+                    Assert.Null((await withdraw()).Failure);
+                }
+            }),
+            publish => publish.RunAsync(new Tandem.Infrastructure.Auth.Actor(coordinatorId, false), Guid.Empty, programId,
+                new PublishNoticeRequest { Text = "We changed it again.", Material = true }));
+
+        if (!postgres)
+        {
+            Assert.Null(published.Failure);
+            return;
+        }
+        Assert.Contains("publish again", Assert.IsType<Tandem.Infrastructure.Problems.Conflict>(published.Failure).Detail);
+        Assert.Equal(before, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notice>().CountAsync(n => n.ScopeId == programId)));
+        Assert.Equal(ConsentState.Withdrawn, (await ConsentsOfAsync(adult.Id)).Single(c => c.Purpose == ConsentPurpose.Program).State);
+        Assert.Equal(ConsentState.Given, (await ConsentsOfAsync(other.Id)).Single(c => c.Purpose == ConsentPurpose.Program).State);
+    }
+
+    [Fact]
+    public async Task ARefusedCorrectedGuardianAddressIsShownBackOnThePage()
+    {
+        var school = await GuardedSchool.CreateAsync(Factory);
+        var programId = school.Recruiting.Program.Id;
+        var (child, _, _) = await school.ApplyAsync("Rue Typo", "LINK-3", 14, Address());
+        var consentId = Assert.Single(await ConsentsOfAsync(child.Id)).Id;
+
+        // The child's own address is refused; the coordinator sees what they typed, in the row's box, to correct it.
+        var refused = await new PageClient(school.Recruiting.Coordinator).SubmitAsync($"/programs/{programId}/consents", "guardian-link",
+            [new("ConsentId", consentId.ToString()), new($"GuardianEmail-{consentId}", child.Email)]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("must not be the participant's own", html);
+        Assert.Matches($"name=\"GuardianEmail-{consentId}\"[^>]*value=\"{System.Text.RegularExpressions.Regex.Escape(child.Email)}\"", html);
+    }
+
     [Fact]
     public async Task ConsentGivenAgainTellsTheCoordinatorsWhichPausedRelationshipsCanBeResumedAndResumesNone()
     {
@@ -196,4 +313,14 @@ public sealed partial class ConsentTests
         Assert.Matches($"value=\"{waiting.Id}\"[^>]*checked", html);
         Assert.DoesNotMatch($"value=\"{other.Id}\"[^>]*checked", html);
     }
+}
+
+/// <summary>A save that adds consent history rows fails, as a full disk or a lost connection would make it.</summary>
+public sealed class ConsentEventsFailToSave : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+{
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+        eventData.Context!.ChangeTracker.Entries<ConsentEvent>().Any(e => e.State == EntityState.Added)
+            ? throw new InvalidOperationException("The disk is full.")
+            : ValueTask.FromResult(result);
 }

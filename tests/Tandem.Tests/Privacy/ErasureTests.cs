@@ -209,6 +209,60 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
         Assert.Single(await fixture.OutboxForAsync(other.Email), e => e.Subject == $"Annual report {tag}");
     }
 
+    [Fact]
+    public async Task ErasureRenamesTheirStudyGroupsChannelsClearsModerationReasonsCopyingTheirReportsAndTheRosterClassOfTheirInvitation()
+    {
+        var marker = $"SGZ{Guid.NewGuid():N}"[..12];
+        var pair = await fixture.PairAsync();
+        var (channelId, otherChannelId) = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            // A study group of the mentor and the mentee, its channel named after them as ChannelAccess names it; a group without them.
+            var enrolments = await db.Enrolments.Where(e => e.ProgramId == pair.ProgramId).ToListAsync();
+            var group = new Tandem.Features.Relationships.Relationship(pair.ProgramId, Tandem.Features.Relationships.RelationshipKind.Group, DateOnly.FromDateTime(Now),
+                Tandem.Features.Relationships.RelationshipSource.PoolMatch, null, null, null, Now);
+            db.Add(group);
+            var otherGroup = new Tandem.Features.Relationships.Relationship(pair.ProgramId, Tandem.Features.Relationships.RelationshipKind.Group, DateOnly.FromDateTime(Now),
+                Tandem.Features.Relationships.RelationshipSource.PoolMatch, null, null, null, Now);
+            db.AddRange(otherGroup);
+            foreach (var e in enrolments.Where(e => e.UserId == pair.Mentor.Id || e.UserId == pair.Mentee.Id))
+            {
+                db.Add(new Tandem.Features.Relationships.RelationshipMember(group.Id, e.UserId, e.Id, e.Role));
+            }
+            foreach (var e in enrolments.Where(e => e.UserId == pair.Mentor.Id || e.UserId == pair.OtherMentee.Id))
+            {
+                db.Add(new Tandem.Features.Relationships.RelationshipMember(otherGroup.Id, e.UserId, e.Id, e.Role));
+            }
+            var channel = new Tandem.Features.Channels.DiscussionChannel(pair.ProgramId, Tandem.Features.Channels.ChannelKind.StudyGroup, "Study group: Menna, Mona",
+                null, Tandem.Features.Channels.ChannelAudience.Everyone, group.Id, null, Now);
+            var other = new Tandem.Features.Channels.DiscussionChannel(pair.ProgramId, Tandem.Features.Channels.ChannelKind.StudyGroup, "Study group: Mona, Pat",
+                null, Tandem.Features.Channels.ChannelAudience.Everyone, otherGroup.Id, null, Now);
+            // The mentor's post, which the mentee reported; the dismissal copied the report's reason.
+            var post = new Tandem.Features.Channels.ChannelPost(channel.Id, pair.ProgramId, pair.Mentor.Id, null, "Hello all", Now);
+            var report = new Tandem.Features.Channels.PostReport(post.Id, channel.Id, pair.ProgramId, pair.Mentee.Id, $"reason {marker}", Now);
+            var dismissal = new Tandem.Features.Channels.ModerationEntry(pair.ProgramId, channel.Id, pair.School.Coordinator.Id,
+                Tandem.Features.Channels.ModerationAction.DismissedReports, pair.Mentor.Id, post.Id, $"Report dismissed: reason {marker}", null, Now);
+            db.AddRange(channel, other, post, report, dismissal);
+            // The roster's invitation they accepted, naming their class.
+            var program = await db.Programs.SingleAsync(p => p.Id == pair.ProgramId);
+            var invitation = Tandem.Features.Recruitment.Invitation.ToApply(program, pair.Mentee.Email, Tandem.Features.Programs.ProgramRole.Mentee,
+                Tandem.Features.Recruitment.InvitationSource.Roster, pair.School.Coordinator.Id, Guid.NewGuid().ToString("N"), Now, Now.AddDays(14),
+                new Tandem.Features.Recruitment.InviteeDetails("Menna", "Tee", null, $"Year 9 {marker}"));
+            db.Add(invitation);
+            await db.SaveChangesAsync();
+            return (channel.Id, other.Id);
+        });
+        Assert.Equal(["Invitations.Group", "ModerationEntries.Reason", "PostReports.Reason"], (await WhereIsAsync(marker)).Order());
+
+        await EraseAsync(pair.Mentee.Id);
+
+        Assert.Empty(await WhereIsAsync(marker));
+        var names = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Channels.DiscussionChannel>()
+            .Where(c => c.Id == channelId || c.Id == otherChannelId).ToDictionaryAsync(c => c.Id, c => c.Name));
+        Assert.Equal("Study group: Mona", names[channelId]);
+        Assert.Equal("Study group: Mona, Pat", names[otherChannelId]);
+    }
+
     private Task<Tandem.Features.Exports.Erasure?> EraseAsync(Guid userId) =>
         fixture.WithScopeAsync(s => s.GetRequiredService<Tandem.Features.Exports.ErasePerson>().RunAsync(userId));
 

@@ -196,6 +196,31 @@ public sealed partial class GuardianAccessTests(TandemFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task AGuardianSeesOnlyTheChildsErasureRequestsToTheOrganisationsOfTheirPrograms()
+    {
+        var school = await GuardedSchool.CreateAsync(factory);
+        var guardian = Address();
+        var (child, _, _) = await school.ApplyAsync("Eli Elsewhere", "CHILD-E-0a1b", 14, guardian);
+        // The child also asked another organisation, one whose program does not name this guardian, to erase them.
+        var other = await School.CreateAsync(factory);
+        var otherName = $"Other School {Guid.NewGuid():N}"[..24];
+        await factory.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            await db.Organisations.Where(o => o.Id == other.Organisation.Id).ExecuteUpdateAsync(o => o.SetProperty(x => x.Name, otherName));
+            db.Add(new ErasureRequest(other.Organisation.Id, child.Id, ErasureRequester.Person, child.Id, null, DateTime.UtcNow));
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(HttpStatusCode.Accepted, (await AskForLinkAsync(factory.AnonymousClient(), guardian)).StatusCode);
+        var view = await OpenAsync(factory.AnonymousClient(), (await LinkAsync(factory, guardian)).Link);
+
+        var page = WebUtility.HtmlDecode(await view.Http.GetStringAsync("/guardian/children"));
+
+        Assert.Contains("Eli Elsewhere", page);
+        Assert.DoesNotContain(otherName, page);
+    }
+
+    [Fact]
     public async Task TheOrganisationCarriesOutAParticipantsErasureRequestAndDeclinesAGuardiansWithAReason()
     {
         var school = await GuardedSchool.CreateAsync(factory);

@@ -179,6 +179,109 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
     }
 
     [Fact]
+    public async Task RetentionEndsTheClosedProgramsOpenPairsSoNothingIsWrittenAfterItAndClearsTheProgramsNotices()
+    {
+        var app = await fixture.WithOwnClockAsync();
+        try
+        {
+            await RetentionEndsTheClosedProgramsOpenPairsSoNothingIsWrittenAfterItAndClearsTheProgramsNoticesAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task RetentionEndsTheClosedProgramsOpenPairsSoNothingIsWrittenAfterItAndClearsTheProgramsNoticesAsync(PairFixture app)
+    {
+        var pair = await app.PairAsync();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        // A notice the program sent the mentee, and one that belongs to no program.
+        var (programNotice, accountNotice) = await app.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var forProgram = new Tandem.Features.Notifications.Notification(pair.Mentee.Id, Tandem.Features.Notifications.NotificationKind.Announcements,
+                Tandem.Features.Notifications.NotificationChoice.InApp, "Reading Buddies: Mona Tor wants to meet", "About your reading", null, now).For(pair.ProgramId);
+            var forAccount = new Tandem.Features.Notifications.Notification(pair.Mentee.Id, Tandem.Features.Notifications.NotificationKind.Announcements,
+                Tandem.Features.Notifications.NotificationChoice.InApp, "Your account", "A new sign-in", null, now);
+            db.AddRange(forProgram, forAccount);
+            await db.SaveChangesAsync();
+            return (forProgram.Id, forAccount.Id);
+        });
+        var coordinator = await app.SignInAsync(pair.School.Coordinator);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync($"/api/v1/organisations/{pair.School.Organisation.Id}/retention", new { closedProgramMonths = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromDays(62));
+        var run = Assert.Single((await PassAsync(app)).Programs, p => p.ProgramId == pair.ProgramId);
+        Assert.Contains("\"relationshipsEnded\":1", run.RowsJson);
+
+        // The pair shows ended; a message or a check-in written now is refused, so nothing outlives the run.
+        var mentee = await app.SignInAsync(pair.Mentee);
+        var relationship = await mentee.GetFromJsonAsync<JsonElement>($"/api/v1/relationships/{pair.RelationshipId}");
+        Assert.Equal("Completed", relationship.GetProperty("status").GetString());
+        var message = await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/conversation/messages", new { body = "Still here a year on" });
+        Assert.Equal(HttpStatusCode.Conflict, message.StatusCode);
+        var checkIn = await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/check-ins", new { happened = true, topics = "Still meeting", rating = 4 });
+        Assert.Equal(HttpStatusCode.Conflict, checkIn.StatusCode);
+        Assert.Contains("has ended", await checkIn.Content.ReadAsStringAsync());
+        var ended = await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Relationships.Relationship>()
+            .Where(r => r.ProgramId == pair.ProgramId).Select(r => new { r.Status, r.EndedAt }).ToListAsync());
+        Assert.All(ended, r => Assert.NotEqual(Tandem.Features.Relationships.RelationshipStatus.Active, r.Status));
+        Assert.Contains(ended, r => r.EndedAt == run.At);
+        Assert.Equal(0, await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Relationships.RelationshipSeat>()
+            .CountAsync(x => x.RelationshipId == pair.RelationshipId)));
+
+        // The program's notice is gone; the account's stays.
+        var notices = await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Notifications.Notification>()
+            .Where(n => n.Id == programNotice || n.Id == accountNotice).Select(n => n.Id).ToListAsync());
+        Assert.Equal([accountNotice], notices);
+    }
+
+    [Fact]
+    public async Task SessionsUnusedForLongerThanTheCookieLivesAreDeletedThirtyDaysLater()
+    {
+        var app = await fixture.WithOwnClockAsync();
+        try
+        {
+            var user = await app.Tandem.CreateUserAsync("Una Used");
+            var start = app.Clock.GetUtcNow().UtcDateTime;
+            var (abandoned, seenLately) = await app.WithScopeAsync(async s =>
+            {
+                var db = s.GetRequiredService<TandemDb>();
+                // Signed in and never used again; signed in the same day but still used last week; signed in 40 days on.
+                var abandoned = new UserSession(user.Id, start, "old laptop");
+                var seenLately = new UserSession(user.Id, start, "phone");
+                seenLately.Seen(start.AddDays(40));
+                db.AddRange(abandoned, seenLately);
+                await db.SaveChangesAsync();
+                return (abandoned.Id, seenLately.Id);
+            });
+            app.Clock.Advance(TimeSpan.FromDays(40));
+            var recent = await app.WithScopeAsync(async s =>
+            {
+                var db = s.GetRequiredService<TandemDb>();
+                var session = new UserSession(user.Id, app.Clock.GetUtcNow().UtcDateTime, "tablet");
+                db.Add(session);
+                await db.SaveChangesAsync();
+                return session.Id;
+            });
+            app.Clock.Advance(TimeSpan.FromDays(5));
+
+            // 45 days on: the abandoned session's cookie died after 14 days, 31 days ago; the others were used within 14 + 30 days.
+            await PassAsync(app);
+
+            var left = await app.WithScopeAsync(s => s.GetRequiredService<TandemDb>().UserSessions.Where(x => x.UserId == user.Id).Select(x => x.Id).ToListAsync());
+            Assert.Equal(new[] { seenLately, recent }.Order(), left.Order());
+            Assert.DoesNotContain(abandoned, left);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task AProgramIsNotAnonymisedWhileItCanStillBeReopened()
     {
         var app = await fixture.WithOwnClockAsync();

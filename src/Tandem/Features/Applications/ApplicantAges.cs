@@ -46,6 +46,11 @@ internal sealed class ProgramConsent(TandemDb db) : Notifications.IProgramConsen
 {
     public Task<IQueryable<Guid>> UnderConsentAgeAsync(Guid programId, CancellationToken ct) => ConsentGate.UnderConsentAgeAsync(db, programId, ct);
 
+    // The caller's context, not this one's: the rows are composed into the caller's query.
+    public IQueryable<Privacy.ProgramPerson> UndecidedApplications(TandemDb context) => context.Set<Application>()
+        .Where(a => a.Status == ApplicationStatus.Draft || a.Status == ApplicationStatus.Submitted || a.Status == ApplicationStatus.Waitlisted)
+        .Select(a => new Privacy.ProgramPerson { ProgramId = a.ProgramId, UserId = a.UserId });
+
     public async Task<IReadOnlyList<Guid>> AdultsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         var ids = userIds.Distinct().ToList();

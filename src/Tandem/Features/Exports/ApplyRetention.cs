@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
@@ -26,11 +28,13 @@ public sealed record RetentionPass(IReadOnlyList<RetentionRun> Programs, int Ses
 /// the personal data of every program closed longer ago than its organisation keeps it (two years unless set), and past
 /// the days in which it may be reopened (<see cref="ProgramOptions.ReopenGraceDays"/>, whichever ends later), is
 /// anonymised with the same overwrites as an erasure (<see cref="Anonymise"/>), one program per transaction, claimed by
-/// inserting its <see cref="RetentionRun"/> first; then ended sessions, used or expired account links and lapsed
+/// inserting its <see cref="RetentionRun"/> first (its open relationships end and its notices go, ADR 109); then ended
+/// sessions (signed out, or unused for longer than the sign-in cookie lives), used or expired account links and lapsed
 /// invitations older than <see cref="RetentionOptions.KeepEndedFor"/> are deleted. Sent e-mails are purged by the outbox
 /// (ADR 10).
 /// </summary>
-public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> options, IOptions<ProgramOptions> programOptions, TimeProvider clock)
+public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> options, IOptions<ProgramOptions> programOptions,
+    IOptionsMonitor<CookieAuthenticationOptions> cookies, TimeProvider clock)
 {
     public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -64,7 +68,11 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
         }
         await AnonymiseOrganisationSurveysAsync(now, ct);
         var before = now - options.Value.KeepEndedFor;
-        var sessions = await db.UserSessions.Where(s => s.RevokedAt != null && s.RevokedAt < before).ExecuteDeleteAsync(ct);
+        // A session has ended when it was signed out (revoked) or when its cookie can no longer be valid: the sign-in cookie
+        // slides for its lifetime (14 days, AccountsSetup) from its last use (LastSeenAt, written at most daily; null: since sign-in).
+        var unusedSince = before - cookies.Get(IdentityConstants.ApplicationScheme).ExpireTimeSpan;
+        var sessions = await db.UserSessions
+            .Where(s => (s.RevokedAt != null && s.RevokedAt < before) || (s.LastSeenAt ?? s.CreatedAt) < unusedSince).ExecuteDeleteAsync(ct);
         var tokens = await db.Set<AccountToken>().Where(t => t.ExpiresAt < before || (t.UsedAt != null && t.UsedAt < before)).ExecuteDeleteAsync(ct)
             + await db.Set<Privacy.GuardianAccessLink>().Where(l => l.ExpiresAt < before).ExecuteDeleteAsync(ct);
         // An invitation nobody accepted is a name, an address and a dead link: gone once it lapsed (expired or revoked) long enough ago.
@@ -96,7 +104,16 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
                 db.ChangeTracker.Clear();
                 return false;
             }
+            // The pairs and groups still open when the program closed end first (ADR 109): otherwise their members go on messaging,
+            // checking in and setting goals in a program that is never anonymised again. Completed, as a closed program's pairs
+            // are (ended early would count them as lost in its figures); their seats go as ChangeRelationshipStatus frees them;
+            // nobody is told, the program closed long ago.
+            rows["relationshipsEnded"] = await db.Set<Relationship>()
+                .Where(r => r.ProgramId == programId && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RelationshipStatus.Completed).SetProperty(r => r.EndedAt, run.At)
+                    .SetProperty(r => r.StatusChangedAt, run.At).SetProperty(r => r.StatusChangedByUserId, (Guid?)null), ct);
             var relationships = db.Set<Relationship>().Where(r => r.ProgramId == programId).Select(r => r.Id);
+            await db.Set<RelationshipSeat>().Where(x => relationships.Contains(x.RelationshipId)).ExecuteDeleteAsync(ct);
             var applications = db.Set<Application>().Where(a => a.ProgramId == programId).Select(a => a.Id);
             var concerns = db.Set<Concern>().Where(c => c.ProgramId == programId).Select(c => c.Id);
             var meetings = db.Set<Meeting>().Where(m => m.ProgramId == programId).Select(m => m.Id);
@@ -170,6 +187,8 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["rankingOffers"] = await db.Set<RankingOffer>().Where(o => o.ProgramId == programId).ExecuteDeleteAsync(ct);
             rows["relationships"] = await db.Set<Relationship>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.EndReason, (string?)null).SetProperty(r => r.MatchExplanation, (string?)null), ct);
+            // The program's notices (ProgramId, written since ADR 109: older notices carry none and are left to their readers).
+            rows["notifications"] = await db.Set<Notifications.Notification>().Where(n => n.ProgramId == programId).ExecuteDeleteAsync(ct);
             // Outcome rows keep their figures for the program's results, not whose they were.
             rows["outcomeObservations"] = await db.Set<OutcomeObservationRow>().Where(o => o.ProgramId == programId)
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.Person, o => "person " + o.Position.ToString()), ct);

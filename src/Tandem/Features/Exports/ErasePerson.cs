@@ -77,7 +77,13 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
             // and the moderators' reasons about them go; their places in channels go.
             rows["channelPosts"] = await db.Set<Channels.ChannelPost>().Where(p => p.AuthorUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Body, Anonymise.Text), ct);
             rows["channelReports"] = await db.Set<Channels.PostReport>().Where(r => r.ReporterUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Reason, Anonymise.Text), ct);
-            rows["moderationEntries"] = await db.Set<Channels.ModerationEntry>().Where(e => e.SubjectUserId == userId).ExecuteUpdateAsync(s => s.SetProperty(e => e.Reason, (string?)null), ct);
+            // A dismissal or hide of a post they reported may have copied their report's reason ("Report dismissed: …", ADR 109).
+            var reportedPosts = db.Set<Channels.PostReport>().Where(r => r.ReporterUserId == userId).Select(r => r.PostId);
+            rows["moderationEntries"] = await db.Set<Channels.ModerationEntry>()
+                .Where(e => e.Reason != null && (e.SubjectUserId == userId || (e.PostId != null && reportedPosts.Contains(e.PostId.Value))))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Reason, (string?)null), ct);
+            // Their study groups' channels are named after the members' first names ("Study group: Ann, Bob, Cy"): renamed without theirs.
+            rows["channels"] = await RenameStudyGroupsAsync(userId, ct);
             rows["channelMembers"] = await db.Set<Channels.ChannelMember>().Where(m => m.UserId == userId).ExecuteDeleteAsync(ct);
             // The journal is the person's alone (ADR 56): it goes whole, shared entries included.
             rows["journalEntries"] = await db.Set<Journal.JournalEntry>().Where(j => j.AuthorUserId == userId).ExecuteDeleteAsync(ct);
@@ -134,7 +140,7 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
             rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.AuthorUserId == userId).ExecuteUpdateAsync(Anonymise.Suggestion, ct);
             rows["invitations"] = await db.Set<Invitation>().Where(i => i.NormalizedEmail == normalized || i.AcceptedByUserId == userId).ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Email, erasedEmail).SetProperty(i => i.NormalizedEmail, erasedEmail.ToUpperInvariant())
-                .SetProperty(i => i.FirstName, "Erased").SetProperty(i => i.LastName, "person"), ct);
+                .SetProperty(i => i.FirstName, "Erased").SetProperty(i => i.LastName, "person").SetProperty(i => i.Group, (string?)null), ct);
             rows["nominations"] = await db.Set<Nomination>().Where(n => n.NomineeUserId == userId || n.NomineeEmail.ToUpper() == normalized).ExecuteUpdateAsync(s => s
                 .SetProperty(n => n.NomineeEmail, erasedEmail).SetProperty(n => n.Statement, ErasedText), ct);
             rows["unmatchedEntries"] = await db.Set<UnmatchedEntry>().Where(u => u.UserId == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.Name, ErasedName), ct);
@@ -240,6 +246,35 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
             }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// The study-group channels of their group relationships, renamed from the other members' first names (erased members'
+    /// left out too), or plain "Study group" when nobody is left to name. A person is in a handful of groups: read, then updated one by one.
+    /// </summary>
+    private async Task<int> RenameStudyGroupsAsync(Guid userId, CancellationToken ct)
+    {
+        var groups = db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId);
+        var channels = await db.Set<Channels.DiscussionChannel>().AsNoTracking()
+            .Where(c => c.Kind == Channels.ChannelKind.StudyGroup && c.RelationshipId != null && groups.Contains(c.RelationshipId.Value))
+            .Select(c => new
+            {
+                c.Id, c.Name,
+                Others = db.Set<RelationshipMember>().Where(m => m.RelationshipId == c.RelationshipId && m.UserId != userId)
+                    .Join(db.Users, m => m.UserId, u => u.Id, (_, u) => u.DisplayName).ToList(),
+            })
+            .ToListAsync(ct);
+        var renamed = 0;
+        foreach (var channel in channels)
+        {
+            var names = string.Join(", ", channel.Others.Where(n => !string.IsNullOrWhiteSpace(n) && n != ErasedName).Select(n => n.Split(' ')[0]).Order());
+            var name = names.Length == 0 ? "Study group" : Clip($"Study group: {names}", Channels.DiscussionChannel.NameMax);
+            if (name != channel.Name)
+            {
+                renamed += await db.Set<Channels.DiscussionChannel>().Where(c => c.Id == channel.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, name), ct);
+            }
+        }
+        return renamed;
     }
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";

@@ -191,6 +191,20 @@ public sealed class MyErasureRequests(TandemDb db)
             .Select(r => new MyErasureRequestView(r.Id, db.Organisations.Where(o => o.Id == r.OrganisationId).Select(o => o.Name).Single(),
                 r.RequestedBy, r.RequestedAt, r.State, r.DecidedAt, r.DeclineReason))
             .ToListAsync(ct);
+
+    /// <summary>
+    /// The child's requests as their guardian is shown them: only those to the organisations of the programs whose consent
+    /// names the guardian (ADR 103; ADR 109), not what the child asked of another organisation.
+    /// </summary>
+    public async Task<IReadOnlyList<MyErasureRequestView>> ForGuardianAsync(Guid childId, string guardianEmail, CancellationToken ct = default)
+    {
+        var organisations = Guardians.ConsentsNaming(db, guardianEmail).Where(c => c.UserId == childId).Select(c => c.OrganisationId);
+        return await db.Set<ErasureRequest>().AsNoTracking().Where(r => r.SubjectUserId == childId && organisations.Contains(r.OrganisationId))
+            .OrderByDescending(r => r.RequestedAt)
+            .Select(r => new MyErasureRequestView(r.Id, db.Organisations.Where(o => o.Id == r.OrganisationId).Select(o => o.Name).Single(),
+                r.RequestedBy, r.RequestedAt, r.State, r.DecidedAt, r.DeclineReason))
+            .ToListAsync(ct);
+    }
 }
 
 /// <summary>An organisation's erasure requests, open ones first (or only one state), for its coordinators and administrators.</summary>

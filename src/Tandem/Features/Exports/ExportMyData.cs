@@ -25,11 +25,11 @@ namespace Tandem.Features.Exports;
 /// coordinators' match rules), other people's check-ins and answers, and secrets (password hash, tokens).
 /// <para>For a coordinator answering the person's request (<see cref="RunForOrganisationAsync"/>, ADR 83) the document holds
 /// what the coordinator's organisation holds and its staff may read: its programs' records only, without the answers the
-/// person withheld from staff, safeguarding reports' text unless the reader leads safeguarding there, a concern's text
-/// when it is about the reader, and what no program holds (notifications, settings, the WhatsApp number, rankings); the
+/// person withheld from staff, the concerns (and their reads) the reader does not handle (a safeguarding report unless the
+/// reader leads safeguarding there, a concern about the reader; ADR 109), and what no program holds (notifications, settings, the WhatsApp number, rankings); the
 /// person downloads all of it themselves.</para>
 /// </summary>
-public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrastructure.Files.FileStore files, TimeProvider clock)
+public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcernAuditScope concernScope, Infrastructure.Files.FileStore files, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -37,8 +37,8 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>What an organisation's coordinator may be handed: its programs' records, read as <paramref name="ReaderId"/>.</summary>
-    private sealed record Scope(Guid OrganisationId, Guid ReaderId, bool SafeguardingLead);
+    /// <summary>What an organisation's coordinator may be handed: its programs' records, read as <paramref name="Reader"/>.</summary>
+    private sealed record Scope(Guid OrganisationId, Infrastructure.Auth.Actor Reader);
 
     public const string AboutOwn = "Everything Tandem holds about you. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your password. Your journal is private even from this file, which staff can make for you on request: download it yourself from My journal (/api/v1/me/journal/export).";
 
@@ -67,8 +67,8 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
     /// The document a coordinator of <paramref name="organisationId"/> makes on the person's request: that organisation's
     /// records only, and only what its staff may read (see the class remarks); null when there is no such account.
     /// </summary>
-    public Task<byte[]?> RunForOrganisationAsync(Guid userId, Guid organisationId, Guid readerId, bool safeguardingLead, CancellationToken ct = default) =>
-        BuildAsync(userId, new Scope(organisationId, readerId, safeguardingLead), ct);
+    public Task<byte[]?> RunForOrganisationAsync(Guid userId, Guid organisationId, Infrastructure.Auth.Actor reader, CancellationToken ct = default) =>
+        BuildAsync(userId, new Scope(organisationId, reader), ct);
 
     private async Task<byte[]?> BuildAsync(Guid userId, Scope? scope, CancellationToken ct, string? guardian = null)
     {
@@ -197,16 +197,20 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         document["mentorRequests"] = Node(await db.Set<MentorRequest>().AsNoTracking().Where(r => (r.MenteeUserId == userId || r.MentorUserId == userId) && inScope.Contains(r.ProgramId))
             .Select(r => new { r.Id, Mine = r.MenteeUserId == userId ? "sent" : "received", r.Message, r.Status, r.CreatedAt, r.DecidedAt, r.DecisionNote })
             .ToListAsync(ct));
-        // On request, a concern's text only where the reader handles it (ADR 23): a safeguarding report for the organisation's
-        // safeguarding leads, never one about the reader.
-        var readerId = scope?.ReaderId;
-        var lead = scope is null || scope.SafeguardingLead;
-        document["concernsReported"] = Node(await db.Set<Concern>().AsNoTracking().Where(c => c.ReporterUserId == userId && inScope.Contains(c.ProgramId))
+        // On request, only the concerns the reader handles (ADR 98 applied to ADR 83, ADR 109): a safeguarding report for the
+        // organisation's current safeguarding leads, never one about the reader (named, or in the pair it names). That a concern
+        // exists, and its category, would tell the others what only its handlers may know.
+        var reported = db.Set<Concern>().AsNoTracking().Where(c => c.ReporterUserId == userId && inScope.Contains(c.ProgramId));
+        if (scope is not null)
+        {
+            var handled = concernScope.HandledBy(scope.Reader);
+            reported = reported.Where(c => handled.Contains(c.Id));
+        }
+        document["concernsReported"] = Node(await reported
             .Select(c => new
             {
                 c.Id, Program = programNames.Where(p => p.Id == c.ProgramId).Select(p => p.Name).FirstOrDefault(), c.Category,
-                Description = forGuardian && c.Category == ConcernCategory.Safeguarding ? WithheldFromGuardian
-                    : (c.Category == ConcernCategory.Safeguarding && !lead) || (readerId != null && c.SubjectUserId == readerId) ? null : c.Description,
+                Description = forGuardian && c.Category == ConcernCategory.Safeguarding ? WithheldFromGuardian : c.Description,
                 c.State, c.ReportedAt,
             })
             .ToListAsync(ct));
@@ -316,7 +320,8 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, Infrast
         var access = new List<MyAccessView>();
         for (var page = 1; ; page++)
         {
-            var read = await accessLog.RunAsync(new Infrastructure.Auth.Actor(userId, false), page, Infrastructure.Paging.PageRequest.MaxPageSize, ct, organisationId, forGuardian);
+            var read = await accessLog.RunAsync(new Infrastructure.Auth.Actor(userId, false), page, Infrastructure.Paging.PageRequest.MaxPageSize, ct, organisationId, forGuardian,
+                scope?.Reader);
             access.AddRange(read.Items);
             if (read.Items.Count < read.PageSize)
             {

@@ -11,7 +11,7 @@ namespace Tandem.Features.Exports;
 /// A coordinator (or administrator) answers a person's access request for them (issue 16 item 4: "or a coordinator on
 /// request"): the person's document as <see cref="ExportMyData"/> makes it, limited to what the coordinator's
 /// organisation holds and its staff may read (ADR 83: not the answers withheld from staff, another organisation's
-/// records, a safeguarding report's text unless the reader leads safeguarding there, or a concern about the reader),
+/// records, nor a concern, or its reads, that the reader does not handle (ADR 98, applied here by ADR 109)),
 /// for a person of the coordinator's organisation only. The reason is required and written to the audit log, with who
 /// exported, before the document is made (ADR 53); the entry is written whatever the person's age, and the person sees
 /// it in their access log.
@@ -36,8 +36,7 @@ public sealed class ExportPersonOnRequest(TandemDb db, AuditLog audit, ExportMyD
             return new NotFound("Nobody with this id belongs to the organisation.");
         }
         await audit.RecordForAnyoneAsync(actor, userId, organisationId, AuditRecord.DataExport, $"Data export on request: {why}", ct);
-        var lead = await db.Set<Concerns.SafeguardingLead>().AnyAsync(l => l.UserId == actor.UserId && l.OrganisationId == organisationId, ct);
-        var document = await export.RunForOrganisationAsync(userId, organisationId, actor.UserId, lead, ct);
+        var document = await export.RunForOrganisationAsync(userId, organisationId, actor, ct);
         return document is null ? new NotFound("Nobody with this id belongs to the organisation.") : document;
     }
 }

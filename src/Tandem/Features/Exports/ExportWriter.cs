@@ -83,13 +83,39 @@ public static class ExportWriter
             row.Append(cell switch
             {
                 null => new Cell(),
-                string text => Text(SpreadsheetText.Safe(text)!),
+                string text => Text(XmlText(SpreadsheetText.Safe(text)!)),
                 DateTime at => new Cell { CellValue = new CellValue(at.ToOADate().ToString(CultureInfo.InvariantCulture)), StyleIndex = 1 },
                 int or long or double or decimal => new Cell { CellValue = new CellValue(((IFormattable)cell).ToString(null, CultureInfo.InvariantCulture)), DataType = CellValues.Number },
-                var other => Text(SpreadsheetText.Safe(other.ToString()) ?? ""),
+                var other => Text(XmlText(SpreadsheetText.Safe(other.ToString()) ?? "")),
             });
         }
         return row;
+    }
+
+    /// <summary>
+    /// The text without what XML 1.0 cannot hold (the Open XML SDK throws on it, a 500): C0 controls other than tab, CR and LF
+    /// are dropped (a vertical tab pasted from a word processor), as are U+FFFE and U+FFFF; a lone surrogate becomes U+FFFD.
+    /// </summary>
+    internal static string XmlText(string text)
+    {
+        var clean = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                clean.Append(c).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                clean.Append('\uFFFD');
+            }
+            else if (System.Xml.XmlConvert.IsXmlChar(c))
+            {
+                clean.Append(c);
+            }
+        }
+        return clean.ToString();
     }
 
     /// <summary>An inline string: stored as text, never as a formula, whatever it starts with.</summary>

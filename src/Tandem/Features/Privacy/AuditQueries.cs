@@ -36,11 +36,20 @@ public sealed class ListMyAccessLog(TandemDb db, IConcernAuditScope concerns)
 {
     /// <param name="organisationId">Only the reads of one organisation's records (the entries its coordinators see in its audit log).</param>
     /// <param name="forGuardian">The log as the person's guardian is shown it: without any read of a concern.</param>
+    /// <param name="reader">
+    /// Someone else reading the log for the person (a coordinator exporting it on their request, ADR 83): only the reads of the
+    /// concerns the person reported that the reader handles too (ADR 98; amended by ADR 109).
+    /// </param>
     public async Task<Paged<MyAccessView>> RunAsync(Actor actor, int page, int pageSize, CancellationToken ct = default, Guid? organisationId = null,
-        bool forGuardian = false)
+        bool forGuardian = false, Actor? reader = null)
     {
         var paging = PageRequest.Clamp(page, pageSize);
         var reported = concerns.ReportedBy(actor.UserId);
+        if (reader is not null)
+        {
+            var handled = concerns.HandledBy(reader);
+            reported = reported.Where(id => handled.Contains(id));
+        }
         var mine = db.Set<AuditEntry>().AsNoTracking().Where(e => e.SubjectUserId == actor.UserId && e.Record != AuditRecord.ConcernSubject
             // Entries written before ConcernSubject existed named the concern's subject as a Concern read: the reporter's only.
             && (e.Record != AuditRecord.Concern || (!forGuardian && reported.Any(id => id == e.RecordId))));

@@ -125,6 +125,24 @@ public sealed class ConsentEvent
         At = at;
     }
 
+    /// <summary>A consent asked for again by a set-based update (<see cref="ConsentRenewal"/>): the row <see cref="Consent.NeedsRenewal"/> would write.</summary>
+    internal static ConsentEvent Renewal(Guid consentId, Guid userId, Guid programId, ConsentPurpose purpose, ConsentGiver? giver, Guid? recordedBy,
+        string? guardianName, int? organisationNotice, int? programNotice, DateTime at) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        ConsentId = consentId,
+        UserId = userId,
+        ProgramId = programId,
+        Purpose = purpose,
+        State = ConsentState.RenewalNeeded,
+        Giver = giver,
+        RecordedByUserId = recordedBy,
+        GuardianName = guardianName,
+        OrganisationNoticeVersion = organisationNotice,
+        ProgramNoticeVersion = programNotice,
+        At = at,
+    };
+
     public Guid Id { get; private set; }
     public Guid ConsentId { get; private set; }
     public Guid UserId { get; private set; }

@@ -35,6 +35,16 @@ public interface IConsentAges
 
     /// <summary>Of these people, those whose applications give an age and none under 18: adults, whom the school cannot authorise.</summary>
     Task<IReadOnlyList<Guid>> AdultsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken ct);
+
+    /// <summary>Every (program, person) with an application not decided yet (a draft, submitted, on the waiting list), as a query of <paramref name="db"/>.</summary>
+    IQueryable<ProgramPerson> UndecidedApplications(TandemDb db);
+}
+
+/// <summary>A person in a program, as a query's row.</summary>
+public sealed class ProgramPerson
+{
+    public Guid ProgramId { get; init; }
+    public Guid UserId { get; init; }
 }
 
 /// <summary>The consent states that let a person be matched and contacted.</summary>
@@ -206,48 +216,114 @@ public sealed class ConsentGivenAgain(TandemDb db, IEnumerable<IConsentWithdrawa
     }
 }
 
+/// <summary>What a renewal leaves to do once its transaction is committed: the guardians' links to e-mail, the participants' notices to e-mail.</summary>
+public sealed record RenewalToSend(IReadOnlyList<GuardianAsk> Asks, IReadOnlyList<Notification> Notices);
+
 /// <summary>
 /// A material change of a notice: every consent given in its reach (the organisation's programs, or one program) is asked
-/// for again. Guardians get a new link, participants a notice; consents the school recorded wait for a coordinator.
+/// for again, in the publishing transaction (ADR 109). The reach is the people the program may still contact: enrolled in
+/// it or with an application not yet decided, accounts not disabled, programs not closed. Guardians get a new link (also
+/// for a child's own consent a guardian's address stands on); participants whose own answer counts (not under the consent
+/// age) a notice; consents the school recorded, and a child's own with no guardian to ask, wait for a coordinator.
+/// Read and changed 500 at a time; the state change is one UPDATE per batch, refused (409) when a consent changed meanwhile.
 /// </summary>
-public sealed class ConsentRenewal(TandemDb db, ConsentMail mail, Notify notify)
+public sealed class ConsentRenewal(TandemDb db, ConsentMail mail, Notify notify, IConsentAges ages)
 {
-    public async Task RunAsync(Guid organisationId, Guid? programId, DateTime now, CancellationToken ct)
+    public const string Raced = "A consent in this notice's reach changed at the same moment; nothing was published: publish again.";
+    private const int Batch = 500;
+
+    /// <summary>Within the caller's transaction; what to send after its commit (<see cref="SendAsync"/>), or 409.</summary>
+    public async Task<Outcome<RenewalToSend>> RunAsync(Guid organisationId, Guid? programId, DateTime now, CancellationToken ct)
     {
-        var reached = db.Set<Consent>().Where(c => c.OrganisationId == organisationId && c.State == ConsentState.Given);
+        var applying = ages.UndecidedApplications(db);
+        var reached = db.Set<Consent>().Where(c => c.OrganisationId == organisationId && c.State == ConsentState.Given
+            && db.Programs.Any(p => p.Id == c.ProgramId && p.Status != ProgramStatus.Closed)
+            && db.Users.Any(u => u.Id == c.UserId && !u.IsDisabled)
+            && (db.Enrolments.Any(e => e.ProgramId == c.ProgramId && e.UserId == c.UserId) || applying.Any(a => a.ProgramId == c.ProgramId && a.UserId == c.UserId)));
         if (programId is { } id)
         {
             reached = reached.Where(c => c.ProgramId == id);
         }
-        var consents = await reached.ToListAsync(ct);
-        if (consents.Count == 0)
-        {
-            return;
-        }
-        var asks = new List<GuardianAsk>();
-        var names = await db.Users.Where(u => consents.Select(c => c.UserId).Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
-        var programs = await db.Programs.Where(p => consents.Select(c => c.ProgramId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var programs = await db.Programs.AsNoTracking().Where(p => p.OrganisationId == organisationId).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var organisation = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
-        foreach (var consent in consents)
+
+        // A guardian answers for the program: a new link each, so row by row (tracked; Revision catches a guardian answering meanwhile).
+        var asks = new List<GuardianAsk>();
+        var guardians = reached.Where(c => c.Purpose == ConsentPurpose.Program && c.GuardianEmail != null && c.Giver != ConsentGiver.School);
+        while (true)
         {
-            if (consent.Giver == ConsentGiver.Guardian && consent.Purpose == ConsentPurpose.Program && consent.GuardianEmail is { } email)
+            var consents = await guardians.OrderBy(c => c.Id).Take(Batch).ToListAsync(ct);
+            if (consents.Count == 0)
+            {
+                break;
+            }
+            var userIds = consents.Select(c => c.UserId).ToList();
+            var names = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+            foreach (var consent in consents)
             {
                 var token = LinkToken.New();
-                db.Add(consent.AskGuardian(email, LinkToken.Hash(token), now + ConsentMail.AskFor, now, ConsentState.RenewalNeeded));
-                asks.Add(new GuardianAsk(consent.Id, email, token, names[consent.UserId], programs[consent.ProgramId], organisation, Renewal: true, Answered: false));
+                db.Add(consent.AskGuardian(consent.GuardianEmail!, LinkToken.Hash(token), now + ConsentMail.AskFor, now, ConsentState.RenewalNeeded));
+                asks.Add(new GuardianAsk(consent.Id, consent.GuardianEmail!, token, names[consent.UserId], programs[consent.ProgramId], organisation, Renewal: true, Answered: false));
             }
-            else
+            try
             {
-                db.Add(consent.NeedsRenewal(now));
+                await db.SaveChangesAsync(ct);
             }
+            catch (DbUpdateException e) when (e.IsLostUpdate())
+            {
+                return new Conflict(Raced);
+            }
+            db.ChangeTracker.Clear();
+        }
+
+        // Everyone else's: one UPDATE per batch, and the history's rows as the entity would have written them.
+        var participants = new List<(Guid UserId, Guid ProgramId)>();
+        while (true)
+        {
+            var batch = await reached.AsNoTracking().OrderBy(c => c.Id).Take(Batch)
+                .Select(c => new { c.Id, c.UserId, c.ProgramId, c.Purpose, c.Giver, c.RecordedByUserId, c.GuardianName, c.OrganisationNoticeVersion, c.ProgramNoticeVersion })
+                .ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            var ids = batch.Select(c => c.Id).ToList();
+            var changed = await db.Set<Consent>().Where(c => ids.Contains(c.Id) && c.State == ConsentState.Given).ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.State, ConsentState.RenewalNeeded).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.Revision, c => c.Revision + 1), ct);
+            if (changed != batch.Count)
+            {
+                return new Conflict(Raced);
+            }
+            db.AddRange(batch.Select(c => ConsentEvent.Renewal(c.Id, c.UserId, c.ProgramId, c.Purpose, c.Giver, c.RecordedByUserId, c.GuardianName,
+                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, now)));
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            participants.AddRange(batch.Where(c => c.Giver == ConsentGiver.Participant && c.Purpose == ConsentPurpose.Program).Select(c => (c.UserId, c.ProgramId)));
+        }
+
+        // Only those whose own answer counts are asked: under the consent age it would be refused (MyConsents), so nobody is told.
+        var notices = new List<Notification>();
+        foreach (var program in participants.GroupBy(p => p.ProgramId))
+        {
+            var userIds = program.Select(p => p.UserId).Distinct().ToList();
+            var young = (await (await ages.UnderConsentAgeAsync(program.Key, ct)).Where(u => userIds.Contains(u)).ToListAsync(ct)).ToHashSet();
+            var messages = userIds.Where(u => !young.Contains(u)).Select(u => new NotificationMessage(u, NotificationKind.Privacy, $"{programs[program.Key]} changed its privacy notice",
+                "What the program tells you about your data changed. Read it and give your consent again to keep being matched.", "/my/access-log#consents")).ToList();
+            // The program's notices, so that its retention clears them (ADR 109).
+            notices.AddRange((await notify.StoreAsync(messages, ct)).Select(n => n.For(program.Key)));
         }
         await db.SaveChangesAsync(ct);
-        await mail.SendAsync(asks, ct);
-        var participants = consents.Where(c => c.Giver == ConsentGiver.Participant && c.Purpose == ConsentPurpose.Program)
-            .Select(c => new NotificationMessage(c.UserId, NotificationKind.Privacy, $"{programs[c.ProgramId]} changed its privacy notice",
-                "What the program tells you about your data changed. Read it and give your consent again to keep being matched.", "/my/access-log#consents"))
-            .ToList();
-        await notify.RunAsync(participants, ct);
+        return new RenewalToSend(asks, notices);
+    }
+
+    /// <summary>After the commit: the guardians' e-mails (each carries its link's only copy) and the notices' e-mail copies.</summary>
+    public async Task SendAsync(RenewalToSend sent, CancellationToken ct)
+    {
+        foreach (var asks in sent.Asks.Chunk(Batch))
+        {
+            await mail.SendAsync(asks, ct);
+        }
+        await notify.EmailAsync(sent.Notices, ct);
     }
 }
 

@@ -63,7 +63,8 @@ public sealed class GetProgramNotices(TandemDb db)
 /// <summary>
 /// Publishes a new version of the organisation's privacy notice (its coordinators, administrators) or of a program's data
 /// use (the program's managers). A material change moves every consent given in its reach back to "renewal needed": a
-/// guardian gets a new link, a participant a notice, and the school's own authorisations wait for a coordinator (ADR 48).
+/// guardian gets a new link, a participant a notice, and the school's own authorisations wait for a coordinator (ADR 48);
+/// the notice and the renewal are one transaction, and a consent changed meanwhile refuses both with 409 (ADR 109).
 /// </summary>
 public sealed class PublishNotice(TandemDb db, ProgramAccess programs, ConsentRenewal renewal, TimeProvider clock)
 {
@@ -88,22 +89,54 @@ public sealed class PublishNotice(TandemDb db, ProgramAccess programs, ConsentRe
             return Invalid.Field("text", $"Write the notice (1 to {Notices.MaxLength} characters).");
         }
         var scope = programId ?? organisationId;
-        var version = (await db.Set<Notice>().Where(n => n.ScopeId == scope).MaxAsync(n => (int?)n.Version, ct) ?? 0) + 1;
         var now = clock.GetUtcNow().UtcDateTime;
-        var notice = new Notice(organisationId, programId, version, text, request.Material, actor.UserId, now);
-        db.Add(notice);
-        try
+        // The notice and the consents it asks for again stand or fall together (ADR 109): a race refuses both, nobody half-asked.
+        Notice? notice = null;
+        Failure? refused = null;
+        RenewalToSend? toSend = null;
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
+            refused = null;
+            toSend = null;
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var version = (await db.Set<Notice>().Where(n => n.ScopeId == scope).MaxAsync(n => (int?)n.Version, ct) ?? 0) + 1;
+            notice = new Notice(organisationId, programId, version, text, request.Material, actor.UserId, now);
+            db.Add(notice);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                refused = new Conflict("Someone published a version of this notice at the same moment; reload and try again.");
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return;
+            }
+            if (notice.Material)
+            {
+                var renewed = await renewal.RunAsync(organisationId, programId, now, ct);
+                if (renewed.Failure is { } failure)
+                {
+                    refused = failure;
+                    await transaction.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    return;
+                }
+                toSend = renewed.Value;
+            }
+            await transaction.CommitAsync(ct);
+        });
+        if (refused is { } conflict)
         {
-            return new Conflict("Someone published a version of this notice at the same moment; reload and try again.");
+            return conflict;
         }
-        if (notice.Material)
+        if (toSend is not null)
         {
-            await renewal.RunAsync(organisationId, programId, now, ct);
+            await renewal.SendAsync(toSend, ct);
         }
-        return new NoticeView(notice.Kind, notice.Version, notice.Text, notice.Material, notice.PublishedAt);
+        return new NoticeView(notice!.Kind, notice.Version, notice.Text, notice.Material, notice.PublishedAt);
     }
 }
