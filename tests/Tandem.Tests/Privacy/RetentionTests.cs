@@ -218,7 +218,7 @@ public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixt
 
         // The pair shows ended; a message or a check-in written now is refused, so nothing outlives the run.
         var mentee = await app.SignInAsync(pair.Mentee);
-        var relationship = await mentee.GetFromJsonAsync<JsonElement>($"/api/v1/relationships/{pair.RelationshipId}");
+        var relationship = await mentee.GetFromJsonAsync<JsonElement>($"/api/v1/relationships/mine/{pair.RelationshipId}");
         Assert.Equal("Completed", relationship.GetProperty("status").GetString());
         var message = await mentee.PostAsJsonAsync($"/api/v1/relationships/{pair.RelationshipId}/conversation/messages", new { body = "Still here a year on" });
         Assert.Equal(HttpStatusCode.Conflict, message.StatusCode);
