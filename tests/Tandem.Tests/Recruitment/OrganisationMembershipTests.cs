@@ -97,8 +97,8 @@ public sealed partial class OrganisationMembershipTests(RecruitmentFixture fixtu
         (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/enrolments", new { email = ezra.Email, role = "Staff" })).EnsureSuccessStatusCode();
         (await coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Id}/invitations", new { email = ezra.Email, role = "Mentee", firstName = "Ezra" })).EnsureSuccessStatusCode();
         var messages = await fixture.Smtp.ForAsync(ezra.Email, expected: 3);
-        var asStaff = AcceptToken(Assert.Single(messages, m => m.TextBody.Contains("/invitations/accept?token=") && AcceptToken(m) != join));
-        var toApply = RecruitmentFixture.TokenIn(Assert.Single(messages, m => m.TextBody.Contains("/apply/")), program.Id);
+        var asStaff = AcceptToken(Assert.Single(messages, m => (m.TextBody ?? "").Contains("/invitations/accept?token=") && AcceptToken(m) != join));
+        var toApply = RecruitmentFixture.TokenIn(Assert.Single(messages, m => (m.TextBody ?? "").Contains("/apply/")), program.Id);
         var ezraClient = await fixture.SignInAsync(ezra);
         Assert.Equal(HttpStatusCode.OK, (await ezraClient.PostAsJsonAsync("/api/v1/invitations/accept", new { token = join })).StatusCode);
 
