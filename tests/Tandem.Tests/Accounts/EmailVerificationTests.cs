@@ -135,6 +135,21 @@ public sealed partial class EmailVerificationTests(RecruitmentFixture fixture) :
         Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("sean.o'brien@school.ie")]
+    [InlineData("josé@example.org")]
+    public async Task AnAddressWithAnApostropheOrANonAsciiLetterSignsUpAndSignsIn(string email)
+    {
+        var (_, _, program) = await fixture.ProgramAsync();
+
+        var page = await SignUpAsync(new PageClient(fixture.Anonymous()), $"/apply/{program.Id}/mentee", "Sean Josef", email);
+
+        var me = await page.Http.GetFromJsonAsync<JsonElement>("/api/v1/me");
+        Assert.Equal(email, me.GetProperty("email").GetString());
+        var signIn = await fixture.Anonymous().PostAsJsonAsync("/api/v1/auth/sign-in", new { email = email.ToUpperInvariant(), password = "a long enough password" });
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+    }
+
     [Fact]
     public async Task AnUnknownTimeZoneIsAFormMessageAndA400()
     {

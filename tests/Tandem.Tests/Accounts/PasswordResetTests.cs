@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -141,6 +142,34 @@ public sealed partial class PasswordResetTests(TandemFactory factory) : IClassFi
         Assert.Contains("Your password was changed", await done.Content.ReadAsStringAsync());
 
         await PageClient.SignInAsync(factory, user.Email, NewPassword);
+    }
+
+    [Fact]
+    public async Task AResetThatMeetsAnotherSaveOfTheAccountIsAConflictAndTheLinkStillWorks()
+    {
+        await using var smtp = new SmtpCapture();
+        var user = await factory.CreateUserAsync("Res Et");
+        var otherWrite = new WriteToTheUserJustBefore(user.Email.ToUpperInvariant(), "SecurityStamp", armed: false);
+        await using var node = factory.WithWebHostBuilder(b =>
+        {
+            b.UseTestSmtp(smtp.Port);
+            b.ConfigureTestServices(s => s.ConfigureDbContext<TandemDb>(o => o.AddInterceptors(otherWrite)));
+        });
+        await AskAsync(node.AnonymousClient(), user.Email);
+        var token = ResetToken(Assert.Single(await smtp.ForAsync(user.Email)));
+        otherWrite.Arm();
+
+        var reset = await ResetAsync(node.AnonymousClient(), token);
+
+        Assert.True(otherWrite.Done);
+        Assert.Equal(HttpStatusCode.Conflict, reset.StatusCode);
+        Assert.Equal("The account was changed by another request at the same moment, so the password was not changed. Try again.",
+            (await reset.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        var withOld = await node.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });
+        Assert.Equal(HttpStatusCode.NoContent, withOld.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await ResetAsync(node.AnonymousClient(), token)).StatusCode);
+        var withNew = await node.AnonymousClient().PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = NewPassword });
+        Assert.Equal(HttpStatusCode.NoContent, withNew.StatusCode);
     }
 
     [Fact]

@@ -1,11 +1,10 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Infrastructure.Paging;
@@ -118,7 +117,7 @@ public sealed class SessionTests(TandemFactory factory) : IClassFixture<TandemFa
     public async Task DisablingAnAccountThatAnotherRequestChangesAtTheSameMomentIsAConflictNotASilentSuccess()
     {
         var user = await factory.CreateUserAsync("Con Current");
-        var otherWrite = new WriteToTheUserJustBeforeItIsDisabled(user.Email.ToUpperInvariant());
+        var otherWrite = new WriteToTheUserJustBefore(user.Email.ToUpperInvariant(), "IsDisabled");
         await using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.ConfigureDbContext<TandemDb>(o => o.AddInterceptors(otherWrite))));
         var admin = await app.SignedInClientAsync(await factory.CreateUserAsync("Ada Min", administrator: true));
 
@@ -135,46 +134,51 @@ public sealed class SessionTests(TandemFactory factory) : IClassFixture<TandemFa
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/v1/users/{user.Id}/disable", Json.Empty())).StatusCode);
     }
 
-    /// <summary>
-    /// Another request's write to the user row, made once, in the instant between the disabling request reading the row
-    /// and saving it: it changes the row's concurrency stamp, as any save of the account through Identity does.
-    /// </summary>
-    private sealed class WriteToTheUserJustBeforeItIsDisabled(string normalizedEmail) : DbCommandInterceptor
+    [Fact]
+    public async Task SigningInWhileAnotherRequestSavesTheAccountSignsInInsteadOfFailing()
     {
-        private int armed = 1;
+        var user = await factory.CreateUserAsync("Sim Ultaneous");
+        var otherWrite = new WriteToTheUserJustBefore(user.Email.ToUpperInvariant(), "AccessFailedCount", armed: false);
+        await using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.ConfigureDbContext<TandemDb>(o => o.AddInterceptors(otherWrite))));
+        var client = app.AnonymousClient();
+        // A wrong password first, so that the right one has a count of failures to reset.
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = "not my password" })).StatusCode);
+        otherWrite.Arm();
 
-        public bool Done => armed == 0;
+        var signIn = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { user.Email, password = TandemFactory.Password });
 
-        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken ct = default)
-        {
-            await WriteFirstAsync(command, ct);
-            return result;
-        }
+        Assert.True(otherWrite.Done);
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+    }
 
-        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<int> result, CancellationToken ct = default)
-        {
-            await WriteFirstAsync(command, ct);
-            return result;
-        }
+    [Fact]
+    public async Task ASessionUsedADayLaterRecordsItOnceADay()
+    {
+        var clock = new FakeTimeProvider(TestClock.Start);
+        await using var app = factory.WithClock(clock);
+        var user = await factory.CreateUserAsync("Dai Lee");
+        var client = await app.SignedInClientAsync(user);
+        Task<DateTime?> LastSeenAsync() => factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().UserSessions
+            .Where(x => x.UserId == user.Id).Select(x => x.LastSeenAt).SingleAsync());
 
-        private async Task WriteFirstAsync(DbCommand command, CancellationToken ct)
-        {
-            if (!command.CommandText.Contains("UPDATE \"AspNetUsers\"") || !command.CommandText.Contains("\"IsDisabled\"")
-                || Interlocked.Exchange(ref armed, 0) == 0)
-            {
-                return;
-            }
-            await using var other = command.Connection!.CreateCommand();
-            other.Transaction = command.Transaction;
-            other.CommandText = "UPDATE \"AspNetUsers\" SET \"ConcurrencyStamp\" = 'saved by another request' WHERE \"NormalizedEmail\" = @email";
-            var email = other.CreateParameter();
-            email.ParameterName = "@email";
-            email.Value = normalizedEmail;
-            other.Parameters.Add(email);
-            Assert.Equal(1, await other.ExecuteNonQueryAsync(ct));
-        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Null(await LastSeenAsync()); // used on the day it began: its start says as much
+
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+        var seen = clock.GetUtcNow().UtcDateTime;
+        Assert.Equal(seen, await LastSeenAsync());
+
+        clock.Advance(TimeSpan.FromHours(3));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+        clock.Advance(TimeSpan.FromHours(3));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(seen, await LastSeenAsync());
+
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, await LastSeenAsync());
     }
 
     private async Task<(string Cookie, HttpClient Client)> SignInCapturingCookieAsync(string email)

@@ -27,6 +27,9 @@ public static class AccountsSetup
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.User.RequireUniqueEmail = true;
+                // The user name is the e-mail address, validated as one already: Identity's default letters-and-digits
+                // list refused sean.o'brien@… and josé@… (ADR 107).
+                o.User.AllowedUserNameCharacters = "";
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<TandemDb>()

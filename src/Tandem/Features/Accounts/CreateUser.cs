@@ -79,10 +79,11 @@ public sealed class CreateUser(UserManager<TandemUser> users, TandemDb db, TimeP
         }
         if (!created.Succeeded)
         {
-            return new Invalid(new Dictionary<string, string[]>
-            {
-                [nameof(request.Password)] = created.Errors.Select(e => e.Description).ToArray(),
-            });
+            // The address is the user name: what Identity says about either is about the address, never the password.
+            var aboutAddress = created.Errors.Where(e => e.Code is nameof(IdentityErrorDescriber.InvalidUserName) or nameof(IdentityErrorDescriber.InvalidEmail)).ToList();
+            return aboutAddress.Count > 0
+                ? Invalid.Field(nameof(request.Email), "This is not a valid e-mail address.")
+                : new Invalid(new Dictionary<string, string[]> { [nameof(request.Password)] = created.Errors.Select(e => e.Description).ToArray() });
         }
         if (request.IsAdministrator)
         {

@@ -61,6 +61,12 @@ public sealed class ResetPassword(UserManager<TandemUser> users, TandemDb db, Ti
         user.AccessFailedCount = 0;
         user.LockoutEnd = null;
         var saved = await users.UpdateSecurityStampAsync(user); // saves the user
+        if (saved.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+        {
+            // Another request saved the account since it was read (a sign-in, an administrator): nothing of this reset is
+            // kept (the transaction rolls back on disposal, so the link still works) and the person simply tries again.
+            return new Conflict("The account was changed by another request at the same moment, so the password was not changed. Try again.");
+        }
         if (!saved.Succeeded)
         {
             throw new InvalidOperationException("The new password could not be saved: " + string.Join(" ", saved.Errors.Select(e => e.Description)));

@@ -59,7 +59,18 @@ public sealed class SignInUser(
             return Wrong();
         }
         // The owner got in: their count starts again. A lock set by strangers stays for other devices.
-        await users.ResetAccessFailedCountAsync(user);
+        if (!(await users.ResetAccessFailedCountAsync(user)).Succeeded)
+        {
+            // Another request saved the account at the same moment (a second sign-in, a wrong password elsewhere): Identity
+            // answers ConcurrencyFailure and leaves this stale copy changed, which the session's save would then trip over.
+            // The count stays as the other request left it; the account is read again, and signed in only if still enabled.
+            await db.Entry(user).ReloadAsync();
+            if (user.IsDisabled)
+            {
+                logger.LogWarning("Sign-in failed: account {UserId} was disabled while signing in", user.Id);
+                return Wrong();
+            }
+        }
         devices.Remember(user.Id);
         await StartSessionAsync(user, request.RememberMe, userAgent);
         return user.Id;

@@ -52,16 +52,28 @@ public sealed record CreatedOrganisation(Guid Id, string Name, OrganisationKind 
 public interface IFirstCoordinator
 {
     /// <summary>
-    /// Saves <paramref name="organisation"/> (added to the context, not yet saved) in one commit with its first coordinator:
-    /// the membership of an existing account with a verified address when the actor is an administrator, otherwise an
-    /// invitation to join as coordinator, which is e-mailed after the commit. On a failure nothing is saved.
+    /// Stages, in the context and unsaved, the first coordinator of <paramref name="organisation"/> (added, not yet saved):
+    /// the membership of an existing, enabled account with a verified address when the actor is an administrator, otherwise
+    /// an invitation to join as coordinator. The caller saves both in one commit, then calls <see cref="CommittedAsync"/>.
+    /// On a failure nothing is staged.
     /// </summary>
-    Task<Outcome<FirstCoordinatorView>> SaveWithAsync(Actor actor, Organisation organisation, FirstCoordinatorRequest who, CancellationToken ct);
+    Task<Outcome<FirstCoordinatorView>> StageAsync(Actor actor, Organisation organisation, FirstCoordinatorRequest who, CancellationToken ct);
+
+    /// <summary>After the commit: e-mails the staged invitation, if any, and answers what became of the first coordinator.</summary>
+    Task<FirstCoordinatorView> CommittedAsync(FirstCoordinatorView staged, CancellationToken ct);
 }
 
-/// <summary>An administrator registers a school, university or company, and may name its first coordinator in the same request.</summary>
+/// <summary>
+/// An administrator registers a school, university or company, and may name its first coordinator in the same request.
+/// Names are unique: the check and the insert run under one lock (SQLite's write lock, taken when the transaction begins;
+/// on PostgreSQL a transaction-scoped advisory lock on the name), so a double-submitted form makes one organisation and
+/// the other answer is the 409 a later one gets (ADR 107).
+/// </summary>
 public sealed class CreateOrganisation(TandemDb db, IFirstCoordinator firstCoordinator, TimeProvider clock)
 {
+    /// <summary>The first key of the advisory locks on organisation names (the second is the name's hash).</summary>
+    private const int NameLockSpace = 0x4f52_47; // "ORG"
+
     /// <summary>As the installation itself (seeding, tests): an administrator without an account.</summary>
     public async Task<Outcome<OrganisationView>> RunAsync(CreateOrganisationRequest request, CancellationToken ct = default)
     {
@@ -81,25 +93,49 @@ public sealed class CreateOrganisation(TandemDb db, IFirstCoordinator firstCoord
         {
             return Invalid.Field("FirstCoordinator.Name", "Give the first coordinator's name as well as their e-mail address, or leave both empty.");
         }
-        if (await db.Organisations.AnyAsync(o => o.Name == name, ct))
+        FirstCoordinatorView? named = null;
+        Organisation organisation;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            return new Conflict($"An organisation named {name} already exists.");
-        }
-        var organisation = new Organisation(name, request.Kind ?? OrganisationKind.Other, request.IncludesMinors, clock.GetUtcNow().UtcDateTime);
-        db.Organisations.Add(organisation);
-        if (who is null)
-        {
+            await LockNameAsync(name, ct);
+            if (await db.Organisations.AnyAsync(o => o.Name == name, ct))
+            {
+                return new Conflict($"An organisation named {name} already exists.");
+            }
+            organisation = new Organisation(name, request.Kind ?? OrganisationKind.Other, request.IncludesMinors, clock.GetUtcNow().UtcDateTime);
+            db.Organisations.Add(organisation);
+            if (who is not null)
+            {
+                var staged = await firstCoordinator.StageAsync(actor, organisation, who, ct);
+                if (staged.Failure is { } failure)
+                {
+                    db.Entry(organisation).State = EntityState.Detached;
+                    return failure;
+                }
+                named = staged.Value!;
+            }
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        if (named is null)
+        {
             return new CreatedOrganisation(organisation.Id, organisation.Name, organisation.Kind, organisation.IncludesMinors, 0, null);
         }
-        var named = await firstCoordinator.SaveWithAsync(actor, organisation, who, ct);
-        if (named.Failure is { } failure)
+        named = await firstCoordinator.CommittedAsync(named, ct);
+        var added = named.Status == FirstCoordinatorStatus.Added ? 1 : 0;
+        return new CreatedOrganisation(organisation.Id, organisation.Name, organisation.Kind, organisation.IncludesMinors, added, named);
+    }
+
+    /// <summary>
+    /// Holds other creations of the same name until this transaction ends. SQLite needs nothing more: its transactions begin
+    /// with the database's write lock (BEGIN IMMEDIATE), so a second one waits before it reads.
+    /// </summary>
+    private async Task LockNameAsync(string name, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
         {
-            db.Entry(organisation).State = EntityState.Detached;
-            return failure;
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({NameLockSpace}, hashtext({name}))", ct);
         }
-        var added = named.Value!.Status == FirstCoordinatorStatus.Added ? 1 : 0;
-        return new CreatedOrganisation(organisation.Id, organisation.Name, organisation.Kind, organisation.IncludesMinors, added, named.Value);
     }
 }
 

@@ -54,22 +54,40 @@ public sealed class AcceptInvitation(TandemDb db, TimeProvider clock)
         {
             return new Conflict("This invitation has already been used. Each invitation link works once.");
         }
-        var membership = await db.OrganisationMemberships.SingleOrDefaultAsync(m => m.OrganisationId == invitation.OrganisationId && m.UserId == actor.UserId, ct);
         var organisationRole = invitation.OrganisationRole ?? OrganisationRole.Member;
-        if (membership is null)
+        async Task StageJoiningAsync()
         {
-            db.OrganisationMemberships.Add(new OrganisationMembership(invitation.OrganisationId, actor.UserId, organisationRole, now));
+            var membership = await db.OrganisationMemberships.SingleOrDefaultAsync(m => m.OrganisationId == invitation.OrganisationId && m.UserId == actor.UserId, ct);
+            if (membership is null)
+            {
+                db.OrganisationMemberships.Add(new OrganisationMembership(invitation.OrganisationId, actor.UserId, organisationRole, now));
+            }
+            else if (organisationRole == OrganisationRole.Coordinator)
+            {
+                membership.ChangeRole(OrganisationRole.Coordinator);
+            }
+            if (invitation.Purpose == InvitationPurpose.Enrol && program is not null && invitation.Role is { } enrolAs
+                && !await db.Enrolments.AnyAsync(e => e.ProgramId == program.Id && e.UserId == actor.UserId && e.Role == enrolAs, ct))
+            {
+                db.Enrolments.Add(new Enrolment(program.Id, actor.UserId, enrolAs, now));
+            }
         }
-        else if (organisationRole == OrganisationRole.Coordinator)
+        await StageJoiningAsync();
+        try
         {
-            membership.ChangeRole(OrganisationRole.Coordinator);
+            await db.SaveChangesAsync(ct);
         }
-        if (invitation.Purpose == InvitationPurpose.Enrol && program is not null && invitation.Role is { } enrolAs
-            && !await db.Enrolments.AnyAsync(e => e.ProgramId == program.Id && e.UserId == actor.UserId && e.Role == enrolAs, ct))
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
-            db.Enrolments.Add(new Enrolment(program.Id, actor.UserId, enrolAs, now));
+            // Someone added them (an administrator, a coordinator enrolling them) between the check and the insert. The save
+            // rolled back to its savepoint, so the claim above stands: they join as if that had come a moment earlier.
+            foreach (var added in db.ChangeTracker.Entries().Where(x => x.State == EntityState.Added).ToList())
+            {
+                added.State = EntityState.Detached;
+            }
+            await StageJoiningAsync();
+            await db.SaveChangesAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
         if (invitation.Purpose == InvitationPurpose.Apply && program is not null)
         {
             await db.Set<Nomination>()

@@ -37,13 +37,22 @@ public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, T
             return check;
         }
         var role = request.Role ?? OrganisationRole.Member;
+        // A form or a JSON body may carry a number no role has ("5"); it would be stored and break every later read.
+        if (!Enum.IsDefined(role))
+        {
+            return Invalid.Field(nameof(request.Role), "Choose Member or Coordinator.");
+        }
         var email = request.Email.Trim().ToUpperInvariant();
         var membership = await db.OrganisationMemberships.Include(m => m.User)
             .SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.User!.NormalizedEmail == email, ct);
         if (membership is null && actor.IsAdministrator
-            && await db.Users.Where(u => u.NormalizedEmail == email && u.EmailConfirmed).Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct) is { } userId)
+            && await db.Users.Where(u => u.NormalizedEmail == email && u.EmailConfirmed).Select(u => new { u.Id, u.DisplayName, u.IsDisabled }).SingleOrDefaultAsync(ct) is { } account)
         {
-            membership = new OrganisationMembership(organisationId, userId, role, clock.GetUtcNow().UtcDateTime);
+            if (account.IsDisabled)
+            {
+                return new Conflict(DisabledAccount(account.DisplayName));
+            }
+            membership = new OrganisationMembership(organisationId, account.Id, role, clock.GetUtcNow().UtcDateTime);
             db.OrganisationMemberships.Add(membership);
         }
         if (membership is null)
@@ -55,9 +64,24 @@ public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, T
         {
             return new Conflict($"{membership.User?.DisplayName ?? "This person"} is the organisation's only coordinator: make someone else coordinator first.");
         }
+        if (role == OrganisationRole.Coordinator && membership.Role != OrganisationRole.Coordinator && membership.User is { IsDisabled: true } disabled)
+        {
+            return new Conflict(DisabledAccount(disabled.DisplayName));
+        }
         membership.ChangeRole(role);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Removed by another request since it was read: there is no membership left to change (ADR 94).
+            return new NotFound(RemoveOrganisationMember.NotAMember);
+        }
         var user = membership.User ?? await db.Users.SingleAsync(u => u.Id == membership.UserId, ct);
         return new MemberAddition(new MemberView(user.Id, user.DisplayName, user.Email ?? "", membership.Role, membership.JoinedAt), null);
     }
+
+    /// <summary>A disabled (or erased) account runs nothing: it is neither attached nor made a coordinator.</summary>
+    internal static string DisabledAccount(string name) => $"{name}'s account is disabled, so it cannot be made a member or a coordinator of the organisation.";
 }

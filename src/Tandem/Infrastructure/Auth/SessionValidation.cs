@@ -24,9 +24,12 @@ public static class SessionValidation
         EF.CompileAsyncQuery((TandemDb db, Guid sessionId, Guid userId, string stamp, CancellationToken ct) =>
             db.UserSessions.Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null
                 && !s.User!.IsDisabled && s.User.SecurityStamp == stamp)
-                .Select(s => new OpenSession(s.User!.TimeZoneId)).FirstOrDefault());
+                .Select(s => new OpenSession(s.User!.TimeZoneId, s.LastSeenAt ?? s.CreatedAt)).FirstOrDefault());
 
-    private sealed record OpenSession(string? TimeZoneId);
+    private sealed record OpenSession(string? TimeZoneId, DateTime LastSeen);
+
+    /// <summary>How stale <see cref="Features.Accounts.UserSession.LastSeenAt"/> may get before a request writes it again.</summary>
+    public static readonly TimeSpan SeenEvery = TimeSpan.FromDays(1);
 
     /// <summary>
     /// The session a principal was signed in with (its id, user and security stamp), or null for a principal without one.
@@ -62,13 +65,24 @@ public static class SessionValidation
         var principal = context.Principal;
         var identityOptions = context.HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
         var services = context.HttpContext.RequestServices;
-        var valid = KeyOf(principal, identityOptions) is { } key
-            && await OpenSessionOf(services.GetRequiredService<TandemDb>(), key.SessionId, key.UserId, key.SecurityStamp, context.HttpContext.RequestAborted) is { } open
-            && services.GetRequiredService<SessionFacts>().Record(key.UserId, open.TimeZoneId);
-        if (!valid)
+        var db = services.GetRequiredService<TandemDb>();
+        var ct = context.HttpContext.RequestAborted;
+        if (KeyOf(principal, identityOptions) is not { } key
+            || await OpenSessionOf(db, key.SessionId, key.UserId, key.SecurityStamp, ct) is not { } open
+            || !services.GetRequiredService<SessionFacts>().Record(key.UserId, open.TimeZoneId))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return;
+        }
+        // Retention deletes sessions nobody used for longer than a cookie lives (ADR 107), so a used one says so, at most once
+        // a day: the date came with the check's own read, and the rare write is conditional, so requests at once write it once.
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var stale = now - SeenEvery;
+        if (open.LastSeen <= stale)
+        {
+            await db.UserSessions.Where(s => s.Id == key.SessionId && (s.LastSeenAt ?? s.CreatedAt) <= stale)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
         }
     }
 }
