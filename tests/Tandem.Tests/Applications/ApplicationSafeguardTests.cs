@@ -215,7 +215,7 @@ public sealed class ApplicationSafeguardTests(TandemFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await recruiting.Coordinator.GetAsync($"{recruiting.Applications}?sort=answer:why")).StatusCode);
 
         var entry = Assert.Single(await EntriesAsync(school.Minor.Id));
-        Assert.Equal((recruiting.School.Coordinator.Id, AuditRecord.Application, recruiting.Program.Id, ListReviewQueue.AnswerReadPurpose),
+        Assert.Equal((recruiting.School.Coordinator.Id, AuditRecord.Application, recruiting.Program.Id, "Review queue sorted or filtered by an answer"),
             (entry.ActorUserId, entry.Record, entry.ProgramId, entry.Purpose));
         Assert.Empty(await EntriesAsync(school.Adult.Id));
         // The page filtering by an answer reads them too.
