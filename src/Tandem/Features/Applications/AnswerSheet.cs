@@ -68,6 +68,22 @@ public static class AnswerSheet
         return checkedAnswers;
     }
 
+    /// <summary>
+    /// Answers typed on one form version carried to another (an older draft opened on the current version, or a page whose
+    /// form changed while it was open): an answer to a question sensitive in the old version goes only into a question still
+    /// sensitive, and one to a private question only into a question still private, so that no answer reaches more readers
+    /// than the version it was given on promised (ADR 104). The rest as <see cref="CarryOver(IReadOnlyList{Question}, Dictionary{string, JsonElement})"/>.
+    /// </summary>
+    public static Dictionary<string, JsonElement> CarryOver(IReadOnlyList<Question> from, IReadOnlyList<Question> to, IReadOnlyDictionary<string, JsonElement> answers)
+    {
+        var before = from.ToDictionary(q => q.Id);
+        var after = to.ToDictionary(q => q.Id);
+        var kept = answers.Where(a => after.TryGetValue(a.Key, out var next) && before.TryGetValue(a.Key, out var was)
+                && (!was.Sensitive || next.Sensitive) && (!was.Private || next.Private))
+            .ToDictionary();
+        return CarryOver(to, kept);
+    }
+
     /// <summary>A human-readable rendering of a stored answer (availability as UTC slots is shown by the pages).</summary>
     public static string Display(Question question, JsonElement value) => value.ValueKind switch
     {

@@ -44,8 +44,8 @@ public sealed record DecisionResult(Guid ApplicationId, ApplicationStatus Status
 /// <summary>
 /// A coordinator approves, declines (with an optional message) or waitlists one or many submitted applications,
 /// all or nothing. Approval enrols the applicant in the program with the role applied for (a mentor with a capacity).
-/// Each applicant is then told, in the app and by e-mail (their preference allowing), with the coordinator's message;
-/// the decision row keeps the notification so the coordinator sees who has been told.
+/// Each applicant the program may contact (ADR 48) is then told, in the app and by e-mail (their preference allowing), with
+/// the coordinator's message; the decision row keeps the notification so the coordinator sees who has been told.
 /// </summary>
 public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Notify notify, TimeProvider clock)
 {
@@ -71,7 +71,9 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Noti
         {
             return Invalid.Field(nameof(request.ApplicationIds), $"Choose between 1 and {BulkDecideRequest.MaxApplications} applications.");
         }
-        if (request.Message?.Trim().Length > 2000)
+        // A browser posts a text area's line breaks as CRLF and counts them as one character (maxlength): so does this.
+        var typed = request.Message?.ReplaceLineEndings("\n");
+        if (typed?.Trim().Length > 2000)
         {
             return Invalid.Field(nameof(request.Message), "Keep the message to 2000 characters or fewer.");
         }
@@ -100,7 +102,7 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Noti
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var message = string.IsNullOrWhiteSpace(request.Message) ? null : request.Message.Trim();
+        var message = string.IsNullOrWhiteSpace(typed) ? null : typed.Trim();
         var userIds = applications.Select(a => a.UserId).Distinct().ToList();
         var enrolments = await db.Enrolments.Where(e => e.ProgramId == programId && userIds.Contains(e.UserId)).ToListAsync(ct);
         var members = await db.OrganisationMemberships.Where(m => m.OrganisationId == program.OrganisationId && userIds.Contains(m.UserId))
@@ -143,10 +145,18 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Noti
         }
 
         // The decisions are committed; telling people comes after, so a mail server that is down delays nobody's decision.
-        var notices = await notify.StoreAsync(rows.Select(r => DecisionNotice.For(r.Application, program.Name, decision, message)).ToList(), CancellationToken.None);
-        for (var i = 0; i < rows.Count; i++)
+        // Only those the program may contact are told (ADR 48's consent gate, ADR 104): a child whose guardian has not
+        // consented hears nothing, and their decision stays "not told" for the coordinator.
+        var notices = await notify.StoreToProgramAsync(programId, rows.Select(r => DecisionNotice.For(r.Application, program.Name, decision, message)).ToList(), CancellationToken.None);
+        // The notices keep the rows' order, without those held back: one person may have two applications (mentor and mentee).
+        var unclaimed = notices.ToList();
+        foreach (var (application, row) in rows)
         {
-            rows[i].Decision.Told(notices[i].Id);
+            if (unclaimed.FirstOrDefault(n => n.UserId == application.UserId) is { } notice)
+            {
+                unclaimed.Remove(notice);
+                row.Told(notice.Id);
+            }
         }
         await db.SaveChangesAsync(CancellationToken.None);
         await notify.EmailAsync(notices, CancellationToken.None);

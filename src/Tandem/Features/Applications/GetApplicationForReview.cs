@@ -8,7 +8,7 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
 
-/// <summary>One submitted application for review: answers (private ones for coordinators only), ratings, decisions, recommendations.</summary>
+/// <summary>One submitted application for review: answers (private and sensitive ones for coordinators only), ratings, decisions, recommendations.</summary>
 public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access, NotificationDelivery delivery, Privacy.AuditLog audit)
 {
     public async Task<Outcome<ReviewApplicationView>> RunAsync(Actor actor, Guid programId, Guid applicationId, CancellationToken ct = default)
@@ -62,8 +62,8 @@ public sealed class GetApplicationForReview(TandemDb db, ScreeningAccess access,
         var answers = AnswerSheet.Parse(a.AnswersJson);
         if (!coordinator)
         {
-            var hidden = questions.Where(q => q.Private).Select(q => q.Id).ToHashSet();
-            questions = questions.Where(q => !q.Private).ToList();
+            var hidden = questions.Where(q => !ScreeningAccess.StaffSee(q)).Select(q => q.Id).ToHashSet();
+            questions = questions.Where(ScreeningAccess.StaffSee).ToList();
             answers = answers.Where(x => !hidden.Contains(x.Key)).ToDictionary();
         }
         return new ReviewApplicationView(a.Id, a.ProgramId, a.UserId, row.DisplayName, row.Email ?? "", row.TimeZoneId,

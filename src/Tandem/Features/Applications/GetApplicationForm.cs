@@ -42,13 +42,22 @@ public sealed class GetApplicationForm(TandemDb db, GetPublicProgram getProgram,
         var questions = current?.Questions() ?? [];
         if (mine is not null)
         {
-            // A withheld answer (a sensitive question answered without consent) is carried only into a question still asked as
-            // sensitive: pre-filled in one asked openly, the next save would hand it to reviewers and matching. It stays withheld.
-            var withheld = mine.Questions.Where(q => q.Sensitive && !mine.SensitiveConsents.Contains(q.Id)).Select(q => q.Id).ToHashSet();
-            var stillSensitive = questions.Where(q => q.Sensitive).Select(q => q.Id).ToHashSet();
-            var carried = mine.Answers.Where(x => !withheld.Contains(x.Key) || stillSensitive.Contains(x.Key)).ToDictionary();
-            mine = mine with { Answers = AnswerSheet.CarryOver(questions, carried), Questions = questions, FormVersion = current?.Version };
+            // A sensitive answer is carried only into a question still asked as sensitive, a private one only into a question
+            // still private: pre-filled in one asked openly, the next save would hand it to reviewers, staff and matching (ADR 104).
+            var consents = mine.SensitiveConsents.Where(id => questions.Any(q => q.Id == id && q.Sensitive)).ToList();
+            mine = mine with { Answers = AnswerSheet.CarryOver(mine.Questions, questions, mine.Answers), Questions = questions, FormVersion = current?.Version, SensitiveConsents = consents };
         }
         return new ApplicationForm(program.Value!, programRole.Value, current?.Version, questions, mine, zone);
+    }
+
+    /// <summary>
+    /// The questions of one version of a role's form (none when there is no such version): what an applicant's page showed
+    /// when the form changed under it, so that what they typed is carried to the current version by the old version's flags.
+    /// </summary>
+    public async Task<IReadOnlyList<Question>> QuestionsOfVersionAsync(Guid programId, ProgramRole role, int version, CancellationToken ct = default)
+    {
+        var json = await db.Set<Questionnaire>().Where(q => q.ProgramId == programId && q.Role == role && q.Version == version)
+            .Select(q => q.QuestionsJson).SingleOrDefaultAsync(ct);
+        return json is null ? [] : Questionnaire.Parse(json);
     }
 }

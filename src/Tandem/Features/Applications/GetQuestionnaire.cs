@@ -6,7 +6,7 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
 
-/// <summary>The current form of a role, or one version of it: coordinators see every question, staff the non-private ones.</summary>
+/// <summary>The current form of a role, or one version of it: coordinators see every question, staff neither the private nor the sensitive ones.</summary>
 public sealed class GetQuestionnaire(TandemDb db, ScreeningAccess access)
 {
     public async Task<Outcome<QuestionnaireView>> RunAsync(Actor actor, Guid programId, string role, int? version, CancellationToken ct = default)
@@ -32,7 +32,7 @@ public sealed class GetQuestionnaire(TandemDb db, ScreeningAccess access)
         var questions = questionnaire.Questions();
         if (found.Value.Role != ScreeningRole.Coordinator)
         {
-            questions = questions.Where(q => !q.Private).ToList();
+            questions = questions.Where(ScreeningAccess.StaffSee).ToList();
         }
         return new QuestionnaireView(questionnaire.Id, programId, programRole, questionnaire.Version, questions, count, questionnaire.CreatedAt, questionnaire.UpdatedAt);
     }

@@ -23,7 +23,7 @@ public sealed class ListQuestionnaires(TandemDb db, ScreeningAccess access)
         return all.GroupBy(q => q.Role)
             .Select(g => g.MaxBy(q => q.Version)!)
             .OrderBy(q => q.Role)
-            .Select(q => new QuestionnaireSummary(q.Id, q.Role, q.Version, q.Questions().Count(x => coordinator || !x.Private), q.UpdatedAt))
+            .Select(q => new QuestionnaireSummary(q.Id, q.Role, q.Version, q.Questions().Count(x => coordinator || ScreeningAccess.StaffSee(x)), q.UpdatedAt))
             .ToList();
     }
 }

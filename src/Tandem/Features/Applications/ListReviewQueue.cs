@@ -28,7 +28,7 @@ public sealed record ReviewQueueItem(
 }
 
 /// <summary>A program's submitted applications for its coordinators and staff: filtered, sorted and paged.</summary>
-public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, NotificationDelivery delivery)
+public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, NotificationDelivery delivery, Privacy.AuditLog audit)
 {
     private sealed class Row
     {
@@ -46,6 +46,9 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
         public int RatingCount { get; init; }
         public int Recommendations { get; init; }
     }
+
+    /// <summary>The audit log's purpose for a review queue page sorted or filtered by an answer.</summary>
+    public const string AnswerReadPurpose = "Review queue sorted or filtered by an answer";
 
     private static readonly Expression<Func<Row, ReviewQueueItem>> ToItem = r =>
         new ReviewQueueItem(r.Id, r.UserId, r.Name, r.Email ?? "", r.Role, r.Status, r.SubmittedAt, r.Average, r.RatingCount, r.Recommendations, r.DecidedAt, null);
@@ -92,10 +95,10 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
         }
         if ((answerSort is not null || filterQuestion is not null) && found.Value.Role != ScreeningRole.Coordinator)
         {
-            var privateIds = await PrivateQuestionIdsAsync(db, programId, ct);
-            if ((answerSort is not null && privateIds.Contains(answerSort)) || (filterQuestion is not null && privateIds.Contains(filterQuestion)))
+            var hiddenIds = await HiddenFromStaffAsync(db, programId, ct);
+            if ((answerSort is not null && hiddenIds.Contains(answerSort)) || (filterQuestion is not null && hiddenIds.Contains(filterQuestion)))
             {
-                return new Forbidden("Only coordinators see the answers to private questions.");
+                return new Forbidden("Only coordinators see the answers to private and sensitive questions.");
             }
         }
 
@@ -184,6 +187,10 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
         {
             SortAnswer = answerSort is not null && p.Answers.TryGetValue(answerSort, out var v) ? v.ToString() : null,
         }).ToList();
+        // Sorted or filtered by an answer, the page shows (or reveals by matching) each applicant's answer: a minor's is a
+        // read of their record like opening the application (ADR 40), logged before it is returned.
+        await audit.RecordAsync(actor, result.Select(i => i.UserId).ToList(), Privacy.AuditRecord.Application, null, programId,
+            AnswerReadPurpose, ct);
         return page.Of(await WithToldAsync(result, ct), parsed.Count);
     }
 
@@ -210,9 +217,10 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
         return latest.Where(l => views.ContainsKey(l.Value)).ToDictionary(l => l.Key, l => views[l.Value]);
     }
 
-    internal static async Task<HashSet<string>> PrivateQuestionIdsAsync(TandemDb db, Guid programId, CancellationToken ct)
+    /// <summary>The ids of the questions private or sensitive in any version of the program's forms (staff neither sort nor filter by them).</summary>
+    internal static async Task<HashSet<string>> HiddenFromStaffAsync(TandemDb db, Guid programId, CancellationToken ct)
     {
         var forms = await db.Set<Questionnaire>().Where(q => q.ProgramId == programId).Select(q => q.QuestionsJson).ToListAsync(ct);
-        return forms.SelectMany(Questionnaire.Parse).Where(q => q.Private).Select(q => q.Id).ToHashSet();
+        return forms.SelectMany(Questionnaire.Parse).Where(q => !ScreeningAccess.StaffSee(q)).Select(q => q.Id).ToHashSet();
     }
 }

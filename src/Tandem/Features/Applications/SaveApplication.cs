@@ -37,6 +37,24 @@ public sealed class SaveApplicationRequest
 
     /// <summary>False saves a draft (incomplete is fine); true submits (every required answer, code of conduct accepted).</summary>
     public bool Submit { get; set; }
+
+    /// <summary>
+    /// The form version the answers were typed on (0: no form was shown). When given and no longer the current version,
+    /// nothing is saved and the answer is 409: what the new version asks as sensitive or private may differ (ADR 104).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int? FormVersion { get; set; }
+
+    /// <summary>
+    /// The organisation's privacy notice version the applicant was shown (0: none). On the first submission, when given and
+    /// no longer the current one, nothing is saved and the answer is 409, so consent is recorded only on what they read (ADR 104).
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int? PrivacyNoticeVersion { get; set; }
+
+    /// <summary>The program's data-use notice version the applicant was shown (0: none); as <see cref="PrivacyNoticeVersion"/>.</summary>
+    [Range(0, int.MaxValue)]
+    public int? DataUseNoticeVersion { get; set; }
 }
 
 /// <summary>
@@ -71,6 +89,12 @@ public sealed class SaveApplication(TandemDb db, Privacy.RecordApplicantConsent 
         // A submitted application stays submitted when its applicant changes it, so it stays complete.
         var submitting = request.Submit || application?.Status == ApplicationStatus.Submitted;
         var form = await ApplicationRules.CurrentFormAsync(db, programId, programRole, ct);
+        if (request.FormVersion is { } typedOn && typedOn != (form?.Version ?? 0))
+        {
+            // Answers typed under another version carry that version's promises (withheld, for coordinators only): applying the
+            // current version's flags to them could hand a withheld answer to reviewers. The applicant checks them on this one.
+            return new Conflict(ApplicationRules.FormChanged);
+        }
         var questions = form?.Questions() ?? [];
         var (answers, errors) = AnswerSheet.Check(questions, request.Answers, complete: submitting);
 
@@ -126,6 +150,18 @@ public sealed class SaveApplication(TandemDb db, Privacy.RecordApplicantConsent 
         {
             return new Invalid(errors);
         }
+        (int? Privacy, int? DataUse)? shownNotices = null;
+        if (request.Submit && (application?.Status is null or ApplicationStatus.Draft)
+            && (request.PrivacyNoticeVersion is not null || request.DataUseNoticeVersion is not null))
+        {
+            // Submitting records consent to the notices shown: a notice published since the page was opened was never read.
+            var (privacy, dataUse) = await Privacy.Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
+            if ((request.PrivacyNoticeVersion is { } p && p != (privacy?.Version ?? 0)) || (request.DataUseNoticeVersion is { } d && d != (dataUse?.Version ?? 0)))
+            {
+                return new Conflict(ApplicationRules.NoticesChanged);
+            }
+            shownNotices = (privacy?.Version, dataUse?.Version);
+        }
 
         var now = clock.GetUtcNow().UtcDateTime;
         if (application is null)
@@ -165,7 +201,7 @@ public sealed class SaveApplication(TandemDb db, Privacy.RecordApplicantConsent 
             application.Submit(now);
             // Submitting is when consent is asked for (ADR 48): the applicant's own, on the notices the form showed, or
             // under the organisation's consent age their guardian's, by e-mail after this commit.
-            ask = await consent.PrepareAsync(actor.UserId, programId, age, guardianEmail, ct);
+            ask = await consent.PrepareAsync(actor.UserId, programId, age, guardianEmail, shownNotices, ct);
         }
         else if (application.Status == ApplicationStatus.Submitted && minor)
         {

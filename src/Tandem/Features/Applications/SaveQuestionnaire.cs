@@ -47,7 +47,8 @@ public sealed class SaveQuestionnaireRequest
 
 /// <summary>
 /// A coordinator saves the form of a role. While nobody has answered the current version it is edited in place;
-/// once someone has (even a draft), the edit becomes the next version and the answered one stays as it was.
+/// once someone has (even a draft), or when the edit changes whether a kept question is sensitive or private, the edit
+/// becomes the next version and the earlier one stays as it was.
 /// </summary>
 public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeProvider clock)
 {
@@ -77,7 +78,7 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
         var current = versions.FirstOrDefault();
         var answered = current is not null && await db.Set<Application>().AnyAsync(a => a.QuestionnaireId == current.Id, ct);
         Questionnaire saved;
-        if (current is not null && !answered)
+        if (current is not null && !answered && !ChangesWhoReads(current.Questions(), questions))
         {
             current.Replace(questions, actor.UserId, now);
             saved = current;
@@ -98,6 +99,14 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
         }
         return new QuestionnaireView(saved.Id, programId, programRole, saved.Version, questions, 0, saved.CreatedAt, saved.UpdatedAt);
     }
+
+    /// <summary>
+    /// Whether a question kept by id changes its Sensitive or Private flag: such an edit is the next version even while nobody
+    /// has answered the current one, so that a page opened on the current one (whose version it posts) is sent back to check
+    /// its answers instead of saving them under flags the applicant never saw (ADR 104).
+    /// </summary>
+    internal static bool ChangesWhoReads(IReadOnlyList<Question> before, IReadOnlyList<Question> after) =>
+        after.Any(q => before.FirstOrDefault(b => b.Id == q.Id) is { } was && (was.Sensitive != q.Sensitive || was.Private != q.Private));
 
     internal static Outcome<List<Question>> Check(IReadOnlyList<QuestionInput> inputs, IReadOnlyCollection<string> retired)
     {

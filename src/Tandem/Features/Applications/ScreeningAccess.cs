@@ -6,7 +6,7 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Applications;
 
-/// <summary>What someone may do with a program's applications: coordinators decide; staff read (no private answers) and rate.</summary>
+/// <summary>What someone may do with a program's applications: coordinators decide; staff read (no private or sensitive answers) and rate.</summary>
 public enum ScreeningRole { Staff, Coordinator }
 
 public sealed class ScreeningAccess(TandemDb db, ProgramAccess access)
@@ -33,6 +33,12 @@ public sealed class ScreeningAccess(TandemDb db, ProgramAccess access)
             ? "Only the program's coordinators can do this."
             : "Only the program's coordinators and staff review applications.");
     }
+
+    /// <summary>
+    /// Whether staff (who read and rate, not coordinators) see a question and its answers: not a private one, and not a
+    /// sensitive one, whose answer the applicant let the program's coordinators use for matching and reports (ADR 104).
+    /// </summary>
+    public static bool StaffSee(Question question) => !question.Private && !question.Sensitive;
 
     /// <summary>The roles people apply for, in URLs lowercase: mentor, mentee, peer.</summary>
     public static ProgramRole? ParseRole(string? role) => role?.ToLowerInvariant() switch

@@ -102,18 +102,21 @@ public static class ConsentRules
 /// </summary>
 public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
 {
-    /// <summary>On an application's first submission.</summary>
-    public Task<GuardianAsk?> PrepareAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct) =>
-        DecideAsync(userId, programId, age, guardianEmail, submission: true, ct);
+    /// <summary>
+    /// On an application's first submission. <paramref name="shown"/>: the notice versions the applicant's page showed (the
+    /// caller checked they are still current); the applicant's own consent is recorded on those, else on the current ones.
+    /// </summary>
+    public Task<GuardianAsk?> PrepareAsync(Guid userId, Guid programId, int? age, string? guardianEmail, (int? Privacy, int? DataUse)? shown, CancellationToken ct) =>
+        DecideAsync(userId, programId, age, guardianEmail, submission: true, shown, ct);
 
     /// <summary>
     /// On a change to a submitted, undecided application: where its age is now under the consent age and the applicant's
     /// own consent is what stands, the guardian is asked (their child's own answer does not count under that age).
     /// </summary>
     public Task<GuardianAsk?> AgeChangedAsync(Guid userId, Guid programId, int? age, string? guardianEmail, CancellationToken ct) =>
-        DecideAsync(userId, programId, age, guardianEmail, submission: false, ct);
+        DecideAsync(userId, programId, age, guardianEmail, submission: false, null, ct);
 
-    private async Task<GuardianAsk?> DecideAsync(Guid userId, Guid programId, int? age, string? guardianEmail, bool submission, CancellationToken ct)
+    private async Task<GuardianAsk?> DecideAsync(Guid userId, Guid programId, int? age, string? guardianEmail, bool submission, (int? Privacy, int? DataUse)? shown, CancellationToken ct)
     {
         var program = await db.Programs.AsNoTracking().Where(p => p.Id == programId)
             .Select(p => new { p.Name, p.OrganisationId }).SingleAsync(ct);
@@ -145,9 +148,15 @@ public sealed class RecordApplicantConsent(TandemDb db, TimeProvider clock)
             var name = await db.Users.Where(u => u.Id == userId).Select(u => u.DisplayName).SingleAsync(ct);
             return new GuardianAsk(consent.Id, guardianEmail!, token, name, program.Name, organisation.Name, Renewal: false, Answered: false);
         }
-        var (privacy, dataUse) = await Notices.CurrentAsync(db, program.OrganisationId, programId, ct);
-        db.Add(consent.Record(ConsentState.Given, ConsentGiver.Participant, userId, null, privacy?.Version, dataUse?.Version, now));
+        var (privacyVersion, dataUseVersion) = shown ?? await CurrentVersionsAsync(program.OrganisationId, programId, ct);
+        db.Add(consent.Record(ConsentState.Given, ConsentGiver.Participant, userId, null, privacyVersion, dataUseVersion, now));
         return null;
+    }
+
+    private async Task<(int?, int?)> CurrentVersionsAsync(Guid organisationId, Guid programId, CancellationToken ct)
+    {
+        var (privacy, dataUse) = await Notices.CurrentAsync(db, organisationId, programId, ct);
+        return (privacy?.Version, dataUse?.Version);
     }
 }
 

@@ -155,6 +155,7 @@ public partial class ApplyPage
             invitationProblem = accepted.Failure is Conflict ? null : accepted.Failure;
         }
         var isNew = form.Mine is null;
+        var typedOn = int.TryParse(posted["formVersion"], out var v) ? v : (int?)null;
         var outcome = await SaveApplication.RunAsync(Actor.From(HttpContext.User), ProgramId, Role, new SaveApplicationRequest
         {
             Answers = answers,
@@ -164,7 +165,18 @@ public partial class ApplyPage
             GuardianName = guardianName,
             GuardianEmail = guardianEmail,
             Submit = submit,
+            // What the page showed (a post without the fields, from a script, is saved on the current form as before).
+            FormVersion = typedOn,
+            PrivacyNoticeVersion = int.TryParse(posted["privacyNoticeVersion"], out var p) ? p : null,
+            DataUseNoticeVersion = int.TryParse(posted["dataUseNoticeVersion"], out var d) ? d : null,
         });
+        if (outcome.Failure is Conflict { Detail: ApplicationRules.FormChanged or ApplicationRules.NoticesChanged } changed)
+        {
+            await ShowChangedAsync(typedOn ?? 0);
+            failure = changed;
+            HttpContext.Response.StatusCode = StatusCodes.Status409Conflict;
+            return;
+        }
         if (outcome.Failure is Invalid invalid)
         {
             errors = invalid.Errors;
@@ -197,6 +209,25 @@ public partial class ApplyPage
         }
         saved = true;
         Show(outcome.Value!);
+    }
+
+    /// <summary>
+    /// The form or the notices changed while the page was open: the page comes back on the current form and notices, keeping
+    /// what was typed where it still fits, an answer given as sensitive or private only where it still is (ADR 104).
+    /// </summary>
+    private async Task ShowChangedAsync(int typedOn)
+    {
+        notices = (await GetProgramNotices.RunAsync(ProgramId)).Value;
+        var current = (await GetApplicationForm.RunAsync(Actor.From(HttpContext.User), ProgramId, Role)).Value;
+        if (current is null)
+        {
+            return;
+        }
+        // The answers were read by the questions of the form loaded with this request, which may be newer than the page's.
+        var shown = typedOn == current.FormVersion ? current.Questions : await GetApplicationForm.QuestionsOfVersionAsync(ProgramId, current.Role, typedOn);
+        answers = AnswerSheet.CarryOver(shown, current.Questions, answers);
+        consents = consents.Where(id => shown.Any(q => q.Id == id && q.Sensitive) && current.Questions.Any(q => q.Id == id && q.Sensitive)).ToHashSet();
+        form = current;
     }
 
     private Dictionary<string, JsonElement> ReadAnswers(IFormCollection posted)
