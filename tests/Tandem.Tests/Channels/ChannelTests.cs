@@ -11,6 +11,8 @@ using Tandem.Features.Notifications;
 using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Privacy;
@@ -456,5 +458,229 @@ public sealed class ChannelTests(PairFixture fixture) : IClassFixture<PairFixtur
         var threads = await ThreadsAsync(mentor, pair.ProgramId, general.Id);
         Assert.Equal("(erased)", threads.Single(t => t.Id == thread.Id).Body);
         Assert.Equal("The mentor's post", threads.Single(t => t.Id == mentorPost.Id).Body);
+    }
+
+    private static Actor As(UserSummary user) => new(user.Id, false);
+
+    private Task<List<ModerationEntryView>> LogAsync(Pair pair) =>
+        pair.Coordinator.GetFromJsonAsync<Paged<ModerationEntryView>>($"/api/v1/programs/{pair.ProgramId}/moderation-log", Json.Options)
+            .ContinueWith(t => t.Result!.Items.ToList());
+
+    private Task<int> AnonymiseAsync(Pair pair) => fixture.WithScopeAsync(async s =>
+    {
+        // As the retention job records its pass (ADR 49); what it overwrites is tested in Privacy/RetentionTests.
+        var db = s.GetRequiredService<TandemDb>();
+        var now = fixture.Clock.GetUtcNow().UtcDateTime;
+        db.Add(new RetentionRun(pair.School.Organisation.Id, pair.ProgramId, "Reading Buddies", now.AddYears(-2), 24, "test", now));
+        return await db.SaveChangesAsync();
+    });
+
+    [Fact]
+    public async Task DismissingAReportLogsWhichReportWithoutTheReportersWords()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var other = await fixture.SignInAsync(pair.OtherMentee);
+        var general = await GeneralAsync(mentee, pair.ProgramId);
+        var post = await PostAsync(other, pair.ProgramId, general.Id, "A post someone minds");
+        var marker = $"reporter-words-{Guid.NewGuid():N}";
+        (await mentee.PostAsJsonAsync($"{Posts(pair.ProgramId, general.Id)}/{post.Id}/reports", new { reason = marker })).EnsureSuccessStatusCode();
+        var report = Assert.Single((await pair.Coordinator.GetFromJsonAsync<Paged<PostReportView>>($"/api/v1/programs/{pair.ProgramId}/discussion-reports", Json.Options))!.Items);
+
+        (await pair.Coordinator.PostAsync($"/api/v1/programs/{pair.ProgramId}/discussion-reports/{report.Id}/dismiss", Json.Empty())).EnsureSuccessStatusCode();
+
+        var entry = Assert.Single(await LogAsync(pair));
+        Assert.Equal((ModerationAction.DismissedReports, $"Report dismissed (report {report.Id})", post.Id), (entry.Action, entry.Reason, entry.PostId));
+        Assert.DoesNotContain(marker, await pair.Coordinator.GetStringAsync($"/programs/{pair.ProgramId}/moderation"));
+    }
+
+    [Fact]
+    public async Task HidingAReportedPostOnTheModerationPageNeedsTheModeratorsOwnReason()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var other = await fixture.SignInAsync(pair.OtherMentee);
+        var general = await GeneralAsync(mentee, pair.ProgramId);
+        var post = await PostAsync(other, pair.ProgramId, general.Id, "A post someone minds");
+        (await mentee.PostAsJsonAsync($"{Posts(pair.ProgramId, general.Id)}/{post.Id}/reports", new { reason = "The reporter's own words" })).EnsureSuccessStatusCode();
+        var report = Assert.Single((await pair.Coordinator.GetFromJsonAsync<Paged<PostReportView>>($"/api/v1/programs/{pair.ProgramId}/discussion-reports", Json.Options))!.Items);
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+
+        var refused = await pages.SubmitAsync($"/programs/{pair.ProgramId}/moderation", $"report-{report.Id}", [new("action", "hide"), new("reason", "  ")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Give a reason of 1 to 500 characters", await refused.Content.ReadAsStringAsync());
+        Assert.Empty(await LogAsync(pair));
+        Assert.False(Assert.Single(await ThreadsAsync(mentee, pair.ProgramId, general.Id)).Hidden);
+        // The API refuses an empty reason too; with the moderator's words the post is hidden and the log holds them only.
+        Assert.Equal(HttpStatusCode.BadRequest, (await pair.Coordinator.PutAsJsonAsync($"{Posts(pair.ProgramId, general.Id)}/{post.Id}/hidden",
+            new { hidden = true, reason = "" })).StatusCode);
+        var hidden = await pages.SubmitAsync($"/programs/{pair.ProgramId}/moderation", $"report-{report.Id}", [new("action", "hide"), new("reason", "Unkind")]);
+        Assert.Contains("The post is hidden.", await hidden.Content.ReadAsStringAsync());
+        Assert.Equal("Unkind", Assert.Single(await LogAsync(pair)).Reason);
+    }
+
+    [Fact]
+    public async Task AfterRetentionAProgramsChannelsTakeNoPostReportModeratorsReasonOrNewChannel()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var general = await GeneralAsync(mentee, pair.ProgramId);
+        var post = await PostAsync(mentee, pair.ProgramId, general.Id, "Written before the program closed");
+        await AnonymiseAsync(pair);
+
+        var refused = new[]
+        {
+            await mentee.PostAsJsonAsync(Posts(pair.ProgramId, general.Id), new { body = "Kept forever?" }),
+            await mentee.PostAsJsonAsync($"{Posts(pair.ProgramId, general.Id)}/{post.Id}/replies", new { body = "Kept forever too?" }),
+            await (await fixture.SignInAsync(pair.OtherMentee)).PostAsJsonAsync($"{Posts(pair.ProgramId, general.Id)}/{post.Id}/reports", new { reason = "A reason kept forever?" }),
+            await pair.Coordinator.PutAsJsonAsync($"{Posts(pair.ProgramId, general.Id)}/{post.Id}/hidden", new { hidden = true, reason = "A reason kept forever?" }),
+            await pair.Coordinator.PostAsJsonAsync($"{Channels(pair.ProgramId)}/{general.Id}/mutes", new { userId = pair.Mentee.Id, hours = 24, reason = "Kept forever?" }),
+            await pair.Coordinator.PostAsJsonAsync(Channels(pair.ProgramId), new { name = "Kept forever?", kind = "Interest" }),
+        };
+
+        foreach (var response in refused)
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Contains("anonymised", await response.Content.ReadAsStringAsync());
+        }
+        var kept = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            return (await db.Set<ChannelPost>().CountAsync(p => p.ProgramId == pair.ProgramId), await db.Set<PostReport>().CountAsync(r => r.ProgramId == pair.ProgramId),
+                await db.Set<ModerationEntry>().CountAsync(e => e.ProgramId == pair.ProgramId), await db.Set<DiscussionChannel>().CountAsync(c => c.ProgramId == pair.ProgramId));
+        });
+        Assert.Equal((1, 0, 0, 1), kept);
+        // What was there is still read.
+        Assert.Single(await ThreadsAsync(mentee, pair.ProgramId, general.Id));
+    }
+
+    [Fact]
+    public async Task AStudyGroupWhoseNameWouldBeCutInsideAnEmojiGetsItsChannelWithTheEmojiLeftOut()
+    {
+        var pair = await fixture.PairAsync();
+        // "Study group: " is 13 characters; 66 letters bring the emoji (two UTF-16 units) across the 80th.
+        var first = new string('A', 66) + "\U0001F600";
+        var groupId = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            await db.Users.Where(u => u.Id == pair.Mentee.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, first + " Tee"));
+            var enrolments = await db.Enrolments.Where(e => e.ProgramId == pair.ProgramId && (e.UserId == pair.Mentor.Id || e.UserId == pair.Mentee.Id)).ToListAsync();
+            var group = new Relationship(pair.ProgramId, RelationshipKind.Group, DateOnly.FromDateTime(fixture.Clock.GetUtcNow().UtcDateTime), RelationshipSource.PoolMatch,
+                null, null, null, fixture.Clock.GetUtcNow().UtcDateTime);
+            db.Add(group);
+            foreach (var e in enrolments)
+            {
+                db.Add(new RelationshipMember(group.Id, e.UserId, e.Id, e.Role));
+            }
+            await db.SaveChangesAsync();
+            return group.Id;
+        });
+
+        var listed = await pair.Coordinator.GetAsync(Channels(pair.ProgramId));
+        var again = await pair.Coordinator.GetAsync(Channels(pair.ProgramId));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (listed.StatusCode, again.StatusCode));
+        var channel = (await ReadAsync<Paged<ChannelView>>(again, HttpStatusCode.OK)).Items.Single(c => c.RelationshipId == groupId);
+        Assert.Equal("Study group: " + new string('A', 66), channel.Name);
+    }
+
+    [Fact]
+    public async Task AThreadShowsItsLatestFiftyRepliesAndNoMoreAreRead()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var general = await GeneralAsync(mentee, pair.ProgramId);
+        var thread = await PostAsync(mentee, pair.ProgramId, general.Id, "Sixty replies below");
+        var replies = await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var at = fixture.Clock.GetUtcNow().UtcDateTime;
+            var made = Enumerable.Range(1, 60).Select(i => new ChannelPost(general.Id, pair.ProgramId, pair.Mentor.Id, thread.Id, $"Reply {i}", at.AddMinutes(i))).ToList();
+            db.AddRange(made);
+            await db.SaveChangesAsync();
+            return made.Select(r => r.Id).ToList();
+        });
+        var rows = new RowsRead();
+
+        var read = await UseCaseOver.RunAsync<ListPosts, Outcome<Paged<PostView>>>(fixture.Tandem.Services, rows, l => l.RunAsync(As(pair.Mentee), pair.ProgramId, general.Id, 1, 20));
+
+        var shown = Assert.Single(read.Value!.Items);
+        Assert.Equal(60, shown.ReplyCount);
+        Assert.Equal(replies[10..], shown.Replies.Select(r => r.Id));
+        Assert.Equal("Reply 60", shown.Replies[^1].Body);
+        Assert.True(rows.Queries.All(q => q.Rows <= ListPosts.RepliesShown), string.Join("\n", rows.Queries.Select(q => $"{q.Rows}: {q.Sql}")));
+    }
+
+    [Fact]
+    public async Task ListingChannelsAsStaffReadsNoGroupThatAlreadyHasItsChannel()
+    {
+        var pair = await fixture.PairAsync();
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var enrolments = await db.Enrolments.Where(e => e.ProgramId == pair.ProgramId && e.Role != ProgramRole.Coordinator).ToListAsync();
+            var today = DateOnly.FromDateTime(fixture.Clock.GetUtcNow().UtcDateTime);
+            for (var i = 0; i < 5; i++)
+            {
+                var group = new Relationship(pair.ProgramId, RelationshipKind.Group, today, RelationshipSource.PoolMatch, null, null, null, fixture.Clock.GetUtcNow().UtcDateTime);
+                db.Add(group);
+                foreach (var e in enrolments)
+                {
+                    db.Add(new RelationshipMember(group.Id, e.UserId, e.Id, e.Role));
+                }
+            }
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(5, (await ListAsync(pair.Coordinator, pair.ProgramId)).Items.Count(c => c.Kind == ChannelKind.StudyGroup));
+        var rows = new RowsRead();
+
+        var listed = await UseCaseOver.RunAsync<ListChannels, Outcome<Paged<ChannelView>>>(fixture.Tandem.Services, rows,
+            l => l.RunAsync(As(pair.School.Coordinator), pair.ProgramId, 1, 50));
+
+        Assert.Equal(6, listed.Value!.TotalCount);
+        Assert.Equal(0, rows.From("RelationshipMembers"));
+        Assert.Equal(5, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<DiscussionChannel>()
+            .CountAsync(c => c.ProgramId == pair.ProgramId && c.Kind == ChannelKind.StudyGroup)));
+    }
+
+    [Fact]
+    public async Task ARefusedOpenAChannelFormComesBackWithItsDescriptionAndChoiceAndAnUnreadableChoiceIsRefused()
+    {
+        var pair = await fixture.PairAsync();
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var path = $"/programs/{pair.ProgramId}/discussions";
+
+        var refused = await pages.SubmitAsync(path, "create", [new("name", new string('n', DiscussionChannel.NameMax + 1)), new("description", "For the robotics team"),
+            new("kind", "Audience:Mentees")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var form = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync());
+        Assert.Equal("For the robotics team", ((AngleSharp.Html.Dom.IHtmlInputElement)form.QuerySelector("#description")!).Value);
+        Assert.Equal("Audience:Mentees", ((AngleSharp.Html.Dom.IHtmlSelectElement)form.QuerySelector("#kind")!).Value);
+
+        // A choice the page cannot read opens nothing (ADR 81), rather than a channel for everyone.
+        var unread = await pages.SubmitAsync(path, "create", [new("name", "Robotics"), new("kind", "Audience:Staff")]);
+        Assert.Equal(HttpStatusCode.BadRequest, unread.StatusCode);
+        Assert.Contains("Choose who is in the channel.", await unread.Content.ReadAsStringAsync());
+        Assert.DoesNotContain((await ListAsync(pair.Coordinator, pair.ProgramId)).Items, c => c.Name == "Robotics");
+    }
+
+    [Fact]
+    public async Task AMuteForALengthThePageCannotReadIsRefusedNotTakenAsADay()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var general = await GeneralAsync(mentee, pair.ProgramId);
+        var thread = await PostAsync(mentee, pair.ProgramId, general.Id, "My post");
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+
+        var refused = await pages.SubmitAsync($"/programs/{pair.ProgramId}/discussions/{general.Id}", $"moderate-{thread.Id}",
+            [new("action", "mute"), new("reason", "Cooling off"), new("hours", "a week")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Choose how long to mute the member for.", await refused.Content.ReadAsStringAsync());
+        Assert.Empty(await LogAsync(pair));
+        Assert.True((await GeneralAsync(mentee, pair.ProgramId)).CanPost);
     }
 }

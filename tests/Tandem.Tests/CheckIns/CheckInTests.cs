@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Engagement;
+using Tandem.Features.Exports;
 using Tandem.Features.Programs;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
@@ -140,5 +143,44 @@ public sealed class CheckInTests(PairFixture fixture) : IClassFixture<PairFixtur
         var missed = await mentee.PostAsJsonAsync(url, new { meetingId = past, happened = false, challenges = "Mentor was ill" });
         Assert.Equal(HttpStatusCode.OK, missed.StatusCode);
         Assert.Null((await missed.Content.ReadFromJsonAsync<CheckInView>(Json.Options))!.Rating);
+    }
+
+    [Fact]
+    public async Task AContactDatedBeforeThePairStartedIsRefused()
+    {
+        var pair = await fixture.PairAsync();
+        var url = $"/api/v1/relationships/{pair.RelationshipId}/check-ins";
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+
+        var ancient = await mentor.PostAsJsonAsync(url, new { happened = true, topics = "A call", occurredAt = new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc) });
+        var lastWeek = await mentor.PostAsJsonAsync(url, new { happened = true, topics = "A call", occurredAt = Now.AddDays(-7) });
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (ancient.StatusCode, lastWeek.StatusCode));
+        Assert.Contains("before the pair started", await ancient.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await mentor.GetFromJsonAsync<Paged<CheckInView>>(url, Json.Options))!.TotalCount);
+        // The start day itself, whatever the time zone, is the pair's.
+        Assert.Equal(HttpStatusCode.OK, (await mentor.PostAsJsonAsync(url, new { happened = true, topics = "First call", occurredAt = Now.Date.AddHours(-3) })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AfterRetentionAPairsProgramTakesNoCheckIn()
+    {
+        var pair = await fixture.PairAsync();
+        var meetingId = await pair.MeetingAsync(Now.AddHours(-2));
+        var url = $"/api/v1/relationships/{pair.RelationshipId}/check-ins";
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new RetentionRun(pair.School.Organisation.Id, pair.ProgramId, "Reading Buddies", Now.AddYears(-2), 24, "test", Now));
+            return await db.SaveChangesAsync();
+        });
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+
+        var refused = await mentor.PostAsJsonAsync(url, Log(meetingId));
+        var contact = await mentor.PostAsJsonAsync(url, new { happened = true, topics = "A call", occurredAt = Now.AddHours(-1) });
+
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (refused.StatusCode, contact.StatusCode));
+        Assert.Contains("anonymised", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await pair.Coordinator.GetFromJsonAsync<Paged<CheckInView>>(url, Json.Options))!.TotalCount);
     }
 }

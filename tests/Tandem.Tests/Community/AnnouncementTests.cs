@@ -299,4 +299,18 @@ public sealed class AnnouncementTests(PairFixture fixture) : IClassFixture<PairF
         Assert.Equal("Mentors only: the rota for May.", form.QuerySelector("#body")!.TextContent);
         Assert.DoesNotContain("the rota for May", await (await fixture.SignInAsync(pair.Mentee)).GetStringAsync($"/api/v1/programs/{pair.ProgramId}/announcements"));
     }
+
+    [Fact]
+    public async Task AnAudienceThePageCannotReadIsRefusedNotWidenedToEveryone()
+    {
+        var pair = await fixture.PairAsync();
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+
+        var refused = await pages.SubmitAsync($"/programs/{pair.ProgramId}/announcements", "announce",
+            [new("title", "Rota"), new("body", "Staff only: the rota for May."), new("audience", "Staff")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Choose who the announcement is for", await refused.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("the rota for May", await (await fixture.SignInAsync(pair.Mentee)).GetStringAsync(Announcements(pair.ProgramId)));
+    }
 }

@@ -2,10 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.Exports;
 using Tandem.Features.Journal;
+using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Operations;
@@ -167,6 +171,75 @@ public sealed partial class JournalTests(PairFixture fixture) : IClassFixture<Pa
         var coordinatorPage = await pair.Coordinator.GetStringAsync("/my/journal");
         Assert.Contains("No entries yet.", coordinatorPage);
         Assert.DoesNotContain("Written on the page.", coordinatorPage);
+    }
+
+    [Fact]
+    public async Task ALongEntryTheBoxAcceptedIsSavedWithItsLineBreaks()
+    {
+        var pair = await fixture.PairAsync();
+        var page = await fixture.SignInPagesAsync(pair.Mentee);
+        // 200 lines of 99 letters: 20,198 characters as a browser posts them (CRLF), 19,999 as the box counted them.
+        var lines = Enumerable.Range(0, 200).Select(i => new string((char)('a' + i % 26), 99)).ToList();
+
+        var saved = await page.SubmitAsync("/my/journal", "journal-write", [new("Body", string.Join("\r\n", lines))]);
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("Entry saved. Only you can read it.", await saved.Content.ReadAsStringAsync());
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var entry = Assert.Single((await mentee.GetFromJsonAsync<Paged<JournalEntryView>>(Journal, Json.Options))!.Items);
+        Assert.Equal(string.Join("\n", lines), entry.Body);
+    }
+
+    [Fact]
+    public async Task AnEntryEditedOrSharedWhileItIsDeletedIsNotFound()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var actor = new Actor(pair.Mentee.Id, false);
+        var edited = await WriteAsync(mentee, "Edited from an old tab");
+        var shared = await WriteAsync(mentee, "Shared from an old tab");
+        Task Delete(TandemDb db, Guid id) => db.Set<JournalEntry>().Where(e => e.Id == id).ExecuteDeleteAsync();
+
+        var edit = await DeletedMeanwhile.RunAsync<MyJournal, Outcome<JournalEntryView>>(fixture.Tandem, db => Delete(db, edited.Id),
+            j => j.EditAsync(actor, edited.Id, new WriteJournalEntryRequest { Body = "Changed" }));
+        var share = await DeletedMeanwhile.RunAsync<MyJournal, Outcome<JournalEntryView>>(fixture.Tandem, db => Delete(db, shared.Id),
+            j => j.ShareAsync(actor, shared.Id, pair.RelationshipId));
+
+        Assert.Equal("No journal entry with this id is yours.", Assert.IsType<NotFound>(edit.Failure).Detail);
+        Assert.Equal("No journal entry with this id is yours.", Assert.IsType<NotFound>(share.Failure).Detail);
+        Assert.Empty((await mentee.GetFromJsonAsync<Paged<JournalEntryView>>(Journal, Json.Options))!.Items);
+    }
+
+    [Fact]
+    public async Task AfterRetentionAProgramsPromptsAreNotOfferedAndNothingIsWrittenToThemOrSharedWithItsPairs()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var prompt = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/journal-prompts", new { text = "What surprised you this week?" });
+        var promptId = (await prompt.Content.ReadFromJsonAsync<JournalPromptView>(Json.Options))!.Id;
+        var free = await WriteAsync(mentee, "A free entry, the author's own");
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var now = fixture.Clock.GetUtcNow().UtcDateTime;
+            db.Add(new RetentionRun(pair.School.Organisation.Id, pair.ProgramId, "Reading Buddies", now.AddYears(-2), 24, "test", now));
+            return await db.SaveChangesAsync();
+        });
+
+        var offered = (await mentee.GetFromJsonAsync<List<JournalPromptView>>($"{Journal}/prompts", Json.Options))!;
+        var written = await mentee.PostAsJsonAsync(Journal, new { body = "Kept forever?", promptId });
+        var share = await mentee.PutAsJsonAsync($"{Journal}/{free.Id}/share", new { relationshipId = pair.RelationshipId });
+
+        Assert.DoesNotContain(offered, p => p.Id == promptId);
+        Assert.DoesNotContain("What surprised you this week?", await mentee.GetStringAsync("/my/journal"));
+        Assert.Equal(HttpStatusCode.Conflict, written.StatusCode);
+        Assert.Contains("anonymised", await written.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, share.StatusCode);
+        Assert.Contains("anonymised", await share.Content.ReadAsStringAsync());
+        var entries = (await mentee.GetFromJsonAsync<Paged<JournalEntryView>>(Journal, Json.Options))!.Items;
+        Assert.Equal((free.Id, (Guid?)null), (Assert.Single(entries).Id, entries[0].SharedWithRelationshipId));
+        // A free entry is still the author's to write.
+        await WriteAsync(mentee, "Still mine");
     }
 
     [GeneratedRegex(@"\{(?<name>[A-Za-z]+)(:[a-z]+)?\??\}")]

@@ -4,6 +4,7 @@ using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Channels;
 
@@ -40,9 +41,10 @@ public sealed record ChannelContext(DiscussionChannel Channel, ChannelReader Rea
 /// programs, the audience channels of their role and the channels of their own study groups, except one a moderator removed
 /// them from; the program's coordinators and staff find them all. Anything else is not found (404), whatever its id.
 /// </summary>
-public sealed class ChannelAccess(TandemDb db, ProgramAccess programs, TimeProvider clock)
+public sealed class ChannelAccess(TandemDb db, ProgramAccess programs, IProgramRetention retention, TimeProvider clock)
 {
     public const string NoChannel = "No channel with this id is visible to you.";
+    public const string Retained = "This program's data has been anonymised after it closed: its channels are kept to read and take nothing new.";
     public const string NoProgram = "No program with this id is visible to you.";
     public const string OnlyModerators = "Only the program's coordinators moderate its channels.";
 
@@ -102,6 +104,13 @@ public sealed class ChannelAccess(TandemDb db, ProgramAccess programs, TimeProvi
         return new ChannelContext(channel, reader, member?.JoinedAt is not null, member?.MutedUntil, status);
     }
 
+    /// <summary>
+    /// 409 once retention anonymised the program (ADR 108): it anonymises a program once, so a post, a report, a moderator's
+    /// reason or a channel's name taken in afterwards would be kept for good.
+    /// </summary>
+    public async Task<Conflict?> RetainedAsync(Guid programId, CancellationToken ct) =>
+        await retention.AnonymisedAtAsync(programId, ct) is not null ? new Conflict(Retained) : null;
+
     /// <summary>The channel when the reader may read its posts: 404 as <see cref="FindAsync"/>, 403 for an interest channel not joined.</summary>
     public async Task<Outcome<ChannelContext>> FindReadableAsync(Actor actor, Guid programId, Guid channelId, CancellationToken ct = default)
     {
@@ -158,29 +167,33 @@ public sealed class ChannelAccess(TandemDb db, ProgramAccess programs, TimeProvi
     public async Task EnsureMadeAsync(ChannelReader reader, CancellationToken ct = default)
     {
         var programId = reader.ProgramId;
-        var keys = await db.Set<DiscussionChannel>().Where(c => c.ProgramId == programId && c.Key != null).Select(c => c.Key!).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var made = new List<DiscussionChannel>();
-        if (!keys.Contains(DiscussionChannel.GeneralKey))
+        if (!await db.Set<DiscussionChannel>().AnyAsync(c => c.ProgramId == programId && c.Key == DiscussionChannel.GeneralKey, ct))
         {
             made.Add(new DiscussionChannel(programId, ChannelKind.General, "General", "Everyone in the program.", ChannelAudience.Everyone, null, null, now));
         }
+        // Only the groups still without a channel, and only their members' names: every list reads this, the staff's too.
         var groups = db.Set<Relationship>().Where(r => r.ProgramId == programId && r.Kind == RelationshipKind.Group
-            && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused));
+            && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)
+            && !db.Set<DiscussionChannel>().Any(c => c.RelationshipId == r.Id));
         if (!reader.ReadsAll)
         {
             var userId = reader.UserId;
             groups = groups.Where(r => r.Members.Any(m => m.UserId == userId));
         }
-        var missing = (await groups.Select(r => new { r.Id, Names = r.Members.Select(m => db.Users.Where(u => u.Id == m.UserId).Select(u => u.DisplayName).FirstOrDefault()).ToList() })
-                .ToListAsync(ct))
-            .Where(g => !keys.Contains(DiscussionChannel.GroupKey(g.Id))).ToList();
-        foreach (var group in missing)
+        var missing = await groups.Select(r => r.Id).ToListAsync(ct);
+        if (missing.Count > 0)
         {
-            var names = string.Join(", ", group.Names.Where(n => n is not null).Select(n => n!.Split(' ')[0]).Order());
-            var name = $"Study group: {names}";
-            made.Add(new DiscussionChannel(programId, ChannelKind.StudyGroup, name.Length > DiscussionChannel.NameMax ? name[..DiscussionChannel.NameMax] : name,
-                "The group's members and the program's staff.", ChannelAudience.Everyone, group.Id, null, now));
+            var names = (await db.Set<RelationshipMember>().Where(m => missing.Contains(m.RelationshipId))
+                    .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, u.DisplayName }).ToListAsync(ct))
+                .ToLookup(m => m.RelationshipId, m => m.DisplayName.Split(' ')[0]);
+            foreach (var group in missing)
+            {
+                var name = $"Study group: {string.Join(", ", names[group].Order())}";
+                made.Add(new DiscussionChannel(programId, ChannelKind.StudyGroup, WholeCharacters.Within(name, DiscussionChannel.NameMax),
+                    "The group's members and the program's staff.", ChannelAudience.Everyone, group, null, now));
+            }
         }
         foreach (var channel in made)
         {

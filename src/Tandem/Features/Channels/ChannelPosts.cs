@@ -27,9 +27,19 @@ public sealed class ListPosts(TandemDb db, ChannelAccess access)
         var threads = db.Set<ChannelPost>().Where(p => p.ChannelId == channelId && p.ParentPostId == null);
         var rows = await Rows(threads.OrderByDescending(p => p.PostedAt).ThenByDescending(p => p.Id).Page(paging)).ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();
-        var replies = (await Rows(db.Set<ChannelPost>().Where(p => p.ParentPostId != null && ids.Contains(p.ParentPostId.Value))
-                .OrderBy(p => p.PostedAt).ThenBy(p => p.Id)).ToListAsync(ct))
-            .GroupBy(r => r.ParentPostId!.Value).ToDictionary(g => g.Key, g => g.TakeLast(RepliesShown).Select(r => View(r, reader, [])).ToList());
+        // The latest replies of each thread, cut in SQL (a window per thread): a thread's thousandth reply is not read to be dropped.
+        var replies = (await db.Set<ChannelPost>().Where(t => ids.Contains(t.Id))
+                .Select(t => new
+                {
+                    t.Id,
+                    Latest = db.Set<ChannelPost>().Where(r => r.ParentPostId == t.Id)
+                        .OrderByDescending(r => r.PostedAt).ThenByDescending(r => r.Id).Take(RepliesShown)
+                        .Select(r => new Row(r.Id, r.ChannelId, r.ParentPostId, r.AuthorUserId,
+                            db.Users.Where(u => u.Id == r.AuthorUserId).Select(u => u.DisplayName).FirstOrDefault(), r.Body, r.HiddenAt, r.PostedAt, 0))
+                        .ToList(),
+                })
+                .ToListAsync(ct))
+            .ToDictionary(t => t.Id, t => Enumerable.Reverse(t.Latest).Select(r => View(r, reader, [])).ToList()); // oldest first, as read
         var items = rows.Select(r => View(r, reader, replies.GetValueOrDefault(r.Id) ?? [])).ToList();
         return paging.Of(items, await paging.TotalAsync(threads, items.Count, ct));
     }
@@ -89,6 +99,10 @@ public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, 
         if (context.WhyNotPost(now) is { } why)
         {
             return new Conflict(why);
+        }
+        if (await access.RetainedAsync(programId, ct) is { } retained)
+        {
+            return retained;
         }
         // A browser posts a textarea's line breaks as CRLF but counts them as one character against maxlength: counted
         // as it counts them (and stored so), a reply the box accepted is not refused.

@@ -62,6 +62,10 @@ public sealed class CreateChannel(TandemDb db, ChannelAccess access, TimeProvide
         {
             return new Forbidden("Only the program's coordinators open channels.");
         }
+        if (await access.RetainedAsync(programId, ct) is { } retained)
+        {
+            return retained;
+        }
         var name = request.Name?.Trim() ?? "";
         var description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
         var errors = new Dictionary<string, string[]>();

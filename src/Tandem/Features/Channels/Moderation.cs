@@ -21,6 +21,10 @@ public sealed class ReportPost(TandemDb db, ChannelAccess access, Notify notify,
         {
             return failure;
         }
+        if (await access.RetainedAsync(programId, ct) is { } retained)
+        {
+            return retained;
+        }
         var reason = request.Reason?.Trim() ?? "";
         if (reason.Length is 0 or > PostReport.ReasonMax)
         {
@@ -65,6 +69,10 @@ public sealed class ModerateChannel(TandemDb db, ChannelAccess access, AuditLog 
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        if (await access.RetainedAsync(programId, ct) is { } retained)
+        {
+            return retained;
         }
         if (Reason(request.Reason) is not { } reason)
         {
@@ -143,6 +151,10 @@ public sealed class ModerateChannel(TandemDb db, ChannelAccess access, AuditLog 
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        if (await access.RetainedAsync(programId, ct) is { } retained)
+        {
+            return retained;
         }
         if (Reason(reasonText) is not { } reason)
         {
@@ -243,6 +255,9 @@ public sealed class ModerationQueries(TandemDb db, ProgramAccess programs, TimeP
         return paging.Of(items, await paging.TotalAsync(entries, items.Count, ct));
     }
 
+    /// <summary>The moderation log's reason for a dismissal: which report, not what it said.</summary>
+    public static string Dismissed(Guid reportId) => $"Report dismissed (report {reportId})";
+
     /// <summary>A coordinator dismisses a report (the post stays as it is); the dismissal is logged.</summary>
     public async Task<Outcome<PostReportView>> DismissAsync(Actor actor, Guid programId, Guid reportId, CancellationToken ct = default)
     {
@@ -269,9 +284,10 @@ public sealed class ModerationQueries(TandemDb db, ProgramAccess programs, TimeP
                 db.Users.Where(u => u.Id == p.AuthorUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", p.Body, p.HiddenAt != null,
                 r.ReporterUserId, db.Users.Where(u => u.Id == r.ReporterUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", r.Reason, r.ReportedAt, ReportState.Dismissed))
             .SingleAsync(ct);
-        var reason = "Report dismissed: " + report.Reason;
+        // The log says which report was dismissed, never the reporter's words: the log outlives the report's reason, which
+        // erasure and retention overwrite (ADR 108).
         db.Add(new ModerationEntry(programId, report.ChannelId, actor.UserId, ModerationAction.DismissedReports, view.AuthorUserId, report.PostId,
-            reason.Length > ModerationEntry.ReasonMax ? reason[..ModerationEntry.ReasonMax] : reason, null, now));
+            Dismissed(reportId), null, now));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var changed = await db.Set<PostReport>().Where(r => r.Id == reportId && r.State == ReportState.Open).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.State, ReportState.Dismissed).SetProperty(r => r.DecidedAt, now).SetProperty(r => r.DecidedByUserId, actor.UserId), ct);

@@ -48,8 +48,10 @@ public sealed class CheckInRequest
 /// check-in), or a mentor logs an unscheduled contact. Coordinators read check-ins but do not write them.
 /// </summary>
 public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships, IWebhookEvents webhooks, ICheckInActionItems actionItems,
-    IEnumerable<IMeetingHeldListener> heldListeners, TimeProvider clock)
+    IEnumerable<IMeetingHeldListener> heldListeners, IProgramRetention retention, TimeProvider clock)
 {
+    public const string Retained = "This program's data has been anonymised after it closed, so it takes no more check-ins.";
+
     public async Task<Outcome<CheckInView>> RunAsync(Actor actor, Guid relationshipId, CheckInRequest request, CancellationToken ct = default)
     {
         var relationship = await relationships.FindReadableAsync(actor, relationshipId, ct);
@@ -64,6 +66,11 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
         if (relationship.Status is RelationshipStatus.Completed or RelationshipStatus.EndedEarly)
         {
             return new Conflict("This relationship has ended; its check-ins can no longer change.");
+        }
+        // Retention anonymised the program's check-ins once; words written afterwards would be kept for good (ADR 108).
+        if (await retention.AnonymisedAtAsync(relationship.ProgramId, ct) is not null)
+        {
+            return new Conflict(Retained);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var happened = request.Happened ?? true;
@@ -129,6 +136,11 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
             if (occurredAt > now.AddMinutes(5))
             {
                 return Invalid.Field(nameof(request.OccurredAt), "A contact cannot be in the future.");
+            }
+            // A day's grace for the time zones: the start is a date where the pair lives, the contact a time in UTC.
+            if (occurredAt < relationship.StartsOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddDays(-1))
+            {
+                return Invalid.Field(nameof(request.OccurredAt), $"A contact cannot be before the pair started ({relationship.StartsOn:yyyy-MM-dd}).");
             }
             checkIn = new CheckIn(relationshipId, null, actor.UserId, true, log, occurredAt, now);
             db.Set<CheckIn>().Add(checkIn);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
@@ -12,7 +13,7 @@ namespace Tandem.Features.Journal;
 /// starts from the signed-in author's id, so no role (coordinator, administrator) reaches another person's entries
 /// here; an entry that is not the reader's own is "not found" (ADR 56).
 /// </summary>
-public sealed class MyJournal(TandemDb db, JournalPrompts prompts, TimeProvider clock)
+public sealed class MyJournal(TandemDb db, JournalPrompts prompts, IProgramRetention retention, TimeProvider clock)
 {
     private const string Missing = "No journal entry with this id is yours.";
 
@@ -39,13 +40,14 @@ public sealed class MyJournal(TandemDb db, JournalPrompts prompts, TimeProvider 
         JournalPrompt? prompt = null;
         if (request.PromptId is { } promptId)
         {
-            prompt = await prompts.Offered(actor).SingleOrDefaultAsync(p => p.Id == promptId, ct);
-            if (prompt is null)
+            var found = await prompts.FindOfferedAsync(actor, promptId, ct);
+            if (found.Failure is { } failure)
             {
-                return Invalid.Field("promptId", "That prompt is not one of your programs' journal prompts.");
+                return failure;
             }
+            prompt = found.Value;
         }
-        var entry = new JournalEntry(actor.UserId, request.Body!.Trim(), prompt, clock.GetUtcNow().UtcDateTime);
+        var entry = new JournalEntry(actor.UserId, Body(request.Body), prompt, clock.GetUtcNow().UtcDateTime);
         db.Add(entry);
         await db.SaveChangesAsync(ct);
         return View(entry);
@@ -62,8 +64,15 @@ public sealed class MyJournal(TandemDb db, JournalPrompts prompts, TimeProvider 
         {
             return new NotFound(Missing);
         }
-        entry.Edit(request.Body!.Trim(), clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        entry.Edit(Body(request.Body), clock.GetUtcNow().UtcDateTime);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            return new NotFound(Missing); // deleted meanwhile (ADR 94)
+        }
         return View(entry);
     }
 
@@ -82,15 +91,29 @@ public sealed class MyJournal(TandemDb db, JournalPrompts prompts, TimeProvider 
         {
             entry.Unshare();
         }
-        else if (!await db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == target && m.UserId == actor.UserId, ct))
-        {
-            return Invalid.Field("relationshipId", "You can share an entry only with a mentoring relationship you are in.");
-        }
         else
         {
+            var programId = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == target && m.UserId == actor.UserId)
+                .Join(db.Set<Relationship>(), m => m.RelationshipId, r => r.Id, (m, r) => (Guid?)r.ProgramId).FirstOrDefaultAsync(ct);
+            if (programId is not { } program)
+            {
+                return Invalid.Field("relationshipId", "You can share an entry only with a mentoring relationship you are in.");
+            }
+            // Retention deleted the entries shared with the program's pairs once; one shared afterwards would stay (ADR 108).
+            if (await retention.AnonymisedAtAsync(program, ct) is not null)
+            {
+                return new Conflict("That relationship's program has been anonymised after it closed, so entries are no longer shared with it.");
+            }
             entry.ShareWith(target, clock.GetUtcNow().UtcDateTime);
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            return new NotFound(Missing); // deleted meanwhile (ADR 94)
+        }
         return View(entry);
     }
 
@@ -135,9 +158,15 @@ public sealed class MyJournal(TandemDb db, JournalPrompts prompts, TimeProvider 
         new(clock.GetUtcNow().UtcDateTime, await Views(db.Set<JournalEntry>().AsNoTracking().Where(e => e.AuthorUserId == actor.UserId)
             .OrderBy(e => e.WrittenAt).ThenBy(e => e.Id)).ToListAsync(ct));
 
+    /// <summary>
+    /// The entry as stored and counted: a browser posts a textarea's line breaks as CRLF but counts each as one character
+    /// against maxlength, so an entry the box accepted is not refused (as a channel post, WritePost).
+    /// </summary>
+    private static string Body(string? body) => body?.Replace("\r\n", "\n").Trim() ?? "";
+
     private static Invalid? Validate(string? body) =>
-        string.IsNullOrWhiteSpace(body) ? Invalid.Field("body", "Write something in the entry.")
-        : body.Trim().Length > JournalEntry.BodyMax ? Invalid.Field("body", $"An entry can be at most {JournalEntry.BodyMax:N0} characters.")
+        Body(body) is not { Length: > 0 } text ? Invalid.Field("body", "Write something in the entry.")
+        : text.Length > JournalEntry.BodyMax ? Invalid.Field("body", $"An entry can be at most {JournalEntry.BodyMax:N0} characters.")
         : null;
 
     private static IQueryable<JournalEntryView> Views(IQueryable<JournalEntry> entries) =>

@@ -70,7 +70,7 @@ public sealed class Notification
         }
     }
 
-    private static string Clip(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
+    private static string Clip(string value, int max) => value.Length <= max ? value : Tandem.Infrastructure.Text.WholeCharacters.Within(value, max - 1) + "…";
 }
 
 /// <summary>One person's choice for one kind of notification. Without a row the kind is e-mailed at once (<see cref="NotificationKinds.Default"/>).</summary>

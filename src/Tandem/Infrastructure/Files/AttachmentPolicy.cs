@@ -1,5 +1,6 @@
 using System.Text;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Infrastructure.Files;
 
@@ -100,34 +101,18 @@ public static class AttachmentPolicy
         {
             extension = "";
         }
-        var stem = WholeCharacters(clean[..^extension.Length], max - extension.Length).TrimEnd();
+        var stem = WholeCharacters.Within(clean[..^extension.Length], max - extension.Length).TrimEnd();
         if (stem.Length > 0)
         {
             return stem + extension;
         }
         // One "character" longer than the limit (a letter under hundreds of combining marks): cut it, but never inside a surrogate pair.
-        var whole = WholeCharacters(clean, max);
+        var whole = WholeCharacters.Within(clean, max);
         return whole.Length > 0 ? whole : clean[..(char.IsHighSurrogate(clean[max - 1]) ? max - 1 : max)];
     }
 
     /// <summary>An extension longer than this is taken as part of the name (a "name.with a long sentence" has none to keep).</summary>
     private const int ExtensionMax = 10;
-
-    /// <summary>The longest start of <paramref name="text"/> of at most <paramref name="max"/> UTF-16 units that ends between two text elements.</summary>
-    private static string WholeCharacters(string text, int max)
-    {
-        var end = 0;
-        while (end < text.Length)
-        {
-            var next = System.Globalization.StringInfo.GetNextTextElementLength(text.AsSpan(end));
-            if (end + next > max)
-            {
-                break;
-            }
-            end += next;
-        }
-        return text[..end];
-    }
 
     private static readonly Dictionary<string, string> ByExtension = new(StringComparer.OrdinalIgnoreCase)
     {
