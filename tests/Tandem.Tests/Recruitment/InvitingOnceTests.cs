@@ -126,7 +126,7 @@ public sealed class InvitingOnceTests(RecruitmentFixture fixture) : IClassFixtur
         Assert.IsType<Conflict>(again.Failure);
         var enrolled = await Factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments
             .Where(e => e.ProgramId == program.Id && (e.UserId == school.Mentee.Id || e.UserId == school.Outsider.Id)).Select(e => e.Role).ToListAsync());
-        Assert.Equal([ProgramRole.Mentee, ProgramRole.Mentor], enrolled.Order());
+        Assert.Equal(new[] { ProgramRole.Mentee, ProgramRole.Mentor }.Order(), enrolled.Order());
     }
 
     [Fact]

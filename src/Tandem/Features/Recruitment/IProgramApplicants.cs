@@ -2,7 +2,7 @@ namespace Tandem.Features.Recruitment;
 
 /// <summary>
 /// Who a program may not invite to apply because it already knows them as applicants (ADR 106): anyone with an application
-/// in the program, whatever its state, and anyone the consent gate holds back (Applications.ConsentGate, ADR 48), such as a
+/// in the program, whatever its state, and anyone its consent gate holds back (ADR 48), such as a
 /// child whose guardian refused or has not answered. Applications implements it (Recruitment may not reference Applications).
 /// </summary>
 public interface IProgramApplicants
