@@ -22,8 +22,10 @@ public sealed class FeatureReferenceTests
         // A program belongs to an organisation.
         ["Programs"] = ["Accounts", "Organisations"],
         // Invitations and rosters create accounts, memberships and enrolments; adding a member or enrolling someone
-        // from outside is an invitation (ADR 19), so those two use cases and the members page live here.
-        ["Recruitment"] = ["Accounts", "Events", "Organisations", "Programs"],
+        // from outside is an invitation (ADR 19), so those two use cases and the members page live here. A coordinator's read
+        // of staff nominations about minors is audited (Privacy.AuditLog); who already applied is asked through
+        // Recruitment.IProgramApplicants, which Applications implements (ADR 106).
+        ["Recruitment"] = ["Accounts", "Events", "Organisations", "Privacy", "Programs"],
         // Applying creates an account when needed, accepts an invitation, and an approval enrols; a decision notifies the
         // applicant and the review pages show how the notice reached them; the public program page lists information sessions.
         // Reading a minor's application is audited (Privacy), and the applications say who is a minor (Privacy.IMinors).

@@ -41,6 +41,26 @@ public static class ConsentGate
         await (await UnconsentedAsync(db, programId, ct)).AnyAsync(u => u == userId, ct);
 }
 
+/// <summary>Addresses a program knows as applicants, or holds back behind its consent gate, for Recruitment's invitations (ADR 106).</summary>
+internal sealed class ProgramApplicants(TandemDb db) : Recruitment.IProgramApplicants
+{
+    public async Task<IReadOnlyList<(string NormalizedEmail, Guid UserId)>> AmongAsync(Guid programId, IReadOnlyCollection<string> normalizedEmails, CancellationToken ct)
+    {
+        if (normalizedEmails.Count == 0)
+        {
+            return [];
+        }
+        var emails = normalizedEmails.Distinct().ToList();
+        var unconsented = await ConsentGate.UnconsentedAsync(db, programId, ct);
+        var found = await db.Users.AsNoTracking()
+            .Where(u => emails.Contains(u.NormalizedEmail!)
+                && (db.Set<Application>().Any(a => a.ProgramId == programId && a.UserId == u.Id) || unconsented.Contains(u.Id)))
+            .Select(u => new { u.NormalizedEmail, u.Id })
+            .ToListAsync(ct);
+        return found.Select(u => (u.NormalizedEmail!, u.Id)).ToList();
+    }
+}
+
 /// <summary><see cref="ConsentGate"/> for the features that notify and cannot reference Applications (<see cref="Notifications.IProgramConsent"/>).</summary>
 internal sealed class ProgramConsent(TandemDb db) : Notifications.IProgramConsent, Privacy.IConsentAges
 {

@@ -14,6 +14,7 @@ public static class ApplicationEndpoints
         .AddScoped<Privacy.IMinors, ApplicantAges>()
         .AddScoped<Notifications.IProgramConsent, ProgramConsent>()
         .AddScoped<Privacy.IConsentAges, ProgramConsent>()
+        .AddScoped<Recruitment.IProgramApplicants, ProgramApplicants>()
         .AddScoped<SaveQuestionnaire>()
         .AddScoped<GetQuestionnaire>()
         .AddScoped<ListQuestionnaires>()

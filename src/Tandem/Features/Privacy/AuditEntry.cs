@@ -42,6 +42,9 @@ public enum AuditRecord
 
     /// <summary>A named survey's answers person by person (the list or its download), read by the survey's coordinators (ADR 99).</summary>
     SurveyAnswers,
+
+    /// <summary>Staff recommendations of the person for a program (their statements), read by its coordinators (ADR 106).</summary>
+    Nomination,
 }
 
 /// <summary>

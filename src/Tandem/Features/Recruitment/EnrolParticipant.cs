@@ -38,6 +38,10 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         }
         var program = found.Value!;
         var role = request.Role ?? ProgramRole.Mentee;
+        if (!Enum.IsDefined(role))
+        {
+            return Invalid.Field(nameof(request.Role), RecruitmentRules.UnknownRole);
+        }
         if (program.Pairing == PairingModel.PeerToPeer && role is ProgramRole.Mentor or ProgramRole.Mentee)
         {
             return Invalid.Field(nameof(request.Role), "A peer-to-peer program enrols participants as Peer.");
@@ -46,6 +50,25 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         {
             return Invalid.Field(nameof(request.Role), "A mentor-mentee program enrols participants as Mentor or Mentee.");
         }
+        // The same person enrolled twice at once (a double click): both pass the check below and the second insert meets a
+        // unique index (the enrolment's, or the membership an administrator's enrolment adds). It runs once more, now
+        // finding the first's rows, as if it had come a moment later.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await EnrolAsync(actor, program, request, role, ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt == 1)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<Outcome<EnrolmentAddition>> EnrolAsync(Actor actor, MentorshipProgram program, EnrolRequest request, ProgramRole role, CancellationToken ct)
+    {
+        var programId = program.Id;
         var email = request.Email.Trim().ToUpperInvariant();
         var member = await db.OrganisationMemberships
             .Where(m => m.OrganisationId == program.OrganisationId && m.User!.NormalizedEmail == email)

@@ -113,28 +113,8 @@ public sealed class Invitation
         SendCount++;
     }
 
-    /// <summary>A fresh link (the old one stops working) and a fresh expiry, for resending.</summary>
-    public bool Renew(string tokenHash, DateTime at, DateTime expiresAt)
-    {
-        if (RevokedAt is not null || AcceptedAt is not null)
-        {
-            return false;
-        }
-        TokenHash = tokenHash;
-        ExpiresAt = expiresAt;
-        SentAt = null;
-        return true;
-    }
-
-    public bool Revoke(DateTime at)
-    {
-        if (RevokedAt is not null || AcceptedAt is not null)
-        {
-            return false;
-        }
-        RevokedAt = at;
-        return true;
-    }
+    // Resending (a fresh link and expiry) and revoking are conditional updates in ResendInvitation and RevokeInvitation
+    // (ADR 106), so that one crossing an acceptance does not overwrite it.
 
     public bool Accept(Guid userId, DateTime at)
     {

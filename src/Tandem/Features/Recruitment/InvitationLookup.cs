@@ -35,7 +35,24 @@ internal static class InvitationLookup
         {
             return refused is NotFound ? new NotFound("No invitation with this id is visible to you.") : refused;
         }
-        var invitation = await db.Set<Invitation>().SingleAsync(i => i.Id == invitationId, ct);
-        return (invitation, program);
+        // Deleted since the first read (its organisation or program removed): as if never found (ADR 94).
+        var invitation = await db.Set<Invitation>().SingleOrDefaultAsync(i => i.Id == invitationId, ct);
+        return invitation is null ? new NotFound("No invitation with this id is visible to you.") : (invitation, program);
+    }
+
+    /// <summary>
+    /// The answer to a conditional update of an invitation (revoke, resend): its view as it is now when the update changed
+    /// it; otherwise 409 with <paramref name="refusal"/> of its status (accepted or revoked meanwhile), or 404 when it is
+    /// gone (ADR 94).
+    /// </summary>
+    public static async Task<Outcome<InvitationView>> AfterChangeAsync(TandemDb db, Guid invitationId, bool changed, DateTime now,
+        Func<InvitationStatus, string> refusal, CancellationToken ct)
+    {
+        var current = await db.Set<Invitation>().AsNoTracking().SingleOrDefaultAsync(i => i.Id == invitationId, ct);
+        if (current is null)
+        {
+            return new NotFound("No invitation with this id is visible to you.");
+        }
+        return changed ? InvitationView.From(current, now) : new Conflict(refusal(current.StatusAt(now)));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
@@ -23,7 +24,8 @@ public sealed class InviteRequest
 }
 
 /// <summary>A coordinator invites one person by e-mail to apply for a role.</summary>
-public sealed class InviteParticipant(TandemDb db, ProgramAccess access, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
+public sealed class InviteParticipant(TandemDb db, ProgramAccess access, IProgramApplicants applicants, InvitationMailer mailer, IOptions<RecruitmentOptions> options,
+    TimeProvider clock)
 {
     public async Task<Outcome<InvitationView>> RunAsync(Actor actor, Guid programId, InviteRequest request, CancellationToken ct = default)
     {
@@ -41,21 +43,36 @@ public sealed class InviteParticipant(TandemDb db, ProgramAccess access, Invitat
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var normalized = Invitation.Normalize(email);
-        var (enrolled, invited) = await RecruitmentRules.TakenAsync(db, programId, [normalized], now, ct);
-        if (enrolled.Count > 0)
+        // Checked and inserted as one unit behind the program's row lock: a double submit's second request sees the first's invitation.
+        Invitation invitation;
+        string token;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            return new Conflict($"{email} is already taking part in this program.");
+            if (!await RecruitmentRules.LockProgramAsync(db, programId, ct))
+            {
+                return new NotFound("No program with this id is visible to you.");
+            }
+            var taken = await RecruitmentRules.TakenAsync(db, applicants, programId, [normalized], now, ct);
+            if (taken.Enrolled.Count > 0)
+            {
+                return new Conflict($"{email} is already taking part in this program.");
+            }
+            if (taken.Applied.Count > 0)
+            {
+                return new Conflict($"{email} already applied to this program.");
+            }
+            if (taken.Invited.Count > 0)
+            {
+                return new Conflict($"{email} already has an open invitation to this program; resend it instead.");
+            }
+            (token, var hash) = Invitation.NewToken();
+            invitation = Invitation.ToApply(program, email, role, InvitationSource.Direct, actor.UserId == Guid.Empty ? null : actor.UserId,
+                hash, now, now.AddDays(options.Value.InvitationLifetimeDays),
+                new InviteeDetails(request.FirstName?.Trim() ?? "", request.LastName?.Trim() ?? "", null, null));
+            db.Add(invitation);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
-        if (invited.Count > 0)
-        {
-            return new Conflict($"{email} already has an open invitation to this program; resend it instead.");
-        }
-        var (token, hash) = Invitation.NewToken();
-        var invitation = Invitation.ToApply(program, email, role, InvitationSource.Direct, actor.UserId == Guid.Empty ? null : actor.UserId,
-            hash, now, now.AddDays(options.Value.InvitationLifetimeDays),
-            new InviteeDetails(request.FirstName?.Trim() ?? "", request.LastName?.Trim() ?? "", null, null));
-        db.Add(invitation);
-        await db.SaveChangesAsync(ct);
         await mailer.SendAsync([(invitation, token)], ct);
         return InvitationView.From(invitation, clock.GetUtcNow().UtcDateTime);
     }

@@ -40,6 +40,10 @@ public sealed class IssueInvitation(TandemDb db, InvitationMailer mailer, IOptio
     /// </summary>
     internal async Task<Outcome<(Invitation Invitation, string Token)>> StageAsync(Actor actor, InvitationOrder order, CancellationToken ct = default)
     {
+        if (order.Role is { } role && !Enum.IsDefined(role))
+        {
+            return Invalid.Field("Role", RecruitmentRules.UnknownRole);
+        }
         var email = order.Email.Trim();
         if (!RecruitmentRules.IsEmail(email))
         {

@@ -28,10 +28,11 @@ public sealed class NominateRequest
 
 /// <summary>
 /// Staff (or a coordinator) of the program recommend a student for a role with a short statement.
-/// The nominee is invited unless they already hold an open invitation; the recommendation is kept
-/// for the review queue either way.
+/// The nominee is invited unless they already hold an open invitation or are known to the program as an applicant (an
+/// application, or held back by the consent gate: ADR 106); the recommendation is kept for the review queue either way.
 /// </summary>
-public sealed class NominateCandidate(TandemDb db, ProgramAccess access, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
+public sealed class NominateCandidate(TandemDb db, ProgramAccess access, IProgramApplicants applicants, InvitationMailer mailer, IOptions<RecruitmentOptions> options,
+    TimeProvider clock)
 {
     public async Task<Outcome<NominationView>> RunAsync(Actor actor, Guid programId, NominateRequest request, CancellationToken ct = default)
     {
@@ -59,29 +60,39 @@ public sealed class NominateCandidate(TandemDb db, ProgramAccess access, Invitat
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var normalized = Invitation.Normalize(email);
-        var (enrolled, invited) = await RecruitmentRules.TakenAsync(db, programId, [normalized], now, ct);
-        if (enrolled.Count > 0)
-        {
-            return new Conflict($"{email} already takes part in this program.");
-        }
         // Linked now only to a member of the program's organisation; anyone else is linked when they accept the
         // invitation. Looking the address up in the whole installation would tell the nominator who has an account.
         var nomineeId = await db.OrganisationMemberships
             .Where(m => m.OrganisationId == program.OrganisationId && m.User!.NormalizedEmail == normalized)
             .Select(m => (Guid?)m.UserId).SingleOrDefaultAsync(ct);
-        var nomination = new Nomination(programId, email, nomineeId, role, statement, actor.UserId, now);
-        db.Add(nomination);
+        Nomination nomination;
         (Invitation, string)? invitation = null;
-        if (invited.Count == 0)
+        // Checked and inserted as one unit behind the program's row lock: a double submit's second request sees the first's invitation.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            var (token, hash) = Invitation.NewToken();
-            var created = Invitation.ToApply(program, email, role, InvitationSource.Nomination, actor.UserId, hash, now,
-                now.AddDays(options.Value.InvitationLifetimeDays),
-                new InviteeDetails(request.FirstName?.Trim() ?? "", request.LastName?.Trim() ?? "", null, null));
-            db.Add(created);
-            invitation = (created, token);
+            if (!await RecruitmentRules.LockProgramAsync(db, programId, ct))
+            {
+                return new NotFound("No program with this id is visible to you.");
+            }
+            var taken = await RecruitmentRules.TakenAsync(db, applicants, programId, [normalized], now, ct);
+            if (taken.Enrolled.Count > 0)
+            {
+                return new Conflict($"{email} already takes part in this program.");
+            }
+            nomination = new Nomination(programId, email, nomineeId, role, statement, actor.UserId, now);
+            db.Add(nomination);
+            if (taken.Invited.Count == 0 && taken.Applied.Count == 0)
+            {
+                var (token, hash) = Invitation.NewToken();
+                var created = Invitation.ToApply(program, email, role, InvitationSource.Nomination, actor.UserId, hash, now,
+                    now.AddDays(options.Value.InvitationLifetimeDays),
+                    new InviteeDetails(request.FirstName?.Trim() ?? "", request.LastName?.Trim() ?? "", null, null));
+                db.Add(created);
+                invitation = (created, token);
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
         if (invitation is { } sent)
         {
             await mailer.SendAsync([sent], ct);

@@ -9,9 +9,10 @@ namespace Tandem.Features.Recruitment;
 
 /// <summary>
 /// Checks a roster file against the program without writing anything: every row's format, duplicates
-/// in the file, and people already taking part or already holding an open invitation.
+/// in the file, and people already taking part, already applied (or held back by the consent gate) or already holding an
+/// open invitation (ADR 106).
 /// </summary>
-public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<RecruitmentOptions> options, TimeProvider clock)
+public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IProgramApplicants applicants, IOptions<RecruitmentOptions> options, TimeProvider clock)
 {
     /// <summary>Checks an uploaded file: its bytes are decoded first (RosterEncoding), and an undecodable file is reported like a bad row.</summary>
     public Task<Outcome<RosterPreview>> RunAsync(Actor actor, Guid programId, RosterFile file, CancellationToken ct = default) =>
@@ -71,23 +72,31 @@ public sealed class PreviewRoster(TandemDb db, ProgramAccess access, IOptions<Re
             return new RosterPreview(0, [], [new RosterError(0, null, $"The file is larger than {options.Value.MaxRosterBytes / 1024} KB.")], roster.Encoding);
         }
         var (rows, errors, count) = RosterCsv.Read(new StringReader(csv), program, options.Value.MaxRosterRows);
-        var emails = rows.Select(r => Invitation.Normalize(r.Email)).ToList();
-        if (emails.Count > 0)
+        errors.AddRange(await TakenRowsAsync(db, applicants, program.Id, rows, clock.GetUtcNow().UtcDateTime, ct));
+        return new RosterPreview(count, rows, errors.OrderBy(e => e.Row).ToList(), roster.Encoding);
+    }
+
+    /// <summary>
+    /// The rows whose address the program may not invite (<see cref="RecruitmentRules.TakenAsync"/>), each as an error on its
+    /// e-mail, taken out of <paramref name="rows"/>: the preview's check, and the import's again behind the program's lock.
+    /// </summary>
+    internal static async Task<List<RosterError>> TakenRowsAsync(TandemDb db, IProgramApplicants applicants, Guid programId, List<RosterRow> rows,
+        DateTime now, CancellationToken ct)
+    {
+        var errors = new List<RosterError>();
+        if (rows.Count == 0)
         {
-            var (enrolled, invited) = await RecruitmentRules.TakenAsync(db, program.Id, emails, clock.GetUtcNow().UtcDateTime, ct);
-            foreach (var row in rows.ToList())
+            return errors;
+        }
+        var taken = await RecruitmentRules.TakenAsync(db, applicants, programId, rows.Select(r => Invitation.Normalize(r.Email)).ToList(), now, ct);
+        foreach (var row in rows.ToList())
+        {
+            if (taken.Problem(Invitation.Normalize(row.Email), row.Email) is { } problem)
             {
-                var email = Invitation.Normalize(row.Email);
-                string? problem = enrolled.Contains(email) ? $"{row.Email} already takes part in this program."
-                    : invited.Contains(email) ? $"{row.Email} already has an open invitation to this program."
-                    : null;
-                if (problem is not null)
-                {
-                    errors.Add(new RosterError(row.Row, "email", problem));
-                    rows.Remove(row);
-                }
+                errors.Add(new RosterError(row.Row, "email", problem));
+                rows.Remove(row);
             }
         }
-        return new RosterPreview(count, rows, errors.OrderBy(e => e.Row).ToList(), roster.Encoding);
+        return errors;
     }
 }

@@ -32,11 +32,15 @@ internal static class RecruitmentRules
     /// <summary>The participant roles one can be invited to; staff and coordinators are enrolled directly.</summary>
     public static string? RoleProblem(MentorshipProgram program, ProgramRole role) => role switch
     {
+        _ when !Enum.IsDefined(role) => UnknownRole,
         ProgramRole.Coordinator or ProgramRole.Staff => "Invite people as Mentor, Mentee or Peer; staff and coordinators are enrolled directly.",
         ProgramRole.Peer when program.Pairing == PairingModel.MentorMentee => "A mentor-mentee program takes Mentor or Mentee, not Peer.",
         ProgramRole.Mentor or ProgramRole.Mentee when program.Pairing == PairingModel.PeerToPeer => "A peer-to-peer program takes Peer only.",
         _ => null,
     };
+
+    /// <summary>A role number no program has: form mapping accepts any number for an enum (ADR 106).</summary>
+    public const string UnknownRole = "Choose one of the program's roles.";
 
     public static bool IsEmail(string value) =>
         value.Length <= 256 && EmailFormat.IsValid(value) && !value.Any(char.IsWhiteSpace) && value.IndexOf('@') > 0 && value.LastIndexOf('.') > value.IndexOf('@');
@@ -69,9 +73,13 @@ internal static class RecruitmentRules
     /// <summary>The 403 message of <see cref="ProgramAccess.FindManagedAsync"/> for recruitment's use cases.</summary>
     public const string OnlyCoordinatorsRecruit = "Only the program's coordinators manage its recruitment.";
 
-    /// <summary>E-mails (normalised) already enrolled in the program in a role, or holding an open invitation to apply to it.</summary>
-    public static async Task<(HashSet<string> Enrolled, HashSet<string> Invited)> TakenAsync(
-        TandemDb db, Guid programId, IReadOnlyCollection<string> normalizedEmails, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// E-mails (normalised) already enrolled in the program in a role, holding an open invitation to apply to it, or known to it
+    /// as applicants (an application in the program, or held back by its consent gate: ADR 106). Inside a transaction that
+    /// began with <see cref="LockProgramAsync"/>, the answer stands until the caller's insert commits.
+    /// </summary>
+    public static async Task<Taken> TakenAsync(
+        TandemDb db, IProgramApplicants applicants, Guid programId, IReadOnlyCollection<string> normalizedEmails, DateTime now, CancellationToken ct)
     {
         var enrolled = await db.Enrolments
             .Where(e => e.ProgramId == programId && e.Role != ProgramRole.Coordinator && e.Role != ProgramRole.Staff && normalizedEmails.Contains(e.User!.NormalizedEmail!))
@@ -82,6 +90,26 @@ internal static class RecruitmentRules
                 && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
             .Select(i => i.NormalizedEmail)
             .ToListAsync(ct);
-        return (enrolled.ToHashSet(), invited.ToHashSet());
+        var applied = await applicants.AmongAsync(programId, normalizedEmails, ct);
+        return new Taken(enrolled.ToHashSet(), invited.ToHashSet(), applied.Select(a => a.NormalizedEmail).ToHashSet());
     }
+
+    /// <summary>
+    /// Takes the program's row lock in the caller's transaction (a no-op update), so that two requests inviting the same
+    /// address (a double submit) check and insert one after the other: the second's <see cref="TakenAsync"/> sees the first's
+    /// invitation. False when the program is gone.
+    /// </summary>
+    public static async Task<bool> LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) =>
+        await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct) == 1;
+}
+
+/// <summary>Who of some addresses a program may not invite to apply again, and why (<see cref="RecruitmentRules.TakenAsync"/>).</summary>
+internal sealed record Taken(HashSet<string> Enrolled, HashSet<string> Invited, HashSet<string> Applied)
+{
+    /// <summary>Why the address may not be invited (a coordinator's 409 or roster row error), or null.</summary>
+    public string? Problem(string normalizedEmail, string email) =>
+        Enrolled.Contains(normalizedEmail) ? $"{email} already takes part in this program."
+        : Applied.Contains(normalizedEmail) ? $"{email} already applied to this program."
+        : Invited.Contains(normalizedEmail) ? $"{email} already has an open invitation to this program."
+        : null;
 }

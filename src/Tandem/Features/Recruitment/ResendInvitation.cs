@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
 using Tandem.Features.Programs;
@@ -6,8 +7,12 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
 
-/// <summary>Sends an open (or expired) invitation again with a fresh link and expiry; the old link stops working.</summary>
-public sealed class ResendInvitation(TandemDb db, ProgramAccess access, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
+/// <summary>
+/// Sends an open (or expired) invitation again with a fresh link and expiry; the old link stops working. An invitation to
+/// apply is not sent again to someone who has applied since or whom the consent gate holds back (ADR 106).
+/// </summary>
+public sealed class ResendInvitation(TandemDb db, ProgramAccess access, IProgramApplicants applicants, InvitationMailer mailer, IOptions<RecruitmentOptions> options,
+    TimeProvider clock)
 {
     public async Task<Outcome<InvitationView>> RunAsync(Actor actor, Guid invitationId, CancellationToken ct = default)
     {
@@ -21,13 +26,26 @@ public sealed class ResendInvitation(TandemDb db, ProgramAccess access, Invitati
         {
             return notRecruiting;
         }
+        if (invitation.Purpose == InvitationPurpose.Apply && (await applicants.AmongAsync(program!.Id, [invitation.NormalizedEmail], ct)).Count > 0)
+        {
+            return new Conflict($"{invitation.Email} already applied to this program; the invitation is not sent again.");
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var (token, hash) = Invitation.NewToken();
-        if (!invitation.Renew(hash, now, now.AddDays(options.Value.InvitationLifetimeDays)))
+        var expires = now.AddDays(options.Value.InvitationLifetimeDays);
+        // One conditional update (ADR 106): an invitation accepted or revoked meanwhile is not renewed and sent again.
+        var renewed = await db.Set<Invitation>().Where(i => i.Id == invitationId && i.AcceptedAt == null && i.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.TokenHash, hash).SetProperty(i => i.ExpiresAt, expires).SetProperty(i => i.SentAt, (DateTime?)null), ct) == 1;
+        if (!renewed)
         {
-            return new Conflict($"This invitation was {invitation.StatusAt(now).ToString().ToLowerInvariant()}; it cannot be resent.");
+            return await InvitationLookup.AfterChangeAsync(db, invitationId, false, now,
+                status => $"This invitation was {status.ToString().ToLowerInvariant()}; it cannot be resent.", ct);
         }
-        await db.SaveChangesAsync(ct);
+        await db.Entry(invitation).ReloadAsync(ct);
+        if (db.Entry(invitation).State == EntityState.Detached)
+        {
+            return new NotFound("No invitation with this id is visible to you.");
+        }
         await mailer.SendAsync([(invitation, token)], ct);
         return InvitationView.From(invitation, clock.GetUtcNow().UtcDateTime);
     }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
@@ -15,13 +16,12 @@ public sealed class RevokeInvitation(TandemDb db, ProgramAccess access, TimeProv
         {
             return failure;
         }
-        var (invitation, _) = found.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (!invitation.Revoke(now))
-        {
-            return new Conflict($"This invitation was already {invitation.StatusAt(now).ToString().ToLowerInvariant()}.");
-        }
-        await db.SaveChangesAsync(ct);
-        return InvitationView.From(invitation, now);
+        // One conditional update (ADR 106): an acceptance that crossed the revoke wins, and the coordinator is told so,
+        // rather than the invitation ending up both accepted and revoked.
+        var revoked = await db.Set<Invitation>().Where(i => i.Id == invitationId && i.AcceptedAt == null && i.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct) == 1;
+        return await InvitationLookup.AfterChangeAsync(db, invitationId, revoked, now,
+            status => $"This invitation was already {status.ToString().ToLowerInvariant()}.", ct);
     }
 }

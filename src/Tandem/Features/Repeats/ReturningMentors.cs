@@ -19,7 +19,7 @@ namespace Tandem.Features.Repeats;
 /// coordinator sees the others by name and may leave any of them out of a press. Each gets Recruitment's
 /// invitation to apply (the e-mail with a personal link through the outbox); a row per person makes a second press send nothing.
 /// </summary>
-public sealed class ReturningMentors(TandemDb db, ProgramAccess access, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
+public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgramApplicants applicants, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
 {
     public const string OnlyCoordinators = "Only the program's coordinators see where it came from and invite its mentors back.";
 
@@ -74,12 +74,13 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, Invitati
             .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new { u.Id, u.Email, u.NormalizedEmail, u.DisplayName })
             .OrderBy(u => u.Id).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var (enrolled, openInvitation) = await RecruitmentRules.TakenAsync(db, programId, people.Select(p => p.NormalizedEmail!).ToList(), now, ct);
+        // Applicants of the copy, and anyone its consent gate holds back, are in it already (ADR 106).
+        var taken = await RecruitmentRules.TakenAsync(db, applicants, programId, people.Select(p => p.NormalizedEmail!).ToList(), now, ct);
         var batch = new List<(Invitation Invitation, string Token)>();
         var inProgram = 0;
         foreach (var person in people)
         {
-            if (enrolled.Contains(person.NormalizedEmail!) || openInvitation.Contains(person.NormalizedEmail!))
+            if (taken.Problem(person.NormalizedEmail!, person.Email!) is not null)
             {
                 inProgram++;
                 continue;
