@@ -57,8 +57,9 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, Invitati
             if (managesSource)
             {
                 // One page of names, in the database's order (name, then id): never every mentor of a large source per view.
-                toInvite = await candidates.Join(db.Users, userId => userId, u => u.Id, (userId, u) => new ReturningMentorView(u.Id, u.DisplayName))
-                    .OrderBy(m => m.Name).ThenBy(m => m.UserId).Page(paging).ToListAsync(ct);
+                toInvite = await db.Users.Where(u => candidates.Contains(u.Id))
+                    .OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Page(paging)
+                    .Select(u => new ReturningMentorView(u.Id, u.DisplayName)).ToListAsync(ct);
             }
         }
         var invited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
