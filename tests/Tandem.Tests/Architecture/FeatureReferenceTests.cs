@@ -122,7 +122,7 @@ public sealed class FeatureReferenceTests
         // transaction; a copy reads each feature's design rows (and copies training and resource files, ADR 77); inviting mentors back
         // issues Recruitment's invitations to apply, leaving out people who refused or withdrew consent (Privacy), disabled or erased accounts
         // and anyone a safeguarding or escalated concern in the source was about (Concerns).
-        ["Repeats"] = ["Accounts", "Applications", "Concerns", "Journal", "Matching", "Organisations", "Privacy", "Programs", "Recognition", "Recruitment", "Relationships", "Resources", "Surveys", "Training"],
+        ["Repeats"] = ["Accounts", "Applications", "Concerns", "Journal", "Matching", "Organisations", "Programs", "Recognition", "Recruitment", "Relationships", "Resources", "Surveys", "Training"],
         // The demo seeds every feature's data.
         ["Demo"] = ["Accounts", "Applications", "CheckIns", "Matching", "Meetings", "Organisations", "Programs", "Relationships"],
     };

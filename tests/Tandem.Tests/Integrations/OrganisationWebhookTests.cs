@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Integrations;
 using Tandem.Features.Organisations;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 
@@ -372,5 +374,36 @@ public sealed class OrganisationWebhookTests(PairFixture fixture) : IClassFixtur
         var (_, created) = await RegisterAsync(pair);
         var badChange = await pair.Coordinator.PutAsJsonAsync($"{organisation}/{created.Webhook.Id}", new { events = Array.Empty<string>() });
         Assert.Equal(HttpStatusCode.BadRequest, badChange.StatusCode);
+    }
+
+    /// <summary>ADR 94: a webhook another coordinator deleted after it was read is not found (404), never a 500, whatever was done to it.</summary>
+    [Fact]
+    public async Task AWebhookDeletedMeanwhileIsNotFoundWhenChangedDisabledRotatedOrDeletedAgain()
+    {
+        var pair = await fixture.PairAsync();
+        var organisationId = pair.School.Organisation.Id;
+        var coordinator = new Actor(pair.School.Coordinator.Id, IsAdministrator: false);
+        static Task GoneAsync(TandemDb db, Guid id) => db.Set<OrganisationWebhook>().Where(w => w.Id == id).ExecuteDeleteAsync();
+
+        var changed = (await RegisterAsync(pair)).Created.Webhook.Id;
+        var change = await DeletedMeanwhile.RunAsync<ChangeOrganisationWebhook, Outcome<WebhookView>>(fixture.Tandem, db => GoneAsync(db, changed),
+            u => u.RunAsync(coordinator, organisationId, changed, new ChangeWebhookRequest { Description = "Renamed" }));
+        Assert.Equal("No such webhook in this organisation.", Assert.IsType<NotFound>(change.Failure).Detail);
+
+        var disabled = (await RegisterAsync(pair)).Created.Webhook.Id;
+        var disable = await DeletedMeanwhile.RunAsync<ChangeOrganisationWebhook, Outcome<WebhookView>>(fixture.Tandem, db => GoneAsync(db, disabled),
+            u => u.RunAsync(coordinator, organisationId, disabled, new ChangeWebhookRequest { Active = false }));
+        Assert.IsType<NotFound>(disable.Failure);
+
+        var rotated = (await RegisterAsync(pair)).Created.Webhook.Id;
+        var rotate = await DeletedMeanwhile.RunAsync<RotateWebhookSecret, Outcome<WebhookSecretView>>(fixture.Tandem, db => GoneAsync(db, rotated),
+            u => u.RunAsync(coordinator, organisationId, rotated));
+        Assert.IsType<NotFound>(rotate.Failure);
+
+        var deleted = (await RegisterAsync(pair)).Created.Webhook.Id;
+        var delete = await DeletedMeanwhile.RunAsync<DeleteOrganisationWebhook, Outcome<Guid>>(fixture.Tandem, db => GoneAsync(db, deleted),
+            u => u.RunAsync(coordinator, organisationId, deleted));
+        Assert.IsType<NotFound>(delete.Failure);
+        Assert.Equal(HttpStatusCode.NotFound, (await pair.Coordinator.DeleteAsync($"{Webhooks(organisationId)}/{deleted}")).StatusCode);
     }
 }

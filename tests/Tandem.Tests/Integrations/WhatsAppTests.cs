@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
+using Tandem.Features.Accounts;
 using Tandem.Features.Events;
 using Tandem.Features.Exports;
 using Tandem.Features.Integrations;
+using Tandem.Infrastructure.Auth;
 using Tandem.Tests.Applications;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
@@ -195,6 +197,86 @@ public sealed class WhatsAppTests(WhatsAppFixture fixture) : IClassFixture<Whats
         await AnnounceAsync(pair.Coordinator, pair.ProgramId, "After removing the number", "Hello.");
         await DeliverAsync(fixture);
         Assert.Single(Graph.To(MessagesUrl(phone)));
+    }
+
+    /// <summary>ADR 105: the consent gate and a disabled account are asked again at every attempt, not only when the message was queued.</summary>
+    [Fact]
+    public async Task AMessageQueuedBeforeAWithdrawalOrADisabledAccountIsGivenUpNotSent()
+    {
+        var pair = await fixture.PairAsync();
+        var phone = await ConnectAsync(pair.Coordinator, pair.ProgramId);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        (await OptInAsync(mentee, MenteeNumber, pair.ProgramId)).EnsureSuccessStatusCode();
+        (await OptInAsync(mentor, MentorNumber, pair.ProgramId)).EnsureSuccessStatusCode();
+
+        var title = $"Queued before {Guid.NewGuid():N}";
+        await AnnounceAsync(pair.Coordinator, pair.ProgramId, title, "Hello.");
+        Assert.Equal(HttpStatusCode.OK, (await mentee.PostAsJsonAsync("/api/v1/me/consents", new { programId = pair.ProgramId, purpose = "Program", give = false })).StatusCode);
+        var disabled = await fixture.WithScopeAsync(s => s.GetRequiredService<DisableUser>().RunAsync(new Actor(Guid.NewGuid(), IsAdministrator: true), pair.Mentor.Id, true));
+        Assert.Null(disabled.Failure);
+
+        await DeliverAsync(fixture);
+        Assert.Empty(Graph.To(MessagesUrl(phone)));
+        var rows = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<OutboundPost>()
+            .Where(p => p.ProgramId == pair.ProgramId && p.Target == OutboundTarget.WhatsApp)
+            .Select(p => new { p.TargetId, p.SentAt, p.GaveUpAt, p.LastError }).ToListAsync());
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal((null, true), (r.SentAt, r.GaveUpAt is not null)));
+        Assert.Contains("consent", rows.Single(r => r.TargetId == pair.Mentee.Id).LastError);
+        Assert.Contains("disabled", rows.Single(r => r.TargetId == pair.Mentor.Id).LastError);
+    }
+
+    /// <summary>ADR 105: the settings sent twice at once (removing the number, opting out) end as asked, not in a 500.</summary>
+    [Fact]
+    public async Task SettingsSentTwiceAtOnceEndAsAskedNotInAnError()
+    {
+        var pair = await fixture.PairAsync();
+        await ConnectAsync(pair.Coordinator, pair.ProgramId);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var me = new Actor(pair.Mentee.Id, IsAdministrator: false);
+        (await OptInAsync(mentee, MenteeNumber, pair.ProgramId)).EnsureSuccessStatusCode();
+
+        // The first press removed the number (and with it the opt-ins) after the second had read them.
+        var removed = await DeletedMeanwhile.RunAsync<ChangeMyWhatsApp, Tandem.Infrastructure.Problems.Outcome<MyWhatsAppView>>(fixture.Tandem, async db =>
+            {
+                await db.Set<WhatsAppOptIn>().Where(o => o.UserId == pair.Mentee.Id).ExecuteDeleteAsync();
+                await db.Set<WhatsAppNumber>().Where(n => n.UserId == pair.Mentee.Id).ExecuteDeleteAsync();
+            },
+            u => u.RunAsync(me, new ChangeMyWhatsAppRequest { Number = "" }));
+        Assert.Null(removed.Failure);
+        Assert.Null(removed.Value!.Number);
+        Assert.All(removed.Value.Programs, p => Assert.False(p.OptedIn));
+
+        // Opting out while another press had already opted out.
+        (await OptInAsync(mentee, MenteeNumber, pair.ProgramId)).EnsureSuccessStatusCode();
+        var optedOut = await DeletedMeanwhile.RunAsync<ChangeMyWhatsApp, Tandem.Infrastructure.Problems.Outcome<MyWhatsAppView>>(fixture.Tandem,
+            db => db.Set<WhatsAppOptIn>().Where(o => o.UserId == pair.Mentee.Id).ExecuteDeleteAsync(),
+            u => u.RunAsync(me, new ChangeMyWhatsAppRequest { ProgramIds = [] }));
+        Assert.Null(optedOut.Failure);
+        Assert.Equal(MenteeNumber, optedOut.Value!.Number);
+        Assert.False(Assert.Single(optedOut.Value.Programs).OptedIn);
+    }
+
+    /// <summary>A token no data-protection key can read (the keys were replaced) is given up at once, not claimed by every pass for ever.</summary>
+    [Fact]
+    public async Task AMessageWhoseTokenCannotBeReadIsGivenUpNotRetriedForEver()
+    {
+        var pair = await fixture.PairAsync();
+        var phone = await ConnectAsync(pair.Coordinator, pair.ProgramId);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        (await OptInAsync(mentee, MenteeNumber, pair.ProgramId)).EnsureSuccessStatusCode();
+        await AnnounceAsync(pair.Coordinator, pair.ProgramId, "Unreadable token", "Hello.");
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ProgramWhatsApp>().Where(w => w.ProgramId == pair.ProgramId)
+            .ExecuteUpdateAsync(u => u.SetProperty(w => w.ProtectedToken, "CfDJ8notaprotectedtoken")));
+
+        await DeliverAsync(fixture);
+        Assert.Empty(Graph.To(MessagesUrl(phone)));
+        var row = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<OutboundPost>()
+            .Where(p => p.ProgramId == pair.ProgramId && p.Target == OutboundTarget.WhatsApp).Select(p => new { p.GaveUpAt, p.ClaimedBy, p.LastError }).SingleAsync());
+        Assert.NotNull(row.GaveUpAt);
+        Assert.Null(row.ClaimedBy);
+        Assert.Contains("could not be read", row.LastError);
     }
 
     [Fact]

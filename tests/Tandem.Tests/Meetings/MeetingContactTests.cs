@@ -71,6 +71,30 @@ public sealed class MeetingContactTests(MeetingFixture fixture) : IClassFixture<
         Assert.Equal(before, await ReachedAsync(group.Mentor));
     }
 
+    /// <summary>ADR 105: a member's note on their answer stays with the meeting (read on its page), not copied into the proposer's notice.</summary>
+    [Fact]
+    public async Task TheProposersNoticeOfAnAnswerDoesNotCarryTheAnswersNote()
+    {
+        var (group, second, _) = await fixture.GroupOfThreeAsync();
+        var meetings = $"/api/v1/relationships/{group.Relationship.Id}/meetings";
+        var meeting = (await (await group.Coordinator.PostAsJsonAsync(meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        var note = $"PRIVATENOTE {Guid.NewGuid():N} hospital appointment";
+
+        (await second.Client.PostAsJsonAsync(Answer(meeting.Id), new { response = "Decline", note })).EnsureSuccessStatusCode();
+
+        var coordinator = group.School.Coordinator;
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            var notice = await scope.ServiceProvider.GetRequiredService<TandemDb>().Set<Tandem.Features.Notifications.Notification>()
+                .Where(n => n.UserId == coordinator.Id && n.Title == "Moe Mentee is not coming").Select(n => new { n.Body, n.ProgramId }).SingleAsync();
+            Assert.DoesNotContain("PRIVATENOTE", notice.Body);
+            Assert.Contains("open the meeting", notice.Body);
+            Assert.Equal(group.Program.Id, notice.ProgramId);
+        }
+        var read = await (await group.Coordinator.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
+        Assert.Contains(read.Answers, a => a.Note == note);
+    }
+
     [Fact]
     public async Task ACoordinatorRemovedFromTheProgramHearsNoMoreAnswersToTheGroupSeriesTheyProposed()
     {

@@ -130,6 +130,39 @@ public sealed class SelfMatchTests(TandemFactory factory) : IClassFixture<Tandem
         Assert.Equal(MentorRequestStatus.Withdrawn, withdrawn.Status);
     }
 
+    /// <summary>
+    /// ADR 105: the words a mentee writes to a mentor, and the mentor's note on a decline, stay on the request (where withdrawal,
+    /// erasure and retention reach them): the notices and their e-mails only say there is something to read, and the
+    /// relationships page shows it to its reader.
+    /// </summary>
+    [Fact]
+    public async Task TheRequestsMessageAndTheDeclineNoteAreReadInTandemNotCopiedIntoNoticesOrEmails()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentor = await program.ApproveAsync("Ola Mentor", "mentor");
+        var mentee = await program.ApproveAsync("Pip Mentee", "mentee");
+        await EnableAsync(program);
+        var asked = $"PRIVATEASK {Guid.NewGuid():N} my parents are divorcing";
+        var answered = $"PRIVATENOTE {Guid.NewGuid():N} I am on sick leave";
+
+        var request = await Read<MentorRequestView>(await AskAsync(program, mentee, mentor, asked));
+        Assert.Contains(asked, await mentor.Client.GetStringAsync("/my/relationships"));
+        (await mentor.Client.PostAsJsonAsync($"/api/v1/mentor-requests/{request.Id}/decision", new { accept = false, note = answered })).EnsureSuccessStatusCode();
+        Assert.Contains(answered, await mentee.Client.GetStringAsync("/my/relationships"));
+
+        foreach (var (reader, words, title) in new[] { (mentor, asked, "A mentee asks you to be their mentor"), (mentee, answered, "Ola Mentor declined your request") })
+        {
+            var notices = await reader.Client.GetStringAsync("/api/v1/me/notifications");
+            Assert.Contains(title, notices);
+            Assert.DoesNotContain(words[..20], notices);
+            var mails = (await factory.OutboxForAsync(reader.User.Email)).Select(m => MimeKit.MimeMessage.Load(new MemoryStream(m.Mime))).ToList();
+            Assert.Contains(mails, m => m.Subject == title);
+            Assert.All(mails, m => Assert.DoesNotContain(words[..20], m.TextBody + m.HtmlBody));
+        }
+        // The mentor does not read the note back on their page as if it were the mentee's.
+        Assert.DoesNotContain(answered, await mentor.Client.GetStringAsync("/my/relationships"));
+    }
+
     [Fact]
     public async Task TwoAcceptancesAtOnceForTheLastSeatLetExactlyOneThrough()
     {

@@ -381,6 +381,103 @@ public sealed class ProgramRepeatTests(RecruitmentFixture fixture) : IClassFixtu
         Assert.Contains("<strong>1</strong> invited so far", page);
     }
 
+    /// <summary>ADR 105: whom the source's consent gate holds back (here, a consent waiting for a guardian) is not asked back either.</summary>
+    [Fact]
+    public async Task AMentorTheSourcesConsentGateHoldsBackIsNotAskedBack()
+    {
+        var (_, coordinator, source, mentors) = await LastYearAsync();
+        var (mona, max) = (mentors[0].User, mentors[1].User);
+        await InDatabaseAsync(async db =>
+        {
+            var consent = await db.Set<Tandem.Features.Privacy.Consent>().SingleOrDefaultAsync(c => c.UserId == max.Id && c.ProgramId == source.Id
+                && c.Purpose == Tandem.Features.Privacy.ConsentPurpose.Program);
+            if (consent is null)
+            {
+                consent = new Tandem.Features.Privacy.Consent(max.Id, source.Id, source.OrganisationId, Tandem.Features.Privacy.ConsentPurpose.Program, DateTime.UtcNow);
+                db.Add(consent);
+            }
+            consent.Record(Tandem.Features.Privacy.ConsentState.AwaitingGuardian, Tandem.Features.Privacy.ConsentGiver.Participant, max.Id, null, null, null, DateTime.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+        var copy = await CreatedAsync(await coordinator.PostAsJsonAsync($"/api/v1/programs/{source.Id}/copy", new { name = "Reading buddies 2027" }));
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{copy.Id}/status", new { status = "Recruiting" })).StatusCode);
+
+        var origin = (await coordinator.GetFromJsonAsync<ProgramOriginView>($"/api/v1/programs/{copy.Id}/origin", Json.Options))!;
+        Assert.Equal([mona.Id], origin.ToInvite.Select(m => m.UserId));
+        var pressed = await coordinator.PostAsync($"/api/v1/programs/{copy.Id}/returning-mentors", Json.Empty());
+        Assert.Equal(new InviteMentorsBackResult(1, 0, 0, 1), await pressed.Content.ReadFromJsonAsync<InviteMentorsBackResult>(Json.Options));
+        Assert.DoesNotContain(await fixture.Tandem.OutboxForAsync(max.Email), e => e.ReferenceKind == "invitation");
+    }
+
+    /// <summary>ADR 105: the source's mentors are named and invited back only by someone who manages the source too.</summary>
+    [Fact]
+    public async Task ACoordinatorOfTheCopyAloneSeesCountsButNoNamesAndCannotInvite()
+    {
+        var (school, coordinator, source, mentors) = await LastYearAsync();
+        var copy = await CreatedAsync(await coordinator.PostAsJsonAsync($"/api/v1/programs/{source.Id}/copy", new { name = "Reading buddies 2027" }));
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{copy.Id}/status", new { status = "Recruiting" })).StatusCode);
+        var newcomer = await fixture.Tandem.CreateUserAsync("Nell Newcomer");
+        await fixture.Tandem.AddMemberAsync(school.Organisation.Id, newcomer, Tandem.Features.Organisations.OrganisationRole.Member);
+        await InDatabaseAsync(db =>
+        {
+            db.Add(new Enrolment(copy.Id, newcomer.Id, ProgramRole.Coordinator, DateTime.UtcNow));
+            return db.SaveChangesAsync();
+        });
+        var nell = await fixture.SignInAsync(newcomer);
+
+        var origin = (await nell.GetFromJsonAsync<ProgramOriginView>($"/api/v1/programs/{copy.Id}/origin", Json.Options))!;
+        Assert.Equal((2, false), (origin.Eligible, origin.ManagesSource));
+        Assert.Empty(origin.ToInvite);
+        var page = await nell.GetStringAsync($"/programs/{copy.Id}/origin");
+        Assert.DoesNotContain("Mona Mentor", page);
+        Assert.Contains("only a coordinator of Reading buddies 2026 too", page);
+        var pressed = await nell.PostAsync($"/api/v1/programs/{copy.Id}/returning-mentors", Json.Empty());
+        Assert.Equal(HttpStatusCode.Forbidden, pressed.StatusCode);
+        Assert.Contains(ReturningMentors.OnlySourceCoordinators, await pressed.Content.ReadAsStringAsync());
+        Assert.Equal(0, await InDatabaseAsync(db => db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == copy.Id)));
+        foreach (var (mentor, _) in mentors)
+        {
+            Assert.DoesNotContain(await fixture.Tandem.OutboxForAsync(mentor.Email), e => e.ReferenceKind == "invitation");
+        }
+        // Who manages both still sees them.
+        Assert.True((await coordinator.GetFromJsonAsync<ProgramOriginView>($"/api/v1/programs/{copy.Id}/origin", Json.Options))!.ManagesSource);
+    }
+
+    /// <summary>ADR 105: the names come a page at a time, with the total; what was ticked on one page is kept when turning to another.</summary>
+    [Fact]
+    public async Task TheMentorsToInviteBackArePagedAndWhoIsLeftOutIsKeptAcrossPages()
+    {
+        var (_, coordinator, source, mentors) = await LastYearAsync();
+        var (mona, max) = (mentors[0].User, mentors[1].User);
+        var copy = await CreatedAsync(await coordinator.PostAsJsonAsync($"/api/v1/programs/{source.Id}/copy", new { name = "Reading buddies 2027" }));
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/programs/{copy.Id}/status", new { status = "Recruiting" })).StatusCode);
+
+        var first = (await coordinator.GetFromJsonAsync<ProgramOriginView>($"/api/v1/programs/{copy.Id}/origin?page=1&pageSize=1", Json.Options))!;
+        var second = (await coordinator.GetFromJsonAsync<ProgramOriginView>($"/api/v1/programs/{copy.Id}/origin?page=2&pageSize=1", Json.Options))!;
+        Assert.Equal((2, 2, 1, 1), (first.Eligible, second.Eligible, first.ToInvite.Count, second.ToInvite.Count));
+        Assert.Equal([max.Id, mona.Id], first.ToInvite.Concat(second.ToInvite).Select(m => m.UserId));
+        Assert.Equal(HttpStatusCode.BadRequest, (await coordinator.GetAsync($"/api/v1/programs/{copy.Id}/origin?pageSize=1000")).StatusCode);
+
+        // On the page, one name a page: Max ticked on the first, then the second asked for: nothing is sent, Mona is shown,
+        // and Max is carried along as left out; turning back shows him ticked.
+        var path = $"/programs/{copy.Id}/origin?pageSize=1";
+        var turned = await new PageClient(coordinator).SubmitAsync(path, "mentors-back",
+            new Dictionary<string, string> { ["leaveOut"] = max.Id.ToString(), ["turn"] = "2" });
+        Assert.Equal(HttpStatusCode.OK, turned.StatusCode);
+        var secondPage = await turned.Content.ReadAsStringAsync();
+        Assert.Contains("Leave out Mona Mentor", secondPage);
+        Assert.DoesNotContain("Leave out Max Mentor", secondPage);
+        Assert.Matches($"type=\"hidden\" name=\"leaveOut\" value=\"{max.Id}\"", secondPage);
+        var back = await new PageClient(coordinator).SubmitAsync(path, "mentors-back",
+            new Dictionary<string, string> { ["leaveOut"] = max.Id.ToString(), ["turn"] = "1" });
+        Assert.Matches($"id=\"leave-{max.Id}\"[^>]*checked", await back.Content.ReadAsStringAsync());
+        Assert.Equal(0, await InDatabaseAsync(db => db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == copy.Id)));
+        var pressed = await new PageClient(coordinator).SubmitAsync(path, "mentors-back", new Dictionary<string, string> { ["leaveOut"] = max.Id.ToString() });
+        Assert.Contains("1 mentor(s) invited", await pressed.Content.ReadAsStringAsync());
+        Assert.Single(await fixture.Tandem.OutboxForAsync(mona.Email), e => e.ReferenceKind == "invitation");
+        Assert.DoesNotContain(await fixture.Tandem.OutboxForAsync(max.Email), e => e.ReferenceKind == "invitation");
+    }
+
     [Fact]
     public async Task AMentorASafeguardingConcernWasAboutIsNotAskedBackAndTheCoordinatorMayLeaveOthersOut()
     {

@@ -66,7 +66,7 @@ public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify
         var unconsented = await Applications.ConsentGate.UnconsentedAsync(db, programId, ct);
         var recipients = await db.Enrolments.Where(e => e.ProgramId == programId && roles.Contains(e.Role) && !unconsented.Contains(e.UserId))
             .Select(e => e.UserId).Distinct().ToListAsync(ct);
-        await notify.RunAsync(recipients.Select(id => new NotificationMessage(id, NotificationKind.Announcements, $"{program.Name}: {title}", SafeMarkdown.ToPlainText(body), link)).ToList(), ct);
+        await notify.RunAsync(recipients.Select(id => new NotificationMessage(id, NotificationKind.Announcements, $"{program.Name}: {title}", SafeMarkdown.ToPlainText(body), link, programId)).ToList(), ct);
         if (request.PostToChannels)
         {
             var audience = request.Audience == AnnouncementAudience.Everyone ? null : $"For {request.Audience.ToString().ToLowerInvariant()}";

@@ -68,7 +68,7 @@ public sealed class SendEventReminders(TandemDb db, Notify notify, IProgramConse
             {
                 sent.Add((claim, new NotificationMessage(row.UserId, NotificationKind.Events, $"Tomorrow: {evt.Event.Title}",
                     $"A reminder: {evt.Event.Title} ({evt.ProgramName}) is on {EventTimes.Describe(evt.Event.StartsAt, evt.Event.EndsAt, row.TimeZoneId)}.\n{Where(evt.Event, withLink: true)}\nIf you cannot come, say so in Tandem so someone on the waitlist gets your place.",
-                    EventLinks.Page(evt.Event.ProgramId))));
+                    EventLinks.Page(evt.Event.ProgramId), evt.Event.ProgramId)));
             }
         }
         if (sent.Count > 0)

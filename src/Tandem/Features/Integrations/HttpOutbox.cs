@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
@@ -21,7 +22,7 @@ public sealed record OutboundRun(int Claimed, int Sent, int Failed, int GaveUp);
 /// lease, so two nodes never post the same row and a node that dies loses nothing.
 /// </summary>
 public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtectionProvider protection, IOptions<IntegrationOptions> options,
-    TimeProvider clock, ILogger<HttpOutbox> logger)
+    Notifications.IProgramConsent consent, TimeProvider clock, ILogger<HttpOutbox> logger)
 {
     /// <summary>The named HttpClient posts go through (no redirects followed, the configured time-out).</summary>
     public const string HttpClientName = "outbound-http";
@@ -102,7 +103,21 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
         int sent = 0, failed = 0, gaveUp = 0;
         foreach (var row in rows)
         {
-            using var request = Request(row, channels, webhooks, whatsApp, out var whyNot);
+            HttpRequestMessage? made;
+            string whyNot;
+            try
+            {
+                made = Request(row, channels, webhooks, whatsApp, out whyNot);
+            }
+            catch (CryptographicException e)
+            {
+                // A stored secret no key can read (the data-protection keys were lost or replaced) never becomes readable
+                // by waiting: give the row up now, or every pass would claim it again and fail before counting the attempt.
+                made = null;
+                whyNot = "The stored address, token or secret could not be read (the installation's data-protection keys changed); connect it again.";
+                logger.LogError(e, "Gave up the {Target} post {OutboundPostId}: its stored secret could not be unprotected", row.Target, row.Id);
+            }
+            using var request = made;
             if (request is null)
             {
                 await FinishAsync(row, claim, sent: false, whyNot, giveUp: true);
@@ -132,13 +147,17 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
         return new OutboundRun(rows.Count, sent, failed, gaveUp);
     }
 
-    /// <summary>What WhatsApp rows need, read now: the programs' accounts, and the numbers of those still opted in to them.</summary>
+    /// <summary>
+    /// What WhatsApp rows need, read now: the programs' accounts, and the numbers of those still opted in to them whose
+    /// account is not disabled and whom the program may still contact (ADR 48's consent gate, asked at every attempt: a
+    /// message queued before a withdrawal is not sent on its retry after it, ADR 105).
+    /// </summary>
     private async Task<WhatsAppTargets> WhatsAppTargetsAsync(IReadOnlyList<OutboundPost> rows, CancellationToken ct)
     {
         var messages = rows.Where(r => r.Target == OutboundTarget.WhatsApp).ToList();
         if (messages.Count == 0)
         {
-            return new WhatsAppTargets([], []);
+            return new WhatsAppTargets([], [], [], []);
         }
         var programIds = messages.Select(r => r.ProgramId).Distinct().ToList();
         var userIds = messages.Select(r => r.TargetId).Distinct().ToList();
@@ -148,15 +167,23 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
             join n in db.Set<WhatsAppNumber>().AsNoTracking() on o.UserId equals n.UserId
             where userIds.Contains(o.UserId) && programIds.Contains(o.ProgramId)
             select new { o.UserId, o.ProgramId, n.Number }).ToListAsync(ct);
-        return new WhatsAppTargets(accounts, numbers.ToDictionary(n => (n.UserId, n.ProgramId), n => n.Number));
+        var disabled = (await db.Users.Where(u => userIds.Contains(u.Id) && u.IsDisabled).Select(u => u.Id).ToListAsync(ct)).ToHashSet();
+        var heldBack = new HashSet<(Guid, Guid)>();
+        foreach (var program in messages.GroupBy(r => r.ProgramId))
+        {
+            var unconsented = await consent.UnconsentedAmongAsync(program.Key, program.Select(r => r.TargetId).Distinct().ToList(), ct);
+            heldBack.UnionWith(unconsented.Select(u => (u, program.Key)));
+        }
+        return new WhatsAppTargets(accounts, numbers.ToDictionary(n => (n.UserId, n.ProgramId), n => n.Number), disabled, heldBack);
     }
 
-    private sealed record WhatsAppTargets(Dictionary<Guid, ProgramWhatsApp> Accounts, Dictionary<(Guid UserId, Guid ProgramId), string> Numbers);
+    private sealed record WhatsAppTargets(Dictionary<Guid, ProgramWhatsApp> Accounts, Dictionary<(Guid UserId, Guid ProgramId), string> Numbers,
+        HashSet<Guid> Disabled, HashSet<(Guid UserId, Guid ProgramId)> HeldBack);
 
     /// <summary>
     /// The request for one attempt, or null (and why) when its target is gone. A webhook delivery is signed now, with the current
     /// time and secret, so every attempt carries a fresh timestamp (receivers refuse old ones) over the very same body. A
-    /// WhatsApp message gets the person's number now, only while they are opted in to the program.
+    /// WhatsApp message gets the person's number now, only while they are opted in to the program, their account is not disabled and the program may still contact them.
     /// </summary>
     private HttpRequestMessage? Request(OutboundPost row, Dictionary<Guid, ProgramChannels> channels, Dictionary<Guid, OrganisationWebhook> webhooks,
         WhatsAppTargets whatsApp, out string whyNot)
@@ -167,6 +194,16 @@ public sealed class HttpOutbox(TandemDb db, IHttpClientFactory http, IDataProtec
             if (whatsApp.Accounts.GetValueOrDefault(row.ProgramId) is not { Connected: true } account)
             {
                 whyNot = "The program's WhatsApp account was disconnected before the message went out.";
+                return null;
+            }
+            if (whatsApp.Disabled.Contains(row.TargetId))
+            {
+                whyNot = "The person's account was disabled before the message went out.";
+                return null;
+            }
+            if (whatsApp.HeldBack.Contains((row.TargetId, row.ProgramId)))
+            {
+                whyNot = "The program may no longer contact the person (consent withdrawn or not given) before the message went out.";
                 return null;
             }
             if (whatsApp.Numbers.GetValueOrDefault((row.TargetId, row.ProgramId)) is not { } number)

@@ -184,7 +184,15 @@ public sealed class ChangeOrganisationWebhook(TandemDb db, IOptions<IntegrationO
         var now = clock.GetUtcNow().UtcDateTime;
         webhook.Change(url, description, events, request.Active, now);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Deleted by someone else since it was read (ADR 94).
+            return new NotFound(Webhooks.NoSuchWebhook);
+        }
         if (!webhook.Active)
         {
             await db.Set<OutboundPost>().Where(p => p.WebhookId == webhookId && p.SentAt == null && p.GaveUpAt == null && (p.ClaimedUntil == null || p.ClaimedUntil < now))
@@ -208,7 +216,15 @@ public sealed class RotateWebhookSecret(TandemDb db, IDataProtectionProvider pro
         var webhook = found.Value!;
         var secret = OrganisationWebhook.NewSecret();
         webhook.RotateSecret(HttpOutbox.SecretProtector(protection).Protect(secret), OrganisationWebhook.Hint(secret), clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Deleted by someone else since it was read (ADR 94).
+            return new NotFound(Webhooks.NoSuchWebhook);
+        }
         return new WebhookSecretView(webhook.Id, secret, webhook.SecretHint, webhook.SecretCreatedAt);
     }
 }
@@ -224,7 +240,15 @@ public sealed class DeleteOrganisationWebhook(TandemDb db)
             return failure;
         }
         db.Remove(found.Value!);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // Deleted by someone else since it was read (a delete clicked twice, ADR 94).
+            return new NotFound(Webhooks.NoSuchWebhook);
+        }
         return webhookId;
     }
 }

@@ -196,7 +196,33 @@ public sealed class GetMyWhatsApp(TandemDb db, IMinors minors)
 /// </summary>
 public sealed class ChangeMyWhatsApp(TandemDb db, IMinors minors, TimeProvider clock)
 {
+    private const string ChangedMeanwhile = "Your WhatsApp settings were changed at the same moment elsewhere; load them again and retry.";
+
+    /// <summary>
+    /// A form sent twice (or from two tabs) at once: the second read a number or opt-in the first then deleted or added. The
+    /// choice is the same whichever came first, so it is made again once over what is stored now, never a 500 (ADR 105).
+    /// </summary>
     public async Task<Outcome<MyWhatsAppView>> RunAsync(Actor actor, ChangeMyWhatsAppRequest request, CancellationToken ct = default)
+    {
+        try
+        {
+            return await RunOnceAsync(actor, request, ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
+        {
+            db.ChangeTracker.Clear();
+        }
+        try
+        {
+            return await RunOnceAsync(actor, request, ct);
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsUniqueViolation())
+        {
+            return new Conflict(ChangedMeanwhile);
+        }
+    }
+
+    private async Task<Outcome<MyWhatsAppView>> RunOnceAsync(Actor actor, ChangeMyWhatsAppRequest request, CancellationToken ct)
     {
         string? number = null;
         if (request.Number is { } given && given.Trim().Length > 0)
@@ -262,14 +288,7 @@ public sealed class ChangeMyWhatsApp(TandemDb db, IMinors minors, TimeProvider c
             optIns.RemoveRange(current.Where(o => !wanted.Contains(o.ProgramId) && !hidden.Contains(o.ProgramId)));
             optIns.AddRange(wanted.Where(id => current.All(o => o.ProgramId != id)).Select(id => new WhatsAppOptIn(userId, id, now)));
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            return new Conflict("Your WhatsApp settings were changed at the same moment elsewhere; load them again and retry.");
-        }
+        await db.SaveChangesAsync(ct);
         return new MyWhatsAppView(removing ? null : number ?? stored?.Number, !minor, minor ? GetMyWhatsApp.MinorsMayNot : null, await GetMyWhatsApp.ProgramsAsync(db, userId, ct));
     }
 }

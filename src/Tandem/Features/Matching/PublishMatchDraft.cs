@@ -143,7 +143,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
             var partners = relationships.Sum(r => r.Members.Count - 1);
             var title = peer ? (partners > 1 ? "Your study group" : "Your study partner")
                 : me.Role == ProgramRole.Mentee ? "Your mentor" : partners > 1 ? "Your mentees" : "Your mentee";
-            messages.Add(new NotificationMessage(me.UserId, NotificationKind.Matches, $"{title} in {program.Name}", body.ToString(), "/my/relationships"));
+            messages.Add(new NotificationMessage(me.UserId, NotificationKind.Matches, $"{title} in {program.Name}", body.ToString(), "/my/relationships", program.Id));
         }
         return messages;
     }

@@ -57,8 +57,9 @@ public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRan
         }
         var menteeName = await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.DisplayName).SingleAsync(ct);
         // The ranking offers only mentors the program may contact; the gate is asked again for a consent changed meanwhile (ADR 48).
+        // The mentee's words stay on the request, where withdrawal, erasure and retention reach them, not in the notice or its e-mail (ADR 105).
         await notify.ToProgramAsync(request.ProgramId, [new NotificationMessage(mentor.UserId, NotificationKind.Matches, "A mentee asks you to be their mentor",
-            $"{menteeName} would like you as their mentor: “{message}”. Please accept or decline by {request.ExpiresAt:d MMM yyyy}.", "/my/relationships")], ct);
+            $"{menteeName} would like you as their mentor. Open your relationships in Tandem to read their message, and accept or decline by {request.ExpiresAt:d MMM yyyy}.", "/my/relationships")], ct);
         return (await requests.ViewsAsync(actor, db.Set<MentorRequest>().Where(r => r.Id == request.Id), ct)).Single();
     }
 }

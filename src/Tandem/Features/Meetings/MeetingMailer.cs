@@ -48,7 +48,7 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
             ?? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) ?? "Tandem";
 
         var notifications = notify.Add(others.Select(p => new NotificationMessage(p.UserId, NotificationKind.Meetings,
-            title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]))).ToList(),
+            title, NoticeBody(actor, meetings[0]), MeetingPath(meetings[0]), meetings[0].ProgramId)).ToList(),
             rows.DistinctBy(r => r.UserId).ToDictionary(r => r.UserId, r => r.MeetingsChoice));
 
         var wanting = Notify.EmailRecipients(notifications, rows.Select(r => (r.UserId, r.DisplayName, r.Email, r.IsDisabled)));

@@ -195,13 +195,13 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         if ((!settled || !members.Contains(meeting.ProposedByUserId)) && await ProposerHearsAsync(meeting, members, ct))
         {
             await notify.StoreToProgramAsync(meeting.ProgramId, [new NotificationMessage(meeting.ProposedByUserId, NotificationKind.Meetings, calledOff.Count > 0 ? NobodyCanCome : title,
-                MeetingMailer.NoticeBody(name, meeting) + (note is null ? "" : "\n" + note), MeetingMailer.MeetingPath(meeting))], ct);
+                MeetingMailer.NoticeBody(name, meeting) + (note is null ? "" : "\nThey added a note: open the meeting in Tandem to read it."), MeetingMailer.MeetingPath(meeting))], ct);
         }
         return (await MeetingViews.ToViewsAsync(db, actor, [meeting], ct))[0];
     }
 
     /// <summary>
-    /// Whether the proposer is told of a group member's answer (with its note): only while they are still a member of the
+    /// Whether the proposer is told of a group member's answer (not its note, read on the meeting's page): only while they are still a member of the
     /// group or still manage its program (a coordinator removed from the program no longer reads the group's answers) and
     /// their account is not disabled; the notice itself goes through the consent gate (ADR 48).
     /// </summary>

@@ -7,8 +7,12 @@ using Tandem.Infrastructure.Email;
 
 namespace Tandem.Features.Notifications;
 
-/// <summary>One notification to send: who, what kind (for their choice of how to hear of it), what, and an optional path inside Tandem.</summary>
-public sealed record NotificationMessage(Guid UserId, NotificationKind Kind, string Title, string Body, string? Link = null);
+/// <summary>
+/// One notification to send: who, what kind (for their choice of how to hear of it), what, an optional path inside Tandem,
+/// and the program it speaks for (set by <see cref="Notify.ToProgramAsync"/>, or by a sender that asked the program's
+/// consent gate itself): the digest asks that program's gate again, and retention clears the program's notices (ADR 105).
+/// </summary>
+public sealed record NotificationMessage(Guid UserId, NotificationKind Kind, string Title, string Body, string? Link = null, Guid? ProgramId = null);
 
 /// <summary>Someone who wants e-mail and can get it (an address, an account that is not disabled).</summary>
 public sealed record EmailRecipient(Guid UserId, string DisplayName, string Email);
@@ -63,7 +67,8 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
             return messages;
         }
         var unconsented = await consent.UnconsentedAmongAsync(programId, messages.Select(m => m.UserId).ToList(), ct);
-        return unconsented.Count == 0 ? messages : messages.Where(m => !unconsented.Contains(m.UserId)).ToList();
+        // Each notice knows its program (ADR 105), whatever its link: the digest gates on it and retention clears by it.
+        return messages.Where(m => !unconsented.Contains(m.UserId)).Select(m => m with { ProgramId = programId }).ToList();
     }
 
     /// <summary>
@@ -99,7 +104,11 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
     private List<Notification> Add(IReadOnlyList<NotificationMessage> messages, Func<NotificationMessage, NotificationChoice> choiceOf)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var notifications = messages.Select(m => new Notification(m.UserId, m.Kind, choiceOf(m), m.Title, m.Body, m.Link, now)).ToList();
+        var notifications = messages.Select(m =>
+        {
+            var notification = new Notification(m.UserId, m.Kind, choiceOf(m), m.Title, m.Body, m.Link, now);
+            return m.ProgramId is { } programId ? notification.For(programId) : notification;
+        }).ToList();
         db.Set<Notification>().AddRange(notifications);
         return notifications;
     }

@@ -20,7 +20,7 @@ public sealed record DigestRun(int Digests, int Notifications);
 /// The claim is a <see cref="NotificationDigest"/> row, unique per person and digest time, inserted in the same commit
 /// as the outbox row and the notifications' mark: of two nodes (or two passes) only one commits it, the other gets a
 /// unique violation and sends nothing. The e-mail carries only what the notifications themselves say (titles, their
-/// text clipped, links), nothing read from elsewhere. A notification from a program (its link is a program's page) that may
+/// text clipped, links), nothing read from elsewhere. A notification from a program (its ProgramId, or for older rows its link) that may
 /// not contact the person (ADR 48's consent gate: consent withdrawn since it was written, say) is left out and kept in the
 /// app only, so it is never e-mailed and no later pass picks it up again.
 /// </summary>
@@ -129,24 +129,25 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramCon
     }
 
     /// <summary>
-    /// The items from programs that may not contact the person (ADR 48): one question per program among the items. A
-    /// pair's notices (meetings, schedules, check-ins) link to <c>/relationships/{id}/…</c>: the relationship's program
-    /// is read in one query (ADR 102), so a notice stored before a withdrawal is not e-mailed after it.
+    /// The items from programs that may not contact the person (ADR 48): one question per program among the items. A notice
+    /// knows its program (<see cref="Notification.ProgramId"/>, ADR 105), whatever its link (/my/relationships, /my/surveys,
+    /// /concerns). Older rows without it fall back to the link: <c>/programs/{id}/…</c>, or a pair's <c>/relationships/{id}/…</c>
+    /// whose program is read in one query (ADR 102). So a notice stored before a withdrawal is not e-mailed after it.
     /// </summary>
     private async Task<List<Notification>> WithheldAsync(Guid userId, List<Notification> items, CancellationToken ct)
     {
-        var relationshipIds = items.Select(n => RelationshipOf(n.Link)).OfType<Guid>().Distinct().ToList();
+        var relationshipIds = items.Where(n => n.ProgramId is null).Select(n => RelationshipOf(n.Link)).OfType<Guid>().Distinct().ToList();
         var programOfRelationship = relationshipIds.Count == 0
             ? new Dictionary<Guid, Guid>()
             : await relationshipPrograms.ProgramsOfAsync(relationshipIds, ct);
-        Guid? Program(Notification n) => ProgramOf(n.Link)
+        Guid? Program(Notification n) => n.ProgramId ?? ProgramOf(n.Link)
             ?? (RelationshipOf(n.Link) is { } relationship && programOfRelationship.TryGetValue(relationship, out var program) ? program : null);
         var withheld = new List<Notification>();
-        foreach (var program in items.Where(n => Program(n) is not null).GroupBy(n => Program(n)!.Value))
+        foreach (var program in items.Select(n => (Notification: n, Program: Program(n))).Where(x => x.Program is not null).GroupBy(x => x.Program!.Value))
         {
             if ((await consent.UnconsentedAmongAsync(program.Key, [userId], ct)).Count > 0)
             {
-                withheld.AddRange(program);
+                withheld.AddRange(program.Select(x => x.Notification));
             }
         }
         return withheld;

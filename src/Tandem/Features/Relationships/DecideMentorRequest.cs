@@ -76,10 +76,11 @@ public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, Me
         }
         var decided = outcome.Value!;
         var mentorName = await db.Users.Where(u => u.Id == decided.MentorUserId).Select(u => u.DisplayName).SingleAsync(ct);
-        // A decline reaches a mentee only while the program may contact them (ADR 48).
+        // A decline reaches a mentee only while the program may contact them (ADR 48). The mentor's note stays on the request
+        // (shown on the mentee's relationships page), not in the notice or its e-mail (ADR 105).
         await notify.ToProgramAsync(decided.ProgramId, [new NotificationMessage(decided.MenteeUserId, NotificationKind.Matches,
             accept ? $"{mentorName} is your mentor" : $"{mentorName} declined your request",
-            accept ? "Your request was accepted. Say hello and plan your first meeting." : $"You can ask another mentor.{(note is null ? "" : $" Their note: “{note}”")}",
+            accept ? "Your request was accepted. Say hello and plan your first meeting." : $"You can ask another mentor.{(note is null ? "" : " They left you a note: open your relationships in Tandem to read it.")}",
             "/my/relationships")], ct);
         return (await requests.ViewsAsync(actor, db.Set<MentorRequest>().Where(r => r.Id == requestId), ct)).Single();
     }

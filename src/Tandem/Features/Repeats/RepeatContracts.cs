@@ -47,9 +47,20 @@ public sealed record ProgramTemplateView(
 /// <summary>Where a program came from and, for a copy, its source's mentors invited back (coordinators only).</summary>
 /// <param name="Eligible">Mentors of the source who could be invited now and have not been.</param>
 /// <param name="Invited">Mentors of the source invited back so far.</param>
-/// <param name="ToInvite">Who they are, by name, so that the coordinator can leave someone out.</param>
+/// <param name="ToInvite">
+/// One page of who they are, by name (<see cref="Page"/>, <see cref="PageSize"/>; <see cref="Eligible"/> is the total), so that
+/// the coordinator can leave someone out; empty unless the reader manages the source program too (<see cref="ManagesSource"/>).
+/// </param>
 public sealed record ProgramOriginView(Guid ProgramId, string? TemplateId, Guid? SourceProgramId, string? SourceProgramName, DateTime CreatedAt, int Eligible, int Invited,
-    IReadOnlyList<ReturningMentorView> ToInvite);
+    IReadOnlyList<ReturningMentorView> ToInvite)
+{
+    /// <summary>Whether the reader manages the source program too: only then are its mentors named and invited back (ADR 105).</summary>
+    public bool ManagesSource { get; init; }
+
+    public int Page { get; init; } = 1;
+
+    public int PageSize { get; init; }
+}
 
 public sealed record ReturningMentorView(Guid UserId, string Name);
 

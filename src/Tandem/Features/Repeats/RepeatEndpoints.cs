@@ -51,8 +51,9 @@ public static class RepeatEndpoints
         Guid programId, CopyProgramRequest request, ClaimsPrincipal user, CopyProgram useCase, CancellationToken ct) =>
         Created(await useCase.RunAsync(Actor.From(user), programId, request, ct));
 
-    private static async Task<Results<Ok<ProgramOriginView>, ProblemHttpResult>> Origin(Guid programId, ClaimsPrincipal user, ReturningMentors useCase, CancellationToken ct) =>
-        (await useCase.GetAsync(Actor.From(user), programId, ct)).ToOk();
+    private static async Task<Results<Ok<ProgramOriginView>, ProblemHttpResult>> Origin(Guid programId, ClaimsPrincipal user, ReturningMentors useCase, CancellationToken ct,
+        int page = 1, int pageSize = ReturningMentors.DefaultPageSize) =>
+        (await useCase.GetAsync(Actor.From(user), programId, ct, page, pageSize)).ToOk();
 
     private static async Task<Results<Ok<InviteMentorsBackResult>, ProblemHttpResult>> InviteBack(
         Guid programId, InviteMentorsBackRequest? request, ClaimsPrincipal user, ReturningMentors useCase, CancellationToken ct) =>

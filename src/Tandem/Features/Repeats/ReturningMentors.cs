@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tandem.Data;
-using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Repeats;
@@ -12,18 +12,26 @@ namespace Tandem.Features.Repeats;
 /// <summary>
 /// Inviting the source program's mentors back to its copy (ADR 65). Who is asked: people enrolled in the source as mentors
 /// (peers too, when both programs are peer programs, since peers mentor each other) whose account is active (an erased or disabled account
-/// is not), who had not refused or withdrawn their consent to take part in the source, who were not the subject of a
+/// is not), whom the source's consent gate does not hold back (refused, withdrawn, waiting for a guardian, asked again, or
+/// under the consent age without a guardian's or the school's consent: ADR 48, ADR 105), who were not the subject of a
 /// safeguarding concern or an escalated one there (by name, or as the other member of the pair it was raised about; the
 /// page does not say why, as a coordinator who is not a designated lead does not see safeguarding concerns), and who
 /// were not invited back before. A mentor who was removed from the source has no enrolment there and is not asked. The
-/// coordinator sees the others by name and may leave any of them out of a press. Each gets Recruitment's
+/// coordinator sees the others by name, a page at a time, and may leave any of them out of a press. Each gets Recruitment's
 /// invitation to apply (the e-mail with a personal link through the outbox); a row per person makes a second press send nothing.
+/// The source's mentors are the source's people: only someone who manages the source too sees their names and invites
+/// them (ADR 105); a coordinator of the copy alone sees the counts.
 /// </summary>
 public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgramApplicants applicants, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
 {
     public const string OnlyCoordinators = "Only the program's coordinators see where it came from and invite its mentors back.";
 
-    public async Task<Outcome<ProgramOriginView>> GetAsync(Actor actor, Guid programId, CancellationToken ct = default)
+    public const string OnlySourceCoordinators = "Only a coordinator of the source program too sees its mentors and invites them back.";
+
+    /// <summary>Names shown on one page of mentors to invite back.</summary>
+    public const int DefaultPageSize = 50;
+
+    public async Task<Outcome<ProgramOriginView>> GetAsync(Actor actor, Guid programId, CancellationToken ct = default, int page = 1, int pageSize = DefaultPageSize)
     {
         var found = await access.FindManagedAsync(actor, programId, ct, OnlyCoordinators, tracked: false);
         if (found.Failure is { } failure)
@@ -35,17 +43,30 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgram
         {
             return new NotFound("This program was made from scratch: it has no template or source program.");
         }
+        var paging = PageRequest.Clamp(page, pageSize);
         string? sourceName = null;
         List<ReturningMentorView> toInvite = [];
+        var eligible = 0;
+        var managesSource = false;
         if (origin.SourceProgramId is { } sourceId && await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Id == sourceId, ct) is { } source)
         {
             sourceName = source.Name;
-            toInvite = (await Candidates(source, found.Value!)
-                    .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new ReturningMentorView(u.Id, u.DisplayName)).ToListAsync(ct))
-                .OrderBy(m => m.Name, StringComparer.CurrentCulture).ThenBy(m => m.UserId).ToList();
+            var candidates = await CandidatesAsync(source, found.Value!, ct);
+            eligible = await candidates.CountAsync(ct);
+            managesSource = (await access.FindManagedAsync(actor, sourceId, ct, OnlySourceCoordinators, tracked: false)).Failure is null;
+            if (managesSource)
+            {
+                // One page of names, in the database's order (name, then id): never every mentor of a large source per view.
+                toInvite = await db.Users.Where(u => candidates.Contains(u.Id))
+                    .OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Page(paging)
+                    .Select(u => new ReturningMentorView(u.Id, u.DisplayName)).ToListAsync(ct);
+            }
         }
         var invited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
-        return new ProgramOriginView(programId, origin.TemplateKey, origin.SourceProgramId, sourceName, origin.CreatedAt, toInvite.Count, invited, toInvite);
+        return new ProgramOriginView(programId, origin.TemplateKey, origin.SourceProgramId, sourceName, origin.CreatedAt, eligible, invited, toInvite)
+        {
+            ManagesSource = managesSource, Page = paging.Page, PageSize = paging.PageSize,
+        };
     }
 
     public async Task<Outcome<InviteMentorsBackResult>> InviteAsync(Actor actor, Guid programId, CancellationToken ct = default, IReadOnlyCollection<Guid>? leaveOut = null)
@@ -62,6 +83,10 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgram
         {
             return new Conflict("This program is not a copy of another program (or its source was deleted), so it has no mentors to invite back.");
         }
+        if ((await access.FindManagedAsync(actor, source.Id, ct, OnlySourceCoordinators, tracked: false)).Failure is not null)
+        {
+            return new Forbidden(OnlySourceCoordinators);
+        }
         if (RecruitmentRules.NotRecruitingProblem(program) is { } notRecruiting)
         {
             return notRecruiting;
@@ -69,7 +94,7 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgram
         var role = program.Pairing == PairingModel.PeerToPeer ? ProgramRole.Peer : ProgramRole.Mentor;
         var alreadyInvited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
         var left = leaveOut?.Distinct().ToList() ?? [];
-        var people = await Candidates(source, program)
+        var people = await (await CandidatesAsync(source, program, ct))
             .Where(userId => !left.Contains(userId))
             .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new { u.Id, u.Email, u.NormalizedEmail, u.DisplayName })
             .OrderBy(u => u.Id).ToListAsync(ct);
@@ -107,7 +132,7 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgram
     }
 
     /// <summary>The ids of the source's mentors who may be invited back to <paramref name="program"/> and have not been.</summary>
-    private IQueryable<Guid> Candidates(MentorshipProgram source, MentorshipProgram program)
+    private async Task<IQueryable<Guid>> CandidatesAsync(MentorshipProgram source, MentorshipProgram program, CancellationToken ct)
     {
         var roles = source.Pairing == PairingModel.PeerToPeer && program.Pairing == PairingModel.PeerToPeer
             ? new[] { ProgramRole.Mentor, ProgramRole.Peer }
@@ -115,10 +140,12 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgram
         var sourceId = source.Id;
         var programId = program.Id;
         var aboutConcerns = Concerns.ConcernSubjects.OfSeriousConcerns(db, sourceId);
+        // Whom the source may not contact (ADR 48): not only a refusal or withdrawal, also a consent waiting for a
+        // guardian or asked for again, and a child under the consent age without a guardian's or the school's consent.
+        var unconsented = await Applications.ConsentGate.UnconsentedAsync(db, sourceId, ct);
         return db.Enrolments
             .Where(e => e.ProgramId == sourceId && roles.Contains(e.Role) && !e.User!.IsDisabled && e.User.Email != null)
-            .Where(e => !db.Set<Consent>().Any(c => c.ProgramId == sourceId && c.UserId == e.UserId && c.Purpose == ConsentPurpose.Program
-                && (c.State == ConsentState.Refused || c.State == ConsentState.Withdrawn)))
+            .Where(e => !unconsented.Contains(e.UserId))
             .Where(e => !db.Set<ReturningMentorInvitation>().Any(i => i.ProgramId == programId && i.UserId == e.UserId))
             // Not someone a safeguarding concern, or an escalated one, in the source was about.
             .Where(e => !aboutConcerns.Contains(e.UserId))

@@ -89,7 +89,7 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, IProgramConsent c
     private Task NotifyAsync(Survey survey, IReadOnlyList<SurveyInvitation> invitations, bool reminder, CancellationToken ct)
     {
         var (title, body) = Words(survey, reminder);
-        return notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, NotificationKind.Surveys, title, body, Link(i.Id))).ToList(), ct);
+        return notify.RunAsync(invitations.Select(i => new NotificationMessage(i.UserId, NotificationKind.Surveys, title, body, Link(i.Id), survey.ProgramId)).ToList(), ct);
     }
 
     public static string Link(Guid invitationId) => $"/my/surveys/{invitationId}";
