@@ -54,10 +54,6 @@ public sealed class RemoveOrganisationMember(TandemDb db, IEnumerable<IMembershi
                 && db.Programs.Any(p => p.Id == e.ProgramId && p.OrganisationId == organisationId && p.Status == ProgramStatus.Closed))
             .Select(e => new { e.Id, e.ProgramId }).ToListAsync(ct);
         var normalizedEmail = membership.User!.NormalizedEmail;
-        var openInvitations = normalizedEmail is null ? [] : await db.Set<Invitation>()
-            .Where(i => i.OrganisationId == organisationId && i.NormalizedEmail == normalizedEmail
-                && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
-            .ToListAsync(ct);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             var enrolmentIds = runningRoles.Select(e => e.Id).ToList();
@@ -65,9 +61,13 @@ public sealed class RemoveOrganisationMember(TandemDb db, IEnumerable<IMembershi
             {
                 await db.Enrolments.Where(e => enrolmentIds.Contains(e.Id)).ExecuteDeleteAsync(ct);
             }
-            foreach (var invitation in openInvitations)
+            if (normalizedEmail is not null)
             {
-                invitation.Revoke(now);
+                // A conditional update, as every revoke is (ADR 106): one accepted at this moment is not marked revoked.
+                await db.Set<Invitation>()
+                    .Where(i => i.OrganisationId == organisationId && i.NormalizedEmail == normalizedEmail
+                        && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
             }
             db.OrganisationMemberships.Remove(membership);
             // What the membership gave them goes in the same save (a safeguarding lead stops reading the organisation's reports).
