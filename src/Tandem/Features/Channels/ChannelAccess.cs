@@ -4,7 +4,6 @@ using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
-using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Channels;
 
@@ -187,11 +186,10 @@ public sealed class ChannelAccess(TandemDb db, ProgramAccess programs, IProgramR
         {
             var names = (await db.Set<RelationshipMember>().Where(m => missing.Contains(m.RelationshipId))
                     .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, u.DisplayName }).ToListAsync(ct))
-                .ToLookup(m => m.RelationshipId, m => m.DisplayName.Split(' ')[0]);
+                .ToLookup(m => m.RelationshipId, m => m.DisplayName);
             foreach (var group in missing)
             {
-                var name = $"Study group: {string.Join(", ", names[group].Order())}";
-                made.Add(new DiscussionChannel(programId, ChannelKind.StudyGroup, WholeCharacters.Within(name, DiscussionChannel.NameMax),
+                made.Add(new DiscussionChannel(programId, ChannelKind.StudyGroup, DiscussionChannel.StudyGroupName(names[group]),
                     "The group's members and the program's staff.", ChannelAudience.Everyone, group, null, now));
             }
         }

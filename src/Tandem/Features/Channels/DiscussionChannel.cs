@@ -25,6 +25,16 @@ public sealed class DiscussionChannel
     public const int DescriptionMax = 500;
     public const string GeneralKey = "general";
 
+    /// <summary>
+    /// A study group's channel name from its members' display names: their first names in order ("Study group: Ann, Bob"),
+    /// cut at whole characters, or plain "Study group" when nobody is left to name (erasure renames with the rest, ADR 109).
+    /// </summary>
+    public static string StudyGroupName(IEnumerable<string> displayNames)
+    {
+        var names = string.Join(", ", displayNames.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Split(' ')[0]).Order());
+        return names.Length == 0 ? "Study group" : Tandem.Infrastructure.Text.WholeCharacters.Within($"Study group: {names}", NameMax);
+    }
+
     private DiscussionChannel() { }
 
     public DiscussionChannel(Guid programId, ChannelKind kind, string name, string? description, ChannelAudience audience, Guid? relationshipId,

@@ -267,8 +267,7 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
         var renamed = 0;
         foreach (var channel in channels)
         {
-            var names = string.Join(", ", channel.Others.Where(n => !string.IsNullOrWhiteSpace(n) && n != ErasedName).Select(n => n.Split(' ')[0]).Order());
-            var name = names.Length == 0 ? "Study group" : Clip($"Study group: {names}", Channels.DiscussionChannel.NameMax);
+            var name = Channels.DiscussionChannel.StudyGroupName(channel.Others.Where(n => n != ErasedName));
             if (name != channel.Name)
             {
                 renamed += await db.Set<Channels.DiscussionChannel>().Where(c => c.Id == channel.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, name), ct);
@@ -277,5 +276,6 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
         return renamed;
     }
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    // Cut at whole characters: half an emoji is refused by PostgreSQL (ADR 108).
+    private static string Clip(string text, int max) => text.Length <= max ? text : Tandem.Infrastructure.Text.WholeCharacters.Within(text, max - 1) + "…";
 }
