@@ -242,6 +242,22 @@ public sealed partial class OrganisationMembershipTests(RecruitmentFixture fixtu
         }
     }
 
+    [Fact]
+    public async Task AnUnknownKindNumberIsRefusedOnThePageAndTheApiAndTheListStillAnswers()
+    {
+        var admin = await fixture.SignInAsync(await fixture.Tandem.CreateUserAsync("Kay Ind", administrator: true));
+        var name = $"Seven School {Guid.NewGuid():N}";
+
+        // Blazor's form mapping reads any number into an enum.
+        var page = await new PageClient(admin).SubmitAsync("/organisations", "create-organisation", [new("Input.Name", name), new("Input.Kind", "7")]);
+        var api = await admin.PostAsJsonAsync("/api/v1/organisations", new { name, kind = "7" });
+
+        Assert.Contains("Choose school, university, company or other.", WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.BadRequest, api.StatusCode);
+        Assert.Equal(0, await CountOrganisationsAsync(name));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/organisations")).StatusCode);
+    }
+
     private static Task RemoveMembershipAsync(TandemDb db, Guid organisationId, Guid userId) =>
         db.OrganisationMemberships.Where(m => m.OrganisationId == organisationId && m.UserId == userId).ExecuteDeleteAsync();
 

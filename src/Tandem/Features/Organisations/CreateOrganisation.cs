@@ -84,6 +84,11 @@ public sealed class CreateOrganisation(TandemDb db, IFirstCoordinator firstCoord
     public async Task<Outcome<CreatedOrganisation>> RunAsync(Actor actor, CreateOrganisationRequest request, CancellationToken ct = default)
     {
         var name = request.Name.Trim();
+        if (request.Kind is { } kind && !Enum.IsDefined(kind))
+        {
+            // The page's form mapping reads any number into the enum; "7" is no kind, and stored it would fail every list.
+            return Invalid.Field(nameof(request.Kind), "Choose school, university, company or other.");
+        }
         var who = request.FirstCoordinator is { } given && (!string.IsNullOrWhiteSpace(given.Name) || !string.IsNullOrWhiteSpace(given.Email)) ? given : null;
         if (who is not null && string.IsNullOrWhiteSpace(who.Email))
         {
