@@ -241,4 +241,32 @@ public sealed class GoalImportTests(PairFixture fixture) : IClassFixture<PairFix
         Assert.Contains("not MM/DD/YYYY", await refused.Content.ReadAsStringAsync());
         Assert.Equal(3, (await BoardAsync(mentee, pair.RelationshipId, goal.Id)).ActionItems.Count);
     }
+
+    [Fact]
+    public async Task ANulCharacterInAnImportIsRefusedNamingTheCardOrTheFileAndNothingIsWritten()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await GoalTests.CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(4));
+        // JSON's \u0000 escape parses to a NUL (PostgreSQL stores none in text: a 500 there).
+        const string board = """
+            {"cards": [{"name": "Read\u0000 a book"}, {"name": "Return it", "desc": "By\u0000 Friday"}],
+             "checklists": [{"checkItems": [{"name": "Half\u0000 way", "state": "incomplete"}]}]}
+            """;
+        // UTF-16 with its byte-order mark: the raw NUL was let through where UTF-8's was refused.
+        var utf16 = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("Name,Description\nRead\0 a book,\n")).ToArray();
+
+        var trello = await mentee.PostAsync(Import(pair.RelationshipId, goal.Id, "trello"), Body(Encoding.UTF8.GetBytes(board), "application/json"));
+        var asana = await mentee.PostAsync(Import(pair.RelationshipId, goal.Id, "asana"), Body(utf16, "text/csv"));
+
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity), (trello.StatusCode, asana.StatusCode));
+        var problems = (await trello.Content.ReadFromJsonAsync<JsonObject>())!["problems"]!.AsArray().Select(p => p!.GetValue<string>()).ToList();
+        Assert.Equal(3, problems.Count);
+        Assert.StartsWith("Card 1 (\"Read\uFFFD a book\"): its name holds a NUL character", problems[0]);
+        Assert.StartsWith("Card 2 (\"Return it\"): its description holds a NUL character", problems[1]);
+        Assert.StartsWith("Checklist 1, item 1 (\"Half\uFFFD way\"): its name holds a NUL character", problems[2]);
+        Assert.Contains("without NUL characters", await asana.Content.ReadAsStringAsync());
+        var after = await BoardAsync(mentee, pair.RelationshipId, goal.Id);
+        Assert.Equal((0, 0), (after.ActionItems.Count, after.Milestones.Count));
+    }
 }

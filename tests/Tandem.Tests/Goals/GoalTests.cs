@@ -3,9 +3,14 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.CheckIns;
 using Tandem.Features.Goals;
 using Tandem.Features.Reports;
+using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Problems;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 
@@ -340,6 +345,118 @@ public sealed class GoalTests(PairFixture fixture) : IClassFixture<PairFixture>
         Assert.Contains("Goals set: 3 (1 active, 1 achieved, 1 dropped). Action items done: 2 of 4 (50%). Pairs with a goal: 1 of 2 (50%).",
             await ReportTextAsync(pair.Coordinator, pair.ProgramId));
         Assert.Equal(HttpStatusCode.Forbidden, (await mentee.GetAsync($"/api/v1/programs/{pair.ProgramId}/dashboard")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AGoalMilestoneOrActionItemDeletedMeanwhileIs404WithTheSentenceOfAPlainMiss()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var actor = new Actor(pair.Mentee.Id, false);
+        var r = pair.RelationshipId;
+        async Task<GoalView> FreshAsync()
+        {
+            var goal = await CreateGoalAsync(mentee, r, Today.AddMonths(3), milestones: new[] { new { title = "Half way" } });
+            await AddItemAsync(mentee, r, goal.Id, "Borrow a book");
+            return (await mentee.GetFromJsonAsync<GoalView>($"{Goals(r)}/{goal.Id}", Json.Options))!;
+        }
+        Func<TandemDb, Task> GoalGone(GoalView goal) => db => db.Set<Goal>().Where(g => g.Id == goal.Id).ExecuteDeleteAsync();
+        Func<TandemDb, Task> ItemGone(GoalView goal) => db => db.Set<ActionItem>().Where(a => a.GoalId == goal.Id).ExecuteDeleteAsync();
+        Func<TandemDb, Task> MilestoneGone(GoalView goal) => db => db.Set<Milestone>().Where(m => m.GoalId == goal.Id).ExecuteDeleteAsync();
+        Task<T> Meanwhile<TUseCase, T>(Func<TandemDb, Task> other, Func<TUseCase, Task<T>> run) where TUseCase : class =>
+            DeletedMeanwhile.RunAsync(fixture.Tandem, other, run);
+        GoalRequest Same(GoalView g) => new() { Outcome = "Changed", Measure = g.Measure, TargetDate = g.TargetDate };
+        var (a, b, c, d, e, f, g, h, i) = (await FreshAsync(), await FreshAsync(), await FreshAsync(), await FreshAsync(), await FreshAsync(),
+            await FreshAsync(), await FreshAsync(), await FreshAsync(), await FreshAsync());
+
+        var updated = await Meanwhile<PairGoals, Outcome<GoalView>>(GoalGone(a), x => x.UpdateAsync(actor, r, a.Id, Same(a)));
+        var deleted = await Meanwhile<PairGoals, Failure?>(GoalGone(b), x => x.DeleteAsync(actor, r, b.Id));
+        var milestoneAdded = await Meanwhile<PairGoals, Outcome<GoalView>>(GoalGone(c), x => x.AddMilestoneAsync(actor, r, c.Id, new MilestoneRequest { Title = "Later" }));
+        var milestoneTicked = await Meanwhile<PairGoals, Outcome<GoalView>>(MilestoneGone(d),
+            x => x.UpdateMilestoneAsync(actor, r, d.Id, d.Milestones[0].Id, new MilestoneRequest { Title = "Half way", Done = true }));
+        var itemAdded = await Meanwhile<PairGoals, Outcome<ActionItemView>>(GoalGone(e), x => x.AddActionItemAsync(actor, r, e.Id, new ActionItemRequest { Title = "Return it" }));
+        var itemChanged = await Meanwhile<PairGoals, Outcome<ActionItemView>>(ItemGone(f),
+            x => x.UpdateActionItemAsync(actor, r, f.Id, f.ActionItems[0].Id, new ActionItemRequest { Title = "Borrow two books" }));
+        var itemMoved = await Meanwhile<PairGoals, Outcome<ActionItemView>>(ItemGone(g),
+            x => x.MoveActionItemAsync(actor, r, g.Id, g.ActionItems[0].Id, new MoveActionItemRequest { State = ActionItemState.Done, Position = 0 }));
+        var itemDeleted = await Meanwhile<PairGoals, Failure?>(ItemGone(h), x => x.DeleteActionItemAsync(actor, r, h.Id, h.ActionItems[0].Id));
+        var imported = await Meanwhile<ImportActionItems, Outcome<ActionItemImportResult>>(GoalGone(i),
+            x => x.RunAsync(actor, r, i.Id, ActionItemFiles.Asana, Encoding.UTF8.GetBytes("Name\nReturn the book\n")));
+
+        Assert.All(new[] { updated.Failure, deleted, milestoneAdded.Failure, itemAdded.Failure, imported.Failure },
+            failure => Assert.Equal("This relationship has no goal with this id.", Assert.IsType<NotFound>(failure).Detail));
+        Assert.Equal("This goal has no milestone with this id.", Assert.IsType<NotFound>(milestoneTicked.Failure).Detail);
+        Assert.All(new[] { itemChanged.Failure, itemMoved.Failure, itemDeleted },
+            failure => Assert.Equal("This goal has no action item with this id.", Assert.IsType<NotFound>(failure).Detail));
+        var left = (await mentee.GetFromJsonAsync<Paged<GoalView>>(Goals(r), Json.Options))!.Items;
+        Assert.Equal([d.Id, f.Id, g.Id, h.Id], left.Select(x => x.Id).Order());
+        Assert.All(left, x => Assert.Equal("Read three books for pleasure this term", x.Outcome));
+    }
+
+    [Fact]
+    public async Task ATargetDateBeforeAMilestonesDueDateIsRefusedNamingItAndAMilestonePastTheTargetCanStillBeTicked()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddMonths(3),
+            milestones: new[] { new { title = "Half way", dueOn = Today.AddMonths(2).ToString("yyyy-MM-dd") } });
+        var url = $"{Goals(pair.RelationshipId)}/{goal.Id}";
+
+        var earlier = await mentee.PutAsJsonAsync(url, new { outcome = goal.Outcome, measure = goal.Measure, targetDate = Today.AddMonths(1).ToString("yyyy-MM-dd") });
+
+        Assert.Equal(HttpStatusCode.BadRequest, earlier.StatusCode);
+        Assert.Contains($"The milestone “Half way” is due on {Today.AddMonths(2):yyyy-MM-dd}", await earlier.Content.ReadAsStringAsync());
+        Assert.Equal(Today.AddMonths(3), (await mentee.GetFromJsonAsync<GoalView>(url, Json.Options))!.TargetDate);
+
+        // A goal whose target was moved before the milestone while that was still allowed: the milestone is ticked off as it stands.
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Goal>().Where(g => g.Id == goal.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(g => g.TargetDate, Today.AddMonths(1))));
+        var ticked = await mentee.PutAsJsonAsync($"{url}/milestones/{goal.Milestones[0].Id}", new { title = "Half way", dueOn = Today.AddMonths(2).ToString("yyyy-MM-dd"), done = true });
+        Assert.Equal(HttpStatusCode.OK, ticked.StatusCode);
+        Assert.NotNull((await ticked.Content.ReadFromJsonAsync<GoalView>(Json.Options))!.Milestones[0].DoneAt);
+        // Moving its due date is still checked against the target.
+        var moved = await mentee.PutAsJsonAsync($"{url}/milestones/{goal.Milestones[0].Id}", new { title = "Half way", dueOn = Today.AddMonths(2).AddDays(1).ToString("yyyy-MM-dd") });
+        Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
+    }
+
+    [Fact]
+    public async Task TheGoalsPageRefusesADateOrAssigneeItCannotReadKeepingWhatWasTypedAndAnImportKeepsItsFormat()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var goal = await CreateGoalAsync(mentee, pair.RelationshipId, Today.AddDays(40));
+        var page = await fixture.SignInPagesAsync(pair.Mentee);
+        var path = $"/relationships/{pair.RelationshipId}/goals";
+
+        var noDay = await page.SubmitAsync(path, $"item-{goal.Id}", [new("Title", "Borrow the atlas"), new("AssigneeUserId", pair.Mentee.Id.ToString()), new("DueOn", "2027-02-31")]);
+        var nobody = await page.SubmitAsync(path, $"item-{goal.Id}", [new("Title", "Borrow the atlas"), new("AssigneeUserId", "abc"), new("DueOn", "")]);
+        var milestone = await page.SubmitAsync(path, $"milestone-{goal.Id}", [new("Title", "Chapter ten"), new("DueOn", "someday")]);
+        var newGoal = await page.SubmitAsync(path, "goal-new", [new("Outcome", "Read a play"), new("Measure", "The last act"), new("TargetDate", "2027-13-01")]);
+
+        Assert.All(new[] { noDay, nobody, milestone, newGoal }, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        var html = WebUtility.HtmlDecode(await noDay.Content.ReadAsStringAsync());
+        Assert.Contains("“2027-02-31” is not a date", html);
+        Assert.Matches($"id=\"item-title-{goal.Id}\"[^>]*value=\"Borrow the atlas\"", html);
+        Assert.Matches($"id=\"item-due-{goal.Id}\"[^>]*value=\"2027-02-31\"", html);
+        Assert.Contains("Choose who does it", WebUtility.HtmlDecode(await nobody.Content.ReadAsStringAsync()));
+        html = WebUtility.HtmlDecode(await milestone.Content.ReadAsStringAsync());
+        Assert.Contains("“someday” is not a date", html);
+        Assert.Matches($"id=\"milestone-title-{goal.Id}\"[^>]*value=\"Chapter ten\"", html);
+        Assert.Contains("“2027-13-01” is not a date", WebUtility.HtmlDecode(await newGoal.Content.ReadAsStringAsync()));
+        var after = (await mentee.GetFromJsonAsync<Paged<GoalView>>(Goals(pair.RelationshipId), Json.Options))!.Items.Single();
+        Assert.Equal((0, 0), (after.ActionItems.Count, after.Milestones.Count));
+
+        // A refused Asana import shows its form open with Asana still chosen.
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(await PageClient.AntiforgeryTokenAsync(page.Http, path)), "__RequestVerificationToken" },
+            { new StringContent($"import-{goal.Id}"), "_handler" },
+            { new StringContent(ActionItemFiles.Asana), "Format" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes("Task\nx\n")), "File", "tasks.csv" },
+        };
+        var import = await page.Http.PostAsync(path, form);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, import.StatusCode);
+        Assert.Matches($"value=\"{ActionItemFiles.Asana}\" selected", await import.Content.ReadAsStringAsync());
     }
 
     private static async Task<string> ReportTextAsync(HttpClient coordinator, Guid programId)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
@@ -8,6 +9,8 @@ namespace Tandem.Tests.Meetings;
 
 public sealed partial class MeetingPageTests(MeetingFixture fixture) : IClassFixture<MeetingFixture>
 {
+    private const string Retained = MeetingTests.Retained;
+
     private async Task<PageClient> PagesAsync(Tandem.Features.Accounts.UserSummary user)
     {
         var page = new PageClient(fixture.Anonymous());
@@ -132,6 +135,74 @@ public sealed partial class MeetingPageTests(MeetingFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, (await fixture.Anonymous().GetAsync(new Uri(url.Groups[1].Value).AbsolutePath)).StatusCode);
         await mentor.SubmitAsync("/my/calendar", "feed", [new("Action", "revoke")]);
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Anonymous().GetAsync(new Uri(url.Groups[1].Value).AbsolutePath)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AMeetingModeGivenAsAnUndefinedNumberIsRefusedAndTheMeetingsStillRead()
+    {
+        var pair = await fixture.PairAsync();
+        var path = $"/relationships/{pair.Relationship.Id}/meetings";
+        var mentee = await PagesAsync(pair.Mentee.User);
+
+        // Blazor reads "7" as a MeetingMode; stored, every JSON read of the pair's meetings failed writing it.
+        var refused = await mentee.SubmitAsync(path, "propose", [new("Date", "2027-05-04"), new("Time", "16:30"), new("Mode", "7"), new("Place", "Café"), new("Occurrences", "1")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Choose how you meet", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        var listed = await pair.Mentee.Client.GetAsync(pair.Meetings);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal(0, (await listed.ReadAsync<Paged<MeetingView>>()).TotalCount);
+        Assert.Equal(HttpStatusCode.OK, (await pair.Mentee.Client.GetAsync("/api/v1/me/home")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ANoteOverAThousandCharactersIsRefusedKeepingWhatWasTypedNotCutAndALineBreakCountsOnce()
+    {
+        var pair = await fixture.PairAsync();
+        var path = $"/relationships/{pair.Relationship.Id}/meetings";
+        var first = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = "2027-04-20T16:00:00Z", mode = "InPerson", place = "Library" })).ReadAsync<List<MeetingView>>()).Single();
+        var second = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = "2027-04-27T16:00:00Z", mode = "InPerson", place = "Library" })).ReadAsync<List<MeetingView>>()).Single();
+        var mentor = await PagesAsync(pair.Mentor.User);
+        // 999 characters and an emoji (two UTF-16 units): cut at 1,000 it kept half the emoji, which PostgreSQL refuses.
+        var tooLong = new string('a', 999) + "😀";
+
+        var declined = await mentor.SubmitAsync(path, "answer", [new("Answer", $"decline:{first.Id}"), new("AnswerNote", tooLong)]);
+        var countered = await mentor.SubmitAsync(path, "reschedule", [new("Which", second.Id.ToString()), new("NewDate", "2027-04-28"), new("NewTime", "17:00"), new("NewNote", tooLong)]);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (declined.StatusCode, countered.StatusCode));
+        var html = WebUtility.HtmlDecode(await declined.Content.ReadAsStringAsync());
+        Assert.Contains("A note is at most 1000 characters", html);
+        Assert.Contains($"value=\"{tooLong}\"", html);
+        Assert.Contains($"value=\"{tooLong}\"", WebUtility.HtmlDecode(await countered.Content.ReadAsStringAsync()));
+        var unchanged = (await (await pair.Mentee.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>()).Items;
+        Assert.All(unchanged, m => Assert.Equal((MeetingStatus.Proposed, (string?)null, pair.Mentee.User.Id), (m.Status, m.ResponseNote, m.ProposedByUserId)));
+
+        // A thousand characters with a line break posted as CRLF is within the limit, and is kept with LF.
+        var withBreak = new string('a', 500) + "\r\n" + new string('b', 499);
+        var fits = await mentor.SubmitAsync(path, "answer", [new("Answer", $"decline:{first.Id}"), new("AnswerNote", withBreak)]);
+        Assert.Contains("Meeting declined.", await fits.Content.ReadAsStringAsync());
+        Assert.Equal(withBreak.Replace("\r\n", "\n"), (await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{first.Id}")).ReadAsync<MeetingView>()).ResponseNote);
+    }
+
+    [Fact]
+    public async Task AfterRetentionThePageShowsTheMeetingsWithoutFormsToAnswerMoveCancelOrPropose()
+    {
+        var pair = await fixture.PairAsync();
+        var path = $"/relationships/{pair.Relationship.Id}/meetings";
+        var meeting = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, new { startsAt = "2027-04-20T16:00:00Z", mode = "InPerson", place = "Library" })).ReadAsync<List<MeetingView>>()).Single();
+        await MeetingTests.RetainAsync(fixture, pair);
+        var mentor = await PagesAsync(pair.Mentor.User);
+
+        var html = WebUtility.HtmlDecode(await mentor.Http.GetStringAsync(path));
+        var declined = await mentor.SubmitAsync(path, "answer", [new("Answer", $"decline:{meeting.Id}"), new("AnswerNote", "Personal words")]);
+
+        Assert.Contains(Retained, html);
+        Assert.Contains("Library", html);
+        Assert.DoesNotContain($"decline:{meeting.Id}", html);
+        Assert.DoesNotContain("Propose a meeting", html);
+        Assert.DoesNotContain("Another time", html);
+        Assert.Equal(HttpStatusCode.Conflict, declined.StatusCode);
+        Assert.Equal(MeetingStatus.Proposed, (await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>()).Status);
     }
 
     [GeneratedRegex("name=\"Suggested\" value=\"([^\"]+)\"")]

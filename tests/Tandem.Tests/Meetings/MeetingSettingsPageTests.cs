@@ -79,4 +79,21 @@ public sealed class MeetingSettingsPageTests(MeetingFixture fixture) : IClassFix
         var settings = await (await pair.Coordinator.GetAsync($"/api/v1/organisations/{pair.School.Organisation.Id}/meeting-settings")).ReadAsync<MeetingSettingsView>();
         Assert.Equal(VideoLinkPolicy.GeneratedJitsi, settings.VideoLinks);
     }
+
+    [Fact]
+    public async Task AnUndefinedPolicyNumberIsRefusedAndTheSettingsStillRead()
+    {
+        var pair = await fixture.PairAsync();
+        var path = $"/organisations/{pair.School.Organisation.Id}/meeting-settings";
+        var coordinator = await PagesAsync(pair.School.Coordinator);
+
+        // Blazor reads "7" as a VideoLinkPolicy; stored, every JSON read of the settings (and of the pair's meetings) failed.
+        var refused = await coordinator.SubmitAsync(path, "meeting-settings", [new("Input.VideoLinks", "7")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Choose generated Jitsi Meet rooms or pasted links.", await refused.Content.ReadAsStringAsync());
+        var read = await pair.Coordinator.GetAsync($"/api/v1/organisations/{pair.School.Organisation.Id}/meeting-settings");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(VideoLinkPolicy.GeneratedJitsi, (await read.ReadAsync<MeetingSettingsView>()).VideoLinks);
+    }
 }

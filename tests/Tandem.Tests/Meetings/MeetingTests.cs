@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using Ical.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Exports;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Problems;
@@ -12,6 +16,8 @@ namespace Tandem.Tests.Meetings;
 
 public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<MeetingFixture>
 {
+    internal const string Retained = "This program's data has been anonymised after it closed, so its meetings take no more answers, notes or changes.";
+
     private static readonly DateTimeOffset NextSpring = new(2027, 4, 20, 16, 0, 0, TimeSpan.Zero);
 
     private static object InPerson(DateTimeOffset? at = null, int occurrences = 1) =>
@@ -368,5 +374,73 @@ public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<Meeting
         Assert.Equal(HttpStatusCode.BadRequest, another.StatusCode);
         Assert.Equal(NextSpring.UtcDateTime, (await (await pair.Mentee.Client.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>()).StartsAt);
         Assert.Equal(HttpStatusCode.OK, (await pair.Mentee.Client.GetAsync(pair.Meetings)).StatusCode);
+    }
+
+    /// <summary>Retention's record of its pass over the pair's program (ADR 49): what the program's use cases ask.</summary>
+    internal static Task RetainAsync(MeetingFixture fixture, Pair pair) => fixture.Tandem.WithScopeAsync(async s =>
+    {
+        var db = s.GetRequiredService<TandemDb>();
+        var now = DateTime.UtcNow;
+        db.Add(new RetentionRun(pair.School.Organisation.Id, pair.Program.Id, pair.Program.Name, now.AddYears(-2), 24, "test", now));
+        return await db.SaveChangesAsync();
+    });
+
+    private Task<int> NoticesAsync(params Person[] people) => fixture.Tandem.WithScopeAsync(s =>
+    {
+        var ids = people.Select(p => p.User.Id).ToList();
+        return s.GetRequiredService<TandemDb>().Set<Tandem.Features.Notifications.Notification>().CountAsync(n => ids.Contains(n.UserId));
+    });
+
+    private async Task<int> MailAsync(params Person[] people)
+    {
+        var count = 0;
+        foreach (var person in people)
+        {
+            count += (await fixture.Tandem.OutboxForAsync(person.User.Email)).Count;
+        }
+        return count;
+    }
+
+    [Fact]
+    public async Task AfterRetentionAPairsMeetingsTakeNoDeclineCancellationOrProposalAndNobodyIsTold()
+    {
+        var pair = await fixture.PairAsync();
+        var asked = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        var agreed = (await (await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(NextSpring.AddDays(7)))).ReadAsync<List<MeetingView>>()).Single();
+        Assert.Equal(HttpStatusCode.OK, (await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{agreed.Id}/response", new { response = "Accept" })).StatusCode);
+        await RetainAsync(fixture, pair);
+        var (mail, notices) = (await MailAsync(pair.Mentor, pair.Mentee), await NoticesAsync(pair.Mentor, pair.Mentee));
+
+        var declined = await pair.Mentor.Client.PostAsJsonAsync($"/api/v1/meetings/{asked.Id}/response", new { response = "Decline", note = "My grandmother is ill" });
+        var cancelled = await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{agreed.Id}/cancel", new { note = "My grandmother is ill" });
+        var moved = await pair.Mentee.Client.PostAsJsonAsync($"/api/v1/meetings/{agreed.Id}/move", new { startsAt = NextSpring.AddDays(8) });
+        var proposed = await pair.Mentee.Client.PostAsJsonAsync(pair.Meetings, InPerson(NextSpring.AddDays(14)));
+
+        Assert.All(new[] { declined, cancelled, moved, proposed }, r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Contains(Retained, await declined.Content.ReadAsStringAsync());
+        Assert.Contains("anonymised", await proposed.Content.ReadAsStringAsync());
+        var list = await (await pair.Mentee.Client.GetAsync(pair.Meetings)).ReadAsync<Paged<MeetingView>>();
+        Assert.Equal([MeetingStatus.Proposed, MeetingStatus.Accepted], list.Items.OrderBy(m => m.StartsAt).Select(m => m.Status));
+        Assert.All(list.Items, m => Assert.Null(m.ResponseNote));
+        Assert.Equal((mail, notices), (await MailAsync(pair.Mentor, pair.Mentee), await NoticesAsync(pair.Mentor, pair.Mentee)));
+    }
+
+    [Fact]
+    public async Task AfterRetentionAGroupMemberCannotSayTheyCannotComeWithANoteNorTheCoordinatorCancel()
+    {
+        var (group, second, third) = await fixture.GroupOfThreeAsync();
+        var meetings = $"/api/v1/relationships/{group.Relationship.Id}/meetings";
+        var meeting = (await (await group.Coordinator.PostAsJsonAsync(meetings, InPerson())).ReadAsync<List<MeetingView>>()).Single();
+        await RetainAsync(fixture, group);
+        var (mail, notices) = (await MailAsync(group.Mentor, second, third), await NoticesAsync(group.Mentor, second, third));
+
+        var cannot = await second.Client.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/response", new { response = "Decline", note = "My grandmother is ill" });
+        var cancelled = await group.Coordinator.PostAsJsonAsync($"/api/v1/meetings/{meeting.Id}/cancel", new { note = "Nobody answers" });
+
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (cannot.StatusCode, cancelled.StatusCode));
+        Assert.Contains(Retained, await cannot.Content.ReadAsStringAsync());
+        var seen = await (await group.Coordinator.GetAsync($"/api/v1/meetings/{meeting.Id}")).ReadAsync<MeetingView>();
+        Assert.Equal((MeetingStatus.Proposed, 0), (seen.Status, seen.Answers.Count));
+        Assert.Equal((mail, notices), (await MailAsync(group.Mentor, second, third), await NoticesAsync(group.Mentor, second, third)));
     }
 }

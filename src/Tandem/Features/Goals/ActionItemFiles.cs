@@ -114,6 +114,11 @@ public static class ActionItemFiles
             {
                 problems.Add($"{where}: its description is longer than {ActionItem.NotesMax} characters.");
             }
+            // JSON's "\u0000" escape parses to a NUL, which PostgreSQL cannot store in text.
+            if (name.Contains('\0') || notes?.Contains('\0') == true)
+            {
+                problems.Add($"{where}: its {(name.Contains('\0') ? "name" : "description")} {HoldsNul}");
+            }
             var due = TrelloDate(card, "due", where, problems);
             var list = Text(card, "idList") is { } idList && lists.TryGetValue(idList, out var found) ? found : ("", false);
             var state = Column(list.Item1)
@@ -146,6 +151,10 @@ public static class ActionItemFiles
                 if (name.Length > Milestone.TitleMax)
                 {
                     problems.Add($"{where}: its name is longer than {Milestone.TitleMax} characters.");
+                }
+                if (name.Contains('\0'))
+                {
+                    problems.Add($"{where} (\"{Shorten(name)}\"): its name {HoldsNul}");
                 }
                 var state = Text((JsonObject)check!, "state");
                 if (state is not ("complete" or "incomplete"))
@@ -218,6 +227,10 @@ public static class ActionItemFiles
                 if (notes?.Length > ActionItem.NotesMax)
                 {
                     problems.Add($"Line {line}: the description is longer than {ActionItem.NotesMax} characters.");
+                }
+                if (title.Contains('\0') || notes?.Contains('\0') == true)
+                {
+                    problems.Add($"Line {line}: the {(title.Contains('\0') ? "name" : "description")} {HoldsNul}");
                 }
                 DateOnly? dueOn = null;
                 if (Field(due) is { Length: > 0 } date)
@@ -334,7 +347,10 @@ public static class ActionItemFiles
 
     private static string ListId(ActionItemState state) => state.ToString().ToLowerInvariant();
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private const string HoldsNul = "holds a NUL character (U+0000), which Tandem cannot store; remove it and import again.";
+
+    /// <summary>A name as a problem quotes it: its first 40 characters, a NUL shown as the replacement character.</summary>
+    private static string Shorten(string text) => (text.Length <= 40 ? text : text[..40] + "…").Replace('\0', '\uFFFD');
 
     private static string? Text(JsonObject o, string name) =>
         o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
@@ -361,16 +377,21 @@ public static class ActionItemFiles
         try
         {
             ReadOnlySpan<byte> span = bytes;
+            string text;
             if (span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
             {
-                return new UnicodeEncoding(false, false, true).GetString(bytes, 2, bytes.Length - 2);
+                text = new UnicodeEncoding(false, false, true).GetString(bytes, 2, bytes.Length - 2);
             }
-            if (span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            else if (span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
             {
-                return new UnicodeEncoding(true, false, true).GetString(bytes, 2, bytes.Length - 2);
+                text = new UnicodeEncoding(true, false, true).GetString(bytes, 2, bytes.Length - 2);
             }
-            var start = span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-            var text = new UTF8Encoding(false, true).GetString(bytes, start, bytes.Length - start);
+            else
+            {
+                var start = span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+                text = new UTF8Encoding(false, true).GetString(bytes, start, bytes.Length - start);
+            }
+            // A raw NUL is no text in any of the three (and PostgreSQL stores none); a JSON "\u0000" is caught per card.
             return text.Contains('\0') ? null : text;
         }
         catch (DecoderFallbackException)

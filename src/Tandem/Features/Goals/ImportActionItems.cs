@@ -31,7 +31,7 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
         }
         return await db.Set<Goal>().AnyAsync(g => g.Id == goalId && g.RelationshipId == relationshipId, ct)
             ? null
-            : new NotFound("This relationship has no goal with this id.");
+            : new NotFound(PairGoals.NoGoal);
     }
 
     public async Task<Outcome<ActionItemImportResult>> RunAsync(Actor actor, Guid relationshipId, Guid goalId, string? format, byte[] file, CancellationToken ct = default)
@@ -46,11 +46,16 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
         }
         if (ActionItemFiles.Decode(file) is not { } text)
         {
-            return new GoalFileInvalid(["The file is not UTF-8 text (nor UTF-16 with a byte-order mark)."]);
+            return new GoalFileInvalid(["The file is not text: UTF-8, or UTF-16 with a byte-order mark, without NUL characters (byte 0)."]);
         }
         var board = format == ActionItemFiles.Trello ? ActionItemFiles.ReadTrello(text) : ActionItemFiles.ReadAsana(text);
         var scope = (await access.EditAsync(actor, relationshipId, ct)).Value!;
-        var goal = await db.Set<Goal>().SingleAsync(g => g.Id == goalId, ct);
+        // Deleted since the check above: the same 404 as before it (ADR 94).
+        var goal = await db.Set<Goal>().SingleOrDefaultAsync(g => g.Id == goalId, ct);
+        if (goal is null)
+        {
+            return new NotFound(PairGoals.NoGoal);
+        }
         var problems = board.Problems.ToList();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var assignees = new List<Guid>();
@@ -101,6 +106,10 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await PairGoals.LockGoalAsync(db, goalId, ct))
+        {
+            return new NotFound(PairGoals.NoGoal);
+        }
         var next = new Dictionary<ActionItemState, int>();
         foreach (var state in Enum.GetValues<ActionItemState>())
         {

@@ -13,6 +13,9 @@ namespace Tandem.Features.Goals;
 public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog audit, TimeProvider clock)
 {
     public const int YearsAhead = 5;
+    public const string NoGoal = "This relationship has no goal with this id.";
+    public const string NoMilestone = "This goal has no milestone with this id.";
+    public const string NoItem = "This goal has no action item with this id.";
     private static readonly DateOnly Earliest = new(2000, 1, 1);
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -45,7 +48,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         var goal = await db.Set<Goal>().SingleOrDefaultAsync(g => g.Id == goalId && g.RelationshipId == relationshipId, ct);
         if (goal is null)
         {
-            return new NotFound("This relationship has no goal with this id.");
+            return new NotFound(NoGoal);
         }
         await AuditStaffReadAsync(actor, scope.Value!, ct);
         return (await ViewsAsync([goal], scope.Value!, ct))[0];
@@ -102,8 +105,23 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         {
             return Invalid.Field(nameof(request.Milestones), "Add or change milestones through the goal's milestones.");
         }
+        // A milestone due after the new target date could never be ticked off again (its due date is checked against the target).
+        if (request.TargetDate < goal.TargetDate)
+        {
+            var target = request.TargetDate.Value;
+            var later = await db.Set<Milestone>().Where(m => m.GoalId == goalId && m.DueOn > target).OrderByDescending(m => m.DueOn)
+                .Select(m => new { m.Title, m.DueOn }).FirstOrDefaultAsync(ct);
+            if (later is not null)
+            {
+                return Invalid.Field(nameof(request.TargetDate),
+                    $"The milestone “{later.Title}” is due on {later.DueOn:yyyy-MM-dd}, after this target date: move the milestone first, or choose a later date.");
+            }
+        }
         goal.Change(request.Outcome!.Trim(), request.Measure!.Trim(), request.TargetDate!.Value, request.Status ?? goal.Status, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(NoGoal, ct) is { } gone)
+        {
+            return gone;
+        }
         return (await ViewsAsync([goal], scope, ct))[0];
     }
 
@@ -115,8 +133,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             return failure;
         }
         db.Remove(found.Value.Goal);
-        await db.SaveChangesAsync(ct);
-        return null;
+        return await SaveUnlessGoneAsync(NoGoal, ct);
     }
 
     public async Task<Outcome<GoalView>> AddMilestoneAsync(Actor actor, Guid relationshipId, Guid goalId, MilestoneRequest request, CancellationToken ct = default)
@@ -131,12 +148,20 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         {
             return invalid;
         }
+        // The goal's row is locked first: deleted meanwhile, it is 404 rather than a refused insert (ADR 94), and two adds at
+        // once count one after the other.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await LockGoalAsync(db, goalId, ct))
+        {
+            return new NotFound(NoGoal);
+        }
         if (await db.Set<Milestone>().CountAsync(m => m.GoalId == goalId, ct) >= Goal.MilestonesMax)
         {
             return new Conflict($"A goal has at most {Goal.MilestonesMax} milestones.");
         }
         db.Add(new Milestone(goalId, request.Title!.Trim(), request.DueOn, request.Done == true ? clock.GetUtcNow().UtcDateTime : null));
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return (await ViewsAsync([goal], scope, ct))[0];
     }
 
@@ -151,14 +176,18 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         var milestone = await db.Set<Milestone>().SingleOrDefaultAsync(m => m.Id == milestoneId && m.GoalId == goalId, ct);
         if (milestone is null)
         {
-            return new NotFound("This goal has no milestone with this id.");
+            return new NotFound(NoMilestone);
         }
-        if (CheckMilestone(request, goal.TargetDate, "") is { } invalid)
+        // The due date is checked only when it changes: ticking off or renaming a milestone keeps it as it is.
+        if (CheckMilestone(request, goal.TargetDate, "", checkDue: request.DueOn != milestone.DueOn) is { } invalid)
         {
             return invalid;
         }
         milestone.Change(request.Title!.Trim(), request.DueOn, request.Done ?? milestone.DoneAt is not null, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(NoMilestone, ct) is { } gone)
+        {
+            return gone;
+        }
         return (await ViewsAsync([goal], scope, ct))[0];
     }
 
@@ -171,7 +200,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         }
         if (await db.Set<Milestone>().Where(m => m.Id == milestoneId && m.GoalId == goalId).ExecuteDeleteAsync(ct) == 0)
         {
-            return new NotFound("This goal has no milestone with this id.");
+            return new NotFound(NoMilestone);
         }
         return (await ViewsAsync([found.Value.Goal], found.Value.Scope, ct))[0];
     }
@@ -189,6 +218,11 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         {
             return invalid;
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await LockGoalAsync(db, goalId, ct))
+        {
+            return new NotFound(NoGoal);
+        }
         if (await db.Set<ActionItem>().CountAsync(a => a.GoalId == goalId, ct) >= Goal.ActionItemsMax)
         {
             return new Conflict($"A goal has at most {Goal.ActionItemsMax} action items.");
@@ -199,6 +233,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             clock.GetUtcNow().UtcDateTime);
         db.Add(item);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return item.ToView(scope);
     }
 
@@ -216,7 +251,10 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             return invalid;
         }
         item.Change(request.Title!.Trim(), Blank(request.Notes), assignee, request.DueOn);
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(NoItem, ct) is { } gone)
+        {
+            return gone;
+        }
         return item.ToView(scope);
     }
 
@@ -251,7 +289,10 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             position = item.State == state ? item.Position : await NextPositionAsync(goalId, state, ct);
         }
         item.MoveTo(state, position, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(ct);
+        if (await SaveUnlessGoneAsync(NoItem, ct) is { } gone)
+        {
+            return gone; // the shift of the column's other items is rolled back with the transaction
+        }
         await transaction.CommitAsync(ct);
         return item.ToView(scope);
     }
@@ -264,8 +305,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             return failure;
         }
         db.Remove(found.Value.Item);
-        await db.SaveChangesAsync(ct);
-        return null;
+        return await SaveUnlessGoneAsync(NoItem, ct);
     }
 
     private async Task<Outcome<(GoalScope Scope, Goal Goal)>> EditableGoalAsync(Actor actor, Guid relationshipId, Guid goalId, CancellationToken ct)
@@ -276,7 +316,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             return failure;
         }
         var goal = await db.Set<Goal>().SingleOrDefaultAsync(g => g.Id == goalId && g.RelationshipId == relationshipId, ct);
-        return goal is null ? new NotFound("This relationship has no goal with this id.") : (scope.Value!, goal);
+        return goal is null ? new NotFound(NoGoal) : (scope.Value!, goal);
     }
 
     private async Task<Outcome<(GoalScope Scope, ActionItem Item)>> EditableItemAsync(Actor actor, Guid relationshipId, Guid goalId, Guid itemId, CancellationToken ct)
@@ -287,7 +327,29 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             return failure;
         }
         var item = await db.Set<ActionItem>().SingleOrDefaultAsync(a => a.Id == itemId && a.GoalId == goalId && a.RelationshipId == relationshipId, ct);
-        return item is null ? new NotFound("This goal has no action item with this id.") : (scope.Value!, item);
+        return item is null ? new NotFound(NoItem) : (scope.Value!, item);
+    }
+
+    /// <summary>
+    /// Locks the goal's row until the transaction ends (a write of a column to itself), false when it is gone: a milestone or
+    /// action item added to a goal deleted meanwhile would be refused by its foreign key, a 500.
+    /// </summary>
+    internal static async Task<bool> LockGoalAsync(TandemDb db, Guid goalId, CancellationToken ct) =>
+        await db.Set<Goal>().Where(g => g.Id == goalId).ExecuteUpdateAsync(s => s.SetProperty(g => g.Outcome, g => g.Outcome), ct) == 1;
+
+    /// <summary>Saves a change or a delete; a row deleted since it was read is 404 with the sentence of a plain miss (ADR 94).</summary>
+    private async Task<NotFound?> SaveUnlessGoneAsync(string missing, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            db.ChangeTracker.Clear();
+            return new NotFound(missing);
+        }
     }
 
     internal async Task<int> NextPositionAsync(Guid goalId, ActionItemState state, CancellationToken ct) =>
@@ -330,7 +392,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         return null;
     }
 
-    private Invalid? CheckMilestone(MilestoneRequest request, DateOnly targetDate, string prefix)
+    private Invalid? CheckMilestone(MilestoneRequest request, DateOnly targetDate, string prefix, bool checkDue = true)
     {
         var field = prefix.Length == 0 ? nameof(request.Title) : $"{prefix}.{nameof(request.Title)}";
         if (string.IsNullOrWhiteSpace(request.Title))
@@ -342,7 +404,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
             return Invalid.Field(field, $"A milestone's title is at most {Milestone.TitleMax} characters.");
         }
         var due = prefix.Length == 0 ? nameof(request.DueOn) : $"{prefix}.{nameof(request.DueOn)}";
-        if (request.DueOn is { } on && (on < Earliest || on > targetDate))
+        if (checkDue && request.DueOn is { } on && (on < Earliest || on > targetDate))
         {
             return Invalid.Field(due, "A milestone is due on or before the goal's target date.");
         }

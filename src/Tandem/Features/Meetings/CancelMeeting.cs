@@ -31,6 +31,10 @@ public sealed class CancelMeeting(TandemDb db, MeetingChanges changes, MeetingMa
         {
             return new Forbidden("Only the people in a pair cancel its meetings.");
         }
+        if (await changes.RetainedAsync(meeting!.ProgramId, ct) is { } retained)
+        {
+            return retained;
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

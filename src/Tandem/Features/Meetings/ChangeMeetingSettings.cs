@@ -18,6 +18,12 @@ public sealed class ChangeMeetingSettings(TandemDb db, TimeProvider clock)
         {
             return failure;
         }
+        // The settings page binds the policy through Blazor, which reads a number too ("VideoLinks=7"): stored, it would make
+        // every JSON read of the settings fail (ADR 110).
+        if (!Enum.IsDefined(policy))
+        {
+            return Invalid.Field(nameof(MeetingSettingsRequest.VideoLinks), "Choose generated Jitsi Meet rooms or pasted links.");
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         return await db.SaveOverFirstAsync(async () =>
         {

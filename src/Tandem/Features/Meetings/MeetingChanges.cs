@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -7,8 +8,18 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Meetings;
 
 /// <summary>What responding to, moving and cancelling a meeting share: finding it, and claiming its row against a race.</summary>
-public sealed class MeetingChanges(TandemDb db, MeetingAccess access)
+public sealed class MeetingChanges(TandemDb db, MeetingAccess access, IProgramRetention retention)
 {
+    public const string Retained = "This program's data has been anonymised after it closed, so its meetings take no more answers, notes or changes.";
+
+    /// <summary>
+    /// Retention anonymised the program's personal text once and leaves its old meetings as they were: an answer, a
+    /// cancellation or a note given afterwards would be kept for good and would send notices for a program that has ended
+    /// (ADR 108, ADR 110). Null while the program's data are kept.
+    /// </summary>
+    internal async Task<Conflict?> RetainedAsync(Guid programId, CancellationToken ct) =>
+        await retention.AnonymisedAtAsync(programId, ct) is null ? null : new Conflict(Retained);
+
     /// <summary>
     /// Locks the meeting row only if nobody changed it since it was read (same status and sequence), so that an
     /// accept and a decline sent at the same moment cannot both win: the second finds no row and gets 409.

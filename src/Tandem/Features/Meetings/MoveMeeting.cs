@@ -32,6 +32,10 @@ public sealed class MoveMeeting(TandemDb db, MeetingChanges changes, MeetingMail
         {
             return new Forbidden("Only the people in a pair move its meetings.");
         }
+        if (await changes.RetainedAsync(meeting!.ProgramId, ct) is { } retained)
+        {
+            return retained;
+        }
         if (await changes.NotActiveAsync(meeting!, ct) is { } inactive)
         {
             return inactive;

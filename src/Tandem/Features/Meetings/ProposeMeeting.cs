@@ -43,7 +43,7 @@ public sealed class ProposeMeetingRequest
 /// Either member of a pair (or a member or coordinator of a group) proposes a meeting; the other side
 /// is told in-app and by e-mail with an .ics invitation, then accepts, declines or proposes another time.
 /// </summary>
-public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLinks links, MeetingMailer mailer, TimeProvider clock)
+public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLinks links, MeetingMailer mailer, IProgramRetention retention, TimeProvider clock)
 {
     public const int PlaceMax = 300;
     public const int TitleMax = 200;
@@ -66,6 +66,11 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         {
             return new Conflict($"The relationship is {relationship.Status.ToString().ToLowerInvariant()}; meetings are scheduled only while it is active.");
         }
+        // Retention ends a program's relationships (ADR 109); one left active from before that is still not given meetings (ADR 110).
+        if (await retention.AnonymisedAtAsync(relationship.ProgramId, ct) is not null)
+        {
+            return new Conflict(MeetingChanges.Retained);
+        }
         // The request's [StringLength] runs only on the API; the page builds the request itself, and a longer value would
         // fail the column (PostgreSQL refuses it: a 500), so the lengths are checked here too.
         if (request.Place?.Length > PlaceMax)
@@ -83,6 +88,16 @@ public sealed class ProposeMeeting(TandemDb db, MeetingAccess access, MeetingLin
         if (request.StartsAt is null)
         {
             return Invalid.Field(nameof(request.StartsAt), "Give the meeting's start.");
+        }
+        // Blazor's form binding reads an enum from its number too ("Mode=7"): an undefined value would be stored, and every
+        // JSON read of the meeting would then fail writing it (ADR 110).
+        if (!Enum.IsDefined(request.Mode))
+        {
+            return Invalid.Field(nameof(request.Mode), "Choose how you meet: InPerson or Online.");
+        }
+        if (request.Cadence is { } asked && !Enum.IsDefined(asked))
+        {
+            return Invalid.Field(nameof(request.Cadence), $"Choose a cadence: {string.Join(", ", Enum.GetNames<Cadence>())}.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var start = request.StartsAt.Value.UtcDateTime;

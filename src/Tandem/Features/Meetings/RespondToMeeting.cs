@@ -37,6 +37,11 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
 {
     public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, RespondToMeetingRequest request, CancellationToken ct = default)
     {
+        // An undefined answer would fall through to "another time" below.
+        if (request.Response is not { } response || !Enum.IsDefined(response))
+        {
+            return Invalid.Field(nameof(request.Response), "Answer Accept, Decline or ProposeAnotherTime.");
+        }
         var (meeting, failure, isMember) = await changes.FindAsync(actor, meetingId, ct);
         if (failure is not null)
         {
@@ -49,6 +54,11 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         if (meeting!.ProposedByUserId == actor.UserId)
         {
             return new Conflict("You proposed this time; the other side answers it.");
+        }
+        // Before the decline's exemption below: a decline carries a note and sends notices too.
+        if (await changes.RetainedAsync(meeting.ProgramId, ct) is { } retained)
+        {
+            return retained;
         }
         if (request.Response != MeetingResponse.Decline && await changes.NotActiveAsync(meeting, ct) is { } inactive)
         {
