@@ -604,7 +604,7 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
         (await program.Coordinator.DeleteAsync($"{Modules(programId)}/{module.Id}")).EnsureSuccessStatusCode();
 
         var saved = await page.SubmitAsync($"/programs/{programId}/training?edit={module.Id}", "training-module",
-            fields.Where(f => f.Key != "Title").Append(new KeyValuePair<string, string>("Title", "Renamed after the delete")));
+            fields.Where(f => f.Key != "Title").Append(new("Title", "Renamed after the delete")));
 
         Assert.Equal(HttpStatusCode.NotFound, saved.StatusCode);
         var html = WebUtility.HtmlDecode(await saved.Content.ReadAsStringAsync());
