@@ -533,6 +533,125 @@ public sealed class RecognitionTests(PairFixture fixture) : IClassFixture<PairFi
         Assert.Matches($"<option value=\"{BadgeCatalogue.TenMeetings}\" selected", html);
     }
 
+    [Fact]
+    public async Task AMinorWhoseLastNameIsAnEmojiGetsACertificateWithTheWholeCharacterAsTheInitial()
+    {
+        var pair = await fixture.PairAsync();
+        await RenameAsync(pair.Mentee.Id, "Sam \U0001F31F");
+        await MakeMinorAsync(pair.ProgramId, pair.Mentee.Id);
+
+        // Half of the star was the initial: PostgreSQL refused the certificate and the close answered 500 (ADR 113).
+        var closed = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" });
+
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var certificate = Assert.Single((await mentee.GetFromJsonAsync<List<MyCertificateView>>("/api/v1/me/certificates", Json.Options))!);
+        Assert.Equal("Sam \U0001F31F", certificate.HolderName);
+        var code = certificate.VerifyUrl[(certificate.VerifyUrl.LastIndexOf('/') + 1)..];
+        Assert.Contains("Sam \U0001F31F.", System.Net.WebUtility.HtmlDecode(await mentee.GetStringAsync($"/certificates/verify/{code}")));
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/certificates")).StatusCode);
+    }
+
+    [Fact]
+    public void APublicInitialIsTheLastNamesFirstWholeCharacter()
+    {
+        Assert.Equal("Sam \U0001F31F.", Certificates.FirstNameAndInitial("Sam \U0001F31F"));
+        Assert.Equal("\U0001D4E2\U0001D4EA\U0001D4F6 \U0001D4E3.", Certificates.FirstNameAndInitial("\U0001D4E2\U0001D4EA\U0001D4F6 \U0001D4E3\U0001D4EE\U0001D4EE"));
+        Assert.Equal("Zoë E\u0301.", Certificates.FirstNameAndInitial("Zoë e\u0301lan"));
+    }
+
+    [Fact]
+    public async Task AMeetingTitleWithAnEmojiAtTheLedgersCutKeepsTheCheckInAndAWholeDescription()
+    {
+        var pair = await fixture.PairAsync();
+        var meeting = await pair.MeetingAsync(Now.AddDays(-1), minutes: 45);
+        // "Meeting held: " and 185 letters is 199 units: the star is cut off whole, not in half (a 500 on PostgreSQL, ADR 113).
+        var title = new string('a', 185) + "\U0001F31F and more";
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Meetings.Meeting>().Where(m => m.Id == meeting)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Title, title)));
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+
+        await CheckInAsync(mentee, pair, meeting);
+
+        var line = Assert.Single((await mentee.GetFromJsonAsync<MyServiceHours>("/api/v1/me/service-hours", Json.Options))!.Entries.Items);
+        Assert.Equal("Meeting held: " + new string('a', 185), line.Description);
+        Assert.Equal(45, line.Minutes);
+    }
+
+    [Fact]
+    public async Task AfterRetentionKudosHandAwardsAndLedgerNotesAreRefusedAndNothingIsWritten()
+    {
+        var pair = await fixture.PairAsync();
+        var lineId = Guid.NewGuid();
+        await fixture.WithScopeAsync(s => s.GetRequiredService<ServiceHours>().ProposeAsync(
+            [new ServiceHourProposal(pair.ProgramId, pair.Mentee.Id, ServiceHourSource.Other, lineId, Now.AddDays(-1), 30, "Helping")], default));
+        var line = Assert.Single((await pair.Coordinator.GetFromJsonAsync<Paged<ServiceHourView>>($"/api/v1/programs/{pair.ProgramId}/service-hours", Json.Options))!.Items);
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new RetentionRun(pair.School.Organisation.Id, pair.ProgramId, "Reading Buddies", Now.AddYears(-2), 24, "test", Now));
+            return await db.SaveChangesAsync();
+        });
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+
+        var fromPartner = await mentor.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "AFTERMARK" });
+        var fromCoordinator = await pair.Coordinator.PostAsJsonAsync("/api/v1/kudos", new { programId = pair.ProgramId, recipientUserId = pair.Mentee.Id, message = "AFTERMARK" });
+        var byHand = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badges", new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "AFTERMARK" });
+        var withNote = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}/confirm", new { note = "AFTERMARK" });
+
+        Assert.Equal([HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict],
+            new[] { fromPartner.StatusCode, fromCoordinator.StatusCode, byHand.StatusCode, withNote.StatusCode });
+        Assert.Contains("anonymised", await fromCoordinator.Content.ReadAsStringAsync());
+        Assert.Contains("anonymised", await byHand.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await pair.Coordinator.GetFromJsonAsync<Paged<KudosView>>($"/api/v1/programs/{pair.ProgramId}/kudos", Json.Options))!.TotalCount);
+        Assert.Empty((await pair.Coordinator.GetFromJsonAsync<Paged<BadgeAwardView>>($"/api/v1/programs/{pair.ProgramId}/badges", Json.Options))!.Items);
+        // The line is still decided, without a note.
+        var confirmed = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/service-hours/{line.Id}/confirm", new { note = "" });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Null((await confirmed.Content.ReadFromJsonAsync<ServiceHourView>(Json.Options))!.Note);
+    }
+
+    [Fact]
+    public async Task ARefusedKudosFormKeepsThePersonChosenAndLineBreaksCountAsOneCharacter()
+    {
+        var pair = await fixture.PairAsync();
+        var pages = await fixture.SignInPagesAsync(pair.Mentor);
+        var to = $"{pair.ProgramId}:{pair.Mentee.Id}";
+
+        var empty = await pages.SubmitAsync("/my/recognition", "kudos-send", [new("To", to), new("Message", " ")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Matches($"<option value=\"{to}\" selected", await empty.Content.ReadAsStringAsync());
+        // 140 lines are 279 characters in the text box (and its maxlength of 280) though CRLF makes them 418 units.
+        var lines = string.Join("\r\n", Enumerable.Repeat("a", 140));
+        var sent = await pages.SubmitAsync("/my/recognition", "kudos-send", [new("To", to), new("Message", lines)]);
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        var kudos = Assert.Single((await pair.Coordinator.GetFromJsonAsync<Paged<KudosView>>($"/api/v1/programs/{pair.ProgramId}/kudos", Json.Options))!.Items);
+        Assert.Equal(string.Join("\n", Enumerable.Repeat("a", 140)), kudos.Message);
+    }
+
+    [Fact]
+    public async Task AnErasedPersonsCertificateIsNotIssuedAgainAndADisabledAccountGetsNoHandAward()
+    {
+        var pair = await fixture.PairAsync();
+        (await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/status", new { status = "Closed" })).EnsureSuccessStatusCode();
+        var url = $"/api/v1/programs/{pair.ProgramId}/certificates";
+        Assert.Contains((await pair.Coordinator.GetFromJsonAsync<Paged<ProgramCertificateView>>(url, Json.Options))!.Items, c => c.UserId == pair.Mentee.Id);
+
+        await fixture.WithScopeAsync(s => s.GetRequiredService<ErasePerson>().RunAsync(pair.Mentee.Id));
+
+        // The coordinators' list used to issue the erased person a new certificate, named "Erased person", on every visit.
+        var listed = (await pair.Coordinator.GetFromJsonAsync<Paged<ProgramCertificateView>>(url, Json.Options))!;
+        Assert.DoesNotContain(listed.Items, c => c.UserId == pair.Mentee.Id);
+        Assert.Equal(0, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Certificate>().CountAsync(c => c.UserId == pair.Mentee.Id)));
+        var award = await pair.Coordinator.PostAsJsonAsync($"/api/v1/programs/{pair.ProgramId}/badges", new { userId = pair.Mentee.Id, badge = BadgeCatalogue.Special, reason = "Kind" });
+        Assert.Equal(HttpStatusCode.Conflict, award.StatusCode);
+        Assert.Equal(0, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<BadgeAward>().CountAsync(b => b.UserId == pair.Mentee.Id)));
+    }
+
+    private Task<int> RenameAsync(Guid userId, string name) => fixture.WithScopeAsync(s =>
+        s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.DisplayName, name)));
+
     private Task<int> AwaitingConsentAsync(Pair pair, Guid userId) => fixture.WithScopeAsync(async s =>
     {
         var db = s.GetRequiredService<TandemDb>();

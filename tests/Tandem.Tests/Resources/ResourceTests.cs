@@ -455,4 +455,72 @@ public sealed class ResourceTests(TandemFactory factory) : IClassFixture<TandemF
         Assert.Equal(HttpStatusCode.NoContent, (await program.Coordinator.DeleteAsync($"/api/v1/resources/{everyone.Id}")).StatusCode);
         Assert.Empty((await mentee.Client.GetFromJsonAsync<List<ResourceView>>($"/api/v1/resource-attachments/Goal/{goal}", Json.Options))!);
     }
+
+    [Fact]
+    public async Task ASearchWordCutInsideAnEmojiIsCutBeforeIt()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Wes Searches", "mentee");
+        var word = new string('a', BrowseResources.WordMax - 1) + "\U0001F31F";
+
+        // The 50th unit is the star's first half: PostgreSQL refused the pattern and the search answered 500 (ADR 113).
+        Assert.Equal([new string('a', BrowseResources.WordMax - 1)], BrowseResources.Words(word));
+        var found = await ListAsync(mentee.Client, $"{Library(program.Program.Id)}?q={Uri.EscapeDataString(word)}");
+        Assert.Equal(0, found.TotalCount);
+    }
+
+    [Fact]
+    public async Task AttachingAResourceDeletedMeanwhileIsNotFound()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var id = program.Program.Id;
+        var coordinator = new Actor(program.School.Coordinator.Id, IsAdministrator: false);
+        var resource = await CreateAsync(program.Coordinator, id, Link("Gone soon", "https://example.org/gone"));
+        var module = JsonNode.Parse(await (await program.Coordinator.PostAsync($"/api/v1/programs/{id}/training/templates/active-listening", Json.Empty())).Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+
+        // The attachment names a resource no longer there (a foreign key): a 500 before.
+        var attached = await DeletedMeanwhile.RunAsync<ManageResources, Failure?>(factory, db => db.Set<Resource>().Where(r => r.Id == resource.Id).ExecuteDeleteAsync(),
+            m => m.AttachAsync(coordinator, resource.Id, new AttachResourceRequest(ResourceTargetKind.TrainingModule, module)));
+
+        Assert.Equal(ResourceAccess.NoResource, Assert.IsType<NotFound>(attached).Detail);
+        Assert.False(await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ResourceAttachment>().AnyAsync(a => a.TargetId == module)));
+    }
+
+    [Fact]
+    public async Task AnAudienceThePageCannotReadIsRefusedWithTheTypedFieldsKeptAndNothingStored()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var id = program.Program.Id;
+        var path = $"/programs/{id}/resources";
+        var page = new PageClient(program.Coordinator);
+
+        // A link: it used to be stored for Everyone.
+        var link = await page.SubmitAsync(path, "resource-create",
+            [new("kind", "Link"), new("title", "Staff room"), new("description", ""), new("tags", "staff, rota"), new("audience", "Staff"), new("url", "https://example.org/staff"), new("body", "")]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, link.StatusCode);
+        var html = WebUtility.HtmlDecode(await link.Content.ReadAsStringAsync());
+        Assert.Contains(ManageResources.NoAudience, html);
+        Assert.Contains("value=\"staff, rota\"", html);
+
+        // A file: it used to be uploaded for Everyone with its tags dropped.
+        var token = await PageClient.AntiforgeryTokenAsync(program.Coordinator, path);
+        var content = new ByteArrayContent("%PDF-1.4\n"u8.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        var form = new MultipartFormDataContent
+        {
+            { content, "file", "rota.pdf" },
+            { new StringContent("Rota"), "title" },
+            { new StringContent("parents, rota"), "tags" },
+            { new StringContent("Staff"), "audience" },
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("resource-upload"), "_handler" },
+        };
+        var upload = await program.Coordinator.PostAsync(path, form);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, upload.StatusCode);
+        html = WebUtility.HtmlDecode(await upload.Content.ReadAsStringAsync());
+        Assert.Contains(ManageResources.NoAudience, html);
+        Assert.Contains("value=\"parents, rota\"", html);
+        Assert.Contains("value=\"Rota\"", html);
+        Assert.Equal(0, (await CountAsync(id)).Resources);
+    }
 }

@@ -550,4 +550,152 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
         Assert.Contains("\"requiredBeforeMatching\":true", await program.Coordinator.GetStringAsync(url));
     }
+
+    [Fact]
+    public async Task AfterRetentionTheProgramsQuizzesAndRolePlaysTakeNoAnswers()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Ada Retained", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module());
+        await factory.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var now = DateTime.UtcNow;
+            db.Add(new Tandem.Features.Exports.RetentionRun(program.School.Organisation.Id, program.Program.Id, "Program", now.AddYears(-2), 24, "test", now));
+            return await db.SaveChangesAsync();
+        });
+
+        var quiz = await AnswerAsync(mentee.Client, module, 3);
+        var reflection = await mentee.Client.PostAsJsonAsync($"/api/v1/training/modules/{module.Id}/reflections",
+            new { scenarioId = module.Scenarios[0].Id, answer = "AFTERMARK" });
+
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (quiz.StatusCode, reflection.StatusCode));
+        Assert.Contains("anonymised", await reflection.Content.ReadAsStringAsync());
+        Assert.False(await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<TrainingCompletion>().AnyAsync(c => c.ModuleId == module.Id)));
+    }
+
+    [Fact]
+    public async Task ARefusedQuizOnThePageKeepsEveryChoiceMade()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Kit Chooses", "mentee");
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module());
+        var (first, second, third) = (module.Questions[0].Id, module.Questions[1].Id, module.Questions[2].Id);
+
+        // The third question left out: 400, and the two answers given are still chosen on the page (they were all cleared).
+        var refused = await new PageClient(mentee.Client).SubmitAsync($"/my/training/{module.Id}", "training-quiz", [new($"q.{first}", "2"), new($"q.{second}", "0")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Matches($"id=\"q-{first}-2\"[^>]*checked", html);
+        Assert.Matches($"id=\"q-{second}-0\"[^>]*checked", html);
+        Assert.DoesNotMatch($"id=\"q-{third}-[0-9]\"[^>]*checked", html);
+        Assert.DoesNotMatch($"id=\"q-{first}-[01]\"[^>]*checked", html);
+    }
+
+    [Fact]
+    public async Task SavingAnEditOfAModuleDeletedMeanwhileOnThePageIs404AndAddsNothing()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var programId = program.Program.Id;
+        var module = await CreateAsync(program.Coordinator, programId, Module("Deleted in another tab"));
+        var page = new PageClient(program.Coordinator);
+        var fields = await page.FormFieldsAsync($"/programs/{programId}/training?edit={module.Id}", "training-module");
+        (await program.Coordinator.DeleteAsync($"{Modules(programId)}/{module.Id}")).EnsureSuccessStatusCode();
+
+        var saved = await page.SubmitAsync($"/programs/{programId}/training?edit={module.Id}", "training-module",
+            fields.Where(f => f.Key != "Title").Append(new("Title", "Renamed after the delete")));
+
+        // 404 (the site's not-found page: Blazor leaves a 404's body to it, so the typed form is not shown again).
+        Assert.Equal(HttpStatusCode.NotFound, saved.StatusCode);
+        // It used to fall through to adding the module again (participants untrained again when training is required).
+        Assert.Empty((await program.Coordinator.GetFromJsonAsync<List<TrainingModuleView>>(Modules(programId), Json.Options))!);
+    }
+
+    [Fact]
+    public async Task AnAnswerToAModuleDeletedMeanwhileIs404()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Lou Late", "mentee");
+        var me = new Actor(mentee.User.Id, IsAdministrator: false);
+        static async Task GoneAsync(TandemDb db, Guid moduleId)
+        {
+            await db.Set<TrainingCompletion>().Where(c => c.ModuleId == moduleId).ExecuteDeleteAsync();
+            await db.Set<TrainingModule>().Where(m => m.Id == moduleId).ExecuteDeleteAsync();
+        }
+
+        // A first answer: the new progress row names a module no longer there (a foreign key; a 500 before).
+        var fresh = await CreateAsync(program.Coordinator, program.Program.Id, Module("First answer"));
+        var quiz = await DeletedMeanwhile.RunAsync<MyTraining, Outcome<MyTrainingModuleView>>(factory, db => GoneAsync(db, fresh.Id),
+            t => t.SubmitQuizAsync(me, fresh.Id, new SubmitQuizRequest(fresh.Questions.Select(q => new QuizAnswer(q.Id, q.Correct)).ToList())));
+        Assert.Equal(404, Assert.IsType<NotFound>(quiz.Failure).StatusCode());
+
+        // A later answer: the progress row went with the module (a lost update; a 500 before).
+        var started = await CreateAsync(program.Coordinator, program.Program.Id, Module("Later answer"));
+        await ReadAsync(await AnswerAsync(mentee.Client, started, 1));
+        var reflection = await DeletedMeanwhile.RunAsync<MyTraining, Outcome<MyTrainingModuleView>>(factory, db => GoneAsync(db, started.Id),
+            t => t.ReflectAsync(me, started.Id, new SubmitReflectionRequest(started.Scenarios[0].Id, "Typed while it went")));
+        Assert.Equal(404, Assert.IsType<NotFound>(reflection.Failure).StatusCode());
+        Assert.False(await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<TrainingCompletion>().AnyAsync(c => c.UserId == mentee.User.Id)));
+    }
+
+    [Fact]
+    public async Task AQuestionIdSentTwiceGivesTheSecondQuestionAnIdOfItsOwn()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, Module());
+        var id = module.Questions[0].Id;
+
+        var updated = await program.Coordinator.PutAsJsonAsync($"{Modules(program.Program.Id)}/{module.Id}", new
+        {
+            title = module.Title,
+            content = module.Content,
+            questions = new object[]
+            {
+                new { id, text = "First", options = new[] { "a", "b" }, correct = 0 },
+                new { id, text = "Second", options = new[] { "c", "d" }, correct = 1 },
+            },
+            scenarios = new object[] { new { id, prompt = "A scenario with the question's id" } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var saved = (await updated.Content.ReadFromJsonAsync<TrainingModuleView>(Json.Options))!;
+        Assert.Equal(id, saved.Questions[0].Id);
+        Assert.Equal(3, saved.Questions.Select(q => q.Id).Append(saved.Scenarios[0].Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AModuleTitleWithAnEmojiAtTheLedgersCutStillCompletesWithAWholeDescription()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var mentee = await program.ApproveAsync("Sky Reads", "mentee");
+        // "Training: " and 189 letters is 199 units: the star across the 200th is cut off whole (a 500 on PostgreSQL, ADR 113).
+        var module = await CreateAsync(program.Coordinator, program.Program.Id, new
+        {
+            title = new string('a', 189) + "\U0001F31F",
+            content = "Read me.",
+            audience = "Everyone",
+            minutes = 20,
+        });
+
+        var completed = await ReadAsync(await mentee.Client.PostAsync($"/api/v1/training/modules/{module.Id}/complete", Json.Empty()));
+
+        Assert.Equal(TrainingState.Completed, completed.State);
+        var ledger = (await mentee.Client.GetFromJsonAsync<Tandem.Features.Recognition.MyServiceHours>("/api/v1/me/service-hours", Json.Options))!;
+        Assert.Equal("Training: " + new string('a', 189), Assert.Single(ledger.Entries.Items).Description);
+    }
+
+    [Fact]
+    public async Task ATemplateAddedTwiceAtOnceIsAddedOnce()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var api = $"/api/v1/programs/{program.Program.Id}/training/templates/active-listening";
+        var others = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => program.Factory.SignedInClientAsync(program.School.Coordinator)));
+
+        var answers = await Task.WhenAll(others.Select(c => c.PostAsync(api, Json.Empty())));
+
+        Assert.Equal(HttpStatusCode.Created, Assert.Single(answers, a => a.IsSuccessStatusCode).StatusCode);
+        Assert.All(answers.Where(a => !a.IsSuccessStatusCode), a => Assert.Equal(HttpStatusCode.Conflict, a.StatusCode));
+        Assert.Single((await program.Coordinator.GetFromJsonAsync<List<TrainingModuleView>>(Modules(program.Program.Id), Json.Options))!);
+    }
 }

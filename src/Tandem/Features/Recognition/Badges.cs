@@ -85,8 +85,11 @@ public sealed class AwardBadgeRequest
 /// The holder gets an in-app notification (no e-mail from inside someone else's transaction), unless the program may not
 /// contact them (ADR 48): the badge is still theirs, only the notice is withheld. A rule leaves disabled accounts out.
 /// </summary>
-public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, Notify notify, TimeProvider clock)
+public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAccess programs, Notify notify, IProgramRetention retention, TimeProvider clock)
 {
+    /// <summary>A hand award carries the coordinator's reason, which retention would never clear again (ADR 108, ADR 113).</summary>
+    public const string Retained = "This program's data has been anonymised after it closed, so no more badges are awarded by hand.";
+
     /// <summary>Awards the badge to these people (disabled accounts left out) when the program has its rule on; returns who got it now.</summary>
     public async Task<IReadOnlyList<Guid>> ByRuleAsync(Guid programId, string badge, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
@@ -149,6 +152,15 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
             && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer), ct))
         {
             return Invalid.Field(nameof(request.UserId), "Badges go to the program's participants.");
+        }
+        if (await db.Users.AnyAsync(u => u.Id == userId && u.IsDisabled, ct))
+        {
+            // A disabled account (an erased person's is disabled for good): a rule leaves it out, and so does a hand award.
+            return new Conflict("This participant's account is disabled: badges go to open accounts.");
+        }
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(Retained);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var id = Guid.CreateVersion7();

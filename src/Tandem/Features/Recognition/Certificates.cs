@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
@@ -89,9 +90,12 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
             return;
         }
         var issued = db.Set<Certificate>().Where(c => c.ProgramId == programId).Select(c => c.UserId);
+        // Disabled accounts are left out (ADR 113): an erased person's account is disabled for good and named "Erased person",
+        // and erasure deleted their certificate while keeping the enrolment, so issuing here would bring it back. A disabled
+        // account that is enabled again gets its certificate on its holder's next visit (MineAsync issues what is missing).
         var enrolments = await db.Enrolments.Where(e => e.ProgramId == programId
                 && (e.Role == ProgramRole.Mentor || e.Role == ProgramRole.Mentee || e.Role == ProgramRole.Peer) && !issued.Contains(e.UserId))
-            .Join(db.Users, e => e.UserId, u => u.Id, (e, u) => new { e.UserId, e.Role, e.EnrolledAt, u.DisplayName })
+            .Join(db.Users.Where(u => !u.IsDisabled), e => e.UserId, u => u.Id, (e, u) => new { e.UserId, e.Role, e.EnrolledAt, u.DisplayName })
             .ToListAsync(ct);
         // One certificate a person (the index says so): someone enrolled as mentee and as mentor is named by the role they
         // served in (mentor, then peer), from their first enrolment.
@@ -135,7 +139,10 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
         }
     }
 
-    /// <summary>"Menna Tee" → "Menna T." (a minor's name on the public page, ADR 63).</summary>
+    /// <summary>
+    /// "Menna Tee" → "Menna T." (a minor's name on the public page, ADR 63). The initial is the last name's first whole
+    /// character (ADR 113): its first UTF-16 unit is half of "🌟" or "𝓣", which PostgreSQL refuses to store.
+    /// </summary>
     public static string FirstNameAndInitial(string name)
     {
         var parts = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -143,7 +150,7 @@ public sealed class Certificates(TandemDb db, ProgramAccess programs, ServiceHou
         {
             0 => "",
             1 => parts[0],
-            _ => $"{parts[0]} {char.ToUpperInvariant(parts[^1][0])}.",
+            _ => $"{parts[0]} {StringInfo.GetNextTextElement(parts[^1]).ToUpperInvariant()}.",
         };
     }
 

@@ -30,8 +30,12 @@ public sealed class SendKudosRequest
 /// is notified. Each person reads what they sent and received; the program's coordinators read the program's kudos (a
 /// read of minors' words, written to the audit log); nobody else finds any.
 /// </summary>
-public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notify, IProgramConsent consent, AuditLog audit, TimeProvider clock)
+public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notify, IProgramConsent consent, IProgramRetention retention, AuditLog audit,
+    TimeProvider clock)
 {
+    /// <summary>Kudos after retention anonymised the program would be kept for good: retention runs once (ADR 108, ADR 113).</summary>
+    public const string Retained = "This program's data has been anonymised after it closed, so it takes no more kudos.";
+
     /// <summary>
     /// The answer to a participant who thanks a partner the program may not contact now: the same whatever the reason, so
     /// that it tells a peer nothing about their partner's consent.
@@ -42,7 +46,8 @@ public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notif
     {
         var programId = request.ProgramId!.Value;
         var recipient = request.RecipientUserId!.Value;
-        var message = request.Message?.Trim() ?? "";
+        // A text box sends a line break as CRLF and counts it as one character, as its maxlength does (ADR 113).
+        var message = request.Message?.Replace("\r\n", "\n").Trim() ?? "";
         if (message.Length == 0)
         {
             return Invalid.Field(nameof(request.Message), "Write a few words of thanks.");
@@ -59,6 +64,10 @@ public sealed class KudosBoard(TandemDb db, ProgramAccess programs, Notify notif
         if (program is null)
         {
             return new NotFound("No program with this id is visible to you.");
+        }
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(Retained);
         }
         var coordinator = await programs.Visible(actor).Where(p => p.Id == programId).AnyAsync(programs.Manageable(actor), ct);
         var enabled = db.Users.Where(u => !u.IsDisabled).Select(u => u.Id);

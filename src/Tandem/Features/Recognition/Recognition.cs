@@ -84,6 +84,7 @@ public enum ServiceHourState { Proposed, Confirmed, Rejected }
 /// </summary>
 public sealed class ServiceHourEntry
 {
+    public const int DescriptionMax = 200;
     public const int NoteMax = 500;
 
     private ServiceHourEntry() { }

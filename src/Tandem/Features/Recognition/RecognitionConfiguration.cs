@@ -56,7 +56,7 @@ internal sealed class ServiceHourEntryConfiguration : IEntityTypeConfiguration<S
         entry.HasKey(e => e.Id);
         entry.Property(e => e.Source).HasConversion<string>().HasMaxLength(16);
         entry.Property(e => e.State).HasConversion<string>().HasMaxLength(16);
-        entry.Property(e => e.Description).HasMaxLength(200).IsRequired();
+        entry.Property(e => e.Description).HasMaxLength(ServiceHourEntry.DescriptionMax).IsRequired();
         entry.Property(e => e.Note).HasMaxLength(ServiceHourEntry.NoteMax);
         entry.HasOne<MentorshipProgram>().WithMany().HasForeignKey(e => e.ProgramId).OnDelete(DeleteBehavior.Cascade);
         entry.HasOne<TandemUser>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);

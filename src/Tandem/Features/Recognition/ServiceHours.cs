@@ -5,6 +5,7 @@ using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Recognition;
 
@@ -15,8 +16,11 @@ public sealed record ServiceHourProposal(Guid ProgramId, Guid UserId, ServiceHou
 /// The service-hours ledger: lines proposed from what people did, confirmed or rejected by the program's coordinators.
 /// A participant reads their own ledger and confirmed total; coordinators read the program's lines and per-person totals.
 /// </summary>
-public sealed class ServiceHours(TandemDb db, ProgramAccess programs, AuditLog audit, TimeProvider clock)
+public sealed class ServiceHours(TandemDb db, ProgramAccess programs, AuditLog audit, IProgramRetention retention, TimeProvider clock)
 {
+    /// <summary>A coordinator's note written after retention would be kept for good (ADR 108, ADR 113); the decision itself stays open.</summary>
+    public const string RetainedNote = "This program's data has been anonymised after it closed, so a line is confirmed or rejected without a note.";
+
     /// <summary>
     /// Proposes lines; a line for the same person and source already there is left as it is (ON CONFLICT DO NOTHING on
     /// the unique index), so a meeting is counted once. Runs inside the caller's transaction. Events and training call this.
@@ -30,7 +34,9 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, AuditLog a
             var id = Guid.CreateVersion7();
             var source = p.Source.ToString();
             var state = nameof(ServiceHourState.Proposed);
-            var description = p.Description.Length > 200 ? p.Description[..200] : p.Description;
+            // Cut between characters (ADR 113): a meeting's or a module's title with an emoji across the 200th unit kept half
+            // of it, which PostgreSQL refuses, and the check-in or the module's completion that proposed the line failed with it.
+            var description = WholeCharacters.Within(p.Description, ServiceHourEntry.DescriptionMax);
             added += await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO "ServiceHourEntries" ("Id", "ProgramId", "UserId", "Source", "SourceId", "OccurredAt", "Minutes", "Description", "State", "ProposedAt")
                 VALUES ({id}, {p.ProgramId}, {p.UserId}, {source}, {p.SourceId}, {p.OccurredAt}, {p.Minutes}, {description}, {state}, {now})
@@ -103,6 +109,10 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, AuditLog a
         var state = confirm ? ServiceHourState.Confirmed : ServiceHourState.Rejected;
         var at = clock.GetUtcNow().UtcDateTime;
         var trimmed = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        if (trimmed is not null && await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(RetainedNote);
+        }
         var changed = await db.Set<ServiceHourEntry>()
             .Where(e => e.Id == entryId && e.ProgramId == programId && e.State == ServiceHourState.Proposed)
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.State, state).SetProperty(e => e.DecidedByUserId, actor.UserId)

@@ -4,6 +4,7 @@ using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Files;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Resources;
 
@@ -117,10 +118,10 @@ public sealed class BrowseResources(TandemDb db, ResourceAccess access, FileStor
             .Join(db.Programs, e => e.ProgramId, p => p.Id, (e, p) => new { p.Id, p.Name })
             .Distinct().OrderBy(p => p.Name).Take(50).Select(p => new ResourceLibrary(p.Id, p.Name)).ToListAsync(ct);
 
-    /// <summary>The words a search matches: lower case, at most <see cref="MaxWords"/>, each cut at <see cref="WordMax"/> characters.</summary>
+    /// <summary>The words a search matches: lower case, at most <see cref="MaxWords"/>, each cut at <see cref="WordMax"/> UTF-16 units between two characters (half an emoji is a 500 on PostgreSQL, ADR 113).</summary>
     public static IReadOnlyList<string> Words(string? words) =>
         (words ?? "").ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(w => w.Length <= WordMax ? w : w[..WordMax]).Distinct().Take(MaxWords).ToList();
+            .Select(w => WholeCharacters.Within(w, WordMax)).Distinct().Take(MaxWords).ToList();
 
     private static async Task<Outcome<Paged<ResourceView>>> PageAsync(IQueryable<Resource> resources, string? words, string? tag, int page, int pageSize, CancellationToken ct)
     {

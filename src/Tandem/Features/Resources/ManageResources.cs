@@ -16,6 +16,7 @@ namespace Tandem.Features.Resources;
 public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStore files, IEnumerable<IResourceTarget> targets, TimeProvider clock)
 {
     public const int MaxPerLibrary = 2000;
+    public const string NoAudience = "The audience is Everyone, Mentors or Mentees.";
 
     /// <summary>The program's library when the actor manages it: 404 when they cannot see the program, 403 when they only read it.</summary>
     public async Task<Outcome<ResourceReader>> ProgramLibraryAsync(Actor actor, Guid programId, CancellationToken ct = default)
@@ -187,6 +188,12 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
             // Attached at the same moment by another request: the same result.
             db.ChangeTracker.Clear();
         }
+        catch (DbUpdateException e) when (e.IsForeignKeyViolation())
+        {
+            // The resource was deleted since it was read (ADR 94): there is nothing left to attach.
+            db.ChangeTracker.Clear();
+            return new NotFound(ResourceAccess.NoResource);
+        }
         return null;
     }
 
@@ -229,7 +236,7 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
         var audience = request.Audience ?? resource.Audience;
         if (!Enum.IsDefined(audience))
         {
-            return new ResourceRefused("audience", "The audience is Everyone, Mentors or Mentees.");
+            return new ResourceRefused("audience", NoAudience);
         }
         var (tags, tagProblem) = Resource.NormaliseTags(request.Tags);
         if (tagProblem is not null)

@@ -105,7 +105,7 @@ public static class ResourceEndpoints
         var (form, file) = read.Value!;
         if (FieldsOf(form) is not { } fields)
         {
-            return new ResourceRefused("audience", "The audience is Everyone, Mentors or Mentees.").ToProblem();
+            return new ResourceRefused("audience", ManageResources.NoAudience).ToProblem();
         }
         return Created(await useCase.CreateFileAsync(actor, library, fields, file, ct));
     }

@@ -184,11 +184,20 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             return new NotFound($"No training template is called “{templateKey}”. The templates are: {string.Join(", ", TrainingTemplates.All.Select(t => t.Key))}.");
         }
+        // A double click: the program's row lock makes the second request's check wait for the first's insert, so the
+        // template is added once and the second answers 409 (ADR 113).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
         if (await db.Set<TrainingModule>().AnyAsync(m => m.ProgramId == programId && m.TemplateKey == templateKey, ct))
         {
             return new Conflict($"“{template.Module.Title}” is already one of this program's modules.");
         }
-        return await CreateAsync(actor, programId, template.Module, ct, templateKey);
+        var created = await CreateAsync(actor, programId, template.Module, ct, templateKey);
+        if (created.Failure is null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+        return created;
     }
 
     public async Task<Outcome<TrainingSettingsView>> SettingsAsync(Actor actor, Guid programId, CancellationToken ct = default)
@@ -347,6 +356,10 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
                 Error("videoLinks", $"“{(link.Length > 80 ? link[..80] + "…" : link)}” is not an https:// address. Video links must start with https://.");
             }
         }
+        // Each question and scenario keeps a known id once: an id sent twice (or a question's id on a scenario) gets a new one,
+        // or two questions would share one radio group and one answer (ADR 113).
+        var taken = new HashSet<Guid>();
+        Guid IdFor(Guid? sent) => sent is { } id && known.Contains(id) && taken.Add(id) ? id : Guid.NewGuid();
         var questions = new List<QuizQuestion>();
         var inputs = request.Questions ?? [];
         if (inputs.Count > TrainingModule.MaxQuestions)
@@ -370,7 +383,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
             {
                 Error($"questions[{i}].correct", $"Question {i + 1}: correct is the number of the right option, counted from 0 (0 to {options.Count - 1}).");
             }
-            questions.Add(new QuizQuestion(q?.Id is { } id && known.Contains(id) ? id : Guid.NewGuid(), text, options, q?.Correct ?? 0));
+            questions.Add(new QuizQuestion(IdFor(q?.Id), text, options, q?.Correct ?? 0));
         }
         var scenarios = new List<RolePlayScenario>();
         var prompts = request.Scenarios ?? [];
@@ -385,7 +398,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
             {
                 Error($"scenarios[{i}].prompt", $"Scenario {i + 1} needs a prompt of 1 to {TrainingModule.PromptMax:N0} characters.");
             }
-            scenarios.Add(new RolePlayScenario(prompts[i]?.Id is { } id && known.Contains(id) ? id : Guid.NewGuid(), prompt));
+            scenarios.Add(new RolePlayScenario(IdFor(prompts[i]?.Id), prompt));
         }
         if (errors.Count > 0)
         {

@@ -17,8 +17,12 @@ public sealed record TrainingFile(string Name, string ContentType, Stream Conten
 /// answered the quiz. Reflections are read back by their author and the program's coordinators only: no partner, no
 /// other participant. Anyone else asking for a module finds nothing (404).
 /// </summary>
-public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess programs, ServiceHours hours, AwardBadges badges, TimeProvider clock)
+public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess programs, ServiceHours hours, AwardBadges badges, IProgramRetention retention,
+    TimeProvider clock)
 {
+    /// <summary>Quiz answers and reflections written after retention cleared them would be kept for good (ADR 108, ADR 113).</summary>
+    public const string Retained = "This program's data has been anonymised after it closed, so its quizzes and role-plays take no more answers.";
+
     /// <summary>The badge a program may award (a rule on its Recognition page) to whoever completes every module of theirs (ADR 63).</summary>
     public const string TrainingCompleteBadge = "training-complete";
 
@@ -79,6 +83,10 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
         {
             return new Conflict("This module has no quiz.");
         }
+        if (await retention.AnonymisedAtAsync(module.ProgramId, ct) is not null)
+        {
+            return new Conflict(Retained);
+        }
         var answers = new Dictionary<Guid, int>();
         foreach (var answer in request.Answers ?? [])
         {
@@ -119,6 +127,10 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
         if (scenario is null)
         {
             return Invalid.Field("scenarioId", "This is not a scenario of this module.");
+        }
+        if (await retention.AnonymisedAtAsync(found.Value.Module.ProgramId, ct) is not null)
+        {
+            return new Conflict(Retained);
         }
         var text = (request.Answer ?? "").Replace("\r\n", "\n").Trim();
         if (text.Length == 0 || text.Length > TrainingCompletion.ReflectionMax)
@@ -254,6 +266,13 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
             {
                 // The same person's first answer arrived twice at once: apply this one to the row the other made.
                 db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsForeignKeyViolation())
+            {
+                // The module was deleted between reading it and this save (ADR 94): its progress row went with it (a lost
+                // update) or the new one names a module no longer there (a foreign key). Nothing is left to answer.
+                db.ChangeTracker.Clear();
+                return new NotFound(NoModule);
             }
         }
     }

@@ -14,12 +14,25 @@ public static class DbUpdateExceptionExtensions
     // SQLite's extended result codes: SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY (plain 19 is any constraint).
     private const int SqliteUniqueConstraint = 2067;
     private const int SqlitePrimaryKeyConstraint = 1555;
+    // SQLITE_CONSTRAINT_FOREIGNKEY.
+    private const int SqliteForeignKeyConstraint = 787;
 
     /// <summary>A unique index or primary key refused the row (another request inserted the same key first), on SQLite or PostgreSQL.</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) => exception.InnerException switch
     {
         SqliteException sqlite => sqlite.SqliteExtendedErrorCode is SqliteUniqueConstraint or SqlitePrimaryKeyConstraint,
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    /// <summary>
+    /// A foreign key refused the row: what it names was deleted by another request since it was read (a module deleted
+    /// while someone answered its quiz, a resource deleted while it was attached). Caught only where that race is expected.
+    /// </summary>
+    public static bool IsForeignKeyViolation(this DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode == SqliteForeignKeyConstraint,
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.ForeignKeyViolation,
         _ => false,
     };
 
