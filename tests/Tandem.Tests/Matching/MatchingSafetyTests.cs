@@ -301,4 +301,43 @@ public sealed class MatchingSafetyTests(RecruitmentFixture fixture) : IClassFixt
         (await program.Coordinator.GetAsync($"{program.Api}/candidates/{program.People["Ned Mentor"].EnrolmentId}")).EnsureSuccessStatusCode();
         Assert.Equal(afterDraft.Count + 1, (await EntriesAsync()).Count);
     }
+    [Fact]
+    public async Task MatchingFormsRefuseWhatTheyCannotReadAndKeepWhatWasPosted()
+    {
+        var program = await ProgramAsync();
+        await program.AddSmallPoolAsync();
+        var page = await PageClient.SignInAsync(fixture.Tandem, program.School.Coordinator.Email);
+
+        // An unreadable weight is refused in words, not saved as 1.
+        var setupPath = $"/programs/{program.Program.Id}/matching/setup";
+        var setup = await page.SubmitAsync(setupPath, "setup",
+            [new("name.0", "subject"), new("kind.0", "SameValue"), new("question.0", "subject"), new("weight.0", "ten"), new("action", "save")]);
+        Assert.Equal(HttpStatusCode.BadRequest, setup.StatusCode);
+        Assert.Contains("Criterion 1, weight: “ten” is not a valid value.", WebUtility.HtmlDecode(await setup.Content.ReadAsStringAsync()));
+        Assert.True((await program.Coordinator.GetFromJsonAsync<MatchingSetupView>($"{program.Api}/setup", Json.Options))!.IsDefault);
+
+        // A refused start date comes back as posted, and "start the program" stays unticked.
+        (await program.Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/status", new { status = "Matching" })).EnsureSuccessStatusCode();
+        var draft = await program.RunAsync();
+        var draftPath = $"/programs/{program.Program.Id}/matching";
+        var publish = await page.SubmitAsync(draftPath, "publish", [new("draftId", draft.Id.ToString()), new("startsOn", "2035-01-01")]);
+        var html = await publish.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, publish.StatusCode);
+        Assert.Contains("value=\"2035-01-01\"", html);
+        Assert.DoesNotContain("checked", System.Text.RegularExpressions.Regex.Match(html, "<input[^>]*id=\"start-program\"[^>]*>").Value);
+
+        // A re-match reason over the limit is refused and shown again; the box allows no more than Rematch takes.
+        var today = DateOnly.FromDateTime(fixture.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd");
+        (await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn = today })).EnsureSuccessStatusCode();
+        var relationships = $"/programs/{program.Program.Id}/relationships";
+        var ella = program.People["Ella Mentee"].EnrolmentId;
+        var pairId = (await (await (await program.SignInAsync("Ella Mentee")).GetAsync("/api/v1/relationships/mine")).ReadAsync<Paged<System.Text.Json.JsonElement>>())
+            .Items.Single().GetProperty("id").GetGuid();
+        var reason = "Moved to another school " + new string('z', Rematch.MaxReason - 23);
+        var rematch = await page.SubmitAsync(relationships, "rematch", [new("relationship", pairId.ToString()), new("person", ella.ToString()), new("reason", reason)]);
+        var rematchHtml = await rematch.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, rematch.StatusCode);
+        Assert.Contains(reason, rematchHtml);
+        Assert.Contains($"maxlength=\"{Rematch.MaxReason}\"", rematchHtml);
+    }
 }
