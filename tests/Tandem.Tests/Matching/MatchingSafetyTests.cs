@@ -246,7 +246,7 @@ public sealed class MatchingSafetyTests(RecruitmentFixture fixture) : IClassFixt
         // 2,001 characters once each line break is one (as the browser's maxlength counts them): refused, the words kept.
         var tooLong = "Dear Maya, fractions please\r\n" + string.Join("\r\n", Enumerable.Repeat("x", 987));
         Assert.Equal(2001, tooLong.Replace("\r\n", "\n").Length);
-        var refused = await page.SubmitAsync(find, "request", [new("mentor", maya), new("message", tooLong)]);
+        var refused = await page.SubmitAsync(find, $"request-{maya}", [new("mentor", maya), new("message", tooLong)]);
         var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains($"The message is at most {MentorRequestBody.MaxMessage} characters.", html);
@@ -254,7 +254,7 @@ public sealed class MatchingSafetyTests(RecruitmentFixture fixture) : IClassFixt
 
         // 2,000 with its line breaks counted once (2,666 as posted): taken, stored with one character per break.
         var fits = string.Join("\r\n", Enumerable.Repeat("xy", 667));
-        var sent = await page.SubmitAsync(find, "request", [new("mentor", maya), new("message", fits)]);
+        var sent = await page.SubmitAsync(find, $"request-{maya}", [new("mentor", maya), new("message", fits)]);
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         var stored = await fixture.Tandem.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Relationships.MentorRequest>()
             .Where(r => r.MenteeEnrolmentId == program.People["Ella Mentee"].EnrolmentId).Select(r => r.Message).ToListAsync());
