@@ -166,8 +166,8 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // The program's row lock first: another offer waits for this one (two at once inserted the same pairs: a 500 on
-            // PostgreSQL), and so does a participant's ranking save. What both sides said about a pair offered again is read
-            // after it, so a ranking saved while the candidates were scored is kept (ADR 111).
+            // PostgreSQL). What both sides said about a pair offered again is read after it, so a ranking saved while the
+            // candidates were scored is kept (ADR 111).
             await LockProgramAsync(db, programId, ct);
             var before = await db.Set<RankingOffer>().AsNoTracking().Where(o => o.ProgramId == programId)
                 .ToDictionaryAsync(o => (o.MenteeEnrolmentId, o.MentorEnrolmentId), ct);
@@ -198,10 +198,10 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
     }
 
     /// <summary>
-    /// Takes the program row's write lock until the transaction ends (a no-op update, as Recruitment's rules do): offers and
-    /// ranking saves of one program happen one at a time.
+    /// Takes the program row's write lock until the transaction ends (a no-op update, as Recruitment's rules do): two offers
+    /// of one program happen one at a time.
     /// </summary>
-    internal static async Task LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) =>
+    private static async Task LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) =>
         await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
 }
 
@@ -375,15 +375,7 @@ public sealed class RankMyCandidates(TandemDb db, ProgramAccess programs, GetMyC
         }
         try
         {
-            // After the program's lock, as offers take it: a save meets the offers as they are, never half replaced (ADR 111).
-            var strategy = db.Database.CreateExecutionStrategy();
-            await strategy.ExecuteAsync(async () =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                await OfferCandidates.LockProgramAsync(db, programId, ct);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-            });
+            await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {
