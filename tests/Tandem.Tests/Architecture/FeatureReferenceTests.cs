@@ -37,8 +37,9 @@ public sealed class FeatureReferenceTests
         // A conversation belongs to a relationship and its members; a safeguarding review writes to the audit log.
         ["Conversations"] = ["Accounts", "Privacy", "Relationships"],
         // The engine adapter reads approved applications' answers; publishing, re-matching, late joiners and a mentee's
-        // choice of a ranked mentor start relationships; the group size a relationship may have comes from the setup.
-        ["Matching"] = ["Applications", "Notifications", "Programs", "Relationships"],
+        // choice of a ranked mentor start relationships; the group size a relationship may have comes from the setup. A
+        // coordinator's read of minors' answers in a draft's or a candidate list's explanations is audited (Privacy.AuditLog, ADR 111).
+        ["Matching"] = ["Applications", "Notifications", "Privacy", "Programs", "Relationships"],
         // Meetings belong to relationships; suggested times read the members' weekly availability from their applications;
         // staff reading a minor's meetings (the members' notes) is audited.
         ["Meetings"] = ["Accounts", "Applications", "Notifications", "Organisations", "Privacy", "Programs", "Relationships"],

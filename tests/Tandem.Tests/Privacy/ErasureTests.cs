@@ -373,4 +373,29 @@ public sealed class ErasureTests(PairFixture fixture) : IClassFixture<PairFixtur
 
         Assert.Empty(await WhereIsAsync(marker));
     }
+    [Fact]
+    public async Task ErasureClearsTheChoiceNotesOfOthersProposalsThatNameThem()
+    {
+        var marker = $"MCN{Guid.NewGuid():N}"[..12];
+        var pair = await fixture.PairAsync();
+        // A stable match's note on the other mentee's proposal names the mentee being erased as a mentor's higher choice.
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var mentor = await db.Enrolments.Where(e => e.ProgramId == pair.ProgramId && e.UserId == pair.Mentor.Id).Select(e => e.Id).SingleAsync();
+            var draft = new Tandem.Features.Matching.MatchDraft(pair.ProgramId, 3, null, [], 2, pair.School.Coordinator.Id, Now);
+            var proposal = new Tandem.Features.Matching.MatchProposal(draft.Id, 0, mentor, pair.OtherMenteeEnrolmentId, 10,
+                [new("languages", 10, true, false, false, "same languages: English")], false);
+            proposal.RecordChoice(new Tandem.Features.Matching.StableChoice(2, 1,
+                $"The other mentee got their 2nd choice: their 1st is full with mentees they ranked higher (Menna {marker})."));
+            draft.Proposals.Add(proposal);
+            db.Add(draft);
+            return await db.SaveChangesAsync();
+        });
+        Assert.Equal(["MatchProposals.ChoiceNote"], await WhereIsAsync(marker));
+
+        await EraseAsync(pair.Mentee.Id);
+
+        Assert.Empty(await WhereIsAsync(marker));
+    }
 }

@@ -22,7 +22,7 @@ public sealed class RelationshipPageTests(TandemFactory factory) : IClassFixture
         var list = await mentee.Client.GetStringAsync(find);
         Assert.Contains("Mia Mentor", list);
         Assert.DoesNotContain("Dyslexia", list);
-        var sent = await menteePage.SubmitAsync(find, "request", [new("mentor", mentor.EnrolmentId.ToString()), new("message", "Hello Mia")]);
+        var sent = await menteePage.SubmitAsync(find, $"request-{mentor.EnrolmentId}", [new("mentor", mentor.EnrolmentId.ToString()), new("message", "Hello Mia")]);
         Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         Assert.Contains("Your request was sent to Mia Mentor", await sent.Content.ReadAsStringAsync());
 

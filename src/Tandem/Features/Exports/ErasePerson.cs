@@ -114,12 +114,16 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
                 + await db.Set<MentorRequest>().Where(r => (r.MenteeUserId == userId || r.MentorUserId == userId) && r.MatchExplanation != null)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.MatchExplanation, (string?)null), ct);
             // Matching's copies: why they were matched (their answers: "same languages: Urdu") on their proposals, relationships
-            // and requests, the choice notes on their proposals, and the drafts' comparisons with the draft before, which name
-            // the people whose match changed: every comparison in their programs goes (it is worked out once, and no draft's
-            // figures need it).
+            // and requests, and what names them on others' rows: a stable match's choice notes (another's note names the
+            // candidates ranked higher, "Maya Mentor (1st) is full with mentees they ranked higher") and the drafts' comparisons
+            // with the draft before, which name the people whose match changed. Every choice note and comparison in their
+            // programs goes (each is worked out once, and no draft's figures need it; ADR 111).
             rows["matchProposals"] = await db.Set<MatchProposal>().Where(p => enrolments.Contains(p.FirstEnrolmentId) || enrolments.Contains(p.SecondEnrolmentId))
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.ExplanationJson, "[]").SetProperty(p => p.ChoiceNote, (string?)null), ct);
             var programs = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.ProgramId);
+            var theirProgramsDrafts = db.Set<MatchDraft>().Where(d => programs.Contains(d.ProgramId)).Select(d => d.Id);
+            rows["matchProposals"] += await db.Set<MatchProposal>().Where(p => theirProgramsDrafts.Contains(p.DraftId) && p.ChoiceNote != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.ChoiceNote, (string?)null), ct);
             rows["matchDrafts"] = await db.Set<MatchDraft>().Where(d => programs.Contains(d.ProgramId) && d.ComparisonJson != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.ComparisonJson, (string?)null), ct);
             var theirRelationships = db.Set<RelationshipMember>().Where(m => m.UserId == userId).Select(m => m.RelationshipId);

@@ -32,6 +32,11 @@ public sealed class AddMatchRule(TandemDb db, MatchingAccess access, MatchingPoo
         {
             return new Conflict("This pair was changed by someone else at the same moment; reload and try again.");
         }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // A rule this save replaces was removed meanwhile (a double submit, another coordinator): ADR 111.
+            return new Conflict(MatchRule.ChangedMeanwhile);
+        }
         return staged.Value!;
     }
 

@@ -71,9 +71,11 @@ public static class DraftWriter
         var saved = await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (built.Previous is { Status: MatchDraftStatus.Draft } previous)
+            // Only a draft still open as stored is superseded: one published meanwhile stays published (ADR 111).
+            if (built.Previous is { } previous)
             {
-                previous.Supersede();
+                await db.Set<MatchDraft>().Where(d => d.Id == previous.Id && d.Status == MatchDraftStatus.Draft)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, MatchDraftStatus.Superseded), ct);
             }
             db.Add(built.Draft);
             await db.SaveChangesAsync(ct);

@@ -8,12 +8,15 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Matching;
 
 /// <summary>A draft with its proposals (paged), the people left over, the rules in force and the comparison with the previous draft.</summary>
-public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
+public sealed class GetMatchDraft(TandemDb db, MatchingAccess access, Privacy.AuditLog audit)
 {
     public const int MaxPageSize = 200;
 
     /// <summary>The page size of a draft's proposals when none is asked for, and of the view a run answers with.</summary>
     public const int DefaultPageSize = 50;
+
+    /// <summary>The audit log's purpose for a read of matching's explanations (a draft's, a person's candidates').</summary>
+    public const string ExplanationsPurpose = "Matching draft explanations";
 
     /// <summary>The newest draft of the program when <paramref name="draftId"/> is null.</summary>
     public async Task<Outcome<MatchDraftView>> RunAsync(Actor actor, Guid programId, Guid? draftId, int page = 1, int pageSize = DefaultPageSize, CancellationToken ct = default)
@@ -32,7 +35,7 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
             return new NotFound(draftId is null ? "This program has no matching draft yet; run matching first." : "No such draft in this program.");
         }
         var rules = await db.Set<MatchRule>().AsNoTracking().Where(r => r.ProgramId == programId).OrderBy(r => r.CreatedAt).ToListAsync(ct);
-        return await ViewAsync(found.Value!, draft, rules, null, PageRequest.Clamp(page, pageSize, MaxPageSize), ct);
+        return await ViewAsync(actor, found.Value!, draft, rules, null, PageRequest.Clamp(page, pageSize, MaxPageSize), ct);
     }
 
     /// <summary>A page of the people a draft leaves without a match, in the order the run listed them.</summary>
@@ -93,7 +96,7 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
         return paging.Of(rows.Select(r => r.ToPerson()).ToList(), total.Value);
     }
 
-    private async Task<MatchDraftView> ViewAsync(MentorshipProgram program, MatchDraft draft, IReadOnlyList<MatchRule> rules, int? proposalCount,
+    private async Task<MatchDraftView> ViewAsync(Actor actor, MentorshipProgram program, MatchDraft draft, IReadOnlyList<MatchRule> rules, int? proposalCount,
         PageRequest paging, CancellationToken ct)
     {
         var programId = program.Id;
@@ -106,6 +109,10 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access)
             .Concat(rules.SelectMany(r => new[] { r.FirstEnrolmentId, r.SecondEnrolmentId }))
             .ToHashSet();
         var people = await People.LoadAsync(db, ids, ct);
+        // The explanations quote the people's application answers: a coordinator's read of a minor's is audited, before
+        // it is shown, as the application's review is (ADR 111).
+        await audit.RecordAsync(actor, pageRows.SelectMany(p => new[] { people[p.FirstEnrolmentId].UserId, people[p.SecondEnrolmentId].UserId }).ToList(),
+            Privacy.AuditRecord.Application, draft.Id, programId, ExplanationsPurpose, ct);
         var locks = rules.Where(r => r.Kind == MatchRuleKind.Lock).Select(r => (r.FirstEnrolmentId, r.SecondEnrolmentId)).ToHashSet();
         var view = pageRows.Select(p => new ProposalView(p.Id, p.GroupNumber, people[p.FirstEnrolmentId], people[p.SecondEnrolmentId], p.Score,
             p.Locked || (draft.Status == MatchDraftStatus.Draft && locks.Contains((p.FirstEnrolmentId, p.SecondEnrolmentId))), p.Explanation(),

@@ -14,7 +14,7 @@ namespace Tandem.Features.Matching;
 public sealed record AvailableMentorView(Guid EnrolmentId, string DisplayName, int RemainingCapacity, IReadOnlyList<string> Reasons);
 
 /// <summary>A mentee's ranked list of mentors with room left, with the reasons from the engine's scoring (the order, never the score).</summary>
-public sealed class ListAvailableMentors(TandemDb db, ProgramAccess programs, MentorRanking ranking)
+public sealed class ListAvailableMentors(TandemDb db, ProgramAccess programs, IProgramRetention retention, MentorRanking ranking)
 {
     public const int MaxPageSize = 50;
 
@@ -24,6 +24,11 @@ public sealed class ListAvailableMentors(TandemDb db, ProgramAccess programs, Me
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        // A closed program's pairs are completed by retention (ADR 109): nobody browses or asks for a mentor there (ADR 111).
+        if (await MatchingAccess.RefusalAsync(db, retention, programId, ct) is { } closed)
+        {
+            return closed;
         }
         var paging = PageRequest.Clamp(page, pageSize, MaxPageSize);
         var menteeId = found.Value.Enrolment.Id;

@@ -4,7 +4,7 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Matching;
 
 /// <summary>The best partners for one person waiting in the pool, with explanations (for assigning by hand).</summary>
-public sealed class ListCandidates(MatchingAccess access, MatchingPool pools)
+public sealed class ListCandidates(MatchingAccess access, MatchingPool pools, Privacy.AuditLog audit)
 {
     public const int MaxLimit = 50;
 
@@ -64,6 +64,9 @@ public sealed class ListCandidates(MatchingAccess access, MatchingPool pools)
             .ThenBy(c => c.Person.Name)
             .Take(Math.Clamp(limit, 1, MaxLimit))
             .ToList();
+        // Each explanation quotes both people's answers: a read of a minor's is audited before it is shown (ADR 111).
+        await audit.RecordAsync(actor, best.Select(c => c.Person.UserId).Append(person.UserId).ToList(),
+            Privacy.AuditRecord.Application, null, programId, GetMatchDraft.ExplanationsPurpose, ct);
         return new CandidatesView(Ref(person), best);
     }
 

@@ -109,26 +109,6 @@ public sealed class MatchDraft
         ProvenOptimal = provenOptimal;
         ComparisonJson = comparison is null ? null : JsonSerializer.Serialize(comparison, MatchSetup.Json);
     }
-
-    public void Supersede()
-    {
-        if (Status != MatchDraftStatus.Draft)
-        {
-            throw new InvalidOperationException($"A {Status} draft cannot be superseded.");
-        }
-        Status = MatchDraftStatus.Superseded;
-    }
-
-    public void Publish(DateOnly startsOn, DateTime at)
-    {
-        if (Status != MatchDraftStatus.Draft)
-        {
-            throw new InvalidOperationException($"A {Status} draft cannot be published.");
-        }
-        Status = MatchDraftStatus.Published;
-        StartsOn = startsOn;
-        PublishedAt = at;
-    }
 }
 
 /// <summary>A person a draft leaves without a match, and why (one row each, so the list pages at any size).</summary>

@@ -22,7 +22,7 @@ public sealed record LateJoinResult(IReadOnlyList<LateJoinMatch> Matched, IReadO
 /// mentors offer only their free places, and each start takes its seats under the same unique key as every other
 /// start (a seat taken meanwhile leaves that joiner unmatched with the reason). Both sides are told who and why.
 /// </summary>
-public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, MentorRanking ranking, StartRelationship start, RelationshipNotices notices, ITrainingGate training, TimeProvider clock)
+public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, MentorRanking ranking, StartRelationship start, RelationshipNotices notices, ITrainingGate training, IProgramRetention retention, TimeProvider clock)
 {
     public const int MaxJoiners = 200;
 
@@ -32,6 +32,10 @@ public sealed class MatchLateJoiners(TandemDb db, ProgramAccess programs, Mentor
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        if (await MatchingAccess.RefusalAsync(retention, programId, found.Value!.Status, ct) is { } refused)
+        {
+            return refused;
         }
         if (found.Value!.Pairing != PairingModel.MentorMentee)
         {

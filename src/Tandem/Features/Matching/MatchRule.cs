@@ -6,6 +6,9 @@ public enum MatchRuleKind { Lock, Forbid }
 /// <summary>A lock (this pair stays together on every re-run) or a prohibition (never propose this pair).</summary>
 public sealed class MatchRule
 {
+    /// <summary>A save that replaces a rule which was removed meanwhile (ADR 111).</summary>
+    public const string ChangedMeanwhile = "These rules were changed at the same moment; reload and try again.";
+
     private MatchRule() { }
 
     public MatchRule(Guid programId, MatchRuleKind kind, Guid firstEnrolmentId, Guid secondEnrolmentId, Guid by, DateTime at)

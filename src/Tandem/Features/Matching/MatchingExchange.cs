@@ -185,7 +185,7 @@ public sealed class ImportMatchingResult(TandemDb db, MatchingAccess access, Mat
 {
     public async Task<Outcome<MatchDraft>> RunAsync(Actor actor, Guid programId, JsonDocument result, CancellationToken ct = default)
     {
-        var found = await access.FindAsync(actor, programId, ct);
+        var found = await access.FindOpenAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

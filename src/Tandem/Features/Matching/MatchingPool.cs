@@ -79,7 +79,8 @@ public sealed class MatchingPool(TandemDb db, Relationships.ITrainingGate traini
 
         var forms = await db.Set<Questionnaire>().AsNoTracking().Where(q => q.ProgramId == programId).ToListAsync(ct);
         var latest = forms.GroupBy(f => f.Role).ToDictionary(g => g.Key, g => (IReadOnlyList<Question>)g.MaxBy(f => f.Version)!.Questions());
-        var privateIds = forms.SelectMany(f => f.Questions()).Where(q => q.Private).Select(q => q.Id).ToHashSet();
+        // Participants never read a private answer nor a sensitive one: its consent covers the coordinators (ADR 111).
+        var privateIds = forms.SelectMany(f => f.Questions()).Where(q => q.Private || q.Sensitive).Select(q => q.Id).ToHashSet();
 
         var setup = await db.Set<MatchSetup>().AsNoTracking().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
         var rules = await RulesAsync(programId, ct);

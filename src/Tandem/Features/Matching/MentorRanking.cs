@@ -56,7 +56,8 @@ public sealed class MentorRanking(TandemDb db, Relationships.ITrainingGate train
             .Select(p => p is null ? new Dictionary<string, JsonElement>() : AnswerSheet.Parse(p.Answers)).ToList();
 
         var forms = await db.Set<Questionnaire>().AsNoTracking().Where(q => q.ProgramId == programId).ToListAsync(ct);
-        var privateIds = forms.SelectMany(f => f.Questions()).Where(q => q.Private).Select(q => q.Id).ToHashSet();
+        // A reason a mentee reads never quotes a private or a sensitive answer (ADR 111).
+        var privateIds = forms.SelectMany(f => f.Questions()).Where(q => q.Private || q.Sensitive).Select(q => q.Id).ToHashSet();
         var setup = await db.Set<MatchSetup>().AsNoTracking().SingleOrDefaultAsync(s => s.ProgramId == programId, ct);
         var criteria = setup?.Criteria() ?? DefaultCriteria(forms);
         var forbidden = (await db.Set<MatchRule>().AsNoTracking()

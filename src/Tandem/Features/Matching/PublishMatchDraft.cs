@@ -15,11 +15,11 @@ namespace Tandem.Features.Matching;
 /// only where the program forms groups, see <see cref="RelationshipShape"/>), then tells everybody in the app and by e-mail who their partner is,
 /// their partner's introduction and why they were matched; never a private answer.
 /// </summary>
-public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartRelationship start, IStudyGroupSize groupSizes, Notify notify, TimeProvider clock, ILogger<PublishMatchDraft> logger)
+public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, MatchingRunQueue runs, StartRelationship start, IStudyGroupSize groupSizes, Notify notify, TimeProvider clock, ILogger<PublishMatchDraft> logger)
 {
     public async Task<Outcome<PublishResult>> RunAsync(Actor actor, Guid programId, Guid draftId, PublishRequest request, CancellationToken ct = default)
     {
-        var found = await access.FindAsync(actor, programId, ct);
+        var found = await access.FindOpenAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;
@@ -37,6 +37,12 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
         if (draft.Proposals.Count == 0)
         {
             return new Conflict("This draft proposes no matches.");
+        }
+        // A run under way would supersede this draft while it is published, and its own draft would propose people
+        // this one matches (ADR 111).
+        if (await runs.ActiveAsync(programId, ct) is not null)
+        {
+            return new Conflict(RunUnderWay);
         }
         var startsOn = request.StartsOn!.Value;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -58,6 +64,15 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
         var outcome = await SeatTransaction.RunAsync(db, async () =>
         {
             started.Clear();
+            // The draft is claimed first, on its status as stored: a second publish, or a run that superseded it since it
+            // was read, leaves nothing to claim, and nothing is started (ADR 111).
+            var claimed = await db.Set<MatchDraft>().Where(d => d.Id == draftId && d.Status == MatchDraftStatus.Draft)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, MatchDraftStatus.Published)
+                    .SetProperty(d => d.StartsOn, startsOn).SetProperty(d => d.PublishedAt, clock.GetUtcNow().UtcDateTime), ct);
+            if (claimed == 0)
+            {
+                return new Conflict(ChangedMeanwhile);
+            }
             foreach (var proposals in units)
             {
                 var members = proposals.SelectMany(p => new[] { p.FirstEnrolmentId, p.SecondEnrolmentId }).Distinct().ToList();
@@ -75,10 +90,9 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
                 }
                 started.Add((result.Value!, proposals));
             }
-            var publishing = await db.Set<MatchDraft>().SingleAsync(d => d.Id == draftId, ct);
-            publishing.Publish(startsOn, clock.GetUtcNow().UtcDateTime);
-            // Locks served this round; prohibitions stay for later rounds (late joiners).
-            db.RemoveRange(await db.Set<MatchRule>().Where(r => r.ProgramId == programId && r.Kind == MatchRuleKind.Lock).ToListAsync(ct));
+            // Locks served this round; prohibitions stay for later rounds (late joiners). Deleted as they are now: a lock
+            // removed meanwhile is no lost update (500), ADR 111.
+            await db.Set<MatchRule>().Where(r => r.ProgramId == programId && r.Kind == MatchRuleKind.Lock).ExecuteDeleteAsync(ct);
             if (request.StartProgram)
             {
                 // The publish confirmation offers it: pairs exist now, so the program is running. Only from matching
@@ -106,6 +120,10 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
     }
 
     private static Outcome<bool> Outcome(bool value) => value;
+
+    public const string RunUnderWay = "Matching is running for this program right now; publish when it has finished (its draft replaces this one).";
+
+    public const string ChangedMeanwhile = "This draft was published or replaced by a new run at the same moment; reload and try again.";
 
     private async Task<List<NotificationMessage>> MessagesAsync(
         MentorshipProgram program, List<(Relationship Relationship, List<MatchProposal> Proposals)> started, bool peer, DateOnly startsOn, CancellationToken ct)
@@ -151,8 +169,8 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
     private static string RoleName(ProgramRole role) => role.ToString().ToLowerInvariant();
 
     /// <summary>
-    /// A person's introduction: their answers to the non-private text questions of their form. Private questions
-    /// (and everything else) stay with the coordinators.
+    /// A person's introduction: their answers to the text questions of their form that are neither private nor sensitive.
+    /// Private and sensitive questions (and everything else) stay with the coordinators (ADR 111).
     /// </summary>
     private async Task<Dictionary<Guid, string>> IntroductionsAsync(Guid programId, IReadOnlyList<PersonRef> people, CancellationToken ct)
     {
@@ -171,7 +189,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, StartR
             }
             var answers = AnswerSheet.Parse(application.AnswersJson);
             var text = new StringBuilder();
-            foreach (var q in Questionnaire.Parse(application.Questions).Where(q => !q.Private && q.Type is QuestionType.ShortText or QuestionType.LongText))
+            foreach (var q in Questionnaire.Parse(application.Questions).Where(q => !q.Private && !q.Sensitive && q.Type is QuestionType.ShortText or QuestionType.LongText))
             {
                 if (answers.TryGetValue(q.Id, out var value))
                 {

@@ -114,7 +114,7 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
 {
     public async Task<Outcome<RankingStatusView>> RunAsync(Actor actor, Guid programId, OfferCandidatesRequest request, CancellationToken ct = default)
     {
-        var found = await access.FindAsync(actor, programId, ct);
+        var found = await access.FindOpenAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;
@@ -139,8 +139,6 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
         }
         var forbidden = pool.Rules.Where(r => r.Kind == MatchRuleKind.Forbid).Select(r => (r.FirstEnrolmentId, r.SecondEnrolmentId)).ToHashSet();
         var locked = pool.Rules.Where(r => r.Kind == MatchRuleKind.Lock).Select(r => r.SecondEnrolmentId).ToHashSet();
-        // The pool loads the current offers for this goal: what both sides said about a pair offered again is kept.
-        var before = (pool.Offers ?? []).ToDictionary(o => (o.MenteeEnrolmentId, o.MentorEnrolmentId));
         var now = clock.GetUtcNow().UtcDateTime;
         var offers = new List<RankingOffer>();
         var row = new int[pool.Mentors.Count];
@@ -160,18 +158,26 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
             {
                 var explained = scoring.Explain(i, j, out var score, out _);
                 var reasons = explained.Where(c => !c.Private && c.Met && c.Points != 0 && !string.IsNullOrWhiteSpace(c.Text)).Select(c => c.Text).ToList();
-                var offer = new RankingOffer(programId, mentee.EnrolmentId, pool.Mentors[j].EnrolmentId, score, reasons, now);
-                if (before.TryGetValue((mentee.EnrolmentId, pool.Mentors[j].EnrolmentId), out var kept))
-                {
-                    offer.Keep(kept.MenteeRank, kept.MentorRank);
-                }
-                offers.Add(offer);
+                offers.Add(new RankingOffer(programId, mentee.EnrolmentId, pool.Mentors[j].EnrolmentId, score, reasons, now));
             }
         }
         var strategy = db.Database.CreateExecutionStrategy();
         await strategy.ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The program's row lock first: another offer waits for this one (two at once inserted the same pairs: a 500 on
+            // PostgreSQL). What both sides said about a pair offered again is read after it, so a ranking saved while the
+            // candidates were scored is kept (ADR 111).
+            await LockProgramAsync(db, programId, ct);
+            var before = await db.Set<RankingOffer>().AsNoTracking().Where(o => o.ProgramId == programId)
+                .ToDictionaryAsync(o => (o.MenteeEnrolmentId, o.MentorEnrolmentId), ct);
+            foreach (var offer in offers)
+            {
+                if (before.TryGetValue((offer.MenteeEnrolmentId, offer.MentorEnrolmentId), out var kept))
+                {
+                    offer.Keep(kept.MenteeRank, kept.MentorRank);
+                }
+            }
             await db.Set<RankingOffer>().Where(o => o.ProgramId == programId).ExecuteDeleteAsync(ct);
             await BulkInsert.RunAsync(db, offers, ct);
             await transaction.CommitAsync(ct);
@@ -186,12 +192,17 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
                 .Select(m => new NotificationMessage(m.UserId, NotificationKind.Matches, "Rank your mentee candidates",
                     $"{pool.Program.Name}: put the mentees offered to you in the order you would like them, then save.", link)))
             .ToList();
-        if (messages.Count > 0)
-        {
-            await notify.StoreAsync(messages, ct);
-        }
+        // The notices know their program (ADR 105): retention deletes them with it and the digest gates them on its consent.
+        await notify.StoreToProgramAsync(programId, messages, ct);
         return await status.StatusAsync(programId, stableGoal: true, ct);
     }
+
+    /// <summary>
+    /// Takes the program row's write lock until the transaction ends (a no-op update, as Recruitment's rules do): two offers
+    /// of one program happen one at a time.
+    /// </summary>
+    private static async Task LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) =>
+        await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
 }
 
 /// <summary>Where a program's rankings stand: how many were offered, how many have ranked (coordinators only).</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -34,7 +35,7 @@ public sealed class RematchRequest
 /// Re-matches a person: the old relationship ends early with the reason (and stays in the history), and a new
 /// one starts with the new partner(s), Source = Rematch, pointing back to the old one. One transaction.
 /// </summary>
-public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, RelationshipNotices notices, IWebhookEvents webhooks, TimeProvider clock)
+public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelationship start, MentorRanking ranking, RelationshipNotices notices, IWebhookEvents webhooks, IProgramRetention retention, TimeProvider clock)
 {
     private const string EndReasonPrefix = "Re-matched: ";
 
@@ -64,6 +65,10 @@ public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelatio
             if (!old.IsOpen)
             {
                 return new Conflict($"A {old.Status} relationship cannot be re-matched; only active or paused ones.");
+            }
+            if (await MatchingAccess.RefusalAsync(db, retention, old.ProgramId, ct) is { } refused)
+            {
+                return refused;
             }
             if (old.Members.SingleOrDefault(m => m.EnrolmentId == request.EnrolmentId) is not { } person)
             {

@@ -14,12 +14,17 @@ public sealed class MentorRequestBody
     [Required]
     public Guid? MentorEnrolmentId { get; set; }
 
-    [Required, StringLength(2000, MinimumLength = 1)]
+    /// <summary>The longest message (the column's length), counted after line breaks become one character each.</summary>
+    public const int MaxMessage = 2000;
+
+    // RequestMentor checks the length, after CRLF becomes LF as a browser's maxlength counts it, so the page (which skips
+    // the API's validation) is held to it too: a longer message from the page failed on PostgreSQL's varchar(2000) (500).
+    [Required]
     public string Message { get; set; } = "";
 }
 
 /// <summary>A mentee asks one available mentor, with a message; one pending request at a time.</summary>
-public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRanking ranking, MentorRequestViews requests, Notify notify, TimeProvider clock)
+public sealed class RequestMentor(TandemDb db, ProgramAccess programs, IProgramRetention retention, MentorRanking ranking, MentorRequestViews requests, Notify notify, TimeProvider clock)
 {
     public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid programId, MentorRequestBody body, CancellationToken ct = default)
     {
@@ -28,11 +33,20 @@ public sealed class RequestMentor(TandemDb db, ProgramAccess programs, MentorRan
         {
             return failure;
         }
+        // A closed program's pairs are completed by retention (ADR 109): nobody browses or asks for a mentor there (ADR 111).
+        if (await MatchingAccess.RefusalAsync(db, retention, programId, ct) is { } closed)
+        {
+            return closed;
+        }
         var (enrolment, settings) = found.Value;
-        var message = body.Message.Trim();
+        var message = body.Message.Replace("\r\n", "\n").Replace('\r', '\n').Trim();
         if (message.Length == 0)
         {
             return Invalid.Field(nameof(body.Message), "Write a short message to the mentor.");
+        }
+        if (message.Length > MentorRequestBody.MaxMessage)
+        {
+            return Invalid.Field(nameof(body.Message), $"The message is at most {MentorRequestBody.MaxMessage} characters.");
         }
         if (await db.Set<MentorRequest>().AnyAsync(r => r.MenteeEnrolmentId == enrolment.Id && r.Status == MentorRequestStatus.Pending, ct))
         {

@@ -21,7 +21,7 @@ public sealed class RunPoolMatching(MatchingAccess access, MatchingRunQueue queu
 {
     public async Task<Outcome<RunRequested>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
-        var found = await access.FindAsync(actor, programId, ct);
+        var found = await access.FindOpenAsync(actor, programId, ct);
         return found.Failure is { } failure ? failure : await RequestForAsync(actor, found.Value!, MatchingRunReason.Run, ct);
     }
 

@@ -57,6 +57,11 @@ public sealed class SwapPartners(TandemDb db, MatchingAccess access, RunPoolMatc
         {
             return new Conflict("These pairs were changed by someone else at the same moment; reload and try again.");
         }
+        catch (DbUpdateException e) when (e.IsLostUpdate())
+        {
+            // A rule this save replaces was removed meanwhile (a double submit, another coordinator): ADR 111.
+            return new Conflict(MatchRule.ChangedMeanwhile);
+        }
         return await run.RequestForAsync(actor, found.Value!, MatchingRunReason.Swap, ct);
     }
 }
