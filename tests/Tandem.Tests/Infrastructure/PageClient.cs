@@ -12,9 +12,17 @@ public sealed partial class PageClient(HttpClient client)
 
     public async Task<HttpResponseMessage> SubmitAsync(string path, string handler, IEnumerable<KeyValuePair<string, string>> fields, bool multipart = false)
     {
+        var page = await client.GetStringAsync(path);
+        // Blazor refuses a post naming a form that two forms on the page share: a page listing rows must name each row's
+        // form (a shared "status" failed every change on the relationships list once two pairs were listed).
+        var named = HandlerInput().Matches(page).Count(m => WebUtility.HtmlDecode(m.Groups[1].Value) == handler);
+        if (named > 1)
+        {
+            throw new InvalidOperationException($"{named} forms on {path} are named {handler}: Blazor refuses a post to any of them.");
+        }
         var form = new List<KeyValuePair<string, string>>(fields)
         {
-            new("__RequestVerificationToken", await AntiforgeryTokenAsync(client, path)),
+            new("__RequestVerificationToken", TokenOf(page, path)),
             new("_handler", handler),
         };
         if (!multipart)
@@ -76,7 +84,11 @@ public sealed partial class PageClient(HttpClient client)
     /// <summary>The antiforgery token of a form on the page (and its cookie, kept by the client), as a script of the app would read it.</summary>
     public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
     {
-        var page = await client.GetStringAsync(path);
+        return TokenOf(await client.GetStringAsync(path), path);
+    }
+
+    private static string TokenOf(string page, string path)
+    {
         var token = AntiforgeryToken().Match(page);
         if (!token.Success)
         {
@@ -99,4 +111,7 @@ public sealed partial class PageClient(HttpClient client)
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("name=\"_handler\" value=\"([^\"]*)\"")]
+    private static partial Regex HandlerInput();
 }

@@ -51,14 +51,24 @@ public sealed class RelationshipPageTests(TandemFactory factory) : IClassFixture
         var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
         var mentee = await program.ApproveAsync("Max Mentee", "mentee");
         var pair = await program.StartAsync(mentor, mentee);
+        // A second pair on the list: every row's forms once shared one name, and Blazor refused any post on such a page.
+        var other = await program.StartAsync(await program.ApproveAsync("Ola Mentor", "mentor"), await program.ApproveAsync("Oli Mentee", "mentee"));
         var path = $"/programs/{program.Program.Id}/relationships";
 
         Assert.Equal(HttpStatusCode.Forbidden, (await mentee.Client.GetAsync(path)).StatusCode);
         var coordinator = new PageClient(program.Coordinator);
-        var missingReason = await coordinator.SubmitAsync(path, "status", [new("relationship", pair.Id.ToString()), new("next", "EndedEarly")]);
+        var missingReason = await coordinator.SubmitAsync(path, $"status-{pair.Id}", [new("relationship", pair.Id.ToString()), new("next", "EndedEarly")]);
         Assert.Equal(HttpStatusCode.BadRequest, missingReason.StatusCode);
-        var ended = await coordinator.SubmitAsync(path, "status", [new("relationship", pair.Id.ToString()), new("next", "EndedEarly"), new("reason", "Moved away")]);
+        var undefined = await coordinator.SubmitAsync(path, $"status-{pair.Id}", [new("relationship", pair.Id.ToString()), new("next", "7"), new("reason", "Typed reason")]);
+        Assert.Equal(HttpStatusCode.BadRequest, undefined.StatusCode);
+        var undefinedHtml = WebUtility.HtmlDecode(await undefined.Content.ReadAsStringAsync());
+        Assert.Contains("Choose one of the statuses offered.", undefinedHtml);
+        Assert.Contains("value=\"Typed reason\"", undefinedHtml);
+        var ended = await coordinator.SubmitAsync(path, $"status-{pair.Id}", [new("relationship", pair.Id.ToString()), new("next", "EndedEarly"), new("reason", "Moved away")]);
         Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        Assert.Contains("The relationship is now ended early", WebUtility.HtmlDecode(await ended.Content.ReadAsStringAsync()), StringComparison.OrdinalIgnoreCase);
+        var stillActive = await program.Coordinator.GetFromJsonAsync<RelationshipView>($"/api/v1/relationships/{other.Id}", Json.Options);
+        Assert.Equal(RelationshipStatus.Active, stillActive!.Status);
         var html = await (await program.Coordinator.GetAsync($"{path}?status=EndedEarly")).Content.ReadAsStringAsync();
         Assert.Contains("Moved away", html);
         Assert.Contains("Cora Ordinator", html);
