@@ -124,6 +124,28 @@ public sealed class EventPlacesTests(PairFixture shared) : IClassFixture<PairFix
     }
 
     [Fact]
+    public async Task AFreedPlacePassesOverAnApplicantWhoNoLongerSeesTheSession()
+    {
+        var pair = await fixture.PairAsync();
+        await SetAsync<int>(db => db.Programs.Where(p => p.Id == pair.ProgramId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, ProgramStatus.Recruiting)));
+        var evt = await CreateAsync(pair, capacity: 1, kind: "InformationSession", title: "Taster");
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        await RsvpAsync(mentor, evt.Id, true);
+        await RsvpAsync(await fixture.SignInAsync(pair.School.Outsider), evt.Id, true);
+        await RsvpAsync(await fixture.SignInAsync(pair.Mentee), evt.Id, true);
+        await SetAsync<int>(db => db.Programs.Where(p => p.Id == pair.ProgramId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, ProgramStatus.Matching)));
+
+        await RsvpAsync(mentor, evt.Id, false);
+
+        // The applicant, first in line but no longer able to open the session, is passed over; the mentee below gets the place.
+        Assert.Equal(RsvpState.Waitlisted, await AnswerOfAsync(evt.Id, pair.School.Outsider.Id));
+        Assert.Equal(RsvpState.Going, await AnswerOfAsync(evt.Id, pair.Mentee.Id));
+        Assert.Equal((1, 1), await CountsAsync(evt.Id));
+        Assert.Empty(await NoticesAsync(pair.School.Outsider.Id));
+        Assert.Contains(await NoticesAsync(pair.Mentee.Id), t => t.EndsWith("a place at Taster is yours"));
+    }
+
+    [Fact]
     public async Task ADisabledAccountIsNotReminded()
     {
         var pair = await fixture.PairAsync();
@@ -302,6 +324,32 @@ public sealed class EventPlacesTests(PairFixture shared) : IClassFixture<PairFix
         // The minor's own access log says what was read in words.
         var mentee = await fixture.SignInPagesAsync(pair.Mentee);
         Assert.Contains("Whether you came to an event you answered", WebUtility.HtmlDecode(await mentee.Http.GetStringAsync("/my/access-log")));
+    }
+
+    [Fact]
+    public async Task SavingAttendanceOnThePageWritesOneAuditEntryPerMinor()
+    {
+        var pair = await fixture.PairAsync();
+        var evt = await CreateAsync(pair, capacity: null, startsIn: TimeSpan.FromHours(2), audience: "Mentees", host: pair.Mentor.Id);
+        await RsvpAsync(await fixture.SignInAsync(pair.Mentee), evt.Id, true);
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var application = new Application(pair.ProgramId, pair.Mentee.Id, ProgramRole.Mentee, null, Now);
+            application.SaveDraft(null, "{}", true, 15, "Pat Parent", "pat.parent@test.example", Now);
+            db.Add(application);
+            return await db.SaveChangesAsync();
+        });
+        fixture.Clock.Advance(TimeSpan.FromHours(3));
+
+        var saved = await (await fixture.SignInPagesAsync(pair.Mentor)).SubmitAsync(EventLinks.Attendance(pair.ProgramId, evt.Id), "attendance",
+            [new("listed", pair.Mentee.Id.ToString()), new("attended", pair.Mentee.Id.ToString())]);
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains("Attendance saved.", await saved.Content.ReadAsStringAsync());
+        var entries = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<AuditEntry>().AsNoTracking()
+            .Where(e => e.Purpose == "Reading an event's attendance" && e.RecordId == evt.Id).ToListAsync());
+        Assert.Equal(pair.Mentee.Id, Assert.Single(entries).SubjectUserId);
     }
 
     [Fact]
