@@ -56,12 +56,12 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
         // Claimed from the status it was read in (ADR 114): of two coordinators moving it at once (to Running and to Closed),
         // the second finds it moved and is refused, where both used to be told yes and the program could end Running with
         // the closing's ClosedAt and ReopensAs, its certificates issued by the closed listener.
-        var (status, closedAt, reopensAs, updatedAt) = (program.Status, program.ClosedAt, program.ReopensAs, program.UpdatedAt);
+        var (movedTo, closedAt, closedFrom, updatedAt) = (program.Status, program.ClosedAt, program.ReopensAs, program.UpdatedAt);
         var claimed = await db.Programs.Where(p => p.Id == programId && p.Status == from)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.Status, status)
+                .SetProperty(p => p.Status, movedTo)
                 .SetProperty(p => p.ClosedAt, closedAt)
-                .SetProperty(p => p.ReopensAs, reopensAs)
+                .SetProperty(p => p.ReopensAs, closedFrom)
                 .SetProperty(p => p.UpdatedAt, updatedAt), ct);
         // Written above: the tracked program is not written again by a later save of this request.
         db.Entry(program).State = EntityState.Unchanged;
