@@ -327,32 +327,6 @@ public sealed class EventPlacesTests(PairFixture shared) : IClassFixture<PairFix
     }
 
     [Fact]
-    public async Task SavingAttendanceOnThePageWritesOneAuditEntryPerMinor()
-    {
-        var pair = await fixture.PairAsync();
-        var evt = await CreateAsync(pair, capacity: null, startsIn: TimeSpan.FromHours(2), audience: "Mentees", host: pair.Mentor.Id);
-        await RsvpAsync(await fixture.SignInAsync(pair.Mentee), evt.Id, true);
-        await fixture.WithScopeAsync(async s =>
-        {
-            var db = s.GetRequiredService<TandemDb>();
-            var application = new Application(pair.ProgramId, pair.Mentee.Id, ProgramRole.Mentee, null, Now);
-            application.SaveDraft(null, "{}", true, 15, "Pat Parent", "pat.parent@test.example", Now);
-            db.Add(application);
-            return await db.SaveChangesAsync();
-        });
-        fixture.Clock.Advance(TimeSpan.FromHours(3));
-
-        var saved = await (await fixture.SignInPagesAsync(pair.Mentor)).SubmitAsync(EventLinks.Attendance(pair.ProgramId, evt.Id), "attendance",
-            [new("listed", pair.Mentee.Id.ToString()), new("attended", pair.Mentee.Id.ToString())]);
-
-        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        Assert.Contains("Attendance saved.", await saved.Content.ReadAsStringAsync());
-        var entries = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<AuditEntry>().AsNoTracking()
-            .Where(e => e.Purpose == "Reading an event's attendance" && e.RecordId == evt.Id).ToListAsync());
-        Assert.Equal(pair.Mentee.Id, Assert.Single(entries).SubjectUserId);
-    }
-
-    [Fact]
     public async Task AnEventDeletedMeanwhileIs404ForAnswersAttendanceAndReading()
     {
         var pair = await fixture.PairAsync();

@@ -538,21 +538,6 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
     }
 
     [Fact]
-    public async Task ADescriptionCountsALineBreakAsOneCharacterAsItsTextBoxDoes()
-    {
-        var pair = await fixture.PairAsync();
-        var description = new string('x', ProgramEvent.DescriptionMax / 2 - 1) + "\r\n" + new string('y', ProgramEvent.DescriptionMax / 2);
-
-        var created = await PostEventAsync(pair, "Workshop", "Long read", description);
-
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await created.Content.ReadFromJsonAsync<EventView>(Json.Options))!.Id;
-        var stored = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<ProgramEvent>().Where(e => e.Id == id).Select(e => e.Description).SingleAsync());
-        Assert.Equal(ProgramEvent.DescriptionMax, stored.Length);
-        Assert.DoesNotContain('\r', stored);
-    }
-
-    [Fact]
     public async Task AMentorHostingTheMenteesEventTakesItsAttendance()
     {
         var pair = await fixture.PairAsync();
