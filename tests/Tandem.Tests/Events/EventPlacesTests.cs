@@ -124,6 +124,28 @@ public sealed class EventPlacesTests(PairFixture shared) : IClassFixture<PairFix
     }
 
     [Fact]
+    public async Task AFreedPlacePassesOverAnApplicantWhoNoLongerSeesTheSession()
+    {
+        var pair = await fixture.PairAsync();
+        await SetAsync<int>(db => db.Programs.Where(p => p.Id == pair.ProgramId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, ProgramStatus.Recruiting)));
+        var evt = await CreateAsync(pair, capacity: 1, kind: "InformationSession", title: "Taster");
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        await RsvpAsync(mentor, evt.Id, true);
+        await RsvpAsync(await fixture.SignInAsync(pair.School.Outsider), evt.Id, true);
+        await RsvpAsync(await fixture.SignInAsync(pair.Mentee), evt.Id, true);
+        await SetAsync<int>(db => db.Programs.Where(p => p.Id == pair.ProgramId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, ProgramStatus.Matching)));
+
+        await RsvpAsync(mentor, evt.Id, false);
+
+        // The applicant, first in line but no longer able to open the session, is passed over; the mentee below gets the place.
+        Assert.Equal(RsvpState.Waitlisted, await AnswerOfAsync(evt.Id, pair.School.Outsider.Id));
+        Assert.Equal(RsvpState.Going, await AnswerOfAsync(evt.Id, pair.Mentee.Id));
+        Assert.Equal((1, 1), await CountsAsync(evt.Id));
+        Assert.Empty(await NoticesAsync(pair.School.Outsider.Id));
+        Assert.Contains(await NoticesAsync(pair.Mentee.Id), t => t.EndsWith("a place at Taster is yours"));
+    }
+
+    [Fact]
     public async Task ADisabledAccountIsNotReminded()
     {
         var pair = await fixture.PairAsync();

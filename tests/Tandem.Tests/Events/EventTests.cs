@@ -9,9 +9,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Engagement;
 using Tandem.Features.Events;
+using Tandem.Features.Exports;
 using Tandem.Features.Integrations;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
+using Tandem.Features.Programs;
 using Tandem.Tests.Engagement;
 using Tandem.Infrastructure.Time;
 using Tandem.Tests.Infrastructure;
@@ -454,6 +456,84 @@ public sealed class EventTests(PairFixture shared) : IClassFixture<PairFixture>,
         var form = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await refused.Content.ReadAsStringAsync());
         Assert.Equal("Mentees", ((AngleSharp.Html.Dom.IHtmlSelectElement)form.QuerySelector("#audience")!).Value);
         Assert.Equal("Social", ((AngleSharp.Html.Dom.IHtmlSelectElement)form.QuerySelector("#kind")!).Value);
+        Assert.Empty((await pair.Coordinator.GetFromJsonAsync<Paged<EventView>>(Events(pair.ProgramId), Json.Options))!.Items);
+    }
+
+    private const string Retained = "This program's data has been anonymised after it closed, so it takes no new events or answers to them.";
+
+    private async Task<HttpResponseMessage> PostEventAsync(Pair pair, string kind, string title, string? description = null)
+    {
+        var starts = Now.AddDays(3);
+        return await pair.Coordinator.PostAsJsonAsync(Events(pair.ProgramId), new
+        {
+            kind, title, description, startsAt = starts, endsAt = starts.AddHours(2), timeZoneId = "Europe/London", place = "Hall B", audience = "Everyone",
+        });
+    }
+
+    [Fact]
+    public async Task AClosedProgramTakesNoNewInformationSessionAndAnAnonymisedOneNoEventsNorAnswers()
+    {
+        var pair = await fixture.PairAsync();
+        var evt = await CreateAsync(pair, capacity: null);
+        var coordinatorPages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var page = $"/programs/{pair.ProgramId}/events";
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.Where(p => p.Id == pair.ProgramId)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, ProgramStatus.Closed).SetProperty(p => p.ClosedAt, Now)));
+
+        // Closed: it no longer recruits, as Recruitment's information sessions say; other events are still set up.
+        var session = await PostEventAsync(pair, "InformationSession", "Taster");
+        Assert.Equal(HttpStatusCode.Conflict, session.StatusCode);
+        Assert.Contains("This program is closed; it no longer recruits.", await session.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, (await PostEventAsync(pair, "Workshop", "Wrap-up")).StatusCode);
+        var closedPage = await coordinatorPages.Http.GetStringAsync(page);
+        Assert.Contains("Set up an event", closedPage);
+        Assert.DoesNotContain("value=\"InformationSession\"", closedPage);
+
+        // Anonymised by retention (ADR 49): nothing new, neither an event nor an answer to one there is.
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new RetentionRun(pair.School.Organisation.Id, pair.ProgramId, "Reading Buddies", Now.AddYears(-2), 24, "test", Now));
+            return await db.SaveChangesAsync();
+        });
+        var afterRetention = await PostEventAsync(pair, "Workshop", "Reunion");
+        Assert.Equal(HttpStatusCode.Conflict, afterRetention.StatusCode);
+        Assert.Contains(Retained, await afterRetention.Content.ReadAsStringAsync());
+        var answer = await (await fixture.SignInAsync(pair.Mentee)).PostAsJsonAsync($"/api/v1/events/{evt.Id}/rsvp", new { going = true });
+        Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        Assert.Contains(Retained, await answer.Content.ReadAsStringAsync());
+        Assert.Equal((0, 0, 0), await CountsAsync(evt.Id));
+        Assert.DoesNotContain("Set up an event", await coordinatorPages.Http.GetStringAsync(page));
+        Assert.DoesNotContain((await pair.Coordinator.GetFromJsonAsync<Paged<EventView>>(Events(pair.ProgramId), Json.Options))!.Items, e => e.Title == "Reunion");
+    }
+
+    [Theory]
+    [InlineData("audience", "Staff", "Choose who the event is for from the list.")]
+    [InlineData("audience", "", "Choose who the event is for from the list.")]
+    [InlineData("kind", "Party", "Choose the kind of event from the list.")]
+    [InlineData("kind", "4", "Choose the kind of event from the list.")]
+    [InlineData("capacity", "12.5", "The places are a whole number, or empty for no limit.")]
+    public async Task AnEventFormValueThePageCannotReadIsRefusedNotDefaulted(string field, string value, string message)
+    {
+        var pair = await fixture.PairAsync();
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var page = $"/programs/{pair.ProgramId}/events";
+        var local = Zones.ToLocal(Now.AddDays(5), "Europe/London");
+        var fields = new Dictionary<string, string>
+        {
+            ["kind"] = "Workshop", ["title"] = "Mentors' workshop", ["description"] = "", ["starts"] = local.ToString("yyyy-MM-ddTHH:mm"),
+            ["ends"] = local.AddHours(1).ToString("yyyy-MM-ddTHH:mm"), ["zone"] = "Europe/London", ["place"] = "Room 4", ["video"] = "",
+            ["audience"] = "Mentors", ["capacity"] = "12",
+        };
+        fields[field] = value;
+
+        var refused = await pages.SubmitAsync(page, "create", fields);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains(message, html);
+        var form = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        Assert.Equal("Mentors' workshop", ((AngleSharp.Html.Dom.IHtmlInputElement)form.QuerySelector("#title")!).Value);
         Assert.Empty((await pair.Coordinator.GetFromJsonAsync<Paged<EventView>>(Events(pair.ProgramId), Json.Options))!.Items);
     }
 

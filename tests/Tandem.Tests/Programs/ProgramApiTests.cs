@@ -9,6 +9,7 @@ using Tandem.Data;
 using Tandem.Features.Organisations;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
+using Tandem.Infrastructure.Paging;
 using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Programs;
@@ -46,6 +47,118 @@ public sealed class ProgramApiTests(TandemFactory factory) : IClassFixture<Tande
             r => r.RunAsync(coordinator, program.Id, promoted.Id, ProgramRole.Coordinator));
         Assert.IsType<Tandem.Infrastructure.Problems.NotFound>(changed.Failure);
         Assert.False(await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments.AnyAsync(e => e.Id == promoted.Id)));
+    }
+
+    [Fact]
+    public async Task TwoCoordinatorsTakingEachOtherOffAtOnceLeaveOneCoordinator()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        var url = $"/api/v1/programs/{program.Id}/enrolments";
+        var enrolments = (await client.GetFromJsonAsync<Paged<EnrolmentView>>(url, Json.Options))!.Items;
+        var mine = enrolments.Single(e => e.UserId == school.Coordinator.Id);
+        var other = await factory.CreateUserAsync("Cora Second");
+        await factory.AddMemberAsync(school.Organisation.Id, other, OrganisationRole.Member);
+        var added = await client.PostAsJsonAsync(url, new { email = other.Email, role = "Coordinator" });
+        added.EnsureSuccessStatusCode();
+        var theirs = (await added.Content.ReadFromJsonAsync<EnrolmentView>(Json.Options))!;
+        var me = new Actor(school.Coordinator.Id, IsAdministrator: false);
+        Task ItTakesMeOffAsync(TandemDb db) => db.Enrolments.Where(e => e.Id == mine.Id).ExecuteDeleteAsync();
+        Task ItMakesMeStaffAsync(TandemDb db) => db.Enrolments.Where(e => e.Id == mine.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.Role, ProgramRole.Staff));
+        Task<int> CoordinatorsAsync() => factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Enrolments.CountAsync(e => e.ProgramId == program.Id && e.Role == ProgramRole.Coordinator));
+
+        // I take them off while they take me off: the second to be taken finds them the only coordinator left.
+        var removed = await DeletedMeanwhile.RunAsync<RemoveEnrolment, Tandem.Infrastructure.Problems.Outcome<EnrolmentView>>(factory, ItTakesMeOffAsync,
+            r => r.RunAsync(me, program.Id, theirs.Id));
+        Assert.Equal(StaffEnrolments.OnlyCoordinator("Cora Second"), Assert.IsType<Tandem.Infrastructure.Problems.Conflict>(removed.Failure).Detail);
+        Assert.Equal(1, await CoordinatorsAsync());
+
+        // I make them staff while they make me staff: likewise.
+        await factory.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new Enrolment(program.Id, school.Coordinator.Id, ProgramRole.Coordinator, TestClock.Start.UtcDateTime));
+            return await db.SaveChangesAsync();
+        });
+        mine = (await client.GetFromJsonAsync<Paged<EnrolmentView>>(url, Json.Options))!.Items.Single(e => e.UserId == school.Coordinator.Id && e.Role == ProgramRole.Coordinator);
+        var demoted = await DeletedMeanwhile.RunAsync<ChangeEnrolmentRole, Tandem.Infrastructure.Problems.Outcome<EnrolmentView>>(factory, ItMakesMeStaffAsync,
+            r => r.RunAsync(me, program.Id, theirs.Id, ProgramRole.Staff));
+        Assert.Equal(StaffEnrolments.OnlyCoordinator("Cora Second"), Assert.IsType<Tandem.Infrastructure.Problems.Conflict>(demoted.Failure).Detail);
+        Assert.Equal(1, await CoordinatorsAsync());
+    }
+
+    [Fact]
+    public async Task MadeCoordinatorByOneWhileEnrolledAsCoordinatorByAnotherIs409()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        var url = $"/api/v1/programs/{program.Id}/enrolments";
+        var person = await factory.CreateUserAsync("Sol Staff");
+        await factory.AddMemberAsync(school.Organisation.Id, person, OrganisationRole.Member);
+        var added = await client.PostAsJsonAsync(url, new { email = person.Email, role = "Staff" });
+        added.EnsureSuccessStatusCode();
+        var staff = (await added.Content.ReadFromJsonAsync<EnrolmentView>(Json.Options))!;
+
+        var changed = await DeletedMeanwhile.RunAsync<ChangeEnrolmentRole, Tandem.Infrastructure.Problems.Outcome<EnrolmentView>>(factory,
+            async db =>
+            {
+                db.Add(new Enrolment(program.Id, person.Id, ProgramRole.Coordinator, TestClock.Start.UtcDateTime));
+                await db.SaveChangesAsync();
+            },
+            r => r.RunAsync(new Actor(school.Coordinator.Id, IsAdministrator: false), program.Id, staff.Id, ProgramRole.Coordinator));
+
+        Assert.Equal("Sol Staff is already a coordinator of this program.", Assert.IsType<Tandem.Infrastructure.Problems.Conflict>(changed.Failure).Detail);
+    }
+
+    [Fact]
+    public async Task TwoSavesOfAProgramsDesignAtOnceKeepTheLastOnesObjectives()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        static ProgramInput Design(params string[] objectives) => new()
+        {
+            Name = "Reading Buddies", Pairing = PairingModel.MentorMentee, MeetingFormats = [MeetingFormat.OneToOne], Cadence = Cadence.Weekly,
+            Objectives = objectives.Select(o => new ObjectiveInput { Description = o, Target = "Most pairs" }).ToList(),
+        };
+
+        // Another coordinator's save replaces the objectives between this one reading them and writing its own.
+        var saved = await DeletedMeanwhile.RunAsync<UpdateProgram, Tandem.Infrastructure.Problems.Outcome<ProgramDetails>>(factory,
+            async db =>
+            {
+                var other = await db.Programs.Include(p => p.Objectives).SingleAsync(p => p.Id == program.Id);
+                other.Describe(Design("Theirs").ToDesign(), TestClock.Start.UtcDateTime);
+                await db.SaveChangesAsync();
+            },
+            u => u.RunAsync(new Actor(school.Coordinator.Id, IsAdministrator: false), program.Id, Design("Mine", "Mine too")));
+
+        Assert.Null(saved.Failure);
+        var read = (await client.GetFromJsonAsync<ProgramDetails>($"/api/v1/programs/{program.Id}", Json.Options))!;
+        Assert.Equal(["Mine", "Mine too"], read.Objectives.Select(o => o.Description));
+    }
+
+    [Fact]
+    public async Task OfTwoStatusChangesFromTheSameStatusAtOnceTheSecondIs409()
+    {
+        var school = await School.CreateAsync(factory);
+        var client = await factory.SignedInClientAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(client);
+        await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.Where(p => p.Id == program.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, ProgramStatus.Matching)));
+        var interceptor = new BeforeFirstUpdate(() => factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.Where(p => p.Id == program.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, ProgramStatus.Running))));
+
+        // One coordinator starts it running while another closes it, both from Matching.
+        var closing = await UseCaseOver.RunAsync<ChangeProgramStatus, Tandem.Infrastructure.Problems.Outcome<ProgramDetails>>(factory.Services, interceptor,
+            c => c.RunAsync(new Actor(school.Coordinator.Id, IsAdministrator: false), program.Id, ProgramStatus.Closed));
+
+        Assert.True(interceptor.Ran);
+        Assert.Equal("The program's status changed while you were changing it; reload the program to see where it is now.", Assert.IsType<Tandem.Infrastructure.Problems.Conflict>(closing.Failure).Detail);
+        var stored = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.Where(p => p.Id == program.Id)
+            .Select(p => new { p.Status, p.ClosedAt, p.ReopensAs }).SingleAsync());
+        Assert.Equal((ProgramStatus.Running, null, null), (stored.Status, stored.ClosedAt, stored.ReopensAs));
     }
 
     [Fact]

@@ -7,11 +7,32 @@ using Tandem.Infrastructure.Time;
 
 namespace Tandem.Features.Events;
 
-/// <summary>A program's coordinator sets up an event: kind, title, Markdown description, time and zone, place or video link, audience, capacity, host.</summary>
-public sealed class CreateEvent(TandemDb db, ProgramAccess programs, GetEvent views, TimeProvider clock)
+/// <summary>
+/// A program's coordinator sets up an event: kind, title, Markdown description, time and zone, place or video link, audience,
+/// capacity, host. A closed program holds no new information session (it no longer recruits), and once retention anonymised
+/// it, no new event at all: its notices and answers would be kept past the one pass retention makes (ADR 114).
+/// </summary>
+public sealed class CreateEvent(TandemDb db, ProgramAccess programs, IProgramRetention retention, GetEvent views, TimeProvider clock)
 {
     public const string OnlyCoordinators = "Only the program's coordinators set up its events.";
     public static readonly TimeSpan LongestEvent = TimeSpan.FromDays(7);
+
+    /// <summary>The sentence Recruitment's <c>RecruitmentRules.ClosedProblem</c> answers a new information session with.</summary>
+    public const string Closed = "This program is closed; it no longer recruits.";
+
+    /// <summary>After retention (ADR 108): no new events, and no answers to those there are.</summary>
+    public const string Retained = "This program's data has been anonymised after it closed, so it takes no new events or answers to them.";
+
+    /// <summary>What the program's events page offers its coordinators to set up: nothing after retention, no information session once it closed.</summary>
+    public async Task<(bool Events, bool InformationSessions)> OfferedAsync(Guid programId, CancellationToken ct = default)
+    {
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return (false, false);
+        }
+        var closed = await db.Programs.AnyAsync(p => p.Id == programId && p.Status == ProgramStatus.Closed, ct);
+        return (true, !closed);
+    }
 
     public async Task<Outcome<EventView>> RunAsync(Actor actor, Guid programId, CreateEventRequest request, CancellationToken ct = default)
     {
@@ -20,9 +41,18 @@ public sealed class CreateEvent(TandemDb db, ProgramAccess programs, GetEvent vi
         {
             return failure;
         }
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(Retained);
+        }
+        if (request.Kind == EventKind.InformationSession && found.Value!.Status == ProgramStatus.Closed)
+        {
+            return new Conflict(Closed);
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var title = request.Title?.Trim() ?? "";
-        var description = request.Description?.Trim() ?? "";
+        // Stored with LF, as the text box counts a line break as one character against its maxlength (as the journal, ADR 108).
+        var description = request.Description?.ReplaceLineEndings("\n").Trim() ?? "";
         var zone = string.IsNullOrWhiteSpace(request.TimeZoneId) ? "UTC" : request.TimeZoneId.Trim();
         var place = string.IsNullOrWhiteSpace(request.Place) ? null : request.Place.Trim();
         var link = string.IsNullOrWhiteSpace(request.VideoLink) ? null : request.VideoLink.Trim();

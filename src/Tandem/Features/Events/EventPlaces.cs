@@ -15,7 +15,7 @@ public sealed record EventPromotion(Guid ProgramId, string ProgramName, string T
 
 /// <summary>
 /// The one step that changes answers to an event (ADR 62, 97): lock the event's row while it is still open, change one
-/// person's answer, give freed places to the waitlist in order (never to a disabled account), and write the count of
+/// person's answer, give freed places to the waitlist in order (never to a disabled account, nor to someone who can no longer see the event), and write the count of
 /// those going, all in the caller's transaction. <see cref="RespondToEvent"/> takes a participant's answer through it;
 /// <see cref="ReleaseAsync"/> gives up the places of people who can no longer come (removed from the program, disabled,
 /// erased) through the same "not going".
@@ -75,13 +75,15 @@ public sealed class EventPlaces(TandemDb db, IWebhookEvents webhooks, Notify not
         {
             goingNow++;
         }
-        // A freed place goes to the waitlist, first come first served; a disabled account waits on and is passed over.
+        // A freed place goes to the waitlist, first come first served; a disabled account, or someone who can no longer see
+        // the event (an applicant once the program stopped recruiting, ADR 114), waits on and is passed over.
         List<EventRsvp> promoted = [];
         if (capacity is { } limit && goingNow < limit)
         {
             var mineId = mine.Id;
             promoted = await rsvps.Where(r => r.EventId == eventId && r.State == RsvpState.Waitlisted && r.Id != mineId
                     && db.Users.Any(u => u.Id == r.UserId && !u.IsDisabled))
+                .Where(EventSeers.Seen(db))
                 .OrderBy(r => r.QueueNumber).Take(limit - goingNow).ToListAsync(ct);
             foreach (var lucky in promoted)
             {

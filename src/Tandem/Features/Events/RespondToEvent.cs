@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -14,7 +15,7 @@ namespace Tandem.Features.Events;
 /// (<c>event.rsvp</c>) in the same commit; people given a place from the waitlist are notified after it (but nobody the
 /// program may not contact, ADR 48).
 /// </summary>
-public sealed class RespondToEvent(TandemDb db, EventAccess access, EventPlaces places, GetEvent views, TimeProvider clock)
+public sealed class RespondToEvent(TandemDb db, EventAccess access, EventPlaces places, IProgramRetention retention, GetEvent views, TimeProvider clock)
 {
     public const string NotInAudience = "Only the program's participants in this event's audience answer it.";
     public const string Cancelled = "This event was cancelled.";
@@ -41,6 +42,11 @@ public sealed class RespondToEvent(TandemDb db, EventAccess access, EventPlaces 
         if (evt.StartsAt <= now)
         {
             return new Conflict(Started);
+        }
+        // Retention anonymised the program's answers once; one given afterwards would be kept for good (ADR 114).
+        if (await retention.AnonymisedAtAsync(evt.ProgramId, ct) is not null)
+        {
+            return new Conflict(CreateEvent.Retained);
         }
 
         TakenAnswer? taken;

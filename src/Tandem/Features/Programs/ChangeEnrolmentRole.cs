@@ -32,11 +32,25 @@ public sealed class ChangeEnrolmentRole(TandemDb db, ProgramAccess access)
             return Invalid.Field(nameof(ChangeEnrolmentRoleRequest.Role), "Staff and coordinators are changed here: choose Staff or Coordinator.");
         }
         var name = enrolment.User!.DisplayName;
+        var already = $"{name} is already {StaffEnrolments.Describe(role)} of this program.";
         if (enrolment.Role != role)
         {
+            // Checked and changed behind the program's row lock: two coordinators making each other staff at once are taken
+            // one after the other, and the second finds the other the only coordinator left (ADR 114).
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (!await StaffEnrolments.LockAndReadAgainAsync(db, enrolment, ct))
+            {
+                // Taken off the program by another coordinator since it was read: there is no one left to change.
+                return new NotFound(StaffEnrolments.NoEnrolment);
+            }
+            if (enrolment.Role == role)
+            {
+                // Changed to the same by another request meanwhile (the button pressed twice): done, as a repeated change is.
+                return View(enrolment, name);
+            }
             if (await db.Enrolments.AnyAsync(e => e.ProgramId == programId && e.UserId == enrolment.UserId && e.Role == role, ct))
             {
-                return new Conflict($"{name} is already {StaffEnrolments.Describe(role)} of this program.");
+                return new Conflict(already);
             }
             if (await StaffEnrolments.IsOnlyCoordinatorAsync(db, enrolment, ct))
             {
@@ -46,13 +60,21 @@ public sealed class ChangeEnrolmentRole(TandemDb db, ProgramAccess access)
             try
             {
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
             }
             catch (DbUpdateException e) when (e.IsLostUpdate())
             {
-                // Taken off the program by another coordinator since it was read: there is no one left to change.
                 return new NotFound(StaffEnrolments.NoEnrolment);
             }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                // Enrolled in that role meanwhile by a way that does not take the program's lock (EnrolParticipant).
+                return new Conflict(already);
+            }
         }
-        return new EnrolmentView(enrolment.Id, enrolment.UserId, name, enrolment.User.Email ?? "", enrolment.Role, enrolment.EnrolledAt);
+        return View(enrolment, name);
     }
+
+    private static EnrolmentView View(Enrolment enrolment, string name) =>
+        new(enrolment.Id, enrolment.UserId, name, enrolment.User!.Email ?? "", enrolment.Role, enrolment.EnrolledAt);
 }

@@ -15,6 +15,8 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
     IOptions<ProgramOptions> options,
     IEnumerable<IProgramClosedListener> closedListeners, TimeProvider clock)
 {
+    public const string ChangedMeanwhile = "The program's status changed while you were changing it; reload the program to see where it is now.";
+
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, ProgramStatus next, CancellationToken ct = default)
     {
         var found = await access.FindManagedAsync(actor, programId, ct);
@@ -51,7 +53,22 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
                 ? $"A {from} program cannot change status."
                 : $"A {from} program can move to {string.Join(" or ", allowed)}, not {next}.");
         }
-        await db.SaveChangesAsync(ct);
+        // Claimed from the status it was read in (ADR 114): of two coordinators moving it at once (to Running and to Closed),
+        // the second finds it moved and is refused, where both used to be told yes and the program could end Running with
+        // the closing's ClosedAt and ReopensAs, its certificates issued by the closed listener.
+        var (movedTo, closedAt, closedFrom, updatedAt) = (program.Status, program.ClosedAt, program.ReopensAs, program.UpdatedAt);
+        var claimed = await db.Programs.Where(p => p.Id == programId && p.Status == from)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Status, movedTo)
+                .SetProperty(p => p.ClosedAt, closedAt)
+                .SetProperty(p => p.ReopensAs, closedFrom)
+                .SetProperty(p => p.UpdatedAt, updatedAt), ct);
+        // Written above: the tracked program is not written again by a later save of this request.
+        db.Entry(program).State = EntityState.Unchanged;
+        if (claimed == 0)
+        {
+            return new Conflict(ChangedMeanwhile);
+        }
         if (program.Status == ProgramStatus.Closed)
         {
             foreach (var listener in closedListeners)

@@ -22,20 +22,31 @@ public sealed class RemoveEnrolment(TandemDb db, ProgramAccess access, IEnumerab
         }
         var enrolment = found.Value!;
         var name = enrolment.User!.DisplayName;
-        if (await StaffEnrolments.IsOnlyCoordinatorAsync(db, enrolment, ct))
+        EnrolmentView removed;
+        // Checked and removed behind the program's row lock: two coordinators removing each other at once are taken one
+        // after the other, and the second finds the other the only coordinator left (ADR 114).
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            return new Conflict(StaffEnrolments.OnlyCoordinator(name));
-        }
-        var removed = new EnrolmentView(enrolment.Id, enrolment.UserId, name, enrolment.User.Email ?? "", enrolment.Role, enrolment.EnrolledAt);
-        db.Enrolments.Remove(enrolment);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsLostUpdate())
-        {
-            // Removed by another request since it was read (the button pressed twice): answered as a repeated removal is.
-            return new NotFound(StaffEnrolments.NoEnrolment);
+            if (!await StaffEnrolments.LockAndReadAgainAsync(db, enrolment, ct))
+            {
+                // Removed by another request since it was read (the button pressed twice): answered as a repeated removal is.
+                return new NotFound(StaffEnrolments.NoEnrolment);
+            }
+            if (await StaffEnrolments.IsOnlyCoordinatorAsync(db, enrolment, ct))
+            {
+                return new Conflict(StaffEnrolments.OnlyCoordinator(name));
+            }
+            removed = new EnrolmentView(enrolment.Id, enrolment.UserId, name, enrolment.User.Email ?? "", enrolment.Role, enrolment.EnrolledAt);
+            db.Enrolments.Remove(enrolment);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsLostUpdate())
+            {
+                return new NotFound(StaffEnrolments.NoEnrolment);
+            }
+            await transaction.CommitAsync(ct);
         }
         foreach (var listener in removedListeners)
         {

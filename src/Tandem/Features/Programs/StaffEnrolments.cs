@@ -32,6 +32,22 @@ internal static class StaffEnrolments
         return enrolment;
     }
 
+    /// <summary>
+    /// In the caller's transaction: takes the program's row lock (<see cref="ProgramLock"/>) and reads the enrolment again
+    /// under it, so "the program's only coordinator" is checked on what two coordinators changing each other at once left
+    /// (ADR 114). False when the enrolment (or the program) is gone meanwhile.
+    /// </summary>
+    public static async Task<bool> LockAndReadAgainAsync(TandemDb db, Enrolment enrolment, CancellationToken ct)
+    {
+        if (!await ProgramLock.TakeAsync(db, enrolment.ProgramId, ct))
+        {
+            return false;
+        }
+        var entry = db.Entry(enrolment);
+        await entry.ReloadAsync(ct);
+        return entry.State != EntityState.Detached;
+    }
+
     public static async Task<bool> IsOnlyCoordinatorAsync(TandemDb db, Enrolment enrolment, CancellationToken ct) =>
         enrolment.Role == ProgramRole.Coordinator
         && !await db.Enrolments.AnyAsync(e => e.ProgramId == enrolment.ProgramId && e.Id != enrolment.Id && e.Role == ProgramRole.Coordinator, ct);
