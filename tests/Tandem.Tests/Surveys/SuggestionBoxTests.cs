@@ -107,7 +107,8 @@ public sealed class SuggestionBoxTests(TandemFactory factory) : IClassFixture<Ta
 
         Assert.Null(answered.Failure);
         var notices = await world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>().AsNoTracking()
-            .Where(n => n.Title.StartsWith("A suggestion was answered")).Select(n => new { n.UserId, n.Body }).ToListAsync());
+            .Where(n => n.Title.StartsWith("A suggestion was answered") && n.Link == $"/programs/{world.Program.Id}/suggestions")
+            .Select(n => new { n.UserId, n.Body }).ToListAsync());
         Assert.Equal([told.User.Id], notices.Where(n => n.UserId != world.School.Coordinator.Id && n.UserId != second.Id).Select(n => n.UserId));
         Assert.All(notices, n => Assert.DoesNotContain("Private words", n.Body));
         Assert.All(notices, n => Assert.DoesNotContain("Room 12", n.Body));

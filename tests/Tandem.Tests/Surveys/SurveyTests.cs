@@ -174,9 +174,9 @@ public sealed class SurveyTests(TandemFactory factory) : IClassFixture<TandemFac
         world.Clock.Advance(TimeSpan.FromDays(3));
         var closed = await SendAsync(closing.Id);
 
-        Assert.Equal((HttpStatusCode.BadRequest, ["sendOn"]), (noDay.Item1, noDay.Item2.ToList()));
-        Assert.Equal((HttpStatusCode.BadRequest, ["trigger"]), (noHalfway.Item1, noHalfway.Item2.ToList()));
-        Assert.Equal((HttpStatusCode.BadRequest, ["closesOn"]), (closed.Item1, closed.Item2.ToList()));
+        Assert.Equal((HttpStatusCode.BadRequest, "sendOn"), (noDay.Item1, Assert.Single(noDay.Item2)));
+        Assert.Equal((HttpStatusCode.BadRequest, "trigger"), (noHalfway.Item1, Assert.Single(noHalfway.Item2)));
+        Assert.Equal((HttpStatusCode.BadRequest, "closesOn"), (closed.Item1, Assert.Single(closed.Item2)));
         foreach (var id in new[] { undated.Id, halfway.Id, closing.Id })
         {
             Assert.Equal(SurveyStatus.Draft, (await world.Coordinator.GetFromJsonAsync<SurveyView>($"/api/v1/surveys/{id}", Json.Options))!.Status);
