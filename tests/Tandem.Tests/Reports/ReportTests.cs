@@ -261,6 +261,60 @@ public sealed class ReportTests(PairFixture fixture) : IClassFixture<PairFixture
     }
 
     [Fact]
+    public async Task AConcernAboutThePairNamingNobodyIsNotCountedOnTheDashboardsOrReportOfTheMentorWhoIsAlsoACoordinator()
+    {
+        var (pair, _) = await ProgramWithHistoryAsync();
+        // The mentor is also one of the organisation's coordinators (ADR 98's case): the concern is about them all the same.
+        await fixture.Tandem.AddMemberAsync(pair.School.Organisation.Id, pair.Mentor, OrganisationRole.Coordinator);
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new Concern(pair.ProgramId, pair.School.Organisation.Id, pair.Mentee.Id, null, pair.RelationshipId, ConcernCategory.Conflict, "About our pair", Now.AddDays(-5), Now.AddDays(-3)));
+            return await db.SaveChangesAsync();
+        });
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+
+        var program = (await mentor.GetFromJsonAsync<ProgramDashboard>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!;
+        Assert.Empty(program.OpenConcerns);
+        Assert.Equal(0, program.ConcernsOverdue);
+        var organisation = (await mentor.GetFromJsonAsync<OrganisationDashboard>($"/api/v1/organisations/{pair.School.Organisation.Id}/dashboard", Json.Options))!;
+        Assert.Equal(0, Assert.Single(organisation.Programs).OpenConcerns);
+        using (var pdf = PdfDocument.Open(await mentor.GetByteArrayAsync($"/api/v1/programs/{pair.ProgramId}/report.pdf")))
+        {
+            Assert.Contains("No open concerns", string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text)));
+        }
+        var page = await fixture.SignInPagesAsync(pair.Mentor);
+        Assert.DoesNotContain("received, not yet acknowledged", await page.Http.GetStringAsync($"/programs/{pair.ProgramId}/dashboard"));
+
+        // The program's coordinator handles it and counts it.
+        var theirs = (await pair.Coordinator.GetFromJsonAsync<ProgramDashboard>($"/api/v1/programs/{pair.ProgramId}/dashboard", Json.Options))!;
+        Assert.Equal([new ConcernRow(ConcernState.Received, 1)], theirs.OpenConcerns);
+        var theirOrganisation = (await pair.Coordinator.GetFromJsonAsync<OrganisationDashboard>($"/api/v1/organisations/{pair.School.Organisation.Id}/dashboard", Json.Options))!;
+        Assert.Equal(1, Assert.Single(theirOrganisation.Programs).OpenConcerns);
+    }
+
+    [Fact]
+    public async Task AProgramDatedInTheYear9999StillHasItsDashboardsReportAndPages()
+    {
+        var school = await School.CreateAsync(fixture.Tandem);
+        var coordinator = await fixture.SignInAsync(school.Coordinator);
+        var program = await school.CreateProgramAsync(coordinator);
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Programs.Where(p => p.Id == program.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.StartsOn, DateOnly.MaxValue).SetProperty(p => p.EndsOn, DateOnly.MaxValue)));
+
+        foreach (var path in new[] { "dashboard", "objectives/progress", "report.pdf" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await coordinator.GetAsync($"/api/v1/programs/{program.Id}/{path}")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.GetAsync($"/api/v1/organisations/{school.Organisation.Id}/dashboard")).StatusCode);
+        var page = await fixture.SignInPagesAsync(school.Coordinator);
+        foreach (var path in new[] { $"/programs/{program.Id}", $"/programs/{program.Id}/dashboard", $"/organisations/{school.Organisation.Id}/dashboard" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await page.Http.GetAsync(path)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task OnlyTheProgramsCoordinatorsSeeItsDashboardObjectivesAndReport()
     {
         var pair = await fixture.PairAsync();

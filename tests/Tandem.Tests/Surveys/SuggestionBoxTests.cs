@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
+using AngleSharp.Html.Dom;
+using AngleSharp.Html.Parser;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
+using Tandem.Features.Exports;
 using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
 using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -103,9 +107,87 @@ public sealed class SuggestionBoxTests(TandemFactory factory) : IClassFixture<Ta
 
         Assert.Null(answered.Failure);
         var notices = await world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>().AsNoTracking()
-            .Where(n => n.Title.StartsWith("A suggestion was answered")).Select(n => new { n.UserId, n.Body }).ToListAsync());
+            .Where(n => n.Title.StartsWith("A suggestion was answered") && n.Link == $"/programs/{world.Program.Id}/suggestions")
+            .Select(n => new { n.UserId, n.Body }).ToListAsync());
         Assert.Equal([told.User.Id], notices.Where(n => n.UserId != world.School.Coordinator.Id && n.UserId != second.Id).Select(n => n.UserId));
         Assert.All(notices, n => Assert.DoesNotContain("Private words", n.Body));
         Assert.All(notices, n => Assert.DoesNotContain("Room 12", n.Body));
+    }
+
+    [Fact]
+    public async Task ASuggestionRefusedOnThePageKeepsTheAnonymousChoiceThatWasPosted()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 1, mentors: 0);
+        var path = $"/programs/{world.Program.Id}/suggestions";
+        var mentee = new PageClient(world.Mentees[0].Client);
+        var tooLong = "Could we meet in the library? " + new string('s', Suggestion.TextMax);
+        static async Task<bool> AnonymousTickedAsync(HttpResponseMessage page) =>
+            ((IHtmlInputElement)new HtmlParser().ParseDocument(await page.Content.ReadAsStringAsync()).GetElementById("anonymous")!).IsChecked;
+
+        Assert.True(await AnonymousTickedAsync(await mentee.Http.GetAsync(path))); // anonymous by default
+        var named = await mentee.SubmitAsync(path, "suggest", [new("text", tooLong)]);
+        var anonymous = await mentee.SubmitAsync(path, "suggest", [new("text", tooLong), new("anonymous", "true")]);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (named.StatusCode, anonymous.StatusCode));
+        Assert.False(await AnonymousTickedAsync(named)); // sent again as it was, it would not become anonymous by itself
+        Assert.True(await AnonymousTickedAsync(anonymous));
+    }
+
+    [Fact]
+    public async Task AfterRetentionACoordinatorsAnswerIsRefusedTellsNobodyAndThePageOffersNoForm()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 1, mentors: 0);
+        var mentee = world.Mentees[0];
+        var box = $"/api/v1/programs/{world.Program.Id}/suggestions";
+        (await mentee.Client.PostAsJsonAsync(box, new { text = "More quiet rooms, please." })).EnsureSuccessStatusCode();
+        var suggestion = Assert.Single((await world.Coordinator.GetFromJsonAsync<Paged<SuggestionView>>(box, Json.Options))!.Items);
+        (await world.Coordinator.PostAsJsonAsync($"/api/v1/programs/{world.Program.Id}/status", new { status = "Closed" })).EnsureSuccessStatusCode();
+        world.Clock.Advance(TimeSpan.FromDays(25 * 31));
+        var pass = await world.WithScopeAsync(s => s.GetRequiredService<ApplyRetention>().RunAsync());
+        Assert.Contains(pass.Programs, p => p.ProgramId == world.Program.Id);
+        var coordinator = await world.App.SignedInClientAsync(world.School.Coordinator);
+
+        var answered = await coordinator.PostAsJsonAsync($"/api/v1/suggestions/{suggestion.Id}/answer", new { answer = "Room 12 is yours on Tuesdays." });
+
+        Assert.Equal(HttpStatusCode.Conflict, answered.StatusCode);
+        Assert.Contains("anonymised", await answered.Content.ReadAsStringAsync());
+        var (answer, notices) = await world.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            return (await db.Set<Suggestion>().Where(x => x.Id == suggestion.Id).Select(x => x.Answer).SingleAsync(),
+                await db.Set<Notification>().CountAsync(n => n.UserId == mentee.User.Id && n.Title.StartsWith("A suggestion was answered")));
+        });
+        Assert.Equal((null, 0), (answer, notices));
+        var page = WebUtility.HtmlDecode(await coordinator.GetStringAsync($"/programs/{world.Program.Id}/suggestions"));
+        Assert.DoesNotContain("Publish answer", page);
+        Assert.DoesNotContain("Put it in the box", page);
+        Assert.Contains(SurveyText.Retained, page);
+    }
+
+    [Fact]
+    public async Task AMinorsNamedSuggestionReadByACoordinatorIsWrittenToTheAuditLog()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 2, mentors: 0);
+        var (minor, adult) = (world.Mentees[0], world.Mentees[1]);
+        var box = $"/api/v1/programs/{world.Program.Id}/suggestions";
+        (await minor.Client.PostAsJsonAsync(box, new { text = "Snacks at the socials", anonymous = false })).EnsureSuccessStatusCode();
+        (await minor.Client.PostAsJsonAsync(box, new { text = "Nobody knows this is mine" })).EnsureSuccessStatusCode();
+        (await adult.Client.PostAsJsonAsync(box, new { text = "Longer sessions", anonymous = false })).EnsureSuccessStatusCode();
+        await SurveyReachTests.MakeMinorAsync(world, minor.User.Id);
+        Task<List<AuditEntry>> AuditAsync() => SurveyReachTests.AuditAboutAsync(world, minor.User.Id);
+
+        var listed = (await world.Coordinator.GetFromJsonAsync<Paged<SuggestionView>>(box, Json.Options))!.Items;
+
+        var entry = Assert.Single(await AuditAsync());
+        Assert.Equal((world.School.Coordinator.Id, AuditRecord.Suggestion, world.Program.Id, world.School.Organisation.Id),
+            (entry.ActorUserId, entry.Record, entry.ProgramId!.Value, entry.OrganisationId!.Value));
+        Assert.Empty(await SurveyReachTests.AuditAboutAsync(world, adult.User.Id));
+
+        var named = listed.Single(s => s.Text == "Snacks at the socials");
+        (await world.Coordinator.PostAsJsonAsync($"/api/v1/suggestions/{named.Id}/answer", new { answer = "From March on." })).EnsureSuccessStatusCode();
+        Assert.Contains(await AuditAsync(), e => e.RecordId == named.Id);
+        var before = (await AuditAsync()).Count;
+        Assert.Contains("Snacks at the socials", await world.Coordinator.GetStringAsync($"/programs/{world.Program.Id}/suggestions"));
+        Assert.Equal(before + 1, (await AuditAsync()).Count);
     }
 }

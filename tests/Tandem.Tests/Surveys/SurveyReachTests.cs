@@ -164,6 +164,64 @@ public sealed class SurveyReachTests(TandemFactory factory) : IClassFixture<Tand
     }
 
     [Fact]
+    public async Task AClosedProgramsDatedAndHalfWaySurveysDoNotOpenButItsClosingSurveyStillDoes()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 1, mentors: 0);
+        var today = DateOnly.FromDateTime(world.Clock.GetUtcNow().UtcDateTime);
+        var dated = await world.CreateAsync(new { template = "NeedsAssessment", title = "Dated", trigger = "OnDate", sendOn = today.AddDays(2).ToString("yyyy-MM-dd") });
+        var halfway = await world.CreateAsync(new { template = "MidPoint" });
+        var end = await world.CreateAsync(new { template = "EndOfProgram" });
+        foreach (var survey in new[] { dated, halfway, end })
+        {
+            Assert.Equal(SurveyStatus.Scheduled, (await world.SendAsync(survey.Id)).Status);
+        }
+        (await world.Coordinator.PostAsJsonAsync($"/api/v1/programs/{world.Program.Id}/status", new { status = "Closed" })).EnsureSuccessStatusCode();
+
+        // The program ran 2027-01-10 to 2027-06-30: half-way was 2027-04-05, and the dated survey's day has passed too.
+        world.Clock.Advance(new DateTimeOffset(2027, 4, 6, 9, 0, 0, TimeSpan.Zero) - world.Clock.GetUtcNow());
+        await world.RunJobAsync();
+
+        var mentee = await world.App.SignedInClientAsync(world.Mentees[0].User);
+        Assert.Equal(["End of program survey"], (await SurveyProgram.MineAsync(mentee)).Select(s => s.Title));
+        var coordinator = await world.App.SignedInClientAsync(world.School.Coordinator);
+        foreach (var survey in new[] { dated, halfway })
+        {
+            Assert.Equal(SurveyStatus.Scheduled, (await coordinator.GetFromJsonAsync<SurveyView>($"/api/v1/surveys/{survey.Id}", Json.Options))!.Status);
+        }
+        Assert.Equal(0, await world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<SurveyInvitation>().CountAsync(i => i.SurveyId == dated.Id || i.SurveyId == halfway.Id)));
+    }
+
+    [Fact]
+    public async Task APulseReminderReachesOnlyTheMembersOfPairsThatHaveNotEndedSinceTheirMeeting()
+    {
+        var program = await PairingProgram.CreateAsync(factory);
+        var (mentor, mentee) = (await program.ApproveAsync("Mia Mentor", "mentor"), await program.ApproveAsync("Max Mentee", "mentee"));
+        var (staying, stayingMentee) = (await program.ApproveAsync("Sol Mentor", "mentor"), await program.ApproveAsync("Sam Mentee", "mentee"));
+        var ending = await program.StartAsync(mentor, mentee);
+        var running = await program.StartAsync(staying, stayingMentee);
+        var created = await program.Coordinator.PostAsJsonAsync($"/api/v1/programs/{program.Program.Id}/surveys", new { template = "Pulse" });
+        var pulse = (await created.Content.ReadFromJsonAsync<SurveyView>(Json.Options))!;
+        (await program.Coordinator.PostAsync($"/api/v1/surveys/{pulse.Id}/send", Json.Empty())).EnsureSuccessStatusCode();
+        foreach (var (pair, by) in new[] { (ending, mentor), (running, staying) })
+        {
+            (await by.Client.PostAsJsonAsync($"/api/v1/relationships/{pair.Id}/check-ins",
+                new { happened = true, topics = "Fractions", occurredAt = factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(-30) })).EnsureSuccessStatusCode();
+        }
+        await factory.WithScopeAsync(s => s.GetRequiredService<DispatchSurveys>().RunAsync());
+        (await program.Coordinator.PostAsJsonAsync($"/api/v1/relationships/{ending.Id}/status", new { status = "EndedEarly", reason = "Moved away" })).EnsureSuccessStatusCode();
+
+        factory.Clock.Advance(TimeSpan.FromDays(3)); // past the pulse's two days
+        await factory.WithScopeAsync(s => s.GetRequiredService<DispatchSurveys>().RunAsync());
+
+        var reminded = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .Where(n => n.Title == "Reminder: How was your meeting?").Select(n => n.UserId).ToListAsync());
+        Assert.DoesNotContain(mentor.User.Id, reminded);
+        Assert.DoesNotContain(mentee.User.Id, reminded);
+        Assert.Contains(staying.User.Id, reminded);
+        Assert.Contains(stayingMentee.User.Id, reminded);
+    }
+
+    [Fact]
     public async Task SomeoneWhoConsentsAgainIsNotAskedAboutMeetingsHeldWhileTheyWereHeldBack()
     {
         var program = await PairingProgram.CreateAsync(factory);
@@ -238,10 +296,10 @@ public sealed class SurveyReachTests(TandemFactory factory) : IClassFixture<Tand
     private static Task<int> NoticesAsync(SurveyProgram world, Guid userId, string title) =>
         world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>().CountAsync(n => n.UserId == userId && n.Title == title));
 
-    private static Task<List<AuditEntry>> AuditAboutAsync(SurveyProgram world, Guid userId) =>
+    internal static Task<List<AuditEntry>> AuditAboutAsync(SurveyProgram world, Guid userId) =>
         world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<AuditEntry>().AsNoTracking().Where(e => e.SubjectUserId == userId).ToListAsync());
 
-    private static Task MakeMinorAsync(SurveyProgram world, Guid userId) => world.WithScopeAsync(async s =>
+    internal static Task MakeMinorAsync(SurveyProgram world, Guid userId) => world.WithScopeAsync(async s =>
     {
         var db = s.GetRequiredService<TandemDb>();
         var now = world.Clock.GetUtcNow().UtcDateTime;

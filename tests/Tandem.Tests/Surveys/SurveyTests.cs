@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
+using Tandem.Features.Notifications;
 using Tandem.Features.Surveys;
 using Tandem.Tests.Infrastructure;
 
@@ -139,6 +143,47 @@ public sealed class SurveyTests(TandemFactory factory) : IClassFixture<TandemFac
         Assert.False(invitation.CanAnswer);
         var closed = await SurveyProgram.AnswerAsync(world.Mentees[0].Client, invitation.Id, new { recommend = 8, goals = 4, again = 4 });
         Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
+    }
+
+    [Fact]
+    public async Task SendingChecksTheDesignAgainSoNoSurveyIsSentThatCouldNeverGoOutOrHasAlreadyClosed()
+    {
+        var world = await SurveyProgram.CreateAsync(factory, mentees: 1, mentors: 0);
+        var mentee = world.Mentees[0];
+        var today = DateOnly.FromDateTime(world.Clock.GetUtcNow().UtcDateTime);
+        // A copied program's dated survey comes without its day (the coordinator chooses a new one).
+        var undated = await world.CreateAsync(new { template = "NeedsAssessment", title = "Dated", trigger = "OnDate", sendOn = today.AddDays(3).ToString("yyyy-MM-dd") });
+        var halfway = await world.CreateAsync(new { template = "MidPoint" });
+        var closing = await world.CreateAsync(new { template = "NeedsAssessment", title = "Closing soon", closesOn = today.AddDays(1).ToString("yyyy-MM-dd") });
+        await world.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            await db.Set<Survey>().Where(x => x.Id == undated.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.SendOn, (DateOnly?)null));
+            // A program without an end date has no half-way point.
+            return await db.Programs.Where(p => p.Id == world.Program.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.EndsOn, (DateOnly?)null));
+        });
+        async Task<(HttpStatusCode, IEnumerable<string>)> SendAsync(Guid id)
+        {
+            var response = await world.Coordinator.PostAsync($"/api/v1/surveys/{id}/send", Json.Empty());
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+            return (response.StatusCode, body?["errors"]?.AsObject().Select(e => e.Key) ?? []);
+        }
+
+        var noDay = await SendAsync(undated.Id);
+        var noHalfway = await SendAsync(halfway.Id);
+        world.Clock.Advance(TimeSpan.FromDays(3));
+        var closed = await SendAsync(closing.Id);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "sendOn"), (noDay.Item1, Assert.Single(noDay.Item2)));
+        Assert.Equal((HttpStatusCode.BadRequest, "trigger"), (noHalfway.Item1, Assert.Single(noHalfway.Item2)));
+        Assert.Equal((HttpStatusCode.BadRequest, "closesOn"), (closed.Item1, Assert.Single(closed.Item2)));
+        foreach (var id in new[] { undated.Id, halfway.Id, closing.Id })
+        {
+            Assert.Equal(SurveyStatus.Draft, (await world.Coordinator.GetFromJsonAsync<SurveyView>($"/api/v1/surveys/{id}", Json.Options))!.Status);
+        }
+        Assert.Empty(await SurveyProgram.MineAsync(mentee.Client));
+        Assert.Equal(0, await world.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Notification>()
+            .CountAsync(n => n.UserId == mentee.User.Id && n.Title.StartsWith("A short survey"))));
     }
 
     [Fact]

@@ -45,6 +45,9 @@ public enum AuditRecord
 
     /// <summary>Staff recommendations of the person for a program (their statements), read by its coordinators (ADR 106).</summary>
     Nomination,
+
+    /// <summary>Suggestions the person put in a program's suggestion box with their name, read by its coordinators (ADR 115).</summary>
+    Suggestion,
 }
 
 /// <summary>

@@ -46,7 +46,7 @@ public sealed record OrganisationDashboard(Guid OrganisationId, string Organisat
 /// left to the designated leads) and objectives met. Closed programs come last, newest first, 50 programs a page with the
 /// total, so an organisation with more is told how many and can page through them (ADR 100).
 /// </summary>
-public sealed class GetOrganisationDashboard(TandemDb db, MeasureObjectives objectives, TimeProvider clock)
+public sealed class GetOrganisationDashboard(TandemDb db, ConcernAccess concernAccess, MeasureObjectives objectives, TimeProvider clock)
 {
     public const int PageSize = 50;
 
@@ -70,9 +70,9 @@ public sealed class GetOrganisationDashboard(TandemDb db, MeasureObjectives obje
             .Join(db.Set<Relationship>().Where(r => ids.Contains(r.ProgramId) && (r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused)),
                 m => m.RelationshipId, r => r.Id, (m, r) => new { r.ProgramId, m.UserId })
             .Distinct().GroupBy(m => m.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        // Never counting a concern about the reader (ADR 23).
-        var concerns = await db.Set<Concern>().Where(c => ids.Contains(c.ProgramId) && c.Category != ConcernCategory.Safeguarding
-                && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated && c.SubjectUserId != actor.UserId)
+        // Only the concerns the reader handles, so never one about them, named or about their pair (ADR 23, ADR 98).
+        var concerns = await concernAccess.Handled(actor).Where(c => ids.Contains(c.ProgramId) && c.Category != ConcernCategory.Safeguarding
+                && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated)
             .GroupBy(c => c.ProgramId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
 
         var rows = new List<ProgramFigures>();

@@ -59,7 +59,8 @@ public sealed record ProgramDashboard(
 /// relationship health over time, and the pairs' goals and action items (ADR 59). Safeguarding concerns are not counted here: only the organisation's
 /// designated leads see them (ADR 23), on the concerns page.
 /// </summary>
-public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, MeasureObjectives objectives, EngagementHealth health, IProgramGoalFigures goals, TimeProvider clock)
+public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, ConcernAccess concernAccess, MeasureObjectives objectives, EngagementHealth health,
+    IProgramGoalFigures goals, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDashboard>> RunAsync(Actor actor, Guid programId, bool charts = false, CancellationToken ct = default)
     {
@@ -70,11 +71,14 @@ public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, Measu
         }
         var program = found.Value!;
         var facts = await ProgramFacts.LoadAsync(db, program, clock.GetUtcNow().UtcDateTime, ct);
-        return await BuildAsync(facts, actor.UserId, charts, ct);
+        return await BuildAsync(facts, actor, charts, ct);
     }
 
-    /// <param name="viewerId">Who reads it: concerns about them are not counted (ADR 23: a concern is never shown to the person it is about).</param>
-    public async Task<ProgramDashboard> BuildAsync(ProgramFacts facts, Guid viewerId, bool charts, CancellationToken ct)
+    /// <param name="reader">
+    /// Who reads it: only the concerns they handle are counted (ADR 98), so never one about them, named or about their pair
+    /// (ADR 23: a concern is never shown to the person it is about).
+    /// </param>
+    public async Task<ProgramDashboard> BuildAsync(ProgramFacts facts, Actor reader, bool charts, CancellationToken ct)
     {
         var program = facts.Program;
         var programId = program.Id;
@@ -120,8 +124,8 @@ public sealed class GetProgramDashboard(TandemDb db, ProgramAccess access, Measu
             .Select(s => new SurveyRow(s.Id, s.Title, s.Status, s.Anonymous, db.Set<SurveyResponse>().Count(r => r.SurveyId == s.Id)))
             .Take(20).ToListAsync(ct);
 
-        var open = db.Set<Concern>().Where(c => c.ProgramId == programId && c.Category != ConcernCategory.Safeguarding
-            && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated && c.SubjectUserId != viewerId);
+        var open = concernAccess.Handled(reader).Where(c => c.ProgramId == programId && c.Category != ConcernCategory.Safeguarding
+            && c.State != ConcernState.Resolved && c.State != ConcernState.Escalated);
         var concerns = (await open.GroupBy(c => c.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct))
             .OrderBy(c => c.Key).Select(c => new ConcernRow(c.Key, c.Count)).ToList();
         var overdue = await open.CountAsync(c => c.State == ConcernState.Received && c.AcknowledgeBy < facts.Now, ct);

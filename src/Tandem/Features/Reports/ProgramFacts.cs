@@ -201,6 +201,11 @@ public sealed class ProgramFacts
         {
             from = first;
         }
+        // A program dated in the future (as far as 9999-12-31) starts its trend now: a month after the last one does not exist.
+        if (from > Now)
+        {
+            from = Now;
+        }
         return new DateTime(from.Year, from.Month, 1, 0, 0, 0, DateTimeKind.Utc);
     }
 

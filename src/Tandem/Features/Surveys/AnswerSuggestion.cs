@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Notifications;
+using Tandem.Features.Privacy;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -10,9 +11,11 @@ namespace Tandem.Features.Surveys;
 /// <summary>
 /// A coordinator answers a suggestion publicly: the suggestion and the answer are shown to everyone in the program,
 /// who are told in the app (and by e-mail, their preference) where to read it, unless the program may not contact them
-/// (ADR 48) or their account is disabled. Answering again corrects the answer, telling nobody.
+/// (ADR 48) or their account is disabled. Answering again corrects the answer, telling nobody. Once retention anonymised
+/// the program's data (the answers included) nothing more is answered (409): the answer would be kept and tell a program
+/// long closed (ADR 115). The response names a minor who gave their name, so it is audited first (ADR 40).
 /// </summary>
-public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, Notify notify, TimeProvider clock)
+public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, IProgramRetention retention, Notify notify, AuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<SuggestionView>> RunAsync(Actor actor, Guid suggestionId, AnswerSuggestionRequest request, CancellationToken ct = default)
     {
@@ -25,6 +28,10 @@ public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, Notify
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        if (await retention.AnonymisedAtAsync(suggestion.ProgramId, ct) is not null)
+        {
+            return new Conflict(SurveyText.Retained);
         }
         var answer = request.Answer?.Trim() ?? "";
         if (answer.Length < 2 || answer.Length > Suggestion.AnswerMax)
@@ -53,6 +60,10 @@ public sealed class AnswerSuggestion(TandemDb db, ProgramAccess programs, Notify
         else
         {
             await db.SaveChangesAsync(ct);
+        }
+        if (suggestion.AuthorUserId is { } named)
+        {
+            await audit.RecordAsync(actor, [named], AuditRecord.Suggestion, suggestion.Id, suggestion.ProgramId, ListSuggestions.Purpose, ct);
         }
         var names = await db.Users.Where(u => u.Id == suggestion.AuthorUserId || u.Id == actor.UserId).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         return new SuggestionView(suggestion.Id, suggestion.ProgramId, suggestion.Text, suggestion.IsAnonymous,

@@ -13,8 +13,10 @@ public sealed record SurveyRun(int Opened, int Invited, int Reminded, int Closed
 /// The survey job, one tick: opens scheduled surveys whose time came (their date, the program half-way between its
 /// start and end, the program closed) and asks their audience; asks the members of each pair after a meeting is
 /// checked in as held (pulse); sends one reminder to those who have not answered after the survey's reminder
-/// delay; and closes surveys past their last day. Each survey is claimed for a lease (and a scheduled one opened
-/// only by the node whose status change wins), so two nodes never ask or remind the same person twice.
+/// delay (for a pulse, only while the meeting's pair has not ended); and closes surveys past their last day. A closed
+/// program opens only its "when the program closes" surveys (ADR 99, ADR 115): a dated or half-way one waits. Each
+/// survey is claimed for a lease (and a scheduled one opened only by the node whose status change wins), so two nodes
+/// never ask or remind the same person twice.
 /// </summary>
 public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptions<SurveyOptions> options, TimeProvider clock)
 {
@@ -40,6 +42,8 @@ public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptio
             .ToListAsync(ct);
         foreach (var candidate in due.Where(d => d.Trigger switch
         {
+            // A closed program sends no new survey: only its "when the program closes" surveys open by themselves.
+            _ when d.Status == ProgramStatus.Closed && d.Trigger != SurveyTrigger.ProgramClosed => false,
             SurveyTrigger.OnDate => d.SendOn <= today,
             SurveyTrigger.ProgramHalfway => d.StartsOn is { } start && d.EndsOn is { } end && start.AddDays((end.DayNumber - start.DayNumber) / 2) <= today,
             SurveyTrigger.ProgramClosed => d.Status == ProgramStatus.Closed,
@@ -52,7 +56,9 @@ public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptio
             // try again instead of open with nobody asked; people are told once it is committed.
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                var won = await db.Set<Survey>().Where(s => s.Id == candidate.Id && s.Status == SurveyStatus.Scheduled)
+                // Checked again in the claim: a program closed since the read above opens no dated or half-way survey.
+                var won = await db.Set<Survey>().Where(s => s.Id == candidate.Id && s.Status == SurveyStatus.Scheduled
+                        && (s.Trigger == SurveyTrigger.ProgramClosed || !db.Programs.Any(p => p.Id == s.ProgramId && p.Status == ProgramStatus.Closed)))
                     .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SurveyStatus.Open).SetProperty(s => s.OpenedAt, now).SetProperty(s => s.UpdatedAt, now), ct);
                 if (won == 0)
                 {
@@ -89,9 +95,15 @@ public sealed class DispatchSurveys(TandemDb db, SurveyDispatch dispatch, IOptio
             {
                 var before = now.AddDays(-days);
                 // Nobody removed from the program (or organisation) or disabled since is reminded.
-                var unanswered = await SurveyAccess.Current(db, db.Set<SurveyInvitation>()
-                    .Where(i => i.SurveyId == surveyId && !i.Answered && i.RemindedAt == null && i.InvitedAt <= before))
-                    .ToListAsync(ct);
+                var reminders = db.Set<SurveyInvitation>().Where(i => i.SurveyId == surveyId && !i.Answered && i.RemindedAt == null && i.InvitedAt <= before);
+                if (survey.Trigger == SurveyTrigger.AfterEachMeeting)
+                {
+                    // A pulse asks about one meeting: once its pair or group has ended, nobody is reminded of it.
+                    var running = db.Set<Relationship>().Where(r => r.Status == RelationshipStatus.Active || r.Status == RelationshipStatus.Paused).Select(r => r.Id);
+                    reminders = reminders.Where(i => db.Set<CheckIn>().Any(c => (c.MeetingId == i.Occasion || c.Id == i.Occasion) && running.Contains(c.RelationshipId)
+                        && db.Set<RelationshipMember>().Any(m => m.RelationshipId == c.RelationshipId && m.UserId == i.UserId)));
+                }
+                var unanswered = await SurveyAccess.Current(db, reminders).ToListAsync(ct);
                 foreach (var invitation in unanswered)
                 {
                     invitation.MarkReminded(now);

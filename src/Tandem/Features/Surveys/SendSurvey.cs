@@ -10,7 +10,9 @@ namespace Tandem.Features.Surveys;
 /// A coordinator sends a draft survey. With the "Now" trigger everyone in its audience is asked at once; after each
 /// meeting, the members of each pair are asked when their meeting is checked in as held; on a date, half-way or at
 /// the program's close, the survey waits (Scheduled) and the survey job opens it when the time comes. A closed program
-/// sends no new survey (ADR 29). The status and the invitations are one commit; people are told after it.
+/// sends no new survey (ADR 29). The design is checked again as it is now (ADR 115): a dated survey without its day, a day
+/// or last day passed, or a half-way survey in a program without both dates would never go out, or go out closed.
+/// The status and the invitations are one commit; people are told after it.
 /// </summary>
 public sealed class SendSurvey(TandemDb db, SurveyAccess access, SurveyDispatch dispatch, TimeProvider clock)
 {
@@ -30,6 +32,15 @@ public sealed class SendSurvey(TandemDb db, SurveyAccess access, SurveyDispatch 
         if (survey.ProgramId is { } programId && await db.Programs.AnyAsync(p => p.Id == programId && p.Status == ProgramStatus.Closed, ct))
         {
             return new Conflict("The program is closed, so it sends no new surveys. Reopen the program first if it should.");
+        }
+        if (SurveyDesignRules.Check(new SaveSurveyRequest(), null, clock, survey).Failure is { } invalid)
+        {
+            return invalid;
+        }
+        if (survey.Trigger == SurveyTrigger.ProgramHalfway
+            && !await db.Programs.AnyAsync(p => p.Id == survey.ProgramId && p.StartsOn != null && p.EndsOn != null, ct))
+        {
+            return Invalid.Field("trigger", "The program has no start and end dates, so it has no half-way day: give the program both dates, or choose another trigger.");
         }
         IReadOnlyList<SurveyInvitation> invited = [];
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
