@@ -6,9 +6,9 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Concerns;
 
 /// <summary>
-/// The one path of every handler's step: find the concern among those the actor handles (404 otherwise), let the
-/// entity guard the transition (409; 409 too once retention anonymised the program), save it as one write (a concurrent step is a 409 too), tell the reporter the
-/// new state, and answer with the handlers' view.
+/// The one path of every handler's step: find the concern among those the actor handles (404 otherwise), refuse it once
+/// retention anonymised the program (409, ADR 116), let the entity guard the transition (409), save it as one write (a
+/// concurrent step is a 409 too), tell the reporter the new state, and answer with the handlers' view.
 /// </summary>
 public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNotices notices, GetConcern get, Programs.IProgramRetention retention, TimeProvider clock)
 {
