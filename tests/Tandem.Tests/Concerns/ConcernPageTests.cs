@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Data;
 using Tandem.Features.Concerns;
 using Tandem.Features.Organisations;
 using Tandem.Infrastructure.Paging;
@@ -74,5 +77,72 @@ public sealed class ConcernPageTests(PairFixture fixture) : IClassFixture<PairFi
 
         var acknowledged = await coordinator.SubmitAsync(page, "acknowledge", [new("note", "Called the mentor.")]);
         Assert.Contains("Acknowledged. The reporter sees it.", await acknowledged.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ACategoryNumberPostedFromTheFormIsRefusedAndTheHandlersListStillAnswers()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+
+        var refused = await mentee.SubmitAsync("/concerns", "report", [
+            new("program", pair.ProgramId.ToString()), new("category", "99"), new("about", ""),
+            new("description", "My mentor missed our last two meetings.")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Choose what kind of concern it is", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        var list = await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/concerns");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Empty((await list.Content.ReadFromJsonAsync<ProgramConcernsView>(Json.Options))!.Concerns.Items);
+        Assert.Equal(HttpStatusCode.OK, (await mentee.Http.GetAsync("/api/v1/concerns/mine")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ARefusedMediationKeepsTheChosenMediatorAndTime()
+    {
+        var pair = await fixture.PairAsync();
+        // Two possible mediators: the coordinator (first by name) and a staff member (the one chosen).
+        var staff = await fixture.Tandem.CreateUserAsync("Zoe Staff");
+        await fixture.Tandem.AddMemberAsync(pair.School.Organisation.Id, staff, OrganisationRole.Member);
+        await PairFixture.EnrolAsync(pair.Coordinator, pair.ProgramId, staff, "Staff");
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+        (await mentee.SubmitAsync("/concerns", "report", [
+            new("program", pair.ProgramId.ToString()), new("category", "Conflict"), new("about", ""),
+            new("description", "My mentor and I keep arguing about the reading list.")])).EnsureSuccessStatusCode();
+        var concern = Assert.Single((await pair.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{pair.ProgramId}/concerns", Json.Options))!.Concerns.Items);
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var page = $"/programs/{pair.ProgramId}/concerns/{concern.Id}";
+        (await coordinator.SubmitAsync(page, "acknowledge", [new("note", "")])).EnsureSuccessStatusCode();
+        var past = fixture.Clock.GetUtcNow().UtcDateTime.AddDays(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        var refused = await coordinator.SubmitAsync(page, "schedule", [new("mediator", staff.Id.ToString()), new("startsAt", past), new("note", "")]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains($"value=\"{staff.Id}\" selected", html);
+        Assert.DoesNotContain($"value=\"{pair.School.Coordinator.Id}\" selected", html);
+        Assert.Contains($"value=\"{past}\"", html);
+    }
+
+    [Fact]
+    public async Task ADescriptionAndANoteWithinTheBoxsLimitAreTakenWithTheirLineBreaksCountedOnce()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInPagesAsync(pair.Mentee);
+        // As a browser posts them: CRLF between lines the box counted once. 40 lines of 99 letters: 4,038 characters posted, 3,999 typed.
+        var description = string.Join("\r\n", Enumerable.Range(0, 40).Select(i => new string((char)('a' + i % 26), 99)));
+        var note = string.Join("\r\n", Enumerable.Range(0, 20).Select(i => new string((char)('a' + i % 26), 99)));
+
+        var reported = await mentee.SubmitAsync("/concerns", "report", [
+            new("program", pair.ProgramId.ToString()), new("category", "Other"), new("about", ""), new("description", description)]);
+
+        Assert.Equal(HttpStatusCode.OK, reported.StatusCode);
+        var concern = Assert.Single((await pair.Coordinator.GetFromJsonAsync<ProgramConcernsView>($"/api/v1/programs/{pair.ProgramId}/concerns", Json.Options))!.Concerns.Items);
+        var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        var acknowledged = await coordinator.SubmitAsync($"/programs/{pair.ProgramId}/concerns/{concern.Id}", "acknowledge", [new("note", note)]);
+        Assert.Contains("Acknowledged. The reporter sees it.", await acknowledged.Content.ReadAsStringAsync());
+        var stored = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Concern>().AsNoTracking().Include(c => c.Steps).SingleAsync(c => c.Id == concern.Id));
+        Assert.Equal(description.Replace("\r\n", "\n"), stored.Description);
+        Assert.Equal(note.Replace("\r\n", "\n"), stored.Steps.Single(x => x.Step == ConcernState.Acknowledged).Note);
     }
 }

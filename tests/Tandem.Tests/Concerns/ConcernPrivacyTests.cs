@@ -91,6 +91,30 @@ public sealed partial class ConcernPrivacyTests(PairFixture shared) : IClassFixt
     }
 
     [Fact]
+    public async Task AReadOfAConcernNamingNobodyIsLoggedForTheMinorPartnerItIsAboutAfterEveryStepToo()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentee);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentor);
+        var path = $"/api/v1/programs/{pair.ProgramId}/concerns";
+        // The mentor reports about their pair, naming nobody: the concern is about the (minor) mentee all the same.
+        var concern = await ReportAsync(mentor, pair.ProgramId, new { category = "Conflict", relationshipId = pair.RelationshipId, description = Description });
+
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.GetAsync($"{path}/{concern}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await pair.Coordinator.PostAsJsonAsync($"{path}/{concern}/acknowledge", new { })).StatusCode);
+        var pages = await fixture.SignInPagesAsync(pair.School.Coordinator);
+        Assert.Equal(HttpStatusCode.OK, (await pages.Http.GetAsync($"/programs/{pair.ProgramId}/concerns/{concern}")).StatusCode);
+
+        var entries = (await SearchAsync(pair.Coordinator, pair.School.Organisation.Id)).Where(e => e.RecordId == concern).ToList();
+        Assert.Equal(3, entries.Count(e => e.SubjectUserId == pair.Mentee.Id && e.Record == AuditRecord.ConcernSubject));
+        Assert.Equal(3, entries.Count(e => e.SubjectUserId == pair.Mentor.Id && e.Record == AuditRecord.Concern));
+        // The mentee it is about finds no trace of it in their own log.
+        Assert.DoesNotContain((await mentee.GetFromJsonAsync<Paged<MyAccessView>>("/api/v1/me/access-log", Json.Options))!.Items, e => e.Purpose == Handling);
+    }
+
+    [Fact]
     public async Task ACoordinatorsExportOnRequestHoldsOnlyTheConcernsAndConcernReadsTheCoordinatorHandles()
     {
         var pair = await fixture.PairAsync();

@@ -6,9 +6,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Accounts;
 using Tandem.Features.Concerns;
+using Tandem.Features.Exports;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
 using Tandem.Features.Privacy;
+using Tandem.Features.Programs;
+using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -483,5 +486,94 @@ public sealed class ConcernTests(PairFixture shared) : IClassFixture<PairFixture
         var details = await w.Coordinator.GetFromJsonAsync<ConcernDetails>(Path(w, reported.Id), Json.Options);
         Assert.Equal(2, details!.Timeline.Count(s => s.Step == ConcernState.MediationScheduled));
         Assert.Equal(outcomes.Single(o => o.Succeeded).Value!.MediationAt, details.MediationAt);
+    }
+
+    [Fact]
+    public async Task AfterRetentionNoConcernIsReportedNoStepTakenAndTheFormNoLongerOffersTheProgram()
+    {
+        var w = await WorldAsync();
+        var reported = await ReportAsync(w);
+        await fixture.WithScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            db.Add(new RetentionRun(w.Pair.School.Organisation.Id, w.Pair.ProgramId, "Reading Buddies", Now.AddYears(-2), 24, "test", Now));
+            return await db.SaveChangesAsync();
+        });
+
+        var report = await w.Mentee.PostAsJsonAsync($"/api/v1/programs/{w.Pair.ProgramId}/concerns", new { category = "Other", description = Description });
+        var step = await w.Coordinator.PostAsJsonAsync(Path(w, reported.Id, "/acknowledge"), new { note = AckNote });
+
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (report.StatusCode, step.StatusCode));
+        Assert.Contains("anonymised", await report.Content.ReadAsStringAsync());
+        Assert.Contains("anonymised", await step.Content.ReadAsStringAsync());
+        // What is there is still read; nothing new was written, and nobody was told of anything new.
+        var read = await w.Coordinator.GetFromJsonAsync<ConcernDetails>(Path(w, reported.Id), Json.Options);
+        Assert.Equal(ConcernState.Received, read!.State);
+        Assert.DoesNotContain(read.Timeline, s => s.Note == AckNote);
+        Assert.Single((await w.Mentee.GetFromJsonAsync<Paged<MyConcernView>>("/api/v1/concerns/mine", Json.Options))!.Items);
+        Assert.Single(await NotificationsAsync(w.Coordinator), n => n.Title.StartsWith("New concern", StringComparison.Ordinal));
+        var form = await fixture.WithScopeAsync(s => s.GetRequiredService<GetConcernForm>().RunAsync(new Actor(w.Pair.Mentee.Id, false)));
+        Assert.DoesNotContain(form.Programs, p => p.Id == w.Pair.ProgramId);
+        Assert.DoesNotContain(form.People, p => p.ProgramId == w.Pair.ProgramId);
+    }
+
+    [Fact]
+    public async Task AnUndefinedStateFilterIsABadRequest()
+    {
+        var w = await WorldAsync();
+        var response = await w.Coordinator.GetAsync($"/api/v1/programs/{w.Pair.ProgramId}/concerns?state=99");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("state", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A withdrawal that lands between the removal reading the lead's row and saving (another request's conditional delete).</summary>
+    private sealed class WithdrawnMeanwhile(TandemDb db) : IMembershipEndingListener
+    {
+        public async Task MembershipEndingAsync(Guid organisationId, Guid userId, CancellationToken ct) =>
+            await db.Set<SafeguardingLead>().Where(l => l.OrganisationId == organisationId && l.UserId == userId).ExecuteDeleteAsync(ct);
+    }
+
+    [Fact]
+    public async Task ALeadWithdrawnWhileTheyAreRemovedFromTheOrganisationIsStillRemoved()
+    {
+        var w = await WorldAsync();
+        var (lead, _) = await MemberAsync(w, "Lena Lead");
+        Assert.Equal(HttpStatusCode.OK, (await w.Coordinator.PutAsync(LeadPath(w, lead.Id), null)).StatusCode);
+        var organisation = w.Pair.School.Organisation.Id;
+
+        var removed = await fixture.WithScopeAsync(s =>
+        {
+            var db = s.GetRequiredService<TandemDb>();
+            var removal = new RemoveOrganisationMember(db, [.. s.GetServices<IMembershipEndingListener>(), new WithdrawnMeanwhile(db)],
+                s.GetServices<IEnrolmentRemovedListener>(), s.GetRequiredService<TimeProvider>());
+            return removal.RunAsync(new Actor(w.Pair.School.Coordinator.Id, false), organisation, lead.Id);
+        });
+
+        Assert.True(removed.Succeeded, removed.Failure?.ToString());
+        var stillMember = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().OrganisationMemberships.AnyAsync(m => m.OrganisationId == organisation && m.UserId == lead.Id));
+        Assert.False(stillMember);
+        Assert.Empty(await LeadRowsAsync(lead.Id));
+    }
+
+    [Fact]
+    public async Task AnErasedLeadsKeptRowIsNotListedAndADisabledMemberIsNotDesignated()
+    {
+        var w = await WorldAsync();
+        var leadsPath = $"/api/v1/organisations/{w.Pair.School.Organisation.Id}/safeguarding-leads";
+        // An erased lead's account is disabled without the listeners (ADR 98): their row stays.
+        var (erased, _) = await MemberAsync(w, "Eve Erased");
+        Assert.Equal(HttpStatusCode.OK, (await w.Coordinator.PutAsync(LeadPath(w, erased.Id), null)).StatusCode);
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == erased.Id).ExecuteUpdateAsync(x => x.SetProperty(u => u.IsDisabled, true)));
+
+        Assert.Empty((await w.Coordinator.GetFromJsonAsync<Paged<SafeguardingLeadView>>(leadsPath, Json.Options))!.Items);
+        var pages = await fixture.SignInPagesAsync(w.Pair.School.Coordinator);
+        Assert.Contains("No one is designated", await pages.Http.GetStringAsync($"/organisations/{w.Pair.School.Organisation.Id}/safeguarding-leads"));
+
+        var (disabled, _) = await MemberAsync(w, "Dora Disabled");
+        await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Users.Where(u => u.Id == disabled.Id).ExecuteUpdateAsync(x => x.SetProperty(u => u.IsDisabled, true)));
+        var designated = await w.Coordinator.PutAsync(LeadPath(w, disabled.Id), null);
+        Assert.Equal(HttpStatusCode.Conflict, designated.StatusCode);
+        Assert.Contains("disabled", await designated.Content.ReadAsStringAsync());
+        Assert.Empty(await LeadRowsAsync(disabled.Id));
     }
 }

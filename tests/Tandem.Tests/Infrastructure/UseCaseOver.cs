@@ -8,8 +8,9 @@ namespace Tandem.Tests.Infrastructure;
 
 /// <summary>
 /// Runs a use case over a context with an interceptor of the test's (a write that fails, another request's write just
-/// before the use case's first update), the use case and every class it takes that uses the context sharing that one,
-/// as <see cref="DeletedMeanwhile"/> does through it, on an app of the test's choosing (one with its own clock).
+/// before the use case's first update), the use case and every class it takes that uses the context (listeners in an
+/// IEnumerable too) sharing that one, as <see cref="DeletedMeanwhile"/> does through it, on an app of the test's
+/// choosing (one with its own clock).
 /// </summary>
 public static class UseCaseOver
 {
@@ -23,6 +24,20 @@ public static class UseCaseOver
             if (type == typeof(TandemDb))
             {
                 return db;
+            }
+            // Listeners taken as IEnumerable<T> (a member's removal tells each feature) share the context too, as in a
+            // request's scope: one of them writing on a context of its own would wait on the use case's transaction.
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            {
+                var element = type.GetGenericArguments()[0];
+                var resolved = scope.ServiceProvider.GetServices(element).OfType<object>()
+                    .Select(s => UsesContext(s.GetType(), 0) ? Build(s.GetType()) : s).ToArray();
+                var listeners = Array.CreateInstance(element, resolved.Length);
+                for (var i = 0; i < resolved.Length; i++)
+                {
+                    listeners.SetValue(resolved[i], i);
+                }
+                return listeners;
             }
             if (!UsesContext(type, 0))
             {

@@ -63,6 +63,12 @@ public sealed class Concern
 
     public bool IsSafeguarding => Category == ConcernCategory.Safeguarding;
 
+    /// <summary>
+    /// Text as its box counted it (ADR 116): a browser's maxlength counts a line break once and posts it as CRLF, so a
+    /// description or a note is checked and stored with LF, without the blanks around it.
+    /// </summary>
+    public static string Typed(string text) => text.Replace("\r\n", "\n").Trim();
+
     public bool IsFinal => State is ConcernState.Resolved or ConcernState.Escalated;
 
     public string? Acknowledge(Guid by, DateTime at, string? note)
@@ -125,7 +131,7 @@ public sealed class Concern
         // Strictly later than the step before, by at least the microsecond both databases keep: the workflow saves a
         // step only where UpdatedAt is still the one it read, so two steps at one instant (two reschedules) cannot both win.
         UpdatedAt = at >= UpdatedAt.AddTicks(10) ? at : UpdatedAt.AddTicks(10);
-        Steps.Add(new ConcernStep(Id, next, at, by, string.IsNullOrWhiteSpace(note) ? null : note.Trim()));
+        Steps.Add(new ConcernStep(Id, next, at, by, string.IsNullOrWhiteSpace(note) ? null : Typed(note)));
     }
 
     public static string Describe(ConcernState state) => state switch

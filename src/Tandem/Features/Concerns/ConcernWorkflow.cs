@@ -6,11 +6,11 @@ using Tandem.Infrastructure.Problems;
 namespace Tandem.Features.Concerns;
 
 /// <summary>
-/// The one path of every handler's step: find the concern among those the actor handles (404 otherwise), let the
-/// entity guard the transition (409), save it as one write (a concurrent step is a 409 too), tell the reporter the
-/// new state, and answer with the handlers' view.
+/// The one path of every handler's step: find the concern among those the actor handles (404 otherwise), refuse it once
+/// retention anonymised the program (409, ADR 116), let the entity guard the transition (409), save it as one write (a
+/// concurrent step is a 409 too), tell the reporter the new state, and answer with the handlers' view.
 /// </summary>
-public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNotices notices, GetConcern get, TimeProvider clock)
+public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNotices notices, GetConcern get, Programs.IProgramRetention retention, TimeProvider clock)
 {
     public async Task<Outcome<ConcernDetails>> TakeAsync(Actor actor, Guid programId, Guid concernId,
         Func<Concern, DateTime, Task<Failure?>> step, CancellationToken ct)
@@ -21,6 +21,11 @@ public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNo
             return failure;
         }
         var concern = found.Value!;
+        // Retention cleared the program's notes once; a note written afterwards would be kept for good (ADR 108).
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(ConcernText.RetainedStep);
+        }
         var read = concern.UpdatedAt;
         var refused = await step(concern, clock.GetUtcNow().UtcDateTime);
         if (refused is not null)
@@ -58,4 +63,8 @@ public sealed class ConcernWorkflow(TandemDb db, ConcernAccess access, ConcernNo
     private static Conflict LostUpdate => new("Someone else took a step on this concern at the same moment; reload it and try again.");
 
     public static Failure? Refused(string? message) => message is null ? null : new Conflict(message);
+
+    /// <summary>A step's note longer than its column once its line breaks count once, as its box counted them (ADR 116).</summary>
+    public static Failure? NoteTooLong(string? note) =>
+        note is not null && Concern.Typed(note).Length > Concern.NoteMax ? Invalid.Field("note", $"Keep the note under {Concern.NoteMax} characters.") : null;
 }

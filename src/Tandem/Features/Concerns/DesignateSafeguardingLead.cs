@@ -10,7 +10,8 @@ public sealed record SafeguardingLeadView(Guid UserId, string DisplayName, DateT
 
 /// <summary>
 /// An organisation's coordinator (or an administrator) designates a member of the organisation as a safeguarding
-/// lead, or withdraws the designation (ADR 23). Leads read and handle the organisation's safeguarding reports.
+/// lead, or withdraws the designation (ADR 23). Leads read and handle the organisation's safeguarding reports; a
+/// disabled account is not designated (409, ADR 116).
 /// </summary>
 public sealed class DesignateSafeguardingLead(TandemDb db, TimeProvider clock)
 {
@@ -21,7 +22,7 @@ public sealed class DesignateSafeguardingLead(TandemDb db, TimeProvider clock)
             return failure;
         }
         var member = await db.OrganisationMemberships.Where(m => m.OrganisationId == organisationId && m.UserId == userId)
-            .Select(m => new { m.UserId, m.User!.DisplayName }).SingleOrDefaultAsync(ct);
+            .Select(m => new { m.UserId, m.User!.DisplayName, IsDisabled = m.User!.IsDisabled }).SingleOrDefaultAsync(ct);
         if (!designated)
         {
             // One conditional delete: withdrawn twice at once, both are told it is done; a lead no longer a member (left
@@ -32,6 +33,11 @@ public sealed class DesignateSafeguardingLead(TandemDb db, TimeProvider clock)
         if (member is null)
         {
             return new NotFound("No member with this id in the organisation.");
+        }
+        if (member.IsDisabled)
+        {
+            // A disabled (or erased) account reads nothing: designated, it would hide that the organisation has no lead (ADR 116).
+            return new Conflict($"{member.DisplayName}'s account is disabled, so they cannot read safeguarding reports: designate someone whose account works.");
         }
         var lead = await db.Set<SafeguardingLead>().SingleOrDefaultAsync(l => l.OrganisationId == organisationId && l.UserId == userId, ct);
         if (lead is null)

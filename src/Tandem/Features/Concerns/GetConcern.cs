@@ -16,11 +16,13 @@ public sealed class GetConcern(TandemDb db, ConcernAccess access, TimeProvider c
         {
             return new NotFound("No concern with this id is visible to you.");
         }
-        // The reporter's read and the subject's are told apart: the subject's is never shown to them (ADR 98).
+        // The reporter's read and the subject's are told apart: the subject's is never shown to them (ADR 98). Whom it is
+        // about is ConcernAccess.About: the person it names, or, naming nobody, the other members of the pair (ADR 116).
         await audit.RecordAsync(actor, [concern.ReporterUserId], Privacy.AuditRecord.Concern, concern.Id, programId, "Handling a concern", ct);
-        if (concern.SubjectUserId is { } subject)
+        var about = await access.About().Where(a => a.ConcernId == concern.Id).Select(a => a.UserId).ToListAsync(ct);
+        if (about.Count > 0)
         {
-            await audit.RecordAsync(actor, [subject], Privacy.AuditRecord.ConcernSubject, concern.Id, programId, "Handling a concern", ct);
+            await audit.RecordAsync(actor, about, Privacy.AuditRecord.ConcernSubject, concern.Id, programId, "Handling a concern", ct);
         }
         var program = await db.Programs.Where(p => p.Id == programId).Select(p => p.Name).SingleAsync(ct);
         var people = concern.Steps.Select(s => s.ByUserId)

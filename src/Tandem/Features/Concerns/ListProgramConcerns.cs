@@ -14,6 +14,10 @@ public sealed class ListProgramConcerns(TandemDb db, ConcernAccess access, TimeP
 {
     public async Task<Outcome<ProgramConcernsView>> RunAsync(Actor actor, Guid programId, int page, int pageSize, ConcernState? state, CancellationToken ct = default)
     {
+        if (state is { } asked && !Enum.IsDefined(asked))
+        {
+            return Invalid.Field("state", "Filter by one of the states: Received, Acknowledged, MediationScheduled, MediationHeld, Resolved, Escalated.");
+        }
         var found = await access.FindProgramAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {

@@ -8,5 +8,5 @@ public sealed class RecordMediation(ConcernWorkflow workflow)
 {
     public Task<Outcome<ConcernDetails>> RunAsync(Actor actor, Guid programId, Guid concernId, ConcernNoteRequest request, CancellationToken ct = default) =>
         workflow.TakeAsync(actor, programId, concernId,
-            (concern, now) => Task.FromResult(ConcernWorkflow.Refused(concern.RecordMediation(actor.UserId, now, request.Note))), ct);
+            (concern, now) => Task.FromResult(ConcernWorkflow.NoteTooLong(request.Note) ?? ConcernWorkflow.Refused(concern.RecordMediation(actor.UserId, now, request.Note))), ct);
 }

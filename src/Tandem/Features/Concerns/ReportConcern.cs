@@ -13,7 +13,7 @@ namespace Tandem.Features.Concerns;
 /// (ConcernAccess), who are told at once. The person it names, if any, is someone of the program (enrolled, or a
 /// coordinator of its organisation), and is due for acknowledgement two working days later (ADR 23).
 /// </summary>
-public sealed class ReportConcern(TandemDb db, ProgramAccess programs, ConcernNotices notices, TimeProvider clock)
+public sealed class ReportConcern(TandemDb db, ProgramAccess programs, IProgramRetention retention, ConcernNotices notices, TimeProvider clock)
 {
     public async Task<Outcome<MyConcernView>> RunAsync(Actor actor, Guid programId, ReportConcernRequest request, CancellationToken ct = default)
     {
@@ -27,6 +27,17 @@ public sealed class ReportConcern(TandemDb db, ProgramAccess programs, ConcernNo
         if (!program.Enrolled)
         {
             return new Forbidden("Only the program's participants report concerns about it.");
+        }
+        // Retention anonymised the program's concerns once; a description written afterwards would be kept for good (ADR 108).
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(ConcernText.RetainedReport);
+        }
+        // A form's select is bound with Enum.TryParse, which takes any number ("99"): an undefined category stored would
+        // fail every later read of the concern (ADR 116).
+        if (request.Category is not { } category || !Enum.IsDefined(category))
+        {
+            return Invalid.Field("category", "Choose what kind of concern it is: a conflict, a no-show, safeguarding or something else.");
         }
         if (request.RelationshipId is { } relationshipId
             && !await db.Set<RelationshipMember>().AnyAsync(m => m.RelationshipId == relationshipId && m.UserId == actor.UserId
@@ -46,14 +57,18 @@ public sealed class ReportConcern(TandemDb db, ProgramAccess programs, ConcernNo
                 return Invalid.Field("subjectUserId", "This person is not in the program.");
             }
         }
-        var description = request.Description.Trim();
+        var description = Concern.Typed(request.Description);
         if (description.Length < 10)
         {
             return Invalid.Field("description", "Say in a sentence or two what happened (at least 10 characters).");
         }
+        if (description.Length > Concern.DescriptionMax)
+        {
+            return Invalid.Field("description", $"Keep it under {Concern.DescriptionMax} characters.");
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var concern = new Concern(programId, program.OrganisationId, actor.UserId, request.SubjectUserId, request.RelationshipId,
-            request.Category!.Value, description, now, WorkingDays.Add(now, 2));
+            category, description, now, WorkingDays.Add(now, 2));
         db.Add(concern);
         await db.SaveChangesAsync(ct);
         await notices.ReceivedAsync(concern, ct);

@@ -15,6 +15,10 @@ public sealed class ScheduleMediation(ConcernWorkflow workflow, ConcernAccess ac
         Concern? scheduled = null;
         var outcome = await workflow.TakeAsync(actor, programId, concernId, async (concern, now) =>
         {
+            if (ConcernWorkflow.NoteTooLong(request.Note) is { } tooLong)
+            {
+                return tooLong;
+            }
             var mediators = await access.MediatorsAsync(concern, ct);
             if (mediators.All(m => m.UserId != request.MediatorUserId))
             {

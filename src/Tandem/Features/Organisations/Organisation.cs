@@ -66,9 +66,10 @@ public sealed class OrganisationMembership
 }
 
 /// <summary>
-/// Told when a member is about to be removed from an organisation, before the removal is saved, so a feature can stage
-/// the removal of what the membership gave them (Concerns: a safeguarding lead's designation) in the same save, without
-/// the organisation knowing of it. Stage tracked changes; do not save.
+/// Told when a member is about to be removed from an organisation, inside the removal's transaction before it is saved,
+/// so a feature can end what the membership gave them (Concerns: a safeguarding lead's designation) in the same commit,
+/// without the organisation knowing of it. End it with a conditional bulk change (ExecuteDelete/ExecuteUpdate), which a
+/// concurrent change cannot turn into a failed save; do not call SaveChanges.
 /// </summary>
 public interface IMembershipEndingListener
 {

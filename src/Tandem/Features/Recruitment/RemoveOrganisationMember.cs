@@ -70,7 +70,7 @@ public sealed class RemoveOrganisationMember(TandemDb db, IEnumerable<IMembershi
                     .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now), ct);
             }
             db.OrganisationMemberships.Remove(membership);
-            // What the membership gave them goes in the same save (a safeguarding lead stops reading the organisation's reports).
+            // What the membership gave them goes in the same commit (a safeguarding lead stops reading the organisation's reports).
             foreach (var listener in endingListeners)
             {
                 await listener.MembershipEndingAsync(organisationId, userId, ct);
