@@ -123,7 +123,8 @@ public sealed class EngagementPageTests(PairFixture shared) : IClassFixture<Pair
         var mentor = await fixture.SignInPagesAsync(pair.Mentor);
 
         var refused = await mentor.SubmitAsync(path, "check-in", [
-            new("Input.Meeting", "not-a-meeting"), new("Input.Happened", "true"), new("Input.Topics", "Which meeting was this?")]);
+            new("Input.Meeting", "not-a-meeting"), new("Input.Happened", "true"), new("Input.Topics", "Which meeting was this?"),
+            new("Input.OccurredAt", Now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture))]);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("Choose one of the meetings listed, or an unscheduled contact.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
