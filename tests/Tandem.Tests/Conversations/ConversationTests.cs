@@ -265,6 +265,50 @@ public sealed class ConversationTests(PairFixture fixture) : IClassFixture<PairF
     }
 
     [Fact]
+    public async Task AReadMarkerFromAnOlderTabDoesNotMoveTheReadStateBack()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var mentor = await fixture.SignInAsync(pair.Mentor);
+        foreach (var body in new[] { "One", "Two", "Three" })
+        {
+            await SendAsync(mentee, pair.RelationshipId, body);
+        }
+        (await mentor.PostAsJsonAsync($"{Messages(pair.RelationshipId)}/read", new { upTo = 1 })).EnsureSuccessStatusCode();
+
+        // One tab read the marker at 1; another moves it to 3 before the first saves its 2.
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        Assert.Equal(1L, (await db.Set<ConversationReadState>().SingleAsync(s => s.RelationshipId == pair.RelationshipId && s.UserId == pair.Mentor.Id)).LastReadNumber);
+        (await mentor.PostAsJsonAsync($"{Messages(pair.RelationshipId)}/read", new { upTo = 3 })).EnsureSuccessStatusCode();
+        var older = await scope.ServiceProvider.GetRequiredService<MarkConversationRead>().RunAsync(new Tandem.Infrastructure.Auth.Actor(pair.Mentor.Id, false), pair.RelationshipId, 2);
+
+        Assert.Equal(3L, older.Value!.LastReadNumber);
+        var seen = await mentee.GetFromJsonAsync<MessagePage>(Messages(pair.RelationshipId), Json.Options);
+        Assert.Equal(3L, seen!.Members.Single(m => m.UserId == pair.Mentor.Id).LastReadNumber);
+    }
+
+    [Fact]
+    public async Task AnAttachmentsBodyWithANulCharacterIsRefusedNamingTheFieldAndNothingIsSent()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        var token = await PageClient.AntiforgeryTokenAsync(mentee, $"/relationships/{pair.RelationshipId}/messages");
+        var file = new ByteArrayContent(Png);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        var form = new MultipartFormDataContent { { new StringContent("hi\0"), "body" }, { file, "file", "drawing.png" } };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Messages(pair.RelationshipId)}/attachments") { Content = form };
+        request.Headers.Add("RequestVerificationToken", token);
+
+        // PostgreSQL cannot store a NUL (a 500 there); SQLite kept it. Either way the API answers 400 naming the field (ADR 112).
+        var sent = await mentee.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, sent.StatusCode);
+        Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(await sent.Content.ReadAsStringAsync())!["errors"]!["body"]);
+        Assert.Empty((await mentee.GetFromJsonAsync<MessagePage>(Messages(pair.RelationshipId), Json.Options))!.Items);
+    }
+
+    [Fact]
     public async Task AnAttachmentWithALongNameEndingInEmojiIsSentWithItsNameCutBetweenCharacters()
     {
         var pair = await fixture.PairAsync();

@@ -115,6 +115,23 @@ public sealed class EngagementPageTests(PairFixture shared) : IClassFixture<Pair
     }
 
     [Fact]
+    public async Task AMeetingChoiceThePageCannotReadIsRefusedNotKeptAsAnUnscheduledContact()
+    {
+        var pair = await fixture.PairAsync();
+        await pair.MeetingAsync(Now.AddHours(-2));
+        var path = $"/relationships/{pair.RelationshipId}/check-ins";
+        var mentor = await fixture.SignInPagesAsync(pair.Mentor);
+
+        var refused = await mentor.SubmitAsync(path, "check-in", [
+            new("Input.Meeting", "not-a-meeting"), new("Input.Happened", "true"), new("Input.Topics", "Which meeting was this?"),
+            new("Input.OccurredAt", Now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture))]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("Choose one of the meetings listed, or an unscheduled contact.", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
+        Assert.Equal(0, await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<CheckIn>().CountAsync(c => c.RelationshipId == pair.RelationshipId)));
+    }
+
+    [Fact]
     public async Task TheCoordinatorSeesAtRiskPairsFirstAndMessagesOne()
     {
         var pair = await fixture.PairAsync();

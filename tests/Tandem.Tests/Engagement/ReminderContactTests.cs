@@ -101,28 +101,39 @@ public sealed class ReminderContactTests(PairFixture shared) : IClassFixture<Pai
     }
 
     [Fact]
-    public async Task AskingToScheduleLeavesOutAHeldBackMemberAndADisabledOne()
+    public async Task AskingAPairWithAHeldBackOrDisabledMemberToScheduleAsksNobodyAndTheCoordinatorIsToldWhy()
     {
         var pair = await fixture.PairAsync();
         var second = await pair.SecondPairAsync();
         await ConsentStates.HoldBackAsync(fixture.App.Services, pair.Mentee.Id, pair.ProgramId, ConsentState.RenewalNeeded);
         var before = await ReachedAsync(pair.Mentee);
 
-        var asked = await (await pair.Coordinator.PostAsync($"/api/v1/relationships/{pair.RelationshipId}/schedule-request", Json.Empty()))
-            .ReadAsync<AskToScheduleResult>();
+        // As for the reminders (ADR 96, ADR 112): the mentor is not asked to propose a time to someone who hears nothing of it.
+        var asked = await pair.Coordinator.PostAsync($"/api/v1/relationships/{pair.RelationshipId}/schedule-request", Json.Empty());
 
-        Assert.Equal(1, asked.Notified);
+        Assert.Equal(HttpStatusCode.Conflict, asked.StatusCode);
+        Assert.Contains("cannot be contacted by the program until a consent it needs is given, so nobody was asked.", await asked.Content.ReadAsStringAsync());
         Assert.Equal(before, await ReachedAsync(pair.Mentee));
-        Assert.Contains("Time to schedule your next meeting", await TitlesAsync(pair.Mentor.Id));
+        Assert.DoesNotContain("Time to schedule your next meeting", await TitlesAsync(pair.Mentor.Id));
+        // The page says so too, and names nobody as asked.
+        var page = await (await fixture.SignInPagesAsync(pair.School.Coordinator)).SubmitAsync($"/programs/{pair.ProgramId}/health", "schedule",
+            [new("ScheduleFor", pair.RelationshipId.ToString())]);
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
+        Assert.Contains("so nobody was asked.", html);
+        Assert.DoesNotContain("Asked ", html);
+        Assert.DoesNotContain("Time to schedule your next meeting", await TitlesAsync(pair.Mentor.Id));
 
-        // The second pair's mentor is disabled: only the mentee is asked, and not to meet them.
+        // The second pair's mentor is disabled: the mentee is not asked to meet nobody.
         var members = await fixture.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<Tandem.Features.Relationships.RelationshipMember>()
             .Where(m => m.RelationshipId == second).Select(m => m.UserId).ToListAsync());
         var secondMentor = members.Single(id => id != pair.OtherMentee.Id);
         await DisableAsync(secondMentor);
-        var again = await (await pair.Coordinator.PostAsync($"/api/v1/relationships/{second}/schedule-request", Json.Empty())).ReadAsync<AskToScheduleResult>();
-        Assert.Equal(1, again.Notified);
+        var again = await pair.Coordinator.PostAsync($"/api/v1/relationships/{second}/schedule-request", Json.Empty());
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("Fewer than two members can be reached", await again.Content.ReadAsStringAsync());
         Assert.DoesNotContain("Time to schedule your next meeting", await TitlesAsync(secondMentor));
+        Assert.DoesNotContain("Time to schedule your next meeting", await TitlesAsync(pair.OtherMentee.Id));
     }
 
     [Fact]

@@ -24,16 +24,16 @@ public sealed class MarkConversationRead(TandemDb db, ConversationAccess access,
         var moved = false;
         for (var attempt = 1; ; attempt++)
         {
-            var state = await db.Set<ConversationReadState>().SingleOrDefaultAsync(s => s.RelationshipId == relationshipId && s.UserId == actor.UserId, ct);
-            if (state is null)
+            // Only ever raised, in one conditional update: two tabs reading-then-writing could move it back (ADR 112).
+            var mine = db.Set<ConversationReadState>().Where(s => s.RelationshipId == relationshipId && s.UserId == actor.UserId);
+            if (await mine.AnyAsync(ct))
             {
-                db.Add(new ConversationReadState(relationshipId, actor.UserId, upTo, now));
-                moved = true;
+                moved = await mine.Where(s => s.LastReadNumber < upTo)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.LastReadNumber, upTo).SetProperty(s => s.ReadAt, now), ct) == 1;
+                break;
             }
-            else
-            {
-                moved = state.MoveTo(upTo, now);
-            }
+            db.Add(new ConversationReadState(relationshipId, actor.UserId, upTo, now));
+            moved = true;
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -48,6 +48,11 @@ public sealed class AnswerFitCheck(TandemDb db, RelationshipAccess access, GetFi
             return new Conflict("You have already answered the fit check.");
         }
         var answer = request.Answer ?? FitAnswer.NotSure;
+        // The page's form mapping takes a number ("7") as an answer; stored, it failed every read of the fit check (ADR 112).
+        if (!Enum.IsDefined(answer))
+        {
+            return Invalid.Field(nameof(request.Answer), "Choose yes, not sure or no.");
+        }
         // Line breaks as one character, as the form's maxlength counts them; the page posts here without the API's annotations.
         var note = request.Note?.Replace("\r\n", "\n").Trim() is { Length: > 0 } text ? text : null;
         if (note?.Length > 1000)

@@ -27,6 +27,11 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, Guid relationshipId, ChangeRelationshipStatusRequest request, CancellationToken ct = default)
     {
         var reason = request.Reason?.Trim();
+        // The page's form mapping takes a number as a status (ADR 112).
+        if (request.Status is { } asked && !Enum.IsDefined(asked))
+        {
+            return Invalid.Field(nameof(request.Status), "Choose a status: Active, Paused, Completed or EndedEarly.");
+        }
         // The page calls this directly, without the request's validation: a longer reason failed the save on PostgreSQL (500).
         if (reason?.Length > MaxReason)
         {

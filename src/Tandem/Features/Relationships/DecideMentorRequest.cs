@@ -46,19 +46,27 @@ public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, Me
             var now = clock.GetUtcNow().UtcDateTime;
             if (request.Status != MentorRequestStatus.Pending || now >= request.ExpiresAt)
             {
-                return new Conflict(request.Status == MentorRequestStatus.Pending ? "This request has timed out." : $"This request is already {request.Status}.");
+                return new Conflict(await MentorRequestClaim.AlreadyAsync(db, request.Id, ct));
+            }
+            // A mentee the program may no longer match (consent not given, account disabled, matched meanwhile, training not
+            // passed) is refused without saying why: StartRelationship's 409 names the person and the reason, which is not the
+            // mentor's to know (ADR 91, ADR 112). What it may still refuse is about the mentor or the program.
+            if (accept && !await start.MenteeMayStartAsync(request.ProgramId, request.MenteeUserId, request.MenteeEnrolmentId, ct))
+            {
+                return new Conflict(NoLongerAcceptable);
+            }
+            // Only from Pending, claimed before anything else is written (ADR 112): a withdrawal, a time-out or a consent's
+            // withdrawal at the same moment either finds the request decided or makes this 409, and the relationship started
+            // below is rolled back with it.
+            if (!await MentorRequestClaim.ClaimAsync(db, request.Id, accept ? MentorRequestStatus.Accepted : MentorRequestStatus.Declined, now, ct))
+            {
+                return new Conflict(await MentorRequestClaim.AlreadyAsync(db, request.Id, ct));
             }
             if (!accept)
             {
                 request.Decline(now, note);
                 await db.SaveChangesAsync(ct);
                 return Outcome(request);
-            }
-            // A mentee the program may no longer match (consent not given, account disabled) is refused without saying
-            // why: StartRelationship's 409 names the person and their consent, which is not the mentor's to know (ADR 91).
-            if (!await start.MayStartAsync(request.ProgramId, request.MenteeUserId, ct))
-            {
-                return new Conflict(NoLongerAcceptable);
             }
             var started = await start.StartAsync(new StartRelationshipRequest(request.ProgramId, [request.MentorEnrolmentId, request.MenteeEnrolmentId],
                 RelationshipKind.Pair, DateOnly.FromDateTime(now), RelationshipSource.SelfMatch, request.MatchExplanation, request.MatchScore), actor.UserId, null, ct);

@@ -71,6 +71,28 @@ public sealed class MentorRequest
     }
 }
 
+/// <summary>
+/// Moves a request out of Pending in one conditional update, before the caller saves the rest of the decision in the same
+/// transaction (as <see cref="RelationshipStatusChange.ClaimAsync"/>): of two decisions at the same moment, one wins.
+/// </summary>
+internal static class MentorRequestClaim
+{
+    /// <returns>False when the request is no longer pending, or its time is up.</returns>
+    public static async Task<bool> ClaimAsync(Tandem.Data.TandemDb db, Guid requestId, MentorRequestStatus to, DateTime at, CancellationToken ct) =>
+        await db.Set<MentorRequest>().Where(r => r.Id == requestId && r.Status == MentorRequestStatus.Pending && r.ExpiresAt > at)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, to).SetProperty(r => r.DecidedAt, at), ct) == 1;
+
+    /// <summary>The 409's sentence for a claim lost: the status the request has now.</summary>
+    public static async Task<string> AlreadyAsync(Tandem.Data.TandemDb db, Guid requestId, CancellationToken ct) =>
+        await db.Set<MentorRequest>().Where(r => r.Id == requestId).Select(r => (MentorRequestStatus?)r.Status).SingleOrDefaultAsync(ct) switch
+        {
+            null => "This request no longer exists.",
+            MentorRequestStatus.Pending => "This request has timed out.",
+            MentorRequestStatus.TimedOut => "This request is already timed out.",
+            { } status => $"This request is already {status.ToString().ToLowerInvariant()}.",
+        };
+}
+
 internal sealed class MentorRequestConfiguration : IEntityTypeConfiguration<MentorRequest>
 {
     public void Configure(EntityTypeBuilder<MentorRequest> request)

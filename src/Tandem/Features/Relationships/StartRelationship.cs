@@ -15,8 +15,12 @@ namespace Tandem.Features.Relationships;
 /// capacity of their approved application (default 1), a mentee or peer holds one; a race for the last seat
 /// is decided by the database's unique key, so exactly one wins.
 /// </summary>
-public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, IStudyGroupSize groupSizes, IWebhookEvents webhooks, ITrainingGate training, TimeProvider clock)
+public sealed class StartRelationship(TandemDb db, ProgramAccess programs, RelationshipAccess access, IStudyGroupSize groupSizes, IWebhookEvents webhooks, ITrainingGate training,
+    IProgramRetention retention, TimeProvider clock)
 {
+    public const string Retained = "This program's data has been anonymised after it closed, so no relationship starts in it.";
+    public const string Closed = "The program is closed, so no relationship starts in it. Reopen it first if it closed too soon.";
+
     public async Task<Outcome<RelationshipView>> RunAsync(Actor actor, StartRelationshipRequest request, CancellationToken ct = default)
     {
         var found = await programs.FindManagedAsync(actor, request.ProgramId, ct);
@@ -38,6 +42,26 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
     /// </summary>
     internal async Task<Outcome<Relationship>> StartAsync(StartRelationshipRequest request, Guid? createdBy, Guid? previousRelationshipId, CancellationToken ct)
     {
+        // Before anything else, for every way of starting (ADR 112): retention anonymises a program once, so a relationship
+        // started after it would be kept for good (and retention cleared the ages the consent gate asks); a closed program
+        // starts nothing new either.
+        if (await retention.AnonymisedAtAsync(request.ProgramId, ct) is not null)
+        {
+            return new Conflict(Retained);
+        }
+        if (await db.Programs.AnyAsync(p => p.Id == request.ProgramId && p.Status == ProgramStatus.Closed, ct))
+        {
+            return new Conflict(Closed);
+        }
+        // A page's form mapping takes numbers for these; stored, an undefined one failed every read of the relationship.
+        if (!Enum.IsDefined(request.Kind))
+        {
+            return Invalid.Field(nameof(request.Kind), "A relationship is a Pair or a Group.");
+        }
+        if (!Enum.IsDefined(request.Source))
+        {
+            return Invalid.Field(nameof(request.Source), "Say how the relationship came about: PoolMatch, SelfMatch, Manual, Rematch or LateJoin.");
+        }
         var ids = request.MemberEnrolmentIds.Distinct().ToList();
         if (ids.Count != request.MemberEnrolmentIds.Count)
         {
@@ -145,12 +169,15 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
     }
 
     /// <summary>
-    /// Whether a relationship may start with this person at all (consent given, account not disabled): for a caller that
-    /// must refuse without telling another participant why, where <see cref="StartAsync"/> would name them and the reason.
+    /// Whether a relationship may start with this mentee at all (account not disabled, consent given, not in an open
+    /// relationship of the program already, the training the program requires passed): for a caller that must refuse
+    /// without telling another participant why, where <see cref="StartAsync"/> would name them and the reason.
     /// </summary>
-    internal async Task<bool> MayStartAsync(Guid programId, Guid userId, CancellationToken ct) =>
+    internal async Task<bool> MenteeMayStartAsync(Guid programId, Guid userId, Guid enrolmentId, CancellationToken ct) =>
         !await db.Users.AnyAsync(u => u.Id == userId && u.IsDisabled, ct)
-        && !await ConsentGate.HoldsBackAsync(db, programId, userId, ct);
+        && !await ConsentGate.HoldsBackAsync(db, programId, userId, ct)
+        && !await db.Set<RelationshipSeat>().AnyAsync(s => s.EnrolmentId == enrolmentId, ct)
+        && (await training.MissingAsync(programId, TrainingGateStage.Start, [enrolmentId], ct)).Count == 0;
 
     /// <summary>The capacity of the mentor's approved application in the program; 1 when none says otherwise.</summary>
     internal static async Task<int> MentorCapacityAsync(TandemDb db, Guid programId, Guid userId, CancellationToken ct) =>

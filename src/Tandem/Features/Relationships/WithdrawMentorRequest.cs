@@ -19,11 +19,14 @@ public sealed class WithdrawMentorRequest(TandemDb db, MentorRequestViews reques
         {
             return new Forbidden("Only the mentee who asked withdraws a request.");
         }
-        if (!request.Withdraw(clock.GetUtcNow().UtcDateTime))
+        var now = clock.GetUtcNow().UtcDateTime;
+        // Only from Pending, in one conditional update (ADR 112): a mentor accepting at the same moment either finds it
+        // withdrawn or makes this 409, so the mentee is never told "withdrawn" of a request that made them a pair.
+        if (request.Status != MentorRequestStatus.Pending || now >= request.ExpiresAt
+            || !await MentorRequestClaim.ClaimAsync(db, requestId, MentorRequestStatus.Withdrawn, now, ct))
         {
-            return new Conflict($"This request is already {request.Status} or has timed out.");
+            return new Conflict(await MentorRequestClaim.AlreadyAsync(db, requestId, ct));
         }
-        await db.SaveChangesAsync(ct);
         return (await requests.ViewsAsync(actor, db.Set<MentorRequest>().Where(r => r.Id == requestId), ct)).Single();
     }
 }

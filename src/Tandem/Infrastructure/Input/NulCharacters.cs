@@ -10,7 +10,9 @@ namespace Tandem.Infrastructure.Input;
 /// naming the parameter instead. On the pages (a search box, a shared link) the NUL is removed from the
 /// query string before the page reads it, and a page form with one in a field is a 400 naming the
 /// field. Kestrel refuses a NUL in the path before this runs; JSON bodies are checked as they are read
-/// (<see cref="JsonInput"/>). Route values are checked too, for hosts other than Kestrel.
+/// (<see cref="JsonInput"/>), and so are the API's multipart forms (<see cref="UploadForms.ReadAsync"/>: read here, before the
+/// endpoint, they would be buffered for a caller the endpoint refuses and without its size limit). Route values are
+/// checked too, for hosts other than Kestrel.
 /// </summary>
 public static class NulCharacters
 {
@@ -32,7 +34,7 @@ public static class NulCharacters
             Strip(request);
             if (await FirstFormFieldWithNulAsync(context) is { } field)
             {
-                await Invalid.Field(field, $"{field} {JsonInput.NulMessage}").ToProblem().ExecuteAsync(context);
+                await FieldRefused(field).ToProblem().ExecuteAsync(context);
                 return;
             }
         }
@@ -62,10 +64,20 @@ public static class NulCharacters
         {
             return null; // The form cannot be read (a %00, over a limit): the framework refuses it as before.
         }
-        return form.FirstOrDefault(f => f.Key.Contains(Nul) || f.Value.Any(v => v?.Contains(Nul) == true)).Key is { } key
+        return FirstFieldWithNul(form);
+    }
+
+    /// <summary>
+    /// A form's text field holding a NUL (in its name or a value), named without it; null when none does. Files are not
+    /// text fields and are left alone. The API's upload forms are checked as they are read (<see cref="UploadForms.ReadAsync"/>).
+    /// </summary>
+    public static string? FirstFieldWithNul(IFormCollection form) =>
+        form.FirstOrDefault(f => f.Key.Contains(Nul) || f.Value.Any(v => v?.Contains(Nul) == true)).Key is { } key
             ? key.Replace("\0", "")
             : null;
-    }
+
+    /// <summary>The 400 for a field holding a NUL, as the API answers one in a query value or a JSON body.</summary>
+    public static Failure FieldRefused(string field) => Invalid.Field(field, $"{field} {JsonInput.NulMessage}");
 
     private static string? FirstNamedWithNul(HttpRequest request)
     {

@@ -17,13 +17,15 @@ public static class UploadForms
 
     /// <summary>
     /// The request's form, read with room for a file of <paramref name="fileLimit"/> bytes: <paramref name="tooLarge"/>
-    /// beyond it (a chunked body has no Content-Length to check first), 400 on the field "file" for a broken form.
+    /// beyond it (a chunked body has no Content-Length to check first), 400 on the field "file" for a broken form, 400 on a
+    /// text field holding a NUL character.
     /// </summary>
     public static async Task<Outcome<UploadForm>> ReadAsync(HttpRequest http, long fileLimit, Failure tooLarge, CancellationToken ct)
     {
+        IFormCollection form;
         try
         {
-            return new UploadForm(await http.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = fileLimit + Slack }, ct));
+            form = await http.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = fileLimit + Slack }, ct);
         }
         catch (InvalidDataException e)
         {
@@ -31,6 +33,9 @@ public static class UploadForms
                 ? tooLarge
                 : Invalid.Field("file", "The upload is not a readable multipart form.");
         }
+        // PostgreSQL cannot store a NUL: a text field with one (a message's body, a resource's title) is a 400 naming it, on
+        // either database, as in a JSON body (ADR 112). The file itself is not text and is left alone.
+        return NulCharacters.FirstFieldWithNul(form) is { } field ? NulCharacters.FieldRefused(field) : new UploadForm(form);
     }
 
     /// <summary>
