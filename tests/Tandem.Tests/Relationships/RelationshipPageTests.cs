@@ -28,11 +28,11 @@ public sealed class RelationshipPageTests(TandemFactory factory) : IClassFixture
 
         var requests = await mentor.Client.GetFromJsonAsync<Paged<MentorRequestView>>("/api/v1/mentor-requests/mine", Json.Options);
         // An answer the page cannot read is refused in words, not taken as "no" (it declined the request before ADR 81).
-        var unread = await new PageClient(mentor.Client).SubmitAsync("/my/relationships", "decide",
+        var unread = await new PageClient(mentor.Client).SubmitAsync("/my/relationships", $"decide-{requests!.Items[0].Id}",
             [new("request", requests!.Items[0].Id.ToString()), new("accept", "maybe")]);
         Assert.Equal(HttpStatusCode.BadRequest, unread.StatusCode);
         Assert.Contains("Accept: “maybe” is not a valid value.", WebUtility.HtmlDecode(await unread.Content.ReadAsStringAsync()));
-        var accepted = await new PageClient(mentor.Client).SubmitAsync("/my/relationships", "decide",
+        var accepted = await new PageClient(mentor.Client).SubmitAsync("/my/relationships", $"decide-{requests!.Items[0].Id}",
             [new("request", requests!.Items[0].Id.ToString()), new("accept", "true")]);
         var html = await accepted.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);

@@ -152,16 +152,23 @@ public sealed class StartAndDecideTests(TandemFactory factory) : IClassFixture<T
     public async Task AFitCheckAnswerThePageReadsAsANumberIsRefusedAndTheRelationshipStillReads()
     {
         var program = await PairingProgram.CreateAsync(factory);
-        var mentor = await program.ApproveAsync("Mia Mentor", "mentor");
+        var mentor = await program.ApproveAsync("Mia Mentor", "mentor", capacity: 2);
         var mentee = await program.ApproveAsync("Max Mentee", "mentee");
         var pair = await program.StartOnAsync(factory.Today.AddDays(-30), mentor, mentee);
+        // The mentor's second pair: every pair's fit form once shared one name, and Blazor refused a post on such a page.
+        var second = await program.StartOnAsync(factory.Today.AddDays(-30), mentor, await program.ApproveAsync("Oli Mentee", "mentee"));
 
-        var answered = await new PageClient(mentee.Client).SubmitAsync("/my/relationships", "fit",
+        var answered = await new PageClient(mentee.Client).SubmitAsync("/my/relationships", $"fit-{pair.Id}",
             [new("relationship", pair.Id.ToString()), new("answer", "7"), new("note", "")]);
+        var mentorAnswered = await new PageClient(mentor.Client).SubmitAsync("/my/relationships", $"fit-{second.Id}",
+            [new("relationship", second.Id.ToString()), new("answer", "Yes"), new("note", "")]);
 
         Assert.Equal(HttpStatusCode.BadRequest, answered.StatusCode);
         Assert.Contains("Choose yes, not sure or no.", WebUtility.HtmlDecode(await answered.Content.ReadAsStringAsync()));
         Assert.Equal(0, await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<FitCheckAnswer>().CountAsync(a => a.RelationshipId == pair.Id)));
+        Assert.Equal(HttpStatusCode.OK, mentorAnswered.StatusCode);
+        Assert.Contains("Thank you, your answer is saved.", WebUtility.HtmlDecode(await mentorAnswered.Content.ReadAsStringAsync()));
+        Assert.Equal(1, await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<FitCheckAnswer>().CountAsync(a => a.RelationshipId == second.Id)));
         Assert.Equal(HttpStatusCode.OK, (await mentee.Client.GetAsync("/api/v1/relationships/mine")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await program.Coordinator.GetAsync($"/api/v1/relationships/{pair.Id}/fit-check/answers")).StatusCode);
     }

@@ -522,6 +522,8 @@ public sealed class ResourceTests(TandemFactory factory) : IClassFixture<TandemF
         Assert.Contains("value=\"parents, rota\"", html);
         Assert.Contains("value=\"Rota\"", html);
         Assert.Equal(0, (await CountAsync(id)).Resources);
+    }
+
     [Fact]
     public async Task AFileResourcesTitleOrDescriptionWithANulCharacterIsRefusedNamingTheFieldAndNothingIsStored()
     {
