@@ -72,7 +72,7 @@ public sealed partial class FormMappingErrorsTests
             }
         }
 
-        Assert.True(forms.Count >= 6, $"Only {forms.Count} plain forms with a number, date or choice found: is the source where the test looks?");
+        Assert.True(forms.Count >= 4, $"Only {forms.Count} plain forms with a number, date or choice found: is the source where the test looks?");
         Assert.Empty(problems);
     }
 

@@ -63,12 +63,14 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
                 .SetProperty(p => p.ClosedAt, closedAt)
                 .SetProperty(p => p.ReopensAs, closedFrom)
                 .SetProperty(p => p.UpdatedAt, updatedAt), ct);
-        // Written above: the tracked program is not written again by a later save of this request.
-        db.Entry(program).State = EntityState.Unchanged;
         if (claimed == 0)
         {
+            db.Entry(program).State = EntityState.Unchanged;
             return new Conflict(ChangedMeanwhile);
         }
+        // Claimed: the save writes the same values once more and runs what a save of a program's status runs (the close's
+        // follow-ups depend on it; without it a closing awarded no "program complete" badge).
+        await db.SaveChangesAsync(ct);
         if (program.Status == ProgramStatus.Closed)
         {
             foreach (var listener in closedListeners)

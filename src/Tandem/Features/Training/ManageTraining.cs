@@ -186,14 +186,16 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         }
         // A double click: the program's row lock makes the second request's check wait for the first's insert, so the
         // template is added once and the second answers 409 (ADR 113).
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // A program made from a template adds its modules inside its own transaction (Repeats): the lock and the commit are
+        // then that transaction's.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
         if (await db.Set<TrainingModule>().AnyAsync(m => m.ProgramId == programId && m.TemplateKey == templateKey, ct))
         {
             return new Conflict($"“{template.Module.Title}” is already one of this program's modules.");
         }
         var created = await CreateAsync(actor, programId, template.Module, ct, templateKey);
-        if (created.Failure is null)
+        if (created.Failure is null && transaction is not null)
         {
             await transaction.CommitAsync(ct);
         }
