@@ -197,12 +197,8 @@ public sealed class OfferCandidates(TandemDb db, MatchingAccess access, Matching
         return await status.StatusAsync(programId, stableGoal: true, ct);
     }
 
-    /// <summary>
-    /// Takes the program row's write lock until the transaction ends (a no-op update, as Recruitment's rules do): two offers
-    /// of one program happen one at a time.
-    /// </summary>
-    private static async Task LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) =>
-        await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
+    /// <summary>Two offers of one program happen one at a time: the program's row lock until the transaction ends.</summary>
+    private static Task LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) => Programs.ProgramLock.TakeAsync(db, programId, ct);
 }
 
 /// <summary>Where a program's rankings stand: how many were offered, how many have ranked (coordinators only).</summary>

@@ -6,8 +6,8 @@ namespace Tandem.Features.Programs;
 /// <summary>
 /// The program's row lock, for changes to a program that check something and then write (ADR 114): an UPDATE of the row
 /// that changes nothing, in the caller's transaction. PostgreSQL holds the row lock to the commit, so a second request
-/// waits and then reads what the first wrote; SQLite's write lock is the database's. The same statement as
-/// Recruitment's <c>RecruitmentRules.LockProgramAsync</c>, kept here because Programs uses no other feature.
+/// waits and then reads what the first wrote; SQLite's write lock is the database's. The one place the statement is
+/// written: Recruitment, Matching and Training take the same lock through it.
 /// </summary>
 public static class ProgramLock
 {

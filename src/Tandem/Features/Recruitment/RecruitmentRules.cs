@@ -99,8 +99,7 @@ internal static class RecruitmentRules
     /// address (a double submit) check and insert one after the other: the second's <see cref="TakenAsync"/> sees the first's
     /// invitation. False when the program is gone.
     /// </summary>
-    public static async Task<bool> LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) =>
-        await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct) == 1;
+    public static Task<bool> LockProgramAsync(TandemDb db, Guid programId, CancellationToken ct) => ProgramLock.TakeAsync(db, programId, ct);
 }
 
 /// <summary>Who of some addresses a program may not invite to apply again, and why (<see cref="RecruitmentRules.TakenAsync"/>).</summary>

@@ -189,7 +189,7 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         // A program made from a template adds its modules inside its own transaction (Repeats): the lock and the commit are
         // then that transaction's.
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await db.Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
+        await ProgramLock.TakeAsync(db, programId, ct);
         if (await db.Set<TrainingModule>().AnyAsync(m => m.ProgramId == programId && m.TemplateKey == templateKey, ct))
         {
             return new Conflict($"“{template.Module.Title}” is already one of this program's modules.");
