@@ -28,6 +28,13 @@ public sealed class AddReviewCriterion(TandemDb db, ScreeningAccess access, Time
             return failure;
         }
         var name = request.Name.Trim();
+        // A double submit: the program's row lock makes the second request read the criteria after the first's insert, so
+        // the name is added once and the 21st is refused (ADR 118).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await Programs.ProgramLock.TakeAsync(db, programId, ct))
+        {
+            return new NotFound("No such program.");
+        }
         var existing = await db.Set<ReviewCriterion>().Where(c => c.ProgramId == programId).Select(c => new { c.Name, c.Position }).ToListAsync(ct);
         if (existing.Count >= MaxCriteria)
         {
@@ -41,6 +48,7 @@ public sealed class AddReviewCriterion(TandemDb db, ScreeningAccess access, Time
             string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim(), clock.GetUtcNow().UtcDateTime);
         db.Add(criterion);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return new CriterionView(criterion.Id, criterion.Name, criterion.Description, criterion.Position);
     }
 }

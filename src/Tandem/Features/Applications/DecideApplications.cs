@@ -43,7 +43,8 @@ public sealed record DecisionResult(Guid ApplicationId, ApplicationStatus Status
 
 /// <summary>
 /// A coordinator approves, declines (with an optional message) or waitlists one or many submitted applications,
-/// all or nothing. Approval enrols the applicant in the program with the role applied for (a mentor with a capacity).
+/// all or nothing. Approval enrols the applicant in the program with the role applied for (a mentor with a capacity); an
+/// applicant whose account is disabled or erased is not approved (ADR 118).
 /// Each applicant the program may contact (ADR 48) is then told, in the app and by e-mail (their preference allowing), with
 /// the coordinator's message; the decision row keeps the notification so the coordinator sees who has been told.
 /// </summary>
@@ -101,9 +102,22 @@ public sealed class DecideApplications(TandemDb db, ScreeningAccess access, Noti
                 + string.Join(", ", settled.Select(a => $"{a.Id} ({a.Status})")) + ".");
         }
 
+        var userIds = applications.Select(a => a.UserId).Distinct().ToList();
+        if (decision == Decision.Approve)
+        {
+            // Approval enrols the applicant and makes them a member of the organisation: a disabled (or erased) account is
+            // neither. The batch is refused as a whole, naming whom, as a settled application refuses it (ADR 118).
+            var disabled = await db.Users.Where(u => userIds.Contains(u.Id) && u.IsDisabled)
+                .Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
+            if (disabled.Count > 0)
+            {
+                return new Conflict("An applicant's account is disabled, so they cannot be approved; nothing was changed. Decline or waitlist: "
+                    + string.Join(", ", applications.Where(a => disabled.Any(d => d.Id == a.UserId))
+                        .Select(a => $"{disabled.First(d => d.Id == a.UserId).DisplayName} ({a.Id})")) + ".");
+            }
+        }
         var now = clock.GetUtcNow().UtcDateTime;
         var message = string.IsNullOrWhiteSpace(typed) ? null : typed.Trim();
-        var userIds = applications.Select(a => a.UserId).Distinct().ToList();
         var enrolments = await db.Enrolments.Where(e => e.ProgramId == programId && userIds.Contains(e.UserId)).ToListAsync(ct);
         var members = await db.OrganisationMemberships.Where(m => m.OrganisationId == program.OrganisationId && userIds.Contains(m.UserId))
             .Select(m => m.UserId).ToListAsync(ct);

@@ -18,13 +18,18 @@ public sealed record DiversityReportView(Guid ProgramId, int MinimumGroup, IRead
 /// The program's sensitive questions, answer by answer, over submitted applications (ADR 49): only answers given with consent
 /// count (the others were never stored where this reads); "Not shared" counts everyone else who applied; a group of fewer than
 /// <see cref="MinimumGroup"/> shows "fewer than 5", and when a question has exactly one such group the next smallest is hidden
-/// too, so no hidden count can be worked out from the others. The program's coordinators only.
+/// too, so no hidden count can be worked out from the others. A text question has only "Answered" and "Not shared"; a choice
+/// question's answers that are no current option count as "Other" (ADR 118). The program's coordinators only.
 /// </summary>
 public sealed class GetDiversityReport(TandemDb db, ScreeningAccess access)
 {
     public const int MinimumGroup = 5;
     public const string NotShared = "Not shared";
     public const string FewerThan = "fewer than 5";
+    /// <summary>A text question's only group besides <see cref="NotShared"/>: what was typed is never a group label.</summary>
+    public const string Answered = "Answered";
+    /// <summary>A choice question's answers that are not a current option (an option removed or renamed since).</summary>
+    public const string Other = "Other";
 
     public async Task<Outcome<DiversityReportView>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -49,6 +54,15 @@ public sealed class GetDiversityReport(TandemDb db, ScreeningAccess access)
                 counts[option] = 0;
             }
             var notShared = 0;
+            var other = 0;
+            // A typed answer is its writer's words, and a retired option may be one person's: neither becomes a group of its
+            // own, which would name what one person wrote (ADR 118).
+            var typed = question.Type is QuestionType.ShortText or QuestionType.LongText;
+            var choice = question.Type is QuestionType.SingleChoice or QuestionType.MultipleChoice or QuestionType.RankedChoice;
+            if (typed)
+            {
+                counts[Answered] = 0;
+            }
             foreach (var application in applications.Where(a => a.Role == role))
             {
                 var answers = AnswerSheet.Parse(application.AnswersJson);
@@ -57,10 +71,35 @@ public sealed class GetDiversityReport(TandemDb db, ScreeningAccess access)
                 {
                     notShared++;
                 }
-                foreach (var value in given)
+                else if (typed)
                 {
-                    counts[value] = counts.GetValueOrDefault(value) + 1;
+                    counts[Answered]++;
                 }
+                else if (choice)
+                {
+                    foreach (var value in given)
+                    {
+                        if (question.Options.Contains(value, StringComparer.Ordinal))
+                        {
+                            counts[value]++;
+                        }
+                        else
+                        {
+                            other++;
+                        }
+                    }
+                }
+                else
+                {
+                    foreach (var value in given)
+                    {
+                        counts[value] = counts.GetValueOrDefault(value) + 1;
+                    }
+                }
+            }
+            if (other > 0)
+            {
+                counts[Other] = counts.GetValueOrDefault(Other) + other;
             }
             counts[NotShared] = notShared;
             questions.Add(new DiversityQuestionView(question.Id, role, question.Prompt, Suppress(counts)));

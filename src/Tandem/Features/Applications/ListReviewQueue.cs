@@ -25,6 +25,9 @@ public sealed record ReviewQueueItem(
 {
     /// <summary>How the applicant was told of the latest decision (in the app; the e-mail sent, queued or failed); null when undecided.</summary>
     public DeliveryView? Told { get; init; }
+
+    /// <summary>The applicant's account is disabled (or erased): the application cannot be approved (ADR 118).</summary>
+    public bool AccountDisabled { get; init; }
 }
 
 /// <summary>A program's submitted applications for its coordinators and staff: filtered, sorted and paged.</summary>
@@ -45,13 +48,17 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
         public double? CriterionAverage { get; init; }
         public int RatingCount { get; init; }
         public int Recommendations { get; init; }
+        public bool Disabled { get; init; }
     }
 
     /// <summary>The audit log's purpose for a review queue page sorted or filtered by an answer.</summary>
     public const string AnswerReadPurpose = "Review queue sorted or filtered by an answer";
 
     private static readonly Expression<Func<Row, ReviewQueueItem>> ToItem = r =>
-        new ReviewQueueItem(r.Id, r.UserId, r.Name, r.Email ?? "", r.Role, r.Status, r.SubmittedAt, r.Average, r.RatingCount, r.Recommendations, r.DecidedAt, null);
+        new ReviewQueueItem(r.Id, r.UserId, r.Name, r.Email ?? "", r.Role, r.Status, r.SubmittedAt, r.Average, r.RatingCount, r.Recommendations, r.DecidedAt, null)
+        {
+            AccountDisabled = r.Disabled,
+        };
 
     public async Task<Outcome<Paged<ReviewQueueItem>>> RunAsync(Actor actor, Guid programId, ReviewQueueQuery query, CancellationToken ct = default)
     {
@@ -59,6 +66,15 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        // "?status=9" binds as a status that does not exist (an enum parses any number): refused, not read as an empty queue.
+        if (query.Status is { } asked && !Enum.IsDefined(asked))
+        {
+            return Invalid.Field("status", $"Filter by status: {string.Join(", ", Enum.GetNames<ApplicationStatus>().Where(n => n != nameof(ApplicationStatus.Draft)))}.");
+        }
+        if (query.Role is { } askedRole && !Enum.IsDefined(askedRole))
+        {
+            return Invalid.Field("role", $"Filter by role: {string.Join(", ", Enum.GetNames<ProgramRole>())}.");
         }
         if (query.Status == ApplicationStatus.Draft)
         {
@@ -130,6 +146,7 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
             RatingCount = ratings.Count(r => r.ApplicationId == a.Id),
             Recommendations = nominations.Count(n => n.ProgramId == a.ProgramId
                 && (n.NomineeUserId == a.UserId || n.NomineeEmail.ToUpper() == a.User.NormalizedEmail)),
+            Disabled = a.User.IsDisabled,
         });
         if (query.Recommended is { } recommended)
         {
@@ -174,7 +191,13 @@ public sealed class ListReviewQueue(TandemDb db, ScreeningAccess access, Notific
         {
             IComparable? Key((Guid, DateTime?, Dictionary<string, JsonElement> Answers) p) =>
                 p.Answers.TryGetValue(answerSort, out var v) ? AnswerSheet.SortKey(v) : null;
-            var comparer = Comparer<IComparable?>.Create((x, y) => x is null ? (y is null ? 0 : 1) : y is null ? -1 : (descending ? -x.CompareTo(y) : x.CompareTo(y)));
+            // A question's answers may differ in kind across form versions (a scale's numbers, then a choice's text): kinds
+            // compare first (numbers, then text, then no answer, whichever the direction), values only within a kind (ADR 118).
+            static int Kind(IComparable? key) => key switch { double => 0, string => 1, null => 3, _ => 2 };
+            var comparer = Comparer<IComparable?>.Create((x, y) =>
+                Kind(x) != Kind(y) ? Kind(x).CompareTo(Kind(y))
+                : x is null || y is null ? 0
+                : descending ? -x.CompareTo(y) : x.CompareTo(y));
             sorted = parsed.OrderBy(Key, comparer).ThenBy(p => p.SubmittedAt).ThenBy(p => p.Id);
         }
         var pageRows = sorted.Page(page).ToList();

@@ -68,7 +68,7 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
         var versions = await db.Set<Questionnaire>()
             .Where(q => q.ProgramId == programId && q.Role == programRole)
             .OrderByDescending(q => q.Version).ToListAsync(ct);
-        var checkedQuestions = Check(request.Questions, versions.SelectMany(v => v.Questions()).Select(q => q.Id).Distinct().ToList());
+        var checkedQuestions = Check(request.Questions, versions.SelectMany(v => v.Questions()).ToList());
         if (checkedQuestions.Failure is { } invalid)
         {
             return invalid;
@@ -108,18 +108,31 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
     internal static bool ChangesWhoReads(IReadOnlyList<Question> before, IReadOnlyList<Question> after) =>
         after.Any(q => before.FirstOrDefault(b => b.Id == q.Id) is { } was && (was.Sensitive != q.Sensitive || was.Private != q.Private));
 
-    internal static Outcome<List<Question>> Check(IReadOnlyList<QuestionInput> inputs, IReadOnlyCollection<string> retired)
+    /// <param name="earlier">The questions of the role's earlier versions, newest version first.</param>
+    internal static Outcome<List<Question>> Check(IReadOnlyList<QuestionInput> inputs, IReadOnlyList<Question> earlier)
     {
         var errors = new Dictionary<string, string[]>();
         var questions = new List<Question>();
-        var ids = new QuestionIds(inputs.Select(i => i.Id), errors, retired);
+        var ids = new QuestionIds(inputs.Select(i => i.Id), errors, earlier.Select(q => q.Id).Distinct());
         for (var i = 0; i < inputs.Count; i++)
         {
             var input = inputs[i];
             var key = $"questions[{i}]";
             var type = input.Type ?? QuestionType.ShortText;
             var options = input.Options.Select(o => o.Trim()).Where(o => o.Length > 0).ToList();
-            var problem = Problem(type, options, input.Criterion);
+            // The editor page's form posts a type as a number too ("9"), which binds as a type that does not exist: stored, it
+            // made every read of the form fail (ADR 118). The page does not run the API's annotations, so the lengths are here.
+            var problem = !Enum.IsDefined(type) ? "Choose one of the question types."
+                : input.Help?.Trim().Length > 1000 ? "A help text has at most 1000 characters."
+                : input.Options.Count > 20 ? "A question has at most 20 options."
+                : Problem(type, options, input.Criterion);
+            // A kept question's earlier answers stay with its id: a new kind of answer beside them would not compare (the
+            // queue sorts by it) nor carry over, so a different kind of answer is a new question (ADR 118).
+            if (problem is null && input.Id?.Trim() is { Length: > 0 } keptId
+                && earlier.FirstOrDefault(q => q.Id == keptId) is { } was && AnswerKind(was.Type) != AnswerKind(type))
+            {
+                problem = $"Question {keptId} was a {was.Type} question, and its answers stay with it: add a new question instead of changing its type to {type}.";
+            }
             if (string.IsNullOrWhiteSpace(input.Prompt) || input.Prompt.Trim().Length > 500)
             {
                 problem ??= "A question needs a prompt of up to 500 characters.";
@@ -148,6 +161,16 @@ public sealed class SaveQuestionnaire(TandemDb db, ScreeningAccess access, TimeP
         }
         return errors.Count > 0 ? new Invalid(errors) : questions;
     }
+
+    /// <summary>What an answer to a question of the type is stored as: types with the same kind may replace each other.</summary>
+    private static string AnswerKind(QuestionType type) => type switch
+    {
+        QuestionType.ShortText or QuestionType.LongText or QuestionType.SingleChoice => "text",
+        QuestionType.MultipleChoice or QuestionType.RankedChoice => "list of options",
+        QuestionType.Scale => "number",
+        QuestionType.Availability => "hours",
+        _ => "yes or no",
+    };
 
     private static string? Problem(QuestionType type, List<string> options, CriterionKind? criterion)
     {

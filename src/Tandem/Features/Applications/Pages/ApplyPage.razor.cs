@@ -23,6 +23,10 @@ public partial class ApplyPage
     private Failure? invitationProblem;
     private Tandem.Features.Accounts.EmailVerificationStatus? verification;
     private bool linkSent;
+    // An application posted after the program stopped recruiting or after the application was decided: its form is rendered
+    // with what was posted so the post reaches SaveAsync, whose 409 is shown with everything typed kept (a form that is not
+    // on the page answers a bare 400 and loses it, ADR 118).
+    private bool applicationPosted;
 
     [Parameter] public Guid ProgramId { get; set; }
     [Parameter] public string Role { get; set; } = "";
@@ -64,6 +68,8 @@ public partial class ApplyPage
             return;
         }
         offset = WeeklyGrid.OffsetHours(form.TimeZoneId, Clock.GetUtcNow());
+        applicationPosted = HttpMethods.IsPost(HttpContext.Request.Method) && HttpContext.Request.HasFormContentType
+            && HttpContext.Request.Form["_handler"] == "application";
         if (form.Mine is { } mine)
         {
             Show(mine);
