@@ -63,6 +63,21 @@ public sealed class ListPosts(TandemDb db, ChannelAccess access)
         return paging.Of(items, await paging.TotalAsync(replies, items.Count, ct));
     }
 
+    /// <summary>
+    /// One post of the channel as the list shows it (without its replies), or null when the reader cannot read it: the row a
+    /// form was sent from after the list moved on (newer threads pushed it to the next page), shown on its own (ADR 121).
+    /// </summary>
+    public async Task<PostView?> OneAsync(Actor actor, Guid programId, Guid channelId, Guid postId, CancellationToken ct = default)
+    {
+        var found = await access.FindReadableAsync(actor, programId, channelId, ct);
+        if (found.Value is not { } context)
+        {
+            return null;
+        }
+        var row = await Rows(db.Set<ChannelPost>().Where(p => p.Id == postId && p.ChannelId == channelId)).SingleOrDefaultAsync(ct);
+        return row is null ? null : View(row, context.Reader, []);
+    }
+
     private sealed record Row(Guid Id, Guid ChannelId, Guid? ParentPostId, Guid AuthorUserId, string? AuthorName, string Body, DateTime? HiddenAt, DateTime PostedAt, int ReplyCount);
 
     private IQueryable<Row> Rows(IQueryable<ChannelPost> posts) => posts.Select(p => new Row(p.Id, p.ChannelId, p.ParentPostId, p.AuthorUserId,
@@ -140,13 +155,16 @@ public sealed class WritePost(TandemDb db, ChannelAccess access, Notify notify, 
         var channel = context.Channel;
         var link = $"/programs/{programId}/discussions/{channelId}#post-{parentPostId ?? post.Id}";
         // No words of the post in the notice (nor its e-mail): they stay in the channel, where moderation and erasure reach them.
-        var excerpt = $"Open {channel.Name} to read it.";
+        // A study group's channel is named after its members, which retention and erasure reach in the channel but not in
+        // a notice: the notice says whose channel it is instead (ADR 121).
+        var where = channel.Kind == ChannelKind.StudyGroup ? "your study group's channel" : channel.Name;
+        var excerpt = $"Open {where} to read it.";
         var mentioned = (await access.ReadersAmongAsync(channel, await MentionedAsync(programId, body, ct), ct)).Where(id => id != actor.UserId).ToList();
-        var notices = mentioned.Select(id => new NotificationMessage(id, NotificationKind.Discussions, $"{author} mentioned you in {channel.Name}", excerpt, link)).ToList();
+        var notices = mentioned.Select(id => new NotificationMessage(id, NotificationKind.Discussions, $"{author} mentioned you in {where}", excerpt, link)).ToList();
         if (threadAuthor is { } t && t != actor.UserId && !mentioned.Contains(t)
             && (await access.ReadersAmongAsync(channel, [t], ct)).Count > 0)
         {
-            notices.Add(new NotificationMessage(t, NotificationKind.Discussions, $"{author} replied to your post in {channel.Name}", excerpt, link));
+            notices.Add(new NotificationMessage(t, NotificationKind.Discussions, $"{author} replied to your post in {where}", excerpt, link));
         }
         // Nobody without consent to the program is notified or e-mailed through it (ADR 48); the post is still there for them to read.
         await notify.ToProgramAsync(programId, notices, ct);

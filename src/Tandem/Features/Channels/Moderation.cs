@@ -48,9 +48,11 @@ public sealed class ReportPost(TandemDb db, ChannelAccess access, Notify notify,
             return new Conflict("You have already reported this post; the program's coordinators have your report.");
         }
         var coordinators = await db.Enrolments.Where(e => e.ProgramId == programId && e.Role == ProgramRole.Coordinator).Select(e => e.UserId).Distinct().ToListAsync(ct);
-        var channel = found.Value!.Channel.Name;
-        await notify.RunAsync(coordinators.Select(id => new NotificationMessage(id, NotificationKind.Discussions, $"A post in {channel} was reported",
-            "A member reported a post. Read the report and decide whether to hide it.", $"/programs/{programId}/moderation")).ToList(), ct);
+        // Never a study group's channel's name (its members' names, ADR 121); the notice is the program's, so retention finds it.
+        var channel = found.Value!.Channel;
+        var where = channel.Kind == ChannelKind.StudyGroup ? "a study group's channel" : channel.Name;
+        await notify.RunAsync(coordinators.Select(id => new NotificationMessage(id, NotificationKind.Discussions, $"A post in {where} was reported",
+            "A member reported a post. Read the report and decide whether to hide it.", $"/programs/{programId}/moderation", programId)).ToList(), ct);
         return new ReportReceived(postId, "Thank you. The program's coordinators will read the post and your reason.");
     }
 }
@@ -233,6 +235,27 @@ public sealed class ModerationQueries(TandemDb db, ProgramAccess programs, TimeP
                 r.ReporterUserId, db.Users.Where(u => u.Id == r.ReporterUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", r.Reason, r.ReportedAt, r.State))
             .Page(paging).ToListAsync(ct);
         return paging.Of(items, await paging.TotalAsync(open, items.Count, ct));
+    }
+
+    /// <summary>
+    /// One report of the program (open or decided), for its coordinators, or null: the report a decision was sent from after
+    /// the list of open reports moved on (another was dismissed, the page shrank), shown on its own (ADR 121).
+    /// </summary>
+    public async Task<PostReportView?> ReportAsync(Actor actor, Guid programId, Guid reportId, CancellationToken ct = default)
+    {
+        var managed = await programs.FindManagedAsync(actor, programId, ct, ChannelAccess.OnlyModerators, tracked: false);
+        if (managed.Failure is not null)
+        {
+            return null;
+        }
+        return await (
+            from r in db.Set<PostReport>().Where(r => r.Id == reportId && r.ProgramId == programId)
+            join p in db.Set<ChannelPost>() on r.PostId equals p.Id
+            join c in db.Set<DiscussionChannel>() on r.ChannelId equals c.Id
+            select new PostReportView(r.Id, r.PostId, r.ChannelId, c.Name, p.AuthorUserId,
+                db.Users.Where(u => u.Id == p.AuthorUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", p.Body, p.HiddenAt != null,
+                r.ReporterUserId, db.Users.Where(u => u.Id == r.ReporterUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "", r.Reason, r.ReportedAt, r.State))
+            .SingleOrDefaultAsync(ct);
     }
 
     public async Task<Outcome<Paged<ModerationEntryView>>> LogAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default)

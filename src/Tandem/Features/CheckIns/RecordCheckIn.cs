@@ -51,6 +51,7 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
     IEnumerable<IMeetingHeldListener> heldListeners, IProgramRetention retention, TimeProvider clock)
 {
     public const string Retained = "This program's data has been anonymised after it closed, so it takes no more check-ins.";
+    public const string AlreadyLogged = "You have already logged a contact at this time with this pair or group; it is kept once.";
 
     public async Task<Outcome<CheckInView>> RunAsync(Actor actor, Guid relationshipId, CheckInRequest request, CancellationToken ct = default)
     {
@@ -141,6 +142,15 @@ public sealed class RecordCheckIn(TandemDb db, RelationshipAccess relationships,
             if (occurredAt < relationship.StartsOn.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).AddDays(-1))
             {
                 return Invalid.Field(nameof(request.OccurredAt), $"A contact cannot be before the pair started ({relationship.StartsOn:yyyy-MM-dd}).");
+            }
+            // The same contact sent twice (a double click, a form sent again) is one contact: read under the pair's lock, so
+            // two at once are told apart too; a second contact in the same minute by the same author is refused (ADR 121).
+            var minute = new DateTime(occurredAt.Ticks - occurredAt.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+            var next = minute.AddMinutes(1);
+            if (await db.Set<CheckIn>().AnyAsync(c => c.RelationshipId == relationshipId && c.MeetingId == null && c.AuthorUserId == actor.UserId
+                    && c.OccurredAt >= minute && c.OccurredAt < next, ct))
+            {
+                return new Conflict(AlreadyLogged);
             }
             checkIn = new CheckIn(relationshipId, null, actor.UserId, true, log, occurredAt, now);
             db.Set<CheckIn>().Add(checkIn);

@@ -17,13 +17,14 @@ namespace Tandem.Features.Community;
 /// consent is not missing (ADR 48's gate) gets an in-app notice and (their preference allowing) an e-mail through the outbox, and it is posted to the program's
 /// connected Slack and Teams channels through the outbound outbox (and to WhatsApp for those who opted in, ADR 69), and the organisation's signed webhooks are told of it
 /// (its title and audience, ADR 58). Only announcements leave through the channels: never
-/// check-ins, concerns or messages (ADR 55).
+/// check-ins, concerns or messages (ADR 55). Nothing once retention anonymised the program (409, ADR 121).
 /// </summary>
 public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify notify, HttpOutbox channels, SendWhatsAppMessages whatsApp, IWebhookEvents webhooks,
-    IOptions<EmailOptions> email, TimeProvider clock)
+    IProgramRetention retention, IOptions<EmailOptions> email, TimeProvider clock)
 {
     public const string ChannelReference = "announcement";
     public const string OnlyCoordinators = "Only the program's coordinators post announcements.";
+    public const string Retained = "This program's data has been anonymised after it closed, so it takes no new announcements.";
 
     public async Task<Outcome<AnnouncementView>> RunAsync(Actor actor, Guid programId, PostAnnouncementRequest request, CancellationToken ct = default)
     {
@@ -33,6 +34,12 @@ public sealed class PostAnnouncement(TandemDb db, ProgramAccess programs, Notify
             return failure;
         }
         var program = found.Value!;
+        // Retention anonymised the program once; an announcement now would be kept for good, in its notices and e-mails,
+        // on WhatsApp, in Slack and Teams and at the organisation's webhooks (ADR 121).
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(Retained);
+        }
         var title = request.Title?.Trim() ?? "";
         // Line breaks as one character, as the browser's maxlength counts them (a form posts them as two).
         var body = request.Body?.Replace("\r\n", "\n").Trim() ?? "";
