@@ -87,10 +87,13 @@ public sealed class ExportsLeaveOutTests(PairFixture fixture) : IClassFixture<Pa
     {
         var pair = await fixture.PairAsync();
         await using var scope = fixture.App.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TandemDb>();
+        // A context of its own, not one from the pool: EF caches for a second that nobody listens to a pooled context's commands.
+        await using var db = new TandemDb(scope.ServiceProvider.GetRequiredService<DbContextOptions<TandemDb>>());
         using var commands = new CommandsOf(db);
+        var places = ActivatorUtilities.CreateInstance<Tandem.Features.Events.EventPlaces>(scope.ServiceProvider, db);
+        var erase = ActivatorUtilities.CreateInstance<ErasePerson>(scope.ServiceProvider, db, places);
 
-        await scope.ServiceProvider.GetRequiredService<ErasePerson>().RunAsync(pair.Mentee.Id);
+        await erase.RunAsync(pair.Mentee.Id);
 
         var outboxReads = commands.Seen.Where(c => c.Text.Contains("OutgoingEmails")).ToList();
         Assert.NotEmpty(outboxReads);

@@ -140,16 +140,21 @@ public sealed class RetentionKeepsProtectionsTests(PairFixture fixture) : IClass
             ids[user.Id] = open!.Items.Single(r => r.SubjectUserId == user.Id).Id;
             Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"{requests}/{ids[user.Id]}/decline", new { reason = $"Kept under rule R-{user.DisplayName}" })).StatusCode);
         }
-        Task<string?> ReasonAsync(Guid subject) => InDatabaseAsync(db => db.Set<ErasureRequest>().Where(r => r.Id == ids[subject]).Select(r => r.DeclineReason).SingleAsync());
+        Task<string?> ReasonAsync(Guid subject)
+        {
+            var id = ids[subject];
+            return InDatabaseAsync(db => db.Set<ErasureRequest>().Where(r => r.Id == id).Select(r => r.DeclineReason).SingleAsync());
+        }
         // Olly's was decided three years ago, past the school's two years; Rita's today.
         var now = fixture.Clock.GetUtcNow().UtcDateTime;
-        await InDatabaseAsync(db => db.Set<ErasureRequest>().Where(r => r.Id == ids[old.Id]).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecidedAt, now.AddYears(-3))));
+        var oldId = ids[old.Id];
+        await InDatabaseAsync(db => db.Set<ErasureRequest>().Where(r => r.Id == oldId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DecidedAt, now.AddYears(-3))));
 
         await fixture.WithScopeAsync(s => s.GetRequiredService<ApplyRetention>().RunAsync());
 
         Assert.Null(await ReasonAsync(old.Id));
         Assert.Equal("Kept under rule R-Rita Recent", await ReasonAsync(recent.Id));
-        Assert.Equal(ErasureRequestState.Declined, await InDatabaseAsync(db => db.Set<ErasureRequest>().Where(r => r.Id == ids[old.Id]).Select(r => r.State).SingleAsync()));
+        Assert.Equal(ErasureRequestState.Declined, await InDatabaseAsync(db => db.Set<ErasureRequest>().Where(r => r.Id == oldId).Select(r => r.State).SingleAsync()));
 
         // Ezra is erased later (another request, carried out): the earlier decline's words about him go with him.
         Assert.Equal("Kept under rule R-Ezra Erased", await ReasonAsync(erased.Id));
@@ -168,15 +173,18 @@ public sealed class RetentionKeepsProtectionsTests(PairFixture fixture) : IClass
         Assert.True((await client.PostAsJsonAsync("/api/v1/me/erasure-requests", new { organisationId = school.OrganisationId })).IsSuccessStatusCode);
         var open = await coordinator.GetFromJsonAsync<Tandem.Infrastructure.Paging.Paged<ErasureRequestView>>($"{requests}?state=Open", Json.Options);
         var id = open!.Items.Single(r => r.SubjectUserId == person.Id).Id;
-        // Exactly the limit as the box counts it (a line break is one character), posted as a browser does, with CRLF.
+        // Exactly the limit as the box counts it (a line break is one character), posted from the page as a browser does, with CRLF.
         var line = new string('a', DecideErasureRequest.MaxReason / 2 - 2);
         var tail = new string('b', DecideErasureRequest.MaxReason - 2 * line.Length - 2);
         var typed = line + "\r\n" + line + "\r\n" + tail;
         Assert.Equal(DecideErasureRequest.MaxReason, typed.Replace("\r\n", "\n").Length);
 
-        var declined = await coordinator.PostAsJsonAsync($"{requests}/{id}/decline", new { reason = typed });
+        var page = await PageClient.SignInAsync(Factory, school.Recruiting.School.Coordinator.Email);
+        var declined = await page.SubmitAsync($"/organisations/{school.OrganisationId}/erasure-requests?decide={id}", "erasure-decline",
+            [new("Decline.RequestId", id.ToString()), new("Decline.Reason", typed)]);
 
         Assert.Equal(HttpStatusCode.OK, declined.StatusCode);
+        Assert.Contains("declined", await declined.Content.ReadAsStringAsync());
         var stored = await InDatabaseAsync(db => db.Set<ErasureRequest>().Where(r => r.Id == id).Select(r => r.DeclineReason).SingleAsync());
         Assert.Equal(line + "\n" + line + "\n" + tail, stored);
     }
