@@ -147,7 +147,7 @@ public sealed partial class ConsentTests
 
         // Sent again to the same address from the page: a new link, the previous one stops working.
         var page = new PageClient(coordinator);
-        var resent = await page.SubmitAsync($"/programs/{programId}/consents", "guardian-link", [new("ConsentId", consentId.ToString())]);
+        var resent = await page.SubmitAsync($"/programs/{programId}/consents", $"guardian-link-{consentId}", [new("ConsentId", consentId.ToString())]);
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
         Assert.Contains("A new link", WebUtility.HtmlDecode(await resent.Content.ReadAsStringAsync()));
         var (newest, again) = await GuardianLinkAsync(guardian);
@@ -271,13 +271,13 @@ public sealed partial class ConsentTests
         var consentId = Assert.Single(await ConsentsOfAsync(child.Id)).Id;
 
         // The child's own address is refused; the coordinator sees what they typed, in the row's box, to correct it.
-        var refused = await new PageClient(school.Recruiting.Coordinator).SubmitAsync($"/programs/{programId}/consents", "guardian-link",
-            [new("ConsentId", consentId.ToString()), new($"GuardianEmail-{consentId}", child.Email)]);
+        var refused = await new PageClient(school.Recruiting.Coordinator).SubmitAsync($"/programs/{programId}/consents", $"guardian-link-{consentId}",
+            [new("ConsentId", consentId.ToString()), new("GuardianEmail", child.Email)]);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
         Assert.Contains("must not be the participant's own", html);
-        Assert.Matches($"name=\"GuardianEmail-{consentId}\"[^>]*value=\"{System.Text.RegularExpressions.Regex.Escape(child.Email)}\"", html);
+        Assert.Matches($"id=\"guardian-{consentId}\" name=\"GuardianEmail\"[^>]*value=\"{System.Text.RegularExpressions.Regex.Escape(child.Email)}\"", html);
     }
 
     [Fact]

@@ -25,6 +25,16 @@ internal static class Anonymise
         .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null)
         .SetProperty(a => a.WithheldAnswersJson, "{}").SetProperty(a => a.SensitiveConsentsJson, "{}");
 
+    /// <summary>
+    /// A closed program's application under retention: as an erasure's, except that an age under 18 stays. The age is the
+    /// only record that its applicant is a child (<c>IMinors</c>, the consent gate's "young" half), and the child may be in
+    /// another program still, or be invited back from this one: clearing it would make them an adult everywhere (ADR 122).
+    /// </summary>
+    public static void RetainedApplication(UpdateSettersBuilder<Application> s) => s
+        .SetProperty(a => a.AnswersJson, "{}").SetProperty(a => a.Age, a => a.Age < 18 ? a.Age : null).SetProperty(a => a.GuardianName, (string?)null)
+        .SetProperty(a => a.GuardianEmail, (string?)null).SetProperty(a => a.DecisionMessage, (string?)null)
+        .SetProperty(a => a.WithheldAnswersJson, "{}").SetProperty(a => a.SensitiveConsentsJson, "{}");
+
     public static void Consent(UpdateSettersBuilder<Privacy.Consent> s) => s
         .SetProperty(c => c.GuardianName, (string?)null).SetProperty(c => c.GuardianEmail, (string?)null)
         .SetProperty(c => c.TokenHash, (string?)null).SetProperty(c => c.TokenExpiresAt, (DateTime?)null);

@@ -67,6 +67,7 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             }
         }
         await AnonymiseOrganisationSurveysAsync(now, ct);
+        await ClearDeclineReasonsAsync(now, ct);
         var before = now - options.Value.KeepEndedFor;
         // A session has ended when it was signed out (revoked) or when its cookie can no longer be valid: the sign-in cookie
         // slides for its lifetime (14 days, AccountsSetup) from its last use (LastSeenAt, written at most daily; null: since sign-in).
@@ -120,7 +121,8 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             var drafts = db.Set<MatchDraft>().Where(d => d.ProgramId == programId).Select(d => d.Id);
             var surveys = db.Set<Survey>().Where(s => s.ProgramId == programId).Select(s => s.Id);
 
-            rows["applications"] = await db.Set<Application>().Where(a => a.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Application, ct);
+            // An age under 18 stays (ADR 122): it is what keeps the child a minor in the organisation's other programs and at an invitation back.
+            rows["applications"] = await db.Set<Application>().Where(a => a.ProgramId == programId).ExecuteUpdateAsync(Anonymise.RetainedApplication, ct);
             rows["applicationDecisions"] = await db.Set<ApplicationDecision>().Where(d => applications.Contains(d.ApplicationId))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Message, (string?)null), ct);
             rows["consents"] = await db.Set<Privacy.Consent>().Where(c => c.ProgramId == programId).ExecuteUpdateAsync(Anonymise.Consent, ct)
@@ -218,6 +220,29 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
         foreach (var survey in closed.Where(s => RetentionSettings.ExpiresAt(s.ClosedAt, s.Months ?? RetentionSettings.DefaultMonths) <= now))
         {
             await db.Set<SurveyResponse>().Where(r => r.SurveyId == survey.Id && r.UserId != null).ExecuteUpdateAsync(Anonymise.SurveyResponse, ct);
+        }
+    }
+
+    /// <summary>
+    /// An erasure request's decline reason is the staff's record (ADR 42) and the organisation's words about a person: it goes
+    /// once the request was decided longer ago than the organisation keeps a closed program's data (ADR 122). The decision
+    /// (who, when, declined) stays. Idempotent: a cleared reason is not found again.
+    /// </summary>
+    private async Task ClearDeclineReasonsAsync(DateTime now, CancellationToken ct)
+    {
+        // Declined requests with their words still kept are few (a handful a year per organisation): read them, decide in memory.
+        var declined = await db.Set<ErasureRequest>().AsNoTracking()
+            .Where(r => r.DeclineReason != null && r.DecidedAt != null)
+            .Select(r => new
+            {
+                r.Id, DecidedAt = r.DecidedAt!.Value,
+                Months = db.Set<RetentionSettings>().Where(s => s.OrganisationId == r.OrganisationId).Select(s => (int?)s.ClosedProgramMonths).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var expired = declined.Where(r => RetentionSettings.ExpiresAt(r.DecidedAt, r.Months ?? RetentionSettings.DefaultMonths) <= now).Select(r => r.Id).ToList();
+        if (expired.Count > 0)
+        {
+            await db.Set<ErasureRequest>().Where(r => expired.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.DeclineReason, (string?)null), ct);
         }
     }
 

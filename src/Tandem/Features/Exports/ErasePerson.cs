@@ -157,6 +157,9 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
                 + await db.Set<Integrations.WhatsAppNumber>().Where(n => n.UserId == userId).ExecuteDeleteAsync(ct)
                 + await db.Set<Integrations.OutboundPost>().Where(p => p.Target == Integrations.OutboundTarget.WhatsApp && p.TargetId == userId).ExecuteDeleteAsync(ct);
             rows["calendarFeeds"] = await db.Set<CalendarFeed>().Where(f => f.UserId == userId).ExecuteDeleteAsync(ct);
+            // An earlier request of theirs that was declined says why, about them: the reason goes, the decision stays (ADR 122).
+            rows["erasureRequests"] = await db.Set<ErasureRequest>().Where(r => r.SubjectUserId == userId && r.DeclineReason != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.DeclineReason, (string?)null), ct);
             rows["sessions"] = await db.UserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
             rows["accountTokens"] = await db.Set<AccountToken>().Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
             rows["logins"] = await db.UserLogins.Where(l => l.UserId == userId).ExecuteDeleteAsync(ct)
@@ -167,7 +170,6 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
                 // Other people's notices name them ("Menna Tee reported a concern"): the name goes, the notice stays (ADR 102).
                 rows["othersNotifications"] = await EraseNameFromNoticesAsync(userId, name, ct);
             }
-            rows["emails"] = await EraseEmailsAsync(name, user.Email ?? "", ct);
             rows["account"] = await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
                 .SetProperty(u => u.DisplayName, ErasedName).SetProperty(u => u.Email, erasedEmail).SetProperty(u => u.NormalizedEmail, erasedEmail.ToUpperInvariant())
                 .SetProperty(u => u.UserName, erasedEmail).SetProperty(u => u.NormalizedUserName, erasedEmail.ToUpperInvariant())
@@ -176,6 +178,9 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
                 .SetProperty(u => u.IsDisabled, true), ct);
             await transaction.CommitAsync(ct);
         });
+        // After the commit (ADR 122): the scan reads and parses the whole outbox, and inside the transaction it held every other
+        // writer back (SQLite has one) for as long as that took. Each batch's delete is its own short write.
+        rows["emails"] = await EraseEmailsAsync(name, user.Email ?? "", ct);
         await eventPlaces.TellPromotedAsync(promoted, ct);
         return new Erasure(userId, rows);
     }

@@ -307,7 +307,8 @@ public sealed class DecideErasureRequest(TandemDb db, ErasePerson erase, MailOut
         {
             return failure;
         }
-        var reason = body.Reason?.Trim();
+        // A line break typed in a browser arrives as CRLF: counted once, as the person reading it sees it.
+        var reason = body.Reason?.Replace("\r\n", "\n").Trim();
         if (string.IsNullOrEmpty(reason) || reason.Length > MaxReason)
         {
             return Invalid.Field("reason", $"Say why the data is kept (up to {MaxReason} characters): whoever asked is told.");

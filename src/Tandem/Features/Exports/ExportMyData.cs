@@ -26,10 +26,11 @@ namespace Tandem.Features.Exports;
 /// <para>For a coordinator answering the person's request (<see cref="RunForOrganisationAsync"/>, ADR 83) the document holds
 /// what the coordinator's organisation holds and its staff may read: its programs' records only, without the answers the
 /// person withheld from staff, the concerns (and their reads) the reader does not handle (a safeguarding report unless the
-/// reader leads safeguarding there, a concern about the reader; ADR 109), and what no program holds (notifications, settings, the WhatsApp number, rankings); the
-/// person downloads all of it themselves.</para>
+/// reader leads safeguarding there, a concern about the reader; ADR 109), and what no program holds (notifications, settings, the WhatsApp number, rankings),
+/// nor what its staff never read (an adult's messages, ADR 47; the words of mentor requests and their answers, ADR 122); the
+/// person downloads all of it themselves. A guardian's download has the child's side of a mentor request only.</para>
 /// </summary>
-public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcernAuditScope concernScope, Infrastructure.Files.FileStore files, TimeProvider clock)
+public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcernAuditScope concernScope, IMinors minors, Infrastructure.Files.FileStore files, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -42,7 +43,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcer
 
     public const string AboutOwn = "Everything Tandem holds about you. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, and secrets such as your password. Your journal is private even from this file, which staff can make for you on request: download it yourself from My journal (/api/v1/me/journal/export).";
 
-    public const string AboutOnRequest = "What this organisation's programs hold about you, made by a coordinator on your request. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your password, records of other organisations, and what only you may read: answers you withheld from staff, your notifications and settings, your WhatsApp number, your rankings and your journal. Download everything yourself from Tandem (/api/v1/me/data-export).";
+    public const string AboutOnRequest = "What this organisation's programs hold about you, made by a coordinator on your request. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your password, records of other organisations, and what only you may read: answers you withheld from staff, your notifications and settings, your WhatsApp number, your rankings, your journal, the words of your mentor requests and their answers, and (unless you are under 18, when staff may review your conversations) the messages you sent. Download everything yourself from Tandem (/api/v1/me/data-export).";
 
     public const string AboutForGuardian = "What the programs whose consent names you hold about your child, downloaded by you as their parent or guardian. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your child's password, "
         + "records of programs whose consent names someone else or nobody, other parents' or guardians' names and addresses, and what only your child may read: answers they withheld from staff, their notifications and settings, their WhatsApp number, their rankings and their journal. "
@@ -177,26 +178,27 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcer
         document["checkIns"] = Node(await db.Set<CheckIn>().AsNoTracking().Where(c => c.AuthorUserId == userId && relationshipIds.Contains(c.RelationshipId)).OrderBy(c => c.OccurredAt)
             .Select(c => new { c.Id, c.RelationshipId, c.MeetingId, c.Happened, c.Topics, c.Progress, c.Challenges, c.NextSteps, c.Rating, c.OccurredAt, c.CreatedAt, c.UpdatedAt })
             .ToListAsync(ct));
-        // The messages they sent, with their attachments' bytes (base64), so the file is complete without the app.
-        var messages = await db.Set<Conversations.Message>().AsNoTracking().Where(m => m.SenderUserId == userId && relationshipIds.Contains(m.RelationshipId)).OrderBy(m => m.RelationshipId).ThenBy(m => m.Number)
-            .Select(m => new { m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt, m.AttachmentName, m.AttachmentContentType, m.AttachmentSize, m.AttachmentKey })
-            .ToListAsync(ct);
-        var attachments = await files.ReadAllAsync(messages.Where(m => m.AttachmentKey != null).Select(m => m.AttachmentKey!).ToList(), ct);
-        var sent = messages.Select(m => new
+        // The messages they sent, with their attachments' bytes (base64), so the file is complete without the app. Not in a
+        // coordinator's copy of an adult's: staff never read an adult's conversation (ADR 47), so it does not leave through them
+        // either (ADR 83 amended by ADR 122); a minor's conversation staff may review, so it stays.
+        if (scope is null || (await minors.WhichAsync([userId], ct)).Count > 0)
         {
-            m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt,
-            Attachment = m.AttachmentKey is null ? null : new
+            await MessagesSentAsync(document, userId, relationshipIds, ct);
+        }
+        // A request's message is the mentee's words, its decision note the mentor's: kept from a coordinator's copy (staff do not
+        // read them), and in a guardian's only the child's own side (ADR 122).
+        document["mentorRequests"] = Node((await db.Set<MentorRequest>().AsNoTracking().Where(r => (r.MenteeUserId == userId || r.MentorUserId == userId) && inScope.Contains(r.ProgramId))
+            .Select(r => new { r.Id, Sent = r.MenteeUserId == userId, r.Message, r.Status, r.CreatedAt, r.DecidedAt, r.DecisionNote })
+            .ToListAsync(ct))
+            .Select(r => new
             {
-                Name = m.AttachmentName, ContentType = m.AttachmentContentType, Size = m.AttachmentSize,
-                ContentBase64 = attachments.TryGetValue(m.AttachmentKey, out var bytes) ? Convert.ToBase64String(bytes) : null,
-            },
-        });
-        document["messagesSent"] = Node(sent);
+                r.Id, Mine = r.Sent ? "sent" : "received",
+                Message = scope is null && (!forGuardian || r.Sent) ? r.Message : null,
+                r.Status, r.CreatedAt, r.DecidedAt,
+                DecisionNote = scope is null && (!forGuardian || !r.Sent) ? r.DecisionNote : null,
+            }));
         document["fitCheckAnswers"] = Node(await db.Set<FitCheckAnswer>().AsNoTracking().Where(f => f.UserId == userId && relationshipIds.Contains(f.RelationshipId))
             .Select(f => new { f.RelationshipId, f.Answer, f.Note }).ToListAsync(ct));
-        document["mentorRequests"] = Node(await db.Set<MentorRequest>().AsNoTracking().Where(r => (r.MenteeUserId == userId || r.MentorUserId == userId) && inScope.Contains(r.ProgramId))
-            .Select(r => new { r.Id, Mine = r.MenteeUserId == userId ? "sent" : "received", r.Message, r.Status, r.CreatedAt, r.DecidedAt, r.DecisionNote })
-            .ToListAsync(ct));
         // On request, only the concerns the reader handles (ADR 98 applied to ADR 83, ADR 109): a safeguarding report for the
         // organisation's current safeguarding leads, never one about the reader (named, or in the pair it names). That a concern
         // exists, and its category, would tell the others what only its handlers may know.
@@ -333,4 +335,23 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcer
     }
 
     private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, Options);
+
+    /// <summary>The messages they sent, with their attachments' bytes (base64), so the file is complete without the app.</summary>
+    private async Task MessagesSentAsync(JsonObject document, Guid userId, List<Guid> relationshipIds, CancellationToken ct)
+    {
+        var messages = await db.Set<Conversations.Message>().AsNoTracking().Where(m => m.SenderUserId == userId && relationshipIds.Contains(m.RelationshipId)).OrderBy(m => m.RelationshipId).ThenBy(m => m.Number)
+            .Select(m => new { m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt, m.AttachmentName, m.AttachmentContentType, m.AttachmentSize, m.AttachmentKey })
+            .ToListAsync(ct);
+        var attachments = await files.ReadAllAsync(messages.Where(m => m.AttachmentKey != null).Select(m => m.AttachmentKey!).ToList(), ct);
+        var sent = messages.Select(m => new
+        {
+            m.Id, m.RelationshipId, m.Number, m.Body, m.SentAt,
+            Attachment = m.AttachmentKey is null ? null : new
+            {
+                Name = m.AttachmentName, ContentType = m.AttachmentContentType, Size = m.AttachmentSize,
+                ContentBase64 = attachments.TryGetValue(m.AttachmentKey, out var bytes) ? Convert.ToBase64String(bytes) : null,
+            },
+        });
+        document["messagesSent"] = Node(sent);
+    }
 }

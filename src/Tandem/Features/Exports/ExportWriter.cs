@@ -32,9 +32,10 @@ public static class ExportWriter
     {
         // RFC 4180, UTF-8 with a byte-order mark so that Excel reads accented names.
         await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { WriteByteOrderMark = true }, leaveOpen: true);
+        // A header is text someone typed too (a survey question's prompt in "Answers by person"): neutralised as the cells are.
         foreach (var column in table.Columns)
         {
-            csv.WriteField(column);
+            csv.WriteField(SpreadsheetText.Safe(column));
         }
         await csv.EndRecordAsync(ct);
         foreach (var row in table.Rows)

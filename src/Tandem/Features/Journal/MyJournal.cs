@@ -16,6 +16,8 @@ namespace Tandem.Features.Journal;
 public sealed class MyJournal(TandemDb db, JournalPrompts prompts, IProgramRetention retention, TimeProvider clock)
 {
     private const string Missing = "No journal entry with this id is yours.";
+    public const string SharedWithInactive = "This entry is shared with a mentoring relationship that is paused or has ended: make it private first, then edit it.";
+    public const string NotActive = "You can share an entry only with a mentoring relationship that is active now, not one that is paused or has ended.";
 
     public async Task<Paged<JournalEntryView>> ListAsync(Actor actor, int page, int pageSize, CancellationToken ct = default)
     {
@@ -64,6 +66,12 @@ public sealed class MyJournal(TandemDb db, JournalPrompts prompts, IProgramReten
         {
             return new NotFound(Missing);
         }
+        // What a pair that is no longer active reads stays what was shared while it was (ADR 122): new words do not reach it.
+        if (entry.SharedWithRelationshipId is { } sharedWith
+            && !await db.Set<Relationship>().AnyAsync(r => r.Id == sharedWith && r.Status == RelationshipStatus.Active, ct))
+        {
+            return new Conflict(SharedWithInactive);
+        }
         entry.Edit(Body(request.Body), clock.GetUtcNow().UtcDateTime);
         try
         {
@@ -93,12 +101,18 @@ public sealed class MyJournal(TandemDb db, JournalPrompts prompts, IProgramReten
         }
         else
         {
-            var programId = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == target && m.UserId == actor.UserId)
-                .Join(db.Set<Relationship>(), m => m.RelationshipId, r => r.Id, (m, r) => (Guid?)r.ProgramId).FirstOrDefaultAsync(ct);
-            if (programId is not { } program)
+            var relationship = await db.Set<RelationshipMember>().Where(m => m.RelationshipId == target && m.UserId == actor.UserId)
+                .Join(db.Set<Relationship>(), m => m.RelationshipId, r => r.Id, (m, r) => new { r.ProgramId, r.Status }).FirstOrDefaultAsync(ct);
+            if (relationship is null)
             {
                 return Invalid.Field("relationshipId", "You can share an entry only with a mentoring relationship you are in.");
             }
+            // A paused or ended pair is no channel (ADR 122): a mentor held back by consent, or after a concern, reads nothing new.
+            if (relationship.Status != RelationshipStatus.Active)
+            {
+                return new Conflict(NotActive);
+            }
+            var program = relationship.ProgramId;
             // Retention deleted the entries shared with the program's pairs once; one shared afterwards would stay (ADR 108).
             if (await retention.AnonymisedAtAsync(program, ct) is not null)
             {
@@ -136,19 +150,24 @@ public sealed class MyJournal(TandemDb db, JournalPrompts prompts, IProgramReten
         return paging.Of(items, total);
     }
 
-    /// <summary>The relationships the reader may share an entry with (their own, open or ended), named by the other members.</summary>
+    /// <summary>
+    /// The relationships the reader may share an entry with: their own that are active now, in programs not anonymised (ADR 122),
+    /// named by the other members.
+    /// </summary>
     public async Task<IReadOnlyList<JournalShareTarget>> ShareTargetsAsync(Actor actor, CancellationToken ct = default)
     {
-        var mine = await db.Set<RelationshipMember>().Where(m => m.UserId == actor.UserId)
-            .Join(db.Set<Relationship>(), m => m.RelationshipId, r => r.Id, (m, r) => new { r.Id, r.ProgramId, r.Status, r.CreatedAt })
-            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new { r.Id, r.Status, r.CreatedAt, Program = p.Name })
+        var active = await db.Set<RelationshipMember>().Where(m => m.UserId == actor.UserId)
+            .Join(db.Set<Relationship>().Where(r => r.Status == RelationshipStatus.Active), m => m.RelationshipId, r => r.Id, (m, r) => new { r.Id, r.ProgramId, r.CreatedAt })
+            .Join(db.Programs, r => r.ProgramId, p => p.Id, (r, p) => new { r.Id, r.ProgramId, r.CreatedAt, Program = p.Name })
             .ToListAsync(ct);
+        var anonymised = await retention.AnonymisedAmongAsync(active.Select(r => r.ProgramId).Distinct().ToList(), ct);
+        var mine = active.Where(r => !anonymised.Contains(r.ProgramId)).ToList();
         var ids = mine.Select(r => r.Id).ToList();
         var others = (await db.Set<RelationshipMember>().Where(m => ids.Contains(m.RelationshipId) && m.UserId != actor.UserId)
                 .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.RelationshipId, u.DisplayName })
                 .ToListAsync(ct))
             .ToLookup(m => m.RelationshipId, m => m.DisplayName);
-        return mine.OrderBy(r => r.Status is RelationshipStatus.Active or RelationshipStatus.Paused ? 0 : 1).ThenByDescending(r => r.CreatedAt)
+        return mine.OrderByDescending(r => r.CreatedAt)
             .Select(r => new JournalShareTarget(r.Id, $"{string.Join(", ", others[r.Id].Order())} ({r.Program})"))
             .ToList();
     }

@@ -180,7 +180,8 @@ public sealed class ConsentWithdrawal(TandemDb db, IEnumerable<IConsentWithdrawa
         var body = $"{name}'s consent to {program.Name} was withdrawn by {byWhom}. "
             + (paused > 0 ? $"Their {(paused == 1 ? "relationship is" : $"{paused} relationships are")} paused. " : "")
             + "They will not be matched or contacted through the program until consent is given again.";
-        await notify.RunAsync(coordinators.Distinct().Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Consent withdrawn: {name}", body, $"/programs/{programId}/consents")).ToList(), ct);
+        // The program's notice (ADR 122): retention deletes it with the program's others. Not through the gate: its readers are staff.
+        await notify.RunAsync(coordinators.Distinct().Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Consent withdrawn: {name}", body, $"/programs/{programId}/consents", programId)).ToList(), ct);
     }
 
     /// <summary>The program's coordinators, or when it has none the organisation's.</summary>
@@ -221,7 +222,7 @@ public sealed class ConsentGivenAgain(TandemDb db, IEnumerable<IConsentWithdrawa
             + (paused == 0
                 ? "none of their relationships is paused for consent."
                 : $"{paused} {(paused == 1 ? "relationship" : "relationships")} paused for consent can be resumed. Nothing resumes by itself: resume each where the pair still wants to meet.");
-        await notify.RunAsync(coordinators.Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Consent given again: {name}", body, $"/programs/{programId}/relationships")).ToList(), ct);
+        await notify.RunAsync(coordinators.Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Consent given again: {name}", body, $"/programs/{programId}/relationships", programId)).ToList(), ct);
     }
 }
 
@@ -241,14 +242,22 @@ public sealed class ConsentRenewal(TandemDb db, ConsentMail mail, Notify notify,
     public const string Raced = "A consent in this notice's reach changed at the same moment; nothing was published: publish again.";
     private const int Batch = 500;
 
+    /// <summary>
+    /// The consents whose people the program may still contact: enrolled in it or with an application not yet decided, accounts
+    /// not disabled, programs not closed. A renewal asks only them; a coordinator sends a guardian a new link only for them (ADR 122).
+    /// </summary>
+    internal static IQueryable<Consent> InReach(TandemDb db, IConsentAges ages, IQueryable<Consent> consents)
+    {
+        var applying = ages.UndecidedApplications(db);
+        return consents.Where(c => db.Programs.Any(p => p.Id == c.ProgramId && p.Status != ProgramStatus.Closed)
+            && db.Users.Any(u => u.Id == c.UserId && !u.IsDisabled)
+            && (db.Enrolments.Any(e => e.ProgramId == c.ProgramId && e.UserId == c.UserId) || applying.Any(a => a.ProgramId == c.ProgramId && a.UserId == c.UserId)));
+    }
+
     /// <summary>Within the caller's transaction; what to send after its commit (<see cref="SendAsync"/>), or 409.</summary>
     public async Task<Outcome<RenewalToSend>> RunAsync(Guid organisationId, Guid? programId, DateTime now, CancellationToken ct)
     {
-        var applying = ages.UndecidedApplications(db);
-        var reached = db.Set<Consent>().Where(c => c.OrganisationId == organisationId && c.State == ConsentState.Given
-            && db.Programs.Any(p => p.Id == c.ProgramId && p.Status != ProgramStatus.Closed)
-            && db.Users.Any(u => u.Id == c.UserId && !u.IsDisabled)
-            && (db.Enrolments.Any(e => e.ProgramId == c.ProgramId && e.UserId == c.UserId) || applying.Any(a => a.ProgramId == c.ProgramId && a.UserId == c.UserId)));
+        var reached = InReach(db, ages, db.Set<Consent>().Where(c => c.OrganisationId == organisationId && c.State == ConsentState.Given));
         if (programId is { } id)
         {
             reached = reached.Where(c => c.ProgramId == id);
@@ -596,7 +605,7 @@ public sealed class MyConsentRequest
 /// organisation's consent age) only the guardian can change it: 403 saying so. Under the consent age (as the gate counts it)
 /// a child cannot give their own consent to the program either: a parent or guardian, or the school, must (403, ADR 101).
 /// </summary>
-public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, ConsentGivenAgain givenAgain, IConsentAges ages, TimeProvider clock)
+public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, ConsentGivenAgain givenAgain, IConsentAges ages, IProgramRetention retention, TimeProvider clock)
 {
     public async Task<IReadOnlyList<MyConsentView>> ListAsync(Actor actor, CancellationToken ct = default)
     {
@@ -634,6 +643,11 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, Consen
         if (program is null)
         {
             return new NotFound("You are not taking part in this program.");
+        }
+        // Its data is anonymised once (ADR 49): an answer now would be kept past that, and tell its staff of a program long closed.
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict($"{program.Name} closed and its data was anonymised: there is nothing left to consent to.");
         }
         var rows = await db.Set<Consent>().Where(c => c.ProgramId == programId && c.UserId == actor.UserId).ToListAsync(ct);
         var main = rows.SingleOrDefault(c => c.Purpose == ConsentPurpose.Program);
@@ -692,12 +706,13 @@ public sealed class MyConsents(TandemDb db, ConsentWithdrawal withdrawal, Consen
 
 /// <summary>A consent in a program, for its coordinators: whose, to what, where it stands, who answered, on which notices.</summary>
 /// ConsentId and GuardianAsked serve the "send the guardian a new link" action (its address stays off the list).
+/// InReach: the program may still contact them (<see cref="ConsentRenewal.InReach"/>), so a guardian may be sent a link about them.
 public sealed record ProgramConsentView(Guid UserId, string Name, ConsentPurpose Purpose, ConsentState State, ConsentGiver? Giver,
     string? RecordedBy, string? GuardianName, int? OrganisationNoticeVersion, int? ProgramNoticeVersion, DateTime UpdatedAt,
-    Guid ConsentId, bool GuardianAsked);
+    Guid ConsentId, bool GuardianAsked, bool InReach);
 
 /// <summary>A program's consents, for its managers, optionally in one state; waiting and refused ones first.</summary>
-public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)
+public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs, IConsentAges ages)
 {
     public async Task<Outcome<Paged<ProgramConsentView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default,
         ConsentState? state = null)
@@ -714,12 +729,13 @@ public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs)
             consents = consents.Where(c => c.State == only);
         }
         var total = await consents.CountAsync(ct);
+        var reach = ConsentRenewal.InReach(db, ages, db.Set<Consent>()).Select(c => c.Id);
         var items = await consents
             .OrderBy(c => c.State == ConsentState.Given).ThenBy(c => c.UserId).ThenBy(c => c.Purpose)
             .Page(paging)
             .Select(c => new ProgramConsentView(c.UserId, db.Users.Where(u => u.Id == c.UserId).Select(u => u.DisplayName).Single(), c.Purpose, c.State, c.Giver,
                 db.Users.Where(u => u.Id == c.RecordedByUserId).Select(u => u.DisplayName).FirstOrDefault(), c.GuardianName,
-                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt, c.Id, c.GuardianEmail != null))
+                c.OrganisationNoticeVersion, c.ProgramNoticeVersion, c.UpdatedAt, c.Id, c.GuardianEmail != null, reach.Contains(c.Id)))
             .ToListAsync(ct);
         return paging.Of(items, total);
     }
@@ -738,11 +754,13 @@ public sealed record GuardianLinkSent(Guid ConsentId, ConsentState State, DateTi
 /// A coordinator sends a parent or guardian a new consent link (lost, expired, or a renewal's 30-day link lapsed): a new
 /// single-use token with a fresh 30-day expiry, e-mailed through <see cref="ConsentMail"/>; the earlier link stops working.
 /// While the consent waits for the guardian's first answer the address may be corrected (validated as on the application,
-/// never the participant's own). 409 when the consent is given or no guardian answers for it (ADR 101).
+/// never the participant's own). 409 when the consent is given or no guardian answers for it (ADR 101), or the person is out of a renewal's reach (ADR 122).
 /// </summary>
-public sealed class SendGuardianLink(TandemDb db, ProgramAccess programs, ConsentMail mail, TimeProvider clock)
+public sealed class SendGuardianLink(TandemDb db, ProgramAccess programs, ConsentMail mail, IConsentAges ages, TimeProvider clock)
 {
     public const string TheirOwn = "A parent's or guardian's address must not be the participant's own.";
+    public const string OutOfReach = "This person is no longer in the program (not enrolled, their application decided, their account disabled, or the program closed): "
+        + "their parent or guardian is not written to about it.";
 
     public async Task<Outcome<GuardianLinkSent>> RunAsync(Actor actor, Guid programId, Guid consentId, GuardianConsentLinkRequest request, CancellationToken ct = default)
     {
@@ -763,6 +781,11 @@ public sealed class SendGuardianLink(TandemDb db, ProgramAccess programs, Consen
         if (consent.IsGiven)
         {
             return new Conflict("This consent is given: there is nothing to ask the parent or guardian. They can withdraw it from their children's page.");
+        }
+        // As a renewal's reach (ADR 122): a guardian is not e-mailed about a program their child has left.
+        if (!await ConsentRenewal.InReach(db, ages, db.Set<Consent>().Where(c => c.Id == consentId)).AnyAsync(ct))
+        {
+            return new Conflict(OutOfReach);
         }
         if (request.GuardianEmail?.Trim() is { Length: > 0 } typed)
         {

@@ -63,8 +63,12 @@ public sealed class FindOrganisationPeople(TandemDb db)
         return new PeopleFound(found.Take(Limit).ToList(), found.Count > Limit);
     }
 
-    /// <summary>One person of the organisation (or a reader in its log) by id; 404 when neither.</summary>
-    public async Task<Outcome<PersonChoice>> GetAsync(Actor actor, Guid organisationId, Guid userId, CancellationToken ct = default)
+    /// <summary>
+    /// One person of the organisation (or a reader in its log) by id; 404 when neither. As a <paramref name="reader"/>, also an
+    /// id the organisation's log names with no account behind it: a guardian's or the operator's pseudonym, named as the log
+    /// names them (ADR 122), so the log's "read by" link for them lists their reads.
+    /// </summary>
+    public async Task<Outcome<PersonChoice>> GetAsync(Actor actor, Guid organisationId, Guid userId, CancellationToken ct = default, bool reader = false)
     {
         if (await OrganisationAccess.CheckManagerAsync(db, actor, organisationId, ct) is { } failure)
         {
@@ -72,6 +76,17 @@ public sealed class FindOrganisationPeople(TandemDb db)
         }
         var person = await OrganisationPeople.InOrAuditedBy(db, organisationId).Where(u => u.Id == userId)
             .Select(u => new PersonChoice(u.Id, u.DisplayName, u.Email ?? "")).SingleOrDefaultAsync(ct);
+        if (person is null && reader)
+        {
+            var purpose = await db.Set<AuditEntry>().Where(a => a.OrganisationId == organisationId && a.ActorUserId == userId)
+                .Select(a => a.Purpose).FirstOrDefaultAsync(ct);
+            if (purpose is not null)
+            {
+                var name = purpose.StartsWith(Guardians.PurposePrefix) ? Guardians.ReaderName
+                    : purpose.StartsWith(Operators.PurposePrefix) ? Operators.ReaderName : "(deleted account)";
+                return new PersonChoice(userId, name, "");
+            }
+        }
         return person is null ? new NotFound("Nobody with this id belongs to the organisation.") : person;
     }
 }
