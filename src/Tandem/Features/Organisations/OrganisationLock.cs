@@ -5,7 +5,7 @@ namespace Tandem.Features.Organisations;
 
 /// <summary>
 /// The organisation's row lock, for changes to its members and invitations to join it that check something and then write
-/// (ADR 119): an UPDATE of the row that changes nothing, in the caller's transaction, as <see cref="Programs.ProgramLock"/>
+/// (ADR 119): an UPDATE of the row that changes nothing, in the caller's transaction, as Programs' ProgramLock
 /// is for a program. PostgreSQL holds the row lock to the commit, so a second request waits and then reads what the first
 /// wrote (two coordinators demoting each other leave one); SQLite's write lock is the database's.
 /// </summary>
