@@ -13,9 +13,10 @@ namespace Tandem.Features.Recruitment;
 /// organisation role), are enrolled in the program when the invitation says so, and nominations naming their
 /// e-mail are linked to their account. This is the only way an account joins an organisation at a coordinator's
 /// request: the person owning the address agrees by accepting. Reused → 409, expired or revoked → 410, someone
-/// else's → 403.
+/// else's → 403. An invitation to be enrolled is refused (409, the link left unused) in a program retention anonymised, and
+/// as a mentor, mentee or peer in a closed one (ADR 119).
 /// </summary>
-public sealed class AcceptInvitation(TandemDb db, TimeProvider clock)
+public sealed class AcceptInvitation(TandemDb db, IProgramRetention retention, TimeProvider clock)
 {
     public async Task<Outcome<InvitationAcceptance>> RunAsync(Actor actor, string token, CancellationToken ct = default)
     {
@@ -42,8 +43,19 @@ public sealed class AcceptInvitation(TandemDb db, TimeProvider clock)
         }
         var organisationName = await db.Organisations.Where(o => o.Id == invitation.OrganisationId).Select(o => o.Name).SingleAsync(ct);
         var program = invitation.ProgramId is { } programId
-            ? await db.Programs.Where(p => p.Id == programId).Select(p => new { p.Id, p.Name }).SingleAsync(ct)
+            ? await db.Programs.Where(p => p.Id == programId).Select(p => new { p.Id, p.Name, p.Status }).SingleAsync(ct)
             : null;
+        if (invitation.Purpose == InvitationPurpose.Enrol && program is not null)
+        {
+            if (await retention.AnonymisedAtAsync(program.Id, ct) is not null)
+            {
+                return new Conflict(RecruitmentRules.Retained);
+            }
+            if (program.Status == ProgramStatus.Closed && RecruitmentRules.IsParticipant(invitation.Role ?? ProgramRole.Mentee))
+            {
+                return new Conflict(RecruitmentRules.Closed);
+            }
+        }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Conditional update: of two concurrent clicks exactly one wins.

@@ -42,41 +42,83 @@ public sealed class AddOrganisationMember(TandemDb db, IssueInvitation invite, T
         {
             return Invalid.Field(nameof(request.Role), "Choose Member or Coordinator.");
         }
+        // The same account added twice at once (a double click) both pass the checks and the second insert meets the
+        // membership's key: it runs once more, now finding the first's membership, as a repeated press would (ADR 119).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AddAsync(actor, organisationId, request, role, ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation() && attempt == 1)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<Outcome<MemberAddition>> AddAsync(Actor actor, Guid organisationId, AddMemberRequest request, OrganisationRole role, CancellationToken ct)
+    {
         var email = request.Email.Trim().ToUpperInvariant();
-        var membership = await db.OrganisationMemberships.Include(m => m.User)
-            .SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.User!.NormalizedEmail == email, ct);
-        if (membership is null && actor.IsAdministrator
+        var memberId = await db.OrganisationMemberships.Where(m => m.OrganisationId == organisationId && m.User!.NormalizedEmail == email)
+            .Select(m => (Guid?)m.UserId).SingleOrDefaultAsync(ct);
+        var userId = memberId;
+        if (memberId is null && actor.IsAdministrator
             && await db.Users.Where(u => u.NormalizedEmail == email && u.EmailConfirmed).Select(u => new { u.Id, u.DisplayName, u.IsDisabled }).SingleOrDefaultAsync(ct) is { } account)
         {
             if (account.IsDisabled)
             {
                 return new Conflict(DisabledAccount(account.DisplayName));
             }
-            membership = new OrganisationMembership(organisationId, account.Id, role, clock.GetUtcNow().UtcDateTime);
-            db.OrganisationMemberships.Add(membership);
+            userId = account.Id;
         }
-        if (membership is null)
+        if (userId is null)
         {
+            // Not a member: invited, behind the same lock, which the invitation's own transaction takes.
             var invited = await invite.RunAsync(actor, new InvitationOrder(organisationId, null, request.Email, null, role, null, null), ct);
             return invited.Failure is { } failure ? failure : new MemberAddition(null, invited.Value);
         }
-        if (role != OrganisationRole.Coordinator && await RemoveOrganisationMember.OnlyCoordinatorAsync(db, membership, ct))
+        OrganisationMembership? membership;
+        // Read again, checked and written behind the organisation's row lock (ADR 119): two coordinators demoting each other at
+        // once are taken one after the other, and the second finds the first the only coordinator left; an administrator's
+        // "Add" pressed twice finds the first press's membership and answers as a repeated press.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            return new Conflict($"{membership.User?.DisplayName ?? "This person"} is the organisation's only coordinator: make someone else coordinator first.");
-        }
-        if (role == OrganisationRole.Coordinator && membership.Role != OrganisationRole.Coordinator && membership.User is { IsDisabled: true } disabled)
-        {
-            return new Conflict(DisabledAccount(disabled.DisplayName));
-        }
-        membership.ChangeRole(role);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsLostUpdate())
-        {
-            // Removed by another request since it was read: there is no membership left to change (ADR 94).
-            return new NotFound(RemoveOrganisationMember.NotAMember);
+            if (!await OrganisationLock.TakeAsync(db, organisationId, ct))
+            {
+                return new NotFound("No such organisation.");
+            }
+            membership = await db.OrganisationMemberships.Include(m => m.User)
+                .SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.UserId == userId, ct);
+            if (membership is null)
+            {
+                if (memberId is not null)
+                {
+                    // Removed by another request since it was read: there is no membership left to change (ADR 94).
+                    return new NotFound(RemoveOrganisationMember.NotAMember);
+                }
+                membership = new OrganisationMembership(organisationId, userId.Value, role, clock.GetUtcNow().UtcDateTime);
+                db.OrganisationMemberships.Add(membership);
+            }
+            if (role != OrganisationRole.Coordinator && await RemoveOrganisationMember.OnlyCoordinatorAsync(db, membership, ct))
+            {
+                return new Conflict($"{membership.User?.DisplayName ?? "This person"} is the organisation's only coordinator: make someone else coordinator first.");
+            }
+            if (role == OrganisationRole.Coordinator && membership.Role != OrganisationRole.Coordinator && membership.User is { IsDisabled: true } disabled)
+            {
+                return new Conflict(DisabledAccount(disabled.DisplayName));
+            }
+            membership.ChangeRole(role);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsLostUpdate())
+            {
+                // Removed by another request since it was read: there is no membership left to change (ADR 94).
+                return new NotFound(RemoveOrganisationMember.NotAMember);
+            }
+            await transaction.CommitAsync(ct);
         }
         var user = membership.User ?? await db.Users.SingleAsync(u => u.Id == membership.UserId, ct);
         return new MemberAddition(new MemberView(user.Id, user.DisplayName, user.Email ?? "", membership.Role, membership.JoinedAt), null);

@@ -26,8 +26,10 @@ public sealed record EnrolmentAddition(EnrolmentView? Enrolment, InvitationView?
 /// with the same answer whether or not it has an account elsewhere in the installation. Administrators, who manage
 /// every account, enrol an existing account with a verified address directly (it joins the organisation as a member); an
 /// unverified one (anyone can make one on an application form, ADR 28) is invited like any other address.
+/// Refused (409, ADR 119): anyone in a program retention anonymised; a mentor, mentee or peer in a closed program (staff
+/// and coordinators may still be added, to look after its record); a disabled (or erased) account.
 /// </summary>
-public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInvitation invite, TimeProvider clock)
+public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInvitation invite, IProgramRetention retention, TimeProvider clock)
 {
     public async Task<Outcome<EnrolmentAddition>> RunAsync(Actor actor, Guid programId, EnrolRequest request, CancellationToken ct = default)
     {
@@ -49,6 +51,14 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         if (program.Pairing == PairingModel.MentorMentee && role == ProgramRole.Peer)
         {
             return Invalid.Field(nameof(request.Role), "A mentor-mentee program enrols participants as Mentor or Mentee.");
+        }
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(RecruitmentRules.Retained);
+        }
+        if (RecruitmentRules.IsParticipant(role) && RecruitmentRules.ClosedProblem(program) is { } closed)
+        {
+            return closed;
         }
         // The same person enrolled twice at once (a double click): both pass the check below and the second insert meets a
         // unique index (the enrolment's, or the membership an administrator's enrolment adds). It runs once more, now
@@ -76,6 +86,10 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         var now = clock.GetUtcNow().UtcDateTime;
         if (member is null && actor.IsAdministrator && await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == email && u.EmailConfirmed, ct) is { } account)
         {
+            if (account.IsDisabled)
+            {
+                return new Conflict(DisabledAccount(account.DisplayName));
+            }
             member = account;
             db.OrganisationMemberships.Add(new OrganisationMembership(program.OrganisationId, account.Id, OrganisationRole.Member, now));
         }
@@ -83,6 +97,10 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         {
             var invited = await invite.RunAsync(actor, new InvitationOrder(program.OrganisationId, program, request.Email, role, null, null, null), ct);
             return invited.Failure is { } refused ? refused : new EnrolmentAddition(null, invited.Value);
+        }
+        if (member.IsDisabled)
+        {
+            return new Conflict(DisabledAccount(member.DisplayName));
         }
         if (await db.Enrolments.AnyAsync(e => e.ProgramId == programId && e.UserId == member.Id && e.Role == role, ct))
         {
@@ -93,4 +111,7 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         await db.SaveChangesAsync(ct);
         return new EnrolmentAddition(new EnrolmentView(enrolment.Id, member.Id, member.DisplayName, member.Email ?? "", role, now), null);
     }
+
+    /// <summary>A disabled (or erased) account runs nothing and takes part in nothing: it is not enrolled.</summary>
+    internal static string DisabledAccount(string name) => $"{name}'s account is disabled, so it cannot be enrolled in the program.";
 }

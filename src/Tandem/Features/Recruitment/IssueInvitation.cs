@@ -18,25 +18,43 @@ public sealed record InvitationOrder(
 /// (<see cref="InvitationOrder.OrganisationRole"/>). The callers (enrolling, adding an organisation member) come here
 /// for every address that is not already a member, whether or not it has an account elsewhere: the answer and the
 /// work are the same, so that a coordinator cannot learn who has an account in the installation. Callers check access.
+/// An invitation to be enrolled as a participant is not sent to someone the program already knows (an applicant, someone
+/// its consent gate holds back, someone with an open invitation to apply: <see cref="RecruitmentRules.TakenAsync"/>, ADR 119).
 /// </summary>
-public sealed class IssueInvitation(TandemDb db, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
+public sealed class IssueInvitation(TandemDb db, IProgramApplicants applicants, InvitationMailer mailer, IOptions<RecruitmentOptions> options, TimeProvider clock)
 {
     internal async Task<Outcome<InvitationView>> RunAsync(Actor actor, InvitationOrder order, CancellationToken ct = default)
     {
-        var staged = await StageAsync(actor, order, ct);
-        if (staged.Failure is { } failure)
+        Invitation invitation;
+        string token;
+        // Checked and inserted as one unit behind the program's (or, to join, the organisation's) row lock: a double submit's
+        // second request waits, then sees the first's invitation (ADR 119). The e-mail goes after the commit.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            return failure;
+            var locked = order.Program is { } program
+                ? await ProgramLock.TakeAsync(db, program.Id, ct)
+                : await OrganisationLock.TakeAsync(db, order.OrganisationId, ct);
+            if (!locked)
+            {
+                return new NotFound(order.Program is null ? "No such organisation." : "No program with this id is visible to you.");
+            }
+            var staged = await StageAsync(actor, order, ct);
+            if (staged.Failure is { } failure)
+            {
+                return failure;
+            }
+            (invitation, token) = staged.Value;
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
-        var (invitation, token) = staged.Value;
-        await db.SaveChangesAsync(ct);
         await mailer.SendAsync([(invitation, token)], ct);
         return InvitationView.From(invitation, clock.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>
     /// The invitation added to the context, not saved, with its token: for a caller that commits it together with its own
-    /// change and then sends it with <see cref="InvitationMailer"/>.
+    /// change and then sends it with <see cref="InvitationMailer"/>. Inside a transaction that holds the program's or the
+    /// organisation's row lock, its checks stand until that commit.
     /// </summary>
     internal async Task<Outcome<(Invitation Invitation, string Token)>> StageAsync(Actor actor, InvitationOrder order, CancellationToken ct = default)
     {
@@ -58,6 +76,15 @@ public sealed class IssueInvitation(TandemDb db, InvitationMailer mailer, IOptio
         if (await open.AnyAsync(ct))
         {
             return new Conflict($"{email} already has an open invitation for this; resend it instead.");
+        }
+        if (order.Program is { } inProgram && RecruitmentRules.IsParticipant(order.Role ?? ProgramRole.Mentee))
+        {
+            // Enrolled on accepting, so asked who may be invited to apply: not an applicant, nor a child the consent gate holds back.
+            var taken = await RecruitmentRules.TakenAsync(db, applicants, inProgram.Id, [normalized], now, ct);
+            if (taken.Problem(normalized, email) is { } problem)
+            {
+                return new Conflict(problem);
+            }
         }
         var (token, hash) = Invitation.NewToken();
         var by = actor.UserId == Guid.Empty ? (Guid?)null : actor.UserId;

@@ -7,7 +7,7 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Recruitment;
 
-/// <summary>The program's invitations with their status, newest first, for its coordinators.</summary>
+/// <summary>The program's invitations with their status, newest first, for its coordinators. A status no invitation has is a 400 (ADR 119).</summary>
 public sealed class ListInvitations(TandemDb db, ProgramAccess access, TimeProvider clock)
 {
     public async Task<Outcome<Paged<InvitationView>>> RunAsync(Actor actor, Guid programId, int page, int pageSize, InvitationStatus? status, CancellationToken ct = default)
@@ -16,6 +16,10 @@ public sealed class ListInvitations(TandemDb db, ProgramAccess access, TimeProvi
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        if (status is { } asked && !Enum.IsDefined(asked))
+        {
+            return Invalid.Field("status", UnknownStatus);
         }
         var paging = PageRequest.Clamp(page, pageSize);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -34,4 +38,27 @@ public sealed class ListInvitations(TandemDb db, ProgramAccess access, TimeProvi
             .Page(paging).AsNoTracking().ToListAsync(ct);
         return paging.Of(rows.Select(i => InvitationView.From(i, now)).ToList(), total);
     }
+
+    /// <summary>
+    /// The program's open invitations to be enrolled as staff or coordinator, newest first, a page at a time: filtered in the
+    /// query, so that a long roster of invitations to apply does not push them off the staff page (ADR 119).
+    /// </summary>
+    public async Task<Outcome<Paged<InvitationView>>> StaffWaitingAsync(Actor actor, Guid programId, int page, int pageSize, CancellationToken ct = default)
+    {
+        var found = await access.FindManagedAsync(actor, programId, ct, RecruitmentRules.OnlyCoordinatorsRecruit);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var paging = PageRequest.Clamp(page, pageSize);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var invitations = db.Set<Invitation>().Where(i => i.ProgramId == programId && i.Purpose == InvitationPurpose.Enrol
+            && (i.Role == ProgramRole.Staff || i.Role == ProgramRole.Coordinator) && i.RevokedAt == null && i.AcceptedAt == null && i.ExpiresAt > now);
+        var total = await invitations.CountAsync(ct);
+        var rows = await invitations.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
+            .Page(paging).AsNoTracking().ToListAsync(ct);
+        return paging.Of(rows.Select(i => InvitationView.From(i, now)).ToList(), total);
+    }
+
+    public const string UnknownStatus = "Choose one of the statuses: NotSent, Sent, Accepted, Expired or Revoked.";
 }

@@ -48,8 +48,16 @@ internal static class RecruitmentRules
     /// <summary>The lower-case role name used in apply links (/apply/{programId}/mentee).</summary>
     public static string Slug(this ProgramRole role) => role.ToString().ToLowerInvariant();
 
+    /// <summary>A mentor, mentee or peer: someone the program's recruitment rules (applicants, the consent gate) are about.</summary>
+    public static bool IsParticipant(ProgramRole role) => role is ProgramRole.Mentor or ProgramRole.Mentee or ProgramRole.Peer;
+
+    /// <summary>A program retention anonymised takes no one new (ADR 119): no enrolment, no invitation, no acceptance of one.</summary>
+    public const string Retained = "This program's data has been anonymised after it closed, so no one joins it any more: it takes no enrolments or invitations.";
+
+    public const string Closed = "This program is closed; it no longer recruits.";
+
     public static Conflict? ClosedProblem(MentorshipProgram program) =>
-        program.Status == ProgramStatus.Closed ? new Conflict("This program is closed; it no longer recruits.") : null;
+        program.Status == ProgramStatus.Closed ? new Conflict(Closed) : null;
 
     /// <summary>Invitation links lead to the application form, which is open only while the program recruits.</summary>
     /// <summary>What every way of bringing someone in checks first: the program recruits, takes the role, and the address is real.</summary>

@@ -15,7 +15,8 @@ namespace Tandem.Features.Recruitment;
 /// exported and reopened by those who ran it; participant enrolments stay, as the program's record), and the
 /// organisation's open invitations to their address are revoked (so they cannot rejoin by clicking an old link, ADR 107).
 /// What the membership gave them in other features ends with it (<see cref="IMembershipEndingListener"/>).
-/// A member removed by another request meanwhile is answered 404, as a repeated removal is (ADR 94).
+/// A member removed by another request meanwhile is answered 404, as a repeated removal is (ADR 94). The checks and the
+/// removal run behind the organisation's row lock (<see cref="OrganisationLock"/>, ADR 119).
 /// </summary>
 public sealed class RemoveOrganisationMember(TandemDb db, IEnumerable<IMembershipEndingListener> endingListeners,
     IEnumerable<IEnrolmentRemovedListener> enrolmentListeners, TimeProvider clock)
@@ -29,33 +30,40 @@ public sealed class RemoveOrganisationMember(TandemDb db, IEnumerable<IMembershi
         {
             return check;
         }
-        var membership = await db.OrganisationMemberships.Include(m => m.User)
-            .SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.UserId == userId, ct);
-        if (membership is null)
-        {
-            return new NotFound(NotAMember);
-        }
-        if (await OnlyCoordinatorAsync(db, membership, ct))
-        {
-            return new Conflict($"{membership.User!.DisplayName} is the organisation's only coordinator: make someone else coordinator first.");
-        }
-        var programs = await db.Enrolments
-            .Where(e => e.UserId == userId)
-            .Join(db.Programs.Where(p => p.OrganisationId == organisationId && p.Status != ProgramStatus.Closed), e => e.ProgramId, p => p.Id, (e, p) => p.Name)
-            .Distinct().OrderBy(n => n).ToListAsync(ct);
-        if (programs.Count > 0)
-        {
-            return new Conflict($"{membership.User!.DisplayName} takes part in {string.Join(", ", programs)}: withdraw them there first, or wait until the program closes.");
-        }
-        var now = clock.GetUtcNow().UtcDateTime;
-        // The roles that ran the organisation's closed programs end here (open ones were refused above).
-        var runningRoles = await db.Enrolments
-            .Where(e => e.UserId == userId && (e.Role == ProgramRole.Coordinator || e.Role == ProgramRole.Staff)
-                && db.Programs.Any(p => p.Id == e.ProgramId && p.OrganisationId == organisationId && p.Status == ProgramStatus.Closed))
-            .Select(e => new { e.Id, e.ProgramId }).ToListAsync(ct);
-        var normalizedEmail = membership.User!.NormalizedEmail;
+        List<(Guid Id, Guid ProgramId)> runningRoles;
+        // Read, checked and written behind the organisation's row lock (ADR 119): two coordinators removing (or demoting)
+        // each other at once are taken one after the other, and the second finds the first the only coordinator left.
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            if (!await OrganisationLock.TakeAsync(db, organisationId, ct))
+            {
+                return new NotFound(NotAMember);
+            }
+            var membership = await db.OrganisationMemberships.Include(m => m.User)
+                .SingleOrDefaultAsync(m => m.OrganisationId == organisationId && m.UserId == userId, ct);
+            if (membership is null)
+            {
+                return new NotFound(NotAMember);
+            }
+            if (await OnlyCoordinatorAsync(db, membership, ct))
+            {
+                return new Conflict($"{membership.User!.DisplayName} is the organisation's only coordinator: make someone else coordinator first.");
+            }
+            var programs = await db.Enrolments
+                .Where(e => e.UserId == userId)
+                .Join(db.Programs.Where(p => p.OrganisationId == organisationId && p.Status != ProgramStatus.Closed), e => e.ProgramId, p => p.Id, (e, p) => p.Name)
+                .Distinct().OrderBy(n => n).ToListAsync(ct);
+            if (programs.Count > 0)
+            {
+                return new Conflict($"{membership.User!.DisplayName} takes part in {string.Join(", ", programs)}: withdraw them there first, or wait until the program closes.");
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            // The roles that ran the organisation's closed programs end here (open ones were refused above).
+            runningRoles = (await db.Enrolments
+                .Where(e => e.UserId == userId && (e.Role == ProgramRole.Coordinator || e.Role == ProgramRole.Staff)
+                    && db.Programs.Any(p => p.Id == e.ProgramId && p.OrganisationId == organisationId && p.Status == ProgramStatus.Closed))
+                .Select(e => new { e.Id, e.ProgramId }).ToListAsync(ct)).Select(e => (e.Id, e.ProgramId)).ToList();
+            var normalizedEmail = membership.User!.NormalizedEmail;
             var enrolmentIds = runningRoles.Select(e => e.Id).ToList();
             if (enrolmentIds.Count > 0)
             {

@@ -9,10 +9,12 @@ namespace Tandem.Features.Recruitment;
 
 /// <summary>
 /// Sends an open (or expired) invitation again with a fresh link and expiry; the old link stops working. An invitation to
-/// apply is not sent again to someone who has applied since or whom the consent gate holds back (ADR 106).
+/// apply, or to be enrolled as a mentor, mentee or peer, is not sent again to someone who has applied since or whom the
+/// consent gate holds back (ADRs 106, 119); none to a program retention anonymised, and no invitation to be enrolled as a
+/// participant to a closed program (ADR 119).
 /// </summary>
-public sealed class ResendInvitation(TandemDb db, ProgramAccess access, IProgramApplicants applicants, InvitationMailer mailer, IOptions<RecruitmentOptions> options,
-    TimeProvider clock)
+public sealed class ResendInvitation(TandemDb db, ProgramAccess access, IProgramApplicants applicants, IProgramRetention retention, InvitationMailer mailer,
+    IOptions<RecruitmentOptions> options, TimeProvider clock)
 {
     public async Task<Outcome<InvitationView>> RunAsync(Actor actor, Guid invitationId, CancellationToken ct = default)
     {
@@ -26,7 +28,16 @@ public sealed class ResendInvitation(TandemDb db, ProgramAccess access, IProgram
         {
             return notRecruiting;
         }
-        if (invitation.Purpose == InvitationPurpose.Apply && (await applicants.AmongAsync(program!.Id, [invitation.NormalizedEmail], ct)).Count > 0)
+        if (program is not null && await retention.AnonymisedAtAsync(program.Id, ct) is not null)
+        {
+            return new Conflict(RecruitmentRules.Retained);
+        }
+        var asParticipant = invitation.Purpose == InvitationPurpose.Enrol && RecruitmentRules.IsParticipant(invitation.Role ?? ProgramRole.Mentee);
+        if (asParticipant && RecruitmentRules.ClosedProblem(program!) is { } closed)
+        {
+            return closed;
+        }
+        if ((invitation.Purpose == InvitationPurpose.Apply || asParticipant) && (await applicants.AmongAsync(program!.Id, [invitation.NormalizedEmail], ct)).Count > 0)
         {
             return new Conflict($"{invitation.Email} already applied to this program; the invitation is not sent again.");
         }

@@ -6,6 +6,7 @@ using Tandem.Features.Recruitment;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 
 namespace Tandem.Features.Repeats;
 
@@ -92,39 +93,50 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgram
             return notRecruiting;
         }
         var role = program.Pairing == PairingModel.PeerToPeer ? ProgramRole.Peer : ProgramRole.Mentor;
-        var alreadyInvited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
         var left = leaveOut?.Distinct().ToList() ?? [];
-        var people = await (await CandidatesAsync(source, program, ct))
-            .Where(userId => !left.Contains(userId))
-            .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new { u.Id, u.Email, u.NormalizedEmail, u.DisplayName })
-            .OrderBy(u => u.Id).ToListAsync(ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        // Applicants of the copy, and anyone its consent gate holds back, are in it already (ADR 106).
-        var taken = await RecruitmentRules.TakenAsync(db, applicants, programId, people.Select(p => p.NormalizedEmail!).ToList(), now, ct);
         var batch = new List<(Invitation Invitation, string Token)>();
         var inProgram = 0;
-        foreach (var person in people)
+        int alreadyInvited;
+        // Checked and inserted as one unit behind the copy's row lock, as every invitation to apply is (ADR 106, ADR 119): a
+        // coordinator's invitation or a roster row for the same person at this moment waits, then sees these invitations.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            if (taken.Problem(person.NormalizedEmail!, person.Email!) is not null)
+            if (!await RecruitmentRules.LockProgramAsync(db, programId, ct))
             {
-                inProgram++;
-                continue;
+                return new NotFound("No program with this id is visible to you.");
             }
-            var (token, hash) = Invitation.NewToken();
-            var (first, last) = SplitName(person.DisplayName);
-            var invitation = Invitation.ToApply(program, person.Email!, role, InvitationSource.Direct, actor.UserId == Guid.Empty ? null : actor.UserId,
-                hash, now, now.AddDays(options.Value.InvitationLifetimeDays), new InviteeDetails(first, last, null, null));
-            db.Add(invitation);
-            db.Add(new ReturningMentorInvitation(programId, person.Id, invitation.Id, actor.UserId, now));
-            batch.Add((invitation, token));
-        }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            return new Conflict("Someone else is inviting this program's mentors back at this moment; reload to see who was invited.");
+            alreadyInvited = await db.Set<ReturningMentorInvitation>().CountAsync(i => i.ProgramId == programId, ct);
+            var people = await (await CandidatesAsync(source, program, ct))
+                .Where(userId => !left.Contains(userId))
+                .Join(db.Users, userId => userId, u => u.Id, (userId, u) => new { u.Id, u.Email, u.NormalizedEmail, u.DisplayName })
+                .OrderBy(u => u.Id).ToListAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            // Applicants of the copy, and anyone its consent gate holds back, are in it already (ADR 106).
+            var taken = await RecruitmentRules.TakenAsync(db, applicants, programId, people.Select(p => p.NormalizedEmail!).ToList(), now, ct);
+            foreach (var person in people)
+            {
+                if (taken.Problem(person.NormalizedEmail!, person.Email!) is not null)
+                {
+                    inProgram++;
+                    continue;
+                }
+                var (token, hash) = Invitation.NewToken();
+                var (first, last) = SplitName(person.DisplayName);
+                var invitation = Invitation.ToApply(program, person.Email!, role, InvitationSource.Direct, actor.UserId == Guid.Empty ? null : actor.UserId,
+                    hash, now, now.AddDays(options.Value.InvitationLifetimeDays), new InviteeDetails(first, last, null, null));
+                db.Add(invitation);
+                db.Add(new ReturningMentorInvitation(programId, person.Id, invitation.Id, actor.UserId, now));
+                batch.Add((invitation, token));
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                return new Conflict("Someone else is inviting this program's mentors back at this moment; reload to see who was invited.");
+            }
+            await transaction.CommitAsync(ct);
         }
         // After the commit, as every invitation is sent: a mail server that is down leaves them queued, never unsaved.
         await mailer.SendAsync(batch, ct);
@@ -158,6 +170,7 @@ public sealed class ReturningMentors(TandemDb db, ProgramAccess access, IProgram
         var name = displayName.Trim();
         var space = name.IndexOf(' ');
         var (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
-        return (first.Length <= 100 ? first : first[..100], last.Length <= 100 ? last : last[..100]);
+        // Whole characters: a cut inside an emoji leaves half of it, which PostgreSQL refuses to store (ADR 119).
+        return (WholeCharacters.Within(first, 100), WholeCharacters.Within(last, 100));
     }
 }
