@@ -30,7 +30,7 @@ public sealed class UnaddressableEmailTests(TandemFactory factory) : IClassFixtu
 
         var created = await admin.PostAsJsonAsync("/api/v1/users", new { email, displayName = "Anna Dot", password = "a long enough password", timeZoneId = "UTC" });
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, created.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
         Assert.Contains("Email", (await created.Content.ReadFromJsonAsync<HttpValidationProblemDetails>())!.Errors.Keys);
         Assert.Equal(0, await AccountsWithAsync(email));
     }
@@ -47,7 +47,7 @@ public sealed class UnaddressableEmailTests(TandemFactory factory) : IClassFixtu
             new("SignUp.Password", "a long enough password"), new("SignUp.TimeZoneId", "Europe/Paris"),
         ]);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("This is not a valid e-mail address.", await refused.Content.ReadAsStringAsync());
         Assert.Equal(0, await AccountsWithAsync(".anna@school.org"));
     }
@@ -63,7 +63,7 @@ public sealed class UnaddressableEmailTests(TandemFactory factory) : IClassFixtu
 
         var invited = await recruiting.Coordinator.PostAsJsonAsync($"/api/v1/programs/{recruiting.Program.Id}/invitations", new { email, role = "Mentee", firstName = "Anna" });
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, invited.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invited.StatusCode);
         Assert.Contains("Email", (await invited.Content.ReadFromJsonAsync<HttpValidationProblemDetails>())!.Errors.Keys);
     }
 
