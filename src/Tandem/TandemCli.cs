@@ -291,15 +291,16 @@ public static class TandemCli
             await using var scope = app.Services.CreateAsyncScope();
             var seed = scope.ServiceProvider.GetRequiredService<SeedDemo>();
             var output = parse.InvocationConfiguration.Output;
-            // New passwords for a demo that is not there yet: create it (its logins are new passwords too).
-            var result = parse.GetValue(reset) ? await seed.ResetPasswordsAsync(ct) : null;
-            if (result is null && !app.Environment.IsDevelopment() && !parse.GetValue(intoExisting) && await seed.WouldJoinExistingAccountsAsync(ct))
+            // The guard comes first (ADR 120): resetting passwords outside Development is checked like creating the demo.
+            if (!app.Environment.IsDevelopment() && !parse.GetValue(intoExisting) && await seed.WouldJoinExistingAccountsAsync(ct))
             {
                 // A demo administrator with a printed password and made-up people among real ones is not something to do by accident.
                 await parse.InvocationConfiguration.Error.WriteLineAsync(
                     $"Nothing was added: this {app.Environment.EnvironmentName} installation already has accounts, and the demo would add an administrator ({SeedDemo.AdministratorEmail}) and about 40 made-up people among them; to do it anyway, add --into-existing-installation.");
                 return 1;
             }
+            // New passwords for a demo that is not there yet: create it (its logins are new passwords too).
+            var result = parse.GetValue(reset) ? await seed.ResetPasswordsAsync(ct) : null;
             result ??= await seed.RunAsync(onlyWhenEmpty: false, ct);
             if (result is null)
             {

@@ -6,7 +6,7 @@ using Tandem.Infrastructure.Email;
 namespace Tandem.Features.Accounts;
 
 /// <summary>The e-mails about an account itself (a password-reset link, an address-verification link), sent through the outbox.</summary>
-public sealed class AccountMail(MailOutbox outbox, IOptions<EmailOptions> options)
+public sealed class AccountMail(MailOutbox outbox, IOptions<EmailOptions> options, ILogger<AccountMail> logger)
 {
     public const string ResetReference = "password-reset";
     public const string VerificationReference = "email-verification";
@@ -57,9 +57,15 @@ public sealed class AccountMail(MailOutbox outbox, IOptions<EmailOptions> option
 
     private async Task SendAsync(TandemUser user, string subject, string reference, Guid referenceId, string text, string html, CancellationToken ct)
     {
+        // An address stored before the check of ADR 120 that MimeKit cannot address: no e-mail, and no error for the request.
+        if (EmailAddresses.Mailbox(user.DisplayName, user.Email) is not { } to)
+        {
+            logger.LogWarning("No {Reference} e-mail for account {UserId}: its address cannot be written to", reference, user.Id);
+            return;
+        }
         var message = new MimeMessage();
         message.From.Add(options.Value.Sender());
-        message.To.Add(new MailboxAddress(user.DisplayName, user.Email ?? ""));
+        message.To.Add(to);
         message.Subject = subject;
         message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         await outbox.SendAsync([new OutgoingMessage(message, reference, referenceId)], ct: ct);

@@ -33,6 +33,7 @@ public static class AccountsSetup
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddEntityFrameworkStores<TandemDb>()
+            .AddUserValidator<AddressValidator>()
             .AddDefaultTokenProviders();
 
         services.ConfigureApplicationCookie(cookie =>

@@ -22,6 +22,9 @@ public sealed class ChangePasswordRequest
 /// </summary>
 public sealed class ChangePassword(UserManager<TandemUser> users, SignInUser signIn, SignInLimits limits, TandemDb db, TimeProvider clock)
 {
+    /// <summary>Another request saved the account between this one reading and saving it (Identity's ConcurrencyFailure): nothing changed.</summary>
+    public const string ChangedMeanwhile = "Your account was changed at the same moment; try again.";
+
     public async Task<Outcome<bool>> RunAsync(Actor actor, ChangePasswordRequest request, string? userAgent)
     {
         // Someone holding a stolen session cannot guess the current password at leisure.
@@ -35,6 +38,10 @@ public sealed class ChangePassword(UserManager<TandemUser> users, SignInUser sig
             return new NotFound("The account no longer exists.");
         }
         var result = await users.ChangePasswordAsync(user, request.CurrentPassword, request.NewPassword);
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+        {
+            return new Conflict(ChangedMeanwhile);
+        }
         if (!result.Succeeded)
         {
             var field = result.Errors.Any(e => e.Code == "PasswordMismatch") ? nameof(request.CurrentPassword) : nameof(request.NewPassword);

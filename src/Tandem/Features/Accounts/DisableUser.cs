@@ -22,7 +22,8 @@ public interface IAccountDisabledListener
 /// <summary>
 /// Disables an account: it cannot sign in, its open sessions stop working at once, its open password-reset links
 /// are used up and what works without signing in (the calendar feed) is deleted (enabling it again does not bring them
-/// back). One transaction; when another request changed the account at the same moment, nothing is saved and the
+/// back). One transaction; when another request changed the account at the same moment, nothing is saved: if that request
+/// left the account as asked (a double-clicked Disable) the answer is the account as it is now, otherwise the
 /// administrator is told (409) rather than told it worked.
 /// </summary>
 public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, IEnumerable<IAccountDisabledListener> disabledListeners, TimeProvider clock)
@@ -58,6 +59,15 @@ public sealed class DisableUser(UserManager<TandemUser> users, TandemDb db, IEnu
         {
             if (saved.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
             {
+                // A double click: the other request may have made the very change asked for. Then it is done (that request
+                // ended the sessions and told the listeners), and saying "not disabled" would be untrue.
+                var now = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => (bool?)u.IsDisabled).SingleOrDefaultAsync();
+                if (now == disabled)
+                {
+                    await transaction.RollbackAsync();
+                    var current = await db.Users.AsNoTracking().SingleAsync(u => u.Id == userId);
+                    return current.ToSummary();
+                }
                 return new Conflict($"{user.DisplayName}'s account was changed by another request at the same moment, so it was not {(disabled ? "disabled" : "enabled")}. Try again.");
             }
             throw new InvalidOperationException("The account could not be saved: " + string.Join(" ", saved.Errors.Select(e => e.Description)));

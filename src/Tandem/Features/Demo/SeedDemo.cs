@@ -66,7 +66,21 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
     /// organisation is not there yet. The command line asks before doing that outside Development.
     /// </summary>
     public async Task<bool> WouldJoinExistingAccountsAsync(CancellationToken ct = default) =>
-        await db.Users.AnyAsync(ct) && !await db.Organisations.AnyAsync(o => o.Name == OrganisationName, ct);
+        await db.Users.AnyAsync(ct) && await DemoOrganisationIdAsync(ct) is null;
+
+    /// <summary>
+    /// The demo organisation: named <see cref="OrganisationName"/> and coordinated by the demo coordinator's account, not
+    /// by its name alone (ADR 120): an installation's own organisation of that name (a real Riverside College) is not the
+    /// demo, and `--reset-passwords` must not give its people's accounts new passwords.
+    /// </summary>
+    private async Task<Guid?> DemoOrganisationIdAsync(CancellationToken ct)
+    {
+        var coordinator = users.NormalizeEmail(CoordinatorEmail);
+        return await db.Organisations.Where(o => o.Name == OrganisationName
+                && db.OrganisationMemberships.Any(m => m.OrganisationId == o.Id && m.Role == OrganisationRole.Coordinator
+                    && db.Users.Any(u => u.Id == m.UserId && u.NormalizedEmail == coordinator)))
+            .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+    }
 
     /// <returns>The logins, or null when nothing was created (data already there).</returns>
     public async Task<DemoLogins?> RunAsync(bool onlyWhenEmpty, CancellationToken ct = default)
@@ -244,8 +258,7 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
     /// <summary>New passwords for the demo logins; their open sessions are closed.</summary>
     public async Task<DemoLogins?> ResetPasswordsAsync(CancellationToken ct = default)
     {
-        var organisation = await db.Organisations.SingleOrDefaultAsync(o => o.Name == OrganisationName, ct);
-        if (organisation is null)
+        if (await DemoOrganisationIdAsync(ct) is not { } organisationId)
         {
             return null;
         }
@@ -270,8 +283,8 @@ public sealed class SeedDemo(TandemDb db, UserManager<TandemUser> users, RoleMan
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), ct);
             logins.Add(new DemoLogin(role, email, password));
         }
-        var programId = await db.Programs.Where(p => p.OrganisationId == organisation.Id).OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync(ct);
-        return new DemoLogins(logins, organisation.Id, programId);
+        var programId = await db.Programs.Where(p => p.OrganisationId == organisationId).OrderBy(p => p.CreatedAt).Select(p => p.Id).FirstAsync(ct);
+        return new DemoLogins(logins, organisationId, programId);
     }
 
     /// <summary>A few two- or three-hour blocks on weekday afternoons and evenings, local time.</summary>

@@ -192,15 +192,19 @@ public sealed class GetMyHome(
     private sealed record Planned(Guid Id, Guid RelationshipId, string? Title, DateTime StartsAt, int DurationMinutes, MeetingMode Mode,
         string? Place, string? VideoLink, MeetingStatus Status, Guid ProposedByUserId, bool AnsweredByMe, bool CheckedInByMe);
 
-    /// <summary>"Ada Lovelace" → "AL"; one name → its first letter.</summary>
+    /// <summary>
+    /// "Ada Lovelace" → "AL"; one name → its first letter. A letter is a whole text element (an emoji, a letter outside the
+    /// first plane, a letter with its accent): half a surrogate pair is no character at all.
+    /// </summary>
     public static string Initials(string name)
     {
         var parts = name.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        static string First(string part) => part[..System.Globalization.StringInfo.GetNextTextElementLength(part)];
         return parts.Length switch
         {
             0 => "?",
-            1 => parts[0][..1].ToUpperInvariant(),
-            _ => string.Concat(parts[0][..1], parts[^1][..1]).ToUpperInvariant(),
+            1 => First(parts[0]).ToUpperInvariant(),
+            _ => string.Concat(First(parts[0]), First(parts[^1])).ToUpperInvariant(),
         };
     }
 }

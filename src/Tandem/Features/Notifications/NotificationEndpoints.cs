@@ -20,6 +20,7 @@ public static class NotificationEndpoints
             .AddScoped<Notify>()
             .AddScoped<NotificationDelivery>()
             .AddScoped<IMailDeliveryListener, NotificationEmailed>()
+            .AddScoped<IMailHoldBack, NotificationMailHoldBack>()
             .AddScoped<ListMyNotifications>()
             .AddScoped<CountUnreadNotifications>()
             .AddScoped<MarkNotificationRead>()

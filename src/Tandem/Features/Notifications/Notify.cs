@@ -25,7 +25,7 @@ public sealed record EmailRecipient(Guid UserId, string DisplayName, string Emai
 /// retried, and <see cref="Notification.EmailedAt"/> is set when it actually went out (at once, or when the outbox
 /// worker delivers it). It saves the same DbContext: a change of the caller's still pending is committed with them.
 /// </summary>
-public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent consent, IOptions<EmailOptions> options, TimeProvider clock)
+public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent consent, IOptions<EmailOptions> options, TimeProvider clock, ILogger<Notify> logger)
 {
     /// <summary>The outbox reference kind of notification e-mails (the reference id is the notification's).</summary>
     public const string MailReference = "notification";
@@ -36,6 +36,7 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
     /// <summary>Many at once (e.g. publishing a round of matches): one insert batch, one SMTP connection.</summary>
     public async Task<IReadOnlyList<Notification>> RunAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
     {
+        messages = await ReachableAsync(messages, ct);
         if (messages.Count == 0)
         {
             return [];
@@ -77,12 +78,30 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
     /// </summary>
     public async Task<IReadOnlyList<Notification>> StoreAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
     {
+        messages = await ReachableAsync(messages, ct);
         if (messages.Count == 0)
         {
             return [];
         }
         var choices = await ChoicesAsync(messages.Select(m => m.UserId).Distinct().ToList(), ct);
         return await SaveAsync(messages, m => choices.GetValueOrDefault((m.UserId, m.Kind), NotificationKinds.Default), ct);
+    }
+
+    /// <summary>
+    /// The messages for accounts that are not disabled (ADR 120): a disabled account cannot sign in to read a notice, and
+    /// an erased one is disabled too, so an announcement or a program's notice never reaches it and reports of who was
+    /// told do not count it. Every way in but <see cref="Add(IReadOnlyList{NotificationMessage}, IReadOnlyDictionary{Guid, NotificationChoice?})"/>
+    /// (whose sender reads the accounts in its own query) passes here, after the program's consent gate.
+    /// </summary>
+    private async Task<IReadOnlyList<NotificationMessage>> ReachableAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct)
+    {
+        if (messages.Count == 0)
+        {
+            return messages;
+        }
+        var ids = messages.Select(m => m.UserId).Distinct().ToList();
+        var disabled = await db.Users.Where(u => ids.Contains(u.Id) && u.IsDisabled).Select(u => u.Id).ToListAsync(ct);
+        return disabled.Count == 0 ? messages : messages.Where(m => !disabled.Contains(m.UserId)).ToList();
     }
 
     /// <summary>
@@ -167,10 +186,18 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
 
     private QueuedCopies Queue(IReadOnlyList<Notification> notifications, IReadOnlyDictionary<Guid, EmailRecipient> wanting)
     {
-        var copies = notifications
-            .Where(n => n.Choice == NotificationChoice.Email && wanting.ContainsKey(n.UserId))
-            .Select(n => (Notification: n, Message: Compose(n, wanting[n.UserId].DisplayName, wanting[n.UserId].Email!)))
-            .ToList();
+        var copies = new List<(Notification Notification, MimeMessage Message)>();
+        foreach (var n in notifications.Where(n => n.Choice == NotificationChoice.Email && wanting.ContainsKey(n.UserId)))
+        {
+            // An address stored before the check of ADR 120 that MimeKit cannot address: that person keeps the notice in
+            // the app; everyone else in the batch is told as usual.
+            if (EmailAddresses.Mailbox(wanting[n.UserId].DisplayName, wanting[n.UserId].Email) is not { } to)
+            {
+                logger.LogWarning("Notification {NotificationId} not e-mailed: the address of account {UserId} cannot be written to", n.Id, n.UserId);
+                continue;
+            }
+            copies.Add((n, Compose(n, to)));
+        }
         return new QueuedCopies(outbox.Queue(copies.Select(o => new OutgoingMessage(o.Message, MailReference, o.Notification.Id)).ToList()), copies);
     }
 
@@ -190,12 +217,12 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
         return count;
     }
 
-    private MimeMessage Compose(Notification notification, string name, string email)
+    private MimeMessage Compose(Notification notification, MailboxAddress to)
     {
         var settings = options.Value;
         var message = new MimeMessage();
         message.From.Add(settings.Sender());
-        message.To.Add(new MailboxAddress(name, email));
+        message.To.Add(to);
         message.Subject = notification.Title;
         var link = notification.Link is null ? null : settings.Link(notification.Link);
         var preferences = settings.Link("/notifications");

@@ -90,6 +90,19 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramCon
         {
             return 0;
         }
+        if (EmailAddresses.Mailbox(person.DisplayName, person.Email) is not { } to)
+        {
+            // An address stored before the check of ADR 120 that MimeKit cannot address: the notices stay in the app only,
+            // so no later pass tries (and logs) again, and the people after this one get their digests.
+            foreach (var item in items)
+            {
+                item.KeepInApp();
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            logger.LogWarning("No digest for account {UserId}: its address cannot be written to; {Count} notices kept in the app", person.UserId, items.Count);
+            return 0;
+        }
         var withheld = await WithheldAsync(person.UserId, items, ct);
         if (withheld.Count > 0)
         {
@@ -114,7 +127,7 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramCon
         try
         {
             // The outbox saves this context: the claim, the marks and the queued e-mail commit together, then it is sent.
-            await outbox.SendAsync([new OutgoingMessage(Compose(person, zone, items), MailReference, digest.Id)], ct: ct);
+            await outbox.SendAsync([new OutgoingMessage(Compose(person, to, zone, items), MailReference, digest.Id)], ct: ct);
             return items.Count;
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
@@ -166,12 +179,12 @@ public sealed class SendDailyDigests(TandemDb db, MailOutbox outbox, IProgramCon
         link is not null && link.StartsWith("/programs/", StringComparison.Ordinal) && link.Length >= 46
             && Guid.TryParseExact(link.AsSpan(10, 36), "D", out var id) ? id : null;
 
-    private MimeMessage Compose(EmailRecipient person, string zone, IReadOnlyList<Notification> items)
+    private MimeMessage Compose(EmailRecipient person, MailboxAddress to, string zone, IReadOnlyList<Notification> items)
     {
         var settings = email.Value;
         var message = new MimeMessage();
         message.From.Add(settings.Sender());
-        message.To.Add(new MailboxAddress(person.DisplayName, person.Email));
+        message.To.Add(to);
         message.Subject = items.Count == 1 ? "Your Tandem digest: 1 notification" : $"Your Tandem digest: {items.Count} notifications";
         var preferences = settings.Link("/notifications");
         var text = new StringBuilder($"Hello {person.DisplayName},\n\nHere is what happened in Tandem since your last digest.\n");

@@ -9,7 +9,7 @@ namespace Tandem.Features.Privacy;
 public sealed record GuardianAsk(Guid ConsentId, string Email, string Token, string ChildName, string ProgramName, string OrganisationName, bool Renewal, bool Answered);
 
 /// <summary>Single-use guardian links (a random token; only its SHA-256 is stored) and the e-mails that carry them.</summary>
-public sealed class ConsentMail(MailOutbox outbox, IOptions<EmailOptions> options)
+public sealed class ConsentMail(MailOutbox outbox, IOptions<EmailOptions> options, ILogger<ConsentMail> logger)
 {
     public const string MailReference = "consent";
 
@@ -20,9 +20,16 @@ public sealed class ConsentMail(MailOutbox outbox, IOptions<EmailOptions> option
 
     public async Task SendAsync(IReadOnlyList<GuardianAsk> asks, CancellationToken ct)
     {
-        if (asks.Count > 0)
+        // A guardian's address stored before the check of ADR 120 that MimeKit cannot address is left out (and logged),
+        // never thrown on: the others are asked as usual.
+        var addressable = asks.Where(a => EmailAddresses.IsValid(a.Email)).ToList();
+        foreach (var ask in asks.Except(addressable))
         {
-            await outbox.SendAsync(asks.Select(a => new OutgoingMessage(Compose(a), MailReference, a.ConsentId)).ToList(), supersedePending: true, ct);
+            logger.LogWarning("No consent e-mail for consent {ConsentId}: the guardian's address cannot be written to", ask.ConsentId);
+        }
+        if (addressable.Count > 0)
+        {
+            await outbox.SendAsync(addressable.Select(a => new OutgoingMessage(Compose(a), MailReference, a.ConsentId)).ToList(), supersedePending: true, ct);
         }
     }
 
@@ -32,7 +39,7 @@ public sealed class ConsentMail(MailOutbox outbox, IOptions<EmailOptions> option
         var link = email.Link(PagePath(ask.Token));
         var message = new MimeMessage();
         message.From.Add(email.Sender());
-        message.To.Add(MailboxAddress.Parse(ask.Email));
+        message.To.Add(EmailAddresses.Mailbox(null, ask.Email)!);
         string subject, opening, action;
         if (ask.Answered)
         {

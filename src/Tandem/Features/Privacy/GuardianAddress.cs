@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
+using Tandem.Infrastructure.Email;
 
 namespace Tandem.Features.Privacy;
 
@@ -22,6 +23,10 @@ public static class GuardianAddress
             return (null, Invalid);
         }
         var address = parsed.Address.Trim();
+        if (!EmailAddresses.IsValid(address))
+        {
+            return (null, Invalid);
+        }
         var own = await db.Users.Where(u => u.Id == childUserId).Select(u => u.Email).SingleOrDefaultAsync(ct);
         if (own is not null && Guardians.Normalize(own) == Guardians.Normalize(address))
         {

@@ -43,7 +43,7 @@ internal static class RecruitmentRules
     public const string UnknownRole = "Choose one of the program's roles.";
 
     public static bool IsEmail(string value) =>
-        value.Length <= 256 && EmailFormat.IsValid(value) && !value.Any(char.IsWhiteSpace) && value.IndexOf('@') > 0 && value.LastIndexOf('.') > value.IndexOf('@');
+        Infrastructure.Email.EmailAddresses.IsValid(value) && value.LastIndexOf('.') > value.IndexOf('@');
 
     /// <summary>The lower-case role name used in apply links (/apply/{programId}/mentee).</summary>
     public static string Slug(this ProgramRole role) => role.ToString().ToLowerInvariant();

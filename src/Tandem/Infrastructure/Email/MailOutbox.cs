@@ -21,6 +21,20 @@ public interface IMailDeliveryListener
     Task DeliveredAsync(IReadOnlyCollection<Guid> referenceIds, DateTime at, CancellationToken ct);
 }
 
+/// <summary>
+/// Asked before the outbox worker sends queued messages and before `tandem mail retry` makes them due again, so that a
+/// feature can hold back what may no longer go out (Notifications: a program's notice or digest to someone the program may
+/// no longer contact, ADR 120) without the outbox knowing of programs or consent.
+/// </summary>
+public interface IMailHoldBack
+{
+    /// <summary>
+    /// Gives up (with the reason as the last error) the unsent, unclaimed messages among <paramref name="rows"/> that must
+    /// not go out, and returns their ids.
+    /// </summary>
+    Task<IReadOnlyCollection<Guid>> HoldBackAsync(IQueryable<OutgoingEmail> rows, DateTime now, CancellationToken ct);
+}
+
 public sealed record OutboxRun(int Claimed, int Sent, int Failed, int GaveUp);
 
 /// <summary>An unsent message, for the operator.</summary>
@@ -52,7 +66,7 @@ public sealed class QueuedMail
 /// Claims are conditional updates with a lease, so two nodes never send the same row and a restart loses nothing.
 /// </summary>
 public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<EmailOptions> options, IEnumerable<IMailDeliveryListener> listeners,
-    TimeProvider clock, TandemTelemetry telemetry, ILogger<MailOutbox> logger)
+    IEnumerable<IMailHoldBack> holdBacks, TimeProvider clock, TandemTelemetry telemetry, ILogger<MailOutbox> logger)
 {
     public static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -165,6 +179,7 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
         var now = clock.GetUtcNow().UtcDateTime;
         var outbox = db.Set<OutgoingEmail>();
         await GiveUpForDisabledAccountsAsync(outbox.Where(e => e.GaveUpAt == null && e.NextAttemptAt <= now), now, ct);
+        await HoldBackAsync(outbox.Where(e => e.GaveUpAt == null && e.NextAttemptAt <= now), now, ct);
         var candidates = await outbox
             .Where(e => e.SentAt == null && e.GaveUpAt == null && e.NextAttemptAt <= now && (e.ClaimedUntil == null || e.ClaimedUntil < now))
             .OrderBy(e => e.NextAttemptAt).Select(e => e.Id).Take(Math.Max(1, Settings.BatchSize)).ToListAsync(ct);
@@ -247,7 +262,9 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
             unsent = unsent.Where(e => e.Id == one);
         }
         await GiveUpForDisabledAccountsAsync(unsent, now, ct);
+        var heldBack = await HoldBackAsync(unsent, now, ct);
         return await unsent.Where(e => !db.Users.Any(u => u.IsDisabled && u.NormalizedEmail != null && u.NormalizedEmail == e.Recipient.ToUpper()))
+            .Where(e => !heldBack.Contains(e.Id))
             .ExecuteUpdateAsync(s => s
             .SetProperty(e => e.GaveUpAt, (DateTime?)null).SetProperty(e => e.Attempts, 0).SetProperty(e => e.NextAttemptAt, now)
             .SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null), ct);
@@ -274,6 +291,22 @@ public sealed class MailOutbox(TandemDb db, IMailSender transport, IOptions<Emai
             .Where(ToDisabledAccount)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.GaveUpAt, now).SetProperty(e => e.ClaimedBy, (string?)null).SetProperty(e => e.ClaimedUntil, (DateTime?)null)
                 .SetProperty(e => e.LastError, DisabledRecipient), ct);
+
+    /// <summary>Asks every <see cref="IMailHoldBack"/> about the unsent, unclaimed rows among <paramref name="rows"/>; the ids given up.</summary>
+    private async Task<List<Guid>> HoldBackAsync(IQueryable<OutgoingEmail> rows, DateTime now, CancellationToken ct)
+    {
+        var held = new List<Guid>();
+        foreach (var holdBack in holdBacks)
+        {
+            held.AddRange(await holdBack.HoldBackAsync(
+                rows.Where(e => e.SentAt == null && e.ReplacedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now)), now, ct));
+        }
+        if (held.Count > 0)
+        {
+            logger.LogInformation("Held back {Count} queued e-mails that may no longer be sent", held.Count);
+        }
+        return held;
+    }
 
     /// <summary>Marks the sent ones sent; schedules the next attempt (or gives up) for the others. Only rows this claim still holds.</summary>
     private async Task<(int Failed, int GaveUp)> RecordAsync(IReadOnlyList<(MimeMessage Message, OutgoingEmail Row)> rows, MailDelivery delivery, string claim, CancellationToken ct)
