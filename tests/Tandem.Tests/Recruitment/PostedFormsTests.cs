@@ -70,6 +70,7 @@ public sealed partial class PostedFormsTests(RecruitmentFixture fixture) : IClas
         Assert.Contains("This invitation was withdrawn by the coordinator who sent it.", page);
         Assert.Contains("value=\"Nia Newcomer\"", page);
         Assert.Contains("value=\"Europe/Paris\"", page);
+        Assert.DoesNotContain("a long enough password", page); // the typed password is not written back (ADR 120)
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
             rows.DistinctBy(r => r.UserId).ToDictionary(r => r.UserId, r => r.MeetingsChoice));
 
         var wanting = Notify.EmailRecipients(notifications, rows.Select(r => (r.UserId, r.DisplayName, r.Email, r.IsDisabled)));
-        var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && MeetingCalendar.IsEmail(p.Email)).ToList();
+        var recipients = others.Where(p => wanting.ContainsKey(p.UserId) && EmailAddresses.IsValid(p.Email)).ToList();
         if (recipients.Count == 0)
         {
             await db.SaveChangesAsync(ct);

@@ -116,7 +116,7 @@ public sealed class RequestGuardianLink(TandemDb db, MailOutbox outbox, IOptions
     public async Task<Outcome<GuardianLinkRequested>> RunAsync(GuardianLinkRequest request, CancellationToken ct = default)
     {
         var email = Guardians.Normalize(request.Email ?? "");
-        if (email.Length is 0 or > 256 || !MailboxAddress.TryParse(email, out var address) || !address.Address.Contains('@'))
+        if (!EmailAddresses.IsValid(email))
         {
             return Invalid.Field("email", "Give a valid e-mail address.");
         }
@@ -145,7 +145,7 @@ public sealed class RequestGuardianLink(TandemDb db, MailOutbox outbox, IOptions
         var url = settings.Link(PagePath(token));
         var message = new MimeMessage();
         message.From.Add(settings.Sender());
-        message.To.Add(MailboxAddress.Parse(email));
+        message.To.Add(EmailAddresses.Mailbox("", email)!); // checked by RunAsync (ADR 120)
         message.Subject = "Your link to your children's records in Tandem";
         message.Body = new BodyBuilder
         {

@@ -7,7 +7,9 @@ namespace Tandem.Features.Programs;
 /// entries to its prompts or shared with its pairs, no check-ins (ADR 108); no meeting answers, notes, moves, cancellations
 /// or proposals (ADR 110); no matching, mentor requests or new relationships (ADRs 111, 112); no kudos, hand awards, ledger
 /// notes, quiz answers or reflections (ADR 113); no events or answers to them (ADR 114); no answers to suggestions (ADR 115);
-/// no concerns or handlers' steps (ADR 116). Implemented by Exports, which keeps the record of each pass.
+/// no concerns or handlers' steps (ADR 116); no enrolments, invitations resent or enrol invitations accepted (ADR 119); no
+/// announcements (ADR 121); no consent answers, and no journal shares with a pair that is not active (ADR 122). Implemented
+/// by Exports, which keeps the record of each pass.
 /// </summary>
 public interface IProgramRetention
 {

@@ -14,7 +14,7 @@ namespace Tandem.Features.Recruitment;
 /// out); the coordinator may also resend it, which replaces the queued message (its link no longer works).
 /// The write is never rolled back because a mail server was down.
 /// </summary>
-public sealed class InvitationMailer(TandemDb db, MailOutbox outbox, IOptions<EmailOptions> options, TimeProvider clock)
+public sealed class InvitationMailer(TandemDb db, MailOutbox outbox, IOptions<EmailOptions> options, TimeProvider clock, ILogger<InvitationMailer> logger)
 {
     /// <summary>The outbox reference kind of invitation e-mails (the reference id is the invitation's).</summary>
     public const string MailReference = "invitation";
@@ -29,9 +29,13 @@ public sealed class InvitationMailer(TandemDb db, MailOutbox outbox, IOptions<Em
         var programIds = batch.Where(b => b.Invitation.ProgramId is not null).Select(b => b.Invitation.ProgramId!.Value).Distinct().ToList();
         var organisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
         var programs = await db.Programs.Where(p => programIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var messages = batch.Select(b => (b.Invitation, Message: Compose(
-            b.Invitation, b.Token, organisations[b.Invitation.OrganisationId],
-            b.Invitation.ProgramId is { } programId ? programs[programId] : null))).ToList();
+        // An address the e-mails cannot write to (stored before ADR 120's check) leaves that invitation unsent ("NotSent",
+        // logged) instead of failing the whole batch.
+        var messages = batch
+            .Where(b => Addressable(b.Invitation))
+            .Select(b => (b.Invitation, Message: Compose(
+                b.Invitation, b.Token, organisations[b.Invitation.OrganisationId],
+                b.Invitation.ProgramId is { } programId ? programs[programId] : null))).ToList();
         var sent = await outbox.SendAsync(messages.Select(m => new OutgoingMessage(m.Message, MailReference, m.Invitation.Id)).ToList(), supersedePending: true, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var count = 0;
@@ -53,6 +57,16 @@ public sealed class InvitationMailer(TandemDb db, MailOutbox outbox, IOptions<Em
     /// <summary>The page where an invitation to be enrolled or to join an organisation is accepted (or an account made for it).</summary>
     public static string AcceptPath(string token) => $"/invitations/accept?token={Uri.EscapeDataString(token)}";
 
+    private bool Addressable(Invitation invitation)
+    {
+        if (EmailAddresses.IsValid(invitation.Email))
+        {
+            return true;
+        }
+        logger.LogWarning("Invitation {InvitationId} was not e-mailed: its address cannot be written to", invitation.Id);
+        return false;
+    }
+
     public MimeMessage Compose(Invitation invitation, string token, string organisationName, string? programName)
     {
         var email = options.Value;
@@ -60,7 +74,8 @@ public sealed class InvitationMailer(TandemDb db, MailOutbox outbox, IOptions<Em
         var expires = invitation.ExpiresAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
         var message = new MimeMessage();
         message.From.Add(email.Sender());
-        message.To.Add(new MailboxAddress($"{invitation.FirstName} {invitation.LastName}".Trim(), invitation.Email));
+        message.To.Add(EmailAddresses.Mailbox($"{invitation.FirstName} {invitation.LastName}".Trim(), invitation.Email)
+            ?? throw new InvalidOperationException("An invitation's address is checked before it is composed."));
 
         string text, html;
         if (invitation.Purpose == InvitationPurpose.Apply)

@@ -27,8 +27,6 @@ public sealed class RecruitmentOptions
 
 internal static class RecruitmentRules
 {
-    private static readonly EmailAddressAttribute EmailFormat = new();
-
     /// <summary>The participant roles one can be invited to; staff and coordinators are enrolled directly.</summary>
     public static string? RoleProblem(MentorshipProgram program, ProgramRole role) => role switch
     {
