@@ -224,6 +224,11 @@ public sealed partial class ConsentTests(PairFixture fixture) : IClassFixture<Pa
         Assert.Equal(2, (await school.Content.ReadFromJsonAsync<SchoolConsentResult>(Json.Options))!.Recorded);
         var listed = await pair.Coordinator.GetFromJsonAsync<Paged<ProgramConsentView>>($"/api/v1/programs/{pair.ProgramId}/consents", Json.Options);
         Assert.All(listed!.Items, c => Assert.Equal((ConsentState.Given, ConsentGiver.School, "Cora Ordinator", 2), (c.State, c.Giver!.Value, c.RecordedBy!, c.ProgramNoticeVersion!.Value)));
+        var given = await pair.Coordinator.GetFromJsonAsync<Paged<ProgramConsentView>>($"/api/v1/programs/{pair.ProgramId}/consents?state=Given", Json.Options);
+        Assert.Equal(listed.Items.Count, given!.Items.Count);
+        var undefined = await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/consents?state=7");
+        Assert.Equal(HttpStatusCode.BadRequest, undefined.StatusCode);
+        Assert.Contains("state", (await undefined.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Http.HttpValidationProblemDetails>())!.Errors.Keys);
 
         // The participant withdraws (on their privacy page): the relationship pauses, the coordinator is told, and it cannot resume.
         var pages = await fixture.SignInPagesAsync(pair.Mentee);

@@ -722,6 +722,11 @@ public sealed class ListProgramConsents(TandemDb db, ProgramAccess programs, ICo
         {
             return failure;
         }
+        if (state is { } asked && !Enum.IsDefined(asked))
+        {
+            // "?state=7" binds as a number; it is no state, not "every state" or "none" (ADR 81).
+            return Invalid.Field("state", "Ask for AwaitingGuardian, Given, Refused, Withdrawn or RenewalNeeded.");
+        }
         var paging = PageRequest.Clamp(page, pageSize);
         var consents = db.Set<Consent>().AsNoTracking().Where(c => c.ProgramId == programId);
         if (state is { } only)
