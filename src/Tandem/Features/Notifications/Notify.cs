@@ -36,12 +36,11 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
     /// <summary>Many at once (e.g. publishing a round of matches): one insert batch, one SMTP connection.</summary>
     public async Task<IReadOnlyList<Notification>> RunAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
     {
-        messages = await ReachableAsync(messages, ct);
+        (messages, var choices) = await ReachableChoicesAsync(messages, ct);
         if (messages.Count == 0)
         {
             return [];
         }
-        var choices = await ChoicesAsync(messages.Select(m => m.UserId).Distinct().ToList(), ct);
         var notifications = Add(messages, m => choices.GetValueOrDefault((m.UserId, m.Kind), NotificationKinds.Default));
         // The notifications and their e-mails' outbox rows in one commit, the outcome of sending in one more.
         var emails = Queue(notifications, await EmailRecipientsAsync(notifications, ct));
@@ -78,30 +77,12 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
     /// </summary>
     public async Task<IReadOnlyList<Notification>> StoreAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct = default)
     {
-        messages = await ReachableAsync(messages, ct);
+        (messages, var choices) = await ReachableChoicesAsync(messages, ct);
         if (messages.Count == 0)
         {
             return [];
         }
-        var choices = await ChoicesAsync(messages.Select(m => m.UserId).Distinct().ToList(), ct);
         return await SaveAsync(messages, m => choices.GetValueOrDefault((m.UserId, m.Kind), NotificationKinds.Default), ct);
-    }
-
-    /// <summary>
-    /// The messages for accounts that are not disabled (ADR 120): a disabled account cannot sign in to read a notice, and
-    /// an erased one is disabled too, so an announcement or a program's notice never reaches it and reports of who was
-    /// told do not count it. Every way in but <see cref="Add(IReadOnlyList{NotificationMessage}, IReadOnlyDictionary{Guid, NotificationChoice?})"/>
-    /// (whose sender reads the accounts in its own query) passes here, after the program's consent gate.
-    /// </summary>
-    private async Task<IReadOnlyList<NotificationMessage>> ReachableAsync(IReadOnlyList<NotificationMessage> messages, CancellationToken ct)
-    {
-        if (messages.Count == 0)
-        {
-            return messages;
-        }
-        var ids = messages.Select(m => m.UserId).Distinct().ToList();
-        var disabled = await db.Users.Where(u => ids.Contains(u.Id) && u.IsDisabled).Select(u => u.Id).ToListAsync(ct);
-        return disabled.Count == 0 ? messages : messages.Where(m => !disabled.Contains(m.UserId)).ToList();
     }
 
     /// <summary>
@@ -133,11 +114,29 @@ public sealed class Notify(TandemDb db, MailOutbox outbox, IProgramConsent conse
     }
 
     /// <summary>The stored choices of these people, per kind (a kind without a row is <see cref="NotificationKinds.Default"/>).</summary>
-    private async Task<Dictionary<(Guid, NotificationKind), NotificationChoice>> ChoicesAsync(List<Guid> userIds, CancellationToken ct)
+    /// <summary>
+    /// The messages for accounts that are not disabled (ADR 120), with those people's stored choices per kind, in one query:
+    /// a disabled account cannot sign in to read a notice, and an erased one is disabled too, so an announcement or a
+    /// program's notice never reaches it and reports of who was told do not count it. Every way in but
+    /// <see cref="Add(IReadOnlyList{NotificationMessage}, IReadOnlyDictionary{Guid, NotificationChoice?})"/> (whose sender
+    /// reads the accounts in its own query) passes here, after the program's consent gate.
+    /// </summary>
+    private async Task<(IReadOnlyList<NotificationMessage> Messages, Dictionary<(Guid, NotificationKind), NotificationChoice> Choices)> ReachableChoicesAsync(
+        IReadOnlyList<NotificationMessage> messages, CancellationToken ct)
     {
-        var rows = await db.Set<NotificationPreference>().Where(p => userIds.Contains(p.UserId))
-            .Select(p => new { p.UserId, p.Kind, p.Choice }).ToListAsync(ct);
-        return rows.ToDictionary(r => (r.UserId, r.Kind), r => r.Choice);
+        if (messages.Count == 0)
+        {
+            return (messages, []);
+        }
+        var ids = messages.Select(m => m.UserId).Distinct().ToList();
+        var rows = await (
+            from u in db.Users
+            where ids.Contains(u.Id) && !u.IsDisabled
+            from p in db.Set<NotificationPreference>().Where(p => p.UserId == u.Id).DefaultIfEmpty()
+            select new { u.Id, Kind = (NotificationKind?)p!.Kind, Choice = (NotificationChoice?)p!.Choice }).ToListAsync(ct);
+        var reachable = rows.Select(r => r.Id).ToHashSet();
+        var choices = rows.Where(r => r.Kind is not null && r.Choice is not null).ToDictionary(r => (r.Id, r.Kind!.Value), r => r.Choice!.Value);
+        return (reachable.Count == ids.Count ? messages : messages.Where(m => reachable.Contains(m.UserId)).ToList(), choices);
     }
 
     /// <summary>

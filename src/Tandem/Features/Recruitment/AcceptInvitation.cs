@@ -45,16 +45,10 @@ public sealed class AcceptInvitation(TandemDb db, IProgramRetention retention, T
         var program = invitation.ProgramId is { } programId
             ? await db.Programs.Where(p => p.Id == programId).Select(p => new { p.Id, p.Name, p.Status }).SingleAsync(ct)
             : null;
-        if (invitation.Purpose == InvitationPurpose.Enrol && program is not null)
+        if (invitation.Purpose == InvitationPurpose.Enrol && program is not null
+            && await RecruitmentRules.EnrolmentProblemAsync(retention, program.Id, program.Status, invitation.Role ?? ProgramRole.Mentee, ct) is { } refused)
         {
-            if (await retention.AnonymisedAtAsync(program.Id, ct) is not null)
-            {
-                return new Conflict(RecruitmentRules.Retained);
-            }
-            if (program.Status == ProgramStatus.Closed && RecruitmentRules.IsParticipant(invitation.Role ?? ProgramRole.Mentee))
-            {
-                return new Conflict(RecruitmentRules.Closed);
-            }
+            return refused;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);

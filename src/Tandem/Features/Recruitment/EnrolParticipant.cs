@@ -52,13 +52,9 @@ public sealed class EnrolParticipant(TandemDb db, ProgramAccess access, IssueInv
         {
             return Invalid.Field(nameof(request.Role), "A mentor-mentee program enrols participants as Mentor or Mentee.");
         }
-        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        if (await RecruitmentRules.EnrolmentProblemAsync(retention, programId, program.Status, role, ct) is { } refused)
         {
-            return new Conflict(RecruitmentRules.Retained);
-        }
-        if (RecruitmentRules.IsParticipant(role) && RecruitmentRules.ClosedProblem(program) is { } closed)
-        {
-            return closed;
+            return refused;
         }
         // The same person enrolled twice at once (a double click): both pass the check below and the second insert meets a
         // unique index (the enrolment's, or the membership an administrator's enrolment adds). It runs once more, now

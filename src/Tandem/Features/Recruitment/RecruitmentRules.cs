@@ -57,6 +57,20 @@ internal static class RecruitmentRules
     public static Conflict? ClosedProblem(MentorshipProgram program) =>
         program.Status == ProgramStatus.Closed ? new Conflict(Closed) : null;
 
+    /// <summary>
+    /// Whether someone may still be enrolled in the program in <paramref name="role"/>, by hand, by an invitation resent or
+    /// by one accepted (ADR 119): nobody once retention anonymised it; no mentor, mentee or peer once it is closed (staff
+    /// and coordinators may still be added, to look after its record).
+    /// </summary>
+    public static async Task<Conflict?> EnrolmentProblemAsync(IProgramRetention retention, Guid programId, ProgramStatus status, ProgramRole role, CancellationToken ct)
+    {
+        if (await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(Retained);
+        }
+        return status == ProgramStatus.Closed && IsParticipant(role) ? new Conflict(Closed) : null;
+    }
+
     /// <summary>Invitation links lead to the application form, which is open only while the program recruits.</summary>
     /// <summary>What every way of bringing someone in checks first: the program recruits, takes the role, and the address is real.</summary>
     public static Failure? CandidateProblem(MentorshipProgram program, ProgramRole role, string email)
