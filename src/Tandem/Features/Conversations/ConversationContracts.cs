@@ -65,7 +65,7 @@ public sealed record MarkReadRequest
 
 public sealed record ReviewConversationRequest
 {
-    /// <summary>Why a coordinator reads this conversation: recorded in the audit log, which the minor and the data-protection lead can read.</summary>
+    /// <summary>Why a coordinator reads this conversation: recorded in the audit log, which the minor, their parent or guardian and the data-protection lead can read.</summary>
     [Required, StringLength(ReviewConversation.ReasonMax, MinimumLength = ReviewConversation.ReasonMin)]
     public string Reason { get; init; } = "";
 

@@ -28,7 +28,7 @@ public sealed class ReviewConversation(RelationshipAccess relationships, Convers
         var text = (reason ?? "").Trim();
         if (text.Length is < ReasonMin or > ReasonMax)
         {
-            return Invalid.Field("reason", $"Say why you are reviewing this conversation, in {ReasonMin} to {ReasonMax} characters: it is recorded, and the minor and the data-protection lead can read it.");
+            return Invalid.Field("reason", $"Say why you are reviewing this conversation, in {ReasonMin} to {ReasonMax} characters: it is recorded, and the minor, their parent or guardian and the data-protection lead can read it.");
         }
         if (before is < 1)
         {

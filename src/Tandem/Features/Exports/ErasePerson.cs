@@ -169,6 +169,8 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
             {
                 // Other people's notices name them ("Menna Tee reported a concern"): the name goes, the notice stays (ADR 102).
                 rows["othersNotifications"] = await EraseNameFromNoticesAsync(userId, name, ct);
+                // Other people's posts in their programs' channels mention them ("@Menna Tee, thanks"): the name goes, the post stays (ADR 124).
+                rows["othersPosts"] = await EraseNameFromPostsAsync(userId, name, ct);
             }
             rows["account"] = await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
                 .SetProperty(u => u.DisplayName, ErasedName).SetProperty(u => u.Email, erasedEmail).SetProperty(u => u.NormalizedEmail, erasedEmail.ToUpperInvariant())
@@ -251,6 +253,38 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
                 {
                     changed += await db.Set<Notification>().Where(n => n.Id == notice.Id)
                         .ExecuteUpdateAsync(s => s.SetProperty(n => n.Title, title).SetProperty(n => n.Body, body), ct);
+                }
+            }
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// Replaces the name, as a whole word and whatever its case (people type "@menna tee"), in other people's posts in the
+    /// channels of the programs they were enrolled in, where the channels' @mentions could name them. The words around it are
+    /// the authors' and stay. The database narrows by the letters as written or lower-cased (SQLite lower-cases ASCII only: a
+    /// mention typed all in small letters of a name with an accented capital is missed there); the word is checked here, 500
+    /// posts at a time.
+    /// </summary>
+    private async Task<int> EraseNameFromPostsAsync(Guid userId, string name, CancellationToken ct)
+    {
+        var programs = db.Enrolments.Where(e => e.UserId == userId).Select(e => e.ProgramId);
+        var lower = name.ToLowerInvariant();
+        var word = new System.Text.RegularExpressions.Regex(WholeWord(name).ToString(),
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var ids = await db.Set<Channels.ChannelPost>().AsNoTracking()
+            .Where(p => programs.Contains(p.ProgramId) && p.AuthorUserId != userId && (p.Body.Contains(name) || p.Body.ToLower().Contains(lower)))
+            .Select(p => p.Id).ToListAsync(ct);
+        var changed = 0;
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var batch = await db.Set<Channels.ChannelPost>().AsNoTracking().Where(p => chunk.Contains(p.Id)).Select(p => new { p.Id, p.Body }).ToListAsync(ct);
+            foreach (var post in batch)
+            {
+                var body = Clip(word.Replace(post.Body, ErasedName), Channels.ChannelPost.BodyMax);
+                if (body != post.Body)
+                {
+                    changed += await db.Set<Channels.ChannelPost>().Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Body, body), ct);
                 }
             }
         }

@@ -175,6 +175,13 @@ public sealed class AskForErasure(TandemDb db, Notify notify, TimeProvider clock
         var name = await db.Users.AsNoTracking().Where(u => u.Id == request.SubjectUserId).Select(u => u.DisplayName).SingleAsync(ct);
         var coordinators = await db.OrganisationMemberships.Where(m => m.OrganisationId == request.OrganisationId && m.Role == OrganisationRole.Coordinator)
             .Select(m => m.UserId).ToListAsync(ct);
+        if (coordinators.Count == 0)
+        {
+            // An organisation without a coordinator still owes an answer within a month (GDPR Art. 12(3)): the installation's
+            // administrators, who can carry a request out or decline it anywhere, are told instead (ADR 124).
+            coordinators = await db.UserRoles.Join(db.Roles.Where(r => r.Name == Actor.AdministratorRole), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId)
+                .Where(id => db.Users.Any(u => u.Id == id && !u.IsDisabled)).ToListAsync(ct);
+        }
         var who = request.RequestedBy == ErasureRequester.Guardian ? "their parent or guardian" : "themselves";
         await notify.RunAsync(coordinators.Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Erasure requested: {name}",
             $"{name}'s data was asked to be erased, by {who}. Carry it out or decline it with a reason; whoever asked is told.",

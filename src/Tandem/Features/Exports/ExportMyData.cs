@@ -46,7 +46,7 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcer
     public const string AboutOnRequest = "What this organisation's programs hold about you, made by a coordinator on your request. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your password, records of other organisations, and what only you may read: answers you withheld from staff, your notifications and settings, your WhatsApp number, your rankings, your journal, the words of your mentor requests and their answers, and (unless you are under 18, when staff may review your conversations) the messages you sent. Download everything yourself from Tandem (/api/v1/me/data-export).";
 
     public const string AboutForGuardian = "What the programs whose consent names you hold about your child, downloaded by you as their parent or guardian. Not included: notes staff keep about applications and concerns, other people's check-ins and answers, secrets such as your child's password, "
-        + "records of programs whose consent names someone else or nobody, other parents' or guardians' names and addresses, and what only your child may read: answers they withheld from staff, their notifications and settings, their WhatsApp number, their rankings and their journal. "
+        + "records of programs whose consent names someone else or nobody, other parents' or guardians' names and addresses, and what only your child may read: their answers to sensitive questions (shared with staff or not), their notifications and settings, their WhatsApp number, their rankings and their journal. "
         + "The text of a safeguarding report your child made and who read a concern are kept from downloads made for a guardian (a report may be about home); your child's own download has them.";
 
     /// <summary>Stands in a guardian's download for the text of the child's safeguarding reports.</summary>
@@ -108,9 +108,11 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcer
         var programs = await programNames.Where(p => applications.Select(a => a.ProgramId).Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         document["applications"] = Node(applications.Select(a => new
         {
-            a.Id, Program = programs.GetValueOrDefault(a.ProgramId), a.Role, a.Status, Answers = JsonNode.Parse(a.AnswersJson),
-            // Answers to sensitive questions the person did not consent to share are kept for them alone (ADR 49).
-            WithheldAnswers = scope is null && !forGuardian ? JsonNode.Parse(a.WithheldAnswersJson) : null, SensitiveConsents = JsonNode.Parse(a.SensitiveConsentsJson), a.Age,
+            a.Id, Program = programs.GetValueOrDefault(a.ProgramId), a.Role, a.Status, Answers = forGuardian ? WithoutSensitive(a) : JsonNode.Parse(a.AnswersJson),
+            // Answers to sensitive questions the person did not consent to share are kept for them alone (ADR 49); a guardian gets
+            // no answer to a sensitive question at all, shared with staff or not, nor which ones were shared (ADR 124).
+            WithheldAnswers = scope is null && !forGuardian ? JsonNode.Parse(a.WithheldAnswersJson) : null,
+            SensitiveConsents = forGuardian ? null : JsonNode.Parse(a.SensitiveConsentsJson), a.Age,
             GuardianName = Shown(a.GuardianEmail) ? a.GuardianName : null, GuardianEmail = Shown(a.GuardianEmail) ? a.GuardianEmail : null, a.CodeOfConductAcceptedAt, a.CreatedAt, a.SubmittedAt, a.DecidedAt, a.DecisionMessage, a.MentorCapacity,
         }));
 
@@ -335,6 +337,21 @@ public sealed class ExportMyData(TandemDb db, ListMyAccessLog accessLog, IConcer
     }
 
     private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, Options);
+
+    /// <summary>
+    /// The answers without those to sensitive questions the child agreed to share with the program's staff (ADR 124): the
+    /// child gave them to the program for matching, not to their parents; the child's own download has them.
+    /// </summary>
+    private static JsonNode? WithoutSensitive(Application application)
+    {
+        var shared = application.SensitiveConsents();
+        var answers = AnswerSheet.Parse(application.AnswersJson);
+        foreach (var key in shared.Keys)
+        {
+            answers.Remove(key);
+        }
+        return JsonNode.Parse(AnswerSheet.Serialize(answers));
+    }
 
     /// <summary>The messages they sent, with their attachments' bytes (base64), so the file is complete without the app.</summary>
     private async Task MessagesSentAsync(JsonObject document, Guid userId, List<Guid> relationshipIds, CancellationToken ct)
