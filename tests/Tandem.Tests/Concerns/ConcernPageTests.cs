@@ -33,7 +33,7 @@ public sealed class ConcernPageTests(PairFixture fixture) : IClassFixture<PairFi
         var coordinator = await fixture.SignInPagesAsync(pair.School.Coordinator);
         Assert.Contains("No one is designated", await coordinator.Http.GetStringAsync(leadsPage));
         Assert.Contains("No concerns reported that you handle.", await coordinator.Http.GetStringAsync($"/programs/{pair.ProgramId}/concerns"));
-        var designated = await coordinator.SubmitAsync(leadsPage, "designate", [new("member", lead.Id.ToString())]);
+        var designated = await coordinator.SubmitAsync(leadsPage, "designate", [new("email", lead.Email)]);
         Assert.Contains("Lee Lead is now a safeguarding lead.", await designated.Content.ReadAsStringAsync());
 
         var asLead = await fixture.SignInAsync(lead);

@@ -66,6 +66,14 @@ public sealed class ConcernNotices(TandemDb db, ConcernAccess access, Notify not
         var coordinators = await db.OrganisationMemberships.Where(m => m.OrganisationId == concern.OrganisationId && m.Role == OrganisationRole.Coordinator
                 && !about.Contains(m.UserId) && db.Users.Any(u => u.Id == m.UserId && !u.IsDisabled))
             .Select(m => m.UserId).ToListAsync(ct);
+        // Leads there are, but the report involves each of them (the only lead is a coordinator of the pair, or named): "no
+        // lead" would read as stale beside the leads page's list, and nobody would designate another (ADR 130).
+        if (await access.CurrentLeads().AnyAsync(l => l.OrganisationId == concern.OrganisationId, ct))
+        {
+            return coordinators.Select(id => new NotificationMessage(id, NotificationKind.Safeguarding, "A safeguarding report needs another lead",
+                $"A safeguarding report was made in {program} that none of your organisation's designated safeguarding leads may read: a report is never shown to a lead it involves. Designate another lead (docs: user guide, \"Concerns\").",
+                $"/organisations/{concern.OrganisationId}/safeguarding-leads")).ToList();
+        }
         return coordinators.Select(id => new NotificationMessage(id, NotificationKind.Safeguarding, "A safeguarding report has no designated lead",
             $"A safeguarding report was made in {program}, and your organisation has no designated safeguarding lead to read it. Designate one (docs: user guide, \"Concerns\").",
             null)).ToList();

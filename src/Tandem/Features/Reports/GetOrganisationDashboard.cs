@@ -90,7 +90,7 @@ public sealed class GetOrganisationDashboard(TandemDb db, ConcernAccess concernA
     }
 
     public static Chart Chart(OrganisationDashboard d) => new("Meeting rate and retention by program", ChartKind.Bars,
-        d.Programs.Select(p => p.Name.Length > 24 ? p.Name[..23] + "…" : p.Name).ToList(),
+        d.Programs.Select(p => p.Name.Length > 24 ? Infrastructure.Text.WholeCharacters.Within(p.Name, 23) + "…" : p.Name).ToList(),
         [
             new ChartSeries(ObjectiveMeasure.MeetingRate.Label(), d.Programs.Select(p => p.MeetingRate).ToList()),
             new ChartSeries(ObjectiveMeasure.Retention.Label(), d.Programs.Select(p => p.Retention).ToList()),

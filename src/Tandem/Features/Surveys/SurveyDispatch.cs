@@ -22,8 +22,12 @@ public sealed class SurveyDispatch(TandemDb db, Notify notify, IProgramConsent c
         var now = clock.GetUtcNow().UtcDateTime;
         if (survey.ProgramId is not { } programId)
         {
-            // A survey without a program recorded its roster when it was built: ask those still members now.
-            var roster = SurveyAccess.Current(db, db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && !i.Answered));
+            // A survey without a program recorded its roster when it was built: ask those still members now. The others' rows go,
+            // so someone who left before it was sent is not admitted nor reminded if they join again (ADR 99, 130).
+            var recorded = db.Set<SurveyInvitation>().Where(i => i.SurveyId == survey.Id && !i.Answered);
+            var stillMembers = SurveyAccess.Current(db, recorded).Select(i => i.Id);
+            await recorded.Where(i => !stillMembers.Contains(i.Id)).ExecuteDeleteAsync(ct);
+            var roster = SurveyAccess.Current(db, recorded);
             await roster.ExecuteUpdateAsync(u => u.SetProperty(i => i.InvitedAt, now), ct);
             return await roster.AsNoTracking().ToListAsync(ct);
         }

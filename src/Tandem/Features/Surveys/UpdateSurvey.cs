@@ -53,6 +53,8 @@ public sealed class UpdateSurvey(TandemDb db, SurveyAccess access, TimeProvider 
         {
             return new Conflict(SentMeanwhile);
         }
-        return survey.ToView(0, 0);
+        // The counts as every other answer gives them: an organisation survey's draft has its roster invited already (ADR 130).
+        var (invited, answered) = await access.CountsAsync(survey.Id, ct);
+        return survey.ToView(invited, answered);
     }
 }
