@@ -49,7 +49,13 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
             return new GoalFileInvalid(["The file is not text: UTF-8, or UTF-16 with a byte-order mark, without NUL characters (byte 0)."]);
         }
         var board = format == ActionItemFiles.Trello ? ActionItemFiles.ReadTrello(text) : ActionItemFiles.ReadAsana(text);
-        var scope = (await access.EditAsync(actor, relationshipId, ct)).Value!;
+        // The relationship may have ended (or its program been anonymised) since the check above: that refusal, not a 500.
+        var editable = await access.EditAsync(actor, relationshipId, ct);
+        if (editable.Failure is { } gone)
+        {
+            return gone;
+        }
+        var scope = editable.Value!;
         // Deleted since the check above: the same 404 as before it (ADR 94).
         var goal = await db.Set<Goal>().SingleOrDefaultAsync(g => g.Id == goalId, ct);
         if (goal is null)
@@ -89,6 +95,14 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
             }
             assignees.Add(member.UserId);
         }
+        // The goal's limits are counted behind its row lock, in the transaction that writes (ADR 110): an item or milestone
+        // another request adds meanwhile is counted, so two imports (or an import and an add) cannot pass the limit together.
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await PairGoals.LockGoalAsync(db, goalId, ct))
+        {
+            return new NotFound(PairGoals.NoGoal);
+        }
         var existingItems = await db.Set<ActionItem>().CountAsync(a => a.GoalId == goalId, ct);
         if (existingItems + board.Items.Count > Goal.ActionItemsMax)
         {
@@ -102,13 +116,6 @@ public sealed class ImportActionItems(TandemDb db, GoalAccess access, PairGoals 
         if (problems.Count > 0)
         {
             return new GoalFileInvalid(problems);
-        }
-
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await PairGoals.LockGoalAsync(db, goalId, ct))
-        {
-            return new NotFound(PairGoals.NoGoal);
         }
         var next = new Dictionary<ActionItemState, int>();
         foreach (var state in Enum.GetValues<ActionItemState>())

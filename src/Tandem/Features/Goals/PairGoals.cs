@@ -77,6 +77,10 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
                 return wrong;
             }
         }
+        // The relationship's goals are counted behind its row lock (ADR 110, ADR 125): two goals added at once at the limit
+        // less one leave the second refused.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockRelationshipAsync(db, relationshipId, ct);
         if (await db.Set<Goal>().CountAsync(g => g.RelationshipId == relationshipId, ct) >= Goal.GoalsPerRelationshipMax)
         {
             return new Conflict($"A relationship has at most {Goal.GoalsPerRelationshipMax} goals; mark some achieved or delete them.");
@@ -86,6 +90,7 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
         db.Add(goal);
         db.AddRange(milestones.Select(m => new Milestone(goal.Id, m.Title!.Trim(), m.DueOn, m.Done == true ? now : null)));
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return (await ViewsAsync([goal], scope.Value, ct))[0];
     }
 
@@ -336,6 +341,13 @@ public sealed class PairGoals(TandemDb db, GoalAccess access, Privacy.AuditLog a
     /// </summary>
     internal static async Task<bool> LockGoalAsync(TandemDb db, Guid goalId, CancellationToken ct) =>
         await db.Set<Goal>().Where(g => g.Id == goalId).ExecuteUpdateAsync(s => s.SetProperty(g => g.Outcome, g => g.Outcome), ct) == 1;
+
+    /// <summary>
+    /// Locks the relationship's row until the transaction ends (a write of a column to itself, as <c>Programs.ProgramLock</c>),
+    /// for counting its goals against the limit: PostgreSQL holds the row lock to the commit; SQLite's write lock is the database's.
+    /// </summary>
+    private static Task<int> LockRelationshipAsync(TandemDb db, Guid relationshipId, CancellationToken ct) =>
+        db.Set<Relationships.Relationship>().Where(r => r.Id == relationshipId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, r => r.Status), ct);
 
     /// <summary>Saves a change or a delete; a row deleted since it was read is 404 with the sentence of a plain miss (ADR 94).</summary>
     private async Task<NotFound?> SaveUnlessGoneAsync(string missing, CancellationToken ct)

@@ -37,22 +37,26 @@ public sealed class CancelMeeting(TandemDb db, MeetingChanges changes, MeetingMa
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await changes.ClaimAsync(meeting!, now, ct))
-        {
-            return MeetingChanges.Raced();
-        }
-        if (!meeting!.Cancel(actor.UserId, now, note))
-        {
-            return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
-        }
         var affected = new List<Meeting> { meeting };
         if (request.WholeSeries && meeting.SeriesId is { } seriesId)
         {
-            var later = await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id && m.StartsAt > meeting.StartsAt
-                && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)).ToListAsync(ct);
-            later.ForEach(m => m.Cancel(actor.UserId, now, note));
-            affected.AddRange(later);
+            affected.AddRange(await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id && m.StartsAt > meeting.StartsAt
+                && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)).ToListAsync(ct));
+        }
+        // The later meetings are claimed with this one, each as it was read (ADR 125): an answer or move to one of them at
+        // the same moment makes this a 409 rather than one of the two being written over.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await changes.ClaimAsync(affected, now, ct))
+        {
+            return MeetingChanges.Raced();
+        }
+        if (!meeting.Cancel(actor.UserId, now, note))
+        {
+            return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
+        }
+        foreach (var later in affected.Skip(1))
+        {
+            later.Cancel(actor.UserId, now, note);
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Programs;
@@ -24,13 +25,49 @@ public sealed class MeetingChanges(TandemDb db, MeetingAccess access, IProgramRe
     /// Locks the meeting row only if nobody changed it since it was read (same status and sequence), so that an
     /// accept and a decline sent at the same moment cannot both win: the second finds no row and gets 409.
     /// </summary>
-    internal async Task<bool> ClaimAsync(Meeting meeting, DateTime now, CancellationToken ct)
+    internal Task<bool> ClaimAsync(Meeting meeting, DateTime now, CancellationToken ct) => ClaimAsync([meeting], now, ct);
+
+    /// <summary>
+    /// The same for several meetings at once (an answer or cancellation of "this and later ones", ADR 125), in one
+    /// statement: every meeting must still have the status and sequence it was read with, or none is changed and the
+    /// caller answers 409. The later meetings are locked with the clicked one, so another answer to one of them waits
+    /// for this one and then finds it changed, rather than both writing.
+    /// </summary>
+    internal async Task<bool> ClaimAsync(IReadOnlyCollection<Meeting> meetings, DateTime now, CancellationToken ct) =>
+        await ClaimWhereAsync(meetings, meeting =>
+        {
+            var (id, status, sequence) = (meeting.Id, meeting.Status, meeting.Sequence);
+            return m => m.Id == id && m.Status == status && m.Sequence == sequence;
+        }, now, ct);
+
+    /// <summary>
+    /// Claims the meetings of a group answer: each must still be at the time (sequence) it was read and still open; its
+    /// status may have moved between proposed and accepted (another member's answer), which does not change what this
+    /// answer means.
+    /// </summary>
+    internal async Task<bool> ClaimOpenAsync(IReadOnlyCollection<Meeting> meetings, DateTime now, CancellationToken ct) =>
+        await ClaimWhereAsync(meetings, meeting =>
+        {
+            var (id, sequence) = (meeting.Id, meeting.Sequence);
+            return m => m.Id == id && m.Sequence == sequence && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted);
+        }, now, ct);
+
+    /// <summary>
+    /// One conditional UPDATE whose WHERE is the meetings' own conditions joined by OR (each condition's values are
+    /// captured, so they are sent as parameters); true when every meeting matched.
+    /// </summary>
+    private async Task<bool> ClaimWhereAsync(IReadOnlyCollection<Meeting> meetings, Func<Meeting, Expression<Func<Meeting, bool>>> unchanged,
+        DateTime now, CancellationToken ct)
     {
-        var status = meeting.Status;
-        var sequence = meeting.Sequence;
-        return await db.Set<Meeting>()
-            .Where(m => m.Id == meeting.Id && m.Status == status && m.Sequence == sequence)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct) == 1;
+        var row = Expression.Parameter(typeof(Meeting), "m");
+        var any = meetings.Select(m => unchanged(m)).Select(e => new Rebind(e.Parameters[0], row).Visit(e.Body)).Aggregate(Expression.OrElse);
+        var where = Expression.Lambda<Func<Meeting, bool>>(any, row);
+        return await db.Set<Meeting>().Where(where).ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct) == meetings.Count;
+    }
+
+    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
     }
 
     internal static Conflict Raced() => new("Someone changed this meeting at the same moment. Reload and try again.");

@@ -41,7 +41,9 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         var rows = await Members(db, relationshipId).ToListAsync(ct);
         IReadOnlyList<MeetingPerson> members = rows.OrderBy(r => r.DisplayName)
             .Select(r => new MeetingPerson(r.UserId, r.DisplayName, r.Email ?? "") { TimeZoneId = r.TimeZoneId }).ToList();
-        var others = members.Where(p => p.UserId != actorId).ToList();
+        // A disabled account (an erased one is disabled too) cannot sign in to read a notice: none is stored for it (ADR 120, ADR 125).
+        var disabled = rows.Where(r => r.IsDisabled).Select(r => r.UserId).ToHashSet();
+        var others = members.Where(p => p.UserId != actorId && !disabled.Contains(p.UserId)).ToList();
         var unconsented = await consent.UnconsentedAmongAsync(meetings[0].ProgramId, others.Select(p => p.UserId).ToList(), ct);
         others = others.Where(p => !unconsented.Contains(p.UserId)).ToList();
         var actor = members.FirstOrDefault(p => p.UserId == actorId)?.DisplayName
@@ -91,9 +93,13 @@ public sealed class MeetingMailer(TandemDb db, MailOutbox outbox, Notify notify,
         return sent.Count;
     }
 
-    /// <summary>The in-app notification's text: who, which meeting, when, and its status now.</summary>
+    /// <summary>
+    /// The in-app notification's text: who, when, and the meeting's status now. Never its title (ADR 125): erasure clears
+    /// the proposer's title on the meeting, and a notice stored with others would keep it; the meetings page, access-checked,
+    /// shows it.
+    /// </summary>
     internal static string NoticeBody(string actorName, Meeting meeting) =>
-        $"{actorName}: {meeting.Title ?? "meeting"} on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
+        $"{actorName}: meeting on {meeting.StartsAt:ddd d MMM yyyy HH:mm} UTC ({meeting.Status.ToString().ToLowerInvariant()}).";
 
     public static string MeetingPath(Meeting meeting) => $"/relationships/{meeting.RelationshipId}/meetings";
 

@@ -16,10 +16,16 @@ public sealed class MoveMeetingRequest
 
     [Range(15, 480)]
     public int? DurationMinutes { get; set; }
+
+    /// <summary>A note for the others with the new time (shown on the meeting as its response note).</summary>
+    [StringLength(MoveMeeting.NoteMax)]
+    public string? Note { get; set; }
 }
 
 public sealed class MoveMeeting(TandemDb db, MeetingChanges changes, MeetingMailer mailer, TimeProvider clock)
 {
+    public const int NoteMax = 1000;
+
     /// <summary>Moves one meeting or one occurrence of a series; the others in the relationship accept the new time.</summary>
     public async Task<Outcome<MeetingView>> RunAsync(Actor actor, Guid meetingId, MoveMeetingRequest request, CancellationToken ct = default)
     {
@@ -49,12 +55,18 @@ public sealed class MoveMeeting(TandemDb db, MeetingChanges changes, MeetingMail
         {
             return Invalid.Field(nameof(request.StartsAt), Scheduling.TooFarAheadMessage("A meeting"));
         }
+        // The request's [StringLength] runs only on the API; the page builds the request itself.
+        var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
+        if (note?.Length > NoteMax)
+        {
+            return Invalid.Field(nameof(request.Note), $"A note is at most {NoteMax} characters; this one has {note.Length}.");
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await changes.ClaimAsync(meeting!, now, ct))
         {
             return MeetingChanges.Raced();
         }
-        if (!meeting!.Reschedule(request.StartsAt.Value.UtcDateTime, request.DurationMinutes ?? meeting.DurationMinutes, actor.UserId, now))
+        if (!meeting!.Reschedule(request.StartsAt.Value.UtcDateTime, request.DurationMinutes ?? meeting.DurationMinutes, actor.UserId, now, note))
         {
             return new Conflict($"A {meeting.Status.ToString().ToLowerInvariant()} meeting cannot be moved.");
         }

@@ -74,16 +74,18 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
             return new Conflict($"The meeting is already {meeting.Status.ToString().ToLowerInvariant()}.");
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!await changes.ClaimAsync(meeting, now, ct))
-        {
-            return MeetingChanges.Raced();
-        }
         var affected = new List<Meeting> { meeting };
         if (request.Response != MeetingResponse.ProposeAnotherTime && request.WholeSeries && meeting.SeriesId is { } seriesId)
         {
             affected.AddRange(await db.Set<Meeting>().Where(m => m.SeriesId == seriesId && m.Id != meeting.Id
                 && m.Status == MeetingStatus.Proposed && m.ProposedByUserId == meeting.ProposedByUserId && m.StartsAt > meeting.StartsAt).ToListAsync(ct));
+        }
+        // Every meeting answered is claimed as it was read, the later ones with this one (ADR 125): the partner cancelling
+        // or moving one of them at the same moment makes this answer a 409 instead of being written over.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await changes.ClaimAsync(affected, now, ct))
+        {
+            return MeetingChanges.Raced();
         }
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
         MeetingChange change;
@@ -138,17 +140,6 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
         var now = clock.GetUtcNow().UtcDateTime;
         var answer = request.Response == MeetingResponse.Accept ? AttendanceAnswer.Coming : AttendanceAnswer.NotComing;
         var note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var sequence = meeting.Sequence;
-        var claimed = await db.Set<Meeting>()
-            .Where(m => m.Id == meeting.Id && m.Sequence == sequence && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.UpdatedAt, now), ct);
-        if (claimed != 1)
-        {
-            return MeetingChanges.Raced();
-        }
-        // Re-read under the claim: another member's answer may have settled the status meanwhile.
-        await db.Entry(meeting).ReloadAsync(ct);
         var affected = new List<Meeting> { meeting };
         if (request.WholeSeries && meeting.SeriesId is { } seriesId)
         {
@@ -158,8 +149,22 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
                 && m.ProposedByUserId != actor.UserId && (m.Status == MeetingStatus.Proposed || m.Status == MeetingStatus.Accepted)
                 && !db.Set<MeetingAnswer>().Any(a => a.MeetingId == m.Id && a.UserId == actor.UserId && a.Sequence == m.Sequence)).ToListAsync(ct));
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Every meeting answered is claimed at the time it was read (ADR 125), the later ones with this one: an answer to one
+        // of them from another tab waits for this one or makes it a 409, and a move in between makes it a 409.
+        if (!await changes.ClaimOpenAsync(affected, now, ct))
+        {
+            return MeetingChanges.Raced();
+        }
+        // Re-read under the claim, in one query: another member's answer may have settled a status meanwhile.
         var ids = affected.Select(m => m.Id).ToList();
+        affected.ForEach(m => db.Entry(m).State = EntityState.Detached);
+        var reread = await db.Set<Meeting>().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
+        meeting = reread[meeting.Id];
+        affected = ids.Select(id => reread[id]).ToList();
         var mine = await db.Set<MeetingAnswer>().Where(a => ids.Contains(a.MeetingId) && a.UserId == actor.UserId).ToDictionaryAsync(a => a.MeetingId, ct);
+        // A later occurrence this person answered on its own since it was read (another tab) keeps that answer.
+        affected.RemoveAll(m => m.Id != meeting.Id && mine.TryGetValue(m.Id, out var given) && given.Sequence == m.Sequence);
         foreach (var m in affected)
         {
             if (mine.TryGetValue(m.Id, out var existing))
@@ -171,7 +176,15 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
                 db.Add(new MeetingAnswer(m.Id, actor.UserId, answer, note, m.Sequence, now));
             }
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another answer of this person's to one of these meetings was inserted first (the claim makes it rare).
+            return MeetingChanges.Raced();
+        }
 
         var members = await db.Set<RelationshipMember>().Where(r => r.RelationshipId == meeting.RelationshipId).Select(r => r.UserId).ToListAsync(ct);
         var answers = await GroupAnswers.ForAsync(db, affected, ct);
