@@ -14,7 +14,8 @@ public sealed class AddMatchRule(TandemDb db, MatchingAccess access, MatchingPoo
 {
     public async Task<Outcome<MatchRuleView>> RunAsync(Actor actor, Guid programId, MatchRuleRequest request, CancellationToken ct = default)
     {
-        var found = await access.FindAsync(actor, programId, ct);
+        // Rules and runs are matching: none in a closed or anonymised program (ADR 127).
+        var found = await access.FindOpenAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -15,7 +15,8 @@ public sealed class AssignByHand(TandemDb db, MatchingAccess access, MatchingPoo
 {
     public async Task<Outcome<RunRequested>> RunAsync(Actor actor, Guid programId, AssignRequest request, CancellationToken ct = default)
     {
-        var found = await access.FindAsync(actor, programId, ct);
+        // Rules and runs are matching: none in a closed or anonymised program (ADR 127).
+        var found = await access.FindOpenAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

@@ -38,6 +38,27 @@ public sealed class GetMatchDraft(TandemDb db, MatchingAccess access, Privacy.Au
         return await ViewAsync(actor, found.Value!, draft, rules, null, PageRequest.Clamp(page, pageSize, MaxPageSize), ct);
     }
 
+    /// <summary>
+    /// The mentor (or first peer) and mentee (or second peer) of one proposal of any of the program's drafts: for a page's
+    /// row form posted after the row left the page (a newer draft, another page), so its use case still answers (ADR 127).
+    /// </summary>
+    public async Task<Outcome<(Guid First, Guid Second)>> PairAsync(Actor actor, Guid programId, Guid proposalId, CancellationToken ct = default)
+    {
+        var found = await access.FindAsync(actor, programId, ct);
+        if (found.Failure is { } failure)
+        {
+            return failure;
+        }
+        var pair = await db.Set<MatchProposal>().AsNoTracking()
+            .Where(p => p.Id == proposalId && db.Set<MatchDraft>().Any(d => d.Id == p.DraftId && d.ProgramId == programId))
+            .Select(p => new { p.FirstEnrolmentId, p.SecondEnrolmentId }).SingleOrDefaultAsync(ct);
+        if (pair is null)
+        {
+            return new NotFound("No such proposal in this program's drafts; reload the page.");
+        }
+        return (pair.FirstEnrolmentId, pair.SecondEnrolmentId);
+    }
+
     /// <summary>A page of the people a draft leaves without a match, in the order the run listed them.</summary>
     public async Task<Outcome<Paged<UnmatchedPerson>>> UnmatchedAsync(Actor actor, Guid programId, Guid draftId, int page, int pageSize, CancellationToken ct = default)
     {

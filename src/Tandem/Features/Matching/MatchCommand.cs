@@ -62,6 +62,13 @@ public static class MatchCommand
                 await output.WriteLineAsync("Solve it (e.g. `tandem solve FILE > RESULT`), then import the result on the program's matching page or with POST …/matching/imports.");
                 return 0;
             }
+            // A closed or anonymised program takes no more matching (ADR 127): the operator is refused as the page is.
+            var retention = services.GetRequiredService<Tandem.Features.Programs.IProgramRetention>();
+            if (await MatchingAccess.RefusalAsync(retention, programId, found.Value!.Status, ct) is { } closed)
+            {
+                await error.WriteLineAsync(closed.Detail);
+                return 1;
+            }
             // The same queue as the page's button: this process claims the run and works it, unless a server already is.
             var queue = services.GetRequiredService<MatchingRunQueue>();
             var run = await queue.RequestAsync(programId, operatorActor.UserId, MatchingRunReason.Run, ct);

@@ -20,7 +20,7 @@ public enum ProcessResult { Done, Failed, Lost }
 /// a node that lost its claim writes nothing.
 /// </summary>
 public sealed class MatchingRunProcessor(
-    TandemDb db, MatchingPool pools, MatchingRunQueue queue, MatchingRunSignals signals, Notify notify,
+    TandemDb db, MatchingPool pools, MatchingRunQueue queue, MatchingRunSignals signals, Notify notify, IProgramRetention retention,
     IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<MatchingOptions> options, TimeProvider clock, TandemTelemetry telemetry,
     ILogger<MatchingRunProcessor> logger)
 {
@@ -90,6 +90,12 @@ public sealed class MatchingRunProcessor(
         if (!await queue.EnterAsync(claim, MatchingPhase.Loading, _timings, ct))
         {
             return ProcessResult.Lost;
+        }
+        // A run queued before the program closed, or by a way in that checked nothing (`tandem match`), writes no draft
+        // after it: its display names and explanations would stay after retention for good (ADR 127).
+        if (await MatchingAccess.RefusalAsync(db, retention, program.Id, ct) is { } refused)
+        {
+            return await FailAsync(claim, run, refused.Detail, ct);
         }
         var pool = await pools.LoadAsync(program, ct);
         Lap(MatchingPhase.Loading, watch);

@@ -14,8 +14,11 @@ public static class ParticipantExplanation
     /// <summary>The longest match explanation a relationship or a mentor request stores.</summary>
     public const int MaxLength = 4000;
 
-    /// <summary>An explanation cut to <see cref="MaxLength"/>: every writer of a stored explanation cuts it here.</summary>
-    public static string Cut(string explanation) => explanation.Length > MaxLength ? explanation[..MaxLength] : explanation;
+    /// <summary>
+    /// An explanation cut to <see cref="MaxLength"/>: every writer of a stored explanation cuts it here, between whole
+    /// characters (half an emoji in a criterion's or a person's name is refused by PostgreSQL, ADR 127).
+    /// </summary>
+    public static string Cut(string explanation) => Tandem.Infrastructure.Text.WholeCharacters.Within(explanation, MaxLength);
 
     /// <summary>Share of the visible criteria met, 0–100 (the score participants and relationship pages show).</summary>
     public static int Percent(IReadOnlyList<ProposalCriterion> criteria) => criteria.Count == 0

@@ -1,3 +1,4 @@
+using Tandem.Infrastructure.Text;
 using Tandem.Matching;
 
 namespace Tandem.Features.Matching;
@@ -171,15 +172,33 @@ public static class PoolMatcher
         return RuledOut(failures, byCoordinator, "mentor");
     }
 
+    /// <summary>The failing rules listed while they fit <see cref="RuledOutLength"/> characters, then how many more.</summary>
     private static string RuledOut(Dictionary<string, int> failures, int byCoordinator, string partner)
     {
-        var parts = failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} rules out {f.Value}").ToList();
+        var all = failures.OrderByDescending(f => f.Value).Select(f => $"{f.Key} rules out {f.Value}").ToList();
         if (byCoordinator > 0)
         {
-            parts.Add($"the coordinator forbade {byCoordinator}");
+            all.Add($"the coordinator forbade {byCoordinator}");
         }
-        return $"no {partner} meets the hard rules ({string.Join("; ", parts)})";
+        // The reason is stored in 1,000 characters: thirty hard rules with 60-character names made every run fail on
+        // PostgreSQL (ADR 127). Whole rules are listed while they fit, then a count of the rest.
+        var parts = new List<string>();
+        var length = 0;
+        foreach (var part in all)
+        {
+            if (length + part.Length + 2 > RuledOutLength && parts.Count > 0)
+            {
+                break;
+            }
+            parts.Add(WholeCharacters.Within(part, RuledOutLength));
+            length += part.Length + 2;
+        }
+        var more = all.Count - parts.Count;
+        return $"no {partner} meets the hard rules ({string.Join("; ", parts)}{(more > 0 ? $"; and {more} more {(more == 1 ? "rule" : "rules")}" : "")})";
     }
+
+    /// <summary>How long the list of failing rules in an unmatched person's reason may grow.</summary>
+    private const int RuledOutLength = 800;
 
     private static PoolMatch PeerPairs(PoolScoring scoring)
     {

@@ -15,7 +15,8 @@ namespace Tandem.Features.Matching;
 /// only where the program forms groups, see <see cref="RelationshipShape"/>), then tells everybody in the app and by e-mail who their partner is,
 /// their partner's introduction and why they were matched; never a private answer.
 /// </summary>
-public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, MatchingRunQueue runs, StartRelationship start, IStudyGroupSize groupSizes, Notify notify, TimeProvider clock, ILogger<PublishMatchDraft> logger)
+public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, IProgramRetention retention, MatchingRunQueue runs, StartRelationship start, IStudyGroupSize groupSizes,
+    Notify notify, TimeProvider clock, ILogger<PublishMatchDraft> logger)
 {
     public async Task<Outcome<PublishResult>> RunAsync(Actor actor, Guid programId, Guid draftId, PublishRequest request, CancellationToken ct = default)
     {
@@ -64,6 +65,17 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, Matchi
         var outcome = await SeatTransaction.RunAsync(db, async () =>
         {
             started.Clear();
+            // The program's row lock first (ADR 114), and its status read again under it: a close that met this publish
+            // either waits for it or is seen here, so no pair starts in a closed program and "move to running" never
+            // writes over a close (ADR 127). StartRelationship takes the same lock again, which does not block.
+            if (!await ProgramLock.TakeAsync(db, programId, ct))
+            {
+                return new NotFound("No such program.");
+            }
+            if (await MatchingAccess.RefusalAsync(db, retention, programId, ct) is { } closed)
+            {
+                return closed;
+            }
             // The draft is claimed first, on its status as stored: a second publish, or a run that superseded it since it
             // was read, leaves nothing to claim, and nothing is started (ADR 111).
             var claimed = await db.Set<MatchDraft>().Where(d => d.Id == draftId && d.Status == MatchDraftStatus.Draft)
@@ -93,18 +105,18 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, Matchi
             // Locks served this round; prohibitions stay for later rounds (late joiners). Deleted as they are now: a lock
             // removed meanwhile is no lost update (500), ADR 111.
             await db.Set<MatchRule>().Where(r => r.ProgramId == programId && r.Kind == MatchRuleKind.Lock).ExecuteDeleteAsync(ct);
+            await db.SaveChangesAsync(ct);
             if (request.StartProgram)
             {
                 // The publish confirmation offers it: pairs exist now, so the program is running. Only from matching
-                // (the step the program's own transitions allow); otherwise the status is left as it is and reported.
-                var tracked = await db.Programs.SingleAsync(p => p.Id == programId, ct);
-                if (tracked.Status == ProgramStatus.Matching)
-                {
-                    tracked.MoveTo(ProgramStatus.Running, clock.GetUtcNow().UtcDateTime);
-                }
-                programStatus = tracked.Status;
+                // (the step the program's own transitions allow), claimed from that status as ChangeProgramStatus claims
+                // its moves; otherwise the status is left as it is and reported.
+                var now = clock.GetUtcNow().UtcDateTime;
+                var moved = await db.Programs.Where(p => p.Id == programId && p.Status == ProgramStatus.Matching)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, ProgramStatus.Running).SetProperty(p => p.UpdatedAt, now), ct);
+                programStatus = moved == 1 ? ProgramStatus.Running
+                    : await db.Programs.Where(p => p.Id == programId).Select(p => p.Status).SingleAsync(ct);
             }
-            await db.SaveChangesAsync(ct);
             return Outcome(true);
         }, ct);
         if (outcome.Failure is { } conflict)
@@ -113,10 +125,11 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, Matchi
         }
 
         var messages = await MessagesAsync(program, started, peer, startsOn, ct);
-        await notify.RunAsync(messages, ct);
+        // Program notices (ADR 48/105): nobody whose consent was withdrawn meanwhile is told, and each notice knows its program.
+        var sent = await notify.ToProgramAsync(programId, messages, ct);
         logger.LogInformation("Published draft {DraftId} of program {ProgramId} by {UserId}: {Relationships} relationships starting {StartsOn}, {Notified} people notified",
-            draftId, programId, actor.UserId, started.Count, startsOn, messages.Count);
-        return new PublishResult(draftId, started.Count, messages.Count, startsOn) { ProgramStatus = programStatus };
+            draftId, programId, actor.UserId, started.Count, startsOn, sent.Count);
+        return new PublishResult(draftId, started.Count, sent.Count, startsOn) { ProgramStatus = programStatus };
     }
 
     private static Outcome<bool> Outcome(bool value) => value;
@@ -170,7 +183,9 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, Matchi
 
     /// <summary>
     /// A person's introduction: their answers to the text questions of their form that are neither private nor sensitive.
-    /// Private and sensitive questions (and everything else) stay with the coordinators (ADR 111).
+    /// Private and sensitive questions (and everything else) stay with the coordinators (ADR 111): a question private or
+    /// sensitive in any version of the program's forms is left out, as the pool leaves it out (ADR 127), so an answer given
+    /// on a version before the question was made private is not read out to the partner.
     /// </summary>
     private async Task<Dictionary<Guid, string>> IntroductionsAsync(Guid programId, IReadOnlyList<PersonRef> people, CancellationToken ct)
     {
@@ -179,6 +194,8 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, Matchi
             .Where(a => a.ProgramId == programId && userIds.Contains(a.UserId) && a.Status == ApplicationStatus.Approved && a.QuestionnaireId != null)
             .Select(a => new { a.UserId, a.Role, a.AnswersJson, Questions = a.Questionnaire!.QuestionsJson })
             .ToListAsync(ct);
+        var forms = await db.Set<Questionnaire>().AsNoTracking().Where(q => q.ProgramId == programId).Select(q => q.QuestionsJson).ToListAsync(ct);
+        var privateIds = forms.SelectMany(Questionnaire.Parse).Where(q => q.Private || q.Sensitive).Select(q => q.Id).ToHashSet();
         var result = new Dictionary<Guid, string>();
         foreach (var person in people)
         {
@@ -189,7 +206,7 @@ public sealed class PublishMatchDraft(TandemDb db, MatchingAccess access, Matchi
             }
             var answers = AnswerSheet.Parse(application.AnswersJson);
             var text = new StringBuilder();
-            foreach (var q in Questionnaire.Parse(application.Questions).Where(q => !q.Private && !q.Sensitive && q.Type is QuestionType.ShortText or QuestionType.LongText))
+            foreach (var q in Questionnaire.Parse(application.Questions).Where(q => !privateIds.Contains(q.Id) && q.Type is QuestionType.ShortText or QuestionType.LongText))
             {
                 if (answers.TryGetValue(q.Id, out var value))
                 {

@@ -9,7 +9,8 @@ public sealed class RemoveMatchRule(TandemDb db, MatchingAccess access)
 {
     public async Task<Outcome<bool>> RunAsync(Actor actor, Guid programId, Guid ruleId, CancellationToken ct = default)
     {
-        var found = await access.FindAsync(actor, programId, ct);
+        // Rules and runs are matching: none in a closed or anonymised program (ADR 127).
+        var found = await access.FindOpenAsync(actor, programId, ct);
         if (found.Failure is { } failure)
         {
             return failure;

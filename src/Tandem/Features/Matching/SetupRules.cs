@@ -1,6 +1,7 @@
 using Tandem.Features.Applications;
 using Tandem.Features.Programs;
 using Tandem.Infrastructure.Problems;
+using Tandem.Infrastructure.Text;
 using Tandem.Matching;
 using CriterionKind = Tandem.Features.Applications.CriterionKind;
 
@@ -9,6 +10,15 @@ namespace Tandem.Features.Matching;
 /// <summary>Builds and checks setups, and previews what their hard rules do to a pool.</summary>
 public static class SetupRules
 {
+    /// <summary>The longest criterion name (the API's <see cref="CriterionInput.Name"/> says the same).</summary>
+    public const int MaxName = 60;
+
+    /// <summary>The most criteria a setup has (the API's <see cref="SaveMatchingSetupRequest.Criteria"/> says the same).</summary>
+    public const int MaxCriteria = 30;
+
+    /// <summary>The greatest weight, least and greatest value either way (the API's ranges).</summary>
+    public const int MaxMagnitude = 1000;
+
     /// <summary>
     /// A criterion's name when the coordinator gives none: the question's text as explanations read it ("same
     /// Favourite subject: Maths"), never its key; at most 60 characters, as a typed name.
@@ -17,12 +27,21 @@ public static class SetupRules
     {
         var name = prompt.Trim().TrimEnd('?', ':', '.', ' ');
         name = name.Length == 0 ? prompt.Trim() : name;
-        return name.Length <= 60 ? name : name[..59].TrimEnd() + "…";
+        // Cut between whole characters: half an emoji is refused by PostgreSQL wherever the name is written (ADR 127).
+        return name.Length <= MaxName ? name : WholeCharacters.Within(name, MaxName - 1).TrimEnd() + "…";
     }
 
+    /// <summary>
+    /// Checks a setup against the pool's forms and the setup's own rules. The page posts what the API's DataAnnotations
+    /// would refuse (a name over 60 characters, NaN, a group of 40), so the limits are checked here, for both (ADR 127).
+    /// </summary>
     public static Outcome<IReadOnlyList<SetupCriterion>> Check(PoolData pool, SaveMatchingSetupRequest request)
     {
         var errors = new Dictionary<string, string[]>();
+        if (request.Criteria.Count > MaxCriteria)
+        {
+            errors["criteria"] = [$"A setup has at most {MaxCriteria} criteria."];
+        }
         var seekerRole = pool.IsPeer ? ProgramRole.Peer : ProgramRole.Mentee;
         var offerRole = pool.IsPeer ? ProgramRole.Peer : ProgramRole.Mentor;
         var criteria = new List<SetupCriterion>();
@@ -31,6 +50,20 @@ public static class SetupRules
             var c = request.Criteria[i];
             var key = $"criteria[{i}]";
             var mentorQuestion = string.IsNullOrWhiteSpace(c.MentorQuestionId) ? c.QuestionId : c.MentorQuestionId.Trim();
+            var row = $"Criterion {i + 1}";
+            if (c.Name.Trim().Length is 0 or > MaxName)
+            {
+                errors[$"{key}.name"] = [c.Name.Trim().Length == 0 ? $"{row}: give it a name." : $"{row}: a name is at most {MaxName} characters."];
+            }
+            if (Math.Abs(c.Weight) > MaxMagnitude)
+            {
+                errors[$"{key}.weight"] = [$"{row}: a weight is from -{MaxMagnitude} to {MaxMagnitude}."];
+            }
+            // NaN and infinity pass a number box's parse but not the setup's JSON (a 500 on saving).
+            if (!Fits(c.Minimum) || !Fits(c.Maximum))
+            {
+                errors[$"{key}.{(Fits(c.Minimum) ? "maximum" : "minimum")}"] = [$"{row}: the least and the greatest value are numbers from -{MaxMagnitude} to {MaxMagnitude}."];
+            }
             if (!Asks(pool, seekerRole, c.QuestionId) && !Asks(pool, offerRole, c.QuestionId))
             {
                 errors[$"{key}.questionId"] = [$"No {ScreeningAccess.Slug(seekerRole)} or {ScreeningAccess.Slug(offerRole)} question has the id '{c.QuestionId}'."];
@@ -59,6 +92,10 @@ public static class SetupRules
                 c.Kind is CriterionKind.SameValue or CriterionKind.DifferentValue ? null : c.Minimum,
                 c.Kind == CriterionKind.NumericGap ? c.Maximum : null));
         }
+        if (pool.IsPeer && request.GroupSize is < 2 or > 12)
+        {
+            errors["groupSize"] = ["Group size is from 2 to 12."];
+        }
         if (request.Mix is { } mix)
         {
             var question = pool.Questions.TryGetValue(ProgramRole.Peer, out var peerQuestions) ? peerQuestions.FirstOrDefault(q => q.Id == mix.QuestionId.Trim()) : null;
@@ -69,6 +106,10 @@ public static class SetupRules
             else if (question is null || question.Type is not (QuestionType.SingleChoice or QuestionType.MultipleChoice or QuestionType.Scale))
             {
                 errors["mix.questionId"] = [$"Mix the answers of a choice or scale question of the peer form; '{mix.QuestionId}' is not one."];
+            }
+            else if (mix.AtLeast is < 2 or > 12)
+            {
+                errors["mix.atLeast"] = ["A mix asks for 2 to 12 different answers."];
             }
             else if (mix.AtLeast > request.GroupSize)
             {
@@ -99,6 +140,8 @@ public static class SetupRules
         }
         return criteria;
     }
+
+    private static bool Fits(double? value) => value is not { } v || (double.IsFinite(v) && Math.Abs(v) <= MaxMagnitude);
 
     private static bool Asks(PoolData pool, ProgramRole role, string questionId) =>
         pool.Questions.TryGetValue(role, out var qs) && qs.Any(q => q.Id == questionId);
