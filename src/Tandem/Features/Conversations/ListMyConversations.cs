@@ -76,6 +76,7 @@ public sealed class ListMyConversations(TandemDb db) : IUnreadMessages
         {
             return attachment is null ? "" : $"Attachment: {attachment}";
         }
-        return line.Length <= PreviewLength ? line : line[..PreviewLength] + "…";
+        // Whole characters (ADR 126): a cut inside an emoji's surrogate pair left half of it, a broken glyph on the page.
+        return line.Length <= PreviewLength ? line : Infrastructure.Text.WholeCharacters.Within(line, PreviewLength) + "…";
     }
 }

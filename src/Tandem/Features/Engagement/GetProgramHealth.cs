@@ -14,14 +14,25 @@ public sealed record HealthSummary(int AtRisk, int Drifting, int OnTrack);
 public sealed record ProgramHealthView(Guid ProgramId, string ProgramName, Cadence Cadence, HealthSummary Summary, Paged<RelationshipHealth> Relationships);
 
 /// <summary>The coordinator's view of a program's open relationships: at risk first, then drifting, then on track.</summary>
-public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health, KeptFigures figures, IServiceProvider services)
+/// <remarks>
+/// A page is a read of its pairs (ADR 124 item 6: each pair's reason, such as "a member said the match is not a good fit",
+/// its meetings and last contact): written to the audit log once per page for the minors among the members (ADR 126).
+/// </remarks>
+public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, EngagementHealth health, KeptFigures figures, Privacy.AuditLog audit, IServiceProvider services)
 {
+    public const string AuditPurpose = "Reading the program's engagement health";
+
     public async Task<Outcome<ProgramHealthView>> RunAsync(Actor actor, Guid programId, int page, int pageSize, HealthStatus? status, CancellationToken ct = default)
     {
         var found = await programs.FindManagedAsync(actor, programId, ct, tracked: false);
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        // "?status=7" binds as a number: it is no status, not an empty list (nor a kept figure per number asked), ADR 126.
+        if (status is { } asked && !Enum.IsDefined(asked))
+        {
+            return Invalid.Field("status", "Ask for AtRisk, Drifting or OnTrack.");
         }
         var program = found.Value!;
         var paging = PageRequest.Clamp(page, pageSize);
@@ -33,6 +44,8 @@ public sealed class GetProgramHealth(TandemDb db, ProgramAccess programs, Engage
         var ids = ordered.Ids.Page(paging).ToList();
         var details = (await health.ForIdsAsync(ids, ct)).ToDictionary(h => h.RelationshipId);
         var items = ids.Where(details.ContainsKey).Select(id => details[id]).ToList();
+        await audit.RecordAsync(actor, items.SelectMany(h => h.Members.Select(m => m.UserId)).Distinct().ToList(), Privacy.AuditRecord.Relationship, null,
+            programId, AuditPurpose, ct);
         return new ProgramHealthView(program.Id, program.Name, program.Cadence, ordered.Summary, paging.Of(items, ordered.Ids.Count));
     }
 

@@ -14,7 +14,7 @@ public sealed class MessagePairRequest
     [Required, StringLength(200, MinimumLength = 1)]
     public string Title { get; set; } = "";
 
-    [Required, StringLength(Notification.BodyMax, MinimumLength = 1)]
+    [Required, StringLength(MessagePair.BodyMax, MinimumLength = 1)]
     public string Body { get; set; } = "";
 }
 
@@ -26,8 +26,22 @@ public sealed record MessagePairResult(int Notified);
 /// </summary>
 public sealed class MessagePair(TandemDb db, RelationshipAccess relationships, Notify notify)
 {
+    /// <summary>The signature's room: "\n\n— " and the longest display name (the column's 120).</summary>
+    private const int SignatureMax = 4 + 120;
+
+    /// <summary>
+    /// The longest body: the notice holds it and the signature whole (ADR 126). At the notice's own limit, the signature
+    /// appended after it was cut off with the end of the message, silently.
+    /// </summary>
+    public const int BodyMax = Notification.BodyMax - SignatureMax;
+
     public async Task<Outcome<MessagePairResult>> RunAsync(Actor actor, Guid relationshipId, MessagePairRequest request, CancellationToken ct = default)
     {
+        // The page posts here without the request's annotations.
+        if (request.Body.Trim().Length > BodyMax)
+        {
+            return Invalid.Field(nameof(request.Body), $"A message is at most {BodyMax:N0} characters; this one has {request.Body.Trim().Length:N0}.");
+        }
         var found = await relationships.FindManageableAsync(actor, relationshipId, ct, "Only the program's coordinators message a pair from here.");
         if (found.Failure is { } failure)
         {

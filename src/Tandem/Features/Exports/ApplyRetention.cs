@@ -162,6 +162,10 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             rows["trainingCompletions"] = await db.Set<Training.TrainingCompletion>().Where(c => c.ProgramId == programId && (c.ReflectionsJson != "{}" || c.QuizAnswersJson != "{}"))
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.ReflectionsJson, "{}").SetProperty(c => c.QuizAnswersJson, "{}"), ct);
             rows["concernSteps"] = await db.Set<ConcernStep>().Where(s => concerns.Contains(s.ConcernId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.Note, (string?)null), ct);
+            // Requests still pending time out with the program, nobody told (ADR 126): left pending, a mentor's decline wrote
+            // its note after this run and the time-out job told a mentee of a program anonymised long ago.
+            rows["mentorRequestsTimedOut"] = await db.Set<MentorRequest>().Where(r => r.ProgramId == programId && r.Status == MentorRequestStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, MentorRequestStatus.TimedOut).SetProperty(r => r.DecidedAt, run.At), ct);
             rows["mentorRequests"] = await db.Set<MentorRequest>().Where(r => r.ProgramId == programId).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Message, Anonymise.Text).SetProperty(r => r.DecisionNote, (string?)null).SetProperty(r => r.MatchExplanation, (string?)null), ct);
             rows["fitCheckAnswers"] = await db.Set<FitCheckAnswer>().Where(f => relationships.Contains(f.RelationshipId)).ExecuteUpdateAsync(Anonymise.FitCheckAnswer, ct);

@@ -34,7 +34,7 @@ public sealed class GetMyHome(
         var me = await ProgramAccess.UserAndManagesQuery(db, actor.UserId, ct)
             ?? throw new InvalidOperationException("The signed-in user's account is gone.");
 
-        var open = (await relationships.RunAsync(actor, new RelationshipListQuery(1, Shown), ct)).Items
+        var open = (await relationships.RunAsync(actor, new RelationshipListQuery(1, Shown), ct)).Value!.Items
             .Where(r => r.Status is RelationshipStatus.Active or RelationshipStatus.Paused).ToList();
         var openIds = open.Select(r => r.Id).ToList();
 

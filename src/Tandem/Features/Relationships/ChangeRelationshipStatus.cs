@@ -73,7 +73,9 @@ public sealed class ChangeRelationshipStatus(TandemDb db, RelationshipAccess acc
         }
         if (next == RelationshipStatus.Active && relationship.Status == RelationshipStatus.Paused)
         {
-            // A relationship paused because consent was withdrawn resumes only once it is given again (ADR 48).
+            // A relationship paused because consent was withdrawn resumes only once it is given again (ADR 48). Under the
+            // program's lock, as a start reads it (ADR 126): a withdrawal's pause waits for this resume, or this reads its consent.
+            await Programs.ProgramLock.TakeAsync(db, relationship.ProgramId, ct);
             var unconsented = await Applications.ConsentGate.UnconsentedAsync(db, relationship.ProgramId, ct);
             var members = db.Set<RelationshipMember>().Where(m => m.RelationshipId == relationshipId).Select(m => m.UserId);
             if (await unconsented.AnyAsync(u => members.Contains(u), ct))

@@ -20,9 +20,11 @@ public sealed class MentorRequestDecision
 /// The mentor accepts or declines a request. Accepting starts the relationship (Source = SelfMatch) in the same
 /// transaction, with capacity checked at that moment: when two acceptances race for the last seat, exactly one wins.
 /// </summary>
-public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, MentorRequestViews requests, Notify notify, TimeProvider clock)
+public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, MentorRequestViews requests, Notify notify, Programs.IProgramRetention retention,
+    TimeProvider clock)
 {
     public const string NoLongerAcceptable = "This request can no longer be accepted.";
+    public const string Retained = "This program's data has been anonymised after it closed, so its mentor requests are no longer answered.";
 
     public async Task<Outcome<MentorRequestView>> RunAsync(Actor actor, Guid requestId, MentorRequestDecision decision, CancellationToken ct = default)
     {
@@ -43,10 +45,23 @@ public sealed class DecideMentorRequest(TandemDb db, StartRelationship start, Me
             {
                 return new Forbidden("Only the mentor who was asked accepts or declines.");
             }
+            // Retention anonymises a program once (ADR 49) and times its pending requests out: a decline's note written after
+            // it would be kept for good, and its notice would reach people of a program long closed (ADR 126).
+            if (await retention.AnonymisedAtAsync(request.ProgramId, ct) is not null)
+            {
+                return new Conflict(Retained);
+            }
             var now = clock.GetUtcNow().UtcDateTime;
             if (request.Status != MentorRequestStatus.Pending || now >= request.ExpiresAt)
             {
                 return new Conflict(await MentorRequestClaim.AlreadyAsync(db, request.Id, ct));
+            }
+            // An acceptance starts a relationship, which reads the mentee's consent under the program's lock (ADR 126); taken
+            // here, before the request's claim, so that a consent's withdrawal (which takes the lock, then closes the person's
+            // requests) and this take the two in the same order, and the check below reads the consent under it too.
+            if (accept)
+            {
+                await Programs.ProgramLock.TakeAsync(db, request.ProgramId, ct);
             }
             // A mentee the program may no longer match (consent not given, account disabled, matched meanwhile, training not
             // passed) is refused without saying why: StartRelationship's 409 names the person and the reason, which is not the

@@ -8,9 +8,16 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Relationships;
 
-/// <summary>A program's relationships for its coordinators, filtered by status or poor fit, one page at a time.</summary>
-public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access, KeptFigures figures, IServiceProvider services)
+/// <summary>
+/// A program's relationships for its coordinators, filtered by status or poor fit, one page at a time. A page is a read of
+/// the people on it (ADR 124 item 6: match explanations, end reasons), written to the audit log once per page for the
+/// minors among them (ADR 126).
+/// </summary>
+public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs, RelationshipAccess access, KeptFigures figures, Privacy.AuditLog audit,
+    IServiceProvider services)
 {
+    public const string AuditPurpose = "Listing the program's relationships";
+
     public async Task<Outcome<Paged<RelationshipView>>> RunAsync(Actor actor, Guid programId, RelationshipListQuery query, CancellationToken ct = default)
     {
         var listed = await WithProgramAsync(actor, programId, query, ct);
@@ -28,10 +35,17 @@ public sealed class ListProgramRelationships(TandemDb db, ProgramAccess programs
         {
             return failure;
         }
+        // "?status=7" binds as a number: it is no status, not an empty list (nor a kept count per number asked), ADR 126.
+        if (query.Status is { } asked && !Enum.IsDefined(asked))
+        {
+            return Invalid.Field("status", "Ask for Active, Paused, Completed or EndedEarly.");
+        }
         var page = PageRequest.Clamp(query.Page, query.PageSize);
         var items = await access.ToViewsAsync(Listed(programId, query)
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Page(page), ct);
+        await audit.RecordAsync(actor, items.SelectMany(r => r.Members.Select(m => m.UserId)).Distinct().ToList(), Privacy.AuditRecord.Relationship, null,
+            programId, AuditPurpose, ct);
         // The page is read now; the total behind the pager is a whole-program count (40,000 pairs in a district), kept for
         // a short while unless the page itself tells it (KeptFigures, ADR 60).
         var total = page.KnownTotal(items.Count)

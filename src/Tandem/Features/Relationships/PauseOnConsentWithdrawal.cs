@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Notifications;
 using Tandem.Features.Privacy;
+using Tandem.Features.Programs;
 
 namespace Tandem.Features.Relationships;
 
@@ -15,6 +16,12 @@ public sealed class PauseOnConsentWithdrawal(TandemDb db, RelationshipNotices no
 {
     public async Task<int> PauseAsync(Guid userId, Guid programId, DateTime at, CancellationToken ct)
     {
+        // The withdrawal is committed; a start or a resume that read the consent before it may not be (a publish of 300
+        // pairs is one transaction). Both read the consent under the program's lock (ADR 126), so this takes it first: it
+        // waits for such a transaction's commit and then finds its relationship Active, or the other waits and reads the
+        // consent withdrawn. The requests are closed under it too, as an acceptance takes the lock before its claim.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await ProgramLock.TakeAsync(db, programId, ct);
         await WithdrawRequestsAsync(userId, programId, at, ct);
         var active = await db.Set<Relationship>().AsNoTracking()
             .Where(r => r.ProgramId == programId && r.Status == RelationshipStatus.Active && r.Members.Any(m => m.UserId == userId))
@@ -33,6 +40,10 @@ public sealed class PauseOnConsentWithdrawal(TandemDb db, RelationshipNotices no
         foreach (var id in paused)
         {
             await notices.PausedForConsentAsync(id, ct);
+        }
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
         }
         return paused.Count;
     }

@@ -64,7 +64,7 @@ public static class RelationshipEndpoints
     private static async Task<Results<Ok<Paged<MyRelationshipView>>, ProblemHttpResult>> Mine(
         ClaimsPrincipal user, ListMyRelationships useCase, CancellationToken ct, int page = 1, int pageSize = 20, RelationshipStatus? status = null)
     {
-        return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new RelationshipListQuery(page, pageSize, status), ct));
+        return (await useCase.RunAsync(Actor.From(user), new RelationshipListQuery(page, pageSize, status), ct)).ToOk();
     }
 
     private static async Task<Results<Ok<MyRelationshipView>, ProblemHttpResult>> GetMine(Guid relationshipId, ClaimsPrincipal user, GetMyRelationship useCase, CancellationToken ct) =>

@@ -111,7 +111,11 @@ public sealed class StartRelationship(TandemDb db, ProgramAccess programs, Relat
             return new Conflict($"{string.Join(", ", disabled)} cannot be matched: their account is disabled.");
         }
 
-        // Every way of starting a relationship passes here, so the consent rule holds for all of them (ADR 48).
+        // Every way of starting a relationship passes here, so the consent rule holds for all of them (ADR 48). Read under the
+        // program's lock (ADR 126), which a consent's withdrawal takes before it pauses the person's relationships: a
+        // withdrawal committed after this read waits for this start's commit and then finds the new relationship to pause.
+        // Every caller runs this in its transaction (SeatTransaction, a publish's, the demo's), which holds the lock to its end.
+        await ProgramLock.TakeAsync(db, request.ProgramId, ct);
         var unconsented = await ConsentGate.UnconsentedAsync(db, request.ProgramId, ct);
         var userIds = enrolments.Select(e => e.UserId).ToList();
         var missing = await unconsented.Where(u => userIds.Contains(u)).ToListAsync(ct);
