@@ -67,11 +67,13 @@ public sealed class EventsAfterRetentionTests(PairFixture shared) : IClassFixtur
         Assert.Empty(notices);
         Assert.DoesNotContain(await fixture.OutboxForAsync(pair.Mentee.Email), e => e.Subject.Contains("Summer picnic"));
 
-        // The coordinator cannot cancel it (its notices would be kept past retention), nor take the book swap's attendance.
-        var cancel = await pair.Coordinator.PostAsync($"/api/v1/events/{nextMonth.Id}/cancel", Json.Empty());
+        // The coordinator (signed in again: a month has passed) cannot cancel it (its notices would be kept past retention),
+        // nor take the book swap's attendance.
+        var coordinator = await fixture.SignInAsync(pair.School.Coordinator);
+        var cancel = await coordinator.PostAsync($"/api/v1/events/{nextMonth.Id}/cancel", Json.Empty());
         Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
         Assert.Contains(Retained, await cancel.Content.ReadAsStringAsync());
-        var attendance = await pair.Coordinator.PutAsJsonAsync($"/api/v1/events/{today.Id}/attendance",
+        var attendance = await coordinator.PutAsJsonAsync($"/api/v1/events/{today.Id}/attendance",
             new { entries = new[] { new { userId = pair.Mentee.Id, attended = true } } });
         Assert.Equal(HttpStatusCode.Conflict, attendance.StatusCode);
         Assert.Contains(Retained, await attendance.Content.ReadAsStringAsync());
