@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Notifications;
+using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -10,9 +11,10 @@ namespace Tandem.Features.Events;
 /// A coordinator cancels an event that has not started: those going or waiting who can still see it, and its named host,
 /// are told (but nobody the program may not contact, ADR 48), and its .ics says CANCELLED. The cancellation is one
 /// conditional UPDATE (not yet cancelled): of two at once, one cancels and tells, the other is 409 (ADR 97); it waits for
-/// an answer holding the event's lock, and no answer is taken after it.
+/// an answer holding the event's lock, and no answer is taken after it. Once retention anonymised the program (which cancels
+/// its events not yet started) nothing is cancelled: the notices would be kept past retention's one pass (ADR 128).
 /// </summary>
-public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views, Notify notify, TimeProvider clock)
+public sealed class CancelEvent(TandemDb db, EventAccess access, IProgramRetention retention, GetEvent views, Notify notify, TimeProvider clock)
 {
     public const string OnlyCoordinators = "Only the program's coordinators cancel its events.";
     public const string AlreadyCancelled = "This event is already cancelled.";
@@ -28,6 +30,10 @@ public sealed class CancelEvent(TandemDb db, EventAccess access, GetEvent views,
         if (!reader.CanManage)
         {
             return new Forbidden(OnlyCoordinators);
+        }
+        if (await retention.AnonymisedAtAsync(evt.ProgramId, ct) is not null)
+        {
+            return new Conflict(CreateEvent.Retained);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (evt.StartsAt <= now)

@@ -69,7 +69,8 @@ public sealed class CreateEvent(TandemDb db, ProgramAccess programs, IProgramRet
         {
             errors["description"] = [$"Describe the event in at most {ProgramEvent.DescriptionMax:N0} characters."];
         }
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+        // Within the column first (ADR 128): "Europe" and sixty slashes and "London" is found on Linux, and overflowed it.
+        if (zone.Length > ProgramEvent.ZoneMax || !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
         {
             errors["timeZoneId"] = [$"'{zone}' is not a known IANA time zone."];
         }

@@ -49,7 +49,7 @@ public static class EventCalendar
         calendarEvent.Categories.Add(evt.Kind.ToString());
         if (attendee is { } person)
         {
-            calendarEvent.Attendees.Add(new Attendee("mailto:" + person.Email)
+            calendarEvent.Attendees.Add(new Attendee(CalendarAddress.MailTo(person.Email))
             {
                 CommonName = person.Name,
                 Role = "REQ-PARTICIPANT",

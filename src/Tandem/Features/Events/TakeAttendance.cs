@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tandem.Data;
 using Tandem.Features.Privacy;
+using Tandem.Features.Programs;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Paging;
 using Tandem.Infrastructure.Problems;
@@ -58,8 +59,9 @@ public sealed class GetEventAttendance(TandemDb db, EventAccess access, AuditLog
 /// The host records who came, once the event has started (and corrects it later). Only people who answered can be
 /// marked; those not listed keep what was recorded (the page sends its own page of people); attendance is what Engagement
 /// counts as events attended (ADR 62). Answers with the page asked for, logged as <see cref="GetEventAttendance"/>'s read is.
+/// Not after retention anonymised the program: what is recorded then would be kept past its one pass (ADR 128).
 /// </summary>
-public sealed class RecordEventAttendance(TandemDb db, EventAccess access, AuditLog audit, TimeProvider clock)
+public sealed class RecordEventAttendance(TandemDb db, EventAccess access, IProgramRetention retention, AuditLog audit, TimeProvider clock)
 {
     public async Task<Outcome<EventAttendanceView>> RunAsync(Actor actor, Guid eventId, RecordAttendanceRequest request, int page = 1,
         int pageSize = GetEventAttendance.DefaultPageSize, CancellationToken ct = default)
@@ -73,6 +75,10 @@ public sealed class RecordEventAttendance(TandemDb db, EventAccess access, Audit
         if (!EventAccess.Hosts(actor, evt, reader))
         {
             return new Forbidden(GetEventAttendance.OnlyHosts);
+        }
+        if (await retention.AnonymisedAtAsync(evt.ProgramId, ct) is not null)
+        {
+            return new Conflict(CreateEvent.Retained);
         }
         var now = clock.GetUtcNow().UtcDateTime;
         if (evt.CancelledAt is not null)

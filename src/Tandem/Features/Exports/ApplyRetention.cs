@@ -177,6 +177,10 @@ public sealed class ApplyRetention(TandemDb db, IOptions<RetentionOptions> optio
             // Its surveys close, so nothing answered later is kept past this run (AnswerSurvey and MakeSuggestion refuse too, ADR 99).
             rows["surveysClosed"] = await db.Set<Survey>().Where(s => s.ProgramId == programId && s.Status != SurveyStatus.Closed).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Status, SurveyStatus.Closed).SetProperty(x => x.ClosedAt, run.At).SetProperty(x => x.UpdatedAt, run.At), ct);
+            // Its events not yet started are cancelled (ADR 128): the reminder job would otherwise go on writing notices that are
+            // kept past this one pass. Nobody is told, the program closed long ago; an .ics downloaded again reads CANCELLED.
+            rows["eventsCancelled"] = await db.Set<Events.ProgramEvent>().Where(e => e.ProgramId == programId && e.CancelledAt == null && e.StartsAt > run.At)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.CancelledAt, (DateTime?)run.At).SetProperty(e => e.Sequence, e => e.Sequence + 1), ct);
             rows["suggestions"] = await db.Set<Suggestion>().Where(x => x.ProgramId == programId).ExecuteUpdateAsync(s => s
                 .SetProperty(x => x.Text, Anonymise.Text).SetProperty(x => x.AuthorUserId, (Guid?)null).SetProperty(x => x.Answer, (string?)null), ct);
             rows["invitations"] = await db.Set<Invitation>().Where(i => i.ProgramId == programId).ExecuteUpdateAsync(s => s

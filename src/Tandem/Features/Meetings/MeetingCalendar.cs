@@ -99,7 +99,7 @@ public static class MeetingCalendar
             : status == MeetingStatus.Accepted ? "ACCEPTED" : "NEEDS-ACTION";
         foreach (var person in people.Where(p => p.UserId == reader))
         {
-            evt.Attendees.Add(new Attendee("mailto:" + person.Email) { CommonName = person.DisplayName, Role = "REQ-PARTICIPANT", ParticipationStatus = Answer(person) });
+            evt.Attendees.Add(new Attendee(Tandem.Infrastructure.Email.CalendarAddress.MailTo(person.Email)) { CommonName = person.DisplayName, Role = "REQ-PARTICIPANT", ParticipationStatus = Answer(person) });
         }
         var others = people.Where(p => p.UserId != reader).ToList();
         if (others.Count > 0)

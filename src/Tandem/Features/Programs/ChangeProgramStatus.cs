@@ -9,13 +9,16 @@ namespace Tandem.Features.Programs;
 /// <summary>
 /// Moves a program along draft → recruiting → matching → running → closed (valid steps only). Recruitment opens only
 /// when the program has its code of conduct and an application form for each role it recruits (409 listing what is
-/// missing). A closed program may be reopened, to the status it had, within the grace period (ADR 29).
+/// missing). A closed program may be reopened, to the status it had, within the grace period (ADR 29), and never once
+/// retention anonymised it (ADR 85, 128), whatever the grace period has since been set to.
 /// </summary>
 public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetProgram getProgram, IRecruitmentReadiness readiness,
-    IOptions<ProgramOptions> options,
+    IProgramRetention retention, IOptions<ProgramOptions> options,
     IEnumerable<IProgramClosedListener> closedListeners, TimeProvider clock)
 {
     public const string ChangedMeanwhile = "The program's status changed while you were changing it; reload the program to see where it is now.";
+
+    public const string Retained = "This program's data has been anonymised after it closed, so it is never reopened. Start a new program instead.";
 
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, ProgramStatus next, CancellationToken ct = default)
     {
@@ -28,6 +31,10 @@ public sealed class ChangeProgramStatus(TandemDb db, ProgramAccess access, GetPr
         var from = program.Status;
         var now = clock.GetUtcNow().UtcDateTime;
         var grace = options.Value.ReopenGrace;
+        if (from == ProgramStatus.Closed && await retention.AnonymisedAtAsync(programId, ct) is not null)
+        {
+            return new Conflict(Retained);
+        }
         if (from == ProgramStatus.Closed && program.ReopenableUntil(grace) is { } until)
         {
             var reopensAs = program.ReopensAs ?? ProgramStatus.Running;

@@ -7,8 +7,9 @@ using Tandem.Infrastructure.Problems;
 
 namespace Tandem.Features.Programs;
 
-/// <summary>One program as the actor may see it, with what they may do to it.</summary>
-public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures figures, IServiceProvider services, IOptions<ProgramOptions> options, TimeProvider clock)
+/// <summary>One program as the actor may see it, with what they may do to it (no reopening once retention anonymised it, ADR 128).</summary>
+public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures figures, IServiceProvider services, IProgramRetention retention,
+    IOptions<ProgramOptions> options, TimeProvider clock)
 {
     public async Task<Outcome<ProgramDetails>> RunAsync(Actor actor, Guid programId, CancellationToken ct = default)
     {
@@ -28,10 +29,14 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures fi
         var myRoles = await enrolments.Where(e => e.UserId == actor.UserId).Select(e => e.Role).ToListAsync(ct);
         var canManage = await access.Visible(actor).Where(p => p.Id == programId).AnyAsync(access.Manageable(actor), ct);
         var p = program;
+        // A closed program's steps are its reopening, which retention rules out for good.
+        var reopenable = canManage && p.Status == ProgramStatus.Closed && await retention.AnonymisedAtAsync(programId, ct) is null;
+        IReadOnlyList<ProgramStatus> steps = canManage && (p.Status != ProgramStatus.Closed || reopenable)
+            ? p.NextSteps(clock.GetUtcNow().UtcDateTime, options.Value.ReopenGrace) : [];
         return new ProgramDetails(
             p.Id, p.OrganisationId, organisationName, p.Name, p.Description, p.TargetAudience, p.Pairing,
             p.Guidelines, p.MeetingFormats.ToList(), p.Cadence, p.StartsOn, p.EndsOn, p.Status,
-            canManage ? p.NextSteps(clock.GetUtcNow().UtcDateTime, options.Value.ReopenGrace) : [],
+            steps,
             // How an objective is measured is for the people who manage the program; participants read the targets.
             p.Objectives.OrderBy(o => o.Position).Select(o => canManage
                 ? new ObjectiveView(o.Description, o.Target, o.Measure, o.Threshold, o.AtMost, o.SurveyId, o.QuestionId, o.OutcomeMeasure)
@@ -40,7 +45,7 @@ public sealed class GetProgram(TandemDb db, ProgramAccess access, KeptFigures fi
             myRoles, canManage, p.CreatedAt, p.UpdatedAt)
         {
             ClosedAt = p.ClosedAt,
-            ReopenableUntil = canManage ? p.ReopenableUntil(options.Value.ReopenGrace) : null,
+            ReopenableUntil = reopenable ? p.ReopenableUntil(options.Value.ReopenGrace) : null,
         };
     }
 

@@ -45,7 +45,14 @@ public static class ProgramEndpoints
     private static async Task<Results<Ok<Paged<ProgramSummary>>, ProblemHttpResult>> List(
         ClaimsPrincipal user, ListPrograms useCase, CancellationToken ct,
         int page = 1, int pageSize = 20, ProgramStatus? status = null, string? search = null)
-        => TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new ProgramListQuery(page, pageSize, status, search), ct));
+    {
+        // A number is bound as the enum too: one that is no status is refused, not answered with an empty list (ADR 128).
+        if (status is { } s && !Enum.IsDefined(s))
+        {
+            return Invalid.Field("status", $"The status is one of {string.Join(", ", Enum.GetNames<ProgramStatus>())}.").ToProblem();
+        }
+        return TypedResults.Ok(await useCase.RunAsync(Actor.From(user), new ProgramListQuery(page, pageSize, status, search), ct));
+    }
 
     private static async Task<Results<Ok<ProgramDetails>, ProblemHttpResult>> Get(Guid programId, ClaimsPrincipal user, GetProgram useCase, CancellationToken ct) =>
         (await useCase.RunAsync(Actor.From(user), programId, ct)).ToOk();
@@ -66,7 +73,9 @@ public static class ProgramEndpoints
 
     private static async Task<Results<Ok<Paged<EnrolmentView>>, ProblemHttpResult>> Enrolments(
         Guid programId, ClaimsPrincipal user, ListEnrolments useCase, CancellationToken ct, int page = 1, int pageSize = 50, ProgramRole? role = null) =>
-        (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, role, ct)).ToOk();
+        role is { } r && !Enum.IsDefined(r)
+            ? Invalid.Field("role", $"The role is one of {string.Join(", ", Enum.GetNames<ProgramRole>())}.").ToProblem()
+            : (await useCase.RunAsync(Actor.From(user), programId, page, pageSize, role, ct)).ToOk();
 
     private static async Task<Results<Ok<EnrolmentView>, ProblemHttpResult>> ChangeRole(
         Guid programId, Guid enrolmentId, ChangeEnrolmentRoleRequest request, ClaimsPrincipal user, ChangeEnrolmentRole useCase, CancellationToken ct) =>
