@@ -434,7 +434,7 @@ public sealed class TrainingTests(TandemFactory factory) : IClassFixture<TandemF
         // reflection saved before it.
         var typed = "A long answer. " + new string('x', TrainingCompletion.ReflectionMax);
         var page = new PageClient(mentee.Client);
-        var refused = await page.SubmitAsync($"/my/training/{module.Id}", "training-reflection-0", [new("Reflection", typed)]);
+        var refused = await page.SubmitAsync($"/my/training/{module.Id}", $"training-reflection-{module.Scenarios[0].Id}", [new("Reflection", typed)]);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
         Assert.Contains(typed + "</textarea>", html);

@@ -202,7 +202,7 @@ public sealed class AwardBadges(TandemDb db, BadgeCatalogue catalogue, ProgramAc
     {
         var rows = await awards.Join(db.Programs, a => a.ProgramId, p => p.Id, (a, p) => new { a, ProgramName = p.Name })
             .Join(db.Users, x => x.a.UserId, u => u.Id, (x, u) => new { x.a, x.ProgramName, Holder = u.DisplayName })
-            .OrderByDescending(x => x.a.AwardedAt)
+            .OrderByDescending(x => x.a.AwardedAt).ThenByDescending(x => x.a.Id)
             .Select(x => new { x.a.Id, x.a.ProgramId, x.ProgramName, x.a.UserId, x.Holder, x.a.Badge, x.a.Reason, ByHand = x.a.AwardedByUserId != null, x.a.AwardedAt })
             .ToListAsync(ct);
         return rows.Select(r => new BadgeAwardView(r.Id, r.ProgramId, r.ProgramName, r.UserId, r.Holder, r.Badge, catalogue.Title(r.Badge),
@@ -265,12 +265,13 @@ public sealed class ProgramBadgeRules(TandemDb db, BadgeCatalogue catalogue, Pro
         }
         var request = PageRequest.Clamp(page, pageSize);
         var query = db.Set<BadgeAward>().Where(a => a.ProgramId == programId);
-        var items = await awards.ViewsAsync(query.OrderByDescending(a => a.AwardedAt).Page(request), ct);
+        // Then by id: a program's close awards everyone at one timestamp, and pages of ties alone were not stable (ADR 129).
+        var items = await awards.ViewsAsync(query.OrderByDescending(a => a.AwardedAt).ThenByDescending(a => a.Id).Page(request), ct);
         await audit.RecordAsync(actor, items.Select(a => a.UserId).ToList(), AuditRecord.Recognition, null, programId, "Reading the program's badges and their reasons", ct);
         return request.Of(items, await request.TotalAsync(query, items.Count, ct));
     }
 
     /// <summary>The reader's own badges in every program.</summary>
     public async Task<IReadOnlyList<BadgeAwardView>> MineAsync(Actor actor, CancellationToken ct) =>
-        await awards.ViewsAsync(db.Set<BadgeAward>().Where(a => a.UserId == actor.UserId).OrderByDescending(a => a.AwardedAt).Take(200), ct);
+        await awards.ViewsAsync(db.Set<BadgeAward>().Where(a => a.UserId == actor.UserId).OrderByDescending(a => a.AwardedAt).ThenByDescending(a => a.Id).Take(200), ct);
 }

@@ -29,7 +29,11 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, AuditLog a
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var added = 0;
-        foreach (var p in proposals.Where(p => p.Minutes > 0))
+        // Disabled accounts (an erased person's is disabled for good) get no line, as badges by rule leave them out (ADR 129):
+        // a line was new personal data after erasure, shown in the coordinators' queue as "Erased person".
+        var people = proposals.Select(p => p.UserId).Distinct().ToList();
+        var disabled = await db.Users.Where(u => u.IsDisabled && people.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
+        foreach (var p in proposals.Where(p => p.Minutes > 0 && !disabled.Contains(p.UserId)))
         {
             var id = Guid.CreateVersion7();
             var source = p.Source.ToString();
@@ -67,6 +71,11 @@ public sealed class ServiceHours(TandemDb db, ProgramAccess programs, AuditLog a
         if (found.Failure is { } failure)
         {
             return failure;
+        }
+        if (state is { } asked && !Enum.IsDefined(asked))
+        {
+            // "?state=7" binds as a state that does not exist: refused, not read as an empty ledger (ADR 122, ADR 129).
+            return Invalid.Field("state", "Ask for Proposed, Confirmed or Rejected.");
         }
         var request = PageRequest.Clamp(page, pageSize);
         var query = db.Set<ServiceHourEntry>().Where(e => e.ProgramId == programId && (state == null || e.State == state));

@@ -17,6 +17,7 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
 {
     public const int MaxPerLibrary = 2000;
     public const string NoAudience = "The audience is Everyone, Mentors or Mentees.";
+    public const string NoTargetKind = "Resources attach to a TrainingModule, Goal or Event.";
 
     /// <summary>The program's library when the actor manages it: 404 when they cannot see the program, 403 when they only read it.</summary>
     public async Task<Outcome<ResourceReader>> ProgramLibraryAsync(Actor actor, Guid programId, CancellationToken ct = default)
@@ -153,6 +154,11 @@ public sealed class ManageResources(TandemDb db, ResourceAccess access, FileStor
     /// </summary>
     public async Task<Failure?> AttachAsync(Actor actor, Guid resourceId, AttachResourceRequest request, CancellationToken ct = default)
     {
+        if (!Enum.IsDefined(request.TargetKind))
+        {
+            // A number no kind has (the API's JSON) is refused, not answered as a target not found (ADR 129).
+            return Invalid.Field("targetKind", NoTargetKind);
+        }
         var found = await access.FindManagedAsync(actor, resourceId, ct);
         if (found.Failure is { } failure)
         {

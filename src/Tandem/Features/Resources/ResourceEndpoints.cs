@@ -114,13 +114,18 @@ public static class ResourceEndpoints
     public static ResourceFileFields? FieldsOf(IFormCollection form)
     {
         var audience = form["audience"].ToString();
-        if (audience.Length > 0 && (!Enum.TryParse<ResourceAudience>(audience, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed)))
+        // By name only (ADR 129): "1" was Mentors and "Everyone, Mentors" a list that parses as one of them.
+        var parsed = ByName<ResourceAudience>(audience);
+        if (audience.Length > 0 && parsed is null)
         {
             return null;
         }
-        return new ResourceFileFields(form["title"], form["description"], SplitTags(form["tags"].Select(t => t ?? "")),
-            audience.Length > 0 ? Enum.Parse<ResourceAudience>(audience, ignoreCase: true) : ResourceAudience.Everyone);
+        return new ResourceFileFields(form["title"], form["description"], SplitTags(form["tags"].Select(t => t ?? "")), parsed ?? ResourceAudience.Everyone);
     }
+
+    /// <summary>The value named (in any case, as the API always read them), never a number or a list of names; null when none is.</summary>
+    public static T? ByName<T>(string? value) where T : struct, Enum =>
+        Enum.GetNames<T>().FirstOrDefault(n => string.Equals(n, value?.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name ? Enum.Parse<T>(name) : null;
 
     /// <summary>Tags typed as "a, b" (or sent one per field), split on commas.</summary>
     public static IReadOnlyList<string> SplitTags(IEnumerable<string> values) =>
@@ -152,21 +157,25 @@ public static class ResourceEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Detach(Guid resourceId, string targetKind, Guid targetId, ClaimsPrincipal user, ManageResources useCase, CancellationToken ct)
     {
-        if (!Enum.TryParse<ResourceTargetKind>(targetKind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+        if (ByName<ResourceTargetKind>(targetKind) is not { } kind)
         {
-            return new Tandem.Infrastructure.Problems.NotFound("Resources attach to a TrainingModule, Goal or Event.").ToProblem();
+            // A number ("1") or a list of names is no kind (ADR 129).
+            return NoTargetKind.ToProblem();
         }
         return await useCase.DetachAsync(Actor.From(user), resourceId, kind, targetId, ct) is { } failure ? failure.ToProblem() : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ResourceView>>, ProblemHttpResult>> Attached(string targetKind, Guid targetId, ClaimsPrincipal user, BrowseResources useCase, CancellationToken ct)
     {
-        if (!Enum.TryParse<ResourceTargetKind>(targetKind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
+        if (ByName<ResourceTargetKind>(targetKind) is not { } kind)
         {
-            return new Tandem.Infrastructure.Problems.NotFound("Resources attach to a TrainingModule, Goal or Event.").ToProblem();
+            // A number ("1") or a list of names is no kind (ADR 129).
+            return NoTargetKind.ToProblem();
         }
         return (await useCase.AttachedAsync(Actor.From(user), kind, targetId, ct)).ToOk();
     }
+
+    private static readonly Invalid NoTargetKind = Invalid.Field("targetKind", ManageResources.NoTargetKind);
 
     private static Results<Created<ResourceView>, ProblemHttpResult> Created(Outcome<ResourceView> outcome) =>
         outcome.Failure is { } failure ? failure.ToProblem() : TypedResults.Created($"/api/v1/resources/{outcome.Value!.Id}", outcome.Value);

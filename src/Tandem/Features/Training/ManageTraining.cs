@@ -49,10 +49,6 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             return failure;
         }
-        if (await db.Set<TrainingModule>().CountAsync(m => m.ProgramId == programId, ct) >= MaxModules)
-        {
-            return new Conflict($"A program can have at most {MaxModules} training modules.");
-        }
         var module = new TrainingModule(programId, actor.UserId, clock.GetUtcNow().UtcDateTime, templateKey);
         if (Apply(module, request with
             {
@@ -61,8 +57,21 @@ public sealed class ManageTraining(TandemDb db, ProgramAccess programs, FileStor
         {
             return invalid;
         }
+        // Counted and inserted behind the program's row lock (ADR 114, ADR 129): two clicks at 49 modules made 51, the 51st
+        // left off every list (they stop at 50) but still counted by the training gate. Adding a template already holds
+        // the lock in its transaction, which this then joins.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await ProgramLock.TakeAsync(db, programId, ct);
+        if (await db.Set<TrainingModule>().CountAsync(m => m.ProgramId == programId, ct) >= MaxModules)
+        {
+            return new Conflict($"A program can have at most {MaxModules} training modules.");
+        }
         db.Add(module);
         await db.SaveChangesAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
         return View(module, 0);
     }
 

@@ -29,6 +29,13 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
     private static readonly ProgramRole[] ParticipantRoles = [ProgramRole.Mentor, ProgramRole.Mentee, ProgramRole.Peer];
     private const string NoModule = "No training module with this id is assigned to you.";
 
+    /// <summary>A reflection on a scenario the module no longer has (removed while it was written, or never one of its own).</summary>
+    public const string ScenarioRemoved = "This scenario was removed from the module (or is not one of its scenarios), so your reflection was not saved.";
+
+    // Saves of the same progress row that met another save (its revision moved) read the row again and apply their change
+    // to it; a few rounds are enough for one person's tabs.
+    private const int SaveRounds = 5;
+
     /// <summary>The modules assigned to the reader in every program they take part in.</summary>
     public async Task<IReadOnlyList<MyTrainingList>> ListMineAsync(Actor actor, CancellationToken ct = default)
     {
@@ -126,7 +133,8 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
         var scenario = found.Value.Module.Scenarios().FirstOrDefault(s => s.Id == request.ScenarioId);
         if (scenario is null)
         {
-            return Invalid.Field("scenarioId", "This is not a scenario of this module.");
+            // Most often a coordinator removed it while the participant wrote (ADR 129): the page keeps the text typed.
+            return new Conflict(ScenarioRemoved);
         }
         if (await retention.AnonymisedAtAsync(found.Value.Module.ProgramId, ct) is not null)
         {
@@ -269,9 +277,19 @@ public sealed class MyTraining(TandemDb db, FileStore files, ProgramAccess progr
             }
             catch (DbUpdateException e) when (e.IsLostUpdate() || e.IsForeignKeyViolation())
             {
+                db.ChangeTracker.Clear();
+                // Another save of the same row came first (ADR 129): its revision moved, so this one read what is now
+                // stale. Read the row again and apply this change to it, unless the module itself is gone.
+                if (e.IsLostUpdate() && await db.Set<TrainingModule>().AnyAsync(m => m.Id == found.Module.Id, ct))
+                {
+                    if (attempt < SaveRounds)
+                    {
+                        continue;
+                    }
+                    return new Conflict("Your progress in this module changed several times at once; send it again.");
+                }
                 // The module was deleted between reading it and this save (ADR 94): its progress row went with it (a lost
                 // update) or the new one names a module no longer there (a foreign key). Nothing is left to answer.
-                db.ChangeTracker.Clear();
                 return new NotFound(NoModule);
             }
         }

@@ -160,6 +160,12 @@ public sealed class TrainingCompletion
     /// <summary>The module's minutes when it was completed: training time for service hours.</summary>
     public int? Minutes { get; private set; }
 
+    /// <summary>
+    /// Moves with every change (a concurrency token, ADR 129): the reflections are one JSON column read, changed and
+    /// written back, so a save that read an older revision is refused and reads the row again.
+    /// </summary>
+    public int Revision { get; private set; }
+
     public Dictionary<Guid, int> QuizAnswers() => JsonSerializer.Deserialize<Dictionary<Guid, int>>(QuizAnswersJson, Json) ?? [];
 
     public Dictionary<Guid, string> Reflections() => JsonSerializer.Deserialize<Dictionary<Guid, string>>(ReflectionsJson, Json) ?? [];
@@ -167,6 +173,7 @@ public sealed class TrainingCompletion
     public void RecordQuiz(IReadOnlyDictionary<Guid, int> answers, int scorePercent, bool passed, DateTime at)
     {
         QuizAttempts++;
+        Revision++;
         QuizAnswersJson = JsonSerializer.Serialize(answers, Json);
         QuizScorePercent = scorePercent;
         // A pass is kept: a later, worse attempt does not take back a completed module.
@@ -174,8 +181,11 @@ public sealed class TrainingCompletion
         QuizAnsweredAt = at;
     }
 
-    public void RecordReflections(IReadOnlyDictionary<Guid, string> reflections) =>
+    public void RecordReflections(IReadOnlyDictionary<Guid, string> reflections)
+    {
         ReflectionsJson = JsonSerializer.Serialize(reflections, Json);
+        Revision++;
+    }
 
     /// <summary>Completes the module when its quiz is passed (or it has none) and every scenario has a reflection; kept once completed.</summary>
     public void CompleteIfDone(TrainingModule module, DateTime at)
@@ -191,6 +201,7 @@ public sealed class TrainingCompletion
         {
             CompletedAt = at;
             Minutes = module.Minutes;
+            Revision++;
         }
     }
 }
@@ -243,6 +254,7 @@ internal sealed class TrainingCompletionConfiguration : IEntityTypeConfiguration
         // One row per person and module, found by the gate per program and person.
         completion.HasIndex(c => new { c.ModuleId, c.UserId }).IsUnique();
         completion.HasIndex(c => new { c.ProgramId, c.UserId });
+        completion.Property(c => c.Revision).IsConcurrencyToken();
     }
 }
 
