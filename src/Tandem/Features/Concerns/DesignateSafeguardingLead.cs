@@ -25,7 +25,8 @@ public sealed class DesignateSafeguardingLead(TandemDb db, TimeProvider clock)
         {
             return failure;
         }
-        var normalized = string.IsNullOrWhiteSpace(email) ? "" : Recruitment.Invitation.Normalize(email);
+        // Normalised as Identity stores it (ASP.NET Core's UpperInvariantLookupNormalizer), as invitations compare addresses.
+        var normalized = string.IsNullOrWhiteSpace(email) ? "" : email.Trim().ToUpperInvariant();
         if (normalized.Length == 0)
         {
             return Invalid.Field("email", "Type the member's e-mail address.");
