@@ -21,18 +21,21 @@ public static class ExportEndpoints
         .AddScoped<ChangeRetention>()
         .AddScoped<ListRetentionRuns>()
         .AddHostedService<RetentionWorker>()
-        .AddCheckedOptions<RetentionOptions>("Retention").Services;
+        .AddCheckedOptions<RetentionOptions>("Retention").Services
+        .AddCheckedOptions<ExportOptions>("Exports").Services;
 
     public static IEndpointRouteBuilder MapExports(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/v1/programs/{programId:guid}/exports").WithTags("Exports").RequireAuthorization()
             .MapGet("/{kind}", Export).WithName("ExportProgramData")
             .WithDescription("kind: participants, relationships, meetings or check-ins; format: csv (default, UTF-8 with a byte-order mark) or xlsx. "
-                + "Coordinators only. Text cells starting with = + - @ are prefixed with an apostrophe so no spreadsheet runs them as formulas.");
+                + "Coordinators only. Text cells starting with = + - @ are prefixed with an apostrophe so no spreadsheet runs them as formulas. "
+                + "Rows are written as they are read (CSV streamed); xlsx of more rows than Exports:XlsxMaxRows (at most a sheet's 1,048,575) is 413.");
         app.MapGroup("/api/v1/surveys/{surveyId:guid}/exports").WithTags("Exports").RequireAuthorization()
             .MapGet("/{kind}", ExportSurvey).WithName("ExportSurveyResults")
             .WithDescription("kind: results (per question, as the results page shows them: nothing for fewer than five answers) or responses "
-                + "(a named survey's answers person by person; 409 for an anonymous survey); format: csv (default) or xlsx. The survey's coordinators only.");
+                + "(a named survey's answers person by person; 409 for an anonymous survey); format: csv (default) or xlsx (413 above Exports:XlsxMaxRows rows). "
+                + "The survey's coordinators only.");
         app.MapGet("/api/v1/me/data-export", MyData).WithTags("Exports").RequireAuthorization().WithName("ExportMyData")
             .WithDescription("Everything Tandem holds about the signed-in person, as one JSON file (docs/privacy.md).");
         app.MapGet("/api/v1/organisations/{organisationId:guid}/people/{userId:guid}/data-export", PersonData).WithTags("Privacy").RequireAuthorization()
@@ -77,7 +80,7 @@ public static class ExportEndpoints
             : TypedResults.File(outcome.Value!, "application/json", "tandem-person-data.json");
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(
+    private static async Task<Results<PushStreamHttpResult, FileStreamHttpResult, ProblemHttpResult>> Export(
         Guid programId, string kind, ClaimsPrincipal user, ExportProgramData useCase, CancellationToken ct, string? format = null)
     {
         if (ExportCells.KindOf(kind) is not { } exportKind)
@@ -88,16 +91,13 @@ public static class ExportEndpoints
         {
             return Invalid.Field("format", "Ask for format=csv or format=xlsx.").ToProblem();
         }
-        var outcome = await useCase.RunAsync(Actor.From(user), programId, exportKind, ct);
-        if (outcome.Failure is { } failure)
-        {
-            return failure.ToProblem();
-        }
-        var bytes = await ExportWriter.WriteAsync(outcome.Value!, fileFormat, ct);
-        return TypedResults.File(bytes, ExportWriter.ContentType(fileFormat), $"{ExportCells.Slug(exportKind)}.{fileFormat.ToString().ToLowerInvariant()}");
+        var outcome = await useCase.RunAsync(Actor.From(user), programId, exportKind, fileFormat, ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : await FileAsync(outcome.Value!, fileFormat, $"{ExportCells.Slug(exportKind)}.{fileFormat.ToString().ToLowerInvariant()}", ct);
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportSurvey(
+    private static async Task<Results<PushStreamHttpResult, FileStreamHttpResult, ProblemHttpResult>> ExportSurvey(
         Guid surveyId, string kind, ClaimsPrincipal user, ExportSurveyResults useCase, CancellationToken ct, string? format = null)
     {
         if (ExportSurveyResults.KindOf(kind) is not { } exportKind)
@@ -108,12 +108,21 @@ public static class ExportEndpoints
         {
             return Invalid.Field("format", "Ask for format=csv or format=xlsx.").ToProblem();
         }
-        var outcome = await useCase.RunAsync(Actor.From(user), surveyId, exportKind, ct);
-        if (outcome.Failure is { } failure)
-        {
-            return failure.ToProblem();
-        }
-        var bytes = await ExportWriter.WriteAsync(outcome.Value!, fileFormat, ct);
-        return TypedResults.File(bytes, ExportWriter.ContentType(fileFormat), ExportSurveyResults.FileName(exportKind, fileFormat));
+        var outcome = await useCase.RunAsync(Actor.From(user), surveyId, exportKind, fileFormat, ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : await FileAsync(outcome.Value!, fileFormat, ExportSurveyResults.FileName(exportKind, fileFormat), ct);
     }
+
+    /// <summary>
+    /// The table as a download, read batch by batch while it is written (ADR 123): CSV straight to the response, XLSX into a
+    /// temporary file (deleted when the answer has been sent) that is then sent with its length. Every refusal has been made
+    /// by the use case before this point: once the first byte is sent, a failure can only cut the download short.
+    /// <paramref name="ct"/> is the request's: a client that goes away stops the reading.
+    /// </summary>
+    private static async Task<Results<PushStreamHttpResult, FileStreamHttpResult, ProblemHttpResult>> FileAsync(
+        ExportTable table, ExportFormat format, string fileName, CancellationToken ct) =>
+        format == ExportFormat.Csv
+            ? TypedResults.Stream(body => ExportWriter.WriteCsvAsync(table, body, ct), ExportWriter.ContentType(format), fileName)
+            : TypedResults.Stream(await ExportWriter.WriteXlsxFileAsync(table, ct), ExportWriter.ContentType(format), fileName);
 }

@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tandem.Data;
+using Tandem.Features.Programs;
 using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
@@ -16,17 +19,19 @@ public enum SurveyExportKind { Results, Responses }
 /// <see cref="GetSurveyResults"/> shows them (nothing for fewer than five answers, in the same words), and for a
 /// named survey the answers person by person as <see cref="ListSurveyResponses"/> lists them. An anonymous
 /// survey's answers are linked to nobody, so there is nothing per person to export (409). A download of minors' named
-/// answers is written to the audit log first, as the list is.
+/// answers is written to the audit log first, as the list is. Every refusal (an XLSX over its row limit too: 413) and the
+/// audit entry come before the table is handed over; the answers by person are read in keyset batches while the file is
+/// written (ADR 123).
 /// </summary>
-public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, GetSurvey surveys, Privacy.AuditLog audit)
+public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, GetSurvey surveys, Privacy.AuditLog audit, IOptions<ExportOptions> options)
 {
     public static readonly string[] ResultColumns =
         ["Question id", "Question", "Type", "Answered", "Answer", "Count", "Mean", "Mean before", "Answered before", "Note"];
 
-    public async Task<Outcome<ExportTable>> RunAsync(Actor actor, Guid surveyId, SurveyExportKind kind, CancellationToken ct = default) =>
-        kind == SurveyExportKind.Results ? await ResultsAsync(actor, surveyId, ct) : await ResponsesAsync(actor, surveyId, ct);
+    public async Task<Outcome<ExportTable>> RunAsync(Actor actor, Guid surveyId, SurveyExportKind kind, ExportFormat format, CancellationToken ct = default) =>
+        kind == SurveyExportKind.Results ? await ResultsAsync(actor, surveyId, format, ct) : await ResponsesAsync(actor, surveyId, format, ct);
 
-    private async Task<Outcome<ExportTable>> ResultsAsync(Actor actor, Guid surveyId, CancellationToken ct)
+    private async Task<Outcome<ExportTable>> ResultsAsync(Actor actor, Guid surveyId, ExportFormat format, CancellationToken ct)
     {
         var outcome = await results.RunAsync(actor, surveyId, ct);
         if (outcome.Failure is { } failure)
@@ -51,10 +56,17 @@ public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, G
             rows.AddRange(q.Distribution.Select(o => Line(o.Label, o.Count)));
             rows.AddRange(q.Texts.Select(t => Line(t, null)));
         }
-        return new ExportTable("Survey results", ResultColumns, rows);
+        // One row per answer option or text answer: never a program's rows, so made whole as the results page makes them.
+        if (format == ExportFormat.Xlsx && rows.Count > options.Value.XlsxMaxRows)
+        {
+            return ExportCells.TooManyRowsForXlsx(rows.Count, options.Value.XlsxMaxRows);
+        }
+        return new ExportTable("Survey results", ResultColumns, rows.ToAsyncEnumerable());
     }
 
-    private async Task<Outcome<ExportTable>> ResponsesAsync(Actor actor, Guid surveyId, CancellationToken ct)
+    private sealed record ResponseRow(Guid Id, string DisplayName, ProgramRole? Role, DateTime SubmittedAt, string AnswersJson);
+
+    private async Task<Outcome<ExportTable>> ResponsesAsync(Actor actor, Guid surveyId, ExportFormat format, CancellationToken ct)
     {
         var outcome = await surveys.RunAsync(actor, surveyId, ct);
         if (outcome.Failure is { } failure)
@@ -66,20 +78,33 @@ public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, G
         {
             return new Conflict(SurveyText.NoListByPerson);
         }
-        // As the list by person: newest first, only answers with a person (every answer of a named survey).
-        var named = await db.Set<SurveyResponse>().AsNoTracking().Where(r => r.SurveyId == surveyId && r.UserId != null)
-            .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { r.Id, UserId = u.Id, u.DisplayName, r.Role, r.SubmittedAt, r.AnswersJson })
-            .OrderByDescending(r => r.SubmittedAt).ThenBy(r => r.Id)
-            .ToListAsync(ct);
-        await ListSurveyResponses.RecordAsync(audit, actor, survey.Id, survey.OrganisationId, survey.ProgramId, named.Select(r => r.UserId).ToList(), ct);
+        // As the list by person: newest first, only answers with a person (every answer of a named survey, each with the time it
+        // was given: the keyset's first column).
+        var named = db.Set<SurveyResponse>().AsNoTracking().Where(r => r.SurveyId == surveyId && r.UserId != null && r.SubmittedAt != null)
+            .Join(db.Users, r => r.UserId, u => u.Id, (r, u) => new { Response = r, User = u });
+        if (format == ExportFormat.Xlsx && await named.CountAsync(ct) is var count && count > options.Value.XlsxMaxRows)
+        {
+            return ExportCells.TooManyRowsForXlsx(count, options.Value.XlsxMaxRows);
+        }
+        var people = await named.Select(n => n.User.Id).Distinct().ToListAsync(ct);
+        await ListSurveyResponses.RecordAsync(audit, actor, survey.Id, survey.OrganisationId, survey.ProgramId, people, ct);
         var questions = survey.Questions;
-        return new ExportTable("Answers by person",
-            ["Name", "Role", "Submitted (UTC)", .. questions.Select(q => q.Prompt)],
-            named.Select(r =>
+        async IAsyncEnumerable<object?[]> Rows([EnumeratorCancellation] CancellationToken ct = default)
+        {
+            await foreach (var batch in ExportCells.PagesAsync<ResponseRow>((after, ct) => (after is null ? named : named.Where(n =>
+                    n.Response.SubmittedAt < after.SubmittedAt || n.Response.SubmittedAt == after.SubmittedAt && n.Response.Id.CompareTo(after.Id) > 0))
+                .OrderByDescending(n => n.Response.SubmittedAt).ThenBy(n => n.Response.Id)
+                .Select(n => new ResponseRow(n.Response.Id, n.User.DisplayName, n.Response.Role, n.Response.SubmittedAt!.Value, n.Response.AnswersJson))
+                .Take(ExportCells.BatchSize).ToListAsync(ct), ct))
             {
-                var answers = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.AnswersJson) ?? [];
-                return (object?[])[r.DisplayName, r.Role?.ToString(), r.SubmittedAt, .. questions.Select(q => answers.TryGetValue(q.Id, out var a) ? Cell(a) : null)];
-            }).ToList());
+                foreach (var r in batch)
+                {
+                    var answers = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(r.AnswersJson) ?? [];
+                    yield return [r.DisplayName, r.Role?.ToString(), r.SubmittedAt, .. questions.Select(q => answers.TryGetValue(q.Id, out var a) ? Cell(a) : null)];
+                }
+            }
+        }
+        return new ExportTable("Answers by person", ["Name", "Role", "Submitted (UTC)", .. questions.Select(q => q.Prompt)], Rows());
     }
 
     /// <summary>An answer as a cell: a number stays a number, choices are joined with "; ", text stays text.</summary>
