@@ -8,6 +8,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.Channels;
 using Tandem.Features.Notifications;
 using Tandem.Features.Organisations;
+using Tandem.Features.Privacy;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 
@@ -110,5 +111,27 @@ public sealed partial class PolicyDecisionsTests(PairFixture fixture) : IClassFi
         var own = await (await childClient.GetAsync("/api/v1/me/data-export")).Content.ReadAsStringAsync();
         Assert.Contains("SHARED-SENSITIVE-9e2a", own);
         Assert.Contains("\"faith\": \"2026-11-30", own);
+    }
+
+    [Fact]
+    public async Task ExportingTheRelationshipsIsAReadOfTheMinorsInThemAndTheParticipantsRosterIsNot()
+    {
+        var pair = await fixture.PairAsync();
+        var mentee = await fixture.SignInAsync(pair.Mentee);
+        await MinorsSchool.MakeMinorAsync(fixture.Tandem, mentee);
+        var log = "/api/v1/me/access-log";
+        var before = (await mentee.GetFromJsonAsync<Tandem.Infrastructure.Paging.Paged<MyAccessView>>(log, Json.Options))!.Items.Count;
+
+        var roster = await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/participants");
+        var middle = (await mentee.GetFromJsonAsync<Tandem.Infrastructure.Paging.Paged<MyAccessView>>(log, Json.Options))!.Items.Count;
+        var relationships = await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/relationships");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (roster.StatusCode, relationships.StatusCode));
+        Assert.Contains("Menna Tee", await relationships.Content.ReadAsStringAsync());
+        Assert.Equal(before, middle);
+        var after = (await mentee.GetFromJsonAsync<Tandem.Infrastructure.Paging.Paged<MyAccessView>>(log, Json.Options))!.Items;
+        Assert.Equal(before + 1, after.Count);
+        var entry = after.Single(e => e.Purpose == "Exporting the program's relationships");
+        Assert.Equal((AuditRecord.Relationship, "Cora Ordinator"), (entry.Record, entry.ReadBy));
     }
 }

@@ -47,7 +47,7 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
         return kind switch
         {
             ExportKind.Participants => ParticipantsTable(programId),
-            ExportKind.Relationships => RelationshipsTable(programId),
+            ExportKind.Relationships => await RelationshipsTableAsync(actor, programId, ct),
             ExportKind.Meetings => await MeetingsTableAsync(actor, programId, ct),
             _ => await CheckInsTableAsync(actor, programId, ct),
         };
@@ -94,9 +94,14 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
 
     private sealed record RelationshipRow(Guid Id, RelationshipKind Kind, RelationshipStatus Status, DateOnly StartsOn, DateTime? EndedAt, string? EndReason, int? MatchScore);
 
-    private ExportTable RelationshipsTable(Guid programId)
+    /// <summary>Every pair and group with its end reason and match score: what was written about its members, so a read of the
+    /// minors among them (ADR 124's list-or-record rule), written to the audit log before the table is made.</summary>
+    private async Task<ExportTable> RelationshipsTableAsync(Actor actor, Guid programId, CancellationToken ct)
     {
         var relationships = Relationships(programId);
+        var inProgram = relationships.Select(r => r.Id);
+        var people = await db.Set<RelationshipMember>().AsNoTracking().Where(m => inProgram.Contains(m.RelationshipId)).Select(m => m.UserId).Distinct().ToListAsync(ct);
+        await audit.RecordAsync(actor, people, AuditRecord.Relationship, null, programId, "Exporting the program's relationships", ct);
         async IAsyncEnumerable<object?[]> Rows([EnumeratorCancellation] CancellationToken ct = default)
         {
             await foreach (var batch in ExportCells.PagesAsync<RelationshipRow>((after, ct) => (after is null ? relationships : relationships.Where(r =>
