@@ -20,6 +20,10 @@ public sealed class TandemDb(DbContextOptions<TandemDb> options)
     public DbSet<MentorshipProgram> Programs => Set<MentorshipProgram>();
     public DbSet<Enrolment> Enrolments => Set<Enrolment>();
 
+    /// <summary>The ids of the installation's administrators (the Identity role), as a query to compose: the one place it is written.</summary>
+    public IQueryable<Guid> AdministratorIds() =>
+        UserRoles.Join(Roles.Where(r => r.Name == Infrastructure.Auth.Actor.AdministratorRole), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId);
+
     /// <summary>
     /// Saves, and in the same transaction moves each program's <see cref="MentorshipProgram.ParticipantCount"/> by the
     /// participants enrolled, removed or changed in role here (ADR 46). An increment rather than a recount, so that two

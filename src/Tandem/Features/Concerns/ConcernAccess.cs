@@ -118,8 +118,8 @@ public sealed class ConcernAccess(TandemDb db, ProgramAccess programs)
         {
             return fallback;
         }
-        return await db.Users.Where(u => !u.IsDisabled && !about.Contains(u.Id)
-                && db.UserRoles.Any(r => r.UserId == u.Id && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Actor.AdministratorRole)))
+        var administrators = db.AdministratorIds();
+        return await db.Users.Where(u => !u.IsDisabled && !about.Contains(u.Id) && administrators.Contains(u.Id))
             .Select(u => u.Id).ToListAsync(ct);
     }
 

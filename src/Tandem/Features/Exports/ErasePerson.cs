@@ -233,7 +233,7 @@ public sealed class ErasePerson(TandemDb db, Events.EventPlaces eventPlaces, Tim
         var organisations = db.OrganisationMemberships.Where(m => m.UserId == userId).Select(m => m.OrganisationId)
             .Union(db.Enrolments.Where(e => e.UserId == userId).Join(db.Programs, e => e.ProgramId, p => p.Id, (_, p) => p.OrganisationId))
             .Union(db.Set<Consent>().Where(c => c.UserId == userId).Select(c => c.OrganisationId));
-        var administrators = db.UserRoles.Join(db.Roles.Where(r => r.Name == Infrastructure.Auth.Actor.AdministratorRole), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId);
+        var administrators = db.AdministratorIds();
         var told = db.Users.Where(u => u.Id != userId && (administrators.Contains(u.Id)
             || db.OrganisationMemberships.Any(m => m.UserId == u.Id && organisations.Contains(m.OrganisationId))
             || db.Enrolments.Any(e => e.UserId == u.Id && db.Programs.Any(p => p.Id == e.ProgramId && organisations.Contains(p.OrganisationId)))

@@ -179,8 +179,8 @@ public sealed class AskForErasure(TandemDb db, Notify notify, TimeProvider clock
         {
             // An organisation without a coordinator still owes an answer within a month (GDPR Art. 12(3)): the installation's
             // administrators, who can carry a request out or decline it anywhere, are told instead (ADR 124).
-            coordinators = await db.UserRoles.Join(db.Roles.Where(r => r.Name == Actor.AdministratorRole), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId)
-                .Where(id => db.Users.Any(u => u.Id == id && !u.IsDisabled)).ToListAsync(ct);
+            var administrators = db.AdministratorIds();
+            coordinators = await db.Users.Where(u => !u.IsDisabled && administrators.Contains(u.Id)).Select(u => u.Id).ToListAsync(ct);
         }
         var who = request.RequestedBy == ErasureRequester.Guardian ? "their parent or guardian" : "themselves";
         await notify.RunAsync(coordinators.Select(c => new NotificationMessage(c, NotificationKind.Privacy, $"Erasure requested: {name}",

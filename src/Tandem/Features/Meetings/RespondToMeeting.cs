@@ -231,9 +231,9 @@ public sealed class RespondToMeeting(TandemDb db, MeetingChanges changes, Meetin
     private async Task<bool> ProposerHearsAsync(Meeting meeting, List<Guid> members, CancellationToken ct)
     {
         var proposer = meeting.ProposedByUserId;
+        var administrators = db.AdministratorIds();
         var account = await db.Users.Where(u => u.Id == proposer)
-            .Select(u => new { u.IsDisabled, IsAdministrator = db.UserRoles.Any(r => r.UserId == u.Id
-                && db.Roles.Any(x => x.Id == r.RoleId && x.Name == Actor.AdministratorRole)) })
+            .Select(u => new { u.IsDisabled, IsAdministrator = administrators.Contains(u.Id) })
             .SingleOrDefaultAsync(ct);
         if (account is null || account.IsDisabled)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
+using Tandem.Components.Shared;
 using Tandem.Infrastructure.Auth;
 using Tandem.Infrastructure.Problems;
 
@@ -68,8 +69,7 @@ public partial class ApplyPage
             return;
         }
         offset = WeeklyGrid.OffsetHours(form.TimeZoneId, Clock.GetUtcNow());
-        applicationPosted = HttpMethods.IsPost(HttpContext.Request.Method) && HttpContext.Request.HasFormContentType
-            && HttpContext.Request.Form["_handler"] == "application";
+        applicationPosted = PostedForm.Name(HttpContext) == "application";
         if (form.Mine is { } mine)
         {
             Show(mine);
