@@ -52,10 +52,6 @@ public class PairFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (ownsDatabase)
-        {
-            await ((IAsyncLifetime)Tandem).InitializeAsync();
-        }
         // The app's own reminder worker runs (ticking on Clock) only when asked for.
         App = Tandem.WithClock(Clock, b =>
         {
@@ -64,6 +60,12 @@ public class PairFixture : IAsyncLifetime
             b.UseSetting("Figures:MaxAge", "00:00:00");
             (configureOwn ?? ConfigureApp)(b);
         });
+        if (ownsDatabase)
+        {
+            // One app for the fixture: the factory's helpers run on it too (ADR 131).
+            Tandem.ServeThrough(App);
+            await ((IAsyncLifetime)Tandem).InitializeAsync();
+        }
     }
 
     /// <summary>Extra settings of a derived fixture, kept by the apps with their own clocks (the WhatsApp tests' Graph address).</summary>

@@ -77,10 +77,22 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
         });
     }
 
+    private WebApplicationFactory<Program>? servedBy;
+
+    /// <summary>
+    /// Runs this factory's helpers (scopes, users, organisations, clients, the database's set-up) on <paramref name="app"/>: an
+    /// app made from this factory (<see cref="WithClock"/>) with a fixture's own clock and settings, so that the fixture starts
+    /// one app instead of two (docs/benchmarks.md, "Test suite"; ADR 131). Call before <see cref="InitializeAsync"/>; the
+    /// fixture disposes <paramref name="app"/> before this factory.
+    /// </summary>
+    public void ServeThrough(WebApplicationFactory<Program> app) => servedBy = app;
+
+    private WebApplicationFactory<Program> Served => servedBy ?? this;
+
     public async Task InitializeAsync()
     {
-        await DatabaseSetup.MigrateAsync(Services);
-        await using var scope = Services.CreateAsyncScope();
+        await DatabaseSetup.MigrateAsync(Served.Services);
+        await using var scope = Served.Services.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.RoleManager<Microsoft.AspNetCore.Identity.IdentityRole<Guid>>>();
         if (!await roles.RoleExistsAsync(Actor.AdministratorRole))
         {
@@ -90,10 +102,18 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
 
     async Task IAsyncLifetime.DisposeAsync()
     {
-        if (TestDatabase.Provider == DatabaseProvider.Postgres)
+        if (TestDatabase.Provider == DatabaseProvider.Postgres && servedBy is null)
         {
             await using var scope = Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<TandemDb>().Database.EnsureDeletedAsync();
+        }
+        else if (TestDatabase.Provider == DatabaseProvider.Postgres)
+        {
+            // The app that served the helpers is gone by now: the database is dropped without one.
+            var options = new DbContextOptionsBuilder<TandemDb>();
+            DatabaseSetup.Configure(options, DatabaseProvider.Postgres, ConnectionString);
+            await using var db = new TandemDb(options.Options);
+            await db.Database.EnsureDeletedAsync();
         }
         await DisposeAsync();
         if (Directory.Exists(DataDirectory))
@@ -104,7 +124,7 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
 
     public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
     {
-        await using var scope = Services.CreateAsyncScope();
+        await using var scope = Served.Services.CreateAsyncScope();
         return await work(scope.ServiceProvider);
     }
 
@@ -148,9 +168,9 @@ public sealed class TandemFactory : WebApplicationFactory<Program>, IAsyncLifeti
             return outcome.Value ?? throw new InvalidOperationException(outcome.Failure!.Detail);
         });
 
-    public Task<HttpClient> SignedInClientAsync(UserSummary user, string password = Password) => AppClients.SignedInClientAsync(this, user, password);
+    public Task<HttpClient> SignedInClientAsync(UserSummary user, string password = Password) => AppClients.SignedInClientAsync(Served, user, password);
 
-    public HttpClient AnonymousClient() => AppClients.AnonymousClient(this);
+    public HttpClient AnonymousClient() => AppClients.AnonymousClient(Served);
 }
 
 /// <summary>A small organisation with a coordinator, a mentee and a program, made fresh for one test.</summary>

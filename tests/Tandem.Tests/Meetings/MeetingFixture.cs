@@ -38,11 +38,13 @@ public sealed class MeetingFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await ((IAsyncLifetime)Tandem).InitializeAsync();
         App = Tandem.WithWebHostBuilder(b =>
         {
             b.UseTestSmtp(Smtp.Port);
         });
+        // One app for the fixture: the factory's helpers run on it too (ADR 131).
+        Tandem.ServeThrough(App);
+        await ((IAsyncLifetime)Tandem).InitializeAsync();
     }
 
     public async Task DisposeAsync()

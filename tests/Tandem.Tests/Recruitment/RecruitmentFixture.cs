@@ -25,8 +25,10 @@ public sealed partial class RecruitmentFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await ((IAsyncLifetime)Tandem).InitializeAsync();
         App = WithClock(Clock);
+        // One app for the fixture: the factory's helpers run on it too (ADR 131).
+        Tandem.ServeThrough(App);
+        await ((IAsyncLifetime)Tandem).InitializeAsync();
     }
 
     /// <summary>The same app and database on another clock: a test that moves the clock uses one of its own.</summary>

@@ -31,11 +31,22 @@ public static class JsonInput
         return services;
     }
 
+    /// <summary>
+    /// One converter and one resolver for every host in the process. System.Text.Json shares what it learns about each type
+    /// (its contract, and the accessors it compiles) between options that are equal, and options are equal only when they hold
+    /// the same converter and resolver instances: made anew per host, each app started in the same process (every test
+    /// class starts its own) worked out every request and response type again (docs/benchmarks.md, "Test suite").
+    /// </summary>
+    private static readonly JsonStringEnumConverter EnumNames = new(allowIntegerValues: false);
+    private static readonly IJsonTypeInfoResolver CheckedReflection = new DefaultJsonTypeInfoResolver().WithAddedModifier(CheckAfterReading);
+
     public static void Configure(JsonSerializerOptions options)
     {
-        options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        options.Converters.Add(EnumNames);
         options.RespectRequiredConstructorParameters = true;
-        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(CheckAfterReading);
+        options.TypeInfoResolver = options.TypeInfoResolver is null || options.TypeInfoResolver is DefaultJsonTypeInfoResolver { Modifiers.Count: 0 } plain && plain.GetType() == typeof(DefaultJsonTypeInfoResolver)
+            ? CheckedReflection
+            : options.TypeInfoResolver.WithAddedModifier(CheckAfterReading);
     }
 
     private static void CheckAfterReading(JsonTypeInfo type)
