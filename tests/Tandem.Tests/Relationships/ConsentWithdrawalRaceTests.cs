@@ -1,8 +1,6 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Relationships;
@@ -44,28 +42,12 @@ public sealed class ConsentWithdrawalRaceTests(TandemFactory factory) : IClassFi
                 return;
             }
             withdrawal = WithdrawAsync(person, programId);
-            await FinishedOrWaitingAsync(withdrawal);
+            await Interleaving.FinishedOrWaitingAsync(factory, withdrawal);
         });
         var result = await UseCaseOver.RunAsync(factory.Services, interceptor, run);
         Assert.True(interceptor.Ran || !Postgres, "The use case never reached the statement the withdrawal was to come before.");
         await (withdrawal ?? WithdrawAsync(person, programId));
         return result;
-    }
-
-    /// <summary>Until the withdrawal is done or one of the database's sessions (its own) waits on a lock another holds.</summary>
-    private async Task FinishedOrWaitingAsync(Task withdrawal)
-    {
-        for (var i = 0; i < 3000 && !withdrawal.IsCompleted; i++)
-        {
-            var waiting = await factory.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Database.SqlQueryRaw<int>(
-                "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").SingleAsync());
-            if (waiting > 0)
-            {
-                return;
-            }
-            await Task.WhenAny(withdrawal, Task.Delay(10));
-        }
-        Assert.True(withdrawal.IsCompleted, "The withdrawal neither finished nor waited on a lock.");
     }
 
     [Fact]
@@ -143,34 +125,5 @@ public sealed class ConsentWithdrawalRaceTests(TandemFactory factory) : IClassFi
                 await db.Set<RelationshipMember>().CountAsync(m => m.UserId == mentee.User.Id));
         });
         Assert.Equal((MentorRequestStatus.Withdrawn, 0), (status, relationships));
-    }
-
-    /// <summary>Runs <paramref name="work"/> once, just before the first command whose text <paramref name="at"/> matches.</summary>
-    private sealed class BeforeCommand(Func<string, bool> at, Func<Task> work) : DbCommandInterceptor
-    {
-        public bool Ran { get; private set; }
-
-        private async Task OnceAsync(DbCommand command)
-        {
-            if (!Ran && at(command.CommandText.TrimStart()))
-            {
-                Ran = true;
-                await work();
-            }
-        }
-
-        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
-            CancellationToken cancellationToken = default)
-        {
-            await OnceAsync(command);
-            return result;
-        }
-
-        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            await OnceAsync(command);
-            return result;
-        }
     }
 }

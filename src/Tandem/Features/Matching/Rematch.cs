@@ -62,6 +62,10 @@ public sealed class Rematch(TandemDb db, RelationshipAccess access, StartRelatio
                 return failure;
             }
             var old = found.Value!;
+            // The program's lock before this pair's row, in the order every change of a pair takes them (a status change, a
+            // consent's pause): taken only when the new pair starts, after the old one was claimed, it waited on a status
+            // change of the old pair that held the lock and waited on the claimed row, a deadlock on PostgreSQL (ADR 132).
+            await ProgramLock.TakeAsync(db, old.ProgramId, ct);
             if (!old.IsOpen)
             {
                 return new Conflict($"A {old.Status} relationship cannot be re-matched; only active or paused ones.");
