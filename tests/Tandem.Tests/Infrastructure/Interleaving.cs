@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 
@@ -8,7 +6,7 @@ namespace Tandem.Tests.Infrastructure;
 
 /// <summary>
 /// For tests that force two writers to interleave on PostgreSQL: another request started just before a use case's statement
-/// (<see cref="BeforeCommand"/>, with <see cref="UseCaseOver"/>), and a wait until that request has finished or waits on a
+/// (<see cref="BeforeCommand"/>, with <see cref="UseCaseOver"/>, both beside it in UseCaseOver.cs), and a wait until that request has finished or waits on a
 /// lock the use case holds.
 /// </summary>
 public static class Interleaving
@@ -27,34 +25,5 @@ public static class Interleaving
             await Task.WhenAny(other, Task.Delay(10));
         }
         Assert.True(other.IsCompleted, "The other request neither finished nor waited on a lock.");
-    }
-}
-
-/// <summary>Runs <paramref name="work"/> once, just before the first command whose text <paramref name="at"/> matches.</summary>
-public sealed class BeforeCommand(Func<string, bool> at, Func<Task> work) : DbCommandInterceptor
-{
-    public bool Ran { get; private set; }
-
-    private async Task OnceAsync(DbCommand command)
-    {
-        if (!Ran && at(command.CommandText.TrimStart()))
-        {
-            Ran = true;
-            await work();
-        }
-    }
-
-    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        await OnceAsync(command);
-        return result;
-    }
-
-    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        await OnceAsync(command);
-        return result;
     }
 }

@@ -56,13 +56,16 @@ public static class UseCaseOver
 }
 
 /// <summary>Another request's work, committed on a context of its own, just before the use case's first UPDATE statement runs.</summary>
-public sealed class BeforeFirstUpdate(Func<Task> work) : DbCommandInterceptor
+public sealed class BeforeFirstUpdate(Func<Task> work) : BeforeCommand(sql => sql.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase), work);
+
+/// <summary>Runs <paramref name="work"/> once, just before the first command whose text <paramref name="at"/> matches.</summary>
+public class BeforeCommand(Func<string, bool> at, Func<Task> work) : DbCommandInterceptor
 {
     public bool Ran { get; private set; }
 
     private async Task OnceAsync(DbCommand command)
     {
-        if (!Ran && command.CommandText.TrimStart().StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase))
+        if (!Ran && at(command.CommandText.TrimStart()))
         {
             Ran = true;
             await work();
