@@ -834,6 +834,8 @@ namespace Tandem.Migrations.Postgres.Migrations
                     b.HasIndex("MeetingId", "AuthorUserId")
                         .IsUnique();
 
+                    b.HasIndex("OccurredAt", "Id");
+
                     b.HasIndex("RelationshipId", "OccurredAt");
 
                     b.ToTable("CheckIns", (string)null);
@@ -4224,6 +4226,8 @@ namespace Tandem.Migrations.Postgres.Migrations
 
                     b.HasIndex("SurveyId", "Position")
                         .IsUnique();
+
+                    b.HasIndex("SurveyId", "SubmittedAt");
 
                     b.ToTable("SurveyResponses", (string)null);
                 });

@@ -823,6 +823,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
                     b.HasIndex("MeetingId", "AuthorUserId")
                         .IsUnique();
 
+                    b.HasIndex("OccurredAt", "Id");
+
                     b.HasIndex("RelationshipId", "OccurredAt");
 
                     b.ToTable("CheckIns", (string)null);
@@ -4213,6 +4215,8 @@ namespace Tandem.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SurveyId", "Position")
                         .IsUnique();
+
+                    b.HasIndex("SurveyId", "SubmittedAt");
 
                     b.ToTable("SurveyResponses", (string)null);
                 });

@@ -12,6 +12,7 @@ using Tandem.Features.CheckIns;
 using Tandem.Features.Exports;
 using Tandem.Features.Meetings;
 using Tandem.Features.Programs;
+using Tandem.Infrastructure.Auth;
 using Tandem.Tests.Engagement;
 using Tandem.Tests.Infrastructure;
 using static Tandem.Tests.Exports.ExportTests;
@@ -49,6 +50,9 @@ public sealed class StreamedExportFixture : PairFixture
     {
         var pair = await PairAsync();
         var second = await pair.SecondPairAsync();
+        // Another school's program, whose check-ins and meetings fall at the same times: the batches walk every program's rows in
+        // time order (ADR 133) and must keep this program's only.
+        var elsewhere = await PairAsync();
         var now = Clock.GetUtcNow().UtcDateTime;
         await WithScopeAsync(async s =>
         {
@@ -70,6 +74,16 @@ public sealed class StreamedExportFixture : PairFixture
                 var at = now.AddDays(i < 1300 ? -10 : -5);
                 db.Add(new CheckIn(pair.RelationshipId, null, i % 2 == 0 ? pair.Mentee.Id : pair.Mentor.Id, happened: true,
                     new CheckInLog($"Check-in {i:D4}", "Progress", null, null, i % 5 + 1), at, now));
+            }
+            for (var i = 0; i < 900; i++)
+            {
+                db.Add(new CheckIn(elsewhere.RelationshipId, null, elsewhere.Mentee.Id, happened: true,
+                    new CheckInLog($"Elsewhere {i:D4}", "Progress", null, null, 3), now.AddDays(-10 + i % 3 * 2.5), now));
+            }
+            for (var i = 0; i < 300; i++)
+            {
+                db.Add(new Meeting(elsewhere.RelationshipId, elsewhere.ProgramId, elsewhere.Mentee.Id, now.AddDays(3), 30, MeetingMode.Online, null, null,
+                    $"Elsewhere {i:D4}", null, now));
             }
             for (var i = 0; i < MeetingCount; i++)
             {
@@ -115,6 +129,51 @@ public sealed class StreamedExportTests(StreamedExportFixture fixture) : IClassF
         using var stream = new MemoryStream(await (await pair.Coordinator.GetAsync($"/api/v1/programs/{pair.ProgramId}/exports/check-ins?format=xlsx")).Content.ReadAsByteArrayAsync());
         using var document = SpreadsheetDocument.Open(stream, false);
         Assert.Empty(new OpenXmlValidator().Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}"));
+    }
+
+    [Fact]
+    public async Task EachBatchOfCheckInsAndMeetingsIsARangeOfAnIndexInTheExportsOrderNotASortOfTheProgramsRows()
+    {
+        var (pair, _) = await fixture.SeededAsync();
+        var plans = new QueryPlans(sql => sql.Contains("ORDER BY", StringComparison.Ordinal)
+            && (sql.Contains("FROM \"CheckIns\"", StringComparison.Ordinal) || sql.Contains("FROM \"Meetings\"", StringComparison.Ordinal)));
+        var coordinator = new Actor(pair.School.Coordinator.Id, IsAdministrator: false);
+        foreach (var kind in new[] { ExportKind.CheckIns, ExportKind.Meetings })
+        {
+            var rows = await UseCaseOver.RunAsync<ExportProgramData, int>(fixture.App.Services, plans, async export =>
+            {
+                var table = (await export.RunAsync(coordinator, pair.ProgramId, kind, ExportFormat.Csv)).Value!;
+                var read = 0;
+                await foreach (var _ in table.Rows)
+                {
+                    read++;
+                }
+                return read;
+            });
+            Assert.Equal(kind == ExportKind.CheckIns ? StreamedExportFixture.CheckInCount : StreamedExportFixture.MeetingCount, rows);
+        }
+
+        var postgres = TestDatabase.Provider == DatabaseProvider.Postgres;
+        // Check-ins: three batches, each read along IX_CheckIns_OccurredAt_Id from the last row written; no sort of the program's
+        // check-ins (SQLite's temporary B-tree, PostgreSQL's Sort), which each batch made before.
+        var checkIns = plans.Plans.Where(p => p.Sql.Contains("FROM \"CheckIns\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, checkIns.Count);
+        Assert.All(checkIns, p =>
+        {
+            Assert.Contains(postgres ? "Index Scan using \"IX_CheckIns_OccurredAt_Id\"" : "USING INDEX IX_CheckIns_OccurredAt_Id", p.Plan);
+            Assert.DoesNotContain(postgres ? "Sort" : "TEMP B-TREE", p.Plan);
+        });
+        Assert.All(checkIns.Skip(1), p => Assert.Contains(postgres ? "Index Cond: (\"OccurredAt\" >=" : "IX_CheckIns_OccurredAt_Id (OccurredAt>", p.Plan));
+        // Meetings: two batches along IX_Meetings_ProgramId_StartsAt, the second starting at the last row's time (PostgreSQL
+        // makes no range of the keyset's OR alone); only meetings at one time are sorted, by id.
+        var meetings = plans.Plans.Where(p => p.Sql.Contains("FROM \"Meetings\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, meetings.Count);
+        Assert.All(meetings, p => Assert.Contains("IX_Meetings_ProgramId_StartsAt", p.Plan));
+        Assert.Contains(postgres ? "\"StartsAt\" >=" : "(ProgramId=? AND StartsAt>?)", meetings[1].Plan.Split('\n').Single(l => l.Contains(postgres ? "Index Cond" : "IX_Meetings")));
+        if (postgres)
+        {
+            Assert.DoesNotContain(meetings.SelectMany(p => p.Plan.Split('\n')), l => l.TrimStart(' ', '-', '>').StartsWith("Sort  (", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -23,5 +23,8 @@ internal sealed class CheckInConfiguration : IEntityTypeConfiguration<CheckIn>
         // One check-in per person per meeting (NULL meeting ids, i.e. unscheduled contacts, never collide).
         checkIn.HasIndex(c => new { c.MeetingId, c.AuthorUserId }).IsUnique();
         checkIn.HasIndex(c => new { c.RelationshipId, c.OccurredAt });
+        // The check-ins export's order (ADR 133): each batch of a program's check-ins is a range of this index from the last
+        // row written, not a sort of every check-in after it.
+        checkIn.HasIndex(c => new { c.OccurredAt, c.Id });
     }
 }

@@ -142,8 +142,10 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
         await audit.RecordAsync(actor, people, AuditRecord.Relationship, null, programId, "Exporting the program's meetings", ct);
         async IAsyncEnumerable<object?[]> Rows([EnumeratorCancellation] CancellationToken ct = default)
         {
-            await foreach (var batch in ExportCells.PagesAsync<MeetingRow>((after, ct) => (after is null ? meetings : meetings.Where(m =>
-                    m.StartsAt > after.StartsAt || m.StartsAt == after.StartsAt && m.Id.CompareTo(after.Id) > 0))
+            // The first condition repeats what the second says so that the database reads IX_Meetings_ProgramId_StartsAt from the
+            // last row written (ADR 133): PostgreSQL does not make a range of the OR alone.
+            await foreach (var batch in ExportCells.PagesAsync<MeetingRow>((after, ct) => (after is null ? meetings : meetings.Where(m => m.StartsAt >= after.StartsAt
+                    && (m.StartsAt > after.StartsAt || m.StartsAt == after.StartsAt && m.Id.CompareTo(after.Id) > 0)))
                 .OrderBy(m => m.StartsAt).ThenBy(m => m.Id)
                 .Select(m => new MeetingRow(m.Id, m.RelationshipId, m.Title, m.StartsAt, m.DurationMinutes, m.Mode, m.Place, m.Status))
                 .Take(ExportCells.BatchSize).ToListAsync(ct), ct))
@@ -170,6 +172,11 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
     private async Task<ExportTable> CheckInsTableAsync(Actor actor, Guid programId, CancellationToken ct)
     {
         var checkIns = CheckIns(programId);
+        // The batches walk IX_CheckIns_OccurredAt_Id from the last row written and keep the program's rows (ADR 133): the program
+        // is asked of each check-in (EXISTS), where an IN list of the program's pairs makes SQLite read every pair's check-ins
+        // through IX_CheckIns_RelationshipId_OccurredAt and sort them, in every batch.
+        var inTimeOrder = db.Set<CheckIn>().AsNoTracking()
+            .Where(c => db.Set<Relationship>().Any(r => r.Id == c.RelationshipId && r.ProgramId == programId));
         // A check-in is about every member of its pair, whoever wrote it: the members of the pairs with check-ins, and the authors
         // (one of whom may since have left the pair).
         var withCheckIns = checkIns.Select(c => c.RelationshipId);
@@ -178,8 +185,9 @@ public sealed class ExportProgramData(TandemDb db, ProgramAccess programs, Audit
         await audit.RecordAsync(actor, members.Concat(authors).Distinct().ToList(), AuditRecord.CheckIns, null, programId, "Exporting the program's check-ins", ct);
         async IAsyncEnumerable<object?[]> Rows([EnumeratorCancellation] CancellationToken ct = default)
         {
-            await foreach (var batch in ExportCells.PagesAsync<CheckInRow>((after, ct) => (after is null ? checkIns : checkIns.Where(c =>
-                    c.OccurredAt > after.OccurredAt || c.OccurredAt == after.OccurredAt && c.Id.CompareTo(after.Id) > 0))
+            await foreach (var batch in ExportCells.PagesAsync<CheckInRow>((after, ct) => (after is null ? inTimeOrder : inTimeOrder.Where(c =>
+                    c.OccurredAt >= after.OccurredAt
+                    && (c.OccurredAt > after.OccurredAt || c.OccurredAt == after.OccurredAt && c.Id.CompareTo(after.Id) > 0)))
                 .OrderBy(c => c.OccurredAt).ThenBy(c => c.Id)
                 .Join(db.Users, c => c.AuthorUserId, u => u.Id, (c, u) => new CheckInRow(
                     c.Id, c.RelationshipId, u.DisplayName, c.OccurredAt, c.Happened, c.Rating, c.Topics, c.Progress, c.Challenges, c.NextSteps))

@@ -91,8 +91,10 @@ public sealed class ExportSurveyResults(TandemDb db, GetSurveyResults results, G
         var questions = survey.Questions;
         async IAsyncEnumerable<object?[]> Rows([EnumeratorCancellation] CancellationToken ct = default)
         {
-            await foreach (var batch in ExportCells.PagesAsync<ResponseRow>((after, ct) => (after is null ? named : named.Where(n =>
-                    n.Response.SubmittedAt < after.SubmittedAt || n.Response.SubmittedAt == after.SubmittedAt && n.Response.Id.CompareTo(after.Id) > 0))
+            // The first condition repeats what the second says, so that the batch is a range of IX_SurveyResponses_SurveyId_SubmittedAt
+            // from the last row written (ADR 133).
+            await foreach (var batch in ExportCells.PagesAsync<ResponseRow>((after, ct) => (after is null ? named : named.Where(n => n.Response.SubmittedAt <= after.SubmittedAt
+                    && (n.Response.SubmittedAt < after.SubmittedAt || n.Response.SubmittedAt == after.SubmittedAt && n.Response.Id.CompareTo(after.Id) > 0)))
                 .OrderByDescending(n => n.Response.SubmittedAt).ThenBy(n => n.Response.Id)
                 .Select(n => new ResponseRow(n.Response.Id, n.User.DisplayName, n.Response.Role, n.Response.SubmittedAt!.Value, n.Response.AnswersJson))
                 .Take(ExportCells.BatchSize).ToListAsync(ct), ct))

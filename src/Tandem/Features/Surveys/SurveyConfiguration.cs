@@ -57,6 +57,8 @@ internal sealed class SurveyResponseConfiguration : IEntityTypeConfiguration<Sur
         // The answers' order, and the claim of a place: two answers taking the same place at once, one is refused and tries again.
         response.HasIndex(r => new { r.SurveyId, r.Position }).IsUnique();
         response.HasIndex(r => r.InvitationId).IsUnique();
+        // A named survey's answers by person, newest first (the list's pages and the export's batches, ADR 133), read backwards.
+        response.HasIndex(r => new { r.SurveyId, r.SubmittedAt });
     }
 }
 
