@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Data;
 using Tandem.Features.Matching;
+using Tandem.Features.Programs;
 using Tandem.Features.Relationships;
 using Tandem.Tests.Infrastructure;
 using Tandem.Tests.Recruitment;
@@ -71,5 +72,42 @@ public sealed class MatchingPageFormsTests(RecruitmentFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Conflict, posted.StatusCode);
         Assert.Contains("cannot be re-matched", html);
         Assert.Contains(reason, html);
+    }
+    [Fact]
+    public async Task AnAssignPressedOnACandidateThePageNoLongerOffersIsAnsweredAndAssignsNothing()
+    {
+        var program = await MatchingProgram.CreateAsync(fixture.Tandem, fixture.SignInAsync);
+        await program.AddSmallPoolAsync();
+        await program.SaveSetupAsync(MatchingProgram.SmallPoolSetup());
+        var draft = await program.RunAsync();
+        var page = await PageClient.SignInAsync(fixture.Tandem, program.School.Coordinator.Email);
+        var finn = program.People["Finn Mentee"];
+        var path = $"/programs/{program.Program.Id}/matching?person={finn.EnrolmentId}";
+        var shown = await page.Http.GetStringAsync(path);
+        var offered = program.People.Values.Where(p => p.Role == ProgramRole.Mentor && shown.Contains($"assign-{p.EnrolmentId}", StringComparison.Ordinal)).ToList();
+        Assert.True(offered.Count >= 2, shown);
+        Task<List<MatchRuleKind>> RulesAsync() => fixture.Tandem.WithScopeAsync(s => s.GetRequiredService<TandemDb>().Set<MatchRule>()
+            .Where(r => r.ProgramId == program.Program.Id).Select(r => r.Kind).ToListAsync());
+
+        // Another coordinator forbids Finn with the first mentor offered: the page now lists that mentor as forbidden, with no
+        // Assign. The press from the page as it was is told so, and the prohibition stands.
+        (await program.Coordinator.PostAsJsonAsync($"{program.Api}/rules",
+            new { kind = "Forbid", firstEnrolmentId = offered[0].EnrolmentId, secondEnrolmentId = finn.EnrolmentId })).EnsureSuccessStatusCode();
+        var forbidden = await page.SubmitAsync(path, $"assign-{offered[0].EnrolmentId}", []);
+
+        Assert.Equal(HttpStatusCode.Conflict, forbidden.StatusCode);
+        Assert.Contains($"A coordinator forbade {offered[0].Name} and Finn Mentee meanwhile. Nothing was assigned",
+            WebUtility.HtmlDecode(await forbidden.Content.ReadAsStringAsync()));
+        Assert.Equal([MatchRuleKind.Forbid], await RulesAsync());
+
+        // The draft is published meanwhile: Finn has a partner and is no longer in the pool, so no candidates are listed; the
+        // press on the second mentor gets the candidates' own reason (as a 409: a page's 404 is the site's not-found page), and
+        // no lock is added.
+        (await program.Coordinator.PostAsJsonAsync($"{program.Api}/drafts/{draft.Id}/publish", new { startsOn = "2027-02-01" })).EnsureSuccessStatusCode();
+        var published = await page.SubmitAsync(path, $"assign-{offered[1].EnrolmentId}", []);
+
+        Assert.Equal(HttpStatusCode.Conflict, published.StatusCode);
+        Assert.Contains("This person is not waiting in the program's pool (approved and not yet matched). Nothing was assigned.", WebUtility.HtmlDecode(await published.Content.ReadAsStringAsync()));
+        Assert.Equal([MatchRuleKind.Forbid], await RulesAsync());
     }
 }
