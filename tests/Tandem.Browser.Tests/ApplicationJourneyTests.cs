@@ -3,9 +3,11 @@ using Microsoft.Playwright;
 using Tandem.Browser.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
+[RunsLong(40)]
 public sealed class ApplicationJourneyTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     [Fact]

@@ -8,9 +8,11 @@ using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
+[RunsLong(25)]
 public sealed class ConcernJourneyTests(ClockedTandemServer server, ITestOutputHelper output) : IClassFixture<ClockedTandemServer>
 {
     private const string WhatHappened = "My mentor has missed our last two meetings without telling me.";

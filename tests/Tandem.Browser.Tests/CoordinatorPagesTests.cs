@@ -9,6 +9,7 @@ using Tandem.Features.Applications;
 using Tandem.Features.Programs;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
@@ -16,6 +17,7 @@ namespace Tandem.Browser.Tests;
 /// "Coordinators use tablets, and look at the queue on their phone": the review queue and the engagement page pass axe-core,
 /// fit the screen with 44 px touch targets, and show their tables as stacked cards with a visible label on each value.
 /// </summary>
+[RunsLong(35)]
 public sealed class CoordinatorPagesTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     private const string LongName = "Maximiliana Featherstonehaugh-Wolfeschlegelsteinhausenbergerdorff";

@@ -6,10 +6,12 @@ using Tandem.Data;
 using Tandem.Features.Applications;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
 /// <summary>Issue 10 items 3 and 5 in a browser: a student hears about a decision on a phone; a coordinator closes and reopens a program.</summary>
+[RunsLong(30)]
 public sealed class DecisionJourneyTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     private const string Message = "Welcome to Study Buddies! Your first group meets on Tuesday in the library.";

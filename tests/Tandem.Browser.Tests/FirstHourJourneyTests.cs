@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using Tandem.Browser.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
@@ -12,6 +13,7 @@ namespace Tandem.Browser.Tests;
 /// phone, does not scroll sideways. The screenshots it keeps (bin/…/screenshots/first-hour-*.png) are the ones in the
 /// README and docs/user-guide.md (scripts/screenshots.sh copies them to docs/screenshots/).
 /// </summary>
+[RunsLong(95)]
 public sealed class FirstHourJourneyTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     private const string School = "Northfield Academy";

@@ -19,6 +19,7 @@ namespace Tandem.Browser.Tests;
 /// mentor downloads a certificate whose PDF names them, their hours and the training he completed. Every step on the pages;
 /// only the program's module and the pair are given (through the API and the app's own use case).
 /// </summary>
+[RunsLong(40)]
 public sealed class GrowthJourneyTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     private const string Module = "Active listening";

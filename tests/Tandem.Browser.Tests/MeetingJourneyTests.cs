@@ -9,9 +9,11 @@ using Tandem.Features.Relationships;
 using Tandem.Infrastructure.Auth;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
+[RunsLong(45)]
 public sealed class MeetingJourneyTests(ClockedTandemServer server, ITestOutputHelper output) : IClassFixture<ClockedTandemServer>
 {
     [Fact]

@@ -11,6 +11,7 @@ using Tandem.Features.Surveys;
 using Tandem.Infrastructure.Auth;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
@@ -19,6 +20,7 @@ namespace Tandem.Browser.Tests;
 /// axe-core, does not scroll sideways, and has touch targets of 44 px or more on a 390 x 844 phone; on a laptop it still
 /// passes axe-core and fits.
 /// </summary>
+[RunsLong(30)]
 public sealed class ParticipantPagesTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     [OneDatabaseFact(DatabaseProvider.Postgres)]

@@ -4,9 +4,11 @@ using Tandem.Browser.Tests.Infrastructure;
 using Tandem.Features.Demo;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
+using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Browser.Tests;
 
+[RunsLong(30)]
 public sealed partial class ProgramPagesTests(TandemServer server, ITestOutputHelper output) : IClassFixture<TandemServer>
 {
     [Fact]

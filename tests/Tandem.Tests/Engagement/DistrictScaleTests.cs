@@ -15,6 +15,7 @@ namespace Tandem.Tests.Engagement;
 /// `tandem seed scale` seeds it, and the pages and endpoints that list or assess its pairs answer as users see them.
 /// One check-in per pair keeps the seeding to about half a minute.
 /// </summary>
+[RunsLong(160)]
 public sealed class DistrictScaleTests(TandemFactory factory) : IClassFixture<TandemFactory>
 {
     private const int Pairs = 40_000;

@@ -24,6 +24,7 @@ namespace Tandem.Tests.Events;
 /// still see the event; an answer and a cancellation never cross; a named host finds their event; the kept count stays
 /// right; the attendance list is paged and a read of a minor's attendance is audited; an event deleted meanwhile is 404.
 /// </summary>
+[RunsLong(30)]
 public sealed class EventPlacesTests(PairFixture shared) : IClassFixture<PairFixture>, IAsyncLifetime
 {
     private PairFixture fixture = default!;

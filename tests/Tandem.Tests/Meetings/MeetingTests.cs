@@ -14,6 +14,7 @@ using Tandem.Infrastructure.Time;
 
 namespace Tandem.Tests.Meetings;
 
+[RunsLong(20)]
 public sealed class MeetingTests(MeetingFixture fixture) : IClassFixture<MeetingFixture>
 {
     internal const string Retained = "This program's data has been anonymised after it closed, so its meetings take no more answers, notes or changes.";

@@ -26,6 +26,7 @@ namespace Tandem.Tests.Operations;
 /// directory's files into one archive, `tandem restore` puts it back after checking it whole; PostgreSQL installations
 /// use pg_dump and pg_restore, as docs/operations.md ("Backups") says and the last test does.
 /// </summary>
+[RunsLong(20)]
 public sealed class BackupTests : IDisposable
 {
     private readonly string root = Directory.CreateTempSubdirectory("tandem-backup-").FullName;

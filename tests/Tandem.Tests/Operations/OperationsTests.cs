@@ -13,6 +13,7 @@ using Tandem.Tests.Infrastructure;
 
 namespace Tandem.Tests.Operations;
 
+[RunsLong(30)]
 public sealed class OperationsTests(TandemFactory factory) : IClassFixture<TandemFactory>
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Tandem.Tests.Operations;
 /// manager from some other working directory. Before the content root was the app's own folder, such an app answered
 /// the stylesheet and blazor.web.js with 200 and no bytes, and made its SQLite file in the working directory.
 /// </summary>
+[RunsLong(75)]
 public sealed class PublishedAppTests(PublishedApp published) : IClassFixture<PublishedApp>
 {
     [SqliteRunFact]

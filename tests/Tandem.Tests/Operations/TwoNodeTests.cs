@@ -24,6 +24,7 @@ namespace Tandem.Tests.Operations;
 /// site adds (X-Tandem-Upstream).
 /// </summary>
 [TestCaseOrderer("Tandem.Tests.Operations.KillingLast", "Tandem.Tests")]
+[RunsLong(40)]
 public sealed class TwoNodeTests(TwoNodes cluster) : IClassFixture<TwoNodes>
 {
     [PostgresRunFact]

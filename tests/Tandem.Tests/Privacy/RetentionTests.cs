@@ -17,6 +17,7 @@ namespace Tandem.Tests.Privacy;
 /// its organisation keeps it, by one node of two, and the organisation can read what was done; ended sessions and dead
 /// account links are pruned; the setting is checked and only the organisation's coordinators change it.
 /// </summary>
+[RunsLong(25)]
 public sealed class RetentionTests(PairFixture fixture) : IClassFixture<PairFixture>
 {
     private static Task<RetentionPass> PassAsync(PairFixture app) =>

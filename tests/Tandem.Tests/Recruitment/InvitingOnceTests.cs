@@ -20,6 +20,7 @@ namespace Tandem.Tests.Recruitment;
 /// ADR 106: who may be invited to apply (not someone the program already knows as an applicant, nor a child its consent
 /// gate holds back), once (a double submit invites nobody twice), and what a revoke means when it crosses an acceptance.
 /// </summary>
+[RunsLong(25)]
 public sealed class InvitingOnceTests(RecruitmentFixture fixture) : IClassFixture<RecruitmentFixture>
 {
     private TandemFactory Factory => fixture.Tandem;

@@ -163,6 +163,7 @@ public sealed class SweepWorld : IAsyncLifetime
 /// administrator, with hostile route values, query values and bodies. Nothing may answer 5xx, and every
 /// 4xx must be a ProblemDetails body (application/problem+json). Runs on SQLite and on PostgreSQL.
 /// </summary>
+[RunsLong(40)]
 public sealed class BadInputSweepTests(SweepWorld world, ITestOutputHelper output) : IClassFixture<SweepWorld>
 {
     [Fact]

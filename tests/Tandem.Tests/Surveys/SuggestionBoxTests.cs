@@ -18,6 +18,7 @@ using Tandem.Tests.Relationships;
 namespace Tandem.Tests.Surveys;
 
 /// <summary>The program's suggestion box (issue 11, item 2): always open, anonymous by default, answered publicly to the program.</summary>
+[RunsLong(25)]
 public sealed class SuggestionBoxTests(TandemFactory factory) : IClassFixture<TandemFactory>
 {
     [Fact]

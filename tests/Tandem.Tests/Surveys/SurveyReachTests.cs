@@ -23,6 +23,7 @@ namespace Tandem.Tests.Surveys;
 /// retention, no backlog of pulses after consent is given again, one commit for sending, no change to a survey just sent.
 /// Assertions are about this test's own people and surveys: the job runs over every survey of the class's database.
 /// </summary>
+[RunsLong(30)]
 public sealed class SurveyReachTests(TandemFactory factory) : IClassFixture<TandemFactory>
 {
     [Fact]
