@@ -117,5 +117,18 @@ public sealed class SeedScaleTests
         // Two past meetings a pair, and one ahead for every pair that did not fall quiet (pairs 10 and 20 did).
         Assert.Equal(50, meetings.Count(m => m.StartsAt < now));
         Assert.Equal(23, meetings.Count(m => m.StartsAt > now));
+
+        // Written by bulk copy (ADR 135), the rows read as the app's own: the program counts its 37 participants, and each
+        // meeting and check-in is found again by the instant read from it, as keyset pages and exports look them up
+        // (SQLite compares instants as text; the meetings ahead start on the hour).
+        Assert.Equal(37, program.ParticipantCount);
+        foreach (var meeting in meetings)
+        {
+            Assert.Contains(meeting.Id, await db.Set<Meeting>().Where(m => m.StartsAt == meeting.StartsAt && m.ProgramId == programId).Select(m => m.Id).ToListAsync());
+        }
+        foreach (var checkIn in checkIns)
+        {
+            Assert.Contains(checkIn.Id, await db.Set<CheckIn>().Where(c => c.OccurredAt == checkIn.OccurredAt && c.CreatedAt == checkIn.CreatedAt).Select(c => c.Id).ToListAsync());
+        }
     }
 }
