@@ -27,8 +27,8 @@ public sealed class TandemDb(DbContextOptions<TandemDb> options)
     /// <summary>
     /// Saves, and in the same transaction moves each program's <see cref="MentorshipProgram.ParticipantCount"/> by the
     /// participants enrolled, removed or changed in role here (ADR 46). An increment rather than a recount, so that two
-    /// enrolments saved at the same moment both count. Every enrolment is written through the change tracker; a bulk
-    /// write of enrolments would have to move the count itself.
+    /// enrolments saved at the same moment both count. A bulk write of enrolments, which bypasses the change tracker, moves
+    /// the count itself (<see cref="MoveParticipantCountAsync"/>).
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -43,8 +43,7 @@ public sealed class TandemDb(DbContextOptions<TandemDb> options)
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             foreach (var (programId, change) in participants)
             {
-                await Programs.Where(p => p.Id == programId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.ParticipantCount, p => p.ParticipantCount + change), cancellationToken);
+                await MoveParticipantCountAsync(programId, change, cancellationToken);
             }
             if (own is not null)
             {
@@ -60,6 +59,14 @@ public sealed class TandemDb(DbContextOptions<TandemDb> options)
             }
         }
     }
+
+    /// <summary>
+    /// Moves a program's <see cref="MentorshipProgram.ParticipantCount"/> by <paramref name="change"/> participants, in the
+    /// current transaction: what <see cref="SaveChangesAsync(bool, CancellationToken)"/> does for the enrolments it saves, and
+    /// what a bulk write of enrolments (<c>tandem seed scale</c>, ADR 135) calls itself.
+    /// </summary>
+    public Task MoveParticipantCountAsync(Guid programId, int change, CancellationToken ct = default) =>
+        Programs.Where(p => p.Id == programId).ExecuteUpdateAsync(s => s.SetProperty(p => p.ParticipantCount, p => p.ParticipantCount + change), ct);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) => ParticipantChanges().Count == 0
         ? base.SaveChanges(acceptAllChangesOnSuccess)

@@ -183,9 +183,8 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
                 await CopyAsync(enrolments, ct);
                 await CopyAsync(applications, ct);
                 await CopyAsync(decisions, ct);
-                // TandemDb.SaveChangesAsync moves the program's participant count for enrolments it saves; these bypass it.
-                await db.Programs.Where(p => p.Id == program.Id)
-                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.ParticipantCount, p => p.ParticipantCount + enrolments.Count), ct);
+                // Enrolments written by bulk copy bypass TandemDb.SaveChangesAsync, which moves the count for those it saves.
+                await db.MoveParticipantCountAsync(program.Id, enrolments.Count, ct);
                 await transaction.CommitAsync(ct);
             }
             var done = Math.Min(people.Count, first + Batch);
@@ -310,14 +309,15 @@ public sealed class SeedScale(TandemDb db, UserManager<TandemUser> users, TimePr
             return;
         }
         await using var connection = db.CreateLinqToDBConnection(db.Database.CurrentTransaction);
+        // PostgreSQL's binary COPY; SQLite has no bulk interface of its own, so many rows to an INSERT.
+        var type = BulkCopyType.ProviderSpecific;
         if (db.Database.IsSqlite())
         {
+            type = BulkCopyType.MultipleRows;
             // One combined schema per model's schema, used again for every batch: a schema added per connection is a new
             // schema each time, and linq2db compiled the batch's writer again for each (as slow as EF Core's batches).
             connection.UseMappingSchema(WithSqliteInstants.GetValue(connection.MappingSchema, model => new MappingSchema(SqliteInstants, model)));
         }
-        // PostgreSQL's binary COPY; SQLite has no bulk interface of its own, so many rows to an INSERT.
-        var type = db.Database.IsSqlite() ? BulkCopyType.MultipleRows : BulkCopyType.ProviderSpecific;
         await connection.BulkCopyAsync(new BulkCopyOptions { BulkCopyType = type }, rows, ct);
     }
 
