@@ -67,6 +67,7 @@ public static class DatabaseSetup
                 db.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)
                     .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
                 db.AddInterceptors(new SqliteWalInterceptor(), new SqliteWriteGate());
+                db.AddInterceptors(SqliteKeptStatements.Interceptors);
                 break;
             case DatabaseProvider.Postgres:
                 db.UseNpgsql(WithPoolSettings(connectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly)

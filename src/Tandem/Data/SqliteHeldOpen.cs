@@ -49,7 +49,12 @@ internal sealed class SqliteHeldOpen(string connectionString) : IHostedService, 
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await DisposeAsync();
+        // The pooled contexts' connections stay open between requests (ADR 136); as the app stops, the idle ones end.
+        KeptSqliteConnection.EndIdle(new SqliteConnectionStringBuilder(connectionString).DataSource);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -22,10 +22,20 @@ internal sealed class SqliteWalInterceptor : DbConnectionInterceptor
     private const string ConnectionPragmas = "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
     private const string WriterPragmas = ConnectionPragmas + " PRAGMA synchronous=NORMAL;";
     private const string DatabasePragma = "PRAGMA journal_mode=WAL;";
+    private const string ReopeningPragmas = "PRAGMA busy_timeout=5000;";
+    private const string ReopeningWriterPragmas = ReopeningPragmas + " PRAGMA synchronous=NORMAL;";
     private static readonly ConcurrentDictionary<string, bool> InWal = new(StringComparer.Ordinal);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (connection is KeptSqliteConnection { Reopened: true } kept)
+        {
+            // Set up when it was first opened. The pragmas that code may have changed since are set again; foreign_keys is
+            // not, as setting it makes SQLite compile every statement the connection keeps again (ADR 136), and only a
+            // migration turns it off, and back on.
+            kept.RunKept(Reopening(connection));
+            return;
+        }
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas(connection, out var database);
         command.ExecuteNonQuery();
@@ -34,11 +44,19 @@ internal sealed class SqliteWalInterceptor : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (connection is KeptSqliteConnection { Reopened: true } kept)
+        {
+            kept.RunKept(Reopening(connection));
+            return;
+        }
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas(connection, out var database);
         await command.ExecuteNonQueryAsync(cancellationToken);
         InWal.TryAdd(database, true);
     }
+
+    private static string Reopening(DbConnection connection) =>
+        connection.ConnectionString.Contains("Mode=ReadOnly", StringComparison.OrdinalIgnoreCase) ? ReopeningPragmas : ReopeningWriterPragmas;
 
     private static string Pragmas(DbConnection connection, out string database)
     {

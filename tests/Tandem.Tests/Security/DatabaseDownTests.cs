@@ -132,8 +132,9 @@ public sealed class DatabaseDownTests(TandemFactory factory) : IClassFixture<Tan
             if (sqliteFolder is not null)
             {
                 Directory.Move(sqliteFolder, sqliteFolder + "-away");
-                // Open pooled connections would keep reading the moved file; a fresh open finds no folder.
+                // Open pooled and kept connections (ADR 136) would keep reading the moved file; a fresh open finds no folder.
                 SqliteConnection.ClearAllPools();
+                Tandem.Data.KeptSqliteConnection.CloseAllKept();
                 return;
             }
             var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
