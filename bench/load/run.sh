@@ -10,7 +10,7 @@
 #     SEED="--mentees 4000 --mentors 1000 --relationships 1600 --check-ins-per-pair 25" bench/load/run.sh
 #
 # SEED runs `tandem seed scale` when the database holds no scale program yet; without it, an existing one is used.
-# Other settings: APP (a published app folder; default: publish this checkout in Release), DURATION (60s), WARMUP (30s), THREADS (2),
+# Other settings: APP (a published app folder; default: publish this checkout in Release), DURATION (60s), WARMUP (60s), THREADS (2),
 # CONNECTIONS (32), ONE_DURATION (10s per page for one user), PAIRS (signed-in pairs, 40), PORT (5290), THEN (a command run
 # instead of wrk, see bench/messaging/run.sh).
 set -euo pipefail
@@ -31,6 +31,11 @@ case $PROVIDER in
     sql() { psql -h "$(kv Host)" -p "$(kv Port)" -U "$(kv Username)" -d "$(kv Database)" -At -F'|' -v ON_ERROR_STOP=1; } ;;
   sqlite) export Database__Provider=Sqlite
     file=$(sed -E 's/.*Data Source=([^;]+).*/\1/I' <<<"$CONN")
+    # A database file copied over an earlier run's (cp school-seed.db school-x.db) beside that run's write-ahead log:
+    # SQLite would replay the old log into the new file and read it as corrupt.
+    if [ -e "$file-wal" ] && [ "$file-wal" -ot "$file" ]; then
+      echo "$file-wal is older than $file (a copy over an earlier run's database?): remove $file-wal and $file-shm first." >&2; exit 2
+    fi
     sql() { sqlite3 -separator '|' -cmd '.timeout 30000' "$file"; } ;;
   *) echo "PROVIDER is postgres or sqlite" >&2; exit 2 ;;
 esac
@@ -122,10 +127,10 @@ run() { # name, wrk arguments...
   echo "$name: ${line#LOAD } | app CPU $(echo "scale=0; ($c1 - $c0) * 10 / (($t1 - $t0) * 10)" | bc)% of one core, ${per} ms per request | $(uptime | sed 's/.*load/load/')"
 }
 echo "LOAD start $(date -u +%FT%TZ) $(uptime)"
-# Warm up with the mix itself at full concurrency (WARMUP, 30 s): a just-started app spends its first 20-30 s of the mix
-# compiling its hot methods again at tier 1 (about 15% of the CPU in that window), so a shorter warm-up measures the
-# JIT, not the steady state a server lives in.
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-30s}" -s "$here/mixed.lua" $B >/dev/null
+# Warm up with the mix itself at full concurrency (WARMUP, 60 s): a just-started app spends its first minute of the mix
+# compiling its hot methods again at tier 1 (on the machine of 2026-12-07, a quarter of the app's CPU in the first 11 s
+# measured after a 20 s warm-up), so a shorter warm-up measures the JIT, not the steady state a server lives in.
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-60s}" -s "$here/mixed.lua" $B >/dev/null
 run ceiling -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" $B/health/ready
 run mixed -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$here/mixed.lua" $B
 n=$(grep -c '{w = ' "$here/mixed.lua")
