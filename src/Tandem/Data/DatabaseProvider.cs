@@ -66,8 +66,7 @@ public static class DatabaseSetup
             case DatabaseProvider.Sqlite:
                 db.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)
                     .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
-                db.AddInterceptors(new SqliteWalInterceptor(), new SqliteWriteGate());
-                db.AddInterceptors(SqliteKeptStatements.Interceptors);
+                db.AddInterceptors([new SqliteWalInterceptor(), new SqliteWriteGate(), .. SqliteKeptStatements.Interceptors]);
                 break;
             case DatabaseProvider.Postgres:
                 db.UseNpgsql(WithPoolSettings(connectionString), o => o.MigrationsAssembly(PostgresMigrationsAssembly)

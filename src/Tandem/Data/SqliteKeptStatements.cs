@@ -87,7 +87,6 @@ internal sealed class KeptSqliteConnection : SqliteConnection
     private bool open;
     private bool underneath;
     private bool openingUnderneath;
-    private bool ending;
     private int openedIn;
 
     // Every kept connection, to end its database connection when the process exits (as Microsoft.Data.Sqlite does for its
@@ -119,8 +118,7 @@ internal sealed class KeptSqliteConnection : SqliteConnection
         {
             foreach (var reference in All)
             {
-                if (reference.TryGetTarget(out var connection) && connection.underneath
-                    && new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource == dataSource)
+                if (reference.TryGetTarget(out var connection) && connection.underneath && connection.Reaches(dataSource))
                 {
                     lock (connection.turn)
                     {
@@ -134,6 +132,8 @@ internal sealed class KeptSqliteConnection : SqliteConnection
         }
     }
 
+    private bool Reaches(string dataSource) => new SqliteConnectionStringBuilder(ConnectionString).DataSource == dataSource;
+
     private static void EndAll()
     {
         lock (All)
@@ -144,7 +144,6 @@ internal sealed class KeptSqliteConnection : SqliteConnection
                 {
                     try
                     {
-                        connection.ending = true;
                         connection.EndUnderneath();
                     }
                     catch (Exception e) when (e is SqliteException or InvalidOperationException or ObjectDisposedException)
@@ -168,8 +167,7 @@ internal sealed class KeptSqliteConnection : SqliteConnection
     {
         lock (All)
         {
-            return All.Count(reference => reference.TryGetTarget(out var connection) && connection.underneath
-                && new SqliteConnectionStringBuilder(connection.ConnectionString).DataSource == dataSource);
+            return All.Count(reference => reference.TryGetTarget(out var connection) && connection.underneath && connection.Reaches(dataSource));
         }
     }
 
@@ -251,11 +249,6 @@ internal sealed class KeptSqliteConnection : SqliteConnection
         {
             return;
         }
-        if (ending)
-        {
-            EndUnderneath();
-            return;
-        }
         Transaction?.Dispose();
         foreach (var made in madeSinceOpening)
         {
@@ -286,7 +279,6 @@ internal sealed class KeptSqliteConnection : SqliteConnection
     {
         if (disposing)
         {
-            ending = true;
             EndUnderneath();
         }
         base.Dispose(disposing);
@@ -309,7 +301,7 @@ internal sealed class KeptSqliteConnection : SqliteConnection
     /// The command to run for <paramref name="made"/>, just made and set up by EF Core: the kept command with the same SQL
     /// given <paramref name="made"/>'s transaction and parameters, or <paramref name="made"/> itself, kept from now on.
     /// </summary>
-    internal SqliteCommand Reuse(Command made)
+    internal Command Reuse(Command made)
     {
         var text = made.CommandText;
         if (kept.TryGetValue(text, out var node))
@@ -358,7 +350,7 @@ internal sealed class KeptSqliteConnection : SqliteConnection
     {
         var made = (Command)CreateCommand();
         made.CommandText = sql;
-        var command = (Command)Reuse(made);
+        var command = Reuse(made);
         try
         {
             command.ExecuteNonQuery();

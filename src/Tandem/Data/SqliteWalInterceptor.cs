@@ -19,11 +19,11 @@ namespace Tandem.Data;
 /// </remarks>
 internal sealed class SqliteWalInterceptor : DbConnectionInterceptor
 {
-    private const string ConnectionPragmas = "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
-    private const string WriterPragmas = ConnectionPragmas + " PRAGMA synchronous=NORMAL;";
-    private const string DatabasePragma = "PRAGMA journal_mode=WAL;";
     private const string ReopeningPragmas = "PRAGMA busy_timeout=5000;";
     private const string ReopeningWriterPragmas = ReopeningPragmas + " PRAGMA synchronous=NORMAL;";
+    private const string ConnectionPragmas = ReopeningPragmas + " PRAGMA foreign_keys=ON;";
+    private const string WriterPragmas = ConnectionPragmas + " PRAGMA synchronous=NORMAL;";
+    private const string DatabasePragma = "PRAGMA journal_mode=WAL;";
     private static readonly ConcurrentDictionary<string, bool> InWal = new(StringComparer.Ordinal);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
@@ -55,14 +55,16 @@ internal sealed class SqliteWalInterceptor : DbConnectionInterceptor
         InWal.TryAdd(database, true);
     }
 
-    private static string Reopening(DbConnection connection) =>
-        connection.ConnectionString.Contains("Mode=ReadOnly", StringComparison.OrdinalIgnoreCase) ? ReopeningPragmas : ReopeningWriterPragmas;
+    private static string Reopening(DbConnection connection) => ReadOnly(connection) ? ReopeningPragmas : ReopeningWriterPragmas;
+
+    private static bool ReadOnly(DbConnection connection) =>
+        connection.ConnectionString.Contains("Mode=ReadOnly", StringComparison.OrdinalIgnoreCase);
 
     private static string Pragmas(DbConnection connection, out string database)
     {
         // An in-memory database (no file) is never in WAL mode: asking each time is harmless there.
         database = connection.DataSource;
-        var pragmas = connection.ConnectionString.Contains("Mode=ReadOnly", StringComparison.OrdinalIgnoreCase) ? ConnectionPragmas : WriterPragmas;
+        var pragmas = ReadOnly(connection) ? ConnectionPragmas : WriterPragmas;
         return database.Length > 0 && InWal.ContainsKey(database) ? pragmas : pragmas + " " + DatabasePragma;
     }
 }
